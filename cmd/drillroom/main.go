@@ -1,0 +1,71 @@
+// Command drillroom is the one binary: the server and the authoring tools.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// IO is what a subcommand reads and writes.
+type IO struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+// command is one subcommand. run returns the exit code: 0 success, 1
+// failure (invalid input, failed tests), 2 usage error.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdio IO) int
+}
+
+var commands = map[string]command{}
+
+// register adds a subcommand; each subcommand's file registers itself.
+func register(c command) { commands[c.name] = c }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Main(ctx, os.Args[1:], IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+	stop()
+	os.Exit(code)
+}
+
+// Main runs the program with args (without the program name).
+func Main(ctx context.Context, args []string, stdio IO) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdio.Stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stdio.Stderr, "drillroom: unknown command %q\n\n", args[0])
+		usage(stdio.Stderr)
+		return 2
+	}
+	return c.run(ctx, args[1:], stdio)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: drillroom COMMAND [flags] [args]")
+	fmt.Fprintln(w, "\ncommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'drillroom COMMAND -h' for a command's flags.")
+}

@@ -1,0 +1,101 @@
+package scenarios
+
+// Policy is what many scenarios share (a *.policy.yaml file).
+type Policy struct {
+	ID         string                       `yaml:"id"`
+	Title      string                       `yaml:"title"`
+	Version    int                          `yaml:"version"`
+	Taxonomy   []Category                   `yaml:"taxonomy" doc:"The incident categories a trainee may classify into."`
+	Impacts    []string                     `yaml:"impacts" doc:"Impact levels, highest first."`
+	Urgencies  []string                     `yaml:"urgencies" doc:"Urgency levels, highest first."`
+	Priorities []Priority                   `yaml:"priorities"`
+	Matrix     map[string]map[string]string `yaml:"matrix" doc:"matrix[impact][urgency] = priority id."`
+	Escalation []EscalationRule             `yaml:"escalation,omitempty" doc:"Who must be involved, by category and priority."`
+	Cadence    Cadence                      `yaml:"cadence"`
+	Bands      []Band                       `yaml:"bands" doc:"Score bands, highest first."`
+	PassMark   float64                      `yaml:"pass_mark"`
+	Mood       MoodModel                    `yaml:"mood,omitempty"`
+	Intents    map[string][]string          `yaml:"intents,omitempty" doc:"Regular expressions recognising each intent in free text."`
+	// Disconnect is what the clock does while the trainee is disconnected.
+	Disconnect string `yaml:"on_disconnect,omitempty" enum:"pause,continue"`
+
+	File   string `yaml:"-"`
+	Source []byte `yaml:"-"`
+}
+
+// PolicyOverride replaces parts of a policy for one scenario. Lists replace
+// the policy's list; maps are merged key by key; scalars replace.
+type PolicyOverride struct {
+	Taxonomy   []Category                   `yaml:"taxonomy,omitempty"`
+	Matrix     map[string]map[string]string `yaml:"matrix,omitempty"`
+	Escalation []EscalationRule             `yaml:"escalation,omitempty"`
+	Cadence    *CadenceOverride             `yaml:"cadence,omitempty"`
+	Bands      []Band                       `yaml:"bands,omitempty"`
+	PassMark   *float64                     `yaml:"pass_mark,omitempty"`
+	Mood       *MoodModel                   `yaml:"mood,omitempty"`
+	Intents    map[string][]string          `yaml:"intents,omitempty"`
+	Disconnect string                       `yaml:"on_disconnect,omitempty" enum:"pause,continue"`
+}
+
+// Category is one incident category.
+type Category struct {
+	ID    string `yaml:"id"`
+	Title string `yaml:"title"`
+	Doc   string `yaml:"doc,omitempty"`
+}
+
+// Priority is one priority level.
+type Priority struct {
+	ID     string   `yaml:"id"`
+	Title  string   `yaml:"title"`
+	Target Duration `yaml:"target,omitempty" doc:"Target time to first dispatch or escalation."`
+}
+
+// EscalationRule says who must be involved for a category (and optionally a priority).
+type EscalationRule struct {
+	Category string   `yaml:"category"`
+	Priority string   `yaml:"priority,omitempty"`
+	Dispatch []string `yaml:"dispatch,omitempty" doc:"Service kinds that must be dispatched."`
+	Escalate []string `yaml:"escalate,omitempty" doc:"Team kinds that must be involved."`
+	Within   Duration `yaml:"within,omitempty"`
+}
+
+// Cadence is the communication-cadence standard.
+type Cadence struct {
+	FirstResponse Duration `yaml:"first_response" doc:"Longest wait before the trainee first speaks."`
+	MaxSilence    Duration `yaml:"max_silence" doc:"Longest gap between lines to the customer during the call."`
+	HoldUpdate    Duration `yaml:"hold_update" doc:"Longest gap while the customer is on hold."`
+	WaitingUpdate Duration `yaml:"waiting_update" doc:"Longest gap between updates while waiting on a service."`
+	TeamUpdate    Duration `yaml:"team_update,omitempty" doc:"Longest gap between updates to an engaged internal team."`
+	PromiseGrace  Duration `yaml:"promise_grace,omitempty" doc:"Lateness allowed on a promised update."`
+}
+
+// CadenceOverride is Cadence with every field optional.
+type CadenceOverride struct {
+	FirstResponse *Duration `yaml:"first_response,omitempty"`
+	MaxSilence    *Duration `yaml:"max_silence,omitempty"`
+	HoldUpdate    *Duration `yaml:"hold_update,omitempty"`
+	WaitingUpdate *Duration `yaml:"waiting_update,omitempty"`
+	TeamUpdate    *Duration `yaml:"team_update,omitempty"`
+	PromiseGrace  *Duration `yaml:"promise_grace,omitempty"`
+}
+
+// Band is a score band: a total at or above Min earns it.
+type Band struct {
+	ID    string  `yaml:"id"`
+	Title string  `yaml:"title"`
+	Min   float64 `yaml:"min"`
+}
+
+// MoodModel says how the customer's mood and patience move. Rates are per
+// minute; the others are one-off changes.
+type MoodModel struct {
+	SilencePerMinute float64 `yaml:"silence_per_minute,omitempty" doc:"Patience lost per minute of silence beyond max_silence."`
+	HoldNoNotice     float64 `yaml:"hold_no_notice,omitempty" doc:"Mood change when put on hold without notice."`
+	Update           float64 `yaml:"update,omitempty" doc:"Mood change for an update."`
+	Reassure         float64 `yaml:"reassure,omitempty" doc:"Mood change for reassurance."`
+	SafetyAdvice     float64 `yaml:"safety_advice,omitempty" doc:"Mood change for safety advice when it is needed."`
+	MissingSafety    float64 `yaml:"missing_safety,omitempty" doc:"Mood change when safety advice is still missing after first_response."`
+	PromiseBroken    float64 `yaml:"promise_broken,omitempty"`
+	PatienceRecovery float64 `yaml:"patience_recovery,omitempty" doc:"Patience regained per update or reassurance."`
+}

@@ -1,0 +1,290 @@
+// Package scenarios is the drill language: the types of scenario and policy
+// files, their strict decoding, diagnostics, expression compilation and the
+// JSON Schema that editors use.
+package scenarios
+
+// Scenario is one drill (a *.drill.yaml file) after loading: decoded, merged
+// with its policy and with every expression compiled.
+type Scenario struct {
+	ID         string   `yaml:"id" doc:"Stable identifier, lower-case words joined by hyphens."`
+	Title      string   `yaml:"title" doc:"Title shown to trainees."`
+	Version    int      `yaml:"version" doc:"Version number; raise it whenever the drill or its rubric changes."`
+	Summary    string   `yaml:"summary" doc:"One paragraph for the drill picker."`
+	Tags       []string `yaml:"tags,omitempty"`
+	Difficulty string   `yaml:"difficulty" doc:"beginner, intermediate or advanced." enum:"beginner,intermediate,advanced"`
+	Duration   Duration `yaml:"duration" doc:"Expected duration of the call, for example 15m."`
+	Objectives []string `yaml:"objectives,omitempty" doc:"Learning objectives."`
+
+	// Policy names the shared policy (by its id); Overrides replaces parts of it.
+	Policy    string          `yaml:"policy" doc:"Id of the shared policy this drill uses."`
+	Overrides *PolicyOverride `yaml:"overrides,omitempty" doc:"Parts of the policy this drill replaces."`
+
+	Settings  Settings             `yaml:"settings,omitempty"`
+	Variation map[string]Variation `yaml:"variation,omitempty" doc:"Values drawn from the session seed, read as vary.NAME."`
+	Truth     Truth                `yaml:"truth"`
+	Cast      Cast                 `yaml:"cast"`
+	Vars      map[string]VarDecl   `yaml:"vars,omitempty" doc:"Typed state variables, read as vars.NAME."`
+	Intents   map[string][]string  `yaml:"intents,omitempty" doc:"Extra regular expressions that recognise an intent in the trainee's free text."`
+	Phases    []Phase              `yaml:"phases,omitempty"`
+	Timeline  []Beat               `yaml:"timeline,omitempty"`
+	Reactions []Reaction           `yaml:"reactions,omitempty"`
+	Endings   []Ending             `yaml:"endings,omitempty"`
+	Rubric    Rubric               `yaml:"rubric"`
+	Tests     []Test               `yaml:"tests,omitempty" doc:"Scenario tests, run by drillroom test."`
+
+	// Filled by the loader.
+	File     string  `yaml:"-"` // path as given to the loader
+	Source   []byte  `yaml:"-"`
+	Hash     string  `yaml:"-"` // sha256 of Source, hex
+	Resolved *Policy `yaml:"-"` // the policy with Overrides applied
+}
+
+// Settings are per-drill engine settings.
+type Settings struct {
+	TimeLimit    Duration `yaml:"time_limit,omitempty" doc:"The call ends with the time_limit ending after this much virtual time. Default: twice duration."`
+	TimeScale    float64  `yaml:"time_scale,omitempty" doc:"Default speed of virtual time (1 = real time; 60 compresses an hour into a minute)."`
+	OnDisconnect string   `yaml:"on_disconnect,omitempty" doc:"pause (default) or continue: what the clock does while the trainee is disconnected." enum:"pause,continue"`
+	Speaker      string   `yaml:"speaker,omitempty" doc:"Default speaker of say steps (default customer)."`
+}
+
+// Variation draws one value from the seed. Exactly one of Pick, Range or Between is set.
+type Variation struct {
+	Pick    []string   `yaml:"pick,omitempty" doc:"Pick one of these strings."`
+	Range   []int      `yaml:"range,omitempty" doc:"[min, max]: an integer in the closed range."`
+	Between []Duration `yaml:"between,omitempty" doc:"[min, max]: a duration in the closed range, whole seconds; read as seconds."`
+}
+
+// Truth is the ground truth the trainee never sees.
+type Truth struct {
+	Category string        `yaml:"category" doc:"The correct incident category, from the policy taxonomy."`
+	Impact   string        `yaml:"impact" doc:"Impact level from the policy's priority matrix."`
+	Urgency  string        `yaml:"urgency" doc:"Urgency level from the policy's priority matrix."`
+	Priority string        `yaml:"priority,omitempty" doc:"The correct priority; must equal matrix[impact][urgency] when given."`
+	Required []Requirement `yaml:"required,omitempty" doc:"Dispatches and escalations the trainee must make."`
+	// Authority lists decisions the trainee may not take alone.
+	Authority []Authority   `yaml:"authority,omitempty"`
+	Record    []RecordField `yaml:"record,omitempty" doc:"Incident-log fields that must be recorded, with their true values."`
+	// FirstContact is a rule expression: true when the call counts as resolved on first contact.
+	FirstContact Expr `yaml:"first_contact,omitempty" env:"rule"`
+}
+
+// Requirement is one dispatch or escalation the drill requires. Exactly one of
+// Dispatch and Escalate is set.
+type Requirement struct {
+	Dispatch string   `yaml:"dispatch,omitempty" doc:"Service id (from cast.services) that must be dispatched."`
+	Escalate string   `yaml:"escalate,omitempty" doc:"Team id (from cast.teams) that must be escalated to."`
+	Within   Duration `yaml:"within,omitempty" doc:"Deadline, from the start of the call."`
+	When     Expr     `yaml:"when,omitempty" env:"rule" doc:"Only required when this rule expression holds."`
+	Handover []string `yaml:"handover,omitempty" doc:"Information (intents or record fields) that must be passed on with it."`
+}
+
+// Authority is a decision that exceeds the trainee's authority.
+type Authority struct {
+	Decision string  `yaml:"decision" doc:"Name of the decision, for example goodwill_payment."`
+	Approver string  `yaml:"approver" doc:"Team id that must approve it."`
+	Above    float64 `yaml:"above,omitempty" doc:"Amount above which approval is needed (0: always)."`
+}
+
+// RecordField is an incident-log field the trainee must record.
+type RecordField struct {
+	Field string `yaml:"field"`
+	Value Text   `yaml:"value" env:"guard" doc:"The true value; may interpolate {{vary.NAME}}."`
+	Match string `yaml:"match,omitempty" doc:"exact, contains (default) or any (presence only)." enum:"exact,contains,any"`
+}
+
+// Cast is everyone the engine plays.
+type Cast struct {
+	Customer Customer           `yaml:"customer"`
+	Services map[string]Service `yaml:"services,omitempty" doc:"Emergency services and utilities, by id."`
+	Teams    map[string]Team    `yaml:"teams,omitempty" doc:"Internal teams, by id."`
+}
+
+// Customer is the caller.
+type Customer struct {
+	Name     Text    `yaml:"name" env:"guard"`
+	Persona  string  `yaml:"persona,omitempty"`
+	Mood     float64 `yaml:"mood" doc:"Starting mood, 0 (furious or panicking) to 100 (calm and content)."`
+	Patience float64 `yaml:"patience" doc:"Starting patience, 0 to 100; the customer gives up at 0."`
+	Chase    Chase   `yaml:"chase,omitempty"`
+	GiveUp   GiveUp  `yaml:"give_up,omitempty"`
+	// Answers maps an ask intent (ask_location, ask_details, ask_callback, ...) to the reply.
+	Answers map[string]Text `yaml:"answers,omitempty" env:"guard"`
+	Reacts  *MoodModel      `yaml:"reacts,omitempty" doc:"Overrides of the policy mood model for this customer."`
+}
+
+// Chase is what a customer left alone says.
+type Chase struct {
+	After Duration `yaml:"after,omitempty" doc:"Silence before the first chasing line."`
+	Every Duration `yaml:"every,omitempty" doc:"Interval between further chasing lines."`
+	Lines []Text   `yaml:"lines,omitempty" env:"guard"`
+}
+
+// GiveUp says when and how the customer hangs up.
+type GiveUp struct {
+	When Expr `yaml:"when,omitempty" env:"guard" doc:"Extra hang-up condition besides patience reaching 0."`
+	Line Text `yaml:"line,omitempty" env:"guard"`
+}
+
+// Service is an emergency service or utility.
+type Service struct {
+	Kind    string      `yaml:"kind" enum:"police,fire,ambulance,gas,water,power,council,highways,other"`
+	Name    string      `yaml:"name"`
+	Ack     Duration    `yaml:"ack" doc:"Time from dispatch to acknowledgement."`
+	ETA     Duration    `yaml:"eta" doc:"ETA given at acknowledgement."`
+	Revise  []Revision  `yaml:"revise,omitempty" doc:"Later ETA revisions."`
+	Asks    []Ask       `yaml:"asks,omitempty" doc:"What the service asks the trainee for."`
+	Resolve Duration    `yaml:"resolve,omitempty" doc:"Time from arrival to resolution (0: never resolves by itself)."`
+	Lines   ServiceText `yaml:"lines,omitempty"`
+}
+
+// Revision changes a service's ETA.
+type Revision struct {
+	After Duration `yaml:"after" doc:"Time after acknowledgement."`
+	ETA   Duration `yaml:"eta" doc:"New ETA, from the time of the revision."`
+	Text  Text     `yaml:"text,omitempty" env:"guard"`
+}
+
+// Ask is a question from a service or team to the trainee.
+type Ask struct {
+	Info  string   `yaml:"info" doc:"What is asked for: an intent or a record field name (location, hazards, access, ...)."`
+	After Duration `yaml:"after,omitempty" doc:"Time after acknowledgement."`
+	Text  Text     `yaml:"text" env:"guard"`
+}
+
+// ServiceText overrides the standard lines of a service.
+type ServiceText struct {
+	Ack     Text `yaml:"ack,omitempty" env:"guard"`
+	Arrive  Text `yaml:"arrive,omitempty" env:"guard"`
+	Resolve Text `yaml:"resolve,omitempty" env:"guard"`
+}
+
+// Team is an internal team.
+type Team struct {
+	Kind     string     `yaml:"kind" enum:"supervisor,technical,security,complaints,other"`
+	Name     string     `yaml:"name"`
+	Ack      Duration   `yaml:"ack,omitempty" doc:"Time to answer an escalation or contact."`
+	Approves []Decision `yaml:"approves,omitempty"`
+	Declines []Decision `yaml:"declines,omitempty"`
+	Updates  *Updates   `yaml:"updates,omitempty" doc:"Regular updates (a technical team's restoration updates)."`
+	Asks     []Ask      `yaml:"asks,omitempty"`
+}
+
+// Decision is a decision a team approves or declines, with its reply.
+type Decision struct {
+	Decision string  `yaml:"decision"`
+	UpTo     float64 `yaml:"up_to,omitempty" doc:"Largest amount it approves (0: any)."`
+	Text     Text    `yaml:"text,omitempty" env:"guard"`
+}
+
+// Updates are lines a team sends on a cadence once engaged.
+type Updates struct {
+	Every Duration `yaml:"every"`
+	Lines []Text   `yaml:"lines" env:"guard"`
+	Until Expr     `yaml:"until,omitempty" env:"guard"`
+}
+
+// VarDecl declares a typed state variable.
+type VarDecl struct {
+	Type  string `yaml:"type" enum:"bool,int,float,string"`
+	Value any    `yaml:"value,omitempty" doc:"Initial value (default: the type's zero)."`
+	Doc   string `yaml:"doc,omitempty"`
+}
+
+// Phase is a stage of the call. Leaving a phase cancels its pending timers.
+type Phase struct {
+	Pos Pos    `yaml:"-"` // where it was written, set by the loader
+	ID  string `yaml:"id"`
+	Doc string `yaml:"doc,omitempty"`
+}
+
+// Beat is a timeline entry. Exactly one of At, After and Every schedules it.
+type Beat struct {
+	Pos     Pos       `yaml:"-"` // where it was written, set by the loader
+	ID      string    `yaml:"id"`
+	Phase   string    `yaml:"phase,omitempty" doc:"Scheduled when this phase is entered (times count from entry) and cancelled when it is left."`
+	At      *Duration `yaml:"at,omitempty" doc:"Fire at this time (from the start, or from phase entry)."`
+	After   string    `yaml:"after,omitempty" doc:"Fire Delay after this beat or reaction id fires."`
+	Delay   Duration  `yaml:"delay,omitempty"`
+	Every   Duration  `yaml:"every,omitempty" doc:"Fire repeatedly at this interval."`
+	Times   int       `yaml:"times,omitempty" doc:"With every: at most this many times."`
+	When    Expr      `yaml:"when,omitempty" env:"guard" doc:"Guard checked when due; a false guard skips this firing."`
+	Cancel  Expr      `yaml:"cancel,omitempty" env:"guard" doc:"When true, the beat is cancelled for good."`
+	Persist bool      `yaml:"persist,omitempty" doc:"Keep pending timers when the phase is left."`
+	Do      []Step    `yaml:"do"`
+}
+
+// Reaction answers a trainee action.
+type Reaction struct {
+	Pos      Pos    `yaml:"-"` // where it was written, set by the loader
+	ID       string `yaml:"id"`
+	On       string `yaml:"on" doc:"Action kind that triggers it, or any." enum:"say,hold,resume,classify,record,dispatch,escalate,contact,transfer,request,close,review,any"`
+	Intent   string `yaml:"intent,omitempty" doc:"With on: say, only when the line carries this intent."`
+	Target   string `yaml:"target,omitempty" doc:"Only when the action's target is this service or team id."`
+	Phase    string `yaml:"phase,omitempty" doc:"Only in this phase."`
+	When     Expr   `yaml:"when,omitempty" env:"reaction"`
+	Once     bool   `yaml:"once,omitempty" doc:"Fire at most once."`
+	Priority int    `yaml:"priority,omitempty" doc:"When several match, the highest priority fires (ties: the least recently fired, then file order)."`
+	Do       []Step `yaml:"do"`
+}
+
+// Step is one thing a beat or reaction does. Exactly one of Say, Set, Mood,
+// Patience, Goto, End, ETA, Arrive, Resolve is the step's kind.
+type Step struct {
+	Say      *Text           `yaml:"say,omitempty" env:"guard" doc:"A line spoken by As."`
+	As       string          `yaml:"as,omitempty" doc:"Speaker of say: customer (default), a service id or a team id."`
+	Set      map[string]Expr `yaml:"set,omitempty" env:"guard" doc:"Variables to set, each to an expression's value."`
+	Mood     *float64        `yaml:"mood,omitempty" doc:"Change the customer's mood by this amount."`
+	Patience *float64        `yaml:"patience,omitempty" doc:"Change the customer's patience by this amount."`
+	Goto     string          `yaml:"goto,omitempty" doc:"Enter this phase."`
+	End      string          `yaml:"end,omitempty" doc:"End the call with this ending id."`
+	ETA      *ETAStep        `yaml:"eta,omitempty"`
+	Arrive   string          `yaml:"arrive,omitempty" doc:"This service arrives now."`
+	Resolve  string          `yaml:"resolve,omitempty" doc:"This service or team resolves the incident now."`
+}
+
+// ETAStep revises a service's ETA from a script.
+type ETAStep struct {
+	Service string   `yaml:"service"`
+	ETA     Duration `yaml:"eta"`
+}
+
+// Ending is a way the call can end.
+type Ending struct {
+	Pos  Pos    `yaml:"-"` // where it was written, set by the loader
+	ID   string `yaml:"id"`
+	Kind string `yaml:"kind" enum:"resolved,hangup,timeout,closed,transferred"`
+	When Expr   `yaml:"when,omitempty" env:"guard" doc:"End the call as soon as this holds."`
+	Line Text   `yaml:"line,omitempty" env:"guard"`
+}
+
+// Rubric scores a session.
+type Rubric struct {
+	Scoring  string    `yaml:"scoring,omitempty" doc:"points (default) or weighted." enum:"points,weighted"`
+	PassMark float64   `yaml:"pass_mark,omitempty" doc:"Percentage needed to pass (default: the policy's)."`
+	Sections []Section `yaml:"sections"`
+}
+
+// Section groups rules.
+type Section struct {
+	Pos    Pos     `yaml:"-"` // where it was written, set by the loader
+	ID     string  `yaml:"id"`
+	Title  string  `yaml:"title"`
+	Weight float64 `yaml:"weight,omitempty" doc:"With scoring: weighted, the section's share of the total."`
+	Bonus  bool    `yaml:"bonus,omitempty" doc:"Points add to the total but not to what is possible."`
+	Rules  []Rule  `yaml:"rules"`
+}
+
+// Rule is one scored criterion.
+type Rule struct {
+	Pos      Pos     `yaml:"-"` // where it was written, set by the loader
+	ID       string  `yaml:"id"`
+	Title    string  `yaml:"title"`
+	Check    Expr    `yaml:"check,omitempty" env:"rule" doc:"Passes when true. Absent on manual rules."`
+	NA       Expr    `yaml:"na,omitempty" env:"rule" doc:"Not applicable when true: the rule leaves the denominator."`
+	Points   float64 `yaml:"points"`
+	Critical string  `yaml:"critical,omitempty" doc:"section or drill: failing it zeroes that." enum:"section,drill"`
+	Manual   bool    `yaml:"manual,omitempty" doc:"Scored by a coach."`
+	Guidance string  `yaml:"guidance,omitempty" doc:"For manual rules: what the coach looks for."`
+	Pass     Text    `yaml:"pass,omitempty" env:"rule" doc:"Feedback when it passes; may interpolate {{ expressions }}."`
+	Fail     Text    `yaml:"fail,omitempty" env:"rule" doc:"Feedback when it fails."`
+}
