@@ -1,9 +1,90 @@
 package scenarios
 
-// Test is one scenario test. The format (steps at virtual times, trainee
-// actions, expectations, random walks, golden transcripts) is defined by the
-// simulator's test runner; see docs/scenario-language.md.
+// Test is one scenario test, run by drillroom test. A test is either a
+// scripted run (steps, then the expected outcome) or a random walk.
 type Test struct {
-	Name string `yaml:"name"`
-	Pos  Pos    `yaml:"-"`
+	Pos    Pos          `yaml:"-"`
+	Name   string       `yaml:"name"`
+	Seed   int64        `yaml:"seed,omitempty" doc:"Session seed (default 1)."`
+	Mode   string       `yaml:"mode,omitempty" enum:"practice,assessment"`
+	Steps  []TestStep   `yaml:"steps,omitempty" doc:"Steps in order; each may move the clock, act, and expect."`
+	Expect *TestOutcome `yaml:"expect,omitempty" doc:"What must hold when the run is over (after the last step the clock runs to the end of the call)."`
+	Walk   *Walk        `yaml:"walk,omitempty" doc:"Run random trainees instead of steps."`
+	Golden bool         `yaml:"golden,omitempty" doc:"Compare the transcript with the golden file (drillroom test -update rewrites it)."`
+}
+
+// TestStep moves the clock (At or Wait), then takes at most one trainee
+// action, then checks its expectations against the events emitted since the
+// previous step.
+type TestStep struct {
+	Pos  Pos       `yaml:"-"`
+	At   *Duration `yaml:"at,omitempty" doc:"Advance the clock to this time first."`
+	Wait *Duration `yaml:"wait,omitempty" doc:"Advance the clock by this much first."`
+
+	Say      string        `yaml:"say,omitempty" doc:"Say this to the customer (intents are matched from the text)."`
+	Intents  []string      `yaml:"intents,omitempty" doc:"With say: intents given explicitly (quick-intent buttons)."`
+	Promise  *Duration     `yaml:"promise,omitempty" doc:"With say: promise an update within this time."`
+	Hold     bool          `yaml:"hold,omitempty"`
+	Resume   bool          `yaml:"resume,omitempty"`
+	Classify *TestClassify `yaml:"classify,omitempty"`
+	Record   *TestRecord   `yaml:"record,omitempty"`
+	Dispatch string        `yaml:"dispatch,omitempty" doc:"Dispatch this service id."`
+	Escalate string        `yaml:"escalate,omitempty" doc:"Escalate to this team id."`
+	Contact  string        `yaml:"contact,omitempty" doc:"Message this service or team id (text in message)."`
+	Message  string        `yaml:"message,omitempty" doc:"With dispatch, escalate or contact: what was said."`
+	Info     []string      `yaml:"info,omitempty" doc:"With dispatch, escalate or contact: the information handed over."`
+	Request  *TestDecision `yaml:"request,omitempty" doc:"Ask a team to approve a decision."`
+	Decide   *TestDecision `yaml:"decide,omitempty" doc:"Take a decision."`
+	Transfer string        `yaml:"transfer,omitempty"`
+	Close    *string       `yaml:"close,omitempty" doc:"Close the call with this resolution."`
+	Review   string        `yaml:"review,omitempty" doc:"Submit the post-incident review."`
+
+	Expect    []EventMatch   `yaml:"expect,omitempty" doc:"Each must match an event emitted since the previous step."`
+	ExpectNot []EventMatch   `yaml:"expect_not,omitempty" doc:"None may match an event emitted since the previous step."`
+	Vars      map[string]any `yaml:"vars,omitempty" doc:"Variables that must have these values now."`
+	Rejected  string         `yaml:"rejected,omitempty" doc:"The step's action must be rejected with a reason containing this."`
+}
+
+// TestClassify is a classify action.
+type TestClassify struct {
+	Category string `yaml:"category"`
+	Priority string `yaml:"priority,omitempty"`
+}
+
+// TestRecord is a record action.
+type TestRecord struct {
+	Field string `yaml:"field"`
+	Value string `yaml:"value"`
+}
+
+// TestDecision is a request or decide action.
+type TestDecision struct {
+	Team     string  `yaml:"team,omitempty"`
+	Decision string  `yaml:"decision"`
+	Amount   float64 `yaml:"amount,omitempty"`
+}
+
+// EventMatch matches an event. Empty fields match anything; Text is a glob
+// (* matches any run of characters), case-insensitive.
+type EventMatch struct {
+	Type string `yaml:"type,omitempty"`
+	From string `yaml:"from,omitempty"`
+	ID   string `yaml:"id,omitempty"`
+	Text string `yaml:"text,omitempty"`
+}
+
+// TestOutcome is what must hold at the end of a run.
+type TestOutcome struct {
+	Ending string            `yaml:"ending,omitempty" doc:"The ending id reached."`
+	Rules  map[string]string `yaml:"rules,omitempty" doc:"Rule id: pass, fail, na or pending."`
+	Score  []float64         `yaml:"score,omitempty" doc:"[min, max]: the total percentage must be in this range."`
+	Band   string            `yaml:"band,omitempty"`
+	Passed *bool             `yaml:"passed,omitempty"`
+}
+
+// Walk runs random trainees: each must reach an ending without an engine
+// error and within the time limit.
+type Walk struct {
+	Runs       int `yaml:"runs"`
+	MaxActions int `yaml:"max_actions,omitempty"`
 }
