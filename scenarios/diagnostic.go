@@ -59,3 +59,14 @@ func (ds Diagnostics) Err() error {
 	}
 	return fmt.Errorf("%s", b.String())
 }
+
+// Errors returns the diagnostics that are errors.
+func (ds Diagnostics) Errors() Diagnostics {
+	var out Diagnostics
+	for _, d := range ds {
+		if d.Severity == Error {
+			out = append(out, d)
+		}
+	}
+	return out
+}

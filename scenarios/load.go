@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -251,65 +250,111 @@ type Set struct {
 	Scenarios []*Scenario
 }
 
+// source is one file to load.
+type source struct {
+	name     string
+	src      []byte
+	err      error // reading it failed
+	implicit bool  // a policy picked up next to a scenario, not named by the user
+}
+
+func ioDiagnostic(file string, err error) Diagnostic {
+	return Diagnostic{File: file, Line: 0, Col: 0, Code: "DR1000", Severity: Error, Message: err.Error()}
+}
+
 // LoadPaths loads files and directories (recursing into *.policy.yaml and
-// *.drill.yaml files); policies first. extra policies (for example the
-// shipped ones) are available to the scenarios too.
+// *.drill.yaml files, skipping testdata directories); policies first.
+// Scenarios may use the policies found and the shipped ones.
 func LoadPaths(paths ...string) (*Set, Diagnostics) {
-	var pols, drills []string
+	var srcs []source
+	var all Diagnostics
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
-			return nil, Diagnostics{{File: p, Line: 0, Col: 0, Code: "DR1000", Severity: Error, Message: err.Error()}}
-		}
-		if !fi.IsDir() {
-			if strings.HasSuffix(p, ".policy.yaml") {
-				pols = append(pols, p)
-			} else {
-				drills = append(drills, p)
-			}
+			all = append(all, ioDiagnostic(p, err))
 			continue
 		}
-		filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				if d != nil && d.IsDir() && d.Name() == "testdata" && path != p {
+		if !fi.IsDir() {
+			src, err := os.ReadFile(p)
+			srcs = append(srcs, source{name: p, src: src, err: err})
+			continue
+		}
+		var files []string
+		err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if path != p && d.Name() == "testdata" {
 					return filepath.SkipDir
 				}
 				return nil
 			}
-			switch {
-			case strings.HasSuffix(path, ".policy.yaml"):
-				pols = append(pols, path)
-			case strings.HasSuffix(path, ".drill.yaml"):
-				drills = append(drills, path)
+			if isPolicyFile(path) || isDrillFile(path) {
+				files = append(files, path)
 			}
 			return nil
 		})
-	}
-	l := NewLoader()
-	set := &Set{}
-	var all Diagnostics
-	for _, p := range pols {
-		src, err := os.ReadFile(p)
 		if err != nil {
-			all = append(all, Diagnostic{File: p, Code: "DR1000", Severity: Error, Message: err.Error()})
+			all = append(all, ioDiagnostic(p, err))
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			src, err := os.ReadFile(f)
+			srcs = append(srcs, source{name: f, src: src, err: err})
+		}
+	}
+	set, ds := loadSources(srcs)
+	return set, append(all, ds...)
+}
+
+// loadSources loads policies first (a file named *.policy.yaml is a
+// policy, anything else a scenario), then scenarios against the shipped
+// policies and the ones loaded.
+func loadSources(srcs []source) (*Set, Diagnostics) {
+	l := NewLoader()
+	shippedPols, _ := ShippedPolicies()
+	for _, p := range shippedPols {
+		l.policies[p.ID] = p
+	}
+	set := &Set{}
+	var all, implicitDiags Diagnostics
+	for _, s := range srcs {
+		if !isPolicyFile(s.name) {
 			continue
 		}
-		pol, ds := l.LoadPolicy(p, src)
-		all = append(all, ds...)
+		if s.err != nil {
+			all = append(all, ioDiagnostic(s.name, s.err))
+			continue
+		}
+		pol, ds := l.LoadPolicy(s.name, s.src)
+		if s.implicit {
+			implicitDiags = append(implicitDiags, ds...)
+		} else {
+			all = append(all, ds...)
+		}
 		if pol != nil {
 			set.Policies = append(set.Policies, pol)
 		}
 	}
-	for _, p := range drills {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			all = append(all, Diagnostic{File: p, Code: "DR1000", Severity: Error, Message: err.Error()})
+	for _, s := range srcs {
+		if isPolicyFile(s.name) {
 			continue
 		}
-		s, ds := l.LoadScenario(p, src)
+		if s.err != nil {
+			all = append(all, ioDiagnostic(s.name, s.err))
+			continue
+		}
+		sc, ds := l.LoadScenario(s.name, s.src)
+		for _, d := range ds {
+			if d.Code == "DR3001" {
+				all = append(all, implicitDiags.Errors()...)
+				break
+			}
+		}
 		all = append(all, ds...)
-		if s != nil {
-			set.Scenarios = append(set.Scenarios, s)
+		if sc != nil {
+			set.Scenarios = append(set.Scenarios, sc)
 		}
 	}
 	return set, all
