@@ -1,0 +1,105 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ackBuckets are the upper bounds (seconds) of the action-ack latency
+// histogram: from the command's arrival on the socket to its ack or reject
+// being queued for writing. Most of it is the group commit.
+var ackBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}
+
+// metrics are the server's counters, exposed at /metrics in the Prometheus
+// text format (version 0.0.4), written by hand to keep the dependency list
+// short.
+type metrics struct {
+	socketsOpen    atomic.Int64
+	socketsTotal   atomic.Int64
+	socketsDropped atomic.Int64 // closed by the server because the client fell behind
+	commandsAcked  atomic.Int64
+	commandsRejctd atomic.Int64
+
+	mu        sync.Mutex
+	ackCounts []uint64 // per bucket, not cumulative; last is +Inf
+	ackSum    float64
+	ackCount  uint64
+}
+
+func newMetrics() *metrics {
+	return &metrics{ackCounts: make([]uint64, len(ackBuckets)+1)}
+}
+
+// observeAck records one command's latency.
+func (m *metrics) observeAck(d time.Duration) {
+	v := d.Seconds()
+	i := 0
+	for i < len(ackBuckets) && v > ackBuckets[i] {
+		i++
+	}
+	m.mu.Lock()
+	m.ackCounts[i]++
+	m.ackSum += v
+	m.ackCount++
+	m.mu.Unlock()
+}
+
+// gauges are values the server reads from elsewhere when scraped.
+type gauges struct {
+	liveSessions  int
+	eventsWritten int64
+}
+
+func (m *metrics) write(w io.Writer, g gauges) {
+	fmt.Fprintln(w, "# HELP drillroom_live_sessions Sessions hosted by the runner (running or paused).")
+	fmt.Fprintln(w, "# TYPE drillroom_live_sessions gauge")
+	fmt.Fprintf(w, "drillroom_live_sessions %d\n", g.liveSessions)
+
+	fmt.Fprintln(w, "# HELP drillroom_sockets_connected Open websocket connections.")
+	fmt.Fprintln(w, "# TYPE drillroom_sockets_connected gauge")
+	fmt.Fprintf(w, "drillroom_sockets_connected %d\n", m.socketsOpen.Load())
+
+	fmt.Fprintln(w, "# HELP drillroom_sockets_opened_total Websocket connections accepted since start.")
+	fmt.Fprintln(w, "# TYPE drillroom_sockets_opened_total counter")
+	fmt.Fprintf(w, "drillroom_sockets_opened_total %d\n", m.socketsTotal.Load())
+
+	fmt.Fprintln(w, "# HELP drillroom_sockets_dropped_total Websockets closed because the client fell behind.")
+	fmt.Fprintln(w, "# TYPE drillroom_sockets_dropped_total counter")
+	fmt.Fprintf(w, "drillroom_sockets_dropped_total %d\n", m.socketsDropped.Load())
+
+	fmt.Fprintln(w, "# HELP drillroom_events_written_total Session events durably committed since start.")
+	fmt.Fprintln(w, "# TYPE drillroom_events_written_total counter")
+	fmt.Fprintf(w, "drillroom_events_written_total %d\n", g.eventsWritten)
+
+	fmt.Fprintln(w, "# HELP drillroom_commands_total Commands answered, by outcome.")
+	fmt.Fprintln(w, "# TYPE drillroom_commands_total counter")
+	fmt.Fprintf(w, "drillroom_commands_total{outcome=\"ack\"} %d\n", m.commandsAcked.Load())
+	fmt.Fprintf(w, "drillroom_commands_total{outcome=\"reject\"} %d\n", m.commandsRejctd.Load())
+
+	m.mu.Lock()
+	counts := append([]uint64(nil), m.ackCounts...)
+	sum, n := m.ackSum, m.ackCount
+	m.mu.Unlock()
+	fmt.Fprintln(w, "# HELP drillroom_command_ack_seconds Time from a command's arrival to its ack or reject.")
+	fmt.Fprintln(w, "# TYPE drillroom_command_ack_seconds histogram")
+	var cum uint64
+	for i, le := range ackBuckets {
+		cum += counts[i]
+		fmt.Fprintf(w, "drillroom_command_ack_seconds_bucket{le=\"%g\"} %d\n", le, cum)
+	}
+	cum += counts[len(ackBuckets)]
+	fmt.Fprintf(w, "drillroom_command_ack_seconds_bucket{le=\"+Inf\"} %d\n", cum)
+	fmt.Fprintf(w, "drillroom_command_ack_seconds_sum %g\n", sum)
+	fmt.Fprintf(w, "drillroom_command_ack_seconds_count %d\n", n)
+}
+
+// handleMetrics serves GET /metrics.
+func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
+	var g gauges
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	s.metrics.write(w, g)
+}

@@ -1,0 +1,43 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// routes lists every route of the server, top to bottom. Each handler lives
+// in a small file named after its page or action (page_*.go, socket*.go,
+// health.go, metrics.go, auth*.go).
+func (s *Server) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(s.recoverPanics)
+
+	// Operations: no authentication, no cookies.
+	r.Get("/metrics", s.handleMetrics)
+
+	// Live sessions: the websocket protocol drillroom.v1 (docs/protocol.md).
+	// Authentication is checked inside the handler so that a refused
+	// handshake gets a plain 401/403/404 status the client can act on.
+
+	// Pages.
+
+	return r
+}
+
+// recoverPanics turns a panic in a handler into a 500 and a log line, so
+// that one bad request never takes the process down.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
