@@ -1,0 +1,151 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/drillroom/drillroom/simulator"
+)
+
+// Command is the client command that produced a batch of events. ID is the
+// client-chosen command id (empty for events the clock produced); Result is
+// the answer (ack or rejection JSON) to send again if the client retries it.
+type Command struct {
+	ID     string
+	Result []byte
+}
+
+// AppendEvents appends events to a session's log, and records cmd (if it has
+// an ID) in the same transaction. It returns only once the transaction is
+// durably committed (synchronous=FULL): acknowledge the command after it
+// returns nil, never before.
+//
+// Events must continue the log: their Seqs are consecutive and the first is
+// the session's LastSeq+1. A gap or a repeat is ErrConflict and nothing is
+// written. A command id already stored for the session is
+// ErrDuplicateCommand (which is also ErrConflict); look its answer up with
+// CommandResult. An unknown session is ErrNotFound.
+//
+// If ctx ends first, AppendEvents returns ctx.Err() and either nothing was
+// written or, if the writer had already taken the request, it waits for the
+// commit and returns its real outcome: an error never hides a write.
+func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd Command, events []simulator.Event) error {
+	if len(events) == 0 && cmd.ID == "" {
+		return nil
+	}
+	bodies := make([][]byte, len(events))
+	for i, e := range events {
+		if i > 0 && e.Seq != events[0].Seq+int64(i) {
+			return fmt.Errorf("append to session %s: %w: events[%d].seq is %d, want %d", sessionID, ErrConflict, i, e.Seq, events[0].Seq+int64(i))
+		}
+		b, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("append to session %s: event seq %d: %w", sessionID, e.Seq, err)
+		}
+		bodies[i] = b
+	}
+	result := cmd.Result
+	if result == nil {
+		result = []byte{}
+	}
+	result = bytes.Clone(result) // the caller may reuse its buffer while we wait
+	err := s.w.do(ctx, func(tx *sql.Tx) error {
+		now := millis(s.now())
+		var last int64
+		err := tx.QueryRow("SELECT last_seq FROM sessions WHERE id = ?", sessionID).Scan(&last)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		first, end := last+1, last
+		if len(events) > 0 {
+			if events[0].Seq != last+1 {
+				return fmt.Errorf("%w: first seq is %d, want %d", ErrConflict, events[0].Seq, last+1)
+			}
+			end = events[len(events)-1].Seq
+		}
+		if cmd.ID != "" {
+			_, err := tx.Exec("INSERT INTO commands (session_id, cmd_id, first_seq, last_seq, result, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+				sessionID, cmd.ID, first, end, result, now)
+			if isUniqueViolation(err) {
+				return fmt.Errorf("command %q: %w", cmd.ID, ErrDuplicateCommand)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if len(events) == 0 {
+			return nil
+		}
+		stmt, err := tx.Prepare("INSERT INTO events (session_id, seq, t, type, body) VALUES (?, ?, ?, ?, ?)")
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for i, e := range events {
+			if _, err := stmt.Exec(sessionID, e.Seq, e.T, string(e.Type), string(bodies[i])); err != nil {
+				if isUniqueViolation(err) {
+					return fmt.Errorf("%w: seq %d is already stored", ErrConflict, e.Seq)
+				}
+				return err
+			}
+		}
+		_, err = tx.Exec("UPDATE sessions SET last_seq = ?, updated_at = ? WHERE id = ?", end, now, sessionID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("append to session %s: %w", sessionID, err)
+	}
+	return nil
+}
+
+// CommandResult returns the stored answer to a command, or ErrNotFound if
+// the command id was never committed for that session.
+func (s *Store) CommandResult(ctx context.Context, sessionID, cmdID string) ([]byte, error) {
+	var b []byte
+	err := s.rdb.QueryRowContext(ctx, "SELECT result FROM commands WHERE session_id = ? AND cmd_id = ?", sessionID, cmdID).Scan(&b)
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("command %q of session %s", cmdID, sessionID))
+	}
+	return b, nil
+}
+
+// Events returns a session's events with Seq > afterSeq, in Seq order.
+// An unknown session is ErrNotFound; a known one with nothing after
+// afterSeq gives an empty slice.
+func (s *Store) Events(ctx context.Context, sessionID string, afterSeq int64) ([]simulator.Event, error) {
+	rows, err := s.rdb.QueryContext(ctx, "SELECT seq, body FROM events WHERE session_id = ? AND seq > ? ORDER BY seq", sessionID, afterSeq)
+	if err != nil {
+		return nil, fmt.Errorf("events of session %s: %w", sessionID, err)
+	}
+	defer rows.Close()
+	events := []simulator.Event{}
+	var body []byte
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq, &body); err != nil {
+			return nil, fmt.Errorf("events of session %s: %w", sessionID, err)
+		}
+		var e simulator.Event
+		if err := json.Unmarshal(body, &e); err != nil {
+			return nil, fmt.Errorf("events of session %s: seq %d: %w", sessionID, seq, err)
+		}
+		e.Seq = seq
+		events = append(events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("events of session %s: %w", sessionID, err)
+	}
+	if len(events) == 0 {
+		if _, err := s.Session(ctx, sessionID); err != nil {
+			return nil, fmt.Errorf("events of session %s: %w", sessionID, err)
+		}
+	}
+	return events, nil
+}

@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// tokenHash is what the logins table keys on: the token itself is never stored.
+func tokenHash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// CreateLogin starts a browser login for userID lasting ttl and returns its
+// token: 32 random bytes, base64url without padding (43 characters). Only
+// its SHA-256 is stored.
+func (s *Store) CreateLogin(ctx context.Context, userID int64, ttl time.Duration) (string, error) {
+	if ttl <= 0 {
+		return "", fmt.Errorf("create login for user %d: %w: ttl %v", userID, ErrInvalid, ttl)
+	}
+	token := randomID(32)
+	now := s.now()
+	err := s.w.do(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec("INSERT INTO logins (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+			tokenHash(token), userID, millis(now), millis(now.Add(ttl)))
+		return err
+	})
+	if isForeignKeyViolation(err) {
+		return "", fmt.Errorf("create login for user %d: %w", userID, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("create login for user %d: %w", userID, err)
+	}
+	return token, nil
+}
+
+// LoginUser returns the user a login token belongs to. An unknown or expired
+// token is ErrUnauthorized.
+func (s *Store) LoginUser(ctx context.Context, token string) (User, error) {
+	if token == "" {
+		return User{}, fmt.Errorf("login: %w", ErrUnauthorized)
+	}
+	row := s.rdb.QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.created_at
+		FROM logins l JOIN users u ON u.id = l.user_id
+		WHERE l.token_hash = ? AND l.expires_at > ?`, tokenHash(token), millis(s.now()))
+	u, err := scanUser(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, fmt.Errorf("login: %w", ErrUnauthorized)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("login: %w", err)
+	}
+	return u, nil
+}
+
+// DeleteLogin ends a login (log out). Deleting an unknown token is not an error.
+func (s *Store) DeleteLogin(ctx context.Context, token string) error {
+	err := s.w.do(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec("DELETE FROM logins WHERE token_hash = ?", tokenHash(token))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("delete login: %w", err)
+	}
+	return nil
+}
+
+// DeleteUserLogins ends every login of a user ("log out everywhere").
+func (s *Store) DeleteUserLogins(ctx context.Context, userID int64) error {
+	err := s.w.do(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec("DELETE FROM logins WHERE user_id = ?", userID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("delete logins of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// DeleteExpiredLogins removes expired logins and returns how many.
+// LoginUser already refuses them; this only reclaims the rows.
+func (s *Store) DeleteExpiredLogins(ctx context.Context) (int64, error) {
+	now := millis(s.now())
+	var n int64
+	err := s.w.do(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec("DELETE FROM logins WHERE expires_at <= ?", now)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("delete expired logins: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,165 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Session states.
+const (
+	StateLive  = "live"
+	StateEnded = "ended"
+)
+
+// Session is one play of one scenario version by one user.
+type Session struct {
+	ID         string // random, URL-safe; CreateSession fills it in
+	UserID     int64
+	ScenarioID string
+	Version    int
+	Hash       string // the scenario version's hash; filled in if empty
+	Seed       int64
+	Mode       string  // practice or assessment
+	Scale      float64 // time scale; 1 is real time
+	State      string  // live or ended
+	Ending     string  // the ending id once ended
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	LastSeq    int64 // the highest stored event seq; 0 before the first event
+}
+
+const sessionColumns = "id, user_id, scenario_id, version, hash, seed, mode, scale, state, ending, created_at, updated_at, last_seq"
+
+func scanSession(row interface{ Scan(...any) error }) (Session, error) {
+	var x Session
+	var created, updated int64
+	if err := row.Scan(&x.ID, &x.UserID, &x.ScenarioID, &x.Version, &x.Hash, &x.Seed, &x.Mode, &x.Scale,
+		&x.State, &x.Ending, &created, &updated, &x.LastSeq); err != nil {
+		return Session{}, err
+	}
+	x.CreatedAt, x.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return x, nil
+}
+
+// CreateSession stores a new live session and returns it with its ID, Hash,
+// State, times and LastSeq filled in. The user and the scenario version must
+// be stored (ErrNotFound); a Hash that is not the version's is ErrConflict.
+// Mode defaults to practice and Scale to 1.
+func (s *Store) CreateSession(ctx context.Context, x Session) (Session, error) {
+	if x.Mode == "" {
+		x.Mode = ModePractice
+	}
+	if !validMode(x.Mode) {
+		return Session{}, fmt.Errorf("create session: %w: mode %q", ErrInvalid, x.Mode)
+	}
+	if x.Scale == 0 {
+		x.Scale = 1
+	}
+	if x.Scale < 0 {
+		return Session{}, fmt.Errorf("create session: %w: scale %v", ErrInvalid, x.Scale)
+	}
+	x.ID = randomID(16)
+	x.State, x.Ending, x.LastSeq = StateLive, "", 0
+	now := fromMillis(millis(s.now()))
+	x.CreatedAt, x.UpdatedAt = now, now
+	want := x.Hash
+	err := s.w.do(ctx, func(tx *sql.Tx) error {
+		var hash string
+		err := tx.QueryRow("SELECT hash FROM scenario_versions WHERE scenario_id = ? AND version = ?", x.ScenarioID, x.Version).Scan(&hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("scenario %s v%d: %w", x.ScenarioID, x.Version, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if want != "" && want != hash {
+			return fmt.Errorf("%w: scenario %s v%d has hash %s, not %s", ErrConflict, x.ScenarioID, x.Version, hash, want)
+		}
+		x.Hash = hash
+		_, err = tx.Exec("INSERT INTO sessions ("+sessionColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			x.ID, x.UserID, x.ScenarioID, x.Version, x.Hash, x.Seed, x.Mode, x.Scale, x.State, x.Ending,
+			millis(x.CreatedAt), millis(x.UpdatedAt), x.LastSeq)
+		if isForeignKeyViolation(err) {
+			return fmt.Errorf("user %d: %w", x.UserID, ErrNotFound)
+		}
+		return err
+	})
+	if err != nil {
+		return Session{}, fmt.Errorf("create session of %s v%d for user %d: %w", x.ScenarioID, x.Version, x.UserID, err)
+	}
+	return x, nil
+}
+
+// Session returns a session, or ErrNotFound.
+func (s *Store) Session(ctx context.Context, id string) (Session, error) {
+	x, err := scanSession(s.rdb.QueryRowContext(ctx, "SELECT "+sessionColumns+" FROM sessions WHERE id = ?", id))
+	if err != nil {
+		return Session{}, notFound(err, fmt.Sprintf("session %s", id))
+	}
+	return x, nil
+}
+
+func (s *Store) sessions(ctx context.Context, what, query string, args ...any) ([]Session, error) {
+	rows, err := s.rdb.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	var xs []Session
+	for rows.Next() {
+		x, err := scanSession(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		xs = append(xs, x)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return xs, nil
+}
+
+// SessionsForUser returns a user's sessions, newest first.
+func (s *Store) SessionsForUser(ctx context.Context, userID int64) ([]Session, error) {
+	return s.sessions(ctx, fmt.Sprintf("sessions of user %d", userID),
+		"SELECT "+sessionColumns+" FROM sessions WHERE user_id = ? ORDER BY created_at DESC, rowid DESC", userID)
+}
+
+// LiveSessions returns every session not yet ended, oldest first: after a
+// restart the runner resumes each from its event log.
+func (s *Store) LiveSessions(ctx context.Context) ([]Session, error) {
+	return s.sessions(ctx, "live sessions",
+		"SELECT "+sessionColumns+" FROM sessions WHERE state = 'live' ORDER BY created_at, rowid")
+}
+
+// EndSession marks a session ended with its ending id. Ending an ended
+// session again with the same ending is a no-op; with another ending it is
+// ErrConflict.
+func (s *Store) EndSession(ctx context.Context, id string, ending string) error {
+	now := millis(s.now())
+	err := s.w.do(ctx, func(tx *sql.Tx) error {
+		var state, was string
+		err := tx.QueryRow("SELECT state, ending FROM sessions WHERE id = ?", id).Scan(&state, &was)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if state == StateEnded {
+			if was == ending {
+				return nil
+			}
+			return fmt.Errorf("%w: already ended with %q", ErrConflict, was)
+		}
+		_, err = tx.Exec("UPDATE sessions SET state = 'ended', ending = ?, updated_at = ? WHERE id = ?", ending, now, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("end session %s: %w", id, err)
+	}
+	return nil
+}

@@ -1,0 +1,242 @@
+// Package store keeps drillroom's durable state in SQLite (modernc.org/sqlite):
+// users and their logins, published scenario versions, assignments, sessions
+// with their append-only event logs and command results, scorecards and
+// reviews.
+//
+// One dedicated writer connection serves a single writer goroutine that
+// group-commits concurrent writes; a separate pool serves reads. Every
+// connection gets its pragmas (WAL, synchronous=FULL, busy_timeout,
+// foreign_keys) from the DSN, so none is left unconfigured.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Errors returned by the store. Test for them with errors.Is.
+var (
+	// ErrNotFound: the user, session, scenario version, command or scorecard does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the write contradicts what is stored (a duplicate, a gap
+	// in a session's sequence, a scenario version republished with other content).
+	ErrConflict = errors.New("conflict")
+	// ErrUnauthorized: wrong credentials or an unknown or expired login.
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrInvalid: the caller passed a value the store refuses (empty name,
+	// unknown role or mode, too short a password).
+	ErrInvalid = errors.New("invalid")
+	// ErrClosed: the store has been closed.
+	ErrClosed = errors.New("store closed")
+)
+
+// ErrDuplicateCommand is returned by AppendEvents when the command id is
+// already stored for the session. It wraps ErrConflict.
+var ErrDuplicateCommand = fmt.Errorf("%w: duplicate command id", ErrConflict)
+
+// busyTimeout is how long a connection waits for a lock before SQLITE_BUSY.
+// Only the writer takes write locks, so readers rarely wait at all; the
+// timeout covers checkpoints and a second process opening the same file.
+const busyTimeout = 5 * time.Second
+
+// Store is drillroom's SQLite database. It is safe for concurrent use.
+type Store struct {
+	path   string
+	logger *slog.Logger
+	wdb    *sql.DB // the one writer connection, owned by the writer goroutine after Open
+	rdb    *sql.DB // read pool
+	w      *writer
+	now    func() time.Time // the wall clock; tests replace it
+	hasher *hasher
+}
+
+// Open opens (creating if absent) the database at path, applies the embedded
+// migrations that have not run yet, and starts the writer goroutine. Close
+// must be called to stop it.
+func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") {
+		return nil, fmt.Errorf("open store %q: %w: want a file path", path, ErrInvalid)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open store %q: %w", path, err)
+	}
+	wdb, err := sql.Open("sqlite", dsn(abs, false))
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", abs, err)
+	}
+	// One writer connection: SQLite has one writer at a time anyway, and a
+	// single connection never meets SQLITE_BUSY from its own pool.
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	wdb.SetConnMaxIdleTime(0)
+
+	rdb, err := sql.Open("sqlite", dsn(abs, true))
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("open store %s: %w", abs, err)
+	}
+	rdb.SetMaxOpenConns(8)
+	rdb.SetMaxIdleConns(8)
+	rdb.SetConnMaxIdleTime(5 * time.Minute)
+
+	s := &Store{path: abs, logger: logger, wdb: wdb, rdb: rdb, now: time.Now, hasher: defaultHasher()}
+	fail := func(err error) (*Store, error) {
+		rdb.Close()
+		wdb.Close()
+		return nil, fmt.Errorf("open store %s: %w", abs, err)
+	}
+	if err := checkPragmas(ctx, wdb); err != nil {
+		return fail(err)
+	}
+	if err := migrate(ctx, wdb, logger); err != nil {
+		return fail(err)
+	}
+	if err := checkPragmas(ctx, rdb); err != nil {
+		return fail(err)
+	}
+	s.w = startWriter(wdb, logger, maxBatch)
+	logger.Info("store opened", "path", abs)
+	return s, nil
+}
+
+// dsn builds the modernc.org/sqlite DSN. The pragmas travel in the DSN
+// because database/sql opens connections at will: a one-off PRAGMA statement
+// would configure only whichever pooled connection happened to run it.
+// busy_timeout runs first (the driver orders it so), before journal_mode
+// needs a lock. Writers begin with BEGIN IMMEDIATE so a transaction never has
+// to upgrade a read lock to a write lock half-way.
+func dsn(abs string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	// Temporary tables and sort spills stay in memory, so a full temp
+	// directory cannot fail a write the database volume has room for.
+	q.Add("_pragma", "temp_store(MEMORY)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	u := url.URL{Scheme: "file", Path: abs, RawQuery: q.Encode()}
+	// url.URL writes "file:///abs"; SQLite accepts that form with
+	// SQLITE_OPEN_URI, and it percent-encodes '?' and '#' in the path.
+	return u.String()
+}
+
+// checkPragmas reads the pragmas back: an ignored DSN key must fail Open,
+// not leave a database in rollback-journal mode with no busy timeout.
+func checkPragmas(ctx context.Context, db *sql.DB) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var mode string
+	var timeout, syncMode, fk int64
+	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return fmt.Errorf("read journal_mode: %w", err)
+	}
+	if err := conn.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&timeout); err != nil {
+		return fmt.Errorf("read busy_timeout: %w", err)
+	}
+	if err := conn.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&syncMode); err != nil {
+		return fmt.Errorf("read synchronous: %w", err)
+	}
+	if err := conn.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+		return fmt.Errorf("read foreign_keys: %w", err)
+	}
+	switch {
+	case !strings.EqualFold(mode, "wal"):
+		return fmt.Errorf("journal_mode is %q, want wal", mode)
+	case timeout != busyTimeout.Milliseconds():
+		return fmt.Errorf("busy_timeout is %d, want %d", timeout, busyTimeout.Milliseconds())
+	case syncMode != 2:
+		return fmt.Errorf("synchronous is %d, want 2 (FULL)", syncMode)
+	case fk != 1:
+		return fmt.Errorf("foreign_keys is %d, want 1", fk)
+	}
+	return nil
+}
+
+// Close stops the writer goroutine after it has committed and answered every
+// write already submitted, then closes both connection pools. Calls after
+// the first return nil.
+func (s *Store) Close() error {
+	if !s.w.stop() {
+		return nil
+	}
+	err := errors.Join(s.rdb.Close(), s.wdb.Close())
+	if err != nil {
+		return fmt.Errorf("close store %s: %w", s.path, err)
+	}
+	s.logger.Info("store closed", "path", s.path)
+	return nil
+}
+
+// Ping checks that the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.rdb.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("ping store: %w", err)
+	}
+	return nil
+}
+
+// Path is the absolute path of the database file.
+func (s *Store) Path() string { return s.path }
+
+// randomID returns n random bytes, base64url-encoded without padding.
+func randomID(n int) string {
+	b := make([]byte, n)
+	rand.Read(b) // crypto/rand.Read never fails (Go 1.24+); it panics rather than return weak bytes.
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// sqliteCode returns the extended SQLite result code of err, or 0.
+func sqliteCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()
+	}
+	return 0
+}
+
+func isUniqueViolation(err error) bool {
+	c := sqliteCode(err)
+	return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}
+
+func isForeignKeyViolation(err error) bool {
+	return sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
+// notFound maps sql.ErrNoRows to ErrNotFound, naming what was looked up.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

@@ -1,0 +1,216 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Role is what a user may do.
+type Role string
+
+// The roles.
+const (
+	RoleTrainee Role = "trainee" // plays assigned drills
+	RoleTrainer Role = "trainer" // authors scenarios, assigns and runs drills
+	RoleCoach   Role = "coach"   // reviews scored sessions
+)
+
+// Valid reports whether r is one of the defined roles.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleTrainee, RoleTrainer, RoleCoach:
+		return true
+	}
+	return false
+}
+
+// User is an account. The password hash never leaves the store.
+type User struct {
+	ID          int64
+	Username    string
+	DisplayName string
+	Role        Role
+	CreatedAt   time.Time
+}
+
+const userColumns = "id, username, display_name, role, created_at"
+
+func scanUser(row interface{ Scan(...any) error }) (User, error) {
+	var u User
+	var created int64
+	var role string
+	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &role, &created); err != nil {
+		return User{}, err
+	}
+	u.Role, u.CreatedAt = Role(role), fromMillis(created)
+	return u, nil
+}
+
+func checkUsername(username string) error {
+	if username == "" || len(username) > 64 {
+		return fmt.Errorf("%w: username must be 1 to 64 bytes", ErrInvalid)
+	}
+	for _, r := range username {
+		if unicode.IsSpace(r) || !unicode.IsPrint(r) {
+			return fmt.Errorf("%w: username %q has a space or control character", ErrInvalid, username)
+		}
+	}
+	return nil
+}
+
+// CreateUser adds an account. Usernames are unique without regard to ASCII
+// case; a taken one gives ErrConflict. The password must have at least
+// MinPasswordLen characters (ErrInvalid otherwise).
+func (s *Store) CreateUser(ctx context.Context, username, displayName string, role Role, password string) (User, error) {
+	if err := checkUsername(username); err != nil {
+		return User{}, fmt.Errorf("create user: %w", err)
+	}
+	if !role.Valid() {
+		return User{}, fmt.Errorf("create user %s: %w: role %q", username, ErrInvalid, role)
+	}
+	if err := checkPassword(password); err != nil {
+		return User{}, fmt.Errorf("create user %s: %w", username, err)
+	}
+	displayName = strings.TrimSpace(displayName)
+	if displayName == "" {
+		displayName = username
+	}
+	hash := s.hasher.hash(password) // outside the writer: argon2 is deliberately slow
+	now := s.now()
+	var u User
+	err := s.w.do(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec("INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+			username, displayName, string(role), hash, millis(now))
+		if err != nil {
+			return err
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		u = User{ID: id, Username: username, DisplayName: displayName, Role: role, CreatedAt: fromMillis(millis(now))}
+		return nil
+	})
+	if isUniqueViolation(err) {
+		return User{}, fmt.Errorf("create user %s: username taken: %w", username, ErrConflict)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("create user %s: %w", username, err)
+	}
+	return u, nil
+}
+
+// Authenticate checks a username and password. Any failure, unknown user or
+// wrong password, is ErrUnauthorized after the same argon2id work, so the
+// answer's timing does not tell which. A correct password stored with weaker
+// parameters than the current ones is re-hashed.
+func (s *Store) Authenticate(ctx context.Context, username, password string) (User, error) {
+	if len(password) > MaxPasswordLen {
+		s.hasher.burn(password[:MaxPasswordLen])
+		return User{}, fmt.Errorf("authenticate: %w", ErrUnauthorized)
+	}
+	row := s.rdb.QueryRowContext(ctx, "SELECT "+userColumns+", password_hash FROM users WHERE username = ?", username)
+	var u User
+	var created int64
+	var role, hash string
+	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &role, &created, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		s.hasher.burn(password)
+		return User{}, fmt.Errorf("authenticate: %w", ErrUnauthorized)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("authenticate: %w", err)
+	}
+	u.Role, u.CreatedAt = Role(role), fromMillis(created)
+	ok, stale := s.hasher.verify(password, hash)
+	if !ok {
+		return User{}, fmt.Errorf("authenticate: %w", ErrUnauthorized)
+	}
+	if stale {
+		if err := s.setHash(ctx, u.ID, s.hasher.hash(password)); err != nil {
+			s.logger.Warn("store: re-hash password", "user", u.ID, "err", err)
+		}
+	}
+	return u, nil
+}
+
+// UserByID returns the user with id, or ErrNotFound.
+func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
+	u, err := scanUser(s.rdb.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
+	if err != nil {
+		return User{}, notFound(err, fmt.Sprintf("user %d", id))
+	}
+	return u, nil
+}
+
+// UserByUsername returns the user named username (any ASCII case), or ErrNotFound.
+func (s *Store) UserByUsername(ctx context.Context, username string) (User, error) {
+	u, err := scanUser(s.rdb.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE username = ?", username))
+	if err != nil {
+		return User{}, notFound(err, fmt.Sprintf("user %q", username))
+	}
+	return u, nil
+}
+
+// ListUsers returns the users with role, or every user if role is "",
+// ordered by username.
+func (s *Store) ListUsers(ctx context.Context, role Role) ([]User, error) {
+	if role != "" && !role.Valid() {
+		return nil, fmt.Errorf("list users: %w: role %q", ErrInvalid, role)
+	}
+	rows, err := s.rdb.QueryContext(ctx, "SELECT "+userColumns+" FROM users WHERE ? = '' OR role = ? ORDER BY username", string(role), string(role))
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	var us []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		us = append(us, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return us, nil
+}
+
+// SetPassword replaces a user's password and ends all their logins, so a
+// changed password locks out whoever had the old one.
+func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
+	if err := checkPassword(password); err != nil {
+		return fmt.Errorf("set password for user %d: %w", userID, err)
+	}
+	hash := s.hasher.hash(password)
+	err := s.w.do(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec("UPDATE users SET password_hash = ? WHERE id = ?", hash, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		_, err = tx.Exec("DELETE FROM logins WHERE user_id = ?", userID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("set password for user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// setHash replaces the stored hash without touching logins (re-hashing the
+// same password with stronger parameters).
+func (s *Store) setHash(ctx context.Context, userID int64, hash string) error {
+	return s.w.do(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec("UPDATE users SET password_hash = ? WHERE id = ?", hash, userID)
+		return err
+	})
+}
