@@ -110,14 +110,18 @@ var Vocabulary = []Name{
 	{Name: "holds_without_notice", Type: fnInt(nil), Envs: ruleOnly, Doc: "Holds not preceded by telling the customer (a line with the hold intent).", Example: "holds_without_notice() == 0"},
 	{Name: "promises_made", Type: fnInt(nil), Envs: ruleOnly, Doc: "Updates the trainee promised by a time.", Example: "promises_made() > 0"},
 	{Name: "promises_broken", Type: fnInt(nil), Envs: ruleOnly, Doc: "Promised updates not delivered by their time (plus policy.promise_grace).", Example: "promises_broken() == 0"},
+	{Name: "gaps", Type: (func(string) []float64)(nil), Envs: ruleOnly, Doc: `Every gap (seconds) between updates within intervals of a kind ("call", "hold", "waiting", "waiting:SERVICE"), in time order, for custom cadence rules.`, Example: `all(gaps("hold"), # <= policy.hold_update)`},
 	{Name: "longest_team_gap", Type: fnStrFloatF(nil), Envs: ruleOnly, Doc: "The longest gap between the trainee's updates to an engaged team (from engagement to the end).", Example: `longest_team_gap("technical") <= policy.team_update`},
 
 	// Rules only: escalation.
 	{Name: "first_escalation", Type: fnFloat(nil), Envs: ruleOnly, Doc: "When the trainee first dispatched or escalated, or -1.", Example: "first_escalation() <= 120"},
 	{Name: "requirements_met", Type: fnBool(nil), Envs: ruleOnly, Doc: "Whether every applicable truth.required item was made in time.", Example: "requirements_met()"},
 	{Name: "requirements_missed", Type: fnStrs(nil), Envs: ruleOnly, Doc: "The required service or team ids not involved in time.", Example: "len(requirements_missed()) == 0"},
+	{Name: "matrix_met", Type: fnBool(nil), Envs: ruleOnly, Doc: "Whether every service or team kind the policy's escalation matrix requires for the true category and priority was involved in time.", Example: "matrix_met()"},
+	{Name: "matrix_missed", Type: fnStrs(nil), Envs: ruleOnly, Doc: "The service or team kinds the escalation matrix requires that were not involved in time.", Example: "len(matrix_missed()) == 0"},
 	{Name: "unneeded_escalations", Type: fnStrs(nil), Envs: ruleOnly, Doc: "Services and teams involved that neither the truth nor the policy's escalation matrix called for.", Example: "len(unneeded_escalations()) == 0"},
 	{Name: "handover_complete", Type: fnStrBool(nil), Envs: ruleOnly, Doc: "Whether the dispatch or escalation to this id carried the information its requirement lists.", Example: `handover_complete("gas")`},
+	{Name: "handover_missing", Type: (func(string) []string)(nil), Envs: ruleOnly, Doc: "The information the requirement for this id lists that its dispatch or escalation did not carry.", Example: `len(handover_missing("gas")) == 0`},
 	{Name: "authority_breaches", Type: fnInt(nil), Envs: ruleOnly, Doc: "Decisions the trainee took beyond their authority without approval.", Example: "authority_breaches() == 0"},
 
 	// Rules only: incident record.
@@ -130,6 +134,7 @@ var Vocabulary = []Name{
 	// Rules only: outcome.
 	{Name: "closed", Type: false, Envs: ruleOnly, Doc: "Whether the trainee closed the call.", Example: "closed"},
 	{Name: "resolution", Type: "", Envs: ruleOnly, Doc: "The resolution the trainee closed with.", Example: `resolution != ""`},
+	{Name: "reviewed", Type: false, Envs: ruleOnly, Doc: "Whether the trainee submitted the post-incident review.", Example: "reviewed"},
 	{Name: "csat", Type: 0, Envs: ruleOnly, Doc: "Customer satisfaction, 1 to 5, from the final mood.", Example: "csat >= 4"},
 	{Name: "first_contact_resolved", Type: fnBool(nil), Envs: ruleOnly, Doc: "Whether truth.first_contact held.", Example: "first_contact_resolved()"},
 	{Name: "dur", Type: fnFloatStr(nil), Envs: ruleOnly, Doc: "Formats seconds as 4m10s, for feedback text.", Example: `"{{dur(longest_silence())}}"`},

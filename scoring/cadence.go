@@ -1,0 +1,336 @@
+package scoring
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/drillroom/drillroom/scenarios"
+)
+
+// gap is the time between two consecutive updates inside an interval (or
+// between the interval's start or end and the nearest update).
+type gap struct {
+	From, To ref // To.Seq is 0 when the interval's end closed the gap without an event
+	Kind     string
+}
+
+func (g gap) ms() int64 { return g.To.T - g.From.T }
+
+func (g gap) ev(note string) Evidence {
+	r := g.To
+	if r.Seq == 0 {
+		r = g.From
+	}
+	return r.ev(note)
+}
+
+// gapError is what a cadence function panics with for an interval kind it
+// does not know; the expression runner turns it into a rule error.
+type gapError struct{ kind string }
+
+func (e gapError) Error() string {
+	return fmt.Sprintf("unknown interval kind %q: want call, hold, waiting or waiting:SERVICE", e.kind)
+}
+
+// spans returns the intervals of a kind, in time order.
+func (f *facts) spans(kind string) []span {
+	switch {
+	case kind == "call":
+		return []span{{From: ref{Seq: f.start.Seq, T: f.start.T}, To: f.end}}
+	case kind == "hold":
+		return f.holds
+	case kind == "waiting":
+		var all []span
+		for _, id := range sortedKeys(f.dispatches) {
+			all = append(all, f.waiting(id))
+		}
+		sort.Slice(all, func(i, j int) bool { return all[i].From.T < all[j].From.T })
+		var merged []span
+		for _, s := range all {
+			if n := len(merged); n > 0 && s.From.T <= merged[n-1].To.T {
+				if s.To.T > merged[n-1].To.T {
+					merged[n-1].To = s.To
+				}
+				continue
+			}
+			merged = append(merged, s)
+		}
+		return merged
+	case strings.HasPrefix(kind, "waiting:"):
+		id := strings.TrimPrefix(kind, "waiting:")
+		if _, ok := f.sc.Cast.Services[id]; !ok {
+			panic(fmt.Errorf("waiting:%s: no service %q in the cast", id, id))
+		}
+		if len(f.dispatches[id]) == 0 {
+			return nil
+		}
+		return []span{f.waiting(id)}
+	}
+	panic(gapError{kind})
+}
+
+// waiting is the interval from the first dispatch of service id to its
+// arrival, or to the end of the call if it never arrived.
+func (f *facts) waiting(id string) span {
+	s := span{From: f.dispatches[id][0].ref, To: ref{T: f.end.T}}
+	if a, ok := f.arrivals[id]; ok && a.T >= s.From.T {
+		s.To = a
+	} else if f.end.T < s.From.T {
+		s.To = s.From
+	}
+	return s
+}
+
+// gaps returns, memoised, every gap of a kind, judged one by one.
+func (f *facts) gaps(kind string) []gap {
+	key := "gaps\x00" + kind
+	if g, ok := f.cache[key]; ok {
+		return g.([]gap)
+	}
+	var out []gap
+	for _, s := range f.spans(kind) {
+		prev := s.From
+		i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i].T >= s.From.T })
+		for ; i < len(f.lines) && f.lines[i].T <= s.To.T; i++ {
+			if f.lines[i].Seq == s.From.Seq {
+				continue // the words that opened the interval (a hold's own line)
+			}
+			out = append(out, gap{From: prev, To: f.lines[i].ref, Kind: kind})
+			prev = f.lines[i].ref
+		}
+		out = append(out, gap{From: prev, To: s.To, Kind: kind})
+	}
+	f.cache[key] = out
+	return out
+}
+
+func (f *facts) gapNote(g gap) string {
+	return fmt.Sprintf("%s gap of %s from %s to %s", g.Kind, scenarios.FormatSeconds(secs(g.ms())),
+		scenarios.FormatSeconds(f.rel(g.From.T)), scenarios.FormatSeconds(f.rel(g.To.T)))
+}
+
+// longestGap is longest_gap: 0 when there is no interval of the kind.
+func (f *facts) longestGap(kind string) (float64, []Evidence) {
+	var best gap
+	found := false
+	for _, g := range f.gaps(kind) {
+		if !found || g.ms() > best.ms() {
+			best, found = g, true
+		}
+	}
+	if !found {
+		return 0, nil
+	}
+	return secs(best.ms()), []Evidence{best.ev(f.gapNote(best))}
+}
+
+// gapsOver is gaps_over: how many gaps were strictly longer than limit
+// seconds. A gap exactly at the limit is within it.
+func (f *facts) gapsOver(limit float64, kind string) (int, []Evidence) {
+	n := 0
+	var ev []Evidence
+	lim := int64(limit * 1000)
+	var longest gap
+	gs := f.gaps(kind)
+	for _, g := range gs {
+		if g.ms() > lim {
+			n++
+			ev = append(ev, g.ev(f.gapNote(g)+fmt.Sprintf(", over the %s limit", scenarios.FormatSeconds(limit))))
+		}
+		if g.ms() > longest.ms() {
+			longest = g
+		}
+	}
+	if n == 0 && len(gs) > 0 {
+		ev = append(ev, longest.ev("longest "+f.gapNote(longest)+fmt.Sprintf(", within the %s limit", scenarios.FormatSeconds(limit))))
+	}
+	return n, ev
+}
+
+// gapList is gaps: every gap of a kind in seconds.
+func (f *facts) gapList(kind string) ([]float64, []Evidence) {
+	gs := f.gaps(kind)
+	out := make([]float64, len(gs))
+	for i, g := range gs {
+		out[i] = secs(g.ms())
+	}
+	return out, nil
+}
+
+// updates is updates: the trainee's lines inside intervals of a kind.
+func (f *facts) updates(kind string) (int, []Evidence) {
+	n := 0
+	var ev []Evidence
+	for _, g := range f.gaps(kind) {
+		if g.To.Seq != 0 && f.isLine(g.To) {
+			n++
+			ev = append(ev, g.To.ev(kind+" update"))
+		}
+	}
+	return n, ev
+}
+
+func (f *facts) isLine(r ref) bool {
+	i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i].Seq >= r.Seq })
+	return i < len(f.lines) && f.lines[i].Seq == r.Seq
+}
+
+// firstResponse is first_response: seconds to the trainee's first line,
+// or the length of the call if they never spoke.
+func (f *facts) firstResponse() (float64, []Evidence) {
+	if len(f.lines) == 0 {
+		return f.rel(f.end.T), []Evidence{f.end.ev("the trainee never spoke to the customer")}
+	}
+	l := f.lines[0]
+	return f.rel(l.T), []Evidence{l.ev("first line to the customer")}
+}
+
+// holdsWithoutNotice counts holds that neither the hold's own words nor the
+// trainee's last line before it (since the previous hold ended) announced
+// with the hold intent.
+func (f *facts) holdsWithoutNotice() (int, []Evidence) {
+	n := 0
+	var ev []Evidence
+	prevEnd := int64(-1)
+	for _, h := range f.holds {
+		i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i].Seq >= h.From.Seq })
+		noticed := false
+		if i < len(f.lines) && f.lines[i].Seq == h.From.Seq && has(f.lines[i].Intents, "hold") {
+			noticed = true
+			ev = append(ev, f.lines[i].ev("hold announced as it began"))
+		} else if i > 0 && f.lines[i-1].T >= prevEnd && has(f.lines[i-1].Intents, "hold") {
+			noticed = true
+			ev = append(ev, f.lines[i-1].ev("hold announced"))
+		}
+		if !noticed {
+			n++
+			ev = append(ev, h.From.ev("hold without notice"))
+		}
+		prevEnd = h.To.T
+	}
+	return n, ev
+}
+
+// promise is one promised update and how it went.
+type promise struct {
+	Made      ref
+	By, Due   int64 // promised time; with the policy's grace
+	Kept      bool
+	KeptBy    ref
+	Broken    bool // due before the end of the call and not kept
+	NotYetDue bool
+}
+
+// promises evaluates, memoised, every promised update: it is kept by any
+// later line to the customer at or before its time plus promise_grace.
+func (f *facts) promises() []promise {
+	if p, ok := f.cache["promises"]; ok {
+		return p.([]promise)
+	}
+	grace := int64(0)
+	if f.sc.Resolved != nil {
+		grace = f.sc.Resolved.Cadence.PromiseGrace.Millis()
+	}
+	var out []promise
+	for i, l := range f.lines {
+		if l.Promise <= 0 {
+			continue
+		}
+		p := promise{Made: l.ref, By: l.Promise, Due: l.Promise + grace}
+		if i+1 < len(f.lines) && f.lines[i+1].T <= p.Due {
+			p.Kept, p.KeptBy = true, f.lines[i+1].ref
+		}
+		if !p.Kept {
+			if p.Due < f.end.T {
+				p.Broken = true
+			} else {
+				p.NotYetDue = true
+			}
+		}
+		out = append(out, p)
+	}
+	f.cache["promises"] = out
+	return out
+}
+
+func (f *facts) promisesMade() (int, []Evidence) {
+	ps := f.promises()
+	ev := make([]Evidence, len(ps))
+	for i, p := range ps {
+		ev[i] = p.Made.ev("update promised by " + scenarios.FormatSeconds(f.rel(p.By)))
+	}
+	return len(ps), ev
+}
+
+func (f *facts) promisesBroken() (int, []Evidence) {
+	n := 0
+	var ev []Evidence
+	for _, p := range f.promises() {
+		switch {
+		case p.Broken:
+			n++
+			ev = append(ev, p.Made.ev(fmt.Sprintf("update promised by %s (due with grace %s) never came in time",
+				scenarios.FormatSeconds(f.rel(p.By)), scenarios.FormatSeconds(f.rel(p.Due)))))
+		case p.Kept:
+			ev = append(ev, p.KeptBy.ev("promised update delivered (promised by "+scenarios.FormatSeconds(f.rel(p.By))+")"))
+		}
+	}
+	return n, ev
+}
+
+// teamGaps is longest_team_gap: the longest gap between the trainee's
+// messages to a target (a team or service id, or a team kind) from its
+// first escalation or contact to the end of the call. 0 if never engaged.
+func (f *facts) longestTeamGap(team string) (float64, []Evidence) {
+	var ids []string
+	if _, ok := f.sc.Cast.Teams[team]; ok {
+		ids = []string{team}
+	} else if _, ok := f.sc.Cast.Services[team]; ok {
+		ids = []string{team}
+	} else {
+		for _, id := range sortedKeys(f.sc.Cast.Teams) {
+			if f.sc.Cast.Teams[id].Kind == team {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			panic(fmt.Errorf("longest_team_gap: %q is neither a team or service id nor a team kind in the cast", team))
+		}
+	}
+	var best gap
+	found := false
+	for _, id := range ids {
+		ms := f.messages[id]
+		if len(ms) == 0 {
+			continue
+		}
+		prev := ms[0].ref
+		consider := func(g gap) {
+			if !found || g.ms() > best.ms() {
+				best, found = g, true
+			}
+		}
+		for _, m := range ms[1:] {
+			if m.T > f.end.T {
+				break
+			}
+			consider(gap{From: prev, To: m.ref, Kind: "team:" + id})
+			prev = m.ref
+		}
+		consider(gap{From: prev, To: ref{T: max(f.end.T, prev.T)}, Kind: "team:" + id})
+	}
+	if !found {
+		return 0, nil
+	}
+	return secs(best.ms()), []Evidence{best.ev(f.gapNote(best))}
+}
+
+func has(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

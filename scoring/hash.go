@@ -1,0 +1,79 @@
+package scoring
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+
+	"github.com/drillroom/drillroom/scenarios"
+)
+
+// RubricHash is the sha256 (hex) of the canonical form of everything that
+// decides a score: the rubric (sections, weights, rules with their
+// expressions and feedback as written), the truth the rules compare with,
+// and the resolved policy's cadence, escalation matrix, bands and pass
+// mark. Positions and comments do not count, so moving a rule down a line
+// keeps the hash; changing a limit or an expression changes it.
+func RubricHash(sc *scenarios.Scenario) string {
+	type rule struct {
+		ID, Title, Check, NA, Critical, Guidance, Pass, Fail string
+		Points                                               float64
+		Manual                                               bool
+	}
+	type section struct {
+		ID, Title string
+		Weight    float64
+		Bonus     bool
+		Rules     []rule
+	}
+	type requirement struct {
+		Dispatch, Escalate, When string
+		Within                   int64
+		Handover                 []string
+	}
+	type field struct{ Field, Value, Match string }
+	canon := struct {
+		Scoring            string
+		PassMark           float64
+		Sections           []section
+		Category, Priority string
+		Impact, Urgency    string
+		Required           []requirement
+		Authority          []scenarios.Authority
+		Record             []field
+		FirstContact       string
+		Cadence            *scenarios.Cadence
+		Escalation         []scenarios.EscalationRule
+		Bands              []Band
+		Matrix             map[string]map[string]string
+	}{
+		Scoring: method(sc), PassMark: passMark(sc), Bands: bands(sc),
+		Category: sc.Truth.Category, Priority: truthPriority(sc), Impact: sc.Truth.Impact, Urgency: sc.Truth.Urgency,
+		Authority: sc.Truth.Authority, FirstContact: sc.Truth.FirstContact.Src,
+	}
+	for _, s := range sc.Rubric.Sections {
+		cs := section{ID: s.ID, Title: s.Title, Weight: s.Weight, Bonus: s.Bonus}
+		for _, r := range s.Rules {
+			cs.Rules = append(cs.Rules, rule{ID: r.ID, Title: r.Title, Check: r.Check.Src, NA: r.NA.Src, Critical: r.Critical,
+				Guidance: r.Guidance, Pass: r.Pass.Src, Fail: r.Fail.Src, Points: r.Points, Manual: r.Manual})
+		}
+		canon.Sections = append(canon.Sections, cs)
+	}
+	for _, q := range sc.Truth.Required {
+		canon.Required = append(canon.Required, requirement{Dispatch: q.Dispatch, Escalate: q.Escalate, When: q.When.Src, Within: q.Within.Millis(), Handover: q.Handover})
+	}
+	for _, r := range sc.Truth.Record {
+		canon.Record = append(canon.Record, field{Field: r.Field, Value: r.Value.Src, Match: r.Match})
+	}
+	if p := sc.Resolved; p != nil {
+		canon.Cadence, canon.Escalation, canon.Matrix = &p.Cadence, p.Escalation, p.Matrix
+	}
+	// encoding/json sorts map keys, so the encoding is canonical.
+	b, err := json.Marshal(canon)
+	if err != nil {
+		// Every field above is plain data; Marshal cannot fail on it.
+		panic(err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

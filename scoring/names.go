@@ -1,0 +1,88 @@
+package scoring
+
+import (
+	"sync"
+
+	"github.com/drillroom/drillroom/scenarios"
+)
+
+// ruleNames is the set of rule-environment names that are plain values,
+// not functions; reads of these cannot be instrumented, so they are found
+// in the expression's source instead.
+var ruleValues = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range scenarios.Names(scenarios.EnvRule) {
+		switch n.Type.(type) {
+		case float64, string, bool, int, map[string]any:
+			m[n.Name] = true
+		}
+	}
+	return m
+}()
+
+var namesCache sync.Map // expression source -> []string
+
+// valueNames returns the value names (t, category, truth.category, ...) an
+// expression reads, in order of first use, with one level of member
+// access for maps (truth.category). It scans tokens: string literals are
+// skipped, and an identifier after a dot is a member, not a name.
+func valueNames(src string) []string {
+	if v, ok := namesCache.Load(src); ok {
+		return v.([]string)
+	}
+	var out []string
+	seen := map[string]bool{}
+	isIdent := func(b byte, first bool) bool {
+		return b == '_' || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (!first && b >= '0' && b <= '9')
+	}
+	prevDot := false
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch {
+		case c == '"' || c == '\'' || c == '`':
+			j := i + 1
+			for j < len(src) && src[j] != c {
+				if src[j] == '\\' && c != '`' {
+					j++
+				}
+				j++
+			}
+			i = j + 1
+			prevDot = false
+		case isIdent(c, true):
+			j := i
+			for j < len(src) && isIdent(src[j], false) {
+				j++
+			}
+			name := src[i:j]
+			i = j
+			if prevDot || !ruleValues[name] {
+				prevDot = false
+				continue
+			}
+			if j+1 < len(src) && src[j] == '.' && isIdent(src[j+1], true) {
+				k := j + 1
+				for k < len(src) && isIdent(src[k], false) {
+					k++
+				}
+				name = src[i-len(name) : k]
+				i = k
+			}
+			if !seen[name] {
+				seen[name] = true
+				out = append(out, name)
+			}
+			prevDot = false
+		case c == '.':
+			prevDot = true
+			i++
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		default:
+			prevDot = false
+			i++
+		}
+	}
+	namesCache.Store(src, out)
+	return out
+}
