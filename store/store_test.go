@@ -1,0 +1,258 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/drillroom/drillroom/simulator"
+)
+
+// cheapArgon keeps the tests fast; TestPasswordRehash covers the real parameters.
+var cheapArgon = argonParams{memory: 64, time: 1, threads: 1, saltLen: 16, keyLen: 32}
+
+// openTest opens a store on a new file in t.TempDir and closes it at cleanup.
+func openTest(t testing.TB) *Store {
+	t.Helper()
+	return openAt(t, filepath.Join(t.TempDir(), "drillroom.db"))
+}
+
+func openAt(t testing.TB, path string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), path, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatalf("Open(%s): %v", path, err)
+	}
+	s.hasher = &hasher{p: cheapArgon}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s
+}
+
+// fixture is a user, a scenario version and a live session of it.
+type fixture struct {
+	user    User
+	version ScenarioVersion
+	session Session
+}
+
+func newFixture(t testing.TB, s *Store, username string) fixture {
+	t.Helper()
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, username, "Test "+username, RoleTrainee, "correct horse battery")
+	if err != nil {
+		t.Fatalf("CreateUser(%s): %v", username, err)
+	}
+	v, err := s.PutScenarioVersion(ctx, ScenarioVersion{
+		ScenarioID: "gas-leak", Version: 1, Hash: "sha256:aaaa", Title: "Gas leak", Source: []byte("id: gas-leak\n"),
+	})
+	if err != nil {
+		t.Fatalf("PutScenarioVersion: %v", err)
+	}
+	x, err := s.CreateSession(ctx, Session{UserID: u.ID, ScenarioID: "gas-leak", Version: 1, Seed: 42, Mode: ModePractice})
+	if err != nil {
+		t.Fatalf("CreateSession: %v", err)
+	}
+	return fixture{user: u, version: v, session: x}
+}
+
+// evs makes events with consecutive seqs from first.
+func evs(first int64, n int) []simulator.Event {
+	out := make([]simulator.Event, n)
+	for i := range out {
+		seq := first + int64(i)
+		out[i] = simulator.Event{Seq: seq, T: seq * 1000, Type: simulator.EvLine, From: "customer", Channel: "call", Text: fmt.Sprintf("line %d", seq)}
+	}
+	return out
+}
+
+func TestOpenFreshAndMigrated(t *testing.T) {
+	ctx := context.Background()
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "sub dir?#", "drill room.db")
+	if _, err := Open(ctx, path, nil); err == nil {
+		t.Fatalf("Open in a missing directory: got nil error")
+	}
+	path = filepath.Join(t.TempDir(), "drill room?#.db") // characters a DSN must escape
+	for round := 1; round <= 3; round++ {
+		s, err := Open(ctx, path, nil)
+		if err != nil {
+			t.Fatalf("round %d: Open: %v", round, err)
+		}
+		v, err := s.SchemaVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v != len(ms) {
+			t.Errorf("round %d: schema version %d, want %d", round, v, len(ms))
+		}
+		var applied int
+		if err := s.rdb.QueryRow("SELECT COUNT(*) FROM schema_migrations").Scan(&applied); err != nil {
+			t.Fatal(err)
+		}
+		if applied != len(ms) {
+			t.Errorf("round %d: %d migration rows, want %d (a migration ran twice or not at all)", round, applied, len(ms))
+		}
+		if round == 1 {
+			if _, err := s.CreateUser(ctx, "ann", "Ann", RoleTrainee, "password one"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.UserByUsername(ctx, "ann"); err != nil {
+			t.Errorf("round %d: user written in round 1: %v", round, err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "d.db")
+	s, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.wdb.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, '9999_future.sql', 0)"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err := Open(ctx, path, nil); err == nil {
+		s.Close()
+		t.Fatalf("Open of a database from a newer program: got nil error, want one")
+	}
+}
+
+func TestOpenRejectsNonFilePaths(t *testing.T) {
+	for _, p := range []string{"", ":memory:", "file::memory:?cache=shared"} {
+		if s, err := Open(context.Background(), p, nil); !errors.Is(err, ErrInvalid) {
+			if s != nil {
+				s.Close()
+			}
+			t.Errorf("Open(%q): got %v, want ErrInvalid", p, err)
+		}
+	}
+}
+
+// Every pooled connection, not just the first, must carry the DSN pragmas.
+func TestPragmasOnEveryConnection(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	var conns []interface{ Close() error }
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for i := 0; i < 4; i++ {
+		c, err := s.rdb.Conn(ctx) // holding each forces a new connection
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		for _, tc := range []struct {
+			pragma string
+			want   string
+		}{
+			{"journal_mode", "wal"},
+			{"synchronous", "2"},
+			{"busy_timeout", "5000"},
+			{"foreign_keys", "1"},
+			{"query_only", "1"},
+			{"temp_store", "2"},
+		} {
+			var got string
+			if err := c.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("reader connection %d: PRAGMA %s = %q, want %q", i, tc.pragma, got, tc.want)
+			}
+		}
+	}
+	var qo string
+	if err := s.wdb.QueryRow("PRAGMA query_only").Scan(&qo); err != nil {
+		t.Fatal(err)
+	}
+	if qo != "0" {
+		t.Errorf("writer: query_only = %s, want 0", qo)
+	}
+}
+
+func TestReopenReadsBack(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "d.db")
+	s, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.hasher = &hasher{p: cheapArgon}
+	f := newFixture(t, s, "ann")
+	if err := s.AppendEvents(ctx, f.session.ID, Command{ID: "c1", Result: []byte(`{"ack":"c1"}`)}, evs(1, 3)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutScorecard(ctx, f.session.ID, "rubric-1", []byte(`{"total":80}`)); err != nil {
+		t.Fatal(err)
+	}
+	token, err := s.CreateLogin(ctx, f.user.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close: %v, want nil", err)
+	}
+	if err := s.AppendEvents(ctx, f.session.ID, Command{}, evs(4, 1)); !errors.Is(err, ErrClosed) {
+		t.Errorf("AppendEvents after Close: got %v, want ErrClosed", err)
+	}
+
+	s = openAt(t, path)
+	got, err := s.Events(ctx, f.session.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := evs(1, 3)
+	if len(got) != len(want) {
+		t.Fatalf("got %d events after reopen, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].Seq != want[i].Seq || got[i].T != want[i].T || got[i].Type != want[i].Type || got[i].Text != want[i].Text {
+			t.Errorf("event %d: got %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	x, err := s.Session(ctx, f.session.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.LastSeq != 3 || x.State != StateLive || x.Hash != "sha256:aaaa" || x.Seed != 42 {
+		t.Errorf("session after reopen: got %+v, want LastSeq 3, live, hash sha256:aaaa, seed 42", x)
+	}
+	if r, err := s.CommandResult(ctx, f.session.ID, "c1"); err != nil || string(r) != `{"ack":"c1"}` {
+		t.Errorf("CommandResult after reopen: got %q, %v", r, err)
+	}
+	if sc, err := s.Scorecard(ctx, f.session.ID); err != nil || string(sc) != `{"total":80}` {
+		t.Errorf("Scorecard after reopen: got %q, %v", sc, err)
+	}
+	if u, err := s.LoginUser(ctx, token); err != nil || u.ID != f.user.ID {
+		t.Errorf("LoginUser after reopen: got %+v, %v; want user %d", u, err, f.user.ID)
+	}
+	if _, err := s.Authenticate(ctx, "ann", "correct horse battery"); err != nil {
+		t.Errorf("Authenticate after reopen: %v", err)
+	}
+	if err := s.Ping(ctx); err != nil {
+		t.Errorf("Ping: %v", err)
+	}
+}

@@ -1,0 +1,284 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCreateUser(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	ann, err := s.CreateUser(ctx, "ann", "  Ann Example ", RoleTrainee, "correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ann.ID == 0 || ann.Username != "ann" || ann.DisplayName != "Ann Example" || ann.Role != RoleTrainee || ann.CreatedAt.IsZero() {
+		t.Errorf("CreateUser: got %+v", ann)
+	}
+	tests := []struct {
+		name, username, display string
+		role                    Role
+		password                string
+		want                    error
+	}{
+		{"taken", "ann", "", RoleCoach, "long enough", ErrConflict},
+		{"taken in another case", "ANN", "", RoleCoach, "long enough", ErrConflict},
+		{"unknown role", "bob", "", Role("admin"), "long enough", ErrInvalid},
+		{"empty username", "", "", RoleTrainee, "long enough", ErrInvalid},
+		{"space in username", "bob smith", "", RoleTrainee, "long enough", ErrInvalid},
+		{"short password", "bob", "", RoleTrainee, "1234567", ErrInvalid},
+		{"short password in runes", "bob", "", RoleTrainee, "ééééééé", ErrInvalid},
+		{"huge password", "bob", "", RoleTrainee, strings.Repeat("x", MaxPasswordLen+1), ErrInvalid},
+		{"eight characters", "bob", "", RoleTrainer, "12345678", nil},
+		{"multibyte password", "cleo", "", RoleCoach, "pässwörd-ünïcode", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := s.CreateUser(ctx, tc.username, tc.display, tc.role, tc.password)
+			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+				t.Errorf("CreateUser(%q): got %v, want %v", tc.username, err, tc.want)
+			}
+		})
+	}
+	bob, err := s.UserByUsername(ctx, "BOB")
+	if err != nil || bob.DisplayName != "bob" || bob.Role != RoleTrainer {
+		t.Errorf("UserByUsername(BOB): got %+v, %v; want bob, display name defaulted, trainer", bob, err)
+	}
+	if got, err := s.UserByID(ctx, ann.ID); err != nil || got != ann {
+		t.Errorf("UserByID: got %+v, %v; want %+v", got, err, ann)
+	}
+	if _, err := s.UserByID(ctx, 9999); !errors.Is(err, ErrNotFound) {
+		t.Errorf("UserByID(9999): got %v, want ErrNotFound", err)
+	}
+	if _, err := s.UserByUsername(ctx, "nobody"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("UserByUsername(nobody): got %v, want ErrNotFound", err)
+	}
+	for _, tc := range []struct {
+		role Role
+		want []string
+	}{
+		{"", []string{"ann", "bob", "cleo"}},
+		{RoleTrainee, []string{"ann"}},
+		{RoleCoach, []string{"cleo"}},
+	} {
+		us, err := s.ListUsers(ctx, tc.role)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, u := range us {
+			got = append(got, u.Username)
+		}
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("ListUsers(%q): got %v, want %v", tc.role, got, tc.want)
+		}
+	}
+}
+
+func TestAuthenticate(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	ann, err := s.CreateUser(ctx, "ann", "Ann", RoleTrainee, "correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, username, password string
+		want                     error
+	}{
+		{"right password", "ann", "correct horse", nil},
+		{"username in another case", "Ann", "correct horse", nil},
+		{"wrong password", "ann", "correct horsE", ErrUnauthorized},
+		{"password prefix", "ann", "correct hors", ErrUnauthorized},
+		{"password with trailing space", "ann", "correct horse ", ErrUnauthorized},
+		{"empty password", "ann", "", ErrUnauthorized},
+		{"unknown user", "bob", "correct horse", ErrUnauthorized},
+		{"oversized password", "ann", strings.Repeat("x", MaxPasswordLen+1), ErrUnauthorized},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			u, err := s.Authenticate(ctx, tc.username, tc.password)
+			if tc.want == nil {
+				if err != nil || u.ID != ann.ID {
+					t.Errorf("got %+v, %v; want user %d", u, err, ann.ID)
+				}
+				return
+			}
+			if !errors.Is(err, tc.want) {
+				t.Errorf("got %v, want %v", err, tc.want)
+			}
+			if u != (User{}) {
+				t.Errorf("got user %+v with an error, want zero User", u)
+			}
+		})
+	}
+}
+
+func TestPasswordHashFormatAndRehash(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	ann, err := s.CreateUser(ctx, "ann", "Ann", RoleTrainee, "correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := func() string {
+		var h string
+		if err := s.rdb.QueryRow("SELECT password_hash FROM users WHERE id = ?", ann.ID).Scan(&h); err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	old := stored()
+	if !strings.HasPrefix(old, "$argon2id$v=19$m=64,t=1,p=1$") {
+		t.Fatalf("stored hash %q: want a PHC argon2id string with m=64,t=1,p=1", old)
+	}
+	if strings.Contains(old, "correct horse") {
+		t.Fatalf("stored hash contains the password")
+	}
+	// Two users with one password get different salts, hence different hashes.
+	bob, err := s.CreateUser(ctx, "bob", "Bob", RoleTrainee, "correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bobHash string
+	s.rdb.QueryRow("SELECT password_hash FROM users WHERE id = ?", bob.ID).Scan(&bobHash)
+	if bobHash == old {
+		t.Errorf("two users with the same password got the same hash %q", old)
+	}
+
+	// Raising the parameters: the old hash still verifies, and is replaced.
+	s.hasher = defaultHasher()
+	if _, err := s.Authenticate(ctx, "ann", "correct horse"); err != nil {
+		t.Fatalf("Authenticate with the old hash after raising parameters: %v", err)
+	}
+	now := stored()
+	if !strings.HasPrefix(now, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("hash after login with raised parameters: got %q, want m=19456,t=2,p=1", now)
+	}
+	if _, err := s.Authenticate(ctx, "ann", "correct horse"); err != nil {
+		t.Errorf("Authenticate with the re-hashed password: %v", err)
+	}
+	if _, err := s.Authenticate(ctx, "ann", "wrong horse"); !errors.Is(err, ErrUnauthorized) {
+		t.Errorf("wrong password after re-hash: got %v, want ErrUnauthorized", err)
+	}
+}
+
+func TestParseHashRejectsMalformed(t *testing.T) {
+	h := &hasher{p: cheapArgon}
+	good := h.hash("secret password")
+	if ok, _ := h.verify("secret password", good); !ok {
+		t.Fatalf("verify(own hash) = false")
+	}
+	for _, bad := range []string{
+		"",
+		"plain",
+		strings.Replace(good, "argon2id", "argon2i", 1),
+		strings.Replace(good, "v=19", "v=16", 1),
+		strings.Replace(good, "m=64", "m=0", 1),
+		strings.Replace(good, "t=1", "t=x", 1),
+		good[:strings.LastIndex(good, "$")],
+		good[:strings.LastIndex(good, "$")+1] + "!!!",
+	} {
+		if ok, _ := h.verify("secret password", bad); ok {
+			t.Errorf("verify against malformed hash %q: got true", bad)
+		}
+	}
+}
+
+func TestLogins(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	clock := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return clock }
+	ann, err := s.CreateUser(ctx, "ann", "Ann", RoleTrainee, "correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := s.CreateLogin(ctx, ann.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(token) != 43 {
+		t.Errorf("token %q: %d characters, want 43 (32 bytes base64url)", token, len(token))
+	}
+	other, err := s.CreateLogin(ctx, ann.ID, 2*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other == token {
+		t.Fatalf("two logins got the same token")
+	}
+	var n int
+	s.rdb.QueryRow("SELECT COUNT(*) FROM logins WHERE token_hash = ? OR CAST(token_hash AS TEXT) = ?", []byte(token), token).Scan(&n)
+	if n != 0 {
+		t.Errorf("the raw token is stored in logins; want only its hash")
+	}
+	if _, err := s.CreateLogin(ctx, 9999, time.Hour); !errors.Is(err, ErrNotFound) {
+		t.Errorf("CreateLogin for unknown user: got %v, want ErrNotFound", err)
+	}
+	if _, err := s.CreateLogin(ctx, ann.ID, 0); !errors.Is(err, ErrInvalid) {
+		t.Errorf("CreateLogin with ttl 0: got %v, want ErrInvalid", err)
+	}
+
+	check := func(name, tok string, want error) {
+		t.Helper()
+		u, err := s.LoginUser(ctx, tok)
+		if want == nil {
+			if err != nil || u.ID != ann.ID {
+				t.Errorf("%s: LoginUser got %+v, %v; want user %d", name, u, err, ann.ID)
+			}
+			return
+		}
+		if !errors.Is(err, want) {
+			t.Errorf("%s: LoginUser got %v, want %v", name, err, want)
+		}
+	}
+	check("fresh", token, nil)
+	check("empty token", "", ErrUnauthorized)
+	check("unknown token", token[:42]+"A", ErrUnauthorized)
+
+	clock = clock.Add(time.Hour) // expiry is exclusive: at expires_at the login is over
+	check("expired", token, ErrUnauthorized)
+	check("longer ttl still valid", other, nil)
+
+	deleted, err := s.DeleteExpiredLogins(ctx)
+	if err != nil || deleted != 1 {
+		t.Errorf("DeleteExpiredLogins: got %d, %v; want 1", deleted, err)
+	}
+	if err := s.DeleteLogin(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	check("logged out", other, ErrUnauthorized)
+	if err := s.DeleteLogin(ctx, other); err != nil {
+		t.Errorf("DeleteLogin twice: %v, want nil", err)
+	}
+
+	// A password change ends every login.
+	a, _ := s.CreateLogin(ctx, ann.ID, time.Hour)
+	b, _ := s.CreateLogin(ctx, ann.ID, time.Hour)
+	if err := s.SetPassword(ctx, ann.ID, "new battery staple"); err != nil {
+		t.Fatal(err)
+	}
+	check("after password change (a)", a, ErrUnauthorized)
+	check("after password change (b)", b, ErrUnauthorized)
+	if _, err := s.Authenticate(ctx, "ann", "correct horse"); !errors.Is(err, ErrUnauthorized) {
+		t.Errorf("old password after SetPassword: got %v, want ErrUnauthorized", err)
+	}
+	if _, err := s.Authenticate(ctx, "ann", "new battery staple"); err != nil {
+		t.Errorf("new password after SetPassword: %v", err)
+	}
+	if err := s.SetPassword(ctx, 9999, "whatever long"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SetPassword(unknown user): got %v, want ErrNotFound", err)
+	}
+	if err := s.SetPassword(ctx, ann.ID, "short"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("SetPassword(short): got %v, want ErrInvalid", err)
+	}
+	c, _ := s.CreateLogin(ctx, ann.ID, time.Hour)
+	if err := s.DeleteUserLogins(ctx, ann.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("after DeleteUserLogins", c, ErrUnauthorized)
+}
