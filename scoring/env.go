@@ -3,6 +3,7 @@ package scoring
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/drillroom/drillroom/scenarios"
 )
@@ -181,7 +182,7 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 	}
 	env["recorded"] = func(field string) bool {
 		v, ev := f.recordedField(field)
-		ok := v != ""
+		ok := strings.TrimSpace(v) != ""
 		rec.add("recorded", ok, ev, field)
 		return ok
 	}

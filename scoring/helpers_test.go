@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -33,9 +34,13 @@ var exampleVary = map[string]any{"caller_name": "Priya Shah", "flat": 4.0, "stre
 
 func newLog(sc *scenarios.Scenario) *logb {
 	b := &logb{}
-	b.add(0, simulator.Event{Type: simulator.EvStart, Scenario: sc.ID, Version: sc.Version, Hash: sc.Hash, Seed: 7, Mode: "practice",
-		Value: map[string]any{"vary": exampleVary}})
+	b.add(0, startEvent(sc, exampleVary))
 	return b
+}
+
+func startEvent(sc *scenarios.Scenario, vary map[string]any) simulator.Event {
+	return simulator.Event{Type: simulator.EvStart, Scenario: sc.ID, Version: sc.Version, Hash: sc.Hash, Seed: 7, Mode: "practice",
+		Value: map[string]any{"vary": vary}}
 }
 
 func ms(sec float64) int64 { return int64(sec * 1000) }
@@ -138,4 +143,52 @@ func goodCall(sc *scenarios.Scenario) *logb {
 		close(320, "engineer on site").
 		end(320, "closed", "closed").
 		review(400, "Safety advice early; could have recorded callback sooner.")
+}
+
+// ruleEnv scores nothing: it folds the log and returns the rule env.
+func ruleEnv(t testing.TB, sc *scenarios.Scenario, b *logb) map[string]any {
+	t.Helper()
+	s, err := newSession(sc, b.ev, false)
+	if err != nil {
+		t.Fatalf("new session: %v", err)
+	}
+	return s.env
+}
+
+// call calls a rule function of env by name.
+func call(t testing.TB, env map[string]any, name string, args ...any) any {
+	t.Helper()
+	fn := reflect.ValueOf(env[name])
+	if fn.Kind() != reflect.Func {
+		if len(args) > 0 {
+			t.Fatalf("%s is not a function in the rule env", name)
+		}
+		return env[name]
+	}
+	in := make([]reflect.Value, len(args))
+	for i, a := range args {
+		in[i] = reflect.ValueOf(a)
+	}
+	return fn.Call(in)[0].Interface()
+}
+
+// fnCase is one table row: a function call and the value it must return.
+type fnCase struct {
+	name string
+	log  func() *logb
+	fn   string
+	args []any
+	want any
+}
+
+func runFnCases(t *testing.T, sc *scenarios.Scenario, cases []fnCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := call(t, ruleEnv(t, sc, c.log()), c.fn, c.args...)
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("%s%v = %#v, want %#v", c.fn, c.args, got, c.want)
+			}
+		})
+	}
 }

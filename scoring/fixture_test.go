@@ -1,0 +1,33 @@
+package scoring
+
+import (
+	"testing"
+
+	"github.com/drillroom/drillroom/scenarios"
+)
+
+// loadOutage loads the scoring fixture with teams, authority and a
+// weighted rubric.
+func loadOutage(t testing.TB) *scenarios.Scenario {
+	t.Helper()
+	set, ds := scenarios.LoadPaths("../scenarios/policies", "testdata/outage.drill.yaml")
+	if ds.HasErrors() {
+		t.Fatalf("load outage fixture: %v", ds)
+	}
+	return set.Scenarios[0]
+}
+
+var outageVary = map[string]any{"street": "Elm Street", "house": 12.0}
+
+func newOutageLog(sc *scenarios.Scenario) *logb {
+	b := &logb{}
+	b.add(0, startEvent(sc, outageVary))
+	return b
+}
+
+func TestOutageFixtureLoads(t *testing.T) {
+	sc := loadOutage(t)
+	if sc.ID != "vulnerable-outage" || len(sc.Rubric.Sections) != 3 {
+		t.Fatalf("got %s with %d sections, want vulnerable-outage with 3", sc.ID, len(sc.Rubric.Sections))
+	}
+}

@@ -1,0 +1,47 @@
+package scoring
+
+import "testing"
+
+// The outage fixture's record: location exact "{{vary.house}} {{vary.street}}"
+// (12 Elm Street), medical_need contains "oxygen", callback any.
+
+func TestRecord(t *testing.T) {
+	sc := loadOutage(t)
+	full := func() *logb {
+		return newOutageLog(sc).record(30, "location", "12  elm STREET ").record(40, "medical_need", "Home oxygen concentrator").
+			record(50, "callback", "07700 900123").end(300, "closed", "closed")
+	}
+	wrongExact := func() *logb {
+		return newOutageLog(sc).record(30, "location", "Flat 12 Elm Street").record(40, "medical_need", "wheelchair").end(300, "closed", "closed")
+	}
+	overwritten := func() *logb {
+		return newOutageLog(sc).record(30, "location", "12 Elm Street").record(60, "location", "12 Oak Street").end(300, "closed", "closed")
+	}
+	empty := func() *logb { return newOutageLog(sc).record(30, "callback", "  ").end(300, "closed", "closed") }
+	runFnCases(t, sc, []fnCase{
+		{"complete", full, "record_complete", nil, true},
+		{"accuracy: all correct", full, "record_accuracy", nil, 1.0},
+		{"exact ignores case and spacing", full, "field_correct", []any{"location"}, true},
+		{"contains", full, "field_correct", []any{"medical_need"}, true},
+		{"exact wants nothing more", wrongExact, "field_correct", []any{"location"}, false},
+		{"wrong fields", wrongExact, "wrong_fields", nil, []string{"location", "medical_need"}},
+		{"missing fields", wrongExact, "missing_fields", nil, []string{"callback"}},
+		{"accuracy counts every truth field", wrongExact, "record_accuracy", nil, 0.0},
+		{"the last value counts", overwritten, "field", []any{"location"}, "12 Oak Street"},
+		{"the last value is judged", overwritten, "field_correct", []any{"location"}, false},
+		{"blank is not recorded", empty, "recorded", []any{"callback"}, false},
+		{"blank is missing", empty, "missing_fields", nil, []string{"location", "medical_need", "callback"}},
+		{"a field the truth does not list: recorded is correct", full, "field_correct", []any{"callback"}, true},
+		{"nothing recorded: incomplete", func() *logb { return newOutageLog(sc).end(10, "closed", "closed") }, "record_complete", nil, false},
+	})
+}
+
+func TestRecordRendersVariation(t *testing.T) {
+	sc := loadExample(t) // location: "Flat {{vary.flat}}, {{vary.street}}" contains
+	b := func() *logb { return newLog(sc).record(30, "location", "flat 4, mill lane, ground floor").end(100, "closed", "closed") }
+	wrongFlat := func() *logb { return newLog(sc).record(30, "location", "Flat 5, Mill Lane").end(100, "closed", "closed") }
+	runFnCases(t, sc, []fnCase{
+		{"true value rendered with the seed's variation", b, "field_correct", []any{"location"}, true},
+		{"another flat is wrong", wrongFlat, "field_correct", []any{"location"}, false},
+	})
+}
