@@ -76,7 +76,9 @@ func TestCadenceHolds(t *testing.T) {
 		return newLog(sc).say(90, "bear with me", "hold").hold(100, "").resume(120).
 			hold(200, "").resume(210).end(300, "closed", "closed")
 	}
-	openHold := func() *logb { return newLog(sc).say(5, "hi").hold(100, "one moment", "hold").end(200, "hangup", "hangup") }
+	openHold := func() *logb {
+		return newLog(sc).say(5, "hi").hold(100, "one moment", "hold").end(200, "hangup", "hangup")
+	}
 	runFnCases(t, sc, []fnCase{
 		{"hold gaps: to the check-in and to the resume", announced, "gaps", []any{"hold"}, []float64{30, 70}},
 		{"hold gap over the hold standard", announced, "gaps_over", []any{45.0, "hold"}, 1},

@@ -76,7 +76,9 @@ func TestEscalationMatrixAndUnneeded(t *testing.T) {
 
 func TestEscalationHandover(t *testing.T) {
 	sc := loadOutage(t)
-	onAction := func() *logb { return newOutageLog(sc).dispatch(100, "dno", "location", "medical_need").end(900, "closed", "closed") }
+	onAction := func() *logb {
+		return newOutageLog(sc).dispatch(100, "dno", "location", "medical_need").end(900, "closed", "closed")
+	}
 	recordedBefore := func() *logb {
 		return newOutageLog(sc).record(40, "medical_need", "oxygen").dispatch(100, "dno", "location").end(900, "closed", "closed")
 	}

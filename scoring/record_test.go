@@ -38,8 +38,12 @@ func TestRecord(t *testing.T) {
 
 func TestRecordRendersVariation(t *testing.T) {
 	sc := loadExample(t) // location: "Flat {{vary.flat}}, {{vary.street}}" contains
-	b := func() *logb { return newLog(sc).record(30, "location", "flat 4, mill lane, ground floor").end(100, "closed", "closed") }
-	wrongFlat := func() *logb { return newLog(sc).record(30, "location", "Flat 5, Mill Lane").end(100, "closed", "closed") }
+	b := func() *logb {
+		return newLog(sc).record(30, "location", "flat 4, mill lane, ground floor").end(100, "closed", "closed")
+	}
+	wrongFlat := func() *logb {
+		return newLog(sc).record(30, "location", "Flat 5, Mill Lane").end(100, "closed", "closed")
+	}
 	runFnCases(t, sc, []fnCase{
 		{"true value rendered with the seed's variation", b, "field_correct", []any{"location"}, true},
 		{"another flat is wrong", wrongFlat, "field_correct", []any{"location"}, false},
