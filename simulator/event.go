@@ -13,30 +13,71 @@ type EventType string
 // marked (hidden), which reveal the script.
 const (
 	EvStart    EventType = "start"    // session started: Scenario, Version, Hash, Seed, Mode
-	EvAction   EventType = "action"   // a trainee action was accepted: Action, Intents (matched)
+	EvAction   EventType = "action"   // a trainee action was accepted: Action, Intents (explicit then matched from the text)
 	EvRejected EventType = "rejected" // a trainee action was refused: Action, Reason; state unchanged
-	EvLine     EventType = "line"     // a cast member spoke: From, Channel ("call" or "radio"), Text, ID (beat/reaction that produced it)
+	EvLine     EventType = "line"     // a cast member spoke: From, Channel (call, radio or team), Text, ID (beat/reaction that produced it; chase, answer:INTENT, update, give_up, ending:ID, inject); Reason "inject" and Action when the trainer injected it
 	EvBeat     EventType = "beat"     // (hidden) a timeline beat fired: ID
 	EvReaction EventType = "reaction" // (hidden) a reaction fired: ID
-	EvSet      EventType = "set"      // (hidden) a variable changed: ID (name), Value
+	EvSet      EventType = "set"      // (hidden) a variable changed: ID (name), Value; Action when the trainer set it
 	EvPhase    EventType = "phase"    // (hidden) the call entered a phase: ID
-	EvMood     EventType = "mood"     // (hidden) the customer's mood or patience changed: Mood, Patience, Reason
-	EvAck      EventType = "ack"      // a service or team acknowledged: From
-	EvETA      EventType = "eta"      // a service gave or revised its ETA: From, ETA (virtual time of arrival)
+	EvMood     EventType = "mood"     // (hidden) the customer's mood or patience changed: Mood, Patience (new absolute values), Reason (update, reassure, safety_advice, hold_no_notice, silence, missing_safety, promise_broken, or the beat/reaction id)
+	EvAck      EventType = "ack"      // a service or team acknowledged: From, Channel, Text
+	EvETA      EventType = "eta"      // a service gave or revised its ETA: From, ETA (virtual time of arrival), Text (revisions)
 	EvAsk      EventType = "ask"      // a service or team asked for information: From, ID (the info), Text
-	EvArrive   EventType = "arrive"   // a service arrived: From
-	EvResolve  EventType = "resolve"  // a service or team resolved the incident: From
-	EvApprove  EventType = "approve"  // a team approved a decision: From, ID (decision), Amount
-	EvDecline  EventType = "decline"  // a team declined a decision: From, ID (decision), Amount
+	EvArrive   EventType = "arrive"   // a service arrived: From, Text
+	EvResolve  EventType = "resolve"  // a service or team resolved the incident: From, Text
+	EvApprove  EventType = "approve"  // a team approved a decision: From, ID (decision), Amount, Text
+	EvDecline  EventType = "decline"  // a team declined a decision: From, ID (decision), Amount, Text
 	EvPause    EventType = "pause"    // the clock paused: Reason (trainer, disconnect, restart)
 	EvResume   EventType = "resume"   // the clock resumed: Reason
-	EvScale    EventType = "scale"    // the time scale changed: Scale
+	EvScale    EventType = "scale"    // the time scale changed: Scale (the start event carries the initial Scale)
 	EvTakeover EventType = "takeover" // a trainer took over a cast member: ID
 	EvHandback EventType = "handback" // a trainer handed a cast member back: ID
 	EvEnd      EventType = "end"      // the call ended: ID (ending id), Reason (ending kind)
 	EvReview   EventType = "review"   // the trainee submitted the post-incident review: Text
 	EvError    EventType = "error"    // (hidden) an expression failed at run time: ID (where), Reason
+	EvTimer    EventType = "timer"    // (hidden) a scheduled timer came due: ID (timer key), Reason ("" fired, skip, cancel, stop)
 )
+
+// Channels of line events and of the cast's messages.
+const (
+	ChannelCall  = "call"  // the customer's phone call
+	ChannelRadio = "radio" // emergency services and utilities
+	ChannelTeam  = "team"  // internal teams
+)
+
+// hidden lists the event types the trainee never sees: they reveal the
+// script (which beat or reaction fired, variables, phases, the customer's
+// mood as numbers, timers), expression failures or the trainer's hand.
+var hidden = map[EventType]bool{
+	EvBeat: true, EvReaction: true, EvSet: true, EvPhase: true, EvMood: true,
+	EvError: true, EvTimer: true, EvTakeover: true, EvHandback: true,
+}
+
+// Hidden reports whether events of type t are withheld from the trainee.
+func Hidden(t EventType) bool { return hidden[t] }
+
+// Visible reports whether the trainee may see e (in its ForTrainee form).
+func Visible(e Event) bool { return !hidden[e.Type] }
+
+// ForTrainee returns the form of e the trainee may see, and false when the
+// trainee must not see it at all. It strips what reveals the script or the
+// variation: the beat or reaction id of a line, the seed and hash of the
+// start, and the trainer's hand in injected lines.
+func (e Event) ForTrainee() (Event, bool) {
+	if hidden[e.Type] {
+		return Event{}, false
+	}
+	switch e.Type {
+	case EvStart:
+		e.Seed, e.Hash, e.Value = 0, "", nil
+	case EvLine:
+		e.ID, e.Action, e.Reason = "", nil, ""
+	case EvETA, EvArrive, EvResolve, EvAck, EvAsk, EvApprove, EvDecline:
+		e.Action = nil
+	}
+	return e, true
+}
 
 // Event is one entry of a session's append-only event log. The log is
 // written as JSON Lines, one Event per line, in Seq order.
@@ -114,4 +155,25 @@ type Action struct {
 	Line       string     `json:"line,omitempty"` // trainer: scripted beat or reaction id to inject
 	By         string     `json:"by,omitempty"`   // who acted: trainee (default) or trainer
 	Cmd        string     `json:"cmd,omitempty"`  // client command id, for at-most-once application
+}
+
+// Equal reports whether two actions are the same input.
+func (a Action) Equal(b Action) bool {
+	return a.Kind == b.Kind && a.Text == b.Text && equalStrings(a.Intents, b.Intents) &&
+		a.Target == b.Target && a.Category == b.Category && a.Priority == b.Priority &&
+		a.Field == b.Field && a.Value == b.Value && a.Decision == b.Decision &&
+		a.Amount == b.Amount && equalStrings(a.Info, b.Info) && a.Promise == b.Promise &&
+		a.Resolution == b.Resolution && a.As == b.As && a.Line == b.Line && a.By == b.By && a.Cmd == b.Cmd
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

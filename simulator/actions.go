@@ -1,0 +1,465 @@
+package simulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/drillroom/drillroom/scenarios"
+)
+
+func trainerAction(k ActionKind) bool {
+	switch k {
+	case ActPause, ActResumeClock, ActInject, ActSetVar, ActTakeover, ActHandback, ActSetScale:
+		return true
+	}
+	return false
+}
+
+// validate returns why a is refused, or "" when it is accepted. It may
+// normalise a (explicit intents are trimmed and lower-cased).
+func (e *Engine) validate(a *Action) string {
+	s := &e.f.s
+	if s.Ended {
+		if a.Kind == ActReview {
+			if s.Review != "" {
+				return "the review has already been submitted"
+			}
+			if strings.TrimSpace(a.Text) == "" {
+				return "review needs text"
+			}
+			return ""
+		}
+		return "the call has ended; only the post-incident review is accepted"
+	}
+	if trainerAction(a.Kind) {
+		return e.validateTrainer(a)
+	}
+	if s.Paused {
+		return "the drill is paused"
+	}
+	switch a.Kind {
+	case ActSay:
+		if strings.TrimSpace(a.Text) == "" && len(a.Intents) == 0 {
+			return "say needs text or intents"
+		}
+		a.Intents = append([]string(nil), a.Intents...)
+		for i, in := range a.Intents {
+			in = strings.ToLower(strings.TrimSpace(in))
+			a.Intents[i] = in
+			if !e.p.known[in] {
+				return fmt.Sprintf("unknown intent %q", in)
+			}
+		}
+		if a.Promise != 0 && a.Promise <= e.now {
+			return "a promised update must be due after now"
+		}
+	case ActHold:
+		if s.OnHold {
+			return "the customer is already on hold"
+		}
+	case ActResume:
+		if !s.OnHold {
+			return "the customer is not on hold"
+		}
+	case ActClassify:
+		if a.Category == "" {
+			return "classify needs a category"
+		}
+		if !e.p.taxonomy[a.Category] {
+			return fmt.Sprintf("category %q is not in the taxonomy of policy %s", a.Category, e.sc.Policy)
+		}
+		if a.Priority != "" && !e.p.priorities[a.Priority] {
+			return fmt.Sprintf("priority %q is not defined by policy %s (%s)", a.Priority, e.sc.Policy, e.priorityList())
+		}
+	case ActRecord:
+		if !isFieldName(a.Field) {
+			return fmt.Sprintf("record field %q must be a name (letters, digits, _ or -)", a.Field)
+		}
+		if strings.TrimSpace(a.Value) == "" {
+			return "record needs a value"
+		}
+	case ActDispatch:
+		c, ok := s.Services[a.Target]
+		if !ok {
+			return fmt.Sprintf("unknown service %q (this drill has: %s)", a.Target, listOrNone(e.p.services))
+		}
+		if c.Engaged >= 0 {
+			return fmt.Sprintf("%s has already been dispatched", a.Target)
+		}
+	case ActEscalate:
+		c, ok := s.Teams[a.Target]
+		if !ok {
+			return fmt.Sprintf("unknown team %q (this drill has: %s)", a.Target, listOrNone(e.p.teams))
+		}
+		if c.Engaged >= 0 {
+			return fmt.Sprintf("%s is already involved", a.Target)
+		}
+	case ActContact:
+		if c, ok := s.Services[a.Target]; ok {
+			if c.Engaged < 0 {
+				return fmt.Sprintf("%s has not been dispatched; dispatch it first", a.Target)
+			}
+		} else if _, ok := s.Teams[a.Target]; !ok {
+			return fmt.Sprintf("unknown service or team %q", a.Target)
+		}
+		if strings.TrimSpace(a.Text) == "" && len(a.Info) == 0 {
+			return "contact needs a message"
+		}
+	case ActRequest:
+		if _, ok := s.Teams[a.Target]; !ok {
+			return fmt.Sprintf("unknown team %q (this drill has: %s)", a.Target, listOrNone(e.p.teams))
+		}
+		if a.Decision == "" {
+			return "request needs a decision"
+		}
+		if a.Amount < 0 {
+			return "amount must not be negative"
+		}
+	case ActDecide:
+		if a.Decision == "" {
+			return "decide needs a decision"
+		}
+		if a.Amount < 0 {
+			return "amount must not be negative"
+		}
+	case ActTransfer:
+		if strings.TrimSpace(a.Target) == "" {
+			return "transfer needs a target"
+		}
+	case ActClose:
+		if strings.TrimSpace(a.Resolution) == "" {
+			return "close needs a resolution"
+		}
+	case ActReview:
+		return "the review comes after the call has ended"
+	default:
+		return fmt.Sprintf("unknown action %q", a.Kind)
+	}
+	return ""
+}
+
+func (e *Engine) validateTrainer(a *Action) string {
+	s := &e.f.s
+	switch a.Kind {
+	case ActPause:
+		if s.Paused {
+			return "the drill is already paused"
+		}
+	case ActResumeClock:
+		if !s.Paused {
+			return "the drill is not paused"
+		}
+	case ActSetScale:
+		if a.Amount <= 0 || a.Amount > 3600 {
+			return "time scale must be above 0 and at most 3600"
+		}
+	case ActInject:
+		if a.As != "" && !e.isCast(a.As) {
+			return fmt.Sprintf("unknown cast member %q", a.As)
+		}
+		if a.Line != "" {
+			_, beat := e.p.beatIdx[a.Line]
+			_, react := e.p.reactIdx[a.Line]
+			if !beat && !react {
+				return fmt.Sprintf("no beat or reaction %q", a.Line)
+			}
+			if len(e.scriptedLines(a.Line)) == 0 {
+				return fmt.Sprintf("%s has no lines", a.Line)
+			}
+		} else if strings.TrimSpace(a.Text) == "" {
+			return "inject needs text or a line id"
+		}
+	case ActSetVar:
+		typ, ok := e.p.varTypes[a.Field]
+		if !ok {
+			return fmt.Sprintf("unknown variable %q", a.Field)
+		}
+		if _, err := parseVar(typ, a.Value); err != nil {
+			return fmt.Sprintf("variable %s: %v", a.Field, err)
+		}
+	case ActTakeover:
+		if !e.isCast(a.As) {
+			return fmt.Sprintf("unknown cast member %q", a.As)
+		}
+		if s.TakenOver[a.As] {
+			return fmt.Sprintf("%s is already taken over", a.As)
+		}
+	case ActHandback:
+		if !s.TakenOver[a.As] {
+			return fmt.Sprintf("%s is not taken over", a.As)
+		}
+	}
+	return ""
+}
+
+func (e *Engine) isCast(id string) bool {
+	if id == "customer" {
+		return true
+	}
+	_, svc := e.sc.Cast.Services[id]
+	_, team := e.sc.Cast.Teams[id]
+	return svc || team
+}
+
+func (e *Engine) priorityList() string {
+	var ids []string
+	for _, p := range e.sc.Resolved.Priorities {
+		ids = append(ids, p.ID)
+	}
+	return strings.Join(ids, ", ")
+}
+
+func listOrNone(ids []string) string {
+	if len(ids) == 0 {
+		return "none"
+	}
+	return strings.Join(ids, ", ")
+}
+
+func isFieldName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// parseVar reads a trainer's value for a variable: a JSON literal, or a
+// bare word for a string variable.
+func parseVar(typ, src string) (any, error) {
+	var v any
+	if err := json.Unmarshal([]byte(src), &v); err != nil {
+		if typ != "string" {
+			return nil, fmt.Errorf("%q is not a %s", src, typ)
+		}
+		v = src
+	}
+	return coerce(typ, v)
+}
+
+// scriptedLines returns the say steps of a beat or reaction.
+func (e *Engine) scriptedLines(id string) []scenarios.Step {
+	var steps []scenarios.Step
+	if i, ok := e.p.beatIdx[id]; ok {
+		steps = e.sc.Timeline[i].Do
+	} else if i, ok := e.p.reactIdx[id]; ok {
+		steps = e.sc.Reactions[i].Do
+	}
+	var out []scenarios.Step
+	for _, st := range steps {
+		if st.Say != nil {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+func (e *Engine) trainer(a Action) {
+	if a.By == "" {
+		a.By = "trainer"
+	}
+	act := &a
+	switch a.Kind {
+	case ActPause:
+		e.emit(Event{Type: EvPause, Reason: "trainer", Action: act})
+	case ActResumeClock:
+		e.emit(Event{Type: EvResume, Reason: "trainer", Action: act})
+	case ActSetScale:
+		e.emit(Event{Type: EvScale, Scale: a.Amount, Action: act})
+	case ActSetVar:
+		v, _ := parseVar(e.p.varTypes[a.Field], a.Value)
+		e.emit(Event{Type: EvSet, ID: a.Field, Value: v, Action: act})
+	case ActTakeover:
+		e.emit(Event{Type: EvTakeover, ID: a.As, Action: act})
+	case ActHandback:
+		e.emit(Event{Type: EvHandback, ID: a.As, Action: act})
+	case ActInject:
+		if a.Line == "" {
+			from := a.As
+			if from == "" {
+				from = "customer"
+			}
+			e.emit(Event{Type: EvLine, From: from, Channel: e.channel(from), Text: a.Text, ID: "inject", Reason: "inject", Action: act})
+			return
+		}
+		for _, st := range e.scriptedLines(a.Line) {
+			from := a.As
+			if from == "" {
+				from = st.As
+			}
+			if from == "" {
+				from = e.p.speaker
+			}
+			text := e.text(*st.Say, a.Line, "")
+			if text == "" {
+				continue
+			}
+			e.emit(Event{Type: EvLine, From: from, Channel: e.channel(from), Text: text, ID: a.Line, Reason: "inject", Action: act})
+		}
+	}
+}
+
+func (e *Engine) trainee(a Action) {
+	s := &e.f.s
+	var intents []string
+	if a.Kind == ActSay || a.Kind == ActHold || a.Kind == ActResume || a.Kind == ActClose {
+		intents = append(intents, dedup(a.Intents)...)
+		intents = e.p.match(intents, a.Text)
+	}
+	noticed := s.HoldNotice || contains(intents, "hold")
+	act := a
+	if a.Kind == ActReview {
+		e.emit(Event{Type: EvReview, Text: a.Text, Action: &act})
+	} else {
+		e.emit(Event{Type: EvAction, Action: &act, Intents: intents})
+	}
+
+	// The customer's mood model reacts first, then the script.
+	if len(intents) > 0 && a.Kind != ActClose {
+		m := e.p.mood
+		mood, patience := s.Mood, s.Patience
+		var why []string
+		if contains(intents, "update") {
+			mood += m.Update
+			patience += m.PatienceRecovery
+			why = append(why, "update")
+		}
+		if contains(intents, "reassure") {
+			mood += m.Reassure
+			patience += m.PatienceRecovery
+			why = append(why, "reassure")
+		}
+		if contains(intents, "safety_advice") && e.p.safety {
+			mood += m.SafetyAdvice
+			why = append(why, "safety_advice")
+		}
+		if len(why) > 0 {
+			e.setMood(clamp(mood), clamp(patience), strings.Join(why, ","))
+		}
+	}
+	if a.Kind == ActHold && !noticed {
+		e.setMood(clamp(s.Mood+e.p.mood.HoldNoNotice), s.Patience, "hold_no_notice")
+	}
+
+	spoke := false
+	if r := e.pickReaction(&a, intents); r != nil {
+		e.emit(Event{Type: EvReaction, ID: r.ID})
+		spoke = e.run(r.Do, r.ID)
+	}
+	if s.Ended {
+		return
+	}
+	if a.Kind == ActSay && !spoke && !s.OnHold {
+		for _, in := range intents {
+			if !strings.HasPrefix(in, "ask_") {
+				continue
+			}
+			if t, ok := e.sc.Cast.Customer.Answers[in]; ok {
+				e.say("customer", t, "answer:"+in)
+			}
+		}
+	}
+	switch a.Kind {
+	case ActClose:
+		e.closeCall()
+	case ActTransfer:
+		e.endWith("transferred", "")
+	}
+}
+
+func dedup(in []string) []string {
+	var out []string
+	for _, x := range in {
+		if !contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// pickReaction chooses the one reaction an action triggers: among those
+// that match, the highest priority; ties go to the least recently fired
+// (never fired first), then file order. Guards are evaluated in that order
+// and the first that holds wins.
+func (e *Engine) pickReaction(a *Action, intents []string) *scenarios.Reaction {
+	s := &e.f.s
+	var cands []int
+	for i := range e.sc.Reactions {
+		r := &e.sc.Reactions[i]
+		if r.On != "any" && r.On != string(a.Kind) {
+			continue
+		}
+		if r.Intent != "" && !contains(intents, r.Intent) {
+			continue
+		}
+		if r.Target != "" && r.Target != a.Target {
+			continue
+		}
+		if r.Phase != "" && r.Phase != s.Phase {
+			continue
+		}
+		if r.Once && s.Fired[r.ID].Count > 0 {
+			continue
+		}
+		cands = append(cands, i)
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	last := func(i int) Millis {
+		if f, ok := s.Fired[e.sc.Reactions[i].ID]; ok {
+			return f.Last
+		}
+		return -1
+	}
+	sort.SliceStable(cands, func(x, y int) bool {
+		rx, ry := &e.sc.Reactions[cands[x]], &e.sc.Reactions[cands[y]]
+		if rx.Priority != ry.Priority {
+			return rx.Priority > ry.Priority
+		}
+		return last(cands[x]) < last(cands[y])
+	})
+	var env map[string]any
+	for _, i := range cands {
+		r := &e.sc.Reactions[i]
+		if !r.When.IsSet() {
+			return r
+		}
+		if env == nil {
+			env = e.env(actionMap(a, intents))
+		}
+		ok, err := r.When.Bool(env)
+		if err != nil {
+			e.exprError("reactions."+r.ID+".when", err)
+			env = nil
+			continue
+		}
+		if ok {
+			return r
+		}
+	}
+	return nil
+}
+
+// actionMap is the reaction environment's action.
+func actionMap(a *Action, intents []string) map[string]any {
+	if intents == nil {
+		intents = []string{}
+	}
+	info := a.Info
+	if info == nil {
+		info = []string{}
+	}
+	return map[string]any{
+		"kind": string(a.Kind), "text": a.Text, "intents": intents, "target": a.Target,
+		"category": a.Category, "priority": a.Priority, "field": a.Field, "value": a.Value,
+		"decision": a.Decision, "amount": a.Amount, "info": info,
+		"by": float64(a.Promise) / 1000, "resolution": a.Resolution,
+	}
+}

@@ -1,0 +1,124 @@
+package simulator
+
+// The expression environments the engine provides: the guard names of
+// scenarios.Vocabulary, plus action for reactions. The maps are built once
+// per engine; functions read the live state, and the scalar names are
+// refreshed before each evaluation.
+
+func (e *Engine) buildEnv() {
+	s := &e.f.s
+	sec := func(ms Millis) float64 { return float64(ms) / 1000 }
+	castTime := func(id string, pick func(CastState) Millis) float64 {
+		if c, ok := s.Services[id]; ok {
+			if t := pick(c); t >= 0 {
+				return sec(t)
+			}
+			return -1
+		}
+		if c, ok := s.Teams[id]; ok {
+			if t := pick(c); t >= 0 {
+				return sec(t)
+			}
+		}
+		return -1
+	}
+	fns := map[string]any{
+		"said": func(in string) bool { return s.Said[in].Count > 0 },
+		"times_said": func(in string) int {
+			return s.Said[in].Count
+		},
+		"said_at": func(in string) float64 {
+			if u, ok := s.Said[in]; ok {
+				return sec(u.First)
+			}
+			return -1
+		},
+		"dispatched": func(id string) bool {
+			c, ok := s.Services[id]
+			return ok && c.Engaged >= 0
+		},
+		"dispatched_at": func(id string) float64 {
+			if c, ok := s.Services[id]; ok && c.Engaged >= 0 {
+				return sec(c.Engaged)
+			}
+			return -1
+		},
+		"escalated": func(id string) bool {
+			c, ok := s.Teams[id]
+			return ok && c.Engaged >= 0
+		},
+		"escalated_at": func(id string) float64 {
+			if c, ok := s.Teams[id]; ok && c.Engaged >= 0 {
+				return sec(c.Engaged)
+			}
+			return -1
+		},
+		"contacted": func(id string) bool {
+			if c, ok := s.Services[id]; ok {
+				return c.Contacts > 0
+			}
+			c, ok := s.Teams[id]
+			return ok && c.Contacts > 0
+		},
+		"acknowledged": func(id string) bool {
+			return castTime(id, func(c CastState) Millis { return c.Acked }) >= 0
+		},
+		"arrived": func(id string) bool {
+			c, ok := s.Services[id]
+			return ok && c.Arrived >= 0
+		},
+		"approved": func(decision string) bool {
+			for _, r := range s.Requests {
+				if r.Decision == decision && r.Outcome == string(EvApprove) {
+					return true
+				}
+			}
+			return false
+		},
+		"recorded": func(f string) bool { _, ok := s.Record[f]; return ok },
+		"field":    func(f string) string { return s.Record[f] },
+		"fired":    func(id string) bool { return s.Fired[id].Count > 0 },
+		"fired_at": func(id string) float64 {
+			if f, ok := s.Fired[id]; ok {
+				return sec(f.First)
+			}
+			return -1
+		},
+		"since": func(id string) float64 {
+			if f, ok := s.Fired[id]; ok {
+				return sec(e.now - f.Last)
+			}
+			return -1
+		},
+	}
+	e.genv = map[string]any{"truth": e.p.truth, "policy": e.p.policy}
+	e.renv = map[string]any{"truth": e.p.truth, "policy": e.p.policy}
+	for k, v := range fns {
+		e.genv[k] = v
+		e.renv[k] = v
+	}
+}
+
+// env returns the guard environment, or the reaction environment when
+// action is not nil, refreshed to the current state.
+func (e *Engine) env(action map[string]any) map[string]any {
+	s := &e.f.s
+	m := e.genv
+	if action != nil {
+		m = e.renv
+		m["action"] = action
+	}
+	m["t"] = float64(e.now) / 1000
+	m["phase"] = s.Phase
+	m["mood"] = s.Mood
+	m["patience"] = s.Patience
+	m["on_hold"] = s.OnHold
+	m["silence"] = float64(e.now-s.LastSpoke) / 1000
+	m["category"] = s.Category
+	m["priority"] = s.Priority
+	m["vars"] = s.Vars
+	m["vary"] = s.Vary
+	m["ended"] = s.Ended
+	m["ending"] = s.Ending
+	return m
+}

@@ -1,0 +1,85 @@
+package simulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/drillroom/drillroom/scenarios"
+)
+
+func loadFile(t testing.TB, file string) *scenarios.Scenario {
+	t.Helper()
+	set, ds := scenarios.LoadPaths("../scenarios/policies", file)
+	if ds.HasErrors() {
+		t.Fatal(ds.Err())
+	}
+	if len(set.Scenarios) != 1 {
+		t.Fatalf("loaded %d scenarios from %s", len(set.Scenarios), file)
+	}
+	return set.Scenarios[0]
+}
+
+func loadExample(t testing.TB) *scenarios.Scenario {
+	return loadFile(t, "../scenarios/examples/gas-smell-basic.drill.yaml")
+}
+
+func loadMechanics(t testing.TB) *scenarios.Scenario {
+	return loadFile(t, "testdata/engine.drill.yaml")
+}
+
+func start(t testing.TB, sc *scenarios.Scenario, seed int64) *Engine {
+	t.Helper()
+	e, _, err := New(sc, Config{Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func apply(t testing.TB, e *Engine, at Millis, a Action) []Event {
+	t.Helper()
+	evs, err := e.Apply(at, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
+
+// find returns the events of type typ whose ID (if id != "") and Text (if
+// text != "", substring) match.
+func find(evs []Event, typ EventType, id, text string) []Event {
+	var out []Event
+	for _, ev := range evs {
+		if ev.Type != typ || (id != "" && ev.ID != id) || (text != "" && !strings.Contains(ev.Text, text)) {
+			continue
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+func logBytes(t testing.TB, evs []Event) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteLog(&b, evs); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func snapJSON(t testing.TB, s Snapshot) string {
+	t.Helper()
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func transcript(evs []Event) string {
+	var b strings.Builder
+	WriteTranscript(&b, evs, true)
+	return b.String()
+}

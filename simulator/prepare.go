@@ -1,0 +1,255 @@
+package simulator
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/drillroom/drillroom/scenarios"
+)
+
+// prepared is what the engine derives once per loaded scenario: compiled
+// intent patterns and indexes over the script. Scenarios are immutable once
+// loaded, so it is cached by pointer and shared by every session.
+type prepared struct {
+	intents    []intentMatcher // sorted by name
+	known      map[string]bool // intents a trainee may give explicitly
+	beatIdx    map[string]int
+	reactIdx   map[string]int
+	afterBeats map[string][]int // beat or reaction id -> beats scheduled after it
+	phaseBeats map[string][]int // phase id -> beats scheduled on entering it
+	startBeats []int            // beats without phase or after
+	phases     map[string]bool
+	services   []string // sorted ids
+	teams      []string
+	taxonomy   map[string]bool
+	priorities map[string]bool
+	mood       scenarios.MoodModel
+	timeLimit  Millis
+	safety     bool // safety advice is needed (the truth priority is the policy's highest)
+	truth      map[string]any
+	policy     map[string]any
+	varTypes   map[string]string
+	speaker    string
+}
+
+type intentMatcher struct {
+	name string
+	re   *regexp.Regexp
+}
+
+var preparedCache sync.Map // *scenarios.Scenario -> *prepared
+
+// baseIntents are the intents every scenario understands, whether or not a
+// pattern recognises them in free text (the console's quick-intent buttons).
+var baseIntents = []string{
+	"greet", "ask_location", "ask_details", "ask_callback", "ask_name", "reassure",
+	"safety_advice", "update", "hold", "close", "apologise", "empathise",
+}
+
+func prepare(sc *scenarios.Scenario) (*prepared, error) {
+	if p, ok := preparedCache.Load(sc); ok {
+		return p.(*prepared), nil
+	}
+	p, err := buildPrepared(sc)
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := preparedCache.LoadOrStore(sc, p)
+	return actual.(*prepared), nil
+}
+
+func buildPrepared(sc *scenarios.Scenario) (*prepared, error) {
+	pol := sc.Resolved
+	if pol == nil {
+		return nil, fmt.Errorf("scenario %s: no resolved policy (load it with the scenarios loader)", sc.ID)
+	}
+	p := &prepared{
+		known:      map[string]bool{},
+		beatIdx:    map[string]int{},
+		reactIdx:   map[string]int{},
+		afterBeats: map[string][]int{},
+		phaseBeats: map[string][]int{},
+		phases:     map[string]bool{},
+		taxonomy:   map[string]bool{},
+		priorities: map[string]bool{},
+		varTypes:   map[string]string{},
+		mood:       pol.Mood,
+		speaker:    "customer",
+	}
+	if sc.Settings.Speaker != "" {
+		p.speaker = sc.Settings.Speaker
+	}
+	if r := sc.Cast.Customer.Reacts; r != nil {
+		p.mood = mergeMood(pol.Mood, *r)
+	}
+
+	// Intent patterns: the policy's (with overrides) plus the scenario's own.
+	pats := map[string][]string{}
+	for k, v := range pol.Intents {
+		pats[k] = append(pats[k], v...)
+	}
+	for k, v := range sc.Intents {
+		pats[k] = append(pats[k], v...)
+	}
+	names := make([]string, 0, len(pats))
+	for k := range pats {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		alts := make([]string, 0, len(pats[n]))
+		for i, src := range pats[n] {
+			if _, err := regexp.Compile(src); err != nil {
+				return nil, fmt.Errorf("scenario %s: intent %s pattern %d: %w", sc.ID, n, i+1, err)
+			}
+			alts = append(alts, "(?:"+src+")")
+		}
+		if len(alts) == 0 {
+			continue
+		}
+		re, err := regexp.Compile("(?i)" + strings.Join(alts, "|"))
+		if err != nil {
+			return nil, fmt.Errorf("scenario %s: intent %s: %w", sc.ID, n, err)
+		}
+		p.intents = append(p.intents, intentMatcher{name: n, re: re})
+		p.known[n] = true
+	}
+	for _, n := range baseIntents {
+		p.known[n] = true
+	}
+	for k := range sc.Cast.Customer.Answers {
+		p.known[k] = true
+	}
+	for _, r := range sc.Reactions {
+		if r.Intent != "" {
+			p.known[r.Intent] = true
+		}
+	}
+
+	for _, ph := range sc.Phases {
+		p.phases[ph.ID] = true
+	}
+	for i, b := range sc.Timeline {
+		p.beatIdx[b.ID] = i
+		switch {
+		case b.After != "":
+			p.afterBeats[b.After] = append(p.afterBeats[b.After], i)
+		case b.Phase != "":
+			p.phaseBeats[b.Phase] = append(p.phaseBeats[b.Phase], i)
+		default:
+			p.startBeats = append(p.startBeats, i)
+		}
+	}
+	for i, r := range sc.Reactions {
+		p.reactIdx[r.ID] = i
+	}
+	for id := range sc.Cast.Services {
+		p.services = append(p.services, id)
+	}
+	sort.Strings(p.services)
+	for id := range sc.Cast.Teams {
+		p.teams = append(p.teams, id)
+	}
+	sort.Strings(p.teams)
+	for _, c := range pol.Taxonomy {
+		p.taxonomy[c.ID] = true
+	}
+	for _, pr := range pol.Priorities {
+		p.priorities[pr.ID] = true
+	}
+	p.safety = len(pol.Priorities) > 0 && truthPriority(sc) == pol.Priorities[0].ID
+
+	p.timeLimit = Millis(sc.Settings.TimeLimit)
+	if p.timeLimit <= 0 {
+		p.timeLimit = 2 * Millis(sc.Duration)
+	}
+	if p.timeLimit <= 0 {
+		p.timeLimit = 30 * 60 * 1000
+	}
+	p.truth = map[string]any{
+		"category": sc.Truth.Category, "priority": truthPriority(sc),
+		"impact": sc.Truth.Impact, "urgency": sc.Truth.Urgency,
+	}
+	passMark := pol.PassMark
+	if sc.Rubric.PassMark > 0 {
+		passMark = sc.Rubric.PassMark
+	}
+	c := pol.Cadence
+	p.policy = map[string]any{
+		"first_response": c.FirstResponse.Seconds(), "max_silence": c.MaxSilence.Seconds(),
+		"hold_update": c.HoldUpdate.Seconds(), "waiting_update": c.WaitingUpdate.Seconds(),
+		"team_update": c.TeamUpdate.Seconds(), "promise_grace": c.PromiseGrace.Seconds(),
+		"pass_mark": passMark,
+	}
+	for name, d := range sc.Vars {
+		p.varTypes[name] = d.Type
+	}
+	return p, nil
+}
+
+// truthPriority is the truth's priority, from the matrix when not written.
+func truthPriority(sc *scenarios.Scenario) string {
+	if sc.Truth.Priority != "" {
+		return sc.Truth.Priority
+	}
+	if sc.Resolved != nil {
+		return sc.Resolved.Matrix[sc.Truth.Impact][sc.Truth.Urgency]
+	}
+	return ""
+}
+
+// mergeMood overlays the customer's non-zero settings on the policy's model.
+func mergeMood(base, o scenarios.MoodModel) scenarios.MoodModel {
+	set := func(dst *float64, v float64) {
+		if v != 0 {
+			*dst = v
+		}
+	}
+	set(&base.SilencePerMinute, o.SilencePerMinute)
+	set(&base.HoldNoNotice, o.HoldNoNotice)
+	set(&base.Update, o.Update)
+	set(&base.Reassure, o.Reassure)
+	set(&base.SafetyAdvice, o.SafetyAdvice)
+	set(&base.MissingSafety, o.MissingSafety)
+	set(&base.PromiseBroken, o.PromiseBroken)
+	set(&base.PatienceRecovery, o.PatienceRecovery)
+	return base
+}
+
+// MatchIntents returns the intents recognised in text by sc's patterns
+// (the policy's merged with the scenario's, case-insensitive), sorted.
+func MatchIntents(sc *scenarios.Scenario, text string) ([]string, error) {
+	p, err := prepare(sc)
+	if err != nil {
+		return nil, err
+	}
+	return p.match(nil, text), nil
+}
+
+// match appends to dst the intents recognised in text that dst lacks.
+func (p *prepared) match(dst []string, text string) []string {
+	if text == "" {
+		return dst
+	}
+	for _, m := range p.intents {
+		if contains(dst, m.name) {
+			continue
+		}
+		if m.re.MatchString(text) {
+			dst = append(dst, m.name)
+		}
+	}
+	return dst
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,32 @@
+package simulator
+
+import (
+	"fmt"
+
+	"github.com/drillroom/drillroom/scenarios"
+)
+
+// Replay rebuilds an engine from a stored log by folding its events, in
+// order, into a fresh state: nothing is simulated again. The engine's clock
+// is the time of the last event; the runner advances it from there. The
+// log must belong to sc (same scenario id) and be a log this engine could
+// have written (sequence numbers, known beats, pending timers).
+func Replay(sc *scenarios.Scenario, log []Event) (*Engine, error) {
+	e, err := newEngine(sc)
+	if err != nil {
+		return nil, err
+	}
+	if len(log) == 0 {
+		return nil, fmt.Errorf("simulator: replay %s: empty log", sc.ID)
+	}
+	e.log = make([]Event, 0, len(log)+64)
+	for i := range log {
+		ev := log[i]
+		if err := e.f.apply(&ev); err != nil {
+			return nil, fmt.Errorf("simulator: replay %s: %w", sc.ID, err)
+		}
+		e.log = append(e.log, ev)
+		e.now = ev.T
+	}
+	return e, nil
+}

@@ -1,0 +1,266 @@
+//go:build runnerwip
+
+// Package runner hosts live sessions on real time. For each session it owns
+// one goroutine that maps real time to the session's virtual time (pausing
+// stops it, the scale speeds it up), fires the engine's timers when they are
+// due, applies commands at most once, writes every batch of events to the
+// durable log and only then acknowledges and fans the events out to the
+// session's subscribers.
+//
+// The engine (package simulator) is a pure step function; the runner is
+// where time, persistence and concurrency meet it.
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/store"
+)
+
+// Log is the durable, append-only event log of sessions. *store.Store
+// satisfies it.
+type Log interface {
+	// AppendEvents commits events (contiguous seqs following the stored
+	// ones) together with the command that produced them, durably, before
+	// it returns. A command id already stored is an error wrapping
+	// store.ErrDuplicateCommand.
+	AppendEvents(ctx context.Context, sessionID string, cmd store.Command, events []simulator.Event) error
+	// CommandResult returns the result stored with a command id, or an
+	// error wrapping store.ErrNotFound.
+	CommandResult(ctx context.Context, sessionID, cmdID string) ([]byte, error)
+	// Events returns the events with seq > afterSeq, in order.
+	Events(ctx context.Context, sessionID string, afterSeq int64) ([]simulator.Event, error)
+}
+
+// Store is the Log plus what the runner reads and writes about sessions.
+// *store.Store satisfies it.
+type Store interface {
+	Log
+	Session(ctx context.Context, id string) (store.Session, error)
+	LiveSessions(ctx context.Context) ([]store.Session, error)
+	EndSession(ctx context.Context, id string, ending string) error
+	ScenarioVersion(ctx context.Context, id string, version int) (store.ScenarioVersion, error)
+	PutScorecard(ctx context.Context, sessionID string, rubricHash string, scorecardJSON []byte) error
+}
+
+// Errors returned by the runner. Test for them with errors.Is.
+var (
+	// ErrNotFound: no such session.
+	ErrNotFound = errors.New("session not found")
+	// ErrClosed: the runner is shutting down.
+	ErrClosed = errors.New("runner closed")
+	// ErrSlow: the subscriber fell behind and was dropped; resume from the
+	// last seq it received.
+	ErrSlow = errors.New("subscriber fell behind")
+	// ErrUnavailable: the event log could not be written or read; nothing
+	// was applied. Retry later with the same command id.
+	ErrUnavailable = errors.New("event log unavailable")
+)
+
+// Config configures a Runner. Only Store is required.
+type Config struct {
+	Store  Store
+	Logger *slog.Logger
+
+	// Buffer is each subscriber's channel capacity (default 256). A
+	// subscriber whose channel is full when an event is published is
+	// dropped with ErrSlow.
+	Buffer int
+
+	// ResyncAfter: a subscriber more than this many events behind gets a
+	// snapshot instead of the missed events (default 2000).
+	ResyncAfter int
+
+	// WriteTimeout bounds one append to the log (default 10s).
+	WriteTimeout time.Duration
+
+	// Scenario loads a scenario version. The default reads the version's
+	// YAML from Store and loads it with package scenarios; loaded versions
+	// are cached.
+	Scenario func(ctx context.Context, id string, version int) (*scenarios.Scenario, error)
+}
+
+// Runner hosts live sessions. Create it with New, call Start once, and
+// Close on shutdown.
+type Runner struct {
+	cfg    Config
+	log    *slog.Logger
+	ctx    context.Context // cancelled by Close; parent of every session goroutine
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu       sync.Mutex
+	closed   bool
+	sessions map[string]*session
+	loading  map[string]chan struct{} // sessions being hosted right now
+
+	scMu  sync.Mutex
+	scMap map[string]*scenarios.Scenario // "id@version" -> loaded scenario
+
+	eventsWritten atomic.Int64
+}
+
+// New returns a runner. It hosts nothing until Start or the first
+// Subscribe or Do on a session.
+func New(cfg Config) *Runner {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Buffer <= 0 {
+		cfg.Buffer = 256
+	}
+	if cfg.ResyncAfter <= 0 {
+		cfg.ResyncAfter = 2000
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = 10 * time.Second
+	}
+	r := &Runner{
+		cfg:      cfg,
+		log:      cfg.Logger,
+		sessions: map[string]*session{},
+		loading:  map[string]chan struct{}{},
+		scMap:    map[string]*scenarios.Scenario{},
+	}
+	if r.cfg.Scenario == nil {
+		r.cfg.Scenario = r.loadScenario
+	}
+	r.ctx, r.cancel = context.WithCancel(context.Background())
+	return r
+}
+
+// Start hosts every session the store lists as live: each is rebuilt from
+// its log and left paused (a pause event with reason restart is written if
+// its clock was running) until its trainee connects again. A session that
+// cannot be rebuilt is logged and skipped; Start fails only when the store
+// cannot list the sessions.
+func (r *Runner) Start(ctx context.Context) error {
+	live, err := r.cfg.Store.LiveSessions(ctx)
+	if err != nil {
+		return fmt.Errorf("runner start: %w", err)
+	}
+	for _, x := range live {
+		if _, err := r.host(ctx, x.ID); err != nil {
+			r.log.Error("restore session", "session", x.ID, "err", err)
+			continue
+		}
+	}
+	r.log.Info("runner started", "restored", len(live))
+	return nil
+}
+
+// Close stops every session goroutine and waits for them (or for ctx).
+// Subscriptions end with ErrClosed. Events already written stay written;
+// a restarted runner continues from the log.
+func (r *Runner) Close(ctx context.Context) error {
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
+	r.cancel()
+	done := make(chan struct{})
+	go func() { r.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("runner close: %w", ctx.Err())
+	}
+}
+
+// Live is the number of sessions hosted now.
+func (r *Runner) Live() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.sessions)
+}
+
+// EventsWritten is the number of events the runner has committed to the log
+// since it was created.
+func (r *Runner) EventsWritten() int64 { return r.eventsWritten.Load() }
+
+// host returns the session's host, creating it (and rebuilding the engine
+// from the log) when it is not hosted yet. Concurrent callers for the same
+// session wait for one another.
+func (r *Runner) host(ctx context.Context, id string) (*session, error) {
+	for {
+		r.mu.Lock()
+		if r.closed {
+			r.mu.Unlock()
+			return nil, ErrClosed
+		}
+		if s, ok := r.sessions[id]; ok {
+			r.mu.Unlock()
+			return s, nil
+		}
+		wait, busy := r.loading[id]
+		if !busy {
+			r.loading[id] = make(chan struct{})
+			r.mu.Unlock()
+			break
+		}
+		r.mu.Unlock()
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	s, err := r.load(ctx, id)
+	r.mu.Lock()
+	done := r.loading[id]
+	delete(r.loading, id)
+	if err == nil {
+		if r.closed {
+			err = ErrClosed
+		} else {
+			r.sessions[id] = s
+			r.wg.Add(1)
+			go func() {
+				defer r.wg.Done()
+				s.run(r.ctx)
+			}()
+		}
+	}
+	r.mu.Unlock()
+	close(done)
+	return s, err
+}
+
+// unhost forgets s; called by s's goroutine as it exits.
+func (r *Runner) unhost(s *session) {
+	r.mu.Lock()
+	if r.sessions[s.id] == s {
+		delete(r.sessions, s.id)
+	}
+	r.mu.Unlock()
+}
+
+// load builds a session host from the store: a new engine for a session
+// with an empty log (its opening events are written at once), or a replay
+// of the log.
+func (r *Runner) load(ctx context.Context, id string) (*session, error) {
+	x, err := r.cfg.Store.Session(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("host session %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("host session %s: %w: %w", id, ErrUnavailable, err)
+	}
+	sc, err := r.cfg.Scenario(ctx, x.ScenarioID, x.Version)
+	if err != nil {
+		return nil, fmt.Errorf("host session %s: %w", id, err)
+	}
+	s := newSession(r, x, sc)
+	if err := s.open(ctx); err != nil {
+		return nil, fmt.Errorf("host session %s: %w", id, err)
+	}
+	return s, nil
+}

@@ -1,0 +1,320 @@
+//go:build runnerwip
+
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scoring"
+	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/store"
+)
+
+// Pause and resume reasons the runner writes (the trainer's are "trainer").
+const (
+	ReasonDisconnect = "disconnect" // the trainee's last connection closed
+	ReasonRestart    = "restart"    // the server restarted while the clock ran
+	ReasonReconnect  = "reconnect"  // the trainee is back
+)
+
+// errGone: the session's goroutine has exited (the session ended and was
+// unhosted, or failed); the caller hosts it afresh.
+var errGone = errors.New("session host gone")
+
+// session hosts one live session. Everything below the channel fields is
+// owned by the session's goroutine (run); other goroutines reach it only
+// through call.
+type session struct {
+	r    *Runner
+	id   string
+	info store.Session
+	sc   *scenarios.Scenario
+	reqs chan func()   // unbuffered: a sent request is always run
+	done chan struct{} // closed when run has returned
+
+	eng        *simulator.Engine
+	lastSeq    int64
+	started    bool      // the clock has been started (by the first trainee connection)
+	anchorReal time.Time // while running: virtual time anchorVT was at real time anchorReal
+	anchorVT   simulator.Millis
+	anchorRun  bool    // running state when anchored
+	anchorScl  float64 // scale when anchored
+	pausedBy   string  // reason of the last pause: trainer, disconnect or restart
+	subs       map[*Subscription]struct{}
+	trainees   int               // open trainee subscriptions
+	results    map[string][]byte // command id -> stored result
+	endStored  bool              // EndSession has been written
+	continueOn bool              // on_disconnect: continue
+	fail       error             // set when the engine could not be rebuilt; run exits
+}
+
+func newSession(r *Runner, x store.Session, sc *scenarios.Scenario) *session {
+	s := &session{
+		r: r, id: x.ID, info: x, sc: sc,
+		reqs:    make(chan func()),
+		done:    make(chan struct{}),
+		subs:    map[*Subscription]struct{}{},
+		results: map[string][]byte{},
+	}
+	mode := sc.Settings.OnDisconnect
+	if mode == "" && sc.Resolved != nil {
+		mode = sc.Resolved.Disconnect
+	}
+	s.continueOn = mode == "continue"
+	return s
+}
+
+// open builds the engine: a new one for an empty log (writing its opening
+// events), otherwise a replay of the log, paused if its clock was running.
+func (s *session) open(ctx context.Context) error {
+	if s.info.LastSeq == 0 {
+		eng, evs, err := simulator.New(s.sc, simulator.Config{Seed: s.info.Seed, Mode: s.info.Mode, Scale: s.info.Scale})
+		if err != nil {
+			return err
+		}
+		s.eng = eng
+		return s.commit(store.Command{}, evs)
+	}
+	log, err := s.r.cfg.Store.Events(ctx, s.id, 0)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	eng, err := simulator.Replay(s.sc, log)
+	if err != nil {
+		return fmt.Errorf("replay: %w", err)
+	}
+	s.eng = eng
+	s.lastSeq = int64(len(log))
+	s.pausedBy = lastPauseReason(log)
+	s.endStored = s.info.State == store.StateEnded
+	// The trainee had the clock; nobody has it now. Pause so that the time
+	// until the trainee is back does not count against them.
+	s.started = true
+	s.anchor()
+	if !eng.Ended() && !eng.Paused() {
+		if err := s.system(simulator.ActPause, ReasonRestart); err != nil {
+			return err
+		}
+	}
+	if eng.Ended() && !s.endStored {
+		s.finish()
+	}
+	return nil
+}
+
+func lastPauseReason(log []simulator.Event) string {
+	for i := len(log) - 1; i >= 0; i-- {
+		if log[i].Type == simulator.EvPause {
+			return log[i].Reason
+		}
+	}
+	return ""
+}
+
+// run is the session's goroutine: it fires timers when due and runs
+// requests, until ctx is cancelled, the session has ended and nobody
+// watches it any more, or the engine cannot be rebuilt after a failed write.
+func (s *session) run(ctx context.Context) {
+	defer func() {
+		s.r.unhost(s)
+		reason := ErrClosed
+		if s.fail != nil {
+			reason = s.fail
+		}
+		for sub := range s.subs {
+			s.drop(sub, reason)
+		}
+		close(s.done)
+	}()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		var fire <-chan time.Time
+		if d, ok := s.wait(); ok {
+			timer.Reset(d)
+			fire = timer.C
+		} else {
+			timer.Stop()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case fn := <-s.reqs:
+			fn()
+		case <-fire:
+			if evs := s.eng.Advance(s.vnow()); len(evs) > 0 {
+				s.commit(store.Command{}, evs)
+			}
+		}
+		if s.fail != nil || (s.eng.Ended() && len(s.subs) == 0) {
+			return
+		}
+	}
+}
+
+// call runs fn on the session's goroutine and waits for it.
+func (s *session) call(ctx context.Context, fn func()) error {
+	done := make(chan struct{})
+	select {
+	case s.reqs <- func() { fn(); close(done) }:
+	case <-s.done:
+		return errGone
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	<-done
+	return nil
+}
+
+// running reports whether virtual time is passing.
+func (s *session) running() bool {
+	return s.started && !s.eng.Paused() && !s.eng.Ended()
+}
+
+// vnow is the session's virtual time now.
+func (s *session) vnow() simulator.Millis {
+	at := s.eng.Now()
+	if !s.running() {
+		return at
+	}
+	ms := float64(time.Since(s.anchorReal)) / float64(time.Millisecond) * s.eng.Scale()
+	vt := s.anchorVT + simulator.Millis(math.Floor(ms+1e-6))
+	return max(vt, at)
+}
+
+// wait returns the real time until the engine's next timer is due.
+func (s *session) wait() (time.Duration, bool) {
+	if !s.running() {
+		return 0, false
+	}
+	due, ok := s.eng.NextDue()
+	if !ok {
+		return 0, false
+	}
+	ahead := due - s.vnow()
+	if ahead <= 0 {
+		return 0, true
+	}
+	return time.Duration(math.Ceil(float64(ahead) / s.eng.Scale() * float64(time.Millisecond))), true
+}
+
+// anchor re-bases the real-to-virtual mapping when the clock starts, stops
+// or changes speed, so that virtual time continues from where it is.
+func (s *session) anchor() {
+	run, scale := s.running(), s.eng.Scale()
+	if run == s.anchorRun && scale == s.anchorScl {
+		return
+	}
+	s.anchorReal, s.anchorVT, s.anchorRun, s.anchorScl = time.Now(), s.eng.Now(), run, scale
+}
+
+// commit writes a batch of events (and the command that produced it) to
+// the log, then publishes it. When the write fails the engine is ahead of
+// the log, so it is rebuilt from the log; if even that fails the session
+// host gives up (s.fail) and the next request hosts it afresh.
+func (s *session) commit(cmd store.Command, evs []simulator.Event) error {
+	if len(evs) == 0 && cmd.ID == "" {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.r.cfg.WriteTimeout)
+	err := s.r.cfg.Store.AppendEvents(ctx, s.id, cmd, evs)
+	cancel()
+	if err != nil {
+		s.r.log.Error("append events", "session", s.id, "err", err)
+		s.rebuild()
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	s.r.eventsWritten.Add(int64(len(evs)))
+	for _, e := range evs {
+		if e.Type == simulator.EvPause {
+			s.pausedBy = e.Reason
+		}
+	}
+	if len(evs) > 0 {
+		s.lastSeq = evs[len(evs)-1].Seq
+	}
+	s.anchor()
+	s.publish(evs)
+	if s.eng.Ended() {
+		s.finish()
+	}
+	return nil
+}
+
+// rebuild replaces the engine with a replay of the stored log after a
+// failed write.
+func (s *session) rebuild() {
+	ctx, cancel := context.WithTimeout(context.Background(), s.r.cfg.WriteTimeout)
+	defer cancel()
+	log, err := s.r.cfg.Store.Events(ctx, s.id, 0)
+	if err == nil {
+		var eng *simulator.Engine
+		if eng, err = simulator.Replay(s.sc, log); err == nil {
+			s.eng, s.lastSeq = eng, int64(len(log))
+			s.anchorRun = !s.running() // force a re-anchor
+			s.anchor()
+			return
+		}
+	}
+	s.fail = fmt.Errorf("%w: rebuild session %s: %w", ErrUnavailable, s.id, err)
+	s.r.log.Error("rebuild session", "session", s.id, "err", err)
+}
+
+// system applies a pause or resume of the runner's own (not the trainer's)
+// and commits it. The engine records every clock action as the trainer's;
+// the runner marks its own with By "system" and the reason in Text, and
+// stores the event with that reason.
+func (s *session) system(kind simulator.ActionKind, reason string) error {
+	evs, err := s.eng.Apply(s.vnow(), simulator.Action{Kind: kind, By: "system", Text: reason})
+	if err != nil {
+		s.rebuild()
+		return err
+	}
+	for i := range evs {
+		e := &evs[i]
+		if (e.Type == simulator.EvPause || e.Type == simulator.EvResume) && e.Action != nil && e.Action.By == "system" {
+			e.Reason = reason
+		}
+	}
+	return s.commit(store.Command{}, evs)
+}
+
+// finish records the end of the call and its scorecard. It runs after every
+// batch once the call has ended, because the post-incident review comes
+// after the end and is part of what is scored.
+func (s *session) finish() {
+	ctx, cancel := context.WithTimeout(context.Background(), s.r.cfg.WriteTimeout)
+	defer cancel()
+	if !s.endStored {
+		ending := ""
+		for _, e := range s.eng.Log() {
+			if e.Type == simulator.EvEnd {
+				ending = e.ID
+			}
+		}
+		if err := s.r.cfg.Store.EndSession(ctx, s.id, ending); err != nil {
+			s.r.log.Error("end session", "session", s.id, "err", err)
+			return
+		}
+		s.endStored = true
+	}
+	card, err := scoring.Score(s.sc, s.eng.Log())
+	if err != nil {
+		s.r.log.Error("score session", "session", s.id, "err", err)
+		return
+	}
+	body, err := json.Marshal(card)
+	if err != nil {
+		s.r.log.Error("encode scorecard", "session", s.id, "err", err)
+		return
+	}
+	if err := s.r.cfg.Store.PutScorecard(ctx, s.id, card.RubricHash, body); err != nil {
+		s.r.log.Error("store scorecard", "session", s.id, "err", err)
+	}
+}

@@ -1,0 +1,244 @@
+//go:build runnerwip
+
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/store"
+)
+
+// Clock is a session's virtual clock at one moment.
+type Clock struct {
+	T       simulator.Millis `json:"t"`       // virtual time, ms since the call started
+	Running bool             `json:"running"` // virtual time is passing
+	Scale   float64          `json:"scale"`   // virtual ms per real ms
+}
+
+// Status describes a session at one moment.
+type Status struct {
+	Session store.Session // as stored when it was hosted
+	LastSeq int64
+	Clock   Clock
+	Ended   bool
+	Ending  string // the ending id, once ended
+}
+
+// Status returns a session's state, hosting it if needed.
+func (r *Runner) Status(ctx context.Context, sessionID string) (Status, error) {
+	for {
+		s, err := r.host(ctx, sessionID)
+		if err != nil {
+			return Status{}, err
+		}
+		var st Status
+		err = s.call(ctx, func() { st = s.status() })
+		if errors.Is(err, errGone) {
+			continue
+		}
+		return st, err
+	}
+}
+
+func (s *session) status() Status {
+	st := Status{Session: s.info, LastSeq: s.lastSeq, Clock: s.clock(), Ended: s.eng.Ended()}
+	if st.Ended {
+		for _, e := range s.eng.Log() {
+			if e.Type == simulator.EvEnd {
+				st.Ending = e.ID
+			}
+		}
+	}
+	return st
+}
+
+func (s *session) clock() Clock {
+	return Clock{T: s.vnow(), Running: s.running(), Scale: s.eng.Scale()}
+}
+
+// Resync reasons.
+const (
+	ResyncRequested = "requested" // the subscriber asked for a snapshot
+	ResyncBehind    = "behind"    // too far behind for a replay
+	ResyncAhead     = "ahead"     // the subscriber claims events the log does not have
+)
+
+// SubscribeOptions say where a subscriber is and who it is.
+type SubscribeOptions struct {
+	// AfterSeq is the last seq the subscriber has; it gets everything after.
+	AfterSeq int64
+	// Resync asks for a snapshot instead of the missed events.
+	Resync bool
+	// Trainee marks the trainee's own connection. While the session has no
+	// trainee subscription its clock is paused (unless the scenario says
+	// on_disconnect: continue); the first one starts or resumes it.
+	Trainee bool
+	// Snapshot builds the snapshot sent on a resync, from the engine, on the
+	// session's goroutine. It must not keep the engine. Nil: no snapshot
+	// can be given, and a resync is answered with the missed events.
+	Snapshot func(*simulator.Engine) any
+}
+
+// Subscription is one subscriber's view of a session: first Backlog (or
+// Snapshot), then the live events on Events. It is dropped, with Events
+// closed and Err set, when the subscriber falls behind (ErrSlow), when the
+// runner closes (ErrClosed) or the session host fails (ErrUnavailable).
+type Subscription struct {
+	// LastSeq is the session's newest seq when the subscription began.
+	// Backlog holds the events after SubscribeOptions.AfterSeq up to LastSeq;
+	// Events delivers every event after LastSeq.
+	LastSeq int64
+	Backlog []simulator.Event
+	// Snapshot, when ResyncReason is set, replaces the backlog: the state
+	// as of LastSeq.
+	Snapshot     any
+	ResyncReason string
+	Clock        Clock // at subscription time
+
+	s       *session
+	trainee bool
+	ch      chan simulator.Event
+	err     error // written before ch is closed
+	once    sync.Once
+}
+
+// Events delivers the live events, in seq order, without gaps, until the
+// subscription is dropped or closed.
+func (sub *Subscription) Events() <-chan simulator.Event { return sub.ch }
+
+// Err says why Events was closed; nil after Close.
+func (sub *Subscription) Err() error { return sub.err }
+
+// Close ends the subscription. For a trainee subscription this may pause
+// the session's clock (the disconnect policy).
+func (sub *Subscription) Close() {
+	sub.once.Do(func() {
+		s := sub.s
+		// errGone: the host is gone and with it the subscription.
+		_ = s.call(context.Background(), func() {
+			if _, ok := s.subs[sub]; ok {
+				delete(s.subs, sub)
+				close(sub.ch)
+			}
+			if sub.trainee {
+				s.trainees--
+				if s.trainees == 0 {
+					s.traineeGone()
+				}
+			}
+		})
+	})
+}
+
+// Subscribe starts a subscription to a session, hosting it if needed.
+func (r *Runner) Subscribe(ctx context.Context, sessionID string, opts SubscribeOptions) (*Subscription, error) {
+	for {
+		s, err := r.host(ctx, sessionID)
+		if err != nil {
+			return nil, err
+		}
+		sub := &Subscription{s: s, trainee: opts.Trainee, ch: make(chan simulator.Event, r.cfg.Buffer)}
+		err = s.call(ctx, func() { s.subscribe(sub, opts) })
+		if errors.Is(err, errGone) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if sub.ResyncReason != "" || opts.AfterSeq >= sub.LastSeq {
+			return sub, nil
+		}
+		// The backlog is read outside the session goroutine: the session
+		// keeps running, and what it publishes meanwhile queues on ch.
+		log, err := r.cfg.Store.Events(ctx, sessionID, opts.AfterSeq)
+		if err != nil {
+			sub.Close()
+			return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+		}
+		for _, e := range log {
+			if e.Seq > sub.LastSeq {
+				break
+			}
+			sub.Backlog = append(sub.Backlog, e)
+		}
+		return sub, nil
+	}
+}
+
+// subscribe runs on the session goroutine.
+func (s *session) subscribe(sub *Subscription, opts SubscribeOptions) {
+	s.subs[sub] = struct{}{}
+	sub.LastSeq = s.lastSeq
+	if opts.Snapshot != nil {
+		switch {
+		case opts.Resync:
+			sub.ResyncReason = ResyncRequested
+		case opts.AfterSeq > s.lastSeq:
+			sub.ResyncReason = ResyncAhead
+		case s.lastSeq-opts.AfterSeq > int64(s.r.cfg.ResyncAfter):
+			sub.ResyncReason = ResyncBehind
+		}
+		if sub.ResyncReason != "" {
+			sub.Snapshot = opts.Snapshot(s.eng)
+		}
+	}
+	sub.Clock = s.clock()
+	if sub.trainee {
+		s.trainees++
+		if s.trainees == 1 {
+			s.traineeBack()
+		}
+	}
+}
+
+// publish hands a batch of committed events to every subscriber. A
+// subscriber without room for the whole batch is dropped: the session
+// never waits for a subscriber.
+func (s *session) publish(evs []simulator.Event) {
+	for sub := range s.subs {
+		if cap(sub.ch)-len(sub.ch) < len(evs) {
+			s.drop(sub, ErrSlow)
+			continue
+		}
+		for _, e := range evs {
+			sub.ch <- e
+		}
+	}
+}
+
+// drop ends a subscription from the session's side.
+func (s *session) drop(sub *Subscription, err error) {
+	delete(s.subs, sub)
+	sub.err = err
+	close(sub.ch)
+}
+
+// traineeBack starts the clock on the first trainee connection, or resumes
+// it when the runner paused it for the trainee's absence.
+func (s *session) traineeBack() {
+	switch {
+	case s.eng.Ended():
+	case !s.started:
+		s.started = true
+		s.anchor()
+	case s.eng.Paused() && (s.pausedBy == ReasonDisconnect || s.pausedBy == ReasonRestart):
+		if err := s.system(simulator.ActResumeClock, ReasonReconnect); err != nil {
+			s.r.log.Error("resume clock", "session", s.id, "err", err)
+		}
+	}
+}
+
+// traineeGone pauses the clock when the trainee's last connection closed,
+// unless the scenario says the clock continues.
+func (s *session) traineeGone() {
+	if s.continueOn || !s.running() {
+		return
+	}
+	if err := s.system(simulator.ActPause, ReasonDisconnect); err != nil {
+		s.r.log.Error("pause clock", "session", s.id, "err", err)
+	}
+}

@@ -1,0 +1,717 @@
+package simulator
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+
+	"github.com/drillroom/drillroom/scenarios"
+)
+
+// Snapshot is the state of a session: a fold over its event log. It is
+// JSON-able (maps encode with sorted keys) and holds everything, including
+// what the trainee must not see; see TraineeView for the trainee's part.
+type Snapshot struct {
+	Scenario string  `json:"scenario"`
+	Version  int     `json:"version"`
+	Seed     int64   `json:"seed"`
+	Mode     string  `json:"mode"`
+	Seq      int64   `json:"seq"` // last event's sequence number
+	T        Millis  `json:"t"`   // last event's virtual time
+	Scale    float64 `json:"scale"`
+	Paused   bool    `json:"paused"`
+
+	Phase    string         `json:"phase"`
+	Vars     map[string]any `json:"vars"`
+	Vary     map[string]any `json:"vary"`
+	Mood     float64        `json:"mood"`
+	Patience float64        `json:"patience"`
+
+	OnHold     bool                 `json:"on_hold"`
+	HoldNotice bool                 `json:"hold_notice"` // the trainee's last line carried the hold intent
+	LastSpoke  Millis               `json:"last_spoke"`  // when the trainee last spoke to the customer (0: the start)
+	Said       map[string]IntentUse `json:"said"`
+	ChaseCount int                  `json:"chase_count"`
+	Promises   []Promise            `json:"promises"`
+
+	Category   string            `json:"category"`
+	Priority   string            `json:"priority"`
+	Classified int               `json:"classified"`
+	Record     map[string]string `json:"record"`
+
+	Services  map[string]CastState `json:"services"`
+	Teams     map[string]CastState `json:"teams"`
+	Requests  []Request            `json:"requests"`
+	Decisions []Request            `json:"decisions"` // decisions the trainee took (decide actions)
+	TakenOver map[string]bool      `json:"taken_over"`
+
+	Fired     map[string]Firing `json:"fired"`     // beat and reaction ids
+	Cancelled map[string]bool   `json:"cancelled"` // beats cancelled for good
+	Timers    []Timer           `json:"timers"`    // pending, in firing order
+	NextSched int64             `json:"next_sched"`
+
+	Closed      bool   `json:"closed"`
+	Resolution  string `json:"resolution"`
+	Transferred string `json:"transferred"`
+	Ended       bool   `json:"ended"`
+	Ending      string `json:"ending"`
+	EndKind     string `json:"end_kind"`
+	Review      string `json:"review"`
+	Errors      int    `json:"errors"`
+}
+
+// IntentUse counts the trainee's lines carrying an intent.
+type IntentUse struct {
+	Count int    `json:"count"`
+	First Millis `json:"first"`
+}
+
+// Promise is an update the trainee promised by a time.
+type Promise struct {
+	Made   Millis `json:"made"`
+	By     Millis `json:"by"`
+	Kept   bool   `json:"kept"`
+	Broken bool   `json:"broken"`
+}
+
+// CastState is a service's or team's progress. Times are -1 until they happen.
+type CastState struct {
+	Engaged  Millis `json:"engaged"` // dispatched or escalated (or contacted, for a team)
+	Acked    Millis `json:"acked"`
+	ETA      Millis `json:"eta"`
+	Arrived  Millis `json:"arrived"`
+	Resolved Millis `json:"resolved"`
+	Updates  int    `json:"updates"` // team updates sent
+	Contacts int    `json:"contacts"`
+}
+
+// Request is a decision put to a team (or taken by the trainee).
+type Request struct {
+	Team     string  `json:"team,omitempty"`
+	Decision string  `json:"decision"`
+	Amount   float64 `json:"amount"`
+	Made     Millis  `json:"made"`
+	Outcome  string  `json:"outcome"` // "", approve or decline
+}
+
+// Firing records when a beat or reaction fired.
+type Firing struct {
+	Count int    `json:"count"`
+	First Millis `json:"first"`
+	Last  Millis `json:"last"`
+}
+
+// Timer is a pending timer. Timers fire in (Due, Order, Sched) order: due
+// time, then file order (beats by their place in the timeline, the cast's
+// timers after all beats), then the order they were scheduled in.
+type Timer struct {
+	Key     string `json:"key"`
+	Due     Millis `json:"due"`
+	Order   int    `json:"order"`
+	Sched   int64  `json:"sched"`
+	Phase   string `json:"phase,omitempty"` // cancelled when this phase is left
+	Persist bool   `json:"persist,omitempty"`
+}
+
+// castOrder sorts the cast's and the customer's timers after every beat.
+const castOrder = 1 << 30
+
+// silenceTick is the step of the patience drain: while the silence exceeds
+// the cadence limit, patience falls by silence_per_minute/4 every 15 s.
+const silenceTick Millis = 15_000
+
+// Timer key prefixes and fixed keys.
+const (
+	keyBeat    = "beat:"
+	keyChase   = "chase"
+	keySilence = "silence"
+	keySafety  = "safety"
+	keyLimit   = "limit"
+	keyPromise = "promise:" // + index
+	keyRequest = "request:" // + index
+	keySvc     = "svc:"     // svc:ID:ack|arrive|resolve|ask:N|rev:N
+	keyTeam    = "team:"    // team:ID:ack|update|ask:N
+)
+
+func (s *Snapshot) less(a, b Timer) bool {
+	if a.Due != b.Due {
+		return a.Due < b.Due
+	}
+	if a.Order != b.Order {
+		return a.Order < b.Order
+	}
+	return a.Sched < b.Sched
+}
+
+// schedule adds (or replaces) the timer with key k.
+func (s *Snapshot) schedule(t Timer) {
+	s.unschedule(t.Key)
+	s.NextSched++
+	t.Sched = s.NextSched
+	i := sort.Search(len(s.Timers), func(i int) bool { return s.less(t, s.Timers[i]) })
+	s.Timers = append(s.Timers, Timer{})
+	copy(s.Timers[i+1:], s.Timers[i:])
+	s.Timers[i] = t
+}
+
+func (s *Snapshot) unschedule(key string) bool {
+	for i := range s.Timers {
+		if s.Timers[i].Key == key {
+			s.Timers = append(s.Timers[:i], s.Timers[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Snapshot) unschedulePrefix(prefix string) {
+	out := s.Timers[:0]
+	for _, t := range s.Timers {
+		if !strings.HasPrefix(t.Key, prefix) {
+			out = append(out, t)
+		}
+	}
+	s.Timers = out
+}
+
+func (s *Snapshot) timer(key string) (Timer, bool) {
+	for _, t := range s.Timers {
+		if t.Key == key {
+			return t, true
+		}
+	}
+	return Timer{}, false
+}
+
+// fold applies the state changes of events to a Snapshot. The live engine
+// emits an event and folds it; Replay folds a stored log. Scheduling is a
+// deterministic consequence of events, so both arrive at the same timers.
+type fold struct {
+	sc *scenarios.Scenario
+	p  *prepared
+	s  Snapshot
+}
+
+func newCast() CastState {
+	return CastState{Engaged: -1, Acked: -1, ETA: -1, Arrived: -1, Resolved: -1}
+}
+
+// apply folds one event. It fails only on events that cannot belong to a
+// log of this scenario (Replay reports them).
+func (f *fold) apply(ev *Event) error {
+	s := &f.s
+	if ev.Seq != s.Seq+1 {
+		return fmt.Errorf("event seq %d follows %d", ev.Seq, s.Seq)
+	}
+	if ev.T < s.T {
+		return fmt.Errorf("event seq %d: time %d before %d", ev.Seq, ev.T, s.T)
+	}
+	if ev.Type != EvStart && s.Seq == 0 {
+		return fmt.Errorf("event seq %d: the log must begin with start", ev.Seq)
+	}
+	s.Seq, s.T = ev.Seq, ev.T
+	sc := f.sc
+	switch ev.Type {
+	case EvStart:
+		if s.Scenario != "" {
+			return fmt.Errorf("event seq %d: second start", ev.Seq)
+		}
+		return f.start(ev)
+	case EvPhase:
+		if !f.p.phases[ev.ID] {
+			return fmt.Errorf("event seq %d: unknown phase %q", ev.Seq, ev.ID)
+		}
+		f.enterPhase(ev.ID)
+	case EvBeat:
+		i, ok := f.p.beatIdx[ev.ID]
+		if !ok {
+			return fmt.Errorf("event seq %d: unknown beat %q", ev.Seq, ev.ID)
+		}
+		s.unschedule(keyBeat + ev.ID)
+		f.fired(ev.ID)
+		b := sc.Timeline[i]
+		if b.Every > 0 && (b.Times == 0 || s.Fired[ev.ID].Count < b.Times) {
+			f.scheduleBeat(i, s.T+Millis(b.Every))
+		}
+		f.scheduleAfter(ev.ID)
+	case EvReaction:
+		if _, ok := f.p.reactIdx[ev.ID]; !ok {
+			return fmt.Errorf("event seq %d: unknown reaction %q", ev.Seq, ev.ID)
+		}
+		f.fired(ev.ID)
+		f.scheduleAfter(ev.ID)
+	case EvTimer:
+		return f.timerDue(ev)
+	case EvAction:
+		if ev.Action == nil {
+			return fmt.Errorf("event seq %d: action event without action", ev.Seq)
+		}
+		f.action(ev)
+	case EvSet:
+		typ, ok := f.p.varTypes[ev.ID]
+		if !ok {
+			return fmt.Errorf("event seq %d: unknown variable %q", ev.Seq, ev.ID)
+		}
+		v, err := coerce(typ, ev.Value)
+		if err != nil {
+			return fmt.Errorf("event seq %d: variable %s: %w", ev.Seq, ev.ID, err)
+		}
+		s.Vars[ev.ID] = v
+	case EvMood:
+		if ev.Mood != nil {
+			s.Mood = *ev.Mood
+		}
+		if ev.Patience != nil {
+			s.Patience = *ev.Patience
+		}
+	case EvAck:
+		f.ack(ev.From)
+	case EvETA:
+		c, ok := s.Services[ev.From]
+		if !ok {
+			return fmt.Errorf("event seq %d: eta from unknown service %q", ev.Seq, ev.From)
+		}
+		c.ETA = ev.ETA
+		s.Services[ev.From] = c
+		if c.Arrived < 0 {
+			s.schedule(Timer{Key: keySvc + ev.From + ":arrive", Due: ev.ETA, Order: castOrder})
+		}
+	case EvArrive:
+		c, ok := s.Services[ev.From]
+		if !ok {
+			return fmt.Errorf("event seq %d: arrival of unknown service %q", ev.Seq, ev.From)
+		}
+		c.Arrived = s.T
+		s.Services[ev.From] = c
+		s.unschedulePrefix(keySvc + ev.From + ":")
+		if r := sc.Cast.Services[ev.From].Resolve; r > 0 {
+			s.schedule(Timer{Key: keySvc + ev.From + ":resolve", Due: s.T + Millis(r), Order: castOrder})
+		}
+	case EvResolve:
+		if c, ok := s.Services[ev.From]; ok {
+			c.Resolved = s.T
+			s.Services[ev.From] = c
+			s.unschedulePrefix(keySvc + ev.From + ":")
+		} else if c, ok := s.Teams[ev.From]; ok {
+			c.Resolved = s.T
+			s.Teams[ev.From] = c
+		} else {
+			return fmt.Errorf("event seq %d: resolve from unknown cast member %q", ev.Seq, ev.From)
+		}
+	case EvApprove, EvDecline:
+		for i := range s.Requests {
+			r := &s.Requests[i]
+			if r.Outcome == "" && r.Team == ev.From && r.Decision == ev.ID {
+				r.Outcome = string(ev.Type)
+				break
+			}
+		}
+	case EvPause:
+		s.Paused = true
+	case EvResume:
+		s.Paused = false
+	case EvScale:
+		s.Scale = ev.Scale
+	case EvTakeover:
+		s.TakenOver[ev.ID] = true
+	case EvHandback:
+		delete(s.TakenOver, ev.ID)
+	case EvEnd:
+		s.Ended, s.Ending, s.EndKind = true, ev.ID, ev.Reason
+		s.Timers = s.Timers[:0]
+		s.OnHold = false
+	case EvReview:
+		s.Review = ev.Text
+	case EvError:
+		s.Errors++
+	case EvLine, EvAsk, EvRejected:
+		// No state: they are the transcript.
+	default:
+		return fmt.Errorf("event seq %d: unknown type %q", ev.Seq, ev.Type)
+	}
+	return nil
+}
+
+func (f *fold) start(ev *Event) error {
+	sc, s := f.sc, &f.s
+	if ev.Scenario != sc.ID {
+		return fmt.Errorf("log is of scenario %q, not %q", ev.Scenario, sc.ID)
+	}
+	s.Scenario, s.Version, s.Seed, s.Mode = ev.Scenario, ev.Version, ev.Seed, ev.Mode
+	s.Scale = ev.Scale
+	s.Vary = drawVariation(sc, ev.Seed)
+	s.Vars = map[string]any{}
+	for name, d := range sc.Vars {
+		v, err := coerce(d.Type, d.Value)
+		if err != nil {
+			return fmt.Errorf("variable %s: initial value: %w", name, err)
+		}
+		s.Vars[name] = v
+	}
+	s.Mood = clamp(sc.Cast.Customer.Mood)
+	s.Patience = clamp(sc.Cast.Customer.Patience)
+	s.Said = map[string]IntentUse{}
+	s.Record = map[string]string{}
+	s.Services = map[string]CastState{}
+	for _, id := range f.p.services {
+		s.Services[id] = newCast()
+	}
+	s.Teams = map[string]CastState{}
+	for _, id := range f.p.teams {
+		s.Teams[id] = newCast()
+	}
+	s.TakenOver = map[string]bool{}
+	s.Fired = map[string]Firing{}
+	s.Cancelled = map[string]bool{}
+	s.Timers = []Timer{}
+	s.Promises = []Promise{}
+	s.Requests = []Request{}
+	s.Decisions = []Request{}
+
+	s.schedule(Timer{Key: keyLimit, Due: f.p.timeLimit, Order: castOrder})
+	for _, i := range f.p.startBeats {
+		b := sc.Timeline[i]
+		f.scheduleBeat(i, firstDue(b, 0))
+	}
+	f.resetSilence()
+	if f.p.safety && f.p.mood.MissingSafety != 0 {
+		s.schedule(Timer{Key: keySafety, Due: Millis(f.sc.Resolved.Cadence.FirstResponse), Order: castOrder})
+	}
+	return nil
+}
+
+// firstDue is when a beat scheduled at base first fires.
+func firstDue(b scenarios.Beat, base Millis) Millis {
+	switch {
+	case b.At != nil:
+		return base + Millis(*b.At)
+	case b.After != "":
+		return base + Millis(b.Delay)
+	default:
+		return base + Millis(b.Every)
+	}
+}
+
+func (f *fold) scheduleBeat(i int, due Millis) {
+	b := f.sc.Timeline[i]
+	if f.s.Cancelled[b.ID] {
+		return
+	}
+	f.s.schedule(Timer{Key: keyBeat + b.ID, Due: due, Order: i, Phase: b.Phase, Persist: b.Persist})
+}
+
+func (f *fold) scheduleAfter(id string) {
+	for _, i := range f.p.afterBeats[id] {
+		b := f.sc.Timeline[i]
+		if b.Phase != "" && b.Phase != f.s.Phase {
+			continue
+		}
+		f.scheduleBeat(i, f.s.T+Millis(b.Delay))
+	}
+}
+
+func (f *fold) enterPhase(id string) {
+	s := &f.s
+	if s.Phase != "" {
+		out := s.Timers[:0]
+		for _, t := range s.Timers {
+			if t.Phase == s.Phase && !t.Persist {
+				continue
+			}
+			out = append(out, t)
+		}
+		s.Timers = out
+	}
+	s.Phase = id
+	for _, i := range f.p.phaseBeats[id] {
+		f.scheduleBeat(i, firstDue(f.sc.Timeline[i], s.T))
+	}
+}
+
+func (f *fold) fired(id string) {
+	fr, ok := f.s.Fired[id]
+	if !ok {
+		fr.First = f.s.T
+	}
+	fr.Count++
+	fr.Last = f.s.T
+	f.s.Fired[id] = fr
+}
+
+// timerDue folds a timer event: the timer is consumed; repeating timers
+// are scheduled again unless the engine stopped them.
+func (f *fold) timerDue(ev *Event) error {
+	s := &f.s
+	key := ev.ID
+	if !s.unschedule(key) {
+		return fmt.Errorf("event seq %d: timer %q was not pending", ev.Seq, key)
+	}
+	switch {
+	case strings.HasPrefix(key, keyBeat):
+		id := key[len(keyBeat):]
+		i := f.p.beatIdx[id]
+		b := f.sc.Timeline[i]
+		switch ev.Reason {
+		case "cancel":
+			s.Cancelled[id] = true
+		case "skip":
+			if b.Every > 0 {
+				f.scheduleBeat(i, s.T+Millis(b.Every))
+			}
+		default:
+			return fmt.Errorf("event seq %d: beat timer with reason %q", ev.Seq, ev.Reason)
+		}
+	case key == keyChase:
+		if ev.Reason == "" {
+			s.ChaseCount++
+		}
+		if every := Millis(f.sc.Cast.Customer.Chase.Every); every > 0 && ev.Reason != "stop" {
+			s.schedule(Timer{Key: keyChase, Due: s.T + every, Order: castOrder})
+		}
+	case key == keySilence:
+		if ev.Reason != "stop" {
+			s.schedule(Timer{Key: keySilence, Due: s.T + silenceTick, Order: castOrder})
+		}
+	case strings.HasPrefix(key, keyPromise):
+		var n int
+		fmt.Sscanf(key[len(keyPromise):], "%d", &n)
+		if n >= 0 && n < len(s.Promises) {
+			s.Promises[n].Broken = true
+		}
+	case strings.HasPrefix(key, keyTeam) && strings.HasSuffix(key, ":update"):
+		id := strings.TrimSuffix(key[len(keyTeam):], ":update")
+		if ev.Reason != "stop" {
+			c := s.Teams[id]
+			c.Updates++
+			s.Teams[id] = c
+			if u := f.sc.Cast.Teams[id].Updates; u != nil && u.Every > 0 {
+				s.schedule(Timer{Key: key, Due: s.T + Millis(u.Every), Order: castOrder})
+			}
+		}
+	}
+	return nil
+}
+
+// resetSilence (re)schedules the customer's silence timers from LastSpoke.
+func (f *fold) resetSilence() {
+	s := &f.s
+	ch := f.sc.Cast.Customer.Chase
+	if ch.After > 0 && len(ch.Lines) > 0 {
+		s.schedule(Timer{Key: keyChase, Due: s.LastSpoke + Millis(ch.After), Order: castOrder})
+	}
+	if f.p.mood.SilencePerMinute != 0 {
+		limit := Millis(f.sc.Resolved.Cadence.MaxSilence)
+		if s.OnHold {
+			limit = Millis(f.sc.Resolved.Cadence.HoldUpdate)
+		}
+		s.schedule(Timer{Key: keySilence, Due: s.LastSpoke + limit + silenceTick, Order: castOrder})
+	}
+}
+
+func (f *fold) action(ev *Event) {
+	s := &f.s
+	a := ev.Action
+	spoke := false
+	switch a.Kind {
+	case ActSay:
+		spoke = true
+	case ActHold:
+		s.OnHold = true
+		spoke = a.Text != "" || len(ev.Intents) > 0
+	case ActResume:
+		s.OnHold = false
+		spoke = a.Text != "" || len(ev.Intents) > 0
+	case ActClassify:
+		s.Category = a.Category
+		if a.Priority != "" {
+			s.Priority = a.Priority
+		}
+		s.Classified++
+	case ActRecord:
+		s.Record[a.Field] = a.Value
+	case ActDispatch:
+		c := s.Services[a.Target]
+		c.Engaged = s.T
+		c.Contacts++
+		s.Services[a.Target] = c
+		s.schedule(Timer{Key: keySvc + a.Target + ":ack", Due: s.T + Millis(f.sc.Cast.Services[a.Target].Ack), Order: castOrder})
+	case ActEscalate, ActContact, ActRequest:
+		if c, ok := s.Services[a.Target]; ok {
+			c.Contacts++
+			s.Services[a.Target] = c
+			break
+		}
+		c := s.Teams[a.Target]
+		c.Contacts++
+		if c.Engaged < 0 {
+			c.Engaged = s.T
+			s.schedule(Timer{Key: keyTeam + a.Target + ":ack", Due: s.T + Millis(f.sc.Cast.Teams[a.Target].Ack), Order: castOrder})
+		}
+		s.Teams[a.Target] = c
+		if a.Kind == ActRequest {
+			n := len(s.Requests)
+			s.Requests = append(s.Requests, Request{Team: a.Target, Decision: a.Decision, Amount: a.Amount, Made: s.T})
+			s.schedule(Timer{Key: fmt.Sprintf("%s%d", keyRequest, n), Due: s.T + Millis(f.sc.Cast.Teams[a.Target].Ack), Order: castOrder})
+		}
+	case ActDecide:
+		s.Decisions = append(s.Decisions, Request{Decision: a.Decision, Amount: a.Amount, Made: s.T})
+	case ActTransfer:
+		s.Transferred = a.Target
+	case ActClose:
+		s.Closed, s.Resolution = true, a.Resolution
+	}
+	if !spoke {
+		if a.Kind == ActResume || a.Kind == ActHold {
+			f.resetSilenceKeep()
+		}
+		return
+	}
+	s.LastSpoke = s.T
+	s.HoldNotice = contains(ev.Intents, "hold")
+	update := contains(ev.Intents, "update")
+	for _, in := range ev.Intents {
+		u, ok := s.Said[in]
+		if !ok {
+			u.First = s.T
+		}
+		u.Count++
+		s.Said[in] = u
+	}
+	if update {
+		for i := range s.Promises {
+			p := &s.Promises[i]
+			if !p.Kept && !p.Broken {
+				p.Kept = true
+				s.unschedule(fmt.Sprintf("%s%d", keyPromise, i))
+			}
+		}
+	}
+	if a.Kind == ActSay && a.Promise > s.T {
+		n := len(s.Promises)
+		s.Promises = append(s.Promises, Promise{Made: s.T, By: a.Promise})
+		s.schedule(Timer{Key: fmt.Sprintf("%s%d", keyPromise, n), Due: a.Promise + Millis(f.sc.Resolved.Cadence.PromiseGrace), Order: castOrder})
+	}
+	f.resetSilence()
+}
+
+// resetSilenceKeep moves the silence timers when the limit changes (hold
+// or resume without a word) while keeping LastSpoke.
+func (f *fold) resetSilenceKeep() { f.resetSilence() }
+
+func (f *fold) ack(id string) {
+	s := &f.s
+	if c, ok := s.Services[id]; ok {
+		c.Acked = s.T
+		s.Services[id] = c
+		svc := f.sc.Cast.Services[id]
+		for i, a := range svc.Asks {
+			s.schedule(Timer{Key: fmt.Sprintf("%s%s:ask:%d", keySvc, id, i), Due: s.T + Millis(a.After), Order: castOrder})
+		}
+		for i, r := range svc.Revise {
+			s.schedule(Timer{Key: fmt.Sprintf("%s%s:rev:%d", keySvc, id, i), Due: s.T + Millis(r.After), Order: castOrder})
+		}
+		return
+	}
+	if c, ok := s.Teams[id]; ok {
+		c.Acked = s.T
+		s.Teams[id] = c
+		team := f.sc.Cast.Teams[id]
+		for i, a := range team.Asks {
+			s.schedule(Timer{Key: fmt.Sprintf("%s%s:ask:%d", keyTeam, id, i), Due: s.T + Millis(a.After), Order: castOrder})
+		}
+		if u := team.Updates; u != nil && u.Every > 0 && len(u.Lines) > 0 {
+			s.schedule(Timer{Key: keyTeam + id + ":update", Due: s.T + Millis(u.Every), Order: castOrder})
+		}
+	}
+}
+
+// drawVariation draws the scenario's variation from the seed, in sorted
+// name order, with a PCG generator.
+func drawVariation(sc *scenarios.Scenario, seed int64) map[string]any {
+	names := make([]string, 0, len(sc.Variation))
+	for n := range sc.Variation {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x6472696c6c726f6f))
+	out := make(map[string]any, len(names))
+	for _, n := range names {
+		v := sc.Variation[n]
+		switch {
+		case len(v.Pick) > 0:
+			out[n] = v.Pick[rng.IntN(len(v.Pick))]
+		case len(v.Range) == 2 && v.Range[1] >= v.Range[0]:
+			out[n] = v.Range[0] + rng.IntN(v.Range[1]-v.Range[0]+1)
+		case len(v.Between) == 2 && v.Between[1] >= v.Between[0]:
+			lo, hi := int64(v.Between[0])/1000, int64(v.Between[1])/1000
+			out[n] = float64(lo + rng.Int64N(hi-lo+1))
+		case len(v.Range) > 0:
+			out[n] = v.Range[0]
+		case len(v.Between) > 0:
+			out[n] = float64(int64(v.Between[0]) / 1000)
+		default:
+			out[n] = ""
+		}
+	}
+	return out
+}
+
+// coerce converts v (a YAML or JSON value, or an expression's result) to a
+// variable of type typ.
+func coerce(typ string, v any) (any, error) {
+	switch typ {
+	case "bool":
+		switch x := v.(type) {
+		case nil:
+			return false, nil
+		case bool:
+			return x, nil
+		}
+	case "int":
+		switch x := v.(type) {
+		case nil:
+			return 0, nil
+		case int:
+			return x, nil
+		case int64:
+			return int(x), nil
+		case float64:
+			if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+				return int(x), nil
+			}
+		}
+	case "float":
+		switch x := v.(type) {
+		case nil:
+			return 0.0, nil
+		case float64:
+			return x, nil
+		case int:
+			return float64(x), nil
+		case int64:
+			return float64(x), nil
+		}
+	case "string":
+		switch x := v.(type) {
+		case nil:
+			return "", nil
+		case string:
+			return x, nil
+		}
+	default:
+		return nil, fmt.Errorf("unknown type %q", typ)
+	}
+	return nil, fmt.Errorf("%v (%T) is not a %s", v, v, typ)
+}
+
+func clamp(x float64) float64 {
+	switch {
+	case x < 0:
+		return 0
+	case x > 100:
+		return 100
+	}
+	return x
+}
