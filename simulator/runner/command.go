@@ -1,5 +1,3 @@
-//go:build runnerwip
-
 package runner
 
 import (

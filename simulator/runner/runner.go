@@ -1,5 +1,3 @@
-//go:build runnerwip
-
 // Package runner hosts live sessions on real time. For each session it owns
 // one goroutine that maps real time to the session's virtual time (pausing
 // stops it, the scale speeds it up), fires the engine's timers when they are

@@ -1,5 +1,3 @@
-//go:build runnerwip
-
 package runner
 
 import (
@@ -292,12 +290,7 @@ func (s *session) finish() {
 	ctx, cancel := context.WithTimeout(context.Background(), s.r.cfg.WriteTimeout)
 	defer cancel()
 	if !s.endStored {
-		ending := ""
-		for _, e := range s.eng.Log() {
-			if e.Type == simulator.EvEnd {
-				ending = e.ID
-			}
-		}
+		ending, _ := s.ending()
 		if err := s.r.cfg.Store.EndSession(ctx, s.id, ending); err != nil {
 			s.r.log.Error("end session", "session", s.id, "err", err)
 			return

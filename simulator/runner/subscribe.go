@@ -1,5 +1,3 @@
-//go:build runnerwip
-
 package runner
 
 import (
@@ -22,10 +20,12 @@ type Clock struct {
 // Status describes a session at one moment.
 type Status struct {
 	Session store.Session // as stored when it was hosted
+	Title   string        // the scenario's title
 	LastSeq int64
 	Clock   Clock
 	Ended   bool
 	Ending  string // the ending id, once ended
+	EndKind string // the ending's kind (resolved, hangup, timeout, closed, transferred)
 }
 
 // Status returns a session's state, hosting it if needed.
@@ -45,15 +45,23 @@ func (r *Runner) Status(ctx context.Context, sessionID string) (Status, error) {
 }
 
 func (s *session) status() Status {
-	st := Status{Session: s.info, LastSeq: s.lastSeq, Clock: s.clock(), Ended: s.eng.Ended()}
-	if st.Ended {
-		for _, e := range s.eng.Log() {
-			if e.Type == simulator.EvEnd {
-				st.Ending = e.ID
-			}
+	st := Status{Session: s.info, Title: s.sc.Title, LastSeq: s.lastSeq, Clock: s.clock(), Ended: s.eng.Ended()}
+	st.Ending, st.EndKind = s.ending()
+	return st
+}
+
+// ending returns the id and kind of the call's end event, if it has ended.
+func (s *session) ending() (id, kind string) {
+	if !s.eng.Ended() {
+		return "", ""
+	}
+	log := s.eng.Log()
+	for i := len(log) - 1; i >= 0; i-- {
+		if log[i].Type == simulator.EvEnd {
+			return log[i].ID, log[i].Reason
 		}
 	}
-	return st
+	return "", ""
 }
 
 func (s *session) clock() Clock {
@@ -97,7 +105,12 @@ type Subscription struct {
 	// as of LastSeq.
 	Snapshot     any
 	ResyncReason string
+	AfterSeq     int64 // as asked for
 	Clock        Clock // at subscription time
+	// Ended says whether the call had ended when the subscription began,
+	// and how.
+	Ended           bool
+	Ending, EndKind string
 
 	s       *session
 	trainee bool
@@ -172,7 +185,9 @@ func (r *Runner) Subscribe(ctx context.Context, sessionID string, opts Subscribe
 // subscribe runs on the session goroutine.
 func (s *session) subscribe(sub *Subscription, opts SubscribeOptions) {
 	s.subs[sub] = struct{}{}
-	sub.LastSeq = s.lastSeq
+	sub.LastSeq, sub.AfterSeq = s.lastSeq, opts.AfterSeq
+	sub.Ended = s.eng.Ended()
+	sub.Ending, sub.EndKind = s.ending()
 	if opts.Snapshot != nil {
 		switch {
 		case opts.Resync:
