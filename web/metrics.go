@@ -99,7 +99,7 @@ func (m *metrics) write(w io.Writer, g gauges) {
 
 // handleMetrics serves GET /metrics.
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
-	var g gauges
+	g := gauges{liveSessions: s.runner.Live(), eventsWritten: s.runner.EventsWritten()}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	s.metrics.write(w, g)
 }

@@ -14,11 +14,13 @@ func (s *Server) routes() http.Handler {
 	r.Use(s.recoverPanics)
 
 	// Operations: no authentication, no cookies.
+	r.Get("/healthz", s.handleHealth)
 	r.Get("/metrics", s.handleMetrics)
 
 	// Live sessions: the websocket protocol drillroom.v1 (docs/protocol.md).
 	// Authentication is checked inside the handler so that a refused
 	// handshake gets a plain 401/403/404 status the client can act on.
+	r.Get("/ws/sessions/{id}", s.handleSocket)
 
 	// Pages.
 

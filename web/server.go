@@ -10,11 +10,22 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/drillroom/drillroom/simulator/runner"
+	"github.com/drillroom/drillroom/store"
 )
 
 // Config is what a Server needs. The caller owns every resource in it and
 // closes them after Server.Close.
 type Config struct {
+	// Store is the database. Required.
+	Store *store.Store
+
+	// Runner hosts the live sessions. Required.
+	Runner *runner.Runner
+
 	// Logger receives connection, authentication and protocol-violation
 	// events. Nil discards them.
 	Logger *slog.Logger
@@ -31,23 +42,35 @@ type Config struct {
 // Server serves drillroom over HTTP. Create it with New, mount Handler, and
 // call Close on shutdown: Close ends every open websocket.
 type Server struct {
-	cfg     Config
-	log     *slog.Logger
-	origins map[string]bool // lower-case "scheme://host[:port]"
-	metrics *metrics
-	handler http.Handler
+	cfg      Config
+	store    *store.Store
+	runner   *runner.Runner
+	log      *slog.Logger
+	origins  map[string]bool // lower-case "scheme://host[:port]"
+	metrics  *metrics
+	upgrader *websocket.Upgrader
+	handler  http.Handler
 
-	mu sync.Mutex
-	wg sync.WaitGroup
+	// sockets are the open websocket connections, so that Close can end them.
+	mu      sync.Mutex
+	closing bool
+	sockets map[*socket]struct{}
+	wg      sync.WaitGroup
 }
 
 // New builds a Server from cfg.
 func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg:     cfg,
+		store:   cfg.Store,
+		runner:  cfg.Runner,
 		log:     cfg.Logger,
 		origins: map[string]bool{},
 		metrics: newMetrics(),
+		sockets: map[*socket]struct{}{},
+	}
+	if s.store == nil || s.runner == nil {
+		return nil, errors.New("web: Config.Store and Config.Runner are required")
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -59,6 +82,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.origins[strings.ToLower(u.Scheme+"://"+u.Host)] = true
 	}
+	s.upgrader = s.newUpgrader()
 	s.handler = s.routes()
 	return s, nil
 }
@@ -69,6 +93,12 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Close ends every open websocket (with close code 1001, going away) and
 // waits for their goroutines, or until ctx is done.
 func (s *Server) Close(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	for c := range s.sockets {
+		c.shutdown()
+	}
+	s.mu.Unlock()
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
 	select {

@@ -1,0 +1,503 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/gorilla/websocket"
+
+	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/simulator/runner"
+	"github.com/drillroom/drillroom/store"
+)
+
+// Limits of one websocket connection (docs/protocol.md, "Keep-alive and
+// deadlines" and "Framing").
+const (
+	socketReadLimit = 16 << 10         // bytes per client message; more closes with 1009
+	socketPongWait  = 60 * time.Second // silence (not even a pong) after which the peer is dead
+	socketPingEvery = 25 * time.Second // server pings; well inside socketPongWait
+	socketWriteWait = 10 * time.Second // deadline of every write
+	socketOutBuffer = 64               // queued control messages before the client counts as slow
+	commandRate     = 10.0             // commands per second, sustained
+	commandBurst    = 20.0             // commands in a burst
+	commandAbuse    = 100              // rate-limited commands before the connection is closed
+)
+
+// newUpgrader returns the server's websocket upgrader: small buffers (the
+// messages are small), compression off (a read limit on compressed frames
+// does not bound the inflated size) and our own origin check.
+func (s *Server) newUpgrader() *websocket.Upgrader {
+	return &websocket.Upgrader{
+		HandshakeTimeout:  10 * time.Second,
+		ReadBufferSize:    1024,
+		WriteBufferSize:   1024,
+		Subprotocols:      []string{Protocol},
+		EnableCompression: false,
+		CheckOrigin:       s.checkOrigin,
+		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
+			http.Error(w, http.StatusText(status), status)
+		},
+	}
+}
+
+// checkOrigin accepts a handshake without Origin (not a browser), from the
+// server's own host, or from an origin the operator allowed. Browsers
+// attach cookies to cross-site websocket handshakes, so this check is what
+// stops a foreign page from riding a trainee's login.
+func (s *Server) checkOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if s.origins[strings.ToLower(u.Scheme+"://"+u.Host)] {
+		return true
+	}
+	return (u.Scheme == "http" || u.Scheme == "https") && strings.EqualFold(u.Host, r.Host)
+}
+
+// handleSocket serves GET /ws/sessions/{id}: it authorises the handshake,
+// upgrades, and runs the connection until it closes.
+func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
+	if !websocket.IsWebSocketUpgrade(r) {
+		http.Error(w, "This is a websocket endpoint (docs/protocol.md).", http.StatusBadRequest)
+		return
+	}
+	if !s.checkOrigin(r) {
+		s.log.Warn("websocket: foreign origin refused", "origin", r.Header.Get("Origin"), "host", r.Host, "remote", r.RemoteAddr)
+		http.Error(w, "Origin not allowed.", http.StatusForbidden)
+		return
+	}
+	user, ok := userFrom(r.Context())
+	if !ok {
+		http.Error(w, "Sign in first.", http.StatusUnauthorized)
+		return
+	}
+	id := chi.URLParam(r, "id")
+	x, err := s.store.Session(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		http.Error(w, "No such session.", http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		s.log.Error("websocket: look up session", "session", id, "err", err)
+		http.Error(w, "Try again shortly.", http.StatusServiceUnavailable)
+		return
+	}
+	// Another trainee's session is answered exactly like a missing one.
+	if user.Role != store.RoleTrainer && user.Role != store.RoleCoach && x.UserID != user.ID {
+		s.log.Warn("websocket: session of another user refused", "user", user.Username, "session", id)
+		http.Error(w, "No such session.", http.StatusNotFound)
+		return
+	}
+	st, err := s.runner.Status(r.Context(), id)
+	if err != nil {
+		s.log.Error("websocket: host session", "session", id, "err", err)
+		http.Error(w, "Try again shortly.", http.StatusServiceUnavailable)
+		return
+	}
+	c := &socket{
+		srv: s, user: user, sessionID: id,
+		trainee: user.Role == store.RoleTrainee,
+		out:     make(chan []byte, socketOutBuffer),
+		subc:    make(chan *runner.Subscription, 1),
+		quit:    make(chan struct{}),
+		tokens:  commandBurst,
+	}
+	if !s.track(c) {
+		http.Error(w, "The server is shutting down.", http.StatusServiceUnavailable)
+		return
+	}
+	defer s.untrack(c)
+	conn, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered
+	}
+	c.conn = conn
+	s.metrics.socketsOpen.Add(1)
+	s.metrics.socketsTotal.Add(1)
+	defer s.metrics.socketsOpen.Add(-1)
+	s.log.Info("websocket: connected", "session", id, "user", user.Username, "role", user.Role)
+	c.run(r.Context(), st)
+	s.log.Info("websocket: closed", "session", id, "user", user.Username, "code", c.code)
+}
+
+// track registers a connection so that Close can end it; false when the
+// server is closing.
+func (s *Server) track(c *socket) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.sockets[c] = struct{}{}
+	s.wg.Add(1)
+	return true
+}
+
+func (s *Server) untrack(c *socket) {
+	s.mu.Lock()
+	delete(s.sockets, c)
+	s.mu.Unlock()
+	s.wg.Done()
+}
+
+// socket is one websocket connection. The handler goroutine reads; one
+// writer goroutine writes everything (gorilla allows one of each).
+type socket struct {
+	srv       *Server
+	conn      *websocket.Conn
+	user      store.User
+	sessionID string
+	trainee   bool
+
+	out  chan []byte               // encoded control messages for the writer
+	subc chan *runner.Subscription // hands the subscription to the writer
+	quit chan struct{}             // closed by stop
+	once sync.Once
+	code int    // close code sent when stopping; 0: none (the peer is gone)
+	text string // close reason
+
+	// Owned by the reader.
+	resumed bool
+	sub     *runner.Subscription
+	tokens  float64
+	last    time.Time
+	abuse   int
+
+	// Owned by the writer.
+	prev     int64 // seq of the last event sent
+	endSent  bool
+	writeErr error
+}
+
+// stop asks the writer to close the connection with code (0: just drop it).
+func (c *socket) stop(code int, text string) {
+	c.once.Do(func() {
+		c.code, c.text = code, text
+		close(c.quit)
+	})
+}
+
+// shutdown is Server.Close's way to end the connection: going away, so the
+// client reconnects (to the restarted server) with back-off.
+func (c *socket) shutdown() { c.stop(websocket.CloseGoingAway, "server shutting down") }
+
+func (c *socket) run(ctx context.Context, st runner.Status) {
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		c.writeLoop()
+	}()
+	state := store.StateLive
+	if st.Ended {
+		state = store.StateEnded
+	}
+	c.send(helloMessage{
+		Type: msgHello, Protocol: Protocol, Role: string(c.user.Role),
+		Session: helloSession{ID: st.Session.ID, Scenario: st.Session.ScenarioID, Title: st.Title, Mode: st.Session.Mode, State: state},
+		Clock:   st.Clock, LastSeq: st.LastSeq, HeartbeatMs: socketPingEvery.Milliseconds(),
+	})
+	c.readLoop(ctx)
+	c.stop(websocket.CloseNormalClosure, "")
+	<-writerDone
+	c.conn.Close()
+	if c.sub != nil {
+		c.sub.Close()
+	}
+}
+
+// send queues a message for the writer. A client that lets the queue fill
+// up is not reading: it is closed as slow.
+func (c *socket) send(msg any) {
+	b, err := json.Marshal(msg)
+	if err != nil {
+		c.srv.log.Error("websocket: encode", "err", err)
+		c.stop(websocket.CloseInternalServerErr, "internal error")
+		return
+	}
+	select {
+	case c.out <- b:
+	default:
+		c.srv.metrics.socketsDropped.Add(1)
+		c.stop(closeSlow, "too slow")
+	}
+}
+
+func (c *socket) readLoop(ctx context.Context) {
+	c.conn.SetReadLimit(socketReadLimit)
+	c.conn.SetReadDeadline(time.Now().Add(socketPongWait))
+	c.conn.SetPongHandler(func(string) error {
+		return c.conn.SetReadDeadline(time.Now().Add(socketPongWait))
+	})
+	for {
+		typ, data, err := c.conn.ReadMessage()
+		if err != nil {
+			if errors.Is(err, websocket.ErrReadLimit) {
+				// gorilla has already sent close 1009.
+				c.srv.log.Warn("websocket: message too big", "session", c.sessionID, "user", c.user.Username)
+				c.stop(0, "")
+			}
+			return
+		}
+		c.conn.SetReadDeadline(time.Now().Add(socketPongWait))
+		if typ != websocket.TextMessage {
+			c.stop(websocket.ClosePolicyViolation, "binary frames are not part of "+Protocol)
+			return
+		}
+		var m clientMessage
+		if err := json.Unmarshal(data, &m); err != nil {
+			c.send(errorMessage{Type: msgError, Code: codeBadMessage, Reason: "not a JSON object"})
+			continue
+		}
+		switch m.Type {
+		case msgPing:
+			c.send(pongMessage{Type: msgPong})
+		case msgResume:
+			if !c.resume(ctx, m) {
+				return
+			}
+		case msgCommand:
+			if !c.command(ctx, m) {
+				return
+			}
+		default:
+			c.send(errorMessage{Type: msgError, Code: codeBadMessage, Reason: "unknown message type " + quote(m.Type)})
+		}
+	}
+}
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// resume subscribes the connection to the session and hands the
+// subscription to the writer. It returns false when the connection must end.
+func (c *socket) resume(ctx context.Context, m clientMessage) bool {
+	if c.resumed {
+		c.send(errorMessage{Type: msgError, Code: codeBadMessage, Reason: "resume was already sent on this connection"})
+		return true
+	}
+	if m.LastSeq < 0 {
+		c.send(errorMessage{Type: msgError, Code: codeBadMessage, Reason: "last_seq must not be negative"})
+		return true
+	}
+	trainee := c.trainee
+	sub, err := c.srv.runner.Subscribe(ctx, c.sessionID, runner.SubscribeOptions{
+		AfterSeq: m.LastSeq,
+		Resync:   m.Resync,
+		Trainee:  trainee,
+		Snapshot: func(e *simulator.Engine) any {
+			if trainee {
+				return e.TraineeView()
+			}
+			return e.Snapshot()
+		},
+	})
+	if err != nil {
+		c.srv.log.Error("websocket: subscribe", "session", c.sessionID, "err", err)
+		if errors.Is(err, runner.ErrClosed) {
+			c.stop(websocket.CloseGoingAway, "server shutting down")
+		} else {
+			c.stop(websocket.CloseInternalServerErr, "session unavailable")
+		}
+		return false
+	}
+	c.resumed, c.sub = true, sub
+	c.subc <- sub
+	return true
+}
+
+// command applies one client command and answers it. It returns false when
+// the connection must end.
+func (c *socket) command(ctx context.Context, m clientMessage) bool {
+	start := time.Now()
+	if !validCommandID(m.ID) {
+		c.send(errorMessage{Type: msgError, Code: codeBadMessage, Reason: "a command needs an id of 1 to 64 characters from A-Z a-z 0-9 - _ . :"})
+		return true
+	}
+	reject := func(code, reason string, seq int64) {
+		c.srv.metrics.commandsRejctd.Add(1)
+		c.send(rejectMessage{Type: msgReject, ID: m.ID, Code: code, Reason: reason, Seq: seq})
+		c.srv.metrics.observeAck(time.Since(start))
+	}
+	if !c.resumed {
+		reject(codeBadMessage, "send resume before commands", 0)
+		return true
+	}
+	if !c.allow(start) {
+		c.abuse++
+		if c.abuse > commandAbuse {
+			c.srv.log.Warn("websocket: command flood", "session", c.sessionID, "user", c.user.Username)
+			c.stop(websocket.ClosePolicyViolation, "too many commands")
+			return false
+		}
+		reject(codeRateLimited, "too many commands; retry shortly with the same id", 0)
+		return true
+	}
+	if m.Action == nil {
+		reject(codeBadAction, "a command needs an action", 0)
+		return true
+	}
+	kind := m.Action.Kind
+	by := "trainee"
+	switch {
+	case c.user.Role == store.RoleCoach:
+		reject(codeForbidden, "coaches watch sessions; they cannot act in them", 0)
+		return true
+	case c.user.Role == store.RoleTrainer && (trainerActions[kind] || traineeActions[kind]):
+		by = "trainer"
+	case c.user.Role == store.RoleTrainee && traineeActions[kind]:
+	case c.user.Role == store.RoleTrainee && trainerActions[kind]:
+		reject(codeForbidden, "only a trainer may "+string(kind), 0)
+		return true
+	default:
+		reject(codeBadAction, "unknown action kind "+quote(string(kind)), 0)
+		return true
+	}
+	res, err := c.srv.runner.Do(ctx, c.sessionID, runner.Command{ID: m.ID, By: by, Action: *m.Action})
+	if err != nil {
+		c.srv.log.Error("websocket: command", "session", c.sessionID, "cmd", m.ID, "err", err)
+		reject(codeUnavailable, "the command could not be stored and was not applied; retry with the same id", 0)
+		if errors.Is(err, runner.ErrClosed) {
+			c.stop(websocket.CloseGoingAway, "server shutting down")
+			return false
+		}
+		return true
+	}
+	if !res.Applied() {
+		reject(res.Code, res.Reason, res.Seq)
+		return true
+	}
+	c.srv.metrics.commandsAcked.Add(1)
+	c.send(ackMessage{Type: msgAck, ID: m.ID, FirstSeq: res.FirstSeq, LastSeq: res.LastSeq})
+	c.srv.metrics.observeAck(time.Since(start))
+	return true
+}
+
+// allow takes a token from the connection's command bucket.
+func (c *socket) allow(now time.Time) bool {
+	if !c.last.IsZero() {
+		c.tokens = min(commandBurst, c.tokens+now.Sub(c.last).Seconds()*commandRate)
+	}
+	c.last = now
+	if c.tokens < 1 {
+		return false
+	}
+	c.tokens--
+	return true
+}
+
+// writeLoop is the connection's only writer.
+func (c *socket) writeLoop() {
+	ping := time.NewTicker(socketPingEvery)
+	defer ping.Stop()
+	var events <-chan simulator.Event
+	var sub *runner.Subscription
+	for c.writeErr == nil {
+		select {
+		case <-c.quit:
+			c.closeFrame()
+			c.conn.Close() // unblocks the reader
+			return
+		case b := <-c.out:
+			c.write(b)
+		case sub = <-c.subc:
+			c.start(sub)
+			events = sub.Events()
+		case e, ok := <-events:
+			if !ok {
+				c.dropped(sub.Err())
+				events = nil
+				continue
+			}
+			c.event(e)
+		case <-ping.C:
+			c.writeErr = c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(socketWriteWait))
+		}
+	}
+	// The connection is broken; make the reader notice.
+	c.stop(0, "")
+	c.conn.Close()
+}
+
+func (c *socket) write(b []byte) {
+	c.conn.SetWriteDeadline(time.Now().Add(socketWriteWait))
+	c.writeErr = c.conn.WriteMessage(websocket.TextMessage, b)
+}
+
+func (c *socket) writeJSON(msg any) {
+	b, err := json.Marshal(msg)
+	if err != nil {
+		c.writeErr = err
+		return
+	}
+	c.write(b)
+}
+
+func (c *socket) closeFrame() {
+	if c.code != 0 {
+		msg := websocket.FormatCloseMessage(c.code, c.text)
+		c.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(socketWriteWait))
+	}
+}
+
+// start sends what a new subscription begins with: a resync snapshot or
+// the missed events, then ended if the call is over.
+func (c *socket) start(sub *runner.Subscription) {
+	if sub.ResyncReason != "" {
+		c.writeJSON(resyncMessage{Type: msgResync, Reason: sub.ResyncReason, LastSeq: sub.LastSeq, Clock: sub.Clock, Snapshot: sub.Snapshot})
+		c.prev = sub.LastSeq
+	} else {
+		c.prev = min(sub.AfterSeq, sub.LastSeq)
+		for _, e := range sub.Backlog {
+			c.event(e)
+		}
+	}
+	if sub.Ended && !c.endSent {
+		c.endSent = true
+		c.writeJSON(endedMessage{Type: msgEnded, Ending: sub.Ending, Kind: sub.EndKind, LastSeq: sub.LastSeq})
+	}
+}
+
+// event sends one event as the connection's role may see it.
+func (c *socket) event(e simulator.Event) {
+	out := e
+	if c.trainee {
+		var ok bool
+		if out, ok = e.ForTrainee(); !ok {
+			return
+		}
+	}
+	c.writeJSON(eventMessage{Type: msgEvent, Seq: e.Seq, Prev: c.prev, T: e.T, Event: out})
+	c.prev = e.Seq
+	if e.Type == simulator.EvEnd && !c.endSent {
+		c.endSent = true
+		c.writeJSON(endedMessage{Type: msgEnded, Ending: e.ID, Kind: e.Reason, LastSeq: e.Seq})
+	}
+}
+
+// dropped ends the connection after the runner dropped its subscription.
+func (c *socket) dropped(err error) {
+	switch {
+	case errors.Is(err, runner.ErrSlow):
+		c.srv.metrics.socketsDropped.Add(1)
+		c.stop(closeSlow, "fell behind; resume from your last seq")
+	case errors.Is(err, runner.ErrClosed):
+		c.stop(websocket.CloseGoingAway, "server shutting down")
+	default:
+		c.stop(websocket.CloseInternalServerErr, "session unavailable")
+	}
+}

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/simulator/runner"
+)
+
+// Protocol is the name and version of the live protocol (docs/protocol.md),
+// sent in hello and accepted as the websocket subprotocol.
+const Protocol = "drillroom.v1"
+
+// Message types, server to client.
+const (
+	msgHello  = "hello"
+	msgEvent  = "event"
+	msgAck    = "ack"
+	msgReject = "reject"
+	msgResync = "resync"
+	msgEnded  = "ended"
+	msgError  = "error"
+	msgPong   = "pong"
+)
+
+// Message types, client to server.
+const (
+	msgResume  = "resume"
+	msgCommand = "command"
+	msgPing    = "ping"
+)
+
+// Error codes of reject and error messages (the table in docs/protocol.md).
+const (
+	codeBadMessage  = "bad_message"
+	codeBadAction   = "bad_action"
+	codeRefused     = runner.CodeRefused
+	codeForbidden   = "forbidden"
+	codeRateLimited = "rate_limited"
+	codeEnded       = runner.CodeEnded
+	codeUnavailable = "unavailable"
+)
+
+// Close codes of our own (the 4000-4999 range is the application's).
+const (
+	closeSlow         = 4008 // the client fell behind; reconnect at once and resume
+	closeUnauthorized = 4001 // the login ended
+)
+
+// clientMessage is any client message; which fields matter depends on Type.
+type clientMessage struct {
+	Type    string            `json:"type"`
+	LastSeq int64             `json:"last_seq"`
+	Resync  bool              `json:"resync"`
+	ID      string            `json:"id"`
+	Action  *simulator.Action `json:"action"`
+}
+
+type helloSession struct {
+	ID       string `json:"id"`
+	Scenario string `json:"scenario"`
+	Title    string `json:"title"`
+	Mode     string `json:"mode"`
+	State    string `json:"state"`
+}
+
+type helloMessage struct {
+	Type        string       `json:"type"`
+	Protocol    string       `json:"protocol"`
+	Role        string       `json:"role"`
+	Session     helloSession `json:"session"`
+	Clock       runner.Clock `json:"clock"`
+	LastSeq     int64        `json:"last_seq"`
+	HeartbeatMs int64        `json:"heartbeat_ms"`
+}
+
+type eventMessage struct {
+	Type  string           `json:"type"`
+	Seq   int64            `json:"seq"`
+	Prev  int64            `json:"prev"`
+	T     simulator.Millis `json:"t"`
+	Event simulator.Event  `json:"event"`
+}
+
+type ackMessage struct {
+	Type     string `json:"type"`
+	ID       string `json:"id"`
+	FirstSeq int64  `json:"first_seq"`
+	LastSeq  int64  `json:"last_seq"`
+}
+
+type rejectMessage struct {
+	Type   string `json:"type"`
+	ID     string `json:"id"`
+	Code   string `json:"code"`
+	Reason string `json:"reason"`
+	Seq    int64  `json:"seq,omitempty"`
+}
+
+type resyncMessage struct {
+	Type     string       `json:"type"`
+	Reason   string       `json:"reason"`
+	LastSeq  int64        `json:"last_seq"`
+	Clock    runner.Clock `json:"clock"`
+	Snapshot any          `json:"snapshot"`
+}
+
+type endedMessage struct {
+	Type    string `json:"type"`
+	Ending  string `json:"ending"`
+	Kind    string `json:"kind"`
+	LastSeq int64  `json:"last_seq"`
+}
+
+type errorMessage struct {
+	Type   string `json:"type"`
+	Code   string `json:"code"`
+	Reason string `json:"reason"`
+}
+
+type pongMessage struct {
+	Type string `json:"type"`
+}
+
+// validCommandID reports whether id is 1 to 64 characters from
+// A-Z a-z 0-9 - _ . :
+func validCommandID(id string) bool {
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == ':':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// traineeActions and trainerActions are the action kinds each role may send.
+var (
+	traineeActions = map[simulator.ActionKind]bool{
+		simulator.ActSay: true, simulator.ActHold: true, simulator.ActResume: true,
+		simulator.ActClassify: true, simulator.ActRecord: true, simulator.ActDispatch: true,
+		simulator.ActEscalate: true, simulator.ActContact: true, simulator.ActRequest: true,
+		simulator.ActDecide: true, simulator.ActTransfer: true, simulator.ActClose: true,
+		simulator.ActReview: true,
+	}
+	trainerActions = map[simulator.ActionKind]bool{
+		simulator.ActPause: true, simulator.ActResumeClock: true, simulator.ActSetScale: true,
+		simulator.ActInject: true, simulator.ActSetVar: true, simulator.ActTakeover: true,
+		simulator.ActHandback: true,
+	}
+)
