@@ -2,6 +2,8 @@ package scenarios
 
 import (
 	"fmt"
+	"io"
+	"sort"
 	"strings"
 )
 
@@ -24,9 +26,43 @@ type Diagnostic struct {
 	Source   string   `json:"source,omitempty"` // the source line, for the caret display
 }
 
-// String formats d as FILE:LINE:COL: CODE: message.
+// String formats d as FILE:LINE:COL: CODE: message (FILE: CODE: message when
+// the problem has no position, such as an unreadable file).
 func (d Diagnostic) String() string {
-	return fmt.Sprintf("%s:%d:%d: %s: %s", d.File, d.Line, d.Col, d.Code, d.Message)
+	sev := ""
+	if d.Severity == Warning {
+		sev = "warning: "
+	}
+	if d.Line == 0 {
+		return fmt.Sprintf("%s: %s: %s%s", d.File, d.Code, sev, d.Message)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s: %s%s", d.File, d.Line, d.Col, d.Code, sev, d.Message)
+}
+
+// Snippet returns the source line and a caret under the column, or "" when
+// the diagnostic has no source line.
+func (d Diagnostic) Snippet() string {
+	if d.Source == "" || d.Line == 0 {
+		return ""
+	}
+	var caret strings.Builder
+	col := 1
+	for _, r := range d.Source {
+		if col >= d.Col {
+			break
+		}
+		if r == '\t' {
+			caret.WriteByte('\t')
+		} else {
+			caret.WriteByte(' ')
+		}
+		col++
+	}
+	for ; col < d.Col; col++ {
+		caret.WriteByte(' ')
+	}
+	caret.WriteByte('^')
+	return "    " + d.Source + "\n    " + caret.String()
 }
 
 // Diagnostics is a list of problems, root cause first.
@@ -42,24 +78,6 @@ func (ds Diagnostics) HasErrors() bool {
 	return false
 }
 
-// Err returns nil when there are no errors, else an error listing them.
-func (ds Diagnostics) Err() error {
-	if !ds.HasErrors() {
-		return nil
-	}
-	var b strings.Builder
-	for i, d := range ds {
-		if d.Severity != Error {
-			continue
-		}
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString(d.String())
-	}
-	return fmt.Errorf("%s", b.String())
-}
-
 // Errors returns the diagnostics that are errors.
 func (ds Diagnostics) Errors() Diagnostics {
 	var out Diagnostics
@@ -69,4 +87,111 @@ func (ds Diagnostics) Errors() Diagnostics {
 		}
 	}
 	return out
+}
+
+// Err returns nil when there are no errors, else an error listing them.
+func (ds Diagnostics) Err() error {
+	if !ds.HasErrors() {
+		return nil
+	}
+	var lines []string
+	for _, d := range ds {
+		if d.Severity == Error {
+			lines = append(lines, d.String())
+		}
+	}
+	return fmt.Errorf("%s", strings.Join(lines, "\n"))
+}
+
+// Write prints each diagnostic as FILE:LINE:COL: CODE: message followed by
+// the source line and a caret.
+func (ds Diagnostics) Write(w io.Writer) error {
+	for _, d := range ds {
+		if _, err := fmt.Fprintln(w, d.String()); err != nil {
+			return err
+		}
+		if s := d.Snippet(); s != "" {
+			if _, err := fmt.Fprintln(w, s); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// rank orders diagnostics so that root causes come first: the file itself,
+// then its structure, the policy, references, expressions, and lints last.
+func rank(code string) int {
+	switch {
+	case code < "DR1010":
+		return 0
+	case code < "DR2000":
+		return 1
+	case code < "DR3000":
+		return 3
+	case code < "DR4000":
+		return 2
+	case code < "DR5000":
+		return 4
+	default:
+		return 5
+	}
+}
+
+// sortDiagnostics orders ds root cause first, then by position.
+func sortDiagnostics(ds Diagnostics) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i], ds[j]
+		if a.File != b.File {
+			return false // keep files in the order they were loaded
+		}
+		if ra, rb := rank(a.Code), rank(b.Code); ra != rb {
+			return ra < rb
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Col != b.Col {
+			return a.Col < b.Col
+		}
+		return a.Code < b.Code
+	})
+}
+
+// diagList collects the diagnostics of one file.
+type diagList struct {
+	src   *sourceFile
+	diags Diagnostics
+	seen  map[string]bool
+}
+
+func (l *diagList) add(code string, p Pos, format string, args ...any) {
+	msg := format
+	if len(args) > 0 {
+		msg = fmt.Sprintf(format, args...)
+	}
+	sev, ok := codeSeverity[code]
+	if !ok {
+		sev = Error
+	}
+	d := Diagnostic{File: l.src.name, Line: p.Line, Col: p.Col, Code: code, Severity: sev, Message: msg}
+	key := d.String()
+	if l.seen == nil {
+		l.seen = map[string]bool{}
+	}
+	if l.seen[key] {
+		return // the same problem reached twice (a shared expression, say)
+	}
+	l.seen[key] = true
+	if p.Line > 0 {
+		d.Source = l.src.line(p.Line)
+	}
+	l.diags = append(l.diags, d)
+}
+
+func (l *diagList) hasErrors() bool { return l.diags.HasErrors() }
+
+func (l *diagList) sorted() Diagnostics {
+	sortDiagnostics(l.diags)
+	return l.diags
 }

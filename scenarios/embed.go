@@ -3,7 +3,6 @@ package scenarios
 import (
 	"embed"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -67,8 +66,15 @@ func LoadFS(fsys fs.FS) (*Set, Diagnostics) {
 	}
 	var srcs []source
 	for _, f := range files {
-		src, err := fs.ReadFile(fsys, f)
-		srcs = append(srcs, source{name: f, src: src, err: err})
+		s := source{name: f}
+		if fi, err := fs.Stat(fsys, f); err == nil && fi.Size() > MaxFileSize {
+			s.diag = &Diagnostic{File: f, Line: 1, Col: 1, Code: CodeTooLarge, Severity: Error,
+				Message: "file is " + byteSize(int(fi.Size())) + "; the limit is 1 MiB"}
+		} else if s.src, err = fs.ReadFile(fsys, f); err != nil {
+			d := ioDiagnostic(f, err)
+			s.diag = &d
+		}
+		srcs = append(srcs, s)
 	}
 	return loadSources(srcs)
 }
@@ -78,9 +84,9 @@ func LoadFS(fsys fs.FS) (*Set, Diagnostics) {
 // directory, or a policies/ directory in either of them. Local policies
 // replace shipped ones with the same id.
 func LoadFile(file string) (*Scenario, Diagnostics) {
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return nil, Diagnostics{ioDiagnostic(file, err)}
+	drill := readSource(file, false)
+	if drill.diag != nil {
+		return nil, Diagnostics{*drill.diag}
 	}
 	dir := filepath.Dir(file)
 	parent := filepath.Dir(dir)
@@ -95,11 +101,10 @@ func LoadFile(file string) (*Scenario, Diagnostics) {
 				continue
 			}
 			seen[abs] = true
-			psrc, err := os.ReadFile(m)
-			srcs = append(srcs, source{name: m, src: psrc, err: err, implicit: true})
+			srcs = append(srcs, readSource(m, true))
 		}
 	}
-	srcs = append(srcs, source{name: file, src: src})
+	srcs = append(srcs, drill)
 	set, ds := loadSources(srcs)
 	if len(set.Scenarios) == 1 && !ds.HasErrors() {
 		return set.Scenarios[0], ds

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/file"
@@ -92,6 +93,25 @@ type Expr struct {
 	Lines []Pos
 
 	prog *vm.Program
+	// runes holds the file position of every rune of Src (and one past its
+	// end) when Src was not written as is on one line: quoted with escapes,
+	// folded, or a block scalar. The loader fills it.
+	runes []Pos
+}
+
+// PosAt returns the file position of the rune at offset i of Src (expr's
+// file.Location offsets count runes).
+func (e Expr) PosAt(i int) Pos {
+	if i < 0 {
+		i = 0
+	}
+	if len(e.runes) > 0 {
+		if i >= len(e.runes) {
+			i = len(e.runes) - 1
+		}
+		return e.runes[i]
+	}
+	return Pos{Line: e.Pos.Line, Col: e.Pos.Col + i}
 }
 
 // IsSet reports whether the expression was written.
@@ -177,6 +197,9 @@ func (e Expr) ExprErrorPos(err error) (pos Pos, msg string, ok bool) {
 		return e.Pos, err.Error(), false
 	}
 	msg = fe.Message
+	if len(e.runes) > 0 {
+		return e.PosAt(fe.From), msg, true
+	}
 	line, col := fe.Line, fe.Column // expr: 1-based line, 0-based column
 	if line < 1 {
 		line = 1
@@ -196,7 +219,22 @@ type Text struct {
 	Src   string
 	Pos   Pos
 	Parts []TextPart
+
+	runes []Pos // as Expr.runes
 }
+
+// PosAt returns the file position of the rune at offset i of Src.
+func (t Text) PosAt(i int) Pos {
+	return Expr{Pos: t.Pos, runes: t.runes}.PosAt(i)
+}
+
+// TextError is a malformed {{ }} in a Text; Offset is the byte offset in Src.
+type TextError struct {
+	Offset int
+	Msg    string
+}
+
+func (e *TextError) Error() string { return fmt.Sprintf("%s at offset %d", e.Msg, e.Offset) }
 
 // TextPart is a literal (Expr unset) or an interpolated expression.
 type TextPart struct {
@@ -224,7 +262,7 @@ func (t *Text) Parse() error {
 		i += off
 		j := strings.Index(s[i+2:], "}}")
 		if j < 0 {
-			return fmt.Errorf("unclosed {{ at offset %d", i)
+			return &TextError{Offset: i, Msg: "unclosed {{"}
 		}
 		j += i + 2
 		if i > off {
@@ -232,11 +270,46 @@ func (t *Text) Parse() error {
 		}
 		inner := s[i+2 : j]
 		if strings.TrimSpace(inner) == "" {
-			return fmt.Errorf("empty {{ }} at offset %d", i)
+			return &TextError{Offset: i, Msg: "empty {{ }}"}
 		}
-		t.Parts = append(t.Parts, TextPart{Expr: Expr{Src: inner, Pos: t.offsetPos(i + 2)}})
+		t.Parts = append(t.Parts, TextPart{Expr: t.sub(i+2, j)})
 		off = j + 2
 	}
+}
+
+// sub is the expression in bytes [from, to) of Src, with its positions.
+func (t Text) sub(from, to int) Expr {
+	e := Expr{Src: t.Src[from:to]}
+	if len(t.runes) == 0 {
+		e.Pos = t.offsetPos(from)
+		return e
+	}
+	r0 := utf8.RuneCountInString(t.Src[:from])
+	r1 := r0 + utf8.RuneCountInString(e.Src)
+	if r1 < len(t.runes) {
+		e.runes = t.runes[r0 : r1+1]
+		e.Pos = e.runes[0]
+		e.Lines = linesOf(e.Src, e.runes)
+	} else {
+		e.Pos = t.offsetPos(from)
+	}
+	return e
+}
+
+// linesOf returns the position of the start of each line of src.
+func linesOf(src string, runes []Pos) []Pos {
+	if !strings.Contains(src, "\n") || len(runes) == 0 {
+		return nil
+	}
+	lines := []Pos{runes[0]}
+	k := 0
+	for _, r := range src {
+		k++
+		if r == '\n' && k < len(runes) {
+			lines = append(lines, runes[k])
+		}
+	}
+	return lines
 }
 
 // offsetPos is the file position of byte offset i of Src, assuming the text

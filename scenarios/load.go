@@ -1,14 +1,15 @@
 package scenarios
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -17,10 +18,14 @@ import (
 // scenarios that use them.
 type Loader struct {
 	policies map[string]*Policy
+	shipped  map[string]bool   // ids whose policy is a shipped one (files may replace it)
+	broken   map[string]string // policy id -> file, for policies that failed to load
 }
 
 // NewLoader returns a loader with no policies.
-func NewLoader() *Loader { return &Loader{policies: map[string]*Policy{}} }
+func NewLoader() *Loader {
+	return &Loader{policies: map[string]*Policy{}, shipped: map[string]bool{}, broken: map[string]string{}}
+}
 
 // Policy returns a loaded policy by id.
 func (l *Loader) Policy(id string) (*Policy, bool) {
@@ -28,7 +33,20 @@ func (l *Loader) Policy(id string) (*Policy, bool) {
 	return p, ok
 }
 
-// UnmarshalYAML reads a duration.
+// AddShipped makes the shipped policies available to later scenarios. A
+// policy file loaded afterwards may replace one with the same id.
+func (l *Loader) AddShipped() {
+	pols, _ := ShippedPolicies()
+	for _, p := range pols {
+		if _, ok := l.policies[p.ID]; !ok {
+			l.policies[p.ID] = p
+			l.shipped[p.ID] = true
+		}
+	}
+}
+
+// UnmarshalYAML reads a duration (for callers that decode with yaml.v3
+// directly; the loader has its own decoder).
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseDuration(n.Value)
 	if err != nil {
@@ -56,39 +74,117 @@ func (t *Text) UnmarshalYAML(n *yaml.Node) error {
 	return t.Parse()
 }
 
-// LoadPolicy decodes a policy and registers it under its id.
-func (l *Loader) LoadPolicy(file string, src []byte) (*Policy, Diagnostics) {
-	var p Policy
-	if ds := decodeStrict(file, src, &p); ds.HasErrors() {
-		return nil, ds
-	}
-	p.File, p.Source = file, src
-	l.policies[p.ID] = &p
-	return &p, nil
+// LoadPolicy decodes and checks a policy and registers it under its id. It
+// returns nil when the policy has errors.
+func (l *Loader) LoadPolicy(file string, src []byte) (p *Policy, ds Diagnostics) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, ds = nil, Diagnostics{internalError(file, r)}
+		}
+	}()
+	return l.loadPolicy(file, src)
 }
 
-// LoadScenario decodes a scenario, applies its policy and compiles every
-// expression.
-func (l *Loader) LoadScenario(file string, src []byte) (*Scenario, Diagnostics) {
+func (l *Loader) loadPolicy(file string, data []byte) (*Policy, Diagnostics) {
+	src := newSourceFile(file, data)
+	dl := &diagList{src: src}
+	root := parse(src, dl)
+	if root == nil {
+		return nil, dl.sorted()
+	}
+	d := newDecoder(src, dl)
+	var p Policy
+	d.decodeStruct(root, reflect.ValueOf(&p).Elem(), "")
+	checkPolicy(&p, d, dl)
+	if prev, ok := l.policies[p.ID]; ok && p.ID != "" && !l.shipped[p.ID] {
+		dl.add(CodeDupPolicy, d.at("id"), "policy %q is already defined in %s", p.ID, prev.File)
+	}
+	if dl.hasErrors() {
+		if p.ID != "" {
+			if _, ok := l.policies[p.ID]; !ok || l.shipped[p.ID] {
+				l.broken[p.ID] = file
+				delete(l.policies, p.ID)
+			}
+		}
+		return nil, dl.sorted()
+	}
+	p.File, p.Source = file, data
+	l.policies[p.ID] = &p
+	delete(l.shipped, p.ID)
+	delete(l.broken, p.ID)
+	return &p, dl.sorted()
+}
+
+// LoadScenario decodes a scenario, applies its policy, compiles every
+// expression and runs the checks and lints. It returns nil when the
+// scenario has errors; warnings come with a loaded scenario.
+func (l *Loader) LoadScenario(file string, src []byte) (s *Scenario, ds Diagnostics) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, ds = nil, Diagnostics{internalError(file, r)}
+		}
+	}()
+	return l.loadScenario(file, src)
+}
+
+func (l *Loader) loadScenario(file string, data []byte) (*Scenario, Diagnostics) {
+	src := newSourceFile(file, data)
+	dl := &diagList{src: src}
+	root := parse(src, dl)
+	if root == nil {
+		return nil, dl.sorted()
+	}
+	d := newDecoder(src, dl)
 	var s Scenario
-	if ds := decodeStrict(file, src, &s); ds.HasErrors() {
-		return nil, ds
-	}
-	s.File, s.Source = file, src
-	sum := sha256.Sum256(src)
+	d.decodeStruct(root, reflect.ValueOf(&s).Elem(), "")
+	s.File, s.Source = file, data
+	sum := sha256.Sum256(data)
 	s.Hash = hex.EncodeToString(sum[:])
-	var ds Diagnostics
-	p, ok := l.policies[s.Policy]
-	if !ok {
-		ds = append(ds, Diagnostic{File: file, Line: 1, Col: 1, Code: "DR3001", Severity: Error, Message: fmt.Sprintf("unknown policy %q", s.Policy)})
-		return nil, ds
+
+	c := &checker{s: &s, d: d, l: dl}
+	c.ids()
+	c.shapes()
+	if s.Policy != "" {
+		switch p, ok := l.policies[s.Policy]; {
+		case ok:
+			checkOverride(d, dl, p, s.Overrides)
+			s.Resolved = ApplyOverride(p, s.Overrides)
+			c.pol = s.Resolved
+			c.intents = knownIntents(s.Resolved, &s)
+		case l.broken[s.Policy] != "":
+			dl.add(CodeBadPolicy, d.at("policy"), "policy %q has errors (in %s); fix them first", s.Policy, l.broken[s.Policy])
+		default:
+			ids := make([]string, 0, len(l.policies))
+			for id := range l.policies {
+				ids = append(ids, id)
+			}
+			sort.Strings(ids)
+			hint := suggest(s.Policy, ids)
+			if hint == "" && len(ids) > 0 {
+				hint = " (known policies: " + strings.Join(ids, ", ") + ")"
+			}
+			dl.add(CodeNoPolicy, d.at("policy"), "unknown policy %q%s", s.Policy, hint)
+		}
 	}
-	s.Resolved = ApplyOverride(p, s.Overrides)
-	ds = append(ds, compileAll(&s, file, reflect.ValueOf(&s).Elem(), "")...)
+	intentPatterns(dl, d, s.Intents, "intents")
+	c.truth()
+	comp := newCompiler(&s, dl)
+	comp.compileAll(reflect.ValueOf(&s).Elem(), "", "")
+	c.sets(comp)
+	c.refs(comp.refs)
+	if !dl.hasErrors() {
+		lint(&s, d, dl, c, comp)
+	}
+	ds := dl.sorted()
 	if ds.HasErrors() {
 		return nil, ds
 	}
 	return &s, ds
+}
+
+func internalError(file string, r any) Diagnostic {
+	return Diagnostic{File: file, Line: 1, Col: 1, Code: CodeSyntax, Severity: Error,
+		Message: fmt.Sprintf("internal error while loading this file (please report it with the file): %v", r)}
 }
 
 // ApplyOverride returns a copy of p with o applied.
@@ -159,91 +255,6 @@ func ApplyOverride(p *Policy, o *PolicyOverride) *Policy {
 	return &r
 }
 
-func decodeStrict(file string, src []byte, v any) Diagnostics {
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		return Diagnostics{{File: file, Line: 1, Col: 1, Code: "DR1001", Severity: Error, Message: err.Error()}}
-	}
-	return nil
-}
-
-var (
-	exprType = reflect.TypeOf(Expr{})
-	textType = reflect.TypeOf(Text{})
-)
-
-// compileAll walks v and compiles every Expr and Text against the
-// environment named by the env tag of the field that holds it.
-func compileAll(s *Scenario, file string, v reflect.Value, env EnvKind) Diagnostics {
-	var ds Diagnostics
-	switch v.Kind() {
-	case reflect.Pointer:
-		if !v.IsNil() {
-			ds = append(ds, compileAll(s, file, v.Elem(), env)...)
-		}
-	case reflect.Struct:
-		switch v.Type() {
-		case exprType:
-			e := v.Addr().Interface().(*Expr)
-			if e.IsSet() {
-				if err := e.Compile(s, env, "bool"); err != nil {
-					pos, msg, _ := e.ExprErrorPos(err)
-					ds = append(ds, Diagnostic{File: file, Line: pos.Line, Col: pos.Col, Code: "DR4001", Severity: Error, Message: msg})
-				}
-			}
-			return ds
-		case textType:
-			t := v.Addr().Interface().(*Text)
-			for i := range t.Parts {
-				if t.Parts[i].Expr.IsSet() {
-					if err := t.Parts[i].Expr.Compile(s, env, ""); err != nil {
-						pos, msg, _ := t.Parts[i].Expr.ExprErrorPos(err)
-						ds = append(ds, Diagnostic{File: file, Line: pos.Line, Col: pos.Col, Code: "DR4001", Severity: Error, Message: msg})
-					}
-				}
-			}
-			return ds
-		}
-		for i := 0; i < v.NumField(); i++ {
-			f := v.Type().Field(i)
-			if !f.IsExported() || f.Tag.Get("yaml") == "-" {
-				continue
-			}
-			e := env
-			if tag := f.Tag.Get("env"); tag != "" {
-				e = EnvKind(tag)
-			}
-			ds = append(ds, compileAll(s, file, v.Field(i), e)...)
-		}
-	case reflect.Slice:
-		for i := 0; i < v.Len(); i++ {
-			ds = append(ds, compileAll(s, file, v.Index(i), env)...)
-		}
-	case reflect.Map:
-		keys := v.MapKeys()
-		sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
-		for _, k := range keys {
-			if v.Type().Elem() == exprType {
-				// set steps: any type; the engine checks it against the variable.
-				e := v.MapIndex(k).Interface().(Expr)
-				if err := e.Compile(s, env, ""); err != nil {
-					pos, msg, _ := e.ExprErrorPos(err)
-					ds = append(ds, Diagnostic{File: file, Line: pos.Line, Col: pos.Col, Code: "DR4001", Severity: Error, Message: msg})
-				}
-				v.SetMapIndex(k, reflect.ValueOf(e))
-				continue
-			}
-			// Map values are not addressable: compile a copy and store it back.
-			cp := reflect.New(v.Type().Elem()).Elem()
-			cp.Set(v.MapIndex(k))
-			ds = append(ds, compileAll(s, file, cp, env)...)
-			v.SetMapIndex(k, cp)
-		}
-	}
-	return ds
-}
-
 // Set is what LoadPaths found.
 type Set struct {
 	Policies  []*Policy
@@ -254,12 +265,42 @@ type Set struct {
 type source struct {
 	name     string
 	src      []byte
-	err      error // reading it failed
-	implicit bool  // a policy picked up next to a scenario, not named by the user
+	diag     *Diagnostic // reading it failed
+	implicit bool        // a policy picked up next to a scenario, not named by the user
+}
+
+func readSource(name string, implicit bool) source {
+	data, d := readFile(name)
+	return source{name: name, src: data, diag: d, implicit: implicit}
 }
 
 func ioDiagnostic(file string, err error) Diagnostic {
-	return Diagnostic{File: file, Line: 0, Col: 0, Code: "DR1000", Severity: Error, Message: err.Error()}
+	return Diagnostic{File: file, Line: 0, Col: 0, Code: CodeRead, Severity: Error, Message: err.Error()}
+}
+
+// readFile reads a file of at most MaxFileSize bytes.
+func readFile(name string) ([]byte, *Diagnostic) {
+	f, err := os.Open(name)
+	if err != nil {
+		d := ioDiagnostic(name, err)
+		return nil, &d
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		d := ioDiagnostic(name, err)
+		return nil, &d
+	}
+	if len(data) > MaxFileSize {
+		size := len(data)
+		if fi, err := f.Stat(); err == nil {
+			size = int(fi.Size())
+		}
+		d := Diagnostic{File: name, Line: 1, Col: 1, Code: CodeTooLarge, Severity: Error,
+			Message: fmt.Sprintf("file is %s; the limit is 1 MiB", byteSize(size))}
+		return nil, &d
+	}
+	return data, nil
 }
 
 // LoadPaths loads files and directories (recursing into *.policy.yaml and
@@ -275,8 +316,7 @@ func LoadPaths(paths ...string) (*Set, Diagnostics) {
 			continue
 		}
 		if !fi.IsDir() {
-			src, err := os.ReadFile(p)
-			srcs = append(srcs, source{name: p, src: src, err: err})
+			srcs = append(srcs, readSource(p, false))
 			continue
 		}
 		var files []string
@@ -300,8 +340,7 @@ func LoadPaths(paths ...string) (*Set, Diagnostics) {
 		}
 		sort.Strings(files)
 		for _, f := range files {
-			src, err := os.ReadFile(f)
-			srcs = append(srcs, source{name: f, src: src, err: err})
+			srcs = append(srcs, readSource(f, false))
 		}
 	}
 	set, ds := loadSources(srcs)
@@ -313,18 +352,19 @@ func LoadPaths(paths ...string) (*Set, Diagnostics) {
 // policies and the ones loaded.
 func loadSources(srcs []source) (*Set, Diagnostics) {
 	l := NewLoader()
-	shippedPols, _ := ShippedPolicies()
-	for _, p := range shippedPols {
-		l.policies[p.ID] = p
-	}
+	l.AddShipped()
 	set := &Set{}
 	var all, implicitDiags Diagnostics
 	for _, s := range srcs {
 		if !isPolicyFile(s.name) {
 			continue
 		}
-		if s.err != nil {
-			all = append(all, ioDiagnostic(s.name, s.err))
+		if s.diag != nil {
+			if s.implicit {
+				implicitDiags = append(implicitDiags, *s.diag)
+			} else {
+				all = append(all, *s.diag)
+			}
 			continue
 		}
 		pol, ds := l.LoadPolicy(s.name, s.src)
@@ -341,13 +381,13 @@ func loadSources(srcs []source) (*Set, Diagnostics) {
 		if isPolicyFile(s.name) {
 			continue
 		}
-		if s.err != nil {
-			all = append(all, ioDiagnostic(s.name, s.err))
+		if s.diag != nil {
+			all = append(all, *s.diag)
 			continue
 		}
 		sc, ds := l.LoadScenario(s.name, s.src)
 		for _, d := range ds {
-			if d.Code == "DR3001" {
+			if d.Code == CodeNoPolicy || d.Code == CodeBadPolicy {
 				all = append(all, implicitDiags.Errors()...)
 				break
 			}

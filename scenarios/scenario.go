@@ -88,7 +88,7 @@ type Authority struct {
 // RecordField is an incident-log field the trainee must record.
 type RecordField struct {
 	Field string `yaml:"field"`
-	Value Text   `yaml:"value" env:"guard" doc:"The true value; may interpolate {{vary.NAME}}."`
+	Value Text   `yaml:"value,omitempty" env:"guard" doc:"The true value; may interpolate {{vary.NAME}}. Required unless match is any."`
 	Match string `yaml:"match,omitempty" doc:"exact, contains (default) or any (presence only)." enum:"exact,contains,any"`
 }
 

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/drillroom/drillroom/scenarios"
+)
+
+func init() {
+	register(command{
+		name:    "validate",
+		summary: "check scenario and policy files and report every problem",
+		run:     runValidate,
+	})
+}
+
+// runValidate loads the given files and directories (recursing into
+// *.drill.yaml and *.policy.yaml, skipping testdata) with the shipped
+// policies, and prints every diagnostic. Exit 0: no errors (warnings are
+// printed); 1: errors; 2: usage.
+func runValidate(ctx context.Context, args []string, stdio IO) int {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	fs.SetOutput(stdio.Stderr)
+	format := fs.String("format", "text", "output format: text or json")
+	quiet := fs.Bool("q", false, "print nothing when there are no problems")
+	fs.Usage = func() {
+		fmt.Fprintln(stdio.Stderr, "usage: drillroom validate [--format text|json] [-q] PATH...")
+		fmt.Fprintln(stdio.Stderr, "\nChecks *.drill.yaml and *.policy.yaml files (directories are searched")
+		fmt.Fprintln(stdio.Stderr, "recursively, skipping testdata). Exit 0 valid, 1 invalid, 2 usage.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stdio.Stderr, "drillroom validate: unknown format %q (text or json)\n", *format)
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return 2
+	}
+	set, ds := scenarios.LoadPaths(fs.Args()...)
+	if ctx.Err() != nil {
+		return 1
+	}
+	if err := writeDiagnostics(stdio.Stdout, ds, *format); err != nil {
+		fmt.Fprintf(stdio.Stderr, "drillroom validate: %v\n", err)
+		return 1
+	}
+	if *format == "text" && !*quiet {
+		errs := len(ds.Errors())
+		switch {
+		case errs > 0:
+			fmt.Fprintf(stdio.Stderr, "%d error(s), %d warning(s)\n", errs, len(ds)-errs)
+		default:
+			fmt.Fprintf(stdio.Stderr, "ok: %d scenario(s), %d policy file(s), %d warning(s)\n", len(set.Scenarios), len(set.Policies), len(ds))
+		}
+	}
+	if ds.HasErrors() {
+		return 1
+	}
+	return 0
+}
+
+func writeDiagnostics(w io.Writer, ds scenarios.Diagnostics, format string) error {
+	if format == "json" {
+		if ds == nil {
+			ds = scenarios.Diagnostics{}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(ds)
+	}
+	return ds.Write(w)
+}

@@ -1,0 +1,687 @@
+package scenarios
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// checker runs the semantic checks of one scenario after decoding: ids,
+// the shape rules the types cannot say, references and the policy.
+type checker struct {
+	s   *Scenario
+	d   *decoder
+	l   *diagList
+	pol *Policy // the resolved policy; nil when it could not be loaded
+
+	phases   map[string]bool
+	fired    map[string]bool // beat and reaction ids
+	endings  map[string]bool
+	intents  map[string]bool
+	fields   map[string]bool // truth.record fields
+	decision map[string]bool
+	gotos    map[string]bool // phases some step enters
+}
+
+var (
+	scenarioIDRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	idRE         = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+)
+
+// id checks an id's form and that it is not used twice in its namespace.
+func (c *checker) id(seen map[string]string, what, id, path string) {
+	if id == "" {
+		return // missing ids are reported by the decoder
+	}
+	if !idRE.MatchString(id) {
+		c.l.add(CodeIDFormat, c.d.at(path), "%s: %s id %q must be letters, digits, _, - or . (no spaces)", where(path), what, id)
+		return
+	}
+	if first, ok := seen[id]; ok {
+		c.l.add(CodeDuplicateID, c.d.at(path), "%s: %s id %q is already used at %s", where(path), what, id, first)
+		return
+	}
+	seen[id] = fmt.Sprintf("line %d", c.d.at(path).Line)
+}
+
+func (c *checker) ids() {
+	s := c.s
+	if s.ID != "" && !scenarioIDRE.MatchString(s.ID) {
+		c.l.add(CodeIDFormat, c.d.at("id"), "id %q must be lower-case words joined by hyphens, like gas-smell-basic", s.ID)
+	}
+	cast := map[string]string{"customer": "the customer"}
+	for _, name := range sortedKeys(s.Cast.Services) {
+		c.id(cast, "cast member", name, "cast.services."+name)
+	}
+	for _, name := range sortedKeys(s.Cast.Teams) {
+		c.id(cast, "cast member", name, "cast.teams."+name)
+	}
+	c.phases = map[string]bool{}
+	seen := map[string]string{}
+	for i, p := range s.Phases {
+		c.id(seen, "phase", p.ID, fmt.Sprintf("phases[%d].id", i))
+		c.phases[p.ID] = true
+	}
+	c.fired = map[string]bool{}
+	seen = map[string]string{}
+	for i, b := range s.Timeline {
+		c.id(seen, "beat or reaction", b.ID, fmt.Sprintf("timeline[%d].id", i))
+		c.fired[b.ID] = true
+	}
+	for i, r := range s.Reactions {
+		c.id(seen, "beat or reaction", r.ID, fmt.Sprintf("reactions[%d].id", i))
+		c.fired[r.ID] = true
+	}
+	c.endings = map[string]bool{}
+	seen = map[string]string{}
+	for i, e := range s.Endings {
+		c.id(seen, "ending", e.ID, fmt.Sprintf("endings[%d].id", i))
+		c.endings[e.ID] = true
+	}
+	seen = map[string]string{}
+	rules := map[string]string{}
+	for i, sec := range s.Rubric.Sections {
+		c.id(seen, "section", sec.ID, fmt.Sprintf("rubric.sections[%d].id", i))
+		for j, r := range sec.Rules {
+			c.id(rules, "rule", r.ID, fmt.Sprintf("rubric.sections[%d].rules[%d].id", i, j))
+		}
+	}
+	seen = map[string]string{}
+	for i, t := range s.Tests {
+		if t.Name == "" {
+			continue
+		}
+		if first, ok := seen[t.Name]; ok {
+			c.l.add(CodeDuplicateID, c.d.at(fmt.Sprintf("tests[%d].name", i)), "tests[%d].name: test %q is already defined at %s", i, t.Name, first)
+			continue
+		}
+		seen[t.Name] = fmt.Sprintf("line %d", c.d.at(fmt.Sprintf("tests[%d].name", i)).Line)
+	}
+	c.fields = map[string]bool{}
+	seen = map[string]string{}
+	for i, r := range s.Truth.Record {
+		c.id(seen, "record field", r.Field, fmt.Sprintf("truth.record[%d].field", i))
+		c.fields[r.Field] = true
+	}
+	c.decision = map[string]bool{}
+	for _, a := range s.Truth.Authority {
+		c.decision[a.Decision] = true
+	}
+	for _, t := range s.Cast.Teams {
+		for _, d := range t.Approves {
+			c.decision[d.Decision] = true
+		}
+		for _, d := range t.Declines {
+			c.decision[d.Decision] = true
+		}
+	}
+}
+
+// shapes checks what the types cannot say: exactly-one-of choices, ranges
+// and options that need each other.
+func (c *checker) shapes() {
+	s := c.s
+	c.rangeCheck(s.Cast.Customer.Mood, 0, 100, "cast.customer.mood")
+	c.rangeCheck(s.Cast.Customer.Patience, 0, 100, "cast.customer.patience")
+	if s.Settings.TimeScale < 0 {
+		c.l.add(CodeRange, c.d.at("settings.time_scale"), "settings.time_scale must be positive (1 is real time)")
+	}
+	if s.Version < 1 && c.d.pos["version"] != (Pos{}) {
+		c.l.add(CodeRange, c.d.at("version"), "version must be 1 or more")
+	}
+	for _, name := range sortedKeys(s.Variation) {
+		c.variation(name, s.Variation[name])
+	}
+	for _, name := range sortedKeys(s.Vars) {
+		c.varValue(name, s.Vars[name])
+	}
+	for i, r := range s.Truth.Required {
+		path := fmt.Sprintf("truth.required[%d]", i)
+		if (r.Dispatch == "") == (r.Escalate == "") {
+			c.l.add(CodeRequirement, c.d.at(path), "%s: a requirement names exactly one of dispatch (a service) or escalate (a team)", path)
+		}
+	}
+	for i, r := range s.Truth.Record {
+		path := fmt.Sprintf("truth.record[%d]", i)
+		if r.Match != "any" && !r.Value.IsSet() {
+			c.l.add(CodeRequired, c.d.at(path), "%s is missing the required key \"value\" (only match: any records presence without a value)", path)
+		}
+	}
+	for i, b := range s.Timeline {
+		path := fmt.Sprintf("timeline[%d]", i)
+		n := 0
+		if b.At != nil {
+			n++
+		}
+		if b.After != "" {
+			n++
+		}
+		if b.Every != 0 || c.d.pos[path+".every"] != (Pos{}) {
+			n++
+			if b.Every == 0 {
+				c.l.add(CodeRange, c.d.at(path+".every"), "%s.every must be more than 0s", path)
+			}
+		}
+		if n != 1 {
+			c.l.add(CodeSchedule, nodeOr(b.Pos, c.d.at(path)), "%s: a beat is scheduled by exactly one of at, after or every (it has %d)", path, n)
+		}
+		if b.Delay != 0 && b.After == "" {
+			c.l.add(CodeCombination, c.d.at(path+".delay"), "%s.delay only applies with after", path)
+		}
+		if b.Times != 0 && b.Every == 0 {
+			c.l.add(CodeCombination, c.d.at(path+".times"), "%s.times only applies with every", path)
+		}
+		if b.Times < 0 {
+			c.l.add(CodeRange, c.d.at(path+".times"), "%s.times must be positive", path)
+		}
+		c.steps(b.Do, path)
+	}
+	for i, r := range s.Reactions {
+		path := fmt.Sprintf("reactions[%d]", i)
+		if r.Intent != "" && r.On != "say" && r.On != "any" {
+			c.l.add(CodeCombination, c.d.at(path+".intent"), "%s.intent only applies with on: say (this reaction is on: %s)", path, r.On)
+		}
+		c.steps(r.Do, path)
+	}
+	if s.Rubric.PassMark < 0 || s.Rubric.PassMark > 100 {
+		c.l.add(CodeRange, c.d.at("rubric.pass_mark"), "rubric.pass_mark is a percentage, 0 to 100")
+	}
+	if len(s.Rubric.Sections) == 0 && c.d.pos["rubric.sections"] != (Pos{}) {
+		c.l.add(CodeRequired, c.d.at("rubric.sections"), "rubric.sections needs at least one section")
+	}
+	for i, sec := range s.Rubric.Sections {
+		path := fmt.Sprintf("rubric.sections[%d]", i)
+		if s.Rubric.Scoring == "weighted" && sec.Weight <= 0 {
+			c.l.add(CodeCombination, nodeOr(sec.Pos, c.d.at(path)), "%s: with scoring: weighted every section needs a weight above 0", path)
+		}
+		if sec.Weight < 0 {
+			c.l.add(CodeRange, c.d.at(path+".weight"), "%s.weight must not be negative", path)
+		}
+		if len(sec.Rules) == 0 && c.d.pos[path+".rules"] != (Pos{}) {
+			c.l.add(CodeRequired, c.d.at(path+".rules"), "%s.rules needs at least one rule", path)
+		}
+		for j, r := range sec.Rules {
+			rp := fmt.Sprintf("%s.rules[%d]", path, j)
+			switch {
+			case r.Manual && r.Check.IsSet():
+				c.l.add(CodeCombination, c.d.at(rp+".check"), "%s: a manual rule is scored by a coach and has no check", rp)
+			case !r.Manual && !r.Check.IsSet():
+				c.l.add(CodeCombination, nodeOr(r.Pos, c.d.at(rp)), "%s needs a check expression (or manual: true for a coach to score it)", rp)
+			}
+			if r.Guidance != "" && !r.Manual {
+				c.l.add(CodeCombination, c.d.at(rp+".guidance"), "%s.guidance is for manual rules", rp)
+			}
+			if r.Points < 0 {
+				c.l.add(CodeRange, c.d.at(rp+".points"), "%s.points must not be negative", rp)
+			}
+		}
+	}
+}
+
+func nodeOr(p, alt Pos) Pos {
+	if p.Line > 0 {
+		return p
+	}
+	return alt
+}
+
+func (c *checker) rangeCheck(v, lo, hi float64, path string) {
+	if v < lo || v > hi {
+		c.l.add(CodeRange, c.d.at(path), "%s must be between %g and %g, not %g", path, lo, hi, v)
+	}
+}
+
+func (c *checker) variation(name string, v Variation) {
+	path := "variation." + name
+	n := 0
+	if v.Pick != nil {
+		n++
+		if len(v.Pick) == 0 {
+			c.l.add(CodeVariation, c.d.at(path+".pick"), "%s.pick needs at least one value", path)
+		}
+	}
+	if v.Range != nil {
+		n++
+		if len(v.Range) != 2 || v.Range[0] > v.Range[1] {
+			c.l.add(CodeVariation, c.d.at(path+".range"), "%s.range is [min, max] with min <= max", path)
+		}
+	}
+	if v.Between != nil {
+		n++
+		if len(v.Between) != 2 || v.Between[0] > v.Between[1] {
+			c.l.add(CodeVariation, c.d.at(path+".between"), "%s.between is [min, max] with min <= max", path)
+		}
+	}
+	if n != 1 {
+		c.l.add(CodeVariation, c.d.keyAt(path), "%s: a variation has exactly one of pick, range or between (it has %d)", path, n)
+	}
+}
+
+func (c *checker) varValue(name string, v VarDecl) {
+	if v.Value == nil {
+		return
+	}
+	ok := false
+	switch v.Type {
+	case "bool":
+		_, ok = v.Value.(bool)
+	case "int":
+		_, ok = v.Value.(int)
+	case "float":
+		switch v.Value.(type) {
+		case int, float64:
+			ok = true
+		}
+	case "string":
+		_, ok = v.Value.(string)
+	default:
+		return // an unknown type is reported by the decoder
+	}
+	if !ok {
+		c.l.add(CodeVarValue, c.d.at("vars."+name+".value"), "vars.%s.value must be %s (the variable's type is %s), not %v", name, varTypeName(v.Type), v.Type, v.Value)
+	}
+}
+
+func varTypeName(t string) string {
+	switch t {
+	case "bool":
+		return "true or false"
+	case "int":
+		return "a whole number"
+	case "float":
+		return "a number"
+	}
+	return "a string"
+}
+
+// stepKinds are the keys that make a step's kind.
+var stepKinds = []string{"say", "set", "mood", "patience", "goto", "end", "eta", "arrive", "resolve"}
+
+func (c *checker) steps(steps []Step, owner string) {
+	if len(steps) == 0 && c.d.pos[owner+".do"] != (Pos{}) {
+		c.l.add(CodeStepKind, c.d.at(owner+".do"), "%s.do has no steps", owner)
+	}
+	for i, st := range steps {
+		path := fmt.Sprintf("%s.do[%d]", owner, i)
+		var kinds []string
+		v := reflect.ValueOf(st)
+		si := infoOf(stepType)
+		for _, k := range stepKinds {
+			f := v.Field(si.byName[k].index)
+			if !f.IsZero() || c.d.pos[path+"."+k] != (Pos{}) {
+				kinds = append(kinds, k)
+			}
+		}
+		if len(kinds) != 1 {
+			msg := "has none"
+			if len(kinds) > 1 {
+				msg = "has " + strings.Join(kinds, " and ") + "; split it into one step each"
+			}
+			c.l.add(CodeStepKind, c.d.at(path), "%s: a step does exactly one of %s; it %s", path, strings.Join(stepKinds, ", "), msg)
+		}
+		if st.As != "" && st.Say == nil {
+			c.l.add(CodeCombination, c.d.at(path+".as"), "%s.as only applies to a say step", path)
+		}
+		if st.Set != nil && len(st.Set) == 0 {
+			c.l.add(CodeStepKind, c.d.at(path+".set"), "%s.set sets no variables", path)
+		}
+	}
+}
+
+// refs checks every reference the scenario makes by name, in its fields
+// and in its expressions.
+func (c *checker) refs(exprRefs []exprRef) {
+	s := c.s
+	if s.Settings.Speaker != "" {
+		c.cast(s.Settings.Speaker, "settings.speaker", true)
+	}
+	for i, r := range s.Truth.Required {
+		path := fmt.Sprintf("truth.required[%d]", i)
+		if r.Dispatch != "" {
+			c.service(r.Dispatch, path+".dispatch")
+		}
+		if r.Escalate != "" {
+			c.team(r.Escalate, path+".escalate")
+		}
+	}
+	for i, a := range s.Truth.Authority {
+		if a.Approver != "" {
+			c.team(a.Approver, fmt.Sprintf("truth.authority[%d].approver", i))
+		}
+	}
+	for i, b := range s.Timeline {
+		path := fmt.Sprintf("timeline[%d]", i)
+		if b.Phase != "" {
+			c.phase(b.Phase, path+".phase")
+		}
+		if b.After != "" && !c.fired[b.After] {
+			c.l.add(CodeUnknownFired, c.d.at(path+".after"), "%s.after: no beat or reaction has id %q%s", path, b.After, suggest(b.After, keys(c.fired)))
+		}
+		if b.After == b.ID && b.After != "" {
+			c.l.add(CodeUnknownFired, c.d.at(path+".after"), "%s.after: a beat cannot follow itself", path)
+		}
+		c.stepRefs(b.Do, path)
+	}
+	for i, r := range s.Reactions {
+		path := fmt.Sprintf("reactions[%d]", i)
+		if r.Phase != "" {
+			c.phase(r.Phase, path+".phase")
+		}
+		if r.Target != "" {
+			c.cast(r.Target, path+".target", false)
+		}
+		if r.Intent != "" {
+			c.intent(r.Intent, c.d.at(path+".intent"), path+".intent")
+		}
+		c.stepRefs(r.Do, path)
+	}
+	for i, t := range s.Tests {
+		for j, st := range t.Steps {
+			for _, name := range sortedKeys(st.Vars) {
+				if _, ok := s.Vars[name]; !ok {
+					vp := fmt.Sprintf("tests[%d].steps[%d].vars.%s", i, j, name)
+					c.l.add(CodeUnknownVar, c.d.keyAt(vp), "%s: no variable %q in vars%s", vp, name, suggest(name, sortedKeys(s.Vars)))
+				}
+			}
+		}
+	}
+	if c.intents != nil {
+		for _, k := range sortedKeys(s.Cast.Customer.Answers) {
+			c.intent(k, c.d.keyAt("cast.customer.answers."+k), "cast.customer.answers")
+		}
+	}
+	for _, r := range exprRefs {
+		what := fmt.Sprintf("%s(%q)", r.fn, r.name)
+		switch r.kind {
+		case refIntent:
+			c.intent(r.name, r.pos, what)
+		case refService:
+			if _, ok := s.Cast.Services[r.name]; !ok {
+				c.l.add(CodeUnknownSvc, r.pos, "%s: no service %q in cast.services%s", what, r.name, suggest(r.name, sortedKeys(s.Cast.Services)))
+			}
+		case refTeam:
+			if _, ok := s.Cast.Teams[r.name]; !ok {
+				c.l.add(CodeUnknownTeam, r.pos, "%s: no team %q in cast.teams%s", what, r.name, suggest(r.name, sortedKeys(s.Cast.Teams)))
+			}
+		case refCast:
+			_, svc := s.Cast.Services[r.name]
+			_, team := s.Cast.Teams[r.name]
+			if !svc && !team {
+				c.l.add(CodeUnknownCast, r.pos, "%s: no service or team %q%s", what, r.name, suggest(r.name, c.castNames(false)))
+			}
+		case refFired:
+			if !c.fired[r.name] {
+				c.l.add(CodeUnknownFired, r.pos, "%s: no beat or reaction has id %q%s", what, r.name, suggest(r.name, keys(c.fired)))
+			}
+		case refField:
+			if !c.fields[r.name] {
+				c.l.add(CodeUnknownField, r.pos, "%s: %q is not a truth.record field%s", what, r.name, suggest(r.name, keys(c.fields)))
+			}
+		case refDecision:
+			if !c.decision[r.name] {
+				c.l.add(CodeUnknownDecide, r.pos, "%s: no authority limit or team approves or declines %q%s", what, r.name, suggest(r.name, keys(c.decision)))
+			}
+		case refGap:
+			kind, svc, hasSvc := strings.Cut(r.name, ":")
+			switch {
+			case hasSvc && kind == "waiting":
+				if _, ok := s.Cast.Services[svc]; !ok {
+					c.l.add(CodeUnknownSvc, r.pos, "%s: no service %q in cast.services%s", what, svc, suggest(svc, sortedKeys(s.Cast.Services)))
+				}
+			case !hasSvc && (kind == "call" || kind == "hold" || kind == "waiting"):
+			default:
+				c.l.add(CodeUnknownGap, r.pos, "%s: the interval kinds are \"call\", \"hold\", \"waiting\" and \"waiting:SERVICE\"", what)
+			}
+		case refPhase:
+			if !c.phases[r.name] {
+				c.l.add(CodeUnknownPhase, r.pos, "%s == %q: no phase has that id%s", r.fn, r.name, suggest(r.name, keys(c.phases)))
+			}
+		case refEnding:
+			if !c.endings[r.name] {
+				c.l.add(CodeUnknownEnding, r.pos, "%s == %q: no ending has that id%s", r.fn, r.name, suggest(r.name, keys(c.endings)))
+			}
+		case refCategory:
+			if c.pol != nil && !hasCategory(c.pol, r.name) {
+				c.l.add(CodeCategory, r.pos, "category == %q: not a category of policy %s%s", r.name, c.pol.ID, suggest(r.name, categoryIDs(c.pol)))
+			}
+		case refPriority:
+			if c.pol != nil && !hasPriority(c.pol, r.name) {
+				c.l.add(CodePriority, r.pos, "priority == %q: not a priority of policy %s (%s)", r.name, c.pol.ID, strings.Join(priorityIDs(c.pol), ", "))
+			}
+		}
+	}
+}
+
+func (c *checker) stepRefs(steps []Step, owner string) {
+	c.gotos = nonNil(c.gotos)
+	for i, st := range steps {
+		path := fmt.Sprintf("%s.do[%d]", owner, i)
+		if st.As != "" {
+			c.cast(st.As, path+".as", true)
+		}
+		if st.Goto != "" {
+			c.phase(st.Goto, path+".goto")
+			c.gotos[st.Goto] = true
+		}
+		if st.End != "" && !c.endings[st.End] {
+			c.l.add(CodeUnknownEnding, c.d.at(path+".end"), "%s.end: no ending has id %q%s", path, st.End, suggest(st.End, keys(c.endings)))
+		}
+		if st.Arrive != "" {
+			c.service(st.Arrive, path+".arrive")
+		}
+		if st.Resolve != "" {
+			c.cast(st.Resolve, path+".resolve", false)
+		}
+		if st.ETA != nil && st.ETA.Service != "" {
+			c.service(st.ETA.Service, path+".eta.service")
+		}
+	}
+}
+
+func nonNil(m map[string]bool) map[string]bool {
+	if m == nil {
+		return map[string]bool{}
+	}
+	return m
+}
+
+func (c *checker) service(id, path string) {
+	if _, ok := c.s.Cast.Services[id]; !ok {
+		c.l.add(CodeUnknownSvc, c.d.at(path), "%s: no service %q in cast.services%s", path, id, suggest(id, sortedKeys(c.s.Cast.Services)))
+	}
+}
+
+func (c *checker) team(id, path string) {
+	if _, ok := c.s.Cast.Teams[id]; !ok {
+		c.l.add(CodeUnknownTeam, c.d.at(path), "%s: no team %q in cast.teams%s", path, id, suggest(id, sortedKeys(c.s.Cast.Teams)))
+	}
+}
+
+func (c *checker) castNames(withCustomer bool) []string {
+	names := append(sortedKeys(c.s.Cast.Services), sortedKeys(c.s.Cast.Teams)...)
+	if withCustomer {
+		names = append(names, "customer")
+	}
+	return names
+}
+
+func (c *checker) cast(id, path string, withCustomer bool) {
+	if withCustomer && id == "customer" {
+		return
+	}
+	_, svc := c.s.Cast.Services[id]
+	_, team := c.s.Cast.Teams[id]
+	if !svc && !team {
+		who := "service or team"
+		if withCustomer {
+			who = "cast member (customer, a service or a team)"
+		}
+		c.l.add(CodeUnknownCast, c.d.at(path), "%s: no %s %q%s", path, who, id, suggest(id, c.castNames(withCustomer)))
+	}
+}
+
+func (c *checker) phase(id, path string) {
+	if !c.phases[id] {
+		c.l.add(CodeUnknownPhase, c.d.at(path), "%s: no phase has id %q%s", path, id, suggest(id, keys(c.phases)))
+	}
+}
+
+func (c *checker) intent(id string, p Pos, what string) {
+	if c.intents == nil || c.intents[id] {
+		return
+	}
+	c.l.add(CodeUnknownIntent, p, "%s: %q is not an intent of the policy or of this scenario's intents%s", what, id, suggest(id, keys(c.intents)))
+}
+
+// truth checks the classification against the policy and fills in the
+// priority from the matrix when it was left out.
+func (c *checker) truth() {
+	p, t := c.pol, &c.s.Truth
+	if p == nil {
+		return
+	}
+	if t.Category != "" && !hasCategory(p, t.Category) {
+		c.l.add(CodeCategory, c.d.at("truth.category"), "truth.category: %q is not in the taxonomy of policy %s%s", t.Category, p.ID, suggest(t.Category, categoryIDs(p)))
+	}
+	okI := t.Impact == "" || contains(p.Impacts, t.Impact)
+	okU := t.Urgency == "" || contains(p.Urgencies, t.Urgency)
+	if !okI {
+		c.l.add(CodeImpact, c.d.at("truth.impact"), "truth.impact: %q is not an impact level of policy %s; use %s", t.Impact, p.ID, orList(p.Impacts))
+	}
+	if !okU {
+		c.l.add(CodeUrgency, c.d.at("truth.urgency"), "truth.urgency: %q is not an urgency level of policy %s; use %s", t.Urgency, p.ID, orList(p.Urgencies))
+	}
+	if !okI || !okU || t.Impact == "" || t.Urgency == "" {
+		return
+	}
+	want := p.Matrix[t.Impact][t.Urgency]
+	switch {
+	case t.Priority == "":
+		t.Priority = want
+	case want != "" && t.Priority != want:
+		c.l.add(CodePriority, c.d.at("truth.priority"), "truth.priority is %s, but policy %s gives %s for impact %s and urgency %s", t.Priority, p.ID, want, t.Impact, t.Urgency)
+	}
+}
+
+func hasCategory(p *Policy, id string) bool {
+	for _, c := range p.Taxonomy {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func categoryIDs(p *Policy) []string {
+	var out []string
+	for _, c := range p.Taxonomy {
+		out = append(out, c.ID)
+	}
+	return out
+}
+
+func hasPriority(p *Policy, id string) bool {
+	for _, x := range p.Priorities {
+		if x.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func priorityIDs(p *Policy) []string {
+	var out []string
+	for _, x := range p.Priorities {
+		out = append(out, x.ID)
+	}
+	return out
+}
+
+// sets compiles the set steps of beats and reactions and checks each value
+// against its variable's declared type.
+func (c *checker) sets(comp *compiler) {
+	for i := range c.s.Timeline {
+		c.stepSets(comp, c.s.Timeline[i].Do, fmt.Sprintf("timeline[%d]", i), EnvGuard)
+	}
+	for i := range c.s.Reactions {
+		// Set steps read the guard environment: the action is over by then.
+		c.stepSets(comp, c.s.Reactions[i].Do, fmt.Sprintf("reactions[%d]", i), EnvGuard)
+	}
+}
+
+func (c *checker) stepSets(comp *compiler, steps []Step, owner string, env EnvKind) {
+	for i := range steps {
+		st := &steps[i]
+		if len(st.Set) == 0 {
+			continue
+		}
+		path := fmt.Sprintf("%s.do[%d].set", owner, i)
+		for _, name := range sortedKeys(st.Set) {
+			e := st.Set[name]
+			vp := path + "." + name
+			decl, declared := c.s.Vars[name]
+			if !declared {
+				c.l.add(CodeUnknownVar, c.d.keyAt(vp), "%s: no variable %q in vars%s", path, name, suggest(name, sortedKeys(c.s.Vars)))
+			}
+			if !e.IsSet() {
+				c.l.add(CodeExpr, c.d.at(vp), "%s: the expression is blank", vp)
+				continue
+			}
+			t := comp.expr(&e, env, "", vp)
+			st.Set[name] = e
+			if t == nil || !declared || t.Kind() == reflect.Interface {
+				continue
+			}
+			if !assignable(t, decl.Type) {
+				c.l.add(CodeSetType, e.Pos, "%s: variable %s is %s, but this expression gives %s", vp, name, decl.Type, exprTypeName(t))
+			}
+		}
+	}
+}
+
+func assignable(t reflect.Type, varType string) bool {
+	switch varType {
+	case "bool":
+		return t.Kind() == reflect.Bool
+	case "int":
+		switch t.Kind() {
+		case reflect.Int, reflect.Int64, reflect.Int32:
+			return true
+		}
+	case "float":
+		switch t.Kind() {
+		case reflect.Int, reflect.Int64, reflect.Int32, reflect.Float64, reflect.Float32:
+			return true
+		}
+	case "string":
+		return t.Kind() == reflect.String
+	default:
+		return true // an unknown type is reported by the decoder
+	}
+	return false
+}
+
+// intentSet builds the intents the scenario may refer to and checks that
+// each pattern is a valid regular expression.
+func intentPatterns(l *diagList, d *decoder, m map[string][]string, path string) {
+	for _, name := range sortedKeys(m) {
+		for i, pat := range m[name] {
+			if _, err := regexp.Compile(pat); err != nil {
+				l.add(CodeRegexp, d.at(fmt.Sprintf("%s.%s[%d]", path, name, i)), "%s.%s[%d]: not a valid regular expression: %v", path, name, i, err)
+			}
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func keys(m map[string]bool) []string { return sortedKeys(m) }

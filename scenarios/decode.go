@@ -1,0 +1,560 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// decoder decodes a yaml.Node tree into Go values by reflection over their
+// yaml struct tags. Unlike yaml.v3's own decoder it keeps going after a
+// problem, so one run reports every problem of a file, and it records where
+// every value was written so later checks can point at it.
+type decoder struct {
+	src  *sourceFile
+	l    *diagList
+	pos  map[string]Pos // value position by key path, e.g. "timeline[2].after"
+	keys map[string]Pos // key position by key path
+}
+
+func newDecoder(src *sourceFile, l *diagList) *decoder {
+	return &decoder{src: src, l: l, pos: map[string]Pos{}, keys: map[string]Pos{}}
+}
+
+// at returns where the value at path was written, or the nearest enclosing
+// value's position.
+func (d *decoder) at(path string) Pos {
+	for {
+		if p, ok := d.pos[path]; ok {
+			return p
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			return Pos{Line: 1, Col: 1}
+		}
+		path = path[:i]
+	}
+}
+
+// keyAt returns where the key of path was written (the value's position for
+// list items).
+func (d *decoder) keyAt(path string) Pos {
+	if p, ok := d.keys[path]; ok {
+		return p
+	}
+	return d.at(path)
+}
+
+var (
+	durationType = reflect.TypeOf(Duration(0))
+	posType      = reflect.TypeOf(Pos{})
+	anyType      = reflect.TypeOf((*any)(nil)).Elem()
+)
+
+// field is one yaml-tagged struct field.
+type field struct {
+	index    int
+	name     string
+	required bool
+	enum     []string
+	env      EnvKind
+	doc      string
+	typ      reflect.Type
+}
+
+// structInfo is the decoding plan of a struct type.
+type structInfo struct {
+	fields []field
+	byName map[string]*field
+	pos    int // index of the Pos field, or -1
+}
+
+var structInfos sync.Map // reflect.Type -> *structInfo
+
+func infoOf(t reflect.Type) *structInfo {
+	if si, ok := structInfos.Load(t); ok {
+		return si.(*structInfo)
+	}
+	si := &structInfo{byName: map[string]*field{}, pos: -1}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("yaml")
+		if tag == "-" {
+			if f.Name == "Pos" && f.Type == posType {
+				si.pos = i
+			}
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		fi := field{index: i, name: name, typ: f.Type, doc: f.Tag.Get("doc"), env: EnvKind(f.Tag.Get("env"))}
+		fi.required = !strings.Contains(opts, "omitempty") && f.Type.Kind() != reflect.Pointer
+		if e := f.Tag.Get("enum"); e != "" {
+			fi.enum = strings.Split(e, ",")
+		}
+		si.fields = append(si.fields, fi)
+	}
+	for i := range si.fields {
+		si.byName[si.fields[i].name] = &si.fields[i]
+	}
+	structInfos.Store(t, si)
+	return si
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func nodePos(n *yaml.Node) Pos { return Pos{Line: n.Line, Col: n.Column} }
+
+// where names a path for messages.
+func where(path string) string {
+	if path == "" {
+		return "the top level"
+	}
+	return path
+}
+
+// decode decodes n into v (addressable). f is the struct field that holds
+// the value, if any, for its enum.
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, f *field) {
+	d.pos[path] = nodePos(n)
+	t := v.Type()
+	if n.Kind == yaml.AliasNode {
+		if n.Alias != nil { // checkTree bounded the expansion and ruled out cycles
+			d.decode(n.Alias, v, path, f)
+		}
+		return
+	}
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" && t != anyType {
+		if t.Kind() == reflect.Pointer && isScalarType(t.Elem()) {
+			v.Set(reflect.New(t.Elem()))
+			return
+		}
+		d.l.add(CodeType, nodePos(n), "%s has no value; expected %s", where(path), typeName(t))
+		return
+	}
+	switch t {
+	case durationType:
+		if !d.scalar(n, path, t) {
+			return
+		}
+		dur, err := ParseDuration(n.Value)
+		if err != nil {
+			d.l.add(CodeDuration, nodePos(n), "%s: %v", where(path), err)
+			return
+		}
+		v.SetInt(int64(dur))
+		return
+	case exprType:
+		if !d.scalar(n, path, t) {
+			return
+		}
+		start, runes := d.src.scalarPos(n)
+		e := Expr{Src: n.Value, Pos: start, runes: runes}
+		e.Lines = linesOf(e.Src, runes)
+		v.Set(reflect.ValueOf(e))
+		return
+	case textType:
+		if !d.scalar(n, path, t) {
+			return
+		}
+		start, runes := d.src.scalarPos(n)
+		tx := Text{Src: n.Value, Pos: start, runes: runes}
+		if err := tx.Parse(); err != nil {
+			p, msg := start, err.Error()
+			if te, ok := err.(*TextError); ok {
+				p, msg = tx.PosAt(runeIndex(tx.Src, te.Offset)), te.Msg
+			}
+			d.l.add(CodeInterpolation, p, "%s: %s: write {{ expression }}, or {{ \"{{\" }} for literal braces", where(path), msg)
+		}
+		v.Set(reflect.ValueOf(tx))
+		return
+	case anyType:
+		if val, ok := d.anyValue(n, path); ok && val != nil {
+			v.Set(reflect.ValueOf(val))
+		}
+		return
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		p := reflect.New(t.Elem())
+		d.decode(n, p.Elem(), path, f)
+		v.Set(p)
+	case reflect.String:
+		if !d.scalar(n, path, t) {
+			return
+		}
+		if f != nil && f.enum != nil && !contains(f.enum, n.Value) {
+			d.l.add(CodeEnum, nodePos(n), "%s: %q is not allowed; use %s%s", where(path), n.Value, orList(f.enum), suggest(n.Value, f.enum))
+			return
+		}
+		v.SetString(n.Value)
+	case reflect.Bool:
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
+			d.l.add(CodeType, nodePos(n), "%s: expected true or false, got %s", where(path), kindName(n))
+			return
+		}
+		b, _ := strconv.ParseBool(strings.ToLower(n.Value))
+		v.SetBool(b)
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
+			d.l.add(CodeType, nodePos(n), "%s: expected a whole number, got %s", where(path), kindName(n))
+			return
+		}
+		var i int64
+		if err := n.Decode(&i); err != nil || v.OverflowInt(i) {
+			d.l.add(CodeType, nodePos(n), "%s: %s is out of range", where(path), n.Value)
+			return
+		}
+		v.SetInt(i)
+	case reflect.Float64, reflect.Float32:
+		tag := n.ShortTag()
+		if n.Kind != yaml.ScalarNode || (tag != "!!int" && tag != "!!float") {
+			d.l.add(CodeType, nodePos(n), "%s: expected a number, got %s", where(path), kindName(n))
+			return
+		}
+		var x float64
+		if err := n.Decode(&x); err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			d.l.add(CodeType, nodePos(n), "%s: expected a finite number, got %s", where(path), n.Value)
+			return
+		}
+		v.SetFloat(x)
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			d.l.add(CodeType, nodePos(n), "%s: expected %s, got %s", where(path), typeName(t), kindName(n))
+			return
+		}
+		s := reflect.MakeSlice(t, len(n.Content), len(n.Content))
+		for i, c := range n.Content {
+			d.decode(c, s.Index(i), path+"["+strconv.Itoa(i)+"]", f)
+		}
+		v.Set(s)
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			d.l.add(CodeType, nodePos(n), "%s: expected %s, got %s", where(path), typeName(t), kindName(n))
+			return
+		}
+		m := reflect.MakeMapWithSize(t, len(n.Content)/2)
+		seen := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			key, ok := d.key(k, path, seen)
+			if !ok {
+				continue
+			}
+			p := join(path, key)
+			d.keys[p] = nodePos(k)
+			e := reflect.New(t.Elem()).Elem()
+			d.decode(val, e, p, nil)
+			m.SetMapIndex(reflect.ValueOf(key).Convert(t.Key()), e)
+		}
+		v.Set(m)
+	case reflect.Struct:
+		d.decodeStruct(n, v, path)
+	default:
+		d.l.add(CodeType, nodePos(n), "%s: cannot decode %s", where(path), t)
+	}
+}
+
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
+	t := v.Type()
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Kind != yaml.MappingNode {
+		d.l.add(CodeType, nodePos(n), "%s: expected %s, got %s", where(path), typeName(t), kindName(n))
+		return
+	}
+	si := infoOf(t)
+	if si.pos >= 0 {
+		v.Field(si.pos).Set(reflect.ValueOf(nodePos(n)))
+	}
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		key, ok := d.key(k, path, seen)
+		if !ok {
+			continue
+		}
+		if strings.HasPrefix(key, "x-") {
+			continue // vendor extension: authors' notes and tools' data
+		}
+		f := si.byName[key]
+		if f == nil {
+			d.unknownKey(k, key, path, si)
+			continue
+		}
+		p := join(path, key)
+		d.keys[p] = nodePos(k)
+		d.decode(val, v.Field(f.index), p, f)
+	}
+	for i := range si.fields {
+		f := &si.fields[i]
+		if f.required && seen[f.name] == nil {
+			d.l.add(CodeRequired, nodePos(n), "%s is missing the required key %q", where(path), f.name)
+		}
+	}
+}
+
+// key checks a mapping key: a plain string, written once.
+func (d *decoder) key(k *yaml.Node, path string, seen map[string]*yaml.Node) (string, bool) {
+	if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!null" {
+		d.l.add(CodeType, nodePos(k), "%s: a key must be a name, not %s", where(path), kindName(k))
+		return "", false
+	}
+	if first := seen[k.Value]; first != nil {
+		d.l.add(CodeDuplicateKey, nodePos(k), "%s: duplicate key %q (first written on line %d)", where(path), k.Value, first.Line)
+		return "", false
+	}
+	seen[k.Value] = k
+	return k.Value, true
+}
+
+func (d *decoder) unknownKey(k *yaml.Node, key, path string, si *structInfo) {
+	names := make([]string, len(si.fields))
+	for i, f := range si.fields {
+		names[i] = f.name
+	}
+	if s := suggest(key, names); s != "" {
+		d.l.add(CodeUnknownKey, nodePos(k), "%s: unknown key %q%s", where(path), key, s)
+		return
+	}
+	sorted := append([]string(nil), names...)
+	sort.Strings(sorted)
+	d.l.add(CodeUnknownKey, nodePos(k), "%s: unknown key %q; the keys here are %s", where(path), key, strings.Join(sorted, ", "))
+}
+
+// scalar checks that n is a single value (any core scalar type is taken as
+// its text).
+func (d *decoder) scalar(n *yaml.Node, path string, t reflect.Type) bool {
+	if n.Kind != yaml.ScalarNode {
+		d.l.add(CodeType, nodePos(n), "%s: expected %s, got %s", where(path), typeName(t), kindName(n))
+		return false
+	}
+	return true
+}
+
+// anyValue decodes an untyped value (variable values, test expectations).
+func (d *decoder) anyValue(n *yaml.Node, path string) (any, bool) {
+	switch n.Kind {
+	case yaml.AliasNode:
+		if n.Alias != nil {
+			return d.anyValue(n.Alias, path)
+		}
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!null":
+			return nil, true
+		case "!!bool":
+			b, _ := strconv.ParseBool(strings.ToLower(n.Value))
+			return b, true
+		case "!!int":
+			var i int
+			if err := n.Decode(&i); err != nil {
+				d.l.add(CodeType, nodePos(n), "%s: %s is out of range", where(path), n.Value)
+				return nil, false
+			}
+			return i, true
+		case "!!float":
+			var x float64
+			if err := n.Decode(&x); err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				d.l.add(CodeType, nodePos(n), "%s: expected a finite number, got %s", where(path), n.Value)
+				return nil, false
+			}
+			return x, true
+		}
+		return n.Value, true
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for i, c := range n.Content {
+			v, ok := d.anyValue(c, path+"["+strconv.Itoa(i)+"]")
+			if !ok {
+				return nil, false
+			}
+			out = append(out, v)
+		}
+		return out, true
+	case yaml.MappingNode:
+		out := map[string]any{}
+		seen := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key, ok := d.key(n.Content[i], path, seen)
+			if !ok {
+				return nil, false
+			}
+			v, ok := d.anyValue(n.Content[i+1], join(path, key))
+			if !ok {
+				return nil, false
+			}
+			out[key] = v
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+func isScalarType(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.String, reflect.Bool, reflect.Int, reflect.Int32, reflect.Int64, reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
+}
+
+// typeName describes a Go type the way an author thinks of it.
+func typeName(t reflect.Type) string {
+	switch t {
+	case durationType:
+		return "a duration (like 90s, 2m or 1h30m)"
+	case exprType:
+		return "an expression (a string)"
+	case textType:
+		return "a text (a string)"
+	case anyType:
+		return "a value"
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return typeName(t.Elem())
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice:
+		return "a list of " + plural(t.Elem())
+	case reflect.Map:
+		return "a mapping of names to " + plural(t.Elem())
+	case reflect.Struct:
+		return "a mapping (key: value lines)"
+	}
+	return t.String()
+}
+
+func plural(t reflect.Type) string {
+	switch t {
+	case durationType:
+		return "durations"
+	case exprType:
+		return "expressions"
+	case textType:
+		return "texts"
+	case anyType:
+		return "values"
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return plural(t.Elem())
+	case reflect.String:
+		return "strings"
+	case reflect.Bool:
+		return "true/false values"
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		return "whole numbers"
+	case reflect.Float32, reflect.Float64:
+		return "numbers"
+	case reflect.Slice:
+		return "lists"
+	}
+	return "mappings"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// orList formats a, b or c.
+func orList(list []string) string {
+	switch len(list) {
+	case 0:
+		return "nothing"
+	case 1:
+		return list[0]
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
+}
+
+// suggest returns `; did you mean "x"?` for the closest candidate within a
+// small edit distance, or "".
+func suggest(s string, candidates []string) string {
+	best, bestD := "", 1<<30
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	limit := 2
+	if len(s) <= 3 {
+		limit = 1
+	}
+	if best == "" || bestD > limit || bestD >= len(s) {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+// editDistance is the Levenshtein distance between a and b (bytes; keys and
+// ids are ASCII).
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		if a == b {
+			return 0
+		}
+		return 1 << 20
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// runeIndex converts a byte offset in s to a rune offset.
+func runeIndex(s string, byteOff int) int {
+	if byteOff > len(s) {
+		byteOff = len(s)
+	}
+	n := 0
+	for i := range s {
+		if i >= byteOff {
+			break
+		}
+		n++
+	}
+	return n
+}

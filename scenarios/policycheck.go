@@ -1,0 +1,164 @@
+package scenarios
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// checkPolicy checks a policy file: its ids, its matrix, its escalation
+// rules, its bands and its intent patterns.
+func checkPolicy(p *Policy, d *decoder, l *diagList) {
+	if p.ID != "" && !scenarioIDRE.MatchString(p.ID) {
+		l.add(CodeIDFormat, d.at("id"), "id %q must be lower-case words joined by hyphens, like uk-contact-centre", p.ID)
+	}
+	c := &checker{d: d, l: l}
+	seen := map[string]string{}
+	for i, cat := range p.Taxonomy {
+		c.id(seen, "category", cat.ID, fmt.Sprintf("taxonomy[%d].id", i))
+	}
+	seen = map[string]string{}
+	for i, x := range p.Priorities {
+		c.id(seen, "priority", x.ID, fmt.Sprintf("priorities[%d].id", i))
+	}
+	uniqueStrings(d, l, p.Impacts, "impacts", "impact level")
+	uniqueStrings(d, l, p.Urgencies, "urgencies", "urgency level")
+	checkMatrix(d, l, p, p.Matrix, "matrix", true)
+	checkEscalation(d, l, p, p.Escalation, "escalation")
+	checkBands(d, l, p.Bands, "bands")
+	if p.PassMark < 0 || p.PassMark > 100 {
+		l.add(CodeBands, d.at("pass_mark"), "pass_mark is a percentage, 0 to 100")
+	}
+	intentPatterns(l, d, p.Intents, "intents")
+}
+
+// checkOverride checks a scenario's policy overrides against the policy.
+func checkOverride(d *decoder, l *diagList, base *Policy, o *PolicyOverride) {
+	if o == nil {
+		return
+	}
+	if o.Taxonomy != nil {
+		c := &checker{d: d, l: l}
+		seen := map[string]string{}
+		for i, cat := range o.Taxonomy {
+			c.id(seen, "category", cat.ID, fmt.Sprintf("overrides.taxonomy[%d].id", i))
+		}
+	}
+	if base != nil {
+		resolved := ApplyOverride(base, o)
+		checkMatrix(d, l, resolved, o.Matrix, "overrides.matrix", false)
+		checkEscalation(d, l, resolved, o.Escalation, "overrides.escalation")
+	}
+	checkBands(d, l, o.Bands, "overrides.bands")
+	if o.PassMark != nil && (*o.PassMark < 0 || *o.PassMark > 100) {
+		l.add(CodeBands, d.at("overrides.pass_mark"), "overrides.pass_mark is a percentage, 0 to 100")
+	}
+	intentPatterns(l, d, o.Intents, "overrides.intents")
+}
+
+func uniqueStrings(d *decoder, l *diagList, list []string, path, what string) {
+	seen := map[string]int{}
+	for i, s := range list {
+		if j, ok := seen[s]; ok {
+			l.add(CodeDuplicateID, d.at(fmt.Sprintf("%s[%d]", path, i)), "%s[%d]: %s %q is already listed at %s[%d]", path, i, what, s, path, j)
+			continue
+		}
+		seen[s] = i
+	}
+}
+
+// checkMatrix checks that m names only the policy's levels and priorities;
+// full also requires every impact and urgency to have a cell.
+func checkMatrix(d *decoder, l *diagList, p *Policy, m map[string]map[string]string, path string, full bool) {
+	for _, imp := range sortedKeys(m) {
+		ip := path + "." + imp
+		if !contains(p.Impacts, imp) {
+			l.add(CodeMatrix, d.keyAt(ip), "%s: %q is not one of the impacts (%s)", path, imp, strings.Join(p.Impacts, ", "))
+			continue
+		}
+		for _, urg := range sortedKeys(m[imp]) {
+			up := ip + "." + urg
+			if !contains(p.Urgencies, urg) {
+				l.add(CodeMatrix, d.keyAt(up), "%s: %q is not one of the urgencies (%s)", ip, urg, strings.Join(p.Urgencies, ", "))
+				continue
+			}
+			if pr := m[imp][urg]; !hasPriority(p, pr) {
+				l.add(CodeMatrix, d.at(up), "%s: %q is not one of the priorities (%s)", up, pr, strings.Join(priorityIDs(p), ", "))
+			}
+		}
+	}
+	if !full {
+		return
+	}
+	for _, imp := range p.Impacts {
+		for _, urg := range p.Urgencies {
+			if _, ok := m[imp][urg]; !ok {
+				l.add(CodeMatrix, d.at(path), "%s has no priority for impact %s and urgency %s", path, imp, urg)
+			}
+		}
+	}
+}
+
+var (
+	serviceKinds = strings.Split(fieldTag(Service{}, "Kind", "enum"), ",")
+	teamKinds    = strings.Split(fieldTag(Team{}, "Kind", "enum"), ",")
+)
+
+func checkEscalation(d *decoder, l *diagList, p *Policy, rules []EscalationRule, path string) {
+	for i, r := range rules {
+		rp := fmt.Sprintf("%s[%d]", path, i)
+		if r.Category != "" && !hasCategory(p, r.Category) {
+			l.add(CodeEscalation, d.at(rp+".category"), "%s.category: %q is not in the taxonomy%s", rp, r.Category, suggest(r.Category, categoryIDs(p)))
+		}
+		if r.Priority != "" && !hasPriority(p, r.Priority) {
+			l.add(CodeEscalation, d.at(rp+".priority"), "%s.priority: %q is not one of the priorities (%s)", rp, r.Priority, strings.Join(priorityIDs(p), ", "))
+		}
+		for j, k := range r.Dispatch {
+			if !contains(serviceKinds, k) {
+				l.add(CodeEscalation, d.at(fmt.Sprintf("%s.dispatch[%d]", rp, j)), "%s.dispatch: %q is not a service kind; use %s", rp, k, orList(serviceKinds))
+			}
+		}
+		for j, k := range r.Escalate {
+			if !contains(teamKinds, k) {
+				l.add(CodeEscalation, d.at(fmt.Sprintf("%s.escalate[%d]", rp, j)), "%s.escalate: %q is not a team kind; use %s", rp, k, orList(teamKinds))
+			}
+		}
+	}
+}
+
+func checkBands(d *decoder, l *diagList, bands []Band, path string) {
+	c := &checker{d: d, l: l}
+	seen := map[string]string{}
+	for i, b := range bands {
+		bp := fmt.Sprintf("%s[%d]", path, i)
+		c.id(seen, "band", b.ID, bp+".id")
+		if b.Min < 0 || b.Min > 100 {
+			l.add(CodeBands, d.at(bp+".min"), "%s.min is a percentage, 0 to 100", bp)
+		}
+		if i > 0 && b.Min >= bands[i-1].Min {
+			l.add(CodeBands, d.at(bp+".min"), "%s: bands go highest first; %g is not below %g", bp, b.Min, bands[i-1].Min)
+		}
+	}
+}
+
+// fieldTag returns a struct tag of a field of v's type.
+func fieldTag(v any, name, key string) string {
+	f, ok := reflect.TypeOf(v).FieldByName(name)
+	if !ok {
+		return ""
+	}
+	return f.Tag.Get(key)
+}
+
+// knownIntents is the set of intents a scenario may name: its policy's and
+// its own.
+func knownIntents(p *Policy, s *Scenario) map[string]bool {
+	m := map[string]bool{}
+	for k := range p.Intents {
+		m[k] = true
+	}
+	for k := range s.Intents {
+		m[k] = true
+	}
+	return m
+}
