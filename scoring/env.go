@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/simulator"
 )
 
 // read is one name a rule read while it was evaluated: a function call
@@ -37,14 +38,21 @@ func csatFromMood(mood float64) int {
 	return max(1, min(5, c))
 }
 
-// varyValues reads the seed's drawn variation from the start event's value:
-// either a map of the variation itself or a map with a "vary" key holding
-// it. Each value gets the type expressions were compiled against; values
-// that are absent get the type's zero.
-func varyValues(sc *scenarios.Scenario, v any) map[string]any {
-	src, _ := v.(map[string]any)
+// varyValues is the variation the session's seed drew. A start event may
+// carry it in its value (a map of the variation, or a map with a "vary"
+// key holding it); otherwise it is drawn again as the engine draws it, by
+// starting a fresh session with the same seed. Each value gets the type
+// expressions were compiled against; values that are absent get the
+// type's zero.
+func varyValues(sc *scenarios.Scenario, start simulator.Event) map[string]any {
+	src, _ := start.Value.(map[string]any)
 	if inner, ok := src["vary"].(map[string]any); ok {
 		src = inner
+	}
+	if src == nil && len(sc.Variation) > 0 {
+		if e, _, err := simulator.New(sc, simulator.Config{Seed: start.Seed, Mode: start.Mode}); err == nil {
+			src = e.Snapshot().Vary
+		}
 	}
 	out := make(map[string]any, len(sc.Variation))
 	for name, va := range sc.Variation {

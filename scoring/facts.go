@@ -143,7 +143,7 @@ func newFacts(sc *scenarios.Scenario, log []simulator.Event) *facts {
 		fieldFirst:  map[string]ref{},
 		fired:       map[string]ref{},
 		vars:        initialVars(sc),
-		vary:        varyValues(sc, log[0].Value),
+		vary:        varyValues(sc, log[0]),
 		mood:        sc.Cast.Customer.Mood,
 		patience:    sc.Cast.Customer.Patience,
 		moodRef:     ref{Seq: log[0].Seq, T: log[0].T},
@@ -213,14 +213,7 @@ func (f *facts) action(r ref, e *simulator.Event) {
 	case simulator.ActSay, simulator.ActHold, simulator.ActResume:
 		spoke := a.Kind == simulator.ActSay || a.Text != "" || len(a.Intents) > 0 || len(e.Intents) > 0
 		if spoke && !afterEnd {
-			l := line{ref: r, Intents: union(e.Intents, a.Intents), Promise: a.Promise}
-			f.lines = append(f.lines, l)
-			for _, in := range l.Intents {
-				if _, ok := f.intentFirst[in]; !ok {
-					f.intentFirst[in] = r
-				}
-				f.intentCount[in]++
-			}
+			f.addLine(line{ref: r, Intents: union(e.Intents, a.Intents), Promise: a.Promise})
 		}
 		switch {
 		case a.Kind == simulator.ActHold && !f.onHold && !afterEnd:
@@ -262,6 +255,9 @@ func (f *facts) action(r ref, e *simulator.Event) {
 	case simulator.ActTransfer:
 		f.transferred = true
 	case simulator.ActClose:
+		if (a.Text != "" || len(e.Intents) > 0) && !afterEnd {
+			f.addLine(line{ref: r, Intents: union(e.Intents, a.Intents)})
+		}
 		if !f.closed {
 			f.closed, f.closeRef, f.resolution = true, r, a.Resolution
 		}
@@ -269,6 +265,17 @@ func (f *facts) action(r ref, e *simulator.Event) {
 		if !f.reviewed {
 			f.reviewed, f.review = true, r
 		}
+	}
+}
+
+// addLine records a line the trainee said to the customer.
+func (f *facts) addLine(l line) {
+	f.lines = append(f.lines, l)
+	for _, in := range l.Intents {
+		if _, ok := f.intentFirst[in]; !ok {
+			f.intentFirst[in] = l.ref
+		}
+		f.intentCount[in]++
 	}
 }
 

@@ -43,7 +43,11 @@ func WriteText(w io.Writer, c *Scorecard) error {
 		if c.Scoring == MethodWeighted {
 			weight = fmt.Sprintf("  weight %s", num(s.Weight))
 		}
-		fmt.Fprintf(b, "%s%s  %s/%s  %s%%%s\n", s.Title, tag, num(s.Points), num(s.Possible), num(s.Percent), weight)
+		pct := num(s.Percent) + "%"
+		if s.Possible == 0 {
+			pct = "nothing scored"
+		}
+		fmt.Fprintf(b, "%s%s  %s/%s  %s%s\n", s.Title, tag, num(s.Points), num(s.Possible), pct, weight)
 		for _, r := range s.Rules {
 			crit := ""
 			if r.Critical != "" {
