@@ -250,13 +250,15 @@ func (s *session) commit(cmd store.Command, evs []simulator.Event) error {
 func (s *session) rebuild() {
 	ctx, cancel := context.WithTimeout(context.Background(), s.r.cfg.WriteTimeout)
 	defer cancel()
+	vt := s.vnow()
 	log, err := s.r.cfg.Store.Events(ctx, s.id, 0)
 	if err == nil {
 		var eng *simulator.Engine
 		if eng, err = simulator.Replay(s.sc, log); err == nil {
+			// The replayed engine's clock is at the last stored event;
+			// the session's virtual time goes on from where it was.
 			s.eng, s.lastSeq = eng, int64(len(log))
-			s.anchorRun = !s.running() // force a re-anchor
-			s.anchor()
+			s.anchorReal, s.anchorVT, s.anchorRun, s.anchorScl = time.Now(), vt, s.running(), eng.Scale()
 			return
 		}
 	}

@@ -1,0 +1,275 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/simulator/runner"
+	"github.com/drillroom/drillroom/store"
+	"github.com/drillroom/drillroom/web"
+)
+
+func init() {
+	register(command{
+		name:    "serve",
+		summary: "serve live drills in the browser (--demo: zero set-up demo)",
+		run:     runServe,
+	})
+}
+
+// serveConfig is what runServe parsed from its flags.
+type serveConfig struct {
+	addr      string
+	data      string
+	scenarios string
+	demo      bool
+	origins   []string
+	secure    bool
+	logLevel  slog.Level
+}
+
+// shutdownGrace bounds a graceful shutdown: open requests and websockets
+// get this long before the process gives up on them.
+const shutdownGrace = 10 * time.Second
+
+// runServe runs the server until ctx is cancelled (SIGINT, SIGTERM), then
+// shuts down in order: stop accepting, close websockets, stop the runner's
+// session goroutines, close the database.
+func runServe(ctx context.Context, args []string, stdio IO) int {
+	cfg, code := parseServe(args, stdio)
+	if code >= 0 {
+		return code
+	}
+	log := slog.New(slog.NewTextHandler(stdio.Stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	if err := serve(ctx, cfg, stdio, log); err != nil {
+		log.Error("serve", "err", err)
+		fmt.Fprintf(stdio.Stderr, "drillroom serve: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func parseServe(args []string, stdio IO) (serveConfig, int) {
+	var cfg serveConfig
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stdio.Stderr)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen address (port 0 picks a free port)")
+	fs.StringVar(&cfg.data, "data", "data", "directory of the database (created if absent)")
+	fs.StringVar(&cfg.scenarios, "scenarios", "", "directory of extra *.drill.yaml and *.policy.yaml files to publish")
+	fs.BoolVar(&cfg.demo, "demo", false, "create demo accounts (trainee, trainer, coach), print their passwords once, assign the library to the trainee")
+	origins := fs.String("allow-origin", "", "comma-separated extra origins (scheme://host[:port]) allowed to open websockets and post forms, for a proxy that rewrites Host")
+	fs.BoolVar(&cfg.secure, "secure-cookies", false, "mark cookies Secure (when a TLS proxy is in front)")
+	level := fs.String("log-level", "info", "debug, info, warn or error")
+	fs.Usage = func() {
+		fmt.Fprintln(stdio.Stderr, "usage: drillroom serve [--addr HOST:PORT] [--data DIR] [--scenarios DIR] [--demo]")
+		fmt.Fprintln(stdio.Stderr, "\nServes the trainee console, the debrief and the live protocol (docs/protocol.md).")
+		fmt.Fprintln(stdio.Stderr, "The listen address is printed on stdout as: drillroom: listening on http://HOST:PORT")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, 0
+		}
+		return cfg, 2
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return cfg, 2
+	}
+	if err := cfg.logLevel.UnmarshalText([]byte(*level)); err != nil {
+		fmt.Fprintf(stdio.Stderr, "drillroom serve: --log-level %q: want debug, info, warn or error\n", *level)
+		return cfg, 2
+	}
+	for _, o := range strings.Split(*origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			cfg.origins = append(cfg.origins, o)
+		}
+	}
+	return cfg, -1
+}
+
+func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) error {
+	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	st, err := store.Open(ctx, filepath.Join(cfg.data, "drillroom.db"), log.With("component", "store"))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	library, err := publish(ctx, st, cfg.scenarios, log)
+	if err != nil {
+		return err
+	}
+	if cfg.demo {
+		if err := demoAccounts(ctx, st, library, stdio); err != nil {
+			return err
+		}
+	}
+
+	rn := runner.New(runner.Config{Store: st, Logger: log.With("component", "runner")})
+	if err := rn.Start(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		if err := rn.Close(cctx); err != nil {
+			log.Error("close runner", "err", err)
+		}
+	}()
+
+	srv, err := web.New(web.Config{
+		Store: st, Runner: rn, Logger: log.With("component", "web"),
+		AllowedOrigins: cfg.origins, SecureCookies: cfg.secure,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdio.Stdout, "drillroom: listening on http://%s\n", ln.Addr())
+	log.Info("serving", "addr", ln.Addr().String(), "data", cfg.data, "demo", cfg.demo)
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	cctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	// Websockets are hijacked connections: Shutdown does not see them, so
+	// the web server closes them (1001, going away) alongside.
+	wsErr := make(chan error, 1)
+	go func() { wsErr <- srv.Close(cctx) }()
+	if err := hs.Shutdown(cctx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	if err := <-wsErr; err != nil {
+		log.Warn("websocket shutdown", "err", err)
+	}
+	<-errc
+	return nil
+}
+
+// publish stores every valid drill of the shipped library and of dir as a
+// scenario version. Storing a version is idempotent; a drill changed
+// without a new version number is refused by the store and reported, and
+// the stored version stays. It returns the ids of the library drills.
+func publish(ctx context.Context, st *store.Store, dir string, log *slog.Logger) ([]string, error) {
+	set, ds := scenarios.LoadFS(scenarios.Library())
+	for _, d := range ds.Errors() {
+		log.Warn("shipped library", "diagnostic", d.String())
+	}
+	var library []string
+	for _, sc := range set.Scenarios {
+		if err := putScenario(ctx, st, sc); err != nil {
+			log.Warn("publish shipped drill", "scenario", sc.ID, "err", err)
+			continue
+		}
+		library = append(library, sc.ID)
+	}
+	if dir != "" {
+		extra, ds := scenarios.LoadPaths(dir)
+		for _, d := range ds.Errors() {
+			log.Warn("extra scenarios", "diagnostic", d.String())
+		}
+		if len(extra.Scenarios) == 0 && ds.HasErrors() {
+			return nil, fmt.Errorf("--scenarios %s: no valid drill (%d errors, see the log)", dir, len(ds.Errors()))
+		}
+		for _, sc := range extra.Scenarios {
+			if err := putScenario(ctx, st, sc); err != nil {
+				log.Warn("publish drill", "scenario", sc.ID, "file", sc.File, "err", err)
+			}
+		}
+	}
+	log.Info("scenarios published", "library", len(library))
+	return library, nil
+}
+
+func putScenario(ctx context.Context, st *store.Store, sc *scenarios.Scenario) error {
+	var policy []byte
+	if sc.Resolved != nil {
+		policy = sc.Resolved.Source
+	}
+	_, err := st.PutScenarioVersion(ctx, store.ScenarioVersion{
+		ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash, Title: sc.Title, Summary: sc.Summary,
+		Difficulty: sc.Difficulty, DurationMs: sc.Duration.Millis(), Tags: sc.Tags,
+		Source: sc.Source, PolicySource: policy,
+	})
+	return err
+}
+
+// demoAccounts creates the demo trainee, trainer and coach with random
+// passwords, printed once on stdout; accounts that exist are left alone.
+// The library is assigned to the demo trainee in both modes.
+func demoAccounts(ctx context.Context, st *store.Store, library []string, stdio IO) error {
+	for _, a := range []struct {
+		name, display string
+		role          store.Role
+	}{
+		{"trainee", "Demo Trainee", store.RoleTrainee},
+		{"trainer", "Demo Trainer", store.RoleTrainer},
+		{"coach", "Demo Coach", store.RoleCoach},
+	} {
+		_, err := st.UserByUsername(ctx, a.name)
+		if err == nil {
+			fmt.Fprintf(stdio.Stdout, "demo account: %-8s username=%s  exists (password unchanged)\n", a.role, a.name)
+			continue
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		password := newPassword()
+		if _, err := st.CreateUser(ctx, a.name, a.display, a.role, password); err != nil {
+			return fmt.Errorf("demo account %s: %w", a.name, err)
+		}
+		fmt.Fprintf(stdio.Stdout, "demo account: %-8s username=%s  password=%s\n", a.role, a.name, password)
+	}
+	u, err := st.UserByUsername(ctx, "trainee")
+	if err != nil {
+		return err
+	}
+	if u.Role != store.RoleTrainee {
+		return fmt.Errorf("demo account trainee exists with role %s", u.Role)
+	}
+	for _, id := range library {
+		for _, mode := range []string{store.ModePractice, store.ModeAssessment} {
+			if err := st.Assign(ctx, u.ID, id, mode); err != nil {
+				return fmt.Errorf("assign %s to the demo trainee: %w", id, err)
+			}
+		}
+	}
+	return nil
+}
+
+// newPassword returns 96 random bits as 16 URL-safe characters.
+func newPassword() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}

@@ -1,0 +1,206 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scoring"
+	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/store"
+)
+
+// memStore is an in-memory Store for tests that run inside a synctest
+// bubble (the SQLite store is exercised by the web and restart tests). It
+// enforces what the real one does: contiguous seqs, a command id once.
+type memStore struct {
+	mu         sync.Mutex
+	sessions   map[string]store.Session
+	events     map[string][]simulator.Event
+	commands   map[string]map[string][]byte
+	scorecards map[string][]byte
+	failAppend bool // when set, AppendEvents fails and writes nothing
+	appends    int
+}
+
+func newMemStore() *memStore {
+	return &memStore{
+		sessions:   map[string]store.Session{},
+		events:     map[string][]simulator.Event{},
+		commands:   map[string]map[string][]byte{},
+		scorecards: map[string][]byte{},
+	}
+}
+
+func (m *memStore) add(x store.Session) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	x.State = store.StateLive
+	m.sessions[x.ID] = x
+}
+
+func (m *memStore) AppendEvents(ctx context.Context, id string, cmd store.Command, evs []simulator.Event) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.failAppend {
+		return fmt.Errorf("disk on fire")
+	}
+	x, ok := m.sessions[id]
+	if !ok {
+		return store.ErrNotFound
+	}
+	for i, e := range evs {
+		if e.Seq != x.LastSeq+int64(i)+1 {
+			return fmt.Errorf("%w: seq %d after %d", store.ErrConflict, e.Seq, x.LastSeq)
+		}
+	}
+	if cmd.ID != "" {
+		if m.commands[id] == nil {
+			m.commands[id] = map[string][]byte{}
+		}
+		if _, dup := m.commands[id][cmd.ID]; dup {
+			return store.ErrDuplicateCommand
+		}
+		m.commands[id][cmd.ID] = append([]byte(nil), cmd.Result...)
+	}
+	// Store copies, as the database does.
+	for _, e := range evs {
+		b, _ := json.Marshal(e)
+		var c simulator.Event
+		json.Unmarshal(b, &c)
+		m.events[id] = append(m.events[id], c)
+	}
+	if len(evs) > 0 {
+		x.LastSeq = evs[len(evs)-1].Seq
+	}
+	m.sessions[id] = x
+	m.appends++
+	return nil
+}
+
+func (m *memStore) CommandResult(ctx context.Context, id, cmd string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, ok := m.commands[id][cmd]
+	if !ok {
+		return nil, store.ErrNotFound
+	}
+	return b, nil
+}
+
+func (m *memStore) Events(ctx context.Context, id string, after int64) ([]simulator.Event, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []simulator.Event
+	for _, e := range m.events[id] {
+		if e.Seq > after {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (m *memStore) Session(ctx context.Context, id string) (store.Session, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	x, ok := m.sessions[id]
+	if !ok {
+		return store.Session{}, store.ErrNotFound
+	}
+	return x, nil
+}
+
+func (m *memStore) LiveSessions(ctx context.Context) ([]store.Session, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []store.Session
+	for _, x := range m.sessions {
+		if x.State == store.StateLive {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+func (m *memStore) EndSession(ctx context.Context, id, ending string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	x := m.sessions[id]
+	x.State, x.Ending = store.StateEnded, ending
+	m.sessions[id] = x
+	return nil
+}
+
+func (m *memStore) ScenarioVersion(ctx context.Context, id string, version int) (store.ScenarioVersion, error) {
+	return store.ScenarioVersion{}, store.ErrNotFound
+}
+
+func (m *memStore) PutScorecard(ctx context.Context, id, rubricHash string, body []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.scorecards[id] = body
+	return nil
+}
+
+func (m *memStore) log(id string) []simulator.Event {
+	evs, _ := m.Events(context.Background(), id, 0)
+	return evs
+}
+
+func (m *memStore) scorecard(t *testing.T, id string) *scoring.Scorecard {
+	t.Helper()
+	m.mu.Lock()
+	b := m.scorecards[id]
+	m.mu.Unlock()
+	if b == nil {
+		return nil
+	}
+	var c scoring.Scorecard
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	return &c
+}
+
+var (
+	exampleOnce sync.Once
+	example     *scenarios.Scenario
+	exampleErr  error
+)
+
+// loadExample loads the example gas-smell drill (its time limit is 20
+// minutes and its clock runs at scale 1).
+func loadExample(t testing.TB) *scenarios.Scenario {
+	t.Helper()
+	exampleOnce.Do(func() {
+		set, ds := scenarios.LoadPaths("../../scenarios/policies", "../../scenarios/examples/gas-smell-basic.drill.yaml")
+		if ds.HasErrors() {
+			exampleErr = ds.Err()
+			return
+		}
+		example = set.Scenarios[0]
+	})
+	if exampleErr != nil {
+		t.Fatal(exampleErr)
+	}
+	return example
+}
+
+// newTestRunner returns a runner over st that plays the example drill.
+func newTestRunner(t testing.TB, st Store, buffer int) *Runner {
+	sc := loadExample(t)
+	return New(Config{
+		Store:  st,
+		Buffer: buffer,
+		Scenario: func(ctx context.Context, id string, version int) (*scenarios.Scenario, error) {
+			return sc, nil
+		},
+	})
+}
+
+func newSessionRecord(id string, seed int64, scale float64) store.Session {
+	return store.Session{ID: id, UserID: 1, ScenarioID: "gas-smell-basic", Version: 1, Seed: seed, Mode: "practice", Scale: scale}
+}

@@ -1,0 +1,573 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/simulator"
+)
+
+// received is an event with the (bubble) time it reached a subscriber,
+// measured from when the session's clock started.
+type received struct {
+	e  simulator.Event
+	at time.Duration
+}
+
+// collect reads sub until it is closed; the result is ready when done is.
+func collect(sub *Subscription, t0 time.Time) (*[]received, chan struct{}) {
+	var got []received
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for e := range sub.Events() {
+			got = append(got, received{e, time.Since(t0)})
+		}
+	}()
+	return &got, done
+}
+
+// step is one scripted command at a virtual (and, at scale 1, real) time.
+type step struct {
+	at time.Duration
+	a  simulator.Action
+}
+
+// gasScript plays the example drill well, closing the call at 15 minutes.
+var gasScript = []step{
+	{8 * time.Second, simulator.Action{Kind: simulator.ActSay, Text: "Please leave the flat now and don't touch any switches.", Intents: []string{"safety_advice"}}},
+	{25 * time.Second, simulator.Action{Kind: simulator.ActClassify, Category: "gas-emergency", Priority: "P1"}},
+	{40 * time.Second, simulator.Action{Kind: simulator.ActSay, Text: "What's the address?", Intents: []string{"ask_location"}}},
+	{55 * time.Second, simulator.Action{Kind: simulator.ActRecord, Field: "location", Value: "Flat 3, Alder Road"}},
+	{65 * time.Second, simulator.Action{Kind: simulator.ActRecord, Field: "hazard", Value: "gas smell in hallway"}},
+	{80 * time.Second, simulator.Action{Kind: simulator.ActDispatch, Target: "gas", Info: []string{"location", "hazards"}}},
+	{3 * time.Minute, simulator.Action{Kind: simulator.ActSay, Text: "The engineer is on the way.", Intents: []string{"update"}}},
+	{5 * time.Minute, simulator.Action{Kind: simulator.ActSay, Text: "Still on the way, stay outside.", Intents: []string{"update"}}},
+	{7 * time.Minute, simulator.Action{Kind: simulator.ActSay, Text: "Another update for you.", Intents: []string{"update"}}},
+	{9 * time.Minute, simulator.Action{Kind: simulator.ActRecord, Field: "callback", Value: "07700 900123"}},
+	{11 * time.Minute, simulator.Action{Kind: simulator.ActSay, Text: "Not long now.", Intents: []string{"update"}}},
+	{13 * time.Minute, simulator.Action{Kind: simulator.ActSay, Text: "They should be with you shortly.", Intents: []string{"update"}}},
+	{15 * time.Minute, simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"}},
+}
+
+// play sends script's commands at their times (relative to t0).
+func play(t *testing.T, r *Runner, id string, t0 time.Time, script []step) []Result {
+	t.Helper()
+	var out []Result
+	for i, s := range script {
+		time.Sleep(time.Until(t0.Add(s.at)))
+		res, err := r.Do(context.Background(), id, Command{ID: fmt.Sprintf("c%d", i), By: "trainee", Action: s.a})
+		if err != nil {
+			t.Fatalf("command %d (%s): %v", i, s.a.Kind, err)
+		}
+		out = append(out, res)
+	}
+	return out
+}
+
+func ms(d time.Duration) simulator.Millis { return simulator.Millis(d / time.Millisecond) }
+
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// TestFifteenMinuteDrill plays the example drill for 15 minutes of fake
+// time. Every event must reach the subscriber at its scheduled virtual
+// time, and the stored log must be exactly what the engine produces when
+// driven directly with the same inputs at the same times.
+func TestFifteenMinuteDrill(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := newMemStore()
+		st.add(newSessionRecord("s1", 7, 1))
+		r := newTestRunner(t, st, 1024)
+		ctx := context.Background()
+		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Now()
+		got, done := collect(sub, t0)
+		results := play(t, r, "s1", t0, gasScript)
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		sub.Close()
+		<-done
+		if err := r.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+
+		for i, res := range results {
+			if !res.Applied() {
+				t.Errorf("command %d (%s) refused: %s", i, gasScript[i].a.Kind, res.Reason)
+			}
+		}
+		if len(sub.Backlog) == 0 || sub.Backlog[0].Type != simulator.EvStart {
+			t.Fatalf("backlog %v, want the opening events", sub.Backlog)
+		}
+		if len(*got) < 20 {
+			t.Fatalf("got %d live events, want a whole drill", len(*got))
+		}
+		for _, g := range *got {
+			if g.e.T != ms(g.at) {
+				t.Errorf("event %d (%s) at virtual %dms reached the subscriber at %v", g.e.Seq, g.e.Type, g.e.T, g.at)
+			}
+		}
+		stored := st.log("s1")
+		if last := stored[len(stored)-1]; last.Type != simulator.EvEnd || last.T != ms(15*time.Minute) {
+			t.Errorf("last event %s at %d, want end at 15m", last.Type, last.T)
+		}
+		// Every stored event was delivered, in order, exactly once.
+		all := append(append([]simulator.Event(nil), sub.Backlog...), events(*got)...)
+		if jsonOf(all) != jsonOf(stored) {
+			t.Errorf("delivered events differ from the stored log:\n got %s\nwant %s", jsonOf(all), jsonOf(stored))
+		}
+
+		// The same inputs at the same virtual times, straight into the engine.
+		eng, want, err := simulator.New(loadExample(t), simulator.Config{Seed: 7, Mode: "practice", Scale: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range gasScript {
+			a := s.a
+			a.By, a.Cmd = "trainee", fmt.Sprintf("c%d", i)
+			evs, err := eng.Apply(ms(s.at), a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, evs...)
+		}
+		if jsonOf(stored) != jsonOf(want) {
+			t.Errorf("runner log differs from the engine driven directly:\n got %s\nwant %s", jsonOf(stored), jsonOf(want))
+		}
+		if c := st.scorecard(t, "s1"); c == nil || c.Possible == 0 {
+			t.Errorf("scorecard %+v, want one stored at the end", c)
+		}
+		if x, _ := st.Session(ctx, "s1"); x.State != "ended" || x.Ending == "" {
+			t.Errorf("session state %q ending %q, want ended", x.State, x.Ending)
+		}
+	})
+}
+
+func events(rs []received) []simulator.Event {
+	out := make([]simulator.Event, len(rs))
+	for i, r := range rs {
+		out[i] = r.e
+	}
+	return out
+}
+
+// TestPauseStopsVirtualTime: while a trainer pause lasts, nothing fires and
+// virtual time stands still; after resume it continues where it stopped.
+func TestPauseStopsVirtualTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := newMemStore()
+		st.add(newSessionRecord("s1", 3, 1))
+		r := newTestRunner(t, st, 1024)
+		defer r.Close(context.Background())
+		ctx := context.Background()
+		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Now()
+		got, done := collect(sub, t0)
+
+		time.Sleep(30 * time.Second)
+		res, err := r.Do(ctx, "s1", Command{ID: "p", By: "trainer", Action: simulator.Action{Kind: simulator.ActPause}})
+		if err != nil || !res.Applied() {
+			t.Fatalf("pause: %+v %v", res, err)
+		}
+		time.Sleep(10 * time.Minute)
+		synctest.Wait()
+		st1, _ := r.Status(ctx, "s1")
+		if st1.Clock.Running || st1.Clock.T != 30000 {
+			t.Errorf("clock while paused %+v, want stopped at 30000", st1.Clock)
+		}
+		res, err = r.Do(ctx, "s1", Command{ID: "r", By: "trainer", Action: simulator.Action{Kind: simulator.ActResumeClock}})
+		if err != nil || !res.Applied() {
+			t.Fatalf("resume: %+v %v", res, err)
+		}
+		time.Sleep(3 * time.Minute)
+		synctest.Wait()
+		sub.Close()
+		<-done
+
+		const paused = 10 * time.Minute
+		var sawPause, sawResume, after bool
+		for _, g := range *got {
+			switch {
+			case g.e.Type == simulator.EvPause:
+				sawPause = g.e.T == 30000 && g.at == 30*time.Second
+			case g.e.Type == simulator.EvResume:
+				sawResume = g.e.T == 30000 && g.at == 30*time.Second+paused
+			case g.at < 30*time.Second:
+				if g.e.T != ms(g.at) {
+					t.Errorf("before the pause: %s at %d received at %v", g.e.Type, g.e.T, g.at)
+				}
+			case g.at < 30*time.Second+paused:
+				t.Errorf("%s (seq %d) delivered during the pause at %v", g.e.Type, g.e.Seq, g.at)
+			default:
+				after = true
+				if g.e.T != ms(g.at-paused) {
+					t.Errorf("after the pause: %s at virtual %d received at %v, want virtual %d", g.e.Type, g.e.T, g.at, ms(g.at-paused))
+				}
+			}
+		}
+		if !sawPause || !sawResume || !after {
+			t.Errorf("pause %v, resume %v, events after resume %v; want all", sawPause, sawResume, after)
+		}
+	})
+}
+
+// TestScale: at scale 60 the drill's 20-minute time limit passes in 20
+// seconds, and events keep their virtual times.
+func TestScale(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := newMemStore()
+		st.add(newSessionRecord("s1", 5, 60))
+		r := newTestRunner(t, st, 1024)
+		defer r.Close(context.Background())
+		sub, err := r.Subscribe(context.Background(), "s1", SubscribeOptions{Trainee: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Now()
+		got, done := collect(sub, t0)
+		time.Sleep(21 * time.Second)
+		synctest.Wait()
+		sub.Close()
+		<-done
+		var end *received
+		for i, g := range *got {
+			real := float64(g.at) / float64(time.Millisecond) * 60
+			if d := real - float64(g.e.T); d < 0 || d >= 1 {
+				t.Errorf("%s at virtual %d received at %v (virtual %.3f)", g.e.Type, g.e.T, g.at, real)
+			}
+			if g.e.Type == simulator.EvEnd {
+				end = &(*got)[i]
+			}
+		}
+		if end == nil || end.at > 20*time.Second {
+			t.Fatalf("end %+v, want the call over within 20s of real time", end)
+		}
+	})
+}
+
+// TestSlowSubscriberDropped: a subscriber that does not read is dropped
+// with ErrSlow; the session and the other subscriber go on undisturbed, and
+// the dropped one resumes from its last seq with nothing missing.
+func TestSlowSubscriberDropped(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := newMemStore()
+		st.add(newSessionRecord("s1", 11, 1))
+		r := newTestRunner(t, st, 4)
+		defer r.Close(context.Background())
+		ctx := context.Background()
+		fast, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, err := r.Subscribe(ctx, "s1", SubscribeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Now()
+		got, done := collect(fast, t0)
+		play(t, r, "s1", t0, gasScript[:6])
+		synctest.Wait()
+
+		// The slow one has not read anything: it is gone.
+		var read []simulator.Event
+		for e := range slow.Events() {
+			read = append(read, e)
+		}
+		if !errors.Is(slow.Err(), ErrSlow) {
+			t.Fatalf("slow subscriber: err %v, want ErrSlow", slow.Err())
+		}
+		for _, g := range *got {
+			if g.e.T != ms(g.at) {
+				t.Errorf("fast subscriber: %s at %d received at %v", g.e.Type, g.e.T, g.at)
+			}
+		}
+		last := slow.LastSeq
+		if len(read) > 0 {
+			last = read[len(read)-1].Seq
+		}
+		again, err := r.Subscribe(ctx, "s1", SubscribeOptions{AfterSeq: last})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seqs := []int64{}
+		for _, e := range slow.Backlog {
+			seqs = append(seqs, e.Seq)
+		}
+		for _, e := range read {
+			seqs = append(seqs, e.Seq)
+		}
+		for _, e := range again.Backlog {
+			seqs = append(seqs, e.Seq)
+		}
+		stored := st.log("s1")
+		if len(seqs) != len(stored) {
+			t.Fatalf("slow subscriber saw %d events after resuming, the log has %d", len(seqs), len(stored))
+		}
+		for i, s := range seqs {
+			if s != int64(i+1) {
+				t.Fatalf("seqs %v: gap or duplicate at %d", seqs, i)
+			}
+		}
+		again.Close()
+		fast.Close()
+		<-done
+	})
+}
+
+// TestIdempotentCommands: a command id is applied once, in this process
+// and after a restart; a refusal is remembered just like an ack.
+func TestIdempotentCommands(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st := newMemStore()
+		st.add(newSessionRecord("s1", 2, 1))
+		r := newTestRunner(t, st, 64)
+		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		say := Command{ID: "say-1", By: "trainee", Action: simulator.Action{Kind: simulator.ActSay, Text: "Hello", Intents: []string{"greet"}}}
+		first, err := r.Do(ctx, "s1", say)
+		if err != nil || !first.Applied() {
+			t.Fatalf("first: %+v %v", first, err)
+		}
+		time.Sleep(2 * time.Second)
+		second, err := r.Do(ctx, "s1", say)
+		if err != nil || second != first {
+			t.Fatalf("retry: %+v %v, want %+v", second, err, first)
+		}
+		bad := Command{ID: "cls-1", By: "trainee", Action: simulator.Action{Kind: simulator.ActClassify, Category: "no-such-category", Priority: "P9"}}
+		r1, err := r.Do(ctx, "s1", bad)
+		if err != nil || r1.Code != CodeRefused || r1.Seq == 0 {
+			t.Fatalf("bad classify: %+v %v, want refused with a seq", r1, err)
+		}
+		r2, err := r.Do(ctx, "s1", bad)
+		if err != nil || r2 != r1 {
+			t.Fatalf("bad classify retried: %+v %v, want %+v", r2, err, r1)
+		}
+		sub.Close()
+		r.Close(ctx)
+
+		// A new runner on the same store: the ids are remembered.
+		r = newTestRunner(t, st, 64)
+		defer r.Close(ctx)
+		third, err := r.Do(ctx, "s1", say)
+		if err != nil || third != first {
+			t.Fatalf("after restart: %+v %v, want %+v", third, err, first)
+		}
+		var applied, rejected int
+		for _, e := range st.log("s1") {
+			if e.Action != nil && e.Action.Cmd == "say-1" && e.Type == simulator.EvAction {
+				applied++
+			}
+			if e.Action != nil && e.Action.Cmd == "cls-1" && e.Type == simulator.EvRejected {
+				rejected++
+			}
+		}
+		if applied != 1 || rejected != 1 {
+			t.Errorf("say-1 applied %d times, cls-1 rejected %d times; want 1 and 1", applied, rejected)
+		}
+	})
+}
+
+// TestDisconnectPausesClock: the trainee's last connection closing pauses
+// the clock; their return resumes it, and the absence does not count.
+func TestDisconnectPausesClock(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		continues bool
+	}{{"pause", false}, {"continue", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ctx := context.Background()
+				st := newMemStore()
+				st.add(newSessionRecord("s1", 9, 1))
+				sc := *loadExample(t)
+				if tc.continues {
+					sc.Settings.OnDisconnect = "continue"
+				}
+				r := New(Config{Store: st, Scenario: func(context.Context, string, int) (*scenarios.Scenario, error) { return &sc, nil }})
+				defer r.Close(ctx)
+				sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(30 * time.Second)
+				sub.Close()
+				time.Sleep(5 * time.Minute)
+				synctest.Wait()
+				st1, err := r.Status(ctx, "s1")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tc.continues {
+					if !st1.Clock.Running || st1.Clock.T != ms(5*time.Minute+30*time.Second) {
+						t.Fatalf("clock %+v, want running at 5m30s", st1.Clock)
+					}
+					return
+				}
+				if st1.Clock.Running || st1.Clock.T != 30000 {
+					t.Fatalf("clock %+v, want paused at 30s", st1.Clock)
+				}
+				log := st.log("s1")
+				if p := log[len(log)-1]; p.Type != simulator.EvPause || p.Reason != ReasonDisconnect || p.T != 30000 {
+					t.Fatalf("last event %+v, want pause (disconnect) at 30000", p)
+				}
+				sub, err = r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true, AfterSeq: int64(len(log))})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t1 := time.Now()
+				got, done := collect(sub, t1)
+				time.Sleep(2 * time.Minute)
+				synctest.Wait()
+				sub.Close()
+				<-done
+				if len(*got) < 2 || (*got)[0].e.Type != simulator.EvResume || (*got)[0].e.Reason != ReasonReconnect {
+					t.Fatalf("after reconnect got %v, want resume (reconnect) first", events(*got))
+				}
+				for _, g := range *got {
+					if g.e.T != 30000+ms(g.at) {
+						t.Errorf("%s at virtual %d received %v after reconnecting", g.e.Type, g.e.T, g.at)
+					}
+				}
+			})
+		})
+	}
+}
+
+// TestRestartFromStore: a new runner rebuilds every live session from the
+// store and keeps it paused until the trainee is back; the time between
+// the last stored event and the restart is not counted.
+func TestRestartFromStore(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st := newMemStore()
+		st.add(newSessionRecord("s1", 4, 1))
+		r := newTestRunner(t, st, 1024)
+		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Now()
+		play(t, r, "s1", t0, gasScript[:3])
+		lastT := st.log("s1")[len(st.log("s1"))-1].T
+		// The process dies: the trainee's connection vanishes with it and
+		// nothing more is written.
+		time.Sleep(time.Until(t0.Add(45 * time.Second)))
+		st.failAppend = true
+		r.Close(ctx)
+		sub.Close()
+		st.failAppend = false
+		before := len(st.log("s1"))
+
+		r = newTestRunner(t, st, 1024)
+		defer r.Close(ctx)
+		if err := r.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if r.Live() != 1 {
+			t.Fatalf("live sessions after start: %d, want 1", r.Live())
+		}
+		log := st.log("s1")
+		if len(log) != before+1 {
+			t.Fatalf("restart wrote %d events, want one pause", len(log)-before)
+		}
+		if p := log[len(log)-1]; p.Type != simulator.EvPause || p.Reason != ReasonRestart || p.T != lastT {
+			t.Fatalf("restart event %+v, want pause (restart) at %d", p, lastT)
+		}
+		time.Sleep(10 * time.Minute)
+		synctest.Wait()
+		if n := len(st.log("s1")); n != len(log) {
+			t.Fatalf("%d events written while nobody was connected, want none", n-len(log))
+		}
+		sub, err = r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true, AfterSeq: int64(len(log))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t1 := time.Now()
+		got, done := collect(sub, t1)
+		res, err := r.Do(ctx, "s1", Command{ID: "c3", By: "trainee", Action: gasScript[3].a})
+		if err != nil || !res.Applied() {
+			t.Fatalf("command after restart: %+v %v", res, err)
+		}
+		time.Sleep(3 * time.Minute)
+		synctest.Wait()
+		sub.Close()
+		<-done
+		if len(*got) < 3 || (*got)[0].e.Type != simulator.EvResume {
+			t.Fatalf("after reconnect got %v, want resume first", events(*got))
+		}
+		for _, g := range *got {
+			if g.e.T != lastT+ms(g.at) {
+				t.Errorf("%s at virtual %d received %v after reconnecting, want virtual %d", g.e.Type, g.e.T, g.at, lastT+ms(g.at))
+			}
+		}
+	})
+}
+
+// TestFailedWriteRebuilds: when the log cannot be written the command is
+// not acknowledged, nothing is published, and the session continues from
+// what is stored once the log works again.
+func TestFailedWriteRebuilds(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st := newMemStore()
+		st.add(newSessionRecord("s1", 4, 1))
+		r := newTestRunner(t, st, 1024)
+		defer r.Close(ctx)
+		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, done := collect(sub, time.Now())
+		time.Sleep(5 * time.Second)
+		synctest.Wait()
+		st.failAppend = true
+		cmd := Command{ID: "x", By: "trainee", Action: gasScript[0].a}
+		if _, err := r.Do(ctx, "s1", cmd); !errors.Is(err, ErrUnavailable) {
+			t.Fatalf("Do with a failing log: %v, want ErrUnavailable", err)
+		}
+		st.failAppend = false
+		res, err := r.Do(ctx, "s1", cmd)
+		if err != nil || !res.Applied() {
+			t.Fatalf("retry: %+v %v", res, err)
+		}
+		time.Sleep(time.Second)
+		synctest.Wait()
+		stored := st.log("s1")
+		sub.Close()
+		<-done
+		all := append(append([]simulator.Event(nil), sub.Backlog...), events(*got)...)
+		if jsonOf(all) != jsonOf(stored) {
+			t.Errorf("delivered %s\nstored %s", jsonOf(all), jsonOf(stored))
+		}
+		n := 0
+		for _, e := range stored {
+			if e.Action != nil && e.Action.Cmd == "x" {
+				n++
+				if e.T != 5000 {
+					t.Errorf("command x applied at virtual %d, want 5000 (the failed write must not cost time)", e.T)
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("command x not in the log after its retry")
+		}
+	})
+}
