@@ -12,6 +12,10 @@ import (
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.recoverPanics)
+	// Every response carries the security headers (auth_headers.go), and
+	// every request learns its signed-in user, if any (auth.go: userFrom).
+	ui := newUI(s.store, s.runner, s.log, s.cfg.SecureCookies, s.cfg.AllowedOrigins)
+	r.Use(securityHeaders, ui.loadUser)
 
 	// Operations: no authentication, no cookies.
 	r.Get("/healthz", s.handleHealth)
@@ -22,7 +26,20 @@ func (s *Server) routes() http.Handler {
 	// handshake gets a plain 401/403/404 status the client can act on.
 	r.Get("/ws/sessions/{id}", s.handleSocket)
 
-	// Pages.
+	// Pages (page_*.go) and sign-in (auth*.go). Every POST is a form that
+	// carries the login's CSRF token and passes the origin check.
+	r.Handle("/static/*", staticHandler())
+	r.Get("/login", ui.loginPage)
+	r.Post("/login", ui.login)
+	r.Group(func(r chi.Router) {
+		r.Use(ui.requireUser)
+		r.Get("/", ui.drills)
+		r.Get("/sessions/{id}", ui.console)
+		r.Get("/sessions/{id}/debrief", ui.debrief)
+		r.With(ui.checkForm).Post("/logout", ui.logout)
+		r.With(ui.checkForm).Post("/drills/{scenario}/start", ui.startDrill)
+		r.With(ui.checkForm).Post("/sessions/{id}/review", ui.review)
+	})
 
 	return r
 }

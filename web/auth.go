@@ -1,0 +1,225 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/drillroom/drillroom/store"
+)
+
+// sessionCookie carries the login token. It is HttpOnly (scripts never see
+// it), SameSite=Lax (sent on top-level navigation, not on cross-site
+// subrequests or form posts), Path=/ and Secure when served over TLS.
+const sessionCookie = "drillroom_session"
+
+// loginTTL is the absolute lifetime of a login: a working day and a bit.
+// Logging out, or a password change, ends it earlier on the server.
+const loginTTL = 12 * time.Hour
+
+type ctxKey int
+
+const (
+	ctxUser ctxKey = iota
+	ctxLoginToken
+)
+
+// userFrom returns the signed-in user of a request that passed through
+// auth.loadUser. Handlers that need a user use it; the websocket handler
+// uses it to authorise the handshake.
+func userFrom(ctx context.Context) (store.User, bool) {
+	u, ok := ctx.Value(ctxUser).(store.User)
+	return u, ok
+}
+
+// loginTokenFrom returns the login token of the request, for deriving the
+// CSRF token. Empty when no one is signed in.
+func loginTokenFrom(ctx context.Context) string {
+	t, _ := ctx.Value(ctxLoginToken).(string)
+	return t
+}
+
+// csrfFrom is the CSRF token forms of this request's pages must carry.
+func csrfFrom(ctx context.Context) string { return csrfToken(loginTokenFrom(ctx)) }
+
+// auth holds the authentication machinery: the store of accounts and
+// logins, the login throttle and the cross-origin guard.
+type auth struct {
+	store    *store.Store
+	log      *slog.Logger
+	throttle *throttle
+	origin   *originGuard
+	secure   bool // Secure cookies even when the request itself is not TLS (behind a TLS proxy)
+	ttl      time.Duration
+}
+
+func newAuth(st *store.Store, log *slog.Logger, secure bool, trustedOrigins []string) *auth {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &auth{store: st, log: log, throttle: newThrottle(nil), origin: newOriginGuard(log, trustedOrigins),
+		secure: secure, ttl: loginTTL}
+}
+
+// loadUser puts the signed-in user (if any) into the request context. A
+// stale or unknown cookie is cleared so that the browser stops sending it.
+func (a *auth) loadUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(sessionCookie)
+		if err != nil || c.Value == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		u, err := a.store.LoginUser(r.Context(), c.Value)
+		if err != nil {
+			if !errors.Is(err, store.ErrUnauthorized) {
+				a.log.Error("auth: look up login", "err", err)
+				http.Error(w, "The service is unavailable; try again shortly.", http.StatusServiceUnavailable)
+				return
+			}
+			a.clearCookie(w, r)
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx := context.WithValue(r.Context(), ctxUser, u)
+		ctx = context.WithValue(ctx, ctxLoginToken, c.Value)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// wantsPage reports whether a refused request should be redirected to the
+// login page (a browser navigating to a page) rather than answered 401 (an
+// API call, a websocket handshake, a form post whose login expired).
+func wantsPage(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	if r.Header.Get("Upgrade") != "" {
+		return false
+	}
+	p := r.URL.Path
+	return !strings.HasPrefix(p, "/api/") && !strings.HasPrefix(p, "/ws/")
+}
+
+// requireUser lets signed-in users through. Others are sent to the login
+// page (pages) or refused with 401 (everything else).
+func (a *auth) requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := userFrom(r.Context()); ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if wantsPage(r) {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		http.Error(w, "Sign in first.", http.StatusUnauthorized)
+	})
+}
+
+// requireRole lets through signed-in users with one of roles; it must sit
+// behind requireUser. Others get 403, and the refusal is logged.
+func (a *auth) requireRole(roles ...store.Role) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			u, ok := userFrom(r.Context())
+			if !ok {
+				http.Error(w, "Sign in first.", http.StatusUnauthorized)
+				return
+			}
+			for _, role := range roles {
+				if u.Role == role {
+					next.ServeHTTP(w, r)
+					return
+				}
+			}
+			a.log.Warn("auth: role refused", "user", u.Username, "role", u.Role, "method", r.Method, "path", r.URL.Path)
+			http.Error(w, "You do not have access to this page.", http.StatusForbidden)
+		})
+	}
+}
+
+// checkForm guards a state-changing form post of a signed-in user: the
+// request must come from our own origin and carry the login's CSRF token.
+// It parses the form (bounded) so that handlers can read r.PostForm.
+func (a *auth) checkForm(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := a.origin.check(r); err != nil {
+			a.log.Warn("auth: cross-origin form refused", "path", r.URL.Path, "origin", r.Header.Get("Origin"), "referer", r.Header.Get("Referer"))
+			http.Error(w, "This form was sent from another site and was refused.", http.StatusForbidden)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, "The form could not be read.", http.StatusBadRequest)
+			return
+		}
+		if !validCSRF(loginTokenFrom(r.Context()), r.PostForm.Get(csrfField)) {
+			u, _ := userFrom(r.Context())
+			a.log.Warn("auth: bad csrf token", "path", r.URL.Path, "user", u.Username)
+			http.Error(w, "This form has expired. Go back, reload the page and try again.", http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// maxFormBytes bounds every form body (a review is the longest form).
+const maxFormBytes = 64 << 10
+
+func (a *auth) secureCookie(r *http.Request) bool { return a.secure || r.TLS != nil }
+
+func (a *auth) setCookie(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     sessionCookie,
+		Value:    token,
+		Path:     "/",
+		MaxAge:   int(a.ttl / time.Second),
+		HttpOnly: true,
+		Secure:   a.secureCookie(r),
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (a *auth) clearCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     sessionCookie,
+		Value:    "",
+		Path:     "/",
+		MaxAge:   -1,
+		HttpOnly: true,
+		Secure:   a.secureCookie(r),
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// clientAddr is the address the throttle counts by: the peer's IP without
+// the port. Forwarded headers are not trusted: a client could forge them to
+// escape the throttle.
+func clientAddr(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
+
+// safeNext returns next if it is a local path on this site, else "/". It
+// stops the login form from being used as an open redirect.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Host != "" || u.Scheme != "" {
+		return "/"
+	}
+	if u.Path == "/login" || u.Path == "/logout" {
+		return "/"
+	}
+	return next
+}

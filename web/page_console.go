@@ -1,0 +1,211 @@
+package web
+
+import (
+	"net/http"
+	"sort"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/store"
+)
+
+// quickIntent is a one-key phrase for the customer. The text is what the
+// trainee says; the intent is sent with it so the engine need not guess.
+type quickIntent struct {
+	Intent string
+	Label  string
+	Text   string
+}
+
+// quickIntents are the console's quick-intent buttons, in Alt+1..9 order.
+// Every intent here is one the engine knows for every scenario.
+var quickIntents = []quickIntent{
+	{"greet", "Greet", "Hello, you're through to the incident line, my name is Sam. How can I help?"},
+	{"ask_location", "Ask location", "Can you tell me the exact address, with the flat or house number and the postcode?"},
+	{"ask_details", "Ask details", "Can you tell me what is happening right now, and what you can see or smell?"},
+	{"ask_callback", "Ask callback", "What's the best phone number to call you back on if we get cut off?"},
+	{"reassure", "Reassure", "You're doing the right thing by calling. Stay calm, we're here to help you."},
+	{"safety_advice", "Safety advice", "For your safety: don't touch any switches or use anything electrical, no naked flames, and stay away from the danger. Leave the building if you can do so safely."},
+	{"update", "Update", "Here's an update: I'm still with you and the people I've contacted are working on it."},
+	{"ask_name", "Ask name", "Can I take your full name, please?"},
+	{"apologise", "Apologise", "I'm sorry this has happened, and sorry for the wait."},
+	{"empathise", "Empathise", "That sounds really worrying, I understand."},
+	{"close", "Goodbye", "Is there anything else I can help with? Take care, goodbye."},
+}
+
+// handoverInfos are offered for every handover, whatever the drill, so the
+// list itself says nothing about what a particular drill requires.
+var handoverInfos = []string{"location", "hazards", "access", "callback", "casualties", "vulnerability", "description", "account", "timeline"}
+
+// resolution is a way to close the call.
+type resolution struct{ ID, Title string }
+
+var resolutions = []resolution{
+	{"resolved", "Resolved on this call"},
+	{"handed_over", "Handed over to the emergency service"},
+	{"escalated", "Escalated to an internal team"},
+	{"callback_arranged", "Callback arranged"},
+	{"referred", "Referred elsewhere"},
+	{"no_action", "No action needed"},
+	{"customer_ended", "Customer ended the call"},
+}
+
+// castItem is a service or team as the console shows it.
+type castItem struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+}
+
+type priorityItem struct {
+	ID, Title, Target string
+}
+
+// consoleConfig is the JSON the console's script reads. It carries only
+// what the trainee may know before and during the call.
+type consoleConfig struct {
+	Session      string     `json:"session"`
+	Mode         string     `json:"mode"`
+	Ended        bool       `json:"ended"`
+	Services     []castItem `json:"services"`
+	Teams        []castItem `json:"teams"`
+	MaxSilenceMs int64      `json:"max_silence_ms"`
+}
+
+type consolePage struct {
+	SessionID   string
+	Title       string
+	Mode        string
+	Practice    bool
+	Ended       bool
+	Quick       []quickIntent
+	Services    []castItem
+	Teams       []castItem
+	Infos       []string
+	Categories  []scenarios.Category
+	Priorities  []priorityItem
+	Fields      []string
+	Decisions   []string
+	Resolutions []resolution
+	Config      consoleConfig
+}
+
+// console is the trainee's desk for one session.
+func (u *ui) console(w http.ResponseWriter, r *http.Request) {
+	x, user, err := u.sessionFor(r, chi.URLParam(r, "id"))
+	if err != nil {
+		u.sessionError(w, r, err)
+		return
+	}
+	if user.Role == store.RoleCoach {
+		// Coaches review; they do not take calls.
+		http.Redirect(w, r, "/sessions/"+x.ID+"/debrief", http.StatusSeeOther)
+		return
+	}
+	sc, err := u.scenario(r.Context(), x.ScenarioID, x.Version)
+	if err != nil {
+		u.log.Error("console: load scenario", "session", x.ID, "err", err)
+		renderError(w, r, u.log, http.StatusInternalServerError, "")
+		return
+	}
+	page := buildConsole(sc, x)
+	render(w, r, u.log, http.StatusOK, "console", view{Title: sc.Title, BodyClass: "console-page", Data: page})
+}
+
+// buildConsole assembles the console from the scenario: the policy's
+// taxonomy and priorities, the cast's names, the NAMES of the record fields
+// and of the decisions. Never a true value, a rubric line or the script.
+func buildConsole(sc *scenarios.Scenario, x store.Session) consolePage {
+	p := consolePage{
+		SessionID: x.ID, Title: sc.Title, Mode: x.Mode, Practice: x.Mode == store.ModePractice,
+		Ended: x.State == store.StateEnded, Quick: quickIntents, Resolutions: resolutions,
+	}
+	for id, s := range sc.Cast.Services {
+		p.Services = append(p.Services, castItem{ID: id, Name: s.Name, Kind: s.Kind})
+	}
+	for id, t := range sc.Cast.Teams {
+		p.Teams = append(p.Teams, castItem{ID: id, Name: t.Name, Kind: t.Kind})
+	}
+	byName := func(c []castItem) func(i, j int) bool {
+		return func(i, j int) bool { return c[i].Name < c[j].Name }
+	}
+	sort.Slice(p.Services, byName(p.Services))
+	sort.Slice(p.Teams, byName(p.Teams))
+
+	infos := map[string]bool{}
+	for _, i := range handoverInfos {
+		infos[i] = true
+	}
+	fields := map[string]bool{}
+	for _, f := range sc.Truth.Record {
+		fields[f.Field] = true
+		infos[f.Field] = true
+	}
+	for _, req := range sc.Truth.Required {
+		for _, h := range req.Handover {
+			infos[h] = true
+		}
+	}
+	for _, s := range sc.Cast.Services {
+		for _, a := range s.Asks {
+			infos[a.Info] = true
+		}
+	}
+	for _, t := range sc.Cast.Teams {
+		for _, a := range t.Asks {
+			infos[a.Info] = true
+		}
+	}
+	p.Infos = sortedKeys(infos)
+	p.Fields = sortedKeys(fields)
+
+	decisions := map[string]bool{}
+	for _, a := range sc.Truth.Authority {
+		decisions[a.Decision] = true
+	}
+	for _, t := range sc.Cast.Teams {
+		for _, d := range t.Approves {
+			decisions[d.Decision] = true
+		}
+		for _, d := range t.Declines {
+			decisions[d.Decision] = true
+		}
+	}
+	p.Decisions = sortedKeys(decisions)
+
+	if pol := sc.Resolved; pol != nil {
+		p.Categories = pol.Taxonomy
+		for _, pr := range pol.Priorities {
+			item := priorityItem{ID: pr.ID, Title: pr.Title}
+			if pr.Target > 0 {
+				item.Target = pr.Target.String()
+			}
+			p.Priorities = append(p.Priorities, item)
+		}
+		p.Config.MaxSilenceMs = pol.Cadence.MaxSilence.Millis()
+	}
+	if p.Config.MaxSilenceMs <= 0 {
+		p.Config.MaxSilenceMs = 60000
+	}
+	p.Config.Session, p.Config.Mode, p.Config.Ended = x.ID, x.Mode, p.Ended
+	p.Config.Services, p.Config.Teams = p.Services, p.Teams
+	if p.Config.Services == nil {
+		p.Config.Services = []castItem{}
+	}
+	if p.Config.Teams == nil {
+		p.Config.Teams = []castItem{}
+	}
+	return p
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		if k != "" {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,303 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scoring"
+	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/store"
+)
+
+type kpiItem struct{ Name, Value string }
+
+// timelineRow is one line of the debrief's timeline.
+type timelineRow struct {
+	Seq   int64
+	Clock string
+	Who   string
+	Text  string
+	Class string
+}
+
+type debriefPage struct {
+	SessionID string
+	Title     string
+	Trainee   string
+	Mode      string
+	Started   string
+	Ending    string
+	Live      bool
+	Card      *scoring.Scorecard
+	KPIs      []kpiItem
+	Chart     *moodChart
+	Timeline  []timelineRow
+	Review    string
+	CanReview bool
+}
+
+// debrief shows a finished session: the scorecard with feedback and
+// evidence, the KPIs, the mood chart, the timeline with its silences, and
+// the trainee's post-incident review. Until the call ends it shows nothing
+// of the rubric.
+func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	x, user, err := u.sessionFor(r, chi.URLParam(r, "id"))
+	if err != nil {
+		u.sessionError(w, r, err)
+		return
+	}
+	v, err := u.store.ScenarioVersion(ctx, x.ScenarioID, x.Version)
+	if err != nil {
+		u.sessionError(w, r, err)
+		return
+	}
+	page := debriefPage{
+		SessionID: x.ID, Title: v.Title, Mode: x.Mode, Trainee: u.displayName(ctx, x.UserID),
+		Started: x.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), Live: x.State == store.StateLive,
+	}
+	flash := ""
+	if r.URL.Query().Get("reviewed") == "1" {
+		flash = "Thank you: your review is saved."
+	}
+	if page.Live {
+		render(w, r, u.log, http.StatusOK, "debrief", view{Title: "Debrief", Flash: flash, Data: page})
+		return
+	}
+	sc, err := u.scenario(ctx, x.ScenarioID, x.Version)
+	if err != nil {
+		u.log.Error("debrief: load scenario", "session", x.ID, "err", err)
+		renderError(w, r, u.log, http.StatusInternalServerError, "")
+		return
+	}
+	events, err := u.store.Events(ctx, x.ID, 0)
+	if err != nil {
+		u.log.Error("debrief: events", "session", x.ID, "err", err)
+		renderError(w, r, u.log, http.StatusInternalServerError, "")
+		return
+	}
+	card, err := u.storedScorecard(ctx, x.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		// The runner stores the scorecard when the call ends; until it has,
+		// score the log here (scoring is pure and the same log gives the
+		// same card).
+		card, err = scoring.Score(sc, events)
+	}
+	if err != nil {
+		u.log.Error("debrief: scorecard", "session", x.ID, "err", err)
+	} else {
+		page.Card = card
+		page.KPIs = kpiItems(card.KPIs)
+	}
+
+	end := int64(0)
+	for _, ev := range events {
+		if ev.Type == simulator.EvEnd {
+			end = ev.T
+			page.Ending = endingText(ev)
+			break
+		}
+		end = max(end, ev.T)
+	}
+	limit := int64(60000)
+	if sc.Resolved != nil && sc.Resolved.Cadence.MaxSilence > 0 {
+		limit = sc.Resolved.Cadence.MaxSilence.Millis()
+	}
+	silences := findSilences(events, end, limit)
+	page.Chart = buildMoodChart(events, sc.Cast.Customer.Mood, sc.Cast.Customer.Patience, end, silences, limit)
+	page.Timeline = buildTimeline(sc, events, silences)
+
+	review := ""
+	for _, ev := range events {
+		if ev.Type == simulator.EvReview {
+			review = ev.Text
+		}
+	}
+	if review == "" {
+		if rv, err := u.store.Review(ctx, x.ID); err == nil {
+			review = rv.Text
+		}
+	}
+	page.Review = review
+	page.CanReview = user.ID == x.UserID && review == ""
+	render(w, r, u.log, http.StatusOK, "debrief", view{Title: "Debrief", Flash: flash, Data: page})
+}
+
+func endingText(ev simulator.Event) string {
+	switch ev.Reason {
+	case "resolved":
+		return "resolved"
+	case "hangup":
+		return "the customer hung up"
+	case "timeout":
+		return "time ran out"
+	case "closed":
+		return "closed by you"
+	case "transferred":
+		return "transferred"
+	}
+	return ev.Reason
+}
+
+func kpiItems(k scoring.KPIs) []kpiItem {
+	fcr := "no"
+	if k.FirstContactResolution {
+		fcr = "yes"
+	}
+	return []kpiItem{
+		{"Handling time (AHT)", formatSeconds(k.HandlingTime)},
+		{"Talk time", formatSeconds(k.TalkTime)},
+		{"Hold time", formatSeconds(k.HoldTime)},
+		{"Wrap-up", formatSeconds(k.WrapUp)},
+		{"First contact resolution", fcr},
+		{"Customer satisfaction (CSAT)", fmt.Sprintf("%d / 5", k.CSAT)},
+		{"Time to classify", formatSeconds(k.TimeToClassify)},
+		{"Time to first dispatch or escalation", formatSeconds(k.TimeToFirstEscalation)},
+		{"Longest silence", formatSeconds(k.LongestSilence)},
+	}
+}
+
+// buildTimeline lists what the trainee saw and did, with the long silences
+// inserted where they began. Script internals (beats, reactions, variables,
+// phases, mood figures) stay out: the chart shows the mood.
+func buildTimeline(sc *scenarios.Scenario, events []simulator.Event, silences []silence) []timelineRow {
+	name := func(id string) string {
+		if s, ok := sc.Cast.Services[id]; ok && s.Name != "" {
+			return s.Name
+		}
+		if t, ok := sc.Cast.Teams[id]; ok && t.Name != "" {
+			return t.Name
+		}
+		if id == "" || id == "customer" {
+			return "Customer"
+		}
+		return id
+	}
+	bySeq := map[int64][]silence{}
+	for _, s := range silences {
+		bySeq[s.AfterSeq] = append(bySeq[s.AfterSeq], s)
+	}
+	var rows []timelineRow
+	addSilences := func(after int64) {
+		for _, s := range bySeq[after] {
+			rows = append(rows, timelineRow{Clock: formatClock(s.From), Who: "Silence", Class: "silence",
+				Text: fmt.Sprintf("No word to the customer for %s (%s to %s)", formatSeconds(float64(s.To-s.From)/1000), formatClock(s.From), formatClock(s.To))})
+		}
+	}
+	addSilences(0)
+	for _, ev := range events {
+		row := timelineRow{Seq: ev.Seq, Clock: formatClock(ev.T)}
+		switch ev.Type {
+		case simulator.EvStart:
+			row.Who, row.Text, row.Class = "Call", "The call started ("+ev.Mode+")", "system"
+		case simulator.EvLine:
+			row.Who, row.Text = name(ev.From), ev.Text
+			if ev.Channel == simulator.ChannelCall {
+				row.Class = "customer"
+			} else {
+				row.Class = "radio"
+			}
+		case simulator.EvAction:
+			if ev.Action == nil {
+				continue
+			}
+			row.Who, row.Class = "You", "trainee"
+			if ev.Action.By == "trainer" {
+				row.Who, row.Class = "Trainer", "system"
+			}
+			row.Text = describeAction(*ev.Action, name)
+			if len(ev.Intents) > 0 {
+				row.Text += " [" + strings.Join(ev.Intents, ", ") + "]"
+			}
+		case simulator.EvRejected:
+			row.Who, row.Class = "Refused", "rejected"
+			if ev.Action != nil {
+				row.Text = describeAction(*ev.Action, name) + ": "
+			}
+			row.Text += ev.Reason
+		case simulator.EvAck:
+			row.Who, row.Text, row.Class = name(ev.From), "Acknowledged", "radio"
+		case simulator.EvETA:
+			row.Who, row.Text, row.Class = name(ev.From), "ETA "+formatClock(ev.ETA), "radio"
+		case simulator.EvAsk:
+			row.Who, row.Text, row.Class = name(ev.From), "Asked for "+ev.ID+": "+ev.Text, "radio"
+		case simulator.EvArrive:
+			row.Who, row.Text, row.Class = name(ev.From), "Arrived", "radio"
+		case simulator.EvResolve:
+			row.Who, row.Text, row.Class = name(ev.From), "Resolved", "radio"
+		case simulator.EvApprove:
+			row.Who, row.Text, row.Class = name(ev.From), fmt.Sprintf("Approved %s %s", ev.ID, amountText(ev.Amount)), "radio"
+		case simulator.EvDecline:
+			row.Who, row.Text, row.Class = name(ev.From), fmt.Sprintf("Declined %s %s", ev.ID, amountText(ev.Amount)), "radio"
+		case simulator.EvPause:
+			row.Who, row.Text, row.Class = "Clock", "Paused ("+ev.Reason+")", "system"
+		case simulator.EvResume:
+			row.Who, row.Text, row.Class = "Clock", "Running again", "system"
+		case simulator.EvEnd:
+			row.Who, row.Text, row.Class = "Call", "The call ended: "+endingText(ev), "system"
+		case simulator.EvReview:
+			row.Who, row.Text, row.Class = "You", "Submitted the post-incident review", "trainee"
+		default:
+			continue
+		}
+		rows = append(rows, row)
+		addSilences(ev.Seq)
+	}
+	return rows
+}
+
+func amountText(a float64) string {
+	if a == 0 {
+		return ""
+	}
+	return "(" + formatNumber(a) + ")"
+}
+
+func describeAction(a simulator.Action, name func(string) string) string {
+	handover := ""
+	if len(a.Info) > 0 {
+		handover = " (handover: " + strings.Join(a.Info, ", ") + ")"
+	}
+	text := ""
+	if a.Text != "" {
+		text = ": " + a.Text
+	}
+	switch a.Kind {
+	case simulator.ActSay:
+		s := a.Text
+		if a.Promise > 0 {
+			s += " (promised an update by " + formatClock(a.Promise) + ")"
+		}
+		return s
+	case simulator.ActHold:
+		return "Put the customer on hold" + text
+	case simulator.ActResume:
+		return "Took the customer off hold"
+	case simulator.ActClassify:
+		return strings.TrimSpace("Classified as " + a.Category + " " + a.Priority)
+	case simulator.ActRecord:
+		return "Recorded " + a.Field + ": " + a.Value
+	case simulator.ActDispatch:
+		return "Dispatched " + name(a.Target) + handover + text
+	case simulator.ActEscalate:
+		return "Escalated to " + name(a.Target) + handover + text
+	case simulator.ActContact:
+		return "Messaged " + name(a.Target) + handover + text
+	case simulator.ActRequest:
+		return "Asked " + name(a.Target) + " to approve " + a.Decision + " " + amountText(a.Amount)
+	case simulator.ActDecide:
+		return "Decided " + a.Decision + " " + amountText(a.Amount)
+	case simulator.ActTransfer:
+		return "Transferred the call to " + a.Target
+	case simulator.ActClose:
+		return "Closed the call: " + a.Resolution
+	case simulator.ActReview:
+		return "Submitted the post-incident review"
+	}
+	return string(a.Kind) + text
+}

@@ -1,0 +1,156 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/drillroom/drillroom/scoring"
+	"github.com/drillroom/drillroom/store"
+)
+
+// drillRow is one drill a user may start.
+type drillRow struct {
+	ScenarioID string
+	Title      string
+	Summary    string
+	Difficulty string
+	Duration   string
+	Modes      []string // practice, assessment
+}
+
+// sessionRow is one of the user's sessions.
+type sessionRow struct {
+	ID        string
+	Title     string
+	Mode      string
+	Started   string
+	Live      bool
+	Scored    bool
+	Total     string
+	BandTitle string
+	Passed    bool
+}
+
+type drillsPage struct {
+	Assigned []drillRow
+	Sessions []sessionRow
+}
+
+// drills is the home page: the drills the user may start and their own
+// sessions, newest first.
+func (u *ui) drills(w http.ResponseWriter, r *http.Request) {
+	user, _ := userFrom(r.Context())
+	ctx := r.Context()
+	assigned, err := u.startable(ctx, user)
+	if err != nil {
+		u.log.Error("drill list: drills", "user", user.Username, "err", err)
+		renderError(w, r, u.log, http.StatusInternalServerError, "")
+		return
+	}
+	page := drillsPage{}
+	titles := map[string]string{}
+	for _, d := range assigned {
+		page.Assigned = append(page.Assigned, d)
+		titles[d.ScenarioID] = d.Title
+	}
+	sessions, err := u.store.SessionsForUser(ctx, user.ID)
+	if err != nil {
+		u.log.Error("drill list: sessions", "user", user.Username, "err", err)
+		renderError(w, r, u.log, http.StatusInternalServerError, "")
+		return
+	}
+	sort.SliceStable(sessions, func(i, j int) bool { return sessions[i].CreatedAt.After(sessions[j].CreatedAt) })
+	for _, x := range sessions {
+		row := sessionRow{ID: x.ID, Mode: x.Mode, Live: x.State == store.StateLive,
+			Started: x.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC")}
+		row.Title = titles[x.ScenarioID]
+		if row.Title == "" {
+			if v, err := u.store.ScenarioVersion(ctx, x.ScenarioID, x.Version); err == nil {
+				row.Title = v.Title
+			} else {
+				row.Title = x.ScenarioID
+			}
+		}
+		if !row.Live {
+			if card, err := u.storedScorecard(ctx, x.ID); err == nil {
+				row.Scored, row.Total, row.BandTitle, row.Passed = true, formatPercent(card.Total), card.BandTitle, card.Passed
+			}
+		}
+		page.Sessions = append(page.Sessions, row)
+	}
+	render(w, r, u.log, http.StatusOK, "drills", view{Title: "My drills", Data: page})
+}
+
+// startable lists the drills user may start, with the modes allowed: a
+// trainee's assignments; a trainer may also practise any published drill
+// (to try it before assigning it).
+func (u *ui) startable(ctx context.Context, user store.User) ([]drillRow, error) {
+	as, err := u.store.Assignments(ctx, user.ID)
+	if err != nil {
+		return nil, err
+	}
+	modes := map[string][]string{}
+	var order []string
+	for _, a := range as {
+		if _, ok := modes[a.ScenarioID]; !ok {
+			order = append(order, a.ScenarioID)
+		}
+		modes[a.ScenarioID] = append(modes[a.ScenarioID], a.Mode)
+	}
+	if user.Role == store.RoleTrainer {
+		all, err := u.store.LatestScenarios(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range all {
+			if _, ok := modes[v.ScenarioID]; !ok {
+				order = append(order, v.ScenarioID)
+				modes[v.ScenarioID] = []string{store.ModePractice}
+			} else if !hasString(modes[v.ScenarioID], store.ModePractice) {
+				modes[v.ScenarioID] = append(modes[v.ScenarioID], store.ModePractice)
+			}
+		}
+	}
+	var rows []drillRow
+	for _, id := range order {
+		v, err := u.store.LatestScenarioVersion(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // assigned but withdrawn
+		}
+		if err != nil {
+			return nil, err
+		}
+		ms := modes[id]
+		sort.Slice(ms, func(i, j int) bool { return ms[i] > ms[j] }) // practice before assessment
+		rows = append(rows, drillRow{ScenarioID: id, Title: v.Title, Summary: v.Summary, Difficulty: v.Difficulty,
+			Duration: formatSeconds((time.Duration(v.DurationMs) * time.Millisecond).Seconds()), Modes: ms})
+	}
+	return rows, nil
+}
+
+// storedScorecard returns the current scorecard of a session; an error
+// wrapping store.ErrNotFound when none is stored yet.
+func (u *ui) storedScorecard(ctx context.Context, sessionID string) (*scoring.Scorecard, error) {
+	b, err := u.store.Scorecard(ctx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	var c scoring.Scorecard
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func hasString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,214 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/simulator/runner"
+	"github.com/drillroom/drillroom/store"
+)
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+const testPassword = "correct horse battery staple"
+
+// testApp is the whole web application over a real store in a temp dir.
+type testApp struct {
+	t       *testing.T
+	store   *store.Store
+	runner  *runner.Runner
+	srv     *httptest.Server
+	users   map[string]store.User
+	drillID string
+}
+
+func newTestApp(t *testing.T) *testApp {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "drillroom.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rn := runner.New(runner.Config{Store: st})
+	srv, err := New(Config{Store: st, Runner: rn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		ts.Close()
+		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Close(cctx)
+		rn.Close(cctx)
+		st.Close()
+	})
+	app := &testApp{t: t, store: st, runner: rn, srv: ts, users: map[string]store.User{}}
+	for _, u := range []struct {
+		name string
+		role store.Role
+	}{{"alice", store.RoleTrainee}, {"bob", store.RoleTrainee}, {"carol", store.RoleCoach}, {"trent", store.RoleTrainer}} {
+		usr, err := st.CreateUser(ctx, u.name, strings.ToUpper(u.name[:1])+u.name[1:], u.role, testPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		app.users[u.name] = usr
+	}
+	app.drillID = publishExample(t, st)
+	for _, name := range []string{"alice", "bob"} {
+		for _, mode := range []string{store.ModePractice, store.ModeAssessment} {
+			if err := st.Assign(ctx, app.users[name].ID, app.drillID, mode); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return app
+}
+
+// publishExample stores the example gas drill with its policy, as serve
+// does with the library.
+func publishExample(t *testing.T, st *store.Store) string {
+	t.Helper()
+	sc, ds := scenarios.LoadFile(filepath.Join("..", "scenarios", "examples", "gas-smell-basic.drill.yaml"))
+	if sc == nil {
+		t.Fatalf("load example drill: %v", ds)
+	}
+	_, err := st.PutScenarioVersion(context.Background(), store.ScenarioVersion{
+		ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash, Title: sc.Title, Summary: sc.Summary,
+		Difficulty: sc.Difficulty, DurationMs: sc.Duration.Millis(), Tags: sc.Tags,
+		Source: sc.Source, PolicySource: sc.Resolved.Source,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc.ID
+}
+
+// browser is one user's cookie jar against the app. It does not follow
+// redirects, so tests see them.
+type browser struct {
+	app *testApp
+	c   *http.Client
+}
+
+func (a *testApp) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{app: a, c: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (b *browser) do(req *http.Request) response {
+	b.app.t.Helper()
+	res, err := b.c.Do(req)
+	if err != nil {
+		b.app.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, header: res.Header, body: string(body)}
+}
+
+func (b *browser) get(path string) response {
+	b.app.t.Helper()
+	req, _ := http.NewRequest("GET", b.app.srv.URL+path, nil)
+	return b.do(req)
+}
+
+// post sends a form as a same-origin browser would (Origin header set).
+func (b *browser) post(path string, form url.Values) response {
+	b.app.t.Helper()
+	return b.postFrom(b.app.srv.URL, path, form)
+}
+
+func (b *browser) postFrom(origin, path string, form url.Values) response {
+	b.app.t.Helper()
+	req, _ := http.NewRequest("POST", b.app.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	return b.do(req)
+}
+
+func (b *browser) login(username, password string) response {
+	b.app.t.Helper()
+	return b.post("/login", url.Values{"username": {username}, "password": {password}})
+}
+
+// signedIn logs in and fails the test if that does not work.
+func (a *testApp) signedIn(username string) *browser {
+	a.t.Helper()
+	b := a.browser()
+	if res := b.login(username, testPassword); res.status != http.StatusSeeOther {
+		a.t.Fatalf("login %s: status %d, want 303", username, res.status)
+	}
+	return b
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// csrf reads the CSRF token from a page the browser can see.
+func (b *browser) csrf() string {
+	b.app.t.Helper()
+	res := b.get("/")
+	m := csrfRE.FindStringSubmatch(res.body)
+	if m == nil {
+		b.app.t.Fatalf("no csrf token on the home page (status %d)", res.status)
+	}
+	return m[1]
+}
+
+// start starts the example drill and returns the session id.
+func (b *browser) start(mode string) string {
+	b.app.t.Helper()
+	res := b.post("/drills/"+b.app.drillID+"/start", url.Values{"csrf": {b.csrf()}, "mode": {mode}})
+	loc := res.header.Get("Location")
+	if res.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/sessions/") {
+		b.app.t.Fatalf("start drill: status %d location %q, want 303 to /sessions/...; body %s", res.status, loc, res.body)
+	}
+	return strings.TrimPrefix(loc, "/sessions/")
+}
+
+// do applies a trainee action through the runner, as the socket would.
+func (a *testApp) act(sessionID, cmdID string, act simulator.Action) runner.Result {
+	a.t.Helper()
+	res, err := a.runner.Do(context.Background(), sessionID, runner.Command{ID: cmdID, By: "trainee", Action: act})
+	if err != nil {
+		a.t.Fatalf("runner.Do %s: %v", act.Kind, err)
+	}
+	return res
+}
+
+// ended checks that the store has the session as ended: the runner ends it
+// before it answers the closing command.
+func (a *testApp) ended(id string) store.Session {
+	a.t.Helper()
+	x, err := a.store.Session(context.Background(), id)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if x.State != store.StateEnded {
+		a.t.Fatalf("session %s is %s after closing, want ended", id, x.State)
+	}
+	return x
+}
