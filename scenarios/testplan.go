@@ -39,10 +39,28 @@ type TestStep struct {
 	Close    *string       `yaml:"close,omitempty" doc:"Close the call with this resolution."`
 	Review   string        `yaml:"review,omitempty" doc:"Submit the post-incident review."`
 
+	// Trainer controls, for testing how a drill behaves under a live trainer.
+	Pause    bool           `yaml:"pause,omitempty" doc:"Trainer: pause the clock."`
+	Continue bool           `yaml:"continue,omitempty" doc:"Trainer: resume the clock after a pause."`
+	Inject   *TestInject    `yaml:"inject,omitempty" doc:"Trainer: inject a scripted line (by beat or reaction id) or a custom line."`
+	Set      map[string]any `yaml:"set,omitempty" doc:"Trainer: set variables to these values."`
+	Takeover string         `yaml:"takeover,omitempty" doc:"Trainer: take over this cast member (customer, a service or team id)."`
+	Handback string         `yaml:"handback,omitempty" doc:"Trainer: hand this cast member back to the script."`
+
 	Expect    []EventMatch   `yaml:"expect,omitempty" doc:"Each must match an event emitted since the previous step."`
 	ExpectNot []EventMatch   `yaml:"expect_not,omitempty" doc:"None may match an event emitted since the previous step."`
 	Vars      map[string]any `yaml:"vars,omitempty" doc:"Variables that must have these values now."`
 	Rejected  string         `yaml:"rejected,omitempty" doc:"The step's action must be rejected with a reason containing this."`
+	Mood      []float64      `yaml:"mood,omitempty" doc:"[min, max]: the customer's mood must be in this range now."`
+	Patience  []float64      `yaml:"patience,omitempty" doc:"[min, max]: the customer's patience must be in this range now."`
+	Phase     string         `yaml:"phase,omitempty" doc:"The call must be in this phase now."`
+}
+
+// TestInject is a trainer's inject action.
+type TestInject struct {
+	As   string `yaml:"as,omitempty" doc:"Cast member who speaks (default: the script's speaker, else customer)."`
+	Text string `yaml:"text,omitempty"`
+	Line string `yaml:"line,omitempty" doc:"Beat or reaction id whose lines are spoken."`
 }
 
 // TestClassify is a classify action.
@@ -67,6 +85,7 @@ type TestDecision struct {
 // EventMatch matches an event. Empty fields match anything; Text is a glob
 // (* matches any run of characters), case-insensitive.
 type EventMatch struct {
+	Pos  Pos    `yaml:"-"`
 	Type string `yaml:"type,omitempty"`
 	From string `yaml:"from,omitempty"`
 	ID   string `yaml:"id,omitempty"`
@@ -75,11 +94,15 @@ type EventMatch struct {
 
 // TestOutcome is what must hold at the end of a run.
 type TestOutcome struct {
+	Pos    Pos               `yaml:"-"`
 	Ending string            `yaml:"ending,omitempty" doc:"The ending id reached."`
 	Rules  map[string]string `yaml:"rules,omitempty" doc:"Rule id: pass, fail, na or pending."`
 	Score  []float64         `yaml:"score,omitempty" doc:"[min, max]: the total percentage must be in this range."`
 	Band   string            `yaml:"band,omitempty"`
 	Passed *bool             `yaml:"passed,omitempty"`
+	Vars   map[string]any    `yaml:"vars,omitempty" doc:"Variables that must have these values at the end."`
+	Fired  []string          `yaml:"fired,omitempty" doc:"Beats or reactions that must have fired."`
+	Silent []string          `yaml:"not_fired,omitempty" doc:"Beats or reactions that must not have fired."`
 }
 
 // Walk runs random trainees: each must reach an ending without an engine

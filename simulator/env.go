@@ -1,5 +1,12 @@
 package simulator
 
+import (
+	"fmt"
+	"strings"
+
+	"github.com/drillroom/drillroom/scenarios"
+)
+
 // The expression environments the engine provides: the guard names of
 // scenarios.Vocabulary, plus action for reactions. The maps are built once
 // per engine; functions read the live state, and the scalar names are
@@ -121,4 +128,26 @@ func (e *Engine) env(action map[string]any) map[string]any {
 	m["ended"] = s.Ended
 	m["ending"] = s.Ending
 	return m
+}
+
+// Interpolate renders {{ expressions }} in s against the current guard
+// environment (vary, vars, truth, ...). Scenario tests use it so that a
+// step can say or record what the seed drew. It compiles s on each call:
+// it is for tests and tools, not the live path.
+func (e *Engine) Interpolate(s string) (string, error) {
+	if !strings.Contains(s, "{{") {
+		return s, nil
+	}
+	t := scenarios.Text{Src: s}
+	if err := t.Parse(); err != nil {
+		return "", err
+	}
+	for i := range t.Parts {
+		if t.Parts[i].Expr.IsSet() {
+			if err := t.Parts[i].Expr.Compile(e.sc, scenarios.EnvGuard, ""); err != nil {
+				return "", fmt.Errorf("{{%s}}: %w", t.Parts[i].Expr.Src, err)
+			}
+		}
+	}
+	return t.Render(e.env(nil))
 }

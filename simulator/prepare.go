@@ -162,13 +162,7 @@ func buildPrepared(sc *scenarios.Scenario) (*prepared, error) {
 	}
 	p.safety = len(pol.Priorities) > 0 && truthPriority(sc) == pol.Priorities[0].ID
 
-	p.timeLimit = Millis(sc.Settings.TimeLimit)
-	if p.timeLimit <= 0 {
-		p.timeLimit = 2 * Millis(sc.Duration)
-	}
-	if p.timeLimit <= 0 {
-		p.timeLimit = 30 * 60 * 1000
-	}
+	p.timeLimit = TimeLimit(sc)
 	p.truth = map[string]any{
 		"category": sc.Truth.Category, "priority": truthPriority(sc),
 		"impact": sc.Truth.Impact, "urgency": sc.Truth.Urgency,
@@ -252,4 +246,16 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TimeLimit is when sc's calls end by timeout: settings.time_limit, else
+// twice the duration, else 30 minutes.
+func TimeLimit(sc *scenarios.Scenario) Millis {
+	if l := Millis(sc.Settings.TimeLimit); l > 0 {
+		return l
+	}
+	if d := 2 * Millis(sc.Duration); d > 0 {
+		return d
+	}
+	return 30 * 60 * 1000
 }
