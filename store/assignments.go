@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -30,7 +29,7 @@ func (s *Store) Assign(ctx context.Context, userID int64, scenarioID string, mod
 		return fmt.Errorf("assign %s to user %d: %w: mode %q", scenarioID, userID, ErrInvalid, mode)
 	}
 	now := s.now()
-	err := s.w.do(ctx, func(tx *sql.Tx) error {
+	err := s.w.do(ctx, func(tx *wtx) error {
 		var n int
 		if err := tx.QueryRow("SELECT COUNT(*) FROM scenario_versions WHERE scenario_id = ?", scenarioID).Scan(&n); err != nil {
 			return err
@@ -53,7 +52,7 @@ func (s *Store) Assign(ctx context.Context, userID int64, scenarioID string, mod
 
 // Unassign removes an assignment; removing an absent one is not an error.
 func (s *Store) Unassign(ctx context.Context, userID int64, scenarioID string, mode string) error {
-	err := s.w.do(ctx, func(tx *sql.Tx) error {
+	err := s.w.do(ctx, func(tx *wtx) error {
 		_, err := tx.Exec("DELETE FROM assignments WHERE user_id = ? AND scenario_id = ? AND mode = ?", userID, scenarioID, mode)
 		return err
 	})

@@ -11,6 +11,17 @@ import (
 	"github.com/drillroom/drillroom/simulator"
 )
 
+// The statements of the append path, prepared once when the writer starts.
+const (
+	sqlLastSeq     = "SELECT last_seq FROM sessions WHERE id = ?"
+	sqlInsertCmd   = "INSERT INTO commands (session_id, cmd_id, first_seq, last_seq, result, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+	sqlInsertEvent = "INSERT INTO events (session_id, seq, t, type, body) VALUES (?, ?, ?, ?, ?)"
+	sqlUpdateLast  = "UPDATE sessions SET last_seq = ?, updated_at = ? WHERE id = ?"
+)
+
+// hotQueries are prepared on the writer connection at Open.
+var hotQueries = []string{sqlSavepoint, sqlRollbackTo, sqlRelease, sqlLastSeq, sqlInsertCmd, sqlInsertEvent, sqlUpdateLast}
+
 // Command is the client command that produced a batch of events. ID is the
 // client-chosen command id (empty for events the clock produced); Result is
 // the answer (ack or rejection JSON) to send again if the client retries it.
@@ -53,10 +64,10 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd Command,
 		result = []byte{}
 	}
 	result = bytes.Clone(result) // the caller may reuse its buffer while we wait
-	err := s.w.do(ctx, func(tx *sql.Tx) error {
+	err := s.w.do(ctx, func(tx *wtx) error {
 		now := millis(s.now())
 		var last int64
-		err := tx.QueryRow("SELECT last_seq FROM sessions WHERE id = ?", sessionID).Scan(&last)
+		err := tx.QueryRow(sqlLastSeq, sessionID).Scan(&last)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -71,8 +82,7 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd Command,
 			end = events[len(events)-1].Seq
 		}
 		if cmd.ID != "" {
-			_, err := tx.Exec("INSERT INTO commands (session_id, cmd_id, first_seq, last_seq, result, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-				sessionID, cmd.ID, first, end, result, now)
+			_, err := tx.Exec(sqlInsertCmd, sessionID, cmd.ID, first, end, result, now)
 			if isUniqueViolation(err) {
 				return fmt.Errorf("command %q: %w", cmd.ID, ErrDuplicateCommand)
 			}
@@ -83,20 +93,15 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd Command,
 		if len(events) == 0 {
 			return nil
 		}
-		stmt, err := tx.Prepare("INSERT INTO events (session_id, seq, t, type, body) VALUES (?, ?, ?, ?, ?)")
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
 		for i, e := range events {
-			if _, err := stmt.Exec(sessionID, e.Seq, e.T, string(e.Type), string(bodies[i])); err != nil {
+			if _, err := tx.Exec(sqlInsertEvent, sessionID, e.Seq, e.T, string(e.Type), string(bodies[i])); err != nil {
 				if isUniqueViolation(err) {
 					return fmt.Errorf("%w: seq %d is already stored", ErrConflict, e.Seq)
 				}
 				return err
 			}
 		}
-		_, err = tx.Exec("UPDATE sessions SET last_seq = ?, updated_at = ? WHERE id = ?", end, now, sessionID)
+		_, err = tx.Exec(sqlUpdateLast, end, now, sessionID)
 		return err
 	})
 	if err != nil {

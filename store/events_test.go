@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -214,7 +213,7 @@ func blockWriter(t *testing.T, s *Store) (release func()) {
 	t.Helper()
 	started, gate, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
 	go func() {
-		done <- s.w.do(context.Background(), func(tx *sql.Tx) error {
+		done <- s.w.do(context.Background(), func(tx *wtx) error {
 			close(started)
 			<-gate
 			return nil
@@ -317,7 +316,7 @@ func TestCancelledAfterTakenReportsOutcome(t *testing.T) {
 	inside, gate := make(chan struct{}), make(chan struct{})
 	errc := make(chan error, 1)
 	go func() {
-		errc <- s.w.do(ctx, func(tx *sql.Tx) error {
+		errc <- s.w.do(ctx, func(tx *wtx) error {
 			select {
 			case <-inside:
 			default:

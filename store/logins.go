@@ -24,7 +24,7 @@ func (s *Store) CreateLogin(ctx context.Context, userID int64, ttl time.Duration
 	}
 	token := randomID(32)
 	now := s.now()
-	err := s.w.do(ctx, func(tx *sql.Tx) error {
+	err := s.w.do(ctx, func(tx *wtx) error {
 		_, err := tx.Exec("INSERT INTO logins (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
 			tokenHash(token), userID, millis(now), millis(now.Add(ttl)))
 		return err
@@ -59,7 +59,7 @@ func (s *Store) LoginUser(ctx context.Context, token string) (User, error) {
 
 // DeleteLogin ends a login (log out). Deleting an unknown token is not an error.
 func (s *Store) DeleteLogin(ctx context.Context, token string) error {
-	err := s.w.do(ctx, func(tx *sql.Tx) error {
+	err := s.w.do(ctx, func(tx *wtx) error {
 		_, err := tx.Exec("DELETE FROM logins WHERE token_hash = ?", tokenHash(token))
 		return err
 	})
@@ -71,7 +71,7 @@ func (s *Store) DeleteLogin(ctx context.Context, token string) error {
 
 // DeleteUserLogins ends every login of a user ("log out everywhere").
 func (s *Store) DeleteUserLogins(ctx context.Context, userID int64) error {
-	err := s.w.do(ctx, func(tx *sql.Tx) error {
+	err := s.w.do(ctx, func(tx *wtx) error {
 		_, err := tx.Exec("DELETE FROM logins WHERE user_id = ?", userID)
 		return err
 	})
@@ -86,7 +86,7 @@ func (s *Store) DeleteUserLogins(ctx context.Context, userID int64) error {
 func (s *Store) DeleteExpiredLogins(ctx context.Context) (int64, error) {
 	now := millis(s.now())
 	var n int64
-	err := s.w.do(ctx, func(tx *sql.Tx) error {
+	err := s.w.do(ctx, func(tx *wtx) error {
 		res, err := tx.Exec("DELETE FROM logins WHERE expires_at <= ?", now)
 		if err != nil {
 			return err

@@ -67,7 +67,7 @@ func (s *Store) PutScenarioVersion(ctx context.Context, v ScenarioVersion) (Scen
 	}
 	now := s.now()
 	var stored ScenarioVersion
-	err = s.w.do(ctx, func(tx *sql.Tx) error {
+	err = s.w.do(ctx, func(tx *wtx) error {
 		got, err := scanScenario(tx.QueryRow("SELECT "+scenarioColumns+" FROM scenario_versions WHERE scenario_id = ? AND hash = ?", v.ScenarioID, v.Hash))
 		if err == nil {
 			stored = got

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -27,7 +26,7 @@ func (s *Store) PutScorecard(ctx context.Context, sessionID string, rubricHash s
 	}
 	body := bytes.Clone(scorecardJSON)
 	now := millis(s.now())
-	err := s.w.do(ctx, func(tx *sql.Tx) error {
+	err := s.w.do(ctx, func(tx *wtx) error {
 		_, err := tx.Exec("INSERT INTO scorecards (session_id, rubric_hash, body, created_at) VALUES (?, ?, ?, ?)",
 			sessionID, rubricHash, body, now)
 		if isForeignKeyViolation(err) {
@@ -87,7 +86,7 @@ type Review struct {
 // row is the current text for pages that list reviews.
 func (s *Store) PutReview(ctx context.Context, sessionID, text string) error {
 	now := millis(s.now())
-	err := s.w.do(ctx, func(tx *sql.Tx) error {
+	err := s.w.do(ctx, func(tx *wtx) error {
 		_, err := tx.Exec(`INSERT INTO reviews (session_id, text, created_at, updated_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (session_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
 			sessionID, text, now, now)

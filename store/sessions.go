@@ -66,7 +66,7 @@ func (s *Store) CreateSession(ctx context.Context, x Session) (Session, error) {
 	now := fromMillis(millis(s.now()))
 	x.CreatedAt, x.UpdatedAt = now, now
 	want := x.Hash
-	err := s.w.do(ctx, func(tx *sql.Tx) error {
+	err := s.w.do(ctx, func(tx *wtx) error {
 		var hash string
 		err := tx.QueryRow("SELECT hash FROM scenario_versions WHERE scenario_id = ? AND version = ?", x.ScenarioID, x.Version).Scan(&hash)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -140,7 +140,7 @@ func (s *Store) LiveSessions(ctx context.Context) ([]Session, error) {
 // ErrConflict.
 func (s *Store) EndSession(ctx context.Context, id string, ending string) error {
 	now := millis(s.now())
-	err := s.w.do(ctx, func(tx *sql.Tx) error {
+	err := s.w.do(ctx, func(tx *wtx) error {
 		var state, was string
 		err := tx.QueryRow("SELECT state, ending FROM sessions WHERE id = ?", id).Scan(&state, &was)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -111,7 +111,9 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error)
 	if err := checkPragmas(ctx, rdb); err != nil {
 		return fail(err)
 	}
-	s.w = startWriter(wdb, logger, maxBatch)
+	if s.w, err = startWriter(ctx, wdb, logger, maxBatch, hotQueries); err != nil {
+		return fail(err)
+	}
 	logger.Info("store opened", "path", abs)
 	return s, nil
 }

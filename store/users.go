@@ -83,7 +83,7 @@ func (s *Store) CreateUser(ctx context.Context, username, displayName string, ro
 	hash := s.hasher.hash(password) // outside the writer: argon2 is deliberately slow
 	now := s.now()
 	var u User
-	err := s.w.do(ctx, func(tx *sql.Tx) error {
+	err := s.w.do(ctx, func(tx *wtx) error {
 		res, err := tx.Exec("INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
 			username, displayName, string(role), hash, millis(now))
 		if err != nil {
@@ -189,7 +189,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 		return fmt.Errorf("set password for user %d: %w", userID, err)
 	}
 	hash := s.hasher.hash(password)
-	err := s.w.do(ctx, func(tx *sql.Tx) error {
+	err := s.w.do(ctx, func(tx *wtx) error {
 		res, err := tx.Exec("UPDATE users SET password_hash = ? WHERE id = ?", hash, userID)
 		if err != nil {
 			return err
@@ -209,7 +209,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 // setHash replaces the stored hash without touching logins (re-hashing the
 // same password with stronger parameters).
 func (s *Store) setHash(ctx context.Context, userID int64, hash string) error {
-	return s.w.do(ctx, func(tx *sql.Tx) error {
+	return s.w.do(ctx, func(tx *wtx) error {
 		_, err := tx.Exec("UPDATE users SET password_hash = ? WHERE id = ?", hash, userID)
 		return err
 	})

@@ -9,6 +9,13 @@ import (
 	"sync/atomic"
 )
 
+// The savepoint that isolates each request of a batch.
+const (
+	sqlSavepoint  = "SAVEPOINT req"
+	sqlRollbackTo = "ROLLBACK TO req"
+	sqlRelease    = "RELEASE req"
+)
+
 // maxBatch bounds how many write requests share one transaction, so one
 // commit's latency stays bounded when the queue is long.
 const maxBatch = 256
@@ -16,7 +23,31 @@ const maxBatch = 256
 // txFunc is one write. It may run more than once (when its batch fails and
 // it is retried alone), so it must derive everything from its arguments and
 // the transaction, and assign its results afresh on each run.
-type txFunc func(tx *sql.Tx) error
+type txFunc func(tx *wtx) error
+
+// wtx is the writer's transaction. Its Exec and QueryRow use the statements
+// prepared when the writer started, when the query is one of them: SQLite
+// spends more time compiling a small statement than running it.
+type wtx struct {
+	*sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+// Exec runs query in the transaction.
+func (t *wtx) Exec(query string, args ...any) (sql.Result, error) {
+	if st, ok := t.stmts[query]; ok {
+		return t.Tx.Stmt(st).Exec(args...)
+	}
+	return t.Tx.Exec(query, args...)
+}
+
+// QueryRow runs a query returning at most one row in the transaction.
+func (t *wtx) QueryRow(query string, args ...any) *sql.Row {
+	if st, ok := t.stmts[query]; ok {
+		return t.Tx.Stmt(st).QueryRow(args...)
+	}
+	return t.Tx.QueryRow(query, args...)
+}
 
 // Request states: a request is either taken by the writer or abandoned by
 // its caller, never both, so a caller that gave up knows nothing was written.
@@ -42,6 +73,8 @@ type writer struct {
 	max    int
 	queue  chan *request
 
+	stmts map[string]*sql.Stmt // prepared on the one connection; used only by the writer goroutine
+
 	mu     sync.RWMutex // held for reading while sending; Close takes it to close the queue
 	closed bool
 	done   chan struct{} // closed when the goroutine has returned
@@ -50,16 +83,34 @@ type writer struct {
 	writes  atomic.Int64 // requests answered with success
 }
 
-func startWriter(db *sql.DB, logger *slog.Logger, max int) *writer {
+// startWriter prepares the hot statements and starts the goroutine. They
+// must be prepared now: once running, the writer's transactions hold the
+// only connection, so preparing on db would wait forever.
+func startWriter(ctx context.Context, db *sql.DB, logger *slog.Logger, max int, queries []string) (*writer, error) {
 	w := &writer{
 		db:     db,
 		logger: logger,
 		max:    max,
 		queue:  make(chan *request, max),
 		done:   make(chan struct{}),
+		stmts:  make(map[string]*sql.Stmt, len(queries)),
+	}
+	for _, q := range queries {
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			w.closeStmts()
+			return nil, fmt.Errorf("prepare %q: %w", q, err)
+		}
+		w.stmts[q] = st
 	}
 	go w.run()
-	return w
+	return w, nil
+}
+
+func (w *writer) closeStmts() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
 }
 
 // do submits fn and waits until it is durably committed or has failed. If ctx
@@ -107,6 +158,7 @@ func (w *writer) stop() bool {
 	close(w.queue)
 	w.mu.Unlock()
 	<-w.done
+	w.closeStmts()
 	return true
 }
 
@@ -155,21 +207,22 @@ func (w *writer) commit(batch []*request) {
 	ctx := context.Background() // callers' contexts must not cancel a shared transaction
 	errs := make([]error, len(batch))
 	err := func() error {
-		tx, err := w.db.BeginTx(ctx, nil)
+		sqlTx, err := w.db.BeginTx(ctx, nil)
 		if err != nil {
 			return fmt.Errorf("begin: %w", err)
 		}
-		defer tx.Rollback()
+		defer sqlTx.Rollback()
+		tx := &wtx{Tx: sqlTx, stmts: w.stmts}
 		for i, r := range batch {
-			if _, err := tx.ExecContext(ctx, "SAVEPOINT req"); err != nil {
+			if _, err := tx.Exec(sqlSavepoint); err != nil {
 				return fmt.Errorf("savepoint: %w", err)
 			}
 			if errs[i] = r.fn(tx); errs[i] != nil {
-				if _, err := tx.ExecContext(ctx, "ROLLBACK TO req"); err != nil {
+				if _, err := tx.Exec(sqlRollbackTo); err != nil {
 					return fmt.Errorf("rollback to savepoint: %w", err)
 				}
 			}
-			if _, err := tx.ExecContext(ctx, "RELEASE req"); err != nil {
+			if _, err := tx.Exec(sqlRelease); err != nil {
 				return fmt.Errorf("release savepoint: %w", err)
 			}
 		}
@@ -204,7 +257,7 @@ func (w *writer) single(ctx context.Context, fn txFunc) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
+	if err := fn(&wtx{Tx: tx, stmts: w.stmts}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
