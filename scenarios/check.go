@@ -128,7 +128,7 @@ func (c *checker) shapes() {
 	if s.Settings.TimeScale < 0 {
 		c.l.add(CodeRange, c.d.at("settings.time_scale"), "settings.time_scale must be positive (1 is real time)")
 	}
-	if s.Version < 1 && c.d.pos["version"] != (Pos{}) {
+	if s.Version < 1 && c.d.pos["version"] != (Pos{}) && !c.d.bad["version"] {
 		c.l.add(CodeRange, c.d.at("version"), "version must be 1 or more")
 	}
 	for _, name := range sortedKeys(s.Variation) {
@@ -160,7 +160,7 @@ func (c *checker) shapes() {
 		}
 		if b.Every != 0 || c.d.pos[path+".every"] != (Pos{}) {
 			n++
-			if b.Every == 0 {
+			if b.Every == 0 && !c.d.bad[path+".every"] {
 				c.l.add(CodeRange, c.d.at(path+".every"), "%s.every must be more than 0s", path)
 			}
 		}
@@ -228,7 +228,7 @@ func nodeOr(p, alt Pos) Pos {
 }
 
 func (c *checker) rangeCheck(v, lo, hi float64, path string) {
-	if v < lo || v > hi {
+	if (v < lo || v > hi) && !c.d.bad[path] {
 		c.l.add(CodeRange, c.d.at(path), "%s must be between %g and %g, not %g", path, lo, hi, v)
 	}
 }

@@ -19,12 +19,13 @@ import (
 type decoder struct {
 	src  *sourceFile
 	l    *diagList
-	pos  map[string]Pos // value position by key path, e.g. "timeline[2].after"
-	keys map[string]Pos // key position by key path
+	pos  map[string]Pos  // value position by key path, e.g. "timeline[2].after"
+	keys map[string]Pos  // key position by key path
+	bad  map[string]bool // single values that failed to decode, so checks skip them
 }
 
 func newDecoder(src *sourceFile, l *diagList) *decoder {
-	return &decoder{src: src, l: l, pos: map[string]Pos{}, keys: map[string]Pos{}}
+	return &decoder{src: src, l: l, pos: map[string]Pos{}, keys: map[string]Pos{}, bad: map[string]bool{}}
 }
 
 // at returns where the value at path was written, or the nearest enclosing
@@ -134,6 +135,14 @@ func where(path string) string {
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, f *field) {
 	d.pos[path] = nodePos(n)
 	t := v.Type()
+	if t == durationType || isScalarType(t) || (t.Kind() == reflect.Pointer && isScalarType(t.Elem())) {
+		before := len(d.l.diags)
+		defer func() {
+			if len(d.l.diags) > before {
+				d.bad[path] = true
+			}
+		}()
+	}
 	if n.Kind == yaml.AliasNode {
 		if n.Alias != nil { // checkTree bounded the expansion and ruled out cycles
 			d.decode(n.Alias, v, path, f)
@@ -285,6 +294,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		v.Field(si.pos).Set(reflect.ValueOf(nodePos(n)))
 	}
 	seen := map[string]*yaml.Node{}
+	var meant map[string]bool // keys an unknown key was probably meant to be
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		key, ok := d.key(k, path, seen)
@@ -296,7 +306,12 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		}
 		f := si.byName[key]
 		if f == nil {
-			d.unknownKey(k, key, path, si)
+			if m := d.unknownKey(k, key, path, si); m != "" {
+				if meant == nil {
+					meant = map[string]bool{}
+				}
+				meant[m] = true
+			}
 			continue
 		}
 		p := join(path, key)
@@ -305,7 +320,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	}
 	for i := range si.fields {
 		f := &si.fields[i]
-		if f.required && seen[f.name] == nil {
+		if f.required && seen[f.name] == nil && !meant[f.name] {
 			d.l.add(CodeRequired, nodePos(n), "%s is missing the required key %q", where(path), f.name)
 		}
 	}
@@ -325,18 +340,21 @@ func (d *decoder) key(k *yaml.Node, path string, seen map[string]*yaml.Node) (st
 	return k.Value, true
 }
 
-func (d *decoder) unknownKey(k *yaml.Node, key, path string, si *structInfo) {
+// unknownKey reports an unknown key and returns the key it was probably
+// meant to be, if any.
+func (d *decoder) unknownKey(k *yaml.Node, key, path string, si *structInfo) string {
 	names := make([]string, len(si.fields))
 	for i, f := range si.fields {
 		names[i] = f.name
 	}
-	if s := suggest(key, names); s != "" {
-		d.l.add(CodeUnknownKey, nodePos(k), "%s: unknown key %q%s", where(path), key, s)
-		return
+	if m := closest(key, names); m != "" {
+		d.l.add(CodeUnknownKey, nodePos(k), "%s: unknown key %q; did you mean %q?", where(path), key, m)
+		return m
 	}
 	sorted := append([]string(nil), names...)
 	sort.Strings(sorted)
 	d.l.add(CodeUnknownKey, nodePos(k), "%s: unknown key %q; the keys here are %s", where(path), key, strings.Join(sorted, ", "))
+	return ""
 }
 
 // scalar checks that n is a single value (any core scalar type is taken as
@@ -500,6 +518,14 @@ func orList(list []string) string {
 // suggest returns `; did you mean "x"?` for the closest candidate within a
 // small edit distance, or "".
 func suggest(s string, candidates []string) string {
+	if m := closest(s, candidates); m != "" {
+		return fmt.Sprintf("; did you mean %q?", m)
+	}
+	return ""
+}
+
+// closest returns the candidate within a small edit distance of s, or "".
+func closest(s string, candidates []string) string {
 	best, bestD := "", 1<<30
 	for _, c := range candidates {
 		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
@@ -513,7 +539,7 @@ func suggest(s string, candidates []string) string {
 	if best == "" || bestD > limit || bestD >= len(s) {
 		return ""
 	}
-	return fmt.Sprintf("; did you mean %q?", best)
+	return best
 }
 
 // editDistance is the Levenshtein distance between a and b (bytes; keys and

@@ -24,7 +24,14 @@ type Diagnostic struct {
 	Severity Severity `json:"severity"`
 	Message  string   `json:"message"`
 	Source   string   `json:"source,omitempty"` // the source line, for the caret display
+	// SourceCol is the caret's column in Source when Source is a window of
+	// a very long line (0: Col).
+	SourceCol int `json:"source_col,omitempty"`
 }
+
+// maxSourceWidth bounds the source line kept in a diagnostic: a minified or
+// hostile file can have a line of a megabyte.
+const maxSourceWidth = 160
 
 // String formats d as FILE:LINE:COL: CODE: message (FILE: CODE: message when
 // the problem has no position, such as an unreadable file).
@@ -46,9 +53,13 @@ func (d Diagnostic) Snippet() string {
 		return ""
 	}
 	var caret strings.Builder
+	target := d.Col
+	if d.SourceCol > 0 {
+		target = d.SourceCol
+	}
 	col := 1
 	for _, r := range d.Source {
-		if col >= d.Col {
+		if col >= target {
 			break
 		}
 		if r == '\t' {
@@ -58,7 +69,7 @@ func (d Diagnostic) Snippet() string {
 		}
 		col++
 	}
-	for ; col < d.Col; col++ {
+	for ; col < target; col++ {
 		caret.WriteByte(' ')
 	}
 	caret.WriteByte('^')
@@ -122,20 +133,23 @@ func (ds Diagnostics) Write(w io.Writer) error {
 // rank orders diagnostics so that root causes come first: the file itself,
 // then its structure, the policy, references, expressions, and lints last.
 func rank(code string) int {
-	switch {
-	case code < "DR1010":
-		return 0
-	case code < "DR2000":
-		return 1
-	case code < "DR3000":
-		return 3
-	case code < "DR4000":
-		return 2
-	case code < "DR5000":
-		return 4
-	default:
+	if len(code) < 3 {
 		return 5
 	}
+	switch code[:3] {
+	case "DR1":
+		if code < CodeUnknownKey {
+			return 0
+		}
+		return 1
+	case "DR3":
+		return 2
+	case "DR2":
+		return 3
+	case "DR4":
+		return 4
+	}
+	return 5
 }
 
 // sortDiagnostics orders ds root cause first, then by position.
@@ -183,8 +197,8 @@ func (l *diagList) add(code string, p Pos, format string, args ...any) {
 		return // the same problem reached twice (a shared expression, say)
 	}
 	l.seen[key] = true
-	if p.Line > 0 {
-		d.Source = l.src.line(p.Line)
+	if p.Line > 0 && code != CodeBinary && code != CodeTooLarge {
+		d.Source, d.SourceCol = window(l.src.line(p.Line), p.Col)
 	}
 	l.diags = append(l.diags, d)
 }
@@ -194,4 +208,35 @@ func (l *diagList) hasErrors() bool { return l.diags.HasErrors() }
 func (l *diagList) sorted() Diagnostics {
 	sortDiagnostics(l.diags)
 	return l.diags
+}
+
+// window returns line, or a part of it around col when it is too long to
+// show, with the caret column in that part (0 when line is whole).
+func window(line string, col int) (string, int) {
+	if len(line) <= maxSourceWidth {
+		return line, 0
+	}
+	r := []rune(line)
+	if len(r) <= maxSourceWidth {
+		return line, 0
+	}
+	start := col - 1 - maxSourceWidth/2
+	if start < 0 {
+		start = 0
+	}
+	end := start + maxSourceWidth
+	if end > len(r) {
+		end = len(r)
+		start = max(0, end-maxSourceWidth)
+	}
+	out := string(r[start:end])
+	caret := col - start
+	if start > 0 {
+		out = "..." + out
+		caret += 3
+	}
+	if end < len(r) {
+		out += "..."
+	}
+	return out, caret
 }

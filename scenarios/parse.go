@@ -108,7 +108,7 @@ func documentMarker(src *sourceFile) Pos {
 func checkTree(root *yaml.Node, l *diagList) bool {
 	tc := &treeCheck{l: l, memo: map[*yaml.Node]treeSize{}, active: map[*yaml.Node]bool{}}
 	expanded := tc.walk(root, 1)
-	if tc.failed {
+	if tc.failed || tc.badTags {
 		return false
 	}
 	if expanded-tc.literal > MaxAliasExpansion {
@@ -127,8 +127,9 @@ type treeCheck struct {
 	l       *diagList
 	memo    map[*yaml.Node]treeSize
 	active  map[*yaml.Node]bool
-	literal int // nodes as written
-	failed  bool
+	literal int  // nodes as written
+	failed  bool // stop: too deep or a bad alias
+	badTags bool
 }
 
 // walk returns the number of values n stands for with aliases expanded
@@ -176,7 +177,7 @@ func (tc *treeCheck) size(n *yaml.Node, depth int) treeSize {
 	tc.literal++
 	if n.Style&yaml.TaggedStyle != 0 && !coreTags[n.ShortTag()] {
 		tc.l.add(CodeTag, p, "the YAML tag %s is not allowed here", n.Tag)
-		tc.failed = true
+		tc.badTags = true
 	}
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {

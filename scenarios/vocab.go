@@ -211,6 +211,10 @@ func VarTypes(s *Scenario) types.Map {
 			m[name] = types.Float64
 		case "string":
 			m[name] = types.String
+		default:
+			// A wrong type is reported where it is declared; reading the
+			// variable should not add a second, misleading error.
+			m[name] = types.Any
 		}
 	}
 	return m
