@@ -110,7 +110,11 @@ func Explain(sc *scenarios.Scenario, log []simulator.Event, ruleID string) (*Exp
 	case checked && checkErr != nil:
 		why = append(why, fmt.Sprintf("check `%s` failed at run time: %v; an error counts as not passed", rule.Check.Src, checkErr))
 	case checked:
-		why = append(why, fmt.Sprintf("check `%s` is %v, so the rule %ss: %s of %s points", rule.Check.Src, checkVal, x.Rule.Outcome, num(x.Rule.Points), num(x.Rule.Possible)))
+		verb := "fails"
+		if checkVal {
+			verb = "passes"
+		}
+		why = append(why, fmt.Sprintf("check `%s` is %v, so the rule %s: %s of %s points", rule.Check.Src, checkVal, verb, num(x.Rule.Points), num(x.Rule.Possible)))
 	case !rule.Check.IsSet() && !rule.Manual:
 		why = append(why, "the rule has no check")
 	}
@@ -136,7 +140,11 @@ func (s *session) reads(in, src string) []Read {
 		if len(ev) == 0 {
 			ev = nil
 		}
-		out = append(out, Read{In: in, Name: r.Name, Args: r.Args, Value: r.Value, Evidence: ev})
+		args := r.Args
+		if args == nil {
+			args = []any{} // a call without arguments, not a plain name
+		}
+		out = append(out, Read{In: in, Name: r.Name, Args: args, Value: r.Value, Evidence: ev})
 	}
 	for _, n := range valueNames(src) {
 		head, member, _ := strings.Cut(n, ".")

@@ -10,9 +10,20 @@ import (
 // weighted rubric.
 func loadOutage(t testing.TB) *scenarios.Scenario {
 	t.Helper()
-	set, ds := scenarios.LoadPaths("../scenarios/policies", "testdata/outage.drill.yaml")
+	set, ds := scenarios.LoadPaths("testdata/frozen/uk-contact-centre.policy.yaml", "testdata/outage.drill.yaml")
 	if ds.HasErrors() {
 		t.Fatalf("load outage fixture: %v", ds)
+	}
+	return set.Scenarios[0]
+}
+
+// loadFrozenExample loads the frozen copy of the reference drill that the
+// recorded gas logs were played against.
+func loadFrozenExample(t testing.TB) *scenarios.Scenario {
+	t.Helper()
+	set, ds := scenarios.LoadPaths("testdata/frozen/uk-contact-centre.policy.yaml", "testdata/frozen/gas-smell-basic.drill.yaml")
+	if ds.HasErrors() {
+		t.Fatalf("load frozen example: %v", ds)
 	}
 	return set.Scenarios[0]
 }

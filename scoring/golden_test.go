@@ -43,7 +43,7 @@ func do(at float64, a simulator.Action) step { return step{at, a} }
 
 var plays = []play{
 	{
-		name: "gas-good", scenario: loadExample, seed: 1, until: 1200, review: "Advice and dispatch were quick; I should have taken the callback number earlier.",
+		name: "gas-good", scenario: loadFrozenExample, seed: 1, until: 1200, review: "Advice and dispatch were quick; I should have taken the callback number earlier.",
 		script: func(v map[string]any) []step {
 			loc := fmt.Sprintf("Flat %v, %v", v["flat"], v["street"])
 			s := []step{
@@ -65,7 +65,7 @@ var plays = []play{
 		},
 	},
 	{
-		name: "gas-poor", scenario: loadExample, seed: 2, until: 900, review: "Too slow.",
+		name: "gas-poor", scenario: loadFrozenExample, seed: 2, until: 900, review: "Too slow.",
 		script: func(v map[string]any) []step {
 			return []step{
 				say(30, "Hello, what's happening?", "greet", "ask_details"),
@@ -149,7 +149,7 @@ func TestRecordLogs(t *testing.T) {
 func scenarioFor(t testing.TB, log []simulator.Event) *scenarios.Scenario {
 	switch log[0].Scenario {
 	case "gas-smell-basic":
-		return loadExample(t)
+		return loadFrozenExample(t)
 	case "vulnerable-outage":
 		return loadOutage(t)
 	}
@@ -214,5 +214,26 @@ func golden(t *testing.T, path string, got []byte) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the scorecard (run with -update to accept):\n%s", path, got)
+	}
+}
+
+// TestLiveExampleRescoresRecordedLogs applies the live example's rubric to
+// the logs recorded against the frozen copy: re-scoring must work across
+// edits of the drill, and no rule may fail at run time.
+func TestLiveExampleRescoresRecordedLogs(t *testing.T) {
+	sc := loadExample(t)
+	logs, _ := filepath.Glob(filepath.Join("testdata", "gas-*.log.jsonl"))
+	for _, path := range logs {
+		card, err := Rescore(sc, readLogFile(t, path))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		for _, s := range card.Sections {
+			for _, r := range s.Rules {
+				if r.Outcome == Error {
+					t.Errorf("%s: rule %s: %s", path, r.ID, r.Error)
+				}
+			}
+		}
 	}
 }

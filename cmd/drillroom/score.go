@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scoring"
+	"github.com/drillroom/drillroom/simulator"
+)
+
+func init() {
+	register(command{
+		name:    "score",
+		summary: "score a recorded event log with a scenario's rubric",
+		run:     runScore,
+	})
+	register(command{
+		name:    "explain",
+		summary: "explain why one rubric rule scored as it did on a recorded log",
+		run:     runExplain,
+	})
+}
+
+// scoreInputs are what score and explain share: the log file and the
+// scenario file, loaded.
+type scoreInputs struct {
+	sc  *scenarios.Scenario
+	log []simulator.Event
+}
+
+// loadScoreInputs loads the scenario (with the policies next to it and the
+// shipped ones) and reads the JSON Lines log. Problems are printed; ok is
+// false when there were any.
+func loadScoreInputs(cmd, logPath, scenarioPath string, stderr io.Writer) (scoreInputs, bool) {
+	sc, ds := scenarios.LoadFile(scenarioPath)
+	if ds.HasErrors() || sc == nil {
+		for _, d := range ds.Errors() {
+			fmt.Fprintln(stderr, d)
+		}
+		fmt.Fprintf(stderr, "drillroom %s: cannot load scenario %s\n", cmd, scenarioPath)
+		return scoreInputs{}, false
+	}
+	f, err := os.Open(logPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "drillroom %s: %v\n", cmd, err)
+		return scoreInputs{}, false
+	}
+	defer f.Close()
+	log, err := simulator.ReadLog(f)
+	if err != nil {
+		fmt.Fprintf(stderr, "drillroom %s: %s: %v\n", cmd, logPath, err)
+		return scoreInputs{}, false
+	}
+	return scoreInputs{sc: sc, log: log}, true
+}
+
+// logProblem prints a scoring error, naming the log file for a bad log.
+func logProblem(cmd, logPath string, err error, stderr io.Writer) {
+	if errors.Is(err, scoring.ErrBadLog) {
+		fmt.Fprintf(stderr, "drillroom %s: %s: %v\n", cmd, logPath, err)
+		return
+	}
+	fmt.Fprintf(stderr, "drillroom %s: %v\n", cmd, err)
+}
+
+// runScore prints the scorecard of a recorded log. Exit 0: scored (whether
+// or not the trainee passed); 1: the scenario or log is bad; 2: usage.
+func runScore(ctx context.Context, args []string, stdio IO) int {
+	fs := flag.NewFlagSet("score", flag.ContinueOnError)
+	fs.SetOutput(stdio.Stderr)
+	scenario := fs.String("scenario", "", "the scenario file (*.drill.yaml) whose rubric to apply")
+	format := fs.String("format", "text", "output format: text or json")
+	rescore := fs.Bool("rescore", false, "accept a log played against another version of the scenario")
+	fs.Usage = func() {
+		fmt.Fprintln(stdio.Stderr, "usage: drillroom score LOG --scenario FILE [--format text|json] [--rescore]")
+		fmt.Fprintln(stdio.Stderr, "\nScores a recorded event log (JSON Lines, as the engine writes it) with the")
+		fmt.Fprintln(stdio.Stderr, "scenario's rubric. Exit 0 scored, 1 bad scenario or log, 2 usage.")
+		fs.PrintDefaults()
+	}
+	logPath, code := parseScoreArgs(fs, args)
+	if code >= 0 {
+		return code
+	}
+	if *scenario == "" || (*format != "text" && *format != "json") {
+		fs.Usage()
+		return 2
+	}
+	in, ok := loadScoreInputs("score", logPath, *scenario, stdio.Stderr)
+	if !ok {
+		return 1
+	}
+	score := scoring.Score
+	if *rescore {
+		score = scoring.Rescore
+	}
+	card, err := score(in.sc, in.log)
+	if err != nil {
+		logProblem("score", logPath, err, stdio.Stderr)
+		return 1
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdio.Stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(card)
+	} else {
+		err = scoring.WriteText(stdio.Stdout, card)
+	}
+	if err != nil {
+		fmt.Fprintf(stdio.Stderr, "drillroom score: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// runExplain prints why one rule scored as it did.
+func runExplain(ctx context.Context, args []string, stdio IO) int {
+	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
+	fs.SetOutput(stdio.Stderr)
+	scenario := fs.String("scenario", "", "the scenario file (*.drill.yaml) whose rubric to apply")
+	rule := fs.String("rule", "", "the rule id to explain")
+	format := fs.String("format", "text", "output format: text or json")
+	fs.Usage = func() {
+		fmt.Fprintln(stdio.Stderr, "usage: drillroom explain LOG --scenario FILE --rule ID [--format text|json]")
+		fmt.Fprintln(stdio.Stderr, "\nShows the values one rule read from the log, the events behind them and")
+		fmt.Fprintln(stdio.Stderr, "why it passed, failed or did not apply. Exit 0, 1 bad input, 2 usage.")
+		fs.PrintDefaults()
+	}
+	logPath, code := parseScoreArgs(fs, args)
+	if code >= 0 {
+		return code
+	}
+	if *scenario == "" || *rule == "" || (*format != "text" && *format != "json") {
+		fs.Usage()
+		return 2
+	}
+	in, ok := loadScoreInputs("explain", logPath, *scenario, stdio.Stderr)
+	if !ok {
+		return 1
+	}
+	x, err := scoring.Explain(in.sc, in.log, *rule)
+	if err != nil {
+		logProblem("explain", logPath, err, stdio.Stderr)
+		return 1
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdio.Stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(x)
+	} else {
+		err = scoring.WriteExplanation(stdio.Stdout, x)
+	}
+	if err != nil {
+		fmt.Fprintf(stdio.Stderr, "drillroom explain: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// parseScoreArgs accepts the log path before or after the flags: "score
+// LOG --scenario F" and "score --scenario F LOG" both work. It returns the
+// exit code to use when parsing failed (0 after -h, else 2), or -1.
+func parseScoreArgs(fs *flag.FlagSet, args []string) (string, int) {
+	var pos []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return "", 0
+			}
+			return "", 2
+		}
+		args = fs.Args()
+		if len(args) > 0 {
+			pos = append(pos, args[0])
+			args = args[1:]
+		}
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return "", 2
+	}
+	return pos[0], -1
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const (
+	frozenGas  = "../../scoring/testdata/frozen/gas-smell-basic.drill.yaml"
+	gasPoorLog = "../../scoring/testdata/gas-poor.log.jsonl"
+)
+
+func runMain(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = Main(context.Background(), args, IO{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestScoreCommand(t *testing.T) {
+	code, out, errs := runMain("score", gasPoorLog, "--scenario", frozenGas)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"Total 0% (15 of 90 points)", "Critical failures: safety-advice-first-minute, gas-dispatched", "FAIL    updates-while-waiting"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+
+	code, out, errs = runMain("score", "--format", "json", "--scenario", frozenGas, gasPoorLog)
+	if code != 0 {
+		t.Fatalf("json: exit %d: %s", code, errs)
+	}
+	var card struct {
+		Scenario string  `json:"scenario"`
+		Total    float64 `json:"total"`
+		Passed   bool    `json:"passed"`
+	}
+	if err := json.Unmarshal([]byte(out), &card); err != nil {
+		t.Fatalf("json output: %v", err)
+	}
+	if card.Scenario != "gas-smell-basic" || card.Total != 0 || card.Passed {
+		t.Errorf("json card %+v, want gas-smell-basic, total 0, not passed", card)
+	}
+}
+
+func TestScoreCommandBadLog(t *testing.T) {
+	src, err := os.ReadFile(gasPoorLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(src), "\n")
+	dir := t.TempDir()
+	cases := []struct {
+		name, log, want string
+	}{
+		{"gap", lines[0] + lines[1] + lines[3], "line 3: seq 4 does not follow 2"},
+		{"not json", lines[0] + "{\"seq\":2,\n", "line 2"},
+		{"no start", strings.Join(lines[1:4], ""), `event log line 1 (seq 2): first event is`},
+		{"other version", strings.Replace(lines[0], `"version":1`, `"version":7`, 1) + lines[1], "played against version 7"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(dir, c.name+".jsonl")
+			if err := os.WriteFile(path, []byte(c.log), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, _, errs := runMain("score", path, "--scenario", frozenGas)
+			if code != 1 || !strings.Contains(errs, c.want) {
+				t.Errorf("exit %d, stderr %q; want 1 and %q", code, errs, c.want)
+			}
+		})
+	}
+	// The other version re-scores with --rescore.
+	path := filepath.Join(dir, "other version.jsonl")
+	if code, out, errs := runMain("score", "--rescore", path, "--scenario", frozenGas); code != 0 || !strings.Contains(out, "re-scored: log played against v7") {
+		t.Errorf("--rescore: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+func TestScoreCommandUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"score"},
+		{"score", gasPoorLog},
+		{"score", gasPoorLog, "--scenario", frozenGas, "--format", "xml"},
+		{"explain", gasPoorLog, "--scenario", frozenGas},
+	} {
+		if code, _, _ := runMain(args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	if code, _, _ := runMain("score", "-h"); code != 0 {
+		t.Errorf("score -h: exit %d, want 0", code)
+	}
+}
+
+func TestExplainCommand(t *testing.T) {
+	code, out, errs := runMain("explain", gasPoorLog, "--scenario", frozenGas, "--rule", "gas-dispatched")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"outcome FAIL, 0 of 15 points",
+		"[check] requirements_met() = false",
+		"dispatch gas at 4m, 1m after the 3m deadline",
+		"critical (drill): its failure sets the total to 0",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, errs := runMain("explain", gasPoorLog, "--scenario", frozenGas, "--rule", "nope"); code != 1 || !strings.Contains(errs, `no rule "nope"`) {
+		t.Errorf("unknown rule: exit %d, stderr %q", code, errs)
+	}
+}
