@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/drillroom/drillroom/scenarios"
+)
+
+func init() {
+	register(command{
+		name:    "schema",
+		summary: "print the JSON Schema of drill files (or of policy files: schema policy)",
+		run:     runSchema,
+	})
+}
+
+// runSchema prints the draft-07 JSON Schema for drill files, or for policy
+// files with "schema policy". Editors use it for autocomplete and hover docs.
+func runSchema(ctx context.Context, args []string, stdio IO) int {
+	fs := flag.NewFlagSet("schema", flag.ContinueOnError)
+	fs.SetOutput(stdio.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stdio.Stderr, "usage: drillroom schema [drill|policy]")
+		fmt.Fprintln(stdio.Stderr, "\nPrints the JSON Schema (draft-07) of drill files (default) or policy files.")
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	kind := "drill"
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		kind = fs.Arg(0)
+	default:
+		fs.Usage()
+		return 2
+	}
+	out, err := scenarios.Schema(kind)
+	if err != nil {
+		fmt.Fprintf(stdio.Stderr, "drillroom schema: %v\n", err)
+		return 2
+	}
+	if _, err := stdio.Stdout.Write(out); err != nil {
+		return 1
+	}
+	return 0
+}
