@@ -22,6 +22,9 @@ func FormatClock(t Millis) string {
 func FormatEvent(ev Event) string {
 	switch ev.Type {
 	case EvStart:
+		if ev.Seed == 0 {
+			return fmt.Sprintf("[start %s v%d, %s]", ev.Scenario, ev.Version, ev.Mode)
+		}
 		return fmt.Sprintf("[start %s v%d seed %d, %s]", ev.Scenario, ev.Version, ev.Seed, ev.Mode)
 	case EvAction:
 		return "trainee: " + FormatAction(*ev.Action) + formatIntents(ev.Intents)

@@ -1,0 +1,434 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scoring"
+	"github.com/drillroom/drillroom/simulator"
+)
+
+func init() {
+	register(command{
+		name:    "play",
+		summary: "play a drill in the terminal (real time, --speed N, or --script FILE)",
+		run:     runPlay,
+	})
+}
+
+const playHelp = `Commands (one per line):
+  say TEXT                  speak to the customer; intents are matched from the text
+  say [INTENT,...] TEXT     ... with intents given explicitly (TEXT may be empty)
+  promise DURATION TEXT     speak and promise an update within DURATION (2m)
+  hold [TEXT] | resume [TEXT]
+  classify CATEGORY [PRIORITY]
+  record FIELD VALUE
+  dispatch SERVICE [INFO,...] [MESSAGE]
+  escalate TEAM [INFO,...] [MESSAGE]
+  contact ID MESSAGE
+  request TEAM DECISION [AMOUNT]
+  decide DECISION [AMOUNT]
+  transfer TARGET
+  close RESOLUTION
+  review TEXT               after the call: the post-incident review
+  wait DURATION | at TIME   move the clock (30s, 2m, 1m30s)
+Trainer: pause, continue, inject AS TEXT, inject-line ID, set VAR VALUE,
+  takeover AS, handback AS, scale N
+Other: status, help, quit`
+
+// runPlay plays a drill. Interactively, virtual time follows the wall
+// clock (times --speed and the drill's time scale); with --script the
+// actions are read from a file and the clock only moves by wait and at.
+func runPlay(ctx context.Context, args []string, stdio IO) int {
+	fs := flag.NewFlagSet("play", flag.ContinueOnError)
+	fs.SetOutput(stdio.Stderr)
+	speed := fs.Float64("speed", 1, "run virtual time this many times faster than real time")
+	seed := fs.Int64("seed", 1, "session seed (draws the drill's variation)")
+	mode := fs.String("mode", "practice", "practice or assessment")
+	script := fs.String("script", "", "read actions from this file and play them without waiting")
+	debug := fs.Bool("debug", false, "also show hidden events (beats, reactions, variables, mood)")
+	logFile := fs.String("log", "", "write the event log (JSON Lines) to this file")
+	fs.Usage = func() {
+		fmt.Fprintln(stdio.Stderr, "usage: drillroom play [--speed N] [--seed N] [--script FILE] [--debug] [--log FILE] FILE")
+		fmt.Fprint(stdio.Stderr, "\n"+playHelp+"\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() != 1 || *speed <= 0 {
+		fs.Usage()
+		return 2
+	}
+	sc, ds := scenarios.LoadFile(fs.Arg(0))
+	if ds.HasErrors() {
+		for _, d := range ds.Errors() {
+			fmt.Fprintln(stdio.Stderr, d.String())
+		}
+		return 1
+	}
+	e, first, err := simulator.New(sc, simulator.Config{Seed: *seed, Mode: *mode})
+	if err != nil {
+		fmt.Fprintf(stdio.Stderr, "drillroom play: %v\n", err)
+		return 1
+	}
+	p := &player{e: e, out: stdio.Stdout, debug: *debug}
+	if *script != "" {
+		f, err := os.Open(*script)
+		if err != nil {
+			fmt.Fprintf(stdio.Stderr, "drillroom play: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := p.script(ctx, f, *script); err != nil {
+			fmt.Fprintf(stdio.Stderr, "drillroom play: %v\n", err)
+			return 1
+		}
+	} else {
+		fmt.Fprintf(stdio.Stdout, "%s (%s). Type help for the commands.\n", sc.Title, sc.ID)
+		p.show(first)
+		p.live(ctx, stdio.Stdin, *speed)
+	}
+	return p.finish(sc, *logFile, stdio)
+}
+
+type player struct {
+	e     *simulator.Engine
+	out   io.Writer
+	debug bool
+	quiet bool // script mode: no live output
+}
+
+// show prints events as they happen.
+func (p *player) show(evs []simulator.Event) {
+	if p.quiet {
+		return
+	}
+	for _, ev := range evs {
+		if !p.debug {
+			var ok bool
+			if ev, ok = ev.ForTrainee(); !ok {
+				continue
+			}
+		}
+		if s := simulator.FormatEvent(ev); s != "" {
+			fmt.Fprintf(p.out, "%s %s\n", simulator.FormatClock(ev.T), s)
+		}
+	}
+}
+
+// errQuit ends the session early.
+var errQuit = errors.New("quit")
+
+// do runs one command line at virtual time now.
+func (p *player) do(line string, now simulator.Millis) error {
+	line = strings.TrimSpace(line)
+	if line == "" || strings.HasPrefix(line, "#") {
+		return nil
+	}
+	verb, rest, _ := strings.Cut(line, " ")
+	rest = strings.TrimSpace(rest)
+	switch verb {
+	case "help":
+		fmt.Fprintln(p.out, playHelp)
+		return nil
+	case "quit", "exit":
+		return errQuit
+	case "status":
+		v := p.e.TraineeView()
+		fmt.Fprintf(p.out, "%s  category %q priority %q  on hold %v  paused %v  scale %gx\n",
+			simulator.FormatClock(p.e.Now()), v.Category, v.Priority, v.OnHold, v.Paused, v.Scale)
+		for _, c := range append(v.Services, v.Teams...) {
+			fmt.Fprintf(p.out, "  %s (%s): engaged %s acked %s eta %s arrived %s\n", c.ID, c.Name,
+				clock(c.Engaged), clock(c.Acked), clock(c.ETA), clock(c.Arrived))
+		}
+		return nil
+	case "wait", "at":
+		d, err := scenarios.ParseDuration(rest)
+		if err != nil {
+			return err
+		}
+		to := now + simulator.Millis(d)
+		if verb == "at" {
+			to = simulator.Millis(d)
+		}
+		if to < p.e.Now() {
+			return fmt.Errorf("at %s is before the clock (%s)", rest, simulator.FormatClock(p.e.Now()))
+		}
+		p.show(p.e.Advance(to))
+		return nil
+	}
+	a, err := parseAction(verb, rest, now)
+	if err != nil {
+		return err
+	}
+	evs, err := p.e.Apply(now, a)
+	if err != nil {
+		return err
+	}
+	p.show(evs)
+	return nil
+}
+
+func clock(t simulator.Millis) string {
+	if t < 0 {
+		return "-"
+	}
+	return simulator.FormatClock(t)
+}
+
+// parseAction reads a command of the play language into an action.
+func parseAction(verb, rest string, now simulator.Millis) (simulator.Action, error) {
+	word := func(s string) (string, string) {
+		w, r, _ := strings.Cut(strings.TrimSpace(s), " ")
+		return w, strings.TrimSpace(r)
+	}
+	list := func(s string) ([]string, string) {
+		if !strings.HasPrefix(s, "[") {
+			return nil, s
+		}
+		end := strings.Index(s, "]")
+		if end < 0 {
+			return nil, s
+		}
+		var out []string
+		for _, x := range strings.Split(s[1:end], ",") {
+			if x = strings.TrimSpace(x); x != "" {
+				out = append(out, x)
+			}
+		}
+		return out, strings.TrimSpace(s[end+1:])
+	}
+	amount := func(s string) (float64, error) {
+		if s == "" {
+			return 0, nil
+		}
+		return strconv.ParseFloat(s, 64)
+	}
+	need := func(what string, v string) error {
+		if v == "" {
+			return fmt.Errorf("%s needs %s (type help)", verb, what)
+		}
+		return nil
+	}
+	switch verb {
+	case "say":
+		intents, text := list(rest)
+		return simulator.Action{Kind: simulator.ActSay, Text: text, Intents: intents}, nil
+	case "promise":
+		ds, text := word(rest)
+		d, err := scenarios.ParseDuration(ds)
+		if err != nil {
+			return simulator.Action{}, err
+		}
+		intents, text := list(text)
+		return simulator.Action{Kind: simulator.ActSay, Text: text, Intents: intents, Promise: now + simulator.Millis(d)}, nil
+	case "hold":
+		return simulator.Action{Kind: simulator.ActHold, Text: rest}, nil
+	case "resume":
+		return simulator.Action{Kind: simulator.ActResume, Text: rest}, nil
+	case "classify":
+		cat, prio := word(rest)
+		return simulator.Action{Kind: simulator.ActClassify, Category: cat, Priority: prio}, need("a category", cat)
+	case "record":
+		f, v := word(rest)
+		return simulator.Action{Kind: simulator.ActRecord, Field: f, Value: v}, need("a field and a value", f)
+	case "dispatch", "escalate":
+		id, more := word(rest)
+		info, msg := list(more)
+		kind := simulator.ActDispatch
+		if verb == "escalate" {
+			kind = simulator.ActEscalate
+		}
+		return simulator.Action{Kind: kind, Target: id, Info: info, Text: msg}, need("a target", id)
+	case "contact":
+		id, more := word(rest)
+		info, msg := list(more)
+		return simulator.Action{Kind: simulator.ActContact, Target: id, Info: info, Text: msg}, need("a target", id)
+	case "request":
+		team, more := word(rest)
+		dec, am := word(more)
+		n, err := amount(am)
+		if err != nil {
+			return simulator.Action{}, fmt.Errorf("amount: %w", err)
+		}
+		return simulator.Action{Kind: simulator.ActRequest, Target: team, Decision: dec, Amount: n}, need("a team and a decision", dec)
+	case "decide":
+		dec, am := word(rest)
+		n, err := amount(am)
+		if err != nil {
+			return simulator.Action{}, fmt.Errorf("amount: %w", err)
+		}
+		return simulator.Action{Kind: simulator.ActDecide, Decision: dec, Amount: n}, need("a decision", dec)
+	case "transfer":
+		return simulator.Action{Kind: simulator.ActTransfer, Target: rest}, need("a target", rest)
+	case "close":
+		return simulator.Action{Kind: simulator.ActClose, Resolution: rest}, nil
+	case "review":
+		return simulator.Action{Kind: simulator.ActReview, Text: rest}, nil
+	case "pause":
+		return simulator.Action{Kind: simulator.ActPause, By: "trainer"}, nil
+	case "continue":
+		return simulator.Action{Kind: simulator.ActResumeClock, By: "trainer"}, nil
+	case "inject":
+		as, text := word(rest)
+		return simulator.Action{Kind: simulator.ActInject, As: as, Text: text, By: "trainer"}, need("a speaker and text", text)
+	case "inject-line":
+		return simulator.Action{Kind: simulator.ActInject, Line: rest, By: "trainer"}, need("a beat or reaction id", rest)
+	case "set":
+		name, v := word(rest)
+		return simulator.Action{Kind: simulator.ActSetVar, Field: name, Value: v, By: "trainer"}, need("a variable and a value", v)
+	case "takeover", "handback":
+		kind := simulator.ActTakeover
+		if verb == "handback" {
+			kind = simulator.ActHandback
+		}
+		return simulator.Action{Kind: kind, As: rest, By: "trainer"}, need("a cast member", rest)
+	case "scale":
+		n, err := amount(rest)
+		if err != nil {
+			return simulator.Action{}, err
+		}
+		return simulator.Action{Kind: simulator.ActSetScale, Amount: n, By: "trainer"}, nil
+	}
+	return simulator.Action{}, fmt.Errorf("unknown command %q (type help)", verb)
+}
+
+// script plays a command file: the clock moves only by wait and at; at the
+// end it runs until the call ends.
+func (p *player) script(ctx context.Context, r io.Reader, name string) error {
+	p.quiet = true
+	sc := bufio.NewScanner(r)
+	n := 0
+	for sc.Scan() {
+		n++
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err := p.do(sc.Text(), p.e.Now()); err != nil {
+			if err == errQuit {
+				return nil
+			}
+			return fmt.Errorf("%s:%d: %w", name, n, err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	if !p.e.Ended() {
+		p.e.Advance(1 << 50)
+	}
+	return nil
+}
+
+// live plays interactively: a reader goroutine feeds lines; the loop fires
+// timers when they fall due in real time.
+func (p *player) live(ctx context.Context, in io.Reader, speed float64) {
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		s := bufio.NewScanner(in)
+		for s.Scan() {
+			select {
+			case lines <- s.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	anchorReal, anchorVirt := time.Now(), p.e.Now()
+	virtual := func() simulator.Millis {
+		if p.e.Paused() {
+			return p.e.Now()
+		}
+		elapsed := float64(time.Since(anchorReal).Milliseconds()) * speed * p.e.Scale()
+		return anchorVirt + simulator.Millis(elapsed)
+	}
+	reanchor := func() { anchorReal, anchorVirt = time.Now(), p.e.Now() }
+	for {
+		var due <-chan time.Time
+		var timer *time.Timer
+		if next, ok := p.e.NextDue(); ok {
+			wait := time.Duration(float64(next-virtual())/(speed*p.e.Scale())) * time.Millisecond
+			timer = time.NewTimer(max(wait, 0))
+			due = timer.C
+		}
+		stop := func() {
+			if timer != nil {
+				timer.Stop()
+			}
+		}
+		select {
+		case <-ctx.Done():
+			stop()
+			return
+		case <-due:
+			p.show(p.e.Advance(virtual()))
+		case line, ok := <-lines:
+			stop()
+			if !ok {
+				return
+			}
+			now := virtual()
+			err := p.do(line, now)
+			if err == errQuit {
+				return
+			}
+			if err != nil {
+				fmt.Fprintf(p.out, "! %v\n", err)
+			}
+			reanchor()
+			if p.e.Ended() && p.reviewed() {
+				return
+			}
+		}
+		if p.e.Ended() && p.reviewed() {
+			return
+		}
+	}
+}
+
+func (p *player) reviewed() bool { return p.e.TraineeView().Reviewed }
+
+// finish prints the transcript and the scorecard and writes the log.
+func (p *player) finish(sc *scenarios.Scenario, logFile string, stdio IO) int {
+	log := p.e.Log()
+	fmt.Fprintln(stdio.Stdout, "\n== Transcript ==")
+	simulator.WriteTranscript(stdio.Stdout, log, p.debug)
+	if logFile != "" {
+		f, err := os.Create(logFile)
+		if err == nil {
+			err = simulator.WriteLog(f, log)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(stdio.Stderr, "drillroom play: %v\n", err)
+			return 1
+		}
+	}
+	card, err := scoring.Score(sc, log)
+	if err != nil {
+		fmt.Fprintf(stdio.Stderr, "drillroom play: scoring: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(stdio.Stdout, "\n== Scorecard ==")
+	if err := scoring.WriteText(stdio.Stdout, card); err != nil {
+		fmt.Fprintf(stdio.Stderr, "drillroom play: %v\n", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/drillroom/drillroom/simulator"
+)
+
+const gasExample = "../../scenarios/examples/gas-smell-basic.drill.yaml"
+
+func runDrill(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, IO{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestPlayScript(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "session.jsonl")
+	code, out, errs := runDrill(t, "", "play", "--script", "testdata/gas-basic.play", "--log", logFile, gasExample)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"== Transcript ==",
+		"00:05 customer: It's Flat 11, Kingsway Court. Ground floor.",
+		"01:45 gas: Gas Emergency Service: request received, ETA 25m.",
+		"03:00 [call ended: closed (closed)]",
+		"03:00 review: Advice early, dispatch at one minute.",
+		"== Scorecard ==",
+		"FAIL    longest-silence",
+		"PASS    gas-dispatched",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "[reaction") {
+		t.Error("hidden events shown without --debug")
+	}
+	f, err := os.Open(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	evs, err := simulator.ReadLog(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := evs[len(evs)-1]; last.Type != simulator.EvReview {
+		t.Errorf("last logged event %s, want review", last.Type)
+	}
+}
+
+func TestPlayScriptErrors(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct{ script, want string }{
+		{"wait 5s\nfly away\n", "bad.play:2: unknown command \"fly\""},
+		{"wait soon\n", "bad.play:1: invalid duration"},
+		{"at 1m\nat 30s\n", "bad.play:2: at 30s is before the clock (01:00)"},
+		{"classify\n", "bad.play:1: classify needs a category"},
+	}
+	for _, c := range cases {
+		path := filepath.Join(dir, "bad.play")
+		os.WriteFile(path, []byte(c.script), 0o644)
+		code, _, errs := runDrill(t, "", "play", "--script", path, gasExample)
+		if code != 1 || !strings.Contains(errs, c.want) {
+			t.Errorf("script %q: exit %d, stderr %q; want 1 and %q", c.script, code, errs, c.want)
+		}
+	}
+}
+
+func TestPlayInteractive(t *testing.T) {
+	in := "help\nsay Hello, where are you?\nclassify nonsense P1\nclose All sorted.\nreview Went fine.\n"
+	code, out, errs := runDrill(t, in, "play", "--speed", "50", gasExample)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"Type help for the commands.",
+		"Commands (one per line):",
+		"customer: It's Flat",
+		`rejected: classify nonsense P1 (category "nonsense" is not in the taxonomy`,
+		"[call ended: closed (closed)]",
+		"== Scorecard ==",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestParseAction(t *testing.T) {
+	cases := []struct {
+		line string
+		want simulator.Action
+	}{
+		{"say [reassure, update] All fine", simulator.Action{Kind: simulator.ActSay, Text: "All fine", Intents: []string{"reassure", "update"}}},
+		{"promise 2m I'll call back", simulator.Action{Kind: simulator.ActSay, Text: "I'll call back", Promise: 10000 + 120000}},
+		{"dispatch gas [location,hazards] Gas escape", simulator.Action{Kind: simulator.ActDispatch, Target: "gas", Info: []string{"location", "hazards"}, Text: "Gas escape"}},
+		{"request supervisor goodwill 50", simulator.Action{Kind: simulator.ActRequest, Target: "supervisor", Decision: "goodwill", Amount: 50}},
+		{"record location Flat 3, Mill Lane", simulator.Action{Kind: simulator.ActRecord, Field: "location", Value: "Flat 3, Mill Lane"}},
+		{"inject customer I'm scared", simulator.Action{Kind: simulator.ActInject, As: "customer", Text: "I'm scared", By: "trainer"}},
+		{"set evacuated true", simulator.Action{Kind: simulator.ActSetVar, Field: "evacuated", Value: "true", By: "trainer"}},
+	}
+	for _, c := range cases {
+		verb, rest, _ := strings.Cut(c.line, " ")
+		got, err := parseAction(verb, rest, 10000)
+		if err != nil || !got.Equal(c.want) {
+			t.Errorf("%q: got %+v, %v; want %+v", c.line, got, err, c.want)
+		}
+	}
+}

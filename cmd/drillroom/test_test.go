@@ -1,0 +1,48 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestTestCommand(t *testing.T) {
+	code, out, errs := runDrill(t, "", "test", "--cover", "../../scenarios/examples")
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, out, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if got := lines[len(lines)-1]; got != "6 passed, 0 failed" {
+		t.Errorf("summary: got %q, want %q", got, "6 passed, 0 failed")
+	}
+	for _, want := range []string{
+		"ok   ../../scenarios/examples/gas-smell-basic.drill.yaml exemplary call\n",
+		"coverage:\n../../scenarios/examples/gas-smell-basic.drill.yaml: beats 4/4, reactions 5/5, rules 10/11\n",
+		"never exercised: rule review-quality",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestTestCommandFailures(t *testing.T) {
+	code, out, _ := runDrill(t, "", "test", "--run", "passes|missing line", "../../scenarios/policies", "../../simulator/drilltest/testdata/checks.drill.yaml")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1:\n%s", code, out)
+	}
+	want := "ok   ../../simulator/drilltest/testdata/checks.drill.yaml passes\n" +
+		"FAIL ../../simulator/drilltest/testdata/checks.drill.yaml missing line: step 1: expected type line, from gas, text \"*nope*\"; got: 00:00 [beat opening]; 00:00 customer: I smell gas.; 00:05 customer: Flat 7. (../../simulator/drilltest/testdata/checks.drill.yaml:78)\n" +
+		"1 passed, 1 failed\n"
+	if out != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+func TestTestCommandUsage(t *testing.T) {
+	if code, _, _ := runDrill(t, "", "test"); code != 2 {
+		t.Errorf("no paths: exit %d, want 2", code)
+	}
+	if code, _, _ := runDrill(t, "", "test", "--run", "(", "x"); code != 2 {
+		t.Errorf("bad regexp: exit %d, want 2", code)
+	}
+}

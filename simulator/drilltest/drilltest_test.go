@@ -1,0 +1,203 @@
+package drilltest
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/drillroom/drillroom/scenarios"
+)
+
+func load(t *testing.T, file string) *scenarios.Scenario {
+	t.Helper()
+	set, ds := scenarios.LoadPaths("../../scenarios/policies", file)
+	if ds.HasErrors() {
+		t.Fatal(ds.Err())
+	}
+	return set.Scenarios[0]
+}
+
+// lineOf returns the 1-based line of the first line of src containing s
+// after the line containing after.
+func lineOf(t *testing.T, src []byte, after, s string) int {
+	t.Helper()
+	seen := after == ""
+	for i, l := range strings.Split(string(src), "\n") {
+		if !seen {
+			seen = strings.Contains(l, after)
+			continue
+		}
+		if strings.Contains(l, s) {
+			return i + 1
+		}
+	}
+	t.Fatalf("no line %q after %q", s, after)
+	return 0
+}
+
+func TestRunnerReportsFailures(t *testing.T) {
+	sc := load(t, "testdata/checks.drill.yaml")
+	results, _ := RunScenario(sc, Options{})
+	byName := map[string]Result{}
+	for _, r := range results {
+		byName[r.Test] = r
+	}
+	cases := []struct {
+		test   string
+		reason string
+		line   string // text on the line the failure must point at ("" : the test's name line)
+	}{
+		{"missing line", `expected type line, from gas, text "*nope*"`, `text: "*nope*"`},
+		{"unexpected line", "unexpected type line, from customer", "expect_not"},
+		{"accidental rejection", `action rejected: unknown service "fire"`, "dispatch: fire"},
+		{"rejection expected but accepted", "want the action rejected", "rejected: unknown service"},
+		{"wrong variable", "vars.told is false, want true", "say: hello, vars"},
+		{"wrong rule outcome", "rule dispatched: got fail, want pass", "rules: {dispatched: pass}"},
+		{"wrong ending", `ending is "closed" (closed), want "resolved"`, "ending: resolved"},
+		{"score out of range", "score is 50%, want between 90 and 100; failed: dispatched", "score: [90, 100]"},
+		{"run-time error", "run-time error in timeline.broken.when", "at: 5m"},
+		{"two actions in one step", "a step takes one action; this one has say and dispatch", "say: hello, dispatch"},
+		{"golden file missing", "run drillroom test -update", ""},
+		{"clock goes back", "at 40s is before the clock (50s)", "at: 40s"},
+	}
+	for _, c := range cases {
+		t.Run(c.test, func(t *testing.T) {
+			r, ok := byName[c.test]
+			if !ok {
+				t.Fatal("test did not run")
+			}
+			if r.Passed {
+				t.Fatalf("passed, want a failure containing %q", c.reason)
+			}
+			if !strings.Contains(r.Reason, c.reason) {
+				t.Errorf("reason %q, want it to contain %q", r.Reason, c.reason)
+			}
+			if r.Pos.Line == 0 {
+				t.Skip("the loader does not record test positions")
+			}
+			want := lineOf(t, sc.Source, "- name: "+c.test, c.line)
+			if c.line == "" {
+				want = lineOf(t, sc.Source, "", "- name: "+c.test)
+			}
+			if r.Pos.Line != want {
+				t.Errorf("points at line %d, want %d", r.Pos.Line, want)
+			}
+			if s := r.String(); !strings.HasPrefix(s, "FAIL testdata/checks.drill.yaml "+c.test+": ") || !strings.HasSuffix(s, ")") {
+				t.Errorf("line format: %s", s)
+			}
+		})
+	}
+	if r := byName["passes"]; !r.Passed {
+		t.Errorf("passes failed: %s", r)
+	}
+	if len(results) != len(cases)+1 {
+		t.Errorf("%d results, want %d", len(results), len(cases)+1)
+	}
+}
+
+func TestRunSelectsAndCovers(t *testing.T) {
+	sc := load(t, "testdata/checks.drill.yaml")
+	results, cov := RunScenario(sc, Options{Run: regexp.MustCompile("^passes$")})
+	if len(results) != 1 || !results[0].Passed || results[0].String() != "ok   testdata/checks.drill.yaml passes" {
+		t.Fatalf("results: %v", results)
+	}
+	if cov.Beats["opening"] != 1 || cov.Reactions["told"] != 1 || cov.Beats["broken"] != 0 {
+		t.Errorf("coverage: beats %v reactions %v", cov.Beats, cov.Reactions)
+	}
+	missed := strings.Join(cov.Missed(), "; ")
+	if !strings.Contains(missed, "beat broken (line 37)") || !strings.Contains(missed, "rule review") || strings.Contains(missed, "rule category") {
+		t.Errorf("missed: %s", missed)
+	}
+	if got, want := cov.Summary(), "testdata/checks.drill.yaml: beats 1/2, reactions 1/1, rules 2/3"; got != want {
+		t.Errorf("summary: got %q, want %q", got, want)
+	}
+}
+
+func TestGoldenUpdateThenCompare(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("testdata/checks.drill.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "checks.drill.yaml")
+	if err := os.WriteFile(file, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sc := load(t, file)
+	only := Options{Run: regexp.MustCompile("^golden file missing$")}
+	if r, _ := RunScenario(sc, only); r[0].Passed {
+		t.Fatal("golden test passed without its file")
+	}
+	only.Update = true
+	r, _ := RunScenario(sc, only)
+	if !r[0].Passed || !r[0].Updated {
+		t.Fatalf("update: %v", r[0])
+	}
+	path := filepath.Join(dir, "testdata", "runner-checks", "golden-file-missing.golden")
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"00:00 customer: I smell gas.", "00:05 trainee: close done", "[call ended: closed (closed)]", "-- rule dispatched: fail"} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("golden lacks %q:\n%s", want, got)
+		}
+	}
+	only.Update = false
+	if r, _ := RunScenario(sc, only); !r[0].Passed {
+		t.Fatalf("compare after update: %v", r[0])
+	}
+	os.WriteFile(path, []byte(strings.Replace(string(got), "I smell gas.", "I smell smoke.", 1)), 0o644)
+	r, _ = RunScenario(sc, only)
+	if r[0].Passed || !strings.Contains(r[0].Reason, `at line 3: got "00:00 customer: I smell gas.", want "00:00 customer: I smell smoke."`) {
+		t.Fatalf("changed golden: %v", r[0])
+	}
+}
+
+func TestWalkFindsBrokenScript(t *testing.T) {
+	sc := load(t, "testdata/checks.drill.yaml")
+	sc.Tests = []scenarios.Test{{Name: "walk", Seed: 1, Walk: &scenarios.Walk{Runs: 30}}}
+	r, cov := RunScenario(sc, Options{})
+	// Random trainees who give safety advice and stay past 4 minutes reach
+	// the broken guard; the walk must report it.
+	if r[0].Passed || !strings.Contains(r[0].Reason, "run-time error in timeline.broken.when") || !strings.Contains(r[0].Reason, "walk run") {
+		t.Fatalf("walk: %v", r[0])
+	}
+	if cov.Beats["opening"] == 0 {
+		t.Error("walk runs not counted in coverage")
+	}
+}
+
+func TestWalkPassesOnExample(t *testing.T) {
+	sc := load(t, "../../scenarios/examples/gas-smell-basic.drill.yaml")
+	sc.Tests = []scenarios.Test{{Name: "walk", Seed: 9, Walk: &scenarios.Walk{Runs: 40, MaxActions: 60}}}
+	r, cov := RunScenario(sc, Options{})
+	if !r[0].Passed {
+		t.Fatalf("walk: %v", r[0])
+	}
+	if cov.Reactions["dispatched"] == 0 || cov.Rules["correct-category"] == 0 {
+		t.Errorf("40 random runs never dispatched or never scored: %v %v", cov.Reactions, cov.Rules)
+	}
+}
+
+func TestMatchGlob(t *testing.T) {
+	cases := []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"hello", "Hello", true},
+		{"hello", "hello there", false},
+		{"*there", "hello there", true},
+		{"h*o*e", "hello there", true},
+		{"*gas*", "I smell GAS now", true},
+		{"a*b*c", "acb", false},
+		{"*", "", true},
+	}
+	for _, c := range cases {
+		if got := matchGlob(c.pattern, c.s); got != c.want {
+			t.Errorf("matchGlob(%q, %q) = %v, want %v", c.pattern, c.s, got, c.want)
+		}
+	}
+}
