@@ -186,6 +186,16 @@ func TestSessions(t *testing.T) {
 	if ended.State != StateEnded || ended.Ending != "resolved" || !ended.UpdatedAt.After(ended.CreatedAt) {
 		t.Errorf("ended session: got %+v", ended)
 	}
+	recent, err := s.RecentSessions(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recent) != 2 || recent[0].ID != bobs.ID || recent[1].ID != third.ID {
+		t.Errorf("RecentSessions(2): got %v, want bob's %s then %s", recent, bobs.ID, third.ID)
+	}
+	if _, err := s.RecentSessions(ctx, 0); !errors.Is(err, ErrInvalid) {
+		t.Errorf("RecentSessions(0): got %v, want ErrInvalid", err)
+	}
 	live, err := s.LiveSessions(ctx)
 	if err != nil {
 		t.Fatal(err)
