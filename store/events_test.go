@@ -433,5 +433,9 @@ func TestGroupCommitConcurrent(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d appends in %d commits", s.w.writes.Load(), s.w.batches.Load())
+	st := s.Stats()
+	if st.Writes < sessions*perSession || st.Commits < 1 || st.Commits > st.Writes || st.Queued != 0 {
+		t.Errorf("Stats: got %+v, want at least %d writes, 1 <= commits <= writes, nothing queued", st, sessions*perSession)
+	}
+	t.Logf("%d appends in %d commits", st.Writes, st.Commits)
 }

@@ -267,3 +267,15 @@ func (w *writer) single(ctx context.Context, fn txFunc) error {
 	w.writes.Add(1)
 	return nil
 }
+
+// Stats are the writer's counters since Open, for /metrics.
+type Stats struct {
+	Commits int64 // durable transactions committed
+	Writes  int64 // write requests committed (Writes/Commits is the mean group-commit batch)
+	Queued  int   // write requests waiting now
+}
+
+// Stats returns the writer's counters.
+func (s *Store) Stats() Stats {
+	return Stats{Commits: s.w.batches.Load(), Writes: s.w.writes.Load(), Queued: len(s.w.queue)}
+}
