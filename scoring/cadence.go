@@ -12,7 +12,6 @@ import (
 // between the interval's start or end and the nearest update).
 type gap struct {
 	From, To ref // To.Seq is 0 when the interval's end closed the gap without an event
-	Kind     string
 }
 
 func (g gap) ms() int64 { return g.To.T - g.From.T }
@@ -84,29 +83,40 @@ func (f *facts) waiting(id string) span {
 
 // gaps returns, memoised, every gap of a kind, judged one by one.
 func (f *facts) gaps(kind string) []gap {
-	key := "gaps\x00" + kind
-	if g, ok := f.cache[key]; ok {
-		return g.([]gap)
+	if g, ok := f.gapsBy[kind]; ok {
+		return g
 	}
-	var out []gap
-	for _, s := range f.spans(kind) {
+	spans := f.spans(kind)
+	n := len(spans)
+	for _, s := range spans {
+		n += f.linesIn(s)
+	}
+	out := make([]gap, 0, n)
+	for _, s := range spans {
 		prev := s.From
 		i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i].T >= s.From.T })
 		for ; i < len(f.lines) && f.lines[i].T <= s.To.T; i++ {
 			if f.lines[i].Seq == s.From.Seq {
 				continue // the words that opened the interval (a hold's own line)
 			}
-			out = append(out, gap{From: prev, To: f.lines[i].ref, Kind: kind})
+			out = append(out, gap{From: prev, To: f.lines[i].ref})
 			prev = f.lines[i].ref
 		}
-		out = append(out, gap{From: prev, To: s.To, Kind: kind})
+		out = append(out, gap{From: prev, To: s.To})
 	}
-	f.cache[key] = out
+	f.gapsBy[kind] = out
 	return out
 }
 
-func (f *facts) gapNote(g gap) string {
-	return fmt.Sprintf("%s gap of %s from %s to %s", g.Kind, scenarios.FormatSeconds(secs(g.ms())),
+// linesIn counts the trainee's lines within a span.
+func (f *facts) linesIn(s span) int {
+	i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i].T >= s.From.T })
+	j := sort.Search(len(f.lines), func(i int) bool { return f.lines[i].T > s.To.T })
+	return j - i
+}
+
+func (f *facts) gapNote(kind string, g gap) string {
+	return fmt.Sprintf("%s gap of %s from %s to %s", kind, scenarios.FormatSeconds(secs(g.ms())),
 		scenarios.FormatSeconds(f.rel(g.From.T)), scenarios.FormatSeconds(f.rel(g.To.T)))
 }
 
@@ -122,30 +132,32 @@ func (f *facts) longestGap(kind string) (float64, []Evidence) {
 	if !found {
 		return 0, nil
 	}
-	return secs(best.ms()), []Evidence{best.ev(f.gapNote(best))}
+	return secs(best.ms()), []Evidence{best.ev(f.gapNote(kind, best))}
 }
 
 // gapsOver is gaps_over: how many gaps were strictly longer than limit
 // seconds. A gap exactly at the limit is within it.
 func (f *facts) gapsOver(limit float64, kind string) (int, []Evidence) {
 	n := 0
-	var ev []Evidence
+	var ev evList
 	lim := int64(limit * 1000)
 	var longest gap
 	gs := f.gaps(kind)
 	for _, g := range gs {
 		if g.ms() > lim {
 			n++
-			ev = append(ev, g.ev(f.gapNote(g)+fmt.Sprintf(", over the %s limit", scenarios.FormatSeconds(limit))))
+			if ev.room(g.To.T) {
+				ev.add(g.ev(f.gapNote(kind, g) + ", over the " + scenarios.FormatSeconds(limit) + " limit"))
+			}
 		}
 		if g.ms() > longest.ms() {
 			longest = g
 		}
 	}
 	if n == 0 && len(gs) > 0 {
-		ev = append(ev, longest.ev("longest "+f.gapNote(longest)+fmt.Sprintf(", within the %s limit", scenarios.FormatSeconds(limit))))
+		ev.add(longest.ev("longest " + f.gapNote(kind, longest) + ", within the " + scenarios.FormatSeconds(limit) + " limit"))
 	}
-	return n, ev
+	return n, ev.done()
 }
 
 // gapList is gaps: every gap of a kind in seconds.
@@ -161,14 +173,17 @@ func (f *facts) gapList(kind string) ([]float64, []Evidence) {
 // updates is updates: the trainee's lines inside intervals of a kind.
 func (f *facts) updates(kind string) (int, []Evidence) {
 	n := 0
-	var ev []Evidence
+	var ev evList
+	note := kind + " update"
 	for _, g := range f.gaps(kind) {
 		if g.To.Seq != 0 && f.isLine(g.To) {
 			n++
-			ev = append(ev, g.To.ev(kind+" update"))
+			if ev.room(g.To.T) {
+				ev.add(g.To.ev(note))
+			}
 		}
 	}
-	return n, ev
+	return n, ev.done()
 }
 
 func (f *facts) isLine(r ref) bool {
@@ -191,25 +206,31 @@ func (f *facts) firstResponse() (float64, []Evidence) {
 // with the hold intent.
 func (f *facts) holdsWithoutNotice() (int, []Evidence) {
 	n := 0
-	var ev []Evidence
+	var ev evList
 	prevEnd := int64(-1)
 	for _, h := range f.holds {
 		i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i].Seq >= h.From.Seq })
 		noticed := false
 		if i < len(f.lines) && f.lines[i].Seq == h.From.Seq && has(f.lines[i].Intents, "hold") {
 			noticed = true
-			ev = append(ev, f.lines[i].ev("hold announced as it began"))
+			if ev.room(h.From.T) {
+				ev.add(f.lines[i].ev("hold announced as it began"))
+			}
 		} else if i > 0 && f.lines[i-1].T >= prevEnd && has(f.lines[i-1].Intents, "hold") {
 			noticed = true
-			ev = append(ev, f.lines[i-1].ev("hold announced"))
+			if ev.room(h.From.T) {
+				ev.add(f.lines[i-1].ev("hold announced"))
+			}
 		}
 		if !noticed {
 			n++
-			ev = append(ev, h.From.ev("hold without notice"))
+			if ev.room(h.From.T) {
+				ev.add(h.From.ev("hold without notice"))
+			}
 		}
 		prevEnd = h.To.T
 	}
-	return n, ev
+	return n, ev.done()
 }
 
 // promise is one promised update and how it went.
@@ -225,8 +246,8 @@ type promise struct {
 // promises evaluates, memoised, every promised update: it is kept by any
 // later line to the customer at or before its time plus promise_grace.
 func (f *facts) promises() []promise {
-	if p, ok := f.cache["promises"]; ok {
-		return p.([]promise)
+	if f.done&doneProms != 0 {
+		return f.proms
 	}
 	grace := int64(0)
 	if f.sc.Resolved != nil {
@@ -250,33 +271,43 @@ func (f *facts) promises() []promise {
 		}
 		out = append(out, p)
 	}
-	f.cache["promises"] = out
+	f.proms, f.done = out, f.done|doneProms
 	return out
 }
 
 func (f *facts) promisesMade() (int, []Evidence) {
 	ps := f.promises()
-	ev := make([]Evidence, len(ps))
-	for i, p := range ps {
-		ev[i] = p.Made.ev("update promised by " + scenarios.FormatSeconds(f.rel(p.By)))
+	var ev evList
+	for _, p := range ps {
+		if ev.room(p.Made.T) {
+			ev.add(p.Made.ev("update promised by " + scenarios.FormatSeconds(f.rel(p.By))))
+		}
 	}
-	return len(ps), ev
+	return len(ps), ev.done()
 }
 
 func (f *facts) promisesBroken() (int, []Evidence) {
+	// A broken promise is the evidence; without one, the kept ones are.
 	n := 0
-	var ev []Evidence
+	var broken, kept evList
 	for _, p := range f.promises() {
 		switch {
 		case p.Broken:
 			n++
-			ev = append(ev, p.Made.ev(fmt.Sprintf("update promised by %s (due with grace %s) never came in time",
-				scenarios.FormatSeconds(f.rel(p.By)), scenarios.FormatSeconds(f.rel(p.Due)))))
-		case p.Kept:
-			ev = append(ev, p.KeptBy.ev("promised update delivered (promised by "+scenarios.FormatSeconds(f.rel(p.By))+")"))
+			if broken.room(p.Made.T) {
+				broken.add(p.Made.ev(fmt.Sprintf("update promised by %s (due with grace %s) never came in time",
+					scenarios.FormatSeconds(f.rel(p.By)), scenarios.FormatSeconds(f.rel(p.Due)))))
+			}
+		case p.Kept && n == 0:
+			if kept.room(p.KeptBy.T) {
+				kept.add(p.KeptBy.ev("promised update delivered (promised by " + scenarios.FormatSeconds(f.rel(p.By)) + ")"))
+			}
 		}
 	}
-	return n, ev
+	if n > 0 {
+		return n, broken.done()
+	}
+	return n, kept.done()
 }
 
 // teamGaps is longest_team_gap: the longest gap between the trainee's
@@ -300,6 +331,7 @@ func (f *facts) longestTeamGap(team string) (float64, []Evidence) {
 	}
 	var best gap
 	found := false
+	bestID := ""
 	for _, id := range ids {
 		ms := f.messages[id]
 		if len(ms) == 0 {
@@ -308,22 +340,24 @@ func (f *facts) longestTeamGap(team string) (float64, []Evidence) {
 		prev := ms[0].ref
 		consider := func(g gap) {
 			if !found || g.ms() > best.ms() {
-				best, found = g, true
+				best, found, bestID = g, true, id
 			}
 		}
 		for _, m := range ms[1:] {
 			if m.T > f.end.T {
 				break
 			}
-			consider(gap{From: prev, To: m.ref, Kind: "team:" + id})
+			consider(gap{From: prev, To: m.ref})
 			prev = m.ref
 		}
-		consider(gap{From: prev, To: ref{T: max(f.end.T, prev.T)}, Kind: "team:" + id})
+		if g := (gap{From: prev, To: ref{T: max(f.end.T, prev.T)}}); !found || g.ms() > best.ms() {
+			best, found, bestID = g, true, id
+		}
 	}
 	if !found {
 		return 0, nil
 	}
-	return secs(best.ms()), []Evidence{best.ev(f.gapNote(best))}
+	return secs(best.ms()), []Evidence{best.ev(f.gapNote("team "+bestID, best))}
 }
 
 func has(list []string, s string) bool {

@@ -114,15 +114,15 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 	}
 	env["times_said"] = func(intent string) int {
 		n := f.intentCount[intent]
-		var ev []Evidence
+		var ev evList
 		if rec.on {
 			for _, l := range f.lines {
-				if has(l.Intents, intent) {
-					ev = append(ev, l.ev(intent))
+				if has(l.Intents, intent) && ev.room(l.T) {
+					ev.add(l.ev(intent))
 				}
 			}
 		}
-		rec.add("times_said", n, ev, intent)
+		rec.add("times_said", n, ev.done(), intent)
 		return n
 	}
 	env["said_at"] = func(intent string) float64 {
@@ -246,13 +246,15 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 		return v
 	}
 	env["times_classified"] = func() int {
-		var ev []Evidence
+		var ev evList
 		if rec.on {
 			for _, c := range f.classes {
-				ev = append(ev, c.ev("classified "+c.Category+"/"+c.Priority))
+				if ev.room(c.T) {
+					ev.add(c.ev("classified " + c.Category + "/" + c.Priority))
+				}
 			}
 		}
-		rec.add("times_classified", len(f.classes), ev)
+		rec.add("times_classified", len(f.classes), ev.done())
 		return len(f.classes)
 	}
 
@@ -405,8 +407,7 @@ func evIf(ok bool, r ref, note string) []Evidence {
 // firstContact evaluates truth.first_contact; without one, a call counts
 // as resolved on first contact when it reached an ending of kind resolved.
 func (f *facts) firstContact(env map[string]any) (bool, []Evidence, error) {
-	if v, ok := f.cache["first_contact"]; ok {
-		r := v.(fcr)
+	if r := f.fcr; r != nil {
 		return r.ok, r.ev, r.err
 	}
 	if f.inFCR {
@@ -426,7 +427,7 @@ func (f *facts) firstContact(env map[string]any) (bool, []Evidence, error) {
 	if f.ended {
 		r.ev = []Evidence{f.endEvent.ev(fmt.Sprintf("call ended: %s (%s)", f.ending, f.endKind))}
 	}
-	f.cache["first_contact"] = r
+	f.fcr = &r
 	return r.ok, r.ev, r.err
 }
 

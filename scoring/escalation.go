@@ -57,8 +57,8 @@ type requirement struct {
 // rule expression, evaluated with the rule environment; it may not itself
 // read the requirement functions.
 func (f *facts) requirements() []requirement {
-	if r, ok := f.cache["requirements"]; ok {
-		return r.([]requirement)
+	if f.done&doneReqs != 0 {
+		return f.reqs
 	}
 	if f.inWhen {
 		panic(fmt.Errorf("a requirement's when may not read requirements_met, requirements_missed, unneeded_escalations or handover functions"))
@@ -86,7 +86,7 @@ func (f *facts) requirements() []requirement {
 		r.Met = r.MadeOK && (r.Deadline == 0 || r.Made.T <= r.Deadline)
 		out = append(out, r)
 	}
-	f.cache["requirements"] = out
+	f.reqs, f.done = out, f.done|doneReqs
 	return out
 }
 
@@ -136,8 +136,8 @@ type matrixItem struct {
 // matrix evaluates, once, the policy's escalation matrix against the truth.
 // Kinds with no member in the cast cannot be involved and are skipped.
 func (f *facts) matrix() []matrixItem {
-	if m, ok := f.cache["matrix"]; ok {
-		return m.([]matrixItem)
+	if f.done&doneMat != 0 {
+		return f.mat
 	}
 	var out []matrixItem
 	if p := f.sc.Resolved; p != nil {
@@ -170,7 +170,7 @@ func (f *facts) matrix() []matrixItem {
 			}
 		}
 	}
-	f.cache["matrix"] = out
+	f.mat, f.done = out, f.done|doneMat
 	return out
 }
 

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -104,7 +105,13 @@ type facts struct {
 	transferred bool
 
 	// Lazily derived, memoised.
-	cache map[string]any
+	gapsBy map[string][]gap
+	proms  []promise
+	reqs   []requirement
+	mat    []matrixItem
+	recs   []fieldCheck
+	fcr    *fcr
+	done   uint8 // which of proms, reqs, mat, recs are computed
 	// evalWhen evaluates a requirement's when in the rule environment;
 	// inWhen stops a when from reading the requirements it decides.
 	evalWhen func(scenarios.Expr) (bool, error)
@@ -147,8 +154,15 @@ func newFacts(sc *scenarios.Scenario, log []simulator.Event) *facts {
 		mood:        sc.Cast.Customer.Mood,
 		patience:    sc.Cast.Customer.Patience,
 		moodRef:     ref{Seq: log[0].Seq, T: log[0].T},
-		cache:       map[string]any{},
+		gapsBy:      map[string][]gap{},
 	}
+	actions := 0
+	for i := range log {
+		if log[i].Type == simulator.EvAction {
+			actions++
+		}
+	}
+	f.lines = make([]line, 0, actions)
 	for i := range log {
 		e := &log[i]
 		r := ref{Seq: e.Seq, T: e.T}
@@ -281,18 +295,67 @@ func (f *facts) addLine(l line) {
 
 // union returns the distinct strings of a then b, in order.
 func union(a, b []string) []string {
-	if len(b) == 0 {
+	sub := true
+	for _, s := range b {
+		if !has(a, s) {
+			sub = false
+			break
+		}
+	}
+	if sub {
 		return a
 	}
 	out := make([]string, 0, len(a)+len(b))
-	seen := map[string]bool{}
-	for _, s := range append(append([]string{}, a...), b...) {
-		if !seen[s] {
-			seen[s] = true
+	for _, s := range a {
+		if !has(out, s) {
+			out = append(out, s)
+		}
+	}
+	for _, s := range b {
+		if !has(out, s) {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// Bits of facts.done.
+const (
+	doneProms uint8 = 1 << iota
+	doneReqs
+	doneMat
+	doneRecs
+)
+
+// maxEvidence bounds the evidence one read contributes; the rest is
+// summed up in one last item.
+const maxEvidence = 12
+
+// evList collects evidence up to maxEvidence items.
+type evList struct {
+	list []Evidence
+	more int
+	last int64
+}
+
+// room reports whether another item fits; when it does not, the item is
+// counted (at virtual time t) instead.
+func (l *evList) room(t int64) bool {
+	if len(l.list) < maxEvidence {
+		return true
+	}
+	l.more++
+	l.last = t
+	return false
+}
+
+func (l *evList) add(e Evidence) { l.list = append(l.list, e) }
+
+func (l *evList) done() []Evidence {
+	if l.more > 0 {
+		l.list = append(l.list, Evidence{T: l.last, Note: fmt.Sprintf("and %d more", l.more)})
+	}
+	return l.list
 }
 
 // initialVars gives every declared variable its typed initial value.

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"sync"
 
 	"github.com/drillroom/drillroom/scenarios"
 )
@@ -15,6 +16,19 @@ import (
 // mark. Positions and comments do not count, so moving a rule down a line
 // keeps the hash; changing a limit or an expression changes it.
 func RubricHash(sc *scenarios.Scenario) string {
+	// Loaded scenarios are never changed, so the hash is kept per scenario,
+	// as the engine keeps its prepared form.
+	if h, ok := hashCache.Load(sc); ok {
+		return h.(string)
+	}
+	h := rubricHash(sc)
+	hashCache.Store(sc, h)
+	return h
+}
+
+var hashCache sync.Map // *scenarios.Scenario -> string
+
+func rubricHash(sc *scenarios.Scenario) string {
 	type rule struct {
 		ID, Title, Check, NA, Critical, Guidance, Pass, Fail string
 		Points                                               float64

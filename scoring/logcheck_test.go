@@ -102,7 +102,7 @@ func TestRubricHash(t *testing.T) {
 	moved := *sc
 	moved.Rubric.Sections = append([]scenarios.Section(nil), sc.Rubric.Sections...)
 	moved.Rubric.Sections[0].Pos.Line += 10
-	if RubricHash(&moved) != h {
+	if rubricHash(&moved) != h {
 		t.Error("moving a section changed the hash")
 	}
 	changed := *sc
@@ -110,17 +110,17 @@ func TestRubricHash(t *testing.T) {
 	rules := append(changed.Rubric.Sections[0].Rules[:0:0], changed.Rubric.Sections[0].Rules...)
 	rules[0].Points++
 	changed.Rubric.Sections[0].Rules = rules
-	if RubricHash(&changed) == h {
+	if rubricHash(&changed) == h {
 		t.Error("changing a rule's points kept the hash")
 	}
 	pol := *sc.Resolved
 	pol.Cadence.WaitingUpdate += 1000
 	cad := *sc
 	cad.Resolved = &pol
-	if RubricHash(&cad) == h {
+	if rubricHash(&cad) == h {
 		t.Error("changing the cadence standard kept the hash")
 	}
-	if RubricHash(sc) != h {
+	if rubricHash(sc) != h {
 		t.Error("the hash is not stable")
 	}
 }

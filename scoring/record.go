@@ -18,8 +18,8 @@ type fieldCheck struct {
 // recordChecks evaluates, once, every truth.record field against the final
 // incident log.
 func (f *facts) recordChecks() []fieldCheck {
-	if c, ok := f.cache["record"]; ok {
-		return c.([]fieldCheck)
+	if f.done&doneRecs != 0 {
+		return f.recs
 	}
 	out := make([]fieldCheck, 0, len(f.sc.Truth.Record))
 	for i, rf := range f.sc.Truth.Record {
@@ -39,7 +39,7 @@ func (f *facts) recordChecks() []fieldCheck {
 		c.Correct = c.Recorded && matches(c.Match, c.Got.Value, c.Want)
 		out = append(out, c)
 	}
-	f.cache["record"] = out
+	f.recs, f.done = out, f.done|doneRecs
 	return out
 }
 

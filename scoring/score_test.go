@@ -26,7 +26,7 @@ type sec struct {
 }
 
 // withRubric returns a copy of sc with a rubric built from secs.
-func withRubric(t *testing.T, sc *scenarios.Scenario, method string, passMark float64, secs ...sec) *scenarios.Scenario {
+func withRubric(t testing.TB, sc *scenarios.Scenario, method string, passMark float64, secs ...sec) *scenarios.Scenario {
 	t.Helper()
 	cp := *sc
 	cp.Rubric = scenarios.Rubric{Scoring: method, PassMark: passMark}
