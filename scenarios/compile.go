@@ -9,6 +9,10 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	exprchecker "github.com/expr-lang/expr/checker"
+	exprcompiler "github.com/expr-lang/expr/compiler"
+	"github.com/expr-lang/expr/conf"
+	"github.com/expr-lang/expr/optimizer"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/types"
@@ -74,7 +78,7 @@ type compiler struct {
 	s     *Scenario
 	l     *diagList
 	envs  map[EnvKind]types.Map
-	opts  map[EnvKind][]expr.Option
+	confs map[EnvKind]*conf.Config
 	cache map[cacheKey]cached
 
 	refs   []exprRef
@@ -93,14 +97,28 @@ type cached struct {
 }
 
 func newCompiler(s *Scenario, l *diagList) *compiler {
-	c := &compiler{s: s, l: l, envs: map[EnvKind]types.Map{}, opts: map[EnvKind][]expr.Option{},
+	c := &compiler{s: s, l: l, envs: map[EnvKind]types.Map{}, confs: map[EnvKind]*conf.Config{},
 		cache: map[cacheKey]cached{}, reads: map[string]bool{}, varies: map[string]bool{}}
 	for _, k := range []EnvKind{EnvGuard, EnvReaction, EnvRule} {
 		env := EnvTypes(s, k)
 		c.envs[k] = env
-		c.opts[k] = []expr.Option{expr.Env(env), expr.DisableBuiltin("now"), expr.Timezone("UTC"), expr.MaxNodes(MaxNodes)}
+		c.confs[k] = newConfig(env)
 	}
 	return c
+}
+
+// newConfig builds the expr configuration of one environment once, as
+// expr.Compile would for each expression: building it dominated loading.
+func newConfig(env types.Map) *conf.Config {
+	cfg := conf.CreateNew()
+	for _, op := range []expr.Option{expr.Env(env), expr.DisableBuiltin("now"), expr.Timezone("UTC"), expr.MaxNodes(MaxNodes)} {
+		op(cfg)
+	}
+	for name := range cfg.Disabled {
+		delete(cfg.Builtins, name)
+	}
+	cfg.Check()
+	return cfg
 }
 
 func (c *compiler) program(src string, env EnvKind) (*vm.Program, error) {
@@ -108,19 +126,33 @@ func (c *compiler) program(src string, env EnvKind) (*vm.Program, error) {
 	if r, ok := c.cache[key]; ok {
 		return r.prog, r.err
 	}
-	p, err := compileSafely(src, c.opts[env])
+	p, err := compileSafely(src, c.confs[env])
 	c.cache[key] = cached{p, err}
 	return p, err
 }
 
-// compileSafely compiles src; a panic inside expr becomes an error.
-func compileSafely(src string, opts []expr.Option) (p *vm.Program, err error) {
+// compileSafely compiles src the way expr.Compile does, with a prepared
+// configuration; a panic inside expr becomes an error.
+func compileSafely(src string, cfg *conf.Config) (p *vm.Program, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			p, err = nil, fmt.Errorf("cannot compile: %v", r)
 		}
 	}()
-	return expr.Compile(src, opts...)
+	tree, err := exprchecker.ParseCheck(src, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Optimize {
+		if err := optimizer.Optimize(&tree.Node, cfg); err != nil {
+			var fe *file.Error
+			if errors.As(err, &fe) {
+				return nil, fe.Bind(tree.Source)
+			}
+			return nil, err
+		}
+	}
+	return exprcompiler.Compile(tree, cfg)
 }
 
 // expr compiles e in env. want is "bool" for conditions, "" for any value.

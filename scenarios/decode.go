@@ -25,7 +25,8 @@ type decoder struct {
 }
 
 func newDecoder(src *sourceFile, l *diagList) *decoder {
-	return &decoder{src: src, l: l, pos: map[string]Pos{}, keys: map[string]Pos{}, bad: map[string]bool{}}
+	n := len(src.data) / 16 // about one value per 16 bytes in real drills
+	return &decoder{src: src, l: l, pos: make(map[string]Pos, n), keys: make(map[string]Pos, n), bad: map[string]bool{}}
 }
 
 // at returns where the value at path was written, or the nearest enclosing
@@ -225,8 +226,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, f *field) {
 			d.l.add(CodeType, nodePos(n), "%s: expected a whole number, got %s", where(path), kindName(n))
 			return
 		}
-		var i int64
-		if err := n.Decode(&i); err != nil || v.OverflowInt(i) {
+		i, err := strconv.ParseInt(n.Value, 10, 64)
+		if err != nil {
+			err = n.Decode(&i) // 0x10, 1_000 and other YAML forms
+		}
+		if err != nil || v.OverflowInt(i) {
 			d.l.add(CodeType, nodePos(n), "%s: %s is out of range", where(path), n.Value)
 			return
 		}
@@ -237,8 +241,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, f *field) {
 			d.l.add(CodeType, nodePos(n), "%s: expected a number, got %s", where(path), kindName(n))
 			return
 		}
-		var x float64
-		if err := n.Decode(&x); err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		x, err := strconv.ParseFloat(n.Value, 64)
+		if err != nil {
+			err = n.Decode(&x) // .5, 1_000 and other YAML forms
+		}
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 			d.l.add(CodeType, nodePos(n), "%s: expected a finite number, got %s", where(path), n.Value)
 			return
 		}
@@ -293,11 +300,10 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	if si.pos >= 0 {
 		v.Field(si.pos).Set(reflect.ValueOf(nodePos(n)))
 	}
-	seen := map[string]*yaml.Node{}
 	var meant map[string]bool // keys an unknown key was probably meant to be
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
-		key, ok := d.key(k, path, seen)
+		key, ok := d.structKey(k, path, n.Content[:i])
 		if !ok {
 			continue
 		}
@@ -320,10 +326,35 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	}
 	for i := range si.fields {
 		f := &si.fields[i]
-		if f.required && seen[f.name] == nil && !meant[f.name] {
+		if f.required && !hasKey(n, f.name) && !meant[f.name] {
 			d.l.add(CodeRequired, nodePos(n), "%s is missing the required key %q", where(path), f.name)
 		}
 	}
+}
+
+// structKey checks a key of a struct's mapping against the keys before it
+// (a struct has a few keys: a scan beats a map).
+func (d *decoder) structKey(k *yaml.Node, path string, before []*yaml.Node) (string, bool) {
+	if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!null" {
+		d.l.add(CodeType, nodePos(k), "%s: a key must be a name, not %s", where(path), kindName(k))
+		return "", false
+	}
+	for j := 0; j+1 < len(before); j += 2 {
+		if b := before[j]; b.Kind == yaml.ScalarNode && b.Value == k.Value {
+			d.l.add(CodeDuplicateKey, nodePos(k), "%s: duplicate key %q (first written on line %d)", where(path), k.Value, b.Line)
+			return "", false
+		}
+	}
+	return k.Value, true
+}
+
+func hasKey(n *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
+			return true
+		}
+	}
+	return false
 }
 
 // key checks a mapping key: a plain string, written once.

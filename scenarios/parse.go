@@ -171,8 +171,11 @@ func (tc *treeCheck) size(n *yaml.Node, depth int) treeSize {
 		}
 		return ts
 	}
-	if ts, ok := tc.memo[n]; ok {
-		return ts // an anchored node reached again through its own position
+	anchored := n.Anchor != "" // only anchored nodes can be reached twice
+	if anchored {
+		if ts, ok := tc.memo[n]; ok {
+			return ts // reached through an alias before its own position
+		}
 	}
 	tc.literal++
 	if n.Style&yaml.TaggedStyle != 0 && !coreTags[n.ShortTag()] {
@@ -187,7 +190,9 @@ func (tc *treeCheck) size(n *yaml.Node, depth int) treeSize {
 			}
 		}
 	}
-	tc.active[n] = true
+	if anchored {
+		tc.active[n] = true
+	}
 	ts := treeSize{size: 1, height: 1}
 	for _, c := range n.Content {
 		cs := tc.size(c, depth+1)
@@ -197,8 +202,10 @@ func (tc *treeCheck) size(n *yaml.Node, depth int) treeSize {
 		}
 		ts.height = max(ts.height, cs.height+1)
 	}
-	delete(tc.active, n)
-	tc.memo[n] = ts
+	if anchored {
+		delete(tc.active, n)
+		tc.memo[n] = ts
+	}
 	return ts
 }
 
