@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -44,11 +47,8 @@ func BenchmarkAppendEventsParallel(b *testing.B) {
 		b.Run(fmt.Sprintf("sessions=%dxGOMAXPROCS", par), func(b *testing.B) {
 			s := openTest(b)
 			ctx := context.Background()
-			const pool = 2048
-			ids := make([]string, pool)
-			for i := range ids {
-				ids[i] = newFixture(b, s, fmt.Sprintf("u%d", i)).session.ID
-			}
+			pool := par * runtime.GOMAXPROCS(0)
+			ids := benchSessions(b, s, pool)
 			var next atomic.Int64
 			result := []byte(`{"type":"ack","cmd":"c","seq":1}`)
 			batches0, writes0 := s.w.batches.Load(), s.w.writes.Load()
@@ -57,7 +57,7 @@ func BenchmarkAppendEventsParallel(b *testing.B) {
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				i := next.Add(1) - 1
-				if i >= pool {
+				if i >= int64(pool) {
 					b.Errorf("more than %d goroutines", pool)
 					return
 				}
@@ -74,6 +74,87 @@ func BenchmarkAppendEventsParallel(b *testing.B) {
 			})
 			b.StopTimer()
 			b.ReportMetric(float64(s.w.writes.Load()-writes0)/float64(s.w.batches.Load()-batches0), "appends/commit")
+		})
+	}
+}
+
+// benchSessions creates n sessions of one user, concurrently.
+func benchSessions(b *testing.B, s *Store, n int) []string {
+	b.Helper()
+	f := newFixture(b, s, "bench")
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Go(func() {
+			x, err := s.CreateSession(context.Background(), Session{UserID: f.user.ID, ScenarioID: "gas-leak", Version: 1})
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			ids[i] = x.ID
+		})
+	}
+	wg.Wait()
+	return ids
+}
+
+// BenchmarkWALPages measures what a commit writes: WAL frames (database
+// pages) per append and per commit, for 1, 16 and 128 sessions appending at
+// once. Automatic checkpoints are off during the measurement so that the
+// WAL file's growth counts every frame written.
+func BenchmarkWALPages(b *testing.B) {
+	for _, n := range []int{1, 16, 128} {
+		b.Run(fmt.Sprintf("sessions=%d", n), func(b *testing.B) {
+			s := openTest(b)
+			ctx := context.Background()
+			ids := benchSessions(b, s, n)
+			result := []byte(`{"type":"ack","cmd":"c","seq":1}`)
+			const warm = 20 // give every session a log that already spans pages
+			for _, id := range ids {
+				for seq := int64(1); seq <= warm; seq++ {
+					if err := s.AppendEvents(ctx, id, Command{ID: fmt.Sprintf("c%d", seq), Result: result}, []simulator.Event{benchEvent(seq)}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			if _, err := s.wdb.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.wdb.Exec("PRAGMA wal_autocheckpoint = 0"); err != nil {
+				b.Fatal(err)
+			}
+			walSize := func() int64 {
+				fi, err := os.Stat(s.path + "-wal")
+				if err != nil {
+					b.Fatal(err)
+				}
+				return fi.Size()
+			}
+			var pageSize int64
+			if err := s.rdb.QueryRow("PRAGMA page_size").Scan(&pageSize); err != nil {
+				b.Fatal(err)
+			}
+			st0, wal0 := s.Stats(), walSize()
+			per := (b.N + n - 1) / n
+			b.ResetTimer()
+			var wg sync.WaitGroup
+			for _, id := range ids {
+				wg.Go(func() {
+					for seq := int64(warm + 1); seq <= int64(warm+per); seq++ {
+						if err := s.AppendEvents(ctx, id, Command{ID: fmt.Sprintf("c%d", seq), Result: result}, []simulator.Event{benchEvent(seq)}); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			b.StopTimer()
+			st1 := s.Stats()
+			frames := float64(walSize()-wal0) / float64(pageSize+24) // each WAL frame is a 24-byte header and a page
+			b.ReportMetric(frames/float64(st1.Writes-st0.Writes), "pages/append")
+			b.ReportMetric(frames/float64(st1.Commits-st0.Commits), "pages/commit")
+			b.ReportMetric(float64(st1.Writes-st0.Writes)/float64(st1.Commits-st0.Commits), "appends/commit")
 		})
 	}
 }
