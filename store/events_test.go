@@ -280,6 +280,47 @@ func TestGroupCommitBatchesQueuedWrites(t *testing.T) {
 	}
 }
 
+func TestPanickingWriteFailsAlone(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	f := newFixture(t, s, "ann")
+	release := blockWriter(t, s)
+	errc := make(chan error, 2)
+	go func() {
+		errc <- s.w.do(ctx, func(tx *wtx) error {
+			if _, err := tx.Exec("UPDATE sessions SET ending = 'half-done' WHERE id = ?", f.session.ID); err != nil {
+				return err
+			}
+			var m map[string]int
+			m["boom"] = 1 // a bug: nil map
+			return nil
+		})
+	}()
+	waitQueued(t, s, 1)
+	go func() { errc <- s.AppendEvents(ctx, f.session.ID, Command{ID: "c1"}, evs(1, 1)) }()
+	waitQueued(t, s, 2)
+	release()
+	var failed, ok int
+	for range 2 {
+		if err := <-errc; err != nil {
+			failed++
+		} else {
+			ok++
+		}
+	}
+	if failed != 1 || ok != 1 {
+		t.Errorf("one panicking and one good write: %d failed, %d succeeded; want 1 and 1", failed, ok)
+	}
+	assertLog(t, s, f.session.ID, 1)
+	x, _ := s.Session(ctx, f.session.ID)
+	if x.Ending != "" {
+		t.Errorf("the panicking write's update survived: ending %q, want it rolled back", x.Ending)
+	}
+	if err := s.AppendEvents(ctx, f.session.ID, Command{}, evs(2, 1)); err != nil {
+		t.Errorf("writer after a panic: %v, want it still working", err)
+	}
+}
+
 func TestCancelledBeforeTakenWritesNothing(t *testing.T) {
 	s := openTest(t)
 	f := newFixture(t, s, "ann")

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 )
@@ -217,7 +218,7 @@ func (w *writer) commit(batch []*request) {
 			if _, err := tx.Exec(sqlSavepoint); err != nil {
 				return fmt.Errorf("savepoint: %w", err)
 			}
-			if errs[i] = r.fn(tx); errs[i] != nil {
+			if errs[i] = w.call(r.fn, tx); errs[i] != nil {
 				if _, err := tx.Exec(sqlRollbackTo); err != nil {
 					return fmt.Errorf("rollback to savepoint: %w", err)
 				}
@@ -250,6 +251,18 @@ func (w *writer) commit(batch []*request) {
 	}
 }
 
+// call runs fn, turning a panic into an error: the writer serves every
+// session, so one faulty request must not stop it for all the others.
+func (w *writer) call(fn txFunc, tx *wtx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			w.logger.Error("store: write panicked", "panic", p, "stack", string(debug.Stack()))
+			err = fmt.Errorf("store: write panicked: %v", p)
+		}
+	}()
+	return fn(tx)
+}
+
 // single runs fn in a transaction of its own.
 func (w *writer) single(ctx context.Context, fn txFunc) error {
 	tx, err := w.db.BeginTx(ctx, nil)
@@ -257,7 +270,7 @@ func (w *writer) single(ctx context.Context, fn txFunc) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(&wtx{Tx: tx, stmts: w.stmts}); err != nil {
+	if err := w.call(fn, &wtx{Tx: tx, stmts: w.stmts}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
