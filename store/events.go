@@ -39,7 +39,8 @@ type Command struct {
 // the session's LastSeq+1. A gap or a repeat is ErrConflict and nothing is
 // written. A command id already stored for the session is
 // ErrDuplicateCommand (which is also ErrConflict); look its answer up with
-// CommandResult. An unknown session is ErrNotFound.
+// CommandResult. An unknown session is ErrNotFound. An ended session still
+// accepts appends (the post-incident review comes after the call ends).
 //
 // If ctx ends first, AppendEvents returns ctx.Err() and either nothing was
 // written or, if the writer had already taken the request, it waits for the
@@ -64,8 +65,8 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd Command,
 		result = []byte{}
 	}
 	result = bytes.Clone(result) // the caller may reuse its buffer while we wait
+	now := millis(s.now())
 	err := s.w.do(ctx, func(tx *wtx) error {
-		now := millis(s.now())
 		var last int64
 		err := tx.QueryRow(sqlLastSeq, sessionID).Scan(&last)
 		if errors.Is(err, sql.ErrNoRows) {
