@@ -3,7 +3,6 @@ package simulator
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -418,13 +417,19 @@ func (e *Engine) pickReaction(a *Action, intents []string) *scenarios.Reaction {
 		}
 		return -1
 	}
-	sort.SliceStable(cands, func(x, y int) bool {
-		rx, ry := &e.sc.Reactions[cands[x]], &e.sc.Reactions[cands[y]]
+	before := func(x, y int) bool {
+		rx, ry := &e.sc.Reactions[x], &e.sc.Reactions[y]
 		if rx.Priority != ry.Priority {
 			return rx.Priority > ry.Priority
 		}
-		return last(cands[x]) < last(cands[y])
-	})
+		return last(x) < last(y)
+	}
+	// Stable insertion sort: candidates are few, and file order breaks ties.
+	for i := 1; i < len(cands); i++ {
+		for j := i; j > 0 && before(cands[j], cands[j-1]); j-- {
+			cands[j], cands[j-1] = cands[j-1], cands[j]
+		}
+	}
 	var env map[string]any
 	for _, i := range cands {
 		r := &e.sc.Reactions[i]
@@ -432,7 +437,12 @@ func (e *Engine) pickReaction(a *Action, intents []string) *scenarios.Reaction {
 			return r
 		}
 		if env == nil {
-			env = e.env(actionMap(a, intents))
+			if e.actBuf == nil {
+				e.actBuf = make(map[string]any, 13)
+			}
+			fillAction(e.actBuf, a, intents)
+			e.renvAt = [2]int64{-1, -1} // a new action: refresh
+			env = e.env(e.actBuf)
 		}
 		ok, err := r.When.Bool(env)
 		if err != nil {
@@ -449,6 +459,13 @@ func (e *Engine) pickReaction(a *Action, intents []string) *scenarios.Reaction {
 
 // actionMap is the reaction environment's action.
 func actionMap(a *Action, intents []string) map[string]any {
+	m := make(map[string]any, 13)
+	fillAction(m, a, intents)
+	return m
+}
+
+// fillAction writes a into the action map m.
+func fillAction(m map[string]any, a *Action, intents []string) {
 	if intents == nil {
 		intents = []string{}
 	}
@@ -456,10 +473,17 @@ func actionMap(a *Action, intents []string) map[string]any {
 	if info == nil {
 		info = []string{}
 	}
-	return map[string]any{
-		"kind": string(a.Kind), "text": a.Text, "intents": intents, "target": a.Target,
-		"category": a.Category, "priority": a.Priority, "field": a.Field, "value": a.Value,
-		"decision": a.Decision, "amount": a.Amount, "info": info,
-		"by": float64(a.Promise) / 1000, "resolution": a.Resolution,
-	}
+	m["kind"] = string(a.Kind)
+	m["text"] = a.Text
+	m["intents"] = intents
+	m["target"] = a.Target
+	m["category"] = a.Category
+	m["priority"] = a.Priority
+	m["field"] = a.Field
+	m["value"] = a.Value
+	m["decision"] = a.Decision
+	m["amount"] = a.Amount
+	m["info"] = info
+	m["by"] = float64(a.Promise) / 1000
+	m["resolution"] = a.Resolution
 }

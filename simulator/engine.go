@@ -27,8 +27,9 @@ type Engine struct {
 	now Millis
 	log []Event
 
-	genv, renv map[string]any
-	act        map[string]any // the reaction env's action, reused
+	genv, renv     map[string]any
+	genvAt, renvAt [2]int64 // Seq and clock the env maps were refreshed at
+	actBuf         map[string]any
 }
 
 // New starts a session: it emits start, enters the first phase and fires
@@ -71,7 +72,8 @@ func newEngine(sc *scenarios.Scenario) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("simulator: %w", err)
 	}
-	e := &Engine{sc: sc, p: p, f: fold{sc: sc, p: p}}
+	e := &Engine{sc: sc, p: p, f: fold{sc: sc, p: p}, log: make([]Event, 0, p.logHint.Load())}
+	e.genvAt, e.renvAt = [2]int64{-1, -1}, [2]int64{-1, -1}
 	e.buildEnv()
 	return e, nil
 }
@@ -155,6 +157,10 @@ func (e *Engine) emit(ev Event) {
 		e.f.s.Errors++
 	}
 	e.log = append(e.log, ev)
+	// Size the next session's log from this one's, saving regrowth.
+	if n := int64(len(e.log)); n > e.p.logHint.Load() && n <= 4096 {
+		e.p.logHint.Store(n)
+	}
 }
 
 // exprError records an expression failure and lets the caller treat it as false.
@@ -377,7 +383,8 @@ func (e *Engine) setMood(mood, patience float64, reason string) {
 	if mood == s.Mood && patience == s.Patience {
 		return
 	}
-	e.emit(Event{Type: EvMood, Mood: &mood, Patience: &patience, Reason: reason})
+	v := &[2]float64{mood, patience} // one allocation for both
+	e.emit(Event{Type: EvMood, Mood: &v[0], Patience: &v[1], Reason: reason})
 }
 
 // run executes the steps of a beat or reaction. It returns whether the

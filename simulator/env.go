@@ -111,22 +111,46 @@ func (e *Engine) buildEnv() {
 func (e *Engine) env(action map[string]any) map[string]any {
 	s := &e.f.s
 	m := e.genv
+	stamp := &e.genvAt
 	if action != nil {
 		m = e.renv
 		m["action"] = action
+		stamp = &e.renvAt
 	}
-	m["t"] = float64(e.now) / 1000
-	m["phase"] = s.Phase
-	m["mood"] = s.Mood
-	m["patience"] = s.Patience
-	m["on_hold"] = s.OnHold
-	m["silence"] = float64(e.now-s.LastSpoke) / 1000
-	m["category"] = s.Category
-	m["priority"] = s.Priority
+	// The state changes only through events (Seq) and the clock: refresh
+	// the scalar names only when one of them moved.
+	if *stamp == [2]int64{s.Seq, e.now} {
+		return m
+	}
+	*stamp = [2]int64{s.Seq, e.now}
+	// Boxing a value into the map allocates: only replace what changed.
+	setStr := func(k, v string) {
+		if old, ok := m[k].(string); !ok || old != v {
+			m[k] = v
+		}
+	}
+	setNum := func(k string, v float64) {
+		if old, ok := m[k].(float64); !ok || old != v {
+			m[k] = v
+		}
+	}
+	setBool := func(k string, v bool) {
+		if old, ok := m[k].(bool); !ok || old != v {
+			m[k] = v
+		}
+	}
+	setNum("t", float64(e.now)/1000)
+	setStr("phase", s.Phase)
+	setNum("mood", s.Mood)
+	setNum("patience", s.Patience)
+	setBool("on_hold", s.OnHold)
+	setNum("silence", float64(e.now-s.LastSpoke)/1000)
+	setStr("category", s.Category)
+	setStr("priority", s.Priority)
 	m["vars"] = s.Vars
 	m["vary"] = s.Vary
-	m["ended"] = s.Ended
-	m["ending"] = s.Ending
+	setBool("ended", s.Ended)
+	setStr("ending", s.Ending)
 	return m
 }
 

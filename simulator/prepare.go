@@ -2,10 +2,10 @@ package simulator
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/drillroom/drillroom/scenarios"
 )
@@ -33,11 +33,7 @@ type prepared struct {
 	policy     map[string]any
 	varTypes   map[string]string
 	speaker    string
-}
-
-type intentMatcher struct {
-	name string
-	re   *regexp.Regexp
+	logHint    atomic.Int64 // the longest log a session has written, to size the next
 }
 
 var preparedCache sync.Map // *scenarios.Scenario -> *prepared
@@ -79,6 +75,7 @@ func buildPrepared(sc *scenarios.Scenario) (*prepared, error) {
 		mood:       pol.Mood,
 		speaker:    "customer",
 	}
+	p.logHint.Store(64)
 	if sc.Settings.Speaker != "" {
 		p.speaker = sc.Settings.Speaker
 	}
@@ -100,21 +97,18 @@ func buildPrepared(sc *scenarios.Scenario) (*prepared, error) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		alts := make([]string, 0, len(pats[n]))
+		m := intentMatcher{name: n}
 		for i, src := range pats[n] {
-			if _, err := regexp.Compile(src); err != nil {
+			pt, err := compilePattern(src)
+			if err != nil {
 				return nil, fmt.Errorf("scenario %s: intent %s pattern %d: %w", sc.ID, n, i+1, err)
 			}
-			alts = append(alts, "(?:"+src+")")
+			m.patterns = append(m.patterns, pt)
 		}
-		if len(alts) == 0 {
+		if len(m.patterns) == 0 {
 			continue
 		}
-		re, err := regexp.Compile("(?i)" + strings.Join(alts, "|"))
-		if err != nil {
-			return nil, fmt.Errorf("scenario %s: intent %s: %w", sc.ID, n, err)
-		}
-		p.intents = append(p.intents, intentMatcher{name: n, re: re})
+		p.intents = append(p.intents, m)
 		p.known[n] = true
 	}
 	for _, n := range baseIntents {
@@ -228,11 +222,13 @@ func (p *prepared) match(dst []string, text string) []string {
 	if text == "" {
 		return dst
 	}
-	for _, m := range p.intents {
+	lower := strings.ToLower(text)
+	for i := range p.intents {
+		m := &p.intents[i]
 		if contains(dst, m.name) {
 			continue
 		}
-		if m.re.MatchString(text) {
+		if m.match(lower) {
 			dst = append(dst, m.name)
 		}
 	}
