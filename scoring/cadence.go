@@ -122,6 +122,15 @@ func (f *facts) gapNote(kind string, g gap) string {
 
 // longestGap is longest_gap: 0 when there is no interval of the kind.
 func (f *facts) longestGap(kind string) (float64, []Evidence) {
+	if m, ok := f.longest[kind]; ok {
+		return m.v.(float64), m.ev
+	}
+	v, ev := f.computeLongestGap(kind)
+	f.longest[kind] = memoed{v, ev}
+	return v, ev
+}
+
+func (f *facts) computeLongestGap(kind string) (float64, []Evidence) {
 	var best gap
 	found := false
 	for _, g := range f.gaps(kind) {
@@ -194,43 +203,47 @@ func (f *facts) isLine(r ref) bool {
 // firstResponse is first_response: seconds to the trainee's first line,
 // or the length of the call if they never spoke.
 func (f *facts) firstResponse() (float64, []Evidence) {
-	if len(f.lines) == 0 {
-		return f.rel(f.end.T), []Evidence{f.end.ev("the trainee never spoke to the customer")}
-	}
-	l := f.lines[0]
-	return f.rel(l.T), []Evidence{l.ev("first line to the customer")}
+	return once(f, "first_response", func() (float64, []Evidence) {
+		if len(f.lines) == 0 {
+			return f.rel(f.end.T), []Evidence{f.end.ev("the trainee never spoke to the customer")}
+		}
+		l := f.lines[0]
+		return f.rel(l.T), []Evidence{l.ev("first line to the customer")}
+	})
 }
 
 // holdsWithoutNotice counts holds that neither the hold's own words nor the
 // trainee's last line before it (since the previous hold ended) announced
 // with the hold intent.
 func (f *facts) holdsWithoutNotice() (int, []Evidence) {
-	n := 0
-	var ev evList
-	prevEnd := int64(-1)
-	for _, h := range f.holds {
-		i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i].Seq >= h.From.Seq })
-		noticed := false
-		if i < len(f.lines) && f.lines[i].Seq == h.From.Seq && has(f.lines[i].Intents, "hold") {
-			noticed = true
-			if ev.room(h.From.T) {
-				ev.add(f.lines[i].ev("hold announced as it began"))
+	return once(f, "holds_without_notice", func() (int, []Evidence) {
+		n := 0
+		var ev evList
+		prevEnd := int64(-1)
+		for _, h := range f.holds {
+			i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i].Seq >= h.From.Seq })
+			noticed := false
+			if i < len(f.lines) && f.lines[i].Seq == h.From.Seq && has(f.lines[i].Intents, "hold") {
+				noticed = true
+				if ev.room(h.From.T) {
+					ev.add(f.lines[i].ev("hold announced as it began"))
+				}
+			} else if i > 0 && f.lines[i-1].T >= prevEnd && has(f.lines[i-1].Intents, "hold") {
+				noticed = true
+				if ev.room(h.From.T) {
+					ev.add(f.lines[i-1].ev("hold announced"))
+				}
 			}
-		} else if i > 0 && f.lines[i-1].T >= prevEnd && has(f.lines[i-1].Intents, "hold") {
-			noticed = true
-			if ev.room(h.From.T) {
-				ev.add(f.lines[i-1].ev("hold announced"))
+			if !noticed {
+				n++
+				if ev.room(h.From.T) {
+					ev.add(h.From.ev("hold without notice"))
+				}
 			}
+			prevEnd = h.To.T
 		}
-		if !noticed {
-			n++
-			if ev.room(h.From.T) {
-				ev.add(h.From.ev("hold without notice"))
-			}
-		}
-		prevEnd = h.To.T
-	}
-	return n, ev.done()
+		return n, ev.done()
+	})
 }
 
 // promise is one promised update and how it went.
@@ -276,38 +289,42 @@ func (f *facts) promises() []promise {
 }
 
 func (f *facts) promisesMade() (int, []Evidence) {
-	ps := f.promises()
-	var ev evList
-	for _, p := range ps {
-		if ev.room(p.Made.T) {
-			ev.add(p.Made.ev("update promised by " + scenarios.FormatSeconds(f.rel(p.By))))
+	return once(f, "promises_made", func() (int, []Evidence) {
+		ps := f.promises()
+		var ev evList
+		for _, p := range ps {
+			if ev.room(p.Made.T) {
+				ev.add(p.Made.ev("update promised by " + scenarios.FormatSeconds(f.rel(p.By))))
+			}
 		}
-	}
-	return len(ps), ev.done()
+		return len(ps), ev.done()
+	})
 }
 
 func (f *facts) promisesBroken() (int, []Evidence) {
-	// A broken promise is the evidence; without one, the kept ones are.
-	n := 0
-	var broken, kept evList
-	for _, p := range f.promises() {
-		switch {
-		case p.Broken:
-			n++
-			if broken.room(p.Made.T) {
-				broken.add(p.Made.ev(fmt.Sprintf("update promised by %s (due with grace %s) never came in time",
-					scenarios.FormatSeconds(f.rel(p.By)), scenarios.FormatSeconds(f.rel(p.Due)))))
-			}
-		case p.Kept && n == 0:
-			if kept.room(p.KeptBy.T) {
-				kept.add(p.KeptBy.ev("promised update delivered (promised by " + scenarios.FormatSeconds(f.rel(p.By)) + ")"))
+	return once(f, "promises_broken", func() (int, []Evidence) {
+		// A broken promise is the evidence; without one, the kept ones are.
+		n := 0
+		var broken, kept evList
+		for _, p := range f.promises() {
+			switch {
+			case p.Broken:
+				n++
+				if broken.room(p.Made.T) {
+					broken.add(p.Made.ev(fmt.Sprintf("update promised by %s (due with grace %s) never came in time",
+						scenarios.FormatSeconds(f.rel(p.By)), scenarios.FormatSeconds(f.rel(p.Due)))))
+				}
+			case p.Kept && n == 0:
+				if kept.room(p.KeptBy.T) {
+					kept.add(p.KeptBy.ev("promised update delivered (promised by " + scenarios.FormatSeconds(f.rel(p.By)) + ")"))
+				}
 			}
 		}
-	}
-	if n > 0 {
-		return n, broken.done()
-	}
-	return n, kept.done()
+		if n > 0 {
+			return n, broken.done()
+		}
+		return n, kept.done()
+	})
 }
 
 // teamGaps is longest_team_gap: the longest gap between the trainee's

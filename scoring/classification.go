@@ -54,16 +54,26 @@ func (f *facts) categoryAt(sec float64, pri bool) (string, []Evidence) {
 }
 
 func (f *facts) classifiedAt() (float64, []Evidence) {
-	if len(f.classes) == 0 {
-		return -1, nil
-	}
-	c := f.classes[0]
-	return f.rel(c.T), []Evidence{c.ev("first classified as " + c.Category + "/" + c.Priority)}
+	return once(f, "classified_at", func() (float64, []Evidence) {
+		if len(f.classes) == 0 {
+			return -1, nil
+		}
+		c := f.classes[0]
+		return f.rel(c.T), []Evidence{c.ev("first classified as " + c.Category + "/" + c.Priority)}
+	})
 }
 
 // correctAt is when the category (or the priority, pri) became what the
 // truth says and stayed so to the end; -1 when the final one is wrong.
 func (f *facts) correctAt(pri bool) (float64, []Evidence) {
+	name := "category_correct_at"
+	if pri {
+		name = "priority_correct_at"
+	}
+	return once(f, name, func() (float64, []Evidence) { return f.computeCorrectAt(pri) })
+}
+
+func (f *facts) computeCorrectAt(pri bool) (float64, []Evidence) {
 	want := f.sc.Truth.Category
 	what := "category"
 	get := func(c classification) string { return c.Category }

@@ -1,8 +1,9 @@
 package scoring
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -20,14 +21,24 @@ type read struct {
 
 // recorder collects the reads of the rule being evaluated. Each rule
 // function reports its call to it, so every result can name its evidence.
+// Scoring keeps only the evidence; explain (full) keeps the call's name,
+// arguments and value too. The functions box those only when full, so
+// scoring pays nothing for them.
 type recorder struct {
 	on    bool
+	full  bool
 	reads []read
 }
 
 func (r *recorder) add(name string, v any, ev []Evidence, args ...any) {
 	if r.on {
 		r.reads = append(r.reads, read{Name: name, Args: args, Value: v, Evidence: ev})
+	}
+}
+
+func (r *recorder) evidence(ev []Evidence) {
+	if r.on && len(ev) > 0 {
+		r.reads = append(r.reads, read{Evidence: ev})
 	}
 }
 
@@ -85,7 +96,8 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 		pol["team_update"] = c.TeamUpdate.Seconds()
 		pol["promise_grace"] = c.PromiseGrace.Seconds()
 	}
-	env := map[string]any{
+	env := make(map[string]any, 80)
+	for k, v := range map[string]any{
 		"t":          f.rel(f.end.T),
 		"phase":      f.phase,
 		"mood":       f.mood,
@@ -104,12 +116,18 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 		"reviewed":   f.reviewed,
 		"csat":       csatFromMood(f.mood),
 		"dur":        func(s float64) string { return scenarios.FormatSeconds(s) },
+	} {
+		env[k] = v
 	}
 
 	// Conversation and state.
 	env["said"] = func(intent string) bool {
 		r, ok := f.intentFirst[intent]
-		rec.add("said", ok, evIf(ok, r, "first "+intent), intent)
+		if rec.full {
+			rec.add("said", ok, evIf(ok, r, "first "+intent), intent)
+		} else {
+			rec.evidence(evIf(ok, r, "first "+intent))
+		}
 		return ok
 	}
 	env["times_said"] = func(intent string) int {
@@ -122,7 +140,11 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 				}
 			}
 		}
-		rec.add("times_said", n, ev.done(), intent)
+		if rec.full {
+			rec.add("times_said", n, ev.done(), intent)
+		} else {
+			rec.evidence(ev.done())
+		}
 		return n
 	}
 	env["said_at"] = func(intent string) float64 {
@@ -131,27 +153,47 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 		if ok {
 			v = f.rel(r.T)
 		}
-		rec.add("said_at", v, evIf(ok, r, "first "+intent), intent)
+		if rec.full {
+			rec.add("said_at", v, evIf(ok, r, "first "+intent), intent)
+		} else {
+			rec.evidence(evIf(ok, r, "first "+intent))
+		}
 		return v
 	}
 	env["dispatched"] = func(id string) bool {
 		v, ev := f.involvedAt(f.dispatches[id], "dispatched", id)
-		rec.add("dispatched", v >= 0, ev, id)
+		if rec.full {
+			rec.add("dispatched", v >= 0, ev, id)
+		} else {
+			rec.evidence(ev)
+		}
 		return v >= 0
 	}
 	env["dispatched_at"] = func(id string) float64 {
 		v, ev := f.involvedAt(f.dispatches[id], "dispatched", id)
-		rec.add("dispatched_at", v, ev, id)
+		if rec.full {
+			rec.add("dispatched_at", v, ev, id)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["escalated"] = func(id string) bool {
 		v, ev := f.involvedAt(f.escalations[id], "escalated to", id)
-		rec.add("escalated", v >= 0, ev, id)
+		if rec.full {
+			rec.add("escalated", v >= 0, ev, id)
+		} else {
+			rec.evidence(ev)
+		}
 		return v >= 0
 	}
 	env["escalated_at"] = func(id string) float64 {
 		v, ev := f.involvedAt(f.escalations[id], "escalated to", id)
-		rec.add("escalated_at", v, ev, id)
+		if rec.full {
+			rec.add("escalated_at", v, ev, id)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["contacted"] = func(id string) bool {
@@ -165,43 +207,75 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 				}
 			}
 		}
-		rec.add("contacted", ok, ev, id)
+		if rec.full {
+			rec.add("contacted", ok, ev, id)
+		} else {
+			rec.evidence(ev)
+		}
 		return ok
 	}
 	env["acknowledged"] = func(id string) bool {
 		r, ok := f.acks[id]
-		rec.add("acknowledged", ok, evIf(ok, r, id+" acknowledged"), id)
+		if rec.full {
+			rec.add("acknowledged", ok, evIf(ok, r, id+" acknowledged"), id)
+		} else {
+			rec.evidence(evIf(ok, r, id+" acknowledged"))
+		}
 		return ok
 	}
 	env["arrived"] = func(id string) bool {
 		r, ok := f.arrivals[id]
-		rec.add("arrived", ok, evIf(ok, r, id+" arrived"), id)
+		if rec.full {
+			rec.add("arrived", ok, evIf(ok, r, id+" arrived"), id)
+		} else {
+			rec.evidence(evIf(ok, r, id+" arrived"))
+		}
 		return ok
 	}
 	env["approved"] = func(decision string) bool {
 		for _, a := range f.approvals {
 			if a.Decision == decision {
-				rec.add("approved", true, []Evidence{a.ev(decision + " approved by " + a.Who)}, decision)
+				if rec.full {
+					rec.add("approved", true, []Evidence{a.ev(decision + " approved by " + a.Who)}, decision)
+				} else {
+					rec.evidence([]Evidence{a.ev(decision + " approved by " + a.Who)})
+				}
 				return true
 			}
 		}
-		rec.add("approved", false, nil, decision)
+		if rec.full {
+			rec.add("approved", false, nil, decision)
+		} else {
+			rec.evidence(nil)
+		}
 		return false
 	}
 	env["recorded"] = func(field string) bool {
 		v, ev := f.recordedField(field)
 		ok := strings.TrimSpace(v) != ""
-		rec.add("recorded", ok, ev, field)
+		if rec.full {
+			rec.add("recorded", ok, ev, field)
+		} else {
+			rec.evidence(ev)
+		}
 		return ok
 	}
 	env["field"] = func(field string) string {
 		v, ev := f.recordedField(field)
-		rec.add("field", v, ev, field)
+		if rec.full {
+			rec.add("field", v, ev, field)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["fired"] = func(id string) bool {
 		r, ok := f.fired[id]
-		rec.add("fired", ok, evIf(ok, r, id+" fired"), id)
+		if rec.full {
+			rec.add("fired", ok, evIf(ok, r, id+" fired"), id)
+		} else {
+			rec.evidence(evIf(ok, r, id+" fired"))
+		}
 		return ok
 	}
 	env["fired_at"] = func(id string) float64 {
@@ -210,39 +284,67 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 		if ok {
 			v = f.rel(r.T)
 		}
-		rec.add("fired_at", v, evIf(ok, r, id+" fired"), id)
+		if rec.full {
+			rec.add("fired_at", v, evIf(ok, r, id+" fired"), id)
+		} else {
+			rec.evidence(evIf(ok, r, id+" fired"))
+		}
 		return v
 	}
 
 	// Classification.
 	env["category_at"] = func(sec float64) string {
 		v, ev := f.categoryAt(sec, false)
-		rec.add("category_at", v, ev, sec)
+		if rec.full {
+			rec.add("category_at", v, ev, sec)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["priority_at"] = func(sec float64) string {
 		v, ev := f.categoryAt(sec, true)
-		rec.add("priority_at", v, ev, sec)
+		if rec.full {
+			rec.add("priority_at", v, ev, sec)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["classified_at"] = func() float64 {
 		v, ev := f.classifiedAt()
-		rec.add("classified_at", v, ev)
+		if rec.full {
+			rec.add("classified_at", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["category_correct_at"] = func() float64 {
 		v, ev := f.correctAt(false)
-		rec.add("category_correct_at", v, ev)
+		if rec.full {
+			rec.add("category_correct_at", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["priority_correct_at"] = func() float64 {
 		v, ev := f.correctAt(true)
-		rec.add("priority_correct_at", v, ev)
+		if rec.full {
+			rec.add("priority_correct_at", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["reclassified_after"] = func(id string) bool {
 		v, ev := f.reclassifiedAfter(id)
-		rec.add("reclassified_after", v, ev, id)
+		if rec.full {
+			rec.add("reclassified_after", v, ev, id)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["times_classified"] = func() int {
@@ -254,134 +356,234 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 				}
 			}
 		}
-		rec.add("times_classified", len(f.classes), ev.done())
+		if rec.full {
+			rec.add("times_classified", len(f.classes), ev.done())
+		} else {
+			rec.evidence(ev.done())
+		}
 		return len(f.classes)
 	}
 
 	// Cadence.
 	env["first_response"] = func() float64 {
 		v, ev := f.firstResponse()
-		rec.add("first_response", v, ev)
+		if rec.full {
+			rec.add("first_response", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["longest_silence"] = func() float64 {
 		v, ev := f.longestGap("call")
-		rec.add("longest_silence", v, ev)
+		if rec.full {
+			rec.add("longest_silence", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["longest_gap"] = func(kind string) float64 {
 		v, ev := f.longestGap(kind)
-		rec.add("longest_gap", v, ev, kind)
+		if rec.full {
+			rec.add("longest_gap", v, ev, kind)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["gaps_over"] = func(limit float64, kind string) int {
 		v, ev := f.gapsOver(limit, kind)
-		rec.add("gaps_over", v, ev, limit, kind)
+		if rec.full {
+			rec.add("gaps_over", v, ev, limit, kind)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["gaps"] = func(kind string) []float64 {
 		v, ev := f.gapList(kind)
-		rec.add("gaps", v, ev, kind)
+		if rec.full {
+			rec.add("gaps", v, ev, kind)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["updates"] = func(kind string) int {
 		v, ev := f.updates(kind)
-		rec.add("updates", v, ev, kind)
+		if rec.full {
+			rec.add("updates", v, ev, kind)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["holds_without_notice"] = func() int {
 		v, ev := f.holdsWithoutNotice()
-		rec.add("holds_without_notice", v, ev)
+		if rec.full {
+			rec.add("holds_without_notice", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["promises_made"] = func() int {
 		v, ev := f.promisesMade()
-		rec.add("promises_made", v, ev)
+		if rec.full {
+			rec.add("promises_made", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["promises_broken"] = func() int {
 		v, ev := f.promisesBroken()
-		rec.add("promises_broken", v, ev)
+		if rec.full {
+			rec.add("promises_broken", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["longest_team_gap"] = func(team string) float64 {
 		v, ev := f.longestTeamGap(team)
-		rec.add("longest_team_gap", v, ev, team)
+		if rec.full {
+			rec.add("longest_team_gap", v, ev, team)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 
 	// Escalation.
 	env["first_escalation"] = func() float64 {
 		v, ev := f.firstEscalation()
-		rec.add("first_escalation", v, ev)
+		if rec.full {
+			rec.add("first_escalation", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["requirements_met"] = func() bool {
 		v, ev := f.requirementsMissed()
-		rec.add("requirements_met", len(v) == 0, ev)
+		if rec.full {
+			rec.add("requirements_met", len(v) == 0, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return len(v) == 0
 	}
 	env["requirements_missed"] = func() []string {
 		v, ev := f.requirementsMissed()
-		rec.add("requirements_missed", v, ev)
+		if rec.full {
+			rec.add("requirements_missed", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["matrix_met"] = func() bool {
 		v, ev := f.matrixMissed()
-		rec.add("matrix_met", len(v) == 0, ev)
+		if rec.full {
+			rec.add("matrix_met", len(v) == 0, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return len(v) == 0
 	}
 	env["matrix_missed"] = func() []string {
 		v, ev := f.matrixMissed()
-		rec.add("matrix_missed", v, ev)
+		if rec.full {
+			rec.add("matrix_missed", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["unneeded_escalations"] = func() []string {
 		v, ev := f.unneeded()
-		rec.add("unneeded_escalations", v, ev)
+		if rec.full {
+			rec.add("unneeded_escalations", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["handover_complete"] = func(id string) bool {
 		missing, made, ev := f.handover(id)
 		ok := made && len(missing) == 0
-		rec.add("handover_complete", ok, ev, id)
+		if rec.full {
+			rec.add("handover_complete", ok, ev, id)
+		} else {
+			rec.evidence(ev)
+		}
 		return ok
 	}
 	env["handover_missing"] = func(id string) []string {
 		missing, _, ev := f.handover(id)
-		rec.add("handover_missing", missing, ev, id)
+		if rec.full {
+			rec.add("handover_missing", missing, ev, id)
+		} else {
+			rec.evidence(ev)
+		}
 		return missing
 	}
 	env["authority_breaches"] = func() int {
 		v, ev := f.authorityBreaches()
-		rec.add("authority_breaches", v, ev)
+		if rec.full {
+			rec.add("authority_breaches", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 
 	// Record.
 	env["field_correct"] = func(field string) bool {
 		v, ev := f.fieldCorrect(field)
-		rec.add("field_correct", v, ev, field)
+		if rec.full {
+			rec.add("field_correct", v, ev, field)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["record_complete"] = func() bool {
 		v, ev := f.missingFields()
-		rec.add("record_complete", len(v) == 0, ev)
+		if rec.full {
+			rec.add("record_complete", len(v) == 0, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return len(v) == 0
 	}
 	env["record_accuracy"] = func() float64 {
 		v, ev := f.recordAccuracy()
-		rec.add("record_accuracy", v, ev)
+		if rec.full {
+			rec.add("record_accuracy", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["missing_fields"] = func() []string {
 		v, ev := f.missingFields()
-		rec.add("missing_fields", v, ev)
+		if rec.full {
+			rec.add("missing_fields", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	env["wrong_fields"] = func() []string {
 		v, ev := f.wrongFields()
-		rec.add("wrong_fields", v, ev)
+		if rec.full {
+			rec.add("wrong_fields", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 
@@ -391,7 +593,11 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 		if err != nil {
 			panic(err)
 		}
-		rec.add("first_contact_resolved", v, ev)
+		if rec.full {
+			rec.add("first_contact_resolved", v, ev)
+		} else {
+			rec.evidence(ev)
+		}
 		return v
 	}
 	return env
@@ -469,14 +675,14 @@ func mergeEvidence(reads []read, extra []Evidence) []Evidence {
 		all = append(all, r.Evidence...)
 	}
 	all = append(all, extra...)
-	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].T != all[j].T {
-			return all[i].T < all[j].T
+	slices.SortStableFunc(all, func(a, b Evidence) int {
+		if c := cmp.Compare(a.T, b.T); c != 0 {
+			return c
 		}
-		if all[i].Seq != all[j].Seq {
-			return all[i].Seq < all[j].Seq
+		if c := cmp.Compare(a.Seq, b.Seq); c != 0 {
+			return c
 		}
-		return all[i].Note < all[j].Note
+		return strings.Compare(a.Note, b.Note)
 	})
 	out := all[:0]
 	for i, e := range all {

@@ -26,19 +26,21 @@ func (f *facts) involvedAt(acts []act, verb, id string) (float64, []Evidence) {
 
 // firstEscalation is first_escalation: the first dispatch or escalation.
 func (f *facts) firstEscalation() (float64, []Evidence) {
-	var best act
-	found := false
-	for _, m := range []map[string][]act{f.dispatches, f.escalations} {
-		for _, acts := range m {
-			if a, ok := firstOf(acts); ok && (!found || a.Seq < best.Seq) {
-				best, found = a, true
+	return once(f, "first_escalation", func() (float64, []Evidence) {
+		var best act
+		found := false
+		for _, m := range []map[string][]act{f.dispatches, f.escalations} {
+			for _, acts := range m {
+				if a, ok := firstOf(acts); ok && (!found || a.Seq < best.Seq) {
+					best, found = a, true
+				}
 			}
 		}
-	}
-	if !found {
-		return -1, nil
-	}
-	return f.rel(best.T), []Evidence{best.ev("first " + string(best.Kind))}
+		if !found {
+			return -1, nil
+		}
+		return f.rel(best.T), []Evidence{best.ev("first " + string(best.Kind))}
+	})
 }
 
 // requirement is one truth.required item and how the trainee did.
@@ -108,18 +110,20 @@ func (f *facts) requirementEvidence(r requirement) Evidence {
 
 // requirementsMissed is requirements_missed (and, empty, requirements_met).
 func (f *facts) requirementsMissed() ([]string, []Evidence) {
-	missed := []string{}
-	var ev []Evidence
-	for _, r := range f.requirements() {
-		if !r.Applies {
-			continue
+	return once(f, "requirements_missed", func() ([]string, []Evidence) {
+		missed := []string{}
+		var ev []Evidence
+		for _, r := range f.requirements() {
+			if !r.Applies {
+				continue
+			}
+			ev = append(ev, f.requirementEvidence(r))
+			if !r.Met {
+				missed = append(missed, r.ID)
+			}
 		}
-		ev = append(ev, f.requirementEvidence(r))
-		if !r.Met {
-			missed = append(missed, r.ID)
-		}
-	}
-	return missed, ev
+		return missed, ev
+	})
 }
 
 // matrixItem is one service or team kind the policy's escalation matrix
@@ -197,62 +201,66 @@ func (f *facts) teamsOfKind(kind string) []string {
 // matrixMissed is matrix_missed: the kinds the escalation matrix requires
 // that were not involved in time.
 func (f *facts) matrixMissed() ([]string, []Evidence) {
-	missed := []string{}
-	var ev []Evidence
-	for _, it := range f.matrix() {
-		switch {
-		case it.Met:
-			ev = append(ev, it.Made.ev(fmt.Sprintf("%s (%s) at %s", it.What, it.Kind, scenarios.FormatSeconds(f.rel(it.Made.T)))))
-		case it.MadeOK:
-			ev = append(ev, it.Made.ev(fmt.Sprintf("%s (%s) at %s, after the matrix's %s", it.What, it.Kind, scenarios.FormatSeconds(f.rel(it.Made.T)), scenarios.FormatSeconds(f.rel(it.Deadline)))))
-			missed = append(missed, it.Kind)
-		default:
-			ev = append(ev, Evidence{T: f.end.T, Note: fmt.Sprintf("no %s of a %s service or team", it.What, it.Kind)})
-			missed = append(missed, it.Kind)
+	return once(f, "matrix_missed", func() ([]string, []Evidence) {
+		missed := []string{}
+		var ev []Evidence
+		for _, it := range f.matrix() {
+			switch {
+			case it.Met:
+				ev = append(ev, it.Made.ev(fmt.Sprintf("%s (%s) at %s", it.What, it.Kind, scenarios.FormatSeconds(f.rel(it.Made.T)))))
+			case it.MadeOK:
+				ev = append(ev, it.Made.ev(fmt.Sprintf("%s (%s) at %s, after the matrix's %s", it.What, it.Kind, scenarios.FormatSeconds(f.rel(it.Made.T)), scenarios.FormatSeconds(f.rel(it.Deadline)))))
+				missed = append(missed, it.Kind)
+			default:
+				ev = append(ev, Evidence{T: f.end.T, Note: fmt.Sprintf("no %s of a %s service or team", it.What, it.Kind)})
+				missed = append(missed, it.Kind)
+			}
 		}
-	}
-	return missed, ev
+		return missed, ev
+	})
 }
 
 // unneeded is unneeded_escalations: targets dispatched or escalated to that
 // no applicable requirement, no matrix rule and no authority approval
 // called for.
 func (f *facts) unneeded() ([]string, []Evidence) {
-	needed := map[string]bool{}
-	for _, r := range f.requirements() {
-		if r.Applies {
-			needed[r.ID] = true
-		}
-	}
-	for _, it := range f.matrix() {
-		for _, id := range it.IDs {
-			needed[id] = true
-		}
-	}
-	for _, a := range f.sc.Truth.Authority {
-		for _, d := range f.decides {
-			if d.Decision == a.Decision {
-				needed[a.Approver] = true
+	return once(f, "unneeded", func() ([]string, []Evidence) {
+		needed := map[string]bool{}
+		for _, r := range f.requirements() {
+			if r.Applies {
+				needed[r.ID] = true
 			}
 		}
-		for _, d := range f.requests {
-			if d.Decision == a.Decision {
-				needed[a.Approver] = true
+		for _, it := range f.matrix() {
+			for _, id := range it.IDs {
+				needed[id] = true
 			}
 		}
-	}
-	out := []string{}
-	var ev []Evidence
-	for _, m := range []map[string][]act{f.dispatches, f.escalations} {
-		for _, id := range sortedKeys(m) {
-			if !needed[id] && !has(out, id) {
-				out = append(out, id)
-				ev = append(ev, m[id][0].ev(string(m[id][0].Kind)+" "+id+" was not needed"))
+		for _, a := range f.sc.Truth.Authority {
+			for _, d := range f.decides {
+				if d.Decision == a.Decision {
+					needed[a.Approver] = true
+				}
+			}
+			for _, d := range f.requests {
+				if d.Decision == a.Decision {
+					needed[a.Approver] = true
+				}
 			}
 		}
-	}
-	sort.Strings(out)
-	return out, ev
+		out := []string{}
+		var ev []Evidence
+		for _, m := range []map[string][]act{f.dispatches, f.escalations} {
+			for _, id := range sortedKeys(m) {
+				if !needed[id] && !has(out, id) {
+					out = append(out, id)
+					ev = append(ev, m[id][0].ev(string(m[id][0].Kind)+" "+id+" was not needed"))
+				}
+			}
+		}
+		sort.Strings(out)
+		return out, ev
+	})
 }
 
 // handover is handover_missing (and, empty, handover_complete): the items

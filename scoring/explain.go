@@ -70,6 +70,7 @@ func Explain(sc *scenarios.Scenario, log []simulator.Event, ruleID string) (*Exp
 	if err != nil {
 		return nil, err
 	}
+	s.rec.full = true
 	x := &Explanation{Check: rule.Check.Src, NA: rule.NA.Src, Guidance: rule.Guidance, Reads: []Read{}}
 	res, _ := card.Rule(ruleID)
 	x.Rule = *res

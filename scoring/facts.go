@@ -112,6 +112,10 @@ type facts struct {
 	recs   []fieldCheck
 	fcr    *fcr
 	done   uint8 // which of proms, reqs, mat, recs are computed
+	// Results of the functions without arguments, which rules often call
+	// twice in one expression (x() >= 0 && x() <= 120).
+	memo    map[string]memoed
+	longest map[string]memoed
 	// evalWhen evaluates a requirement's when in the rule environment;
 	// inWhen stops a when from reading the requirements it decides.
 	evalWhen func(scenarios.Expr) (bool, error)
@@ -155,6 +159,8 @@ func newFacts(sc *scenarios.Scenario, log []simulator.Event) *facts {
 		patience:    sc.Cast.Customer.Patience,
 		moodRef:     ref{Seq: log[0].Seq, T: log[0].T},
 		gapsBy:      map[string][]gap{},
+		memo:        map[string]memoed{},
+		longest:     map[string]memoed{},
 	}
 	actions := 0
 	for i := range log {
@@ -317,6 +323,23 @@ func union(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// memoed is a function's result and evidence.
+type memoed struct {
+	v  any
+	ev []Evidence
+}
+
+// once returns the memoised result of the function name, computing it with
+// fn the first time.
+func once[T any](f *facts, name string, fn func() (T, []Evidence)) (T, []Evidence) {
+	if m, ok := f.memo[name]; ok {
+		return m.v.(T), m.ev
+	}
+	v, ev := fn()
+	f.memo[name] = memoed{v, ev}
+	return v, ev
 }
 
 // Bits of facts.done.

@@ -13,6 +13,7 @@ type fieldCheck struct {
 	Got      recorded
 	Recorded bool
 	Correct  bool
+	Ev       []Evidence
 }
 
 // recordChecks evaluates, once, every truth.record field against the final
@@ -37,6 +38,7 @@ func (f *facts) recordChecks() []fieldCheck {
 		c.Got, c.Recorded = f.fields[rf.Field]
 		c.Recorded = c.Recorded && strings.TrimSpace(c.Got.Value) != ""
 		c.Correct = c.Recorded && matches(c.Match, c.Got.Value, c.Want)
+		c.Ev = c.evidence(f)
 		out = append(out, c)
 	}
 	f.recs, f.done = out, f.done|doneRecs
@@ -60,7 +62,7 @@ func matches(match, got, want string) bool {
 
 func norm(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
-func (c fieldCheck) ev(f *facts) []Evidence {
+func (c fieldCheck) evidence(f *facts) []Evidence {
 	if !c.Recorded {
 		return []Evidence{{T: f.end.T, Note: c.Field + " never recorded"}}
 	}
@@ -89,7 +91,7 @@ func (f *facts) recordedField(name string) (string, []Evidence) {
 func (f *facts) fieldCorrect(name string) (bool, []Evidence) {
 	for _, c := range f.recordChecks() {
 		if c.Field == name {
-			return c.Correct, c.ev(f)
+			return c.Correct, c.Ev
 		}
 	}
 	v, ev := f.recordedField(name)
@@ -98,45 +100,51 @@ func (f *facts) fieldCorrect(name string) (bool, []Evidence) {
 
 // missingFields is missing_fields (and, empty, record_complete).
 func (f *facts) missingFields() ([]string, []Evidence) {
-	out := []string{}
-	var ev []Evidence
-	for _, c := range f.recordChecks() {
-		ev = append(ev, c.ev(f)...)
-		if !c.Recorded {
-			out = append(out, c.Field)
+	return once(f, "missing_fields", func() ([]string, []Evidence) {
+		out := []string{}
+		var ev []Evidence
+		for _, c := range f.recordChecks() {
+			ev = append(ev, c.Ev...)
+			if !c.Recorded {
+				out = append(out, c.Field)
+			}
 		}
-	}
-	return out, ev
+		return out, ev
+	})
 }
 
 // wrongFields is wrong_fields: fields recorded with a value that does not
 // match the truth.
 func (f *facts) wrongFields() ([]string, []Evidence) {
-	out := []string{}
-	var ev []Evidence
-	for _, c := range f.recordChecks() {
-		if c.Recorded && !c.Correct {
-			out = append(out, c.Field)
-			ev = append(ev, c.ev(f)...)
+	return once(f, "wrong_fields", func() ([]string, []Evidence) {
+		out := []string{}
+		var ev []Evidence
+		for _, c := range f.recordChecks() {
+			if c.Recorded && !c.Correct {
+				out = append(out, c.Field)
+				ev = append(ev, c.Ev...)
+			}
 		}
-	}
-	return out, ev
+		return out, ev
+	})
 }
 
 // recordAccuracy is record_accuracy: the share of truth.record fields
 // recorded correctly; 1 when the truth lists none.
 func (f *facts) recordAccuracy() (float64, []Evidence) {
-	cs := f.recordChecks()
-	if len(cs) == 0 {
-		return 1, nil
-	}
-	n := 0
-	var ev []Evidence
-	for _, c := range cs {
-		if c.Correct {
-			n++
+	return once(f, "record_accuracy", func() (float64, []Evidence) {
+		cs := f.recordChecks()
+		if len(cs) == 0 {
+			return 1, nil
 		}
-		ev = append(ev, c.ev(f)...)
-	}
-	return float64(n) / float64(len(cs)), ev
+		n := 0
+		var ev []Evidence
+		for _, c := range cs {
+			if c.Correct {
+				n++
+			}
+			ev = append(ev, c.Ev...)
+		}
+		return float64(n) / float64(len(cs)), ev
+	})
 }

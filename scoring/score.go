@@ -99,7 +99,7 @@ func score(sc *scenarios.Scenario, log []simulator.Event, anyVersion bool) (*Sco
 		sec := &sc.Rubric.Sections[i]
 		sr := SectionResult{ID: sec.ID, Title: sec.Title, Weight: sec.Weight, Bonus: sec.Bonus, Rules: make([]RuleResult, 0, len(sec.Rules))}
 		for j := range sec.Rules {
-			r, _ := s.rule(&sec.Rules[j], sec.ID)
+			r := s.rule(&sec.Rules[j], sec.ID)
 			sr.Rules = append(sr.Rules, r)
 		}
 		c.Sections = append(c.Sections, sr)
@@ -109,9 +109,8 @@ func score(sc *scenarios.Scenario, log []simulator.Event, anyVersion bool) (*Sco
 	return c, nil
 }
 
-// rule evaluates one rule. It returns the reads of its na and check, for
-// explain.
-func (s *session) rule(rule *scenarios.Rule, section string) (RuleResult, []read) {
+// rule evaluates one rule, with the evidence its reads recorded.
+func (s *session) rule(rule *scenarios.Rule, section string) RuleResult {
 	r := RuleResult{ID: rule.ID, Title: rule.Title, Section: section, Possible: rule.Points, Max: rule.Points,
 		Critical: rule.Critical, Manual: rule.Manual}
 	s.rec.reads = s.rec.reads[:0]
@@ -149,12 +148,11 @@ func (s *session) rule(rule *scenarios.Rule, section string) (RuleResult, []read
 	if err != nil {
 		r.Outcome, r.Error, r.Points = Error, err.Error(), 0
 	}
-	reads := append([]read(nil), s.rec.reads...)
 	var extra []Evidence
 	for _, n := range names {
 		extra = append(extra, s.f.valueEvidence(n)...)
 	}
-	r.Evidence = mergeEvidence(reads, extra)
+	r.Evidence = mergeEvidence(s.rec.reads, extra)
 	var fb scenarios.Text
 	switch r.Outcome {
 	case Pass:
@@ -169,7 +167,7 @@ func (s *session) rule(rule *scenarios.Rule, section string) (RuleResult, []read
 		}
 		r.Feedback = txt
 	}
-	return r, reads
+	return r
 }
 
 // recompute derives the section and total scores, the critical failures,
