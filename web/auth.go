@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/drillroom/drillroom/store"
@@ -56,6 +57,32 @@ type auth struct {
 	origin   *originGuard
 	secure   bool // Secure cookies even when the request itself is not TLS (behind a TLS proxy)
 	ttl      time.Duration
+
+	// lastSweep is when expired logins were last reclaimed (Unix seconds).
+	lastSweep atomic.Int64
+}
+
+// sweepInterval is how often, at most, a sign-in reclaims expired logins.
+const sweepInterval = time.Hour
+
+// sweepExpired reclaims the rows of expired logins, at most once per
+// sweepInterval. It piggybacks on sign-ins instead of running a timer, so
+// the web layer owns no goroutine; the store already refuses expired logins,
+// so a late sweep costs only disk space.
+func (a *auth) sweepExpired(ctx context.Context) {
+	now := time.Now().Unix()
+	last := a.lastSweep.Load()
+	if now-last < int64(sweepInterval/time.Second) || !a.lastSweep.CompareAndSwap(last, now) {
+		return
+	}
+	n, err := a.store.DeleteExpiredLogins(ctx)
+	if err != nil {
+		a.log.Warn("auth: reclaim expired logins", "err", err)
+		return
+	}
+	if n > 0 {
+		a.log.Info("auth: reclaimed expired logins", "count", n)
+	}
 }
 
 func newAuth(st *store.Store, log *slog.Logger, secure bool, trustedOrigins []string) *auth {

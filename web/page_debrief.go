@@ -35,6 +35,8 @@ type debriefPage struct {
 	Live      bool
 	Card      *scoring.Scorecard
 	KPIs      []kpiItem
+	Critical  []string // titles of the failed critical rules
+	Pending   []string // titles of the manual rules awaiting a coach
 	Chart     *moodChart
 	Timeline  []timelineRow
 	Review    string
@@ -93,6 +95,7 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 	} else {
 		page.Card = card
 		page.KPIs = kpiItems(card.KPIs)
+		page.Critical, page.Pending = ruleTitles(card, card.CriticalFailed), ruleTitles(card, card.Pending)
 	}
 
 	end := int64(0)
@@ -126,6 +129,18 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 	page.Review = review
 	page.CanReview = user.ID == x.UserID && review == ""
 	render(w, r, u.log, http.StatusOK, "debrief", view{Title: "Debrief", Flash: flash, Data: page})
+}
+
+func ruleTitles(c *scoring.Scorecard, ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if r, ok := c.Rule(id); ok && r.Title != "" {
+			out = append(out, r.Title)
+		} else {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func endingText(ev simulator.Event) string {

@@ -93,6 +93,7 @@ func (a *auth) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.setCookie(w, r, token)
+	a.sweepExpired(r.Context())
 	a.log.Info("auth: login", "user", u.Username, "role", u.Role, "addr", addr)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

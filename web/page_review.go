@@ -36,6 +36,18 @@ func (u *ui) review(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, u.log, http.StatusConflict, "The review opens when the call has ended.")
 		return
 	}
+	events, err := u.store.Events(ctx, x.ID, 0)
+	if err != nil {
+		u.log.Error("review: events", "session", x.ID, "err", err)
+		renderError(w, r, u.log, http.StatusInternalServerError, "")
+		return
+	}
+	for _, ev := range events {
+		if ev.Type == simulator.EvReview {
+			renderError(w, r, u.log, http.StatusConflict, "Your review of this call is already in.")
+			return
+		}
+	}
 	text := strings.TrimSpace(r.PostForm.Get("text"))
 	if text == "" || utf8.RuneCountInString(text) > maxReviewRunes {
 		renderError(w, r, u.log, http.StatusBadRequest, "Write a review of up to 8,000 characters.")

@@ -1,0 +1,385 @@
+package web
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// The end-to-end test drives the real binary in a real headless Chromium,
+// as a trainee would: sign in, start a library drill, play it through the
+// console with the mouse and the keyboard, close it, read the debrief and
+// submit the review.
+//
+// It needs Debian's chromium package (apt-get install -y chromium). Without
+// a Chromium binary it is skipped, unless DRILLROOM_E2E=require, which CI
+// sets so that a missing browser fails the build instead of hiding it.
+
+// e2eDrill is the library drill the test plays; if the library does not
+// have it, the first assigned drill is played.
+const e2eDrill = "gas-smell-flats"
+
+func findChromium() string {
+	if p := os.Getenv("DRILLROOM_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// demoServer is `drillroom serve --demo` running on a free port.
+type demoServer struct {
+	url      string
+	password string // the demo trainee's
+	cmd      *exec.Cmd
+	logPath  string
+}
+
+func startDemoServer(t *testing.T, dir string) *demoServer {
+	t.Helper()
+	bin := filepath.Join(dir, "drillroom")
+	build := exec.Command("go", "build", "-o", bin, "../cmd/drillroom")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build drillroom: %v\n%s", err, out)
+	}
+	logPath := filepath.Join(dir, "server.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "serve", "--demo", "--data", filepath.Join(dir, "data"), "--addr", "127.0.0.1:0")
+	cmd.Stderr = logFile
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	srv := &demoServer{cmd: cmd, logPath: logPath}
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+		logFile.Close()
+	})
+
+	listenRE := regexp.MustCompile(`listening on (http://\S+)`)
+	passRE := regexp.MustCompile(`demo account:\s+trainee\s+username=trainee\s+password=(\S+)`)
+	found := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		closed := false
+		for sc.Scan() {
+			line := sc.Text()
+			if m := listenRE.FindStringSubmatch(line); m != nil {
+				srv.url = m[1]
+			}
+			if m := passRE.FindStringSubmatch(line); m != nil {
+				srv.password = m[1]
+			}
+			if !closed && srv.url != "" && srv.password != "" {
+				closed = true
+				close(found)
+			}
+		}
+		io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case <-found:
+	case <-time.After(90 * time.Second):
+		log, _ := os.ReadFile(logPath)
+		t.Fatalf("drillroom serve --demo did not print its address and the trainee's password\nserver log:\n%s", log)
+	}
+	return srv
+}
+
+func TestEndToEndBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the browser test is skipped in -short mode")
+	}
+	chrome := findChromium()
+	if chrome == "" {
+		if os.Getenv("DRILLROOM_E2E") == "require" {
+			t.Fatal("DRILLROOM_E2E=require but no Chromium binary was found (apt-get install -y chromium)")
+		}
+		t.Skip("no Chromium binary installed (apt-get install -y chromium); set DRILLROOM_E2E=require to fail instead")
+	}
+	dir := t.TempDir()
+	srv := startDemoServer(t, dir)
+
+	profile := filepath.Join(dir, "chromium-profile")
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chrome),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1280, 720),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	defer cancelCtx()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
+	defer cancelTimeout()
+
+	// Start the browser and collect what the pages write to the console:
+	// a script error or a CSP violation fails the test.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 720)); err != nil {
+		t.Fatalf("start Chromium (%s): %v", chrome, err)
+	}
+	var consoleMu sync.Mutex
+	var consoleErrors []string
+	go func() {
+		for m, err := range chromedp.Console(ctx) {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
+				consoleMu.Lock()
+				consoleErrors = append(consoleErrors, fmt.Sprintf("%s: %s (%s:%d)", m.Type, m.Text, m.URL, m.Line))
+				consoleMu.Unlock()
+			}
+		}
+	}()
+
+	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
+	defer e.onFailure()
+
+	// Sign in.
+	e.step("open the login page", chromedp.Navigate(srv.url+"/"), chromedp.WaitVisible(chromedp.ID("username")))
+	e.step("sign in as the demo trainee",
+		chromedp.SendKeys(chromedp.ID("username"), "trainee"),
+		chromedp.SendKeys(chromedp.ID("password"), srv.password),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(chromedp.ID("assigned-h")),
+	)
+
+	// Start the drill in practice mode.
+	drill := e.eval(fmt.Sprintf(`(document.querySelector('form[action="/drills/%s/start"]') ? %q :
+		(document.querySelector('form[action^="/drills/"]') || {action: ""}).action.replace(/^.*\/drills\//, "").replace(/\/start$/, ""))`, e2eDrill, e2eDrill))
+	if drill == "" {
+		t.Fatal("the demo trainee has no assigned drill")
+	}
+	t.Logf("playing %s", drill)
+	e.step("start the drill", chromedp.Click(chromedp.CSS(fmt.Sprintf(`form[action="/drills/%s/start"] input[value="practice"] ~ button`, drill))),
+		chromedp.WaitVisible(chromedp.ID("call-log")))
+	e.poll("the console connects", `document.getElementById("conn").textContent === "Connected"`)
+	e.poll("the customer speaks", `document.querySelectorAll("#call-log li.customer").length >= 1`)
+
+	// The console fits 1280x720 without scrolling the page.
+	if fits := e.eval(`String(document.documentElement.scrollHeight <= window.innerHeight + 1 && document.documentElement.scrollWidth <= window.innerWidth + 1)`); fits != "true" {
+		t.Errorf("the console page scrolls at 1280x720 (scroll %s x %s)", e.eval(`String(document.documentElement.scrollWidth)`), e.eval(`String(document.documentElement.scrollHeight)`))
+	}
+
+	// Keyboard: "/" focuses the message box; Ctrl+Enter sends.
+	e.step("focus the message box with /", chromedp.Click(chromedp.ID("call-h")), chromedp.KeyEvent("/"))
+	if got := e.eval(`document.activeElement.id`); got != "say-text" {
+		t.Fatalf("after /: focus on %q, want say-text", got)
+	}
+	// A browser suppresses the character of a key whose keydown was
+	// cancelled; the DevTools protocol sends it anyway, so clear it.
+	e.step("clear the message box", chromedp.Evaluate[chromedp.Void](`document.getElementById("say-text").value = ""`))
+	e.step("type a greeting and send it with Ctrl+Enter",
+		chromedp.SendKeys(chromedp.ID("say-text"), "Hello, you're through to the emergency line, my name is Sam."),
+		chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+	e.poll("the greeting appears", `[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes("my name is Sam"))`)
+
+	// Quick intents: safety advice with the mouse, ask location with Alt+2.
+	e.step("give safety advice", chromedp.Click(chromedp.CSS(`button[data-intent="safety_advice"]`)))
+	e.poll("the safety advice is acknowledged", `[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes("safety_advice"))`)
+	e.step("ask the location with Alt+2", chromedp.Click(chromedp.ID("call-h")), chromedp.KeyEvent("2", chromedp.KeyModifiers(chromedp.ModifierAlt)))
+	e.poll("the location question is sent", `[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes("ask_location"))`)
+
+	// Classify.
+	category, priority := "gas-emergency", "P1"
+	if e.eval(fmt.Sprintf(`String(!!document.querySelector('#category option[value=%q]'))`, category)) != "true" {
+		category = e.eval(`document.querySelector("#category option:nth-child(2)").value`)
+	}
+	e.step("classify", chromedp.SetValue(chromedp.ID("category"), category), chromedp.SetValue(chromedp.ID("priority"), priority),
+		chromedp.Click(chromedp.ID("classify-btn")))
+	e.poll("the classification is recorded", fmt.Sprintf(`document.getElementById("classified-as").textContent.includes(%q)`, category))
+
+	// Dispatch with a handover.
+	target := e.eval(`(document.querySelector('#engage-target option[value="gas"]') || document.querySelector('#engage-target option[data-kind="service"]') || document.querySelector('#engage-target option')).value`)
+	kind := e.eval(fmt.Sprintf(`document.querySelector('#engage-target option[value=%q]').dataset.kind`, target))
+	button := "dispatch-btn"
+	if kind == "team" {
+		button = "escalate-btn"
+	}
+	e.step("dispatch with location and hazards",
+		chromedp.SetValue(chromedp.ID("engage-target"), target),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("engage-target").dispatchEvent(new Event("change"))`),
+		chromedp.Click(chromedp.CSS(`#engage-form input[value="location"]`)),
+		chromedp.Click(chromedp.CSS(`#engage-form input[value="hazards"]`)),
+		chromedp.SendKeys(chromedp.ID("engage-text"), "Strong gas smell reported, caller evacuating."),
+		chromedp.Click(chromedp.ID(button)))
+	e.poll("the dispatch is recorded", `[...document.querySelectorAll("#radio-log li.trainee")].some(li => /Dispatched|Escalated/.test(li.textContent))`)
+
+	// Record every field the console asks for.
+	fields := strings.Fields(e.eval(`[...document.querySelectorAll(".record-field[data-field]")].map(f => f.dataset.field).join(" ")`))
+	values := map[string]string{
+		"location": "Telford Court, Elm Grove, communal stairwell", "hazard": "strong gas smell on the stairwell",
+		"callback": "07700 900123", "people_at_risk": "caller and two children, elderly neighbour",
+	}
+	for _, f := range fields {
+		v := values[f]
+		if v == "" {
+			v = "noted by the trainee"
+		}
+		sel := fmt.Sprintf(`.record-field[data-field=%q]`, f)
+		e.step("record "+f, chromedp.SendKeys(chromedp.CSS(sel+" input"), v), chromedp.Click(chromedp.CSS(sel+" button")))
+		e.poll("the record of "+f+" is saved", fmt.Sprintf(`document.querySelector('%s .saved').textContent.startsWith("Saved at")`, sel))
+	}
+
+	e.snapshot("console")
+
+	// Reload the page mid-call: the console rebuilds the call from the log.
+	before := e.eval(`String(document.querySelectorAll("#call-log li.trainee").length)`)
+	e.step("reload the console", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("call-log")))
+	e.poll("the console reconnects", `document.getElementById("conn").textContent === "Connected"`)
+	e.poll("the conversation is restored", fmt.Sprintf(`String(document.querySelectorAll("#call-log li.trainee").length) === %q`, before))
+
+	// Update the caller, then close the call.
+	e.step("update the caller", chromedp.Click(chromedp.CSS(`button[data-intent="update"]`)))
+	e.step("close the call", chromedp.SetValue(chromedp.ID("resolution"), "handed_over"), chromedp.Click(chromedp.ID("close-btn")))
+	e.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
+
+	// The debrief.
+	e.step("open the debrief", chromedp.Click(chromedp.ID("debrief-link")), chromedp.WaitVisible(chromedp.ID("score-h")))
+	e.poll("the score is shown", `!!document.getElementById("score-total")`)
+	score := e.eval(`document.getElementById("score-total").textContent`)
+	if !regexp.MustCompile(`^\d+(\.\d)?%$`).MatchString(score) {
+		t.Fatalf("debrief score %q, want a percentage", score)
+	}
+	result := e.eval(`document.getElementById("score-result").textContent`)
+	t.Logf("debrief: score %s, %s", score, result)
+	for _, check := range []struct{ what, js string }{
+		{"the mood chart", `!!document.querySelector("#mood-chart polyline.mood")`},
+		{"rules with outcomes", `document.querySelectorAll("table.rules tbody tr").length > 3`},
+		{"the timeline with the trainee's actions", `document.querySelectorAll("#timeline li.trainee").length >= 4`},
+		{"evidence links into the timeline", `[...document.querySelectorAll('a[href^="#ev-"]')].some(a => document.getElementById(a.getAttribute("href").slice(1)))`},
+	} {
+		if e.eval(fmt.Sprintf(`String(%s)`, check.js)) != "true" {
+			t.Errorf("the debrief lacks %s", check.what)
+		}
+	}
+
+	// The post-incident review.
+	e.snapshot("debrief")
+	e.step("type the review", chromedp.SendKeys(chromedp.ID("review-text"), "Safety advice and dispatch were quick; I should have updated the caller more often."))
+	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Submit(chromedp.ID("review-text")))); err != nil {
+		t.Fatalf("submit the review: %v", err)
+	}
+	e.poll("the review is saved", `document.body.textContent.includes("your review is saved") && document.body.textContent.includes("updated the caller more often")`)
+
+	consoleMu.Lock()
+	defer consoleMu.Unlock()
+	for _, m := range consoleErrors {
+		t.Errorf("browser console: %s", m)
+	}
+}
+
+// e2e runs browser steps and, when the test fails, saves a screenshot.
+type e2e struct {
+	t   *testing.T
+	ctx context.Context
+	dir string
+	srv *demoServer
+}
+
+func (e *e2e) step(name string, actions ...chromedp.Action[chromedp.Void]) {
+	e.t.Helper()
+	if err := chromedp.Do(e.ctx, actions...); err != nil {
+		e.t.Fatalf("%s: %v", name, err)
+	}
+}
+
+func (e *e2e) poll(name, js string) {
+	e.t.Helper()
+	if _, err := chromedp.Run(e.ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		e.t.Fatalf("waiting until %s: %v", name, err)
+	}
+}
+
+func (e *e2e) eval(js string) string {
+	e.t.Helper()
+	v, err := chromedp.Run(e.ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		e.t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+// snapshot saves a screenshot of the page into DRILLROOM_E2E_ARTIFACTS, if
+// set, for people to look at; it checks nothing.
+func (e *e2e) snapshot(name string) {
+	art := os.Getenv("DRILLROOM_E2E_ARTIFACTS")
+	if art == "" {
+		return
+	}
+	png, err := chromedp.Run(e.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		e.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	os.MkdirAll(art, 0o755)
+	os.WriteFile(filepath.Join(art, "e2e-"+name+".png"), png, 0o644)
+}
+
+// onFailure saves a 1280x720 screenshot and the server log's tail into the
+// test's temp dir, and into DRILLROOM_E2E_ARTIFACTS if set (the temp dir is
+// removed when the test ends; CI can keep the artifacts directory).
+func (e *e2e) onFailure() {
+	if !e.t.Failed() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(e.ctx), 10*time.Second)
+	defer cancel()
+	if png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
+		path := filepath.Join(e.dir, "failure.png")
+		os.WriteFile(path, png, 0o644)
+		e.t.Logf("screenshot at failure: %s", path)
+		if art := os.Getenv("DRILLROOM_E2E_ARTIFACTS"); art != "" {
+			os.MkdirAll(art, 0o755)
+			os.WriteFile(filepath.Join(art, "e2e-failure.png"), png, 0o644)
+			e.t.Logf("screenshot copied to %s", filepath.Join(art, "e2e-failure.png"))
+		}
+	} else {
+		e.t.Logf("no screenshot: %v", err)
+	}
+	if log, err := os.ReadFile(e.srv.logPath); err == nil {
+		lines := strings.Split(strings.TrimSpace(string(log)), "\n")
+		if len(lines) > 40 {
+			lines = lines[len(lines)-40:]
+		}
+		e.t.Logf("server log (last lines):\n%s", strings.Join(lines, "\n"))
+	}
+}
