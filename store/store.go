@@ -65,9 +65,20 @@ type Store struct {
 // Open opens (creating if absent) the database at path, applies the embedded
 // migrations that have not run yet, and starts the writer goroutine. Close
 // must be called to stop it.
-func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error) {
+func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option) (*Store, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	h := defaultHasher()
+	if o.passwordMemoryKiB != 0 || o.passwordPasses != 0 {
+		if o.passwordMemoryKiB < 8 || o.passwordPasses < 1 {
+			return nil, fmt.Errorf("open store %q: %w: password cost m=%d KiB, t=%d", path, ErrInvalid, o.passwordMemoryKiB, o.passwordPasses)
+		}
+		h.p.memory, h.p.time = o.passwordMemoryKiB, o.passwordPasses
 	}
 	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("open store %q: %w: want a file path", path, ErrInvalid)
@@ -96,7 +107,7 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error)
 	rdb.SetMaxIdleConns(8)
 	rdb.SetConnMaxIdleTime(5 * time.Minute)
 
-	s := &Store{path: abs, logger: logger, wdb: wdb, rdb: rdb, now: time.Now, hasher: defaultHasher()}
+	s := &Store{path: abs, logger: logger, wdb: wdb, rdb: rdb, now: time.Now, hasher: h}
 	fail := func(err error) (*Store, error) {
 		rdb.Close()
 		wdb.Close()
@@ -116,6 +127,23 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error)
 	}
 	logger.Info("store opened", "path", abs)
 	return s, nil
+}
+
+// Option changes how Open configures a Store.
+type Option func(*options)
+
+type options struct {
+	passwordMemoryKiB, passwordPasses uint32
+}
+
+// WithPasswordCost sets argon2id's memory (KiB, at least 8) and passes (at
+// least 1) for passwords hashed from now on, instead of the defaults (19 MiB,
+// 2 passes). It exists for tests, where each default hash costs a tenth of a
+// second or more; never lower it in production. Hashes keep their own
+// parameters, so a store opened later with the defaults still verifies them,
+// and re-hashes them at the next login.
+func WithPasswordCost(memoryKiB, passes uint32) Option {
+	return func(o *options) { o.passwordMemoryKiB, o.passwordPasses = memoryKiB, passes }
 }
 
 // dsn builds the modernc.org/sqlite DSN. The pragmas travel in the DSN

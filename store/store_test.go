@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,11 +25,10 @@ func openTest(t testing.TB) *Store {
 
 func openAt(t testing.TB, path string) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), path, slog.New(slog.DiscardHandler))
+	s, err := Open(context.Background(), path, slog.New(slog.DiscardHandler), WithPasswordCost(cheapArgon.memory, cheapArgon.time))
 	if err != nil {
 		t.Fatalf("Open(%s): %v", path, err)
 	}
-	s.hasher = &hasher{p: cheapArgon}
 	t.Cleanup(func() {
 		if err := s.Close(); err != nil {
 			t.Errorf("Close: %v", err)
@@ -135,6 +135,47 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	if s, err := Open(ctx, path, nil); err == nil {
 		s.Close()
 		t.Fatalf("Open of a database from a newer program: got nil error, want one")
+	}
+}
+
+func TestOpenPasswordCost(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name     string
+		mem, t   uint32
+		want     error
+		wantHash string
+	}{
+		{"cheap for tests", 64, 1, nil, "$argon2id$v=19$m=64,t=1,p=1$"},
+		{"raised", 32 * 1024, 3, nil, "$argon2id$v=19$m=32768,t=3,p=1$"},
+		{"too little memory", 4, 1, ErrInvalid, ""},
+		{"zero passes", 64, 0, ErrInvalid, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Open(context.Background(), filepath.Join(dir, tc.name+".db"), nil, WithPasswordCost(tc.mem, tc.t))
+			if tc.want != nil {
+				if !errors.Is(err, tc.want) {
+					t.Errorf("got %v, want %v", err, tc.want)
+				}
+				if s != nil {
+					s.Close()
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			u, err := s.CreateUser(context.Background(), "ann", "Ann", RoleTrainee, "correct horse")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var h string
+			s.rdb.QueryRow("SELECT password_hash FROM users WHERE id = ?", u.ID).Scan(&h)
+			if !strings.HasPrefix(h, tc.wantHash) {
+				t.Errorf("hash %q, want prefix %q", h, tc.wantHash)
+			}
+		})
 	}
 }
 
