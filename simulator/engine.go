@@ -55,7 +55,11 @@ func New(sc *scenarios.Scenario, cfg Config) (*Engine, []Event, error) {
 	if cfg.Scale == 0 {
 		cfg.Scale = 1
 	}
-	e.emit(Event{Type: EvStart, Scenario: sc.ID, Version: sc.Version, Hash: sc.Hash, Seed: cfg.Seed, Mode: cfg.Mode, Scale: cfg.Scale})
+	start := Event{Type: EvStart, Scenario: sc.ID, Version: sc.Version, Hash: sc.Hash, Seed: cfg.Seed, Mode: cfg.Mode, Scale: cfg.Scale}
+	if len(sc.Variation) > 0 {
+		start.Value = drawVariation(sc, cfg.Seed)
+	}
+	e.emit(start)
 	if len(sc.Phases) > 0 {
 		e.emit(Event{Type: EvPhase, ID: sc.Phases[0].ID})
 	}

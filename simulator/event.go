@@ -12,7 +12,7 @@ type EventType string
 // The event types. The trainee's socket carries all of them except the ones
 // marked (hidden), which reveal the script.
 const (
-	EvStart    EventType = "start"    // session started: Scenario, Version, Hash, Seed, Mode
+	EvStart    EventType = "start"    // session started: Scenario, Version, Hash, Seed, Mode, Scale; Value: the variation drawn (name -> value), when the drill has one
 	EvAction   EventType = "action"   // a trainee action was accepted: Action, Intents (explicit then matched from the text)
 	EvRejected EventType = "rejected" // a trainee action was refused: Action, Reason; state unchanged
 	EvLine     EventType = "line"     // a cast member spoke: From, Channel (call, radio or team), Text, ID (beat/reaction that produced it; chase, answer:INTENT, update, give_up, ending:ID, inject); Reason "inject" and Action when the trainer injected it

@@ -290,3 +290,42 @@ func FuzzEngine(f *testing.F) {
 		}
 	})
 }
+
+func TestStartRecordsVariation(t *testing.T) {
+	sc := loadExample(t)
+	e := start(t, sc, 11)
+	apply(t, e, 5000, Action{Kind: ActSay, Text: "Where are you?"})
+	read, err := ReadLog(bytes.NewReader(logBytes(t, e.Log())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged, ok := read[0].Value.(map[string]any)
+	if !ok || logged["caller_name"] != Variation(sc, 11)["caller_name"] {
+		t.Fatalf("start value %v, want the variation %v", read[0].Value, Variation(sc, 11))
+	}
+	// The fold takes the logged values (typed), not a new draw.
+	read[0].Value = map[string]any{"caller_name": "Zed", "flat": 3.0, "street": "Elm Row", "gas_ack": 40.0}
+	re, err := Replay(sc, read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := re.Snapshot().Vary; v["caller_name"] != "Zed" || v["flat"] != 3 {
+		t.Errorf("replayed variation %v, want the logged one", v)
+	}
+	// A log without it is drawn again from the seed.
+	read[0].Value = nil
+	re, err = Replay(sc, read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := snapJSON(t, re.Snapshot()), snapJSON(t, e.Snapshot()); got != want {
+		t.Errorf("replay without logged variation differs:\n%s\n%s", got, want)
+	}
+	read[0].Value = map[string]any{"flat": "three"}
+	if _, err := Replay(sc, read); err == nil {
+		t.Error("replay accepted a variation of the wrong type")
+	}
+	if tv, _ := read[0].ForTrainee(); tv.Value != nil {
+		t.Error("the trainee sees the variation")
+	}
+}

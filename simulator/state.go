@@ -341,7 +341,17 @@ func (f *fold) start(ev *Event) error {
 	}
 	s.Scenario, s.Version, s.Seed, s.Mode = ev.Scenario, ev.Version, ev.Seed, ev.Mode
 	s.Scale = ev.Scale
-	s.Vary = drawVariation(sc, ev.Seed)
+	// The start event records what the seed drew; a log without it (an
+	// older writer) is drawn again the same way.
+	if logged, ok := ev.Value.(map[string]any); ok {
+		vary, err := loggedVariation(sc, logged)
+		if err != nil {
+			return fmt.Errorf("start: %w", err)
+		}
+		s.Vary = vary
+	} else {
+		s.Vary = drawVariation(sc, ev.Seed)
+	}
 	s.Vars = map[string]any{}
 	for name, d := range sc.Vars {
 		v, err := coerce(d.Type, d.Value)
@@ -656,6 +666,33 @@ func drawVariation(sc *scenarios.Scenario, seed int64) map[string]any {
 		}
 	}
 	return out
+}
+
+// loggedVariation reads the variation a start event carries, with the
+// types expressions were compiled against.
+func loggedVariation(sc *scenarios.Scenario, logged map[string]any) (map[string]any, error) {
+	out := make(map[string]any, len(sc.Variation))
+	for name, v := range sc.Variation {
+		typ := "string"
+		switch {
+		case len(v.Range) > 0:
+			typ = "int"
+		case len(v.Between) > 0:
+			typ = "float"
+		}
+		x, err := coerce(typ, logged[name])
+		if err != nil {
+			return nil, fmt.Errorf("variation %s: %w", name, err)
+		}
+		out[name] = x
+	}
+	return out, nil
+}
+
+// Variation returns the variation a session of sc with this seed draws:
+// the values expressions read as vary.NAME.
+func Variation(sc *scenarios.Scenario, seed int64) map[string]any {
+	return drawVariation(sc, seed)
 }
 
 // coerce converts v (a YAML or JSON value, or an expression's result) to a
