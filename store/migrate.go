@@ -23,9 +23,19 @@ type migration struct {
 	sql     string
 }
 
-// migrations lists the embedded files named NNNN_name.sql in version order.
+// migrations lists the embedded migrations in version order.
 func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
+	sub, err := fs.Sub(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	return readMigrations(sub)
+}
+
+// readMigrations lists the files named NNNN_name.sql at the root of fsys in
+// version order, and checks that the versions are 1, 2, 3, ... without gaps.
+func readMigrations(fsys fs.FS) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +50,7 @@ func migrations() ([]migration, error) {
 		if err != nil || v <= 0 {
 			return nil, fmt.Errorf("migration %s: bad version %q", name, num)
 		}
-		b, err := migrationFS.ReadFile("migrations/" + name)
+		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
@@ -58,11 +68,7 @@ func migrations() ([]migration, error) {
 // migrate applies, in order, every embedded migration not yet recorded in
 // schema_migrations, each in its own transaction with its record, so a crash
 // between two migrations leaves a database that the next Open continues.
-func migrate(ctx context.Context, db *sql.DB, logger *slog.Logger) error {
-	ms, err := migrations()
-	if err != nil {
-		return err
-	}
+func migrate(ctx context.Context, db *sql.DB, logger *slog.Logger, ms []migration) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER NOT NULL PRIMARY KEY,
 		name       TEXT    NOT NULL,

@@ -116,7 +116,11 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 	if err := checkPragmas(ctx, wdb); err != nil {
 		return fail(err)
 	}
-	if err := migrate(ctx, wdb, logger); err != nil {
+	ms, err := migrations()
+	if err != nil {
+		return fail(err)
+	}
+	if err := migrate(ctx, wdb, logger, ms); err != nil {
 		return fail(err)
 	}
 	if err := checkPragmas(ctx, rdb); err != nil {
