@@ -128,7 +128,7 @@ func (c *checker) shapes() {
 	if s.Settings.TimeScale < 0 {
 		c.l.add(CodeRange, c.d.at("settings.time_scale"), "settings.time_scale must be positive (1 is real time)")
 	}
-	if s.Version < 1 && c.d.pos["version"] != (Pos{}) && !c.d.bad["version"] {
+	if s.Version < 1 && c.d.has("version") && !c.d.bad["version"] {
 		c.l.add(CodeRange, c.d.at("version"), "version must be 1 or more")
 	}
 	for _, name := range sortedKeys(s.Variation) {
@@ -158,7 +158,7 @@ func (c *checker) shapes() {
 		if b.After != "" {
 			n++
 		}
-		if b.Every != 0 || c.d.pos[path+".every"] != (Pos{}) {
+		if b.Every != 0 || c.d.has(path+".every") {
 			n++
 			if b.Every == 0 && !c.d.bad[path+".every"] {
 				c.l.add(CodeRange, c.d.at(path+".every"), "%s.every must be more than 0s", path)
@@ -188,7 +188,7 @@ func (c *checker) shapes() {
 	if s.Rubric.PassMark < 0 || s.Rubric.PassMark > 100 {
 		c.l.add(CodeRange, c.d.at("rubric.pass_mark"), "rubric.pass_mark is a percentage, 0 to 100")
 	}
-	if len(s.Rubric.Sections) == 0 && c.d.pos["rubric.sections"] != (Pos{}) {
+	if len(s.Rubric.Sections) == 0 && c.d.has("rubric.sections") {
 		c.l.add(CodeRequired, c.d.at("rubric.sections"), "rubric.sections needs at least one section")
 	}
 	for i, sec := range s.Rubric.Sections {
@@ -199,7 +199,7 @@ func (c *checker) shapes() {
 		if sec.Weight < 0 {
 			c.l.add(CodeRange, c.d.at(path+".weight"), "%s.weight must not be negative", path)
 		}
-		if len(sec.Rules) == 0 && c.d.pos[path+".rules"] != (Pos{}) {
+		if len(sec.Rules) == 0 && c.d.has(path+".rules") {
 			c.l.add(CodeRequired, c.d.at(path+".rules"), "%s.rules needs at least one rule", path)
 		}
 		for j, r := range sec.Rules {
@@ -300,7 +300,7 @@ func varTypeName(t string) string {
 var stepKinds = []string{"say", "set", "mood", "patience", "goto", "end", "eta", "arrive", "resolve"}
 
 func (c *checker) steps(steps []Step, owner string) {
-	if len(steps) == 0 && c.d.pos[owner+".do"] != (Pos{}) {
+	if len(steps) == 0 && c.d.has(owner+".do") {
 		c.l.add(CodeStepKind, c.d.at(owner+".do"), "%s.do has no steps", owner)
 	}
 	for i, st := range steps {
@@ -310,7 +310,7 @@ func (c *checker) steps(steps []Step, owner string) {
 		si := infoOf(stepType)
 		for _, k := range stepKinds {
 			f := v.Field(si.byName[k].index)
-			if !f.IsZero() || c.d.pos[path+"."+k] != (Pos{}) {
+			if !f.IsZero() { // the kinds are pointers, maps and ids: set when written
 				kinds = append(kinds, k)
 			}
 		}

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -368,11 +370,8 @@ func (c *compiler) compileAll(v reflect.Value, env EnvKind, path string) {
 		}
 		si := infoOf(v.Type())
 		for _, f := range si.fields {
-			if v.Type() == stepType && f.name == "set" {
+			if !holdsExpr(f.typ) || (v.Type() == stepType && f.name == "set") {
 				continue
-			}
-			if v.Type() == reflect.TypeOf(Test{}) {
-				continue // tests hold no expressions
 			}
 			e := env
 			if f.env != "" {
@@ -382,7 +381,7 @@ func (c *compiler) compileAll(v reflect.Value, env EnvKind, path string) {
 		}
 	case reflect.Slice:
 		for i := 0; i < v.Len(); i++ {
-			c.compileAll(v.Index(i), env, fmt.Sprintf("%s[%d]", path, i))
+			c.compileAll(v.Index(i), env, path+"["+strconv.Itoa(i)+"]")
 		}
 	case reflect.Map:
 		if !holdsExpr(v.Type().Elem()) {
@@ -402,9 +401,16 @@ func (c *compiler) compileAll(v reflect.Value, env EnvKind, path string) {
 
 var stepType = reflect.TypeOf(Step{})
 
+var holdsExprCache sync.Map // reflect.Type -> bool
+
 // holdsExpr reports whether values of t can contain an Expr or a Text.
 func holdsExpr(t reflect.Type) bool {
-	return holdsExprSeen(t, map[reflect.Type]bool{})
+	if v, ok := holdsExprCache.Load(t); ok {
+		return v.(bool)
+	}
+	h := holdsExprSeen(t, map[reflect.Type]bool{})
+	holdsExprCache.Store(t, h)
+	return h
 }
 
 func holdsExprSeen(t reflect.Type, seen map[reflect.Type]bool) bool {

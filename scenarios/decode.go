@@ -19,22 +19,70 @@ import (
 type decoder struct {
 	src  *sourceFile
 	l    *diagList
-	pos  map[string]Pos  // value position by key path, e.g. "timeline[2].after"
-	keys map[string]Pos  // key position by key path
+	root *yaml.Node
 	bad  map[string]bool // single values that failed to decode, so checks skip them
 }
 
-func newDecoder(src *sourceFile, l *diagList) *decoder {
-	n := len(src.data) / 16 // about one value per 16 bytes in real drills
-	return &decoder{src: src, l: l, pos: make(map[string]Pos, n), keys: make(map[string]Pos, n), bad: map[string]bool{}}
+func newDecoder(src *sourceFile, l *diagList, root *yaml.Node) *decoder {
+	return &decoder{src: src, l: l, root: root, bad: map[string]bool{}}
+}
+
+// find returns the key and value nodes at a key path such as
+// "timeline[2].after" or "cast.services.gas.ack" (nil when there is none).
+// Checks look positions up this way only when they report something, so
+// decoding records nothing per value.
+func (d *decoder) find(path string) (key, val *yaml.Node) {
+	n := d.root
+	rest := path
+	for rest != "" && n != nil {
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+			continue
+		}
+		if rest[0] == '[' {
+			j := strings.IndexByte(rest, ']')
+			i, err := strconv.Atoi(rest[1:max(j, 1)])
+			if j < 0 || err != nil || n.Kind != yaml.SequenceNode || i < 0 || i >= len(n.Content) {
+				return nil, nil
+			}
+			key, n = nil, n.Content[i]
+			rest = strings.TrimPrefix(rest[j+1:], ".")
+			continue
+		}
+		if n.Kind != yaml.MappingNode {
+			return nil, nil
+		}
+		best := -1
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i].Value
+			if !strings.HasPrefix(rest, k) || (len(rest) > len(k) && rest[len(k)] != '.' && rest[len(k)] != '[') {
+				continue
+			}
+			if best < 0 || len(k) > len(n.Content[best].Value) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return nil, nil
+		}
+		key, n = n.Content[best], n.Content[best+1]
+		rest = strings.TrimPrefix(rest[len(key.Value):], ".")
+	}
+	return key, n
+}
+
+// has reports whether a value was written at path.
+func (d *decoder) has(path string) bool {
+	_, v := d.find(path)
+	return v != nil
 }
 
 // at returns where the value at path was written, or the nearest enclosing
 // value's position.
 func (d *decoder) at(path string) Pos {
 	for {
-		if p, ok := d.pos[path]; ok {
-			return p
+		if _, v := d.find(path); v != nil {
+			return nodePos(v)
 		}
 		i := strings.LastIndexAny(path, ".[")
 		if i < 0 {
@@ -47,8 +95,8 @@ func (d *decoder) at(path string) Pos {
 // keyAt returns where the key of path was written (the value's position for
 // list items).
 func (d *decoder) keyAt(path string) Pos {
-	if p, ok := d.keys[path]; ok {
-		return p
+	if k, _ := d.find(path); k != nil {
+		return nodePos(k)
 	}
 	return d.at(path)
 }
@@ -134,7 +182,6 @@ func where(path string) string {
 // decode decodes n into v (addressable). f is the struct field that holds
 // the value, if any, for its enum.
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, f *field) {
-	d.pos[path] = nodePos(n)
 	t := v.Type()
 	if t == durationType || isScalarType(t) || (t.Kind() == reflect.Pointer && isScalarType(t.Elem())) {
 		before := len(d.l.diags)
@@ -274,7 +321,6 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, f *field) {
 				continue
 			}
 			p := join(path, key)
-			d.keys[p] = nodePos(k)
 			e := reflect.New(t.Elem()).Elem()
 			d.decode(val, e, p, nil)
 			m.SetMapIndex(reflect.ValueOf(key).Convert(t.Key()), e)
@@ -320,9 +366,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			}
 			continue
 		}
-		p := join(path, key)
-		d.keys[p] = nodePos(k)
-		d.decode(val, v.Field(f.index), p, f)
+		d.decode(val, v.Field(f.index), join(path, key), f)
 	}
 	for i := range si.fields {
 		f := &si.fields[i]

@@ -92,7 +92,7 @@ func (l *Loader) loadPolicy(file string, data []byte) (*Policy, Diagnostics) {
 	if root == nil {
 		return nil, dl.sorted()
 	}
-	d := newDecoder(src, dl)
+	d := newDecoder(src, dl, root)
 	var p Policy
 	d.decodeStruct(root, reflect.ValueOf(&p).Elem(), "")
 	checkPolicy(&p, d, dl)
@@ -134,7 +134,7 @@ func (l *Loader) loadScenario(file string, data []byte) (*Scenario, Diagnostics)
 	if root == nil {
 		return nil, dl.sorted()
 	}
-	d := newDecoder(src, dl)
+	d := newDecoder(src, dl, root)
 	var s Scenario
 	d.decodeStruct(root, reflect.ValueOf(&s).Elem(), "")
 	s.File, s.Source = file, data

@@ -44,24 +44,30 @@ func parse(src *sourceFile, l *diagList) *yaml.Node {
 		l.add(CodeTooDeep, p, "nesting is deeper than %d levels", MaxDepth)
 		return nil
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			l.add(CodeEmpty, start, "file has no content, only comments: a scenario starts with id, title and policy")
-			return nil
-		}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
 		syntaxError(src, l, err)
 		return nil
 	}
-	var second yaml.Node
-	switch err := dec.Decode(&second); {
-	case err == nil:
-		l.add(CodeDocuments, documentMarker(src), "a file holds one document; a second one starts here (remove the --- line or split the file)")
+	if doc.Kind == 0 {
+		l.add(CodeEmpty, start, "file has no content, only comments: a scenario starts with id, title and policy")
 		return nil
-	case !errors.Is(err, io.EOF):
-		l.add(CodeDocuments, documentMarker(src), "a file holds one document; found more after this --- line")
-		return nil
+	}
+	// Unmarshal reads the first document only. A second one needs a ---
+	// or ... line after the first; only then is it worth looking.
+	if bytes.Contains(data, []byte("\n---")) || bytes.Contains(data, []byte("\n...")) {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		var first, second yaml.Node
+		if err := dec.Decode(&first); err == nil {
+			switch err := dec.Decode(&second); {
+			case err == nil:
+				l.add(CodeDocuments, documentMarker(src), "a file holds one document; a second one starts here (remove the --- line or split the file)")
+				return nil
+			case !errors.Is(err, io.EOF):
+				l.add(CodeDocuments, documentMarker(src), "a file holds one document; found more after this --- line")
+				return nil
+			}
+		}
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
