@@ -330,8 +330,8 @@ func (c *socket) command(ctx context.Context, m clientMessage) bool {
 	}
 	reject := func(code, reason string, seq int64) {
 		c.srv.metrics.commandsRejctd.Add(1)
-		c.send(rejectMessage{Type: msgReject, ID: m.ID, Code: code, Reason: reason, Seq: seq})
 		c.srv.metrics.observeAck(time.Since(start))
+		c.send(rejectMessage{Type: msgReject, ID: m.ID, Code: code, Reason: reason, Seq: seq})
 	}
 	if !c.resumed {
 		reject(codeBadMessage, "send resume before commands", 0)
@@ -382,8 +382,8 @@ func (c *socket) command(ctx context.Context, m clientMessage) bool {
 		return true
 	}
 	c.srv.metrics.commandsAcked.Add(1)
-	c.send(ackMessage{Type: msgAck, ID: m.ID, FirstSeq: res.FirstSeq, LastSeq: res.LastSeq})
 	c.srv.metrics.observeAck(time.Since(start))
+	c.send(ackMessage{Type: msgAck, ID: m.ID, FirstSeq: res.FirstSeq, LastSeq: res.LastSeq})
 	return true
 }
 

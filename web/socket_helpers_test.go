@@ -1,0 +1,281 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/simulator/runner"
+	"github.com/drillroom/drillroom/store"
+)
+
+// liveApp is the server over a real store in a temp dir, with the example
+// gas drill published and four users: trainees ann and ben, trainer tom,
+// coach cat.
+type liveApp struct {
+	t      *testing.T
+	store  *store.Store
+	runner *runner.Runner
+	server *Server
+	http   *httptest.Server
+	sc     *scenarios.Scenario
+	users  map[string]store.User
+	tokens map[string]string
+}
+
+func newLiveApp(t *testing.T, rcfg runner.Config) *liveApp {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "drillroom.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcfg.Store = st
+	rn := runner.New(rcfg)
+	srv, err := New(Config{Store: st, Runner: rn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	a := &liveApp{t: t, store: st, runner: rn, server: srv, http: hs, users: map[string]store.User{}, tokens: map[string]string{}}
+	t.Cleanup(func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Close(cctx); err != nil {
+			t.Errorf("server close: %v", err)
+		}
+		hs.Close()
+		if err := rn.Close(cctx); err != nil {
+			t.Errorf("runner close: %v", err)
+		}
+		st.Close()
+	})
+	sc, ds := scenarios.LoadFile(filepath.Join("..", "scenarios", "examples", "gas-smell-basic.drill.yaml"))
+	if sc == nil {
+		t.Fatalf("load example: %v", ds)
+	}
+	a.sc = sc
+	_, err = st.PutScenarioVersion(ctx, store.ScenarioVersion{
+		ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash, Title: sc.Title, Summary: sc.Summary,
+		Difficulty: sc.Difficulty, DurationMs: sc.Duration.Millis(), Tags: sc.Tags,
+		Source: sc.Source, PolicySource: sc.Resolved.Source,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// roles of the test users; they are created when first used, because
+// hashing a password with argon2id is the slowest part of a test.
+var liveRoles = map[string]store.Role{"ann": store.RoleTrainee, "ben": store.RoleTrainee, "tom": store.RoleTrainer, "cat": store.RoleCoach}
+
+// user returns the named test user, creating it and a login on first use.
+func (a *liveApp) user(name string) store.User {
+	a.t.Helper()
+	if u, ok := a.users[name]; ok {
+		return u
+	}
+	ctx := context.Background()
+	u, err := a.store.CreateUser(ctx, name, name, liveRoles[name], "correct horse battery staple")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	tok, err := a.store.CreateLogin(ctx, u.ID, time.Hour)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	a.users[name], a.tokens[name] = u, tok
+	return u
+}
+
+// session creates a session of the example drill for user at scale.
+func (a *liveApp) session(user string, scale float64) string {
+	a.t.Helper()
+	x, err := a.store.CreateSession(context.Background(), store.Session{
+		UserID: a.user(user).ID, ScenarioID: a.sc.ID, Version: a.sc.Version, Seed: 42, Mode: store.ModePractice, Scale: scale,
+	})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return x.ID
+}
+
+func (a *liveApp) wsURL(sessionID string) string {
+	return "ws" + strings.TrimPrefix(a.http.URL, "http") + "/ws/sessions/" + sessionID
+}
+
+// dial opens a websocket as user ("" for nobody) with the server's own
+// origin, unless hdr says otherwise.
+func (a *liveApp) dial(user, sessionID string, hdr http.Header) (*websocket.Conn, *http.Response, error) {
+	if hdr == nil {
+		hdr = http.Header{}
+	}
+	if hdr.Get("Origin") == "" {
+		hdr.Set("Origin", a.http.URL)
+	}
+	if user != "" {
+		a.user(user)
+		hdr.Set("Cookie", sessionCookie+"="+a.tokens[user])
+	}
+	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second, Subprotocols: []string{Protocol}}
+	return d.Dial(a.wsURL(sessionID), hdr)
+}
+
+// client is a test protocol client.
+type client struct {
+	t    *testing.T
+	c    *websocket.Conn
+	raw     []string        // every message received, as sent
+	pending []serverMessage // received, not yet consumed
+	last    int64           // highest event seq received
+	prev    int64           // for checking the prev chain
+}
+
+// serverMessage has the fields of every server message.
+type serverMessage struct {
+	Type     string          `json:"type"`
+	Protocol string          `json:"protocol"`
+	Role     string          `json:"role"`
+	Seq      int64           `json:"seq"`
+	Prev     int64           `json:"prev"`
+	T        int64           `json:"t"`
+	Event    simulator.Event `json:"event"`
+	ID       string          `json:"id"`
+	FirstSeq int64           `json:"first_seq"`
+	LastSeq  int64           `json:"last_seq"`
+	Code     string          `json:"code"`
+	Reason   string          `json:"reason"`
+	Snapshot json.RawMessage `json:"snapshot"`
+	Ending   string          `json:"ending"`
+	Clock    runner.Clock    `json:"clock"`
+}
+
+func (a *liveApp) connect(user, sessionID string) *client {
+	a.t.Helper()
+	c, _, err := a.dial(user, sessionID, nil)
+	if err != nil {
+		a.t.Fatalf("dial as %s: %v", user, err)
+	}
+	cl := &client{t: a.t, c: c}
+	a.t.Cleanup(func() { c.Close() })
+	if m := cl.read(); m.Type != msgHello || m.Protocol != Protocol {
+		a.t.Fatalf("first message %+v, want hello", m)
+	}
+	return cl
+}
+
+func (cl *client) send(v any) {
+	cl.t.Helper()
+	if err := cl.c.WriteJSON(v); err != nil {
+		cl.t.Fatal(err)
+	}
+}
+
+func (cl *client) resume(last int64) {
+	cl.send(map[string]any{"type": "resume", "last_seq": last})
+	cl.prev = last
+}
+
+func (cl *client) command(id string, a simulator.Action) {
+	cl.send(map[string]any{"type": "command", "id": id, "action": a})
+}
+
+// next reads one message, or returns the read error.
+func (cl *client) next(wait time.Duration) (serverMessage, error) {
+	cl.c.SetReadDeadline(time.Now().Add(wait))
+	_, b, err := cl.c.ReadMessage()
+	if err != nil {
+		return serverMessage{}, err
+	}
+	cl.raw = append(cl.raw, string(b))
+	var m serverMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		cl.t.Fatalf("bad server message %s: %v", b, err)
+	}
+	if m.Type == msgEvent {
+		if m.Prev != cl.prev {
+			cl.t.Errorf("event %d has prev %d, want %d", m.Seq, m.Prev, cl.prev)
+		}
+		if m.Seq <= cl.last {
+			cl.t.Errorf("event %d again (have up to %d)", m.Seq, cl.last)
+		}
+		cl.prev, cl.last = m.Seq, m.Seq
+	}
+	if m.Type == msgResync {
+		cl.prev, cl.last = m.LastSeq, m.LastSeq
+	}
+	return m, nil
+}
+
+// read returns the oldest message not yet consumed.
+func (cl *client) read() serverMessage {
+	cl.t.Helper()
+	if len(cl.pending) > 0 {
+		m := cl.pending[0]
+		cl.pending = cl.pending[1:]
+		return m
+	}
+	return cl.receive()
+}
+
+func (cl *client) receive() serverMessage {
+	cl.t.Helper()
+	m, err := cl.next(10 * time.Second)
+	if err != nil {
+		cl.t.Fatalf("read: %v", err)
+	}
+	return m
+}
+
+// until returns the oldest message, received or still to come, that
+// satisfies ok; messages passed over stay for later reads.
+func (cl *client) until(ok func(serverMessage) bool) serverMessage {
+	cl.t.Helper()
+	for i, m := range cl.pending {
+		if ok(m) {
+			cl.pending = append(cl.pending[:i:i], cl.pending[i+1:]...)
+			return m
+		}
+	}
+	for {
+		m := cl.receive()
+		if ok(m) {
+			return m
+		}
+		cl.pending = append(cl.pending, m)
+	}
+}
+
+// answer reads until the ack or reject of command id.
+func (cl *client) answer(id string) serverMessage {
+	cl.t.Helper()
+	return cl.until(func(m serverMessage) bool { return (m.Type == msgAck || m.Type == msgReject) && m.ID == id })
+}
+
+// closeCode reads until the connection ends and returns its close code
+// (-1 when it ended without a close frame).
+func (cl *client) closeCode() int {
+	cl.t.Helper()
+	for {
+		_, err := cl.next(10 * time.Second)
+		if err == nil {
+			continue
+		}
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			return ce.Code
+		}
+		return -1
+	}
+}

@@ -1,0 +1,483 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/simulator/runner"
+)
+
+var (
+	sayHello  = simulator.Action{Kind: simulator.ActSay, Text: "Hello, incident line.", Intents: []string{"greet"}}
+	sayAdvice = simulator.Action{Kind: simulator.ActSay, Text: "Please leave the flat now and don't touch any switches.", Intents: []string{"safety_advice"}}
+)
+
+// script plays the example drill well (times are virtual).
+var script = []struct {
+	at time.Duration
+	a  simulator.Action
+}{
+	{5 * time.Second, sayAdvice},
+	{20 * time.Second, simulator.Action{Kind: simulator.ActClassify, Category: "gas-emergency", Priority: "P1"}},
+	{30 * time.Second, simulator.Action{Kind: simulator.ActSay, Text: "What's the address?", Intents: []string{"ask_location"}}},
+	{45 * time.Second, simulator.Action{Kind: simulator.ActRecord, Field: "location", Value: "Flat 3, Alder Road"}},
+	{50 * time.Second, simulator.Action{Kind: simulator.ActRecord, Field: "hazard", Value: "gas smell"}},
+	{70 * time.Second, simulator.Action{Kind: simulator.ActDispatch, Target: "gas", Info: []string{"location", "hazards"}}},
+	{3 * time.Minute, simulator.Action{Kind: simulator.ActSay, Text: "The engineer is on the way.", Intents: []string{"update"}}},
+	{5 * time.Minute, simulator.Action{Kind: simulator.ActRecord, Field: "callback", Value: "07700 900123"}},
+	{6 * time.Minute, simulator.Action{Kind: simulator.ActSay, Text: "Still on the way.", Intents: []string{"update"}}},
+	{8 * time.Minute, simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"}},
+}
+
+// TestSocketTraineeSeesNoGroundTruth plays a whole drill over the trainee's
+// socket (at scale 600) while a trainer watches, then resyncs. Nothing the
+// trainee receives may reveal the truth, the rubric, variables, the seed or
+// the script; the trainer's socket does carry them, so the check has teeth.
+func TestSocketTraineeSeesNoGroundTruth(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	id := a.session("ann", 600)
+	obs := a.connect("tom", id)
+	obs.resume(0)
+	tr := a.connect("ann", id)
+	tr.resume(0) // the clock starts: 10 virtual minutes per real second
+
+	start := time.Now()
+	for i, s := range script {
+		time.Sleep(time.Until(start.Add(s.at / 600)))
+		cid := fmt.Sprintf("c%d", i)
+		tr.command(cid, s.a)
+		if m := tr.answer(cid); m.Type != msgAck {
+			t.Fatalf("%s (%s): %+v", cid, s.a.Kind, m)
+		}
+	}
+	tr.until(func(m serverMessage) bool { return m.Type == msgEnded })
+	tr.command("review", simulator.Action{Kind: simulator.ActReview, Text: "Advice early; updates could be more frequent."})
+	if m := tr.answer("review"); m.Type != msgAck {
+		t.Fatalf("review: %+v", m)
+	}
+	tr.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvReview })
+	obs.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvReview })
+
+	// A fresh trainee connection asking for a snapshot.
+	rs := a.connect("ann", id)
+	rs.send(map[string]any{"type": "resume", "resync": true})
+	if m := rs.read(); m.Type != msgResync || m.Reason != runner.ResyncRequested || len(m.Snapshot) == 0 {
+		t.Fatalf("resync: %+v", m)
+	}
+
+	forbidden := []string{`"seed"`, `"hash"`, `"truth"`, `"rubric"`, `"vars"`, `"vary"`, `"mood"`, `"patience"`, `"timers"`, `"first_contact"`}
+	for _, sec := range a.sc.Rubric.Sections {
+		for _, r := range sec.Rules {
+			forbidden = append(forbidden, r.ID)
+		}
+	}
+	for _, b := range a.sc.Timeline {
+		forbidden = append(forbidden, `"id":"`+b.ID+`"`)
+	}
+	for _, r := range a.sc.Reactions {
+		forbidden = append(forbidden, `"id":"`+r.ID+`"`)
+	}
+	check := func(name string, raw []string) {
+		for _, msg := range raw {
+			var m serverMessage
+			json.Unmarshal([]byte(msg), &m)
+			if m.Type == msgEvent && simulator.Hidden(m.Event.Type) {
+				t.Errorf("%s: hidden event type %s sent to the trainee: %s", name, m.Event.Type, msg)
+			}
+			for _, f := range forbidden {
+				if strings.Contains(msg, f) {
+					t.Errorf("%s: trainee message contains %s: %s", name, f, msg)
+				}
+			}
+		}
+	}
+	check("live", tr.raw)
+	check("resync", rs.raw)
+
+	var hidden int
+	for _, msg := range obs.raw {
+		var m serverMessage
+		json.Unmarshal([]byte(msg), &m)
+		if m.Type == msgEvent && simulator.Hidden(m.Event.Type) {
+			hidden++
+		}
+	}
+	if hidden == 0 {
+		t.Errorf("the trainer saw no hidden events; the filter check proves nothing")
+	}
+	if _, err := a.store.Scorecard(context.Background(), id); err != nil {
+		t.Errorf("no scorecard after the drill: %v", err)
+	}
+}
+
+// TestSocketIdempotentCommand: the same command id twice is applied once
+// and answered twice with the same ack.
+func TestSocketIdempotentCommand(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	id := a.session("ann", 1)
+	cl := a.connect("ann", id)
+	cl.resume(0)
+	cl.command("k1", sayHello)
+	first := cl.answer("k1")
+	cl.command("k1", sayHello)
+	second := cl.answer("k1")
+	if first.Type != msgAck || jsonOf(first) != jsonOf(second) {
+		t.Fatalf("answers %+v and %+v, want the same ack", first, second)
+	}
+	// And again on a new connection.
+	cl2 := a.connect("ann", id)
+	cl2.resume(first.LastSeq)
+	cl2.command("k1", sayHello)
+	if third := cl2.answer("k1"); jsonOf(third) != jsonOf(first) {
+		t.Fatalf("answer on a new connection %+v, want %+v", third, first)
+	}
+	log, err := a.store.Events(context.Background(), id, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range log {
+		if e.Type == simulator.EvAction && e.Action.Cmd == "k1" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("command k1 applied %d times, want 1", n)
+	}
+}
+
+// TestSocketResumeAfterDrop: a trainee whose connection drops reconnects
+// with the last seq it saw and receives exactly what it missed.
+func TestSocketResumeAfterDrop(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	id := a.session("ann", 1)
+	cl := a.connect("ann", id)
+	cl.resume(0)
+	cl.command("a1", sayHello)
+	cl.answer("a1")
+	last := cl.last
+	cl.c.NetConn().Close() // the network goes away, no close frame
+
+	// Meanwhile the trainer speaks as the customer and a line is injected.
+	tom := a.connect("tom", id)
+	tom.resume(0)
+	for i := range 3 {
+		cid := fmt.Sprintf("inj%d", i)
+		tom.command(cid, simulator.Action{Kind: simulator.ActInject, As: "customer", Text: fmt.Sprintf("Are you there? (%d)", i)})
+		if m := tom.answer(cid); m.Type != msgAck {
+			t.Fatalf("inject: %+v", m)
+		}
+	}
+	log, err := a.store.Events(context.Background(), id, last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []int64
+	for _, e := range log {
+		if simulator.Visible(e) {
+			want = append(want, e.Seq)
+		}
+	}
+	if len(want) < 3 {
+		t.Fatalf("only %d visible events after seq %d", len(want), last)
+	}
+
+	back := a.connect("ann", id)
+	back.resume(last)
+	var got []int64
+	for len(got) < len(want) {
+		if m := back.read(); m.Type == msgEvent {
+			got = append(got, m.Seq)
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want[:len(got)]) {
+		t.Fatalf("after reconnecting got seqs %v, want %v", got, want)
+	}
+	// The pause for the disconnect is among what was missed, and the
+	// trainee's return resumes the clock.
+	m := back.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvResume })
+	if m.Event.Reason != runner.ReasonReconnect {
+		t.Errorf("resume reason %q, want %q", m.Event.Reason, runner.ReasonReconnect)
+	}
+}
+
+// TestSocketResync: a client claiming events the server does not have, or
+// asking for it, gets a snapshot and continues from its last seq.
+func TestSocketResync(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	id := a.session("ann", 1)
+	cl := a.connect("ann", id)
+	cl.resume(1_000_000)
+	m := cl.read()
+	if m.Type != msgResync || m.Reason != runner.ResyncAhead {
+		t.Fatalf("got %+v, want resync (ahead)", m)
+	}
+	var view simulator.TraineeView
+	if err := json.Unmarshal(m.Snapshot, &view); err != nil || view.Seq != m.LastSeq || len(view.Events) == 0 {
+		t.Fatalf("snapshot %s (%v), want the trainee view at seq %d", m.Snapshot, err, m.LastSeq)
+	}
+	cl.command("s1", sayHello)
+	ack := cl.answer("s1")
+	if ack.Type != msgAck {
+		t.Fatalf("command after resync: %+v", ack)
+	}
+	ev := cl.until(func(m serverMessage) bool { return m.Type == msgEvent })
+	if ev.Prev != m.LastSeq {
+		t.Errorf("first event after resync has prev %d, want %d", ev.Prev, m.LastSeq)
+	}
+}
+
+// TestSocketSlowConsumer: a connection whose subscription falls behind is
+// closed with 4008 and resumes from its last seq without a gap.
+func TestSocketSlowConsumer(t *testing.T) {
+	// One event of room: any multi-event batch overflows it.
+	a := newLiveApp(t, runner.Config{Buffer: 1})
+	id := a.session("ann", 1)
+	cl := a.connect("ann", id)
+	cl.resume(0)
+	cl.command("adv", sayAdvice) // action, mood, reaction, set, line, ...
+	if code := cl.closeCode(); code != closeSlow {
+		t.Fatalf("close code %d, want %d", code, closeSlow)
+	}
+	back := a.connect("ann", id)
+	back.prev, back.last = cl.last, cl.last
+	back.resume(cl.last)
+	back.command("adv", sayAdvice) // the retry of the unanswered command
+	ack := back.answer("adv")
+	if ack.Type != msgAck {
+		t.Fatalf("retry: %+v", ack)
+	}
+	for back.last < ack.LastSeq-1 { // the last events of the batch may be hidden
+		back.read()
+	}
+	log, _ := a.store.Events(context.Background(), id, 0)
+	n := 0
+	for _, e := range log {
+		if e.Type == simulator.EvAction && e.Action.Cmd == "adv" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("command applied %d times, want 1", n)
+	}
+}
+
+// TestSocketOversizedMessage: more than 16 KiB closes with 1009.
+func TestSocketOversizedMessage(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	id := a.session("ann", 1)
+	cl := a.connect("ann", id)
+	cl.resume(0)
+	big := simulator.Action{Kind: simulator.ActSay, Text: strings.Repeat("x", socketReadLimit+1)}
+	cl.command("big", big)
+	if code := cl.closeCode(); code != websocket.CloseMessageTooBig {
+		t.Fatalf("close code %d, want 1009", code)
+	}
+}
+
+// TestSocketHandshakeRefusals: foreign origins, strangers and other
+// trainees never get a websocket.
+func TestSocketHandshakeRefusals(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	id := a.session("ann", 1)
+	for _, tc := range []struct {
+		name   string
+		user   string
+		origin string
+		id     string
+		want   int
+	}{
+		{"foreign origin", "ann", "https://evil.example", id, http.StatusForbidden},
+		{"foreign origin, same host other port", "ann", "http://127.0.0.1:1", id, http.StatusForbidden},
+		{"not signed in", "", "", id, http.StatusUnauthorized},
+		{"another trainee's session", "ben", "", id, http.StatusNotFound},
+		{"no such session", "ann", "", "nope", http.StatusNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hdr := http.Header{}
+			if tc.origin != "" {
+				hdr.Set("Origin", tc.origin)
+			}
+			c, resp, err := a.dial(tc.user, tc.id, hdr)
+			if err == nil {
+				c.Close()
+				t.Fatal("handshake succeeded")
+			}
+			if resp == nil || resp.StatusCode != tc.want {
+				t.Fatalf("response %v (%v), want status %d", resp, err, tc.want)
+			}
+		})
+	}
+	for _, user := range []string{"ann", "tom", "cat"} {
+		c, _, err := a.dial(user, id, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", user, err)
+		}
+		c.Close()
+	}
+}
+
+// TestSocketRoles: coaches watch only; trainees cannot use trainer
+// controls; commands need a resume first and a valid id.
+func TestSocketRoles(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	id := a.session("ann", 1)
+	ann := a.connect("ann", id)
+	ann.command("early", sayHello)
+	if m := ann.answer("early"); m.Type != msgReject || m.Code != codeBadMessage {
+		t.Errorf("command before resume: %+v", m)
+	}
+	ann.resume(0)
+	ann.command("p", simulator.Action{Kind: simulator.ActPause})
+	if m := ann.answer("p"); m.Type != msgReject || m.Code != codeForbidden {
+		t.Errorf("trainee pause: %+v", m)
+	}
+	ann.command("k", simulator.Action{Kind: "teleport"})
+	if m := ann.answer("k"); m.Type != msgReject || m.Code != codeBadAction {
+		t.Errorf("unknown kind: %+v", m)
+	}
+	ann.send(map[string]any{"type": "command", "id": "white space", "action": sayHello})
+	if m := ann.until(func(m serverMessage) bool { return m.Type == msgError }); m.Code != codeBadMessage {
+		t.Errorf("bad id: %+v", m)
+	}
+	ann.send(map[string]any{"type": "ping"})
+	ann.until(func(m serverMessage) bool { return m.Type == msgPong })
+
+	cat := a.connect("cat", id)
+	cat.resume(0)
+	cat.command("c", sayHello)
+	if m := cat.answer("c"); m.Type != msgReject || m.Code != codeForbidden {
+		t.Errorf("coach command: %+v", m)
+	}
+	tom := a.connect("tom", id)
+	tom.resume(0)
+	tom.command("t", simulator.Action{Kind: simulator.ActPause})
+	if m := tom.answer("t"); m.Type != msgAck {
+		t.Errorf("trainer pause: %+v", m)
+	}
+	ann.command("late", sayHello)
+	if m := ann.answer("late"); m.Type != msgReject || m.Code != codeRefused || m.Seq == 0 {
+		t.Errorf("trainee action while paused: %+v, want refused with a seq", m)
+	}
+}
+
+// TestSocketRateLimit: a burst beyond the bucket is rejected, not applied.
+func TestSocketRateLimit(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	id := a.session("ann", 1)
+	cl := a.connect("ann", id)
+	cl.resume(0)
+	n := int(commandBurst) + 10
+	for i := range n {
+		cl.command(fmt.Sprintf("r%d", i), simulator.Action{Kind: simulator.ActRecord, Field: "note", Value: fmt.Sprint(i)})
+	}
+	limited := 0
+	for i := range n {
+		if m := cl.answer(fmt.Sprintf("r%d", i)); m.Type == msgReject && m.Code == codeRateLimited {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Fatalf("%d commands at once: none rate limited", n)
+	}
+}
+
+// TestSocketNoCompression: permessage-deflate is never negotiated.
+func TestSocketNoCompression(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	id := a.session("ann", 1)
+	a.user("ann")
+	hdr := http.Header{"Origin": {a.http.URL}, "Cookie": {sessionCookie + "=" + a.tokens["ann"]}}
+	d := websocket.Dialer{EnableCompression: true}
+	c, resp, err := d.Dial(a.wsURL(id), hdr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if ext := resp.Header.Get("Sec-WebSocket-Extensions"); ext != "" {
+		t.Fatalf("server negotiated %q", ext)
+	}
+	if a.server.upgrader.EnableCompression {
+		t.Fatal("upgrader has compression on")
+	}
+}
+
+// TestSocketServerClose: closing the server ends sockets with 1001.
+func TestSocketServerClose(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	id := a.session("ann", 1)
+	cl := a.connect("ann", id)
+	cl.resume(0)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		a.server.Close(ctx)
+	}()
+	if code := cl.closeCode(); code != websocket.CloseGoingAway {
+		t.Fatalf("close code %d, want 1001", code)
+	}
+}
+
+// TestMetricsAndHealth: /healthz answers while the database does, and
+// /metrics counts sockets, events and acks.
+func TestMetricsAndHealth(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	id := a.session("ann", 1)
+	cl := a.connect("ann", id)
+	cl.resume(0)
+	cl.command("m1", sayHello)
+	cl.answer("m1")
+	body := get(t, a.http.URL+"/metrics", http.StatusOK)
+	for _, want := range []string{
+		"drillroom_live_sessions 1\n",
+		"drillroom_sockets_connected 1\n",
+		`drillroom_commands_total{outcome="ack"} 1`,
+		"drillroom_command_ack_seconds_count 1\n",
+		`drillroom_command_ack_seconds_bucket{le="+Inf"} 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "drillroom_events_written_total 0\n") {
+		t.Errorf("no events counted:\n%s", body)
+	}
+	get(t, a.http.URL+"/healthz", http.StatusOK)
+	a.store.Close()
+	get(t, a.http.URL+"/healthz", http.StatusServiceUnavailable)
+}
+
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func get(t *testing.T, url string, want int) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 4096)
+	for {
+		n, err := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	if resp.StatusCode != want {
+		t.Fatalf("GET %s: %d, want %d", url, resp.StatusCode, want)
+	}
+	return b.String()
+}
