@@ -134,8 +134,8 @@ func (a *liveApp) dial(user, sessionID string, hdr http.Header) (*websocket.Conn
 
 // client is a test protocol client.
 type client struct {
-	t    *testing.T
-	c    *websocket.Conn
+	t       *testing.T
+	c       *websocket.Conn
 	raw     []string        // every message received, as sent
 	pending []serverMessage // received, not yet consumed
 	last    int64           // highest event seq received
