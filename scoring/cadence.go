@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"fmt"
+	"iter"
 	"sort"
 	"strings"
 
@@ -81,38 +82,32 @@ func (f *facts) waiting(id string) span {
 	return s
 }
 
-// gaps returns, memoised, every gap of a kind, judged one by one.
-func (f *facts) gaps(kind string) []gap {
-	if g, ok := f.gapsBy[kind]; ok {
-		return g
+// gaps yields every gap of a kind in time order, to be judged one by one.
+// It walks the intervals and the lines without building a list.
+func (f *facts) gaps(kind string) iter.Seq[gap] {
+	spans, ok := f.spansBy[kind]
+	if !ok {
+		spans = f.spans(kind)
+		f.spansBy[kind] = spans
 	}
-	spans := f.spans(kind)
-	n := len(spans)
-	for _, s := range spans {
-		n += f.linesIn(s)
-	}
-	out := make([]gap, 0, n)
-	for _, s := range spans {
-		prev := s.From
-		i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i].T >= s.From.T })
-		for ; i < len(f.lines) && f.lines[i].T <= s.To.T; i++ {
-			if f.lines[i].Seq == s.From.Seq {
-				continue // the words that opened the interval (a hold's own line)
+	return func(yield func(gap) bool) {
+		for _, s := range spans {
+			prev := s.From
+			i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i].T >= s.From.T })
+			for ; i < len(f.lines) && f.lines[i].T <= s.To.T; i++ {
+				if f.lines[i].Seq == s.From.Seq {
+					continue // the words that opened the interval (a hold's own line)
+				}
+				if !yield(gap{From: prev, To: f.lines[i].ref}) {
+					return
+				}
+				prev = f.lines[i].ref
 			}
-			out = append(out, gap{From: prev, To: f.lines[i].ref})
-			prev = f.lines[i].ref
+			if !yield(gap{From: prev, To: s.To}) {
+				return
+			}
 		}
-		out = append(out, gap{From: prev, To: s.To})
 	}
-	f.gapsBy[kind] = out
-	return out
-}
-
-// linesIn counts the trainee's lines within a span.
-func (f *facts) linesIn(s span) int {
-	i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i].T >= s.From.T })
-	j := sort.Search(len(f.lines), func(i int) bool { return f.lines[i].T > s.To.T })
-	return j - i
 }
 
 func (f *facts) gapNote(kind string, g gap) string {
@@ -133,7 +128,7 @@ func (f *facts) longestGap(kind string) (float64, []Evidence) {
 func (f *facts) computeLongestGap(kind string) (float64, []Evidence) {
 	var best gap
 	found := false
-	for _, g := range f.gaps(kind) {
+	for g := range f.gaps(kind) {
 		if !found || g.ms() > best.ms() {
 			best, found = g, true
 		}
@@ -151,8 +146,9 @@ func (f *facts) gapsOver(limit float64, kind string) (int, []Evidence) {
 	var ev evList
 	lim := int64(limit * 1000)
 	var longest gap
-	gs := f.gaps(kind)
-	for _, g := range gs {
+	seen := false
+	for g := range f.gaps(kind) {
+		seen = true
 		if g.ms() > lim {
 			n++
 			if ev.room(g.To.T) {
@@ -163,7 +159,7 @@ func (f *facts) gapsOver(limit float64, kind string) (int, []Evidence) {
 			longest = g
 		}
 	}
-	if n == 0 && len(gs) > 0 {
+	if n == 0 && seen {
 		ev.add(longest.ev("longest " + f.gapNote(kind, longest) + ", within the " + scenarios.FormatSeconds(limit) + " limit"))
 	}
 	return n, ev.done()
@@ -171,10 +167,9 @@ func (f *facts) gapsOver(limit float64, kind string) (int, []Evidence) {
 
 // gapList is gaps: every gap of a kind in seconds.
 func (f *facts) gapList(kind string) ([]float64, []Evidence) {
-	gs := f.gaps(kind)
-	out := make([]float64, len(gs))
-	for i, g := range gs {
-		out[i] = secs(g.ms())
+	out := []float64{}
+	for g := range f.gaps(kind) {
+		out = append(out, secs(g.ms()))
 	}
 	return out, nil
 }
@@ -184,7 +179,7 @@ func (f *facts) updates(kind string) (int, []Evidence) {
 	n := 0
 	var ev evList
 	note := kind + " update"
-	for _, g := range f.gaps(kind) {
+	for g := range f.gaps(kind) {
 		if g.To.Seq != 0 && f.isLine(g.To) {
 			n++
 			if ev.room(g.To.T) {
@@ -266,7 +261,13 @@ func (f *facts) promises() []promise {
 	if f.sc.Resolved != nil {
 		grace = f.sc.Resolved.Cadence.PromiseGrace.Millis()
 	}
-	var out []promise
+	n := 0
+	for _, l := range f.lines {
+		if l.Promise > 0 {
+			n++
+		}
+	}
+	out := make([]promise, 0, n)
 	for i, l := range f.lines {
 		if l.Promise <= 0 {
 			continue

@@ -105,13 +105,13 @@ type facts struct {
 	transferred bool
 
 	// Lazily derived, memoised.
-	gapsBy map[string][]gap
-	proms  []promise
-	reqs   []requirement
-	mat    []matrixItem
-	recs   []fieldCheck
-	fcr    *fcr
-	done   uint8 // which of proms, reqs, mat, recs are computed
+	spansBy map[string][]span
+	proms   []promise
+	reqs    []requirement
+	mat     []matrixItem
+	recs    []fieldCheck
+	fcr     *fcr
+	done    uint8 // which of proms, reqs, mat, recs are computed
 	// Results of the functions without arguments, which rules often call
 	// twice in one expression (x() >= 0 && x() <= 120).
 	memo    map[string]memoed
@@ -158,7 +158,7 @@ func newFacts(sc *scenarios.Scenario, log []simulator.Event) *facts {
 		mood:        sc.Cast.Customer.Mood,
 		patience:    sc.Cast.Customer.Patience,
 		moodRef:     ref{Seq: log[0].Seq, T: log[0].T},
-		gapsBy:      map[string][]gap{},
+		spansBy:     map[string][]span{},
 		memo:        map[string]memoed{},
 		longest:     map[string]memoed{},
 	}
