@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"runtime"
 	"sync"
+	"weak"
 
 	"github.com/drillroom/drillroom/scenarios"
 )
@@ -16,17 +18,21 @@ import (
 // mark. Positions and comments do not count, so moving a rule down a line
 // keeps the hash; changing a limit or an expression changes it.
 func RubricHash(sc *scenarios.Scenario) string {
-	// Loaded scenarios are never changed, so the hash is kept per scenario,
-	// as the engine keeps its prepared form.
-	if h, ok := hashCache.Load(sc); ok {
+	// Loaded scenarios are never changed, so the hash is kept per scenario
+	// (as the engine keeps its prepared form), until the scenario is
+	// garbage: a server that reloads drills does not accumulate hashes.
+	key := weak.Make(sc)
+	if h, ok := hashCache.Load(key); ok {
 		return h.(string)
 	}
 	h := rubricHash(sc)
-	hashCache.Store(sc, h)
+	if _, loaded := hashCache.LoadOrStore(key, h); !loaded {
+		runtime.AddCleanup(sc, func(k weak.Pointer[scenarios.Scenario]) { hashCache.Delete(k) }, key)
+	}
 	return h
 }
 
-var hashCache sync.Map // *scenarios.Scenario -> string
+var hashCache sync.Map // weak.Pointer[scenarios.Scenario] -> string
 
 func rubricHash(sc *scenarios.Scenario) string {
 	type rule struct {

@@ -1,12 +1,8 @@
 package scoring
 
-import (
-	"sync"
+import "github.com/drillroom/drillroom/scenarios"
 
-	"github.com/drillroom/drillroom/scenarios"
-)
-
-// ruleNames is the set of rule-environment names that are plain values,
+// ruleValues is the set of rule-environment names that are plain values,
 // not functions; reads of these cannot be instrumented, so they are found
 // in the expression's source instead.
 var ruleValues = func() map[string]bool {
@@ -20,16 +16,11 @@ var ruleValues = func() map[string]bool {
 	return m
 }()
 
-var namesCache sync.Map // expression source -> []string
-
 // valueNames returns the value names (t, category, truth.category, ...) an
 // expression reads, in order of first use, with one level of member
 // access for maps (truth.category). It scans tokens: string literals are
 // skipped, and an identifier after a dot is a member, not a name.
 func valueNames(src string) []string {
-	if v, ok := namesCache.Load(src); ok {
-		return v.([]string)
-	}
 	var out []string
 	seen := map[string]bool{}
 	isIdent := func(b byte, first bool) bool {
@@ -83,6 +74,5 @@ func valueNames(src string) []string {
 			i++
 		}
 	}
-	namesCache.Store(src, out)
 	return out
 }
