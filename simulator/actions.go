@@ -259,11 +259,12 @@ func (e *Engine) scriptedLines(id string) []scenarios.Step {
 	return out
 }
 
-func (e *Engine) trainer(a Action) {
-	if a.By == "" {
-		a.By = "trainer"
+// trainer applies a trainer's input; a is the caller's copy, kept by the log.
+func (e *Engine) trainer(act *Action) {
+	if act.By == "" {
+		act.By = "trainer"
 	}
-	act := &a
+	a := *act
 	switch a.Kind {
 	case ActPause:
 		e.emit(Event{Type: EvPause, Reason: "trainer", Action: act})
@@ -304,7 +305,10 @@ func (e *Engine) trainer(a Action) {
 	}
 }
 
-func (e *Engine) trainee(a Action) {
+// trainee applies a trainee's action; act is the caller's copy, kept by
+// the log.
+func (e *Engine) trainee(act *Action) {
+	a := act
 	s := &e.f.s
 	var intents []string
 	if a.Kind == ActSay || a.Kind == ActHold || a.Kind == ActResume || a.Kind == ActClose {
@@ -312,11 +316,10 @@ func (e *Engine) trainee(a Action) {
 		intents = e.p.match(intents, a.Text)
 	}
 	noticed := s.HoldNotice || contains(intents, "hold")
-	act := a
 	if a.Kind == ActReview {
-		e.emit(Event{Type: EvReview, Text: a.Text, Action: &act})
+		e.emit(Event{Type: EvReview, Text: a.Text, Action: act})
 	} else {
-		e.emit(Event{Type: EvAction, Action: &act, Intents: intents})
+		e.emit(Event{Type: EvAction, Action: act, Intents: intents})
 	}
 
 	// The customer's mood model reacts first, then the script.
@@ -347,7 +350,7 @@ func (e *Engine) trainee(a Action) {
 	}
 
 	spoke := false
-	if r := e.pickReaction(&a, intents); r != nil {
+	if r := e.pickReaction(a, intents); r != nil {
 		e.emit(Event{Type: EvReaction, ID: r.ID})
 		spoke = e.run(r.Do, r.ID)
 	}

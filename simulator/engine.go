@@ -133,10 +133,12 @@ func (e *Engine) Apply(at Millis, a Action) ([]Event, error) {
 		e.emit(Event{Type: EvRejected, Action: &a, Reason: reason})
 		return e.log[start:len(e.log):len(e.log)], nil
 	}
+	// a has escaped to the heap already (the rejected event keeps it):
+	// the log keeps this copy, the caller's stays untouched.
 	if trainerAction(a.Kind) {
-		e.trainer(a)
+		e.trainer(&a)
 	} else {
-		e.trainee(a)
+		e.trainee(&a)
 	}
 	e.checkEnd()
 	if !e.f.s.Paused {

@@ -3,6 +3,7 @@ package simulator
 import (
 	"regexp"
 	"regexp/syntax"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -23,6 +24,113 @@ type pattern struct {
 	// boundaries (\b(update|latest|eta)\b), is matched without the regexp.
 	lits        []string
 	left, right bool // \b before, after
+
+	needIDs, litIDs []int32 // ids of needs and lits in the index's needle set
+}
+
+// intentIndex recognises every intent of a drill. One pass of a needle
+// set over the line finds which literals occur; only patterns whose
+// literals occur are looked at further.
+type intentIndex struct {
+	intents []intentMatcher // sorted by name
+	needles *needleSet
+}
+
+// newIntentIndex compiles the patterns of each intent; names gives the
+// order.
+func newIntentIndex(names []string, pats map[string][]string) (*intentIndex, error) {
+	x := &intentIndex{}
+	var needles []string
+	ids := map[string]int32{}
+	id := func(s string) int32 {
+		if i, ok := ids[s]; ok {
+			return i
+		}
+		ids[s] = int32(len(needles))
+		needles = append(needles, s)
+		return ids[s]
+	}
+	for _, n := range names {
+		m := intentMatcher{name: n}
+		for i, src := range pats[n] {
+			pt, err := compilePattern(src)
+			if err != nil {
+				return nil, &patternError{intent: n, index: i, err: err}
+			}
+			for _, s := range pt.needs {
+				pt.needIDs = append(pt.needIDs, id(s))
+			}
+			for _, s := range pt.lits {
+				pt.litIDs = append(pt.litIDs, id(s))
+			}
+			m.patterns = append(m.patterns, pt)
+		}
+		if len(m.patterns) > 0 {
+			x.intents = append(x.intents, m)
+		}
+	}
+	x.needles = newNeedleSet(needles)
+	return x, nil
+}
+
+type patternError struct {
+	intent string
+	index  int
+	err    error
+}
+
+func (e *patternError) Error() string {
+	return "intent " + e.intent + " pattern " + strconv.Itoa(e.index+1) + ": " + e.err.Error()
+}
+
+func (e *patternError) Unwrap() error { return e.err }
+
+// match appends to dst the intents recognised in text that dst lacks.
+func (x *intentIndex) match(dst []string, text string) []string {
+	lower := strings.ToLower(text)
+	var small [4]uint64
+	found := small[:]
+	if w := (x.needles.n + 63) / 64; w > len(small) {
+		found = make([]uint64, w)
+	}
+	x.needles.find(lower, found)
+	has := func(id int32) bool { return found[id>>6]&(1<<(id&63)) != 0 }
+	for i := range x.intents {
+		m := &x.intents[i]
+		if contains(dst, m.name) {
+			continue
+		}
+	patterns:
+		for j := range m.patterns {
+			p := &m.patterns[j]
+			if p.needIDs != nil {
+				any := false
+				for _, id := range p.needIDs {
+					if has(id) {
+						any = true
+						break
+					}
+				}
+				if !any {
+					continue
+				}
+			}
+			if p.lits != nil {
+				for k, lit := range p.lits {
+					if has(p.litIDs[k]) && p.matchLit(lower, lit) {
+						dst = append(dst, m.name)
+						break patterns
+					}
+				}
+				continue
+			}
+			if p.re.MatchString(lower) {
+				dst = append(dst, m.name)
+				break
+			}
+		}
+	}
+	return dst
 }
 
 // intentMatcher recognises one intent.
@@ -54,21 +162,26 @@ func (m *intentMatcher) match(lower string) bool {
 // at the word boundaries the pattern asks for.
 func (p *pattern) matchLits(s string) bool {
 	for _, lit := range p.lits {
-		off := 0
-		for {
-			i := strings.Index(s[off:], lit)
-			if i < 0 {
-				break
-			}
-			i += off
-			end := i + len(lit)
-			if (!p.left || boundary(s, i)) && (!p.right || boundary(s, end)) {
-				return true
-			}
-			off = i + 1
+		if p.matchLit(s, lit) {
+			return true
 		}
 	}
 	return false
+}
+
+// matchLit reports whether an occurrence of lit sits at the boundaries.
+func (p *pattern) matchLit(s, lit string) bool {
+	for off := 0; ; {
+		i := strings.Index(s[off:], lit)
+		if i < 0 {
+			return false
+		}
+		i += off
+		if (!p.left || boundary(s, i)) && (!p.right || boundary(s, i+len(lit))) {
+			return true
+		}
+		off = i + 1
+	}
 }
 
 // boundary is regexp's \b at byte offset i: an ASCII word character on

@@ -62,8 +62,64 @@ func FuzzIntentPattern(f *testing.F) {
 				return
 			}
 		}
-		if got, want := m.match(lower), ref.MatchString(text); got != want {
+		want := ref.MatchString(text)
+		if got := m.match(lower); got != want {
 			t.Errorf("pattern %q on %q: got %v, want %v (lits %v needs %v)", src, text, got, want, p.lits, p.needs)
 		}
+		x, err := newIntentIndex([]string{"x"}, map[string][]string{"x": {src}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(x.match(nil, text)) == 1; got != want {
+			t.Errorf("index: pattern %q on %q: got %v, want %v", src, text, got, want)
+		}
 	})
+}
+
+// The drill-wide index (needle set, then patterns) must agree with plain
+// case-insensitive regexps, intent by intent.
+func TestIntentIndexAgreesWithRegexp(t *testing.T) {
+	pats := map[string][]string{}
+	var names []string
+	for i, src := range patternCorpus {
+		name := string(rune('a' + i%7))
+		if len(pats[name]) == 0 {
+			names = append(names, name)
+		}
+		pats[name] = append(pats[name], src)
+	}
+	sortStrings(names)
+	x, err := newIntentIndex(names, pats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range textCorpus {
+		got := x.match(nil, text)
+		var want []string
+		for _, n := range names {
+			for _, src := range pats[n] {
+				if regexp.MustCompile("(?i)" + src).MatchString(text) {
+					want = append(want, n)
+					break
+				}
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%q: got %v, want %v", text, got, want)
+		}
+	}
+}
+
+func TestNeedleSet(t *testing.T) {
+	needles := []string{"he", "she", "his", "hers", "update", "date", "a"}
+	ns := newNeedleSet(needles)
+	for _, text := range []string{"ushers", "updated", "", "zzz", "his date", "a"} {
+		found := make([]uint64, 1)
+		ns.find(text, found)
+		for id, n := range needles {
+			if got, want := found[0]&(1<<id) != 0, strings.Contains(text, n); got != want {
+				t.Errorf("%q in %q: got %v, want %v", n, text, got, want)
+			}
+		}
+	}
 }

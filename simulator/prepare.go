@@ -3,7 +3,6 @@ package simulator
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -14,7 +13,7 @@ import (
 // intent patterns and indexes over the script. Scenarios are immutable once
 // loaded, so it is cached by pointer and shared by every session.
 type prepared struct {
-	intents    []intentMatcher // sorted by name
+	intents    *intentIndex
 	known      map[string]bool // intents a trainee may give explicitly
 	beatIdx    map[string]int
 	reactIdx   map[string]int
@@ -96,20 +95,13 @@ func buildPrepared(sc *scenarios.Scenario) (*prepared, error) {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	for _, n := range names {
-		m := intentMatcher{name: n}
-		for i, src := range pats[n] {
-			pt, err := compilePattern(src)
-			if err != nil {
-				return nil, fmt.Errorf("scenario %s: intent %s pattern %d: %w", sc.ID, n, i+1, err)
-			}
-			m.patterns = append(m.patterns, pt)
-		}
-		if len(m.patterns) == 0 {
-			continue
-		}
-		p.intents = append(p.intents, m)
-		p.known[n] = true
+	idx, err := newIntentIndex(names, pats)
+	if err != nil {
+		return nil, fmt.Errorf("scenario %s: %w", sc.ID, err)
+	}
+	p.intents = idx
+	for _, m := range idx.intents {
+		p.known[m.name] = true
 	}
 	for _, n := range baseIntents {
 		p.known[n] = true
@@ -219,20 +211,7 @@ func MatchIntents(sc *scenarios.Scenario, text string) ([]string, error) {
 
 // match appends to dst the intents recognised in text that dst lacks.
 func (p *prepared) match(dst []string, text string) []string {
-	if text == "" {
-		return dst
-	}
-	lower := strings.ToLower(text)
-	for i := range p.intents {
-		m := &p.intents[i]
-		if contains(dst, m.name) {
-			continue
-		}
-		if m.match(lower) {
-			dst = append(dst, m.name)
-		}
-	}
-	return dst
+	return p.intents.match(dst, text)
 }
 
 func contains(list []string, s string) bool {
