@@ -43,12 +43,17 @@ func findChromium() string {
 	return ""
 }
 
-// demoServer is `drillroom serve --demo` running on a free port.
+// demoServer is `drillroom serve --demo` running on a free port. It can be
+// killed (SIGKILL, as a crash) and started again on the same port and data.
 type demoServer struct {
-	url      string
-	password string // the demo trainee's
-	cmd      *exec.Cmd
+	t        *testing.T
+	bin      string
+	data     string
 	logPath  string
+	logFile  *os.File
+	url      string
+	password string // the demo trainee's, printed by the first start only
+	cmd      *exec.Cmd
 }
 
 func startDemoServer(t *testing.T, dir string) *demoServer {
@@ -63,57 +68,90 @@ func startDemoServer(t *testing.T, dir string) *demoServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "serve", "--demo", "--data", filepath.Join(dir, "data"), "--addr", "127.0.0.1:0")
-	cmd.Stderr = logFile
+	s := &demoServer{t: t, bin: bin, data: filepath.Join(dir, "data"), logPath: logPath, logFile: logFile}
+	t.Cleanup(s.stop)
+	s.launch("127.0.0.1:0")
+	if s.password == "" {
+		t.Fatal("drillroom serve --demo did not print the demo trainee's password")
+	}
+	return s
+}
+
+var (
+	listenRE = regexp.MustCompile(`listening on (http://\S+)`)
+	passRE   = regexp.MustCompile(`demo account:\s+trainee\s+username=trainee\s+password=(\S+)`)
+)
+
+// launch starts the server on addr and waits until it listens.
+func (s *demoServer) launch(addr string) {
+	s.t.Helper()
+	cmd := exec.Command(s.bin, "serve", "--demo", "--data", s.data, "--addr", addr)
+	cmd.Stderr = s.logFile
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		s.t.Fatal(err)
 	}
 	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+		s.t.Fatal(err)
 	}
-	srv := &demoServer{cmd: cmd, logPath: logPath}
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-		logFile.Close()
-	})
-
-	listenRE := regexp.MustCompile(`listening on (http://\S+)`)
-	passRE := regexp.MustCompile(`demo account:\s+trainee\s+username=trainee\s+password=(\S+)`)
-	found := make(chan struct{})
+	s.cmd = cmd
+	type ready struct{ url, password string }
+	readyc := make(chan ready, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
-		closed := false
+		var r ready
+		sent := false
 		for sc.Scan() {
 			line := sc.Text()
-			if m := listenRE.FindStringSubmatch(line); m != nil {
-				srv.url = m[1]
-			}
 			if m := passRE.FindStringSubmatch(line); m != nil {
-				srv.password = m[1]
+				r.password = m[1]
 			}
-			if !closed && srv.url != "" && srv.password != "" {
-				closed = true
-				close(found)
+			// The accounts are printed before the server listens.
+			if m := listenRE.FindStringSubmatch(line); m != nil && !sent {
+				r.url = m[1]
+				readyc <- r
+				sent = true
 			}
 		}
 		io.Copy(io.Discard, stdout)
 	}()
 	select {
-	case <-found:
+	case r := <-readyc:
+		s.url = r.url
+		if r.password != "" {
+			s.password = r.password
+		}
 	case <-time.After(90 * time.Second):
-		log, _ := os.ReadFile(logPath)
-		t.Fatalf("drillroom serve --demo did not print its address and the trainee's password\nserver log:\n%s", log)
+		log, _ := os.ReadFile(s.logPath)
+		s.t.Fatalf("drillroom serve --demo did not print its address\nserver log:\n%s", log)
 	}
-	return srv
+}
+
+// crash kills the server with SIGKILL.
+func (s *demoServer) crash() {
+	s.cmd.Process.Kill()
+	s.cmd.Wait()
+}
+
+// restart starts the server again on the same address and data.
+func (s *demoServer) restart() {
+	s.t.Helper()
+	s.launch(strings.TrimPrefix(s.url, "http://"))
+}
+
+func (s *demoServer) stop() {
+	if s.cmd != nil && s.cmd.ProcessState == nil {
+		s.cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { s.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			s.cmd.Process.Kill()
+			<-done
+		}
+	}
+	s.logFile.Close()
 }
 
 func TestEndToEndBrowser(t *testing.T) {
@@ -161,6 +199,11 @@ func TestEndToEndBrowser(t *testing.T) {
 		for m, err := range chromedp.Console(ctx) {
 			if err != nil {
 				return
+			}
+			// The reconnection attempts while the server is down are
+			// expected to fail; the browser logs each one.
+			if strings.Contains(m.Text, "ERR_CONNECTION_REFUSED") {
+				continue
 			}
 			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
 				consoleMu.Lock()
@@ -261,6 +304,24 @@ func TestEndToEndBrowser(t *testing.T) {
 
 	e.snapshot("console")
 
+	// The server crashes in the middle of the call. The trainee goes on
+	// typing; the console keeps the command, reconnects when the server is
+	// back, resumes from the last event it had and sends the command again
+	// with the same id. It must land exactly once.
+	srv.crash()
+	e.poll("the console notices the lost connection", `document.getElementById("conn").textContent !== "Connected"`)
+	const duringCrash = "Are you all still outside? Stay away from the building."
+	e.step("type while the server is down",
+		chromedp.SendKeys(chromedp.ID("say-text"), duringCrash),
+		chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+	srv.restart()
+	e.pollFor(40*time.Second, "the console reconnects after the restart", `document.getElementById("conn").textContent === "Connected"`)
+	e.poll("the command typed during the outage lands", fmt.Sprintf(`[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes(%q))`, duringCrash))
+	e.poll("no command is left unanswered", `sessionStorage.getItem("drillroom:pending:" + JSON.parse(document.getElementById("console-data").textContent).session) === "{}"`)
+	if n := e.eval(fmt.Sprintf(`String([...document.querySelectorAll("#call-log li.trainee")].filter(li => li.textContent.includes(%q)).length)`, duringCrash)); n != "1" {
+		t.Fatalf("the line typed during the outage appears %s times, want once", n)
+	}
+
 	// Reload the page mid-call: the console rebuilds the call from the log.
 	before := e.eval(`String(document.querySelectorAll("#call-log li.trainee").length)`)
 	e.step("reload the console", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("call-log")))
@@ -324,7 +385,14 @@ func (e *e2e) step(name string, actions ...chromedp.Action[chromedp.Void]) {
 
 func (e *e2e) poll(name, js string) {
 	e.t.Helper()
-	if _, err := chromedp.Run(e.ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+	e.pollFor(20*time.Second, name, js)
+}
+
+// pollFor waits until js is truthy. The limit only bounds a hung test; it
+// asserts nothing about speed.
+func (e *e2e) pollFor(limit time.Duration, name, js string) {
+	e.t.Helper()
+	if _, err := chromedp.Run(e.ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(limit))); err != nil {
 		e.t.Fatalf("waiting until %s: %v", name, err)
 	}
 }
