@@ -238,7 +238,11 @@ func TestLogins(t *testing.T) {
 	}
 	check("fresh", token, nil)
 	check("empty token", "", ErrUnauthorized)
-	check("unknown token", token[:42]+"A", ErrUnauthorized)
+	other42 := "A"
+	if token[42:] == "A" {
+		other42 = "B"
+	}
+	check("unknown token", token[:42]+other42, ErrUnauthorized)
 
 	clock = clock.Add(time.Hour) // expiry is exclusive: at expires_at the login is over
 	check("expired", token, ErrUnauthorized)
