@@ -98,8 +98,12 @@ func (e *Engine) buildEnv() {
 			return -1
 		},
 	}
-	e.genv = map[string]any{"truth": e.p.truth, "policy": e.p.policy}
-	e.renv = map[string]any{"truth": e.p.truth, "policy": e.p.policy}
+	size := len(fns) + 16 // the scalars refreshed by env, and action
+	e.genv = make(map[string]any, size)
+	e.renv = make(map[string]any, size)
+	for _, m := range []map[string]any{e.genv, e.renv} {
+		m["truth"], m["policy"] = e.p.truth, e.p.policy
+	}
 	for k, v := range fns {
 		e.genv[k] = v
 		e.renv[k] = v
