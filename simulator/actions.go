@@ -312,6 +312,7 @@ func (e *Engine) trainee(act *Action) {
 	s := &e.f.s
 	var intents []string
 	if a.Kind == ActSay || a.Kind == ActHold || a.Kind == ActResume || a.Kind == ActClose {
+		intents = make([]string, 0, len(a.Intents)+3)
 		intents = append(intents, dedup(a.Intents)...)
 		intents = e.p.match(intents, a.Text)
 	}
@@ -326,23 +327,29 @@ func (e *Engine) trainee(act *Action) {
 	if len(intents) > 0 && a.Kind != ActClose {
 		m := e.p.mood
 		mood, patience := s.Mood, s.Patience
-		var why []string
+		why := ""
+		add := func(reason string) {
+			if why != "" {
+				why += ","
+			}
+			why += reason
+		}
 		if contains(intents, "update") {
 			mood += m.Update
 			patience += m.PatienceRecovery
-			why = append(why, "update")
+			add("update")
 		}
 		if contains(intents, "reassure") {
 			mood += m.Reassure
 			patience += m.PatienceRecovery
-			why = append(why, "reassure")
+			add("reassure")
 		}
 		if contains(intents, "safety_advice") && e.p.safety {
 			mood += m.SafetyAdvice
-			why = append(why, "safety_advice")
+			add("safety_advice")
 		}
-		if len(why) > 0 {
-			e.setMood(clamp(mood), clamp(patience), strings.Join(why, ","))
+		if why != "" {
+			e.setMood(clamp(mood), clamp(patience), why)
 		}
 	}
 	if a.Kind == ActHold && !noticed {
@@ -467,18 +474,38 @@ func actionMap(a *Action, intents []string) map[string]any {
 	return m
 }
 
+// Values boxed once: storing a string or slice in a map[string]any
+// allocates, and reactions read the action on every input.
+var (
+	emptyList  any = []string{}
+	boxedKinds     = func() map[ActionKind]any {
+		m := map[ActionKind]any{}
+		for _, k := range []ActionKind{ActSay, ActHold, ActResume, ActClassify, ActRecord, ActDispatch,
+			ActEscalate, ActContact, ActRequest, ActDecide, ActTransfer, ActClose, ActReview} {
+			m[k] = string(k)
+		}
+		return m
+	}()
+)
+
 // fillAction writes a into the action map m.
 func fillAction(m map[string]any, a *Action, intents []string) {
 	if intents == nil {
-		intents = []string{}
+		m["intents"] = emptyList
+	} else {
+		m["intents"] = intents
 	}
-	info := a.Info
-	if info == nil {
-		info = []string{}
+	if a.Info == nil {
+		m["info"] = emptyList
+	} else {
+		m["info"] = a.Info
 	}
-	m["kind"] = string(a.Kind)
+	if k, ok := boxedKinds[a.Kind]; ok {
+		m["kind"] = k
+	} else {
+		m["kind"] = string(a.Kind)
+	}
 	m["text"] = a.Text
-	m["intents"] = intents
 	m["target"] = a.Target
 	m["category"] = a.Category
 	m["priority"] = a.Priority
@@ -486,7 +513,6 @@ func fillAction(m map[string]any, a *Action, intents []string) {
 	m["value"] = a.Value
 	m["decision"] = a.Decision
 	m["amount"] = a.Amount
-	m["info"] = info
 	m["by"] = float64(a.Promise) / 1000
 	m["resolution"] = a.Resolution
 }

@@ -238,7 +238,7 @@ func (e *Engine) fireTimer(t Timer) {
 
 func (e *Engine) fireBeat(id string) {
 	b := &e.sc.Timeline[e.p.beatIdx[id]]
-	key := keyBeat + id
+	key := e.p.beatKeys[e.p.beatIdx[id]]
 	if b.Cancel.IsSet() {
 		ok, err := b.Cancel.Bool(e.env(nil))
 		if err != nil {

@@ -16,6 +16,7 @@ type prepared struct {
 	intents    *intentIndex
 	known      map[string]bool // intents a trainee may give explicitly
 	beatIdx    map[string]int
+	beatKeys   []string // timer key of each beat, by index
 	reactIdx   map[string]int
 	afterBeats map[string][]int // beat or reaction id -> beats scheduled after it
 	phaseBeats map[string][]int // phase id -> beats scheduled on entering it
@@ -120,6 +121,7 @@ func buildPrepared(sc *scenarios.Scenario) (*prepared, error) {
 	}
 	for i, b := range sc.Timeline {
 		p.beatIdx[b.ID] = i
+		p.beatKeys = append(p.beatKeys, keyBeat+b.ID)
 		switch {
 		case b.After != "":
 			p.afterBeats[b.After] = append(p.afterBeats[b.After], i)

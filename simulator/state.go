@@ -229,7 +229,7 @@ func (f *fold) apply(ev *Event) error {
 		if !ok {
 			return fmt.Errorf("event seq %d: unknown beat %q", ev.Seq, ev.ID)
 		}
-		s.unschedule(keyBeat + ev.ID)
+		s.unschedule(f.p.beatKeys[i])
 		f.fired(ev.ID)
 		b := sc.Timeline[i]
 		if b.Every > 0 && (b.Times == 0 || s.Fired[ev.ID].Count < b.Times) {
@@ -409,7 +409,7 @@ func (f *fold) scheduleBeat(i int, due Millis) {
 	if f.s.Cancelled[b.ID] {
 		return
 	}
-	f.s.schedule(Timer{Key: keyBeat + b.ID, Due: due, Order: i, Phase: b.Phase, Persist: b.Persist})
+	f.s.schedule(Timer{Key: f.p.beatKeys[i], Due: due, Order: i, Phase: b.Phase, Persist: b.Persist})
 }
 
 func (f *fold) scheduleAfter(id string) {
