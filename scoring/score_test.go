@@ -255,3 +255,29 @@ func TestScoreRejectsBadLogs(t *testing.T) {
 		t.Fatalf("Score(nil): %v, want a *LogError wrapping ErrBadLog", err)
 	}
 }
+
+// TestScoreConcurrently scores one scenario from many goroutines at once,
+// as the runner does when sessions end together (run with -race).
+func TestScoreConcurrently(t *testing.T) {
+	sc := loadExample(t)
+	log := goodCall(sc).ev
+	want, err := Score(sc, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *Scorecard, 8)
+	for range 8 {
+		go func() {
+			c, err := Score(sc, log)
+			if err != nil {
+				t.Error(err)
+			}
+			done <- c
+		}()
+	}
+	for range 8 {
+		if c := <-done; c == nil || c.Total != want.Total || c.RubricHash != want.RubricHash {
+			t.Errorf("concurrent score differs: %+v", c)
+		}
+	}
+}
