@@ -286,6 +286,13 @@ func TestEndToEndBrowser(t *testing.T) {
 		chromedp.Click(chromedp.ID(button)))
 	e.poll("the dispatch is recorded", `[...document.querySelectorAll("#radio-log li.trainee")].some(li => /Dispatched|Escalated/.test(li.textContent))`)
 
+	// A refused action is shown, not swallowed: dispatching the same
+	// service twice is refused by the simulation.
+	if button == "dispatch-btn" {
+		e.step("dispatch the same service again", chromedp.Click(chromedp.ID(button)))
+		e.poll("the refusal is shown", `!document.getElementById("console-alert").hidden && document.getElementById("console-alert").textContent.includes("not done")`)
+	}
+
 	// Record every field the console asks for.
 	fields := strings.Fields(e.eval(`[...document.querySelectorAll(".record-field[data-field]")].map(f => f.dataset.field).join(" ")`))
 	values := map[string]string{

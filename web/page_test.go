@@ -29,6 +29,7 @@ type testApp struct {
 	t       *testing.T
 	store   *store.Store
 	runner  *runner.Runner
+	server  *Server
 	srv     *httptest.Server
 	users   map[string]store.User
 	drillID string
@@ -55,7 +56,7 @@ func newTestApp(t *testing.T) *testApp {
 		rn.Close(cctx)
 		st.Close()
 	})
-	app := &testApp{t: t, store: st, runner: rn, srv: ts, users: map[string]store.User{}}
+	app := &testApp{t: t, store: st, runner: rn, server: srv, srv: ts, users: map[string]store.User{}}
 	for _, u := range []struct {
 		name string
 		role store.Role
@@ -76,6 +77,8 @@ func newTestApp(t *testing.T) *testApp {
 	}
 	return app
 }
+
+func (a *testApp) srvHandler() http.Handler { return a.server.Handler() }
 
 // publishExample stores the example gas drill with its policy, as serve
 // does with the library.

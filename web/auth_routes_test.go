@@ -1,0 +1,89 @@
+package web
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// TestEveryRouteIsGuarded walks the router and sends each route an
+// anonymous request. Every route must be listed here with what an anonymous
+// visitor gets, so a new route cannot be added without deciding who may use
+// it (the per-user and per-session rules are in TestSessionAccess).
+func TestEveryRouteIsGuarded(t *testing.T) {
+	app := newTestApp(t)
+	const (
+		public   = "public"   // anyone: 200
+		login    = "login"    // pages: 303 to /login
+		refused  = "refused"  // forms and APIs: 401
+		upgrade  = "upgrade"  // the websocket endpoint: 400 without an upgrade (it checks the login itself)
+		postForm = "postForm" // the login form: 401 for empty credentials
+	)
+	matrix := map[string]string{
+		"GET /healthz":                  public,
+		"GET /metrics":                  public,
+		"GET /static/*":                 public,
+		"GET /login":                    public,
+		"POST /login":                   postForm,
+		"GET /ws/sessions/{id}":         upgrade,
+		"GET /":                         login,
+		"GET /sessions/{id}":            login,
+		"GET /sessions/{id}/debrief":    login,
+		"POST /logout":                  refused,
+		"POST /drills/{scenario}/start": refused,
+		"POST /sessions/{id}/review":    refused,
+	}
+	routes, ok := app.srvHandler().(chi.Routes)
+	if !ok {
+		t.Fatalf("the server's handler is a %T, want a chi router", app.srvHandler())
+	}
+	var seen []string
+	err := chi.Walk(routes, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		key := method + " " + route
+		seen = append(seen, key)
+		want, ok := matrix[key]
+		if !ok {
+			t.Errorf("route %s is not in the access matrix of this test: decide who may use it and add it", key)
+			return nil
+		}
+		path := strings.NewReplacer("{id}", "some-id", "{scenario}", "some-drill", "*", "app.css").Replace(route)
+		b := app.browser()
+		var res response
+		if method == http.MethodGet {
+			res = b.get(path)
+		} else {
+			res = b.post(path, nil)
+		}
+		switch want {
+		case public:
+			if res.status != http.StatusOK {
+				t.Errorf("%s (anonymous): status %d, want 200", key, res.status)
+			}
+		case login:
+			if res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/login?next=") {
+				t.Errorf("%s (anonymous): status %d location %q, want 303 to /login", key, res.status, res.header.Get("Location"))
+			}
+		case refused, postForm:
+			if res.status != http.StatusUnauthorized {
+				t.Errorf("%s (anonymous): status %d, want 401", key, res.status)
+			}
+		case upgrade:
+			if res.status != http.StatusBadRequest {
+				t.Errorf("%s (anonymous, no upgrade): status %d, want 400", key, res.status)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(seen)
+	for key := range matrix {
+		if sort.SearchStrings(seen, key) == len(seen) || seen[sort.SearchStrings(seen, key)] != key {
+			t.Errorf("the matrix lists %s, which the router does not have", key)
+		}
+	}
+}
