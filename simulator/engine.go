@@ -120,7 +120,8 @@ func (e *Engine) Advance(to Millis) []Event {
 	return e.log[start:len(e.log):len(e.log)]
 }
 
-// Apply fires the timers due at or before at, then applies the action a.
+// Apply fires the timers due at or before at, then applies the action a
+// (an at before Now counts as Now).
 // A refused action gives a rejected event and changes nothing else; the
 // error is only for engine faults. While paused the clock is frozen: the
 // action is stamped with the pause time (and trainee actions are refused).
@@ -201,7 +202,7 @@ func (e *Engine) fireTimer(t Timer) {
 		e.endWith("timeout", "")
 	case key == keyChase:
 		ch := e.sc.Cast.Customer.Chase
-		if s.OnHold || s.TakenOver["customer"] {
+		if s.OnHold || s.TakenOver["customer"] || len(ch.Lines) == 0 {
 			e.emit(Event{Type: EvTimer, ID: key, Reason: "skip"})
 			return
 		}
@@ -223,7 +224,9 @@ func (e *Engine) fireTimer(t Timer) {
 	case strings.HasPrefix(key, keyRequest):
 		n, _ := strconv.Atoi(key[len(keyRequest):])
 		e.emit(Event{Type: EvTimer, ID: key})
-		e.answerRequest(s.Requests[n])
+		if n >= 0 && n < len(s.Requests) {
+			e.answerRequest(s.Requests[n])
+		}
 	case strings.HasPrefix(key, keySvc):
 		id, what, _ := strings.Cut(key[len(keySvc):], ":")
 		e.fireService(key, id, what)
@@ -273,11 +276,17 @@ func (e *Engine) fireService(key, id, what string) {
 		e.emit(Event{Type: EvETA, From: id, Channel: ChannelRadio, ETA: now + Millis(svc.ETA)})
 	case strings.HasPrefix(what, "ask:"):
 		n, _ := strconv.Atoi(what[4:])
+		if n < 0 || n >= len(svc.Asks) {
+			return // a log of another version of the drill
+		}
 		a := svc.Asks[n]
 		text := e.text(a.Text, id+".asks", "")
 		e.emit(Event{Type: EvAsk, From: id, Channel: ChannelRadio, ID: a.Info, Text: e.castText(id, text)})
 	case strings.HasPrefix(what, "rev:"):
 		n, _ := strconv.Atoi(what[4:])
+		if n < 0 || n >= len(svc.Revise) {
+			return
+		}
 		r := svc.Revise[n]
 		text := e.text(r.Text, id+".revise", fmt.Sprintf("%s: new ETA %s.", svc.Name, r.ETA))
 		e.emit(Event{Type: EvETA, From: id, Channel: ChannelRadio, ETA: now + Millis(r.ETA), Text: e.castText(id, text)})
@@ -299,11 +308,18 @@ func (e *Engine) fireTeam(key, id, what string) {
 	case strings.HasPrefix(what, "ask:"):
 		e.emit(Event{Type: EvTimer, ID: key})
 		n, _ := strconv.Atoi(what[4:])
+		if n < 0 || n >= len(team.Asks) {
+			return
+		}
 		a := team.Asks[n]
 		text := e.text(a.Text, id+".asks", "")
 		e.emit(Event{Type: EvAsk, From: id, Channel: ChannelTeam, ID: a.Info, Text: e.castText(id, text)})
 	case what == "update":
 		u := team.Updates
+		if u == nil || len(u.Lines) == 0 {
+			e.emit(Event{Type: EvTimer, ID: key, Reason: "stop"})
+			return
+		}
 		if u.Until.IsSet() {
 			ok, err := u.Until.Bool(e.env(nil))
 			if err != nil {
