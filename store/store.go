@@ -218,6 +218,11 @@ func (s *Store) Close() error {
 	if !s.w.stop() {
 		return nil
 	}
+	// Let SQLite refresh the query planner's statistics where they have
+	// drifted; it is cheap when there is nothing to do.
+	if _, err := s.wdb.Exec("PRAGMA optimize"); err != nil {
+		s.logger.Warn("store: PRAGMA optimize", "err", err)
+	}
 	err := errors.Join(s.rdb.Close(), s.wdb.Close())
 	if err != nil {
 		return fmt.Errorf("close store %s: %w", s.path, err)
