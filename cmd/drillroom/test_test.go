@@ -6,7 +6,7 @@ import (
 )
 
 func TestTestCommand(t *testing.T) {
-	code, out, errs := runDrill(t, "", "test", "--cover", "../../scenarios/examples")
+	code, out, errs := runDrill(t, "", "test", "--cover", gasExample)
 	if code != 0 {
 		t.Fatalf("exit %d: %s\n%s", code, out, errs)
 	}
@@ -16,7 +16,7 @@ func TestTestCommand(t *testing.T) {
 	}
 	for _, want := range []string{
 		"ok   ../../scenarios/examples/gas-smell-basic.drill.yaml exemplary call\n",
-		"coverage:\n../../scenarios/examples/gas-smell-basic.drill.yaml: beats 4/4, reactions 5/5, rules 10/11\n",
+		"coverage:\n" + gasExample + ": beats 4/4, reactions 5/5, rules 10/11\n",
 		"never exercised: rule review-quality",
 	} {
 		if !strings.Contains(out, want) {
