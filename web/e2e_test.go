@@ -185,7 +185,7 @@ func TestEndToEndBrowser(t *testing.T) {
 	defer cancelAlloc()
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	defer cancelCtx()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 6*time.Minute)
 	defer cancelTimeout()
 
 	// Start the browser and collect what the pages write to the console:
@@ -236,6 +236,7 @@ func TestEndToEndBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("call-log")))
 	e.poll("the console connects", `document.getElementById("conn").textContent === "Connected"`)
 	e.poll("the customer speaks", `document.querySelectorAll("#call-log li.customer").length >= 1`)
+	e.poll("the drill clock runs", `document.getElementById("clock").textContent !== "0:00"`)
 
 	// The console fits 1280x720 without scrolling the page.
 	if fits := e.eval(`String(document.documentElement.scrollHeight <= window.innerHeight + 1 && document.documentElement.scrollWidth <= window.innerWidth + 1)`); fits != "true" {
@@ -260,6 +261,12 @@ func TestEndToEndBrowser(t *testing.T) {
 	e.poll("the safety advice is acknowledged", `[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes("safety_advice"))`)
 	e.step("ask the location with Alt+2", chromedp.Click(chromedp.ID("call-h")), chromedp.KeyEvent("2", chromedp.KeyModifiers(chromedp.ModifierAlt)))
 	e.poll("the location question is sent", `[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes("ask_location"))`)
+
+	// Hold and resume, with the keyboard.
+	e.step("put the customer on hold with Alt+H", chromedp.Click(chromedp.ID("call-h")), chromedp.KeyEvent("h", chromedp.KeyModifiers(chromedp.ModifierAlt)))
+	e.poll("the customer is on hold", `!document.getElementById("hold-state").hidden`)
+	e.step("resume with Alt+R", chromedp.KeyEvent("r", chromedp.KeyModifiers(chromedp.ModifierAlt)))
+	e.poll("the customer is back", `document.getElementById("hold-state").hidden && document.body.textContent.includes("Thank you for holding")`)
 
 	// Classify.
 	category, priority := "gas-emergency", "P1"
@@ -392,14 +399,25 @@ func (e *e2e) step(name string, actions ...chromedp.Action[chromedp.Void]) {
 
 func (e *e2e) poll(name, js string) {
 	e.t.Helper()
-	e.pollFor(20*time.Second, name, js)
+	e.pollFor(30*time.Second, name, js)
 }
 
 // pollFor waits until js is truthy. The limit only bounds a hung test; it
 // asserts nothing about speed.
 func (e *e2e) pollFor(limit time.Duration, name, js string) {
 	e.t.Helper()
-	if _, err := chromedp.Run(e.ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(limit))); err != nil {
+	deadline := time.Now().Add(limit)
+	for {
+		_, err := chromedp.Run(e.ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(time.Until(deadline))))
+		if err == nil {
+			return
+		}
+		// A navigation (a form post and its redirect) replaces the page's
+		// JavaScript context under a running poll; poll the new page.
+		if strings.Contains(err.Error(), "Cannot find context") && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
 		e.t.Fatalf("waiting until %s: %v", name, err)
 	}
 }

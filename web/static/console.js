@@ -342,7 +342,13 @@
       case "hello":
         backoff = 250;
         liveFrom = msg.last_seq || 0;
-        if (msg.clock) setClock(msg.clock.t, msg.clock.running, msg.clock.scale);
+        if (msg.clock) {
+          // A call nobody has joined yet reports a stopped clock at 0; the
+          // trainee's resume starts it without an event, so start ours too.
+          var starting = !msg.clock.running && msg.clock.t === 0 && msg.role === "trainee" &&
+            !(msg.session && msg.session.state === "ended");
+          setClock(msg.clock.t, msg.clock.running || starting, msg.clock.scale);
+        }
         if (msg.session && msg.session.state === "ended") setEnded();
         send({ type: "resume", last_seq: lastSeq });
         resumed = true;
@@ -476,11 +482,13 @@
   $("hold-btn").addEventListener("click", holdCustomer);
   $("resume-btn").addEventListener("click", resumeCustomer);
   function holdCustomer() {
+    if (onHold) { showAlert("The customer is already on hold."); return; }
     // Tell the customer before the hold: a hold without notice costs mood.
     command({ kind: "say", text: "Bear with me one moment, I'm going to put you on a short hold.", intents: ["hold"] }, "Hold notice");
     command({ kind: "hold" }, "Hold");
   }
   function resumeCustomer() {
+    if (!onHold) { showAlert("The customer is not on hold."); return; }
     command({ kind: "resume" }, "Resume");
     command({ kind: "say", text: "Thank you for holding, I'm back with you.", intents: ["update"] }, "Back from hold");
   }
