@@ -525,3 +525,21 @@ func TestTraineeViewHidesScript(t *testing.T) {
 		t.Errorf("services: %+v", v.Services)
 	}
 }
+
+func TestVisible(t *testing.T) {
+	for _, typ := range []EventType{EvBeat, EvReaction, EvSet, EvPhase, EvMood, EvError, EvTimer, EvTakeover, EvHandback} {
+		if Visible(Event{Type: typ}) {
+			t.Errorf("%s is visible", typ)
+		}
+	}
+	for _, typ := range []EventType{EvStart, EvAction, EvRejected, EvLine, EvAck, EvETA, EvAsk, EvArrive, EvResolve, EvApprove, EvDecline, EvPause, EvResume, EvScale, EvEnd, EvReview} {
+		if !Visible(Event{Type: typ}) {
+			t.Errorf("%s is hidden", typ)
+		}
+	}
+	injected := Event{Type: EvLine, From: "customer", Text: "hi", ID: "inject", Reason: "inject", Action: &Action{Kind: ActInject, By: "trainer"}}
+	got, ok := injected.ForTrainee()
+	if !ok || got.ID != "" || got.Reason != "" || got.Action != nil || got.Text != "hi" {
+		t.Errorf("injected line for the trainee: %+v", got)
+	}
+}

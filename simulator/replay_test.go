@@ -288,6 +288,13 @@ func FuzzEngine(f *testing.F) {
 				t.Fatalf("engine fault: %s", ev.Reason)
 			}
 		}
+		re, err := Replay(s, a.Log())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := snapJSON(t, re.Snapshot()), snapJSON(t, a.Snapshot()); got != want {
+			t.Fatalf("replayed state differs:\n got %s\nwant %s", got, want)
+		}
 	})
 }
 
