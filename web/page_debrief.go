@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -114,6 +115,9 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 	silences := findSilences(events, end, limit)
 	page.Chart = buildMoodChart(events, sc.Cast.Customer.Mood, sc.Cast.Customer.Patience, end, silences, limit)
 	page.Timeline = buildTimeline(sc, events, silences)
+	if page.Card != nil {
+		anchorEvidence(page.Card, page.Timeline)
+	}
 
 	review := ""
 	for _, ev := range events {
@@ -129,6 +133,37 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 	page.Review = review
 	page.CanReview = user.ID == x.UserID && review == ""
 	render(w, r, u.log, http.StatusOK, "debrief", view{Title: "Debrief", Flash: flash, Data: page})
+}
+
+// anchorEvidence points every evidence link at a row of the timeline. A
+// rule may cite an event the timeline does not show (a mood change, a phase
+// of the script); its link goes to the last shown event before it, which
+// is what the trainee was doing at that moment.
+func anchorEvidence(c *scoring.Scorecard, rows []timelineRow) {
+	var shown []int64 // ascending
+	for _, r := range rows {
+		if r.Seq > 0 {
+			shown = append(shown, r.Seq)
+		}
+	}
+	anchor := func(seq int64) int64 {
+		i := sort.Search(len(shown), func(i int) bool { return shown[i] > seq })
+		if i == 0 {
+			if len(shown) > 0 {
+				return shown[0]
+			}
+			return seq
+		}
+		return shown[i-1]
+	}
+	for i := range c.Sections {
+		for j := range c.Sections[i].Rules {
+			ev := c.Sections[i].Rules[j].Evidence
+			for k := range ev {
+				ev[k].Seq = anchor(ev[k].Seq)
+			}
+		}
+	}
 }
 
 func ruleTitles(c *scoring.Scorecard, ids []string) []string {
