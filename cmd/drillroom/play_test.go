@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/drillroom/drillroom/simulator"
 )
@@ -115,4 +118,38 @@ func TestParseAction(t *testing.T) {
 			t.Errorf("%q: got %+v, %v; want %+v", c.line, got, err, c.want)
 		}
 	}
+}
+
+// Interactive play follows the wall clock: under synctest the clock is
+// fake, so a 50-second drill runs at once and its times are exact.
+func TestPlayLiveFollowsTheClock(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		in, w := io.Pipe()
+		var out, errb bytes.Buffer
+		done := make(chan int)
+		go func() {
+			done <- Main(context.Background(), []string{"play", "--speed", "2", gasExample}, IO{Stdin: in, Stdout: &out, Stderr: &errb})
+		}()
+		// At speed 2, 10 s of wall time is 20 s of drill time.
+		time.Sleep(10 * time.Second)
+		io.WriteString(w, "say Hello, what's the address?\n")
+		time.Sleep(40 * time.Second) // the chase comes 40 s of drill time after the line
+		io.WriteString(w, "close Advised.\nreview Fine.\n")
+		code := <-done
+		w.Close()
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+		for _, want := range []string{
+			"00:00 customer: Hello? I think I can smell gas",
+			"00:20 trainee: say Hello, what's the address?",
+			"00:20 customer: It's Flat",
+			"01:00 customer: Hello? Are you still there?",
+			"01:40 [call ended: closed (closed)]",
+		} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("output lacks %q:\n%s", want, out.String())
+			}
+		}
+	})
 }
