@@ -218,12 +218,15 @@ func TestEndToEndBrowser(t *testing.T) {
 
 	// Sign in.
 	e.step("open the login page", chromedp.Navigate(srv.url+"/"), chromedp.WaitVisible(chromedp.ID("username")))
+	e.snapshot("login")
 	e.step("sign in as the demo trainee",
 		chromedp.SendKeys(chromedp.ID("username"), "trainee"),
 		chromedp.SendKeys(chromedp.ID("password"), srv.password),
 		chromedp.Submit(chromedp.ID("password")),
 		chromedp.WaitVisible(chromedp.ID("assigned-h")),
 	)
+
+	e.snapshot("drills")
 
 	// Start the drill in practice mode.
 	drill := e.eval(fmt.Sprintf(`(document.querySelector('form[action="/drills/%s/start"]') ? %q :

@@ -62,6 +62,11 @@ func TestConsoleShowsNoGroundTruth(t *testing.T) {
 			t.Errorf("console leaks %q to the trainee", leak)
 		}
 	}
+	// Nor does the drill list: the summary's expected handling is cut.
+	home := alice.get("/")
+	if !strings.Contains(home.body, "A tenant smells gas in the hallway of their flat.") || strings.Contains(home.body, "as P1") {
+		t.Error("the trainee's drill list must show the situation but not the expected handling")
+	}
 	// An assessment has no "time since last update" aid.
 	bob := app.signedIn("bob")
 	aid := bob.start(store.ModeAssessment)
