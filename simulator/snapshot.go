@@ -179,4 +179,3 @@ func (s *Snapshot) timer(key string) (Timer, bool) {
 	}
 	return Timer{}, false
 }
-
