@@ -37,6 +37,12 @@ type Config struct {
 
 	// SecureCookies marks cookies Secure (set it when served over HTTPS).
 	SecureCookies bool
+
+	// CommandRate and CommandBurst limit the commands one websocket may
+	// send: CommandRate per second sustained, CommandBurst at once
+	// (defaults 10 and 20).
+	CommandRate  float64
+	CommandBurst float64
 }
 
 // Server serves drillroom over HTTP. Create it with New, mount Handler, and
@@ -71,6 +77,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.store == nil || s.runner == nil {
 		return nil, errors.New("web: Config.Store and Config.Runner are required")
+	}
+	if s.cfg.CommandRate <= 0 {
+		s.cfg.CommandRate = defaultCommandRate
+	}
+	if s.cfg.CommandBurst < 1 {
+		s.cfg.CommandBurst = defaultCommandBurst
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

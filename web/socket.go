@@ -21,14 +21,14 @@ import (
 // Limits of one websocket connection (docs/protocol.md, "Keep-alive and
 // deadlines" and "Framing").
 const (
-	socketReadLimit = 16 << 10         // bytes per client message; more closes with 1009
-	socketPongWait  = 60 * time.Second // silence (not even a pong) after which the peer is dead
-	socketPingEvery = 25 * time.Second // server pings; well inside socketPongWait
-	socketWriteWait = 10 * time.Second // deadline of every write
-	socketOutBuffer = 64               // queued control messages before the client counts as slow
-	commandRate     = 10.0             // commands per second, sustained
-	commandBurst    = 20.0             // commands in a burst
-	commandAbuse    = 100              // rate-limited commands before the connection is closed
+	socketReadLimit     = 16 << 10         // bytes per client message; more closes with 1009
+	socketPongWait      = 60 * time.Second // silence (not even a pong) after which the peer is dead
+	socketPingEvery     = 25 * time.Second // server pings; well inside socketPongWait
+	socketWriteWait     = 10 * time.Second // deadline of every write
+	socketOutBuffer     = 64               // queued control messages before the client counts as slow
+	defaultCommandRate  = 10.0             // commands per second, sustained
+	defaultCommandBurst = 20.0             // commands in a burst
+	commandAbuse        = 100              // rate-limited commands before the connection is closed
 )
 
 // newUpgrader returns the server's websocket upgrader: small buffers (the
@@ -113,7 +113,7 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		out:     make(chan []byte, socketOutBuffer),
 		subc:    make(chan *runner.Subscription, 1),
 		quit:    make(chan struct{}),
-		tokens:  commandBurst,
+		tokens:  s.cfg.CommandBurst,
 	}
 	if !s.track(c) {
 		http.Error(w, "The server is shutting down.", http.StatusServiceUnavailable)
@@ -390,7 +390,7 @@ func (c *socket) command(ctx context.Context, m clientMessage) bool {
 // allow takes a token from the connection's command bucket.
 func (c *socket) allow(now time.Time) bool {
 	if !c.last.IsZero() {
-		c.tokens = min(commandBurst, c.tokens+now.Sub(c.last).Seconds()*commandRate)
+		c.tokens = min(c.srv.cfg.CommandBurst, c.tokens+now.Sub(c.last).Seconds()*c.srv.cfg.CommandRate)
 	}
 	c.last = now
 	if c.tokens < 1 {

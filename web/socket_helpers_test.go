@@ -23,7 +23,7 @@ import (
 // gas drill published and four users: trainees ann and ben, trainer tom,
 // coach cat.
 type liveApp struct {
-	t      *testing.T
+	t      testing.TB
 	store  *store.Store
 	runner *runner.Runner
 	server *Server
@@ -33,7 +33,13 @@ type liveApp struct {
 	tokens map[string]string
 }
 
-func newLiveApp(t *testing.T, rcfg runner.Config) *liveApp {
+func newLiveApp(t testing.TB, rcfg runner.Config) *liveApp {
+	return newLiveAppWith(t, rcfg, Config{})
+}
+
+// newLiveAppWith is newLiveApp with server settings (Store and Runner are
+// filled in).
+func newLiveAppWith(t testing.TB, rcfg runner.Config, cfg Config) *liveApp {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "drillroom.db"), nil)
@@ -42,7 +48,8 @@ func newLiveApp(t *testing.T, rcfg runner.Config) *liveApp {
 	}
 	rcfg.Store = st
 	rn := runner.New(rcfg)
-	srv, err := New(Config{Store: st, Runner: rn})
+	cfg.Store, cfg.Runner = st, rn
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +141,7 @@ func (a *liveApp) dial(user, sessionID string, hdr http.Header) (*websocket.Conn
 
 // client is a test protocol client.
 type client struct {
-	t       *testing.T
+	t       testing.TB
 	c       *websocket.Conn
 	raw     []string        // every message received, as sent
 	pending []serverMessage // received, not yet consumed

@@ -375,7 +375,7 @@ func TestSocketRateLimit(t *testing.T) {
 	id := a.session("ann", 1)
 	cl := a.connect("ann", id)
 	cl.resume(0)
-	n := int(commandBurst) + 10
+	n := int(defaultCommandBurst) + 10
 	for i := range n {
 		cl.command(fmt.Sprintf("r%d", i), simulator.Action{Kind: simulator.ActRecord, Field: "note", Value: fmt.Sprint(i)})
 	}
