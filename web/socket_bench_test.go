@@ -223,4 +223,3 @@ func BenchmarkLivePathParallel(b *testing.B) {
 	b.ReportMetric(quantile(acks, 0.5), "ack-p50-µs")
 	b.ReportMetric(quantile(acks, 0.99), "ack-p99-µs")
 }
-
