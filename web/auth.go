@@ -98,7 +98,8 @@ func newAuth(st *store.Store, log *slog.Logger, secure bool, trustedOrigins []st
 func (a *auth) loadUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := r.Cookie(sessionCookie)
-		if err != nil || c.Value == "" {
+		// Static assets are the same for everyone: no login lookup.
+		if err != nil || c.Value == "" || strings.HasPrefix(r.URL.Path, "/static/") {
 			next.ServeHTTP(w, r)
 			return
 		}

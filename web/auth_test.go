@@ -209,3 +209,14 @@ func TestSecurityHeaders(t *testing.T) {
 		t.Errorf("home page Cache-Control %q, want no-store", cc)
 	}
 }
+
+func TestNotFoundPage(t *testing.T) {
+	app := newTestApp(t)
+	res := app.signedIn("alice").get("/no/such/page")
+	if res.status != http.StatusNotFound || !strings.Contains(res.body, "Back to my drills") {
+		t.Fatalf("unknown path: status %d; want 404 with the site's error page", res.status)
+	}
+	if !strings.Contains(res.header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+		t.Fatal("the 404 page lacks the security headers")
+	}
+}

@@ -173,3 +173,12 @@ func formatNumber(f float64) string {
 	s := fmt.Sprintf("%.1f", f)
 	return strings.TrimSuffix(s, ".0")
 }
+
+// notFound is the site's 404 page, for paths no route matches.
+func (u *ui) notFound(w http.ResponseWriter, r *http.Request) {
+	if !wantsPage(r) {
+		http.Error(w, "Not found.", http.StatusNotFound)
+		return
+	}
+	renderError(w, r, u.log, http.StatusNotFound, "")
+}

@@ -28,6 +28,7 @@ func (s *Server) routes() http.Handler {
 
 	// Pages (page_*.go) and sign-in (auth*.go). Every POST is a form that
 	// carries the login's CSRF token and passes the origin check.
+	r.NotFound(ui.notFound)
 	r.Method(http.MethodGet, "/static/*", staticHandler())
 	r.Get("/login", ui.loginPage)
 	r.Post("/login", ui.login)
