@@ -357,7 +357,7 @@ func (c *checker) refs(exprRefs []exprRef) {
 			c.phase(b.Phase, path+".phase")
 		}
 		if b.After != "" && !c.fired[b.After] {
-			c.l.add(CodeUnknownFired, c.d.at(path+".after"), "%s.after: no beat or reaction has id %q%s", path, b.After, suggest(b.After, keys(c.fired)))
+			c.l.add(CodeUnknownFired, c.d.at(path+".after"), "%s.after: no beat or reaction has id %q%s", path, b.After, suggestKey(b.After, c.fired))
 		}
 		if b.After == b.ID && b.After != "" {
 			c.l.add(CodeUnknownFired, c.d.at(path+".after"), "%s.after: a beat cannot follow itself", path)
@@ -382,7 +382,7 @@ func (c *checker) refs(exprRefs []exprRef) {
 			for _, name := range sortedKeys(st.Vars) {
 				if _, ok := s.Vars[name]; !ok {
 					vp := fmt.Sprintf("tests[%d].steps[%d].vars.%s", i, j, name)
-					c.l.add(CodeUnknownVar, c.d.keyAt(vp), "%s: no variable %q in vars%s", vp, name, suggest(name, sortedKeys(s.Vars)))
+					c.l.add(CodeUnknownVar, c.d.keyAt(vp), "%s: no variable %q in vars%s", vp, name, suggestKey(name, s.Vars))
 				}
 			}
 		}
@@ -399,11 +399,11 @@ func (c *checker) refs(exprRefs []exprRef) {
 			c.intent(r.name, r.pos, what)
 		case refService:
 			if _, ok := s.Cast.Services[r.name]; !ok {
-				c.l.add(CodeUnknownSvc, r.pos, "%s: no service %q in cast.services%s", what, r.name, suggest(r.name, sortedKeys(s.Cast.Services)))
+				c.l.add(CodeUnknownSvc, r.pos, "%s: no service %q in cast.services%s", what, r.name, suggestKey(r.name, s.Cast.Services))
 			}
 		case refTeam:
 			if _, ok := s.Cast.Teams[r.name]; !ok {
-				c.l.add(CodeUnknownTeam, r.pos, "%s: no team %q in cast.teams%s", what, r.name, suggest(r.name, sortedKeys(s.Cast.Teams)))
+				c.l.add(CodeUnknownTeam, r.pos, "%s: no team %q in cast.teams%s", what, r.name, suggestKey(r.name, s.Cast.Teams))
 			}
 		case refCast:
 			_, svc := s.Cast.Services[r.name]
@@ -413,22 +413,22 @@ func (c *checker) refs(exprRefs []exprRef) {
 			}
 		case refFired:
 			if !c.fired[r.name] {
-				c.l.add(CodeUnknownFired, r.pos, "%s: no beat or reaction has id %q%s", what, r.name, suggest(r.name, keys(c.fired)))
+				c.l.add(CodeUnknownFired, r.pos, "%s: no beat or reaction has id %q%s", what, r.name, suggestKey(r.name, c.fired))
 			}
 		case refField:
 			if !c.fields[r.name] {
-				c.l.add(CodeUnknownField, r.pos, "%s: %q is not a truth.record field%s", what, r.name, suggest(r.name, keys(c.fields)))
+				c.l.add(CodeUnknownField, r.pos, "%s: %q is not a truth.record field%s", what, r.name, suggestKey(r.name, c.fields))
 			}
 		case refDecision:
 			if !c.decision[r.name] {
-				c.l.add(CodeUnknownDecide, r.pos, "%s: no authority limit or team approves or declines %q%s", what, r.name, suggest(r.name, keys(c.decision)))
+				c.l.add(CodeUnknownDecide, r.pos, "%s: no authority limit or team approves or declines %q%s", what, r.name, suggestKey(r.name, c.decision))
 			}
 		case refGap:
 			kind, svc, hasSvc := strings.Cut(r.name, ":")
 			switch {
 			case hasSvc && kind == "waiting":
 				if _, ok := s.Cast.Services[svc]; !ok {
-					c.l.add(CodeUnknownSvc, r.pos, "%s: no service %q in cast.services%s", what, svc, suggest(svc, sortedKeys(s.Cast.Services)))
+					c.l.add(CodeUnknownSvc, r.pos, "%s: no service %q in cast.services%s", what, svc, suggestKey(svc, s.Cast.Services))
 				}
 			case !hasSvc && (kind == "call" || kind == "hold" || kind == "waiting"):
 			default:
@@ -436,11 +436,11 @@ func (c *checker) refs(exprRefs []exprRef) {
 			}
 		case refPhase:
 			if !c.phases[r.name] {
-				c.l.add(CodeUnknownPhase, r.pos, "%s == %q: no phase has that id%s", r.fn, r.name, suggest(r.name, keys(c.phases)))
+				c.l.add(CodeUnknownPhase, r.pos, "%s == %q: no phase has that id%s", r.fn, r.name, suggestKey(r.name, c.phases))
 			}
 		case refEnding:
 			if !c.endings[r.name] {
-				c.l.add(CodeUnknownEnding, r.pos, "%s == %q: no ending has that id%s", r.fn, r.name, suggest(r.name, keys(c.endings)))
+				c.l.add(CodeUnknownEnding, r.pos, "%s == %q: no ending has that id%s", r.fn, r.name, suggestKey(r.name, c.endings))
 			}
 		case refCategory:
 			if c.pol != nil && !hasCategory(c.pol, r.name) {
@@ -466,7 +466,7 @@ func (c *checker) stepRefs(steps []Step, owner string) {
 			c.gotos[st.Goto] = true
 		}
 		if st.End != "" && !c.endings[st.End] {
-			c.l.add(CodeUnknownEnding, c.d.at(path+".end"), "%s.end: no ending has id %q%s", path, st.End, suggest(st.End, keys(c.endings)))
+			c.l.add(CodeUnknownEnding, c.d.at(path+".end"), "%s.end: no ending has id %q%s", path, st.End, suggestKey(st.End, c.endings))
 		}
 		if st.Arrive != "" {
 			c.service(st.Arrive, path+".arrive")
@@ -489,13 +489,13 @@ func nonNil(m map[string]bool) map[string]bool {
 
 func (c *checker) service(id, path string) {
 	if _, ok := c.s.Cast.Services[id]; !ok {
-		c.l.add(CodeUnknownSvc, c.d.at(path), "%s: no service %q in cast.services%s", path, id, suggest(id, sortedKeys(c.s.Cast.Services)))
+		c.l.add(CodeUnknownSvc, c.d.at(path), "%s: no service %q in cast.services%s", path, id, suggestKey(id, c.s.Cast.Services))
 	}
 }
 
 func (c *checker) team(id, path string) {
 	if _, ok := c.s.Cast.Teams[id]; !ok {
-		c.l.add(CodeUnknownTeam, c.d.at(path), "%s: no team %q in cast.teams%s", path, id, suggest(id, sortedKeys(c.s.Cast.Teams)))
+		c.l.add(CodeUnknownTeam, c.d.at(path), "%s: no team %q in cast.teams%s", path, id, suggestKey(id, c.s.Cast.Teams))
 	}
 }
 
@@ -524,7 +524,7 @@ func (c *checker) cast(id, path string, withCustomer bool) {
 
 func (c *checker) phase(id, path string) {
 	if !c.phases[id] {
-		c.l.add(CodeUnknownPhase, c.d.at(path), "%s: no phase has id %q%s", path, id, suggest(id, keys(c.phases)))
+		c.l.add(CodeUnknownPhase, c.d.at(path), "%s: no phase has id %q%s", path, id, suggestKey(id, c.phases))
 	}
 }
 
@@ -532,7 +532,7 @@ func (c *checker) intent(id string, p Pos, what string) {
 	if c.intents == nil || c.intents[id] {
 		return
 	}
-	c.l.add(CodeUnknownIntent, p, "%s: %q is not an intent of the policy or of this scenario's intents%s", what, id, suggest(id, keys(c.intents)))
+	c.l.add(CodeUnknownIntent, p, "%s: %q is not an intent of the policy or of this scenario's intents%s", what, id, suggestKey(id, c.intents))
 }
 
 // truth checks the classification against the policy and fills in the
@@ -623,7 +623,7 @@ func (c *checker) stepSets(comp *compiler, steps []Step, owner string, env EnvKi
 			vp := path + "." + name
 			decl, declared := c.s.Vars[name]
 			if !declared {
-				c.l.add(CodeUnknownVar, c.d.keyAt(vp), "%s: no variable %q in vars%s", path, name, suggest(name, sortedKeys(c.s.Vars)))
+				c.l.add(CodeUnknownVar, c.d.keyAt(vp), "%s: no variable %q in vars%s", path, name, suggestKey(name, c.s.Vars))
 			}
 			if !e.IsSet() {
 				c.l.add(CodeExpr, c.d.at(vp), "%s: the expression is blank", vp)
@@ -684,4 +684,11 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-func keys(m map[string]bool) []string { return sortedKeys(m) }
+// suggestKey is suggest over the keys of m. A real drill has at most a
+// few hundred ids of a kind; beyond that (a hostile file) it does not look.
+func suggestKey[V any](name string, m map[string]V) string {
+	if len(m) > maxSuggestCandidates {
+		return ""
+	}
+	return suggest(name, sortedKeys(m))
+}

@@ -25,6 +25,7 @@ const (
 	CodeRequired      = "DR1014" // a required key is missing
 	CodeDuration      = "DR1015" // a malformed duration
 	CodeTag           = "DR1016" // an explicit YAML tag other than the core ones
+	CodeTooMany       = "DR1017" // more than MaxDiagnostics problems in one file
 	CodeDuplicateID   = "DR1020" // two things of one kind share an id
 	CodeSchedule      = "DR1021" // a beat needs exactly one of at, after, every
 	CodeStepKind      = "DR1022" // a step needs exactly one kind
@@ -87,6 +88,7 @@ var Codes = []CodeInfo{
 	{CodeRequired, Error, "Missing required key"},
 	{CodeDuration, Error, "Invalid duration"},
 	{CodeTag, Error, "YAML tag not allowed"},
+	{CodeTooMany, Error, "Too many problems"},
 	{CodeDuplicateID, Error, "Duplicate id"},
 	{CodeSchedule, Error, "Beat schedule"},
 	{CodeStepKind, Error, "Step kind"},

@@ -169,6 +169,10 @@ func (c *compiler) expr(e *Expr, env EnvKind, want, path string) reflect.Type {
 	if env == "" {
 		env = EnvGuard
 	}
+	if c.l.full() {
+		c.l.dropped++ // the file has failed already: spare the compiler
+		return nil
+	}
 	p, err := c.program(e.Src, env)
 	if err != nil {
 		pos, msg, _ := e.ExprErrorPos(err)

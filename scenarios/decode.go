@@ -17,10 +17,11 @@ import (
 // problem, so one run reports every problem of a file, and it records where
 // every value was written so later checks can point at it.
 type decoder struct {
-	src  *sourceFile
-	l    *diagList
-	root *yaml.Node
-	bad  map[string]bool // single values that failed to decode, so checks skip them
+	src   *sourceFile
+	l     *diagList
+	root  *yaml.Node
+	bad   map[string]bool // single values that failed to decode, so checks skip them
+	index map[*yaml.Node]map[string]int
 }
 
 func newDecoder(src *sourceFile, l *diagList, root *yaml.Node) *decoder {
@@ -53,13 +54,20 @@ func (d *decoder) find(path string) (key, val *yaml.Node) {
 			return nil, nil
 		}
 		best := -1
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i].Value
-			if !strings.HasPrefix(rest, k) || (len(rest) > len(k) && rest[len(k)] != '.' && rest[len(k)] != '[') {
-				continue
+		if len(n.Content) > 64 {
+			// A big mapping: try the segment up to each separator, longest first.
+			for end := len(rest); end > 0 && best < 0; end = strings.LastIndexAny(rest[:end], ".[") {
+				best = d.keyIndex(n, rest[:end])
 			}
-			if best < 0 || len(k) > len(n.Content[best].Value) {
-				best = i
+		} else {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i].Value
+				if !strings.HasPrefix(rest, k) || (len(rest) > len(k) && rest[len(k)] != '.' && rest[len(k)] != '[') {
+					continue
+				}
+				if best < 0 || len(k) > len(n.Content[best].Value) {
+					best = i
+				}
 			}
 		}
 		if best < 0 {
@@ -349,7 +357,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	var meant map[string]bool // keys an unknown key was probably meant to be
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
-		key, ok := d.structKey(k, path, n.Content[:i])
+		key, ok := d.structKey(k, path, n, i)
 		if !ok {
 			continue
 		}
@@ -370,7 +378,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	}
 	for i := range si.fields {
 		f := &si.fields[i]
-		if f.required && !hasKey(n, f.name) && !meant[f.name] {
+		if f.required && !d.hasKey(n, f.name) && !meant[f.name] {
 			d.l.add(CodeRequired, nodePos(n), "%s is missing the required key %q", where(path), f.name)
 		}
 	}
@@ -378,28 +386,52 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 
 // structKey checks a key of a struct's mapping against the keys before it
 // (a struct has a few keys: a scan beats a map).
-func (d *decoder) structKey(k *yaml.Node, path string, before []*yaml.Node) (string, bool) {
+func (d *decoder) structKey(k *yaml.Node, path string, mapping *yaml.Node, i int) (string, bool) {
 	if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!null" {
 		d.l.add(CodeType, nodePos(k), "%s: a key must be a name, not %s", where(path), kindName(k))
 		return "", false
 	}
-	for j := 0; j+1 < len(before); j += 2 {
-		if b := before[j]; b.Kind == yaml.ScalarNode && b.Value == k.Value {
-			d.l.add(CodeDuplicateKey, nodePos(k), "%s: duplicate key %q (first written on line %d)", where(path), k.Value, b.Line)
-			return "", false
-		}
+	if j := d.keyIndex(mapping, k.Value); j >= 0 && j < i {
+		d.l.add(CodeDuplicateKey, nodePos(k), "%s: duplicate key %q (first written on line %d)", where(path), k.Value, mapping.Content[j].Line)
+		return "", false
 	}
 	return k.Value, true
 }
 
-func hasKey(n *yaml.Node, key string) bool {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
-			return true
+// keyIndex returns the index in m.Content of the first key named key, or
+// -1. Big mappings (hostile ones) get an index, so that looking keys up
+// stays linear in the size of the file.
+func (d *decoder) keyIndex(m *yaml.Node, key string) int {
+	if len(m.Content) <= 64 {
+		for j := 0; j+1 < len(m.Content); j += 2 {
+			if c := m.Content[j]; c.Kind == yaml.ScalarNode && c.Value == key {
+				return j
+			}
 		}
+		return -1
 	}
-	return false
+	idx, ok := d.index[m]
+	if !ok {
+		idx = make(map[string]int, len(m.Content)/2)
+		for j := 0; j+1 < len(m.Content); j += 2 {
+			if c := m.Content[j]; c.Kind == yaml.ScalarNode {
+				if _, dup := idx[c.Value]; !dup {
+					idx[c.Value] = j
+				}
+			}
+		}
+		if d.index == nil {
+			d.index = map[*yaml.Node]map[string]int{}
+		}
+		d.index[m] = idx
+	}
+	if j, ok := idx[key]; ok {
+		return j
+	}
+	return -1
 }
+
+func (d *decoder) hasKey(n *yaml.Node, key string) bool { return d.keyIndex(n, key) >= 0 }
 
 // key checks a mapping key: a plain string, written once.
 func (d *decoder) key(k *yaml.Node, path string, seen map[string]*yaml.Node) (string, bool) {
@@ -418,6 +450,10 @@ func (d *decoder) key(k *yaml.Node, path string, seen map[string]*yaml.Node) (st
 // unknownKey reports an unknown key and returns the key it was probably
 // meant to be, if any.
 func (d *decoder) unknownKey(k *yaml.Node, key, path string, si *structInfo) string {
+	if d.l.full() {
+		d.l.dropped++
+		return ""
+	}
 	names := make([]string, len(si.fields))
 	for i, f := range si.fields {
 		names[i] = f.name
@@ -593,11 +629,16 @@ func orList(list []string) string {
 // suggest returns `; did you mean "x"?` for the closest candidate within a
 // small edit distance, or "".
 func suggest(s string, candidates []string) string {
+	if len(candidates) > maxSuggestCandidates {
+		return ""
+	}
 	if m := closest(s, candidates); m != "" {
 		return fmt.Sprintf("; did you mean %q?", m)
 	}
 	return ""
 }
+
+const maxSuggestCandidates = 500
 
 // closest returns the candidate within a small edit distance of s, or "".
 func closest(s string, candidates []string) string {

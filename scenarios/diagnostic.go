@@ -138,6 +138,9 @@ func rank(code string) int {
 	}
 	switch code[:3] {
 	case "DR1":
+		if code == CodeTooMany {
+			return 6
+		}
 		if code < CodeUnknownKey {
 			return 0
 		}
@@ -172,14 +175,23 @@ func sortDiagnostics(ds Diagnostics) {
 	})
 }
 
+// MaxDiagnostics bounds the problems reported for one file: a hostile file
+// could otherwise produce hundreds of thousands.
+const MaxDiagnostics = 200
+
 // diagList collects the diagnostics of one file.
 type diagList struct {
-	src   *sourceFile
-	diags Diagnostics
-	seen  map[string]bool
+	src     *sourceFile
+	diags   Diagnostics
+	seen    map[string]bool
+	dropped int
 }
 
 func (l *diagList) add(code string, p Pos, format string, args ...any) {
+	if len(l.diags) >= MaxDiagnostics {
+		l.dropped++
+		return
+	}
 	msg := format
 	if len(args) > 0 {
 		msg = fmt.Sprintf(format, args...)
@@ -203,10 +215,19 @@ func (l *diagList) add(code string, p Pos, format string, args ...any) {
 	l.diags = append(l.diags, d)
 }
 
+// full reports whether no more diagnostics will be kept, so that callers
+// can skip work that would only produce them.
+func (l *diagList) full() bool { return len(l.diags) >= MaxDiagnostics }
+
 func (l *diagList) hasErrors() bool { return l.diags.HasErrors() }
 
 func (l *diagList) sorted() Diagnostics {
 	sortDiagnostics(l.diags)
+	if l.dropped > 0 {
+		l.diags = append(l.diags, Diagnostic{File: l.src.name, Line: 1, Col: 1, Code: CodeTooMany, Severity: Error,
+			Message: fmt.Sprintf("stopped after %d problems (%d more not shown); fix these first", MaxDiagnostics, l.dropped)})
+		l.dropped = 0
+	}
 	return l.diags
 }
 

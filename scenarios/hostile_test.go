@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,16 @@ func hostileFiles() map[string]struct {
 		prev = string(c)
 	}
 	big := []byte("id: big\nsummary: \"" + strings.Repeat("x", 20<<20) + "\"\n")
+	// Many problems of one kind: the loader must stay linear (these were
+	// quadratic once: every unknown beat id was compared with every id).
+	var keys, beats strings.Builder
+	for i := 0; keys.Len() < 300_000; i++ {
+		fmt.Fprintf(&keys, "key_%d: 1\n", i)
+	}
+	beats.WriteString("id: x\ntimeline:\n")
+	for i := 0; beats.Len() < 300_000; i++ {
+		fmt.Fprintf(&beats, "- {id: b%d, after: nope, do: [{goto: nowhere}]}\n", i)
+	}
 	return map[string]struct {
 		data []byte
 		code string
@@ -39,6 +50,8 @@ func hostileFiles() map[string]struct {
 		"duplicate-keys":  {[]byte("id: a\nid: b\n"), CodeDuplicateKey},
 		"tabs":            {[]byte("id: a\ntruth:\n\tcategory: x\n"), CodeTab},
 		"two-documents":   {[]byte("id: a\n---\nid: b\n"), CodeDocuments},
+		"many-keys":       {[]byte(keys.String()), CodeTooMany},
+		"many-bad-beats":  {[]byte(beats.String()), CodeTooMany},
 	}
 }
 
@@ -46,6 +59,9 @@ func TestHostileInputs(t *testing.T) {
 	for name, h := range hostileFiles() {
 		t.Run(name, func(t *testing.T) {
 			for _, kind := range []string{".drill.yaml", ".policy.yaml"} {
+				if kind == ".policy.yaml" && name == "many-bad-beats" {
+					continue // a policy has no timeline: one unknown key
+				}
 				l := NewLoader()
 				l.AddShipped()
 				var ds Diagnostics
