@@ -218,7 +218,7 @@
         addLine(radioLog, "radio", nameOf(ev.from), ev.text || "ETA " + Math.max(0, Math.round((ev.eta - t) / 60000)) + " minutes.", t, ev.seq);
         break;
       case "ask":
-        addLine(radioLog, "radio", nameOf(ev.from) + " asks for " + (ev.id || "information"), ev.text || "", t, ev.seq);
+        addLine(radioLog, "radio ask", nameOf(ev.from) + " asks for " + (ev.id || "information"), ev.text || "", t, ev.seq);
         break;
       case "arrive":
         engage(ev.from, "on scene");
@@ -262,9 +262,11 @@
     if (!clock.running) return clock.t;
     return clock.t + (performance.now() - clock.at) * clock.scale;
   }
+  var clockState = $("clock-state");
   function tick() {
     var now = currentT();
     clockEl.textContent = fmtClock(now);
+    clockState.hidden = clock.running || ended;
     if (sinceEl) {
       if (lastUpdateT == null) {
         sinceEl.textContent = "never (" + fmtClock(now) + ")";
