@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -48,14 +49,15 @@ type Config struct {
 // Server serves drillroom over HTTP. Create it with New, mount Handler, and
 // call Close on shutdown: Close ends every open websocket.
 type Server struct {
-	cfg      Config
-	store    *store.Store
-	runner   *runner.Runner
-	log      *slog.Logger
-	origins  map[string]bool // lower-case "scheme://host[:port]"
-	metrics  *metrics
-	upgrader *websocket.Upgrader
-	handler  http.Handler
+	cfg       Config
+	store     *store.Store
+	runner    *runner.Runner
+	log       *slog.Logger
+	origins   map[string]bool // lower-case "scheme://host[:port]"
+	metrics   *metrics
+	upgrader  *websocket.Upgrader
+	heartbeat time.Duration // websocket ping interval; tests shorten it
+	handler   http.Handler
 
 	// sockets are the open websocket connections, so that Close can end them.
 	mu      sync.Mutex
@@ -67,13 +69,14 @@ type Server struct {
 // New builds a Server from cfg.
 func New(cfg Config) (*Server, error) {
 	s := &Server{
-		cfg:     cfg,
-		store:   cfg.Store,
-		runner:  cfg.Runner,
-		log:     cfg.Logger,
-		origins: map[string]bool{},
-		metrics: newMetrics(),
-		sockets: map[*socket]struct{}{},
+		cfg:       cfg,
+		store:     cfg.Store,
+		runner:    cfg.Runner,
+		log:       cfg.Logger,
+		origins:   map[string]bool{},
+		metrics:   newMetrics(),
+		sockets:   map[*socket]struct{}{},
+		heartbeat: socketPingEvery,
 	}
 	if s.store == nil || s.runner == nil {
 		return nil, errors.New("web: Config.Store and Config.Runner are required")

@@ -108,7 +108,7 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &socket{
-		srv: s, user: user, sessionID: id,
+		srv: s, user: user, sessionID: id, login: loginTokenFrom(r.Context()),
 		trainee: user.Role == store.RoleTrainee,
 		out:     make(chan []byte, socketOutBuffer),
 		subc:    make(chan *runner.Subscription, 1),
@@ -159,6 +159,7 @@ type socket struct {
 	srv       *Server
 	conn      *websocket.Conn
 	user      store.User
+	login     string // the login token, re-checked at every heartbeat
 	sessionID string
 	trainee   bool
 
@@ -207,7 +208,7 @@ func (c *socket) run(ctx context.Context, st runner.Status) {
 	c.send(helloMessage{
 		Type: msgHello, Protocol: Protocol, Role: string(c.user.Role),
 		Session: helloSession{ID: st.Session.ID, Scenario: st.Session.ScenarioID, Title: st.Title, Mode: st.Session.Mode, State: state},
-		Clock:   st.Clock, LastSeq: st.LastSeq, HeartbeatMs: socketPingEvery.Milliseconds(),
+		Clock:   st.Clock, LastSeq: st.LastSeq, HeartbeatMs: c.srv.heartbeat.Milliseconds(),
 	})
 	c.readLoop(ctx)
 	c.stop(websocket.CloseNormalClosure, "")
@@ -402,7 +403,7 @@ func (c *socket) allow(now time.Time) bool {
 
 // writeLoop is the connection's only writer.
 func (c *socket) writeLoop() {
-	ping := time.NewTicker(socketPingEvery)
+	ping := time.NewTicker(c.srv.heartbeat)
 	defer ping.Stop()
 	var events <-chan simulator.Event
 	var sub *runner.Subscription
@@ -425,12 +426,26 @@ func (c *socket) writeLoop() {
 			}
 			c.event(e)
 		case <-ping.C:
+			if !c.loggedIn() {
+				c.stop(closeUnauthorized, "signed out")
+				continue
+			}
 			c.writeErr = c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(socketWriteWait))
 		}
 	}
 	// The connection is broken; make the reader notice.
 	c.stop(0, "")
 	c.conn.Close()
+}
+
+// loggedIn re-checks the connection's login, so that signing out (or the
+// login expiring) also ends the websockets it opened. A database error is
+// not a sign-out: the connection stays.
+func (c *socket) loggedIn() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), socketWriteWait)
+	defer cancel()
+	_, err := c.srv.store.LoginUser(ctx, c.login)
+	return !errors.Is(err, store.ErrUnauthorized)
 }
 
 func (c *socket) write(b []byte) {

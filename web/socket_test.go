@@ -426,6 +426,24 @@ func TestSocketServerClose(t *testing.T) {
 	}
 }
 
+// TestSocketSignedOut: signing out ends the websockets of the login at
+// the next heartbeat, with 4001.
+func TestSocketSignedOut(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	a.server.heartbeat = 20 * time.Millisecond
+	id := a.session("ann", 1)
+	cl := a.connect("ann", id)
+	cl.resume(0)
+	cl.send(map[string]any{"type": "ping"})
+	cl.until(func(m serverMessage) bool { return m.Type == msgPong })
+	if err := a.store.DeleteLogin(context.Background(), a.tokens["ann"]); err != nil {
+		t.Fatal(err)
+	}
+	if code := cl.closeCode(); code != closeUnauthorized {
+		t.Fatalf("close code %d, want %d", code, closeUnauthorized)
+	}
+}
+
 // TestMetricsAndHealth: /healthz answers while the database does, and
 // /metrics counts sockets, events and acks.
 func TestMetricsAndHealth(t *testing.T) {
