@@ -107,10 +107,10 @@ func TestRunSelectsAndCovers(t *testing.T) {
 		t.Errorf("coverage: beats %v reactions %v", cov.Beats, cov.Reactions)
 	}
 	missed := strings.Join(cov.Missed(), "; ")
-	if !strings.Contains(missed, "beat broken (line 37)") || !strings.Contains(missed, "rule review") || strings.Contains(missed, "rule category") {
+	if !strings.Contains(missed, "beat broken (line 37)") || strings.Contains(missed, "rule review") || strings.Contains(missed, "rule category") {
 		t.Errorf("missed: %s", missed)
 	}
-	if got, want := cov.Summary(), "testdata/checks.drill.yaml: beats 1/2, reactions 1/1, rules 2/3"; got != want {
+	if got, want := cov.Summary(), "testdata/checks.drill.yaml: beats 1/2, reactions 1/1, rules 2/2 (and 1 manual)"; got != want {
 		t.Errorf("summary: got %q, want %q", got, want)
 	}
 }
