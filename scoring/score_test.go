@@ -186,12 +186,13 @@ func TestRuleOutcomes(t *testing.T) {
 		{id: "na-error", check: yes, na: `longest_gap("lunch") > 0`, points: 3},
 		{id: "manual", manual: true, points: 3},
 		{id: "no-check", points: 3},
+		{id: "memory", check: `len(map(1..1000000, # * 2)) > 0`, points: 3},
 	}})
 	card, err := Score(sc, goodCall(base).ev)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"pass": Pass, "fail": Fail, "na": NA, "error": Error, "na-error": Error, "manual": Pending, "no-check": Error}
+	want := map[string]string{"pass": Pass, "fail": Fail, "na": NA, "error": Error, "na-error": Error, "manual": Pending, "no-check": Error, "memory": Error}
 	for id, outcome := range want {
 		r, ok := card.Rule(id)
 		if !ok {
@@ -207,6 +208,10 @@ func TestRuleOutcomes(t *testing.T) {
 	r, _ := card.Rule("error")
 	if !strings.Contains(r.Error, `unknown interval kind "lunch"`) {
 		t.Errorf("error message %q does not name the bad interval kind", r.Error)
+	}
+	r, _ = card.Rule("memory")
+	if !strings.Contains(r.Error, "memory budget") {
+		t.Errorf("memory rule error %q does not name the memory budget", r.Error)
 	}
 	r, _ = card.Rule("fail")
 	if wantFb := "The longest silence was 1m; the standard is 1m."; r.Feedback != wantFb {
