@@ -3,9 +3,12 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/drillroom/drillroom/store"
 )
 
 func TestLogin(t *testing.T) {
@@ -218,5 +221,34 @@ func TestNotFoundPage(t *testing.T) {
 	}
 	if !strings.Contains(res.header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
 		t.Fatal("the 404 page lacks the security headers")
+	}
+}
+
+func TestRequireRole(t *testing.T) {
+	a := newAuth(nil, discardLogger(), false, nil)
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	h := a.requireRole(store.RoleTrainer, store.RoleCoach)(ok)
+	tests := []struct {
+		name   string
+		user   *store.User
+		status int
+	}{
+		{"anonymous", nil, http.StatusUnauthorized},
+		{"trainee", &store.User{Username: "alice", Role: store.RoleTrainee}, http.StatusForbidden},
+		{"trainer", &store.User{Username: "trent", Role: store.RoleTrainer}, http.StatusNoContent},
+		{"coach", &store.User{Username: "carol", Role: store.RoleCoach}, http.StatusNoContent},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/coaching", nil)
+			if tc.user != nil {
+				r = r.WithContext(context.WithValue(r.Context(), ctxUser, *tc.user))
+			}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != tc.status {
+				t.Fatalf("status %d, want %d", w.Code, tc.status)
+			}
+		})
 	}
 }
