@@ -10,7 +10,8 @@ type Millis = int64
 type EventType string
 
 // The event types. The trainee's socket carries all of them except the ones
-// marked (hidden), which reveal the script.
+// marked (hidden), which reveal the script, and those in their ForTrainee
+// form. Events a trainer's input caused carry that Action (By "trainer").
 const (
 	EvStart    EventType = "start"    // session started: Scenario, Version, Hash, Seed, Mode, Scale; Value: the variation drawn (name -> value), when the drill has one
 	EvAction   EventType = "action"   // a trainee action was accepted: Action, Intents (explicit then matched from the text)
@@ -31,10 +32,10 @@ const (
 	EvPause    EventType = "pause"    // the clock paused: Reason (trainer, disconnect, restart)
 	EvResume   EventType = "resume"   // the clock resumed: Reason
 	EvScale    EventType = "scale"    // the time scale changed: Scale (the start event carries the initial Scale)
-	EvTakeover EventType = "takeover" // a trainer took over a cast member: ID
-	EvHandback EventType = "handback" // a trainer handed a cast member back: ID
+	EvTakeover EventType = "takeover" // (hidden) a trainer took over a cast member: ID; its scripted lines are suspended
+	EvHandback EventType = "handback" // (hidden) a trainer handed a cast member back: ID
 	EvEnd      EventType = "end"      // the call ended: ID (ending id), Reason (ending kind)
-	EvReview   EventType = "review"   // the trainee submitted the post-incident review: Text
+	EvReview   EventType = "review"   // the trainee submitted the post-incident review: Text, Action
 	EvError    EventType = "error"    // (hidden) an expression failed at run time: ID (where), Reason
 	EvTimer    EventType = "timer"    // (hidden) a scheduled timer came due: ID (timer key), Reason ("" fired, skip, cancel, stop)
 )
