@@ -374,8 +374,20 @@
       case "ack":
         delete pending[msg.id];
         savePending();
+        if (connEl.textContent !== "Connected") setConn("Connected", true);
         break;
       case "reject": {
+        if ((msg.code === "rate_limited" || msg.code === "unavailable") && pending[msg.id]) {
+          // Nothing was applied: send the same id again a little later.
+          var id = msg.id, retry = pending[id];
+          retry.tries = (retry.tries || 0) + 1;
+          savePending();
+          if (msg.code === "unavailable") setConn("Server busy, retrying…", false);
+          setTimeout(function () {
+            if (pending[id] && resumed) send({ type: "command", id: id, action: pending[id].action });
+          }, Math.min(500 * Math.pow(2, retry.tries), 8000));
+          break;
+        }
         var p = pending[msg.id];
         delete pending[msg.id];
         savePending();
