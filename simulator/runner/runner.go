@@ -80,6 +80,11 @@ type Config struct {
 	// WriteTimeout bounds one append to the log (default 10s).
 	WriteTimeout time.Duration
 
+	// IdleTimeout: a session whose clock is stopped and that nobody has
+	// watched for this long is unhosted (default 10 minutes); the next
+	// Subscribe, Do or Status hosts it again from its log.
+	IdleTimeout time.Duration
+
 	// Scenario loads a scenario version. The default reads the version's
 	// YAML from Store and loads it with package scenarios; loaded versions
 	// are cached.
@@ -120,6 +125,9 @@ func New(cfg Config) *Runner {
 	}
 	if cfg.WriteTimeout <= 0 {
 		cfg.WriteTimeout = 10 * time.Second
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = 10 * time.Minute
 	}
 	r := &Runner{
 		cfg:      cfg,

@@ -571,3 +571,39 @@ func TestFailedWriteRebuilds(t *testing.T) {
 		}
 	})
 }
+
+// TestIdleSessionUnhosted: a paused session nobody watches is unhosted
+// after the idle timeout and hosted again, from its log, on demand.
+func TestIdleSessionUnhosted(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st := newMemStore()
+		st.add(newSessionRecord("s1", 4, 1))
+		r := newTestRunner(t, st, 64)
+		r.cfg.IdleTimeout = time.Minute
+		defer r.Close(ctx)
+		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Second)
+		sub.Close() // the clock pauses
+		synctest.Wait()
+		if r.Live() != 1 {
+			t.Fatalf("live %d right after the trainee left, want 1", r.Live())
+		}
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		if r.Live() != 0 {
+			t.Fatalf("live %d after the idle timeout, want 0", r.Live())
+		}
+		n := len(st.log("s1"))
+		stt, err := r.Status(ctx, "s1")
+		if err != nil || r.Live() != 1 || stt.LastSeq != int64(n) || stt.Clock.Running || stt.Clock.T != 10000 {
+			t.Fatalf("hosted again: %+v %v (live %d), want paused at 10000 with seq %d", stt, err, r.Live(), n)
+		}
+		if len(st.log("s1")) != n {
+			t.Fatalf("re-hosting a paused session wrote events")
+		}
+	})
+}

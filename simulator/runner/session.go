@@ -132,13 +132,23 @@ func (s *session) run(ctx context.Context) {
 	}()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	idle := time.NewTimer(time.Hour)
+	defer idle.Stop()
 	for {
-		var fire <-chan time.Time
+		var fire, unused <-chan time.Time
 		if d, ok := s.wait(); ok {
 			timer.Reset(d)
 			fire = timer.C
 		} else {
 			timer.Stop()
+		}
+		// A stopped clock that nobody watches needs no goroutine; the
+		// session is hosted again from its log when someone comes back.
+		if len(s.subs) == 0 && !s.running() {
+			idle.Reset(s.r.cfg.IdleTimeout)
+			unused = idle.C
+		} else {
+			idle.Stop()
 		}
 		select {
 		case <-ctx.Done():
@@ -149,6 +159,8 @@ func (s *session) run(ctx context.Context) {
 			if evs := s.eng.Advance(s.vnow()); len(evs) > 0 {
 				s.commit(store.Command{}, evs)
 			}
+		case <-unused:
+			return
 		}
 		if s.fail != nil || (s.eng.Ended() && len(s.subs) == 0) {
 			return
