@@ -543,3 +543,46 @@ func TestVisible(t *testing.T) {
 		t.Errorf("injected line for the trainee: %+v", got)
 	}
 }
+
+// An input at time T comes after every timer due at or before T.
+func TestInputAfterTimersDueAtItsTime(t *testing.T) {
+	sc := loadMechanics(t)
+	e := start(t, sc, 1)
+	evs := apply(t, e, 10000, Action{Kind: ActSay, Text: "ok"})
+	var order []string
+	for _, ev := range evs {
+		if ev.Type == EvBeat || ev.Type == EvAction {
+			order = append(order, string(ev.Type)+":"+ev.ID)
+		}
+	}
+	want := []string{"beat:t1", "beat:t2", "action:"}
+	if !reflect.DeepEqual(order, want) {
+		t.Errorf("got %v, want %v", order, want)
+	}
+}
+
+func TestHoldWithNotice(t *testing.T) {
+	sc := loadExample(t)
+	e := start(t, sc, 1)
+	apply(t, e, 5000, Action{Kind: ActSay, Text: "Bear with me, I'll put you on a short hold."})
+	m := e.Snapshot().Mood
+	evs := apply(t, e, 6000, Action{Kind: ActHold})
+	for _, ev := range evs {
+		if ev.Type == EvMood && ev.Reason == "hold_no_notice" {
+			t.Fatalf("hold after notice counted as without notice")
+		}
+	}
+	if e.Snapshot().Mood != m || !e.Snapshot().OnHold {
+		t.Errorf("mood %v on hold %v, want %v and true", e.Snapshot().Mood, e.Snapshot().OnHold, m)
+	}
+	// While on hold the customer neither chases nor answers.
+	evs = e.Advance(5000 + 100000)
+	for _, ev := range evs {
+		if ev.Type == EvLine && ev.ID == "chase" {
+			t.Fatalf("chasing line while on hold at %d", ev.T)
+		}
+	}
+	if skips := find(evs, EvTimer, "chase", ""); len(skips) == 0 || skips[0].Reason != "skip" {
+		t.Errorf("chase timer: %v, want skipped while on hold", skips)
+	}
+}
