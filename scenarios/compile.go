@@ -26,6 +26,11 @@ var (
 	textType = reflect.TypeOf(Text{})
 )
 
+// MaxExpressions bounds the expressions (interpolations included) of one
+// file. A 100 KB drill has about 600; a hostile megabyte could hold a
+// hundred thousand, each a compile.
+const MaxExpressions = 20_000
+
 // refKind is what a string literal in an expression names.
 type refKind int
 
@@ -83,6 +88,7 @@ type compiler struct {
 	confs map[EnvKind]*conf.Config
 	cache map[cacheKey]cached
 
+	count  int // expressions compiled
 	refs   []exprRef
 	reads  map[string]bool // vars.NAME read
 	varies map[string]bool // vary.NAME read
@@ -141,6 +147,9 @@ func compileSafely(src string, cfg *conf.Config) (p *vm.Program, err error) {
 			p, err = nil, fmt.Errorf("cannot compile: %v", r)
 		}
 	}()
+	if err := checkExprSource(src); err != nil {
+		return nil, err
+	}
 	tree, err := exprchecker.ParseCheck(src, cfg)
 	if err != nil {
 		return nil, err
@@ -171,6 +180,17 @@ func (c *compiler) expr(e *Expr, env EnvKind, want, path string) reflect.Type {
 	}
 	if c.l.full() {
 		c.l.dropped++ // the file has failed already: spare the compiler
+		return nil
+	}
+	if err := checkExprSource(e.Src); err != nil {
+		pos, msg, _ := e.ExprErrorPos(err)
+		c.l.add(CodeExpr, pos, "%s: %s", where(path), msg)
+		return nil
+	}
+	if c.count++; c.count > MaxExpressions {
+		if c.count == MaxExpressions+1 {
+			c.l.add(CodeExpr, e.Pos, "%s: more than %d expressions in one file; the rest are not compiled", where(path), MaxExpressions)
+		}
 		return nil
 	}
 	p, err := c.program(e.Src, env)

@@ -131,6 +131,57 @@ const MemoryBudget = 1_000_000
 // MaxNodes bounds the size of one expression.
 const MaxNodes = 2000
 
+// MaxExprLen and MaxExprDepth bound the source of one expression before
+// expr parses it: its parser recurses once per nesting level and per
+// prefix operator, so "((((..." or "!!!!..." a megabyte long would exhaust
+// the stack, which no recover can catch. Real expressions are a few
+// hundred characters with a handful of levels.
+const (
+	MaxExprLen   = 4096
+	MaxExprDepth = 64
+)
+
+// checkExprSource rejects expressions too long or too deeply nested to
+// hand to the parser, with a position in src.
+func checkExprSource(src string) error {
+	if len(src) > MaxExprLen {
+		fe := &file.Error{Location: file.Location{From: 0, To: 1},
+			Message: fmt.Sprintf("expression is %d characters long; the limit is %d", len(src), MaxExprLen)}
+		return fe.Bind(file.NewSource(src))
+	}
+	depth, run := 0, 0
+	var quote rune
+	for i, r := range []rune(src) {
+		if quote != 0 {
+			if r == quote {
+				quote = 0
+			}
+			continue
+		}
+		switch r {
+		case '"', '\'', '`':
+			quote = r
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+		}
+		switch r {
+		case '!', '-', '+', '~':
+			run++
+		case ' ', '\t', '\n':
+		default:
+			run = 0
+		}
+		if depth > MaxExprDepth || run > MaxExprDepth {
+			fe := &file.Error{Location: file.Location{From: i, To: i + 1},
+				Message: fmt.Sprintf("expression is nested more than %d levels deep", MaxExprDepth)}
+			return fe.Bind(file.NewSource(src))
+		}
+	}
+	return nil
+}
+
 // Eval runs the compiled expression against env. It never panics: a runtime
 // failure (such as an exhausted memory budget) is returned as an error.
 func (e Expr) Eval(env map[string]any) (out any, err error) {
@@ -179,6 +230,9 @@ func (e *Expr) Compile(s *Scenario, k EnvKind, want string) error {
 		opts = append(opts, expr.AsBool())
 	case "float":
 		opts = append(opts, expr.AsFloat64())
+	}
+	if err := checkExprSource(e.Src); err != nil {
+		return err
 	}
 	p, err := expr.Compile(e.Src, opts...)
 	if err != nil {
@@ -251,6 +305,7 @@ func (t *Text) Parse() error {
 	t.Parts = t.Parts[:0]
 	s := t.Src
 	off := 0
+	cur := textCursor{line: t.Pos.Line, col: t.Pos.Col}
 	for {
 		i := strings.Index(s[off:], "{{")
 		if i < 0 {
@@ -272,26 +327,47 @@ func (t *Text) Parse() error {
 		if strings.TrimSpace(inner) == "" {
 			return &TextError{Offset: i, Msg: "empty {{ }}"}
 		}
-		t.Parts = append(t.Parts, TextPart{Expr: t.sub(i+2, j)})
+		cur.advance(s, i+2)
+		t.Parts = append(t.Parts, TextPart{Expr: t.sub(cur, j)})
 		off = j + 2
 	}
 }
 
-// sub is the expression in bytes [from, to) of Src, with its positions.
-func (t Text) sub(from, to int) Expr {
-	e := Expr{Src: t.Src[from:to]}
+// textCursor walks a Text's source once, so that placing every {{ }} of
+// a long text stays linear.
+type textCursor struct {
+	byteOff, runeOff int
+	line, col        int // as if the text were written as is from Text.Pos
+}
+
+func (c *textCursor) advance(s string, to int) {
+	for _, r := range s[c.byteOff:to] {
+		c.runeOff++
+		if r == '\n' {
+			c.line++
+			c.col = 1
+			continue
+		}
+		c.col++
+	}
+	c.byteOff = to
+}
+
+// sub is the expression in bytes [c.byteOff, to) of Src, with its positions.
+func (t Text) sub(c textCursor, to int) Expr {
+	e := Expr{Src: t.Src[c.byteOff:to]}
 	if len(t.runes) == 0 {
-		e.Pos = t.offsetPos(from)
+		e.Pos = Pos{Line: c.line, Col: c.col}
 		return e
 	}
-	r0 := utf8.RuneCountInString(t.Src[:from])
+	r0 := c.runeOff
 	r1 := r0 + utf8.RuneCountInString(e.Src)
 	if r1 < len(t.runes) {
 		e.runes = t.runes[r0 : r1+1]
 		e.Pos = e.runes[0]
 		e.Lines = linesOf(e.Src, e.runes)
 	} else {
-		e.Pos = t.offsetPos(from)
+		e.Pos = Pos{Line: c.line, Col: c.col}
 	}
 	return e
 }
@@ -310,21 +386,6 @@ func linesOf(src string, runes []Pos) []Pos {
 		}
 	}
 	return lines
-}
-
-// offsetPos is the file position of byte offset i of Src, assuming the text
-// was written on one line starting at Pos (the loader corrects multi-line texts).
-func (t Text) offsetPos(i int) Pos {
-	line, col := t.Pos.Line, t.Pos.Col
-	for _, r := range t.Src[:i] {
-		if r == '\n' {
-			line++
-			col = 1
-			continue
-		}
-		col++
-	}
-	return Pos{Line: line, Col: col}
 }
 
 // Render interpolates the text. Values are formatted plainly: floats without
