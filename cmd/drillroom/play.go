@@ -100,6 +100,7 @@ func runPlay(ctx context.Context, args []string, stdio IO) int {
 		fmt.Fprintf(stdio.Stdout, "%s (%s). Type help for the commands.\n", sc.Title, sc.ID)
 		p.show(first)
 		p.live(ctx, stdio.Stdin, *speed)
+		p.stopped()
 	}
 	return p.finish(sc, *logFile, stdio)
 }
@@ -401,6 +402,13 @@ func (p *player) live(ctx context.Context, in io.Reader, speed float64) {
 }
 
 func (p *player) reviewed() bool { return p.e.TraineeView().Reviewed }
+
+// stopped notes a session left before the call ended.
+func (p *player) stopped() {
+	if !p.e.Ended() {
+		fmt.Fprintf(p.out, "-- stopped at %s, before the call ended\n", simulator.FormatClock(p.e.Now()))
+	}
+}
 
 // finish prints the transcript and the scorecard and writes the log.
 func (p *player) finish(sc *scenarios.Scenario, logFile string, stdio IO) int {
