@@ -79,6 +79,10 @@ func TestStartDrill(t *testing.T) {
 	app := newTestApp(t)
 	alice := app.signedIn("alice")
 	id := alice.start(store.ModePractice)
+	// The runner hosts the new call at once: its opening is in the log.
+	if evs, err := app.store.Events(context.Background(), id, 0); err != nil || len(evs) == 0 || evs[0].Type != simulator.EvStart {
+		t.Fatalf("events of a just-started session: %d, %v; want the start event", len(evs), err)
+	}
 	// Starting the same drill again in the same mode resumes the live call.
 	if again := alice.start(store.ModePractice); again != id {
 		t.Fatalf("second start: session %s, want the live one %s", again, id)

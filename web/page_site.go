@@ -30,8 +30,10 @@ func newUI(st *store.Store, live liveSessions, log *slog.Logger, secure bool, tr
 }
 
 // liveSessions is what the pages need from the live-session host
-// (*runner.Runner): applying the trainee's post-incident review.
+// (*runner.Runner): hosting a new session, and applying the trainee's
+// post-incident review.
 type liveSessions interface {
+	Status(ctx context.Context, sessionID string) (runner.Status, error)
 	Do(ctx context.Context, sessionID string, cmd runner.Command) (runner.Result, error)
 }
 

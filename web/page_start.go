@@ -72,6 +72,16 @@ func (u *ui) startDrill(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, u.log, http.StatusInternalServerError, "")
 		return
 	}
+	// Host it now: the runner writes the call's opening events, so the
+	// console finds a call in progress and a drill that cannot be played
+	// fails here, not in the trainee's face on the console.
+	if u.live != nil {
+		if _, err := u.live.Status(ctx, x.ID); err != nil {
+			u.log.Error("start drill: host session", "session", x.ID, "scenario", id, "err", err)
+			renderError(w, r, u.log, http.StatusServiceUnavailable, "The drill could not be started. Try again in a moment.")
+			return
+		}
+	}
 	u.log.Info("session started", "session", x.ID, "user", user.Username, "scenario", id, "version", v.Version, "mode", mode)
 	http.Redirect(w, r, "/sessions/"+x.ID, http.StatusSeeOther)
 }
