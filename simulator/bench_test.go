@@ -76,3 +76,38 @@ func BenchmarkSimulateDrill(b *testing.B) {
 	}
 	b.ReportMetric(float64(events), "events/op")
 }
+
+// Sessions of one scenario share its prepared form (patterns, indexes);
+// run several at once under the race detector, and they must all write the
+// same log.
+func TestConcurrentSessionsShareScenario(t *testing.T) {
+	sc := loadExample(t)
+	ins := exemplary()
+	logs := make([][]byte, 8)
+	done := make(chan int)
+	for g := range logs {
+		go func() {
+			defer func() { done <- g }()
+			e, _, err := New(sc, Config{Seed: 1})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			for _, in := range ins {
+				if _, err := e.Apply(in.at, in.a); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+			logs[g] = logBytes(t, e.Log())
+		}()
+	}
+	for range logs {
+		<-done
+	}
+	for g := range logs {
+		if string(logs[g]) != string(logs[0]) {
+			t.Fatalf("session %d wrote a different log", g)
+		}
+	}
+}
