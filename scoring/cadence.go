@@ -251,8 +251,9 @@ type promise struct {
 	NotYetDue bool
 }
 
-// promises evaluates, memoised, every promised update: it is kept by any
-// later line to the customer at or before its time plus promise_grace.
+// promises evaluates, memoised, every promised update: it is kept by a
+// later line to the customer that carries the update intent, at or before
+// its time plus promise_grace (the engine keeps promises the same way).
 func (f *facts) promises() []promise {
 	if f.done&doneProms != 0 {
 		return f.proms
@@ -273,8 +274,14 @@ func (f *facts) promises() []promise {
 			continue
 		}
 		p := promise{Made: l.ref, By: l.Promise, Due: l.Promise + grace}
-		if i+1 < len(f.lines) && f.lines[i+1].T <= p.Due {
-			p.Kept, p.KeptBy = true, f.lines[i+1].ref
+		for _, later := range f.lines[i+1:] {
+			if later.T > p.Due {
+				break
+			}
+			if has(later.Intents, "update") {
+				p.Kept, p.KeptBy = true, later.ref
+				break
+			}
 		}
 		if !p.Kept {
 			if p.Due < f.end.T {

@@ -97,14 +97,18 @@ func TestCadencePromises(t *testing.T) {
 		return newLog(sc).promise(60, "I'll update you in two minutes", 180, "update").say(205, "update", "update").end(400, "closed", "closed")
 	}
 	keptJustInGrace := func() *logb {
-		return newLog(sc).promise(60, "two minutes", 180).say(210, "update").end(400, "closed", "closed")
+		return newLog(sc).promise(60, "two minutes", 180).say(210, "here's the latest", "update").end(400, "closed", "closed")
 	}
 	broken := func() *logb {
-		return newLog(sc).promise(60, "two minutes", 180).say(211, "update").end(400, "closed", "closed")
+		return newLog(sc).promise(60, "two minutes", 180).say(211, "here's the latest", "update").end(400, "closed", "closed")
 	}
 	// A new promise made after the first one's deadline does not rescue it.
 	madeAfterDeadline := func() *logb {
-		return newLog(sc).promise(60, "by 2m", 120).promise(200, "sorry, by 5m", 300).say(290, "update").end(400, "closed", "closed")
+		return newLog(sc).promise(60, "by 2m", 120).promise(200, "sorry, by 5m", 300).say(290, "here's the latest", "update").end(400, "closed", "closed")
+	}
+	// Any other line in time does not keep the promise: it must be an update.
+	keptByChatter := func() *logb {
+		return newLog(sc).promise(60, "two minutes", 180).say(100, "what's your number?", "ask_callback").end(400, "closed", "closed")
 	}
 	notDue := func() *logb { return newLog(sc).promise(60, "by 5m", 300).end(200, "closed", "closed") }
 	runFnCases(t, sc, []fnCase{
@@ -114,6 +118,7 @@ func TestCadencePromises(t *testing.T) {
 		{"one second after the grace: broken", broken, "promises_broken", nil, 1},
 		{"promise made after the deadline: the first stays broken", madeAfterDeadline, "promises_broken", nil, 1},
 		{"promise made after the deadline: both counted", madeAfterDeadline, "promises_made", nil, 2},
+		{"a line without the update intent does not keep it", keptByChatter, "promises_broken", nil, 1},
 		{"call ended before the promise was due", notDue, "promises_broken", nil, 0},
 		{"no promises", func() *logb { return newLog(sc).say(1, "hi").end(10, "closed", "closed") }, "promises_made", nil, 0},
 	})
