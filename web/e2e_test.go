@@ -351,6 +351,7 @@ func TestEndToEndBrowser(t *testing.T) {
 	e.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
 
 	// The debrief.
+	consoleURL := e.eval(`location.href`)
 	e.step("open the debrief", chromedp.Click(chromedp.ID("debrief-link")), chromedp.WaitVisible(chromedp.ID("score-h")))
 	e.poll("the score is shown", `!!document.getElementById("score-total")`)
 	score := e.eval(`document.getElementById("score-total").textContent`)
@@ -377,6 +378,10 @@ func TestEndToEndBrowser(t *testing.T) {
 		t.Fatalf("submit the review: %v", err)
 	}
 	e.poll("the review is saved", `document.body.textContent.includes("your review is saved") && document.body.textContent.includes("updated the caller more often")`)
+
+	// The console of an ended call replays it read-only.
+	e.step("reopen the console of the ended call", chromedp.Navigate(consoleURL), chromedp.WaitVisible(chromedp.ID("ended-banner")))
+	e.poll("the ended call is replayed with its controls off", `document.querySelectorAll("#call-log li.trainee").length >= 4 && document.getElementById("say-send").disabled`)
 
 	consoleMu.Lock()
 	defer consoleMu.Unlock()
