@@ -149,9 +149,10 @@ func checkExprSource(src string) error {
 			Message: fmt.Sprintf("expression is %d characters long; the limit is %d", len(src), MaxExprLen)}
 		return fe.Bind(file.NewSource(src))
 	}
-	depth, run := 0, 0
+	depth, run, i := 0, 0, -1
 	var quote rune
-	for i, r := range []rune(src) {
+	for _, r := range src {
+		i++ // rune offset, as expr counts
 		if quote != 0 {
 			if r == quote {
 				quote = 0
@@ -302,6 +303,9 @@ func (t Text) IsSet() bool { return t.Src != "" }
 // Parse splits the text into literals and {{ expressions }}, giving each
 // expression its position in the file. It does not compile them.
 func (t *Text) Parse() error {
+	if t.Parts == nil {
+		t.Parts = make([]TextPart, 0, 2*strings.Count(t.Src, "{{")+1)
+	}
 	t.Parts = t.Parts[:0]
 	s := t.Src
 	off := 0
