@@ -1,8 +1,10 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -21,7 +23,7 @@ type quickIntent struct {
 // quickIntents are the console's quick-intent buttons, in Alt+1..9 order.
 // Every intent here is one the engine knows for every scenario.
 var quickIntents = []quickIntent{
-	{"greet", "Greet", "Hello, you're through to the incident line, my name is Sam. How can I help?"},
+	{"greet", "Greet", "Hello, you're through to the incident line, my name is %s. How can I help?"},
 	{"ask_location", "Ask location", "Can you tell me the exact address, with the flat or house number and the postcode?"},
 	{"ask_details", "Ask details", "Can you tell me what is happening right now, and what you can see or smell?"},
 	{"ask_callback", "Ask callback", "What's the best phone number to call you back on if we get cut off?"},
@@ -109,17 +111,23 @@ func (u *ui) console(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, u.log, http.StatusInternalServerError, "")
 		return
 	}
-	page := buildConsole(sc, x)
+	page := buildConsole(sc, x, firstName(user.DisplayName))
 	render(w, r, u.log, http.StatusOK, "console", view{Title: sc.Title, BodyClass: "console-page", Data: page})
 }
 
 // buildConsole assembles the console from the scenario: the policy's
 // taxonomy and priorities, the cast's names, the NAMES of the record fields
 // and of the decisions. Never a true value, a rubric line or the script.
-func buildConsole(sc *scenarios.Scenario, x store.Session) consolePage {
+func buildConsole(sc *scenarios.Scenario, x store.Session, name string) consolePage {
 	p := consolePage{
 		SessionID: x.ID, Title: sc.Title, Mode: x.Mode, Practice: x.Mode == store.ModePractice,
-		Ended: x.State == store.StateEnded, Quick: quickIntents, Resolutions: resolutions,
+		Ended: x.State == store.StateEnded, Resolutions: resolutions,
+	}
+	for _, q := range quickIntents {
+		if strings.Contains(q.Text, "%s") {
+			q.Text = fmt.Sprintf(q.Text, name)
+		}
+		p.Quick = append(p.Quick, q)
 	}
 	for id, s := range sc.Cast.Services {
 		p.Services = append(p.Services, castItem{ID: id, Name: s.Name, Kind: s.Kind})
@@ -197,6 +205,14 @@ func buildConsole(sc *scenarios.Scenario, x store.Session) consolePage {
 		p.Config.Teams = []castItem{}
 	}
 	return p
+}
+
+// firstName is how the trainee introduces themself in the greeting.
+func firstName(display string) string {
+	if f := strings.Fields(display); len(f) > 0 {
+		return f[0]
+	}
+	return "Sam"
 }
 
 func sortedKeys(m map[string]bool) []string {
