@@ -111,3 +111,23 @@ func TestConcurrentSessionsShareScenario(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkReplay rebuilds the engine of a whole session from its log (the
+// runner does this to host a session again after a restart).
+func BenchmarkReplay(b *testing.B) {
+	sc := loadExample(b)
+	e := play(b, sc, 1, exemplary(), 0)
+	log := e.Log()
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		if _, err := Replay(sc, log); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+	}
+	b.ReportMetric(float64(len(log)), "events/op")
+}

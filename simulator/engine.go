@@ -35,7 +35,7 @@ type Engine struct {
 // New starts a session: it emits start, enters the first phase and fires
 // what is due at time 0 (the opening line).
 func New(sc *scenarios.Scenario, cfg Config) (*Engine, []Event, error) {
-	e, err := newEngine(sc)
+	e, err := newEngine(sc, -1)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -68,7 +68,9 @@ func New(sc *scenarios.Scenario, cfg Config) (*Engine, []Event, error) {
 	return e, e.log[:len(e.log):len(e.log)], nil
 }
 
-func newEngine(sc *scenarios.Scenario) (*Engine, error) {
+// newEngine makes an engine with an empty state; logCap sizes its log
+// (negative: from the longest log a session of sc has written).
+func newEngine(sc *scenarios.Scenario, logCap int) (*Engine, error) {
 	if sc == nil {
 		return nil, errors.New("simulator: nil scenario")
 	}
@@ -76,7 +78,10 @@ func newEngine(sc *scenarios.Scenario) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("simulator: %w", err)
 	}
-	e := &Engine{sc: sc, p: p, f: fold{sc: sc, p: p}, log: make([]Event, 0, p.logHint.Load())}
+	if logCap < 0 {
+		logCap = int(p.logHint.Load())
+	}
+	e := &Engine{sc: sc, p: p, f: fold{sc: sc, p: p}, log: make([]Event, 0, logCap)}
 	e.genvAt, e.renvAt = [2]int64{-1, -1}, [2]int64{-1, -1}
 	e.buildEnv()
 	return e, nil

@@ -12,14 +12,13 @@ import (
 // log must belong to sc (same scenario id) and be a log this engine could
 // have written (sequence numbers, known beats, pending timers).
 func Replay(sc *scenarios.Scenario, log []Event) (*Engine, error) {
-	e, err := newEngine(sc)
-	if err != nil {
-		return nil, err
-	}
 	if len(log) == 0 {
 		return nil, fmt.Errorf("simulator: replay %s: empty log", sc.ID)
 	}
-	e.log = make([]Event, 0, len(log)+64)
+	e, err := newEngine(sc, len(log)+16)
+	if err != nil {
+		return nil, err
+	}
 	for i := range log {
 		ev := log[i]
 		if err := e.f.apply(&ev); err != nil {
