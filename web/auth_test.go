@@ -215,6 +215,9 @@ func TestSecurityHeaders(t *testing.T) {
 
 func TestNotFoundPage(t *testing.T) {
 	app := newTestApp(t)
+	if res := app.browser().get("/static/"); res.status != http.StatusNotFound {
+		t.Errorf("GET /static/: status %d, want 404 (no directory listing)", res.status)
+	}
 	res := app.signedIn("alice").get("/no/such/page")
 	if res.status != http.StatusNotFound || !strings.Contains(res.body, "Back to my drills") {
 		t.Fatalf("unknown path: status %d; want 404 with the site's error page", res.status)

@@ -76,6 +76,10 @@ func staticHandler() http.Handler {
 	}
 	files := http.StripPrefix("/static/", http.FileServerFS(sub))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // no directory listings
+			return
+		}
 		// Assets change only with the binary; a short cache keeps a
 		// redeploy visible within minutes without fingerprinted names.
 		w.Header().Set("Cache-Control", "public, max-age=300")
