@@ -240,6 +240,9 @@ func TestEndToEndBrowser(t *testing.T) {
 	e.poll("the console connects", `document.getElementById("conn").textContent === "Connected"`)
 	e.poll("the customer speaks", `document.querySelectorAll("#call-log li.customer").length >= 1`)
 	e.poll("the drill clock runs", `document.getElementById("clock").textContent !== "0:00"`)
+	if shown := e.eval(`String(document.getElementById("clock-state").offsetParent !== null)`); shown != "false" {
+		t.Error("the clock runs but the console shows it as paused")
+	}
 
 	// The console fits 1280x720 without scrolling the page.
 	if fits := e.eval(`String(document.documentElement.scrollHeight <= window.innerHeight + 1 && document.documentElement.scrollWidth <= window.innerWidth + 1)`); fits != "true" {
