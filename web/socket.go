@@ -257,9 +257,14 @@ func (c *socket) readLoop(ctx context.Context) {
 			c.stop(websocket.ClosePolicyViolation, "binary frames are not part of "+Protocol)
 			return
 		}
-		var m clientMessage
-		if err := json.Unmarshal(data, &m); err != nil {
-			c.send(errorMessage{Type: msgError, Code: codeBadMessage, Reason: "not a JSON object"})
+		m, perr := decodeClientMessage(data)
+		switch {
+		case perr != nil && perr.id != "":
+			c.srv.metrics.commandsRejctd.Add(1)
+			c.send(rejectMessage{Type: msgReject, ID: perr.id, Code: perr.code, Reason: perr.reason})
+			continue
+		case perr != nil:
+			c.send(errorMessage{Type: msgError, Code: perr.code, Reason: perr.reason})
 			continue
 		}
 		switch m.Type {
@@ -273,8 +278,6 @@ func (c *socket) readLoop(ctx context.Context) {
 			if !c.command(ctx, m) {
 				return
 			}
-		default:
-			c.send(errorMessage{Type: msgError, Code: codeBadMessage, Reason: "unknown message type " + quote(m.Type)})
 		}
 	}
 }
@@ -289,10 +292,6 @@ func quote(s string) string {
 func (c *socket) resume(ctx context.Context, m clientMessage) bool {
 	if c.resumed {
 		c.send(errorMessage{Type: msgError, Code: codeBadMessage, Reason: "resume was already sent on this connection"})
-		return true
-	}
-	if m.LastSeq < 0 {
-		c.send(errorMessage{Type: msgError, Code: codeBadMessage, Reason: "last_seq must not be negative"})
 		return true
 	}
 	trainee := c.trainee
@@ -325,10 +324,6 @@ func (c *socket) resume(ctx context.Context, m clientMessage) bool {
 // the connection must end.
 func (c *socket) command(ctx context.Context, m clientMessage) bool {
 	start := time.Now()
-	if !validCommandID(m.ID) {
-		c.send(errorMessage{Type: msgError, Code: codeBadMessage, Reason: "a command needs an id of 1 to 64 characters from A-Z a-z 0-9 - _ . :"})
-		return true
-	}
 	reject := func(code, reason string, seq int64) {
 		c.srv.metrics.commandsRejctd.Add(1)
 		c.srv.metrics.observeAck(time.Since(start))
@@ -348,10 +343,6 @@ func (c *socket) command(ctx context.Context, m clientMessage) bool {
 		reject(codeRateLimited, "too many commands; retry shortly with the same id", 0)
 		return true
 	}
-	if m.Action == nil {
-		reject(codeBadAction, "a command needs an action", 0)
-		return true
-	}
 	kind := m.Action.Kind
 	by := "trainee"
 	switch {
@@ -364,8 +355,8 @@ func (c *socket) command(ctx context.Context, m clientMessage) bool {
 	case c.user.Role == store.RoleTrainee && trainerActions[kind]:
 		reject(codeForbidden, "only a trainer may "+string(kind), 0)
 		return true
-	default:
-		reject(codeBadAction, "unknown action kind "+quote(string(kind)), 0)
+	default: // a role this protocol version does not know
+		reject(codeForbidden, "this account may not act in sessions", 0)
 		return true
 	}
 	res, err := c.srv.runner.Do(ctx, c.sessionID, runner.Command{ID: m.ID, By: by, Action: *m.Action})

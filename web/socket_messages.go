@@ -1,6 +1,8 @@
 package web
 
 import (
+	"encoding/json"
+
 	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/simulator/runner"
 )
@@ -152,3 +154,40 @@ var (
 		simulator.ActHandback: true,
 	}
 )
+
+// protocolError is a client message the server refuses before looking at
+// the connection's state. With an id it is answered with reject, else with
+// error.
+type protocolError struct {
+	id, code, reason string
+}
+
+// decodeClientMessage parses and checks one client message: the checks
+// that need no connection state (who may send what, rate, order) are all
+// here, so that they can be fuzzed.
+func decodeClientMessage(data []byte) (clientMessage, *protocolError) {
+	var m clientMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return m, &protocolError{code: codeBadMessage, reason: "not a JSON object"}
+	}
+	switch m.Type {
+	case msgPing:
+	case msgResume:
+		if m.LastSeq < 0 {
+			return m, &protocolError{code: codeBadMessage, reason: "last_seq must not be negative"}
+		}
+	case msgCommand:
+		if !validCommandID(m.ID) {
+			return m, &protocolError{code: codeBadMessage, reason: "a command needs an id of 1 to 64 characters from A-Z a-z 0-9 - _ . :"}
+		}
+		if m.Action == nil {
+			return m, &protocolError{id: m.ID, code: codeBadAction, reason: "a command needs an action"}
+		}
+		if k := m.Action.Kind; !traineeActions[k] && !trainerActions[k] {
+			return m, &protocolError{id: m.ID, code: codeBadAction, reason: "unknown action kind " + quote(string(k))}
+		}
+	default:
+		return m, &protocolError{code: codeBadMessage, reason: "unknown message type " + quote(m.Type)}
+	}
+	return m, nil
+}
