@@ -18,11 +18,11 @@ var ackBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
 // text format (version 0.0.4), written by hand to keep the dependency list
 // short.
 type metrics struct {
-	socketsOpen    atomic.Int64
-	socketsTotal   atomic.Int64
-	socketsDropped atomic.Int64 // closed by the server because the client fell behind
-	commandsAcked  atomic.Int64
-	commandsRejctd atomic.Int64
+	socketsOpen      atomic.Int64
+	socketsTotal     atomic.Int64
+	socketsDropped   atomic.Int64 // closed by the server because the client fell behind
+	commandsAcked    atomic.Int64
+	commandsRejected atomic.Int64
 
 	mu        sync.Mutex
 	ackCounts []uint64 // per bucket, not cumulative; last is +Inf
@@ -78,7 +78,7 @@ func (m *metrics) write(w io.Writer, g gauges) {
 	fmt.Fprintln(w, "# HELP drillroom_commands_total Commands answered, by outcome.")
 	fmt.Fprintln(w, "# TYPE drillroom_commands_total counter")
 	fmt.Fprintf(w, "drillroom_commands_total{outcome=\"ack\"} %d\n", m.commandsAcked.Load())
-	fmt.Fprintf(w, "drillroom_commands_total{outcome=\"reject\"} %d\n", m.commandsRejctd.Load())
+	fmt.Fprintf(w, "drillroom_commands_total{outcome=\"reject\"} %d\n", m.commandsRejected.Load())
 
 	m.mu.Lock()
 	counts := append([]uint64(nil), m.ackCounts...)

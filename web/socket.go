@@ -260,7 +260,7 @@ func (c *socket) readLoop(ctx context.Context) {
 		m, perr := decodeClientMessage(data)
 		switch {
 		case perr != nil && perr.id != "":
-			c.srv.metrics.commandsRejctd.Add(1)
+			c.srv.metrics.commandsRejected.Add(1)
 			c.send(rejectMessage{Type: msgReject, ID: perr.id, Code: perr.code, Reason: perr.reason})
 			continue
 		case perr != nil:
@@ -325,7 +325,7 @@ func (c *socket) resume(ctx context.Context, m clientMessage) bool {
 func (c *socket) command(ctx context.Context, m clientMessage) bool {
 	start := time.Now()
 	reject := func(code, reason string, seq int64) {
-		c.srv.metrics.commandsRejctd.Add(1)
+		c.srv.metrics.commandsRejected.Add(1)
 		c.srv.metrics.observeAck(time.Since(start))
 		c.send(rejectMessage{Type: msgReject, ID: m.ID, Code: code, Reason: reason, Seq: seq})
 	}

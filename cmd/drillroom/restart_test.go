@@ -40,17 +40,17 @@ import (
 //   - the trainee's stream over both connections is exactly the visible part
 //     of the log: no gap (the prev chain holds), no duplicate.
 //
-// DRILLROOM_RESTART_LOOPS sets how many kill/restart rounds to run (default
+// DRILLROOM_RESTART_RUNS sets how many kill/restart rounds to run (default
 // 1; CI runs 20). -short skips it.
 func TestRestartKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
 	loops := 1
-	if s := os.Getenv("DRILLROOM_RESTART_LOOPS"); s != "" {
+	if s := os.Getenv("DRILLROOM_RESTART_RUNS"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
-			t.Fatalf("DRILLROOM_RESTART_LOOPS=%q: want a positive integer", s)
+			t.Fatalf("DRILLROOM_RESTART_RUNS=%q: want a positive integer", s)
 		}
 		loops = n
 	}
