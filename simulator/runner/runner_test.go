@@ -607,3 +607,110 @@ func TestIdleSessionUnhosted(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentRetries: copies of one command sent at once are applied
+// once and all get the same answer.
+func TestConcurrentRetries(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st := newMemStore()
+		st.add(newSessionRecord("s1", 4, 1))
+		r := newTestRunner(t, st, 64)
+		defer r.Close(ctx)
+		cmd := Command{ID: "dup", By: "trainee", Action: gasScript[0].a}
+		results := make([]Result, 10)
+		errs := make([]error, 10)
+		done := make(chan struct{})
+		for i := range results {
+			go func() {
+				defer func() { done <- struct{}{} }()
+				results[i], errs[i] = r.Do(ctx, "s1", cmd)
+			}()
+		}
+		for range results {
+			<-done
+		}
+		for i := range results {
+			if errs[i] != nil || results[i] != results[0] || !results[0].Applied() {
+				t.Fatalf("copy %d: %+v %v, copy 0: %+v", i, results[i], errs[i], results[0])
+			}
+		}
+		n := 0
+		for _, e := range st.log("s1") {
+			if e.Action != nil && e.Action.Cmd == "dup" && e.Type == simulator.EvAction {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Fatalf("applied %d times, want 1", n)
+		}
+	})
+}
+
+// TestSubscribeMidStream: subscribers joining at any point of a running
+// drill, from any seq, get exactly the log after that seq: the backlog
+// from the store, then live events, with no gap and no duplicate.
+func TestSubscribeMidStream(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st := newMemStore()
+		st.add(newSessionRecord("s1", 8, 1))
+		r := newTestRunner(t, st, 1024)
+		defer r.Close(ctx)
+		trainee, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Now()
+		type joined struct {
+			sub   *Subscription
+			after int64
+			got   *[]received
+			done  chan struct{}
+		}
+		var subs []joined
+		joinersDone := make(chan struct{})
+		go func() {
+			defer close(joinersDone)
+			for i := range 8 {
+				time.Sleep(time.Duration(20+i*10) * time.Second) // all within the first 8 minutes
+				n := int64(len(st.log("s1")))
+				after := n * int64(i) / 8 // from the start, the middle, the end
+				sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{AfterSeq: after})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				got, done := collect(sub, t0)
+				subs = append(subs, joined{sub, after, got, done})
+			}
+		}()
+		play(t, r, "s1", t0, gasScript)
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		<-joinersDone
+		log := st.log("s1")
+		for _, j := range subs {
+			j.sub.Close()
+			<-j.done
+			seqs := []int64{}
+			for _, e := range j.sub.Backlog {
+				seqs = append(seqs, e.Seq)
+			}
+			for _, g := range *j.got {
+				seqs = append(seqs, g.e.Seq)
+			}
+			want := []int64{}
+			for _, e := range log[j.after:] {
+				want = append(want, e.Seq)
+			}
+			if fmt.Sprint(seqs) != fmt.Sprint(want) {
+				t.Errorf("subscriber from %d got %v, want %v", j.after, seqs, want)
+			}
+		}
+		if len(subs) != 8 {
+			t.Fatalf("%d subscribers joined, want 8", len(subs))
+		}
+		trainee.Close()
+	})
+}
