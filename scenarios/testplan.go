@@ -11,6 +11,10 @@ type Test struct {
 	Expect *TestOutcome `yaml:"expect,omitempty" doc:"What must hold when the run is over (after the last step the clock runs to the end of the call)."`
 	Walk   *Walk        `yaml:"walk,omitempty" doc:"Run random trainees instead of steps."`
 	Golden bool         `yaml:"golden,omitempty" doc:"Compare the transcript with the golden file (drillroom test -update rewrites it)."`
+	// Coach holds a coach's points for manual rules, applied to the
+	// scorecard before Expect is checked, so a test can show how a review
+	// moves the total and band.
+	Coach map[string]float64 `yaml:"coach,omitempty" doc:"Points a coach gives manual rules (rule id: points, 0 to the rule's points), applied before expect is checked."`
 }
 
 // TestStep moves the clock (At or Wait), then takes at most one trainee
@@ -96,7 +100,7 @@ type EventMatch struct {
 type TestOutcome struct {
 	Pos    Pos               `yaml:"-"`
 	Ending string            `yaml:"ending,omitempty" doc:"The ending id reached."`
-	Rules  map[string]string `yaml:"rules,omitempty" doc:"Rule id: pass, fail, na or pending."`
+	Rules  map[string]string `yaml:"rules,omitempty" doc:"Rule id: pass, fail, na, pending or partial (a manual rule a coach gave some of its points)."`
 	Score  []float64         `yaml:"score,omitempty" doc:"[min, max]: the total percentage must be in this range."`
 	Band   string            `yaml:"band,omitempty"`
 	Passed *bool             `yaml:"passed,omitempty"`

@@ -53,8 +53,7 @@ type Coverage struct {
 	Scenario  string
 	Beats     map[string]int // beat id -> runs in which it fired
 	Reactions map[string]int
-	Rules     map[string]int // rule id -> runs whose scorecard evaluated it to pass or fail (manual rules are left out)
-	Manual    int            // manual rules, which only a coach scores
+	Rules     map[string]int // rule id -> runs whose scorecard evaluated it to pass or fail (manual rules: a test's coach scored it)
 	sc        *scenarios.Scenario
 }
 
@@ -68,10 +67,6 @@ func newCoverage(sc *scenarios.Scenario) *Coverage {
 	}
 	for _, s := range sc.Rubric.Sections {
 		for _, r := range s.Rules {
-			if r.Manual {
-				c.Manual++
-				continue
-			}
 			c.Rules[r.ID] = 0
 		}
 	}
@@ -99,14 +94,14 @@ func (c *Coverage) add(log []simulator.Event, card *scoring.Scorecard) {
 	}
 	for _, sec := range card.Sections {
 		for _, r := range sec.Rules {
-			if _, ok := c.Rules[r.ID]; ok && (r.Outcome == "pass" || r.Outcome == "fail") {
+			if _, ok := c.Rules[r.ID]; ok && (r.Outcome == scoring.Pass || r.Outcome == scoring.Fail || r.Outcome == scoring.Partial) {
 				c.Rules[r.ID]++
 			}
 		}
 	}
 }
 
-// Missed lists what no run exercised (manual rules aside), in file order, as "beat ID",
+// Missed lists what no run exercised, in file order, as "beat ID",
 // "reaction ID" or "rule ID" with the line it was written on.
 func (c *Coverage) Missed() []string {
 	var out []string
@@ -144,11 +139,7 @@ func (c *Coverage) Summary() string {
 	b, bt := count(c.Beats)
 	r, rt := count(c.Reactions)
 	u, ut := count(c.Rules)
-	s := fmt.Sprintf("%s: beats %d/%d, reactions %d/%d, rules %d/%d", c.File, b, bt, r, rt, u, ut)
-	if c.Manual > 0 {
-		s += fmt.Sprintf(" (and %d manual)", c.Manual)
-	}
-	return s
+	return fmt.Sprintf("%s: beats %d/%d, reactions %d/%d, rules %d/%d", c.File, b, bt, r, rt, u, ut)
 }
 
 // RunScenario runs the tests of one scenario.

@@ -61,6 +61,7 @@ func TestRunnerReportsFailures(t *testing.T) {
 		{"two actions in one step", "a step takes one action; this one has say and dispatch", "say: hello, dispatch"},
 		{"golden file missing", "run drillroom test -update", ""},
 		{"clock goes back", "at 40s is before the clock (50s)", "at: 40s"},
+		{"coach scores an automatic rule", `coach: manual score for "category": the rule is scored automatically`, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.test, func(t *testing.T) {
@@ -89,11 +90,13 @@ func TestRunnerReportsFailures(t *testing.T) {
 			}
 		})
 	}
-	if r := byName["passes"]; !r.Passed {
-		t.Errorf("passes failed: %s", r)
+	for _, name := range []string{"passes", "coach scores the review"} {
+		if r := byName[name]; !r.Passed {
+			t.Errorf("%s failed: %s", name, r)
+		}
 	}
-	if len(results) != len(cases)+1 {
-		t.Errorf("%d results, want %d", len(results), len(cases)+1)
+	if len(results) != len(cases)+2 {
+		t.Errorf("%d results, want %d", len(results), len(cases)+2)
 	}
 }
 
@@ -107,11 +110,20 @@ func TestRunSelectsAndCovers(t *testing.T) {
 		t.Errorf("coverage: beats %v reactions %v", cov.Beats, cov.Reactions)
 	}
 	missed := strings.Join(cov.Missed(), "; ")
-	if !strings.Contains(missed, "beat broken (line 37)") || strings.Contains(missed, "rule review") || strings.Contains(missed, "rule category") {
-		t.Errorf("missed: %s", missed)
+	if want := "beat broken (line 37); rule review (line 53)"; missed != want {
+		t.Errorf("missed: got %q, want %q (a manual rule no coach scored is not exercised)", missed, want)
 	}
-	if got, want := cov.Summary(), "testdata/checks.drill.yaml: beats 1/2, reactions 1/1, rules 2/2 (and 1 manual)"; got != want {
+	if got, want := cov.Summary(), "testdata/checks.drill.yaml: beats 1/2, reactions 1/1, rules 2/3"; got != want {
 		t.Errorf("summary: got %q, want %q", got, want)
+	}
+
+	// A test whose coach scores the manual rule exercises it.
+	_, cov = RunScenario(sc, Options{Run: regexp.MustCompile("^(passes|coach scores the review)$")})
+	if cov.Rules["review"] != 1 {
+		t.Errorf("review exercised in %d runs, want 1", cov.Rules["review"])
+	}
+	if got, want := cov.Summary(), "testdata/checks.drill.yaml: beats 1/2, reactions 1/1, rules 3/3"; got != want {
+		t.Errorf("summary with a coach: got %q, want %q", got, want)
 	}
 }
 

@@ -85,6 +85,15 @@ func runScripted(sc *scenarios.Scenario, t *scenarios.Test, cov *Coverage, opts 
 	if err != nil {
 		return false, fail(t.Pos, "scoring: %v", err)
 	}
+	if len(t.Coach) > 0 {
+		scores := make(map[string]scoring.Manual, len(t.Coach))
+		for id, pts := range t.Coach {
+			scores[id] = scoring.Manual{Points: pts}
+		}
+		if err := scoring.ApplyManual(card, scores); err != nil {
+			return false, fail(t.Pos, "coach: %v", err)
+		}
+	}
 	cov.add(log, card)
 	if t.Expect != nil {
 		if f := checkOutcome(e, card, t.Expect, t.Pos); f != nil {
