@@ -714,3 +714,54 @@ func TestSubscribeMidStream(t *testing.T) {
 		trainee.Close()
 	})
 }
+
+// TestResyncReasons: a snapshot replaces the backlog when asked for, when
+// the subscriber is too far behind, and when it claims more than the log.
+func TestResyncReasons(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st := newMemStore()
+		st.add(newSessionRecord("s1", 6, 1))
+		r := newTestRunner(t, st, 64)
+		r.cfg.ResyncAfter = 5
+		defer r.Close(ctx)
+		trainee, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		play(t, r, "s1", time.Now(), gasScript[:3])
+		n := int64(len(st.log("s1")))
+		view := func(e *simulator.Engine) any { return e.TraineeView() }
+		for _, tc := range []struct {
+			opts SubscribeOptions
+			want string
+		}{
+			{SubscribeOptions{AfterSeq: n - 2, Snapshot: view}, ""},
+			{SubscribeOptions{AfterSeq: n - 2, Resync: true, Snapshot: view}, ResyncRequested},
+			{SubscribeOptions{AfterSeq: n - 6, Snapshot: view}, ResyncBehind},
+			{SubscribeOptions{AfterSeq: n + 1, Snapshot: view}, ResyncAhead},
+			{SubscribeOptions{AfterSeq: 0}, ""}, // no snapshot possible: replay everything
+		} {
+			sub, err := r.Subscribe(ctx, "s1", tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sub.Close()
+			if sub.ResyncReason != tc.want {
+				t.Errorf("after %d (resync %v): reason %q, want %q", tc.opts.AfterSeq, tc.opts.Resync, sub.ResyncReason, tc.want)
+				continue
+			}
+			if tc.want == "" {
+				if int64(len(sub.Backlog)) != n-tc.opts.AfterSeq {
+					t.Errorf("after %d: backlog of %d, want %d", tc.opts.AfterSeq, len(sub.Backlog), n-tc.opts.AfterSeq)
+				}
+				continue
+			}
+			v, ok := sub.Snapshot.(simulator.TraineeView)
+			if !ok || v.Seq != sub.LastSeq || sub.LastSeq != n || len(sub.Backlog) != 0 {
+				t.Errorf("after %d: snapshot %T at seq %d, last seq %d, backlog %d; want the view at %d", tc.opts.AfterSeq, sub.Snapshot, v.Seq, sub.LastSeq, len(sub.Backlog), n)
+			}
+		}
+		trainee.Close()
+	})
+}
