@@ -267,6 +267,9 @@ func restartRound(t *testing.T, bin string, round int64) {
 
 	// Start again on the same data; the login survives in the database.
 	srv = startServer(t, bin, data)
+	if srv.password != "" {
+		t.Errorf("the second start printed the demo trainee's password again")
+	}
 	conn, done = dialTrainee(t, jar, srv.base, sessionID, tr.lastSeq())
 	go tr.readLoop(conn, done)
 	for _, id := range tr.unanswered() {
