@@ -64,6 +64,11 @@ type Truth struct {
 	// Authority lists decisions the trainee may not take alone.
 	Authority []Authority   `yaml:"authority,omitempty"`
 	Record    []RecordField `yaml:"record,omitempty" doc:"Incident-log fields that must be recorded, with their true values."`
+	// SafetyAdvice says whether the caller needs safety advice. When it does,
+	// the customer's mood drops (mood.missing_safety) if none has been given
+	// by the policy's first_response. Unset: needed when the true priority
+	// is the policy's highest.
+	SafetyAdvice *bool `yaml:"safety_advice,omitempty" doc:"Whether the caller needs safety advice: without it by first_response the customer's mood drops (mood.missing_safety). Default: true when the true priority is the policy's highest."`
 	// FirstContact is a rule expression: true when the call counts as resolved on first contact.
 	FirstContact Expr `yaml:"first_contact,omitempty" env:"rule"`
 }
@@ -172,7 +177,8 @@ type Team struct {
 // Decision is a decision a team approves or declines, with its reply.
 type Decision struct {
 	Decision string  `yaml:"decision"`
-	UpTo     float64 `yaml:"up_to,omitempty" doc:"Largest amount it approves (0: any)."`
+	UpTo     float64 `yaml:"up_to,omitempty" doc:"In approves: the largest amount it approves (0: any)."`
+	Above    float64 `yaml:"above,omitempty" doc:"In declines: decline only amounts above this (0: any amount), so approves up_to 250 and declines above 250 give each side its own reply."`
 	Text     Text    `yaml:"text,omitempty" env:"guard"`
 }
 

@@ -343,7 +343,7 @@ func (e *Engine) fireTeam(key, id, what string) {
 func (e *Engine) answerRequest(r Request) {
 	team := e.sc.Cast.Teams[r.Team]
 	for _, d := range team.Declines {
-		if d.Decision == r.Decision {
+		if d.Decision == r.Decision && (d.Above == 0 || r.Amount > d.Above) {
 			text := e.text(d.Text, r.Team+".declines", fmt.Sprintf("%s: declined (%s).", team.Name, r.Decision))
 			e.emit(Event{Type: EvDecline, From: r.Team, Channel: ChannelTeam, ID: r.Decision, Amount: r.Amount, Text: e.castText(r.Team, text)})
 			return

@@ -261,6 +261,10 @@ func TestTeamsRequestsAndUpdates(t *testing.T) {
 	if !reflect.DeepEqual(outcomes, want) {
 		t.Errorf("outcomes: got %v, want %v", outcomes, want)
 	}
+	// 80 is above the declines entry's 50: its own reply, not the generic one.
+	if d := find(evs, EvDecline, "goodwill", ""); len(d) != 1 || d[0].Text != "Not above fifty, sorry." || d[0].Amount != 80 {
+		t.Errorf("goodwill decline: got %v, want the scripted reply for 80", d)
+	}
 	ups := find(evs, EvLine, "update", "")
 	if len(ups) != 2 || ups[0].T != 74000 || ups[0].Text != "Still working." || ups[1].Text != "Nearly there." {
 		t.Fatalf("updates: got %v", ups)
@@ -333,11 +337,55 @@ func TestPromises(t *testing.T) {
 		}
 		m = *ev.Mood
 	}
-	if len(broken) != 1 || broken[0].T != 120000 {
-		t.Fatalf("promise_broken: got %v, want one at 120000 (90 s + 30 s grace)", broken)
+	if len(broken) != 1 || broken[0].T != 120001 {
+		t.Fatalf("promise_broken: got %v, want one just after 120000 (90 s + 30 s grace)", broken)
 	}
 	if *broken[0].Mood != m-8 {
 		t.Errorf("mood after broken promise: got %v, want %v", *broken[0].Mood, m-8)
+	}
+}
+
+func TestPromiseKeptExactlyAtTheDeadline(t *testing.T) {
+	sc := loadExample(t)
+	for _, c := range []struct {
+		at     Millis
+		broken bool
+	}{{120000, false}, {120001, true}} {
+		e := start(t, sc, 1)
+		apply(t, e, 60000, Action{Kind: ActSay, Text: "Back soon", Promise: 90000})
+		evs := apply(t, e, c.at, Action{Kind: ActSay, Text: "Here's an update: the engineer is on their way"})
+		evs = append(evs, e.Advance(200000)...)
+		broken := false
+		for _, ev := range find(evs, EvMood, "", "") {
+			broken = broken || ev.Reason == "promise_broken"
+		}
+		if broken != c.broken {
+			t.Errorf("update at %d ms (deadline 120000 with grace): broken %v, want %v", c.at, broken, c.broken)
+		}
+	}
+}
+
+func TestSafetyAdviceNeeded(t *testing.T) {
+	no := false
+	for _, c := range []struct {
+		name   string
+		needed *bool
+		want   int
+	}{{"default: the truth is the top priority", nil, 1}, {"safety_advice: false", &no, 0}} {
+		t.Run(c.name, func(t *testing.T) {
+			sc := *loadMechanics(t)
+			sc.Truth.SafetyAdvice = c.needed
+			e := start(t, &sc, 1)
+			n := 0
+			for _, ev := range find(e.Advance(5*60000), EvMood, "", "") {
+				if ev.Reason == "missing_safety" {
+					n++
+				}
+			}
+			if n != c.want {
+				t.Errorf("missing_safety mood changes: got %d, want %d", n, c.want)
+			}
+		})
 	}
 }
 

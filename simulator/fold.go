@@ -426,7 +426,10 @@ func (f *fold) action(ev *Event) {
 	if a.Kind == ActSay && a.Promise > s.T {
 		n := len(s.Promises)
 		s.Promises = append(s.Promises, Promise{Made: s.T, By: a.Promise})
-		s.schedule(Timer{Key: fmt.Sprintf("%s%d", keyPromise, n), Due: a.Promise + Millis(f.sc.Resolved.Cadence.PromiseGrace), Order: castOrder})
+		// Due one millisecond after the deadline: an update exactly at the
+		// promised time plus grace keeps the promise (inputs at T come after
+		// timers due at T), as scoring judges it.
+		s.schedule(Timer{Key: fmt.Sprintf("%s%d", keyPromise, n), Due: a.Promise + Millis(f.sc.Resolved.Cadence.PromiseGrace) + 1, Order: castOrder})
 	}
 	f.resetSilence()
 }

@@ -28,7 +28,7 @@ type prepared struct {
 	priorities map[string]bool
 	mood       scenarios.MoodModel
 	timeLimit  Millis
-	safety     bool // safety advice is needed (the truth priority is the policy's highest)
+	safety     bool // safety advice is needed (truth.safety_advice; default: the truth priority is the policy's highest)
 	truth      map[string]any
 	policy     map[string]any
 	varTypes   map[string]string
@@ -149,6 +149,9 @@ func buildPrepared(sc *scenarios.Scenario) (*prepared, error) {
 		p.priorities[pr.ID] = true
 	}
 	p.safety = len(pol.Priorities) > 0 && truthPriority(sc) == pol.Priorities[0].ID
+	if sc.Truth.SafetyAdvice != nil {
+		p.safety = *sc.Truth.SafetyAdvice
+	}
 
 	p.timeLimit = TimeLimit(sc)
 	p.truth = map[string]any{
