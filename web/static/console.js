@@ -581,6 +581,7 @@
 
   // ---- keyboard ----------------------------------------------------------
   document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && !toast.hidden) { toast.hidden = true; return; }
     var tag = (e.target.tagName || "").toLowerCase();
     var typing = tag === "input" || tag === "textarea" || tag === "select";
     if (e.key === "/" && !typing && !e.ctrlKey && !e.altKey && !e.metaKey) {
