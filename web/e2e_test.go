@@ -401,9 +401,15 @@ type e2e struct {
 	srv *demoServer
 }
 
+// stepLimit bounds one step, so that a hung step names itself instead of
+// running into the test's overall limit. It measures nothing.
+const stepLimit = 90 * time.Second
+
 func (e *e2e) step(name string, actions ...chromedp.Action[chromedp.Void]) {
 	e.t.Helper()
-	if err := chromedp.Do(e.ctx, actions...); err != nil {
+	ctx, cancel := context.WithTimeout(e.ctx, stepLimit)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
 		e.t.Fatalf("%s: %v", name, err)
 	}
 }
@@ -435,7 +441,9 @@ func (e *e2e) pollFor(limit time.Duration, name, js string) {
 
 func (e *e2e) eval(js string) string {
 	e.t.Helper()
-	v, err := chromedp.Run(e.ctx, chromedp.Evaluate[string](js))
+	ctx, cancel := context.WithTimeout(e.ctx, stepLimit)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
 	if err != nil {
 		e.t.Fatalf("evaluate %s: %v", js, err)
 	}
