@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"testing"
+	"unsafe"
 
 	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/store"
@@ -71,5 +73,45 @@ func BenchmarkDo(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkHostedSession measures what one live session costs while it
+// waits for its trainee: hosting it (a new engine, its opening events
+// committed to an in-memory log, its goroutine) and holding it, with one
+// subscriber attached. heap-B/session is the live heap per hosted session
+// after a GC, the figure that decides how many concurrent drills fit.
+func BenchmarkHostedSession(b *testing.B) {
+	ctx := context.Background()
+	st := newMemStore()
+	r := newTestRunner(b, st, 0) // the default subscriber buffer
+	defer r.Close(ctx)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	subs := make([]*Subscription, 0, b.N)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		id := fmt.Sprintf("s%d", i)
+		st.add(newSessionRecord(id, int64(i), 1))
+		sub, err := r.Subscribe(ctx, id, SubscribeOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		subs = append(subs, sub)
+	}
+	b.StopTimer()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	// The in-memory log holds each session's events too; the SQLite store
+	// keeps them on disk instead, so they are subtracted.
+	var logBytes int
+	for _, evs := range st.events {
+		logBytes += len(evs) * int(unsafe.Sizeof(simulator.Event{}))
+	}
+	b.ReportMetric(float64(int(after.HeapAlloc-before.HeapAlloc)-logBytes)/float64(len(subs)), "heap-B/session")
+	b.ReportMetric(float64(runtime.NumGoroutine())/float64(len(subs)), "goroutines/session")
+	for _, sub := range subs {
+		sub.Close()
 	}
 }

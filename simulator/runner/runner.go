@@ -68,9 +68,11 @@ type Config struct {
 	Store  Store
 	Logger *slog.Logger
 
-	// Buffer is each subscriber's channel capacity (default 256). A
-	// subscriber whose channel is full when an event is published is
-	// dropped with ErrSlow.
+	// Buffer is each subscriber's channel capacity in events (default 64,
+	// about 18 KB). A subscriber without room for a whole batch when it is
+	// published is dropped with ErrSlow. A connected client drains its
+	// channel within microseconds, so only a client the network cannot
+	// reach fills it; it then resumes from its last seq.
 	Buffer int
 
 	// ResyncAfter: a subscriber more than this many events behind gets a
@@ -118,7 +120,7 @@ func New(cfg Config) *Runner {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Buffer <= 0 {
-		cfg.Buffer = 256
+		cfg.Buffer = 64
 	}
 	if cfg.ResyncAfter <= 0 {
 		cfg.ResyncAfter = 2000
