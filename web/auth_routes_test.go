@@ -24,7 +24,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 	)
 	matrix := map[string]string{
 		"GET /healthz":                  public,
-		"GET /metrics":                  public,
+		"GET /metrics":                  refused,
 		"GET /static/*":                 public,
 		"GET /login":                    public,
 		"POST /login":                   postForm,

@@ -1,12 +1,16 @@
 package web
 
 import (
+	"crypto/subtle"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/drillroom/drillroom/store"
 )
 
 // ackBuckets are the upper bounds (seconds) of the action-ack latency
@@ -99,7 +103,25 @@ func (m *metrics) write(w io.Writer, g gauges) {
 
 // handleMetrics serves GET /metrics.
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
+	if !s.mayReadMetrics(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="drillroom metrics"`)
+		http.Error(w, "metrics need a bearer token (--metrics-token) or a trainer or coach login", http.StatusUnauthorized)
+		return
+	}
 	g := gauges{liveSessions: s.runner.Live(), eventsWritten: s.runner.EventsWritten()}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	s.metrics.write(w, g)
+}
+
+// mayReadMetrics: the configured bearer token (compared in constant time),
+// or a signed-in trainer or coach. Trainees see no operational figures.
+func (s *Server) mayReadMetrics(r *http.Request) bool {
+	if tok := s.cfg.MetricsToken; tok != "" {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if ok && subtle.ConstantTimeCompare([]byte(got), []byte(tok)) == 1 {
+			return true
+		}
+	}
+	u, ok := userFrom(r.Context())
+	return ok && (u.Role == store.RoleTrainer || u.Role == store.RoleCoach)
 }

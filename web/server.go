@@ -44,6 +44,11 @@ type Config struct {
 	// (defaults 10 and 20).
 	CommandRate  float64
 	CommandBurst float64
+
+	// MetricsToken, when set, lets a scraper read /metrics with the header
+	// "Authorization: Bearer TOKEN". Signed-in trainers and coaches may read
+	// it too; nobody else.
+	MetricsToken string
 }
 
 // Server serves drillroom over HTTP. Create it with New, mount Handler, and

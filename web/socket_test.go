@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -447,13 +448,54 @@ func TestSocketSignedOut(t *testing.T) {
 // TestMetricsAndHealth: /healthz answers while the database does, and
 // /metrics counts sockets, events and acks.
 func TestMetricsAndHealth(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
+	a := newLiveAppWith(t, runner.Config{}, Config{MetricsToken: "scrape-secret"})
 	id := a.session("ann", 1)
 	cl := a.connect("ann", id)
 	cl.resume(0)
 	cl.command("m1", sayHello)
 	cl.answer("m1")
-	body := get(t, a.http.URL+"/metrics", http.StatusOK)
+
+	// Who may read /metrics: the scraper's token, a trainer or a coach.
+	for _, c := range []struct {
+		name   string
+		bearer string
+		user   string
+		want   int
+	}{
+		{"anonymous", "", "", http.StatusUnauthorized},
+		{"wrong token", "guess", "", http.StatusUnauthorized},
+		{"trainee", "", "ann", http.StatusUnauthorized},
+		{"trainer", "", "tom", http.StatusOK},
+		{"coach", "", "cat", http.StatusOK},
+		{"scraper", "scrape-secret", "", http.StatusOK},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, a.http.URL+"/metrics", nil)
+		if c.bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+c.bearer)
+		}
+		if c.user != "" {
+			a.user(c.user)
+			req.AddCookie(&http.Cookie{Name: sessionCookie, Value: a.tokens[c.user]})
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("/metrics as %s: status %d, want %d", c.name, resp.StatusCode, c.want)
+		}
+	}
+
+	req, _ := http.NewRequest(http.MethodGet, a.http.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer scrape-secret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	body := string(raw)
 	for _, want := range []string{
 		"drillroom_live_sessions 1\n",
 		"drillroom_sockets_connected 1\n",

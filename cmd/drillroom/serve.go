@@ -38,6 +38,8 @@ type serveConfig struct {
 	origins   []string
 	secure    bool
 	logLevel  slog.Level
+	// metricsToken lets a scraper read /metrics (web.Config.MetricsToken).
+	metricsToken string
 }
 
 // shutdownGrace bounds a graceful shutdown: open requests and websockets
@@ -71,6 +73,7 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 	fs.BoolVar(&cfg.demo, "demo", false, "create demo accounts (trainee, trainer, coach), print their passwords once, assign the library to the trainee")
 	origins := fs.String("allow-origin", "", "comma-separated extra origins (scheme://host[:port]) allowed to open websockets and post forms, for a proxy that rewrites Host")
 	fs.BoolVar(&cfg.secure, "secure-cookies", false, "mark cookies Secure (when a TLS proxy is in front)")
+	fs.StringVar(&cfg.metricsToken, "metrics-token", os.Getenv("DRILLROOM_METRICS_TOKEN"), "bearer token a Prometheus scraper sends to read /metrics (default $DRILLROOM_METRICS_TOKEN; prefer the variable: flags show in the process list)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	fs.Usage = func() {
 		fmt.Fprintln(stdio.Stderr, "usage: drillroom serve [--addr HOST:PORT] [--data DIR] [--scenarios DIR] [--demo]")
@@ -135,6 +138,7 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 	srv, err := web.New(web.Config{
 		Store: st, Runner: rn, Logger: log.With("component", "web"),
 		AllowedOrigins: cfg.origins, SecureCookies: cfg.secure,
+		MetricsToken: cfg.metricsToken,
 	})
 	if err != nil {
 		return err
