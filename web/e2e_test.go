@@ -377,7 +377,10 @@ func TestEndToEndBrowser(t *testing.T) {
 	// The post-incident review.
 	e.snapshot("debrief")
 	e.step("type the review", chromedp.SendKeys(chromedp.ID("review-text"), "Safety advice and dispatch were quick; I should have updated the caller more often."))
-	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Submit(chromedp.ID("review-text")))); err != nil {
+	submitCtx, cancelSubmit := context.WithTimeout(ctx, stepLimit)
+	_, err := chromedp.Run(submitCtx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Submit(chromedp.ID("review-text"))))
+	cancelSubmit()
+	if err != nil {
 		t.Fatalf("submit the review: %v", err)
 	}
 	e.poll("the review is saved", `document.body.textContent.includes("your review is saved") && document.body.textContent.includes("updated the caller more often")`)
