@@ -26,6 +26,7 @@ type drillRow struct {
 // sessionRow is one of the user's sessions.
 type sessionRow struct {
 	ID        string
+	Trainee   string // set on the trainees' sessions a trainer or coach sees
 	Title     string
 	Mode      string
 	Started   string
@@ -39,7 +40,15 @@ type sessionRow struct {
 type drillsPage struct {
 	Assigned []drillRow
 	Sessions []sessionRow
+	// Others are the trainees' sessions, newest first, for trainers and
+	// coaches to open (nil for trainees).
+	Others      []sessionRow
+	ShowOthers  bool
+	OthersLimit int
 }
+
+// othersLimit caps the trainees' sessions listed for trainers and coaches.
+const othersLimit = 100
 
 // drills is the home page: the drills the user may start and their own
 // sessions, newest first.
@@ -64,14 +73,57 @@ func (u *ui) drills(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, u.log, http.StatusInternalServerError, "")
 		return
 	}
+	page.Sessions = u.sessionRows(ctx, sessions, titles, nil)
+	if user.Role == store.RoleTrainer || user.Role == store.RoleCoach {
+		page.ShowOthers, page.OthersLimit = true, othersLimit
+		others, names, err := u.traineeSessions(ctx)
+		if err != nil {
+			u.log.Error("drill list: trainees' sessions", "user", user.Username, "err", err)
+			renderError(w, r, u.log, http.StatusInternalServerError, "")
+			return
+		}
+		page.Others = u.sessionRows(ctx, others, titles, names)
+	}
+	render(w, r, u.log, http.StatusOK, "drills", view{Title: "My drills", Data: page})
+}
+
+// traineeSessions returns the newest sessions of all trainees (at most
+// othersLimit) and the trainees' names by id.
+func (u *ui) traineeSessions(ctx context.Context) ([]store.Session, map[int64]string, error) {
+	trainees, err := u.store.ListUsers(ctx, store.RoleTrainee)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := map[int64]string{}
+	var all []store.Session
+	for _, t := range trainees {
+		names[t.ID] = t.DisplayName
+		xs, err := u.store.SessionsForUser(ctx, t.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		all = append(all, xs...)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].CreatedAt.After(all[j].CreatedAt) })
+	if len(all) > othersLimit {
+		all = all[:othersLimit]
+	}
+	return all, names, nil
+}
+
+// sessionRows lists sessions newest first, with their scores. names, when
+// given, labels each row with its trainee.
+func (u *ui) sessionRows(ctx context.Context, sessions []store.Session, titles map[string]string, names map[int64]string) []sessionRow {
 	sort.SliceStable(sessions, func(i, j int) bool { return sessions[i].CreatedAt.After(sessions[j].CreatedAt) })
+	var rows []sessionRow
 	for _, x := range sessions {
 		row := sessionRow{ID: x.ID, Mode: x.Mode, Live: x.State == store.StateLive,
-			Started: x.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC")}
+			Started: x.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), Trainee: names[x.UserID]}
 		row.Title = titles[x.ScenarioID]
 		if row.Title == "" {
 			if v, err := u.store.ScenarioVersion(ctx, x.ScenarioID, x.Version); err == nil {
 				row.Title = v.Title
+				titles[x.ScenarioID] = v.Title
 			} else {
 				row.Title = x.ScenarioID
 			}
@@ -81,9 +133,9 @@ func (u *ui) drills(w http.ResponseWriter, r *http.Request) {
 				row.Scored, row.Total, row.BandTitle, row.Passed = true, formatPercent(card.Total), card.BandTitle, card.Passed
 			}
 		}
-		page.Sessions = append(page.Sessions, row)
+		rows = append(rows, row)
 	}
-	render(w, r, u.log, http.StatusOK, "drills", view{Title: "My drills", Data: page})
+	return rows
 }
 
 // startable lists the drills user may start, with the modes allowed: a

@@ -145,6 +145,18 @@ func TestSessionAccess(t *testing.T) {
 			}
 		})
 	}
+	// Coaches and trainers find trainees' sessions on their home page;
+	// another trainee does not.
+	for name, b := range map[string]*browser{"coach": coach, "trainer": trainer} {
+		home := b.get("/")
+		if !strings.Contains(home.body, `href="/sessions/`+id+`/debrief"`) || !strings.Contains(home.body, "<td>Alice</td>") {
+			t.Errorf("%s's home page does not list Alice's session", name)
+		}
+	}
+	if home := bob.get("/"); strings.Contains(home.body, id) {
+		t.Error("another trainee's home page lists Alice's session")
+	}
+
 	// The other trainee's refused review left no trace.
 	evs, err := app.store.Events(context.Background(), id, 0)
 	if err != nil {
