@@ -348,6 +348,11 @@ func TestEndToEndBrowser(t *testing.T) {
 	e.poll("the console reconnects", `document.getElementById("conn").textContent === "Connected"`)
 	e.poll("the conversation is restored", fmt.Sprintf(`String(document.querySelectorAll("#call-log li.trainee").length) === %q`, before))
 
+	// Ask the server for a snapshot: the panes are rebuilt from it.
+	lines := e.eval(`String(document.querySelectorAll("#call-log li.trainee").length)`)
+	e.step("refresh the call", chromedp.Click(chromedp.ID("resync-btn")))
+	e.poll("the call is rebuilt from the server's snapshot", fmt.Sprintf(`document.body.textContent.includes("Reloaded the call from the server.") && document.getElementById("conn").textContent === "Connected" && String(document.querySelectorAll("#call-log li.trainee").length) === %q`, lines))
+
 	// Update the caller, then close the call.
 	e.step("update the caller", chromedp.Click(chromedp.CSS(`button[data-intent="update"]`)))
 	e.step("close the call", chromedp.SetValue(chromedp.ID("resolution"), "handed_over"), chromedp.Click(chromedp.ID("close-btn")))

@@ -28,6 +28,7 @@
   var engaged = {};           // id -> {name, status}
   var ws = null, resumed = false, backoff = 250, reconnectTimer = null;
   var pingTimer = null, pongTimer = null, closedForGood = false;
+  var wantResync = false;     // ask the server for a snapshot on the next connection
 
   // Commands awaiting an ack or reject survive a reload of the page:
   // sessionStorage keeps them per tab, and the server applies an id once.
@@ -352,7 +353,12 @@
           setClock(msg.clock.t, msg.clock.running || starting, msg.clock.scale);
         }
         if (msg.session && msg.session.state === "ended") setEnded();
-        send({ type: "resume", last_seq: lastSeq });
+        if (wantResync) {
+          wantResync = false;
+          send({ type: "resume", last_seq: lastSeq, resync: true });
+        } else {
+          send({ type: "resume", last_seq: lastSeq });
+        }
         resumed = true;
         Object.keys(pending).forEach(function (id) {
           send({ type: "command", id: id, action: pending[id].action });
@@ -453,6 +459,13 @@
     lastSeq = msg.last_seq || lastSeq;
     if (snap.ended || snap.state === "ended") setEnded();
   }
+
+  // "Refresh the call" rebuilds the panes from the server's snapshot, for a
+  // trainee who doubts what the screen shows.
+  $("resync-btn").addEventListener("click", function () {
+    wantResync = true;
+    if (ws) ws.close(4000, "resync"); else connect();
+  });
 
   // ---- commands ----------------------------------------------------------
   function command(action, label) {
