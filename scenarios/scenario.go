@@ -9,7 +9,8 @@ type Scenario struct {
 	ID         string   `yaml:"id" doc:"Stable identifier, lower-case words joined by hyphens."`
 	Title      string   `yaml:"title" doc:"Title shown to trainees."`
 	Version    int      `yaml:"version" doc:"Version number; raise it whenever the drill or its rubric changes."`
-	Summary    string   `yaml:"summary" doc:"One paragraph for the drill picker."`
+	Summary    string   `yaml:"summary" doc:"One paragraph for trainers: the situation and what good handling looks like."`
+	Briefing   string   `yaml:"briefing,omitempty" doc:"What the trainee reads before taking the call: the situation as the desk would know it, never the expected handling (category, priority, who to call)."`
 	Tags       []string `yaml:"tags,omitempty"`
 	Difficulty string   `yaml:"difficulty" doc:"beginner, intermediate or advanced." enum:"beginner,intermediate,advanced"`
 	Duration   Duration `yaml:"duration" doc:"Expected duration of the call, for example 15m."`

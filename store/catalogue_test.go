@@ -10,7 +10,7 @@ import (
 func TestScenarioVersions(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	v1 := ScenarioVersion{ScenarioID: "gas-leak", Version: 1, Hash: "h1", Title: "Gas leak", Summary: "A smell of gas",
+	v1 := ScenarioVersion{ScenarioID: "gas-leak", Version: 1, Hash: "h1", Title: "Gas leak", Summary: "A smell of gas", Briefing: "A tenant is calling",
 		Difficulty: "easy", DurationMs: 600000, Tags: []string{"safety", "utility"}, Source: []byte("id: gas-leak\n"), PolicySource: []byte("id: p\n")}
 	got, err := s.PutScenarioVersion(ctx, v1)
 	if err != nil {
@@ -51,7 +51,7 @@ func TestScenarioVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if read.Title != "Gas leak" || read.Summary != "A smell of gas" || read.Difficulty != "easy" || read.DurationMs != 600000 ||
+	if read.Title != "Gas leak" || read.Summary != "A smell of gas" || read.Briefing != "A tenant is calling" || read.Difficulty != "easy" || read.DurationMs != 600000 ||
 		len(read.Tags) != 2 || read.Tags[1] != "utility" || string(read.Source) != "id: gas-leak\n" || string(read.PolicySource) != "id: p\n" {
 		t.Errorf("ScenarioVersion: got %+v, want what was put", read)
 	}

@@ -18,7 +18,8 @@ type ScenarioVersion struct {
 	Version      int
 	Hash         string // content hash computed by the scenarios package
 	Title        string
-	Summary      string
+	Summary      string // for trainers: may give the expected handling away
+	Briefing     string // for trainees: what they read before the call
 	Difficulty   string
 	DurationMs   int64
 	Tags         []string
@@ -27,13 +28,13 @@ type ScenarioVersion struct {
 	CreatedAt    time.Time
 }
 
-const scenarioColumns = "scenario_id, version, hash, title, summary, difficulty, duration_ms, tags, source, policy_source, created_at"
+const scenarioColumns = "scenario_id, version, hash, title, summary, briefing, difficulty, duration_ms, tags, source, policy_source, created_at"
 
 func scanScenario(row interface{ Scan(...any) error }) (ScenarioVersion, error) {
 	var v ScenarioVersion
 	var tags string
 	var created int64
-	if err := row.Scan(&v.ScenarioID, &v.Version, &v.Hash, &v.Title, &v.Summary, &v.Difficulty, &v.DurationMs,
+	if err := row.Scan(&v.ScenarioID, &v.Version, &v.Hash, &v.Title, &v.Summary, &v.Briefing, &v.Difficulty, &v.DurationMs,
 		&tags, &v.Source, &v.PolicySource, &created); err != nil {
 		return ScenarioVersion{}, err
 	}
@@ -84,8 +85,8 @@ func (s *Store) PutScenarioVersion(ctx context.Context, v ScenarioVersion) (Scen
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if _, err := tx.Exec("INSERT INTO scenario_versions ("+scenarioColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			v.ScenarioID, v.Version, v.Hash, v.Title, v.Summary, v.Difficulty, v.DurationMs, string(tagsJSON),
+		if _, err := tx.Exec("INSERT INTO scenario_versions ("+scenarioColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			v.ScenarioID, v.Version, v.Hash, v.Title, v.Summary, v.Briefing, v.Difficulty, v.DurationMs, string(tagsJSON),
 			v.Source, policy, millis(now)); err != nil {
 			return err
 		}

@@ -120,19 +120,3 @@ func TestTimelineAndEvidenceAnchors(t *testing.T) {
 		t.Errorf("evidence anchors = %d, %d, %d; want 4 (shown), 4 (last shown before the mood change), 1", ev[0].Seq, ev[1].Seq, ev[2].Seq)
 	}
 }
-
-func TestBriefingHidesTheExpectedHandling(t *testing.T) {
-	tests := []struct{ summary, want string }{
-		{"A tenant smells gas in the hallway of their flat. The trainee must give safety advice at once, classify a gas emergency as P1.",
-			"A tenant smells gas in the hallway of their flat."},
-		{"A customer rings in a panic: their password was changed. They have never heard of the payee. The trainee must freeze the account.",
-			"A customer rings in a panic: their password was changed. They have never heard of the payee."},
-		{"The trainee must do everything.", "Take the call and handle it as you would on the desk."},
-		{"A caller at St. Mary's Road reports smoke.", "A caller at St. Mary's Road reports smoke."},
-	}
-	for _, tc := range tests {
-		if got := briefing(tc.summary); got != tc.want {
-			t.Errorf("briefing(%q) = %q, want %q", tc.summary, got, tc.want)
-		}
-	}
-}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/drillroom/drillroom/scoring"
@@ -179,9 +178,10 @@ func (u *ui) startable(ctx context.Context, user store.User) ([]drillRow, error)
 		}
 		ms := modes[id]
 		sort.Slice(ms, func(i, j int) bool { return ms[i] > ms[j] }) // practice before assessment
-		summary := v.Summary
-		if user.Role != store.RoleTrainer {
-			summary = briefing(summary)
+		// Trainees read the briefing; the summary may give the handling away.
+		summary := v.Briefing
+		if user.Role == store.RoleTrainer {
+			summary = v.Summary
 		}
 		rows = append(rows, drillRow{ScenarioID: id, Title: v.Title, Summary: summary, Difficulty: v.Difficulty,
 			Duration: formatSeconds((time.Duration(v.DurationMs) * time.Millisecond).Seconds()), Modes: ms})
@@ -210,47 +210,4 @@ func hasString(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// briefing is what a trainee reads about a drill before taking it: the
-// summary's opening, up to the first sentence that says what the trainee
-// must do. Summaries are written for trainers and often end with the
-// expected handling (the category, the priority, who to call), which would
-// give the answers away before the call.
-func briefing(summary string) string {
-	summary = strings.Join(strings.Fields(summary), " ")
-	var out []string
-	for _, sentence := range sentences(summary) {
-		low := strings.ToLower(sentence)
-		if strings.Contains(low, "trainee") || strings.Contains(low, " must ") || strings.Contains(low, "should ") {
-			break
-		}
-		out = append(out, sentence)
-	}
-	if len(out) == 0 {
-		return "Take the call and handle it as you would on the desk."
-	}
-	return strings.Join(out, " ")
-}
-
-// sentences splits text after '.', '!' or '?' followed by a space and a
-// capital letter or a quote, which keeps "St. Mary's" and "e.g. gas" whole
-// in the common cases.
-func sentences(text string) []string {
-	var out []string
-	start := 0
-	for i := 0; i+2 < len(text); i++ {
-		c := text[i]
-		if (c == '.' || c == '!' || c == '?') && text[i+1] == ' ' {
-			next := text[i+2]
-			if next >= 'A' && next <= 'Z' || next == '"' || next == '\'' {
-				out = append(out, strings.TrimSpace(text[start:i+1]))
-				start = i + 2
-			}
-		}
-	}
-	if rest := strings.TrimSpace(text[start:]); rest != "" {
-		out = append(out, rest)
-	}
-	return out
 }

@@ -63,10 +63,11 @@ func TestConsoleShowsNoGroundTruth(t *testing.T) {
 			t.Errorf("console leaks %q to the trainee", leak)
 		}
 	}
-	// Nor does the drill list: the summary's expected handling is cut.
+	// Nor does the drill list: a trainee reads the briefing, never the
+	// trainer's summary with the expected handling.
 	home := alice.get("/")
-	if !strings.Contains(home.body, "A tenant smells gas in the hallway of their flat.") || strings.Contains(home.body, "as P1") {
-		t.Error("the trainee's drill list must show the situation but not the expected handling")
+	if !strings.Contains(home.body, "smell of gas in the hallway") || strings.Contains(home.body, "as P1") || strings.Contains(home.body, "safety advice at once") {
+		t.Error("the trainee's drill list must show the briefing, not the summary's expected handling")
 	}
 	// An assessment has no "time since last update" aid.
 	bob := app.signedIn("bob")

@@ -89,7 +89,7 @@ func publishExample(t *testing.T, st *store.Store) string {
 		t.Fatalf("load example drill: %v", ds)
 	}
 	_, err := st.PutScenarioVersion(context.Background(), store.ScenarioVersion{
-		ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash, Title: sc.Title, Summary: sc.Summary,
+		ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash, Title: sc.Title, Summary: sc.Summary, Briefing: sc.Briefing,
 		Difficulty: sc.Difficulty, DurationMs: sc.Duration.Millis(), Tags: sc.Tags,
 		Source: sc.Source, PolicySource: sc.Resolved.Source,
 	})

@@ -221,7 +221,7 @@ func putScenario(ctx context.Context, st *store.Store, sc *scenarios.Scenario) e
 		policy = sc.Resolved.Source
 	}
 	_, err := st.PutScenarioVersion(ctx, store.ScenarioVersion{
-		ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash, Title: sc.Title, Summary: sc.Summary,
+		ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash, Title: sc.Title, Summary: sc.Summary, Briefing: sc.Briefing,
 		Difficulty: sc.Difficulty, DurationMs: sc.Duration.Millis(), Tags: sc.Tags,
 		Source: sc.Source, PolicySource: policy,
 	})
