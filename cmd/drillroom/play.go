@@ -62,17 +62,15 @@ func runPlay(ctx context.Context, args []string, stdio IO) int {
 		fmt.Fprint(stdio.Stderr, "\n"+playHelp+"\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
+	args, err := parseFlags(fs, args)
+	if err != nil {
+		return usageCode(err)
 	}
-	if fs.NArg() != 1 || *speed <= 0 {
+	if len(args) != 1 || *speed <= 0 {
 		fs.Usage()
 		return 2
 	}
-	sc, ds := scenarios.LoadFile(fs.Arg(0))
+	sc, ds := scenarios.LoadFile(args[0])
 	if ds.HasErrors() {
 		for _, d := range ds.Errors() {
 			fmt.Fprintln(stdio.Stderr, d.String())

@@ -25,17 +25,15 @@ func runSchema(ctx context.Context, args []string, stdio IO) int {
 		fmt.Fprintln(stdio.Stderr, "usage: drillroom schema [drill|policy]")
 		fmt.Fprintln(stdio.Stderr, "\nPrints the JSON Schema (draft-07) of drill files (default) or policy files.")
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
+	args, err := parseFlags(fs, args)
+	if err != nil {
+		return usageCode(err)
 	}
 	kind := "drill"
-	switch fs.NArg() {
+	switch len(args) {
 	case 0:
 	case 1:
-		kind = fs.Arg(0)
+		kind = args[0]
 	default:
 		fs.Usage()
 		return 2

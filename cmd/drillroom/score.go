@@ -166,19 +166,9 @@ func runExplain(ctx context.Context, args []string, stdio IO) int {
 // LOG --scenario F" and "score --scenario F LOG" both work. It returns the
 // exit code to use when parsing failed (0 after -h, else 2), or -1.
 func parseScoreArgs(fs *flag.FlagSet, args []string) (string, int) {
-	var pos []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			if err == flag.ErrHelp {
-				return "", 0
-			}
-			return "", 2
-		}
-		args = fs.Args()
-		if len(args) > 0 {
-			pos = append(pos, args[0])
-			args = args[1:]
-		}
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return "", usageCode(err)
 	}
 	if len(pos) != 1 {
 		fs.Usage()

@@ -33,13 +33,11 @@ func runTest(ctx context.Context, args []string, stdio IO) int {
 		fmt.Fprintln(stdio.Stderr, "recursively, skipping testdata). Exit 0 all passed, 1 a test failed, 2 usage.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
+	args, err := parseFlags(fs, args)
+	if err != nil {
+		return usageCode(err)
 	}
-	if fs.NArg() == 0 {
+	if len(args) == 0 {
 		fs.Usage()
 		return 2
 	}
@@ -52,7 +50,7 @@ func runTest(ctx context.Context, args []string, stdio IO) int {
 		}
 		opts.Run = re
 	}
-	set, ds := scenarios.LoadPaths(fs.Args()...)
+	set, ds := scenarios.LoadPaths(args...)
 	code := 0
 	for _, d := range ds.Errors() {
 		fmt.Fprintln(stdio.Stderr, d.String())

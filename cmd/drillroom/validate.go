@@ -33,21 +33,19 @@ func runValidate(ctx context.Context, args []string, stdio IO) int {
 		fmt.Fprintln(stdio.Stderr, "recursively, skipping testdata). Exit 0 valid, 1 invalid, 2 usage.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
+	args, err := parseFlags(fs, args)
+	if err != nil {
+		return usageCode(err)
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(stdio.Stderr, "drillroom validate: unknown format %q (text or json)\n", *format)
 		return 2
 	}
-	if fs.NArg() == 0 {
+	if len(args) == 0 {
 		fs.Usage()
 		return 2
 	}
-	set, ds := scenarios.LoadPaths(fs.Args()...)
+	set, ds := scenarios.LoadPaths(args...)
 	if ctx.Err() != nil {
 		return 1
 	}
