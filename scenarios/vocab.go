@@ -42,12 +42,10 @@ type (
 	fnStrFloat  = func(string) float64
 	fnStrStr    = func(string) string
 	fnFloat     = func() float64
-	fnStr       = func() string
 	fnBool      = func() bool
 	fnInt       = func() int
 	fnStrs      = func() []string
 	fnFloatStr  = func(float64) string
-	fnStrFloatB = func(string, float64) bool
 	fnFloatStrI = func(float64, string) int
 	fnStrFloatF = func(string) float64
 )

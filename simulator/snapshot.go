@@ -170,12 +170,3 @@ func (s *Snapshot) unschedulePrefix(prefix string) {
 	}
 	s.Timers = out
 }
-
-func (s *Snapshot) timer(key string) (Timer, bool) {
-	for _, t := range s.Timers {
-		if t.Key == key {
-			return t, true
-		}
-	}
-	return Timer{}, false
-}
