@@ -55,7 +55,9 @@ type Variation struct {
 	Between []Duration `yaml:"between,omitempty" doc:"[min, max]: a duration in the closed range, whole seconds; read as seconds."`
 }
 
-// Truth is the ground truth the trainee never sees.
+// Truth is the ground truth the trainee never sees. The loader fills in
+// Priority from the policy's matrix when the drill leaves it out, so a
+// loaded scenario's Truth.Priority is the correct priority.
 type Truth struct {
 	Category string        `yaml:"category" doc:"The correct incident category, from the policy taxonomy."`
 	Impact   string        `yaml:"impact" doc:"Impact level from the policy's priority matrix."`

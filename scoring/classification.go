@@ -6,18 +6,6 @@ import (
 	"github.com/drillroom/drillroom/scenarios"
 )
 
-// truthPriority is the correct priority: truth.priority, or the policy
-// matrix's priority for the truth's impact and urgency.
-func truthPriority(sc *scenarios.Scenario) string {
-	if sc.Truth.Priority != "" {
-		return sc.Truth.Priority
-	}
-	if sc.Resolved != nil {
-		return sc.Resolved.Matrix[sc.Truth.Impact][sc.Truth.Urgency]
-	}
-	return ""
-}
-
 // classAt is the classification in force at virtual time ms (the last
 // classify at or before it), and whether there was one.
 func (f *facts) classAt(ms int64) (classification, bool) {
@@ -78,7 +66,7 @@ func (f *facts) computeCorrectAt(pri bool) (float64, []Evidence) {
 	what := "category"
 	get := func(c classification) string { return c.Category }
 	if pri {
-		want, what = truthPriority(f.sc), "priority"
+		want, what = f.sc.Truth.Priority, "priority"
 		get = func(c classification) string { return c.Priority }
 	}
 	n := len(f.classes)

@@ -145,7 +145,7 @@ func (f *facts) matrix() []matrixItem {
 	}
 	var out []matrixItem
 	if p := f.sc.Resolved; p != nil {
-		pri := truthPriority(f.sc)
+		pri := f.sc.Truth.Priority
 		for _, rule := range p.Escalation {
 			if rule.Category != f.sc.Truth.Category || (rule.Priority != "" && rule.Priority != pri) {
 				continue

@@ -68,7 +68,7 @@ func rubricHash(sc *scenarios.Scenario) string {
 		Matrix             map[string]map[string]string
 	}{
 		Scoring: method(sc), PassMark: passMark(sc), Bands: bands(sc),
-		Category: sc.Truth.Category, Priority: truthPriority(sc), Impact: sc.Truth.Impact, Urgency: sc.Truth.Urgency,
+		Category: sc.Truth.Category, Priority: sc.Truth.Priority, Impact: sc.Truth.Impact, Urgency: sc.Truth.Urgency,
 		Authority: sc.Truth.Authority, FirstContact: sc.Truth.FirstContact.Src,
 	}
 	for _, s := range sc.Rubric.Sections {

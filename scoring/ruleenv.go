@@ -34,7 +34,7 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 		"priority":   final.Priority,
 		"vars":       f.vars,
 		"vary":       f.vary,
-		"truth":      map[string]any{"category": sc.Truth.Category, "priority": truthPriority(sc), "impact": sc.Truth.Impact, "urgency": sc.Truth.Urgency},
+		"truth":      map[string]any{"category": sc.Truth.Category, "priority": sc.Truth.Priority, "impact": sc.Truth.Impact, "urgency": sc.Truth.Urgency},
 		"policy":     pol,
 		"ended":      f.ended,
 		"ending":     f.ending,

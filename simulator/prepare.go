@@ -148,14 +148,14 @@ func buildPrepared(sc *scenarios.Scenario) (*prepared, error) {
 	for _, pr := range pol.Priorities {
 		p.priorities[pr.ID] = true
 	}
-	p.safety = len(pol.Priorities) > 0 && truthPriority(sc) == pol.Priorities[0].ID
+	p.safety = len(pol.Priorities) > 0 && sc.Truth.Priority == pol.Priorities[0].ID
 	if sc.Truth.SafetyAdvice != nil {
 		p.safety = *sc.Truth.SafetyAdvice
 	}
 
 	p.timeLimit = TimeLimit(sc)
 	p.truth = map[string]any{
-		"category": sc.Truth.Category, "priority": truthPriority(sc),
+		"category": sc.Truth.Category, "priority": sc.Truth.Priority,
 		"impact": sc.Truth.Impact, "urgency": sc.Truth.Urgency,
 	}
 	passMark := pol.PassMark
@@ -173,17 +173,6 @@ func buildPrepared(sc *scenarios.Scenario) (*prepared, error) {
 		p.varTypes[name] = d.Type
 	}
 	return p, nil
-}
-
-// truthPriority is the truth's priority, from the matrix when not written.
-func truthPriority(sc *scenarios.Scenario) string {
-	if sc.Truth.Priority != "" {
-		return sc.Truth.Priority
-	}
-	if sc.Resolved != nil {
-		return sc.Resolved.Matrix[sc.Truth.Impact][sc.Truth.Urgency]
-	}
-	return ""
 }
 
 // mergeMood overlays the customer's non-zero settings on the policy's model.
