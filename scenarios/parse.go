@@ -45,7 +45,9 @@ func parse(src *sourceFile, l *diagList) *yaml.Node {
 		return nil
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if d, ok := parseSplit(data); ok {
+		doc = *d
+	} else if err := yaml.Unmarshal(data, &doc); err != nil {
 		syntaxError(src, l, err)
 		return nil
 	}
