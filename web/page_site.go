@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
-	"sync"
 
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/simulator/runner"
@@ -20,45 +18,25 @@ type ui struct {
 	*auth
 	store *store.Store
 	live  liveSessions
-
-	scMu  sync.Mutex
-	scMap map[string]*scenarios.Scenario // "id@version" -> loaded scenario
 }
 
 func newUI(st *store.Store, live liveSessions, log *slog.Logger, secure bool, trustedOrigins []string) *ui {
-	return &ui{auth: newAuth(st, log, secure, trustedOrigins), store: st, live: live, scMap: map[string]*scenarios.Scenario{}}
+	return &ui{auth: newAuth(st, log, secure, trustedOrigins), store: st, live: live}
 }
 
 // liveSessions is what the pages need from the live-session host
-// (*runner.Runner): hosting a new session, and applying the trainee's
-// post-incident review.
+// (*runner.Runner): hosting a new session, applying the trainee's
+// post-incident review, and loading the scenario version a session plays.
 type liveSessions interface {
+	Scenario(ctx context.Context, id string, version int) (*scenarios.Scenario, error)
 	Status(ctx context.Context, sessionID string) (runner.Status, error)
 	Do(ctx context.Context, sessionID string, cmd runner.Command) (runner.Result, error)
 }
 
-// scenario loads a published scenario version from the exact YAML stored
-// with it, as the runner does, and caches it.
+// scenario loads a published scenario version through the runner, which
+// loads it from the exact YAML stored with it and caches it.
 func (u *ui) scenario(ctx context.Context, id string, version int) (*scenarios.Scenario, error) {
-	key := id + "@" + strconv.Itoa(version)
-	u.scMu.Lock()
-	sc, ok := u.scMap[key]
-	u.scMu.Unlock()
-	if ok {
-		return sc, nil
-	}
-	v, err := u.store.ScenarioVersion(ctx, id, version)
-	if err != nil {
-		return nil, err
-	}
-	sc, err = runner.LoadVersion(v)
-	if err != nil {
-		return nil, err
-	}
-	u.scMu.Lock()
-	u.scMap[key] = sc
-	u.scMu.Unlock()
-	return sc, nil
+	return u.live.Scenario(ctx, id, version)
 }
 
 // errNoAccess is returned by sessionFor when the user may not see the

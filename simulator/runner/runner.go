@@ -190,6 +190,13 @@ func (r *Runner) Live() int {
 	return len(r.sessions)
 }
 
+// Scenario loads a published scenario version with Config.Scenario (by
+// default from the exact YAML stored with it, cached), so that pages show
+// the scenario the runner plays.
+func (r *Runner) Scenario(ctx context.Context, id string, version int) (*scenarios.Scenario, error) {
+	return r.cfg.Scenario(ctx, id, version)
+}
+
 // EventsWritten is the number of events the runner has committed to the log
 // since it was created.
 func (r *Runner) EventsWritten() int64 { return r.eventsWritten.Load() }
