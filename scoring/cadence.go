@@ -335,7 +335,7 @@ func (f *facts) promisesBroken() (int, []Evidence) {
 	})
 }
 
-// teamGaps is longest_team_gap: the longest gap between the trainee's
+// longestTeamGap is longest_team_gap: the longest gap between the trainee's
 // messages to a target (a team or service id, or a team kind) from its
 // first escalation or contact to the end of the call. 0 if never engaged.
 func (f *facts) longestTeamGap(team string) (float64, []Evidence) {

@@ -192,7 +192,7 @@ func (b *browser) start(mode string) string {
 	return strings.TrimPrefix(loc, "/sessions/")
 }
 
-// do applies a trainee action through the runner, as the socket would.
+// act applies a trainee action through the runner, as the socket would.
 func (a *testApp) act(sessionID, cmdID string, act simulator.Action) runner.Result {
 	a.t.Helper()
 	res, err := a.runner.Do(context.Background(), sessionID, runner.Command{ID: cmdID, By: "trainee", Action: act})
