@@ -35,15 +35,41 @@ func (c *checker) id(seen map[string]string, what, id, path string) {
 	if id == "" {
 		return // missing ids are reported by the decoder
 	}
-	if !idRE.MatchString(id) {
+	if !validID(id) {
 		c.l.add(CodeIDFormat, c.d.at(path), "%s: %s id %q must be letters, digits, _, - or . (no spaces)", where(path), what, id)
 		return
 	}
 	if first, ok := seen[id]; ok {
-		c.l.add(CodeDuplicateID, c.d.at(path), "%s: %s id %q is already used at %s", where(path), what, id, first)
+		c.l.add(CodeDuplicateID, c.d.at(path), "%s: %s id %q is already used at %s", where(path), what, id, c.firstUse(first))
 		return
 	}
-	seen[id] = fmt.Sprintf("line %d", c.d.at(path).Line)
+	seen[id] = path // its line is looked up only for a duplicate
+}
+
+// seenAs marks an entry of an id checker's seen map that is a description
+// (the customer) rather than the path of the first use.
+const seenAs = "\x00"
+
+// firstUse describes where an id was first used, from its seen entry.
+func (c *checker) firstUse(first string) string {
+	if desc, ok := strings.CutPrefix(first, seenAs); ok {
+		return desc
+	}
+	return fmt.Sprintf("line %d", c.d.at(first).Line)
+}
+
+// validID is idRE without the regexp engine: ids are checked once each,
+// thousands of them in a big drill.
+func validID(id string) bool {
+	for i := 0; i < len(id); i++ {
+		b := id[i]
+		ok := b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' ||
+			i > 0 && (b == '_' || b == '.' || b == '-')
+		if !ok {
+			return false
+		}
+	}
+	return id != ""
 }
 
 func (c *checker) ids() {
@@ -51,7 +77,7 @@ func (c *checker) ids() {
 	if s.ID != "" && !scenarioIDRE.MatchString(s.ID) {
 		c.l.add(CodeIDFormat, c.d.at("id"), "id %q must be lower-case words joined by hyphens, like gas-smell-basic", s.ID)
 	}
-	cast := map[string]string{"customer": "the customer"}
+	cast := map[string]string{"customer": seenAs + "the customer"}
 	for _, name := range sortedKeys(s.Cast.Services) {
 		c.id(cast, "cast member", name, "cast.services."+name)
 	}
@@ -303,11 +329,12 @@ func (c *checker) steps(steps []Step, owner string) {
 	if len(steps) == 0 && c.d.has(owner+".do") {
 		c.l.add(CodeStepKind, c.d.at(owner+".do"), "%s.do has no steps", owner)
 	}
-	for i, st := range steps {
-		path := fmt.Sprintf("%s.do[%d]", owner, i)
-		var kinds []string
-		v := reflect.ValueOf(st)
-		si := infoOf(stepType)
+	si := infoOf(stepType)
+	for i := range steps {
+		st := &steps[i]
+		path := func() string { return fmt.Sprintf("%s.do[%d]", owner, i) } // for diagnostics only
+		kinds := make([]string, 0, len(stepKinds))
+		v := reflect.ValueOf(st).Elem()
 		for _, k := range stepKinds {
 			f := v.Field(si.byName[k].index)
 			if !f.IsZero() { // the kinds are pointers, maps and ids: set when written
@@ -319,13 +346,13 @@ func (c *checker) steps(steps []Step, owner string) {
 			if len(kinds) > 1 {
 				msg = "has " + strings.Join(kinds, " and ") + "; split it into one step each"
 			}
-			c.l.add(CodeStepKind, c.d.at(path), "%s: a step does exactly one of %s; it %s", path, strings.Join(stepKinds, ", "), msg)
+			c.l.add(CodeStepKind, c.d.at(path()), "%s: a step does exactly one of %s; it %s", path(), strings.Join(stepKinds, ", "), msg)
 		}
 		if st.As != "" && st.Say == nil {
-			c.l.add(CodeCombination, c.d.at(path+".as"), "%s.as only applies to a say step", path)
+			c.l.add(CodeCombination, c.d.at(path()+".as"), "%s.as only applies to a say step", path())
 		}
 		if st.Set != nil && len(st.Set) == 0 {
-			c.l.add(CodeStepKind, c.d.at(path+".set"), "%s.set sets no variables", path)
+			c.l.add(CodeStepKind, c.d.at(path()+".set"), "%s.set sets no variables", path())
 		}
 	}
 }
@@ -353,7 +380,7 @@ func (c *checker) refs(exprRefs []exprRef) {
 	}
 	for i, b := range s.Timeline {
 		path := fmt.Sprintf("timeline[%d]", i)
-		if b.Phase != "" {
+		if b.Phase != "" && !c.phases[b.Phase] {
 			c.phase(b.Phase, path+".phase")
 		}
 		if b.After != "" && !c.fired[b.After] {
@@ -366,13 +393,13 @@ func (c *checker) refs(exprRefs []exprRef) {
 	}
 	for i, r := range s.Reactions {
 		path := fmt.Sprintf("reactions[%d]", i)
-		if r.Phase != "" {
+		if r.Phase != "" && !c.phases[r.Phase] {
 			c.phase(r.Phase, path+".phase")
 		}
 		if r.Target != "" {
 			c.cast(r.Target, path+".target", false)
 		}
-		if r.Intent != "" {
+		if r.Intent != "" && c.intents != nil && !c.intents[r.Intent] {
 			c.intent(r.Intent, c.d.at(path+".intent"), path+".intent")
 		}
 		c.stepRefs(r.Do, path)
@@ -393,46 +420,48 @@ func (c *checker) refs(exprRefs []exprRef) {
 		}
 	}
 	for _, r := range exprRefs {
-		what := fmt.Sprintf("%s(%q)", r.fn, r.name)
+		what := exprRefName(r)
 		switch r.kind {
 		case refIntent:
-			c.intent(r.name, r.pos, what)
+			if c.intents != nil && !c.intents[r.name] {
+				c.intent(r.name, r.pos, what())
+			}
 		case refService:
 			if _, ok := s.Cast.Services[r.name]; !ok {
-				c.l.add(CodeUnknownSvc, r.pos, "%s: no service %q in cast.services%s", what, r.name, suggestKey(r.name, s.Cast.Services))
+				c.l.add(CodeUnknownSvc, r.pos, "%s: no service %q in cast.services%s", what(), r.name, suggestKey(r.name, s.Cast.Services))
 			}
 		case refTeam:
 			if _, ok := s.Cast.Teams[r.name]; !ok {
-				c.l.add(CodeUnknownTeam, r.pos, "%s: no team %q in cast.teams%s", what, r.name, suggestKey(r.name, s.Cast.Teams))
+				c.l.add(CodeUnknownTeam, r.pos, "%s: no team %q in cast.teams%s", what(), r.name, suggestKey(r.name, s.Cast.Teams))
 			}
 		case refCast:
 			_, svc := s.Cast.Services[r.name]
 			_, team := s.Cast.Teams[r.name]
 			if !svc && !team {
-				c.l.add(CodeUnknownCast, r.pos, "%s: no service or team %q%s", what, r.name, suggest(r.name, c.castNames(false)))
+				c.l.add(CodeUnknownCast, r.pos, "%s: no service or team %q%s", what(), r.name, suggest(r.name, c.castNames(false)))
 			}
 		case refFired:
 			if !c.fired[r.name] {
-				c.l.add(CodeUnknownFired, r.pos, "%s: no beat or reaction has id %q%s", what, r.name, suggestKey(r.name, c.fired))
+				c.l.add(CodeUnknownFired, r.pos, "%s: no beat or reaction has id %q%s", what(), r.name, suggestKey(r.name, c.fired))
 			}
 		case refField:
 			if !c.fields[r.name] {
-				c.l.add(CodeUnknownField, r.pos, "%s: %q is not a truth.record field%s", what, r.name, suggestKey(r.name, c.fields))
+				c.l.add(CodeUnknownField, r.pos, "%s: %q is not a truth.record field%s", what(), r.name, suggestKey(r.name, c.fields))
 			}
 		case refDecision:
 			if !c.decision[r.name] {
-				c.l.add(CodeUnknownDecide, r.pos, "%s: no authority limit or team approves or declines %q%s", what, r.name, suggestKey(r.name, c.decision))
+				c.l.add(CodeUnknownDecide, r.pos, "%s: no authority limit or team approves or declines %q%s", what(), r.name, suggestKey(r.name, c.decision))
 			}
 		case refGap:
 			kind, svc, hasSvc := strings.Cut(r.name, ":")
 			switch {
 			case hasSvc && kind == "waiting":
 				if _, ok := s.Cast.Services[svc]; !ok {
-					c.l.add(CodeUnknownSvc, r.pos, "%s: no service %q in cast.services%s", what, svc, suggestKey(svc, s.Cast.Services))
+					c.l.add(CodeUnknownSvc, r.pos, "%s: no service %q in cast.services%s", what(), svc, suggestKey(svc, s.Cast.Services))
 				}
 			case !hasSvc && (kind == "call" || kind == "hold" || kind == "waiting"):
 			default:
-				c.l.add(CodeUnknownGap, r.pos, "%s: the interval kinds are \"call\", \"hold\", \"waiting\" and \"waiting:SERVICE\"", what)
+				c.l.add(CodeUnknownGap, r.pos, "%s: the interval kinds are \"call\", \"hold\", \"waiting\" and \"waiting:SERVICE\"", what())
 			}
 		case refPhase:
 			if !c.phases[r.name] {
@@ -454,28 +483,35 @@ func (c *checker) refs(exprRefs []exprRef) {
 	}
 }
 
+// exprRefName names a reference for messages, built only when one is
+// reported.
+func exprRefName(r exprRef) func() string {
+	return func() string { return fmt.Sprintf("%s(%q)", r.fn, r.name) }
+}
+
 func (c *checker) stepRefs(steps []Step, owner string) {
 	c.gotos = nonNil(c.gotos)
-	for i, st := range steps {
-		path := fmt.Sprintf("%s.do[%d]", owner, i)
+	for i := range steps {
+		st := &steps[i]
+		path := func() string { return fmt.Sprintf("%s.do[%d]", owner, i) } // for diagnostics only
 		if st.As != "" {
-			c.cast(st.As, path+".as", true)
+			c.cast(st.As, path()+".as", true)
 		}
 		if st.Goto != "" {
-			c.phase(st.Goto, path+".goto")
+			c.phase(st.Goto, path()+".goto")
 			c.gotos[st.Goto] = true
 		}
 		if st.End != "" && !c.endings[st.End] {
-			c.l.add(CodeUnknownEnding, c.d.at(path+".end"), "%s.end: no ending has id %q%s", path, st.End, suggestKey(st.End, c.endings))
+			c.l.add(CodeUnknownEnding, c.d.at(path()+".end"), "%s.end: no ending has id %q%s", path(), st.End, suggestKey(st.End, c.endings))
 		}
 		if st.Arrive != "" {
-			c.service(st.Arrive, path+".arrive")
+			c.service(st.Arrive, path()+".arrive")
 		}
 		if st.Resolve != "" {
-			c.cast(st.Resolve, path+".resolve", false)
+			c.cast(st.Resolve, path()+".resolve", false)
 		}
 		if st.ETA != nil && st.ETA.Service != "" {
-			c.service(st.ETA.Service, path+".eta.service")
+			c.service(st.ETA.Service, path()+".eta.service")
 		}
 	}
 }

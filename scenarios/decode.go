@@ -22,6 +22,7 @@ type decoder struct {
 	root  *yaml.Node
 	bad   map[string]bool // single values that failed to decode, so checks skip them
 	index map[*yaml.Node]map[string]int
+	buf   []byte // key paths being decoded (see joinPath)
 }
 
 func newDecoder(src *sourceFile, l *diagList, root *yaml.Node) *decoder {
@@ -177,6 +178,27 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
+// joinPath, indexPath and path build key paths such as "timeline[2].do[0].say" in
+// one buffer, as the decoder walks depth first: a path is the length of its
+// prefix of the buffer, and becomes a string only for a diagnostic.
+func (d *decoder) joinPath(pl int, key string) int {
+	d.buf = d.buf[:pl]
+	if pl > 0 {
+		d.buf = append(d.buf, '.')
+	}
+	d.buf = append(d.buf, key...)
+	return len(d.buf)
+}
+
+func (d *decoder) indexPath(pl, i int) int {
+	d.buf = append(d.buf[:pl], '[')
+	d.buf = strconv.AppendInt(d.buf, int64(i), 10)
+	d.buf = append(d.buf, ']')
+	return len(d.buf)
+}
+
+func (d *decoder) path(pl int) string { return string(d.buf[:pl]) }
+
 func nodePos(n *yaml.Node) Pos { return Pos{Line: n.Line, Col: n.Column} }
 
 // where names a path for messages.
@@ -189,19 +211,19 @@ func where(path string) string {
 
 // decode decodes n into v (addressable). f is the struct field that holds
 // the value, if any, for its enum.
-func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, f *field) {
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, pl int, f *field) {
 	t := v.Type()
 	if t == durationType || isScalarType(t) || (t.Kind() == reflect.Pointer && isScalarType(t.Elem())) {
 		before := len(d.l.diags)
 		defer func() {
 			if len(d.l.diags) > before {
-				d.bad[path] = true
+				d.bad[d.path(pl)] = true
 			}
 		}()
 	}
 	if n.Kind == yaml.AliasNode {
 		if n.Alias != nil { // checkTree bounded the expansion and ruled out cycles
-			d.decode(n.Alias, v, path, f)
+			d.decode(n.Alias, v, pl, f)
 		}
 		return
 	}
@@ -210,32 +232,32 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, f *field) {
 			v.Set(reflect.New(t.Elem()))
 			return
 		}
-		d.l.add(CodeType, nodePos(n), "%s has no value; expected %s", where(path), typeName(t))
+		d.l.add(CodeType, nodePos(n), "%s has no value; expected %s", where(d.path(pl)), typeName(t))
 		return
 	}
 	switch t {
 	case durationType:
-		if !d.scalar(n, path, t) {
+		if !d.scalar(n, pl, t) {
 			return
 		}
 		dur, err := ParseDuration(n.Value)
 		if err != nil {
-			d.l.add(CodeDuration, nodePos(n), "%s: %v", where(path), err)
+			d.l.add(CodeDuration, nodePos(n), "%s: %v", where(d.path(pl)), err)
 			return
 		}
 		v.SetInt(int64(dur))
 		return
 	case exprType:
-		if !d.scalar(n, path, t) {
+		if !d.scalar(n, pl, t) {
 			return
 		}
 		start, runes := d.src.scalarPos(n)
 		e := Expr{Src: n.Value, Pos: start, runes: runes}
 		e.Lines = linesOf(e.Src, runes)
-		v.Set(reflect.ValueOf(e))
+		*v.Addr().Interface().(*Expr) = e // no boxing of the value, unlike v.Set
 		return
 	case textType:
-		if !d.scalar(n, path, t) {
+		if !d.scalar(n, pl, t) {
 			return
 		}
 		start, runes := d.src.scalarPos(n)
@@ -245,12 +267,12 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, f *field) {
 			if te, ok := err.(*TextError); ok {
 				p, msg = tx.PosAt(runeIndex(tx.Src, te.Offset)), te.Msg
 			}
-			d.l.add(CodeInterpolation, p, "%s: %s: write {{ expression }}, or {{ \"{{\" }} for literal braces", where(path), msg)
+			d.l.add(CodeInterpolation, p, "%s: %s: write {{ expression }}, or {{ \"{{\" }} for literal braces", where(d.path(pl)), msg)
 		}
-		v.Set(reflect.ValueOf(tx))
+		*v.Addr().Interface().(*Text) = tx
 		return
 	case anyType:
-		if val, ok := d.anyValue(n, path); ok && val != nil {
+		if val, ok := d.anyValue(n, pl); ok && val != nil {
 			v.Set(reflect.ValueOf(val))
 		}
 		return
@@ -258,27 +280,27 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, f *field) {
 	switch t.Kind() {
 	case reflect.Pointer:
 		p := reflect.New(t.Elem())
-		d.decode(n, p.Elem(), path, f)
+		d.decode(n, p.Elem(), pl, f)
 		v.Set(p)
 	case reflect.String:
-		if !d.scalar(n, path, t) {
+		if !d.scalar(n, pl, t) {
 			return
 		}
 		if f != nil && f.enum != nil && !contains(f.enum, n.Value) {
-			d.l.add(CodeEnum, nodePos(n), "%s: %q is not allowed; use %s%s", where(path), n.Value, orList(f.enum), suggest(n.Value, f.enum))
+			d.l.add(CodeEnum, nodePos(n), "%s: %q is not allowed; use %s%s", where(d.path(pl)), n.Value, orList(f.enum), suggest(n.Value, f.enum))
 			return
 		}
 		v.SetString(n.Value)
 	case reflect.Bool:
 		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
-			d.l.add(CodeType, nodePos(n), "%s: expected true or false, got %s", where(path), kindName(n))
+			d.l.add(CodeType, nodePos(n), "%s: expected true or false, got %s", where(d.path(pl)), kindName(n))
 			return
 		}
 		b, _ := strconv.ParseBool(strings.ToLower(n.Value))
 		v.SetBool(b)
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
-			d.l.add(CodeType, nodePos(n), "%s: expected a whole number, got %s", where(path), kindName(n))
+			d.l.add(CodeType, nodePos(n), "%s: expected a whole number, got %s", where(d.path(pl)), kindName(n))
 			return
 		}
 		i, err := strconv.ParseInt(n.Value, 10, 64)
@@ -286,14 +308,14 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, f *field) {
 			err = n.Decode(&i) // 0x10, 1_000 and other YAML forms
 		}
 		if err != nil || v.OverflowInt(i) {
-			d.l.add(CodeType, nodePos(n), "%s: %s is out of range", where(path), n.Value)
+			d.l.add(CodeType, nodePos(n), "%s: %s is out of range", where(d.path(pl)), n.Value)
 			return
 		}
 		v.SetInt(i)
 	case reflect.Float64, reflect.Float32:
 		tag := n.ShortTag()
 		if n.Kind != yaml.ScalarNode || (tag != "!!int" && tag != "!!float") {
-			d.l.add(CodeType, nodePos(n), "%s: expected a number, got %s", where(path), kindName(n))
+			d.l.add(CodeType, nodePos(n), "%s: expected a number, got %s", where(d.path(pl)), kindName(n))
 			return
 		}
 		x, err := strconv.ParseFloat(n.Value, 64)
@@ -301,53 +323,53 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, f *field) {
 			err = n.Decode(&x) // .5, 1_000 and other YAML forms
 		}
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			d.l.add(CodeType, nodePos(n), "%s: expected a finite number, got %s", where(path), n.Value)
+			d.l.add(CodeType, nodePos(n), "%s: expected a finite number, got %s", where(d.path(pl)), n.Value)
 			return
 		}
 		v.SetFloat(x)
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
-			d.l.add(CodeType, nodePos(n), "%s: expected %s, got %s", where(path), typeName(t), kindName(n))
+			d.l.add(CodeType, nodePos(n), "%s: expected %s, got %s", where(d.path(pl)), typeName(t), kindName(n))
 			return
 		}
 		s := reflect.MakeSlice(t, len(n.Content), len(n.Content))
 		for i, c := range n.Content {
-			d.decode(c, s.Index(i), path+"["+strconv.Itoa(i)+"]", f)
+			d.decode(c, s.Index(i), d.indexPath(pl, i), f)
 		}
 		v.Set(s)
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
-			d.l.add(CodeType, nodePos(n), "%s: expected %s, got %s", where(path), typeName(t), kindName(n))
+			d.l.add(CodeType, nodePos(n), "%s: expected %s, got %s", where(d.path(pl)), typeName(t), kindName(n))
 			return
 		}
 		m := reflect.MakeMapWithSize(t, len(n.Content)/2)
 		seen := map[string]*yaml.Node{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
-			key, ok := d.key(k, path, seen)
+			key, ok := d.key(k, pl, seen)
 			if !ok {
 				continue
 			}
-			p := join(path, key)
+			kp := d.joinPath(pl, key)
 			e := reflect.New(t.Elem()).Elem()
-			d.decode(val, e, p, nil)
+			d.decode(val, e, kp, nil)
 			m.SetMapIndex(reflect.ValueOf(key).Convert(t.Key()), e)
 		}
 		v.Set(m)
 	case reflect.Struct:
-		d.decodeStruct(n, v, path)
+		d.decodeStruct(n, v, pl)
 	default:
-		d.l.add(CodeType, nodePos(n), "%s: cannot decode %s", where(path), t)
+		d.l.add(CodeType, nodePos(n), "%s: cannot decode %s", where(d.path(pl)), t)
 	}
 }
 
-func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, pl int) {
 	t := v.Type()
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
 	if n.Kind != yaml.MappingNode {
-		d.l.add(CodeType, nodePos(n), "%s: expected %s, got %s", where(path), typeName(t), kindName(n))
+		d.l.add(CodeType, nodePos(n), "%s: expected %s, got %s", where(d.path(pl)), typeName(t), kindName(n))
 		return
 	}
 	si := infoOf(t)
@@ -357,7 +379,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	var meant map[string]bool // keys an unknown key was probably meant to be
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
-		key, ok := d.structKey(k, path, n, i)
+		key, ok := d.structKey(k, pl, n, i)
 		if !ok {
 			continue
 		}
@@ -366,7 +388,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		}
 		f := si.byName[key]
 		if f == nil {
-			if m := d.unknownKey(k, key, path, si); m != "" {
+			if m := d.unknownKey(k, key, pl, si); m != "" {
 				if meant == nil {
 					meant = map[string]bool{}
 				}
@@ -374,25 +396,25 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			}
 			continue
 		}
-		d.decode(val, v.Field(f.index), join(path, key), f)
+		d.decode(val, v.Field(f.index), d.joinPath(pl, key), f)
 	}
 	for i := range si.fields {
 		f := &si.fields[i]
 		if f.required && !d.hasKey(n, f.name) && !meant[f.name] {
-			d.l.add(CodeRequired, nodePos(n), "%s is missing the required key %q", where(path), f.name)
+			d.l.add(CodeRequired, nodePos(n), "%s is missing the required key %q", where(d.path(pl)), f.name)
 		}
 	}
 }
 
 // structKey checks a key of a struct's mapping against the keys before it
 // (a struct has a few keys: a scan beats a map).
-func (d *decoder) structKey(k *yaml.Node, path string, mapping *yaml.Node, i int) (string, bool) {
+func (d *decoder) structKey(k *yaml.Node, pl int, mapping *yaml.Node, i int) (string, bool) {
 	if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!null" {
-		d.l.add(CodeType, nodePos(k), "%s: a key must be a name, not %s", where(path), kindName(k))
+		d.l.add(CodeType, nodePos(k), "%s: a key must be a name, not %s", where(d.path(pl)), kindName(k))
 		return "", false
 	}
 	if j := d.keyIndex(mapping, k.Value); j >= 0 && j < i {
-		d.l.add(CodeDuplicateKey, nodePos(k), "%s: duplicate key %q (first written on line %d)", where(path), k.Value, mapping.Content[j].Line)
+		d.l.add(CodeDuplicateKey, nodePos(k), "%s: duplicate key %q (first written on line %d)", where(d.path(pl)), k.Value, mapping.Content[j].Line)
 		return "", false
 	}
 	return k.Value, true
@@ -434,13 +456,13 @@ func (d *decoder) keyIndex(m *yaml.Node, key string) int {
 func (d *decoder) hasKey(n *yaml.Node, key string) bool { return d.keyIndex(n, key) >= 0 }
 
 // key checks a mapping key: a plain string, written once.
-func (d *decoder) key(k *yaml.Node, path string, seen map[string]*yaml.Node) (string, bool) {
+func (d *decoder) key(k *yaml.Node, pl int, seen map[string]*yaml.Node) (string, bool) {
 	if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!null" {
-		d.l.add(CodeType, nodePos(k), "%s: a key must be a name, not %s", where(path), kindName(k))
+		d.l.add(CodeType, nodePos(k), "%s: a key must be a name, not %s", where(d.path(pl)), kindName(k))
 		return "", false
 	}
 	if first := seen[k.Value]; first != nil {
-		d.l.add(CodeDuplicateKey, nodePos(k), "%s: duplicate key %q (first written on line %d)", where(path), k.Value, first.Line)
+		d.l.add(CodeDuplicateKey, nodePos(k), "%s: duplicate key %q (first written on line %d)", where(d.path(pl)), k.Value, first.Line)
 		return "", false
 	}
 	seen[k.Value] = k
@@ -449,7 +471,7 @@ func (d *decoder) key(k *yaml.Node, path string, seen map[string]*yaml.Node) (st
 
 // unknownKey reports an unknown key and returns the key it was probably
 // meant to be, if any.
-func (d *decoder) unknownKey(k *yaml.Node, key, path string, si *structInfo) string {
+func (d *decoder) unknownKey(k *yaml.Node, key string, pl int, si *structInfo) string {
 	if d.l.full() {
 		d.l.dropped++
 		return ""
@@ -459,31 +481,31 @@ func (d *decoder) unknownKey(k *yaml.Node, key, path string, si *structInfo) str
 		names[i] = f.name
 	}
 	if m := closest(key, names); m != "" {
-		d.l.add(CodeUnknownKey, nodePos(k), "%s: unknown key %q; did you mean %q?", where(path), key, m)
+		d.l.add(CodeUnknownKey, nodePos(k), "%s: unknown key %q; did you mean %q?", where(d.path(pl)), key, m)
 		return m
 	}
 	sorted := append([]string(nil), names...)
 	sort.Strings(sorted)
-	d.l.add(CodeUnknownKey, nodePos(k), "%s: unknown key %q; the keys here are %s", where(path), key, strings.Join(sorted, ", "))
+	d.l.add(CodeUnknownKey, nodePos(k), "%s: unknown key %q; the keys here are %s", where(d.path(pl)), key, strings.Join(sorted, ", "))
 	return ""
 }
 
 // scalar checks that n is a single value (any core scalar type is taken as
 // its text).
-func (d *decoder) scalar(n *yaml.Node, path string, t reflect.Type) bool {
+func (d *decoder) scalar(n *yaml.Node, pl int, t reflect.Type) bool {
 	if n.Kind != yaml.ScalarNode {
-		d.l.add(CodeType, nodePos(n), "%s: expected %s, got %s", where(path), typeName(t), kindName(n))
+		d.l.add(CodeType, nodePos(n), "%s: expected %s, got %s", where(d.path(pl)), typeName(t), kindName(n))
 		return false
 	}
 	return true
 }
 
 // anyValue decodes an untyped value (variable values, test expectations).
-func (d *decoder) anyValue(n *yaml.Node, path string) (any, bool) {
+func (d *decoder) anyValue(n *yaml.Node, pl int) (any, bool) {
 	switch n.Kind {
 	case yaml.AliasNode:
 		if n.Alias != nil {
-			return d.anyValue(n.Alias, path)
+			return d.anyValue(n.Alias, pl)
 		}
 	case yaml.ScalarNode:
 		switch n.ShortTag() {
@@ -495,14 +517,14 @@ func (d *decoder) anyValue(n *yaml.Node, path string) (any, bool) {
 		case "!!int":
 			var i int
 			if err := n.Decode(&i); err != nil {
-				d.l.add(CodeType, nodePos(n), "%s: %s is out of range", where(path), n.Value)
+				d.l.add(CodeType, nodePos(n), "%s: %s is out of range", where(d.path(pl)), n.Value)
 				return nil, false
 			}
 			return i, true
 		case "!!float":
 			var x float64
 			if err := n.Decode(&x); err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-				d.l.add(CodeType, nodePos(n), "%s: expected a finite number, got %s", where(path), n.Value)
+				d.l.add(CodeType, nodePos(n), "%s: expected a finite number, got %s", where(d.path(pl)), n.Value)
 				return nil, false
 			}
 			return x, true
@@ -511,7 +533,7 @@ func (d *decoder) anyValue(n *yaml.Node, path string) (any, bool) {
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for i, c := range n.Content {
-			v, ok := d.anyValue(c, path+"["+strconv.Itoa(i)+"]")
+			v, ok := d.anyValue(c, d.indexPath(pl, i))
 			if !ok {
 				return nil, false
 			}
@@ -522,11 +544,11 @@ func (d *decoder) anyValue(n *yaml.Node, path string) (any, bool) {
 		out := map[string]any{}
 		seen := map[string]*yaml.Node{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			key, ok := d.key(n.Content[i], path, seen)
+			key, ok := d.key(n.Content[i], pl, seen)
 			if !ok {
 				return nil, false
 			}
-			v, ok := d.anyValue(n.Content[i+1], join(path, key))
+			v, ok := d.anyValue(n.Content[i+1], d.joinPath(pl, key))
 			if !ok {
 				return nil, false
 			}

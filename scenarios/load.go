@@ -94,7 +94,7 @@ func (l *Loader) loadPolicy(file string, data []byte) (*Policy, Diagnostics) {
 	}
 	d := newDecoder(src, dl, root)
 	var p Policy
-	d.decodeStruct(root, reflect.ValueOf(&p).Elem(), "")
+	d.decodeStruct(root, reflect.ValueOf(&p).Elem(), 0)
 	checkPolicy(&p, d, dl)
 	if prev, ok := l.policies[p.ID]; ok && p.ID != "" && !l.shipped[p.ID] {
 		dl.add(CodeDupPolicy, d.at("id"), "policy %q is already defined in %s", p.ID, prev.File)
@@ -136,7 +136,7 @@ func (l *Loader) loadScenario(file string, data []byte) (*Scenario, Diagnostics)
 	}
 	d := newDecoder(src, dl, root)
 	var s Scenario
-	d.decodeStruct(root, reflect.ValueOf(&s).Elem(), "")
+	d.decodeStruct(root, reflect.ValueOf(&s).Elem(), 0)
 	s.File, s.Source = file, data
 	sum := sha256.Sum256(data)
 	s.Hash = hex.EncodeToString(sum[:])
