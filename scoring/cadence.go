@@ -3,6 +3,8 @@ package scoring
 import (
 	"fmt"
 	"iter"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -42,7 +44,7 @@ func (f *facts) spans(kind string) []span {
 		return f.holds
 	case kind == "waiting":
 		var all []span
-		for _, id := range sortedKeys(f.dispatches) {
+		for _, id := range slices.Sorted(maps.Keys(f.dispatches)) {
 			all = append(all, f.waiting(id))
 		}
 		sort.Slice(all, func(i, j int) bool { return all[i].From.T < all[j].From.T })
@@ -345,7 +347,7 @@ func (f *facts) longestTeamGap(team string) (float64, []Evidence) {
 	} else if _, ok := f.sc.Cast.Services[team]; ok {
 		ids = []string{team}
 	} else {
-		for _, id := range sortedKeys(f.sc.Cast.Teams) {
+		for _, id := range slices.Sorted(maps.Keys(f.sc.Cast.Teams)) {
 			if f.sc.Cast.Teams[id].Kind == team {
 				ids = append(ids, id)
 			}

@@ -2,6 +2,8 @@ package scoring
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -180,7 +182,7 @@ func (f *facts) matrix() []matrixItem {
 
 func (f *facts) servicesOfKind(kind string) []string {
 	var ids []string
-	for _, id := range sortedKeys(f.sc.Cast.Services) {
+	for _, id := range slices.Sorted(maps.Keys(f.sc.Cast.Services)) {
 		if f.sc.Cast.Services[id].Kind == kind {
 			ids = append(ids, id)
 		}
@@ -190,7 +192,7 @@ func (f *facts) servicesOfKind(kind string) []string {
 
 func (f *facts) teamsOfKind(kind string) []string {
 	var ids []string
-	for _, id := range sortedKeys(f.sc.Cast.Teams) {
+	for _, id := range slices.Sorted(maps.Keys(f.sc.Cast.Teams)) {
 		if f.sc.Cast.Teams[id].Kind == kind {
 			ids = append(ids, id)
 		}
@@ -251,7 +253,7 @@ func (f *facts) unneeded() ([]string, []Evidence) {
 		out := []string{}
 		var ev []Evidence
 		for _, m := range []map[string][]act{f.dispatches, f.escalations} {
-			for _, id := range sortedKeys(m) {
+			for _, id := range slices.Sorted(maps.Keys(m)) {
 				if !needed[id] && !has(out, id) {
 					out = append(out, id)
 					ev = append(ev, m[id][0].ev(string(m[id][0].Kind)+" "+id+" was not needed"))

@@ -2,7 +2,6 @@ package scoring
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/simulator"
@@ -430,16 +429,6 @@ func convert(typ string, v any) any {
 		return s
 	}
 	return v
-}
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func secs(ms int64) float64 { return float64(ms) / 1000 }

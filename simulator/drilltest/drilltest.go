@@ -6,7 +6,6 @@ package drilltest
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -272,13 +271,4 @@ func summarise(evs []simulator.Event) string {
 		parts = append(parts[:6], fmt.Sprintf("... %d more", len(parts)-6))
 	}
 	return "got: " + strings.Join(parts, "; ")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -178,7 +180,7 @@ func stepActions(st *scenarios.TestStep, at simulator.Millis) ([]simulator.Actio
 	}
 	if len(st.Set) > 0 {
 		kinds = append(kinds, "set")
-		for _, name := range sortedKeys(st.Set) {
+		for _, name := range slices.Sorted(maps.Keys(st.Set)) {
 			b, err := json.Marshal(st.Set[name])
 			if err != nil {
 				return nil, fmt.Errorf("set %s: %v", name, err)
@@ -314,7 +316,7 @@ func checkRange(name string, v float64, r []float64, where string, pos scenarios
 }
 
 func checkVars(have, want map[string]any, where string, pos scenarios.Pos) *failure {
-	for _, name := range sortedKeys(want) {
+	for _, name := range slices.Sorted(maps.Keys(want)) {
 		got, ok := have[name]
 		if !ok {
 			return fail(pos, "%s: no variable %q", where, name)
@@ -334,7 +336,7 @@ func checkOutcome(e *simulator.Engine, card *scoring.Scorecard, x *scenarios.Tes
 	if x.Ending != "" && snap.Ending != x.Ending {
 		return fail(pos, "ending is %q (%s), want %q", snap.Ending, snap.EndKind, x.Ending)
 	}
-	for _, id := range sortedKeys(x.Rules) {
+	for _, id := range slices.Sorted(maps.Keys(x.Rules)) {
 		want := x.Rules[id]
 		r, ok := card.Rule(id)
 		if !ok {
