@@ -3,6 +3,7 @@ package simulator
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -316,7 +317,7 @@ func (e *Engine) trainee(act *Action) {
 		intents = append(intents, dedup(a.Intents)...)
 		intents = e.p.match(intents, a.Text)
 	}
-	noticed := s.HoldNotice || contains(intents, "hold")
+	noticed := s.HoldNotice || slices.Contains(intents, "hold")
 	if a.Kind == ActReview {
 		e.emit(Event{Type: EvReview, Text: a.Text, Action: act})
 	} else {
@@ -334,17 +335,17 @@ func (e *Engine) trainee(act *Action) {
 			}
 			why += reason
 		}
-		if contains(intents, "update") {
+		if slices.Contains(intents, "update") {
 			mood += m.Update
 			patience += m.PatienceRecovery
 			add("update")
 		}
-		if contains(intents, "reassure") {
+		if slices.Contains(intents, "reassure") {
 			mood += m.Reassure
 			patience += m.PatienceRecovery
 			add("reassure")
 		}
-		if contains(intents, "safety_advice") && e.p.safety {
+		if slices.Contains(intents, "safety_advice") && e.p.safety {
 			mood += m.SafetyAdvice
 			add("safety_advice")
 		}
@@ -385,7 +386,7 @@ func (e *Engine) trainee(act *Action) {
 func dedup(in []string) []string {
 	var out []string
 	for _, x := range in {
-		if !contains(out, x) {
+		if !slices.Contains(out, x) {
 			out = append(out, x)
 		}
 	}
@@ -404,7 +405,7 @@ func (e *Engine) pickReaction(a *Action, intents []string) *scenarios.Reaction {
 		if r.On != "any" && r.On != string(a.Kind) {
 			continue
 		}
-		if r.Intent != "" && !contains(intents, r.Intent) {
+		if r.Intent != "" && !slices.Contains(intents, r.Intent) {
 			continue
 		}
 		if r.Target != "" && r.Target != a.Target {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 
@@ -404,8 +405,8 @@ func (f *fold) action(ev *Event) {
 		return
 	}
 	s.LastSpoke = s.T
-	s.HoldNotice = contains(ev.Intents, "hold")
-	update := contains(ev.Intents, "update")
+	s.HoldNotice = slices.Contains(ev.Intents, "hold")
+	update := slices.Contains(ev.Intents, "update")
 	for _, in := range ev.Intents {
 		u, ok := s.Said[in]
 		if !ok {

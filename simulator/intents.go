@@ -3,6 +3,7 @@ package simulator
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -97,7 +98,7 @@ func (x *intentIndex) match(dst []string, text string) []string {
 	has := func(id int32) bool { return found[id>>6]&(1<<(id&63)) != 0 }
 	for i := range x.intents {
 		m := &x.intents[i]
-		if contains(dst, m.name) {
+		if slices.Contains(dst, m.name) {
 			continue
 		}
 	patterns:

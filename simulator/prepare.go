@@ -208,15 +208,6 @@ func (p *prepared) match(dst []string, text string) []string {
 	return p.intents.match(dst, text)
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // TimeLimit is when sc's calls end by timeout: settings.time_limit, else
 // twice the duration, else 30 minutes.
 func TimeLimit(sc *scenarios.Scenario) Millis {
