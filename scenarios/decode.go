@@ -215,12 +215,18 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, pl int, f *field) {
 	t := v.Type()
 	if t == durationType || isScalarType(t) || (t.Kind() == reflect.Pointer && isScalarType(t.Elem())) {
 		before := len(d.l.diags)
-		defer func() {
-			if len(d.l.diags) > before {
-				d.bad[d.path(pl)] = true
-			}
-		}()
+		d.decodeValue(n, v, pl, f)
+		if len(d.l.diags) > before {
+			d.bad[d.path(pl)] = true
+		}
+		return
 	}
+	d.decodeValue(n, v, pl, f)
+}
+
+// decodeValue is decode without marking single values that failed.
+func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, pl int, f *field) {
+	t := v.Type()
 	if n.Kind == yaml.AliasNode {
 		if n.Alias != nil { // checkTree bounded the expansion and ruled out cycles
 			d.decode(n.Alias, v, pl, f)

@@ -141,6 +141,10 @@ func (l *Loader) loadScenario(file string, data []byte) (*Scenario, Diagnostics)
 	sum := sha256.Sum256(data)
 	s.Hash = hex.EncodeToString(sum[:])
 
+	// The compiler's environments need only the decoded vars and
+	// variation, so compiling can start on a second core during the checks.
+	comp := newCompiler(&s, dl)
+	pf := comp.startPrefetch(&s)
 	c := &checker{s: &s, d: d, l: dl}
 	c.ids()
 	c.shapes()
@@ -168,8 +172,7 @@ func (l *Loader) loadScenario(file string, data []byte) (*Scenario, Diagnostics)
 	}
 	intentPatterns(dl, d, s.Intents, "intents")
 	c.truth()
-	comp := newCompiler(&s, dl)
-	comp.prefetch(&s)
+	pf.finish()
 	comp.compileAll(reflect.ValueOf(&s).Elem(), "", "")
 	c.sets(comp)
 	c.refs(comp.refs)

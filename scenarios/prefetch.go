@@ -13,17 +13,29 @@ import (
 // than they save.
 const prefetchMin = 64
 
-// prefetch compiles the distinct expressions of s ahead of compileAll and
-// sets, on two cores, and fills the cache with the results. compileAll
-// then finds every program in the cache and reports exactly what it would
-// have reported, in the same order: only where the compiling happens
-// changes. It leaves files with more than MaxExpressions expressions, and
-// files whose diagnostics are full already, to compileAll and its limits.
-func (c *compiler) prefetch(s *Scenario) {
+// prefetcher compiles the distinct expressions of a scenario ahead of
+// compileAll and sets, on a helper goroutine that starts while the loader
+// runs its checks, and on the loading goroutine once it reaches compiling.
+// The results fill the compiler's cache: compileAll then finds every
+// program there and reports exactly what it would have reported, in the
+// same order; only where the compiling happens changes.
+type prefetcher struct {
+	c       *compiler
+	jobs    []cacheKey
+	results []cached
+	done    []atomic.Bool
+	next    atomic.Int64
+}
+
+// startPrefetch gathers the jobs and starts the helper. It returns nil for
+// files not worth it and for files compileAll stops part way through (more
+// than MaxExpressions expressions, or diagnostics full already), which
+// compileAll handles with its limits as before.
+func (c *compiler) startPrefetch(s *Scenario) *prefetcher {
 	if c.l.full() || runtime.GOMAXPROCS(0) < 2 {
-		return
+		return nil
 	}
-	var jobs []cacheKey
+	pf := &prefetcher{c: c}
 	seen := map[cacheKey]bool{}
 	n := 0
 	add := func(e *Expr, env EnvKind) {
@@ -37,7 +49,7 @@ func (c *compiler) prefetch(s *Scenario) {
 		k := cacheKey{env, e.Src}
 		if _, ok := c.cache[k]; !ok && !seen[k] {
 			seen[k] = true
-			jobs = append(jobs, k)
+			pf.jobs = append(pf.jobs, k)
 		}
 	}
 	exprsIn(reflect.ValueOf(s).Elem(), "", add)
@@ -48,29 +60,16 @@ func (c *compiler) prefetch(s *Scenario) {
 			}
 		}
 	}
-	if len(jobs) < prefetchMin || n > MaxExpressions {
-		return // too few to share, or a file compileAll stops part way through
+	if len(pf.jobs) < prefetchMin || n > MaxExpressions {
+		return nil
 	}
-	// The main goroutine never waits for the helper: on a busy machine
-	// the helper's thread may be descheduled mid-compile. A job the helper
-	// has not finished when the main goroutine runs out of jobs is left
-	// out of the cache, and compileAll compiles it as before.
-	results := make([]cached, len(jobs))
-	done := make([]atomic.Bool, len(jobs))
-	var next atomic.Int64
-	work := func(confs func(EnvKind) *conf.Config) {
-		for {
-			i := int(next.Add(1)) - 1
-			if i >= len(jobs) {
-				return
-			}
-			p, err := compileSafely(jobs[i].src, confs(jobs[i].env))
-			results[i] = cached{p, err}
-			done[i].Store(true)
-		}
-	}
+	pf.results = make([]cached, len(pf.jobs))
+	pf.done = make([]atomic.Bool, len(pf.jobs))
 	envs := c.envs
-	go work(func() func(EnvKind) *conf.Config {
+	// The helper owns nothing of the loader's: it reads the jobs and the
+	// environments, writes its own results, and ends after at most one
+	// more compile once the jobs run out (finish takes the rest).
+	go pf.work(func() func(EnvKind) *conf.Config {
 		// expr's configuration caches type information as it checks, so
 		// each goroutine needs configurations of its own.
 		own := map[EnvKind]*conf.Config{}
@@ -81,10 +80,39 @@ func (c *compiler) prefetch(s *Scenario) {
 			return own[k]
 		}
 	}())
-	work(func(k EnvKind) *conf.Config { return c.confs[k] })
-	for i, k := range jobs {
-		if done[i].Load() {
-			c.cache[k] = results[i]
+	return pf
+}
+
+func (pf *prefetcher) work(confs func(EnvKind) *conf.Config) {
+	for {
+		i := int(pf.next.Add(1)) - 1
+		if i >= len(pf.jobs) {
+			return
+		}
+		p, err := compileSafely(pf.jobs[i].src, confs(pf.jobs[i].env))
+		pf.results[i] = cached{p, err}
+		pf.done[i].Store(true)
+	}
+}
+
+// finish compiles the jobs the helper has not taken and fills the cache.
+// It never waits for the helper: on a busy machine the helper's thread may
+// be descheduled mid-compile, and a job it has not finished is left out of
+// the cache for compileAll to compile as before. When the checks filled
+// the diagnostics, compileAll compiles nothing and neither does finish.
+func (pf *prefetcher) finish() {
+	if pf == nil {
+		return
+	}
+	c := pf.c
+	if c.l.full() {
+		pf.next.Store(int64(len(pf.jobs))) // the helper stops after its current job
+		return
+	}
+	pf.work(func(k EnvKind) *conf.Config { return c.confs[k] })
+	for i, k := range pf.jobs {
+		if pf.done[i].Load() {
+			c.cache[k] = pf.results[i]
 		}
 	}
 }
