@@ -323,28 +323,14 @@ func LoadPaths(paths ...string) (*Set, Diagnostics) {
 			srcs = append(srcs, readSource(p, false))
 			continue
 		}
-		var files []string
-		err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if path != p && d.Name() == "testdata" {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if isPolicyFile(path) || isDrillFile(path) {
-				files = append(files, path)
-			}
-			return nil
-		})
+		// Walked through os.DirFS so that a directory given as a symbolic
+		// link is walked too (filepath.WalkDir does not follow the root).
+		files, err := fsFiles(os.DirFS(p), ".")
 		if err != nil {
 			all = append(all, ioDiagnostic(p, err))
 		}
-		sort.Strings(files)
 		for _, f := range files {
-			srcs = append(srcs, readSource(f, false))
+			srcs = append(srcs, readSource(filepath.Join(p, filepath.FromSlash(f)), false))
 		}
 	}
 	set, ds := loadSources(srcs)
