@@ -82,10 +82,7 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return cfg, 0
-		}
-		return cfg, 2
+		return cfg, usageCode(err)
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
