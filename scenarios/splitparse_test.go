@@ -39,6 +39,16 @@ func TestParseHalves(t *testing.T) {
 		"question-key":   []byte("id: x\n? complex\n: value\ntitle: y\nsummary: s\n"),
 		"unterminated":   []byte("id: x\ntitle: y\nsummary: \"s\nend: e\n"),
 		"deep-then-flat": []byte("a:\n  b:\n    c:\n      d: 1\ne: 2\nf:\n  g: 3\n"),
+		"list-items":     []byte("id: x\nlist:\n  - a\n  - b: 1\n    c: 2\n  - d\n  - e\nsummary: s\n"),
+		"list-at-end":    []byte("id: x\nsummary: s\nlist:\n  - a\n  - b\n  - c\n  - d\n"),
+		"block-dashes":   []byte("id: x\nsummary: |\n  - not\n  - an\n  - item\nend: e\n"),
+		"plain-dashes":   []byte("id: x\nsummary: foo\n  - a\n  - b\n  - c\nend: e\n"),
+		"flow-dashes":    []byte("id: x\nsummary: [\n  - a\n  - b\n  - c]\nend: e\n"),
+		"anchored-list":  []byte("id: x\nlist: &l\n  - a\n  - b\n  - c\nmore: *l\n"),
+		"alias-in-list":  []byte("id: &i x\nlist:\n  - a\n  - *i\n  - *i\nend: e\n"),
+		"nested-list":    []byte("id: x\ncast:\n  services:\n  - a\n  - b\n  - c\nend: e\n"),
+		"shallow-line":   []byte("id: x\nlist:\n  - a\n  - b\n c: d\n  - e\nend: e\n"),
+		"deeper-item":    []byte("id: x\nlist:\n  - a\n    - b\n  - c\n  - d\nend: e\n"),
 	}
 	for _, pattern := range []string{"testdata/diagnostics/*.yaml", "examples/*.yaml", "library/*.yaml", "policies/*.yaml"} {
 		files, _ := filepath.Glob(pattern)
