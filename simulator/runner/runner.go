@@ -155,13 +155,15 @@ func (r *Runner) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("runner start: %w", err)
 	}
+	restored := 0
 	for _, x := range live {
 		if _, err := r.host(ctx, x.ID); err != nil {
 			r.log.Error("restore session", "session", x.ID, "err", err)
 			continue
 		}
+		restored++
 	}
-	r.log.Info("runner started", "restored", len(live))
+	r.log.Info("runner started", "restored", restored)
 	return nil
 }
 

@@ -1,10 +1,13 @@
 package runner
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -763,5 +766,40 @@ func TestResyncReasons(t *testing.T) {
 			}
 		}
 		trainee.Close()
+	})
+}
+
+// TestStartCountsRestored: the start-up log line counts the sessions that
+// were restored, not the ones that could not be rebuilt.
+func TestStartCountsRestored(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st := newMemStore()
+		st.add(newSessionRecord("s1", 4, 1))
+		broken := newSessionRecord("s2", 4, 1)
+		broken.ScenarioID = "withdrawn"
+		st.add(broken)
+		sc := loadExample(t)
+		var logs bytes.Buffer
+		r := New(Config{
+			Store:  st,
+			Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+			Scenario: func(ctx context.Context, id string, version int) (*scenarios.Scenario, error) {
+				if id == "withdrawn" {
+					return nil, ErrNotFound
+				}
+				return sc, nil
+			},
+		})
+		if err := r.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if r.Live() != 1 {
+			t.Fatalf("live sessions after start: %d, want 1", r.Live())
+		}
+		r.Close(ctx)
+		if !strings.Contains(logs.String(), `msg="runner started" restored=1`) {
+			t.Errorf("got log\n%s\nwant runner started restored=1", logs.String())
+		}
 	})
 }
