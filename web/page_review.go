@@ -53,10 +53,6 @@ func (u *ui) review(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, u.log, http.StatusBadRequest, "Write a review of up to 8,000 characters.")
 		return
 	}
-	if u.live == nil {
-		renderError(w, r, u.log, http.StatusServiceUnavailable, "Reviews cannot be saved right now.")
-		return
-	}
 	// The command id is derived from the form's token and the session, so
 	// that a double submit (or a retry after a lost response) is applied
 	// once.
