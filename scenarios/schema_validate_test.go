@@ -186,6 +186,9 @@ func TestSchemaAcceptsValidFiles(t *testing.T) {
 	drills, _ := filepath.Glob("examples/*.drill.yaml")
 	lib, _ := filepath.Glob("library/*.drill.yaml")
 	pols, _ := filepath.Glob("policies/*.policy.yaml")
+	if len(drills) == 0 || len(lib) == 0 || len(pols) == 0 {
+		t.Fatalf("found %d example drills, %d library drills and %d policies, want some of each", len(drills), len(lib), len(pols))
+	}
 	for _, f := range append(drills, lib...) {
 		if errs := schemaProblems(t, "drill", f); len(errs) > 0 {
 			t.Errorf("%s: the schema rejects a valid drill: %v", f, errs)

@@ -223,6 +223,9 @@ func golden(t *testing.T, path string, got []byte) {
 func TestLiveExampleRescoresRecordedLogs(t *testing.T) {
 	sc := loadExample(t)
 	logs, _ := filepath.Glob(filepath.Join("testdata", "gas-*.log.jsonl"))
+	if len(logs) == 0 {
+		t.Fatal("no recorded gas-* logs in testdata")
+	}
 	for _, path := range logs {
 		card, err := Rescore(sc, readLogFile(t, path))
 		if err != nil {
