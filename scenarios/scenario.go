@@ -226,7 +226,7 @@ type Beat struct {
 type Reaction struct {
 	Pos      Pos    `yaml:"-"` // where it was written, set by the loader
 	ID       string `yaml:"id"`
-	On       string `yaml:"on" doc:"Action kind that triggers it, or any." enum:"say,hold,resume,classify,record,dispatch,escalate,contact,transfer,request,close,review,any"`
+	On       string `yaml:"on" doc:"Action kind that triggers it, or any." enum:"say,hold,resume,classify,record,dispatch,escalate,contact,transfer,request,decide,close,review,any"`
 	Intent   string `yaml:"intent,omitempty" doc:"With on: say, only when the line carries this intent."`
 	Target   string `yaml:"target,omitempty" doc:"Only when the action's target is this service or team id."`
 	Phase    string `yaml:"phase,omitempty" doc:"Only in this phase."`

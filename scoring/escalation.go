@@ -238,15 +238,15 @@ func (f *facts) unneeded() ([]string, []Evidence) {
 				needed[id] = true
 			}
 		}
+		// The approver is needed only for a decision above the trainee's
+		// own limit: asking for approval of what is within it is an
+		// unneeded escalation.
 		for _, a := range f.sc.Truth.Authority {
-			for _, d := range f.decides {
-				if d.Decision == a.Decision {
-					needed[a.Approver] = true
-				}
-			}
-			for _, d := range f.requests {
-				if d.Decision == a.Decision {
-					needed[a.Approver] = true
+			for _, ds := range [][]decision{f.decides, f.requests} {
+				for _, d := range ds {
+					if d.Decision == a.Decision && (a.Above == 0 || d.Amount > a.Above) {
+						needed[a.Approver] = true
+					}
 				}
 			}
 		}

@@ -111,4 +111,19 @@ func TestAuthority(t *testing.T) {
 		{"approved after the decision", func() *logb { return approve(decide(newOutageLog(sc), 100, 80), 110, 80).end(200, "closed", "closed") }, "authority_breaches", nil, 1},
 		{"approved", func() *logb { return approve(newOutageLog(sc), 90, 80).end(200, "closed", "closed") }, "approved", []any{"goodwill_payment"}, true},
 	})
+
+	// The approver is needed only above the trainee's own limit (50 here).
+	request := func(b *logb, sec, amount float64) *logb {
+		return b.act(sec, simulator.Action{Kind: simulator.ActRequest, Target: "supervisor", Decision: "goodwill_payment", Amount: amount})
+	}
+	askedFor := func(amount float64) func() *logb {
+		return func() *logb {
+			return request(newOutageLog(sc).dispatch(100, "dno").escalate(150, "supervisor"), 160, amount).end(900, "closed", "closed")
+		}
+	}
+	runFnCases(t, sc, []fnCase{
+		{"approval sought above the limit: supervisor needed", askedFor(80), "unneeded_escalations", nil, []string{}},
+		{"approval sought within own authority: supervisor not needed", askedFor(30), "unneeded_escalations", nil, []string{"supervisor"}},
+		{"exactly at the limit is within authority", askedFor(50), "unneeded_escalations", nil, []string{"supervisor"}},
+	})
 }

@@ -634,3 +634,17 @@ func TestHoldWithNotice(t *testing.T) {
 		t.Errorf("chase timer: %v, want skipped while on hold", skips)
 	}
 }
+
+func TestReactionOnDecide(t *testing.T) {
+	sc := *loadMechanics(t)
+	line := scenarios.Text{Src: "That's very kind, thank you."}
+	sc.Reactions = append(append([]scenarios.Reaction{}, sc.Reactions...), scenarios.Reaction{ID: "thanked", On: "decide", Do: []scenarios.Step{{Say: &line}}})
+	e := start(t, &sc, 1)
+	evs := apply(t, e, 5000, Action{Kind: ActDecide, Decision: "goodwill", Amount: 20})
+	if got := find(evs, EvReaction, "thanked", ""); len(got) != 1 {
+		t.Fatalf("reaction on: decide fired %d times, want 1: %s", len(got), transcript(evs))
+	}
+	if got := find(evs, EvLine, "thanked", ""); len(got) != 1 || got[0].Text != "That's very kind, thank you." {
+		t.Errorf("reaction line: got %v", got)
+	}
+}
