@@ -333,7 +333,9 @@ func (c *checker) steps(steps []Step, owner string) {
 	for i := range steps {
 		st := &steps[i]
 		path := func() string { return fmt.Sprintf("%s.do[%d]", owner, i) } // for diagnostics only
-		kinds := make([]string, 0, len(stepKinds))
+		// As many as stepKinds, so that kinds stays on the stack.
+		var buf [9]string
+		kinds := buf[:0]
 		v := reflect.ValueOf(st).Elem()
 		for _, k := range stepKinds {
 			f := v.Field(si.byName[k].index)

@@ -42,11 +42,15 @@ func ParseDuration(s string) (Duration, error) {
 	if s == "" {
 		return 0, errors.New("empty duration")
 	}
-	if n, err := strconv.ParseFloat(s, 64); err == nil {
-		if n < 0 || n > 30*24*3600 {
-			return 0, fmt.Errorf("duration %s out of range (0 to 30 days)", s)
+	// A unit letter at the end rules out a plain number: most durations are
+	// written 90s or 2m, and ParseFloat would allocate an error for each.
+	if last := s[len(s)-1]; last != 's' && last != 'm' && last != 'h' {
+		if n, err := strconv.ParseFloat(s, 64); err == nil {
+			if n < 0 || n > 30*24*3600 {
+				return 0, fmt.Errorf("duration %s out of range (0 to 30 days)", s)
+			}
+			return Duration(n * 1000), nil
 		}
-		return Duration(n * 1000), nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
@@ -96,7 +100,7 @@ type Expr struct {
 	// runes holds the file position of every rune of Src (and one past its
 	// end) when Src was not written as is on one line: quoted with escapes,
 	// folded, or a block scalar. The loader fills it.
-	runes []Pos
+	runes posTable
 }
 
 // PosAt returns the file position of the rune at offset i of Src (expr's
@@ -105,11 +109,11 @@ func (e Expr) PosAt(i int) Pos {
 	if i < 0 {
 		i = 0
 	}
-	if len(e.runes) > 0 {
-		if i >= len(e.runes) {
-			i = len(e.runes) - 1
+	if e.runes.n > 0 {
+		if i >= e.runes.n {
+			i = e.runes.n - 1
 		}
-		return e.runes[i]
+		return e.runes.at(i)
 	}
 	return Pos{Line: e.Pos.Line, Col: e.Pos.Col + i}
 }
@@ -252,7 +256,7 @@ func (e Expr) ExprErrorPos(err error) (pos Pos, msg string, ok bool) {
 		return e.Pos, err.Error(), false
 	}
 	msg = fe.Message
-	if len(e.runes) > 0 {
+	if e.runes.n > 0 {
 		return e.PosAt(fe.From), msg, true
 	}
 	line, col := fe.Line, fe.Column // expr: 1-based line, 0-based column
@@ -275,7 +279,7 @@ type Text struct {
 	Pos   Pos
 	Parts []TextPart
 
-	runes []Pos // as Expr.runes
+	runes posTable // as Expr.runes
 }
 
 // PosAt returns the file position of the rune at offset i of Src.
@@ -360,15 +364,15 @@ func (c *textCursor) advance(s string, to int) {
 // sub is the expression in bytes [c.byteOff, to) of Src, with its positions.
 func (t Text) sub(c textCursor, to int) Expr {
 	e := Expr{Src: t.Src[c.byteOff:to]}
-	if len(t.runes) == 0 {
+	if t.runes.n == 0 {
 		e.Pos = Pos{Line: c.line, Col: c.col}
 		return e
 	}
 	r0 := c.runeOff
 	r1 := r0 + utf8.RuneCountInString(e.Src)
-	if r1 < len(t.runes) {
-		e.runes = t.runes[r0 : r1+1]
-		e.Pos = e.runes[0]
+	if r1 < t.runes.n {
+		e.runes = t.runes.slice(r0, r1+1)
+		e.Pos = e.runes.at(0)
 		e.Lines = linesOf(e.Src, e.runes)
 	} else {
 		e.Pos = Pos{Line: c.line, Col: c.col}
@@ -377,16 +381,16 @@ func (t Text) sub(c textCursor, to int) Expr {
 }
 
 // linesOf returns the position of the start of each line of src.
-func linesOf(src string, runes []Pos) []Pos {
-	if !strings.Contains(src, "\n") || len(runes) == 0 {
+func linesOf(src string, runes posTable) []Pos {
+	if !strings.Contains(src, "\n") || runes.n == 0 {
 		return nil
 	}
-	lines := []Pos{runes[0]}
+	lines := []Pos{runes.at(0)}
 	k := 0
 	for _, r := range src {
 		k++
-		if r == '\n' && k < len(runes) {
-			lines = append(lines, runes[k])
+		if r == '\n' && k < runes.n {
+			lines = append(lines, runes.at(k))
 		}
 	}
 	return lines

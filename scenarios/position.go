@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bytes"
+	"sort"
 	"strconv"
 	"unicode/utf8"
 
@@ -63,16 +64,16 @@ func (f *sourceFile) offset(p Pos) int {
 }
 
 // scalarPos works out where the characters of a scalar's value were written.
-// start is the position of the first character of the value; runes is nil
+// start is the position of the first character of the value; runes is empty
 // when the value was written as is on one line (so rune k is at start.Col+k),
 // else it holds the position of every rune of the value plus one for its end.
 // When the layout cannot be worked out, start is the node's position and
-// runes is nil.
-func (f *sourceFile) scalarPos(n *yaml.Node) (start Pos, runes []Pos) {
+// runes is empty.
+func (f *sourceFile) scalarPos(n *yaml.Node) (start Pos, runes posTable) {
 	nodePos := Pos{Line: n.Line, Col: n.Column}
 	off := f.offset(nodePos)
 	if off < 0 {
-		return nodePos, nil
+		return nodePos, posTable{}
 	}
 	style := n.Style &^ (yaml.TaggedStyle | yaml.FlowStyle)
 	if n.Style&yaml.TaggedStyle != 0 {
@@ -89,7 +90,7 @@ func (f *sourceFile) scalarPos(n *yaml.Node) (start Pos, runes []Pos) {
 	switch style {
 	case 0:
 		if bytes.HasPrefix(f.data[off:], []byte(n.Value)) && !containsNewline(n.Value) {
-			return nodePos, nil
+			return nodePos, posTable{}
 		}
 	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
 		q := byte('"')
@@ -99,15 +100,15 @@ func (f *sourceFile) scalarPos(n *yaml.Node) (start Pos, runes []Pos) {
 		rest := f.data[off+1:]
 		if off < len(f.data) && f.data[off] == q && bytes.HasPrefix(rest, []byte(n.Value)) &&
 			len(rest) > len(n.Value) && rest[len(n.Value)] == q && !containsNewline(n.Value) {
-			return Pos{Line: nodePos.Line, Col: nodePos.Col + 1}, nil
+			return Pos{Line: nodePos.Line, Col: nodePos.Col + 1}, posTable{}
 		}
 	}
 	a := aligner{f: f, i: off, line: nodePos.Line, col: nodePos.Col, style: style}
 	runes, ok := a.align(n.Value)
-	if !ok || len(runes) == 0 {
-		return nodePos, nil
+	if !ok || runes.n == 0 {
+		return nodePos, posTable{}
 	}
-	return runes[0], runes
+	return runes.at(0), runes
 }
 
 func containsNewline(s string) bool {
@@ -171,22 +172,22 @@ func (a *aligner) skipIndent() {
 
 func (a *aligner) pos() Pos { return Pos{Line: a.line, Col: a.col} }
 
-func (a *aligner) align(value string) ([]Pos, bool) {
+func (a *aligner) align(value string) (posTable, bool) {
 	switch a.style {
 	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
 		a.i++ // the opening quote
 		a.col++
 	case yaml.LiteralStyle, yaml.FoldedStyle:
 		if !a.blockHeader() {
-			return nil, false
+			return posTable{}, false
 		}
 	}
-	out := make([]Pos, 0, utf8.RuneCountInString(value)+1)
+	var out posTable
 	for _, r := range value {
 		for {
 			c, size := a.peek()
 			if size == 0 {
-				return nil, false
+				return posTable{}, false
 			}
 			if a.style == yaml.DoubleQuotedStyle && c == '\\' {
 				if a.i+1 < len(a.f.data) && (a.f.data[a.i+1] == '\n' || a.f.data[a.i+1] == '\r') {
@@ -200,27 +201,27 @@ func (a *aligner) align(value string) ([]Pos, bool) {
 				}
 				er, n, ok := decodeEscape(a.f.data[a.i:])
 				if !ok || er != r {
-					return nil, false
+					return posTable{}, false
 				}
-				out = append(out, a.pos())
+				out.add(a.pos())
 				a.i += n
 				a.col += n
 				break
 			}
 			if a.style == yaml.SingleQuotedStyle && c == '\'' {
 				if r != '\'' || a.i+1 >= len(a.f.data) || a.f.data[a.i+1] != '\'' {
-					return nil, false
+					return posTable{}, false
 				}
-				out = append(out, a.pos())
+				out.add(a.pos())
 				a.i += 2
 				a.col += 2
 				break
 			}
 			if a.style == yaml.DoubleQuotedStyle && c == '"' {
-				return nil, false
+				return posTable{}, false
 			}
 			if c == r {
-				out = append(out, a.pos())
+				out.add(a.pos())
 				a.advance()
 				break
 			}
@@ -228,7 +229,7 @@ func (a *aligner) align(value string) ([]Pos, bool) {
 			case '\n':
 				if r == ' ' {
 					// a folded line break
-					out = append(out, a.pos())
+					out.add(a.pos())
 					a.advance()
 					goto next
 				}
@@ -237,12 +238,12 @@ func (a *aligner) align(value string) ([]Pos, bool) {
 				a.i++ // blanks trimmed by folding
 				a.col++
 			default:
-				return nil, false
+				return posTable{}, false
 			}
 		}
 	next:
 	}
-	out = append(out, a.pos())
+	out.add(a.pos())
 	return out, true
 }
 
@@ -307,4 +308,45 @@ func decodeEscape(b []byte) (r rune, n int, ok bool) {
 		return 0, 0, false
 	}
 	return rune(v), 2 + width, true
+}
+
+// posTable holds the file position of each rune of a scalar's value (and
+// one past its end) when the value was not written as is on one line. It
+// stores runs of runes written one column after another, not a position per
+// rune: most values break the run only at an escape or a line break, and a
+// 16-byte position per rune was the loader's largest allocation of its own.
+type posTable struct {
+	base, n int // the table covers runes base to base+n of runs
+	runs    []posRun
+}
+
+// posRun is a run of runes on one line: rune from+k is at column pos.Col+k.
+type posRun struct {
+	from int
+	pos  Pos
+}
+
+// add appends the position of the next rune.
+func (t *posTable) add(p Pos) {
+	i := t.base + t.n
+	t.n++
+	if k := len(t.runs); k > 0 {
+		if r := t.runs[k-1]; p.Line == r.pos.Line && p.Col == r.pos.Col+i-r.from {
+			return
+		}
+	}
+	t.runs = append(t.runs, posRun{from: i, pos: p})
+}
+
+// at returns the position of rune i (0 <= i < t.n).
+func (t posTable) at(i int) Pos {
+	i += t.base
+	j := sort.Search(len(t.runs), func(j int) bool { return t.runs[j].from > i }) - 1
+	r := t.runs[j]
+	return Pos{Line: r.pos.Line, Col: r.pos.Col + i - r.from}
+}
+
+// slice returns the table of runes [from, to).
+func (t posTable) slice(from, to int) posTable {
+	return posTable{base: t.base + from, n: to - from, runs: t.runs}
 }

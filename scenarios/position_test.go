@@ -169,3 +169,25 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+func TestPosTable(t *testing.T) {
+	want := []Pos{{3, 5}, {3, 6}, {3, 8}, {3, 9}, {4, 3}, {4, 4}, {4, 5}, {5, 1}}
+	var tab posTable
+	for _, p := range want {
+		tab.add(p)
+	}
+	if tab.n != len(want) || len(tab.runs) != 4 {
+		t.Fatalf("got %d positions in %d runs, want %d in 4", tab.n, len(tab.runs), len(want))
+	}
+	for i, p := range want {
+		if got := tab.at(i); got != p {
+			t.Errorf("at(%d): got %v, want %v", i, got, p)
+		}
+	}
+	sub := tab.slice(2, 6)
+	for i := 0; i < sub.n; i++ {
+		if got := sub.at(i); got != want[i+2] {
+			t.Errorf("slice(2, 6).at(%d): got %v, want %v", i, got, want[i+2])
+		}
+	}
+}
