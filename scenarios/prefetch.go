@@ -3,6 +3,7 @@ package scenarios
 import (
 	"reflect"
 	"runtime"
+	"sync"
 	"sync/atomic"
 
 	"github.com/expr-lang/expr/conf"
@@ -25,6 +26,7 @@ type prefetcher struct {
 	results []cached
 	done    []atomic.Bool
 	next    atomic.Int64
+	helper  sync.WaitGroup // the helper goroutine; finish waits for it
 }
 
 // startPrefetch gathers the jobs and starts the helper. It returns nil for
@@ -68,8 +70,9 @@ func (c *compiler) startPrefetch(s *Scenario) *prefetcher {
 	envs := c.envs
 	// The helper owns nothing of the loader's: it reads the jobs and the
 	// environments, writes its own results, and ends after at most one
-	// more compile once the jobs run out (finish takes the rest).
-	go pf.work(func() func(EnvKind) *conf.Config {
+	// more compile once the jobs run out (finish takes the rest, then
+	// waits for it, so no goroutine outlives the load).
+	confs := func() func(EnvKind) *conf.Config {
 		// expr's configuration caches type information as it checks, so
 		// each goroutine needs configurations of its own.
 		own := map[EnvKind]*conf.Config{}
@@ -79,7 +82,8 @@ func (c *compiler) startPrefetch(s *Scenario) *prefetcher {
 			}
 			return own[k]
 		}
-	}())
+	}()
+	pf.helper.Go(func() { pf.work(confs) })
 	return pf
 }
 
@@ -95,11 +99,10 @@ func (pf *prefetcher) work(confs func(EnvKind) *conf.Config) {
 	}
 }
 
-// finish compiles the jobs the helper has not taken and fills the cache.
-// It never waits for the helper: on a busy machine the helper's thread may
-// be descheduled mid-compile, and a job it has not finished is left out of
-// the cache for compileAll to compile as before. When the checks filled
-// the diagnostics, compileAll compiles nothing and neither does finish.
+// finish compiles the jobs the helper has not taken, waits for the helper
+// to end (at most the one compile it has in hand) and fills the cache. When
+// the checks filled the diagnostics, compileAll compiles nothing and
+// neither does finish: the helper is told to stop after its current job.
 func (pf *prefetcher) finish() {
 	if pf == nil {
 		return
@@ -107,9 +110,11 @@ func (pf *prefetcher) finish() {
 	c := pf.c
 	if c.l.full() {
 		pf.next.Store(int64(len(pf.jobs))) // the helper stops after its current job
+		pf.helper.Wait()
 		return
 	}
 	pf.work(func(k EnvKind) *conf.Config { return c.confs[k] })
+	pf.helper.Wait()
 	for i, k := range pf.jobs {
 		if pf.done[i].Load() {
 			c.cache[k] = pf.results[i]
