@@ -378,18 +378,29 @@ func exprTypeName(t reflect.Type) string {
 // environment named by the env tag of the field that holds it. Set steps
 // are compiled by the step walker in check.go.
 func (c *compiler) compileAll(v reflect.Value, env EnvKind, path string) {
+	walkExprs(v, env, path, true, func(x reflect.Value, env EnvKind, path string) {
+		if x.Type() == exprType {
+			c.expr(x.Addr().Interface().(*Expr), env, "bool", path)
+		} else {
+			c.text(x.Addr().Interface().(*Text), env, path)
+		}
+	})
+}
+
+// walkExprs calls visit, in file order, for every Expr and Text in v (set
+// steps aside), with the environment named by the env tag of the field that
+// holds it and, when paths is set, its key path (building paths costs, and
+// only diagnostics need them). Map values are visited on a copy that is
+// stored back, so what visit sets on them (a compiled program) stays.
+func walkExprs(v reflect.Value, env EnvKind, path string, paths bool, visit func(reflect.Value, EnvKind, string)) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if !v.IsNil() {
-			c.compileAll(v.Elem(), env, path)
+			walkExprs(v.Elem(), env, path, paths, visit)
 		}
 	case reflect.Struct:
-		switch v.Type() {
-		case exprType:
-			c.expr(v.Addr().Interface().(*Expr), env, "bool", path)
-			return
-		case textType:
-			c.text(v.Addr().Interface().(*Text), env, path)
+		if t := v.Type(); t == exprType || t == textType {
+			visit(v, env, path)
 			return
 		}
 		si := infoOf(v.Type())
@@ -401,11 +412,19 @@ func (c *compiler) compileAll(v reflect.Value, env EnvKind, path string) {
 			if f.env != "" {
 				e = f.env
 			}
-			c.compileAll(v.Field(f.index), e, join(path, f.name))
+			p := path
+			if paths {
+				p = join(path, f.name)
+			}
+			walkExprs(v.Field(f.index), e, p, paths, visit)
 		}
 	case reflect.Slice:
 		for i := 0; i < v.Len(); i++ {
-			c.compileAll(v.Index(i), env, path+"["+strconv.Itoa(i)+"]")
+			p := path
+			if paths {
+				p = path + "[" + strconv.Itoa(i) + "]"
+			}
+			walkExprs(v.Index(i), env, p, paths, visit)
 		}
 	case reflect.Map:
 		if !holdsExpr(v.Type().Elem()) {
@@ -414,10 +433,13 @@ func (c *compiler) compileAll(v reflect.Value, env EnvKind, path string) {
 		keys := v.MapKeys()
 		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
 		for _, k := range keys {
-			// Map values are not addressable: compile a copy and store it back.
 			cp := reflect.New(v.Type().Elem()).Elem()
 			cp.Set(v.MapIndex(k))
-			c.compileAll(cp, env, join(path, k.String()))
+			p := path
+			if paths {
+				p = join(path, k.String())
+			}
+			walkExprs(cp, env, p, paths, visit)
 			v.SetMapIndex(k, cp)
 		}
 	}

@@ -135,50 +135,17 @@ func stepLists(s *Scenario) [][]Step {
 }
 
 // exprsIn calls fn for every Expr (Text parts included) that compileAll
-// compiles in v, with its environment, in the same order.
+// compiles in v, with its environment, in the same order: both use
+// walkExprs.
 func exprsIn(v reflect.Value, env EnvKind, fn func(*Expr, EnvKind)) {
-	switch v.Kind() {
-	case reflect.Pointer:
-		if !v.IsNil() {
-			exprsIn(v.Elem(), env, fn)
-		}
-	case reflect.Struct:
-		switch v.Type() {
-		case exprType:
-			fn(v.Addr().Interface().(*Expr), env)
-			return
-		case textType:
-			t := v.Addr().Interface().(*Text)
-			for i := range t.Parts {
-				fn(&t.Parts[i].Expr, env)
-			}
+	walkExprs(v, env, "", false, func(x reflect.Value, env EnvKind, _ string) {
+		if x.Type() == exprType {
+			fn(x.Addr().Interface().(*Expr), env)
 			return
 		}
-		si := infoOf(v.Type())
-		for _, f := range si.fields {
-			if !holdsExpr(f.typ) || (v.Type() == stepType && f.name == "set") {
-				continue
-			}
-			e := env
-			if f.env != "" {
-				e = f.env
-			}
-			exprsIn(v.Field(f.index), e, fn)
+		t := x.Addr().Interface().(*Text)
+		for i := range t.Parts {
+			fn(&t.Parts[i].Expr, env)
 		}
-	case reflect.Slice:
-		for i := 0; i < v.Len(); i++ {
-			exprsIn(v.Index(i), env, fn)
-		}
-	case reflect.Map:
-		if !holdsExpr(v.Type().Elem()) {
-			return
-		}
-		it := v.MapRange()
-		for it.Next() {
-			// Map values are not addressable: a copy is enough to read.
-			cp := reflect.New(v.Type().Elem()).Elem()
-			cp.Set(it.Value())
-			exprsIn(cp, env, fn)
-		}
-	}
+	})
 }
