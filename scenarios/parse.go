@@ -45,7 +45,9 @@ func parse(src *sourceFile, l *diagList) *yaml.Node {
 		return nil
 	}
 	var doc yaml.Node
-	if d, ok := parseSplit(data); ok {
+	if d, ok := fastParse(data); ok {
+		doc = *d
+	} else if d, ok := parseSplit(data); ok {
 		doc = *d
 	} else if err := yaml.Unmarshal(data, &doc); err != nil {
 		syntaxError(src, l, err)

@@ -1,0 +1,888 @@
+package scenarios
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// fastParse parses the YAML that drills are written in, about ten times
+// faster than yaml.v3 and with a fraction of its allocations: block mappings
+// and lists, plain and quoted scalars on one line, literal and folded block
+// scalars, flow collections on one line, anchors and aliases. It returns the
+// tree yaml.v3 would build, comments aside (the loader does not read them),
+// or ok false for anything outside that subset, and then the caller parses
+// with yaml.v3, which also reports the errors. It never reports an error
+// itself: whatever it accepts, yaml.v3 accepts with the same tree, which
+// FuzzFastParse checks on every input it tries.
+//
+// Parsing is about half the cost of loading a big drill with yaml.v3, whose
+// scanner, parser and composer each copy every token.
+func fastParse(data []byte) (doc *yaml.Node, ok bool) {
+	p := fastParser{d: data}
+	if !p.prescan() {
+		return nil, false
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if _, declined := r.(fastDecline); !declined && fastStrict {
+				panic(r)
+			}
+			doc, ok = nil, false
+		}
+	}()
+	return p.document(), true
+}
+
+// fastStrict makes fastParse re-panic on a panic that is not a decline, so
+// that tests and fuzzing see a bug that production turns into a fallback.
+var fastStrict = false
+
+// fastDecline is the panic value with which the parser gives the input
+// back to yaml.v3.
+type fastDecline struct{}
+
+// maxFastDepth bounds the parser's recursion; deeper files go to yaml.v3
+// and then to checkTree's limit.
+const maxFastDepth = MaxDepth + 2
+
+type fastParser struct {
+	d     []byte
+	s     string // d as a string: most scalars are substrings of it
+	ascii bool   // every byte < 0x80, so a column is a byte offset
+
+	// The current line: lineNo (from 1) starts at ls and ends at le (its
+	// line break or the end of the data); the next starts at nl (past the
+	// end of the data when there is no line break); ind is its count of
+	// leading spaces.
+	lineNo, ls, le, nl, ind int
+
+	depth   int
+	anchors map[string]*yaml.Node
+
+	nodes []yaml.Node  // a slab the nodes are cut from
+	kids  []*yaml.Node // the children of the collections being built
+	arena []*yaml.Node // a slab their Content slices are cut from
+}
+
+func (p *fastParser) decline() { panic(fastDecline{}) }
+
+// prescan declines what yaml.v3 treats specially anywhere in a file: tabs,
+// carriage returns and other line breaks, characters YAML does not allow,
+// a byte order mark, directives and document markers.
+func (p *fastParser) prescan() bool {
+	d := p.d
+	p.ascii = true
+	lineStart := true
+	for i := 0; i < len(d); {
+		c := d[i]
+		if lineStart {
+			if c == '%' || (c == '-' || c == '.') && i+2 < len(d) && d[i+1] == c && d[i+2] == c {
+				return false
+			}
+			lineStart = false
+		}
+		switch {
+		case c == '\n':
+			lineStart = true
+			i++
+		case c == '\r' && i+1 < len(d) && d[i+1] == '\n':
+			i++ // a Windows line break; yaml.v3 reads it as '\n'
+		case c >= 0x20 && c < 0x7f:
+			i++
+		case c < 0x80:
+			return false // a tab, a carriage return or another control character
+		default:
+			p.ascii = false
+			r, size := utf8.DecodeRune(d[i:])
+			if r == utf8.RuneError && size == 1 || !yamlPrintable(r) || r == 0xFEFF || r == 0x85 || r == 0x2028 || r == 0x2029 {
+				return false
+			}
+			i += size
+		}
+	}
+	p.s = string(d)
+	p.anchors = nil
+	return true
+}
+
+// yamlPrintable reports whether YAML allows r in a file (beyond ASCII).
+func yamlPrintable(r rune) bool {
+	return r == 0x85 || r >= 0xA0 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
+
+// document parses the whole file: a block mapping at column 1.
+func (p *fastParser) document() *yaml.Node {
+	p.nodes = make([]yaml.Node, 0, 256)
+	p.setLine(0, 1)
+	p.skipBlank()
+	if p.eof() || p.ind != 0 {
+		p.decline()
+	}
+	doc := p.node(yaml.DocumentNode, "", p.lineNo, 1)
+	root := p.blockNode(-1, false)
+	if root.Kind != yaml.MappingNode || !p.eof() {
+		p.decline()
+	}
+	doc.Content = []*yaml.Node{root}
+	return doc
+}
+
+// setLine makes the line starting at off, numbered n, current.
+func (p *fastParser) setLine(off, n int) {
+	p.ls, p.lineNo = min(off, len(p.d)), n
+	off = p.ls
+	p.le, p.nl = len(p.d), len(p.d)+1
+	if i := strings.IndexByte(p.s[off:], '\n'); i >= 0 {
+		p.le, p.nl = off+i, off+i+1
+		if p.le > off && p.d[p.le-1] == '\r' {
+			p.le--
+		}
+	}
+	p.ind = 0
+	for off+p.ind < p.le && p.d[off+p.ind] == ' ' {
+		p.ind++
+	}
+}
+
+func (p *fastParser) eof() bool { return p.ls >= len(p.d) }
+
+func (p *fastParser) nextLine() {
+	if p.eof() {
+		return
+	}
+	p.setLine(p.nl, p.lineNo+1)
+}
+
+// skipBlank moves to the next line with content: not blank, not only a
+// comment.
+func (p *fastParser) skipBlank() {
+	for !p.eof() && (p.ls+p.ind == p.le || p.d[p.ls+p.ind] == '#') {
+		p.nextLine()
+	}
+}
+
+// col is the column (from 1, in characters, as yaml.v3 counts) of the byte
+// at off on the current line.
+func (p *fastParser) col(off int) int {
+	if p.ascii {
+		return off - p.ls + 1
+	}
+	return utf8.RuneCount(p.d[p.ls:off]) + 1
+}
+
+func (p *fastParser) node(kind yaml.Kind, tag string, line, col int) *yaml.Node {
+	if len(p.nodes) == cap(p.nodes) {
+		p.nodes = make([]yaml.Node, 0, 512)
+	}
+	p.nodes = append(p.nodes, yaml.Node{Kind: kind, Tag: tag, Line: line, Column: col})
+	return &p.nodes[len(p.nodes)-1]
+}
+
+func (p *fastParser) scalar(tag, value string, style yaml.Style, off int) *yaml.Node {
+	n := p.node(yaml.ScalarNode, tag, p.lineNo, p.col(off))
+	n.Value, n.Style = value, style
+	return n
+}
+
+// content returns the children collected since base as a slice of their
+// own (cut from the arena, full to capacity so that appending copies).
+func (p *fastParser) content(base int) []*yaml.Node {
+	n := len(p.kids) - base
+	if n == 0 {
+		return nil
+	}
+	if len(p.arena) < n {
+		p.arena = make([]*yaml.Node, max(n, 2048))
+	}
+	c := p.arena[:n:n]
+	p.arena = p.arena[n:]
+	copy(c, p.kids[base:])
+	p.kids = p.kids[:base]
+	return c
+}
+
+func (p *fastParser) enter() {
+	p.depth++
+	if p.depth > maxFastDepth {
+		p.decline()
+	}
+}
+
+// blank reports whether the byte at i ends a token: a space or the end of
+// the line.
+func (p *fastParser) blank(i int) bool { return i >= p.le || p.d[i] == ' ' }
+
+func (p *fastParser) skipSpaces(i int) int {
+	for i < p.le && p.d[i] == ' ' {
+		i++
+	}
+	return i
+}
+
+// dash reports whether the byte at i is a list item's '-'.
+func (p *fastParser) dash(i int) bool { return i < p.le && p.d[i] == '-' && p.blank(i+1) }
+
+// blockNode parses the block mapping or list that starts on the current
+// line, after skipBlank, indented more than parent. inMap allows a list at
+// the same indentation as the mapping it is a value of.
+func (p *fastParser) blockNode(parent int, inMap bool) *yaml.Node {
+	i := p.ls + p.ind
+	if p.dash(i) {
+		return p.list(p.ind, inMap && p.ind == parent)
+	}
+	if p.ind > parent {
+		if _, ok := p.keyEnd(i); ok {
+			return p.mapping(p.ind, i)
+		}
+	}
+	p.decline()
+	return nil
+}
+
+// keyEnd finds the ':' that ends a plain key starting at i on the current
+// line. ok is false when the line does not start with a plain key.
+func (p *fastParser) keyEnd(i int) (colon int, ok bool) {
+	if !p.plainStart(i, false) {
+		return 0, false
+	}
+	for j := i; j < p.le; j++ {
+		switch p.d[j] {
+		case ':':
+			if p.blank(j + 1) {
+				return j, j-i <= 1000 // yaml.v3 takes keys of up to 1024 characters
+			}
+		case '#':
+			if p.d[j-1] == ' ' {
+				return 0, false
+			}
+		}
+	}
+	return 0, false
+}
+
+// plainStart reports whether a plain scalar may start at i: not with an
+// indicator, except -, ? and : followed by a non-blank.
+func (p *fastParser) plainStart(i int, flow bool) bool {
+	if i >= p.le {
+		return false
+	}
+	switch p.d[i] {
+	case ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', ' ':
+		return false
+	case '-', '?', ':':
+		if p.blank(i + 1) {
+			return false
+		}
+		if flow {
+			return p.d[i] == '-' && isAlnum(p.d[i+1])
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// mapping parses a block mapping whose keys are indented by ind, the first
+// at i on the current line.
+func (p *fastParser) mapping(ind, i int) *yaml.Node {
+	p.enter()
+	m := p.node(yaml.MappingNode, "!!map", p.lineNo, p.col(i))
+	base := len(p.kids)
+	for {
+		colon, ok := p.keyEnd(i)
+		if !ok {
+			p.decline()
+		}
+		end := colon
+		for p.d[end-1] == ' ' {
+			end--
+		}
+		key := p.s[i:end]
+		p.kids = append(p.kids, p.scalar(plainTag(key), key, 0, i))
+		p.kids = append(p.kids, p.value(ind, colon+1, true))
+		if p.eof() || p.ind < ind {
+			break
+		}
+		if p.ind > ind {
+			p.decline()
+		}
+		i = p.ls + ind
+	}
+	m.Content = p.content(base)
+	p.depth--
+	return m
+}
+
+// list parses a block list whose '-' are indented by ind. An indentless
+// list (the value of a key at the same indentation) ends at the first line
+// at ind that is not an item; any other list must not have one.
+func (p *fastParser) list(ind int, indentless bool) *yaml.Node {
+	p.enter()
+	l := p.node(yaml.SequenceNode, "!!seq", p.lineNo, p.col(p.ls+ind))
+	base := len(p.kids)
+	for {
+		dash := p.ls + ind
+		j := p.skipSpaces(dash + 1)
+		var item *yaml.Node
+		switch {
+		case p.dash(j):
+			p.decline() // a list in a list item on one line
+		case j < p.le && p.d[j] != '#' && p.d[j] != '&':
+			if _, ok := p.keyEnd(j); ok {
+				item = p.mapping(j-p.ls, j) // the line holds only spaces and a '-' before j
+				break
+			}
+			fallthrough
+		default:
+			item = p.value(ind, dash+1, false)
+		}
+		p.kids = append(p.kids, item)
+		if p.eof() || p.ind < ind {
+			break
+		}
+		if p.ind > ind {
+			p.decline()
+		}
+		if !p.dash(p.ls + ind) {
+			if indentless {
+				break
+			}
+			p.decline()
+		}
+	}
+	l.Content = p.content(base)
+	p.depth--
+	return l
+}
+
+// value parses the value after a key's ':' or an item's '-' (i is just
+// after it) in a collection indented by ind, and moves to the next line
+// with content, which must not be indented more than ind.
+func (p *fastParser) value(ind, i int, inMap bool) *yaml.Node {
+	j := p.skipSpaces(i)
+	var anchor string
+	var aLine, aCol int
+	if j < p.le && p.d[j] == '&' {
+		k := j + 1
+		for k < p.le && (isAlnum(p.d[k]) || p.d[k] == '_' || p.d[k] == '-') {
+			k++
+		}
+		if k == j+1 || !p.blank(k) {
+			p.decline()
+		}
+		anchor, aLine, aCol = p.s[j+1:k], p.lineNo, p.col(j)
+		// yaml.v3 names the node before reading inside it, where an alias
+		// to this name means the node itself (an error checkTree reports).
+		delete(p.anchors, anchor)
+		j = p.skipSpaces(k)
+	}
+	var n *yaml.Node
+	if j == p.le || p.d[j] == '#' && j > i {
+		// The value is on the lines below, or empty.
+		line, col := p.lineNo, p.col(i)
+		p.nextLine()
+		p.skipBlank()
+		if !p.eof() && (p.ind > ind || inMap && p.ind == ind && p.dash(p.ls+ind)) {
+			n = p.blockNode(ind, inMap)
+		} else if anchor != "" {
+			p.decline()
+		} else {
+			return p.node(yaml.ScalarNode, "!!null", line, col)
+		}
+	} else {
+		n = p.inline(ind, j)
+	}
+	if anchor != "" {
+		if n.Kind == yaml.AliasNode {
+			p.decline()
+		}
+		n.Anchor, n.Line, n.Column = anchor, aLine, aCol
+		if p.anchors == nil {
+			p.anchors = map[string]*yaml.Node{}
+		}
+		// A node inside that took the same name took it after this one.
+		if _, renamed := p.anchors[anchor]; !renamed {
+			p.anchors[anchor] = n
+		}
+	}
+	if !p.eof() && p.ind > ind {
+		p.decline() // a plain scalar going on, or a misplaced line
+	}
+	return n
+}
+
+// inline parses a value that starts at i on the current line, and moves to
+// the next line with content.
+func (p *fastParser) inline(ind, i int) *yaml.Node {
+	var n *yaml.Node
+	j := 0
+	switch p.d[i] {
+	case '"':
+		n, j = p.doubleQuoted(i)
+	case '\'':
+		n, j = p.singleQuoted(i)
+	case '[', '{':
+		n, j = p.flow(i)
+	case '|', '>':
+		return p.blockScalar(ind, i)
+	case '*':
+		n, j = p.alias(i)
+	default:
+		if !p.plainStart(i, false) {
+			p.decline()
+		}
+		n = p.plain(i)
+		j = p.le
+	}
+	p.endLine(j)
+	return n
+}
+
+// endLine checks that only spaces and a comment follow j on the current
+// line, and moves to the next line with content.
+func (p *fastParser) endLine(j int) {
+	k := p.skipSpaces(j)
+	if k < p.le && (p.d[k] != '#' || k == j) {
+		p.decline()
+	}
+	p.nextLine()
+	p.skipBlank()
+}
+
+// plain parses a plain scalar in block context: the rest of the line up to
+// a comment, trailing spaces aside.
+func (p *fastParser) plain(i int) *yaml.Node {
+	end := i
+	for j := i; j < p.le; j++ {
+		switch p.d[j] {
+		case ' ':
+			continue
+		case '#':
+			if p.d[j-1] == ' ' {
+				j = p.le
+				continue
+			}
+		case ':':
+			if p.blank(j + 1) {
+				p.decline() // a mapping where a scalar was expected
+			}
+		}
+		end = j + 1
+	}
+	v := p.s[i:end]
+	return p.scalar(plainTag(v), v, 0, i)
+}
+
+func (p *fastParser) alias(i int) (*yaml.Node, int) {
+	k := i + 1
+	for k < p.le && (isAlnum(p.d[k]) || p.d[k] == '_' || p.d[k] == '-') {
+		k++
+	}
+	target := p.anchors[p.s[i+1:k]]
+	if k == i+1 || !p.blank(k) || target == nil {
+		p.decline()
+	}
+	n := p.node(yaml.AliasNode, "", p.lineNo, p.col(i))
+	n.Value, n.Alias = p.s[i+1:k], target
+	return n, k
+}
+
+// singleQuoted parses a single-quoted scalar that ends on its line.
+func (p *fastParser) singleQuoted(i int) (*yaml.Node, int) {
+	var b []byte
+	from := i + 1
+	for j := i + 1; j < p.le; j++ {
+		if p.d[j] != '\'' {
+			continue
+		}
+		if j+1 < p.le && p.d[j+1] == '\'' {
+			b = append(b, p.d[from:j+1]...)
+			from = j + 2
+			j++
+			continue
+		}
+		v := p.s[from:j]
+		if b != nil {
+			v = string(append(b, p.d[from:j]...))
+		}
+		return p.scalar("!!str", v, yaml.SingleQuotedStyle, i), j + 1
+	}
+	p.decline()
+	return nil, 0
+}
+
+// doubleQuoted parses a double-quoted scalar that ends on its line.
+func (p *fastParser) doubleQuoted(i int) (*yaml.Node, int) {
+	var b []byte
+	from := i + 1
+	for j := i + 1; j < p.le; j++ {
+		switch p.d[j] {
+		case '"':
+			v := p.s[from:j]
+			if b != nil {
+				v = string(append(b, p.d[from:j]...))
+			}
+			return p.scalar("!!str", v, yaml.DoubleQuotedStyle, i), j + 1
+		case '\\':
+			if j+1 >= p.le {
+				p.decline()
+			}
+			b = append(b, p.d[from:j]...)
+			var size int
+			b, size = p.escape(b, j+1)
+			j += size
+			from = j + 1
+		}
+	}
+	p.decline()
+	return nil, 0
+}
+
+// escape appends the character the escape at i (after the backslash)
+// stands for, and returns how many bytes it takes.
+func (p *fastParser) escape(b []byte, i int) ([]byte, int) {
+	var width int
+	switch c := p.d[i]; c {
+	case '0':
+		return append(b, 0), 1
+	case 'a':
+		return append(b, '\a'), 1
+	case 'b':
+		return append(b, '\b'), 1
+	case 't':
+		return append(b, '\t'), 1
+	case 'n':
+		return append(b, '\n'), 1
+	case 'v':
+		return append(b, '\v'), 1
+	case 'f':
+		return append(b, '\f'), 1
+	case 'r':
+		return append(b, '\r'), 1
+	case 'e':
+		return append(b, 0x1b), 1
+	case ' ', '"', '\'', '\\':
+		return append(b, c), 1
+	case 'N':
+		return append(b, "\u0085"...), 1
+	case '_':
+		return append(b, "\u00a0"...), 1
+	case 'L':
+		return append(b, "\u2028"...), 1
+	case 'P':
+		return append(b, "\u2029"...), 1
+	case 'x':
+		width = 2
+	case 'u':
+		width = 4
+	case 'U':
+		width = 8
+	}
+	if width == 0 || i+width >= p.le {
+		p.decline()
+	}
+	v, err := strconv.ParseUint(p.s[i+1:i+1+width], 16, 32)
+	if err != nil || v >= 0xD800 && v <= 0xDFFF || v > 0x10FFFF {
+		p.decline()
+	}
+	return utf8.AppendRune(b, rune(v)), 1 + width
+}
+
+// flow parses a flow list or mapping that ends on its line.
+func (p *fastParser) flow(i int) (*yaml.Node, int) {
+	p.enter()
+	kind, tag, closer := yaml.SequenceNode, "!!seq", byte(']')
+	if p.d[i] == '{' {
+		kind, tag, closer = yaml.MappingNode, "!!map", '}'
+	}
+	n := p.node(kind, tag, p.lineNo, p.col(i))
+	n.Style = yaml.FlowStyle
+	base := len(p.kids)
+	j := p.skipSpaces(i + 1)
+	if j < p.le && p.d[j] == closer {
+		j++
+	} else {
+		for {
+			var item *yaml.Node
+			if kind == yaml.MappingNode {
+				item, j = p.flowItem(j, true)
+				if j >= p.le || p.d[j] != ':' || !p.blank(j+1) {
+					p.decline()
+				}
+				p.kids = append(p.kids, item)
+				j = p.skipSpaces(j + 1)
+			}
+			item, j = p.flowItem(j, false)
+			p.kids = append(p.kids, item)
+			j = p.skipSpaces(j)
+			if j >= p.le {
+				p.decline()
+			}
+			if p.d[j] == closer {
+				j++
+				break
+			}
+			if p.d[j] != ',' {
+				p.decline()
+			}
+			j = p.skipSpaces(j + 1)
+		}
+	}
+	n.Content = p.content(base)
+	p.depth--
+	return n, j
+}
+
+// flowItem parses a scalar or a nested collection at i inside a flow
+// collection, and returns the offset after it, spaces skipped.
+func (p *fastParser) flowItem(i int, key bool) (*yaml.Node, int) {
+	if i >= p.le {
+		p.decline()
+	}
+	var n *yaml.Node
+	j := 0
+	switch p.d[i] {
+	case '"':
+		n, j = p.doubleQuoted(i)
+	case '\'':
+		n, j = p.singleQuoted(i)
+	case '[', '{':
+		if key {
+			p.decline()
+		}
+		n, j = p.flow(i)
+	default:
+		if !p.plainStart(i, true) {
+			p.decline()
+		}
+		end := i
+		for j = i; j < p.le; j++ {
+			c := p.d[j]
+			if c == ',' || c == ']' || c == '}' || c == '[' || c == '{' || c == '?' || c == ':' || c == '#' {
+				break
+			}
+			if c != ' ' {
+				end = j + 1
+			}
+		}
+		if j < p.le && (p.d[j] == '?' || p.d[j] == '#' || p.d[j] == '[' || p.d[j] == '{' || p.d[j] == ':' && !key) {
+			p.decline()
+		}
+		v := p.s[i:end]
+		n = p.scalar(plainTag(v), v, 0, i)
+	}
+	return n, p.skipSpaces(j)
+}
+
+// blockScalar parses a literal (|) or folded (>) scalar, clipped or
+// stripped (-), whose lines are indented more than ind, and moves to the
+// next line with content.
+func (p *fastParser) blockScalar(ind, i int) *yaml.Node {
+	style := yaml.LiteralStyle
+	if p.d[i] == '>' {
+		style = yaml.FoldedStyle
+	}
+	j := i + 1
+	strip := j < p.le && p.d[j] == '-'
+	if strip {
+		j++
+	}
+	if j < p.le && p.d[j] != ' ' {
+		p.decline() // keep (+), an indentation digit, or something else
+	}
+	line, col := p.lineNo, p.col(i)
+	if k := p.skipSpaces(j); k < p.le && p.d[k] != '#' {
+		p.decline()
+	}
+	p.nextLine()
+	indent := -1
+	var b []byte
+	empties := 0        // empty lines since the last content line
+	terminated := false // the last content line ends with a line break
+	for !p.eof() {
+		if p.ls+p.ind == p.le {
+			if indent < 0 || p.ind > indent {
+				p.decline() // empty lines first, or spaces that would be content
+			}
+			empties++
+			p.nextLine()
+			continue
+		}
+		if indent < 0 {
+			if p.ind <= ind {
+				p.decline() // an empty block scalar
+			}
+			indent = p.ind
+		} else if p.ind < indent {
+			break
+		}
+		text := p.d[p.ls+indent : p.le]
+		switch {
+		case style == yaml.FoldedStyle && text[0] == ' ':
+			p.decline() // a more-indented line keeps its breaks
+		case b == nil:
+		case style == yaml.LiteralStyle:
+			for k := 0; k <= empties; k++ {
+				b = append(b, '\n')
+			}
+		default:
+			if empties == 0 {
+				b = append(b, ' ')
+			}
+			for k := 0; k < empties; k++ {
+				b = append(b, '\n')
+			}
+		}
+		b = append(b, text...)
+		empties = 0
+		terminated = p.nl <= len(p.d)
+		p.nextLine()
+	}
+	if indent < 0 {
+		p.decline()
+	}
+	if !strip && terminated {
+		b = append(b, '\n')
+	}
+	n := p.node(yaml.ScalarNode, "!!str", line, col)
+	n.Value, n.Style = string(b), style
+	p.skipBlank()
+	return n
+}
+
+// plainTag is the tag yaml.v3 resolves a plain scalar to.
+func plainTag(v string) string {
+	if v == "" {
+		return "!!null"
+	}
+	switch c := v[0]; {
+	case c == '.':
+		switch v {
+		case ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF":
+			return "!!float"
+		}
+		if _, err := strconv.ParseFloat(v, 64); err == nil {
+			return "!!float"
+		}
+	case c == '+' || c == '-' || c >= '0' && c <= '9':
+		return numericTag(v)
+	case strings.IndexByte("yYnNtTfFoO~<", c) >= 0:
+		switch v {
+		case "true", "True", "TRUE", "false", "False", "FALSE":
+			return "!!bool"
+		case "~", "null", "Null", "NULL":
+			return "!!null"
+		case "<<":
+			return "!!merge"
+		}
+	}
+	return "!!str"
+}
+
+// numericTag resolves a plain scalar that starts with a sign or a digit,
+// trying what yaml.v3 tries in its order.
+func numericTag(v string) string {
+	switch v {
+	case "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF":
+		return "!!float"
+	}
+	if isTimestamp(v) {
+		return "!!timestamp"
+	}
+	plain := strings.ReplaceAll(v, "_", "")
+	if _, err := strconv.ParseInt(plain, 0, 64); err == nil {
+		return "!!int"
+	}
+	if _, err := strconv.ParseUint(plain, 0, 64); err == nil {
+		return "!!int"
+	}
+	if yamlFloat(plain) {
+		if _, err := strconv.ParseFloat(plain, 64); err == nil {
+			return "!!float"
+		}
+	}
+	for _, b := range []struct {
+		prefix string
+		base   int
+	}{{"0b", 2}, {"0o", 8}} {
+		if rest, ok := strings.CutPrefix(plain, b.prefix); ok {
+			if _, err := strconv.ParseInt(rest, b.base, 64); err == nil {
+				return "!!int"
+			}
+			if _, err := strconv.ParseUint(rest, b.base, 64); err == nil {
+				return "!!int"
+			}
+		} else if rest, ok := strings.CutPrefix(plain, "-"+b.prefix); ok {
+			if _, err := strconv.ParseInt("-"+rest, b.base, 64); err == nil {
+				return "!!int"
+			}
+		}
+	}
+	return "!!str"
+}
+
+// yamlFloat matches [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+func yamlFloat(s string) bool {
+	digits := func(i int) int {
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i
+	}
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	if i < len(s) && s[i] == '.' {
+		j := digits(i + 1)
+		if j == i+1 {
+			return false
+		}
+		i = j
+	} else {
+		j := digits(i)
+		if j == i {
+			return false
+		}
+		i = j
+		if i < len(s) && s[i] == '.' {
+			i = digits(i + 1)
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		j := digits(i)
+		if j == i {
+			return false
+		}
+		i = j
+	}
+	return i == len(s)
+}
+
+// isTimestamp reports whether yaml.v3 reads v as a timestamp: four digits,
+// a '-', and one of the formats it tries.
+func isTimestamp(v string) bool {
+	i := 0
+	for i < len(v) && v[i] >= '0' && v[i] <= '9' {
+		i++
+	}
+	if i != 4 || i == len(v) || v[i] != '-' {
+		return false
+	}
+	for _, f := range []string{"2006-1-2T15:4:5.999999999Z07:00", "2006-1-2t15:4:5.999999999Z07:00", "2006-1-2 15:4:5.999999999", "2006-1-2"} {
+		if _, err := time.Parse(f, v); err == nil {
+			return true
+		}
+	}
+	return false
+}

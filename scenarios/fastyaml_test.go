@@ -1,0 +1,476 @@
+package scenarios
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+func init() {
+	// A panic in the fast parser is a bug: tests and fuzzing must see it,
+	// where production falls back to yaml.v3.
+	fastStrict = true
+}
+
+// checkFast parses data with both parsers and fails when the fast parser
+// accepts what yaml.v3 rejects, or builds another tree. It reports whether
+// the fast parser took the input.
+func checkFast(t testing.TB, name string, data []byte) bool {
+	t.Helper()
+	got, ok := fastParse(data)
+	if !ok {
+		return false
+	}
+	var want yaml.Node
+	if err := yaml.Unmarshal(data, &want); err != nil {
+		t.Fatalf("%s: the fast parser accepted what yaml.v3 rejects (%v):\n%s", name, err, data)
+	}
+	if diff := sameTree(got, &want, "doc"); diff != "" {
+		t.Fatalf("%s: the fast parser built another tree: %s\ninput:\n%s", name, diff, data)
+	}
+	return true
+}
+
+// yamlCorpus is every YAML file of the package and every FuzzLoad seed.
+func yamlCorpus(t testing.TB) map[string][]byte {
+	t.Helper()
+	cases := map[string][]byte{}
+	for _, pattern := range []string{"testdata/diagnostics/*.yaml", "examples/*.yaml", "library/*.yaml", "policies/*.yaml"} {
+		files, _ := filepath.Glob(pattern)
+		if len(files) == 0 {
+			t.Fatalf("no files match %s", pattern)
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cases[f] = data
+		}
+	}
+	seeds, _ := filepath.Glob("testdata/fuzz/FuzzLoad/*")
+	for _, f := range seeds {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, lit, _ := strings.Cut(string(data), "[]byte(")
+		if s, err := strconv.Unquote(strings.TrimSuffix(strings.TrimSpace(lit), ")")); err == nil {
+			cases[f] = []byte(s)
+		}
+	}
+	return cases
+}
+
+// TestFastParseCorpus compares the two parsers on every file we have.
+func TestFastParseCorpus(t *testing.T) {
+	taken := 0
+	for name, data := range yamlCorpus(t) {
+		if checkFast(t, name, data) {
+			taken++
+		}
+	}
+	if taken < 50 {
+		t.Errorf("the fast parser took %d files, want most of them", taken)
+	}
+}
+
+// TestFastParseTakesShippedFiles guards the speed of loading: every drill,
+// policy and example we ship, and the benchmark's big drill, must be in the
+// fast parser's subset. A construct it declines sends the whole file to
+// yaml.v3, several times slower.
+func TestFastParseTakesShippedFiles(t *testing.T) {
+	files := map[string][]byte{"big": bigScenario(t, 100_000)}
+	for _, pattern := range []string{"examples/*.yaml", "library/*.yaml", "policies/*.yaml"} {
+		matches, _ := filepath.Glob(pattern)
+		for _, f := range matches {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[f] = data
+		}
+	}
+	if len(files) < 15 {
+		t.Fatalf("got %d files, want the whole library", len(files))
+	}
+	for name, data := range files {
+		if !checkFast(t, name, data) {
+			t.Errorf("%s: the fast parser declined it", name)
+		}
+	}
+}
+
+// TestFastParseCases pins the edges of the subset: each case is either
+// taken with yaml.v3's tree or declined, never different.
+func TestFastParseCases(t *testing.T) {
+	cases := []struct {
+		src  string
+		take bool
+	}{
+		{"a: 1\n", true},
+		{"# head\n\na: b # c\n  # indented comment\nc: d\n", true},
+		{"a:\n- x\n- y\nb: z\n", true},
+		{"a:\n  - x: 1\n    y:\n  -\n  - z\n", true},
+		{"a: |\n  one\n\n  two\nb: >-\n  three\n  four\n\n  five\n\nc: x\n", true},
+		{"a: |\n  no newline at the end", true},
+		{"a: |-\n    deep\n     deeper\n", true},
+		{"a: >\n  x\n   more indented\n", false},
+		{"a: |+\n  keep\n\n", false},
+		{"a: |2\n   x\n", false},
+		{"a: |\n\n  leading empty line\n", false},
+		{"a: |\nb: 1\n", false},
+		{"a: 'it''s' # c\nb: \"q\\\"\\n\\t\\x41\\u00e9\\U0001F600\\N\\_\\'\\ \"\n", true},
+		{"a: \"x\\/y\"\n", false},
+		{"a: \"bad \\q escape\"\n", false},
+		{"a: \"two\n  lines\"\n", false},
+		{"a: [x, 'y', \"z\", [1, 2], {k: v}]\nb: {}\nc: []\n", true},
+		{"a: [x,\n  y]\n", false},
+		{"a: [x, , y]\n", false},
+		{"a: [x, y,]\n", false},
+		{"a: {k}\n", false},
+		{"a: &x {k: v}\nb: *x\nc:\n  - &y\n    d: 1\n  - *y\n", true},
+		{"a: &x 1\nb: &x\n  c: *x\n", false},
+		{"a: *nowhere\n", false},
+		{"<<: {k: v}\n", true},
+		{"a: b: c\n", false},
+		{"a: one\n  two\n", false},
+		{"a: x\n\n  y\n", false},
+		{"a: - x\n", false},
+		{"- a\n- b\n", false},
+		{"  a: 1\n", false},
+		{"---\na: 1\n", false},
+		{"%YAML 1.2\n---\na: 1\n", false},
+		{"a: 1\r\nb: |\r\n  x\r\n  y\r\nc: [1, 2]\r\n", true},
+		{"a: 1\rb: 2\n", false},
+		{"a:\t1\n", false},
+		{"a: !!str 1\n", false},
+		{"a: ~\nb: null\nc: true\nd: False\ne: 0x1F\nf: 1_000\ng: 0o17\nh: 0b101\ni: -0b1\nj: 1e3\nk: .5\nl: +.inf\nm: 2026-01-02\nn: 2026-1-2 3:4:5\no: 90s\np: 1.2.3\nq: yes\nr: on\n", true},
+		{"é: [ü, 'ö']\nkey with spaces: a:b\na:b: c\n", true},
+		{"a: x#y\nb: x #y\n", true},
+		{"a: \"x\"y\n", false},
+		{"a: \"x\" # c\n", true},
+		{"a:\n    b: 1\n  c: 2\n", false},
+		{"a:\n  - x\n  b: 1\n", false},
+		{"a: 1\n- x\n", false},
+		{"a:\n- b: 1\n  - x\n", false},
+		{"a:   \n  b: 1\n", true},
+		{"a: # comment\n  b: 1\n", true},
+		{"a: &n\nb: 1\n", false},
+		{"key  : v\n", true},
+		{"? complex\n: value\n", false},
+	}
+	for i, c := range cases {
+		t.Run(strconv.Itoa(i), func(t *testing.T) {
+			if got := checkFast(t, "case", []byte(c.src)); got != c.take {
+				t.Errorf("got taken %v, want %v, for:\n%s", got, c.take, c.src)
+			}
+		})
+	}
+}
+
+// TestPlainTag compares the tag the fast parser gives a plain scalar with
+// yaml.v3's, over strings made to hit each branch of its resolver.
+func TestPlainTag(t *testing.T) {
+	words := []string{
+		"0", "1", "-1", "+1", "007", "0x1F", "0X1f", "-0x1", "0o17", "0O17", "-0o17", "0b101", "-0b101", "0b2",
+		"1_000", "1__0", "_1", "1e3", "1E+3", "-1e-3", "1.", ".5", "-.5", "+.5", ".", "..", "1.2.3", "1e", "e3",
+		"9223372036854775807", "9223372036854775808", "18446744073709551615", "18446744073709551616",
+		"-9223372036854775808", "-9223372036854775809", "0b1111111111111111111111111111111111111111111111111111111111111111",
+		".inf", ".Inf", ".INF", "+.inf", "-.Inf", ".nan", ".NaN", "-.nan", ".infinity", "inf", "NaN",
+		"true", "True", "TRUE", "tRUE", "false", "yes", "no", "on", "off", "y", "n", "~", "null", "Null", "NULL", "nULL",
+		"<<", "<", "2026-01-02", "2026-1-2", "2026-01-02T10:00:00Z", "2026-01-02t10:00:00Z", "2026-01-02 10:00:00",
+		"2026-13-02", "20260102", "2026-01-02x", "12:30", "1:30:00", "90s", "1m30s", "0x", "0o", "0b", "-", "+",
+		"0x_1", "1_e3", "0.1_1", "1e1_0",
+	}
+	for _, w := range words {
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte("k: "+w+"\n"), &doc); err != nil {
+			continue
+		}
+		v := doc.Content[0].Content[1]
+		if v.Style != 0 || v.Value != w {
+			continue
+		}
+		if got := plainTag(w); got != v.Tag {
+			t.Errorf("plainTag(%q) = %s, want %s", w, got, v.Tag)
+		}
+	}
+}
+
+// TestFastParseGenerated compares the two parsers on documents built at
+// random from the constructs drills use and the ones near them that the
+// fast parser must decline or get exactly right.
+func TestFastParseGenerated(t *testing.T) {
+	n := 20_000
+	if testing.Short() {
+		n = 2_000
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	taken := 0
+	seen := map[string]int{}
+	for i := range n {
+		g := &yamlGen{r: r}
+		src := g.document()
+		if checkFast(t, fmt.Sprintf("document %d", i), src) {
+			taken++
+			for _, k := range g.used {
+				seen[k]++
+			}
+		}
+	}
+	t.Logf("the fast parser took %d of %d documents: %v", taken, n, seen)
+	if taken < n/5 {
+		t.Errorf("the fast parser took %d of %d documents, want a fifth at least", taken, n)
+	}
+	for _, k := range []string{"literal", "folded", "flow", "anchor", "alias", "escape", "quote", "indentless", "null", "unicode", "comment", "crlf"} {
+		if seen[k] < 20 {
+			t.Errorf("the fast parser took %d documents with %s, want 20 at least", seen[k], k)
+		}
+	}
+}
+
+// FuzzFastParse compares the two parsers on any input.
+func FuzzFastParse(f *testing.F) {
+	for _, data := range yamlCorpus(f) {
+		f.Add(data)
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 200 {
+		f.Add((&yamlGen{r: r}).document())
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 64<<10 {
+			return
+		}
+		checkFast(t, "input", data)
+	})
+}
+
+// yamlGen writes random YAML documents.
+type yamlGen struct {
+	r    *rand.Rand
+	b    strings.Builder
+	used []string
+	anch []string
+}
+
+func (g *yamlGen) pick(s ...string) string { return s[g.r.IntN(len(s))] }
+func (g *yamlGen) chance(p float64) bool   { return g.r.Float64() < p }
+func (g *yamlGen) use(k string)            { g.used = append(g.used, k) }
+
+func (g *yamlGen) document() []byte {
+	if g.chance(0.3) {
+		g.b.WriteString(g.pick("# yaml-language-server: $schema=x\n", "\n", "# c\n\n", "   \n"))
+	}
+	g.mapping(0, 0, 3)
+	out := g.b.String()
+	if g.chance(0.05) {
+		out = strings.TrimSuffix(out, "\n")
+	}
+	if g.chance(0.1) {
+		g.use("crlf")
+		out = strings.ReplaceAll(out, "\n", "\r\n")
+	}
+	if g.chance(0.15) {
+		// A random edit: most break the subset or the document, which
+		// both parsers must then agree on.
+		i := g.r.IntN(len(out) + 1)
+		out = out[:i] + g.pick(" ", "\n", "-", ":", "#", "'", "\"", "[", "]", "{", "}", "&a", "*a", "|", ">", ",", "  ", "\t", "\\", "\r") + out[i:]
+	}
+	return []byte(out)
+}
+
+func (g *yamlGen) indent(n int) { g.b.WriteString(strings.Repeat(" ", n)) }
+
+func (g *yamlGen) key() string {
+	return g.pick("id", "title", "a", "b", "c", "k-1", "x_y", "true", "1", "null", "~", "key with spaces", "é", "a:b", "on", "<<", "x.y", "-k", "q?")
+}
+
+func (g *yamlGen) mapping(ind, first, depth int) {
+	n := 1 + g.r.IntN(4)
+	for i := range n {
+		if i > 0 || first == 0 {
+			g.indent(ind)
+		}
+		g.b.WriteString(g.key())
+		if g.chance(0.03) {
+			g.b.WriteString("  ")
+		}
+		g.b.WriteString(":")
+		g.value(ind, depth, true)
+		g.blankLines()
+	}
+}
+
+func (g *yamlGen) blankLines() {
+	switch g.r.IntN(10) {
+	case 0:
+		g.b.WriteString("\n")
+	case 1:
+		g.indent(g.r.IntN(6))
+		g.b.WriteString("# comment\n")
+		g.use("comment")
+	case 2:
+		g.b.WriteString("   \n")
+	}
+}
+
+func (g *yamlGen) list(ind, depth int) {
+	n := 1 + g.r.IntN(4)
+	for range n {
+		g.indent(ind)
+		g.b.WriteString("-")
+		if depth > 0 && g.chance(0.35) {
+			g.b.WriteString(" ")
+			g.mapping(ind+2, 1, depth-1)
+			continue
+		}
+		g.value(ind, depth, false)
+		g.blankLines()
+	}
+}
+
+// value writes what follows a key's ':' or an item's '-', line break
+// included.
+func (g *yamlGen) value(ind, depth int, inMap bool) {
+	if g.chance(0.08) {
+		name := g.pick("a", "b", "c")
+		g.b.WriteString(" &" + name)
+		g.anch = append(g.anch, name)
+		g.use("anchor")
+	}
+	step := 1 + g.r.IntN(3)
+	switch k := g.r.IntN(10); {
+	case depth > 0 && k < 2:
+		g.comment()
+		g.b.WriteString("\n")
+		g.mapping(ind+step, 0, depth-1)
+	case depth > 0 && k < 4:
+		g.comment()
+		g.b.WriteString("\n")
+		if inMap && g.chance(0.4) {
+			g.use("indentless")
+			g.list(ind, depth-1)
+		} else {
+			g.list(ind+step, depth-1)
+		}
+	case k == 4:
+		g.use("null")
+		g.comment()
+		g.b.WriteString("\n")
+	case k == 5:
+		g.blockScalar(ind + step)
+	case k == 6:
+		g.b.WriteString(" ")
+		g.flow(2)
+		g.comment()
+		g.b.WriteString("\n")
+	case k == 7 && len(g.anch) > 0:
+		g.use("alias")
+		g.b.WriteString(" *" + g.pick(g.anch...))
+		g.comment()
+		g.b.WriteString("\n")
+	default:
+		g.b.WriteString(" ")
+		g.scalar(false)
+		g.comment()
+		g.b.WriteString("\n")
+	}
+}
+
+func (g *yamlGen) comment() {
+	switch g.r.IntN(8) {
+	case 0:
+		g.b.WriteString(" # note: - [x]")
+		g.use("comment")
+	case 1:
+		g.b.WriteString("   ")
+	}
+}
+
+func (g *yamlGen) scalar(flow bool) {
+	switch g.r.IntN(5) {
+	case 0:
+		g.use("quote")
+		g.b.WriteString("'" + g.pick("it''s", "", "a: b", "# not", "é", "x \" y", "[x]") + "'")
+	case 1:
+		g.use("quote")
+		s := g.pick("plain", "", "a: b", "# not", "é", "x ' y", "{x}")
+		if g.chance(0.5) {
+			g.use("escape")
+			s += g.pick(`\n`, `\t`, `\"`, `\\`, `\x41`, `\u00e9`, `\U0001F600`, `\N`, `\_`, `\L`, `\P`, `\/`, `\ `, `\e`, `\0`, `\q`, `\uD800`, `\x4`, `\`)
+		}
+		g.b.WriteString(`"` + s + `"`)
+	default:
+		s := g.pick("x", "Hello there", "90s", "1m30s", "15", "-3", "1.5", "true", "null", "~", "0x10", "1_000",
+			"2026-01-02", "a#b", "a # b", "a:b", "a: b", "ü ö", "- x", "-x", "?x", ":x", "x,y", "x]", "{{ vary.flat }}",
+			"%x", "@x", "`x", "!x", "|x", ">x", "x  ", "yes", ".inf", "<<", "a ? b", "100%")
+		if strings.ContainsAny(s, "éüö") {
+			g.use("unicode")
+		}
+		if flow && strings.ContainsAny(s, ",[]{}") {
+			s = "y"
+		}
+		g.b.WriteString(s)
+	}
+}
+
+func (g *yamlGen) flow(depth int) {
+	g.use("flow")
+	mapping := g.chance(0.5)
+	open, closer := "[", "]"
+	if mapping {
+		open, closer = "{", "}"
+	}
+	g.b.WriteString(open + g.pick("", " "))
+	n := g.r.IntN(4)
+	for i := range n {
+		if i > 0 {
+			g.b.WriteString(g.pick(", ", ",", " , "))
+		}
+		if mapping {
+			g.b.WriteString(g.pick(g.key(), `"q"`, "'s'") + g.pick(": ", " : ", ":"))
+		}
+		if depth > 0 && g.chance(0.25) {
+			g.flow(depth - 1)
+		} else {
+			g.scalar(true)
+		}
+	}
+	g.b.WriteString(g.pick("", " ") + closer)
+}
+
+func (g *yamlGen) blockScalar(ind int) {
+	header := g.pick("|", "|-", ">", ">-", "|+", ">2", "|-  # c")
+	if header[0] == '|' {
+		g.use("literal")
+	} else {
+		g.use("folded")
+	}
+	g.b.WriteString(" " + header + "\n")
+	n := 1 + g.r.IntN(4)
+	for i := range n {
+		switch g.r.IntN(8) {
+		case 0:
+			if i > 0 {
+				g.b.WriteString("\n")
+			}
+		case 1:
+			g.indent(g.r.IntN(ind + 2))
+			g.b.WriteString("\n")
+		case 2:
+			g.indent(ind + 1 + g.r.IntN(2))
+			g.b.WriteString("more indented\n")
+		}
+		g.indent(ind)
+		g.b.WriteString(g.pick("line of text", "# not a comment", "- not an item", "key: not a key", "é", "x  "))
+		g.b.WriteString("\n")
+	}
+}
