@@ -47,8 +47,6 @@ func parse(src *sourceFile, l *diagList) *yaml.Node {
 	var doc yaml.Node
 	if d, ok := fastParse(data); ok {
 		doc = *d
-	} else if d, ok := parseSplit(data); ok {
-		doc = *d
 	} else if err := yaml.Unmarshal(data, &doc); err != nil {
 		syntaxError(src, l, err)
 		return nil
