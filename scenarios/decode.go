@@ -311,7 +311,7 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, pl int, f *field) {
 		}
 		i, err := strconv.ParseInt(n.Value, 10, 64)
 		if err != nil {
-			err = n.Decode(&i) // 0x10, 1_000 and other YAML forms
+			i, err = decodeInt(n) // 0x10, 1_000 and other YAML forms
 		}
 		if err != nil || v.OverflowInt(i) {
 			d.l.add(CodeType, nodePos(n), "%s: %s is out of range", where(d.path(pl)), n.Value)
@@ -326,7 +326,7 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, pl int, f *field) {
 		}
 		x, err := strconv.ParseFloat(n.Value, 64)
 		if err != nil {
-			err = n.Decode(&x) // .5, 1_000 and other YAML forms
+			x, err = decodeFloat(n) // .5, 1_000 and other YAML forms
 		}
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 			d.l.add(CodeType, nodePos(n), "%s: expected a finite number, got %s", where(d.path(pl)), n.Value)
@@ -350,6 +350,10 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, pl int, f *field) {
 		}
 		m := reflect.MakeMapWithSize(t, len(n.Content)/2)
 		seen := map[string]*yaml.Node{}
+		// One key and one element for the whole mapping: SetMapIndex
+		// copies both, so they are reused (the element zeroed) entry by
+		// entry instead of allocated for each.
+		var kv, e reflect.Value
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
 			key, ok := d.key(k, pl, seen)
@@ -357,9 +361,14 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, pl int, f *field) {
 				continue
 			}
 			kp := d.joinPath(pl, key)
-			e := reflect.New(t.Elem()).Elem()
+			if !e.IsValid() {
+				kv, e = reflect.New(t.Key()).Elem(), reflect.New(t.Elem()).Elem()
+			} else {
+				e.SetZero()
+			}
 			d.decode(val, e, kp, nil)
-			m.SetMapIndex(reflect.ValueOf(key).Convert(t.Key()), e)
+			kv.SetString(key)
+			m.SetMapIndex(kv, e)
 		}
 		v.Set(m)
 	case reflect.Struct:
@@ -380,7 +389,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, pl int) {
 	}
 	si := infoOf(t)
 	if si.pos >= 0 {
-		v.Field(si.pos).Set(reflect.ValueOf(nodePos(n)))
+		*v.Field(si.pos).Addr().Interface().(*Pos) = nodePos(n) // no boxing, unlike v.Set
 	}
 	var meant map[string]bool // keys an unknown key was probably meant to be
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -563,6 +572,21 @@ func (d *decoder) anyValue(n *yaml.Node, pl int) (any, bool) {
 		return out, true
 	}
 	return nil, false
+}
+
+// decodeInt and decodeFloat read the YAML forms strconv does not. They are
+// functions of their own so that the value passed to Decode escapes only
+// for such forms, not for every number.
+func decodeInt(n *yaml.Node) (int64, error) {
+	var i int64
+	err := n.Decode(&i)
+	return i, err
+}
+
+func decodeFloat(n *yaml.Node) (float64, error) {
+	var x float64
+	err := n.Decode(&x)
+	return x, err
 }
 
 func isScalarType(t reflect.Type) bool {
