@@ -667,7 +667,7 @@ func (c *checker) stepSets(comp *compiler, steps []Step, owner string, env EnvKi
 				c.l.add(CodeExpr, c.d.at(vp), "%s: the expression is blank", vp)
 				continue
 			}
-			t := comp.expr(&e, env, "", vp)
+			t := comp.expr(&e, env, "", func() string { return vp })
 			st.Set[name] = e
 			if t == nil || !declared || t.Kind() == reflect.Interface {
 				continue

@@ -168,10 +168,10 @@ func compileSafely(src string, cfg *conf.Config) (p *vm.Program, err error) {
 
 // expr compiles e in env. want is "bool" for conditions, "" for any value.
 // It reports problems and returns the program's result type (nil on error).
-func (c *compiler) expr(e *Expr, env EnvKind, want, path string) reflect.Type {
+func (c *compiler) expr(e *Expr, env EnvKind, want string, path func() string) reflect.Type {
 	if !e.IsSet() {
 		if want == "bool" && e.Src != "" {
-			c.l.add(CodeExpr, e.Pos, "%s: the expression is blank", where(path))
+			c.l.add(CodeExpr, e.Pos, "%s: the expression is blank", where(path()))
 		}
 		return nil
 	}
@@ -184,32 +184,32 @@ func (c *compiler) expr(e *Expr, env EnvKind, want, path string) reflect.Type {
 	}
 	if err := checkExprSource(e.Src); err != nil {
 		pos, msg, _ := e.ExprErrorPos(err)
-		c.l.add(CodeExpr, pos, "%s: %s", where(path), msg)
+		c.l.add(CodeExpr, pos, "%s: %s", where(path()), msg)
 		return nil
 	}
 	if c.count++; c.count > MaxExpressions {
 		if c.count == MaxExpressions+1 {
-			c.l.add(CodeExpr, e.Pos, "%s: more than %d expressions in one file; the rest are not compiled", where(path), MaxExpressions)
+			c.l.add(CodeExpr, e.Pos, "%s: more than %d expressions in one file; the rest are not compiled", where(path()), MaxExpressions)
 		}
 		return nil
 	}
 	p, err := c.program(e.Src, env)
 	if err != nil {
 		pos, msg, _ := e.ExprErrorPos(err)
-		c.l.add(CodeExpr, pos, "%s: %s%s", where(path), msg, c.hint(e.Src, env, err))
+		c.l.add(CodeExpr, pos, "%s: %s%s", where(path()), msg, c.hint(e.Src, env, err))
 		return nil
 	}
 	e.prog = p
 	t := p.Node().Type()
 	if want == "bool" && t.Kind() != reflect.Bool && t.Kind() != reflect.Interface {
-		c.l.add(CodeNotBool, e.Pos, "%s must be true or false, but this expression gives %s", where(path), exprTypeName(t))
+		c.l.add(CodeNotBool, e.Pos, "%s must be true or false, but this expression gives %s", where(path()), exprTypeName(t))
 	}
 	c.collect(e)
 	return t
 }
 
 // text compiles the interpolations of t.
-func (c *compiler) text(t *Text, env EnvKind, path string) {
+func (c *compiler) text(t *Text, env EnvKind, path func() string) {
 	for i := range t.Parts {
 		if t.Parts[i].Expr.IsSet() {
 			c.expr(&t.Parts[i].Expr, env, "", path)
@@ -378,71 +378,171 @@ func exprTypeName(t reflect.Type) string {
 // environment named by the env tag of the field that holds it. Set steps
 // are compiled by the step walker in check.go.
 func (c *compiler) compileAll(v reflect.Value, env EnvKind, path string) {
-	walkExprs(v, env, path, true, func(x reflect.Value, env EnvKind, path string) {
+	w := exprWalker{buf: append(make([]byte, 0, 64), path...)}
+	w.visit = func(x reflect.Value, env EnvKind) {
 		if x.Type() == exprType {
-			c.expr(x.Addr().Interface().(*Expr), env, "bool", path)
+			c.expr(x.Addr().Interface().(*Expr), env, "bool", w.path)
 		} else {
-			c.text(x.Addr().Interface().(*Text), env, path)
+			c.text(x.Addr().Interface().(*Text), env, w.path)
 		}
-	})
+	}
+	w.walk(v, planOf(v.Type()), env)
 }
 
-// walkExprs calls visit, in file order, for every Expr and Text in v (set
-// steps aside), with the environment named by the env tag of the field that
-// holds it and, when paths is set, its key path (building paths costs, and
-// only diagnostics need them). Map values are visited on a copy that is
-// stored back, so what visit sets on them (a compiled program) stays.
-func walkExprs(v reflect.Value, env EnvKind, path string, paths bool, visit func(reflect.Value, EnvKind, string)) {
-	switch v.Kind() {
-	case reflect.Pointer:
+// exprWalker calls visit, in file order, for every Expr and Text in a value
+// (set steps aside), with the environment named by the env tag of the field
+// that holds it. Map values are visited on a copy that is stored back, so
+// what visit sets on them (a compiled program) stays. The key path of the
+// value being visited, such as "timeline[2].do[0].say", is kept in one
+// buffer as the walk goes depth first; path makes it a string, which only
+// diagnostics need.
+type exprWalker struct {
+	buf   []byte
+	visit func(x reflect.Value, env EnvKind)
+}
+
+// path returns the key path of the value being visited.
+func (w *exprWalker) path() string { return string(w.buf) }
+
+func (w *exprWalker) walk(v reflect.Value, p *exprPlan, env EnvKind) {
+	switch p.kind {
+	case planExpr:
+		w.visit(v, env)
+	case planPointer:
 		if !v.IsNil() {
-			walkExprs(v.Elem(), env, path, paths, visit)
+			w.walk(v.Elem(), p.elem, env)
 		}
-	case reflect.Struct:
-		if t := v.Type(); t == exprType || t == textType {
-			visit(v, env, path)
-			return
-		}
-		si := infoOf(v.Type())
-		for _, f := range si.fields {
-			if !holdsExpr(f.typ) || (v.Type() == stepType && f.name == "set") {
-				continue
-			}
+	case planStruct:
+		pl := len(w.buf)
+		for i := range p.fields {
+			f := &p.fields[i]
 			e := env
 			if f.env != "" {
 				e = f.env
 			}
-			p := path
-			if paths {
-				p = join(path, f.name)
+			if pl > 0 {
+				w.buf = append(w.buf, '.')
 			}
-			walkExprs(v.Field(f.index), e, p, paths, visit)
+			w.buf = append(w.buf, f.name...)
+			w.walk(v.Field(f.index), f.plan, e)
+			w.buf = w.buf[:pl]
 		}
-	case reflect.Slice:
+	case planSlice:
+		pl := len(w.buf)
 		for i := 0; i < v.Len(); i++ {
-			p := path
-			if paths {
-				p = path + "[" + strconv.Itoa(i) + "]"
-			}
-			walkExprs(v.Index(i), env, p, paths, visit)
+			w.buf = append(w.buf, '[')
+			w.buf = strconv.AppendInt(w.buf, int64(i), 10)
+			w.buf = append(w.buf, ']')
+			w.walk(v.Index(i), p.elem, env)
+			w.buf = w.buf[:pl]
 		}
-	case reflect.Map:
-		if !holdsExpr(v.Type().Elem()) {
+	case planMap:
+		if v.Len() == 0 {
 			return
 		}
 		keys := v.MapKeys()
 		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
+		pl := len(w.buf)
+		cp := reflect.New(v.Type().Elem()).Elem()
 		for _, k := range keys {
-			cp := reflect.New(v.Type().Elem()).Elem()
 			cp.Set(v.MapIndex(k))
-			p := path
-			if paths {
-				p = join(path, k.String())
+			if pl > 0 {
+				w.buf = append(w.buf, '.')
 			}
-			walkExprs(cp, env, p, paths, visit)
+			w.buf = append(w.buf, k.String()...)
+			w.walk(cp, p.elem, env)
+			w.buf = w.buf[:pl]
 			v.SetMapIndex(k, cp)
 		}
 	}
+}
+
+// exprPlan is where the expressions are in values of one type, worked out
+// once per type so that walking a scenario looks nothing up by type.
+// Only types that can hold an Expr or a Text have a plan.
+type exprPlan struct {
+	kind   planKind
+	elem   *exprPlan   // planPointer, planSlice, planMap
+	fields []planField // planStruct: the fields that can hold an expression
+}
+
+type planKind uint8
+
+const (
+	planNone planKind = iota // holds no expression
+	planExpr                 // an Expr or a Text
+	planPointer
+	planSlice
+	planMap
+	planStruct
+)
+
+// planField is a struct field that can hold an expression.
+type planField struct {
+	index int
+	name  string
+	env   EnvKind // from the env tag; "" keeps the enclosing environment
+	plan  *exprPlan
+}
+
+var (
+	exprPlans  sync.Map   // reflect.Type -> *exprPlan
+	exprPlanMu sync.Mutex // serialises building plans
+)
+
+// planOf returns the plan of t, which must be able to hold an expression.
+func planOf(t reflect.Type) *exprPlan {
+	if p, ok := exprPlans.Load(t); ok {
+		return p.(*exprPlan)
+	}
+	exprPlanMu.Lock()
+	defer exprPlanMu.Unlock()
+	if p, ok := exprPlans.Load(t); ok {
+		return p.(*exprPlan)
+	}
+	// Plans are published only once complete: types may refer to
+	// themselves, so the ones being built are kept aside until then.
+	building := map[reflect.Type]*exprPlan{}
+	p := buildPlan(t, building)
+	for t, p := range building {
+		exprPlans.Store(t, p)
+	}
+	return p
+}
+
+func buildPlan(t reflect.Type, building map[reflect.Type]*exprPlan) *exprPlan {
+	if p, ok := exprPlans.Load(t); ok {
+		return p.(*exprPlan)
+	}
+	if p, ok := building[t]; ok {
+		return p
+	}
+	p := &exprPlan{}
+	building[t] = p
+	if !holdsExpr(t) {
+		return p
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		p.kind, p.elem = planPointer, buildPlan(t.Elem(), building)
+	case reflect.Slice:
+		p.kind, p.elem = planSlice, buildPlan(t.Elem(), building)
+	case reflect.Map:
+		p.kind, p.elem = planMap, buildPlan(t.Elem(), building)
+	case reflect.Struct:
+		if t == exprType || t == textType {
+			p.kind = planExpr
+			break
+		}
+		p.kind = planStruct
+		for _, f := range infoOf(t).fields {
+			if !holdsExpr(f.typ) || (t == stepType && f.name == "set") {
+				continue
+			}
+			p.fields = append(p.fields, planField{index: f.index, name: f.name, env: f.env, plan: buildPlan(f.typ, building)})
+		}
+	}
+	return p
 }
 
 var stepType = reflect.TypeOf(Step{})

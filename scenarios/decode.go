@@ -171,13 +171,6 @@ func infoOf(t reflect.Type) *structInfo {
 	return si
 }
 
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
 // joinPath, indexPath and path build key paths such as "timeline[2].do[0].say" in
 // one buffer, as the decoder walks depth first: a path is the length of its
 // prefix of the buffer, and becomes a string only for a diagnostic.

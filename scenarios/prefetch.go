@@ -136,9 +136,9 @@ func stepLists(s *Scenario) [][]Step {
 
 // exprsIn calls fn for every Expr (Text parts included) that compileAll
 // compiles in v, with its environment, in the same order: both use
-// walkExprs.
+// exprWalker.
 func exprsIn(v reflect.Value, env EnvKind, fn func(*Expr, EnvKind)) {
-	walkExprs(v, env, "", false, func(x reflect.Value, env EnvKind, _ string) {
+	w := exprWalker{visit: func(x reflect.Value, env EnvKind) {
 		if x.Type() == exprType {
 			fn(x.Addr().Interface().(*Expr), env)
 			return
@@ -147,5 +147,6 @@ func exprsIn(v reflect.Value, env EnvKind, fn func(*Expr, EnvKind)) {
 		for i := range t.Parts {
 			fn(&t.Parts[i].Expr, env)
 		}
-	})
+	}}
+	w.walk(v, planOf(v.Type()), env)
 }
