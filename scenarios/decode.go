@@ -235,6 +235,9 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, pl int, f *field) {
 		return
 	}
 	switch t {
+	case timingType:
+		d.decodeTiming(n, v, pl)
+		return
 	case durationType:
 		if !d.scalar(n, pl, t) {
 			return
@@ -583,6 +586,9 @@ func decodeFloat(n *yaml.Node) (float64, error) {
 }
 
 func isScalarType(t reflect.Type) bool {
+	if t == timingType {
+		return true // one scalar: a duration or vary.NAME
+	}
 	switch t.Kind() {
 	case reflect.String, reflect.Bool, reflect.Int, reflect.Int32, reflect.Int64, reflect.Float32, reflect.Float64:
 		return true
@@ -593,6 +599,8 @@ func isScalarType(t reflect.Type) bool {
 // typeName describes a Go type the way an author thinks of it.
 func typeName(t reflect.Type) string {
 	switch t {
+	case timingType:
+		return timingTypeName
 	case durationType:
 		return "a duration (like 90s, 2m or 1h30m)"
 	case exprType:

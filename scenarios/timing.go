@@ -1,0 +1,116 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Timing is a span of virtual time that drives the simulation: when a beat
+// fires, how long a service or team takes to answer, an ETA. It is written
+// like any duration (90s, 2m) or as vary.NAME, naming a between variation,
+// so that each session draws its own value from its seed ("the engineer
+// acknowledges after a random 40 to 90 seconds").
+//
+// Only the engine's one-off delays are timings (see docs/scenario-language.md,
+// Variation); deadlines the rubric scores against, cadences and the length of
+// the call stay plain Durations.
+type Timing struct {
+	Fixed Duration // the duration written, when Vary is ""
+	Vary  string   // the between variation it reads, or ""
+}
+
+// Fixed returns the timing of a duration written as is.
+func Fixed(d Duration) Timing { return Timing{Fixed: d} }
+
+var timingType = reflect.TypeOf(Timing{})
+
+// timingTypeName is how diagnostics describe a timing to an author.
+const timingTypeName = "a duration (like 90s, 2m or 1h30m) or vary.NAME"
+
+// ParseTiming reads a timing as written in a scenario file: a duration, or
+// vary.NAME. Whether NAME is a between variation is checked with the rest
+// of the scenario (DR2012).
+func ParseTiming(s string) (Timing, error) {
+	s = strings.TrimSpace(s)
+	if name, ok := strings.CutPrefix(s, "vary."); ok {
+		if name == "" || strings.ContainsAny(name, " \t{}.") {
+			return Timing{}, fmt.Errorf("invalid timing %q: write vary.NAME with the name of a between variation", s)
+		}
+		return Timing{Vary: name}, nil
+	}
+	if strings.Contains(s, "vary.") {
+		// {{vary.x}} by analogy with texts, or vary.x with a unit after it.
+		return Timing{}, fmt.Errorf("invalid timing %q: write vary.NAME alone, without braces or other text", s)
+	}
+	d, err := ParseDuration(s)
+	if err != nil {
+		return Timing{}, err
+	}
+	return Timing{Fixed: d}, nil
+}
+
+// IsZero reports whether t is a literal 0 (or was not written).
+func (t Timing) IsZero() bool { return t == Timing{} }
+
+// String formats t the way authors write it: 2m30s or vary.NAME.
+func (t Timing) String() string {
+	if t.Vary != "" {
+		return "vary." + t.Vary
+	}
+	return t.Fixed.String()
+}
+
+// Resolve returns the duration t stands for in a session whose variation
+// drew vary (the values expressions read as vary.NAME; a between variation
+// gives seconds). The loader has checked that NAME is a between variation;
+// a value that is missing all the same (a log of another version of the
+// drill) counts as 0.
+func (t Timing) Resolve(vary map[string]any) Duration {
+	if t.Vary == "" {
+		return t.Fixed
+	}
+	var sec float64
+	switch x := vary[t.Vary].(type) {
+	case float64:
+		sec = x
+	case int:
+		sec = float64(x)
+	case int64:
+		sec = float64(x)
+	}
+	if sec <= 0 || math.IsNaN(sec) {
+		return 0
+	}
+	return Duration(math.Round(sec * 1000))
+}
+
+// UnmarshalYAML reads a timing (for callers that decode with yaml.v3
+// directly; the loader has its own decoder).
+func (t *Timing) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: a timing must be a duration or vary.NAME", n.Line)
+	}
+	v, err := ParseTiming(n.Value)
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
+}
+
+// decodeTiming is the loader's decoder for Timing values.
+func (d *decoder) decodeTiming(n *yaml.Node, v reflect.Value, pl int) {
+	if !d.scalar(n, pl, timingType) {
+		return
+	}
+	t, err := ParseTiming(n.Value)
+	if err != nil {
+		d.l.add(CodeDuration, nodePos(n), "%s: %v", where(d.path(pl)), err)
+		return
+	}
+	*v.Addr().Interface().(*Timing) = t
+}
