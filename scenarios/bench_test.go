@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // bigScenario grows the gas example to about size bytes with beats,
@@ -134,4 +136,30 @@ func BenchmarkLoad(b *testing.B) {
 	if cpu := cpuTime() - cpu0; cpu > 0 && n > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(n), "cpu-ns/op")
 	}
+}
+
+// BenchmarkParse compares the two YAML parsers on the ~100 KB drill
+// BenchmarkLoad loads: the fast parser the loader tries first, and yaml.v3,
+// which it falls back to.
+func BenchmarkParse(b *testing.B) {
+	src := bigScenario(b, 100_000)
+	b.Run("fast", func(b *testing.B) {
+		b.SetBytes(int64(len(src)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := fastParse(src); !ok {
+				b.Fatal("the fast parser declined the drill")
+			}
+		}
+	})
+	b.Run("yaml.v3", func(b *testing.B) {
+		b.SetBytes(int64(len(src)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var doc yaml.Node
+			if err := yaml.Unmarshal(src, &doc); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -60,6 +60,9 @@ type fastParser struct {
 	// leading spaces.
 	lineNo, ls, le, nl, ind int
 
+	// The column of colOff on line colLine, from which col counts on.
+	colLine, colOff, colN int
+
 	depth   int
 	anchors map[string]*yaml.Node
 
@@ -171,7 +174,14 @@ func (p *fastParser) col(off int) int {
 	if p.ascii {
 		return off - p.ls + 1
 	}
-	return utf8.RuneCount(p.d[p.ls:off]) + 1
+	// Count on from the last column asked for on this line, so that a
+	// long line of many values costs linear time, not quadratic.
+	if p.colLine != p.lineNo || off < p.colOff {
+		p.colLine, p.colOff, p.colN = p.lineNo, p.ls, 1
+	}
+	p.colN += utf8.RuneCount(p.d[p.colOff:off])
+	p.colOff = off
+	return p.colN
 }
 
 func (p *fastParser) node(kind yaml.Kind, tag string, line, col int) *yaml.Node {
@@ -437,8 +447,7 @@ func (p *fastParser) inline(ind, i int) *yaml.Node {
 		if !p.plainStart(i, false) {
 			p.decline()
 		}
-		n = p.plain(i)
-		j = p.le
+		return p.plain(ind, i)
 	}
 	p.endLine(j)
 	return n
@@ -455,18 +464,61 @@ func (p *fastParser) endLine(j int) {
 	p.skipBlank()
 }
 
-// plain parses a plain scalar in block context: the rest of the line up to
-// a comment, trailing spaces aside.
-func (p *fastParser) plain(i int) *yaml.Node {
-	end := i
+// plain parses a plain scalar in block context, which goes on over the
+// lines below indented more than ind, and moves to the next line with
+// content. Lines are joined with a space, or with a line break for each
+// empty line between them; a comment ends the scalar.
+func (p *fastParser) plain(ind, i int) *yaml.Node {
+	line, col := p.lineNo, p.col(i)
+	end, comment := p.plainLine(i)
+	v := p.s[i:end]
+	var b []byte
+	for !comment {
+		p.nextLine()
+		empties := 0
+		for !p.eof() && p.ls+p.ind == p.le {
+			empties++
+			p.nextLine()
+		}
+		start := p.ls + p.ind
+		if p.eof() || p.ind <= ind || p.d[start] == '#' {
+			break
+		}
+		if b == nil {
+			b = append(make([]byte, 0, 2*len(v)), v...)
+		}
+		if empties == 0 {
+			b = append(b, ' ')
+		}
+		for range empties {
+			b = append(b, '\n')
+		}
+		end, comment = p.plainLine(start)
+		b = append(b, p.d[start:end]...)
+	}
+	if b != nil {
+		v = string(b)
+	}
+	n := p.node(yaml.ScalarNode, plainTag(v), line, col)
+	n.Value = v
+	if comment {
+		p.nextLine()
+	}
+	p.skipBlank()
+	return n
+}
+
+// plainLine scans one line of a plain scalar from i: end is the end of its
+// text, trailing spaces aside, and comment whether a comment ends it.
+func (p *fastParser) plainLine(i int) (end int, comment bool) {
+	end = i
 	for j := i; j < p.le; j++ {
 		switch p.d[j] {
 		case ' ':
 			continue
 		case '#':
-			if p.d[j-1] == ' ' {
-				j = p.le
-				continue
+			if j > i && p.d[j-1] == ' ' {
+				return end, true
 			}
 		case ':':
 			if p.blank(j + 1) {
@@ -475,8 +527,7 @@ func (p *fastParser) plain(i int) *yaml.Node {
 		}
 		end = j + 1
 	}
-	v := p.s[i:end]
-	return p.scalar(plainTag(v), v, 0, i)
+	return end, false
 }
 
 func (p *fastParser) alias(i int) (*yaml.Node, int) {

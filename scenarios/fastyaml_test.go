@@ -175,8 +175,15 @@ func TestFastParseCases(t *testing.T) {
 		{"a: *nowhere\n", false},
 		{"<<: {k: v}\n", true},
 		{"a: b: c\n", false},
-		{"a: one\n  two\n", false},
-		{"a: x\n\n  y\n", false},
+		{"a: one\n  two\n", true},
+		{"a: x\n\n  y\n   \n\n  z # c\nb: 1\n", true},
+		{"a: x\n  - y\n  [z] &q *r 'w'\n", true},
+		{"- x\n  y\n- z\n", false},
+		{"a:\n- x\n  y\n", true},
+		{"a: x\n  y: z\n", false},
+		{"a: x # c\n  y\n", false},
+		{"a: x\n  # c\n  y\n", false},
+		{"a: x\n  # c\nb: y\n", true},
 		{"a: - x\n", false},
 		{"- a\n- b\n", false},
 		{"  a: 1\n", false},
@@ -264,7 +271,7 @@ func TestFastParseGenerated(t *testing.T) {
 	if taken < n/5 {
 		t.Errorf("the fast parser took %d of %d documents, want a fifth at least", taken, n)
 	}
-	for _, k := range []string{"literal", "folded", "flow", "anchor", "alias", "escape", "quote", "indentless", "null", "unicode", "comment", "crlf"} {
+	for _, k := range []string{"literal", "folded", "flow", "anchor", "alias", "escape", "quote", "indentless", "null", "unicode", "comment", "crlf", "multiline"} {
 		if seen[k] < 20 {
 			t.Errorf("the fast parser took %d documents with %s, want 20 at least", seen[k], k)
 		}
@@ -415,6 +422,14 @@ func (g *yamlGen) value(ind, depth int, inMap bool) {
 	default:
 		g.b.WriteString(" ")
 		g.scalar(false)
+		if g.chance(0.15) {
+			g.use("multiline")
+			for range 1 + g.r.IntN(3) {
+				g.b.WriteString(g.pick("\n", "\n\n", "\n  \n"))
+				g.indent(ind + g.r.IntN(3))
+				g.b.WriteString(g.pick("more words", "- x", "[y]", "# c", "a: b", "x # c", "&a *b 'q' \"r\"", "é", "true"))
+			}
+		}
 		g.comment()
 		g.b.WriteString("\n")
 	}
