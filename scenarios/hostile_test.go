@@ -64,6 +64,9 @@ func hostileFiles() map[string]struct {
 		"nested-expression": {[]byte("id: x\nendings: [{id: e, kind: closed, when: '" + strings.Repeat("(", 100) + "true" + strings.Repeat(")", 100) + "'}]\n"), CodeExpr},
 		"many-expressions":  {[]byte(interps.String()), CodeExpr},
 		"many-bad-beats":    {[]byte(beats.String()), CodeTooMany},
+		// One line of 250,000 values in non-ASCII text: columns are
+		// counted along the line once, not from its start for each value.
+		"long-line": {[]byte("id: x\ntags: [" + strings.Repeat("é, ", 250_000) + "é]\n"), CodeRequired},
 	}
 }
 
