@@ -89,6 +89,7 @@ type compiler struct {
 	cache map[cacheKey]cached
 
 	count  int // expressions compiled
+	rc     refCollector
 	refs   []exprRef
 	reads  map[string]bool // vars.NAME read
 	varies map[string]bool // vary.NAME read
@@ -219,51 +220,63 @@ func (c *compiler) text(t *Text, env EnvKind, path func() string) {
 
 // collect records the names e refers to.
 func (c *compiler) collect(e *Expr) {
-	node := e.prog.Node()
-	ast.Find(node, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.CallNode:
-			id, ok := n.Callee.(*ast.IdentifierNode)
-			if !ok {
-				break
-			}
-			rf, ok := refFuncs[id.Value]
-			if !ok || rf.arg >= len(n.Arguments) {
-				break
-			}
-			if s, ok := n.Arguments[rf.arg].(*ast.StringNode); ok {
-				c.refs = append(c.refs, exprRef{kind: rf.kind, name: s.Value, fn: id.Value, pos: e.PosAt(s.Location().From)})
-			}
-		case *ast.MemberNode:
-			id, ok := n.Node.(*ast.IdentifierNode)
-			if !ok {
-				break
-			}
-			if s, ok := n.Property.(*ast.StringNode); ok {
-				switch id.Value {
-				case "vars":
-					c.reads[s.Value] = true
-				case "vary":
-					c.varies[s.Value] = true
-				}
-			}
-		case *ast.BinaryNode:
-			if n.Operator != "==" && n.Operator != "!=" {
-				break
-			}
-			for _, pair := range [2][2]ast.Node{{n.Left, n.Right}, {n.Right, n.Left}} {
-				id, ok1 := pair[0].(*ast.IdentifierNode)
-				s, ok2 := pair[1].(*ast.StringNode)
-				if !ok1 || !ok2 || s.Value == "" {
-					continue
-				}
-				if k, ok := refIdents[id.Value]; ok {
-					c.refs = append(c.refs, exprRef{kind: k, name: s.Value, fn: id.Value, pos: e.PosAt(s.Location().From)})
-				}
+	c.rc.c, c.rc.e, c.rc.root = c, *e, e.prog.Node()
+	ast.Walk(&c.rc.root, &c.rc)
+	c.rc.e, c.rc.root = Expr{}, nil
+}
+
+// refCollector is collect's visitor. Each compiler has one, so that
+// walking an expression's tree allocates nothing (ast.Find allocates a
+// visitor and its callback for every expression).
+type refCollector struct {
+	c    *compiler
+	e    Expr // a copy, so that the caller's Expr may stay on its stack
+	root ast.Node
+}
+
+func (r *refCollector) Visit(node *ast.Node) {
+	c, e := r.c, r.e
+	switch n := (*node).(type) {
+	case *ast.CallNode:
+		id, ok := n.Callee.(*ast.IdentifierNode)
+		if !ok {
+			break
+		}
+		rf, ok := refFuncs[id.Value]
+		if !ok || rf.arg >= len(n.Arguments) {
+			break
+		}
+		if s, ok := n.Arguments[rf.arg].(*ast.StringNode); ok {
+			c.refs = append(c.refs, exprRef{kind: rf.kind, name: s.Value, fn: id.Value, pos: e.PosAt(s.Location().From)})
+		}
+	case *ast.MemberNode:
+		id, ok := n.Node.(*ast.IdentifierNode)
+		if !ok {
+			break
+		}
+		if s, ok := n.Property.(*ast.StringNode); ok {
+			switch id.Value {
+			case "vars":
+				c.reads[s.Value] = true
+			case "vary":
+				c.varies[s.Value] = true
 			}
 		}
-		return false
-	})
+	case *ast.BinaryNode:
+		if n.Operator != "==" && n.Operator != "!=" {
+			break
+		}
+		for _, pair := range [2][2]ast.Node{{n.Left, n.Right}, {n.Right, n.Left}} {
+			id, ok1 := pair[0].(*ast.IdentifierNode)
+			s, ok2 := pair[1].(*ast.StringNode)
+			if !ok1 || !ok2 || s.Value == "" {
+				continue
+			}
+			if k, ok := refIdents[id.Value]; ok {
+				c.refs = append(c.refs, exprRef{kind: k, name: s.Value, fn: id.Value, pos: e.PosAt(s.Location().From)})
+			}
+		}
+	}
 }
 
 // hint explains a compile error about an unknown name: which environment
