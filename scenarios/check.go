@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -30,32 +31,46 @@ var (
 	idRE         = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 )
 
-// id checks an id's form and that it is not used twice in its namespace.
-func (c *checker) id(seen map[string]string, what, id, path string) {
+// id checks an id's form and that it is not used twice in its namespace
+// (seen holds the ids checked so far). path names where this id is
+// written and first describes where an id of the namespace was first
+// used; both are called only for a diagnostic, so that checking the
+// thousands of ids of a big drill builds no strings.
+func (c *checker) id(seen map[string]bool, what, id string, path func() string, first func(id string) string) {
 	if id == "" {
 		return // missing ids are reported by the decoder
 	}
 	if !validID(id) {
-		c.l.add(CodeIDFormat, c.d.at(path), "%s: %s id %q must be letters, digits, _, - or . (no spaces)", where(path), what, id)
+		p := path()
+		c.l.add(CodeIDFormat, c.d.at(p), "%s: %s id %q must be letters, digits, _, - or . (no spaces)", where(p), what, id)
 		return
 	}
-	if first, ok := seen[id]; ok {
-		c.l.add(CodeDuplicateID, c.d.at(path), "%s: %s id %q is already used at %s", where(path), what, id, c.firstUse(first))
+	if seen[id] {
+		p := path()
+		c.l.add(CodeDuplicateID, c.d.at(p), "%s: %s id %q is already used at %s", where(p), what, id, first(id))
 		return
 	}
-	seen[id] = path // its line is looked up only for a duplicate
+	seen[id] = true
 }
 
-// seenAs marks an entry of an id checker's seen map that is a description
-// (the customer) rather than the path of the first use.
-const seenAs = "\x00"
+// lineOf describes where the value at path was written, for messages.
+func (c *checker) lineOf(path string) string {
+	return fmt.Sprintf("line %d", c.d.at(path).Line)
+}
 
-// firstUse describes where an id was first used, from its seen entry.
-func (c *checker) firstUse(first string) string {
-	if desc, ok := strings.CutPrefix(first, seenAs); ok {
-		return desc
+// firstIn returns a describer of the first use of an id among the n
+// items of a list, for checker.id: the line of the first item whose id
+// (idOf) it is, at the key path pathOf gives. An id is recorded at its
+// first use in file order, so the first item with that id is the one.
+func (c *checker) firstIn(n int, idOf func(i int) string, pathOf func(i int) string) func(string) string {
+	return func(id string) string {
+		for i := 0; i < n; i++ {
+			if idOf(i) == id {
+				return c.lineOf(pathOf(i))
+			}
+		}
+		return ""
 	}
-	return fmt.Sprintf("line %d", c.d.at(first).Line)
 }
 
 // validID is idRE without the regexp engine: ids are checked once each,
@@ -77,58 +92,97 @@ func (c *checker) ids() {
 	if s.ID != "" && !scenarioIDRE.MatchString(s.ID) {
 		c.l.add(CodeIDFormat, c.d.at("id"), "id %q must be lower-case words joined by hyphens, like gas-smell-basic", s.ID)
 	}
-	cast := map[string]string{"customer": seenAs + "the customer"}
+	// Cast members share their namespace with the customer; a service
+	// comes before a team of the same name.
+	cast := map[string]bool{"customer": true}
+	castFirst := func(id string) string {
+		if id == "customer" {
+			return "the customer"
+		}
+		return c.lineOf("cast.services." + id)
+	}
 	for _, name := range sortedKeys(s.Cast.Services) {
-		c.id(cast, "cast member", name, "cast.services."+name)
+		c.id(cast, "cast member", name, func() string { return "cast.services." + name }, castFirst)
 	}
 	for _, name := range sortedKeys(s.Cast.Teams) {
-		c.id(cast, "cast member", name, "cast.teams."+name)
+		c.id(cast, "cast member", name, func() string { return "cast.teams." + name }, castFirst)
 	}
 	c.phases = map[string]bool{}
-	seen := map[string]string{}
+	seen := map[string]bool{}
+	phasePath := func(i int) string { return fmt.Sprintf("phases[%d].id", i) }
+	phaseFirst := c.firstIn(len(s.Phases), func(i int) string { return s.Phases[i].ID }, phasePath)
 	for i, p := range s.Phases {
-		c.id(seen, "phase", p.ID, fmt.Sprintf("phases[%d].id", i))
+		c.id(seen, "phase", p.ID, func() string { return phasePath(i) }, phaseFirst)
 		c.phases[p.ID] = true
 	}
+	// Beats and reactions share a namespace: the timeline comes first.
 	c.fired = map[string]bool{}
-	seen = map[string]string{}
+	seen = map[string]bool{}
+	beatPath := func(i int) string { return fmt.Sprintf("timeline[%d].id", i) }
+	reactionPath := func(i int) string { return fmt.Sprintf("reactions[%d].id", i) }
+	beatFirst := c.firstIn(len(s.Timeline), func(i int) string { return s.Timeline[i].ID }, beatPath)
+	reactionFirst := c.firstIn(len(s.Reactions), func(i int) string { return s.Reactions[i].ID }, reactionPath)
+	firedFirst := func(id string) string {
+		if first := beatFirst(id); first != "" {
+			return first
+		}
+		return reactionFirst(id)
+	}
 	for i, b := range s.Timeline {
-		c.id(seen, "beat or reaction", b.ID, fmt.Sprintf("timeline[%d].id", i))
+		c.id(seen, "beat or reaction", b.ID, func() string { return beatPath(i) }, firedFirst)
 		c.fired[b.ID] = true
 	}
 	for i, r := range s.Reactions {
-		c.id(seen, "beat or reaction", r.ID, fmt.Sprintf("reactions[%d].id", i))
+		c.id(seen, "beat or reaction", r.ID, func() string { return reactionPath(i) }, firedFirst)
 		c.fired[r.ID] = true
 	}
 	c.endings = map[string]bool{}
-	seen = map[string]string{}
+	seen = map[string]bool{}
+	endingPath := func(i int) string { return fmt.Sprintf("endings[%d].id", i) }
+	endingFirst := c.firstIn(len(s.Endings), func(i int) string { return s.Endings[i].ID }, endingPath)
 	for i, e := range s.Endings {
-		c.id(seen, "ending", e.ID, fmt.Sprintf("endings[%d].id", i))
+		c.id(seen, "ending", e.ID, func() string { return endingPath(i) }, endingFirst)
 		c.endings[e.ID] = true
 	}
-	seen = map[string]string{}
-	rules := map[string]string{}
-	for i, sec := range s.Rubric.Sections {
-		c.id(seen, "section", sec.ID, fmt.Sprintf("rubric.sections[%d].id", i))
+	seen = map[string]bool{}
+	rules := map[string]bool{}
+	secs := s.Rubric.Sections
+	sectionPath := func(i int) string { return fmt.Sprintf("rubric.sections[%d].id", i) }
+	sectionFirst := c.firstIn(len(secs), func(i int) string { return secs[i].ID }, sectionPath)
+	ruleFirst := func(id string) string {
+		for i := range secs {
+			for j := range secs[i].Rules {
+				if secs[i].Rules[j].ID == id {
+					return c.lineOf(fmt.Sprintf("rubric.sections[%d].rules[%d].id", i, j))
+				}
+			}
+		}
+		return ""
+	}
+	for i, sec := range secs {
+		c.id(seen, "section", sec.ID, func() string { return sectionPath(i) }, sectionFirst)
 		for j, r := range sec.Rules {
-			c.id(rules, "rule", r.ID, fmt.Sprintf("rubric.sections[%d].rules[%d].id", i, j))
+			c.id(rules, "rule", r.ID, func() string { return fmt.Sprintf("rubric.sections[%d].rules[%d].id", i, j) }, ruleFirst)
 		}
 	}
-	seen = map[string]string{}
+	tests := map[string]int{} // name -> index of its first test
 	for i, t := range s.Tests {
 		if t.Name == "" {
 			continue
 		}
-		if first, ok := seen[t.Name]; ok {
-			c.l.add(CodeDuplicateID, c.d.at(fmt.Sprintf("tests[%d].name", i)), "tests[%d].name: test %q is already defined at %s", i, t.Name, first)
+		if first, ok := tests[t.Name]; ok {
+			c.l.add(CodeDuplicateID, c.d.at(fmt.Sprintf("tests[%d].name", i)), "tests[%d].name: test %q is already defined at %s", i, t.Name, c.lineOf(fmt.Sprintf("tests[%d].name", first)))
 			continue
 		}
-		seen[t.Name] = fmt.Sprintf("line %d", c.d.at(fmt.Sprintf("tests[%d].name", i)).Line)
+		tests[t.Name] = i
 	}
 	c.fields = map[string]bool{}
-	seen = map[string]string{}
-	for i, r := range s.Truth.Record {
-		c.id(seen, "record field", r.Field, fmt.Sprintf("truth.record[%d].field", i))
+	seen = map[string]bool{}
+	recs := s.Truth.Record
+	fieldPath := func(i int) string { return fmt.Sprintf("truth.record[%d].field", i) }
+	fieldFirst := c.firstIn(len(recs), func(i int) string { return recs[i].Field }, fieldPath)
+	for i, r := range recs {
+		c.id(seen, "record field", r.Field, func() string { return fieldPath(i) }, fieldFirst)
 		c.fields[r.Field] = true
 	}
 	c.decision = map[string]bool{}
@@ -176,7 +230,7 @@ func (c *checker) shapes() {
 		}
 	}
 	for i, b := range s.Timeline {
-		path := fmt.Sprintf("timeline[%d]", i)
+		path := func() string { return fmt.Sprintf("timeline[%d]", i) } // for diagnostics only
 		n := 0
 		if b.At != nil {
 			n++
@@ -184,30 +238,32 @@ func (c *checker) shapes() {
 		if b.After != "" {
 			n++
 		}
-		if b.Every != 0 || c.d.has(path+".every") {
+		// Built in place (short and not kept, so on the stack): this
+		// runs for every beat, not only for a diagnostic.
+		if b.Every != 0 || c.d.has("timeline["+strconv.Itoa(i)+"].every") {
 			n++
-			if b.Every == 0 && !c.d.bad[path+".every"] {
-				c.l.add(CodeRange, c.d.at(path+".every"), "%s.every must be more than 0s", path)
+			if b.Every == 0 && !c.d.bad["timeline["+strconv.Itoa(i)+"].every"] {
+				c.l.add(CodeRange, c.d.at(path()+".every"), "%s.every must be more than 0s", path())
 			}
 		}
 		if n != 1 {
-			c.l.add(CodeSchedule, nodeOr(b.Pos, c.d.at(path)), "%s: a beat is scheduled by exactly one of at, after or every (it has %d)", path, n)
+			c.l.add(CodeSchedule, nodeOr(b.Pos, c.d.at(path())), "%s: a beat is scheduled by exactly one of at, after or every (it has %d)", path(), n)
 		}
 		if b.Delay != 0 && b.After == "" {
-			c.l.add(CodeCombination, c.d.at(path+".delay"), "%s.delay only applies with after", path)
+			c.l.add(CodeCombination, c.d.at(path()+".delay"), "%s.delay only applies with after", path())
 		}
 		if b.Times != 0 && b.Every == 0 {
-			c.l.add(CodeCombination, c.d.at(path+".times"), "%s.times only applies with every", path)
+			c.l.add(CodeCombination, c.d.at(path()+".times"), "%s.times only applies with every", path())
 		}
 		if b.Times < 0 {
-			c.l.add(CodeRange, c.d.at(path+".times"), "%s.times must be positive", path)
+			c.l.add(CodeRange, c.d.at(path()+".times"), "%s.times must be positive", path())
 		}
 		c.steps(b.Do, path)
 	}
 	for i, r := range s.Reactions {
-		path := fmt.Sprintf("reactions[%d]", i)
+		path := func() string { return fmt.Sprintf("reactions[%d]", i) } // for diagnostics only
 		if r.Intent != "" && r.On != "say" && r.On != "any" {
-			c.l.add(CodeCombination, c.d.at(path+".intent"), "%s.intent only applies with on: say (this reaction is on: %s)", path, r.On)
+			c.l.add(CodeCombination, c.d.at(path()+".intent"), "%s.intent only applies with on: say (this reaction is on: %s)", path(), r.On)
 		}
 		c.steps(r.Do, path)
 	}
@@ -218,29 +274,29 @@ func (c *checker) shapes() {
 		c.l.add(CodeRequired, c.d.at("rubric.sections"), "rubric.sections needs at least one section")
 	}
 	for i, sec := range s.Rubric.Sections {
-		path := fmt.Sprintf("rubric.sections[%d]", i)
+		path := func() string { return fmt.Sprintf("rubric.sections[%d]", i) } // for diagnostics only
 		if s.Rubric.Scoring == "weighted" && sec.Weight <= 0 {
-			c.l.add(CodeCombination, nodeOr(sec.Pos, c.d.at(path)), "%s: with scoring: weighted every section needs a weight above 0", path)
+			c.l.add(CodeCombination, nodeOr(sec.Pos, c.d.at(path())), "%s: with scoring: weighted every section needs a weight above 0", path())
 		}
 		if sec.Weight < 0 {
-			c.l.add(CodeRange, c.d.at(path+".weight"), "%s.weight must not be negative", path)
+			c.l.add(CodeRange, c.d.at(path()+".weight"), "%s.weight must not be negative", path())
 		}
-		if len(sec.Rules) == 0 && c.d.has(path+".rules") {
-			c.l.add(CodeRequired, c.d.at(path+".rules"), "%s.rules needs at least one rule", path)
+		if len(sec.Rules) == 0 && c.d.has(path()+".rules") {
+			c.l.add(CodeRequired, c.d.at(path()+".rules"), "%s.rules needs at least one rule", path())
 		}
 		for j, r := range sec.Rules {
-			rp := fmt.Sprintf("%s.rules[%d]", path, j)
+			rp := func() string { return fmt.Sprintf("%s.rules[%d]", path(), j) } // for diagnostics only
 			switch {
 			case r.Manual && r.Check.IsSet():
-				c.l.add(CodeCombination, c.d.at(rp+".check"), "%s: a manual rule is scored by a coach and has no check", rp)
+				c.l.add(CodeCombination, c.d.at(rp()+".check"), "%s: a manual rule is scored by a coach and has no check", rp())
 			case !r.Manual && !r.Check.IsSet():
-				c.l.add(CodeCombination, nodeOr(r.Pos, c.d.at(rp)), "%s needs a check expression (or manual: true for a coach to score it)", rp)
+				c.l.add(CodeCombination, nodeOr(r.Pos, c.d.at(rp())), "%s needs a check expression (or manual: true for a coach to score it)", rp())
 			}
 			if r.Guidance != "" && !r.Manual {
-				c.l.add(CodeCombination, c.d.at(rp+".guidance"), "%s.guidance is for manual rules", rp)
+				c.l.add(CodeCombination, c.d.at(rp()+".guidance"), "%s.guidance is for manual rules", rp())
 			}
 			if r.Points < 0 {
-				c.l.add(CodeRange, c.d.at(rp+".points"), "%s.points must not be negative", rp)
+				c.l.add(CodeRange, c.d.at(rp()+".points"), "%s.points must not be negative", rp())
 			}
 		}
 	}
@@ -325,14 +381,14 @@ func varTypeName(t string) string {
 // stepKinds are the keys that make a step's kind.
 var stepKinds = []string{"say", "set", "mood", "patience", "goto", "end", "eta", "arrive", "resolve"}
 
-func (c *checker) steps(steps []Step, owner string) {
-	if len(steps) == 0 && c.d.has(owner+".do") {
-		c.l.add(CodeStepKind, c.d.at(owner+".do"), "%s.do has no steps", owner)
+func (c *checker) steps(steps []Step, owner func() string) {
+	if len(steps) == 0 && c.d.has(owner()+".do") {
+		c.l.add(CodeStepKind, c.d.at(owner()+".do"), "%s.do has no steps", owner())
 	}
 	si := infoOf(stepType)
 	for i := range steps {
 		st := &steps[i]
-		path := func() string { return fmt.Sprintf("%s.do[%d]", owner, i) } // for diagnostics only
+		path := func() string { return fmt.Sprintf("%s.do[%d]", owner(), i) } // for diagnostics only
 		// As many as stepKinds, so that kinds stays on the stack.
 		var buf [9]string
 		kinds := buf[:0]
@@ -381,28 +437,28 @@ func (c *checker) refs(exprRefs []exprRef) {
 		}
 	}
 	for i, b := range s.Timeline {
-		path := fmt.Sprintf("timeline[%d]", i)
+		path := func() string { return fmt.Sprintf("timeline[%d]", i) } // for diagnostics only
 		if b.Phase != "" && !c.phases[b.Phase] {
-			c.phase(b.Phase, path+".phase")
+			c.phase(b.Phase, path()+".phase")
 		}
 		if b.After != "" && !c.fired[b.After] {
-			c.l.add(CodeUnknownFired, c.d.at(path+".after"), "%s.after: no beat or reaction has id %q%s", path, b.After, suggestKey(b.After, c.fired))
+			c.l.add(CodeUnknownFired, c.d.at(path()+".after"), "%s.after: no beat or reaction has id %q%s", path(), b.After, suggestKey(b.After, c.fired))
 		}
 		if b.After == b.ID && b.After != "" {
-			c.l.add(CodeUnknownFired, c.d.at(path+".after"), "%s.after: a beat cannot follow itself", path)
+			c.l.add(CodeUnknownFired, c.d.at(path()+".after"), "%s.after: a beat cannot follow itself", path())
 		}
 		c.stepRefs(b.Do, path)
 	}
 	for i, r := range s.Reactions {
-		path := fmt.Sprintf("reactions[%d]", i)
+		path := func() string { return fmt.Sprintf("reactions[%d]", i) } // for diagnostics only
 		if r.Phase != "" && !c.phases[r.Phase] {
-			c.phase(r.Phase, path+".phase")
+			c.phase(r.Phase, path()+".phase")
 		}
 		if r.Target != "" {
-			c.cast(r.Target, path+".target", false)
+			c.cast(r.Target, path()+".target", false)
 		}
 		if r.Intent != "" && c.intents != nil && !c.intents[r.Intent] {
-			c.intent(r.Intent, c.d.at(path+".intent"), path+".intent")
+			c.intent(r.Intent, c.d.at(path()+".intent"), path()+".intent")
 		}
 		c.stepRefs(r.Do, path)
 	}
@@ -422,7 +478,7 @@ func (c *checker) refs(exprRefs []exprRef) {
 		}
 	}
 	for _, r := range exprRefs {
-		what := exprRefName(r)
+		what := func() string { return fmt.Sprintf("%s(%q)", r.fn, r.name) } // for diagnostics only
 		switch r.kind {
 		case refIntent:
 			if c.intents != nil && !c.intents[r.name] {
@@ -485,17 +541,11 @@ func (c *checker) refs(exprRefs []exprRef) {
 	}
 }
 
-// exprRefName names a reference for messages, built only when one is
-// reported.
-func exprRefName(r exprRef) func() string {
-	return func() string { return fmt.Sprintf("%s(%q)", r.fn, r.name) }
-}
-
-func (c *checker) stepRefs(steps []Step, owner string) {
+func (c *checker) stepRefs(steps []Step, owner func() string) {
 	c.gotos = nonNil(c.gotos)
 	for i := range steps {
 		st := &steps[i]
-		path := func() string { return fmt.Sprintf("%s.do[%d]", owner, i) } // for diagnostics only
+		path := func() string { return fmt.Sprintf("%s.do[%d]", owner(), i) } // for diagnostics only
 		if st.As != "" {
 			c.cast(st.As, path()+".as", true)
 		}
@@ -641,39 +691,46 @@ func priorityIDs(p *Policy) []string {
 // against its variable's declared type.
 func (c *checker) sets(comp *compiler) {
 	for i := range c.s.Timeline {
-		c.stepSets(comp, c.s.Timeline[i].Do, fmt.Sprintf("timeline[%d]", i), EnvGuard)
+		c.stepSets(comp, c.s.Timeline[i].Do, func() string { return fmt.Sprintf("timeline[%d]", i) }, EnvGuard)
 	}
 	for i := range c.s.Reactions {
 		// Set steps read the guard environment: the action is over by then.
-		c.stepSets(comp, c.s.Reactions[i].Do, fmt.Sprintf("reactions[%d]", i), EnvGuard)
+		c.stepSets(comp, c.s.Reactions[i].Do, func() string { return fmt.Sprintf("reactions[%d]", i) }, EnvGuard)
 	}
 }
 
-func (c *checker) stepSets(comp *compiler, steps []Step, owner string, env EnvKind) {
+func (c *checker) stepSets(comp *compiler, steps []Step, owner func() string, env EnvKind) {
 	for i := range steps {
 		st := &steps[i]
 		if len(st.Set) == 0 {
 			continue
 		}
-		path := fmt.Sprintf("%s.do[%d].set", owner, i)
-		for _, name := range sortedKeys(st.Set) {
+		// Paths for diagnostics only.
+		path := func() string { return fmt.Sprintf("%s.do[%d].set", owner(), i) }
+		var buf [8]string // a set step sets a few variables: their names stay on the stack
+		names := buf[:0]
+		for name := range st.Set {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
 			e := st.Set[name]
-			vp := path + "." + name
+			vp := func() string { return path() + "." + name }
 			decl, declared := c.s.Vars[name]
 			if !declared {
-				c.l.add(CodeUnknownVar, c.d.keyAt(vp), "%s: no variable %q in vars%s", path, name, suggestKey(name, c.s.Vars))
+				c.l.add(CodeUnknownVar, c.d.keyAt(vp()), "%s: no variable %q in vars%s", path(), name, suggestKey(name, c.s.Vars))
 			}
 			if !e.IsSet() {
-				c.l.add(CodeExpr, c.d.at(vp), "%s: the expression is blank", vp)
+				c.l.add(CodeExpr, c.d.at(vp()), "%s: the expression is blank", vp())
 				continue
 			}
-			t := comp.expr(&e, env, "", func() string { return vp })
+			t := comp.expr(&e, env, "", vp)
 			st.Set[name] = e
 			if t == nil || !declared || t.Kind() == reflect.Interface {
 				continue
 			}
 			if !assignable(t, decl.Type) {
-				c.l.add(CodeSetType, e.Pos, "%s: variable %s is %s, but this expression gives %s", vp, name, decl.Type, exprTypeName(t))
+				c.l.add(CodeSetType, e.Pos, "%s: variable %s is %s, but this expression gives %s", vp(), name, decl.Type, exprTypeName(t))
 			}
 		}
 	}

@@ -35,12 +35,11 @@ func lint(s *Scenario, d *decoder, l *diagList, c *checker, comp *compiler) {
 	}
 	for i, sec := range s.Rubric.Sections {
 		for j, r := range sec.Rules {
-			path := fmt.Sprintf("rubric.sections[%d].rules[%d]", i, j)
 			if v, ok := constant(r.NA); ok {
 				if v {
 					l.add(CodeNeverApplies, r.NA.Pos, "rule %q never applies: na is always true, so it is never scored", r.ID)
 				} else {
-					l.add(CodeConstant, r.NA.Pos, "%s.na is always false; remove it", path)
+					l.add(CodeConstant, r.NA.Pos, "rubric.sections[%d].rules[%d].na is always false; remove it", i, j)
 				}
 			}
 			if v, ok := constant(r.Check); ok {

@@ -13,13 +13,12 @@ func checkPolicy(p *Policy, d *decoder, l *diagList) {
 		l.add(CodeIDFormat, d.at("id"), "id %q must be lower-case words joined by hyphens, like uk-contact-centre", p.ID)
 	}
 	c := &checker{d: d, l: l}
-	seen := map[string]string{}
-	for i, cat := range p.Taxonomy {
-		c.id(seen, "category", cat.ID, fmt.Sprintf("taxonomy[%d].id", i))
-	}
-	seen = map[string]string{}
+	checkCategoryIDs(c, p.Taxonomy, "taxonomy")
+	seen := map[string]bool{}
+	priorityPath := func(i int) string { return fmt.Sprintf("priorities[%d].id", i) }
+	priorityFirst := c.firstIn(len(p.Priorities), func(i int) string { return p.Priorities[i].ID }, priorityPath)
 	for i, x := range p.Priorities {
-		c.id(seen, "priority", x.ID, fmt.Sprintf("priorities[%d].id", i))
+		c.id(seen, "priority", x.ID, func() string { return priorityPath(i) }, priorityFirst)
 	}
 	uniqueStrings(d, l, p.Impacts, "impacts", "impact level")
 	uniqueStrings(d, l, p.Urgencies, "urgencies", "urgency level")
@@ -38,11 +37,7 @@ func checkOverride(d *decoder, l *diagList, base *Policy, o *PolicyOverride) {
 		return
 	}
 	if o.Taxonomy != nil {
-		c := &checker{d: d, l: l}
-		seen := map[string]string{}
-		for i, cat := range o.Taxonomy {
-			c.id(seen, "category", cat.ID, fmt.Sprintf("overrides.taxonomy[%d].id", i))
-		}
+		checkCategoryIDs(&checker{d: d, l: l}, o.Taxonomy, "overrides.taxonomy")
 	}
 	if base != nil {
 		resolved := ApplyOverride(base, o)
@@ -54,6 +49,16 @@ func checkOverride(d *decoder, l *diagList, base *Policy, o *PolicyOverride) {
 		l.add(CodeBands, d.at("overrides.pass_mark"), "overrides.pass_mark is a percentage, 0 to 100")
 	}
 	intentPatterns(l, d, o.Intents, "overrides.intents")
+}
+
+// checkCategoryIDs checks the ids of a taxonomy at path.
+func checkCategoryIDs(c *checker, cats []Category, path string) {
+	seen := map[string]bool{}
+	catPath := func(i int) string { return fmt.Sprintf("%s[%d].id", path, i) }
+	first := c.firstIn(len(cats), func(i int) string { return cats[i].ID }, catPath)
+	for i, cat := range cats {
+		c.id(seen, "category", cat.ID, func() string { return catPath(i) }, first)
+	}
 }
 
 func uniqueStrings(d *decoder, l *diagList, list []string, path, what string) {
@@ -128,10 +133,12 @@ func checkEscalation(d *decoder, l *diagList, p *Policy, rules []EscalationRule,
 
 func checkBands(d *decoder, l *diagList, bands []Band, path string) {
 	c := &checker{d: d, l: l}
-	seen := map[string]string{}
+	seen := map[string]bool{}
+	bandPath := func(i int) string { return fmt.Sprintf("%s[%d].id", path, i) }
+	first := c.firstIn(len(bands), func(i int) string { return bands[i].ID }, bandPath)
 	for i, b := range bands {
 		bp := fmt.Sprintf("%s[%d]", path, i)
-		c.id(seen, "band", b.ID, bp+".id")
+		c.id(seen, "band", b.ID, func() string { return bandPath(i) }, first)
 		if b.Min < 0 || b.Min > 100 {
 			l.add(CodeBands, d.at(bp+".min"), "%s.min is a percentage, 0 to 100", bp)
 		}
