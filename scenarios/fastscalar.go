@@ -15,7 +15,7 @@ import (
 // empty line between them; a comment ends the scalar.
 func (p *fastParser) plain(ind, i int) *yaml.Node {
 	line, col := p.lineNo, p.col(i)
-	end, comment := p.plainLine(i)
+	end, comment := p.plainLine(i, true)
 	v := p.s[i:end]
 	var b []byte
 	for !comment {
@@ -38,7 +38,7 @@ func (p *fastParser) plain(ind, i int) *yaml.Node {
 		for range empties {
 			b = append(b, '\n')
 		}
-		end, comment = p.plainLine(start)
+		end, comment = p.plainLine(start, false)
 		b = append(b, p.d[start:end]...)
 	}
 	if b != nil {
@@ -55,7 +55,7 @@ func (p *fastParser) plain(ind, i int) *yaml.Node {
 
 // plainLine scans one line of a plain scalar from i: end is the end of its
 // text, trailing spaces aside, and comment whether a comment ends it.
-func (p *fastParser) plainLine(i int) (end int, comment bool) {
+func (p *fastParser) plainLine(i int, first bool) (end int, comment bool) {
 	end = i
 	for j := i; j < p.le; j++ {
 		switch p.d[j] {
@@ -66,9 +66,13 @@ func (p *fastParser) plainLine(i int) (end int, comment bool) {
 				return end, true
 			}
 		case ':':
-			if p.blank(j + 1) {
-				p.decline() // a mapping where a scalar was expected
+			if !p.blank(j + 1) {
+				break
 			}
+			if first {
+				p.fail(j, "\": \" inside a value: YAML reads the text before it as a key; put the value in quotes")
+			}
+			p.fail(i, "this line is indented more than the key above it, so YAML reads it as more of that key's value, which cannot contain \": \"; give the keys of a mapping the same indentation")
 		}
 		end = j + 1
 	}
@@ -80,9 +84,13 @@ func (p *fastParser) alias(i int) (*yaml.Node, int) {
 	for k < p.le && (isAlnum(p.d[k]) || p.d[k] == '_' || p.d[k] == '-') {
 		k++
 	}
-	target := p.anchors[p.s[i+1:k]]
-	if k == i+1 || !p.blank(k) || target == nil {
+	name := p.s[i+1 : k]
+	target := p.anchors[name]
+	if k == i+1 || !p.blank(k) {
 		p.decline()
+	}
+	if target == nil {
+		p.fail(i, "*%s: no anchor &%s is defined above this alias", name, name)
 	}
 	n := p.node(yaml.AliasNode, "", p.lineNo, p.col(i))
 	n.Value, n.Alias = p.s[i+1:k], target
@@ -109,7 +117,7 @@ func (p *fastParser) singleQuoted(i int) (*yaml.Node, int) {
 		}
 		return p.scalar("!!str", v, yaml.SingleQuotedStyle, i), j + 1
 	}
-	p.decline()
+	p.unclosed(i)
 	return nil, 0
 }
 
@@ -136,8 +144,32 @@ func (p *fastParser) doubleQuoted(i int) (*yaml.Node, int) {
 			from = j + 1
 		}
 	}
-	p.decline()
+	p.unclosed(i)
 	return nil, 0
+}
+
+// unclosed declines a quoted scalar that goes on past its line. YAML
+// allows that, so it is the likely mistake only when yaml.v3 fails before
+// the scalar ends, reading what was meant as keys as text.
+func (p *fastParser) unclosed(i int) {
+	q := p.d[i]
+	line := p.lineNo
+	for j := p.le; j < len(p.d); j++ {
+		switch c := p.d[j]; {
+		case c == '\n':
+			line++
+		case c == '\\' && q == '"':
+			if j+1 < len(p.d) && p.d[j+1] == '\n' {
+				line++
+			}
+			j++
+		case c == q && q == '\'' && j+1 < len(p.d) && p.d[j+1] == '\'':
+			j++
+		case c == q:
+			p.failUntil(line, i, "the %c that opens this text is not closed on its line: YAML reads on to the next %c, on line %d; close it on this line", q, q, line)
+		}
+	}
+	p.fail(i, "the %c that opens this text is never closed: YAML reads on to the end of the file", q)
 }
 
 // escape appends the character the escape at i (after the backslash)
@@ -180,7 +212,11 @@ func (p *fastParser) escape(b []byte, i int) ([]byte, int) {
 	case 'U':
 		width = 8
 	}
-	if width == 0 || i+width >= p.le {
+	if width == 0 {
+		r, _ := utf8.DecodeRune(p.d[i:])
+		p.fail(i-1, "unknown escape \\%c in double-quoted text: write \\\\ for a backslash, or use single quotes", r)
+	}
+	if i+width >= p.le {
 		p.decline()
 	}
 	v, err := strconv.ParseUint(p.s[i+1:i+1+width], 16, 32)
@@ -208,7 +244,7 @@ func (p *fastParser) blockScalar(ind, i int) *yaml.Node {
 	}
 	line, col := p.lineNo, p.col(i)
 	if k := p.skipSpaces(j); k < p.le && p.d[k] != '#' {
-		p.decline()
+		p.fail(k, "text after %c on its line: the text of a block starts on the next line, indented", p.d[i])
 	}
 	p.nextLine()
 	indent := -1

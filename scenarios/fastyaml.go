@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -21,6 +22,33 @@ import (
 // scanner, parser and composer each copy every token.
 func fastParse(data []byte) (doc *yaml.Node, ok bool) {
 	p := fastParser{d: data}
+	return p.run()
+}
+
+// syntaxProblem is a mistake the fast parser found where it declined: a
+// position, and a message for the author. It applies only when yaml.v3
+// also rejects the file, no later than line until (0: anywhere).
+type syntaxProblem struct {
+	pos   Pos
+	msg   string
+	until int
+}
+
+// diagnoseSyntax looks for the first mistake in a file yaml.v3 rejected.
+// yaml.v3 reports the line where its parser noticed, often the start of
+// the mapping the mistake is in and sometimes many lines after it (an
+// unclosed quote reads on to the next quote); the fast parser knows where
+// the lines stopped making sense. ok is false when it declined for another
+// reason than a mistake, or took the whole file.
+func diagnoseSyntax(data []byte) (syntaxProblem, bool) {
+	p := fastParser{d: data, diagnose: true}
+	if _, ok := p.run(); ok || p.problem == nil {
+		return syntaxProblem{}, false
+	}
+	return *p.problem, true
+}
+
+func (p *fastParser) run() (doc *yaml.Node, ok bool) {
 	if !p.prescan() {
 		return nil, false
 	}
@@ -64,12 +92,29 @@ type fastParser struct {
 	depth   int
 	anchors map[string]*yaml.Node
 
+	diagnose bool // record why when declining for a mistake
+	problem  *syntaxProblem
+
 	nodes []yaml.Node  // a slab the nodes are cut from
 	kids  []*yaml.Node // the children of the collections being built
 	arena []*yaml.Node // a slab their Content slices are cut from
 }
 
 func (p *fastParser) decline() { panic(fastDecline{}) }
+
+// fail declines for a mistake at off on the current line.
+func (p *fastParser) fail(off int, format string, args ...any) {
+	p.failUntil(0, off, format, args...)
+}
+
+// failUntil declines for what is a mistake only if yaml.v3 fails no later
+// than line until.
+func (p *fastParser) failUntil(until, off int, format string, args ...any) {
+	if p.diagnose {
+		p.problem = &syntaxProblem{pos: Pos{Line: p.lineNo, Col: p.col(off)}, msg: fmt.Sprintf(format, args...), until: until}
+	}
+	p.decline()
+}
 
 // prescan declines what yaml.v3 treats specially anywhere in a file: tabs,
 // carriage returns and other line breaks, characters YAML does not allow,
@@ -305,7 +350,7 @@ func (p *fastParser) mapping(ind, i int) *yaml.Node {
 	for {
 		colon, ok := p.keyEnd(i)
 		if !ok {
-			p.decline()
+			p.notKey(i)
 		}
 		end := colon
 		for p.d[end-1] == ' ' {
@@ -325,6 +370,26 @@ func (p *fastParser) mapping(ind, i int) *yaml.Node {
 	m.Content = p.content(base)
 	p.depth--
 	return m
+}
+
+// notKey declines a line at the indentation of a mapping's keys that does
+// not start with a plain key.
+func (p *fastParser) notKey(i int) {
+	if p.dash(i) {
+		p.fail(i, "a list item where a key was expected: a list is the value of a key, on the lines below it")
+	}
+	if !p.plainStart(i, false) {
+		p.decline() // a quoted or complex key, a tag, ...
+	}
+	for j := i; j < p.le; j++ {
+		if p.d[j] == ':' && p.blank(j+1) {
+			p.decline() // a key too long for yaml.v3
+		}
+		if p.d[j] == '#' && p.d[j-1] == ' ' {
+			break
+		}
+	}
+	p.fail(i, "a key was expected here, at the indentation of the keys above, but this line has no ':'")
 }
 
 // list parses a block list whose '-' are indented by ind. An indentless
@@ -361,7 +426,7 @@ func (p *fastParser) list(ind int, indentless bool) *yaml.Node {
 			if indentless {
 				break
 			}
-			p.decline()
+			p.fail(p.ls+ind, "a list item (\"- \") was expected here, in line with the items above; to end the list, indent this line less")
 		}
 	}
 	l.Content = p.content(base)
@@ -420,7 +485,11 @@ func (p *fastParser) value(ind, i int, inMap bool) *yaml.Node {
 		}
 	}
 	if !p.eof() && p.ind > ind {
-		p.decline() // a plain scalar going on, or a misplaced line
+		what := "the items of its list"
+		if inMap {
+			what = "the keys of its mapping"
+		}
+		p.fail(p.ls+p.ind, "this line is indented %d spaces, more than %s (%d), but it is not part of the value above it: line it up with them, or put it under a key ending with ':'", p.ind, what, ind)
 	}
 	return n
 }
@@ -443,7 +512,7 @@ func (p *fastParser) inline(ind, i int) *yaml.Node {
 		n, j = p.alias(i)
 	default:
 		if !p.plainStart(i, false) {
-			p.decline()
+			p.notPlain(i)
 		}
 		return p.plain(ind, i)
 	}
@@ -451,12 +520,26 @@ func (p *fastParser) inline(ind, i int) *yaml.Node {
 	return n
 }
 
+// notPlain declines a value that starts with an indicator.
+func (p *fastParser) notPlain(i int) {
+	switch c := p.d[i]; c {
+	case '-':
+		p.fail(i, "a list cannot start on the line of its key: put each \"- item\" on a line of its own below it")
+	case '%', '@', '`', ',', ']', '}':
+		p.fail(i, "a value cannot start with %c unless it is quoted", c)
+	}
+	p.decline()
+}
+
 // endLine checks that only spaces and a comment follow j on the current
 // line, and moves to the next line with content.
 func (p *fastParser) endLine(j int) {
 	k := p.skipSpaces(j)
 	if k < p.le && (p.d[k] != '#' || k == j) {
-		p.decline()
+		if p.d[k] == '#' || p.d[k] == ':' && p.blank(k+1) {
+			p.decline() // a comment without a space, a key in quotes
+		}
+		p.fail(k, "text after the end of the value: quote the whole value, or start a comment with \" #\"")
 	}
 	p.nextLine()
 	p.skipBlank()

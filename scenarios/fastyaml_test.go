@@ -549,3 +549,64 @@ func sameTree(a, b *yaml.Node, path string) string {
 	}
 	return ""
 }
+
+// TestSyntaxDiagnostics checks that a YAML mistake is reported where it is,
+// not where yaml.v3's parser noticed it, and that yaml.v3's report stands
+// when the fast parser cannot tell.
+func TestSyntaxDiagnostics(t *testing.T) {
+	cases := []struct {
+		name, src, at, msg string
+	}{
+		{"misindented key", "id: x\ncast:\n  customer:\n    name: Bob\n   persona: calm\n", "5:4", "indented 3 spaces, more than the keys of its mapping (2)"},
+		{"misindented item", "id: x\nlist:\n  - a: 1\n     b: 2\n", "4:6", "give the keys of a mapping the same indentation"},
+		{"misindented item after quotes", "id: x\nlist:\n  - a: '1'\n     b: 2\n", "4:6", "more than the keys of its mapping (4)"},
+		{"line after a quoted value", "id: x\ntitle: 'a'\n  more\n", "3:3", "indented 2 spaces, more than the keys of its mapping (0)"},
+		{"list item among keys", "id: x\ncast:\n  customer: x\n  - z\n", "4:3", "a list item where a key was expected"},
+		{"key without a colon", "id: x\ncast:\n  customer: x\n  services\n", "4:3", "this line has no ':'"},
+		{"key among items", "id: x\nlist:\n  - a\n  b: 1\n", "4:3", "a list item (\"- \") was expected here"},
+		{"colon in a value", "id: x\ntitle: Note: read this\n", "2:12", `": " inside a value`},
+		{"colon on a continuation line", "id: x\ntitle: one\n  two: three\n", "3:3", "give the keys of a mapping the same indentation"},
+		{"list on the key's line", "id: x\ntags: - a\n", "2:7", "a list cannot start on the line of its key"},
+		{"reserved indicator", "id: x\ntitle: @home\n", "2:8", "cannot start with @ unless it is quoted"},
+		{"text after quotes", "id: x\ntitle: \"Hello\" world\n", "2:16", "text after the end of the value"},
+		{"text after a flow list", "id: x\ntags: [a, b] c\n", "2:14", "text after the end of the value"},
+		{"unknown alias", "id: x\ntitle: *nowhere\n", "2:8", "no anchor &nowhere is defined above this alias"},
+		{"unknown escape", "id: x\ntitle: \"a\\qb\"\n", "2:10", `unknown escape \q`},
+		{"text after a block indicator", "id: x\nsummary: | text\n  more\n", "2:12", "text after | on its line"},
+		{"unclosed quote", "id: x\ntitle: \"Fixture drill\nversion: 1\ncast:\n  customer:\n    name: \"Bob\"\n", "2:8", `not closed on its line: YAML reads on to the next ", on line 6`},
+		{"never closed quote", "id: x\ntitle: 'Fixture drill\nversion: 1\n", "2:8", "never closed"},
+		{"non-ASCII before the mistake", "id: x\ntitle: Café: open\n", "2:12", `": " inside a value`},
+		// A quote that spans lines on purpose, and a mistake far below it:
+		// yaml.v3's report stands.
+		{"valid quote, later mistake", "id: x\ntitle: \"two\n  lines\"\nsummary: s\ncast:\n  customer: x\n - bad\n", "", ""},
+		// A construct outside the fast parser's subset comes first: yaml.v3's
+		// report stands.
+		{"unsupported, then a mistake", "id: x\ntags: [a,\n  b]\ncast:\n  customer: x\n  - z\n", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var yerr error
+			var doc yaml.Node
+			if yerr = yaml.Unmarshal([]byte(c.src), &doc); yerr == nil {
+				t.Fatalf("yaml.v3 accepts the input; the case must be a YAML mistake")
+			}
+			_, ds := NewLoader().LoadScenario("x.drill.yaml", []byte(c.src))
+			if len(ds) == 0 || ds[0].Code != CodeSyntax {
+				t.Fatalf("got %v, want %s first", ds, CodeSyntax)
+			}
+			d := ds[0]
+			if c.at == "" {
+				if strings.Contains(d.Message, "YAML syntax: ") && !strings.Contains(yerr.Error(), strings.TrimPrefix(d.Message, "YAML syntax: ")) {
+					t.Fatalf("got %q, want yaml.v3's own report (%v)", d.Message, yerr)
+				}
+				return
+			}
+			if got := fmt.Sprintf("%d:%d", d.Line, d.Col); got != c.at {
+				t.Errorf("got the problem at %s, want %s (%s)", got, c.at, d.Message)
+			}
+			if !strings.Contains(d.Message, c.msg) {
+				t.Errorf("got %q, want it to say %q", d.Message, c.msg)
+			}
+		})
+	}
+}

@@ -292,6 +292,10 @@ func syntaxError(src *sourceFile, l *diagList, err error) {
 			}
 		}
 	}
+	if sp, ok := diagnoseSyntax(src.data); ok && (sp.until == 0 || line == 0 || line <= sp.until) {
+		l.add(CodeSyntax, sp.pos, "YAML syntax: %s", sp.msg)
+		return
+	}
 	p := Pos{Line: 1, Col: 1}
 	if line > 0 {
 		p = Pos{Line: line, Col: firstNonBlank(src.line(line))}
