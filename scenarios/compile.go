@@ -132,7 +132,7 @@ func newConfig(env types.Map) *conf.Config {
 
 func (c *compiler) program(src string, env EnvKind) (*vm.Program, error) {
 	key := cacheKey{env, src}
-	if r, ok := c.cache[key]; ok {
+	if r, ok := c.cache[key]; ok && (r.prog != nil || r.err != nil) { // not pending (see startPrefetch)
 		return r.prog, r.err
 	}
 	p, err := compileSafely(src, c.confs[env])

@@ -38,7 +38,6 @@ func (c *compiler) startPrefetch(s *Scenario) *prefetcher {
 		return nil
 	}
 	pf := &prefetcher{c: c}
-	seen := map[cacheKey]bool{}
 	n := 0
 	add := func(e *Expr, env EnvKind) {
 		if !e.IsSet() || checkExprSource(e.Src) != nil {
@@ -48,9 +47,13 @@ func (c *compiler) startPrefetch(s *Scenario) *prefetcher {
 		if env == "" {
 			env = EnvGuard
 		}
+		// The cache itself tells the distinct expressions apart: a job's
+		// entry is pending (zero) until finish fills it in, and program
+		// compiles a pending one itself, so an entry left pending by a
+		// load that stops early costs nothing.
 		k := cacheKey{env, e.Src}
-		if _, ok := c.cache[k]; !ok && !seen[k] {
-			seen[k] = true
+		if _, ok := c.cache[k]; !ok {
+			c.cache[k] = cached{}
 			pf.jobs = append(pf.jobs, k)
 		}
 	}
@@ -61,6 +64,9 @@ func (c *compiler) startPrefetch(s *Scenario) *prefetcher {
 				add(&e, EnvGuard)
 			}
 		}
+	}
+	if c.refs == nil {
+		c.refs = make([]exprRef, 0, n) // about one per expression: grown once at most
 	}
 	if len(pf.jobs) < prefetchMin || n > MaxExpressions {
 		return nil
