@@ -1,6 +1,11 @@
 package scoring
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+
+	"github.com/drillroom/drillroom/simulator"
+)
 
 // The outage fixture's record: location exact "{{vary.house}} {{vary.street}}"
 // (12 Elm Street), medical_need contains "oxygen", callback any.
@@ -48,4 +53,31 @@ func TestRecordRendersVariation(t *testing.T) {
 		{"true value rendered with the seed's variation", b, "field_correct", []any{"location"}, true},
 		{"another flat is wrong", wrongFlat, "field_correct", []any{"location"}, false},
 	})
+}
+
+// TestRecordWithoutLoggedVariation scores a log whose start event does not
+// carry the variation (an older writer): scoring draws it again, and must
+// draw what the engine draws for the seed, name by name.
+func TestRecordWithoutLoggedVariation(t *testing.T) {
+	sc := loadExample(t)
+	for _, seed := range []int64{1, 2, 3, 17, 4242} {
+		vary := simulator.Variation(sc, seed)
+		logged := func(value string) func() *logb {
+			return func() *logb {
+				b := &logb{}
+				start := startEvent(sc, nil)
+				start.Seed, start.Value = seed, nil
+				b.add(0, start)
+				return b.record(30, "location", value).end(100, "closed", "closed")
+			}
+		}
+		right := fmt.Sprintf("Flat %v, %v", vary["flat"], vary["street"])
+		wrong := fmt.Sprintf("Flat %v, %v", vary["flat"].(int)+1, vary["street"])
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			runFnCases(t, sc, []fnCase{
+				{"the engine's draw is correct", logged(right), "field_correct", []any{"location"}, true},
+				{"another flat is wrong", logged(wrong), "field_correct", []any{"location"}, false},
+			})
+		})
+	}
 }

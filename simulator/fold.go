@@ -2,10 +2,10 @@ package simulator
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -466,35 +466,42 @@ func (f *fold) ack(id string) {
 	}
 }
 
-// drawVariation draws the scenario's variation from the seed, in sorted
-// name order, with a PCG generator.
+// drawVariation draws the scenario's variation from the seed. Each name
+// has its own PCG stream, seeded with the session seed and the FNV-1a hash
+// of the name, so a value depends only on the seed, the name and that
+// name's definition: adding, removing or renaming another variation leaves
+// it alone, and with it every test and transcript that relies on it.
 func drawVariation(sc *scenarios.Scenario, seed int64) map[string]any {
-	names := make([]string, 0, len(sc.Variation))
-	for n := range sc.Variation {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	rng := rand.New(rand.NewPCG(uint64(seed), 0x6472696c6c726f6f))
-	out := make(map[string]any, len(names))
-	for _, n := range names {
-		v := sc.Variation[n]
-		switch {
-		case len(v.Pick) > 0:
-			out[n] = v.Pick[rng.IntN(len(v.Pick))]
-		case len(v.Range) == 2 && v.Range[1] >= v.Range[0]:
-			out[n] = v.Range[0] + rng.IntN(v.Range[1]-v.Range[0]+1)
-		case len(v.Between) == 2 && v.Between[1] >= v.Between[0]:
-			lo, hi := int64(v.Between[0])/1000, int64(v.Between[1])/1000
-			out[n] = float64(lo + rng.Int64N(hi-lo+1))
-		case len(v.Range) > 0:
-			out[n] = v.Range[0]
-		case len(v.Between) > 0:
-			out[n] = float64(int64(v.Between[0]) / 1000)
-		default:
-			out[n] = ""
-		}
+	out := make(map[string]any, len(sc.Variation))
+	for n, v := range sc.Variation {
+		out[n] = drawOne(v, varyStream(seed, n))
 	}
 	return out
+}
+
+// varyStream is the random stream a variation name draws from.
+func varyStream(seed int64, name string) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return rand.New(rand.NewPCG(uint64(seed), h.Sum64()))
+}
+
+// drawOne draws one variation's value from its stream.
+func drawOne(v scenarios.Variation, rng *rand.Rand) any {
+	switch {
+	case len(v.Pick) > 0:
+		return v.Pick[rng.IntN(len(v.Pick))]
+	case len(v.Range) == 2 && v.Range[1] >= v.Range[0]:
+		return v.Range[0] + rng.IntN(v.Range[1]-v.Range[0]+1)
+	case len(v.Between) == 2 && v.Between[1] >= v.Between[0]:
+		lo, hi := int64(v.Between[0])/1000, int64(v.Between[1])/1000
+		return float64(lo + rng.Int64N(hi-lo+1))
+	case len(v.Range) > 0:
+		return v.Range[0]
+	case len(v.Between) > 0:
+		return float64(int64(v.Between[0]) / 1000)
+	}
+	return ""
 }
 
 // loggedVariation reads the variation a start event carries, with the

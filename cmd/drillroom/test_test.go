@@ -1,8 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/simulator"
 )
 
 func TestTestCommand(t *testing.T) {
@@ -32,8 +36,14 @@ func TestTestCommandFailures(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1:\n%s", code, out)
 	}
+	// The customer's answer says the flat the test's seed (1) draws.
+	set, ds := scenarios.LoadPaths("../../scenarios/policies", "../../simulator/drilltest/testdata/checks.drill.yaml")
+	if ds.HasErrors() || len(set.Scenarios) != 1 {
+		t.Fatalf("load checks drill: %v", ds)
+	}
+	flat := simulator.Variation(set.Scenarios[0], 1)["flat"]
 	want := "ok   ../../simulator/drilltest/testdata/checks.drill.yaml passes\n" +
-		"FAIL ../../simulator/drilltest/testdata/checks.drill.yaml missing line: step 1: expected type line, from gas, text \"*nope*\"; got: 00:00 [beat opening]; 00:00 customer: I smell gas.; 00:05 customer: Flat 7. (../../simulator/drilltest/testdata/checks.drill.yaml:78)\n" +
+		fmt.Sprintf("FAIL ../../simulator/drilltest/testdata/checks.drill.yaml missing line: step 1: expected type line, from gas, text \"*nope*\"; got: 00:00 [beat opening]; 00:00 customer: I smell gas.; 00:05 customer: Flat %v. (../../simulator/drilltest/testdata/checks.drill.yaml:78)\n", flat) +
 		"1 passed, 1 failed\n"
 	if out != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out, want)
