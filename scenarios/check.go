@@ -249,7 +249,7 @@ func (c *checker) shapes() {
 		if n != 1 {
 			c.l.add(CodeSchedule, nodeOr(b.Pos, c.d.at(path())), "%s: a beat is scheduled by exactly one of at, after or every (it has %d)", path(), n)
 		}
-		if b.Delay != 0 && b.After == "" {
+		if !b.Delay.IsZero() && b.After == "" {
 			c.l.add(CodeCombination, c.d.at(path()+".delay"), "%s.delay only applies with after", path())
 		}
 		if b.Times != 0 && b.Every == 0 {

@@ -46,6 +46,7 @@ const (
 	CodeUnknownField  = "DR2009" // no such incident-record field
 	CodeUnknownDecide = "DR2010" // no such decision
 	CodeUnknownGap    = "DR2011" // not an interval kind
+	CodeTimingVary    = "DR2012" // a timing's vary.NAME names no between variation
 	CodeNoPolicy      = "DR3001" // the scenario's policy is not loaded
 	CodeCategory      = "DR3002" // a category the taxonomy does not have
 	CodeImpact        = "DR3003" // an impact level the policy does not have
@@ -109,6 +110,7 @@ var Codes = []CodeInfo{
 	{CodeUnknownField, Error, "Unknown record field"},
 	{CodeUnknownDecide, Error, "Unknown decision"},
 	{CodeUnknownGap, Error, "Unknown interval kind"},
+	{CodeTimingVary, Error, "Timing names no between variation"},
 	{CodeNoPolicy, Error, "Unknown policy"},
 	{CodeCategory, Error, "Category not in the taxonomy"},
 	{CodeImpact, Error, "Unknown impact level"},

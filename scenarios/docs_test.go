@@ -220,7 +220,7 @@ func structsIn(t reflect.Type) []reflect.Type {
 	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
 		t = t.Elem()
 	}
-	if t.Kind() == reflect.Struct && t != exprType && t != textType && t != posType {
+	if t.Kind() == reflect.Struct && t != exprType && t != textType && t != posType && t != timingType {
 		return []reflect.Type{t}
 	}
 	return nil
@@ -237,6 +237,8 @@ func keyTypeOf(t reflect.Type) string {
 	switch t {
 	case durationType:
 		return "duration"
+	case timingType:
+		return "duration or vary.NAME"
 	case exprType:
 		return "expression"
 	case textType:

@@ -28,9 +28,12 @@ func lint(s *Scenario, d *decoder, l *diagList, c *checker, comp *compiler) {
 			l.add(CodeUnreadVar, d.keyAt("vars."+name), "variable %q is never read: no expression, text or test uses vars.%s", name, name)
 		}
 	}
+	for _, r := range varyTimings(s) {
+		comp.varies[r.name] = true // a timing reads it
+	}
 	for _, name := range sortedKeys(s.Variation) {
 		if !comp.varies[name] {
-			l.add(CodeUnusedVary, d.keyAt("variation."+name), "variation %q is never used: no expression or text uses vary.%s", name, name)
+			l.add(CodeUnusedVary, d.keyAt("variation."+name), "variation %q is never used: no expression, text or timing uses vary.%s", name, name)
 		}
 	}
 	for i, sec := range s.Rubric.Sections {

@@ -176,6 +176,7 @@ func (l *Loader) loadScenario(file string, data []byte) (*Scenario, Diagnostics)
 	comp.compileAll(reflect.ValueOf(&s).Elem(), "", "")
 	c.sets(comp)
 	c.refs(comp.refs)
+	checkTimings(&s, d, dl)
 	if !dl.hasErrors() {
 		lint(&s, d, dl, c, comp)
 	}

@@ -137,8 +137,8 @@ type GiveUp struct {
 type Service struct {
 	Kind    string      `yaml:"kind" enum:"police,fire,ambulance,gas,water,power,council,highways,other"`
 	Name    string      `yaml:"name"`
-	Ack     Duration    `yaml:"ack" doc:"Time from dispatch to acknowledgement."`
-	ETA     Duration    `yaml:"eta" doc:"ETA given at acknowledgement."`
+	Ack     Timing      `yaml:"ack" doc:"Time from dispatch to acknowledgement."`
+	ETA     Timing      `yaml:"eta" doc:"ETA given at acknowledgement."`
 	Revise  []Revision  `yaml:"revise,omitempty" doc:"Later ETA revisions."`
 	Asks    []Ask       `yaml:"asks,omitempty" doc:"What the service asks the trainee for."`
 	Resolve Duration    `yaml:"resolve,omitempty" doc:"Time from arrival to resolution (0: never resolves by itself)."`
@@ -147,16 +147,16 @@ type Service struct {
 
 // Revision changes a service's ETA.
 type Revision struct {
-	After Duration `yaml:"after" doc:"Time after acknowledgement."`
-	ETA   Duration `yaml:"eta" doc:"New ETA, from the time of the revision."`
-	Text  Text     `yaml:"text,omitempty" env:"guard"`
+	After Timing `yaml:"after" doc:"Time after acknowledgement."`
+	ETA   Timing `yaml:"eta" doc:"New ETA, from the time of the revision."`
+	Text  Text   `yaml:"text,omitempty" env:"guard"`
 }
 
 // Ask is a question from a service or team to the trainee.
 type Ask struct {
-	Info  string   `yaml:"info" doc:"What is asked for: an intent or a record field name (location, hazards, access, ...)."`
-	After Duration `yaml:"after,omitempty" doc:"Time after acknowledgement."`
-	Text  Text     `yaml:"text" env:"guard"`
+	Info  string `yaml:"info" doc:"What is asked for: an intent or a record field name (location, hazards, access, ...)."`
+	After Timing `yaml:"after,omitempty" doc:"Time after acknowledgement."`
+	Text  Text   `yaml:"text" env:"guard"`
 }
 
 // ServiceText overrides the standard lines of a service.
@@ -170,7 +170,7 @@ type ServiceText struct {
 type Team struct {
 	Kind     string     `yaml:"kind" enum:"supervisor,technical,security,complaints,other"`
 	Name     string     `yaml:"name"`
-	Ack      Duration   `yaml:"ack,omitempty" doc:"Time to answer an escalation or contact."`
+	Ack      Timing     `yaml:"ack,omitempty" doc:"Time to answer an escalation or contact."`
 	Approves []Decision `yaml:"approves,omitempty"`
 	Declines []Decision `yaml:"declines,omitempty"`
 	Updates  *Updates   `yaml:"updates,omitempty" doc:"Regular updates (a technical team's restoration updates)."`
@@ -208,18 +208,18 @@ type Phase struct {
 
 // Beat is a timeline entry. Exactly one of At, After and Every schedules it.
 type Beat struct {
-	Pos     Pos       `yaml:"-"` // where it was written, set by the loader
-	ID      string    `yaml:"id"`
-	Phase   string    `yaml:"phase,omitempty" doc:"Scheduled when this phase is entered (times count from entry) and cancelled when it is left."`
-	At      *Duration `yaml:"at,omitempty" doc:"Fire at this time (from the start, or from phase entry)."`
-	After   string    `yaml:"after,omitempty" doc:"Fire Delay after this beat or reaction id fires."`
-	Delay   Duration  `yaml:"delay,omitempty"`
-	Every   Duration  `yaml:"every,omitempty" doc:"Fire repeatedly at this interval."`
-	Times   int       `yaml:"times,omitempty" doc:"With every: at most this many times."`
-	When    Expr      `yaml:"when,omitempty" env:"guard" doc:"Guard checked when due; a false guard skips this firing."`
-	Cancel  Expr      `yaml:"cancel,omitempty" env:"guard" doc:"When true, the beat is cancelled for good."`
-	Persist bool      `yaml:"persist,omitempty" doc:"Keep pending timers when the phase is left."`
-	Do      []Step    `yaml:"do"`
+	Pos     Pos      `yaml:"-"` // where it was written, set by the loader
+	ID      string   `yaml:"id"`
+	Phase   string   `yaml:"phase,omitempty" doc:"Scheduled when this phase is entered (times count from entry) and cancelled when it is left."`
+	At      *Timing  `yaml:"at,omitempty" doc:"Fire at this time (from the start, or from phase entry)."`
+	After   string   `yaml:"after,omitempty" doc:"Fire Delay after this beat or reaction id fires."`
+	Delay   Timing   `yaml:"delay,omitempty" doc:"With after: how long after."`
+	Every   Duration `yaml:"every,omitempty" doc:"Fire repeatedly at this interval."`
+	Times   int      `yaml:"times,omitempty" doc:"With every: at most this many times."`
+	When    Expr     `yaml:"when,omitempty" env:"guard" doc:"Guard checked when due; a false guard skips this firing."`
+	Cancel  Expr     `yaml:"cancel,omitempty" env:"guard" doc:"When true, the beat is cancelled for good."`
+	Persist bool     `yaml:"persist,omitempty" doc:"Keep pending timers when the phase is left."`
+	Do      []Step   `yaml:"do"`
 }
 
 // Reaction answers a trainee action.
@@ -253,8 +253,8 @@ type Step struct {
 
 // ETAStep revises a service's ETA from a script.
 type ETAStep struct {
-	Service string   `yaml:"service"`
-	ETA     Duration `yaml:"eta"`
+	Service string `yaml:"service"`
+	ETA     Timing `yaml:"eta" doc:"New ETA, from now."`
 }
 
 // Ending is a way the call can end.

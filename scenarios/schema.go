@@ -44,6 +44,20 @@ type schemaGen struct {
 	defs map[string]any
 }
 
+// timingPattern matches vary.NAME, the drawn form of a timing.
+const timingPattern = `^\s*vary\.[^\s{}.]+\s*$`
+
+// timingNote is added to the description of every timing field.
+const timingNote = "A duration, or vary.NAME to use a between variation drawn from the session seed."
+
+// isTiming reports whether a field holds a Timing.
+func isTiming(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t == timingType
+}
+
 const durationPattern = `^\s*(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ms|s|m|h))+\s*$|^\s*[0-9]+(\.[0-9]+)?\s*$`
 
 // object is the schema of a struct type, inline.
@@ -57,6 +71,12 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 			p["enum"] = f.enum
 		}
 		desc := f.doc
+		if isTiming(f.typ) {
+			if desc != "" {
+				desc += " "
+			}
+			desc += timingNote
+		}
 		if env := exprEnvOf(f); env != "" {
 			note := envNote(env, f.typ)
 			if desc != "" {
@@ -116,6 +136,12 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		return map[string]any{"anyOf": []any{
 			map[string]any{"type": "string", "pattern": durationPattern},
 			map[string]any{"type": "number", "minimum": 0},
+		}}
+	case timingType:
+		return map[string]any{"anyOf": []any{
+			map[string]any{"type": "string", "pattern": durationPattern},
+			map[string]any{"type": "number", "minimum": 0},
+			map[string]any{"type": "string", "pattern": timingPattern},
 		}}
 	case exprType:
 		return map[string]any{"type": []string{"string", "boolean"}}

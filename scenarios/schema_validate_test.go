@@ -205,7 +205,7 @@ func TestSchemaAcceptsValidFiles(t *testing.T) {
 // structural mistakes an editor can flag: unknown keys, enums, missing
 // keys, wrong types.
 func TestSchemaRejectsBrokenFiles(t *testing.T) {
-	for _, f := range []string{"DR1010-unknown-key", "DR1012-wrong-type", "DR1013-enum", "DR1014-required", "DR1015-duration"} {
+	for _, f := range []string{"DR1010-unknown-key", "DR1012-wrong-type", "DR1013-enum", "DR1014-required", "DR1015-duration", "DR1015-timing"} {
 		if errs := schemaProblems(t, "drill", "testdata/diagnostics/"+f+".drill.yaml"); len(errs) == 0 {
 			t.Errorf("%s: the schema accepts a broken drill", f)
 		}

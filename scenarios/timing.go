@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -113,4 +114,91 @@ func (d *decoder) decodeTiming(n *yaml.Node, v reflect.Value, pl int) {
 		return
 	}
 	*v.Addr().Interface().(*Timing) = t
+}
+
+// timingRef is a timing that reads a variation, and where it is written.
+type timingRef struct {
+	path string // key path, such as cast.services.gas.ack
+	name string // the variation
+}
+
+// varyTimings lists the timings of s that read a variation, in file order
+// (map entries by sorted key). A test keeps it in step with the Timing
+// fields of the scenario types.
+func varyTimings(s *Scenario) []timingRef {
+	var out []timingRef
+	add := func(t Timing, path func() string) {
+		if t.Vary != "" {
+			out = append(out, timingRef{path: path(), name: t.Vary})
+		}
+	}
+	steps := func(owner string, list []Step) {
+		for j, st := range list {
+			if st.ETA != nil {
+				add(st.ETA.ETA, func() string { return owner + ".do[" + strconv.Itoa(j) + "].eta.eta" })
+			}
+		}
+	}
+	asks := func(owner string, list []Ask) {
+		for j, a := range list {
+			add(a.After, func() string { return owner + ".asks[" + strconv.Itoa(j) + "].after" })
+		}
+	}
+	for i, b := range s.Timeline {
+		p := "timeline[" + strconv.Itoa(i) + "]"
+		if b.At != nil {
+			add(*b.At, func() string { return p + ".at" })
+		}
+		add(b.Delay, func() string { return p + ".delay" })
+		steps(p, b.Do)
+	}
+	for i, r := range s.Reactions {
+		steps("reactions["+strconv.Itoa(i)+"]", r.Do)
+	}
+	for _, id := range sortedKeys(s.Cast.Services) {
+		svc, p := s.Cast.Services[id], "cast.services."+id
+		add(svc.Ack, func() string { return p + ".ack" })
+		add(svc.ETA, func() string { return p + ".eta" })
+		for j, r := range svc.Revise {
+			q := p + ".revise[" + strconv.Itoa(j) + "]"
+			add(r.After, func() string { return q + ".after" })
+			add(r.ETA, func() string { return q + ".eta" })
+		}
+		asks(p, svc.Asks)
+	}
+	for _, id := range sortedKeys(s.Cast.Teams) {
+		team, p := s.Cast.Teams[id], "cast.teams."+id
+		add(team.Ack, func() string { return p + ".ack" })
+		asks(p, team.Asks)
+	}
+	return out
+}
+
+// checkTimings reports timings that read no between variation (DR2012).
+func checkTimings(s *Scenario, d *decoder, l *diagList) {
+	var betweens []string
+	for _, name := range sortedKeys(s.Variation) {
+		if s.Variation[name].Between != nil {
+			betweens = append(betweens, name)
+		}
+	}
+	for _, r := range varyTimings(s) {
+		v, ok := s.Variation[r.name]
+		switch {
+		case !ok:
+			hint := suggest(r.name, betweens)
+			if hint == "" && len(betweens) > 0 {
+				hint = " (the between variations are " + strings.Join(betweens, ", ") + ")"
+			} else if hint == "" {
+				hint = " (declare it under variation: with between: [min, max])"
+			}
+			l.add(CodeTimingVary, d.at(r.path), "%s: no variation %q%s", r.path, r.name, hint)
+		case v.Between == nil:
+			kind := "pick"
+			if v.Range != nil {
+				kind = "range"
+			}
+			l.add(CodeTimingVary, d.at(r.path), "%s: variation %q is a %s, not a between: a timing reads a between variation, which draws seconds", r.path, r.name, kind)
+		}
+	}
 }

@@ -276,9 +276,10 @@ func (e *Engine) fireService(key, id, what string) {
 	e.emit(Event{Type: EvTimer, ID: key})
 	switch {
 	case what == "ack":
-		text := e.text(svc.Lines.Ack, id+".lines.ack", fmt.Sprintf("%s: request received, ETA %s.", svc.Name, svc.ETA))
+		eta := e.f.ms(svc.ETA)
+		text := e.text(svc.Lines.Ack, id+".lines.ack", fmt.Sprintf("%s: request received, ETA %s.", svc.Name, scenarios.Duration(eta)))
 		e.emit(Event{Type: EvAck, From: id, Channel: ChannelRadio, Text: e.castText(id, text)})
-		e.emit(Event{Type: EvETA, From: id, Channel: ChannelRadio, ETA: now + Millis(svc.ETA)})
+		e.emit(Event{Type: EvETA, From: id, Channel: ChannelRadio, ETA: now + eta})
 	case strings.HasPrefix(what, "ask:"):
 		n, _ := strconv.Atoi(what[4:])
 		if n < 0 || n >= len(svc.Asks) {
@@ -293,8 +294,9 @@ func (e *Engine) fireService(key, id, what string) {
 			return
 		}
 		r := svc.Revise[n]
-		text := e.text(r.Text, id+".revise", fmt.Sprintf("%s: new ETA %s.", svc.Name, r.ETA))
-		e.emit(Event{Type: EvETA, From: id, Channel: ChannelRadio, ETA: now + Millis(r.ETA), Text: e.castText(id, text)})
+		eta := e.f.ms(r.ETA)
+		text := e.text(r.Text, id+".revise", fmt.Sprintf("%s: new ETA %s.", svc.Name, scenarios.Duration(eta)))
+		e.emit(Event{Type: EvETA, From: id, Channel: ChannelRadio, ETA: now + eta, Text: e.castText(id, text)})
 	case what == "arrive":
 		text := e.text(svc.Lines.Arrive, id+".lines.arrive", svc.Name+" on scene.")
 		e.emit(Event{Type: EvArrive, From: id, Channel: ChannelRadio, Text: e.castText(id, text)})
@@ -473,7 +475,7 @@ func (e *Engine) run(steps []scenarios.Step, src string) (customerSpoke bool) {
 				e.exprError(src+".eta", fmt.Errorf("service %s is not on its way", st.ETA.Service))
 				continue
 			}
-			e.emit(Event{Type: EvETA, From: st.ETA.Service, Channel: ChannelRadio, ETA: e.now + Millis(st.ETA.ETA)})
+			e.emit(Event{Type: EvETA, From: st.ETA.Service, Channel: ChannelRadio, ETA: e.now + e.f.ms(st.ETA.ETA)})
 		case st.Arrive != "":
 			c, ok := s.Services[st.Arrive]
 			if !ok || c.Arrived >= 0 {

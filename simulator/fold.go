@@ -209,7 +209,7 @@ func (f *fold) start(ev *Event) error {
 	s.schedule(Timer{Key: keyLimit, Due: f.p.timeLimit, Order: castOrder})
 	for _, i := range f.p.startBeats {
 		b := sc.Timeline[i]
-		f.scheduleBeat(i, firstDue(b, 0))
+		f.scheduleBeat(i, f.firstDue(b, 0))
 	}
 	f.resetSilence()
 	if f.p.safety && f.p.mood.MissingSafety != 0 {
@@ -219,15 +219,22 @@ func (f *fold) start(ev *Event) error {
 }
 
 // firstDue is when a beat scheduled at base first fires.
-func firstDue(b scenarios.Beat, base Millis) Millis {
+func (f *fold) firstDue(b scenarios.Beat, base Millis) Millis {
 	switch {
 	case b.At != nil:
-		return base + Millis(*b.At)
+		return base + f.ms(*b.At)
 	case b.After != "":
-		return base + Millis(b.Delay)
+		return base + f.ms(b.Delay)
 	default:
 		return base + Millis(b.Every)
 	}
+}
+
+// ms is how long a timing is in this session: as written, or what the
+// session drew for its vary.NAME. The variation comes from the start event,
+// so a replay schedules exactly what the live session did.
+func (f *fold) ms(t scenarios.Timing) Millis {
+	return Millis(t.Resolve(f.s.Vary))
 }
 
 func (f *fold) scheduleBeat(i int, due Millis) {
@@ -244,7 +251,7 @@ func (f *fold) scheduleAfter(id string) {
 		if b.Phase != "" && b.Phase != f.s.Phase {
 			continue
 		}
-		f.scheduleBeat(i, f.s.T+Millis(b.Delay))
+		f.scheduleBeat(i, f.s.T+f.ms(b.Delay))
 	}
 }
 
@@ -262,7 +269,7 @@ func (f *fold) enterPhase(id string) {
 	}
 	s.Phase = id
 	for _, i := range f.p.phaseBeats[id] {
-		f.scheduleBeat(i, firstDue(f.sc.Timeline[i], s.T))
+		f.scheduleBeat(i, f.firstDue(f.sc.Timeline[i], s.T))
 	}
 }
 
@@ -372,7 +379,7 @@ func (f *fold) action(ev *Event) {
 		c.Engaged = s.T
 		c.Contacts++
 		s.Services[a.Target] = c
-		s.schedule(Timer{Key: keySvc + a.Target + ":ack", Due: s.T + Millis(f.sc.Cast.Services[a.Target].Ack), Order: castOrder})
+		s.schedule(Timer{Key: keySvc + a.Target + ":ack", Due: s.T + f.ms(f.sc.Cast.Services[a.Target].Ack), Order: castOrder})
 	case ActEscalate, ActContact, ActRequest:
 		if c, ok := s.Services[a.Target]; ok {
 			c.Contacts++
@@ -383,13 +390,13 @@ func (f *fold) action(ev *Event) {
 		c.Contacts++
 		if c.Engaged < 0 {
 			c.Engaged = s.T
-			s.schedule(Timer{Key: keyTeam + a.Target + ":ack", Due: s.T + Millis(f.sc.Cast.Teams[a.Target].Ack), Order: castOrder})
+			s.schedule(Timer{Key: keyTeam + a.Target + ":ack", Due: s.T + f.ms(f.sc.Cast.Teams[a.Target].Ack), Order: castOrder})
 		}
 		s.Teams[a.Target] = c
 		if a.Kind == ActRequest {
 			n := len(s.Requests)
 			s.Requests = append(s.Requests, Request{Team: a.Target, Decision: a.Decision, Amount: a.Amount, Made: s.T})
-			s.schedule(Timer{Key: fmt.Sprintf("%s%d", keyRequest, n), Due: s.T + Millis(f.sc.Cast.Teams[a.Target].Ack), Order: castOrder})
+			s.schedule(Timer{Key: fmt.Sprintf("%s%d", keyRequest, n), Due: s.T + f.ms(f.sc.Cast.Teams[a.Target].Ack), Order: castOrder})
 		}
 	case ActDecide:
 		s.Decisions = append(s.Decisions, Request{Decision: a.Decision, Amount: a.Amount, Made: s.T})
@@ -446,10 +453,10 @@ func (f *fold) ack(id string) {
 		s.Services[id] = c
 		svc := f.sc.Cast.Services[id]
 		for i, a := range svc.Asks {
-			s.schedule(Timer{Key: fmt.Sprintf("%s%s:ask:%d", keySvc, id, i), Due: s.T + Millis(a.After), Order: castOrder})
+			s.schedule(Timer{Key: fmt.Sprintf("%s%s:ask:%d", keySvc, id, i), Due: s.T + f.ms(a.After), Order: castOrder})
 		}
 		for i, r := range svc.Revise {
-			s.schedule(Timer{Key: fmt.Sprintf("%s%s:rev:%d", keySvc, id, i), Due: s.T + Millis(r.After), Order: castOrder})
+			s.schedule(Timer{Key: fmt.Sprintf("%s%s:rev:%d", keySvc, id, i), Due: s.T + f.ms(r.After), Order: castOrder})
 		}
 		return
 	}
@@ -458,7 +465,7 @@ func (f *fold) ack(id string) {
 		s.Teams[id] = c
 		team := f.sc.Cast.Teams[id]
 		for i, a := range team.Asks {
-			s.schedule(Timer{Key: fmt.Sprintf("%s%s:ask:%d", keyTeam, id, i), Due: s.T + Millis(a.After), Order: castOrder})
+			s.schedule(Timer{Key: fmt.Sprintf("%s%s:ask:%d", keyTeam, id, i), Due: s.T + f.ms(a.After), Order: castOrder})
 		}
 		if u := team.Updates; u != nil && u.Every > 0 && len(u.Lines) > 0 {
 			s.schedule(Timer{Key: keyTeam + id + ":update", Due: s.T + Millis(u.Every), Order: castOrder})

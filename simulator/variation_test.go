@@ -21,7 +21,9 @@ func TestVariationNamesDrawIndependently(t *testing.T) {
 	edits := map[string]func(map[string]scenarios.Variation){
 		"add a name sorting first": func(m map[string]scenarios.Variation) { m["aaa"] = scenarios.Variation{Range: []int{1, 1000}} },
 		"add a name sorting last":  func(m map[string]scenarios.Variation) { m["zzz"] = scenarios.Variation{Pick: []string{"x", "y"}} },
-		"add a name in between":    func(m map[string]scenarios.Variation) { m["d"] = scenarios.Variation{Between: []scenarios.Duration{0, 3_600_000}} },
+		"add a name in between": func(m map[string]scenarios.Variation) {
+			m["d"] = scenarios.Variation{Between: []scenarios.Duration{0, 3_600_000}}
+		},
 		"remove one":               func(m map[string]scenarios.Variation) { delete(m, "caller") },
 		"rename one":               func(m map[string]scenarios.Variation) { m["flat_no"] = m["flat"]; delete(m, "flat") },
 		"change another's options": func(m map[string]scenarios.Variation) { m["caller"] = scenarios.Variation{Pick: []string{"Sam"}} },
