@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -85,12 +86,15 @@ func (p *fastParser) alias(i int) (*yaml.Node, int) {
 		k++
 	}
 	name := p.s[i+1 : k]
-	target := p.anchors[name]
 	if k == i+1 || !p.blank(k) {
 		p.decline()
 	}
-	if target == nil {
+	target, defined := p.anchors[name]
+	if !defined {
 		p.fail(i, "*%s: no anchor &%s is defined above this alias", name, name)
+	}
+	if target == nil {
+		p.decline() // inside the node it names
 	}
 	n := p.node(yaml.AliasNode, "", p.lineNo, p.col(i))
 	n.Value, n.Alias = p.s[i+1:k], target
@@ -150,7 +154,10 @@ func (p *fastParser) doubleQuoted(i int) (*yaml.Node, int) {
 
 // unclosed declines a quoted scalar that goes on past its line. YAML
 // allows that, so it is the likely mistake only when yaml.v3 fails before
-// the scalar ends, reading what was meant as keys as text.
+// the scalar ends, reading what was meant as keys as text. A bad escape on
+// the way would make yaml.v3 fail there too, at the line of the opening
+// quote, whether or not the quote was meant to go on: the fast parser then
+// leaves the report to yaml.v3.
 func (p *fastParser) unclosed(i int) {
 	q := p.d[i]
 	line := p.lineNo
@@ -161,6 +168,8 @@ func (p *fastParser) unclosed(i int) {
 		case c == '\\' && q == '"':
 			if j+1 < len(p.d) && p.d[j+1] == '\n' {
 				line++
+			} else if j+1 == len(p.d) || strings.IndexByte("0abtnvfre \"'\\N_LP\r", p.d[j+1]) < 0 {
+				p.decline() // unknown, or \x, \u, \U, which would need checking
 			}
 			j++
 		case c == q && q == '\'' && j+1 < len(p.d) && p.d[j+1] == '\'':

@@ -90,7 +90,7 @@ type fastParser struct {
 	colLine, colOff, colN int
 
 	depth   int
-	anchors map[string]*yaml.Node
+	anchors map[string]*yaml.Node // nil for a name whose node is being built
 
 	diagnose bool // record why when declining for a mistake
 	problem  *syntaxProblem
@@ -306,7 +306,7 @@ func (p *fastParser) keyEnd(i int) (colon int, ok bool) {
 		switch p.d[j] {
 		case ':':
 			if p.blank(j + 1) {
-				return j, j-i <= 1000 // yaml.v3 takes keys of up to 1024 characters
+				return j, j-i <= maxKeySpan
 			}
 		case '#':
 			if p.d[j-1] == ' ' {
@@ -316,6 +316,11 @@ func (p *fastParser) keyEnd(i int) (colon int, ok bool) {
 	}
 	return 0, false
 }
+
+// maxKeySpan is how far from the start of a key, in characters, yaml.v3
+// looks for its ':'; further on, the key is a mistake. Counting bytes
+// instead is as strict or stricter.
+const maxKeySpan = 1024
 
 // plainStart reports whether a plain scalar may start at i: not with an
 // indicator, except -, ? and : followed by a non-blank.
@@ -426,6 +431,9 @@ func (p *fastParser) list(ind int, indentless bool) *yaml.Node {
 			if indentless {
 				break
 			}
+			if c := p.d[p.ls+ind]; c == '|' || c == '>' {
+				p.decline() // yaml.v3 takes a block scalar here as the value of an empty item above
+			}
 			p.fail(p.ls+ind, "a list item (\"- \") was expected here, in line with the items above; to end the list, indent this line less")
 		}
 	}
@@ -451,9 +459,18 @@ func (p *fastParser) value(ind, i int, inMap bool) *yaml.Node {
 		}
 		anchor, aLine, aCol = p.s[j+1:k], p.lineNo, p.col(j)
 		// yaml.v3 names the node before reading inside it, where an alias
-		// to this name means the node itself (an error checkTree reports).
-		delete(p.anchors, anchor)
+		// to this name means the node itself (an error checkTree reports):
+		// nil marks the name as taken by a node not yet built.
+		if p.anchors == nil {
+			p.anchors = map[string]*yaml.Node{}
+		}
+		p.anchors[anchor] = nil
 		j = p.skipSpaces(k)
+		if !inMap {
+			if _, ok := p.keyEnd(j); ok {
+				p.decline() // "- &a key: value": the anchor is on the key of a mapping
+			}
+		}
 	}
 	var n *yaml.Node
 	if j == p.le || p.d[j] == '#' && j > i {
@@ -476,11 +493,8 @@ func (p *fastParser) value(ind, i int, inMap bool) *yaml.Node {
 			p.decline()
 		}
 		n.Anchor, n.Line, n.Column = anchor, aLine, aCol
-		if p.anchors == nil {
-			p.anchors = map[string]*yaml.Node{}
-		}
 		// A node inside that took the same name took it after this one.
-		if _, renamed := p.anchors[anchor]; !renamed {
+		if p.anchors[anchor] == nil {
 			p.anchors[anchor] = n
 		}
 	}
@@ -562,8 +576,9 @@ func (p *fastParser) flow(i int) (*yaml.Node, int) {
 		for {
 			var item *yaml.Node
 			if kind == yaml.MappingNode {
+				key := j
 				item, j = p.flowItem(j, true)
-				if j >= p.le || p.d[j] != ':' || !p.blank(j+1) {
+				if j >= p.le || p.d[j] != ':' || !p.blank(j+1) || j-key > maxKeySpan {
 					p.decline()
 				}
 				p.kids = append(p.kids, item)
