@@ -306,7 +306,7 @@ func (p *fastParser) keyEnd(i int) (colon int, ok bool) {
 		switch p.d[j] {
 		case ':':
 			if p.blank(j + 1) {
-				return j, j-i <= maxKeySpan
+				return j, j-i <= maxKeySpan || !p.ascii && utf8.RuneCount(p.d[i:j]) <= maxKeySpan
 			}
 		case '#':
 			if p.d[j-1] == ' ' {
@@ -318,8 +318,8 @@ func (p *fastParser) keyEnd(i int) (colon int, ok bool) {
 }
 
 // maxKeySpan is how far from the start of a key, in characters, yaml.v3
-// looks for its ':'; further on, the key is a mistake. Counting bytes
-// instead is as strict or stricter.
+// looks for its ':'; further on, the key is a mistake. Where it only
+// declines, the parser counts bytes, which is as strict or stricter.
 const maxKeySpan = 1024
 
 // plainStart reports whether a plain scalar may start at i: not with an

@@ -219,6 +219,9 @@ func TestFastParseCases(t *testing.T) {
 		{"a: {'" + strings.Repeat("k", 1100) + "': v}\n", false},
 		{"a: {k: " + strings.Repeat("v", 1100) + "}\n", true},
 		{"a: [" + strings.Repeat("k", 1100) + "]\n", true},
+		{"a:\n- " + strings.Repeat("é", 1024) + ": v\n", true},
+		{strings.Repeat("é", 1024) + ": v\n", true},
+		{strings.Repeat("é", 1025) + ": v\n", false},
 		// An anchor after "- " may start a key: the item is a mapping.
 		{"- &x a: b\n", false},
 		{"a:\n- &x b: c\n  d: *x\n", false},
@@ -353,6 +356,11 @@ func (g *yamlGen) document() []byte {
 func (g *yamlGen) indent(n int) { g.b.WriteString(strings.Repeat(" ", n)) }
 
 func (g *yamlGen) key() string {
+	if g.chance(0.005) {
+		// About as long as yaml.v3 allows a key to be, in characters.
+		g.use("longkey")
+		return strings.Repeat(g.pick("k", "é"), 1018+g.r.IntN(12))
+	}
 	return g.pick("id", "title", "a", "b", "c", "k-1", "x_y", "true", "1", "null", "~", "key with spaces", "é", "a:b", "on", "<<", "x.y", "-k", "q?")
 }
 
@@ -392,6 +400,10 @@ func (g *yamlGen) list(ind, depth int) {
 		g.b.WriteString("-")
 		if depth > 0 && g.chance(0.35) {
 			g.b.WriteString(" ")
+			if g.chance(0.05) {
+				// The mapping starts at the anchor, its first key after it.
+				g.b.WriteString("&" + g.pick("a", "b", "c") + " ")
+			}
 			g.mapping(ind+2, 1, depth-1)
 			continue
 		}
@@ -448,7 +460,7 @@ func (g *yamlGen) value(ind, depth int, inMap bool) {
 			for range 1 + g.r.IntN(3) {
 				g.b.WriteString(g.pick("\n", "\n\n", "\n  \n"))
 				g.indent(ind + g.r.IntN(3))
-				g.b.WriteString(g.pick("more words", "- x", "[y]", "# c", "a: b", "x # c", "&a *b 'q' \"r\"", "é", "true"))
+				g.b.WriteString(g.pick("more words", "- x", "[y]", "# c", "a: b", "x # c", "&a *b 'q' \"r\"", "é", "true", "|", "> x", "\"q", "'q"))
 			}
 		}
 		g.comment()
