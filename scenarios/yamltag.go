@@ -42,6 +42,12 @@ func numericTag(v string) string {
 	case "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF":
 		return "!!float"
 	}
+	// Every number and timestamp ends in a digit, a hex digit, a '.', a '_'
+	// or a time zone's Z. Durations (90s, 2m) end in other letters: they are
+	// text, without the errors strconv would build for them.
+	if c := v[len(v)-1]; c >= 'g' && c <= 'z' || c >= 'G' && c <= 'Y' {
+		return "!!str"
+	}
 	if isTimestamp(v) {
 		return "!!timestamp"
 	}
