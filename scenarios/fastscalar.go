@@ -101,6 +101,14 @@ func (p *fastParser) alias(i int) (*yaml.Node, int) {
 	return n, k
 }
 
+// quoted parses single- or double-quoted text that ends on its line.
+func (p *fastParser) quoted(i int) (*yaml.Node, int) {
+	if p.d[i] == '"' {
+		return p.doubleQuoted(i)
+	}
+	return p.singleQuoted(i)
+}
+
 // singleQuoted parses a single-quoted scalar that ends on its line.
 func (p *fastParser) singleQuoted(i int) (*yaml.Node, int) {
 	var b []byte
@@ -181,39 +189,23 @@ func (p *fastParser) unclosed(i int) {
 	p.fail(i, "the %c that opens this text is never closed: YAML reads on to the end of the file", q)
 }
 
+// yamlEscapes are the one-character escapes of double-quoted text, as
+// yaml.v3 reads them (it has no \/).
+var yamlEscapes = [256]string{
+	'0': "\x00", 'a': "\a", 'b': "\b", 't': "\t", 'n': "\n", 'v': "\v", 'f': "\f", 'r': "\r", 'e': "\x1b",
+	' ': " ", '"': "\"", '\'': "'", '\\': "\\",
+	'N': "\u0085", '_': "\u00a0", 'L': "\u2028", 'P': "\u2029",
+}
+
 // escape appends the character the escape at i (after the backslash)
 // stands for, and returns how many bytes it takes.
 func (p *fastParser) escape(b []byte, i int) ([]byte, int) {
+	c := p.d[i]
+	if s := yamlEscapes[c]; s != "" {
+		return append(b, s...), 1
+	}
 	var width int
-	switch c := p.d[i]; c {
-	case '0':
-		return append(b, 0), 1
-	case 'a':
-		return append(b, '\a'), 1
-	case 'b':
-		return append(b, '\b'), 1
-	case 't':
-		return append(b, '\t'), 1
-	case 'n':
-		return append(b, '\n'), 1
-	case 'v':
-		return append(b, '\v'), 1
-	case 'f':
-		return append(b, '\f'), 1
-	case 'r':
-		return append(b, '\r'), 1
-	case 'e':
-		return append(b, 0x1b), 1
-	case ' ', '"', '\'', '\\':
-		return append(b, c), 1
-	case 'N':
-		return append(b, "\u0085"...), 1
-	case '_':
-		return append(b, "\u00a0"...), 1
-	case 'L':
-		return append(b, "\u2028"...), 1
-	case 'P':
-		return append(b, "\u2029"...), 1
+	switch c {
 	case 'x':
 		width = 2
 	case 'u':

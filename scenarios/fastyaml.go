@@ -514,10 +514,8 @@ func (p *fastParser) inline(ind, i int) *yaml.Node {
 	var n *yaml.Node
 	j := 0
 	switch p.d[i] {
-	case '"':
-		n, j = p.doubleQuoted(i)
-	case '\'':
-		n, j = p.singleQuoted(i)
+	case '"', '\'':
+		n, j = p.quoted(i)
 	case '[', '{':
 		n, j = p.flow(i)
 	case '|', '>':
@@ -614,10 +612,8 @@ func (p *fastParser) flowItem(i int, key bool) (*yaml.Node, int) {
 	var n *yaml.Node
 	j := 0
 	switch p.d[i] {
-	case '"':
-		n, j = p.doubleQuoted(i)
-	case '\'':
-		n, j = p.singleQuoted(i)
+	case '"', '\'':
+		n, j = p.quoted(i)
 	case '[', '{':
 		if key {
 			p.decline()
