@@ -45,7 +45,8 @@ func parse(src *sourceFile, l *diagList) *yaml.Node {
 		return nil
 	}
 	var doc yaml.Node
-	if d, ok := fastParse(data); ok {
+	d, fast := fastParse(data)
+	if fast {
 		doc = *d
 	} else if err := yaml.Unmarshal(data, &doc); err != nil {
 		syntaxError(src, l, err)
@@ -56,8 +57,9 @@ func parse(src *sourceFile, l *diagList) *yaml.Node {
 		return nil
 	}
 	// Unmarshal reads the first document only. A second one needs a ---
-	// or ... line after the first; only then is it worth looking.
-	if bytes.Contains(data, []byte("\n---")) || bytes.Contains(data, []byte("\n...")) {
+	// or ... line after the first (which the fast parser never accepts);
+	// only then is it worth looking.
+	if !fast && bytes.Contains(data, []byte("\n---")) || bytes.Contains(data, []byte("\n...")) {
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		var first, second yaml.Node
 		if err := dec.Decode(&first); err == nil {
