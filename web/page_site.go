@@ -8,7 +8,7 @@ import (
 	"net/http"
 
 	"github.com/drillroom/drillroom/scenarios"
-	"github.com/drillroom/drillroom/simulator/runner"
+	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/store"
 )
 

@@ -16,7 +16,7 @@ import (
 
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/simulator"
-	"github.com/drillroom/drillroom/simulator/runner"
+	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/store"
 )
 

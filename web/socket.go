@@ -14,7 +14,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/drillroom/drillroom/simulator"
-	"github.com/drillroom/drillroom/simulator/runner"
+	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/store"
 )
 

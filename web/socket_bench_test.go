@@ -12,7 +12,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/drillroom/drillroom/simulator"
-	"github.com/drillroom/drillroom/simulator/runner"
+	"github.com/drillroom/drillroom/runner"
 )
 
 // benchPeer is a lean protocol client for benchmarks: one goroutine reads

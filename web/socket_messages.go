@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/drillroom/drillroom/simulator"
-	"github.com/drillroom/drillroom/simulator/runner"
+	"github.com/drillroom/drillroom/runner"
 )
 
 // Protocol is the name and version of the live protocol (docs/protocol.md),

@@ -13,7 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/drillroom/drillroom/simulator"
-	"github.com/drillroom/drillroom/simulator/runner"
+	"github.com/drillroom/drillroom/runner"
 )
 
 var (

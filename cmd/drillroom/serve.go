@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom/scenarios"
-	"github.com/drillroom/drillroom/simulator/runner"
+	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/store"
 	"github.com/drillroom/drillroom/web"
 )

@@ -7,7 +7,7 @@ import (
 	"regexp"
 
 	"github.com/drillroom/drillroom/scenarios"
-	"github.com/drillroom/drillroom/simulator/drilltest"
+	"github.com/drillroom/drillroom/drilltest"
 )
 
 func init() {

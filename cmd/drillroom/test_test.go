@@ -32,18 +32,18 @@ func TestTestCommand(t *testing.T) {
 }
 
 func TestTestCommandFailures(t *testing.T) {
-	code, out, _ := runDrill(t, "", "test", "--run", "passes|missing line", "../../scenarios/policies", "../../simulator/drilltest/testdata/checks.drill.yaml")
+	code, out, _ := runDrill(t, "", "test", "--run", "passes|missing line", "../../scenarios/policies", "../../drilltest/testdata/checks.drill.yaml")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1:\n%s", code, out)
 	}
 	// The customer's answer says the flat the test's seed (1) draws.
-	set, ds := scenarios.LoadPaths("../../scenarios/policies", "../../simulator/drilltest/testdata/checks.drill.yaml")
+	set, ds := scenarios.LoadPaths("../../scenarios/policies", "../../drilltest/testdata/checks.drill.yaml")
 	if ds.HasErrors() || len(set.Scenarios) != 1 {
 		t.Fatalf("load checks drill: %v", ds)
 	}
 	flat := simulator.Variation(set.Scenarios[0], 1)["flat"]
-	want := "ok   ../../simulator/drilltest/testdata/checks.drill.yaml passes\n" +
-		fmt.Sprintf("FAIL ../../simulator/drilltest/testdata/checks.drill.yaml missing line: step 1: expected type line, from gas, text \"*nope*\"; got: 00:00 [beat opening]; 00:00 customer: I smell gas.; 00:05 customer: Flat %v. (../../simulator/drilltest/testdata/checks.drill.yaml:78)\n", flat) +
+	want := "ok   ../../drilltest/testdata/checks.drill.yaml passes\n" +
+		fmt.Sprintf("FAIL ../../drilltest/testdata/checks.drill.yaml missing line: step 1: expected type line, from gas, text \"*nope*\"; got: 00:00 [beat opening]; 00:00 customer: I smell gas.; 00:05 customer: Flat %v. (../../drilltest/testdata/checks.drill.yaml:78)\n", flat) +
 		"1 passed, 1 failed\n"
 	if out != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out, want)

@@ -176,7 +176,7 @@ var (
 func loadExample(t testing.TB) *scenarios.Scenario {
 	t.Helper()
 	exampleOnce.Do(func() {
-		set, ds := scenarios.LoadPaths("../../scenarios/policies", "../../scenarios/examples/gas-smell-basic.drill.yaml")
+		set, ds := scenarios.LoadPaths("../scenarios/policies", "../scenarios/examples/gas-smell-basic.drill.yaml")
 		if ds.HasErrors() {
 			exampleErr = ds.Err()
 			return

@@ -12,7 +12,7 @@ import (
 
 func load(t *testing.T, file string) *scenarios.Scenario {
 	t.Helper()
-	set, ds := scenarios.LoadPaths("../../scenarios/policies", file)
+	set, ds := scenarios.LoadPaths("../scenarios/policies", file)
 	if ds.HasErrors() {
 		t.Fatal(ds.Err())
 	}
@@ -180,7 +180,7 @@ func TestWalkFindsBrokenScript(t *testing.T) {
 }
 
 func TestWalkPassesOnExample(t *testing.T) {
-	sc := load(t, "../../scenarios/examples/gas-smell-basic.drill.yaml")
+	sc := load(t, "../scenarios/examples/gas-smell-basic.drill.yaml")
 	sc.Tests = []scenarios.Test{{Name: "walk", Seed: 9, Walk: &scenarios.Walk{Runs: 40, MaxActions: 60}}}
 	r, cov := RunScenario(sc, Options{})
 	if !r[0].Passed {
