@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
@@ -164,19 +165,19 @@ func stepActions(st *scenarios.TestStep, at simulator.Millis) ([]simulator.Actio
 		add("review", simulator.Action{Kind: simulator.ActReview, Text: st.Review})
 	}
 	if st.Pause {
-		add("pause", simulator.Action{Kind: simulator.ActPause, By: "trainer"})
+		add("pause", simulator.Action{Kind: simulator.ActPause, By: drillroom.ActorTrainer})
 	}
 	if st.Continue {
-		add("continue", simulator.Action{Kind: simulator.ActResumeClock, By: "trainer"})
+		add("continue", simulator.Action{Kind: simulator.ActResumeClock, By: drillroom.ActorTrainer})
 	}
 	if in := st.Inject; in != nil {
-		add("inject", simulator.Action{Kind: simulator.ActInject, As: in.As, Text: in.Text, Line: in.Line, By: "trainer"})
+		add("inject", simulator.Action{Kind: simulator.ActInject, As: in.As, Text: in.Text, Line: in.Line, By: drillroom.ActorTrainer})
 	}
 	if st.Takeover != "" {
-		add("takeover", simulator.Action{Kind: simulator.ActTakeover, As: st.Takeover, By: "trainer"})
+		add("takeover", simulator.Action{Kind: simulator.ActTakeover, As: st.Takeover, By: drillroom.ActorTrainer})
 	}
 	if st.Handback != "" {
-		add("handback", simulator.Action{Kind: simulator.ActHandback, As: st.Handback, By: "trainer"})
+		add("handback", simulator.Action{Kind: simulator.ActHandback, As: st.Handback, By: drillroom.ActorTrainer})
 	}
 	if len(st.Set) > 0 {
 		kinds = append(kinds, "set")
@@ -185,7 +186,7 @@ func stepActions(st *scenarios.TestStep, at simulator.Millis) ([]simulator.Actio
 			if err != nil {
 				return nil, fmt.Errorf("set %s: %v", name, err)
 			}
-			out = append(out, simulator.Action{Kind: simulator.ActSetVar, Field: name, Value: string(b), By: "trainer"})
+			out = append(out, simulator.Action{Kind: simulator.ActSetVar, Field: name, Value: string(b), By: drillroom.ActorTrainer})
 		}
 	}
 	if len(kinds) > 1 {

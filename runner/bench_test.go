@@ -8,6 +8,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/store"
 )
@@ -36,15 +37,15 @@ func BenchmarkDo(b *testing.B) {
 			sc := loadExample(b)
 			id := "bench"
 			if sq, ok := st.(*store.Store); ok {
-				u, err := sq.CreateUser(ctx, "ann", "Ann", store.RoleTrainee, "correct horse battery staple")
+				u, err := sq.CreateUser(ctx, "ann", "Ann", drillroom.RoleTrainee, "correct horse battery staple")
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := sq.PutScenarioVersion(ctx, store.ScenarioVersion{ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash,
+				if _, err := sq.PutScenarioVersion(ctx, drillroom.ScenarioVersion{ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash,
 					Title: sc.Title, Source: sc.Source, PolicySource: sc.Resolved.Source}); err != nil {
 					b.Fatal(err)
 				}
-				x, err := sq.CreateSession(ctx, store.Session{UserID: u.ID, ScenarioID: sc.ID, Version: sc.Version, Seed: 1})
+				x, err := sq.CreateSession(ctx, drillroom.Session{UserID: u.ID, ScenarioID: sc.ID, Version: sc.Version, Seed: 1})
 				if err != nil {
 					b.Fatal(err)
 				}

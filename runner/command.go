@@ -6,14 +6,14 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/simulator"
-	"github.com/drillroom/drillroom/store"
 )
 
 // Command is one client command: an action with the id the client chose.
 type Command struct {
 	ID     string           // client-chosen, unique within the session
-	By     string           // who acts: "trainee" or "trainer"
+	By     drillroom.Actor  // who acts; never the trainee for a trainer's command
 	Action simulator.Action // By and Cmd are overwritten from the command
 }
 
@@ -76,7 +76,7 @@ func (s *session) do(ctx context.Context, cmd Command) (Result, error) {
 	case err == nil:
 		s.results[cmd.ID] = b
 		return decodeResult(b)
-	case !errors.Is(err, store.ErrNotFound):
+	case !errors.Is(err, drillroom.ErrNotFound):
 		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	a := cmd.Action
@@ -103,7 +103,7 @@ func (s *session) do(ctx context.Context, cmd Command) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if err := s.commit(store.Command{ID: cmd.ID, Result: body}, evs); err != nil {
+	if err := s.commit(drillroom.Command{ID: cmd.ID, Result: body}, evs); err != nil {
 		return Result{}, err
 	}
 	s.results[cmd.ID] = body

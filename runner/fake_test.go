@@ -7,10 +7,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
-	"github.com/drillroom/drillroom/store"
 )
 
 // memStore is an in-memory Store for tests that run inside a synctest
@@ -18,7 +18,7 @@ import (
 // enforces what the real one does: contiguous seqs, a command id once.
 type memStore struct {
 	mu         sync.Mutex
-	sessions   map[string]store.Session
+	sessions   map[string]drillroom.Session
 	events     map[string][]simulator.Event
 	commands   map[string]map[string][]byte
 	scorecards map[string][]byte
@@ -28,21 +28,21 @@ type memStore struct {
 
 func newMemStore() *memStore {
 	return &memStore{
-		sessions:   map[string]store.Session{},
+		sessions:   map[string]drillroom.Session{},
 		events:     map[string][]simulator.Event{},
 		commands:   map[string]map[string][]byte{},
 		scorecards: map[string][]byte{},
 	}
 }
 
-func (m *memStore) add(x store.Session) {
+func (m *memStore) add(x drillroom.Session) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	x.State = store.StateLive
+	x.State = drillroom.StateLive
 	m.sessions[x.ID] = x
 }
 
-func (m *memStore) AppendEvents(ctx context.Context, id string, cmd store.Command, evs []simulator.Event) error {
+func (m *memStore) AppendEvents(ctx context.Context, id string, cmd drillroom.Command, evs []simulator.Event) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.failAppend {
@@ -50,11 +50,11 @@ func (m *memStore) AppendEvents(ctx context.Context, id string, cmd store.Comman
 	}
 	x, ok := m.sessions[id]
 	if !ok {
-		return store.ErrNotFound
+		return drillroom.ErrNotFound
 	}
 	for i, e := range evs {
 		if e.Seq != x.LastSeq+int64(i)+1 {
-			return fmt.Errorf("%w: seq %d after %d", store.ErrConflict, e.Seq, x.LastSeq)
+			return fmt.Errorf("%w: seq %d after %d", drillroom.ErrConflict, e.Seq, x.LastSeq)
 		}
 	}
 	if cmd.ID != "" {
@@ -62,7 +62,7 @@ func (m *memStore) AppendEvents(ctx context.Context, id string, cmd store.Comman
 			m.commands[id] = map[string][]byte{}
 		}
 		if _, dup := m.commands[id][cmd.ID]; dup {
-			return store.ErrDuplicateCommand
+			return drillroom.ErrDuplicateCommand
 		}
 		m.commands[id][cmd.ID] = append([]byte(nil), cmd.Result...)
 	}
@@ -86,7 +86,7 @@ func (m *memStore) CommandResult(ctx context.Context, id, cmd string) ([]byte, e
 	defer m.mu.Unlock()
 	b, ok := m.commands[id][cmd]
 	if !ok {
-		return nil, store.ErrNotFound
+		return nil, drillroom.ErrNotFound
 	}
 	return b, nil
 }
@@ -103,22 +103,22 @@ func (m *memStore) Events(ctx context.Context, id string, after int64) ([]simula
 	return out, nil
 }
 
-func (m *memStore) Session(ctx context.Context, id string) (store.Session, error) {
+func (m *memStore) Session(ctx context.Context, id string) (drillroom.Session, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	x, ok := m.sessions[id]
 	if !ok {
-		return store.Session{}, store.ErrNotFound
+		return drillroom.Session{}, drillroom.ErrNotFound
 	}
 	return x, nil
 }
 
-func (m *memStore) LiveSessions(ctx context.Context) ([]store.Session, error) {
+func (m *memStore) LiveSessions(ctx context.Context) ([]drillroom.Session, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var out []store.Session
+	var out []drillroom.Session
 	for _, x := range m.sessions {
-		if x.State == store.StateLive {
+		if x.State == drillroom.StateLive {
 			out = append(out, x)
 		}
 	}
@@ -129,13 +129,13 @@ func (m *memStore) EndSession(ctx context.Context, id, ending string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	x := m.sessions[id]
-	x.State, x.Ending = store.StateEnded, ending
+	x.State, x.Ending = drillroom.StateEnded, ending
 	m.sessions[id] = x
 	return nil
 }
 
-func (m *memStore) ScenarioVersion(ctx context.Context, id string, version int) (store.ScenarioVersion, error) {
-	return store.ScenarioVersion{}, store.ErrNotFound
+func (m *memStore) ScenarioVersion(ctx context.Context, id string, version int) (drillroom.ScenarioVersion, error) {
+	return drillroom.ScenarioVersion{}, drillroom.ErrNotFound
 }
 
 func (m *memStore) PutScorecard(ctx context.Context, id, rubricHash string, body []byte) error {
@@ -201,6 +201,6 @@ func newTestRunner(t testing.TB, st Store, buffer int) *Runner {
 	})
 }
 
-func newSessionRecord(id string, seed int64, scale float64) store.Session {
-	return store.Session{ID: id, UserID: 1, ScenarioID: "gas-smell-basic", Version: 1, Seed: seed, Mode: "practice", Scale: scale}
+func newSessionRecord(id string, seed int64, scale float64) drillroom.Session {
+	return drillroom.Session{ID: id, UserID: 1, ScenarioID: "gas-smell-basic", Version: 1, Seed: seed, Mode: "practice", Scale: scale}
 }

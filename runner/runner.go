@@ -18,9 +18,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/simulator"
-	"github.com/drillroom/drillroom/store"
 )
 
 // Log is the durable, append-only event log of sessions. *store.Store
@@ -29,10 +29,10 @@ type Log interface {
 	// AppendEvents commits events (contiguous seqs following the stored
 	// ones) together with the command that produced them, durably, before
 	// it returns. A command id already stored is an error wrapping
-	// store.ErrDuplicateCommand.
-	AppendEvents(ctx context.Context, sessionID string, cmd store.Command, events []simulator.Event) error
+	// drillroom.ErrDuplicateCommand.
+	AppendEvents(ctx context.Context, sessionID string, cmd drillroom.Command, events []simulator.Event) error
 	// CommandResult returns the result stored with a command id, or an
-	// error wrapping store.ErrNotFound.
+	// error wrapping drillroom.ErrNotFound.
 	CommandResult(ctx context.Context, sessionID, cmdID string) ([]byte, error)
 	// Events returns the events with seq > afterSeq, in order.
 	Events(ctx context.Context, sessionID string, afterSeq int64) ([]simulator.Event, error)
@@ -42,25 +42,25 @@ type Log interface {
 // *store.Store satisfies it.
 type Store interface {
 	Log
-	Session(ctx context.Context, id string) (store.Session, error)
-	LiveSessions(ctx context.Context) ([]store.Session, error)
+	Session(ctx context.Context, id string) (drillroom.Session, error)
+	LiveSessions(ctx context.Context) ([]drillroom.Session, error)
 	EndSession(ctx context.Context, id string, ending string) error
-	ScenarioVersion(ctx context.Context, id string, version int) (store.ScenarioVersion, error)
+	ScenarioVersion(ctx context.Context, id string, version int) (drillroom.ScenarioVersion, error)
 	PutScorecard(ctx context.Context, sessionID string, rubricHash string, scorecardJSON []byte) error
 }
 
-// Errors returned by the runner. Test for them with errors.Is.
+// Errors returned by the runner besides drillroom.ErrNotFound for an unknown
+// session. Test for them with errors.Is; ErrClosed and ErrUnavailable are
+// drillroom.ErrUnavailable too.
 var (
-	// ErrNotFound: no such session.
-	ErrNotFound = errors.New("session not found")
 	// ErrClosed: the runner is shutting down.
-	ErrClosed = errors.New("runner closed")
+	ErrClosed = &drillroom.Error{Code: drillroom.CodeUnavailable, Message: "runner closed"}
 	// ErrSlow: the subscriber fell behind and was dropped; resume from the
 	// last seq it received.
 	ErrSlow = errors.New("subscriber fell behind")
 	// ErrUnavailable: the event log could not be written or read; nothing
 	// was applied. Retry later with the same command id.
-	ErrUnavailable = errors.New("event log unavailable")
+	ErrUnavailable = &drillroom.Error{Code: drillroom.CodeUnavailable, Message: "event log unavailable"}
 )
 
 // Config configures a Runner. Only Store is required.
@@ -265,8 +265,8 @@ func (r *Runner) unhost(s *session) {
 // of the log.
 func (r *Runner) load(ctx context.Context, id string) (*session, error) {
 	x, err := r.cfg.Store.Session(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("host session %s: %w", id, ErrNotFound)
+	if errors.Is(err, drillroom.ErrNotFound) {
+		return nil, fmt.Errorf("host session %s: %w", id, drillroom.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("host session %s: %w: %w", id, ErrUnavailable, err)

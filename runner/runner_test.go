@@ -12,6 +12,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/simulator"
 )
@@ -786,7 +787,7 @@ func TestStartCountsRestored(t *testing.T) {
 			Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 			Scenario: func(ctx context.Context, id string, version int) (*scenarios.Scenario, error) {
 				if id == "withdrawn" {
-					return nil, ErrNotFound
+					return nil, drillroom.ErrNotFound
 				}
 				return sc, nil
 			},

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
-	"github.com/drillroom/drillroom/store"
 )
 
 // loadScenario is the default Config.Scenario: it loads a published version
@@ -22,7 +22,7 @@ func (r *Runner) loadScenario(ctx context.Context, id string, version int) (*sce
 		return sc, nil
 	}
 	v, err := r.cfg.Store.ScenarioVersion(ctx, id, version)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, drillroom.ErrNotFound) {
 		return nil, fmt.Errorf("scenario %s v%d: %w", id, version, err)
 	}
 	if err != nil {
@@ -40,7 +40,7 @@ func (r *Runner) loadScenario(ctx context.Context, id string, version int) (*sce
 
 // LoadVersion loads a stored scenario version: its policy YAML first (or
 // the shipped policy of that id when none was stored), then the drill.
-func LoadVersion(v store.ScenarioVersion) (*scenarios.Scenario, error) {
+func LoadVersion(v drillroom.ScenarioVersion) (*scenarios.Scenario, error) {
 	l := scenarios.NewLoader()
 	if len(v.PolicySource) > 0 {
 		if _, ds := l.LoadPolicy(v.ScenarioID+".policy.yaml", v.PolicySource); ds.HasErrors() {

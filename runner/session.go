@@ -8,10 +8,10 @@ import (
 	"math"
 	"time"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
-	"github.com/drillroom/drillroom/store"
 )
 
 // Pause and resume reasons the runner writes (the trainer's are "trainer").
@@ -31,7 +31,7 @@ var errGone = errors.New("session host gone")
 type session struct {
 	r    *Runner
 	id   string
-	info store.Session
+	info drillroom.Session
 	sc   *scenarios.Scenario
 	reqs chan func()   // unbuffered: a sent request is always run
 	done chan struct{} // closed when run has returned
@@ -52,7 +52,7 @@ type session struct {
 	fail       error             // set when the engine could not be rebuilt; run exits
 }
 
-func newSession(r *Runner, x store.Session, sc *scenarios.Scenario) *session {
+func newSession(r *Runner, x drillroom.Session, sc *scenarios.Scenario) *session {
 	s := &session{
 		r: r, id: x.ID, info: x, sc: sc,
 		reqs:    make(chan func()),
@@ -72,12 +72,12 @@ func newSession(r *Runner, x store.Session, sc *scenarios.Scenario) *session {
 // events), otherwise a replay of the log, paused if its clock was running.
 func (s *session) open(ctx context.Context) error {
 	if s.info.LastSeq == 0 {
-		eng, evs, err := simulator.New(s.sc, simulator.Config{Seed: s.info.Seed, Mode: s.info.Mode, Scale: s.info.Scale})
+		eng, evs, err := simulator.New(s.sc, simulator.Config{Seed: s.info.Seed, Mode: string(s.info.Mode), Scale: s.info.Scale})
 		if err != nil {
 			return err
 		}
 		s.eng = eng
-		return s.commit(store.Command{}, evs)
+		return s.commit(drillroom.Command{}, evs)
 	}
 	log, err := s.r.cfg.Store.Events(ctx, s.id, 0)
 	if err != nil {
@@ -90,7 +90,7 @@ func (s *session) open(ctx context.Context) error {
 	s.eng = eng
 	s.lastSeq = int64(len(log))
 	s.pausedBy = lastPauseReason(log)
-	s.endStored = s.info.State == store.StateEnded
+	s.endStored = s.info.State == drillroom.StateEnded
 	// The trainee had the clock; nobody has it now. Pause so that the time
 	// until the trainee is back does not count against them.
 	s.started = true
@@ -121,7 +121,7 @@ func lastPauseReason(log []simulator.Event) string {
 func (s *session) run(ctx context.Context) {
 	defer func() {
 		s.r.unhost(s)
-		reason := ErrClosed
+		var reason error = ErrClosed
 		if s.fail != nil {
 			reason = s.fail
 		}
@@ -157,7 +157,7 @@ func (s *session) run(ctx context.Context) {
 			fn()
 		case <-fire:
 			if evs := s.eng.Advance(s.vnow()); len(evs) > 0 {
-				s.commit(store.Command{}, evs)
+				s.commit(drillroom.Command{}, evs)
 			}
 		case <-unused:
 			return
@@ -228,7 +228,7 @@ func (s *session) anchor() {
 // the log, then publishes it. When the write fails the engine is ahead of
 // the log, so it is rebuilt from the log; if even that fails the session
 // host gives up (s.fail) and the next request hosts it afresh.
-func (s *session) commit(cmd store.Command, evs []simulator.Event) error {
+func (s *session) commit(cmd drillroom.Command, evs []simulator.Event) error {
 	if len(evs) == 0 && cmd.ID == "" {
 		return nil
 	}
@@ -283,18 +283,18 @@ func (s *session) rebuild() {
 // the runner marks its own with By "system" and the reason in Text, and
 // stores the event with that reason.
 func (s *session) system(kind simulator.ActionKind, reason string) error {
-	evs, err := s.eng.Apply(s.vnow(), simulator.Action{Kind: kind, By: "system", Text: reason})
+	evs, err := s.eng.Apply(s.vnow(), simulator.Action{Kind: kind, By: drillroom.ActorSystem, Text: reason})
 	if err != nil {
 		s.rebuild()
 		return err
 	}
 	for i := range evs {
 		e := &evs[i]
-		if (e.Type == simulator.EvPause || e.Type == simulator.EvResume) && e.Action != nil && e.Action.By == "system" {
+		if (e.Type == simulator.EvPause || e.Type == simulator.EvResume) && e.Action != nil && e.Action.By == drillroom.ActorSystem {
 			e.Reason = reason
 		}
 	}
-	return s.commit(store.Command{}, evs)
+	return s.commit(drillroom.Command{}, evs)
 }
 
 // finish records the end of the call and its scorecard. It runs after every

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/simulator"
-	"github.com/drillroom/drillroom/store"
 )
 
 // Clock is a session's virtual clock at one moment.
@@ -19,8 +19,8 @@ type Clock struct {
 
 // Status describes a session at one moment.
 type Status struct {
-	Session store.Session // as stored when it was hosted
-	Title   string        // the scenario's title
+	Session drillroom.Session // as stored when it was hosted
+	Title   string            // the scenario's title
 	LastSeq int64
 	Clock   Clock
 	Ended   bool

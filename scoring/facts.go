@@ -3,6 +3,7 @@ package scoring
 import (
 	"fmt"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/simulator"
 )
@@ -126,7 +127,7 @@ type facts struct {
 
 // trainee reports whether an action event is the trainee's own.
 func trainee(a *simulator.Action) bool {
-	if a == nil || a.By == "trainer" {
+	if a == nil || a.By == drillroom.ActorTrainer {
 		return false
 	}
 	switch a.Kind {

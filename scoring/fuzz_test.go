@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/simulator"
 )
@@ -109,7 +110,7 @@ func randomLog(sc *scenarios.Scenario, r *rand.Rand, n int) []simulator.Event {
 			a := &simulator.Action{Kind: kinds[r.IntN(len(kinds))], Target: pick(ids...), Text: pick("", "hello", "leave now"),
 				Category: pick("", "gas-emergency", "fire", "vulnerable-power-outage"), Priority: pick("", "P1", "P2"),
 				Field: pick("location", "hazard", "callback", "medical_need"), Value: pick("", "Flat 1", "oxygen", "12 Elm Street"),
-				Decision: "goodwill_payment", Amount: float64(r.IntN(200)), Info: []string{pick(intents...)}, By: pick("", "", "trainer")}
+				Decision: "goodwill_payment", Amount: float64(r.IntN(200)), Info: []string{pick(intents...)}, By: drillroom.Actor(pick("", "", "trainer"))}
 			if r.IntN(4) == 0 {
 				a.Promise = t + r.Int64N(300_000) - 60_000
 			}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
 )
 
@@ -263,7 +264,7 @@ func (e *Engine) scriptedLines(id string) []scenarios.Step {
 // trainer applies a trainer's input; a is the caller's copy, kept by the log.
 func (e *Engine) trainer(act *Action) {
 	if act.By == "" {
-		act.By = "trainer"
+		act.By = drillroom.ActorTrainer
 	}
 	a := *act
 	switch a.Kind {

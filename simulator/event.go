@@ -3,6 +3,8 @@
 // runner. It has no goroutines, no wall clock and no I/O.
 package simulator
 
+import "github.com/drillroom/drillroom"
+
 // Millis is virtual time in milliseconds since the call started.
 type Millis = int64
 
@@ -139,23 +141,23 @@ const (
 
 // Action is a trainee or trainer input.
 type Action struct {
-	Kind       ActionKind `json:"kind"`
-	Text       string     `json:"text,omitempty"`
-	Intents    []string   `json:"intents,omitempty"`
-	Target     string     `json:"target,omitempty"`
-	Category   string     `json:"category,omitempty"`
-	Priority   string     `json:"priority,omitempty"`
-	Field      string     `json:"field,omitempty"`
-	Value      string     `json:"value,omitempty"`
-	Decision   string     `json:"decision,omitempty"`
-	Amount     float64    `json:"amount,omitempty"`
-	Info       []string   `json:"info,omitempty"`
-	Promise    Millis     `json:"promise,omitempty"` // with say: an update is promised by this virtual time
-	Resolution string     `json:"resolution,omitempty"`
-	As         string     `json:"as,omitempty"`   // trainer: cast member
-	Line       string     `json:"line,omitempty"` // trainer: scripted beat or reaction id to inject
-	By         string     `json:"by,omitempty"`   // who acted: trainee (default) or trainer
-	Cmd        string     `json:"cmd,omitempty"`  // client command id, for at-most-once application
+	Kind       ActionKind      `json:"kind"`
+	Text       string          `json:"text,omitempty"`
+	Intents    []string        `json:"intents,omitempty"`
+	Target     string          `json:"target,omitempty"`
+	Category   string          `json:"category,omitempty"`
+	Priority   string          `json:"priority,omitempty"`
+	Field      string          `json:"field,omitempty"`
+	Value      string          `json:"value,omitempty"`
+	Decision   string          `json:"decision,omitempty"`
+	Amount     float64         `json:"amount,omitempty"`
+	Info       []string        `json:"info,omitempty"`
+	Promise    Millis          `json:"promise,omitempty"` // with say: an update is promised by this virtual time
+	Resolution string          `json:"resolution,omitempty"`
+	As         string          `json:"as,omitempty"`   // trainer: cast member
+	Line       string          `json:"line,omitempty"` // trainer: scripted beat or reaction id to inject
+	By         drillroom.Actor `json:"by,omitempty"`   // who acted: the trainee (empty) or drillroom.ActorTrainer, ActorSystem...
+	Cmd        string          `json:"cmd,omitempty"`  // client command id, for at-most-once application
 }
 
 // Equal reports whether two actions are the same input.

@@ -3,30 +3,16 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
+
+	"github.com/drillroom/drillroom"
 )
-
-// Session modes.
-const (
-	ModePractice   = "practice"
-	ModeAssessment = "assessment"
-)
-
-func validMode(m string) bool { return m == ModePractice || m == ModeAssessment }
-
-// Assignment is a drill assigned to a trainee.
-type Assignment struct {
-	ScenarioID string
-	Mode       string // practice or assessment
-	AssignedAt time.Time
-}
 
 // Assign assigns a scenario to a user in a mode. Assigning it again is a
 // no-op that keeps the first AssignedAt. The user and at least one version
-// of the scenario must exist (ErrNotFound).
-func (s *Store) Assign(ctx context.Context, userID int64, scenarioID string, mode string) error {
-	if !validMode(mode) {
-		return fmt.Errorf("assign %s to user %d: %w: mode %q", scenarioID, userID, ErrInvalid, mode)
+// of the scenario must exist (drillroom.ErrNotFound).
+func (s *Store) Assign(ctx context.Context, userID int64, scenarioID string, mode drillroom.Mode) error {
+	if !mode.Valid() {
+		return fmt.Errorf("assign %s to user %d: %w: mode %q", scenarioID, userID, drillroom.ErrInvalid, mode)
 	}
 	now := s.now()
 	err := s.w.do(ctx, func(tx *wtx) error {
@@ -35,12 +21,12 @@ func (s *Store) Assign(ctx context.Context, userID int64, scenarioID string, mod
 			return err
 		}
 		if n == 0 {
-			return fmt.Errorf("scenario %s: %w", scenarioID, ErrNotFound)
+			return fmt.Errorf("scenario %s: %w", scenarioID, drillroom.ErrNotFound)
 		}
 		_, err := tx.Exec("INSERT INTO assignments (user_id, scenario_id, mode, assigned_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
 			userID, scenarioID, mode, millis(now))
 		if isForeignKeyViolation(err) {
-			return fmt.Errorf("user %d: %w", userID, ErrNotFound)
+			return fmt.Errorf("user %d: %w", userID, drillroom.ErrNotFound)
 		}
 		return err
 	})
@@ -51,7 +37,7 @@ func (s *Store) Assign(ctx context.Context, userID int64, scenarioID string, mod
 }
 
 // Unassign removes an assignment; removing an absent one is not an error.
-func (s *Store) Unassign(ctx context.Context, userID int64, scenarioID string, mode string) error {
+func (s *Store) Unassign(ctx context.Context, userID int64, scenarioID string, mode drillroom.Mode) error {
 	err := s.w.do(ctx, func(tx *wtx) error {
 		_, err := tx.Exec("DELETE FROM assignments WHERE user_id = ? AND scenario_id = ? AND mode = ?", userID, scenarioID, mode)
 		return err
@@ -63,15 +49,15 @@ func (s *Store) Unassign(ctx context.Context, userID int64, scenarioID string, m
 }
 
 // Assignments returns a user's assignments, oldest first.
-func (s *Store) Assignments(ctx context.Context, userID int64) ([]Assignment, error) {
+func (s *Store) Assignments(ctx context.Context, userID int64) ([]drillroom.Assignment, error) {
 	rows, err := s.rdb.QueryContext(ctx, "SELECT scenario_id, mode, assigned_at FROM assignments WHERE user_id = ? ORDER BY assigned_at, scenario_id, mode", userID)
 	if err != nil {
 		return nil, fmt.Errorf("assignments of user %d: %w", userID, err)
 	}
 	defer rows.Close()
-	var as []Assignment
+	var as []drillroom.Assignment
 	for rows.Next() {
-		var a Assignment
+		var a drillroom.Assignment
 		var at int64
 		if err := rows.Scan(&a.ScenarioID, &a.Mode, &at); err != nil {
 			return nil, fmt.Errorf("assignments of user %d: %w", userID, err)

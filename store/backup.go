@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/drillroom/drillroom"
 )
 
 // Backup writes a consistent copy of the database to dest with VACUUM INTO,
@@ -20,7 +22,7 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 		return fmt.Errorf("backup to %s: %w", dest, err)
 	}
 	if _, err := os.Stat(abs); err == nil {
-		return fmt.Errorf("backup to %s: %w: file exists", abs, ErrConflict)
+		return fmt.Errorf("backup to %s: %w: file exists", abs, drillroom.ErrConflict)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("backup to %s: %w", abs, err)
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/drillroom/drillroom"
 )
 
 func TestBackupWhileWriting(t *testing.T) {
@@ -18,7 +20,7 @@ func TestBackupWhileWriting(t *testing.T) {
 		ids[i] = newFixture(t, s, fmt.Sprintf("u%d", i)).session.ID
 	}
 	for _, id := range ids {
-		if err := s.AppendEvents(ctx, id, Command{ID: "c1"}, evs(1, 5)); err != nil {
+		if err := s.AppendEvents(ctx, id, drillroom.Command{ID: "c1"}, evs(1, 5)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -32,7 +34,7 @@ func TestBackupWhileWriting(t *testing.T) {
 					return
 				default:
 				}
-				if err := s.AppendEvents(ctx, id, Command{ID: fmt.Sprintf("c%d", seq)}, evs(seq, 1)); err != nil {
+				if err := s.AppendEvents(ctx, id, drillroom.Command{ID: fmt.Sprintf("c%d", seq)}, evs(seq, 1)); err != nil {
 					t.Errorf("append during backup: %v", err)
 					return
 				}
@@ -46,8 +48,8 @@ func TestBackupWhileWriting(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Backup: %v", err)
 	}
-	if err := s.Backup(ctx, dest); !errors.Is(err, ErrConflict) {
-		t.Errorf("Backup onto an existing file: got %v, want ErrConflict", err)
+	if err := s.Backup(ctx, dest); !errors.Is(err, drillroom.ErrConflict) {
+		t.Errorf("Backup onto an existing file: got %v, want drillroom.ErrConflict", err)
 	}
 
 	b := openAt(t, dest)
@@ -74,7 +76,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	}
 	// The backup is a working database: it accepts the next append.
 	x, _ := b.Session(ctx, ids[0])
-	if err := b.AppendEvents(ctx, ids[0], Command{}, evs(x.LastSeq+1, 1)); err != nil {
+	if err := b.AppendEvents(ctx, ids[0], drillroom.Command{}, evs(x.LastSeq+1, 1)); err != nil {
 		t.Errorf("append to the backup: %v", err)
 	}
 }

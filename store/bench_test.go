@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/drillroom/drillroom"
+
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -29,7 +31,7 @@ func BenchmarkAppendEvents(b *testing.B) {
 	seq := int64(0)
 	for b.Loop() {
 		seq++
-		cmd := Command{ID: fmt.Sprintf("c%d", seq), Result: result}
+		cmd := drillroom.Command{ID: fmt.Sprintf("c%d", seq), Result: result}
 		if err := s.AppendEvents(ctx, f.session.ID, cmd, []simulator.Event{benchEvent(seq)}); err != nil {
 			b.Fatal(err)
 		}
@@ -65,7 +67,7 @@ func BenchmarkAppendEventsParallel(b *testing.B) {
 				seq := int64(0)
 				for pb.Next() {
 					seq++
-					cmd := Command{ID: fmt.Sprintf("c%d", seq), Result: result}
+					cmd := drillroom.Command{ID: fmt.Sprintf("c%d", seq), Result: result}
 					if err := s.AppendEvents(ctx, id, cmd, []simulator.Event{benchEvent(seq)}); err != nil {
 						b.Error(err)
 						return
@@ -86,7 +88,7 @@ func benchSessions(b *testing.B, s *Store, n int) []string {
 	var wg sync.WaitGroup
 	for i := range ids {
 		wg.Go(func() {
-			x, err := s.CreateSession(context.Background(), Session{UserID: f.user.ID, ScenarioID: "gas-leak", Version: 1})
+			x, err := s.CreateSession(context.Background(), drillroom.Session{UserID: f.user.ID, ScenarioID: "gas-leak", Version: 1})
 			if err != nil {
 				b.Error(err)
 				return
@@ -112,7 +114,7 @@ func BenchmarkWALPages(b *testing.B) {
 			const warm = 20 // give every session a log that already spans pages
 			for _, id := range ids {
 				for seq := int64(1); seq <= warm; seq++ {
-					if err := s.AppendEvents(ctx, id, Command{ID: fmt.Sprintf("c%d", seq), Result: result}, []simulator.Event{benchEvent(seq)}); err != nil {
+					if err := s.AppendEvents(ctx, id, drillroom.Command{ID: fmt.Sprintf("c%d", seq), Result: result}, []simulator.Event{benchEvent(seq)}); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -141,7 +143,7 @@ func BenchmarkWALPages(b *testing.B) {
 			for _, id := range ids {
 				wg.Go(func() {
 					for seq := int64(warm + 1); seq <= int64(warm+per); seq++ {
-						if err := s.AppendEvents(ctx, id, Command{ID: fmt.Sprintf("c%d", seq), Result: result}, []simulator.Event{benchEvent(seq)}); err != nil {
+						if err := s.AppendEvents(ctx, id, drillroom.Command{ID: fmt.Sprintf("c%d", seq), Result: result}, []simulator.Event{benchEvent(seq)}); err != nil {
 							b.Error(err)
 							return
 						}
@@ -169,7 +171,7 @@ func BenchmarkEvents(b *testing.B) {
 	for seq := int64(1); seq <= n; seq++ {
 		batch = append(batch, benchEvent(seq))
 		if len(batch) == cap(batch) {
-			if err := s.AppendEvents(ctx, f.session.ID, Command{}, batch); err != nil {
+			if err := s.AppendEvents(ctx, f.session.ID, drillroom.Command{}, batch); err != nil {
 				b.Fatal(err)
 			}
 			batch = batch[:0]

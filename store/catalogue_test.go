@@ -5,12 +5,14 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/drillroom/drillroom"
 )
 
 func TestScenarioVersions(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	v1 := ScenarioVersion{ScenarioID: "gas-leak", Version: 1, Hash: "h1", Title: "Gas leak", Summary: "A smell of gas", Briefing: "A tenant is calling",
+	v1 := drillroom.ScenarioVersion{ScenarioID: "gas-leak", Version: 1, Hash: "h1", Title: "Gas leak", Summary: "A smell of gas", Briefing: "A tenant is calling",
 		Difficulty: "easy", DurationMs: 600000, Tags: []string{"safety", "utility"}, Source: []byte("id: gas-leak\n"), PolicySource: []byte("id: p\n")}
 	got, err := s.PutScenarioVersion(ctx, v1)
 	if err != nil {
@@ -21,16 +23,20 @@ func TestScenarioVersions(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		v    ScenarioVersion
+		v    drillroom.ScenarioVersion
 		want error
 	}{
 		{"same content again", v1, nil},
-		{"same hash under another version number", func() ScenarioVersion { v := v1; v.Version = 7; return v }(), nil},
-		{"same version, other content", func() ScenarioVersion { v := v1; v.Hash = "h1b"; return v }(), ErrConflict},
-		{"no hash", func() ScenarioVersion { v := v1; v.Hash = ""; return v }(), ErrInvalid},
-		{"version 0", func() ScenarioVersion { v := v1; v.Version = 0; return v }(), ErrInvalid},
-		{"no source", func() ScenarioVersion { v := v1; v.Source = nil; return v }(), ErrInvalid},
-		{"version 2", func() ScenarioVersion { v := v1; v.Version, v.Hash, v.Title = 2, "h2", "Gas leak (revised)"; return v }(), nil},
+		{"same hash under another version number", func() drillroom.ScenarioVersion { v := v1; v.Version = 7; return v }(), nil},
+		{"same version, other content", func() drillroom.ScenarioVersion { v := v1; v.Hash = "h1b"; return v }(), drillroom.ErrConflict},
+		{"no hash", func() drillroom.ScenarioVersion { v := v1; v.Hash = ""; return v }(), drillroom.ErrInvalid},
+		{"version 0", func() drillroom.ScenarioVersion { v := v1; v.Version = 0; return v }(), drillroom.ErrInvalid},
+		{"no source", func() drillroom.ScenarioVersion { v := v1; v.Source = nil; return v }(), drillroom.ErrInvalid},
+		{"version 2", func() drillroom.ScenarioVersion {
+			v := v1
+			v.Version, v.Hash, v.Title = 2, "h2", "Gas leak (revised)"
+			return v
+		}(), nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -40,12 +46,12 @@ func TestScenarioVersions(t *testing.T) {
 			}
 		})
 	}
-	again, err := s.PutScenarioVersion(ctx, func() ScenarioVersion { v := v1; v.Version = 7; return v }())
+	again, err := s.PutScenarioVersion(ctx, func() drillroom.ScenarioVersion { v := v1; v.Version = 7; return v }())
 	if err != nil || again.Version != 1 || !again.CreatedAt.Equal(got.CreatedAt) {
 		t.Errorf("re-put of stored content: got version %d (created %v), %v; want the stored version 1 (created %v)", again.Version, again.CreatedAt, err, got.CreatedAt)
 	}
-	if _, err := s.ScenarioVersion(ctx, "gas-leak", 7); !errors.Is(err, ErrNotFound) {
-		t.Errorf("ScenarioVersion(gas-leak, 7): got %v, want ErrNotFound (idempotent put must not store a copy)", err)
+	if _, err := s.ScenarioVersion(ctx, "gas-leak", 7); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("ScenarioVersion(gas-leak, 7): got %v, want drillroom.ErrNotFound (idempotent put must not store a copy)", err)
 	}
 	read, err := s.ScenarioVersion(ctx, "gas-leak", 1)
 	if err != nil {
@@ -53,9 +59,9 @@ func TestScenarioVersions(t *testing.T) {
 	}
 	if read.Title != "Gas leak" || read.Summary != "A smell of gas" || read.Briefing != "A tenant is calling" || read.Difficulty != "easy" || read.DurationMs != 600000 ||
 		len(read.Tags) != 2 || read.Tags[1] != "utility" || string(read.Source) != "id: gas-leak\n" || string(read.PolicySource) != "id: p\n" {
-		t.Errorf("ScenarioVersion: got %+v, want what was put", read)
+		t.Errorf("drillroom.ScenarioVersion: got %+v, want what was put", read)
 	}
-	if _, err := s.PutScenarioVersion(ctx, ScenarioVersion{ScenarioID: "outage", Version: 1, Hash: "o1", Source: []byte("x")}); err != nil {
+	if _, err := s.PutScenarioVersion(ctx, drillroom.ScenarioVersion{ScenarioID: "outage", Version: 1, Hash: "o1", Source: []byte("x")}); err != nil {
 		t.Fatal(err)
 	}
 	latest, err := s.LatestScenarios(ctx)
@@ -68,8 +74,8 @@ func TestScenarioVersions(t *testing.T) {
 	if v, err := s.LatestScenarioVersion(ctx, "gas-leak"); err != nil || v.Version != 2 {
 		t.Errorf("LatestScenarioVersion: got v%d, %v; want v2", v.Version, err)
 	}
-	if _, err := s.LatestScenarioVersion(ctx, "nope"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("LatestScenarioVersion(nope): got %v, want ErrNotFound", err)
+	if _, err := s.LatestScenarioVersion(ctx, "nope"); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("LatestScenarioVersion(nope): got %v, want drillroom.ErrNotFound", err)
 	}
 }
 
@@ -80,16 +86,17 @@ func TestAssignments(t *testing.T) {
 	s.now = func() time.Time { return clock }
 	f := newFixture(t, s, "ann")
 	tests := []struct {
-		name, scenario, mode string
-		user                 int64
-		want                 error
+		name, scenario string
+		mode           drillroom.Mode
+		user           int64
+		want           error
 	}{
-		{"assign", "gas-leak", ModePractice, f.user.ID, nil},
-		{"again is a no-op", "gas-leak", ModePractice, f.user.ID, nil},
-		{"same drill for assessment", "gas-leak", ModeAssessment, f.user.ID, nil},
-		{"unknown scenario", "nope", ModePractice, f.user.ID, ErrNotFound},
-		{"unknown user", "gas-leak", ModePractice, 9999, ErrNotFound},
-		{"bad mode", "gas-leak", "exam", f.user.ID, ErrInvalid},
+		{"assign", "gas-leak", drillroom.ModePractice, f.user.ID, nil},
+		{"again is a no-op", "gas-leak", drillroom.ModePractice, f.user.ID, nil},
+		{"same drill for assessment", "gas-leak", drillroom.ModeAssessment, f.user.ID, nil},
+		{"unknown scenario", "nope", drillroom.ModePractice, f.user.ID, drillroom.ErrNotFound},
+		{"unknown user", "gas-leak", drillroom.ModePractice, 9999, drillroom.ErrNotFound},
+		{"bad mode", "gas-leak", "exam", f.user.ID, drillroom.ErrInvalid},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -104,11 +111,11 @@ func TestAssignments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(as) != 2 || as[0].Mode != ModePractice || as[1].Mode != ModeAssessment ||
+	if len(as) != 2 || as[0].Mode != drillroom.ModePractice || as[1].Mode != drillroom.ModeAssessment ||
 		!as[0].AssignedAt.Equal(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)) {
 		t.Errorf("Assignments: got %+v, want practice (first time kept, 09:00) then assessment", as)
 	}
-	if err := s.Unassign(ctx, f.user.ID, "gas-leak", ModeAssessment); err != nil {
+	if err := s.Unassign(ctx, f.user.ID, "gas-leak", drillroom.ModeAssessment); err != nil {
 		t.Fatal(err)
 	}
 	if as, _ := s.Assignments(ctx, f.user.ID); len(as) != 1 {
@@ -122,23 +129,23 @@ func TestSessions(t *testing.T) {
 	clock := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	s.now = func() time.Time { clock = clock.Add(time.Second); return clock }
 	f := newFixture(t, s, "ann")
-	bob, _ := s.CreateUser(ctx, "bob", "Bob", RoleTrainee, "correct horse")
+	bob, _ := s.CreateUser(ctx, "bob", "Bob", drillroom.RoleTrainee, "correct horse")
 
-	if f.session.ID == "" || len(f.session.ID) != 22 || f.session.State != StateLive || f.session.Hash != "sha256:aaaa" || f.session.Scale != 1 {
+	if f.session.ID == "" || len(f.session.ID) != 22 || f.session.State != drillroom.StateLive || f.session.Hash != "sha256:aaaa" || f.session.Scale != 1 {
 		t.Errorf("CreateSession: got %+v; want a 22-character id, live, the version's hash, scale 1", f.session)
 	}
 	tests := []struct {
 		name string
-		x    Session
+		x    drillroom.Session
 		want error
 	}{
-		{"unknown version", Session{UserID: f.user.ID, ScenarioID: "gas-leak", Version: 2}, ErrNotFound},
-		{"unknown scenario", Session{UserID: f.user.ID, ScenarioID: "nope", Version: 1}, ErrNotFound},
-		{"unknown user", Session{UserID: 9999, ScenarioID: "gas-leak", Version: 1}, ErrNotFound},
-		{"hash of another version", Session{UserID: f.user.ID, ScenarioID: "gas-leak", Version: 1, Hash: "other"}, ErrConflict},
-		{"bad mode", Session{UserID: f.user.ID, ScenarioID: "gas-leak", Version: 1, Mode: "exam"}, ErrInvalid},
-		{"negative scale", Session{UserID: f.user.ID, ScenarioID: "gas-leak", Version: 1, Scale: -1}, ErrInvalid},
-		{"assessment at double speed", Session{UserID: f.user.ID, ScenarioID: "gas-leak", Version: 1, Hash: "sha256:aaaa", Mode: ModeAssessment, Scale: 2}, nil},
+		{"unknown version", drillroom.Session{UserID: f.user.ID, ScenarioID: "gas-leak", Version: 2}, drillroom.ErrNotFound},
+		{"unknown scenario", drillroom.Session{UserID: f.user.ID, ScenarioID: "nope", Version: 1}, drillroom.ErrNotFound},
+		{"unknown user", drillroom.Session{UserID: 9999, ScenarioID: "gas-leak", Version: 1}, drillroom.ErrNotFound},
+		{"hash of another version", drillroom.Session{UserID: f.user.ID, ScenarioID: "gas-leak", Version: 1, Hash: "other"}, drillroom.ErrConflict},
+		{"bad mode", drillroom.Session{UserID: f.user.ID, ScenarioID: "gas-leak", Version: 1, Mode: "exam"}, drillroom.ErrInvalid},
+		{"negative scale", drillroom.Session{UserID: f.user.ID, ScenarioID: "gas-leak", Version: 1, Scale: -1}, drillroom.ErrInvalid},
+		{"assessment at double speed", drillroom.Session{UserID: f.user.ID, ScenarioID: "gas-leak", Version: 1, Hash: "sha256:aaaa", Mode: drillroom.ModeAssessment, Scale: 2}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -148,11 +155,11 @@ func TestSessions(t *testing.T) {
 			}
 		})
 	}
-	third, err := s.CreateSession(ctx, Session{UserID: f.user.ID, ScenarioID: "gas-leak", Version: 1})
+	third, err := s.CreateSession(ctx, drillroom.Session{UserID: f.user.ID, ScenarioID: "gas-leak", Version: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	bobs, err := s.CreateSession(ctx, Session{UserID: bob.ID, ScenarioID: "gas-leak", Version: 1})
+	bobs, err := s.CreateSession(ctx, drillroom.Session{UserID: bob.ID, ScenarioID: "gas-leak", Version: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,11 +170,11 @@ func TestSessions(t *testing.T) {
 	if len(mine) != 3 || mine[0].ID != third.ID || mine[2].ID != f.session.ID {
 		t.Errorf("SessionsForUser: got %d sessions, newest %v; want 3, newest %s, oldest %s", len(mine), mine, third.ID, f.session.ID)
 	}
-	if mine[1].Mode != ModeAssessment || mine[1].Scale != 2 {
+	if mine[1].Mode != drillroom.ModeAssessment || mine[1].Scale != 2 {
 		t.Errorf("assessment session: got mode %s scale %v", mine[1].Mode, mine[1].Scale)
 	}
-	if _, err := s.Session(ctx, "nope"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Session(nope): got %v, want ErrNotFound", err)
+	if _, err := s.Session(ctx, "nope"); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("Session(nope): got %v, want drillroom.ErrNotFound", err)
 	}
 
 	if err := s.EndSession(ctx, f.session.ID, "resolved"); err != nil {
@@ -176,14 +183,14 @@ func TestSessions(t *testing.T) {
 	if err := s.EndSession(ctx, f.session.ID, "resolved"); err != nil {
 		t.Errorf("EndSession again with the same ending: %v, want nil", err)
 	}
-	if err := s.EndSession(ctx, f.session.ID, "abandoned"); !errors.Is(err, ErrConflict) {
-		t.Errorf("EndSession with another ending: got %v, want ErrConflict", err)
+	if err := s.EndSession(ctx, f.session.ID, "abandoned"); !errors.Is(err, drillroom.ErrConflict) {
+		t.Errorf("EndSession with another ending: got %v, want drillroom.ErrConflict", err)
 	}
-	if err := s.EndSession(ctx, "nope", "x"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("EndSession(nope): got %v, want ErrNotFound", err)
+	if err := s.EndSession(ctx, "nope", "x"); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("EndSession(nope): got %v, want drillroom.ErrNotFound", err)
 	}
 	ended, _ := s.Session(ctx, f.session.ID)
-	if ended.State != StateEnded || ended.Ending != "resolved" || !ended.UpdatedAt.After(ended.CreatedAt) {
+	if ended.State != drillroom.StateEnded || ended.Ending != "resolved" || !ended.UpdatedAt.After(ended.CreatedAt) {
 		t.Errorf("ended session: got %+v", ended)
 	}
 	recent, err := s.RecentSessions(ctx, 2)
@@ -193,8 +200,8 @@ func TestSessions(t *testing.T) {
 	if len(recent) != 2 || recent[0].ID != bobs.ID || recent[1].ID != third.ID {
 		t.Errorf("RecentSessions(2): got %v, want bob's %s then %s", recent, bobs.ID, third.ID)
 	}
-	if _, err := s.RecentSessions(ctx, 0); !errors.Is(err, ErrInvalid) {
-		t.Errorf("RecentSessions(0): got %v, want ErrInvalid", err)
+	if _, err := s.RecentSessions(ctx, 0); !errors.Is(err, drillroom.ErrInvalid) {
+		t.Errorf("RecentSessions(0): got %v, want drillroom.ErrInvalid", err)
 	}
 	live, err := s.LiveSessions(ctx)
 	if err != nil {
@@ -219,8 +226,8 @@ func TestScorecardsAndReviews(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, s, "ann")
 	id := f.session.ID
-	if _, err := s.Scorecard(ctx, id); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Scorecard before scoring: got %v, want ErrNotFound", err)
+	if _, err := s.Scorecard(ctx, id); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("Scorecard before scoring: got %v, want drillroom.ErrNotFound", err)
 	}
 	for _, tc := range []struct {
 		name, session, rubric, body string
@@ -228,8 +235,8 @@ func TestScorecardsAndReviews(t *testing.T) {
 	}{
 		{"first scoring", id, "r1", `{"total":60}`, nil},
 		{"re-score with a new rubric", id, "r2", `{"total":75}`, nil},
-		{"not JSON", id, "r2", `{"total":`, ErrInvalid},
-		{"unknown session", "nope", "r1", `{}`, ErrNotFound},
+		{"not JSON", id, "r2", `{"total":`, drillroom.ErrInvalid},
+		{"unknown session", "nope", "r1", `{}`, drillroom.ErrNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := s.PutScorecard(ctx, tc.session, tc.rubric, []byte(tc.body))
@@ -249,8 +256,8 @@ func TestScorecardsAndReviews(t *testing.T) {
 		t.Errorf("ScorecardHistory: got %+v, want r1 then r2", h)
 	}
 
-	if _, err := s.Review(ctx, id); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Review before writing: got %v, want ErrNotFound", err)
+	if _, err := s.Review(ctx, id); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("drillroom.Review before writing: got %v, want drillroom.ErrNotFound", err)
 	}
 	if err := s.PutReview(ctx, id, "I classified too late."); err != nil {
 		t.Fatal(err)
@@ -259,9 +266,9 @@ func TestScorecardsAndReviews(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r, err := s.Review(ctx, id); err != nil || r.Text != "I classified too late; next time ask about the smell first." {
-		t.Errorf("Review: got %+v, %v; want the replaced text", r, err)
+		t.Errorf("drillroom.Review: got %+v, %v; want the replaced text", r, err)
 	}
-	if err := s.PutReview(ctx, "nope", "x"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("PutReview(unknown session): got %v, want ErrNotFound", err)
+	if err := s.PutReview(ctx, "nope", "x"); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("PutReview(unknown session): got %v, want drillroom.ErrNotFound", err)
 	}
 }

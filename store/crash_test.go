@@ -12,6 +12,8 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/drillroom/drillroom"
 )
 
 // crashEnv names the database the helper process appends to.
@@ -45,7 +47,7 @@ func TestCrashHelper(t *testing.T) {
 			for k := 0; ; k++ {
 				n := 1 + k%3
 				cmd := fmt.Sprintf("c%d", next)
-				if err := s.AppendEvents(ctx, x.ID, Command{ID: cmd, Result: []byte(`{"ok":true}`)}, evs(next, n)); err != nil {
+				if err := s.AppendEvents(ctx, x.ID, drillroom.Command{ID: cmd, Result: []byte(`{"ok":true}`)}, evs(next, n)); err != nil {
 					fmt.Fprintln(os.Stderr, "helper: append:", err)
 					os.Exit(3)
 				}

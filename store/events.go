@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/drillroom/drillroom"
+
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -22,37 +24,29 @@ const (
 // hotQueries are prepared on the writer connection at Open.
 var hotQueries = []string{sqlSavepoint, sqlRollbackTo, sqlRelease, sqlLastSeq, sqlInsertCmd, sqlInsertEvent, sqlUpdateLast}
 
-// Command is the client command that produced a batch of events. ID is the
-// client-chosen command id (empty for events the clock produced); Result is
-// the answer (ack or rejection JSON) to send again if the client retries it.
-type Command struct {
-	ID     string
-	Result []byte
-}
-
 // AppendEvents appends events to a session's log, and records cmd (if it has
 // an ID) in the same transaction. It returns only once the transaction is
 // durably committed (synchronous=FULL): acknowledge the command after it
 // returns nil, never before.
 //
 // Events must continue the log: their Seqs are consecutive and the first is
-// the session's LastSeq+1. A gap or a repeat is ErrConflict and nothing is
+// the session's LastSeq+1. A gap or a repeat is drillroom.ErrConflict and nothing is
 // written. A command id already stored for the session is
-// ErrDuplicateCommand (which is also ErrConflict); look its answer up with
-// CommandResult. An unknown session is ErrNotFound. An ended session still
+// ErrDuplicateCommand (which is also drillroom.ErrConflict); look its answer up with
+// CommandResult. An unknown session is drillroom.ErrNotFound. An ended session still
 // accepts appends (the post-incident review comes after the call ends).
 //
 // If ctx ends first, AppendEvents returns ctx.Err() and either nothing was
 // written or, if the writer had already taken the request, it waits for the
 // commit and returns its real outcome: an error never hides a write.
-func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd Command, events []simulator.Event) error {
+func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroom.Command, events []simulator.Event) error {
 	if len(events) == 0 && cmd.ID == "" {
 		return nil
 	}
 	bodies := make([][]byte, len(events))
 	for i, e := range events {
 		if i > 0 && e.Seq != events[0].Seq+int64(i) {
-			return fmt.Errorf("append to session %s: %w: events[%d].seq is %d, want %d", sessionID, ErrConflict, i, e.Seq, events[0].Seq+int64(i))
+			return fmt.Errorf("append to session %s: %w: events[%d].seq is %d, want %d", sessionID, drillroom.ErrConflict, i, e.Seq, events[0].Seq+int64(i))
 		}
 		b, err := json.Marshal(e)
 		if err != nil {
@@ -70,7 +64,7 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd Command,
 		var last int64
 		err := tx.QueryRow(sqlLastSeq, sessionID).Scan(&last)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return drillroom.ErrNotFound
 		}
 		if err != nil {
 			return err
@@ -78,14 +72,14 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd Command,
 		first, end := last+1, last
 		if len(events) > 0 {
 			if events[0].Seq != last+1 {
-				return fmt.Errorf("%w: first seq is %d, want %d", ErrConflict, events[0].Seq, last+1)
+				return fmt.Errorf("%w: first seq is %d, want %d", drillroom.ErrConflict, events[0].Seq, last+1)
 			}
 			end = events[len(events)-1].Seq
 		}
 		if cmd.ID != "" {
 			_, err := tx.Exec(sqlInsertCmd, sessionID, cmd.ID, first, end, result, now)
 			if isUniqueViolation(err) {
-				return fmt.Errorf("command %q: %w", cmd.ID, ErrDuplicateCommand)
+				return fmt.Errorf("command %q: %w", cmd.ID, drillroom.ErrDuplicateCommand)
 			}
 			if err != nil {
 				return err
@@ -97,7 +91,7 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd Command,
 		for i, e := range events {
 			if _, err := tx.Exec(sqlInsertEvent, sessionID, e.Seq, e.T, string(e.Type), string(bodies[i])); err != nil {
 				if isUniqueViolation(err) {
-					return fmt.Errorf("%w: seq %d is already stored", ErrConflict, e.Seq)
+					return fmt.Errorf("%w: seq %d is already stored", drillroom.ErrConflict, e.Seq)
 				}
 				return err
 			}
@@ -111,7 +105,7 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd Command,
 	return nil
 }
 
-// CommandResult returns the stored answer to a command, or ErrNotFound if
+// CommandResult returns the stored answer to a command, or drillroom.ErrNotFound if
 // the command id was never committed for that session.
 func (s *Store) CommandResult(ctx context.Context, sessionID, cmdID string) ([]byte, error) {
 	var b []byte
@@ -123,7 +117,7 @@ func (s *Store) CommandResult(ctx context.Context, sessionID, cmdID string) ([]b
 }
 
 // Events returns a session's events with Seq > afterSeq, in Seq order.
-// An unknown session is ErrNotFound; a known one with nothing after
+// An unknown session is drillroom.ErrNotFound; a known one with nothing after
 // afterSeq gives an empty slice.
 func (s *Store) Events(ctx context.Context, sessionID string, afterSeq int64) ([]simulator.Event, error) {
 	rows, err := s.rdb.QueryContext(ctx, "SELECT seq, body FROM events WHERE session_id = ? AND seq > ? ORDER BY seq", sessionID, afterSeq)

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drillroom/drillroom"
+
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -43,7 +45,7 @@ func TestAppendEventsContiguity(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, s, "ann")
 	id := f.session.ID
-	if err := s.AppendEvents(ctx, id, Command{ID: "c0", Result: []byte(`{"ok":true}`)}, evs(1, 3)); err != nil {
+	if err := s.AppendEvents(ctx, id, drillroom.Command{ID: "c0", Result: []byte(`{"ok":true}`)}, evs(1, 3)); err != nil {
 		t.Fatal(err)
 	}
 	nonConsecutive := evs(4, 3)
@@ -55,29 +57,29 @@ func TestAppendEventsContiguity(t *testing.T) {
 		events  []simulator.Event
 		want    error
 	}{
-		{"gap", id, "c1", evs(5, 2), ErrConflict},
-		{"duplicate of the last", id, "c2", evs(3, 2), ErrConflict},
-		{"restart from 1", id, "c3", evs(1, 1), ErrConflict},
-		{"gap inside the batch", id, "c4", nonConsecutive, ErrConflict},
-		{"seq 0", id, "c5", evs(0, 1), ErrConflict},
-		{"unknown session", "nope", "c6", evs(1, 1), ErrNotFound},
+		{"gap", id, "c1", evs(5, 2), drillroom.ErrConflict},
+		{"duplicate of the last", id, "c2", evs(3, 2), drillroom.ErrConflict},
+		{"restart from 1", id, "c3", evs(1, 1), drillroom.ErrConflict},
+		{"gap inside the batch", id, "c4", nonConsecutive, drillroom.ErrConflict},
+		{"seq 0", id, "c5", evs(0, 1), drillroom.ErrConflict},
+		{"unknown session", "nope", "c6", evs(1, 1), drillroom.ErrNotFound},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := s.AppendEvents(ctx, tc.session, Command{ID: tc.cmd, Result: []byte(`{}`)}, tc.events)
+			err := s.AppendEvents(ctx, tc.session, drillroom.Command{ID: tc.cmd, Result: []byte(`{}`)}, tc.events)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("got %v, want %v", err, tc.want)
 			}
 			// Nothing partially written: the log is unchanged and the
 			// command id was not recorded, so the client may retry it.
 			assertLog(t, s, id, 3)
-			if _, err := s.CommandResult(ctx, tc.session, tc.cmd); !errors.Is(err, ErrNotFound) {
-				t.Errorf("CommandResult(%s) after a rejected append: got %v, want ErrNotFound", tc.cmd, err)
+			if _, err := s.CommandResult(ctx, tc.session, tc.cmd); !errors.Is(err, drillroom.ErrNotFound) {
+				t.Errorf("CommandResult(%s) after a rejected append: got %v, want drillroom.ErrNotFound", tc.cmd, err)
 			}
 		})
 	}
 	// The rejected command ids are free for a corrected retry.
-	if err := s.AppendEvents(ctx, id, Command{ID: "c1"}, evs(4, 2)); err != nil {
+	if err := s.AppendEvents(ctx, id, drillroom.Command{ID: "c1"}, evs(4, 2)); err != nil {
 		t.Fatalf("append after rejections: %v", err)
 	}
 	assertLog(t, s, id, 5)
@@ -90,10 +92,10 @@ func TestAppendEventsContiguity(t *testing.T) {
 	if err != nil || none == nil || len(none) != 0 {
 		t.Errorf("Events(after last): got %#v, %v; want an empty, non-nil slice", none, err)
 	}
-	if _, err := s.Events(ctx, "nope", 0); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Events(unknown session): got %v, want ErrNotFound", err)
+	if _, err := s.Events(ctx, "nope", 0); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("Events(unknown session): got %v, want drillroom.ErrNotFound", err)
 	}
-	if err := s.AppendEvents(ctx, id, Command{}, nil); err != nil {
+	if err := s.AppendEvents(ctx, id, drillroom.Command{}, nil); err != nil {
 		t.Errorf("AppendEvents of nothing: %v, want nil", err)
 	}
 }
@@ -109,7 +111,7 @@ func TestEventRoundTrip(t *testing.T) {
 		{Seq: 3, T: 2000, Type: simulator.EvMood, Mood: &mood, Reason: "reassured"},
 		{Seq: 4, T: 2500, Type: simulator.EvSet, ID: "calm", Value: true},
 	}
-	if err := s.AppendEvents(ctx, f.session.ID, Command{ID: "c1"}, in); err != nil {
+	if err := s.AppendEvents(ctx, f.session.ID, drillroom.Command{ID: "c1"}, in); err != nil {
 		t.Fatal(err)
 	}
 	out, err := s.Events(ctx, f.session.ID, 0)
@@ -149,24 +151,24 @@ func TestCommandIdempotency(t *testing.T) {
 	id := f.session.ID
 	ack := []byte(`{"type":"ack","cmd":"c1","seq":2}`)
 	buf := append([]byte(nil), ack...)
-	if err := s.AppendEvents(ctx, id, Command{ID: "c1", Result: buf}, evs(1, 2)); err != nil {
+	if err := s.AppendEvents(ctx, id, drillroom.Command{ID: "c1", Result: buf}, evs(1, 2)); err != nil {
 		t.Fatal(err)
 	}
 	buf[0] = 'X' // the store must have copied the result
-	err := s.AppendEvents(ctx, id, Command{ID: "c1", Result: ack}, evs(3, 2))
-	if !errors.Is(err, ErrDuplicateCommand) || !errors.Is(err, ErrConflict) {
-		t.Fatalf("retried command: got %v, want ErrDuplicateCommand (an ErrConflict)", err)
+	err := s.AppendEvents(ctx, id, drillroom.Command{ID: "c1", Result: ack}, evs(3, 2))
+	if !errors.Is(err, drillroom.ErrDuplicateCommand) || !errors.Is(err, drillroom.ErrConflict) {
+		t.Fatalf("retried command: got %v, want drillroom.ErrDuplicateCommand (an drillroom.ErrConflict)", err)
 	}
 	assertLog(t, s, id, 2)
 	got, err := s.CommandResult(ctx, id, "c1")
 	if err != nil || string(got) != string(ack) {
 		t.Errorf("CommandResult: got %s, %v; want %s", got, err, ack)
 	}
-	if _, err := s.CommandResult(ctx, id, "c9"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("CommandResult(unknown): got %v, want ErrNotFound", err)
+	if _, err := s.CommandResult(ctx, id, "c9"); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("CommandResult(unknown): got %v, want drillroom.ErrNotFound", err)
 	}
 	// Command ids are per session: another session may use c1.
-	if err := s.AppendEvents(ctx, g.session.ID, Command{ID: "c1", Result: []byte(`{}`)}, evs(1, 1)); err != nil {
+	if err := s.AppendEvents(ctx, g.session.ID, drillroom.Command{ID: "c1", Result: []byte(`{}`)}, evs(1, 1)); err != nil {
 		t.Errorf("c1 in another session: %v", err)
 	}
 	if _, err := s.CommandResult(ctx, g.session.ID, "c1"); err != nil {
@@ -174,7 +176,7 @@ func TestCommandIdempotency(t *testing.T) {
 	}
 	// A rejected command produces no events but its answer is kept.
 	rej := []byte(`{"type":"reject","cmd":"c2","reason":"on hold"}`)
-	if err := s.AppendEvents(ctx, id, Command{ID: "c2", Result: rej}, nil); err != nil {
+	if err := s.AppendEvents(ctx, id, drillroom.Command{ID: "c2", Result: rej}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := s.CommandResult(ctx, id, "c2"); err != nil || string(got) != string(rej) {
@@ -187,7 +189,7 @@ func TestCommandIdempotency(t *testing.T) {
 	errs := make([]error, 8)
 	for i := range errs {
 		wg.Go(func() {
-			errs[i] = s.AppendEvents(ctx, id, Command{ID: "c3", Result: []byte(`{"seq":3}`)}, evs(3, 1))
+			errs[i] = s.AppendEvents(ctx, id, drillroom.Command{ID: "c3", Result: []byte(`{"seq":3}`)}, evs(3, 1))
 		})
 	}
 	wg.Wait()
@@ -196,7 +198,7 @@ func TestCommandIdempotency(t *testing.T) {
 		switch {
 		case err == nil:
 			wins++
-		case errors.Is(err, ErrConflict):
+		case errors.Is(err, drillroom.ErrConflict):
 		default:
 			t.Errorf("concurrent retry: unexpected error %v", err)
 		}
@@ -252,10 +254,10 @@ func TestGroupCommitBatchesQueuedWrites(t *testing.T) {
 	for i, id := range ids {
 		wg.Go(func() {
 			if i == 7 { // one bad request in the batch: a gap
-				errs[i] = s.AppendEvents(ctx, id, Command{ID: "bad"}, evs(2, 1))
+				errs[i] = s.AppendEvents(ctx, id, drillroom.Command{ID: "bad"}, evs(2, 1))
 				return
 			}
-			errs[i] = s.AppendEvents(ctx, id, Command{ID: "c1", Result: []byte("ok")}, evs(1, 2))
+			errs[i] = s.AppendEvents(ctx, id, drillroom.Command{ID: "c1", Result: []byte("ok")}, evs(1, 2))
 		})
 	}
 	waitQueued(t, s, sessions)
@@ -263,8 +265,8 @@ func TestGroupCommitBatchesQueuedWrites(t *testing.T) {
 	wg.Wait()
 	for i, err := range errs {
 		if i == 7 {
-			if !errors.Is(err, ErrConflict) {
-				t.Errorf("the bad request: got %v, want ErrConflict", err)
+			if !errors.Is(err, drillroom.ErrConflict) {
+				t.Errorf("the bad request: got %v, want drillroom.ErrConflict", err)
 			}
 			assertLog(t, s, ids[i], 0)
 			continue
@@ -297,7 +299,7 @@ func TestPanickingWriteFailsAlone(t *testing.T) {
 		})
 	}()
 	waitQueued(t, s, 1)
-	go func() { errc <- s.AppendEvents(ctx, f.session.ID, Command{ID: "c1"}, evs(1, 1)) }()
+	go func() { errc <- s.AppendEvents(ctx, f.session.ID, drillroom.Command{ID: "c1"}, evs(1, 1)) }()
 	waitQueued(t, s, 2)
 	release()
 	var failed, ok int
@@ -316,7 +318,7 @@ func TestPanickingWriteFailsAlone(t *testing.T) {
 	if x.Ending != "" {
 		t.Errorf("the panicking write's update survived: ending %q, want it rolled back", x.Ending)
 	}
-	if err := s.AppendEvents(ctx, f.session.ID, Command{}, evs(2, 1)); err != nil {
+	if err := s.AppendEvents(ctx, f.session.ID, drillroom.Command{}, evs(2, 1)); err != nil {
 		t.Errorf("writer after a panic: %v, want it still working", err)
 	}
 }
@@ -327,7 +329,7 @@ func TestCancelledBeforeTakenWritesNothing(t *testing.T) {
 	release := blockWriter(t, s)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
-	go func() { errc <- s.AppendEvents(ctx, f.session.ID, Command{ID: "c1"}, evs(1, 1)) }()
+	go func() { errc <- s.AppendEvents(ctx, f.session.ID, drillroom.Command{ID: "c1"}, evs(1, 1)) }()
 	waitQueued(t, s, 1)
 	cancel()
 	if err := <-errc; !errors.Is(err, context.Canceled) {
@@ -335,14 +337,14 @@ func TestCancelledBeforeTakenWritesNothing(t *testing.T) {
 	}
 	release()
 	// The abandoned request must not have been written: seq 1 is still free.
-	if err := s.AppendEvents(context.Background(), f.session.ID, Command{ID: "c1"}, evs(1, 1)); err != nil {
+	if err := s.AppendEvents(context.Background(), f.session.ID, drillroom.Command{ID: "c1"}, evs(1, 1)); err != nil {
 		t.Errorf("retry after cancellation: %v, want nil (the cancelled write must not have happened)", err)
 	}
 	assertLog(t, s, f.session.ID, 1)
 
 	done, cancel2 := context.WithCancel(context.Background())
 	cancel2()
-	if err := s.AppendEvents(done, f.session.ID, Command{}, evs(2, 1)); !errors.Is(err, context.Canceled) {
+	if err := s.AppendEvents(done, f.session.ID, drillroom.Command{}, evs(2, 1)); !errors.Is(err, context.Canceled) {
 		t.Errorf("AppendEvents with a cancelled context: got %v, want context.Canceled", err)
 	}
 	assertLog(t, s, f.session.ID, 1)
@@ -397,7 +399,7 @@ func TestCloseDrainsQueuedWrites(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	for i, id := range ids {
-		wg.Go(func() { errs[i] = s.AppendEvents(ctx, id, Command{}, evs(1, 1)) })
+		wg.Go(func() { errs[i] = s.AppendEvents(ctx, id, drillroom.Command{}, evs(1, 1)) })
 	}
 	waitQueued(t, s, n)
 	closed := make(chan error, 1)
@@ -433,7 +435,7 @@ func TestGroupCommitConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for k := 0; k < perSession; k++ {
 				first := int64(k*eventsPer + 1)
-				cmd := Command{ID: fmt.Sprintf("c%d", k), Result: []byte(fmt.Sprintf(`{"seq":%d}`, first))}
+				cmd := drillroom.Command{ID: fmt.Sprintf("c%d", k), Result: []byte(fmt.Sprintf(`{"seq":%d}`, first))}
 				if err := s.AppendEvents(ctx, id, cmd, evs(first, eventsPer)); err != nil {
 					t.Errorf("session %s command %d: %v", id, k, err)
 					return

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/drillroom/drillroom"
 )
 
 // tokenHash is what the logins table keys on: the token itself is never stored.
@@ -20,7 +22,7 @@ func tokenHash(token string) []byte {
 // its SHA-256 is stored.
 func (s *Store) CreateLogin(ctx context.Context, userID int64, ttl time.Duration) (string, error) {
 	if ttl <= 0 {
-		return "", fmt.Errorf("create login for user %d: %w: ttl %v", userID, ErrInvalid, ttl)
+		return "", fmt.Errorf("create login for user %d: %w: ttl %v", userID, drillroom.ErrInvalid, ttl)
 	}
 	token := randomID(32)
 	now := s.now()
@@ -30,7 +32,7 @@ func (s *Store) CreateLogin(ctx context.Context, userID int64, ttl time.Duration
 		return err
 	})
 	if isForeignKeyViolation(err) {
-		return "", fmt.Errorf("create login for user %d: %w", userID, ErrNotFound)
+		return "", fmt.Errorf("create login for user %d: %w", userID, drillroom.ErrNotFound)
 	}
 	if err != nil {
 		return "", fmt.Errorf("create login for user %d: %w", userID, err)
@@ -39,20 +41,20 @@ func (s *Store) CreateLogin(ctx context.Context, userID int64, ttl time.Duration
 }
 
 // LoginUser returns the user a login token belongs to. An unknown or expired
-// token is ErrUnauthorized.
-func (s *Store) LoginUser(ctx context.Context, token string) (User, error) {
+// token is drillroom.ErrUnauthorized.
+func (s *Store) LoginUser(ctx context.Context, token string) (drillroom.User, error) {
 	if token == "" {
-		return User{}, fmt.Errorf("login: %w", ErrUnauthorized)
+		return drillroom.User{}, fmt.Errorf("login: %w", drillroom.ErrUnauthorized)
 	}
 	row := s.rdb.QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.created_at
 		FROM logins l JOIN users u ON u.id = l.user_id
 		WHERE l.token_hash = ? AND l.expires_at > ?`, tokenHash(token), millis(s.now()))
 	u, err := scanUser(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, fmt.Errorf("login: %w", ErrUnauthorized)
+		return drillroom.User{}, fmt.Errorf("login: %w", drillroom.ErrUnauthorized)
 	}
 	if err != nil {
-		return User{}, fmt.Errorf("login: %w", err)
+		return drillroom.User{}, fmt.Errorf("login: %w", err)
 	}
 	return u, nil
 }

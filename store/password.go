@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/drillroom/drillroom"
+
 	"golang.org/x/crypto/argon2"
 )
 
@@ -103,9 +105,9 @@ func (h *hasher) burn(password string) {
 func checkPassword(password string) error {
 	switch n := len([]rune(password)); {
 	case n < MinPasswordLen:
-		return fmt.Errorf("%w: password shorter than %d characters", ErrInvalid, MinPasswordLen)
+		return fmt.Errorf("%w: password shorter than %d characters", drillroom.ErrInvalid, MinPasswordLen)
 	case len(password) > MaxPasswordLen:
-		return fmt.Errorf("%w: password longer than %d bytes", ErrInvalid, MaxPasswordLen)
+		return fmt.Errorf("%w: password longer than %d bytes", drillroom.ErrInvalid, MaxPasswordLen)
 	}
 	return nil
 }

@@ -7,39 +7,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
-)
 
-// ScenarioVersion is one published version of a scenario: its catalogue
-// metadata and the exact YAML it was built from (drill and policy), so a
-// session can always be replayed and re-scored against what was played.
-type ScenarioVersion struct {
-	ScenarioID   string
-	Version      int
-	Hash         string // content hash computed by the scenarios package
-	Title        string
-	Summary      string // for trainers: may give the expected handling away
-	Briefing     string // for trainees: what they read before the call
-	Difficulty   string
-	DurationMs   int64
-	Tags         []string
-	Source       []byte // the drill YAML
-	PolicySource []byte // the policy YAML it references, if any
-	CreatedAt    time.Time
-}
+	"github.com/drillroom/drillroom"
+)
 
 const scenarioColumns = "scenario_id, version, hash, title, summary, briefing, difficulty, duration_ms, tags, source, policy_source, created_at"
 
-func scanScenario(row interface{ Scan(...any) error }) (ScenarioVersion, error) {
-	var v ScenarioVersion
+func scanScenario(row interface{ Scan(...any) error }) (drillroom.ScenarioVersion, error) {
+	var v drillroom.ScenarioVersion
 	var tags string
 	var created int64
 	if err := row.Scan(&v.ScenarioID, &v.Version, &v.Hash, &v.Title, &v.Summary, &v.Briefing, &v.Difficulty, &v.DurationMs,
 		&tags, &v.Source, &v.PolicySource, &created); err != nil {
-		return ScenarioVersion{}, err
+		return drillroom.ScenarioVersion{}, err
 	}
 	if err := json.Unmarshal([]byte(tags), &v.Tags); err != nil {
-		return ScenarioVersion{}, fmt.Errorf("scenario %s v%d: tags: %w", v.ScenarioID, v.Version, err)
+		return drillroom.ScenarioVersion{}, fmt.Errorf("scenario %s v%d: tags: %w", v.ScenarioID, v.Version, err)
 	}
 	v.CreatedAt = fromMillis(created)
 	return v, nil
@@ -48,11 +31,11 @@ func scanScenario(row interface{ Scan(...any) error }) (ScenarioVersion, error) 
 // PutScenarioVersion stores a scenario version and returns it as stored.
 // It is idempotent: putting the same (ScenarioID, Hash) again returns the
 // stored version unchanged (whatever Version the caller passed). The same
-// ScenarioID and Version with a different Hash is ErrConflict: a published
+// ScenarioID and Version with a different Hash is drillroom.ErrConflict: a published
 // version never changes.
-func (s *Store) PutScenarioVersion(ctx context.Context, v ScenarioVersion) (ScenarioVersion, error) {
+func (s *Store) PutScenarioVersion(ctx context.Context, v drillroom.ScenarioVersion) (drillroom.ScenarioVersion, error) {
 	if v.ScenarioID == "" || v.Version <= 0 || v.Hash == "" || len(v.Source) == 0 {
-		return ScenarioVersion{}, fmt.Errorf("put scenario %q v%d: %w: id, version > 0, hash and source are required", v.ScenarioID, v.Version, ErrInvalid)
+		return drillroom.ScenarioVersion{}, fmt.Errorf("put scenario %q v%d: %w: id, version > 0, hash and source are required", v.ScenarioID, v.Version, drillroom.ErrInvalid)
 	}
 	tags := v.Tags
 	if tags == nil {
@@ -60,14 +43,14 @@ func (s *Store) PutScenarioVersion(ctx context.Context, v ScenarioVersion) (Scen
 	}
 	tagsJSON, err := json.Marshal(tags)
 	if err != nil {
-		return ScenarioVersion{}, fmt.Errorf("put scenario %s v%d: %w", v.ScenarioID, v.Version, err)
+		return drillroom.ScenarioVersion{}, fmt.Errorf("put scenario %s v%d: %w", v.ScenarioID, v.Version, err)
 	}
 	policy := v.PolicySource
 	if policy == nil {
 		policy = []byte{}
 	}
 	now := s.now()
-	var stored ScenarioVersion
+	var stored drillroom.ScenarioVersion
 	err = s.w.do(ctx, func(tx *wtx) error {
 		got, err := scanScenario(tx.QueryRow("SELECT "+scenarioColumns+" FROM scenario_versions WHERE scenario_id = ? AND hash = ?", v.ScenarioID, v.Hash))
 		if err == nil {
@@ -80,7 +63,7 @@ func (s *Store) PutScenarioVersion(ctx context.Context, v ScenarioVersion) (Scen
 		var otherHash string
 		err = tx.QueryRow("SELECT hash FROM scenario_versions WHERE scenario_id = ? AND version = ?", v.ScenarioID, v.Version).Scan(&otherHash)
 		if err == nil {
-			return fmt.Errorf("%w: version %d is already published with hash %s", ErrConflict, v.Version, otherHash)
+			return fmt.Errorf("%w: version %d is already published with hash %s", drillroom.ErrConflict, v.Version, otherHash)
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -98,31 +81,31 @@ func (s *Store) PutScenarioVersion(ctx context.Context, v ScenarioVersion) (Scen
 		return nil
 	})
 	if err != nil {
-		return ScenarioVersion{}, fmt.Errorf("put scenario %s v%d: %w", v.ScenarioID, v.Version, err)
+		return drillroom.ScenarioVersion{}, fmt.Errorf("put scenario %s v%d: %w", v.ScenarioID, v.Version, err)
 	}
 	return stored, nil
 }
 
-// ScenarioVersion returns one version of a scenario, or ErrNotFound.
-func (s *Store) ScenarioVersion(ctx context.Context, id string, version int) (ScenarioVersion, error) {
+// ScenarioVersion returns one version of a scenario, or drillroom.ErrNotFound.
+func (s *Store) ScenarioVersion(ctx context.Context, id string, version int) (drillroom.ScenarioVersion, error) {
 	v, err := scanScenario(s.rdb.QueryRowContext(ctx, "SELECT "+scenarioColumns+" FROM scenario_versions WHERE scenario_id = ? AND version = ?", id, version))
 	if err != nil {
-		return ScenarioVersion{}, notFound(err, fmt.Sprintf("scenario %s v%d", id, version))
+		return drillroom.ScenarioVersion{}, notFound(err, fmt.Sprintf("scenario %s v%d", id, version))
 	}
 	return v, nil
 }
 
-// LatestScenarioVersion returns the highest version of a scenario, or ErrNotFound.
-func (s *Store) LatestScenarioVersion(ctx context.Context, id string) (ScenarioVersion, error) {
+// LatestScenarioVersion returns the highest version of a scenario, or drillroom.ErrNotFound.
+func (s *Store) LatestScenarioVersion(ctx context.Context, id string) (drillroom.ScenarioVersion, error) {
 	v, err := scanScenario(s.rdb.QueryRowContext(ctx, "SELECT "+scenarioColumns+" FROM scenario_versions WHERE scenario_id = ? ORDER BY version DESC LIMIT 1", id))
 	if err != nil {
-		return ScenarioVersion{}, notFound(err, fmt.Sprintf("scenario %s", id))
+		return drillroom.ScenarioVersion{}, notFound(err, fmt.Sprintf("scenario %s", id))
 	}
 	return v, nil
 }
 
 // LatestScenarios returns the highest version of every scenario, ordered by id.
-func (s *Store) LatestScenarios(ctx context.Context) ([]ScenarioVersion, error) {
+func (s *Store) LatestScenarios(ctx context.Context) ([]drillroom.ScenarioVersion, error) {
 	rows, err := s.rdb.QueryContext(ctx, "SELECT "+scenarioColumns+` FROM scenario_versions v
 		WHERE version = (SELECT MAX(version) FROM scenario_versions w WHERE w.scenario_id = v.scenario_id)
 		ORDER BY scenario_id`)
@@ -130,7 +113,7 @@ func (s *Store) LatestScenarios(ctx context.Context) ([]ScenarioVersion, error) 
 		return nil, fmt.Errorf("latest scenarios: %w", err)
 	}
 	defer rows.Close()
-	var vs []ScenarioVersion
+	var vs []drillroom.ScenarioVersion
 	for rows.Next() {
 		v, err := scanScenario(rows)
 		if err != nil {

@@ -5,24 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
-)
 
-// ScorecardRecord is one scoring of a session, kept for the audit trail.
-type ScorecardRecord struct {
-	ID         int64
-	SessionID  string
-	RubricHash string
-	JSON       []byte
-	CreatedAt  time.Time
-}
+	"github.com/drillroom/drillroom"
+)
 
 // PutScorecard stores a scorecard for a session. Re-scoring adds a row
 // rather than overwriting: Scorecard returns the newest, ScorecardHistory
-// all of them. scorecardJSON must be valid JSON (ErrInvalid otherwise).
+// all of them. scorecardJSON must be valid JSON (drillroom.ErrInvalid otherwise).
 func (s *Store) PutScorecard(ctx context.Context, sessionID string, rubricHash string, scorecardJSON []byte) error {
 	if !json.Valid(scorecardJSON) {
-		return fmt.Errorf("put scorecard of session %s: %w: not JSON", sessionID, ErrInvalid)
+		return fmt.Errorf("put scorecard of session %s: %w: not JSON", sessionID, drillroom.ErrInvalid)
 	}
 	body := bytes.Clone(scorecardJSON)
 	now := millis(s.now())
@@ -30,7 +22,7 @@ func (s *Store) PutScorecard(ctx context.Context, sessionID string, rubricHash s
 		_, err := tx.Exec("INSERT INTO scorecards (session_id, rubric_hash, body, created_at) VALUES (?, ?, ?, ?)",
 			sessionID, rubricHash, body, now)
 		if isForeignKeyViolation(err) {
-			return ErrNotFound
+			return drillroom.ErrNotFound
 		}
 		return err
 	})
@@ -40,7 +32,7 @@ func (s *Store) PutScorecard(ctx context.Context, sessionID string, rubricHash s
 	return nil
 }
 
-// Scorecard returns the newest scorecard JSON of a session, or ErrNotFound.
+// Scorecard returns the newest scorecard JSON of a session, or drillroom.ErrNotFound.
 func (s *Store) Scorecard(ctx context.Context, sessionID string) ([]byte, error) {
 	var b []byte
 	err := s.rdb.QueryRowContext(ctx, "SELECT body FROM scorecards WHERE session_id = ? ORDER BY id DESC LIMIT 1", sessionID).Scan(&b)
@@ -51,15 +43,15 @@ func (s *Store) Scorecard(ctx context.Context, sessionID string) ([]byte, error)
 }
 
 // ScorecardHistory returns every scoring of a session, oldest first.
-func (s *Store) ScorecardHistory(ctx context.Context, sessionID string) ([]ScorecardRecord, error) {
+func (s *Store) ScorecardHistory(ctx context.Context, sessionID string) ([]drillroom.ScorecardRecord, error) {
 	rows, err := s.rdb.QueryContext(ctx, "SELECT id, session_id, rubric_hash, body, created_at FROM scorecards WHERE session_id = ? ORDER BY id", sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("scorecard history of session %s: %w", sessionID, err)
 	}
 	defer rows.Close()
-	var rs []ScorecardRecord
+	var rs []drillroom.ScorecardRecord
 	for rows.Next() {
-		var r ScorecardRecord
+		var r drillroom.ScorecardRecord
 		var at int64
 		if err := rows.Scan(&r.ID, &r.SessionID, &r.RubricHash, &r.JSON, &at); err != nil {
 			return nil, fmt.Errorf("scorecard history of session %s: %w", sessionID, err)
@@ -73,14 +65,6 @@ func (s *Store) ScorecardHistory(ctx context.Context, sessionID string) ([]Score
 	return rs, nil
 }
 
-// Review is a trainee's post-incident review of a session.
-type Review struct {
-	SessionID string
-	Text      string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-}
-
 // PutReview stores (or replaces) the trainee's post-incident review text.
 // The session's event log holds each submission too (a review event); this
 // row is the current text for pages that list reviews.
@@ -91,7 +75,7 @@ func (s *Store) PutReview(ctx context.Context, sessionID, text string) error {
 			ON CONFLICT (session_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
 			sessionID, text, now, now)
 		if isForeignKeyViolation(err) {
-			return ErrNotFound
+			return drillroom.ErrNotFound
 		}
 		return err
 	})
@@ -101,13 +85,13 @@ func (s *Store) PutReview(ctx context.Context, sessionID, text string) error {
 	return nil
 }
 
-// Review returns a session's review, or ErrNotFound.
-func (s *Store) Review(ctx context.Context, sessionID string) (Review, error) {
-	r := Review{SessionID: sessionID}
+// Review returns a session's review, or drillroom.ErrNotFound.
+func (s *Store) Review(ctx context.Context, sessionID string) (drillroom.Review, error) {
+	r := drillroom.Review{SessionID: sessionID}
 	var created, updated int64
 	err := s.rdb.QueryRowContext(ctx, "SELECT text, created_at, updated_at FROM reviews WHERE session_id = ?", sessionID).Scan(&r.Text, &created, &updated)
 	if err != nil {
-		return Review{}, notFound(err, fmt.Sprintf("review of session %s", sessionID))
+		return drillroom.Review{}, notFound(err, fmt.Sprintf("review of session %s", sessionID))
 	}
 	r.CreatedAt, r.UpdatedAt = fromMillis(created), fromMillis(updated)
 	return r, nil

@@ -5,40 +5,18 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
-)
 
-// Session states.
-const (
-	StateLive  = "live"
-	StateEnded = "ended"
+	"github.com/drillroom/drillroom"
 )
-
-// Session is one play of one scenario version by one user.
-type Session struct {
-	ID         string // random, URL-safe; CreateSession fills it in
-	UserID     int64
-	ScenarioID string
-	Version    int
-	Hash       string // the scenario version's hash; filled in if empty
-	Seed       int64
-	Mode       string  // practice or assessment
-	Scale      float64 // time scale; 1 is real time
-	State      string  // live or ended
-	Ending     string  // the ending id once ended
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-	LastSeq    int64 // the highest stored event seq; 0 before the first event
-}
 
 const sessionColumns = "id, user_id, scenario_id, version, hash, seed, mode, scale, state, ending, created_at, updated_at, last_seq"
 
-func scanSession(row interface{ Scan(...any) error }) (Session, error) {
-	var x Session
+func scanSession(row interface{ Scan(...any) error }) (drillroom.Session, error) {
+	var x drillroom.Session
 	var created, updated int64
 	if err := row.Scan(&x.ID, &x.UserID, &x.ScenarioID, &x.Version, &x.Hash, &x.Seed, &x.Mode, &x.Scale,
 		&x.State, &x.Ending, &created, &updated, &x.LastSeq); err != nil {
-		return Session{}, err
+		return drillroom.Session{}, err
 	}
 	x.CreatedAt, x.UpdatedAt = fromMillis(created), fromMillis(updated)
 	return x, nil
@@ -46,23 +24,23 @@ func scanSession(row interface{ Scan(...any) error }) (Session, error) {
 
 // CreateSession stores a new live session and returns it with its ID, Hash,
 // State, times and LastSeq filled in. The user and the scenario version must
-// be stored (ErrNotFound); a Hash that is not the version's is ErrConflict.
+// be stored (drillroom.ErrNotFound); a Hash that is not the version's is drillroom.ErrConflict.
 // Mode defaults to practice and Scale to 1.
-func (s *Store) CreateSession(ctx context.Context, x Session) (Session, error) {
+func (s *Store) CreateSession(ctx context.Context, x drillroom.Session) (drillroom.Session, error) {
 	if x.Mode == "" {
-		x.Mode = ModePractice
+		x.Mode = drillroom.ModePractice
 	}
-	if !validMode(x.Mode) {
-		return Session{}, fmt.Errorf("create session: %w: mode %q", ErrInvalid, x.Mode)
+	if !x.Mode.Valid() {
+		return drillroom.Session{}, fmt.Errorf("create session: %w: mode %q", drillroom.ErrInvalid, x.Mode)
 	}
 	if x.Scale == 0 {
 		x.Scale = 1
 	}
 	if x.Scale < 0 {
-		return Session{}, fmt.Errorf("create session: %w: scale %v", ErrInvalid, x.Scale)
+		return drillroom.Session{}, fmt.Errorf("create session: %w: scale %v", drillroom.ErrInvalid, x.Scale)
 	}
 	x.ID = randomID(16)
-	x.State, x.Ending, x.LastSeq = StateLive, "", 0
+	x.State, x.Ending, x.LastSeq = drillroom.StateLive, "", 0
 	now := fromMillis(millis(s.now()))
 	x.CreatedAt, x.UpdatedAt = now, now
 	want := x.Hash
@@ -70,45 +48,45 @@ func (s *Store) CreateSession(ctx context.Context, x Session) (Session, error) {
 		var hash string
 		err := tx.QueryRow("SELECT hash FROM scenario_versions WHERE scenario_id = ? AND version = ?", x.ScenarioID, x.Version).Scan(&hash)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("scenario %s v%d: %w", x.ScenarioID, x.Version, ErrNotFound)
+			return fmt.Errorf("scenario %s v%d: %w", x.ScenarioID, x.Version, drillroom.ErrNotFound)
 		}
 		if err != nil {
 			return err
 		}
 		if want != "" && want != hash {
-			return fmt.Errorf("%w: scenario %s v%d has hash %s, not %s", ErrConflict, x.ScenarioID, x.Version, hash, want)
+			return fmt.Errorf("%w: scenario %s v%d has hash %s, not %s", drillroom.ErrConflict, x.ScenarioID, x.Version, hash, want)
 		}
 		x.Hash = hash
 		_, err = tx.Exec("INSERT INTO sessions ("+sessionColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			x.ID, x.UserID, x.ScenarioID, x.Version, x.Hash, x.Seed, x.Mode, x.Scale, x.State, x.Ending,
 			millis(x.CreatedAt), millis(x.UpdatedAt), x.LastSeq)
 		if isForeignKeyViolation(err) {
-			return fmt.Errorf("user %d: %w", x.UserID, ErrNotFound)
+			return fmt.Errorf("user %d: %w", x.UserID, drillroom.ErrNotFound)
 		}
 		return err
 	})
 	if err != nil {
-		return Session{}, fmt.Errorf("create session of %s v%d for user %d: %w", x.ScenarioID, x.Version, x.UserID, err)
+		return drillroom.Session{}, fmt.Errorf("create session of %s v%d for user %d: %w", x.ScenarioID, x.Version, x.UserID, err)
 	}
 	return x, nil
 }
 
-// Session returns a session, or ErrNotFound.
-func (s *Store) Session(ctx context.Context, id string) (Session, error) {
+// Session returns a session, or drillroom.ErrNotFound.
+func (s *Store) Session(ctx context.Context, id string) (drillroom.Session, error) {
 	x, err := scanSession(s.rdb.QueryRowContext(ctx, "SELECT "+sessionColumns+" FROM sessions WHERE id = ?", id))
 	if err != nil {
-		return Session{}, notFound(err, fmt.Sprintf("session %s", id))
+		return drillroom.Session{}, notFound(err, fmt.Sprintf("session %s", id))
 	}
 	return x, nil
 }
 
-func (s *Store) sessions(ctx context.Context, what, query string, args ...any) ([]Session, error) {
+func (s *Store) sessions(ctx context.Context, what, query string, args ...any) ([]drillroom.Session, error) {
 	rows, err := s.rdb.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
-	var xs []Session
+	var xs []drillroom.Session
 	for rows.Next() {
 		x, err := scanSession(rows)
 		if err != nil {
@@ -123,16 +101,16 @@ func (s *Store) sessions(ctx context.Context, what, query string, args ...any) (
 }
 
 // SessionsForUser returns a user's sessions, newest first.
-func (s *Store) SessionsForUser(ctx context.Context, userID int64) ([]Session, error) {
+func (s *Store) SessionsForUser(ctx context.Context, userID int64) ([]drillroom.Session, error) {
 	return s.sessions(ctx, fmt.Sprintf("sessions of user %d", userID),
 		"SELECT "+sessionColumns+" FROM sessions WHERE user_id = ? ORDER BY created_at DESC, rowid DESC", userID)
 }
 
 // RecentSessions returns the newest sessions of all users, newest first, at
 // most limit of them (for trainers' and coaches' lists).
-func (s *Store) RecentSessions(ctx context.Context, limit int) ([]Session, error) {
+func (s *Store) RecentSessions(ctx context.Context, limit int) ([]drillroom.Session, error) {
 	if limit <= 0 {
-		return nil, fmt.Errorf("recent sessions: %w: limit %d", ErrInvalid, limit)
+		return nil, fmt.Errorf("recent sessions: %w: limit %d", drillroom.ErrInvalid, limit)
 	}
 	return s.sessions(ctx, "recent sessions",
 		"SELECT "+sessionColumns+" FROM sessions ORDER BY created_at DESC, rowid DESC LIMIT ?", limit)
@@ -140,7 +118,7 @@ func (s *Store) RecentSessions(ctx context.Context, limit int) ([]Session, error
 
 // LiveSessions returns every session not yet ended, oldest first: after a
 // restart the runner resumes each from its event log.
-func (s *Store) LiveSessions(ctx context.Context) ([]Session, error) {
+func (s *Store) LiveSessions(ctx context.Context) ([]drillroom.Session, error) {
 	return s.sessions(ctx, "live sessions",
 		"SELECT "+sessionColumns+" FROM sessions WHERE state = 'live' ORDER BY created_at, rowid")
 }
@@ -151,19 +129,20 @@ func (s *Store) LiveSessions(ctx context.Context) ([]Session, error) {
 func (s *Store) EndSession(ctx context.Context, id string, ending string) error {
 	now := millis(s.now())
 	err := s.w.do(ctx, func(tx *wtx) error {
-		var state, was string
+		var state drillroom.SessionState
+		var was string
 		err := tx.QueryRow("SELECT state, ending FROM sessions WHERE id = ?", id).Scan(&state, &was)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return drillroom.ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
-		if state == StateEnded {
+		if state == drillroom.StateEnded {
 			if was == ending {
 				return nil
 			}
-			return fmt.Errorf("%w: already ended with %q", ErrConflict, was)
+			return fmt.Errorf("%w: already ended with %q", drillroom.ErrConflict, was)
 		}
 		_, err = tx.Exec("UPDATE sessions SET state = 'ended', ending = ?, updated_at = ? WHERE id = ?", ending, now, id)
 		return err

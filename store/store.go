@@ -22,29 +22,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drillroom/drillroom"
+
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// Errors returned by the store. Test for them with errors.Is.
-var (
-	// ErrNotFound: the user, session, scenario version, command or scorecard does not exist.
-	ErrNotFound = errors.New("not found")
-	// ErrConflict: the write contradicts what is stored (a duplicate, a gap
-	// in a session's sequence, a scenario version republished with other content).
-	ErrConflict = errors.New("conflict")
-	// ErrUnauthorized: wrong credentials or an unknown or expired login.
-	ErrUnauthorized = errors.New("unauthorized")
-	// ErrInvalid: the caller passed a value the store refuses (empty name,
-	// unknown role or mode, too short a password).
-	ErrInvalid = errors.New("invalid")
-	// ErrClosed: the store has been closed.
-	ErrClosed = errors.New("store closed")
-)
-
-// ErrDuplicateCommand is returned by AppendEvents when the command id is
-// already stored for the session. It wraps ErrConflict.
-var ErrDuplicateCommand = fmt.Errorf("%w: duplicate command id", ErrConflict)
+// ErrClosed is returned once the store has been closed. It is an
+// unavailability (drillroom.ErrUnavailable): the service is shutting down.
+var ErrClosed = &drillroom.Error{Code: drillroom.CodeUnavailable, Message: "store closed"}
 
 // busyTimeout is how long a connection waits for a lock before SQLITE_BUSY.
 // Only the writer takes write locks, so readers rarely wait at all; the
@@ -76,12 +62,12 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 	h := defaultHasher()
 	if o.passwordMemoryKiB != 0 || o.passwordPasses != 0 {
 		if o.passwordMemoryKiB < 8 || o.passwordPasses < 1 {
-			return nil, fmt.Errorf("open store %q: %w: password cost m=%d KiB, t=%d", path, ErrInvalid, o.passwordMemoryKiB, o.passwordPasses)
+			return nil, fmt.Errorf("open store %q: %w: password cost m=%d KiB, t=%d", path, drillroom.ErrInvalid, o.passwordMemoryKiB, o.passwordPasses)
 		}
 		h.p.memory, h.p.time = o.passwordMemoryKiB, o.passwordPasses
 	}
 	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") {
-		return nil, fmt.Errorf("open store %q: %w: want a file path", path, ErrInvalid)
+		return nil, fmt.Errorf("open store %q: %w: want a file path", path, drillroom.ErrInvalid)
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -272,10 +258,10 @@ func isForeignKeyViolation(err error) bool {
 	return sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }
 
-// notFound maps sql.ErrNoRows to ErrNotFound, naming what was looked up.
+// notFound maps sql.ErrNoRows to drillroom.ErrNotFound, naming what was looked up.
 func notFound(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: %w", what, ErrNotFound)
+		return fmt.Errorf("%s: %w", what, drillroom.ErrNotFound)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

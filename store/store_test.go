@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drillroom/drillroom"
+
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -39,25 +41,25 @@ func openAt(t testing.TB, path string) *Store {
 
 // fixture is a user, a scenario version and a live session of it.
 type fixture struct {
-	user    User
-	version ScenarioVersion
-	session Session
+	user    drillroom.User
+	version drillroom.ScenarioVersion
+	session drillroom.Session
 }
 
 func newFixture(t testing.TB, s *Store, username string) fixture {
 	t.Helper()
 	ctx := context.Background()
-	u, err := s.CreateUser(ctx, username, "Test "+username, RoleTrainee, "correct horse battery")
+	u, err := s.CreateUser(ctx, username, "Test "+username, drillroom.RoleTrainee, "correct horse battery")
 	if err != nil {
 		t.Fatalf("CreateUser(%s): %v", username, err)
 	}
-	v, err := s.PutScenarioVersion(ctx, ScenarioVersion{
+	v, err := s.PutScenarioVersion(ctx, drillroom.ScenarioVersion{
 		ScenarioID: "gas-leak", Version: 1, Hash: "sha256:aaaa", Title: "Gas leak", Source: []byte("id: gas-leak\n"),
 	})
 	if err != nil {
 		t.Fatalf("PutScenarioVersion: %v", err)
 	}
-	x, err := s.CreateSession(ctx, Session{UserID: u.ID, ScenarioID: "gas-leak", Version: 1, Seed: 42, Mode: ModePractice})
+	x, err := s.CreateSession(ctx, drillroom.Session{UserID: u.ID, ScenarioID: "gas-leak", Version: 1, Seed: 42, Mode: drillroom.ModePractice})
 	if err != nil {
 		t.Fatalf("CreateSession: %v", err)
 	}
@@ -105,7 +107,7 @@ func TestOpenFreshAndMigrated(t *testing.T) {
 			t.Errorf("round %d: %d migration rows, want %d (a migration ran twice or not at all)", round, applied, len(ms))
 		}
 		if round == 1 {
-			if _, err := s.CreateUser(ctx, "ann", "Ann", RoleTrainee, "password one"); err != nil {
+			if _, err := s.CreateUser(ctx, "ann", "Ann", drillroom.RoleTrainee, "password one"); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -148,8 +150,8 @@ func TestOpenPasswordCost(t *testing.T) {
 	}{
 		{"cheap for tests", 64, 1, nil, "$argon2id$v=19$m=64,t=1,p=1$"},
 		{"raised", 32 * 1024, 3, nil, "$argon2id$v=19$m=32768,t=3,p=1$"},
-		{"too little memory", 4, 1, ErrInvalid, ""},
-		{"zero passes", 64, 0, ErrInvalid, ""},
+		{"too little memory", 4, 1, drillroom.ErrInvalid, ""},
+		{"zero passes", 64, 0, drillroom.ErrInvalid, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := Open(context.Background(), filepath.Join(dir, tc.name+".db"), nil, WithPasswordCost(tc.mem, tc.t))
@@ -166,7 +168,7 @@ func TestOpenPasswordCost(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			u, err := s.CreateUser(context.Background(), "ann", "Ann", RoleTrainee, "correct horse")
+			u, err := s.CreateUser(context.Background(), "ann", "Ann", drillroom.RoleTrainee, "correct horse")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,11 +183,11 @@ func TestOpenPasswordCost(t *testing.T) {
 
 func TestOpenRejectsNonFilePaths(t *testing.T) {
 	for _, p := range []string{"", ":memory:", "file::memory:?cache=shared"} {
-		if s, err := Open(context.Background(), p, nil); !errors.Is(err, ErrInvalid) {
+		if s, err := Open(context.Background(), p, nil); !errors.Is(err, drillroom.ErrInvalid) {
 			if s != nil {
 				s.Close()
 			}
-			t.Errorf("Open(%q): got %v, want ErrInvalid", p, err)
+			t.Errorf("Open(%q): got %v, want drillroom.ErrInvalid", p, err)
 		}
 	}
 }
@@ -244,7 +246,7 @@ func TestReopenReadsBack(t *testing.T) {
 	}
 	s.hasher = &hasher{p: cheapArgon}
 	f := newFixture(t, s, "ann")
-	if err := s.AppendEvents(ctx, f.session.ID, Command{ID: "c1", Result: []byte(`{"ack":"c1"}`)}, evs(1, 3)); err != nil {
+	if err := s.AppendEvents(ctx, f.session.ID, drillroom.Command{ID: "c1", Result: []byte(`{"ack":"c1"}`)}, evs(1, 3)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.PutScorecard(ctx, f.session.ID, "rubric-1", []byte(`{"total":80}`)); err != nil {
@@ -260,7 +262,7 @@ func TestReopenReadsBack(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close: %v, want nil", err)
 	}
-	if err := s.AppendEvents(ctx, f.session.ID, Command{}, evs(4, 1)); !errors.Is(err, ErrClosed) {
+	if err := s.AppendEvents(ctx, f.session.ID, drillroom.Command{}, evs(4, 1)); !errors.Is(err, ErrClosed) {
 		t.Errorf("AppendEvents after Close: got %v, want ErrClosed", err)
 	}
 
@@ -282,7 +284,7 @@ func TestReopenReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if x.LastSeq != 3 || x.State != StateLive || x.Hash != "sha256:aaaa" || x.Seed != 42 {
+	if x.LastSeq != 3 || x.State != drillroom.StateLive || x.Hash != "sha256:aaaa" || x.Seed != 42 {
 		t.Errorf("session after reopen: got %+v, want LastSeq 3, live, hash sha256:aaaa, seed 42", x)
 	}
 	if r, err := s.CommandResult(ctx, f.session.ID, "c1"); err != nil || string(r) != `{"ack":"c1"}` {

@@ -6,75 +6,48 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode"
+
+	"github.com/drillroom/drillroom"
 )
-
-// Role is what a user may do.
-type Role string
-
-// The roles.
-const (
-	RoleTrainee Role = "trainee" // plays assigned drills
-	RoleTrainer Role = "trainer" // authors scenarios, assigns and runs drills
-	RoleCoach   Role = "coach"   // reviews scored sessions
-)
-
-// Valid reports whether r is one of the defined roles.
-func (r Role) Valid() bool {
-	switch r {
-	case RoleTrainee, RoleTrainer, RoleCoach:
-		return true
-	}
-	return false
-}
-
-// User is an account. The password hash never leaves the store.
-type User struct {
-	ID          int64
-	Username    string
-	DisplayName string
-	Role        Role
-	CreatedAt   time.Time
-}
 
 const userColumns = "id, username, display_name, role, created_at"
 
-func scanUser(row interface{ Scan(...any) error }) (User, error) {
-	var u User
+func scanUser(row interface{ Scan(...any) error }) (drillroom.User, error) {
+	var u drillroom.User
 	var created int64
 	var role string
 	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &role, &created); err != nil {
-		return User{}, err
+		return drillroom.User{}, err
 	}
-	u.Role, u.CreatedAt = Role(role), fromMillis(created)
+	u.Role, u.CreatedAt = drillroom.Role(role), fromMillis(created)
 	return u, nil
 }
 
 func checkUsername(username string) error {
 	if username == "" || len(username) > 64 {
-		return fmt.Errorf("%w: username must be 1 to 64 bytes", ErrInvalid)
+		return fmt.Errorf("%w: username must be 1 to 64 bytes", drillroom.ErrInvalid)
 	}
 	for _, r := range username {
 		if unicode.IsSpace(r) || !unicode.IsPrint(r) {
-			return fmt.Errorf("%w: username %q has a space or control character", ErrInvalid, username)
+			return fmt.Errorf("%w: username %q has a space or control character", drillroom.ErrInvalid, username)
 		}
 	}
 	return nil
 }
 
 // CreateUser adds an account. Usernames are unique without regard to ASCII
-// case; a taken one gives ErrConflict. The password must have at least
-// MinPasswordLen characters (ErrInvalid otherwise).
-func (s *Store) CreateUser(ctx context.Context, username, displayName string, role Role, password string) (User, error) {
+// case; a taken one gives drillroom.ErrConflict. The password must have at least
+// MinPasswordLen characters (drillroom.ErrInvalid otherwise).
+func (s *Store) CreateUser(ctx context.Context, username, displayName string, role drillroom.Role, password string) (drillroom.User, error) {
 	if err := checkUsername(username); err != nil {
-		return User{}, fmt.Errorf("create user: %w", err)
+		return drillroom.User{}, fmt.Errorf("create user: %w", err)
 	}
 	if !role.Valid() {
-		return User{}, fmt.Errorf("create user %s: %w: role %q", username, ErrInvalid, role)
+		return drillroom.User{}, fmt.Errorf("create user %s: %w: role %q", username, drillroom.ErrInvalid, role)
 	}
 	if err := checkPassword(password); err != nil {
-		return User{}, fmt.Errorf("create user %s: %w", username, err)
+		return drillroom.User{}, fmt.Errorf("create user %s: %w", username, err)
 	}
 	displayName = strings.TrimSpace(displayName)
 	if displayName == "" {
@@ -82,7 +55,7 @@ func (s *Store) CreateUser(ctx context.Context, username, displayName string, ro
 	}
 	hash := s.hasher.hash(password) // outside the writer: argon2 is deliberately slow
 	now := s.now()
-	var u User
+	var u drillroom.User
 	err := s.w.do(ctx, func(tx *wtx) error {
 		res, err := tx.Exec("INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
 			username, displayName, string(role), hash, millis(now))
@@ -93,43 +66,43 @@ func (s *Store) CreateUser(ctx context.Context, username, displayName string, ro
 		if err != nil {
 			return err
 		}
-		u = User{ID: id, Username: username, DisplayName: displayName, Role: role, CreatedAt: fromMillis(millis(now))}
+		u = drillroom.User{ID: id, Username: username, DisplayName: displayName, Role: role, CreatedAt: fromMillis(millis(now))}
 		return nil
 	})
 	if isUniqueViolation(err) {
-		return User{}, fmt.Errorf("create user %s: username taken: %w", username, ErrConflict)
+		return drillroom.User{}, fmt.Errorf("create user %s: username taken: %w", username, drillroom.ErrConflict)
 	}
 	if err != nil {
-		return User{}, fmt.Errorf("create user %s: %w", username, err)
+		return drillroom.User{}, fmt.Errorf("create user %s: %w", username, err)
 	}
 	return u, nil
 }
 
 // Authenticate checks a username and password. Any failure, unknown user or
-// wrong password, is ErrUnauthorized after the same argon2id work, so the
+// wrong password, is drillroom.ErrUnauthorized after the same argon2id work, so the
 // answer's timing does not tell which. A correct password stored with weaker
 // parameters than the current ones is re-hashed.
-func (s *Store) Authenticate(ctx context.Context, username, password string) (User, error) {
+func (s *Store) Authenticate(ctx context.Context, username, password string) (drillroom.User, error) {
 	if len(password) > MaxPasswordLen {
 		s.hasher.burn(password[:MaxPasswordLen])
-		return User{}, fmt.Errorf("authenticate: %w", ErrUnauthorized)
+		return drillroom.User{}, fmt.Errorf("authenticate: %w", drillroom.ErrUnauthorized)
 	}
 	row := s.rdb.QueryRowContext(ctx, "SELECT "+userColumns+", password_hash FROM users WHERE username = ?", username)
-	var u User
+	var u drillroom.User
 	var created int64
 	var role, hash string
 	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &role, &created, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		s.hasher.burn(password)
-		return User{}, fmt.Errorf("authenticate: %w", ErrUnauthorized)
+		return drillroom.User{}, fmt.Errorf("authenticate: %w", drillroom.ErrUnauthorized)
 	}
 	if err != nil {
-		return User{}, fmt.Errorf("authenticate: %w", err)
+		return drillroom.User{}, fmt.Errorf("authenticate: %w", err)
 	}
-	u.Role, u.CreatedAt = Role(role), fromMillis(created)
+	u.Role, u.CreatedAt = drillroom.Role(role), fromMillis(created)
 	ok, stale := s.hasher.verify(password, hash)
 	if !ok {
-		return User{}, fmt.Errorf("authenticate: %w", ErrUnauthorized)
+		return drillroom.User{}, fmt.Errorf("authenticate: %w", drillroom.ErrUnauthorized)
 	}
 	if stale {
 		if err := s.setHash(ctx, u.ID, s.hasher.hash(password)); err != nil {
@@ -139,36 +112,36 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 	return u, nil
 }
 
-// UserByID returns the user with id, or ErrNotFound.
-func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
+// UserByID returns the user with id, or drillroom.ErrNotFound.
+func (s *Store) UserByID(ctx context.Context, id int64) (drillroom.User, error) {
 	u, err := scanUser(s.rdb.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
 	if err != nil {
-		return User{}, notFound(err, fmt.Sprintf("user %d", id))
+		return drillroom.User{}, notFound(err, fmt.Sprintf("user %d", id))
 	}
 	return u, nil
 }
 
-// UserByUsername returns the user named username (any ASCII case), or ErrNotFound.
-func (s *Store) UserByUsername(ctx context.Context, username string) (User, error) {
+// UserByUsername returns the user named username (any ASCII case), or drillroom.ErrNotFound.
+func (s *Store) UserByUsername(ctx context.Context, username string) (drillroom.User, error) {
 	u, err := scanUser(s.rdb.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE username = ?", username))
 	if err != nil {
-		return User{}, notFound(err, fmt.Sprintf("user %q", username))
+		return drillroom.User{}, notFound(err, fmt.Sprintf("user %q", username))
 	}
 	return u, nil
 }
 
 // ListUsers returns the users with role, or every user if role is "",
 // ordered by username.
-func (s *Store) ListUsers(ctx context.Context, role Role) ([]User, error) {
+func (s *Store) ListUsers(ctx context.Context, role drillroom.Role) ([]drillroom.User, error) {
 	if role != "" && !role.Valid() {
-		return nil, fmt.Errorf("list users: %w: role %q", ErrInvalid, role)
+		return nil, fmt.Errorf("list users: %w: role %q", drillroom.ErrInvalid, role)
 	}
 	rows, err := s.rdb.QueryContext(ctx, "SELECT "+userColumns+" FROM users WHERE ? = '' OR role = ? ORDER BY username", string(role), string(role))
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	defer rows.Close()
-	var us []User
+	var us []drillroom.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
@@ -195,7 +168,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
+			return drillroom.ErrNotFound
 		}
 		_, err = tx.Exec("DELETE FROM logins WHERE user_id = ?", userID)
 		return err

@@ -6,34 +6,36 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/drillroom/drillroom"
 )
 
 func TestCreateUser(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	ann, err := s.CreateUser(ctx, "ann", "  Ann Example ", RoleTrainee, "correct horse")
+	ann, err := s.CreateUser(ctx, "ann", "  Ann Example ", drillroom.RoleTrainee, "correct horse")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ann.ID == 0 || ann.Username != "ann" || ann.DisplayName != "Ann Example" || ann.Role != RoleTrainee || ann.CreatedAt.IsZero() {
+	if ann.ID == 0 || ann.Username != "ann" || ann.DisplayName != "Ann Example" || ann.Role != drillroom.RoleTrainee || ann.CreatedAt.IsZero() {
 		t.Errorf("CreateUser: got %+v", ann)
 	}
 	tests := []struct {
 		name, username, display string
-		role                    Role
+		role                    drillroom.Role
 		password                string
 		want                    error
 	}{
-		{"taken", "ann", "", RoleCoach, "long enough", ErrConflict},
-		{"taken in another case", "ANN", "", RoleCoach, "long enough", ErrConflict},
-		{"unknown role", "bob", "", Role("admin"), "long enough", ErrInvalid},
-		{"empty username", "", "", RoleTrainee, "long enough", ErrInvalid},
-		{"space in username", "bob smith", "", RoleTrainee, "long enough", ErrInvalid},
-		{"short password", "bob", "", RoleTrainee, "1234567", ErrInvalid},
-		{"short password in runes", "bob", "", RoleTrainee, "ééééééé", ErrInvalid},
-		{"huge password", "bob", "", RoleTrainee, strings.Repeat("x", MaxPasswordLen+1), ErrInvalid},
-		{"eight characters", "bob", "", RoleTrainer, "12345678", nil},
-		{"multibyte password", "cleo", "", RoleCoach, "pässwörd-ünïcode", nil},
+		{"taken", "ann", "", drillroom.RoleCoach, "long enough", drillroom.ErrConflict},
+		{"taken in another case", "ANN", "", drillroom.RoleCoach, "long enough", drillroom.ErrConflict},
+		{"unknown role", "bob", "", drillroom.Role("admin"), "long enough", drillroom.ErrInvalid},
+		{"empty username", "", "", drillroom.RoleTrainee, "long enough", drillroom.ErrInvalid},
+		{"space in username", "bob smith", "", drillroom.RoleTrainee, "long enough", drillroom.ErrInvalid},
+		{"short password", "bob", "", drillroom.RoleTrainee, "1234567", drillroom.ErrInvalid},
+		{"short password in runes", "bob", "", drillroom.RoleTrainee, "ééééééé", drillroom.ErrInvalid},
+		{"huge password", "bob", "", drillroom.RoleTrainee, strings.Repeat("x", MaxPasswordLen+1), drillroom.ErrInvalid},
+		{"eight characters", "bob", "", drillroom.RoleTrainer, "12345678", nil},
+		{"multibyte password", "cleo", "", drillroom.RoleCoach, "pässwörd-ünïcode", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -44,25 +46,25 @@ func TestCreateUser(t *testing.T) {
 		})
 	}
 	bob, err := s.UserByUsername(ctx, "BOB")
-	if err != nil || bob.DisplayName != "bob" || bob.Role != RoleTrainer {
+	if err != nil || bob.DisplayName != "bob" || bob.Role != drillroom.RoleTrainer {
 		t.Errorf("UserByUsername(BOB): got %+v, %v; want bob, display name defaulted, trainer", bob, err)
 	}
 	if got, err := s.UserByID(ctx, ann.ID); err != nil || got != ann {
 		t.Errorf("UserByID: got %+v, %v; want %+v", got, err, ann)
 	}
-	if _, err := s.UserByID(ctx, 9999); !errors.Is(err, ErrNotFound) {
-		t.Errorf("UserByID(9999): got %v, want ErrNotFound", err)
+	if _, err := s.UserByID(ctx, 9999); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("UserByID(9999): got %v, want drillroom.ErrNotFound", err)
 	}
-	if _, err := s.UserByUsername(ctx, "nobody"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("UserByUsername(nobody): got %v, want ErrNotFound", err)
+	if _, err := s.UserByUsername(ctx, "nobody"); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("UserByUsername(nobody): got %v, want drillroom.ErrNotFound", err)
 	}
 	for _, tc := range []struct {
-		role Role
+		role drillroom.Role
 		want []string
 	}{
 		{"", []string{"ann", "bob", "cleo"}},
-		{RoleTrainee, []string{"ann"}},
-		{RoleCoach, []string{"cleo"}},
+		{drillroom.RoleTrainee, []string{"ann"}},
+		{drillroom.RoleCoach, []string{"cleo"}},
 	} {
 		us, err := s.ListUsers(ctx, tc.role)
 		if err != nil {
@@ -81,7 +83,7 @@ func TestCreateUser(t *testing.T) {
 func TestAuthenticate(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	ann, err := s.CreateUser(ctx, "ann", "Ann", RoleTrainee, "correct horse")
+	ann, err := s.CreateUser(ctx, "ann", "Ann", drillroom.RoleTrainee, "correct horse")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,12 +93,12 @@ func TestAuthenticate(t *testing.T) {
 	}{
 		{"right password", "ann", "correct horse", nil},
 		{"username in another case", "Ann", "correct horse", nil},
-		{"wrong password", "ann", "correct horsE", ErrUnauthorized},
-		{"password prefix", "ann", "correct hors", ErrUnauthorized},
-		{"password with trailing space", "ann", "correct horse ", ErrUnauthorized},
-		{"empty password", "ann", "", ErrUnauthorized},
-		{"unknown user", "bob", "correct horse", ErrUnauthorized},
-		{"oversized password", "ann", strings.Repeat("x", MaxPasswordLen+1), ErrUnauthorized},
+		{"wrong password", "ann", "correct horsE", drillroom.ErrUnauthorized},
+		{"password prefix", "ann", "correct hors", drillroom.ErrUnauthorized},
+		{"password with trailing space", "ann", "correct horse ", drillroom.ErrUnauthorized},
+		{"empty password", "ann", "", drillroom.ErrUnauthorized},
+		{"unknown user", "bob", "correct horse", drillroom.ErrUnauthorized},
+		{"oversized password", "ann", strings.Repeat("x", MaxPasswordLen+1), drillroom.ErrUnauthorized},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -110,8 +112,8 @@ func TestAuthenticate(t *testing.T) {
 			if !errors.Is(err, tc.want) {
 				t.Errorf("got %v, want %v", err, tc.want)
 			}
-			if u != (User{}) {
-				t.Errorf("got user %+v with an error, want zero User", u)
+			if u != (drillroom.User{}) {
+				t.Errorf("got user %+v with an error, want zero drillroom.User", u)
 			}
 		})
 	}
@@ -120,7 +122,7 @@ func TestAuthenticate(t *testing.T) {
 func TestPasswordHashFormatAndRehash(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	ann, err := s.CreateUser(ctx, "ann", "Ann", RoleTrainee, "correct horse")
+	ann, err := s.CreateUser(ctx, "ann", "Ann", drillroom.RoleTrainee, "correct horse")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +141,7 @@ func TestPasswordHashFormatAndRehash(t *testing.T) {
 		t.Fatalf("stored hash contains the password")
 	}
 	// Two users with one password get different salts, hence different hashes.
-	bob, err := s.CreateUser(ctx, "bob", "Bob", RoleTrainee, "correct horse")
+	bob, err := s.CreateUser(ctx, "bob", "Bob", drillroom.RoleTrainee, "correct horse")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,8 +163,8 @@ func TestPasswordHashFormatAndRehash(t *testing.T) {
 	if _, err := s.Authenticate(ctx, "ann", "correct horse"); err != nil {
 		t.Errorf("Authenticate with the re-hashed password: %v", err)
 	}
-	if _, err := s.Authenticate(ctx, "ann", "wrong horse"); !errors.Is(err, ErrUnauthorized) {
-		t.Errorf("wrong password after re-hash: got %v, want ErrUnauthorized", err)
+	if _, err := s.Authenticate(ctx, "ann", "wrong horse"); !errors.Is(err, drillroom.ErrUnauthorized) {
+		t.Errorf("wrong password after re-hash: got %v, want drillroom.ErrUnauthorized", err)
 	}
 }
 
@@ -193,7 +195,7 @@ func TestLogins(t *testing.T) {
 	ctx := context.Background()
 	clock := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	s.now = func() time.Time { return clock }
-	ann, err := s.CreateUser(ctx, "ann", "Ann", RoleTrainee, "correct horse")
+	ann, err := s.CreateUser(ctx, "ann", "Ann", drillroom.RoleTrainee, "correct horse")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,11 +218,11 @@ func TestLogins(t *testing.T) {
 	if n != 0 {
 		t.Errorf("the raw token is stored in logins; want only its hash")
 	}
-	if _, err := s.CreateLogin(ctx, 9999, time.Hour); !errors.Is(err, ErrNotFound) {
-		t.Errorf("CreateLogin for unknown user: got %v, want ErrNotFound", err)
+	if _, err := s.CreateLogin(ctx, 9999, time.Hour); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("CreateLogin for unknown user: got %v, want drillroom.ErrNotFound", err)
 	}
-	if _, err := s.CreateLogin(ctx, ann.ID, 0); !errors.Is(err, ErrInvalid) {
-		t.Errorf("CreateLogin with ttl 0: got %v, want ErrInvalid", err)
+	if _, err := s.CreateLogin(ctx, ann.ID, 0); !errors.Is(err, drillroom.ErrInvalid) {
+		t.Errorf("CreateLogin with ttl 0: got %v, want drillroom.ErrInvalid", err)
 	}
 
 	check := func(name, tok string, want error) {
@@ -237,15 +239,15 @@ func TestLogins(t *testing.T) {
 		}
 	}
 	check("fresh", token, nil)
-	check("empty token", "", ErrUnauthorized)
+	check("empty token", "", drillroom.ErrUnauthorized)
 	other42 := "A"
 	if token[42:] == "A" {
 		other42 = "B"
 	}
-	check("unknown token", token[:42]+other42, ErrUnauthorized)
+	check("unknown token", token[:42]+other42, drillroom.ErrUnauthorized)
 
 	clock = clock.Add(time.Hour) // expiry is exclusive: at expires_at the login is over
-	check("expired", token, ErrUnauthorized)
+	check("expired", token, drillroom.ErrUnauthorized)
 	check("longer ttl still valid", other, nil)
 
 	deleted, err := s.DeleteExpiredLogins(ctx)
@@ -255,7 +257,7 @@ func TestLogins(t *testing.T) {
 	if err := s.DeleteLogin(ctx, other); err != nil {
 		t.Fatal(err)
 	}
-	check("logged out", other, ErrUnauthorized)
+	check("logged out", other, drillroom.ErrUnauthorized)
 	if err := s.DeleteLogin(ctx, other); err != nil {
 		t.Errorf("DeleteLogin twice: %v, want nil", err)
 	}
@@ -266,23 +268,23 @@ func TestLogins(t *testing.T) {
 	if err := s.SetPassword(ctx, ann.ID, "new battery staple"); err != nil {
 		t.Fatal(err)
 	}
-	check("after password change (a)", a, ErrUnauthorized)
-	check("after password change (b)", b, ErrUnauthorized)
-	if _, err := s.Authenticate(ctx, "ann", "correct horse"); !errors.Is(err, ErrUnauthorized) {
-		t.Errorf("old password after SetPassword: got %v, want ErrUnauthorized", err)
+	check("after password change (a)", a, drillroom.ErrUnauthorized)
+	check("after password change (b)", b, drillroom.ErrUnauthorized)
+	if _, err := s.Authenticate(ctx, "ann", "correct horse"); !errors.Is(err, drillroom.ErrUnauthorized) {
+		t.Errorf("old password after SetPassword: got %v, want drillroom.ErrUnauthorized", err)
 	}
 	if _, err := s.Authenticate(ctx, "ann", "new battery staple"); err != nil {
 		t.Errorf("new password after SetPassword: %v", err)
 	}
-	if err := s.SetPassword(ctx, 9999, "whatever long"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("SetPassword(unknown user): got %v, want ErrNotFound", err)
+	if err := s.SetPassword(ctx, 9999, "whatever long"); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("SetPassword(unknown user): got %v, want drillroom.ErrNotFound", err)
 	}
-	if err := s.SetPassword(ctx, ann.ID, "short"); !errors.Is(err, ErrInvalid) {
-		t.Errorf("SetPassword(short): got %v, want ErrInvalid", err)
+	if err := s.SetPassword(ctx, ann.ID, "short"); !errors.Is(err, drillroom.ErrInvalid) {
+		t.Errorf("SetPassword(short): got %v, want drillroom.ErrInvalid", err)
 	}
 	c, _ := s.CreateLogin(ctx, ann.ID, time.Hour)
 	if err := s.DeleteUserLogins(ctx, ann.ID); err != nil {
 		t.Fatal(err)
 	}
-	check("after DeleteUserLogins", c, ErrUnauthorized)
+	check("after DeleteUserLogins", c, drillroom.ErrUnauthorized)
 }

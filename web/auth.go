@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/store"
 )
 
@@ -33,8 +34,8 @@ const (
 // userFrom returns the signed-in user of a request that passed through
 // auth.loadUser. Handlers that need a user use it; the websocket handler
 // uses it to authorise the handshake.
-func userFrom(ctx context.Context) (store.User, bool) {
-	u, ok := ctx.Value(ctxUser).(store.User)
+func userFrom(ctx context.Context) (drillroom.User, bool) {
+	u, ok := ctx.Value(ctxUser).(drillroom.User)
 	return u, ok
 }
 
@@ -105,7 +106,7 @@ func (a *auth) loadUser(next http.Handler) http.Handler {
 		}
 		u, err := a.store.LoginUser(r.Context(), c.Value)
 		if err != nil {
-			if !errors.Is(err, store.ErrUnauthorized) {
+			if !errors.Is(err, drillroom.ErrUnauthorized) {
 				a.log.Error("auth: look up login", "err", err)
 				http.Error(w, "The service is unavailable; try again shortly.", http.StatusServiceUnavailable)
 				return
@@ -152,7 +153,7 @@ func (a *auth) requireUser(next http.Handler) http.Handler {
 
 // requireRole lets through signed-in users with one of roles; it must sit
 // behind requireUser. Others get 403, and the refusal is logged.
-func (a *auth) requireRole(roles ...store.Role) func(http.Handler) http.Handler {
+func (a *auth) requireRole(roles ...drillroom.Role) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			u, ok := userFrom(r.Context())

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/drillroom/drillroom/store"
+	"github.com/drillroom/drillroom"
 )
 
 func TestLogin(t *testing.T) {
@@ -230,16 +230,16 @@ func TestNotFoundPage(t *testing.T) {
 func TestRequireRole(t *testing.T) {
 	a := newAuth(nil, discardLogger(), false, nil)
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	h := a.requireRole(store.RoleTrainer, store.RoleCoach)(ok)
+	h := a.requireRole(drillroom.RoleTrainer, drillroom.RoleCoach)(ok)
 	tests := []struct {
 		name   string
-		user   *store.User
+		user   *drillroom.User
 		status int
 	}{
 		{"anonymous", nil, http.StatusUnauthorized},
-		{"trainee", &store.User{Username: "alice", Role: store.RoleTrainee}, http.StatusForbidden},
-		{"trainer", &store.User{Username: "trent", Role: store.RoleTrainer}, http.StatusNoContent},
-		{"coach", &store.User{Username: "carol", Role: store.RoleCoach}, http.StatusNoContent},
+		{"trainee", &drillroom.User{Username: "alice", Role: drillroom.RoleTrainee}, http.StatusForbidden},
+		{"trainer", &drillroom.User{Username: "trent", Role: drillroom.RoleTrainer}, http.StatusNoContent},
+		{"coach", &drillroom.User{Username: "carol", Role: drillroom.RoleCoach}, http.StatusNoContent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/drillroom/drillroom/store"
+	"github.com/drillroom/drillroom"
 )
 
 // ackBuckets are the upper bounds (seconds) of the action-ack latency
@@ -123,5 +123,5 @@ func (s *Server) mayReadMetrics(r *http.Request) bool {
 		}
 	}
 	u, ok := userFrom(r.Context())
-	return ok && (u.Role == store.RoleTrainer || u.Role == store.RoleCoach)
+	return ok && (u.Role == drillroom.RoleTrainer || u.Role == drillroom.RoleCoach)
 }

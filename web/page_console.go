@@ -8,8 +8,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
-	"github.com/drillroom/drillroom/store"
 )
 
 // quickIntent is a one-key phrase for the customer. The text is what the
@@ -67,18 +67,18 @@ type priorityItem struct {
 // consoleConfig is the JSON the console's script reads. It carries only
 // what the trainee may know before and during the call.
 type consoleConfig struct {
-	Session      string     `json:"session"`
-	Mode         string     `json:"mode"`
-	Ended        bool       `json:"ended"`
-	Services     []castItem `json:"services"`
-	Teams        []castItem `json:"teams"`
-	MaxSilenceMs int64      `json:"max_silence_ms"`
+	Session      string         `json:"session"`
+	Mode         drillroom.Mode `json:"mode"`
+	Ended        bool           `json:"ended"`
+	Services     []castItem     `json:"services"`
+	Teams        []castItem     `json:"teams"`
+	MaxSilenceMs int64          `json:"max_silence_ms"`
 }
 
 type consolePage struct {
 	SessionID   string
 	Title       string
-	Mode        string
+	Mode        drillroom.Mode
 	Practice    bool
 	Ended       bool
 	Quick       []quickIntent
@@ -100,7 +100,7 @@ func (u *ui) console(w http.ResponseWriter, r *http.Request) {
 		u.sessionError(w, r, err)
 		return
 	}
-	if user.Role == store.RoleCoach {
+	if user.Role == drillroom.RoleCoach {
 		// Coaches review; they do not take calls.
 		http.Redirect(w, r, "/sessions/"+x.ID+"/debrief", http.StatusSeeOther)
 		return
@@ -118,10 +118,10 @@ func (u *ui) console(w http.ResponseWriter, r *http.Request) {
 // buildConsole assembles the console from the scenario: the policy's
 // taxonomy and priorities, the cast's names, the NAMES of the record fields
 // and of the decisions. Never a true value, a rubric line or the script.
-func buildConsole(sc *scenarios.Scenario, x store.Session, name string) consolePage {
+func buildConsole(sc *scenarios.Scenario, x drillroom.Session, name string) consolePage {
 	p := consolePage{
-		SessionID: x.ID, Title: sc.Title, Mode: x.Mode, Practice: x.Mode == store.ModePractice,
-		Ended: x.State == store.StateEnded, Resolutions: resolutions,
+		SessionID: x.ID, Title: sc.Title, Mode: x.Mode, Practice: x.Mode == drillroom.ModePractice,
+		Ended: x.State == drillroom.StateEnded, Resolutions: resolutions,
 	}
 	for _, q := range quickIntents {
 		if strings.Contains(q.Text, "%s") {

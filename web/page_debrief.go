@@ -9,10 +9,10 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
-	"github.com/drillroom/drillroom/store"
 )
 
 type kpiItem struct{ Name, Value string }
@@ -30,7 +30,7 @@ type debriefPage struct {
 	SessionID string
 	Title     string
 	Trainee   string
-	Mode      string
+	Mode      drillroom.Mode
 	Started   string
 	Ending    string
 	Live      bool
@@ -62,7 +62,7 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 	}
 	page := debriefPage{
 		SessionID: x.ID, Title: v.Title, Mode: x.Mode, Trainee: u.displayName(ctx, x.UserID),
-		Started: x.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), Live: x.State == store.StateLive,
+		Started: x.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), Live: x.State == drillroom.StateLive,
 	}
 	flash := ""
 	if r.URL.Query().Get("reviewed") == "1" {
@@ -85,7 +85,7 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	card, err := u.storedScorecard(ctx, x.ID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, drillroom.ErrNotFound) {
 		// The runner stores the scorecard when the call ends; until it has,
 		// score the log here (scoring is pure and the same log gives the
 		// same card).
@@ -257,7 +257,7 @@ func buildTimeline(sc *scenarios.Scenario, events []simulator.Event, silences []
 				continue
 			}
 			row.Who, row.Class = "You", "trainee"
-			if ev.Action.By == "trainer" {
+			if ev.Action.By == drillroom.ActorTrainer {
 				row.Who, row.Class = "Trainer", "system"
 			}
 			row.Text = describeAction(*ev.Action, name)

@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"sort"
 	"time"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scoring"
-	"github.com/drillroom/drillroom/store"
 )
 
 // drillRow is one drill a user may start.
@@ -19,7 +20,7 @@ type drillRow struct {
 	Summary    string
 	Difficulty string
 	Duration   string
-	Modes      []string // practice, assessment
+	Modes      []drillroom.Mode // practice, assessment
 }
 
 // sessionRow is one of the user's sessions.
@@ -27,7 +28,7 @@ type sessionRow struct {
 	ID        string
 	Trainee   string // set on the trainees' sessions a trainer or coach sees
 	Title     string
-	Mode      string
+	Mode      drillroom.Mode
 	Started   string
 	Live      bool
 	Scored    bool
@@ -73,7 +74,7 @@ func (u *ui) drills(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page.Sessions = u.sessionRows(ctx, sessions, titles, nil)
-	if user.Role == store.RoleTrainer || user.Role == store.RoleCoach {
+	if user.Role == drillroom.RoleTrainer || user.Role == drillroom.RoleCoach {
 		page.ShowOthers, page.OthersLimit = true, othersLimit
 		others, names, err := u.traineeSessions(ctx)
 		if err != nil {
@@ -88,13 +89,13 @@ func (u *ui) drills(w http.ResponseWriter, r *http.Request) {
 
 // traineeSessions returns the newest sessions of all trainees (at most
 // othersLimit) and the trainees' names by id.
-func (u *ui) traineeSessions(ctx context.Context) ([]store.Session, map[int64]string, error) {
-	trainees, err := u.store.ListUsers(ctx, store.RoleTrainee)
+func (u *ui) traineeSessions(ctx context.Context) ([]drillroom.Session, map[int64]string, error) {
+	trainees, err := u.store.ListUsers(ctx, drillroom.RoleTrainee)
 	if err != nil {
 		return nil, nil, err
 	}
 	names := map[int64]string{}
-	var all []store.Session
+	var all []drillroom.Session
 	for _, t := range trainees {
 		names[t.ID] = t.DisplayName
 		xs, err := u.store.SessionsForUser(ctx, t.ID)
@@ -112,11 +113,11 @@ func (u *ui) traineeSessions(ctx context.Context) ([]store.Session, map[int64]st
 
 // sessionRows lists sessions newest first, with their scores. names, when
 // given, labels each row with its trainee.
-func (u *ui) sessionRows(ctx context.Context, sessions []store.Session, titles map[string]string, names map[int64]string) []sessionRow {
+func (u *ui) sessionRows(ctx context.Context, sessions []drillroom.Session, titles map[string]string, names map[int64]string) []sessionRow {
 	sort.SliceStable(sessions, func(i, j int) bool { return sessions[i].CreatedAt.After(sessions[j].CreatedAt) })
 	var rows []sessionRow
 	for _, x := range sessions {
-		row := sessionRow{ID: x.ID, Mode: x.Mode, Live: x.State == store.StateLive,
+		row := sessionRow{ID: x.ID, Mode: x.Mode, Live: x.State == drillroom.StateLive,
 			Started: x.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), Trainee: names[x.UserID]}
 		row.Title = titles[x.ScenarioID]
 		if row.Title == "" {
@@ -140,12 +141,12 @@ func (u *ui) sessionRows(ctx context.Context, sessions []store.Session, titles m
 // startable lists the drills user may start, with the modes allowed: a
 // trainee's assignments; a trainer may also practise any published drill
 // (to try it before assigning it).
-func (u *ui) startable(ctx context.Context, user store.User) ([]drillRow, error) {
+func (u *ui) startable(ctx context.Context, user drillroom.User) ([]drillRow, error) {
 	as, err := u.store.Assignments(ctx, user.ID)
 	if err != nil {
 		return nil, err
 	}
-	modes := map[string][]string{}
+	modes := map[string][]drillroom.Mode{}
 	var order []string
 	for _, a := range as {
 		if _, ok := modes[a.ScenarioID]; !ok {
@@ -153,7 +154,7 @@ func (u *ui) startable(ctx context.Context, user store.User) ([]drillRow, error)
 		}
 		modes[a.ScenarioID] = append(modes[a.ScenarioID], a.Mode)
 	}
-	if user.Role == store.RoleTrainer {
+	if user.Role == drillroom.RoleTrainer {
 		all, err := u.store.LatestScenarios(ctx)
 		if err != nil {
 			return nil, err
@@ -161,16 +162,16 @@ func (u *ui) startable(ctx context.Context, user store.User) ([]drillRow, error)
 		for _, v := range all {
 			if _, ok := modes[v.ScenarioID]; !ok {
 				order = append(order, v.ScenarioID)
-				modes[v.ScenarioID] = []string{store.ModePractice}
-			} else if !hasString(modes[v.ScenarioID], store.ModePractice) {
-				modes[v.ScenarioID] = append(modes[v.ScenarioID], store.ModePractice)
+				modes[v.ScenarioID] = []drillroom.Mode{drillroom.ModePractice}
+			} else if !slices.Contains(modes[v.ScenarioID], drillroom.ModePractice) {
+				modes[v.ScenarioID] = append(modes[v.ScenarioID], drillroom.ModePractice)
 			}
 		}
 	}
 	var rows []drillRow
 	for _, id := range order {
 		v, err := u.store.LatestScenarioVersion(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, drillroom.ErrNotFound) {
 			continue // assigned but withdrawn
 		}
 		if err != nil {
@@ -180,7 +181,7 @@ func (u *ui) startable(ctx context.Context, user store.User) ([]drillRow, error)
 		sort.Slice(ms, func(i, j int) bool { return ms[i] > ms[j] }) // practice before assessment
 		// Trainees read the briefing; the summary may give the handling away.
 		summary := v.Briefing
-		if user.Role == store.RoleTrainer {
+		if user.Role == drillroom.RoleTrainer {
 			summary = v.Summary
 		}
 		rows = append(rows, drillRow{ScenarioID: id, Title: v.Title, Summary: summary, Difficulty: v.Difficulty,
@@ -190,7 +191,7 @@ func (u *ui) startable(ctx context.Context, user store.User) ([]drillRow, error)
 }
 
 // storedScorecard returns the current scorecard of a session; an error
-// wrapping store.ErrNotFound when none is stored yet.
+// wrapping drillroom.ErrNotFound when none is stored yet.
 func (u *ui) storedScorecard(ctx context.Context, sessionID string) (*scoring.Scorecard, error) {
 	b, err := u.store.Scorecard(ctx, sessionID)
 	if err != nil {
@@ -201,13 +202,4 @@ func (u *ui) storedScorecard(ctx context.Context, sessionID string) (*scoring.Sc
 		return nil, err
 	}
 	return &c, nil
-}
-
-func hasString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

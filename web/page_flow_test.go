@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/simulator"
-	"github.com/drillroom/drillroom/store"
 )
 
 // playGoodCall plays the example drill well through the runner, the way
@@ -38,7 +38,7 @@ func playGoodCall(t *testing.T, app *testApp, id string) {
 func TestConsoleShowsNoGroundTruth(t *testing.T) {
 	app := newTestApp(t)
 	alice := app.signedIn("alice")
-	id := alice.start(store.ModePractice)
+	id := alice.start(drillroom.ModePractice)
 	res := alice.get("/sessions/" + id)
 	if res.status != http.StatusOK {
 		t.Fatalf("console: status %d, want 200", res.status)
@@ -71,7 +71,7 @@ func TestConsoleShowsNoGroundTruth(t *testing.T) {
 	}
 	// An assessment has no "time since last update" aid.
 	bob := app.signedIn("bob")
-	aid := bob.start(store.ModeAssessment)
+	aid := bob.start(drillroom.ModeAssessment)
 	if res := bob.get("/sessions/" + aid); strings.Contains(res.body, `id="since-update"`) {
 		t.Error("assessment console shows the time since the last update; want it only in practice")
 	}
@@ -80,16 +80,16 @@ func TestConsoleShowsNoGroundTruth(t *testing.T) {
 func TestStartDrill(t *testing.T) {
 	app := newTestApp(t)
 	alice := app.signedIn("alice")
-	id := alice.start(store.ModePractice)
+	id := alice.start(drillroom.ModePractice)
 	// The runner hosts the new call at once: its opening is in the log.
 	if evs, err := app.store.Events(context.Background(), id, 0); err != nil || len(evs) == 0 || evs[0].Type != simulator.EvStart {
 		t.Fatalf("events of a just-started session: %d, %v; want the start event", len(evs), err)
 	}
 	// Starting the same drill again in the same mode resumes the live call.
-	if again := alice.start(store.ModePractice); again != id {
+	if again := alice.start(drillroom.ModePractice); again != id {
 		t.Fatalf("second start: session %s, want the live one %s", again, id)
 	}
-	if other := alice.start(store.ModeAssessment); other == id {
+	if other := alice.start(drillroom.ModeAssessment); other == id {
 		t.Fatal("assessment start reused the practice session")
 	}
 	for _, tc := range []struct{ name, path, mode string }{
@@ -110,7 +110,7 @@ func TestStartDrill(t *testing.T) {
 func TestSessionAccess(t *testing.T) {
 	app := newTestApp(t)
 	alice := app.signedIn("alice")
-	id := alice.start(store.ModePractice)
+	id := alice.start(drillroom.ModePractice)
 	playGoodCall(t, app, id)
 
 	bob, coach, trainer := app.signedIn("bob"), app.signedIn("carol"), app.signedIn("trent")
@@ -173,7 +173,7 @@ func TestSessionAccess(t *testing.T) {
 func TestDebriefAndReview(t *testing.T) {
 	app := newTestApp(t)
 	alice := app.signedIn("alice")
-	id := alice.start(store.ModePractice)
+	id := alice.start(drillroom.ModePractice)
 
 	// While the call is live the debrief shows nothing of the rubric.
 	live := alice.get("/sessions/" + id + "/debrief")

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/drillroom/drillroom/store"
+	"github.com/drillroom/drillroom"
 )
 
 // loginForm is what the login page shows back after a failed attempt.
@@ -68,7 +68,7 @@ func (a *auth) login(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := a.store.Authenticate(r.Context(), username, password)
 	if err != nil {
-		if !errors.Is(err, store.ErrUnauthorized) {
+		if !errors.Is(err, drillroom.ErrUnauthorized) {
 			a.log.Error("auth: authenticate", "username", username, "err", err)
 			renderError(w, r, a.log, http.StatusInternalServerError, "")
 			return

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -150,7 +151,7 @@ func findSilences(events []simulator.Event, end int64, limit int64) []silence {
 			continue
 		}
 		spoke := ev.Action.Kind == simulator.ActSay || (ev.Action.Kind == simulator.ActHold && ev.Action.Text != "")
-		if !spoke || ev.Action.By == "trainer" {
+		if !spoke || ev.Action.By == drillroom.ActorTrainer {
 			continue
 		}
 		if ev.T-from > limit {

@@ -11,8 +11,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scoring"
-	"github.com/drillroom/drillroom/store"
 )
 
 //go:embed templates/*.html
@@ -91,7 +91,7 @@ func staticHandler() http.Handler {
 type view struct {
 	Title     string
 	BodyClass string
-	User      *store.User
+	User      *drillroom.User
 	CSRF      string
 	Flash     string
 	Data      any

@@ -8,9 +8,9 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
-	"github.com/drillroom/drillroom/store"
+	"github.com/drillroom/drillroom/simulator"
 )
 
 // maxReviewRunes bounds a post-incident review.
@@ -32,7 +32,7 @@ func (u *ui) review(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, u.log, http.StatusForbidden, "Only the trainee who took the call writes its review.")
 		return
 	}
-	if x.State != store.StateEnded {
+	if x.State != drillroom.StateEnded {
 		renderError(w, r, u.log, http.StatusConflict, "The review opens when the call has ended.")
 		return
 	}
@@ -58,12 +58,12 @@ func (u *ui) review(w http.ResponseWriter, r *http.Request) {
 	// once.
 	cmd := runner.Command{
 		ID:     "review-" + csrfFrom(ctx)[:16],
-		By:     "trainee",
+		By:     drillroom.ActorTrainee,
 		Action: simulator.Action{Kind: simulator.ActReview, Text: text},
 	}
 	res, err := u.live.Do(ctx, x.ID, cmd)
 	if err != nil {
-		if errors.Is(err, runner.ErrNotFound) {
+		if errors.Is(err, drillroom.ErrNotFound) {
 			renderError(w, r, u.log, http.StatusNotFound, "")
 			return
 		}

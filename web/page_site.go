@@ -7,8 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
+	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/store"
 )
 
@@ -46,9 +47,9 @@ var errNoAccess = errors.New("no access to session")
 
 // canSee reports whether user may see session x: trainees their own,
 // trainers and coaches any.
-func canSee(user store.User, x store.Session) bool {
+func canSee(user drillroom.User, x drillroom.Session) bool {
 	switch user.Role {
-	case store.RoleTrainer, store.RoleCoach:
+	case drillroom.RoleTrainer, drillroom.RoleCoach:
 		return true
 	}
 	return x.UserID == user.ID
@@ -56,25 +57,25 @@ func canSee(user store.User, x store.Session) bool {
 
 // sessionFor loads the session named by the {id} route parameter and checks
 // that the signed-in user may see it.
-func (u *ui) sessionFor(r *http.Request, id string) (store.Session, store.User, error) {
+func (u *ui) sessionFor(r *http.Request, id string) (drillroom.Session, drillroom.User, error) {
 	user, ok := userFrom(r.Context())
 	if !ok {
-		return store.Session{}, store.User{}, errNoAccess
+		return drillroom.Session{}, drillroom.User{}, errNoAccess
 	}
 	x, err := u.store.Session(r.Context(), id)
 	if err != nil {
-		return store.Session{}, user, err
+		return drillroom.Session{}, user, err
 	}
 	if !canSee(user, x) {
 		u.log.Warn("auth: session refused", "user", user.Username, "session", id, "path", r.URL.Path)
-		return store.Session{}, user, errNoAccess
+		return drillroom.Session{}, user, errNoAccess
 	}
 	return x, user, nil
 }
 
 // sessionError answers a failed sessionFor.
 func (u *ui) sessionError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, errNoAccess) || errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, errNoAccess) || errors.Is(err, drillroom.ErrNotFound) {
 		renderError(w, r, u.log, http.StatusNotFound, "")
 		return
 	}

@@ -4,10 +4,10 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"net/http"
+	"slices"
 
+	"github.com/drillroom/drillroom"
 	"github.com/go-chi/chi/v5"
-
-	"github.com/drillroom/drillroom/store"
 )
 
 // startDrill starts a session of a drill the user may start, in the mode
@@ -18,7 +18,7 @@ func (u *ui) startDrill(w http.ResponseWriter, r *http.Request) {
 	user, _ := userFrom(r.Context())
 	ctx := r.Context()
 	id := chi.URLParam(r, "scenario")
-	mode := r.PostForm.Get("mode")
+	mode := drillroom.Mode(r.PostForm.Get("mode"))
 	drills, err := u.startable(ctx, user)
 	if err != nil {
 		u.log.Error("start drill: list", "user", user.Username, "err", err)
@@ -27,7 +27,7 @@ func (u *ui) startDrill(w http.ResponseWriter, r *http.Request) {
 	}
 	allowed := false
 	for _, d := range drills {
-		if d.ScenarioID == id && hasString(d.Modes, mode) {
+		if d.ScenarioID == id && slices.Contains(d.Modes, mode) {
 			allowed = true
 		}
 	}
@@ -43,7 +43,7 @@ func (u *ui) startDrill(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, x := range mine {
-		if x.ScenarioID == id && x.Mode == mode && x.State == store.StateLive {
+		if x.ScenarioID == id && x.Mode == mode && x.State == drillroom.StateLive {
 			http.Redirect(w, r, "/sessions/"+x.ID, http.StatusSeeOther)
 			return
 		}
@@ -63,7 +63,7 @@ func (u *ui) startDrill(w http.ResponseWriter, r *http.Request) {
 	if scale <= 0 {
 		scale = 1
 	}
-	x, err := u.store.CreateSession(ctx, store.Session{
+	x, err := u.store.CreateSession(ctx, drillroom.Session{
 		UserID: user.ID, ScenarioID: v.ScenarioID, Version: v.Version, Hash: v.Hash,
 		Seed: newSeed(), Mode: mode, Scale: scale,
 	})

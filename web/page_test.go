@@ -14,9 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/simulator"
-	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/store"
 )
 
@@ -31,7 +32,7 @@ type testApp struct {
 	runner  *runner.Runner
 	server  *Server
 	srv     *httptest.Server
-	users   map[string]store.User
+	users   map[string]drillroom.User
 	drillID string
 }
 
@@ -56,11 +57,11 @@ func newTestApp(t *testing.T) *testApp {
 		rn.Close(cctx)
 		st.Close()
 	})
-	app := &testApp{t: t, store: st, runner: rn, server: srv, srv: ts, users: map[string]store.User{}}
+	app := &testApp{t: t, store: st, runner: rn, server: srv, srv: ts, users: map[string]drillroom.User{}}
 	for _, u := range []struct {
 		name string
-		role store.Role
-	}{{"alice", store.RoleTrainee}, {"bob", store.RoleTrainee}, {"carol", store.RoleCoach}, {"trent", store.RoleTrainer}} {
+		role drillroom.Role
+	}{{"alice", drillroom.RoleTrainee}, {"bob", drillroom.RoleTrainee}, {"carol", drillroom.RoleCoach}, {"trent", drillroom.RoleTrainer}} {
 		usr, err := st.CreateUser(ctx, u.name, strings.ToUpper(u.name[:1])+u.name[1:], u.role, testPassword)
 		if err != nil {
 			t.Fatal(err)
@@ -69,7 +70,7 @@ func newTestApp(t *testing.T) *testApp {
 	}
 	app.drillID = publishExample(t, st)
 	for _, name := range []string{"alice", "bob"} {
-		for _, mode := range []string{store.ModePractice, store.ModeAssessment} {
+		for _, mode := range []drillroom.Mode{drillroom.ModePractice, drillroom.ModeAssessment} {
 			if err := st.Assign(ctx, app.users[name].ID, app.drillID, mode); err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +89,7 @@ func publishExample(t *testing.T, st *store.Store) string {
 	if sc == nil {
 		t.Fatalf("load example drill: %v", ds)
 	}
-	_, err := st.PutScenarioVersion(context.Background(), store.ScenarioVersion{
+	_, err := st.PutScenarioVersion(context.Background(), drillroom.ScenarioVersion{
 		ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash, Title: sc.Title, Summary: sc.Summary, Briefing: sc.Briefing,
 		Difficulty: sc.Difficulty, DurationMs: sc.Duration.Millis(), Tags: sc.Tags,
 		Source: sc.Source, PolicySource: sc.Resolved.Source,
@@ -182,9 +183,9 @@ func (b *browser) csrf() string {
 }
 
 // start starts the example drill and returns the session id.
-func (b *browser) start(mode string) string {
+func (b *browser) start(mode drillroom.Mode) string {
 	b.app.t.Helper()
-	res := b.post("/drills/"+b.app.drillID+"/start", url.Values{"csrf": {b.csrf()}, "mode": {mode}})
+	res := b.post("/drills/"+b.app.drillID+"/start", url.Values{"csrf": {b.csrf()}, "mode": {string(mode)}})
 	loc := res.header.Get("Location")
 	if res.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/sessions/") {
 		b.app.t.Fatalf("start drill: status %d location %q, want 303 to /sessions/...; body %s", res.status, loc, res.body)
@@ -204,13 +205,13 @@ func (a *testApp) act(sessionID, cmdID string, act simulator.Action) runner.Resu
 
 // ended checks that the store has the session as ended: the runner ends it
 // before it answers the closing command.
-func (a *testApp) ended(id string) store.Session {
+func (a *testApp) ended(id string) drillroom.Session {
 	a.t.Helper()
 	x, err := a.store.Session(context.Background(), id)
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	if x.State != store.StateEnded {
+	if x.State != drillroom.StateEnded {
 		a.t.Fatalf("session %s is %s after closing, want ended", id, x.State)
 	}
 	return x

@@ -13,9 +13,9 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/gorilla/websocket"
 
-	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
-	"github.com/drillroom/drillroom/store"
+	"github.com/drillroom/drillroom/simulator"
 )
 
 // Limits of one websocket connection (docs/protocol.md, "Keep-alive and
@@ -86,7 +86,7 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	id := chi.URLParam(r, "id")
 	x, err := s.store.Session(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, drillroom.ErrNotFound) {
 		http.Error(w, "No such session.", http.StatusNotFound)
 		return
 	}
@@ -96,7 +96,7 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Another trainee's session is answered exactly like a missing one.
-	if user.Role != store.RoleTrainer && user.Role != store.RoleCoach && x.UserID != user.ID {
+	if user.Role != drillroom.RoleTrainer && user.Role != drillroom.RoleCoach && x.UserID != user.ID {
 		s.log.Warn("websocket: session of another user refused", "user", user.Username, "session", id)
 		http.Error(w, "No such session.", http.StatusNotFound)
 		return
@@ -109,7 +109,7 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &socket{
 		srv: s, user: user, sessionID: id, login: loginTokenFrom(r.Context()),
-		trainee: user.Role == store.RoleTrainee,
+		trainee: user.Role == drillroom.RoleTrainee,
 		out:     make(chan []byte, socketOutBuffer),
 		subc:    make(chan *runner.Subscription, 1),
 		quit:    make(chan struct{}),
@@ -158,7 +158,7 @@ func (s *Server) untrack(c *socket) {
 type socket struct {
 	srv       *Server
 	conn      *websocket.Conn
-	user      store.User
+	user      drillroom.User
 	login     string // the login token, re-checked at every heartbeat
 	sessionID string
 	trainee   bool
@@ -201,9 +201,9 @@ func (c *socket) run(ctx context.Context, st runner.Status) {
 		defer close(writerDone)
 		c.writeLoop()
 	}()
-	state := store.StateLive
+	state := drillroom.StateLive
 	if st.Ended {
-		state = store.StateEnded
+		state = drillroom.StateEnded
 	}
 	c.send(helloMessage{
 		Type: msgHello, Protocol: Protocol, Role: string(c.user.Role),
@@ -344,15 +344,15 @@ func (c *socket) command(ctx context.Context, m clientMessage) bool {
 		return true
 	}
 	kind := m.Action.Kind
-	by := "trainee"
+	by := drillroom.ActorTrainee
 	switch {
-	case c.user.Role == store.RoleCoach:
+	case c.user.Role == drillroom.RoleCoach:
 		reject(codeForbidden, "coaches watch sessions; they cannot act in them", 0)
 		return true
-	case c.user.Role == store.RoleTrainer && (trainerActions[kind] || traineeActions[kind]):
-		by = "trainer"
-	case c.user.Role == store.RoleTrainee && traineeActions[kind]:
-	case c.user.Role == store.RoleTrainee && trainerActions[kind]:
+	case c.user.Role == drillroom.RoleTrainer && (trainerActions[kind] || traineeActions[kind]):
+		by = drillroom.ActorTrainer
+	case c.user.Role == drillroom.RoleTrainee && traineeActions[kind]:
+	case c.user.Role == drillroom.RoleTrainee && trainerActions[kind]:
 		reject(codeForbidden, "only a trainer may "+string(kind), 0)
 		return true
 	default: // a role this protocol version does not know
@@ -436,7 +436,7 @@ func (c *socket) loggedIn() bool {
 	ctx, cancel := context.WithTimeout(context.Background(), socketWriteWait)
 	defer cancel()
 	_, err := c.srv.store.LoginUser(ctx, c.login)
-	return !errors.Is(err, store.ErrUnauthorized)
+	return !errors.Is(err, drillroom.ErrUnauthorized)
 }
 
 func (c *socket) write(b []byte) {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/runner"
+	"github.com/drillroom/drillroom/simulator"
 )
 
 // benchPeer is a lean protocol client for benchmarks: one goroutine reads

@@ -13,9 +13,10 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/simulator"
-	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/store"
 )
 
@@ -29,7 +30,7 @@ type liveApp struct {
 	server *Server
 	http   *httptest.Server
 	sc     *scenarios.Scenario
-	users  map[string]store.User
+	users  map[string]drillroom.User
 	tokens map[string]string
 }
 
@@ -54,7 +55,7 @@ func newLiveAppWith(t testing.TB, rcfg runner.Config, cfg Config) *liveApp {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv.Handler())
-	a := &liveApp{t: t, store: st, runner: rn, server: srv, http: hs, users: map[string]store.User{}, tokens: map[string]string{}}
+	a := &liveApp{t: t, store: st, runner: rn, server: srv, http: hs, users: map[string]drillroom.User{}, tokens: map[string]string{}}
 	t.Cleanup(func() {
 		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -72,7 +73,7 @@ func newLiveAppWith(t testing.TB, rcfg runner.Config, cfg Config) *liveApp {
 		t.Fatalf("load example: %v", ds)
 	}
 	a.sc = sc
-	_, err = st.PutScenarioVersion(ctx, store.ScenarioVersion{
+	_, err = st.PutScenarioVersion(ctx, drillroom.ScenarioVersion{
 		ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash, Title: sc.Title, Summary: sc.Summary,
 		Difficulty: sc.Difficulty, DurationMs: sc.Duration.Millis(), Tags: sc.Tags,
 		Source: sc.Source, PolicySource: sc.Resolved.Source,
@@ -85,10 +86,10 @@ func newLiveAppWith(t testing.TB, rcfg runner.Config, cfg Config) *liveApp {
 
 // roles of the test users; they are created when first used, because
 // hashing a password with argon2id is the slowest part of a test.
-var liveRoles = map[string]store.Role{"ann": store.RoleTrainee, "ben": store.RoleTrainee, "tom": store.RoleTrainer, "cat": store.RoleCoach}
+var liveRoles = map[string]drillroom.Role{"ann": drillroom.RoleTrainee, "ben": drillroom.RoleTrainee, "tom": drillroom.RoleTrainer, "cat": drillroom.RoleCoach}
 
 // user returns the named test user, creating it and a login on first use.
-func (a *liveApp) user(name string) store.User {
+func (a *liveApp) user(name string) drillroom.User {
 	a.t.Helper()
 	if u, ok := a.users[name]; ok {
 		return u
@@ -109,8 +110,8 @@ func (a *liveApp) user(name string) store.User {
 // session creates a session of the example drill for user at scale.
 func (a *liveApp) session(user string, scale float64) string {
 	a.t.Helper()
-	x, err := a.store.CreateSession(context.Background(), store.Session{
-		UserID: a.user(user).ID, ScenarioID: a.sc.ID, Version: a.sc.Version, Seed: 42, Mode: store.ModePractice, Scale: scale,
+	x, err := a.store.CreateSession(context.Background(), drillroom.Session{
+		UserID: a.user(user).ID, ScenarioID: a.sc.ID, Version: a.sc.Version, Seed: 42, Mode: drillroom.ModePractice, Scale: scale,
 	})
 	if err != nil {
 		a.t.Fatal(err)

@@ -3,8 +3,9 @@ package web
 import (
 	"encoding/json"
 
-	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
+	"github.com/drillroom/drillroom/simulator"
 )
 
 // Protocol is the name and version of the live protocol (docs/protocol.md),
@@ -57,11 +58,11 @@ type clientMessage struct {
 }
 
 type helloSession struct {
-	ID       string `json:"id"`
-	Scenario string `json:"scenario"`
-	Title    string `json:"title"`
-	Mode     string `json:"mode"`
-	State    string `json:"state"`
+	ID       string                 `json:"id"`
+	Scenario string                 `json:"scenario"`
+	Title    string                 `json:"title"`
+	Mode     drillroom.Mode         `json:"mode"`
+	State    drillroom.SessionState `json:"state"`
 }
 
 type helloMessage struct {

@@ -12,8 +12,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/runner"
+	"github.com/drillroom/drillroom/simulator"
 )
 
 var (

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
@@ -278,29 +279,29 @@ func parseAction(verb, rest string, now simulator.Millis) (simulator.Action, err
 	case "review":
 		return simulator.Action{Kind: simulator.ActReview, Text: rest}, nil
 	case "pause":
-		return simulator.Action{Kind: simulator.ActPause, By: "trainer"}, nil
+		return simulator.Action{Kind: simulator.ActPause, By: drillroom.ActorTrainer}, nil
 	case "continue":
-		return simulator.Action{Kind: simulator.ActResumeClock, By: "trainer"}, nil
+		return simulator.Action{Kind: simulator.ActResumeClock, By: drillroom.ActorTrainer}, nil
 	case "inject":
 		as, text := word(rest)
-		return simulator.Action{Kind: simulator.ActInject, As: as, Text: text, By: "trainer"}, need("a speaker and text", text)
+		return simulator.Action{Kind: simulator.ActInject, As: as, Text: text, By: drillroom.ActorTrainer}, need("a speaker and text", text)
 	case "inject-line":
-		return simulator.Action{Kind: simulator.ActInject, Line: rest, By: "trainer"}, need("a beat or reaction id", rest)
+		return simulator.Action{Kind: simulator.ActInject, Line: rest, By: drillroom.ActorTrainer}, need("a beat or reaction id", rest)
 	case "set":
 		name, v := word(rest)
-		return simulator.Action{Kind: simulator.ActSetVar, Field: name, Value: v, By: "trainer"}, need("a variable and a value", v)
+		return simulator.Action{Kind: simulator.ActSetVar, Field: name, Value: v, By: drillroom.ActorTrainer}, need("a variable and a value", v)
 	case "takeover", "handback":
 		kind := simulator.ActTakeover
 		if verb == "handback" {
 			kind = simulator.ActHandback
 		}
-		return simulator.Action{Kind: kind, As: rest, By: "trainer"}, need("a cast member", rest)
+		return simulator.Action{Kind: kind, As: rest, By: drillroom.ActorTrainer}, need("a cast member", rest)
 	case "scale":
 		n, err := amount(rest)
 		if err != nil {
 			return simulator.Action{}, err
 		}
-		return simulator.Action{Kind: simulator.ActSetScale, Amount: n, By: "trainer"}, nil
+		return simulator.Action{Kind: simulator.ActSetScale, Amount: n, By: drillroom.ActorTrainer}, nil
 	}
 	return simulator.Action{}, fmt.Errorf("unknown command %q (type help)", verb)
 }

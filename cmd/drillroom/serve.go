@@ -15,8 +15,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
+	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/store"
 	"github.com/drillroom/drillroom/web"
 )
@@ -217,7 +218,7 @@ func putScenario(ctx context.Context, st *store.Store, sc *scenarios.Scenario) e
 	if sc.Resolved != nil {
 		policy = sc.Resolved.Source
 	}
-	_, err := st.PutScenarioVersion(ctx, store.ScenarioVersion{
+	_, err := st.PutScenarioVersion(ctx, drillroom.ScenarioVersion{
 		ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash, Title: sc.Title, Summary: sc.Summary, Briefing: sc.Briefing,
 		Difficulty: sc.Difficulty, DurationMs: sc.Duration.Millis(), Tags: sc.Tags,
 		Source: sc.Source, PolicySource: policy,
@@ -231,18 +232,18 @@ func putScenario(ctx context.Context, st *store.Store, sc *scenarios.Scenario) e
 func demoAccounts(ctx context.Context, st *store.Store, library []string, stdio IO) error {
 	for _, a := range []struct {
 		name, display string
-		role          store.Role
+		role          drillroom.Role
 	}{
-		{"trainee", "Demo Trainee", store.RoleTrainee},
-		{"trainer", "Demo Trainer", store.RoleTrainer},
-		{"coach", "Demo Coach", store.RoleCoach},
+		{"trainee", "Demo Trainee", drillroom.RoleTrainee},
+		{"trainer", "Demo Trainer", drillroom.RoleTrainer},
+		{"coach", "Demo Coach", drillroom.RoleCoach},
 	} {
 		_, err := st.UserByUsername(ctx, a.name)
 		if err == nil {
 			fmt.Fprintf(stdio.Stdout, "demo account: %-8s username=%s  exists (password unchanged)\n", a.role, a.name)
 			continue
 		}
-		if !errors.Is(err, store.ErrNotFound) {
+		if !errors.Is(err, drillroom.ErrNotFound) {
 			return err
 		}
 		password := newPassword()
@@ -255,11 +256,11 @@ func demoAccounts(ctx context.Context, st *store.Store, library []string, stdio 
 	if err != nil {
 		return err
 	}
-	if u.Role != store.RoleTrainee {
+	if u.Role != drillroom.RoleTrainee {
 		return fmt.Errorf("demo account trainee exists with role %s", u.Role)
 	}
 	for _, id := range library {
-		for _, mode := range []string{store.ModePractice, store.ModeAssessment} {
+		for _, mode := range []drillroom.Mode{drillroom.ModePractice, drillroom.ModeAssessment} {
 			if err := st.Assign(ctx, u.ID, id, mode); err != nil {
 				return fmt.Errorf("assign %s to the demo trainee: %w", id, err)
 			}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/drilltest"
+	"github.com/drillroom/drillroom/scenarios"
 )
 
 func init() {

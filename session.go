@@ -1,0 +1,105 @@
+package drillroom
+
+import "time"
+
+// Mode is how a session counts: practice, or an assessment that is scored
+// for the record.
+type Mode string
+
+// The modes.
+const (
+	ModePractice   Mode = "practice"
+	ModeAssessment Mode = "assessment"
+)
+
+// Valid reports whether m is one of the defined modes.
+func (m Mode) Valid() bool { return m == ModePractice || m == ModeAssessment }
+
+// SessionState is whether a session's call is still going.
+type SessionState string
+
+// The session states.
+const (
+	StateLive  SessionState = "live"
+	StateEnded SessionState = "ended"
+)
+
+// Session is one play of one scenario version by one user.
+type Session struct {
+	ID         string // random, URL-safe; the store fills it in
+	UserID     int64
+	ScenarioID string
+	Version    int
+	Hash       string // the scenario version's hash; filled in if empty
+	Seed       int64
+	Mode       Mode
+	Scale      float64 // time scale; 1 is real time
+	State      SessionState
+	Ending     string // the ending id once ended
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	LastSeq    int64 // the highest stored event seq; 0 before the first event
+}
+
+// Command is the client command that produced a batch of events. ID is the
+// client-chosen command id (empty for events the clock produced); Result is
+// the answer (ack or rejection JSON) to send again if the client retries it.
+type Command struct {
+	ID     string
+	Result []byte
+}
+
+// Assignment is a drill assigned to a trainee.
+type Assignment struct {
+	ScenarioID string
+	Mode       Mode
+	AssignedAt time.Time
+}
+
+// ScenarioVersion is one published version of a scenario: its catalogue
+// metadata and the exact YAML it was built from (drill and policy), so a
+// session can always be replayed and re-scored against what was played.
+type ScenarioVersion struct {
+	ScenarioID   string
+	Version      int
+	Hash         string // content hash computed by the scenarios package
+	Title        string
+	Summary      string // for trainers: may give the expected handling away
+	Briefing     string // for trainees: what they read before the call
+	Difficulty   string
+	DurationMs   int64
+	Tags         []string
+	Source       []byte // the drill YAML
+	PolicySource []byte // the policy YAML it references, if any
+	CreatedAt    time.Time
+}
+
+// ScorecardRecord is one scoring of a session, kept for the audit trail.
+type ScorecardRecord struct {
+	ID         int64
+	SessionID  string
+	RubricHash string
+	JSON       []byte
+	CreatedAt  time.Time
+}
+
+// RuleOutcome is one rule's result in one scoring of a session, stored in
+// queryable form beside the scorecard it came from.
+type RuleOutcome struct {
+	SessionID  string
+	RubricHash string
+	RuleID     string
+	Section    string
+	Outcome    string // pass, fail, n/a or pending
+	Points     float64
+	MaxPoints  float64
+	Critical   bool
+}
+
+// Review is a trainee's post-incident review of a session.
+type Review struct {
+	SessionID string
+	Text      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
