@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom"
-	"github.com/drillroom/drillroom/store"
 )
 
 // sessionCookie carries the login token. It is HttpOnly (scripts never see
@@ -52,7 +51,7 @@ func csrfFrom(ctx context.Context) string { return csrfToken(loginTokenFrom(ctx)
 // auth holds the authentication machinery: the store of accounts and
 // logins, the login throttle and the cross-origin guard.
 type auth struct {
-	store    *store.Store
+	store    Store
 	log      *slog.Logger
 	throttle *throttle
 	origin   *originGuard
@@ -86,7 +85,7 @@ func (a *auth) sweepExpired(ctx context.Context) {
 	}
 }
 
-func newAuth(st *store.Store, log *slog.Logger, secure bool, trustedOrigins []string) *auth {
+func newAuth(st Store, log *slog.Logger, secure bool, trustedOrigins []string) *auth {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

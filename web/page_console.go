@@ -97,7 +97,7 @@ type consolePage struct {
 func (u *ui) console(w http.ResponseWriter, r *http.Request) {
 	x, user, err := u.sessionFor(r, chi.URLParam(r, "id"))
 	if err != nil {
-		u.sessionError(w, r, err)
+		u.fail(w, r, err)
 		return
 	}
 	if user.Role == drillroom.RoleCoach {
@@ -105,10 +105,9 @@ func (u *ui) console(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/sessions/"+x.ID+"/debrief", http.StatusSeeOther)
 		return
 	}
-	sc, err := u.scenario(r.Context(), x.ScenarioID, x.Version)
+	sc, err := u.svc.Scenario(r.Context(), x)
 	if err != nil {
-		u.log.Error("console: load scenario", "session", x.ID, "err", err)
-		renderError(w, r, u.log, http.StatusInternalServerError, "")
+		u.fail(w, r, err)
 		return
 	}
 	page := buildConsole(sc, x, firstName(user.DisplayName))

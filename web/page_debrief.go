@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -52,12 +51,12 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	x, user, err := u.sessionFor(r, chi.URLParam(r, "id"))
 	if err != nil {
-		u.sessionError(w, r, err)
+		u.fail(w, r, err)
 		return
 	}
 	v, err := u.store.ScenarioVersion(ctx, x.ScenarioID, x.Version)
 	if err != nil {
-		u.sessionError(w, r, err)
+		u.fail(w, r, err)
 		return
 	}
 	page := debriefPage{
@@ -72,25 +71,17 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		render(w, r, u.log, http.StatusOK, "debrief", view{Title: "Debrief", Flash: flash, Data: page})
 		return
 	}
-	sc, err := u.scenario(ctx, x.ScenarioID, x.Version)
+	sc, err := u.svc.Scenario(ctx, x)
 	if err != nil {
-		u.log.Error("debrief: load scenario", "session", x.ID, "err", err)
-		renderError(w, r, u.log, http.StatusInternalServerError, "")
+		u.fail(w, r, err)
 		return
 	}
-	events, err := u.store.Events(ctx, x.ID, 0)
+	events, err := u.svc.Events(ctx, x)
 	if err != nil {
-		u.log.Error("debrief: events", "session", x.ID, "err", err)
-		renderError(w, r, u.log, http.StatusInternalServerError, "")
+		u.fail(w, r, err)
 		return
 	}
-	card, err := u.storedScorecard(ctx, x.ID)
-	if errors.Is(err, drillroom.ErrNotFound) {
-		// The runner stores the scorecard when the call ends; until it has,
-		// score the log here (scoring is pure and the same log gives the
-		// same card).
-		card, err = scoring.Score(sc, events)
-	}
+	card, err := u.svc.Scorecard(ctx, x, sc, events)
 	if err != nil {
 		u.log.Error("debrief: scorecard", "session", x.ID, "err", err)
 	} else {

@@ -2,15 +2,12 @@ package web
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
+	"fmt"
 	"net/http"
-	"slices"
 	"sort"
 	"time"
 
 	"github.com/drillroom/drillroom"
-	"github.com/drillroom/drillroom/scoring"
 )
 
 // drillRow is one drill a user may start.
@@ -57,8 +54,7 @@ func (u *ui) drills(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	assigned, err := u.startable(ctx, user)
 	if err != nil {
-		u.log.Error("drill list: drills", "user", user.Username, "err", err)
-		renderError(w, r, u.log, http.StatusInternalServerError, "")
+		u.fail(w, r, err)
 		return
 	}
 	page := drillsPage{}
@@ -69,8 +65,7 @@ func (u *ui) drills(w http.ResponseWriter, r *http.Request) {
 	}
 	sessions, err := u.store.SessionsForUser(ctx, user.ID)
 	if err != nil {
-		u.log.Error("drill list: sessions", "user", user.Username, "err", err)
-		renderError(w, r, u.log, http.StatusInternalServerError, "")
+		u.fail(w, r, fmt.Errorf("sessions of %s: %w", user.Username, err))
 		return
 	}
 	page.Sessions = u.sessionRows(ctx, sessions, titles, nil)
@@ -78,8 +73,7 @@ func (u *ui) drills(w http.ResponseWriter, r *http.Request) {
 		page.ShowOthers, page.OthersLimit = true, othersLimit
 		others, names, err := u.traineeSessions(ctx)
 		if err != nil {
-			u.log.Error("drill list: trainees' sessions", "user", user.Username, "err", err)
-			renderError(w, r, u.log, http.StatusInternalServerError, "")
+			u.fail(w, r, fmt.Errorf("trainees' sessions: %w", err))
 			return
 		}
 		page.Others = u.sessionRows(ctx, others, titles, names)
@@ -129,7 +123,7 @@ func (u *ui) sessionRows(ctx context.Context, sessions []drillroom.Session, titl
 			}
 		}
 		if !row.Live {
-			if card, err := u.storedScorecard(ctx, x.ID); err == nil {
+			if card, err := u.svc.StoredScorecard(ctx, x.ID); err == nil {
 				row.Scored, row.Total, row.BandTitle, row.Passed = true, formatPercent(card.Total), card.BandTitle, card.Passed
 			}
 		}
@@ -138,68 +132,22 @@ func (u *ui) sessionRows(ctx context.Context, sessions []drillroom.Session, titl
 	return rows
 }
 
-// startable lists the drills user may start, with the modes allowed: a
-// trainee's assignments; a trainer may also practise any published drill
-// (to try it before assigning it).
+// startable lists the drills user may start (training.Service.Startable)
+// as rows of the drill list.
 func (u *ui) startable(ctx context.Context, user drillroom.User) ([]drillRow, error) {
-	as, err := u.store.Assignments(ctx, user.ID)
+	drills, err := u.svc.Startable(ctx, user)
 	if err != nil {
 		return nil, err
-	}
-	modes := map[string][]drillroom.Mode{}
-	var order []string
-	for _, a := range as {
-		if _, ok := modes[a.ScenarioID]; !ok {
-			order = append(order, a.ScenarioID)
-		}
-		modes[a.ScenarioID] = append(modes[a.ScenarioID], a.Mode)
-	}
-	if user.Role == drillroom.RoleTrainer {
-		all, err := u.store.LatestScenarios(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, v := range all {
-			if _, ok := modes[v.ScenarioID]; !ok {
-				order = append(order, v.ScenarioID)
-				modes[v.ScenarioID] = []drillroom.Mode{drillroom.ModePractice}
-			} else if !slices.Contains(modes[v.ScenarioID], drillroom.ModePractice) {
-				modes[v.ScenarioID] = append(modes[v.ScenarioID], drillroom.ModePractice)
-			}
-		}
 	}
 	var rows []drillRow
-	for _, id := range order {
-		v, err := u.store.LatestScenarioVersion(ctx, id)
-		if errors.Is(err, drillroom.ErrNotFound) {
-			continue // assigned but withdrawn
-		}
-		if err != nil {
-			return nil, err
-		}
-		ms := modes[id]
-		sort.Slice(ms, func(i, j int) bool { return ms[i] > ms[j] }) // practice before assessment
+	for _, d := range drills {
 		// Trainees read the briefing; the summary may give the handling away.
-		summary := v.Briefing
+		summary := d.Briefing
 		if user.Role == drillroom.RoleTrainer {
-			summary = v.Summary
+			summary = d.Summary
 		}
-		rows = append(rows, drillRow{ScenarioID: id, Title: v.Title, Summary: summary, Difficulty: v.Difficulty,
-			Duration: formatSeconds((time.Duration(v.DurationMs) * time.Millisecond).Seconds()), Modes: ms})
+		rows = append(rows, drillRow{ScenarioID: d.ScenarioID, Title: d.Title, Summary: summary, Difficulty: d.Difficulty,
+			Duration: formatSeconds((time.Duration(d.DurationMs) * time.Millisecond).Seconds()), Modes: d.Modes})
 	}
 	return rows, nil
-}
-
-// storedScorecard returns the current scorecard of a session; an error
-// wrapping drillroom.ErrNotFound when none is stored yet.
-func (u *ui) storedScorecard(ctx context.Context, sessionID string) (*scoring.Scorecard, error) {
-	b, err := u.store.Scorecard(ctx, sessionID)
-	if err != nil {
-		return nil, err
-	}
-	var c scoring.Scorecard
-	if err := json.Unmarshal(b, &c); err != nil {
-		return nil, err
-	}
-	return &c, nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/store"
+	"github.com/drillroom/drillroom/training"
 )
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
@@ -89,11 +90,7 @@ func publishExample(t *testing.T, st *store.Store) string {
 	if sc == nil {
 		t.Fatalf("load example drill: %v", ds)
 	}
-	_, err := st.PutScenarioVersion(context.Background(), drillroom.ScenarioVersion{
-		ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash, Title: sc.Title, Summary: sc.Summary, Briefing: sc.Briefing,
-		Difficulty: sc.Difficulty, DurationMs: sc.Duration.Millis(), Tags: sc.Tags,
-		Source: sc.Source, PolicySource: sc.Resolved.Source,
-	})
+	_, err := training.Publish(context.Background(), st, sc)
 	if err != nil {
 		t.Fatal(err)
 	}

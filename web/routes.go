@@ -14,7 +14,7 @@ func (s *Server) routes() http.Handler {
 	r.Use(s.recoverPanics)
 	// Every response carries the security headers (auth_headers.go), and
 	// every request learns its signed-in user, if any (auth.go: userFrom).
-	ui := newUI(s.store, s.runner, s.log, s.cfg.SecureCookies, s.cfg.AllowedOrigins)
+	ui := newUI(s.store, s.svc, s.log, s.cfg.SecureCookies, s.cfg.AllowedOrigins)
 	r.Use(securityHeaders, ui.loadUser)
 
 	// Operations: no authentication, no cookies.

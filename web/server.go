@@ -14,15 +14,32 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
-	"github.com/drillroom/drillroom/store"
+	"github.com/drillroom/drillroom/training"
 )
+
+// Store is what the web layer reads and writes: the use cases' store
+// (training.Store), accounts and logins, and what the list pages show.
+// *store.Store satisfies it.
+type Store interface {
+	training.Store
+	Ping(ctx context.Context) error
+	Authenticate(ctx context.Context, username, password string) (drillroom.User, error)
+	CreateLogin(ctx context.Context, userID int64, ttl time.Duration) (string, error)
+	LoginUser(ctx context.Context, token string) (drillroom.User, error)
+	DeleteLogin(ctx context.Context, token string) error
+	DeleteExpiredLogins(ctx context.Context) (int64, error)
+	UserByID(ctx context.Context, id int64) (drillroom.User, error)
+	ListUsers(ctx context.Context, role drillroom.Role) ([]drillroom.User, error)
+	Review(ctx context.Context, sessionID string) (drillroom.Review, error)
+}
 
 // Config is what a Server needs. The caller owns every resource in it and
 // closes them after Server.Close.
 type Config struct {
 	// Store is the database. Required.
-	Store *store.Store
+	Store Store
 
 	// Runner hosts the live sessions. Required.
 	Runner *runner.Runner
@@ -55,8 +72,9 @@ type Config struct {
 // call Close on shutdown: Close ends every open websocket.
 type Server struct {
 	cfg       Config
-	store     *store.Store
+	store     Store
 	runner    *runner.Runner
+	svc       *training.Service
 	log       *slog.Logger
 	origins   map[string]bool // lower-case "scheme://host[:port]"
 	metrics   *metrics
@@ -102,6 +120,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.origins[strings.ToLower(u.Scheme+"://"+u.Host)] = true
 	}
+	s.svc = training.New(s.store, s.runner, s.log)
 	s.upgrader = s.newUpgrader()
 	s.handler = s.routes()
 	return s, nil

@@ -85,7 +85,9 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := chi.URLParam(r, "id")
-	x, err := s.store.Session(r.Context(), id)
+	// The one access rule: another trainee's session is answered exactly
+	// like a missing one.
+	x, err := s.svc.Session(r.Context(), user, id)
 	if errors.Is(err, drillroom.ErrNotFound) {
 		http.Error(w, "No such session.", http.StatusNotFound)
 		return
@@ -95,12 +97,6 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Try again shortly.", http.StatusServiceUnavailable)
 		return
 	}
-	// Another trainee's session is answered exactly like a missing one.
-	if user.Role != drillroom.RoleTrainer && user.Role != drillroom.RoleCoach && x.UserID != user.ID {
-		s.log.Warn("websocket: session of another user refused", "user", user.Username, "session", id)
-		http.Error(w, "No such session.", http.StatusNotFound)
-		return
-	}
 	st, err := s.runner.Status(r.Context(), id)
 	if err != nil {
 		s.log.Error("websocket: host session", "session", id, "err", err)
@@ -108,7 +104,7 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &socket{
-		srv: s, user: user, sessionID: id, login: loginTokenFrom(r.Context()),
+		srv: s, user: user, session: x, sessionID: id, login: loginTokenFrom(r.Context()),
 		trainee: user.Role == drillroom.RoleTrainee,
 		out:     make(chan []byte, socketOutBuffer),
 		subc:    make(chan *runner.Subscription, 1),
@@ -159,7 +155,8 @@ type socket struct {
 	srv       *Server
 	conn      *websocket.Conn
 	user      drillroom.User
-	login     string // the login token, re-checked at every heartbeat
+	login     string            // the login token, re-checked at every heartbeat
+	session   drillroom.Session // as loaded at the handshake: its owner never changes
 	sessionID string
 	trainee   bool
 
@@ -308,11 +305,7 @@ func (c *socket) resume(ctx context.Context, m clientMessage) bool {
 	})
 	if err != nil {
 		c.srv.log.Error("websocket: subscribe", "session", c.sessionID, "err", err)
-		if errors.Is(err, runner.ErrClosed) {
-			c.stop(websocket.CloseGoingAway, "server shutting down")
-		} else {
-			c.stop(websocket.CloseInternalServerErr, "session unavailable")
-		}
+		c.stop(closeFor(err))
 		return false
 	}
 	c.resumed, c.sub = true, sub
@@ -343,28 +336,16 @@ func (c *socket) command(ctx context.Context, m clientMessage) bool {
 		reject(codeRateLimited, "too many commands; retry shortly with the same id", 0)
 		return true
 	}
-	kind := m.Action.Kind
-	by := drillroom.ActorTrainee
-	switch {
-	case c.user.Role == drillroom.RoleCoach:
-		reject(codeForbidden, "coaches watch sessions; they cannot act in them", 0)
-		return true
-	case c.user.Role == drillroom.RoleTrainer && (trainerActions[kind] || traineeActions[kind]):
-		by = drillroom.ActorTrainer
-	case c.user.Role == drillroom.RoleTrainee && traineeActions[kind]:
-	case c.user.Role == drillroom.RoleTrainee && trainerActions[kind]:
-		reject(codeForbidden, "only a trainer may "+string(kind), 0)
-		return true
-	default: // a role this protocol version does not know
-		reject(codeForbidden, "this account may not act in sessions", 0)
-		return true
-	}
-	res, err := c.srv.runner.Do(ctx, c.sessionID, runner.Command{ID: m.ID, By: by, Action: *m.Action})
+	res, err := c.srv.svc.Act(ctx, c.user, c.session, m.ID, *m.Action)
 	if err != nil {
-		c.srv.log.Error("websocket: command", "session", c.sessionID, "cmd", m.ID, "err", err)
-		reject(codeUnavailable, "the command could not be stored and was not applied; retry with the same id", 0)
+		code, reason := rejectFor(err)
+		if code == codeUnavailable {
+			c.srv.log.Error("websocket: command", "session", c.sessionID, "cmd", m.ID, "err", err)
+			reason = "the command could not be stored and was not applied; retry with the same id"
+		}
+		reject(code, reason, 0)
 		if errors.Is(err, runner.ErrClosed) {
-			c.stop(websocket.CloseGoingAway, "server shutting down")
+			c.stop(closeFor(err))
 			return false
 		}
 		return true
@@ -497,13 +478,8 @@ func (c *socket) event(e simulator.Event) {
 
 // dropped ends the connection after the runner dropped its subscription.
 func (c *socket) dropped(err error) {
-	switch {
-	case errors.Is(err, runner.ErrSlow):
+	if errors.Is(err, runner.ErrSlow) {
 		c.srv.metrics.socketsDropped.Add(1)
-		c.stop(closeSlow, "fell behind; resume from your last seq")
-	case errors.Is(err, runner.ErrClosed):
-		c.stop(websocket.CloseGoingAway, "server shutting down")
-	default:
-		c.stop(websocket.CloseInternalServerErr, "session unavailable")
 	}
+	c.stop(closeFor(err))
 }

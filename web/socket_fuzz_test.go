@@ -3,6 +3,8 @@ package web
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/drillroom/drillroom/training"
 )
 
 // FuzzDecodeClientMessage feeds arbitrary bytes to the decoder of client
@@ -49,7 +51,7 @@ func FuzzDecodeClientMessage(f *testing.F) {
 				t.Fatalf("accepted negative last_seq %d", m.LastSeq)
 			}
 		case msgCommand:
-			if !validCommandID(m.ID) || m.Action == nil || !(traineeActions[m.Action.Kind] || trainerActions[m.Action.Kind]) {
+			if !validCommandID(m.ID) || m.Action == nil || !(training.TraineeActions[m.Action.Kind] || training.TrainerActions[m.Action.Kind]) {
 				t.Fatalf("accepted bad command %+v", m)
 			}
 		default:

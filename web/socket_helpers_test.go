@@ -18,6 +18,7 @@ import (
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/store"
+	"github.com/drillroom/drillroom/training"
 )
 
 // liveApp is the server over a real store in a temp dir, with the example
@@ -73,11 +74,7 @@ func newLiveAppWith(t testing.TB, rcfg runner.Config, cfg Config) *liveApp {
 		t.Fatalf("load example: %v", ds)
 	}
 	a.sc = sc
-	_, err = st.PutScenarioVersion(ctx, drillroom.ScenarioVersion{
-		ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash, Title: sc.Title, Summary: sc.Summary,
-		Difficulty: sc.Difficulty, DurationMs: sc.Duration.Millis(), Tags: sc.Tags,
-		Source: sc.Source, PolicySource: sc.Resolved.Source,
-	})
+	_, err = training.Publish(ctx, st, sc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/training"
 )
 
 // Protocol is the name and version of the live protocol (docs/protocol.md),
@@ -140,22 +141,6 @@ func validCommandID(id string) bool {
 	return true
 }
 
-// traineeActions and trainerActions are the action kinds each role may send.
-var (
-	traineeActions = map[simulator.ActionKind]bool{
-		simulator.ActSay: true, simulator.ActHold: true, simulator.ActResume: true,
-		simulator.ActClassify: true, simulator.ActRecord: true, simulator.ActDispatch: true,
-		simulator.ActEscalate: true, simulator.ActContact: true, simulator.ActRequest: true,
-		simulator.ActDecide: true, simulator.ActTransfer: true, simulator.ActClose: true,
-		simulator.ActReview: true,
-	}
-	trainerActions = map[simulator.ActionKind]bool{
-		simulator.ActPause: true, simulator.ActResumeClock: true, simulator.ActSetScale: true,
-		simulator.ActInject: true, simulator.ActSetVar: true, simulator.ActTakeover: true,
-		simulator.ActHandback: true,
-	}
-)
-
 // protocolError is a client message the server refuses before looking at
 // the connection's state. With an id it is answered with reject, else with
 // error.
@@ -184,7 +169,7 @@ func decodeClientMessage(data []byte) (clientMessage, *protocolError) {
 		if m.Action == nil {
 			return m, &protocolError{id: m.ID, code: codeBadAction, reason: "a command needs an action"}
 		}
-		if k := m.Action.Kind; !traineeActions[k] && !trainerActions[k] {
+		if k := m.Action.Kind; !training.TraineeActions[k] && !training.TrainerActions[k] {
 			return m, &protocolError{id: m.ID, code: codeBadAction, reason: "unknown action kind " + quote(string(k))}
 		}
 	default:

@@ -19,6 +19,7 @@ import (
 	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/store"
+	"github.com/drillroom/drillroom/training"
 	"github.com/drillroom/drillroom/web"
 )
 
@@ -189,7 +190,7 @@ func publish(ctx context.Context, st *store.Store, dir string, log *slog.Logger)
 	}
 	var library []string
 	for _, sc := range set.Scenarios {
-		if err := putScenario(ctx, st, sc); err != nil {
+		if _, err := training.Publish(ctx, st, sc); err != nil {
 			log.Warn("publish shipped drill", "scenario", sc.ID, "err", err)
 			continue
 		}
@@ -204,26 +205,13 @@ func publish(ctx context.Context, st *store.Store, dir string, log *slog.Logger)
 			return nil, fmt.Errorf("--scenarios %s: no valid drill (%d errors, see the log)", dir, len(ds.Errors()))
 		}
 		for _, sc := range extra.Scenarios {
-			if err := putScenario(ctx, st, sc); err != nil {
+			if _, err := training.Publish(ctx, st, sc); err != nil {
 				log.Warn("publish drill", "scenario", sc.ID, "file", sc.File, "err", err)
 			}
 		}
 	}
 	log.Info("scenarios published", "library", len(library))
 	return library, nil
-}
-
-func putScenario(ctx context.Context, st *store.Store, sc *scenarios.Scenario) error {
-	var policy []byte
-	if sc.Resolved != nil {
-		policy = sc.Resolved.Source
-	}
-	_, err := st.PutScenarioVersion(ctx, drillroom.ScenarioVersion{
-		ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash, Title: sc.Title, Summary: sc.Summary, Briefing: sc.Briefing,
-		Difficulty: sc.Difficulty, DurationMs: sc.Duration.Millis(), Tags: sc.Tags,
-		Source: sc.Source, PolicySource: policy,
-	})
-	return err
 }
 
 // demoAccounts creates the demo trainee, trainer and coach with random

@@ -1,0 +1,68 @@
+package training
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/runner"
+	"github.com/drillroom/drillroom/simulator"
+)
+
+// TraineeActions are the actions of the person taking the call.
+var TraineeActions = map[simulator.ActionKind]bool{
+	simulator.ActSay: true, simulator.ActHold: true, simulator.ActResume: true,
+	simulator.ActClassify: true, simulator.ActRecord: true, simulator.ActDispatch: true,
+	simulator.ActEscalate: true, simulator.ActContact: true, simulator.ActRequest: true,
+	simulator.ActDecide: true, simulator.ActTransfer: true, simulator.ActClose: true,
+	simulator.ActReview: true,
+}
+
+// TrainerActions are the actions that steer a session: its clock, its
+// script and its characters.
+var TrainerActions = map[simulator.ActionKind]bool{
+	simulator.ActPause: true, simulator.ActResumeClock: true, simulator.ActSetScale: true,
+	simulator.ActInject: true, simulator.ActSetVar: true, simulator.ActTakeover: true,
+	simulator.ActHandback: true,
+}
+
+// ActorFor decides whether user may take action kind in session x and as
+// whom it is recorded. The session's trainee takes the trainee's actions;
+// a trainer steers and may act in the call, always recorded as the
+// trainer, never as the trainee; only the trainee writes the post-incident
+// review; coaches watch. Refusals are drillroom.ErrForbidden with a message
+// that says why.
+func ActorFor(user drillroom.User, x drillroom.Session, kind simulator.ActionKind) (drillroom.Actor, error) {
+	switch {
+	case !CanSee(user, x):
+		return "", drillroom.ErrNotFound
+	case user.Role == drillroom.RoleCoach:
+		return "", drillroom.Errorf(drillroom.CodeForbidden, "coaches watch sessions; they cannot act in them")
+	case kind == simulator.ActReview && user.ID != x.UserID:
+		return "", drillroom.Errorf(drillroom.CodeForbidden, "only the trainee who took the call writes its review")
+	case user.Role == drillroom.RoleTrainer && (TrainerActions[kind] || TraineeActions[kind]):
+		return drillroom.ActorTrainer, nil
+	case user.Role == drillroom.RoleTrainee && TraineeActions[kind]:
+		return drillroom.ActorTrainee, nil
+	case user.Role == drillroom.RoleTrainee && TrainerActions[kind]:
+		return "", drillroom.Errorf(drillroom.CodeForbidden, "only a trainer may %s", kind)
+	}
+	return "", drillroom.Errorf(drillroom.CodeForbidden, "this account may not act in sessions")
+}
+
+// Act applies one command of user's to session x at most once (cmdID is
+// the client's id for it), recorded as the actor ActorFor decides. The
+// engine's refusals come back in the Result; an error means the command
+// was not applied (drillroom.ErrForbidden, or ErrUnavailable when it could
+// not be stored: retry with the same id).
+func (s *Service) Act(ctx context.Context, user drillroom.User, x drillroom.Session, cmdID string, a simulator.Action) (runner.Result, error) {
+	by, err := ActorFor(user, x, a.Kind)
+	if err != nil {
+		return runner.Result{}, err
+	}
+	res, err := s.live.Do(ctx, x.ID, runner.Command{ID: cmdID, By: by, Action: a})
+	if err != nil {
+		return runner.Result{}, fmt.Errorf("session %s: command %s: %w", x.ID, cmdID, err)
+	}
+	return res, nil
+}

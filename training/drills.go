@@ -1,0 +1,114 @@
+package training
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/drillroom/drillroom"
+)
+
+// Drill is a drill a user may start: its latest published version and the
+// modes the user may play it in, practice first.
+type Drill struct {
+	drillroom.ScenarioVersion
+	Modes []drillroom.Mode
+}
+
+// Startable lists the drills user may start, in the order they were
+// assigned: a trainee's assignments; a trainer may also practise any
+// published drill, to try it before assigning it.
+func (s *Service) Startable(ctx context.Context, user drillroom.User) ([]Drill, error) {
+	as, err := s.store.Assignments(ctx, user.ID)
+	if err != nil {
+		return nil, fmt.Errorf("drills of %s: %w", user.Username, err)
+	}
+	modes := map[string][]drillroom.Mode{}
+	var order []string
+	add := func(id string, m drillroom.Mode) {
+		if _, ok := modes[id]; !ok {
+			order = append(order, id)
+		}
+		if !slices.Contains(modes[id], m) {
+			modes[id] = append(modes[id], m)
+		}
+	}
+	for _, a := range as {
+		add(a.ScenarioID, a.Mode)
+	}
+	if user.Role == drillroom.RoleTrainer {
+		all, err := s.store.LatestScenarios(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("drills of %s: %w", user.Username, err)
+		}
+		for _, v := range all {
+			add(v.ScenarioID, drillroom.ModePractice)
+		}
+	}
+	var drills []Drill
+	for _, id := range order {
+		v, err := s.store.LatestScenarioVersion(ctx, id)
+		if errors.Is(err, drillroom.ErrNotFound) {
+			continue // assigned but withdrawn
+		}
+		if err != nil {
+			return nil, fmt.Errorf("drills of %s: %w", user.Username, err)
+		}
+		ms := modes[id]
+		slices.SortFunc(ms, func(a, b drillroom.Mode) int { return strings.Compare(string(b), string(a)) }) // practice before assessment
+		drills = append(drills, Drill{ScenarioVersion: v, Modes: ms})
+	}
+	return drills, nil
+}
+
+// StartDrill starts a session of drill scenarioID for user in mode, and
+// hosts it so that its opening events are written before anyone connects:
+// a drill that cannot be played fails here, not on the trainee's console.
+// A live session of the same drill and mode is resumed instead (resumed
+// true), so a double click or a second tab never leaves a forgotten call
+// running. A drill the user may not start in that mode is ErrForbidden.
+func (s *Service) StartDrill(ctx context.Context, user drillroom.User, scenarioID string, mode drillroom.Mode) (x drillroom.Session, resumed bool, err error) {
+	drills, err := s.Startable(ctx, user)
+	if err != nil {
+		return drillroom.Session{}, false, err
+	}
+	i := slices.IndexFunc(drills, func(d Drill) bool { return d.ScenarioID == scenarioID && slices.Contains(d.Modes, mode) })
+	if i < 0 {
+		s.log.Warn("start drill: not assigned", "user", user.Username, "scenario", scenarioID, "mode", mode)
+		return drillroom.Session{}, false, drillroom.Errorf(drillroom.CodeForbidden, "This drill is not assigned to you in that mode.")
+	}
+	v := drills[i].ScenarioVersion
+	mine, err := s.store.SessionsForUser(ctx, user.ID)
+	if err != nil {
+		return drillroom.Session{}, false, fmt.Errorf("start drill %s: %w", scenarioID, err)
+	}
+	for _, x := range mine {
+		if x.ScenarioID == scenarioID && x.Mode == mode && x.State == drillroom.StateLive {
+			return x, true, nil
+		}
+	}
+	sc, err := s.live.Scenario(ctx, v.ScenarioID, v.Version)
+	if err != nil {
+		return drillroom.Session{}, false, &drillroom.Error{Code: drillroom.CodeUnavailable,
+			Message: "This drill cannot be played right now.", Err: fmt.Errorf("load %s v%d: %w", v.ScenarioID, v.Version, err)}
+	}
+	scale := sc.Settings.TimeScale
+	if scale <= 0 {
+		scale = 1
+	}
+	x, err = s.store.CreateSession(ctx, drillroom.Session{
+		UserID: user.ID, ScenarioID: v.ScenarioID, Version: v.Version, Hash: v.Hash,
+		Seed: s.seed(), Mode: mode, Scale: scale,
+	})
+	if err != nil {
+		return drillroom.Session{}, false, fmt.Errorf("start drill %s: %w", scenarioID, err)
+	}
+	if _, err := s.live.Status(ctx, x.ID); err != nil {
+		return drillroom.Session{}, false, &drillroom.Error{Code: drillroom.CodeUnavailable,
+			Message: "The drill could not be started. Try again in a moment.", Err: fmt.Errorf("host session %s: %w", x.ID, err)}
+	}
+	s.log.Info("session started", "session", x.ID, "user", user.Username, "scenario", scenarioID, "version", v.Version, "mode", mode)
+	return x, false, nil
+}

@@ -1,0 +1,79 @@
+// Package training holds drillroom's use cases: seeing a session, listing
+// and starting drills, acting in a live session, submitting the
+// post-incident review and reading a session's scorecard. The web pages,
+// the websocket and the command line call these and translate their
+// results; none of them decides who may do what on its own.
+//
+// Errors are drillroom's coded errors (drillroom.ErrNotFound,
+// ErrForbidden, ErrInvalid, ErrConflict, ErrUnavailable) with messages that
+// are safe to show; the edges map the codes to statuses once.
+package training
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"log/slog"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/runner"
+	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/simulator"
+)
+
+// Store is what the use cases read and write. *store.Store satisfies it.
+type Store interface {
+	Session(ctx context.Context, id string) (drillroom.Session, error)
+	SessionsForUser(ctx context.Context, userID int64) ([]drillroom.Session, error)
+	CreateSession(ctx context.Context, x drillroom.Session) (drillroom.Session, error)
+	ScenarioVersion(ctx context.Context, id string, version int) (drillroom.ScenarioVersion, error)
+	LatestScenarioVersion(ctx context.Context, id string) (drillroom.ScenarioVersion, error)
+	LatestScenarios(ctx context.Context) ([]drillroom.ScenarioVersion, error)
+	Assignments(ctx context.Context, userID int64) ([]drillroom.Assignment, error)
+	Events(ctx context.Context, sessionID string, afterSeq int64) ([]simulator.Event, error)
+	Scorecard(ctx context.Context, sessionID string) ([]byte, error)
+	PutReview(ctx context.Context, sessionID, text string) error
+}
+
+// Live is what the use cases need from the host of live sessions.
+// *runner.Runner satisfies it.
+type Live interface {
+	Scenario(ctx context.Context, id string, version int) (*scenarios.Scenario, error)
+	Status(ctx context.Context, sessionID string) (runner.Status, error)
+	Do(ctx context.Context, sessionID string, cmd runner.Command) (runner.Result, error)
+}
+
+// Service runs the use cases. It is safe for concurrent use.
+type Service struct {
+	store Store
+	live  Live
+	log   *slog.Logger
+	seed  func() int64
+}
+
+// New returns a Service over st and live. A nil logger discards.
+func New(st Store, live Live, logger *slog.Logger) *Service {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: st, live: live, log: logger, seed: newSeed}
+}
+
+// Scenario loads the scenario version a session plays, from the exact YAML
+// stored with it.
+func (s *Service) Scenario(ctx context.Context, x drillroom.Session) (*scenarios.Scenario, error) {
+	sc, err := s.live.Scenario(ctx, x.ScenarioID, x.Version)
+	if err != nil {
+		return nil, &drillroom.Error{Code: drillroom.CodeUnavailable, Message: "this drill cannot be loaded right now",
+			Err: err}
+	}
+	return sc, nil
+}
+
+// newSeed draws the seed that picks a session's variation: random, so that
+// trainees cannot learn one call by heart.
+func newSeed() int64 {
+	var b [8]byte
+	rand.Read(b[:])
+	return int64(binary.LittleEndian.Uint64(b[:]) >> 1)
+}
