@@ -17,6 +17,9 @@ import (
 type Options struct {
 	Run    *regexp.Regexp // only tests whose name matches (nil: all)
 	Update bool           // rewrite golden files instead of comparing
+	// Scored, when set, receives the scorecard of every scripted test that
+	// played to the end, before its expectations are checked.
+	Scored func(t *scenarios.Test, card *scoring.Scorecard)
 }
 
 // Result is the outcome of one test.

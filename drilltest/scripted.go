@@ -97,6 +97,9 @@ func runScripted(sc *scenarios.Scenario, t *scenarios.Test, cov *Coverage, opts 
 			return false, fail(t.Pos, "coach: %v", err)
 		}
 	}
+	if opts.Scored != nil {
+		opts.Scored(t, card)
+	}
 	cov.add(log, card)
 	if t.Expect != nil {
 		if f := checkOutcome(e, card, t.Expect, t.Pos); f != nil {
