@@ -148,6 +148,8 @@ func (c *Coverage) Summary() string {
 func RunScenario(sc *scenarios.Scenario, opts Options) ([]Result, *Coverage) {
 	cov := newCoverage(sc)
 	var out []Result
+	// Every test plays the same prepared drill.
+	d, prepErr := simulator.Prepare(sc)
 	names := map[string]int{}
 	for i := range sc.Tests {
 		t := &sc.Tests[i]
@@ -162,11 +164,13 @@ func RunScenario(sc *scenarios.Scenario, opts Options) ([]Result, *Coverage) {
 		res := Result{File: sc.File, Scenario: sc.ID, Test: name, Passed: true}
 		var f *failure
 		switch {
+		case prepErr != nil:
+			f = fail(t.Pos, "%v", prepErr)
 		case t.Walk != nil:
-			f = runWalk(sc, t, cov)
+			f = runWalk(d, t, cov)
 		default:
 			var updated bool
-			updated, f = runScripted(sc, t, cov, opts)
+			updated, f = runScripted(d, t, cov, opts)
 			res.Updated = updated
 		}
 		if f != nil {

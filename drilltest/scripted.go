@@ -23,12 +23,13 @@ const farFuture simulator.Millis = 1 << 50
 // runScripted plays a test's steps, checks each step's expectations
 // against the events since the previous step, runs the clock to the end of
 // the call, then checks the outcome and the golden transcript.
-func runScripted(sc *scenarios.Scenario, t *scenarios.Test, cov *Coverage, opts Options) (updated bool, f *failure) {
+func runScripted(d *simulator.Drill, t *scenarios.Test, cov *Coverage, opts Options) (updated bool, f *failure) {
+	sc := d.Scenario()
 	seed := t.Seed
 	if seed == 0 {
 		seed = 1
 	}
-	e, _, err := simulator.New(sc, simulator.Config{Seed: seed, Mode: t.Mode})
+	e, _, err := d.Start(simulator.Config{Seed: seed, Mode: t.Mode})
 	if err != nil {
 		return false, fail(t.Pos, "start: %v", err)
 	}

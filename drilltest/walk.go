@@ -29,7 +29,8 @@ var walkLines = []string{
 // runWalk plays N seeded random trainees. Each must reach an ending within
 // the time limit, with no engine fault, no expression error and a log the
 // scorer accepts.
-func runWalk(sc *scenarios.Scenario, t *scenarios.Test, cov *Coverage) *failure {
+func runWalk(d *simulator.Drill, t *scenarios.Test, cov *Coverage) *failure {
+	sc := d.Scenario()
 	runs := t.Walk.Runs
 	if runs <= 0 {
 		runs = 10
@@ -47,7 +48,7 @@ func runWalk(sc *scenarios.Scenario, t *scenarios.Test, cov *Coverage) *failure 
 	for i := 0; i < runs; i++ {
 		seed := base + int64(i)
 		run := fmt.Sprintf("walk run %d (seed %d)", i+1, seed)
-		e, _, err := simulator.New(sc, simulator.Config{Seed: seed, Mode: t.Mode})
+		e, _, err := d.Start(simulator.Config{Seed: seed, Mode: t.Mode})
 		if err != nil {
 			return fail(t.Pos, "%s: start: %v", run, err)
 		}

@@ -107,8 +107,9 @@ type Runner struct {
 	sessions map[string]*session
 	loading  map[string]chan struct{} // sessions being hosted right now
 
-	scMu  sync.Mutex
-	scMap map[string]*scenarios.Scenario // "id@version" -> loaded scenario
+	scMu   sync.Mutex
+	scMap  map[string]*scenarios.Scenario // "id@version" -> loaded scenario
+	drills map[string]*simulator.Drill    // "id@version" -> prepared for the engine
 
 	eventsWritten atomic.Int64
 }
@@ -137,6 +138,7 @@ func New(cfg Config) *Runner {
 		sessions: map[string]*session{},
 		loading:  map[string]chan struct{}{},
 		scMap:    map[string]*scenarios.Scenario{},
+		drills:   map[string]*simulator.Drill{},
 	}
 	if r.cfg.Scenario == nil {
 		r.cfg.Scenario = r.loadScenario
@@ -271,11 +273,11 @@ func (r *Runner) load(ctx context.Context, id string) (*session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("host session %s: %w: %w", id, ErrUnavailable, err)
 	}
-	sc, err := r.cfg.Scenario(ctx, x.ScenarioID, x.Version)
+	d, err := r.drill(ctx, x.ScenarioID, x.Version)
 	if err != nil {
 		return nil, fmt.Errorf("host session %s: %w", id, err)
 	}
-	s := newSession(r, x, sc)
+	s := newSession(r, x, d)
 	if err := s.open(ctx); err != nil {
 		return nil, fmt.Errorf("host session %s: %w", id, err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/simulator"
 )
 
 // loadScenario is the default Config.Scenario: it loads a published version
@@ -36,6 +37,33 @@ func (r *Runner) loadScenario(ctx context.Context, id string, version int) (*sce
 	r.scMap[key] = sc
 	r.scMu.Unlock()
 	return sc, nil
+}
+
+// drill returns a scenario version prepared for the engine. Every session
+// of a version shares one Drill, prepared when the first is hosted and kept
+// while the runner lives: the published versions bound how many there are.
+func (r *Runner) drill(ctx context.Context, id string, version int) (*simulator.Drill, error) {
+	key := id + "@" + strconv.Itoa(version)
+	r.scMu.Lock()
+	d, ok := r.drills[key]
+	r.scMu.Unlock()
+	if ok {
+		return d, nil
+	}
+	sc, err := r.cfg.Scenario(ctx, id, version)
+	if err != nil {
+		return nil, err
+	}
+	if d, err = simulator.Prepare(sc); err != nil {
+		return nil, fmt.Errorf("scenario %s v%d: %w", id, version, err)
+	}
+	r.scMu.Lock()
+	defer r.scMu.Unlock()
+	if prev, ok := r.drills[key]; ok {
+		return prev, nil // prepared meanwhile by another session
+	}
+	r.drills[key] = d
+	return d, nil
 }
 
 // LoadVersion loads a stored scenario version: its policy YAML first (or

@@ -32,9 +32,10 @@ type session struct {
 	r    *Runner
 	id   string
 	info drillroom.Session
-	sc   *scenarios.Scenario
-	reqs chan func()   // unbuffered: a sent request is always run
-	done chan struct{} // closed when run has returned
+	d    *simulator.Drill    // the scenario version, prepared; shared by its sessions
+	sc   *scenarios.Scenario // d.Scenario()
+	reqs chan func()         // unbuffered: a sent request is always run
+	done chan struct{}       // closed when run has returned
 
 	eng        *simulator.Engine
 	lastSeq    int64
@@ -52,14 +53,15 @@ type session struct {
 	fail       error             // set when the engine could not be rebuilt; run exits
 }
 
-func newSession(r *Runner, x drillroom.Session, sc *scenarios.Scenario) *session {
+func newSession(r *Runner, x drillroom.Session, d *simulator.Drill) *session {
 	s := &session{
-		r: r, id: x.ID, info: x, sc: sc,
+		r: r, id: x.ID, info: x, d: d, sc: d.Scenario(),
 		reqs:    make(chan func()),
 		done:    make(chan struct{}),
 		subs:    map[*Subscription]struct{}{},
 		results: map[string][]byte{},
 	}
+	sc := s.sc
 	mode := sc.Settings.OnDisconnect
 	if mode == "" && sc.Resolved != nil {
 		mode = sc.Resolved.Disconnect
@@ -72,7 +74,7 @@ func newSession(r *Runner, x drillroom.Session, sc *scenarios.Scenario) *session
 // events), otherwise a replay of the log, paused if its clock was running.
 func (s *session) open(ctx context.Context) error {
 	if s.info.LastSeq == 0 {
-		eng, evs, err := simulator.New(s.sc, simulator.Config{Seed: s.info.Seed, Mode: string(s.info.Mode), Scale: s.info.Scale})
+		eng, evs, err := s.d.Start(simulator.Config{Seed: s.info.Seed, Mode: string(s.info.Mode), Scale: s.info.Scale})
 		if err != nil {
 			return err
 		}
@@ -83,7 +85,7 @@ func (s *session) open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
-	eng, err := simulator.Replay(s.sc, log)
+	eng, err := s.d.Replay(log)
 	if err != nil {
 		return fmt.Errorf("replay: %w", err)
 	}
@@ -266,7 +268,7 @@ func (s *session) rebuild() {
 	log, err := s.r.cfg.Store.Events(ctx, s.id, 0)
 	if err == nil {
 		var eng *simulator.Engine
-		if eng, err = simulator.Replay(s.sc, log); err == nil {
+		if eng, err = s.d.Replay(log); err == nil {
 			// The replayed engine's clock is at the last stored event;
 			// the session's virtual time goes on from where it was.
 			s.eng, s.lastSeq = eng, int64(len(log))

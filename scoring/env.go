@@ -51,8 +51,8 @@ func csatFromMood(mood float64) int {
 
 // varyValues is the variation the session's seed drew. A start event may
 // carry it in its value (a map of the variation, or a map with a "vary"
-// key holding it); otherwise it is drawn again as the engine draws it, by
-// starting a fresh session with the same seed. Each value gets the type
+// key holding it); otherwise it is drawn again from the seed, as the engine
+// draws it. Each value gets the type
 // expressions were compiled against; values that are absent get the
 // type's zero.
 func varyValues(sc *scenarios.Scenario, start simulator.Event) map[string]any {
@@ -61,9 +61,7 @@ func varyValues(sc *scenarios.Scenario, start simulator.Event) map[string]any {
 		src = inner
 	}
 	if src == nil && len(sc.Variation) > 0 {
-		if e, _, err := simulator.New(sc, simulator.Config{Seed: start.Seed, Mode: start.Mode}); err == nil {
-			src = e.Snapshot().Vary
-		}
+		src = simulator.DrawVariation(sc, start.Seed)
 	}
 	out := make(map[string]any, len(sc.Variation))
 	for name, va := range sc.Variation {

@@ -1,7 +1,6 @@
 package simulator
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -32,13 +31,22 @@ type Engine struct {
 	actBuf         map[string]any
 }
 
-// New starts a session: it emits start, enters the first phase and fires
-// what is due at time 0 (the opening line).
+// New starts a session of sc, preparing it first (Prepare). A host that
+// starts many sessions of one scenario prepares it once and calls
+// Drill.Start.
 func New(sc *scenarios.Scenario, cfg Config) (*Engine, []Event, error) {
-	e, err := newEngine(sc, -1)
+	d, err := Prepare(sc)
 	if err != nil {
 		return nil, nil, err
 	}
+	return d.Start(cfg)
+}
+
+// Start starts a session: it emits start, enters the first phase and fires
+// what is due at time 0 (the opening line).
+func (d *Drill) Start(cfg Config) (*Engine, []Event, error) {
+	sc := d.sc
+	e := newEngine(d, -1)
 	switch cfg.Mode {
 	case "":
 		cfg.Mode = "practice"
@@ -68,23 +76,17 @@ func New(sc *scenarios.Scenario, cfg Config) (*Engine, []Event, error) {
 	return e, e.log[:len(e.log):len(e.log)], nil
 }
 
-// newEngine makes an engine with an empty state; logCap sizes its log
-// (negative: from the longest log a session of sc has written).
-func newEngine(sc *scenarios.Scenario, logCap int) (*Engine, error) {
-	if sc == nil {
-		return nil, errors.New("simulator: nil scenario")
-	}
-	p, err := prepare(sc)
-	if err != nil {
-		return nil, fmt.Errorf("simulator: %w", err)
-	}
+// newEngine makes an engine of d with an empty state; logCap sizes its log
+// (negative: from the longest log a session of d has written).
+func newEngine(d *Drill, logCap int) *Engine {
+	sc, p := d.sc, d.p
 	if logCap < 0 {
 		logCap = int(p.logHint.Load())
 	}
 	e := &Engine{sc: sc, p: p, f: fold{sc: sc, p: p}, log: make([]Event, 0, logCap)}
 	e.genvAt, e.renvAt = [2]int64{-1, -1}, [2]int64{-1, -1}
 	e.buildEnv()
-	return e, nil
+	return e
 }
 
 // Scenario returns the scenario being played.

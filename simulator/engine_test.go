@@ -197,7 +197,11 @@ func TestIntentsFromTextAndExplicit(t *testing.T) {
 	if !reflect.DeepEqual(act.Intents, want) {
 		t.Errorf("intents: got %v, want %v", act.Intents, want)
 	}
-	got, err := MatchIntents(sc, "I'll put you on a short hold, bear with me")
+	d, err := Prepare(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := d.MatchIntents("I'll put you on a short hold, bear with me")
 	if err != nil || !reflect.DeepEqual(got, []string{"hold"}) {
 		t.Errorf("MatchIntents: got %v, %v; want [hold]", got, err)
 	}

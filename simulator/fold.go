@@ -473,6 +473,10 @@ func (f *fold) ack(id string) {
 	}
 }
 
+// DrawVariation returns the variation a session of sc with seed draws:
+// the same values the engine's start event carries.
+func DrawVariation(sc *scenarios.Scenario, seed int64) map[string]any { return drawVariation(sc, seed) }
+
 // drawVariation draws the scenario's variation from the seed. Each name
 // has its own PCG stream, seeded with the session seed and the FNV-1a hash
 // of the name, so a value depends only on the seed, the name and that

@@ -3,7 +3,6 @@ package simulator
 import (
 	"fmt"
 	"sort"
-	"sync"
 	"sync/atomic"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -11,7 +10,7 @@ import (
 
 // prepared is what the engine derives once per loaded scenario: compiled
 // intent patterns and indexes over the script. Scenarios are immutable once
-// loaded, so it is cached by pointer and shared by every session.
+// loaded, so it is built once (Prepare) and shared by every session.
 type prepared struct {
 	intents    *intentIndex
 	known      map[string]bool // intents a trainee may give explicitly
@@ -36,25 +35,11 @@ type prepared struct {
 	logHint    atomic.Int64 // the longest log a session has written, to size the next
 }
 
-var preparedCache sync.Map // *scenarios.Scenario -> *prepared
-
 // baseIntents are the intents every scenario understands, whether or not a
 // pattern recognises them in free text (the console's quick-intent buttons).
 var baseIntents = []string{
 	"greet", "ask_location", "ask_details", "ask_callback", "ask_name", "reassure",
 	"safety_advice", "update", "hold", "close", "apologise", "empathise",
-}
-
-func prepare(sc *scenarios.Scenario) (*prepared, error) {
-	if p, ok := preparedCache.Load(sc); ok {
-		return p.(*prepared), nil
-	}
-	p, err := buildPrepared(sc)
-	if err != nil {
-		return nil, err
-	}
-	actual, _ := preparedCache.LoadOrStore(sc, p)
-	return actual.(*prepared), nil
 }
 
 func buildPrepared(sc *scenarios.Scenario) (*prepared, error) {
@@ -193,14 +178,11 @@ func mergeMood(base, o scenarios.MoodModel) scenarios.MoodModel {
 	return base
 }
 
-// MatchIntents returns the intents recognised in text by sc's patterns
-// (the policy's merged with the scenario's, case-insensitive), sorted.
-func MatchIntents(sc *scenarios.Scenario, text string) ([]string, error) {
-	p, err := prepare(sc)
-	if err != nil {
-		return nil, err
-	}
-	return p.match(nil, text), nil
+// MatchIntents returns the intents recognised in text by the drill's
+// patterns (the policy's merged with the scenario's, case-insensitive),
+// sorted.
+func (d *Drill) MatchIntents(text string) []string {
+	return d.p.match(nil, text)
 }
 
 // match appends to dst the intents recognised in text that dst lacks.
