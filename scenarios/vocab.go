@@ -1,6 +1,9 @@
 package scenarios
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/expr-lang/expr/types"
@@ -191,6 +194,39 @@ func EnvTypes(s *Scenario, k EnvKind) types.Map {
 		}
 	}
 	return env
+}
+
+// CheckEnvMaps compares the members of env's maps named by names (truth,
+// policy, vars, vary...) with the types expressions of kind k are compiled
+// against, and describes each member that is missing, undeclared or of
+// another type. A host that builds an environment checks it with this, so
+// that no expression meets a value its type check did not promise.
+func CheckEnvMaps(s *Scenario, k EnvKind, env map[string]any, names ...string) []string {
+	decl := EnvTypes(s, k)
+	var problems []string
+	for _, name := range names {
+		want, _ := decl[name].(types.Map)
+		got, ok := env[name].(map[string]any)
+		if want == nil || !ok {
+			problems = append(problems, fmt.Sprintf("%s: not a declared map in both the environment and the vocabulary", name))
+			continue
+		}
+		for _, member := range slices.Sorted(maps.Keys(want)) {
+			v, ok := got[member]
+			switch {
+			case !ok:
+				problems = append(problems, fmt.Sprintf("%s.%s missing", name, member))
+			case !types.TypeOf(v).Equal(want[member]):
+				problems = append(problems, fmt.Sprintf("%s.%s: got %T, want %v", name, member, v, want[member]))
+			}
+		}
+		for _, member := range slices.Sorted(maps.Keys(got)) {
+			if _, ok := want[member]; !ok {
+				problems = append(problems, fmt.Sprintf("%s.%s is not declared", name, member))
+			}
+		}
+	}
+	return problems
 }
 
 // VarTypes is the type of vars for s.

@@ -1,0 +1,121 @@
+package drillroom_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/drillroom/drillroom"
+
+// layers says which packages of the module each package may import; the
+// root package names the nouns and imports none. A package missing from
+// the table fails the test, so a new one must take its place in the house.
+var layers = map[string][]string{
+	"":              {},
+	"scenarios":     {""},
+	"simulator":     {"", "scenarios"},
+	"scoring":       {"", "scenarios", "simulator"},
+	"drilltest":     {"", "scenarios", "simulator", "scoring"},
+	"runner":        {"", "scenarios", "simulator", "scoring"},
+	"training":      {"", "scenarios", "simulator", "scoring", "runner"},
+	"store":         {"", "simulator"},
+	"web":           {"", "scenarios", "simulator", "scoring", "runner", "training"},
+	"cmd/drillroom": {"*"},
+}
+
+// outside says which package alone may import an outside library (by
+// import path prefix): each technology is adapted in one place.
+var outside = map[string]string{
+	"database/sql":                 "store",
+	"modernc.org/sqlite":           "store",
+	"github.com/go-chi/chi":        "web",
+	"github.com/gorilla/websocket": "web",
+	"github.com/expr-lang/expr":    "scenarios",
+	"go.yaml.in/yaml":              "scenarios",
+	"gopkg.in/yaml":                "scenarios",
+	"github.com/chromedp":          "web",
+}
+
+type listed struct {
+	ImportPath   string
+	Imports      []string
+	TestImports  []string
+	XTestImports []string
+}
+
+// TestLayout enforces the import rules (docs/architecture.md):
+// the root imports nothing of the module, scenarios only the root, the
+// engine no application package, SQL only in store, chi and gorilla only
+// in web, and nothing imports cmd or web (cmd/drillroom, the one main,
+// wires web in). Tests follow the same layering, except that they may
+// open the real SQLite store, and cmd/drillroom's tests may use an outside
+// library as a client of the real binary (the restart test's websocket).
+func TestLayout(t *testing.T) {
+	out, err := exec.Command("go", "list", "-json", module+"/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	seen := 0
+	for dec.More() {
+		var p listed
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		seen++
+		name := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
+		allowed, ok := layers[name]
+		if !ok {
+			t.Errorf("package %q has no place in the layout table of layout_test.go", p.ImportPath)
+			continue
+		}
+		check := func(kind string, imports []string, outsideToo bool) {
+			for _, imp := range imports {
+				if imp == module || strings.HasPrefix(imp, module+"/") {
+					dep := strings.TrimPrefix(strings.TrimPrefix(imp, module), "/")
+					if dep == name {
+						continue // an external test package of the same package
+					}
+					if dep == "web" || strings.HasPrefix(dep, "cmd/") {
+						if name != "cmd/drillroom" || dep != "web" {
+							t.Errorf("%s %s imports %s: nothing imports cmd or web", name, kind, imp)
+						}
+						continue
+					}
+					if kind == "tests" && dep == "store" {
+						continue // tests run on the real SQLite store, never a mock of it
+					}
+					if !slices.Contains(allowed, "*") && !slices.Contains(allowed, dep) {
+						t.Errorf("%s %s imports %s; it may import only %q", displayName(name), kind, imp, allowed)
+					}
+					continue
+				}
+				if !outsideToo {
+					continue
+				}
+				for prefix, owner := range outside {
+					if (imp == prefix || strings.HasPrefix(imp, prefix+"/") || strings.HasPrefix(imp, prefix)) && owner != name {
+						t.Errorf("%s %s imports %s: only %s may", displayName(name), kind, imp, owner)
+					}
+				}
+			}
+		}
+		check("", p.Imports, true)
+		check("tests", p.TestImports, name != "cmd/drillroom")
+		check("tests", p.XTestImports, name != "cmd/drillroom")
+	}
+	if seen < len(layers) {
+		t.Errorf("go list found %d packages, the layout table names %d: remove the ones that are gone", seen, len(layers))
+	}
+}
+
+func displayName(name string) string {
+	if name == "" {
+		return "the root package"
+	}
+	return name
+}
