@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
-	"github.com/expr-lang/expr/types"
 )
 
 // TestEnvMatchesVocabulary keeps the rule environment and the vocabulary in
@@ -52,24 +51,7 @@ func TestEnvMapsHaveDeclaredMembers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	decl := scenarios.EnvTypes(sc, scenarios.EnvRule)
-	for _, name := range []string{"truth", "policy", "vars", "vary"} {
-		got := s.env[name].(map[string]any)
-		want := decl[name].(types.Map)
-		for member, typ := range want {
-			v, ok := got[member]
-			if !ok {
-				t.Errorf("%s.%s missing", name, member)
-				continue
-			}
-			if !types.TypeOf(v).Equal(typ) {
-				t.Errorf("%s.%s: got %T, want %v", name, member, v, typ)
-			}
-		}
-		for member := range got {
-			if _, ok := want[member]; !ok {
-				t.Errorf("%s.%s is not declared", name, member)
-			}
-		}
+	for _, p := range scenarios.CheckEnvMaps(sc, scenarios.EnvRule, s.env, "truth", "policy", "vars", "vary") {
+		t.Error(p)
 	}
 }
