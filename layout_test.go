@@ -47,7 +47,7 @@ type listed struct {
 	XTestImports []string
 }
 
-// TestLayout enforces the import rules (docs/architecture.md):
+// TestLayout enforces the import rules of docs/architecture.md:
 // the root imports nothing of the module, scenarios only the root, the
 // engine no application package, SQL only in store, chi and gorilla only
 // in web, and nothing imports cmd or web (cmd/drillroom, the one main,

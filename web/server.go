@@ -1,5 +1,8 @@
 // Package web is drillroom's HTTP face: chi routes, authentication, the
 // pages, the live websocket protocol (drillroom.v1), health and metrics.
+// Handlers translate HTTP and socket messages to the use cases of package
+// training and back; errors become statuses, rejections and close codes in
+// one place (errors.go).
 package web
 
 import (
