@@ -19,11 +19,12 @@ var layers = map[string][]string{
 	"scenarios":     {""},
 	"simulator":     {"", "scenarios"},
 	"scoring":       {"", "scenarios", "simulator"},
-	"drilltest":     {"", "scenarios", "simulator", "scoring"},
+	"transcript":    {"", "scenarios", "simulator"},
+	"drilltest":     {"", "scenarios", "simulator", "scoring", "transcript"},
 	"runner":        {"", "scenarios", "simulator", "scoring"},
 	"training":      {"", "scenarios", "simulator", "scoring", "runner"},
 	"store":         {"", "simulator"},
-	"web":           {"", "scenarios", "simulator", "scoring", "runner", "training"},
+	"web":           {"", "scenarios", "simulator", "scoring", "runner", "training", "transcript"},
 	"cmd/drillroom": {"*"},
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/transcript"
 )
 
 // Options select and configure test runs.
@@ -268,7 +269,7 @@ func summarise(evs []simulator.Event) string {
 		switch ev.Type {
 		case simulator.EvLine, simulator.EvAck, simulator.EvAsk, simulator.EvArrive, simulator.EvResolve,
 			simulator.EvApprove, simulator.EvDecline, simulator.EvReaction, simulator.EvBeat, simulator.EvEnd, simulator.EvRejected:
-			parts = append(parts, simulator.FormatClock(ev.T)+" "+simulator.FormatEvent(ev))
+			parts = append(parts, transcript.Stamp(ev.T)+" "+transcript.Format(ev))
 		}
 	}
 	if len(parts) == 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/transcript"
 )
 
 // farFuture is where the clock runs after the last step: every call ends
@@ -267,7 +268,7 @@ func checkStep(e *simulator.Engine, st *scenarios.TestStep, evs []simulator.Even
 		}
 		for _, ev := range evs {
 			if matches(m, ev) {
-				return fail(at(m.Pos, pos), "%s: unexpected %s at %s: %s", where, describe(m), simulator.FormatClock(ev.T), simulator.FormatEvent(ev))
+				return fail(at(m.Pos, pos), "%s: unexpected %s at %s: %s", where, describe(m), transcript.Stamp(ev.T), transcript.Format(ev))
 			}
 		}
 	}
@@ -303,7 +304,7 @@ func at(p, def scenarios.Pos) scenarios.Pos {
 func checkErrors(evs []simulator.Event, where string, pos scenarios.Pos) *failure {
 	for _, ev := range evs {
 		if ev.Type == simulator.EvError {
-			return fail(pos, "%s: run-time error in %s at %s: %s", where, ev.ID, simulator.FormatClock(ev.T), ev.Reason)
+			return fail(pos, "%s: run-time error in %s at %s: %s", where, ev.ID, transcript.Stamp(ev.T), ev.Reason)
 		}
 	}
 	return nil
@@ -431,7 +432,7 @@ func slug(s string) string {
 // brackets), then the ending and each rule's outcome.
 func Transcript(log []simulator.Event, card *scoring.Scorecard) []byte {
 	var b bytes.Buffer
-	simulator.WriteTranscript(&b, log, true)
+	transcript.Write(&b, log, true)
 	if card != nil {
 		fmt.Fprintf(&b, "-- score %s%% (%s), passed: %v\n", scenarios.FormatValue(card.Total), card.Band, card.Passed)
 		for _, s := range card.Sections {

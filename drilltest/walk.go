@@ -8,6 +8,7 @@ import (
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/transcript"
 )
 
 // walkLines are free-text lines a random trainee says, besides giving
@@ -80,7 +81,7 @@ func runWalk(d *simulator.Drill, t *scenarios.Test, cov *Coverage) *failure {
 			return fail(t.Pos, "%s: the call never ended", run)
 		}
 		if log[end].T > limit {
-			return fail(t.Pos, "%s: ended at %s, after the time limit %s", run, simulator.FormatClock(log[end].T), simulator.FormatClock(limit))
+			return fail(t.Pos, "%s: ended at %s, after the time limit %s", run, transcript.Stamp(log[end].T), transcript.Stamp(limit))
 		}
 		card, err := scoring.Score(sc, log)
 		if err != nil {

@@ -78,8 +78,10 @@ func snapJSON(t testing.TB, s Snapshot) string {
 	return string(b)
 }
 
+// transcript is the log for a failure message (the readable transcript
+// lives in package transcript, which imports this one).
 func transcript(evs []Event) string {
 	var b strings.Builder
-	WriteTranscript(&b, evs, true)
+	WriteLog(&b, evs)
 	return b.String()
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -12,18 +11,10 @@ import (
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/transcript"
 )
 
 type kpiItem struct{ Name, Value string }
-
-// timelineRow is one line of the debrief's timeline.
-type timelineRow struct {
-	Seq   int64
-	Clock string
-	Who   string
-	Text  string
-	Class string
-}
 
 type debriefPage struct {
 	SessionID string
@@ -38,7 +29,7 @@ type debriefPage struct {
 	Critical  []string // titles of the failed critical rules
 	Pending   []string // titles of the manual rules awaiting a coach
 	Chart     *moodChart
-	Timeline  []timelineRow
+	Timeline  []transcript.Line
 	Review    string
 	CanReview bool
 }
@@ -94,7 +85,7 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 	for _, ev := range events {
 		if ev.Type == simulator.EvEnd {
 			end = ev.T
-			page.Ending = endingText(ev)
+			page.Ending = transcript.Ending(ev.Reason)
 			break
 		}
 		end = max(end, ev.T)
@@ -130,7 +121,7 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 // rule may cite an event the timeline does not show (a mood change, a phase
 // of the script); its link goes to the last shown event before it, which
 // is what the trainee was doing at that moment.
-func anchorEvidence(c *scoring.Scorecard, rows []timelineRow) {
+func anchorEvidence(c *scoring.Scorecard, rows []transcript.Line) {
 	var shown []int64 // ascending
 	for _, r := range rows {
 		if r.Seq > 0 {
@@ -169,22 +160,6 @@ func ruleTitles(c *scoring.Scorecard, ids []string) []string {
 	return out
 }
 
-func endingText(ev simulator.Event) string {
-	switch ev.Reason {
-	case "resolved":
-		return "resolved"
-	case "hangup":
-		return "the customer hung up"
-	case "timeout":
-		return "time ran out"
-	case "closed":
-		return "closed by you"
-	case "transferred":
-		return "transferred"
-	}
-	return ev.Reason
-}
-
 func kpiItems(k scoring.KPIs) []kpiItem {
 	fcr := "no"
 	if k.FirstContactResolution {
@@ -206,139 +181,27 @@ func kpiItems(k scoring.KPIs) []kpiItem {
 // buildTimeline lists what the trainee saw and did, with the long silences
 // inserted where they began. Script internals (beats, reactions, variables,
 // phases, mood figures) stay out: the chart shows the mood.
-func buildTimeline(sc *scenarios.Scenario, events []simulator.Event, silences []silence) []timelineRow {
-	name := func(id string) string {
-		if s, ok := sc.Cast.Services[id]; ok && s.Name != "" {
-			return s.Name
-		}
-		if t, ok := sc.Cast.Teams[id]; ok && t.Name != "" {
-			return t.Name
-		}
-		if id == "" || id == "customer" {
-			return "Customer"
-		}
-		return id
-	}
+func buildTimeline(sc *scenarios.Scenario, events []simulator.Event, silences []silence) []transcript.Line {
+	p := transcript.New(sc.Cast)
 	bySeq := map[int64][]silence{}
 	for _, s := range silences {
 		bySeq[s.AfterSeq] = append(bySeq[s.AfterSeq], s)
 	}
-	var rows []timelineRow
+	var rows []transcript.Line
 	addSilences := func(after int64) {
 		for _, s := range bySeq[after] {
-			rows = append(rows, timelineRow{Clock: formatClock(s.From), Who: "Silence", Class: "silence",
-				Text: fmt.Sprintf("No word to the customer for %s (%s to %s)", formatSeconds(float64(s.To-s.From)/1000), formatClock(s.From), formatClock(s.To))})
+			rows = append(rows, transcript.Line{T: s.From, Clock: transcript.Clock(s.From), Who: "Silence", Class: "silence",
+				Text: fmt.Sprintf("No word to the customer for %s (%s to %s)", formatSeconds(float64(s.To-s.From)/1000), transcript.Clock(s.From), transcript.Clock(s.To))})
 		}
 	}
 	addSilences(0)
 	for _, ev := range events {
-		row := timelineRow{Seq: ev.Seq, Clock: formatClock(ev.T)}
-		switch ev.Type {
-		case simulator.EvStart:
-			row.Who, row.Text, row.Class = "Call", "The call started ("+ev.Mode+")", "system"
-		case simulator.EvLine:
-			row.Who, row.Text = name(ev.From), ev.Text
-			if ev.Channel == simulator.ChannelCall {
-				row.Class = "customer"
-			} else {
-				row.Class = "radio"
-			}
-		case simulator.EvAction:
-			if ev.Action == nil {
-				continue
-			}
-			row.Who, row.Class = "You", "trainee"
-			if ev.Action.By == drillroom.ActorTrainer {
-				row.Who, row.Class = "Trainer", "system"
-			}
-			row.Text = describeAction(*ev.Action, name)
-			if len(ev.Intents) > 0 {
-				row.Text += " [" + strings.Join(ev.Intents, ", ") + "]"
-			}
-		case simulator.EvRejected:
-			row.Who, row.Class = "Refused", "rejected"
-			if ev.Action != nil {
-				row.Text = describeAction(*ev.Action, name) + ": "
-			}
-			row.Text += ev.Reason
-		case simulator.EvAck:
-			row.Who, row.Text, row.Class = name(ev.From), "Acknowledged", "radio"
-		case simulator.EvETA:
-			row.Who, row.Text, row.Class = name(ev.From), "ETA "+formatClock(ev.ETA), "radio"
-		case simulator.EvAsk:
-			row.Who, row.Text, row.Class = name(ev.From), "Asked for "+ev.ID+": "+ev.Text, "radio"
-		case simulator.EvArrive:
-			row.Who, row.Text, row.Class = name(ev.From), "Arrived", "radio"
-		case simulator.EvResolve:
-			row.Who, row.Text, row.Class = name(ev.From), "Resolved", "radio"
-		case simulator.EvApprove:
-			row.Who, row.Text, row.Class = name(ev.From), fmt.Sprintf("Approved %s %s", ev.ID, amountText(ev.Amount)), "radio"
-		case simulator.EvDecline:
-			row.Who, row.Text, row.Class = name(ev.From), fmt.Sprintf("Declined %s %s", ev.ID, amountText(ev.Amount)), "radio"
-		case simulator.EvPause:
-			row.Who, row.Text, row.Class = "Clock", "Paused ("+ev.Reason+")", "system"
-		case simulator.EvResume:
-			row.Who, row.Text, row.Class = "Clock", "Running again", "system"
-		case simulator.EvEnd:
-			row.Who, row.Text, row.Class = "Call", "The call ended: "+endingText(ev), "system"
-		case simulator.EvReview:
-			row.Who, row.Text, row.Class = "You", "Submitted the post-incident review", "trainee"
-		default:
+		row, ok := p.Line(ev)
+		if !ok {
 			continue
 		}
 		rows = append(rows, row)
 		addSilences(ev.Seq)
 	}
 	return rows
-}
-
-func amountText(a float64) string {
-	if a == 0 {
-		return ""
-	}
-	return "(" + formatNumber(a) + ")"
-}
-
-func describeAction(a simulator.Action, name func(string) string) string {
-	handover := ""
-	if len(a.Info) > 0 {
-		handover = " (handover: " + strings.Join(a.Info, ", ") + ")"
-	}
-	text := ""
-	if a.Text != "" {
-		text = ": " + a.Text
-	}
-	switch a.Kind {
-	case simulator.ActSay:
-		s := a.Text
-		if a.Promise > 0 {
-			s += " (promised an update by " + formatClock(a.Promise) + ")"
-		}
-		return s
-	case simulator.ActHold:
-		return "Put the customer on hold" + text
-	case simulator.ActResume:
-		return "Took the customer off hold"
-	case simulator.ActClassify:
-		return strings.TrimSpace("Classified as " + a.Category + " " + a.Priority)
-	case simulator.ActRecord:
-		return "Recorded " + a.Field + ": " + a.Value
-	case simulator.ActDispatch:
-		return "Dispatched " + name(a.Target) + handover + text
-	case simulator.ActEscalate:
-		return "Escalated to " + name(a.Target) + handover + text
-	case simulator.ActContact:
-		return "Messaged " + name(a.Target) + handover + text
-	case simulator.ActRequest:
-		return "Asked " + name(a.Target) + " to approve " + a.Decision + " " + amountText(a.Amount)
-	case simulator.ActDecide:
-		return "Decided " + a.Decision + " " + amountText(a.Amount)
-	case simulator.ActTransfer:
-		return "Transferred the call to " + a.Target
-	case simulator.ActClose:
-		return "Closed the call: " + a.Resolution
-	case simulator.ActReview:
-		return "Submitted the post-incident review"
-	}
-	return string(a.Kind) + text
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/transcript"
 )
 
 // moodChart is a server-rendered SVG line chart of the customer's mood and
@@ -81,7 +82,7 @@ func buildMoodChart(events []simulator.Event, mood0, patience0 float64, end int6
 			point(&mood, ev.T, m)
 			m = *ev.Mood
 			point(&mood, ev.T, m)
-			label := fmt.Sprintf("%s: mood %s", formatClock(ev.T), fmtFloat(round1(m)))
+			label := fmt.Sprintf("%s: mood %s", transcript.Clock(ev.T), fmtFloat(round1(m)))
 			if ev.Reason != "" {
 				label += " (" + ev.Reason + ")"
 			}
@@ -104,16 +105,16 @@ func buildMoodChart(events []simulator.Event, mood0, patience0 float64, end int6
 	}
 	step := tickStep(end)
 	for t := int64(0); t <= end; t += step {
-		c.XTicks = append(c.XTicks, chartTick{Pos: x(t), Label: formatClock(t)})
+		c.XTicks = append(c.XTicks, chartTick{Pos: x(t), Label: transcript.Clock(t)})
 	}
 	for _, s := range silences {
 		c.Silences = append(c.Silences, chartBand{X: x(s.From), W: round1(x(s.To) - x(s.From)),
-			Label: fmt.Sprintf("Silence %s to %s", formatClock(s.From), formatClock(s.To))})
+			Label: fmt.Sprintf("Silence %s to %s", transcript.Clock(s.From), transcript.Clock(s.To))})
 	}
 	c.SilenceLimit = formatSeconds(float64(limit) / 1000)
 	c.Desc = fmt.Sprintf("Mood started at %s and ended at %s (lowest %s, highest %s) over %s, with %d changes and %d long silences.",
 		fmtFloat(round1(mood0)), fmtFloat(round1(last)), fmtFloat(round1(lo)), fmtFloat(round1(hi)),
-		formatClock(end), changes, len(silences))
+		transcript.Clock(end), changes, len(silences))
 	return c
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scoring"
+	"github.com/drillroom/drillroom/transcript"
 )
 
 //go:embed templates/*.html
@@ -36,7 +37,7 @@ var pageFuncs = template.FuncMap{
 	"join":  strings.Join,
 	"pct":   formatPercent,
 	"num":   formatNumber,
-	"clock": func(ms int64) string { return formatClock(ms) },
+	"clock": transcript.Clock,
 	"outcome": func(o string) string {
 		switch o {
 		case scoring.Pass:
@@ -141,18 +142,6 @@ func renderError(w http.ResponseWriter, r *http.Request, log *slog.Logger, statu
 		}
 	}
 	render(w, r, log, status, "error", view{Title: title, Flash: msg})
-}
-
-// formatClock formats virtual milliseconds as m:ss (or h:mm:ss).
-func formatClock(ms int64) string {
-	if ms < 0 {
-		return "–"
-	}
-	s := ms / 1000
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
 // formatSeconds formats a duration in seconds as 1m05s; negative means never.

@@ -16,6 +16,7 @@ import (
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/transcript"
 )
 
 func init() {
@@ -123,8 +124,8 @@ func (p *player) show(evs []simulator.Event) {
 				continue
 			}
 		}
-		if s := simulator.FormatEvent(ev); s != "" {
-			fmt.Fprintf(p.out, "%s %s\n", simulator.FormatClock(ev.T), s)
+		if s := transcript.Format(ev); s != "" {
+			fmt.Fprintf(p.out, "%s %s\n", transcript.Stamp(ev.T), s)
 		}
 	}
 }
@@ -149,7 +150,7 @@ func (p *player) do(line string, now simulator.Millis) error {
 	case "status":
 		v := p.e.TraineeView()
 		fmt.Fprintf(p.out, "%s  category %q priority %q  on hold %v  paused %v  scale %gx\n",
-			simulator.FormatClock(p.e.Now()), v.Category, v.Priority, v.OnHold, v.Paused, v.Scale)
+			transcript.Stamp(p.e.Now()), v.Category, v.Priority, v.OnHold, v.Paused, v.Scale)
 		for _, c := range append(v.Services, v.Teams...) {
 			fmt.Fprintf(p.out, "  %s (%s): engaged %s acked %s eta %s arrived %s\n", c.ID, c.Name,
 				clock(c.Engaged), clock(c.Acked), clock(c.ETA), clock(c.Arrived))
@@ -165,7 +166,7 @@ func (p *player) do(line string, now simulator.Millis) error {
 			to = simulator.Millis(d)
 		}
 		if to < p.e.Now() {
-			return fmt.Errorf("at %s is before the clock (%s)", rest, simulator.FormatClock(p.e.Now()))
+			return fmt.Errorf("at %s is before the clock (%s)", rest, transcript.Stamp(p.e.Now()))
 		}
 		p.show(p.e.Advance(to))
 		return nil
@@ -186,7 +187,7 @@ func clock(t simulator.Millis) string {
 	if t < 0 {
 		return "-"
 	}
-	return simulator.FormatClock(t)
+	return transcript.Stamp(t)
 }
 
 // parseAction reads a command of the play language into an action.
@@ -405,7 +406,7 @@ func (p *player) reviewed() bool { return p.e.TraineeView().Reviewed }
 // stopped notes a session left before the call ended.
 func (p *player) stopped() {
 	if !p.e.Ended() {
-		fmt.Fprintf(p.out, "-- stopped at %s, before the call ended\n", simulator.FormatClock(p.e.Now()))
+		fmt.Fprintf(p.out, "-- stopped at %s, before the call ended\n", transcript.Stamp(p.e.Now()))
 	}
 }
 
@@ -413,7 +414,7 @@ func (p *player) stopped() {
 func (p *player) finish(sc *scenarios.Scenario, logFile string, stdio IO) int {
 	log := p.e.Log()
 	fmt.Fprintln(stdio.Stdout, "\n== Transcript ==")
-	simulator.WriteTranscript(stdio.Stdout, log, p.debug)
+	transcript.Write(stdio.Stdout, log, p.debug)
 	if logFile != "" {
 		f, err := os.Create(logFile)
 		if err == nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/transcript"
 )
 
 const gasExample = "../../scenarios/examples/gas-smell-basic.drill.yaml"
@@ -39,7 +40,7 @@ func TestPlayScript(t *testing.T) {
 		t.Fatal(ds)
 	}
 	vary := simulator.Variation(sc, 1)
-	ackAt := simulator.FormatClock(60_000 + sc.Cast.Services["gas"].Ack.Resolve(vary).Millis())
+	ackAt := transcript.Stamp(60_000 + sc.Cast.Services["gas"].Ack.Resolve(vary).Millis())
 	for _, want := range []string{
 		"== Transcript ==",
 		fmt.Sprintf("00:05 customer: It's Flat %v, %v. Ground floor.", vary["flat"], vary["street"]),

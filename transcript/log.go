@@ -1,4 +1,9 @@
-package simulator
+// Package transcript presents a session's events to people: one presenter
+// for the debrief's timeline, the pages and (through the same table of
+// texts, Texts) the console's script, and the plain-text transcript of the
+// CLI and the scenario tests. It is pure: events and the scenario's cast in,
+// text out.
+package transcript
 
 import (
 	"fmt"
@@ -6,68 +11,63 @@ import (
 	"strings"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/simulator"
 )
 
-// FormatClock formats virtual time as MM:SS (H:MM:SS past an hour).
-func FormatClock(t Millis) string {
-	sec := t / 1000
-	if sec >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", sec/3600, sec/60%60, sec%60)
-	}
-	return fmt.Sprintf("%02d:%02d", sec/60, sec%60)
-}
-
-// FormatEvent renders one event as a transcript line, without the time.
-// Hidden events are rendered in brackets; "" means nothing worth a line.
-func FormatEvent(ev Event) string {
+// Format renders one event as a line of the plain-text transcript, without
+// the time: the author's register, in the play command language, with raw
+// cast ids and the hidden events in brackets. The CLI's play and the
+// scenario tests' golden files use it; pages use a Presenter. "" means
+// nothing worth a line.
+func Format(ev simulator.Event) string {
 	switch ev.Type {
-	case EvStart:
+	case simulator.EvStart:
 		if ev.Seed == 0 {
 			return fmt.Sprintf("[start %s v%d, %s]", ev.Scenario, ev.Version, ev.Mode)
 		}
 		return fmt.Sprintf("[start %s v%d seed %d, %s]", ev.Scenario, ev.Version, ev.Seed, ev.Mode)
-	case EvAction:
-		return "trainee: " + FormatAction(*ev.Action) + formatIntents(ev.Intents)
-	case EvRejected:
-		return fmt.Sprintf("rejected: %s (%s)", FormatAction(*ev.Action), ev.Reason)
-	case EvLine:
+	case simulator.EvAction:
+		return string(actor(ev.Action.By)) + ": " + Command(*ev.Action) + formatIntents(ev.Intents)
+	case simulator.EvRejected:
+		return fmt.Sprintf("rejected: %s (%s)", Command(*ev.Action), ev.Reason)
+	case simulator.EvLine:
 		s := ev.From + ": " + ev.Text
 		if ev.Reason == "inject" {
 			s += " [injected]"
 		}
 		return s
-	case EvAck, EvArrive, EvResolve:
+	case simulator.EvAck, simulator.EvArrive, simulator.EvResolve:
 		if ev.Text == "" {
 			return fmt.Sprintf("%s: (%s)", ev.From, ev.Type)
 		}
 		return fmt.Sprintf("%s: %s", ev.From, ev.Text)
-	case EvETA:
-		s := fmt.Sprintf("%s: ETA %s", ev.From, FormatClock(ev.ETA))
+	case simulator.EvETA:
+		s := fmt.Sprintf("%s: ETA %s", ev.From, Stamp(ev.ETA))
 		if ev.Text != "" {
 			s += " - " + ev.Text
 		}
 		return s
-	case EvAsk:
+	case simulator.EvAsk:
 		return fmt.Sprintf("%s asks for %s: %s", ev.From, ev.ID, ev.Text)
-	case EvApprove, EvDecline:
+	case simulator.EvApprove, simulator.EvDecline:
 		return fmt.Sprintf("%s: %s %s - %s", ev.From, ev.Type, ev.ID, ev.Text)
-	case EvPause, EvResume:
+	case simulator.EvPause, simulator.EvResume:
 		return fmt.Sprintf("[clock %s: %s]", ev.Type, ev.Reason)
-	case EvScale:
+	case simulator.EvScale:
 		return fmt.Sprintf("[time scale %gx]", ev.Scale)
-	case EvEnd:
+	case simulator.EvEnd:
 		return fmt.Sprintf("[call ended: %s (%s)]", ev.ID, ev.Reason)
-	case EvReview:
+	case simulator.EvReview:
 		return "review: " + ev.Text
-	case EvBeat, EvReaction, EvPhase, EvTakeover, EvHandback:
+	case simulator.EvBeat, simulator.EvReaction, simulator.EvPhase, simulator.EvTakeover, simulator.EvHandback:
 		return fmt.Sprintf("[%s %s]", ev.Type, ev.ID)
-	case EvSet:
+	case simulator.EvSet:
 		return fmt.Sprintf("[set %s = %s]", ev.ID, scenarios.FormatValue(ev.Value))
-	case EvMood:
+	case simulator.EvMood:
 		return fmt.Sprintf("[mood %s patience %s: %s]", fnum(ev.Mood), fnum(ev.Patience), ev.Reason)
-	case EvError:
+	case simulator.EvError:
 		return fmt.Sprintf("[error %s: %s]", ev.ID, ev.Reason)
-	case EvTimer:
+	case simulator.EvTimer:
 		return ""
 	}
 	return fmt.Sprintf("[%s]", ev.Type)
@@ -87,48 +87,48 @@ func formatIntents(in []string) string {
 	return " {" + strings.Join(in, ", ") + "}"
 }
 
-// FormatAction renders an action in the play command language.
-func FormatAction(a Action) string {
+// Command renders an action in the play command language.
+func Command(a simulator.Action) string {
 	switch a.Kind {
-	case ActSay:
+	case simulator.ActSay:
 		s := "say " + a.Text
 		if a.Text == "" {
 			s = "say [" + strings.Join(a.Intents, ", ") + "]"
 		}
 		if a.Promise > 0 {
-			s += fmt.Sprintf(" (promise update by %s)", FormatClock(a.Promise))
+			s += fmt.Sprintf(" (promise update by %s)", Stamp(a.Promise))
 		}
 		return s
-	case ActClassify:
+	case simulator.ActClassify:
 		return strings.TrimSpace("classify " + a.Category + " " + a.Priority)
-	case ActRecord:
+	case simulator.ActRecord:
 		return "record " + a.Field + " " + a.Value
-	case ActDispatch, ActEscalate, ActTransfer:
+	case simulator.ActDispatch, simulator.ActEscalate, simulator.ActTransfer:
 		s := string(a.Kind) + " " + a.Target
 		if len(a.Info) > 0 {
 			s += " (" + strings.Join(a.Info, ", ") + ")"
 		}
 		return s
-	case ActContact:
+	case simulator.ActContact:
 		return "contact " + a.Target + " " + a.Text
-	case ActRequest:
+	case simulator.ActRequest:
 		return fmt.Sprintf("request %s %s %g", a.Target, a.Decision, a.Amount)
-	case ActDecide:
+	case simulator.ActDecide:
 		return fmt.Sprintf("decide %s %g", a.Decision, a.Amount)
-	case ActClose:
+	case simulator.ActClose:
 		return "close " + a.Resolution
-	case ActReview:
+	case simulator.ActReview:
 		return "review " + a.Text
-	case ActInject:
+	case simulator.ActInject:
 		if a.Line != "" {
 			return "inject " + a.Line
 		}
 		return "inject " + a.As + " " + a.Text
-	case ActSetVar:
+	case simulator.ActSetVar:
 		return "set " + a.Field + " " + a.Value
-	case ActTakeover, ActHandback:
+	case simulator.ActTakeover, simulator.ActHandback:
 		return string(a.Kind) + " " + a.As
-	case ActSetScale:
+	case simulator.ActSetScale:
 		return fmt.Sprintf("scale %g", a.Amount)
 	}
 	if a.Text != "" {
@@ -137,9 +137,9 @@ func FormatAction(a Action) string {
 	return string(a.Kind)
 }
 
-// WriteTranscript writes a human-readable transcript, one line per event.
-// With hidden false, only what the trainee could see is written.
-func WriteTranscript(w io.Writer, events []Event, hidden bool) error {
+// Write writes the plain-text transcript of events, one stamped line per
+// event. With hidden false, only what the trainee could see is written.
+func Write(w io.Writer, events []simulator.Event, hidden bool) error {
 	for _, ev := range events {
 		if !hidden {
 			var ok bool
@@ -147,11 +147,11 @@ func WriteTranscript(w io.Writer, events []Event, hidden bool) error {
 				continue
 			}
 		}
-		s := FormatEvent(ev)
+		s := Format(ev)
 		if s == "" {
 			continue
 		}
-		if _, err := fmt.Fprintf(w, "%s %s\n", FormatClock(ev.T), s); err != nil {
+		if _, err := fmt.Fprintf(w, "%s %s\n", Stamp(ev.T), s); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,26 @@
+package transcript
+
+import "fmt"
+
+// Clock formats virtual time (milliseconds since the call started) as m:ss,
+// or h:mm:ss past an hour; a negative time, which means "never", as a dash.
+// It is the clock of every page and of the console's script (clock.js).
+func Clock(t int64) string { return clock(t, false) }
+
+// Stamp is Clock with the minutes padded to two digits (05:03), so the
+// lines of a plain-text transcript line up.
+func Stamp(t int64) string { return clock(t, true) }
+
+func clock(t int64, pad bool) string {
+	if t < 0 {
+		return "–"
+	}
+	s := t / 1000
+	switch {
+	case s >= 3600:
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	case pad:
+		return fmt.Sprintf("%02d:%02d", s/60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}

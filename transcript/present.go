@@ -1,0 +1,321 @@
+package transcript
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/simulator"
+)
+
+// Line is one event as a person reads it: on the debrief's timeline, on a
+// page, in the console.
+type Line struct {
+	Seq   int64  // the event's sequence number (0: not an event, such as a silence)
+	T     int64  // virtual time of the event
+	Clock string // T as Clock formats it
+	Who   string // You, Trainer, Coach, System, a service's or team's name, Customer, Call, Clock, Refused
+	Text  string
+	Class string // for styling: trainee, customer, radio, system, rejected; "radio ask" for a question
+	Pane  string // where a console shows it: simulator.ChannelCall or ChannelRadio
+	// By is who acted, when a person or the runner did: the trainee, a
+	// trainer (an action, an injected line, a pause), the system (a pause
+	// on disconnect). It is empty for what the script and the cast did. A
+	// trainer's action is never presented as the trainee's.
+	By drillroom.Actor
+}
+
+// Texts is the wording of presented lines, by key; {name} marks a value.
+// The console's script receives this same table (see web/static/present.js),
+// so the live console and the debrief say the same thing in the same words.
+// Values that are optional carry their own punctuation: {text} is ": what
+// was said" or nothing, {amount} is " (250)" or nothing.
+var Texts = map[string]string{
+	"who.you":      "You",
+	"who.trainer":  "Trainer",
+	"who.coach":    "Coach",
+	"who.system":   "System",
+	"who.customer": "Customer",
+	"who.call":     "Call",
+	"who.clock":    "Clock",
+	"who.refused":  "Refused",
+
+	"start":    "The call started ({mode})",
+	"end":      "The call ended: {ending}",
+	"pause":    "Paused ({reason})",
+	"resume":   "Running again",
+	"ack":      "Acknowledged",
+	"eta":      "ETA {eta} (in {minutes} min){text}",
+	"ask":      "Asked for {info}{text}",
+	"arrive":   "Arrived on scene",
+	"resolve":  "Resolved",
+	"approve":  "Approved {decision}{amount}{text}",
+	"decline":  "Declined {decision}{amount}{text}",
+	"review":   "Submitted the post-incident review",
+	"rejected": "{action}: {reason}",
+	"intents":  " [{intents}]",
+	"handover": " (handover: {info})",
+	"amount":   " ({amount})",
+	"promise":  " (promised an update by {clock})",
+
+	"action":          "{kind}{text}",
+	"action.say":      "{said}{promise}",
+	"action.hold":     "Put the customer on hold{text}",
+	"action.resume":   "Took the customer off hold",
+	"action.classify": "Classified as {category} {priority}",
+	"action.record":   "Recorded {field}: {value}",
+	"action.dispatch": "Dispatched {target}{handover}{text}",
+	"action.escalate": "Escalated to {target}{handover}{text}",
+	"action.contact":  "Messaged {target}{handover}{text}",
+	"action.request":  "Asked {target} to approve {decision}{amount}",
+	"action.decide":   "Decided {decision}{amount}",
+	"action.transfer": "Transferred the call to {target}",
+	"action.close":    "Closed the call: {resolution}",
+	"action.review":   "Submitted the post-incident review",
+
+	"ending.resolved":    "resolved",
+	"ending.hangup":      "the customer hung up",
+	"ending.timeout":     "time ran out",
+	"ending.closed":      "closed by you",
+	"ending.transferred": "transferred",
+}
+
+// fill puts values (name, value pairs) into the text of key. A value that
+// is empty takes the space before it along, so no double or trailing space
+// is left; what the values say is kept as it is.
+func fill(key string, values ...string) string {
+	t, s := Texts[key], ""
+	for {
+		i := strings.IndexByte(t, '{')
+		j := strings.IndexByte(t[max(i, 0):], '}')
+		if i < 0 || j < 0 {
+			s += t
+			break
+		}
+		s += t[:i]
+		name := t[i+1 : i+j]
+		t = t[i+j+1:]
+		v := ""
+		for k := 0; k+1 < len(values); k += 2 {
+			if values[k] == name {
+				v = values[k+1]
+			}
+		}
+		if v == "" && strings.HasSuffix(s, " ") && (t == "" || t[0] == ' ') {
+			s = s[:len(s)-1]
+		}
+		s += v
+	}
+	return strings.TrimSpace(s)
+}
+
+// optional is the text of key with v for its one value, or nothing when v
+// is empty.
+func optional(key, name, v string) string {
+	if v == "" {
+		return ""
+	}
+	return strings.Replace(Texts[key], "{"+name+"}", v, 1)
+}
+
+func said(text string) string {
+	if text == "" {
+		return ""
+	}
+	return ": " + text
+}
+
+func amount(a float64) string {
+	if a == 0 {
+		return ""
+	}
+	return optional("amount", "amount", strconv.FormatFloat(a, 'f', -1, 64))
+}
+
+// Ending says how a call ended, from the end event's reason.
+func Ending(reason string) string {
+	if s, ok := Texts["ending."+reason]; ok {
+		return s
+	}
+	return reason
+}
+
+// A Presenter presents the events of one scenario's sessions, naming the
+// services and teams of its cast.
+type Presenter struct {
+	names map[string]string
+}
+
+// New returns a presenter for the scenario's cast.
+func New(cast scenarios.Cast) *Presenter {
+	p := &Presenter{names: map[string]string{}}
+	for id, s := range cast.Services {
+		if s.Name != "" {
+			p.names[id] = s.Name
+		}
+	}
+	for id, t := range cast.Teams {
+		if t.Name != "" {
+			p.names[id] = t.Name
+		}
+	}
+	return p
+}
+
+// Name is how a line names the cast member id. The customer is
+// "Customer": the caller's name is something the trainee has to ask for.
+func (p *Presenter) Name(id string) string {
+	if n, ok := p.names[id]; ok {
+		return n
+	}
+	if id == "" || id == "customer" {
+		return Texts["who.customer"]
+	}
+	return id
+}
+
+// Line presents ev, and reports false for an event a person is not shown
+// as a line: what reveals the script (beats, reactions, variables, phases,
+// mood figures, timers, errors, a trainer's takeover) and time-scale
+// changes. Line does not withhold what the trainee may not see of a shown
+// event: pass ev.ForTrainee() for that.
+func (p *Presenter) Line(ev simulator.Event) (Line, bool) {
+	l := Line{Seq: ev.Seq, T: ev.T, Clock: Clock(ev.T), Pane: simulator.ChannelRadio, Class: "radio"}
+	if ev.Action != nil {
+		l.By = actor(ev.Action.By)
+	}
+	cast := func(key string) {
+		l.Who = p.Name(ev.From)
+		if ev.Text != "" {
+			l.Text = ev.Text
+		} else {
+			l.Text = fill(key)
+		}
+	}
+	switch ev.Type {
+	case simulator.EvStart:
+		l.Who, l.Text, l.Class, l.Pane = Texts["who.call"], fill("start", "mode", ev.Mode), "system", simulator.ChannelCall
+	case simulator.EvLine:
+		l.Who, l.Text = p.Name(ev.From), ev.Text
+		if ev.Channel == simulator.ChannelCall {
+			l.Class, l.Pane = "customer", simulator.ChannelCall
+		}
+	case simulator.EvAction:
+		if ev.Action == nil {
+			return Line{}, false
+		}
+		a := *ev.Action
+		l.Who, l.Class = Texts["who.you"], "trainee"
+		if l.By != drillroom.ActorTrainee {
+			l.Who, l.Class = Texts["who."+string(l.By)], "system"
+			if l.Who == "" {
+				l.Who = string(l.By)
+			}
+		}
+		l.Text = p.Action(a)
+		if len(ev.Intents) > 0 {
+			l.Text = strings.TrimSpace(l.Text + optional("intents", "intents", strings.Join(ev.Intents, ", ")))
+		}
+		l.Pane = pane(a.Kind)
+	case simulator.EvRejected:
+		l.Who, l.Class = Texts["who.refused"], "rejected"
+		reason := ev.Reason
+		if reason == "" {
+			reason = "refused"
+		}
+		if ev.Action != nil {
+			l.Text, l.Pane = fill("rejected", "action", p.Action(*ev.Action), "reason", reason), pane(ev.Action.Kind)
+		} else {
+			l.Text = reason
+		}
+	case simulator.EvAck:
+		cast("ack")
+	case simulator.EvArrive:
+		cast("arrive")
+	case simulator.EvResolve:
+		cast("resolve")
+	case simulator.EvETA:
+		minutes := int64(math.Round(float64(max(ev.ETA-ev.T, 0)) / 60000))
+		l.Who = p.Name(ev.From)
+		l.Text = fill("eta", "eta", Clock(ev.ETA), "minutes", strconv.FormatInt(minutes, 10), "text", said(ev.Text))
+	case simulator.EvAsk:
+		l.Who, l.Class = p.Name(ev.From), "radio ask"
+		info := ev.ID
+		if info == "" {
+			info = "information"
+		}
+		l.Text = fill("ask", "info", info, "text", said(ev.Text))
+	case simulator.EvApprove, simulator.EvDecline:
+		l.Who = p.Name(ev.From)
+		l.Text = fill(string(ev.Type), "decision", ev.ID, "amount", amount(ev.Amount), "text", said(ev.Text))
+	case simulator.EvPause, simulator.EvResume:
+		l.Who, l.Class, l.Pane = Texts["who.clock"], "system", simulator.ChannelCall
+		l.Text = fill(string(ev.Type), "reason", ev.Reason)
+		l.By = drillroom.ActorSystem
+		if ev.Reason == string(drillroom.ActorTrainer) {
+			l.By = drillroom.ActorTrainer
+		}
+	case simulator.EvEnd:
+		l.Who, l.Class, l.Pane = Texts["who.call"], "system", simulator.ChannelCall
+		l.Text = fill("end", "ending", Ending(ev.Reason))
+	case simulator.EvReview:
+		l.Who, l.Class, l.Pane = Texts["who.you"], "trainee", simulator.ChannelCall
+		l.Text, l.By = fill("review"), drillroom.ActorTrainee
+	default:
+		return Line{}, false
+	}
+	return l, true
+}
+
+// Action says what an action did, naming the cast members it involved.
+func (p *Presenter) Action(a simulator.Action) string {
+	info := ""
+	if len(a.Info) > 0 {
+		info = optional("handover", "info", strings.Join(a.Info, ", "))
+	}
+	switch a.Kind {
+	case simulator.ActSay:
+		promise := ""
+		if a.Promise > 0 {
+			promise = optional("promise", "clock", Clock(a.Promise))
+		}
+		return strings.TrimSpace(a.Text + promise)
+	case simulator.ActHold, simulator.ActResume, simulator.ActReview:
+		return fill("action."+string(a.Kind), "text", said(a.Text))
+	case simulator.ActClassify:
+		return fill("action.classify", "category", a.Category, "priority", a.Priority)
+	case simulator.ActRecord:
+		return fill("action.record", "field", a.Field, "value", a.Value)
+	case simulator.ActDispatch, simulator.ActEscalate, simulator.ActContact:
+		return fill("action."+string(a.Kind), "target", p.Name(a.Target), "handover", info, "text", said(a.Text))
+	case simulator.ActRequest:
+		return fill("action.request", "target", p.Name(a.Target), "decision", a.Decision, "amount", amount(a.Amount))
+	case simulator.ActDecide:
+		return fill("action.decide", "decision", a.Decision, "amount", amount(a.Amount))
+	case simulator.ActTransfer:
+		return fill("action.transfer", "target", p.Name(a.Target))
+	case simulator.ActClose:
+		return fill("action.close", "resolution", a.Resolution)
+	}
+	return fill("action", "kind", string(a.Kind), "text", said(a.Text))
+}
+
+// pane is where a console shows an action: what is said to the customer
+// and what happens to the call on the call pane, the rest beside it.
+func pane(k simulator.ActionKind) string {
+	switch k {
+	case simulator.ActSay, simulator.ActHold, simulator.ActResume, simulator.ActClose, simulator.ActTransfer, simulator.ActReview:
+		return simulator.ChannelCall
+	}
+	return simulator.ChannelRadio
+}
+
+// actor is who took an action: the log writes the trainee's as empty.
+func actor(a drillroom.Actor) drillroom.Actor {
+	if a == "" {
+		return drillroom.ActorTrainee
+	}
+	return a
+}
