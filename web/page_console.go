@@ -10,6 +10,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/transcript"
 )
 
 // quickIntent is a one-key phrase for the customer. The text is what the
@@ -73,6 +74,9 @@ type consoleConfig struct {
 	Services     []castItem     `json:"services"`
 	Teams        []castItem     `json:"teams"`
 	MaxSilenceMs int64          `json:"max_silence_ms"`
+	// Texts is the presenter's wording (transcript.Texts), so the
+	// console's lines read as the debrief's do.
+	Texts map[string]string `json:"texts"`
 }
 
 type consolePage struct {
@@ -197,6 +201,7 @@ func buildConsole(sc *scenarios.Scenario, x drillroom.Session, name string) cons
 	}
 	p.Config.Session, p.Config.Mode, p.Config.Ended = x.ID, x.Mode, p.Ended
 	p.Config.Services, p.Config.Teams = p.Services, p.Teams
+	p.Config.Texts = transcript.Texts
 	if p.Config.Services == nil {
 		p.Config.Services = []castItem{}
 	}

@@ -1,17 +1,21 @@
-// drillroom trainee console: speaks the drillroom.v1 websocket protocol
-// (docs/protocol.md). Plain JavaScript, no build step, no inline handlers
-// (the CSP forbids inline script).
-(function () {
-  "use strict";
+// drillroom trainee console: the page's state, rendering and forms. It
+// speaks the drillroom.v1 protocol through protocol.js, words events with
+// present.js (the same table of texts as the debrief) and runs the clock
+// with clock.js. ES modules, no build step, no inline handlers (the CSP
+// forbids inline script).
 
-  var cfgEl = document.getElementById("console-data");
-  if (!cfgEl) return;
-  var cfg = JSON.parse(cfgEl.textContent);
-  var sessionId = cfg.session;
-  var names = {};
+import { formatClock, VirtualClock } from "./clock.js";
+import { presenter } from "./present.js";
+import { openSession } from "./protocol.js";
+
+const cfgEl = document.getElementById("console-data");
+if (cfgEl) start(JSON.parse(cfgEl.textContent));
+
+function start(cfg) {
+  const names = {};
   (cfg.services || []).forEach(function (s) { names[s.id] = s.name; });
   (cfg.teams || []).forEach(function (t) { names[t.id] = t.name; });
-  names.customer = "Customer";
+  const present = presenter(cfg.texts || {}, names);
 
   var $ = function (id) { return document.getElementById(id); };
   var callLog = $("call-log"), radioLog = $("radio-log"), connEl = $("conn");
@@ -19,49 +23,20 @@
   var sayText = $("say-text");
 
   // ---- state -------------------------------------------------------------
-  var lastSeq = 0;            // highest seq applied on this page
-  var liveFrom = 0;           // events above this seq happened after we connected
-  var clock = { t: 0, running: false, scale: 1, at: performance.now() };
+  var clock = new VirtualClock();
   var lastUpdateT = null;     // virtual ms of the trainee's last line to the customer
   var ended = !!cfg.ended;
   var onHold = false;
   var engaged = {};           // id -> {name, status}
-  var ws = null, resumed = false, backoff = 250, reconnectTimer = null;
-  var pingTimer = null, pongTimer = null, closedForGood = false;
-  var wantResync = false;     // ask the server for a snapshot on the next connection
-
-  // Commands awaiting an ack or reject survive a reload of the page:
-  // sessionStorage keeps them per tab, and the server applies an id once.
-  var pendingKey = "drillroom:pending:" + sessionId;
-  var pending = {};
-  try { pending = JSON.parse(sessionStorage.getItem(pendingKey) || "{}") || {}; } catch (e) { pending = {}; }
-  function savePending() {
-    try { sessionStorage.setItem(pendingKey, JSON.stringify(pending)); } catch (e) { /* private mode */ }
-  }
-
-  var idPrefix = (function () {
-    var b = new Uint8Array(6);
-    crypto.getRandomValues(b);
-    return Array.prototype.map.call(b, function (x) { return ("0" + x.toString(16)).slice(-2); }).join("");
-  })();
-  var idCounter = 0;
 
   // ---- rendering ---------------------------------------------------------
-  function fmtClock(ms) {
-    if (ms < 0) ms = 0;
-    var s = Math.floor(ms / 1000);
-    var h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, ss = s % 60;
-    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
-    return h > 0 ? h + ":" + pad(m) + ":" + pad(ss) : m + ":" + pad(ss);
-  }
-
   function addLine(log, cls, who, text, t, seq) {
     var li = document.createElement("li");
     li.className = cls;
     if (seq) li.dataset.seq = seq;
     var meta = document.createElement("span");
     meta.className = "meta";
-    meta.textContent = (t != null ? fmtClock(t) + " · " : "") + who;
+    meta.textContent = (t != null ? formatClock(t) + " · " : "") + who;
     li.appendChild(meta);
     li.appendChild(document.createTextNode(text));
     log.appendChild(li);
@@ -69,7 +44,10 @@
     return li;
   }
 
-  function nameOf(id) { return names[id] || id || ""; }
+  // show adds a presented line to the pane it belongs on.
+  function show(l) {
+    return addLine(l.pane === "call" ? callLog : radioLog, l.cls, l.who, l.text, l.t, l.seq);
+  }
 
   var speakToggle = $("speak-toggle");
   try { speakToggle.checked = localStorage.getItem("drillroom:speak") === "1"; } catch (e) { /* ignore */ }
@@ -88,11 +66,12 @@
   toast.id = "console-alert";
   toast.hidden = true;
   document.querySelector(".console-bar").after(toast);
+  var toastTimer = null;
   function showAlert(text) {
     toast.textContent = text;
     toast.hidden = false;
-    clearTimeout(showAlert.timer);
-    showAlert.timer = setTimeout(function () { toast.hidden = true; }, 12000);
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { toast.hidden = true; }, 12000);
   }
 
   function renderEngaged() {
@@ -105,7 +84,7 @@
     });
   }
   function engage(id, status) {
-    engaged[id] = { name: nameOf(id), status: status };
+    engaged[id] = { name: present.name(id), status: status };
     renderEngaged();
   }
 
@@ -122,310 +101,173 @@
     });
   }
 
-  function describeAction(a) {
-    var k = a.kind;
-    switch (k) {
-      case "say": return a.text || (a.intents || []).join(", ");
-      case "hold": return "Put the customer on hold" + (a.text ? ": " + a.text : "");
-      case "resume": return "Took the customer off hold";
-      case "classify": return "Classified as " + a.category + (a.priority ? " " + a.priority : "");
-      case "record": return "Recorded " + a.field + ": " + a.value;
-      case "dispatch": return "Dispatched " + nameOf(a.target) + handover(a) + (a.text ? ": " + a.text : "");
-      case "escalate": return "Escalated to " + nameOf(a.target) + handover(a) + (a.text ? ": " + a.text : "");
-      case "contact": return "To " + nameOf(a.target) + handover(a) + (a.text ? ": " + a.text : "");
-      case "request": return "Asked " + nameOf(a.target) + " to approve " + a.decision + (a.amount ? " (" + a.amount + ")" : "");
-      case "decide": return "Decided " + a.decision + (a.amount ? " (" + a.amount + ")" : "");
-      case "transfer": return "Transferred the call to " + a.target;
-      case "close": return "Closed the call: " + a.resolution;
-      case "review": return "Submitted the review";
-    }
-    return k;
+  function recordForm(field) {
+    return document.querySelector('.record-field[data-field="' + CSS.escape(field) + '"]');
   }
-  function handover(a) { return a.info && a.info.length ? " [handover: " + a.info.join(", ") + "]" : ""; }
 
-  // applyEvent renders one event of the log. live is true for events that
-  // happened while this page was connected (they move the clock).
+  // applyEvent renders one event of the log: its line, from the presenter,
+  // and what it changes on the desk. live is true for events that happened
+  // while this page was connected (they move the clock).
   function applyEvent(ev, live) {
     var t = ev.t;
+    var l = present.line(ev.type === "start" && !ev.mode ? Object.assign({}, ev, { mode: cfg.mode }) : ev);
     switch (ev.type) {
-      case "start":
-        addLine(callLog, "system", "Call", "Call started (" + (ev.mode || cfg.mode) + ")", t, ev.seq);
-        break;
       case "line":
-        if (ev.channel === "radio" || (ev.from && ev.from !== "customer")) {
-          addLine(radioLog, "radio", nameOf(ev.from), ev.text || "", t, ev.seq);
-        } else {
-          addLine(callLog, "customer", "Customer", ev.text || "", t, ev.seq);
-          if (live) speak(ev.text || "");
-        }
+        show(l);
+        if (l.pane === "call" && live) speak(ev.text || "");
         break;
       case "action": {
         var a = ev.action || {};
-        var who = a.by === "trainer" ? "Trainer" : "You";
         switch (a.kind) {
           case "say":
-            addLine(callLog, "trainee", who + (ev.intents && ev.intents.length ? " · " + ev.intents.join(", ") : ""), describeAction(a), t, ev.seq);
+            show(l);
             lastUpdateT = t;
             break;
           case "hold":
-            if (a.text) { addLine(callLog, "trainee", who, a.text, t, ev.seq); lastUpdateT = t; }
-            addLine(callLog, "system", "Call", "Customer on hold", t);
+            show(l);
+            if (a.text) lastUpdateT = t;
             setHold(true);
             break;
           case "resume":
-            addLine(callLog, "system", "Call", "Customer off hold", t, ev.seq);
+            show(l);
             setHold(false);
             break;
           case "classify":
-            $("classified-as").textContent = "Classified: " + a.category + (a.priority ? ", " + a.priority : "") + " at " + fmtClock(t);
+            // The classification panel shows it.
+            $("classified-as").textContent = "Classified: " + a.category + (a.priority ? ", " + a.priority : "") + " at " + formatClock(t);
             $("category").value = a.category;
             if (a.priority) $("priority").value = a.priority;
             break;
           case "record": {
-            var form = document.querySelector('.record-field[data-field="' + CSS.escape(a.field) + '"]');
+            var form = recordForm(a.field);
             if (form) {
               form.querySelector("input").value = a.value;
-              form.querySelector(".saved").textContent = "Saved at " + fmtClock(t);
-            } else {
-              addLine(radioLog, "system", "Record", describeAction(a), t, ev.seq);
+              form.querySelector(".saved").textContent = "Saved at " + formatClock(t);
+            } else if (l) {
+              show(l);
             }
             break;
           }
           case "dispatch":
           case "escalate":
             engage(a.target, a.kind === "dispatch" ? "dispatched" : "escalated");
-            addLine(radioLog, "trainee", who, describeAction(a), t, ev.seq);
-            break;
-          case "close":
-            addLine(callLog, "system", who, describeAction(a), t, ev.seq);
+            show(l);
             break;
           case "review":
-            break;
+            break; // written after the call, on the debrief
           default:
-            addLine(radioLog, "trainee", who, describeAction(a), t, ev.seq);
+            if (l) show(l);
         }
         break;
       }
-      case "rejected":
-        addLine(ev.action && ev.action.kind === "say" ? callLog : radioLog, "rejected", "Refused",
-          describeAction(ev.action || {}) + ": " + (ev.reason || "refused"), t, ev.seq);
-        break;
       case "ack":
         if (engaged[ev.from]) engage(ev.from, "acknowledged");
-        addLine(radioLog, "radio", nameOf(ev.from), ev.text || "Acknowledged.", t, ev.seq);
+        show(l);
         break;
       case "eta":
-        engage(ev.from, "ETA " + fmtClock(ev.eta) + " (in " + Math.max(0, Math.round((ev.eta - t) / 60000)) + " min)");
-        addLine(radioLog, "radio", nameOf(ev.from), ev.text || "ETA " + Math.max(0, Math.round((ev.eta - t) / 60000)) + " minutes.", t, ev.seq);
-        break;
-      case "ask":
-        addLine(radioLog, "radio ask", nameOf(ev.from) + " asks for " + (ev.id || "information"), ev.text || "", t, ev.seq);
+        engage(ev.from, "ETA " + formatClock(ev.eta) + " (in " + Math.max(0, Math.round((ev.eta - t) / 60000)) + " min)");
+        show(l);
         break;
       case "arrive":
         engage(ev.from, "on scene");
-        addLine(radioLog, "radio", nameOf(ev.from), ev.text || "Arrived on scene.", t, ev.seq);
+        show(l);
         break;
       case "resolve":
         engage(ev.from, "resolved");
-        addLine(radioLog, "radio", nameOf(ev.from), ev.text || "Resolved.", t, ev.seq);
-        break;
-      case "approve":
-        addLine(radioLog, "radio", nameOf(ev.from), (ev.text || "Approved") + " (" + ev.id + (ev.amount ? " " + ev.amount : "") + ")", t, ev.seq);
-        break;
-      case "decline":
-        addLine(radioLog, "radio", nameOf(ev.from), (ev.text || "Declined") + " (" + ev.id + (ev.amount ? " " + ev.amount : "") + ")", t, ev.seq);
+        show(l);
         break;
       case "pause":
-        addLine(callLog, "system", "Clock", "Paused (" + (ev.reason || "paused") + ")", t, ev.seq);
-        if (live) setClock(t, false, clock.scale);
+        show(l);
+        if (live) clock.set(t, false, clock.scale);
         break;
       case "resume":
-        addLine(callLog, "system", "Clock", "Running", t, ev.seq);
-        if (live) setClock(t, true, clock.scale);
+        show(l);
+        if (live) clock.set(t, true, clock.scale);
         break;
       case "scale":
-        if (live) setClock(currentT(), clock.running, ev.scale || 1);
+        if (live) clock.set(clock.now(), clock.running, ev.scale || 1);
         break;
       case "end":
-        addLine(callLog, "system", "Call", "The call has ended" + (ev.reason ? " (" + ev.reason + ")" : ""), t, ev.seq);
-        if (live) setClock(t, false, clock.scale);
+        show(l);
+        if (live) clock.set(t, false, clock.scale);
         setEnded();
         break;
+      case "review":
+        break; // written after the call, on the debrief
+      default:
+        if (l) show(l);
     }
-    if (live && t > currentT()) setClock(t, clock.running, clock.scale);
+    if (live && t > clock.now()) clock.set(t, clock.running, clock.scale);
   }
 
   // ---- clock -------------------------------------------------------------
-  function setClock(t, running, scale) {
-    clock = { t: t, running: running, scale: scale || 1, at: performance.now() };
-  }
-  function currentT() {
-    if (!clock.running) return clock.t;
-    return clock.t + (performance.now() - clock.at) * clock.scale;
-  }
   var clockState = $("clock-state");
   function tick() {
-    var now = currentT();
-    clockEl.textContent = fmtClock(now);
+    var now = clock.now();
+    clockEl.textContent = formatClock(now);
     clockState.hidden = clock.running || ended;
     if (sinceEl) {
       if (lastUpdateT == null) {
-        sinceEl.textContent = "never (" + fmtClock(now) + ")";
+        sinceEl.textContent = "never (" + formatClock(now) + ")";
         sinceEl.classList.toggle("late", now > cfg.max_silence_ms);
       } else {
         var gap = now - lastUpdateT;
-        sinceEl.textContent = fmtClock(gap);
+        sinceEl.textContent = formatClock(gap);
         sinceEl.classList.toggle("late", gap > cfg.max_silence_ms);
       }
     }
   }
   setInterval(tick, 250);
 
-  // ---- the socket --------------------------------------------------------
+  // ---- the connection ----------------------------------------------------
   function setConn(text, ok) {
     connEl.textContent = text;
     connEl.className = "conn " + (ok ? "ok" : "down");
   }
 
-  function connect() {
-    clearTimeout(reconnectTimer);
-    resumed = false;
-    var proto = location.protocol === "https:" ? "wss:" : "ws:";
-    try {
-      ws = new WebSocket(proto + "//" + location.host + "/ws/sessions/" + encodeURIComponent(sessionId), "drillroom.v1");
-    } catch (e) {
-      scheduleReconnect(false);
-      return;
-    }
-    setConn("Connecting…", false);
-    ws.onmessage = function (m) {
-      var msg;
-      try { msg = JSON.parse(m.data); } catch (e) { return; }
-      onMessage(msg);
-    };
-    ws.onclose = function (e) {
-      clearInterval(pingTimer);
-      clearTimeout(pongTimer);
-      ws = null;
-      if (closedForGood) return;
-      switch (e.code) {
-        case 1000:
-          setConn("Disconnected", false);
-          return;
-        case 1008:
-        case 1009:
-          setConn("Disconnected by the server (" + (e.reason || e.code) + ")", false);
-          showAlert("The server closed the connection: " + (e.reason || e.code) + ". Reload the page.");
-          return;
-        case 4001:
+  var session = openSession({
+    sessionId: cfg.session,
+    onHello: function (msg) {
+      if (msg.clock) {
+        // A call nobody has joined yet reports a stopped clock at 0; the
+        // trainee's resume starts it without an event, so start ours too.
+        var starting = !msg.clock.running && msg.clock.t === 0 && msg.role === "trainee" &&
+          !(msg.session && msg.session.state === "ended");
+        clock.set(msg.clock.t, msg.clock.running || starting, msg.clock.scale);
+      }
+      if (msg.session && msg.session.state === "ended") setEnded();
+    },
+    onEvent: applyEvent,
+    onResync: applySnapshot,
+    onReject: function (msg, label) {
+      var what = label || "Your last action";
+      if (msg.code === "ended") {
+        setEnded();
+        showAlert(what + " was not done: the call has ended.");
+      } else {
+        showAlert(what + " was not done: " + (msg.reason || msg.code));
+      }
+    },
+    onEnded: setEnded,
+    onServerError: function (msg) { showAlert("Protocol error from the server: " + (msg.reason || msg.code)); },
+    onStatus: function (state, detail) {
+      switch (state) {
+        case "connecting": setConn("Connecting…", false); break;
+        case "connected": if (connEl.textContent !== "Connected") setConn("Connected", true); break;
+        case "reconnecting": setConn("Reconnecting…", false); break;
+        case "busy": setConn("Server busy, retrying…", false); break;
+        case "disconnected": setConn("Disconnected", false); break;
+        case "refused":
+          setConn("Disconnected by the server (" + detail + ")", false);
+          showAlert("The server closed the connection: " + detail + ". Reload the page.");
+          break;
+        case "signed-out":
           setConn("Signed out", false);
           showAlert("Your sign-in has ended. Sign in again to continue; nothing you did is lost.");
-          return;
-        case 4008:
-          scheduleReconnect(true);
-          return;
-      }
-      scheduleReconnect(false);
-    };
-  }
-
-  function scheduleReconnect(now) {
-    setConn("Reconnecting…", false);
-    var wait = now ? 0 : backoff * (0.5 + Math.random());
-    backoff = Math.min(backoff * 2, 10000);
-    reconnectTimer = setTimeout(connect, wait);
-  }
-
-  function send(obj) {
-    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(obj));
-  }
-
-  function onMessage(msg) {
-    switch (msg.type) {
-      case "hello":
-        backoff = 250;
-        liveFrom = msg.last_seq || 0;
-        if (msg.clock) {
-          // A call nobody has joined yet reports a stopped clock at 0; the
-          // trainee's resume starts it without an event, so start ours too.
-          var starting = !msg.clock.running && msg.clock.t === 0 && msg.role === "trainee" &&
-            !(msg.session && msg.session.state === "ended");
-          setClock(msg.clock.t, msg.clock.running || starting, msg.clock.scale);
-        }
-        if (msg.session && msg.session.state === "ended") setEnded();
-        if (wantResync) {
-          wantResync = false;
-          send({ type: "resume", last_seq: lastSeq, resync: true });
-        } else {
-          send({ type: "resume", last_seq: lastSeq });
-        }
-        resumed = true;
-        Object.keys(pending).forEach(function (id) {
-          send({ type: "command", id: id, action: pending[id].action });
-        });
-        setConn("Connected", true);
-        clearInterval(pingTimer);
-        pingTimer = setInterval(ping, 15000);
-        break;
-      case "event":
-        if (msg.seq <= lastSeq) return; // already have it (from an earlier connection)
-        if (msg.prev !== lastSeq) {
-          // A gap: never paper over it. Reconnect and resume from what we have.
-          if (ws) ws.close(4000, "gap");
-          return;
-        }
-        lastSeq = msg.seq;
-        applyEvent(msg.event, msg.seq > liveFrom);
-        break;
-      case "ack":
-        delete pending[msg.id];
-        savePending();
-        if (connEl.textContent !== "Connected") setConn("Connected", true);
-        break;
-      case "reject": {
-        if ((msg.code === "rate_limited" || msg.code === "unavailable") && pending[msg.id]) {
-          // Nothing was applied: send the same id again a little later.
-          var id = msg.id, retry = pending[id];
-          retry.tries = (retry.tries || 0) + 1;
-          savePending();
-          if (msg.code === "unavailable") setConn("Server busy, retrying…", false);
-          setTimeout(function () {
-            if (pending[id] && resumed) send({ type: "command", id: id, action: pending[id].action });
-          }, Math.min(500 * Math.pow(2, retry.tries), 8000));
           break;
-        }
-        var p = pending[msg.id];
-        delete pending[msg.id];
-        savePending();
-        var what = p ? p.label : "Your last action";
-        if (msg.code === "ended") {
-          setEnded();
-          showAlert(what + " was not done: the call has ended.");
-        } else {
-          showAlert(what + " was not done: " + (msg.reason || msg.code));
-        }
-        break;
       }
-      case "resync":
-        applySnapshot(msg);
-        break;
-      case "ended":
-        setEnded();
-        break;
-      case "error":
-        showAlert("Protocol error from the server: " + (msg.reason || msg.code));
-        break;
-      case "pong":
-        clearTimeout(pongTimer);
-        break;
-    }
-  }
-
-  function ping() {
-    send({ type: "ping" });
-    clearTimeout(pongTimer);
-    pongTimer = setTimeout(function () { if (ws) ws.close(4000, "no pong"); }, 8000);
-  }
+    },
+  });
 
   // applySnapshot replaces everything with the server's view. The snapshot
   // carries the events a trainee may see (or, failing that, the state);
@@ -437,7 +279,7 @@
     renderEngaged();
     lastUpdateT = null;
     setHold(false);
-    if (msg.clock) setClock(msg.clock.t, msg.clock.running, msg.clock.scale);
+    if (msg.clock) clock.set(msg.clock.t, msg.clock.running, msg.clock.scale);
     var snap = msg.snapshot || {};
     var evs = snap.events || [];
     evs.forEach(function (ev) { applyEvent(ev, false); });
@@ -451,21 +293,17 @@
       }
       var rec = snap.record || {};
       Object.keys(rec).forEach(function (f) {
-        var form = document.querySelector('.record-field[data-field="' + CSS.escape(f) + '"]');
+        var form = recordForm(f);
         if (form) { form.querySelector("input").value = rec[f]; form.querySelector(".saved").textContent = "Saved"; }
       });
     }
     addLine(callLog, "system", "Console", "Reloaded the call from the server.", msg.clock ? msg.clock.t : null);
-    lastSeq = msg.last_seq || lastSeq;
     if (snap.ended || snap.state === "ended") setEnded();
   }
 
   // "Refresh the call" rebuilds the panes from the server's snapshot, for a
   // trainee who doubts what the screen shows.
-  $("resync-btn").addEventListener("click", function () {
-    wantResync = true;
-    if (ws) ws.close(4000, "resync"); else connect();
-  });
+  $("resync-btn").addEventListener("click", function () { session.resync(); });
 
   // ---- commands ----------------------------------------------------------
   function command(action, label) {
@@ -473,11 +311,7 @@
       showAlert("The call has ended.");
       return;
     }
-    var id = "c-" + idPrefix + "-" + (++idCounter);
-    pending[id] = { action: action, label: label };
-    savePending();
-    if (resumed) send({ type: "command", id: id, action: action });
-    return id;
+    return session.command(action, label);
   }
 
   $("say-form").addEventListener("submit", function (e) {
@@ -502,7 +336,7 @@
       kind: "say",
       text: "I'll update you again within " + min + " minute" + (min === 1 ? "" : "s") + ".",
       intents: ["update"],
-      promise: Math.round(currentT()) + min * 60000
+      promise: Math.round(clock.now()) + min * 60000
     }, "Promise of an update");
   });
 
@@ -542,7 +376,7 @@
     var text = $("engage-text").value.trim();
     var action = { kind: kind, target: target, info: info };
     if (text) action.text = text;
-    var label = { dispatch: "Dispatch of ", escalate: "Escalation to ", contact: "Message to " }[kind] + nameOf(target);
+    var label = { dispatch: "Dispatch of ", escalate: "Escalation to ", contact: "Message to " }[kind] + present.name(target);
     command(action, label);
     $("engage-text").value = "";
     engageForm.querySelectorAll("input[name=info]:checked").forEach(function (c) { c.checked = false; });
@@ -627,7 +461,7 @@
     }
   });
 
-  window.addEventListener("beforeunload", function () { closedForGood = true; if (ws) ws.close(1000); });
+  window.addEventListener("beforeunload", function () { session.close(); });
   if (ended) setEnded();
-  connect();
-})();
+  session.open();
+}

@@ -1,0 +1,146 @@
+// The event presenter of the console: the script's copy of
+// transcript.Presenter (transcript/present.go), driven by the same table
+// of texts, which the page hands over (transcript.Texts). A change of
+// wording is made in that table; a change of logic here and there alike.
+
+import { formatClock } from "./clock.js";
+
+// fill puts values into the text of key: a value that is empty takes the
+// space before it along.
+export function fill(texts, key, values) {
+  let t = texts[key] || "", s = "";
+  for (;;) {
+    const i = t.indexOf("{");
+    const j = i < 0 ? -1 : t.indexOf("}", i);
+    if (i < 0 || j < 0) { s += t; break; }
+    s += t.slice(0, i);
+    const name = t.slice(i + 1, j);
+    t = t.slice(j + 1);
+    const v = values && values[name] != null ? String(values[name]) : "";
+    if (v === "" && s.endsWith(" ") && (t === "" || t[0] === " ")) s = s.slice(0, -1);
+    s += v;
+  }
+  return s.trim();
+}
+
+// presenter presents events of one session. names maps the cast's ids to
+// their names.
+export function presenter(texts, names) {
+  const optional = (key, name, v) => (v ? (texts[key] || "").replace("{" + name + "}", v) : "");
+  const said = (text) => (text ? ": " + text : "");
+  const amount = (a) => (a ? optional("amount", "amount", String(a)) : "");
+  const actor = (by) => by || "trainee";
+  const ending = (reason) => texts["ending." + reason] ?? reason ?? "";
+
+  function name(id) {
+    if (names[id]) return names[id];
+    if (!id || id === "customer") return texts["who.customer"];
+    return id;
+  }
+
+  function pane(kind) {
+    switch (kind) {
+      case "say": case "hold": case "resume": case "close": case "transfer": case "review":
+        return "call";
+    }
+    return "radio";
+  }
+
+  function action(a) {
+    const info = a.info && a.info.length ? optional("handover", "info", a.info.join(", ")) : "";
+    switch (a.kind) {
+      case "say":
+        return ((a.text || "") + (a.promise > 0 ? optional("promise", "clock", formatClock(a.promise)) : "")).trim();
+      case "hold": case "resume": case "review":
+        return fill(texts, "action." + a.kind, { text: said(a.text) });
+      case "classify":
+        return fill(texts, "action.classify", { category: a.category, priority: a.priority });
+      case "record":
+        return fill(texts, "action.record", { field: a.field, value: a.value });
+      case "dispatch": case "escalate": case "contact":
+        return fill(texts, "action." + a.kind, { target: name(a.target), handover: info, text: said(a.text) });
+      case "request":
+        return fill(texts, "action.request", { target: name(a.target), decision: a.decision, amount: amount(a.amount) });
+      case "decide":
+        return fill(texts, "action.decide", { decision: a.decision, amount: amount(a.amount) });
+      case "transfer":
+        return fill(texts, "action.transfer", { target: name(a.target) });
+      case "close":
+        return fill(texts, "action.close", { resolution: a.resolution });
+    }
+    return fill(texts, "action", { kind: a.kind, text: said(a.text) });
+  }
+
+  // line presents ev as {seq, t, clock, who, text, cls, pane, by}, or
+  // returns null for an event that is not shown as a line.
+  function line(ev) {
+    const l = { seq: ev.seq, t: ev.t, clock: formatClock(ev.t), who: "", text: "", cls: "radio", pane: "radio", by: "" };
+    if (ev.action) l.by = actor(ev.action.by);
+    const cast = (key) => { l.who = name(ev.from); l.text = ev.text || fill(texts, key); };
+    switch (ev.type) {
+      case "start":
+        Object.assign(l, { who: texts["who.call"], text: fill(texts, "start", { mode: ev.mode }), cls: "system", pane: "call" });
+        break;
+      case "line":
+        l.who = name(ev.from);
+        l.text = ev.text || "";
+        if (ev.channel === "call") Object.assign(l, { cls: "customer", pane: "call" });
+        break;
+      case "action": {
+        if (!ev.action) return null;
+        const a = ev.action;
+        Object.assign(l, { who: texts["who.you"], cls: "trainee" });
+        if (l.by !== "trainee") Object.assign(l, { who: texts["who." + l.by] || l.by, cls: "system" });
+        l.text = action(a);
+        if (ev.intents && ev.intents.length) l.text = (l.text + optional("intents", "intents", ev.intents.join(", "))).trim();
+        l.pane = pane(a.kind);
+        break;
+      }
+      case "rejected": {
+        Object.assign(l, { who: texts["who.refused"], cls: "rejected" });
+        const reason = ev.reason || "refused";
+        if (ev.action) {
+          l.text = fill(texts, "rejected", { action: action(ev.action), reason: reason });
+          l.pane = pane(ev.action.kind);
+        } else {
+          l.text = reason;
+        }
+        break;
+      }
+      case "ack": cast("ack"); break;
+      case "arrive": cast("arrive"); break;
+      case "resolve": cast("resolve"); break;
+      case "eta": {
+        const minutes = Math.round(Math.max(ev.eta - ev.t, 0) / 60000);
+        l.who = name(ev.from);
+        l.text = fill(texts, "eta", { eta: formatClock(ev.eta), minutes: minutes, text: said(ev.text) });
+        break;
+      }
+      case "ask":
+        Object.assign(l, { who: name(ev.from), cls: "radio ask" });
+        l.text = fill(texts, "ask", { info: ev.id || "information", text: said(ev.text) });
+        break;
+      case "approve": case "decline":
+        l.who = name(ev.from);
+        l.text = fill(texts, ev.type, { decision: ev.id, amount: amount(ev.amount), text: said(ev.text) });
+        break;
+      case "pause": case "resume":
+        Object.assign(l, { who: texts["who.clock"], cls: "system", pane: "call" });
+        l.text = fill(texts, ev.type, { reason: ev.reason });
+        l.by = ev.reason === "trainer" ? "trainer" : "system";
+        break;
+      case "end":
+        Object.assign(l, { who: texts["who.call"], cls: "system", pane: "call" });
+        l.text = fill(texts, "end", { ending: ending(ev.reason) });
+        break;
+      case "review":
+        Object.assign(l, { who: texts["who.you"], cls: "trainee", pane: "call", text: fill(texts, "review"), by: "trainee" });
+        break;
+      default:
+        return null;
+    }
+    return l;
+  }
+
+  return { name, action, line };
+}
