@@ -29,7 +29,8 @@ type Line struct {
 
 // Texts is the wording of presented lines, by key; {name} marks a value.
 // The console's script receives this same table (see web/static/present.js),
-// so the live console and the debrief say the same thing in the same words.
+// so the live console and the debrief say the same thing in the same words;
+// web's browser test checks that both presenters agree.
 // Values that are optional carry their own punctuation: {text} is ": what
 // was said" or nothing, {amount} is " (250)" or nothing.
 var Texts = map[string]string{

@@ -238,6 +238,7 @@ func TestEndToEndBrowser(t *testing.T) {
 	e.step("start the drill", chromedp.Click(chromedp.CSS(fmt.Sprintf(`form[action="/drills/%s/start"] input[value="practice"] ~ button`, drill))),
 		chromedp.WaitVisible(chromedp.ID("call-log")))
 	e.poll("the console connects", `document.getElementById("conn").textContent === "Connected"`)
+	e.checkPresenterAgrees()
 	e.poll("the customer speaks", `document.querySelectorAll("#call-log li.customer").length >= 1`)
 	e.poll("the drill clock runs", `document.getElementById("clock").textContent !== "0:00"`)
 	if shown := e.eval(`String(document.getElementById("clock-state").offsetParent !== null)`); shown != "false" {

@@ -1,7 +1,8 @@
 // The event presenter of the console: the script's copy of
 // transcript.Presenter (transcript/present.go), driven by the same table
 // of texts, which the page hands over (transcript.Texts). A change of
-// wording is made in that table; a change of logic here and there alike.
+// wording is made in that table; a change of logic here and there alike,
+// and the browser test (web/e2e_present_test.go) fails where they differ.
 
 import { formatClock } from "./clock.js";
 
