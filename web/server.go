@@ -3,6 +3,13 @@
 // Handlers translate HTTP and socket messages to the use cases of package
 // training and back; errors become statuses, rejections and close codes in
 // one place (errors.go).
+//
+// Templates and static assets are embedded. The console's script is a set
+// of ES modules served as they are, with no build step: static/protocol.js
+// (the drillroom.v1 client, no page code, for any page that plays or
+// watches a session), static/present.js (event wording, from the table of
+// texts of package transcript, which also words the debrief), static/clock.js
+// and static/console.js (the page's state, rendering and forms).
 package web
 
 import (
