@@ -74,15 +74,6 @@ type ScenarioVersion struct {
 	CreatedAt    time.Time
 }
 
-// ScorecardRecord is one scoring of a session, kept for the audit trail.
-type ScorecardRecord struct {
-	ID         int64
-	SessionID  string
-	RubricHash string
-	JSON       []byte
-	CreatedAt  time.Time
-}
-
 // RuleOutcome is one rule's result in one scoring of a session, stored in
 // queryable form beside the scorecard it came from.
 type RuleOutcome struct {

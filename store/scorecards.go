@@ -10,8 +10,8 @@ import (
 )
 
 // PutScorecard stores a scorecard for a session. Re-scoring adds a row
-// rather than overwriting: Scorecard returns the newest, ScorecardHistory
-// all of them. scorecardJSON must be valid JSON (drillroom.ErrInvalid otherwise).
+// rather than overwriting, so every scoring is kept for the audit trail;
+// Scorecard returns the newest. scorecardJSON must be valid JSON (drillroom.ErrInvalid otherwise).
 func (s *Store) PutScorecard(ctx context.Context, sessionID string, rubricHash string, scorecardJSON []byte) error {
 	if !json.Valid(scorecardJSON) {
 		return fmt.Errorf("put scorecard of session %s: %w: not JSON", sessionID, drillroom.ErrInvalid)
@@ -40,29 +40,6 @@ func (s *Store) Scorecard(ctx context.Context, sessionID string) ([]byte, error)
 		return nil, notFound(err, fmt.Sprintf("scorecard of session %s", sessionID))
 	}
 	return b, nil
-}
-
-// ScorecardHistory returns every scoring of a session, oldest first.
-func (s *Store) ScorecardHistory(ctx context.Context, sessionID string) ([]drillroom.ScorecardRecord, error) {
-	rows, err := s.rdb.QueryContext(ctx, "SELECT id, session_id, rubric_hash, body, created_at FROM scorecards WHERE session_id = ? ORDER BY id", sessionID)
-	if err != nil {
-		return nil, fmt.Errorf("scorecard history of session %s: %w", sessionID, err)
-	}
-	defer rows.Close()
-	var rs []drillroom.ScorecardRecord
-	for rows.Next() {
-		var r drillroom.ScorecardRecord
-		var at int64
-		if err := rows.Scan(&r.ID, &r.SessionID, &r.RubricHash, &r.JSON, &at); err != nil {
-			return nil, fmt.Errorf("scorecard history of session %s: %w", sessionID, err)
-		}
-		r.CreatedAt = fromMillis(at)
-		rs = append(rs, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("scorecard history of session %s: %w", sessionID, err)
-	}
-	return rs, nil
 }
 
 // PutReview stores (or replaces) the trainee's post-incident review text.

@@ -226,9 +226,6 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Path is the absolute path of the database file.
-func (s *Store) Path() string { return s.path }
-
 // randomID returns n random bytes, base64url-encoded without padding.
 func randomID(n int) string {
 	b := make([]byte, n)
