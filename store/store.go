@@ -44,7 +44,7 @@ type Store struct {
 	wdb    *sql.DB // the one writer connection, owned by the writer goroutine after Open
 	rdb    *sql.DB // read pool
 	w      *writer
-	now    func() time.Time // the wall clock; tests replace it
+	now    func() time.Time // the wall clock (WithClock)
 	hasher *hasher
 }
 
@@ -93,7 +93,11 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 	rdb.SetMaxIdleConns(8)
 	rdb.SetConnMaxIdleTime(5 * time.Minute)
 
-	s := &Store{path: abs, logger: logger, wdb: wdb, rdb: rdb, now: time.Now, hasher: h}
+	now := time.Now
+	if o.now != nil {
+		now = o.now
+	}
+	s := &Store{path: abs, logger: logger, wdb: wdb, rdb: rdb, now: now, hasher: h}
 	fail := func(err error) (*Store, error) {
 		rdb.Close()
 		wdb.Close()
@@ -124,6 +128,15 @@ type Option func(*options)
 
 type options struct {
 	passwordMemoryKiB, passwordPasses uint32
+	now                               func() time.Time
+}
+
+// WithClock makes the store read the wall clock from now instead of
+// time.Now: every stored time (creation, expiry, ordering) comes from it.
+// It exists for tests, which move a fake clock to check login expiry and
+// ordering without sleeping.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) { o.now = now }
 }
 
 // WithPasswordCost sets argon2id's memory (KiB, at least 8) and passes (at
