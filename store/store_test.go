@@ -210,7 +210,7 @@ func TestReopenReadsBack(t *testing.T) {
 	if err := s.AppendEvents(ctx, f.Session.ID, drillroom.Command{ID: "c1", Result: []byte(`{"ack":"c1"}`)}, storetest.Events(1, 3)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PutScorecard(ctx, f.Session.ID, "rubric-1", []byte(`{"total":80}`)); err != nil {
+	if err := s.PutScorecard(ctx, f.Session.ID, "rubric-1", []byte(`{"total":80}`), nil); err != nil {
 		t.Fatal(err)
 	}
 	token, err := s.CreateLogin(ctx, f.User.ID, time.Hour)

@@ -165,9 +165,14 @@ func (x *recording) Events(ctx context.Context, sessionID string, afterSeq int64
 	return x.s.Events(ctx, sessionID, afterSeq)
 }
 
-func (x *recording) PutScorecard(ctx context.Context, sessionID string, rubricHash string, scorecardJSON []byte) error {
+func (x *recording) PutScorecard(ctx context.Context, sessionID string, rubricHash string, scorecardJSON []byte, outcomes []drillroom.RuleOutcome) error {
 	x.r.note("PutScorecard")
-	return x.s.PutScorecard(ctx, sessionID, rubricHash, scorecardJSON)
+	return x.s.PutScorecard(ctx, sessionID, rubricHash, scorecardJSON, outcomes)
+}
+
+func (x *recording) RuleFailureRates(ctx context.Context, scenarioID string) ([]drillroom.RuleFailureRate, error) {
+	x.r.note("RuleFailureRates")
+	return x.s.RuleFailureRates(ctx, scenarioID)
 }
 
 func (x *recording) Scorecard(ctx context.Context, sessionID string) ([]byte, error) {

@@ -23,7 +23,7 @@ func testScorecardsAndReviews(t *testing.T, open func(t *testing.T) (Store, *Clo
 		{"unknown session", "nope", "r1", `{}`, drillroom.ErrNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := s.PutScorecard(ctx, tc.session, tc.rubric, []byte(tc.body))
+			err := s.PutScorecard(ctx, tc.session, tc.rubric, []byte(tc.body), nil)
 			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
 				t.Errorf("got %v, want %v", err, tc.want)
 			}
@@ -69,7 +69,7 @@ func testEndedSession(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 	if err := s.PutReview(ctx, id, "Asked about the smell too late."); err != nil {
 		t.Errorf("PutReview on an ended session: %v", err)
 	}
-	if err := s.PutScorecard(ctx, id, "r1", []byte(`{"total":50}`)); err != nil {
+	if err := s.PutScorecard(ctx, id, "r1", []byte(`{"total":50}`), []drillroom.RuleOutcome{{RuleID: "classify", Outcome: "pass", Points: 10, MaxPoints: 10}}); err != nil {
 		t.Errorf("PutScorecard on an ended session: %v", err)
 	}
 	x, err := s.Session(ctx, id)
@@ -113,7 +113,7 @@ func testNotFound(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 		{"EndSession", func() error { return s.EndSession(ctx, "nope", "x") }},
 		{"AppendEvents", func() error { return s.AppendEvents(ctx, "nope", drillroom.Command{ID: "c1"}, Events(1, 1)) }},
 		{"AppendEvents command only", func() error { return s.AppendEvents(ctx, "nope", drillroom.Command{ID: "c1"}, nil) }},
-		{"PutScorecard", func() error { return s.PutScorecard(ctx, "nope", "r1", []byte(`{}`)) }},
+		{"PutScorecard", func() error { return s.PutScorecard(ctx, "nope", "r1", []byte(`{}`), nil) }},
 		{"PutReview", func() error { return s.PutReview(ctx, "nope", "x") }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

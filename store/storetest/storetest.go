@@ -60,7 +60,8 @@ type Store interface {
 	Events(ctx context.Context, sessionID string, afterSeq int64) ([]simulator.Event, error)
 
 	// Scorecards and reviews.
-	PutScorecard(ctx context.Context, sessionID string, rubricHash string, scorecardJSON []byte) error
+	PutScorecard(ctx context.Context, sessionID string, rubricHash string, scorecardJSON []byte, outcomes []drillroom.RuleOutcome) error
+	RuleFailureRates(ctx context.Context, scenarioID string) ([]drillroom.RuleFailureRate, error)
 	Scorecard(ctx context.Context, sessionID string) ([]byte, error)
 	PutReview(ctx context.Context, sessionID, text string) error
 	Review(ctx context.Context, sessionID string) (drillroom.Review, error)
@@ -97,6 +98,7 @@ var suites = []suite{
 	{"ConcurrentWritersOneSession", testConcurrentWritersOneSession},
 	{"ConcurrentSessions", testConcurrentSessions},
 	{"ScorecardsAndReviews", testScorecardsAndReviews},
+	{"RuleOutcomes", testRuleOutcomes},
 	{"EndedSessionTakesTheReview", testEndedSession},
 	{"NotFound", testNotFound},
 	{"Close", testClose},
