@@ -225,3 +225,43 @@ func TestMigrationBackfillsRuleOutcomes(t *testing.T) {
 		t.Errorf("RuleFailureRates(gas-poor): %d rules, %v; want none (its newest scorecard has no rules)", len(rates), err)
 	}
 }
+
+// WithoutMigrating opens only a database at this program's schema: it
+// neither upgrades an older one nor creates one.
+func TestOpenWithoutMigrating(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	all, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(dir, "old.db")
+	db, err := sql.Open("sqlite", dsn(old, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, db, slog.New(slog.DiscardHandler), all[:len(all)-1]); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if s, err := Open(ctx, old, nil, WithoutMigrating()); err == nil || !strings.Contains(err.Error(), "older than this program's") {
+		if s != nil {
+			s.Close()
+		}
+		t.Errorf("Open(older schema, WithoutMigrating): got %v, want a refusal naming the versions", err)
+	}
+	s := openAt(t, old) // the ordinary Open upgrades it
+	if v, err := s.SchemaVersion(ctx); err != nil || v != len(all) {
+		t.Fatalf("after upgrade: version %d, %v", v, err)
+	}
+	s.Close()
+	s, err = Open(ctx, old, nil, WithoutMigrating())
+	if err != nil {
+		t.Fatalf("Open(current schema, WithoutMigrating): %v", err)
+	}
+	s.Close()
+	if s, err := Open(ctx, filepath.Join(dir, "empty.db"), nil, WithoutMigrating()); err == nil {
+		s.Close()
+		t.Errorf("Open(new file, WithoutMigrating): got nil error, want a refusal")
+	}
+}

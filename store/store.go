@@ -110,7 +110,11 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 	if err != nil {
 		return fail(err)
 	}
-	if err := migrate(ctx, wdb, logger, ms); err != nil {
+	if o.noMigrate {
+		if err := checkSchema(ctx, wdb, ms); err != nil {
+			return fail(err)
+		}
+	} else if err := migrate(ctx, wdb, logger, ms); err != nil {
 		return fail(err)
 	}
 	if err := checkPragmas(ctx, rdb); err != nil {
@@ -129,6 +133,15 @@ type Option func(*options)
 type options struct {
 	passwordMemoryKiB, passwordPasses uint32
 	now                               func() time.Time
+	noMigrate                         bool
+}
+
+// WithoutMigrating makes Open refuse a database whose schema is not this
+// program's instead of upgrading it. The command-line tools that work on a
+// server's database (report, users) use it, so that running a newer binary
+// beside an older server does not upgrade the database under it.
+func WithoutMigrating() Option {
+	return func(o *options) { o.noMigrate = true }
 }
 
 // WithClock makes the store read the wall clock from now instead of
