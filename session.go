@@ -74,26 +74,53 @@ type ScenarioVersion struct {
 	CreatedAt    time.Time
 }
 
-// ScorecardRecord is one scoring of a session, kept for the audit trail.
-type ScorecardRecord struct {
-	ID         int64
-	SessionID  string
-	RubricHash string
-	JSON       []byte
-	CreatedAt  time.Time
-}
-
 // RuleOutcome is one rule's result in one scoring of a session, stored in
-// queryable form beside the scorecard it came from.
+// queryable form beside the scorecard it came from, so that questions such
+// as "which rules fail most in this cohort" are one query, not a decoding of
+// every scorecard. SessionID and RubricHash may be left empty when writing:
+// the store fills them in from the scorecard they are written with.
 type RuleOutcome struct {
 	SessionID  string
 	RubricHash string
 	RuleID     string
-	Section    string
-	Outcome    string // pass, fail, n/a or pending
+	Section    string // the id of the rubric section
+	Title      string // the rule's title as the rubric wrote it
+	Outcome    string // pass, fail, na, pending, partial or error (scoring's vocabulary)
 	Points     float64
-	MaxPoints  float64
-	Critical   bool
+	MaxPoints  float64 // the rule's points as written
+	Critical   string  // "", or the level of a critical rule: section or drill
+}
+
+// ValidRuleOutcome reports whether o is one of the outcomes a RuleOutcome
+// may have.
+func ValidRuleOutcome(o string) bool {
+	switch o {
+	case "pass", "fail", "na", "pending", "partial", "error":
+		return true
+	}
+	return false
+}
+
+// RuleFailureRate is how often one rule of a scenario failed across the
+// scored sessions of that scenario, counting each session's newest scoring.
+// A rule fails when its outcome is fail or error; it counts as scored unless
+// it was not applicable or awaits a coach (na, pending).
+type RuleFailureRate struct {
+	ScenarioID string
+	RuleID     string
+	Title      string // from the newest scoring
+	Section    string
+	Critical   string
+	Scored     int // sessions where the rule was scored
+	Failed     int // of those, sessions where it failed
+}
+
+// Rate is Failed/Scored, or 0 when nothing was scored.
+func (r RuleFailureRate) Rate() float64 {
+	if r.Scored == 0 {
+		return 0
+	}
+	return float64(r.Failed) / float64(r.Scored)
 }
 
 // Review is a trainee's post-incident review of a session.

@@ -22,6 +22,7 @@ type memStore struct {
 	events     map[string][]simulator.Event
 	commands   map[string]map[string][]byte
 	scorecards map[string][]byte
+	outcomes   map[string][]drillroom.RuleOutcome
 	failAppend bool // when set, AppendEvents fails and writes nothing
 	appends    int
 }
@@ -32,6 +33,7 @@ func newMemStore() *memStore {
 		events:     map[string][]simulator.Event{},
 		commands:   map[string]map[string][]byte{},
 		scorecards: map[string][]byte{},
+		outcomes:   map[string][]drillroom.RuleOutcome{},
 	}
 }
 
@@ -138,10 +140,11 @@ func (m *memStore) ScenarioVersion(ctx context.Context, id string, version int) 
 	return drillroom.ScenarioVersion{}, drillroom.ErrNotFound
 }
 
-func (m *memStore) PutScorecard(ctx context.Context, id, rubricHash string, body []byte) error {
+func (m *memStore) PutScorecard(ctx context.Context, id, rubricHash string, body []byte, outcomes []drillroom.RuleOutcome) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.scorecards[id] = body
+	m.outcomes[id] = outcomes
 	return nil
 }
 

@@ -46,7 +46,9 @@ type Store interface {
 	LiveSessions(ctx context.Context) ([]drillroom.Session, error)
 	EndSession(ctx context.Context, id string, ending string) error
 	ScenarioVersion(ctx context.Context, id string, version int) (drillroom.ScenarioVersion, error)
-	PutScorecard(ctx context.Context, sessionID string, rubricHash string, scorecardJSON []byte) error
+	// PutScorecard stores a scoring with each rule's outcome (from
+	// scoring.Scorecard.RuleOutcomes) in one transaction.
+	PutScorecard(ctx context.Context, sessionID string, rubricHash string, scorecardJSON []byte, outcomes []drillroom.RuleOutcome) error
 }
 
 // Errors returned by the runner besides drillroom.ErrNotFound for an unknown

@@ -150,8 +150,26 @@ func TestFifteenMinuteDrill(t *testing.T) {
 		if jsonOf(stored) != jsonOf(want) {
 			t.Errorf("runner log differs from the engine driven directly:\n got %s\nwant %s", jsonOf(stored), jsonOf(want))
 		}
-		if c := st.scorecard(t, "s1"); c == nil || c.Possible == 0 {
-			t.Errorf("scorecard %+v, want one stored at the end", c)
+		c := st.scorecard(t, "s1")
+		if c == nil || c.Possible == 0 {
+			t.Fatalf("scorecard %+v, want one stored at the end", c)
+		}
+		// Each rule's outcome is stored with the scorecard, as the card says.
+		st.mu.Lock()
+		outcomes := st.outcomes["s1"]
+		st.mu.Unlock()
+		var rules int
+		for _, sec := range c.Sections {
+			rules += len(sec.Rules)
+		}
+		if rules == 0 || len(outcomes) != rules {
+			t.Errorf("stored %d rule outcomes, want the scorecard's %d rules", len(outcomes), rules)
+		}
+		for _, o := range outcomes {
+			r, ok := c.Rule(o.RuleID)
+			if !ok || r.Outcome != o.Outcome || r.Points != o.Points || r.Max != o.MaxPoints || o.RubricHash != c.RubricHash {
+				t.Errorf("stored outcome %+v, want rule %+v of rubric %s", o, r, c.RubricHash)
+			}
 		}
 		if x, _ := st.Session(ctx, "s1"); x.State != "ended" || x.Ending == "" {
 			t.Errorf("session state %q ending %q, want ended", x.State, x.Ending)

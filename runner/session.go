@@ -323,7 +323,7 @@ func (s *session) finish() {
 		s.r.log.Error("encode scorecard", "session", s.id, "err", err)
 		return
 	}
-	if err := s.r.cfg.Store.PutScorecard(ctx, s.id, card.RubricHash, body); err != nil {
+	if err := s.r.cfg.Store.PutScorecard(ctx, s.id, card.RubricHash, body, card.RuleOutcomes()); err != nil {
 		s.r.log.Error("store scorecard", "session", s.id, "err", err)
 	}
 }

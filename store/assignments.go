@@ -36,18 +36,6 @@ func (s *Store) Assign(ctx context.Context, userID int64, scenarioID string, mod
 	return nil
 }
 
-// Unassign removes an assignment; removing an absent one is not an error.
-func (s *Store) Unassign(ctx context.Context, userID int64, scenarioID string, mode drillroom.Mode) error {
-	err := s.w.do(ctx, func(tx *wtx) error {
-		_, err := tx.Exec("DELETE FROM assignments WHERE user_id = ? AND scenario_id = ? AND mode = ?", userID, scenarioID, mode)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("unassign %s from user %d: %w", scenarioID, userID, err)
-	}
-	return nil
-}
-
 // Assignments returns a user's assignments, oldest first.
 func (s *Store) Assignments(ctx context.Context, userID int64) ([]drillroom.Assignment, error) {
 	rows, err := s.rdb.QueryContext(ctx, "SELECT scenario_id, mode, assigned_at FROM assignments WHERE user_id = ? ORDER BY assigned_at, scenario_id, mode", userID)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/storetest"
 )
 
 func TestBackupWhileWriting(t *testing.T) {
@@ -17,10 +18,10 @@ func TestBackupWhileWriting(t *testing.T) {
 	const sessions = 4
 	ids := make([]string, sessions)
 	for i := range ids {
-		ids[i] = newFixture(t, s, fmt.Sprintf("u%d", i)).session.ID
+		ids[i] = storetest.NewFixture(t, s, fmt.Sprintf("u%d", i)).Session.ID
 	}
 	for _, id := range ids {
-		if err := s.AppendEvents(ctx, id, drillroom.Command{ID: "c1"}, evs(1, 5)); err != nil {
+		if err := s.AppendEvents(ctx, id, drillroom.Command{ID: "c1"}, storetest.Events(1, 5)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -34,7 +35,7 @@ func TestBackupWhileWriting(t *testing.T) {
 					return
 				default:
 				}
-				if err := s.AppendEvents(ctx, id, drillroom.Command{ID: fmt.Sprintf("c%d", seq)}, evs(seq, 1)); err != nil {
+				if err := s.AppendEvents(ctx, id, drillroom.Command{ID: fmt.Sprintf("c%d", seq)}, storetest.Events(seq, 1)); err != nil {
 					t.Errorf("append during backup: %v", err)
 					return
 				}
@@ -72,11 +73,11 @@ func TestBackupWhileWriting(t *testing.T) {
 		if x.LastSeq < 5 {
 			t.Errorf("backup session %s: LastSeq %d, want at least the 5 events written before", id, x.LastSeq)
 		}
-		assertLog(t, b, id, x.LastSeq) // a consistent snapshot: LastSeq and the log agree
+		storetest.AssertLog(t, b, id, x.LastSeq) // a consistent snapshot: LastSeq and the log agree
 	}
 	// The backup is a working database: it accepts the next append.
 	x, _ := b.Session(ctx, ids[0])
-	if err := b.AppendEvents(ctx, ids[0], drillroom.Command{}, evs(x.LastSeq+1, 1)); err != nil {
+	if err := b.AppendEvents(ctx, ids[0], drillroom.Command{}, storetest.Events(x.LastSeq+1, 1)); err != nil {
 		t.Errorf("append to the backup: %v", err)
 	}
 }

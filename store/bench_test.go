@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/storetest"
 
 	"github.com/drillroom/drillroom/simulator"
 )
@@ -25,14 +26,14 @@ func benchEvent(seq int64) simulator.Event {
 func BenchmarkAppendEvents(b *testing.B) {
 	s := openTest(b)
 	ctx := context.Background()
-	f := newFixture(b, s, "bench")
+	f := storetest.NewFixture(b, s, "bench")
 	result := []byte(`{"type":"ack","cmd":"c","seq":1}`)
 	b.ReportAllocs()
 	seq := int64(0)
 	for b.Loop() {
 		seq++
 		cmd := drillroom.Command{ID: fmt.Sprintf("c%d", seq), Result: result}
-		if err := s.AppendEvents(ctx, f.session.ID, cmd, []simulator.Event{benchEvent(seq)}); err != nil {
+		if err := s.AppendEvents(ctx, f.Session.ID, cmd, []simulator.Event{benchEvent(seq)}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -83,12 +84,12 @@ func BenchmarkAppendEventsParallel(b *testing.B) {
 // benchSessions creates n sessions of one user, concurrently.
 func benchSessions(b *testing.B, s *Store, n int) []string {
 	b.Helper()
-	f := newFixture(b, s, "bench")
+	f := storetest.NewFixture(b, s, "bench")
 	ids := make([]string, n)
 	var wg sync.WaitGroup
 	for i := range ids {
 		wg.Go(func() {
-			x, err := s.CreateSession(context.Background(), drillroom.Session{UserID: f.user.ID, ScenarioID: "gas-leak", Version: 1})
+			x, err := s.CreateSession(context.Background(), drillroom.Session{UserID: f.User.ID, ScenarioID: "gas-leak", Version: 1})
 			if err != nil {
 				b.Error(err)
 				return
@@ -165,13 +166,13 @@ func BenchmarkWALPages(b *testing.B) {
 func BenchmarkEvents(b *testing.B) {
 	s := openTest(b)
 	ctx := context.Background()
-	f := newFixture(b, s, "bench")
+	f := storetest.NewFixture(b, s, "bench")
 	const n = 600
 	batch := make([]simulator.Event, 0, 50)
 	for seq := int64(1); seq <= n; seq++ {
 		batch = append(batch, benchEvent(seq))
 		if len(batch) == cap(batch) {
-			if err := s.AppendEvents(ctx, f.session.ID, drillroom.Command{}, batch); err != nil {
+			if err := s.AppendEvents(ctx, f.Session.ID, drillroom.Command{}, batch); err != nil {
 				b.Fatal(err)
 			}
 			batch = batch[:0]
@@ -179,7 +180,7 @@ func BenchmarkEvents(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		got, err := s.Events(ctx, f.session.ID, 0)
+		got, err := s.Events(ctx, f.Session.ID, 0)
 		if err != nil || len(got) != n {
 			b.Fatalf("got %d events, %v", len(got), err)
 		}

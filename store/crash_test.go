@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/storetest"
 )
 
 // crashEnv names the database the helper process appends to.
@@ -47,7 +48,7 @@ func TestCrashHelper(t *testing.T) {
 			for k := 0; ; k++ {
 				n := 1 + k%3
 				cmd := fmt.Sprintf("c%d", next)
-				if err := s.AppendEvents(ctx, x.ID, drillroom.Command{ID: cmd, Result: []byte(`{"ok":true}`)}, evs(next, n)); err != nil {
+				if err := s.AppendEvents(ctx, x.ID, drillroom.Command{ID: cmd, Result: []byte(`{"ok":true}`)}, storetest.Events(next, n)); err != nil {
 					fmt.Fprintln(os.Stderr, "helper: append:", err)
 					os.Exit(3)
 				}
@@ -79,7 +80,7 @@ func TestCrashDurability(t *testing.T) {
 	s.hasher = &hasher{p: cheapArgon}
 	const sessions = 6
 	for i := 0; i < sessions; i++ {
-		newFixture(t, s, fmt.Sprintf("u%d", i))
+		storetest.NewFixture(t, s, fmt.Sprintf("u%d", i))
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)

@@ -71,18 +71,6 @@ func (s *Store) DeleteLogin(ctx context.Context, token string) error {
 	return nil
 }
 
-// DeleteUserLogins ends every login of a user ("log out everywhere").
-func (s *Store) DeleteUserLogins(ctx context.Context, userID int64) error {
-	err := s.w.do(ctx, func(tx *wtx) error {
-		_, err := tx.Exec("DELETE FROM logins WHERE user_id = ?", userID)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("delete logins of user %d: %w", userID, err)
-	}
-	return nil
-}
-
 // DeleteExpiredLogins removes expired logins and returns how many.
 // LoginUser already refuses them; this only reclaims the rows.
 func (s *Store) DeleteExpiredLogins(ctx context.Context) (int64, error) {

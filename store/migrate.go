@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/drillroom/drillroom"
 )
 
 //go:embed migrations/*.sql
@@ -103,6 +105,22 @@ func migrate(ctx context.Context, db *sql.DB, logger *slog.Logger, ms []migratio
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 		logger.Info("store: applied migration", "migration", m.name)
+	}
+	return nil
+}
+
+// checkSchema fails unless the database has exactly the migrations ms.
+func checkSchema(ctx context.Context, db *sql.DB, ms []migration) error {
+	var current int
+	err := db.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current)
+	if err != nil {
+		return fmt.Errorf("read schema version (is this a drillroom database?): %w", err)
+	}
+	switch {
+	case current < len(ms):
+		return fmt.Errorf("%w: database schema version %d is older than this program's %d: upgrade it by starting this version's server (back it up first)", drillroom.ErrUnavailable, current, len(ms))
+	case current > len(ms):
+		return fmt.Errorf("%w: database schema version %d is newer than this program's %d: use the server's version of drillroom", drillroom.ErrUnavailable, current, len(ms))
 	}
 	return nil
 }

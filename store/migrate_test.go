@@ -3,11 +3,17 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/scoring"
 )
 
 func mapFS(files map[string]string) fstest.MapFS {
@@ -124,5 +130,138 @@ func TestMigrateUpgradeAndFailure(t *testing.T) {
 	}
 	if err := run(v1); err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Errorf("older program on a newer database: got %v, want a refusal", err)
+	}
+}
+
+// Migration 0003 backfills the rule outcomes of scorecards stored before it,
+// from their JSON, exactly as PutScorecard writes them for new scorings
+// (scoring.Scorecard.RuleOutcomes).
+func TestMigrationBackfillsRuleOutcomes(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	all, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	if err := migrate(ctx, db, slog.New(slog.DiscardHandler), all[:2]); err != nil {
+		t.Fatal(err)
+	}
+	var cards []scoring.Scorecard
+	for _, name := range []string{"gas-poor", "gas-good", "outage-teams"} {
+		body, err := os.ReadFile(filepath.Join("..", "scoring", "testdata", name+".golden.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c scoring.Scorecard
+		if err := json.Unmarshal(body, &c); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		cards = append(cards, c)
+		for _, q := range []string{
+			"INSERT OR IGNORE INTO users (id, username, display_name, role, password_hash, created_at) VALUES (1, 'ann', 'Ann', 'trainee', 'x', 0)",
+			"INSERT INTO scenario_versions (scenario_id, version, hash, title, summary, difficulty, duration_ms, tags, source, policy_source, created_at) VALUES ('" + name + "', 1, 'h', 't', '', '', 0, '[]', x'00', x'', 0)",
+			"INSERT INTO sessions (id, user_id, scenario_id, version, hash, seed, mode, scale, state, created_at, updated_at) VALUES ('" + name + "', 1, '" + name + "', 1, 'h', 1, 'practice', 1, 'ended', 0, 0)",
+		} {
+			if _, err := db.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		if _, err := db.Exec("INSERT INTO scorecards (session_id, rubric_hash, body, created_at) VALUES (?, ?, ?, 0)", name, c.RubricHash, body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A scorecard without sections (as early tests stored) backfills nothing.
+	if _, err := db.Exec(`INSERT INTO scorecards (session_id, rubric_hash, body, created_at) VALUES ('gas-poor', 'r0', CAST('{"total":80}' AS BLOB), 0)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s := openAt(t, path)
+	if v, err := s.SchemaVersion(ctx); err != nil || v != len(all) {
+		t.Fatalf("schema version after upgrade: %d, %v; want %d", v, err, len(all))
+	}
+	for i, name := range []string{"gas-poor", "gas-good", "outage-teams"} {
+		want := cards[i].RuleOutcomes()
+		rows, err := s.rdb.Query(`SELECT rubric_hash, rule_id, section, title, outcome, points, max_points, critical
+			FROM rule_outcomes WHERE session_id = ?`, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []drillroom.RuleOutcome
+		for rows.Next() {
+			var o drillroom.RuleOutcome
+			if err := rows.Scan(&o.RubricHash, &o.RuleID, &o.Section, &o.Title, &o.Outcome, &o.Points, &o.MaxPoints, &o.Critical); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, o)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+		byID := func(a, b drillroom.RuleOutcome) int { return strings.Compare(a.RuleID, b.RuleID) }
+		slices.SortFunc(got, byID)
+		slices.SortFunc(want, byID)
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("%s: backfilled outcomes\n got %+v\nwant %+v", name, got, want)
+		}
+	}
+	var n int
+	if err := s.rdb.QueryRow("SELECT COUNT(*) FROM rule_outcomes WHERE rubric_hash = 'r0'").Scan(&n); err != nil || n != 0 {
+		t.Errorf("outcomes of the scorecard without sections: %d, %v; want none", n, err)
+	}
+	// The backfilled outcomes are what the report reads; gas-poor's newest
+	// scorecard is the one without sections, so it reports nothing.
+	rates, err := s.RuleFailureRates(ctx, "gas-good")
+	if err != nil || len(rates) != len(cards[1].RuleOutcomes()) {
+		t.Errorf("RuleFailureRates(gas-good) after the backfill: %d rules, %v; want %d", len(rates), err, len(cards[1].RuleOutcomes()))
+	}
+	if rates, err := s.RuleFailureRates(ctx, "gas-poor"); err != nil || len(rates) != 0 {
+		t.Errorf("RuleFailureRates(gas-poor): %d rules, %v; want none (its newest scorecard has no rules)", len(rates), err)
+	}
+}
+
+// WithoutMigrating opens only a database at this program's schema: it
+// neither upgrades an older one nor creates one.
+func TestOpenWithoutMigrating(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	all, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(dir, "old.db")
+	db, err := sql.Open("sqlite", dsn(old, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, db, slog.New(slog.DiscardHandler), all[:len(all)-1]); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if s, err := Open(ctx, old, nil, WithoutMigrating()); err == nil || !strings.Contains(err.Error(), "older than this program's") {
+		if s != nil {
+			s.Close()
+		}
+		t.Errorf("Open(older schema, WithoutMigrating): got %v, want a refusal naming the versions", err)
+	}
+	s := openAt(t, old) // the ordinary Open upgrades it
+	if v, err := s.SchemaVersion(ctx); err != nil || v != len(all) {
+		t.Fatalf("after upgrade: version %d, %v", v, err)
+	}
+	s.Close()
+	s, err = Open(ctx, old, nil, WithoutMigrating())
+	if err != nil {
+		t.Fatalf("Open(current schema, WithoutMigrating): %v", err)
+	}
+	s.Close()
+	if s, err := Open(ctx, filepath.Join(dir, "empty.db"), nil, WithoutMigrating()); err == nil {
+		s.Close()
+		t.Errorf("Open(new file, WithoutMigrating): got nil error, want a refusal")
 	}
 }

@@ -5,31 +5,126 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/drillroom/drillroom"
 )
 
-// PutScorecard stores a scorecard for a session. Re-scoring adds a row
-// rather than overwriting: Scorecard returns the newest, ScorecardHistory
-// all of them. scorecardJSON must be valid JSON (drillroom.ErrInvalid otherwise).
-func (s *Store) PutScorecard(ctx context.Context, sessionID string, rubricHash string, scorecardJSON []byte) error {
+// PutScorecard stores a scorecard for a session with each rule's outcome,
+// in one transaction: the outcomes are the scorecard's, in queryable form
+// (RuleFailureRates reads them). Re-scoring adds a scorecard rather than
+// overwriting, so every scoring is kept for the audit trail; Scorecard
+// returns the newest. scorecardJSON must be valid JSON, and every outcome
+// must name a rule once, with a known outcome and critical level; an
+// outcome's SessionID and RubricHash must be empty or the ones given here
+// (drillroom.ErrInvalid otherwise, and nothing is written).
+func (s *Store) PutScorecard(ctx context.Context, sessionID string, rubricHash string, scorecardJSON []byte, outcomes []drillroom.RuleOutcome) error {
 	if !json.Valid(scorecardJSON) {
 		return fmt.Errorf("put scorecard of session %s: %w: not JSON", sessionID, drillroom.ErrInvalid)
 	}
+	if err := checkOutcomes(sessionID, rubricHash, outcomes); err != nil {
+		return fmt.Errorf("put scorecard of session %s: %w", sessionID, err)
+	}
 	body := bytes.Clone(scorecardJSON)
+	outcomes = slices.Clone(outcomes)
 	now := millis(s.now())
 	err := s.w.do(ctx, func(tx *wtx) error {
-		_, err := tx.Exec("INSERT INTO scorecards (session_id, rubric_hash, body, created_at) VALUES (?, ?, ?, ?)",
+		res, err := tx.Exec("INSERT INTO scorecards (session_id, rubric_hash, body, created_at) VALUES (?, ?, ?, ?)",
 			sessionID, rubricHash, body, now)
 		if isForeignKeyViolation(err) {
 			return drillroom.ErrNotFound
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		for _, o := range outcomes {
+			if _, err := tx.Exec(sqlInsertOutcome, id, sessionID, rubricHash, o.RuleID, o.Section, o.Title, o.Outcome,
+				o.Points, o.MaxPoints, o.Critical); err != nil {
+				return fmt.Errorf("rule %s: %w", o.RuleID, err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("put scorecard of session %s: %w", sessionID, err)
 	}
 	return nil
+}
+
+const sqlInsertOutcome = `INSERT INTO rule_outcomes (scorecard_id, session_id, rubric_hash, rule_id, section, title, outcome, points, max_points, critical)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// checkOutcomes is PutScorecard's validation of the rule outcomes.
+func checkOutcomes(sessionID, rubricHash string, outcomes []drillroom.RuleOutcome) error {
+	seen := make(map[string]bool, len(outcomes))
+	for i, o := range outcomes {
+		switch {
+		case o.RuleID == "":
+			return fmt.Errorf("%w: outcomes[%d]: no rule id", drillroom.ErrInvalid, i)
+		case seen[o.RuleID]:
+			return fmt.Errorf("%w: outcomes[%d]: rule %q appears twice", drillroom.ErrInvalid, i, o.RuleID)
+		case !drillroom.ValidRuleOutcome(o.Outcome):
+			return fmt.Errorf("%w: outcomes[%d]: rule %q has outcome %q, want pass, fail, na, pending, partial or error", drillroom.ErrInvalid, i, o.RuleID, o.Outcome)
+		case o.Critical != "" && o.Critical != "section" && o.Critical != "drill":
+			return fmt.Errorf("%w: outcomes[%d]: rule %q has critical level %q, want section, drill or none", drillroom.ErrInvalid, i, o.RuleID, o.Critical)
+		case o.SessionID != "" && o.SessionID != sessionID:
+			return fmt.Errorf("%w: outcomes[%d]: rule %q is for session %s", drillroom.ErrInvalid, i, o.RuleID, o.SessionID)
+		case o.RubricHash != "" && o.RubricHash != rubricHash:
+			return fmt.Errorf("%w: outcomes[%d]: rule %q has rubric hash %s, the scorecard %s", drillroom.ErrInvalid, i, o.RuleID, o.RubricHash, rubricHash)
+		}
+		seen[o.RuleID] = true
+	}
+	return nil
+}
+
+// RuleFailureRates returns, for each rule of each scenario (or of one
+// scenario, if scenarioID is not empty), how many sessions scored it and how
+// many failed it, counting only each session's newest scorecard; a rule's
+// title, section and critical level are those of its newest scoring. The
+// most failed rules come first: by failure rate, then by failures, scenario
+// and rule id. A scenario nobody was scored on gives an empty slice.
+func (s *Store) RuleFailureRates(ctx context.Context, scenarioID string) ([]drillroom.RuleFailureRate, error) {
+	what := "rule failure rates"
+	if scenarioID != "" {
+		what += " of scenario " + scenarioID
+	}
+	rows, err := s.rdb.QueryContext(ctx, `
+		WITH newest AS (
+			SELECT MAX(sc.id) AS id FROM scorecards sc JOIN sessions x ON x.id = sc.session_id
+			WHERE ? = '' OR x.scenario_id = ?
+			GROUP BY sc.session_id
+		), rates AS (
+			SELECT x.scenario_id, o.rule_id, MAX(o.scorecard_id) AS latest,
+				SUM(o.outcome NOT IN ('na', 'pending')) AS scored,
+				SUM(o.outcome IN ('fail', 'error')) AS failed
+			FROM newest n
+			JOIN rule_outcomes o ON o.scorecard_id = n.id
+			JOIN sessions x ON x.id = o.session_id
+			GROUP BY x.scenario_id, o.rule_id
+		)
+		SELECT r.scenario_id, r.rule_id, l.title, l.section, l.critical, r.scored, r.failed
+		FROM rates r JOIN rule_outcomes l ON l.scorecard_id = r.latest AND l.rule_id = r.rule_id
+		ORDER BY CAST(r.failed AS REAL) / MAX(r.scored, 1) DESC, r.failed DESC, r.scenario_id, r.rule_id`, scenarioID, scenarioID)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	rates := []drillroom.RuleFailureRate{}
+	for rows.Next() {
+		var r drillroom.RuleFailureRate
+		if err := rows.Scan(&r.ScenarioID, &r.RuleID, &r.Title, &r.Section, &r.Critical, &r.Scored, &r.Failed); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		rates = append(rates, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return rates, nil
 }
 
 // Scorecard returns the newest scorecard JSON of a session, or drillroom.ErrNotFound.
@@ -40,29 +135,6 @@ func (s *Store) Scorecard(ctx context.Context, sessionID string) ([]byte, error)
 		return nil, notFound(err, fmt.Sprintf("scorecard of session %s", sessionID))
 	}
 	return b, nil
-}
-
-// ScorecardHistory returns every scoring of a session, oldest first.
-func (s *Store) ScorecardHistory(ctx context.Context, sessionID string) ([]drillroom.ScorecardRecord, error) {
-	rows, err := s.rdb.QueryContext(ctx, "SELECT id, session_id, rubric_hash, body, created_at FROM scorecards WHERE session_id = ? ORDER BY id", sessionID)
-	if err != nil {
-		return nil, fmt.Errorf("scorecard history of session %s: %w", sessionID, err)
-	}
-	defer rows.Close()
-	var rs []drillroom.ScorecardRecord
-	for rows.Next() {
-		var r drillroom.ScorecardRecord
-		var at int64
-		if err := rows.Scan(&r.ID, &r.SessionID, &r.RubricHash, &r.JSON, &at); err != nil {
-			return nil, fmt.Errorf("scorecard history of session %s: %w", sessionID, err)
-		}
-		r.CreatedAt = fromMillis(at)
-		rs = append(rs, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("scorecard history of session %s: %w", sessionID, err)
-	}
-	return rs, nil
 }
 
 // PutReview stores (or replaces) the trainee's post-incident review text.

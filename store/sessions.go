@@ -106,16 +106,6 @@ func (s *Store) SessionsForUser(ctx context.Context, userID int64) ([]drillroom.
 		"SELECT "+sessionColumns+" FROM sessions WHERE user_id = ? ORDER BY created_at DESC, rowid DESC", userID)
 }
 
-// RecentSessions returns the newest sessions of all users, newest first, at
-// most limit of them (for trainers' and coaches' lists).
-func (s *Store) RecentSessions(ctx context.Context, limit int) ([]drillroom.Session, error) {
-	if limit <= 0 {
-		return nil, fmt.Errorf("recent sessions: %w: limit %d", drillroom.ErrInvalid, limit)
-	}
-	return s.sessions(ctx, "recent sessions",
-		"SELECT "+sessionColumns+" FROM sessions ORDER BY created_at DESC, rowid DESC LIMIT ?", limit)
-}
-
 // LiveSessions returns every session not yet ended, oldest first: after a
 // restart the runner resumes each from its event log.
 func (s *Store) LiveSessions(ctx context.Context) ([]drillroom.Session, error) {

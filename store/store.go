@@ -44,7 +44,7 @@ type Store struct {
 	wdb    *sql.DB // the one writer connection, owned by the writer goroutine after Open
 	rdb    *sql.DB // read pool
 	w      *writer
-	now    func() time.Time // the wall clock; tests replace it
+	now    func() time.Time // the wall clock (WithClock)
 	hasher *hasher
 }
 
@@ -93,7 +93,11 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 	rdb.SetMaxIdleConns(8)
 	rdb.SetConnMaxIdleTime(5 * time.Minute)
 
-	s := &Store{path: abs, logger: logger, wdb: wdb, rdb: rdb, now: time.Now, hasher: h}
+	now := time.Now
+	if o.now != nil {
+		now = o.now
+	}
+	s := &Store{path: abs, logger: logger, wdb: wdb, rdb: rdb, now: now, hasher: h}
 	fail := func(err error) (*Store, error) {
 		rdb.Close()
 		wdb.Close()
@@ -106,7 +110,11 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 	if err != nil {
 		return fail(err)
 	}
-	if err := migrate(ctx, wdb, logger, ms); err != nil {
+	if o.noMigrate {
+		if err := checkSchema(ctx, wdb, ms); err != nil {
+			return fail(err)
+		}
+	} else if err := migrate(ctx, wdb, logger, ms); err != nil {
 		return fail(err)
 	}
 	if err := checkPragmas(ctx, rdb); err != nil {
@@ -124,6 +132,24 @@ type Option func(*options)
 
 type options struct {
 	passwordMemoryKiB, passwordPasses uint32
+	now                               func() time.Time
+	noMigrate                         bool
+}
+
+// WithoutMigrating makes Open refuse a database whose schema is not this
+// program's instead of upgrading it. The command-line tools that work on a
+// server's database (report, users) use it, so that running a newer binary
+// beside an older server does not upgrade the database under it.
+func WithoutMigrating() Option {
+	return func(o *options) { o.noMigrate = true }
+}
+
+// WithClock makes the store read the wall clock from now instead of
+// time.Now: every stored time (creation, expiry, ordering) comes from it.
+// It exists for tests, which move a fake clock to check login expiry and
+// ordering without sleeping.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) { o.now = now }
 }
 
 // WithPasswordCost sets argon2id's memory (KiB, at least 8) and passes (at
@@ -225,9 +251,6 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return nil
 }
-
-// Path is the absolute path of the database file.
-func (s *Store) Path() string { return s.path }
 
 // randomID returns n random bytes, base64url-encoded without padding.
 func randomID(n int) string {

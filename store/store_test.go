@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -12,8 +11,7 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom"
-
-	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/store/storetest"
 )
 
 // cheapArgon keeps the tests fast; TestPasswordRehash covers the real parameters.
@@ -37,43 +35,6 @@ func openAt(t testing.TB, path string) *Store {
 		}
 	})
 	return s
-}
-
-// fixture is a user, a scenario version and a live session of it.
-type fixture struct {
-	user    drillroom.User
-	version drillroom.ScenarioVersion
-	session drillroom.Session
-}
-
-func newFixture(t testing.TB, s *Store, username string) fixture {
-	t.Helper()
-	ctx := context.Background()
-	u, err := s.CreateUser(ctx, username, "Test "+username, drillroom.RoleTrainee, "correct horse battery")
-	if err != nil {
-		t.Fatalf("CreateUser(%s): %v", username, err)
-	}
-	v, err := s.PutScenarioVersion(ctx, drillroom.ScenarioVersion{
-		ScenarioID: "gas-leak", Version: 1, Hash: "sha256:aaaa", Title: "Gas leak", Source: []byte("id: gas-leak\n"),
-	})
-	if err != nil {
-		t.Fatalf("PutScenarioVersion: %v", err)
-	}
-	x, err := s.CreateSession(ctx, drillroom.Session{UserID: u.ID, ScenarioID: "gas-leak", Version: 1, Seed: 42, Mode: drillroom.ModePractice})
-	if err != nil {
-		t.Fatalf("CreateSession: %v", err)
-	}
-	return fixture{user: u, version: v, session: x}
-}
-
-// evs makes events with consecutive seqs from first.
-func evs(first int64, n int) []simulator.Event {
-	out := make([]simulator.Event, n)
-	for i := range out {
-		seq := first + int64(i)
-		out[i] = simulator.Event{Seq: seq, T: seq * 1000, Type: simulator.EvLine, From: "customer", Channel: "call", Text: fmt.Sprintf("line %d", seq)}
-	}
-	return out
 }
 
 func TestOpenFreshAndMigrated(t *testing.T) {
@@ -245,14 +206,14 @@ func TestReopenReadsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.hasher = &hasher{p: cheapArgon}
-	f := newFixture(t, s, "ann")
-	if err := s.AppendEvents(ctx, f.session.ID, drillroom.Command{ID: "c1", Result: []byte(`{"ack":"c1"}`)}, evs(1, 3)); err != nil {
+	f := storetest.NewFixture(t, s, "ann")
+	if err := s.AppendEvents(ctx, f.Session.ID, drillroom.Command{ID: "c1", Result: []byte(`{"ack":"c1"}`)}, storetest.Events(1, 3)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PutScorecard(ctx, f.session.ID, "rubric-1", []byte(`{"total":80}`)); err != nil {
+	if err := s.PutScorecard(ctx, f.Session.ID, "rubric-1", []byte(`{"total":80}`), nil); err != nil {
 		t.Fatal(err)
 	}
-	token, err := s.CreateLogin(ctx, f.user.ID, time.Hour)
+	token, err := s.CreateLogin(ctx, f.User.ID, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,16 +223,16 @@ func TestReopenReadsBack(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close: %v, want nil", err)
 	}
-	if err := s.AppendEvents(ctx, f.session.ID, drillroom.Command{}, evs(4, 1)); !errors.Is(err, ErrClosed) {
+	if err := s.AppendEvents(ctx, f.Session.ID, drillroom.Command{}, storetest.Events(4, 1)); !errors.Is(err, ErrClosed) {
 		t.Errorf("AppendEvents after Close: got %v, want ErrClosed", err)
 	}
 
 	s = openAt(t, path)
-	got, err := s.Events(ctx, f.session.ID, 0)
+	got, err := s.Events(ctx, f.Session.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := evs(1, 3)
+	want := storetest.Events(1, 3)
 	if len(got) != len(want) {
 		t.Fatalf("got %d events after reopen, want %d", len(got), len(want))
 	}
@@ -280,21 +241,21 @@ func TestReopenReadsBack(t *testing.T) {
 			t.Errorf("event %d: got %+v, want %+v", i, got[i], want[i])
 		}
 	}
-	x, err := s.Session(ctx, f.session.ID)
+	x, err := s.Session(ctx, f.Session.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if x.LastSeq != 3 || x.State != drillroom.StateLive || x.Hash != "sha256:aaaa" || x.Seed != 42 {
 		t.Errorf("session after reopen: got %+v, want LastSeq 3, live, hash sha256:aaaa, seed 42", x)
 	}
-	if r, err := s.CommandResult(ctx, f.session.ID, "c1"); err != nil || string(r) != `{"ack":"c1"}` {
+	if r, err := s.CommandResult(ctx, f.Session.ID, "c1"); err != nil || string(r) != `{"ack":"c1"}` {
 		t.Errorf("CommandResult after reopen: got %q, %v", r, err)
 	}
-	if sc, err := s.Scorecard(ctx, f.session.ID); err != nil || string(sc) != `{"total":80}` {
+	if sc, err := s.Scorecard(ctx, f.Session.ID); err != nil || string(sc) != `{"total":80}` {
 		t.Errorf("Scorecard after reopen: got %q, %v", sc, err)
 	}
-	if u, err := s.LoginUser(ctx, token); err != nil || u.ID != f.user.ID {
-		t.Errorf("LoginUser after reopen: got %+v, %v; want user %d", u, err, f.user.ID)
+	if u, err := s.LoginUser(ctx, token); err != nil || u.ID != f.User.ID {
+		t.Errorf("LoginUser after reopen: got %+v, %v; want user %d", u, err, f.User.ID)
 	}
 	if _, err := s.Authenticate(ctx, "ann", "correct horse battery"); err != nil {
 		t.Errorf("Authenticate after reopen: %v", err)

@@ -1,0 +1,242 @@
+// Package storetest is the conformance suite every drillroom store backend
+// must pass: SQLite now, PostgreSQL later. A backend's tests call Run with a
+// function that opens an empty store of that backend; Run checks every method
+// of Store against the contract the runner, the web layer and the CLI rely
+// on: the happy paths, drillroom.ErrNotFound from every getter, ErrInvalid
+// for bad input, conflicts, at-most-once commands, gap-free sequence numbers
+// under concurrent writers, ordering, and what an ended session still
+// accepts. At the end Run fails if some method of Store was never called, so
+// the suite cannot silently fall behind the interface.
+//
+// The package declares Store itself and imports no backend.
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/simulator"
+)
+
+// Store is what a backend must offer. Operational methods that only make
+// sense for one backend (SQLite's group-commit counters, its migration
+// number) are not part of it; the SQLite package lists them.
+type Store interface {
+	// Users and logins.
+	CreateUser(ctx context.Context, username, displayName string, role drillroom.Role, password string) (drillroom.User, error)
+	Authenticate(ctx context.Context, username, password string) (drillroom.User, error)
+	UserByID(ctx context.Context, id int64) (drillroom.User, error)
+	UserByUsername(ctx context.Context, username string) (drillroom.User, error)
+	ListUsers(ctx context.Context, role drillroom.Role) ([]drillroom.User, error)
+	SetPassword(ctx context.Context, userID int64, password string) error
+	CreateLogin(ctx context.Context, userID int64, ttl time.Duration) (string, error)
+	LoginUser(ctx context.Context, token string) (drillroom.User, error)
+	DeleteLogin(ctx context.Context, token string) error
+	DeleteExpiredLogins(ctx context.Context) (int64, error)
+
+	// The catalogue and assignments.
+	PutScenarioVersion(ctx context.Context, v drillroom.ScenarioVersion) (drillroom.ScenarioVersion, error)
+	ScenarioVersion(ctx context.Context, id string, version int) (drillroom.ScenarioVersion, error)
+	LatestScenarioVersion(ctx context.Context, id string) (drillroom.ScenarioVersion, error)
+	LatestScenarios(ctx context.Context) ([]drillroom.ScenarioVersion, error)
+	Assign(ctx context.Context, userID int64, scenarioID string, mode drillroom.Mode) error
+	Assignments(ctx context.Context, userID int64) ([]drillroom.Assignment, error)
+
+	// Sessions and their event logs.
+	CreateSession(ctx context.Context, x drillroom.Session) (drillroom.Session, error)
+	Session(ctx context.Context, id string) (drillroom.Session, error)
+	SessionsForUser(ctx context.Context, userID int64) ([]drillroom.Session, error)
+	LiveSessions(ctx context.Context) ([]drillroom.Session, error)
+	EndSession(ctx context.Context, id string, ending string) error
+	AppendEvents(ctx context.Context, sessionID string, cmd drillroom.Command, events []simulator.Event) error
+	CommandResult(ctx context.Context, sessionID, cmdID string) ([]byte, error)
+	Events(ctx context.Context, sessionID string, afterSeq int64) ([]simulator.Event, error)
+
+	// Scorecards and reviews.
+	PutScorecard(ctx context.Context, sessionID string, rubricHash string, scorecardJSON []byte, outcomes []drillroom.RuleOutcome) error
+	RuleFailureRates(ctx context.Context, scenarioID string) ([]drillroom.RuleFailureRate, error)
+	Scorecard(ctx context.Context, sessionID string) ([]byte, error)
+	PutReview(ctx context.Context, sessionID, text string) error
+	Review(ctx context.Context, sessionID string) (drillroom.Review, error)
+
+	// Lifetime.
+	Ping(ctx context.Context) error
+	// Close releases the store. Writes after Close fail with an error that
+	// is drillroom.ErrUnavailable; a second Close returns nil.
+	Close() error
+}
+
+// Opener opens a new, empty store for one test and closes it at the test's
+// cleanup. The store must take every time it records (creation, login
+// expiry, ordering) from now, so the suite can move the clock instead of
+// sleeping.
+type Opener func(t *testing.T, now func() time.Time) Store
+
+// suite is one named conformance test.
+type suite struct {
+	name string
+	run  func(t *testing.T, open func(t *testing.T) (Store, *Clock))
+}
+
+var suites = []suite{
+	{"Users", testUsers},
+	{"Authenticate", testAuthenticate},
+	{"Logins", testLogins},
+	{"ScenarioVersions", testScenarioVersions},
+	{"Assignments", testAssignments},
+	{"Sessions", testSessions},
+	{"AppendEventsContiguity", testAppendContiguity},
+	{"EventRoundTrip", testEventRoundTrip},
+	{"CommandsAtMostOnce", testCommandsAtMostOnce},
+	{"ConcurrentWritersOneSession", testConcurrentWritersOneSession},
+	{"ConcurrentSessions", testConcurrentSessions},
+	{"ScorecardsAndReviews", testScorecardsAndReviews},
+	{"RuleOutcomes", testRuleOutcomes},
+	{"EndedSessionTakesTheReview", testEndedSession},
+	{"NotFound", testNotFound},
+	{"Close", testClose},
+}
+
+// Run runs the conformance suite as subtests of t, each on a store of its
+// own from open. When every subtest ran (no -run filter left one out), it
+// then fails if a method of Store was never called.
+func Run(t *testing.T, open Opener) {
+	rec := newRecorder()
+	ran := 0
+	for _, s := range suites {
+		t.Run(s.name, func(t *testing.T) {
+			ran++
+			s.run(t, func(t *testing.T) (Store, *Clock) {
+				t.Helper()
+				clock := NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+				return rec.wrap(open(t, clock.Now)), clock
+			})
+		})
+	}
+	if ran < len(suites) {
+		return // filtered: the coverage below would be meaningless
+	}
+	if missing := rec.uncalled(); len(missing) > 0 {
+		t.Errorf("the suite never called %s: every method of storetest.Store needs a test", strings.Join(missing, ", "))
+	}
+}
+
+// Clock is a fake wall clock. Now returns the current time and then moves
+// it on by the step (0 unless SetStep was called), so that successive
+// records get distinct, increasing times when a test needs an order.
+type Clock struct {
+	mu   sync.Mutex
+	t    time.Time
+	step time.Duration
+}
+
+// NewClock returns a clock reading t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time, then advances it by the step.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := c.t
+	c.t = c.t.Add(c.step)
+	return t
+}
+
+// Advance moves the clock on by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// SetStep makes every later Now advance the clock by d.
+func (c *Clock) SetStep(d time.Duration) {
+	c.mu.Lock()
+	c.step = d
+	c.mu.Unlock()
+}
+
+// Fixture is a trainee, a published scenario version (gas-leak v1, hash
+// sha256:aaaa) and a live practice session of it with seed 42.
+type Fixture struct {
+	User    drillroom.User
+	Version drillroom.ScenarioVersion
+	Session drillroom.Session
+}
+
+// NewFixture creates a Fixture for username. Putting the scenario version
+// again for a second fixture in the same store is a no-op.
+func NewFixture(t testing.TB, s Store, username string) Fixture {
+	t.Helper()
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, username, "Test "+username, drillroom.RoleTrainee, "correct horse battery")
+	if err != nil {
+		t.Fatalf("CreateUser(%s): %v", username, err)
+	}
+	v, err := s.PutScenarioVersion(ctx, drillroom.ScenarioVersion{
+		ScenarioID: "gas-leak", Version: 1, Hash: "sha256:aaaa", Title: "Gas leak", Source: []byte("id: gas-leak\n"),
+	})
+	if err != nil {
+		t.Fatalf("PutScenarioVersion: %v", err)
+	}
+	x, err := s.CreateSession(ctx, drillroom.Session{UserID: u.ID, ScenarioID: "gas-leak", Version: 1, Seed: 42, Mode: drillroom.ModePractice})
+	if err != nil {
+		t.Fatalf("CreateSession: %v", err)
+	}
+	return Fixture{User: u, Version: v, Session: x}
+}
+
+// Events makes n customer lines with consecutive seqs from first.
+func Events(first int64, n int) []simulator.Event {
+	out := make([]simulator.Event, n)
+	for i := range out {
+		seq := first + int64(i)
+		out[i] = simulator.Event{Seq: seq, T: seq * 1000, Type: simulator.EvLine, From: "customer", Channel: "call", Text: fmt.Sprintf("line %d", seq)}
+	}
+	return out
+}
+
+// AssertLog checks that a session's log is exactly seqs 1..want, with no
+// gap, and that the session's LastSeq agrees.
+func AssertLog(t testing.TB, s Store, sessionID string, want int64) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := s.Events(ctx, sessionID, 0)
+	if err != nil {
+		t.Fatalf("Events(%s): %v", sessionID, err)
+	}
+	if int64(len(got)) != want {
+		t.Errorf("session %s: got %d events, want %d", sessionID, len(got), want)
+	}
+	for i, e := range got {
+		if e.Seq != int64(i)+1 {
+			t.Errorf("session %s: event %d has seq %d, want %d", sessionID, i, e.Seq, i+1)
+			break
+		}
+	}
+	x, err := s.Session(ctx, sessionID)
+	if err != nil {
+		t.Fatalf("Session(%s): %v", sessionID, err)
+	}
+	if x.LastSeq != want {
+		t.Errorf("session %s: LastSeq %d, want %d", sessionID, x.LastSeq, want)
+	}
+}
+
+// Methods lists the method names of Store, sorted.
+func Methods() []string {
+	typ := reflect.TypeFor[Store]()
+	names := make([]string, typ.NumMethod())
+	for i := range names {
+		names[i] = typ.Method(i).Name
+	}
+	sort.Strings(names)
+	return names
+}
