@@ -27,7 +27,33 @@ type User struct {
 	Username    string
 	DisplayName string
 	Role        Role
-	CreatedAt   time.Time
+	// Admin marks an administrator: a trainer or coach who also runs
+	// accounts and cohorts, reads the audit log, and sees every cohort.
+	// A trainee is never an administrator.
+	Admin bool
+	// Disabled accounts cannot sign in; their work is kept.
+	Disabled bool
+	// MustChangePassword sends the user to change their password before
+	// anything else: set by an administrator's reset and by import.
+	MustChangePassword bool
+	CreatedAt          time.Time
+}
+
+// Staff reports whether u trains or coaches (and so may be an administrator
+// and belong to cohorts as staff).
+func (u User) Staff() bool { return u.Role == RoleTrainer || u.Role == RoleCoach }
+
+// NewUser is an account to create.
+type NewUser struct {
+	Username           string
+	DisplayName        string
+	Role               Role
+	Admin              bool
+	Password           string
+	MustChangePassword bool
+	// Cohorts are names of cohorts to put the user in; CreateUsers creates
+	// the ones that do not exist.
+	Cohorts []string
 }
 
 // Actor says who did something in a session. It is written on every action

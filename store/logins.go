@@ -41,14 +41,14 @@ func (s *Store) CreateLogin(ctx context.Context, userID int64, ttl time.Duration
 }
 
 // LoginUser returns the user a login token belongs to. An unknown or expired
-// token is drillroom.ErrUnauthorized.
+// token, or one of a disabled account, is drillroom.ErrUnauthorized.
 func (s *Store) LoginUser(ctx context.Context, token string) (drillroom.User, error) {
 	if token == "" {
 		return drillroom.User{}, fmt.Errorf("login: %w", drillroom.ErrUnauthorized)
 	}
-	row := s.rdb.QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.created_at
+	row := s.rdb.QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.admin, u.disabled, u.must_change, u.created_at
 		FROM logins l JOIN users u ON u.id = l.user_id
-		WHERE l.token_hash = ? AND l.expires_at > ?`, tokenHash(token), millis(s.now()))
+		WHERE l.token_hash = ? AND l.expires_at > ? AND u.disabled = 0`, tokenHash(token), millis(s.now()))
 	u, err := scanUser(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return drillroom.User{}, fmt.Errorf("login: %w", drillroom.ErrUnauthorized)

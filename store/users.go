@@ -11,13 +11,15 @@ import (
 	"github.com/drillroom/drillroom"
 )
 
-const userColumns = "id, username, display_name, role, created_at"
+const userColumns = "id, username, display_name, role, admin, disabled, must_change, created_at"
 
-func scanUser(row interface{ Scan(...any) error }) (drillroom.User, error) {
+// scanUser reads userColumns, then extra destinations (the password hash).
+func scanUser(row interface{ Scan(...any) error }, extra ...any) (drillroom.User, error) {
 	var u drillroom.User
 	var created int64
 	var role string
-	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &role, &created); err != nil {
+	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &role, &u.Admin, &u.Disabled, &u.MustChangePassword, &created}, extra...)
+	if err := row.Scan(dest...); err != nil {
 		return drillroom.User{}, err
 	}
 	u.Role, u.CreatedAt = drillroom.Role(role), fromMillis(created)
@@ -78,8 +80,8 @@ func (s *Store) CreateUser(ctx context.Context, username, displayName string, ro
 	return u, nil
 }
 
-// Authenticate checks a username and password. Any failure, unknown user or
-// wrong password, is drillroom.ErrUnauthorized after the same argon2id work, so the
+// Authenticate checks a username and password. Any failure, unknown user,
+// wrong password or disabled account, is drillroom.ErrUnauthorized after the same argon2id work, so the
 // answer's timing does not tell which. A correct password stored with weaker
 // parameters than the current ones is re-hashed.
 func (s *Store) Authenticate(ctx context.Context, username, password string) (drillroom.User, error) {
@@ -87,11 +89,8 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (dr
 		s.hasher.burn(password[:MaxPasswordLen])
 		return drillroom.User{}, fmt.Errorf("authenticate: %w", drillroom.ErrUnauthorized)
 	}
-	row := s.rdb.QueryRowContext(ctx, "SELECT "+userColumns+", password_hash FROM users WHERE username = ?", username)
-	var u drillroom.User
-	var created int64
-	var role, hash string
-	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &role, &created, &hash)
+	var hash string
+	u, err := scanUser(s.rdb.QueryRowContext(ctx, "SELECT "+userColumns+", password_hash FROM users WHERE username = ?", username), &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		s.hasher.burn(password)
 		return drillroom.User{}, fmt.Errorf("authenticate: %w", drillroom.ErrUnauthorized)
@@ -99,9 +98,9 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (dr
 	if err != nil {
 		return drillroom.User{}, fmt.Errorf("authenticate: %w", err)
 	}
-	u.Role, u.CreatedAt = drillroom.Role(role), fromMillis(created)
 	ok, stale := s.hasher.verify(password, hash)
-	if !ok {
+	if !ok || u.Disabled {
+		// A disabled account gets the same answer after the same work.
 		return drillroom.User{}, fmt.Errorf("authenticate: %w", drillroom.ErrUnauthorized)
 	}
 	if stale {
@@ -156,14 +155,16 @@ func (s *Store) ListUsers(ctx context.Context, role drillroom.Role) ([]drillroom
 }
 
 // SetPassword replaces a user's password and ends all their logins, so a
-// changed password locks out whoever had the old one.
-func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
+// changed password locks out whoever had the old one. mustChange sets
+// whether the user must change it at their next sign-in: true when an
+// administrator resets it, false when the user chose it.
+func (s *Store) SetPassword(ctx context.Context, userID int64, password string, mustChange bool) error {
 	if err := checkPassword(password); err != nil {
 		return fmt.Errorf("set password for user %d: %w", userID, err)
 	}
 	hash := s.hasher.hash(password)
 	err := s.w.do(ctx, func(tx *wtx) error {
-		res, err := tx.Exec("UPDATE users SET password_hash = ? WHERE id = ?", hash, userID)
+		res, err := tx.Exec("UPDATE users SET password_hash = ?, must_change = ? WHERE id = ?", hash, mustChange, userID)
 		if err != nil {
 			return err
 		}

@@ -70,9 +70,79 @@ func (x *recording) ListUsers(ctx context.Context, role drillroom.Role) ([]drill
 	return x.s.ListUsers(ctx, role)
 }
 
-func (x *recording) SetPassword(ctx context.Context, userID int64, password string) error {
+func (x *recording) SetPassword(ctx context.Context, userID int64, password string, mustChange bool) error {
 	x.r.note("SetPassword")
-	return x.s.SetPassword(ctx, userID, password)
+	return x.s.SetPassword(ctx, userID, password, mustChange)
+}
+
+func (x *recording) CreateUsers(ctx context.Context, us []drillroom.NewUser) ([]drillroom.User, error) {
+	x.r.note("CreateUsers")
+	return x.s.CreateUsers(ctx, us)
+}
+
+func (x *recording) UpdateUser(ctx context.Context, u drillroom.User) (drillroom.User, error) {
+	x.r.note("UpdateUser")
+	return x.s.UpdateUser(ctx, u)
+}
+
+func (x *recording) CreateCohort(ctx context.Context, name, description string) (drillroom.Cohort, error) {
+	x.r.note("CreateCohort")
+	return x.s.CreateCohort(ctx, name, description)
+}
+
+func (x *recording) UpdateCohort(ctx context.Context, c drillroom.Cohort) (drillroom.Cohort, error) {
+	x.r.note("UpdateCohort")
+	return x.s.UpdateCohort(ctx, c)
+}
+
+func (x *recording) Cohort(ctx context.Context, id int64) (drillroom.Cohort, error) {
+	x.r.note("Cohort")
+	return x.s.Cohort(ctx, id)
+}
+
+func (x *recording) Cohorts(ctx context.Context) ([]drillroom.Cohort, error) {
+	x.r.note("Cohorts")
+	return x.s.Cohorts(ctx)
+}
+
+func (x *recording) UserCohorts(ctx context.Context, userID int64) ([]drillroom.Cohort, error) {
+	x.r.note("UserCohorts")
+	return x.s.UserCohorts(ctx, userID)
+}
+
+func (x *recording) AddToCohort(ctx context.Context, cohortID, userID int64) error {
+	x.r.note("AddToCohort")
+	return x.s.AddToCohort(ctx, cohortID, userID)
+}
+
+func (x *recording) RemoveFromCohort(ctx context.Context, cohortID, userID int64) error {
+	x.r.note("RemoveFromCohort")
+	return x.s.RemoveFromCohort(ctx, cohortID, userID)
+}
+
+func (x *recording) CohortMembers(ctx context.Context, cohortID int64) ([]drillroom.User, error) {
+	x.r.note("CohortMembers")
+	return x.s.CohortMembers(ctx, cohortID)
+}
+
+func (x *recording) TraineesOf(ctx context.Context, staffID int64) ([]drillroom.User, error) {
+	x.r.note("TraineesOf")
+	return x.s.TraineesOf(ctx, staffID)
+}
+
+func (x *recording) SharesCohort(ctx context.Context, a, b int64) (bool, error) {
+	x.r.note("SharesCohort")
+	return x.s.SharesCohort(ctx, a, b)
+}
+
+func (x *recording) AppendAudit(ctx context.Context, e drillroom.AuditEntry) error {
+	x.r.note("AppendAudit")
+	return x.s.AppendAudit(ctx, e)
+}
+
+func (x *recording) Audit(ctx context.Context, f drillroom.AuditFilter) ([]drillroom.AuditEntry, error) {
+	x.r.note("Audit")
+	return x.s.Audit(ctx, f)
 }
 
 func (x *recording) CreateLogin(ctx context.Context, userID int64, ttl time.Duration) (string, error) {

@@ -102,7 +102,7 @@ func testNotFound(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 		{"Scorecard unknown session", func() error { _, err := s.Scorecard(ctx, "nope"); return err }},
 		{"Review before writing", func() error { _, err := s.Review(ctx, id); return err }},
 		{"Review unknown session", func() error { _, err := s.Review(ctx, "nope"); return err }},
-		{"SetPassword", func() error { return s.SetPassword(ctx, 9999, "long enough") }},
+		{"SetPassword", func() error { return s.SetPassword(ctx, 9999, "long enough", false) }},
 		{"CreateLogin", func() error { _, err := s.CreateLogin(ctx, 9999, 1e9); return err }},
 		{"Assign unknown user", func() error { return s.Assign(ctx, 9999, "gas-leak", drillroom.ModePractice) }},
 		{"Assign unknown scenario", func() error { return s.Assign(ctx, f.User.ID, "nope", drillroom.ModePractice) }},

@@ -35,7 +35,25 @@ type Store interface {
 	UserByID(ctx context.Context, id int64) (drillroom.User, error)
 	UserByUsername(ctx context.Context, username string) (drillroom.User, error)
 	ListUsers(ctx context.Context, role drillroom.Role) ([]drillroom.User, error)
-	SetPassword(ctx context.Context, userID int64, password string) error
+	SetPassword(ctx context.Context, userID int64, password string, mustChange bool) error
+	CreateUsers(ctx context.Context, us []drillroom.NewUser) ([]drillroom.User, error)
+	UpdateUser(ctx context.Context, u drillroom.User) (drillroom.User, error)
+
+	// Cohorts.
+	CreateCohort(ctx context.Context, name, description string) (drillroom.Cohort, error)
+	UpdateCohort(ctx context.Context, c drillroom.Cohort) (drillroom.Cohort, error)
+	Cohort(ctx context.Context, id int64) (drillroom.Cohort, error)
+	Cohorts(ctx context.Context) ([]drillroom.Cohort, error)
+	UserCohorts(ctx context.Context, userID int64) ([]drillroom.Cohort, error)
+	AddToCohort(ctx context.Context, cohortID, userID int64) error
+	RemoveFromCohort(ctx context.Context, cohortID, userID int64) error
+	CohortMembers(ctx context.Context, cohortID int64) ([]drillroom.User, error)
+	TraineesOf(ctx context.Context, staffID int64) ([]drillroom.User, error)
+	SharesCohort(ctx context.Context, a, b int64) (bool, error)
+
+	// The audit log.
+	AppendAudit(ctx context.Context, e drillroom.AuditEntry) error
+	Audit(ctx context.Context, f drillroom.AuditFilter) ([]drillroom.AuditEntry, error)
 	CreateLogin(ctx context.Context, userID int64, ttl time.Duration) (string, error)
 	LoginUser(ctx context.Context, token string) (drillroom.User, error)
 	DeleteLogin(ctx context.Context, token string) error
@@ -89,6 +107,10 @@ var suites = []suite{
 	{"Users", testUsers},
 	{"Authenticate", testAuthenticate},
 	{"Logins", testLogins},
+	{"Accounts", testAccounts},
+	{"CreateUsersAllOrNothing", testCreateUsersAllOrNothing},
+	{"Cohorts", testCohorts},
+	{"Audit", testAudit},
 	{"ScenarioVersions", testScenarioVersions},
 	{"Assignments", testAssignments},
 	{"Sessions", testSessions},

@@ -195,7 +195,7 @@ func testLogins(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 	bobs, _ := s.CreateLogin(ctx, bob.ID, time.Hour)
 	a, _ := s.CreateLogin(ctx, ann.ID, time.Hour)
 	b, _ := s.CreateLogin(ctx, ann.ID, time.Hour)
-	if err := s.SetPassword(ctx, ann.ID, "new battery staple"); err != nil {
+	if err := s.SetPassword(ctx, ann.ID, "new battery staple", false); err != nil {
 		t.Fatal(err)
 	}
 	check("after password change (a)", a, drillroom.ErrUnauthorized)
@@ -209,10 +209,10 @@ func testLogins(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 	if _, err := s.Authenticate(ctx, "ann", "new battery staple"); err != nil {
 		t.Errorf("new password after SetPassword: %v", err)
 	}
-	if err := s.SetPassword(ctx, 9999, "whatever long"); !errors.Is(err, drillroom.ErrNotFound) {
+	if err := s.SetPassword(ctx, 9999, "whatever long", false); !errors.Is(err, drillroom.ErrNotFound) {
 		t.Errorf("SetPassword(unknown user): got %v, want drillroom.ErrNotFound", err)
 	}
-	if err := s.SetPassword(ctx, ann.ID, "short"); !errors.Is(err, drillroom.ErrInvalid) {
+	if err := s.SetPassword(ctx, ann.ID, "short", false); !errors.Is(err, drillroom.ErrInvalid) {
 		t.Errorf("SetPassword(short): got %v, want drillroom.ErrInvalid", err)
 	}
 	if _, err := s.Authenticate(ctx, "ann", "new battery staple"); err != nil {

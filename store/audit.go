@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/drillroom/drillroom"
+)
+
+// maxAuditField bounds each text field of an audit entry, in bytes: what an
+// attacker types as a username at the sign-in page ends up here.
+const maxAuditField = 500
+
+// AppendAudit records an audit entry at the store's current time (At is
+// ignored). Over-long fields are cut, never refused: the log must not lose
+// an entry because of what someone typed.
+func (s *Store) AppendAudit(ctx context.Context, e drillroom.AuditEntry) error {
+	if e.Action == "" {
+		return fmt.Errorf("audit: %w: no action", drillroom.ErrInvalid)
+	}
+	now := millis(s.now())
+	err := s.w.do(ctx, func(tx *wtx) error {
+		_, err := tx.Exec("INSERT INTO audit (at, actor_id, actor, action, target, detail, addr) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			now, e.ActorID, cut(e.Actor), cut(e.Action), cut(e.Target), cut(e.Detail), cut(e.Addr))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+func cut(s string) string {
+	if len(s) <= maxAuditField {
+		return s
+	}
+	s = s[:maxAuditField]
+	for !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s + "…"
+}
+
+// Audit returns the entries f selects, newest first.
+func (s *Store) Audit(ctx context.Context, f drillroom.AuditFilter) ([]drillroom.AuditEntry, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 500
+	}
+	var where []string
+	var args []any
+	if f.Actor != "" {
+		where, args = append(where, "actor = ? COLLATE NOCASE"), append(args, f.Actor)
+	}
+	switch {
+	case strings.HasSuffix(f.Action, "."):
+		where, args = append(where, "substr(action, 1, ?) = ?"), append(args, len(f.Action), f.Action)
+	case f.Action != "":
+		where, args = append(where, "action = ?"), append(args, f.Action)
+	}
+	if f.Target != "" {
+		where, args = append(where, "instr(lower(target), lower(?)) > 0"), append(args, f.Target)
+	}
+	if !f.Since.IsZero() {
+		where, args = append(where, "at >= ?"), append(args, millis(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where, args = append(where, "at < ?"), append(args, millis(f.Until))
+	}
+	q := "SELECT id, at, actor_id, actor, action, target, detail, addr FROM audit"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY at DESC, id DESC LIMIT ?"
+	rows, err := s.rdb.QueryContext(ctx, q, append(args, f.Limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	defer rows.Close()
+	var out []drillroom.AuditEntry
+	for rows.Next() {
+		var e drillroom.AuditEntry
+		var at int64
+		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.Target, &e.Detail, &e.Addr); err != nil {
+			return nil, fmt.Errorf("audit: %w", err)
+		}
+		e.At = fromMillis(at)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	return out, nil
+}
