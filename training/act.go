@@ -26,15 +26,15 @@ var TrainerActions = map[simulator.ActionKind]bool{
 	simulator.ActHandback: true,
 }
 
-// ActorFor decides whether user may take action kind in session x and as
-// whom it is recorded. The session's trainee takes the trainee's actions;
-// a trainer steers and may act in the call, always recorded as the
-// trainer, never as the trainee; only the trainee writes the post-incident
-// review; coaches watch. Refusals are drillroom.ErrForbidden with a message
-// that says why.
+// ActorFor decides whether user may take action kind in session x, which
+// they may see (Service.Session), and as whom it is recorded. The session's
+// trainee takes the trainee's actions; a trainer steers and may act in the
+// call, always recorded as the trainer, never as the trainee; only the
+// trainee writes the post-incident review; coaches watch. Refusals are
+// drillroom.ErrForbidden with a message that says why.
 func ActorFor(user drillroom.User, x drillroom.Session, kind simulator.ActionKind) (drillroom.Actor, error) {
 	switch {
-	case !CanSee(user, x):
+	case user.Role == drillroom.RoleTrainee && user.ID != x.UserID:
 		return "", drillroom.ErrNotFound
 	case user.Role == drillroom.RoleCoach:
 		return "", drillroom.Errorf(drillroom.CodeForbidden, "coaches watch sessions; they cannot act in them")
@@ -50,7 +50,8 @@ func ActorFor(user drillroom.User, x drillroom.Session, kind simulator.ActionKin
 	return "", drillroom.Errorf(drillroom.CodeForbidden, "this account may not act in sessions")
 }
 
-// Act applies one command of user's to session x at most once (cmdID is
+// Act applies one command of user's to session x, which they may see
+// (Service.Session), at most once (cmdID is
 // the client's id for it), recorded as the actor ActorFor decides. The
 // engine's refusals come back in the Result; an error means the command
 // was not applied (drillroom.ErrForbidden, or ErrUnavailable when it could

@@ -33,6 +33,9 @@ type Store interface {
 	Events(ctx context.Context, sessionID string, afterSeq int64) ([]simulator.Event, error)
 	Scorecard(ctx context.Context, sessionID string) ([]byte, error)
 	PutReview(ctx context.Context, sessionID, text string) error
+	ListUsers(ctx context.Context, role drillroom.Role) ([]drillroom.User, error)
+	TraineesOf(ctx context.Context, staffID int64) ([]drillroom.User, error)
+	SharesCohort(ctx context.Context, a, b int64) (bool, error)
 }
 
 // Live is what the use cases need from the host of live sessions.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -23,6 +24,7 @@ type fixture struct {
 	svc                    *training.Service
 	drill                  string
 	ann, bob, trent, carol drillroom.User
+	vic, ada               drillroom.User // a trainer of another cohort; an administrator
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -59,6 +61,37 @@ func newFixture(t *testing.T) *fixture {
 	f.drill = sc.ID
 	if err := st.Assign(ctx, f.ann.ID, f.drill, drillroom.ModePractice); err != nil {
 		t.Fatal(err)
+	}
+	// ann, trent and carol are one cohort; bob and vic (a trainer) another;
+	// ada is an administrator in no cohort.
+	if _, err := st.CreateUsers(ctx, []drillroom.NewUser{
+		{Username: "vic", Role: drillroom.RoleTrainer, Password: "a long enough password", Cohorts: []string{"Class B"}},
+		{Username: "ada", Role: drillroom.RoleCoach, Admin: true, Password: "a long enough password"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if f.vic, err = st.UserByUsername(ctx, "vic"); err != nil {
+		t.Fatal(err)
+	}
+	if f.ada, err = st.UserByUsername(ctx, "ada"); err != nil {
+		t.Fatal(err)
+	}
+	a, err := st.CreateCohort(ctx, "Class A", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []drillroom.User{f.ann, f.trent, f.carol} {
+		if err := st.AddToCohort(ctx, a.ID, u.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs, _ := st.Cohorts(ctx)
+	for _, c := range cs {
+		if c.Name == "Class B" {
+			if err := st.AddToCohort(ctx, c.ID, f.bob.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	return f
 }
@@ -114,13 +147,28 @@ func TestAccessAndActors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range []drillroom.User{f.ann, f.trent, f.carol} {
+	for _, u := range []drillroom.User{f.ann, f.trent, f.carol, f.ada} {
 		if _, err := f.svc.Session(ctx, u, x.ID); err != nil {
 			t.Errorf("%s opens ann's session: %v", u.Username, err)
 		}
 	}
-	_, err = f.svc.Session(ctx, f.bob, x.ID)
-	wantCode(t, "bob opens ann's session", err, drillroom.CodeNotFound)
+	for _, u := range []drillroom.User{f.bob, f.vic} {
+		_, err = f.svc.Session(ctx, u, x.ID)
+		wantCode(t, u.Username+" (another cohort) opens ann's session", err, drillroom.CodeNotFound)
+	}
+	for _, tc := range []struct {
+		user drillroom.User
+		want []string
+	}{{f.trent, []string{"ann"}}, {f.vic, []string{"bob"}}, {f.ada, []string{"ann", "bob"}}, {f.ann, nil}} {
+		ts, err := f.svc.Trainees(ctx, tc.user)
+		var got []string
+		for _, u := range ts {
+			got = append(got, u.Username)
+		}
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("Trainees(%s) = %v, %v; want %v", tc.user.Username, got, err, tc.want)
+		}
+	}
 	_, err = f.svc.Session(ctx, f.ann, "nope")
 	wantCode(t, "ann opens a missing session", err, drillroom.CodeNotFound)
 

@@ -71,38 +71,14 @@ func (u *ui) drills(w http.ResponseWriter, r *http.Request) {
 	page.Sessions = u.sessionRows(ctx, sessions, titles, nil)
 	if user.Role == drillroom.RoleTrainer || user.Role == drillroom.RoleCoach {
 		page.ShowOthers, page.OthersLimit = true, othersLimit
-		others, names, err := u.traineeSessions(ctx)
+		others, names, err := u.svc.TraineeSessions(ctx, user, othersLimit)
 		if err != nil {
-			u.fail(w, r, fmt.Errorf("trainees' sessions: %w", err))
+			u.fail(w, r, err)
 			return
 		}
 		page.Others = u.sessionRows(ctx, others, titles, names)
 	}
 	render(w, r, u.log, http.StatusOK, "drills", view{Title: "My drills", Data: page})
-}
-
-// traineeSessions returns the newest sessions of all trainees (at most
-// othersLimit) and the trainees' names by id.
-func (u *ui) traineeSessions(ctx context.Context) ([]drillroom.Session, map[int64]string, error) {
-	trainees, err := u.store.ListUsers(ctx, drillroom.RoleTrainee)
-	if err != nil {
-		return nil, nil, err
-	}
-	names := map[int64]string{}
-	var all []drillroom.Session
-	for _, t := range trainees {
-		names[t.ID] = t.DisplayName
-		xs, err := u.store.SessionsForUser(ctx, t.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		all = append(all, xs...)
-	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].CreatedAt.After(all[j].CreatedAt) })
-	if len(all) > othersLimit {
-		all = all[:othersLimit]
-	}
-	return all, names, nil
 }
 
 // sessionRows lists sessions newest first, with their scores. names, when

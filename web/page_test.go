@@ -69,6 +69,17 @@ func newTestApp(t *testing.T) *testApp {
 		}
 		app.users[u.name] = usr
 	}
+	// One cohort holds everyone, so the trainer and the coach may see the
+	// trainees' sessions.
+	cohort, err := st.CreateCohort(ctx, "Class A", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range app.users {
+		if err := st.AddToCohort(ctx, cohort.ID, u.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
 	app.drillID = publishExample(t, st)
 	for _, name := range []string{"alice", "bob"} {
 		for _, mode := range []drillroom.Mode{drillroom.ModePractice, drillroom.ModeAssessment} {

@@ -33,6 +33,7 @@ type liveApp struct {
 	sc     *scenarios.Scenario
 	users  map[string]drillroom.User
 	tokens map[string]string
+	cohort int64 // the one cohort every test user joins
 }
 
 func newLiveApp(t testing.TB, rcfg runner.Config) *liveApp {
@@ -98,6 +99,18 @@ func (a *liveApp) user(name string) drillroom.User {
 	}
 	tok, err := a.store.CreateLogin(ctx, u.ID, time.Hour)
 	if err != nil {
+		a.t.Fatal(err)
+	}
+	// Every test user is in one cohort, so the trainer and the coach may
+	// see the trainees' sessions.
+	if a.cohort == 0 {
+		c, err := a.store.CreateCohort(ctx, "Class A", "")
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		a.cohort = c.ID
+	}
+	if err := a.store.AddToCohort(ctx, a.cohort, u.ID); err != nil {
 		a.t.Fatal(err)
 	}
 	a.users[name], a.tokens[name] = u, tok

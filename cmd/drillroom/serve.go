@@ -217,6 +217,10 @@ func publish(ctx context.Context, st *store.Store, dir string, log *slog.Logger)
 // demoAccounts creates the demo trainee, trainer and coach with random
 // passwords, printed once on stdout; accounts that exist are left alone.
 // The library is assigned to the demo trainee in both modes.
+// demoCohort holds the demo accounts, so the demo trainer and coach see the
+// demo trainee's work.
+const demoCohort = "Demo cohort"
+
 func demoAccounts(ctx context.Context, st *store.Store, library []string, stdio IO) error {
 	for _, a := range []struct {
 		name, display string
@@ -235,10 +239,27 @@ func demoAccounts(ctx context.Context, st *store.Store, library []string, stdio 
 			return err
 		}
 		password := newPassword()
-		if _, err := st.CreateUser(ctx, a.name, a.display, a.role, password); err != nil {
+		// The demo trainer is also the administrator: accounts, cohorts and
+		// the audit log are part of the tour.
+		if _, err := st.CreateUsers(ctx, []drillroom.NewUser{{Username: a.name, DisplayName: a.display, Role: a.role,
+			Password: password, Admin: a.role == drillroom.RoleTrainer, Cohorts: []string{demoCohort}}}); err != nil {
 			return fmt.Errorf("demo account %s: %w", a.name, err)
 		}
 		fmt.Fprintf(stdio.Stdout, "demo account: %-8s username=%s  password=%s\n", a.role, a.name, password)
+	}
+	// Accounts made by an older version are put in the demo cohort too.
+	cohort, err := findOrCreateCohort(ctx, st, demoCohort)
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{"trainee", "trainer", "coach"} {
+		u, err := st.UserByUsername(ctx, name)
+		if err != nil {
+			return err
+		}
+		if err := st.AddToCohort(ctx, cohort.ID, u.ID); err != nil {
+			return fmt.Errorf("demo cohort: %w", err)
+		}
 	}
 	u, err := st.UserByUsername(ctx, "trainee")
 	if err != nil {
@@ -255,6 +276,19 @@ func demoAccounts(ctx context.Context, st *store.Store, library []string, stdio 
 		}
 	}
 	return nil
+}
+
+func findOrCreateCohort(ctx context.Context, st *store.Store, name string) (drillroom.Cohort, error) {
+	cs, err := st.Cohorts(ctx)
+	if err != nil {
+		return drillroom.Cohort{}, err
+	}
+	for _, c := range cs {
+		if strings.EqualFold(c.Name, name) {
+			return c, nil
+		}
+	}
+	return st.CreateCohort(ctx, name, "The demo accounts")
 }
 
 // newPassword returns 96 random bits as 16 URL-safe characters.
