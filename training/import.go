@@ -48,7 +48,7 @@ type ImportReport struct {
 var importColumns = map[string]string{
 	"username": "username", "user": "username", "login": "username",
 	"display name": "name", "display_name": "name", "name": "name", "full name": "name",
-	"role": "role",
+	"role":   "role",
 	"cohort": "cohorts", "cohorts": "cohorts",
 	"password": "password",
 }
