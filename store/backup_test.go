@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -43,13 +45,13 @@ func TestBackupWhileWriting(t *testing.T) {
 		})
 	}
 	dest := filepath.Join(t.TempDir(), "backup.db")
-	err := s.Backup(ctx, dest)
+	err := Backup(ctx, s.path, dest)
 	close(stop)
 	wg.Wait()
 	if err != nil {
 		t.Fatalf("Backup: %v", err)
 	}
-	if err := s.Backup(ctx, dest); !errors.Is(err, drillroom.ErrConflict) {
+	if err := Backup(ctx, s.path, dest); !errors.Is(err, drillroom.ErrConflict) {
 		t.Errorf("Backup onto an existing file: got %v, want drillroom.ErrConflict", err)
 	}
 
@@ -79,5 +81,52 @@ func TestBackupWhileWriting(t *testing.T) {
 	x, _ := b.Session(ctx, ids[0])
 	if err := b.AppendEvents(ctx, ids[0], drillroom.Command{}, storetest.Events(x.LastSeq+1, 1)); err != nil {
 		t.Errorf("append to the backup: %v", err)
+	}
+}
+
+func TestBackupRefuses(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	dir := t.TempDir()
+	existing := filepath.Join(dir, "existing.db")
+	if err := os.WriteFile(existing, []byte("keep me"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	notDB := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notDB, []byte("not a database at all, just some text"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, src, dest string
+		want            error
+		wantMsg         string
+	}{
+		{"existing destination", s.path, existing, drillroom.ErrConflict, "never overwrites"},
+		{"empty existing destination", s.path, func() string { p := filepath.Join(dir, "empty.db"); os.WriteFile(p, nil, 0o600); return p }(), drillroom.ErrConflict, "exists"},
+		{"no database", filepath.Join(dir, "absent.db"), filepath.Join(dir, "b1.db"), drillroom.ErrNotFound, "no database at"},
+		{"a directory", dir, filepath.Join(dir, "b2.db"), drillroom.ErrInvalid, "not a database file"},
+		{"not a database", notDB, filepath.Join(dir, "b3.db"), drillroom.ErrInvalid, "not a drillroom database"},
+		{"missing destination directory", s.path, filepath.Join(dir, "nowhere", "b4.db"), nil, "nowhere"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Backup(ctx, tc.src, tc.dest)
+			if err == nil || (tc.want != nil && !errors.Is(err, tc.want)) || !strings.Contains(err.Error(), tc.wantMsg) {
+				t.Errorf("got %v, want %v mentioning %q", err, tc.want, tc.wantMsg)
+			}
+		})
+	}
+	if b, _ := os.ReadFile(existing); string(b) != "keep me" {
+		t.Errorf("existing destination changed to %q", b)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "absent.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Backup of an absent database created it: %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := "empty.db existing.db notes.txt"; strings.Join(names, " ") != want {
+		t.Errorf("files after refused backups: %v, want %s (no partial copies)", names, want)
 	}
 }

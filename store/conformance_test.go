@@ -35,7 +35,6 @@ func TestConformance(t *testing.T) {
 // be in storetest.Store, so that a second backend cannot miss it.
 var sqliteOnly = map[string]string{
 	"Stats":         "the single writer's group-commit counters, for /metrics",
-	"Backup":        "VACUUM INTO a new SQLite file; another backend has its own tools",
 	"SchemaVersion": "the number of the embedded SQLite migrations, for /metrics; another backend counts its own",
 }
 

@@ -1,7 +1,13 @@
 // Package store keeps drillroom's durable state in SQLite (modernc.org/sqlite):
 // users and their logins, published scenario versions, assignments, sessions
-// with their append-only event logs and command results, scorecards and
-// reviews.
+// with their append-only event logs and command results, scorecards with
+// each rule's outcome in a table of its own (RuleFailureRates reads them in
+// one query), and reviews. Backup copies a live database to a new file.
+//
+// What a backend must offer is the interface storetest.Store, and
+// storetest.Run is the conformance suite every backend passes; this
+// package's tests run it on a real SQLite file. Stats and SchemaVersion are
+// SQLite's own, for /metrics.
 //
 // One dedicated writer connection serves a single writer goroutine that
 // group-commits concurrent writes; a separate pool serves reads. Every

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/subtle"
 	"fmt"
 	"io"
@@ -56,6 +57,15 @@ func (m *metrics) observeAck(d time.Duration) {
 type gauges struct {
 	liveSessions  int
 	eventsWritten int64
+	store         *StoreMetrics // nil without Config.StoreMetrics, or when it failed
+}
+
+// StoreMetrics are the database's figures shown at /metrics.
+type StoreMetrics struct {
+	Commits       int64 // durable transactions committed since start
+	Writes        int64 // write requests committed since start; Writes/Commits is the mean group commit
+	QueuedWrites  int   // write requests waiting now
+	SchemaVersion int   // the database schema's version
 }
 
 func (m *metrics) write(w io.Writer, g gauges) {
@@ -84,6 +94,24 @@ func (m *metrics) write(w io.Writer, g gauges) {
 	fmt.Fprintf(w, "drillroom_commands_total{outcome=\"ack\"} %d\n", m.commandsAcked.Load())
 	fmt.Fprintf(w, "drillroom_commands_total{outcome=\"reject\"} %d\n", m.commandsRejected.Load())
 
+	if st := g.store; st != nil {
+		fmt.Fprintln(w, "# HELP drillroom_store_commits_total Database transactions committed since start.")
+		fmt.Fprintln(w, "# TYPE drillroom_store_commits_total counter")
+		fmt.Fprintf(w, "drillroom_store_commits_total %d\n", st.Commits)
+
+		fmt.Fprintln(w, "# HELP drillroom_store_writes_total Database writes committed since start (writes/commits is the mean group commit).")
+		fmt.Fprintln(w, "# TYPE drillroom_store_writes_total counter")
+		fmt.Fprintf(w, "drillroom_store_writes_total %d\n", st.Writes)
+
+		fmt.Fprintln(w, "# HELP drillroom_store_queued_writes Database writes waiting for the writer.")
+		fmt.Fprintln(w, "# TYPE drillroom_store_queued_writes gauge")
+		fmt.Fprintf(w, "drillroom_store_queued_writes %d\n", st.QueuedWrites)
+
+		fmt.Fprintln(w, "# HELP drillroom_store_schema_version The database schema's version.")
+		fmt.Fprintln(w, "# TYPE drillroom_store_schema_version gauge")
+		fmt.Fprintf(w, "drillroom_store_schema_version %d\n", st.SchemaVersion)
+	}
+
 	m.mu.Lock()
 	counts := append([]uint64(nil), m.ackCounts...)
 	sum, n := m.ackSum, m.ackCount
@@ -109,6 +137,16 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g := gauges{liveSessions: s.runner.Live(), eventsWritten: s.runner.EventsWritten()}
+	if f := s.cfg.StoreMetrics; f != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+		sm, err := f(ctx)
+		cancel()
+		if err != nil {
+			s.log.Warn("metrics: read the store's figures", "err", err)
+		} else {
+			g.store = &sm
+		}
+	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	s.metrics.write(w, g)
 }

@@ -76,6 +76,11 @@ type Config struct {
 	// "Authorization: Bearer TOKEN". Signed-in trainers and coaches may read
 	// it too; nobody else.
 	MetricsToken string
+
+	// StoreMetrics, when set, is read at each scrape of /metrics for the
+	// database's figures. The store's own types stay out of the web layer:
+	// the caller that owns the store fills StoreMetrics in.
+	StoreMetrics func(ctx context.Context) (StoreMetrics, error)
 }
 
 // Server serves drillroom over HTTP. Create it with New, mount Handler, and

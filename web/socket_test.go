@@ -14,6 +14,7 @@ import (
 
 	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/store"
 )
 
 var (
@@ -448,7 +449,13 @@ func TestSocketSignedOut(t *testing.T) {
 // TestMetricsAndHealth: /healthz answers while the database does, and
 // /metrics counts sockets, events and acks.
 func TestMetricsAndHealth(t *testing.T) {
-	a := newLiveAppWith(t, runner.Config{}, Config{MetricsToken: "scrape-secret"})
+	var st *store.Store // the app's, once it exists
+	a := newLiveAppWith(t, runner.Config{}, Config{MetricsToken: "scrape-secret", StoreMetrics: func(ctx context.Context) (StoreMetrics, error) {
+		v, err := st.SchemaVersion(ctx)
+		stats := st.Stats()
+		return StoreMetrics{Commits: stats.Commits, Writes: stats.Writes, QueuedWrites: stats.Queued, SchemaVersion: v}, err
+	}})
+	st = a.store
 	id := a.session("ann", 1)
 	cl := a.connect("ann", id)
 	cl.resume(0)
@@ -509,6 +516,24 @@ func TestMetricsAndHealth(t *testing.T) {
 	}
 	if strings.Contains(body, "drillroom_events_written_total 0\n") {
 		t.Errorf("no events counted:\n%s", body)
+	}
+	version, err := st.SchemaVersion(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("drillroom_store_schema_version %d\n", version); !strings.Contains(body, want) {
+		t.Errorf("metrics lack %q:\n%s", want, body)
+	}
+	for _, name := range []string{"drillroom_store_commits_total", "drillroom_store_writes_total"} {
+		var n int64
+		if i := strings.Index(body, "\n"+name+" "); i < 0 {
+			t.Errorf("metrics lack %s:\n%s", name, body)
+		} else if fmt.Sscanf(body[i+len(name)+2:], "%d", &n); n < 1 {
+			t.Errorf("%s %d, want at least one (users, sessions and events were written)", name, n)
+		}
+	}
+	if !strings.Contains(body, "drillroom_store_queued_writes ") {
+		t.Errorf("metrics lack drillroom_store_queued_writes:\n%s", body)
 	}
 	get(t, a.http.URL+"/healthz", http.StatusOK)
 	a.store.Close()

@@ -138,6 +138,11 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 		Store: st, Runner: rn, Logger: log.With("component", "web"),
 		AllowedOrigins: cfg.origins, SecureCookies: cfg.secure,
 		MetricsToken: cfg.metricsToken,
+		StoreMetrics: func(ctx context.Context) (web.StoreMetrics, error) {
+			v, err := st.SchemaVersion(ctx)
+			stats := st.Stats()
+			return web.StoreMetrics{Commits: stats.Commits, Writes: stats.Writes, QueuedWrites: stats.Queued, SchemaVersion: v}, err
+		},
 	})
 	if err != nil {
 		return err

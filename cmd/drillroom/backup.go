@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/drillroom/drillroom/store"
+)
+
+func init() {
+	register(command{
+		name:    "backup",
+		summary: "copy the server's database to a new file, online",
+		run:     runBackup,
+	})
+}
+
+// runBackup writes a consistent copy of the database in --data to DEST
+// while the server keeps running. Exit 0: written; 1: failed (nothing is
+// left at DEST); 2: usage.
+func runBackup(ctx context.Context, args []string, stdio IO) int {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	fs.SetOutput(stdio.Stderr)
+	data := dataFlag(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stdio.Stderr, "usage: drillroom backup [--data DIR] DEST")
+		fmt.Fprintln(stdio.Stderr, "\nWrites a consistent, compacted copy of the server's database to the new file")
+		fmt.Fprintln(stdio.Stderr, "DEST while the server keeps running (SQLite's VACUUM INTO). DEST must not")
+		fmt.Fprintln(stdio.Stderr, "exist. The copy is a complete database: to restore, stop the server and put")
+		fmt.Fprintln(stdio.Stderr, "it in place of DIR/drillroom.db (removing drillroom.db-wal and -shm).")
+		fs.PrintDefaults()
+	}
+	args, err := parseFlags(fs, args)
+	if err != nil {
+		return usageCode(err)
+	}
+	if len(args) != 1 || args[0] == "" {
+		fs.Usage()
+		return 2
+	}
+	dest := args[0]
+	src, err := databasePath(*data)
+	if err != nil {
+		fmt.Fprintf(stdio.Stderr, "drillroom backup: %v\n", err)
+		return 1
+	}
+	if err := store.Backup(ctx, src, dest); err != nil {
+		fmt.Fprintf(stdio.Stderr, "drillroom backup: %v\n", err)
+		return 1
+	}
+	size := ""
+	if fi, err := os.Stat(dest); err == nil {
+		size = fmt.Sprintf(" (%d bytes)", fi.Size())
+	}
+	fmt.Fprintf(stdio.Stdout, "backed up %s to %s%s\n", src, dest, size)
+	return 0
+}
