@@ -9,6 +9,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
 )
@@ -168,33 +169,9 @@ func (m *memStore) scorecard(t *testing.T, id string) *scoring.Scorecard {
 	return &c
 }
 
-var (
-	exampleOnce sync.Once
-	example     *scenarios.Scenario
-	exampleErr  error
-)
-
-// loadExample loads the example gas-smell drill (its time limit is 20
-// minutes and its clock runs at scale 1).
-func loadExample(t testing.TB) *scenarios.Scenario {
-	t.Helper()
-	exampleOnce.Do(func() {
-		set, ds := scenarios.LoadPaths("../scenarios/policies", "../scenarios/examples/gas-smell-basic.drill.yaml")
-		if ds.HasErrors() {
-			exampleErr = ds.Err()
-			return
-		}
-		example = set.Scenarios[0]
-	})
-	if exampleErr != nil {
-		t.Fatal(exampleErr)
-	}
-	return example
-}
-
 // newTestRunner returns a runner over st that plays the example drill.
 func newTestRunner(t testing.TB, st Store, buffer int) *Runner {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	return New(Config{
 		Store:  st,
 		Buffer: buffer,

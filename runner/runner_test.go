@@ -14,6 +14,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -134,7 +135,7 @@ func TestFifteenMinuteDrill(t *testing.T) {
 		}
 
 		// The same inputs at the same virtual times, straight into the engine.
-		eng, want, err := simulator.New(loadExample(t), simulator.Config{Seed: 7, Mode: "practice", Scale: 1})
+		eng, want, err := simulator.New(scenariotest.GasExample(t), simulator.Config{Seed: 7, Mode: "practice", Scale: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -419,7 +420,7 @@ func TestDisconnectPausesClock(t *testing.T) {
 				ctx := context.Background()
 				st := newMemStore()
 				st.add(newSessionRecord("s1", 9, 1))
-				sc := *loadExample(t)
+				sc := *scenariotest.GasExample(t)
 				if tc.continues {
 					sc.Settings.OnDisconnect = "continue"
 				}
@@ -798,7 +799,7 @@ func TestStartCountsRestored(t *testing.T) {
 		broken := newSessionRecord("s2", 4, 1)
 		broken.ScenarioID = "withdrawn"
 		st.add(broken)
-		sc := loadExample(t)
+		sc := scenariotest.GasExample(t)
 		var logs bytes.Buffer
 		r := New(Config{
 			Store:  st,

@@ -16,6 +16,7 @@ import (
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/store"
 	"github.com/drillroom/drillroom/training"
@@ -70,10 +71,7 @@ func newLiveAppWith(t testing.TB, rcfg runner.Config, cfg Config) *liveApp {
 		}
 		st.Close()
 	})
-	sc, ds := scenarios.LoadFile(filepath.Join("..", "scenarios", "examples", "gas-smell-basic.drill.yaml"))
-	if sc == nil {
-		t.Fatalf("load example: %v", ds)
-	}
+	sc := scenariotest.GasExample(t)
 	a.sc = sc
 	_, err = training.Publish(ctx, st, sc)
 	if err != nil {
