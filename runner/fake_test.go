@@ -169,16 +169,29 @@ func (m *memStore) scorecard(t *testing.T, id string) *scoring.Scorecard {
 	return &c
 }
 
-// newTestRunner returns a runner over st that plays the example drill.
+// newTestRunner returns a runner over st that plays the example drill. It
+// is closed when the test ends (inside the bubble of a synctest test);
+// Close may be called before that too.
 func newTestRunner(t testing.TB, st Store, buffer int) *Runner {
 	sc := scenariotest.GasExample(t)
-	return New(Config{
+	r := New(Config{
 		Store:  st,
 		Buffer: buffer,
 		Scenario: func(ctx context.Context, id string, version int) (*scenarios.Scenario, error) {
 			return sc, nil
 		},
 	})
+	t.Cleanup(func() { r.Close(context.Background()) })
+	return r
+}
+
+// newRunnerWithSession returns a memory store holding one live session,
+// s1, of the example drill with seed and clock scale, and a test runner
+// over it with a subscriber buffer of buffer events.
+func newRunnerWithSession(t testing.TB, seed int64, scale float64, buffer int) (*memStore, *Runner) {
+	st := newMemStore()
+	st.add(newSessionRecord("s1", seed, scale))
+	return st, newTestRunner(t, st, buffer)
 }
 
 func newSessionRecord(id string, seed int64, scale float64) drillroom.Session {

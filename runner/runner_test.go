@@ -89,14 +89,9 @@ func jsonOf(v any) string {
 // driven directly with the same inputs at the same times.
 func TestFifteenMinuteDrill(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 7, 1))
-		r := newTestRunner(t, st, 1024)
+		st, r := newRunnerWithSession(t, 7, 1, 1024)
 		ctx := context.Background()
-		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		t0 := time.Now()
 		got, done := collect(sub, t0)
 		results := play(t, r, "s1", t0, gasScript)
@@ -178,6 +173,39 @@ func TestFifteenMinuteDrill(t *testing.T) {
 	})
 }
 
+// subscribe subscribes to session s1 of r with opts.
+func subscribe(t *testing.T, r *Runner, opts SubscribeOptions) *Subscription {
+	t.Helper()
+	sub, err := r.Subscribe(context.Background(), "s1", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sub
+}
+
+// seqsOf lists the seqs of the events in lists, in order.
+func seqsOf(lists ...[]simulator.Event) []int64 {
+	seqs := []int64{}
+	for _, evs := range lists {
+		for _, e := range evs {
+			seqs = append(seqs, e.Seq)
+		}
+	}
+	return seqs
+}
+
+// countCommand is the number of events of type typ that command id wrote
+// to log.
+func countCommand(log []simulator.Event, id string, typ simulator.EventType) int {
+	n := 0
+	for _, e := range log {
+		if e.Action != nil && e.Action.Cmd == id && e.Type == typ {
+			n++
+		}
+	}
+	return n
+}
+
 func events(rs []received) []simulator.Event {
 	out := make([]simulator.Event, len(rs))
 	for i, r := range rs {
@@ -190,15 +218,9 @@ func events(rs []received) []simulator.Event {
 // virtual time stands still; after resume it continues where it stopped.
 func TestPauseStopsVirtualTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 3, 1))
-		r := newTestRunner(t, st, 1024)
-		defer r.Close(context.Background())
+		_, r := newRunnerWithSession(t, 3, 1, 1024)
 		ctx := context.Background()
-		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		t0 := time.Now()
 		got, done := collect(sub, t0)
 
@@ -253,14 +275,8 @@ func TestPauseStopsVirtualTime(t *testing.T) {
 // seconds, and events keep their virtual times.
 func TestScale(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 5, 60))
-		r := newTestRunner(t, st, 1024)
-		defer r.Close(context.Background())
-		sub, err := r.Subscribe(context.Background(), "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, r := newRunnerWithSession(t, 5, 60, 1024)
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		t0 := time.Now()
 		got, done := collect(sub, t0)
 		time.Sleep(21 * time.Second)
@@ -288,19 +304,9 @@ func TestScale(t *testing.T) {
 // the dropped one resumes from its last seq with nothing missing.
 func TestSlowSubscriberDropped(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 11, 1))
-		r := newTestRunner(t, st, 4)
-		defer r.Close(context.Background())
-		ctx := context.Background()
-		fast, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		slow, err := r.Subscribe(ctx, "s1", SubscribeOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st, r := newRunnerWithSession(t, 11, 1, 4)
+		fast := subscribe(t, r, SubscribeOptions{Trainee: true})
+		slow := subscribe(t, r, SubscribeOptions{})
 		t0 := time.Now()
 		got, done := collect(fast, t0)
 		play(t, r, "s1", t0, gasScript[:6])
@@ -323,20 +329,8 @@ func TestSlowSubscriberDropped(t *testing.T) {
 		if len(read) > 0 {
 			last = read[len(read)-1].Seq
 		}
-		again, err := r.Subscribe(ctx, "s1", SubscribeOptions{AfterSeq: last})
-		if err != nil {
-			t.Fatal(err)
-		}
-		seqs := []int64{}
-		for _, e := range slow.Backlog {
-			seqs = append(seqs, e.Seq)
-		}
-		for _, e := range read {
-			seqs = append(seqs, e.Seq)
-		}
-		for _, e := range again.Backlog {
-			seqs = append(seqs, e.Seq)
-		}
+		again := subscribe(t, r, SubscribeOptions{AfterSeq: last})
+		seqs := seqsOf(slow.Backlog, read, again.Backlog)
 		stored := st.log("s1")
 		if len(seqs) != len(stored) {
 			t.Fatalf("slow subscriber saw %d events after resuming, the log has %d", len(seqs), len(stored))
@@ -357,13 +351,8 @@ func TestSlowSubscriberDropped(t *testing.T) {
 func TestIdempotentCommands(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 2, 1))
-		r := newTestRunner(t, st, 64)
-		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st, r := newRunnerWithSession(t, 2, 1, 64)
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		say := Command{ID: "say-1", By: "trainee", Action: simulator.Action{Kind: simulator.ActSay, Text: "Hello", Intents: []string{"greet"}}}
 		first, err := r.Do(ctx, "s1", say)
 		if err != nil || !first.Applied() {
@@ -388,21 +377,12 @@ func TestIdempotentCommands(t *testing.T) {
 
 		// A new runner on the same store: the ids are remembered.
 		r = newTestRunner(t, st, 64)
-		defer r.Close(ctx)
 		third, err := r.Do(ctx, "s1", say)
 		if err != nil || third != first {
 			t.Fatalf("after restart: %+v %v, want %+v", third, err, first)
 		}
-		var applied, rejected int
-		for _, e := range st.log("s1") {
-			if e.Action != nil && e.Action.Cmd == "say-1" && e.Type == simulator.EvAction {
-				applied++
-			}
-			if e.Action != nil && e.Action.Cmd == "cls-1" && e.Type == simulator.EvRejected {
-				rejected++
-			}
-		}
-		if applied != 1 || rejected != 1 {
+		log := st.log("s1")
+		if applied, rejected := countCommand(log, "say-1", simulator.EvAction), countCommand(log, "cls-1", simulator.EvRejected); applied != 1 || rejected != 1 {
 			t.Errorf("say-1 applied %d times, cls-1 rejected %d times; want 1 and 1", applied, rejected)
 		}
 	})
@@ -426,10 +406,7 @@ func TestDisconnectPausesClock(t *testing.T) {
 				}
 				r := New(Config{Store: st, Scenario: func(context.Context, string, int) (*scenarios.Scenario, error) { return &sc, nil }})
 				defer r.Close(ctx)
-				sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-				if err != nil {
-					t.Fatal(err)
-				}
+				sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 				time.Sleep(30 * time.Second)
 				sub.Close()
 				time.Sleep(5 * time.Minute)
@@ -451,10 +428,7 @@ func TestDisconnectPausesClock(t *testing.T) {
 				if p := log[len(log)-1]; p.Type != simulator.EvPause || p.Reason != ReasonDisconnect || p.T != 30000 {
 					t.Fatalf("last event %+v, want pause (disconnect) at 30000", p)
 				}
-				sub, err = r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true, AfterSeq: int64(len(log))})
-				if err != nil {
-					t.Fatal(err)
-				}
+				sub = subscribe(t, r, SubscribeOptions{Trainee: true, AfterSeq: int64(len(log))})
 				t1 := time.Now()
 				got, done := collect(sub, t1)
 				time.Sleep(2 * time.Minute)
@@ -480,13 +454,8 @@ func TestDisconnectPausesClock(t *testing.T) {
 func TestRestartFromStore(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 4, 1))
-		r := newTestRunner(t, st, 1024)
-		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st, r := newRunnerWithSession(t, 4, 1, 1024)
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		t0 := time.Now()
 		play(t, r, "s1", t0, gasScript[:3])
 		lastT := st.log("s1")[len(st.log("s1"))-1].T
@@ -500,7 +469,6 @@ func TestRestartFromStore(t *testing.T) {
 		before := len(st.log("s1"))
 
 		r = newTestRunner(t, st, 1024)
-		defer r.Close(ctx)
 		if err := r.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -519,10 +487,7 @@ func TestRestartFromStore(t *testing.T) {
 		if n := len(st.log("s1")); n != len(log) {
 			t.Fatalf("%d events written while nobody was connected, want none", n-len(log))
 		}
-		sub, err = r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true, AfterSeq: int64(len(log))})
-		if err != nil {
-			t.Fatal(err)
-		}
+		sub = subscribe(t, r, SubscribeOptions{Trainee: true, AfterSeq: int64(len(log))})
 		t1 := time.Now()
 		got, done := collect(sub, t1)
 		res, err := r.Do(ctx, "s1", Command{ID: "c3", By: "trainee", Action: gasScript[3].a})
@@ -550,14 +515,8 @@ func TestRestartFromStore(t *testing.T) {
 func TestFailedWriteRebuilds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 4, 1))
-		r := newTestRunner(t, st, 1024)
-		defer r.Close(ctx)
-		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st, r := newRunnerWithSession(t, 4, 1, 1024)
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		got, done := collect(sub, time.Now())
 		time.Sleep(5 * time.Second)
 		synctest.Wait()
@@ -600,15 +559,9 @@ func TestFailedWriteRebuilds(t *testing.T) {
 func TestIdleSessionUnhosted(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 4, 1))
-		r := newTestRunner(t, st, 64)
+		st, r := newRunnerWithSession(t, 4, 1, 64)
 		r.cfg.IdleTimeout = time.Minute
-		defer r.Close(ctx)
-		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		time.Sleep(10 * time.Second)
 		sub.Close() // the clock pauses
 		synctest.Wait()
@@ -636,10 +589,7 @@ func TestIdleSessionUnhosted(t *testing.T) {
 func TestConcurrentRetries(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 4, 1))
-		r := newTestRunner(t, st, 64)
-		defer r.Close(ctx)
+		st, r := newRunnerWithSession(t, 4, 1, 64)
 		cmd := Command{ID: "dup", By: "trainee", Action: gasScript[0].a}
 		results := make([]Result, 10)
 		errs := make([]error, 10)
@@ -658,13 +608,7 @@ func TestConcurrentRetries(t *testing.T) {
 				t.Fatalf("copy %d: %+v %v, copy 0: %+v", i, results[i], errs[i], results[0])
 			}
 		}
-		n := 0
-		for _, e := range st.log("s1") {
-			if e.Action != nil && e.Action.Cmd == "dup" && e.Type == simulator.EvAction {
-				n++
-			}
-		}
-		if n != 1 {
+		if n := countCommand(st.log("s1"), "dup", simulator.EvAction); n != 1 {
 			t.Fatalf("applied %d times, want 1", n)
 		}
 	})
@@ -676,14 +620,8 @@ func TestConcurrentRetries(t *testing.T) {
 func TestSubscribeMidStream(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 8, 1))
-		r := newTestRunner(t, st, 1024)
-		defer r.Close(ctx)
-		trainee, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st, r := newRunnerWithSession(t, 8, 1, 1024)
+		trainee := subscribe(t, r, SubscribeOptions{Trainee: true})
 		t0 := time.Now()
 		type joined struct {
 			sub   *Subscription
@@ -716,17 +654,7 @@ func TestSubscribeMidStream(t *testing.T) {
 		for _, j := range subs {
 			j.sub.Close()
 			<-j.done
-			seqs := []int64{}
-			for _, e := range j.sub.Backlog {
-				seqs = append(seqs, e.Seq)
-			}
-			for _, g := range *j.got {
-				seqs = append(seqs, g.e.Seq)
-			}
-			want := []int64{}
-			for _, e := range log[j.after:] {
-				want = append(want, e.Seq)
-			}
+			seqs, want := seqsOf(j.sub.Backlog, events(*j.got)), seqsOf(log[j.after:])
 			if fmt.Sprint(seqs) != fmt.Sprint(want) {
 				t.Errorf("subscriber from %d got %v, want %v", j.after, seqs, want)
 			}
@@ -743,15 +671,9 @@ func TestSubscribeMidStream(t *testing.T) {
 func TestResyncReasons(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 6, 1))
-		r := newTestRunner(t, st, 64)
+		st, r := newRunnerWithSession(t, 6, 1, 64)
 		r.cfg.ResyncAfter = 5
-		defer r.Close(ctx)
-		trainee, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		trainee := subscribe(t, r, SubscribeOptions{Trainee: true})
 		play(t, r, "s1", time.Now(), gasScript[:3])
 		n := int64(len(st.log("s1")))
 		view := func(e *simulator.Engine) any { return e.TraineeView() }
