@@ -25,17 +25,31 @@ type received struct {
 	at time.Duration
 }
 
-// collect reads sub until it is closed; the result is ready when done is.
-func collect(sub *Subscription, t0 time.Time) (*[]received, chan struct{}) {
-	var got []received
-	done := make(chan struct{})
+// collector reads a subscription in the background, noting when each
+// event reached it.
+type collector struct {
+	sub  *Subscription
+	got  []received // read only after stop, or once synctest.Wait says the reader is idle
+	done chan struct{}
+}
+
+// collect reads sub until it is closed, timing events from t0.
+func collect(sub *Subscription, t0 time.Time) *collector {
+	c := &collector{sub: sub, done: make(chan struct{})}
 	go func() {
-		defer close(done)
+		defer close(c.done)
 		for e := range sub.Events() {
-			got = append(got, received{e, time.Since(t0)})
+			c.got = append(c.got, received{e, time.Since(t0)})
 		}
 	}()
-	return &got, done
+	return c
+}
+
+// stop closes the subscription and returns all it received.
+func (c *collector) stop() []received {
+	c.sub.Close()
+	<-c.done
+	return c.got
 }
 
 // step is one scripted command at a virtual (and, at scale 1, real) time.
@@ -93,12 +107,11 @@ func TestFifteenMinuteDrill(t *testing.T) {
 		ctx := context.Background()
 		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		t0 := time.Now()
-		got, done := collect(sub, t0)
+		col := collect(sub, t0)
 		results := play(t, r, "s1", t0, gasScript)
 		time.Sleep(time.Minute)
 		synctest.Wait()
-		sub.Close()
-		<-done
+		got := col.stop()
 		if err := r.Close(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -111,10 +124,10 @@ func TestFifteenMinuteDrill(t *testing.T) {
 		if len(sub.Backlog) == 0 || sub.Backlog[0].Type != simulator.EvStart {
 			t.Fatalf("backlog %v, want the opening events", sub.Backlog)
 		}
-		if len(*got) < 20 {
-			t.Fatalf("got %d live events, want a whole drill", len(*got))
+		if len(got) < 20 {
+			t.Fatalf("got %d live events, want a whole drill", len(got))
 		}
-		for _, g := range *got {
+		for _, g := range got {
 			if g.e.T != ms(g.at) {
 				t.Errorf("event %d (%s) at virtual %dms reached the subscriber at %v", g.e.Seq, g.e.Type, g.e.T, g.at)
 			}
@@ -124,7 +137,7 @@ func TestFifteenMinuteDrill(t *testing.T) {
 			t.Errorf("last event %s at %d, want end at 15m", last.Type, last.T)
 		}
 		// Every stored event was delivered, in order, exactly once.
-		all := append(append([]simulator.Event(nil), sub.Backlog...), events(*got)...)
+		all := append(append([]simulator.Event(nil), sub.Backlog...), events(got)...)
 		if jsonOf(all) != jsonOf(stored) {
 			t.Errorf("delivered events differ from the stored log:\n got %s\nwant %s", jsonOf(all), jsonOf(stored))
 		}
@@ -222,7 +235,7 @@ func TestPauseStopsVirtualTime(t *testing.T) {
 		ctx := context.Background()
 		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		t0 := time.Now()
-		got, done := collect(sub, t0)
+		col := collect(sub, t0)
 
 		time.Sleep(30 * time.Second)
 		res, err := r.Do(ctx, "s1", Command{ID: "p", By: "trainer", Action: simulator.Action{Kind: simulator.ActPause}})
@@ -241,12 +254,11 @@ func TestPauseStopsVirtualTime(t *testing.T) {
 		}
 		time.Sleep(3 * time.Minute)
 		synctest.Wait()
-		sub.Close()
-		<-done
+		got := col.stop()
 
 		const paused = 10 * time.Minute
 		var sawPause, sawResume, after bool
-		for _, g := range *got {
+		for _, g := range got {
 			switch {
 			case g.e.Type == simulator.EvPause:
 				sawPause = g.e.T == 30000 && g.at == 30*time.Second
@@ -278,19 +290,18 @@ func TestScale(t *testing.T) {
 		_, r := newRunnerWithSession(t, 5, 60, 1024)
 		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		t0 := time.Now()
-		got, done := collect(sub, t0)
+		col := collect(sub, t0)
 		time.Sleep(21 * time.Second)
 		synctest.Wait()
-		sub.Close()
-		<-done
+		got := col.stop()
 		var end *received
-		for i, g := range *got {
+		for i, g := range got {
 			real := float64(g.at) / float64(time.Millisecond) * 60
 			if d := real - float64(g.e.T); d < 0 || d >= 1 {
 				t.Errorf("%s at virtual %d received at %v (virtual %.3f)", g.e.Type, g.e.T, g.at, real)
 			}
 			if g.e.Type == simulator.EvEnd {
-				end = &(*got)[i]
+				end = &got[i]
 			}
 		}
 		if end == nil || end.at > 20*time.Second {
@@ -308,7 +319,7 @@ func TestSlowSubscriberDropped(t *testing.T) {
 		fast := subscribe(t, r, SubscribeOptions{Trainee: true})
 		slow := subscribe(t, r, SubscribeOptions{})
 		t0 := time.Now()
-		got, done := collect(fast, t0)
+		col := collect(fast, t0)
 		play(t, r, "s1", t0, gasScript[:6])
 		synctest.Wait()
 
@@ -320,7 +331,7 @@ func TestSlowSubscriberDropped(t *testing.T) {
 		if !errors.Is(slow.Err(), ErrSlow) {
 			t.Fatalf("slow subscriber: err %v, want ErrSlow", slow.Err())
 		}
-		for _, g := range *got {
+		for _, g := range col.got {
 			if g.e.T != ms(g.at) {
 				t.Errorf("fast subscriber: %s at %d received at %v", g.e.Type, g.e.T, g.at)
 			}
@@ -341,8 +352,7 @@ func TestSlowSubscriberDropped(t *testing.T) {
 			}
 		}
 		again.Close()
-		fast.Close()
-		<-done
+		col.stop()
 	})
 }
 
@@ -430,15 +440,14 @@ func TestDisconnectPausesClock(t *testing.T) {
 				}
 				sub = subscribe(t, r, SubscribeOptions{Trainee: true, AfterSeq: int64(len(log))})
 				t1 := time.Now()
-				got, done := collect(sub, t1)
+				col := collect(sub, t1)
 				time.Sleep(2 * time.Minute)
 				synctest.Wait()
-				sub.Close()
-				<-done
-				if len(*got) < 2 || (*got)[0].e.Type != simulator.EvResume || (*got)[0].e.Reason != ReasonReconnect {
-					t.Fatalf("after reconnect got %v, want resume (reconnect) first", events(*got))
+				got := col.stop()
+				if len(got) < 2 || got[0].e.Type != simulator.EvResume || got[0].e.Reason != ReasonReconnect {
+					t.Fatalf("after reconnect got %v, want resume (reconnect) first", events(got))
 				}
-				for _, g := range *got {
+				for _, g := range got {
 					if g.e.T != 30000+ms(g.at) {
 						t.Errorf("%s at virtual %d received %v after reconnecting", g.e.Type, g.e.T, g.at)
 					}
@@ -489,19 +498,18 @@ func TestRestartFromStore(t *testing.T) {
 		}
 		sub = subscribe(t, r, SubscribeOptions{Trainee: true, AfterSeq: int64(len(log))})
 		t1 := time.Now()
-		got, done := collect(sub, t1)
+		col := collect(sub, t1)
 		res, err := r.Do(ctx, "s1", Command{ID: "c3", By: "trainee", Action: gasScript[3].a})
 		if err != nil || !res.Applied() {
 			t.Fatalf("command after restart: %+v %v", res, err)
 		}
 		time.Sleep(3 * time.Minute)
 		synctest.Wait()
-		sub.Close()
-		<-done
-		if len(*got) < 3 || (*got)[0].e.Type != simulator.EvResume {
-			t.Fatalf("after reconnect got %v, want resume first", events(*got))
+		got := col.stop()
+		if len(got) < 3 || got[0].e.Type != simulator.EvResume {
+			t.Fatalf("after reconnect got %v, want resume first", events(got))
 		}
-		for _, g := range *got {
+		for _, g := range got {
 			if g.e.T != lastT+ms(g.at) {
 				t.Errorf("%s at virtual %d received %v after reconnecting, want virtual %d", g.e.Type, g.e.T, g.at, lastT+ms(g.at))
 			}
@@ -517,7 +525,7 @@ func TestFailedWriteRebuilds(t *testing.T) {
 		ctx := context.Background()
 		st, r := newRunnerWithSession(t, 4, 1, 1024)
 		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
-		got, done := collect(sub, time.Now())
+		col := collect(sub, time.Now())
 		time.Sleep(5 * time.Second)
 		synctest.Wait()
 		st.failAppend = true
@@ -533,9 +541,8 @@ func TestFailedWriteRebuilds(t *testing.T) {
 		time.Sleep(time.Second)
 		synctest.Wait()
 		stored := st.log("s1")
-		sub.Close()
-		<-done
-		all := append(append([]simulator.Event(nil), sub.Backlog...), events(*got)...)
+		got := col.stop()
+		all := append(append([]simulator.Event(nil), sub.Backlog...), events(got)...)
 		if jsonOf(all) != jsonOf(stored) {
 			t.Errorf("delivered %s\nstored %s", jsonOf(all), jsonOf(stored))
 		}
@@ -624,10 +631,8 @@ func TestSubscribeMidStream(t *testing.T) {
 		trainee := subscribe(t, r, SubscribeOptions{Trainee: true})
 		t0 := time.Now()
 		type joined struct {
-			sub   *Subscription
+			col   *collector
 			after int64
-			got   *[]received
-			done  chan struct{}
 		}
 		var subs []joined
 		joinersDone := make(chan struct{})
@@ -642,8 +647,7 @@ func TestSubscribeMidStream(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				got, done := collect(sub, t0)
-				subs = append(subs, joined{sub, after, got, done})
+				subs = append(subs, joined{collect(sub, t0), after})
 			}
 		}()
 		play(t, r, "s1", t0, gasScript)
@@ -652,9 +656,8 @@ func TestSubscribeMidStream(t *testing.T) {
 		<-joinersDone
 		log := st.log("s1")
 		for _, j := range subs {
-			j.sub.Close()
-			<-j.done
-			seqs, want := seqsOf(j.sub.Backlog, events(*j.got)), seqsOf(log[j.after:])
+			got := j.col.stop()
+			seqs, want := seqsOf(j.col.sub.Backlog, events(got)), seqsOf(log[j.after:])
 			if fmt.Sprint(seqs) != fmt.Sprint(want) {
 				t.Errorf("subscriber from %d got %v, want %v", j.after, seqs, want)
 			}
