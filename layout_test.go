@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os/exec"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -14,19 +15,22 @@ const module = "github.com/drillroom/drillroom"
 // layers says which packages of the module each package may import; the
 // root package names the nouns and imports none. A package missing from
 // the table fails the test, so a new one must take its place in the house.
+// A test support package (scenarios/scenariotest) counts, in other
+// packages' tests, as the package it supports.
 var layers = map[string][]string{
-	"":                {},
-	"scenarios":       {""},
-	"simulator":       {"", "scenarios"},
-	"scoring":         {"", "scenarios", "simulator"},
-	"transcript":      {"", "scenarios", "simulator"},
-	"drilltest":       {"", "scenarios", "simulator", "scoring", "transcript"},
-	"runner":          {"", "scenarios", "simulator", "scoring"},
-	"training":        {"", "scenarios", "simulator", "scoring", "runner"},
-	"store":           {"", "simulator"},
-	"store/storetest": {"", "simulator"},
-	"web":             {"", "scenarios", "simulator", "scoring", "runner", "training", "transcript"},
-	"cmd/drillroom":   {"*"},
+	"":                       {},
+	"scenarios":              {""},
+	"scenarios/scenariotest": {"", "scenarios"},
+	"simulator":              {"", "scenarios"},
+	"scoring":                {"", "scenarios", "simulator"},
+	"transcript":             {"", "scenarios", "simulator"},
+	"drilltest":              {"", "scenarios", "simulator", "scoring", "transcript"},
+	"runner":                 {"", "scenarios", "simulator", "scoring"},
+	"training":               {"", "scenarios", "simulator", "scoring", "runner"},
+	"store":                  {"", "simulator"},
+	"store/storetest":        {"", "simulator"},
+	"web":                    {"", "scenarios", "simulator", "scoring", "runner", "training", "transcript"},
+	"cmd/drillroom":          {"*"},
 }
 
 // testExtras are what a package's tests may import beyond its layer:
@@ -86,6 +90,9 @@ func TestLayout(t *testing.T) {
 			for _, imp := range imports {
 				if imp == module || strings.HasPrefix(imp, module+"/") {
 					dep := strings.TrimPrefix(strings.TrimPrefix(imp, module), "/")
+					if kind == "tests" {
+						dep = testSupportOf(dep)
+					}
 					if dep == name {
 						continue // an external test package of the same package
 					}
@@ -123,6 +130,19 @@ func TestLayout(t *testing.T) {
 	if seen < len(layers) {
 		t.Errorf("go list found %d packages, the layout table names %d: remove the ones that are gone", seen, len(layers))
 	}
+}
+
+// testSupportOf is the package that dep supports when dep is a test
+// support package (scenarios/scenariotest supports scenarios): in tests it
+// counts as that package, so a package whose tests may use scenarios may
+// use scenariotest. Anything else is itself; non-test code may not import
+// a test support package unless the table allows it.
+func testSupportOf(dep string) string {
+	parent, base := path.Dir(dep), path.Base(dep)
+	if stem, ok := strings.CutSuffix(base, "test"); ok && stem != "" && parent != "." && strings.HasPrefix(path.Base(parent), stem) {
+		return parent
+	}
+	return dep
 }
 
 func displayName(name string) string {

@@ -8,16 +8,8 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
-
-func load(t *testing.T, file string) *scenarios.Scenario {
-	t.Helper()
-	set, ds := scenarios.LoadPaths("../scenarios/policies", file)
-	if ds.HasErrors() {
-		t.Fatal(ds.Err())
-	}
-	return set.Scenarios[0]
-}
 
 // lineOf returns the 1-based line of the first line of src containing s
 // after the line containing after.
@@ -38,7 +30,7 @@ func lineOf(t *testing.T, src []byte, after, s string) int {
 }
 
 func TestRunnerReportsFailures(t *testing.T) {
-	sc := load(t, "testdata/checks.drill.yaml")
+	sc := scenariotest.Load(t, "testdata/checks.drill.yaml")
 	results, _ := RunScenario(sc, Options{})
 	byName := map[string]Result{}
 	for _, r := range results {
@@ -98,7 +90,7 @@ func TestRunnerReportsFailures(t *testing.T) {
 }
 
 func TestRunSelectsAndCovers(t *testing.T) {
-	sc := load(t, "testdata/checks.drill.yaml")
+	sc := scenariotest.Load(t, "testdata/checks.drill.yaml")
 	results, cov := RunScenario(sc, Options{Run: regexp.MustCompile("^passes$")})
 	if len(results) != 1 || !results[0].Passed || results[0].String() != "ok   testdata/checks.drill.yaml passes" {
 		t.Fatalf("results: %v", results)
@@ -134,7 +126,7 @@ func TestGoldenUpdateThenCompare(t *testing.T) {
 	if err := os.WriteFile(file, src, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sc := load(t, file)
+	sc := scenariotest.Load(t, file)
 	only := Options{Run: regexp.MustCompile("^golden file missing$")}
 	if r, _ := RunScenario(sc, only); r[0].Passed {
 		t.Fatal("golden test passed without its file")
@@ -166,7 +158,7 @@ func TestGoldenUpdateThenCompare(t *testing.T) {
 }
 
 func TestWalkFindsBrokenScript(t *testing.T) {
-	sc := load(t, "testdata/checks.drill.yaml")
+	sc := scenariotest.Load(t, "testdata/checks.drill.yaml")
 	sc.Tests = []scenarios.Test{{Name: "walk", Seed: 1, Walk: &scenarios.Walk{Runs: 30}}}
 	r, cov := RunScenario(sc, Options{})
 	// Random trainees who give safety advice and stay past 4 minutes reach
@@ -180,7 +172,7 @@ func TestWalkFindsBrokenScript(t *testing.T) {
 }
 
 func TestWalkPassesOnExample(t *testing.T) {
-	sc := load(t, "../scenarios/examples/gas-smell-basic.drill.yaml")
+	sc := scenariotest.Load(t, "../scenarios/examples/gas-smell-basic.drill.yaml")
 	sc.Tests = []scenarios.Test{{Name: "walk", Seed: 9, Walk: &scenarios.Walk{Runs: 40, MaxActions: 60}}}
 	r, cov := RunScenario(sc, Options{})
 	if !r[0].Passed {

@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/store"
 )
@@ -34,7 +35,7 @@ func BenchmarkDo(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			ctx := context.Background()
 			st := tc.open(b)
-			sc := loadExample(b)
+			sc := scenariotest.GasExample(b)
 			id := "bench"
 			if sq, ok := st.(*store.Store); ok {
 				u, err := sq.CreateUser(ctx, "ann", "Ann", drillroom.RoleTrainee, "correct horse battery staple")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
 )
@@ -168,40 +169,29 @@ func (m *memStore) scorecard(t *testing.T, id string) *scoring.Scorecard {
 	return &c
 }
 
-var (
-	exampleOnce sync.Once
-	example     *scenarios.Scenario
-	exampleErr  error
-)
-
-// loadExample loads the example gas-smell drill (its time limit is 20
-// minutes and its clock runs at scale 1).
-func loadExample(t testing.TB) *scenarios.Scenario {
-	t.Helper()
-	exampleOnce.Do(func() {
-		set, ds := scenarios.LoadPaths("../scenarios/policies", "../scenarios/examples/gas-smell-basic.drill.yaml")
-		if ds.HasErrors() {
-			exampleErr = ds.Err()
-			return
-		}
-		example = set.Scenarios[0]
-	})
-	if exampleErr != nil {
-		t.Fatal(exampleErr)
-	}
-	return example
-}
-
-// newTestRunner returns a runner over st that plays the example drill.
+// newTestRunner returns a runner over st that plays the example drill. It
+// is closed when the test ends (inside the bubble of a synctest test);
+// Close may be called before that too.
 func newTestRunner(t testing.TB, st Store, buffer int) *Runner {
-	sc := loadExample(t)
-	return New(Config{
+	sc := scenariotest.GasExample(t)
+	r := New(Config{
 		Store:  st,
 		Buffer: buffer,
 		Scenario: func(ctx context.Context, id string, version int) (*scenarios.Scenario, error) {
 			return sc, nil
 		},
 	})
+	t.Cleanup(func() { r.Close(context.Background()) })
+	return r
+}
+
+// newRunnerWithSession returns a memory store holding one live session,
+// s1, of the example drill with seed and clock scale, and a test runner
+// over it with a subscriber buffer of buffer events.
+func newRunnerWithSession(t testing.TB, seed int64, scale float64, buffer int) (*memStore, *Runner) {
+	st := newMemStore()
+	st.add(newSessionRecord("s1", seed, scale))
+	return st, newTestRunner(t, st, buffer)
 }
 
 func newSessionRecord(id string, seed int64, scale float64) drillroom.Session {

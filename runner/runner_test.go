@@ -14,6 +14,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -24,17 +25,31 @@ type received struct {
 	at time.Duration
 }
 
-// collect reads sub until it is closed; the result is ready when done is.
-func collect(sub *Subscription, t0 time.Time) (*[]received, chan struct{}) {
-	var got []received
-	done := make(chan struct{})
+// collector reads a subscription in the background, noting when each
+// event reached it.
+type collector struct {
+	sub  *Subscription
+	got  []received // read only after stop, or once synctest.Wait says the reader is idle
+	done chan struct{}
+}
+
+// collect reads sub until it is closed, timing events from t0.
+func collect(sub *Subscription, t0 time.Time) *collector {
+	c := &collector{sub: sub, done: make(chan struct{})}
 	go func() {
-		defer close(done)
+		defer close(c.done)
 		for e := range sub.Events() {
-			got = append(got, received{e, time.Since(t0)})
+			c.got = append(c.got, received{e, time.Since(t0)})
 		}
 	}()
-	return &got, done
+	return c
+}
+
+// stop closes the subscription and returns all it received.
+func (c *collector) stop() []received {
+	c.sub.Close()
+	<-c.done
+	return c.got
 }
 
 // step is one scripted command at a virtual (and, at scale 1, real) time.
@@ -88,21 +103,15 @@ func jsonOf(v any) string {
 // driven directly with the same inputs at the same times.
 func TestFifteenMinuteDrill(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 7, 1))
-		r := newTestRunner(t, st, 1024)
+		st, r := newRunnerWithSession(t, 7, 1, 1024)
 		ctx := context.Background()
-		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		t0 := time.Now()
-		got, done := collect(sub, t0)
+		col := collect(sub, t0)
 		results := play(t, r, "s1", t0, gasScript)
 		time.Sleep(time.Minute)
 		synctest.Wait()
-		sub.Close()
-		<-done
+		got := col.stop()
 		if err := r.Close(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -115,10 +124,10 @@ func TestFifteenMinuteDrill(t *testing.T) {
 		if len(sub.Backlog) == 0 || sub.Backlog[0].Type != simulator.EvStart {
 			t.Fatalf("backlog %v, want the opening events", sub.Backlog)
 		}
-		if len(*got) < 20 {
-			t.Fatalf("got %d live events, want a whole drill", len(*got))
+		if len(got) < 20 {
+			t.Fatalf("got %d live events, want a whole drill", len(got))
 		}
-		for _, g := range *got {
+		for _, g := range got {
 			if g.e.T != ms(g.at) {
 				t.Errorf("event %d (%s) at virtual %dms reached the subscriber at %v", g.e.Seq, g.e.Type, g.e.T, g.at)
 			}
@@ -128,13 +137,13 @@ func TestFifteenMinuteDrill(t *testing.T) {
 			t.Errorf("last event %s at %d, want end at 15m", last.Type, last.T)
 		}
 		// Every stored event was delivered, in order, exactly once.
-		all := append(append([]simulator.Event(nil), sub.Backlog...), events(*got)...)
+		all := append(append([]simulator.Event(nil), sub.Backlog...), events(got)...)
 		if jsonOf(all) != jsonOf(stored) {
 			t.Errorf("delivered events differ from the stored log:\n got %s\nwant %s", jsonOf(all), jsonOf(stored))
 		}
 
 		// The same inputs at the same virtual times, straight into the engine.
-		eng, want, err := simulator.New(loadExample(t), simulator.Config{Seed: 7, Mode: "practice", Scale: 1})
+		eng, want, err := simulator.New(scenariotest.GasExample(t), simulator.Config{Seed: 7, Mode: "practice", Scale: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,6 +186,39 @@ func TestFifteenMinuteDrill(t *testing.T) {
 	})
 }
 
+// subscribe subscribes to session s1 of r with opts.
+func subscribe(t *testing.T, r *Runner, opts SubscribeOptions) *Subscription {
+	t.Helper()
+	sub, err := r.Subscribe(context.Background(), "s1", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sub
+}
+
+// seqsOf lists the seqs of the events in lists, in order.
+func seqsOf(lists ...[]simulator.Event) []int64 {
+	seqs := []int64{}
+	for _, evs := range lists {
+		for _, e := range evs {
+			seqs = append(seqs, e.Seq)
+		}
+	}
+	return seqs
+}
+
+// countCommand is the number of events of type typ that command id wrote
+// to log.
+func countCommand(log []simulator.Event, id string, typ simulator.EventType) int {
+	n := 0
+	for _, e := range log {
+		if e.Action != nil && e.Action.Cmd == id && e.Type == typ {
+			n++
+		}
+	}
+	return n
+}
+
 func events(rs []received) []simulator.Event {
 	out := make([]simulator.Event, len(rs))
 	for i, r := range rs {
@@ -189,17 +231,11 @@ func events(rs []received) []simulator.Event {
 // virtual time stands still; after resume it continues where it stopped.
 func TestPauseStopsVirtualTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 3, 1))
-		r := newTestRunner(t, st, 1024)
-		defer r.Close(context.Background())
+		_, r := newRunnerWithSession(t, 3, 1, 1024)
 		ctx := context.Background()
-		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		t0 := time.Now()
-		got, done := collect(sub, t0)
+		col := collect(sub, t0)
 
 		time.Sleep(30 * time.Second)
 		res, err := r.Do(ctx, "s1", Command{ID: "p", By: "trainer", Action: simulator.Action{Kind: simulator.ActPause}})
@@ -218,12 +254,11 @@ func TestPauseStopsVirtualTime(t *testing.T) {
 		}
 		time.Sleep(3 * time.Minute)
 		synctest.Wait()
-		sub.Close()
-		<-done
+		got := col.stop()
 
 		const paused = 10 * time.Minute
 		var sawPause, sawResume, after bool
-		for _, g := range *got {
+		for _, g := range got {
 			switch {
 			case g.e.Type == simulator.EvPause:
 				sawPause = g.e.T == 30000 && g.at == 30*time.Second
@@ -252,28 +287,21 @@ func TestPauseStopsVirtualTime(t *testing.T) {
 // seconds, and events keep their virtual times.
 func TestScale(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 5, 60))
-		r := newTestRunner(t, st, 1024)
-		defer r.Close(context.Background())
-		sub, err := r.Subscribe(context.Background(), "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, r := newRunnerWithSession(t, 5, 60, 1024)
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		t0 := time.Now()
-		got, done := collect(sub, t0)
+		col := collect(sub, t0)
 		time.Sleep(21 * time.Second)
 		synctest.Wait()
-		sub.Close()
-		<-done
+		got := col.stop()
 		var end *received
-		for i, g := range *got {
+		for i, g := range got {
 			real := float64(g.at) / float64(time.Millisecond) * 60
 			if d := real - float64(g.e.T); d < 0 || d >= 1 {
 				t.Errorf("%s at virtual %d received at %v (virtual %.3f)", g.e.Type, g.e.T, g.at, real)
 			}
 			if g.e.Type == simulator.EvEnd {
-				end = &(*got)[i]
+				end = &got[i]
 			}
 		}
 		if end == nil || end.at > 20*time.Second {
@@ -287,21 +315,11 @@ func TestScale(t *testing.T) {
 // the dropped one resumes from its last seq with nothing missing.
 func TestSlowSubscriberDropped(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 11, 1))
-		r := newTestRunner(t, st, 4)
-		defer r.Close(context.Background())
-		ctx := context.Background()
-		fast, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		slow, err := r.Subscribe(ctx, "s1", SubscribeOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st, r := newRunnerWithSession(t, 11, 1, 4)
+		fast := subscribe(t, r, SubscribeOptions{Trainee: true})
+		slow := subscribe(t, r, SubscribeOptions{})
 		t0 := time.Now()
-		got, done := collect(fast, t0)
+		col := collect(fast, t0)
 		play(t, r, "s1", t0, gasScript[:6])
 		synctest.Wait()
 
@@ -313,7 +331,7 @@ func TestSlowSubscriberDropped(t *testing.T) {
 		if !errors.Is(slow.Err(), ErrSlow) {
 			t.Fatalf("slow subscriber: err %v, want ErrSlow", slow.Err())
 		}
-		for _, g := range *got {
+		for _, g := range col.got {
 			if g.e.T != ms(g.at) {
 				t.Errorf("fast subscriber: %s at %d received at %v", g.e.Type, g.e.T, g.at)
 			}
@@ -322,20 +340,8 @@ func TestSlowSubscriberDropped(t *testing.T) {
 		if len(read) > 0 {
 			last = read[len(read)-1].Seq
 		}
-		again, err := r.Subscribe(ctx, "s1", SubscribeOptions{AfterSeq: last})
-		if err != nil {
-			t.Fatal(err)
-		}
-		seqs := []int64{}
-		for _, e := range slow.Backlog {
-			seqs = append(seqs, e.Seq)
-		}
-		for _, e := range read {
-			seqs = append(seqs, e.Seq)
-		}
-		for _, e := range again.Backlog {
-			seqs = append(seqs, e.Seq)
-		}
+		again := subscribe(t, r, SubscribeOptions{AfterSeq: last})
+		seqs := seqsOf(slow.Backlog, read, again.Backlog)
 		stored := st.log("s1")
 		if len(seqs) != len(stored) {
 			t.Fatalf("slow subscriber saw %d events after resuming, the log has %d", len(seqs), len(stored))
@@ -346,8 +352,7 @@ func TestSlowSubscriberDropped(t *testing.T) {
 			}
 		}
 		again.Close()
-		fast.Close()
-		<-done
+		col.stop()
 	})
 }
 
@@ -356,13 +361,8 @@ func TestSlowSubscriberDropped(t *testing.T) {
 func TestIdempotentCommands(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 2, 1))
-		r := newTestRunner(t, st, 64)
-		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st, r := newRunnerWithSession(t, 2, 1, 64)
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		say := Command{ID: "say-1", By: "trainee", Action: simulator.Action{Kind: simulator.ActSay, Text: "Hello", Intents: []string{"greet"}}}
 		first, err := r.Do(ctx, "s1", say)
 		if err != nil || !first.Applied() {
@@ -387,21 +387,12 @@ func TestIdempotentCommands(t *testing.T) {
 
 		// A new runner on the same store: the ids are remembered.
 		r = newTestRunner(t, st, 64)
-		defer r.Close(ctx)
 		third, err := r.Do(ctx, "s1", say)
 		if err != nil || third != first {
 			t.Fatalf("after restart: %+v %v, want %+v", third, err, first)
 		}
-		var applied, rejected int
-		for _, e := range st.log("s1") {
-			if e.Action != nil && e.Action.Cmd == "say-1" && e.Type == simulator.EvAction {
-				applied++
-			}
-			if e.Action != nil && e.Action.Cmd == "cls-1" && e.Type == simulator.EvRejected {
-				rejected++
-			}
-		}
-		if applied != 1 || rejected != 1 {
+		log := st.log("s1")
+		if applied, rejected := countCommand(log, "say-1", simulator.EvAction), countCommand(log, "cls-1", simulator.EvRejected); applied != 1 || rejected != 1 {
 			t.Errorf("say-1 applied %d times, cls-1 rejected %d times; want 1 and 1", applied, rejected)
 		}
 	})
@@ -419,16 +410,13 @@ func TestDisconnectPausesClock(t *testing.T) {
 				ctx := context.Background()
 				st := newMemStore()
 				st.add(newSessionRecord("s1", 9, 1))
-				sc := *loadExample(t)
+				sc := *scenariotest.GasExample(t)
 				if tc.continues {
 					sc.Settings.OnDisconnect = "continue"
 				}
 				r := New(Config{Store: st, Scenario: func(context.Context, string, int) (*scenarios.Scenario, error) { return &sc, nil }})
 				defer r.Close(ctx)
-				sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-				if err != nil {
-					t.Fatal(err)
-				}
+				sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 				time.Sleep(30 * time.Second)
 				sub.Close()
 				time.Sleep(5 * time.Minute)
@@ -450,20 +438,16 @@ func TestDisconnectPausesClock(t *testing.T) {
 				if p := log[len(log)-1]; p.Type != simulator.EvPause || p.Reason != ReasonDisconnect || p.T != 30000 {
 					t.Fatalf("last event %+v, want pause (disconnect) at 30000", p)
 				}
-				sub, err = r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true, AfterSeq: int64(len(log))})
-				if err != nil {
-					t.Fatal(err)
-				}
+				sub = subscribe(t, r, SubscribeOptions{Trainee: true, AfterSeq: int64(len(log))})
 				t1 := time.Now()
-				got, done := collect(sub, t1)
+				col := collect(sub, t1)
 				time.Sleep(2 * time.Minute)
 				synctest.Wait()
-				sub.Close()
-				<-done
-				if len(*got) < 2 || (*got)[0].e.Type != simulator.EvResume || (*got)[0].e.Reason != ReasonReconnect {
-					t.Fatalf("after reconnect got %v, want resume (reconnect) first", events(*got))
+				got := col.stop()
+				if len(got) < 2 || got[0].e.Type != simulator.EvResume || got[0].e.Reason != ReasonReconnect {
+					t.Fatalf("after reconnect got %v, want resume (reconnect) first", events(got))
 				}
-				for _, g := range *got {
+				for _, g := range got {
 					if g.e.T != 30000+ms(g.at) {
 						t.Errorf("%s at virtual %d received %v after reconnecting", g.e.Type, g.e.T, g.at)
 					}
@@ -479,13 +463,8 @@ func TestDisconnectPausesClock(t *testing.T) {
 func TestRestartFromStore(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 4, 1))
-		r := newTestRunner(t, st, 1024)
-		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st, r := newRunnerWithSession(t, 4, 1, 1024)
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		t0 := time.Now()
 		play(t, r, "s1", t0, gasScript[:3])
 		lastT := st.log("s1")[len(st.log("s1"))-1].T
@@ -499,7 +478,6 @@ func TestRestartFromStore(t *testing.T) {
 		before := len(st.log("s1"))
 
 		r = newTestRunner(t, st, 1024)
-		defer r.Close(ctx)
 		if err := r.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -518,24 +496,20 @@ func TestRestartFromStore(t *testing.T) {
 		if n := len(st.log("s1")); n != len(log) {
 			t.Fatalf("%d events written while nobody was connected, want none", n-len(log))
 		}
-		sub, err = r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true, AfterSeq: int64(len(log))})
-		if err != nil {
-			t.Fatal(err)
-		}
+		sub = subscribe(t, r, SubscribeOptions{Trainee: true, AfterSeq: int64(len(log))})
 		t1 := time.Now()
-		got, done := collect(sub, t1)
+		col := collect(sub, t1)
 		res, err := r.Do(ctx, "s1", Command{ID: "c3", By: "trainee", Action: gasScript[3].a})
 		if err != nil || !res.Applied() {
 			t.Fatalf("command after restart: %+v %v", res, err)
 		}
 		time.Sleep(3 * time.Minute)
 		synctest.Wait()
-		sub.Close()
-		<-done
-		if len(*got) < 3 || (*got)[0].e.Type != simulator.EvResume {
-			t.Fatalf("after reconnect got %v, want resume first", events(*got))
+		got := col.stop()
+		if len(got) < 3 || got[0].e.Type != simulator.EvResume {
+			t.Fatalf("after reconnect got %v, want resume first", events(got))
 		}
-		for _, g := range *got {
+		for _, g := range got {
 			if g.e.T != lastT+ms(g.at) {
 				t.Errorf("%s at virtual %d received %v after reconnecting, want virtual %d", g.e.Type, g.e.T, g.at, lastT+ms(g.at))
 			}
@@ -549,15 +523,9 @@ func TestRestartFromStore(t *testing.T) {
 func TestFailedWriteRebuilds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 4, 1))
-		r := newTestRunner(t, st, 1024)
-		defer r.Close(ctx)
-		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, done := collect(sub, time.Now())
+		st, r := newRunnerWithSession(t, 4, 1, 1024)
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
+		col := collect(sub, time.Now())
 		time.Sleep(5 * time.Second)
 		synctest.Wait()
 		st.failAppend = true
@@ -573,9 +541,8 @@ func TestFailedWriteRebuilds(t *testing.T) {
 		time.Sleep(time.Second)
 		synctest.Wait()
 		stored := st.log("s1")
-		sub.Close()
-		<-done
-		all := append(append([]simulator.Event(nil), sub.Backlog...), events(*got)...)
+		got := col.stop()
+		all := append(append([]simulator.Event(nil), sub.Backlog...), events(got)...)
 		if jsonOf(all) != jsonOf(stored) {
 			t.Errorf("delivered %s\nstored %s", jsonOf(all), jsonOf(stored))
 		}
@@ -599,15 +566,9 @@ func TestFailedWriteRebuilds(t *testing.T) {
 func TestIdleSessionUnhosted(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 4, 1))
-		r := newTestRunner(t, st, 64)
+		st, r := newRunnerWithSession(t, 4, 1, 64)
 		r.cfg.IdleTimeout = time.Minute
-		defer r.Close(ctx)
-		sub, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		time.Sleep(10 * time.Second)
 		sub.Close() // the clock pauses
 		synctest.Wait()
@@ -635,10 +596,7 @@ func TestIdleSessionUnhosted(t *testing.T) {
 func TestConcurrentRetries(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 4, 1))
-		r := newTestRunner(t, st, 64)
-		defer r.Close(ctx)
+		st, r := newRunnerWithSession(t, 4, 1, 64)
 		cmd := Command{ID: "dup", By: "trainee", Action: gasScript[0].a}
 		results := make([]Result, 10)
 		errs := make([]error, 10)
@@ -657,13 +615,7 @@ func TestConcurrentRetries(t *testing.T) {
 				t.Fatalf("copy %d: %+v %v, copy 0: %+v", i, results[i], errs[i], results[0])
 			}
 		}
-		n := 0
-		for _, e := range st.log("s1") {
-			if e.Action != nil && e.Action.Cmd == "dup" && e.Type == simulator.EvAction {
-				n++
-			}
-		}
-		if n != 1 {
+		if n := countCommand(st.log("s1"), "dup", simulator.EvAction); n != 1 {
 			t.Fatalf("applied %d times, want 1", n)
 		}
 	})
@@ -675,20 +627,12 @@ func TestConcurrentRetries(t *testing.T) {
 func TestSubscribeMidStream(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 8, 1))
-		r := newTestRunner(t, st, 1024)
-		defer r.Close(ctx)
-		trainee, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st, r := newRunnerWithSession(t, 8, 1, 1024)
+		trainee := subscribe(t, r, SubscribeOptions{Trainee: true})
 		t0 := time.Now()
 		type joined struct {
-			sub   *Subscription
+			col   *collector
 			after int64
-			got   *[]received
-			done  chan struct{}
 		}
 		var subs []joined
 		joinersDone := make(chan struct{})
@@ -703,8 +647,7 @@ func TestSubscribeMidStream(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				got, done := collect(sub, t0)
-				subs = append(subs, joined{sub, after, got, done})
+				subs = append(subs, joined{collect(sub, t0), after})
 			}
 		}()
 		play(t, r, "s1", t0, gasScript)
@@ -713,19 +656,8 @@ func TestSubscribeMidStream(t *testing.T) {
 		<-joinersDone
 		log := st.log("s1")
 		for _, j := range subs {
-			j.sub.Close()
-			<-j.done
-			seqs := []int64{}
-			for _, e := range j.sub.Backlog {
-				seqs = append(seqs, e.Seq)
-			}
-			for _, g := range *j.got {
-				seqs = append(seqs, g.e.Seq)
-			}
-			want := []int64{}
-			for _, e := range log[j.after:] {
-				want = append(want, e.Seq)
-			}
+			got := j.col.stop()
+			seqs, want := seqsOf(j.col.sub.Backlog, events(got)), seqsOf(log[j.after:])
 			if fmt.Sprint(seqs) != fmt.Sprint(want) {
 				t.Errorf("subscriber from %d got %v, want %v", j.after, seqs, want)
 			}
@@ -742,15 +674,9 @@ func TestSubscribeMidStream(t *testing.T) {
 func TestResyncReasons(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 6, 1))
-		r := newTestRunner(t, st, 64)
+		st, r := newRunnerWithSession(t, 6, 1, 64)
 		r.cfg.ResyncAfter = 5
-		defer r.Close(ctx)
-		trainee, err := r.Subscribe(ctx, "s1", SubscribeOptions{Trainee: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		trainee := subscribe(t, r, SubscribeOptions{Trainee: true})
 		play(t, r, "s1", time.Now(), gasScript[:3])
 		n := int64(len(st.log("s1")))
 		view := func(e *simulator.Engine) any { return e.TraineeView() }
@@ -798,7 +724,7 @@ func TestStartCountsRestored(t *testing.T) {
 		broken := newSessionRecord("s2", 4, 1)
 		broken.ScenarioID = "withdrawn"
 		st.add(broken)
-		sc := loadExample(t)
+		sc := scenariotest.GasExample(t)
 		var logs bytes.Buffer
 		r := New(Config{
 			Store:  st,

@@ -596,31 +596,48 @@ func isScalarType(t reflect.Type) bool {
 	return false
 }
 
+// typeWords are how an author calls a value of a type and a list of them.
+type typeWords struct{ one, many string }
+
+// namedTypeWords and kindWords say the words for the types that have their
+// own; typeName and plural build the rest from them.
+var (
+	namedTypeWords = map[reflect.Type]typeWords{
+		durationType: {"a duration (like 90s, 2m or 1h30m)", "durations"},
+		exprType:     {"an expression (a string)", "expressions"},
+		textType:     {"a text (a string)", "texts"},
+		anyType:      {"a value", "values"},
+	}
+	kindWords = map[reflect.Kind]typeWords{
+		reflect.String:  {"a string", "strings"},
+		reflect.Bool:    {"true or false", "true/false values"},
+		reflect.Int:     {"a whole number", "whole numbers"},
+		reflect.Int32:   {"a whole number", "whole numbers"},
+		reflect.Int64:   {"a whole number", "whole numbers"},
+		reflect.Float32: {"a number", "numbers"},
+		reflect.Float64: {"a number", "numbers"},
+	}
+)
+
+func wordsFor(t reflect.Type) (typeWords, bool) {
+	if w, ok := namedTypeWords[t]; ok {
+		return w, true
+	}
+	w, ok := kindWords[t.Kind()]
+	return w, ok
+}
+
 // typeName describes a Go type the way an author thinks of it.
 func typeName(t reflect.Type) string {
-	switch t {
-	case timingType:
+	if t == timingType {
 		return timingTypeName
-	case durationType:
-		return "a duration (like 90s, 2m or 1h30m)"
-	case exprType:
-		return "an expression (a string)"
-	case textType:
-		return "a text (a string)"
-	case anyType:
-		return "a value"
+	}
+	if w, ok := wordsFor(t); ok {
+		return w.one
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
 		return typeName(t.Elem())
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Int, reflect.Int32, reflect.Int64:
-		return "a whole number"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
 	case reflect.Slice:
 		return "a list of " + plural(t.Elem())
 	case reflect.Map:
@@ -631,28 +648,14 @@ func typeName(t reflect.Type) string {
 	return t.String()
 }
 
+// plural names a list of values of type t, as in "a list of strings".
 func plural(t reflect.Type) string {
-	switch t {
-	case durationType:
-		return "durations"
-	case exprType:
-		return "expressions"
-	case textType:
-		return "texts"
-	case anyType:
-		return "values"
+	if w, ok := wordsFor(t); ok {
+		return w.many
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
 		return plural(t.Elem())
-	case reflect.String:
-		return "strings"
-	case reflect.Bool:
-		return "true/false values"
-	case reflect.Int, reflect.Int32, reflect.Int64:
-		return "whole numbers"
-	case reflect.Float32, reflect.Float64:
-		return "numbers"
 	case reflect.Slice:
 		return "lists"
 	}

@@ -76,25 +76,16 @@ func (t *Text) UnmarshalYAML(n *yaml.Node) error {
 
 // LoadPolicy decodes and checks a policy and registers it under its id. It
 // returns nil when the policy has errors.
-func (l *Loader) LoadPolicy(file string, src []byte) (p *Policy, ds Diagnostics) {
-	defer func() {
-		if r := recover(); r != nil {
-			p, ds = nil, Diagnostics{internalError(file, r)}
-		}
-	}()
-	return l.loadPolicy(file, src)
+func (l *Loader) LoadPolicy(file string, src []byte) (*Policy, Diagnostics) {
+	return recovered(file, func() (*Policy, Diagnostics) { return l.loadPolicy(file, src) })
 }
 
 func (l *Loader) loadPolicy(file string, data []byte) (*Policy, Diagnostics) {
-	src := newSourceFile(file, data)
-	dl := &diagList{src: src}
-	root := parse(src, dl)
-	if root == nil {
+	var p Policy
+	d, dl := decodeFile(file, data, &p)
+	if d == nil {
 		return nil, dl.sorted()
 	}
-	d := newDecoder(src, dl, root)
-	var p Policy
-	d.decodeStruct(root, reflect.ValueOf(&p).Elem(), 0)
 	checkPolicy(&p, d, dl)
 	if prev, ok := l.policies[p.ID]; ok && p.ID != "" && !l.shipped[p.ID] {
 		dl.add(CodeDupPolicy, d.at("id"), "policy %q is already defined in %s", p.ID, prev.File)
@@ -118,25 +109,16 @@ func (l *Loader) loadPolicy(file string, data []byte) (*Policy, Diagnostics) {
 // LoadScenario decodes a scenario, applies its policy, compiles every
 // expression and runs the checks and lints. It returns nil when the
 // scenario has errors; warnings come with a loaded scenario.
-func (l *Loader) LoadScenario(file string, src []byte) (s *Scenario, ds Diagnostics) {
-	defer func() {
-		if r := recover(); r != nil {
-			s, ds = nil, Diagnostics{internalError(file, r)}
-		}
-	}()
-	return l.loadScenario(file, src)
+func (l *Loader) LoadScenario(file string, src []byte) (*Scenario, Diagnostics) {
+	return recovered(file, func() (*Scenario, Diagnostics) { return l.loadScenario(file, src) })
 }
 
 func (l *Loader) loadScenario(file string, data []byte) (*Scenario, Diagnostics) {
-	src := newSourceFile(file, data)
-	dl := &diagList{src: src}
-	root := parse(src, dl)
-	if root == nil {
+	var s Scenario
+	d, dl := decodeFile(file, data, &s)
+	if d == nil {
 		return nil, dl.sorted()
 	}
-	d := newDecoder(src, dl, root)
-	var s Scenario
-	d.decodeStruct(root, reflect.ValueOf(&s).Elem(), 0)
 	s.File, s.Source = file, data
 	sum := sha256.Sum256(data)
 	s.Hash = hex.EncodeToString(sum[:])
@@ -185,6 +167,33 @@ func (l *Loader) loadScenario(file string, data []byte) (*Scenario, Diagnostics)
 		return nil, ds
 	}
 	return &s, ds
+}
+
+// decodeFile parses data, the contents of file, and decodes it into v, a
+// pointer to a Policy or a Scenario. The decoder is nil when the file did
+// not parse; the list holds the diagnostics so far either way.
+func decodeFile(file string, data []byte, v any) (*decoder, *diagList) {
+	src := newSourceFile(file, data)
+	dl := &diagList{src: src}
+	root := parse(src, dl)
+	if root == nil {
+		return nil, dl
+	}
+	d := newDecoder(src, dl, root)
+	d.decodeStruct(root, reflect.ValueOf(v).Elem(), 0)
+	return d, dl
+}
+
+// recovered runs load and turns a panic in it into an internal-error
+// diagnostic for file, so that a bug the author's file trips does not take
+// down the server or the command that loads it.
+func recovered[T any](file string, load func() (*T, Diagnostics)) (v *T, ds Diagnostics) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, ds = nil, Diagnostics{internalError(file, r)}
+		}
+	}()
+	return load()
 }
 
 func internalError(file string, r any) Diagnostic {

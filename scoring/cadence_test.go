@@ -1,12 +1,16 @@
 package scoring
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
+)
 
 // The example drill's cadence: first_response 15s, max_silence 60s,
 // hold_update 45s, waiting_update 2m (overridden), promise_grace 30s.
 
 func TestCadenceWaiting(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	base := func() *logb { return newLog(sc).say(5, "hello", "greet").dispatch(60, "gas") }
 	noUpdates := func() *logb { return base().arrive(400, "gas").end(420, "resolved", "resolved") }
 	atLimit := func() *logb {
@@ -41,7 +45,7 @@ func TestCadenceWaiting(t *testing.T) {
 }
 
 func TestCadenceCallAndFirstResponse(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	quiet := func() *logb { return newLog(sc).line(0, "customer", "hello?").end(90, "hangup", "hangup") }
 	prompt := func() *logb {
 		return newLog(sc).say(12, "hello", "greet").say(50, "ok").say(140, "still here").end(150, "closed", "closed")
@@ -59,7 +63,7 @@ func TestCadenceCallAndFirstResponse(t *testing.T) {
 }
 
 func TestCadenceHolds(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	announced := func() *logb {
 		return newLog(sc).say(5, "hello").
 			say(90, "I'm going to put you on a short hold", "hold").hold(100, "").
@@ -92,7 +96,7 @@ func TestCadenceHolds(t *testing.T) {
 }
 
 func TestCadencePromises(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	kept := func() *logb {
 		return newLog(sc).promise(60, "I'll update you in two minutes", 180, "update").say(205, "update", "update").end(400, "closed", "closed")
 	}
@@ -138,7 +142,7 @@ func TestCadenceTeams(t *testing.T) {
 }
 
 func TestCadenceBadKindPanicsForTheRunner(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	env := ruleEnv(t, sc, newLog(sc).say(1, "hi").end(10, "closed", "closed"))
 	for _, kind := range []string{"queue", "waiting:ambulance"} {
 		func() {

@@ -1,9 +1,13 @@
 package scoring
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
+)
 
 func TestClassification(t *testing.T) {
-	sc := loadExample(t) // truth: gas-emergency, P1
+	sc := scenariotest.GasExample(t) // truth: gas-emergency, P1
 	wrongThenRight := func() *logb {
 		return newLog(sc).say(5, "hi").classify(40, "fire", "P2").fire(90, "smell_worse").classify(120, "gas-emergency", "P1").end(300, "closed", "closed")
 	}

@@ -3,11 +3,12 @@ package scoring
 import (
 	"testing"
 
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"
 )
 
 func TestConversationAndState(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	call := func() *logb {
 		return newLog(sc).line(0, "customer", "I smell gas").
 			say(5, "Hello, don't touch the switches", "greet", "safety_advice").
@@ -76,7 +77,7 @@ func TestConversationAndState(t *testing.T) {
 }
 
 func TestVaryDrawnLikeTheEngine(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	e, _, err := simulator.New(sc, simulator.Config{Seed: 42})
 	if err != nil {
 		t.Fatal(err)

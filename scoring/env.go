@@ -170,3 +170,12 @@ func mergeEvidence(reads []read, extra []Evidence) []Evidence {
 	}
 	return out
 }
+
+// relIf is the time of r in seconds from the start of the call when ok,
+// and -1 (never) otherwise.
+func (f *facts) relIf(ok bool, r ref) float64 {
+	if !ok {
+		return -1
+	}
+	return f.rel(r.T)
+}

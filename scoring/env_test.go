@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
 
 // TestEnvMatchesVocabulary keeps the rule environment and the vocabulary in
 // step: every rule name is provided, with exactly the declared Go type, and
 // nothing else is.
 func TestEnvMatchesVocabulary(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	s, err := newSession(sc, goodCall(sc).ev, false)
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +47,7 @@ func TestEnvMatchesVocabulary(t *testing.T) {
 // TestEnvMapsHaveDeclaredMembers checks the members of truth, policy,
 // vars and vary against the types expressions are compiled with.
 func TestEnvMapsHaveDeclaredMembers(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	s, err := newSession(sc, goodCall(sc).ev, false)
 	if err != nil {
 		t.Fatal(err)

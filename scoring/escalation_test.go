@@ -3,6 +3,7 @@ package scoring
 import (
 	"testing"
 
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -37,7 +38,7 @@ func TestEscalationRequirements(t *testing.T) {
 }
 
 func TestEscalationBeforeClassification(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	// Dispatching before classifying is judged against the truth, not the
 	// trainee's later classification.
 	early := func() *logb {

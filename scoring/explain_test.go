@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
 
 func TestExplain(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	notDispatched := newLog(sc).say(5, "hello, leave the flat", "safety_advice").classify(30, "fire", "P2").end(200, "hangup", "hangup").ev
 	cases := []struct {
 		rule    string

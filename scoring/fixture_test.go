@@ -4,28 +4,21 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
 
 // loadOutage loads the scoring fixture with teams, authority and a
 // weighted rubric.
 func loadOutage(t testing.TB) *scenarios.Scenario {
 	t.Helper()
-	set, ds := scenarios.LoadPaths("testdata/frozen/uk-contact-centre.policy.yaml", "testdata/outage.drill.yaml")
-	if ds.HasErrors() {
-		t.Fatalf("load outage fixture: %v", ds)
-	}
-	return set.Scenarios[0]
+	return scenariotest.LoadPaths(t, "testdata/frozen/uk-contact-centre.policy.yaml", "testdata/outage.drill.yaml")
 }
 
 // loadFrozenExample loads the frozen copy of the reference drill that the
 // recorded gas logs were played against.
 func loadFrozenExample(t testing.TB) *scenarios.Scenario {
 	t.Helper()
-	set, ds := scenarios.LoadPaths("testdata/frozen/uk-contact-centre.policy.yaml", "testdata/frozen/gas-smell-basic.drill.yaml")
-	if ds.HasErrors() {
-		t.Fatalf("load frozen example: %v", ds)
-	}
-	return set.Scenarios[0]
+	return scenariotest.LoadPaths(t, "testdata/frozen/uk-contact-centre.policy.yaml", "testdata/frozen/gas-smell-basic.drill.yaml")
 }
 
 var outageVary = map[string]any{"street": "Elm Street", "house": 12.0}

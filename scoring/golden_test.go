@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -221,7 +222,7 @@ func golden(t *testing.T, path string, got []byte) {
 // the logs recorded against the frozen copy: re-scoring must work across
 // edits of the drill, and no rule may fail at run time.
 func TestLiveExampleRescoresRecordedLogs(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	logs, _ := filepath.Glob(filepath.Join("testdata", "gas-*.log.jsonl"))
 	if len(logs) == 0 {
 		t.Fatal("no recorded gas-* logs in testdata")

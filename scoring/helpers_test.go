@@ -8,22 +8,6 @@ import (
 	"github.com/drillroom/drillroom/simulator"
 )
 
-// loadExample loads the reference drill with its policy.
-func loadExample(t testing.TB) *scenarios.Scenario {
-	t.Helper()
-	set, ds := scenarios.LoadPaths("../scenarios/policies", "../scenarios/examples/gas-smell-basic.drill.yaml")
-	if ds.HasErrors() {
-		t.Fatalf("load example: %v", ds)
-	}
-	for _, s := range set.Scenarios {
-		if s.ID == "gas-smell-basic" {
-			return s
-		}
-	}
-	t.Fatal("gas-smell-basic not loaded")
-	return nil
-}
-
 // logb builds an event log by hand: times in seconds, sequence numbers
 // assigned in order.
 type logb struct {

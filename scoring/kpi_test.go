@@ -1,9 +1,13 @@
 package scoring
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
+)
 
 func TestKPIs(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	b := newLog(sc).say(5, "hello", "greet").classify(40, "gas-emergency", "P1").
 		say(55, "one moment", "hold").hold(60, "").resume(90).dispatch(100, "gas").
 		say(150, "hold again", "hold").hold(150, "").resume(170).

@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"
 )
 
 func TestCheckLog(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	good := func() []simulator.Event { return goodCall(sc).ev }
 	cases := []struct {
 		name    string
@@ -78,7 +79,7 @@ func TestCheckLog(t *testing.T) {
 }
 
 func TestRescoreAnyVersion(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	log := goodCall(sc).ev
 	log[0].Version, log[0].Hash = 0, "old"
 	if _, err := Score(sc, log); err == nil {
@@ -97,7 +98,7 @@ func TestRescoreAnyVersion(t *testing.T) {
 }
 
 func TestRubricHash(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	h := RubricHash(sc)
 	moved := *sc
 	moved.Rubric.Sections = append([]scenarios.Section(nil), sc.Rubric.Sections...)

@@ -4,10 +4,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
 
 func TestApplyManual(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	fresh := func() *Scorecard {
 		c, err := Score(sc, goodCall(sc).ev)
 		if err != nil {

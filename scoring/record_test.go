@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -42,7 +43,7 @@ func TestRecord(t *testing.T) {
 }
 
 func TestRecordRendersVariation(t *testing.T) {
-	sc := loadExample(t) // location: "Flat {{vary.flat}}, {{vary.street}}" contains
+	sc := scenariotest.GasExample(t) // location: "Flat {{vary.flat}}, {{vary.street}}" contains
 	b := func() *logb {
 		return newLog(sc).record(30, "location", "flat 4, mill lane, ground floor").end(100, "closed", "closed")
 	}
@@ -59,7 +60,7 @@ func TestRecordRendersVariation(t *testing.T) {
 // carry the variation (an older writer): scoring draws it again, and must
 // draw what the engine draws for the seed, name by name.
 func TestRecordWithoutLoggedVariation(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	for _, seed := range []int64{1, 2, 3, 17, 4242} {
 		vary := simulator.Variation(sc, seed)
 		logged := func(value string) func() *logb {

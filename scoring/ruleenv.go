@@ -47,18 +47,14 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 		env[k] = v
 	}
 
+	b := &binding{env: env, f: f, rec: rec}
+
 	// Conversation and state.
-	env["said"] = func(intent string) bool {
+	bind1(b, "said", func(f *facts, intent string) (bool, []Evidence) {
 		r, ok := f.intentFirst[intent]
-		if rec.full {
-			rec.add("said", ok, evIf(ok, r, "first "+intent), intent)
-		} else {
-			rec.evidence(evIf(ok, r, "first "+intent))
-		}
-		return ok
-	}
-	env["times_said"] = func(intent string) int {
-		n := f.intentCount[intent]
+		return ok, evIf(ok, r, "first "+intent)
+	})
+	bind1(b, "times_said", func(f *facts, intent string) (int, []Evidence) {
 		var ev evList
 		if rec.on {
 			for _, l := range f.lines {
@@ -67,214 +63,76 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 				}
 			}
 		}
-		if rec.full {
-			rec.add("times_said", n, ev.done(), intent)
-		} else {
-			rec.evidence(ev.done())
-		}
-		return n
-	}
-	env["said_at"] = func(intent string) float64 {
+		return f.intentCount[intent], ev.done()
+	})
+	bind1(b, "said_at", func(f *facts, intent string) (float64, []Evidence) {
 		r, ok := f.intentFirst[intent]
-		v := -1.0
-		if ok {
-			v = f.rel(r.T)
-		}
-		if rec.full {
-			rec.add("said_at", v, evIf(ok, r, "first "+intent), intent)
-		} else {
-			rec.evidence(evIf(ok, r, "first "+intent))
-		}
-		return v
-	}
-	env["dispatched"] = func(id string) bool {
+		return f.relIf(ok, r), evIf(ok, r, "first "+intent)
+	})
+	bind1(b, "dispatched", func(f *facts, id string) (bool, []Evidence) {
 		v, ev := f.involvedAt(f.dispatches[id], "dispatched", id)
-		if rec.full {
-			rec.add("dispatched", v >= 0, ev, id)
-		} else {
-			rec.evidence(ev)
-		}
-		return v >= 0
-	}
-	env["dispatched_at"] = func(id string) float64 {
-		v, ev := f.involvedAt(f.dispatches[id], "dispatched", id)
-		if rec.full {
-			rec.add("dispatched_at", v, ev, id)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["escalated"] = func(id string) bool {
+		return v >= 0, ev
+	})
+	bind1(b, "dispatched_at", func(f *facts, id string) (float64, []Evidence) {
+		return f.involvedAt(f.dispatches[id], "dispatched", id)
+	})
+	bind1(b, "escalated", func(f *facts, id string) (bool, []Evidence) {
 		v, ev := f.involvedAt(f.escalations[id], "escalated to", id)
-		if rec.full {
-			rec.add("escalated", v >= 0, ev, id)
-		} else {
-			rec.evidence(ev)
-		}
-		return v >= 0
-	}
-	env["escalated_at"] = func(id string) float64 {
-		v, ev := f.involvedAt(f.escalations[id], "escalated to", id)
-		if rec.full {
-			rec.add("escalated_at", v, ev, id)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["contacted"] = func(id string) bool {
+		return v >= 0, ev
+	})
+	bind1(b, "escalated_at", func(f *facts, id string) (float64, []Evidence) {
+		return f.involvedAt(f.escalations[id], "escalated to", id)
+	})
+	bind1(b, "contacted", func(f *facts, id string) (bool, []Evidence) {
 		v, ev := f.involvedAt(f.messages[id], "contacted", id)
-		ok := v >= 0
-		if !ok {
-			for _, d := range f.requests {
-				if d.Who == id {
-					ok, ev = true, []Evidence{d.ev("asked " + id + " to approve " + d.Decision)}
-					break
-				}
+		if v >= 0 {
+			return true, ev
+		}
+		for _, d := range f.requests {
+			if d.Who == id {
+				return true, []Evidence{d.ev("asked " + id + " to approve " + d.Decision)}
 			}
 		}
-		if rec.full {
-			rec.add("contacted", ok, ev, id)
-		} else {
-			rec.evidence(ev)
-		}
-		return ok
-	}
-	env["acknowledged"] = func(id string) bool {
+		return false, ev
+	})
+	bind1(b, "acknowledged", func(f *facts, id string) (bool, []Evidence) {
 		r, ok := f.acks[id]
-		if rec.full {
-			rec.add("acknowledged", ok, evIf(ok, r, id+" acknowledged"), id)
-		} else {
-			rec.evidence(evIf(ok, r, id+" acknowledged"))
-		}
-		return ok
-	}
-	env["arrived"] = func(id string) bool {
+		return ok, evIf(ok, r, id+" acknowledged")
+	})
+	bind1(b, "arrived", func(f *facts, id string) (bool, []Evidence) {
 		r, ok := f.arrivals[id]
-		if rec.full {
-			rec.add("arrived", ok, evIf(ok, r, id+" arrived"), id)
-		} else {
-			rec.evidence(evIf(ok, r, id+" arrived"))
-		}
-		return ok
-	}
-	env["approved"] = func(decision string) bool {
+		return ok, evIf(ok, r, id+" arrived")
+	})
+	bind1(b, "approved", func(f *facts, decision string) (bool, []Evidence) {
 		for _, a := range f.approvals {
 			if a.Decision == decision {
-				if rec.full {
-					rec.add("approved", true, []Evidence{a.ev(decision + " approved by " + a.Who)}, decision)
-				} else {
-					rec.evidence([]Evidence{a.ev(decision + " approved by " + a.Who)})
-				}
-				return true
+				return true, []Evidence{a.ev(decision + " approved by " + a.Who)}
 			}
 		}
-		if rec.full {
-			rec.add("approved", false, nil, decision)
-		} else {
-			rec.evidence(nil)
-		}
-		return false
-	}
-	env["recorded"] = func(field string) bool {
+		return false, nil
+	})
+	bind1(b, "recorded", func(f *facts, field string) (bool, []Evidence) {
 		v, ev := f.recordedField(field)
-		ok := strings.TrimSpace(v) != ""
-		if rec.full {
-			rec.add("recorded", ok, ev, field)
-		} else {
-			rec.evidence(ev)
-		}
-		return ok
-	}
-	env["field"] = func(field string) string {
-		v, ev := f.recordedField(field)
-		if rec.full {
-			rec.add("field", v, ev, field)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["fired"] = func(id string) bool {
+		return strings.TrimSpace(v) != "", ev
+	})
+	bind1(b, "field", (*facts).recordedField)
+	bind1(b, "fired", func(f *facts, id string) (bool, []Evidence) {
 		r, ok := f.fired[id]
-		if rec.full {
-			rec.add("fired", ok, evIf(ok, r, id+" fired"), id)
-		} else {
-			rec.evidence(evIf(ok, r, id+" fired"))
-		}
-		return ok
-	}
-	env["fired_at"] = func(id string) float64 {
+		return ok, evIf(ok, r, id+" fired")
+	})
+	bind1(b, "fired_at", func(f *facts, id string) (float64, []Evidence) {
 		r, ok := f.fired[id]
-		v := -1.0
-		if ok {
-			v = f.rel(r.T)
-		}
-		if rec.full {
-			rec.add("fired_at", v, evIf(ok, r, id+" fired"), id)
-		} else {
-			rec.evidence(evIf(ok, r, id+" fired"))
-		}
-		return v
-	}
+		return f.relIf(ok, r), evIf(ok, r, id+" fired")
+	})
 
 	// Classification.
-	env["category_at"] = func(sec float64) string {
-		v, ev := f.categoryAt(sec, false)
-		if rec.full {
-			rec.add("category_at", v, ev, sec)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["priority_at"] = func(sec float64) string {
-		v, ev := f.categoryAt(sec, true)
-		if rec.full {
-			rec.add("priority_at", v, ev, sec)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["classified_at"] = func() float64 {
-		v, ev := f.classifiedAt()
-		if rec.full {
-			rec.add("classified_at", v, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["category_correct_at"] = func() float64 {
-		v, ev := f.correctAt(false)
-		if rec.full {
-			rec.add("category_correct_at", v, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["priority_correct_at"] = func() float64 {
-		v, ev := f.correctAt(true)
-		if rec.full {
-			rec.add("priority_correct_at", v, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["reclassified_after"] = func(id string) bool {
-		v, ev := f.reclassifiedAfter(id)
-		if rec.full {
-			rec.add("reclassified_after", v, ev, id)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["times_classified"] = func() int {
+	bind1(b, "category_at", func(f *facts, sec float64) (string, []Evidence) { return f.categoryAt(sec, false) })
+	bind1(b, "priority_at", func(f *facts, sec float64) (string, []Evidence) { return f.categoryAt(sec, true) })
+	bind0(b, "classified_at", (*facts).classifiedAt)
+	bind0(b, "category_correct_at", func(f *facts) (float64, []Evidence) { return f.correctAt(false) })
+	bind0(b, "priority_correct_at", func(f *facts) (float64, []Evidence) { return f.correctAt(true) })
+	bind1(b, "reclassified_after", (*facts).reclassifiedAfter)
+	bind0(b, "times_classified", func(f *facts) (int, []Evidence) {
 		var ev evList
 		if rec.on {
 			for _, c := range f.classes {
@@ -283,249 +141,113 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 				}
 			}
 		}
-		if rec.full {
-			rec.add("times_classified", len(f.classes), ev.done())
-		} else {
-			rec.evidence(ev.done())
-		}
-		return len(f.classes)
-	}
+		return len(f.classes), ev.done()
+	})
 
 	// Cadence.
-	env["first_response"] = func() float64 {
-		v, ev := f.firstResponse()
-		if rec.full {
-			rec.add("first_response", v, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["longest_silence"] = func() float64 {
-		v, ev := f.longestGap("call")
-		if rec.full {
-			rec.add("longest_silence", v, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["longest_gap"] = func(kind string) float64 {
-		v, ev := f.longestGap(kind)
-		if rec.full {
-			rec.add("longest_gap", v, ev, kind)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["gaps_over"] = func(limit float64, kind string) int {
-		v, ev := f.gapsOver(limit, kind)
-		if rec.full {
-			rec.add("gaps_over", v, ev, limit, kind)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["gaps"] = func(kind string) []float64 {
-		v, ev := f.gapList(kind)
-		if rec.full {
-			rec.add("gaps", v, ev, kind)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["updates"] = func(kind string) int {
-		v, ev := f.updates(kind)
-		if rec.full {
-			rec.add("updates", v, ev, kind)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["holds_without_notice"] = func() int {
-		v, ev := f.holdsWithoutNotice()
-		if rec.full {
-			rec.add("holds_without_notice", v, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["promises_made"] = func() int {
-		v, ev := f.promisesMade()
-		if rec.full {
-			rec.add("promises_made", v, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["promises_broken"] = func() int {
-		v, ev := f.promisesBroken()
-		if rec.full {
-			rec.add("promises_broken", v, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["longest_team_gap"] = func(team string) float64 {
-		v, ev := f.longestTeamGap(team)
-		if rec.full {
-			rec.add("longest_team_gap", v, ev, team)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
+	bind0(b, "first_response", (*facts).firstResponse)
+	bind0(b, "longest_silence", func(f *facts) (float64, []Evidence) { return f.longestGap("call") })
+	bind1(b, "longest_gap", (*facts).longestGap)
+	bind2(b, "gaps_over", (*facts).gapsOver)
+	bind1(b, "gaps", (*facts).gapList)
+	bind1(b, "updates", (*facts).updates)
+	bind0(b, "holds_without_notice", (*facts).holdsWithoutNotice)
+	bind0(b, "promises_made", (*facts).promisesMade)
+	bind0(b, "promises_broken", (*facts).promisesBroken)
+	bind1(b, "longest_team_gap", (*facts).longestTeamGap)
 
 	// Escalation.
-	env["first_escalation"] = func() float64 {
-		v, ev := f.firstEscalation()
-		if rec.full {
-			rec.add("first_escalation", v, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["requirements_met"] = func() bool {
-		v, ev := f.requirementsMissed()
-		if rec.full {
-			rec.add("requirements_met", len(v) == 0, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return len(v) == 0
-	}
-	env["requirements_missed"] = func() []string {
-		v, ev := f.requirementsMissed()
-		if rec.full {
-			rec.add("requirements_missed", v, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["matrix_met"] = func() bool {
-		v, ev := f.matrixMissed()
-		if rec.full {
-			rec.add("matrix_met", len(v) == 0, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return len(v) == 0
-	}
-	env["matrix_missed"] = func() []string {
-		v, ev := f.matrixMissed()
-		if rec.full {
-			rec.add("matrix_missed", v, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["unneeded_escalations"] = func() []string {
-		v, ev := f.unneeded()
-		if rec.full {
-			rec.add("unneeded_escalations", v, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["handover_complete"] = func(id string) bool {
+	bind0(b, "first_escalation", (*facts).firstEscalation)
+	bind0(b, "requirements_met", noneOf((*facts).requirementsMissed))
+	bind0(b, "requirements_missed", (*facts).requirementsMissed)
+	bind0(b, "matrix_met", noneOf((*facts).matrixMissed))
+	bind0(b, "matrix_missed", (*facts).matrixMissed)
+	bind0(b, "unneeded_escalations", (*facts).unneeded)
+	bind1(b, "handover_complete", func(f *facts, id string) (bool, []Evidence) {
 		missing, made, ev := f.handover(id)
-		ok := made && len(missing) == 0
-		if rec.full {
-			rec.add("handover_complete", ok, ev, id)
-		} else {
-			rec.evidence(ev)
-		}
-		return ok
-	}
-	env["handover_missing"] = func(id string) []string {
+		return made && len(missing) == 0, ev
+	})
+	bind1(b, "handover_missing", func(f *facts, id string) ([]string, []Evidence) {
 		missing, _, ev := f.handover(id)
-		if rec.full {
-			rec.add("handover_missing", missing, ev, id)
-		} else {
-			rec.evidence(ev)
-		}
-		return missing
-	}
-	env["authority_breaches"] = func() int {
-		v, ev := f.authorityBreaches()
-		if rec.full {
-			rec.add("authority_breaches", v, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
+		return missing, ev
+	})
+	bind0(b, "authority_breaches", (*facts).authorityBreaches)
 
 	// Record.
-	env["field_correct"] = func(field string) bool {
-		v, ev := f.fieldCorrect(field)
-		if rec.full {
-			rec.add("field_correct", v, ev, field)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["record_complete"] = func() bool {
-		v, ev := f.missingFields()
-		if rec.full {
-			rec.add("record_complete", len(v) == 0, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return len(v) == 0
-	}
-	env["record_accuracy"] = func() float64 {
-		v, ev := f.recordAccuracy()
-		if rec.full {
-			rec.add("record_accuracy", v, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["missing_fields"] = func() []string {
-		v, ev := f.missingFields()
-		if rec.full {
-			rec.add("missing_fields", v, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
-	env["wrong_fields"] = func() []string {
-		v, ev := f.wrongFields()
-		if rec.full {
-			rec.add("wrong_fields", v, ev)
-		} else {
-			rec.evidence(ev)
-		}
-		return v
-	}
+	bind1(b, "field_correct", (*facts).fieldCorrect)
+	bind0(b, "record_complete", noneOf((*facts).missingFields))
+	bind0(b, "record_accuracy", (*facts).recordAccuracy)
+	bind0(b, "missing_fields", (*facts).missingFields)
+	bind0(b, "wrong_fields", (*facts).wrongFields)
 
 	// Outcome.
-	env["first_contact_resolved"] = func() bool {
+	bind0(b, "first_contact_resolved", func(f *facts) (bool, []Evidence) {
 		v, ev, err := f.firstContact(env)
 		if err != nil {
 			panic(err)
 		}
-		if rec.full {
-			rec.add("first_contact_resolved", v, ev)
+		return v, ev
+	})
+	return env
+}
+
+// binding is what the rule functions are bound to: the environment that
+// holds them, the facts they query and the recorder of what they read.
+type binding struct {
+	env map[string]any
+	f   *facts
+	rec *recorder
+}
+
+// bind0 binds the rule function name, of no arguments, to query: a question
+// to the facts that answers with a value and the events behind it. The
+// function has the Go type the vocabulary declares, func() T. Each call is
+// recorded: in full (name, arguments, value, evidence) when a rule is being
+// explained, only its evidence when scoring. bind1 and bind2 repeat this for
+// one and two arguments rather than taking ...any, so that the value and
+// arguments are boxed only when explaining.
+func bind0[T any](b *binding, name string, query func(*facts) (T, []Evidence)) {
+	b.env[name] = func() T {
+		v, ev := query(b.f)
+		if b.rec.full {
+			b.rec.add(name, v, ev)
 		} else {
-			rec.evidence(ev)
+			b.rec.evidence(ev)
 		}
 		return v
 	}
-	return env
+}
+
+// bind1 is bind0 for a rule function of one argument, func(A) T.
+func bind1[A, T any](b *binding, name string, query func(*facts, A) (T, []Evidence)) {
+	b.env[name] = func(a A) T {
+		v, ev := query(b.f, a)
+		if b.rec.full {
+			b.rec.add(name, v, ev, a)
+		} else {
+			b.rec.evidence(ev)
+		}
+		return v
+	}
+}
+
+// bind2 is bind0 for a rule function of two arguments, func(A1, A2) T.
+func bind2[A1, A2, T any](b *binding, name string, query func(*facts, A1, A2) (T, []Evidence)) {
+	b.env[name] = func(a1 A1, a2 A2) T {
+		v, ev := query(b.f, a1, a2)
+		if b.rec.full {
+			b.rec.add(name, v, ev, a1, a2)
+		} else {
+			b.rec.evidence(ev)
+		}
+		return v
+	}
+}
+
+// noneOf turns a query for what is missing into one for whether nothing is.
+func noneOf(missing func(*facts) ([]string, []Evidence)) func(*facts) (bool, []Evidence) {
+	return func(f *facts) (bool, []Evidence) {
+		v, ev := missing(f)
+		return len(v) == 0, ev
+	}
 }

@@ -3,10 +3,12 @@ package scoring
 import (
 	"slices"
 	"testing"
+
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
 
 func TestScoreGoodCall(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	c, err := Score(sc, goodCall(sc).ev)
 	if err != nil {
 		t.Fatal(err)

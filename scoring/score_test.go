@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
 
 // rl is a rule written in a test: check and na are compiled against the
@@ -69,7 +70,7 @@ const (
 )
 
 func TestScoreAggregation(t *testing.T) {
-	base := loadExample(t) // policy: pass mark 75; bands 90, 75, 60, 40, 0
+	base := scenariotest.GasExample(t) // policy: pass mark 75; bands 90, 75, 60, 40, 0
 	log := goodCall(base).ev
 	cases := []struct {
 		name     string
@@ -177,7 +178,7 @@ func TestScoreAggregation(t *testing.T) {
 }
 
 func TestRuleOutcomes(t *testing.T) {
-	base := loadExample(t)
+	base := scenariotest.GasExample(t)
 	sc := withRubric(t, base, "points", 0, sec{id: "a", rules: []rl{
 		{id: "pass", check: yes, points: 3},
 		{id: "fail", check: `longest_silence() < 10`, points: 3, fail: "The longest silence was {{dur(longest_silence())}}; the standard is {{dur(policy.max_silence)}}."},
@@ -228,7 +229,7 @@ func TestRuleOutcomes(t *testing.T) {
 func TestUpdatesFeedbackExample(t *testing.T) {
 	// The issue's example: left without an update for 4m10s while the
 	// engineer was on the way.
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	b := newLog(sc).say(5, "don't touch the switches", "safety_advice").classify(20, "gas-emergency", "P1").
 		dispatch(30, "gas", "location", "hazards").say(40, "they're on their way", "update").say(290, "still on the way", "update").
 		arrive(300, "gas").end(310, "closed", "closed")
@@ -253,7 +254,7 @@ func TestUpdatesFeedbackExample(t *testing.T) {
 }
 
 func TestScoreRejectsBadLogs(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	_, err := Score(sc, nil)
 	var le *LogError
 	if !errors.As(err, &le) || !errors.Is(err, ErrBadLog) {
@@ -264,7 +265,7 @@ func TestScoreRejectsBadLogs(t *testing.T) {
 // TestScoreConcurrently scores one scenario from many goroutines at once,
 // as the runner does when sessions end together (run with -race).
 func TestScoreConcurrently(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	log := goodCall(sc).ev
 	want, err := Score(sc, log)
 	if err != nil {

@@ -2,6 +2,8 @@ package simulator
 
 import (
 	"testing"
+
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
 
 // exemplary is a scripted trainee for the gas example: the same run as its
@@ -36,7 +38,7 @@ func exemplary() []input {
 }
 
 func TestExemplaryRunReachesResolved(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	e := play(t, sc, 1, exemplary(), 0)
 	s := e.Snapshot()
 	if s.Ending != "resolved" || s.Review == "" {
@@ -50,7 +52,7 @@ func TestExemplaryRunReachesResolved(t *testing.T) {
 // BenchmarkSimulateDrill plays the full example drill (start to review)
 // with a scripted trainee: the engine's cost of one whole session.
 func BenchmarkSimulateDrill(b *testing.B) {
-	sc := loadExample(b)
+	sc := scenariotest.GasExample(b)
 	ins := exemplary()
 	b.ReportAllocs()
 	var events int
@@ -81,7 +83,7 @@ func BenchmarkSimulateDrill(b *testing.B) {
 // run several at once under the race detector, and they must all write the
 // same log.
 func TestConcurrentSessionsShareScenario(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	ins := exemplary()
 	logs := make([][]byte, 8)
 	done := make(chan int)
@@ -115,7 +117,7 @@ func TestConcurrentSessionsShareScenario(t *testing.T) {
 // BenchmarkReplay rebuilds the engine of a whole session from its log (the
 // runner does this to host a session again after a restart).
 func BenchmarkReplay(b *testing.B) {
-	sc := loadExample(b)
+	sc := scenariotest.GasExample(b)
 	e := play(b, sc, 1, exemplary(), 0)
 	log := e.Log()
 	b.ReportAllocs()

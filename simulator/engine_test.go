@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
 
 // The engine must provide exactly the vocabulary's guard and reaction
@@ -50,7 +51,7 @@ func TestEnvMatchesVocabulary(t *testing.T) {
 }
 
 func TestStartOpeningAndVariation(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	e, evs, err := New(sc, Config{Seed: 7})
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +190,7 @@ func TestReactionSelection(t *testing.T) {
 }
 
 func TestIntentsFromTextAndExplicit(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	e := start(t, sc, 1)
 	evs := apply(t, e, 5000, Action{Kind: ActSay, Text: "Please don't touch any light switches", Intents: []string{"Reassure"}})
 	act := find(evs, EvAction, "", "")[0]
@@ -285,7 +286,7 @@ func TestTeamsRequestsAndUpdates(t *testing.T) {
 }
 
 func TestCustomerMoodAndHangup(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	e := start(t, sc, 1)
 	m0 := e.Snapshot().Mood
 	evs := apply(t, e, 5000, Action{Kind: ActSay, Text: "Don't worry, help is on the way"})
@@ -321,7 +322,7 @@ func TestCustomerMoodAndHangup(t *testing.T) {
 }
 
 func TestPromises(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	e := start(t, sc, 1)
 	apply(t, e, 5000, Action{Kind: ActSay, Text: "I'll come back to you", Promise: 65000})
 	apply(t, e, 20000, Action{Kind: ActSay, Text: "I'll call again", Promise: 80000})
@@ -350,7 +351,7 @@ func TestPromises(t *testing.T) {
 }
 
 func TestPromiseKeptExactlyAtTheDeadline(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	for _, c := range []struct {
 		at     Millis
 		broken bool
@@ -551,7 +552,7 @@ func TestTrainerControls(t *testing.T) {
 }
 
 func TestTraineeViewHidesScript(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	e := start(t, sc, 3)
 	apply(t, e, 5000, Action{Kind: ActSay, Text: "Please leave the building now"})
 	apply(t, e, 6000, Action{Kind: ActTakeover, As: "customer"})
@@ -614,7 +615,7 @@ func TestInputAfterTimersDueAtItsTime(t *testing.T) {
 }
 
 func TestHoldWithNotice(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	e := start(t, sc, 1)
 	apply(t, e, 5000, Action{Kind: ActSay, Text: "Bear with me, I'll put you on a short hold."})
 	m := e.Snapshot().Mood

@@ -7,26 +7,14 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
 
-func loadFile(t testing.TB, file string) *scenarios.Scenario {
-	t.Helper()
-	set, ds := scenarios.LoadPaths("../scenarios/policies", file)
-	if ds.HasErrors() {
-		t.Fatal(ds.Err())
-	}
-	if len(set.Scenarios) != 1 {
-		t.Fatalf("loaded %d scenarios from %s", len(set.Scenarios), file)
-	}
-	return set.Scenarios[0]
-}
-
-func loadExample(t testing.TB) *scenarios.Scenario {
-	return loadFile(t, "../scenarios/examples/gas-smell-basic.drill.yaml")
-}
-
+// loadMechanics loads the engine's own fixture, a drill that exercises
+// every mechanic.
 func loadMechanics(t testing.TB) *scenarios.Scenario {
-	return loadFile(t, "testdata/engine.drill.yaml")
+	t.Helper()
+	return scenariotest.Load(t, "testdata/engine.drill.yaml")
 }
 
 func start(t testing.TB, sc *scenarios.Scenario, seed int64) *Engine {

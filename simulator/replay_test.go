@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
 
 // randomAction draws a trainee or trainer input, valid or not.
@@ -127,7 +128,7 @@ func play(t testing.TB, sc *scenarios.Scenario, seed int64, ins []input, until M
 // live engine had, at every prefix, and the rebuilt engine then behaves
 // exactly as the live one.
 func TestReplayRebuildsLiveState(t *testing.T) {
-	for _, sc := range []*scenarios.Scenario{loadExample(t), loadMechanics(t)} {
+	for _, sc := range []*scenarios.Scenario{scenariotest.GasExample(t), loadMechanics(t)} {
 		for i := 0; i < 60; i++ {
 			t.Run(fmt.Sprintf("%s/%d", sc.ID, i), func(t *testing.T) {
 				r := rand.New(rand.NewPCG(uint64(i), 99))
@@ -177,7 +178,7 @@ func TestReplayRebuildsLiveState(t *testing.T) {
 }
 
 func TestReplayRejectsForeignLogs(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	e := start(t, sc, 1)
 	apply(t, e, 5000, Action{Kind: ActSay, Text: "hello"})
 	log := append([]Event(nil), e.Log()...)
@@ -206,7 +207,7 @@ func TestReplayRejectsForeignLogs(t *testing.T) {
 }
 
 func TestDeterministicLog(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	r := rand.New(rand.NewPCG(5, 5))
 	ins := randomInputs(r, sc, 40)
 	a := logBytes(t, play(t, sc, 42, ins, 3600_000).Log())
@@ -231,7 +232,7 @@ func TestDeterministicLog(t *testing.T) {
 }
 
 func TestReadLogNamesBadLine(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	e := start(t, sc, 1)
 	good := logBytes(t, e.Log())
 	lines := strings.Split(strings.TrimSpace(string(good)), "\n")
@@ -262,7 +263,7 @@ func TestReadLogNamesBadLine(t *testing.T) {
 // FuzzEngine plays random input sequences twice: the engine must never
 // panic or fail, and both runs must write the same log.
 func FuzzEngine(f *testing.F) {
-	sc := loadExample(f)
+	sc := scenariotest.GasExample(f)
 	mech := loadMechanics(f)
 	f.Add(uint64(1), uint64(2), false)
 	f.Add(uint64(7), uint64(99), true)
@@ -299,7 +300,7 @@ func FuzzEngine(f *testing.F) {
 }
 
 func TestStartRecordsVariation(t *testing.T) {
-	sc := loadExample(t)
+	sc := scenariotest.GasExample(t)
 	e := start(t, sc, 11)
 	apply(t, e, 5000, Action{Kind: ActSay, Text: "Where are you?"})
 	read, err := ReadLog(bytes.NewReader(logBytes(t, e.Log())))

@@ -3,6 +3,8 @@ package simulator
 import (
 	"bytes"
 	"testing"
+
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
 
 // timingSession plays the drawn-timings fixture: dispatch gas at 60 s,
@@ -10,7 +12,7 @@ import (
 // with an eta step), then let the clock run to 12 minutes.
 func timingSession(t *testing.T, seed int64) *Engine {
 	t.Helper()
-	sc := loadFile(t, "testdata/timing.drill.yaml")
+	sc := scenariotest.Load(t, "testdata/timing.drill.yaml")
 	e := start(t, sc, seed)
 	apply(t, e, 60_000, Action{Kind: ActDispatch, Target: "gas"})
 	apply(t, e, 200_000, Action{Kind: ActEscalate, Target: "supervisor"})
@@ -106,7 +108,7 @@ func TestDrawnTimingsDifferBySeedNotByRun(t *testing.T) {
 
 	// Replay, at every prefix of the log, rebuilds the live state: the
 	// pending timers were scheduled from the logged variation.
-	sc := loadFile(t, "testdata/timing.drill.yaml")
+	sc := scenariotest.Load(t, "testdata/timing.drill.yaml")
 	live := start(t, sc, 1)
 	apply(t, live, 60_000, Action{Kind: ActDispatch, Target: "gas"})
 	apply(t, live, 200_000, Action{Kind: ActEscalate, Target: "supervisor"})
@@ -125,7 +127,7 @@ func TestDrawnTimingsDifferBySeedNotByRun(t *testing.T) {
 // TestReplayTakesTimingsFromTheLog checks that a replay schedules from the
 // variation the start event recorded, not from a new draw for the seed.
 func TestReplayTakesTimingsFromTheLog(t *testing.T) {
-	sc := loadFile(t, "testdata/timing.drill.yaml")
+	sc := scenariotest.Load(t, "testdata/timing.drill.yaml")
 	e := start(t, sc, 1)
 	apply(t, e, 60_000, Action{Kind: ActDispatch, Target: "gas"})
 	log := append([]Event(nil), e.Log()...)

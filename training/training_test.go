@@ -10,7 +10,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
-	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/store"
 	"github.com/drillroom/drillroom/training"
@@ -51,10 +51,7 @@ func newFixture(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 	}
-	sc, ds := scenarios.LoadFile(filepath.Join("..", "scenarios", "examples", "gas-smell-basic.drill.yaml"))
-	if sc == nil {
-		t.Fatalf("load example: %v", ds)
-	}
+	sc := scenariotest.GasExample(t)
 	if _, err := training.Publish(ctx, st, sc); err != nil {
 		t.Fatal(err)
 	}

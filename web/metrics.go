@@ -68,29 +68,25 @@ type StoreMetrics struct {
 	SchemaVersion int   // the database schema's version
 }
 
+// write writes every metric in the text format: first the families of one
+// unlabelled value, from one table, then the commands by outcome and the
+// ack latency histogram.
 func (m *metrics) write(w io.Writer, g gauges) {
-	fmt.Fprintln(w, "# HELP drillroom_live_sessions Sessions hosted by the runner (running or paused).")
-	fmt.Fprintln(w, "# TYPE drillroom_live_sessions gauge")
-	fmt.Fprintf(w, "drillroom_live_sessions %d\n", g.liveSessions)
+	for _, c := range []struct {
+		name, kind, help string
+		value            int64
+	}{
+		{"drillroom_live_sessions", "gauge", "Sessions hosted by the runner (running or paused).", int64(g.liveSessions)},
+		{"drillroom_sockets_connected", "gauge", "Open websocket connections.", m.socketsOpen.Load()},
+		{"drillroom_sockets_opened_total", "counter", "Websocket connections accepted since start.", m.socketsTotal.Load()},
+		{"drillroom_sockets_dropped_total", "counter", "Websockets closed because the client fell behind.", m.socketsDropped.Load()},
+		{"drillroom_events_written_total", "counter", "Session events durably committed since start.", g.eventsWritten},
+	} {
+		writeFamily(w, c.name, c.kind, c.help)
+		fmt.Fprintf(w, "%s %d\n", c.name, c.value)
+	}
 
-	fmt.Fprintln(w, "# HELP drillroom_sockets_connected Open websocket connections.")
-	fmt.Fprintln(w, "# TYPE drillroom_sockets_connected gauge")
-	fmt.Fprintf(w, "drillroom_sockets_connected %d\n", m.socketsOpen.Load())
-
-	fmt.Fprintln(w, "# HELP drillroom_sockets_opened_total Websocket connections accepted since start.")
-	fmt.Fprintln(w, "# TYPE drillroom_sockets_opened_total counter")
-	fmt.Fprintf(w, "drillroom_sockets_opened_total %d\n", m.socketsTotal.Load())
-
-	fmt.Fprintln(w, "# HELP drillroom_sockets_dropped_total Websockets closed because the client fell behind.")
-	fmt.Fprintln(w, "# TYPE drillroom_sockets_dropped_total counter")
-	fmt.Fprintf(w, "drillroom_sockets_dropped_total %d\n", m.socketsDropped.Load())
-
-	fmt.Fprintln(w, "# HELP drillroom_events_written_total Session events durably committed since start.")
-	fmt.Fprintln(w, "# TYPE drillroom_events_written_total counter")
-	fmt.Fprintf(w, "drillroom_events_written_total %d\n", g.eventsWritten)
-
-	fmt.Fprintln(w, "# HELP drillroom_commands_total Commands answered, by outcome.")
-	fmt.Fprintln(w, "# TYPE drillroom_commands_total counter")
+	writeFamily(w, "drillroom_commands_total", "counter", "Commands answered, by outcome.")
 	fmt.Fprintf(w, "drillroom_commands_total{outcome=\"ack\"} %d\n", m.commandsAcked.Load())
 	fmt.Fprintf(w, "drillroom_commands_total{outcome=\"reject\"} %d\n", m.commandsRejected.Load())
 
@@ -116,8 +112,7 @@ func (m *metrics) write(w io.Writer, g gauges) {
 	counts := append([]uint64(nil), m.ackCounts...)
 	sum, n := m.ackSum, m.ackCount
 	m.mu.Unlock()
-	fmt.Fprintln(w, "# HELP drillroom_command_ack_seconds Time from a command's arrival to its ack or reject.")
-	fmt.Fprintln(w, "# TYPE drillroom_command_ack_seconds histogram")
+	writeFamily(w, "drillroom_command_ack_seconds", "histogram", "Time from a command's arrival to its ack or reject.")
 	var cum uint64
 	for i, le := range ackBuckets {
 		cum += counts[i]
@@ -127,6 +122,11 @@ func (m *metrics) write(w io.Writer, g gauges) {
 	fmt.Fprintf(w, "drillroom_command_ack_seconds_bucket{le=\"+Inf\"} %d\n", cum)
 	fmt.Fprintf(w, "drillroom_command_ack_seconds_sum %g\n", sum)
 	fmt.Fprintf(w, "drillroom_command_ack_seconds_count %d\n", n)
+}
+
+// writeFamily writes the HELP and TYPE lines that open a metric family.
+func writeFamily(w io.Writer, name, kind, help string) {
+	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, kind)
 }
 
 // handleMetrics serves GET /metrics.

@@ -16,7 +16,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
-	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/store"
 	"github.com/drillroom/drillroom/training"
@@ -97,10 +97,7 @@ func (a *testApp) srvHandler() http.Handler { return a.server.Handler() }
 // does with the library.
 func publishExample(t *testing.T, st *store.Store) string {
 	t.Helper()
-	sc, ds := scenarios.LoadFile(filepath.Join("..", "scenarios", "examples", "gas-smell-basic.drill.yaml"))
-	if sc == nil {
-		t.Fatalf("load example drill: %v", ds)
-	}
+	sc := scenariotest.GasExample(t)
 	_, err := training.Publish(context.Background(), st, sc)
 	if err != nil {
 		t.Fatal(err)

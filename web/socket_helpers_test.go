@@ -16,6 +16,7 @@ import (
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/store"
 	"github.com/drillroom/drillroom/training"
@@ -70,10 +71,7 @@ func newLiveAppWith(t testing.TB, rcfg runner.Config, cfg Config) *liveApp {
 		}
 		st.Close()
 	})
-	sc, ds := scenarios.LoadFile(filepath.Join("..", "scenarios", "examples", "gas-smell-basic.drill.yaml"))
-	if sc == nil {
-		t.Fatalf("load example: %v", ds)
-	}
+	sc := scenariotest.GasExample(t)
 	a.sc = sc
 	_, err = training.Publish(ctx, st, sc)
 	if err != nil {
@@ -193,6 +191,31 @@ func (a *liveApp) connect(user, sessionID string) *client {
 	return cl
 }
 
+// join connects user to the session and resumes from its start.
+func (a *liveApp) join(user, sessionID string) *client {
+	a.t.Helper()
+	cl := a.connect(user, sessionID)
+	cl.resume(0)
+	return cl
+}
+
+// applied is how many times command cmd was applied in the session's
+// stored log.
+func (a *liveApp) applied(sessionID, cmd string) int {
+	a.t.Helper()
+	log, err := a.store.Events(context.Background(), sessionID, 0)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	n := 0
+	for _, e := range log {
+		if e.Type == simulator.EvAction && e.Action.Cmd == cmd {
+			n++
+		}
+	}
+	return n
+}
+
 func (cl *client) send(v any) {
 	cl.t.Helper()
 	if err := cl.c.WriteJSON(v); err != nil {
@@ -279,6 +302,21 @@ func (cl *client) until(ok func(serverMessage) bool) serverMessage {
 func (cl *client) answer(id string) serverMessage {
 	cl.t.Helper()
 	return cl.until(func(m serverMessage) bool { return (m.Type == msgAck || m.Type == msgReject) && m.ID == id })
+}
+
+// do sends command id and returns its ack or reject.
+func (cl *client) do(id string, a simulator.Action) serverMessage {
+	cl.t.Helper()
+	cl.command(id, a)
+	return cl.answer(id)
+}
+
+// ack sends command id and fails the test unless it is acknowledged.
+func (cl *client) ack(id string, a simulator.Action) {
+	cl.t.Helper()
+	if m := cl.do(id, a); m.Type != msgAck {
+		cl.t.Fatalf("command %s (%s): %+v, want an ack", id, a.Kind, m)
+	}
 }
 
 // closeCode reads until the connection ends and returns its close code

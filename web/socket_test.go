@@ -46,25 +46,16 @@ var script = []struct {
 func TestSocketTraineeSeesNoGroundTruth(t *testing.T) {
 	a := newLiveApp(t, runner.Config{})
 	id := a.session("ann", 600)
-	obs := a.connect("tom", id)
-	obs.resume(0)
-	tr := a.connect("ann", id)
-	tr.resume(0) // the clock starts: 10 virtual minutes per real second
+	obs := a.join("tom", id)
+	tr := a.join("ann", id) // the clock starts: 10 virtual minutes per real second
 
 	start := time.Now()
 	for i, s := range script {
 		time.Sleep(time.Until(start.Add(s.at / 600)))
-		cid := fmt.Sprintf("c%d", i)
-		tr.command(cid, s.a)
-		if m := tr.answer(cid); m.Type != msgAck {
-			t.Fatalf("%s (%s): %+v", cid, s.a.Kind, m)
-		}
+		tr.ack(fmt.Sprintf("c%d", i), s.a)
 	}
 	tr.until(func(m serverMessage) bool { return m.Type == msgEnded })
-	tr.command("review", simulator.Action{Kind: simulator.ActReview, Text: "Advice early; updates could be more frequent."})
-	if m := tr.answer("review"); m.Type != msgAck {
-		t.Fatalf("review: %+v", m)
-	}
+	tr.ack("review", simulator.Action{Kind: simulator.ActReview, Text: "Advice early; updates could be more frequent."})
 	tr.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvReview })
 	obs.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvReview })
 
@@ -125,33 +116,19 @@ func TestSocketTraineeSeesNoGroundTruth(t *testing.T) {
 func TestSocketIdempotentCommand(t *testing.T) {
 	a := newLiveApp(t, runner.Config{})
 	id := a.session("ann", 1)
-	cl := a.connect("ann", id)
-	cl.resume(0)
-	cl.command("k1", sayHello)
-	first := cl.answer("k1")
-	cl.command("k1", sayHello)
-	second := cl.answer("k1")
+	cl := a.join("ann", id)
+	first := cl.do("k1", sayHello)
+	second := cl.do("k1", sayHello)
 	if first.Type != msgAck || jsonOf(first) != jsonOf(second) {
 		t.Fatalf("answers %+v and %+v, want the same ack", first, second)
 	}
 	// And again on a new connection.
 	cl2 := a.connect("ann", id)
 	cl2.resume(first.LastSeq)
-	cl2.command("k1", sayHello)
-	if third := cl2.answer("k1"); jsonOf(third) != jsonOf(first) {
+	if third := cl2.do("k1", sayHello); jsonOf(third) != jsonOf(first) {
 		t.Fatalf("answer on a new connection %+v, want %+v", third, first)
 	}
-	log, err := a.store.Events(context.Background(), id, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, e := range log {
-		if e.Type == simulator.EvAction && e.Action.Cmd == "k1" {
-			n++
-		}
-	}
-	if n != 1 {
+	if n := a.applied(id, "k1"); n != 1 {
 		t.Fatalf("command k1 applied %d times, want 1", n)
 	}
 }
@@ -161,22 +138,15 @@ func TestSocketIdempotentCommand(t *testing.T) {
 func TestSocketResumeAfterDrop(t *testing.T) {
 	a := newLiveApp(t, runner.Config{})
 	id := a.session("ann", 1)
-	cl := a.connect("ann", id)
-	cl.resume(0)
-	cl.command("a1", sayHello)
-	cl.answer("a1")
+	cl := a.join("ann", id)
+	cl.do("a1", sayHello)
 	last := cl.last
 	cl.c.NetConn().Close() // the network goes away, no close frame
 
 	// Meanwhile the trainer speaks as the customer and a line is injected.
-	tom := a.connect("tom", id)
-	tom.resume(0)
+	tom := a.join("tom", id)
 	for i := range 3 {
-		cid := fmt.Sprintf("inj%d", i)
-		tom.command(cid, simulator.Action{Kind: simulator.ActInject, As: "customer", Text: fmt.Sprintf("Are you there? (%d)", i)})
-		if m := tom.answer(cid); m.Type != msgAck {
-			t.Fatalf("inject: %+v", m)
-		}
+		tom.ack(fmt.Sprintf("inj%d", i), simulator.Action{Kind: simulator.ActInject, As: "customer", Text: fmt.Sprintf("Are you there? (%d)", i)})
 	}
 	log, err := a.store.Events(context.Background(), id, last)
 	if err != nil {
@@ -226,8 +196,7 @@ func TestSocketResync(t *testing.T) {
 	if err := json.Unmarshal(m.Snapshot, &view); err != nil || view.Seq != m.LastSeq || len(view.Events) == 0 {
 		t.Fatalf("snapshot %s (%v), want the trainee view at seq %d", m.Snapshot, err, m.LastSeq)
 	}
-	cl.command("s1", sayHello)
-	ack := cl.answer("s1")
+	ack := cl.do("s1", sayHello)
 	if ack.Type != msgAck {
 		t.Fatalf("command after resync: %+v", ack)
 	}
@@ -243,8 +212,7 @@ func TestSocketSlowConsumer(t *testing.T) {
 	// One event of room: any multi-event batch overflows it.
 	a := newLiveApp(t, runner.Config{Buffer: 1})
 	id := a.session("ann", 1)
-	cl := a.connect("ann", id)
-	cl.resume(0)
+	cl := a.join("ann", id)
 	cl.command("adv", sayAdvice) // action, mood, reaction, set, line, ...
 	if code := cl.closeCode(); code != closeSlow {
 		t.Fatalf("close code %d, want %d", code, closeSlow)
@@ -260,14 +228,7 @@ func TestSocketSlowConsumer(t *testing.T) {
 	for back.last < ack.LastSeq-1 { // the last events of the batch may be hidden
 		back.read()
 	}
-	log, _ := a.store.Events(context.Background(), id, 0)
-	n := 0
-	for _, e := range log {
-		if e.Type == simulator.EvAction && e.Action.Cmd == "adv" {
-			n++
-		}
-	}
-	if n != 1 {
+	if n := a.applied(id, "adv"); n != 1 {
 		t.Errorf("command applied %d times, want 1", n)
 	}
 }
@@ -276,8 +237,7 @@ func TestSocketSlowConsumer(t *testing.T) {
 func TestSocketOversizedMessage(t *testing.T) {
 	a := newLiveApp(t, runner.Config{})
 	id := a.session("ann", 1)
-	cl := a.connect("ann", id)
-	cl.resume(0)
+	cl := a.join("ann", id)
 	big := simulator.Action{Kind: simulator.ActSay, Text: strings.Repeat("x", socketReadLimit+1)}
 	cl.command("big", big)
 	if code := cl.closeCode(); code != websocket.CloseMessageTooBig {
@@ -333,17 +293,14 @@ func TestSocketRoles(t *testing.T) {
 	a := newLiveApp(t, runner.Config{})
 	id := a.session("ann", 1)
 	ann := a.connect("ann", id)
-	ann.command("early", sayHello)
-	if m := ann.answer("early"); m.Type != msgReject || m.Code != codeBadMessage {
+	if m := ann.do("early", sayHello); m.Type != msgReject || m.Code != codeBadMessage {
 		t.Errorf("command before resume: %+v", m)
 	}
 	ann.resume(0)
-	ann.command("p", simulator.Action{Kind: simulator.ActPause})
-	if m := ann.answer("p"); m.Type != msgReject || m.Code != codeForbidden {
+	if m := ann.do("p", simulator.Action{Kind: simulator.ActPause}); m.Type != msgReject || m.Code != codeForbidden {
 		t.Errorf("trainee pause: %+v", m)
 	}
-	ann.command("k", simulator.Action{Kind: "teleport"})
-	if m := ann.answer("k"); m.Type != msgReject || m.Code != codeBadAction {
+	if m := ann.do("k", simulator.Action{Kind: "teleport"}); m.Type != msgReject || m.Code != codeBadAction {
 		t.Errorf("unknown kind: %+v", m)
 	}
 	ann.send(map[string]any{"type": "command", "id": "white space", "action": sayHello})
@@ -353,20 +310,15 @@ func TestSocketRoles(t *testing.T) {
 	ann.send(map[string]any{"type": "ping"})
 	ann.until(func(m serverMessage) bool { return m.Type == msgPong })
 
-	cat := a.connect("cat", id)
-	cat.resume(0)
-	cat.command("c", sayHello)
-	if m := cat.answer("c"); m.Type != msgReject || m.Code != codeForbidden {
+	cat := a.join("cat", id)
+	if m := cat.do("c", sayHello); m.Type != msgReject || m.Code != codeForbidden {
 		t.Errorf("coach command: %+v", m)
 	}
-	tom := a.connect("tom", id)
-	tom.resume(0)
-	tom.command("t", simulator.Action{Kind: simulator.ActPause})
-	if m := tom.answer("t"); m.Type != msgAck {
+	tom := a.join("tom", id)
+	if m := tom.do("t", simulator.Action{Kind: simulator.ActPause}); m.Type != msgAck {
 		t.Errorf("trainer pause: %+v", m)
 	}
-	ann.command("late", sayHello)
-	if m := ann.answer("late"); m.Type != msgReject || m.Code != codeRefused || m.Seq == 0 {
+	if m := ann.do("late", sayHello); m.Type != msgReject || m.Code != codeRefused || m.Seq == 0 {
 		t.Errorf("trainee action while paused: %+v, want refused with a seq", m)
 	}
 }
@@ -375,8 +327,7 @@ func TestSocketRoles(t *testing.T) {
 func TestSocketRateLimit(t *testing.T) {
 	a := newLiveApp(t, runner.Config{})
 	id := a.session("ann", 1)
-	cl := a.connect("ann", id)
-	cl.resume(0)
+	cl := a.join("ann", id)
 	n := int(defaultCommandBurst) + 10
 	for i := range n {
 		cl.command(fmt.Sprintf("r%d", i), simulator.Action{Kind: simulator.ActRecord, Field: "note", Value: fmt.Sprint(i)})
@@ -416,8 +367,7 @@ func TestSocketNoCompression(t *testing.T) {
 func TestSocketServerClose(t *testing.T) {
 	a := newLiveApp(t, runner.Config{})
 	id := a.session("ann", 1)
-	cl := a.connect("ann", id)
-	cl.resume(0)
+	cl := a.join("ann", id)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -434,8 +384,7 @@ func TestSocketSignedOut(t *testing.T) {
 	a := newLiveApp(t, runner.Config{})
 	a.server.heartbeat = 20 * time.Millisecond
 	id := a.session("ann", 1)
-	cl := a.connect("ann", id)
-	cl.resume(0)
+	cl := a.join("ann", id)
 	cl.send(map[string]any{"type": "ping"})
 	cl.until(func(m serverMessage) bool { return m.Type == msgPong })
 	if err := a.store.DeleteLogin(context.Background(), a.tokens["ann"]); err != nil {
@@ -457,10 +406,8 @@ func TestMetricsAndHealth(t *testing.T) {
 	}})
 	st = a.store
 	id := a.session("ann", 1)
-	cl := a.connect("ann", id)
-	cl.resume(0)
-	cl.command("m1", sayHello)
-	cl.answer("m1")
+	cl := a.join("ann", id)
+	cl.do("m1", sayHello)
 
 	// Who may read /metrics: the scraper's token, a trainer or a coach.
 	for _, c := range []struct {

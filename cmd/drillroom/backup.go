@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 
@@ -21,17 +20,13 @@ func init() {
 // while the server keeps running. Exit 0: written; 1: failed (nothing is
 // left at DEST); 2: usage.
 func runBackup(ctx context.Context, args []string, stdio IO) int {
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	fs.SetOutput(stdio.Stderr)
+	fs := newFlagSet("backup", stdio.Stderr,
+		"usage: drillroom backup [--data DIR] DEST",
+		"\nWrites a consistent, compacted copy of the server's database to the new file",
+		"DEST while the server keeps running (SQLite's VACUUM INTO). DEST must not",
+		"exist. The copy is a complete database: to restore, stop the server and put",
+		"it in place of DIR/drillroom.db (removing drillroom.db-wal and -shm).")
 	data := dataFlag(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stdio.Stderr, "usage: drillroom backup [--data DIR] DEST")
-		fmt.Fprintln(stdio.Stderr, "\nWrites a consistent, compacted copy of the server's database to the new file")
-		fmt.Fprintln(stdio.Stderr, "DEST while the server keeps running (SQLite's VACUUM INTO). DEST must not")
-		fmt.Fprintln(stdio.Stderr, "exist. The copy is a complete database: to restore, stop the server and put")
-		fmt.Fprintln(stdio.Stderr, "it in place of DIR/drillroom.db (removing drillroom.db-wal and -shm).")
-		fs.PrintDefaults()
-	}
 	args, err := parseFlags(fs, args)
 	if err != nil {
 		return usageCode(err)

@@ -72,6 +72,21 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun 'drillroom COMMAND -h' for a command's flags.")
 }
 
+// newFlagSet returns the flag set of subcommand name. It reports errors to
+// stderr, and its usage (for -h and misuse) prints the lines of usage, then
+// the flags.
+func newFlagSet(name string, stderr io.Writer, usage ...string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		for _, l := range usage {
+			fmt.Fprintln(stderr, l)
+		}
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
 // parseFlags parses fs's flags wherever they stand among args, so that
 // "play FILE --speed 4" and "play --speed 4 FILE" mean the same, and returns
 // the other arguments in order. Anything after "--" is an argument.

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -51,19 +50,15 @@ Other: status, help, quit`
 // clock (times --speed and the drill's time scale); with --script the
 // actions are read from a file and the clock only moves by wait and at.
 func runPlay(ctx context.Context, args []string, stdio IO) int {
-	fs := flag.NewFlagSet("play", flag.ContinueOnError)
-	fs.SetOutput(stdio.Stderr)
+	fs := newFlagSet("play", stdio.Stderr,
+		"usage: drillroom play [--speed N] [--seed N] [--script FILE] [--debug] [--log FILE] FILE",
+		"\n"+playHelp+"\n")
 	speed := fs.Float64("speed", 1, "run virtual time this many times faster than real time")
 	seed := fs.Int64("seed", 1, "session seed (draws the drill's variation)")
 	mode := fs.String("mode", "practice", "practice or assessment")
 	script := fs.String("script", "", "read actions from this file and play them without waiting")
 	debug := fs.Bool("debug", false, "also show hidden events (beats, reactions, variables, mood)")
 	logFile := fs.String("log", "", "write the event log (JSON Lines) to this file")
-	fs.Usage = func() {
-		fmt.Fprintln(stdio.Stderr, "usage: drillroom play [--speed N] [--seed N] [--script FILE] [--debug] [--log FILE] FILE")
-		fmt.Fprint(stdio.Stderr, "\n"+playHelp+"\n\n")
-		fs.PrintDefaults()
-	}
 	args, err := parseFlags(fs, args)
 	if err != nil {
 		return usageCode(err)

@@ -12,7 +12,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/transcript"
 )
@@ -35,10 +35,7 @@ func TestPlayScript(t *testing.T) {
 	// The script plays with the default seed, 1: the address and the gas
 	// engineer's acknowledgement (dispatch at 1m plus vary.gas_ack) are
 	// what that seed draws.
-	sc, ds := scenarios.LoadFile(gasExample)
-	if ds.HasErrors() {
-		t.Fatal(ds)
-	}
+	sc := scenariotest.GasExample(t)
 	vary := simulator.Variation(sc, 1)
 	ackAt := transcript.Stamp(60_000 + sc.Cast.Services["gas"].Ack.Resolve(vary).Millis())
 	for _, want := range []string{

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"text/tabwriter"
 
@@ -22,18 +21,14 @@ func init() {
 // most failed first. Exit 0: printed; 1: the database could not be read;
 // 2: usage.
 func runReport(ctx context.Context, args []string, stdio IO) int {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stdio.Stderr)
+	fs := newFlagSet("report", stdio.Stderr,
+		"usage: drillroom report rules [--data DIR] [--scenario ID]",
+		"\nPrints each rule's failure rate across the scored sessions, most failed",
+		"first, counting each session's newest scoring. A rule fails when its outcome",
+		"is fail or error; sessions where it was not applicable or awaits a coach",
+		"are not counted. Safe while the server runs.")
 	data := dataFlag(fs)
 	scenario := fs.String("scenario", "", "only the rules of this scenario id")
-	fs.Usage = func() {
-		fmt.Fprintln(stdio.Stderr, "usage: drillroom report rules [--data DIR] [--scenario ID]")
-		fmt.Fprintln(stdio.Stderr, "\nPrints each rule's failure rate across the scored sessions, most failed")
-		fmt.Fprintln(stdio.Stderr, "first, counting each session's newest scoring. A rule fails when its outcome")
-		fmt.Fprintln(stdio.Stderr, "is fail or error; sessions where it was not applicable or awaits a coach")
-		fmt.Fprintln(stdio.Stderr, "are not counted. Safe while the server runs.")
-		fs.PrintDefaults()
-	}
 	args, err := parseFlags(fs, args)
 	if err != nil {
 		return usageCode(err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -19,12 +18,9 @@ func init() {
 // runSchema prints the draft-07 JSON Schema for drill files, or for policy
 // files with "schema policy". Editors use it for autocomplete and hover docs.
 func runSchema(ctx context.Context, args []string, stdio IO) int {
-	fs := flag.NewFlagSet("schema", flag.ContinueOnError)
-	fs.SetOutput(stdio.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stdio.Stderr, "usage: drillroom schema [drill|policy]")
-		fmt.Fprintln(stdio.Stderr, "\nPrints the JSON Schema (draft-07) of drill files (default) or policy files.")
-	}
+	fs := newFlagSet("schema", stdio.Stderr,
+		"usage: drillroom schema [drill|policy]",
+		"\nPrints the JSON Schema (draft-07) of drill files (default) or policy files.")
 	args, err := parseFlags(fs, args)
 	if err != nil {
 		return usageCode(err)

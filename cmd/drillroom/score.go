@@ -72,17 +72,13 @@ func logProblem(cmd, logPath string, err error, stderr io.Writer) {
 // runScore prints the scorecard of a recorded log. Exit 0: scored (whether
 // or not the trainee passed); 1: the scenario or log is bad; 2: usage.
 func runScore(ctx context.Context, args []string, stdio IO) int {
-	fs := flag.NewFlagSet("score", flag.ContinueOnError)
-	fs.SetOutput(stdio.Stderr)
+	fs := newFlagSet("score", stdio.Stderr,
+		"usage: drillroom score LOG --scenario FILE [--format text|json] [--rescore]",
+		"\nScores a recorded event log (JSON Lines, as the engine writes it) with the",
+		"scenario's rubric. Exit 0 scored, 1 bad scenario or log, 2 usage.")
 	scenario := fs.String("scenario", "", "the scenario file (*.drill.yaml) whose rubric to apply")
 	format := fs.String("format", "text", "output format: text or json")
 	rescore := fs.Bool("rescore", false, "accept a log played against another version of the scenario")
-	fs.Usage = func() {
-		fmt.Fprintln(stdio.Stderr, "usage: drillroom score LOG --scenario FILE [--format text|json] [--rescore]")
-		fmt.Fprintln(stdio.Stderr, "\nScores a recorded event log (JSON Lines, as the engine writes it) with the")
-		fmt.Fprintln(stdio.Stderr, "scenario's rubric. Exit 0 scored, 1 bad scenario or log, 2 usage.")
-		fs.PrintDefaults()
-	}
 	logPath, code := parseScoreArgs(fs, args)
 	if code >= 0 {
 		return code
@@ -104,33 +100,18 @@ func runScore(ctx context.Context, args []string, stdio IO) int {
 		logProblem("score", logPath, err, stdio.Stderr)
 		return 1
 	}
-	if *format == "json" {
-		enc := json.NewEncoder(stdio.Stdout)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(card)
-	} else {
-		err = scoring.WriteText(stdio.Stdout, card)
-	}
-	if err != nil {
-		fmt.Fprintf(stdio.Stderr, "drillroom score: %v\n", err)
-		return 1
-	}
-	return 0
+	return writeResult("score", *format, stdio, card, scoring.WriteText)
 }
 
 // runExplain prints why one rule scored as it did.
 func runExplain(ctx context.Context, args []string, stdio IO) int {
-	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	fs.SetOutput(stdio.Stderr)
+	fs := newFlagSet("explain", stdio.Stderr,
+		"usage: drillroom explain LOG --scenario FILE --rule ID [--format text|json]",
+		"\nShows the values one rule read from the log, the events behind them and",
+		"why it passed, failed or did not apply. Exit 0, 1 bad input, 2 usage.")
 	scenario := fs.String("scenario", "", "the scenario file (*.drill.yaml) whose rubric to apply")
 	rule := fs.String("rule", "", "the rule id to explain")
 	format := fs.String("format", "text", "output format: text or json")
-	fs.Usage = func() {
-		fmt.Fprintln(stdio.Stderr, "usage: drillroom explain LOG --scenario FILE --rule ID [--format text|json]")
-		fmt.Fprintln(stdio.Stderr, "\nShows the values one rule read from the log, the events behind them and")
-		fmt.Fprintln(stdio.Stderr, "why it passed, failed or did not apply. Exit 0, 1 bad input, 2 usage.")
-		fs.PrintDefaults()
-	}
 	logPath, code := parseScoreArgs(fs, args)
 	if code >= 0 {
 		return code
@@ -148,15 +129,22 @@ func runExplain(ctx context.Context, args []string, stdio IO) int {
 		logProblem("explain", logPath, err, stdio.Stderr)
 		return 1
 	}
-	if *format == "json" {
+	return writeResult("explain", *format, stdio, x, scoring.WriteExplanation)
+}
+
+// writeResult writes v to stdout as indented JSON (format json) or with
+// writeText, and returns cmd's exit code: 0, or 1 when writing failed.
+func writeResult[T any](cmd, format string, stdio IO, v T, writeText func(io.Writer, T) error) int {
+	var err error
+	if format == "json" {
 		enc := json.NewEncoder(stdio.Stdout)
 		enc.SetIndent("", "  ")
-		err = enc.Encode(x)
+		err = enc.Encode(v)
 	} else {
-		err = scoring.WriteExplanation(stdio.Stdout, x)
+		err = writeText(stdio.Stdout, v)
 	}
 	if err != nil {
-		fmt.Fprintf(stdio.Stderr, "drillroom explain: %v\n", err)
+		fmt.Fprintf(stdio.Stderr, "drillroom %s: %v\n", cmd, err)
 		return 1
 	}
 	return 0

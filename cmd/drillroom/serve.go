@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -67,8 +66,10 @@ func runServe(ctx context.Context, args []string, stdio IO) int {
 
 func parseServe(args []string, stdio IO) (serveConfig, int) {
 	var cfg serveConfig
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stdio.Stderr)
+	fs := newFlagSet("serve", stdio.Stderr,
+		"usage: drillroom serve [--addr HOST:PORT] [--data DIR] [--scenarios DIR] [--demo]",
+		"\nServes the trainee console, the debrief and the live protocol (docs/protocol.md).",
+		"The listen address is printed on stdout as: drillroom: listening on http://HOST:PORT")
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen address (port 0 picks a free port)")
 	fs.StringVar(&cfg.data, "data", "data", "directory of the database (created if absent)")
 	fs.StringVar(&cfg.scenarios, "scenarios", "", "directory of extra *.drill.yaml and *.policy.yaml files to publish")
@@ -77,12 +78,6 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 	fs.BoolVar(&cfg.secure, "secure-cookies", false, "mark cookies Secure (when a TLS proxy is in front)")
 	fs.StringVar(&cfg.metricsToken, "metrics-token", os.Getenv("DRILLROOM_METRICS_TOKEN"), "bearer token a Prometheus scraper sends to read /metrics (default $DRILLROOM_METRICS_TOKEN; prefer the variable: flags show in the process list)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
-	fs.Usage = func() {
-		fmt.Fprintln(stdio.Stderr, "usage: drillroom serve [--addr HOST:PORT] [--data DIR] [--scenarios DIR] [--demo]")
-		fmt.Fprintln(stdio.Stderr, "\nServes the trainee console, the debrief and the live protocol (docs/protocol.md).")
-		fmt.Fprintln(stdio.Stderr, "The listen address is printed on stdout as: drillroom: listening on http://HOST:PORT")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, usageCode(err)
 	}

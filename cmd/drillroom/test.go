@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"regexp"
 
@@ -22,17 +21,13 @@ func init() {
 // tests: one line per test, then "N passed, M failed". Exit 0 when every
 // test passed, 1 when one failed or a file did not load, 2 on usage errors.
 func runTest(ctx context.Context, args []string, stdio IO) int {
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	fs.SetOutput(stdio.Stderr)
+	fs := newFlagSet("test", stdio.Stderr,
+		"usage: drillroom test [--cover] [--run REGEXP] [-update] PATH...",
+		"\nRuns the tests: section of each *.drill.yaml file (directories are searched",
+		"recursively, skipping testdata). Exit 0 all passed, 1 a test failed, 2 usage.")
 	cover := fs.Bool("cover", false, "report which beats, reactions and rules the tests exercised")
 	run := fs.String("run", "", "run only tests whose name matches this regular expression")
 	update := fs.Bool("update", false, "rewrite golden transcripts instead of comparing them")
-	fs.Usage = func() {
-		fmt.Fprintln(stdio.Stderr, "usage: drillroom test [--cover] [--run REGEXP] [-update] PATH...")
-		fmt.Fprintln(stdio.Stderr, "\nRuns the tests: section of each *.drill.yaml file (directories are searched")
-		fmt.Fprintln(stdio.Stderr, "recursively, skipping testdata). Exit 0 all passed, 1 a test failed, 2 usage.")
-		fs.PrintDefaults()
-	}
 	args, err := parseFlags(fs, args)
 	if err != nil {
 		return usageCode(err)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -37,11 +37,7 @@ func TestTestCommandFailures(t *testing.T) {
 		t.Fatalf("exit %d, want 1:\n%s", code, out)
 	}
 	// The customer's answer says the flat the test's seed (1) draws.
-	set, ds := scenarios.LoadPaths("../../scenarios/policies", "../../drilltest/testdata/checks.drill.yaml")
-	if ds.HasErrors() || len(set.Scenarios) != 1 {
-		t.Fatalf("load checks drill: %v", ds)
-	}
-	flat := simulator.Variation(set.Scenarios[0], 1)["flat"]
+	flat := simulator.Variation(scenariotest.Load(t, "../../drilltest/testdata/checks.drill.yaml"), 1)["flat"]
 	want := "ok   ../../drilltest/testdata/checks.drill.yaml passes\n" +
 		fmt.Sprintf("FAIL ../../drilltest/testdata/checks.drill.yaml missing line: step 1: expected type line, from gas, text \"*nope*\"; got: 00:00 [beat opening]; 00:00 customer: I smell gas.; 00:05 customer: Flat %v. (../../drilltest/testdata/checks.drill.yaml:78)\n", flat) +
 		"1 passed, 1 failed\n"

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -54,8 +53,7 @@ func (c *cohortList) Set(v string) error { *c = append(*c, v); return nil }
 // runUsers runs a subcommand on the accounts in the server's database.
 // Exit 0: done; 1: refused or failed; 2: usage.
 func runUsers(ctx context.Context, args []string, stdio IO) int {
-	fs := flag.NewFlagSet("user", flag.ContinueOnError)
-	fs.SetOutput(stdio.Stderr)
+	fs := newFlagSet("user", stdio.Stderr, userUsage)
 	data := dataFlag(fs)
 	mustChange := fs.Bool("must-change", true, "passwd: make the user choose a new password at their next sign-in; --must-change=false when they chose this one")
 	role := fs.String("role", "", "add: trainee, trainer or coach; list: only this role")
@@ -64,10 +62,6 @@ func runUsers(ctx context.Context, args []string, stdio IO) int {
 	pwStdin := fs.Bool("password-stdin", false, "add: read the password from the first line of standard input (the user chose it: no change forced)")
 	var cohorts cohortList
 	fs.Var(&cohorts, "cohort", "add: a cohort to put the user in, created if new (repeat for several)")
-	fs.Usage = func() {
-		io.WriteString(stdio.Stderr, userUsage+"\n")
-		fs.PrintDefaults()
-	}
 	args, err := parseFlags(fs, args)
 	if err != nil {
 		return usageCode(err)

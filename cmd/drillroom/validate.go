@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 
@@ -23,16 +22,12 @@ func init() {
 // policies, and prints every diagnostic. Exit 0: no errors (warnings are
 // printed); 1: errors; 2: usage.
 func runValidate(ctx context.Context, args []string, stdio IO) int {
-	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	fs.SetOutput(stdio.Stderr)
+	fs := newFlagSet("validate", stdio.Stderr,
+		"usage: drillroom validate [--format text|json] [-q] PATH...",
+		"\nChecks *.drill.yaml and *.policy.yaml files (directories are searched",
+		"recursively, skipping testdata). Exit 0 valid, 1 invalid, 2 usage.")
 	format := fs.String("format", "text", "output format: text or json")
 	quiet := fs.Bool("q", false, "print nothing when there are no problems")
-	fs.Usage = func() {
-		fmt.Fprintln(stdio.Stderr, "usage: drillroom validate [--format text|json] [-q] PATH...")
-		fmt.Fprintln(stdio.Stderr, "\nChecks *.drill.yaml and *.policy.yaml files (directories are searched")
-		fmt.Fprintln(stdio.Stderr, "recursively, skipping testdata). Exit 0 valid, 1 invalid, 2 usage.")
-		fs.PrintDefaults()
-	}
 	args, err := parseFlags(fs, args)
 	if err != nil {
 		return usageCode(err)
