@@ -233,6 +233,29 @@ func (s *Accounts) ResetPassword(ctx context.Context, a Actor, id int64) (drillr
 	return u, pw, nil
 }
 
+// SetPassword gives a user a password an administrator chose (on the
+// command line: piped in, never shown); with mustChange the user chooses
+// another at their next sign-in. Their logins end.
+func (s *Accounts) SetPassword(ctx context.Context, a Actor, id int64, password string, mustChange bool) (drillroom.User, error) {
+	if err := requireAdmin(a); err != nil {
+		return drillroom.User{}, err
+	}
+	u, err := s.store.UserByID(ctx, id)
+	if err != nil {
+		return drillroom.User{}, err
+	}
+	if err := s.store.SetPassword(ctx, u.ID, password, mustChange); err != nil {
+		return drillroom.User{}, userError(err)
+	}
+	detail := "set by an administrator"
+	if mustChange {
+		detail += "; to be changed at the next sign-in"
+	}
+	s.audit(ctx, a, drillroom.AuditPasswordReset, "user "+u.Username, detail)
+	u.MustChangePassword = mustChange
+	return u, nil
+}
+
 // ChangePassword changes the signed-in user's own password after checking
 // their current one. It ends their other logins (the caller signs them in
 // again).

@@ -222,12 +222,8 @@ func passwd(ctx context.Context, data, username string, mustChange bool, stdio I
 	if err != nil {
 		return err
 	}
-	if err := st.SetPassword(ctx, u.ID, password, mustChange); err != nil {
+	if _, err := training.NewAccounts(st, nil).SetPassword(ctx, training.Actor{User: training.CommandLine}, u.ID, password, mustChange); err != nil {
 		return fmt.Errorf("%s: %w", u.Username, err)
-	}
-	if err := st.AppendAudit(ctx, drillroom.AuditEntry{Actor: training.CommandLine.Username, Action: drillroom.AuditPasswordReset,
-		Target: "user " + u.Username, Detail: "set with drillroom user passwd"}); err != nil {
-		return fmt.Errorf("%s: the password is changed but the audit log could not record it: %w", u.Username, err)
 	}
 	fmt.Fprintf(stdio.Stdout, "password of %s changed; every login of %s has ended\n", u.Username, u.Username)
 	if mustChange {
