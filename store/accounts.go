@@ -156,7 +156,7 @@ const cohortColumns = `c.id, c.name, c.description, c.created_at,
 	(SELECT count(*) FROM cohort_members m JOIN users u ON u.id = m.user_id WHERE m.cohort_id = c.id AND u.role = 'trainee'),
 	(SELECT count(*) FROM cohort_members m JOIN users u ON u.id = m.user_id WHERE m.cohort_id = c.id AND u.role <> 'trainee')`
 
-func scanCohort(row interface{ Scan(...any) error }) (drillroom.Cohort, error) {
+func scanCohort(row scanner) (drillroom.Cohort, error) {
 	var c drillroom.Cohort
 	var created int64
 	if err := row.Scan(&c.ID, &c.Name, &c.Description, &created, &c.Trainees, &c.Staff); err != nil {
@@ -242,23 +242,7 @@ func (s *Store) UserCohorts(ctx context.Context, userID int64) ([]drillroom.Coho
 }
 
 func (s *Store) cohorts(ctx context.Context, what, query string, args ...any) ([]drillroom.Cohort, error) {
-	rows, err := s.rdb.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	var cs []drillroom.Cohort
-	for rows.Next() {
-		c, err := scanCohort(rows)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		cs = append(cs, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return cs, nil
+	return queryAll(ctx, s, what, scanCohort, query, args...)
 }
 
 // AddToCohort puts a user in a cohort; adding a member again is a no-op.
@@ -328,23 +312,7 @@ func (s *Store) SharesCohort(ctx context.Context, a, b int64) (bool, error) {
 }
 
 func (s *Store) users(ctx context.Context, what, query string, args ...any) ([]drillroom.User, error) {
-	rows, err := s.rdb.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	var us []drillroom.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		us = append(us, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return us, nil
+	return queryAll(ctx, s, what, func(r scanner) (drillroom.User, error) { return scanUser(r) }, query, args...)
 }
 
 // prefixed qualifies each column of a comma-separated list.

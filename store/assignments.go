@@ -38,23 +38,11 @@ func (s *Store) Assign(ctx context.Context, userID int64, scenarioID string, mod
 
 // Assignments returns a user's assignments, oldest first.
 func (s *Store) Assignments(ctx context.Context, userID int64) ([]drillroom.Assignment, error) {
-	rows, err := s.rdb.QueryContext(ctx, "SELECT scenario_id, mode, assigned_at FROM assignments WHERE user_id = ? ORDER BY assigned_at, scenario_id, mode", userID)
-	if err != nil {
-		return nil, fmt.Errorf("assignments of user %d: %w", userID, err)
-	}
-	defer rows.Close()
-	var as []drillroom.Assignment
-	for rows.Next() {
+	return queryAll(ctx, s, fmt.Sprintf("assignments of user %d", userID), func(r scanner) (drillroom.Assignment, error) {
 		var a drillroom.Assignment
 		var at int64
-		if err := rows.Scan(&a.ScenarioID, &a.Mode, &at); err != nil {
-			return nil, fmt.Errorf("assignments of user %d: %w", userID, err)
-		}
+		err := r.Scan(&a.ScenarioID, &a.Mode, &at)
 		a.AssignedAt = fromMillis(at)
-		as = append(as, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("assignments of user %d: %w", userID, err)
-	}
-	return as, nil
+		return a, err
+	}, "SELECT scenario_id, mode, assigned_at FROM assignments WHERE user_id = ? ORDER BY assigned_at, scenario_id, mode", userID)
 }

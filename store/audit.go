@@ -73,23 +73,11 @@ func (s *Store) Audit(ctx context.Context, f drillroom.AuditFilter) ([]drillroom
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += " ORDER BY at DESC, id DESC LIMIT ?"
-	rows, err := s.rdb.QueryContext(ctx, q, append(args, f.Limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("audit: %w", err)
-	}
-	defer rows.Close()
-	var out []drillroom.AuditEntry
-	for rows.Next() {
+	return queryAll(ctx, s, "audit", func(r scanner) (drillroom.AuditEntry, error) {
 		var e drillroom.AuditEntry
 		var at int64
-		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.Target, &e.Detail, &e.Addr); err != nil {
-			return nil, fmt.Errorf("audit: %w", err)
-		}
+		err := r.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.Target, &e.Detail, &e.Addr)
 		e.At = fromMillis(at)
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("audit: %w", err)
-	}
-	return out, nil
+		return e, err
+	}, q, append(args, f.Limit)...)
 }

@@ -13,7 +13,7 @@ import (
 
 const scenarioColumns = "scenario_id, version, hash, title, summary, briefing, difficulty, duration_ms, tags, source, policy_source, created_at"
 
-func scanScenario(row interface{ Scan(...any) error }) (drillroom.ScenarioVersion, error) {
+func scanScenario(row scanner) (drillroom.ScenarioVersion, error) {
 	var v drillroom.ScenarioVersion
 	var tags string
 	var created int64
@@ -106,23 +106,7 @@ func (s *Store) LatestScenarioVersion(ctx context.Context, id string) (drillroom
 
 // LatestScenarios returns the highest version of every scenario, ordered by id.
 func (s *Store) LatestScenarios(ctx context.Context) ([]drillroom.ScenarioVersion, error) {
-	rows, err := s.rdb.QueryContext(ctx, "SELECT "+scenarioColumns+` FROM scenario_versions v
+	return queryAll(ctx, s, "latest scenarios", scanScenario, "SELECT "+scenarioColumns+` FROM scenario_versions v
 		WHERE version = (SELECT MAX(version) FROM scenario_versions w WHERE w.scenario_id = v.scenario_id)
 		ORDER BY scenario_id`)
-	if err != nil {
-		return nil, fmt.Errorf("latest scenarios: %w", err)
-	}
-	defer rows.Close()
-	var vs []drillroom.ScenarioVersion
-	for rows.Next() {
-		v, err := scanScenario(rows)
-		if err != nil {
-			return nil, fmt.Errorf("latest scenarios: %w", err)
-		}
-		vs = append(vs, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("latest scenarios: %w", err)
-	}
-	return vs, nil
 }

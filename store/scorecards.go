@@ -92,7 +92,11 @@ func (s *Store) RuleFailureRates(ctx context.Context, scenarioID string) ([]dril
 	if scenarioID != "" {
 		what += " of scenario " + scenarioID
 	}
-	rows, err := s.rdb.QueryContext(ctx, `
+	return queryAll(ctx, s, what, func(row scanner) (drillroom.RuleFailureRate, error) {
+		var r drillroom.RuleFailureRate
+		err := row.Scan(&r.ScenarioID, &r.RuleID, &r.Title, &r.Section, &r.Critical, &r.Scored, &r.Failed)
+		return r, err
+	}, `
 		WITH newest AS (
 			SELECT MAX(sc.id) AS id FROM scorecards sc JOIN sessions x ON x.id = sc.session_id
 			WHERE ? = '' OR x.scenario_id = ?
@@ -109,22 +113,6 @@ func (s *Store) RuleFailureRates(ctx context.Context, scenarioID string) ([]dril
 		SELECT r.scenario_id, r.rule_id, l.title, l.section, l.critical, r.scored, r.failed
 		FROM rates r JOIN rule_outcomes l ON l.scorecard_id = r.latest AND l.rule_id = r.rule_id
 		ORDER BY CAST(r.failed AS REAL) / MAX(r.scored, 1) DESC, r.failed DESC, r.scenario_id, r.rule_id`, scenarioID, scenarioID)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	rates := []drillroom.RuleFailureRate{}
-	for rows.Next() {
-		var r drillroom.RuleFailureRate
-		if err := rows.Scan(&r.ScenarioID, &r.RuleID, &r.Title, &r.Section, &r.Critical, &r.Scored, &r.Failed); err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		rates = append(rates, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return rates, nil
 }
 
 // Scorecard returns the newest scorecard JSON of a session, or drillroom.ErrNotFound.

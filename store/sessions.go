@@ -11,7 +11,7 @@ import (
 
 const sessionColumns = "id, user_id, scenario_id, version, hash, seed, mode, scale, state, ending, created_at, updated_at, last_seq"
 
-func scanSession(row interface{ Scan(...any) error }) (drillroom.Session, error) {
+func scanSession(row scanner) (drillroom.Session, error) {
 	var x drillroom.Session
 	var created, updated int64
 	if err := row.Scan(&x.ID, &x.UserID, &x.ScenarioID, &x.Version, &x.Hash, &x.Seed, &x.Mode, &x.Scale,
@@ -81,23 +81,7 @@ func (s *Store) Session(ctx context.Context, id string) (drillroom.Session, erro
 }
 
 func (s *Store) sessions(ctx context.Context, what, query string, args ...any) ([]drillroom.Session, error) {
-	rows, err := s.rdb.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	var xs []drillroom.Session
-	for rows.Next() {
-		x, err := scanSession(rows)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		xs = append(xs, x)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return xs, nil
+	return queryAll(ctx, s, what, scanSession, query, args...)
 }
 
 // SessionsForUser returns a user's sessions, newest first.

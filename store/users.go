@@ -14,7 +14,7 @@ import (
 const userColumns = "id, username, display_name, role, admin, disabled, must_change, created_at"
 
 // scanUser reads userColumns, then extra destinations (the password hash).
-func scanUser(row interface{ Scan(...any) error }, extra ...any) (drillroom.User, error) {
+func scanUser(row scanner, extra ...any) (drillroom.User, error) {
 	var u drillroom.User
 	var created int64
 	var role string
@@ -135,23 +135,7 @@ func (s *Store) ListUsers(ctx context.Context, role drillroom.Role) ([]drillroom
 	if role != "" && !role.Valid() {
 		return nil, fmt.Errorf("list users: %w: role %q", drillroom.ErrInvalid, role)
 	}
-	rows, err := s.rdb.QueryContext(ctx, "SELECT "+userColumns+" FROM users WHERE ? = '' OR role = ? ORDER BY username", string(role), string(role))
-	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	var us []drillroom.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
-		}
-		us = append(us, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	return us, nil
+	return s.users(ctx, "list users", "SELECT "+userColumns+" FROM users WHERE ? = '' OR role = ? ORDER BY username", string(role), string(role))
 }
 
 // SetPassword replaces a user's password and ends all their logins, so a
