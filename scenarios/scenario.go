@@ -269,8 +269,14 @@ type Ending struct {
 // Rubric scores a session.
 type Rubric struct {
 	Scoring  string    `yaml:"scoring,omitempty" doc:"points (default) or weighted." enum:"points,weighted"`
-	PassMark float64   `yaml:"pass_mark,omitempty" doc:"Percentage needed to pass (default: the policy's)."`
+	PassMark float64   `yaml:"pass_mark,omitempty" doc:"Percentage needed to pass (default: the policy's); must be the min of one of the bands."`
 	Sections []Section `yaml:"sections"`
+	// Mistakes declares which rules catch each classic mistake
+	// (ClassicMistakes). drillroom test checks the declaration against the
+	// tests tagged with a mistake; validate warns about a classic mistake
+	// no rule catches. An empty list says the mistake cannot happen in
+	// this drill.
+	Mistakes map[string][]string `yaml:"mistakes,omitempty" doc:"Classic mistake (misclassification, uninformed, not_involved, incomplete_record, over_escalation): the ids of the rules that catch it. [] says it cannot happen in this drill."`
 }
 
 // Section groups rules.
