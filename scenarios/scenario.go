@@ -97,6 +97,11 @@ type Authority struct {
 type RecordField struct {
 	Field string `yaml:"field"`
 	Value Text   `yaml:"value,omitempty" env:"guard" doc:"The true value; may interpolate {{vary.NAME}}. Required unless match is any."`
+	// Also lists other values that are true too, for a field whose truth
+	// changes during the call (a casualty "unconscious" who goes into
+	// "cardiac arrest"): the last value recorded is judged, and it is
+	// correct when it matches Value or one of these.
+	Also []Text `yaml:"also,omitempty" env:"guard" doc:"Other values that are also correct, for a field whose truth changes during the call (unconscious, then cardiac arrest); matched like value."`
 	Match string `yaml:"match,omitempty" doc:"exact, contains (default) or any (presence only)." enum:"exact,contains,any"`
 }
 

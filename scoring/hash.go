@@ -51,7 +51,10 @@ func rubricHash(sc *scenarios.Scenario) string {
 		Within                   int64
 		Handover                 []string
 	}
-	type field struct{ Field, Value, Match string }
+	type field struct {
+		Field, Value, Match string
+		Also                []string `json:",omitempty"` // omitted when empty, so older rubrics keep their hash
+	}
 	canon := struct {
 		Scoring            string
 		PassMark           float64
@@ -83,7 +86,11 @@ func rubricHash(sc *scenarios.Scenario) string {
 		canon.Required = append(canon.Required, requirement{Dispatch: q.Dispatch, Escalate: q.Escalate, When: q.When.Src, Within: q.Within.Millis(), Handover: q.Handover})
 	}
 	for _, r := range sc.Truth.Record {
-		canon.Record = append(canon.Record, field{Field: r.Field, Value: r.Value.Src, Match: r.Match})
+		fd := field{Field: r.Field, Value: r.Value.Src, Match: r.Match}
+		for _, a := range r.Also {
+			fd.Also = append(fd.Also, a.Src)
+		}
+		canon.Record = append(canon.Record, fd)
 	}
 	if p := sc.Resolved; p != nil {
 		canon.Cadence, canon.Escalation, canon.Matrix = &p.Cadence, p.Escalation, p.Matrix
