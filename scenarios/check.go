@@ -435,6 +435,10 @@ func (c *checker) refs(exprRefs []exprRef) {
 		if a.Approver != "" {
 			c.team(a.Approver, fmt.Sprintf("truth.authority[%d].approver", i))
 		}
+		if a.Promise != "" && c.intents != nil && !c.intents[a.Promise] {
+			p := fmt.Sprintf("truth.authority[%d].promise", i)
+			c.intent(a.Promise, c.d.at(p), p)
+		}
 	}
 	for i, b := range s.Timeline {
 		path := func() string { return fmt.Sprintf("timeline[%d]", i) } // for diagnostics only

@@ -91,6 +91,10 @@ type Authority struct {
 	Decision string  `yaml:"decision" doc:"Name of the decision, for example goodwill_payment."`
 	Approver string  `yaml:"approver" doc:"Team id that must approve it."`
 	Above    float64 `yaml:"above,omitempty" doc:"Amount above which approval is needed (0: always)."`
+	// Promise names an intent that, said to the customer, takes the
+	// decision in words ("I'm sending you a generator"): a line carrying
+	// it before the approver approved counts as a breach like a decide.
+	Promise string `yaml:"promise,omitempty" doc:"Intent that takes the decision in words when said to the customer (a promise): a line carrying it before approval is a breach, like a decide."`
 }
 
 // RecordField is an incident-log field the trainee must record.

@@ -62,7 +62,7 @@ func rubricHash(sc *scenarios.Scenario) string {
 		Category, Priority string
 		Impact, Urgency    string
 		Required           []requirement
-		Authority          []scenarios.Authority
+		Authority          []authority
 		Record             []field
 		FirstContact       string
 		Cadence            *scenarios.Cadence
@@ -72,7 +72,7 @@ func rubricHash(sc *scenarios.Scenario) string {
 	}{
 		Scoring: method(sc), PassMark: passMark(sc), Bands: bands(sc),
 		Category: sc.Truth.Category, Priority: sc.Truth.Priority, Impact: sc.Truth.Impact, Urgency: sc.Truth.Urgency,
-		Authority: sc.Truth.Authority, FirstContact: sc.Truth.FirstContact.Src,
+		Authority: authorities(sc.Truth.Authority), FirstContact: sc.Truth.FirstContact.Src,
 	}
 	for _, s := range sc.Rubric.Sections {
 		cs := section{ID: s.ID, Title: s.Title, Weight: s.Weight, Bonus: s.Bonus}
@@ -103,4 +103,21 @@ func rubricHash(sc *scenarios.Scenario) string {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// authority is a truth.authority item as hashed: Promise is left out when
+// empty, so that rubrics written before it existed keep their hash.
+type authority struct {
+	Decision string
+	Approver string
+	Above    float64
+	Promise  string `json:",omitempty"`
+}
+
+func authorities(as []scenarios.Authority) []authority {
+	var out []authority
+	for _, a := range as {
+		out = append(out, authority{Decision: a.Decision, Approver: a.Approver, Above: a.Above, Promise: a.Promise})
+	}
+	return out
 }
