@@ -65,7 +65,11 @@ type Truth struct {
 	Priority string        `yaml:"priority,omitempty" doc:"The correct priority; must equal matrix[impact][urgency] when given."`
 	Required []Requirement `yaml:"required,omitempty" doc:"Dispatches and escalations the trainee must make."`
 	// Authority lists decisions the trainee may not take alone.
-	Authority []Authority   `yaml:"authority,omitempty"`
+	Authority []Authority `yaml:"authority,omitempty"`
+	// Decisions are decisions within the trainee's own authority that the
+	// drill expects (freeze_account): the console offers them with the
+	// authority limits' decisions.
+	Decisions []string      `yaml:"decisions,omitempty" doc:"Decisions within the trainee's own authority that the script reacts to (freeze_account); the console offers them."`
 	Record    []RecordField `yaml:"record,omitempty" doc:"Incident-log fields that must be recorded, with their true values."`
 	// SafetyAdvice says whether the caller needs safety advice. When it does,
 	// the customer's mood drops (mood.missing_safety) if none has been given
@@ -105,7 +109,7 @@ type RecordField struct {
 	// changes during the call (a casualty "unconscious" who goes into
 	// "cardiac arrest"): the last value recorded is judged, and it is
 	// correct when it matches Value or one of these.
-	Also []Text `yaml:"also,omitempty" env:"guard" doc:"Other values that are also correct, for a field whose truth changes during the call (unconscious, then cardiac arrest); matched like value."`
+	Also  []Text `yaml:"also,omitempty" env:"guard" doc:"Other values that are also correct, for a field whose truth changes during the call (unconscious, then cardiac arrest); matched like value."`
 	Match string `yaml:"match,omitempty" doc:"exact, contains (default) or any (presence only)." enum:"exact,contains,any"`
 }
 
@@ -311,4 +315,31 @@ type Rule struct {
 	Guidance string  `yaml:"guidance,omitempty" doc:"For manual rules: what the coach looks for."`
 	Pass     Text    `yaml:"pass,omitempty" env:"rule" doc:"Feedback when it passes; may interpolate {{ expressions }}."`
 	Fail     Text    `yaml:"fail,omitempty" env:"rule" doc:"Feedback when it fails."`
+}
+
+// Decisions lists the decisions a trainee can take or ask for in this
+// drill, sorted: truth.decisions, the authority limits' and those any team
+// approves or declines. The console offers exactly these.
+func (s *Scenario) Decisions() []string {
+	seen := map[string]bool{}
+	add := func(d string) {
+		if d != "" {
+			seen[d] = true
+		}
+	}
+	for _, d := range s.Truth.Decisions {
+		add(d)
+	}
+	for _, a := range s.Truth.Authority {
+		add(a.Decision)
+	}
+	for _, t := range s.Cast.Teams {
+		for _, d := range t.Approves {
+			add(d.Decision)
+		}
+		for _, d := range t.Declines {
+			add(d.Decision)
+		}
+	}
+	return sortedKeys(seen)
 }
