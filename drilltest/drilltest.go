@@ -185,6 +185,12 @@ func RunScenario(sc *scenarios.Scenario, opts Options) ([]Result, *Coverage) {
 		}
 		out = append(out, res)
 	}
+	if opts.Run == nil {
+		if gaps := calibrationGaps(sc); len(gaps) > 0 {
+			out = append(out, Result{File: sc.File, Scenario: sc.ID, Test: "calibration",
+				Reason: strings.Join(gaps, "; "), Pos: scenarios.Pos{Line: 1, Col: 1}})
+		}
+	}
 	return out, cov
 }
 

@@ -43,7 +43,7 @@ func TestRunnerReportsFailures(t *testing.T) {
 	}{
 		{"missing line", `expected type line, from gas, text "*nope*"`, `text: "*nope*"`},
 		{"unexpected line", "unexpected type line, from customer", "expect_not"},
-		{"accidental rejection", `action rejected: unknown service "fire"`, "dispatch: fire"},
+		{"accidental rejection", "action rejected: the customer is not on hold", "resume: true"},
 		{"rejection expected but accepted", "want the action rejected", "rejected: unknown service"},
 		{"wrong variable", "vars.told is false, want true", "say: hello, vars"},
 		{"wrong rule outcome", "rule dispatched: got fail, want pass", "rules: {dispatched: pass}"},
@@ -200,5 +200,44 @@ func TestMatchGlob(t *testing.T) {
 		if got := matchGlob(c.pattern, c.s); got != c.want {
 			t.Errorf("matchGlob(%q, %q) = %v, want %v", c.pattern, c.s, got, c.want)
 		}
+	}
+}
+
+func TestCalibrationChecks(t *testing.T) {
+	sc := scenariotest.Load(t, "testdata/calibration.drill.yaml")
+	results, _ := RunScenario(sc, Options{})
+	byName := map[string]Result{}
+	for _, r := range results {
+		byName[r.Test] = r
+	}
+	cases := []struct {
+		test   string
+		reason string // "" : the test must pass
+	}{
+		{"good play", ""},
+		{"misclassification fails the drill", ""},
+		{"good play below the top band (must fail)", `calibration: a good play must pass in the top band "high-compliance"; got score 0%, band "non-compliant", passed false`},
+		{"incomplete record still passes (must fail)", "calibration: incomplete_record alone must fail the drill; got score 95%, band \"high-compliance\""},
+		{"tagged rule does not fail (must fail)", "calibration: a play tagged not_involved must fail one of the rules that catch it (dispatched); none failed"},
+		{"over-escalation keeps the top band (must fail)", `calibration: over_escalation must cost the top band "high-compliance"; got score 95%`},
+		{"calibration", "no test tagged mistake: uninformed"},
+	}
+	for _, c := range cases {
+		t.Run(c.test, func(t *testing.T) {
+			r, ok := byName[c.test]
+			switch {
+			case !ok:
+				t.Fatal("test did not run")
+			case c.reason == "" && !r.Passed:
+				t.Fatalf("failed: %s", r.Reason)
+			case c.reason != "" && r.Passed:
+				t.Fatalf("passed, want a failure containing %q", c.reason)
+			case !strings.Contains(r.Reason, c.reason):
+				t.Errorf("reason %q, want it to contain %q", r.Reason, c.reason)
+			}
+		})
+	}
+	if len(results) != len(cases) {
+		t.Errorf("got %d results, want %d", len(results), len(cases))
 	}
 }

@@ -108,6 +108,9 @@ func runScripted(d *simulator.Drill, t *scenarios.Test, cov *Coverage, opts Opti
 			return false, f
 		}
 	}
+	if f := checkCalibration(sc, t, card); f != nil {
+		return false, f
+	}
 	if t.Golden {
 		return golden(sc, t, log, card, opts.Update)
 	}

@@ -186,8 +186,8 @@ func (c *checker) ids() {
 		c.fields[r.Field] = true
 	}
 	c.decision = map[string]bool{}
-	for _, a := range s.Truth.Authority {
-		c.decision[a.Decision] = true
+	for _, d := range s.Decisions() {
+		c.decision[d] = true
 	}
 	for _, t := range s.Cast.Teams {
 		for _, d := range t.Approves {
@@ -435,6 +435,10 @@ func (c *checker) refs(exprRefs []exprRef) {
 		if a.Approver != "" {
 			c.team(a.Approver, fmt.Sprintf("truth.authority[%d].approver", i))
 		}
+		if a.Promise != "" && c.intents != nil && !c.intents[a.Promise] {
+			p := fmt.Sprintf("truth.authority[%d].promise", i)
+			c.intent(a.Promise, c.d.at(p), p)
+		}
 	}
 	for i, b := range s.Timeline {
 		path := func() string { return fmt.Sprintf("timeline[%d]", i) } // for diagnostics only
@@ -508,7 +512,11 @@ func (c *checker) refs(exprRefs []exprRef) {
 			}
 		case refDecision:
 			if !c.decision[r.name] {
-				c.l.add(CodeUnknownDecide, r.pos, "%s: no authority limit or team approves or declines %q%s", what(), r.name, suggestKey(r.name, c.decision))
+				w := what()
+				if r.fn == "action.decision" {
+					w = fmt.Sprintf("action.decision == %q", r.name)
+				}
+				c.l.add(CodeUnknownDecide, r.pos, "%s: no truth.decisions entry, authority limit or team approves or declines %q, so the console would not offer it%s", w, r.name, suggestKey(r.name, c.decision))
 			}
 		case refGap:
 			kind, svc, hasSvc := strings.Cut(r.name, ":")

@@ -47,6 +47,9 @@ const (
 	CodeUnknownDecide = "DR2010" // no such decision
 	CodeUnknownGap    = "DR2011" // not an interval kind
 	CodeTimingVary    = "DR2012" // a timing's vary.NAME names no between variation
+	CodeUnknownRule   = "DR2013" // no such rule in the rubric
+	CodeUnknownBand   = "DR2014" // no such score band
+	CodeMistakeTag    = "DR2015" // a test tagged with a mistake the rubric declares no rule for
 	CodeNoPolicy      = "DR3001" // the scenario's policy is not loaded
 	CodeCategory      = "DR3002" // a category the taxonomy does not have
 	CodeImpact        = "DR3003" // an impact level the policy does not have
@@ -67,6 +70,8 @@ const (
 	CodeNeverApplies  = "DR5003" // a rule whose na is always true
 	CodeConstant      = "DR5004" // a check or guard that is constant
 	CodeUnusedVary    = "DR5005" // a variation nothing reads
+	CodeNoMistakeRule = "DR5006" // a classic mistake no rule catches
+	CodePassMarkBand  = "DR5007" // the pass mark falls inside a band
 )
 
 // Codes lists every diagnostic code with its severity and a one-line title,
@@ -111,6 +116,9 @@ var Codes = []CodeInfo{
 	{CodeUnknownDecide, Error, "Unknown decision"},
 	{CodeUnknownGap, Error, "Unknown interval kind"},
 	{CodeTimingVary, Error, "Timing names no between variation"},
+	{CodeUnknownRule, Error, "Unknown rule"},
+	{CodeUnknownBand, Error, "Unknown band"},
+	{CodeMistakeTag, Error, "Test tagged with an undeclared mistake"},
 	{CodeNoPolicy, Error, "Unknown policy"},
 	{CodeCategory, Error, "Category not in the taxonomy"},
 	{CodeImpact, Error, "Unknown impact level"},
@@ -131,6 +139,8 @@ var Codes = []CodeInfo{
 	{CodeNeverApplies, Warning, "Rule never applies"},
 	{CodeConstant, Warning, "Constant condition"},
 	{CodeUnusedVary, Warning, "Variation never used"},
+	{CodeNoMistakeRule, Warning, "Classic mistake without a rule"},
+	{CodePassMarkBand, Warning, "Pass mark inside a band"},
 }
 
 // CodeInfo describes one diagnostic code.

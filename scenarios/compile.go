@@ -267,9 +267,22 @@ func (r *refCollector) Visit(node *ast.Node) {
 			break
 		}
 		for _, pair := range [2][2]ast.Node{{n.Left, n.Right}, {n.Right, n.Left}} {
-			id, ok1 := pair[0].(*ast.IdentifierNode)
 			s, ok2 := pair[1].(*ast.StringNode)
-			if !ok1 || !ok2 || s.Value == "" {
+			if !ok2 || s.Value == "" {
+				continue
+			}
+			// action.decision == "x": a decision the script reacts to must
+			// be one the drill declares, so that the console offers it.
+			if m, ok := pair[0].(*ast.MemberNode); ok {
+				obj, ok1 := m.Node.(*ast.IdentifierNode)
+				prop, ok3 := m.Property.(*ast.StringNode)
+				if ok1 && ok3 && obj.Value == "action" && prop.Value == "decision" {
+					c.refs = append(c.refs, exprRef{kind: refDecision, name: s.Value, fn: "action.decision", pos: e.PosAt(s.Location().From)})
+				}
+				continue
+			}
+			id, ok1 := pair[0].(*ast.IdentifierNode)
+			if !ok1 {
 				continue
 			}
 			if k, ok := refIdents[id.Value]; ok {

@@ -158,9 +158,11 @@ func (l *Loader) loadScenario(file string, data []byte) (*Scenario, Diagnostics)
 	comp.compileAll(reflect.ValueOf(&s).Elem(), "", "")
 	c.sets(comp)
 	c.refs(comp.refs)
+	c.calibration()
 	checkTimings(&s, d, dl)
 	if !dl.hasErrors() {
 		lint(&s, d, dl, c, comp)
+		lintMistakes(&s, d, dl)
 	}
 	ds := dl.sorted()
 	if ds.HasErrors() {

@@ -65,7 +65,11 @@ type Truth struct {
 	Priority string        `yaml:"priority,omitempty" doc:"The correct priority; must equal matrix[impact][urgency] when given."`
 	Required []Requirement `yaml:"required,omitempty" doc:"Dispatches and escalations the trainee must make."`
 	// Authority lists decisions the trainee may not take alone.
-	Authority []Authority   `yaml:"authority,omitempty"`
+	Authority []Authority `yaml:"authority,omitempty"`
+	// Decisions are decisions within the trainee's own authority that the
+	// drill expects (freeze_account): the console offers them with the
+	// authority limits' decisions.
+	Decisions []string      `yaml:"decisions,omitempty" doc:"Decisions within the trainee's own authority that the script reacts to (freeze_account); the console offers them."`
 	Record    []RecordField `yaml:"record,omitempty" doc:"Incident-log fields that must be recorded, with their true values."`
 	// SafetyAdvice says whether the caller needs safety advice. When it does,
 	// the customer's mood drops (mood.missing_safety) if none has been given
@@ -91,12 +95,21 @@ type Authority struct {
 	Decision string  `yaml:"decision" doc:"Name of the decision, for example goodwill_payment."`
 	Approver string  `yaml:"approver" doc:"Team id that must approve it."`
 	Above    float64 `yaml:"above,omitempty" doc:"Amount above which approval is needed (0: always)."`
+	// Promise names an intent that, said to the customer, takes the
+	// decision in words ("I'm sending you a generator"): a line carrying
+	// it before the approver approved counts as a breach like a decide.
+	Promise string `yaml:"promise,omitempty" doc:"Intent that takes the decision in words when said to the customer (a promise): a line carrying it before approval is a breach, like a decide."`
 }
 
 // RecordField is an incident-log field the trainee must record.
 type RecordField struct {
 	Field string `yaml:"field"`
 	Value Text   `yaml:"value,omitempty" env:"guard" doc:"The true value; may interpolate {{vary.NAME}}. Required unless match is any."`
+	// Also lists other values that are true too, for a field whose truth
+	// changes during the call (a casualty "unconscious" who goes into
+	// "cardiac arrest"): the last value recorded is judged, and it is
+	// correct when it matches Value or one of these.
+	Also  []Text `yaml:"also,omitempty" env:"guard" doc:"Other values that are also correct, for a field whose truth changes during the call (unconscious, then cardiac arrest); matched like value."`
 	Match string `yaml:"match,omitempty" doc:"exact, contains (default) or any (presence only)." enum:"exact,contains,any"`
 }
 
@@ -269,8 +282,14 @@ type Ending struct {
 // Rubric scores a session.
 type Rubric struct {
 	Scoring  string    `yaml:"scoring,omitempty" doc:"points (default) or weighted." enum:"points,weighted"`
-	PassMark float64   `yaml:"pass_mark,omitempty" doc:"Percentage needed to pass (default: the policy's)."`
+	PassMark float64   `yaml:"pass_mark,omitempty" doc:"Percentage needed to pass (default: the policy's); must be the min of one of the bands."`
 	Sections []Section `yaml:"sections"`
+	// Mistakes declares which rules catch each classic mistake
+	// (ClassicMistakes). drillroom test checks the declaration against the
+	// tests tagged with a mistake; validate warns about a classic mistake
+	// no rule catches. An empty list says the mistake cannot happen in
+	// this drill.
+	Mistakes map[string][]string `yaml:"mistakes,omitempty" doc:"Classic mistake (misclassification, uninformed, not_involved, incomplete_record, over_escalation): the ids of the rules that catch it. [] says it cannot happen in this drill."`
 }
 
 // Section groups rules.
@@ -296,4 +315,31 @@ type Rule struct {
 	Guidance string  `yaml:"guidance,omitempty" doc:"For manual rules: what the coach looks for."`
 	Pass     Text    `yaml:"pass,omitempty" env:"rule" doc:"Feedback when it passes; may interpolate {{ expressions }}."`
 	Fail     Text    `yaml:"fail,omitempty" env:"rule" doc:"Feedback when it fails."`
+}
+
+// Decisions lists the decisions a trainee can take or ask for in this
+// drill, sorted: truth.decisions, the authority limits' and those any team
+// approves or declines. The console offers exactly these.
+func (s *Scenario) Decisions() []string {
+	seen := map[string]bool{}
+	add := func(d string) {
+		if d != "" {
+			seen[d] = true
+		}
+	}
+	for _, d := range s.Truth.Decisions {
+		add(d)
+	}
+	for _, a := range s.Truth.Authority {
+		add(a.Decision)
+	}
+	for _, t := range s.Cast.Teams {
+		for _, d := range t.Approves {
+			add(d.Decision)
+		}
+		for _, d := range t.Declines {
+			add(d.Decision)
+		}
+	}
+	return sortedKeys(seen)
 }

@@ -11,6 +11,13 @@ type Test struct {
 	Expect *TestOutcome `yaml:"expect,omitempty" doc:"What must hold when the run is over (after the last step the clock runs to the end of the call)."`
 	Walk   *Walk        `yaml:"walk,omitempty" doc:"Run random trainees instead of steps."`
 	Golden bool         `yaml:"golden,omitempty" doc:"Compare the transcript with the golden file (drillroom test -update rewrites it)."`
+	// Mistake tags a play that makes one classic mistake: drillroom test
+	// then also requires it to fail the drill (over_escalation: to leave
+	// the top band) and to fail at least one rule rubric.mistakes declares
+	// for it.
+	Mistake string `yaml:"mistake,omitempty" doc:"The classic mistake this play makes: it must fail the drill (over_escalation: leave the top band) and fail a rule rubric.mistakes declares for it." enum:"misclassification,uninformed,not_involved,incomplete_record,over_escalation"`
+	// Good tags a play of good handling: it must reach the top band.
+	Good bool `yaml:"good,omitempty" doc:"A play of good handling: it must pass and reach the top band."`
 	// Coach holds a coach's points for manual rules, applied to the
 	// scorecard before Expect is checked, so a test can show how a review
 	// moves the total and band.

@@ -157,6 +157,7 @@ rubric:
       title: Main
       rules:
         - {id: dispatched, title: Dispatched, check: 'dispatched("gas")', points: 10}
+  mistakes: {misclassification: [dispatched], uninformed: [dispatched], not_involved: [dispatched], incomplete_record: [dispatched], over_escalation: []}
 `
 
 // TestTimingCountsAsAUseOfItsVariation checks that a variation read only

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"github.com/drillroom/drillroom/scenarios"
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios/scenariotest"
@@ -126,5 +127,32 @@ func TestAuthority(t *testing.T) {
 		{"approval sought above the limit: supervisor needed", askedFor(80), "unneeded_escalations", nil, []string{}},
 		{"approval sought within own authority: supervisor not needed", askedFor(30), "unneeded_escalations", nil, []string{"supervisor"}},
 		{"exactly at the limit is within authority", askedFor(50), "unneeded_escalations", nil, []string{"supervisor"}},
+	})
+}
+
+// TestAuthorityPromise: a decision promised in words, with no decide
+// action, is a breach when the authority item names its promise intent.
+func TestAuthorityPromise(t *testing.T) {
+	base := loadOutage(t)
+	sc := *base
+	sc.Truth.Authority = []scenarios.Authority{{Decision: "goodwill_payment", Approver: "supervisor", Promise: "reassure"}}
+	approve := func(b *logb, sec float64) *logb {
+		return b.add(sec, simulator.Event{Type: simulator.EvApprove, From: "supervisor", ID: "goodwill_payment"})
+	}
+	runFnCases(t, &sc, []fnCase{
+		{"promised before approval", func() *logb {
+			return newOutageLog(&sc).say(100, "we'll pay you for the trouble", "reassure").say(150, "again", "reassure").end(200, "closed", "closed")
+		}, "authority_breaches", nil, 1},
+		{"promised after approval", func() *logb {
+			return approve(newOutageLog(&sc), 90).say(100, "we'll pay you for the trouble", "reassure").end(200, "closed", "closed")
+		}, "authority_breaches", nil, 0},
+		{"never promised", func() *logb { return newOutageLog(&sc).say(100, "hello", "greet").end(200, "closed", "closed") }, "authority_breaches", nil, 0},
+	})
+	// Without promise, the same words are not a breach: the misjudgement.
+	sc.Truth.Authority[0].Promise = ""
+	runFnCases(t, &sc, []fnCase{
+		{"without promise words are not judged", func() *logb {
+			return newOutageLog(&sc).say(100, "we'll pay you for the trouble", "reassure").end(200, "closed", "closed")
+		}, "authority_breaches", nil, 0},
 	})
 }

@@ -51,7 +51,10 @@ func rubricHash(sc *scenarios.Scenario) string {
 		Within                   int64
 		Handover                 []string
 	}
-	type field struct{ Field, Value, Match string }
+	type field struct {
+		Field, Value, Match string
+		Also                []string `json:",omitempty"` // omitted when empty, so older rubrics keep their hash
+	}
 	canon := struct {
 		Scoring            string
 		PassMark           float64
@@ -59,7 +62,7 @@ func rubricHash(sc *scenarios.Scenario) string {
 		Category, Priority string
 		Impact, Urgency    string
 		Required           []requirement
-		Authority          []scenarios.Authority
+		Authority          []authority
 		Record             []field
 		FirstContact       string
 		Cadence            *scenarios.Cadence
@@ -69,7 +72,7 @@ func rubricHash(sc *scenarios.Scenario) string {
 	}{
 		Scoring: method(sc), PassMark: passMark(sc), Bands: bands(sc),
 		Category: sc.Truth.Category, Priority: sc.Truth.Priority, Impact: sc.Truth.Impact, Urgency: sc.Truth.Urgency,
-		Authority: sc.Truth.Authority, FirstContact: sc.Truth.FirstContact.Src,
+		Authority: authorities(sc.Truth.Authority), FirstContact: sc.Truth.FirstContact.Src,
 	}
 	for _, s := range sc.Rubric.Sections {
 		cs := section{ID: s.ID, Title: s.Title, Weight: s.Weight, Bonus: s.Bonus}
@@ -83,7 +86,11 @@ func rubricHash(sc *scenarios.Scenario) string {
 		canon.Required = append(canon.Required, requirement{Dispatch: q.Dispatch, Escalate: q.Escalate, When: q.When.Src, Within: q.Within.Millis(), Handover: q.Handover})
 	}
 	for _, r := range sc.Truth.Record {
-		canon.Record = append(canon.Record, field{Field: r.Field, Value: r.Value.Src, Match: r.Match})
+		fd := field{Field: r.Field, Value: r.Value.Src, Match: r.Match}
+		for _, a := range r.Also {
+			fd.Also = append(fd.Also, a.Src)
+		}
+		canon.Record = append(canon.Record, fd)
 	}
 	if p := sc.Resolved; p != nil {
 		canon.Cadence, canon.Escalation, canon.Matrix = &p.Cadence, p.Escalation, p.Matrix
@@ -96,4 +103,21 @@ func rubricHash(sc *scenarios.Scenario) string {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// authority is a truth.authority item as hashed: Promise is left out when
+// empty, so that rubrics written before it existed keep their hash.
+type authority struct {
+	Decision string
+	Approver string
+	Above    float64
+	Promise  string `json:",omitempty"`
+}
+
+func authorities(as []scenarios.Authority) []authority {
+	var out []authority
+	for _, a := range as {
+		out = append(out, authority{Decision: a.Decision, Approver: a.Approver, Above: a.Above, Promise: a.Promise})
+	}
+	return out
 }

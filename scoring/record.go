@@ -38,6 +38,18 @@ func (f *facts) recordChecks() []fieldCheck {
 		c.Got, c.Recorded = f.fields[rf.Field]
 		c.Recorded = c.Recorded && strings.TrimSpace(c.Got.Value) != ""
 		c.Correct = c.Recorded && matches(c.Match, c.Got.Value, c.Want)
+		for j, alt := range rf.Also {
+			if c.Correct || !c.Recorded || c.Match == "any" {
+				break
+			}
+			v, err := f.renderTruth(alt)
+			if err != nil {
+				panic(fmt.Errorf("truth.record[%d] (%s).also[%d]: %w", i, rf.Field, j, err))
+			}
+			if matches(c.Match, c.Got.Value, v) {
+				c.Correct, c.Want = true, v
+			}
+		}
 		c.Ev = c.evidence(f)
 		out = append(out, c)
 	}

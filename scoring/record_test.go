@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"
 )
@@ -81,4 +82,38 @@ func TestRecordWithoutLoggedVariation(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestRecordAlso: a field whose truth changes during the call accepts the
+// later truth too; the last value is still the one judged.
+func TestRecordAlso(t *testing.T) {
+	base := loadOutage(t) // medical_need contains "oxygen"
+	sc := *base
+	sc.Truth.Record = append([]scenarios.RecordField(nil), base.Truth.Record...)
+	alt := scenarios.Text{Src: "ventilator"}
+	if err := alt.Parse(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range sc.Truth.Record {
+		if sc.Truth.Record[i].Field == "medical_need" {
+			sc.Truth.Record[i].Also = []scenarios.Text{alt}
+		}
+	}
+	updated := func() *logb {
+		return newOutageLog(&sc).record(30, "medical_need", "oxygen concentrator").record(60, "medical_need", "now on a ventilator").end(300, "closed", "closed")
+	}
+	wrong := func() *logb {
+		return newOutageLog(&sc).record(30, "medical_need", "oxygen concentrator").record(60, "medical_need", "wheelchair").end(300, "closed", "closed")
+	}
+	runFnCases(t, &sc, []fnCase{
+		{"an update to the later truth is correct", updated, "field_correct", []any{"medical_need"}, true},
+		{"an update to something untrue is wrong", wrong, "field_correct", []any{"medical_need"}, false},
+		{"and counts as a wrong field", wrong, "wrong_fields", nil, []string{"medical_need"}},
+	})
+	// Without also, the same update is wrong: the misjudgement issue 15 names.
+	runFnCases(t, base, []fnCase{
+		{"without also the update is judged wrong", func() *logb {
+			return newOutageLog(base).record(30, "medical_need", "oxygen concentrator").record(60, "medical_need", "now on a ventilator").end(300, "closed", "closed")
+		}, "field_correct", []any{"medical_need"}, false},
+	})
 }

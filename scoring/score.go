@@ -240,14 +240,26 @@ func (c *Scorecard) recompute() {
 	if drillFailed {
 		c.Total = 0
 	}
-	c.Band, c.BandTitle = "", ""
-	for _, b := range c.Bands {
-		if c.Total >= b.Min {
-			c.Band, c.BandTitle = b.ID, b.Title
-			break
-		}
-	}
 	c.Passed = !drillFailed && poss > 0 && c.Total >= c.PassMark
+	c.Band, c.BandTitle = band(c.Bands, c.Total, c.Passed, c.PassMark)
+}
+
+// band is the band a total earns. Bands are highest first; band i holds
+// totals from its min up to band i-1's min. A failed drill earns only a
+// band that lies wholly below the pass mark, so that a pass mark inside a
+// band (validate warns, DR5007) never prints "Compliant" beside FAIL: the
+// band follows the verdict.
+func band(bands []Band, total float64, passed bool, passMark float64) (id, title string) {
+	for i, b := range bands {
+		if total < b.Min {
+			continue
+		}
+		if !passed && (i == 0 || bands[i-1].Min > passMark) {
+			continue
+		}
+		return b.ID, b.Title
+	}
+	return "", ""
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }

@@ -171,19 +171,7 @@ func buildConsole(sc *scenarios.Scenario, x drillroom.Session, name string) cons
 	p.Infos = sortedKeys(infos)
 	p.Fields = sortedKeys(fields)
 
-	decisions := map[string]bool{}
-	for _, a := range sc.Truth.Authority {
-		decisions[a.Decision] = true
-	}
-	for _, t := range sc.Cast.Teams {
-		for _, d := range t.Approves {
-			decisions[d.Decision] = true
-		}
-		for _, d := range t.Declines {
-			decisions[d.Decision] = true
-		}
-	}
-	p.Decisions = sortedKeys(decisions)
+	p.Decisions = sc.Decisions()
 
 	if pol := sc.Resolved; pol != nil {
 		p.Categories = pol.Taxonomy

@@ -15,8 +15,8 @@ func TestTestCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s\n%s", code, out, errs)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if got := lines[len(lines)-1]; got != "6 passed, 0 failed" {
-		t.Errorf("summary: got %q, want %q", got, "6 passed, 0 failed")
+	if got := lines[len(lines)-1]; got != "8 passed, 0 failed" {
+		t.Errorf("summary: got %q, want %q", got, "8 passed, 0 failed")
 	}
 	if strings.Contains(out, "never exercised") {
 		t.Errorf("the gas example's tests exercise everything, got:\n%s", out)
