@@ -622,6 +622,7 @@ var (
 	}
 )
 
+// wordsFor is t's own words if it has them, else its kind's.
 func wordsFor(t reflect.Type) (typeWords, bool) {
 	if w, ok := namedTypeWords[t]; ok {
 		return w, true
