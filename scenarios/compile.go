@@ -380,16 +380,12 @@ func envList(ks []EnvKind) string {
 	return orList(s)
 }
 
+// exprTypeName says what an expression of type t gives, for authors.
 func exprTypeName(t reflect.Type) string {
+	if w, ok := kindWords[t.Kind()]; ok {
+		return w.one
+	}
 	switch t.Kind() {
-	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Uint, reflect.Uint64:
-		return "a whole number"
-	case reflect.Float64, reflect.Float32:
-		return "a number"
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "true or false"
 	case reflect.Slice, reflect.Array:
 		return "a list"
 	case reflect.Map:

@@ -600,7 +600,8 @@ func isScalarType(t reflect.Type) bool {
 type typeWords struct{ one, many string }
 
 // namedTypeWords and kindWords say the words for the types that have their
-// own; typeName and plural build the rest from them.
+// own; typeName and plural build the rest from them, and exprTypeName
+// (what an expression gives) uses kindWords too.
 var (
 	namedTypeWords = map[reflect.Type]typeWords{
 		durationType: {"a duration (like 90s, 2m or 1h30m)", "durations"},
@@ -614,11 +615,14 @@ var (
 		reflect.Int:     {"a whole number", "whole numbers"},
 		reflect.Int32:   {"a whole number", "whole numbers"},
 		reflect.Int64:   {"a whole number", "whole numbers"},
+		reflect.Uint:    {"a whole number", "whole numbers"},
+		reflect.Uint64:  {"a whole number", "whole numbers"},
 		reflect.Float32: {"a number", "numbers"},
 		reflect.Float64: {"a number", "numbers"},
 	}
 )
 
+// wordsFor is t's own words if it has them, else its kind's.
 func wordsFor(t reflect.Type) (typeWords, bool) {
 	if w, ok := namedTypeWords[t]; ok {
 		return w, true

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// load loads the gas example with edits applied (old, new pairs).
+// loadEdited loads the gas example with edits applied (old, new pairs).
 func loadEdited(t *testing.T, edits ...string) (*Scenario, Diagnostics) {
 	t.Helper()
 	src, err := os.ReadFile("examples/gas-smell-basic.drill.yaml")

@@ -68,44 +68,29 @@ type StoreMetrics struct {
 	SchemaVersion int   // the database schema's version
 }
 
-// write writes every metric in the text format: first the families of one
-// unlabelled value, from one table, then the commands by outcome and the
-// ack latency histogram.
+// write writes every metric in the text format: the families of one
+// unlabelled value from tables, then the commands by outcome, the store's
+// figures when there are any, and the ack latency histogram.
 func (m *metrics) write(w io.Writer, g gauges) {
-	for _, c := range []struct {
-		name, kind, help string
-		value            int64
-	}{
+	writeScalars(w, []scalar{
 		{"drillroom_live_sessions", "gauge", "Sessions hosted by the runner (running or paused).", int64(g.liveSessions)},
 		{"drillroom_sockets_connected", "gauge", "Open websocket connections.", m.socketsOpen.Load()},
 		{"drillroom_sockets_opened_total", "counter", "Websocket connections accepted since start.", m.socketsTotal.Load()},
 		{"drillroom_sockets_dropped_total", "counter", "Websockets closed because the client fell behind.", m.socketsDropped.Load()},
 		{"drillroom_events_written_total", "counter", "Session events durably committed since start.", g.eventsWritten},
-	} {
-		writeFamily(w, c.name, c.kind, c.help)
-		fmt.Fprintf(w, "%s %d\n", c.name, c.value)
-	}
+	})
 
 	writeFamily(w, "drillroom_commands_total", "counter", "Commands answered, by outcome.")
 	fmt.Fprintf(w, "drillroom_commands_total{outcome=\"ack\"} %d\n", m.commandsAcked.Load())
 	fmt.Fprintf(w, "drillroom_commands_total{outcome=\"reject\"} %d\n", m.commandsRejected.Load())
 
 	if st := g.store; st != nil {
-		fmt.Fprintln(w, "# HELP drillroom_store_commits_total Database transactions committed since start.")
-		fmt.Fprintln(w, "# TYPE drillroom_store_commits_total counter")
-		fmt.Fprintf(w, "drillroom_store_commits_total %d\n", st.Commits)
-
-		fmt.Fprintln(w, "# HELP drillroom_store_writes_total Database writes committed since start (writes/commits is the mean group commit).")
-		fmt.Fprintln(w, "# TYPE drillroom_store_writes_total counter")
-		fmt.Fprintf(w, "drillroom_store_writes_total %d\n", st.Writes)
-
-		fmt.Fprintln(w, "# HELP drillroom_store_queued_writes Database writes waiting for the writer.")
-		fmt.Fprintln(w, "# TYPE drillroom_store_queued_writes gauge")
-		fmt.Fprintf(w, "drillroom_store_queued_writes %d\n", st.QueuedWrites)
-
-		fmt.Fprintln(w, "# HELP drillroom_store_schema_version The database schema's version.")
-		fmt.Fprintln(w, "# TYPE drillroom_store_schema_version gauge")
-		fmt.Fprintf(w, "drillroom_store_schema_version %d\n", st.SchemaVersion)
+		writeScalars(w, []scalar{
+			{"drillroom_store_commits_total", "counter", "Database transactions committed since start.", st.Commits},
+			{"drillroom_store_writes_total", "counter", "Database writes committed since start (writes/commits is the mean group commit).", st.Writes},
+			{"drillroom_store_queued_writes", "gauge", "Database writes waiting for the writer.", int64(st.QueuedWrites)},
+			{"drillroom_store_schema_version", "gauge", "The database schema's version.", int64(st.SchemaVersion)},
+		})
 	}
 
 	m.mu.Lock()
@@ -122,6 +107,19 @@ func (m *metrics) write(w io.Writer, g gauges) {
 	fmt.Fprintf(w, "drillroom_command_ack_seconds_bucket{le=\"+Inf\"} %d\n", cum)
 	fmt.Fprintf(w, "drillroom_command_ack_seconds_sum %g\n", sum)
 	fmt.Fprintf(w, "drillroom_command_ack_seconds_count %d\n", n)
+}
+
+// scalar is a metric family of one unlabelled value.
+type scalar struct {
+	name, kind, help string
+	value            int64
+}
+
+func writeScalars(w io.Writer, families []scalar) {
+	for _, f := range families {
+		writeFamily(w, f.name, f.kind, f.help)
+		fmt.Fprintf(w, "%s %d\n", f.name, f.value)
+	}
 }
 
 // writeFamily writes the HELP and TYPE lines that open a metric family.

@@ -21,16 +21,23 @@ func runMain(args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
+// wantContains reports every string of wants that the output out does not
+// contain.
+func wantContains(t *testing.T, out string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestScoreCommand(t *testing.T) {
 	code, out, errs := runMain("score", gasPoorLog, "--scenario", frozenGas)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"Total 0% (15 of 90 points)", "Critical failures: safety-advice-first-minute, gas-dispatched", "FAIL    updates-while-waiting"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
-	}
+	wantContains(t, out, "Total 0% (15 of 90 points)", "Critical failures: safety-advice-first-minute, gas-dispatched", "FAIL    updates-while-waiting")
 
 	code, out, errs = runMain("score", "--format", "json", "--scenario", frozenGas, gasPoorLog)
 	if code != 0 {
@@ -104,16 +111,12 @@ func TestExplainCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{
+	wantContains(t, out,
 		"outcome FAIL, 0 of 15 points",
 		"[check] requirements_met() = false",
 		"dispatch gas at 4m, 1m after the 3m deadline",
 		"critical (drill): its failure sets the total to 0",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
-	}
+	)
 	if code, _, errs := runMain("explain", gasPoorLog, "--scenario", frozenGas, "--rule", "nope"); code != 1 || !strings.Contains(errs, `no rule "nope"`) {
 		t.Errorf("unknown rule: exit %d, stderr %q", code, errs)
 	}
