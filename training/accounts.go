@@ -303,16 +303,20 @@ func (s *Accounts) User(ctx context.Context, a Actor, id int64) (drillroom.User,
 }
 
 // Cohorts lists the cohorts an actor may see: every cohort for an
-// administrator, their own for anyone else.
+// administrator, their own for a trainer or coach, none for a trainee.
 func (s *Accounts) Cohorts(ctx context.Context, a Actor) ([]drillroom.Cohort, error) {
-	if a.Admin {
+	switch {
+	case a.Admin:
 		return s.store.Cohorts(ctx)
+	case a.Staff():
+		return s.store.UserCohorts(ctx, a.ID)
 	}
-	return s.store.UserCohorts(ctx, a.ID)
+	return nil, nil
 }
 
 // Cohort returns a cohort and its members, if the actor may see it (an
-// administrator, or a member of it): otherwise drillroom.ErrNotFound.
+// administrator, or a trainer or coach of it; trainees do not read their
+// classmates' list): otherwise drillroom.ErrNotFound.
 func (s *Accounts) Cohort(ctx context.Context, a Actor, id int64) (drillroom.Cohort, []drillroom.User, error) {
 	c, err := s.store.Cohort(ctx, id)
 	if err != nil {
@@ -322,7 +326,7 @@ func (s *Accounts) Cohort(ctx context.Context, a Actor, id int64) (drillroom.Coh
 	if err != nil {
 		return drillroom.Cohort{}, nil, err
 	}
-	if !a.Admin && !containsUser(ms, a.ID) {
+	if !a.Admin && (!a.Staff() || !containsUser(ms, a.ID)) {
 		return drillroom.Cohort{}, nil, fmt.Errorf("cohort %d for %s: %w", id, a.Username, drillroom.ErrNotFound)
 	}
 	return c, ms, nil

@@ -128,6 +128,12 @@ func TestAccountsAdministration(t *testing.T) {
 	}
 	_, _, err = acc.Cohort(ctx, training.Actor{User: f.vic}, night.ID)
 	wantCode(t, "vic reads a cohort he is not in", err, drillroom.CodeNotFound)
+	classA := mine[0]
+	_, _, err = acc.Cohort(ctx, training.Actor{User: f.ann}, classA.ID)
+	wantCode(t, "ann (a trainee) reads her cohort's member list", err, drillroom.CodeNotFound)
+	if cs, err := acc.Cohorts(ctx, training.Actor{User: f.ann}); err != nil || len(cs) != 0 {
+		t.Errorf("ann's cohorts list: %+v, %v; want none shown to a trainee", cs, err)
+	}
 	if err := acc.RemoveMember(ctx, ada, night.ID, f.trent.ID); err != nil {
 		t.Fatal(err)
 	}
