@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/drillroom/drillroom"
@@ -55,9 +57,22 @@ func (s *Store) CreateUsers(ctx context.Context, us []drillroom.NewUser) ([]dril
 		}
 		us[i] = u
 	}
-	for i := range us {
-		hashes[i] = s.hasher.hash(us[i].Password) // outside the writer: argon2 is deliberately slow
+	// Outside the writer: argon2 is deliberately slow, so the hashes are
+	// made on every core at once.
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(us)) {
+		wg.Go(func() {
+			for i := range next {
+				hashes[i] = s.hasher.hash(us[i].Password)
+			}
+		})
 	}
+	for i := range us {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	now := millis(s.now())
 	out := make([]drillroom.User, len(us))
 	err := s.w.do(ctx, func(tx *wtx) error {

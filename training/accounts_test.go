@@ -246,6 +246,7 @@ func TestImport(t *testing.T) {
 		{"header only", "username,role\n", "The file has a header and no accounts."},
 		{"not UTF-8", "username,role\n\xff\xfe,trainee\n", "The file is not UTF-8 text"},
 		{"too large", "username,role\n" + strings.Repeat("x", training.MaxImportBytes), "larger than 1 MiB"},
+		{"too many rows", "username,role\n" + strings.Repeat("u,trainee\n", training.MaxImportRows+1), "more than 500 rows"},
 	} {
 		_, err := acc.Import(ctx, ada, strings.NewReader(tc.file), true)
 		if drillroom.ErrorCode(err) != drillroom.CodeInvalid || !strings.Contains(drillroom.ErrorMessage(err), tc.want) {

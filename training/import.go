@@ -16,7 +16,7 @@ import (
 // Import limits.
 const (
 	MaxImportBytes = 1 << 20 // the whole file
-	MaxImportRows  = 5000
+	MaxImportRows  = 500     // each password is hashed with argon2id: a larger file would keep the request for minutes
 )
 
 // ImportRow is one account of an import file, as read.
