@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/training"
 )
 
 // sessionCookie carries the login token. It is HttpOnly (scripts never see
@@ -57,6 +58,7 @@ type auth struct {
 	origin   *originGuard
 	secure   bool // Secure cookies even when the request itself is not TLS (behind a TLS proxy)
 	ttl      time.Duration
+	accounts *training.Accounts // records sign-ins in the audit log (page_account.go); nil records nothing
 
 	// lastSweep is when expired logins were last reclaimed (Unix seconds).
 	lastSweep atomic.Int64

@@ -35,6 +35,27 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"POST /logout":                  refused,
 		"POST /drills/{scenario}/start": refused,
 		"POST /sessions/{id}/review":    refused,
+		"GET /account/password":         login,
+		"POST /account/password":        refused,
+		"GET /cohorts/{id}":             login,
+		// Administration (page_admin_*.go); what signed-in users who are
+		// not administrators get is in TestAdminPagesRefuseOthers.
+		"GET /admin/users":                               login,
+		"POST /admin/users":                              refused,
+		"GET /admin/users/{id}":                          login,
+		"POST /admin/users/{id}":                         refused,
+		"POST /admin/users/{id}/disable":                 refused,
+		"POST /admin/users/{id}/enable":                  refused,
+		"POST /admin/users/{id}/password":                refused,
+		"GET /admin/cohorts":                             login,
+		"POST /admin/cohorts":                            refused,
+		"GET /admin/cohorts/{id}":                        login,
+		"POST /admin/cohorts/{id}":                       refused,
+		"POST /admin/cohorts/{id}/members":               refused,
+		"POST /admin/cohorts/{id}/members/{user}/remove": refused,
+		"GET /admin/import":                              login,
+		"POST /admin/import":                             refused,
+		"GET /admin/audit":                               login,
 	}
 	routes, ok := app.srvHandler().(chi.Routes)
 	if !ok {
@@ -49,7 +70,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 			t.Errorf("route %s is not in the access matrix of this test: decide who may use it and add it", key)
 			return nil
 		}
-		path := strings.NewReplacer("{id}", "some-id", "{scenario}", "some-drill", "*", "app.css").Replace(route)
+		path := strings.NewReplacer("{id}", "some-id", "{scenario}", "some-drill", "{user}", "some-user", "*", "app.css").Replace(route)
 		b := app.browser()
 		var res response
 		if method == http.MethodGet {

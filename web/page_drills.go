@@ -42,6 +42,9 @@ type drillsPage struct {
 	Others      []sessionRow
 	ShowOthers  bool
 	OthersLimit int
+	// Cohorts are a trainer's or coach's cohorts (every cohort for an
+	// administrator), each with a link to its page.
+	Cohorts []drillroom.Cohort
 }
 
 // othersLimit caps the trainees' sessions listed for trainers and coaches.
@@ -77,8 +80,12 @@ func (u *ui) drills(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		page.Others = u.sessionRows(ctx, others, titles, names)
+		if page.Cohorts, err = u.accounts.Cohorts(ctx, actorOf(r)); err != nil {
+			u.fail(w, r, err)
+			return
+		}
 	}
-	render(w, r, u.log, http.StatusOK, "drills", view{Title: "My drills", Data: page})
+	render(w, r, u.log, http.StatusOK, "drills", view{Title: "My drills", Notice: noticeFor(r), Data: page})
 }
 
 // sessionRows lists sessions newest first, with their scores. names, when

@@ -63,6 +63,7 @@ func (a *auth) login(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", retryAfter(wait))
 		// The same page and message as a wrong password, with 429 so that
 		// scripts back off; a person sees no hint that the account exists.
+		a.recordSignIn(r, drillroom.AuditLoginLocked, username, 0)
 		fail(http.StatusTooManyRequests)
 		return
 	}
@@ -75,6 +76,11 @@ func (a *auth) login(w http.ResponseWriter, r *http.Request) {
 		}
 		locked := a.throttle.fail(username, addr)
 		a.log.Warn("auth: login failed", "username", username, "addr", addr, "locked", locked)
+		if locked {
+			a.recordSignIn(r, drillroom.AuditLoginLocked, username, 0)
+		} else {
+			a.recordSignIn(r, drillroom.AuditLoginFailed, username, 0)
+		}
 		fail(http.StatusUnauthorized)
 		return
 	}
@@ -95,6 +101,7 @@ func (a *auth) login(w http.ResponseWriter, r *http.Request) {
 	a.setCookie(w, r, token)
 	a.sweepExpired(r.Context())
 	a.log.Info("auth: login", "user", u.Username, "role", u.Role, "addr", addr)
+	a.recordSignIn(r, drillroom.AuditLogin, u.Username, u.ID)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 

@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/drillroom/drillroom"
+)
 
 // logout ends the login on the server, clears the cookie and goes to the
 // sign-in page. It sits behind requireUser and checkForm: a cross-site page
@@ -15,6 +19,7 @@ func (a *auth) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	if u, ok := userFrom(r.Context()); ok {
 		a.log.Info("auth: logout", "user", u.Username)
+		a.recordSignIn(r, drillroom.AuditLogout, u.Username, u.ID)
 	}
 	a.clearCookie(w, r)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)

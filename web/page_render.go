@@ -24,7 +24,8 @@ var staticFS embed.FS
 
 // pageNames are the pages; each is parsed with layout.html into its own
 // template set, so every page can define "content" and "scripts".
-var pageNames = []string{"login", "error", "drills", "console", "debrief"}
+var pageNames = []string{"login", "error", "drills", "console", "debrief",
+	"account_password", "cohort", "admin_users", "admin_user", "admin_password", "admin_cohorts", "admin_cohort", "admin_import", "admin_audit"}
 
 // pages are parsed once, when the package starts: a template error is a
 // programming error and must stop the build's tests, not a live request.
@@ -60,7 +61,11 @@ var pageFuncs = template.FuncMap{
 func mustParsePages() map[string]*template.Template {
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(pageFuncs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		files := []string{"templates/layout.html", "templates/" + name + ".html"}
+		if strings.HasPrefix(name, "admin_") {
+			files = append(files, "templates/admin_nav.html") // the administration pages' menu
+		}
+		t, err := template.New(name).Funcs(pageFuncs).ParseFS(templateFS, files...)
 		if err != nil {
 			panic(fmt.Sprintf("web: parse template %s: %v", name, err))
 		}
@@ -94,7 +99,8 @@ type view struct {
 	BodyClass string
 	User      *drillroom.User
 	CSRF      string
-	Flash     string
+	Flash     string // a refusal or error, shown as an alert
+	Notice    string // a confirmation after a redirect (noticeFor)
 	Data      any
 }
 

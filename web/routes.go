@@ -15,7 +15,10 @@ func (s *Server) routes() http.Handler {
 	// Every response carries the security headers (auth_headers.go), and
 	// every request learns its signed-in user, if any (auth.go: userFrom).
 	ui := newUI(s.store, s.svc, s.log, s.cfg.SecureCookies, s.cfg.AllowedOrigins)
-	r.Use(securityHeaders, ui.loadUser)
+	ui.accounts = s.accounts
+	// A user who must change their password can do nothing else until they
+	// have (page_account.go: passwordGate), the websocket included.
+	r.Use(securityHeaders, ui.loadUser, ui.passwordGate)
 
 	// Operations: no authentication, no cookies.
 	r.Get("/healthz", s.handleHealth)
@@ -40,6 +43,31 @@ func (s *Server) routes() http.Handler {
 		r.With(ui.checkForm).Post("/logout", ui.logout)
 		r.With(ui.checkForm).Post("/drills/{scenario}/start", ui.startDrill)
 		r.With(ui.checkForm).Post("/sessions/{id}/review", ui.review)
+		r.Get("/account/password", ui.passwordPage)
+		r.With(ui.checkForm).Post("/account/password", ui.changePassword)
+		r.Get("/cohorts/{id}", ui.cohort)
+	})
+
+	// Administration (page_admin_*.go): administrators only; the use cases
+	// of training.Accounts refuse everyone else again.
+	r.Route("/admin", func(r chi.Router) {
+		r.Use(ui.requireUser, ui.adminOnly)
+		r.Get("/users", ui.adminUsers)
+		r.With(ui.checkForm).Post("/users", ui.createUser)
+		r.Get("/users/{id}", ui.adminUser)
+		r.With(ui.checkForm).Post("/users/{id}", ui.updateUser)
+		r.With(ui.checkForm).Post("/users/{id}/disable", ui.setDisabled(true))
+		r.With(ui.checkForm).Post("/users/{id}/enable", ui.setDisabled(false))
+		r.With(ui.checkForm).Post("/users/{id}/password", ui.resetPassword)
+		r.Get("/cohorts", ui.adminCohorts)
+		r.With(ui.checkForm).Post("/cohorts", ui.createCohort)
+		r.Get("/cohorts/{id}", ui.adminCohort)
+		r.With(ui.checkForm).Post("/cohorts/{id}", ui.updateCohort)
+		r.With(ui.checkForm).Post("/cohorts/{id}/members", ui.addMember)
+		r.With(ui.checkForm).Post("/cohorts/{id}/members/{user}/remove", ui.removeMember)
+		r.Get("/import", ui.adminImportPage)
+		r.With(ui.checkUpload).Post("/import", ui.importUsers)
+		r.Get("/audit", ui.adminAudit)
 	})
 
 	return r

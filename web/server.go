@@ -30,10 +30,12 @@ import (
 )
 
 // Store is what the web layer reads and writes: the use cases' store
-// (training.Store), accounts and logins, and what the list pages show.
+// (training.Store), account and cohort administration
+// (training.AccountStore), logins, and what the list pages show.
 // *store.Store satisfies it.
 type Store interface {
 	training.Store
+	training.AccountStore
 	Ping(ctx context.Context) error
 	Authenticate(ctx context.Context, username, password string) (drillroom.User, error)
 	CreateLogin(ctx context.Context, userID int64, ttl time.Duration) (string, error)
@@ -90,6 +92,7 @@ type Server struct {
 	store     Store
 	runner    *runner.Runner
 	svc       *training.Service
+	accounts  *training.Accounts
 	log       *slog.Logger
 	origins   map[string]bool // lower-case "scheme://host[:port]"
 	metrics   *metrics
@@ -136,6 +139,7 @@ func New(cfg Config) (*Server, error) {
 		s.origins[strings.ToLower(u.Scheme+"://"+u.Host)] = true
 	}
 	s.svc = training.New(s.store, s.runner, s.log)
+	s.accounts = training.NewAccounts(s.store, s.log)
 	s.upgrader = s.newUpgrader()
 	s.handler = s.routes()
 	return s, nil
