@@ -194,9 +194,9 @@ func (u *ui) removeMember(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/admin/cohorts/%d?done=member-removed", id), http.StatusSeeOther)
 }
 
-// cohort is the read-only page of a cohort, for its members and for
-// administrators (training.Accounts.Cohort's rule: anyone else gets 404). A
-// trainee sees the cohort's trainers and coaches, not the other trainees.
+// cohort is the read-only page of a cohort, for its trainers and coaches and
+// for administrators (training.Accounts.Cohort's rule: anyone else, trainees
+// included, gets 404).
 func (u *ui) cohort(w http.ResponseWriter, r *http.Request) {
 	id, err := parseID(r, "id")
 	if err != nil {
@@ -211,8 +211,5 @@ func (u *ui) cohort(w http.ResponseWriter, r *http.Request) {
 	}
 	page := cohortPage{Cohort: c, Admin: a.Admin}
 	page.Trainees, page.Staff = splitMembers(members)
-	if !a.Staff() {
-		page.Trainees = nil
-	}
 	render(w, r, u.log, http.StatusOK, "cohort", view{Title: "Cohort " + c.Name, Data: page})
 }
