@@ -72,6 +72,10 @@ func passwordGateOpen(r *http.Request) bool {
 	return false
 }
 
+// wrongCurrentPassword is training.Accounts.ChangePassword's refusal of a
+// wrong current password (TestChangePasswordThrottled pins it).
+const wrongCurrentPassword = "Your current password is not right."
+
 // maxPasswordBytes bounds a password, as the store does.
 const maxPasswordBytes = 1024
 
@@ -116,8 +120,24 @@ func (u *ui) changePassword(w http.ResponseWriter, r *http.Request) {
 		refuse("The new password and its confirmation are not the same.")
 		return
 	}
+	// Guesses at the current password count against the same throttle as
+	// the sign-in form: a stolen login must not become a way to learn the
+	// password.
+	addr := clientAddr(r)
+	if ok, wait := u.throttle.allowed(user.Username, addr); !ok {
+		u.log.Warn("auth: password change throttled", "user", user.Username, "addr", addr, "wait", wait.Round(1e9))
+		w.Header().Set("Retry-After", retryAfter(wait))
+		render(w, r, u.log, http.StatusTooManyRequests, "account_password",
+			u.passwordView(r, "Too many wrong passwords. Wait a few minutes and try again."))
+		return
+	}
 	if err := u.accounts.ChangePassword(r.Context(), actorOf(r), current, next); err != nil {
 		if drillroom.ErrorCode(err) == drillroom.CodeInvalid {
+			// training checks the current password first; any other
+			// refusal means it was right.
+			if drillroom.ErrorMessage(err) == wrongCurrentPassword {
+				u.throttle.fail(user.Username, addr)
+			}
 			refuse(drillroom.ErrorMessage(err))
 			return
 		}

@@ -74,6 +74,33 @@ func TestChangePassword(t *testing.T) {
 	}
 }
 
+func TestChangePasswordThrottled(t *testing.T) {
+	app := newTestApp(t)
+	alice := app.signedIn("alice")
+	token := alice.csrfOn("/account/password")
+	change := func(current string) response {
+		return alice.post("/account/password", url.Values{"csrf": {token}, "current": {current}, "new": {newPassword}, "confirm": {newPassword}})
+	}
+	for i := 0; i < 5; i++ {
+		if res := change("guess " + strconv.Itoa(i)); res.status != http.StatusBadRequest || !strings.Contains(res.body, wrongCurrentPassword) {
+			t.Fatalf("guess %d: status %d, want 400 saying the current password is wrong", i, res.status)
+		}
+	}
+	res := change(testPassword)
+	if res.status != http.StatusTooManyRequests || res.header.Get("Retry-After") == "" || !strings.Contains(res.body, "Too many wrong passwords") {
+		t.Errorf("after 5 wrong guesses, the right password: status %d, want 429 with Retry-After", res.status)
+	}
+	if res := app.browser().login("alice", testPassword); res.status != http.StatusTooManyRequests {
+		t.Errorf("signing in from the same address after the lockout: status %d, want 429", res.status)
+	}
+	if app.user("alice").MustChangePassword {
+		t.Fatal("unexpected flag")
+	}
+	if res := app.browser().login("alice", newPassword); res.status == http.StatusSeeOther {
+		t.Error("the password changed during the lockout")
+	}
+}
+
 func TestMustChangePasswordGate(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()

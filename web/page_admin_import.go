@@ -22,9 +22,9 @@ import (
 // and offers them as a CSV download built into the page itself: the
 // passwords are in that one response and nowhere else on the server.
 
-// maxUploadBytes bounds an import request: a file and the text box may each
-// hold up to training.MaxImportBytes, plus the form's other fields.
-const maxUploadBytes = 2*training.MaxImportBytes + 64<<10
+// maxUploadBytes bounds an import request: the file (or the text box) of
+// up to training.MaxImportBytes, plus the form's other fields.
+const maxUploadBytes = training.MaxImportBytes + 64<<10
 
 type importPage struct {
 	// Text is the CSV of the last check, shown in the text box to be
