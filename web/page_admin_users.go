@@ -192,7 +192,8 @@ func inCohort(cs []cohortLink, id int64) bool {
 	return false
 }
 
-// passwordPage is the page that shows a generated password, once.
+// passwordShown is what the page that shows a generated password, once,
+// receives.
 type passwordShown struct {
 	User     drillroom.User
 	Password string
