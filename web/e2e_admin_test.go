@@ -123,9 +123,18 @@ func TestEndToEndAdministration(t *testing.T) {
 		t.Fatalf("the download: %d records, want 50 accounts with the page's passwords", len(recs))
 	}
 	e.step("open the cohorts", chromedp.Click(chromedp.CSS(`nav.subnav a[href="/admin/cohorts"]`)), chromedp.WaitVisible(chromedp.ID("cohorts-table")))
+	e.snapshot("admin-cohorts")
 	if got := e.eval(`[...document.querySelectorAll("#cohorts-table tbody tr")].map(tr => [...tr.cells].map(c => c.textContent.trim()).join("/")).join(" | ")`); got != "Spring A//23/2 | Spring B//23/2" {
 		t.Errorf("cohorts after the import: %q", got)
 	}
+
+	e.step("list the trainers", chromedp.Navigate(srv.url+"/admin/users?role=trainer"), chromedp.WaitVisible(chromedp.ID("users-table")))
+	if got := e.eval(`[...document.querySelectorAll("#users-table tbody tr td:first-child")].map(td => td.textContent).join(" ")`); got != "p24 p49 sam" {
+		t.Errorf("the trainers: %q, want p24 p49 sam", got)
+	}
+	e.snapshot("admin-users")
+	e.step("open a trainer's account", chromedp.Click(chromedp.CSS(`#users-table a[href^="/admin/users/"]`)), chromedp.WaitVisible(chromedp.ID("details-h")))
+	e.snapshot("admin-user")
 
 	// Two of the imported trainees have a drill assigned (there is no page
 	// for assignments yet), and p02 plays one, outside the browser.
