@@ -8,24 +8,18 @@ import (
 	"github.com/drillroom/drillroom/store"
 )
 
-func init() {
-	register(command{
-		name:    "backup",
-		summary: "copy the server's database to a new file, online",
-		run:     runBackup,
-	})
-}
+const backupUsage = `usage: drillroom backup [--data DIR] DEST
+
+Writes a consistent, compacted copy of the server's database to the new file
+DEST while the server keeps running (SQLite's VACUUM INTO). DEST must not
+exist. The copy is a complete database: to restore, stop the server and put
+it in place of DIR/drillroom.db (removing drillroom.db-wal and -shm).`
 
 // runBackup writes a consistent copy of the database in --data to DEST
 // while the server keeps running. Exit 0: written; 1: failed (nothing is
 // left at DEST); 2: usage.
 func runBackup(ctx context.Context, args []string, stdio IO) int {
-	fs := newFlagSet("backup", stdio.Stderr,
-		"usage: drillroom backup [--data DIR] DEST",
-		"\nWrites a consistent, compacted copy of the server's database to the new file",
-		"DEST while the server keeps running (SQLite's VACUUM INTO). DEST must not",
-		"exist. The copy is a complete database: to restore, stop the server and put",
-		"it in place of DIR/drillroom.db (removing drillroom.db-wal and -shm).")
+	fs := newFlagSet("backup", stdio.Stderr, backupUsage)
 	data := dataFlag(fs)
 	args, err := parseFlags(fs, args)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
+	"slices"
 	"syscall"
 )
 
@@ -28,10 +28,21 @@ type command struct {
 	run     func(ctx context.Context, args []string, stdio IO) int
 }
 
-var commands = map[string]command{}
-
-// register adds a subcommand; each subcommand's file registers itself.
-func register(c command) { commands[c.name] = c }
+// commands are all the subcommands, in the order help lists them; each
+// one's run function is in the file named after it.
+var commands = []command{
+	{name: "backup", summary: "copy the server's database to a new file, online", run: runBackup},
+	{name: "explain", summary: "explain why one rubric rule scored as it did on a recorded log", run: runExplain},
+	{name: "play", summary: "play a drill in the terminal (real time, --speed N, or --script FILE)", run: runPlay},
+	{name: "report", summary: "report on scored sessions (rules: each rule's failure rate)", run: runReport},
+	{name: "schema", summary: "print the JSON Schema of drill files (or of policy files: schema policy)", run: runSchema},
+	{name: "score", summary: "score a recorded event log with a scenario's rubric", run: runScore},
+	{name: "serve", summary: "serve live drills in the browser (--demo: zero set-up demo)", run: runServe},
+	{name: "test", summary: "run the tests: of scenario files (scripted runs, random walks, golden transcripts)", run: runTest},
+	{name: "user", summary: "manage accounts: add, list, disable, enable, reset-password, passwd", run: runUsers},
+	{name: "users", summary: "the same as user", run: runUsers},
+	{name: "validate", summary: "check scenario and policy files and report every problem", run: runValidate},
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -49,25 +60,20 @@ func Main(ctx context.Context, args []string, stdio IO) int {
 		}
 		return 0
 	}
-	c, ok := commands[args[0]]
-	if !ok {
+	i := slices.IndexFunc(commands, func(c command) bool { return c.name == args[0] })
+	if i < 0 {
 		fmt.Fprintf(stdio.Stderr, "drillroom: unknown command %q\n\n", args[0])
 		usage(stdio.Stderr)
 		return 2
 	}
-	return c.run(ctx, args[1:], stdio)
+	return commands[i].run(ctx, args[1:], stdio)
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: drillroom COMMAND [flags] [args]")
 	fmt.Fprintln(w, "\ncommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'drillroom COMMAND -h' for a command's flags.")
 }

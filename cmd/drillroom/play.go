@@ -18,14 +18,6 @@ import (
 	"github.com/drillroom/drillroom/transcript"
 )
 
-func init() {
-	register(command{
-		name:    "play",
-		summary: "play a drill in the terminal (real time, --speed N, or --script FILE)",
-		run:     runPlay,
-	})
-}
-
 const playHelp = `Commands (one per line):
   say TEXT                  speak to the customer; intents are matched from the text
   say [INTENT,...] TEXT     ... with intents given explicitly (TEXT may be empty)

@@ -8,25 +8,19 @@ import (
 	"github.com/drillroom/drillroom"
 )
 
-func init() {
-	register(command{
-		name:    "report",
-		summary: "report on scored sessions (rules: each rule's failure rate)",
-		run:     runReport,
-	})
-}
+const reportUsage = `usage: drillroom report rules [--data DIR] [--scenario ID]
+
+Prints each rule's failure rate across the scored sessions, most failed
+first, counting each session's newest scoring. A rule fails when its outcome
+is fail or error; sessions where it was not applicable or awaits a coach
+are not counted. Safe while the server runs.`
 
 // runReport prints a report read from the server's database. The one report
 // today is "rules": each rule's failure rate across the scored sessions,
 // most failed first. Exit 0: printed; 1: the database could not be read;
 // 2: usage.
 func runReport(ctx context.Context, args []string, stdio IO) int {
-	fs := newFlagSet("report", stdio.Stderr,
-		"usage: drillroom report rules [--data DIR] [--scenario ID]",
-		"\nPrints each rule's failure rate across the scored sessions, most failed",
-		"first, counting each session's newest scoring. A rule fails when its outcome",
-		"is fail or error; sessions where it was not applicable or awaits a coach",
-		"are not counted. Safe while the server runs.")
+	fs := newFlagSet("report", stdio.Stderr, reportUsage)
 	data := dataFlag(fs)
 	scenario := fs.String("scenario", "", "only the rules of this scenario id")
 	args, err := parseFlags(fs, args)

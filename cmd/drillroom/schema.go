@@ -7,20 +7,14 @@ import (
 	"github.com/drillroom/drillroom/scenarios"
 )
 
-func init() {
-	register(command{
-		name:    "schema",
-		summary: "print the JSON Schema of drill files (or of policy files: schema policy)",
-		run:     runSchema,
-	})
-}
+const schemaUsage = `usage: drillroom schema [drill|policy]
+
+Prints the JSON Schema (draft-07) of drill files (default) or policy files.`
 
 // runSchema prints the draft-07 JSON Schema for drill files, or for policy
 // files with "schema policy". Editors use it for autocomplete and hover docs.
 func runSchema(ctx context.Context, args []string, stdio IO) int {
-	fs := newFlagSet("schema", stdio.Stderr,
-		"usage: drillroom schema [drill|policy]",
-		"\nPrints the JSON Schema (draft-07) of drill files (default) or policy files.")
+	fs := newFlagSet("schema", stdio.Stderr, schemaUsage)
 	args, err := parseFlags(fs, args)
 	if err != nil {
 		return usageCode(err)

@@ -14,19 +14,6 @@ import (
 	"github.com/drillroom/drillroom/simulator"
 )
 
-func init() {
-	register(command{
-		name:    "score",
-		summary: "score a recorded event log with a scenario's rubric",
-		run:     runScore,
-	})
-	register(command{
-		name:    "explain",
-		summary: "explain why one rubric rule scored as it did on a recorded log",
-		run:     runExplain,
-	})
-}
-
 // scoreInputs are what score and explain share: the log file and the
 // scenario file, loaded.
 type scoreInputs struct {
@@ -69,13 +56,15 @@ func logProblem(cmd, logPath string, err error, stderr io.Writer) {
 	fmt.Fprintf(stderr, "drillroom %s: %v\n", cmd, err)
 }
 
+const scoreUsage = `usage: drillroom score LOG --scenario FILE [--format text|json] [--rescore]
+
+Scores a recorded event log (JSON Lines, as the engine writes it) with the
+scenario's rubric. Exit 0 scored, 1 bad scenario or log, 2 usage.`
+
 // runScore prints the scorecard of a recorded log. Exit 0: scored (whether
 // or not the trainee passed); 1: the scenario or log is bad; 2: usage.
 func runScore(ctx context.Context, args []string, stdio IO) int {
-	fs := newFlagSet("score", stdio.Stderr,
-		"usage: drillroom score LOG --scenario FILE [--format text|json] [--rescore]",
-		"\nScores a recorded event log (JSON Lines, as the engine writes it) with the",
-		"scenario's rubric. Exit 0 scored, 1 bad scenario or log, 2 usage.")
+	fs := newFlagSet("score", stdio.Stderr, scoreUsage)
 	scenario := fs.String("scenario", "", "the scenario file (*.drill.yaml) whose rubric to apply")
 	format := fs.String("format", "text", "output format: text or json")
 	rescore := fs.Bool("rescore", false, "accept a log played against another version of the scenario")
@@ -103,12 +92,14 @@ func runScore(ctx context.Context, args []string, stdio IO) int {
 	return writeResult("score", *format, stdio, card, scoring.WriteText)
 }
 
+const explainUsage = `usage: drillroom explain LOG --scenario FILE --rule ID [--format text|json]
+
+Shows the values one rule read from the log, the events behind them and
+why it passed, failed or did not apply. Exit 0, 1 bad input, 2 usage.`
+
 // runExplain prints why one rule scored as it did.
 func runExplain(ctx context.Context, args []string, stdio IO) int {
-	fs := newFlagSet("explain", stdio.Stderr,
-		"usage: drillroom explain LOG --scenario FILE --rule ID [--format text|json]",
-		"\nShows the values one rule read from the log, the events behind them and",
-		"why it passed, failed or did not apply. Exit 0, 1 bad input, 2 usage.")
+	fs := newFlagSet("explain", stdio.Stderr, explainUsage)
 	scenario := fs.String("scenario", "", "the scenario file (*.drill.yaml) whose rubric to apply")
 	rule := fs.String("rule", "", "the rule id to explain")
 	format := fs.String("format", "text", "output format: text or json")

@@ -22,14 +22,6 @@ import (
 	"github.com/drillroom/drillroom/web"
 )
 
-func init() {
-	register(command{
-		name:    "serve",
-		summary: "serve live drills in the browser (--demo: zero set-up demo)",
-		run:     runServe,
-	})
-}
-
 // serveConfig is what runServe parsed from its flags.
 type serveConfig struct {
 	addr      string

@@ -9,22 +9,16 @@ import (
 	"github.com/drillroom/drillroom/scenarios"
 )
 
-func init() {
-	register(command{
-		name:    "test",
-		summary: "run the tests: of scenario files (scripted runs, random walks, golden transcripts)",
-		run:     runTest,
-	})
-}
+const testUsage = `usage: drillroom test [--cover] [--run REGEXP] [-update] PATH...
+
+Runs the tests: section of each *.drill.yaml file (directories are searched
+recursively, skipping testdata). Exit 0 all passed, 1 a test failed, 2 usage.`
 
 // runTest loads the given files and directories and runs their scenarios'
 // tests: one line per test, then "N passed, M failed". Exit 0 when every
 // test passed, 1 when one failed or a file did not load, 2 on usage errors.
 func runTest(ctx context.Context, args []string, stdio IO) int {
-	fs := newFlagSet("test", stdio.Stderr,
-		"usage: drillroom test [--cover] [--run REGEXP] [-update] PATH...",
-		"\nRuns the tests: section of each *.drill.yaml file (directories are searched",
-		"recursively, skipping testdata). Exit 0 all passed, 1 a test failed, 2 usage.")
+	fs := newFlagSet("test", stdio.Stderr, testUsage)
 	cover := fs.Bool("cover", false, "report which beats, reactions and rules the tests exercised")
 	run := fs.String("run", "", "run only tests whose name matches this regular expression")
 	update := fs.Bool("update", false, "rewrite golden transcripts instead of comparing them")

@@ -14,17 +14,6 @@ import (
 	"github.com/drillroom/drillroom/training"
 )
 
-func init() {
-	c := command{
-		name:    "user",
-		summary: "manage accounts: add, list, disable, enable, reset-password, passwd",
-		run:     runUsers,
-	}
-	register(c)
-	c.name, c.summary = "users", "the same as user"
-	register(c)
-}
-
 const userUsage = `usage: drillroom user SUBCOMMAND [--data DIR] [flags] [USERNAME]
 
   add USERNAME --role ROLE [--name NAME] [--admin] [--cohort NAME]... [--password-stdin]

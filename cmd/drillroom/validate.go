@@ -9,23 +9,17 @@ import (
 	"github.com/drillroom/drillroom/scenarios"
 )
 
-func init() {
-	register(command{
-		name:    "validate",
-		summary: "check scenario and policy files and report every problem",
-		run:     runValidate,
-	})
-}
+const validateUsage = `usage: drillroom validate [--format text|json] [-q] PATH...
+
+Checks *.drill.yaml and *.policy.yaml files (directories are searched
+recursively, skipping testdata). Exit 0 valid, 1 invalid, 2 usage.`
 
 // runValidate loads the given files and directories (recursing into
 // *.drill.yaml and *.policy.yaml, skipping testdata) with the shipped
 // policies, and prints every diagnostic. Exit 0: no errors (warnings are
 // printed); 1: errors; 2: usage.
 func runValidate(ctx context.Context, args []string, stdio IO) int {
-	fs := newFlagSet("validate", stdio.Stderr,
-		"usage: drillroom validate [--format text|json] [-q] PATH...",
-		"\nChecks *.drill.yaml and *.policy.yaml files (directories are searched",
-		"recursively, skipping testdata). Exit 0 valid, 1 invalid, 2 usage.")
+	fs := newFlagSet("validate", stdio.Stderr, validateUsage)
 	format := fs.String("format", "text", "output format: text or json")
 	quiet := fs.Bool("q", false, "print nothing when there are no problems")
 	args, err := parseFlags(fs, args)
