@@ -8,15 +8,13 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/storetest"
 )
 
 func TestPasswordHashFormatAndRehash(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	ann, err := s.CreateUser(ctx, "ann", "Ann", drillroom.RoleTrainee, "correct horse")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ann := storetest.CreateUser(t, s, "ann", "Ann", drillroom.RoleTrainee)
 	stored := func() string {
 		var h string
 		if err := s.rdb.QueryRow("SELECT password_hash FROM users WHERE id = ?", ann.ID).Scan(&h); err != nil {
@@ -32,10 +30,7 @@ func TestPasswordHashFormatAndRehash(t *testing.T) {
 		t.Fatalf("stored hash contains the password")
 	}
 	// Two users with one password get different salts, hence different hashes.
-	bob, err := s.CreateUser(ctx, "bob", "Bob", drillroom.RoleTrainee, "correct horse")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bob := storetest.CreateUser(t, s, "bob", "Bob", drillroom.RoleTrainee)
 	var bobHash string
 	s.rdb.QueryRow("SELECT password_hash FROM users WHERE id = ?", bob.ID).Scan(&bobHash)
 	if bobHash == old {
@@ -86,10 +81,7 @@ func TestParseHashRejectsMalformed(t *testing.T) {
 func TestLoginTokenNotStored(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	ann, err := s.CreateUser(ctx, "ann", "Ann", drillroom.RoleTrainee, "correct horse")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ann := storetest.CreateUser(t, s, "ann", "Ann", drillroom.RoleTrainee)
 	token, err := s.CreateLogin(ctx, ann.ID, time.Hour)
 	if err != nil {
 		t.Fatal(err)

@@ -19,13 +19,9 @@ func usernames(us []drillroom.User) []string {
 	return out
 }
 
-func testAccounts(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, _ := open(t)
+func testAccounts(t *testing.T, s Store, _ *Clock) {
 	ctx := context.Background()
-	ann, err := s.CreateUser(ctx, "ann", "Ann", drillroom.RoleTrainee, "correct horse")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ann := CreateUser(t, s, "ann", "Ann", drillroom.RoleTrainee)
 	if ann.Admin || ann.Disabled || ann.MustChangePassword {
 		t.Errorf("new user %+v: want no flags set", ann)
 	}
@@ -101,10 +97,7 @@ func testAccounts(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 	}
 
 	// A staff member may be an administrator.
-	tom, err := s.CreateUser(ctx, "tom", "Tom", drillroom.RoleTrainer, "correct horse")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tom := CreateUser(t, s, "tom", "Tom", drillroom.RoleTrainer)
 	tom.Admin = true
 	if tom, err = s.UpdateUser(ctx, tom); err != nil || !tom.Admin || !tom.Staff() {
 		t.Errorf("trainer made administrator: %+v, %v", tom, err)
@@ -114,8 +107,7 @@ func testAccounts(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 	}
 }
 
-func testCreateUsersAllOrNothing(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, _ := open(t)
+func testCreateUsersAllOrNothing(t *testing.T, s Store, _ *Clock) {
 	ctx := context.Background()
 	if _, err := s.CreateUser(ctx, "taken", "", drillroom.RoleTrainee, "correct horse"); err != nil {
 		t.Fatal(err)
@@ -164,8 +156,7 @@ func testCreateUsersAllOrNothing(t *testing.T, open func(t *testing.T) (Store, *
 	}
 }
 
-func testCohorts(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, _ := open(t)
+func testCohorts(t *testing.T, s Store, _ *Clock) {
 	ctx := context.Background()
 	mk := func(name string, role drillroom.Role) drillroom.User {
 		u, err := s.CreateUser(ctx, name, "", role, "correct horse")
@@ -261,8 +252,7 @@ func testCohorts(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 	}
 }
 
-func testAudit(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, clock := open(t)
+func testAudit(t *testing.T, s Store, clock *Clock) {
 	ctx := context.Background()
 	clock.SetStep(time.Second)
 	start := clock.Now()

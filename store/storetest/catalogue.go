@@ -9,8 +9,7 @@ import (
 	"github.com/drillroom/drillroom"
 )
 
-func testScenarioVersions(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, _ := open(t)
+func testScenarioVersions(t *testing.T, s Store, _ *Clock) {
 	ctx := context.Background()
 	v1 := drillroom.ScenarioVersion{ScenarioID: "gas-leak", Version: 1, Hash: "h1", Title: "Gas leak", Summary: "A smell of gas", Briefing: "A tenant is calling",
 		Difficulty: "easy", DurationMs: 600000, Tags: []string{"safety", "utility"}, Source: []byte("id: gas-leak\n"), PolicySource: []byte("id: p\n")}
@@ -77,8 +76,7 @@ func testScenarioVersions(t *testing.T, open func(t *testing.T) (Store, *Clock))
 	}
 }
 
-func testAssignments(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, clock := open(t)
+func testAssignments(t *testing.T, s Store, clock *Clock) {
 	ctx := context.Background()
 	start := clock.Now()
 	f := NewFixture(t, s, "ann")
@@ -117,15 +115,11 @@ func testAssignments(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 	}
 }
 
-func testSessions(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, clock := open(t)
+func testSessions(t *testing.T, s Store, clock *Clock) {
 	ctx := context.Background()
 	clock.SetStep(time.Second)
 	f := NewFixture(t, s, "ann")
-	bob, err := s.CreateUser(ctx, "bob", "Bob", drillroom.RoleTrainee, "correct horse")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bob := CreateUser(t, s, "bob", "Bob", drillroom.RoleTrainee)
 
 	if f.Session.ID == "" || len(f.Session.ID) != 22 || f.Session.State != drillroom.StateLive || f.Session.Hash != "sha256:aaaa" ||
 		f.Session.Scale != 1 || f.Session.LastSeq != 0 || f.Session.Seed != 42 || f.Session.CreatedAt.IsZero() {

@@ -12,8 +12,7 @@ import (
 	"github.com/drillroom/drillroom/simulator"
 )
 
-func testAppendContiguity(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, _ := open(t)
+func testAppendContiguity(t *testing.T, s Store, _ *Clock) {
 	ctx := context.Background()
 	f := NewFixture(t, s, "ann")
 	id := f.Session.ID
@@ -70,8 +69,7 @@ func testAppendContiguity(t *testing.T, open func(t *testing.T) (Store, *Clock))
 	AssertLog(t, s, id, 5)
 }
 
-func testEventRoundTrip(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, _ := open(t)
+func testEventRoundTrip(t *testing.T, s Store, _ *Clock) {
 	ctx := context.Background()
 	f := NewFixture(t, s, "ann")
 	mood := 0.25
@@ -110,8 +108,7 @@ func testEventRoundTrip(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 	}
 }
 
-func testCommandsAtMostOnce(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, _ := open(t)
+func testCommandsAtMostOnce(t *testing.T, s Store, _ *Clock) {
 	ctx := context.Background()
 	f := NewFixture(t, s, "ann")
 	g := NewFixture(t, s, "bob")
@@ -195,8 +192,7 @@ func testCommandsAtMostOnce(t *testing.T, open func(t *testing.T) (Store, *Clock
 // fourth attempt is deliberately wrong (a seq already taken, or far ahead).
 // Exactly one attempt per seq may win, no wrong one ever, and the log ends
 // gap-free with exactly the winners' events and commands.
-func testConcurrentWritersOneSession(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, _ := open(t)
+func testConcurrentWritersOneSession(t *testing.T, s Store, _ *Clock) {
 	ctx := context.Background()
 	id := NewFixture(t, s, "ann").Session.ID
 	const writers, target = 8, 60
@@ -274,8 +270,7 @@ func testConcurrentWritersOneSession(t *testing.T, open func(t *testing.T) (Stor
 
 // testConcurrentSessions appends to many sessions at once, one writer per
 // session as the runner does, while readers follow some logs as they grow.
-func testConcurrentSessions(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, _ := open(t)
+func testConcurrentSessions(t *testing.T, s Store, _ *Clock) {
 	ctx := context.Background()
 	const sessions, perSession, eventsPer = 16, 30, 2
 	ids := make([]string, sessions)

@@ -97,10 +97,11 @@ type Store interface {
 // sleeping.
 type Opener func(t *testing.T, now func() time.Time) Store
 
-// suite is one named conformance test.
+// suite is one named conformance test. It runs on a new, empty store that
+// records its times by clock.
 type suite struct {
 	name string
-	run  func(t *testing.T, open func(t *testing.T) (Store, *Clock))
+	run  func(t *testing.T, s Store, clock *Clock)
 }
 
 var suites = []suite{
@@ -135,11 +136,8 @@ func Run(t *testing.T, open Opener) {
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
 			ran++
-			s.run(t, func(t *testing.T) (Store, *Clock) {
-				t.Helper()
-				clock := NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-				return rec.wrap(open(t, clock.Now)), clock
-			})
+			clock := NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+			s.run(t, rec.wrap(open(t, clock.Now)), clock)
 		})
 	}
 	if ran < len(suites) {
@@ -183,6 +181,17 @@ func (c *Clock) SetStep(d time.Duration) {
 	c.mu.Lock()
 	c.step = d
 	c.mu.Unlock()
+}
+
+// CreateUser creates the account username with the password "correct
+// horse", and fails the test when it cannot.
+func CreateUser(t testing.TB, s Store, username, displayName string, role drillroom.Role) drillroom.User {
+	t.Helper()
+	u, err := s.CreateUser(context.Background(), username, displayName, role, "correct horse")
+	if err != nil {
+		t.Fatalf("CreateUser(%s): %v", username, err)
+	}
+	return u
 }
 
 // Fixture is a trainee, a published scenario version (gas-leak v1, hash

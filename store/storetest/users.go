@@ -13,13 +13,9 @@ import (
 // Passwords have 8 characters to 1024 bytes, whatever the backend.
 const maxPasswordBytes = 1024
 
-func testUsers(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, _ := open(t)
+func testUsers(t *testing.T, s Store, _ *Clock) {
 	ctx := context.Background()
-	ann, err := s.CreateUser(ctx, "ann", "  Ann Example ", drillroom.RoleTrainee, "correct horse")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ann := CreateUser(t, s, "ann", "  Ann Example ", drillroom.RoleTrainee)
 	if ann.ID == 0 || ann.Username != "ann" || ann.DisplayName != "Ann Example" || ann.Role != drillroom.RoleTrainee || ann.CreatedAt.IsZero() {
 		t.Errorf("CreateUser: got %+v", ann)
 	}
@@ -80,13 +76,9 @@ func testUsers(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 	}
 }
 
-func testAuthenticate(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, _ := open(t)
+func testAuthenticate(t *testing.T, s Store, _ *Clock) {
 	ctx := context.Background()
-	ann, err := s.CreateUser(ctx, "ann", "Ann", drillroom.RoleTrainee, "correct horse")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ann := CreateUser(t, s, "ann", "Ann", drillroom.RoleTrainee)
 	tests := []struct {
 		name, username, password string
 		want                     error
@@ -119,13 +111,9 @@ func testAuthenticate(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 	}
 }
 
-func testLogins(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, clock := open(t)
+func testLogins(t *testing.T, s Store, clock *Clock) {
 	ctx := context.Background()
-	ann, err := s.CreateUser(ctx, "ann", "Ann", drillroom.RoleTrainee, "correct horse")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ann := CreateUser(t, s, "ann", "Ann", drillroom.RoleTrainee)
 	token, err := s.CreateLogin(ctx, ann.ID, time.Hour)
 	if err != nil {
 		t.Fatal(err)
@@ -188,10 +176,7 @@ func testLogins(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 	}
 
 	// A password change ends every login of that user, and only of that user.
-	bob, err := s.CreateUser(ctx, "bob", "Bob", drillroom.RoleTrainee, "correct horse")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bob := CreateUser(t, s, "bob", "Bob", drillroom.RoleTrainee)
 	bobs, _ := s.CreateLogin(ctx, bob.ID, time.Hour)
 	a, _ := s.CreateLogin(ctx, ann.ID, time.Hour)
 	b, _ := s.CreateLogin(ctx, ann.ID, time.Hour)
