@@ -238,11 +238,7 @@ func (s *Store) UpdateCohort(ctx context.Context, c drillroom.Cohort) (drillroom
 
 // Cohort returns a cohort with its member counts, or drillroom.ErrNotFound.
 func (s *Store) Cohort(ctx context.Context, id int64) (drillroom.Cohort, error) {
-	c, err := scanCohort(s.rdb.QueryRowContext(ctx, "SELECT "+cohortColumns+" FROM cohorts c WHERE c.id = ?", id))
-	if err != nil {
-		return drillroom.Cohort{}, notFound(err, fmt.Sprintf("cohort %d", id))
-	}
-	return c, nil
+	return queryOne(ctx, s, fmt.Sprintf("cohort %d", id), scanCohort, "SELECT "+cohortColumns+" FROM cohorts c WHERE c.id = ?", id)
 }
 
 // Cohorts returns every cohort, by name.
@@ -327,7 +323,7 @@ func (s *Store) SharesCohort(ctx context.Context, a, b int64) (bool, error) {
 }
 
 func (s *Store) users(ctx context.Context, what, query string, args ...any) ([]drillroom.User, error) {
-	return queryAll(ctx, s, what, func(r scanner) (drillroom.User, error) { return scanUser(r) }, query, args...)
+	return queryAll(ctx, s, what, scanUserRow, query, args...)
 }
 
 // prefixed qualifies each column of a comma-separated list.

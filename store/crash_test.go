@@ -73,11 +73,7 @@ func TestCrashDurability(t *testing.T) {
 	}
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "crash.db")
-	s, err := Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.hasher = &hasher{p: cheapArgon}
+	s := openUnmanaged(t, path)
 	const sessions = 6
 	for i := 0; i < sessions; i++ {
 		storetest.NewFixture(t, s, fmt.Sprintf("u%d", i))

@@ -217,11 +217,7 @@ func TestCancelledAfterTakenReportsOutcome(t *testing.T) {
 func TestCloseDrainsQueuedWrites(t *testing.T) {
 	ctx := context.Background()
 	path := t.TempDir() + "/d.db"
-	s, err := Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.hasher = &hasher{p: cheapArgon}
+	s := openUnmanaged(t, path)
 	const n = 20
 	ids := make([]string, n)
 	for i := range ids {

@@ -30,3 +30,14 @@ func queryAll[T any](ctx context.Context, s *Store, what string, scan func(scann
 	}
 	return out, nil
 }
+
+// queryOne runs a read query on the read pool and scans its one row with
+// scan. No row is drillroom.ErrNotFound; errors name what was read.
+func queryOne[T any](ctx context.Context, s *Store, what string, scan func(scanner) (T, error), query string, args ...any) (T, error) {
+	v, err := scan(s.rdb.QueryRowContext(ctx, query, args...))
+	if err != nil {
+		var zero T
+		return zero, notFound(err, what)
+	}
+	return v, nil
+}

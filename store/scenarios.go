@@ -88,20 +88,12 @@ func (s *Store) PutScenarioVersion(ctx context.Context, v drillroom.ScenarioVers
 
 // ScenarioVersion returns one version of a scenario, or drillroom.ErrNotFound.
 func (s *Store) ScenarioVersion(ctx context.Context, id string, version int) (drillroom.ScenarioVersion, error) {
-	v, err := scanScenario(s.rdb.QueryRowContext(ctx, "SELECT "+scenarioColumns+" FROM scenario_versions WHERE scenario_id = ? AND version = ?", id, version))
-	if err != nil {
-		return drillroom.ScenarioVersion{}, notFound(err, fmt.Sprintf("scenario %s v%d", id, version))
-	}
-	return v, nil
+	return queryOne(ctx, s, fmt.Sprintf("scenario %s v%d", id, version), scanScenario, "SELECT "+scenarioColumns+" FROM scenario_versions WHERE scenario_id = ? AND version = ?", id, version)
 }
 
 // LatestScenarioVersion returns the highest version of a scenario, or drillroom.ErrNotFound.
 func (s *Store) LatestScenarioVersion(ctx context.Context, id string) (drillroom.ScenarioVersion, error) {
-	v, err := scanScenario(s.rdb.QueryRowContext(ctx, "SELECT "+scenarioColumns+" FROM scenario_versions WHERE scenario_id = ? ORDER BY version DESC LIMIT 1", id))
-	if err != nil {
-		return drillroom.ScenarioVersion{}, notFound(err, fmt.Sprintf("scenario %s", id))
-	}
-	return v, nil
+	return queryOne(ctx, s, fmt.Sprintf("scenario %s", id), scanScenario, "SELECT "+scenarioColumns+" FROM scenario_versions WHERE scenario_id = ? ORDER BY version DESC LIMIT 1", id)
 }
 
 // LatestScenarios returns the highest version of every scenario, ordered by id.

@@ -73,11 +73,7 @@ func (s *Store) CreateSession(ctx context.Context, x drillroom.Session) (drillro
 
 // Session returns a session, or drillroom.ErrNotFound.
 func (s *Store) Session(ctx context.Context, id string) (drillroom.Session, error) {
-	x, err := scanSession(s.rdb.QueryRowContext(ctx, "SELECT "+sessionColumns+" FROM sessions WHERE id = ?", id))
-	if err != nil {
-		return drillroom.Session{}, notFound(err, fmt.Sprintf("session %s", id))
-	}
-	return x, nil
+	return queryOne(ctx, s, fmt.Sprintf("session %s", id), scanSession, "SELECT "+sessionColumns+" FROM sessions WHERE id = ?", id)
 }
 
 func (s *Store) sessions(ctx context.Context, what, query string, args ...any) ([]drillroom.Session, error) {

@@ -37,6 +37,18 @@ func openAt(t testing.TB, path string) *Store {
 	return s
 }
 
+// openUnmanaged opens the store at path with cheap password hashing for a
+// test that closes it itself: to reopen it, or to see what Close does.
+func openUnmanaged(t testing.TB, path string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), path, nil)
+	if err != nil {
+		t.Fatalf("Open(%s): %v", path, err)
+	}
+	s.hasher = &hasher{p: cheapArgon}
+	return s
+}
+
 func TestOpenFreshAndMigrated(t *testing.T) {
 	ctx := context.Background()
 	ms, err := migrations()
@@ -87,10 +99,7 @@ func TestOpenFreshAndMigrated(t *testing.T) {
 func TestOpenRefusesNewerSchema(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "d.db")
-	s, err := Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openUnmanaged(t, path)
 	if _, err := s.wdb.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, '9999_future.sql', 0)"); err != nil {
 		t.Fatal(err)
 	}
@@ -201,11 +210,7 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 func TestReopenReadsBack(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "d.db")
-	s, err := Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.hasher = &hasher{p: cheapArgon}
+	s := openUnmanaged(t, path)
 	f := storetest.NewFixture(t, s, "ann")
 	if err := s.AppendEvents(ctx, f.Session.ID, drillroom.Command{ID: "c1", Result: []byte(`{"ack":"c1"}`)}, storetest.Events(1, 3)); err != nil {
 		t.Fatal(err)

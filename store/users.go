@@ -26,6 +26,9 @@ func scanUser(row scanner, extra ...any) (drillroom.User, error) {
 	return u, nil
 }
 
+// scanUserRow reads userColumns alone.
+func scanUserRow(row scanner) (drillroom.User, error) { return scanUser(row) }
+
 func checkUsername(username string) error {
 	if username == "" || len(username) > 64 {
 		return fmt.Errorf("%w: username must be 1 to 64 bytes", drillroom.ErrInvalid)
@@ -113,20 +116,12 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (dr
 
 // UserByID returns the user with id, or drillroom.ErrNotFound.
 func (s *Store) UserByID(ctx context.Context, id int64) (drillroom.User, error) {
-	u, err := scanUser(s.rdb.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
-	if err != nil {
-		return drillroom.User{}, notFound(err, fmt.Sprintf("user %d", id))
-	}
-	return u, nil
+	return queryOne(ctx, s, fmt.Sprintf("user %d", id), scanUserRow, "SELECT "+userColumns+" FROM users WHERE id = ?", id)
 }
 
 // UserByUsername returns the user named username (any ASCII case), or drillroom.ErrNotFound.
 func (s *Store) UserByUsername(ctx context.Context, username string) (drillroom.User, error) {
-	u, err := scanUser(s.rdb.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE username = ?", username))
-	if err != nil {
-		return drillroom.User{}, notFound(err, fmt.Sprintf("user %q", username))
-	}
-	return u, nil
+	return queryOne(ctx, s, fmt.Sprintf("user %q", username), scanUserRow, "SELECT "+userColumns+" FROM users WHERE username = ?", username)
 }
 
 // ListUsers returns the users with role, or every user if role is "",
