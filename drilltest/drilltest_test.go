@@ -29,13 +29,21 @@ func lineOf(t *testing.T, src []byte, after, s string) int {
 	return 0
 }
 
-func TestRunnerReportsFailures(t *testing.T) {
-	sc := scenariotest.Load(t, "testdata/checks.drill.yaml")
-	results, _ := RunScenario(sc, Options{})
-	byName := map[string]Result{}
+// runTests loads the drill file and runs its tests; byName holds the
+// results by test name.
+func runTests(t *testing.T, file string) (sc *scenarios.Scenario, results []Result, byName map[string]Result) {
+	t.Helper()
+	sc = scenariotest.Load(t, file)
+	results, _ = RunScenario(sc, Options{})
+	byName = map[string]Result{}
 	for _, r := range results {
 		byName[r.Test] = r
 	}
+	return sc, results, byName
+}
+
+func TestRunnerReportsFailures(t *testing.T) {
+	sc, results, byName := runTests(t, "testdata/checks.drill.yaml")
 	cases := []struct {
 		test   string
 		reason string
@@ -204,12 +212,7 @@ func TestMatchGlob(t *testing.T) {
 }
 
 func TestCalibrationChecks(t *testing.T) {
-	sc := scenariotest.Load(t, "testdata/calibration.drill.yaml")
-	results, _ := RunScenario(sc, Options{})
-	byName := map[string]Result{}
-	for _, r := range results {
-		byName[r.Test] = r
-	}
+	_, results, byName := runTests(t, "testdata/calibration.drill.yaml")
 	cases := []struct {
 		test   string
 		reason string // "" : the test must pass

@@ -109,9 +109,8 @@ type Runner struct {
 	sessions map[string]*session
 	loading  map[string]chan struct{} // sessions being hosted right now
 
-	scMu   sync.Mutex
-	scMap  map[string]*scenarios.Scenario // "id@version" -> loaded scenario
-	drills map[string]*simulator.Drill    // "id@version" -> prepared for the engine
+	loaded versionCache[*scenarios.Scenario] // by loadScenario
+	drills versionCache[*simulator.Drill]    // prepared for the engine
 
 	eventsWritten atomic.Int64
 }
@@ -139,8 +138,6 @@ func New(cfg Config) *Runner {
 		log:      cfg.Logger,
 		sessions: map[string]*session{},
 		loading:  map[string]chan struct{}{},
-		scMap:    map[string]*scenarios.Scenario{},
-		drills:   map[string]*simulator.Drill{},
 	}
 	if r.cfg.Scenario == nil {
 		r.cfg.Scenario = r.loadScenario

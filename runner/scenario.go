@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
@@ -15,55 +16,66 @@ import (
 // from the exact YAML stored with it (drill and policy), so that a session
 // is always replayed against what was played, and caches the result.
 func (r *Runner) loadScenario(ctx context.Context, id string, version int) (*scenarios.Scenario, error) {
-	key := id + "@" + strconv.Itoa(version)
-	r.scMu.Lock()
-	sc, ok := r.scMap[key]
-	r.scMu.Unlock()
-	if ok {
-		return sc, nil
-	}
-	v, err := r.cfg.Store.ScenarioVersion(ctx, id, version)
-	if errors.Is(err, drillroom.ErrNotFound) {
-		return nil, fmt.Errorf("scenario %s v%d: %w", id, version, err)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("scenario %s v%d: %w: %w", id, version, ErrUnavailable, err)
-	}
-	sc, err = LoadVersion(v)
-	if err != nil {
-		return nil, err
-	}
-	r.scMu.Lock()
-	r.scMap[key] = sc
-	r.scMu.Unlock()
-	return sc, nil
+	return r.loaded.get(id, version, func() (*scenarios.Scenario, error) {
+		v, err := r.cfg.Store.ScenarioVersion(ctx, id, version)
+		if errors.Is(err, drillroom.ErrNotFound) {
+			return nil, fmt.Errorf("scenario %s v%d: %w", id, version, err)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("scenario %s v%d: %w: %w", id, version, ErrUnavailable, err)
+		}
+		return LoadVersion(v)
+	})
 }
 
 // drill returns a scenario version prepared for the engine. Every session
 // of a version shares one Drill, prepared when the first is hosted and kept
 // while the runner lives: the published versions bound how many there are.
 func (r *Runner) drill(ctx context.Context, id string, version int) (*simulator.Drill, error) {
-	key := id + "@" + strconv.Itoa(version)
-	r.scMu.Lock()
-	d, ok := r.drills[key]
-	r.scMu.Unlock()
-	if ok {
+	return r.drills.get(id, version, func() (*simulator.Drill, error) {
+		sc, err := r.cfg.Scenario(ctx, id, version)
+		if err != nil {
+			return nil, err
+		}
+		d, err := simulator.Prepare(sc)
+		if err != nil {
+			return nil, fmt.Errorf("scenario %s v%d: %w", id, version, err)
+		}
 		return d, nil
+	})
+}
+
+// versionCache keeps one value per scenario version for the runner's
+// lifetime. Two sessions may make the same value at once; the first one
+// stored is the one every later caller gets.
+type versionCache[T any] struct {
+	mu sync.Mutex
+	m  map[string]T // "id@version" -> value
+}
+
+// get returns the value for id and version, made by load when there is none.
+func (c *versionCache[T]) get(id string, version int, load func() (T, error)) (T, error) {
+	key := id + "@" + strconv.Itoa(version)
+	c.mu.Lock()
+	v, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return v, nil
 	}
-	sc, err := r.cfg.Scenario(ctx, id, version)
+	v, err := load()
 	if err != nil {
-		return nil, err
+		return v, err
 	}
-	if d, err = simulator.Prepare(sc); err != nil {
-		return nil, fmt.Errorf("scenario %s v%d: %w", id, version, err)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev, ok := c.m[key]; ok {
+		return prev, nil // made meanwhile for another session
 	}
-	r.scMu.Lock()
-	defer r.scMu.Unlock()
-	if prev, ok := r.drills[key]; ok {
-		return prev, nil // prepared meanwhile by another session
+	if c.m == nil {
+		c.m = map[string]T{}
 	}
-	r.drills[key] = d
-	return d, nil
+	c.m[key] = v
+	return v, nil
 }
 
 // LoadVersion loads a stored scenario version: its policy YAML first (or
