@@ -397,11 +397,7 @@ func (s *Accounts) AddMember(ctx context.Context, a Actor, cohortID int64, usern
 	if err != nil {
 		return err
 	}
-	if err := s.store.AddToCohort(ctx, c.ID, u.ID); err != nil {
-		return err
-	}
-	s.audit(ctx, a, drillroom.AuditCohortAdd, "cohort "+c.Name, u.Username)
-	return nil
+	return s.changeMembers(ctx, a, s.store.AddToCohort, drillroom.AuditCohortAdd, c, u)
 }
 
 // RemoveMember takes a user out of a cohort.
@@ -417,10 +413,16 @@ func (s *Accounts) RemoveMember(ctx context.Context, a Actor, cohortID, userID i
 	if err != nil {
 		return err
 	}
-	if err := s.store.RemoveFromCohort(ctx, c.ID, u.ID); err != nil {
+	return s.changeMembers(ctx, a, s.store.RemoveFromCohort, drillroom.AuditCohortRemove, c, u)
+}
+
+// changeMembers puts u in c or takes u out (change is the store's
+// AddToCohort or RemoveFromCohort) and writes action to the audit log.
+func (s *Accounts) changeMembers(ctx context.Context, a Actor, change func(ctx context.Context, cohortID, userID int64) error, action string, c drillroom.Cohort, u drillroom.User) error {
+	if err := change(ctx, c.ID, u.ID); err != nil {
 		return err
 	}
-	s.audit(ctx, a, drillroom.AuditCohortRemove, "cohort "+c.Name, u.Username)
+	s.audit(ctx, a, action, "cohort "+c.Name, u.Username)
 	return nil
 }
 

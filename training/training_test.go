@@ -137,13 +137,21 @@ func TestStartDrill(t *testing.T) {
 	}
 }
 
-func TestAccessAndActors(t *testing.T) {
-	ctx := context.Background()
-	f := newFixture(t)
-	x, _, err := f.svc.StartDrill(ctx, f.ann, f.drill, drillroom.ModePractice)
+// startAnnsPractice starts ann's practice session of the fixture's drill.
+func (f *fixture) startAnnsPractice(t *testing.T) drillroom.Session {
+	t.Helper()
+	x, _, err := f.svc.StartDrill(context.Background(), f.ann, f.drill, drillroom.ModePractice)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return x
+}
+
+func TestAccessAndActors(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	x := f.startAnnsPractice(t)
+	var err error
 	for _, u := range []drillroom.User{f.ann, f.trent, f.carol, f.ada} {
 		if _, err := f.svc.Session(ctx, u, x.ID); err != nil {
 			t.Errorf("%s opens ann's session: %v", u.Username, err)
@@ -210,11 +218,8 @@ func TestAccessAndActors(t *testing.T) {
 func TestSubmitReview(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
-	x, _, err := f.svc.StartDrill(ctx, f.ann, f.drill, drillroom.ModePractice)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = f.svc.SubmitReview(ctx, f.ann, x, "r1", "I should have asked sooner.")
+	x := f.startAnnsPractice(t)
+	err := f.svc.SubmitReview(ctx, f.ann, x, "r1", "I should have asked sooner.")
 	wantCode(t, "review of a live call", err, drillroom.CodeConflict)
 
 	res, err := f.svc.Act(ctx, f.ann, x, "close", simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"})
