@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/transcript"
@@ -99,9 +97,8 @@ type consolePage struct {
 
 // console is the trainee's desk for one session.
 func (u *ui) console(w http.ResponseWriter, r *http.Request) {
-	x, user, err := u.sessionFor(r, chi.URLParam(r, "id"))
-	if err != nil {
-		u.fail(w, r, err)
+	x, user, ok := u.sessionFor(w, r)
+	if !ok {
 		return
 	}
 	if user.Role == drillroom.RoleCoach {

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"sort"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scoring"
@@ -40,9 +38,8 @@ type debriefPage struct {
 // of the rubric.
 func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	x, user, err := u.sessionFor(r, chi.URLParam(r, "id"))
-	if err != nil {
-		u.fail(w, r, err)
+	x, user, ok := u.sessionFor(w, r)
+	if !ok {
 		return
 	}
 	v, err := u.store.ScenarioVersion(ctx, x.ScenarioID, x.Version)

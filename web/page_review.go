@@ -1,18 +1,13 @@
 package web
 
-import (
-	"net/http"
-
-	"github.com/go-chi/chi/v5"
-)
+import "net/http"
 
 // review takes the trainee's post-incident review of an ended session
 // (training.Service.SubmitReview).
 func (u *ui) review(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	x, user, err := u.sessionFor(r, chi.URLParam(r, "id"))
-	if err != nil {
-		u.fail(w, r, err)
+	x, user, ok := u.sessionFor(w, r)
+	if !ok {
 		return
 	}
 	// The command id is derived from the form's token and the session, so

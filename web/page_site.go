@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/training"
 )
@@ -23,15 +25,22 @@ func newUI(st Store, svc *training.Service, log *slog.Logger, secure bool, trust
 	return &ui{auth: newAuth(st, log, secure, trustedOrigins), store: st, svc: svc}
 }
 
-// sessionFor loads session id for the signed-in user, under the one access
-// rule (training.CanSee): a session they may not see is not found.
-func (u *ui) sessionFor(r *http.Request, id string) (drillroom.Session, drillroom.User, error) {
-	user, ok := userFrom(r.Context())
+// sessionFor loads the session of the page's URL ({id}) for the signed-in
+// user, under the one access rule (training.CanSee): a session they may not
+// see is not found. When it cannot, it answers the request with the failure
+// and returns ok false.
+func (u *ui) sessionFor(w http.ResponseWriter, r *http.Request) (x drillroom.Session, user drillroom.User, ok bool) {
+	user, ok = userFrom(r.Context())
 	if !ok {
-		return drillroom.Session{}, drillroom.User{}, drillroom.ErrUnauthorized
+		u.fail(w, r, drillroom.ErrUnauthorized)
+		return drillroom.Session{}, drillroom.User{}, false
 	}
-	x, err := u.svc.Session(r.Context(), user, id)
-	return x, user, err
+	x, err := u.svc.Session(r.Context(), user, chi.URLParam(r, "id"))
+	if err != nil {
+		u.fail(w, r, err)
+		return drillroom.Session{}, drillroom.User{}, false
+	}
+	return x, user, true
 }
 
 // displayName returns a user's display name, or a neutral label when the

@@ -115,6 +115,15 @@ func (a *liveApp) user(name string) drillroom.User {
 	return u
 }
 
+// annJoined is a live app with a session of ann's at real-time scale, and
+// ann's connection to it, joined.
+func annJoined(t testing.TB) (a *liveApp, sessionID string, ann *client) {
+	t.Helper()
+	a = newLiveApp(t, runner.Config{})
+	sessionID = a.session("ann", 1)
+	return a, sessionID, a.join("ann", sessionID)
+}
+
 // session creates a session of the example drill for user at scale.
 func (a *liveApp) session(user string, scale float64) string {
 	a.t.Helper()

@@ -114,9 +114,7 @@ func TestSocketTraineeSeesNoGroundTruth(t *testing.T) {
 // TestSocketIdempotentCommand: the same command id twice is applied once
 // and answered twice with the same ack.
 func TestSocketIdempotentCommand(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
-	cl := a.join("ann", id)
+	a, id, cl := annJoined(t)
 	first := cl.do("k1", sayHello)
 	second := cl.do("k1", sayHello)
 	if first.Type != msgAck || jsonOf(first) != jsonOf(second) {
@@ -136,9 +134,7 @@ func TestSocketIdempotentCommand(t *testing.T) {
 // TestSocketResumeAfterDrop: a trainee whose connection drops reconnects
 // with the last seq it saw and receives exactly what it missed.
 func TestSocketResumeAfterDrop(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
-	cl := a.join("ann", id)
+	a, id, cl := annJoined(t)
 	cl.do("a1", sayHello)
 	last := cl.last
 	cl.c.NetConn().Close() // the network goes away, no close frame
@@ -235,9 +231,7 @@ func TestSocketSlowConsumer(t *testing.T) {
 
 // TestSocketOversizedMessage: more than 16 KiB closes with 1009.
 func TestSocketOversizedMessage(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
-	cl := a.join("ann", id)
+	_, _, cl := annJoined(t)
 	big := simulator.Action{Kind: simulator.ActSay, Text: strings.Repeat("x", socketReadLimit+1)}
 	cl.command("big", big)
 	if code := cl.closeCode(); code != websocket.CloseMessageTooBig {
@@ -325,9 +319,7 @@ func TestSocketRoles(t *testing.T) {
 
 // TestSocketRateLimit: a burst beyond the bucket is rejected, not applied.
 func TestSocketRateLimit(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
-	cl := a.join("ann", id)
+	_, _, cl := annJoined(t)
 	n := int(defaultCommandBurst) + 10
 	for i := range n {
 		cl.command(fmt.Sprintf("r%d", i), simulator.Action{Kind: simulator.ActRecord, Field: "note", Value: fmt.Sprint(i)})
@@ -365,9 +357,7 @@ func TestSocketNoCompression(t *testing.T) {
 
 // TestSocketServerClose: closing the server ends sockets with 1001.
 func TestSocketServerClose(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
-	cl := a.join("ann", id)
+	a, _, cl := annJoined(t)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
