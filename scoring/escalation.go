@@ -169,10 +169,10 @@ func (f *facts) matrix() []matrixItem {
 				out = append(out, it)
 			}
 			for _, k := range rule.Dispatch {
-				add(k, "dispatch", f.servicesOfKind(k), f.dispatches)
+				add(k, "dispatch", ofKind(f.sc.Cast.Services, k, func(s scenarios.Service) string { return s.Kind }), f.dispatches)
 			}
 			for _, k := range rule.Escalate {
-				add(k, "escalate", f.teamsOfKind(k), f.escalations)
+				add(k, "escalate", ofKind(f.sc.Cast.Teams, k, func(t scenarios.Team) string { return t.Kind }), f.escalations)
 			}
 		}
 	}
@@ -180,20 +180,12 @@ func (f *facts) matrix() []matrixItem {
 	return out
 }
 
-func (f *facts) servicesOfKind(kind string) []string {
+// ofKind lists, sorted, the ids of the cast members (services or teams)
+// whose kind is kind.
+func ofKind[T any](cast map[string]T, kind string, kindOf func(T) string) []string {
 	var ids []string
-	for _, id := range slices.Sorted(maps.Keys(f.sc.Cast.Services)) {
-		if f.sc.Cast.Services[id].Kind == kind {
-			ids = append(ids, id)
-		}
-	}
-	return ids
-}
-
-func (f *facts) teamsOfKind(kind string) []string {
-	var ids []string
-	for _, id := range slices.Sorted(maps.Keys(f.sc.Cast.Teams)) {
-		if f.sc.Cast.Teams[id].Kind == kind {
+	for _, id := range slices.Sorted(maps.Keys(cast)) {
+		if kindOf(cast[id]) == kind {
 			ids = append(ids, id)
 		}
 	}

@@ -82,21 +82,9 @@ func (e *Engine) validate(a *Action) string {
 			return "record needs a value"
 		}
 	case ActDispatch:
-		c, ok := s.Services[a.Target]
-		if !ok {
-			return fmt.Sprintf("unknown service %q (this drill has: %s)", a.Target, listOrNone(e.p.services))
-		}
-		if c.Engaged >= 0 {
-			return fmt.Sprintf("%s has already been dispatched", a.Target)
-		}
+		return engageProblem(s.Services, e.p.services, "service", a.Target, "has already been dispatched")
 	case ActEscalate:
-		c, ok := s.Teams[a.Target]
-		if !ok {
-			return fmt.Sprintf("unknown team %q (this drill has: %s)", a.Target, listOrNone(e.p.teams))
-		}
-		if c.Engaged >= 0 {
-			return fmt.Sprintf("%s is already involved", a.Target)
-		}
+		return engageProblem(s.Teams, e.p.teams, "team", a.Target, "is already involved")
 	case ActContact:
 		if c, ok := s.Services[a.Target]; ok {
 			if c.Engaged < 0 {
@@ -210,6 +198,20 @@ func (e *Engine) priorityList() string {
 		ids = append(ids, p.ID)
 	}
 	return strings.Join(ids, ", ")
+}
+
+// engageProblem is why target cannot be dispatched or escalated to: it is
+// not in cast (the services or the teams, whose sorted ids are ids, each a
+// what), or it is engaged already. It is "" when target can be.
+func engageProblem(cast map[string]CastState, ids []string, what, target, engaged string) string {
+	c, ok := cast[target]
+	if !ok {
+		return fmt.Sprintf("unknown %s %q (this drill has: %s)", what, target, listOrNone(ids))
+	}
+	if c.Engaged >= 0 {
+		return target + " " + engaged
+	}
+	return ""
 }
 
 func listOrNone(ids []string) string {

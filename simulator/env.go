@@ -15,17 +15,26 @@ import (
 func (e *Engine) buildEnv() {
 	s := &e.f.s
 	sec := func(ms Millis) float64 { return float64(ms) / 1000 }
-	castTime := func(id string, pick func(CastState) Millis) float64 {
-		if c, ok := s.Services[id]; ok {
-			if t := pick(c); t >= 0 {
-				return sec(t)
-			}
+	// at is a cast member's time in seconds, or -1 when it has none (< 0).
+	at := func(t Millis) float64 {
+		if t < 0 {
 			return -1
 		}
+		return sec(t)
+	}
+	castTime := func(id string, pick func(CastState) Millis) float64 {
+		if c, ok := s.Services[id]; ok {
+			return at(pick(c))
+		}
 		if c, ok := s.Teams[id]; ok {
-			if t := pick(c); t >= 0 {
-				return sec(t)
-			}
+			return at(pick(c))
+		}
+		return -1
+	}
+	// engagedAt is when a service was dispatched or a team escalated to, or -1.
+	engagedAt := func(cast map[string]CastState, id string) float64 {
+		if c, ok := cast[id]; ok {
+			return at(c.Engaged)
 		}
 		return -1
 	}
@@ -40,26 +49,10 @@ func (e *Engine) buildEnv() {
 			}
 			return -1
 		},
-		"dispatched": func(id string) bool {
-			c, ok := s.Services[id]
-			return ok && c.Engaged >= 0
-		},
-		"dispatched_at": func(id string) float64 {
-			if c, ok := s.Services[id]; ok && c.Engaged >= 0 {
-				return sec(c.Engaged)
-			}
-			return -1
-		},
-		"escalated": func(id string) bool {
-			c, ok := s.Teams[id]
-			return ok && c.Engaged >= 0
-		},
-		"escalated_at": func(id string) float64 {
-			if c, ok := s.Teams[id]; ok && c.Engaged >= 0 {
-				return sec(c.Engaged)
-			}
-			return -1
-		},
+		"dispatched":    func(id string) bool { return engagedAt(s.Services, id) >= 0 },
+		"dispatched_at": func(id string) float64 { return engagedAt(s.Services, id) },
+		"escalated":     func(id string) bool { return engagedAt(s.Teams, id) >= 0 },
+		"escalated_at":  func(id string) float64 { return engagedAt(s.Teams, id) },
 		"contacted": func(id string) bool {
 			if c, ok := s.Services[id]; ok {
 				return c.Contacts > 0
