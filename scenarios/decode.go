@@ -236,33 +236,24 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, pl int, f *field) {
 	}
 	switch t {
 	case timingType:
-		d.decodeTiming(n, v, pl)
+		decodeDuration(d, n, v, pl, ParseTiming)
 		return
 	case durationType:
-		if !d.scalar(n, pl, t) {
-			return
-		}
-		dur, err := ParseDuration(n.Value)
-		if err != nil {
-			d.l.add(CodeDuration, nodePos(n), "%s: %v", where(d.path(pl)), err)
-			return
-		}
-		v.SetInt(int64(dur))
+		decodeDuration(d, n, v, pl, ParseDuration)
 		return
-	case exprType:
+	case exprType, textType:
+		// Both keep where each rune of their source stands in the file,
+		// for diagnostics inside them.
 		if !d.scalar(n, pl, t) {
 			return
 		}
 		start, runes := d.src.scalarPos(n)
-		e := Expr{Src: n.Value, Pos: start, runes: runes}
-		e.Lines = linesOf(e.Src, runes)
-		*v.Addr().Interface().(*Expr) = e // no boxing of the value, unlike v.Set
-		return
-	case textType:
-		if !d.scalar(n, pl, t) {
+		if t == exprType {
+			e := Expr{Src: n.Value, Pos: start, runes: runes}
+			e.Lines = linesOf(e.Src, runes)
+			*v.Addr().Interface().(*Expr) = e // no boxing of the value, unlike v.Set
 			return
 		}
-		start, runes := d.src.scalarPos(n)
 		tx := Text{Src: n.Value, Pos: start, runes: runes}
 		if err := tx.Parse(); err != nil {
 			p, msg := start, err.Error()

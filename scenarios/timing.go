@@ -103,17 +103,18 @@ func (t *Timing) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// decodeTiming is the loader's decoder for Timing values.
-func (d *decoder) decodeTiming(n *yaml.Node, v reflect.Value, pl int) {
-	if !d.scalar(n, pl, timingType) {
+// decodeDuration is the loader's decoder for Duration and Timing values:
+// a scalar that parse reads into v, a T.
+func decodeDuration[T Duration | Timing](d *decoder, n *yaml.Node, v reflect.Value, pl int, parse func(string) (T, error)) {
+	if !d.scalar(n, pl, v.Type()) {
 		return
 	}
-	t, err := ParseTiming(n.Value)
+	x, err := parse(n.Value)
 	if err != nil {
 		d.l.add(CodeDuration, nodePos(n), "%s: %v", where(d.path(pl)), err)
 		return
 	}
-	*v.Addr().Interface().(*Timing) = t
+	*v.Addr().Interface().(*T) = x
 }
 
 // timingRef is a timing that reads a variation, and where it is written.

@@ -256,12 +256,7 @@ func TestTeamsRequestsAndUpdates(t *testing.T) {
 	apply(t, e, 3000, Action{Kind: ActRequest, Target: "supervisor", Decision: "refund", Amount: 10})
 	apply(t, e, 4000, Action{Kind: ActEscalate, Target: "technical", Text: "outage"})
 	evs := e.Advance(140000)
-	var outcomes []string
-	for _, ev := range evs {
-		if ev.Type == EvApprove || ev.Type == EvDecline {
-			outcomes = append(outcomes, string(ev.Type)+":"+ev.ID)
-		}
-	}
+	outcomes := typeIDs(evs, EvApprove, EvDecline)
 	want := []string{"approve:goodwill", "decline:goodwill", "decline:refund"}
 	if !reflect.DeepEqual(outcomes, want) {
 		t.Errorf("outcomes: got %v, want %v", outcomes, want)
@@ -407,20 +402,25 @@ func TestEndings(t *testing.T) {
 			t.Error("no ending line")
 		}
 	})
-	t.Run("give up", func(t *testing.T) {
-		e := start(t, sc, 1)
-		evs := apply(t, e, 1000, Action{Kind: ActSay, Text: "don't be rude"})
-		if end := find(evs, EvEnd, "", ""); len(end) != 1 || end[0].ID != "hangup" {
-			t.Fatalf("got %v, want hangup", end)
-		}
-	})
-	t.Run("close without resolution", func(t *testing.T) {
-		e := start(t, sc, 1)
-		evs := apply(t, e, 1000, Action{Kind: ActClose, Resolution: "advised"})
-		if end := find(evs, EvEnd, "", ""); len(end) != 1 || end[0].ID != "closed" {
-			t.Fatalf("got %v, want closed", end)
-		}
-	})
+	// One action ends the call: the end event has this id or reason.
+	for _, tc := range []struct {
+		name       string
+		a          Action
+		id, reason string // "" is not checked
+	}{
+		{"give up", Action{Kind: ActSay, Text: "don't be rude"}, "hangup", ""},
+		{"close without resolution", Action{Kind: ActClose, Resolution: "advised"}, "closed", ""},
+		{"transfer", Action{Kind: ActTransfer, Target: "billing"}, "", "transferred"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := start(t, sc, 1)
+			evs := apply(t, e, 1000, tc.a)
+			end := find(evs, EvEnd, "", "")
+			if len(end) != 1 || tc.id != "" && end[0].ID != tc.id || tc.reason != "" && end[0].Reason != tc.reason {
+				t.Fatalf("got %v, want %s", end, tc.id+tc.reason)
+			}
+		})
+	}
 	t.Run("timeout", func(t *testing.T) {
 		e := start(t, sc, 1)
 		apply(t, e, 1000, Action{Kind: ActSetVar, Field: "stop", Value: "true"})
@@ -431,13 +431,6 @@ func TestEndings(t *testing.T) {
 		end := find(e.Log(), EvEnd, "", "")
 		if len(end) != 1 || end[0].ID != "timeout" || end[0].T != 20*60000 {
 			t.Fatalf("got %v, want timeout at 20m (twice the duration)", end)
-		}
-	})
-	t.Run("transfer", func(t *testing.T) {
-		e := start(t, sc, 1)
-		evs := apply(t, e, 1000, Action{Kind: ActTransfer, Target: "billing"})
-		if end := find(evs, EvEnd, "", ""); len(end) != 1 || end[0].Reason != "transferred" {
-			t.Fatalf("got %v, want transferred", end)
 		}
 	})
 	t.Run("review after end only", func(t *testing.T) {
@@ -602,12 +595,7 @@ func TestInputAfterTimersDueAtItsTime(t *testing.T) {
 	sc := loadMechanics(t)
 	e := start(t, sc, 1)
 	evs := apply(t, e, 10000, Action{Kind: ActSay, Text: "ok"})
-	var order []string
-	for _, ev := range evs {
-		if ev.Type == EvBeat || ev.Type == EvAction {
-			order = append(order, string(ev.Type)+":"+ev.ID)
-		}
-	}
+	order := typeIDs(evs, EvBeat, EvAction)
 	want := []string{"beat:t1", "beat:t2", "action:"}
 	if !reflect.DeepEqual(order, want) {
 		t.Errorf("got %v, want %v", order, want)

@@ -3,6 +3,7 @@ package simulator
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -44,6 +45,17 @@ func find(evs []Event, typ EventType, id, text string) []Event {
 			continue
 		}
 		out = append(out, ev)
+	}
+	return out
+}
+
+// typeIDs lists "type:id" of the events of the given types, in order.
+func typeIDs(evs []Event, types ...EventType) []string {
+	var out []string
+	for _, ev := range evs {
+		if slices.Contains(types, ev.Type) {
+			out = append(out, string(ev.Type)+":"+ev.ID)
+		}
 	}
 	return out
 }
