@@ -25,25 +25,29 @@ func loadEdited(t *testing.T, edits ...string) (*Scenario, Diagnostics) {
 	return l.LoadScenario("edited.drill.yaml", []byte(s))
 }
 
-func TestVendorKeysAreIgnored(t *testing.T) {
-	s, ds := loadEdited(t,
-		"title: Smell of gas", "x-author: R. Patel\nx-notes: {source: incident 113}\ntitle: Smell of gas",
-		"    kind: gas\n", "    kind: gas\n      x-contact: 0800 111 999\n")
+// loadEditedOK is loadEdited for edits that must load without errors.
+func loadEditedOK(t *testing.T, edits ...string) *Scenario {
+	t.Helper()
+	s, ds := loadEdited(t, edits...)
 	if ds.HasErrors() {
 		t.Fatalf("got errors:\n%v", ds)
 	}
+	return s
+}
+
+func TestVendorKeysAreIgnored(t *testing.T) {
+	s := loadEditedOK(t,
+		"title: Smell of gas", "x-author: R. Patel\nx-notes: {source: incident 113}\ntitle: Smell of gas",
+		"    kind: gas\n", "    kind: gas\n      x-contact: 0800 111 999\n")
 	if s.Title != "Smell of gas in a ground-floor flat" {
 		t.Errorf("got title %q", s.Title)
 	}
 }
 
 func TestAliasesReuseValues(t *testing.T) {
-	s, ds := loadEdited(t,
+	s := loadEditedOK(t,
 		"    do:\n      - say: \"Hello? I think", "    do:\n      - &hello\n        say: \"Hello? I think",
 		"  - id: thanks\n    on: close\n    do:\n      - say: \"Thank you so much for your help.\"", "  - id: thanks\n    on: close\n    do:\n      - *hello")
-	if ds.HasErrors() {
-		t.Fatalf("got errors:\n%v", ds)
-	}
 	var thanks *Reaction
 	for i := range s.Reactions {
 		if s.Reactions[i].ID == "thanks" {
@@ -56,14 +60,11 @@ func TestAliasesReuseValues(t *testing.T) {
 }
 
 func TestScalarForms(t *testing.T) {
-	s, ds := loadEdited(t,
+	s := loadEditedOK(t,
 		"version: 1", "version: 0x2",
 		"  time_scale: 1", "  time_scale: 1_5",
 		"    mood: 40", "    mood: !!float 40",
 		"duration: 12m", "duration: 720")
-	if ds.HasErrors() {
-		t.Fatalf("got errors:\n%v", ds)
-	}
 	if s.Version != 2 || s.Settings.TimeScale != 15 || s.Cast.Customer.Mood != 40 || s.Duration != 720_000 {
 		t.Errorf("got version %d, time_scale %v, mood %v, duration %v", s.Version, s.Settings.TimeScale, s.Cast.Customer.Mood, s.Duration)
 	}

@@ -36,10 +36,10 @@ func TestSchemaInSync(t *testing.T) {
 	}
 }
 
-// TestSchemaShape checks what editors rely on: draft-07, strict objects,
-// enums, required keys and descriptions from the doc tags.
-func TestSchemaShape(t *testing.T) {
-	raw, err := Schema("drill")
+// decodedSchema is the JSON Schema of kind, decoded.
+func decodedSchema(t *testing.T, kind string) map[string]any {
+	t.Helper()
+	raw, err := Schema(kind)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,6 +47,13 @@ func TestSchemaShape(t *testing.T) {
 	if err := json.Unmarshal(raw, &s); err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+// TestSchemaShape checks what editors rely on: draft-07, strict objects,
+// enums, required keys and descriptions from the doc tags.
+func TestSchemaShape(t *testing.T) {
+	s := decodedSchema(t, "drill")
 	if s["$schema"] != "http://json-schema.org/draft-07/schema#" {
 		t.Errorf("got $schema %v, want draft-07", s["$schema"])
 	}
@@ -86,14 +93,7 @@ func TestSchemaShape(t *testing.T) {
 	if _, err := Schema("nonsense"); err == nil {
 		t.Error("got a schema for an unknown kind")
 	}
-	pol, err := Schema("policy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p map[string]any
-	if err := json.Unmarshal(pol, &p); err != nil {
-		t.Fatal(err)
-	}
+	p := decodedSchema(t, "policy")
 	if _, ok := p["properties"].(map[string]any)["matrix"]; !ok {
 		t.Error("policy schema has no matrix")
 	}

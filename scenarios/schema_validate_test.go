@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -159,14 +158,7 @@ func asStrings(v any) []string {
 
 func schemaProblems(t *testing.T, kind, file string) []string {
 	t.Helper()
-	raw, err := Schema(kind)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var schema map[string]any
-	if err := json.Unmarshal(raw, &schema); err != nil {
-		t.Fatal(err)
-	}
+	schema := decodedSchema(t, kind)
 	src, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)

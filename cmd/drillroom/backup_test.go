@@ -41,9 +41,7 @@ func TestBackupCommand(t *testing.T) {
 	code, out, errs := runMain("backup", "--data", dir, dest)
 	close(stop)
 	wg.Wait()
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	wantExit0(t, code, errs)
 	if !strings.HasPrefix(out, "backed up ") || !strings.Contains(out, dest) {
 		t.Errorf("stdout %q, want it to name the copy", out)
 	}

@@ -19,19 +19,10 @@ import (
 
 const gasExample = "../../scenarios/examples/gas-smell-basic.drill.yaml"
 
-func runDrill(t *testing.T, stdin string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := Main(context.Background(), args, IO{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb})
-	return code, out.String(), errb.String()
-}
-
 func TestPlayScript(t *testing.T) {
 	logFile := filepath.Join(t.TempDir(), "session.jsonl")
-	code, out, errs := runDrill(t, "", "play", "--script", "testdata/gas-basic.play", "--log", logFile, gasExample)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	code, out, errs := runMainInput("", "play", "--script", "testdata/gas-basic.play", "--log", logFile, gasExample)
+	wantExit0(t, code, errs)
 	// The script plays with the default seed, 1: the address and the gas
 	// engineer's acknowledgement (dispatch at 1m plus vary.gas_ack) are
 	// what that seed draws.
@@ -76,7 +67,7 @@ func TestPlayScriptErrors(t *testing.T) {
 	for _, c := range cases {
 		path := filepath.Join(dir, "bad.play")
 		os.WriteFile(path, []byte(c.script), 0o644)
-		code, _, errs := runDrill(t, "", "play", "--script", path, gasExample)
+		code, _, errs := runMainInput("", "play", "--script", path, gasExample)
 		if code != 1 || !strings.Contains(errs, c.want) {
 			t.Errorf("script %q: exit %d, stderr %q; want 1 and %q", c.script, code, errs, c.want)
 		}
@@ -85,10 +76,8 @@ func TestPlayScriptErrors(t *testing.T) {
 
 func TestPlayInteractive(t *testing.T) {
 	in := "help\nsay Hello, where are you?\nclassify nonsense P1\nclose All sorted.\nreview Went fine.\n"
-	code, out, errs := runDrill(t, in, "play", "--speed", "50", gasExample)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	code, out, errs := runMainInput(in, "play", "--speed", "50", gasExample)
+	wantExit0(t, code, errs)
 	wantContains(t, out,
 		"Type help for the commands.",
 		"Commands (one per line):",

@@ -11,9 +11,7 @@ func TestReportRules(t *testing.T) {
 	scoredSession(t, st, "bob", "gas-good")
 
 	code, out, errs := runMain("report", "rules", "--data", dir)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	wantExit0(t, code, errs)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	got := []string{strings.Join(strings.Fields(lines[0]), " ")}
 	for _, line := range lines[1:] {

@@ -15,10 +15,32 @@ const (
 	gasPoorLog = "../../scoring/testdata/gas-poor.log.jsonl"
 )
 
+// runMain runs the program with args and no standard input, and returns
+// its exit code and output.
 func runMain(args ...string) (code int, stdout, stderr string) {
+	return runMainContext(context.Background(), "", args...)
+}
+
+// runMainInput is runMain with stdin as the standard input.
+func runMainInput(stdin string, args ...string) (code int, stdout, stderr string) {
+	return runMainContext(context.Background(), stdin, args...)
+}
+
+// runMainContext runs the program in ctx with args and the standard input
+// stdin, and returns its exit code and output.
+func runMainContext(ctx context.Context, stdin string, args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
-	code = Main(context.Background(), args, IO{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
+	code = Main(ctx, args, IO{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb})
 	return code, out.String(), errb.String()
+}
+
+// wantExit0 fails the test unless the program exited 0; errs is what it
+// wrote to stderr.
+func wantExit0(t *testing.T, code int, errs string) {
+	t.Helper()
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
 }
 
 // wantContains reports every string of wants that the output out does not
@@ -34,9 +56,7 @@ func wantContains(t *testing.T, out string, wants ...string) {
 
 func TestScoreCommand(t *testing.T) {
 	code, out, errs := runMain("score", gasPoorLog, "--scenario", frozenGas)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	wantExit0(t, code, errs)
 	wantContains(t, out, "Total 0% (15 of 90 points)", "Critical failures: safety-advice-first-minute, gas-dispatched", "FAIL    updates-while-waiting")
 
 	code, out, errs = runMain("score", "--format", "json", "--scenario", frozenGas, gasPoorLog)
@@ -108,9 +128,7 @@ func TestScoreCommandUsage(t *testing.T) {
 
 func TestExplainCommand(t *testing.T) {
 	code, out, errs := runMain("explain", gasPoorLog, "--scenario", frozenGas, "--rule", "gas-dispatched")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	wantExit0(t, code, errs)
 	wantContains(t, out,
 		"outcome FAIL, 0 of 15 points",
 		"[check] requirements_met() = false",

@@ -10,7 +10,7 @@ import (
 )
 
 func TestTestCommand(t *testing.T) {
-	code, out, errs := runDrill(t, "", "test", "--cover", gasExample)
+	code, out, errs := runMainInput("", "test", "--cover", gasExample)
 	if code != 0 {
 		t.Fatalf("exit %d: %s\n%s", code, out, errs)
 	}
@@ -28,7 +28,7 @@ func TestTestCommand(t *testing.T) {
 }
 
 func TestTestCommandFailures(t *testing.T) {
-	code, out, _ := runDrill(t, "", "test", "--run", "passes|missing line", "../../scenarios/policies", "../../drilltest/testdata/checks.drill.yaml")
+	code, out, _ := runMainInput("", "test", "--run", "passes|missing line", "../../scenarios/policies", "../../drilltest/testdata/checks.drill.yaml")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1:\n%s", code, out)
 	}
@@ -43,10 +43,10 @@ func TestTestCommandFailures(t *testing.T) {
 }
 
 func TestTestCommandUsage(t *testing.T) {
-	if code, _, _ := runDrill(t, "", "test"); code != 2 {
+	if code, _, _ := runMainInput("", "test"); code != 2 {
 		t.Errorf("no paths: exit %d, want 2", code)
 	}
-	if code, _, _ := runDrill(t, "", "test", "--run", "(", "x"); code != 2 {
+	if code, _, _ := runMainInput("", "test", "--run", "(", "x"); code != 2 {
 		t.Errorf("bad regexp: exit %d, want 2", code)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -10,12 +9,6 @@ import (
 
 	"github.com/drillroom/drillroom"
 )
-
-func runMainInput(stdin string, args ...string) (code int, stdout, stderr string) {
-	var out, errb bytes.Buffer
-	code = Main(context.Background(), args, IO{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb})
-	return code, out.String(), errb.String()
-}
 
 func TestUsersPasswd(t *testing.T) {
 	ctx := context.Background()
@@ -33,9 +26,7 @@ func TestUsersPasswd(t *testing.T) {
 	bobs, _ := st.CreateLogin(ctx, bob.ID, time.Hour)
 
 	code, out, errs := runMainInput("new battery staple\r\n", "users", "passwd", "--data", dir, "ANN")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	wantExit0(t, code, errs)
 	if out != "password of ann changed; every login of ann has ended\nann must choose a new password at the next sign-in\n" {
 		t.Errorf("stdout %q", out)
 	}

@@ -19,9 +19,7 @@ func validate(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	// rather than at the test binary's timeout.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	var out, errb bytes.Buffer
-	code = Main(ctx, append([]string{"validate"}, args...), IO{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
-	return code, out.String(), errb.String()
+	return runMainContext(ctx, "", append([]string{"validate"}, args...)...)
 }
 
 func TestValidateShippedScenarios(t *testing.T) {
