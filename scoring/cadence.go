@@ -256,10 +256,9 @@ type promise struct {
 // promises evaluates, memoised, every promised update: it is kept by a
 // later line to the customer that carries the update intent, at or before
 // its time plus promise_grace (the engine keeps promises the same way).
-func (f *facts) promises() []promise {
-	if f.done&doneProms != 0 {
-		return f.proms
-	}
+func (f *facts) promises() []promise { return f.proms.get(f.evalPromises) }
+
+func (f *facts) evalPromises() []promise {
 	grace := int64(0)
 	if f.sc.Resolved != nil {
 		grace = f.sc.Resolved.Cadence.PromiseGrace.Millis()
@@ -294,7 +293,6 @@ func (f *facts) promises() []promise {
 		}
 		out = append(out, p)
 	}
-	f.proms, f.done = out, f.done|doneProms
 	return out
 }
 

@@ -60,10 +60,9 @@ type requirement struct {
 // requirements evaluates truth.required once. A requirement's when is a
 // rule expression, evaluated with the rule environment; it may not itself
 // read the requirement functions.
-func (f *facts) requirements() []requirement {
-	if f.done&doneReqs != 0 {
-		return f.reqs
-	}
+func (f *facts) requirements() []requirement { return f.reqs.get(f.evalRequirements) }
+
+func (f *facts) evalRequirements() []requirement {
 	if f.inWhen {
 		panic(fmt.Errorf("a requirement's when may not read requirements_met, requirements_missed, unneeded_escalations or handover functions"))
 	}
@@ -90,7 +89,6 @@ func (f *facts) requirements() []requirement {
 		r.Met = r.MadeOK && (r.Deadline == 0 || r.Made.T <= r.Deadline)
 		out = append(out, r)
 	}
-	f.reqs, f.done = out, f.done|doneReqs
 	return out
 }
 
@@ -141,10 +139,9 @@ type matrixItem struct {
 
 // matrix evaluates, once, the policy's escalation matrix against the truth.
 // Kinds with no member in the cast cannot be involved and are skipped.
-func (f *facts) matrix() []matrixItem {
-	if f.done&doneMat != 0 {
-		return f.mat
-	}
+func (f *facts) matrix() []matrixItem { return f.mat.get(f.evalMatrix) }
+
+func (f *facts) evalMatrix() []matrixItem {
 	var out []matrixItem
 	if p := f.sc.Resolved; p != nil {
 		pri := f.sc.Truth.Priority
@@ -176,7 +173,6 @@ func (f *facts) matrix() []matrixItem {
 			}
 		}
 	}
-	f.mat, f.done = out, f.done|doneMat
 	return out
 }
 

@@ -106,12 +106,11 @@ type facts struct {
 
 	// Lazily derived, memoised.
 	spansBy map[string][]span
-	proms   []promise
-	reqs    []requirement
-	mat     []matrixItem
-	recs    []fieldCheck
+	proms   lazy[[]promise]
+	reqs    lazy[[]requirement]
+	mat     lazy[[]matrixItem]
+	recs    lazy[[]fieldCheck]
 	fcr     *fcr
-	done    uint8 // which of proms, reqs, mat, recs are computed
 	// Results of the functions without arguments, which rules often call
 	// twice in one expression (x() >= 0 && x() <= 120).
 	memo    map[string]memoed
@@ -342,13 +341,20 @@ func once[T any](f *facts, name string, fn func() (T, []Evidence)) (T, []Evidenc
 	return v, ev
 }
 
-// Bits of facts.done.
-const (
-	doneProms uint8 = 1 << iota
-	doneReqs
-	doneMat
-	doneRecs
-)
+// lazy is a value computed on its first use.
+type lazy[T any] struct {
+	v    T
+	done bool
+}
+
+// get returns the value, computing it first if it has not been. A compute
+// that panics leaves it not computed.
+func (l *lazy[T]) get(compute func() T) T {
+	if !l.done {
+		l.v, l.done = compute(), true
+	}
+	return l.v
+}
 
 // maxEvidence bounds the evidence one read contributes; the rest is
 // summed up in one last item.

@@ -18,10 +18,9 @@ type fieldCheck struct {
 
 // recordChecks evaluates, once, every truth.record field against the final
 // incident log.
-func (f *facts) recordChecks() []fieldCheck {
-	if f.done&doneRecs != 0 {
-		return f.recs
-	}
+func (f *facts) recordChecks() []fieldCheck { return f.recs.get(f.evalRecordChecks) }
+
+func (f *facts) evalRecordChecks() []fieldCheck {
 	out := make([]fieldCheck, 0, len(f.sc.Truth.Record))
 	for i, rf := range f.sc.Truth.Record {
 		c := fieldCheck{Field: rf.Field, Match: rf.Match}
@@ -53,7 +52,6 @@ func (f *facts) recordChecks() []fieldCheck {
 		c.Ev = c.evidence(f)
 		out = append(out, c)
 	}
-	f.recs, f.done = out, f.done|doneRecs
 	return out
 }
 
