@@ -237,20 +237,9 @@ func downloadPasswords(e *e2e, into string) [][]string {
 // fresh data directory.
 func startPlainServer(t *testing.T, dir string) *demoServer {
 	t.Helper()
-	bin := filepath.Join(dir, "drillroom")
-	build := exec.Command("go", "build", "-o", bin, "../cmd/drillroom")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build drillroom: %v\n%s", err, out)
-	}
-	logPath := filepath.Join(dir, "server.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &demoServer{t: t, bin: bin, data: filepath.Join(dir, "data"), logPath: logPath, logFile: logFile}
-	t.Cleanup(s.stop)
-	cmd := exec.Command(bin, "serve", "--data", s.data, "--addr", "127.0.0.1:0")
-	cmd.Stderr = logFile
+	s := buildServer(t, dir)
+	cmd := exec.Command(s.bin, "serve", "--data", s.data, "--addr", "127.0.0.1:0")
+	cmd.Stderr = s.logFile
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -275,7 +264,7 @@ func startPlainServer(t *testing.T, dir string) *demoServer {
 	select {
 	case s.url = <-urlc:
 	case <-time.After(90 * time.Second):
-		log, _ := os.ReadFile(logPath)
+		log, _ := os.ReadFile(s.logPath)
 		t.Fatalf("drillroom serve did not print its address\nserver log:\n%s", log)
 	}
 	return s

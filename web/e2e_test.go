@@ -56,7 +56,10 @@ type demoServer struct {
 	cmd      *exec.Cmd
 }
 
-func startDemoServer(t *testing.T, dir string) *demoServer {
+// buildServer builds drillroom into dir and prepares a server of it on a
+// fresh data directory there, logging to dir/server.log; it is stopped when
+// the test ends.
+func buildServer(t *testing.T, dir string) *demoServer {
 	t.Helper()
 	bin := filepath.Join(dir, "drillroom")
 	build := exec.Command("go", "build", "-o", bin, "../cmd/drillroom")
@@ -70,6 +73,12 @@ func startDemoServer(t *testing.T, dir string) *demoServer {
 	}
 	s := &demoServer{t: t, bin: bin, data: filepath.Join(dir, "data"), logPath: logPath, logFile: logFile}
 	t.Cleanup(s.stop)
+	return s
+}
+
+func startDemoServer(t *testing.T, dir string) *demoServer {
+	t.Helper()
+	s := buildServer(t, dir)
 	s.launch("127.0.0.1:0")
 	if s.password == "" {
 		t.Fatal("drillroom serve --demo did not print the demo trainee's password")
