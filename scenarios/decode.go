@@ -591,11 +591,12 @@ func isScalarType(t reflect.Type) bool {
 type typeWords struct{ one, many string }
 
 // namedTypeWords and kindWords say the words for the types that have their
-// own; typeName and plural build the rest from them, and exprTypeName
-// (what an expression gives) uses kindWords too.
+// own; words builds the rest from them, and exprTypeName (what an
+// expression gives) uses kindWords too.
 var (
 	namedTypeWords = map[reflect.Type]typeWords{
 		durationType: {"a duration (like 90s, 2m or 1h30m)", "durations"},
+		timingType:   {timingTypeName, "durations or vary.NAMEs"},
 		exprType:     {"an expression (a string)", "expressions"},
 		textType:     {"a text (a string)", "texts"},
 		anyType:      {"a value", "values"},
@@ -623,38 +624,25 @@ func wordsFor(t reflect.Type) (typeWords, bool) {
 }
 
 // typeName describes a Go type the way an author thinks of it.
-func typeName(t reflect.Type) string {
-	if t == timingType {
-		return timingTypeName
-	}
-	if w, ok := wordsFor(t); ok {
-		return w.one
-	}
-	switch t.Kind() {
-	case reflect.Pointer:
-		return typeName(t.Elem())
-	case reflect.Slice:
-		return "a list of " + plural(t.Elem())
-	case reflect.Map:
-		return "a mapping of names to " + plural(t.Elem())
-	case reflect.Struct:
-		return "a mapping (key: value lines)"
-	}
-	return t.String()
-}
+func typeName(t reflect.Type) string { return words(t).one }
 
-// plural names a list of values of type t, as in "a list of strings".
-func plural(t reflect.Type) string {
+// words are the words for a value of type t and for a list of them ("a list
+// of strings"): its own, or built from its elements'.
+func words(t reflect.Type) typeWords {
 	if w, ok := wordsFor(t); ok {
-		return w.many
+		return w
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		return plural(t.Elem())
+		return words(t.Elem())
 	case reflect.Slice:
-		return "lists"
+		return typeWords{"a list of " + words(t.Elem()).many, "lists"}
+	case reflect.Map:
+		return typeWords{"a mapping of names to " + words(t.Elem()).many, "mappings"}
+	case reflect.Struct:
+		return typeWords{"a mapping (key: value lines)", "mappings"}
 	}
-	return "mappings"
+	return typeWords{t.String(), "mappings"}
 }
 
 func contains(list []string, s string) bool {
