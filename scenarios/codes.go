@@ -72,6 +72,7 @@ const (
 	CodeUnusedVary    = "DR5005" // a variation nothing reads
 	CodeNoMistakeRule = "DR5006" // a classic mistake no rule catches
 	CodePassMarkBand  = "DR5007" // the pass mark falls inside a band
+	CodeEarlyChase    = "DR5008" // the customer chases before the silence standard has passed
 )
 
 // Codes lists every diagnostic code with its severity and a one-line title,
@@ -141,6 +142,7 @@ var Codes = []CodeInfo{
 	{CodeUnusedVary, Warning, "Variation never used"},
 	{CodeNoMistakeRule, Warning, "Classic mistake without a rule"},
 	{CodePassMarkBand, Warning, "Pass mark inside a band"},
+	{CodeEarlyChase, Warning, "Chase before the silence standard"},
 }
 
 // CodeInfo describes one diagnostic code.

@@ -163,6 +163,7 @@ func (l *Loader) loadScenario(file string, data []byte) (*Scenario, Diagnostics)
 	if !dl.hasErrors() {
 		lint(&s, d, dl, c, comp)
 		lintMistakes(&s, d, dl)
+		lintChase(&s, d, dl)
 	}
 	ds := dl.sorted()
 	if ds.HasErrors() {

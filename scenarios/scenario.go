@@ -135,9 +135,18 @@ type Customer struct {
 
 // Chase is what a customer left alone says.
 type Chase struct {
-	After Duration `yaml:"after,omitempty" doc:"Silence before the first chasing line."`
+	After Duration `yaml:"after,omitempty" doc:"Silence before the first chasing line; longer than the policy's max_silence, so that the customer chases only a trainee who is late (DR5008)."`
 	Every Duration `yaml:"every,omitempty" doc:"Interval between further chasing lines."`
 	Lines []Text   `yaml:"lines,omitempty" env:"guard"`
+	// Cues are chasing lines with a guard: each is said only while its
+	// when holds, so a line stops once the situation no longer fits it.
+	Cues []ChaseCue `yaml:"cues,omitempty" doc:"Chasing lines with a guard: a cue is said only while its when holds. Lines and cues that hold are said in turn; when none holds the customer stays quiet."`
+}
+
+// ChaseCue is a chasing line said only while its guard holds.
+type ChaseCue struct {
+	Say  Text `yaml:"say" env:"guard"`
+	When Expr `yaml:"when,omitempty" env:"guard" doc:"Said only while this holds (the state when the chase is due)."`
 }
 
 // GiveUp says when and how the customer hangs up.

@@ -198,6 +198,29 @@ func (e *Engine) fire(to Millis) {
 	}
 }
 
+// chaseLines are the chasing lines that fit now: every plain line and the
+// cues whose guard holds, in file order.
+func (e *Engine) chaseLines() []scenarios.Text {
+	ch := e.sc.Cast.Customer.Chase
+	if len(ch.Cues) == 0 {
+		return ch.Lines
+	}
+	out := append([]scenarios.Text(nil), ch.Lines...)
+	for i, c := range ch.Cues {
+		if c.When.IsSet() {
+			ok, err := c.When.Bool(e.env(nil))
+			if err != nil {
+				e.exprError(fmt.Sprintf("cast.customer.chase.cues[%d].when", i), err)
+			}
+			if !ok {
+				continue
+			}
+		}
+		out = append(out, c.Say)
+	}
+	return out
+}
+
 func (e *Engine) fireTimer(t Timer) {
 	s := &e.f.s
 	key := t.Key
@@ -208,12 +231,12 @@ func (e *Engine) fireTimer(t Timer) {
 		e.emit(Event{Type: EvTimer, ID: key})
 		e.endWith("timeout", "")
 	case key == keyChase:
-		ch := e.sc.Cast.Customer.Chase
-		if s.OnHold || s.TakenOver["customer"] || len(ch.Lines) == 0 {
+		lines := e.chaseLines()
+		if s.OnHold || s.TakenOver["customer"] || len(lines) == 0 {
 			e.emit(Event{Type: EvTimer, ID: key, Reason: "skip"})
 			return
 		}
-		line := ch.Lines[s.ChaseCount%len(ch.Lines)]
+		line := lines[s.ChaseCount%len(lines)]
 		e.emit(Event{Type: EvTimer, ID: key})
 		e.say("customer", line, "chase")
 	case key == keySilence:

@@ -341,7 +341,7 @@ func (f *fold) timerDue(ev *Event) error {
 func (f *fold) resetSilence() {
 	s := &f.s
 	ch := f.sc.Cast.Customer.Chase
-	if ch.After > 0 && len(ch.Lines) > 0 {
+	if ch.After > 0 && len(ch.Lines)+len(ch.Cues) > 0 {
 		s.schedule(Timer{Key: keyChase, Due: s.LastSpoke + Millis(ch.After), Order: castOrder})
 	}
 	if f.p.mood.SilencePerMinute != 0 {

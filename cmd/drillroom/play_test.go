@@ -134,7 +134,7 @@ func TestPlayLiveFollowsTheClock(t *testing.T) {
 		// At speed 2, 10 s of wall time is 20 s of drill time.
 		time.Sleep(10 * time.Second)
 		io.WriteString(w, "say Hello, what's the address?\n")
-		time.Sleep(40 * time.Second) // the chase comes 40 s of drill time after the line
+		time.Sleep(40 * time.Second) // the chase comes 65 s of drill time after the line
 		io.WriteString(w, "close Advised.\nreview Fine.\n")
 		code := <-done
 		w.Close()
@@ -145,7 +145,7 @@ func TestPlayLiveFollowsTheClock(t *testing.T) {
 			"00:00 customer: Hello? I think I can smell gas",
 			"00:20 trainee: say Hello, what's the address?",
 			"00:20 customer: It's Flat",
-			"01:00 customer: Hello? Are you still there?",
+			"01:25 customer: Hello? Are you still there?",
 			"01:40 [call ended: closed (closed)]",
 		)
 	})
