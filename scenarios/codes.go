@@ -65,6 +65,7 @@ const (
 	CodeSetType       = "DR4003" // a set step gives the wrong type for its variable
 	CodeInterpolation = "DR4004" // a malformed {{ }} in a text
 	CodeRegexp        = "DR4005" // an intent pattern that is not a valid regular expression
+	CodeBareID        = "DR4006" // an id argument written without quotes
 	CodeUnreachable   = "DR5001" // a phase nothing enters
 	CodeUnreadVar     = "DR5002" // a variable nothing reads
 	CodeNeverApplies  = "DR5003" // a rule whose na is always true
@@ -135,6 +136,7 @@ var Codes = []CodeInfo{
 	{CodeSetType, Error, "Set gives the wrong type"},
 	{CodeInterpolation, Error, "Malformed interpolation"},
 	{CodeRegexp, Error, "Invalid intent pattern"},
+	{CodeBareID, Error, "Id without quotes"},
 	{CodeUnreachable, Warning, "Unreachable phase"},
 	{CodeUnreadVar, Warning, "Variable never read"},
 	{CodeNeverApplies, Warning, "Rule never applies"},
