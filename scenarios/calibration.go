@@ -107,6 +107,9 @@ func (c *checker) test(i int, rules, declared map[string]bool, bands []Band) {
 		} else if st.Phase != "" {
 			c.phase(st.Phase, sp+".phase")
 		}
+		if st.Until != nil {
+			c.eventMatch(*st.Until, sp+".until")
+		}
 		for k, m := range st.Expect {
 			c.eventMatch(m, fmt.Sprintf("%s.expect[%d]", sp, k))
 		}
