@@ -424,6 +424,9 @@ func (c *checker) refs(exprRefs []exprRef) {
 	}
 	for i, r := range s.Truth.Required {
 		path := fmt.Sprintf("truth.required[%d]", i)
+		if r.From != "" && !c.fired[r.From] {
+			c.l.add(CodeUnknownFired, c.d.at(path+".from"), "%s.from: no beat or reaction has id %q%s", path, r.From, suggestKey(r.From, c.fired))
+		}
 		if r.Dispatch != "" {
 			c.service(r.Dispatch, path+".dispatch")
 		}

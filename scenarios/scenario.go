@@ -85,7 +85,11 @@ type Truth struct {
 type Requirement struct {
 	Dispatch string   `yaml:"dispatch,omitempty" doc:"Service id (from cast.services) that must be dispatched."`
 	Escalate string   `yaml:"escalate,omitempty" doc:"Team id (from cast.teams) that must be escalated to."`
-	Within   Duration `yaml:"within,omitempty" doc:"Deadline, from the start of the call."`
+	Within   Duration `yaml:"within,omitempty" doc:"Deadline, from the start of the call (or from the event named by from)."`
+	// From makes the requirement a response to an event: it applies once
+	// this beat or reaction has fired, within counts from then, and only a
+	// dispatch or escalation made at or after it meets it.
+	From     string   `yaml:"from,omitempty" doc:"A beat or reaction id: the requirement applies once it has fired, within counts from then, and only a dispatch or escalation made at or after it counts."`
 	When     Expr     `yaml:"when,omitempty" env:"rule" doc:"Only required when this rule expression holds."`
 	Handover []string `yaml:"handover,omitempty" doc:"Information (intents or record fields) that must be passed on with it."`
 }
