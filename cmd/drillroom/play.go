@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -93,6 +95,9 @@ func runPlay(ctx context.Context, args []string, stdio IO) int {
 		}
 	} else {
 		fmt.Fprintf(stdio.Stdout, "%s (%s). Type help for the commands.\n", sc.Title, sc.ID)
+		if v := varyLine(e); v != "" {
+			fmt.Fprintf(stdio.Stdout, "Drawn by seed %d: %s\n", *seed, v)
+		}
 		p.show(first)
 		p.live(ctx, stdio.Stdin, *speed)
 		p.stopped()
@@ -149,6 +154,9 @@ func (p *player) do(line string, now simulator.Millis) error {
 		for _, c := range append(v.Services, v.Teams...) {
 			fmt.Fprintf(p.out, "  %s (%s): engaged %s acked %s eta %s arrived %s\n", c.ID, c.Name,
 				clock(c.Engaged), clock(c.Acked), clock(c.ETA), clock(c.Arrived))
+		}
+		if vary := varyLine(p.e); vary != "" {
+			fmt.Fprintf(p.out, "  drawn: %s\n", vary)
 		}
 		return nil
 	case "wait", "at":
@@ -434,4 +442,26 @@ func (p *player) finish(sc *scenarios.Scenario, logFile string, stdio IO) int {
 		return 1
 	}
 	return 0
+}
+
+// varyLine is the session's drawn variation, name=value in name order
+// (timings as durations), so that whoever plays a drill in the terminal
+// knows which address, name or delay the seed chose.
+func varyLine(e *simulator.Engine) string {
+	vary := e.Snapshot().Vary
+	between := map[string]bool{}
+	for name, v := range e.Scenario().Variation {
+		between[name] = len(v.Between) > 0
+	}
+	var parts []string
+	for _, name := range slices.Sorted(maps.Keys(vary)) {
+		v := vary[name]
+		if f, ok := v.(float64); ok && between[name] {
+			v = scenarios.FormatSeconds(f)
+		} else if n, ok := v.(int); ok && between[name] {
+			v = scenarios.FormatSeconds(float64(n))
+		}
+		parts = append(parts, fmt.Sprintf("%s=%v", name, v))
+	}
+	return strings.Join(parts, ", ")
 }

@@ -142,6 +142,7 @@ func TestPlayLiveFollowsTheClock(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, errb.String())
 		}
 		wantContains(t, out.String(),
+			"Drawn by seed 1: ", "flat=", // the seed's variation, for whoever plays it
 			"00:00 customer: Hello? I think I can smell gas",
 			"00:20 trainee: say Hello, what's the address?",
 			"00:20 customer: It's Flat",
