@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/drilltest"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
@@ -53,10 +54,11 @@ Other: status, help, quit`
 // actions are read from a file and the clock only moves by wait and at.
 func runPlay(ctx context.Context, args []string, stdio IO) int {
 	fs := newFlagSet("play", stdio.Stderr,
-		"usage: drillroom play [--speed N] [--seed N] [--script FILE] [--debug] [--log FILE] FILE",
+		"usage: drillroom play [--speed N] [--seed N] [--script FILE] [--debug] [--log FILE] [--record FILE] FILE",
 		"\n"+playHelp+"\n")
 	speed := fs.Float64("speed", 1, "run virtual time this many times faster than real time")
 	seed := fs.Int64("seed", 1, "session seed (draws the drill's variation)")
+	record := fs.String("record", "", "write the session to FILE as a scenario test (YAML to paste under tests:)")
 	mode := fs.String("mode", "practice", "practice or assessment")
 	script := fs.String("script", "", "read actions from this file and play them without waiting")
 	debug := fs.Bool("debug", false, "also show hidden events (beats, reactions, variables, mood)")
@@ -102,7 +104,7 @@ func runPlay(ctx context.Context, args []string, stdio IO) int {
 		p.live(ctx, stdio.Stdin, *speed)
 		p.stopped()
 	}
-	return p.finish(sc, *logFile, stdio)
+	return p.finish(sc, *logFile, *record, stdio)
 }
 
 type player struct {
@@ -414,7 +416,7 @@ func (p *player) stopped() {
 }
 
 // finish prints the transcript and the scorecard and writes the log.
-func (p *player) finish(sc *scenarios.Scenario, logFile string, stdio IO) int {
+func (p *player) finish(sc *scenarios.Scenario, logFile, record string, stdio IO) int {
 	log := p.e.Log()
 	fmt.Fprintln(stdio.Stdout, "\n== Transcript ==")
 	transcript.Write(stdio.Stdout, log, p.debug)
@@ -440,6 +442,17 @@ func (p *player) finish(sc *scenarios.Scenario, logFile string, stdio IO) int {
 	if err := scoring.WriteText(stdio.Stdout, card); err != nil {
 		fmt.Fprintf(stdio.Stderr, "drillroom play: %v\n", err)
 		return 1
+	}
+	if record != "" {
+		yml, err := drilltest.Record(log, card, fmt.Sprintf("recorded play (seed %d)", log[0].Seed))
+		if err == nil {
+			err = os.WriteFile(record, yml, 0o644)
+		}
+		if err != nil {
+			fmt.Fprintf(stdio.Stderr, "drillroom play: --record: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdio.Stdout, "\nThe session is written to %s as a test; paste it under tests: in the drill.\n", record)
 	}
 	return 0
 }
