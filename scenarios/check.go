@@ -525,12 +525,14 @@ func (c *checker) refs(exprRefs []exprRef) {
 			kind, svc, hasSvc := strings.Cut(r.name, ":")
 			switch {
 			case hasSvc && kind == "waiting":
-				if _, ok := s.Cast.Services[svc]; !ok {
-					c.l.add(CodeUnknownSvc, r.pos, "%s: no service %q in cast.services%s", what(), svc, suggestKey(svc, s.Cast.Services))
+				_, isSvc := s.Cast.Services[svc]
+				_, isTeam := s.Cast.Teams[svc]
+				if !isSvc && !isTeam {
+					c.l.add(CodeUnknownCast, r.pos, "%s: no service or team %q%s", what(), svc, suggest(svc, c.castNames(false)))
 				}
 			case !hasSvc && (kind == "call" || kind == "hold" || kind == "waiting"):
 			default:
-				c.l.add(CodeUnknownGap, r.pos, "%s: the interval kinds are \"call\", \"hold\", \"waiting\" and \"waiting:SERVICE\"", what())
+				c.l.add(CodeUnknownGap, r.pos, "%s: the interval kinds are \"call\", \"hold\", \"waiting\" and \"waiting:ID\" (a service or team)", what())
 			}
 		case refPhase:
 			if !c.phases[r.name] {
