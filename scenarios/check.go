@@ -208,6 +208,11 @@ func (c *checker) shapes() {
 	if s.Settings.TimeScale < 0 {
 		c.l.add(CodeRange, c.d.at("settings.time_scale"), "settings.time_scale must be positive (1 is real time)")
 	}
+	for i, p := range s.Phases {
+		if p.TimeScale < 0 {
+			c.l.add(CodeRange, c.d.at(fmt.Sprintf("phases[%d].time_scale", i)), "phases[%d].time_scale must be positive (1 is real time)", i)
+		}
+	}
 	if s.Version < 1 && c.d.has("version") && !c.d.bad["version"] {
 		c.l.add(CodeRange, c.d.at("version"), "version must be 1 or more")
 	}

@@ -230,6 +230,9 @@ type Phase struct {
 	Pos Pos    `yaml:"-"` // where it was written, set by the loader
 	ID  string `yaml:"id"`
 	Doc string `yaml:"doc,omitempty"`
+	// TimeScale sets the clock's speed while the call is in this phase
+	// (the long wait for an engineer at 30x, the conversation at 1x).
+	TimeScale float64 `yaml:"time_scale,omitempty" doc:"Speed of virtual time while the call is in this phase (1 = real time); leaving it returns to the drill's time scale. A scale the trainer sets holds through phases without one."`
 }
 
 // Beat is a timeline entry. Exactly one of At, After and Every schedules it.

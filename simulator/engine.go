@@ -69,7 +69,7 @@ func (d *Drill) Start(cfg Config) (*Engine, []Event, error) {
 	}
 	e.emit(start)
 	if len(sc.Phases) > 0 {
-		e.emit(Event{Type: EvPhase, ID: sc.Phases[0].ID})
+		e.enterPhase(sc.Phases[0].ID)
 	}
 	e.checkEnd()
 	e.fire(0)
@@ -160,6 +160,32 @@ func (e *Engine) Apply(at Millis, a Action) ([]Event, error) {
 
 // emit stamps ev with the next sequence number and the current time,
 // folds it into the state and appends it to the log.
+// enterPhase enters phase id and sets the clock's speed for it: the
+// phase's time_scale when it has one; leaving a phase that had one returns
+// to the session's starting scale. A scale a trainer set holds through
+// phases that have none.
+func (e *Engine) enterPhase(id string) {
+	from := e.phaseScale(e.f.s.Phase)
+	e.emit(Event{Type: EvPhase, ID: id})
+	want := e.phaseScale(id)
+	if want == 0 && from != 0 {
+		want = e.f.base
+	}
+	if want > 0 && want != e.f.s.Scale {
+		e.emit(Event{Type: EvScale, Scale: want, ID: id})
+	}
+}
+
+// phaseScale is phase id's time_scale (0: none).
+func (e *Engine) phaseScale(id string) float64 {
+	for _, p := range e.sc.Phases {
+		if p.ID == id {
+			return p.TimeScale
+		}
+	}
+	return 0
+}
+
 func (e *Engine) emit(ev Event) {
 	ev.Seq = e.f.s.Seq + 1
 	ev.T = e.now
@@ -488,7 +514,7 @@ func (e *Engine) run(steps []scenarios.Step, src string) (customerSpoke bool) {
 			e.setMood(s.Mood, clamp(s.Patience+*st.Patience), src)
 		case st.Goto != "":
 			if e.p.phases[st.Goto] && st.Goto != s.Phase {
-				e.emit(Event{Type: EvPhase, ID: st.Goto})
+				e.enterPhase(st.Goto)
 			} else if !e.p.phases[st.Goto] {
 				e.exprError(src+".goto", fmt.Errorf("unknown phase %s", st.Goto))
 			}
