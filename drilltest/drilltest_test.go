@@ -244,3 +244,17 @@ func TestCalibrationChecks(t *testing.T) {
 		t.Errorf("got %d results, want %d", len(results), len(cases))
 	}
 }
+
+func TestUntil(t *testing.T) {
+	sc := scenariotest.Load(t, "testdata/until.drill.yaml")
+	results, _ := RunScenario(sc, Options{})
+	if len(results) != 2 {
+		t.Fatalf("got %d results, want 2", len(results))
+	}
+	if !results[0].Passed {
+		t.Errorf("%s: %s", results[0].Test, results[0].Reason)
+	}
+	if results[1].Passed || !strings.Contains(results[1].Reason, "step 2: until type arrive, from gas: no such event before the call") {
+		t.Errorf("%s: passed %v, reason %q; want a failure naming the event it waited for", results[1].Test, results[1].Passed, results[1].Reason)
+	}
+}

@@ -52,6 +52,14 @@ func runScripted(d *simulator.Drill, t *scenarios.Test, cov *Coverage, opts Opti
 		if st.Wait != nil {
 			at += simulator.Millis(*st.Wait)
 		}
+		if st.Until != nil {
+			e.Advance(at)
+			t, ok := waitFor(e, *st.Until)
+			if !ok {
+				return false, fail(pos, "%s: until %s: no such event before the call %s (%s)", where, describe(*st.Until), map[bool]string{true: "ended", false: "stopped"}[e.Ended()], summarise(e.Log()[mark:]))
+			}
+			at = t
+		}
 		actions, err := stepActions(st, at)
 		if err != nil {
 			return false, fail(pos, "%s: %v", where, err)
@@ -480,4 +488,21 @@ func golden(sc *scenarios.Scenario, t *scenarios.Test, log []simulator.Event, ca
 		}
 	}
 	return false, fail(t.Pos, "transcript differs from %s", path)
+}
+
+// waitFor fires the engine's timers one due time at a time until an event
+// matching m is emitted, and returns that event's time. It fails when
+// nothing more is due (the call ended, the clock is paused) first.
+func waitFor(e *simulator.Engine, m scenarios.EventMatch) (simulator.Millis, bool) {
+	for {
+		due, ok := e.NextDue()
+		if !ok {
+			return 0, false
+		}
+		for _, ev := range e.Advance(due) {
+			if matches(m, ev) {
+				return ev.T, true
+			}
+		}
+	}
 }

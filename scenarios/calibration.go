@@ -107,6 +107,9 @@ func (c *checker) test(i int, rules, declared map[string]bool, bands []Band) {
 		} else if st.Phase != "" {
 			c.phase(st.Phase, sp+".phase")
 		}
+		if st.Until != nil {
+			c.eventMatch(*st.Until, sp+".until")
+		}
 		for k, m := range st.Expect {
 			c.eventMatch(m, fmt.Sprintf("%s.expect[%d]", sp, k))
 		}
@@ -258,4 +261,17 @@ func lintMistakes(s *Scenario, d *decoder, l *diagList) {
 		p = d.keyAt("rubric.mistakes")
 	}
 	l.add(CodeNoMistakeRule, p, "no rule is declared to catch %s: list the rules that catch each classic mistake under rubric.mistakes (see docs/scoring.md, Calibrating a rubric)", strings.Join(missing, ", "))
+}
+
+// lintChase warns when the customer starts chasing before the policy's
+// silence standard has passed: a trainee who updates on time would hear
+// "Hello? Are you still there?" on top of an on-time update.
+func lintChase(s *Scenario, d *decoder, l *diagList) {
+	ch := s.Cast.Customer.Chase
+	if s.Resolved == nil || ch.After <= 0 || len(ch.Lines)+len(ch.Cues) == 0 {
+		return
+	}
+	if max := s.Resolved.Cadence.MaxSilence; ch.After <= max {
+		l.add(CodeEarlyChase, d.at("cast.customer.chase.after"), "cast.customer.chase.after is %s, but the silence standard (max_silence) is %s: the customer would chase a trainee who is not late yet; make it longer than %s", ch.After, max, max)
+	}
 }

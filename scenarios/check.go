@@ -208,6 +208,11 @@ func (c *checker) shapes() {
 	if s.Settings.TimeScale < 0 {
 		c.l.add(CodeRange, c.d.at("settings.time_scale"), "settings.time_scale must be positive (1 is real time)")
 	}
+	for i, p := range s.Phases {
+		if p.TimeScale < 0 {
+			c.l.add(CodeRange, c.d.at(fmt.Sprintf("phases[%d].time_scale", i)), "phases[%d].time_scale must be positive (1 is real time)", i)
+		}
+	}
 	if s.Version < 1 && c.d.has("version") && !c.d.bad["version"] {
 		c.l.add(CodeRange, c.d.at("version"), "version must be 1 or more")
 	}
@@ -424,6 +429,9 @@ func (c *checker) refs(exprRefs []exprRef) {
 	}
 	for i, r := range s.Truth.Required {
 		path := fmt.Sprintf("truth.required[%d]", i)
+		if r.From != "" && !c.fired[r.From] {
+			c.l.add(CodeUnknownFired, c.d.at(path+".from"), "%s.from: no beat or reaction has id %q%s", path, r.From, suggestKey(r.From, c.fired))
+		}
 		if r.Dispatch != "" {
 			c.service(r.Dispatch, path+".dispatch")
 		}
@@ -522,12 +530,14 @@ func (c *checker) refs(exprRefs []exprRef) {
 			kind, svc, hasSvc := strings.Cut(r.name, ":")
 			switch {
 			case hasSvc && kind == "waiting":
-				if _, ok := s.Cast.Services[svc]; !ok {
-					c.l.add(CodeUnknownSvc, r.pos, "%s: no service %q in cast.services%s", what(), svc, suggestKey(svc, s.Cast.Services))
+				_, isSvc := s.Cast.Services[svc]
+				_, isTeam := s.Cast.Teams[svc]
+				if !isSvc && !isTeam {
+					c.l.add(CodeUnknownCast, r.pos, "%s: no service or team %q%s", what(), svc, suggest(svc, c.castNames(false)))
 				}
 			case !hasSvc && (kind == "call" || kind == "hold" || kind == "waiting"):
 			default:
-				c.l.add(CodeUnknownGap, r.pos, "%s: the interval kinds are \"call\", \"hold\", \"waiting\" and \"waiting:SERVICE\"", what())
+				c.l.add(CodeUnknownGap, r.pos, "%s: the interval kinds are \"call\", \"hold\", \"waiting\" and \"waiting:ID\" (a service or team)", what())
 			}
 		case refPhase:
 			if !c.phases[r.name] {

@@ -65,6 +65,7 @@ const (
 	CodeSetType       = "DR4003" // a set step gives the wrong type for its variable
 	CodeInterpolation = "DR4004" // a malformed {{ }} in a text
 	CodeRegexp        = "DR4005" // an intent pattern that is not a valid regular expression
+	CodeBareID        = "DR4006" // an id argument written without quotes
 	CodeUnreachable   = "DR5001" // a phase nothing enters
 	CodeUnreadVar     = "DR5002" // a variable nothing reads
 	CodeNeverApplies  = "DR5003" // a rule whose na is always true
@@ -72,6 +73,7 @@ const (
 	CodeUnusedVary    = "DR5005" // a variation nothing reads
 	CodeNoMistakeRule = "DR5006" // a classic mistake no rule catches
 	CodePassMarkBand  = "DR5007" // the pass mark falls inside a band
+	CodeEarlyChase    = "DR5008" // the customer chases before the silence standard has passed
 )
 
 // Codes lists every diagnostic code with its severity and a one-line title,
@@ -134,6 +136,7 @@ var Codes = []CodeInfo{
 	{CodeSetType, Error, "Set gives the wrong type"},
 	{CodeInterpolation, Error, "Malformed interpolation"},
 	{CodeRegexp, Error, "Invalid intent pattern"},
+	{CodeBareID, Error, "Id without quotes"},
 	{CodeUnreachable, Warning, "Unreachable phase"},
 	{CodeUnreadVar, Warning, "Variable never read"},
 	{CodeNeverApplies, Warning, "Rule never applies"},
@@ -141,6 +144,7 @@ var Codes = []CodeInfo{
 	{CodeUnusedVary, Warning, "Variation never used"},
 	{CodeNoMistakeRule, Warning, "Classic mistake without a rule"},
 	{CodePassMarkBand, Warning, "Pass mark inside a band"},
+	{CodeEarlyChase, Warning, "Chase before the silence standard"},
 }
 
 // CodeInfo describes one diagnostic code.

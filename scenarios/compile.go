@@ -242,6 +242,7 @@ func (r *refCollector) Visit(node *ast.Node) {
 		if !ok {
 			break
 		}
+		c.bareIDs(e, id.Value, n.Arguments)
 		rf, ok := refFuncs[id.Value]
 		if !ok || rf.arg >= len(n.Arguments) {
 			break
@@ -597,6 +598,42 @@ func holdsExprSeen(t reflect.Type, seen map[reflect.Type]bool) bool {
 			if t.Field(i).IsExported() && holdsExprSeen(t.Field(i).Type, seen) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// bareIDs reports arguments of a vocabulary function written as a bare
+// name that no environment has, such as arrived(engineer): expr's checker
+// lets such a name through inside a call, and the function would then be
+// handed nil at run time. The id is checked too, as if quoted.
+func (c *compiler) bareIDs(e Expr, fn string, args []ast.Node) {
+	if _, ok := c.envs[EnvRule][fn]; !ok {
+		if _, ok := c.envs[EnvGuard][fn]; !ok {
+			return
+		}
+	}
+	for i, a := range args {
+		id, ok := a.(*ast.IdentifierNode)
+		if !ok || c.known(id.Value) {
+			continue
+		}
+		if t := id.Type(); t != nil && t.Kind() != reflect.Interface {
+			continue // a let variable: it has a type
+		}
+		pos := e.PosAt(id.Location().From)
+		c.l.add(CodeBareID, pos, "%s(%s): %s is not a name expressions know; an id is written in quotes: %s(%q)", fn, id.Value, id.Value, fn, id.Value)
+		if rf, ok := refFuncs[fn]; ok && rf.arg == i {
+			c.refs = append(c.refs, exprRef{kind: rf.kind, name: id.Value, fn: fn, pos: pos})
+		}
+	}
+}
+
+// known reports whether any expression environment has name.
+func (c *compiler) known(name string) bool {
+	for _, env := range c.envs {
+		if _, ok := env[name]; ok {
+			return true
 		}
 	}
 	return false

@@ -23,6 +23,9 @@ type decoder struct {
 	bad   map[string]bool // single values that failed to decode, so checks skip them
 	index map[*yaml.Node]map[string]int
 	buf   []byte // key paths being decoded (see joinPath)
+	// inherits makes the root's required keys optional, except these: a
+	// policy that extends another inherits what it leaves out.
+	inherits map[string]bool
 }
 
 func newDecoder(src *sourceFile, l *diagList, root *yaml.Node) *decoder {
@@ -402,10 +405,23 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, pl int) {
 	}
 	for i := range si.fields {
 		f := &si.fields[i]
-		if f.required && !d.hasKey(n, f.name) && !meant[f.name] {
+		if f.required && !d.hasKey(n, f.name) && !meant[f.name] && !d.inherited(n, pl, f.name) {
 			d.l.add(CodeRequired, nodePos(n), "%s is missing the required key %q", where(d.path(pl)), f.name)
 		}
 	}
+}
+
+// inherited reports whether a required key may be left out because the
+// file inherits it: a root key other than those inherits lists, or any key
+// of a mapping whose path inherits lists with a leading dot (".cadence").
+func (d *decoder) inherited(n *yaml.Node, pl int, key string) bool {
+	if d.inherits == nil {
+		return false
+	}
+	if n == d.root || d.root.Kind == yaml.DocumentNode && len(d.root.Content) > 0 && n == d.root.Content[0] {
+		return !d.inherits[key]
+	}
+	return d.inherits["."+d.path(pl)]
 }
 
 // structKey checks a key of a struct's mapping against the keys before it

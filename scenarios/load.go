@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -82,11 +83,30 @@ func (l *Loader) LoadPolicy(file string, src []byte) (*Policy, Diagnostics) {
 
 func (l *Loader) loadPolicy(file string, data []byte) (*Policy, Diagnostics) {
 	var p Policy
-	d, dl := decodeFile(file, data, &p)
-	if d == nil {
+	src := newSourceFile(file, data)
+	dl := &diagList{src: src}
+	root := parse(src, dl)
+	if root == nil {
 		return nil, dl.sorted()
 	}
-	checkPolicy(&p, d, dl)
+	d := newDecoder(src, dl, root)
+	if hasRootKey(root, "extends") {
+		d.inherits = map[string]bool{"id": true, "title": true, "version": true, ".cadence": true}
+	}
+	d.decodeStruct(root, reflect.ValueOf(&p).Elem(), 0)
+	if p.Extends != "" {
+		parent, ok := l.policies[p.Extends]
+		switch {
+		case ok:
+			p = *l.extend(parent, &p, d, dl)
+		case l.broken[p.Extends] != "":
+			dl.add(CodeBadPolicy, d.at("extends"), "policy %q has errors (in %s); fix them first", p.Extends, l.broken[p.Extends])
+		default:
+			dl.add(CodeNoPolicy, d.at("extends"), "extends: unknown policy %q%s", p.Extends, suggest(p.Extends, sortedKeys(l.policies)))
+		}
+	} else {
+		checkPolicy(&p, d, dl)
+	}
 	if prev, ok := l.policies[p.ID]; ok && p.ID != "" && !l.shipped[p.ID] {
 		dl.add(CodeDupPolicy, d.at("id"), "policy %q is already defined in %s", p.ID, prev.File)
 	}
@@ -163,6 +183,7 @@ func (l *Loader) loadScenario(file string, data []byte) (*Scenario, Diagnostics)
 	if !dl.hasErrors() {
 		lint(&s, d, dl, c, comp)
 		lintMistakes(&s, d, dl)
+		lintChase(&s, d, dl)
 	}
 	ds := dl.sorted()
 	if ds.HasErrors() {
@@ -357,10 +378,7 @@ func loadSources(srcs []source) (*Set, Diagnostics) {
 	l.AddShipped()
 	set := &Set{}
 	var all, implicitDiags Diagnostics
-	for _, s := range srcs {
-		if !isPolicyFile(s.name) {
-			continue
-		}
+	for _, s := range policyOrder(srcs) {
 		if s.diag != nil {
 			if s.implicit {
 				implicitDiags = append(implicitDiags, *s.diag)
@@ -400,4 +418,58 @@ func loadSources(srcs []source) (*Set, Diagnostics) {
 		}
 	}
 	return set, all
+}
+
+var (
+	extendsLine = regexp.MustCompile(`(?m)^extends:[ \t]*["']?([A-Za-z0-9_.-]+)`)
+	idLine      = regexp.MustCompile(`(?m)^id:[ \t]*["']?([A-Za-z0-9_.-]+)`)
+)
+
+// policyOrder returns the policy sources of srcs in an order that loads a
+// policy after the one it extends when both are files here: a policy
+// waits while another pending file declares the id it extends. Whatever
+// cannot be ordered (a cycle, a missing parent) comes last, in file
+// order, and is reported when it loads.
+func policyOrder(srcs []source) []source {
+	var pending, out []source
+	for _, s := range srcs {
+		if isPolicyFile(s.name) {
+			pending = append(pending, s)
+		}
+	}
+	declares := func(list []source, id string) bool {
+		for _, s := range list {
+			if m := idLine.FindSubmatch(s.src); m != nil && string(m[1]) == id {
+				return true
+			}
+		}
+		return false
+	}
+	for len(pending) > 0 {
+		var rest []source
+		for _, s := range pending {
+			m := extendsLine.FindSubmatch(s.src)
+			if s.diag == nil && m != nil && declares(others(pending, s), string(m[1])) {
+				rest = append(rest, s)
+				continue
+			}
+			out = append(out, s)
+		}
+		if len(rest) == len(pending) {
+			return append(out, rest...)
+		}
+		pending = rest
+	}
+	return out
+}
+
+// others is list without s.
+func others(list []source, s source) []source {
+	var out []source
+	for _, x := range list {
+		if x.name != s.name {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -2,9 +2,14 @@ package scenarios
 
 // Policy is what many scenarios share (a *.policy.yaml file).
 type Policy struct {
-	ID         string                       `yaml:"id"`
-	Title      string                       `yaml:"title"`
-	Version    int                          `yaml:"version"`
+	ID      string `yaml:"id"`
+	Title   string `yaml:"title"`
+	Version int    `yaml:"version"`
+	// Extends names a policy this one builds on: every key left out is
+	// the parent's, taxonomy entries and intents are added or replaced by
+	// id, and Remove takes some away (see ExtendPolicy).
+	Extends    string                       `yaml:"extends,omitempty" doc:"Id of a policy this one builds on: keys left out are inherited; taxonomy entries and intents given here are added, or replace the parent's with the same id; remove takes some away."`
+	Remove     *PolicyRemove                `yaml:"remove,omitempty" doc:"With extends: taxonomy entries and intents of the parent to leave out."`
 	Taxonomy   []Category                   `yaml:"taxonomy" doc:"The incident categories a trainee may classify into."`
 	Impacts    []string                     `yaml:"impacts" doc:"Impact levels, highest first."`
 	Urgencies  []string                     `yaml:"urgencies" doc:"Urgency levels, highest first."`
@@ -21,6 +26,12 @@ type Policy struct {
 
 	File   string `yaml:"-"`
 	Source []byte `yaml:"-"`
+}
+
+// PolicyRemove lists what an extending policy leaves out of its parent.
+type PolicyRemove struct {
+	Taxonomy []string `yaml:"taxonomy,omitempty" doc:"Category ids of the parent to leave out (with the escalation rules for them)."`
+	Intents  []string `yaml:"intents,omitempty" doc:"Intent names of the parent to leave out."`
 }
 
 // PolicyOverride replaces parts of a policy for one scenario. Lists replace

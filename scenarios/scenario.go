@@ -85,7 +85,11 @@ type Truth struct {
 type Requirement struct {
 	Dispatch string   `yaml:"dispatch,omitempty" doc:"Service id (from cast.services) that must be dispatched."`
 	Escalate string   `yaml:"escalate,omitempty" doc:"Team id (from cast.teams) that must be escalated to."`
-	Within   Duration `yaml:"within,omitempty" doc:"Deadline, from the start of the call."`
+	Within   Duration `yaml:"within,omitempty" doc:"Deadline, from the start of the call (or from the event named by from)."`
+	// From makes the requirement a response to an event: it applies once
+	// this beat or reaction has fired, within counts from then, and only a
+	// dispatch or escalation made at or after it meets it.
+	From     string   `yaml:"from,omitempty" doc:"A beat or reaction id: the requirement applies once it has fired, within counts from then, and only a dispatch or escalation made at or after it counts."`
 	When     Expr     `yaml:"when,omitempty" env:"rule" doc:"Only required when this rule expression holds."`
 	Handover []string `yaml:"handover,omitempty" doc:"Information (intents or record fields) that must be passed on with it."`
 }
@@ -135,9 +139,18 @@ type Customer struct {
 
 // Chase is what a customer left alone says.
 type Chase struct {
-	After Duration `yaml:"after,omitempty" doc:"Silence before the first chasing line."`
+	After Duration `yaml:"after,omitempty" doc:"Silence before the first chasing line; longer than the policy's max_silence, so that the customer chases only a trainee who is late (DR5008)."`
 	Every Duration `yaml:"every,omitempty" doc:"Interval between further chasing lines."`
 	Lines []Text   `yaml:"lines,omitempty" env:"guard"`
+	// Cues are chasing lines with a guard: each is said only while its
+	// when holds, so a line stops once the situation no longer fits it.
+	Cues []ChaseCue `yaml:"cues,omitempty" doc:"Chasing lines with a guard: a cue is said only while its when holds. Lines and cues that hold are said in turn; when none holds the customer stays quiet."`
+}
+
+// ChaseCue is a chasing line said only while its guard holds.
+type ChaseCue struct {
+	Say  Text `yaml:"say" env:"guard"`
+	When Expr `yaml:"when,omitempty" env:"guard" doc:"Said only while this holds (the state when the chase is due)."`
 }
 
 // GiveUp says when and how the customer hangs up.
@@ -217,6 +230,9 @@ type Phase struct {
 	Pos Pos    `yaml:"-"` // where it was written, set by the loader
 	ID  string `yaml:"id"`
 	Doc string `yaml:"doc,omitempty"`
+	// TimeScale sets the clock's speed while the call is in this phase
+	// (the long wait for an engineer at 30x, the conversation at 1x).
+	TimeScale float64 `yaml:"time_scale,omitempty" doc:"Speed of virtual time while the call is in this phase (1 = real time); leaving it returns to the drill's time scale. A scale the trainer sets holds through phases without one."`
 }
 
 // Beat is a timeline entry. Exactly one of At, After and Every schedules it.

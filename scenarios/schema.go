@@ -29,6 +29,14 @@ func Schema(kind string) ([]byte, error) {
 	}
 	g := &schemaGen{defs: map[string]any{}}
 	top := g.object(root)
+	if kind == "policy" {
+		// A policy that extends another inherits what it leaves out, so
+		// only its identity is required of it.
+		top["if"] = map[string]any{"required": []string{"extends"}}
+		top["then"] = map[string]any{"required": []string{"id", "title", "version"}}
+		top["else"] = map[string]any{"required": top["required"]}
+		delete(top, "required")
+	}
 	top["$schema"] = "http://json-schema.org/draft-07/schema#"
 	top["title"] = title
 	top["description"] = desc

@@ -31,6 +31,9 @@ type TestStep struct {
 	Pos  Pos       `yaml:"-"`
 	At   *Duration `yaml:"at,omitempty" doc:"Advance the clock to this time first."`
 	Wait *Duration `yaml:"wait,omitempty" doc:"Advance the clock by this much first."`
+	// Until runs the clock on, after At or Wait, until an event matching it
+	// is emitted; the step's action is taken at that moment.
+	Until *EventMatch `yaml:"until,omitempty" doc:"Run the clock on until an event like this is emitted (after at or wait); the step's action happens then. The test fails if the call ends first."`
 
 	Say      string        `yaml:"say,omitempty" doc:"Say this to the customer (intents are matched from the text)."`
 	Intents  []string      `yaml:"intents,omitempty" doc:"With say: intents given explicitly (quick-intent buttons)."`

@@ -105,13 +105,13 @@ var Vocabulary = []Name{
 	// Rules only: communication cadence.
 	{Name: "first_response", Type: fnFloat(nil), Envs: ruleOnly, Doc: "Seconds until the trainee first spoke to the customer (the call's length if never).", Example: "first_response() <= policy.first_response"},
 	{Name: "longest_silence", Type: fnFloat(nil), Envs: ruleOnly, Doc: "The longest gap between the trainee's lines to the customer while the call was live.", Example: "longest_silence() <= policy.max_silence"},
-	{Name: "longest_gap", Type: fnStrFloatF(nil), Envs: ruleOnly, Doc: `The longest gap between updates within intervals of a kind: "call", "hold", "waiting" (a dispatched service not yet arrived) or "waiting:SERVICE".`, Example: `longest_gap("waiting") <= policy.waiting_update`},
+	{Name: "longest_gap", Type: fnStrFloatF(nil), Envs: ruleOnly, Doc: `The longest gap between updates within intervals of a kind: "call", "hold", "waiting" (a dispatched service not yet arrived) or "waiting:ID" (that service until it arrives, or that team from escalation until it resolves).`, Example: `longest_gap("waiting") <= policy.waiting_update`},
 	{Name: "gaps_over", Type: fnFloatStrI(nil), Envs: ruleOnly, Doc: "How many gaps within intervals of a kind were longer than a limit (seconds). Judged gap by gap.", Example: `gaps_over(policy.hold_update, "hold") == 0`},
 	{Name: "updates", Type: fnStrInt(nil), Envs: ruleOnly, Doc: "How many lines the trainee gave the customer within intervals of a kind.", Example: `updates("waiting") >= 2`},
 	{Name: "holds_without_notice", Type: fnInt(nil), Envs: ruleOnly, Doc: "Holds not preceded by telling the customer (a line with the hold intent).", Example: "holds_without_notice() == 0"},
 	{Name: "promises_made", Type: fnInt(nil), Envs: ruleOnly, Doc: "Updates the trainee promised by a time.", Example: "promises_made() > 0"},
 	{Name: "promises_broken", Type: fnInt(nil), Envs: ruleOnly, Doc: "Promised updates not delivered by their time (plus policy.promise_grace).", Example: "promises_broken() == 0"},
-	{Name: "gaps", Type: (func(string) []float64)(nil), Envs: ruleOnly, Doc: `Every gap (seconds) between updates within intervals of a kind ("call", "hold", "waiting", "waiting:SERVICE"), in time order, for custom cadence rules.`, Example: `all(gaps("hold"), # <= policy.hold_update)`},
+	{Name: "gaps", Type: (func(string) []float64)(nil), Envs: ruleOnly, Doc: `Every gap (seconds) between updates within intervals of a kind ("call", "hold", "waiting", "waiting:ID" for a service or team), in time order, for custom cadence rules.`, Example: `all(gaps("hold"), # <= policy.hold_update)`},
 	{Name: "longest_team_gap", Type: fnStrFloatF(nil), Envs: ruleOnly, Doc: "The longest gap between the trainee's updates to an engaged team (from engagement to the end).", Example: `longest_team_gap("technical") <= policy.team_update`},
 
 	// Rules only: escalation.

@@ -32,7 +32,7 @@ func (g gap) ev(note string) Evidence {
 type gapError struct{ kind string }
 
 func (e gapError) Error() string {
-	return fmt.Sprintf("unknown interval kind %q: want call, hold, waiting or waiting:SERVICE", e.kind)
+	return fmt.Sprintf("unknown interval kind %q: want call, hold, waiting or waiting:ID (a service or team)", e.kind)
 }
 
 // spans returns the intervals of a kind, in time order.
@@ -61,8 +61,14 @@ func (f *facts) spans(kind string) []span {
 		return merged
 	case strings.HasPrefix(kind, "waiting:"):
 		id := strings.TrimPrefix(kind, "waiting:")
+		if _, ok := f.sc.Cast.Teams[id]; ok {
+			if len(f.escalations[id]) == 0 {
+				return nil
+			}
+			return []span{f.waitingTeam(id)}
+		}
 		if _, ok := f.sc.Cast.Services[id]; !ok {
-			panic(fmt.Errorf("waiting:%s: no service %q in the cast", id, id))
+			panic(fmt.Errorf("waiting:%s: no service or team %q in the cast", id, id))
 		}
 		if len(f.dispatches[id]) == 0 {
 			return nil
@@ -78,6 +84,19 @@ func (f *facts) waiting(id string) span {
 	s := span{From: f.dispatches[id][0].ref, To: ref{T: f.end.T}}
 	if a, ok := f.arrivals[id]; ok && a.T >= s.From.T {
 		s.To = a
+	} else if f.end.T < s.From.T {
+		s.To = s.From
+	}
+	return s
+}
+
+// waitingTeam is the interval from the first escalation to team id to
+// its resolving the incident, or to the end of the call: while a team
+// works on it, the customer waits on the team as on a service.
+func (f *facts) waitingTeam(id string) span {
+	s := span{From: f.escalations[id][0].ref, To: ref{T: f.end.T}}
+	if r, ok := f.resolves[id]; ok && r.T >= s.From.T {
+		s.To = r
 	} else if f.end.T < s.From.T {
 		s.To = s.From
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios/scenariotest"
+	"github.com/drillroom/drillroom/simulator"
 )
 
 // The example drill's cadence: first_response 15s, max_silence 60s,
@@ -154,4 +155,23 @@ func TestCadenceBadKindPanicsForTheRunner(t *testing.T) {
 			env["longest_gap"].(func(string) float64)(kind)
 		}()
 	}
+}
+
+// TestTeamWaiting: waiting:TEAM runs from the first escalation to the team
+// until it resolves the incident, or to the end of the call.
+func TestTeamWaiting(t *testing.T) {
+	sc := loadOutage(t) // teams supervisor and network
+	resolved := func() *logb {
+		return newOutageLog(sc).escalate(100, "network").say(150, "update", "update").say(400, "update", "update").
+			add(500, simulator.Event{Type: simulator.EvResolve, From: "network"}).end(900, "closed", "closed")
+	}
+	unresolved := func() *logb {
+		return newOutageLog(sc).escalate(100, "network").say(150, "update", "update").say(400, "update", "update").end(900, "closed", "closed")
+	}
+	never := func() *logb { return newOutageLog(sc).say(150, "hello").end(900, "closed", "closed") }
+	runFnCases(t, sc, []fnCase{
+		{"until the team resolves", resolved, "gaps", []any{"waiting:network"}, []float64{50, 250, 100}},
+		{"to the end of the call", unresolved, "longest_gap", []any{"waiting:network"}, 500.0},
+		{"never escalated: no interval", never, "longest_gap", []any{"waiting:network"}, 0.0},
+	})
 }

@@ -18,6 +18,16 @@ func firstOf(acts []act) (act, bool) {
 	return acts[0], true
 }
 
+// actsFrom are the actions made at or after t.
+func actsFrom(acts []act, t int64) []act {
+	for i, a := range acts {
+		if a.T >= t {
+			return acts[i:]
+		}
+	}
+	return nil
+}
+
 func (f *facts) involvedAt(acts []act, verb, id string) (float64, []Evidence) {
 	a, ok := firstOf(acts)
 	if !ok {
@@ -82,8 +92,17 @@ func (f *facts) evalRequirements() []requirement {
 			}
 			r.Applies = ok
 		}
+		start := f.start.T
+		if q.From != "" {
+			ev, fired := f.fired[q.From]
+			if !fired {
+				r.Applies = false
+			}
+			start = ev.T
+			acts = actsFrom(acts, start)
+		}
 		if q.Within > 0 {
-			r.Deadline = f.start.T + q.Within.Millis()
+			r.Deadline = start + q.Within.Millis()
 		}
 		r.Made, r.MadeOK = firstOf(acts)
 		r.Met = r.MadeOK && (r.Deadline == 0 || r.Made.T <= r.Deadline)

@@ -156,3 +156,29 @@ func TestAuthorityPromise(t *testing.T) {
 		}, "authority_breaches", nil, 0},
 	})
 }
+
+// TestRequirementFrom: a requirement with from is a response to an event:
+// it applies once the event fired, within counts from then, and an
+// escalation made before it does not meet it.
+func TestRequirementFrom(t *testing.T) {
+	base := loadOutage(t)
+	sc := *base
+	sc.Truth.Required = []scenarios.Requirement{{Escalate: "supervisor", Within: scenarios.Duration(120000), From: "storm_warning"}}
+	runFnCases(t, &sc, []fnCase{
+		{"made within two minutes of the event", func() *logb {
+			return newOutageLog(&sc).fire(300, "storm_warning").escalate(400, "supervisor").end(900, "closed", "closed")
+		}, "requirements_met", nil, true},
+		{"made only before the event: not a response to it", func() *logb {
+			return newOutageLog(&sc).escalate(100, "supervisor").fire(300, "storm_warning").end(900, "closed", "closed")
+		}, "requirements_missed", nil, []string{"supervisor"}},
+		{"made before and again after the event", func() *logb {
+			return newOutageLog(&sc).escalate(100, "supervisor").fire(300, "storm_warning").escalate(410, "supervisor").end(900, "closed", "closed")
+		}, "requirements_met", nil, true},
+		{"late from the event", func() *logb {
+			return newOutageLog(&sc).fire(300, "storm_warning").escalate(421, "supervisor").end(900, "closed", "closed")
+		}, "requirements_missed", nil, []string{"supervisor"}},
+		{"the event never fired: the requirement does not apply", func() *logb {
+			return newOutageLog(&sc).end(900, "closed", "closed")
+		}, "requirements_met", nil, true},
+	})
+}

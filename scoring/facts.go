@@ -83,6 +83,7 @@ type facts struct {
 	messages    map[string][]act // dispatch, escalate and contact
 	acks        map[string]ref
 	arrivals    map[string]ref
+	resolves    map[string]ref // first resolve event by service or team id
 
 	decides   []decision
 	requests  []decision
@@ -149,6 +150,7 @@ func newFacts(sc *scenarios.Scenario, log []simulator.Event) *facts {
 		messages:    map[string][]act{},
 		acks:        map[string]ref{},
 		arrivals:    map[string]ref{},
+		resolves:    map[string]ref{},
 		fields:      map[string]recorded{},
 		fieldFirst:  map[string]ref{},
 		fired:       map[string]ref{},
@@ -201,6 +203,10 @@ func newFacts(sc *scenarios.Scenario, log []simulator.Event) *facts {
 		case simulator.EvArrive:
 			if _, ok := f.arrivals[e.From]; !ok {
 				f.arrivals[e.From] = r
+			}
+		case simulator.EvResolve:
+			if _, ok := f.resolves[e.From]; !ok {
+				f.resolves[e.From] = r
 			}
 		case simulator.EvApprove:
 			f.approvals = append(f.approvals, decision{ref: r, Decision: e.ID, Amount: e.Amount, Who: e.From})

@@ -50,6 +50,7 @@ func rubricHash(sc *scenarios.Scenario) string {
 		Dispatch, Escalate, When string
 		Within                   int64
 		Handover                 []string
+		From                     string `json:",omitempty"` // omitted when empty, so older rubrics keep their hash
 	}
 	type field struct {
 		Field, Value, Match string
@@ -83,7 +84,7 @@ func rubricHash(sc *scenarios.Scenario) string {
 		canon.Sections = append(canon.Sections, cs)
 	}
 	for _, q := range sc.Truth.Required {
-		canon.Required = append(canon.Required, requirement{Dispatch: q.Dispatch, Escalate: q.Escalate, When: q.When.Src, Within: q.Within.Millis(), Handover: q.Handover})
+		canon.Required = append(canon.Required, requirement{Dispatch: q.Dispatch, Escalate: q.Escalate, When: q.When.Src, Within: q.Within.Millis(), Handover: q.Handover, From: q.From})
 	}
 	for _, r := range sc.Truth.Record {
 		fd := field{Field: r.Field, Value: r.Value.Src, Match: r.Match}

@@ -69,7 +69,7 @@ func (d *Drill) Start(cfg Config) (*Engine, []Event, error) {
 	}
 	e.emit(start)
 	if len(sc.Phases) > 0 {
-		e.emit(Event{Type: EvPhase, ID: sc.Phases[0].ID})
+		e.enterPhase(sc.Phases[0].ID)
 	}
 	e.checkEnd()
 	e.fire(0)
@@ -160,6 +160,32 @@ func (e *Engine) Apply(at Millis, a Action) ([]Event, error) {
 
 // emit stamps ev with the next sequence number and the current time,
 // folds it into the state and appends it to the log.
+// enterPhase enters phase id and sets the clock's speed for it: the
+// phase's time_scale when it has one; leaving a phase that had one returns
+// to the session's starting scale. A scale a trainer set holds through
+// phases that have none.
+func (e *Engine) enterPhase(id string) {
+	from := e.phaseScale(e.f.s.Phase)
+	e.emit(Event{Type: EvPhase, ID: id})
+	want := e.phaseScale(id)
+	if want == 0 && from != 0 {
+		want = e.f.base
+	}
+	if want > 0 && want != e.f.s.Scale {
+		e.emit(Event{Type: EvScale, Scale: want, ID: id})
+	}
+}
+
+// phaseScale is phase id's time_scale (0: none).
+func (e *Engine) phaseScale(id string) float64 {
+	for _, p := range e.sc.Phases {
+		if p.ID == id {
+			return p.TimeScale
+		}
+	}
+	return 0
+}
+
 func (e *Engine) emit(ev Event) {
 	ev.Seq = e.f.s.Seq + 1
 	ev.T = e.now
@@ -198,6 +224,29 @@ func (e *Engine) fire(to Millis) {
 	}
 }
 
+// chaseLines are the chasing lines that fit now: every plain line and the
+// cues whose guard holds, in file order.
+func (e *Engine) chaseLines() []scenarios.Text {
+	ch := e.sc.Cast.Customer.Chase
+	if len(ch.Cues) == 0 {
+		return ch.Lines
+	}
+	out := append([]scenarios.Text(nil), ch.Lines...)
+	for i, c := range ch.Cues {
+		if c.When.IsSet() {
+			ok, err := c.When.Bool(e.env(nil))
+			if err != nil {
+				e.exprError(fmt.Sprintf("cast.customer.chase.cues[%d].when", i), err)
+			}
+			if !ok {
+				continue
+			}
+		}
+		out = append(out, c.Say)
+	}
+	return out
+}
+
 func (e *Engine) fireTimer(t Timer) {
 	s := &e.f.s
 	key := t.Key
@@ -208,12 +257,12 @@ func (e *Engine) fireTimer(t Timer) {
 		e.emit(Event{Type: EvTimer, ID: key})
 		e.endWith("timeout", "")
 	case key == keyChase:
-		ch := e.sc.Cast.Customer.Chase
-		if s.OnHold || s.TakenOver["customer"] || len(ch.Lines) == 0 {
+		lines := e.chaseLines()
+		if s.OnHold || s.TakenOver["customer"] || len(lines) == 0 {
 			e.emit(Event{Type: EvTimer, ID: key, Reason: "skip"})
 			return
 		}
-		line := ch.Lines[s.ChaseCount%len(ch.Lines)]
+		line := lines[s.ChaseCount%len(lines)]
 		e.emit(Event{Type: EvTimer, ID: key})
 		e.say("customer", line, "chase")
 	case key == keySilence:
@@ -465,7 +514,7 @@ func (e *Engine) run(steps []scenarios.Step, src string) (customerSpoke bool) {
 			e.setMood(s.Mood, clamp(s.Patience+*st.Patience), src)
 		case st.Goto != "":
 			if e.p.phases[st.Goto] && st.Goto != s.Phase {
-				e.emit(Event{Type: EvPhase, ID: st.Goto})
+				e.enterPhase(st.Goto)
 			} else if !e.p.phases[st.Goto] {
 				e.exprError(src+".goto", fmt.Errorf("unknown phase %s", st.Goto))
 			}

@@ -18,6 +18,9 @@ type fold struct {
 	sc *scenarios.Scenario
 	p  *prepared
 	s  Snapshot
+	// base is the session's starting time scale, which a phase without a
+	// time_scale of its own returns to.
+	base float64
 }
 
 func newCast() CastState {
@@ -166,7 +169,7 @@ func (f *fold) start(ev *Event) error {
 		return fmt.Errorf("log is of scenario %q, not %q", ev.Scenario, sc.ID)
 	}
 	s.Scenario, s.Version, s.Seed, s.Mode = ev.Scenario, ev.Version, ev.Seed, ev.Mode
-	s.Scale = ev.Scale
+	s.Scale, f.base = ev.Scale, ev.Scale
 	// The start event records what the seed drew; a log without it (an
 	// older writer) is drawn again the same way.
 	if logged, ok := ev.Value.(map[string]any); ok {
@@ -341,7 +344,7 @@ func (f *fold) timerDue(ev *Event) error {
 func (f *fold) resetSilence() {
 	s := &f.s
 	ch := f.sc.Cast.Customer.Chase
-	if ch.After > 0 && len(ch.Lines) > 0 {
+	if ch.After > 0 && len(ch.Lines)+len(ch.Cues) > 0 {
 		s.schedule(Timer{Key: keyChase, Due: s.LastSpoke + Millis(ch.After), Order: castOrder})
 	}
 	if f.p.mood.SilencePerMinute != 0 {

@@ -6,12 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/drilltest"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
@@ -43,10 +46,11 @@ Other: status, help, quit`
 // actions are read from a file and the clock only moves by wait and at.
 func runPlay(ctx context.Context, args []string, stdio IO) int {
 	fs := newFlagSet("play", stdio.Stderr,
-		"usage: drillroom play [--speed N] [--seed N] [--script FILE] [--debug] [--log FILE] FILE",
+		"usage: drillroom play [--speed N] [--seed N] [--script FILE] [--debug] [--log FILE] [--record FILE] FILE",
 		"\n"+playHelp+"\n")
 	speed := fs.Float64("speed", 1, "run virtual time this many times faster than real time")
 	seed := fs.Int64("seed", 1, "session seed (draws the drill's variation)")
+	record := fs.String("record", "", "write the session to FILE as a scenario test (YAML to paste under tests:)")
 	mode := fs.String("mode", "practice", "practice or assessment")
 	script := fs.String("script", "", "read actions from this file and play them without waiting")
 	debug := fs.Bool("debug", false, "also show hidden events (beats, reactions, variables, mood)")
@@ -85,11 +89,14 @@ func runPlay(ctx context.Context, args []string, stdio IO) int {
 		}
 	} else {
 		fmt.Fprintf(stdio.Stdout, "%s (%s). Type help for the commands.\n", sc.Title, sc.ID)
+		if v := varyLine(e); v != "" {
+			fmt.Fprintf(stdio.Stdout, "Drawn by seed %d: %s\n", *seed, v)
+		}
 		p.show(first)
 		p.live(ctx, stdio.Stdin, *speed)
 		p.stopped()
 	}
-	return p.finish(sc, *logFile, stdio)
+	return p.finish(sc, *logFile, *record, stdio)
 }
 
 type player struct {
@@ -141,6 +148,9 @@ func (p *player) do(line string, now simulator.Millis) error {
 		for _, c := range append(v.Services, v.Teams...) {
 			fmt.Fprintf(p.out, "  %s (%s): engaged %s acked %s eta %s arrived %s\n", c.ID, c.Name,
 				clock(c.Engaged), clock(c.Acked), clock(c.ETA), clock(c.Arrived))
+		}
+		if vary := varyLine(p.e); vary != "" {
+			fmt.Fprintf(p.out, "  drawn: %s\n", vary)
 		}
 		return nil
 	case "wait", "at":
@@ -398,7 +408,7 @@ func (p *player) stopped() {
 }
 
 // finish prints the transcript and the scorecard and writes the log.
-func (p *player) finish(sc *scenarios.Scenario, logFile string, stdio IO) int {
+func (p *player) finish(sc *scenarios.Scenario, logFile, record string, stdio IO) int {
 	log := p.e.Log()
 	fmt.Fprintln(stdio.Stdout, "\n== Transcript ==")
 	transcript.Write(stdio.Stdout, log, p.debug)
@@ -425,5 +435,38 @@ func (p *player) finish(sc *scenarios.Scenario, logFile string, stdio IO) int {
 		fmt.Fprintf(stdio.Stderr, "drillroom play: %v\n", err)
 		return 1
 	}
+	if record != "" {
+		yml, err := drilltest.Record(log, card, fmt.Sprintf("recorded play (seed %d)", log[0].Seed))
+		if err == nil {
+			err = os.WriteFile(record, yml, 0o644)
+		}
+		if err != nil {
+			fmt.Fprintf(stdio.Stderr, "drillroom play: --record: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdio.Stdout, "\nThe session is written to %s as a test; paste it under tests: in the drill.\n", record)
+	}
 	return 0
+}
+
+// varyLine is the session's drawn variation, name=value in name order
+// (timings as durations), so that whoever plays a drill in the terminal
+// knows which address, name or delay the seed chose.
+func varyLine(e *simulator.Engine) string {
+	vary := e.Snapshot().Vary
+	between := map[string]bool{}
+	for name, v := range e.Scenario().Variation {
+		between[name] = len(v.Between) > 0
+	}
+	var parts []string
+	for _, name := range slices.Sorted(maps.Keys(vary)) {
+		v := vary[name]
+		if f, ok := v.(float64); ok && between[name] {
+			v = scenarios.FormatSeconds(f)
+		} else if n, ok := v.(int); ok && between[name] {
+			v = scenarios.FormatSeconds(float64(n))
+		}
+		parts = append(parts, fmt.Sprintf("%s=%v", name, v))
+	}
+	return strings.Join(parts, ", ")
 }

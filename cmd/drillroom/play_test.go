@@ -123,7 +123,7 @@ func TestPlayLiveFollowsTheClock(t *testing.T) {
 		// At speed 2, 10 s of wall time is 20 s of drill time.
 		time.Sleep(10 * time.Second)
 		io.WriteString(w, "say Hello, what's the address?\n")
-		time.Sleep(40 * time.Second) // the chase comes 40 s of drill time after the line
+		time.Sleep(40 * time.Second) // the chase comes 65 s of drill time after the line
 		io.WriteString(w, "close Advised.\nreview Fine.\n")
 		code := <-done
 		w.Close()
@@ -131,11 +131,45 @@ func TestPlayLiveFollowsTheClock(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, errb.String())
 		}
 		wantContains(t, out.String(),
+			"Drawn by seed 1: ", "flat=", // the seed's variation, for whoever plays it
 			"00:00 customer: Hello? I think I can smell gas",
 			"00:20 trainee: say Hello, what's the address?",
 			"00:20 customer: It's Flat",
-			"01:00 customer: Hello? Are you still there?",
+			"01:25 customer: Hello? Are you still there?",
 			"01:40 [call ended: closed (closed)]",
 		)
 	})
+}
+
+// A played session recorded with --record is a test that the drill passes:
+// appended to the drill's tests, drillroom test replays it and finds the
+// same outcome.
+func TestPlayRecordWritesATest(t *testing.T) {
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "recorded.yaml")
+	code, _, errs := runDrill(t, "", "play", "--script", "testdata/gas-basic.play", "--seed", "1", "--record", rec, gasExample)
+	if code != 0 {
+		t.Fatalf("play: exit %d: %s", code, errs)
+	}
+	yml, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantContains(t, string(yml),
+		"  - name: \"recorded play (seed 1)\"\n    seed: 1\n",
+		`{at: 30s, record: {field: "location", value: "Flat 4, Station Parade"}}`,
+		`{at: 1m, say: "The engineer is on the way, I'll update you within two minutes.", promise: 2m}`,
+		"      ending: \"closed\"\n", "longest-silence: fail", "      passed: true\n")
+	drill, err := os.ReadFile(gasExample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "gas.drill.yaml")
+	if err := os.WriteFile(file, append(drill, yml...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runDrill(t, "", "test", "--run", "recorded", "../../scenarios/policies", file)
+	if code != 0 || !strings.Contains(out, "ok   "+file+" recorded play (seed 1)") {
+		t.Fatalf("the recorded test: exit %d\n%s%s", code, out, errs)
+	}
 }
