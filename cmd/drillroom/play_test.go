@@ -147,7 +147,7 @@ func TestPlayLiveFollowsTheClock(t *testing.T) {
 func TestPlayRecordWritesATest(t *testing.T) {
 	dir := t.TempDir()
 	rec := filepath.Join(dir, "recorded.yaml")
-	code, _, errs := runDrill(t, "", "play", "--script", "testdata/gas-basic.play", "--seed", "1", "--record", rec, gasExample)
+	code, _, errs := runMain("play", "--script", "testdata/gas-basic.play", "--seed", "1", "--record", rec, gasExample)
 	if code != 0 {
 		t.Fatalf("play: exit %d: %s", code, errs)
 	}
@@ -168,7 +168,7 @@ func TestPlayRecordWritesATest(t *testing.T) {
 	if err := os.WriteFile(file, append(drill, yml...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errs := runDrill(t, "", "test", "--run", "recorded", "../../scenarios/policies", file)
+	code, out, errs := runMain("test", "--run", "recorded", "../../scenarios/policies", file)
 	if code != 0 || !strings.Contains(out, "ok   "+file+" recorded play (seed 1)") {
 		t.Fatalf("the recorded test: exit %d\n%s%s", code, out, errs)
 	}
