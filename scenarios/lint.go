@@ -79,3 +79,16 @@ func constant(e Expr) (value, ok bool) {
 	}
 	return false, false
 }
+
+// lintChase warns when the customer starts chasing before the policy's
+// silence standard has passed: a trainee who updates on time would hear
+// "Hello? Are you still there?" on top of an on-time update.
+func lintChase(s *Scenario, d *decoder, l *diagList) {
+	ch := s.Cast.Customer.Chase
+	if s.Resolved == nil || ch.After <= 0 || len(ch.Lines)+len(ch.Cues) == 0 {
+		return
+	}
+	if max := s.Resolved.Cadence.MaxSilence; ch.After <= max {
+		l.add(CodeEarlyChase, d.at("cast.customer.chase.after"), "cast.customer.chase.after is %s, but the silence standard (max_silence) is %s: the customer would chase a trainee who is not late yet; make it longer than %s", ch.After, max, max)
+	}
+}
