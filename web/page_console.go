@@ -97,7 +97,7 @@ type consolePage struct {
 
 // console is the trainee's desk for one session.
 func (u *ui) console(w http.ResponseWriter, r *http.Request) {
-	x, user, ok := u.sessionFor(w, r)
+	x, user, ok := u.pageSession(w, r)
 	if !ok {
 		return
 	}

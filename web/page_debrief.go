@@ -38,7 +38,7 @@ type debriefPage struct {
 // of the rubric.
 func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	x, user, ok := u.sessionFor(w, r)
+	x, user, ok := u.pageSession(w, r)
 	if !ok {
 		return
 	}

@@ -6,7 +6,7 @@ import "net/http"
 // (training.Service.SubmitReview).
 func (u *ui) review(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	x, user, ok := u.sessionFor(w, r)
+	x, user, ok := u.pageSession(w, r)
 	if !ok {
 		return
 	}

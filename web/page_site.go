@@ -25,17 +25,22 @@ func newUI(st Store, svc *training.Service, log *slog.Logger, secure bool, trust
 	return &ui{auth: newAuth(st, log, secure, trustedOrigins), store: st, svc: svc}
 }
 
-// sessionFor loads the session of the page's URL ({id}) for the signed-in
-// user, under the one access rule (training.CanSee): a session they may not
-// see is not found. When it cannot, it answers the request with the failure
-// and returns ok false.
-func (u *ui) sessionFor(w http.ResponseWriter, r *http.Request) (x drillroom.Session, user drillroom.User, ok bool) {
-	user, ok = userFrom(r.Context())
+// sessionFor loads session id for the signed-in user, under the one access
+// rule (training.CanSee): a session they may not see is not found.
+func (u *ui) sessionFor(r *http.Request, id string) (drillroom.Session, drillroom.User, error) {
+	user, ok := userFrom(r.Context())
 	if !ok {
-		u.fail(w, r, drillroom.ErrUnauthorized)
-		return drillroom.Session{}, drillroom.User{}, false
+		return drillroom.Session{}, drillroom.User{}, drillroom.ErrUnauthorized
 	}
-	x, err := u.svc.Session(r.Context(), user, chi.URLParam(r, "id"))
+	x, err := u.svc.Session(r.Context(), user, id)
+	return x, user, err
+}
+
+// pageSession is sessionFor for a page about the session of its URL
+// ({id}): when the session cannot be shown it answers with the failure
+// page and returns ok false.
+func (u *ui) pageSession(w http.ResponseWriter, r *http.Request) (x drillroom.Session, user drillroom.User, ok bool) {
+	x, user, err := u.sessionFor(r, chi.URLParam(r, "id"))
 	if err != nil {
 		u.fail(w, r, err)
 		return drillroom.Session{}, drillroom.User{}, false
