@@ -99,22 +99,7 @@ func (l *Loader) extend(parent, child *Policy, d *decoder, dl *diagList) *Policy
 		r.Priorities = child.Priorities
 	}
 	if d.has("matrix") {
-		m := map[string]map[string]string{}
-		for k, v := range parent.Matrix {
-			m[k] = map[string]string{}
-			for k2, v2 := range v {
-				m[k][k2] = v2
-			}
-		}
-		for k, v := range child.Matrix {
-			if m[k] == nil {
-				m[k] = map[string]string{}
-			}
-			for k2, v2 := range v {
-				m[k][k2] = v2
-			}
-		}
-		r.Matrix = m
+		r.Matrix = mergeMatrix(parent.Matrix, child.Matrix)
 	}
 	if d.has("matrix") || d.has("impacts") || d.has("urgencies") || d.has("priorities") {
 		checkMatrix(d, dl, &r, r.Matrix, "matrix", true)

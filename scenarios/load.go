@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -224,6 +225,21 @@ func internalError(file string, r any) Diagnostic {
 		Message: fmt.Sprintf("internal error while loading this file (please report it with the file): %v", r)}
 }
 
+// mergeMatrix returns a new priority matrix with base's cells, then over's
+// merged in cell by cell.
+func mergeMatrix(base, over map[string]map[string]string) map[string]map[string]string {
+	m := map[string]map[string]string{}
+	for _, src := range []map[string]map[string]string{base, over} {
+		for k, v := range src {
+			if m[k] == nil {
+				m[k] = map[string]string{}
+			}
+			maps.Copy(m[k], v)
+		}
+	}
+	return m
+}
+
 // ApplyOverride returns a copy of p with o applied.
 func ApplyOverride(p *Policy, o *PolicyOverride) *Policy {
 	r := *p
@@ -234,22 +250,7 @@ func ApplyOverride(p *Policy, o *PolicyOverride) *Policy {
 		r.Taxonomy = o.Taxonomy
 	}
 	if o.Matrix != nil {
-		m := map[string]map[string]string{}
-		for k, v := range p.Matrix {
-			m[k] = map[string]string{}
-			for k2, v2 := range v {
-				m[k][k2] = v2
-			}
-		}
-		for k, v := range o.Matrix {
-			if m[k] == nil {
-				m[k] = map[string]string{}
-			}
-			for k2, v2 := range v {
-				m[k][k2] = v2
-			}
-		}
-		r.Matrix = m
+		r.Matrix = mergeMatrix(p.Matrix, o.Matrix)
 	}
 	if o.Escalation != nil {
 		r.Escalation = o.Escalation

@@ -81,22 +81,23 @@ func (f *facts) spans(kind string) []span {
 // waiting is the interval from the first dispatch of service id to its
 // arrival, or to the end of the call if it never arrived.
 func (f *facts) waiting(id string) span {
-	s := span{From: f.dispatches[id][0].ref, To: ref{T: f.end.T}}
-	if a, ok := f.arrivals[id]; ok && a.T >= s.From.T {
-		s.To = a
-	} else if f.end.T < s.From.T {
-		s.To = s.From
-	}
-	return s
+	return f.waitUntil(f.dispatches[id][0].ref, f.arrivals, id)
 }
 
 // waitingTeam is the interval from the first escalation to team id to
 // its resolving the incident, or to the end of the call: while a team
 // works on it, the customer waits on the team as on a service.
 func (f *facts) waitingTeam(id string) span {
-	s := span{From: f.escalations[id][0].ref, To: ref{T: f.end.T}}
-	if r, ok := f.resolves[id]; ok && r.T >= s.From.T {
-		s.To = r
+	return f.waitUntil(f.escalations[id][0].ref, f.resolves, id)
+}
+
+// waitUntil is the interval from from to id's event in ends (its arrival or
+// its resolving) when that came at or after from, else to the end of the
+// call (or no time at all, when the call ended before from).
+func (f *facts) waitUntil(from ref, ends map[string]ref, id string) span {
+	s := span{From: from, To: ref{T: f.end.T}}
+	if e, ok := ends[id]; ok && e.T >= s.From.T {
+		s.To = e
 	} else if f.end.T < s.From.T {
 		s.To = s.From
 	}
