@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,6 +52,18 @@ func (c *checker) id(seen map[string]bool, what, id string, path func() string, 
 		return
 	}
 	seen[id] = true
+}
+
+// idSet checks the ids of the n items of a list with checker.id (item i's
+// id is idOf(i), written at pathOf(i)) and returns them as a set.
+func (c *checker) idSet(what string, n int, idOf, pathOf func(i int) string) map[string]bool {
+	set, seen := map[string]bool{}, map[string]bool{}
+	first := c.firstIn(n, idOf, pathOf)
+	for i := range n {
+		c.id(seen, what, idOf(i), func() string { return pathOf(i) }, first)
+		set[idOf(i)] = true
+	}
+	return set
 }
 
 // lineOf describes where the value at path was written, for messages.
@@ -107,17 +120,11 @@ func (c *checker) ids() {
 	for _, name := range sortedKeys(s.Cast.Teams) {
 		c.id(cast, "cast member", name, func() string { return "cast.teams." + name }, castFirst)
 	}
-	c.phases = map[string]bool{}
-	seen := map[string]bool{}
-	phasePath := func(i int) string { return fmt.Sprintf("phases[%d].id", i) }
-	phaseFirst := c.firstIn(len(s.Phases), func(i int) string { return s.Phases[i].ID }, phasePath)
-	for i, p := range s.Phases {
-		c.id(seen, "phase", p.ID, func() string { return phasePath(i) }, phaseFirst)
-		c.phases[p.ID] = true
-	}
+	c.phases = c.idSet("phase", len(s.Phases), func(i int) string { return s.Phases[i].ID },
+		func(i int) string { return fmt.Sprintf("phases[%d].id", i) })
 	// Beats and reactions share a namespace: the timeline comes first.
 	c.fired = map[string]bool{}
-	seen = map[string]bool{}
+	seen := map[string]bool{}
 	beatPath := func(i int) string { return fmt.Sprintf("timeline[%d].id", i) }
 	reactionPath := func(i int) string { return fmt.Sprintf("reactions[%d].id", i) }
 	beatFirst := c.firstIn(len(s.Timeline), func(i int) string { return s.Timeline[i].ID }, beatPath)
@@ -136,14 +143,8 @@ func (c *checker) ids() {
 		c.id(seen, "beat or reaction", r.ID, func() string { return reactionPath(i) }, firedFirst)
 		c.fired[r.ID] = true
 	}
-	c.endings = map[string]bool{}
-	seen = map[string]bool{}
-	endingPath := func(i int) string { return fmt.Sprintf("endings[%d].id", i) }
-	endingFirst := c.firstIn(len(s.Endings), func(i int) string { return s.Endings[i].ID }, endingPath)
-	for i, e := range s.Endings {
-		c.id(seen, "ending", e.ID, func() string { return endingPath(i) }, endingFirst)
-		c.endings[e.ID] = true
-	}
+	c.endings = c.idSet("ending", len(s.Endings), func(i int) string { return s.Endings[i].ID },
+		func(i int) string { return fmt.Sprintf("endings[%d].id", i) })
 	seen = map[string]bool{}
 	rules := map[string]bool{}
 	secs := s.Rubric.Sections
@@ -176,15 +177,9 @@ func (c *checker) ids() {
 		}
 		tests[t.Name] = i
 	}
-	c.fields = map[string]bool{}
-	seen = map[string]bool{}
 	recs := s.Truth.Record
-	fieldPath := func(i int) string { return fmt.Sprintf("truth.record[%d].field", i) }
-	fieldFirst := c.firstIn(len(recs), func(i int) string { return recs[i].Field }, fieldPath)
-	for i, r := range recs {
-		c.id(seen, "record field", r.Field, func() string { return fieldPath(i) }, fieldFirst)
-		c.fields[r.Field] = true
-	}
+	c.fields = c.idSet("record field", len(recs), func(i int) string { return recs[i].Field },
+		func(i int) string { return fmt.Sprintf("truth.record[%d].field", i) })
 	c.decision = map[string]bool{}
 	for _, d := range s.Decisions() {
 		c.decision[d] = true
@@ -671,36 +666,24 @@ func (c *checker) truth() {
 	}
 }
 
-func hasCategory(p *Policy, id string) bool {
-	for _, c := range p.Taxonomy {
-		if c.ID == id {
-			return true
-		}
-	}
-	return false
-}
+func hasCategory(p *Policy, id string) bool { return slices.Contains(categoryIDs(p), id) }
 
+func hasPriority(p *Policy, id string) bool { return slices.Contains(priorityIDs(p), id) }
+
+// categoryIDs and priorityIDs list the ids of p's taxonomy and priorities,
+// in order.
 func categoryIDs(p *Policy) []string {
-	var out []string
-	for _, c := range p.Taxonomy {
-		out = append(out, c.ID)
-	}
-	return out
-}
-
-func hasPriority(p *Policy, id string) bool {
-	for _, x := range p.Priorities {
-		if x.ID == id {
-			return true
-		}
-	}
-	return false
+	return idsOf(p.Taxonomy, func(c Category) string { return c.ID })
 }
 
 func priorityIDs(p *Policy) []string {
-	var out []string
-	for _, x := range p.Priorities {
-		out = append(out, x.ID)
+	return idsOf(p.Priorities, func(x Priority) string { return x.ID })
+}
+
+func idsOf[T any](xs []T, id func(T) string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = id(x)
 	}
 	return out
 }
