@@ -13,6 +13,14 @@ import (
 func TestCheckLog(t *testing.T) {
 	sc := scenariotest.GasExample(t)
 	good := func() []simulator.Event { return goodCall(sc).ev }
+	// edited is the good log changed by edit.
+	edited := func(edit func(l []simulator.Event)) func() []simulator.Event {
+		return func() []simulator.Event {
+			l := good()
+			edit(l)
+			return l
+		}
+	}
 	cases := []struct {
 		name    string
 		log     func() []simulator.Event
@@ -23,40 +31,16 @@ func TestCheckLog(t *testing.T) {
 	}{
 		{"empty", func() []simulator.Event { return nil }, false, 0, 0, "empty log"},
 		{"no start", func() []simulator.Event { return good()[1:] }, false, 1, 2, `first event is "line", want start`},
-		{"another scenario", func() []simulator.Event {
-			l := good()
-			l[0].Scenario = "fire-basic"
-			return l
-		}, true, 1, 1, `log is of scenario "fire-basic", not "gas-smell-basic"`},
-		{"another version", func() []simulator.Event {
-			l := good()
-			l[0].Version = 3
-			return l
-		}, false, 1, 1, "played against version 3 of gas-smell-basic, the scenario file is version 1"},
-		{"another file of the same version", func() []simulator.Event {
-			l := good()
-			l[0].Hash = "0123456789abcdef"
-			return l
-		}, false, 1, 1, "different file of gas-smell-basic version 1"},
+		{"another scenario", edited(func(l []simulator.Event) { l[0].Scenario = "fire-basic" }), true, 1, 1, `log is of scenario "fire-basic", not "gas-smell-basic"`},
+		{"another version", edited(func(l []simulator.Event) { l[0].Version = 3 }), false, 1, 1, "played against version 3 of gas-smell-basic, the scenario file is version 1"},
+		{"another file of the same version", edited(func(l []simulator.Event) { l[0].Hash = "0123456789abcdef" }), false, 1, 1, "different file of gas-smell-basic version 1"},
 		{"missing events", func() []simulator.Event {
 			l := good()
 			return append(l[:5:5], l[7:]...)
 		}, false, 6, 8, "sequence number 8 after 5: events 6 to 7 are missing"},
-		{"out of order", func() []simulator.Event {
-			l := good()
-			l[4], l[5] = l[5], l[4]
-			return l
-		}, false, 5, 6, "sequence number 6 after 4"},
-		{"time goes back", func() []simulator.Event {
-			l := good()
-			l[9].T = 1000
-			return l
-		}, false, 10, 10, "virtual time goes back from 60000ms to 1000ms"},
-		{"a second start", func() []simulator.Event {
-			l := good()
-			l[3].Type = simulator.EvStart
-			return l
-		}, false, 4, 4, "a second start event"},
+		{"out of order", edited(func(l []simulator.Event) { l[4], l[5] = l[5], l[4] }), false, 5, 6, "sequence number 6 after 4"},
+		{"time goes back", edited(func(l []simulator.Event) { l[9].T = 1000 }), false, 10, 10, "virtual time goes back from 60000ms to 1000ms"},
+		{"a second start", edited(func(l []simulator.Event) { l[3].Type = simulator.EvStart }), false, 4, 4, "a second start event"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
