@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -55,6 +56,7 @@ type auth struct {
 	store    Store
 	log      *slog.Logger
 	throttle *throttle
+	hashes   *hashGate // bounds concurrent password checks
 	origin   *originGuard
 	secure   bool // Secure cookies even when the request itself is not TLS (behind a TLS proxy)
 	ttl      time.Duration
@@ -87,12 +89,14 @@ func (a *auth) sweepExpired(ctx context.Context) {
 	}
 }
 
-func newAuth(st Store, log *slog.Logger, secure bool, trustedOrigins []string) *auth {
+// newAuth builds the authentication machinery from the server's settings
+// (cfg.Store is not used: st is).
+func newAuth(st Store, log *slog.Logger, cfg Config) *auth {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &auth{store: st, log: log, throttle: newThrottle(nil), origin: newOriginGuard(log, trustedOrigins),
-		secure: secure, ttl: loginTTL}
+	return &auth{store: st, log: log, throttle: newThrottle(nil), hashes: newHashGate(cfg.HashSlots),
+		origin: newOriginGuard(log, cfg.AllowedOrigins), secure: cfg.SecureCookies, ttl: loginTTL}
 }
 
 // loadUser puts the signed-in user (if any) into the request context. A
@@ -238,14 +242,30 @@ func clientAddr(r *http.Request) string {
 	return r.RemoteAddr
 }
 
-// safeNext returns next if it is a local path on this site, else "/". It
-// stops the login form from being used as an open redirect.
+// safeNext returns next if it is a path on this site, else "/". It stops
+// the login form from being used as an open redirect. Browsers read a
+// backslash as a slash and ignore tabs and newlines in URLs, and
+// http.Redirect cleans the path ("/./\evil" becomes "/\evil", which a
+// browser follows to the host evil), so anything but a plain path is
+// refused, encoded or not: only a path that starts with one slash, has no
+// backslash, control character or empty segment, and that cleaning leaves
+// as it is.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || len(next) > 2048 || next[0] != '/' {
 		return "/"
 	}
+	for _, r := range next {
+		if r == '\\' || r < 0x20 || r == 0x7f || r == ' ' {
+			return "/"
+		}
+	}
 	u, err := url.Parse(next)
-	if err != nil || u.Host != "" || u.Scheme != "" {
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	// Decoded, the path must still be plain: no %5C, %2F%2F or %09 tricks.
+	p := u.Path
+	if p == "" || p[0] != '/' || strings.Contains(p, "//") || strings.ContainsAny(p, "\\\t\r\n") || path.Clean(p) != p && path.Clean(p)+"/" != p {
 		return "/"
 	}
 	if u.Path == "/login" || u.Path == "/logout" {

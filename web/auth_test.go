@@ -228,7 +228,7 @@ func TestNotFoundPage(t *testing.T) {
 }
 
 func TestRequireRole(t *testing.T) {
-	a := newAuth(nil, discardLogger(), false, nil)
+	a := newAuth(nil, discardLogger(), Config{})
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	h := a.requireRole(drillroom.RoleTrainer, drillroom.RoleCoach)(ok)
 	tests := []struct {

@@ -59,11 +59,15 @@ func pairKey(username, addr string) string {
 }
 
 // allowed reports whether a login attempt for username from addr may be
-// checked now, and if not, how long the caller must wait.
+// checked now, and if not, how long the caller must wait. It reserves
+// nothing: the login handler uses reserve.
 func (t *throttle) allowed(username, addr string) (bool, time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	now := t.now()
+	return t.check(username, addr, t.now())
+}
+
+func (t *throttle) check(username, addr string, now time.Time) (bool, time.Duration) {
 	wait := time.Duration(0)
 	for _, e := range []*throttleEntry{t.pairs[pairKey(username, addr)], t.addrs[addr]} {
 		if e != nil && now.Before(e.lockedTil) {
@@ -75,7 +79,47 @@ func (t *throttle) allowed(username, addr string) (bool, time.Duration) {
 	return wait == 0, wait
 }
 
+// reserve checks and counts one attempt in a single step, before the
+// password is hashed: the attempt counts as a failure from the start, so
+// that concurrent guesses cannot all pass the check before any of them is
+// counted (40 at once used to be 40 evaluations). The attempt that reaches
+// the limit is still evaluated, and locks out the ones after it. A correct
+// password gives the attempt back (succeed); a refused one keeps it. It
+// returns false and the wait when the attempt may not be made at all.
+func (t *throttle) reserve(username, addr string) (bool, time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.now()
+	if ok, wait := t.check(username, addr, now); !ok {
+		return false, wait
+	}
+	t.sweep(now)
+	t.bump(t.pairs, pairKey(username, addr), t.maxFailures, now)
+	t.bump(t.addrs, addr, t.maxAddrFails, now)
+	return true, 0
+}
+
+// release gives back an attempt that reserve counted but that was never
+// evaluated (the server was too busy to hash it).
+func (t *throttle) release(username, addr string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, e := range []*throttleEntry{t.pairs[pairKey(username, addr)], t.addrs[addr]} {
+		if e != nil && e.failures > 0 {
+			e.failures--
+		}
+	}
+}
+
+// locked reports whether the pair or the address is locked out now.
+func (t *throttle) locked(username, addr string) bool {
+	ok, _ := t.allowed(username, addr)
+	return !ok
+}
+
 // fail records a failed attempt and reports whether it caused a lockout.
+// The login handler counts with reserve instead; fail is for callers that
+// learn of a failure without reserving.
 func (t *throttle) fail(username, addr string) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -88,12 +132,16 @@ func (t *throttle) fail(username, addr string) bool {
 	return locked
 }
 
-// succeed clears the pair's failures after a successful login. The address
-// count is left alone so that one known password does not reset a sweep.
+// succeed clears the pair's failures after a successful login and gives
+// back the address's reserved attempt. The rest of the address count is
+// left alone so that one known password does not reset a sweep.
 func (t *throttle) succeed(username, addr string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	delete(t.pairs, pairKey(username, addr))
+	if e := t.addrs[addr]; e != nil && e.failures > 0 {
+		e.failures--
+	}
 }
 
 func (t *throttle) bump(m map[string]*throttleEntry, key string, limit int, now time.Time) bool {

@@ -58,7 +58,9 @@ func (a *auth) login(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusUnauthorized)
 		return
 	}
-	if ok, wait := a.throttle.allowed(username, addr); !ok {
+	// The attempt is counted before the password is hashed (reserve), so
+	// that concurrent guesses cannot all slip past the limit.
+	if ok, wait := a.throttle.reserve(username, addr); !ok {
 		a.log.Warn("auth: login throttled", "username", username, "addr", addr, "wait", wait.Round(1e9))
 		w.Header().Set("Retry-After", retryAfter(wait))
 		// The same page and message as a wrong password, with 429 so that
@@ -67,14 +69,25 @@ func (a *auth) login(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusTooManyRequests)
 		return
 	}
+	if err := a.hashes.acquire(r.Context()); err != nil {
+		a.throttle.release(username, addr)
+		a.log.Warn("auth: login refused, too many password checks at once", "username", username, "addr", addr)
+		w.Header().Set("Retry-After", "5")
+		status, msg := statusFor(err)
+		render(w, r, a.log, status, "login", view{Title: "Sign in", Flash: msg,
+			Data: loginForm{Username: username, Next: next}})
+		return
+	}
 	u, err := a.store.Authenticate(r.Context(), username, password)
+	a.hashes.release()
 	if err != nil {
 		if !errors.Is(err, drillroom.ErrUnauthorized) {
+			a.throttle.release(username, addr)
 			a.log.Error("auth: authenticate", "username", username, "err", err)
 			renderError(w, r, a.log, http.StatusInternalServerError, "")
 			return
 		}
-		locked := a.throttle.fail(username, addr)
+		locked := a.throttle.locked(username, addr)
 		a.log.Warn("auth: login failed", "username", username, "addr", addr, "locked", locked)
 		if locked {
 			a.recordSignIn(r, drillroom.AuditLoginLocked, username, 0)

@@ -21,8 +21,8 @@ type ui struct {
 	svc   *training.Service
 }
 
-func newUI(st Store, svc *training.Service, log *slog.Logger, secure bool, trustedOrigins []string) *ui {
-	return &ui{auth: newAuth(st, log, secure, trustedOrigins), store: st, svc: svc}
+func newUI(st Store, svc *training.Service, log *slog.Logger, cfg Config) *ui {
+	return &ui{auth: newAuth(st, log, cfg), store: st, svc: svc}
 }
 
 // sessionFor loads session id for the signed-in user, under the one access

@@ -14,7 +14,7 @@ func (s *Server) routes() http.Handler {
 	r.Use(s.recoverPanics)
 	// Every response carries the security headers (auth_headers.go), and
 	// every request learns its signed-in user, if any (auth.go: userFrom).
-	ui := newUI(s.store, s.svc, s.log, s.cfg.SecureCookies, s.cfg.AllowedOrigins)
+	ui := newUI(s.store, s.svc, s.log, s.cfg)
 	ui.accounts = s.accounts
 	// A user who must change their password can do nothing else until they
 	// have (page_account.go: passwordGate), the websocket included.

@@ -74,6 +74,11 @@ type Config struct {
 	CommandRate  float64
 	CommandBurst float64
 
+	// HashSlots bounds the password checks (argon2id, about 19 MiB each)
+	// that run at once; sign-ins beyond it wait, and beyond 32 waiting per
+	// slot are refused with 503. Default: GOMAXPROCS.
+	HashSlots int
+
 	// MetricsToken, when set, lets a scraper read /metrics with the header
 	// "Authorization: Bearer TOKEN". Signed-in trainers and coaches may read
 	// it too; nobody else.

@@ -1,0 +1,242 @@
+package web
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/runner"
+	"github.com/drillroom/drillroom/store"
+)
+
+// countingStore counts the password checks that reach the store and the
+// most that ran at once.
+type countingStore struct {
+	Store
+	delay    time.Duration // added to every check, so that checks overlap
+	calls    atomic.Int64
+	inflight atomic.Int64
+	peak     atomic.Int64
+}
+
+func (s *countingStore) Authenticate(ctx context.Context, username, password string) (drillroom.User, error) {
+	s.calls.Add(1)
+	n := s.inflight.Add(1)
+	defer s.inflight.Add(-1)
+	for {
+		p := s.peak.Load()
+		if n <= p || s.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
+	time.Sleep(s.delay)
+	return s.Store.Authenticate(ctx, username, password)
+}
+
+// newLoginServer is the server over a real store (with the given store
+// options) whose password checks are counted.
+func newLoginServer(t *testing.T, cfg Config, opts ...store.Option) (*Server, *countingStore) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "drillroom.db"), nil, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateUser(ctx, "alice", "Alice", drillroom.RoleTrainee, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	rn := runner.New(runner.Config{Store: st})
+	cs := &countingStore{Store: st}
+	cfg.Store, cfg.Runner = cs, rn
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Close(cctx)
+		rn.Close(cctx)
+		st.Close()
+	})
+	return srv, cs
+}
+
+// postLogin sends a sign-in from addr straight to the handler.
+func postLogin(h http.Handler, addr, username, password string) int {
+	form := url.Values{"username": {username}, "password": {password}}
+	req := httptest.NewRequest("POST", "http://drills.test/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "http://drills.test")
+	req.RemoteAddr = addr + ":40000"
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w.Code
+}
+
+// TestLoginConcurrentGuesses: 40 wrong passwords for one account sent at
+// once are 5 password checks, then a lockout; the throttle used to check
+// before hashing and count after, so all 40 were evaluated.
+func TestLoginConcurrentGuesses(t *testing.T) {
+	srv, cs := newLoginServer(t, Config{}, store.WithPasswordCost(64, 1))
+	cs.delay = 20 * time.Millisecond
+	h := srv.Handler()
+	var wg sync.WaitGroup
+	codes := make([]int, 40)
+	start := make(chan struct{})
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			codes[i] = postLogin(h, "10.1.2.3", "alice", fmt.Sprintf("wrong guess %d", i))
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if got := cs.calls.Load(); got != 5 {
+		t.Errorf("password checks for 40 concurrent guesses: %d, want 5", got)
+	}
+	count := map[int]int{}
+	for _, c := range codes {
+		count[c]++
+	}
+	if count[http.StatusUnauthorized] != 5 || count[http.StatusTooManyRequests] != 35 {
+		t.Errorf("answers %v, want 5 x 401 and 35 x 429", count)
+	}
+	// Locked: the right password is refused too, and not even checked.
+	if c := postLogin(h, "10.1.2.3", "alice", testPassword); c != http.StatusTooManyRequests {
+		t.Errorf("right password while locked: %d, want 429", c)
+	}
+	if got := cs.calls.Load(); got != 5 {
+		t.Errorf("password checks after the lockout: %d, want still 5", got)
+	}
+	// The right password from elsewhere still works, and gives its
+	// reserved attempt back.
+	if c := postLogin(h, "10.9.9.9", "alice", testPassword); c != http.StatusSeeOther {
+		t.Errorf("right password from another address: %d, want 303", c)
+	}
+}
+
+// TestLoginHashingIsBounded: sign-ins from many addresses (so that the
+// throttle does not stop them) never run more password checks at once
+// than the server has slots for; the ones the queue cannot take are
+// refused with 503 at once. Each check holds 19 MiB: unbounded, 100 at
+// once took the process from 0.1 to 1.8 GB.
+func TestLoginHashingIsBounded(t *testing.T) {
+	srv, cs := newLoginServer(t, Config{HashSlots: 2}, store.WithPasswordCost(64, 1))
+	cs.delay = 10 * time.Millisecond
+	h := srv.Handler()
+	var wg sync.WaitGroup
+	var ok, busy atomic.Int64
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			switch postLogin(h, fmt.Sprintf("10.0.%d.%d", i/250, i%250), fmt.Sprintf("nobody%d", i), "a wrong password") {
+			case http.StatusUnauthorized:
+				ok.Add(1)
+			case http.StatusServiceUnavailable:
+				busy.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if p := cs.peak.Load(); p > 2 {
+		t.Errorf("password checks at once: %d, want at most the 2 slots", p)
+	}
+	if ok.Load()+busy.Load() != 200 || ok.Load() < 2 {
+		t.Errorf("answers: %d checked (401), %d busy (503); want all 200 answered, at least 2 checked", ok.Load(), busy.Load())
+	}
+	t.Logf("%d checked, %d refused as busy; at most %d checks at once", ok.Load(), busy.Load(), cs.peak.Load())
+}
+
+// TestLoginMemoryUnderLoad sends 1,000 concurrent sign-ins of unknown
+// users, each from its own address, with the real argon2id cost (19 MiB
+// per check), and samples the process's resident memory: it must stay
+// under 300 MB. Unbounded, this is 19 GB: do not run it against a server
+// without the hash gate.
+func TestLoginMemoryUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: 1,000 sign-ins with the real password cost")
+	}
+	srv, _ := newLoginServer(t, Config{})
+	h := srv.Handler()
+	runtime.GC()
+	base := rssBytes(t)
+	var peak atomic.Int64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		tk := time.NewTicker(5 * time.Millisecond)
+		defer tk.Stop()
+		for {
+			if r := rssBytes(t); r > peak.Load() {
+				peak.Store(r)
+			}
+			select {
+			case <-stop:
+				return
+			case <-tk.C:
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	codes := make([]int, 1000)
+	began := time.Now()
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i] = postLogin(h, fmt.Sprintf("10.%d.%d.1", i/250, i%250), fmt.Sprintf("ghost%d", i), "a wrong password")
+		}()
+	}
+	wg.Wait()
+	took := time.Since(began)
+	close(stop)
+	<-sampled
+	count := map[int]int{}
+	for _, c := range codes {
+		count[c]++
+	}
+	const limit = 300 << 20
+	t.Logf("1,000 concurrent unknown-user sign-ins in %v with %d hash slots: answers %v; RSS before %.0f MB, peak %.0f MB",
+		took.Round(time.Millisecond), defaultHashSlots(), count, float64(base)/(1<<20), float64(peak.Load())/(1<<20))
+	if peak.Load() > limit {
+		t.Errorf("peak RSS %d MB, want under 300 MB", peak.Load()>>20)
+	}
+	if count[http.StatusUnauthorized]+count[http.StatusServiceUnavailable] != 1000 {
+		t.Errorf("answers %v: want every sign-in refused with 401 (checked) or 503 (busy)", count)
+	}
+}
+
+// rssBytes is the process's resident set size (Linux), or 0.
+func rssBytes(t *testing.T) int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
