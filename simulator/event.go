@@ -66,12 +66,20 @@ func Visible(e Event) bool { return !hidden[e.Type] }
 // ForTrainee returns the form of e the trainee may see, and false when the
 // trainee must not see it at all. It strips what reveals the script or the
 // variation: the beat or reaction id of a line, the seed and hash of the
-// start, and the trainer's hand in injected lines.
+// start, the trainer's hand in injected lines, and the trainer's refused
+// inputs altogether.
 func (e Event) ForTrainee() (Event, bool) {
 	if hidden[e.Type] {
 		return Event{}, false
 	}
 	switch e.Type {
+	case EvRejected:
+		// A trainer's (or the runner's) refused input is not the
+		// trainee's business: a refused set_var would show the variable
+		// and the value tried.
+		if e.Action != nil && e.Action.By != "" && e.Action.By != drillroom.ActorTrainee {
+			return Event{}, false
+		}
 	case EvStart:
 		e.Seed, e.Hash, e.Value = 0, "", nil
 	case EvLine:

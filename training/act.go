@@ -54,12 +54,16 @@ func ActorFor(user drillroom.User, x drillroom.Session, kind simulator.ActionKin
 // (Service.Session), at most once (cmdID is
 // the client's id for it), recorded as the actor ActorFor decides. The
 // engine's refusals come back in the Result; an error means the command
-// was not applied (drillroom.ErrForbidden, or ErrUnavailable when it could
-// not be stored: retry with the same id).
+// was not applied (drillroom.ErrForbidden; ErrInvalid for a malformed
+// action, see CheckAction; or ErrUnavailable when it could not be stored:
+// retry with the same id).
 func (s *Service) Act(ctx context.Context, user drillroom.User, x drillroom.Session, cmdID string, a simulator.Action) (runner.Result, error) {
 	by, err := ActorFor(user, x, a.Kind)
 	if err != nil {
 		return runner.Result{}, err
+	}
+	if err := CheckAction(a); err != nil {
+		return runner.Result{}, fmt.Errorf("session %s: command %s: %w", x.ID, cmdID, err)
 	}
 	res, err := s.live.Do(ctx, x.ID, runner.Command{ID: cmdID, By: by, Action: a})
 	if err != nil {

@@ -103,6 +103,7 @@ type Server struct {
 	metrics   *metrics
 	upgrader  *websocket.Upgrader
 	heartbeat time.Duration // websocket ping interval; tests shorten it
+	pongWait  time.Duration // silence after which a socket is closed as idle; tests shorten it
 	handler   http.Handler
 
 	// sockets are the open websocket connections, so that Close can end them.
@@ -123,6 +124,7 @@ func New(cfg Config) (*Server, error) {
 		metrics:   newMetrics(),
 		sockets:   map[*socket]struct{}{},
 		heartbeat: socketPingEvery,
+		pongWait:  socketPongWait,
 	}
 	if s.store == nil || s.runner == nil {
 		return nil, errors.New("web: Config.Store and Config.Runner are required")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -28,7 +29,8 @@ const (
 	socketOutBuffer     = 64               // queued control messages before the client counts as slow
 	defaultCommandRate  = 10.0             // commands per second, sustained
 	defaultCommandBurst = 20.0             // commands in a burst
-	commandAbuse        = 100              // rate-limited commands before the connection is closed
+	commandAbuse        = 500              // rate-limited commands within abuseWindow before the connection is closed
+	abuseWindow         = 10 * time.Second
 )
 
 // newUpgrader returns the server's websocket upgrader: small buffers (the
@@ -168,11 +170,12 @@ type socket struct {
 	text string // close reason
 
 	// Owned by the reader.
-	resumed bool
-	sub     *runner.Subscription
-	tokens  float64
-	last    time.Time
-	abuse   int
+	resumed   bool
+	sub       *runner.Subscription
+	tokens    float64
+	last      time.Time
+	abuse     int       // rate-limited commands since abuseFrom
+	abuseFrom time.Time // start of the current abuse window
 
 	// Owned by the writer.
 	prev     int64 // seq of the last event sent
@@ -208,7 +211,7 @@ func (c *socket) run(ctx context.Context, st runner.Status) {
 		Clock:   st.Clock, LastSeq: st.LastSeq, HeartbeatMs: c.srv.heartbeat.Milliseconds(),
 	})
 	c.readLoop(ctx)
-	c.stop(websocket.CloseNormalClosure, "")
+	c.stop(0, "") // the reader has said why, or the writer has
 	<-writerDone
 	c.conn.Close()
 	if c.sub != nil {
@@ -216,8 +219,11 @@ func (c *socket) run(ctx context.Context, st runner.Status) {
 	}
 }
 
-// send queues a message for the writer. A client that lets the queue fill
-// up is not reading: it is closed as slow.
+// send queues a message for the writer. Only the reader sends, so a full
+// queue makes the reader wait, and with it the client's next message: a
+// client that sends a burst and reads everything is slowed down, not
+// dropped. A client that does not read at all leaves the queue full for a
+// whole write deadline: it is closed as slow.
 func (c *socket) send(msg any) {
 	b, err := json.Marshal(msg)
 	if err != nil {
@@ -227,7 +233,15 @@ func (c *socket) send(msg any) {
 	}
 	select {
 	case c.out <- b:
+		return
 	default:
+	}
+	t := time.NewTimer(socketWriteWait)
+	defer t.Stop()
+	select {
+	case c.out <- b:
+	case <-c.quit:
+	case <-t.C:
 		c.srv.metrics.socketsDropped.Add(1)
 		c.stop(closeSlow, "too slow")
 	}
@@ -235,21 +249,32 @@ func (c *socket) send(msg any) {
 
 func (c *socket) readLoop(ctx context.Context) {
 	c.conn.SetReadLimit(socketReadLimit)
-	c.conn.SetReadDeadline(time.Now().Add(socketPongWait))
+	c.conn.SetReadDeadline(time.Now().Add(c.srv.pongWait))
 	c.conn.SetPongHandler(func(string) error {
-		return c.conn.SetReadDeadline(time.Now().Add(socketPongWait))
+		return c.conn.SetReadDeadline(time.Now().Add(c.srv.pongWait))
 	})
 	for {
 		typ, data, err := c.conn.ReadMessage()
 		if err != nil {
-			if errors.Is(err, websocket.ErrReadLimit) {
+			var ne net.Error
+			switch {
+			case errors.Is(err, websocket.ErrReadLimit):
 				// gorilla has already sent close 1009.
 				c.srv.log.Warn("websocket: message too big", "session", c.sessionID, "user", c.user.Username)
+				c.stop(0, "")
+			case errors.As(err, &ne) && ne.Timeout():
+				// Nothing, not even a pong, for socketPongWait: the
+				// client may be alive behind a stalled network, so the
+				// close says "reconnect", never 1000.
+				c.stop(closeIdle, "nothing received for 60 s; reconnect and resume")
+			default:
+				// The client closed (gorilla has answered its close
+				// frame) or the connection broke: nothing to send.
 				c.stop(0, "")
 			}
 			return
 		}
-		c.conn.SetReadDeadline(time.Now().Add(socketPongWait))
+		c.conn.SetReadDeadline(time.Now().Add(c.srv.pongWait))
 		if typ != websocket.TextMessage {
 			c.stop(websocket.ClosePolicyViolation, "binary frames are not part of "+Protocol)
 			return
@@ -327,6 +352,12 @@ func (c *socket) command(ctx context.Context, m clientMessage) bool {
 		return true
 	}
 	if !c.allow(start) {
+		// Rate-limited commands are counted per abuseWindow: a client that
+		// sends a burst and then waits is answered, one that keeps
+		// hammering far beyond the limit is closed.
+		if start.Sub(c.abuseFrom) > abuseWindow {
+			c.abuseFrom, c.abuse = start, 0
+		}
 		c.abuse++
 		if c.abuse > commandAbuse {
 			c.srv.log.Warn("websocket: command flood", "session", c.sessionID, "user", c.user.Username)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
@@ -47,6 +48,7 @@ const (
 const (
 	closeSlow         = 4008 // the client fell behind; reconnect at once and resume
 	closeUnauthorized = 4001 // the login ended
+	closeIdle         = 4002 // nothing received within the pong wait; reconnect with back-off and resume
 )
 
 // clientMessage is any client message; which fields matter depends on Type.
@@ -154,7 +156,19 @@ type protocolError struct {
 func decodeClientMessage(data []byte) (clientMessage, *protocolError) {
 	var m clientMessage
 	if err := json.Unmarshal(data, &m); err != nil {
-		return m, &protocolError{code: codeBadMessage, reason: "not a JSON object"}
+		// A command whose id could be read is answered for that id, so
+		// that a client following the retry rules stops resending it.
+		// json.Unmarshal goes on past a field of the wrong type and
+		// reports the first one.
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && m.Type == msgCommand && validCommandID(m.ID) {
+			field := te.Field
+			if field == "" {
+				field = "the message"
+			}
+			return m, &protocolError{id: m.ID, code: codeBadAction, reason: field + ": want a JSON " + jsonKind(te.Type.Kind().String())}
+		}
+		return m, &protocolError{code: codeBadMessage, reason: "not a JSON object of the protocol"}
 	}
 	switch m.Type {
 	case msgPing:
@@ -176,4 +190,19 @@ func decodeClientMessage(data []byte) (clientMessage, *protocolError) {
 		return m, &protocolError{code: codeBadMessage, reason: "unknown message type " + quote(m.Type)}
 	}
 	return m, nil
+}
+
+// jsonKind names a Go kind as JSON calls it, for rejection reasons.
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "string"
+	case "slice", "array":
+		return "array"
+	case "struct", "map", "ptr":
+		return "object"
+	case "bool":
+		return "boolean"
+	}
+	return "number"
 }
