@@ -58,7 +58,8 @@ type auth struct {
 	throttle *throttle
 	hashes   *hashGate // bounds concurrent password checks
 	origin   *originGuard
-	secure   bool // Secure cookies even when the request itself is not TLS (behind a TLS proxy)
+	secure   bool               // Secure cookies even when the request itself is not TLS (behind a TLS proxy)
+	onLogout func(token string) // ends what the login opened (its websockets); may be nil
 	ttl      time.Duration
 	accounts *training.Accounts // records sign-ins in the audit log (page_account.go); nil records nothing
 

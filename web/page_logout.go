@@ -16,6 +16,9 @@ func (a *auth) logout(w http.ResponseWriter, r *http.Request) {
 			renderError(w, r, a.log, http.StatusInternalServerError, "")
 			return
 		}
+		if a.onLogout != nil {
+			a.onLogout(token)
+		}
 	}
 	if u, ok := userFrom(r.Context()); ok {
 		a.log.Info("auth: logout", "user", u.Username)

@@ -16,9 +16,10 @@ func (s *Server) routes() http.Handler {
 	// every request learns its signed-in user, if any (auth.go: userFrom).
 	ui := newUI(s.store, s.svc, s.log, s.cfg)
 	ui.accounts = s.accounts
+	ui.onLogout = s.closeLogin // signing out ends that login's sockets at once
 	// A user who must change their password can do nothing else until they
 	// have (page_account.go: passwordGate), the websocket included.
-	r.Use(securityHeaders, ui.loadUser, ui.passwordGate)
+	r.Use(securityHeaders(s.cfg.SecureCookies), ui.loadUser, ui.passwordGate)
 
 	// Operations: no authentication, no cookies.
 	r.Get("/healthz", s.handleHealth)

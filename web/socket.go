@@ -51,22 +51,46 @@ func (s *Server) newUpgrader() *websocket.Upgrader {
 }
 
 // checkOrigin accepts a handshake without Origin (not a browser), from the
-// server's own host, or from an origin the operator allowed. Browsers
+// server's own origin, or from an origin the operator allowed. Browsers
 // attach cookies to cross-site websocket handshakes, so this check is what
-// stops a foreign page from riding a trainee's login.
+// stops a foreign page from riding a trainee's login. The server's own
+// origin is compared whole: scheme, host and port. Its scheme is https
+// over TLS, or behind a TLS proxy (SecureCookies), else http.
 func (s *Server) checkOrigin(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
 		return true
 	}
 	u, err := url.Parse(origin)
-	if err != nil || u.Host == "" {
+	if err != nil || u.Host == "" || u.Path != "" || u.User != nil {
 		return false
 	}
 	if s.origins[strings.ToLower(u.Scheme+"://"+u.Host)] {
 		return true
 	}
-	return (u.Scheme == "http" || u.Scheme == "https") && strings.EqualFold(u.Host, r.Host)
+	scheme := "http"
+	if r.TLS != nil || s.cfg.SecureCookies {
+		scheme = "https"
+	}
+	return strings.EqualFold(u.Scheme, scheme) && sameHostPort(u, r.Host, scheme)
+}
+
+// sameHostPort compares an origin's host and port with the Host header,
+// filling in the scheme's default port on either side.
+func sameHostPort(u *url.URL, host, scheme string) bool {
+	def := "80"
+	if scheme == "https" {
+		def = "443"
+	}
+	h, p, err := net.SplitHostPort(host)
+	if err != nil {
+		h, p = host, def
+	}
+	op := u.Port()
+	if op == "" {
+		op = def
+	}
+	return strings.EqualFold(strings.Trim(h, "[]"), u.Hostname()) && p == op
 }
 
 // handleSocket serves GET /ws/sessions/{id}: it authorises the handshake,
@@ -142,6 +166,18 @@ func (s *Server) track(c *socket) bool {
 	s.sockets[c] = struct{}{}
 	s.wg.Add(1)
 	return true
+}
+
+// closeLogin ends every websocket opened with a login token, with 4001:
+// signing out must not leave a console working until the next heartbeat.
+func (s *Server) closeLogin(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.sockets {
+		if c.login == token {
+			c.stop(closeUnauthorized, "signed out")
+		}
+	}
 }
 
 func (s *Server) untrack(c *socket) {

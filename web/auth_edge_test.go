@@ -1,0 +1,136 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/drillroom/drillroom/runner"
+)
+
+// TestLogoutClosesSockets: signing out closes the websockets opened with
+// that login at once (4001), and no other. They used to keep working
+// until the next heartbeat, about 25 s.
+func TestLogoutClosesSockets(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	id := a.session("ann", 1)
+	cl := a.connect("ann", id)
+	cl.resume(0)
+	other := a.connect("tom", id)
+	other.resume(0)
+	form := url.Values{csrfField: {csrfToken(a.tokens["ann"])}}
+	req, _ := http.NewRequest("POST", a.http.URL+"/logout", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", a.http.URL)
+	req.Header.Set("Cookie", sessionCookie+"="+a.tokens["ann"])
+	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("logout: %d, want 303", res.StatusCode)
+	}
+	began := time.Now()
+	for {
+		_, err := cl.next(2 * time.Second)
+		if err == nil {
+			continue
+		}
+		if ce, ok := err.(*websocket.CloseError); !ok || ce.Code != closeUnauthorized {
+			t.Fatalf("after sign-out: %v, want close 4001 at once", err)
+		}
+		break
+	}
+	t.Logf("socket closed %v after the sign-out", time.Since(began).Round(time.Millisecond))
+	other.send(map[string]any{"type": "ping"})
+	other.until(func(m serverMessage) bool { return m.Type == msgPong })
+}
+
+// TestSocketOriginIsWhole: the websocket origin check compares scheme,
+// host and port. An https origin on the server's http host:port used to
+// be accepted.
+func TestSocketOriginIsWhole(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	id := a.session("ann", 1)
+	u, _ := url.Parse(a.http.URL)
+	port := u.Port()
+	for _, c := range []struct {
+		origin string
+		want   int
+	}{
+		{a.http.URL, http.StatusSwitchingProtocols},
+		{"https://127.0.0.1:" + port, http.StatusForbidden},
+		{"ws://127.0.0.1:" + port, http.StatusForbidden},
+		{"http://127.0.0.1:1", http.StatusForbidden},
+		{"http://127.0.0.1", http.StatusForbidden},
+		{"http://localhost:" + port, http.StatusForbidden},
+		{"null", http.StatusForbidden},
+		{"http://127.0.0.1:" + port + ".evil.example", http.StatusForbidden},
+	} {
+		c2, res, err := a.dial("ann", id, http.Header{"Origin": {c.origin}})
+		got := 0
+		if res != nil {
+			got = res.StatusCode
+		}
+		if c2 != nil {
+			c2.Close()
+		}
+		if got != c.want {
+			t.Errorf("origin %s: status %d (%v), want %d", c.origin, got, err, c.want)
+		}
+	}
+	// Behind a TLS proxy (--secure-cookies) the browser's origin is https.
+	s := newLiveAppWith(t, runner.Config{}, Config{SecureCookies: true})
+	id = s.session("ann", 1)
+	u, _ = url.Parse(s.http.URL)
+	for _, c := range []struct {
+		origin string
+		want   int
+	}{
+		{"https://" + u.Host, http.StatusSwitchingProtocols},
+		{"http://" + u.Host, http.StatusForbidden},
+	} {
+		c2, res, err := s.dial("ann", id, http.Header{"Origin": {c.origin}})
+		got := 0
+		if res != nil {
+			got = res.StatusCode
+		}
+		if c2 != nil {
+			c2.Close()
+		}
+		if got != c.want {
+			t.Errorf("secure cookies, origin %s: status %d (%v), want %d", c.origin, got, err, c.want)
+		}
+	}
+}
+
+// TestHSTSWithSecureCookies: a server started with --secure-cookies sits
+// behind a TLS proxy, so it sends HSTS although its own requests are plain
+// HTTP. It used to send HSTS only when it terminated TLS itself.
+func TestHSTSWithSecureCookies(t *testing.T) {
+	s := newLiveAppWith(t, runner.Config{}, Config{SecureCookies: true})
+	for _, path := range []string{"/login", "/healthz", "/static/app.css"} {
+		res, err := http.Get(s.http.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if h := res.Header.Get("Strict-Transport-Security"); !strings.Contains(h, "max-age=31536000") {
+			t.Errorf("%s with secure cookies: HSTS %q, want max-age=31536000", path, h)
+		}
+	}
+	plain := newLiveApp(t, runner.Config{})
+	res, err := http.Get(plain.http.URL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if h := res.Header.Get("Strict-Transport-Security"); h != "" {
+		t.Errorf("plain HTTP demo: HSTS %q, want none", h)
+	}
+}
