@@ -18,6 +18,7 @@ const (
 	CodeInvalid      Code = "invalid"      // the input is wrong; the message says what and where
 	CodeUnavailable  Code = "unavailable"  // a dependency failed or is shutting down; retry later
 	CodeUnauthorized Code = "unauthorized" // wrong credentials, or an unknown or expired login
+	CodeLimited      Code = "limited"      // a quota or rate limit was reached; the message says which
 	CodeInternal     Code = "internal"     // a bug or an unexpected failure; details are only logged
 )
 
@@ -38,6 +39,7 @@ var (
 	ErrInvalid      = &Error{Code: CodeInvalid}
 	ErrUnavailable  = &Error{Code: CodeUnavailable}
 	ErrUnauthorized = &Error{Code: CodeUnauthorized}
+	ErrLimited      = &Error{Code: CodeLimited}
 )
 
 // ErrDuplicateCommand is the conflict of a command id already stored for a
@@ -116,6 +118,8 @@ func defaultMessage(c Code) string {
 		return "temporarily unavailable"
 	case CodeUnauthorized:
 		return "not signed in"
+	case CodeLimited:
+		return "limit reached; try again later"
 	}
 	return "internal error"
 }

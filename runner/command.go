@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/simulator"
@@ -21,6 +22,12 @@ type Command struct {
 const (
 	CodeRefused = "refused" // the engine refused the action; a rejected event records it
 	CodeEnded   = "ended"   // the call has ended and the action is not the review
+	// CodeRateLimited: the session wrote Config.MaxEventsPerMinute events
+	// in the last minute; retry the same id shortly.
+	CodeRateLimited = "rate_limited"
+	// CodeQuota: the session holds Config.MaxEvents events; nothing more
+	// is accepted but the review. Do not retry.
+	CodeQuota = "quota_exceeded"
 )
 
 // Result is the answer to a command. It is stored with the command id, and
@@ -85,6 +92,15 @@ func (s *session) do(ctx context.Context, cmd Command) (Result, error) {
 		// Not recorded: nothing happened in the session.
 		return Result{Code: CodeEnded, Reason: "the call has ended; only the post-incident review is accepted"}, nil
 	}
+	// The quotas: not recorded either, so that a rate-limited id can be
+	// retried. The review is exempt from the total, so a call cut short
+	// by it can still be reviewed.
+	if limit := s.r.cfg.MaxEvents; s.lastSeq >= int64(limit) && a.Kind != simulator.ActReview {
+		return Result{Code: CodeQuota, Reason: fmt.Sprintf("this session has reached its limit of %d events", limit)}, nil
+	}
+	if limit := s.r.cfg.MaxEventsPerMinute; s.eventsInLastMinute(time.Now()) >= limit {
+		return Result{Code: CodeRateLimited, Reason: fmt.Sprintf("more than %d events in the last minute; retry shortly with the same id", limit)}, nil
+	}
 	evs, err := s.eng.Apply(s.vnow(), a)
 	if err != nil {
 		s.rebuild()
@@ -116,4 +132,20 @@ func decodeResult(b []byte) (Result, error) {
 		return Result{}, fmt.Errorf("stored command result: %w", err)
 	}
 	return res, nil
+}
+
+// eventsInLastMinute counts the events committed in the minute before now,
+// forgetting older batches.
+func (s *session) eventsInLastMinute(now time.Time) int {
+	cut := now.Add(-time.Minute)
+	i := 0
+	for i < len(s.recent) && s.recent[i].at.Before(cut) {
+		i++
+	}
+	s.recent = s.recent[i:]
+	n := 0
+	for _, b := range s.recent {
+		n += b.n
+	}
+	return n
 }

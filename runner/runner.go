@@ -65,6 +65,12 @@ var (
 	ErrUnavailable = &drillroom.Error{Code: drillroom.CodeUnavailable, Message: "event log unavailable"}
 )
 
+// The default quotas of one session (Config.MaxEvents, MaxEventsPerMinute).
+const (
+	DefaultMaxEvents          = 10000
+	DefaultMaxEventsPerMinute = 600
+)
+
 // Config configures a Runner. Only Store is required.
 type Config struct {
 	Store  Store
@@ -89,6 +95,13 @@ type Config struct {
 	// Subscribe, Do or Status hosts it again from its log.
 	IdleTimeout time.Duration
 
+	// MaxEvents bounds a session's event log (default 10,000; a 15-minute
+	// drill writes a few hundred). Beyond it commands other than the review
+	// are refused with CodeQuota; the script's own events still run.
+	MaxEvents int
+	// MaxEventsPerMinute bounds the events a session writes in any minute
+	// (default 600); commands beyond it are refused with CodeRateLimited.
+	MaxEventsPerMinute int
 	// Scenario loads a scenario version. The default reads the version's
 	// YAML from Store and loads it with package scenarios; loaded versions
 	// are cached.
@@ -132,6 +145,12 @@ func New(cfg Config) *Runner {
 	}
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = 10 * time.Minute
+	}
+	if cfg.MaxEvents <= 0 {
+		cfg.MaxEvents = DefaultMaxEvents
+	}
+	if cfg.MaxEventsPerMinute <= 0 {
+		cfg.MaxEventsPerMinute = DefaultMaxEventsPerMinute
 	}
 	r := &Runner{
 		cfg:      cfg,

@@ -51,6 +51,13 @@ type session struct {
 	endStored  bool              // EndSession has been written
 	continueOn bool              // on_disconnect: continue
 	fail       error             // set when the engine could not be rebuilt; run exits
+	recent     []batch           // committed batches of the last minute, oldest first (the events-per-minute quota)
+}
+
+// batch is n events committed at one moment.
+type batch struct {
+	at time.Time
+	n  int
 }
 
 func newSession(r *Runner, x drillroom.Session, d *simulator.Drill) *session {
@@ -243,6 +250,9 @@ func (s *session) commit(cmd drillroom.Command, evs []simulator.Event) error {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	s.r.eventsWritten.Add(int64(len(evs)))
+	if len(evs) > 0 {
+		s.recent = append(s.recent, batch{at: time.Now(), n: len(evs)})
+	}
 	for _, e := range evs {
 		if e.Type == simulator.EvPause {
 			s.pausedBy = e.Reason

@@ -25,6 +25,7 @@ var errorEdge = map[drillroom.Code]struct {
 	drillroom.CodeInvalid:      {http.StatusBadRequest, codeBadAction, websocket.ClosePolicyViolation},
 	drillroom.CodeConflict:     {http.StatusConflict, codeRefused, websocket.ClosePolicyViolation},
 	drillroom.CodeUnavailable:  {http.StatusServiceUnavailable, codeUnavailable, websocket.CloseInternalServerErr},
+	drillroom.CodeLimited:      {http.StatusTooManyRequests, codeRateLimited, websocket.ClosePolicyViolation},
 	drillroom.CodeInternal:     {http.StatusInternalServerError, codeUnavailable, websocket.CloseInternalServerErr},
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"unicode/utf8"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
@@ -28,6 +29,7 @@ type debriefPage struct {
 	Pending   []string // titles of the manual rules awaiting a coach
 	Chart     *moodChart
 	Timeline  []transcript.Line
+	Omitted   int // timeline rows beyond maxTimelineRows, not shown
 	Review    string
 	CanReview bool
 }
@@ -93,7 +95,7 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 	}
 	silences := findSilences(events, end, limit)
 	page.Chart = buildMoodChart(events, sc.Cast.Customer.Mood, sc.Cast.Customer.Patience, end, silences, limit)
-	page.Timeline = buildTimeline(sc, events, silences)
+	page.Timeline, page.Omitted = boundTimeline(buildTimeline(sc, events, silences))
 	if page.Card != nil {
 		anchorEvidence(page.Card, page.Timeline)
 	}
@@ -173,6 +175,30 @@ func kpiItems(k scoring.KPIs) []kpiItem {
 		{"Time to first dispatch or escalation", formatSeconds(k.TimeToFirstEscalation)},
 		{"Longest silence", formatSeconds(k.LongestSilence)},
 	}
+}
+
+// The debrief's size is bounded whatever the log holds: at most
+// maxTimelineRows rows, each text cut at maxTimelineRunes (the full log is
+// the scorecard's evidence and the replay's input, not a page).
+const (
+	maxTimelineRows  = 1500
+	maxTimelineRunes = 300
+)
+
+// boundTimeline keeps the first maxTimelineRows rows, with their texts
+// cut to maxTimelineRunes, and says how many rows it left out.
+func boundTimeline(rows []transcript.Line) ([]transcript.Line, int) {
+	omitted := 0
+	if len(rows) > maxTimelineRows {
+		omitted = len(rows) - maxTimelineRows
+		rows = rows[:maxTimelineRows]
+	}
+	for i := range rows {
+		if utf8.RuneCountInString(rows[i].Text) > maxTimelineRunes {
+			rows[i].Text = string([]rune(rows[i].Text)[:maxTimelineRunes]) + "…"
+		}
+	}
+	return rows, omitted
 }
 
 // buildTimeline lists what the trainee saw and did, with the long silences

@@ -79,6 +79,12 @@ type Config struct {
 	// slot are refused with 503. Default: GOMAXPROCS.
 	HashSlots int
 
+	// MaxSocketsPerSession and MaxSocketsPerUser bound the websockets open
+	// at once on one session and by one user (defaults 8 and 16); a
+	// handshake beyond them is refused with 429.
+	MaxSocketsPerSession int
+	MaxSocketsPerUser    int
+
 	// MetricsToken, when set, lets a scraper read /metrics with the header
 	// "Authorization: Bearer TOKEN". Signed-in trainers and coaches may read
 	// it too; nobody else.
@@ -134,6 +140,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.cfg.CommandBurst < 1 {
 		s.cfg.CommandBurst = defaultCommandBurst
+	}
+	if s.cfg.MaxSocketsPerSession <= 0 {
+		s.cfg.MaxSocketsPerSession = DefaultMaxSocketsPerSession
+	}
+	if s.cfg.MaxSocketsPerUser <= 0 {
+		s.cfg.MaxSocketsPerUser = DefaultMaxSocketsPerUser
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

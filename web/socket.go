@@ -29,8 +29,12 @@ const (
 	socketOutBuffer     = 64               // queued control messages before the client counts as slow
 	defaultCommandRate  = 10.0             // commands per second, sustained
 	defaultCommandBurst = 20.0             // commands in a burst
-	commandAbuse        = 500              // rate-limited commands within abuseWindow before the connection is closed
-	abuseWindow         = 10 * time.Second
+	// DefaultMaxSocketsPerSession and DefaultMaxSocketsPerUser are the
+	// socket quotas (Config.MaxSocketsPerSession, MaxSocketsPerUser).
+	DefaultMaxSocketsPerSession = 8
+	DefaultMaxSocketsPerUser    = 16
+	commandAbuse                = 500 // rate-limited commands within abuseWindow before the connection is closed
+	abuseWindow                 = 10 * time.Second
 )
 
 // newUpgrader returns the server's websocket upgrader: small buffers (the
@@ -137,8 +141,10 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		quit:    make(chan struct{}),
 		tokens:  s.cfg.CommandBurst,
 	}
-	if !s.track(c) {
-		http.Error(w, "The server is shutting down.", http.StatusServiceUnavailable)
+	if err := s.track(c); err != nil {
+		s.log.Warn("websocket: refused", "session", id, "user", user.Username, "err", err)
+		status, msg := statusFor(err)
+		http.Error(w, msg, status)
 		return
 	}
 	defer s.untrack(c)
@@ -155,17 +161,33 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 	s.log.Info("websocket: closed", "session", id, "user", user.Username, "code", c.code)
 }
 
-// track registers a connection so that Close can end it; false when the
-// server is closing.
-func (s *Server) track(c *socket) bool {
+// track registers a connection so that Close can end it. It refuses one
+// beyond the quotas of sockets per session and per user (ErrLimited), and
+// any when the server is closing (ErrUnavailable).
+func (s *Server) track(c *socket) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
-		return false
+		return drillroom.Errorf(drillroom.CodeUnavailable, "The server is shutting down.")
+	}
+	perSession, perUser := 0, 0
+	for o := range s.sockets {
+		if o.sessionID == c.sessionID {
+			perSession++
+		}
+		if o.user.ID == c.user.ID {
+			perUser++
+		}
+	}
+	switch {
+	case perSession >= s.cfg.MaxSocketsPerSession:
+		return drillroom.Errorf(drillroom.CodeLimited, "This session already has %d connections open.", perSession)
+	case perUser >= s.cfg.MaxSocketsPerUser:
+		return drillroom.Errorf(drillroom.CodeLimited, "You already have %d connections open; close a tab.", perUser)
 	}
 	s.sockets[c] = struct{}{}
 	s.wg.Add(1)
-	return true
+	return nil
 }
 
 // closeLogin ends every websocket opened with a login token, with 4001:

@@ -39,7 +39,8 @@ const (
 	codeBadAction   = "bad_action"
 	codeRefused     = runner.CodeRefused
 	codeForbidden   = "forbidden"
-	codeRateLimited = "rate_limited"
+	codeRateLimited = runner.CodeRateLimited
+	codeQuota       = runner.CodeQuota
 	codeEnded       = runner.CodeEnded
 	codeUnavailable = "unavailable"
 )
