@@ -27,8 +27,8 @@ func (s *Store) CreateLogin(ctx context.Context, userID int64, ttl time.Duration
 	token := randomID(32)
 	now := s.now()
 	err := s.w.do(ctx, func(tx *wtx) error {
-		_, err := tx.Exec("INSERT INTO logins (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-			tokenHash(token), userID, millis(now), millis(now.Add(ttl)))
+		_, err := tx.Exec("INSERT INTO logins (token_hash, user_id, created_at, expires_at, seen_at) VALUES (?, ?, ?, ?, ?)",
+			tokenHash(token), userID, millis(now), millis(now.Add(ttl)), millis(now))
 		return err
 	})
 	if isForeignKeyViolation(err) {
@@ -58,6 +58,51 @@ func (s *Store) LoginUser(ctx context.Context, token string) (drillroom.User, er
 	}
 	return u, nil
 }
+
+// SeenLogin is LoginUser with an idle timeout: a login not used for idle
+// (0: no idle timeout) is drillroom.ErrUnauthorized, like an expired one.
+// With touch, the login is being used now and its idle time starts again;
+// to spare the disk, the time is written only when it is more than a
+// thirtieth of idle (at most a minute) old.
+func (s *Store) SeenLogin(ctx context.Context, token string, idle time.Duration, touch bool) (drillroom.User, error) {
+	if token == "" {
+		return drillroom.User{}, fmt.Errorf("login: %w", drillroom.ErrUnauthorized)
+	}
+	now := s.now()
+	row := s.rdb.QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.admin, u.disabled, u.must_change, u.created_at, l.seen_at
+		FROM logins l JOIN users u ON u.id = l.user_id
+		WHERE l.token_hash = ? AND l.expires_at > ? AND u.disabled = 0`, tokenHash(token), millis(now))
+	var seen int64
+	u, err := scanUser(scanExtra{row, &seen})
+	if errors.Is(err, sql.ErrNoRows) {
+		return drillroom.User{}, fmt.Errorf("login: %w", drillroom.ErrUnauthorized)
+	}
+	if err != nil {
+		return drillroom.User{}, fmt.Errorf("login: %w", err)
+	}
+	age := now.Sub(fromMillis(seen))
+	if idle > 0 && age >= idle {
+		return drillroom.User{}, fmt.Errorf("login idle for %v: %w", age.Round(time.Second), drillroom.ErrUnauthorized)
+	}
+	if touch && age >= min(idle/30, time.Minute) {
+		err := s.w.do(ctx, func(tx *wtx) error {
+			_, err := tx.Exec("UPDATE logins SET seen_at = ? WHERE token_hash = ? AND seen_at < ?", millis(now), tokenHash(token), millis(now))
+			return err
+		})
+		if err != nil {
+			s.logger.Warn("store: note login use", "user", u.ID, "err", err)
+		}
+	}
+	return u, nil
+}
+
+// scanExtra scans a user row followed by more columns.
+type scanExtra struct {
+	row   interface{ Scan(...any) error }
+	extra *int64
+}
+
+func (x scanExtra) Scan(dest ...any) error { return x.row.Scan(append(dest, x.extra)...) }
 
 // DeleteLogin ends a login (log out). Deleting an unknown token is not an error.
 func (s *Store) DeleteLogin(ctx context.Context, token string) error {

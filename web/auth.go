@@ -25,6 +25,10 @@ const sessionCookie = "drillroom_session"
 // Logging out, or a password change, ends it earlier on the server.
 const loginTTL = 12 * time.Hour
 
+// DefaultLoginIdleTimeout ends a login unused for half an hour
+// (Config.LoginIdleTimeout).
+const DefaultLoginIdleTimeout = 30 * time.Minute
+
 type ctxKey int
 
 const (
@@ -61,6 +65,7 @@ type auth struct {
 	secure   bool               // Secure cookies even when the request itself is not TLS (behind a TLS proxy)
 	onLogout func(token string) // ends what the login opened (its websockets); may be nil
 	ttl      time.Duration
+	idle     time.Duration      // a login unused this long ends (0: never)
 	accounts *training.Accounts // records sign-ins in the audit log (page_account.go); nil records nothing
 
 	// lastSweep is when expired logins were last reclaimed (Unix seconds).
@@ -97,7 +102,7 @@ func newAuth(st Store, log *slog.Logger, cfg Config) *auth {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &auth{store: st, log: log, throttle: newThrottle(nil), hashes: newHashGate(cfg.HashSlots),
-		origin: newOriginGuard(log, cfg.AllowedOrigins), secure: cfg.SecureCookies, ttl: loginTTL}
+		origin: newOriginGuard(log, cfg.AllowedOrigins), secure: cfg.SecureCookies, ttl: loginTTL, idle: max(cfg.LoginIdleTimeout, 0)}
 }
 
 // loadUser puts the signed-in user (if any) into the request context. A
@@ -110,7 +115,8 @@ func (a *auth) loadUser(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		u, err := a.store.LoginUser(r.Context(), c.Value)
+		// A page request is a use of the login: its idle time restarts.
+		u, err := a.store.SeenLogin(r.Context(), c.Value, a.idle, true)
 		if err != nil {
 			if !errors.Is(err, drillroom.ErrUnauthorized) {
 				a.log.Error("auth: look up login", "err", err)

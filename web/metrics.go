@@ -28,6 +28,7 @@ type metrics struct {
 	socketsDropped   atomic.Int64 // closed by the server because the client fell behind
 	commandsAcked    atomic.Int64
 	commandsRejected atomic.Int64
+	connsRefused     atomic.Int64 // connections closed at accept: their address held too many
 
 	mu        sync.Mutex
 	ackCounts []uint64 // per bucket, not cumulative; last is +Inf
@@ -77,6 +78,7 @@ func (m *metrics) write(w io.Writer, g gauges) {
 		{"drillroom_sockets_connected", "gauge", "Open websocket connections.", m.socketsOpen.Load()},
 		{"drillroom_sockets_opened_total", "counter", "Websocket connections accepted since start.", m.socketsTotal.Load()},
 		{"drillroom_sockets_dropped_total", "counter", "Websockets closed because the client fell behind.", m.socketsDropped.Load()},
+		{"drillroom_connections_refused_total", "counter", "Connections closed at accept because their address held too many.", m.connsRefused.Load()},
 		{"drillroom_events_written_total", "counter", "Session events durably committed since start.", g.eventsWritten},
 	})
 

@@ -40,6 +40,7 @@ type Store interface {
 	Authenticate(ctx context.Context, username, password string) (drillroom.User, error)
 	CreateLogin(ctx context.Context, userID int64, ttl time.Duration) (string, error)
 	LoginUser(ctx context.Context, token string) (drillroom.User, error)
+	SeenLogin(ctx context.Context, token string, idle time.Duration, touch bool) (drillroom.User, error)
 	DeleteLogin(ctx context.Context, token string) error
 	DeleteExpiredLogins(ctx context.Context) (int64, error)
 	UserByID(ctx context.Context, id int64) (drillroom.User, error)
@@ -84,6 +85,21 @@ type Config struct {
 	// handshake beyond them is refused with 429.
 	MaxSocketsPerSession int
 	MaxSocketsPerUser    int
+
+	// LoginIdleTimeout ends a login nobody has used for that long (a page
+	// request, or a command on a websocket), beside the absolute 12 hours
+	// (default 30 minutes; -1: none).
+	LoginIdleTimeout time.Duration
+
+	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout are the
+	// HTTPServer's (defaults in listen.go); MaxConnsPerAddr bounds the
+	// connections of one client address on Listen's listener (default 256,
+	// -1: no limit).
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	MaxConnsPerAddr   int
 
 	// MetricsToken, when set, lets a scraper read /metrics with the header
 	// "Authorization: Bearer TOKEN". Signed-in trainers and coaches may read
@@ -140,6 +156,21 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.cfg.CommandBurst < 1 {
 		s.cfg.CommandBurst = defaultCommandBurst
+	}
+	for _, d := range []struct {
+		v   *time.Duration
+		def time.Duration
+	}{{&s.cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout}, {&s.cfg.ReadTimeout, DefaultReadTimeout},
+		{&s.cfg.WriteTimeout, DefaultWriteTimeout}, {&s.cfg.IdleTimeout, DefaultIdleTimeout}} {
+		if *d.v <= 0 {
+			*d.v = d.def
+		}
+	}
+	if s.cfg.LoginIdleTimeout == 0 {
+		s.cfg.LoginIdleTimeout = DefaultLoginIdleTimeout
+	}
+	if s.cfg.MaxConnsPerAddr == 0 {
+		s.cfg.MaxConnsPerAddr = DefaultMaxConnsPerAddr
 	}
 	if s.cfg.MaxSocketsPerSession <= 0 {
 		s.cfg.MaxSocketsPerSession = DefaultMaxSocketsPerSession

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -227,6 +228,8 @@ type socket struct {
 	code int    // close code sent when stopping; 0: none (the peer is gone)
 	text string // close reason
 
+	active atomic.Bool // a command arrived since the last heartbeat (the writer clears it)
+
 	// Owned by the reader.
 	resumed   bool
 	sub       *runner.Subscription
@@ -405,6 +408,7 @@ func (c *socket) command(ctx context.Context, m clientMessage) bool {
 		c.srv.metrics.observeAck(time.Since(start))
 		c.send(rejectMessage{Type: msgReject, ID: m.ID, Code: code, Reason: reason, Seq: seq})
 	}
+	c.active.Store(true)
 	if !c.resumed {
 		reject(codeBadMessage, "send resume before commands", 0)
 		return true
@@ -505,7 +509,10 @@ func (c *socket) writeLoop() {
 func (c *socket) loggedIn() bool {
 	ctx, cancel := context.WithTimeout(context.Background(), socketWriteWait)
 	defer cancel()
-	_, err := c.srv.store.LoginUser(ctx, c.login)
+	// A command since the last heartbeat is a use of the login; pings and
+	// an open console alone are not, so a forgotten tab does not keep a
+	// login alive past the idle timeout.
+	_, err := c.srv.store.SeenLogin(ctx, c.login, max(c.srv.cfg.LoginIdleTimeout, 0), c.active.Swap(false))
 	return !errors.Is(err, drillroom.ErrUnauthorized)
 }
 

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,6 +32,9 @@ type serveConfig struct {
 	logLevel  slog.Level
 	// metricsToken lets a scraper read /metrics (web.Config.MetricsToken).
 	metricsToken string
+	// edge holds the web server's timeouts and limits from the flags
+	// (web.Config's ReadHeaderTimeout ... LoginIdleTimeout).
+	edge web.Config
 }
 
 // shutdownGrace bounds a graceful shutdown: open requests and websockets
@@ -70,6 +72,12 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 	fs.BoolVar(&cfg.secure, "secure-cookies", false, "mark cookies Secure (when a TLS proxy is in front)")
 	fs.StringVar(&cfg.metricsToken, "metrics-token", os.Getenv("DRILLROOM_METRICS_TOKEN"), "bearer token a Prometheus scraper sends to read /metrics (default $DRILLROOM_METRICS_TOKEN; prefer the variable: flags show in the process list)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
+	fs.DurationVar(&cfg.edge.ReadHeaderTimeout, "read-header-timeout", web.DefaultReadHeaderTimeout, "time a client has to send a request's headers")
+	fs.DurationVar(&cfg.edge.ReadTimeout, "read-timeout", web.DefaultReadTimeout, "time a client has to send a whole request, body included")
+	fs.DurationVar(&cfg.edge.WriteTimeout, "write-timeout", web.DefaultWriteTimeout, "time the server has to write an answer")
+	fs.DurationVar(&cfg.edge.IdleTimeout, "idle-timeout", web.DefaultIdleTimeout, "a keep-alive connection with no request is closed after this")
+	fs.IntVar(&cfg.edge.MaxConnsPerAddr, "max-conns-per-addr", web.DefaultMaxConnsPerAddr, "connections one client address may hold open (-1: no limit, behind a proxy that limits)")
+	fs.DurationVar(&cfg.edge.LoginIdleTimeout, "login-idle-timeout", web.DefaultLoginIdleTimeout, "a login unused this long ends (the absolute limit is 12h; -1: none)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, usageCode(err)
 	}
@@ -121,16 +129,15 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 		}
 	}()
 
-	srv, err := web.New(web.Config{
-		Store: st, Runner: rn, Logger: log.With("component", "web"),
-		AllowedOrigins: cfg.origins, SecureCookies: cfg.secure,
-		MetricsToken: cfg.metricsToken,
-		StoreMetrics: func(ctx context.Context) (web.StoreMetrics, error) {
-			v, err := st.SchemaVersion(ctx)
-			stats := st.Stats()
-			return web.StoreMetrics{Commits: stats.Commits, Writes: stats.Writes, QueuedWrites: stats.Queued, SchemaVersion: v}, err
-		},
-	})
+	wcfg := cfg.edge
+	wcfg.Store, wcfg.Runner, wcfg.Logger = st, rn, log.With("component", "web")
+	wcfg.AllowedOrigins, wcfg.SecureCookies, wcfg.MetricsToken = cfg.origins, cfg.secure, cfg.metricsToken
+	wcfg.StoreMetrics = func(ctx context.Context) (web.StoreMetrics, error) {
+		v, err := st.SchemaVersion(ctx)
+		stats := st.Stats()
+		return web.StoreMetrics{Commits: stats.Commits, Writes: stats.Writes, QueuedWrites: stats.Queued, SchemaVersion: v}, err
+	}
+	srv, err := web.New(wcfg)
 	if err != nil {
 		return err
 	}
@@ -138,12 +145,10 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	// The timeouts and the per-address cap keep slow or idle connections
+	// from exhausting the file limit (web/listen.go).
+	hs := srv.HTTPServer()
+	ln = srv.Listen(ln)
 	fmt.Fprintf(stdio.Stdout, "drillroom: listening on http://%s\n", ln.Addr())
 	log.Info("serving", "addr", ln.Addr().String(), "data", cfg.data, "demo", cfg.demo)
 

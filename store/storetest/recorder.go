@@ -139,6 +139,11 @@ func (x *recording) LoginUser(ctx context.Context, token string) (drillroom.User
 	return x.call("LoginUser").LoginUser(ctx, token)
 }
 
+func (x *recording) SeenLogin(ctx context.Context, token string, idle time.Duration, touch bool) (drillroom.User, error) {
+	x.r.note("SeenLogin")
+	return x.s.SeenLogin(ctx, token, idle, touch)
+}
+
 func (x *recording) DeleteLogin(ctx context.Context, token string) error {
 	return x.call("DeleteLogin").DeleteLogin(ctx, token)
 }

@@ -56,6 +56,7 @@ type Store interface {
 	Audit(ctx context.Context, f drillroom.AuditFilter) ([]drillroom.AuditEntry, error)
 	CreateLogin(ctx context.Context, userID int64, ttl time.Duration) (string, error)
 	LoginUser(ctx context.Context, token string) (drillroom.User, error)
+	SeenLogin(ctx context.Context, token string, idle time.Duration, touch bool) (drillroom.User, error)
 	DeleteLogin(ctx context.Context, token string) error
 	DeleteExpiredLogins(ctx context.Context) (int64, error)
 

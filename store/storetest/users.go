@@ -156,6 +156,31 @@ func testLogins(t *testing.T, s Store, clock *Clock) {
 	}
 	check("unknown token", token[:42]+other42, drillroom.ErrUnauthorized)
 
+	// The idle timeout: a login unused for idle ends; using it (touch)
+	// starts its idle time again; looking without touch does not.
+	idle := 30 * time.Minute
+	if u, err := s.SeenLogin(ctx, token, idle, false); err != nil || u.ID != ann.ID {
+		t.Errorf("SeenLogin fresh: %+v, %v; want ann", u, err)
+	}
+	clock.Advance(20 * time.Minute)
+	if _, err := s.SeenLogin(ctx, token, idle, true); err != nil {
+		t.Errorf("SeenLogin after 20 idle minutes of 30: %v", err)
+	}
+	clock.Advance(20 * time.Minute)
+	if _, err := s.SeenLogin(ctx, token, idle, false); err != nil {
+		t.Errorf("SeenLogin 20 minutes after being used: %v, want still signed in", err)
+	}
+	if _, err := s.SeenLogin(ctx, other, idle, false); !errors.Is(err, drillroom.ErrUnauthorized) {
+		t.Errorf("SeenLogin of a login unused for 40 minutes (idle 30): %v, want ErrUnauthorized", err)
+	}
+	if _, err := s.SeenLogin(ctx, other, 0, false); err != nil {
+		t.Errorf("SeenLogin without an idle timeout: %v, want the login", err)
+	}
+	if _, err := s.SeenLogin(ctx, "", idle, true); !errors.Is(err, drillroom.ErrUnauthorized) {
+		t.Errorf("SeenLogin of an empty token: %v, want ErrUnauthorized", err)
+	}
+	clock.Advance(-40 * time.Minute)
+
 	clock.Advance(time.Hour) // expiry is exclusive: at expires_at the login is over
 	check("expired", token, drillroom.ErrUnauthorized)
 	check("longer ttl still valid", other, nil)

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"io"
+	"testing"
+	"time"
+
+	"github.com/drillroom/drillroom/web"
+)
+
+// TestServeEdgeFlags: the server's timeouts, its per-address connection
+// cap and the login idle timeout are flags with the web package's
+// defaults.
+func TestServeEdgeFlags(t *testing.T) {
+	stdio := IO{Stdout: io.Discard, Stderr: io.Discard}
+	cfg, code := parseServe(nil, stdio)
+	if code >= 0 {
+		t.Fatalf("no flags: exit %d", code)
+	}
+	want := web.Config{ReadHeaderTimeout: web.DefaultReadHeaderTimeout, ReadTimeout: web.DefaultReadTimeout,
+		WriteTimeout: web.DefaultWriteTimeout, IdleTimeout: web.DefaultIdleTimeout,
+		MaxConnsPerAddr: web.DefaultMaxConnsPerAddr, LoginIdleTimeout: web.DefaultLoginIdleTimeout}
+	if cfg.edge.ReadHeaderTimeout != want.ReadHeaderTimeout || cfg.edge.ReadTimeout != want.ReadTimeout ||
+		cfg.edge.WriteTimeout != want.WriteTimeout || cfg.edge.IdleTimeout != want.IdleTimeout ||
+		cfg.edge.MaxConnsPerAddr != want.MaxConnsPerAddr || cfg.edge.LoginIdleTimeout != want.LoginIdleTimeout {
+		t.Errorf("defaults %+v, want %+v", cfg.edge, want)
+	}
+	cfg, code = parseServe([]string{"--read-header-timeout", "2s", "--read-timeout", "7s", "--write-timeout", "9s",
+		"--idle-timeout", "1m", "--max-conns-per-addr", "-1", "--login-idle-timeout", "45m"}, stdio)
+	if code >= 0 {
+		t.Fatalf("flags: exit %d", code)
+	}
+	e := cfg.edge
+	if e.ReadHeaderTimeout != 2*time.Second || e.ReadTimeout != 7*time.Second || e.WriteTimeout != 9*time.Second ||
+		e.IdleTimeout != time.Minute || e.MaxConnsPerAddr != -1 || e.LoginIdleTimeout != 45*time.Minute {
+		t.Errorf("parsed %+v", e)
+	}
+}

@@ -1,0 +1,53 @@
+package web
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/drillroom/drillroom/runner"
+)
+
+// TestLoginIdleTimeout: a login nobody uses for Config.LoginIdleTimeout
+// ends, beside the absolute 12 hours; using it keeps it. There used to be
+// no idle timeout at all.
+func TestLoginIdleTimeout(t *testing.T) {
+	const idle = 600 * time.Millisecond
+	a := newLiveAppWith(t, runner.Config{}, Config{LoginIdleTimeout: idle})
+	a.user("ann")
+	get := func() int {
+		req, _ := http.NewRequest("GET", a.http.URL+"/", nil)
+		req.Header.Set("Cookie", sessionCookie+"="+a.tokens["ann"])
+		res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	// Used every 200 ms for three times the idle timeout: still signed in.
+	for range 9 {
+		if c := get(); c != http.StatusOK {
+			t.Fatalf("a login in use: %d, want 200", c)
+		}
+		time.Sleep(idle / 3)
+	}
+	time.Sleep(idle + 100*time.Millisecond)
+	if c := get(); c != http.StatusSeeOther {
+		t.Fatalf("after %v unused: %d, want 303 to the sign-in page", idle+100*time.Millisecond, c)
+	}
+
+	// A socket with no command for the idle timeout is closed with 4001.
+	s := newLiveAppWith(t, runner.Config{}, Config{LoginIdleTimeout: idle})
+	s.server.heartbeat = 50 * time.Millisecond
+	id := s.session("ann", 1)
+	cl := s.connect("ann", id)
+	cl.resume(0)
+	began := time.Now()
+	if code := cl.closeCode(); code != closeUnauthorized {
+		t.Fatalf("idle socket: close %d, want %d", code, closeUnauthorized)
+	}
+	if d := time.Since(began); d < idle/2 {
+		t.Errorf("idle socket closed after %v, before the idle timeout %v", d, idle)
+	}
+}
