@@ -67,6 +67,7 @@ var (
 
 // The default quotas of one session (Config.MaxEvents, MaxEventsPerMinute).
 const (
+	DefaultDisconnectGrace    = 30 * time.Second
 	DefaultMaxEvents          = 10000
 	DefaultMaxEventsPerMinute = 600
 )
@@ -95,6 +96,11 @@ type Config struct {
 	// Subscribe, Do or Status hosts it again from its log.
 	IdleTimeout time.Duration
 
+	// DisconnectGrace: when the trainee's last connection closes, the
+	// clock stands still at once but the pause is written only if they
+	// are not back within this (default 30 s; negative: written at once).
+	// A page reload or a network blip writes nothing.
+	DisconnectGrace time.Duration
 	// MaxEvents bounds a session's event log (default 10,000; a 15-minute
 	// drill writes a few hundred). Beyond it commands other than the review
 	// are refused with CodeQuota; the script's own events still run.
@@ -145,6 +151,9 @@ func New(cfg Config) *Runner {
 	}
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = 10 * time.Minute
+	}
+	if cfg.DisconnectGrace == 0 {
+		cfg.DisconnectGrace = DefaultDisconnectGrace
 	}
 	if cfg.MaxEvents <= 0 {
 		cfg.MaxEvents = DefaultMaxEvents

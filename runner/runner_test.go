@@ -568,6 +568,7 @@ func TestIdleSessionUnhosted(t *testing.T) {
 		ctx := context.Background()
 		st, r := newRunnerWithSession(t, 4, 1, 64)
 		r.cfg.IdleTimeout = time.Minute
+		r.cfg.DisconnectGrace = -1 // the pause at once (the grace: TestQuickReconnectWritesNothing)
 		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		time.Sleep(10 * time.Second)
 		sub.Close() // the clock pauses

@@ -52,6 +52,16 @@ type session struct {
 	continueOn bool              // on_disconnect: continue
 	fail       error             // set when the engine could not be rebuilt; run exits
 	recent     []batch           // committed batches of the last minute, oldest first (the events-per-minute quota)
+
+	// held: the trainee's last connection closed less than
+	// Config.DisconnectGrace ago. Virtual time stands still at heldVT, but
+	// nothing is written: a trainee back within the grace (a reload, a
+	// network blip) finds the clock going on as if nothing happened, and
+	// the log has no trace of it. When the grace runs out the pause is
+	// written, at heldVT.
+	held      bool
+	heldVT    simulator.Millis
+	heldUntil time.Time
 }
 
 // batch is n events committed at one moment.
@@ -143,7 +153,16 @@ func (s *session) run(ctx context.Context) {
 	defer timer.Stop()
 	idle := time.NewTimer(time.Hour)
 	defer idle.Stop()
+	hold := time.NewTimer(time.Hour)
+	defer hold.Stop()
 	for {
+		var release <-chan time.Time
+		if s.held {
+			hold.Reset(time.Until(s.heldUntil))
+			release = hold.C
+		} else {
+			hold.Stop()
+		}
 		var fire, unused <-chan time.Time
 		if d, ok := s.wait(); ok {
 			timer.Reset(d)
@@ -170,6 +189,8 @@ func (s *session) run(ctx context.Context) {
 			}
 		case <-unused:
 			return
+		case <-release:
+			s.releaseHold()
 		}
 		if s.fail != nil || (s.eng.Ended() && len(s.subs) == 0) {
 			return
@@ -193,12 +214,15 @@ func (s *session) call(ctx context.Context, fn func()) error {
 
 // running reports whether virtual time is passing.
 func (s *session) running() bool {
-	return s.started && !s.eng.Paused() && !s.eng.Ended()
+	return s.started && !s.held && !s.eng.Paused() && !s.eng.Ended()
 }
 
 // vnow is the session's virtual time now.
 func (s *session) vnow() simulator.Millis {
 	at := s.eng.Now()
+	if s.held {
+		return max(s.heldVT, at)
+	}
 	if !s.running() {
 		return at
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/simulator"
@@ -236,6 +237,12 @@ func (s *session) drop(sub *Subscription, err error) {
 // it when the runner paused it for the trainee's absence.
 func (s *session) traineeBack() {
 	switch {
+	case s.held:
+		// Back within the grace: the clock goes on from where it stood,
+		// and nothing is written.
+		vt := s.vnow()
+		s.held = false
+		s.anchorReal, s.anchorVT, s.anchorRun, s.anchorScl = time.Now(), vt, s.running(), s.eng.Scale()
 	case s.eng.Ended():
 	case !s.started:
 		s.started = true
@@ -253,7 +260,28 @@ func (s *session) traineeGone() {
 	if s.continueOn || !s.running() {
 		return
 	}
+	if g := s.r.cfg.DisconnectGrace; g > 0 {
+		s.heldVT = s.vnow()
+		s.held, s.heldUntil = true, time.Now().Add(g)
+		s.anchor()
+		return
+	}
 	if err := s.system(simulator.ActPause, ReasonDisconnect); err != nil {
 		s.r.log.Error("pause clock", "session", s.id, "err", err)
 	}
+}
+
+// releaseHold writes the pause for a trainee who did not come back within
+// the grace, at the virtual time they left.
+func (s *session) releaseHold() {
+	if !s.held {
+		return
+	}
+	if !s.eng.Ended() && !s.eng.Paused() {
+		if err := s.system(simulator.ActPause, ReasonDisconnect); err != nil {
+			s.r.log.Error("pause clock", "session", s.id, "err", err)
+		}
+	}
+	s.held = false
+	s.anchor()
 }

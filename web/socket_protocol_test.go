@@ -221,3 +221,30 @@ func TestSocketIdleCloseSaysReconnect(t *testing.T) {
 		t.Fatalf("idle close %d, want %d", code, closeIdle)
 	}
 }
+
+// TestSocketReloadWritesNothing: a trainee who reloads the console (the
+// socket closes and a new one resumes within the disconnect grace) adds
+// nothing to the log. Each reconnect used to write a pause and a resume.
+func TestSocketReloadWritesNothing(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	id := a.session("ann", 1)
+	cl := a.join("ann", id)
+	cl.do("h1", sayHello)
+	time.Sleep(50 * time.Millisecond)
+	before, _ := a.store.Events(context.Background(), id, 0)
+	for range 3 {
+		last := cl.last
+		cl.c.Close()
+		time.Sleep(100 * time.Millisecond)
+		cl = a.connect("ann", id)
+		cl.resume(last)
+	}
+	cl.send(map[string]any{"type": "ping"})
+	cl.until(func(m serverMessage) bool { return m.Type == msgPong })
+	after, _ := a.store.Events(context.Background(), id, 0)
+	for _, e := range after[len(before):] {
+		if e.Type == simulator.EvPause || e.Type == simulator.EvResume {
+			t.Errorf("a reload wrote %s (%s) at seq %d", e.Type, e.Reason, e.Seq)
+		}
+	}
+}

@@ -134,7 +134,11 @@ func TestSocketIdempotentCommand(t *testing.T) {
 // TestSocketResumeAfterDrop: a trainee whose connection drops reconnects
 // with the last seq it saw and receives exactly what it missed.
 func TestSocketResumeAfterDrop(t *testing.T) {
-	a, id, cl := annJoined(t)
+	// The pause is written at once, so that the missed events include it
+	// (a reconnect within the grace writes nothing: TestSocketReloadWritesNothing).
+	a := newLiveApp(t, runner.Config{DisconnectGrace: -1})
+	id := a.session("ann", 1)
+	cl := a.join("ann", id)
 	cl.do("a1", sayHello)
 	last := cl.last
 	cl.c.NetConn().Close() // the network goes away, no close frame
