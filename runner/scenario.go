@@ -112,3 +112,9 @@ func firstError(ds scenarios.Diagnostics) string {
 	}
 	return "invalid"
 }
+
+// Drill returns the prepared drill of a published scenario version, the
+// one the runner plays (cached), for what a client may know of it.
+func (r *Runner) Drill(ctx context.Context, id string, version int) (*simulator.Drill, error) {
+	return r.drill(ctx, id, version)
+}

@@ -58,6 +58,32 @@ func (u *ui) fail(w http.ResponseWriter, r *http.Request, err error) {
 	renderError(w, r, u.log, status, msg)
 }
 
+// apiError is the body of a failed JSON request.
+type apiError struct {
+	Error struct {
+		Code    drillroom.Code `json:"code"`
+		Message string         `json:"message,omitempty"`
+	} `json:"error"`
+}
+
+// failJSON answers a JSON request that failed with err: the status of its
+// code, and its code and safe message as JSON.
+func (u *ui) failJSON(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := statusFor(err)
+	switch {
+	case status >= 500:
+		u.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	case status != http.StatusNotFound:
+		u.log.Warn("request refused", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	var body apiError
+	body.Error.Code, body.Error.Message = drillroom.ErrorCode(err), msg
+	if _, ok := errorEdge[body.Error.Code]; !ok {
+		body.Error.Code = drillroom.CodeInternal
+	}
+	writeJSON(w, status, body)
+}
+
 // rejectFor returns the protocol's rejection code and reason for a command
 // that failed with err.
 func rejectFor(err error) (code, reason string) {

@@ -129,46 +129,10 @@ func buildConsole(sc *scenarios.Scenario, x drillroom.Session, name string) cons
 		}
 		p.Quick = append(p.Quick, q)
 	}
-	for id, s := range sc.Cast.Services {
-		p.Services = append(p.Services, castItem{ID: id, Name: s.Name, Kind: s.Kind})
-	}
-	for id, t := range sc.Cast.Teams {
-		p.Teams = append(p.Teams, castItem{ID: id, Name: t.Name, Kind: t.Kind})
-	}
-	byName := func(c []castItem) func(i, j int) bool {
-		return func(i, j int) bool { return c[i].Name < c[j].Name }
-	}
-	sort.Slice(p.Services, byName(p.Services))
-	sort.Slice(p.Teams, byName(p.Teams))
-
-	infos := map[string]bool{}
-	for _, i := range handoverInfos {
-		infos[i] = true
-	}
-	fields := map[string]bool{}
-	for _, f := range sc.Truth.Record {
-		fields[f.Field] = true
-		infos[f.Field] = true
-	}
-	for _, req := range sc.Truth.Required {
-		for _, h := range req.Handover {
-			infos[h] = true
-		}
-	}
-	for _, s := range sc.Cast.Services {
-		for _, a := range s.Asks {
-			infos[a.Info] = true
-		}
-	}
-	for _, t := range sc.Cast.Teams {
-		for _, a := range t.Asks {
-			infos[a.Info] = true
-		}
-	}
-	p.Infos = sortedKeys(infos)
-	p.Fields = sortedKeys(fields)
-
-	p.Decisions = sc.Decisions()
+	// The same names a program gets in hello (vocabulary.go).
+	v := vocabularyOf(sc, nil)
+	p.Services, p.Teams = v.Services, v.Teams
+	p.Infos, p.Fields, p.Decisions = v.HandoverItems, v.RecordFields, v.Decisions
 
 	if pol := sc.Resolved; pol != nil {
 		p.Categories = pol.Taxonomy

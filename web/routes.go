@@ -41,6 +41,8 @@ func (s *Server) routes() http.Handler {
 		r.Get("/", ui.drills)
 		r.Get("/sessions/{id}", ui.console)
 		r.Get("/sessions/{id}/debrief", ui.debrief)
+		// For programs: JSON under the same access rules as the pages.
+		r.Get("/api/sessions/{id}/scorecard", ui.scorecardJSON)
 		r.With(ui.checkForm).Post("/logout", ui.logout)
 		r.With(ui.checkForm).Post("/drills/{scenario}/start", ui.startDrill)
 		r.With(ui.checkForm).Post("/sessions/{id}/review", ui.review)

@@ -134,6 +134,13 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Try again shortly.", http.StatusServiceUnavailable)
 		return
 	}
+	d, err := s.runner.Drill(r.Context(), x.ScenarioID, x.Version)
+	if err != nil {
+		s.log.Error("websocket: load drill", "session", id, "err", err)
+		http.Error(w, "Try again shortly.", http.StatusServiceUnavailable)
+		return
+	}
+	vocab := vocabularyOf(d.Scenario(), d.KnownIntents())
 	c := &socket{
 		srv: s, user: user, session: x, sessionID: id, login: loginTokenFrom(r.Context()),
 		trainee: user.Role == drillroom.RoleTrainee,
@@ -158,7 +165,7 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 	s.metrics.socketsTotal.Add(1)
 	defer s.metrics.socketsOpen.Add(-1)
 	s.log.Info("websocket: connected", "session", id, "user", user.Username, "role", user.Role)
-	c.run(r.Context(), st)
+	c.run(r.Context(), st, vocab)
 	s.log.Info("websocket: closed", "session", id, "user", user.Username, "code", c.code)
 }
 
@@ -256,7 +263,7 @@ func (c *socket) stop(code int, text string) {
 // client reconnects (to the restarted server) with back-off.
 func (c *socket) shutdown() { c.stop(websocket.CloseGoingAway, "server shutting down") }
 
-func (c *socket) run(ctx context.Context, st runner.Status) {
+func (c *socket) run(ctx context.Context, st runner.Status, vocab vocabulary) {
 	writerDone := make(chan struct{})
 	go func() {
 		defer close(writerDone)
@@ -270,6 +277,7 @@ func (c *socket) run(ctx context.Context, st runner.Status) {
 		Type: msgHello, Protocol: Protocol, Role: string(c.user.Role),
 		Session: helloSession{ID: st.Session.ID, Scenario: st.Session.ScenarioID, Title: st.Title, Mode: st.Session.Mode, State: state},
 		Clock:   st.Clock, LastSeq: st.LastSeq, HeartbeatMs: c.srv.heartbeat.Milliseconds(),
+		Vocabulary: vocab, Limits: protocolLimits(c.srv.cfg),
 	})
 	c.readLoop(ctx)
 	c.stop(0, "") // the reader has said why, or the writer has

@@ -77,6 +77,29 @@ type helloMessage struct {
 	Clock       runner.Clock `json:"clock"`
 	LastSeq     int64        `json:"last_seq"`
 	HeartbeatMs int64        `json:"heartbeat_ms"`
+	Vocabulary  vocabulary   `json:"vocabulary"`
+	Limits      helloLimits  `json:"limits"`
+}
+
+// helloLimits tells a client the limits it must keep (docs/protocol.md,
+// "Limits").
+type helloLimits struct {
+	MessageBytes   int     `json:"message_bytes"`    // a larger client message closes with 1009
+	TextChars      int     `json:"text_chars"`       // text of say, hold, contact, dispatch, escalate, inject
+	ReviewChars    int     `json:"review_chars"`     // text of review
+	ValueChars     int     `json:"value_chars"`      // value of record, set_var
+	NameBytes      int     `json:"name_bytes"`       // ids: target, category, field, decision, resolution, as, line, each intent and info item
+	ListItems      int     `json:"list_items"`       // intents, info
+	CommandsPerSec float64 `json:"commands_per_sec"` // sustained, per connection
+	CommandBurst   float64 `json:"command_burst"`
+}
+
+func protocolLimits(cfg Config) helloLimits {
+	return helloLimits{
+		MessageBytes: socketReadLimit, TextChars: training.MaxTextRunes, ReviewChars: training.MaxReviewRunes,
+		ValueChars: training.MaxValueRunes, NameBytes: training.MaxNameBytes, ListItems: training.MaxListItems,
+		CommandsPerSec: cfg.CommandRate, CommandBurst: cfg.CommandBurst,
+	}
 }
 
 type eventMessage struct {

@@ -1,0 +1,94 @@
+package web
+
+import (
+	"sort"
+
+	"github.com/drillroom/drillroom/scenarios"
+)
+
+// vocabItem is an id a client sends and the title a person reads.
+type vocabItem struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+// vocabulary is what a client may put in an action's fields in one drill,
+// sent in hello (docs/protocol.md, "The drill's vocabulary"). It holds the
+// names the console shows, never a true value: which service is needed,
+// which fields must be recorded or what the right category is stay with
+// the rubric.
+type vocabulary struct {
+	Services      []castItem  `json:"services"`      // dispatch, contact: target
+	Teams         []castItem  `json:"teams"`         // escalate, contact, request: target
+	Categories    []vocabItem `json:"categories"`    // classify: category
+	Priorities    []vocabItem `json:"priorities"`    // classify: priority
+	RecordFields  []string    `json:"record_fields"` // record: field (others are accepted too)
+	HandoverItems []string    `json:"info"`          // dispatch, escalate, contact: info (hand-over items)
+	Decisions     []string    `json:"decisions"`     // request, decide: decision
+	Resolutions   []vocabItem `json:"resolutions"`   // close: resolution
+	Intents       []string    `json:"intents"`       // say: intents
+}
+
+// vocabularyOf lists sc's vocabulary; intents are the ones the drill's
+// engine accepts (simulator.Drill.KnownIntents).
+func vocabularyOf(sc *scenarios.Scenario, intents []string) vocabulary {
+	v := vocabulary{Services: []castItem{}, Teams: []castItem{}, Categories: []vocabItem{}, Priorities: []vocabItem{},
+		Intents: intents}
+	if v.Intents == nil {
+		v.Intents = []string{}
+	}
+	for id, s := range sc.Cast.Services {
+		v.Services = append(v.Services, castItem{ID: id, Name: s.Name, Kind: s.Kind})
+	}
+	for id, t := range sc.Cast.Teams {
+		v.Teams = append(v.Teams, castItem{ID: id, Name: t.Name, Kind: t.Kind})
+	}
+	byName := func(c []castItem) func(i, j int) bool {
+		return func(i, j int) bool { return c[i].Name < c[j].Name }
+	}
+	sort.Slice(v.Services, byName(v.Services))
+	sort.Slice(v.Teams, byName(v.Teams))
+
+	infos := map[string]bool{}
+	for _, i := range handoverInfos {
+		infos[i] = true
+	}
+	fields := map[string]bool{}
+	for _, f := range sc.Truth.Record {
+		fields[f.Field] = true
+		infos[f.Field] = true
+	}
+	for _, req := range sc.Truth.Required {
+		for _, h := range req.Handover {
+			infos[h] = true
+		}
+	}
+	for _, s := range sc.Cast.Services {
+		for _, a := range s.Asks {
+			infos[a.Info] = true
+		}
+	}
+	for _, t := range sc.Cast.Teams {
+		for _, a := range t.Asks {
+			infos[a.Info] = true
+		}
+	}
+	v.HandoverItems = sortedKeys(infos)
+	v.RecordFields = sortedKeys(fields)
+	v.Decisions = sc.Decisions()
+	if v.Decisions == nil {
+		v.Decisions = []string{}
+	}
+	if pol := sc.Resolved; pol != nil {
+		for _, c := range pol.Taxonomy {
+			v.Categories = append(v.Categories, vocabItem{ID: c.ID, Title: c.Title})
+		}
+		for _, p := range pol.Priorities {
+			v.Priorities = append(v.Priorities, vocabItem{ID: p.ID, Title: p.Title})
+		}
+	}
+	for _, r := range resolutions {
+		v.Resolutions = append(v.Resolutions, vocabItem{ID: r.ID, Title: r.Title})
+	}
+	return v
+}
