@@ -98,7 +98,7 @@ func TestConnectionFlood(t *testing.T) {
 		t.Fatal(err)
 	}
 	rn := runner.New(runner.Config{Store: st})
-	srv, err := New(Config{Store: st, Runner: rn, ReadHeaderTimeout: time.Second, MaxConnsPerAddr: 64})
+	srv, err := New(Config{Store: st, Runner: rn, ReadHeaderTimeout: time.Second}) // the default cap of serve
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,8 +203,8 @@ func TestConnectionFlood(t *testing.T) {
 	t.Logf("20,000 connections from 127.0.0.2 over %v: the server held at most %d at once, %d after; refused at accept %d; /healthz from 127.0.0.1: %d probes, p50 %v, p95 %v, max %v, %d failures",
 		opened.Round(time.Millisecond), held, heldAfter, srv.metrics.connsRefused.Load(),
 		len(lat), pct(0.5), pct(0.95), pct(1), len(failures))
-	if held > 64 || heldAfter > 64 {
-		t.Errorf("the server held %d (then %d) connections from one address, want at most 64", held, heldAfter)
+	if held > DefaultMaxConnsPerAddr || heldAfter > DefaultMaxConnsPerAddr {
+		t.Errorf("the server held %d (then %d) connections from one address, want at most %d", held, heldAfter, DefaultMaxConnsPerAddr)
 	}
 	if len(failures) > 0 {
 		t.Errorf("/healthz failed %d times during the flood: %v", len(failures), failures[:min(3, len(failures))])
