@@ -84,7 +84,11 @@ func (s *Store) SeenLogin(ctx context.Context, token string, idle time.Duration,
 	if idle > 0 && age >= idle {
 		return drillroom.User{}, fmt.Errorf("login idle for %v: %w", age.Round(time.Second), drillroom.ErrUnauthorized)
 	}
-	if touch && age >= min(idle/30, time.Minute) {
+	every := time.Minute
+	if idle > 0 {
+		every = min(idle/30, every)
+	}
+	if touch && age >= every {
 		err := s.w.do(ctx, func(tx *wtx) error {
 			_, err := tx.Exec("UPDATE logins SET seen_at = ? WHERE token_hash = ? AND seen_at < ?", millis(now), tokenHash(token), millis(now))
 			return err

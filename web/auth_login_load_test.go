@@ -166,12 +166,16 @@ func TestLoginHashingIsBounded(t *testing.T) {
 
 // TestLoginMemoryUnderLoad sends 1,000 concurrent sign-ins of unknown
 // users, each from its own address, with the real argon2id cost (19 MiB
-// per check), and samples the process's resident memory: it must stay
-// under 300 MB. Unbounded, this is 19 GB: do not run it against a server
-// without the hash gate.
+// per check), and samples the process's resident memory: the sign-ins may
+// add at most 200 MB (run alone, the process stays under 300 MB in all).
+// Unbounded, this is 19 GB: do not run it against a server without the
+// hash gate.
 func TestLoginMemoryUnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: 1,000 sign-ins with the real password cost")
+	}
+	if raceDetector {
+		t.Skip("memory is not measured under the race detector")
 	}
 	srv, _ := newLoginServer(t, Config{})
 	h := srv.Handler()
@@ -213,11 +217,14 @@ func TestLoginMemoryUnderLoad(t *testing.T) {
 	for _, c := range codes {
 		count[c]++
 	}
-	const limit = 300 << 20
+	// Run alone the process stays under 300 MB in all (140 MB here,
+	// docs/performance.md); after other tests its baseline varies, so the
+	// bound is on what the sign-ins add.
+	const limit = 200 << 20
 	t.Logf("1,000 concurrent unknown-user sign-ins in %v with %d hash slots: answers %v; RSS before %.0f MB, peak %.0f MB",
 		took.Round(time.Millisecond), defaultHashSlots(), count, float64(base)/(1<<20), float64(peak.Load())/(1<<20))
-	if peak.Load() > limit {
-		t.Errorf("peak RSS %d MB, want under 300 MB", peak.Load()>>20)
+	if grew := peak.Load() - base; grew > limit {
+		t.Errorf("the sign-ins added %d MB of RSS (peak %d MB), want at most 200 MB", grew>>20, peak.Load()>>20)
 	}
 	if count[http.StatusUnauthorized]+count[http.StatusServiceUnavailable] != 1000 {
 		t.Errorf("answers %v: want every sign-in refused with 401 (checked) or 503 (busy)", count)
