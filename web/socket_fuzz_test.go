@@ -29,6 +29,11 @@ func FuzzDecodeClientMessage(f *testing.F) {
 		`[]`,
 		`{"type":1}`,
 		`{"type":"command","id":"a","action":{"kind":"say","amount":"NaN"}}`,
+		`{"type":"command","id":"w1","action":{"kind":"say","text":5}}`,
+		`{"type":"command","id":"w2","action":"say"}`,
+		`{"type":"command","action":{"kind":"record","value":true},"id":"w3"}`,
+		`{"type":"command","id":7,"action":{"kind":"say","text":"hi"}}`,
+		`{"type":"resume","last_seq":"3"}`,
 		``,
 	} {
 		f.Add([]byte(seed))
