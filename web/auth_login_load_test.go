@@ -247,3 +247,50 @@ func rssBytes(t *testing.T) int64 {
 	}
 	return 0
 }
+
+// TestPasswordChangeConcurrentGuesses: the password page's current
+// password counts against the sign-in throttle; 40 wrong ones sent at once
+// from a stolen login are 5 checks and 35 refusals, as on the sign-in form
+// (the page checked before and counted after, so all 40 were checked).
+func TestPasswordChangeConcurrentGuesses(t *testing.T) {
+	srv, _ := newLoginServer(t, Config{}, store.WithPasswordCost(64, 1))
+	h := srv.Handler()
+	ctx := context.Background()
+	u, err := srv.store.(*countingStore).Store.(*store.Store).UserByUsername(ctx, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := srv.store.CreateLogin(ctx, u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	codes := make([]int, 40)
+	start := make(chan struct{})
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			form := url.Values{"csrf": {csrfToken(tok)}, "current": {fmt.Sprintf("wrong guess %d", i)},
+				"new": {"another long password"}, "confirm": {"another long password"}}
+			req := httptest.NewRequest("POST", "http://drills.test/account/password", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", "http://drills.test")
+			req.Header.Set("Cookie", sessionCookie+"="+tok)
+			req.RemoteAddr = "10.7.7.7:40000"
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			codes[i] = w.Code
+		}()
+	}
+	close(start)
+	wg.Wait()
+	count := map[int]int{}
+	for _, c := range codes {
+		count[c]++
+	}
+	if count[http.StatusBadRequest] != 5 || count[http.StatusTooManyRequests] != 35 {
+		t.Errorf("answers %v, want 5 x 400 (checked, wrong) and 35 x 429", count)
+	}
+}

@@ -124,26 +124,39 @@ func (u *ui) changePassword(w http.ResponseWriter, r *http.Request) {
 	// the sign-in form: a stolen login must not become a way to learn the
 	// password.
 	addr := clientAddr(r)
-	if ok, wait := u.throttle.allowed(user.Username, addr); !ok {
+	// As on the sign-in form: the attempt is counted before the password
+	// is checked (concurrent guesses cannot overrun the limit), and the
+	// argon2id work waits for a slot of the hash gate.
+	if ok, wait := u.throttle.reserve(user.Username, addr); !ok {
 		u.log.Warn("auth: password change throttled", "user", user.Username, "addr", addr, "wait", wait.Round(1e9))
 		w.Header().Set("Retry-After", retryAfter(wait))
 		render(w, r, u.log, http.StatusTooManyRequests, "account_password",
 			u.passwordView(r, "Too many wrong passwords. Wait a few minutes and try again."))
 		return
 	}
-	if err := u.accounts.ChangePassword(r.Context(), actorOf(r), current, next); err != nil {
+	if err := u.hashes.acquire(r.Context()); err != nil {
+		u.throttle.release(user.Username, addr)
+		w.Header().Set("Retry-After", "5")
+		status, msg := statusFor(err)
+		render(w, r, u.log, status, "account_password", u.passwordView(r, msg))
+		return
+	}
+	err := u.accounts.ChangePassword(r.Context(), actorOf(r), current, next)
+	u.hashes.release()
+	if err != nil {
+		// training checks the current password first; any other refusal
+		// means it was right, and gives the reserved attempt back.
+		if drillroom.ErrorCode(err) != drillroom.CodeInvalid || drillroom.ErrorMessage(err) != wrongCurrentPassword {
+			u.throttle.release(user.Username, addr)
+		}
 		if drillroom.ErrorCode(err) == drillroom.CodeInvalid {
-			// training checks the current password first; any other
-			// refusal means it was right.
-			if drillroom.ErrorMessage(err) == wrongCurrentPassword {
-				u.throttle.fail(user.Username, addr)
-			}
 			refuse(drillroom.ErrorMessage(err))
 			return
 		}
 		u.fail(w, r, err)
 		return
 	}
+	u.throttle.succeed(user.Username, addr)
 	token, err := u.store.CreateLogin(r.Context(), user.ID, u.ttl)
 	if err != nil {
 		// The password is changed; only the new login failed.
