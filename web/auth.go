@@ -64,9 +64,12 @@ type auth struct {
 	origin   *originGuard
 	secure   bool               // Secure cookies even when the request itself is not TLS (behind a TLS proxy)
 	onLogout func(token string) // ends what the login opened (its websockets); may be nil
-	ttl      time.Duration
-	idle     time.Duration      // a login unused this long ends (0: never)
-	accounts *training.Accounts // records sign-ins in the audit log (page_account.go); nil records nothing
+	// onUserLocked ends every websocket of a user whose logins an
+	// administrator ended (disabled, password reset); may be nil.
+	onUserLocked func(userID int64)
+	ttl          time.Duration
+	idle         time.Duration      // a login unused this long ends (0: never)
+	accounts     *training.Accounts // records sign-ins in the audit log (page_account.go); nil records nothing
 
 	// lastSweep is when expired logins were last reclaimed (Unix seconds).
 	lastSweep atomic.Int64

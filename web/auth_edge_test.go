@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
 )
 
@@ -132,5 +135,50 @@ func TestHSTSWithSecureCookies(t *testing.T) {
 	res.Body.Close()
 	if h := res.Header.Get("Strict-Transport-Security"); h != "" {
 		t.Errorf("plain HTTP demo: HSTS %q, want none", h)
+	}
+}
+
+// TestDisableClosesSockets: an administrator disabling an account closes
+// its open websockets at once (4001); they used to work until the next
+// heartbeat, about 25 s.
+func TestDisableClosesSockets(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	id := a.session("ann", 1)
+	cl := a.join("ann", id)
+	ctx := context.Background()
+	ada, err := a.store.CreateUser(ctx, "ada", "Ada", drillroom.RoleTrainer, testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ada.Admin = true
+	if _, err := a.store.UpdateUser(ctx, ada); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := a.store.CreateLogin(ctx, ada.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{csrfField: {csrfToken(tok)}}
+	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/admin/users/%d/disable", a.http.URL, a.users["ann"].ID), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", a.http.URL)
+	req.Header.Set("Cookie", sessionCookie+"="+tok)
+	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("disable: %d, want 303", res.StatusCode)
+	}
+	for {
+		_, err := cl.next(2 * time.Second)
+		if err == nil {
+			continue
+		}
+		if ce, ok := err.(*websocket.CloseError); !ok || ce.Code != closeUnauthorized {
+			t.Fatalf("after the account was disabled: %v, want close 4001 at once", err)
+		}
+		break
 	}
 }

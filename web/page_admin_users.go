@@ -351,6 +351,9 @@ func (u *ui) setDisabled(disabled bool) http.HandlerFunc {
 			u.userRefused(w, r, err)
 			return
 		}
+		if disabled && u.onUserLocked != nil {
+			u.onUserLocked(id) // their open consoles close now, not at the next heartbeat
+		}
 		done := "enabled"
 		if disabled {
 			done = "disabled"
@@ -371,6 +374,9 @@ func (u *ui) resetPassword(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		u.fail(w, r, err)
 		return
+	}
+	if u.onUserLocked != nil {
+		u.onUserLocked(id) // their logins ended: so do their sockets
 	}
 	render(w, r, u.log, http.StatusOK, "admin_password", view{Title: "Password reset",
 		Data: passwordShown{User: usr, Password: password}})

@@ -16,7 +16,8 @@ func (s *Server) routes() http.Handler {
 	// every request learns its signed-in user, if any (auth.go: userFrom).
 	ui := newUI(s.store, s.svc, s.log, s.cfg)
 	ui.accounts = s.accounts
-	ui.onLogout = s.closeLogin // signing out ends that login's sockets at once
+	ui.onLogout = s.closeLogin    // signing out ends that login's sockets at once
+	ui.onUserLocked = s.closeUser // so does disabling an account or resetting its password
 	// A user who must change their password can do nothing else until they
 	// have (page_account.go: passwordGate), the websocket included.
 	r.Use(securityHeaders(s.cfg.SecureCookies), ui.loadUser, ui.passwordGate)

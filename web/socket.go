@@ -210,6 +210,18 @@ func (s *Server) closeLogin(token string) {
 	}
 }
 
+// closeUser ends every websocket of a user, with 4001: an administrator
+// disabled the account or reset its password, which ended its logins.
+func (s *Server) closeUser(userID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.sockets {
+		if c.user.ID == userID {
+			c.stop(closeUnauthorized, "signed out by an administrator")
+		}
+	}
+}
+
 func (s *Server) untrack(c *socket) {
 	s.mu.Lock()
 	delete(s.sockets, c)
