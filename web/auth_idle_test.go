@@ -12,7 +12,9 @@ import (
 // ends, beside the absolute 12 hours; using it keeps it. There used to be
 // no idle timeout at all.
 func TestLoginIdleTimeout(t *testing.T) {
-	const idle = 600 * time.Millisecond
+	// Generous against a loaded machine: a use every 300 ms keeps a login
+	// with 1.5 s of idle time alive.
+	const idle = 1500 * time.Millisecond
 	a := newLiveAppWith(t, runner.Config{}, Config{LoginIdleTimeout: idle})
 	a.user("ann")
 	get := func() int {
@@ -25,16 +27,16 @@ func TestLoginIdleTimeout(t *testing.T) {
 		res.Body.Close()
 		return res.StatusCode
 	}
-	// Used every 200 ms for three times the idle timeout: still signed in.
-	for range 9 {
+	// Used every 300 ms for longer than the idle timeout: still signed in.
+	for range 7 {
 		if c := get(); c != http.StatusOK {
 			t.Fatalf("a login in use: %d, want 200", c)
 		}
-		time.Sleep(idle / 3)
+		time.Sleep(300 * time.Millisecond)
 	}
-	time.Sleep(idle + 100*time.Millisecond)
+	time.Sleep(idle + 200*time.Millisecond)
 	if c := get(); c != http.StatusSeeOther {
-		t.Fatalf("after %v unused: %d, want 303 to the sign-in page", idle+100*time.Millisecond, c)
+		t.Fatalf("after %v unused: %d, want 303 to the sign-in page", idle+200*time.Millisecond, c)
 	}
 
 	// A socket with no command for the idle timeout is closed with 4001.
