@@ -15,6 +15,10 @@ import (
 // throttle does not stop them) would need 19 GB. Checks beyond the slots
 // wait their turn; beyond maxWaiting waiters, or after maxWait, a sign-in
 // is refused as unavailable (503, "try again") without hashing anything.
+// A waiter holds a goroutine and its connection, not a hash's memory, so
+// the queue is long (256 per slot): a cohort signing in for a 9:00
+// assessment waits a few seconds rather than being turned away, and
+// maxWait bounds how long.
 type hashGate struct {
 	slots      chan struct{}
 	waiting    atomic.Int64
@@ -32,7 +36,7 @@ func newHashGate(slots int) *hashGate {
 	}
 	return &hashGate{
 		slots:      make(chan struct{}, slots),
-		maxWaiting: int64(32 * slots),
+		maxWaiting: int64(256 * slots),
 		maxWait:    10 * time.Second,
 	}
 }
