@@ -174,6 +174,7 @@ func (l *Loader) loadScenario(file string, data []byte) (*Scenario, Diagnostics)
 		}
 	}
 	intentPatterns(dl, d, s.Intents, "intents")
+	intentPatterns(dl, d, s.IntentNever, "intent_never")
 	c.truth()
 	pf.finish()
 	comp.compileAll(reflect.ValueOf(&s).Elem(), "", "")

@@ -29,6 +29,10 @@ func checkPolicy(p *Policy, d *decoder, l *diagList) {
 		l.add(CodeBands, d.at("pass_mark"), "pass_mark is a percentage, 0 to 100")
 	}
 	intentPatterns(l, d, p.Intents, "intents")
+	intentPatterns(l, d, p.IntentNever, "intent_never")
+	if p.IntentThreshold < 0 || p.IntentThreshold > 1 {
+		l.add(CodeRange, d.at("intent_threshold"), "intent_threshold is a similarity, 0 to 1")
+	}
 }
 
 // checkOverride checks a scenario's policy overrides against the policy.
@@ -164,8 +168,10 @@ func knownIntents(p *Policy, s *Scenario) map[string]bool {
 	for k := range p.Intents {
 		m[k] = true
 	}
-	for k := range s.Intents {
-		m[k] = true
+	for _, src := range []map[string][]string{p.IntentExamples, p.IntentCounters, s.Intents, s.IntentExamples, s.IntentCounters} {
+		for k := range src {
+			m[k] = true
+		}
 	}
 	return m
 }

@@ -25,13 +25,17 @@ type Scenario struct {
 	Truth     Truth                `yaml:"truth"`
 	Cast      Cast                 `yaml:"cast"`
 	Vars      map[string]VarDecl   `yaml:"vars,omitempty" doc:"Typed state variables, read as vars.NAME."`
-	Intents   map[string][]string  `yaml:"intents,omitempty" doc:"Extra regular expressions that recognise an intent in the trainee's free text."`
-	Phases    []Phase              `yaml:"phases,omitempty"`
-	Timeline  []Beat               `yaml:"timeline,omitempty"`
-	Reactions []Reaction           `yaml:"reactions,omitempty"`
-	Endings   []Ending             `yaml:"endings,omitempty"`
-	Rubric    Rubric               `yaml:"rubric"`
-	Tests     []Test               `yaml:"tests,omitempty" doc:"Scenario tests, run by drillroom test."`
+	Intents   map[string][]string  `yaml:"intents,omitempty" doc:"Extra regular expressions that always recognise an intent in the trainee's free text (hard rules)."`
+	// Added to the policy's, intent by intent.
+	IntentExamples map[string][]string `yaml:"intent_examples,omitempty" doc:"Extra example lines of an intent (added to the policy's); the recogniser generalises from them."`
+	IntentCounters map[string][]string `yaml:"intent_counterexamples,omitempty" doc:"Extra lines that look like an intent but do not carry it (added to the policy's)."`
+	IntentNever    map[string][]string `yaml:"intent_never,omitempty" doc:"Extra regular expressions that veto an intent (added to the policy's)."`
+	Phases         []Phase             `yaml:"phases,omitempty"`
+	Timeline       []Beat              `yaml:"timeline,omitempty"`
+	Reactions      []Reaction          `yaml:"reactions,omitempty"`
+	Endings        []Ending            `yaml:"endings,omitempty"`
+	Rubric         Rubric              `yaml:"rubric"`
+	Tests          []Test              `yaml:"tests,omitempty" doc:"Scenario tests, run by drillroom test."`
 
 	// Filled by the loader.
 	File     string  `yaml:"-"` // path as given to the loader

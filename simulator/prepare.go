@@ -12,7 +12,7 @@ import (
 // intent patterns and indexes over the script. Scenarios are immutable once
 // loaded, so it is built once (Prepare) and shared by every session.
 type prepared struct {
-	intents    *intentIndex
+	intents    *recogniser
 	known      map[string]bool // intents a trainee may give explicitly
 	beatIdx    map[string]int
 	beatKeys   []string // timer key of each beat, by index
@@ -68,26 +68,15 @@ func buildPrepared(sc *scenarios.Scenario) (*prepared, error) {
 		p.mood = mergeMood(pol.Mood, *r)
 	}
 
-	// Intent patterns: the policy's (with overrides) plus the scenario's own.
-	pats := map[string][]string{}
-	for k, v := range pol.Intents {
-		pats[k] = append(pats[k], v...)
-	}
-	for k, v := range sc.Intents {
-		pats[k] = append(pats[k], v...)
-	}
-	names := make([]string, 0, len(pats))
-	for k := range pats {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	idx, err := newIntentIndex(names, pats)
+	// The recogniser: the policy's patterns and examples (with overrides)
+	// plus the scenario's own.
+	rec, err := newRecogniser(intentSourceOf(sc))
 	if err != nil {
 		return nil, fmt.Errorf("scenario %s: %w", sc.ID, err)
 	}
-	p.intents = idx
-	for _, m := range idx.intents {
-		p.known[m.name] = true
+	p.intents = rec
+	for _, n := range rec.intents {
+		p.known[n] = true
 	}
 	for _, n := range baseIntents {
 		p.known[n] = true
@@ -178,9 +167,8 @@ func mergeMood(base, o scenarios.MoodModel) scenarios.MoodModel {
 	return base
 }
 
-// MatchIntents returns the intents recognised in text by the drill's
-// patterns (the policy's merged with the scenario's, case-insensitive),
-// sorted.
+// MatchIntents returns the intents the drill's recogniser finds in text
+// (the policy's patterns and examples merged with the scenario's), sorted.
 func (d *Drill) MatchIntents(text string) []string {
 	return d.p.match(nil, text)
 }
@@ -200,4 +188,27 @@ func TimeLimit(sc *scenarios.Scenario) Millis {
 		return d
 	}
 	return 30 * 60 * 1000
+}
+
+// intentSourceOf merges the policy's intent patterns and examples with the
+// scenario's, intent by intent.
+func intentSourceOf(sc *scenarios.Scenario) intentSource {
+	pol := sc.Resolved
+	merge := func(a, b map[string][]string) map[string][]string {
+		m := map[string][]string{}
+		for k, v := range a {
+			m[k] = append(m[k], v...)
+		}
+		for k, v := range b {
+			m[k] = append(m[k], v...)
+		}
+		return m
+	}
+	return intentSource{
+		always:    merge(pol.Intents, sc.Intents),
+		never:     merge(pol.IntentNever, sc.IntentNever),
+		examples:  merge(pol.IntentExamples, sc.IntentExamples),
+		counters:  merge(pol.IntentCounters, sc.IntentCounters),
+		threshold: pol.IntentThreshold,
+	}
 }

@@ -1,0 +1,329 @@
+package simulator
+
+import (
+	"strings"
+
+	"github.com/kljensen/snowball/english"
+)
+
+// The recogniser reads a line as a sequence of sentences, each cut into
+// pieces at commas and at the conjunctions that join two things said
+// (and, but, then, so). Every word is lower-cased, its contraction
+// expanded, its spelling mapped to one British form, stemmed (Snowball
+// English) and mapped to a synonym group, then marked when it sits in the
+// scope of a negation ("don't use the lift": not_use, not_lift) or of a
+// condition ("if it gets worse": if_get, if_wors). Examples and lines go
+// through the same steps, so the model compares like with like.
+
+// maxLineBytes bounds the text the recogniser reads; the rest of a longer
+// line is ignored. maxSentences bounds the sentences it scores.
+const (
+	maxLineBytes = 2000
+	maxSentences = 24
+)
+
+// word is one normalised word of a line.
+type word struct {
+	raw  string // the word after contraction, spelling and typo mapping
+	stem string // its stem after synonym mapping
+	mark byte   // 0, 'n' (negated) or 'h' (hypothetical)
+}
+
+// feature returns the word's model feature: its stem with its scope mark.
+func (w word) feature() string {
+	switch w.mark {
+	case 'n':
+		return "not_" + w.stem
+	case 'h':
+		return "if_" + w.stem
+	}
+	return w.stem
+}
+
+// sentence is one sentence of a line, cut into pieces.
+type sentence struct {
+	pieces   [][]word
+	question bool
+	text     string // the sentence as typed, for explain
+}
+
+// analysis is a line read for the model.
+type analysis struct {
+	sentences []sentence
+}
+
+// contractions expands the shortened forms people type, with and without
+// the apostrophe where the bare form is not an ordinary word.
+var contractions = map[string]string{
+	"don't": "do not", "dont": "do not", "doesn't": "does not", "doesnt": "does not",
+	"didn't": "did not", "didnt": "did not", "can't": "can not", "cant": "can not",
+	"cannot": "can not", "won't": "will not", "isn't": "is not", "isnt": "is not",
+	"aren't": "are not", "arent": "are not", "wasn't": "was not", "wasnt": "was not",
+	"weren't": "were not", "haven't": "have not", "havent": "have not", "hasn't": "has not",
+	"hasnt": "has not", "couldn't": "could not", "couldnt": "could not",
+	"shouldn't": "should not", "shouldnt": "should not", "wouldn't": "would not",
+	"wouldnt": "would not", "mustn't": "must not", "mustnt": "must not", "needn't": "need not",
+	"shan't": "shall not", "ain't": "is not",
+	"i'm": "i am", "im": "i am", "i've": "i have", "ive": "i have", "i'll": "i will",
+	"i'd": "i would", "you're": "you are", "youre": "you are", "you've": "you have",
+	"youve": "you have", "you'll": "you will", "youll": "you will", "you'd": "you would",
+	"we're": "we are", "we've": "we have", "weve": "we have", "we'll": "we will",
+	"we'd": "we would", "they're": "they are", "theyre": "they are", "they've": "they have",
+	"theyve": "they have", "they'll": "they will", "theyll": "they will", "they'd": "they would",
+	"it's": "it is", "it'll": "it will", "itll": "it will", "that's": "that is", "thats": "that is",
+	"what's": "what is", "whats": "what is", "where's": "where is", "wheres": "where is",
+	"who's": "who is", "whos": "who is", "how's": "how is", "hows": "how is",
+	"there's": "there is", "theres": "there is", "here's": "here is", "heres": "here is",
+	"he's": "he is", "she's": "she is", "he'll": "he will", "she'll": "she will",
+	"let's": "let us", "gonna": "going to", "wanna": "want to", "gotta": "got to",
+	"y'all": "you", "ya": "you", "u": "you", "ur": "your", "pls": "please", "plz": "please",
+	"thx": "thanks", "ok": "okay", "k": "okay", "'em": "them",
+}
+
+// spellings maps American spellings, variants and common typos to one form.
+// Words the stemmer already unifies (apologize, apologise) are not listed.
+var spellings = map[string]string{
+	"color": "colour", "neighbor": "neighbour", "neighbors": "neighbours", "center": "centre",
+	"organization": "organisation", "realize": "realise", "recognize": "recognise",
+	"elevator": "lift", "elevators": "lift", "apartment": "flat", "apartments": "flats",
+	"cellphone": "mobile", "cell": "mobile", "zipcode": "postcode", "zip": "post",
+	"gray": "grey", "mom": "mum", "favor": "favour", "license": "licence", "tire": "tyre",
+	"adress": "address", "addres": "address", "adresss": "address", "postocde": "postcode",
+	"recieve": "receive", "recieved": "received", "definately": "definitely", "definatly": "definitely",
+	"seperate": "separate", "untill": "until", "wierd": "weird", "becuase": "because", "becasue": "because",
+	"teh": "the", "hte": "the", "yuo": "you", "yoru": "your", "plaese": "please", "pleas": "please",
+	"thier": "their", "woudl": "would", "coudl": "could", "sory": "sorry", "sorrry": "sorry",
+	"wiht": "with", "whta": "what", "waht": "what", "wat": "what", "hwo": "how", "wher": "where",
+	"nmae": "name", "numbr": "number", "nubmer": "number", "numebr": "number", "tommorow": "tomorrow",
+	"tomorow": "tomorrow", "ambulence": "ambulance", "ambulanc": "ambulance", "brething": "breathing",
+	"breahting": "breathing", "engneer": "engineer", "enginner": "engineer", "evacaute": "evacuate",
+	"buidling": "building", "biulding": "building", "builidng": "building", "windws": "windows",
+	"swtich": "switch", "swich": "switch", "minites": "minutes", "minuts": "minutes", "mins": "minutes",
+	"min": "minute", "hrs": "hours", "hr": "hour", "secs": "seconds", "sec": "second", "mo": "moment",
+	"defibrilator": "defibrillator", "defibulator": "defibrillator", "aed": "defibrillator",
+	"defib": "defibrillator", "cpr": "compressions", "4g": "mobile data", "wifi": "internet",
+	"wi-fi": "internet", "e-mail": "email", "okey": "okay", "alright": "all right", "thankyou": "thank you",
+	"goodbye": "bye", "bye-bye": "bye", "hiya": "hello", "hi": "hello", "hey": "hello", "hallo": "hello",
+}
+
+// synonyms maps stems to the stem of their group, so an example's word
+// stands for its group. Groups are words a caller would hear as the same.
+var synonyms = map[string]string{
+	"ring": "call", "phone": "call", "telephon": "call", "rang": "call",
+	"grab": "get", "take": "get", "took": "get", "have": "get", "pop": "put", "stick": "put",
+	"kid": "child", "children": "child", "youngster": "child", "littl": "child",
+	"block": "build", "hous": "build", "properti": "build", "home": "build", "flat": "build", "premis": "build",
+	"paramed": "ambul", "crew": "ambul", "engin": "ambul", "firefight": "ambul", "brigad": "ambul", "technician": "ambul", "offic": "ambul",
+	"whereabout": "where", "postcod": "address",
+	"tick": "moment", "jiffy": "moment",
+	"apolog": "sorri", "afraid": "sorri",
+	"mate": "", "love": "", "pet": "", "hun": "", "darl": "", "sir": "", "madam": "",
+	"um": "", "er": "", "erm": "", "uh": "", "the": "", "a": "", "an": "", "just": "", "realli": "", "okay": "", "pleas": "",
+	"cylind": "cylind", "tank": "cylind", "bottl": "cylind",
+	"defibril": "defibril",
+}
+
+// numberWords are read as a number.
+var numberWords = map[string]bool{
+	"one": true, "two": true, "three": true, "four": true, "five": true, "six": true, "seven": true,
+	"eight": true, "nine": true, "ten": true, "eleven": true, "twelve": true, "fifteen": true,
+	"twenty": true, "thirty": true, "forty": true, "fifty": true, "sixty": true, "hundred": true,
+	"half": true, "couple": true, "few": true,
+}
+
+// negators open a negation scope; conditions open a hypothetical one.
+// Both last to the end of the piece.
+var negators = map[string]bool{"not": true, "no": true, "never": true, "without": true, "nobody": true, "nothing": true, "nor": true}
+var conditions = map[string]bool{"if": true, "unless": true, "incase": true, "whether": true}
+
+// scopeEnds end a hypothetical scope inside a piece: "if we get cut off
+// what number..." asks the question whatever the condition.
+var scopeEnds = map[string]bool{"what": true, "where": true, "which": true, "who": true, "how": true, "then": true, "pleas": true, "call": true}
+
+// joiners cut a sentence into pieces.
+var joiners = map[string]bool{"and": true, "but": true, "then": true, "so": true, "while": true, "whilst": true}
+
+// questionStarts make a sentence a question when it starts with them
+// (the sentence need not end in "?").
+var questionStarts = map[string]bool{
+	"what": true, "where": true, "when": true, "which": true, "who": true, "whose": true, "how": true,
+	"why": true, "can": true, "could": true, "is": true, "are": true, "do": true, "does": true,
+	"did": true, "have": true, "has": true, "was": true, "were": true, "would": true, "will": true, "any": true,
+	"anyone": true, "anybody": true, "whereabouts": true, "may": true,
+}
+
+// stemmer turns words into stems. Examples' words are stemmed once at load
+// and kept in the known map, which lines then read without locking; words
+// only lines contain are stemmed each time.
+type stemmer struct {
+	known map[string]string
+}
+
+func (s *stemmer) stem(w string) string {
+	if st, ok := s.known[w]; ok {
+		return st
+	}
+	return stemWord(w)
+}
+
+func stemWord(w string) string {
+	if len(w) > 0 && w[0] >= '0' && w[0] <= '9' || numberWords[w] {
+		return "#num"
+	}
+	st := english.Stem(w, false)
+	if g, ok := synonyms[st]; ok {
+		return g
+	}
+	return st
+}
+
+// analyse reads text: correct maps a word the model does not know to one
+// it does (typos), or returns it unchanged.
+func analyse(text string, st *stemmer, correct func(string) string) analysis {
+	if len(text) > maxLineBytes {
+		text = text[:maxLineBytes]
+	}
+	var a analysis
+	start := 0
+	for i := 0; i <= len(text) && len(a.sentences) < maxSentences; i++ {
+		if i < len(text) && !isSentenceEnd(text, i) {
+			continue
+		}
+		if s, ok := readSentence(text[start:min(i+1, len(text))], st, correct); ok {
+			a.sentences = append(a.sentences, s)
+		}
+		start = i + 1
+	}
+	return a
+}
+
+// isSentenceEnd reports whether text[i] ends a sentence: . ! ? ; or a
+// newline, but not a decimal point or an abbreviation's dot.
+func isSentenceEnd(text string, i int) bool {
+	switch text[i] {
+	case '!', '?', ';', '\n':
+		return true
+	case '.':
+		return i+1 >= len(text) || text[i+1] == ' ' || text[i+1] == '.' || text[i+1] == '\n'
+	}
+	return false
+}
+
+// readSentence normalises one sentence into pieces of words.
+func readSentence(text string, st *stemmer, correct func(string) string) (sentence, bool) {
+	s := sentence{text: strings.TrimSpace(text)}
+	s.question = strings.HasSuffix(strings.TrimRight(s.text, " \"'"), "?")
+	var piece []word
+	var mark byte
+	first := true
+	flush := func() {
+		if len(piece) > 0 {
+			s.pieces = append(s.pieces, piece)
+		}
+		piece, mark = nil, 0
+	}
+	lower := strings.ToLower(text)
+	for i := 0; i < len(lower); {
+		c := lower[i]
+		if c == ',' || c == ':' || c == '(' || c == ')' || c == '-' && i+1 < len(lower) && lower[i+1] == ' ' {
+			flush()
+			i++
+			continue
+		}
+		if !isWordByte(c) {
+			i += skipNonWord(lower, i)
+			continue
+		}
+		j := i
+		for j < len(lower) && (isWordByte(lower[j]) || isApostrophe(lower, j)) {
+			if lower[j] == 0xe2 { // ’ is three bytes
+				j += 3
+			} else {
+				j++
+			}
+		}
+		tok := strings.ReplaceAll(strings.ReplaceAll(lower[i:j], "’", "'"), "‘", "'")
+		i = j
+		tok = strings.Trim(tok, "'")
+		if tok == "" {
+			continue
+		}
+		words := expand(tok)
+		if first {
+			// "Don't use the lift" starts with do but asks nothing.
+			s.question = s.question || questionStarts[words[0]] && !(len(words) > 1 && words[1] == "not")
+			first = false
+		}
+		for _, w := range words {
+			if joiners[w] && len(piece) > 0 {
+				flush()
+				continue
+			}
+			if m, ok := spellings[w]; ok {
+				w = m
+			}
+			w = correct(w)
+			for _, part := range strings.Fields(w) { // a mapping may give two words
+				stem := st.stem(part)
+				if negators[part] || stem == "not" {
+					mark = 'n'
+					piece = append(piece, word{raw: part, stem: "not"})
+					continue
+				}
+				if conditions[part] {
+					mark = 'h'
+					continue
+				}
+				if mark == 'h' && scopeEnds[stem] {
+					mark = 0
+				}
+				if stem == "" {
+					continue
+				}
+				piece = append(piece, word{raw: part, stem: stem, mark: mark})
+			}
+		}
+	}
+	flush()
+	return s, len(s.pieces) > 0
+}
+
+// expand splits a token into words, expanding contractions and dropping a
+// possessive 's.
+func expand(tok string) []string {
+	if e, ok := contractions[tok]; ok {
+		return strings.Fields(e)
+	}
+	if strings.HasSuffix(tok, "n't") {
+		return []string{strings.TrimSuffix(tok, "n't"), "not"}
+	}
+	for _, suf := range []string{"'re", "'ve", "'ll", "'d", "'m"} {
+		if strings.HasSuffix(tok, suf) {
+			return []string{strings.TrimSuffix(tok, suf)}
+		}
+	}
+	if strings.HasSuffix(tok, "'s") {
+		return []string{strings.TrimSuffix(tok, "'s")}
+	}
+	return []string{tok}
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80 && c != 0xe2
+}
+
+// isApostrophe reports whether text[i] starts an apostrophe inside a word.
+func isApostrophe(text string, i int) bool {
+	if text[i] == '\'' {
+		return true
+	}
+	return strings.HasPrefix(text[i:], "’") || strings.HasPrefix(text[i:], "‘")
+}
+
+// skipNonWord returns how many bytes of punctuation to skip at text[i].
+func skipNonWord(text string, i int) int {
+	if text[i] == 0xe2 && i+2 < len(text) {
+		return 3
+	}
+	return 1
+}

@@ -1,0 +1,474 @@
+package simulator
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// A recogniser decides which intents a line of the trainee's carries. It
+// is built once per scenario from three sources, strongest first:
+//
+//   - never patterns (intent_never): a line one matches never carries the
+//     intent, whatever else says so;
+//   - always patterns (intents): a line one matches carries the intent;
+//   - examples (intent_examples) and counterexamples
+//     (intent_counterexamples): the line is cut into segments (its
+//     sentences, the pieces of each between commas and conjunctions, and
+//     adjacent pairs of pieces); a segment carries an intent when its
+//     nearest example of the intent is at least Threshold alike (cosine of
+//     TF-IDF vectors over stems, stem pairs and a question marker) and no
+//     counterexample of the intent is as near to it or to a segment that
+//     contains it.
+//
+// Everything is computed in a fixed order from the scenario alone, so the
+// same line and drill version give the same intents on every machine:
+// floating-point sums are rounded at each step (explicit conversions stop
+// the compiler fusing multiply-adds differently per architecture).
+
+// DefaultIntentThreshold is the similarity at which an example's intent is
+// recognised when the policy does not set intent_threshold.
+const DefaultIntentThreshold = 0.55
+
+// limits on what a recogniser is built from.
+const (
+	maxExampleBytes = 300
+	maxExamples     = 5000
+)
+
+type example struct {
+	text    string
+	intent  int32 // index into recogniser.intents
+	counter bool
+}
+
+type posting struct {
+	ex int32
+	w  float64
+}
+
+// recogniser is one scenario's intent model.
+type recogniser struct {
+	intents   []string
+	examples  []example
+	feats     map[string]int32
+	idf       []float64
+	unknown   float64 // idf of a feature no example has
+	postings  [][]posting
+	st        stemmer
+	vocab     map[string]bool // raw words of the examples
+	stems     map[string]bool
+	deletes   map[string]string // a vocabulary word with one letter deleted -> the word (first in order)
+	always    *intentIndex
+	never     *intentIndex
+	threshold float64
+}
+
+// intentSource is what a recogniser is built from.
+type intentSource struct {
+	always, never, examples, counters map[string][]string
+	threshold                         float64
+}
+
+var stemCache sync.Map // word -> stem, for words of examples only
+
+func newRecogniser(src intentSource) (*recogniser, error) {
+	r := &recogniser{
+		feats:     map[string]int32{},
+		vocab:     map[string]bool{},
+		stems:     map[string]bool{},
+		deletes:   map[string]string{},
+		threshold: src.threshold,
+		st:        stemmer{known: map[string]string{}},
+	}
+	if r.threshold <= 0 {
+		r.threshold = DefaultIntentThreshold
+	}
+	names := map[string]bool{}
+	for _, m := range []map[string][]string{src.always, src.examples, src.counters} {
+		for k := range m {
+			names[k] = true
+		}
+	}
+	for k := range names {
+		r.intents = append(r.intents, k)
+	}
+	sort.Strings(r.intents)
+
+	var err error
+	if r.always, err = newIntentIndex(sortedKeys(src.always), src.always); err != nil {
+		return nil, err
+	}
+	if r.never, err = newIntentIndex(sortedKeys(src.never), src.never); err != nil {
+		return nil, &neverError{err}
+	}
+
+	for i, name := range r.intents {
+		for _, counter := range []bool{false, true} {
+			m := src.examples
+			if counter {
+				m = src.counters
+			}
+			for _, t := range m[name] {
+				if len(r.examples) >= maxExamples {
+					break
+				}
+				if len(t) > maxExampleBytes {
+					t = t[:maxExampleBytes]
+				}
+				r.examples = append(r.examples, example{text: t, intent: int32(i), counter: counter})
+			}
+		}
+	}
+
+	// Stem the examples' words once; lines reuse the stems.
+	for _, ex := range r.examples {
+		forEachWord(ex.text, func(w string) {
+			if _, ok := r.st.known[w]; ok {
+				return
+			}
+			if st, ok := stemCache.Load(w); ok {
+				r.st.known[w] = st.(string)
+				return
+			}
+			st := stemWord(w)
+			stemCache.Store(w, st)
+			r.st.known[w] = st
+		})
+	}
+	ident := func(w string) string { return w }
+	vecs := make([][]fw, len(r.examples))
+	df := map[string]int{}
+	for i, ex := range r.examples {
+		a := analyse(ex.text, &r.st, ident)
+		for _, s := range a.sentences {
+			for _, p := range s.pieces {
+				for _, w := range p {
+					r.vocab[w.raw] = true
+					r.stems[w.stem] = true
+				}
+			}
+		}
+		f := exampleFeatures(a)
+		vecs[i] = f
+		for _, x := range f {
+			df[x.f]++
+		}
+	}
+	// Feature ids in sorted order, so nothing depends on map order.
+	all := sortedKeys(df)
+	n := float64(len(r.examples) + 1)
+	r.idf = make([]float64, len(all))
+	r.postings = make([][]posting, len(all))
+	for i, f := range all {
+		r.feats[f] = int32(i)
+		r.idf[i] = 1 + math.Log(n/float64(df[f]+1))
+	}
+	r.unknown = 1 + math.Log(n)
+	for i, f := range vecs {
+		v := r.weigh(f)
+		for _, x := range v {
+			if x.id >= 0 {
+				r.postings[x.id] = append(r.postings[x.id], posting{ex: int32(i), w: x.w})
+			}
+		}
+	}
+	for w := range r.vocab {
+		if len(w) < 5 {
+			continue
+		}
+		for i := range len(w) {
+			d := w[:i] + w[i+1:]
+			if old, ok := r.deletes[d]; !ok || w < old {
+				r.deletes[d] = w
+			}
+		}
+	}
+	return r, nil
+}
+
+type neverError struct{ err error }
+
+func (e *neverError) Error() string { return "intent_never: " + e.err.Error() }
+func (e *neverError) Unwrap() error { return e.err }
+
+// forEachWord calls f with each expanded lower-case word of text, as
+// analyse reads them (before spelling mapping and stemming).
+func forEachWord(text string, f func(string)) {
+	lower := strings.ToLower(text)
+	for _, tok := range strings.FieldsFunc(lower, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '\'' || r == '’' || r >= 0x80 && r != '‘')
+	}) {
+		tok = strings.Trim(strings.ReplaceAll(tok, "’", "'"), "'")
+		for _, w := range expand(tok) {
+			if m, ok := spellings[w]; ok {
+				w = m
+			}
+			for _, p := range strings.Fields(w) {
+				f(p)
+			}
+		}
+	}
+}
+
+// correct maps a word the examples do not have to one they do that is one
+// edit away, when the word is long enough for that to be safe and its
+// stem is unknown too ("adress", "ambulnce"); otherwise it returns w.
+func (r *recogniser) correct(w string) string {
+	if len(w) < 6 || r.vocab[w] || w[0] >= '0' && w[0] <= '9' {
+		return w
+	}
+	if r.stems[r.st.stem(w)] {
+		return w
+	}
+	best := ""
+	consider := func(c string) {
+		if c != "" && (best == "" || c < best) {
+			best = c
+		}
+	}
+	consider(r.deletes[w]) // w has one letter too many
+	for i := range len(w) {
+		d := w[:i] + w[i+1:]
+		if r.vocab[d] {
+			consider(d) // one letter too few in the vocabulary word: w has an extra one
+		}
+		consider(r.deletes[d]) // substitution or transposition
+	}
+	if best == "" {
+		return w
+	}
+	return best
+}
+
+// fw is a feature with its count or weight.
+type fw struct {
+	f  string
+	id int32
+	w  float64
+}
+
+// segment is a stretch of a sentence the model scores on its own.
+type segment struct {
+	sent, from, to int // pieces [from, to) of sentence sent
+	text           string
+}
+
+// segments lists the pieces of each sentence, adjacent pairs of pieces and
+// whole sentences of three or more pieces.
+func segments(a analysis) []segment {
+	var segs []segment
+	for si, s := range a.sentences {
+		n := len(s.pieces)
+		for i := range n {
+			segs = append(segs, segment{sent: si, from: i, to: i + 1})
+		}
+		for i := 0; i+1 < n; i++ {
+			segs = append(segs, segment{sent: si, from: i, to: i + 2})
+		}
+		if n > 2 {
+			segs = append(segs, segment{sent: si, from: 0, to: n})
+		}
+	}
+	return segs
+}
+
+// contains reports whether segment a contains segment b.
+func (a segment) contains(b segment) bool {
+	return a.sent == b.sent && a.from <= b.from && b.to <= a.to
+}
+
+// segFeatures appends the features of pieces [from, to) of s: each word's
+// feature, each adjacent pair within a piece, and "?" for a question.
+func segFeatures(dst []string, s sentence, from, to int) []string {
+	for _, p := range s.pieces[from:to] {
+		prev := ""
+		for _, w := range p {
+			f := w.feature()
+			dst = append(dst, f)
+			if prev != "" {
+				dst = append(dst, prev+" "+f)
+			}
+			prev = f
+		}
+	}
+	if s.question {
+		dst = append(dst, "?")
+	}
+	return dst
+}
+
+// exampleFeatures is the feature bag of a whole example.
+func exampleFeatures(a analysis) []fw {
+	var fs []string
+	for _, s := range a.sentences {
+		fs = segFeatures(fs, s, 0, len(s.pieces))
+	}
+	return count(fs)
+}
+
+// count turns a list of features into sorted (feature, count) pairs.
+func count(fs []string) []fw {
+	slices.Sort(fs)
+	var out []fw
+	for _, f := range fs {
+		if n := len(out); n > 0 && out[n-1].f == f {
+			out[n-1].w++
+			continue
+		}
+		out = append(out, fw{f: f, w: 1})
+	}
+	return out
+}
+
+// weigh gives counted features their TF-IDF weights, normalised to unit
+// length; features no example has get id -1 (they count in the length).
+func (r *recogniser) weigh(v []fw) []fw {
+	var norm float64
+	for i := range v {
+		id, ok := r.feats[v[i].f]
+		idf := r.unknown
+		if ok {
+			idf = r.idf[id]
+		} else {
+			id = -1
+		}
+		w := float64(float64(1+math.Log(v[i].w)) * idf)
+		v[i].id, v[i].w = id, w
+		norm = float64(norm + float64(w*w))
+	}
+	if norm == 0 {
+		return v
+	}
+	norm = math.Sqrt(norm)
+	for i := range v {
+		v[i].w = float64(v[i].w / norm)
+	}
+	return v
+}
+
+// segScore is the best example and counterexample of one intent for one
+// segment.
+type segScore struct {
+	pos, neg     float64
+	posEx, negEx int32
+	seg          int
+}
+
+// scored is a line read and scored by the model.
+type scored struct {
+	a     analysis
+	segs  []segment
+	score [][]segScore // [segment][intent]
+}
+
+// score reads and scores a line.
+func (r *recogniser) scoreLine(text string) scored {
+	a := analyse(text, &r.st, r.correct)
+	sc := scored{a: a, segs: segments(a)}
+	sc.score = make([][]segScore, len(sc.segs))
+	sims := make([]float64, len(r.examples))
+	var fs []string
+	for si, sg := range sc.segs {
+		fs = segFeatures(fs[:0], a.sentences[sg.sent], sg.from, sg.to)
+		v := r.weigh(count(fs))
+		clear(sims)
+		for _, x := range v {
+			if x.id < 0 {
+				continue
+			}
+			for _, p := range r.postings[x.id] {
+				sims[p.ex] = float64(sims[p.ex] + float64(x.w*p.w))
+			}
+		}
+		row := make([]segScore, len(r.intents))
+		for i := range row {
+			row[i] = segScore{posEx: -1, negEx: -1, seg: si}
+		}
+		for ei, s := range sims {
+			if s == 0 {
+				continue
+			}
+			ex := &r.examples[ei]
+			c := &row[ex.intent]
+			if ex.counter {
+				if s > c.neg {
+					c.neg, c.negEx = s, int32(ei)
+				}
+			} else if s > c.pos {
+				c.pos, c.posEx = s, int32(ei)
+			}
+		}
+		sc.score[si] = row
+	}
+	return sc
+}
+
+// decide returns, for intent i, the segment score that carries it, or
+// false: the best segment at or above the threshold whose score beats
+// every counterexample of the intent in it and in the segments that
+// contain it.
+func (r *recogniser) decide(sc *scored, i int) (segScore, bool) {
+	best, ok := segScore{}, false
+	for si, sg := range sc.segs {
+		s := sc.score[si][i]
+		if s.pos < r.threshold || ok && s.pos <= best.pos {
+			continue
+		}
+		beaten := false
+		for sj, other := range sc.segs {
+			if other.contains(sg) && sc.score[sj][i].neg >= s.pos {
+				beaten = true
+				break
+			}
+		}
+		if !beaten {
+			best, ok = s, true
+		}
+	}
+	return best, ok
+}
+
+// match appends to dst the intents recognised in text that dst lacks, in
+// name order.
+func (r *recogniser) match(dst []string, text string) []string {
+	if len(text) > maxLineBytes {
+		text = text[:maxLineBytes]
+	}
+	lower := strings.ToLower(text)
+	vetoed := r.never.match(nil, lower)
+	fired := r.always.match(nil, lower)
+	var sc *scored
+	if len(r.examples) > 0 {
+		s := r.scoreLine(text)
+		sc = &s
+	}
+	start := len(dst)
+	for i, name := range r.intents {
+		if slices.Contains(dst, name) || slices.Contains(vetoed, name) {
+			continue
+		}
+		if slices.Contains(fired, name) {
+			dst = append(dst, name)
+			continue
+		}
+		if sc != nil {
+			if _, ok := r.decide(sc, i); ok {
+				dst = append(dst, name)
+			}
+		}
+	}
+	slices.Sort(dst[start:])
+	return dst
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
