@@ -25,6 +25,7 @@ type Policy struct {
 	IntentExamples  map[string][]string `yaml:"intent_examples,omitempty" doc:"Example lines of each intent, in the trainee's words; the recogniser generalises from them."`
 	IntentCounters  map[string][]string `yaml:"intent_counterexamples,omitempty" doc:"Lines that look like an intent but do not carry it; a line nearer to one of these than to the intent's examples does not get the intent."`
 	IntentNever     map[string][]string `yaml:"intent_never,omitempty" doc:"Regular expressions that veto an intent: a line one matches never carries it (hard rules, stronger than intents)."`
+	IntentImplies   map[string][]string `yaml:"intent_implies,omitempty" doc:"Intents a recognised intent carries with it (a restoration estimate is an update too)."`
 	IntentThreshold float64             `yaml:"intent_threshold,omitempty" doc:"Similarity (0 to 1) to an example at which its intent is recognised; default 0.55."`
 	// Disconnect is what the clock does while the trainee is disconnected.
 	Disconnect string `yaml:"on_disconnect,omitempty" enum:"pause,continue"`

@@ -168,7 +168,7 @@ func knownIntents(p *Policy, s *Scenario) map[string]bool {
 	for k := range p.Intents {
 		m[k] = true
 	}
-	for _, src := range []map[string][]string{p.IntentExamples, p.IntentCounters, s.Intents, s.IntentExamples, s.IntentCounters} {
+	for _, src := range []map[string][]string{p.IntentExamples, p.IntentCounters, p.IntentImplies, s.Intents, s.IntentExamples, s.IntentCounters, s.IntentImplies} {
 		for k := range src {
 			m[k] = true
 		}

@@ -30,6 +30,7 @@ type Scenario struct {
 	IntentExamples map[string][]string `yaml:"intent_examples,omitempty" doc:"Extra example lines of an intent (added to the policy's); the recogniser generalises from them."`
 	IntentCounters map[string][]string `yaml:"intent_counterexamples,omitempty" doc:"Extra lines that look like an intent but do not carry it (added to the policy's)."`
 	IntentNever    map[string][]string `yaml:"intent_never,omitempty" doc:"Extra regular expressions that veto an intent (added to the policy's)."`
+	IntentImplies  map[string][]string `yaml:"intent_implies,omitempty" doc:"Intents a recognised intent carries with it (added to the policy's): a restoration estimate is an update too."`
 	Phases         []Phase             `yaml:"phases,omitempty"`
 	Timeline       []Beat              `yaml:"timeline,omitempty"`
 	Reactions      []Reaction          `yaml:"reactions,omitempty"`

@@ -284,12 +284,14 @@ func TestCustomerMoodAndHangup(t *testing.T) {
 	sc := scenariotest.GasExample(t)
 	e := start(t, sc, 1)
 	m0 := e.Snapshot().Mood
+	// "Help is on the way" both reassures and gives news (the labelling
+	// guide): +5 and +4.
 	evs := apply(t, e, 5000, Action{Kind: ActSay, Text: "Don't worry, help is on the way"})
-	if got, want := e.Snapshot().Mood, m0+5; got != want {
+	if got, want := e.Snapshot().Mood, m0+5+4; got != want {
 		t.Errorf("mood after reassurance: got %v, want %v (%s)", got, want, transcript(evs))
 	}
 	apply(t, e, 6000, Action{Kind: ActHold})
-	if got, want := e.Snapshot().Mood, m0+5-10; got != want {
+	if got, want := e.Snapshot().Mood, m0+5+4-10; got != want {
 		t.Errorf("mood after hold without notice: got %v, want %v", got, want)
 	}
 	apply(t, e, 7000, Action{Kind: ActResume})

@@ -129,9 +129,18 @@ func (r *recogniser) explain(text string) *IntentExplanation {
 func (sc *scored) segText(i int) string {
 	sg := sc.segs[i]
 	var ws []string
-	for _, p := range sc.a.sentences[sg.sent].pieces[sg.from:sg.to] {
-		for _, w := range p {
-			ws = append(ws, w.raw)
+	for si, s := range sc.a.sentences {
+		if sg.sent >= 0 && si != sg.sent {
+			continue
+		}
+		from, to := sg.from, sg.to
+		if sg.sent < 0 {
+			from, to = 0, len(s.pieces)
+		}
+		for _, p := range s.pieces[from:to] {
+			for _, w := range p {
+				ws = append(ws, w.raw)
+			}
 		}
 	}
 	return strings.Join(ws, " ")

@@ -116,8 +116,8 @@ var synonyms = map[string]string{
 	"paramed": "ambul", "crew": "ambul", "engin": "ambul", "firefight": "ambul", "brigad": "ambul", "technician": "ambul", "offic": "ambul",
 	"whereabout": "where", "postcod": "address",
 	"tick": "moment", "jiffy": "moment",
-	"apolog": "sorri", "afraid": "sorri",
-	"mate": "", "love": "", "pet": "", "hun": "", "darl": "", "sir": "", "madam": "",
+	"apolog": "sorri",
+	"mate":   "", "love": "", "hun": "", "darl": "", "sir": "", "madam": "",
 	"um": "", "er": "", "erm": "", "uh": "", "the": "", "a": "", "an": "", "just": "", "realli": "", "okay": "", "pleas": "",
 	"cylind": "cylind", "tank": "cylind", "bottl": "cylind",
 	"defibril": "defibril",
@@ -134,14 +134,14 @@ var numberWords = map[string]bool{
 // negators open a negation scope; conditions open a hypothetical one.
 // Both last to the end of the piece.
 var negators = map[string]bool{"not": true, "no": true, "never": true, "without": true, "nobody": true, "nothing": true, "nor": true}
-var conditions = map[string]bool{"if": true, "unless": true, "incase": true, "whether": true}
+var conditions = map[string]bool{"if": true, "unless": true, "incase": true, "whether": true, "while": true, "whilst": true}
 
 // scopeEnds end a hypothetical scope inside a piece: "if we get cut off
 // what number..." asks the question whatever the condition.
 var scopeEnds = map[string]bool{"what": true, "where": true, "which": true, "who": true, "how": true, "then": true, "pleas": true, "call": true}
 
 // joiners cut a sentence into pieces.
-var joiners = map[string]bool{"and": true, "but": true, "then": true, "so": true, "while": true, "whilst": true}
+var joiners = map[string]bool{"and": true, "but": true, "then": true, "so": true, "while": true, "whilst": true, "incase": true}
 
 // questionStarts make a sentence a question when it starts with them
 // (the sentence need not end in "?").
@@ -167,6 +167,9 @@ func (s *stemmer) stem(w string) string {
 }
 
 func stemWord(w string) string {
+	if strings.HasPrefix(w, "#") {
+		return w
+	}
 	if len(w) > 0 && w[0] >= '0' && w[0] <= '9' || numberWords[w] {
 		return "#num"
 	}
@@ -177,9 +180,13 @@ func stemWord(w string) string {
 	return st
 }
 
-// analyse reads text: correct maps a word the model does not know to one
-// it does (typos), or returns it unchanged.
-func analyse(text string, st *stemmer, correct func(string) string) analysis {
+// corrector maps a word the model does not know to one it does (typos),
+// or to "#name" when it is capitalised inside a sentence (names of people
+// and organisations), or returns it unchanged.
+type corrector func(w string, capital bool) string
+
+// analyse reads text.
+func analyse(text string, st *stemmer, correct corrector) analysis {
 	if len(text) > maxLineBytes {
 		text = text[:maxLineBytes]
 	}
@@ -210,7 +217,7 @@ func isSentenceEnd(text string, i int) bool {
 }
 
 // readSentence normalises one sentence into pieces of words.
-func readSentence(text string, st *stemmer, correct func(string) string) (sentence, bool) {
+func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) {
 	s := sentence{text: strings.TrimSpace(text)}
 	s.question = strings.HasSuffix(strings.TrimRight(s.text, " \"'"), "?")
 	var piece []word
@@ -223,6 +230,10 @@ func readSentence(text string, st *stemmer, correct func(string) string) (senten
 		piece, mark = nil, 0
 	}
 	lower := strings.ToLower(text)
+	if strings.Contains(lower, "in case") {
+		// Same length, so offsets into text still hold.
+		lower = strings.ReplaceAll(lower, "in case ", "incase  ")
+	}
 	for i := 0; i < len(lower); {
 		c := lower[i]
 		if c == ',' || c == ':' || c == '(' || c == ')' || c == '-' && i+1 < len(lower) && lower[i+1] == ' ' {
@@ -230,10 +241,19 @@ func readSentence(text string, st *stemmer, correct func(string) string) (senten
 			i++
 			continue
 		}
+		if c == '{' { // {name} in an example stands for any name
+			if j := strings.IndexByte(lower[i:], '}'); j > 0 {
+				piece = append(piece, word{raw: lower[i : i+j+1], stem: "#name", mark: mark})
+				first = false
+				i += j + 1
+				continue
+			}
+		}
 		if !isWordByte(c) {
 			i += skipNonWord(lower, i)
 			continue
 		}
+		capital := !first && text[i] >= 'A' && text[i] <= 'Z'
 		j := i
 		for j < len(lower) && (isWordByte(lower[j]) || isApostrophe(lower, j)) {
 			if lower[j] == 0xe2 { // ’ is three bytes
@@ -255,14 +275,16 @@ func readSentence(text string, st *stemmer, correct func(string) string) (senten
 			first = false
 		}
 		for _, w := range words {
-			if joiners[w] && len(piece) > 0 {
+			if joiners[w] {
 				flush()
-				continue
+				if !conditions[w] {
+					continue
+				}
 			}
 			if m, ok := spellings[w]; ok {
 				w = m
 			}
-			w = correct(w)
+			w = correct(w, capital)
 			for _, part := range strings.Fields(w) { // a mapping may give two words
 				stem := st.stem(part)
 				if negators[part] || stem == "not" {
@@ -327,3 +349,23 @@ func skipNonWord(text string, i int) int {
 	}
 	return 1
 }
+
+// functionWords carry grammar rather than meaning; their features weigh
+// less (functionWeight), so "I am sure" is not near "I am sorry".
+var functionWords = map[string]bool{
+	"i": true, "you": true, "he": true, "she": true, "it": true, "we": true, "they": true, "me": true,
+	"him": true, "her": true, "us": true, "them": true, "my": true, "your": true, "his": true, "our": true,
+	"their": true, "am": true, "is": true, "are": true, "was": true, "were": true, "be": true, "been": true,
+	"do": true, "doe": true, "did": true, "get": true, "will": true, "would": true, "can": true, "could": true,
+	"should": true, "shall": true, "may": true, "might": true, "must": true, "to": true, "of": true, "for": true,
+	"on": true, "in": true, "at": true, "by": true, "with": true, "from": true, "that": true, "this": true,
+	"there": true, "here": true, "these": true, "those": true, "as": true, "or": true, "and": true,
+	"so": true, "some": true, "ani": true, "all": true, "too": true, "veri": true, "now": true, "then": true,
+	"up": true, "out": true, "about": true, "what": true, "onli": true, "still": true, "yet": true,
+	"#num": true,
+}
+
+var functionWeight = 0.75
+
+// pairWeight scales the features of word pairs.
+var pairWeight = 0.75

@@ -209,6 +209,7 @@ func intentSourceOf(sc *scenarios.Scenario) intentSource {
 		never:     merge(pol.IntentNever, sc.IntentNever),
 		examples:  merge(pol.IntentExamples, sc.IntentExamples),
 		counters:  merge(pol.IntentCounters, sc.IntentCounters),
+		implies:   merge(pol.IntentImplies, sc.IntentImplies),
 		threshold: pol.IntentThreshold,
 	}
 }

@@ -42,6 +42,7 @@ type example struct {
 	text    string
 	intent  int32 // index into recogniser.intents
 	counter bool
+	norm2   float64 // squared length of its weight vector
 }
 
 type posting struct {
@@ -63,13 +64,14 @@ type recogniser struct {
 	deletes   map[string]string // a vocabulary word with one letter deleted -> the word (first in order)
 	always    *intentIndex
 	never     *intentIndex
+	implies   map[string][]string
 	threshold float64
 }
 
 // intentSource is what a recogniser is built from.
 type intentSource struct {
-	always, never, examples, counters map[string][]string
-	threshold                         float64
+	always, never, examples, counters, implies map[string][]string
+	threshold                                  float64
 }
 
 var stemCache sync.Map // word -> stem, for words of examples only
@@ -81,13 +83,14 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 		stems:     map[string]bool{},
 		deletes:   map[string]string{},
 		threshold: src.threshold,
+		implies:   src.implies,
 		st:        stemmer{known: map[string]string{}},
 	}
 	if r.threshold <= 0 {
 		r.threshold = DefaultIntentThreshold
 	}
 	names := map[string]bool{}
-	for _, m := range []map[string][]string{src.always, src.examples, src.counters} {
+	for _, m := range []map[string][]string{src.always, src.examples, src.counters, src.implies} {
 		for k := range m {
 			names[k] = true
 		}
@@ -138,9 +141,10 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 			r.st.known[w] = st
 		})
 	}
-	ident := func(w string) string { return w }
+	ident := func(w string, _ bool) string { return w }
 	vecs := make([][]fw, len(r.examples))
-	df := map[string]int{}
+	df := map[string]int{}     // examples with the feature
+	cf := map[string][]int32{} // classes (intent, or its counterexamples) with the feature
 	for i, ex := range r.examples {
 		a := analyse(ex.text, &r.st, ident)
 		for _, s := range a.sentences {
@@ -153,22 +157,39 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 		}
 		f := exampleFeatures(a)
 		vecs[i] = f
+		class := 2 * ex.intent
+		if ex.counter {
+			class++
+		}
 		for _, x := range f {
 			df[x.f]++
+			if c := cf[x.f]; len(c) == 0 || c[len(c)-1] != class {
+				cf[x.f] = append(c, class)
+			}
 		}
 	}
 	// Feature ids in sorted order, so nothing depends on map order.
 	all := sortedKeys(df)
 	n := float64(len(r.examples) + 1)
+	nc := float64(2*len(r.intents) + 1)
 	r.idf = make([]float64, len(all))
 	r.postings = make([][]posting, len(all))
 	for i, f := range all {
 		r.feats[f] = int32(i)
-		r.idf[i] = 1 + math.Log(n/float64(df[f]+1))
+		if classWeighting {
+			r.idf[i] = 1 + math.Log(nc/float64(len(cf[f])+1))
+		} else {
+			r.idf[i] = 1 + math.Log(n/float64(df[f]+1))
+		}
 	}
 	r.unknown = 1 + math.Log(n)
+	if classWeighting {
+		r.unknown = 1 + math.Log(nc)
+	}
+	r.unknown = float64(r.unknown * unknownWeight)
 	for i, f := range vecs {
-		v := r.weigh(f)
+		v, n2 := r.weigh(f)
+		r.examples[i].norm2 = n2
 		for _, x := range v {
 			if x.id >= 0 {
 				r.postings[x.id] = append(r.postings[x.id], posting{ex: int32(i), w: x.w})
@@ -216,8 +237,14 @@ func forEachWord(text string, f func(string)) {
 // correct maps a word the examples do not have to one they do that is one
 // edit away, when the word is long enough for that to be safe and its
 // stem is unknown too ("adress", "ambulnce"); otherwise it returns w.
-func (r *recogniser) correct(w string) string {
-	if len(w) < 6 || r.vocab[w] || w[0] >= '0' && w[0] <= '9' {
+func (r *recogniser) correct(w string, capital bool) string {
+	if r.vocab[w] || w[0] >= '0' && w[0] <= '9' {
+		return w
+	}
+	if capital && w != "i" {
+		return "#name"
+	}
+	if len(w) < 6 {
 		return w
 	}
 	if r.stems[r.st.stem(w)] {
@@ -253,13 +280,18 @@ type fw struct {
 // segment is a stretch of a sentence the model scores on its own.
 type segment struct {
 	sent, from, to int // pieces [from, to) of sentence sent
-	text           string
 }
 
-// segments lists the pieces of each sentence, adjacent pairs of pieces and
-// whole sentences of three or more pieces.
+// segments lists the pieces of each sentence, adjacent pairs of pieces,
+// whole sentences of three or more pieces, and the whole line when it has
+// more than one sentence (sent -1).
 func segments(a analysis) []segment {
 	var segs []segment
+	defer func() {
+		if len(a.sentences) > 1 {
+			segs = append(segs, segment{sent: -1})
+		}
+	}()
 	for si, s := range a.sentences {
 		n := len(s.pieces)
 		for i := range n {
@@ -277,11 +309,23 @@ func segments(a analysis) []segment {
 
 // contains reports whether segment a contains segment b.
 func (a segment) contains(b segment) bool {
-	return a.sent == b.sent && a.from <= b.from && b.to <= a.to
+	return a.sent == -1 || a.sent == b.sent && a.from <= b.from && b.to <= a.to
+}
+
+// features appends the features of segment sg of a.
+func (sg segment) features(dst []string, a analysis) []string {
+	if sg.sent >= 0 {
+		return segFeatures(dst, a.sentences[sg.sent], sg.from, sg.to)
+	}
+	for _, s := range a.sentences {
+		dst = segFeatures(dst, s, 0, len(s.pieces))
+	}
+	return dst
 }
 
 // segFeatures appends the features of pieces [from, to) of s: each word's
-// feature, each adjacent pair within a piece, and "?" for a question.
+// feature, each adjacent pair within a piece, and "?" for a question or
+// "." for a statement.
 func segFeatures(dst []string, s sentence, from, to int) []string {
 	for _, p := range s.pieces[from:to] {
 		prev := ""
@@ -296,6 +340,8 @@ func segFeatures(dst []string, s sentence, from, to int) []string {
 	}
 	if s.question {
 		dst = append(dst, "?")
+	} else {
+		dst = append(dst, ".")
 	}
 	return dst
 }
@@ -323,10 +369,11 @@ func count(fs []string) []fw {
 	return out
 }
 
-// weigh gives counted features their TF-IDF weights, normalised to unit
-// length; features no example has get id -1 (they count in the length).
-func (r *recogniser) weigh(v []fw) []fw {
-	var norm float64
+// weigh gives counted features their TF-IDF weights and returns the
+// squared length of the vector; features no example has get id -1 (they
+// count in the length).
+func (r *recogniser) weigh(v []fw) ([]fw, float64) {
+	var norm2 float64
 	for i := range v {
 		id, ok := r.feats[v[i].f]
 		idf := r.unknown
@@ -335,18 +382,50 @@ func (r *recogniser) weigh(v []fw) []fw {
 		} else {
 			id = -1
 		}
-		w := float64(float64(1+math.Log(v[i].w)) * idf)
+		w := idf
+		if isFunction(v[i].f) || strings.HasPrefix(v[i].f, "if_") {
+			// Grammar, and what lies in a condition's scope, weigh less.
+			w = float64(w * functionWeight)
+		}
+		if v[i].f == "?" || v[i].f == "." {
+			w = float64(w * questionWeight)
+		}
+		if strings.IndexByte(v[i].f, ' ') >= 0 {
+			w = float64(w * pairWeight)
+		}
+		if v[i].w > 1 {
+			w = float64(w * float64(1+math.Log(v[i].w)))
+		}
 		v[i].id, v[i].w = id, w
-		norm = float64(norm + float64(w*w))
+		norm2 = float64(norm2 + float64(w*w))
 	}
-	if norm == 0 {
-		return v
+	return v, norm2
+}
+
+// scoreExp weighs how much of an example a segment covers against how
+// much of the segment the example covers: the score is
+// covered^scoreExp × precise^(1-scoreExp) (0.5 would be the cosine).
+var scoreExp = 0.6
+
+// questionWeight scales the question marker, so questions are near
+// questions.
+var questionWeight = 1.0
+
+// classWeighting weighs a feature by the number of intents whose examples
+// have it rather than the number of examples.
+var classWeighting = true
+
+// unknownWeight scales the weight of features no example has.
+var unknownWeight = 0.5
+
+// similarity combines a dot product with the squared lengths of the example
+// and the segment.
+func similarity(dot, ex2, seg2 float64) float64 {
+	if dot <= 0 || ex2 <= 0 || seg2 <= 0 {
+		return 0
 	}
-	norm = math.Sqrt(norm)
-	for i := range v {
-		v[i].w = float64(v[i].w / norm)
-	}
-	return v
+	c, p := min(dot/ex2, 1), min(dot/seg2, 1)
+	return math.Exp(scoreExp*math.Log(c) + (1-scoreExp)*math.Log(p))
 }
 
 // segScore is the best example and counterexample of one intent for one
@@ -372,8 +451,8 @@ func (r *recogniser) scoreLine(text string) scored {
 	sims := make([]float64, len(r.examples))
 	var fs []string
 	for si, sg := range sc.segs {
-		fs = segFeatures(fs[:0], a.sentences[sg.sent], sg.from, sg.to)
-		v := r.weigh(count(fs))
+		fs = sg.features(fs[:0], a)
+		v, seg2 := r.weigh(count(fs))
 		clear(sims)
 		for _, x := range v {
 			if x.id < 0 {
@@ -387,11 +466,12 @@ func (r *recogniser) scoreLine(text string) scored {
 		for i := range row {
 			row[i] = segScore{posEx: -1, negEx: -1, seg: si}
 		}
-		for ei, s := range sims {
-			if s == 0 {
+		for ei, dot := range sims {
+			if dot == 0 {
 				continue
 			}
 			ex := &r.examples[ei]
+			s := similarity(dot, ex.norm2, seg2)
 			c := &row[ex.intent]
 			if ex.counter {
 				if s > c.neg {
@@ -460,6 +540,14 @@ func (r *recogniser) match(dst []string, text string) []string {
 			}
 		}
 	}
+	// Implied intents, unless vetoed; one level deep, so cycles are harmless.
+	for _, name := range dst[start:] {
+		for _, in := range r.implies[name] {
+			if !slices.Contains(dst, in) && !slices.Contains(vetoed, in) {
+				dst = append(dst, in)
+			}
+		}
+	}
 	slices.Sort(dst[start:])
 	return dst
 }
@@ -471,4 +559,21 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// isFunction reports whether every word of feature f is a function word.
+func isFunction(f string) bool {
+	for f != "" {
+		w := f
+		if i := strings.IndexByte(f, ' '); i >= 0 {
+			w, f = f[:i], f[i+1:]
+		} else {
+			f = ""
+		}
+		w = strings.TrimPrefix(strings.TrimPrefix(w, "not_"), "if_")
+		if !functionWords[w] {
+			return false
+		}
+	}
+	return true
 }
