@@ -74,6 +74,10 @@ const (
 	CodeNoMistakeRule = "DR5006" // a classic mistake no rule catches
 	CodePassMarkBand  = "DR5007" // the pass mark falls inside a band
 	CodeEarlyChase    = "DR5008" // the customer chases before the silence standard has passed
+	// DR51xx: the intent lints run by validate (simulator.Drill.IntentLints).
+	CodeTooFewExamples    = "DR5101" // an intent recognised by examples has too few
+	CodeConfusableExample = "DR5102" // an example the model reads as another intent
+	CodePatternOverlap    = "DR5103" // an always pattern matches another intent's example
 )
 
 // Codes lists every diagnostic code with its severity and a one-line title,
@@ -145,6 +149,9 @@ var Codes = []CodeInfo{
 	{CodeNoMistakeRule, Warning, "Classic mistake without a rule"},
 	{CodePassMarkBand, Warning, "Pass mark inside a band"},
 	{CodeEarlyChase, Warning, "Chase before the silence standard"},
+	{CodeTooFewExamples, Warning, "Too few intent examples"},
+	{CodeConfusableExample, Warning, "Confusable intent example"},
+	{CodePatternOverlap, Warning, "Intent pattern matches another intent's example"},
 }
 
 // CodeInfo describes one diagnostic code.

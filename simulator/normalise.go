@@ -8,7 +8,7 @@ import (
 
 // The recogniser reads a line as a sequence of sentences, each cut into
 // pieces at commas and at the conjunctions that join two things said
-// (and, but, then, so). Every word is lower-cased, its contraction
+// (and, but, then, while). Every word is lower-cased, its contraction
 // expanded, its spelling mapped to one British form, stemmed (Snowball
 // English) and mapped to a synonym group, then marked when it sits in the
 // scope of a negation ("don't use the lift": not_use, not_lift) or of a
@@ -141,7 +141,7 @@ var conditions = map[string]bool{"if": true, "unless": true, "incase": true, "wh
 var scopeEnds = map[string]bool{"what": true, "where": true, "which": true, "who": true, "how": true, "then": true, "pleas": true, "call": true}
 
 // joiners cut a sentence into pieces.
-var joiners = map[string]bool{"and": true, "but": true, "then": true, "so": true, "while": true, "whilst": true, "incase": true}
+var joiners = map[string]bool{"and": true, "but": true, "then": true, "while": true, "whilst": true, "incase": true}
 
 // questionStarts make a sentence a question when it starts with them
 // (the sentence need not end in "?").

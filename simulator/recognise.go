@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // A recogniser decides which intents a line of the trainee's carries. It
@@ -58,6 +59,7 @@ type recogniser struct {
 	idf       []float64
 	unknown   float64 // idf of a feature no example has
 	postings  [][]posting
+	content   []bool // by feature id: a word that is not grammar, or a pair with one
 	st        stemmer
 	vocab     map[string]bool // raw words of the examples
 	stems     map[string]bool
@@ -65,6 +67,8 @@ type recogniser struct {
 	always    *intentIndex
 	never     *intentIndex
 	implies   map[string][]string
+	alwaysSrc map[string][]string // the always patterns, for lints
+	skip      int32               // an example left out of scoring (-1: none), for lints
 	threshold float64
 }
 
@@ -74,8 +78,6 @@ type intentSource struct {
 	threshold                                  float64
 }
 
-var stemCache sync.Map // word -> stem, for words of examples only
-
 func newRecogniser(src intentSource) (*recogniser, error) {
 	r := &recogniser{
 		feats:     map[string]int32{},
@@ -84,6 +86,8 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 		deletes:   map[string]string{},
 		threshold: src.threshold,
 		implies:   src.implies,
+		alwaysSrc: src.always,
+		skip:      -1,
 		st:        stemmer{known: map[string]string{}},
 	}
 	if r.threshold <= 0 {
@@ -126,36 +130,17 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 		}
 	}
 
-	// Stem the examples' words once; lines reuse the stems.
-	for _, ex := range r.examples {
-		forEachWord(ex.text, func(w string) {
-			if _, ok := r.st.known[w]; ok {
-				return
-			}
-			if st, ok := stemCache.Load(w); ok {
-				r.st.known[w] = st.(string)
-				return
-			}
-			st := stemWord(w)
-			stemCache.Store(w, st)
-			r.st.known[w] = st
-		})
-	}
-	ident := func(w string, _ bool) string { return w }
 	vecs := make([][]fw, len(r.examples))
 	df := map[string]int{}     // examples with the feature
 	cf := map[string][]int32{} // classes (intent, or its counterexamples) with the feature
 	for i, ex := range r.examples {
-		a := analyse(ex.text, &r.st, ident)
-		for _, s := range a.sentences {
-			for _, p := range s.pieces {
-				for _, w := range p {
-					r.vocab[w.raw] = true
-					r.stems[w.stem] = true
-				}
-			}
+		info := readExample(ex.text)
+		for _, w := range info.words {
+			r.vocab[w.raw] = true
+			r.stems[w.stem] = true
+			r.st.known[w.raw] = w.stem
 		}
-		f := exampleFeatures(a)
+		f := slices.Clone(info.feats) // weigh writes to it
 		vecs[i] = f
 		class := 2 * ex.intent
 		if ex.counter {
@@ -174,8 +159,10 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 	nc := float64(2*len(r.intents) + 1)
 	r.idf = make([]float64, len(all))
 	r.postings = make([][]posting, len(all))
+	r.content = make([]bool, len(all))
 	for i, f := range all {
 		r.feats[f] = int32(i)
+		r.content[i] = f != "?" && f != "." && !isFunction(f) && !strings.HasPrefix(f, "if_")
 		if classWeighting {
 			r.idf[i] = 1 + math.Log(nc/float64(len(cf[f])+1))
 		} else {
@@ -215,23 +202,41 @@ type neverError struct{ err error }
 func (e *neverError) Error() string { return "intent_never: " + e.err.Error() }
 func (e *neverError) Unwrap() error { return e.err }
 
-// forEachWord calls f with each expanded lower-case word of text, as
-// analyse reads them (before spelling mapping and stemming).
-func forEachWord(text string, f func(string)) {
-	lower := strings.ToLower(text)
-	for _, tok := range strings.FieldsFunc(lower, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '\'' || r == '’' || r >= 0x80 && r != '‘')
-	}) {
-		tok = strings.Trim(strings.ReplaceAll(tok, "’", "'"), "'")
-		for _, w := range expand(tok) {
-			if m, ok := spellings[w]; ok {
-				w = m
-			}
-			for _, p := range strings.Fields(w) {
-				f(p)
-			}
+// exampleInfo is an example read for the model: its counted features and
+// its words. It depends on the text alone, so it is computed once per
+// text and shared by every drill whose policy has the example.
+type exampleInfo struct {
+	feats []fw
+	words []word
+}
+
+var (
+	exampleCache     sync.Map // text -> *exampleInfo
+	exampleCacheSize atomic.Int64
+)
+
+// maxExampleCache bounds the texts kept: a server that loads version
+// after version of drills keeps at most this many.
+const maxExampleCache = 100_000
+
+func readExample(text string) *exampleInfo {
+	if v, ok := exampleCache.Load(text); ok {
+		return v.(*exampleInfo)
+	}
+	ident := func(w string, _ bool) string { return w }
+	a := analyse(text, &stemmer{}, ident)
+	info := &exampleInfo{feats: exampleFeatures(a)}
+	for _, s := range a.sentences {
+		for _, p := range s.pieces {
+			info.words = append(info.words, p...)
 		}
 	}
+	if exampleCacheSize.Load() < maxExampleCache {
+		if _, loaded := exampleCache.LoadOrStore(text, info); !loaded {
+			exampleCacheSize.Add(1)
+		}
+	}
+	return info
 }
 
 // correct maps a word the examples do not have to one they do that is one
@@ -449,17 +454,21 @@ func (r *recogniser) scoreLine(text string) scored {
 	sc := scored{a: a, segs: segments(a)}
 	sc.score = make([][]segScore, len(sc.segs))
 	sims := make([]float64, len(r.examples))
+	content := make([]bool, len(r.examples)) // shares a word that is not grammar
 	var fs []string
 	for si, sg := range sc.segs {
 		fs = sg.features(fs[:0], a)
 		v, seg2 := r.weigh(count(fs))
 		clear(sims)
+		clear(content)
 		for _, x := range v {
 			if x.id < 0 {
 				continue
 			}
+			c := r.content[x.id]
 			for _, p := range r.postings[x.id] {
 				sims[p.ex] = float64(sims[p.ex] + float64(x.w*p.w))
+				content[p.ex] = content[p.ex] || c
 			}
 		}
 		row := make([]segScore, len(r.intents))
@@ -467,7 +476,7 @@ func (r *recogniser) scoreLine(text string) scored {
 			row[i] = segScore{posEx: -1, negEx: -1, seg: si}
 		}
 		for ei, dot := range sims {
-			if dot == 0 {
+			if dot == 0 || !content[ei] || int32(ei) == r.skip {
 				continue
 			}
 			ex := &r.examples[ei]

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/simulator"
 )
 
 const validateUsage = `usage: drillroom validate [--format text|json] [-q] PATH...
@@ -38,6 +39,7 @@ func runValidate(ctx context.Context, args []string, stdio IO) int {
 	if ctx.Err() != nil {
 		return 1
 	}
+	ds = append(ds, intentLints(set)...)
 	if err := writeDiagnostics(stdio.Stdout, ds, *format); err != nil {
 		fmt.Fprintf(stdio.Stderr, "drillroom validate: %v\n", err)
 		return 1
@@ -55,6 +57,26 @@ func runValidate(ctx context.Context, args []string, stdio IO) int {
 		return 1
 	}
 	return 0
+}
+
+// intentLints are the warnings of each drill's intent recogniser, each
+// once (a policy's examples are checked with every drill that uses it).
+func intentLints(set *scenarios.Set) scenarios.Diagnostics {
+	var out scenarios.Diagnostics
+	seen := map[string]bool{}
+	for _, sc := range set.Scenarios {
+		d, err := simulator.Prepare(sc)
+		if err != nil {
+			continue // the loader has reported why
+		}
+		for _, x := range d.IntentLints() {
+			if k := x.String(); !seen[k] {
+				seen[k] = true
+				out = append(out, x)
+			}
+		}
+	}
+	return out
 }
 
 func writeDiagnostics(w io.Writer, ds scenarios.Diagnostics, format string) error {
