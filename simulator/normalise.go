@@ -121,6 +121,22 @@ var synonyms = map[string]string{
 	"um": "", "er": "", "erm": "", "uh": "", "the": "", "a": "", "an": "", "just": "", "realli": "", "okay": "", "pleas": "",
 	"cylind": "cylind", "tank": "cylind", "bottl": "cylind",
 	"defibril": "defibril",
+	"tablet": "pill", "medic": "pill", "medicin": "pill",
+	"supplier": "suppli", "provid": "suppli", "compani": "suppli", "firm": "suppli",
+	"repair": "fix", "mend": "fix",
+	"agre": "approv", "authoris": "approv",
+	"dispatch": "send", "dial": "call", "exit": "leav",
+	"frighten": "scare", "panic": "worri",
+	"brilliant": "great", "amaz": "great", "fantast": "great", "excel": "great",
+	"broadband": "internet", "connect": "internet",
+	"tether": "hotspot", "dongl": "hotspot",
+	"compens": "credit",
+	"polic": "ambul",
+	"immedi": "now", "asap": "now",
+	"cheer": "thank",
+	"surnam": "name", "forenam": "name",
+	"road": "street", "avenu": "street", "lane": "street",
+	"anim": "pet", "dog": "pet", "cat": "pet",
 }
 
 // numberWords are read as a number.
