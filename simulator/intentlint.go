@@ -21,7 +21,8 @@ const MinIntentExamples = 5
 //     MinIntentExamples of them;
 //   - CodeConfusableExample: left out of the model, an example is read as
 //     another intent and not as its own: it says what the other intent's
-//     examples say, so the two intents will be confused;
+//     examples say, so the two intents will be confused (an example listed
+//     under both intents carries both and is not reported);
 //   - CodePatternOverlap: an always pattern of one intent matches an example
 //     of another, which it will therefore also recognise (unless the example
 //     carries both).
@@ -83,7 +84,7 @@ func (d *Drill) IntentLints() scenarios.Diagnostics {
 		}
 		var other []string
 		for _, g := range got {
-			if !slices.Contains(r.implies[name], g) && !slices.Contains(r.implies[g], name) {
+			if !slices.Contains(r.implies[name], g) && !slices.Contains(r.implies[g], name) && !exampleCarries(r, ex.text, g) {
 				other = append(other, g)
 			}
 		}

@@ -12,7 +12,8 @@ import (
 // expanded, its spelling mapped to one British form, stemmed (Snowball
 // English) and mapped to a synonym group, then marked when it sits in the
 // scope of a negation ("don't use the lift": not_use, not_lift) or of a
-// condition ("if it gets worse": if_get, if_wors). Examples and lines go
+// condition ("if it gets worse": if_get, if_wors), which counts it for
+// less. Examples and lines go
 // through the same steps, so the model compares like with like.
 
 // maxLineBytes bounds the text the recogniser reads; the rest of a longer
@@ -29,7 +30,16 @@ type word struct {
 	mark byte   // 0, 'n' (negated) or 'h' (hypothetical)
 }
 
-// feature returns the word's model feature: its stem with its scope mark.
+// key is the word's model feature: its stem, marked when negated. A word
+// in a condition's scope has the same key and counts less (see count).
+func (w word) key() string {
+	if w.mark == 'n' {
+		return "not_" + w.stem
+	}
+	return w.stem
+}
+
+// feature is how explain shows the word: its stem with its scope mark.
 func (w word) feature() string {
 	switch w.mark {
 	case 'n':
@@ -118,10 +128,10 @@ var synonyms = map[string]string{
 	"tick": "moment", "jiffy": "moment",
 	"apolog": "sorri",
 	"mate":   "", "love": "", "hun": "", "darl": "", "sir": "", "madam": "",
-	"um": "", "er": "", "erm": "", "uh": "", "the": "", "a": "", "an": "", "just": "", "realli": "", "okay": "", "pleas": "",
+	"um": "", "er": "", "erm": "", "uh": "", "the": "", "a": "", "an": "", "just": "", "realli": "", "pleas": "",
 	"cylind": "cylind", "tank": "cylind", "bottl": "cylind",
 	"defibril": "defibril",
-	"tablet": "pill", "medic": "pill", "medicin": "pill",
+	"tablet":   "pill", "medic": "pill", "medicin": "pill",
 	"supplier": "suppli", "provid": "suppli", "compani": "suppli", "firm": "suppli",
 	"repair": "fix", "mend": "fix",
 	"agre": "approv", "authoris": "approv",
@@ -131,9 +141,9 @@ var synonyms = map[string]string{
 	"broadband": "internet", "connect": "internet",
 	"tether": "hotspot", "dongl": "hotspot",
 	"compens": "credit",
-	"polic": "ambul",
-	"immedi": "now", "asap": "now",
-	"cheer": "thank",
+	"polic":   "ambul",
+	"immedi":  "now", "asap": "now",
+	"cheer":  "thank",
 	"surnam": "name", "forenam": "name",
 	"road": "street", "avenu": "street", "lane": "street",
 	"anim": "pet", "dog": "pet", "cat": "pet",
@@ -152,9 +162,17 @@ var numberWords = map[string]bool{
 var negators = map[string]bool{"not": true, "no": true, "never": true, "without": true, "nobody": true, "nothing": true, "nor": true}
 var conditions = map[string]bool{"if": true, "unless": true, "incase": true, "whether": true, "while": true, "whilst": true}
 
+// knowing are the stems after which "if" or "whether" asks rather than
+// supposes.
+var knowing = map[string]bool{"know": true, "see": true, "check": true, "wonder": true, "tell": true, "ask": true, "sure": true, "find": true}
+
 // scopeEnds end a hypothetical scope inside a piece: "if we get cut off
 // what number..." asks the question whatever the condition.
-var scopeEnds = map[string]bool{"what": true, "where": true, "which": true, "who": true, "how": true, "then": true, "pleas": true, "call": true}
+var scopeEnds = map[string]bool{"what": true, "where": true, "which": true, "who": true, "how": true, "then": true, "pleas": true}
+
+// subjects end a hypothetical scope when they are not its first word: "if
+// he stops breathing you'll need to..." supposes up to "you".
+var subjects = map[string]bool{"i": true, "you": true, "we": true, "they": true, "he": true, "she": true}
 
 // joiners cut a sentence into pieces.
 var joiners = map[string]bool{"and": true, "but": true, "then": true, "while": true, "whilst": true, "incase": true}
@@ -238,6 +256,7 @@ func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) 
 	s.question = strings.HasSuffix(strings.TrimRight(s.text, " \"'"), "?")
 	var piece []word
 	var mark byte
+	sinceIf := 0 // words since the condition that opened the scope
 	first := true
 	flush := func() {
 		if len(piece) > 0 {
@@ -309,12 +328,17 @@ func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) 
 					continue
 				}
 				if conditions[part] {
-					mark = 'h'
+					// "Do you know if...", "check whether...": an embedded
+					// question, not a condition.
+					if n := len(piece); n == 0 || !knowing[piece[n-1].stem] {
+						mark, sinceIf = 'h', 0
+					}
 					continue
 				}
-				if mark == 'h' && scopeEnds[stem] {
+				if mark == 'h' && (scopeEnds[stem] || subjects[stem] && sinceIf > 0) {
 					mark = 0
 				}
+				sinceIf++
 				if stem == "" {
 					continue
 				}
@@ -378,7 +402,7 @@ var functionWords = map[string]bool{
 	"there": true, "here": true, "these": true, "those": true, "as": true, "or": true, "and": true,
 	"so": true, "some": true, "ani": true, "all": true, "too": true, "veri": true, "now": true, "then": true,
 	"up": true, "out": true, "about": true, "what": true, "onli": true, "still": true, "yet": true,
-	"#num": true,
+	"#num": true, "okay": true,
 }
 
 var functionWeight = 0.75

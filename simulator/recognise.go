@@ -162,7 +162,7 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 	r.content = make([]bool, len(all))
 	for i, f := range all {
 		r.feats[f] = int32(i)
-		r.content[i] = f != "?" && f != "." && !isFunction(f) && !strings.HasPrefix(f, "if_")
+		r.content[i] = f != "?" && f != "." && !isFunction(f)
 		if classWeighting {
 			r.idf[i] = 1 + math.Log(nc/float64(len(cf[f])+1))
 		} else {
@@ -333,14 +333,23 @@ func (sg segment) features(dst []string, a analysis) []string {
 // "." for a statement.
 func segFeatures(dst []string, s sentence, from, to int) []string {
 	for _, p := range s.pieces[from:to] {
-		prev := ""
+		prev, prevHyp := "", false
 		for _, w := range p {
-			f := w.feature()
-			dst = append(dst, f)
-			if prev != "" {
-				dst = append(dst, prev+" "+f)
+			f := w.key()
+			hyp := w.mark == 'h'
+			if hyp {
+				dst = append(dst, "~"+f)
+			} else {
+				dst = append(dst, f)
 			}
-			prev = f
+			if prev != "" {
+				if hyp || prevHyp {
+					dst = append(dst, "~"+prev+" "+f)
+				} else {
+					dst = append(dst, prev+" "+f)
+				}
+			}
+			prev, prevHyp = f, hyp
 		}
 	}
 	if s.question {
@@ -362,17 +371,31 @@ func exampleFeatures(a analysis) []fw {
 
 // count turns a list of features into sorted (feature, count) pairs.
 func count(fs []string) []fw {
+	// A hypothetical word ("~" before it) counts hypWeight of a word.
+	for i, f := range fs {
+		if strings.HasPrefix(f, "~") {
+			fs[i] = f[1:] + "~"
+		}
+	}
 	slices.Sort(fs)
 	var out []fw
 	for _, f := range fs {
+		inc := 1.0
+		if strings.HasSuffix(f, "~") {
+			f, inc = f[:len(f)-1], hypWeight
+		}
 		if n := len(out); n > 0 && out[n-1].f == f {
-			out[n-1].w++
+			out[n-1].w += inc
 			continue
 		}
-		out = append(out, fw{f: f, w: 1})
+		out = append(out, fw{f: f, w: inc})
 	}
 	return out
 }
+
+// hypWeight is how much a word in a condition's scope counts: "if you
+// tether a laptop..." still suggests tethering, but less than saying it.
+var hypWeight = 0.5
 
 // weigh gives counted features their TF-IDF weights and returns the
 // squared length of the vector; features no example has get id -1 (they
@@ -388,9 +411,8 @@ func (r *recogniser) weigh(v []fw) ([]fw, float64) {
 			id = -1
 		}
 		w := idf
-		if isFunction(v[i].f) || strings.HasPrefix(v[i].f, "if_") {
-			// Grammar, and what lies in a condition's scope, weigh less.
-			w = float64(w * functionWeight)
+		if isFunction(v[i].f) {
+			w = float64(w * functionWeight) // grammar weighs less
 		}
 		if v[i].f == "?" || v[i].f == "." {
 			w = float64(w * questionWeight)
@@ -398,8 +420,10 @@ func (r *recogniser) weigh(v []fw) ([]fw, float64) {
 		if strings.IndexByte(v[i].f, ' ') >= 0 {
 			w = float64(w * pairWeight)
 		}
-		if v[i].w > 1 {
-			w = float64(w * float64(1+math.Log(v[i].w)))
+		if tf := v[i].w; tf > 1 {
+			w = float64(w * float64(1+math.Log(tf)))
+		} else {
+			w = float64(w * tf)
 		}
 		v[i].id, v[i].w = id, w
 		norm2 = float64(norm2 + float64(w*w))
@@ -579,7 +603,7 @@ func isFunction(f string) bool {
 		} else {
 			f = ""
 		}
-		w = strings.TrimPrefix(strings.TrimPrefix(w, "not_"), "if_")
+		w = strings.TrimPrefix(w, "not_")
 		if !functionWords[w] {
 			return false
 		}

@@ -13,14 +13,6 @@ import (
 	"github.com/drillroom/drillroom/simulator"
 )
 
-func init() {
-	register(command{
-		name:    "intents",
-		summary: "measure the intent recogniser on a labelled corpus (eval) or say how it reads a line (explain)",
-		run:     runIntents,
-	})
-}
-
 func runIntents(ctx context.Context, args []string, stdio IO) int {
 	if len(args) > 0 {
 		switch args[0] {
