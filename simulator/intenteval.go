@@ -100,6 +100,10 @@ type EvalReport struct {
 	MacroF1        float64       `json:"macro_f1"`
 	Intents        []IntentStats `json:"intents"`
 	Wrong          []EvalLine    `json:"wrong"`
+	// Unscored counts the lines that got an intent no line of the corpus
+	// is labelled with (a drill's intent the corpus does not cover); they
+	// are left out of every figure.
+	Unscored map[string]int `json:"unscored,omitempty"`
 }
 
 // Evaluate runs each drill's recogniser over the corpus. drill returns the
@@ -116,6 +120,12 @@ func Evaluate(lines []CorpusLine, drill func(id string) (*Drill, bool)) (*EvalRe
 		return s
 	}
 	rep := &EvalReport{Lines: len(lines), Wrong: []EvalLine{}}
+	labelled := map[string]bool{}
+	for _, l := range lines {
+		for _, in := range l.Intents {
+			labelled[in] = true
+		}
+	}
 	exact := 0
 	for i, l := range lines {
 		d, ok := drill(l.Drill)
@@ -128,7 +138,17 @@ func Evaluate(lines []CorpusLine, drill func(id string) (*Drill, bool)) (*EvalRe
 				return nil, fmt.Errorf("corpus line %d: drill %s has no intent %q", i+1, l.Drill, in)
 			}
 		}
-		got := p.match(nil, l.Text)
+		var got []string
+		for _, in := range p.match(nil, l.Text) {
+			if labelled[in] {
+				got = append(got, in)
+			} else {
+				if rep.Unscored == nil {
+					rep.Unscored = map[string]int{}
+				}
+				rep.Unscored[in]++
+			}
+		}
 		want := slices.Sorted(slices.Values(dedup(l.Intents)))
 		var missing, extra []string
 		for _, in := range want {

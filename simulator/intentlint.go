@@ -25,7 +25,7 @@ const MinIntentExamples = 5
 //     under both intents carries both and is not reported);
 //   - CodePatternOverlap: an always pattern of one intent matches an example
 //     of another, which it will therefore also recognise (unless the example
-//     carries both).
+//     carries both, or one intent implies the other).
 //
 // It costs one recognition per example, so validate runs it, not the load.
 func (d *Drill) IntentLints() scenarios.Diagnostics {
@@ -106,7 +106,9 @@ func (d *Drill) IntentLints() scenarios.Diagnostics {
 			}
 			for _, ex := range r.examples {
 				other := r.intents[ex.intent]
-				if ex.counter || other == name || slices.Contains(r.implies[other], name) {
+				// An intent that implies another refines it: its patterns
+				// may match the other's examples.
+				if ex.counter || other == name || slices.Contains(r.implies[other], name) || slices.Contains(r.implies[name], other) {
 					continue
 				}
 				if len(one.match(nil, ex.text)) == 0 {

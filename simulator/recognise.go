@@ -277,9 +277,10 @@ func (r *recogniser) correct(w string, capital bool) string {
 
 // fw is a feature with its count or weight.
 type fw struct {
-	f  string
-	id int32
-	w  float64
+	f     string
+	id    int32
+	w     float64
+	solid bool // said outright at least once, not only in a condition's scope
 }
 
 // segment is a stretch of a sentence the model scores on its own.
@@ -386,9 +387,10 @@ func count(fs []string) []fw {
 		}
 		if n := len(out); n > 0 && out[n-1].f == f {
 			out[n-1].w += inc
+			out[n-1].solid = out[n-1].solid || inc == 1
 			continue
 		}
-		out = append(out, fw{f: f, w: inc})
+		out = append(out, fw{f: f, w: inc, solid: inc == 1})
 	}
 	return out
 }
@@ -489,7 +491,9 @@ func (r *recogniser) scoreLine(text string) scored {
 			if x.id < 0 {
 				continue
 			}
-			c := r.content[x.id]
+			// Only what is said outright makes a match: a condition
+			// alone ("if it gets worse") carries no intent.
+			c := r.content[x.id] && x.solid
 			for _, p := range r.postings[x.id] {
 				sims[p.ex] = float64(sims[p.ex] + float64(x.w*p.w))
 				content[p.ex] = content[p.ex] || c

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -140,6 +141,13 @@ func writeEvalReport(w io.Writer, rep *simulator.EvalReport) {
 	for _, s := range rep.Intents {
 		fmt.Fprintf(w, "%-22s %7d %4d %4d %4d %9.3f %6.3f %6.3f\n", s.Intent, s.Support, s.TP, s.FP, s.FN, s.Precision, s.Recall, s.F1)
 	}
+	if len(rep.Unscored) > 0 {
+		var us []string
+		for _, in := range sortedNames(rep.Unscored) {
+			us = append(us, fmt.Sprintf("%s (%d lines)", in, rep.Unscored[in]))
+		}
+		fmt.Fprintf(w, "\nnot scored (no line of the corpus is labelled with them): %s\n", strings.Join(us, ", "))
+	}
 	if len(rep.Wrong) == 0 {
 		return
 	}
@@ -242,4 +250,13 @@ func writeExplanation(w io.Writer, x *simulator.IntentExplanation) {
 			fmt.Fprintf(w, "      counterexample %q scores %.3f\n", e.Counter, e.CScore)
 		}
 	}
+}
+
+func sortedNames(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
