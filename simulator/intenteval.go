@@ -29,7 +29,7 @@ const (
 // ReadCorpus reads a corpus; an error names the line that is wrong.
 func ReadCorpus(r io.Reader) ([]CorpusLine, error) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxCorpusLineBytes)
+	sc.Buffer(make([]byte, 0, 4<<10), maxCorpusLineBytes)
 	var out []CorpusLine
 	for n := 1; sc.Scan(); n++ {
 		b := bytes.TrimSpace(sc.Bytes())

@@ -92,11 +92,13 @@ func (r *recogniser) explain(text string) *IntentExplanation {
 		}
 		switch {
 		case slices.Contains(vetoed, name):
-			ev.Verdict, ev.Rule = "vetoed", "intent_never"
+			ev.Verdict, ev.Rule = "vetoed", "pattern (intent_never)"
 		case slices.Contains(fired, name):
-			ev.Verdict, ev.Rule = "recognised", "intents (pattern)"
+			ev.Verdict, ev.Rule = "recognised", "pattern (intents)"
 		case ok:
 			ev.Verdict, ev.Rule = "recognised", "example"
+		case slices.Contains(x.Intents, name):
+			ev.Verdict, ev.Rule = "recognised", "implied by "+r.impliedBy(name, x.Intents)
 		case best.pos >= r.threshold:
 			ev.Verdict = "countered"
 		default:
@@ -148,4 +150,15 @@ func (sc *scored) segText(i int) string {
 
 func round3(f float64) float64 {
 	return float64(int64(f*1000+0.5)) / 1000
+}
+
+// impliedBy names the intents among got that imply name.
+func (r *recogniser) impliedBy(name string, got []string) string {
+	var by []string
+	for _, g := range got {
+		if slices.Contains(r.implies[g], name) {
+			by = append(by, g)
+		}
+	}
+	return strings.Join(by, ", ")
 }

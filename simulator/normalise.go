@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/kljensen/snowball/english"
 )
@@ -191,13 +192,18 @@ var questionStarts = map[string]bool{
 // only lines contain are stemmed each time.
 type stemmer struct {
 	known map[string]string
+	fill  bool // remember new words (while examples are read, never for lines)
 }
 
 func (s *stemmer) stem(w string) string {
 	if st, ok := s.known[w]; ok {
 		return st
 	}
-	return stemWord(w)
+	st := stemWord(w)
+	if s.fill {
+		s.known[w] = st
+	}
+	return st
 }
 
 func stemWord(w string) string {
@@ -264,9 +270,9 @@ func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) 
 		}
 		piece, mark = nil, 0
 	}
-	lower := strings.ToLower(text)
+	lower, caps := lowerCase(text)
 	if strings.Contains(lower, "in case") {
-		// Same length, so offsets into text still hold.
+		// Same length, so caps still lines up.
 		lower = strings.ReplaceAll(lower, "in case ", "incase  ")
 	}
 	for i := 0; i < len(lower); {
@@ -288,9 +294,9 @@ func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) 
 			i += skipNonWord(lower, i)
 			continue
 		}
-		capital := !first && text[i] >= 'A' && text[i] <= 'Z'
+		capital := !first && caps[i]
 		j := i
-		for j < len(lower) && (isWordByte(lower[j]) || isApostrophe(lower, j)) {
+		for j < len(lower) && (isWordByte(lower[j]) || isApostrophe(lower, j) || isDecimalPoint(lower, j)) {
 			if lower[j] == 0xe2 { // ’ is three bytes
 				j += 3
 			} else {
@@ -310,6 +316,9 @@ func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) 
 			first = false
 		}
 		for _, w := range words {
+			if w == "" { // "n't" alone
+				continue
+			}
 			if joiners[w] {
 				flush()
 				if !conditions[w] {
@@ -409,3 +418,30 @@ var functionWeight = 0.75
 
 // pairWeight scales the features of word pairs.
 var pairWeight = 0.75
+
+// isDecimalPoint reports whether text[i] is a point between digits (2.5).
+func isDecimalPoint(text string, i int) bool {
+	return text[i] == '.' && i > 0 && i+1 < len(text) && isDigit(text[i-1]) && isDigit(text[i+1])
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// lowerCase lower-cases text rune by rune (invalid UTF-8 becomes U+FFFD)
+// and marks the byte offsets of the lower-cased text where an ASCII
+// capital stood.
+func lowerCase(text string) (string, []bool) {
+	var b strings.Builder
+	b.Grow(len(text))
+	caps := make([]bool, 0, len(text))
+	for _, r := range text {
+		n := b.Len()
+		b.WriteRune(unicode.ToLower(r))
+		for range b.Len() - n {
+			caps = append(caps, false)
+		}
+		if r >= 'A' && r <= 'Z' {
+			caps[n] = true
+		}
+	}
+	return b.String(), caps
+}

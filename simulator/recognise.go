@@ -131,10 +131,11 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 	}
 
 	vecs := make([][]fw, len(r.examples))
-	df := map[string]int{}     // examples with the feature
-	cf := map[string][]int32{} // classes (intent, or its counterexamples) with the feature
+	df := make(map[string]int, 8*len(r.examples))     // examples with the feature
+	cf := make(map[string][]int32, 8*len(r.examples)) // classes (intent, or its counterexamples) with the feature
+	memo := stemmer{known: make(map[string]string, 2*len(r.examples)), fill: true}
 	for i, ex := range r.examples {
-		info := readExample(ex.text)
+		info := readExample(ex.text, &memo)
 		for _, w := range info.words {
 			r.vocab[w.raw] = true
 			r.stems[w.stem] = true
@@ -183,6 +184,7 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 			}
 		}
 	}
+	r.deletes = make(map[string]string, 8*len(r.vocab))
 	for w := range r.vocab {
 		if len(w) < 5 {
 			continue
@@ -219,12 +221,12 @@ var (
 // after version of drills keeps at most this many.
 const maxExampleCache = 100_000
 
-func readExample(text string) *exampleInfo {
+func readExample(text string, st *stemmer) *exampleInfo {
 	if v, ok := exampleCache.Load(text); ok {
 		return v.(*exampleInfo)
 	}
 	ident := func(w string, _ bool) string { return w }
-	a := analyse(text, &stemmer{}, ident)
+	a := analyse(text, st, ident)
 	info := &exampleInfo{feats: exampleFeatures(a)}
 	for _, s := range a.sentences {
 		for _, p := range s.pieces {
@@ -243,7 +245,7 @@ func readExample(text string) *exampleInfo {
 // edit away, when the word is long enough for that to be safe and its
 // stem is unknown too ("adress", "ambulnce"); otherwise it returns w.
 func (r *recogniser) correct(w string, capital bool) string {
-	if r.vocab[w] || w[0] >= '0' && w[0] <= '9' {
+	if w == "" || r.vocab[w] || w[0] >= '0' && w[0] <= '9' {
 		return w
 	}
 	if capital && w != "i" {
@@ -261,13 +263,13 @@ func (r *recogniser) correct(w string, capital bool) string {
 			best = c
 		}
 	}
-	consider(r.deletes[w]) // w has one letter too many
+	consider(r.deletes[w]) // w lacks a letter of a vocabulary word
 	for i := range len(w) {
 		d := w[:i] + w[i+1:]
 		if r.vocab[d] {
-			consider(d) // one letter too few in the vocabulary word: w has an extra one
+			consider(d) // w has a letter too many
 		}
-		consider(r.deletes[d]) // substitution or transposition
+		consider(r.deletes[d]) // a letter changed, or two swapped
 	}
 	if best == "" {
 		return w

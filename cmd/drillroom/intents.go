@@ -240,7 +240,7 @@ func writeExplanation(w io.Writer, x *simulator.IntentExplanation) {
 	for _, e := range x.Scores {
 		fmt.Fprintf(w, "  %-20s %.3f  %s", e.Intent, e.Score, e.Verdict)
 		if e.Rule != "" {
-			fmt.Fprintf(w, " by %s", e.Rule)
+			fmt.Fprintf(w, " (%s)", e.Rule)
 		}
 		fmt.Fprintln(w)
 		if e.Example != "" {

@@ -1,0 +1,63 @@
+package simulator
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/drillroom/drillroom/scenarios"
+)
+
+// BenchmarkRecogniseLine recognises the dev corpus's lines in turn, each
+// with its own drill, and reports the median and 99th percentile of one
+// line's time besides the mean (ns/op).
+func BenchmarkRecogniseLine(b *testing.B) {
+	lines := readCorpusFile(b, "testdata/intents/corpus-dev.jsonl")
+	ds, err := libraryDrills()
+	if err != nil {
+		b.Fatal(err)
+	}
+	durs := make([]time.Duration, 0, 1<<16)
+	i := 0
+	for b.Loop() {
+		l := &lines[i%len(lines)]
+		i++
+		t0 := time.Now()
+		ds[l.Drill].MatchIntents(l.Text)
+		if len(durs) < cap(durs) {
+			durs = append(durs, time.Since(t0))
+		}
+	}
+	slices.Sort(durs)
+	if n := len(durs); n > 0 {
+		b.ReportMetric(float64(durs[n/2].Nanoseconds()), "ns/line-p50")
+		b.ReportMetric(float64(durs[n*99/100].Nanoseconds()), "ns/line-p99")
+	}
+}
+
+// BenchmarkPrepareDrill prepares every library drill once per op and
+// reports the time per drill: warm, with the policy's examples already
+// read (every drill after the first of a process), and cold, reading every
+// example again.
+func BenchmarkPrepareDrill(b *testing.B) {
+	set, ds := scenarios.LoadFS(scenarios.Library())
+	if ds.HasErrors() {
+		b.Fatal(ds.Err())
+	}
+	run := func(b *testing.B, cold bool) {
+		for b.Loop() {
+			for _, sc := range set.Scenarios {
+				if cold {
+					exampleCache.Clear()
+					exampleCacheSize.Store(0)
+				}
+				if _, err := Prepare(sc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(set.Scenarios)), "ns/drill")
+	}
+	b.Run("warm", func(b *testing.B) { run(b, false) })
+	b.Run("cold", func(b *testing.B) { run(b, true) })
+}
