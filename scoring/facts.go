@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
@@ -289,6 +290,30 @@ func (f *facts) action(r ref, e *simulator.Event) {
 	case simulator.ActReview:
 		if !f.reviewed {
 			f.reviewed, f.review = true, r
+		}
+	case simulator.ActCorrect:
+		f.correct(a.Of, e.Intents, e.Removed)
+	}
+}
+
+// correct gives line seq the intents the trainee said they meant (practice
+// mode): the score reads the line as corrected, at the time it was said.
+func (f *facts) correct(seq int64, added, removed []string) {
+	i := slices.IndexFunc(f.lines, func(l line) bool { return l.Seq == seq })
+	if i < 0 {
+		return
+	}
+	l := &f.lines[i]
+	l.Intents = slices.DeleteFunc(slices.Clone(l.Intents), func(in string) bool { return slices.Contains(removed, in) })
+	l.Intents = union(l.Intents, added)
+	clear(f.intentFirst)
+	clear(f.intentCount)
+	for _, l := range f.lines {
+		for _, in := range l.Intents {
+			if _, ok := f.intentFirst[in]; !ok {
+				f.intentFirst[in] = l.ref
+			}
+			f.intentCount[in]++
 		}
 	}
 }

@@ -123,6 +123,8 @@ func (e *Engine) validate(a *Action) string {
 		}
 	case ActReview:
 		return "the review comes after the call has ended"
+	case ActCorrect:
+		return e.validateCorrect(a)
 	default:
 		return fmt.Sprintf("unknown action %q", a.Kind)
 	}
@@ -314,6 +316,10 @@ func (e *Engine) trainer(act *Action) {
 func (e *Engine) trainee(act *Action) {
 	a := act
 	s := &e.f.s
+	if a.Kind == ActCorrect {
+		e.correct(act)
+		return
+	}
 	var intents []string
 	if a.Kind == ActSay || a.Kind == ActHold || a.Kind == ActResume || a.Kind == ActClose {
 		intents = make([]string, 0, len(a.Intents)+3)
@@ -326,7 +332,24 @@ func (e *Engine) trainee(act *Action) {
 	} else {
 		e.emit(Event{Type: EvAction, Action: act, Intents: intents})
 	}
+	e.respond(a, intents, noticed)
+	if s.Ended {
+		return
+	}
+	switch a.Kind {
+	case ActClose:
+		e.closeCall()
+	case ActTransfer:
+		e.endWith("transferred", "")
+	}
+}
 
+// respond is the customer's response to an action carrying intents: the
+// mood model first, then one reaction of the script, then the answers to
+// the questions no reaction answered. noticed says whether a hold was
+// announced.
+func (e *Engine) respond(a *Action, intents []string, noticed bool) {
+	s := &e.f.s
 	// The customer's mood model reacts first, then the script.
 	if len(intents) > 0 && a.Kind != ActClose {
 		m := e.p.mood
@@ -377,12 +400,6 @@ func (e *Engine) trainee(act *Action) {
 				e.say("customer", t, "answer:"+in)
 			}
 		}
-	}
-	switch a.Kind {
-	case ActClose:
-		e.closeCall()
-	case ActTransfer:
-		e.endWith("transferred", "")
 	}
 }
 
@@ -485,7 +502,7 @@ var (
 	boxedKinds     = func() map[ActionKind]any {
 		m := map[ActionKind]any{}
 		for _, k := range []ActionKind{ActSay, ActHold, ActResume, ActClassify, ActRecord, ActDispatch,
-			ActEscalate, ActContact, ActRequest, ActDecide, ActTransfer, ActClose, ActReview} {
+			ActEscalate, ActContact, ActRequest, ActDecide, ActTransfer, ActClose, ActReview, ActCorrect} {
 			m[k] = string(k)
 		}
 		return m

@@ -16,7 +16,7 @@ type EventType string
 // form. Events a trainer's input caused carry that Action (By "trainer").
 const (
 	EvStart    EventType = "start"    // session started: Scenario, Version, Hash, Seed, Mode, Scale; Value: the variation drawn (name -> value), when the drill has one
-	EvAction   EventType = "action"   // a trainee action was accepted: Action, Intents (explicit then matched from the text)
+	EvAction   EventType = "action"   // a trainee action was accepted: Action, Intents (explicit then matched from the text; for a correction, those added to the line, and Removed those taken off)
 	EvRejected EventType = "rejected" // a trainee action was refused: Action, Reason; state unchanged
 	EvLine     EventType = "line"     // a cast member spoke: From, Channel (call, radio or team), Text, ID (beat/reaction that produced it; chase, answer:INTENT, update, give_up, ending:ID, inject); Reason "inject" and Action when the trainer injected it
 	EvBeat     EventType = "beat"     // (hidden) a timeline beat fired: ID
@@ -101,6 +101,7 @@ type Event struct {
 	Text     string    `json:"text,omitempty"`
 	ID       string    `json:"id,omitempty"`
 	Intents  []string  `json:"intents,omitempty"`
+	Removed  []string  `json:"removed,omitempty"` // a correction: the intents taken off the line
 	Action   *Action   `json:"action,omitempty"`
 	Reason   string    `json:"reason,omitempty"`
 	Value    any       `json:"value,omitempty"`
@@ -136,6 +137,7 @@ const (
 	ActTransfer ActionKind = "transfer" // transfer the call: Target
 	ActClose    ActionKind = "close"    // close the call: Resolution
 	ActReview   ActionKind = "review"   // post-incident review, after the call: Text
+	ActCorrect  ActionKind = "correct"  // practice mode: Of (the seq of one of the trainee's say actions) was meant as Intents
 
 	// Trainer controls.
 	ActPause       ActionKind = "pause"
@@ -164,6 +166,7 @@ type Action struct {
 	Resolution string          `json:"resolution,omitempty"`
 	As         string          `json:"as,omitempty"`   // trainer: cast member
 	Line       string          `json:"line,omitempty"` // trainer: scripted beat or reaction id to inject
+	Of         int64           `json:"of,omitempty"`   // correct: the seq of the action event corrected
 	By         drillroom.Actor `json:"by,omitempty"`   // who acted: the trainee (empty) or drillroom.ActorTrainer, ActorSystem...
 	Cmd        string          `json:"cmd,omitempty"`  // client command id, for at-most-once application
 }
@@ -174,7 +177,7 @@ func (a Action) Equal(b Action) bool {
 		a.Target == b.Target && a.Category == b.Category && a.Priority == b.Priority &&
 		a.Field == b.Field && a.Value == b.Value && a.Decision == b.Decision &&
 		a.Amount == b.Amount && equalStrings(a.Info, b.Info) && a.Promise == b.Promise &&
-		a.Resolution == b.Resolution && a.As == b.As && a.Line == b.Line && a.By == b.By && a.Cmd == b.Cmd
+		a.Resolution == b.Resolution && a.As == b.As && a.Line == b.Line && a.Of == b.Of && a.By == b.By && a.Cmd == b.Cmd
 }
 
 func equalStrings(a, b []string) bool {

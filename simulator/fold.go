@@ -340,6 +340,23 @@ func (f *fold) timerDue(ev *Event) error {
 	return nil
 }
 
+// corrected applies a correction to what the trainee has said: the
+// intents it added are said now, the ones it took off are unsaid. It is not
+// a line to the customer (no silence is reset).
+func (f *fold) corrected(ev *Event) {
+	s := &f.s
+	for _, in := range ev.Removed {
+		if u, ok := s.Said[in]; ok {
+			if u.Count--; u.Count <= 0 {
+				delete(s.Said, in)
+			} else {
+				s.Said[in] = u
+			}
+		}
+	}
+	f.said(ev.Intents)
+}
+
 // resetSilence (re)schedules the customer's silence timers from LastSpoke.
 func (f *fold) resetSilence() {
 	s := &f.s
@@ -405,6 +422,9 @@ func (f *fold) action(ev *Event) {
 		s.Decisions = append(s.Decisions, Request{Decision: a.Decision, Amount: a.Amount, Made: s.T})
 	case ActTransfer:
 		s.Transferred = a.Target
+	case ActCorrect:
+		f.corrected(ev)
+		return
 	case ActClose:
 		s.Closed, s.Resolution = true, a.Resolution
 	}
@@ -416,24 +436,7 @@ func (f *fold) action(ev *Event) {
 	}
 	s.LastSpoke = s.T
 	s.HoldNotice = slices.Contains(ev.Intents, "hold")
-	update := slices.Contains(ev.Intents, "update")
-	for _, in := range ev.Intents {
-		u, ok := s.Said[in]
-		if !ok {
-			u.First = s.T
-		}
-		u.Count++
-		s.Said[in] = u
-	}
-	if update {
-		for i := range s.Promises {
-			p := &s.Promises[i]
-			if !p.Kept && !p.Broken {
-				p.Kept = true
-				s.unschedule(fmt.Sprintf("%s%d", keyPromise, i))
-			}
-		}
-	}
+	f.said(ev.Intents)
 	if a.Kind == ActSay && a.Promise > s.T {
 		n := len(s.Promises)
 		s.Promises = append(s.Promises, Promise{Made: s.T, By: a.Promise})
@@ -443,6 +446,28 @@ func (f *fold) action(ev *Event) {
 		s.schedule(Timer{Key: fmt.Sprintf("%s%d", keyPromise, n), Due: a.Promise + Millis(f.sc.Resolved.Cadence.PromiseGrace) + 1, Order: castOrder})
 	}
 	f.resetSilence()
+}
+
+// said counts intents said now; an update keeps the open promises.
+func (f *fold) said(intents []string) {
+	s := &f.s
+	for _, in := range intents {
+		u, ok := s.Said[in]
+		if !ok {
+			u.First = s.T
+		}
+		u.Count++
+		s.Said[in] = u
+	}
+	if slices.Contains(intents, "update") {
+		for i := range s.Promises {
+			p := &s.Promises[i]
+			if !p.Kept && !p.Broken {
+				p.Kept = true
+				s.unschedule(fmt.Sprintf("%s%d", keyPromise, i))
+			}
+		}
+	}
 }
 
 // resetSilenceKeep moves the silence timers when the limit changes (hold

@@ -15,7 +15,7 @@ var TraineeActions = map[simulator.ActionKind]bool{
 	simulator.ActClassify: true, simulator.ActRecord: true, simulator.ActDispatch: true,
 	simulator.ActEscalate: true, simulator.ActContact: true, simulator.ActRequest: true,
 	simulator.ActDecide: true, simulator.ActTransfer: true, simulator.ActClose: true,
-	simulator.ActReview: true,
+	simulator.ActReview: true, simulator.ActCorrect: true,
 }
 
 // TrainerActions are the actions that steer a session: its clock, its

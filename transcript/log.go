@@ -27,6 +27,9 @@ func Format(ev simulator.Event) string {
 		}
 		return fmt.Sprintf("[start %s v%d seed %d, %s]", ev.Scenario, ev.Version, ev.Seed, ev.Mode)
 	case simulator.EvAction:
+		if ev.Action.Kind == simulator.ActCorrect {
+			return string(actor(ev.Action.By)) + ": " + Command(*ev.Action) + formatChange(ev.Intents, ev.Removed)
+		}
 		return string(actor(ev.Action.By)) + ": " + Command(*ev.Action) + formatIntents(ev.Intents)
 	case simulator.EvRejected:
 		return fmt.Sprintf("rejected: %s (%s)", Command(*ev.Action), ev.Reason)
@@ -119,6 +122,8 @@ func Command(a simulator.Action) string {
 		return "close " + a.Resolution
 	case simulator.ActReview:
 		return "review " + a.Text
+	case simulator.ActCorrect:
+		return fmt.Sprintf("correct #%d [%s]", a.Of, strings.Join(a.Intents, ", "))
 	case simulator.ActInject:
 		if a.Line != "" {
 			return "inject " + a.Line
@@ -156,4 +161,19 @@ func Write(w io.Writer, events []simulator.Event, hidden bool) error {
 		}
 	}
 	return nil
+}
+
+// formatChange is what a correction added (+) and took off (-).
+func formatChange(added, removed []string) string {
+	var ch []string
+	for _, in := range added {
+		ch = append(ch, "+"+in)
+	}
+	for _, in := range removed {
+		ch = append(ch, "-"+in)
+	}
+	if len(ch) == 0 {
+		return ""
+	}
+	return " {" + strings.Join(ch, " ") + "}"
 }

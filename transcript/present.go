@@ -75,6 +75,8 @@ var Texts = map[string]string{
 	"action.transfer": "Transferred the call to {target}",
 	"action.close":    "Closed the call: {resolution}",
 	"action.review":   "Submitted the post-incident review",
+	"action.correct":  "Corrected a line's intents to {intents}",
+	"intents.none":    "none",
 
 	"ending.resolved":    "resolved",
 	"ending.hangup":      "the customer hung up",
@@ -216,7 +218,7 @@ func (p *Presenter) Line(ev simulator.Event) (Line, bool) {
 			}
 		}
 		l.Text = p.Action(a)
-		if len(ev.Intents) > 0 {
+		if len(ev.Intents) > 0 && a.Kind != simulator.ActCorrect {
 			l.Text = strings.TrimSpace(l.Text + optional("intents", "intents", strings.Join(ev.Intents, ", ")))
 		}
 		l.Pane = pane(a.Kind)
@@ -299,6 +301,12 @@ func (p *Presenter) Action(a simulator.Action) string {
 		return fill("action.transfer", "target", p.Name(a.Target))
 	case simulator.ActClose:
 		return fill("action.close", "resolution", a.Resolution)
+	case simulator.ActCorrect:
+		in := strings.Join(a.Intents, ", ")
+		if in == "" {
+			in = Texts["intents.none"]
+		}
+		return fill("action.correct", "intents", in)
 	}
 	return fill("action", "kind", string(a.Kind), "text", said(a.Text))
 }
@@ -307,7 +315,7 @@ func (p *Presenter) Action(a simulator.Action) string {
 // and what happens to the call on the call pane, the rest beside it.
 func pane(k simulator.ActionKind) string {
 	switch k {
-	case simulator.ActSay, simulator.ActHold, simulator.ActResume, simulator.ActClose, simulator.ActTransfer, simulator.ActReview:
+	case simulator.ActSay, simulator.ActHold, simulator.ActResume, simulator.ActClose, simulator.ActTransfer, simulator.ActReview, simulator.ActCorrect:
 		return simulator.ChannelCall
 	}
 	return simulator.ChannelRadio

@@ -39,6 +39,8 @@ func (e *e2e) checkPresenterAgrees() {
 		{Type: simulator.EvAction, Action: act(simulator.Action{Kind: simulator.ActDecide, Decision: "refund"})},
 		{Type: simulator.EvAction, Action: act(simulator.Action{Kind: simulator.ActTransfer, Target: "duty"})},
 		{Type: simulator.EvAction, Action: act(simulator.Action{Kind: simulator.ActClose, Resolution: "resolved"})},
+		{Type: simulator.EvAction, Intents: []string{"evacuate"}, Removed: []string{"hold"}, Action: act(simulator.Action{Kind: simulator.ActCorrect, Of: 4, Intents: []string{"evacuate", "greet"}})},
+		{Type: simulator.EvAction, Removed: []string{"greet"}, Action: act(simulator.Action{Kind: simulator.ActCorrect, Of: 4})},
 		{Type: simulator.EvRejected, Reason: "not engaged", Action: act(simulator.Action{Kind: simulator.ActContact, Target: "duty"})},
 		{Type: simulator.EvAck, From: "gas"},
 		{Type: simulator.EvETA, T: 109_000, From: "gas", ETA: 1_609_000, Text: "Traffic"},

@@ -41,7 +41,7 @@ export function presenter(texts, names) {
 
   function pane(kind) {
     switch (kind) {
-      case "say": case "hold": case "resume": case "close": case "transfer": case "review":
+      case "say": case "hold": case "resume": case "close": case "transfer": case "review": case "correct":
         return "call";
     }
     return "radio";
@@ -68,6 +68,8 @@ export function presenter(texts, names) {
         return fill(texts, "action.transfer", { target: name(a.target) });
       case "close":
         return fill(texts, "action.close", { resolution: a.resolution });
+      case "correct":
+        return fill(texts, "action.correct", { intents: a.intents && a.intents.length ? a.intents.join(", ") : texts["intents.none"] });
     }
     return fill(texts, "action", { kind: a.kind, text: said(a.text) });
   }
@@ -93,7 +95,7 @@ export function presenter(texts, names) {
         Object.assign(l, { who: texts["who.you"], cls: "trainee" });
         if (l.by !== "trainee") Object.assign(l, { who: texts["who." + l.by] || l.by, cls: "system" });
         l.text = action(a);
-        if (ev.intents && ev.intents.length) l.text = (l.text + optional("intents", "intents", ev.intents.join(", "))).trim();
+        if (ev.intents && ev.intents.length && a.kind !== "correct") l.text = (l.text + optional("intents", "intents", ev.intents.join(", "))).trim();
         l.pane = pane(a.kind);
         break;
       }

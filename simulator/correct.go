@@ -1,0 +1,112 @@
+package simulator
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/drillroom/drillroom"
+)
+
+// A correction says which intents the trainee meant by one of their lines,
+// when the recogniser read it otherwise. It is practice only: an
+// assessment scores what the recogniser understood. The correction is an
+// action of its own, on the log at the time it is made: the intents it adds
+// reach the customer then (the mood model, a reaction, answers to
+// questions), as if the trainee had said them; the ones it takes off the
+// line cannot be unsaid to the customer, but no longer count as said. The
+// scorecard reads the line with its corrected intents (scoring/facts.go).
+
+// maxCorrectIntents bounds the intents of a correction.
+const maxCorrectIntents = 16
+
+func (e *Engine) validateCorrect(a *Action) string {
+	if e.f.s.Mode == "assessment" {
+		return "intents can be corrected in practice, not in an assessment"
+	}
+	orig := e.actionEvent(a.Of)
+	if orig == nil || orig.Action.Kind != ActSay || actor(orig.Action.By) != actor(a.By) {
+		return fmt.Sprintf("there is no line of yours with seq %d to correct", a.Of)
+	}
+	if len(a.Intents) > maxCorrectIntents {
+		return fmt.Sprintf("a correction has at most %d intents", maxCorrectIntents)
+	}
+	a.Intents = append([]string(nil), a.Intents...)
+	for i, in := range a.Intents {
+		in = strings.ToLower(strings.TrimSpace(in))
+		a.Intents[i] = in
+		if !e.p.known[in] {
+			return fmt.Sprintf("unknown intent %q", in)
+		}
+	}
+	a.Intents = dedup(a.Intents)
+	slices.Sort(a.Intents)
+	if slices.Equal(a.Intents, e.lineIntents(a.Of)) {
+		return "the line already has these intents"
+	}
+	return ""
+}
+
+// actionEvent is the action event with seq, or nil.
+func (e *Engine) actionEvent(seq int64) *Event {
+	i, ok := slices.BinarySearchFunc(e.log, seq, func(ev Event, seq int64) int { return int(ev.Seq - seq) })
+	if !ok || e.log[i].Type != EvAction || e.log[i].Action == nil {
+		return nil
+	}
+	return &e.log[i]
+}
+
+// lineIntents are the intents line seq carries now: as recognised, then
+// as each later correction left them; sorted.
+func (e *Engine) lineIntents(seq int64) []string {
+	orig := e.actionEvent(seq)
+	if orig == nil {
+		return nil
+	}
+	in := slices.Clone(orig.Intents)
+	for _, ev := range e.log {
+		if ev.Seq <= seq || ev.Type != EvAction || ev.Action == nil || ev.Action.Kind != ActCorrect || ev.Action.Of != seq {
+			continue
+		}
+		in = slices.DeleteFunc(in, func(x string) bool { return slices.Contains(ev.Removed, x) })
+		for _, x := range ev.Intents {
+			if !slices.Contains(in, x) {
+				in = append(in, x)
+			}
+		}
+	}
+	slices.Sort(in)
+	return in
+}
+
+// correct applies a validated correction.
+func (e *Engine) correct(act *Action) {
+	now := e.lineIntents(act.Of)
+	var added, removed []string
+	for _, in := range act.Intents {
+		if !slices.Contains(now, in) {
+			added = append(added, in)
+		}
+	}
+	for _, in := range now {
+		if !slices.Contains(act.Intents, in) {
+			removed = append(removed, in)
+		}
+	}
+	e.emit(Event{Type: EvAction, Action: act, Intents: added, Removed: removed})
+	if len(added) == 0 {
+		return
+	}
+	// The customer responds to what was added as to a line saying it.
+	orig := e.actionEvent(act.Of)
+	said := Action{Kind: ActSay, Text: orig.Action.Text, Intents: added}
+	e.respond(&said, added, true)
+}
+
+// actor is who took an action: the trainee when the log says nobody.
+func actor(by drillroom.Actor) drillroom.Actor {
+	if by == "" {
+		return drillroom.ActorTrainee
+	}
+	return by
+}
