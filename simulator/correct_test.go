@@ -23,17 +23,15 @@ func startLibrary(t *testing.T, id, mode string) *Engine {
 func TestCorrectAddsAndRemoves(t *testing.T) {
 	e := startLibrary(t, "gas-smell-flats", "practice")
 	// Meant as "get out", read as nothing.
-	evs := apply(t, e, 5000, Action{Kind: ActSay, Text: "Right, go on then, all of you."})
+	evs := apply(t, e, 5000, Action{Kind: ActSay, Text: "Off you go, all of you, quick as you can."})
 	say := find(evs, EvAction, "", "")
-	if len(say) != 1 || slices.Contains(say[0].Intents, "evacuate") {
-		t.Fatalf("the line: %v, want one action without evacuate", say)
+	if len(say) != 1 || len(say[0].Intents) != 0 {
+		t.Fatalf("the line: %v, want one action read as nothing", say)
 	}
 	if len(find(evs, EvReaction, "evacuating", "")) != 0 {
 		t.Fatal("evacuating fired before the correction")
 	}
-	want := append(slices.Clone(say[0].Intents), "evacuate", "safety_advice")
-	slices.Sort(want)
-	want = slices.Compact(want)
+	want := []string{"evacuate", "safety_advice"}
 	evs = apply(t, e, 8000, Action{Kind: ActCorrect, Of: say[0].Seq, Intents: want})
 	corr := find(evs, EvAction, "", "")
 	if len(corr) != 1 || corr[0].Action.Kind != ActCorrect || !slices.Contains(corr[0].Intents, "evacuate") || len(corr[0].Removed) != 0 {

@@ -75,20 +75,7 @@ func buildPrepared(sc *scenarios.Scenario) (*prepared, error) {
 		return nil, fmt.Errorf("scenario %s: %w", sc.ID, err)
 	}
 	p.intents = rec
-	for _, n := range rec.intents {
-		p.known[n] = true
-	}
-	for _, n := range baseIntents {
-		p.known[n] = true
-	}
-	for k := range sc.Cast.Customer.Answers {
-		p.known[k] = true
-	}
-	for _, r := range sc.Reactions {
-		if r.Intent != "" {
-			p.known[r.Intent] = true
-		}
-	}
+	p.known = knownIntentSet(sc, rec.intents)
 
 	for _, ph := range sc.Phases {
 		p.phases[ph.ID] = true
@@ -212,4 +199,39 @@ func intentSourceOf(sc *scenarios.Scenario) intentSource {
 		implies:   merge(pol.IntentImplies, sc.IntentImplies),
 		threshold: pol.IntentThreshold,
 	}
+}
+
+// KnownIntents are the intents a trainee's line to sc may carry: the
+// console's quick intents, every intent the recogniser knows (the policy's
+// and the drill's), and those the script answers or reacts to; sorted. It
+// builds no model.
+func KnownIntents(sc *scenarios.Scenario) []string {
+	var names []string
+	if sc.Resolved != nil {
+		src := intentSourceOf(sc)
+		for _, m := range []map[string][]string{src.always, src.examples, src.counters, src.implies} {
+			names = append(names, sortedKeys(m)...)
+		}
+	}
+	return sortedKeys(knownIntentSet(sc, names))
+}
+
+// knownIntentSet is the set of intents a trainee may give explicitly.
+func knownIntentSet(sc *scenarios.Scenario, recognised []string) map[string]bool {
+	known := map[string]bool{}
+	for _, n := range recognised {
+		known[n] = true
+	}
+	for _, n := range baseIntents {
+		known[n] = true
+	}
+	for k := range sc.Cast.Customer.Answers {
+		known[k] = true
+	}
+	for _, r := range sc.Reactions {
+		if r.Intent != "" {
+			known[r.Intent] = true
+		}
+	}
+	return known
 }

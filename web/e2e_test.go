@@ -272,6 +272,29 @@ func TestEndToEndBrowser(t *testing.T) {
 		chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
 	e.poll("the greeting appears", `[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes("my name is Sam"))`)
 
+	// Practice: a line shows how it was understood, and the trainee
+	// corrects it. This one means "get out" and is read as nothing; the
+	// trainee adds evacuate (Alt+U reaches the list from the keyboard) and
+	// the customer reacts to the corrected intent.
+	const meant = "Off you go, all of you, quick as you can."
+	e.step("say a line the recogniser misses",
+		chromedp.SendKeys(chromedp.ID("say-text"), meant),
+		chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+	lineJS := fmt.Sprintf(`[...document.querySelectorAll("#call-log li.trainee")].find(li => li.textContent.includes(%q))`, meant)
+	e.poll("the line shows it was understood as nothing", lineJS+`?.querySelector(".understood")?.textContent.includes("nothing") === true`)
+	e.step("reach the correction with Alt+U", chromedp.Click(chromedp.ID("call-h")), chromedp.KeyEvent("u", chromedp.KeyModifiers(chromedp.ModifierAlt)))
+	if got := e.eval(`document.activeElement.className`); got != "add-intent" {
+		t.Errorf("after Alt+U: focus on %q, want the add-intent list", got)
+	}
+	e.step("correct the line to evacuate", chromedp.Evaluate[chromedp.Void](`(() => {
+		const sel = `+lineJS+`.querySelector("select.add-intent");
+		sel.value = "evacuate";
+		sel.dispatchEvent(new Event("change"));
+	})()`))
+	e.poll("the customer reacts to the corrected intent", `[...document.querySelectorAll("#call-log li.customer")].some(li => li.textContent.includes("we're going, now"))`)
+	e.poll("the line shows its correction", lineJS+`?.classList.contains("corrected") && !!`+lineJS+`.querySelector('.chip[data-intent="evacuate"]')`)
+	e.poll("the correction is on the log", `[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes("Corrected a line's intents to evacuate"))`)
+
 	// Quick intents: safety advice with the mouse, ask location with Alt+2.
 	e.step("give safety advice", chromedp.Click(chromedp.CSS(`button[data-intent="safety_advice"]`)))
 	e.poll("the safety advice is acknowledged", `[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes("safety_advice"))`)
@@ -383,6 +406,8 @@ func TestEndToEndBrowser(t *testing.T) {
 		{"rules with outcomes", `document.querySelectorAll("table.rules tbody tr").length > 3`},
 		{"the timeline with the trainee's actions", `document.querySelectorAll("#timeline li.trainee").length >= 4`},
 		{"evidence links into the timeline", `[...document.querySelectorAll('a[href^="#ev-"]')].some(a => document.getElementById(a.getAttribute("href").slice(1)))`},
+		{"the intents each line was understood as", `document.getElementById("timeline").textContent.includes("[greet")`},
+		{"the corrected line", `document.getElementById("timeline").textContent.includes("Corrected a line's intents to evacuate")`},
 	} {
 		if e.eval(fmt.Sprintf(`String(%s)`, check.js)) != "true" {
 			t.Errorf("the debrief lacks %s", check.what)

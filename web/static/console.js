@@ -95,6 +95,7 @@ function start(cfg) {
 
   function setEnded() {
     ended = true;
+    document.querySelectorAll(".understood button, .understood select").forEach(function (el) { el.disabled = true; });
     $("ended-banner").hidden = false;
     document.querySelectorAll("#console button, #console input, #console select, #console textarea").forEach(function (el) {
       el.disabled = true;
@@ -110,7 +111,7 @@ function start(cfg) {
   // while this page was connected (they move the clock).
   function applyEvent(ev, live) {
     var t = ev.t;
-    var l = present.line(ev.type === "start" && !ev.mode ? Object.assign({}, ev, { mode: cfg.mode }) : ev);
+    var l = present.line(presentable(ev));
     switch (ev.type) {
       case "line":
         show(l);
@@ -119,9 +120,15 @@ function start(cfg) {
       case "action": {
         var a = ev.action || {};
         switch (a.kind) {
-          case "say":
-            show(l);
+          case "say": {
+            var li = show(l);
             lastUpdateT = t;
+            if (practice && (!a.by || a.by === "trainee")) showUnderstood(li, ev.seq, ev.intents || [], false);
+            break;
+          }
+          case "correct":
+            show(l);
+            corrected(ev);
             break;
           case "hold":
             show(l);
@@ -200,6 +207,101 @@ function start(cfg) {
     if (live && t > clock.now()) clock.set(t, clock.running, clock.scale);
   }
 
+  // ---- how lines were understood (practice) --------------------------------
+  // In practice each of the trainee's lines shows the intents the drill
+  // understood, and the trainee corrects them with one click: a chip takes
+  // its intent off, the "Add" list puts one on. Each correction is a
+  // command of its own (kind "correct"), on the log, to which the customer
+  // responds. In an assessment nothing of this is shown live.
+  var practice = cfg.mode === "practice";
+  var understood = {}; // seq -> {li, intents}
+  var lastUnderstood = null;
+
+  // presentable is the event as the console words it: an assessment shows
+  // no intents; a practice line shows them as chips instead of in its text.
+  function presentable(ev) {
+    if (ev.type === "start" && !ev.mode) ev = Object.assign({}, ev, { mode: cfg.mode });
+    if (ev.type === "action" && ev.intents && ev.intents.length && ev.action &&
+        (!practice || ev.action.kind === "say")) {
+      ev = Object.assign({}, ev, { intents: [] });
+    }
+    return ev;
+  }
+
+  function correct(seq, intents, label) {
+    command({ kind: "correct", of: seq, intents: intents }, label);
+  }
+
+  function showUnderstood(li, seq, intents, changed) {
+    if (!li) return;
+    intents = intents.slice().sort();
+    understood[seq] = { li: li, intents: intents };
+    lastUnderstood = seq;
+    var box = li.querySelector(".understood");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "understood";
+      box.setAttribute("role", "group");
+      box.setAttribute("aria-label", "Understood as");
+      li.appendChild(box);
+    }
+    box.textContent = "";
+    var lab = document.createElement("span");
+    lab.className = "understood-label";
+    lab.textContent = changed ? "Corrected to:" : "Understood as:";
+    box.appendChild(lab);
+    if (!intents.length) {
+      var none = document.createElement("span");
+      none.className = "understood-none";
+      none.textContent = "nothing";
+      box.appendChild(none);
+    }
+    intents.forEach(function (name) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "chip";
+      b.dataset.intent = name;
+      b.textContent = name + " ×";
+      b.title = "Not what you meant: take " + name + " off this line";
+      b.setAttribute("aria-label", "Take " + name + " off this line");
+      b.disabled = ended;
+      b.addEventListener("click", function () {
+        correct(seq, intents.filter(function (x) { return x !== name; }), "Correction");
+      });
+      box.appendChild(b);
+    });
+    var add = document.createElement("select");
+    add.className = "add-intent";
+    add.setAttribute("aria-label", "Add an intent you meant to this line");
+    add.disabled = ended;
+    var first = document.createElement("option");
+    first.value = "";
+    first.textContent = "Add what you meant…";
+    add.appendChild(first);
+    (cfg.intents || []).forEach(function (name) {
+      if (intents.indexOf(name) >= 0) return;
+      var o = document.createElement("option");
+      o.value = name;
+      o.textContent = name;
+      add.appendChild(o);
+    });
+    add.addEventListener("change", function () {
+      if (add.value) correct(seq, intents.concat([add.value]), "Correction");
+    });
+    box.appendChild(add);
+    li.classList.toggle("corrected", !!changed || li.classList.contains("corrected"));
+  }
+
+  // corrected applies a correction event to the line it corrects.
+  function corrected(ev) {
+    var u = understood[ev.action.of];
+    if (!u) return;
+    var removed = ev.removed || [];
+    var now = u.intents.filter(function (x) { return removed.indexOf(x) < 0; });
+    (ev.intents || []).forEach(function (x) { if (now.indexOf(x) < 0) now.push(x); });
+    showUnderstood(u.li, ev.action.of, now, true);
+  }
+
   // ---- clock -------------------------------------------------------------
   var clockState = $("clock-state");
   function tick() {
@@ -275,6 +377,8 @@ function start(cfg) {
   function applySnapshot(msg) {
     callLog.textContent = "";
     radioLog.textContent = "";
+    understood = {};
+    lastUnderstood = null;
     engaged = {};
     renderEngaged();
     lastUpdateT = null;
@@ -457,6 +561,14 @@ function start(cfg) {
         case "KeyT": e.preventDefault(); $("engage-target").focus(); break;
         case "KeyC": e.preventDefault(); $("category").focus(); break;
         case "KeyS": e.preventDefault(); speakToggle.click(); break;
+        case "KeyU": {
+          // The last line's "add what you meant" list.
+          e.preventDefault();
+          var u = lastUnderstood != null && understood[lastUnderstood];
+          var sel = u && u.li.querySelector(".add-intent");
+          if (sel && !sel.disabled) sel.focus();
+          break;
+        }
       }
     }
   });
