@@ -72,8 +72,9 @@ type IntentStats struct {
 	Precision float64 `json:"precision"`
 	Recall    float64 `json:"recall"`
 	F1        float64 `json:"f1"`
-	// Confused counts, among this intent's misses, the intents the line
-	// got instead; among its false hits, the intents the line was labelled.
+	// MissedAs counts, over this intent's misses, the intents the line got
+	// that it was not labelled with ("(nothing)": none); HitFor, over its
+	// false hits, the intents the line was labelled with ("(nothing)": none).
 	MissedAs map[string]int `json:"missed_as,omitempty"`
 	HitFor   map[string]int `json:"hit_for,omitempty"`
 }
@@ -177,9 +178,7 @@ func Evaluate(lines []CorpusLine, drill func(id string) (*Drill, bool)) (*EvalRe
 		}
 		for _, e := range extra {
 			for _, w := range want {
-				if !slices.Contains(got, w) {
-					get(e).HitFor[w]++
-				}
+				get(e).HitFor[w]++
 			}
 			if len(want) == 0 {
 				get(e).HitFor["(nothing)"]++
