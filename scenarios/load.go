@@ -175,6 +175,18 @@ func (l *Loader) loadScenario(file string, data []byte) (*Scenario, Diagnostics)
 	}
 	intentPatterns(dl, d, s.Intents, "intents")
 	intentPatterns(dl, d, s.IntentNever, "intent_never")
+	n := intentExamples(dl, d, s.IntentExamples, "intent_examples") + intentExamples(dl, d, s.IntentCounters, "intent_counterexamples")
+	if s.Resolved != nil {
+		for _, m := range []map[string][]string{s.Resolved.IntentExamples, s.Resolved.IntentCounters} {
+			for _, v := range m {
+				n += len(v)
+			}
+		}
+		intentImplies(dl, d, s.IntentImplies, "intent_implies", c.intents)
+	}
+	if n > MaxIntentExamples {
+		dl.add(CodeRange, d.at("intent_examples"), "%d intent examples and counterexamples with the policy's; a drill has at most %d", n, MaxIntentExamples)
+	}
 	c.truth()
 	pf.finish()
 	comp.compileAll(reflect.ValueOf(&s).Elem(), "", "")

@@ -30,6 +30,10 @@ func checkPolicy(p *Policy, d *decoder, l *diagList) {
 	}
 	intentPatterns(l, d, p.Intents, "intents")
 	intentPatterns(l, d, p.IntentNever, "intent_never")
+	if n := intentExamples(l, d, p.IntentExamples, "intent_examples") + intentExamples(l, d, p.IntentCounters, "intent_counterexamples"); n > MaxIntentExamples {
+		l.add(CodeRange, d.at("intent_examples"), "%d intent examples and counterexamples; a policy has at most %d", n, MaxIntentExamples)
+	}
+	intentImplies(l, d, p.IntentImplies, "intent_implies", policyIntents(p))
 	if p.IntentThreshold < 0 || p.IntentThreshold > 1 {
 		l.add(CodeRange, d.at("intent_threshold"), "intent_threshold is a similarity, 0 to 1")
 	}

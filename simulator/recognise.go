@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/drillroom/drillroom/scenarios"
 )
 
 // A recogniser decides which intents a line of the trainee's carries. It
@@ -33,10 +35,11 @@ import (
 // recognised when the policy does not set intent_threshold.
 const DefaultIntentThreshold = 0.55
 
-// limits on what a recogniser is built from.
+// limits on what a recogniser is built from (the loader reports examples
+// beyond them).
 const (
-	maxExampleBytes = 300
-	maxExamples     = 5000
+	maxExampleBytes = scenarios.MaxIntentExampleBytes
+	maxExamples     = scenarios.MaxIntentExamples
 )
 
 type example struct {
