@@ -34,8 +34,10 @@ func hasRootKey(root *yaml.Node, key string) bool {
 //   - taxonomy: the parent's entries minus remove.taxonomy (and the
 //     escalation rules for them); a child entry replaces the parent's with
 //     the same id in place, or is added at the end;
-//   - intents: the parent's minus remove.intents; a child intent replaces
-//     the parent's patterns of that name, or is added;
+//   - intents, intent_examples, intent_counterexamples, intent_never and
+//     intent_implies: the parent's minus remove.intents (from all five); a
+//     child's list for an intent replaces the parent's list of that name,
+//     or is added; intent_threshold: the child's when it sets one;
 //   - matrix: merged cell by cell; cadence and mood: field by field;
 //   - impacts, urgencies, priorities, escalation, bands, pass_mark and
 //     on_disconnect: the child's replace the parent's.
@@ -52,9 +54,10 @@ func (l *Loader) extend(parent, child *Policy, d *decoder, dl *diagList) *Policy
 			}
 			removedCat[id] = true
 		}
+		known := policyIntents(parent)
 		for i, name := range child.Remove.Intents {
-			if _, ok := parent.Intents[name]; !ok {
-				dl.add(CodeUnknownIntent, d.at(fmt.Sprintf("remove.intents[%d]", i)), "remove.intents: policy %s has no intent %q%s", parent.ID, name, suggestKey(name, parent.Intents))
+			if !known[name] {
+				dl.add(CodeUnknownIntent, d.at(fmt.Sprintf("remove.intents[%d]", i)), "remove.intents: policy %s has no intent %q%s", parent.ID, name, suggestKey(name, known))
 			}
 		}
 	}
@@ -73,18 +76,36 @@ func (l *Loader) extend(parent, child *Policy, d *decoder, dl *diagList) *Policy
 		}
 	}
 
-	r.Intents = map[string][]string{}
-	for k, v := range parent.Intents {
-		r.Intents[k] = v
-	}
-	if child.Remove != nil {
-		for _, name := range child.Remove.Intents {
-			delete(r.Intents, name)
-		}
-	}
+	// Each of the recogniser's maps: the parent's, less the removed
+	// intents, with the child's lists replacing the parent's intent by
+	// intent.
 	intentPatterns(dl, d, child.Intents, "intents")
-	for k, v := range child.Intents {
-		r.Intents[k] = v
+	intentPatterns(dl, d, child.IntentNever, "intent_never")
+	intentExamples(dl, d, child.IntentExamples, "intent_examples")
+	intentExamples(dl, d, child.IntentCounters, "intent_counterexamples")
+	for _, m := range []struct{ dst, parent, child *map[string][]string }{
+		{&r.Intents, &parent.Intents, &child.Intents},
+		{&r.IntentExamples, &parent.IntentExamples, &child.IntentExamples},
+		{&r.IntentCounters, &parent.IntentCounters, &child.IntentCounters},
+		{&r.IntentNever, &parent.IntentNever, &child.IntentNever},
+		{&r.IntentImplies, &parent.IntentImplies, &child.IntentImplies},
+	} {
+		merged := map[string][]string{}
+		for k, v := range *m.parent {
+			merged[k] = v
+		}
+		if child.Remove != nil {
+			for _, name := range child.Remove.Intents {
+				delete(merged, name)
+			}
+		}
+		for k, v := range *m.child {
+			merged[k] = v
+		}
+		*m.dst = merged
+	}
+	if child.IntentThreshold != 0 {
+		r.IntentThreshold = child.IntentThreshold
 	}
 
 	if d.has("impacts") {

@@ -44,7 +44,9 @@ func TestExemplaryRunReachesResolved(t *testing.T) {
 	if s.Ending != "resolved" || s.Review == "" {
 		t.Fatalf("ending %q review %q, want resolved with a review", s.Ending, s.Review)
 	}
-	if n := len(e.Log()); n < 100 {
+	// About a hundred events; how many the customer's chases add depends
+	// on how the recogniser reads the lines (98 since issue 14's).
+	if n := len(e.Log()); n < 90 {
 		t.Errorf("only %d events: the benchmark drill is meant to be a full call", n)
 	}
 }

@@ -81,12 +81,12 @@ func (r *recogniser) explain(text string) *IntentExplanation {
 			}
 		}
 		if best.posEx >= 0 {
-			ev.Score = round3(best.pos)
+			ev.Score = round3(root5(best.pos))
 			ev.Example = r.examples[best.posEx].text
 			ev.Segment = sc.segText(best.seg)
 			for sj, other := range sc.segs {
-				if n := sc.score[sj][i]; other.contains(sc.segs[best.seg]) && n.negEx >= 0 && n.neg > ev.CScore {
-					ev.CScore, ev.Counter = round3(n.neg), r.examples[n.negEx].text
+				if n := sc.score[sj][i]; other.contains(sc.segs[best.seg]) && n.negEx >= 0 && round3(root5(n.neg)) > ev.CScore {
+					ev.CScore, ev.Counter = round3(root5(n.neg)), r.examples[n.negEx].text
 				}
 			}
 		}
@@ -99,7 +99,7 @@ func (r *recogniser) explain(text string) *IntentExplanation {
 			ev.Verdict, ev.Rule = "recognised", "example"
 		case slices.Contains(x.Intents, name):
 			ev.Verdict, ev.Rule = "recognised", "implied by "+r.impliedBy(name, x.Intents)
-		case best.pos >= r.threshold:
+		case best.pos >= r.threshold5:
 			ev.Verdict = "countered"
 		default:
 			ev.Verdict = "below threshold"

@@ -414,10 +414,10 @@ var functionWords = map[string]bool{
 	"#num": true, "okay": true,
 }
 
-var functionWeight = 0.75
+const functionWeight = 0.75
 
 // pairWeight scales the features of word pairs.
-var pairWeight = 0.75
+const pairWeight = 0.75
 
 // isDecimalPoint reports whether text[i] is a point between digits (2.5).
 func isDecimalPoint(text string, i int) bool {

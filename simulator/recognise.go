@@ -56,23 +56,24 @@ type posting struct {
 
 // recogniser is one scenario's intent model.
 type recogniser struct {
-	intents   []string
-	examples  []example
-	feats     map[string]int32
-	idf       []float64
-	unknown   float64 // idf of a feature no example has
-	postings  [][]posting
-	content   []bool // by feature id: a word that is not grammar, or a pair with one
-	st        stemmer
-	vocab     map[string]bool // raw words of the examples
-	stems     map[string]bool
-	deletes   map[string]string // a vocabulary word with one letter deleted -> the word (first in order)
-	always    *intentIndex
-	never     *intentIndex
-	implies   map[string][]string
-	alwaysSrc map[string][]string // the always patterns, for lints
-	skip      int32               // an example left out of scoring (-1: none), for lints
-	threshold float64
+	intents    []string
+	examples   []example
+	feats      map[string]int32
+	idf        []float64
+	unknown    float64 // idf of a feature no example has
+	postings   [][]posting
+	content    []bool // by feature id: a word that is not grammar, or a pair with one
+	st         stemmer
+	vocab      map[string]bool // raw words of the examples
+	stems      map[string]bool
+	deletes    map[string]string // a vocabulary word with one letter deleted -> the word (first in order)
+	always     *intentIndex
+	never      *intentIndex
+	implies    map[string][]string
+	alwaysSrc  map[string][]string // the always patterns, for lints
+	skip       int32               // an example left out of scoring (-1: none), for lints
+	threshold  float64
+	threshold5 float64 // threshold to the fifth power, as similarity scores
 }
 
 // intentSource is what a recogniser is built from.
@@ -96,6 +97,7 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 	if r.threshold <= 0 {
 		r.threshold = DefaultIntentThreshold
 	}
+	r.threshold5 = fifth(r.threshold)
 	names := map[string]bool{}
 	for _, m := range []map[string][]string{src.always, src.examples, src.counters, src.implies} {
 		for k := range m {
@@ -134,7 +136,7 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 	}
 
 	vecs := make([][]fw, len(r.examples))
-	df := make(map[string]int, 8*len(r.examples))     // examples with the feature
+	df := make(map[string]int, 8*len(r.examples))     // examples with the feature (the vocabulary of features)
 	cf := make(map[string][]int32, 8*len(r.examples)) // classes (intent, or its counterexamples) with the feature
 	memo := stemmer{known: make(map[string]string, 2*len(r.examples)), fill: true}
 	for i, ex := range r.examples {
@@ -159,7 +161,6 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 	}
 	// Feature ids in sorted order, so nothing depends on map order.
 	all := sortedKeys(df)
-	n := float64(len(r.examples) + 1)
 	nc := float64(2*len(r.intents) + 1)
 	r.idf = make([]float64, len(all))
 	r.postings = make([][]posting, len(all))
@@ -167,17 +168,11 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 	for i, f := range all {
 		r.feats[f] = int32(i)
 		r.content[i] = f != "?" && f != "." && !isFunction(f)
-		if classWeighting {
-			r.idf[i] = 1 + math.Log(nc/float64(len(cf[f])+1))
-		} else {
-			r.idf[i] = 1 + math.Log(n/float64(df[f]+1))
-		}
+		// A feature weighs by how few intents' examples (or
+		// counterexamples) have it: a word every intent uses says little.
+		r.idf[i] = quantise(1 + math.Log(nc/float64(len(cf[f])+1)))
 	}
-	r.unknown = 1 + math.Log(n)
-	if classWeighting {
-		r.unknown = 1 + math.Log(nc)
-	}
-	r.unknown = float64(r.unknown * unknownWeight)
+	r.unknown = quantise((1 + math.Log(nc)) * unknownWeight)
 	for i, f := range vecs {
 		v, n2 := r.weigh(f)
 		r.examples[i].norm2 = n2
@@ -402,7 +397,7 @@ func count(fs []string) []fw {
 
 // hypWeight is how much a word in a condition's scope counts: "if you
 // tether a laptop..." still suggests tethering, but less than saying it.
-var hypWeight = 0.5
+const hypWeight = 0.5
 
 // weigh gives counted features their TF-IDF weights and returns the
 // squared length of the vector; features no example has get id -1 (they
@@ -421,14 +416,11 @@ func (r *recogniser) weigh(v []fw) ([]fw, float64) {
 		if isFunction(v[i].f) {
 			w = float64(w * functionWeight) // grammar weighs less
 		}
-		if v[i].f == "?" || v[i].f == "." {
-			w = float64(w * questionWeight)
-		}
 		if strings.IndexByte(v[i].f, ' ') >= 0 {
 			w = float64(w * pairWeight)
 		}
 		if tf := v[i].w; tf > 1 {
-			w = float64(w * float64(1+math.Log(tf)))
+			w = float64(w * quantise(1+math.Log(tf)))
 		} else {
 			w = float64(w * tf)
 		}
@@ -438,31 +430,39 @@ func (r *recogniser) weigh(v []fw) ([]fw, float64) {
 	return v, norm2
 }
 
-// scoreExp weighs how much of an example a segment covers against how
-// much of the segment the example covers: the score is
-// covered^scoreExp × precise^(1-scoreExp) (0.5 would be the cosine).
-var scoreExp = 0.6
-
-// questionWeight scales the question marker, so questions are near
-// questions.
-var questionWeight = 1.0
-
-// classWeighting weighs a feature by the number of intents whose examples
-// have it rather than the number of examples.
-var classWeighting = true
-
-// unknownWeight scales the weight of features no example has.
-var unknownWeight = 0.5
-
-// similarity combines a dot product with the squared lengths of the example
-// and the segment.
+// similarity scores a segment against an example from their dot product
+// and squared lengths: c, how much of the example the segment covers, and
+// p, how much of the segment the example covers, combine as c^0.6 p^0.4
+// (c^0.5 p^0.5 would be the cosine). It returns the score to the fifth
+// power, c³p², which orders segments and examples the same way and needs
+// no transcendental function, so every machine gets the same bits (see
+// fifth and root5).
 func similarity(dot, ex2, seg2 float64) float64 {
 	if dot <= 0 || ex2 <= 0 || seg2 <= 0 {
 		return 0
 	}
 	c, p := min(dot/ex2, 1), min(dot/seg2, 1)
-	return math.Exp(scoreExp*math.Log(c) + (1-scoreExp)*math.Log(p))
+	return float64(float64(float64(c*c)*c) * float64(p*p))
 }
+
+// fifth is a score to the power five, as similarity returns it.
+func fifth(x float64) float64 { return float64(float64(x*x) * float64(float64(x*x)*x)) }
+
+// root5 turns similarity's result back into a score, for explain.
+func root5(x float64) float64 {
+	if x <= 0 {
+		return 0
+	}
+	return math.Pow(x, 0.2)
+}
+
+// unknownWeight scales the weight of a feature no example has: it dilutes
+// a match, but less than a known word would.
+const unknownWeight = 0.5
+
+// quantise rounds a weight to 1/1024: math.Log may differ in its last bit
+// between architectures, and a weight must not.
+func quantise(x float64) float64 { return math.Round(x*1024) / 1024 }
 
 // segScore is the best example and counterexample of one intent for one
 // segment.
@@ -536,7 +536,7 @@ func (r *recogniser) decide(sc *scored, i int) (segScore, bool) {
 	best, ok := segScore{}, false
 	for si, sg := range sc.segs {
 		s := sc.score[si][i]
-		if s.pos < r.threshold || ok && s.pos <= best.pos {
+		if s.pos < r.threshold5 || ok && s.pos <= best.pos {
 			continue
 		}
 		beaten := false
