@@ -12,24 +12,31 @@ import (
 )
 
 // A recogniser decides which intents a line of the trainee's carries. It
-// is built once per scenario from three sources, strongest first:
+// is built once per scenario from five sources:
 //
+//   - examples (intent_examples) and counterexamples
+//     (intent_counterexamples): the line is cut into segments (its
+//     sentences, the pieces of each between commas and conjunctions,
+//     adjacent pairs of pieces, and the whole line); a segment carries an
+//     intent when its nearest example of the intent scores at least the
+//     threshold and no counterexample of the intent scores as much on it
+//     or on a segment that contains it. The score weighs how much of the
+//     example the segment covers against how much of the segment the
+//     example covers (see similarity), over stems, pairs of stems and a
+//     question-or-statement mark, each weighted by how few intents'
+//     examples have it; a segment must share a word said outright with
+//     the example, not only grammar;
 //   - never patterns (intent_never): a line one matches never carries the
 //     intent, whatever else says so;
 //   - always patterns (intents): a line one matches carries the intent;
-//   - examples (intent_examples) and counterexamples
-//     (intent_counterexamples): the line is cut into segments (its
-//     sentences, the pieces of each between commas and conjunctions, and
-//     adjacent pairs of pieces); a segment carries an intent when its
-//     nearest example of the intent is at least Threshold alike (cosine of
-//     TF-IDF vectors over stems, stem pairs and a question marker) and no
-//     counterexample of the intent is as near to it or to a segment that
-//     contains it.
+//   - implications (intent_implies): an intent brings the ones it implies.
 //
 // Everything is computed in a fixed order from the scenario alone, so the
 // same line and drill version give the same intents on every machine:
-// floating-point sums are rounded at each step (explicit conversions stop
-// the compiler fusing multiply-adds differently per architecture).
+// weights are rounded to 1/1024 (math.Log may differ in its last bit
+// between architectures), scores are compared without transcendental
+// functions, and explicit conversions stop the compiler fusing
+// multiply-adds differently per architecture.
 
 // DefaultIntentThreshold is the similarity at which an example's intent is
 // recognised when the policy does not set intent_threshold.
