@@ -40,6 +40,8 @@ func ActorFor(user drillroom.User, x drillroom.Session, kind simulator.ActionKin
 		return "", drillroom.Errorf(drillroom.CodeForbidden, "coaches watch sessions; they cannot act in them")
 	case kind == simulator.ActReview && user.ID != x.UserID:
 		return "", drillroom.Errorf(drillroom.CodeForbidden, "only the trainee who took the call writes its review")
+	case kind == simulator.ActCorrect && user.ID != x.UserID:
+		return "", drillroom.Errorf(drillroom.CodeForbidden, "only the trainee corrects how their own line was understood")
 	case user.Role == drillroom.RoleTrainer && (TrainerActions[kind] || TraineeActions[kind]):
 		return drillroom.ActorTrainer, nil
 	case user.Role == drillroom.RoleTrainee && TraineeActions[kind]:

@@ -70,6 +70,12 @@ func CheckAction(a simulator.Action) error {
 		err = need("resolution", a.Resolution)
 	case simulator.ActReview:
 		err = need("text", a.Text)
+	case simulator.ActCorrect:
+		// The engine checks the rest (practice mode, a line of the
+		// trainee's, known intents) and records a refusal it can explain.
+		if a.Of <= 0 {
+			err = drillroom.Errorf(drillroom.CodeInvalid, "correct needs of: the seq of the line corrected")
+		}
 	case simulator.ActInject:
 		if strings.TrimSpace(a.Text) == "" && a.Line == "" {
 			err = drillroom.Errorf(drillroom.CodeInvalid, "inject needs text or line")

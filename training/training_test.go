@@ -192,6 +192,8 @@ func TestAccessAndActors(t *testing.T) {
 		{"trainee may not pause", f.ann, simulator.Action{Kind: simulator.ActPause}, drillroom.CodeForbidden, ""},
 		{"coach may not act", f.carol, say, drillroom.CodeForbidden, ""},
 		{"trainer may not write the trainee's review", f.trent, simulator.Action{Kind: simulator.ActReview, Text: "x"}, drillroom.CodeForbidden, ""},
+		{"trainer may not correct how the trainee's line was understood", f.trent, simulator.Action{Kind: simulator.ActCorrect, Of: 2, Intents: []string{"update"}}, drillroom.CodeForbidden, ""},
+		{"a correction names the line it corrects", f.ann, simulator.Action{Kind: simulator.ActCorrect, Intents: []string{"update"}}, drillroom.CodeInvalid, ""},
 		{"another trainee cannot reach the session", f.bob, say, drillroom.CodeNotFound, ""},
 	}
 	for i, tc := range tests {
