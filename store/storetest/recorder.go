@@ -235,3 +235,13 @@ func (x *recording) Ping(ctx context.Context) error {
 func (x *recording) Close() error {
 	return x.call("Close").Close()
 }
+
+func (x *recording) AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, error) {
+	x.r.note("AddMark")
+	return x.s.AddMark(ctx, m)
+}
+
+func (x *recording) Marks(ctx context.Context, sessionID string) ([]drillroom.Mark, error) {
+	x.r.note("Marks")
+	return x.s.Marks(ctx, sessionID)
+}

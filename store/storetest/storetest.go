@@ -85,6 +85,10 @@ type Store interface {
 	PutReview(ctx context.Context, sessionID, text string) error
 	Review(ctx context.Context, sessionID string) (drillroom.Review, error)
 
+	// Coaches' marks (manual scores, overrides), append-only.
+	AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, error)
+	Marks(ctx context.Context, sessionID string) ([]drillroom.Mark, error)
+
 	// Lifetime.
 	Ping(ctx context.Context) error
 	// Close releases the store. Writes after Close fail with an error that
@@ -123,6 +127,7 @@ var suites = []suite{
 	{"ConcurrentSessions", testConcurrentSessions},
 	{"ScorecardsAndReviews", testScorecardsAndReviews},
 	{"RuleOutcomes", testRuleOutcomes},
+	{"Marks", testMarks},
 	{"EndedSessionTakesTheReview", testEndedSession},
 	{"NotFound", testNotFound},
 	{"Close", testClose},
