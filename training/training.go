@@ -36,6 +36,8 @@ type Store interface {
 	ListUsers(ctx context.Context, role drillroom.Role) ([]drillroom.User, error)
 	TraineesOf(ctx context.Context, staffID int64) ([]drillroom.User, error)
 	SharesCohort(ctx context.Context, a, b int64) (bool, error)
+	AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, error)
+	Marks(ctx context.Context, sessionID string) ([]drillroom.Mark, error)
 }
 
 // Live is what the use cases need from the host of live sessions.
