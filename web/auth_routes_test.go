@@ -36,6 +36,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"POST /logout":                     refused,
 		"POST /drills/{scenario}/start":    refused,
 		"POST /sessions/{id}/review":       refused,
+		"POST /sessions/{id}/marks":        refused,
 		"GET /account/password":            login,
 		"POST /account/password":           refused,
 		"GET /cohorts/{id}":                login,

@@ -10,6 +10,7 @@ import (
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/training"
 	"github.com/drillroom/drillroom/transcript"
 )
 
@@ -32,6 +33,9 @@ type debriefPage struct {
 	Omitted   int // timeline rows beyond maxTimelineRows, not shown
 	Review    string
 	CanReview bool
+	// The coaches' marking: the official card above is the automatic one
+	// with the marks applied (page_mark.go).
+	Marking *markingView
 }
 
 // debrief shows a finished session: the scorecard with feedback and
@@ -54,8 +58,11 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		Started: x.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), Live: x.State == drillroom.StateLive,
 	}
 	flash := ""
-	if r.URL.Query().Get("reviewed") == "1" {
+	switch {
+	case r.URL.Query().Get("reviewed") == "1":
 		flash = "Thank you: your review is saved."
+	case r.URL.Query().Get("marked") == "1":
+		flash = "Your mark is saved and the official score recomputed."
 	}
 	if page.Live {
 		render(w, r, u.log, http.StatusOK, "debrief", view{Title: "Debrief", Flash: flash, Data: page})
@@ -72,6 +79,12 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	card, err := u.svc.Scorecard(ctx, x, sc, events)
+	if err == nil {
+		var mk *training.Marking
+		if mk, err = u.svc.Marking(ctx, x, card); err == nil {
+			card, page.Marking = mk.Official, newMarkingView(mk, user)
+		}
+	}
 	if err != nil {
 		u.log.Error("debrief: scorecard", "session", x.ID, "err", err)
 	} else {

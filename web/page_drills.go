@@ -106,7 +106,9 @@ func (u *ui) sessionRows(ctx context.Context, sessions []drillroom.Session, titl
 			}
 		}
 		if !row.Live {
-			if card, err := u.svc.StoredScorecard(ctx, x.ID); err == nil {
+			// The official score: the automatic one with the coaches' marks.
+			if mk, err := u.svc.OfficialScorecard(ctx, x); err == nil {
+				card := mk.Official
 				row.Scored, row.Total, row.BandTitle, row.Passed = true, formatPercent(card.Total), card.BandTitle, card.Passed
 			}
 		}

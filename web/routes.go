@@ -47,6 +47,7 @@ func (s *Server) routes() http.Handler {
 		r.With(ui.checkForm).Post("/logout", ui.logout)
 		r.With(ui.checkForm).Post("/drills/{scenario}/start", ui.startDrill)
 		r.With(ui.checkForm).Post("/sessions/{id}/review", ui.review)
+		r.With(ui.checkForm).Post("/sessions/{id}/marks", ui.mark)
 		r.Get("/account/password", ui.passwordPage)
 		r.With(ui.checkForm).Post("/account/password", ui.changePassword)
 		r.Get("/cohorts/{id}", ui.cohort)
