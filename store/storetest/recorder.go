@@ -245,3 +245,23 @@ func (x *recording) Marks(ctx context.Context, sessionID string) ([]drillroom.Ma
 	x.r.note("Marks")
 	return x.s.Marks(ctx, sessionID)
 }
+
+func (x *recording) ClaimSession(ctx context.Context, sessionID string, userID int64, ttl time.Duration) (drillroom.Claim, error) {
+	x.r.note("ClaimSession")
+	return x.s.ClaimSession(ctx, sessionID, userID, ttl)
+}
+
+func (x *recording) ReleaseClaim(ctx context.Context, sessionID string, userID int64) error {
+	x.r.note("ReleaseClaim")
+	return x.s.ReleaseClaim(ctx, sessionID, userID)
+}
+
+func (x *recording) SessionClaim(ctx context.Context, sessionID string) (drillroom.Claim, error) {
+	x.r.note("SessionClaim")
+	return x.s.SessionClaim(ctx, sessionID)
+}
+
+func (x *recording) ActiveClaims(ctx context.Context) ([]drillroom.Claim, error) {
+	x.r.note("ActiveClaims")
+	return x.s.ActiveClaims(ctx)
+}

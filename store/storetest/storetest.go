@@ -89,6 +89,12 @@ type Store interface {
 	AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, error)
 	Marks(ctx context.Context, sessionID string) ([]drillroom.Mark, error)
 
+	// Coaches' claims on sessions under review.
+	ClaimSession(ctx context.Context, sessionID string, userID int64, ttl time.Duration) (drillroom.Claim, error)
+	ReleaseClaim(ctx context.Context, sessionID string, userID int64) error
+	SessionClaim(ctx context.Context, sessionID string) (drillroom.Claim, error)
+	ActiveClaims(ctx context.Context) ([]drillroom.Claim, error)
+
 	// Lifetime.
 	Ping(ctx context.Context) error
 	// Close releases the store. Writes after Close fail with an error that
@@ -128,6 +134,7 @@ var suites = []suite{
 	{"ScorecardsAndReviews", testScorecardsAndReviews},
 	{"RuleOutcomes", testRuleOutcomes},
 	{"Marks", testMarks},
+	{"Claims", testClaims},
 	{"EndedSessionTakesTheReview", testEndedSession},
 	{"NotFound", testNotFound},
 	{"Close", testClose},
