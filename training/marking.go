@@ -155,17 +155,14 @@ func cloneCard(c *scoring.Scorecard) *scoring.Scorecard {
 // scorecard is recomputed from it. Coaches and trainers who may see the
 // session mark it; trainees may not.
 func (s *Service) MarkRule(ctx context.Context, user drillroom.User, x drillroom.Session, in MarkInput) (drillroom.Mark, error) {
-	if !user.Staff() {
-		return drillroom.Mark{}, drillroom.Errorf(drillroom.CodeForbidden, "Only a coach marks a session.")
+	if err := s.mayMark(ctx, user, x); err != nil {
+		return drillroom.Mark{}, err
 	}
-	if ok, err := s.canSee(ctx, user, x); err != nil || !ok {
-		if err == nil {
-			err = drillroom.ErrNotFound
-		}
-		return drillroom.Mark{}, fmt.Errorf("mark session %s: %w", x.ID, err)
-	}
-	if x.State != drillroom.StateEnded {
-		return drillroom.Mark{}, drillroom.Errorf(drillroom.CodeConflict, "A session is marked once the call has ended.")
+	// A claim keeps two coaches from marking one session at once by
+	// accident: marking a session someone else has claimed is refused.
+	if c, ok := s.SessionClaim(ctx, x); ok && c.UserID != user.ID {
+		return drillroom.Mark{}, drillroom.Errorf(drillroom.CodeConflict,
+			"%s is reviewing this session (claimed until %s UTC).", c.By, c.Until.UTC().Format("15:04"))
 	}
 	reason := strings.TrimSpace(in.Reason)
 	if reason == "" || utf8.RuneCountInString(reason) > MaxReasonRunes {

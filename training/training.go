@@ -14,6 +14,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"log/slog"
+	"time"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
@@ -38,6 +39,13 @@ type Store interface {
 	SharesCohort(ctx context.Context, a, b int64) (bool, error)
 	AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, error)
 	Marks(ctx context.Context, sessionID string) ([]drillroom.Mark, error)
+	ClaimSession(ctx context.Context, sessionID string, userID int64, ttl time.Duration) (drillroom.Claim, error)
+	ReleaseClaim(ctx context.Context, sessionID string, userID int64) error
+	SessionClaim(ctx context.Context, sessionID string) (drillroom.Claim, error)
+	ActiveClaims(ctx context.Context) ([]drillroom.Claim, error)
+	Cohorts(ctx context.Context) ([]drillroom.Cohort, error)
+	UserCohorts(ctx context.Context, userID int64) ([]drillroom.Cohort, error)
+	CohortMembers(ctx context.Context, cohortID int64) ([]drillroom.User, error)
 }
 
 // Live is what the use cases need from the host of live sessions.
