@@ -147,6 +147,13 @@ var routeMatrix = []struct {
 	{"POST /sessions/{id}/marks", ownLive, seeing(s403, s409, s409)}, // marked once the call has ended
 	{"POST /sessions/{id}/marks", ownEnded, seeing(s403, s303, s303)},
 	{"POST /sessions/{id}/marks", noSession, but(s404, map[string]int{anon: s401})},
+	{"GET /reviews", noObject, map[string]int{anon: s303, trainee: s403, otherTrn: s403, trainer: s200, otherTrnr: s200, coach: s200, otherCoach: s200, adminTrnr: s200}},
+	{"POST /sessions/{id}/claim", ownLive, seeing(s403, s409, s409)},
+	{"POST /sessions/{id}/claim", ownEnded, seeing(s403, s303, s303)}, // a fresh session for every cell
+	{"POST /sessions/{id}/claim", noSession, but(s404, map[string]int{anon: s401})},
+	{"POST /sessions/{id}/release", ownLive, seeing(s403, s409, s409)},
+	{"POST /sessions/{id}/release", ownEnded, seeing(s403, s303, s303)}, // holding none: a no-op
+	{"POST /sessions/{id}/release", noSession, but(s404, map[string]int{anon: s401})},
 	// Only the trainee acknowledges (409: nothing to acknowledge on a fresh
 	// session) and disputes (after the call).
 	// Staff answer disputes (409: no such dispute open on a fresh session).

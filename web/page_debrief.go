@@ -36,6 +36,10 @@ type debriefPage struct {
 	// The coaches' marking: the official card above is the automatic one
 	// with the marks applied (page_mark.go).
 	Marking *markingView
+	// Claim is who is reviewing the session, for staff; ClaimMine when it
+	// is the viewer.
+	Claim     *drillroom.Claim
+	ClaimMine bool
 }
 
 // debrief shows a finished session: the scorecard with feedback and
@@ -63,6 +67,13 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		flash = "Thank you: your review is saved."
 	case r.URL.Query().Get("marked") == "1":
 		flash = "Your mark is saved and the official score recomputed."
+	case r.URL.Query().Get("claimed") == "1":
+		flash = "You have claimed this session: other coaches see that you are marking it."
+	}
+	if user.Staff() {
+		if c, ok := u.svc.SessionClaim(ctx, x); ok {
+			page.Claim, page.ClaimMine = &c, c.UserID == user.ID
+		}
 	}
 	if page.Live {
 		render(w, r, u.log, http.StatusOK, "debrief", view{Title: "Debrief", Flash: flash, Data: page})
