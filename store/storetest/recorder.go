@@ -265,3 +265,23 @@ func (x *recording) ActiveClaims(ctx context.Context) ([]drillroom.Claim, error)
 	x.r.note("ActiveClaims")
 	return x.s.ActiveClaims(ctx)
 }
+
+func (x *recording) AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, error) {
+	x.r.note("AddNote")
+	return x.s.AddNote(ctx, n)
+}
+
+func (x *recording) Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error) {
+	x.r.note("Notes")
+	return x.s.Notes(ctx, sessionID)
+}
+
+func (x *recording) AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error) {
+	x.r.note("AddResponse")
+	return x.s.AddResponse(ctx, r)
+}
+
+func (x *recording) Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error) {
+	x.r.note("Responses")
+	return x.s.Responses(ctx, sessionID)
+}

@@ -95,6 +95,12 @@ type Store interface {
 	SessionClaim(ctx context.Context, sessionID string) (drillroom.Claim, error)
 	ActiveClaims(ctx context.Context) ([]drillroom.Claim, error)
 
+	// Coaching notes and the thread with the trainee, append-only.
+	AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, error)
+	Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error)
+	AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error)
+	Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error)
+
 	// Lifetime.
 	Ping(ctx context.Context) error
 	// Close releases the store. Writes after Close fail with an error that
@@ -135,6 +141,7 @@ var suites = []suite{
 	{"RuleOutcomes", testRuleOutcomes},
 	{"Marks", testMarks},
 	{"Claims", testClaims},
+	{"NotesAndResponses", testNotesAndResponses},
 	{"EndedSessionTakesTheReview", testEndedSession},
 	{"NotFound", testNotFound},
 	{"Close", testClose},
