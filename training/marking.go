@@ -160,9 +160,8 @@ func (s *Service) MarkRule(ctx context.Context, user drillroom.User, x drillroom
 	}
 	// A claim keeps two coaches from marking one session at once by
 	// accident: marking a session someone else has claimed is refused.
-	if c, ok := s.SessionClaim(ctx, x); ok && c.UserID != user.ID {
-		return drillroom.Mark{}, drillroom.Errorf(drillroom.CodeConflict,
-			"%s is reviewing this session (claimed until %s UTC).", c.By, c.Until.UTC().Format("15:04"))
+	if err := s.notClaimedByOther(ctx, user, x); err != nil {
+		return drillroom.Mark{}, err
 	}
 	reason := strings.TrimSpace(in.Reason)
 	if reason == "" || utf8.RuneCountInString(reason) > MaxReasonRunes {

@@ -61,7 +61,7 @@ type Queue struct {
 // ReviewQueue returns the ended, scored sessions of user's cohorts (every
 // cohort for an administrator) that need a coach: manual items to score,
 // assessments and sessions where a trainer intervened that nobody has
-// marked yet, and marks a re-scoring flagged. Only trainers and coaches
+// marked yet, marks a re-scoring flagged, and open disputes. Only trainers and coaches
 // have a queue.
 func (s *Service) ReviewQueue(ctx context.Context, user drillroom.User, f QueueFilter) (*Queue, error) {
 	if !user.Staff() {
@@ -177,6 +177,13 @@ func (s *Service) queueItem(ctx context.Context, x drillroom.Session) (QueueItem
 	}
 	if len(mk.Flags) > 0 {
 		item.Reasons = append(item.Reasons, ReasonFlagged)
+	}
+	coaching, err := s.Coaching(ctx, x, nil)
+	if err != nil {
+		return QueueItem{}, false, err
+	}
+	if len(coaching.Open) > 0 {
+		item.Reasons = append(item.Reasons, ReasonDispute)
 	}
 	return item, len(item.Reasons) > 0, nil
 }

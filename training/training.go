@@ -46,6 +46,10 @@ type Store interface {
 	Cohorts(ctx context.Context) ([]drillroom.Cohort, error)
 	UserCohorts(ctx context.Context, userID int64) ([]drillroom.Cohort, error)
 	CohortMembers(ctx context.Context, cohortID int64) ([]drillroom.User, error)
+	AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, error)
+	Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error)
+	AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error)
+	Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error)
 }
 
 // Live is what the use cases need from the host of live sessions.
