@@ -23,26 +23,30 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		postForm = "postForm" // the login form: 401 for empty credentials
 	)
 	matrix := map[string]string{
-		"GET /healthz":                     public,
-		"GET /metrics":                     refused,
-		"GET /static/*":                    public,
-		"GET /login":                       public,
-		"POST /login":                      postForm,
-		"GET /ws/sessions/{id}":            upgrade,
-		"GET /":                            login,
-		"GET /sessions/{id}":               login,
-		"GET /sessions/{id}/debrief":       login,
-		"GET /api/sessions/{id}/scorecard": refused,
-		"POST /logout":                     refused,
-		"POST /drills/{scenario}/start":    refused,
-		"POST /sessions/{id}/review":       refused,
-		"POST /sessions/{id}/marks":        refused,
-		"GET /reviews":                     login,
-		"POST /sessions/{id}/claim":        refused,
-		"POST /sessions/{id}/release":      refused,
-		"GET /account/password":            login,
-		"POST /account/password":           refused,
-		"GET /cohorts/{id}":                login,
+		"GET /healthz":                             public,
+		"GET /metrics":                             refused,
+		"GET /static/*":                            public,
+		"GET /login":                               public,
+		"POST /login":                              postForm,
+		"GET /ws/sessions/{id}":                    upgrade,
+		"GET /":                                    login,
+		"GET /sessions/{id}":                       login,
+		"GET /sessions/{id}/debrief":               login,
+		"GET /api/sessions/{id}/scorecard":         refused,
+		"POST /logout":                             refused,
+		"POST /drills/{scenario}/start":            refused,
+		"POST /sessions/{id}/review":               refused,
+		"POST /sessions/{id}/marks":                refused,
+		"GET /reviews":                             login,
+		"POST /sessions/{id}/claim":                refused,
+		"POST /sessions/{id}/release":              refused,
+		"POST /sessions/{id}/notes":                refused,
+		"POST /sessions/{id}/acknowledge":          refused,
+		"POST /sessions/{id}/disputes":             refused,
+		"POST /sessions/{id}/disputes/{n}/resolve": refused,
+		"GET /account/password":                    login,
+		"POST /account/password":                   refused,
+		"GET /cohorts/{id}":                        login,
 		// Administration (page_admin_*.go); what signed-in users who are
 		// not administrators get is in TestAdminPagesRefuseOthers.
 		"GET /admin/users":                               login,
@@ -75,7 +79,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 			t.Errorf("route %s is not in the access matrix of this test: decide who may use it and add it", key)
 			return nil
 		}
-		path := strings.NewReplacer("{id}", "some-id", "{scenario}", "some-drill", "{user}", "some-user", "*", "app.css").Replace(route)
+		path := strings.NewReplacer("{n}", "1", "{id}", "some-id", "{scenario}", "some-drill", "{user}", "some-user", "*", "app.css").Replace(route)
 		b := app.browser()
 		var res response
 		if method == http.MethodGet {

@@ -154,9 +154,21 @@ var routeMatrix = []struct {
 	{"POST /sessions/{id}/release", ownLive, seeing(s403, s409, s409)},
 	{"POST /sessions/{id}/release", ownEnded, seeing(s403, s303, s303)}, // holding none: a no-op
 	{"POST /sessions/{id}/release", noSession, but(s404, map[string]int{anon: s401})},
+	{"POST /sessions/{id}/notes", ownLive, seeing(s403, s409, s409)},
+	{"POST /sessions/{id}/notes", ownEnded, seeing(s403, s303, s303)},
+	{"POST /sessions/{id}/notes", noSession, but(s404, map[string]int{anon: s401})},
 	// Only the trainee acknowledges (409: nothing to acknowledge on a fresh
 	// session) and disputes (after the call).
+	{"POST /sessions/{id}/acknowledge", ownLive, seeing(s409, s403, s403)},
+	{"POST /sessions/{id}/acknowledge", ownEnded, seeing(s409, s403, s403)}, // a fresh session for every cell
+	{"POST /sessions/{id}/acknowledge", noSession, but(s404, map[string]int{anon: s401})},
+	{"POST /sessions/{id}/disputes", ownLive, seeing(s409, s403, s403)},
+	{"POST /sessions/{id}/disputes", ownEnded, seeing(s303, s403, s403)},
+	{"POST /sessions/{id}/disputes", noSession, but(s404, map[string]int{anon: s401})},
 	// Staff answer disputes (409: no such dispute open on a fresh session).
+	{"POST /sessions/{id}/disputes/{n}/resolve", ownLive, seeing(s403, s409, s409)},
+	{"POST /sessions/{id}/disputes/{n}/resolve", ownEnded, seeing(s403, s409, s409)}, // a fresh session for every cell
+	{"POST /sessions/{id}/disputes/{n}/resolve", noSession, but(s404, map[string]int{anon: s401})},
 	// The replay shows the hidden state: staff only, live or ended.
 	// Calibration: started by the cohort's staff (markers tom and cat);
 	// a round is seen and marked by its markers only, published by its lead.

@@ -40,6 +40,8 @@ type debriefPage struct {
 	// is the viewer.
 	Claim     *drillroom.Claim
 	ClaimMine bool
+	// Coaching is the notes and the thread with the trainee (page_coaching.go).
+	Coaching *coachingView
 }
 
 // debrief shows a finished session: the scorecard with feedback and
@@ -67,6 +69,9 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		flash = "Thank you: your review is saved."
 	case r.URL.Query().Get("marked") == "1":
 		flash = "Your mark is saved and the official score recomputed."
+	case r.URL.Query().Get("coached") != "":
+		flash = map[string]string{"note": "Your note is saved.", "ack": "Thank you: your coach sees that you have read the feedback.",
+			"dispute": "Your dispute is sent: a coach will answer it.", "resolve": "Your answer is saved and the dispute closed."}[r.URL.Query().Get("coached")]
 	case r.URL.Query().Get("claimed") == "1":
 		flash = "You have claimed this session: other coaches see that you are marking it."
 	}
@@ -94,6 +99,10 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		var mk *training.Marking
 		if mk, err = u.svc.Marking(ctx, x, card); err == nil {
 			card, page.Marking = mk.Official, newMarkingView(mk, user)
+			var c *training.Coaching
+			if c, err = u.svc.Coaching(ctx, x, mk.History); err == nil {
+				page.Coaching = newCoachingView(c, page.Marking, user, x)
+			}
 		}
 	}
 	if err != nil {

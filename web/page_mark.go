@@ -24,6 +24,7 @@ type markingView struct {
 	Flags      []markFlagRow      // shown to staff only
 	CanMark    bool               // the viewer may mark (a coach or trainer of the cohort)
 	Titles     map[string]string  // rule titles by id
+	Order      []string           // rule ids in the scorecard's order
 	Maxes      map[string]float64 // rule max points by id
 }
 
@@ -55,6 +56,7 @@ func newMarkingView(mk *training.Marking, viewer drillroom.User) *markingView {
 	for _, sec := range mk.Official.Sections {
 		for _, r := range sec.Rules {
 			v.Titles[r.ID], v.Maxes[r.ID] = r.Title, r.Max
+			v.Order = append(v.Order, r.ID)
 		}
 	}
 	row := func(m drillroom.Mark) markRow {
