@@ -14,6 +14,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/drillroom/drillroom"
@@ -66,6 +67,8 @@ type Service struct {
 	live  Live
 	log   *slog.Logger
 	seed  func() int64
+	// drills are the prepared drills replays use, by scenario version.
+	drills sync.Map
 }
 
 // New returns a Service over st and live. A nil logger discards.
