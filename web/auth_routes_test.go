@@ -38,6 +38,8 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"POST /sessions/{id}/review":               refused,
 		"POST /sessions/{id}/marks":                refused,
 		"GET /reviews":                             login,
+		"GET /sessions/{id}/replay":                login,
+		"GET /sessions/{id}/replay/frame":          login,
 		"POST /sessions/{id}/claim":                refused,
 		"POST /sessions/{id}/release":              refused,
 		"POST /sessions/{id}/notes":                refused,

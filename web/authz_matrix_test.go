@@ -170,6 +170,12 @@ var routeMatrix = []struct {
 	{"POST /sessions/{id}/disputes/{n}/resolve", ownEnded, seeing(s403, s409, s409)}, // a fresh session for every cell
 	{"POST /sessions/{id}/disputes/{n}/resolve", noSession, but(s404, map[string]int{anon: s401})},
 	// The replay shows the hidden state: staff only, live or ended.
+	{"GET /sessions/{id}/replay", ownLive, with(seeing(s403, s200, s200), anon, s303)},
+	{"GET /sessions/{id}/replay", ownEnded, with(seeing(s403, s200, s200), anon, s303)},
+	{"GET /sessions/{id}/replay", noSession, but(s404, map[string]int{anon: s303})},
+	{"GET /sessions/{id}/replay/frame", ownLive, with(seeing(s403, s200, s200), anon, s303)}, // ?seq=1
+	{"GET /sessions/{id}/replay/frame", ownEnded, with(seeing(s403, s200, s200), anon, s303)},
+	{"GET /sessions/{id}/replay/frame", noSession, but(s404, map[string]int{anon: s303})},
 	// Calibration: started by the cohort's staff (markers tom and cat);
 	// a round is seen and marked by its markers only, published by its lead.
 	// One's own password: everyone signed in (a wrong current password here).

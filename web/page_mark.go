@@ -18,14 +18,14 @@ type markingView struct {
 	AutoTotal  float64
 	AutoBand   string
 	AutoPassed bool
-	Changed    bool               // the official score differs from the automatic one
-	Current    map[string]markRow // by rule id
-	History    []markRow          // oldest first
-	Flags      []markFlagRow      // shown to staff only
-	CanMark    bool               // the viewer may mark (a coach or trainer of the cohort)
-	Titles     map[string]string  // rule titles by id
-	Order      []string           // rule ids in the scorecard's order
-	Maxes      map[string]float64 // rule max points by id
+	Changed    bool                // the official score differs from the automatic one
+	Current    map[string]*markRow // by rule id; nil when no mark is in force
+	History    []markRow           // oldest first
+	Flags      []markFlagRow       // shown to staff only
+	CanMark    bool                // the viewer may mark (a coach or trainer of the cohort)
+	Titles     map[string]string   // rule titles by id
+	Order      []string            // rule ids in the scorecard's order
+	Maxes      map[string]float64  // rule max points by id
 }
 
 type markRow struct {
@@ -52,7 +52,7 @@ type markFlagRow struct {
 func newMarkingView(mk *training.Marking, viewer drillroom.User) *markingView {
 	v := &markingView{AutoTotal: mk.Auto.Total, AutoBand: mk.Auto.BandTitle, AutoPassed: mk.Auto.Passed,
 		Changed: mk.Auto.Total != mk.Official.Total || mk.Auto.Passed != mk.Official.Passed || mk.Auto.Band != mk.Official.Band,
-		Current: map[string]markRow{}, CanMark: viewer.Staff(), Titles: map[string]string{}, Maxes: map[string]float64{}}
+		Current: map[string]*markRow{}, CanMark: viewer.Staff(), Titles: map[string]string{}, Maxes: map[string]float64{}}
 	for _, sec := range mk.Official.Sections {
 		for _, r := range sec.Rules {
 			v.Titles[r.ID], v.Maxes[r.ID] = r.Title, r.Max
@@ -71,7 +71,8 @@ func newMarkingView(mk *training.Marking, viewer drillroom.User) *markingView {
 		v.History = append(v.History, row(m))
 	}
 	for id, m := range mk.Current {
-		v.Current[id] = row(m)
+		r := row(m)
+		v.Current[id] = &r
 	}
 	if viewer.Staff() {
 		for _, f := range mk.Flags {

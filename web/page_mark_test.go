@@ -115,6 +115,9 @@ func TestMarkingOnTheDebrief(t *testing.T) {
 			t.Errorf("the trainee's debrief lacks %q", want)
 		}
 	}
+	if n := strings.Count(res.body, `class="mark-note"`); n != 2 {
+		t.Errorf("%d rules say who marked them, want the 2 marked", n)
+	}
 	if strings.Contains(res.body, "Awaiting a coach:") {
 		t.Error("the debrief still says the manual rule awaits a coach")
 	}

@@ -49,6 +49,8 @@ func (s *Server) routes() http.Handler {
 		r.With(ui.checkForm).Post("/sessions/{id}/review", ui.review)
 		r.With(ui.checkForm).Post("/sessions/{id}/marks", ui.mark)
 		r.Get("/reviews", ui.reviews)
+		r.Get("/sessions/{id}/replay", ui.replay)
+		r.Get("/sessions/{id}/replay/frame", ui.replayFrame)
 		r.With(ui.checkForm).Post("/sessions/{id}/claim", ui.claim)
 		r.With(ui.checkForm).Post("/sessions/{id}/release", ui.release)
 		r.With(ui.checkForm).Post("/sessions/{id}/notes", ui.addNote)
