@@ -285,3 +285,33 @@ func (x *recording) Responses(ctx context.Context, sessionID string) ([]drillroo
 	x.r.note("Responses")
 	return x.s.Responses(ctx, sessionID)
 }
+
+func (x *recording) CreateRound(ctx context.Context, r drillroom.Round) (drillroom.Round, error) {
+	x.r.note("CreateRound")
+	return x.s.CreateRound(ctx, r)
+}
+
+func (x *recording) Round(ctx context.Context, id int64) (drillroom.Round, error) {
+	x.r.note("Round")
+	return x.s.Round(ctx, id)
+}
+
+func (x *recording) SessionRounds(ctx context.Context, sessionID string) ([]drillroom.Round, error) {
+	x.r.note("SessionRounds")
+	return x.s.SessionRounds(ctx, sessionID)
+}
+
+func (x *recording) PutRoundMark(ctx context.Context, m drillroom.RoundMark) error {
+	x.r.note("PutRoundMark")
+	return x.s.PutRoundMark(ctx, m)
+}
+
+func (x *recording) RoundMarks(ctx context.Context, roundID int64) ([]drillroom.RoundMark, error) {
+	x.r.note("RoundMarks")
+	return x.s.RoundMarks(ctx, roundID)
+}
+
+func (x *recording) PublishRound(ctx context.Context, id int64) (drillroom.Round, error) {
+	x.r.note("PublishRound")
+	return x.s.PublishRound(ctx, id)
+}

@@ -101,6 +101,14 @@ type Store interface {
 	AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error)
 	Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error)
 
+	// Calibration rounds: blind marking by several coaches.
+	CreateRound(ctx context.Context, r drillroom.Round) (drillroom.Round, error)
+	Round(ctx context.Context, id int64) (drillroom.Round, error)
+	SessionRounds(ctx context.Context, sessionID string) ([]drillroom.Round, error)
+	PutRoundMark(ctx context.Context, m drillroom.RoundMark) error
+	RoundMarks(ctx context.Context, roundID int64) ([]drillroom.RoundMark, error)
+	PublishRound(ctx context.Context, id int64) (drillroom.Round, error)
+
 	// Lifetime.
 	Ping(ctx context.Context) error
 	// Close releases the store. Writes after Close fail with an error that
@@ -142,6 +150,7 @@ var suites = []suite{
 	{"Marks", testMarks},
 	{"Claims", testClaims},
 	{"NotesAndResponses", testNotesAndResponses},
+	{"CalibrationRounds", testCalibrationRounds},
 	{"EndedSessionTakesTheReview", testEndedSession},
 	{"NotFound", testNotFound},
 	{"Close", testClose},
