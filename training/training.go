@@ -51,6 +51,13 @@ type Store interface {
 	Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error)
 	AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error)
 	Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error)
+	UserByID(ctx context.Context, id int64) (drillroom.User, error)
+	CreateRound(ctx context.Context, r drillroom.Round) (drillroom.Round, error)
+	Round(ctx context.Context, id int64) (drillroom.Round, error)
+	SessionRounds(ctx context.Context, sessionID string) ([]drillroom.Round, error)
+	PutRoundMark(ctx context.Context, m drillroom.RoundMark) error
+	RoundMarks(ctx context.Context, roundID int64) ([]drillroom.RoundMark, error)
+	PublishRound(ctx context.Context, id int64) (drillroom.Round, error)
 }
 
 // Live is what the use cases need from the host of live sessions.
