@@ -40,6 +40,10 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"GET /reviews":                             login,
 		"GET /sessions/{id}/replay":                login,
 		"GET /sessions/{id}/replay/frame":          login,
+		"POST /sessions/{id}/calibration":          refused,
+		"GET /calibration/{round}":                 login,
+		"POST /calibration/{round}/marks":          refused,
+		"POST /calibration/{round}/publish":        refused,
 		"POST /sessions/{id}/claim":                refused,
 		"POST /sessions/{id}/release":              refused,
 		"POST /sessions/{id}/notes":                refused,
@@ -81,7 +85,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 			t.Errorf("route %s is not in the access matrix of this test: decide who may use it and add it", key)
 			return nil
 		}
-		path := strings.NewReplacer("{n}", "1", "{id}", "some-id", "{scenario}", "some-drill", "{user}", "some-user", "*", "app.css").Replace(route)
+		path := strings.NewReplacer("{n}", "1", "{round}", "1", "{id}", "some-id", "{scenario}", "some-drill", "{user}", "some-user", "*", "app.css").Replace(route)
 		b := app.browser()
 		var res response
 		if method == http.MethodGet {

@@ -178,6 +178,15 @@ var routeMatrix = []struct {
 	{"GET /sessions/{id}/replay/frame", noSession, but(s404, map[string]int{anon: s303})},
 	// Calibration: started by the cohort's staff (markers tom and cat);
 	// a round is seen and marked by its markers only, published by its lead.
+	{"POST /sessions/{id}/calibration", ownLive, seeing(s403, s409, s409)},
+	{"POST /sessions/{id}/calibration", ownEnded, seeing(s403, s303, s303)},
+	{"POST /sessions/{id}/calibration", noSession, but(s404, map[string]int{anon: s401})},
+	{"GET /calibration/{round}", aRound, but(s404, map[string]int{anon: s303, trainer: s200, coach: s200})},
+	{"GET /calibration/{round}", noRound, but(s404, map[string]int{anon: s303})},
+	{"POST /calibration/{round}/marks", aRound, but(s404, map[string]int{anon: s401, trainer: s303, coach: s303})},
+	{"POST /calibration/{round}/marks", noRound, but(s404, map[string]int{anon: s401})},
+	{"POST /calibration/{round}/publish", aRound, but(s404, map[string]int{anon: s401, trainer: s303, coach: s403})},
+	{"POST /calibration/{round}/publish", noRound, but(s404, map[string]int{anon: s401})},
 	// One's own password: everyone signed in (a wrong current password here).
 	{"GET /account/password", noObject, but(s200, map[string]int{anon: s303})},
 	{"POST /account/password", noObject, but(s400, map[string]int{anon: s401})},
@@ -432,6 +441,11 @@ func (a *matrixApp) request(actor, method, path string, form url.Values) int {
 func TestAuthorizationMatrix(t *testing.T) {
 	a := newMatrixApp(t)
 	live, ended := a.session(false), a.session(true)
+	round, err := a.st.CreateRound(context.Background(), drillroom.Round{SessionID: a.session(true), LeadID: a.users["tom"].ID,
+		Members: []int64{a.users["tom"].ID, a.users["cat"].ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	// The gated column follows one rule (page_account.go, passwordGate):
 	// until the password is changed, a page sends to the password page, a
@@ -461,7 +475,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 	}
 	routes := map[string]bool{}
-	err := chi.Walk(a.http.Config.Handler.(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+	err = chi.Walk(a.http.Config.Handler.(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 		key := method + " " + route
 		routes[key] = true
 		if !rows[key] {
@@ -500,9 +514,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			case aUser:
 				id = fmt.Sprint(a.users["zoe"].ID)
 			}
+			roundID := map[string]string{aRound: fmt.Sprint(round.ID), noRound: "99999"}[r.object]
 			scenario := map[string]string{assigned: matrixDrill, noDrill: "no-such-drill"}[r.object]
 			path := strings.NewReplacer("{id}", id, "{scenario}", scenario, "{user}", fmt.Sprint(a.users["zoe"].ID), "*", "app.css",
-				"{n}", "1").Replace(pattern)
+				"{round}", roundID, "{n}", "1").Replace(pattern)
 			if r.route == "GET /sessions/{id}/replay/frame" {
 				path += "?seq=1"
 			}

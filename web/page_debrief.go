@@ -42,6 +42,8 @@ type debriefPage struct {
 	ClaimMine bool
 	// Coaching is the notes and the thread with the trainee (page_coaching.go).
 	Coaching *coachingView
+	// Calibration is the staff's calibration box (page_calibration.go).
+	Calibration *calibrationSection
 }
 
 // debrief shows a finished session: the scorecard with feedback and
@@ -74,6 +76,9 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 			"dispute": "Your dispute is sent: a coach will answer it.", "resolve": "Your answer is saved and the dispute closed."}[r.URL.Query().Get("coached")]
 	case r.URL.Query().Get("claimed") == "1":
 		flash = "You have claimed this session: other coaches see that you are marking it."
+	}
+	if user.Staff() && !page.Live {
+		page.Calibration = u.calibrationSection(r, user, x)
 	}
 	if user.Staff() {
 		if c, ok := u.svc.SessionClaim(ctx, x); ok {
