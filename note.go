@@ -24,10 +24,13 @@ type Note struct {
 	Kind      NoteKind
 	Text      string
 	Due       time.Time // an action's due date; zero otherwise
-	ByID      int64
-	By        string // the author's display name, filled in by the store
-	Actor     Actor  // coach or trainer
-	At        time.Time
+	// Seq pins the note to a moment of the call: the event it annotates
+	// (0: the session as a whole).
+	Seq   int64
+	ByID  int64
+	By    string // the author's display name, filled in by the store
+	Actor Actor  // coach or trainer
+	At    time.Time
 }
 
 // ResponseKind is what an entry of a session's feedback thread does.

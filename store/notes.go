@@ -11,8 +11,8 @@ import (
 // AddNote appends a coaching note on a session at the store's current
 // time (n.ID, n.At and n.By are filled in). The session and the author
 // must exist (drillroom.ErrNotFound); a note needs a known kind, text, a
-// due date if and only if it is an action, and a coach or trainer as its
-// actor (drillroom.ErrInvalid).
+// due date if and only if it is an action, no negative event number, and a
+// coach or trainer as its actor (drillroom.ErrInvalid).
 func (s *Store) AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, error) {
 	switch {
 	case !n.Kind.Valid():
@@ -21,6 +21,8 @@ func (s *Store) AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, 
 		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w: no text", n.SessionID, drillroom.ErrInvalid)
 	case (n.Kind == drillroom.NoteAction) == n.Due.IsZero():
 		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w: a due date goes with an action, and only with one", n.SessionID, drillroom.ErrInvalid)
+	case n.Seq < 0:
+		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w: event %d", n.SessionID, drillroom.ErrInvalid, n.Seq)
 	case n.Actor != drillroom.ActorCoach && n.Actor != drillroom.ActorTrainer:
 		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w: actor %q", n.SessionID, drillroom.ErrInvalid, n.Actor)
 	}
@@ -31,8 +33,8 @@ func (s *Store) AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, 
 		due = millis(n.Due)
 	}
 	err := s.w.do(ctx, func(tx *wtx) error {
-		res, err := tx.Exec("INSERT INTO notes (session_id, kind, text, due, by_id, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			n.SessionID, string(n.Kind), n.Text, due, n.ByID, string(n.Actor), millis(n.At))
+		res, err := tx.Exec("INSERT INTO notes (session_id, kind, text, due, seq, by_id, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			n.SessionID, string(n.Kind), n.Text, due, n.Seq, n.ByID, string(n.Actor), millis(n.At))
 		if isForeignKeyViolation(err) {
 			return drillroom.ErrNotFound
 		}
@@ -55,7 +57,7 @@ func (s *Store) AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, 
 // when there are none).
 func (s *Store) Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error) {
 	what := "notes of session " + sessionID
-	rows, err := s.rdb.QueryContext(ctx, `SELECT n.id, n.session_id, n.kind, n.text, n.due, n.by_id, COALESCE(u.display_name, ''), n.actor, n.at
+	rows, err := s.rdb.QueryContext(ctx, `SELECT n.id, n.session_id, n.kind, n.text, n.due, n.seq, n.by_id, COALESCE(u.display_name, ''), n.actor, n.at
 		FROM notes n LEFT JOIN users u ON u.id = n.by_id WHERE n.session_id = ? ORDER BY n.id`, sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -66,7 +68,7 @@ func (s *Store) Notes(ctx context.Context, sessionID string) ([]drillroom.Note, 
 		var n drillroom.Note
 		var kind, actor string
 		var due, at int64
-		if err := rows.Scan(&n.ID, &n.SessionID, &kind, &n.Text, &due, &n.ByID, &n.By, &actor, &at); err != nil {
+		if err := rows.Scan(&n.ID, &n.SessionID, &kind, &n.Text, &due, &n.Seq, &n.ByID, &n.By, &actor, &at); err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		n.Kind, n.Actor, n.At = drillroom.NoteKind(kind), drillroom.Actor(actor), fromMillis(at)

@@ -22,6 +22,7 @@ type NoteInput struct {
 	Kind drillroom.NoteKind
 	Text string
 	Due  time.Time
+	Seq  int64 // the event the note annotates; 0 for the session as a whole
 }
 
 // Coaching is a session's coaching: the coaches' notes and the thread with
@@ -83,7 +84,8 @@ func later(a, b time.Time) time.Time {
 	return a
 }
 
-// AddNote adds a coach's note to session x, as the coach. The rule is
+// AddNote adds a coach's note to session x, as the coach, on the session
+// as a whole or pinned to one of its events (an annotation of that moment). The rule is
 // marking's: a trainer or coach of the cohort, once the call has ended,
 // unless another coach has claimed the session.
 func (s *Service) AddNote(ctx context.Context, user drillroom.User, x drillroom.Session, in NoteInput) (drillroom.Note, error) {
@@ -101,10 +103,12 @@ func (s *Service) AddNote(ctx context.Context, user drillroom.User, x drillroom.
 		return drillroom.Note{}, drillroom.Errorf(drillroom.CodeInvalid, "Write a note of up to 4,000 characters.")
 	case in.Kind == drillroom.NoteAction && in.Due.IsZero():
 		return drillroom.Note{}, drillroom.Errorf(drillroom.CodeInvalid, "An action needs a due date.")
+	case in.Seq < 0 || in.Seq > x.LastSeq:
+		return drillroom.Note{}, drillroom.Errorf(drillroom.CodeInvalid, "Choose a moment of this call.")
 	case in.Kind != drillroom.NoteAction:
 		in.Due = time.Time{}
 	}
-	n, err := s.store.AddNote(ctx, drillroom.Note{SessionID: x.ID, Kind: in.Kind, Text: text, Due: in.Due, ByID: user.ID, Actor: drillroom.ActorOf(user.Role)})
+	n, err := s.store.AddNote(ctx, drillroom.Note{SessionID: x.ID, Kind: in.Kind, Text: text, Due: in.Due, Seq: in.Seq, ByID: user.ID, Actor: drillroom.ActorOf(user.Role)})
 	if err != nil {
 		return drillroom.Note{}, fmt.Errorf("note on %s: %w", x.ID, err)
 	}

@@ -30,6 +30,7 @@ func TestCoachingNotesAndDisputes(t *testing.T) {
 		{"an unknown kind", f.carol, training.NoteInput{Kind: "praise", Text: "x"}, drillroom.CodeInvalid},
 		{"no text", f.carol, training.NoteInput{Kind: drillroom.NoteStrength, Text: " "}, drillroom.CodeInvalid},
 		{"an action without a due date", f.carol, training.NoteInput{Kind: drillroom.NoteAction, Text: "Practise updates."}, drillroom.CodeInvalid},
+		{"a moment after the call", f.carol, training.NoteInput{Kind: drillroom.NoteDevelopment, Text: "x", Seq: x.LastSeq + 1}, drillroom.CodeInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := f.svc.AddNote(ctx, tc.user, x, tc.in)
@@ -40,8 +41,8 @@ func TestCoachingNotesAndDisputes(t *testing.T) {
 	if err != nil || n.Actor != drillroom.ActorCoach || n.By != "carol" || !n.Due.Equal(due) {
 		t.Fatalf("carol's action: %+v, %v", n, err)
 	}
-	if _, err := f.svc.AddNote(ctx, f.carol, x, training.NoteInput{Kind: drillroom.NoteStrength, Text: "Calm voice.", Due: due}); err != nil {
-		t.Fatalf("a strength (the due date is dropped): %v", err)
+	if n, err := f.svc.AddNote(ctx, f.carol, x, training.NoteInput{Kind: drillroom.NoteStrength, Text: "Calm voice.", Due: due, Seq: 2}); err != nil || !n.Due.IsZero() || n.Seq != 2 {
+		t.Fatalf("a strength pinned to event 2: %+v, %v; want the due date dropped, the moment kept", n, err)
 	}
 
 	_, err = f.svc.Acknowledge(ctx, f.carol, x)

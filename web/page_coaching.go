@@ -9,6 +9,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/training"
+	"github.com/drillroom/drillroom/transcript"
 )
 
 // coachingView is the debrief's coaching section: the coaches' notes, the
@@ -22,9 +23,13 @@ type coachingView struct {
 	CanRespond   bool        // the trainee, once there is something to respond to
 	Acknowledged string      // when the trainee acknowledged the current marking, if they did
 	Rules        []option    // the scorecard's lines a trainee may dispute
+	Moments      []option    // the timeline's events a note may annotate
+	Annotations  map[int64][]noteRow
 }
 
 type noteRow struct {
+	Seq   int64  // the annotated event, 0 for the session
+	Clock string // its time in the call
 	Kind  drillroom.NoteKind
 	Label string
 	Text  string
@@ -52,8 +57,21 @@ var noteLabels = map[drillroom.NoteKind]string{
 
 func when(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") }
 
-func newCoachingView(c *training.Coaching, mk *markingView, viewer drillroom.User, x drillroom.Session) *coachingView {
-	v := &coachingView{CanNote: viewer.Staff()}
+// newCoachingView builds the coaching section; moments are the timeline's
+// rows, for annotations.
+func newCoachingView(c *training.Coaching, mk *markingView, viewer drillroom.User, x drillroom.Session, moments []transcript.Line) *coachingView {
+	v := &coachingView{CanNote: viewer.Staff(), Annotations: map[int64][]noteRow{}}
+	clocks := map[int64]string{}
+	for _, l := range moments {
+		if l.Seq > 0 {
+			clocks[l.Seq] = l.Clock
+			text := l.Text
+			if r := []rune(text); len(r) > 60 {
+				text = string(r[:60]) + "…"
+			}
+			v.Moments = append(v.Moments, option{strconv.FormatInt(l.Seq, 10), l.Clock + " " + l.Who + ": " + text})
+		}
+	}
 	titles := map[string]string{}
 	if mk != nil {
 		titles = mk.Titles
@@ -62,11 +80,17 @@ func newCoachingView(c *training.Coaching, mk *markingView, viewer drillroom.Use
 		}
 	}
 	for _, n := range c.Notes {
-		row := noteRow{Kind: n.Kind, Label: noteLabels[n.Kind], Text: n.Text, By: n.By, Actor: n.Actor, At: when(n.At)}
+		row := noteRow{Seq: n.Seq, Clock: clocks[n.Seq], Kind: n.Kind, Label: noteLabels[n.Kind], Text: n.Text, By: n.By, Actor: n.Actor, At: when(n.At)}
 		if !n.Due.IsZero() {
 			row.Due = n.Due.UTC().Format("2 Jan 2006")
 		}
+		if n.Seq > 0 && row.Clock == "" {
+			row.Clock = "#" + strconv.FormatInt(n.Seq, 10)
+		}
 		v.Notes = append(v.Notes, row)
+		if n.Seq > 0 {
+			v.Annotations[n.Seq] = append(v.Annotations[n.Seq], row)
+		}
 	}
 	open := map[int64]bool{}
 	for _, d := range c.Open {
@@ -103,6 +127,12 @@ func (u *ui) addNote(w http.ResponseWriter, r *http.Request) {
 	}
 	var err error
 	in := training.NoteInput{Kind: drillroom.NoteKind(r.PostForm.Get("kind")), Text: r.PostForm.Get("text")}
+	if m := r.PostForm.Get("seq"); m != "" {
+		if in.Seq, err = strconv.ParseInt(m, 10, 64); err != nil {
+			u.fail(w, r, drillroom.Errorf(drillroom.CodeInvalid, "Choose a moment of this call."))
+			return
+		}
+	}
 	if d := r.PostForm.Get("due"); d != "" && in.Kind == drillroom.NoteAction {
 		if in.Due, err = time.Parse(dateForm, d); err != nil {
 			u.fail(w, r, drillroom.Errorf(drillroom.CodeInvalid, "The due date is not a date."))

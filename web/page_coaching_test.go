@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -39,6 +40,27 @@ func TestCoachingOnTheDebrief(t *testing.T) {
 			t.Errorf("the trainee's debrief lacks %q", want)
 		}
 	}
+	// An annotation of one moment of the call shows in the timeline under it.
+	m := regexp.MustCompile(`<option value="(\d+)">[^<]*Dispatched`).FindStringSubmatch(carol.get(debrief).body)
+	if m == nil {
+		t.Fatal("the note form offers no moment of the dispatch to annotate")
+	}
+	if res := carol.post("/sessions/"+id+"/notes", url.Values{"csrf": {ccsrf}, "kind": {"strength"}, "seq": {m[1]}, "text": {"Good handover: location, hazards and access."}}); res.status != http.StatusSeeOther {
+		t.Fatalf("annotation: status %d; %s", res.status, res.body)
+	}
+	body := alice.get(debrief).body
+	ev := body[strings.Index(body, `id="ev-`+m[1]+`"`):]
+	ev = ev[:strings.Index(ev, "</ol>")]
+	if i := strings.Index(ev, `class="annotation"`); i < 0 || !strings.Contains(ev[i:], "Good handover") || strings.Count(ev[:i], "<li") != 1 {
+		t.Error("the annotation is not right under its moment in the timeline")
+	}
+	if !strings.Contains(body, `<a href="#ev-`+m[1]+`">at `) {
+		t.Error("the note does not link to its moment")
+	}
+	if res := carol.post("/sessions/"+id+"/notes", url.Values{"csrf": {ccsrf}, "kind": {"strength"}, "seq": {"9999"}, "text": {"x"}}); res.status != http.StatusBadRequest {
+		t.Errorf("an annotation of no moment: status %d, want 400", res.status)
+	}
+
 	if res := alice.post("/sessions/"+id+"/acknowledge", url.Values{"csrf": {acsrf}}); res.status != http.StatusSeeOther {
 		t.Fatalf("acknowledge: status %d", res.status)
 	}

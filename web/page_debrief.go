@@ -100,14 +100,12 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	card, err := u.svc.Scorecard(ctx, x, sc, events)
+	var coaching *training.Coaching
 	if err == nil {
 		var mk *training.Marking
 		if mk, err = u.svc.Marking(ctx, x, card); err == nil {
 			card, page.Marking = mk.Official, newMarkingView(mk, user)
-			var c *training.Coaching
-			if c, err = u.svc.Coaching(ctx, x, mk.History); err == nil {
-				page.Coaching = newCoachingView(c, page.Marking, user, x)
-			}
+			coaching, err = u.svc.Coaching(ctx, x, mk.History)
 		}
 	}
 	if err != nil {
@@ -136,6 +134,9 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 	page.Timeline, page.Omitted = boundTimeline(buildTimeline(sc, events, silences))
 	if page.Card != nil {
 		anchorEvidence(page.Card, page.Timeline)
+	}
+	if coaching != nil {
+		page.Coaching = newCoachingView(coaching, page.Marking, user, x, page.Timeline)
 	}
 
 	review := ""

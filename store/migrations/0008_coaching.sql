@@ -9,6 +9,7 @@ CREATE TABLE notes (
     kind       TEXT    NOT NULL CHECK (kind IN ('strength', 'development', 'action')),
     text       TEXT    NOT NULL,
     due        INTEGER NOT NULL, -- ms; 0 when none
+    seq        INTEGER NOT NULL CHECK (seq >= 0), -- the event annotated; 0 for the whole session
     by_id      INTEGER NOT NULL REFERENCES users (id),
     actor      TEXT    NOT NULL CHECK (actor IN ('coach', 'trainer')),
     at         INTEGER NOT NULL

@@ -29,7 +29,7 @@ func testNotesAndResponses(t *testing.T, s Store, clock *Clock) {
 		}
 	}
 	due := time.Date(2026, 3, 8, 17, 0, 0, 0, time.UTC)
-	strength := drillroom.Note{SessionID: id, Kind: drillroom.NoteStrength, Text: "Safety advice in the first 20 seconds.", ByID: coach.ID, Actor: drillroom.ActorCoach}
+	strength := drillroom.Note{SessionID: id, Kind: drillroom.NoteStrength, Text: "Safety advice in the first 20 seconds.", Seq: 3, ByID: coach.ID, Actor: drillroom.ActorCoach}
 	action := drillroom.Note{SessionID: id, Kind: drillroom.NoteAction, Text: "Practise the update script.", Due: due, ByID: coach.ID, Actor: drillroom.ActorTrainer}
 	n1, err := s.AddNote(ctx, strength)
 	if err != nil || n1.ID == 0 || n1.By != "Cora Coach" || !n1.At.Equal(clock.Now()) {
@@ -49,6 +49,7 @@ func testNotesAndResponses(t *testing.T, s Store, clock *Clock) {
 		{"an action without a due date", func(n *drillroom.Note) { n.Kind = drillroom.NoteAction }, drillroom.ErrInvalid},
 		{"a due date on a strength", func(n *drillroom.Note) { n.Due = due }, drillroom.ErrInvalid},
 		{"the trainee as author", func(n *drillroom.Note) { n.Actor = drillroom.ActorTrainee }, drillroom.ErrInvalid},
+		{"a negative event", func(n *drillroom.Note) { n.Seq = -1 }, drillroom.ErrInvalid},
 		{"unknown session", func(n *drillroom.Note) { n.SessionID = "nope" }, drillroom.ErrNotFound},
 		{"unknown author", func(n *drillroom.Note) { n.ByID = 9999 }, drillroom.ErrNotFound},
 	} {
@@ -64,7 +65,7 @@ func testNotesAndResponses(t *testing.T, s Store, clock *Clock) {
 	if err != nil || len(notes) != 2 {
 		t.Fatalf("Notes: %d, %v; want 2", len(notes), err)
 	}
-	if n := notes[1]; n.Kind != drillroom.NoteAction || n.Text != action.Text || !n.Due.Equal(due) || n.Actor != drillroom.ActorTrainer || n.By != "Cora Coach" || !notes[0].Due.IsZero() {
+	if n := notes[1]; n.Kind != drillroom.NoteAction || n.Text != action.Text || !n.Due.Equal(due) || n.Actor != drillroom.ActorTrainer || n.By != "Cora Coach" || !notes[0].Due.IsZero() || notes[0].Seq != 3 || n.Seq != 0 {
 		t.Errorf("Notes: got %+v; want the action with its due date after the strength without one", notes)
 	}
 
