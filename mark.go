@@ -59,3 +59,19 @@ func ValidMarkOutcome(o string) bool {
 	}
 	return false
 }
+
+// The audited review actions: each is also in the session's own history
+// (marks, claims, notes, the feedback thread, calibration rounds); the
+// audit log puts them beside the administrative changes, for whoever
+// audits the service.
+const (
+	AuditReviewMark         = "review.mark"    // a manual score, an override or a withdrawal
+	AuditReviewClaim        = "review.claim"   // a claim taken or renewed
+	AuditReviewRelease      = "review.release" // a claim released
+	AuditReviewNote         = "review.note"    // a coaching note or annotation
+	AuditReviewAck          = "review.ack"     // the trainee acknowledged the feedback
+	AuditReviewDispute      = "review.dispute" // the trainee disputed a line
+	AuditReviewResolve      = "review.resolve" // a coach answered a dispute
+	AuditCalibrationStart   = "calibration.start"
+	AuditCalibrationPublish = "calibration.publish"
+)

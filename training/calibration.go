@@ -233,6 +233,7 @@ func (s *Service) StartRound(ctx context.Context, lead drillroom.User, x drillro
 		return drillroom.Round{}, err
 	}
 	s.log.Info("calibration round started", "round", r.ID, "session", x.ID, "lead", lead.Username, "markers", len(ms))
+	s.audit(ctx, lead, drillroom.AuditCalibrationStart, x, fmt.Sprintf("round %d, markers %v", r.ID, ms))
 	return r, nil
 }
 
@@ -378,7 +379,7 @@ func (s *Service) MarkRound(ctx context.Context, user drillroom.User, id int64, 
 
 // PublishRound ends the blind marking of round id; only its lead may.
 func (s *Service) PublishRound(ctx context.Context, user drillroom.User, id int64) error {
-	r, _, err := s.roundFor(ctx, user, id)
+	r, x, err := s.roundFor(ctx, user, id)
 	if err != nil {
 		return err
 	}
@@ -389,5 +390,6 @@ func (s *Service) PublishRound(ctx context.Context, user drillroom.User, id int6
 		return err
 	}
 	s.log.Info("calibration round published", "round", r.ID, "by", user.Username)
+	s.audit(ctx, user, drillroom.AuditCalibrationPublish, x, fmt.Sprintf("round %d", r.ID))
 	return nil
 }

@@ -113,6 +113,7 @@ func (s *Service) AddNote(ctx context.Context, user drillroom.User, x drillroom.
 		return drillroom.Note{}, fmt.Errorf("note on %s: %w", x.ID, err)
 	}
 	s.log.Info("coaching note added", "session", x.ID, "kind", in.Kind, "by", user.Username)
+	s.audit(ctx, user, drillroom.AuditReviewNote, x, fmt.Sprintf("%s at event %d: %s", in.Kind, in.Seq, text))
 	return n, nil
 }
 
@@ -138,6 +139,7 @@ func (s *Service) Acknowledge(ctx context.Context, user drillroom.User, x drillr
 	if err != nil {
 		return drillroom.Response{}, fmt.Errorf("acknowledge %s: %w", x.ID, err)
 	}
+	s.audit(ctx, user, drillroom.AuditReviewAck, x, "")
 	return r, nil
 }
 
@@ -171,6 +173,7 @@ func (s *Service) Dispute(ctx context.Context, user drillroom.User, x drillroom.
 		return drillroom.Response{}, fmt.Errorf("dispute on %s: %w", x.ID, err)
 	}
 	s.log.Info("marking disputed", "session", x.ID, "rule", ruleID, "by", user.Username)
+	s.audit(ctx, user, drillroom.AuditReviewDispute, x, fmt.Sprintf("rule %q: %s", ruleID, text))
 	return r, nil
 }
 
@@ -204,6 +207,7 @@ func (s *Service) Resolve(ctx context.Context, user drillroom.User, x drillroom.
 		return drillroom.Response{}, fmt.Errorf("resolve dispute on %s: %w", x.ID, err)
 	}
 	s.log.Info("dispute resolved", "session", x.ID, "dispute", disputeID, "by", user.Username)
+	s.audit(ctx, user, drillroom.AuditReviewResolve, x, fmt.Sprintf("dispute %d: %s", disputeID, text))
 	return r, nil
 }
 

@@ -94,4 +94,22 @@ func TestCoachingNotesAndDisputes(t *testing.T) {
 	if c, _ := f.svc.Coaching(ctx, x, marks); !c.Acknowledged.IsZero() || len(c.Thread) != 3 {
 		t.Errorf("after a new mark: acknowledged %v, thread %d; want not acknowledged, 3 entries", c.Acknowledged, len(c.Thread))
 	}
+
+	// Every step is in the audit log too, with who did it.
+	entries, err := f.st.Audit(ctx, drillroom.AuditFilter{Action: "review."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i := len(entries) - 1; i >= 0; i-- { // oldest first
+		e := entries[i]
+		if e.Target != "session "+x.ID {
+			t.Errorf("audit entry %+v: target %q, want the session", e, e.Target)
+		}
+		got = append(got, e.Action+" "+e.Actor)
+	}
+	want := []string{"review.mark carol", "review.note carol", "review.note carol", "review.ack ann", "review.dispute ann", "review.resolve carol", "review.mark carol"}
+	if !slices.Equal(got, want) {
+		t.Errorf("audit log: %v, want %v", got, want)
+	}
 }

@@ -207,6 +207,8 @@ func (s *Service) MarkRule(ctx context.Context, user drillroom.User, x drillroom
 		return drillroom.Mark{}, fmt.Errorf("mark session %s: %w", x.ID, err)
 	}
 	s.log.Info("session marked", "session", x.ID, "rule", r.ID, "kind", m.Kind, "outcome", m.Outcome, "by", user.Username)
+	s.audit(ctx, user, drillroom.AuditReviewMark, x, fmt.Sprintf("%s %s: %s (%s) -> %s (%s): %s", m.Kind, r.ID,
+		m.OldOutcome, formatPoints(m.OldPoints), m.Outcome, formatPoints(m.Points), reason))
 	return stored, nil
 }
 

@@ -209,6 +209,7 @@ func (s *Service) Claim(ctx context.Context, user drillroom.User, x drillroom.Se
 		return drillroom.Claim{}, err
 	}
 	s.log.Info("session claimed", "session", x.ID, "by", user.Username, "until", c.Until)
+	s.audit(ctx, user, drillroom.AuditReviewClaim, x, "until "+c.Until.UTC().Format("2006-01-02 15:04 UTC"))
 	return c, nil
 }
 
@@ -217,7 +218,11 @@ func (s *Service) Release(ctx context.Context, user drillroom.User, x drillroom.
 	if err := s.mayMark(ctx, user, x); err != nil {
 		return err
 	}
-	return s.store.ReleaseClaim(ctx, x.ID, user.ID)
+	if err := s.store.ReleaseClaim(ctx, x.ID, user.ID); err != nil {
+		return err
+	}
+	s.audit(ctx, user, drillroom.AuditReviewRelease, x, "")
+	return nil
 }
 
 // SessionClaim returns the claim on session x, if one has not lapsed.
@@ -243,4 +248,15 @@ func (s *Service) mayMark(ctx context.Context, user drillroom.User, x drillroom.
 		return drillroom.Errorf(drillroom.CodeConflict, "A session is marked once the call has ended.")
 	}
 	return nil
+}
+
+// audit records a review action in the audit log too; a failure to record
+// is logged, never hidden, and does not undo the action (its own history
+// already holds it).
+func (s *Service) audit(ctx context.Context, user drillroom.User, action string, x drillroom.Session, detail string) {
+	err := s.store.AppendAudit(ctx, drillroom.AuditEntry{ActorID: user.ID, Actor: user.Username, Action: action,
+		Target: "session " + x.ID, Detail: detail})
+	if err != nil {
+		s.log.Error("audit: could not record", "action", action, "actor", user.Username, "session", x.ID, "err", err)
+	}
 }

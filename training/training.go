@@ -58,6 +58,7 @@ type Store interface {
 	PutRoundMark(ctx context.Context, m drillroom.RoundMark) error
 	RoundMarks(ctx context.Context, roundID int64) ([]drillroom.RoundMark, error)
 	PublishRound(ctx context.Context, id int64) (drillroom.Round, error)
+	AppendAudit(ctx context.Context, e drillroom.AuditEntry) error
 }
 
 // Live is what the use cases need from the host of live sessions.
