@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"net/http"
 	"net/url"
@@ -135,4 +136,49 @@ func scoreTotal(body string) string {
 		return ""
 	}
 	return body[i : i+30]
+}
+
+// TestScorecardJSONIsOfficial: the scorecard API serves the official card,
+// with the coach's override and the rule's automatic result beside it.
+func TestScorecardJSONIsOfficial(t *testing.T) {
+	app := newTestApp(t)
+	alice := app.signedIn("alice")
+	id := alice.start(drillroom.ModePractice)
+	playGoodCall(t, app, id)
+	carol := app.signedIn("carol")
+	if res := carol.post("/sessions/"+id+"/marks", url.Values{"csrf": {carol.csrf()}, "rule": {"longest-silence"}, "outcome": {"fail"}, "reason": {"A 70 s silence on hold."}}); res.status != http.StatusSeeOther {
+		t.Fatalf("override: status %d", res.status)
+	}
+	res := alice.get("/api/sessions/" + id + "/scorecard")
+	var doc struct {
+		Scorecard struct {
+			Sections []struct {
+				Rules []struct {
+					ID       string `json:"id"`
+					Outcome  string `json:"outcome"`
+					Feedback string `json:"feedback"`
+					Auto     *struct {
+						Outcome string `json:"outcome"`
+					} `json:"auto"`
+				} `json:"rules"`
+			} `json:"sections"`
+		} `json:"scorecard"`
+	}
+	if err := json.Unmarshal([]byte(res.body), &doc); err != nil || res.status != http.StatusOK {
+		t.Fatalf("scorecard JSON: status %d, %v", res.status, err)
+	}
+	found := false
+	for _, s := range doc.Scorecard.Sections {
+		for _, r := range s.Rules {
+			if r.ID == "longest-silence" {
+				found = true
+				if r.Outcome != "fail" || r.Feedback != "A 70 s silence on hold." || r.Auto == nil || r.Auto.Outcome != "pass" {
+					t.Errorf("longest-silence in the API: %+v; want the coach's fail with her reason over the automatic pass", r)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("the API's scorecard has no longest-silence rule")
+	}
 }
