@@ -74,6 +74,17 @@ func TestReplayPage(t *testing.T) {
 		t.Error("the trainee's debrief links to the replay")
 	}
 
+	// A coach who opens a live call is sent to its debrief (coaches do not
+	// take calls); the debrief offers the replay so far, not the console
+	// that would send them back.
+	live := alice.start(drillroom.ModeAssessment)
+	if res := carol.get("/sessions/" + live + "/debrief"); !strings.Contains(res.body, `href="/sessions/`+live+`/replay" id="live-replay"`) || strings.Contains(res.body, "Back to the console") {
+		t.Error("a coach's debrief of a live call does not offer the replay, or sends back to the console")
+	}
+	if res := alice.get("/sessions/" + live + "/debrief"); !strings.Contains(res.body, "Back to the console") {
+		t.Error("the trainee's debrief of her live call lost its way back to the console")
+	}
+
 	olga := app.outsider("olga", drillroom.RoleCoach)
 	for _, tc := range []struct {
 		who    string
