@@ -83,6 +83,9 @@ type RuleResult struct {
 	Evidence []Evidence `json:"evidence"`
 	Feedback string     `json:"feedback,omitempty"`
 	Error    string     `json:"error,omitempty"`
+	// Auto is what the rubric gave the rule when a coach overrode it
+	// (ApplyOverrides); nil otherwise.
+	Auto *Automatic `json:"auto,omitempty"`
 }
 
 // Evidence is an event that satisfied or broke a rule.

@@ -14,6 +14,8 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"log/slog"
+	"sync"
+	"time"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
@@ -36,6 +38,27 @@ type Store interface {
 	ListUsers(ctx context.Context, role drillroom.Role) ([]drillroom.User, error)
 	TraineesOf(ctx context.Context, staffID int64) ([]drillroom.User, error)
 	SharesCohort(ctx context.Context, a, b int64) (bool, error)
+	AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, error)
+	Marks(ctx context.Context, sessionID string) ([]drillroom.Mark, error)
+	ClaimSession(ctx context.Context, sessionID string, userID int64, ttl time.Duration) (drillroom.Claim, error)
+	ReleaseClaim(ctx context.Context, sessionID string, userID int64) error
+	SessionClaim(ctx context.Context, sessionID string) (drillroom.Claim, error)
+	ActiveClaims(ctx context.Context) ([]drillroom.Claim, error)
+	Cohorts(ctx context.Context) ([]drillroom.Cohort, error)
+	UserCohorts(ctx context.Context, userID int64) ([]drillroom.Cohort, error)
+	CohortMembers(ctx context.Context, cohortID int64) ([]drillroom.User, error)
+	AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, error)
+	Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error)
+	AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error)
+	Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error)
+	UserByID(ctx context.Context, id int64) (drillroom.User, error)
+	CreateRound(ctx context.Context, r drillroom.Round) (drillroom.Round, error)
+	Round(ctx context.Context, id int64) (drillroom.Round, error)
+	SessionRounds(ctx context.Context, sessionID string) ([]drillroom.Round, error)
+	PutRoundMark(ctx context.Context, m drillroom.RoundMark) error
+	RoundMarks(ctx context.Context, roundID int64) ([]drillroom.RoundMark, error)
+	PublishRound(ctx context.Context, id int64) (drillroom.Round, error)
+	AppendAudit(ctx context.Context, e drillroom.AuditEntry) error
 }
 
 // Live is what the use cases need from the host of live sessions.
@@ -52,6 +75,8 @@ type Service struct {
 	live  Live
 	log   *slog.Logger
 	seed  func() int64
+	// drills are the prepared drills replays use, by scenario version.
+	drills sync.Map
 }
 
 // New returns a Service over st and live. A nil logger discards.

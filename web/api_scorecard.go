@@ -58,6 +58,15 @@ func (u *ui) scorecardJSON(w http.ResponseWriter, r *http.Request) {
 		u.failJSON(w, r, err)
 		return
 	}
+	// The official scorecard, as the debrief shows it: the automatic one
+	// with the coaches' marks (each overridden rule keeps its automatic
+	// result in "auto").
+	mk, err := u.svc.Marking(ctx, x, card)
+	if err != nil {
+		u.failJSON(w, r, err)
+		return
+	}
+	card = mk.Official
 	writeJSON(w, http.StatusOK, scorecardDoc{Session: x.ID, Scenario: x.ScenarioID, Version: x.Version, Mode: x.Mode,
 		Ending: x.Ending, Scorecard: card})
 }

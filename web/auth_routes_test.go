@@ -23,22 +23,36 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		postForm = "postForm" // the login form: 401 for empty credentials
 	)
 	matrix := map[string]string{
-		"GET /healthz":                     public,
-		"GET /metrics":                     refused,
-		"GET /static/*":                    public,
-		"GET /login":                       public,
-		"POST /login":                      postForm,
-		"GET /ws/sessions/{id}":            upgrade,
-		"GET /":                            login,
-		"GET /sessions/{id}":               login,
-		"GET /sessions/{id}/debrief":       login,
-		"GET /api/sessions/{id}/scorecard": refused,
-		"POST /logout":                     refused,
-		"POST /drills/{scenario}/start":    refused,
-		"POST /sessions/{id}/review":       refused,
-		"GET /account/password":            login,
-		"POST /account/password":           refused,
-		"GET /cohorts/{id}":                login,
+		"GET /healthz":                             public,
+		"GET /metrics":                             refused,
+		"GET /static/*":                            public,
+		"GET /login":                               public,
+		"POST /login":                              postForm,
+		"GET /ws/sessions/{id}":                    upgrade,
+		"GET /":                                    login,
+		"GET /sessions/{id}":                       login,
+		"GET /sessions/{id}/debrief":               login,
+		"GET /api/sessions/{id}/scorecard":         refused,
+		"POST /logout":                             refused,
+		"POST /drills/{scenario}/start":            refused,
+		"POST /sessions/{id}/review":               refused,
+		"POST /sessions/{id}/marks":                refused,
+		"GET /reviews":                             login,
+		"GET /sessions/{id}/replay":                login,
+		"GET /sessions/{id}/replay/frame":          login,
+		"POST /sessions/{id}/calibration":          refused,
+		"GET /calibration/{round}":                 login,
+		"POST /calibration/{round}/marks":          refused,
+		"POST /calibration/{round}/publish":        refused,
+		"POST /sessions/{id}/claim":                refused,
+		"POST /sessions/{id}/release":              refused,
+		"POST /sessions/{id}/notes":                refused,
+		"POST /sessions/{id}/acknowledge":          refused,
+		"POST /sessions/{id}/disputes":             refused,
+		"POST /sessions/{id}/disputes/{n}/resolve": refused,
+		"GET /account/password":                    login,
+		"POST /account/password":                   refused,
+		"GET /cohorts/{id}":                        login,
 		// Administration (page_admin_*.go); what signed-in users who are
 		// not administrators get is in TestAdminPagesRefuseOthers.
 		"GET /admin/users":                               login,
@@ -71,7 +85,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 			t.Errorf("route %s is not in the access matrix of this test: decide who may use it and add it", key)
 			return nil
 		}
-		path := strings.NewReplacer("{id}", "some-id", "{scenario}", "some-drill", "{user}", "some-user", "*", "app.css").Replace(route)
+		path := strings.NewReplacer("{n}", "1", "{round}", "1", "{id}", "some-id", "{scenario}", "some-drill", "{user}", "some-user", "*", "app.css").Replace(route)
 		b := app.browser()
 		var res response
 		if method == http.MethodGet {

@@ -66,6 +66,8 @@ const (
 	noCohort  = "a missing cohort"
 	aUser     = "zoe's account" // a trainee of Class B: the object of the administration rows
 	noUser    = "a missing account"
+	aRound    = "a calibration round on ann's ended session" // led by tom, marked by tom and cat
+	noRound   = "a missing calibration round"
 )
 
 // all gives every actor the same expectation.
@@ -137,6 +139,54 @@ var routeMatrix = []struct {
 	{"POST /sessions/{id}/review", ownLive, seeing(s409, s403, s403)},
 	{"POST /sessions/{id}/review", ownEnded, seeing(s303, s403, s403)},
 	{"POST /sessions/{id}/review", noSession, but(s404, map[string]int{anon: s401})},
+	// The coach's workspace (page_mark.go, page_reviews.go,
+	// page_coaching.go, page_replay.go, page_calibration.go): the staff of
+	// ann's cohort and the administrator act on her ended sessions, as
+	// themselves; trainees are refused (403) except for their own answers
+	// to the feedback; everyone else is told the session does not exist.
+	{"POST /sessions/{id}/marks", ownLive, seeing(s403, s409, s409)}, // marked once the call has ended
+	{"POST /sessions/{id}/marks", ownEnded, seeing(s403, s303, s303)},
+	{"POST /sessions/{id}/marks", noSession, but(s404, map[string]int{anon: s401})},
+	{"GET /reviews", noObject, map[string]int{anon: s303, trainee: s403, otherTrn: s403, trainer: s200, otherTrnr: s200, coach: s200, otherCoach: s200, adminTrnr: s200}},
+	{"POST /sessions/{id}/claim", ownLive, seeing(s403, s409, s409)},
+	{"POST /sessions/{id}/claim", ownEnded, seeing(s403, s303, s303)}, // a fresh session for every cell
+	{"POST /sessions/{id}/claim", noSession, but(s404, map[string]int{anon: s401})},
+	{"POST /sessions/{id}/release", ownLive, seeing(s403, s409, s409)},
+	{"POST /sessions/{id}/release", ownEnded, seeing(s403, s303, s303)}, // holding none: a no-op
+	{"POST /sessions/{id}/release", noSession, but(s404, map[string]int{anon: s401})},
+	{"POST /sessions/{id}/notes", ownLive, seeing(s403, s409, s409)},
+	{"POST /sessions/{id}/notes", ownEnded, seeing(s403, s303, s303)},
+	{"POST /sessions/{id}/notes", noSession, but(s404, map[string]int{anon: s401})},
+	// Only the trainee acknowledges (409: nothing to acknowledge on a fresh
+	// session) and disputes (after the call).
+	{"POST /sessions/{id}/acknowledge", ownLive, seeing(s409, s403, s403)},
+	{"POST /sessions/{id}/acknowledge", ownEnded, seeing(s409, s403, s403)}, // a fresh session for every cell
+	{"POST /sessions/{id}/acknowledge", noSession, but(s404, map[string]int{anon: s401})},
+	{"POST /sessions/{id}/disputes", ownLive, seeing(s409, s403, s403)},
+	{"POST /sessions/{id}/disputes", ownEnded, seeing(s303, s403, s403)},
+	{"POST /sessions/{id}/disputes", noSession, but(s404, map[string]int{anon: s401})},
+	// Staff answer disputes (409: no such dispute open on a fresh session).
+	{"POST /sessions/{id}/disputes/{n}/resolve", ownLive, seeing(s403, s409, s409)},
+	{"POST /sessions/{id}/disputes/{n}/resolve", ownEnded, seeing(s403, s409, s409)}, // a fresh session for every cell
+	{"POST /sessions/{id}/disputes/{n}/resolve", noSession, but(s404, map[string]int{anon: s401})},
+	// The replay shows the hidden state: staff only, live or ended.
+	{"GET /sessions/{id}/replay", ownLive, with(seeing(s403, s200, s200), anon, s303)},
+	{"GET /sessions/{id}/replay", ownEnded, with(seeing(s403, s200, s200), anon, s303)},
+	{"GET /sessions/{id}/replay", noSession, but(s404, map[string]int{anon: s303})},
+	{"GET /sessions/{id}/replay/frame", ownLive, with(seeing(s403, s200, s200), anon, s303)}, // ?seq=1
+	{"GET /sessions/{id}/replay/frame", ownEnded, with(seeing(s403, s200, s200), anon, s303)},
+	{"GET /sessions/{id}/replay/frame", noSession, but(s404, map[string]int{anon: s303})},
+	// Calibration: started by the cohort's staff (markers tom and cat);
+	// a round is seen and marked by its markers only, published by its lead.
+	{"POST /sessions/{id}/calibration", ownLive, seeing(s403, s409, s409)},
+	{"POST /sessions/{id}/calibration", ownEnded, seeing(s403, s303, s303)},
+	{"POST /sessions/{id}/calibration", noSession, but(s404, map[string]int{anon: s401})},
+	{"GET /calibration/{round}", aRound, but(s404, map[string]int{anon: s303, trainer: s200, coach: s200})},
+	{"GET /calibration/{round}", noRound, but(s404, map[string]int{anon: s303})},
+	{"POST /calibration/{round}/marks", aRound, but(s404, map[string]int{anon: s401, trainer: s303, coach: s303})},
+	{"POST /calibration/{round}/marks", noRound, but(s404, map[string]int{anon: s401})},
+	{"POST /calibration/{round}/publish", aRound, but(s404, map[string]int{anon: s401, trainer: s303, coach: s403})},
+	{"POST /calibration/{round}/publish", noRound, but(s404, map[string]int{anon: s401})},
 	// One's own password: everyone signed in (a wrong current password here).
 	{"GET /account/password", noObject, but(s200, map[string]int{anon: s303})},
 	{"POST /account/password", noObject, but(s400, map[string]int{anon: s401})},
@@ -392,6 +442,11 @@ func (a *matrixApp) request(actor, method, path string, form url.Values) int {
 func TestAuthorizationMatrix(t *testing.T) {
 	a := newMatrixApp(t)
 	live, ended := a.session(false), a.session(true)
+	round, err := a.st.CreateRound(context.Background(), drillroom.Round{SessionID: a.session(true), LeadID: a.users["tom"].ID,
+		Members: []int64{a.users["tom"].ID, a.users["cat"].ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	// The gated column follows one rule (page_account.go, passwordGate):
 	// until the password is changed, a page sends to the password page, a
@@ -421,7 +476,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 	}
 	routes := map[string]bool{}
-	err := chi.Walk(a.http.Config.Handler.(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+	err = chi.Walk(a.http.Config.Handler.(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 		key := method + " " + route
 		routes[key] = true
 		if !rows[key] {
@@ -442,8 +497,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 		method, pattern, _ := strings.Cut(r.route, " ")
 		for _, actor := range matrixActors {
 			id := map[string]string{ownLive: live, ownEnded: ended, noSession: "no-such-session"}[r.object]
-			if r.route == "POST /sessions/{id}/review" && r.object == ownEnded {
-				id = a.session(true) // a review is written once: a fresh session for every cell
+			switch r.route {
+			case "POST /sessions/{id}/review", "POST /sessions/{id}/claim", "POST /sessions/{id}/acknowledge",
+				"POST /sessions/{id}/disputes/{n}/resolve":
+				if r.object == ownEnded {
+					// A review is written once, a claim held by the first
+					// to take it, a dispute answered once: a fresh session
+					// for every cell.
+					id = a.session(true)
+				}
 			}
 			switch r.object {
 			case ownCohort, othCohort:
@@ -453,8 +515,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 			case aUser:
 				id = fmt.Sprint(a.users["zoe"].ID)
 			}
+			roundID := map[string]string{aRound: fmt.Sprint(round.ID), noRound: "99999"}[r.object]
 			scenario := map[string]string{assigned: matrixDrill, noDrill: "no-such-drill"}[r.object]
-			path := strings.NewReplacer("{id}", id, "{scenario}", scenario, "{user}", fmt.Sprint(a.users["zoe"].ID), "*", "app.css").Replace(pattern)
+			path := strings.NewReplacer("{id}", id, "{scenario}", scenario, "{user}", fmt.Sprint(a.users["zoe"].ID), "*", "app.css",
+				"{round}", roundID, "{n}", "1").Replace(pattern)
+			if r.route == "GET /sessions/{id}/replay/frame" {
+				path += "?seq=1"
+			}
 			var form url.Values
 			switch r.route {
 			case "POST /login":
@@ -465,6 +532,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 				form = url.Values{"text": {"Advice first, then the dispatch."}}
 			case "POST /account/password":
 				form = url.Values{"current": {"not the password"}, "new": {"another long password"}, "confirm": {"another long password"}}
+			case "POST /sessions/{id}/marks":
+				form = url.Values{"rule": {"review-quality"}, "outcome": {"pass"}, "reason": {"Clear lessons."}}
+			case "POST /sessions/{id}/notes":
+				form = url.Values{"kind": {"strength"}, "text": {"Safety advice first."}}
+			case "POST /sessions/{id}/disputes", "POST /sessions/{id}/disputes/{n}/resolve":
+				form = url.Values{"text": {"The caller was on hold."}}
+			case "POST /sessions/{id}/calibration":
+				form = url.Values{"member": {fmt.Sprint(a.users["tom"].ID), fmt.Sprint(a.users["cat"].ID)}}
+			case "POST /calibration/{round}/marks":
+				form = url.Values{"rule": {"review-quality"}, "outcome-review-quality": {"pass"}}
 			}
 			if got, want := a.request(actor, method, path, form), r.want[actor]; got != want {
 				t.Errorf("%s on %s as %s: status %d, want %d", r.route, r.object, actor, got, want)

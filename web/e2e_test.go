@@ -53,7 +53,10 @@ type demoServer struct {
 	logFile  *os.File
 	url      string
 	password string // the demo trainee's, printed by the first start only
-	cmd      *exec.Cmd
+	// passwords are every demo account's (trainee, trainer, coach), by
+	// username, from the first start.
+	passwords map[string]string
+	cmd       *exec.Cmd
 }
 
 // buildServer builds drillroom into dir and prepares a server of it on a
@@ -89,6 +92,7 @@ func startDemoServer(t *testing.T, dir string) *demoServer {
 var (
 	listenRE = regexp.MustCompile(`listening on (http://\S+)`)
 	passRE   = regexp.MustCompile(`demo account:\s+trainee\s+username=trainee\s+password=(\S+)`)
+	anyPass  = regexp.MustCompile(`demo account:\s+\S+\s+username=(\S+)\s+password=(\S+)`)
 )
 
 // launch starts the server on addr and waits until it listens.
@@ -104,16 +108,22 @@ func (s *demoServer) launch(addr string) {
 		s.t.Fatal(err)
 	}
 	s.cmd = cmd
-	type ready struct{ url, password string }
+	type ready struct {
+		url, password string
+		passwords     map[string]string
+	}
 	readyc := make(chan ready, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
-		var r ready
+		r := ready{passwords: map[string]string{}}
 		sent := false
 		for sc.Scan() {
 			line := sc.Text()
 			if m := passRE.FindStringSubmatch(line); m != nil {
 				r.password = m[1]
+			}
+			if m := anyPass.FindStringSubmatch(line); m != nil {
+				r.passwords[m[1]] = m[2]
 			}
 			// The accounts are printed before the server listens.
 			if m := listenRE.FindStringSubmatch(line); m != nil && !sent {
@@ -128,7 +138,7 @@ func (s *demoServer) launch(addr string) {
 	case r := <-readyc:
 		s.url = r.url
 		if r.password != "" {
-			s.password = r.password
+			s.password, s.passwords = r.password, r.passwords
 		}
 	case <-time.After(90 * time.Second):
 		log, _ := os.ReadFile(s.logPath)

@@ -39,6 +39,10 @@ var auditActions = []struct{ Value, Label string }{
 	{drillroom.AuditCohortUpdate, "Cohort changed"},
 	{drillroom.AuditCohortAdd, "Member added"},
 	{drillroom.AuditCohortRemove, "Member removed"},
+	{"review.", "Reviews: marks, claims, notes, disputes (all)"},
+	{drillroom.AuditReviewMark, "Rule marked"},
+	{drillroom.AuditReviewDispute, "Marking disputed"},
+	{"calibration.", "Calibration rounds (all)"},
 }
 
 // auditForm is the filter as typed, shown back in the form.

@@ -10,6 +10,7 @@ import (
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/training"
 	"github.com/drillroom/drillroom/transcript"
 )
 
@@ -32,6 +33,17 @@ type debriefPage struct {
 	Omitted   int // timeline rows beyond maxTimelineRows, not shown
 	Review    string
 	CanReview bool
+	// The coaches' marking: the official card above is the automatic one
+	// with the marks applied (page_mark.go).
+	Marking *markingView
+	// Claim is who is reviewing the session, for staff; ClaimMine when it
+	// is the viewer.
+	Claim     *drillroom.Claim
+	ClaimMine bool
+	// Coaching is the notes and the thread with the trainee (page_coaching.go).
+	Coaching *coachingView
+	// Calibration is the staff's calibration box (page_calibration.go).
+	Calibration *calibrationSection
 }
 
 // debrief shows a finished session: the scorecard with feedback and
@@ -54,8 +66,24 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		Started: x.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), Live: x.State == drillroom.StateLive,
 	}
 	flash := ""
-	if r.URL.Query().Get("reviewed") == "1" {
+	switch {
+	case r.URL.Query().Get("reviewed") == "1":
 		flash = "Thank you: your review is saved."
+	case r.URL.Query().Get("marked") == "1":
+		flash = "Your mark is saved and the official score recomputed."
+	case r.URL.Query().Get("coached") != "":
+		flash = map[string]string{"note": "Your note is saved.", "ack": "Thank you: your coach sees that you have read the feedback.",
+			"dispute": "Your dispute is sent: a coach will answer it.", "resolve": "Your answer is saved and the dispute closed."}[r.URL.Query().Get("coached")]
+	case r.URL.Query().Get("claimed") == "1":
+		flash = "You have claimed this session: other coaches see that you are marking it."
+	}
+	if user.Staff() && !page.Live {
+		page.Calibration = u.calibrationSection(r, user, x)
+	}
+	if user.Staff() {
+		if c, ok := u.svc.SessionClaim(ctx, x); ok {
+			page.Claim, page.ClaimMine = &c, c.UserID == user.ID
+		}
 	}
 	if page.Live {
 		render(w, r, u.log, http.StatusOK, "debrief", view{Title: "Debrief", Flash: flash, Data: page})
@@ -72,6 +100,14 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	card, err := u.svc.Scorecard(ctx, x, sc, events)
+	var coaching *training.Coaching
+	if err == nil {
+		var mk *training.Marking
+		if mk, err = u.svc.Marking(ctx, x, card); err == nil {
+			card, page.Marking = mk.Official, newMarkingView(mk, user)
+			coaching, err = u.svc.Coaching(ctx, x, mk.History)
+		}
+	}
 	if err != nil {
 		u.log.Error("debrief: scorecard", "session", x.ID, "err", err)
 	} else {
@@ -98,6 +134,9 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 	page.Timeline, page.Omitted = boundTimeline(buildTimeline(sc, events, silences))
 	if page.Card != nil {
 		anchorEvidence(page.Card, page.Timeline)
+	}
+	if coaching != nil {
+		page.Coaching = newCoachingView(coaching, page.Marking, user, x, page.Timeline)
 	}
 
 	review := ""

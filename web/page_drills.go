@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/training"
 )
 
 // drillRow is one drill a user may start.
@@ -42,10 +43,14 @@ type drillsPage struct {
 	Others      []sessionRow
 	ShowOthers  bool
 	OthersLimit int
+	// Reviews counts the review queue, for trainers and coaches.
+	Reviews *reviewCount
 	// Cohorts are a trainer's or coach's cohorts (every cohort for an
 	// administrator), each with a link to its page.
 	Cohorts []drillroom.Cohort
 }
+
+type reviewCount struct{ Waiting, Mine int }
 
 // othersLimit caps the trainees' sessions listed for trainers and coaches.
 const othersLimit = 100
@@ -80,6 +85,12 @@ func (u *ui) drills(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		page.Others = u.sessionRows(ctx, others, titles, names)
+		q, err := u.svc.ReviewQueue(ctx, user, training.QueueFilter{})
+		if err != nil {
+			u.fail(w, r, err)
+			return
+		}
+		page.Reviews = &reviewCount{Waiting: q.Unfiltered, Mine: q.MineClaimed}
 		if page.Cohorts, err = u.accounts.Cohorts(ctx, actorOf(r)); err != nil {
 			u.fail(w, r, err)
 			return
@@ -106,7 +117,9 @@ func (u *ui) sessionRows(ctx context.Context, sessions []drillroom.Session, titl
 			}
 		}
 		if !row.Live {
-			if card, err := u.svc.StoredScorecard(ctx, x.ID); err == nil {
+			// The official score: the automatic one with the coaches' marks.
+			if mk, err := u.svc.OfficialScorecard(ctx, x); err == nil {
+				card := mk.Official
 				row.Scored, row.Total, row.BandTitle, row.Passed = true, formatPercent(card.Total), card.BandTitle, card.Passed
 			}
 		}

@@ -235,3 +235,83 @@ func (x *recording) Ping(ctx context.Context) error {
 func (x *recording) Close() error {
 	return x.call("Close").Close()
 }
+
+func (x *recording) AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, error) {
+	x.r.note("AddMark")
+	return x.s.AddMark(ctx, m)
+}
+
+func (x *recording) Marks(ctx context.Context, sessionID string) ([]drillroom.Mark, error) {
+	x.r.note("Marks")
+	return x.s.Marks(ctx, sessionID)
+}
+
+func (x *recording) ClaimSession(ctx context.Context, sessionID string, userID int64, ttl time.Duration) (drillroom.Claim, error) {
+	x.r.note("ClaimSession")
+	return x.s.ClaimSession(ctx, sessionID, userID, ttl)
+}
+
+func (x *recording) ReleaseClaim(ctx context.Context, sessionID string, userID int64) error {
+	x.r.note("ReleaseClaim")
+	return x.s.ReleaseClaim(ctx, sessionID, userID)
+}
+
+func (x *recording) SessionClaim(ctx context.Context, sessionID string) (drillroom.Claim, error) {
+	x.r.note("SessionClaim")
+	return x.s.SessionClaim(ctx, sessionID)
+}
+
+func (x *recording) ActiveClaims(ctx context.Context) ([]drillroom.Claim, error) {
+	x.r.note("ActiveClaims")
+	return x.s.ActiveClaims(ctx)
+}
+
+func (x *recording) AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, error) {
+	x.r.note("AddNote")
+	return x.s.AddNote(ctx, n)
+}
+
+func (x *recording) Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error) {
+	x.r.note("Notes")
+	return x.s.Notes(ctx, sessionID)
+}
+
+func (x *recording) AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error) {
+	x.r.note("AddResponse")
+	return x.s.AddResponse(ctx, r)
+}
+
+func (x *recording) Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error) {
+	x.r.note("Responses")
+	return x.s.Responses(ctx, sessionID)
+}
+
+func (x *recording) CreateRound(ctx context.Context, r drillroom.Round) (drillroom.Round, error) {
+	x.r.note("CreateRound")
+	return x.s.CreateRound(ctx, r)
+}
+
+func (x *recording) Round(ctx context.Context, id int64) (drillroom.Round, error) {
+	x.r.note("Round")
+	return x.s.Round(ctx, id)
+}
+
+func (x *recording) SessionRounds(ctx context.Context, sessionID string) ([]drillroom.Round, error) {
+	x.r.note("SessionRounds")
+	return x.s.SessionRounds(ctx, sessionID)
+}
+
+func (x *recording) PutRoundMark(ctx context.Context, m drillroom.RoundMark) error {
+	x.r.note("PutRoundMark")
+	return x.s.PutRoundMark(ctx, m)
+}
+
+func (x *recording) RoundMarks(ctx context.Context, roundID int64) ([]drillroom.RoundMark, error) {
+	x.r.note("RoundMarks")
+	return x.s.RoundMarks(ctx, roundID)
+}
+
+func (x *recording) PublishRound(ctx context.Context, id int64) (drillroom.Round, error) {
+	x.r.note("PublishRound")
+	return x.s.PublishRound(ctx, id)
+}

@@ -85,6 +85,30 @@ type Store interface {
 	PutReview(ctx context.Context, sessionID, text string) error
 	Review(ctx context.Context, sessionID string) (drillroom.Review, error)
 
+	// Coaches' marks (manual scores, overrides), append-only.
+	AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, error)
+	Marks(ctx context.Context, sessionID string) ([]drillroom.Mark, error)
+
+	// Coaches' claims on sessions under review.
+	ClaimSession(ctx context.Context, sessionID string, userID int64, ttl time.Duration) (drillroom.Claim, error)
+	ReleaseClaim(ctx context.Context, sessionID string, userID int64) error
+	SessionClaim(ctx context.Context, sessionID string) (drillroom.Claim, error)
+	ActiveClaims(ctx context.Context) ([]drillroom.Claim, error)
+
+	// Coaching notes and the thread with the trainee, append-only.
+	AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, error)
+	Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error)
+	AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error)
+	Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error)
+
+	// Calibration rounds: blind marking by several coaches.
+	CreateRound(ctx context.Context, r drillroom.Round) (drillroom.Round, error)
+	Round(ctx context.Context, id int64) (drillroom.Round, error)
+	SessionRounds(ctx context.Context, sessionID string) ([]drillroom.Round, error)
+	PutRoundMark(ctx context.Context, m drillroom.RoundMark) error
+	RoundMarks(ctx context.Context, roundID int64) ([]drillroom.RoundMark, error)
+	PublishRound(ctx context.Context, id int64) (drillroom.Round, error)
+
 	// Lifetime.
 	Ping(ctx context.Context) error
 	// Close releases the store. Writes after Close fail with an error that
@@ -123,6 +147,10 @@ var suites = []suite{
 	{"ConcurrentSessions", testConcurrentSessions},
 	{"ScorecardsAndReviews", testScorecardsAndReviews},
 	{"RuleOutcomes", testRuleOutcomes},
+	{"Marks", testMarks},
+	{"Claims", testClaims},
+	{"NotesAndResponses", testNotesAndResponses},
+	{"CalibrationRounds", testCalibrationRounds},
 	{"EndedSessionTakesTheReview", testEndedSession},
 	{"NotFound", testNotFound},
 	{"Close", testClose},

@@ -1,0 +1,65 @@
+package drillroom
+
+import "time"
+
+// NoteKind is what a coaching note is about.
+type NoteKind string
+
+// The kinds of coaching note.
+const (
+	NoteStrength    NoteKind = "strength"    // what went well
+	NoteDevelopment NoteKind = "development" // what to work on
+	NoteAction      NoteKind = "action"      // an agreed action, with a due date
+)
+
+// Valid reports whether k is one of the defined kinds.
+func (k NoteKind) Valid() bool {
+	return k == NoteStrength || k == NoteDevelopment || k == NoteAction
+}
+
+// Note is a coach's coaching note on a session. Notes are append-only.
+type Note struct {
+	ID        int64
+	SessionID string
+	Kind      NoteKind
+	Text      string
+	Due       time.Time // an action's due date; zero otherwise
+	// Seq pins the note to a moment of the call: the event it annotates
+	// (0: the session as a whole).
+	Seq   int64
+	ByID  int64
+	By    string // the author's display name, filled in by the store
+	Actor Actor  // coach or trainer
+	At    time.Time
+}
+
+// ResponseKind is what an entry of a session's feedback thread does.
+type ResponseKind string
+
+// The kinds of response.
+const (
+	// ResponseAck: the trainee acknowledges the coach's marks and notes.
+	ResponseAck ResponseKind = "ack"
+	// ResponseDispute: the trainee disputes one line of the scorecard (or
+	// the marking as a whole) with a comment; it returns the session to
+	// the review queue until a coach resolves it.
+	ResponseDispute ResponseKind = "dispute"
+	// ResponseResolve: a coach answers a dispute (Ref) and closes it.
+	ResponseResolve ResponseKind = "resolve"
+)
+
+// Response is one entry of the thread between a trainee and the coaches
+// about a session's marking: an acknowledgement, a dispute or a coach's
+// resolution of a dispute. Responses are append-only.
+type Response struct {
+	ID        int64
+	SessionID string
+	Kind      ResponseKind
+	RuleID    string // the disputed line; "" for the marking as a whole
+	Ref       int64  // a resolution's dispute
+	Text      string
+	ByID      int64
+	By        string // display name, filled in by the store
+	Actor     Actor  // the trainee for ack and dispute; a coach or trainer for resolve
+	At        time.Time
+}

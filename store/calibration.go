@@ -1,0 +1,215 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/drillroom/drillroom"
+)
+
+// CreateRound opens a calibration round on a session with its members, at
+// the store's current time (r.ID, r.CreatedAt and r.Lead are filled in).
+// A round needs at least two distinct members (drillroom.ErrInvalid); the
+// session, the lead and every member must exist (drillroom.ErrNotFound).
+func (s *Store) CreateRound(ctx context.Context, r drillroom.Round) (drillroom.Round, error) {
+	members := slices.Clone(r.Members)
+	slices.Sort(members)
+	members = slices.Compact(members)
+	if len(members) < 2 {
+		return drillroom.Round{}, fmt.Errorf("create round on session %s: %w: %d markers, want at least 2", r.SessionID, drillroom.ErrInvalid, len(members))
+	}
+	r.Members = members
+	r.CreatedAt, r.PublishedAt = fromMillis(millis(s.now())), time.Time{}
+	err := s.w.do(ctx, func(tx *wtx) error {
+		res, err := tx.Exec("INSERT INTO calibration_rounds (session_id, lead_id, created_at, published_at) VALUES (?, ?, ?, 0)",
+			r.SessionID, r.LeadID, millis(r.CreatedAt))
+		if isForeignKeyViolation(err) {
+			return drillroom.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if r.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		for _, m := range members {
+			_, err := tx.Exec("INSERT INTO calibration_members (round_id, user_id) VALUES (?, ?)", r.ID, m)
+			if isForeignKeyViolation(err) {
+				return drillroom.ErrNotFound
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return drillroom.Round{}, fmt.Errorf("create round on session %s: %w", r.SessionID, err)
+	}
+	if u, err := s.UserByID(ctx, r.LeadID); err == nil {
+		r.Lead = u.DisplayName
+	}
+	return r, nil
+}
+
+// Round returns calibration round id, or drillroom.ErrNotFound.
+func (s *Store) Round(ctx context.Context, id int64) (drillroom.Round, error) {
+	rs, err := s.rounds(ctx, fmt.Sprintf("calibration round %d", id), "r.id = ?", id)
+	if err != nil {
+		return drillroom.Round{}, err
+	}
+	if len(rs) == 0 {
+		return drillroom.Round{}, fmt.Errorf("calibration round %d: %w", id, drillroom.ErrNotFound)
+	}
+	return rs[0], nil
+}
+
+// SessionRounds returns the calibration rounds of a session, oldest first
+// (an empty slice when there are none).
+func (s *Store) SessionRounds(ctx context.Context, sessionID string) ([]drillroom.Round, error) {
+	return s.rounds(ctx, "calibration rounds of session "+sessionID, "r.session_id = ?", sessionID)
+}
+
+func (s *Store) rounds(ctx context.Context, what, where string, args ...any) ([]drillroom.Round, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT r.id, r.session_id, r.lead_id, COALESCE(u.display_name, ''), r.created_at, r.published_at
+		FROM calibration_rounds r LEFT JOIN users u ON u.id = r.lead_id WHERE `+where+` ORDER BY r.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	out := []drillroom.Round{}
+	for rows.Next() {
+		var r drillroom.Round
+		var created, published int64
+		if err := rows.Scan(&r.ID, &r.SessionID, &r.LeadID, &r.Lead, &created, &published); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		r.CreatedAt = fromMillis(created)
+		if published != 0 {
+			r.PublishedAt = fromMillis(published)
+		}
+		out = append(out, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	for i := range out {
+		ms, err := s.rdb.QueryContext(ctx, "SELECT user_id FROM calibration_members WHERE round_id = ? ORDER BY user_id", out[i].ID)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out[i].Members = []int64{}
+		for ms.Next() {
+			var id int64
+			if err := ms.Scan(&id); err != nil {
+				ms.Close()
+				return nil, fmt.Errorf("%s: %w", what, err)
+			}
+			out[i].Members = append(out[i].Members, id)
+		}
+		ms.Close()
+		if err := ms.Err(); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	return out, nil
+}
+
+// PutRoundMark records (or replaces) a member's outcome for one rule of a
+// calibration round, at the store's current time. The round must exist
+// (drillroom.ErrNotFound) and still be blind (drillroom.ErrConflict once
+// published); the user must be a member and the mark needs a rule and an
+// outcome of pass, fail, partial or na (drillroom.ErrInvalid).
+func (s *Store) PutRoundMark(ctx context.Context, m drillroom.RoundMark) error {
+	if m.RuleID == "" || !drillroom.ValidMarkOutcome(m.Outcome) || m.Points < 0 {
+		return fmt.Errorf("calibration mark in round %d: %w: rule %q, outcome %q, %g points", m.RoundID, drillroom.ErrInvalid, m.RuleID, m.Outcome, m.Points)
+	}
+	now := millis(s.now())
+	err := s.w.do(ctx, func(tx *wtx) error {
+		var published int64
+		err := tx.QueryRow("SELECT published_at FROM calibration_rounds WHERE id = ?", m.RoundID).Scan(&published)
+		if errors.Is(err, sql.ErrNoRows) {
+			return drillroom.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if published != 0 {
+			return drillroom.Errorf(drillroom.CodeConflict, "This calibration round is published: its markings are final.")
+		}
+		var member int
+		if err := tx.QueryRow("SELECT COUNT(*) FROM calibration_members WHERE round_id = ? AND user_id = ?", m.RoundID, m.UserID).Scan(&member); err != nil {
+			return err
+		}
+		if member == 0 {
+			return fmt.Errorf("%w: user %d is not a marker of this round", drillroom.ErrInvalid, m.UserID)
+		}
+		_, err = tx.Exec(`INSERT INTO calibration_marks (round_id, user_id, rule_id, outcome, points, at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (round_id, user_id, rule_id) DO UPDATE SET outcome = excluded.outcome, points = excluded.points, at = excluded.at`,
+			m.RoundID, m.UserID, m.RuleID, m.Outcome, m.Points, now)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("calibration mark in round %d: %w", m.RoundID, err)
+	}
+	return nil
+}
+
+// RoundMarks returns every mark of a calibration round, by marker and rule
+// (an empty slice when there are none).
+func (s *Store) RoundMarks(ctx context.Context, roundID int64) ([]drillroom.RoundMark, error) {
+	what := fmt.Sprintf("marks of calibration round %d", roundID)
+	rows, err := s.rdb.QueryContext(ctx, `SELECT m.round_id, m.user_id, COALESCE(u.display_name, ''), m.rule_id, m.outcome, m.points, m.at
+		FROM calibration_marks m LEFT JOIN users u ON u.id = m.user_id WHERE m.round_id = ? ORDER BY m.user_id, m.rule_id`, roundID)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	out := []drillroom.RoundMark{}
+	for rows.Next() {
+		var m drillroom.RoundMark
+		var at int64
+		if err := rows.Scan(&m.RoundID, &m.UserID, &m.By, &m.RuleID, &m.Outcome, &m.Points, &at); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		m.At = fromMillis(at)
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
+// PublishRound ends the blind marking of a round at the store's current
+// time and returns it; drillroom.ErrNotFound for an unknown round,
+// drillroom.ErrConflict for one already published.
+func (s *Store) PublishRound(ctx context.Context, id int64) (drillroom.Round, error) {
+	now := millis(s.now())
+	err := s.w.do(ctx, func(tx *wtx) error {
+		res, err := tx.Exec("UPDATE calibration_rounds SET published_at = ? WHERE id = ? AND published_at = 0", now, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
+		}
+		var exists int
+		if err := tx.QueryRow("SELECT COUNT(*) FROM calibration_rounds WHERE id = ?", id).Scan(&exists); err != nil {
+			return err
+		}
+		if exists == 0 {
+			return drillroom.ErrNotFound
+		}
+		return drillroom.Errorf(drillroom.CodeConflict, "This calibration round is already published.")
+	})
+	if err != nil {
+		return drillroom.Round{}, fmt.Errorf("publish calibration round %d: %w", id, err)
+	}
+	return s.Round(ctx, id)
+}

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/drillroom/drillroom"
+)
+
+// AddMark appends a coach's mark on a session's rule, at the store's
+// current time (m.ID, m.At and m.By are ignored and filled in), and
+// returns it as stored. Marks are never changed or deleted: a later mark
+// of the same rule supersedes it. The session and the marking user must
+// exist (drillroom.ErrNotFound); a mark needs a rule id, a known kind, an
+// outcome that fits the kind (none for a withdrawal), a reason, and a coach
+// or trainer as its actor (drillroom.ErrInvalid otherwise).
+func (s *Store) AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, error) {
+	if err := checkMark(m); err != nil {
+		return drillroom.Mark{}, fmt.Errorf("add mark on session %s: %w", m.SessionID, err)
+	}
+	m.At = fromMillis(millis(s.now()))
+	err := s.w.do(ctx, func(tx *wtx) error {
+		res, err := tx.Exec(`INSERT INTO marks (session_id, rule_id, kind, outcome, points, old_outcome, old_points, reason, rubric_hash, by_id, actor, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.SessionID, m.RuleID, string(m.Kind), m.Outcome, m.Points, m.OldOutcome, m.OldPoints, m.Reason, m.RubricHash, m.ByID, string(m.Actor), millis(m.At))
+		if isForeignKeyViolation(err) {
+			return drillroom.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		m.ID, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return drillroom.Mark{}, fmt.Errorf("add mark on session %s: %w", m.SessionID, err)
+	}
+	if u, err := s.UserByID(ctx, m.ByID); err == nil {
+		m.By = u.DisplayName
+	}
+	return m, nil
+}
+
+func checkMark(m drillroom.Mark) error {
+	switch {
+	case m.RuleID == "":
+		return fmt.Errorf("%w: no rule id", drillroom.ErrInvalid)
+	case !m.Kind.Valid():
+		return fmt.Errorf("%w: kind %q, want manual, override or withdraw", drillroom.ErrInvalid, m.Kind)
+	case m.Kind == drillroom.MarkWithdraw && m.Outcome != "":
+		return fmt.Errorf("%w: a withdrawal gives no outcome (got %q)", drillroom.ErrInvalid, m.Outcome)
+	case m.Kind != drillroom.MarkWithdraw && !drillroom.ValidMarkOutcome(m.Outcome):
+		return fmt.Errorf("%w: outcome %q, want pass, fail, partial or na", drillroom.ErrInvalid, m.Outcome)
+	case m.Points < 0:
+		return fmt.Errorf("%w: %g points", drillroom.ErrInvalid, m.Points)
+	case strings.TrimSpace(m.Reason) == "":
+		return fmt.Errorf("%w: no reason", drillroom.ErrInvalid)
+	case m.Actor != drillroom.ActorCoach && m.Actor != drillroom.ActorTrainer:
+		return fmt.Errorf("%w: actor %q, want coach or trainer", drillroom.ErrInvalid, m.Actor)
+	}
+	return nil
+}
+
+// Marks returns every mark of a session, oldest first, with the marking
+// users' display names; an empty slice when there are none (or no such
+// session).
+func (s *Store) Marks(ctx context.Context, sessionID string) ([]drillroom.Mark, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT m.id, m.session_id, m.rule_id, m.kind, m.outcome, m.points, m.old_outcome, m.old_points,
+			m.reason, m.rubric_hash, m.by_id, COALESCE(u.display_name, ''), m.actor, m.at
+		FROM marks m LEFT JOIN users u ON u.id = m.by_id WHERE m.session_id = ? ORDER BY m.id`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("marks of session %s: %w", sessionID, err)
+	}
+	defer rows.Close()
+	out := []drillroom.Mark{}
+	for rows.Next() {
+		var m drillroom.Mark
+		var kind, actor string
+		var at int64
+		if err := rows.Scan(&m.ID, &m.SessionID, &m.RuleID, &kind, &m.Outcome, &m.Points, &m.OldOutcome, &m.OldPoints,
+			&m.Reason, &m.RubricHash, &m.ByID, &m.By, &actor, &at); err != nil {
+			return nil, fmt.Errorf("marks of session %s: %w", sessionID, err)
+		}
+		m.Kind, m.Actor, m.At = drillroom.MarkKind(kind), drillroom.Actor(actor), fromMillis(at)
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("marks of session %s: %w", sessionID, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,167 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/drillroom/drillroom"
+)
+
+// AddNote appends a coaching note on a session at the store's current
+// time (n.ID, n.At and n.By are filled in). The session and the author
+// must exist (drillroom.ErrNotFound); a note needs a known kind, text, a
+// due date if and only if it is an action, no negative event number, and a
+// coach or trainer as its actor (drillroom.ErrInvalid).
+func (s *Store) AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, error) {
+	switch {
+	case !n.Kind.Valid():
+		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w: kind %q", n.SessionID, drillroom.ErrInvalid, n.Kind)
+	case strings.TrimSpace(n.Text) == "":
+		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w: no text", n.SessionID, drillroom.ErrInvalid)
+	case (n.Kind == drillroom.NoteAction) == n.Due.IsZero():
+		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w: a due date goes with an action, and only with one", n.SessionID, drillroom.ErrInvalid)
+	case n.Seq < 0:
+		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w: event %d", n.SessionID, drillroom.ErrInvalid, n.Seq)
+	case n.Actor != drillroom.ActorCoach && n.Actor != drillroom.ActorTrainer:
+		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w: actor %q", n.SessionID, drillroom.ErrInvalid, n.Actor)
+	}
+	n.At = fromMillis(millis(s.now()))
+	due := int64(0)
+	if !n.Due.IsZero() {
+		n.Due = fromMillis(millis(n.Due))
+		due = millis(n.Due)
+	}
+	err := s.w.do(ctx, func(tx *wtx) error {
+		res, err := tx.Exec("INSERT INTO notes (session_id, kind, text, due, seq, by_id, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			n.SessionID, string(n.Kind), n.Text, due, n.Seq, n.ByID, string(n.Actor), millis(n.At))
+		if isForeignKeyViolation(err) {
+			return drillroom.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		n.ID, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w", n.SessionID, err)
+	}
+	if u, err := s.UserByID(ctx, n.ByID); err == nil {
+		n.By = u.DisplayName
+	}
+	return n, nil
+}
+
+// Notes returns a session's coaching notes, oldest first (an empty slice
+// when there are none).
+func (s *Store) Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error) {
+	what := "notes of session " + sessionID
+	rows, err := s.rdb.QueryContext(ctx, `SELECT n.id, n.session_id, n.kind, n.text, n.due, n.seq, n.by_id, COALESCE(u.display_name, ''), n.actor, n.at
+		FROM notes n LEFT JOIN users u ON u.id = n.by_id WHERE n.session_id = ? ORDER BY n.id`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	out := []drillroom.Note{}
+	for rows.Next() {
+		var n drillroom.Note
+		var kind, actor string
+		var due, at int64
+		if err := rows.Scan(&n.ID, &n.SessionID, &kind, &n.Text, &due, &n.Seq, &n.ByID, &n.By, &actor, &at); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		n.Kind, n.Actor, n.At = drillroom.NoteKind(kind), drillroom.Actor(actor), fromMillis(at)
+		if due != 0 {
+			n.Due = fromMillis(due)
+		}
+		out = append(out, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
+// AddResponse appends an entry to a session's feedback thread at the
+// store's current time. Acknowledgements and disputes are the trainee's
+// (actor trainee, no Ref); a dispute needs text; a resolution is a coach's
+// or trainer's, needs text and names a dispute of the same session in Ref
+// (drillroom.ErrInvalid otherwise). An unknown session or user is
+// drillroom.ErrNotFound.
+func (s *Store) AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error) {
+	bad := func(why string) (drillroom.Response, error) {
+		return drillroom.Response{}, fmt.Errorf("add response on session %s: %w: %s", r.SessionID, drillroom.ErrInvalid, why)
+	}
+	switch r.Kind {
+	case drillroom.ResponseAck, drillroom.ResponseDispute:
+		if r.Actor != drillroom.ActorTrainee || r.Ref != 0 {
+			return bad("acknowledgements and disputes are the trainee's, and refer to no dispute")
+		}
+	case drillroom.ResponseResolve:
+		if (r.Actor != drillroom.ActorCoach && r.Actor != drillroom.ActorTrainer) || r.Ref == 0 {
+			return bad("a resolution is a coach's, and names its dispute")
+		}
+	default:
+		return bad(fmt.Sprintf("kind %q", r.Kind))
+	}
+	if r.Kind != drillroom.ResponseAck && strings.TrimSpace(r.Text) == "" {
+		return bad("no text")
+	}
+	r.At = fromMillis(millis(s.now()))
+	err := s.w.do(ctx, func(tx *wtx) error {
+		if r.Kind == drillroom.ResponseResolve {
+			var n int
+			if err := tx.QueryRow("SELECT COUNT(*) FROM responses WHERE id = ? AND session_id = ? AND kind = 'dispute'", r.Ref, r.SessionID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return fmt.Errorf("%w: no dispute %d on this session", drillroom.ErrInvalid, r.Ref)
+			}
+		}
+		res, err := tx.Exec("INSERT INTO responses (session_id, kind, rule_id, ref, text, by_id, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			r.SessionID, string(r.Kind), r.RuleID, r.Ref, r.Text, r.ByID, string(r.Actor), millis(r.At))
+		if isForeignKeyViolation(err) {
+			return drillroom.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		r.ID, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return drillroom.Response{}, fmt.Errorf("add response on session %s: %w", r.SessionID, err)
+	}
+	if u, err := s.UserByID(ctx, r.ByID); err == nil {
+		r.By = u.DisplayName
+	}
+	return r, nil
+}
+
+// Responses returns a session's feedback thread, oldest first (an empty
+// slice when there is none).
+func (s *Store) Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error) {
+	what := "responses of session " + sessionID
+	rows, err := s.rdb.QueryContext(ctx, `SELECT r.id, r.session_id, r.kind, r.rule_id, r.ref, r.text, r.by_id, COALESCE(u.display_name, ''), r.actor, r.at
+		FROM responses r LEFT JOIN users u ON u.id = r.by_id WHERE r.session_id = ? ORDER BY r.id`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	out := []drillroom.Response{}
+	for rows.Next() {
+		var r drillroom.Response
+		var kind, actor string
+		var at int64
+		if err := rows.Scan(&r.ID, &r.SessionID, &kind, &r.RuleID, &r.Ref, &r.Text, &r.ByID, &r.By, &actor, &at); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		r.Kind, r.Actor, r.At = drillroom.ResponseKind(kind), drillroom.Actor(actor), fromMillis(at)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,154 @@
+package training_test
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/training"
+)
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+// TestFleissKappa checks the agreement figures against tables worked by
+// hand (Fleiss 1971: P_i = (Σ n_ij² − n) / n(n−1), P̄e = Σ p_j²,
+// κ = (P̄ − P̄e) / (1 − P̄e)).
+func TestFleissKappa(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		items            [][]string
+		observed, chance float64
+		kappa            float64
+		defined          bool
+	}{
+		// P = 1, 1/3, 1, 0 → P̄ = 7/12; p = 6/12 pass, 5/12 fail, 1/12 na →
+		// P̄e = 62/144; κ = (84 − 62) / (144 − 62) = 22/82.
+		{"three coaches, four rules", [][]string{
+			{"pass", "pass", "pass"}, {"pass", "pass", "fail"}, {"fail", "fail", "fail"}, {"pass", "fail", "na"},
+		}, 7.0 / 12, 62.0 / 144, 22.0 / 82, true},
+		// Two coaches who always disagree on a balanced split: κ = −1.
+		{"systematic disagreement", [][]string{{"pass", "fail"}, {"fail", "pass"}}, 0, 0.5, -1, true},
+		// Full agreement, two categories: P̄ = 1, P̄e = 1/2 → κ = 1.
+		{"full agreement", [][]string{{"pass", "pass", "pass"}, {"fail", "fail", "fail"}}, 1, 0.5, 1, true},
+		// One category only: chance agreement is 1 and κ undefined.
+		{"one category only", [][]string{{"pass", "pass"}, {"pass", "pass"}}, 1, 1, 0, false},
+		// P = 1/3, 1/3, 1/3 (2 of 3 agree each time); p = 5/9 pass, 3/9
+		// fail, 1/9 partial → P̄e = 35/81; κ = (27 − 35) / (81 − 35) = −8/46.
+		{"two of three each time", [][]string{
+			{"pass", "pass", "fail"}, {"fail", "fail", "pass"}, {"pass", "pass", "partial"},
+		}, 1.0 / 3, 35.0 / 81, -8.0 / 46, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k, err := training.FleissKappa(tc.items)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !near(k.Observed, tc.observed) || !near(k.Chance, tc.chance) || k.Defined != tc.defined || (tc.defined && !near(k.Kappa, tc.kappa)) {
+				t.Errorf("got P̄ %.6f, P̄e %.6f, κ %.6f (defined %v); want %.6f, %.6f, %.6f (%v)",
+					k.Observed, k.Chance, k.Kappa, k.Defined, tc.observed, tc.chance, tc.kappa, tc.defined)
+			}
+		})
+	}
+	for _, bad := range [][][]string{nil, {{"pass"}}, {{"pass", "fail"}, {"pass"}}} {
+		if _, err := training.FleissKappa(bad); err == nil {
+			t.Errorf("FleissKappa(%v): no error", bad)
+		}
+	}
+}
+
+// TestCalibrationRound: three coaches mark one session blind; none sees
+// another's marks until the lead publishes; the report then gives each
+// rule's agreement, each coach's agreement with the automatic and official
+// scorecards, and Fleiss' kappa over the rules all three marked.
+func TestCalibrationRound(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	x := f.play(t, f.ann, drillroom.ModeAssessment, nil)
+	auto, err := f.svc.StoredScorecard(ctx, x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	silence, _ := auto.Rule("longest-silence")
+	category, _ := auto.Rule("correct-category")
+
+	_, err = f.svc.StartRound(ctx, f.ann, x, []int64{f.carol.ID, f.trent.ID})
+	wantCode(t, "the trainee starts a round", err, drillroom.CodeForbidden)
+	_, err = f.svc.StartRound(ctx, f.carol, x, []int64{f.carol.ID, f.vic.ID})
+	wantCode(t, "a marker of another cohort", err, drillroom.CodeInvalid)
+	_, err = f.svc.StartRound(ctx, f.carol, x, []int64{f.carol.ID, f.carol.ID})
+	wantCode(t, "one marker", err, drillroom.CodeInvalid)
+	cands, err := f.svc.Candidates(ctx, f.carol, x)
+	if err != nil || len(cands) != 2 {
+		t.Fatalf("candidates: %v, %v; want carol and trent", cands, err)
+	}
+	r, err := f.svc.StartRound(ctx, f.carol, x, []int64{f.carol.ID, f.trent.ID, f.ada.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.ViewRound(ctx, f.vic, r.ID)
+	wantCode(t, "someone outside the round opens it", err, drillroom.CodeNotFound)
+	_, err = f.svc.ViewRound(ctx, f.ann, r.ID)
+	wantCode(t, "the trainee opens it", err, drillroom.CodeNotFound)
+
+	flip := map[string]string{"pass": "fail", "fail": "pass", "na": "pass"}
+	// carol and trent agree everywhere; ada differs on the silence rule.
+	// The manual review rule: pass, pass, partial.
+	ballots := map[*drillroom.User][]training.MarkInput{
+		&f.carol: {{RuleID: "longest-silence", Outcome: silence.Outcome}, {RuleID: "correct-category", Outcome: category.Outcome}, {RuleID: "review-quality", Outcome: "pass"}},
+		&f.trent: {{RuleID: "longest-silence", Outcome: silence.Outcome}, {RuleID: "correct-category", Outcome: category.Outcome}, {RuleID: "review-quality", Outcome: "pass"}},
+		&f.ada:   {{RuleID: "longest-silence", Outcome: flip[silence.Outcome]}, {RuleID: "correct-category", Outcome: category.Outcome}, {RuleID: "review-quality", Outcome: "partial", Points: 5}},
+	}
+	for u, b := range ballots {
+		if err := f.svc.MarkRound(ctx, *u, r.ID, b); err != nil {
+			t.Fatalf("%s marks: %v", u.Username, err)
+		}
+	}
+	err = f.svc.MarkRound(ctx, f.carol, r.ID, []training.MarkInput{{RuleID: "review-quality", Outcome: "partial", Points: 10}})
+	wantCode(t, "partial with full points", err, drillroom.CodeInvalid)
+
+	v, err := f.svc.ViewRound(ctx, f.trent, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Report != nil || len(v.Mine) != 3 || v.Progress[f.ada.ID] != 3 {
+		t.Fatalf("blind view: report %v, %d own marks, ada's progress %d; want no report, trent's 3 marks, counts only", v.Report, len(v.Mine), v.Progress[f.ada.ID])
+	}
+	wantCode(t, "a marker publishes", f.svc.PublishRound(ctx, f.trent, r.ID), drillroom.CodeForbidden)
+	if err := f.svc.PublishRound(ctx, f.carol, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, "a mark after publishing", f.svc.MarkRound(ctx, f.ada, r.ID, []training.MarkInput{{RuleID: "handover", Outcome: "pass"}}), drillroom.CodeConflict)
+
+	v, err = f.svc.ViewRound(ctx, f.ada, r.ID)
+	if err != nil || v.Report == nil {
+		t.Fatalf("published view: %+v, %v", v, err)
+	}
+	rep := v.Report
+	byRule := map[string]training.RuleAgreement{}
+	for _, ra := range rep.Rules {
+		byRule[ra.RuleID] = ra
+	}
+	// Pairs: silence 1 of 3 agree; category 3 of 3; review 1 of 3.
+	for id, want := range map[string]float64{"longest-silence": 1.0 / 3, "correct-category": 1, "review-quality": 1.0 / 3} {
+		if got := byRule[id]; !got.Compared || !near(got.Agreement, want) {
+			t.Errorf("%s: agreement %v (compared %v), want %v", id, got.Agreement, got.Compared, want)
+		}
+	}
+	if byRule["handover"].Compared || byRule["review-quality"].Auto != "" || byRule["longest-silence"].Auto != silence.Outcome {
+		t.Errorf("unmarked or manual rules misreported: %+v / %+v", byRule["handover"], byRule["review-quality"])
+	}
+	// Over the three rules: P̄ = (1/3 + 1 + 1/3) / 3 = 5/9.
+	if !rep.HasKappa || rep.Overall.Items != 3 || rep.Overall.Raters != 3 || !near(rep.Overall.Observed, 5.0/9) {
+		t.Errorf("overall: %+v, want 3 rules, 3 raters, P̄ 5/9", rep.Overall)
+	}
+	for _, c := range rep.Coaches {
+		wantAuto := 2
+		if c.UserID == f.ada.ID {
+			wantAuto = 1
+		}
+		if c.Marked != 3 || c.AutoCompared != 2 || c.WithAuto != wantAuto {
+			t.Errorf("%s: marked %d, with the automatic score %d of %d; want 3, %d of 2", c.Name, c.Marked, c.WithAuto, c.AutoCompared, wantAuto)
+		}
+	}
+}

@@ -1,0 +1,217 @@
+package training
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/scoring"
+)
+
+// MaxReasonRunes bounds the reason of a mark.
+const MaxReasonRunes = 2000
+
+// MarkInput is what a coach asks for on one rule: an outcome (pass, fail,
+// partial with Points, or na) with a reason, or the withdrawal of the
+// rule's current mark.
+type MarkInput struct {
+	RuleID   string
+	Outcome  string
+	Points   float64 // for partial only
+	Withdraw bool
+	Reason   string
+}
+
+// Marking is a session's official scorecard: the automatic one with the
+// coaches' current marks applied, beside the automatic one and the whole
+// history of marks.
+type Marking struct {
+	Official *scoring.Scorecard
+	Auto     *scoring.Scorecard
+	History  []drillroom.Mark          // every mark, oldest first
+	Current  map[string]drillroom.Mark // the mark in force per rule id
+	Flags    []MarkFlag                // marks that need a coach's look
+}
+
+// MarkFlag is a current mark that could not be applied to the scorecard,
+// or was made against another rubric: after a re-scoring with a new rubric
+// version, a coach checks it still holds.
+type MarkFlag struct {
+	Mark    drillroom.Mark
+	Applied bool
+	Why     string
+}
+
+// Marked reports whether any coach has marked the session.
+func (m *Marking) Marked() bool { return len(m.History) > 0 }
+
+// Marking returns session x's official scorecard: auto (its automatic
+// scorecard, see Scorecard) with the current marks applied.
+func (s *Service) Marking(ctx context.Context, x drillroom.Session, auto *scoring.Scorecard) (*Marking, error) {
+	marks, err := s.store.Marks(ctx, x.ID)
+	if err != nil {
+		return nil, fmt.Errorf("marks of %s: %w", x.ID, err)
+	}
+	return applyMarks(auto, marks), nil
+}
+
+// OfficialScorecard returns the official scorecard of an ended session
+// from its stored automatic scorecard; drillroom.ErrNotFound when none is
+// stored yet.
+func (s *Service) OfficialScorecard(ctx context.Context, x drillroom.Session) (*Marking, error) {
+	auto, err := s.StoredScorecard(ctx, x.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.Marking(ctx, x, auto)
+}
+
+// applyMarks applies the current mark of each rule to a copy of auto, one
+// at a time, so that a mark that no longer fits the rubric (its rule gone,
+// made manual or automatic, or its points over the new maximum) is flagged
+// and skipped, never blocking the others. A mark made against another
+// rubric is applied and flagged.
+func applyMarks(auto *scoring.Scorecard, marks []drillroom.Mark) *Marking {
+	m := &Marking{Auto: auto, Official: cloneCard(auto), History: marks, Current: map[string]drillroom.Mark{}}
+	var order []string
+	for _, mk := range marks {
+		if _, ok := m.Current[mk.RuleID]; !ok {
+			order = append(order, mk.RuleID)
+		}
+		if mk.Kind == drillroom.MarkWithdraw {
+			delete(m.Current, mk.RuleID)
+			continue
+		}
+		m.Current[mk.RuleID] = mk
+	}
+	for _, id := range order {
+		mk, ok := m.Current[id]
+		if !ok {
+			continue
+		}
+		if err := applyMark(m.Official, mk); err != nil {
+			m.Flags = append(m.Flags, MarkFlag{Mark: mk, Why: err.Error()})
+			continue
+		}
+		if mk.RubricHash != auto.RubricHash {
+			m.Flags = append(m.Flags, MarkFlag{Mark: mk, Applied: true,
+				Why: "marked against another version of the rubric: check that it still holds"})
+		}
+	}
+	return m
+}
+
+// applyMark applies one mark to card, or changes nothing and says why not.
+func applyMark(card *scoring.Scorecard, mk drillroom.Mark) error {
+	r, ok := card.Rule(mk.RuleID)
+	if !ok {
+		return errors.New("the rule is no longer in the rubric")
+	}
+	points := markPoints(mk.Outcome, mk.Points, r.Max)
+	switch {
+	case mk.Kind == drillroom.MarkManual && !r.Manual:
+		return errors.New("the rule is now scored automatically")
+	case mk.Kind == drillroom.MarkOverride && r.Manual:
+		return errors.New("the rule is now a manual one")
+	case mk.Kind == drillroom.MarkManual:
+		return scoring.ApplyManual(card, map[string]scoring.Manual{mk.RuleID: {Points: points, NA: mk.Outcome == scoring.NA, Note: mk.Reason}})
+	}
+	return scoring.ApplyOverrides(card, map[string]scoring.Override{mk.RuleID: {Outcome: mk.Outcome, Points: points, Reason: mk.Reason}})
+}
+
+// markPoints is what an outcome is worth on a rule of max points: full
+// marks for a pass, none for a fail or na, the points given for a partial.
+func markPoints(outcome string, points, max float64) float64 {
+	switch outcome {
+	case scoring.Pass:
+		return max
+	case scoring.Partial:
+		return points
+	}
+	return 0
+}
+
+func cloneCard(c *scoring.Scorecard) *scoring.Scorecard {
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic(fmt.Sprintf("training: copy scorecard: %v", err)) // a Scorecard always encodes
+	}
+	var out scoring.Scorecard
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic(fmt.Sprintf("training: copy scorecard: %v", err))
+	}
+	return &out
+}
+
+// MarkRule records a coach's mark on one rule of an ended session: a score
+// of a manual rule, an override of an automatic one, or the withdrawal of
+// the rule's current mark; each with a reason. It is appended to the
+// session's marking history with the coach as its author (never the
+// trainee) and what the official scorecard showed before, and the official
+// scorecard is recomputed from it. Coaches and trainers who may see the
+// session mark it; trainees may not.
+func (s *Service) MarkRule(ctx context.Context, user drillroom.User, x drillroom.Session, in MarkInput) (drillroom.Mark, error) {
+	if err := s.mayMark(ctx, user, x); err != nil {
+		return drillroom.Mark{}, err
+	}
+	// A claim keeps two coaches from marking one session at once by
+	// accident: marking a session someone else has claimed is refused.
+	if err := s.notClaimedByOther(ctx, user, x); err != nil {
+		return drillroom.Mark{}, err
+	}
+	reason := strings.TrimSpace(in.Reason)
+	if reason == "" || utf8.RuneCountInString(reason) > MaxReasonRunes {
+		return drillroom.Mark{}, drillroom.Errorf(drillroom.CodeInvalid, "Give a reason of up to 2,000 characters: the trainee reads it.")
+	}
+	mk, err := s.OfficialScorecard(ctx, x)
+	if errors.Is(err, drillroom.ErrNotFound) {
+		return drillroom.Mark{}, drillroom.Errorf(drillroom.CodeConflict, "This session has not been scored yet.")
+	}
+	if err != nil {
+		return drillroom.Mark{}, err
+	}
+	r, ok := mk.Official.Rule(in.RuleID)
+	if !ok {
+		return drillroom.Mark{}, drillroom.Errorf(drillroom.CodeInvalid, "There is no rule %q in this scorecard.", in.RuleID)
+	}
+	m := drillroom.Mark{SessionID: x.ID, RuleID: r.ID, Reason: reason, RubricHash: mk.Auto.RubricHash,
+		OldOutcome: r.Outcome, OldPoints: r.Points, ByID: user.ID, Actor: drillroom.ActorOf(user.Role)}
+	switch {
+	case in.Withdraw:
+		if _, ok := mk.Current[r.ID]; !ok {
+			return drillroom.Mark{}, drillroom.Errorf(drillroom.CodeConflict, "%s has no mark to withdraw.", r.Title)
+		}
+		m.Kind = drillroom.MarkWithdraw
+	default:
+		m.Kind, m.Outcome = drillroom.MarkOverride, in.Outcome
+		if r.Manual {
+			m.Kind = drillroom.MarkManual
+		}
+		if !drillroom.ValidMarkOutcome(in.Outcome) {
+			return drillroom.Mark{}, drillroom.Errorf(drillroom.CodeInvalid, "Choose met, partly met, not met or not applicable.")
+		}
+		m.Points = markPoints(in.Outcome, in.Points, r.Max)
+		if in.Outcome == scoring.Partial && (in.Points <= 0 || in.Points >= r.Max) {
+			return drillroom.Mark{}, drillroom.Errorf(drillroom.CodeInvalid, "Partly met takes more than 0 and fewer than %s points.", formatPoints(r.Max))
+		}
+		if err := applyMark(cloneCard(mk.Official), m); err != nil {
+			return drillroom.Mark{}, &drillroom.Error{Code: drillroom.CodeInvalid, Message: "This mark does not fit the rule.", Err: err}
+		}
+	}
+	stored, err := s.store.AddMark(ctx, m)
+	if err != nil {
+		return drillroom.Mark{}, fmt.Errorf("mark session %s: %w", x.ID, err)
+	}
+	s.log.Info("session marked", "session", x.ID, "rule", r.ID, "kind", m.Kind, "outcome", m.Outcome, "by", user.Username)
+	s.audit(ctx, user, drillroom.AuditReviewMark, x, fmt.Sprintf("%s %s: %s (%s) -> %s (%s): %s", m.Kind, r.ID,
+		m.OldOutcome, formatPoints(m.OldPoints), m.Outcome, formatPoints(m.Points), reason))
+	return stored, nil
+}
+
+func formatPoints(f float64) string {
+	return strings.TrimSuffix(fmt.Sprintf("%.1f", f), ".0")
+}

@@ -1,0 +1,195 @@
+package training_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/scoring"
+	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/training"
+)
+
+// endedSession plays ann's practice drill to a close and returns the ended
+// session, scored by the runner.
+func (f *fixture) endedSession(t *testing.T) drillroom.Session {
+	t.Helper()
+	ctx := context.Background()
+	x, _, err := f.svc.StartDrill(ctx, f.ann, f.drill, drillroom.ModePractice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := f.svc.Act(ctx, f.ann, x, "close", simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"}); err != nil || !res.Applied() {
+		t.Fatalf("close: %+v, %v", res, err)
+	}
+	if x, err = f.st.Session(ctx, x.ID); err != nil || x.State != drillroom.StateEnded {
+		t.Fatalf("after close: %+v, %v; want ended", x, err)
+	}
+	if _, err := f.svc.StoredScorecard(ctx, x.ID); err != nil {
+		t.Fatalf("no scorecard stored when the call ended: %v", err)
+	}
+	return x
+}
+
+func TestMarkRule(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	live, _, err := f.svc.StartDrill(ctx, f.ann, f.drill, drillroom.ModePractice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.MarkRule(ctx, f.carol, live, training.MarkInput{RuleID: "review-quality", Outcome: "pass", Reason: "x"})
+	wantCode(t, "mark a live call", err, drillroom.CodeConflict)
+	x := f.endedSession(t)
+	auto, err := f.svc.StoredScorecard(ctx, x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(auto.Pending) != 1 || auto.Pending[0] != "review-quality" {
+		t.Fatalf("automatic card pending %v, want the manual review-quality", auto.Pending)
+	}
+	silence, _ := auto.Rule("longest-silence")
+
+	refusals := []struct {
+		name string
+		user drillroom.User
+		in   training.MarkInput
+		code drillroom.Code
+	}{
+		{"the trainee marks her own session", f.ann, training.MarkInput{RuleID: "review-quality", Outcome: "pass", Reason: "x"}, drillroom.CodeForbidden},
+		{"a trainee of another cohort", f.bob, training.MarkInput{RuleID: "review-quality", Outcome: "pass", Reason: "x"}, drillroom.CodeForbidden},
+		{"a trainer of another cohort", f.vic, training.MarkInput{RuleID: "review-quality", Outcome: "pass", Reason: "x"}, drillroom.CodeNotFound},
+		{"no reason", f.carol, training.MarkInput{RuleID: "review-quality", Outcome: "pass", Reason: "  "}, drillroom.CodeInvalid},
+		{"unknown rule", f.carol, training.MarkInput{RuleID: "nope", Outcome: "pass", Reason: "x"}, drillroom.CodeInvalid},
+		{"unknown outcome", f.carol, training.MarkInput{RuleID: "review-quality", Outcome: "pending", Reason: "x"}, drillroom.CodeInvalid},
+		{"partly met with full points", f.carol, training.MarkInput{RuleID: "review-quality", Outcome: "partial", Points: 10, Reason: "x"}, drillroom.CodeInvalid},
+		{"withdraw what was never marked", f.carol, training.MarkInput{RuleID: "review-quality", Withdraw: true, Reason: "x"}, drillroom.CodeConflict},
+	}
+	for _, tc := range refusals {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := f.svc.MarkRule(ctx, tc.user, x, tc.in)
+			wantCode(t, tc.name, err, tc.code)
+		})
+	}
+	if marks, _ := f.st.Marks(ctx, x.ID); len(marks) != 0 {
+		t.Fatalf("refused marks were stored: %+v", marks)
+	}
+
+	m1, err := f.svc.MarkRule(ctx, f.carol, x, training.MarkInput{RuleID: "review-quality", Outcome: "partial", Points: 6, Reason: "Named one lesson, not what was late."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m1.Kind != drillroom.MarkManual || m1.Actor != drillroom.ActorCoach || m1.By != "carol" || m1.OldOutcome != scoring.Pending || m1.Points != 6 {
+		t.Errorf("manual mark %+v: want a manual mark by the coach carol over pending, 6 points", m1)
+	}
+	m2, err := f.svc.MarkRule(ctx, f.trent, x, training.MarkInput{RuleID: "longest-silence", Outcome: flip(silence.Outcome), Reason: "The timeline shows otherwise."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m2.Kind != drillroom.MarkOverride || m2.Actor != drillroom.ActorTrainer || m2.OldOutcome != silence.Outcome || m2.OldPoints != silence.Points {
+		t.Errorf("override %+v: want an override by the trainer over %s %v", m2, silence.Outcome, silence.Points)
+	}
+
+	mk, err := f.svc.OfficialScorecard(ctx, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rq, _ := mk.Official.Rule("review-quality")
+	ls, _ := mk.Official.Rule("longest-silence")
+	if rq.Outcome != scoring.Partial || rq.Points != 6 || rq.Feedback != "Named one lesson, not what was late." || len(mk.Official.Pending) != 0 {
+		t.Errorf("official review-quality %s %v %q, pending %v; want partial 6 with the coach's reason, none pending", rq.Outcome, rq.Points, rq.Feedback, mk.Official.Pending)
+	}
+	if ls.Outcome != flip(silence.Outcome) || ls.Auto == nil || ls.Auto.Outcome != silence.Outcome {
+		t.Errorf("official longest-silence %s (auto %+v), want %s over the automatic %s", ls.Outcome, ls.Auto, flip(silence.Outcome), silence.Outcome)
+	}
+	if a, _ := mk.Auto.Rule("longest-silence"); a.Outcome != silence.Outcome {
+		t.Errorf("the automatic card changed: %s", a.Outcome)
+	}
+	if mk.Official.Total == mk.Auto.Total && mk.Official.Possible == mk.Auto.Possible {
+		t.Errorf("official total %v of %v equals the automatic one: the marks were not applied", mk.Official.Total, mk.Official.Possible)
+	}
+	if len(mk.History) != 2 || len(mk.Current) != 2 || len(mk.Flags) != 0 {
+		t.Errorf("history %d, current %d, flags %+v; want 2, 2, none", len(mk.History), len(mk.Current), mk.Flags)
+	}
+
+	// Withdrawing the override gives the rule its automatic outcome back;
+	// the history keeps all three.
+	m3, err := f.svc.MarkRule(ctx, f.carol, x, training.MarkInput{RuleID: "longest-silence", Withdraw: true, Reason: "Checked again: the rule was right."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m3.OldOutcome != flip(silence.Outcome) {
+		t.Errorf("withdrawal's old outcome %s, want the override's %s", m3.OldOutcome, flip(silence.Outcome))
+	}
+	mk, _ = f.svc.OfficialScorecard(ctx, x)
+	if ls, _ := mk.Official.Rule("longest-silence"); ls.Outcome != silence.Outcome || ls.Auto != nil || len(mk.History) != 3 || len(mk.Current) != 1 {
+		t.Errorf("after withdrawal: %s (auto %+v), history %d, current %d; want the automatic %s, 3, 1", ls.Outcome, ls.Auto, len(mk.History), len(mk.Current), silence.Outcome)
+	}
+}
+
+func flip(outcome string) string {
+	if outcome == scoring.Pass {
+		return scoring.Fail
+	}
+	return scoring.Pass
+}
+
+// TestMarksSurviveRescoring: the runner (or a new rubric) stores a new
+// automatic scorecard; the marks stay attached by rule id, those made
+// against another rubric are flagged, and a mark whose rule is gone is
+// flagged and not applied.
+func TestMarksSurviveRescoring(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	x := f.endedSession(t)
+	for _, in := range []training.MarkInput{
+		{RuleID: "review-quality", Outcome: "pass", Reason: "Clear lessons."},
+		{RuleID: "handover", Outcome: "na", Reason: "The engineer was already on site."},
+		{RuleID: "no-unneeded", Outcome: "fail", Reason: "Police were not needed."},
+	} {
+		if _, err := f.svc.MarkRule(ctx, f.carol, x, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	auto, err := f.svc.StoredScorecard(ctx, x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A re-scoring with a new rubric version: another hash, and the rule
+	// no-unneeded dropped.
+	auto.RubricHash = "sha256:new-rubric"
+	for i := range auto.Sections {
+		rules := auto.Sections[i].Rules[:0]
+		for _, r := range auto.Sections[i].Rules {
+			if r.ID != "no-unneeded" {
+				rules = append(rules, r)
+			}
+		}
+		auto.Sections[i].Rules = rules
+	}
+	body, _ := json.Marshal(auto)
+	if err := f.st.PutScorecard(ctx, x.ID, auto.RubricHash, body, auto.RuleOutcomes()); err != nil {
+		t.Fatal(err)
+	}
+	mk, err := f.svc.OfficialScorecard(ctx, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mk.Official.RubricHash != "sha256:new-rubric" {
+		t.Fatalf("official card from rubric %s, want the re-scoring's", mk.Official.RubricHash)
+	}
+	if r, _ := mk.Official.Rule("review-quality"); r.Outcome != scoring.Pass || r.Points != r.Max {
+		t.Errorf("review-quality after re-scoring: %s %v, want the coach's pass", r.Outcome, r.Points)
+	}
+	if r, _ := mk.Official.Rule("handover"); r.Outcome != scoring.NA {
+		t.Errorf("handover after re-scoring: %s, want the coach's na", r.Outcome)
+	}
+	flags := map[string]training.MarkFlag{}
+	for _, fl := range mk.Flags {
+		flags[fl.Mark.RuleID] = fl
+	}
+	if len(flags) != 3 || !flags["review-quality"].Applied || !flags["handover"].Applied || flags["no-unneeded"].Applied {
+		t.Errorf("flags %+v: want review-quality and handover applied and flagged, no-unneeded flagged and not applied", mk.Flags)
+	}
+}

@@ -1,0 +1,229 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/training"
+)
+
+// calibrationSection is the debrief's calibration box for staff: the
+// rounds on the session they lead or mark, and the form to start one.
+type calibrationSection struct {
+	Rounds     []roundLink
+	Candidates []option
+}
+
+type roundLink struct {
+	ID        int64
+	Lead      string
+	Markers   int
+	Published bool
+}
+
+func (u *ui) calibrationSection(r *http.Request, user drillroom.User, x drillroom.Session) *calibrationSection {
+	ctx := r.Context()
+	rounds, err := u.svc.SessionRounds(ctx, user, x)
+	if err != nil {
+		u.log.Error("debrief: calibration rounds", "session", x.ID, "err", err)
+		return nil
+	}
+	cands, err := u.svc.Candidates(ctx, user, x)
+	if err != nil {
+		return nil // a live session, or one the user may not mark
+	}
+	c := &calibrationSection{}
+	for _, rd := range rounds {
+		c.Rounds = append(c.Rounds, roundLink{ID: rd.ID, Lead: rd.Lead, Markers: len(rd.Members), Published: rd.Published()})
+	}
+	for _, m := range cands {
+		c.Candidates = append(c.Candidates, option{strconv.FormatInt(m.ID, 10), m.DisplayName})
+	}
+	return c
+}
+
+// startRound opens a calibration round on a session (training.Service.StartRound).
+func (u *ui) startRound(w http.ResponseWriter, r *http.Request) {
+	x, user, ok := u.pageSession(w, r)
+	if !ok {
+		return
+	}
+	var members []int64
+	for _, v := range r.PostForm["member"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			u.fail(w, r, drillroom.Errorf(drillroom.CodeInvalid, "Choose the markers from the list."))
+			return
+		}
+		members = append(members, id)
+	}
+	rd, err := u.svc.StartRound(r.Context(), user, x, members)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/calibration/%d", rd.ID), http.StatusSeeOther)
+}
+
+type calibrationPage struct {
+	*training.RoundView
+	Title   string
+	Trainee string
+	Rules   []calRule
+	Members []calMember
+	Kappa   string // the overall figures, formatted
+}
+
+type calRule struct {
+	ID, Title string
+	Manual    bool
+	Max       float64
+	Mine      string
+	MinePts   float64
+	Auto      string
+	Official  string
+	Outcomes  []string // per member, in Members' order ("" when not marked)
+	Agreement string
+	Compared  bool
+}
+
+type calMember struct {
+	ID       int64
+	Name     string
+	Marked   int
+	WithAuto string
+	WithOff  string
+}
+
+func ratio(a, b int) string {
+	if b == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%d of %d (%s)", a, b, formatPercent(float64(a)/float64(b)*100))
+}
+
+// calibration shows a round: the blind form to its markers, progress to
+// its lead, and once published every marking with the agreement report.
+func (u *ui) calibration(w http.ResponseWriter, r *http.Request) {
+	user, _ := userFrom(r.Context())
+	id, err := strconv.ParseInt(chi.URLParam(r, "round"), 10, 64)
+	if err != nil {
+		u.fail(w, r, drillroom.ErrNotFound)
+		return
+	}
+	v, err := u.svc.ViewRound(r.Context(), user, id)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	p := calibrationPage{RoundView: v, Trainee: u.displayName(r.Context(), v.Session.UserID), Title: v.Session.ScenarioID}
+	if sv, err := u.store.ScenarioVersion(r.Context(), v.Session.ScenarioID, v.Session.Version); err == nil {
+		p.Title = sv.Title
+	}
+	for _, m := range v.Round.Members {
+		cm := calMember{ID: m, Name: v.Names[m], Marked: v.Progress[m]}
+		if v.Report != nil {
+			for _, c := range v.Report.Coaches {
+				if c.UserID == m {
+					cm.WithAuto, cm.WithOff = ratio(c.WithAuto, c.AutoCompared), ratio(c.WithOfficial, c.OffCompared)
+				}
+			}
+		}
+		p.Members = append(p.Members, cm)
+	}
+	agreement := map[string]training.RuleAgreement{}
+	if v.Report != nil {
+		for _, ra := range v.Report.Rules {
+			agreement[ra.RuleID] = ra
+		}
+		if v.Report.HasKappa {
+			k := v.Report.Overall
+			p.Kappa = fmt.Sprintf("over %d rules marked by all %d markers: observed agreement %s, chance %s, ", k.Items, k.Raters,
+				formatPercent(k.Observed*100), formatPercent(k.Chance*100))
+			if k.Defined {
+				p.Kappa += fmt.Sprintf("Fleiss' kappa %.2f", k.Kappa)
+			} else {
+				p.Kappa += "Fleiss' kappa undefined (every mark in one category)"
+			}
+		}
+	}
+	for _, sec := range v.Official.Sections {
+		for _, rule := range sec.Rules {
+			cr := calRule{ID: rule.ID, Title: rule.Title, Manual: rule.Manual, Max: rule.Max, Official: rule.Outcome}
+			if a, ok := v.Auto.Rule(rule.ID); ok && !a.Manual {
+				cr.Auto = a.Outcome
+			}
+			if m, ok := v.Mine[rule.ID]; ok {
+				cr.Mine, cr.MinePts = m.Outcome, m.Points
+			}
+			if ra, ok := agreement[rule.ID]; ok {
+				for _, m := range v.Round.Members {
+					cr.Outcomes = append(cr.Outcomes, ra.Outcomes[m])
+				}
+				cr.Compared = ra.Compared
+				if ra.Compared {
+					cr.Agreement = formatPercent(ra.Agreement * 100)
+				}
+			}
+			p.Rules = append(p.Rules, cr)
+		}
+	}
+	flash := ""
+	switch r.URL.Query().Get("done") {
+	case "marks":
+		flash = "Your marks are saved. Nobody sees them until the lead publishes the round."
+	case "published":
+		flash = "The round is published: everyone in it sees every marking and the agreement."
+	}
+	render(w, r, u.log, http.StatusOK, "calibration", view{Title: "Calibration", Flash: flash, Data: p})
+}
+
+// markRound takes a marker's blind marks (training.Service.MarkRound):
+// outcome-RULE and points-RULE for every rule given an outcome.
+func (u *ui) markRound(w http.ResponseWriter, r *http.Request) {
+	user, _ := userFrom(r.Context())
+	id, err := strconv.ParseInt(chi.URLParam(r, "round"), 10, 64)
+	if err != nil {
+		u.fail(w, r, drillroom.ErrNotFound)
+		return
+	}
+	var marks []training.MarkInput
+	for _, rule := range r.PostForm["rule"] {
+		out := r.PostForm.Get("outcome-" + rule)
+		if out == "" {
+			continue
+		}
+		in := training.MarkInput{RuleID: rule, Outcome: out}
+		if p := r.PostForm.Get("points-" + rule); p != "" && out == "partial" {
+			if in.Points, err = strconv.ParseFloat(p, 64); err != nil {
+				u.fail(w, r, drillroom.Errorf(drillroom.CodeInvalid, "Points must be a number."))
+				return
+			}
+		}
+		marks = append(marks, in)
+	}
+	if err := u.svc.MarkRound(r.Context(), user, id, marks); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/calibration/%d?done=marks", id), http.StatusSeeOther)
+}
+
+// publishRound ends a round's blind marking (training.Service.PublishRound).
+func (u *ui) publishRound(w http.ResponseWriter, r *http.Request) {
+	user, _ := userFrom(r.Context())
+	id, err := strconv.ParseInt(chi.URLParam(r, "round"), 10, 64)
+	if err != nil {
+		u.fail(w, r, drillroom.ErrNotFound)
+		return
+	}
+	if err := u.svc.PublishRound(r.Context(), user, id); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/calibration/%d?done=published", id), http.StatusSeeOther)
+}

@@ -1,0 +1,109 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/drillroom/drillroom"
+)
+
+// TestCalibrationPages: a coach puts an assessment to three markers; they
+// mark it blind (none sees another's marks, nor the report); only the lead
+// publishes; the report then shows every marking and the agreement. The
+// trainee and a coach of another cohort cannot open the round.
+func TestCalibrationPages(t *testing.T) {
+	app := newTestApp(t)
+	ctx := context.Background()
+	dora, err := app.store.CreateUser(ctx, "dora", "Dora", drillroom.RoleCoach, testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.users["dora"] = dora
+	cohorts, _ := app.store.Cohorts(ctx)
+	if err := app.store.AddToCohort(ctx, cohorts[0].ID, dora.ID); err != nil {
+		t.Fatal(err)
+	}
+	alice := app.signedIn("alice")
+	id := alice.start(drillroom.ModeAssessment)
+	playGoodCall(t, app, id)
+	carol, trent, doraB := app.signedIn("carol"), app.signedIn("trent"), app.signedIn("dora")
+	olga := app.outsider("olga", drillroom.RoleCoach)
+
+	res := carol.get("/sessions/" + id + "/debrief")
+	for _, name := range []string{"Carol", "Trent", "Dora"} {
+		if !strings.Contains(res.body, `name="member" value="`+strconv.FormatInt(app.users[strings.ToLower(name)].ID, 10)+`"> `+name) {
+			t.Errorf("the calibration form does not offer %s", name)
+		}
+	}
+	if strings.Contains(alice.get("/sessions/"+id+"/debrief").body, `id="round-start"`) {
+		t.Error("the trainee is offered to start a calibration round")
+	}
+	members := url.Values{"member": {strconv.FormatInt(app.users["carol"].ID, 10), strconv.FormatInt(app.users["trent"].ID, 10), strconv.FormatInt(dora.ID, 10)}}
+	start := func(b *browser) response {
+		form := url.Values{"csrf": {b.csrf()}}
+		for k, v := range members {
+			form[k] = v
+		}
+		return b.post("/sessions/"+id+"/calibration", form)
+	}
+	if res := start(alice); res.status != http.StatusForbidden {
+		t.Errorf("the trainee starts a round: status %d, want 403", res.status)
+	}
+	if res := start(olga); res.status != http.StatusNotFound {
+		t.Errorf("a coach of another cohort starts a round: status %d, want 404", res.status)
+	}
+	res = start(carol)
+	round := res.header.Get("Location")
+	if res.status != http.StatusSeeOther || !strings.HasPrefix(round, "/calibration/") {
+		t.Fatalf("start: status %d to %q", res.status, round)
+	}
+	for who, b := range map[string]*browser{"the trainee": alice, "a coach of another cohort": olga} {
+		if res := b.get(round); res.status != http.StatusNotFound {
+			t.Errorf("%s opens the round: status %d, want 404", who, res.status)
+		}
+	}
+
+	mark := func(b *browser, review, category string) {
+		t.Helper()
+		form := url.Values{"csrf": {b.csrf()}, "rule": {"review-quality", "correct-category"}, "outcome-review-quality": {review}, "outcome-correct-category": {category}}
+		if review == "partial" {
+			form.Set("points-review-quality", "5")
+		}
+		if res := b.post(round+"/marks", form); res.status != http.StatusSeeOther {
+			t.Fatalf("marks: status %d; %s", res.status, res.body)
+		}
+	}
+	mark(carol, "pass", "pass")
+	mark(trent, "pass", "pass")
+	mark(doraB, "partial", "pass")
+	res = trent.get(round)
+	if res.status != http.StatusOK || !strings.Contains(res.body, `id="round-form"`) || strings.Contains(res.body, `id="report"`) || !strings.Contains(res.body, "keep: passed") {
+		t.Errorf("a marker's blind page: status %d; want his form with his own marks kept, no report", res.status)
+	}
+	if res := trent.post(round+"/publish", url.Values{"csrf": {trent.csrf()}}); res.status != http.StatusForbidden {
+		t.Errorf("a marker publishes: status %d, want 403", res.status)
+	}
+	if res := carol.post(round+"/publish", url.Values{"csrf": {carol.csrf()}}); res.status != http.StatusSeeOther {
+		t.Fatalf("the lead publishes: status %d", res.status)
+	}
+	if res := doraB.post(round+"/marks", url.Values{"csrf": {doraB.csrf()}, "rule": {"handover"}, "outcome-handover": {"pass"}}); res.status != http.StatusConflict {
+		t.Errorf("a mark after publishing: status %d, want 409", res.status)
+	}
+	res = doraB.get(round)
+	if !strings.Contains(res.body, `id="report"`) || !strings.Contains(res.body, "Fleiss&#39; kappa") {
+		t.Fatalf("the published round lacks the report or kappa")
+	}
+	row := res.body[strings.Index(res.body, `id="cal-review-quality"`):]
+	row = row[:strings.Index(row, "</tr>")]
+	// pass, pass, partial: one agreeing pair of three.
+	if !strings.Contains(row, "33.3%") || strings.Count(row, "badge pass") != 2 || strings.Count(row, "badge partial") != 1 {
+		t.Errorf("review-quality row %q: want two passes, one partial, 33.3%% agreement", row)
+	}
+	if row := res.body[strings.Index(res.body, `id="cal-correct-category"`):]; !strings.Contains(row[:strings.Index(row, "</tr>")], "100%") {
+		t.Error("correct-category: want 100% agreement")
+	}
+}

@@ -1,0 +1,123 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/drillroom/drillroom"
+)
+
+// TestCoachingOnTheDebrief: a coach writes an action with a due date; the
+// trainee reads it on her debrief, acknowledges it and disputes a line;
+// the dispute puts the session in the coach's queue until the coach
+// resolves it. The wrong side of each form, and a coach of another cohort,
+// are refused.
+func TestCoachingOnTheDebrief(t *testing.T) {
+	app := newTestApp(t)
+	alice := app.signedIn("alice")
+	id := alice.start(drillroom.ModePractice)
+	playGoodCall(t, app, id)
+	debrief := "/sessions/" + id + "/debrief"
+	carol := app.signedIn("carol")
+	olga := app.outsider("olga", drillroom.RoleCoach)
+	ccsrf, acsrf, ocsrf := carol.csrf(), alice.csrf(), olga.csrf()
+
+	if res := alice.get(debrief); strings.Contains(res.body, `id="respond"`) || strings.Contains(res.body, `id="note-form"`) {
+		t.Error("before any feedback the trainee is offered to acknowledge or to write notes")
+	}
+	res := carol.post("/sessions/"+id+"/notes", url.Values{"csrf": {ccsrf}, "kind": {"action"}, "due": {"2027-01-15"}, "text": {"Practise the two-minute update script."}})
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != debrief+"?coached=note#coaching" {
+		t.Fatalf("note: status %d to %q; %s", res.status, res.header.Get("Location"), res.body)
+	}
+	res = alice.get(debrief)
+	for _, want := range []string{"Practise the two-minute update script.", "due 15 Jan 2027", "— Carol (coach)", `id="ack-btn"`, `id="dispute-form"`, `<option value="longest-silence">`} {
+		if !strings.Contains(res.body, want) {
+			t.Errorf("the trainee's debrief lacks %q", want)
+		}
+	}
+	// An annotation of one moment of the call shows in the timeline under it.
+	m := regexp.MustCompile(`<option value="(\d+)">[^<]*Dispatched`).FindStringSubmatch(carol.get(debrief).body)
+	if m == nil {
+		t.Fatal("the note form offers no moment of the dispatch to annotate")
+	}
+	if res := carol.post("/sessions/"+id+"/notes", url.Values{"csrf": {ccsrf}, "kind": {"strength"}, "seq": {m[1]}, "text": {"Good handover: location, hazards and access."}}); res.status != http.StatusSeeOther {
+		t.Fatalf("annotation: status %d; %s", res.status, res.body)
+	}
+	body := alice.get(debrief).body
+	ev := body[strings.Index(body, `id="ev-`+m[1]+`"`):]
+	ev = ev[:strings.Index(ev, "</ol>")]
+	if i := strings.Index(ev, `class="annotation"`); i < 0 || !strings.Contains(ev[i:], "Good handover") || strings.Count(ev[:i], "<li") != 1 {
+		t.Error("the annotation is not right under its moment in the timeline")
+	}
+	if !strings.Contains(body, `<a href="#ev-`+m[1]+`">at `) {
+		t.Error("the note does not link to its moment")
+	}
+	if res := carol.post("/sessions/"+id+"/notes", url.Values{"csrf": {ccsrf}, "kind": {"strength"}, "seq": {"9999"}, "text": {"x"}}); res.status != http.StatusBadRequest {
+		t.Errorf("an annotation of no moment: status %d, want 400", res.status)
+	}
+
+	if res := alice.post("/sessions/"+id+"/acknowledge", url.Values{"csrf": {acsrf}}); res.status != http.StatusSeeOther {
+		t.Fatalf("acknowledge: status %d", res.status)
+	}
+	if res := alice.get(debrief); !strings.Contains(res.body, `id="acknowledged"`) || !strings.Contains(res.body, "<strong>Alice</strong> acknowledged the feedback") {
+		t.Error("the acknowledgement is not shown")
+	}
+	if res := alice.post("/sessions/"+id+"/disputes", url.Values{"csrf": {acsrf}, "rule": {"longest-silence"}, "text": {"I was reading the engineer's ETA to the caller."}}); res.status != http.StatusSeeOther {
+		t.Fatalf("dispute: status %d; %s", res.status, res.body)
+	}
+	if res := carol.get("/reviews"); !strings.Contains(res.body, "the trainee disputes the marking") {
+		t.Error("the dispute is not in the coach's queue")
+	}
+	resps, err := app.store.Responses(context.Background(), id)
+	if err != nil || len(resps) != 2 {
+		t.Fatalf("responses: %d, %v", len(resps), err)
+	}
+	dispute := resps[1].ID
+	resolvePath := fmt.Sprintf("/sessions/%s/disputes/%d/resolve", id, dispute)
+	res = carol.get(debrief)
+	if !strings.Contains(res.body, `action="`+resolvePath+`"`) || !strings.Contains(res.body, "disputes “No silence over a minute”") {
+		t.Errorf("the coach's debrief does not offer to resolve the dispute of the line")
+	}
+
+	for _, tc := range []struct {
+		name   string
+		b      *browser
+		csrf   string
+		path   string
+		form   url.Values
+		status int
+	}{
+		{"the trainee writes a note", alice, acsrf, "/sessions/" + id + "/notes", url.Values{"kind": {"strength"}, "text": {"me"}}, http.StatusForbidden},
+		{"a coach of another cohort writes a note", olga, ocsrf, "/sessions/" + id + "/notes", url.Values{"kind": {"strength"}, "text": {"x"}}, http.StatusNotFound},
+		{"an action without a due date", carol, ccsrf, "/sessions/" + id + "/notes", url.Values{"kind": {"action"}, "text": {"x"}}, http.StatusBadRequest},
+		{"a due date that is not a date", carol, ccsrf, "/sessions/" + id + "/notes", url.Values{"kind": {"action"}, "due": {"soon"}, "text": {"x"}}, http.StatusBadRequest},
+		{"the coach acknowledges", carol, ccsrf, "/sessions/" + id + "/acknowledge", url.Values{}, http.StatusForbidden},
+		{"the coach disputes", carol, ccsrf, "/sessions/" + id + "/disputes", url.Values{"text": {"x"}}, http.StatusForbidden},
+		{"a coach of another cohort disputes", olga, ocsrf, "/sessions/" + id + "/disputes", url.Values{"text": {"x"}}, http.StatusNotFound},
+		{"the trainee resolves", alice, acsrf, resolvePath, url.Values{"text": {"done"}}, http.StatusForbidden},
+		{"a coach of another cohort resolves", olga, ocsrf, resolvePath, url.Values{"text": {"done"}}, http.StatusNotFound},
+		{"a dispute that is not a number", carol, ccsrf, "/sessions/" + id + "/disputes/x/resolve", url.Values{"text": {"done"}}, http.StatusNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.form.Set("csrf", tc.csrf)
+			if res := tc.b.post(tc.path, tc.form); res.status != tc.status {
+				t.Errorf("status %d, want %d", res.status, tc.status)
+			}
+		})
+	}
+
+	if res := carol.post(resolvePath, url.Values{"csrf": {ccsrf}, "text": {"Fair: the ETA counts as an update. I have noted it."}}); res.status != http.StatusSeeOther {
+		t.Fatalf("resolve: status %d; %s", res.status, res.body)
+	}
+	if res := alice.get(debrief); !strings.Contains(res.body, "<strong>Carol</strong> (coach) answered “I was reading the engineer&#39;s ETA to the caller.”: Fair: the ETA counts as an update.") {
+		t.Error("the trainee does not see the coach's answer to her dispute")
+	}
+	if res := carol.get("/reviews"); strings.Contains(res.body, `id="queue-`+id+`"`) && strings.Contains(res.body, "the trainee disputes the marking") {
+		t.Error("the resolved dispute is still in the queue")
+	}
+}
