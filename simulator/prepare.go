@@ -201,21 +201,6 @@ func intentSourceOf(sc *scenarios.Scenario) intentSource {
 	}
 }
 
-// KnownIntents are the intents a trainee's line to sc may carry: the
-// console's quick intents, every intent the recogniser knows (the policy's
-// and the drill's), and those the script answers or reacts to; sorted. It
-// builds no model.
-func KnownIntents(sc *scenarios.Scenario) []string {
-	var names []string
-	if sc.Resolved != nil {
-		src := intentSourceOf(sc)
-		for _, m := range []map[string][]string{src.always, src.examples, src.counters, src.implies} {
-			names = append(names, sortedKeys(m)...)
-		}
-	}
-	return sortedKeys(knownIntentSet(sc, names))
-}
-
 // knownIntentSet is the set of intents a trainee may give explicitly.
 func knownIntentSet(sc *scenarios.Scenario, recognised []string) map[string]bool {
 	known := map[string]bool{}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
-	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/transcript"
 )
 
@@ -73,9 +72,6 @@ type consoleConfig struct {
 	Services     []castItem     `json:"services"`
 	Teams        []castItem     `json:"teams"`
 	MaxSilenceMs int64          `json:"max_silence_ms"`
-	// Intents are the names a line may carry, offered when the trainee
-	// corrects how a line was understood (practice only; empty otherwise).
-	Intents []string `json:"intents"`
 	// Texts is the presenter's wording (transcript.Texts), so the
 	// console's lines read as the debrief's do.
 	Texts map[string]string `json:"texts"`
@@ -155,10 +151,6 @@ func buildConsole(sc *scenarios.Scenario, x drillroom.Session, name string) cons
 	p.Config.Session, p.Config.Mode, p.Config.Ended = x.ID, x.Mode, p.Ended
 	p.Config.Services, p.Config.Teams = p.Services, p.Teams
 	p.Config.Texts = transcript.Texts
-	p.Config.Intents = []string{}
-	if p.Practice {
-		p.Config.Intents = simulator.KnownIntents(sc)
-	}
 	if p.Config.Services == nil {
 		p.Config.Services = []castItem{}
 	}

@@ -330,6 +330,8 @@ function start(cfg) {
   var session = openSession({
     sessionId: cfg.session,
     onHello: function (msg) {
+      // The drill's intents, offered when a practice line is corrected.
+      if (msg.vocabulary && msg.vocabulary.intents) cfg.intents = msg.vocabulary.intents;
       if (msg.clock) {
         // A call nobody has joined yet reports a stopped clock at 0; the
         // trainee's resume starts it without an event, so start ours too.
