@@ -65,6 +65,7 @@ type Store interface {
 // *runner.Runner satisfies it.
 type Live interface {
 	Scenario(ctx context.Context, id string, version int) (*scenarios.Scenario, error)
+	Drill(ctx context.Context, id string, version int) (*simulator.Drill, error)
 	Status(ctx context.Context, sessionID string) (runner.Status, error)
 	Do(ctx context.Context, sessionID string, cmd runner.Command) (runner.Result, error)
 }

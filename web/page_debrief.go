@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/drillroom/drillroom"
@@ -31,8 +32,11 @@ type debriefPage struct {
 	Chart     *moodChart
 	Timeline  []transcript.Line
 	Omitted   int // timeline rows beyond maxTimelineRows, not shown
-	Review    string
-	CanReview bool
+	// Rereadings are the trainee's lines today's intent recogniser would
+	// read differently from how they were played, by event seq.
+	Rereadings map[int64]string
+	Review     string
+	CanReview  bool
 	// The coaches' marking: the official card above is the automatic one
 	// with the marks applied (page_mark.go).
 	Marking *markingView
@@ -132,6 +136,17 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 	silences := findSilences(events, end, limit)
 	page.Chart = buildMoodChart(events, sc.Cast.Customer.Mood, sc.Cast.Customer.Patience, end, silences, limit)
 	page.Timeline, page.Omitted = boundTimeline(buildTimeline(sc, events, silences))
+	if rr, err := u.svc.Rereadings(ctx, x, events); err != nil {
+		u.log.Warn("debrief: reread the trainee's lines", "session", x.ID, "err", err)
+	} else if len(rr) > 0 {
+		page.Rereadings = map[int64]string{}
+		for seq, intents := range rr {
+			page.Rereadings[seq] = "nothing"
+			if len(intents) > 0 {
+				page.Rereadings[seq] = strings.Join(intents, ", ")
+			}
+		}
+	}
 	if page.Card != nil {
 		anchorEvidence(page.Card, page.Timeline)
 	}
