@@ -38,6 +38,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"POST /sessions/{id}/review":               refused,
 		"POST /sessions/{id}/marks":                refused,
 		"GET /reviews":                             login,
+		"GET /history":                             login,
 		"GET /sessions/{id}/replay":                login,
 		"GET /sessions/{id}/replay/frame":          login,
 		"POST /sessions/{id}/calibration":          refused,

@@ -147,6 +147,7 @@ var routeMatrix = []struct {
 	{"POST /sessions/{id}/marks", ownLive, seeing(s403, s409, s409)}, // marked once the call has ended
 	{"POST /sessions/{id}/marks", ownEnded, seeing(s403, s303, s303)},
 	{"POST /sessions/{id}/marks", noSession, but(s404, map[string]int{anon: s401})},
+	{"GET /history", noObject, but(s200, map[string]int{anon: s303})}, // one's own
 	{"GET /reviews", noObject, map[string]int{anon: s303, trainee: s403, otherTrn: s403, trainer: s200, otherTrnr: s200, coach: s200, otherCoach: s200, adminTrnr: s200}},
 	{"POST /sessions/{id}/claim", ownLive, seeing(s403, s409, s409)},
 	{"POST /sessions/{id}/claim", ownEnded, seeing(s403, s303, s303)}, // a fresh session for every cell

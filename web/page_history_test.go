@@ -1,0 +1,60 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/drillroom/drillroom"
+)
+
+// TestHistoryPage: a trainee's history lists her ended sessions with the
+// official score and the coaching, and the agreed actions soonest due
+// first, the overdue ones marked; others see only their own.
+func TestHistoryPage(t *testing.T) {
+	app := newTestApp(t)
+	alice := app.signedIn("alice")
+	id := alice.start(drillroom.ModePractice)
+	playGoodCall(t, app, id)
+	alice.start(drillroom.ModeAssessment) // live: not in the history
+
+	carol := app.signedIn("carol")
+	csrf := carol.csrf()
+	for _, form := range []url.Values{
+		{"rule": {"review-quality"}, "outcome": {"fail"}, "reason": {"No review written."}},
+	} {
+		form.Set("csrf", csrf)
+		if res := carol.post("/sessions/"+id+"/marks", form); res.status != http.StatusSeeOther {
+			t.Fatalf("mark: status %d", res.status)
+		}
+	}
+	for _, a := range []struct{ due, text string }{{"2999-01-01", "Later action."}, {"2020-01-01", "Earlier action."}} {
+		if res := carol.post("/sessions/"+id+"/notes", url.Values{"csrf": {csrf}, "kind": {"action"}, "due": {a.due}, "text": {a.text}}); res.status != http.StatusSeeOther {
+			t.Fatalf("note: status %d", res.status)
+		}
+	}
+	res := alice.get("/history")
+	if res.status != http.StatusOK {
+		t.Fatalf("history: status %d", res.status)
+	}
+	i, j := strings.Index(res.body, "Earlier action."), strings.Index(res.body, "Later action.")
+	if i < 0 || j < 0 || i > j {
+		t.Error("the actions are not listed soonest due first")
+	}
+	if !strings.Contains(res.body, `<strong>due 1 Jan 2020</strong> <span class="badge fail">overdue</span>`) || strings.Count(res.body, "overdue</span>") != 1 {
+		t.Error("the overdue action is not marked, or the other one is")
+	}
+	if strings.Count(res.body, `id="history-`) != 1 || !strings.Contains(res.body, "1 mark, 2 notes; <strong>to read</strong>") {
+		t.Errorf("want the one ended session, with 1 mark and 2 notes to read")
+	}
+	if res := alice.post("/sessions/"+id+"/acknowledge", url.Values{"csrf": {alice.csrf()}}); res.status != http.StatusSeeOther {
+		t.Fatalf("acknowledge: status %d", res.status)
+	}
+	if res := alice.get("/history"); !strings.Contains(res.body, "1 mark, 2 notes; acknowledged") {
+		t.Error("the acknowledgement is not shown")
+	}
+	if res := app.signedIn("bob").get("/history"); res.status != http.StatusOK || strings.Contains(res.body, id) || strings.Contains(res.body, "Earlier action.") {
+		t.Error("another trainee's history shows alice's session or actions")
+	}
+}
