@@ -72,8 +72,7 @@ func TestEndToEndAdministration(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The deliberate 403 and 404 fetches are logged as failed loads.
-	ctx, consoleErrors := newBrowser(t, dir, chrome, browserConfig{ignore: []string{"status of 403", "status of 404"}})
+	ctx, consoleErrors := newBrowser(t, dir, chrome)
 	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
 	defer e.onFailure()
 
@@ -269,10 +268,16 @@ type browserConfig struct {
 	ignore  []string      // console messages that contain one of these are expected
 }
 
-// newBrowser starts headless Chromium and returns its context and the
-// errors its pages wrote to the console. It closes when the test ends.
-func newBrowser(t *testing.T, dir, chrome string, cfg browserConfig) (context.Context, func() []string) {
+// newBrowser starts headless Chromium as config says and returns its
+// context and the errors its pages wrote to the console. It closes when
+// the test ends. Without a config it expects the failed loads of
+// deliberate 403 and 404 fetches, as the administration test makes.
+func newBrowser(t *testing.T, dir, chrome string, config ...browserConfig) (context.Context, func() []string) {
 	t.Helper()
+	cfg := browserConfig{ignore: []string{"status of 403", "status of 404"}}
+	if len(config) > 0 {
+		cfg = config[0]
+	}
 	if cfg.height == 0 {
 		cfg.height = 720
 	}
