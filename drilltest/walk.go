@@ -2,7 +2,9 @@ package drilltest
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"sort"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -150,11 +152,8 @@ func newWalker(sc *scenarios.Scenario) *walker {
 }
 
 func keys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
+	out := slices.AppendSeq(make([]string, 0, len(m)), maps.Keys(m)) // never nil
+	slices.Sort(out)
 	return out
 }
 

@@ -324,7 +324,7 @@ func (c *compiler) hint(src string, env EnvKind, err error) string {
 					return false
 				}
 			}
-			out = suggest(n.Value, mapKeys(names))
+			out = suggest(n.Value, sortedKeys(names))
 		case *ast.MemberNode:
 			id, ok := n.Node.(*ast.IdentifierNode)
 			s, ok2 := n.Property.(*ast.StringNode)
@@ -335,7 +335,7 @@ func (c *compiler) hint(src string, env EnvKind, err error) string {
 			if !ok {
 				return false
 			}
-			keys := mapKeys(m)
+			keys := sortedKeys(m)
 			if len(keys) == 0 {
 				out = fmt.Sprintf(" (this scenario declares no %s)", id.Value)
 				return false
@@ -348,15 +348,6 @@ func (c *compiler) hint(src string, env EnvKind, err error) string {
 		}
 		return false
 	})
-	return out
-}
-
-func mapKeys(m types.Map) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 

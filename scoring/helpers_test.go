@@ -105,6 +105,16 @@ func (b *logb) review(sec float64, text string) *logb {
 	return b.act(sec, simulator.Action{Kind: simulator.ActReview, Text: text})
 }
 
+// goodCard is the scorecard of goodCall.
+func goodCard(t *testing.T, sc *scenarios.Scenario) *Scorecard {
+	t.Helper()
+	c, err := Score(sc, goodCall(sc).ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // goodCall is a well-handled gas call.
 func goodCall(sc *scenarios.Scenario) *logb {
 	return newLog(sc).

@@ -1,8 +1,10 @@
 package scoring
 
 import (
+	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 )
 
 // Manual is a coach's score for one manual rule.
@@ -18,26 +20,15 @@ type Manual struct {
 // changes nothing and returns an error if any id is unknown, is not a
 // manual rule, or has points outside 0 to the rule's max.
 func ApplyManual(c *Scorecard, scores map[string]Manual) error {
-	ids := make([]string, 0, len(scores))
-	for id := range scores {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		r, ok := c.Rule(id)
-		if !ok {
-			return fmt.Errorf("manual score for %q: no such rule", id)
-		}
+	return applyMarks(c, scores, "manual score for", func(r *RuleResult, m Manual) error {
 		if !r.Manual {
-			return fmt.Errorf("manual score for %q: the rule is scored automatically", id)
+			return errors.New("the rule is scored automatically")
 		}
-		if m := scores[id]; !m.NA && (m.Points < 0 || m.Points > r.Max) {
-			return fmt.Errorf("manual score for %q: %g points, want 0 to %g", id, m.Points, r.Max)
+		if !m.NA && (m.Points < 0 || m.Points > r.Max) {
+			return fmt.Errorf("%g points, want 0 to %g", m.Points, r.Max)
 		}
-	}
-	for _, id := range ids {
-		r, _ := c.Rule(id)
-		m := scores[id]
+		return nil
+	}, func(r *RuleResult, m Manual) {
 		r.Feedback, r.Error = m.Note, ""
 		switch {
 		case m.NA:
@@ -49,6 +40,27 @@ func ApplyManual(c *Scorecard, scores map[string]Manual) error {
 		default:
 			r.Outcome, r.Points, r.Possible = Partial, m.Points, r.Max
 		}
+	})
+}
+
+// applyMarks is how ApplyManual and ApplyOverrides change a scorecard: it
+// checks the mark of every rule marks names, in id order, and changes
+// nothing if one is refused (an error that names the rule after what);
+// then it applies each and recomputes the card.
+func applyMarks[M any](c *Scorecard, marks map[string]M, what string, check func(*RuleResult, M) error, apply func(*RuleResult, M)) error {
+	ids := slices.Sorted(maps.Keys(marks))
+	for _, id := range ids {
+		r, ok := c.Rule(id)
+		if !ok {
+			return fmt.Errorf("%s %q: no such rule", what, id)
+		}
+		if err := check(r, marks[id]); err != nil {
+			return fmt.Errorf("%s %q: %w", what, id, err)
+		}
+	}
+	for _, id := range ids {
+		r, _ := c.Rule(id)
+		apply(r, marks[id])
 	}
 	c.recompute()
 	return nil

@@ -10,13 +10,6 @@ import (
 
 func TestApplyManual(t *testing.T) {
 	sc := scenariotest.GasExample(t)
-	fresh := func() *Scorecard {
-		c, err := Score(sc, goodCall(sc).ev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
 	cases := []struct {
 		name     string
 		score    Manual
@@ -31,7 +24,7 @@ func TestApplyManual(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			card := fresh()
+			card := goodCard(t, sc)
 			if err := ApplyManual(card, map[string]Manual{"review-quality": c.score}); err != nil {
 				t.Fatal(err)
 			}
@@ -59,7 +52,7 @@ func TestApplyManual(t *testing.T) {
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {
-			card := fresh()
+			card := goodCard(t, sc)
 			err := ApplyManual(card, c.scores)
 			if err == nil || !strings.Contains(err.Error(), c.msg) {
 				t.Fatalf("got %v, want an error containing %q", err, c.msg)

@@ -1,8 +1,8 @@
 package scoring
 
 import (
+	"errors"
 	"fmt"
-	"sort"
 )
 
 // Override is a coach's replacement of an automatic rule's outcome: pass
@@ -31,36 +31,24 @@ type Automatic struct {
 // outcome is not pass, fail, partial or na, a partial's points are not
 // strictly between 0 and the rule's max, or a reason is empty.
 func ApplyOverrides(c *Scorecard, overrides map[string]Override) error {
-	ids := make([]string, 0, len(overrides))
-	for id := range overrides {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		r, ok := c.Rule(id)
-		if !ok {
-			return fmt.Errorf("override of %q: no such rule", id)
-		}
+	return applyMarks(c, overrides, "override of", func(r *RuleResult, o Override) error {
 		if r.Manual {
-			return fmt.Errorf("override of %q: a manual rule is scored, not overridden", id)
+			return errors.New("a manual rule is scored, not overridden")
 		}
-		o := overrides[id]
 		switch o.Outcome {
 		case Pass, Fail, NA:
 		case Partial:
 			if o.Points <= 0 || o.Points >= r.Max {
-				return fmt.Errorf("override of %q: partly met with %g points, want more than 0 and less than %g", id, o.Points, r.Max)
+				return fmt.Errorf("partly met with %g points, want more than 0 and less than %g", o.Points, r.Max)
 			}
 		default:
-			return fmt.Errorf("override of %q: outcome %q, want pass, fail, partial or na", id, o.Outcome)
+			return fmt.Errorf("outcome %q, want pass, fail, partial or na", o.Outcome)
 		}
 		if o.Reason == "" {
-			return fmt.Errorf("override of %q: no reason", id)
+			return errors.New("no reason")
 		}
-	}
-	for _, id := range ids {
-		r, _ := c.Rule(id)
-		o := overrides[id]
+		return nil
+	}, func(r *RuleResult, o Override) {
 		if r.Auto == nil {
 			r.Auto = &Automatic{Outcome: r.Outcome, Points: r.Points, Possible: r.Possible, Feedback: r.Feedback}
 		}
@@ -75,7 +63,5 @@ func ApplyOverrides(c *Scorecard, overrides map[string]Override) error {
 		case Partial:
 			r.Outcome, r.Points, r.Possible = Partial, o.Points, r.Max
 		}
-	}
-	c.recompute()
-	return nil
+	})
 }

@@ -10,14 +10,7 @@ import (
 
 func TestApplyOverrides(t *testing.T) {
 	sc := scenariotest.GasExample(t)
-	fresh := func() *Scorecard {
-		c, err := Score(sc, goodCall(sc).ev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	if c := fresh(); c.Total != 100 || c.Possible != 90 || !c.Passed {
+	if c := goodCard(t, sc); c.Total != 100 || c.Possible != 90 || !c.Passed {
 		t.Fatalf("the good call scores %v of %v possible (passed %v); the cases below assume 100 of 90", c.Total, c.Possible, c.Passed)
 	}
 	cases := []struct {
@@ -39,7 +32,7 @@ func TestApplyOverrides(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			card := fresh()
+			card := goodCard(t, sc)
 			before, _ := card.Rule(c.rule)
 			auto := Automatic{Outcome: before.Outcome, Points: before.Points, Possible: before.Possible, Feedback: before.Feedback}
 			if err := ApplyOverrides(card, map[string]Override{c.rule: c.o}); err != nil {
@@ -63,7 +56,7 @@ func TestApplyOverrides(t *testing.T) {
 	}
 
 	t.Run("a second override keeps the first automatic result", func(t *testing.T) {
-		card := fresh()
+		card := goodCard(t, sc)
 		for _, o := range []Override{{Outcome: Fail, Reason: "one"}, {Outcome: Partial, Points: 2, Reason: "two"}} {
 			if err := ApplyOverrides(card, map[string]Override{"longest-silence": o}); err != nil {
 				t.Fatal(err)
@@ -89,7 +82,7 @@ func TestApplyOverrides(t *testing.T) {
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {
-			card := fresh()
+			card := goodCard(t, sc)
 			err := ApplyOverrides(card, c.o)
 			if err == nil || !strings.Contains(err.Error(), c.msg) {
 				t.Fatalf("got %v, want an error containing %q", err, c.msg)

@@ -45,13 +45,8 @@ func (e *Engine) validate(a *Action) string {
 		if strings.TrimSpace(a.Text) == "" && len(a.Intents) == 0 {
 			return "say needs text or intents"
 		}
-		a.Intents = append([]string(nil), a.Intents...)
-		for i, in := range a.Intents {
-			in = strings.ToLower(strings.TrimSpace(in))
-			a.Intents[i] = in
-			if !e.p.known[in] {
-				return fmt.Sprintf("unknown intent %q", in)
-			}
+		if why := e.normaliseIntents(a); why != "" {
+			return why
 		}
 		if a.Promise != 0 && a.Promise <= e.now {
 			return "a promised update must be due after now"

@@ -31,6 +31,21 @@ func (e *Engine) validateCorrect(a *Action) string {
 	if len(a.Intents) > maxCorrectIntents {
 		return fmt.Sprintf("a correction has at most %d intents", maxCorrectIntents)
 	}
+	if why := e.normaliseIntents(a); why != "" {
+		return why
+	}
+	a.Intents = dedup(a.Intents)
+	slices.Sort(a.Intents)
+	if slices.Equal(a.Intents, e.lineIntents(a.Of)) {
+		return "the line already has these intents"
+	}
+	return ""
+}
+
+// normaliseIntents puts a's intents (a copy: the caller's slice is left
+// alone) in lower case without surrounding spaces, and returns why one is
+// refused: it is not an intent of the drill ("" when all are known).
+func (e *Engine) normaliseIntents(a *Action) string {
 	a.Intents = append([]string(nil), a.Intents...)
 	for i, in := range a.Intents {
 		in = strings.ToLower(strings.TrimSpace(in))
@@ -38,11 +53,6 @@ func (e *Engine) validateCorrect(a *Action) string {
 		if !e.p.known[in] {
 			return fmt.Sprintf("unknown intent %q", in)
 		}
-	}
-	a.Intents = dedup(a.Intents)
-	slices.Sort(a.Intents)
-	if slices.Equal(a.Intents, e.lineIntents(a.Of)) {
-		return "the line already has these intents"
 	}
 	return ""
 }

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -602,12 +603,9 @@ func (r *recogniser) match(dst []string, text string) []string {
 }
 
 func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	out := slices.AppendSeq(make([]string, 0, len(m)), maps.Keys(m)) // never nil
+	slices.Sort(out)
+	return out
 }
 
 // isFunction reports whether every word of feature f is a function word.

@@ -24,24 +24,14 @@ func (s *Store) CreateRound(ctx context.Context, r drillroom.Round) (drillroom.R
 	}
 	r.Members = members
 	r.CreatedAt, r.PublishedAt = fromMillis(millis(s.now())), time.Time{}
-	err := s.w.do(ctx, func(tx *wtx) error {
-		res, err := tx.Exec("INSERT INTO calibration_rounds (session_id, lead_id, created_at, published_at) VALUES (?, ?, ?, 0)",
+	err := s.w.do(ctx, func(tx *wtx) (err error) {
+		r.ID, err = insertRow(tx, "INSERT INTO calibration_rounds (session_id, lead_id, created_at, published_at) VALUES (?, ?, ?, 0)",
 			r.SessionID, r.LeadID, millis(r.CreatedAt))
-		if isForeignKeyViolation(err) {
-			return drillroom.ErrNotFound
-		}
 		if err != nil {
 			return err
 		}
-		if r.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
 		for _, m := range members {
-			_, err := tx.Exec("INSERT INTO calibration_members (round_id, user_id) VALUES (?, ?)", r.ID, m)
-			if isForeignKeyViolation(err) {
-				return drillroom.ErrNotFound
-			}
-			if err != nil {
+			if _, err := insertRow(tx, "INSERT INTO calibration_members (round_id, user_id) VALUES (?, ?)", r.ID, m); err != nil {
 				return err
 			}
 		}
@@ -50,9 +40,7 @@ func (s *Store) CreateRound(ctx context.Context, r drillroom.Round) (drillroom.R
 	if err != nil {
 		return drillroom.Round{}, fmt.Errorf("create round on session %s: %w", r.SessionID, err)
 	}
-	if u, err := s.UserByID(ctx, r.LeadID); err == nil {
-		r.Lead = u.DisplayName
-	}
+	r.Lead = s.nameOf(ctx, r.LeadID, r.Lead)
 	return r, nil
 }
 
@@ -75,46 +63,27 @@ func (s *Store) SessionRounds(ctx context.Context, sessionID string) ([]drillroo
 }
 
 func (s *Store) rounds(ctx context.Context, what, where string, args ...any) ([]drillroom.Round, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT r.id, r.session_id, r.lead_id, COALESCE(u.display_name, ''), r.created_at, r.published_at
-		FROM calibration_rounds r LEFT JOIN users u ON u.id = r.lead_id WHERE `+where+` ORDER BY r.id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	out := []drillroom.Round{}
-	for rows.Next() {
+	out, err := queryAll(ctx, s, what, func(row scanner) (drillroom.Round, error) {
 		var r drillroom.Round
 		var created, published int64
-		if err := rows.Scan(&r.ID, &r.SessionID, &r.LeadID, &r.Lead, &created, &published); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
+		err := row.Scan(&r.ID, &r.SessionID, &r.LeadID, &r.Lead, &created, &published)
 		r.CreatedAt = fromMillis(created)
 		if published != 0 {
 			r.PublishedAt = fromMillis(published)
 		}
-		out = append(out, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return r, err
+	}, `SELECT r.id, r.session_id, r.lead_id, COALESCE(u.display_name, ''), r.created_at, r.published_at
+		FROM calibration_rounds r LEFT JOIN users u ON u.id = r.lead_id WHERE `+where+` ORDER BY r.id`, args...)
+	if err != nil {
+		return nil, err
 	}
 	for i := range out {
-		ms, err := s.rdb.QueryContext(ctx, "SELECT user_id FROM calibration_members WHERE round_id = ? ORDER BY user_id", out[i].ID)
+		out[i].Members, err = queryAll(ctx, s, what, func(row scanner) (id int64, err error) {
+			err = row.Scan(&id)
+			return id, err
+		}, "SELECT user_id FROM calibration_members WHERE round_id = ? ORDER BY user_id", out[i].ID)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		out[i].Members = []int64{}
-		for ms.Next() {
-			var id int64
-			if err := ms.Scan(&id); err != nil {
-				ms.Close()
-				return nil, fmt.Errorf("%s: %w", what, err)
-			}
-			out[i].Members = append(out[i].Members, id)
-		}
-		ms.Close()
-		if err := ms.Err(); err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
+			return nil, err
 		}
 	}
 	return out, nil
@@ -163,27 +132,14 @@ func (s *Store) PutRoundMark(ctx context.Context, m drillroom.RoundMark) error {
 // RoundMarks returns every mark of a calibration round, by marker and rule
 // (an empty slice when there are none).
 func (s *Store) RoundMarks(ctx context.Context, roundID int64) ([]drillroom.RoundMark, error) {
-	what := fmt.Sprintf("marks of calibration round %d", roundID)
-	rows, err := s.rdb.QueryContext(ctx, `SELECT m.round_id, m.user_id, COALESCE(u.display_name, ''), m.rule_id, m.outcome, m.points, m.at
-		FROM calibration_marks m LEFT JOIN users u ON u.id = m.user_id WHERE m.round_id = ? ORDER BY m.user_id, m.rule_id`, roundID)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	out := []drillroom.RoundMark{}
-	for rows.Next() {
+	return queryAll(ctx, s, fmt.Sprintf("marks of calibration round %d", roundID), func(row scanner) (drillroom.RoundMark, error) {
 		var m drillroom.RoundMark
 		var at int64
-		if err := rows.Scan(&m.RoundID, &m.UserID, &m.By, &m.RuleID, &m.Outcome, &m.Points, &at); err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
+		err := row.Scan(&m.RoundID, &m.UserID, &m.By, &m.RuleID, &m.Outcome, &m.Points, &at)
 		m.At = fromMillis(at)
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return out, nil
+		return m, err
+	}, `SELECT m.round_id, m.user_id, COALESCE(u.display_name, ''), m.rule_id, m.outcome, m.points, m.at
+		FROM calibration_marks m LEFT JOIN users u ON u.id = m.user_id WHERE m.round_id = ? ORDER BY m.user_id, m.rule_id`, roundID)
 }
 
 // PublishRound ends the blind marking of a round at the store's current

@@ -35,20 +35,15 @@ func (s *Store) ClaimSession(ctx context.Context, sessionID string, userID int64
 			return &drillroom.Error{Code: drillroom.CodeConflict,
 				Message: fmt.Sprintf("%s is reviewing this session (claimed until %s UTC).", name, fromMillis(until).Format("15:04"))}
 		}
-		_, err = tx.Exec(`INSERT INTO claims (session_id, user_id, at, until) VALUES (?, ?, ?, ?)
+		_, err = insertRow(tx, `INSERT INTO claims (session_id, user_id, at, until) VALUES (?, ?, ?, ?)
 			ON CONFLICT (session_id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at, until = excluded.until`,
 			sessionID, userID, millis(c.At), millis(c.Until))
-		if isForeignKeyViolation(err) {
-			return drillroom.ErrNotFound
-		}
 		return err
 	})
 	if err != nil {
 		return drillroom.Claim{}, fmt.Errorf("claim session %s: %w", sessionID, err)
 	}
-	if u, err := s.UserByID(ctx, userID); err == nil {
-		c.By = u.DisplayName
-	}
+	c.By = s.nameOf(ctx, userID, c.By)
 	return c, nil
 }
 
@@ -99,24 +94,12 @@ func (s *Store) ActiveClaims(ctx context.Context) ([]drillroom.Claim, error) {
 }
 
 func (s *Store) claims(ctx context.Context, what, where string, args ...any) ([]drillroom.Claim, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT c.session_id, c.user_id, COALESCE(u.display_name, ''), c.at, c.until
-		FROM claims c LEFT JOIN users u ON u.id = c.user_id WHERE `+where+` ORDER BY c.session_id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	out := []drillroom.Claim{}
-	for rows.Next() {
+	return queryAll(ctx, s, what, func(row scanner) (drillroom.Claim, error) {
 		var c drillroom.Claim
 		var at, until int64
-		if err := rows.Scan(&c.SessionID, &c.UserID, &c.By, &at, &until); err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
+		err := row.Scan(&c.SessionID, &c.UserID, &c.By, &at, &until)
 		c.At, c.Until = fromMillis(at), fromMillis(until)
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return out, nil
+		return c, err
+	}, `SELECT c.session_id, c.user_id, COALESCE(u.display_name, ''), c.at, c.until
+		FROM claims c LEFT JOIN users u ON u.id = c.user_id WHERE `+where+` ORDER BY c.session_id`, args...)
 }

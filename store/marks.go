@@ -20,25 +20,16 @@ func (s *Store) AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, 
 		return drillroom.Mark{}, fmt.Errorf("add mark on session %s: %w", m.SessionID, err)
 	}
 	m.At = fromMillis(millis(s.now()))
-	err := s.w.do(ctx, func(tx *wtx) error {
-		res, err := tx.Exec(`INSERT INTO marks (session_id, rule_id, kind, outcome, points, old_outcome, old_points, reason, rubric_hash, by_id, actor, at)
+	err := s.w.do(ctx, func(tx *wtx) (err error) {
+		m.ID, err = insertRow(tx, `INSERT INTO marks (session_id, rule_id, kind, outcome, points, old_outcome, old_points, reason, rubric_hash, by_id, actor, at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			m.SessionID, m.RuleID, string(m.Kind), m.Outcome, m.Points, m.OldOutcome, m.OldPoints, m.Reason, m.RubricHash, m.ByID, string(m.Actor), millis(m.At))
-		if isForeignKeyViolation(err) {
-			return drillroom.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		m.ID, err = res.LastInsertId()
 		return err
 	})
 	if err != nil {
 		return drillroom.Mark{}, fmt.Errorf("add mark on session %s: %w", m.SessionID, err)
 	}
-	if u, err := s.UserByID(ctx, m.ByID); err == nil {
-		m.By = u.DisplayName
-	}
+	m.By = s.nameOf(ctx, m.ByID, m.By)
 	return m, nil
 }
 
@@ -66,27 +57,15 @@ func checkMark(m drillroom.Mark) error {
 // users' display names; an empty slice when there are none (or no such
 // session).
 func (s *Store) Marks(ctx context.Context, sessionID string) ([]drillroom.Mark, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT m.id, m.session_id, m.rule_id, m.kind, m.outcome, m.points, m.old_outcome, m.old_points,
-			m.reason, m.rubric_hash, m.by_id, COALESCE(u.display_name, ''), m.actor, m.at
-		FROM marks m LEFT JOIN users u ON u.id = m.by_id WHERE m.session_id = ? ORDER BY m.id`, sessionID)
-	if err != nil {
-		return nil, fmt.Errorf("marks of session %s: %w", sessionID, err)
-	}
-	defer rows.Close()
-	out := []drillroom.Mark{}
-	for rows.Next() {
+	return queryAll(ctx, s, "marks of session "+sessionID, func(row scanner) (drillroom.Mark, error) {
 		var m drillroom.Mark
 		var kind, actor string
 		var at int64
-		if err := rows.Scan(&m.ID, &m.SessionID, &m.RuleID, &kind, &m.Outcome, &m.Points, &m.OldOutcome, &m.OldPoints,
-			&m.Reason, &m.RubricHash, &m.ByID, &m.By, &actor, &at); err != nil {
-			return nil, fmt.Errorf("marks of session %s: %w", sessionID, err)
-		}
+		err := row.Scan(&m.ID, &m.SessionID, &m.RuleID, &kind, &m.Outcome, &m.Points, &m.OldOutcome, &m.OldPoints,
+			&m.Reason, &m.RubricHash, &m.ByID, &m.By, &actor, &at)
 		m.Kind, m.Actor, m.At = drillroom.MarkKind(kind), drillroom.Actor(actor), fromMillis(at)
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("marks of session %s: %w", sessionID, err)
-	}
-	return out, nil
+		return m, err
+	}, `SELECT m.id, m.session_id, m.rule_id, m.kind, m.outcome, m.points, m.old_outcome, m.old_points,
+			m.reason, m.rubric_hash, m.by_id, COALESCE(u.display_name, ''), m.actor, m.at
+		FROM marks m LEFT JOIN users u ON u.id = m.by_id WHERE m.session_id = ? ORDER BY m.id`, sessionID)
 }

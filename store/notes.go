@@ -32,55 +32,33 @@ func (s *Store) AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, 
 		n.Due = fromMillis(millis(n.Due))
 		due = millis(n.Due)
 	}
-	err := s.w.do(ctx, func(tx *wtx) error {
-		res, err := tx.Exec("INSERT INTO notes (session_id, kind, text, due, seq, by_id, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	err := s.w.do(ctx, func(tx *wtx) (err error) {
+		n.ID, err = insertRow(tx, "INSERT INTO notes (session_id, kind, text, due, seq, by_id, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			n.SessionID, string(n.Kind), n.Text, due, n.Seq, n.ByID, string(n.Actor), millis(n.At))
-		if isForeignKeyViolation(err) {
-			return drillroom.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		n.ID, err = res.LastInsertId()
 		return err
 	})
 	if err != nil {
 		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w", n.SessionID, err)
 	}
-	if u, err := s.UserByID(ctx, n.ByID); err == nil {
-		n.By = u.DisplayName
-	}
+	n.By = s.nameOf(ctx, n.ByID, n.By)
 	return n, nil
 }
 
 // Notes returns a session's coaching notes, oldest first (an empty slice
 // when there are none).
 func (s *Store) Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error) {
-	what := "notes of session " + sessionID
-	rows, err := s.rdb.QueryContext(ctx, `SELECT n.id, n.session_id, n.kind, n.text, n.due, n.seq, n.by_id, COALESCE(u.display_name, ''), n.actor, n.at
-		FROM notes n LEFT JOIN users u ON u.id = n.by_id WHERE n.session_id = ? ORDER BY n.id`, sessionID)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	out := []drillroom.Note{}
-	for rows.Next() {
+	return queryAll(ctx, s, "notes of session "+sessionID, func(row scanner) (drillroom.Note, error) {
 		var n drillroom.Note
 		var kind, actor string
 		var due, at int64
-		if err := rows.Scan(&n.ID, &n.SessionID, &kind, &n.Text, &due, &n.Seq, &n.ByID, &n.By, &actor, &at); err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
+		err := row.Scan(&n.ID, &n.SessionID, &kind, &n.Text, &due, &n.Seq, &n.ByID, &n.By, &actor, &at)
 		n.Kind, n.Actor, n.At = drillroom.NoteKind(kind), drillroom.Actor(actor), fromMillis(at)
 		if due != 0 {
 			n.Due = fromMillis(due)
 		}
-		out = append(out, n)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return out, nil
+		return n, err
+	}, `SELECT n.id, n.session_id, n.kind, n.text, n.due, n.seq, n.by_id, COALESCE(u.display_name, ''), n.actor, n.at
+		FROM notes n LEFT JOIN users u ON u.id = n.by_id WHERE n.session_id = ? ORDER BY n.id`, sessionID)
 }
 
 // AddResponse appends an entry to a session's feedback thread at the
@@ -119,49 +97,28 @@ func (s *Store) AddResponse(ctx context.Context, r drillroom.Response) (drillroo
 				return fmt.Errorf("%w: no dispute %d on this session", drillroom.ErrInvalid, r.Ref)
 			}
 		}
-		res, err := tx.Exec("INSERT INTO responses (session_id, kind, rule_id, ref, text, by_id, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		var err error
+		r.ID, err = insertRow(tx, "INSERT INTO responses (session_id, kind, rule_id, ref, text, by_id, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			r.SessionID, string(r.Kind), r.RuleID, r.Ref, r.Text, r.ByID, string(r.Actor), millis(r.At))
-		if isForeignKeyViolation(err) {
-			return drillroom.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		r.ID, err = res.LastInsertId()
 		return err
 	})
 	if err != nil {
 		return drillroom.Response{}, fmt.Errorf("add response on session %s: %w", r.SessionID, err)
 	}
-	if u, err := s.UserByID(ctx, r.ByID); err == nil {
-		r.By = u.DisplayName
-	}
+	r.By = s.nameOf(ctx, r.ByID, r.By)
 	return r, nil
 }
 
 // Responses returns a session's feedback thread, oldest first (an empty
 // slice when there is none).
 func (s *Store) Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error) {
-	what := "responses of session " + sessionID
-	rows, err := s.rdb.QueryContext(ctx, `SELECT r.id, r.session_id, r.kind, r.rule_id, r.ref, r.text, r.by_id, COALESCE(u.display_name, ''), r.actor, r.at
-		FROM responses r LEFT JOIN users u ON u.id = r.by_id WHERE r.session_id = ? ORDER BY r.id`, sessionID)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	out := []drillroom.Response{}
-	for rows.Next() {
+	return queryAll(ctx, s, "responses of session "+sessionID, func(row scanner) (drillroom.Response, error) {
 		var r drillroom.Response
 		var kind, actor string
 		var at int64
-		if err := rows.Scan(&r.ID, &r.SessionID, &kind, &r.RuleID, &r.Ref, &r.Text, &r.ByID, &r.By, &actor, &at); err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
+		err := row.Scan(&r.ID, &r.SessionID, &kind, &r.RuleID, &r.Ref, &r.Text, &r.ByID, &r.By, &actor, &at)
 		r.Kind, r.Actor, r.At = drillroom.ResponseKind(kind), drillroom.Actor(actor), fromMillis(at)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return out, nil
+		return r, err
+	}, `SELECT r.id, r.session_id, r.kind, r.rule_id, r.ref, r.text, r.by_id, COALESCE(u.display_name, ''), r.actor, r.at
+		FROM responses r LEFT JOIN users u ON u.id = r.by_id WHERE r.session_id = ? ORDER BY r.id`, sessionID)
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/drillroom/drillroom"
 )
 
 // scanner is a *sql.Row or *sql.Rows.
@@ -29,6 +31,28 @@ func queryAll[T any](ctx context.Context, s *Store, what string, scan func(scann
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return out, nil
+}
+
+// insertRow runs an INSERT in tx and returns the new row's id. A row that
+// refers to a missing one (a foreign key) is drillroom.ErrNotFound.
+func insertRow(tx *wtx, query string, args ...any) (int64, error) {
+	res, err := tx.Exec(query, args...)
+	if isForeignKeyViolation(err) {
+		return 0, drillroom.ErrNotFound
+	}
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// nameOf returns the display name of user id, or name when the user cannot
+// be read.
+func (s *Store) nameOf(ctx context.Context, id int64, name string) string {
+	if u, err := s.UserByID(ctx, id); err == nil {
+		return u.DisplayName
+	}
+	return name
 }
 
 // queryOne runs a read query on the read pool and scans its one row with

@@ -74,9 +74,17 @@ func requireAdmin(a Actor) error {
 
 // audit records an entry; a failure to record is logged, never hidden.
 func (s *Accounts) audit(ctx context.Context, a Actor, action, target, detail string) {
-	err := s.store.AppendAudit(ctx, drillroom.AuditEntry{ActorID: a.ID, Actor: a.Username, Action: action, Target: target, Detail: detail, Addr: a.Addr})
+	recordAudit(ctx, s.store, s.log, a, action, target, detail)
+}
+
+// recordAudit records what a did in st's audit log; a failure to record is
+// logged, never hidden.
+func recordAudit(ctx context.Context, st interface {
+	AppendAudit(ctx context.Context, e drillroom.AuditEntry) error
+}, log *slog.Logger, a Actor, action, target, detail string) {
+	err := st.AppendAudit(ctx, drillroom.AuditEntry{ActorID: a.ID, Actor: a.Username, Action: action, Target: target, Detail: detail, Addr: a.Addr})
 	if err != nil {
-		s.log.Error("audit: could not record", "action", action, "actor", a.Username, "target", target, "err", err)
+		log.Error("audit: could not record", "action", action, "actor", a.Username, "target", target, "err", err)
 	}
 }
 

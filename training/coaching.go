@@ -89,10 +89,7 @@ func later(a, b time.Time) time.Time {
 // marking's: a trainer or coach of the cohort, once the call has ended,
 // unless another coach has claimed the session.
 func (s *Service) AddNote(ctx context.Context, user drillroom.User, x drillroom.Session, in NoteInput) (drillroom.Note, error) {
-	if err := s.mayMark(ctx, user, x); err != nil {
-		return drillroom.Note{}, err
-	}
-	if err := s.notClaimedByOther(ctx, user, x); err != nil {
+	if err := s.mayChange(ctx, user, x); err != nil {
 		return drillroom.Note{}, err
 	}
 	text := strings.TrimSpace(in.Text)
@@ -180,10 +177,7 @@ func (s *Service) Dispute(ctx context.Context, user drillroom.User, x drillroom.
 // Resolve answers an open dispute on session x and closes it, as the
 // coach. The rule is marking's.
 func (s *Service) Resolve(ctx context.Context, user drillroom.User, x drillroom.Session, disputeID int64, text string) (drillroom.Response, error) {
-	if err := s.mayMark(ctx, user, x); err != nil {
-		return drillroom.Response{}, err
-	}
-	if err := s.notClaimedByOther(ctx, user, x); err != nil {
+	if err := s.mayChange(ctx, user, x); err != nil {
 		return drillroom.Response{}, err
 	}
 	text = strings.TrimSpace(text)
@@ -211,9 +205,14 @@ func (s *Service) Resolve(ctx context.Context, user drillroom.User, x drillroom.
 	return r, nil
 }
 
-// notClaimedByOther refuses a coach's change to a session another coach
-// has claimed.
-func (s *Service) notClaimedByOther(ctx context.Context, user drillroom.User, x drillroom.Session) error {
+// mayChange is marking's rule (mayMark) for a coach's change to a
+// session (a mark, a note, an answer to a dispute), and more: a claim
+// keeps two coaches from marking one session at once by accident, so a
+// change to a session someone else has claimed is refused.
+func (s *Service) mayChange(ctx context.Context, user drillroom.User, x drillroom.Session) error {
+	if err := s.mayMark(ctx, user, x); err != nil {
+		return err
+	}
 	if c, ok := s.SessionClaim(ctx, x); ok && c.UserID != user.ID {
 		return drillroom.Errorf(drillroom.CodeConflict, "%s is reviewing this session (claimed until %s UTC).", c.By, c.Until.UTC().Format("15:04"))
 	}

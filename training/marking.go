@@ -155,12 +155,7 @@ func cloneCard(c *scoring.Scorecard) *scoring.Scorecard {
 // scorecard is recomputed from it. Coaches and trainers who may see the
 // session mark it; trainees may not.
 func (s *Service) MarkRule(ctx context.Context, user drillroom.User, x drillroom.Session, in MarkInput) (drillroom.Mark, error) {
-	if err := s.mayMark(ctx, user, x); err != nil {
-		return drillroom.Mark{}, err
-	}
-	// A claim keeps two coaches from marking one session at once by
-	// accident: marking a session someone else has claimed is refused.
-	if err := s.notClaimedByOther(ctx, user, x); err != nil {
+	if err := s.mayChange(ctx, user, x); err != nil {
 		return drillroom.Mark{}, err
 	}
 	reason := strings.TrimSpace(in.Reason)

@@ -16,8 +16,7 @@ import (
 // items, decisions, close resolutions, intents) and the limits, which a
 // client written from the document used to have to guess.
 func TestHelloCarriesVocabulary(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
+	a, id := annSession(t)
 	c, _, err := a.dial("ann", id, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -59,8 +58,7 @@ func TestHelloCarriesVocabulary(t *testing.T) {
 // scorecard the debrief shows, under the same access rule, once the call
 // has ended. It used to exist only as HTML.
 func TestScorecardJSON(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
+	a, id := annSession(t)
 	get := func(user string) (int, map[string]json.RawMessage) {
 		req, _ := http.NewRequest("GET", a.http.URL+"/api/sessions/"+id+"/scorecard", nil)
 		if user != "" {

@@ -193,24 +193,48 @@ func (a *auth) requireRole(roles ...drillroom.Role) func(http.Handler) http.Hand
 // It parses the form (bounded) so that handlers can read r.PostForm.
 func (a *auth) checkForm(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := a.origin.check(r); err != nil {
-			a.log.Warn("auth: cross-origin form refused", "path", r.URL.Path, "origin", r.Header.Get("Origin"), "referer", r.Header.Get("Referer"))
-			http.Error(w, "This form was sent from another site and was refused.", http.StatusForbidden)
-			return
+		if a.readForm(w, r, "form") && a.checkToken(w, r) {
+			next.ServeHTTP(w, r)
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		if err := r.ParseForm(); err != nil {
-			http.Error(w, "The form could not be read.", http.StatusBadRequest)
-			return
-		}
-		if !validCSRF(loginTokenFrom(r.Context()), r.PostForm.Get(csrfField)) {
-			u, _ := userFrom(r.Context())
-			a.log.Warn("auth: bad csrf token", "path", r.URL.Path, "user", u.Username)
-			http.Error(w, "This form has expired. Go back, reload the page and try again.", http.StatusForbidden)
-			return
-		}
-		next.ServeHTTP(w, r)
 	})
+}
+
+// sameSite refuses a form sent from another site (403; what names it in
+// the log) and bounds the body to limit bytes. It reports whether the
+// handler may go on.
+func (a *auth) sameSite(w http.ResponseWriter, r *http.Request, what string, limit int64) bool {
+	if err := a.origin.check(r); err != nil {
+		a.log.Warn("auth: cross-origin "+what+" refused", "path", r.URL.Path, "origin", r.Header.Get("Origin"), "referer", r.Header.Get("Referer"))
+		http.Error(w, "This form was sent from another site and was refused.", http.StatusForbidden)
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	return true
+}
+
+// readForm is sameSite for a form of up to maxFormBytes, which it parses
+// into r.PostForm (400 if it cannot).
+func (a *auth) readForm(w http.ResponseWriter, r *http.Request, what string) bool {
+	if !a.sameSite(w, r, what, maxFormBytes) {
+		return false
+	}
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "The form could not be read.", http.StatusBadRequest)
+		return false
+	}
+	return true
+}
+
+// checkToken refuses a parsed form that lacks the login's CSRF token
+// (403). It reports whether the handler may go on.
+func (a *auth) checkToken(w http.ResponseWriter, r *http.Request) bool {
+	if !validCSRF(loginTokenFrom(r.Context()), r.PostForm.Get(csrfField)) {
+		u, _ := userFrom(r.Context())
+		a.log.Warn("auth: bad csrf token", "path", r.URL.Path, "user", u.Username)
+		http.Error(w, "This form has expired. Go back, reload the page and try again.", http.StatusForbidden)
+		return false
+	}
+	return true
 }
 
 // maxFormBytes bounds every form body (a review is the longest form).

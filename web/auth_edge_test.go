@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
 )
@@ -19,10 +17,7 @@ import (
 // that login at once (4001), and no other. They used to keep working
 // until the next heartbeat, about 25 s.
 func TestLogoutClosesSockets(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
-	cl := a.connect("ann", id)
-	cl.resume(0)
+	a, id, cl := annJoined(t)
 	other := a.connect("tom", id)
 	other.resume(0)
 	form := url.Values{csrfField: {csrfToken(a.tokens["ann"])}}
@@ -39,15 +34,8 @@ func TestLogoutClosesSockets(t *testing.T) {
 		t.Fatalf("logout: %d, want 303", res.StatusCode)
 	}
 	began := time.Now()
-	for {
-		_, err := cl.next(2 * time.Second)
-		if err == nil {
-			continue
-		}
-		if ce, ok := err.(*websocket.CloseError); !ok || ce.Code != closeUnauthorized {
-			t.Fatalf("after sign-out: %v, want close 4001 at once", err)
-		}
-		break
+	if code, err := cl.closeWithin(2 * time.Second); code != closeUnauthorized {
+		t.Fatalf("after sign-out: %v, want close 4001 at once", err)
 	}
 	t.Logf("socket closed %v after the sign-out", time.Since(began).Round(time.Millisecond))
 	other.send(map[string]any{"type": "ping"})
@@ -58,8 +46,7 @@ func TestLogoutClosesSockets(t *testing.T) {
 // host and port. An https origin on the server's http host:port used to
 // be accepted.
 func TestSocketOriginIsWhole(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
+	a, id := annSession(t)
 	u, _ := url.Parse(a.http.URL)
 	port := u.Port()
 	for _, c := range []struct {
@@ -75,15 +62,7 @@ func TestSocketOriginIsWhole(t *testing.T) {
 		{"null", http.StatusForbidden},
 		{"http://127.0.0.1:" + port + ".evil.example", http.StatusForbidden},
 	} {
-		c2, res, err := a.dial("ann", id, http.Header{"Origin": {c.origin}})
-		got := 0
-		if res != nil {
-			got = res.StatusCode
-		}
-		if c2 != nil {
-			c2.Close()
-		}
-		if got != c.want {
+		if got, err := a.dialStatus("ann", id, http.Header{"Origin": {c.origin}}); got != c.want {
 			t.Errorf("origin %s: status %d (%v), want %d", c.origin, got, err, c.want)
 		}
 	}
@@ -98,15 +77,7 @@ func TestSocketOriginIsWhole(t *testing.T) {
 		{"https://" + u.Host, http.StatusSwitchingProtocols},
 		{"http://" + u.Host, http.StatusForbidden},
 	} {
-		c2, res, err := s.dial("ann", id, http.Header{"Origin": {c.origin}})
-		got := 0
-		if res != nil {
-			got = res.StatusCode
-		}
-		if c2 != nil {
-			c2.Close()
-		}
-		if got != c.want {
+		if got, err := s.dialStatus("ann", id, http.Header{"Origin": {c.origin}}); got != c.want {
 			t.Errorf("secure cookies, origin %s: status %d (%v), want %d", c.origin, got, err, c.want)
 		}
 	}
@@ -142,9 +113,7 @@ func TestHSTSWithSecureCookies(t *testing.T) {
 // its open websockets at once (4001); they used to work until the next
 // heartbeat, about 25 s.
 func TestDisableClosesSockets(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
-	cl := a.join("ann", id)
+	a, _, cl := annJoined(t)
 	ctx := context.Background()
 	ada, err := a.store.CreateUser(ctx, "ada", "Ada", drillroom.RoleTrainer, testPassword)
 	if err != nil {
@@ -171,14 +140,7 @@ func TestDisableClosesSockets(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("disable: %d, want 303", res.StatusCode)
 	}
-	for {
-		_, err := cl.next(2 * time.Second)
-		if err == nil {
-			continue
-		}
-		if ce, ok := err.(*websocket.CloseError); !ok || ce.Code != closeUnauthorized {
-			t.Fatalf("after the account was disabled: %v, want close 4001 at once", err)
-		}
-		break
+	if code, err := cl.closeWithin(2 * time.Second); code != closeUnauthorized {
+		t.Fatalf("after the account was disabled: %v, want close 4001 at once", err)
 	}
 }

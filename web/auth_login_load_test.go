@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -50,28 +49,13 @@ func (s *countingStore) Authenticate(ctx context.Context, username, password str
 // options) whose password checks are counted.
 func newLoginServer(t *testing.T, cfg Config, opts ...store.Option) (*Server, *countingStore) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "drillroom.db"), nil, opts...)
-	if err != nil {
+	st := openTestStore(t, opts...)
+	if _, err := st.CreateUser(context.Background(), "alice", "Alice", drillroom.RoleTrainee, testPassword); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CreateUser(ctx, "alice", "Alice", drillroom.RoleTrainee, testPassword); err != nil {
-		t.Fatal(err)
-	}
-	rn := runner.New(runner.Config{Store: st})
 	cs := &countingStore{Store: st}
-	cfg.Store, cfg.Runner = cs, rn
-	srv, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Close(cctx)
-		rn.Close(cctx)
-		st.Close()
-	})
+	cfg.Store = cs
+	_, srv := newTestServerOver(t, st, cfg, runner.Config{})
 	return srv, cs
 }
 
@@ -87,6 +71,29 @@ func postLogin(h http.Handler, addr, username, password string) int {
 	return w.Code
 }
 
+// atOnce calls do(0) to do(n-1) in n goroutines released together, and
+// counts the statuses they return.
+func atOnce(n int, do func(i int) int) map[int]int {
+	var wg sync.WaitGroup
+	codes := make([]int, n)
+	start := make(chan struct{})
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			codes[i] = do(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	count := map[int]int{}
+	for _, c := range codes {
+		count[c]++
+	}
+	return count
+}
+
 // TestLoginConcurrentGuesses: 40 wrong passwords for one account sent at
 // once are 5 password checks, then a lockout; the throttle used to check
 // before hashing and count after, so all 40 were evaluated.
@@ -94,25 +101,11 @@ func TestLoginConcurrentGuesses(t *testing.T) {
 	srv, cs := newLoginServer(t, Config{}, store.WithPasswordCost(64, 1))
 	cs.delay = 20 * time.Millisecond
 	h := srv.Handler()
-	var wg sync.WaitGroup
-	codes := make([]int, 40)
-	start := make(chan struct{})
-	for i := range codes {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			codes[i] = postLogin(h, "10.1.2.3", "alice", fmt.Sprintf("wrong guess %d", i))
-		}()
-	}
-	close(start)
-	wg.Wait()
+	count := atOnce(40, func(i int) int {
+		return postLogin(h, "10.1.2.3", "alice", fmt.Sprintf("wrong guess %d", i))
+	})
 	if got := cs.calls.Load(); got != 5 {
 		t.Errorf("password checks for 40 concurrent guesses: %d, want 5", got)
-	}
-	count := map[int]int{}
-	for _, c := range codes {
-		count[c]++
 	}
 	if count[http.StatusUnauthorized] != 5 || count[http.StatusTooManyRequests] != 35 {
 		t.Errorf("answers %v, want 5 x 401 and 35 x 429", count)
@@ -264,32 +257,18 @@ func TestPasswordChangeConcurrentGuesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	codes := make([]int, 40)
-	start := make(chan struct{})
-	for i := range codes {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			form := url.Values{"csrf": {csrfToken(tok)}, "current": {fmt.Sprintf("wrong guess %d", i)},
-				"new": {"another long password"}, "confirm": {"another long password"}}
-			req := httptest.NewRequest("POST", "http://drills.test/account/password", strings.NewReader(form.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Origin", "http://drills.test")
-			req.Header.Set("Cookie", sessionCookie+"="+tok)
-			req.RemoteAddr = "10.7.7.7:40000"
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, req)
-			codes[i] = w.Code
-		}()
-	}
-	close(start)
-	wg.Wait()
-	count := map[int]int{}
-	for _, c := range codes {
-		count[c]++
-	}
+	count := atOnce(40, func(i int) int {
+		form := url.Values{"csrf": {csrfToken(tok)}, "current": {fmt.Sprintf("wrong guess %d", i)},
+			"new": {"another long password"}, "confirm": {"another long password"}}
+		req := httptest.NewRequest("POST", "http://drills.test/account/password", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "http://drills.test")
+		req.Header.Set("Cookie", sessionCookie+"="+tok)
+		req.RemoteAddr = "10.7.7.7:40000"
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Code
+	})
 	if count[http.StatusBadRequest] != 5 || count[http.StatusTooManyRequests] != 35 {
 		t.Errorf("answers %v, want 5 x 400 (checked, wrong) and 35 x 429", count)
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -300,24 +299,8 @@ type matrixApp struct {
 func newMatrixApp(t *testing.T) *matrixApp {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "drillroom.db"), nil, store.WithPasswordCost(64, 1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rn := runner.New(runner.Config{Store: st})
-	srv, err := New(Config{Store: st, Runner: rn, CommandRate: 1000, CommandBurst: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		srv.Close(cctx)
-		hs.Close()
-		rn.Close(cctx)
-		st.Close()
-	})
+	st, rn, srv := newTestServer(t, Config{CommandRate: 1000, CommandBurst: 1000}, runner.Config{}, store.WithPasswordCost(64, 1))
+	hs := serveTest(t, srv)
 	a := &matrixApp{t: t, st: st, rn: rn, http: hs, users: map[string]drillroom.User{}, cohorts: map[string]int64{}}
 	roles := map[string]drillroom.Role{"ann": drillroom.RoleTrainee, "ben": drillroom.RoleTrainee, "zoe": drillroom.RoleTrainee,
 		"tom": drillroom.RoleTrainer, "tia": drillroom.RoleTrainer, "ada": drillroom.RoleTrainer,
@@ -329,6 +312,7 @@ func newMatrixApp(t *testing.T) *matrixApp {
 		}
 		a.users[name] = u
 	}
+	var err error
 	ada := a.users["ada"]
 	ada.Admin = true
 	if a.users["ada"], err = st.UpdateUser(ctx, ada); err != nil {

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -36,17 +37,7 @@ import (
 // Like TestEndToEndBrowser it needs Chromium, and is skipped without one
 // unless DRILLROOM_E2E=require.
 func TestEndToEndAdministration(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the browser test is skipped in -short mode")
-	}
-	chrome := findChromium()
-	if chrome == "" {
-		if os.Getenv("DRILLROOM_E2E") == "require" {
-			t.Fatal("DRILLROOM_E2E=require but no Chromium binary was found (apt-get install -y chromium)")
-		}
-		t.Skip("no Chromium binary installed (apt-get install -y chromium); set DRILLROOM_E2E=require to fail instead")
-	}
-	dir := t.TempDir()
+	chrome, dir := browserTest(t)
 	srv := startPlainServer(t, dir)
 
 	// The first administrator, with the command line, beside the running
@@ -270,26 +261,47 @@ func startPlainServer(t *testing.T, dir string) *demoServer {
 	return s
 }
 
-// newBrowser starts headless Chromium and returns its context and the
-// errors its pages wrote to the console.
-func newBrowser(t *testing.T, dir, chrome string) (context.Context, func() []string) {
+// browserConfig is how a test's Chromium differs from the usual one.
+type browserConfig struct {
+	height  int           // the window's, in pixels (720 if 0); it is 1280 wide
+	timeout time.Duration // for the whole test (6 minutes if 0)
+	ignore  []string      // console messages that contain one of these are expected
+}
+
+// newBrowser starts headless Chromium as config says and returns its
+// context and the errors its pages wrote to the console. It closes when
+// the test ends. Without a config it expects the failed loads of
+// deliberate 403 and 404 fetches, as the administration test makes.
+func newBrowser(t *testing.T, dir, chrome string, config ...browserConfig) (context.Context, func() []string) {
 	t.Helper()
+	cfg := browserConfig{ignore: []string{"status of 403", "status of 404"}}
+	if len(config) > 0 {
+		cfg = config[0]
+	}
+	if cfg.height == 0 {
+		cfg.height = 720
+	}
+	if cfg.timeout == 0 {
+		cfg.timeout = 6 * time.Minute
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chrome),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
 		chromedp.UserDataDir(filepath.Join(dir, "chromium-profile")),
-		chromedp.WindowSize(1280, 720),
+		chromedp.WindowSize(1280, cfg.height),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("no-first-run", true),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 6*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, cfg.timeout)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 720)); err != nil {
+	// A script error or a CSP violation on any page fails the test.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, int64(cfg.height))); err != nil {
 		t.Fatalf("start Chromium (%s): %v", chrome, err)
 	}
 	var mu sync.Mutex
@@ -299,8 +311,7 @@ func newBrowser(t *testing.T, dir, chrome string) (context.Context, func() []str
 			if err != nil {
 				return
 			}
-			// The deliberate 403 and 404 fetches are logged as failed loads.
-			if strings.Contains(m.Text, "status of 403") || strings.Contains(m.Text, "status of 404") {
+			if slices.ContainsFunc(cfg.ignore, func(s string) bool { return strings.Contains(m.Text, s) }) {
 				continue
 			}
 			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
@@ -317,16 +328,24 @@ func newBrowser(t *testing.T, dir, chrome string) (context.Context, func() []str
 	}
 }
 
+// openData opens the server's database beside the running server, as the
+// command-line tools do.
+func openData(t *testing.T, data string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(data, "drillroom.db"), nil, store.WithoutMigrating())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 // assignFirstDrill assigns the first published drill, in practice, to the
 // given users, on the server's database (as the command-line tools do,
 // beside the running server), and returns its id.
 func assignFirstDrill(t *testing.T, data string, usernames ...string) string {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(data, "drillroom.db"), nil, store.WithoutMigrating())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openData(t, data)
 	defer st.Close()
 	drills, err := st.LatestScenarios(ctx)
 	if err != nil || len(drills) == 0 {
@@ -397,10 +416,7 @@ func playAs(t *testing.T, base, username, password, drill string) string {
 func checkAudit(t *testing.T, data string) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(data, "drillroom.db"), nil, store.WithoutMigrating())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openData(t, data)
 	defer st.Close()
 	es, err := st.Audit(ctx, drillroom.AuditFilter{})
 	if err != nil {

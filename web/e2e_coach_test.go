@@ -3,10 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,56 +22,13 @@ import (
 // TestEndToEndBrowser it needs a Chromium binary (DRILLROOM_E2E=require
 // makes its absence a failure).
 func TestCoachEndToEndBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the browser test is skipped in -short mode")
-	}
-	chrome := findChromium()
-	if chrome == "" {
-		if os.Getenv("DRILLROOM_E2E") == "require" {
-			t.Fatal("DRILLROOM_E2E=require but no Chromium binary was found (apt-get install -y chromium)")
-		}
-		t.Skip("no Chromium binary installed (apt-get install -y chromium); set DRILLROOM_E2E=require to fail instead")
-	}
-	dir := t.TempDir()
+	chrome, dir := browserTest(t)
 	srv := startDemoServer(t, dir)
 	coachPassword := srv.passwords["coach"]
 	if coachPassword == "" {
 		t.Fatal("drillroom serve --demo did not print the demo coach's password")
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chrome),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(filepath.Join(dir, "chromium-profile")),
-		chromedp.WindowSize(1280, 900),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	defer cancelCtx()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
-	defer cancelTimeout()
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatalf("start Chromium (%s): %v", chrome, err)
-	}
-	var consoleMu sync.Mutex
-	var consoleErrors []string
-	go func() {
-		for m, err := range chromedp.Console(ctx) {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
-				consoleMu.Lock()
-				consoleErrors = append(consoleErrors, fmt.Sprintf("%s: %s (%s:%d)", m.Type, m.Text, m.URL, m.Line))
-				consoleMu.Unlock()
-			}
-		}
-	}()
+	ctx, consoleErrors := newBrowser(t, dir, chrome, browserConfig{height: 900, timeout: 5 * time.Minute})
 	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
 	defer e.onFailure()
 
@@ -222,9 +176,7 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 		t.Error("no official score on the trainee's debrief")
 	}
 
-	consoleMu.Lock()
-	defer consoleMu.Unlock()
-	for _, m := range consoleErrors {
+	for _, m := range consoleErrors() {
 		t.Errorf("browser console: %s", m)
 	}
 }

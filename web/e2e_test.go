@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +29,25 @@ import (
 // e2eDrill is the library drill the test plays; if the library does not
 // have it, the first assigned drill is played.
 const e2eDrill = "gas-smell-flats"
+
+// browserTest returns the Chromium binary a browser test drives and a
+// directory for the test's files. It skips the test in -short mode or when
+// there is no Chromium, unless DRILLROOM_E2E=require, which makes a missing
+// browser a failure.
+func browserTest(t *testing.T) (chrome, dir string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("the browser test is skipped in -short mode")
+	}
+	chrome = findChromium()
+	if chrome == "" {
+		if os.Getenv("DRILLROOM_E2E") == "require" {
+			t.Fatal("DRILLROOM_E2E=require but no Chromium binary was found (apt-get install -y chromium)")
+		}
+		t.Skip("no Chromium binary installed (apt-get install -y chromium); set DRILLROOM_E2E=require to fail instead")
+	}
+	return chrome, t.TempDir()
+}
 
 func findChromium() string {
 	if p := os.Getenv("DRILLROOM_CHROMIUM"); p != "" {
@@ -174,63 +192,11 @@ func (s *demoServer) stop() {
 }
 
 func TestEndToEndBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the browser test is skipped in -short mode")
-	}
-	chrome := findChromium()
-	if chrome == "" {
-		if os.Getenv("DRILLROOM_E2E") == "require" {
-			t.Fatal("DRILLROOM_E2E=require but no Chromium binary was found (apt-get install -y chromium)")
-		}
-		t.Skip("no Chromium binary installed (apt-get install -y chromium); set DRILLROOM_E2E=require to fail instead")
-	}
-	dir := t.TempDir()
+	chrome, dir := browserTest(t)
 	srv := startDemoServer(t, dir)
-
-	profile := filepath.Join(dir, "chromium-profile")
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chrome),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 720),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	defer cancelCtx()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 6*time.Minute)
-	defer cancelTimeout()
-
-	// Start the browser and collect what the pages write to the console:
-	// a script error or a CSP violation fails the test.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 720)); err != nil {
-		t.Fatalf("start Chromium (%s): %v", chrome, err)
-	}
-	var consoleMu sync.Mutex
-	var consoleErrors []string
-	go func() {
-		for m, err := range chromedp.Console(ctx) {
-			if err != nil {
-				return
-			}
-			// The reconnection attempts while the server is down are
-			// expected to fail; the browser logs each one.
-			if strings.Contains(m.Text, "ERR_CONNECTION_REFUSED") {
-				continue
-			}
-			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
-				consoleMu.Lock()
-				consoleErrors = append(consoleErrors, fmt.Sprintf("%s: %s (%s:%d)", m.Type, m.Text, m.URL, m.Line))
-				consoleMu.Unlock()
-			}
-		}
-	}()
+	// The reconnection attempts while the server is down are expected to
+	// fail; the browser logs each one.
+	ctx, consoleErrors := newBrowser(t, dir, chrome, browserConfig{ignore: []string{"ERR_CONNECTION_REFUSED"}})
 
 	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
 	defer e.onFailure()
@@ -439,9 +405,7 @@ func TestEndToEndBrowser(t *testing.T) {
 	e.step("reopen the console of the ended call", chromedp.Navigate(consoleURL), chromedp.WaitVisible(chromedp.ID("ended-banner")))
 	e.poll("the ended call is replayed with its controls off", `document.querySelectorAll("#call-log li.trainee").length >= 4 && document.getElementById("say-send").disabled`)
 
-	consoleMu.Lock()
-	defer consoleMu.Unlock()
-	for _, m := range consoleErrors {
+	for _, m := range consoleErrors() {
 		t.Errorf("browser console: %s", m)
 	}
 }

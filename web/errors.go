@@ -48,6 +48,14 @@ func statusFor(err error) (int, string) {
 // fail answers a page request that failed with err: the status and page of
 // its code, and a log line with the details (which the page never shows).
 func (u *ui) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := u.logFailure(r, err)
+	renderError(w, r, u.log, status, msg)
+}
+
+// logFailure logs a request that failed with err (an error for a server
+// failure, a warning for a refusal, nothing for not found) and returns
+// its status and the message the answer may show.
+func (u *ui) logFailure(r *http.Request, err error) (int, string) {
 	status, msg := statusFor(err)
 	switch {
 	case status >= 500:
@@ -55,7 +63,7 @@ func (u *ui) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case status != http.StatusNotFound:
 		u.log.Warn("request refused", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	renderError(w, r, u.log, status, msg)
+	return status, msg
 }
 
 // apiError is the body of a failed JSON request.
@@ -69,13 +77,7 @@ type apiError struct {
 // failJSON answers a JSON request that failed with err: the status of its
 // code, and its code and safe message as JSON.
 func (u *ui) failJSON(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := statusFor(err)
-	switch {
-	case status >= 500:
-		u.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	case status != http.StatusNotFound:
-		u.log.Warn("request refused", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
+	status, msg := u.logFailure(r, err)
 	var body apiError
 	body.Error.Code, body.Error.Message = drillroom.ErrorCode(err), msg
 	if _, ok := errorEdge[body.Error.Code]; !ok {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,7 +16,6 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom/runner"
-	"github.com/drillroom/drillroom/store"
 )
 
 // flood opens n connections from 127.0.0.2 to addr, every other one
@@ -92,16 +90,7 @@ func TestConnectionFlood(t *testing.T) {
 	}
 	probe.Close()
 
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "drillroom.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rn := runner.New(runner.Config{Store: st})
-	srv, err := New(Config{Store: st, Runner: rn, ReadHeaderTimeout: time.Second}) // the default cap of serve
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, srv := newTestServer(t, Config{ReadHeaderTimeout: time.Second}, runner.Config{}) // the default cap of serve
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -113,9 +102,6 @@ func TestConnectionFlood(t *testing.T) {
 		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		hs.Shutdown(cctx)
-		srv.Close(cctx)
-		rn.Close(cctx)
-		st.Close()
 	})
 	addr := ln.Addr().String()
 

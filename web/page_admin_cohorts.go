@@ -31,10 +31,7 @@ func (u *ui) renderCohorts(w http.ResponseWriter, r *http.Request, page cohortsP
 		return
 	}
 	page.Cohorts = cohorts
-	status, flash := http.StatusOK, ""
-	if problem != nil {
-		status, flash = statusFor(problem)
-	}
+	status, flash := refusalFor(problem)
 	render(w, r, u.log, status, "admin_cohorts", view{Title: "Cohorts", Flash: flash, Notice: noticeFor(r), Data: page})
 }
 
@@ -105,32 +102,22 @@ func (u *ui) adminCohort(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *ui) renderCohort(w http.ResponseWriter, r *http.Request, username string, problem error) {
-	id, err := parseID(r, "id")
-	if err != nil {
-		u.fail(w, r, err)
+	page, ok := u.pageCohort(w, r)
+	if !ok {
 		return
 	}
-	c, members, err := u.accounts.Cohort(r.Context(), actorOf(r), id)
-	if err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	page := cohortPage{Cohort: c, Admin: true, Username: username}
-	page.Trainees, page.Staff = splitMembers(members)
+	c := page.Cohort
+	page.Admin, page.Username = true, username
 	csrf := csrfFrom(r.Context())
 	page.Groups = []memberGroup{{"trainees-h", "Trainees", page.Trainees, csrf, c.ID}, {"staff-h", "Trainers and coaches", page.Staff, csrf, c.ID}}
-	status, flash := http.StatusOK, ""
-	if problem != nil {
-		status, flash = statusFor(problem)
-	}
+	status, flash := refusalFor(problem)
 	render(w, r, u.log, status, "admin_cohort", view{Title: "Cohort " + c.Name, Flash: flash, Notice: noticeFor(r), Data: page})
 }
 
 // updateCohort renames a cohort or changes its description.
 func (u *ui) updateCohort(w http.ResponseWriter, r *http.Request) {
-	id, err := parseID(r, "id")
-	if err != nil {
-		u.fail(w, r, err)
+	id, ok := u.pageID(w, r, "id")
+	if !ok {
 		return
 	}
 	name, descr, err := checkCohortForm(r)
@@ -138,24 +125,31 @@ func (u *ui) updateCohort(w http.ResponseWriter, r *http.Request) {
 		_, err = u.accounts.UpdateCohort(r.Context(), actorOf(r), id, name, descr)
 	}
 	if err != nil {
-		if refusedInput(err) {
-			u.renderCohort(w, r, "", err)
-			return
-		}
-		u.fail(w, r, err)
+		u.cohortRefused(w, r, "", err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/cohorts/%d?done=cohort-saved", id), http.StatusSeeOther)
 }
 
+// cohortRefused shows a refused change on the cohort's page (with the
+// username typed, if any), or the error page when it is not about the
+// input.
+func (u *ui) cohortRefused(w http.ResponseWriter, r *http.Request, username string, err error) {
+	if refusedInput(err) {
+		u.renderCohort(w, r, username, err)
+		return
+	}
+	u.fail(w, r, err)
+}
+
 // addMember puts the user with the given username in the cohort.
 func (u *ui) addMember(w http.ResponseWriter, r *http.Request) {
-	id, err := parseID(r, "id")
-	if err != nil {
-		u.fail(w, r, err)
+	id, ok := u.pageID(w, r, "id")
+	if !ok {
 		return
 	}
 	username := strings.TrimSpace(r.PostForm.Get("username"))
+	var err error
 	switch {
 	case username == "":
 		err = invalid("Type the username of the person to add.")
@@ -165,11 +159,7 @@ func (u *ui) addMember(w http.ResponseWriter, r *http.Request) {
 		err = u.accounts.AddMember(r.Context(), actorOf(r), id, username)
 	}
 	if err != nil {
-		if refusedInput(err) {
-			u.renderCohort(w, r, username, err)
-			return
-		}
-		u.fail(w, r, err)
+		u.cohortRefused(w, r, username, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/cohorts/%d?done=member-added", id), http.StatusSeeOther)
@@ -177,14 +167,12 @@ func (u *ui) addMember(w http.ResponseWriter, r *http.Request) {
 
 // removeMember takes a user out of the cohort.
 func (u *ui) removeMember(w http.ResponseWriter, r *http.Request) {
-	id, err := parseID(r, "id")
-	if err != nil {
-		u.fail(w, r, err)
+	id, ok := u.pageID(w, r, "id")
+	if !ok {
 		return
 	}
-	userID, err := parseID(r, "user")
-	if err != nil {
-		u.fail(w, r, err)
+	userID, ok := u.pageID(w, r, "user")
+	if !ok {
 		return
 	}
 	if err := u.accounts.RemoveMember(r.Context(), actorOf(r), id, userID); err != nil {
@@ -198,18 +186,28 @@ func (u *ui) removeMember(w http.ResponseWriter, r *http.Request) {
 // for administrators (training.Accounts.Cohort's rule: anyone else, trainees
 // included, gets 404).
 func (u *ui) cohort(w http.ResponseWriter, r *http.Request) {
-	id, err := parseID(r, "id")
-	if err != nil {
-		u.fail(w, r, err)
+	page, ok := u.pageCohort(w, r)
+	if !ok {
 		return
 	}
-	a := actorOf(r)
-	c, members, err := u.accounts.Cohort(r.Context(), a, id)
+	page.Admin = actorOf(r).Admin
+	render(w, r, u.log, http.StatusOK, "cohort", view{Title: "Cohort " + page.Cohort.Name, Data: page})
+}
+
+// pageCohort loads the cohort of the URL ({id}) with its members, for its
+// pages; when it cannot be shown it answers with the failure page and
+// returns ok false.
+func (u *ui) pageCohort(w http.ResponseWriter, r *http.Request) (page cohortPage, ok bool) {
+	id, ok := u.pageID(w, r, "id")
+	if !ok {
+		return page, false
+	}
+	c, members, err := u.accounts.Cohort(r.Context(), actorOf(r), id)
 	if err != nil {
 		u.fail(w, r, err)
-		return
+		return page, false
 	}
-	page := cohortPage{Cohort: c, Admin: a.Admin}
+	page = cohortPage{Cohort: c}
 	page.Trainees, page.Staff = splitMembers(members)
-	render(w, r, u.log, http.StatusOK, "cohort", view{Title: "Cohort " + c.Name, Data: page})
+	return page, true
 }

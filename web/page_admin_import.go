@@ -53,12 +53,9 @@ func (u *ui) adminImportPage(w http.ResponseWriter, r *http.Request) {
 // maxUploadBytes, kept in memory.
 func (u *ui) checkUpload(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := u.origin.check(r); err != nil {
-			u.log.Warn("auth: cross-origin form refused", "path", r.URL.Path, "origin", r.Header.Get("Origin"), "referer", r.Header.Get("Referer"))
-			http.Error(w, "This form was sent from another site and was refused.", http.StatusForbidden)
+		if !u.sameSite(w, r, "form", maxUploadBytes) {
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
 		var err error
 		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 			err = r.ParseMultipartForm(maxUploadBytes)
@@ -77,13 +74,9 @@ func (u *ui) checkUpload(next http.Handler) http.Handler {
 		if r.MultipartForm != nil {
 			defer r.MultipartForm.RemoveAll()
 		}
-		if !validCSRF(loginTokenFrom(r.Context()), r.PostForm.Get(csrfField)) {
-			user, _ := userFrom(r.Context())
-			u.log.Warn("auth: bad csrf token", "path", r.URL.Path, "user", user.Username)
-			http.Error(w, "This form has expired. Go back, reload the page and try again.", http.StatusForbidden)
-			return
+		if u.checkToken(w, r) {
+			next.ServeHTTP(w, r)
 		}
-		next.ServeHTTP(w, r)
 	})
 }
 

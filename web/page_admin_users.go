@@ -92,6 +92,17 @@ func parseID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
+// pageID is parseID for a page: when the id is malformed it answers with
+// the not-found page and returns ok false.
+func (u *ui) pageID(w http.ResponseWriter, r *http.Request, name string) (id int64, ok bool) {
+	id, err := parseID(r, name)
+	if err != nil {
+		u.fail(w, r, err)
+		return 0, false
+	}
+	return id, true
+}
+
 func invalid(format string, args ...any) error {
 	return drillroom.Errorf(drillroom.CodeInvalid, format, args...)
 }
@@ -176,10 +187,7 @@ func (u *ui) renderUsers(w http.ResponseWriter, r *http.Request, f userFilter, f
 			page.Rows = append(page.Rows, userRow{User: usr, Cohorts: of[usr.ID]})
 		}
 	}
-	status, flash := http.StatusOK, ""
-	if problem != nil {
-		status, flash = statusFor(problem)
-	}
+	status, flash := refusalFor(problem)
 	render(w, r, u.log, status, "admin_users", view{Title: "Accounts", Flash: flash, Notice: noticeFor(r), Data: page})
 }
 
@@ -258,6 +266,15 @@ func (u *ui) createUser(w http.ResponseWriter, r *http.Request) {
 		Data: passwordShown{User: made, Password: password, Created: true}})
 }
 
+// refusalFor is the status and message of a page shown again with a
+// refusal (problem) above its form: 200 and none when there is no problem.
+func refusalFor(problem error) (int, string) {
+	if problem == nil {
+		return http.StatusOK, ""
+	}
+	return statusFor(problem)
+}
+
 // refusedInput reports whether err is about what the form said (shown on
 // the form again) rather than about access or the server.
 func refusedInput(err error) bool {
@@ -282,9 +299,8 @@ func (u *ui) adminUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *ui) renderUser(w http.ResponseWriter, r *http.Request, problem error) {
-	id, err := parseID(r, "id")
-	if err != nil {
-		u.fail(w, r, err)
+	id, ok := u.pageID(w, r, "id")
+	if !ok {
 		return
 	}
 	a := actorOf(r)
@@ -293,19 +309,15 @@ func (u *ui) renderUser(w http.ResponseWriter, r *http.Request, problem error) {
 		u.fail(w, r, err)
 		return
 	}
-	status, flash := http.StatusOK, ""
-	if problem != nil {
-		status, flash = statusFor(problem)
-	}
+	status, flash := refusalFor(problem)
 	render(w, r, u.log, status, "admin_user", view{Title: "Account " + usr.Username, Flash: flash, Notice: noticeFor(r),
 		Data: userPage{User: usr, Cohorts: cohorts, Roles: roles, Self: usr.ID == a.ID}})
 }
 
 // updateUser changes an account's name, role and administrator flag.
 func (u *ui) updateUser(w http.ResponseWriter, r *http.Request) {
-	id, err := parseID(r, "id")
-	if err != nil {
-		u.fail(w, r, err)
+	id, ok := u.pageID(w, r, "id")
+	if !ok {
 		return
 	}
 	name := strings.TrimSpace(r.PostForm.Get("name"))
@@ -342,9 +354,8 @@ func (u *ui) userRefused(w http.ResponseWriter, r *http.Request, err error) {
 // account.
 func (u *ui) setDisabled(disabled bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := parseID(r, "id")
-		if err != nil {
-			u.fail(w, r, err)
+		id, ok := u.pageID(w, r, "id")
+		if !ok {
 			return
 		}
 		if _, err := u.accounts.SetDisabled(r.Context(), actorOf(r), id, disabled); err != nil {
@@ -365,9 +376,8 @@ func (u *ui) setDisabled(disabled bool) http.HandlerFunc {
 // resetPassword gives an account a generated password, shown once; the
 // user must change it at their next sign-in, and their logins end.
 func (u *ui) resetPassword(w http.ResponseWriter, r *http.Request) {
-	id, err := parseID(r, "id")
-	if err != nil {
-		u.fail(w, r, err)
+	id, ok := u.pageID(w, r, "id")
+	if !ok {
 		return
 	}
 	usr, password, err := u.accounts.ResetPassword(r.Context(), actorOf(r), id)

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/training"
 )
@@ -110,9 +108,8 @@ func ratio(a, b int) string {
 // its lead, and once published every marking with the agreement report.
 func (u *ui) calibration(w http.ResponseWriter, r *http.Request) {
 	user, _ := userFrom(r.Context())
-	id, err := strconv.ParseInt(chi.URLParam(r, "round"), 10, 64)
-	if err != nil {
-		u.fail(w, r, drillroom.ErrNotFound)
+	id, ok := u.pageID(w, r, "round")
+	if !ok {
 		return
 	}
 	v, err := u.svc.ViewRound(r.Context(), user, id)
@@ -186,9 +183,8 @@ func (u *ui) calibration(w http.ResponseWriter, r *http.Request) {
 // outcome-RULE and points-RULE for every rule given an outcome.
 func (u *ui) markRound(w http.ResponseWriter, r *http.Request) {
 	user, _ := userFrom(r.Context())
-	id, err := strconv.ParseInt(chi.URLParam(r, "round"), 10, 64)
-	if err != nil {
-		u.fail(w, r, drillroom.ErrNotFound)
+	id, ok := u.pageID(w, r, "round")
+	if !ok {
 		return
 	}
 	var marks []training.MarkInput
@@ -199,6 +195,7 @@ func (u *ui) markRound(w http.ResponseWriter, r *http.Request) {
 		}
 		in := training.MarkInput{RuleID: rule, Outcome: out}
 		if p := r.PostForm.Get("points-" + rule); p != "" && out == "partial" {
+			var err error
 			if in.Points, err = strconv.ParseFloat(p, 64); err != nil {
 				u.fail(w, r, drillroom.Errorf(drillroom.CodeInvalid, "Points must be a number."))
 				return
@@ -216,9 +213,8 @@ func (u *ui) markRound(w http.ResponseWriter, r *http.Request) {
 // publishRound ends a round's blind marking (training.Service.PublishRound).
 func (u *ui) publishRound(w http.ResponseWriter, r *http.Request) {
 	user, _ := userFrom(r.Context())
-	id, err := strconv.ParseInt(chi.URLParam(r, "round"), 10, 64)
-	if err != nil {
-		u.fail(w, r, drillroom.ErrNotFound)
+	id, ok := u.pageID(w, r, "round")
+	if !ok {
 		return
 	}
 	if err := u.svc.PublishRound(r.Context(), user, id); err != nil {

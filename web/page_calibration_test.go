@@ -27,9 +27,7 @@ func TestCalibrationPages(t *testing.T) {
 	if err := app.store.AddToCohort(ctx, cohorts[0].ID, dora.ID); err != nil {
 		t.Fatal(err)
 	}
-	alice := app.signedIn("alice")
-	id := alice.start(drillroom.ModeAssessment)
-	playGoodCall(t, app, id)
+	alice, id := app.alicePlayed(drillroom.ModeAssessment)
 	carol, trent, doraB := app.signedIn("carol"), app.signedIn("trent"), app.signedIn("dora")
 	olga := app.outsider("olga", drillroom.RoleCoach)
 

@@ -121,72 +121,72 @@ func newCoachingView(c *training.Coaching, mk *markingView, viewer drillroom.Use
 
 // addNote takes a coach's note on a session (training.Service.AddNote).
 func (u *ui) addNote(w http.ResponseWriter, r *http.Request) {
-	x, user, ok := u.pageSession(w, r)
-	if !ok {
-		return
-	}
-	var err error
-	in := training.NoteInput{Kind: drillroom.NoteKind(r.PostForm.Get("kind")), Text: r.PostForm.Get("text")}
-	if m := r.PostForm.Get("seq"); m != "" {
-		if in.Seq, err = strconv.ParseInt(m, 10, 64); err != nil {
-			u.fail(w, r, drillroom.Errorf(drillroom.CodeInvalid, "Choose a moment of this call."))
-			return
+	u.sessionPost(w, r, func(user drillroom.User, x drillroom.Session) (string, error) {
+		var err error
+		in := training.NoteInput{Kind: drillroom.NoteKind(r.PostForm.Get("kind")), Text: r.PostForm.Get("text")}
+		if m := r.PostForm.Get("seq"); m != "" {
+			if in.Seq, err = strconv.ParseInt(m, 10, 64); err != nil {
+				return "", drillroom.Errorf(drillroom.CodeInvalid, "Choose a moment of this call.")
+			}
 		}
-	}
-	if d := r.PostForm.Get("due"); d != "" && in.Kind == drillroom.NoteAction {
-		if in.Due, err = time.Parse(dateForm, d); err != nil {
-			u.fail(w, r, drillroom.Errorf(drillroom.CodeInvalid, "The due date is not a date."))
-			return
+		if d := r.PostForm.Get("due"); d != "" && in.Kind == drillroom.NoteAction {
+			if in.Due, err = time.Parse(dateForm, d); err != nil {
+				return "", drillroom.Errorf(drillroom.CodeInvalid, "The due date is not a date.")
+			}
 		}
-	}
-	if _, err := u.svc.AddNote(r.Context(), user, x, in); err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/sessions/"+x.ID+"/debrief?coached=note#coaching", http.StatusSeeOther)
+		_, err = u.svc.AddNote(r.Context(), user, x, in)
+		return coachedAt(x, "note"), err
+	})
 }
 
 // acknowledge records the trainee's acknowledgement of the marking and
 // notes (training.Service.Acknowledge).
 func (u *ui) acknowledge(w http.ResponseWriter, r *http.Request) {
-	x, user, ok := u.pageSession(w, r)
-	if !ok {
-		return
-	}
-	if _, err := u.svc.Acknowledge(r.Context(), user, x); err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/sessions/"+x.ID+"/debrief?coached=ack#coaching", http.StatusSeeOther)
+	u.sessionPost(w, r, func(user drillroom.User, x drillroom.Session) (string, error) {
+		_, err := u.svc.Acknowledge(r.Context(), user, x)
+		return coachedAt(x, "ack"), err
+	})
 }
 
 // dispute records the trainee's dispute of a line (training.Service.Dispute).
 func (u *ui) dispute(w http.ResponseWriter, r *http.Request) {
-	x, user, ok := u.pageSession(w, r)
-	if !ok {
-		return
-	}
-	if _, err := u.svc.Dispute(r.Context(), user, x, r.PostForm.Get("rule"), r.PostForm.Get("text")); err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/sessions/"+x.ID+"/debrief?coached=dispute#coaching", http.StatusSeeOther)
+	u.sessionPost(w, r, func(user drillroom.User, x drillroom.Session) (string, error) {
+		_, err := u.svc.Dispute(r.Context(), user, x, r.PostForm.Get("rule"), r.PostForm.Get("text"))
+		return coachedAt(x, "dispute"), err
+	})
 }
 
 // resolve takes a coach's answer to a dispute (training.Service.Resolve).
 func (u *ui) resolve(w http.ResponseWriter, r *http.Request) {
+	u.sessionPost(w, r, func(user drillroom.User, x drillroom.Session) (string, error) {
+		n, err := strconv.ParseInt(chi.URLParam(r, "n"), 10, 64)
+		if err != nil {
+			return "", drillroom.Errorf(drillroom.CodeNotFound, "No such dispute.")
+		}
+		_, err = u.svc.Resolve(r.Context(), user, x, n, r.PostForm.Get("text"))
+		return coachedAt(x, "resolve"), err
+	})
+}
+
+// coachedAt is the coaching section of x's debrief, with the notice of
+// what was done there.
+func coachedAt(x drillroom.Session, done string) string {
+	return "/sessions/" + x.ID + "/debrief?coached=" + done + "#coaching"
+}
+
+// sessionPost answers a form that does one thing to the session of its
+// URL: do does it (a use case of training) and returns where to go next.
+// A session the user may not see, or a refusal, is answered with the
+// failure page.
+func (u *ui) sessionPost(w http.ResponseWriter, r *http.Request, do func(user drillroom.User, x drillroom.Session) (next string, err error)) {
 	x, user, ok := u.pageSession(w, r)
 	if !ok {
 		return
 	}
-	n, err := strconv.ParseInt(chi.URLParam(r, "n"), 10, 64)
+	next, err := do(user, x)
 	if err != nil {
-		u.fail(w, r, drillroom.Errorf(drillroom.CodeNotFound, "No such dispute."))
-		return
-	}
-	if _, err := u.svc.Resolve(r.Context(), user, x, n, r.PostForm.Get("text")); err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/sessions/"+x.ID+"/debrief?coached=resolve#coaching", http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }

@@ -19,9 +19,7 @@ import (
 // are refused.
 func TestCoachingOnTheDebrief(t *testing.T) {
 	app := newTestApp(t)
-	alice := app.signedIn("alice")
-	id := alice.start(drillroom.ModePractice)
-	playGoodCall(t, app, id)
+	alice, id := app.alicePlayed(drillroom.ModePractice)
 	debrief := "/sessions/" + id + "/debrief"
 	carol := app.signedIn("carol")
 	olga := app.outsider("olga", drillroom.RoleCoach)

@@ -11,6 +11,16 @@ import (
 	"github.com/drillroom/drillroom/simulator"
 )
 
+// alicePlayed signs alice in and has her play the good call (playGoodCall)
+// in mode; it returns her browser and the session's id.
+func (a *testApp) alicePlayed(mode drillroom.Mode) (*browser, string) {
+	a.t.Helper()
+	alice := a.signedIn("alice")
+	id := alice.start(mode)
+	playGoodCall(a.t, a, id)
+	return alice, id
+}
+
 // playGoodCall plays the example drill well through the runner, the way
 // the console's commands arrive, and closes it.
 func playGoodCall(t *testing.T, app *testApp, id string) {
@@ -109,9 +119,7 @@ func TestStartDrill(t *testing.T) {
 
 func TestSessionAccess(t *testing.T) {
 	app := newTestApp(t)
-	alice := app.signedIn("alice")
-	id := alice.start(drillroom.ModePractice)
-	playGoodCall(t, app, id)
+	alice, id := app.alicePlayed(drillroom.ModePractice)
 
 	bob, coach, trainer := app.signedIn("bob"), app.signedIn("carol"), app.signedIn("trent")
 	tests := []struct {

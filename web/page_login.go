@@ -36,14 +36,7 @@ func (a *auth) login(w http.ResponseWriter, r *http.Request) {
 	// A login form has no CSRF token yet (there is no login to derive it
 	// from); the origin check stops another site from signing a victim
 	// into an attacker's account.
-	if err := a.origin.check(r); err != nil {
-		a.log.Warn("auth: cross-origin login refused", "origin", r.Header.Get("Origin"))
-		http.Error(w, "This form was sent from another site and was refused.", http.StatusForbidden)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "The form could not be read.", http.StatusBadRequest)
+	if !a.readForm(w, r, "login") {
 		return
 	}
 	username := strings.TrimSpace(r.PostForm.Get("username"))

@@ -87,26 +87,20 @@ func newMarkingView(mk *training.Marking, viewer drillroom.User) *markingView {
 // (training.Service.MarkRule): a manual score, an override or a withdrawal,
 // with a reason.
 func (u *ui) mark(w http.ResponseWriter, r *http.Request) {
-	x, user, ok := u.pageSession(w, r)
-	if !ok {
-		return
-	}
-	var err error
-	in := training.MarkInput{
-		RuleID:   r.PostForm.Get("rule"),
-		Outcome:  r.PostForm.Get("outcome"),
-		Withdraw: r.PostForm.Get("withdraw") != "",
-		Reason:   r.PostForm.Get("reason"),
-	}
-	if p := strings.TrimSpace(r.PostForm.Get("points")); p != "" && in.Outcome == "partial" {
-		if in.Points, err = strconv.ParseFloat(p, 64); err != nil {
-			u.fail(w, r, drillroom.Errorf(drillroom.CodeInvalid, "Points must be a number."))
-			return
+	u.sessionPost(w, r, func(user drillroom.User, x drillroom.Session) (string, error) {
+		var err error
+		in := training.MarkInput{
+			RuleID:   r.PostForm.Get("rule"),
+			Outcome:  r.PostForm.Get("outcome"),
+			Withdraw: r.PostForm.Get("withdraw") != "",
+			Reason:   r.PostForm.Get("reason"),
 		}
-	}
-	if _, err := u.svc.MarkRule(r.Context(), user, x, in); err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/sessions/"+x.ID+"/debrief?marked=1#rule-"+url.PathEscape(in.RuleID), http.StatusSeeOther)
+		if p := strings.TrimSpace(r.PostForm.Get("points")); p != "" && in.Outcome == "partial" {
+			if in.Points, err = strconv.ParseFloat(p, 64); err != nil {
+				return "", drillroom.Errorf(drillroom.CodeInvalid, "Points must be a number.")
+			}
+		}
+		_, err = u.svc.MarkRule(r.Context(), user, x, in)
+		return "/sessions/" + x.ID + "/debrief?marked=1#rule-" + url.PathEscape(in.RuleID), err
+	})
 }

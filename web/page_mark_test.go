@@ -38,9 +38,7 @@ func (a *testApp) outsider(name string, role drillroom.Role) *browser {
 // of another cohort and a mark without a reason are refused.
 func TestMarkingOnTheDebrief(t *testing.T) {
 	app := newTestApp(t)
-	alice := app.signedIn("alice")
-	id := alice.start(drillroom.ModeAssessment)
-	playGoodCall(t, app, id)
+	alice, id := app.alicePlayed(drillroom.ModeAssessment)
 	debrief := "/sessions/" + id + "/debrief"
 
 	carol := app.signedIn("carol")
@@ -142,9 +140,7 @@ func scoreTotal(body string) string {
 // with the coach's override and the rule's automatic result beside it.
 func TestScorecardJSONIsOfficial(t *testing.T) {
 	app := newTestApp(t)
-	alice := app.signedIn("alice")
-	id := alice.start(drillroom.ModePractice)
-	playGoodCall(t, app, id)
+	alice, id := app.alicePlayed(drillroom.ModePractice)
 	carol := app.signedIn("carol")
 	if res := carol.post("/sessions/"+id+"/marks", url.Values{"csrf": {carol.csrf()}, "rule": {"longest-silence"}, "outcome": {"fail"}, "reason": {"A 70 s silence on hold."}}); res.status != http.StatusSeeOther {
 		t.Fatalf("override: status %d", res.status)

@@ -39,6 +39,7 @@ var pageFuncs = template.FuncMap{
 	"pct":   formatPercent,
 	"num":   formatNumber,
 	"clock": transcript.Clock,
+	"args":  templateArgs,
 	"outcome": func(o string) string {
 		switch o {
 		case scoring.Pass:
@@ -58,10 +59,27 @@ var pageFuncs = template.FuncMap{
 	},
 }
 
+// templateArgs makes the argument of a shared block (templates/parts.html)
+// from keys and values: args "Action" "/x" "Text" "Go".
+func templateArgs(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("args: %d values, want pairs of a key and a value", len(kv))
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("args: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
+}
+
 func mustParsePages() map[string]*template.Template {
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
-		files := []string{"templates/layout.html", "templates/" + name + ".html"}
+		files := []string{"templates/layout.html", "templates/parts.html", "templates/" + name + ".html"}
 		if strings.HasPrefix(name, "admin_") {
 			files = append(files, "templates/admin_nav.html") // the administration pages' menu
 		}

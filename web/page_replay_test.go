@@ -22,9 +22,7 @@ var replayDataRE = regexp.MustCompile(`(?s)<script type="application/json" id="r
 // cohort are refused.
 func TestReplayPage(t *testing.T) {
 	app := newTestApp(t)
-	alice := app.signedIn("alice")
-	id := alice.start(drillroom.ModePractice)
-	playGoodCall(t, app, id)
+	alice, id := app.alicePlayed(drillroom.ModePractice)
 	carol := app.signedIn("carol")
 
 	res := carol.get("/sessions/" + id + "/replay")

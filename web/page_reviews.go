@@ -123,28 +123,17 @@ func options(m map[string]string) []option {
 // (training.Service.Claim), or renews it, and returns to where they came
 // from: the queue or the debrief.
 func (u *ui) claim(w http.ResponseWriter, r *http.Request) {
-	x, user, ok := u.pageSession(w, r)
-	if !ok {
-		return
-	}
-	if _, err := u.svc.Claim(r.Context(), user, x); err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, backTo(r, "/sessions/"+x.ID+"/debrief?claimed=1#score"), http.StatusSeeOther)
+	u.sessionPost(w, r, func(user drillroom.User, x drillroom.Session) (string, error) {
+		_, err := u.svc.Claim(r.Context(), user, x)
+		return backTo(r, "/sessions/"+x.ID+"/debrief?claimed=1#score"), err
+	})
 }
 
 // release ends the signed-in coach's claim on a session.
 func (u *ui) release(w http.ResponseWriter, r *http.Request) {
-	x, user, ok := u.pageSession(w, r)
-	if !ok {
-		return
-	}
-	if err := u.svc.Release(r.Context(), user, x); err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, backTo(r, "/sessions/"+x.ID+"/debrief#score"), http.StatusSeeOther)
+	u.sessionPost(w, r, func(user drillroom.User, x drillroom.Session) (string, error) {
+		return backTo(r, "/sessions/"+x.ID+"/debrief#score"), u.svc.Release(r.Context(), user, x)
+	})
 }
 
 // backTo is the form's "back" path if it is the queue, else def.

@@ -16,9 +16,7 @@ import (
 // other cohorts are refused.
 func TestReviewQueuePage(t *testing.T) {
 	app := newTestApp(t)
-	alice := app.signedIn("alice")
-	id := alice.start(drillroom.ModeAssessment)
-	playGoodCall(t, app, id)
+	alice, id := app.alicePlayed(drillroom.ModeAssessment)
 
 	carol := app.signedIn("carol")
 	res := carol.get("/reviews")

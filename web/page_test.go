@@ -40,24 +40,8 @@ type testApp struct {
 func newTestApp(t *testing.T) *testApp {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "drillroom.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rn := runner.New(runner.Config{Store: st})
-	srv, err := New(Config{Store: st, Runner: rn})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() {
-		ts.Close()
-		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Close(cctx)
-		rn.Close(cctx)
-		st.Close()
-	})
+	st, rn, srv := newTestServer(t, Config{}, runner.Config{})
+	ts := serveTest(t, srv)
 	app := &testApp{t: t, store: st, runner: rn, server: srv, srv: ts, users: map[string]drillroom.User{}}
 	for _, u := range []struct {
 		name string
@@ -89,6 +73,63 @@ func newTestApp(t *testing.T) *testApp {
 		}
 	}
 	return app
+}
+
+// openTestStore opens a real SQLite file in a temp dir (opts are Open's);
+// it closes when the test ends.
+func openTestStore(t testing.TB, opts ...store.Option) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "drillroom.db"), nil, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// newTestServer is the server over a new test store (openTestStore) with
+// its runner. It fills in Runner and, unless set, Store of cfg, and Store
+// of rcfg. They close when the test ends, the server first; a failure to
+// close fails the test.
+func newTestServer(t testing.TB, cfg Config, rcfg runner.Config, opts ...store.Option) (*store.Store, *runner.Runner, *Server) {
+	t.Helper()
+	st := openTestStore(t, opts...)
+	rn, srv := newTestServerOver(t, st, cfg, rcfg)
+	return st, rn, srv
+}
+
+// newTestServerOver is newTestServer over st.
+func newTestServerOver(t testing.TB, st *store.Store, cfg Config, rcfg runner.Config) (*runner.Runner, *Server) {
+	t.Helper()
+	rcfg.Store = st
+	rn := runner.New(rcfg)
+	if cfg.Store == nil {
+		cfg.Store = st
+	}
+	cfg.Runner = rn
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Close(cctx); err != nil {
+			t.Errorf("server close: %v", err)
+		}
+		if err := rn.Close(cctx); err != nil {
+			t.Errorf("runner close: %v", err)
+		}
+	})
+	return rn, srv
+}
+
+// serveTest serves srv on a test HTTP server, which closes when the test
+// ends (before the server).
+func serveTest(t testing.TB, srv *Server) *httptest.Server {
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	return hs
 }
 
 func (a *testApp) srvHandler() http.Handler { return a.server.Handler() }

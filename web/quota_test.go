@@ -20,42 +20,39 @@ import (
 // bounded; the handshake beyond them is refused with 429. Any number used
 // to be accepted.
 func TestSocketQuotas(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
+	a, id := annSession(t)
 	var open []*websocket.Conn
 	defer func() {
 		for _, c := range open {
 			c.Close()
 		}
 	}()
-	for i := range DefaultMaxSocketsPerSession + 1 {
-		c, res, err := a.dial("tom", id, nil)
-		if i < DefaultMaxSocketsPerSession {
-			if err != nil {
-				t.Fatalf("socket %d: %v", i+1, err)
+	// fill opens quota sockets with dial, and checks that one more is
+	// refused with 429.
+	fill := func(what string, quota int, dial func() (*websocket.Conn, *http.Response, error)) {
+		t.Helper()
+		for i := range quota + 1 {
+			c, res, err := dial()
+			if i < quota {
+				if err != nil {
+					t.Fatalf("%s %d: %v", what, i+1, err)
+				}
+				open = append(open, c)
+				continue
 			}
-			open = append(open, c)
-			continue
-		}
-		if err == nil || res == nil || res.StatusCode != http.StatusTooManyRequests {
-			t.Fatalf("socket %d on one session: %v, want 429", i+1, err)
+			if err == nil || res == nil || res.StatusCode != http.StatusTooManyRequests {
+				t.Fatalf("%s %d (quota %d): %v, want 429", what, i+1, quota, err)
+			}
 		}
 	}
+	fill("socket on one session", DefaultMaxSocketsPerSession, func() (*websocket.Conn, *http.Response, error) {
+		return a.dial("tom", id, nil)
+	})
 
 	u := newLiveAppWith(t, runner.Config{}, Config{MaxSocketsPerUser: 3})
-	for i := range 4 {
-		c, res, err := u.dial("ann", u.session("ann", 1), nil)
-		if i < 3 {
-			if err != nil {
-				t.Fatalf("ann's socket %d: %v", i+1, err)
-			}
-			open = append(open, c)
-			continue
-		}
-		if err == nil || res == nil || res.StatusCode != http.StatusTooManyRequests {
-			t.Fatalf("ann's socket %d (quota 3): %v, want 429", i+1, err)
-		}
-	}
+	fill("ann's socket", 3, func() (*websocket.Conn, *http.Response, error) {
+		return u.dial("ann", u.session("ann", 1), nil)
+	})
 	// Closing one frees its place.
 	open[len(open)-1].Close()
 	open = open[:len(open)-1]

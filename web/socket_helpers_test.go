@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -45,35 +44,12 @@ func newLiveApp(t testing.TB, rcfg runner.Config) *liveApp {
 // filled in).
 func newLiveAppWith(t testing.TB, rcfg runner.Config, cfg Config) *liveApp {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "drillroom.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rcfg.Store = st
-	rn := runner.New(rcfg)
-	cfg.Store, cfg.Runner = st, rn
-	srv, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
+	st, rn, srv := newTestServer(t, cfg, rcfg)
+	hs := serveTest(t, srv)
 	a := &liveApp{t: t, store: st, runner: rn, server: srv, http: hs, users: map[string]drillroom.User{}, tokens: map[string]string{}}
-	t.Cleanup(func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Close(cctx); err != nil {
-			t.Errorf("server close: %v", err)
-		}
-		hs.Close()
-		if err := rn.Close(cctx); err != nil {
-			t.Errorf("runner close: %v", err)
-		}
-		st.Close()
-	})
 	sc := scenariotest.GasExample(t)
 	a.sc = sc
-	_, err = training.Publish(ctx, st, sc)
+	_, err := training.Publish(context.Background(), st, sc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,9 +95,15 @@ func (a *liveApp) user(name string) drillroom.User {
 // ann's connection to it, joined.
 func annJoined(t testing.TB) (a *liveApp, sessionID string, ann *client) {
 	t.Helper()
-	a = newLiveApp(t, runner.Config{})
-	sessionID = a.session("ann", 1)
+	a, sessionID = annSession(t)
 	return a, sessionID, a.join("ann", sessionID)
+}
+
+// annSession is a live app with a session of ann's at real-time scale.
+func annSession(t testing.TB) (a *liveApp, sessionID string) {
+	t.Helper()
+	a = newLiveApp(t, runner.Config{})
+	return a, a.session("ann", 1)
 }
 
 // session creates a session of the example drill for user at scale.
@@ -155,6 +137,19 @@ func (a *liveApp) dial(user, sessionID string, hdr http.Header) (*websocket.Conn
 	}
 	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second, Subprotocols: []string{Protocol}}
 	return d.Dial(a.wsURL(sessionID), hdr)
+}
+
+// dialStatus is dial for a test of the handshake's answer: it returns the
+// handshake's status (0 when there was none) and closes the connection.
+func (a *liveApp) dialStatus(user, sessionID string, hdr http.Header) (int, error) {
+	c, res, err := a.dial(user, sessionID, hdr)
+	if c != nil {
+		c.Close()
+	}
+	if res == nil {
+		return 0, err
+	}
+	return res.StatusCode, err
 }
 
 // client is a test protocol client.
@@ -332,15 +327,23 @@ func (cl *client) ack(id string, a simulator.Action) {
 // (-1 when it ended without a close frame).
 func (cl *client) closeCode() int {
 	cl.t.Helper()
+	code, _ := cl.closeWithin(10 * time.Second)
+	return code
+}
+
+// closeWithin is closeCode where a silence of wait also ends the reading
+// (-1); it returns the error that ended it too.
+func (cl *client) closeWithin(wait time.Duration) (int, error) {
+	cl.t.Helper()
 	for {
-		_, err := cl.next(10 * time.Second)
+		_, err := cl.next(wait)
 		if err == nil {
 			continue
 		}
 		var ce *websocket.CloseError
 		if errors.As(err, &ce) {
-			return ce.Code
+			return ce.Code, err
 		}
-		return -1
+		return -1, err
 	}
 }

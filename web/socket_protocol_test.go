@@ -18,10 +18,7 @@ import (
 // for that id. It used to get an id-less error, so a client following the
 // retry rules resent it for ever.
 func TestSocketWrongFieldTypesAreRejectedForTheID(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
-	cl := a.connect("ann", id)
-	cl.resume(0)
+	_, _, cl := annJoined(t)
 	for i, raw := range []string{
 		`{"type":"command","id":"w1","action":{"kind":"say","text":5}}`,
 		`{"type":"command","id":"w2","action":"say"}`,
@@ -50,10 +47,7 @@ func TestSocketWrongFieldTypesAreRejectedForTheID(t *testing.T) {
 // written as permanent refused events; a 15,000-character line was
 // stored as it came.
 func TestSocketMalformedActionsAreBadAction(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
-	cl := a.connect("ann", id)
-	cl.resume(0)
+	a, id, cl := annJoined(t)
 	long := strings.Repeat("é", training.MaxTextRunes+1)
 	for i, act := range []simulator.Action{
 		{Kind: simulator.ActSay},
@@ -92,10 +86,7 @@ func TestSocketMalformedActionsAreBadAction(t *testing.T) {
 // over the socket (training.ActorFor), and the review's length limit
 // holds on the socket as on the form (it used to hold on the form only).
 func TestSocketReviewRules(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
-	cl := a.connect("ann", id)
-	cl.resume(0)
+	a, id, cl := annJoined(t)
 	cl.command("end", simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"})
 	if m := cl.answer("end"); m.Type != msgAck {
 		t.Fatalf("close: %+v", m)
@@ -135,10 +126,7 @@ func TestSocketReviewRules(t *testing.T) {
 // connection stays open. The server's queue used to overflow into a 4008
 // "too slow" close, and 100 rate-limited commands closed it with 1008.
 func TestSocketBurstIsRateLimited(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
-	cl := a.connect("ann", id)
-	cl.resume(0)
+	_, _, cl := annJoined(t)
 	const n = 140
 	done := make(chan error, 1)
 	go func() {
@@ -181,10 +169,7 @@ func TestSocketBurstIsRateLimited(t *testing.T) {
 // refuses (a set_var with a bad value) is recorded, but the trainee's
 // socket does not carry it: it used to show the variable and the value.
 func TestSocketTrainerRefusalHiddenFromTrainee(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
-	cl := a.connect("ann", id)
-	cl.resume(0)
+	a, id, cl := annJoined(t)
 	tr := a.connect("tom", id)
 	tr.resume(0)
 	tr.command("v1", simulator.Action{Kind: simulator.ActSetVar, Field: "secret_var_name", Value: "\"secret value\""})
@@ -226,9 +211,7 @@ func TestSocketIdleCloseSaysReconnect(t *testing.T) {
 // socket closes and a new one resumes within the disconnect grace) adds
 // nothing to the log. Each reconnect used to write a pause and a resume.
 func TestSocketReloadWritesNothing(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
-	cl := a.join("ann", id)
+	a, id, cl := annJoined(t)
 	cl.do("h1", sayHello)
 	time.Sleep(50 * time.Millisecond)
 	before, _ := a.store.Events(context.Background(), id, 0)

@@ -184,8 +184,7 @@ func TestSocketResumeAfterDrop(t *testing.T) {
 // TestSocketResync: a client claiming events the server does not have, or
 // asking for it, gets a snapshot and continues from its last seq.
 func TestSocketResync(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
+	a, id := annSession(t)
 	cl := a.connect("ann", id)
 	cl.resume(1_000_000)
 	m := cl.read()
@@ -246,8 +245,7 @@ func TestSocketOversizedMessage(t *testing.T) {
 // TestSocketHandshakeRefusals: foreign origins, strangers and other
 // trainees never get a websocket.
 func TestSocketHandshakeRefusals(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
+	a, id := annSession(t)
 	for _, tc := range []struct {
 		name   string
 		user   string
@@ -288,8 +286,7 @@ func TestSocketHandshakeRefusals(t *testing.T) {
 // TestSocketRoles: coaches watch only; trainees cannot use trainer
 // controls; commands need a resume first and a valid id.
 func TestSocketRoles(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
+	a, id := annSession(t)
 	ann := a.connect("ann", id)
 	if m := ann.do("early", sayHello); m.Type != msgReject || m.Code != codeBadMessage {
 		t.Errorf("command before resume: %+v", m)
@@ -341,8 +338,7 @@ func TestSocketRateLimit(t *testing.T) {
 
 // TestSocketNoCompression: permessage-deflate is never negotiated.
 func TestSocketNoCompression(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
+	a, id := annSession(t)
 	a.user("ann")
 	hdr := http.Header{"Origin": {a.http.URL}, "Cookie": {sessionCookie + "=" + a.tokens["ann"]}}
 	d := websocket.Dialer{EnableCompression: true}

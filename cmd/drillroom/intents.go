@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -32,24 +32,16 @@ func runIntents(ctx context.Context, args []string, stdio IO) int {
 const maxCorpusFile = 64 << 20
 
 func runIntentsEval(ctx context.Context, args []string, stdio IO) int {
-	fs := flag.NewFlagSet("intents eval", flag.ContinueOnError)
-	fs.SetOutput(stdio.Stderr)
+	fs := newFlagSet("intents eval", stdio.Stderr,
+		"usage: drillroom intents eval FILE.jsonl [--scenarios DIR] [--format text|json]",
+		"\nRuns each drill's intent recogniser over a labelled corpus (one JSON object a line:",
+		`{"drill": ID, "text": LINE, "intents": [...]}) and prints per-intent precision,`,
+		"recall and F1, micro and macro figures, exact-set accuracy, misses and false hits.")
 	dir := fs.String("scenarios", "", "directory of the drills the corpus names (default: the shipped library)")
 	format := fs.String("format", "text", "output format: text or json")
-	fs.Usage = func() {
-		fmt.Fprintln(stdio.Stderr, "usage: drillroom intents eval FILE.jsonl [--scenarios DIR] [--format text|json]")
-		fmt.Fprintln(stdio.Stderr, "\nRuns each drill's intent recogniser over a labelled corpus (one JSON object a line:")
-		fmt.Fprintln(stdio.Stderr, `{"drill": ID, "text": LINE, "intents": [...]}) and prints per-intent precision,`)
-		fmt.Fprintln(stdio.Stderr, "recall and F1, micro and macro figures, exact-set accuracy, misses and false hits.")
-		fs.PrintDefaults()
-	}
-	args, err := parseFlags(fs, args)
-	if err != nil {
-		return usageCode(err)
-	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stdio.Stderr, "drillroom intents eval: unknown format %q (text or json)\n", *format)
-		return 2
+	args, code := parseFormatFlags(fs, args, format, stdio.Stderr)
+	if code >= 0 {
+		return code
 	}
 	if len(args) != 1 {
 		fs.Usage()
@@ -165,23 +157,15 @@ func writeEvalReport(w io.Writer, rep *simulator.EvalReport) {
 }
 
 func runIntentsExplain(args []string, stdio IO) int {
-	fs := flag.NewFlagSet("intents explain", flag.ContinueOnError)
-	fs.SetOutput(stdio.Stderr)
+	fs := newFlagSet("intents explain", stdio.Stderr,
+		"usage: drillroom intents explain --scenario FILE [--format text|json] TEXT",
+		"\nShows the intents the drill's recogniser gives TEXT and why: how it read each",
+		"sentence (negation, conditions, question), the nearest examples and the scores.")
 	file := fs.String("scenario", "", "the drill file (*.drill.yaml) whose recogniser reads the line")
 	format := fs.String("format", "text", "output format: text or json")
-	fs.Usage = func() {
-		fmt.Fprintln(stdio.Stderr, "usage: drillroom intents explain --scenario FILE [--format text|json] TEXT")
-		fmt.Fprintln(stdio.Stderr, "\nShows the intents the drill's recogniser gives TEXT and why: how it read each")
-		fmt.Fprintln(stdio.Stderr, "sentence (negation, conditions, question), the nearest examples and the scores.")
-		fs.PrintDefaults()
-	}
-	args, err := parseFlags(fs, args)
-	if err != nil {
-		return usageCode(err)
-	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stdio.Stderr, "drillroom intents explain: unknown format %q (text or json)\n", *format)
-		return 2
+	args, code := parseFormatFlags(fs, args, format, stdio.Stderr)
+	if code >= 0 {
+		return code
 	}
 	if *file == "" || len(args) == 0 {
 		fs.Usage()
@@ -253,10 +237,7 @@ func writeExplanation(w io.Writer, x *simulator.IntentExplanation) {
 }
 
 func sortedNames(m map[string]int) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
+	out := slices.AppendSeq(make([]string, 0, len(m)), maps.Keys(m)) // never nil
+	slices.Sort(out)
 	return out
 }

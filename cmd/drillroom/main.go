@@ -116,6 +116,21 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // usageCode is the exit code for a flag parsing error: 0 after -h, else 2.
+// parseFormatFlags is parseFlags for a command with a --format of text or
+// json: it returns the positional arguments, or the exit code (>= 0) of a
+// usage error, which it reports on stderr.
+func parseFormatFlags(fs *flag.FlagSet, args []string, format *string, stderr io.Writer) ([]string, int) {
+	args, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, usageCode(err)
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "drillroom %s: unknown format %q (text or json)\n", fs.Name(), *format)
+		return nil, 2
+	}
+	return args, -1
+}
+
 func usageCode(err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0

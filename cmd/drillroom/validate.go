@@ -23,13 +23,9 @@ func runValidate(ctx context.Context, args []string, stdio IO) int {
 	fs := newFlagSet("validate", stdio.Stderr, validateUsage)
 	format := fs.String("format", "text", "output format: text or json")
 	quiet := fs.Bool("q", false, "print nothing when there are no problems")
-	args, err := parseFlags(fs, args)
-	if err != nil {
-		return usageCode(err)
-	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stdio.Stderr, "drillroom validate: unknown format %q (text or json)\n", *format)
-		return 2
+	args, code := parseFormatFlags(fs, args, format, stdio.Stderr)
+	if code >= 0 {
+		return code
 	}
 	if len(args) == 0 {
 		fs.Usage()

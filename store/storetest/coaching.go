@@ -1,0 +1,365 @@
+package storetest
+
+// The records of the coaches' workspace: claims on sessions, marks,
+// notes and the feedback thread, calibration rounds.
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/drillroom/drillroom"
+)
+
+// testClaims: one claim per session; its holder renews and releases it;
+// another user is refused until it lapses, then takes it over.
+func testClaims(t *testing.T, s Store, clock *Clock) {
+	ctx := context.Background()
+	f := NewFixture(t, s, "ann")
+	id := f.Session.ID
+	cora := CreateUser(t, s, "cora", "Cora Coach", drillroom.RoleCoach)
+	dan := CreateUser(t, s, "dan", "Dan Coach", drillroom.RoleCoach)
+	if _, err := s.SessionClaim(ctx, id); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("SessionClaim before any: %v, want not found", err)
+	}
+	if cs, err := s.ActiveClaims(ctx); err != nil || cs == nil || len(cs) != 0 {
+		t.Errorf("ActiveClaims before any: %#v, %v; want an empty slice", cs, err)
+	}
+	start := clock.Now()
+	c, err := s.ClaimSession(ctx, id, cora.ID, 30*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SessionID != id || c.UserID != cora.ID || c.By != "Cora Coach" || !c.At.Equal(start) || !c.Until.Equal(start.Add(30*time.Minute)) {
+		t.Errorf("ClaimSession: got %+v; want Cora's claim from %v for 30 minutes", c, start)
+	}
+	if got, err := s.SessionClaim(ctx, id); err != nil || got.UserID != cora.ID || got.By != "Cora Coach" || !got.Until.Equal(c.Until) {
+		t.Errorf("SessionClaim: got %+v, %v; want Cora's", got, err)
+	}
+	_, err = s.ClaimSession(ctx, id, dan.ID, 30*time.Minute)
+	if !errors.Is(err, drillroom.ErrConflict) {
+		t.Errorf("Dan claims Cora's session: %v, want a conflict", err)
+	}
+	if err := s.ReleaseClaim(ctx, id, dan.ID); !errors.Is(err, drillroom.ErrConflict) {
+		t.Errorf("Dan releases Cora's claim: %v, want a conflict", err)
+	}
+	clock.Advance(20 * time.Minute)
+	renewed, err := s.ClaimSession(ctx, id, cora.ID, 30*time.Minute)
+	if err != nil || !renewed.Until.Equal(start.Add(50*time.Minute)) {
+		t.Errorf("Cora renews: %+v, %v; want until %v", renewed, err, start.Add(50*time.Minute))
+	}
+	clock.Advance(29 * time.Minute)
+	if cs, err := s.ActiveClaims(ctx); err != nil || len(cs) != 1 || cs[0].SessionID != id {
+		t.Errorf("ActiveClaims a minute before it lapses: %+v, %v; want Cora's", cs, err)
+	}
+	clock.Advance(time.Minute)
+	if _, err := s.SessionClaim(ctx, id); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("SessionClaim once lapsed: %v, want not found", err)
+	}
+	if cs, err := s.ActiveClaims(ctx); err != nil || len(cs) != 0 {
+		t.Errorf("ActiveClaims once lapsed: %+v, %v; want none", cs, err)
+	}
+	if c, err := s.ClaimSession(ctx, id, dan.ID, 10*time.Minute); err != nil || c.UserID != dan.ID {
+		t.Errorf("Dan takes over the lapsed claim: %+v, %v", c, err)
+	}
+	if err := s.ReleaseClaim(ctx, id, dan.ID); err != nil {
+		t.Errorf("Dan releases: %v", err)
+	}
+	if _, err := s.SessionClaim(ctx, id); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("SessionClaim after release: %v, want not found", err)
+	}
+	if err := s.ReleaseClaim(ctx, id, dan.ID); err != nil {
+		t.Errorf("release again: %v, want a no-op", err)
+	}
+	if _, err := s.ClaimSession(ctx, "nope", cora.ID, time.Minute); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("claim an unknown session: %v, want not found", err)
+	}
+	if _, err := s.ClaimSession(ctx, id, 9999, time.Minute); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("claim by an unknown user: %v, want not found", err)
+	}
+	if _, err := s.ClaimSession(ctx, id, cora.ID, 0); !errors.Is(err, drillroom.ErrInvalid) {
+		t.Errorf("claim for no time: %v, want invalid", err)
+	}
+}
+
+// testMarks: coaches' marks are appended with the store's time and the
+// marking user's name, listed oldest first, never changed; bad marks and
+// marks on unknown sessions or by unknown users are refused.
+func testMarks(t *testing.T, s Store, clock *Clock) {
+	ctx := context.Background()
+	f := NewFixture(t, s, "ann")
+	coach := CreateUser(t, s, "cora", "Cora Coach", drillroom.RoleCoach)
+	if got, err := s.Marks(ctx, f.Session.ID); err != nil || got == nil || len(got) != 0 {
+		t.Errorf("Marks before any: got %#v, %v; want an empty slice", got, err)
+	}
+	good := drillroom.Mark{SessionID: f.Session.ID, RuleID: "review-quality", Kind: drillroom.MarkManual, Outcome: "partial",
+		Points: 6, OldOutcome: "pending", Reason: "Named the lesson, not the delay.", RubricHash: "r1", ByID: coach.ID, Actor: drillroom.ActorCoach}
+	first, err := s.AddMark(ctx, good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.ID == 0 || !first.At.Equal(clock.Now()) || first.By != "Cora Coach" {
+		t.Errorf("AddMark: got id %d at %v by %q; want an id, the store's time %v and the coach's name", first.ID, first.At, first.By, clock.Now())
+	}
+	clock.Advance(time.Minute)
+	override := drillroom.Mark{SessionID: f.Session.ID, RuleID: "classify", Kind: drillroom.MarkOverride, Outcome: "pass", Points: 10,
+		OldOutcome: "fail", OldPoints: 0, Reason: "The caller never said gas.", RubricHash: "r1", ByID: coach.ID, Actor: drillroom.ActorCoach}
+	if _, err := s.AddMark(ctx, override); err != nil {
+		t.Fatal(err)
+	}
+	withdraw := drillroom.Mark{SessionID: f.Session.ID, RuleID: "classify", Kind: drillroom.MarkWithdraw, OldOutcome: "pass", OldPoints: 10,
+		Reason: "Misread the transcript.", RubricHash: "r1", ByID: coach.ID, Actor: drillroom.ActorTrainer}
+	if _, err := s.AddMark(ctx, withdraw); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(m *drillroom.Mark)
+		want error
+	}{
+		{"no rule", func(m *drillroom.Mark) { m.RuleID = "" }, drillroom.ErrInvalid},
+		{"unknown kind", func(m *drillroom.Mark) { m.Kind = "erase" }, drillroom.ErrInvalid},
+		{"unknown outcome", func(m *drillroom.Mark) { m.Outcome = "pending" }, drillroom.ErrInvalid},
+		{"a withdrawal with an outcome", func(m *drillroom.Mark) { m.Kind = drillroom.MarkWithdraw }, drillroom.ErrInvalid},
+		{"negative points", func(m *drillroom.Mark) { m.Points = -1 }, drillroom.ErrInvalid},
+		{"no reason", func(m *drillroom.Mark) { m.Reason = "  " }, drillroom.ErrInvalid},
+		{"the trainee as actor", func(m *drillroom.Mark) { m.Actor = drillroom.ActorTrainee }, drillroom.ErrInvalid},
+		{"unknown session", func(m *drillroom.Mark) { m.SessionID = "nope" }, drillroom.ErrNotFound},
+		{"unknown user", func(m *drillroom.Mark) { m.ByID = 9999 }, drillroom.ErrNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := good
+			tc.edit(&m)
+			if _, err := s.AddMark(ctx, m); !errors.Is(err, tc.want) {
+				t.Errorf("got %v, want %v", err, tc.want)
+			}
+		})
+	}
+	got, err := s.Marks(ctx, f.Session.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("Marks: got %d, want the 3 good ones", len(got))
+	}
+	want := []drillroom.Mark{good, override, withdraw}
+	for i, m := range got {
+		w := want[i]
+		if m.RuleID != w.RuleID || m.Kind != w.Kind || m.Outcome != w.Outcome || m.Points != w.Points || m.OldOutcome != w.OldOutcome ||
+			m.OldPoints != w.OldPoints || m.Reason != w.Reason || m.RubricHash != w.RubricHash || m.ByID != coach.ID ||
+			m.By != "Cora Coach" || m.Actor != w.Actor || m.SessionID != f.Session.ID {
+			t.Errorf("mark %d: got %+v, want %+v by Cora Coach", i, m, w)
+		}
+		if i > 0 && !(m.ID > got[i-1].ID) {
+			t.Errorf("mark %d: id %d after %d, want oldest first", i, m.ID, got[i-1].ID)
+		}
+	}
+	if !got[0].At.Equal(first.At) || !got[1].At.After(got[0].At) {
+		t.Errorf("mark times %v, %v: want the store's clock", got[0].At, got[1].At)
+	}
+	other := NewFixture(t, s, "ben")
+	if got, err := s.Marks(ctx, other.Session.ID); err != nil || len(got) != 0 {
+		t.Errorf("Marks of another session: got %d, %v; want none", len(got), err)
+	}
+}
+
+// testNotesAndResponses: coaching notes and the feedback thread are
+// appended with the store's time and the author's name, listed oldest
+// first; bad entries and entries on unknown sessions are refused.
+func testNotesAndResponses(t *testing.T, s Store, clock *Clock) {
+	ctx := context.Background()
+	f := NewFixture(t, s, "ann")
+	id := f.Session.ID
+	coach := CreateUser(t, s, "cora", "Cora Coach", drillroom.RoleCoach)
+	for _, get := range []func() (int, error){
+		func() (int, error) { ns, err := s.Notes(ctx, id); return len(ns), nilSlice(ns == nil, err) },
+		func() (int, error) { rs, err := s.Responses(ctx, id); return len(rs), nilSlice(rs == nil, err) },
+	} {
+		if n, err := get(); n != 0 || err != nil {
+			t.Errorf("before any: %d, %v; want an empty slice", n, err)
+		}
+	}
+	due := time.Date(2026, 3, 8, 17, 0, 0, 0, time.UTC)
+	strength := drillroom.Note{SessionID: id, Kind: drillroom.NoteStrength, Text: "Safety advice in the first 20 seconds.", Seq: 3, ByID: coach.ID, Actor: drillroom.ActorCoach}
+	action := drillroom.Note{SessionID: id, Kind: drillroom.NoteAction, Text: "Practise the update script.", Due: due, ByID: coach.ID, Actor: drillroom.ActorTrainer}
+	n1, err := s.AddNote(ctx, strength)
+	if err != nil || n1.ID == 0 || n1.By != "Cora Coach" || !n1.At.Equal(clock.Now()) {
+		t.Fatalf("AddNote: %+v, %v; want an id, the author's name and the store's time", n1, err)
+	}
+	clock.Advance(time.Minute)
+	if _, err := s.AddNote(ctx, action); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(n *drillroom.Note)
+		want error
+	}{
+		{"unknown kind", func(n *drillroom.Note) { n.Kind = "praise" }, drillroom.ErrInvalid},
+		{"no text", func(n *drillroom.Note) { n.Text = " " }, drillroom.ErrInvalid},
+		{"an action without a due date", func(n *drillroom.Note) { n.Kind = drillroom.NoteAction }, drillroom.ErrInvalid},
+		{"a due date on a strength", func(n *drillroom.Note) { n.Due = due }, drillroom.ErrInvalid},
+		{"the trainee as author", func(n *drillroom.Note) { n.Actor = drillroom.ActorTrainee }, drillroom.ErrInvalid},
+		{"a negative event", func(n *drillroom.Note) { n.Seq = -1 }, drillroom.ErrInvalid},
+		{"unknown session", func(n *drillroom.Note) { n.SessionID = "nope" }, drillroom.ErrNotFound},
+		{"unknown author", func(n *drillroom.Note) { n.ByID = 9999 }, drillroom.ErrNotFound},
+	} {
+		t.Run("note: "+tc.name, func(t *testing.T) {
+			n := strength
+			tc.edit(&n)
+			if _, err := s.AddNote(ctx, n); !errors.Is(err, tc.want) {
+				t.Errorf("got %v, want %v", err, tc.want)
+			}
+		})
+	}
+	notes, err := s.Notes(ctx, id)
+	if err != nil || len(notes) != 2 {
+		t.Fatalf("Notes: %d, %v; want 2", len(notes), err)
+	}
+	if n := notes[1]; n.Kind != drillroom.NoteAction || n.Text != action.Text || !n.Due.Equal(due) || n.Actor != drillroom.ActorTrainer || n.By != "Cora Coach" || !notes[0].Due.IsZero() || notes[0].Seq != 3 || n.Seq != 0 {
+		t.Errorf("Notes: got %+v; want the action with its due date after the strength without one", notes)
+	}
+
+	ack := drillroom.Response{SessionID: id, Kind: drillroom.ResponseAck, ByID: f.User.ID, Actor: drillroom.ActorTrainee}
+	dispute := drillroom.Response{SessionID: id, Kind: drillroom.ResponseDispute, RuleID: "longest-silence", Text: "I was on hold with the engineer.", ByID: f.User.ID, Actor: drillroom.ActorTrainee}
+	if _, err := s.AddResponse(ctx, ack); err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.AddResponse(ctx, dispute)
+	if err != nil || d.By != "Test ann" {
+		t.Fatalf("dispute: %+v, %v", d, err)
+	}
+	resolve := drillroom.Response{SessionID: id, Kind: drillroom.ResponseResolve, Ref: d.ID, Text: "Agreed; override withdrawn.", ByID: coach.ID, Actor: drillroom.ActorCoach}
+	if _, err := s.AddResponse(ctx, resolve); err != nil {
+		t.Fatal(err)
+	}
+	other := NewFixture(t, s, "ben")
+	for _, tc := range []struct {
+		name string
+		r    drillroom.Response
+		want error
+	}{
+		{"unknown kind", drillroom.Response{SessionID: id, Kind: "like", ByID: f.User.ID, Actor: drillroom.ActorTrainee}, drillroom.ErrInvalid},
+		{"a dispute without text", func() drillroom.Response { r := dispute; r.Text = ""; return r }(), drillroom.ErrInvalid},
+		{"a dispute by a coach", func() drillroom.Response { r := dispute; r.Actor = drillroom.ActorCoach; return r }(), drillroom.ErrInvalid},
+		{"a resolution by the trainee", func() drillroom.Response { r := resolve; r.Actor = drillroom.ActorTrainee; return r }(), drillroom.ErrInvalid},
+		{"a resolution of nothing", func() drillroom.Response { r := resolve; r.Ref = 0; return r }(), drillroom.ErrInvalid},
+		{"a resolution of an acknowledgement", func() drillroom.Response { r := resolve; r.Ref = d.ID - 1; return r }(), drillroom.ErrInvalid},
+		{"a resolution of another session's dispute", func() drillroom.Response { r := resolve; r.SessionID = other.Session.ID; return r }(), drillroom.ErrInvalid},
+		{"unknown session", func() drillroom.Response { r := ack; r.SessionID = "nope"; return r }(), drillroom.ErrNotFound},
+	} {
+		t.Run("response: "+tc.name, func(t *testing.T) {
+			if _, err := s.AddResponse(ctx, tc.r); !errors.Is(err, tc.want) {
+				t.Errorf("got %v, want %v", err, tc.want)
+			}
+		})
+	}
+	rs, err := s.Responses(ctx, id)
+	if err != nil || len(rs) != 3 {
+		t.Fatalf("Responses: %d, %v; want 3", len(rs), err)
+	}
+	if rs[0].Kind != drillroom.ResponseAck || rs[1].RuleID != "longest-silence" || rs[1].Text != dispute.Text || rs[2].Ref != d.ID || rs[2].By != "Cora Coach" || rs[2].Actor != drillroom.ActorCoach {
+		t.Errorf("Responses: got %+v; want the acknowledgement, the dispute and its resolution", rs)
+	}
+}
+
+func nilSlice(isNil bool, err error) error {
+	if err == nil && isNil {
+		return errors.New("a nil slice")
+	}
+	return err
+}
+
+// testCalibrationRounds: a round is created with its members, marked by
+// them only (a later mark of a rule replaces the earlier), published once,
+// and takes no marks after.
+func testCalibrationRounds(t *testing.T, s Store, clock *Clock) {
+	ctx := context.Background()
+	f := NewFixture(t, s, "ann")
+	var coaches []drillroom.User
+	for _, n := range []string{"cora", "dan", "eve"} {
+		coaches = append(coaches, CreateUser(t, s, n, "Coach "+n, drillroom.RoleCoach))
+	}
+	if rs, err := s.SessionRounds(ctx, f.Session.ID); err != nil || rs == nil || len(rs) != 0 {
+		t.Errorf("SessionRounds before any: %#v, %v; want an empty slice", rs, err)
+	}
+	for _, tc := range []struct {
+		name string
+		r    drillroom.Round
+		want error
+	}{
+		{"one marker", drillroom.Round{SessionID: f.Session.ID, LeadID: coaches[0].ID, Members: []int64{coaches[0].ID, coaches[0].ID}}, drillroom.ErrInvalid},
+		{"unknown session", drillroom.Round{SessionID: "nope", LeadID: coaches[0].ID, Members: []int64{coaches[0].ID, coaches[1].ID}}, drillroom.ErrNotFound},
+		{"unknown member", drillroom.Round{SessionID: f.Session.ID, LeadID: coaches[0].ID, Members: []int64{coaches[0].ID, 9999}}, drillroom.ErrNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := s.CreateRound(ctx, tc.r); !errors.Is(err, tc.want) {
+				t.Errorf("got %v, want %v", err, tc.want)
+			}
+		})
+	}
+	r, err := s.CreateRound(ctx, drillroom.Round{SessionID: f.Session.ID, LeadID: coaches[0].ID, Members: []int64{coaches[2].ID, coaches[0].ID, coaches[1].ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []int64{coaches[0].ID, coaches[1].ID, coaches[2].ID}
+	slices.Sort(want)
+	if r.ID == 0 || r.Lead != "Coach cora" || !slices.Equal(r.Members, want) || r.Published() || !r.CreatedAt.Equal(clock.Now()) {
+		t.Fatalf("CreateRound: %+v; want an id, the lead's name, the members sorted, blind, at the store's time", r)
+	}
+	if got, err := s.Round(ctx, r.ID); err != nil || got.SessionID != f.Session.ID || !slices.Equal(got.Members, want) || got.Published() {
+		t.Errorf("Round: %+v, %v", got, err)
+	}
+	if _, err := s.Round(ctx, r.ID+100); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("Round of an unknown id: %v, want not found", err)
+	}
+	mark := func(u drillroom.User, rule, outcome string, pts float64) error {
+		return s.PutRoundMark(ctx, drillroom.RoundMark{RoundID: r.ID, UserID: u.ID, RuleID: rule, Outcome: outcome, Points: pts})
+	}
+	for _, m := range []struct {
+		u         drillroom.User
+		rule, out string
+		pts       float64
+	}{{coaches[0], "review", "pass", 10}, {coaches[1], "review", "fail", 0}, {coaches[1], "review", "partial", 5}, {coaches[2], "silence", "na", 0}} {
+		if err := mark(m.u, m.rule, m.out, m.pts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := mark(f.User, "review", "pass", 10); !errors.Is(err, drillroom.ErrInvalid) {
+		t.Errorf("a mark by someone not in the round: %v, want invalid", err)
+	}
+	if err := mark(coaches[0], "review", "pending", 0); !errors.Is(err, drillroom.ErrInvalid) {
+		t.Errorf("a mark with a bad outcome: %v, want invalid", err)
+	}
+	if err := s.PutRoundMark(ctx, drillroom.RoundMark{RoundID: r.ID + 100, UserID: coaches[0].ID, RuleID: "x", Outcome: "pass"}); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("a mark in an unknown round: %v, want not found", err)
+	}
+	ms, err := s.RoundMarks(ctx, r.ID)
+	if err != nil || len(ms) != 3 {
+		t.Fatalf("RoundMarks: %+v, %v; want 3 (dan's second mark replaced his first)", ms, err)
+	}
+	for _, m := range ms {
+		if m.UserID == coaches[1].ID && (m.Outcome != "partial" || m.Points != 5 || m.By != "Coach dan") {
+			t.Errorf("dan's mark: %+v, want his later partial 5", m)
+		}
+	}
+	clock.Advance(time.Hour)
+	p, err := s.PublishRound(ctx, r.ID)
+	if err != nil || !p.Published() || !p.PublishedAt.Equal(clock.Now()) {
+		t.Fatalf("PublishRound: %+v, %v", p, err)
+	}
+	if _, err := s.PublishRound(ctx, r.ID); !errors.Is(err, drillroom.ErrConflict) {
+		t.Errorf("publish twice: %v, want a conflict", err)
+	}
+	if _, err := s.PublishRound(ctx, r.ID+100); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("publish an unknown round: %v, want not found", err)
+	}
+	if err := mark(coaches[2], "review", "pass", 10); !errors.Is(err, drillroom.ErrConflict) {
+		t.Errorf("a mark after publishing: %v, want a conflict", err)
+	}
+	if rs, err := s.SessionRounds(ctx, f.Session.ID); err != nil || len(rs) != 1 || !rs[0].Published() || len(rs[0].Members) != 3 {
+		t.Errorf("SessionRounds: %+v, %v; want the published round", rs, err)
+	}
+}
