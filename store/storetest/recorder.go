@@ -314,4 +314,22 @@ func (x *recording) RoundMarks(ctx context.Context, roundID int64) ([]drillroom.
 func (x *recording) PublishRound(ctx context.Context, id int64) (drillroom.Round, error) {
 	x.r.note("PublishRound")
 	return x.s.PublishRound(ctx, id)
+func (x *recording) ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error {
+	x.r.note("ScoredSessions")
+	return x.s.ScoredSessions(ctx, f, fn)
+}
+
+func (x *recording) ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.OutcomeRecord) error) error {
+	x.r.note("ScoredOutcomes")
+	return x.s.ScoredOutcomes(ctx, f, fn)
+}
+
+func (x *recording) RuleStats(ctx context.Context, f drillroom.AnalyticsFilter) ([]drillroom.RuleStat, error) {
+	x.r.note("RuleStats")
+	return x.s.RuleStats(ctx, f)
+}
+
+func (x *recording) FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error) {
+	x.r.note("FeedbackCounts")
+	return x.s.FeedbackCounts(ctx, f, limit)
 }

@@ -108,6 +108,11 @@ type Store interface {
 	PutRoundMark(ctx context.Context, m drillroom.RoundMark) error
 	RoundMarks(ctx context.Context, roundID int64) ([]drillroom.RoundMark, error)
 	PublishRound(ctx context.Context, id int64) (drillroom.Round, error)
+	// Cohort analytics, over each session's newest scorecard.
+	ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error
+	ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.OutcomeRecord) error) error
+	RuleStats(ctx context.Context, f drillroom.AnalyticsFilter) ([]drillroom.RuleStat, error)
+	FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error)
 
 	// Lifetime.
 	Ping(ctx context.Context) error
@@ -151,6 +156,7 @@ var suites = []suite{
 	{"Claims", testClaims},
 	{"NotesAndResponses", testNotesAndResponses},
 	{"CalibrationRounds", testCalibrationRounds},
+	{"Analytics", testAnalytics},
 	{"EndedSessionTakesTheReview", testEndedSession},
 	{"NotFound", testNotFound},
 	{"Close", testClose},

@@ -1,0 +1,212 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/drillroom/drillroom"
+)
+
+// The analytics read scorecard_facts (one row per scored session: its
+// newest scorecard's headline) and, through it, the rule outcomes and rule
+// notes of that newest scorecard only. Migration 0005 keeps both tables
+// current with triggers on scorecards.
+
+// analyticsWhere is the WHERE clause (over scorecard_facts f) and its
+// arguments for a filter. Only trainees' sessions count: a trainer who
+// played a drill to try it is not in the cohort's figures.
+func analyticsWhere(f drillroom.AnalyticsFilter) (string, []any, error) {
+	if f.Mode != "" && !f.Mode.Valid() {
+		return "", nil, fmt.Errorf("%w: mode %q, want practice or assessment", drillroom.ErrInvalid, f.Mode)
+	}
+	if f.Version < 0 {
+		return "", nil, fmt.Errorf("%w: version %d", drillroom.ErrInvalid, f.Version)
+	}
+	conds := []string{"f.user_id IN (SELECT id FROM users WHERE role = 'trainee')"}
+	var args []any
+	if f.Cohorts != nil {
+		if len(f.Cohorts) == 0 {
+			conds = append(conds, "0")
+		} else {
+			conds = append(conds, "f.user_id IN (SELECT user_id FROM cohort_members WHERE cohort_id IN ("+placeholders(len(f.Cohorts))+"))")
+			for _, c := range f.Cohorts {
+				args = append(args, c)
+			}
+		}
+	}
+	if f.UserID != 0 {
+		conds = append(conds, "f.user_id = ?")
+		args = append(args, f.UserID)
+	}
+	if f.ScenarioID != "" {
+		conds = append(conds, "f.scenario_id = ?")
+		args = append(args, f.ScenarioID)
+	}
+	if f.Version != 0 {
+		conds = append(conds, "f.version = ?")
+		args = append(args, f.Version)
+	}
+	if f.Mode != "" {
+		conds = append(conds, "f.mode = ?")
+		args = append(args, string(f.Mode))
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, "f.started_at >= ?")
+		args = append(args, millis(f.Since))
+	}
+	if !f.Until.IsZero() {
+		conds = append(conds, "f.started_at < ?")
+		args = append(args, millis(f.Until))
+	}
+	return strings.Join(conds, " AND "), args, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// forEach runs a read query and calls fn with each row as it is read, so
+// that an export of any size is never held in memory. fn's error stops the
+// query and is returned as it is.
+func forEach(ctx context.Context, s *Store, what, query string, args []any, fn func(scanner) error) error {
+	rows, err := s.rdb.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// ScoredSessions calls fn with every scored session the filter selects,
+// with the headline of its newest scorecard, oldest first (by start, then
+// id). An error from fn stops the query and is returned unwrapped.
+func (s *Store) ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error {
+	where, args, err := analyticsWhere(f)
+	if err != nil {
+		return fmt.Errorf("scored sessions: %w", err)
+	}
+	q := `SELECT f.session_id, f.user_id, f.scenario_id, f.version, f.mode, f.started_at, f.scored_at, f.rubric_hash,
+		f.total, f.band, f.passed, f.handling_time, f.talk_time, f.hold_time, f.wrap_up, f.fcr, f.csat,
+		f.time_to_classify, f.time_to_first_escalation, f.longest_silence
+		FROM scorecard_facts f WHERE ` + where + ` ORDER BY f.started_at, f.session_id`
+	return forEach(ctx, s, "scored sessions", q, args, func(row scanner) error {
+		var x drillroom.ScoredSession
+		var started, scored int64
+		var mode string
+		k := &x.KPIs
+		if err := row.Scan(&x.SessionID, &x.UserID, &x.ScenarioID, &x.Version, &mode, &started, &scored, &x.RubricHash,
+			&x.Total, &x.Band, &x.Passed, &k.HandlingTime, &k.TalkTime, &k.HoldTime, &k.WrapUp, &k.FirstContactResolution,
+			&k.CSAT, &k.TimeToClassify, &k.TimeToFirstEscalation, &k.LongestSilence); err != nil {
+			return fmt.Errorf("scored sessions: %w", err)
+		}
+		x.Mode, x.CreatedAt, x.ScoredAt = drillroom.Mode(mode), fromMillis(started), fromMillis(scored)
+		return fn(x)
+	})
+}
+
+// ScoredOutcomes calls fn with every rule outcome of the newest scorecards
+// of the sessions the filter selects, with the feedback given: by session
+// (oldest first) and, within a session, in the rubric's order. An error
+// from fn stops the query and is returned unwrapped.
+func (s *Store) ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.OutcomeRecord) error) error {
+	where, args, err := analyticsWhere(f)
+	if err != nil {
+		return fmt.Errorf("scored outcomes: %w", err)
+	}
+	// rowid is not available on WITHOUT ROWID tables; the rubric's order
+	// is the order the outcomes were written, which the primary key
+	// (scorecard_id, rule_id) does not keep, so sort by rule id instead:
+	// stable, and what a spreadsheet would do.
+	q := `SELECT f.session_id, f.user_id, f.scenario_id, f.version, f.mode, f.started_at, o.rubric_hash,
+		o.rule_id, o.section, o.title, o.outcome, o.points, o.max_points, o.critical, COALESCE(n.feedback, '')
+		FROM scorecard_facts f
+		JOIN rule_outcomes o ON o.scorecard_id = f.scorecard_id
+		LEFT JOIN rule_notes n ON n.scorecard_id = o.scorecard_id AND n.rule_id = o.rule_id
+		WHERE ` + where + ` ORDER BY f.started_at, f.session_id, o.rule_id`
+	return forEach(ctx, s, "scored outcomes", q, args, func(row scanner) error {
+		var o drillroom.OutcomeRecord
+		var started int64
+		var mode string
+		if err := row.Scan(&o.SessionID, &o.UserID, &o.ScenarioID, &o.Version, &mode, &started, &o.RubricHash,
+			&o.RuleID, &o.Section, &o.Title, &o.Outcome, &o.Points, &o.MaxPoints, &o.Critical, &o.Feedback); err != nil {
+			return fmt.Errorf("scored outcomes: %w", err)
+		}
+		o.Mode, o.CreatedAt = drillroom.Mode(mode), fromMillis(started)
+		return fn(o)
+	})
+}
+
+// RuleStats counts, for each rule of each scenario and each trainee, how
+// often the rule was scored and failed in the newest scorecards of the
+// sessions the filter selects, with the newest session that failed it and
+// the newest that scored it (for links to the evidence). Rows come by
+// scenario, rule and trainee id; a rule's title, section and critical
+// level are those of its newest scoring for that trainee.
+func (s *Store) RuleStats(ctx context.Context, f drillroom.AnalyticsFilter) ([]drillroom.RuleStat, error) {
+	where, args, err := analyticsWhere(f)
+	if err != nil {
+		return nil, fmt.Errorf("rule stats: %w", err)
+	}
+	// The newest session is found by the largest "started_at session_id"
+	// key, zero-padded so that text order is time order.
+	q := `WITH g AS (
+			SELECT f.scenario_id, o.rule_id, f.user_id,
+				SUM(o.outcome NOT IN ('na', 'pending')) AS scored,
+				SUM(o.outcome IN ('fail', 'error')) AS failed,
+				MAX(CASE WHEN o.outcome IN ('fail', 'error') THEN printf('%015d %s', f.started_at, f.session_id) END) AS last_failed,
+				MAX(CASE WHEN o.outcome NOT IN ('na', 'pending') THEN printf('%015d %s', f.started_at, f.session_id) END) AS last,
+				MAX(o.scorecard_id) AS latest
+			FROM scorecard_facts f JOIN rule_outcomes o ON o.scorecard_id = f.scorecard_id
+			WHERE ` + where + `
+			GROUP BY f.scenario_id, o.rule_id, f.user_id
+		)
+		SELECT g.scenario_id, g.rule_id, l.title, l.section, l.critical, g.user_id, g.scored, g.failed,
+			COALESCE(substr(g.last_failed, 17), ''), COALESCE(substr(g.last, 17), '')
+		FROM g JOIN rule_outcomes l ON l.scorecard_id = g.latest AND l.rule_id = g.rule_id
+		ORDER BY g.scenario_id, g.rule_id, g.user_id`
+	return queryAll(ctx, s, "rule stats", func(row scanner) (drillroom.RuleStat, error) {
+		var r drillroom.RuleStat
+		err := row.Scan(&r.ScenarioID, &r.RuleID, &r.Title, &r.Section, &r.Critical, &r.UserID, &r.Scored, &r.Failed, &r.LastFailed, &r.Last)
+		return r, err
+	}, q, args...)
+}
+
+// FeedbackCounts returns the lines of feedback given in the newest
+// scorecards of the sessions the filter selects, each with the number of
+// sessions it was given in, most given first (then by scenario, rule and
+// text), at most limit of them (1 to 500; 50 when 0). Only failed rules'
+// feedback counts: it is what a trainee was told to do differently.
+func (s *Store) FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error) {
+	where, args, err := analyticsWhere(f)
+	if err != nil {
+		return nil, fmt.Errorf("feedback counts: %w", err)
+	}
+	switch {
+	case limit == 0:
+		limit = 50
+	case limit < 0 || limit > 500:
+		return nil, fmt.Errorf("feedback counts: %w: limit %d, want 1 to 500", drillroom.ErrInvalid, limit)
+	}
+	q := `SELECT f.scenario_id, o.rule_id, o.outcome, n.feedback, COUNT(*) AS n
+		FROM scorecard_facts f
+		JOIN rule_outcomes o ON o.scorecard_id = f.scorecard_id
+		JOIN rule_notes n ON n.scorecard_id = o.scorecard_id AND n.rule_id = o.rule_id
+		WHERE ` + where + ` AND o.outcome IN ('fail', 'error') AND n.feedback != ''
+		GROUP BY f.scenario_id, o.rule_id, o.outcome, n.feedback
+		ORDER BY n DESC, f.scenario_id, o.rule_id, n.feedback
+		LIMIT ?`
+	return queryAll(ctx, s, "feedback counts", func(row scanner) (drillroom.FeedbackCount, error) {
+		var c drillroom.FeedbackCount
+		err := row.Scan(&c.ScenarioID, &c.RuleID, &c.Outcome, &c.Feedback, &c.Sessions)
+		return c, err
+	}, q, append(args, limit)...)
+}
