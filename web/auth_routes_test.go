@@ -54,6 +54,9 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"GET /account/password":                    login,
 		"POST /account/password":                   refused,
 		"GET /cohorts/{id}":                        login,
+		"GET /analytics":                           login,
+		"GET /analytics/report":                    login,
+		"GET /analytics/export/{kind}.csv":         login,
 		// Administration (page_admin_*.go); what signed-in users who are
 		// not administrators get is in TestAdminPagesRefuseOthers.
 		"GET /admin/users":                               login,

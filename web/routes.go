@@ -44,6 +44,9 @@ func (s *Server) routes() http.Handler {
 		r.Get("/sessions/{id}/debrief", ui.debrief)
 		// For programs: JSON under the same access rules as the pages.
 		r.Get("/api/sessions/{id}/scorecard", ui.scorecardJSON)
+		r.Get("/analytics", ui.analytics)
+		r.Get("/analytics/report", ui.analyticsReport)
+		r.Get("/analytics/export/{kind}.csv", ui.analyticsExport)
 		r.With(ui.checkForm).Post("/logout", ui.logout)
 		r.With(ui.checkForm).Post("/drills/{scenario}/start", ui.startDrill)
 		r.With(ui.checkForm).Post("/sessions/{id}/review", ui.review)

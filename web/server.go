@@ -36,6 +36,7 @@ import (
 type Store interface {
 	training.Store
 	training.AccountStore
+	training.AnalyticsStore
 	Ping(ctx context.Context) error
 	Authenticate(ctx context.Context, username, password string) (drillroom.User, error)
 	CreateLogin(ctx context.Context, userID int64, ttl time.Duration) (string, error)

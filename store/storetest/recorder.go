@@ -314,6 +314,8 @@ func (x *recording) RoundMarks(ctx context.Context, roundID int64) ([]drillroom.
 func (x *recording) PublishRound(ctx context.Context, id int64) (drillroom.Round, error) {
 	x.r.note("PublishRound")
 	return x.s.PublishRound(ctx, id)
+}
+
 func (x *recording) ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error {
 	x.r.note("ScoredSessions")
 	return x.s.ScoredSessions(ctx, f, fn)

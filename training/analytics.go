@@ -1,0 +1,563 @@
+package training
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/drillroom/drillroom"
+)
+
+// AnalyticsStore is what cohort analytics read. *store.Store satisfies it.
+type AnalyticsStore interface {
+	ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error
+	ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.OutcomeRecord) error) error
+	RuleStats(ctx context.Context, f drillroom.AnalyticsFilter) ([]drillroom.RuleStat, error)
+	FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error)
+	Cohorts(ctx context.Context) ([]drillroom.Cohort, error)
+	UserCohorts(ctx context.Context, userID int64) ([]drillroom.Cohort, error)
+	ListUsers(ctx context.Context, role drillroom.Role) ([]drillroom.User, error)
+}
+
+// Analytics runs the cohort analytics use cases: the dashboard and the
+// exports. Who may see what is decided here, once: trainers and coaches
+// see the cohorts they belong to, administrators every cohort, trainees
+// nothing.
+type Analytics struct {
+	store AnalyticsStore
+	svc   *Service
+}
+
+// NewAnalytics returns the analytics over st; svc loads the scenario
+// versions whose policies give the standards drawn on the charts.
+func NewAnalytics(st AnalyticsStore, svc *Service) *Analytics {
+	return &Analytics{store: st, svc: svc}
+}
+
+// Filter is what a person asks the analytics for. Cohort 0 is every cohort
+// the person may see.
+type Filter struct {
+	Cohort     int64
+	ScenarioID string
+	Version    int
+	Mode       drillroom.Mode
+	Since      time.Time
+	Until      time.Time
+}
+
+// Cohorts returns the cohorts user may analyse, by name: every cohort for
+// an administrator, their own for a trainer or coach; a trainee may not
+// (drillroom.ErrForbidden).
+func (a *Analytics) Cohorts(ctx context.Context, user drillroom.User) ([]drillroom.Cohort, error) {
+	switch {
+	case !user.Staff():
+		return nil, &drillroom.Error{Code: drillroom.CodeForbidden, Message: "Cohort analytics are for trainers, coaches and administrators."}
+	case user.Admin:
+		return a.store.Cohorts(ctx)
+	}
+	return a.store.UserCohorts(ctx, user.ID)
+}
+
+// Scope turns what user asked for into the store's filter, restricted to
+// the cohorts user may see. A cohort user may not see is
+// drillroom.ErrNotFound, like a missing one.
+func (a *Analytics) Scope(ctx context.Context, user drillroom.User, f Filter) (drillroom.AnalyticsFilter, error) {
+	cohorts, err := a.Cohorts(ctx, user)
+	if err != nil {
+		return drillroom.AnalyticsFilter{}, err
+	}
+	if f.Mode != "" && !f.Mode.Valid() {
+		return drillroom.AnalyticsFilter{}, &drillroom.Error{Code: drillroom.CodeInvalid, Message: "The mode is practice or assessment."}
+	}
+	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Until.After(f.Since) {
+		return drillroom.AnalyticsFilter{}, &drillroom.Error{Code: drillroom.CodeInvalid, Message: "The period must end after it starts."}
+	}
+	out := drillroom.AnalyticsFilter{ScenarioID: f.ScenarioID, Version: max(f.Version, 0), Mode: f.Mode, Since: f.Since, Until: f.Until}
+	switch {
+	case f.Cohort != 0:
+		if !slices.ContainsFunc(cohorts, func(c drillroom.Cohort) bool { return c.ID == f.Cohort }) {
+			return drillroom.AnalyticsFilter{}, fmt.Errorf("cohort %d for %s: %w", f.Cohort, user.Username, drillroom.ErrNotFound)
+		}
+		out.Cohorts = []int64{f.Cohort}
+	case user.Admin:
+		out.Cohorts = nil // every trainee, in a cohort or not
+	default:
+		out.Cohorts = []int64{}
+		for _, c := range cohorts {
+			out.Cohorts = append(out.Cohorts, c.ID)
+		}
+	}
+	return out, nil
+}
+
+// Names returns the display names of the trainees, by id.
+func (a *Analytics) Names(ctx context.Context) (map[int64]string, error) {
+	us, err := a.store.ListUsers(ctx, drillroom.RoleTrainee)
+	if err != nil {
+		return nil, fmt.Errorf("trainees: %w", err)
+	}
+	out := make(map[int64]string, len(us))
+	for _, u := range us {
+		out[u.ID] = u.DisplayName
+	}
+	return out, nil
+}
+
+// Sessions streams the scored sessions user may see that f selects.
+func (a *Analytics) Sessions(ctx context.Context, user drillroom.User, f Filter, fn func(drillroom.ScoredSession) error) error {
+	sf, err := a.Scope(ctx, user, f)
+	if err != nil {
+		return err
+	}
+	return a.store.ScoredSessions(ctx, sf, fn)
+}
+
+// Outcomes streams the rule outcomes of the scored sessions user may see
+// that f selects.
+func (a *Analytics) Outcomes(ctx context.Context, user drillroom.User, f Filter, fn func(drillroom.OutcomeRecord) error) error {
+	sf, err := a.Scope(ctx, user, f)
+	if err != nil {
+		return err
+	}
+	return a.store.ScoredOutcomes(ctx, sf, fn)
+}
+
+// DrillSummary is one drill's results in a dashboard.
+type DrillSummary struct {
+	ScenarioID string
+	Sessions   int
+	Passed     int
+	Trainees   int
+	Mean       float64 // mean total
+	Bands      []BandCount
+}
+
+// PassRate is Passed/Sessions as a percentage.
+func (d DrillSummary) PassRate() float64 { return percent(d.Passed, d.Sessions) }
+
+// BandCount is how many sessions reached a band.
+type BandCount struct {
+	Band  string
+	Count int
+	low   float64 // the lowest total seen in the band, to order bands
+}
+
+// RuleRate is a rule's failure rate over a dashboard's sessions.
+type RuleRate struct {
+	ScenarioID, RuleID, Title, Section, Critical string
+	Scored, Failed, Trainees                     int
+}
+
+// Rate is the failure rate as a percentage.
+func (r RuleRate) Rate() float64 { return percent(r.Failed, r.Scored) }
+
+// Heatmap is a rule x trainee grid for one drill.
+type Heatmap struct {
+	ScenarioID string
+	Rules      []RuleRate
+	Trainees   []Trainee
+	Cells      [][]drillroom.RuleStat // [rule][trainee]; Scored 0 when the trainee never had the rule scored
+}
+
+// Trainee is a trainee in a dashboard.
+type Trainee struct {
+	ID   int64
+	Name string
+}
+
+// TrendPoint is one period of the KPI trends: the mean of each KPI over
+// the sessions started in it (times that never happened left out).
+type TrendPoint struct {
+	From     time.Time
+	Sessions int
+	Score    float64
+	PassRate float64
+	KPIs     map[string]float64 // by KPI key; absent when no session had it
+}
+
+// Attempt is one scored attempt of a drill in a trainee's progress.
+type Attempt struct {
+	SessionID string
+	At        time.Time
+	Total     float64
+	Passed    bool
+	Band      string
+}
+
+// Progress is one trainee's attempts of one drill, oldest first.
+type Progress struct {
+	Trainee    Trainee
+	ScenarioID string
+	Attempts   []Attempt
+}
+
+// Standards are the policy's standards that the trend charts draw, in the
+// KPIs' units (seconds; a percentage for the pass mark). Absent ones are 0.
+type Standards struct {
+	ScenarioID    string
+	Version       int
+	PassMark      float64
+	MaxSilence    float64
+	FirstResponse float64
+	WaitingUpdate float64
+	HoldUpdate    float64
+}
+
+// Dashboard is everything the cohort dashboard shows for one filter.
+type Dashboard struct {
+	Filter    Filter
+	Cohorts   []drillroom.Cohort // what the user may choose from
+	Drills    []DrillSummary     // by most sessions
+	Sessions  int
+	Rules     []RuleRate // the most failed first, at most 25
+	Heatmap   *Heatmap   // for the chosen drill, or the drill with most sessions
+	Trends    []TrendPoint
+	Period    string // day, week or month: the trends' step
+	Progress  []Progress
+	Feedback  []drillroom.FeedbackCount
+	Standards *Standards
+	Versions  map[string][]int // the versions scored, by drill
+}
+
+// KPIKeys are the KPIs the trends show, in order.
+var KPIKeys = []string{"handling_time", "hold_time", "wrap_up", "fcr", "csat", "time_to_classify", "time_to_first_escalation", "longest_silence"}
+
+// Dashboard computes the cohort dashboard for user and f.
+func (a *Analytics) Dashboard(ctx context.Context, user drillroom.User, f Filter) (*Dashboard, error) {
+	cohorts, err := a.Cohorts(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	sf, err := a.Scope(ctx, user, f)
+	if err != nil {
+		return nil, err
+	}
+	names, err := a.Names(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := &Dashboard{Filter: f, Cohorts: cohorts, Versions: map[string][]int{}}
+
+	// One pass over the sessions gives the drills, the trends and the
+	// progress; the rule stats give the rates and the heatmap.
+	var all []drillroom.ScoredSession
+	if err := a.store.ScoredSessions(ctx, sf, func(x drillroom.ScoredSession) error {
+		all = append(all, x)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	d.Sessions = len(all)
+	d.Drills = summarise(all, d.Versions)
+
+	focus := f.ScenarioID
+	if focus == "" && len(d.Drills) > 0 {
+		focus = d.Drills[0].ScenarioID
+	}
+	stats, err := a.store.RuleStats(ctx, sf)
+	if err != nil {
+		return nil, err
+	}
+	d.Rules = ruleRates(stats)
+	if focus != "" {
+		d.Heatmap = heatmap(focus, stats, names)
+		d.Progress = progress(focus, all, names)
+		d.Standards = a.standards(ctx, focus, sf.Version, all)
+	}
+	if len(d.Rules) > 25 {
+		d.Rules = d.Rules[:25]
+	}
+	d.Trends, d.Period = trends(all)
+	if d.Feedback, err = a.store.FeedbackCounts(ctx, sf, 10); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// standards reads the policy's standards from the drill's version: the one
+// asked for, else the newest one scored.
+func (a *Analytics) standards(ctx context.Context, scenarioID string, version int, all []drillroom.ScoredSession) *Standards {
+	if version == 0 {
+		for _, x := range all {
+			if x.ScenarioID == scenarioID {
+				version = max(version, x.Version)
+			}
+		}
+	}
+	if version == 0 || a.svc == nil {
+		return nil
+	}
+	sc, err := a.svc.live.Scenario(ctx, scenarioID, version)
+	if err != nil || sc.Resolved == nil {
+		if err != nil && !errors.Is(err, drillroom.ErrNotFound) {
+			a.svc.log.Warn("analytics: standards not loaded", "scenario", scenarioID, "version", version, "err", err)
+		}
+		return nil
+	}
+	st := &Standards{ScenarioID: scenarioID, Version: version, PassMark: sc.Resolved.PassMark}
+	if sc.Rubric.PassMark > 0 {
+		st.PassMark = sc.Rubric.PassMark
+	}
+	c := sc.Resolved.Cadence
+	st.MaxSilence = c.MaxSilence.Seconds()
+	st.FirstResponse = c.FirstResponse.Seconds()
+	st.WaitingUpdate = c.WaitingUpdate.Seconds()
+	st.HoldUpdate = c.HoldUpdate.Seconds()
+	return st
+}
+
+func summarise(all []drillroom.ScoredSession, versions map[string][]int) []DrillSummary {
+	by := map[string]*DrillSummary{}
+	trainees := map[string]map[int64]bool{}
+	bands := map[string]map[string]*BandCount{}
+	for _, x := range all {
+		d := by[x.ScenarioID]
+		if d == nil {
+			d = &DrillSummary{ScenarioID: x.ScenarioID}
+			by[x.ScenarioID] = d
+			trainees[x.ScenarioID] = map[int64]bool{}
+			bands[x.ScenarioID] = map[string]*BandCount{}
+		}
+		d.Sessions++
+		d.Mean += x.Total
+		if x.Passed {
+			d.Passed++
+		}
+		trainees[x.ScenarioID][x.UserID] = true
+		b := bands[x.ScenarioID][x.Band]
+		if b == nil {
+			b = &BandCount{Band: x.Band, low: x.Total}
+			bands[x.ScenarioID][x.Band] = b
+		}
+		b.Count++
+		b.low = min(b.low, x.Total)
+		if !slices.Contains(versions[x.ScenarioID], x.Version) {
+			versions[x.ScenarioID] = append(versions[x.ScenarioID], x.Version)
+		}
+	}
+	out := make([]DrillSummary, 0, len(by))
+	for id, d := range by {
+		d.Mean = round2(d.Mean / float64(d.Sessions))
+		d.Trainees = len(trainees[id])
+		for _, b := range bands[id] {
+			d.Bands = append(d.Bands, *b)
+		}
+		// The best band first: bands are ordered by the scores they hold.
+		sort.Slice(d.Bands, func(i, j int) bool {
+			if d.Bands[i].low != d.Bands[j].low {
+				return d.Bands[i].low > d.Bands[j].low
+			}
+			return d.Bands[i].Band < d.Bands[j].Band
+		})
+		out = append(out, *d)
+		slices.Sort(versions[id])
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Sessions != out[j].Sessions {
+			return out[i].Sessions > out[j].Sessions
+		}
+		return out[i].ScenarioID < out[j].ScenarioID
+	})
+	return out
+}
+
+func ruleRates(stats []drillroom.RuleStat) []RuleRate {
+	type key struct{ s, r string }
+	by := map[key]*RuleRate{}
+	var order []key
+	for _, s := range stats {
+		k := key{s.ScenarioID, s.RuleID}
+		r := by[k]
+		if r == nil {
+			r = &RuleRate{ScenarioID: s.ScenarioID, RuleID: s.RuleID, Title: s.Title, Section: s.Section, Critical: s.Critical}
+			by[k] = r
+			order = append(order, k)
+		}
+		r.Scored += s.Scored
+		r.Failed += s.Failed
+		if s.Scored > 0 {
+			r.Trainees++
+		}
+	}
+	out := make([]RuleRate, 0, len(order))
+	for _, k := range order {
+		out = append(out, *by[k])
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		ri, rj := out[i].Rate(), out[j].Rate()
+		if ri != rj {
+			return ri > rj
+		}
+		return out[i].Failed > out[j].Failed
+	})
+	return out
+}
+
+func heatmap(scenarioID string, stats []drillroom.RuleStat, names map[int64]string) *Heatmap {
+	h := &Heatmap{ScenarioID: scenarioID}
+	var mine []drillroom.RuleStat
+	seen := map[int64]bool{}
+	for _, s := range stats {
+		if s.ScenarioID != scenarioID {
+			continue
+		}
+		mine = append(mine, s)
+		if !seen[s.UserID] {
+			seen[s.UserID] = true
+			h.Trainees = append(h.Trainees, Trainee{ID: s.UserID, Name: nameOf(names, s.UserID)})
+		}
+	}
+	sort.Slice(h.Trainees, func(i, j int) bool {
+		if h.Trainees[i].Name != h.Trainees[j].Name {
+			return h.Trainees[i].Name < h.Trainees[j].Name
+		}
+		return h.Trainees[i].ID < h.Trainees[j].ID
+	})
+	col := map[int64]int{}
+	for i, t := range h.Trainees {
+		col[t.ID] = i
+	}
+	h.Rules = ruleRates(mine)
+	row := map[string]int{}
+	for i, r := range h.Rules {
+		row[r.RuleID] = i
+	}
+	h.Cells = make([][]drillroom.RuleStat, len(h.Rules))
+	for i := range h.Cells {
+		h.Cells[i] = make([]drillroom.RuleStat, len(h.Trainees))
+	}
+	for _, s := range mine {
+		h.Cells[row[s.RuleID]][col[s.UserID]] = s
+	}
+	return h
+}
+
+func progress(scenarioID string, all []drillroom.ScoredSession, names map[int64]string) []Progress {
+	by := map[int64]*Progress{}
+	var order []int64
+	for _, x := range all { // oldest first
+		if x.ScenarioID != scenarioID {
+			continue
+		}
+		p := by[x.UserID]
+		if p == nil {
+			p = &Progress{Trainee: Trainee{ID: x.UserID, Name: nameOf(names, x.UserID)}, ScenarioID: scenarioID}
+			by[x.UserID] = p
+			order = append(order, x.UserID)
+		}
+		p.Attempts = append(p.Attempts, Attempt{SessionID: x.SessionID, At: x.CreatedAt, Total: x.Total, Passed: x.Passed, Band: x.Band})
+	}
+	out := make([]Progress, 0, len(order))
+	for _, id := range order {
+		out = append(out, *by[id])
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Trainee.Name != out[j].Trainee.Name {
+			return out[i].Trainee.Name < out[j].Trainee.Name
+		}
+		return out[i].Trainee.ID < out[j].Trainee.ID
+	})
+	return out
+}
+
+// trends buckets the sessions by day, week or month, whichever gives at
+// most 60 points over the span of the data.
+func trends(all []drillroom.ScoredSession) ([]TrendPoint, string) {
+	if len(all) == 0 {
+		return nil, "day"
+	}
+	first, last := all[0].CreatedAt, all[len(all)-1].CreatedAt
+	span := last.Sub(first)
+	period := "day"
+	bucket := func(t time.Time) time.Time { y, m, d := t.Date(); return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	switch {
+	case span > 60*7*24*time.Hour:
+		period = "month"
+		bucket = func(t time.Time) time.Time { y, m, _ := t.Date(); return time.Date(y, m, 1, 0, 0, 0, 0, time.UTC) }
+	case span > 60*24*time.Hour:
+		period = "week"
+		bucket = func(t time.Time) time.Time {
+			y, m, d := t.Date()
+			day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+			return day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7)) // Monday
+		}
+	}
+	type acc struct {
+		n, passed int
+		score     float64
+		sum       map[string]float64
+		cnt       map[string]int
+	}
+	var points []TrendPoint
+	var cur *acc
+	var curFrom time.Time
+	flush := func() {
+		if cur == nil {
+			return
+		}
+		p := TrendPoint{From: curFrom, Sessions: cur.n, Score: round2(cur.score / float64(cur.n)), PassRate: percent(cur.passed, cur.n), KPIs: map[string]float64{}}
+		for k, s := range cur.sum {
+			p.KPIs[k] = round2(s / float64(cur.cnt[k]))
+		}
+		points = append(points, p)
+	}
+	for _, x := range all {
+		b := bucket(x.CreatedAt.UTC())
+		if cur == nil || !b.Equal(curFrom) {
+			flush()
+			cur, curFrom = &acc{sum: map[string]float64{}, cnt: map[string]int{}}, b
+		}
+		cur.n++
+		cur.score += x.Total
+		if x.Passed {
+			cur.passed++
+		}
+		add := func(k string, v float64) {
+			if v >= 0 {
+				cur.sum[k] += v
+				cur.cnt[k]++
+			}
+		}
+		k := x.KPIs
+		add("handling_time", k.HandlingTime)
+		add("hold_time", k.HoldTime)
+		add("wrap_up", k.WrapUp)
+		fcr := 0.0
+		if k.FirstContactResolution {
+			fcr = 100
+		}
+		add("fcr", fcr)
+		if k.CSAT > 0 {
+			add("csat", float64(k.CSAT))
+		}
+		add("time_to_classify", k.TimeToClassify)
+		add("time_to_first_escalation", k.TimeToFirstEscalation)
+		add("longest_silence", k.LongestSilence)
+	}
+	flush()
+	return points, period
+}
+
+func nameOf(names map[int64]string, id int64) string {
+	if n, ok := names[id]; ok && n != "" {
+		return n
+	}
+	return fmt.Sprintf("trainee %d", id)
+}
+
+func percent(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return round2(float64(a) * 100 / float64(b))
+}
+
+func round2(f float64) float64 {
+	if f < 0 {
+		return -round2(-f)
+	}
+	return float64(int64(f*100+0.5)) / 100
+}

@@ -1,0 +1,289 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/training"
+)
+
+// The analytics pages are parsed with the layout like every page; they are
+// added to pages here so that their files stay their own.
+func init() {
+	for _, name := range []string{"analytics"} {
+		t, err := template.New(name).Funcs(pageFuncs).Funcs(analyticsFuncs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			panic(fmt.Sprintf("web: parse template %s: %v", name, err))
+		}
+		pages[name] = t
+	}
+}
+
+var analyticsFuncs = template.FuncMap{
+	"secs": formatSeconds,
+	"heat": func(s drillroom.RuleStat) string { // a class for a heatmap cell
+		if s.Scored == 0 {
+			return "heat-none"
+		}
+		r := float64(s.Failed) / float64(s.Scored)
+		switch {
+		case r == 0:
+			return "heat-0"
+		case r < 0.34:
+			return "heat-1"
+		case r < 0.67:
+			return "heat-2"
+		}
+		return "heat-3"
+	},
+	"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+}
+
+// analyticsFilter reads the dashboard's filter from the query string:
+// cohort (id), drill, version, mode, from and to (dates, to inclusive).
+func analyticsFilter(q url.Values) (training.Filter, error) {
+	var f training.Filter
+	bad := func(what string) error {
+		return &drillroom.Error{Code: drillroom.CodeInvalid, Message: "The filter's " + what + " is not valid."}
+	}
+	if v := q.Get("cohort"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id < 0 {
+			return f, bad("cohort")
+		}
+		f.Cohort = id
+	}
+	f.ScenarioID = q.Get("drill")
+	if v := q.Get("version"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return f, bad("version")
+		}
+		f.Version = n
+	}
+	f.Mode = drillroom.Mode(q.Get("mode"))
+	if f.Mode != "" && !f.Mode.Valid() {
+		return f, bad("mode")
+	}
+	if v := q.Get("from"); v != "" {
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return f, bad("start date")
+		}
+		f.Since = t
+	}
+	if v := q.Get("to"); v != "" {
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return f, bad("end date")
+		}
+		f.Until = t.AddDate(0, 0, 1)
+	}
+	return f, nil
+}
+
+// filterQuery is the query string of a filter, for the export links.
+func filterQuery(f training.Filter) string {
+	q := url.Values{}
+	if f.Cohort != 0 {
+		q.Set("cohort", strconv.FormatInt(f.Cohort, 10))
+	}
+	if f.ScenarioID != "" {
+		q.Set("drill", f.ScenarioID)
+	}
+	if f.Version != 0 {
+		q.Set("version", strconv.Itoa(f.Version))
+	}
+	if f.Mode != "" {
+		q.Set("mode", string(f.Mode))
+	}
+	if !f.Since.IsZero() {
+		q.Set("from", f.Since.Format(time.DateOnly))
+	}
+	if !f.Until.IsZero() {
+		q.Set("to", f.Until.AddDate(0, 0, -1).Format(time.DateOnly))
+	}
+	return q.Encode()
+}
+
+type kpiChart struct {
+	Key, Name string
+	Chart     template.HTML
+	Standard  string // the standard drawn, worded
+	Values    []string
+}
+
+type progressRow struct {
+	training.Progress
+	Spark template.HTML
+	Best  float64
+	Last  float64
+}
+
+type analyticsPage struct {
+	*training.Dashboard
+	Query      string
+	Report     bool // the printable cohort report
+	Titles     map[string]string
+	Drill      string // the drill of the heatmap and progress
+	Cohort     string // the chosen cohort's name, or "All your cohorts"
+	From, To   string
+	DrillChart template.HTML
+	BandChart  template.HTML
+	RuleChart  template.HTML
+	KPICharts  []kpiChart
+	TrendDates []string
+	Progress   []progressRow
+	Generated  string
+}
+
+func (p analyticsPage) Title(id string) string {
+	if t := p.Titles[id]; t != "" {
+		return t
+	}
+	return id
+}
+
+// analytics is the cohort dashboard (/analytics) and, with report=1 or at
+// /analytics/report, the printable cohort report.
+func (u *ui) analytics(w http.ResponseWriter, r *http.Request) {
+	u.analyticsPage(w, r, r.URL.Query().Get("report") == "1")
+}
+
+func (u *ui) analyticsReport(w http.ResponseWriter, r *http.Request) {
+	u.analyticsPage(w, r, true)
+}
+
+func (u *ui) analyticsPage(w http.ResponseWriter, r *http.Request, report bool) {
+	ctx := r.Context()
+	user, _ := userFrom(ctx)
+	f, err := analyticsFilter(r.URL.Query())
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	an := training.NewAnalytics(u.store, u.svc)
+	d, err := an.Dashboard(ctx, user, f)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	page := analyticsPage{Dashboard: d, Query: filterQuery(f), Report: report, Titles: map[string]string{},
+		Cohort: "All your cohorts", Generated: time.Now().UTC().Format("2 Jan 2006 15:04 UTC")}
+	if user.Admin {
+		page.Cohort = "All cohorts"
+	}
+	for _, c := range d.Cohorts {
+		if c.ID == f.Cohort {
+			page.Cohort = c.Name
+		}
+	}
+	if !f.Since.IsZero() {
+		page.From = f.Since.Format(time.DateOnly)
+	}
+	if !f.Until.IsZero() {
+		page.To = f.Until.AddDate(0, 0, -1).Format(time.DateOnly)
+	}
+	if vs, err := u.store.LatestScenarios(ctx); err == nil {
+		for _, v := range vs {
+			page.Titles[v.ScenarioID] = v.Title
+		}
+	}
+	if d.Heatmap != nil {
+		page.Drill = d.Heatmap.ScenarioID
+	}
+	buildAnalyticsCharts(&page)
+	title := "Cohort analytics"
+	if report {
+		title = "Cohort report"
+	}
+	render(w, r, u.log, http.StatusOK, "analytics", view{Title: title, BodyClass: "analytics", Data: page})
+}
+
+func buildAnalyticsCharts(p *analyticsPage) {
+	d := p.Dashboard
+	var drillBars []bar
+	var labels []string
+	var rows [][]segment
+	for _, s := range d.Drills {
+		drillBars = append(drillBars, bar{Label: p.Title(s.ScenarioID), Value: s.PassRate(),
+			Note: fmt.Sprintf("%s of %d", formatPercent(s.PassRate()), s.Sessions)})
+		labels = append(labels, p.Title(s.ScenarioID))
+		var segs []segment
+		for _, b := range s.Bands {
+			segs = append(segs, segment{Label: b.Band, Count: b.Count})
+		}
+		rows = append(rows, segs)
+	}
+	p.DrillChart = barChart("chart-pass", "Pass rate per drill", "The share of scored sessions that passed, per drill; the table below has the numbers.", drillBars, 100)
+	p.BandChart = stackedBars("chart-bands", "Band distribution per drill", "How the scored sessions of each drill fall into the score bands, best band first; the table below has the numbers.", labels, rows)
+	var ruleBars []bar
+	for _, r := range d.Rules {
+		ruleBars = append(ruleBars, bar{Label: r.Title + " (" + p.Title(r.ScenarioID) + ")", Value: r.Rate(),
+			Note: fmt.Sprintf("%s of %d", formatPercent(r.Rate()), r.Scored)})
+	}
+	p.RuleChart = barChart("chart-rules", "Failure rate per rule", "The rules failed most often, with the share of sessions that failed each; the table below has the numbers.", ruleBars, 100)
+
+	for _, t := range d.Trends {
+		p.TrendDates = append(p.TrendDates, t.From.Format("2 Jan 2006"))
+	}
+	names := map[string]string{
+		"score": "Score (%)", "handling_time": "Handling time (AHT)", "hold_time": "Hold time", "wrap_up": "Wrap-up",
+		"fcr": "First contact resolution (%)", "csat": "Customer satisfaction (CSAT, 1 to 5)", "time_to_classify": "Time to classify",
+		"time_to_first_escalation": "Time to first dispatch or escalation", "longest_silence": "Longest silence",
+	}
+	std := map[string]float64{}
+	stdWords := map[string]string{}
+	if s := d.Standards; s != nil {
+		std["score"], stdWords["score"] = s.PassMark, "pass mark "+formatPercent(s.PassMark)
+		std["longest_silence"], stdWords["longest_silence"] = s.MaxSilence, "policy's longest silence "+formatSeconds(s.MaxSilence)
+	}
+	for _, key := range append([]string{"score"}, training.KPIKeys...) {
+		format := formatSeconds
+		switch key {
+		case "score", "fcr":
+			format = formatPercent
+		case "csat":
+			format = formatNumber
+		}
+		var pts []point
+		var vals []string
+		for i, t := range d.Trends {
+			v, ok := t.KPIs[key]
+			if key == "score" {
+				v, ok = t.Score, true
+			}
+			pts = append(pts, point{Label: p.TrendDates[i], Value: v, OK: ok})
+			if ok {
+				vals = append(vals, format(v))
+			} else {
+				vals = append(vals, "–")
+			}
+		}
+		desc := fmt.Sprintf("The mean %s of the sessions started each %s", names[key], d.Period)
+		if w := stdWords[key]; w != "" {
+			desc += ", with the " + w + " drawn as a dashed line"
+		}
+		p.KPICharts = append(p.KPICharts, kpiChart{Key: key, Name: names[key], Standard: stdWords[key], Values: vals,
+			Chart: lineChart("trend-"+key, names[key]+" over time", desc+"; the table below has the numbers.", pts, std[key], stdWords[key], format)})
+	}
+	pass := 0.0
+	if d.Standards != nil {
+		pass = d.Standards.PassMark
+	}
+	for _, pr := range d.Progress {
+		var totals []float64
+		best := 0.0
+		for _, a := range pr.Attempts {
+			totals = append(totals, a.Total)
+			best = max(best, a.Total)
+		}
+		p.Progress = append(p.Progress, progressRow{Progress: pr, Best: best, Last: totals[len(totals)-1],
+			Spark: sparkline(fmt.Sprintf("spark-%d", pr.Trainee.ID), pr.Trainee.Name+"'s totals by attempt", totals, pass)})
+	}
+}

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/training"
+)
+
+// analyticsExport streams a CSV of the scored sessions (with their
+// scorecards' headline), their KPIs or their rule outcomes for the
+// dashboard's filter. Rows are written as the store reads them, so an
+// export of any size never sits in memory; once the first row is out a
+// failure can no longer change the status, so it cuts the connection
+// instead and the download is visibly incomplete, never silently short.
+func (u *ui) analyticsExport(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	user, _ := userFrom(ctx)
+	kind := chi.URLParam(r, "kind")
+	if kind != "sessions" && kind != "kpis" && kind != "outcomes" {
+		u.notFound(w, r)
+		return
+	}
+	f, err := analyticsFilter(r.URL.Query())
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	an := training.NewAnalytics(u.store, u.svc)
+	// Check the scope before the first byte, so a refusal is a clean page.
+	if _, err := an.Scope(ctx, user, f); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	names, err := an.Names(ctx)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="drillroom-`+kind+`-`+time.Now().UTC().Format("20060102-1504")+`.csv"`)
+	h.Set("Cache-Control", "no-store")
+	cw := csv.NewWriter(w)
+	rows := 0
+	write := func(rec []string) error {
+		for i, v := range rec {
+			rec[i] = csvSafe(v)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+		if rows++; rows%500 == 0 {
+			cw.Flush()
+			if err := cw.Error(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	name := func(id int64) string { return names[id] }
+	switch kind {
+	case "sessions":
+		write([]string{"session", "trainee_id", "trainee", "drill", "version", "mode", "started_at", "scored_at", "rubric_hash", "total", "band", "passed"})
+		err = an.Sessions(ctx, user, f, func(x drillroom.ScoredSession) error {
+			return write([]string{x.SessionID, itoa(x.UserID), name(x.UserID), x.ScenarioID, strconv.Itoa(x.Version), string(x.Mode),
+				x.CreatedAt.Format(time.RFC3339), x.ScoredAt.Format(time.RFC3339), x.RubricHash, ftoa(x.Total), x.Band, strconv.FormatBool(x.Passed)})
+		})
+	case "kpis":
+		write([]string{"session", "trainee_id", "trainee", "drill", "version", "mode", "started_at", "handling_time", "talk_time", "hold_time",
+			"wrap_up", "first_contact_resolution", "csat", "time_to_classify", "time_to_first_escalation", "longest_silence"})
+		err = an.Sessions(ctx, user, f, func(x drillroom.ScoredSession) error {
+			k := x.KPIs
+			return write([]string{x.SessionID, itoa(x.UserID), name(x.UserID), x.ScenarioID, strconv.Itoa(x.Version), string(x.Mode),
+				x.CreatedAt.Format(time.RFC3339), ftoa(k.HandlingTime), ftoa(k.TalkTime), ftoa(k.HoldTime), ftoa(k.WrapUp),
+				strconv.FormatBool(k.FirstContactResolution), strconv.Itoa(k.CSAT), ftoa(k.TimeToClassify), ftoa(k.TimeToFirstEscalation), ftoa(k.LongestSilence)})
+		})
+	case "outcomes":
+		write([]string{"session", "trainee_id", "trainee", "drill", "version", "mode", "started_at", "rubric_hash", "rule", "section", "title",
+			"outcome", "points", "max_points", "critical", "feedback"})
+		err = an.Outcomes(ctx, user, f, func(o drillroom.OutcomeRecord) error {
+			return write([]string{o.SessionID, itoa(o.UserID), name(o.UserID), o.ScenarioID, strconv.Itoa(o.Version), string(o.Mode),
+				o.CreatedAt.Format(time.RFC3339), o.RubricHash, o.RuleID, o.Section, o.Title, o.Outcome, ftoa(o.Points), ftoa(o.MaxPoints), o.Critical, o.Feedback})
+		})
+	}
+	if err == nil {
+		cw.Flush()
+		err = cw.Error()
+	}
+	if err != nil {
+		u.log.Error("analytics export cut short", "kind", kind, "rows", rows, "err", err)
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// csvSafe keeps a spreadsheet from reading a cell as a formula: names and
+// feedback are typed by people, and a cell that starts with = + - @ or a
+// control character is prefixed with an apostrophe.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		if _, err := strconv.ParseFloat(s, 64); err == nil {
+			return s // a negative number, such as -1 for "never"
+		}
+		return "'" + s
+	}
+	return s
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -1,0 +1,191 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/simulator"
+)
+
+// playAndClose plays the example drill for the browser's user to the end:
+// good handling, or, with careless, a call closed at once.
+func playAndClose(t *testing.T, app *testApp, b *browser, careless bool) string {
+	t.Helper()
+	id := b.start(drillroom.ModePractice)
+	steps := []simulator.Action{
+		{Kind: simulator.ActSay, Text: "Please don't touch any switches, open the windows and leave the flat now.", Intents: []string{"safety_advice"}},
+		{Kind: simulator.ActClassify, Category: "gas-emergency", Priority: "P1"},
+		{Kind: simulator.ActDispatch, Target: "gas", Info: []string{"location", "hazards", "access"}, Text: "Gas smell, evacuating."},
+		{Kind: simulator.ActClose, Resolution: "handed_over"},
+	}
+	if careless {
+		steps = steps[len(steps)-1:]
+	}
+	for i, a := range steps {
+		if res := app.act(id, fmt.Sprintf("c-%d", i), a); !res.Applied() {
+			t.Fatalf("step %d (%s): %s %s", i, a.Kind, res.Code, res.Reason)
+		}
+	}
+	app.ended(id)
+	return id
+}
+
+var heatLinkRE = regexp.MustCompile(`href="/sessions/([^/"]+)/debrief#rule-([^"]+)"`)
+
+func TestAnalyticsDashboard(t *testing.T) {
+	app := newTestApp(t)
+	alice := playAndClose(t, app, app.signedIn("alice"), true)
+	playAndClose(t, app, app.signedIn("bob"), false)
+	ctx := context.Background()
+
+	// A trainer outside the cohort, and an administrator in no cohort.
+	outsider, err := app.store.CreateUser(ctx, "olga", "Olga", drillroom.RoleTrainer, testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := app.store.CreateCohort(ctx, "Class B", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.store.AddToCohort(ctx, other.ID, outsider.ID); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := app.store.CreateUser(ctx, "ada", "Ada", drillroom.RoleCoach, testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin.Admin = true
+	if _, err := app.store.UpdateUser(ctx, admin); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("a trainer sees the cohort", func(t *testing.T) {
+		res := app.signedIn("trent").get("/analytics")
+		if res.status != http.StatusOK {
+			t.Fatalf("status %d, want 200: %s", res.status, res.body)
+		}
+		for _, want := range []string{`id="chart-pass"`, `id="drills-table"`, `id="heatmap-table"`, `id="trends-table"`, `id="progress-table"`,
+			"2 scored sessions", `<desc id="chart-rules-desc">`, "Alice", "Bob"} {
+			if !strings.Contains(res.body, want) {
+				t.Errorf("dashboard lacks %q", want)
+			}
+		}
+		links := heatLinkRE.FindAllStringSubmatch(res.body, -1)
+		if len(links) == 0 {
+			t.Fatal("the heatmap has no links to the evidence")
+		}
+		found := false
+		for _, m := range links {
+			if m[1] == alice {
+				found = true
+				deb := app.signedIn("trent").get("/sessions/" + m[1] + "/debrief")
+				if !strings.Contains(deb.body, `id="rule-`+m[2]+`"`) {
+					t.Errorf("the debrief of %s has no anchor rule-%s for the heatmap's link", m[1], m[2])
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no heatmap cell opens alice's careless session %s: %v", alice, links)
+		}
+	})
+	t.Run("a trainer of another cohort sees nothing of it", func(t *testing.T) {
+		res := app.signedIn("olga").get("/analytics")
+		if res.status != http.StatusOK || !strings.Contains(res.body, `id="empty"`) || strings.Contains(res.body, alice) {
+			t.Errorf("status %d; want 200 with no session of the other cohort", res.status)
+		}
+		res = app.signedIn("olga").get("/analytics?cohort=1")
+		if res.status != http.StatusNotFound {
+			t.Errorf("another cohort by id: status %d, want 404", res.status)
+		}
+		res = app.signedIn("olga").get("/analytics/export/outcomes.csv?cohort=1")
+		if res.status != http.StatusNotFound {
+			t.Errorf("another cohort's export: status %d, want 404", res.status)
+		}
+	})
+	t.Run("an administrator sees every cohort", func(t *testing.T) {
+		res := app.signedIn("ada").get("/analytics")
+		if res.status != http.StatusOK || !strings.Contains(res.body, "2 scored sessions") {
+			t.Errorf("status %d; want 200 with both sessions", res.status)
+		}
+	})
+	t.Run("a trainee may not", func(t *testing.T) {
+		for _, path := range []string{"/analytics", "/analytics/report", "/analytics/export/sessions.csv"} {
+			if res := app.signedIn("alice").get(path); res.status != http.StatusForbidden {
+				t.Errorf("GET %s as a trainee: status %d, want 403", path, res.status)
+			}
+		}
+	})
+	t.Run("bad filters", func(t *testing.T) {
+		for _, q := range []string{"mode=exam", "version=x", "from=yesterday", "cohort=-1", "from=2026-02-01&to=2026-01-01"} {
+			if res := app.signedIn("trent").get("/analytics?" + q); res.status != http.StatusBadRequest {
+				t.Errorf("?%s: status %d, want 400", q, res.status)
+			}
+		}
+	})
+	t.Run("the filter narrows", func(t *testing.T) {
+		res := app.signedIn("trent").get("/analytics?mode=assessment")
+		if !strings.Contains(res.body, `id="empty"`) {
+			t.Errorf("no assessment was played, but the dashboard shows sessions")
+		}
+	})
+	t.Run("the printable report", func(t *testing.T) {
+		res := app.signedIn("carol").get("/analytics/report")
+		if res.status != http.StatusOK || !strings.Contains(res.body, "Cohort report") || strings.Contains(res.body, `class="card filters`) {
+			t.Errorf("status %d; want the report without the filter form", res.status)
+		}
+	})
+	t.Run("CSV exports", func(t *testing.T) {
+		b := app.signedIn("trent")
+		for _, tc := range []struct {
+			kind, header string
+			rows         int
+		}{
+			{"sessions", "session,trainee_id,trainee,drill,version,mode,started_at,scored_at,rubric_hash,total,band,passed", 2},
+			{"kpis", "session,trainee_id,trainee,drill,version,mode,started_at,handling_time", 2},
+			{"outcomes", "session,trainee_id,trainee,drill,version,mode,started_at,rubric_hash,rule,section,title,outcome", -1},
+		} {
+			res := b.get("/analytics/export/" + tc.kind + ".csv")
+			if res.status != http.StatusOK || !strings.HasPrefix(res.header.Get("Content-Type"), "text/csv") {
+				t.Fatalf("%s: status %d, type %q", tc.kind, res.status, res.header.Get("Content-Type"))
+			}
+			recs, err := csv.NewReader(strings.NewReader(res.body)).ReadAll()
+			if err != nil {
+				t.Fatalf("%s: %v", tc.kind, err)
+			}
+			if !strings.HasPrefix(strings.Join(recs[0], ","), tc.header) {
+				t.Errorf("%s header: got %v, want %s...", tc.kind, recs[0], tc.header)
+			}
+			if tc.rows >= 0 && len(recs)-1 != tc.rows {
+				t.Errorf("%s: got %d rows, want %d", tc.kind, len(recs)-1, tc.rows)
+			}
+			if tc.rows < 0 && len(recs) < 5 {
+				t.Errorf("%s: got %d rows, want every rule of both sessions", tc.kind, len(recs)-1)
+			}
+		}
+		if res := b.get("/analytics/export/secrets.csv"); res.status != http.StatusNotFound {
+			t.Errorf("an unknown export: status %d, want 404", res.status)
+		}
+	})
+}
+
+func TestCSVSafe(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"},
+		{"+1 call", "'+1 call"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"-1", "-1"},
+		{"-2.5", "-2.5"},
+		{"Ann", "Ann"},
+		{"", ""},
+	} {
+		if got := csvSafe(tc.in); got != tc.want {
+			t.Errorf("csvSafe(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
