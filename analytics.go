@@ -46,6 +46,7 @@ type ScoredSession struct {
 	Band       string
 	Passed     bool
 	KPIs       SessionKPIs
+	Rules      []RuleMark // every rule's outcome, in the rubric's order
 }
 
 // OutcomeRecord is one rule outcome of a session's newest scorecard, with
@@ -60,22 +61,17 @@ type OutcomeRecord struct {
 	Feedback   string    // the feedback the trainee read for this rule
 }
 
-// RuleStat counts one rule of one scenario for one trainee, over the
-// newest scorecards of the trainee's sessions that a filter selects. It is
-// the cell of a rule x trainee heatmap; summed over trainees it is the
-// rule's failure rate.
-type RuleStat struct {
-	ScenarioID string
-	RuleID     string
-	Title      string // from the newest scoring
-	Section    string
-	Critical   string
-	UserID     int64
-	Scored     int    // sessions where the rule was scored (not na, not pending)
-	Failed     int    // of those, sessions where it failed (fail or error)
-	LastFailed string // the newest session where it failed, "" if none
-	Last       string // the newest session where it was scored, "" if none
+// RuleMark is one rule's outcome in a scored session's headline.
+type RuleMark struct {
+	RuleID  string
+	Outcome string // scoring's vocabulary: pass, fail, na, pending, partial, error
 }
+
+// Failed reports whether the outcome counts as a failure (fail or error).
+func (m RuleMark) Failed() bool { return m.Outcome == "fail" || m.Outcome == "error" }
+
+// Scored reports whether the rule was scored (neither na nor pending).
+func (m RuleMark) Scored() bool { return m.Outcome != "na" && m.Outcome != "pending" }
 
 // FeedbackCount is a line of feedback and how many sessions it was given in.
 type FeedbackCount struct {

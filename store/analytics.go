@@ -96,19 +96,20 @@ func (s *Store) ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter,
 	}
 	q := `SELECT f.session_id, f.user_id, f.scenario_id, f.version, f.mode, f.started_at, f.scored_at, f.rubric_hash,
 		f.total, f.band, f.passed, f.handling_time, f.talk_time, f.hold_time, f.wrap_up, f.fcr, f.csat,
-		f.time_to_classify, f.time_to_first_escalation, f.longest_silence
+		f.time_to_classify, f.time_to_first_escalation, f.longest_silence, f.outcomes
 		FROM scorecard_facts f WHERE ` + where + ` ORDER BY f.started_at, f.session_id`
 	return forEach(ctx, s, "scored sessions", q, args, func(row scanner) error {
 		var x drillroom.ScoredSession
 		var started, scored int64
-		var mode string
+		var mode, outcomes string
 		k := &x.KPIs
 		if err := row.Scan(&x.SessionID, &x.UserID, &x.ScenarioID, &x.Version, &mode, &started, &scored, &x.RubricHash,
 			&x.Total, &x.Band, &x.Passed, &k.HandlingTime, &k.TalkTime, &k.HoldTime, &k.WrapUp, &k.FirstContactResolution,
-			&k.CSAT, &k.TimeToClassify, &k.TimeToFirstEscalation, &k.LongestSilence); err != nil {
+			&k.CSAT, &k.TimeToClassify, &k.TimeToFirstEscalation, &k.LongestSilence, &outcomes); err != nil {
 			return fmt.Errorf("scored sessions: %w", err)
 		}
 		x.Mode, x.CreatedAt, x.ScoredAt = drillroom.Mode(mode), fromMillis(started), fromMillis(scored)
+		x.Rules = parseMarks(outcomes)
 		return fn(x)
 	})
 }
@@ -145,41 +146,6 @@ func (s *Store) ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter,
 	})
 }
 
-// RuleStats counts, for each rule of each scenario and each trainee, how
-// often the rule was scored and failed in the newest scorecards of the
-// sessions the filter selects, with the newest session that failed it and
-// the newest that scored it (for links to the evidence). Rows come by
-// scenario, rule and trainee id; a rule's title, section and critical
-// level are those of its newest scoring for that trainee.
-func (s *Store) RuleStats(ctx context.Context, f drillroom.AnalyticsFilter) ([]drillroom.RuleStat, error) {
-	where, args, err := analyticsWhere(f)
-	if err != nil {
-		return nil, fmt.Errorf("rule stats: %w", err)
-	}
-	// The newest session is found by the largest "started_at session_id"
-	// key, zero-padded so that text order is time order.
-	q := `WITH g AS (
-			SELECT f.scenario_id, o.rule_id, f.user_id,
-				SUM(o.outcome NOT IN ('na', 'pending')) AS scored,
-				SUM(o.outcome IN ('fail', 'error')) AS failed,
-				MAX(CASE WHEN o.outcome IN ('fail', 'error') THEN printf('%015d %s', f.started_at, f.session_id) END) AS last_failed,
-				MAX(CASE WHEN o.outcome NOT IN ('na', 'pending') THEN printf('%015d %s', f.started_at, f.session_id) END) AS last,
-				MAX(o.scorecard_id) AS latest
-			FROM scorecard_facts f JOIN rule_outcomes o ON o.scorecard_id = f.scorecard_id
-			WHERE ` + where + `
-			GROUP BY f.scenario_id, o.rule_id, f.user_id
-		)
-		SELECT g.scenario_id, g.rule_id, l.title, l.section, l.critical, g.user_id, g.scored, g.failed,
-			COALESCE(substr(g.last_failed, 17), ''), COALESCE(substr(g.last, 17), '')
-		FROM g JOIN rule_outcomes l ON l.scorecard_id = g.latest AND l.rule_id = g.rule_id
-		ORDER BY g.scenario_id, g.rule_id, g.user_id`
-	return queryAll(ctx, s, "rule stats", func(row scanner) (drillroom.RuleStat, error) {
-		var r drillroom.RuleStat
-		err := row.Scan(&r.ScenarioID, &r.RuleID, &r.Title, &r.Section, &r.Critical, &r.UserID, &r.Scored, &r.Failed, &r.LastFailed, &r.Last)
-		return r, err
-	}, q, args...)
-}
-
 // FeedbackCounts returns the lines of feedback given in the newest
 // scorecards of the sessions the filter selects, each with the number of
 // sessions it was given in, most given first (then by scenario, rule and
@@ -209,4 +175,23 @@ func (s *Store) FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter,
 		err := row.Scan(&c.ScenarioID, &c.RuleID, &c.Outcome, &c.Feedback, &c.Sessions)
 		return c, err
 	}, q, append(args, limit)...)
+}
+
+// parseMarks reads scorecard_facts.outcomes: "rule=outcome" pairs
+// separated by spaces (rule ids have neither).
+func parseMarks(s string) []drillroom.RuleMark {
+	if s == "" {
+		return nil
+	}
+	out := make([]drillroom.RuleMark, 0, strings.Count(s, " ")+1)
+	for s != "" {
+		var pair string
+		pair, s, _ = strings.Cut(s, " ")
+		i := strings.LastIndexByte(pair, '=')
+		if i <= 0 {
+			continue
+		}
+		out = append(out, drillroom.RuleMark{RuleID: pair[:i], Outcome: pair[i+1:]})
+	}
+	return out
 }

@@ -15,7 +15,6 @@ import (
 type AnalyticsStore interface {
 	ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error
 	ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.OutcomeRecord) error) error
-	RuleStats(ctx context.Context, f drillroom.AnalyticsFilter) ([]drillroom.RuleStat, error)
 	FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error)
 	Cohorts(ctx context.Context) ([]drillroom.Cohort, error)
 	UserCohorts(ctx context.Context, userID int64) ([]drillroom.Cohort, error)
@@ -159,8 +158,28 @@ type Heatmap struct {
 	ScenarioID string
 	Rules      []RuleRate
 	Trainees   []Trainee
-	Cells      [][]drillroom.RuleStat // [rule][trainee]; Scored 0 when the trainee never had the rule scored
+	Cells      [][]Cell // [rule][trainee]
 }
+
+// Cell is one rule for one trainee: how many of the trainee's sessions
+// scored and failed it, and the newest of each, for the link to the
+// evidence. Scored is 0 when the rule was never scored for the trainee.
+type Cell struct {
+	Scored, Failed   int
+	LastFailed, Last string // session ids, "" if none
+}
+
+// MistakeRate is how often a classic mistake was made: a session made it
+// when it failed any rule the drill declares for it (rubric.mistakes).
+type MistakeRate struct {
+	Mistake  string
+	Sessions int // sessions of drills that declare rules for it
+	Made     int
+	Drills   int
+}
+
+// Rate is the share of sessions that made the mistake, as a percentage.
+func (m MistakeRate) Rate() float64 { return percent(m.Made, m.Sessions) }
 
 // Trainee is a trainee in a dashboard.
 type Trainee struct {
@@ -212,8 +231,9 @@ type Dashboard struct {
 	Cohorts   []drillroom.Cohort // what the user may choose from
 	Drills    []DrillSummary     // by most sessions
 	Sessions  int
-	Rules     []RuleRate // the most failed first, at most 25
-	Heatmap   *Heatmap   // for the chosen drill, or the drill with most sessions
+	Rules     []RuleRate    // the most failed first, at most 25
+	Mistakes  []MistakeRate // the most made first
+	Heatmap   *Heatmap      // for the chosen drill, or the drill with most sessions
 	Trends    []TrendPoint
 	Period    string // day, week or month: the trends' step
 	Progress  []Progress
@@ -257,13 +277,11 @@ func (a *Analytics) Dashboard(ctx context.Context, user drillroom.User, f Filter
 	if focus == "" && len(d.Drills) > 0 {
 		focus = d.Drills[0].ScenarioID
 	}
-	stats, err := a.store.RuleStats(ctx, sf)
-	if err != nil {
-		return nil, err
-	}
-	d.Rules = ruleRates(stats)
+	rubrics := a.rubrics(ctx, all)
+	d.Rules = ruleRates(all, "", rubrics)
+	d.Mistakes = mistakeRates(all, rubrics)
 	if focus != "" {
-		d.Heatmap = heatmap(focus, stats, names)
+		d.Heatmap = heatmap(focus, all, names, rubrics)
 		d.Progress = progress(focus, all, names)
 		d.Standards = a.standards(ctx, focus, sf.Version, all)
 	}
@@ -271,8 +289,15 @@ func (a *Analytics) Dashboard(ctx context.Context, user drillroom.User, f Filter
 		d.Rules = d.Rules[:25]
 	}
 	d.Trends, d.Period = trends(all)
-	if d.Feedback, err = a.store.FeedbackCounts(ctx, sf, 10); err != nil {
-		return nil, err
+	// The feedback lines are counted for the drill in focus only: the
+	// texts quote each session's values, so they repeat within a drill,
+	// and counting them across every drill would read every outcome.
+	if focus != "" {
+		ff := sf
+		ff.ScenarioID = focus
+		if d.Feedback, err = a.store.FeedbackCounts(ctx, ff, 10); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }
@@ -364,27 +389,84 @@ func summarise(all []drillroom.ScoredSession, versions map[string][]int) []Drill
 	return out
 }
 
-func ruleRates(stats []drillroom.RuleStat) []RuleRate {
+// ruleInfo is what the dashboard shows of a rule, from the rubric of the
+// newest version of its drill that was scored.
+type ruleInfo struct{ Title, Section, Critical string }
+
+// rubric is a drill's rules and classic mistakes, from its newest version scored.
+type rubric struct {
+	rules    map[string]ruleInfo
+	mistakes map[string][]string
+}
+
+// rubrics loads the rubric of the newest version of each drill in all.
+// A version that cannot be loaded leaves its rules named by their ids.
+func (a *Analytics) rubrics(ctx context.Context, all []drillroom.ScoredSession) map[string]rubric {
+	newest := map[string]int{}
+	for _, x := range all {
+		newest[x.ScenarioID] = max(newest[x.ScenarioID], x.Version)
+	}
+	out := make(map[string]rubric, len(newest))
+	for id, v := range newest {
+		r := rubric{rules: map[string]ruleInfo{}}
+		out[id] = r
+		if a.svc == nil {
+			continue
+		}
+		sc, err := a.svc.live.Scenario(ctx, id, v)
+		if err != nil {
+			a.svc.log.Warn("analytics: rubric not loaded", "scenario", id, "version", v, "err", err)
+			continue
+		}
+		for _, sec := range sc.Rubric.Sections {
+			for _, ru := range sec.Rules {
+				r.rules[ru.ID] = ruleInfo{Title: ru.Title, Section: sec.ID, Critical: ru.Critical}
+			}
+		}
+		r.mistakes = sc.Rubric.Mistakes
+		out[id] = r
+	}
+	return out
+}
+
+// ruleRates counts each rule's failures over the sessions (of one drill
+// if scenarioID is set), the most failed first.
+func ruleRates(all []drillroom.ScoredSession, scenarioID string, rubrics map[string]rubric) []RuleRate {
 	type key struct{ s, r string }
 	by := map[key]*RuleRate{}
+	trainees := map[key]map[int64]bool{}
 	var order []key
-	for _, s := range stats {
-		k := key{s.ScenarioID, s.RuleID}
-		r := by[k]
-		if r == nil {
-			r = &RuleRate{ScenarioID: s.ScenarioID, RuleID: s.RuleID, Title: s.Title, Section: s.Section, Critical: s.Critical}
-			by[k] = r
-			order = append(order, k)
+	for _, x := range all {
+		if scenarioID != "" && x.ScenarioID != scenarioID {
+			continue
 		}
-		r.Scored += s.Scored
-		r.Failed += s.Failed
-		if s.Scored > 0 {
-			r.Trainees++
+		for _, m := range x.Rules {
+			k := key{x.ScenarioID, m.RuleID}
+			r := by[k]
+			if r == nil {
+				info := rubrics[x.ScenarioID].rules[m.RuleID]
+				r = &RuleRate{ScenarioID: x.ScenarioID, RuleID: m.RuleID, Title: info.Title, Section: info.Section, Critical: info.Critical}
+				if r.Title == "" {
+					r.Title = m.RuleID
+				}
+				by[k] = r
+				trainees[k] = map[int64]bool{}
+				order = append(order, k)
+			}
+			if m.Scored() {
+				r.Scored++
+				trainees[k][x.UserID] = true
+			}
+			if m.Failed() {
+				r.Failed++
+			}
 		}
 	}
 	out := make([]RuleRate, 0, len(order))
 	for _, k := range order {
-		out = append(out, *by[k])
+		r := by[k]
+		r.Trainees = len(trainees[k])
+		out = append(out, *r)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		ri, rj := out[i].Rate(), out[j].Rate()
@@ -396,18 +478,62 @@ func ruleRates(stats []drillroom.RuleStat) []RuleRate {
 	return out
 }
 
-func heatmap(scenarioID string, stats []drillroom.RuleStat, names map[int64]string) *Heatmap {
-	h := &Heatmap{ScenarioID: scenarioID}
-	var mine []drillroom.RuleStat
-	seen := map[int64]bool{}
-	for _, s := range stats {
-		if s.ScenarioID != scenarioID {
+// mistakeRates counts, for each classic mistake, the sessions of drills
+// that declare rules for it and those that failed one of them.
+func mistakeRates(all []drillroom.ScoredSession, rubrics map[string]rubric) []MistakeRate {
+	by := map[string]*MistakeRate{}
+	drills := map[string]map[string]bool{}
+	for _, x := range all {
+		ms := rubrics[x.ScenarioID].mistakes
+		if len(ms) == 0 {
 			continue
 		}
-		mine = append(mine, s)
-		if !seen[s.UserID] {
-			seen[s.UserID] = true
-			h.Trainees = append(h.Trainees, Trainee{ID: s.UserID, Name: nameOf(names, s.UserID)})
+		failed := map[string]bool{}
+		for _, m := range x.Rules {
+			if m.Failed() {
+				failed[m.RuleID] = true
+			}
+		}
+		for mistake, rules := range ms {
+			if len(rules) == 0 {
+				continue
+			}
+			r := by[mistake]
+			if r == nil {
+				r = &MistakeRate{Mistake: mistake}
+				by[mistake] = r
+				drills[mistake] = map[string]bool{}
+			}
+			r.Sessions++
+			drills[mistake][x.ScenarioID] = true
+			if slices.ContainsFunc(rules, func(id string) bool { return failed[id] }) {
+				r.Made++
+			}
+		}
+	}
+	out := make([]MistakeRate, 0, len(by))
+	for m, r := range by {
+		r.Drills = len(drills[m])
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Rate() != out[j].Rate() {
+			return out[i].Rate() > out[j].Rate()
+		}
+		return out[i].Mistake < out[j].Mistake
+	})
+	return out
+}
+
+// heatmap lays out one drill's rules (the most failed first) against its
+// trainees (by name), from the sessions, oldest first.
+func heatmap(scenarioID string, all []drillroom.ScoredSession, names map[int64]string, rubrics map[string]rubric) *Heatmap {
+	h := &Heatmap{ScenarioID: scenarioID, Rules: ruleRates(all, scenarioID, rubrics)}
+	seen := map[int64]bool{}
+	for _, x := range all {
+		if x.ScenarioID == scenarioID && !seen[x.UserID] {
+			seen[x.UserID] = true
+			h.Trainees = append(h.Trainees, Trainee{ID: x.UserID, Name: nameOf(names, x.UserID)})
 		}
 	}
 	sort.Slice(h.Trainees, func(i, j int) bool {
@@ -416,21 +542,34 @@ func heatmap(scenarioID string, stats []drillroom.RuleStat, names map[int64]stri
 		}
 		return h.Trainees[i].ID < h.Trainees[j].ID
 	})
-	col := map[int64]int{}
+	col := make(map[int64]int, len(h.Trainees))
 	for i, t := range h.Trainees {
 		col[t.ID] = i
 	}
-	h.Rules = ruleRates(mine)
-	row := map[string]int{}
+	row := make(map[string]int, len(h.Rules))
 	for i, r := range h.Rules {
 		row[r.RuleID] = i
 	}
-	h.Cells = make([][]drillroom.RuleStat, len(h.Rules))
+	h.Cells = make([][]Cell, len(h.Rules))
 	for i := range h.Cells {
-		h.Cells[i] = make([]drillroom.RuleStat, len(h.Trainees))
+		h.Cells[i] = make([]Cell, len(h.Trainees))
 	}
-	for _, s := range mine {
-		h.Cells[row[s.RuleID]][col[s.UserID]] = s
+	for _, x := range all { // oldest first: the last one seen is the newest
+		if x.ScenarioID != scenarioID {
+			continue
+		}
+		for _, m := range x.Rules {
+			if !m.Scored() {
+				continue
+			}
+			c := &h.Cells[row[m.RuleID]][col[x.UserID]]
+			c.Scored++
+			c.Last = x.SessionID
+			if m.Failed() {
+				c.Failed++
+				c.LastFailed = x.SessionID
+			}
+		}
 	}
 	return h
 }

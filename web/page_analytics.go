@@ -25,23 +25,9 @@ func init() {
 }
 
 var analyticsFuncs = template.FuncMap{
-	"secs": formatSeconds,
-	"heat": func(s drillroom.RuleStat) string { // a class for a heatmap cell
-		if s.Scored == 0 {
-			return "heat-none"
-		}
-		r := float64(s.Failed) / float64(s.Scored)
-		switch {
-		case r == 0:
-			return "heat-0"
-		case r < 0.34:
-			return "heat-1"
-		case r < 0.67:
-			return "heat-2"
-		}
-		return "heat-3"
-	},
-	"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+	"secs":    formatSeconds,
+	"date":    func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+	"mistake": mistakeName,
 }
 
 // analyticsFilter reads the dashboard's filter from the query string:
@@ -118,6 +104,18 @@ type kpiChart struct {
 	Values    []string
 }
 
+// heatRow is a row of the heatmap, worded in Go: the template only
+// prints it (a cohort of 200 makes thousands of cells).
+type heatRow struct {
+	Title string
+	Rate  float64
+	Cells []heatCell
+}
+
+type heatCell struct {
+	Class, Href, Label, Text string
+}
+
 type progressRow struct {
 	training.Progress
 	Spark template.HTML
@@ -127,19 +125,21 @@ type progressRow struct {
 
 type analyticsPage struct {
 	*training.Dashboard
-	Query      string
-	Report     bool // the printable cohort report
-	Titles     map[string]string
-	Drill      string // the drill of the heatmap and progress
-	Cohort     string // the chosen cohort's name, or "All your cohorts"
-	From, To   string
-	DrillChart template.HTML
-	BandChart  template.HTML
-	RuleChart  template.HTML
-	KPICharts  []kpiChart
-	TrendDates []string
-	Progress   []progressRow
-	Generated  string
+	Query        string
+	Report       bool // the printable cohort report
+	Titles       map[string]string
+	Drill        string // the drill of the heatmap and progress
+	Cohort       string // the chosen cohort's name, or "All your cohorts"
+	From, To     string
+	DrillChart   template.HTML
+	BandChart    template.HTML
+	RuleChart    template.HTML
+	MistakeChart template.HTML
+	KPICharts    []kpiChart
+	TrendDates   []string
+	Progress     []progressRow
+	HeatRows     []heatRow
+	Generated    string
 }
 
 func (p analyticsPage) Title(id string) string {
@@ -229,6 +229,12 @@ func buildAnalyticsCharts(p *analyticsPage) {
 	}
 	p.RuleChart = barChart("chart-rules", "Failure rate per rule", "The rules failed most often, with the share of sessions that failed each; the table below has the numbers.", ruleBars, 100)
 
+	var mistakeBars []bar
+	for _, m := range d.Mistakes {
+		mistakeBars = append(mistakeBars, bar{Label: mistakeName(m.Mistake), Value: m.Rate(), Note: fmt.Sprintf("%s of %d", formatPercent(m.Rate()), m.Sessions)})
+	}
+	p.MistakeChart = barChart("chart-mistakes", "Classic mistakes", "How often each classic mistake was made: a session made it when it failed a rule its drill declares for it; the table below has the numbers.", mistakeBars, 100)
+
 	for _, t := range d.Trends {
 		p.TrendDates = append(p.TrendDates, t.From.Format("2 Jan 2006"))
 	}
@@ -272,6 +278,25 @@ func buildAnalyticsCharts(p *analyticsPage) {
 		p.KPICharts = append(p.KPICharts, kpiChart{Key: key, Name: names[key], Standard: stdWords[key], Values: vals,
 			Chart: lineChart("trend-"+key, names[key]+" over time", desc+"; the table below has the numbers.", pts, std[key], stdWords[key], format)})
 	}
+	if h := d.Heatmap; h != nil {
+		for i, r := range h.Rules {
+			row := heatRow{Title: r.Title, Rate: r.Rate(), Cells: make([]heatCell, len(h.Trainees))}
+			for j, c := range h.Cells[i] {
+				cell := heatCell{Class: heatClass(c), Text: "–", Label: h.Trainees[j].Name + ": not scored"}
+				if c.Scored > 0 {
+					target := c.LastFailed
+					if target == "" {
+						target = c.Last
+					}
+					cell.Href = "/sessions/" + url.PathEscape(target) + "/debrief#rule-" + r.RuleID
+					cell.Text = fmt.Sprintf("%d/%d", c.Failed, c.Scored)
+					cell.Label = fmt.Sprintf("%s: %s failed %d of %d", r.Title, h.Trainees[j].Name, c.Failed, c.Scored)
+				}
+				row.Cells[j] = cell
+			}
+			p.HeatRows = append(p.HeatRows, row)
+		}
+	}
 	pass := 0.0
 	if d.Standards != nil {
 		pass = d.Standards.PassMark
@@ -286,4 +311,38 @@ func buildAnalyticsCharts(p *analyticsPage) {
 		p.Progress = append(p.Progress, progressRow{Progress: pr, Best: best, Last: totals[len(totals)-1],
 			Spark: sparkline(fmt.Sprintf("spark-%d", pr.Trainee.ID), pr.Trainee.Name+"'s totals by attempt", totals, pass)})
 	}
+}
+
+// mistakeName words a classic mistake (scenarios.ClassicMistakes) for people.
+func mistakeName(m string) string {
+	switch m {
+	case "misclassification":
+		return "Misclassified or misprioritised"
+	case "uninformed":
+		return "Customer not kept informed"
+	case "not_involved":
+		return "Specialists or managers not involved"
+	case "incomplete_record":
+		return "Incident not recorded fully"
+	case "over_escalation":
+		return "Involved someone not needed"
+	}
+	return m
+}
+
+// heatClass is a heatmap cell's class by its failure rate.
+func heatClass(c training.Cell) string {
+	if c.Scored == 0 {
+		return "heat-none"
+	}
+	r := float64(c.Failed) / float64(c.Scored)
+	switch {
+	case r == 0:
+		return "heat-0"
+	case r < 0.34:
+		return "heat-1"
+	case r < 0.67:
+		return "heat-2"
+	}
+	return "heat-3"
 }

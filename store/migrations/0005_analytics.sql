@@ -8,11 +8,15 @@
 -- a cohort's dashboard filters one narrow table by index instead of
 -- decoding every scorecard's JSON.
 --
--- rule_notes holds, per scorecard and rule, the feedback the trainee read
--- and the procedure the rule tests (a rubric tag; '' when untagged).
+-- Each fact also carries the card's rule outcomes in one short text, so
+-- that a dashboard's failure rates and rule x trainee heatmap read one row
+-- per session instead of one per rule (rule_outcomes has those, for the
+-- exports).
+--
+-- rule_notes holds, per scorecard and rule, the feedback the trainee read.
 
 CREATE TABLE scorecard_facts (
-    session_id               TEXT    NOT NULL PRIMARY KEY REFERENCES sessions (id),
+    session_id               TEXT    NOT NULL UNIQUE REFERENCES sessions (id),
     scorecard_id             INTEGER NOT NULL REFERENCES scorecards (id),
     user_id                  INTEGER NOT NULL,
     scenario_id              TEXT    NOT NULL,
@@ -32,18 +36,19 @@ CREATE TABLE scorecard_facts (
     csat                     INTEGER NOT NULL,
     time_to_classify         REAL    NOT NULL,
     time_to_first_escalation REAL    NOT NULL,
-    longest_silence          REAL    NOT NULL
+    longest_silence          REAL    NOT NULL,
+    outcomes                 TEXT    NOT NULL, -- "rule=outcome rule=outcome ...", in the rubric's order
+    -- Rows are kept in the order the dashboards read them: by start.
+    PRIMARY KEY (started_at, session_id)
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX scorecard_facts_user ON scorecard_facts (user_id, scenario_id, started_at);
 CREATE INDEX scorecard_facts_scenario ON scorecard_facts (scenario_id, version, started_at);
-CREATE INDEX scorecard_facts_started ON scorecard_facts (started_at);
 
 CREATE TABLE rule_notes (
     scorecard_id INTEGER NOT NULL REFERENCES scorecards (id),
     rule_id      TEXT    NOT NULL,
     feedback     TEXT    NOT NULL,
-    procedure    TEXT    NOT NULL,
     PRIMARY KEY (scorecard_id, rule_id)
 ) STRICT, WITHOUT ROWID;
 
@@ -51,7 +56,7 @@ CREATE TRIGGER scorecards_facts AFTER INSERT ON scorecards
 BEGIN
     INSERT INTO scorecard_facts (session_id, scorecard_id, user_id, scenario_id, version, mode, started_at, scored_at,
         rubric_hash, total, band, passed, handling_time, talk_time, hold_time, wrap_up, fcr, csat,
-        time_to_classify, time_to_first_escalation, longest_silence)
+        time_to_classify, time_to_first_escalation, longest_silence, outcomes)
     SELECT x.id, NEW.id, x.user_id, x.scenario_id, x.version, x.mode, x.created_at, NEW.created_at, NEW.rubric_hash,
         COALESCE(json_extract(j.b, '$.total'), 0),
         COALESCE(json_extract(j.b, '$.band'), ''),
@@ -64,7 +69,10 @@ BEGIN
         COALESCE(json_extract(j.b, '$.kpis.csat'), 0),
         COALESCE(json_extract(j.b, '$.kpis.time_to_classify'), -1),
         COALESCE(json_extract(j.b, '$.kpis.time_to_first_escalation'), -1),
-        COALESCE(json_extract(j.b, '$.kpis.longest_silence'), 0)
+        COALESCE(json_extract(j.b, '$.kpis.longest_silence'), 0),
+        (SELECT COALESCE(group_concat(json_extract(r.value, '$.id') || '=' || json_extract(r.value, '$.outcome'), ' '), '')
+         FROM json_each(j.b, '$.sections') sec, json_each(sec.value, '$.rules') r
+         WHERE json_type(r.value, '$.id') = 'text' AND json_type(r.value, '$.outcome') = 'text')
     FROM sessions x, (SELECT CAST(NEW.body AS TEXT) AS b) j
     WHERE x.id = NEW.session_id AND json_valid(j.b)
     ON CONFLICT (session_id) DO UPDATE SET
@@ -73,23 +81,21 @@ BEGIN
         handling_time = excluded.handling_time, talk_time = excluded.talk_time, hold_time = excluded.hold_time,
         wrap_up = excluded.wrap_up, fcr = excluded.fcr, csat = excluded.csat,
         time_to_classify = excluded.time_to_classify, time_to_first_escalation = excluded.time_to_first_escalation,
-        longest_silence = excluded.longest_silence
+        longest_silence = excluded.longest_silence, outcomes = excluded.outcomes
     WHERE excluded.scorecard_id > scorecard_facts.scorecard_id;
 
-    INSERT OR REPLACE INTO rule_notes (scorecard_id, rule_id, feedback, procedure)
-    SELECT NEW.id, json_extract(r.value, '$.id'),
-        COALESCE(json_extract(r.value, '$.feedback'), ''),
-        COALESCE(json_extract(r.value, '$.procedure'), '')
+    INSERT OR REPLACE INTO rule_notes (scorecard_id, rule_id, feedback)
+    SELECT NEW.id, json_extract(r.value, '$.id'), json_extract(r.value, '$.feedback')
     FROM json_each(CAST(NEW.body AS TEXT), '$.sections') sec, json_each(sec.value, '$.rules') r
     WHERE json_valid(CAST(NEW.body AS TEXT)) AND json_type(r.value, '$.id') = 'text'
-      AND (json_extract(r.value, '$.feedback') IS NOT NULL OR json_extract(r.value, '$.procedure') IS NOT NULL);
+      AND json_type(r.value, '$.feedback') = 'text';
 END;
 
 -- The scorecards stored before this migration, oldest first, so the
 -- newest of each session wins.
 INSERT INTO scorecard_facts (session_id, scorecard_id, user_id, scenario_id, version, mode, started_at, scored_at,
     rubric_hash, total, band, passed, handling_time, talk_time, hold_time, wrap_up, fcr, csat,
-    time_to_classify, time_to_first_escalation, longest_silence)
+    time_to_classify, time_to_first_escalation, longest_silence, outcomes)
 SELECT x.id, sc.id, x.user_id, x.scenario_id, x.version, x.mode, x.created_at, sc.created_at, sc.rubric_hash,
     COALESCE(json_extract(CAST(sc.body AS TEXT), '$.total'), 0),
     COALESCE(json_extract(CAST(sc.body AS TEXT), '$.band'), ''),
@@ -102,17 +108,18 @@ SELECT x.id, sc.id, x.user_id, x.scenario_id, x.version, x.mode, x.created_at, s
     COALESCE(json_extract(CAST(sc.body AS TEXT), '$.kpis.csat'), 0),
     COALESCE(json_extract(CAST(sc.body AS TEXT), '$.kpis.time_to_classify'), -1),
     COALESCE(json_extract(CAST(sc.body AS TEXT), '$.kpis.time_to_first_escalation'), -1),
-    COALESCE(json_extract(CAST(sc.body AS TEXT), '$.kpis.longest_silence'), 0)
+    COALESCE(json_extract(CAST(sc.body AS TEXT), '$.kpis.longest_silence'), 0),
+    (SELECT COALESCE(group_concat(json_extract(r.value, '$.id') || '=' || json_extract(r.value, '$.outcome'), ' '), '')
+     FROM json_each(CAST(sc.body AS TEXT), '$.sections') sec, json_each(sec.value, '$.rules') r
+     WHERE json_type(r.value, '$.id') = 'text' AND json_type(r.value, '$.outcome') = 'text')
 FROM scorecards sc JOIN sessions x ON x.id = sc.session_id
 WHERE sc.id = (SELECT MAX(id) FROM scorecards WHERE session_id = sc.session_id)
   AND json_valid(CAST(sc.body AS TEXT));
 
-INSERT OR REPLACE INTO rule_notes (scorecard_id, rule_id, feedback, procedure)
-SELECT sc.id, json_extract(r.value, '$.id'),
-    COALESCE(json_extract(r.value, '$.feedback'), ''),
-    COALESCE(json_extract(r.value, '$.procedure'), '')
+INSERT OR REPLACE INTO rule_notes (scorecard_id, rule_id, feedback)
+SELECT sc.id, json_extract(r.value, '$.id'), json_extract(r.value, '$.feedback')
 FROM scorecards sc,
      json_each(CAST(sc.body AS TEXT), '$.sections') sec,
      json_each(sec.value, '$.rules') r
 WHERE json_valid(CAST(sc.body AS TEXT)) AND json_type(r.value, '$.id') = 'text'
-  AND (json_extract(r.value, '$.feedback') IS NOT NULL OR json_extract(r.value, '$.procedure') IS NOT NULL);
+  AND json_type(r.value, '$.feedback') = 'text';

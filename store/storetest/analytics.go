@@ -31,8 +31,8 @@ func analyticsCard(total float64, band string, passed bool, silence float64, rul
 // testAnalytics: the analytics read each session's newest scorecard only,
 // with its headline and KPIs from the scorecard JSON; the filter selects by
 // cohort (nil: everyone; empty: nobody), trainee, scenario, version, mode
-// and period; only trainees count; rule stats name the newest failing
-// session per trainee; feedback counts count failed rules' feedback; an
+// and period; only trainees count; each carries its rules' outcomes in the
+// rubric's order; feedback counts count failed rules' feedback; an
 // error from the callback stops the stream and comes back as it is.
 func testAnalytics(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 	s, clock := open(t)
@@ -90,7 +90,7 @@ func testAnalytics(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 		t.Helper()
 		var out []string
 		err := s.ScoredSessions(ctx, f, func(x drillroom.ScoredSession) error {
-			out = append(out, fmt.Sprintf("%s:%g:%s:%t:%g", x.SessionID, x.Total, x.Band, x.Passed, x.KPIs.LongestSilence))
+			out = append(out, fmt.Sprintf("%s:%g:%s:%t:%g:%v", x.SessionID, x.Total, x.Band, x.Passed, x.KPIs.LongestSilence, x.Rules))
 			return nil
 		})
 		if err != nil {
@@ -98,13 +98,14 @@ func testAnalytics(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 		}
 		return strings.Join(out, " ")
 	}
-	line := func(id string, total float64, band string, passed bool, silence float64) string {
-		return fmt.Sprintf("%s:%g:%s:%t:%g", id, total, band, passed, silence)
+	line := func(id string, total float64, band string, passed bool, silence float64, marks ...drillroom.RuleMark) string {
+		return fmt.Sprintf("%s:%g:%s:%t:%g:%v", id, total, band, passed, silence, marks)
 	}
-	annFirst := line(ann.Session.ID, 90, "excellent", true, 50)
-	annSecond := line(ann2, 40, "poor", false, 200)
-	bobs := line(bob.Session.ID, 30, "poor", false, 300)
-	cleos := line(cleo.Session.ID, 100, "excellent", true, 10)
+	mark := func(id, outcome string) drillroom.RuleMark { return drillroom.RuleMark{RuleID: id, Outcome: outcome} }
+	annFirst := line(ann.Session.ID, 90, "excellent", true, 50, mark("A", "pass"), mark("B", "na"))
+	annSecond := line(ann2, 40, "poor", false, 200, mark("A", "fail"), mark("B", "error"))
+	bobs := line(bob.Session.ID, 30, "poor", false, 300, mark("A", "fail"))
+	cleos := line(cleo.Session.ID, 100, "excellent", true, 10, mark("A", "pass"))
 	for _, tc := range []struct {
 		name string
 		f    drillroom.AnalyticsFilter
@@ -154,23 +155,6 @@ func testAnalytics(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
 	}, "; ")
 	if got := strings.Join(outs, "; "); got != wantOuts {
 		t.Errorf("ScoredOutcomes(ann):\ngot  %s\nwant %s", got, wantOuts)
-	}
-
-	stats, err := s.RuleStats(ctx, drillroom.AnalyticsFilter{Cohorts: []int64{classA.ID}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, r := range stats {
-		got = append(got, fmt.Sprintf("%s/%s u%d %d/%d failed=%s last=%s %q", r.ScenarioID, r.RuleID, r.UserID, r.Failed, r.Scored, r.LastFailed, r.Last, r.Title))
-	}
-	want := []string{
-		fmt.Sprintf("gas-leak/A u%d 1/2 failed=%s last=%s %q", ann.User.ID, ann2, ann2, "Rule A"),
-		fmt.Sprintf("gas-leak/A u%d 1/1 failed=%s last=%s %q", bob.User.ID, bob.Session.ID, bob.Session.ID, "Rule A"),
-		fmt.Sprintf("gas-leak/B u%d 1/1 failed=%s last=%s %q", ann.User.ID, ann2, ann2, "Rule B"),
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("RuleStats(Class A):\ngot  %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
 	}
 
 	fc, err := s.FeedbackCounts(ctx, drillroom.AnalyticsFilter{}, 0)

@@ -326,11 +326,6 @@ func (x *recording) ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFil
 	return x.s.ScoredOutcomes(ctx, f, fn)
 }
 
-func (x *recording) RuleStats(ctx context.Context, f drillroom.AnalyticsFilter) ([]drillroom.RuleStat, error) {
-	x.r.note("RuleStats")
-	return x.s.RuleStats(ctx, f)
-}
-
 func (x *recording) FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error) {
 	x.r.note("FeedbackCounts")
 	return x.s.FeedbackCounts(ctx, f, limit)

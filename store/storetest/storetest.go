@@ -111,7 +111,6 @@ type Store interface {
 	// Cohort analytics, over each session's newest scorecard.
 	ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error
 	ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.OutcomeRecord) error) error
-	RuleStats(ctx context.Context, f drillroom.AnalyticsFilter) ([]drillroom.RuleStat, error)
 	FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error)
 
 	// Lifetime.

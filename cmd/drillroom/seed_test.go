@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/runner"
+	"github.com/drillroom/drillroom/store"
+	"github.com/drillroom/drillroom/web"
+)
+
+// TestSeed: seed stores the sessions it says, every one scored from a real
+// play of a library drill, spread over the days asked, its trainees in
+// cohorts of the size asked; the same seed makes the same choices.
+func TestSeed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("plays the library")
+	}
+	dir := t.TempDir()
+	var out, errs bytes.Buffer
+	code := Main(context.Background(), []string{"seed", "--data", dir, "--sessions", "60", "--trainees", "6", "--cohort-size", "4", "--days", "10"},
+		IO{Stdout: &out, Stderr: &errs})
+	if code != 0 {
+		t.Fatalf("seed: exit %d: %s", code, errs.String())
+	}
+	wantContains(t, out.String(), "seeded 60 scored sessions of 6 trainees")
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(dir, databaseFile), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var n int
+	drills := map[string]bool{}
+	var first, last time.Time
+	err = st.ScoredSessions(ctx, drillroom.AnalyticsFilter{}, func(x drillroom.ScoredSession) error {
+		n++
+		drills[x.ScenarioID] = true
+		if first.IsZero() {
+			first = x.CreatedAt
+		}
+		last = x.CreatedAt
+		if x.RubricHash == "" || x.Band == "" {
+			t.Errorf("session %s: scored without a rubric hash or band: %+v", x.SessionID, x)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 60 {
+		t.Errorf("got %d scored sessions, want 60", n)
+	}
+	if len(drills) < 5 {
+		t.Errorf("sessions of %d drills, want most of the library", len(drills))
+	}
+	if span := last.Sub(first); span < 8*24*time.Hour || span > 10*24*time.Hour {
+		t.Errorf("sessions span %s, want about 10 days", span)
+	}
+	cs, err := st.Cohorts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 2 || cs[0].Trainees != 4 || cs[1].Trainees != 2 {
+		t.Errorf("cohorts %+v, want Seed cohort 1 of 4 trainees and Seed cohort 2 of 2", cs)
+	}
+}
+
+// The dashboard benchmark runs on a database of 10,000 scored sessions of
+// 200 trainees in one cohort: every session is in the cohort's figures.
+// Seeding takes about a minute; DRILLROOM_BENCH_DATA=DIR keeps the
+// database in DIR for later runs.
+var (
+	benchOnce sync.Once
+	benchDir  string
+	benchErr  error
+)
+
+func benchData(b *testing.B) string {
+	benchOnce.Do(func() {
+		benchDir = os.Getenv("DRILLROOM_BENCH_DATA")
+		if benchDir == "" {
+			benchDir, benchErr = os.MkdirTemp("", "drillroom-bench-")
+			if benchErr != nil {
+				return
+			}
+		}
+		if _, err := os.Stat(filepath.Join(benchDir, databaseFile)); err == nil {
+			return
+		}
+		var errs bytes.Buffer
+		if code := Main(context.Background(), []string{"seed", "--data", benchDir, "--sessions", "10000", "--trainees", "200", "--cohort-size", "200"},
+			IO{Stdout: &errs, Stderr: &errs}); code != 0 {
+			benchErr = &seedError{errs.String()}
+		}
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchDir
+}
+
+type seedError struct{ out string }
+
+func (e *seedError) Error() string { return "seed: " + e.out }
+
+// BenchmarkDashboard answers each view of the cohort dashboard, and each
+// export, for a trainer of the seeded cohort of 200 trainees, through the
+// whole web stack (routing, sign-in, the use case, the store, rendering).
+func BenchmarkDashboard(b *testing.B) {
+	dir := benchData(b)
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(dir, databaseFile), nil, store.WithPasswordCost(8, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	rn := runner.New(runner.Config{Store: st})
+	defer rn.Close(ctx)
+	srv, err := web.New(web.Config{Store: st, Runner: rn})
+	if err != nil {
+		b.Fatal(err)
+	}
+	trainer, err := st.UserByUsername(ctx, "bench-trainer")
+	if err != nil {
+		us, err := st.CreateUsers(ctx, []drillroom.NewUser{{Username: "bench-trainer", DisplayName: "Bench Trainer", Role: drillroom.RoleTrainer,
+			Password: newPassword() + newPassword(), Cohorts: []string{"Seed cohort 1"}}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		trainer = us[0]
+	}
+	token, err := st.CreateLogin(ctx, trainer.ID, time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := srv.Handler()
+	for _, v := range []struct{ name, path string }{
+		{"overview", "/analytics"},
+		{"drill", "/analytics?drill=gas-smell-flats"},
+		{"assessments", "/analytics?mode=assessment"},
+		{"period", "/analytics?from=" + time.Now().AddDate(0, 0, -30).Format(time.DateOnly)},
+		{"report", "/analytics/report"},
+		{"sessions.csv", "/analytics/export/sessions.csv"},
+		{"outcomes.csv", "/analytics/export/outcomes.csv"},
+	} {
+		get := func(b *testing.B) int {
+			req := httptest.NewRequest(http.MethodGet, v.path, nil)
+			req.AddCookie(&http.Cookie{Name: "drillroom_session", Value: token})
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("GET %s: status %d: %.300s", v.path, rec.Code, rec.Body.String())
+			}
+			if strings.Contains(rec.Body.String(), `id="empty"`) {
+				b.Fatalf("GET %s: no sessions", v.path)
+			}
+			return rec.Body.Len()
+		}
+		b.Run(v.name, func(b *testing.B) {
+			get(b) // warm: the runner's cache of rubrics, SQLite's page cache
+			var size int
+			for b.Loop() {
+				size = get(b)
+			}
+			b.ReportMetric(float64(size), "resp-bytes")
+		})
+	}
+}

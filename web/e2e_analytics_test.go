@@ -1,0 +1,193 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// TestEndToEndAnalytics drives the real binary in Chromium as a trainer:
+// a database seeded with scripted trainees' sessions (drillroom seed), the
+// cohort dashboard, a heatmap cell followed to the evidence in a debrief,
+// and the cohort report printed to PDF, whose pages are checked.
+func TestEndToEndAnalytics(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the browser test is skipped in -short mode")
+	}
+	chrome := findChromium()
+	if chrome == "" {
+		if os.Getenv("DRILLROOM_E2E") == "require" {
+			t.Fatal("DRILLROOM_E2E=require but no Chromium binary was found (apt-get install -y chromium)")
+		}
+		t.Skip("no Chromium binary installed (apt-get install -y chromium); set DRILLROOM_E2E=require to fail instead")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "drillroom")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/drillroom").CombinedOutput(); err != nil {
+		t.Fatalf("build drillroom: %v\n%s", err, out)
+	}
+	data := filepath.Join(dir, "data")
+	run := func(stdin string, args ...string) {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Stdin = strings.NewReader(stdin)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("drillroom %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	run("", "seed", "--data", data, "--sessions", "120", "--trainees", "8", "--cohort", "Demo cohort", "--days", "21")
+	const leadPassword = "a long password for the lead trainer"
+	run(leadPassword+"\n", "user", "add", "lead", "--role", "trainer", "--name", "Lead Trainer", "--cohort", "Demo cohort", "--password-stdin", "--data", data)
+
+	logPath := filepath.Join(dir, "server.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &demoServer{t: t, bin: bin, data: data, logPath: logPath, logFile: logFile}
+	t.Cleanup(srv.stop)
+	srv.launch("127.0.0.1:0")
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.UserDataDir(filepath.Join(dir, "chromium-profile")), chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	defer cancelCtx()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancelTimeout()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatalf("start Chromium (%s): %v", chrome, err)
+	}
+	var consoleMu sync.Mutex
+	var consoleErrors []string
+	go func() {
+		for m, err := range chromedp.Console(ctx) {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
+				consoleMu.Lock()
+				consoleErrors = append(consoleErrors, fmt.Sprintf("%s: %s (%s:%d)", m.Type, m.Text, m.URL, m.Line))
+				consoleMu.Unlock()
+			}
+		}
+	}()
+	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
+	defer e.onFailure()
+
+	e.step("sign in as a trainer of the cohort",
+		chromedp.Navigate(srv.url+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "lead"),
+		chromedp.SendKeys(chromedp.ID("password"), leadPassword),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(chromedp.CSS(`nav a[href="/analytics"]`)),
+	)
+	e.step("open the dashboard from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/analytics"]`)), chromedp.WaitVisible(chromedp.ID("heatmap-table")))
+	e.snapshot("analytics")
+	if got := e.eval(`document.getElementById("scope").textContent`); !strings.Contains(got, "120 scored sessions") {
+		t.Errorf("dashboard scope %q, want the 120 seeded sessions", got)
+	}
+	for _, id := range []string{"chart-pass", "chart-bands", "chart-rules", "trend-longest_silence", "drills-table", "rules-table", "trends-table", "progress-table"} {
+		if e.eval(fmt.Sprintf(`String(document.getElementById(%q) !== null)`, id)) != "true" {
+			t.Errorf("the dashboard has no #%s", id)
+		}
+	}
+	// Every chart is an image with a name and a description.
+	if bad := e.eval(`Array.from(document.querySelectorAll("svg.chart")).filter(s => s.getAttribute("role") !== "img" || !s.querySelector("title") || !s.querySelector("desc")).length.toString()`); bad != "0" {
+		t.Errorf("%s charts lack role=img, a title or a description", bad)
+	}
+
+	// Follow the first cell of a trainee who failed a rule.
+	href := e.eval(`(document.querySelector("#heatmap-table td.heat-3 a, #heatmap-table td.heat-2 a, #heatmap-table td.heat-1 a") || {}).getAttribute?.("href") || ""`)
+	if !regexp.MustCompile(`^/sessions/[^/]+/debrief#rule-[\w-]+$`).MatchString(href) {
+		t.Fatalf("heatmap cell link %q, want /sessions/ID/debrief#rule-RULE", href)
+	}
+	e.step("follow the heatmap cell", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#heatmap-table a[href=%q]`, href))), chromedp.WaitVisible(chromedp.ID("rules-h")))
+	e.poll("the debrief opens at the rule", `location.hash.startsWith("#rule-") && document.getElementById(location.hash.slice(1)) !== null`)
+	e.snapshot("analytics-evidence")
+	row := e.eval(`(() => { const r = document.getElementById(location.hash.slice(1)); return r.querySelector("td:nth-child(2) .badge").textContent + "|" + r.querySelectorAll('a[href^="#ev-"]').length; })()`)
+	outcome, links, _ := strings.Cut(row, "|")
+	if outcome != "failed" && outcome != "error" {
+		t.Errorf("the rule the cell opened is %q in that session, want failed", outcome)
+	}
+	if links == "0" {
+		t.Errorf("the rule the cell opened shows no evidence")
+	} else {
+		e.step("open the first evidence", chromedp.Click(chromedp.CSS(fmt.Sprintf(`tr[id=%q] a[href^="#ev-"]`, strings.TrimPrefix(href[strings.Index(href, "#"):], "#")))))
+		e.poll("the timeline shows the event", `location.hash.startsWith("#ev-") && document.getElementById(location.hash.slice(1)) !== null`)
+	}
+
+	// The printable cohort report, printed as the browser would.
+	e.step("open the cohort report", chromedp.Navigate(srv.url+"/analytics/report"), chromedp.WaitVisible(chromedp.ID("drills-table")))
+	if e.eval(`String(getComputedStyle(document.querySelector(".topbar")).display)`) == "none" {
+		t.Error("the top bar is hidden on screen; only print should hide it")
+	}
+	yes := true
+	res, err := chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) (page.PrintToPDFResult, error) {
+		return cdp.Call(ctx, tg, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &yes, PrintBackground: &yes})
+	})
+	pdf := res.Data
+	if err != nil {
+		t.Fatalf("print the cohort report: %v", err)
+	}
+	if art := os.Getenv("DRILLROOM_E2E_ARTIFACTS"); art != "" {
+		os.MkdirAll(art, 0o755)
+		os.WriteFile(filepath.Join(art, "cohort-report.pdf"), pdf, 0o644)
+	}
+	checkReportPDF(t, pdf)
+
+	consoleMu.Lock()
+	defer consoleMu.Unlock()
+	for _, m := range consoleErrors {
+		t.Errorf("browser console: %s", m)
+	}
+}
+
+var (
+	pdfPageRE  = regexp.MustCompile(`/Type\s*/Page[^s]`)
+	pdfMediaRE = regexp.MustCompile(`/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]`)
+)
+
+// checkReportPDF checks the printed report: a PDF of several A4 pages
+// (the stylesheet asks for A4; the heatmap starts a page of its own).
+func checkReportPDF(t *testing.T, pdf []byte) {
+	t.Helper()
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("the printed report is not a PDF: %.20q", pdf)
+	}
+	pages := len(pdfPageRE.FindAll(pdf, -1))
+	if pages < 2 || pages > 40 {
+		t.Errorf("the printed report has %d pages, want 2 to 40", pages)
+	}
+	boxes := pdfMediaRE.FindAllSubmatch(pdf, -1)
+	if len(boxes) == 0 {
+		t.Fatal("the printed report's pages have no MediaBox")
+	}
+	for _, b := range boxes {
+		w, _ := strconv.ParseFloat(string(b[1]), 64)
+		h, _ := strconv.ParseFloat(string(b[2]), 64)
+		if math.Abs(w-595.3) > 1 || math.Abs(h-841.9) > 1 {
+			t.Errorf("a page of the printed report is %g x %g points, want A4 (595.3 x 841.9)", w, h)
+			break
+		}
+	}
+}
