@@ -299,6 +299,9 @@ func (c *checker) shapes() {
 			if r.Points < 0 {
 				c.l.add(CodeRange, c.d.at(rp()+".points"), "%s.points must not be negative", rp())
 			}
+			if r.Procedure != "" && !scenarioIDRE.MatchString(r.Procedure) {
+				c.l.add(CodeIDFormat, c.d.at(rp()+".procedure"), "%s.procedure %q must be lower-case words joined by hyphens, like keep-customer-informed-en-route", rp(), r.Procedure)
+			}
 		}
 	}
 }

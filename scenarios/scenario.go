@@ -336,6 +336,10 @@ type Rule struct {
 	Guidance string  `yaml:"guidance,omitempty" doc:"For manual rules: what the coach looks for."`
 	Pass     Text    `yaml:"pass,omitempty" env:"rule" doc:"Feedback when it passes; may interpolate {{ expressions }}."`
 	Fail     Text    `yaml:"fail,omitempty" env:"rule" doc:"Feedback when it fails."`
+	// Procedure names the procedure or objective the rule tests, so that
+	// cohort analytics can rank procedures by how often they are not
+	// followed, across drills. It does not change how the rule scores.
+	Procedure string `yaml:"procedure,omitempty" doc:"The procedure or objective the rule tests, lower-case words joined by hyphens (keep-customer-informed-en-route); the same id in several drills is one procedure in cohort analytics."`
 }
 
 // Decisions lists the decisions a trainee can take or ask for in this

@@ -227,19 +227,20 @@ type Standards struct {
 
 // Dashboard is everything the cohort dashboard shows for one filter.
 type Dashboard struct {
-	Filter    Filter
-	Cohorts   []drillroom.Cohort // what the user may choose from
-	Drills    []DrillSummary     // by most sessions
-	Sessions  int
-	Rules     []RuleRate    // the most failed first, at most 25
-	Mistakes  []MistakeRate // the most made first
-	Heatmap   *Heatmap      // for the chosen drill, or the drill with most sessions
-	Trends    []TrendPoint
-	Period    string // day, week or month: the trends' step
-	Progress  []Progress
-	Feedback  []drillroom.FeedbackCount
-	Standards *Standards
-	Versions  map[string][]int // the versions scored, by drill
+	Filter     Filter
+	Cohorts    []drillroom.Cohort // what the user may choose from
+	Drills     []DrillSummary     // by most sessions
+	Sessions   int
+	Rules      []RuleRate      // the most failed first, at most 25
+	Mistakes   []MistakeRate   // the most made first
+	Procedures []ProcedureRate // the least followed first
+	Heatmap    *Heatmap        // for the chosen drill, or the drill with most sessions
+	Trends     []TrendPoint
+	Period     string // day, week or month: the trends' step
+	Progress   []Progress
+	Feedback   []drillroom.FeedbackCount
+	Standards  *Standards
+	Versions   map[string][]int // the versions scored, by drill
 }
 
 // KPIKeys are the KPIs the trends show, in order.
@@ -280,6 +281,7 @@ func (a *Analytics) Dashboard(ctx context.Context, user drillroom.User, f Filter
 	rubrics := a.rubrics(ctx, all)
 	d.Rules = ruleRates(all, "", rubrics)
 	d.Mistakes = mistakeRates(all, rubrics)
+	d.Procedures = procedureRates(all, rubrics)
 	if focus != "" {
 		d.Heatmap = heatmap(focus, all, names, rubrics)
 		d.Progress = progress(focus, all, names)
@@ -391,7 +393,7 @@ func summarise(all []drillroom.ScoredSession, versions map[string][]int) []Drill
 
 // ruleInfo is what the dashboard shows of a rule, from the rubric of the
 // newest version of its drill that was scored.
-type ruleInfo struct{ Title, Section, Critical string }
+type ruleInfo struct{ Title, Section, Critical, Procedure string }
 
 // rubric is a drill's rules and classic mistakes, from its newest version scored.
 type rubric struct {
@@ -420,7 +422,7 @@ func (a *Analytics) rubrics(ctx context.Context, all []drillroom.ScoredSession) 
 		}
 		for _, sec := range sc.Rubric.Sections {
 			for _, ru := range sec.Rules {
-				r.rules[ru.ID] = ruleInfo{Title: ru.Title, Section: sec.ID, Critical: ru.Critical}
+				r.rules[ru.ID] = ruleInfo{Title: ru.Title, Section: sec.ID, Critical: ru.Critical, Procedure: ru.Procedure}
 			}
 		}
 		r.mistakes = sc.Rubric.Mistakes
@@ -521,6 +523,69 @@ func mistakeRates(all []drillroom.ScoredSession, rubrics map[string]rubric) []Mi
 			return out[i].Rate() > out[j].Rate()
 		}
 		return out[i].Mistake < out[j].Mistake
+	})
+	return out
+}
+
+// ProcedureRate is how often a procedure (the rubric tag procedure: of
+// its rules) was not followed: a session did not follow it when it failed
+// any of the procedure's rules that were scored.
+type ProcedureRate struct {
+	Procedure string
+	Sessions  int // sessions that scored one of its rules
+	Failed    int
+	Drills    int
+	Rules     int // rules tagged with it, across the drills
+}
+
+// Rate is the share of sessions that did not follow it, as a percentage.
+func (p ProcedureRate) Rate() float64 { return percent(p.Failed, p.Sessions) }
+
+// procedureRates ranks the tagged procedures, the least followed first.
+func procedureRates(all []drillroom.ScoredSession, rubrics map[string]rubric) []ProcedureRate {
+	by := map[string]*ProcedureRate{}
+	drills := map[string]map[string]bool{}
+	rules := map[string]map[string]bool{}
+	for _, x := range all {
+		info := rubrics[x.ScenarioID].rules
+		scored, failed := map[string]bool{}, map[string]bool{}
+		for _, m := range x.Rules {
+			p := info[m.RuleID].Procedure
+			if p == "" || !m.Scored() {
+				continue
+			}
+			scored[p] = true
+			if m.Failed() {
+				failed[p] = true
+			}
+			if rules[p] == nil {
+				rules[p], drills[p] = map[string]bool{}, map[string]bool{}
+			}
+			rules[p][x.ScenarioID+"/"+m.RuleID] = true
+			drills[p][x.ScenarioID] = true
+		}
+		for p := range scored {
+			r := by[p]
+			if r == nil {
+				r = &ProcedureRate{Procedure: p}
+				by[p] = r
+			}
+			r.Sessions++
+			if failed[p] {
+				r.Failed++
+			}
+		}
+	}
+	out := make([]ProcedureRate, 0, len(by))
+	for p, r := range by {
+		r.Drills, r.Rules = len(drills[p]), len(rules[p])
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Rate() != out[j].Rate() {
+			return out[i].Rate() > out[j].Rate()
+		}
+		return out[i].Procedure < out[j].Procedure
 	})
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/drillroom/drillroom"
@@ -25,9 +26,10 @@ func init() {
 }
 
 var analyticsFuncs = template.FuncMap{
-	"secs":    formatSeconds,
-	"date":    func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
-	"mistake": mistakeName,
+	"secs":      formatSeconds,
+	"date":      func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+	"mistake":   mistakeName,
+	"procedure": procedureName,
 }
 
 // analyticsFilter reads the dashboard's filter from the query string:
@@ -125,21 +127,22 @@ type progressRow struct {
 
 type analyticsPage struct {
 	*training.Dashboard
-	Query        string
-	Report       bool // the printable cohort report
-	Titles       map[string]string
-	Drill        string // the drill of the heatmap and progress
-	Cohort       string // the chosen cohort's name, or "All your cohorts"
-	From, To     string
-	DrillChart   template.HTML
-	BandChart    template.HTML
-	RuleChart    template.HTML
-	MistakeChart template.HTML
-	KPICharts    []kpiChart
-	TrendDates   []string
-	Progress     []progressRow
-	HeatRows     []heatRow
-	Generated    string
+	Query          string
+	Report         bool // the printable cohort report
+	Titles         map[string]string
+	Drill          string // the drill of the heatmap and progress
+	Cohort         string // the chosen cohort's name, or "All your cohorts"
+	From, To       string
+	DrillChart     template.HTML
+	BandChart      template.HTML
+	RuleChart      template.HTML
+	MistakeChart   template.HTML
+	ProcedureChart template.HTML
+	KPICharts      []kpiChart
+	TrendDates     []string
+	Progress       []progressRow
+	HeatRows       []heatRow
+	Generated      string
 }
 
 func (p analyticsPage) Title(id string) string {
@@ -229,6 +232,12 @@ func buildAnalyticsCharts(p *analyticsPage) {
 	}
 	p.RuleChart = barChart("chart-rules", "Failure rate per rule", "The rules failed most often, with the share of sessions that failed each; the table below has the numbers.", ruleBars, 100)
 
+	var procBars []bar
+	for _, pr := range d.Procedures {
+		procBars = append(procBars, bar{Label: procedureName(pr.Procedure), Value: pr.Rate(),
+			Note: fmt.Sprintf("%s of %d, %d drills", formatPercent(pr.Rate()), pr.Sessions, pr.Drills)})
+	}
+	p.ProcedureChart = barChart("chart-procedures", "Procedures not followed", "How often each procedure was not followed: a session did not follow it when it failed one of the rules tagged with it, across drills; the table below has the numbers.", procBars, 100)
 	var mistakeBars []bar
 	for _, m := range d.Mistakes {
 		mistakeBars = append(mistakeBars, bar{Label: mistakeName(m.Mistake), Value: m.Rate(), Note: fmt.Sprintf("%s of %d", formatPercent(m.Rate()), m.Sessions)})
@@ -345,4 +354,14 @@ func heatClass(c training.Cell) string {
 		return "heat-2"
 	}
 	return "heat-3"
+}
+
+// procedureName words a procedure tag: keep-customer-informed becomes
+// "Keep customer informed".
+func procedureName(p string) string {
+	s := strings.ReplaceAll(p, "-", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
