@@ -34,19 +34,20 @@ type SessionKPIs struct {
 
 // ScoredSession is a session with the headline of its newest scorecard.
 type ScoredSession struct {
-	SessionID  string
-	UserID     int64
-	ScenarioID string
-	Version    int
-	Mode       Mode
-	CreatedAt  time.Time // when the session started
-	ScoredAt   time.Time // when its newest scorecard was stored
-	RubricHash string
-	Total      float64
-	Band       string
-	Passed     bool
-	KPIs       SessionKPIs
-	Rules      []RuleMark // every rule's outcome, in the rubric's order
+	SessionID   string
+	UserID      int64
+	ScenarioID  string
+	Version     int
+	Mode        Mode
+	CreatedAt   time.Time // when the session started
+	ScoredAt    time.Time // when its newest scorecard was stored
+	ScorecardID int64     // that scorecard's id
+	RubricHash  string
+	Total       float64
+	Band        string
+	Passed      bool
+	KPIs        SessionKPIs
+	Rules       []RuleMark // every rule's outcome, in the rubric's order
 }
 
 // OutcomeRecord is one rule outcome of a session's newest scorecard, with
@@ -80,4 +81,19 @@ type FeedbackCount struct {
 	Outcome    string
 	Feedback   string
 	Sessions   int
+}
+
+// OutboxEntry is a scored session whose xAPI statements await delivery to
+// a learning record store: one per stored scorecard, queued with it.
+type OutboxEntry struct {
+	ID          int64
+	SessionID   string
+	ScorecardID int64
+	QueuedAt    time.Time
+	Attempts    int       // deliveries tried and failed so far
+	NextAt      time.Time // not before
+	LastError   string
+	// Current is false when the session was scored again since: the
+	// newer scorecard has its own entry and this one is not to be sent.
+	Current bool
 }

@@ -29,15 +29,18 @@ var layers = map[string][]string{
 	"training":               {"", "scenarios", "simulator", "scoring", "runner"},
 	"store":                  {"", "simulator"},
 	"store/storetest":        {"", "simulator"},
-	"web":                    {"", "scenarios", "simulator", "scoring", "runner", "training", "transcript"},
+	"web":                    {"", "scenarios", "simulator", "scoring", "runner", "training", "transcript", "xapi"},
+	"xapi":                   {"", "scoring"},
 	"cmd/drillroom":          {"*"},
 }
 
 // testExtras are what a package's tests may import beyond its layer:
 // store's tests run the conformance suite and check the SQL backfill of
-// rule outcomes against scoring's own mapping.
+// rule outcomes against scoring's own mapping; xapi's deliver from a real
+// store's outbox.
 var testExtras = map[string][]string{
 	"store": {"store/storetest", "scoring"},
+	"xapi":  {"store", "store/storetest"},
 }
 
 // outside says which package alone may import an outside library (by

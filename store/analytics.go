@@ -96,7 +96,7 @@ func (s *Store) ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter,
 	}
 	q := `SELECT f.session_id, f.user_id, f.scenario_id, f.version, f.mode, f.started_at, f.scored_at, f.rubric_hash,
 		f.total, f.band, f.passed, f.handling_time, f.talk_time, f.hold_time, f.wrap_up, f.fcr, f.csat,
-		f.time_to_classify, f.time_to_first_escalation, f.longest_silence, f.outcomes
+		f.time_to_classify, f.time_to_first_escalation, f.longest_silence, f.outcomes, f.scorecard_id
 		FROM scorecard_facts f WHERE ` + where + ` ORDER BY f.started_at, f.session_id`
 	return forEach(ctx, s, "scored sessions", q, args, func(row scanner) error {
 		var x drillroom.ScoredSession
@@ -105,7 +105,7 @@ func (s *Store) ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter,
 		k := &x.KPIs
 		if err := row.Scan(&x.SessionID, &x.UserID, &x.ScenarioID, &x.Version, &mode, &started, &scored, &x.RubricHash,
 			&x.Total, &x.Band, &x.Passed, &k.HandlingTime, &k.TalkTime, &k.HoldTime, &k.WrapUp, &k.FirstContactResolution,
-			&k.CSAT, &k.TimeToClassify, &k.TimeToFirstEscalation, &k.LongestSilence, &outcomes); err != nil {
+			&k.CSAT, &k.TimeToClassify, &k.TimeToFirstEscalation, &k.LongestSilence, &outcomes, &x.ScorecardID); err != nil {
 			return fmt.Errorf("scored sessions: %w", err)
 		}
 		x.Mode, x.CreatedAt, x.ScoredAt = drillroom.Mode(mode), fromMillis(started), fromMillis(scored)

@@ -57,6 +57,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"GET /analytics":                           login,
 		"GET /analytics/report":                    login,
 		"GET /analytics/export/{kind}.csv":         login,
+		"GET /analytics/export/statements.json":    login,
 		// Administration (page_admin_*.go); what signed-in users who are
 		// not administrators get is in TestAdminPagesRefuseOthers.
 		"GET /admin/users":                               login,

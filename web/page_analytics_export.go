@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bufio"
 	"encoding/csv"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/training"
+	"github.com/drillroom/drillroom/xapi"
 )
 
 // analyticsExport streams a CSV of the scored sessions (with their
@@ -95,6 +98,64 @@ func (u *ui) analyticsExport(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		u.log.Error("analytics export cut short", "kind", kind, "rows", rows, "err", err)
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// analyticsStatements streams the xAPI statements of the scored sessions
+// the filter selects, as one JSON array: what the outbox sends to an LRS,
+// as a file (an LRS's import, or a record kept without one).
+func (u *ui) analyticsStatements(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	user, _ := userFrom(ctx)
+	f, err := analyticsFilter(r.URL.Query())
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	an := training.NewAnalytics(u.store, u.svc)
+	if _, err := an.Scope(ctx, user, f); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	scheme := "http"
+	if r.TLS != nil || u.secure {
+		scheme = "https"
+	}
+	cfg := xapi.Config{BaseIRI: scheme + "://" + r.Host}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Disposition", `attachment; filename="drillroom-xapi-`+time.Now().UTC().Format("20060102-1504")+`.json"`)
+	h.Set("Cache-Control", "no-store")
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString("[")
+	n := 0
+	err = an.Sessions(ctx, user, f, func(x drillroom.ScoredSession) error {
+		sts, err := xapi.Build(ctx, u.store, cfg, x.SessionID, x.ScorecardID, x.ScoredAt)
+		if err != nil {
+			return err
+		}
+		for _, s := range sts {
+			b, err := json.Marshal(s)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				bw.WriteString(",\n")
+			}
+			n++
+			if _, err := bw.Write(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		bw.WriteString("]\n")
+		err = bw.Flush()
+	}
+	if err != nil {
+		u.log.Error("xapi export cut short", "statements", n, "err", err)
 		panic(http.ErrAbortHandler)
 	}
 }

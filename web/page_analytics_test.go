@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/xapi"
 )
 
 // playAndClose plays the example drill for the browser's user to the end:
@@ -172,6 +174,35 @@ func TestAnalyticsDashboard(t *testing.T) {
 			t.Errorf("an unknown export: status %d, want 404", res.status)
 		}
 	})
+}
+
+func TestAnalyticsStatementsDownload(t *testing.T) {
+	app := newTestApp(t)
+	alice := playAndClose(t, app, app.signedIn("alice"), true)
+	playAndClose(t, app, app.signedIn("bob"), false)
+	res := app.signedIn("trent").get("/analytics/export/statements.json")
+	if res.status != http.StatusOK || !strings.Contains(res.header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("status %d, disposition %q", res.status, res.header.Get("Content-Disposition"))
+	}
+	var sts []xapi.Statement
+	if err := json.Unmarshal([]byte(res.body), &sts); err != nil {
+		t.Fatalf("not a JSON array of statements: %v", err)
+	}
+	sessions := map[string]int{}
+	for i, s := range sts {
+		if err := xapi.Validate(s); err != nil {
+			t.Errorf("statement %d: %v", i, err)
+		}
+		if s.Object.Definition != nil && s.Object.Definition.Type == "http://adlnet.gov/expapi/activities/simulation" {
+			sessions[s.Context.Extensions[app.srv.URL+"/xapi/extensions/session"].(string)]++
+		}
+	}
+	if len(sessions) != 2 || sessions[alice] != 1 || len(sts) < 6 {
+		t.Errorf("got %d statements, session statements %v; want one per session and the rules'", len(sts), sessions)
+	}
+	if res := app.signedIn("alice").get("/analytics/export/statements.json"); res.status != http.StatusForbidden {
+		t.Errorf("a trainee: status %d, want 403", res.status)
+	}
 }
 
 func TestCSVSafe(t *testing.T) {

@@ -47,6 +47,7 @@ func (s *Server) routes() http.Handler {
 		r.Get("/analytics", ui.analytics)
 		r.Get("/analytics/report", ui.analyticsReport)
 		r.Get("/analytics/export/{kind}.csv", ui.analyticsExport)
+		r.Get("/analytics/export/statements.json", ui.analyticsStatements)
 		r.With(ui.checkForm).Post("/logout", ui.logout)
 		r.With(ui.checkForm).Post("/drills/{scenario}/start", ui.startDrill)
 		r.With(ui.checkForm).Post("/sessions/{id}/review", ui.review)

@@ -19,6 +19,7 @@ import (
 	"github.com/drillroom/drillroom/store"
 	"github.com/drillroom/drillroom/training"
 	"github.com/drillroom/drillroom/web"
+	"github.com/drillroom/drillroom/xapi"
 )
 
 // serveConfig is what runServe parsed from its flags.
@@ -35,6 +36,8 @@ type serveConfig struct {
 	// edge holds the web server's timeouts and limits from the flags
 	// (web.Config's ReadHeaderTimeout ... LoginIdleTimeout).
 	edge web.Config
+	// lrs configures the xAPI statements' delivery (docs/operations.md).
+	lrs xapi.SenderConfig
 }
 
 // shutdownGrace bounds a graceful shutdown: open requests and websockets
@@ -71,6 +74,10 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 	origins := fs.String("allow-origin", "", "comma-separated extra origins (scheme://host[:port]) allowed to open websockets and post forms, for a proxy that rewrites Host")
 	fs.BoolVar(&cfg.secure, "secure-cookies", false, "mark cookies Secure (when a TLS proxy is in front)")
 	fs.StringVar(&cfg.metricsToken, "metrics-token", os.Getenv("DRILLROOM_METRICS_TOKEN"), "bearer token a Prometheus scraper sends to read /metrics (default $DRILLROOM_METRICS_TOKEN; prefer the variable: flags show in the process list)")
+	fs.StringVar(&cfg.lrs.Endpoint, "lrs-endpoint", os.Getenv("DRILLROOM_LRS_ENDPOINT"), "xAPI endpoint of a learning record store to send every scored session's statements to (default $DRILLROOM_LRS_ENDPOINT; none: statements stay queued)")
+	fs.StringVar(&cfg.lrs.Username, "lrs-username", os.Getenv("DRILLROOM_LRS_USERNAME"), "the LRS's Basic username (default $DRILLROOM_LRS_USERNAME)")
+	cfg.lrs.Password = os.Getenv("DRILLROOM_LRS_PASSWORD") // never a flag: flags show in the process list
+	fs.StringVar(&cfg.lrs.BaseIRI, "public-url", os.Getenv("DRILLROOM_PUBLIC_URL"), "the server's public address (https://drillroom.example.org), which names drillroom's activities and accounts in xAPI statements (default $DRILLROOM_PUBLIC_URL)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	fs.DurationVar(&cfg.edge.ReadHeaderTimeout, "read-header-timeout", web.DefaultReadHeaderTimeout, "time a client has to send a request's headers")
 	fs.DurationVar(&cfg.edge.ReadTimeout, "read-timeout", web.DefaultReadTimeout, "time a client has to send a whole request, body included")
@@ -144,6 +151,21 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
+	}
+	if cfg.lrs.Endpoint != "" {
+		if cfg.lrs.BaseIRI == "" {
+			cfg.lrs.BaseIRI = "http://" + ln.Addr().String()
+		}
+		cfg.lrs.Logger = log.With("component", "xapi")
+		sender, err := xapi.NewSender(st, cfg.lrs)
+		if err != nil {
+			return err
+		}
+		sctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); sender.Run(sctx) }()
+		defer func() { stop(); <-done }()
+		log.Info("xapi: sending statements", "endpoint", cfg.lrs.Endpoint)
 	}
 	// The timeouts and the per-address cap keep slow or idle connections
 	// from exhausting the file limit (web/listen.go).

@@ -330,3 +330,18 @@ func (x *recording) FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFil
 	x.r.note("FeedbackCounts")
 	return x.s.FeedbackCounts(ctx, f, limit)
 }
+
+func (x *recording) DueStatements(ctx context.Context, now time.Time, limit int) ([]drillroom.OutboxEntry, error) {
+	x.r.note("DueStatements")
+	return x.s.DueStatements(ctx, now, limit)
+}
+
+func (x *recording) MarkStatementsSent(ctx context.Context, ids []int64) error {
+	x.r.note("MarkStatementsSent")
+	return x.s.MarkStatementsSent(ctx, ids)
+}
+
+func (x *recording) RetryStatements(ctx context.Context, ids []int64, next time.Time, reason string) error {
+	x.r.note("RetryStatements")
+	return x.s.RetryStatements(ctx, ids, next, reason)
+}

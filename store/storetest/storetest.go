@@ -113,6 +113,11 @@ type Store interface {
 	ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.OutcomeRecord) error) error
 	FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error)
 
+	// The xAPI outbox: every stored scorecard queues an entry.
+	DueStatements(ctx context.Context, now time.Time, limit int) ([]drillroom.OutboxEntry, error)
+	MarkStatementsSent(ctx context.Context, ids []int64) error
+	RetryStatements(ctx context.Context, ids []int64, next time.Time, reason string) error
+
 	// Lifetime.
 	Ping(ctx context.Context) error
 	// Close releases the store. Writes after Close fail with an error that
@@ -156,6 +161,7 @@ var suites = []suite{
 	{"NotesAndResponses", testNotesAndResponses},
 	{"CalibrationRounds", testCalibrationRounds},
 	{"Analytics", testAnalytics},
+	{"Outbox", testOutbox},
 	{"EndedSessionTakesTheReview", testEndedSession},
 	{"NotFound", testNotFound},
 	{"Close", testClose},

@@ -1,0 +1,237 @@
+package xapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/scoring"
+)
+
+// Store is what the sender reads and writes. *store.Store satisfies it.
+type Store interface {
+	Reader
+	DueStatements(ctx context.Context, now time.Time, limit int) ([]drillroom.OutboxEntry, error)
+	MarkStatementsSent(ctx context.Context, ids []int64) error
+	RetryStatements(ctx context.Context, ids []int64, next time.Time, reason string) error
+}
+
+// Reader is what building a session's statements reads.
+type Reader interface {
+	Session(ctx context.Context, id string) (drillroom.Session, error)
+	UserByID(ctx context.Context, id int64) (drillroom.User, error)
+	Scorecard(ctx context.Context, sessionID string) ([]byte, error)
+	ScenarioVersion(ctx context.Context, id string, version int) (drillroom.ScenarioVersion, error)
+}
+
+// SenderConfig configures delivery to a learning record store.
+type SenderConfig struct {
+	// Endpoint is the LRS's xAPI endpoint (https://lrs.example.org/xapi/);
+	// statements are posted to its statements resource. Required.
+	Endpoint string
+	// Username and Password are the LRS's Basic credentials, if it wants them.
+	Username, Password string
+	// BaseIRI names drillroom in the statements (see Config). Required.
+	BaseIRI string
+	// Every is how often the outbox is read (default 10 s); Backoff and
+	// MaxBackoff bound the wait after a failed delivery, which doubles with
+	// each attempt (defaults 30 s and 1 h).
+	Every, Backoff, MaxBackoff time.Duration
+	// Client makes the requests (default: a client with a 30 s timeout).
+	Client *http.Client
+	Logger *slog.Logger
+	// Now is the clock (default time.Now), for tests.
+	Now func() time.Time
+}
+
+// Sender delivers the outbox's statements to an LRS. Run owns its one
+// goroutine; a session never waits for it.
+type Sender struct {
+	store Store
+	cfg   SenderConfig
+	url   string
+}
+
+// NewSender returns a sender for st and cfg.
+func NewSender(st Store, cfg SenderConfig) (*Sender, error) {
+	u, err := url.Parse(cfg.Endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("xapi: LRS endpoint %q: want an http or https URL", cfg.Endpoint)
+	}
+	if !IsIRI(cfg.BaseIRI) {
+		return nil, fmt.Errorf("xapi: base IRI %q: want an absolute URL such as https://drillroom.example.org", cfg.BaseIRI)
+	}
+	if cfg.Every <= 0 {
+		cfg.Every = 10 * time.Second
+	}
+	if cfg.Backoff <= 0 {
+		cfg.Backoff = 30 * time.Second
+	}
+	if cfg.MaxBackoff < cfg.Backoff {
+		cfg.MaxBackoff = max(time.Hour, cfg.Backoff)
+	}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Sender{store: st, cfg: cfg, url: strings.TrimRight(cfg.Endpoint, "/") + "/statements"}, nil
+}
+
+// Run delivers what is due every cfg.Every until ctx ends.
+func (s *Sender) Run(ctx context.Context) error {
+	t := time.NewTicker(s.cfg.Every)
+	defer t.Stop()
+	for {
+		if _, err := s.SendDue(ctx); err != nil && ctx.Err() == nil {
+			s.cfg.Logger.Warn("xapi: outbox", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// SendDue delivers every entry of the outbox that is due now, one
+// session's statements per request, and returns how many sessions were
+// delivered. A failed delivery is retried later with backoff; it does not
+// stop the others. The error is the store's, when it could not be read.
+func (s *Sender) SendDue(ctx context.Context) (int, error) {
+	sent := 0
+	for {
+		due, err := s.store.DueStatements(ctx, s.cfg.Now(), 50)
+		if err != nil {
+			return sent, err
+		}
+		if len(due) == 0 {
+			return sent, nil
+		}
+		for _, e := range due {
+			if err := ctx.Err(); err != nil {
+				return sent, err
+			}
+			if !e.Current {
+				// A newer scoring of the session has its own entry.
+				if err := s.store.MarkStatementsSent(ctx, []int64{e.ID}); err != nil {
+					return sent, err
+				}
+				continue
+			}
+			if err := s.deliver(ctx, e); err != nil {
+				wait := s.backoff(e.Attempts)
+				s.cfg.Logger.Warn("xapi: delivery failed", "session", e.SessionID, "attempt", e.Attempts+1, "retry_in", wait.Round(time.Second), "err", err)
+				if err := s.store.RetryStatements(ctx, []int64{e.ID}, s.cfg.Now().Add(wait), err.Error()); err != nil {
+					return sent, err
+				}
+				continue
+			}
+			if err := s.store.MarkStatementsSent(ctx, []int64{e.ID}); err != nil {
+				return sent, err
+			}
+			sent++
+		}
+	}
+}
+
+// backoff is the wait after the attempts-th failure: Backoff doubled per
+// attempt, at most MaxBackoff, less up to a fifth at random so that many
+// entries do not retry at once.
+func (s *Sender) backoff(attempts int) time.Duration {
+	d := s.cfg.Backoff
+	for range min(attempts, 30) {
+		d *= 2
+		if d >= s.cfg.MaxBackoff {
+			d = s.cfg.MaxBackoff
+			break
+		}
+	}
+	return d - time.Duration(rand.Int64N(int64(d)/5+1))
+}
+
+// deliver posts one session's statements.
+func (s *Sender) deliver(ctx context.Context, e drillroom.OutboxEntry) error {
+	sts, err := Build(ctx, s.store, Config{BaseIRI: s.cfg.BaseIRI}, e.SessionID, e.ScorecardID, e.QueuedAt)
+	if err != nil {
+		return err
+	}
+	body, err := json.Marshal(sts)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Experience-API-Version", Version)
+	if s.cfg.Username != "" || s.cfg.Password != "" {
+		req.SetBasicAuth(s.cfg.Username, s.cfg.Password)
+	}
+	resp, err := s.cfg.Client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("LRS answered %s: %s", resp.Status, strings.TrimSpace(string(msg)))
+	}
+	return nil
+}
+
+// Build makes the statements of a stored scoring of a session (the
+// session's current scorecard, stored at scoredAt; scorecardID names the
+// scoring in the statement ids), each checked with Validate. The same
+// scoring always gives the same statements, byte for byte.
+func Build(ctx context.Context, st Reader, cfg Config, sessionID string, scorecardID int64, scoredAt time.Time) ([]Statement, error) {
+	x, err := st.Session(ctx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	u, err := st.UserByID(ctx, x.UserID)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := st.Scorecard(ctx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	var card scoring.Scorecard
+	if err := json.Unmarshal(raw, &card); err != nil {
+		return nil, fmt.Errorf("scorecard of %s: %w", sessionID, err)
+	}
+	title := ""
+	if v, err := st.ScenarioVersion(ctx, x.ScenarioID, x.Version); err == nil {
+		title = v.Title
+	}
+	sts, err := Statements(cfg, Session{Session: x, User: u, ScorecardID: scorecardID, ScoredAt: scoredAt, Card: &card, Title: title})
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	for i, s := range sts {
+		if err := Validate(s); err != nil {
+			errs = append(errs, fmt.Errorf("statement %d: %w", i, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("xapi: session %s: invalid statements: %w", sessionID, err)
+	}
+	return sts, nil
+}

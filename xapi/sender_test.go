@@ -1,0 +1,259 @@
+package xapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/drillroom/drillroom/scoring"
+	"github.com/drillroom/drillroom/store"
+	"github.com/drillroom/drillroom/store/storetest"
+)
+
+// testLRS is a learning record store that enforces what an LRS must: the
+// version header, credentials, valid statements (Validate), and a
+// statement id stored once (the same statement again is accepted and
+// changes nothing; another one with a known id is 409). It can be down.
+type testLRS struct {
+	t       *testing.T
+	mu      sync.Mutex
+	down    bool
+	dropAck int // answer 500 to this many requests after storing them
+	stored  map[string][]byte
+	order   []string
+	posts   int
+	refused []string
+}
+
+func newTestLRS(t *testing.T) *testLRS { return &testLRS{t: t, stored: map[string][]byte{}} }
+
+func (l *testLRS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	refuse := func(code int, why string) {
+		l.refused = append(l.refused, why)
+		http.Error(w, why, code)
+	}
+	if l.down {
+		http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+		return
+	}
+	switch {
+	case r.Method != http.MethodPost || r.URL.Path != "/xapi/statements":
+		refuse(http.StatusNotFound, "not the statements resource: "+r.Method+" "+r.URL.Path)
+		return
+	case r.Header.Get("X-Experience-API-Version") != "1.0.3":
+		refuse(http.StatusBadRequest, "X-Experience-API-Version is "+r.Header.Get("X-Experience-API-Version"))
+		return
+	case r.Header.Get("Content-Type") != "application/json":
+		refuse(http.StatusBadRequest, "content type "+r.Header.Get("Content-Type"))
+		return
+	}
+	if u, p, ok := r.BasicAuth(); !ok || u != "drillroom" || p != "secret" {
+		refuse(http.StatusUnauthorized, "credentials")
+		return
+	}
+	var raw []json.RawMessage
+	if err := json.NewDecoder(r.Body).Decode(&raw); err != nil {
+		refuse(http.StatusBadRequest, "not a JSON array: "+err.Error())
+		return
+	}
+	l.posts++
+	var ids []string
+	for _, m := range raw {
+		var s Statement
+		dec := json.NewDecoder(bytes.NewReader(m))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&s); err != nil {
+			refuse(http.StatusBadRequest, "statement: "+err.Error())
+			return
+		}
+		if err := Validate(s); err != nil {
+			refuse(http.StatusBadRequest, "invalid statement: "+err.Error())
+			return
+		}
+		if old, ok := l.stored[s.ID]; ok && !bytes.Equal(old, m) {
+			refuse(http.StatusConflict, "statement "+s.ID+" differs from the stored one")
+			return
+		}
+		ids = append(ids, s.ID)
+	}
+	for i, id := range ids {
+		if _, ok := l.stored[id]; !ok {
+			l.stored[id] = raw[i]
+			l.order = append(l.order, id)
+		}
+	}
+	if l.dropAck > 0 {
+		l.dropAck--
+		http.Error(w, "stored, but the answer is lost", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(ids)
+}
+
+// scoredSessions stores n scored sessions of distinct trainees, each with
+// a scorecard as package scoring writes it, and returns their ids.
+func scoredSessions(t *testing.T, st *store.Store, n int) []string {
+	t.Helper()
+	ctx := context.Background()
+	var ids []string
+	for i := range n {
+		f := storetest.NewFixture(t, st, fmt.Sprintf("trainee%d", i))
+		card := &scoring.Scorecard{Scenario: "gas-leak", Version: 1, RubricHash: "r1", Total: float64(40 + 20*i), Band: "b", Passed: i > 0, PassMark: 75,
+			KPIs: scoring.KPIs{TalkTime: 250, HoldTime: 10.5, CSAT: 4},
+			Sections: []scoring.SectionResult{{ID: "communication", Rules: []scoring.RuleResult{
+				{ID: "updates", Title: "Updates while waiting", Section: "communication", Outcome: scoring.Fail, Max: 10,
+					Feedback: "You left the caller without an update for 5m20s.", Evidence: []scoring.Evidence{{Seq: 48, T: 240000, Note: "waiting gap of 5m20s"}}},
+				{ID: "advice", Title: "Safety advice", Section: "communication", Outcome: scoring.Pass, Points: 15, Max: 15,
+					Evidence: []scoring.Evidence{{Seq: 3, T: 20000, Note: "safety advice"}}},
+				{ID: "review", Title: "Review", Section: "communication", Outcome: scoring.Pending, Max: 10, Manual: true},
+				{ID: "fire", Title: "Fire service", Section: "communication", Outcome: scoring.NA, Max: 10},
+			}}}}
+		body, _ := json.Marshal(card)
+		if err := st.PutScorecard(ctx, f.Session.ID, card.RubricHash, body, card.RuleOutcomes()); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, f.Session.ID)
+	}
+	return ids
+}
+
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// TestSenderDeliversOnceThroughAnOutage: statements queued while the LRS is
+// down are delivered when it is back, after backoff; a delivery whose
+// answer was lost is sent again and stored once; in the end the LRS holds
+// every statement of every session exactly once and nothing is due.
+func TestSenderDeliversOnceThroughAnOutage(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "drillroom.db"), nil, store.WithPasswordCost(8, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	lrs := newTestLRS(t)
+	srv := httptest.NewServer(lrs)
+	defer srv.Close()
+	clock := &fakeClock{t: time.Now()}
+	s, err := NewSender(st, SenderConfig{Endpoint: srv.URL + "/xapi/", Username: "drillroom", Password: "secret",
+		BaseIRI: "https://drillroom.example.org", Backoff: time.Minute, MaxBackoff: 10 * time.Minute, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	lrs.down = true
+	sessions := scoredSessions(t, st, 3)
+	for round := range 4 { // down for a while: every attempt fails, each later than the last
+		clock.Add(15 * time.Minute)
+		if n, err := s.SendDue(ctx); err != nil || n != 0 {
+			t.Fatalf("round %d with the LRS down: sent %d, err %v; want 0, nil", round, n, err)
+		}
+	}
+	due, err := st.DueStatements(ctx, clock.Now().Add(time.Hour), 10)
+	if err != nil || len(due) != 3 || due[0].Attempts != 4 || due[0].LastError == "" {
+		t.Fatalf("after the outage: %+v, %v; want 3 entries tried 4 times with the error kept", due, err)
+	}
+	if n, err := s.SendDue(ctx); err != nil || n != 0 {
+		t.Fatalf("before the backoff is over: sent %d, err %v; want nothing tried", n, err)
+	}
+
+	lrs.mu.Lock()
+	lrs.down, lrs.dropAck = false, 1 // back, but the first answer is lost
+	lrs.mu.Unlock()
+	clock.Add(time.Hour)
+	if n, err := s.SendDue(ctx); err != nil || n != 2 {
+		t.Fatalf("the LRS back: sent %d, err %v; want 2 (the first answer was lost)", n, err)
+	}
+	clock.Add(time.Hour)
+	if n, err := s.SendDue(ctx); err != nil || n != 1 {
+		t.Fatalf("after the lost answer: sent %d, err %v; want the 1 again", n, err)
+	}
+	if n, err := s.SendDue(ctx); err != nil || n != 0 {
+		t.Fatalf("all delivered: sent %d more, err %v", n, err)
+	}
+
+	lrs.mu.Lock()
+	defer lrs.mu.Unlock()
+	if len(lrs.refused) > 0 {
+		t.Errorf("the LRS refused requests: %v", lrs.refused)
+	}
+	// Per session: the session's statement and 2 decided rules (the
+	// pending and not-applicable ones have no outcome to report).
+	if len(lrs.stored) != 3*3 || len(lrs.order) != 9 {
+		t.Errorf("the LRS holds %d statements (%d stored), want 9, each once", len(lrs.stored), len(lrs.order))
+	}
+	perSession := map[string]int{}
+	for _, raw := range lrs.stored {
+		var s Statement
+		json.Unmarshal(raw, &s)
+		perSession[s.Context.Extensions["https://drillroom.example.org/xapi/extensions/session"].(string)]++
+	}
+	for _, id := range sessions {
+		if perSession[id] != 3 {
+			t.Errorf("session %s: %d statements in the LRS, want 3", id, perSession[id])
+		}
+	}
+}
+
+// TestStatementsOfASession: one statement for the session (passed or
+// failed, scaled score, completion, duration) and one per decided rule
+// with its evidence and feedback, all valid, with stable ids.
+func TestStatementsOfASession(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "drillroom.db"), nil, store.WithPasswordCost(8, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	id := scoredSessions(t, st, 1)[0]
+	at := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
+	sts, err := Build(ctx, st, Config{BaseIRI: "https://drillroom.example.org/"}, id, 7, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sts) != 3 {
+		t.Fatalf("got %d statements, want the session's and 2 rules'", len(sts))
+	}
+	s := sts[0]
+	if s.Verb.ID != VerbFailed || *s.Result.Score.Scaled != 0.4 || !*s.Result.Completion || *s.Result.Success || s.Result.Duration != "PT4M20.5S" {
+		t.Errorf("session statement: verb %s, result %+v score %+v; want failed, scaled 0.4, complete, PT4M20.5S", s.Verb.ID, s.Result, s.Result.Score)
+	}
+	if s.Object.ID != "https://drillroom.example.org/xapi/drills/gas-leak" || s.Actor.Account.Name != "trainee0" || s.Timestamp != "2026-03-01T09:30:00Z" {
+		t.Errorf("session statement: object %s, actor %+v, timestamp %s", s.Object.ID, s.Actor.Account, s.Timestamp)
+	}
+	r := sts[1]
+	ev, _ := json.Marshal(r.Context.Extensions["https://drillroom.example.org/xapi/extensions/evidence"])
+	if r.Verb.ID != VerbFailed || r.Object.ID != "https://drillroom.example.org/xapi/drills/gas-leak/rules/updates" ||
+		string(ev) != `[{"seq":48,"at":"PT4M","note":"waiting gap of 5m20s"}]` || r.Result.Response == "" ||
+		r.Context.ContextActivities.Parent[0].ID != s.Object.ID || r.Context.Registration != s.Context.Registration {
+		t.Errorf("rule statement: %s %s evidence %s response %q", r.Verb.ID, r.Object.ID, ev, r.Result.Response)
+	}
+	again, _ := Build(ctx, st, Config{BaseIRI: "https://drillroom.example.org"}, id, 7, at)
+	a, _ := json.Marshal(sts)
+	b, _ := json.Marshal(again)
+	if !bytes.Equal(a, b) {
+		t.Error("the same scoring built twice gives other statements: a resend would conflict")
+	}
+	other, _ := Build(ctx, st, Config{BaseIRI: "https://drillroom.example.org"}, id, 8, at)
+	if other[0].ID == sts[0].ID {
+		t.Error("another scoring of the session has the same statement id")
+	}
+	if _, err := NewSender(st, SenderConfig{Endpoint: "lrs.example.org", BaseIRI: "https://x.org"}); err == nil {
+		t.Error("NewSender took an endpoint without a scheme")
+	}
+}
