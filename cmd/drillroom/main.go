@@ -38,6 +38,7 @@ var commands = []command{
 	{name: "report", summary: "report on scored sessions (rules: each rule's failure rate)", run: runReport},
 	{name: "schema", summary: "print the JSON Schema of drill files (or of policy files: schema policy)", run: runSchema},
 	{name: "score", summary: "score a recorded event log with a scenario's rubric", run: runScore},
+	{name: "seed", summary: "fill a database with scripted trainees' scored sessions of the library, for demos and benchmarks", run: runSeed},
 	{name: "serve", summary: "serve live drills in the browser (--demo: zero set-up demo)", run: runServe},
 	{name: "test", summary: "run the tests: of scenario files (scripted runs, random walks, golden transcripts)", run: runTest},
 	{name: "user", summary: "manage accounts: add, list, disable, enable, reset-password, passwd", run: runUsers},

@@ -20,14 +20,6 @@ import (
 	"github.com/drillroom/drillroom/training"
 )
 
-func init() {
-	register(command{
-		name:    "seed",
-		summary: "fill a database with scripted trainees' scored sessions of the library, for demos and benchmarks",
-		run:     runSeed,
-	})
-}
-
 // seedOptions say what seed makes.
 type seedOptions struct {
 	Sessions   int    // scored sessions to make

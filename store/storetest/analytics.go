@@ -34,8 +34,7 @@ func analyticsCard(total float64, band string, passed bool, silence float64, rul
 // and period; only trainees count; each carries its rules' outcomes in the
 // rubric's order; feedback counts count failed rules' feedback; an
 // error from the callback stops the stream and comes back as it is.
-func testAnalytics(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, clock := open(t)
+func testAnalytics(t *testing.T, s Store, clock *Clock) {
 	clock.SetStep(time.Second)
 	ctx := context.Background()
 	ann := NewFixture(t, s, "ann")

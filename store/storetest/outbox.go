@@ -14,8 +14,7 @@ import (
 // a retry counts the attempt and moves it on; a sent entry is never due
 // again; an entry superseded by a newer scoring of its session is not
 // current; the limit is checked.
-func testOutbox(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, clock := open(t)
+func testOutbox(t *testing.T, s Store, clock *Clock) {
 	ctx := context.Background()
 	ann := NewFixture(t, s, "ann").Session.ID
 	bob := NewFixture(t, s, "bob").Session.ID
