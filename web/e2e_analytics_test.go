@@ -136,24 +136,21 @@ func TestEndToEndAnalytics(t *testing.T) {
 		e.poll("the timeline shows the event", `location.hash.startsWith("#ev-") && document.getElementById(location.hash.slice(1)) !== null`)
 	}
 
+	// The debrief is the printable session report.
+	checkPDF(t, "the session report", printPDF(t, ctx), 1, 20)
+
 	// The printable cohort report, printed as the browser would.
 	e.step("open the cohort report", chromedp.Navigate(srv.url+"/analytics/report"), chromedp.WaitVisible(chromedp.ID("drills-table")))
 	if e.eval(`String(getComputedStyle(document.querySelector(".topbar")).display)`) == "none" {
 		t.Error("the top bar is hidden on screen; only print should hide it")
 	}
-	yes := true
-	res, err := chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) (page.PrintToPDFResult, error) {
-		return cdp.Call(ctx, tg, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &yes, PrintBackground: &yes})
-	})
-	pdf := res.Data
-	if err != nil {
-		t.Fatalf("print the cohort report: %v", err)
-	}
+	pdf := printPDF(t, ctx)
 	if art := os.Getenv("DRILLROOM_E2E_ARTIFACTS"); art != "" {
 		os.MkdirAll(art, 0o755)
 		os.WriteFile(filepath.Join(art, "cohort-report.pdf"), pdf, 0o644)
 	}
-	checkReportPDF(t, pdf)
+	// Several A4 pages: the heatmap starts a page of its own.
+	checkPDF(t, "the cohort report", pdf, 2, 40)
 
 	consoleMu.Lock()
 	defer consoleMu.Unlock()
@@ -167,26 +164,40 @@ var (
 	pdfMediaRE = regexp.MustCompile(`/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]`)
 )
 
-// checkReportPDF checks the printed report: a PDF of several A4 pages
-// (the stylesheet asks for A4; the heatmap starts a page of its own).
-func checkReportPDF(t *testing.T, pdf []byte) {
+// printPDF prints the page as the browser would, with the page size the
+// print stylesheet asks for.
+func printPDF(t *testing.T, ctx context.Context) []byte {
+	t.Helper()
+	yes := true
+	res, err := chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) (page.PrintToPDFResult, error) {
+		return cdp.Call(ctx, tg, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &yes, PrintBackground: &yes})
+	})
+	if err != nil {
+		t.Fatalf("print to PDF: %v", err)
+	}
+	return res.Data
+}
+
+// checkPDF checks a printed report: a PDF of minPages to maxPages A4
+// pages (the print stylesheet asks for A4).
+func checkPDF(t *testing.T, what string, pdf []byte, minPages, maxPages int) {
 	t.Helper()
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
-		t.Fatalf("the printed report is not a PDF: %.20q", pdf)
+		t.Fatalf("%s is not a PDF: %.20q", what, pdf)
 	}
 	pages := len(pdfPageRE.FindAll(pdf, -1))
-	if pages < 2 || pages > 40 {
-		t.Errorf("the printed report has %d pages, want 2 to 40", pages)
+	if pages < minPages || pages > maxPages {
+		t.Errorf("%s has %d pages, want %d to %d", what, pages, minPages, maxPages)
 	}
 	boxes := pdfMediaRE.FindAllSubmatch(pdf, -1)
 	if len(boxes) == 0 {
-		t.Fatal("the printed report's pages have no MediaBox")
+		t.Fatalf("%s: the pages have no MediaBox", what)
 	}
 	for _, b := range boxes {
 		w, _ := strconv.ParseFloat(string(b[1]), 64)
 		h, _ := strconv.ParseFloat(string(b[2]), 64)
 		if math.Abs(w-595.3) > 1 || math.Abs(h-841.9) > 1 {
-			t.Errorf("a page of the printed report is %g x %g points, want A4 (595.3 x 841.9)", w, h)
+			t.Errorf("%s: a page is %g x %g points, want A4 (595.3 x 841.9)", what, w, h)
 			break
 		}
 	}
