@@ -231,10 +231,11 @@ type Dashboard struct {
 	Cohorts    []drillroom.Cohort // what the user may choose from
 	Drills     []DrillSummary     // by most sessions
 	Sessions   int
-	Rules      []RuleRate      // the most failed first, at most 25
-	Mistakes   []MistakeRate   // the most made first
-	Procedures []ProcedureRate // the least followed first
-	Heatmap    *Heatmap        // for the chosen drill, or the drill with most sessions
+	Rules      []RuleRate       // the most failed first, at most 25
+	Mistakes   []MistakeRate    // the most made first
+	Procedures []ProcedureRate  // the least followed first
+	Compare    []VersionSummary // of the drill in focus, oldest first: a rubric change's before and after
+	Heatmap    *Heatmap         // for the chosen drill, or the drill with most sessions
 	Trends     []TrendPoint
 	Period     string // day, week or month: the trends' step
 	Progress   []Progress
@@ -285,6 +286,7 @@ func (a *Analytics) Dashboard(ctx context.Context, user drillroom.User, f Filter
 	if focus != "" {
 		d.Heatmap = heatmap(focus, all, names, rubrics)
 		d.Progress = progress(focus, all, names)
+		d.Compare = versionSummaries(focus, all, rubrics)
 		d.Standards = a.standards(ctx, focus, sf.Version, all)
 	}
 	if len(d.Rules) > 25 {
@@ -524,6 +526,46 @@ func mistakeRates(all []drillroom.ScoredSession, rubrics map[string]rubric) []Mi
 		}
 		return out[i].Mistake < out[j].Mistake
 	})
+	return out
+}
+
+// VersionSummary is one version of a drill in a dashboard: how its
+// sessions did, and each rule's failure rate under that version's rubric.
+type VersionSummary struct {
+	Version  int
+	Sessions int
+	Passed   int
+	Mean     float64
+	Rules    map[string]RuleRate // by rule id
+}
+
+// PassRate is Passed/Sessions as a percentage.
+func (v VersionSummary) PassRate() float64 { return percent(v.Passed, v.Sessions) }
+
+// versionSummaries compares the versions of one drill, oldest first.
+func versionSummaries(scenarioID string, all []drillroom.ScoredSession, rubrics map[string]rubric) []VersionSummary {
+	by := map[int][]drillroom.ScoredSession{}
+	for _, x := range all {
+		if x.ScenarioID == scenarioID {
+			by[x.Version] = append(by[x.Version], x)
+		}
+	}
+	out := make([]VersionSummary, 0, len(by))
+	for v, xs := range by {
+		vs := VersionSummary{Version: v, Sessions: len(xs), Rules: map[string]RuleRate{}}
+		for _, x := range xs {
+			vs.Mean += x.Total
+			if x.Passed {
+				vs.Passed++
+			}
+		}
+		vs.Mean = round2(vs.Mean / float64(len(xs)))
+		for _, r := range ruleRates(xs, scenarioID, rubrics) {
+			vs.Rules[r.RuleID] = r
+		}
+		out = append(out, vs)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	return out
 }
 

@@ -81,6 +81,13 @@ func TestAnalyticsFigures(t *testing.T) {
 		t.Errorf("Bob's updates cell %+v, want 2 failed, newest failing s4", c)
 	}
 
+	v2 := scored("s6", 2, "gas", 5, true, "updates", "pass", "advice", "pass", "record", "pass")
+	v2.Version = 2
+	vs := versionSummaries("gas", append(all, v2), rubrics)
+	if len(vs) != 2 || vs[0].Sessions != 4 || vs[0].Rules["updates"].Failed != 3 || vs[1].Sessions != 1 || vs[1].PassRate() != 100 || vs[1].Rules["updates"].Failed != 0 {
+		t.Errorf("versions %+v: want v1 (4 sessions, updates failed 3) before v2 (1 session, passed)", vs)
+	}
+
 	points, period := trends(all)
 	if period != "day" || len(points) != 5 || points[1].PassRate != 100 || points[0].PassRate != 0 {
 		t.Errorf("trends %s %+v: want 5 days, the second all passed", period, points)

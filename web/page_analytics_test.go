@@ -12,6 +12,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/training"
 	"github.com/drillroom/drillroom/xapi"
 )
 
@@ -217,6 +218,28 @@ func TestCSVSafe(t *testing.T) {
 	} {
 		if got := csvSafe(tc.in); got != tc.want {
 			t.Errorf("csvSafe(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestAnalyticsVersionsTable: with two versions of the drill in focus the
+// page compares them, rule by rule.
+func TestAnalyticsVersionsTable(t *testing.T) {
+	d := &training.Dashboard{Sessions: 3, Drills: []training.DrillSummary{{ScenarioID: "gas", Sessions: 3}},
+		Heatmap: &training.Heatmap{ScenarioID: "gas", Rules: []training.RuleRate{{ScenarioID: "gas", RuleID: "updates", Title: "Updates while waiting"}}, Cells: [][]training.Cell{{}}},
+		Compare: []training.VersionSummary{
+			{Version: 1, Sessions: 2, Rules: map[string]training.RuleRate{"updates": {RuleID: "updates", Scored: 2, Failed: 1}}},
+			{Version: 2, Sessions: 1, Passed: 1, Rules: map[string]training.RuleRate{"updates": {RuleID: "updates", Scored: 1}}},
+		}}
+	p := analyticsPage{Dashboard: d, Titles: map[string]string{"gas": "Gas"}, Drill: "gas"}
+	buildAnalyticsCharts(&p)
+	var b strings.Builder
+	if err := pages["analytics"].ExecuteTemplate(&b, "layout", view{Title: "t", User: &drillroom.User{Role: drillroom.RoleTrainer}, Data: p}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`id="versions-table"`, "Version 1", "Version 2", "50% of 2", "0% of 1"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the page lacks %q", want)
 		}
 	}
 }
