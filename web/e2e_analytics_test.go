@@ -106,7 +106,7 @@ func TestEndToEndAnalytics(t *testing.T) {
 	if got := e.eval(`document.getElementById("scope").textContent`); !strings.Contains(got, "120 scored sessions") {
 		t.Errorf("dashboard scope %q, want the 120 seeded sessions", got)
 	}
-	for _, id := range []string{"chart-pass", "chart-bands", "chart-rules", "trend-longest_silence", "drills-table", "rules-table", "trends-table", "progress-table"} {
+	for _, id := range []string{"chart-pass", "chart-bands", "chart-rules", "chart-procedures", "procedures-table", "mistakes-table", "trend-longest_silence", "drills-table", "rules-table", "trends-table", "progress-table"} {
 		if e.eval(fmt.Sprintf(`String(document.getElementById(%q) !== null)`, id)) != "true" {
 			t.Errorf("the dashboard has no #%s", id)
 		}
