@@ -23,16 +23,20 @@ func analyticsWhere(f drillroom.AnalyticsFilter) (string, []any, error) {
 	if f.Version < 0 {
 		return "", nil, fmt.Errorf("%w: version %d", drillroom.ErrInvalid, f.Version)
 	}
-	conds := []string{"f.user_id IN (SELECT id FROM users WHERE role = 'trainee')"}
+	// One IN list per row, not two: the trainees of the cohorts, or every
+	// trainee (each is a lookup in a small temporary index).
+	var conds []string
 	var args []any
-	if f.Cohorts != nil {
-		if len(f.Cohorts) == 0 {
-			conds = append(conds, "0")
-		} else {
-			conds = append(conds, "f.user_id IN (SELECT user_id FROM cohort_members WHERE cohort_id IN ("+placeholders(len(f.Cohorts))+"))")
-			for _, c := range f.Cohorts {
-				args = append(args, c)
-			}
+	switch {
+	case f.Cohorts == nil:
+		conds = append(conds, "f.user_id IN (SELECT id FROM users WHERE role = 'trainee')")
+	case len(f.Cohorts) == 0:
+		conds = append(conds, "0")
+	default:
+		conds = append(conds, `f.user_id IN (SELECT m.user_id FROM cohort_members m JOIN users u ON u.id = m.user_id
+			WHERE u.role = 'trainee' AND m.cohort_id IN (`+placeholders(len(f.Cohorts))+`))`)
+		for _, c := range f.Cohorts {
+			args = append(args, c)
 		}
 	}
 	if f.UserID != 0 {
