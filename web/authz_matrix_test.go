@@ -195,6 +195,19 @@ var routeMatrix = []struct {
 	{"GET /cohorts/{id}", ownCohort, map[string]int{anon: s303, trainee: s404, otherTrn: s404, trainer: s200, otherTrnr: s404, coach: s200, otherCoach: s404, adminTrnr: s200}},
 	{"GET /cohorts/{id}", othCohort, map[string]int{anon: s303, trainee: s404, otherTrn: s404, trainer: s404, otherTrnr: s200, coach: s404, otherCoach: s200, adminTrnr: s200}},
 	{"GET /cohorts/{id}", noCohort, but(s404, map[string]int{anon: s303})},
+	// Cohort analytics and their exports: trainers and coaches for their
+	// own cohorts, administrators for every cohort; trainees never (403);
+	// another cohort is not found. The cohort is a query parameter.
+	{"GET /analytics", noObject, analytics(s200, s200)},
+	{"GET /analytics", ownCohort, analytics(s200, s404)},
+	{"GET /analytics", othCohort, analytics(s404, s200)},
+	{"GET /analytics", noCohort, analytics(s404, s404)},
+	{"GET /analytics/report", ownCohort, analytics(s200, s404)},
+	{"GET /analytics/report", othCohort, analytics(s404, s200)},
+	{"GET /analytics/export/{kind}.csv", ownCohort, analytics(s200, s404)},
+	{"GET /analytics/export/{kind}.csv", othCohort, analytics(s404, s200)},
+	{"GET /analytics/export/statements.json", ownCohort, analytics(s200, s404)},
+	{"GET /analytics/export/statements.json", othCohort, analytics(s404, s200)},
 	// Administration: administrators only; everyone else signed in 403.
 	// The forms are sent empty: the administrator's 400 shows the form was
 	// judged, past the guard; the actions without fields succeed (303).
@@ -227,6 +240,18 @@ func admin(status int, page bool) map[string]int {
 		m[anon] = s303
 	}
 	return m
+}
+
+// analytics is the column of an analytics route on a cohort: the staff of
+// ann's cohort get own, the staff of the other cohort other, the
+// administrator 200 (200 or 404 for a missing cohort, as other says).
+func analytics(own, other int) map[string]int {
+	admin := s200
+	if own == s404 && other == s404 {
+		admin = s404
+	}
+	return map[string]int{anon: s303, trainee: s403, otherTrn: s403, trainer: own, coach: own,
+		otherTrnr: other, otherCoach: other, adminTrnr: admin}
 }
 
 func with(m map[string]int, actor string, status int) map[string]int {
@@ -503,9 +528,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 			roundID := map[string]string{aRound: fmt.Sprint(round.ID), noRound: "99999"}[r.object]
 			scenario := map[string]string{assigned: matrixDrill, noDrill: "no-such-drill"}[r.object]
 			path := strings.NewReplacer("{id}", id, "{scenario}", scenario, "{user}", fmt.Sprint(a.users["zoe"].ID), "*", "app.css",
-				"{round}", roundID, "{n}", "1").Replace(pattern)
+				"{round}", roundID, "{n}", "1", "{kind}", "outcomes").Replace(pattern)
 			if r.route == "GET /sessions/{id}/replay/frame" {
 				path += "?seq=1"
+			}
+			if strings.HasPrefix(pattern, "/analytics") && r.object != noObject {
+				path += "?cohort=" + id
 			}
 			var form url.Values
 			switch r.route {

@@ -50,6 +50,8 @@ func (u *ui) analyticsExport(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="drillroom-`+kind+`-`+time.Now().UTC().Format("20060102-1504")+`.csv"`)
 	h.Set("Cache-Control", "no-store")
+	rc := http.NewResponseController(w)
+	extendWrite(rc)
 	cw := csv.NewWriter(w)
 	rows := 0
 	write := func(rec []string) error {
@@ -64,6 +66,7 @@ func (u *ui) analyticsExport(w http.ResponseWriter, r *http.Request) {
 			if err := cw.Error(); err != nil {
 				return err
 			}
+			extendWrite(rc)
 		}
 		return nil
 	}
@@ -127,6 +130,8 @@ func (u *ui) analyticsStatements(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Disposition", `attachment; filename="drillroom-xapi-`+time.Now().UTC().Format("20060102-1504")+`.json"`)
 	h.Set("Cache-Control", "no-store")
+	rc := http.NewResponseController(w)
+	extendWrite(rc)
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString("[")
 	n := 0
@@ -148,6 +153,7 @@ func (u *ui) analyticsStatements(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
+		extendWrite(rc)
 		return nil
 	})
 	if err == nil {
@@ -158,6 +164,14 @@ func (u *ui) analyticsStatements(w http.ResponseWriter, r *http.Request) {
 		u.log.Error("xapi export cut short", "statements", n, "err", err)
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// extendWrite gives a streamed export another minute to write, from now:
+// the server's write timeout bounds an answer as a whole, and an export of
+// every rule outcome may take longer than that while it keeps moving. A
+// client that stops reading still times out within a minute.
+func extendWrite(rc *http.ResponseController) {
+	rc.SetWriteDeadline(time.Now().Add(time.Minute)) // unsupported by test recorders; nothing to do then
 }
 
 // csvSafe keeps a spreadsheet from reading a cell as a formula: names and
