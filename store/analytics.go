@@ -10,7 +10,7 @@ import (
 
 // The analytics read scorecard_facts (one row per scored session: its
 // newest scorecard's headline) and, through it, the rule outcomes and rule
-// notes of that newest scorecard only. Migration 0006 keeps both tables
+// notes of that newest scorecard only. Migration 0010 keeps both tables
 // current with triggers on scorecards.
 
 // analyticsWhere is the WHERE clause (over scorecard_facts f) and its

@@ -10,7 +10,7 @@ import (
 )
 
 // DueStatements returns up to limit (1 to 1000) entries of the xAPI outbox
-// that are not sent and due at now, oldest first. Migration 0007 queues an
+// that are not sent and due at now, oldest first. Migration 0011 queues an
 // entry with every stored scorecard.
 func (s *Store) DueStatements(ctx context.Context, now time.Time, limit int) ([]drillroom.OutboxEntry, error) {
 	if limit < 1 || limit > 1000 {

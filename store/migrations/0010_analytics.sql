@@ -1,4 +1,4 @@
--- 0006_analytics: what cohort analytics read, kept beside the scorecards
+-- 0010_analytics: what cohort analytics read, kept beside the scorecards
 -- by triggers so that every writer of scorecards (PutScorecard today, a
 -- coach's re-scoring tomorrow) keeps them current without knowing of them.
 --

@@ -1,4 +1,4 @@
--- 0007_xapi_outbox: the durable outbox of xAPI statements. Every stored
+-- 0011_xapi_outbox: the durable outbox of xAPI statements. Every stored
 -- scorecard queues its session's statements, by trigger and in the same
 -- transaction, so none is lost and no session waits for an LRS; package
 -- xapi's sender builds the statements when it delivers them and marks the
