@@ -226,8 +226,16 @@ func matchGlob(pattern, s string) bool {
 	return strings.HasSuffix(t, parts[len(parts)-1])
 }
 
+// A line matcher also matches a reply the cast queued (a reply event): the
+// line it will say at its pace (simulator.ReplyPace), so that a step can
+// expect the answer to its own action. The line itself comes later, at the
+// time the reply event gives, and a later step (or until:) sees it there.
 func matches(m scenarios.EventMatch, ev simulator.Event) bool {
-	if m.Type != "" && string(ev.Type) != m.Type {
+	typ := string(ev.Type)
+	if ev.Type == simulator.EvReply {
+		typ = string(simulator.EvLine)
+	}
+	if m.Type != "" && typ != m.Type {
 		return false
 	}
 	if m.From != "" && ev.From != m.From {
@@ -276,6 +284,8 @@ func summarise(evs []simulator.Event) string {
 		case simulator.EvLine, simulator.EvAck, simulator.EvAsk, simulator.EvArrive, simulator.EvResolve,
 			simulator.EvApprove, simulator.EvDecline, simulator.EvReaction, simulator.EvBeat, simulator.EvEnd, simulator.EvRejected:
 			parts = append(parts, transcript.Stamp(ev.T)+" "+transcript.Format(ev))
+		case simulator.EvReply:
+			parts = append(parts, transcript.Stamp(ev.ETA)+" "+ev.From+": "+ev.Text+" (queued at "+transcript.Stamp(ev.T)+")")
 		}
 	}
 	if len(parts) == 0 {

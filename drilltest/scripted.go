@@ -500,7 +500,8 @@ func waitFor(e *simulator.Engine, m scenarios.EventMatch) (simulator.Millis, boo
 			return 0, false
 		}
 		for _, ev := range e.Advance(due) {
-			if matches(m, ev) {
+			// until: waits for the line itself, not for its reply to be queued.
+			if ev.Type != simulator.EvReply && matches(m, ev) {
 				return ev.T, true
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // checker runs the semantic checks of one scenario after decoding: ids,
@@ -201,6 +202,11 @@ func (c *checker) shapes() {
 	s := c.s
 	c.rangeCheck(s.Cast.Customer.Mood, 0, 100, "cast.customer.mood")
 	c.rangeCheck(s.Cast.Customer.Patience, 0, 100, "cast.customer.patience")
+	c.rangeCheck(s.Settings.ReplyPace.Speech, 0, 1000, "settings.reply_pace.speech")
+	c.rangeCheck(s.Settings.ReplyPace.Typing, 0, 1000, "settings.reply_pace.typing")
+	if s.Settings.ReplyPace.React > Duration(time.Minute) && !c.d.bad["settings.reply_pace.react"] {
+		c.l.add(CodeRange, c.d.at("settings.reply_pace.react"), "settings.reply_pace.react must be at most 1m, not %s", s.Settings.ReplyPace.React)
+	}
 	if s.Settings.TimeScale < 0 {
 		c.l.add(CodeRange, c.d.at("settings.time_scale"), "settings.time_scale must be positive (1 is real time)")
 	}

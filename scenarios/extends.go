@@ -38,7 +38,7 @@ func hasRootKey(root *yaml.Node, key string) bool {
 //     intent_implies: the parent's minus remove.intents (from all five); a
 //     child's list for an intent replaces the parent's list of that name,
 //     or is added; intent_threshold: the child's when it sets one;
-//   - matrix: merged cell by cell; cadence and mood: field by field;
+//   - matrix: merged cell by cell; cadence, mood and reply_pace: field by field;
 //   - impacts, urgencies, priorities, escalation, bands, pass_mark and
 //     on_disconnect: the child's replace the parent's.
 func (l *Loader) extend(parent, child *Policy, d *decoder, dl *diagList) *Policy {
@@ -137,6 +137,7 @@ func (l *Loader) extend(parent, child *Policy, d *decoder, dl *diagList) *Policy
 	}
 	mergeFields(reflect.ValueOf(&r.Cadence).Elem(), reflect.ValueOf(child.Cadence), "cadence", d)
 	mergeFields(reflect.ValueOf(&r.Mood).Elem(), reflect.ValueOf(child.Mood), "mood", d)
+	mergeFields(reflect.ValueOf(&r.ReplyPace).Elem(), reflect.ValueOf(child.ReplyPace), "reply_pace", d)
 	if d.has("bands") {
 		r.Bands = child.Bands
 		checkBands(d, dl, child.Bands, "bands")

@@ -20,6 +20,7 @@ type Policy struct {
 	Bands      []Band                       `yaml:"bands" doc:"Score bands, highest first."`
 	PassMark   float64                      `yaml:"pass_mark"`
 	Mood       MoodModel                    `yaml:"mood,omitempty"`
+	ReplyPace  ReplyPace                    `yaml:"reply_pace,omitempty" doc:"How fast the cast's replies come (a drill's settings.reply_pace overrides it field by field)."`
 	Intents    map[string][]string          `yaml:"intents,omitempty" doc:"Regular expressions that always recognise each intent in free text (hard rules)."`
 	// The recogniser's examples: see docs/scenario-language.md, "Intents".
 	IntentExamples  map[string][]string `yaml:"intent_examples,omitempty" doc:"Example lines of each intent, in the trainee's words; the recogniser generalises from them."`

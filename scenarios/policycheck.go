@@ -28,6 +28,14 @@ func checkPolicy(p *Policy, d *decoder, l *diagList) {
 	if p.PassMark < 0 || p.PassMark > 100 {
 		l.add(CodeBands, d.at("pass_mark"), "pass_mark is a percentage, 0 to 100")
 	}
+	for _, w := range []struct {
+		v    float64
+		path string
+	}{{p.ReplyPace.Speech, "reply_pace.speech"}, {p.ReplyPace.Typing, "reply_pace.typing"}} {
+		if w.v < 0 || w.v > 1000 {
+			l.add(CodeRange, d.at(w.path), "%s must be between 0 and 1000 words a minute, not %g", w.path, w.v)
+		}
+	}
 	intentPatterns(l, d, p.Intents, "intents")
 	intentPatterns(l, d, p.IntentNever, "intent_never")
 	if n := intentExamples(l, d, p.IntentExamples, "intent_examples") + intentExamples(l, d, p.IntentCounters, "intent_counterexamples"); n > MaxIntentExamples {

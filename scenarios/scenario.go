@@ -47,10 +47,23 @@ type Scenario struct {
 
 // Settings are per-drill engine settings.
 type Settings struct {
-	TimeLimit    Duration `yaml:"time_limit,omitempty" doc:"The call ends with the time_limit ending after this much virtual time. Default: twice duration."`
-	TimeScale    float64  `yaml:"time_scale,omitempty" doc:"Default speed of virtual time (1 = real time; 60 compresses an hour into a minute)."`
-	OnDisconnect string   `yaml:"on_disconnect,omitempty" doc:"pause (default) or continue: what the clock does while the trainee is disconnected." enum:"pause,continue"`
-	Speaker      string   `yaml:"speaker,omitempty" doc:"Default speaker of say steps (default customer)."`
+	TimeLimit    Duration  `yaml:"time_limit,omitempty" doc:"The call ends with the time_limit ending after this much virtual time. Default: twice duration."`
+	TimeScale    float64   `yaml:"time_scale,omitempty" doc:"Default speed of virtual time (1 = real time; 60 compresses an hour into a minute)."`
+	OnDisconnect string    `yaml:"on_disconnect,omitempty" doc:"pause (default) or continue: what the clock does while the trainee is disconnected." enum:"pause,continue"`
+	Speaker      string    `yaml:"speaker,omitempty" doc:"Default speaker of say steps (default customer)."`
+	ReplyPace    ReplyPace `yaml:"reply_pace,omitempty" doc:"How fast the cast's replies come, field by field over the policy's reply_pace."`
+}
+
+// ReplyPace says how long the cast takes to reply: a line a reaction or an
+// answer produces is said after React plus the time its words take at the
+// channel's rate (speech on the call and the radio, typing on the team
+// channel), one line after another per speaker. Zero fields take the
+// policy's value, then the engine's default (1s, 170 and 40 words a minute).
+type ReplyPace struct {
+	React   Duration `yaml:"react,omitempty" doc:"Pause before a reply starts (default 1s)."`
+	Speech  float64  `yaml:"speech,omitempty" doc:"Words a minute spoken, on the call and the radio (default 170)."`
+	Typing  float64  `yaml:"typing,omitempty" doc:"Words a minute typed, on the team channel (default 40)."`
+	Instant bool     `yaml:"instant,omitempty" doc:"Replies come at the instant of the action, as scripted timeline lines do (no pacing)."`
 }
 
 // Variation draws one value from the seed. Exactly one of Pick, Range or Between is set.

@@ -381,7 +381,7 @@ func (e *Engine) respond(a *Action, intents []string, noticed bool) {
 	spoke := false
 	if r := e.pickReaction(a, intents); r != nil {
 		e.emit(Event{Type: EvReaction, ID: r.ID})
-		spoke = e.run(r.Do, r.ID)
+		spoke = e.run(r.Do, r.ID, e.paced(a, r))
 	}
 	if s.Ended {
 		return
@@ -392,10 +392,30 @@ func (e *Engine) respond(a *Action, intents []string, noticed bool) {
 				continue
 			}
 			if t, ok := e.sc.Cast.Customer.Answers[in]; ok {
-				e.say("customer", t, "answer:"+in)
+				if e.p.pace.instant {
+					e.say("customer", t, "answer:"+in)
+				} else {
+					e.queueReply("customer", t, "answer:"+in)
+				}
 			}
 		}
 	}
+}
+
+// paced reports whether reaction r's lines to action a are replies said at
+// the cast's pace. They are said at once when the drill's pace is instant,
+// and when the action or the reaction ends the call (a close, a transfer,
+// an end step): those lines are said on the way out, as an ending's line.
+func (e *Engine) paced(a *Action, r *scenarios.Reaction) bool {
+	if e.p.pace.instant || a.Kind == ActClose || a.Kind == ActTransfer {
+		return false
+	}
+	for _, st := range r.Do {
+		if st.End != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func dedup(in []string) []string {

@@ -258,7 +258,9 @@ func (e *Engine) fireTimer(t Timer) {
 		e.endWith("timeout", "")
 	case key == keyChase:
 		lines := e.chaseLines()
-		if s.OnHold || s.TakenOver["customer"] || len(lines) == 0 {
+		// Not while on hold, nor while a reply of the customer's is still
+		// to come: they are talking already.
+		if s.OnHold || s.TakenOver["customer"] || len(lines) == 0 || s.pendingReply("customer") {
 			e.emit(Event{Type: EvTimer, ID: key, Reason: "skip"})
 			return
 		}
@@ -274,6 +276,9 @@ func (e *Engine) fireTimer(t Timer) {
 		if _, ok := s.Said["safety_advice"]; !ok {
 			e.setMood(clamp(s.Mood+e.p.mood.MissingSafety), s.Patience, "missing_safety")
 		}
+	case strings.HasPrefix(key, keyReply):
+		n, _ := strconv.Atoi(key[len(keyReply):])
+		e.fireReply(key, n)
 	case strings.HasPrefix(key, keyPromise):
 		e.emit(Event{Type: EvTimer, ID: key})
 		e.setMood(clamp(s.Mood+e.p.mood.PromiseBroken), s.Patience, "promise_broken")
@@ -318,7 +323,7 @@ func (e *Engine) fireBeat(id string) {
 		}
 	}
 	e.emit(Event{Type: EvBeat, ID: id})
-	e.run(b.Do, id)
+	e.run(b.Do, id, false)
 }
 
 func (e *Engine) fireService(key, id, what string) {
@@ -468,8 +473,9 @@ func (e *Engine) setMood(mood, patience float64, reason string) {
 }
 
 // run executes the steps of a beat or reaction. It returns whether the
-// customer spoke.
-func (e *Engine) run(steps []scenarios.Step, src string) (customerSpoke bool) {
+// customer spoke. With paced, its lines are replies, queued to be said at
+// the speaker's pace (queueReply); otherwise they are said at once.
+func (e *Engine) run(steps []scenarios.Step, src string, paced bool) (customerSpoke bool) {
 	s := &e.f.s
 	for i := range steps {
 		if s.Ended {
@@ -482,7 +488,11 @@ func (e *Engine) run(steps []scenarios.Step, src string) (customerSpoke bool) {
 			if from == "" {
 				from = e.p.speaker
 			}
-			if e.say(from, *st.Say, src) && from == "customer" {
+			say := e.say
+			if paced {
+				say = e.queueReply
+			}
+			if say(from, *st.Say, src) && from == "customer" {
 				customerSpoke = true
 			}
 		case st.Set != nil:

@@ -182,7 +182,9 @@ func TestReactionSelection(t *testing.T) {
 		t.Fatalf("got %d reactions, want 1", len(r))
 	}
 	// Unanswered ask_location is answered from the customer's answers.
+	// The answer comes at the customer's pace, after the replies queued before it.
 	evs = apply(t, e, 4000, Action{Kind: ActSay, Text: "What is the address?"})
+	evs = append(evs, e.Advance(15000)...)
 	ans := find(evs, EvLine, "answer:ask_location", "High Street")
 	if len(ans) != 1 {
 		t.Fatalf("want the location answer, got %s", transcript(evs))
@@ -636,6 +638,7 @@ func TestReactionOnDecide(t *testing.T) {
 	sc.Reactions = append(append([]scenarios.Reaction{}, sc.Reactions...), scenarios.Reaction{ID: "thanked", On: "decide", Do: []scenarios.Step{{Say: &line}}})
 	e := start(t, &sc, 1)
 	evs := apply(t, e, 5000, Action{Kind: ActDecide, Decision: "goodwill", Amount: 20})
+	evs = append(evs, e.Advance(10000)...)
 	if got := find(evs, EvReaction, "thanked", ""); len(got) != 1 {
 		t.Fatalf("reaction on: decide fired %d times, want 1: %s", len(got), transcript(evs))
 	}

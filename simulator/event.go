@@ -39,7 +39,8 @@ const (
 	EvEnd      EventType = "end"      // the call ended: ID (ending id), Reason (ending kind)
 	EvReview   EventType = "review"   // the trainee submitted the post-incident review: Text, Action
 	EvError    EventType = "error"    // (hidden) an expression failed at run time: ID (where), Reason
-	EvTimer    EventType = "timer"    // (hidden) a scheduled timer came due: ID (timer key), Reason ("" fired, skip, cancel, stop)
+	EvTimer    EventType = "timer"    // (hidden) a scheduled timer came due: ID (timer key), Reason ("" fired, skip, cancel, stop; wait: a reply moved to the next second)
+	EvReply    EventType = "reply"    // (hidden) a cast member's reply was queued, to be said at its pace: From, Channel, Text, ID (the reaction or answer:INTENT), ETA (when it is due, timer reply:N)
 )
 
 // Channels of line events and of the cast's messages.
@@ -54,7 +55,7 @@ const (
 // mood as numbers, timers), expression failures or the trainer's hand.
 var hidden = map[EventType]bool{
 	EvBeat: true, EvReaction: true, EvSet: true, EvPhase: true, EvMood: true,
-	EvError: true, EvTimer: true, EvTakeover: true, EvHandback: true,
+	EvError: true, EvTimer: true, EvTakeover: true, EvHandback: true, EvReply: true,
 }
 
 // Hidden reports whether events of type t are withheld from the trainee.

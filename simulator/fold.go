@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -155,7 +156,13 @@ func (f *fold) apply(ev *Event) error {
 		s.Review = ev.Text
 	case EvError:
 		s.Errors++
-	case EvLine, EvAsk, EvRejected:
+	case EvReply:
+		return f.reply(ev)
+	case EvLine:
+		if ev.From != "" {
+			s.Spoke[ev.From] = s.T
+		}
+	case EvAsk, EvRejected:
 		// No state: they are the transcript.
 	default:
 		return fmt.Errorf("event seq %d: unknown type %q", ev.Seq, ev.Type)
@@ -202,6 +209,8 @@ func (f *fold) start(ev *Event) error {
 		s.Teams[id] = newCast()
 	}
 	s.TakenOver = map[string]bool{}
+	s.Spoke = map[string]Millis{}
+	s.Replies = []Reply{}
 	s.Fired = map[string]Firing{}
 	s.Cancelled = map[string]bool{}
 	s.Timers = []Timer{}
@@ -320,6 +329,12 @@ func (f *fold) timerDue(ev *Event) error {
 		if ev.Reason != "stop" {
 			s.schedule(Timer{Key: keySilence, Due: s.T + silenceTick, Order: castOrder})
 		}
+	case strings.HasPrefix(key, keyReply):
+		n, err := strconv.Atoi(key[len(keyReply):])
+		if err != nil {
+			return fmt.Errorf("event seq %d: bad reply timer %q", ev.Seq, key)
+		}
+		f.replyDue(ev, n)
 	case strings.HasPrefix(key, keyPromise):
 		var n int
 		fmt.Sscanf(key[len(keyPromise):], "%d", &n)

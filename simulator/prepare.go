@@ -32,6 +32,7 @@ type prepared struct {
 	policy     map[string]any
 	varTypes   map[string]string
 	speaker    string
+	pace       pace         // how fast the cast replies
 	logHint    atomic.Int64 // the longest log a session has written, to size the next
 }
 
@@ -61,6 +62,7 @@ func buildPrepared(sc *scenarios.Scenario) (*prepared, error) {
 		speaker:    "customer",
 	}
 	p.logHint.Store(64)
+	p.pace = resolvePace(pol.ReplyPace, sc.Settings.ReplyPace)
 	if sc.Settings.Speaker != "" {
 		p.speaker = sc.Settings.Speaker
 	}

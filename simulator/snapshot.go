@@ -29,6 +29,8 @@ type Snapshot struct {
 	LastSpoke  Millis               `json:"last_spoke"`  // when the trainee last spoke to the customer (0: the start)
 	Said       map[string]IntentUse `json:"said"`
 	ChaseCount int                  `json:"chase_count"`
+	Replies    []Reply              `json:"replies"` // the cast's paced replies, in the order queued (timer reply:N)
+	Spoke      map[string]Millis    `json:"spoke"`   // when each cast member last said a line
 	Promises   []Promise            `json:"promises"`
 
 	Category   string            `json:"category"`
@@ -128,6 +130,7 @@ const (
 	keyRequest = "request:" // + index
 	keySvc     = "svc:"     // svc:ID:ack|arrive|resolve|ask:N|rev:N
 	keyTeam    = "team:"    // team:ID:ack|update|ask:N
+	keyReply   = "reply:"   // + index into Replies
 )
 
 func (s *Snapshot) less(a, b Timer) bool {

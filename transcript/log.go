@@ -70,8 +70,8 @@ func Format(ev simulator.Event) string {
 		return fmt.Sprintf("[mood %s patience %s: %s]", fnum(ev.Mood), fnum(ev.Patience), ev.Reason)
 	case simulator.EvError:
 		return fmt.Sprintf("[error %s: %s]", ev.ID, ev.Reason)
-	case simulator.EvTimer:
-		return ""
+	case simulator.EvTimer, simulator.EvReply:
+		return "" // the line itself follows when it is said
 	}
 	return fmt.Sprintf("[%s]", ev.Type)
 }

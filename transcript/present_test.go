@@ -128,6 +128,7 @@ var presented = []struct {
 	{"handback", simulator.Event{Type: simulator.EvHandback, ID: "customer"}, "-", "", "", "", "", "[handback customer]"},
 	{"error", simulator.Event{Type: simulator.EvError, ID: "reactions[2].when", Reason: "division by zero"}, "-", "", "", "", "", "[error reactions[2].when: division by zero]"},
 	{"timer", simulator.Event{Type: simulator.EvTimer, ID: "chase"}, "-", "", "", "", "", ""},
+	{"reply queued", simulator.Event{Type: simulator.EvReply, From: "customer", Text: "Flat 4.", ETA: 9000}, "-", "", "", "", "", ""},
 }
 
 func TestLine(t *testing.T) {
@@ -179,6 +180,7 @@ func TestEveryEventType(t *testing.T) {
 		simulator.EvETA, simulator.EvAsk, simulator.EvArrive, simulator.EvResolve, simulator.EvApprove,
 		simulator.EvDecline, simulator.EvPause, simulator.EvResume, simulator.EvScale, simulator.EvTakeover,
 		simulator.EvHandback, simulator.EvEnd, simulator.EvReview, simulator.EvError, simulator.EvTimer,
+		simulator.EvReply,
 	} {
 		if !seen[typ] {
 			t.Errorf("no case for event type %q", typ)

@@ -31,7 +31,9 @@ func TestPlayScript(t *testing.T) {
 	ackAt := transcript.Stamp(60_000 + sc.Cast.Services["gas"].Ack.Resolve(vary).Millis())
 	wantContains(t, out,
 		"== Transcript ==",
-		fmt.Sprintf("00:05 customer: It's Flat %v, %v. Ground floor.", vary["flat"], vary["street"]),
+		// The answer comes at the customer's pace: a second to react and
+		// seven words at 170 a minute after the question at 0:05.
+		fmt.Sprintf("00:09 customer: It's Flat %v, %v. Ground floor.", vary["flat"], vary["street"]),
 		ackAt+" gas: Gas Emergency Service: request received, ETA 25m.",
 		"03:00 [call ended: closed (closed)]",
 		"03:00 review: Advice early, dispatch at one minute.",
@@ -75,7 +77,7 @@ func TestPlayScriptErrors(t *testing.T) {
 }
 
 func TestPlayInteractive(t *testing.T) {
-	in := "help\nsay Hello, where are you?\nclassify nonsense P1\nclose All sorted.\nreview Went fine.\n"
+	in := "help\nsay Hello, where are you?\nclassify nonsense P1\nwait 10s\nclose All sorted.\nreview Went fine.\n"
 	code, out, errs := runMainInput(in, "play", "--speed", "50", gasExample)
 	wantExit0(t, code, errs)
 	wantContains(t, out,
@@ -134,7 +136,7 @@ func TestPlayLiveFollowsTheClock(t *testing.T) {
 			"Drawn by seed 1: ", "flat=", // the seed's variation, for whoever plays it
 			"00:00 customer: Hello? I think I can smell gas",
 			"00:20 trainee: say Hello, what's the address?",
-			"00:20 customer: It's Flat",
+			"00:24 customer: It's Flat", // at the customer's pace
 			"01:25 customer: Hello? Are you still there?",
 			"01:40 [call ended: closed (closed)]",
 		)

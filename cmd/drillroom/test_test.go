@@ -35,7 +35,7 @@ func TestTestCommandFailures(t *testing.T) {
 	// The customer's answer says the flat the test's seed (1) draws.
 	flat := simulator.Variation(scenariotest.Load(t, "../../drilltest/testdata/checks.drill.yaml"), 1)["flat"]
 	want := "ok   ../../drilltest/testdata/checks.drill.yaml passes\n" +
-		fmt.Sprintf("FAIL ../../drilltest/testdata/checks.drill.yaml missing line: step 1: expected type line, from gas, text \"*nope*\"; got: 00:00 [beat opening]; 00:00 customer: I smell gas.; 00:05 customer: Flat %v. (../../drilltest/testdata/checks.drill.yaml:78)\n", flat) +
+		fmt.Sprintf("FAIL ../../drilltest/testdata/checks.drill.yaml missing line: step 1: expected type line, from gas, text \"*nope*\"; got: 00:00 [beat opening]; 00:00 customer: I smell gas.; 00:07 customer: Flat %v. (queued at 00:05) (../../drilltest/testdata/checks.drill.yaml:78)\n", flat) +
 		"1 passed, 1 failed\n"
 	if out != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out, want)

@@ -1,0 +1,157 @@
+package simulator
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
+)
+
+// withReactions is the mechanics drill with extra reactions.
+func withReactions(t *testing.T, rs ...scenarios.Reaction) *scenarios.Scenario {
+	t.Helper()
+	sc := *loadMechanics(t)
+	sc.Reactions = append(append([]scenarios.Reaction{}, rs...), sc.Reactions...)
+	return &sc
+}
+
+func sayStep(text string) scenarios.Step {
+	x := scenarios.Text{Src: text}
+	return scenarios.Step{Say: &x}
+}
+
+// lines returns the customer's lines of evs whose id is one of ids (all
+// when ids is empty).
+func customerLines(evs []Event, ids ...string) []Event {
+	var out []Event
+	for _, ev := range evs {
+		if ev.Type != EvLine || ev.From != "customer" {
+			continue
+		}
+		if len(ids) > 0 && !contains(ids, ev.ID) {
+			continue
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// TestRepliesNeverShareASecond: two lines of one reaction, and replies to
+// actions a moment apart, land in different seconds, in order, after the
+// action (before pacing, all of them came at the instant of the action).
+func TestRepliesNeverShareASecond(t *testing.T) {
+	sc := withReactions(t, scenarios.Reaction{ID: "two_lines", On: "record", Do: []scenarios.Step{
+		sayStep("Yes."), sayStep("And the back door too."),
+	}})
+	e := start(t, sc, 1)
+	var evs []Event
+	evs = append(evs, apply(t, e, 4000, Action{Kind: ActRecord, Field: "door", Value: "front"})...)
+	evs = append(evs, apply(t, e, 4300, Action{Kind: ActSay, Text: "Where are you?"})...)
+	evs = append(evs, apply(t, e, 4600, Action{Kind: ActSay, Text: "Hello?"})...)
+	if got := customerLines(evs); len(got) != 0 {
+		t.Fatalf("replies said at the instant of the action: %s", transcript(got))
+	}
+	evs = append(evs, e.Advance(20000)...)
+	got := customerLines(evs, "two_lines", "answer:ask_location", "hi_first")
+	if len(got) != 4 {
+		t.Fatalf("want 4 replies by 0:20, got %s", transcript(customerLines(evs)))
+	}
+	want := []string{"Yes.", "And the back door too.", "Number", "Oh thank goodness."}
+	for i, ev := range got {
+		if i > 0 && ev.T/1000 <= got[i-1].T/1000 {
+			t.Errorf("reply %q at %d ms shares a second with (or comes before) %q at %d ms", ev.Text, ev.T, got[i-1].Text, got[i-1].T)
+		}
+		if ev.T <= 4000 {
+			t.Errorf("reply %q at %d ms, want after the action", ev.Text, ev.T)
+		}
+		if ev.Text[:len(want[i])] != want[i] {
+			t.Errorf("reply %d: %q, want %q first (one speaker's replies in order)", i, ev.Text, want[i])
+		}
+	}
+}
+
+// TestLongerLineLater: a reply of many words takes longer to say than a
+// short one.
+func TestLongerLineLater(t *testing.T) {
+	long := "Okay. Kids, shoes on, we're going, now. We're on the stairs, right, we're out of the front door and standing by the bins at the end of the road."
+	sc := withReactions(t,
+		scenarios.Reaction{ID: "short", On: "record", Do: []scenarios.Step{sayStep("Okay.")}},
+		scenarios.Reaction{ID: "long", On: "decide", Do: []scenarios.Step{sayStep(long)}},
+	)
+	at := func(field string) Millis {
+		e := start(t, sc, 1)
+		a := Action{Kind: ActRecord, Field: "door", Value: "x"}
+		if field == "b" {
+			a = Action{Kind: ActDecide, Decision: "goodwill", Amount: 5}
+		}
+		evs := apply(t, e, 5000, a)
+		evs = append(evs, e.Advance(60000)...)
+		l := customerLines(evs, "short", "long")
+		if len(l) != 1 {
+			t.Fatalf("field %s: want one reply, got %s", field, transcript(evs))
+		}
+		return l[0].T
+	}
+	short, longAt := at("a"), at("b")
+	if short <= 5000 || longAt <= short {
+		t.Errorf("short reply at %d ms, long at %d ms: want 5000 < short < long", short, longAt)
+	}
+	// Default pace: 1 s to react, 170 words a minute, rounded up to a second.
+	if short != 7000 || longAt != 17000 {
+		t.Errorf("short at %d, long at %d; want 7000 and 17000 at the default pace (30 words)", short, longAt)
+	}
+}
+
+// TestPacedRepliesReplay: sessions whose inputs come a moment apart, so
+// that replies queue up, replay to the live state at every input (pending
+// replies included), and no speaker ever says two replies in one second.
+func TestPacedRepliesReplay(t *testing.T) {
+	for _, sc := range []*scenarios.Scenario{scenariotest.GasExample(t), loadMechanics(t)} {
+		for i := 0; i < 30; i++ {
+			r := rand.New(rand.NewPCG(uint64(i), 7))
+			live := start(t, sc, int64(i))
+			at := Millis(0)
+			for k := 0; k < 25; k++ {
+				at += Millis(r.IntN(4000))
+				if _, err := live.Apply(at, randomAction(r, sc)); err != nil {
+					t.Fatal(err)
+				}
+				re, err := Replay(sc, live.Log())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, want := snapJSON(t, re.Snapshot()), snapJSON(t, live.Snapshot()); got != want {
+					t.Fatalf("%s/%d: replayed state differs after input %d:\n got %s\nwant %s", sc.ID, i, k, got, want)
+				}
+			}
+			live.Advance(at + 120_000)
+			said := map[string]Millis{} // speaker -> last reply
+			for _, ev := range live.Log() {
+				if ev.Type != EvLine || ev.Reason == "inject" {
+					continue
+				}
+				if last, ok := said[ev.From]; ok && last/1000 == ev.T/1000 && isReply(live.Log(), ev) {
+					t.Fatalf("%s/%d: %s said two lines in second %d, the second a reply: %q", sc.ID, i, ev.From, ev.T/1000, ev.Text)
+				}
+				said[ev.From] = ev.T
+			}
+		}
+	}
+}
+
+// isReply reports whether line ev was a queued reply (its timer fired
+// just before it).
+func isReply(log []Event, ev Event) bool {
+	i := int(ev.Seq) - 2 // log[i] is the event before ev
+	return i >= 0 && log[i].Type == EvTimer && len(log[i].ID) > len(keyReply) && log[i].ID[:len(keyReply)] == keyReply
+}
