@@ -226,16 +226,8 @@ func matchGlob(pattern, s string) bool {
 	return strings.HasSuffix(t, parts[len(parts)-1])
 }
 
-// A line matcher also matches a reply the cast queued (a reply event): the
-// line it will say at its pace (simulator.ReplyPace), so that a step can
-// expect the answer to its own action. The line itself comes later, at the
-// time the reply event gives, and a later step (or until:) sees it there.
 func matches(m scenarios.EventMatch, ev simulator.Event) bool {
-	typ := string(ev.Type)
-	if ev.Type == simulator.EvReply {
-		typ = string(simulator.EvLine)
-	}
-	if m.Type != "" && typ != m.Type {
+	if m.Type != "" && string(ev.Type) != m.Type {
 		return false
 	}
 	if m.From != "" && ev.From != m.From {
@@ -277,6 +269,15 @@ func describe(m scenarios.EventMatch) string {
 }
 
 // summarise lists the visible lines of evs for a failure message.
+// formatEvent is ev as a failure shows it: the transcript's form, and a
+// queued reply as the line it will be.
+func formatEvent(ev simulator.Event) string {
+	if ev.Type == simulator.EvReply {
+		return ev.From + ": " + ev.Text + " (to be said at " + transcript.Stamp(ev.ETA) + ")"
+	}
+	return transcript.Format(ev)
+}
+
 func summarise(evs []simulator.Event) string {
 	var parts []string
 	for _, ev := range evs {

@@ -50,7 +50,7 @@ func TestRunnerReportsFailures(t *testing.T) {
 		line   string // text on the line the failure must point at ("" : the test's name line)
 	}{
 		{"missing line", `expected type line, from gas, text "*nope*"`, `text: "*nope*"`},
-		{"unexpected line", "unexpected type line, from customer", "expect_not"},
+		{"unexpected line", "unexpected type reply, from customer at 00:05: customer: Flat", "expect_not"},
 		{"accidental rejection", "action rejected: the customer is not on hold", "resume: true"},
 		{"rejection expected but accepted", "want the action rejected", "rejected: unknown service"},
 		{"wrong variable", "vars.told is false, want true", "say: hello, vars"},

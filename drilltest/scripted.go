@@ -279,7 +279,7 @@ func checkStep(e *simulator.Engine, st *scenarios.TestStep, evs []simulator.Even
 		}
 		for _, ev := range evs {
 			if matches(m, ev) {
-				return fail(at(m.Pos, pos), "%s: unexpected %s at %s: %s", where, describe(m), transcript.Stamp(ev.T), transcript.Format(ev))
+				return fail(at(m.Pos, pos), "%s: unexpected %s at %s: %s", where, describe(m), transcript.Stamp(ev.T), formatEvent(ev))
 			}
 		}
 	}
@@ -500,8 +500,7 @@ func waitFor(e *simulator.Engine, m scenarios.EventMatch) (simulator.Millis, boo
 			return 0, false
 		}
 		for _, ev := range e.Advance(due) {
-			// until: waits for the line itself, not for its reply to be queued.
-			if ev.Type != simulator.EvReply && matches(m, ev) {
+			if matches(m, ev) {
 				return ev.T, true
 			}
 		}
