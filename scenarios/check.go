@@ -419,6 +419,9 @@ func (c *checker) steps(steps []Step, owner func() string) {
 		if st.As != "" && st.Say == nil {
 			c.l.add(CodeCombination, c.d.at(path()+".as"), "%s.as only applies to a say step", path())
 		}
+		if st.When.IsSet() && st.Say == nil {
+			c.l.add(CodeCombination, c.d.at(path()+".when"), "%s.when only applies to a say step", path())
+		}
 		if st.Set != nil && len(st.Set) == 0 {
 			c.l.add(CodeStepKind, c.d.at(path()+".set"), "%s.set sets no variables", path())
 		}

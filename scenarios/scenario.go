@@ -288,6 +288,7 @@ type Reaction struct {
 type Step struct {
 	Say      *Text           `yaml:"say,omitempty" env:"guard" doc:"A line spoken by As."`
 	As       string          `yaml:"as,omitempty" doc:"Speaker of say: customer (default), a service id or a team id."`
+	When     Expr            `yaml:"when,omitempty" env:"guard" doc:"With say: the line is said only if this holds when it is due (a paced reply: when it falls due, not when it was queued)."`
 	Set      map[string]Expr `yaml:"set,omitempty" env:"guard" doc:"Variables to set, each to an expression's value."`
 	Mood     *float64        `yaml:"mood,omitempty" doc:"Change the customer's mood by this amount."`
 	Patience *float64        `yaml:"patience,omitempty" doc:"Change the customer's patience by this amount."`

@@ -395,7 +395,7 @@ func (e *Engine) respond(a *Action, intents []string, noticed bool) {
 				if e.p.pace.instant {
 					e.say("customer", t, "answer:"+in)
 				} else {
-					e.queueReply("customer", t, "answer:"+in)
+					e.queueReply("customer", t, "answer:"+in, 0)
 				}
 			}
 		}

@@ -488,11 +488,18 @@ func (e *Engine) run(steps []scenarios.Step, src string, paced bool) (customerSp
 			if from == "" {
 				from = e.p.speaker
 			}
-			say := e.say
-			if paced {
-				say = e.queueReply
+			var spoke bool
+			switch {
+			case paced:
+				guard := 0
+				if st.When.IsSet() {
+					guard = i + 1
+				}
+				spoke = e.queueReply(from, *st.Say, src, guard)
+			case e.stepWhen(st, fmt.Sprintf("%s.do[%d].when", src, i)):
+				spoke = e.say(from, *st.Say, src)
 			}
-			if say(from, *st.Say, src) && from == "customer" {
+			if spoke && from == "customer" {
 				customerSpoke = true
 			}
 		case st.Set != nil:

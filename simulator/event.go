@@ -40,7 +40,7 @@ const (
 	EvReview   EventType = "review"   // the trainee submitted the post-incident review: Text, Action
 	EvError    EventType = "error"    // (hidden) an expression failed at run time: ID (where), Reason
 	EvTimer    EventType = "timer"    // (hidden) a scheduled timer came due: ID (timer key), Reason ("" fired, skip, cancel, stop; wait: a reply moved to the next second)
-	EvReply    EventType = "reply"    // (hidden) a cast member's reply was queued, to be said at its pace: From, Channel, Text, ID (the reaction or answer:INTENT), ETA (when it is due, timer reply:N)
+	EvReply    EventType = "reply"    // (hidden) a cast member's reply was queued, to be said at its pace: From, Channel, Text, ID (the reaction or answer:INTENT), ETA (when it is due, timer reply:N), Value (1 + the index of its say step in the reaction's do when that step has a when guard)
 )
 
 // Channels of line events and of the cast's messages.

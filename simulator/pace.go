@@ -69,7 +69,8 @@ type Reply struct {
 	From    string `json:"from"`
 	Channel string `json:"channel"`
 	Text    string `json:"text"`
-	ID      string `json:"id"` // the reaction or answer:INTENT that produced it
+	ID      string `json:"id"`              // the reaction or answer:INTENT that produced it
+	Guard   int    `json:"guard,omitempty"` // 1 + the index of its say step in the reaction's do, when that step has a when guard
 	Queued  Millis `json:"queued"`
 	Due     Millis `json:"due"`
 	Outcome string `json:"outcome,omitempty"` // "" pending, said or skip
@@ -79,8 +80,10 @@ type Reply struct {
 // it starts a reaction time after now, or when the speaker's last line or
 // queued reply is over, and lands, rounded up to the next whole second,
 // when its words have been said. It returns false when nothing is queued
-// (the speaker is taken over, or the text is empty).
-func (e *Engine) queueReply(from string, t scenarios.Text, id string) bool {
+// (the speaker is taken over, or the text is empty). guard is 1 + the index
+// of the say step in reaction id's do when that step has a when guard,
+// checked when the reply falls due; else 0.
+func (e *Engine) queueReply(from string, t scenarios.Text, id string, guard int) bool {
 	s := &e.f.s
 	if s.TakenOver[from] {
 		return false
@@ -100,7 +103,11 @@ func (e *Engine) queueReply(from string, t scenarios.Text, id string) bool {
 		}
 	}
 	due := ceilSecond(start + e.p.pace.speak(ch, text))
-	e.emit(Event{Type: EvReply, From: from, Channel: ch, Text: text, ID: id, ETA: due})
+	ev := Event{Type: EvReply, From: from, Channel: ch, Text: text, ID: id, ETA: due}
+	if guard > 0 {
+		ev.Value = guard
+	}
+	e.emit(ev)
 	return true
 }
 
@@ -129,12 +136,42 @@ func (e *Engine) fireReply(key string, n int) {
 		e.emit(Event{Type: EvTimer, ID: key, Reason: "wait"})
 		return
 	}
-	if s.TakenOver[r.From] || strings.HasPrefix(r.ID, "answer:") && s.OnHold {
+	if s.TakenOver[r.From] || strings.HasPrefix(r.ID, "answer:") && s.OnHold || !e.replyGuard(r) {
 		e.emit(Event{Type: EvTimer, ID: key, Reason: "skip"})
 		return
 	}
 	e.emit(Event{Type: EvTimer, ID: key})
 	e.emit(Event{Type: EvLine, From: r.From, Channel: r.Channel, Text: r.Text, ID: r.ID})
+}
+
+// replyGuard reports whether the when guard of reply r's say step (if it
+// has one) holds now. A failed guard is an error event and counts as false.
+func (e *Engine) replyGuard(r Reply) bool {
+	if r.Guard <= 0 {
+		return true
+	}
+	i, ok := e.p.reactIdx[r.ID]
+	if !ok {
+		return true
+	}
+	steps := e.sc.Reactions[i].Do
+	if r.Guard > len(steps) || !steps[r.Guard-1].When.IsSet() {
+		return true // a log of another version of the drill
+	}
+	return e.stepWhen(&steps[r.Guard-1], fmt.Sprintf("reactions.%s.do[%d].when", r.ID, r.Guard-1))
+}
+
+// stepWhen evaluates a say step's when guard (true when it has none).
+func (e *Engine) stepWhen(st *scenarios.Step, where string) bool {
+	if !st.When.IsSet() {
+		return true
+	}
+	ok, err := st.When.Bool(e.env(nil))
+	if err != nil {
+		e.exprError(where, err)
+		return false
+	}
+	return ok
 }
 
 // reply folds a queued reply: it is due at the time the event says.
@@ -144,7 +181,14 @@ func (f *fold) reply(ev *Event) error {
 		return fmt.Errorf("event seq %d: reply due at %d, before %d", ev.Seq, ev.ETA, s.T)
 	}
 	n := len(s.Replies)
-	s.Replies = append(s.Replies, Reply{From: ev.From, Channel: ev.Channel, Text: ev.Text, ID: ev.ID, Queued: s.T, Due: ev.ETA})
+	guard := 0
+	switch g := ev.Value.(type) {
+	case int:
+		guard = g
+	case float64: // read back from JSON
+		guard = int(g)
+	}
+	s.Replies = append(s.Replies, Reply{From: ev.From, Channel: ev.Channel, Text: ev.Text, ID: ev.ID, Guard: guard, Queued: s.T, Due: ev.ETA})
 	s.schedule(Timer{Key: keyReply + strconv.Itoa(n), Due: ev.ETA, Order: castOrder})
 	return nil
 }

@@ -155,3 +155,39 @@ func isReply(log []Event, ev Event) bool {
 	i := int(ev.Seq) - 2 // log[i] is the event before ev
 	return i >= 0 && log[i].Type == EvTimer && len(log[i].ID) > len(keyReply) && log[i].ID[:len(keyReply)] == keyReply
 }
+
+// TestReplyGuardCheckedWhenDue: a say step's when guard is checked when
+// the reply falls due, so a line the situation has overtaken is not said.
+func TestReplyGuardCheckedWhenDue(t *testing.T) {
+	sc := loadMechanics(t)
+	for _, flag := range []bool{false, true} {
+		e := start(t, sc, 1)
+		evs := apply(t, e, 5000, Action{Kind: ActEscalate, Target: "supervisor"})
+		if len(find(evs, EvReply, "escalated", "senior")) != 1 {
+			t.Fatalf("want the reply queued: %s", transcript(evs))
+		}
+		if flag {
+			evs = append(evs, apply(t, e, 5500, Action{Kind: ActSetVar, Field: "flag", Value: "true"})...)
+		}
+		evs = append(evs, e.Advance(20000)...)
+		said := find(evs, EvLine, "escalated", "")
+		if !flag && len(said) != 1 {
+			t.Errorf("guard holding: want the line said, got %s", transcript(evs))
+		}
+		if flag {
+			if len(said) != 0 {
+				t.Errorf("guard false when due: the line was said: %s", transcript(said))
+			}
+			if n := len(find(evs, EvTimer, "reply:0", "")); n != 1 || find(evs, EvTimer, "reply:0", "")[0].Reason != "skip" {
+				t.Errorf("want the reply's timer skipped, got %s", transcript(find(evs, EvTimer, "", "")))
+			}
+		}
+		re, err := Replay(sc, e.Log())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := snapJSON(t, re.Snapshot()), snapJSON(t, e.Snapshot()); got != want {
+			t.Fatalf("replay differs:\n got %s\nwant %s", got, want)
+		}
+	}
+}
