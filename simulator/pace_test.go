@@ -57,7 +57,7 @@ func TestRepliesNeverShareASecond(t *testing.T) {
 	var evs []Event
 	evs = append(evs, apply(t, e, 4000, Action{Kind: ActRecord, Field: "door", Value: "front"})...)
 	evs = append(evs, apply(t, e, 4300, Action{Kind: ActSay, Text: "Where are you?"})...)
-	evs = append(evs, apply(t, e, 4600, Action{Kind: ActSay, Text: "Hello?"})...)
+	evs = append(evs, apply(t, e, 4600, Action{Kind: ActSay, Text: "Hello?", Intents: []string{"greet"}})...)
 	if got := customerLines(evs); len(got) != 0 {
 		t.Fatalf("replies said at the instant of the action: %s", transcript(got))
 	}
