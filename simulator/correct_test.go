@@ -37,9 +37,11 @@ func TestCorrectAddsAndRemoves(t *testing.T) {
 	if len(corr) != 1 || corr[0].Action.Kind != ActCorrect || !slices.Contains(corr[0].Intents, "evacuate") || len(corr[0].Removed) != 0 {
 		t.Fatalf("correction event: %+v", corr)
 	}
-	if len(find(evs, EvReaction, "evacuating", "")) != 1 || len(find(evs, EvLine, "evacuating", "")) == 0 {
+	// Her answer is queued at the correction and said at her pace.
+	if len(find(evs, EvReaction, "evacuating", "")) != 1 || len(find(evs, EvReply, "evacuating", "")) == 0 {
 		t.Errorf("the customer did not react to the corrected intent:\n%s", transcript(evs))
 	}
+
 	if u := e.Snapshot().Said["evacuate"]; u.Count != 1 || u.First != 8000 {
 		t.Errorf("said evacuate: %+v", u)
 	}
@@ -58,7 +60,11 @@ func TestCorrectAddsAndRemoves(t *testing.T) {
 	if got := e.Snapshot().Said["apologise"].Count; got != before-1 {
 		t.Errorf("apologise said %d times after the correction, want %d", got, before-1)
 	}
-	// A replay of the log gives the same state.
+	// The answer to the correction comes when she has said it; a replay
+	// of the log, pending replies and all, gives the same state.
+	if l := find(e.Advance(20000), EvLine, "evacuating", ""); len(l) != 1 || l[0].T <= 8000 {
+		t.Errorf("the customer's answer to the correction, by 0:20: %v", l)
+	}
 	r, err := libraryDrill(t, "gas-smell-flats").Replay(e.Log())
 	if err != nil {
 		t.Fatal(err)
