@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -189,5 +190,59 @@ func TestReplyGuardCheckedWhenDue(t *testing.T) {
 		if got, want := snapJSON(t, re.Snapshot()), snapJSON(t, e.Snapshot()); got != want {
 			t.Fatalf("replay differs:\n got %s\nwant %s", got, want)
 		}
+	}
+}
+
+// TestReplyWaitsForABeatInItsSecond: timeline lines keep their authored
+// times; a reply due in the same second as one waits for the next second,
+// and the state replays.
+func TestReplyWaitsForABeatInItsSecond(t *testing.T) {
+	sc := withReactions(t, scenarios.Reaction{ID: "yes", On: "record", Do: []scenarios.Step{sayStep("Yes.")}})
+	e := start(t, sc, 1)
+	evs := apply(t, e, 8000, Action{Kind: ActRecord, Field: "door", Value: "front"})
+	if r := find(evs, EvReply, "yes", ""); len(r) != 1 || r[0].ETA != 10000 {
+		t.Fatalf("want the reply due at 10 s (beats t1 and t2 speak then): %s", transcript(evs))
+	}
+	evs = e.Advance(10000)
+	if w := find(evs, EvTimer, "reply:0", ""); len(w) != 1 || w[0].Reason != "wait" {
+		t.Fatalf("want the reply to wait: %s", transcript(evs))
+	}
+	if got := typeIDs(customerLines(evs), EvLine); len(got) != 2 || got[0] != "line:t1" || got[1] != "line:t2" {
+		t.Errorf("at 10 s want the beats' lines at their authored time, got %v", got)
+	}
+	re, err := Replay(sc, e.Log())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := snapJSON(t, re.Snapshot()), snapJSON(t, e.Snapshot()); got != want {
+		t.Fatalf("replay differs:\n got %s\nwant %s", got, want)
+	}
+	evs = e.Advance(11000)
+	if l := find(evs, EvLine, "yes", ""); len(l) != 1 || l[0].T != 11000 {
+		t.Errorf("want the reply said at 11 s: %s", transcript(evs))
+	}
+}
+
+// TestNoChaseWhileReplying: the customer does not chase while a reply of
+// hers is still to come.
+func TestNoChaseWhileReplying(t *testing.T) {
+	long := scenarios.Text{Src: "Well, let me think. " + strings.Repeat("And then there was the other thing, you know. ", 40)}
+	sc := withReactions(t, scenarios.Reaction{ID: "story", On: "record", Do: []scenarios.Step{{Say: &long}}})
+	e := start(t, sc, 1)
+	// The chase comes 2 min after the trainee last spoke (the start); her
+	// story, queued at 1:50, takes about two minutes to tell.
+	evs := apply(t, e, 110000, Action{Kind: ActRecord, Field: "door", Value: "front"})
+	r := find(evs, EvReply, "story", "")
+	if len(r) != 1 || r[0].ETA <= 120000 {
+		t.Fatalf("want the story due after 2:00: %s", transcript(evs))
+	}
+	evs = e.Advance(r[0].ETA)
+	for _, c := range find(evs, EvLine, "chase", "") {
+		if c.T < r[0].ETA {
+			t.Errorf("chased while telling her story: %s", transcript([]Event{c}))
+		}
+	}
+	if s := find(evs, EvTimer, "chase", ""); len(s) == 0 || s[0].Reason != "skip" {
+		t.Errorf("want the chase skipped, got %s", transcript(s))
 	}
 }
