@@ -246,3 +246,27 @@ func TestNoChaseWhileReplying(t *testing.T) {
 		t.Errorf("want the chase skipped, got %s", transcript(s))
 	}
 }
+
+// TestReplyPaceSetting: the drill's settings.reply_pace overrides the
+// policy's key by key, over the engine's defaults; instant turns pacing off.
+func TestReplyPaceSetting(t *testing.T) {
+	pol := scenarios.ReplyPace{React: scenarios.Duration(2000), Speech: 120}
+	drill := scenarios.ReplyPace{Speech: 200}
+	p := resolvePace(pol, drill)
+	if p.react != 2000 || p.speech != 200 || p.typing != defaultTyping || p.instant {
+		t.Errorf("resolved %+v, want react 2s (policy), speech 200 (drill), typing %v (default)", p, defaultTyping)
+	}
+	sc := *loadMechanics(t)
+	sc.Settings.ReplyPace = scenarios.ReplyPace{React: scenarios.Duration(3000)}
+	e := start(t, &sc, 1)
+	evs := apply(t, e, 5000, Action{Kind: ActSay, Text: "What is the address?"})
+	if r := find(evs, EvReply, "answer:ask_location", ""); len(r) != 1 || r[0].ETA != 10000 {
+		t.Errorf("react 3s: want the answer (4 words, 1.4 s) due at 10 s, got %s", transcript(evs))
+	}
+	sc.Settings.ReplyPace = scenarios.ReplyPace{Instant: true}
+	e = start(t, &sc, 1)
+	evs = apply(t, e, 5000, Action{Kind: ActSay, Text: "What is the address?"})
+	if l := find(evs, EvLine, "answer:ask_location", ""); len(l) != 1 || l[0].T != 5000 {
+		t.Errorf("instant: want the answer at the action, got %s", transcript(evs))
+	}
+}
