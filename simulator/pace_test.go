@@ -270,3 +270,18 @@ func TestReplyPaceSetting(t *testing.T) {
 		t.Errorf("instant: want the answer at the action, got %s", transcript(evs))
 	}
 }
+
+// TestSnapshotCopiesReplies: a snapshot taken while a reply is pending
+// does not change when the reply is said.
+func TestSnapshotCopiesReplies(t *testing.T) {
+	e := start(t, loadMechanics(t), 1)
+	apply(t, e, 5000, Action{Kind: ActSay, Text: "What is the address?"})
+	snap := e.Snapshot()
+	e.Advance(20000)
+	if len(snap.Replies) != 1 || snap.Replies[0].Outcome != "" {
+		t.Errorf("the earlier snapshot's replies changed: %+v", snap.Replies)
+	}
+	if _, ok := snap.Spoke["customer"]; ok {
+		t.Errorf("the earlier snapshot's spoke changed: %v", snap.Spoke)
+	}
+}

@@ -18,6 +18,8 @@ func (e *Engine) Snapshot() Snapshot {
 	s.Requests = append([]Request(nil), s.Requests...)
 	s.Decisions = append([]Request(nil), s.Decisions...)
 	s.Timers = append([]Timer(nil), s.Timers...)
+	s.Replies = append([]Reply(nil), s.Replies...)
+	s.Spoke = copyMap(s.Spoke)
 	return s
 }
 
