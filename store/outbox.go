@@ -33,43 +33,37 @@ func (s *Store) DueStatements(ctx context.Context, now time.Time, limit int) ([]
 // never due again. Unknown ids are ignored; so are entries already sent.
 func (s *Store) MarkStatementsSent(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
-		return nil
+		return nil // without reading the clock
 	}
-	now := millis(s.now())
-	args := []any{now}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	err := s.w.do(ctx, func(tx *wtx) error {
-		_, err := tx.Exec("UPDATE xapi_outbox SET sent_at = ?, last_error = '' WHERE sent_at IS NULL AND id IN ("+placeholders(len(ids))+")", args...)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("mark statements sent: %w", err)
-	}
-	return nil
+	return s.updateUnsent(ctx, "mark statements sent", ids, "sent_at = ?, last_error = ''", millis(s.now()))
 }
 
 // RetryStatements records a failed delivery of the outbox entries: one
 // more attempt, the error (shortened to 500 bytes), and when to try next.
 // Entries already sent are left as they are.
 func (s *Store) RetryStatements(ctx context.Context, ids []int64, next time.Time, reason string) error {
-	if len(ids) == 0 {
-		return nil
-	}
 	if len(reason) > 500 {
 		reason = strings.ToValidUTF8(reason[:500], "")
 	}
-	args := []any{millis(next), reason}
+	return s.updateUnsent(ctx, "retry statements", ids, "attempts = attempts + 1, next_at = ?, last_error = ?", millis(next), reason)
+}
+
+// updateUnsent applies set (with its arguments) to the outbox entries ids
+// that are not sent yet, in one write; no ids is nothing to do.
+func (s *Store) updateUnsent(ctx context.Context, what string, ids []int64, set string, setArgs ...any) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := setArgs
 	for _, id := range ids {
 		args = append(args, id)
 	}
 	err := s.w.do(ctx, func(tx *wtx) error {
-		_, err := tx.Exec("UPDATE xapi_outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE sent_at IS NULL AND id IN ("+placeholders(len(ids))+")", args...)
+		_, err := tx.Exec("UPDATE xapi_outbox SET "+set+" WHERE sent_at IS NULL AND id IN ("+placeholders(len(ids))+")", args...)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("retry statements: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }
