@@ -45,22 +45,13 @@ func testAccounts(t *testing.T, s Store, _ *Clock) {
 	if _, err := s.UpdateUser(ctx, bad); !errors.Is(err, drillroom.ErrInvalid) {
 		t.Errorf("UpdateUser(trainee admin): %v, want ErrInvalid", err)
 	}
-	for _, tc := range []struct {
-		name string
-		edit func(u *drillroom.User)
-		want error
-	}{
+	updateUser := func(u drillroom.User) error { _, err := s.UpdateUser(ctx, u); return err }
+	checkRefusals(t, "UpdateUser: ", got, updateUser, []refusal[drillroom.User]{
 		{"unknown role", func(u *drillroom.User) { u.Role = "boss" }, drillroom.ErrInvalid},
 		{"empty display name", func(u *drillroom.User) { u.DisplayName = " " }, drillroom.ErrInvalid},
 		{"long display name", func(u *drillroom.User) { u.DisplayName = strings.Repeat("é", 101) }, drillroom.ErrInvalid},
 		{"unknown user", func(u *drillroom.User) { u.ID = 9999 }, drillroom.ErrNotFound},
-	} {
-		u := got
-		tc.edit(&u)
-		if _, err := s.UpdateUser(ctx, u); !errors.Is(err, tc.want) {
-			t.Errorf("UpdateUser(%s): %v, want %v", tc.name, err, tc.want)
-		}
-	}
+	})
 
 	// Disabling ends the logins and refuses the password; enabling lets the
 	// user back in.

@@ -114,11 +114,8 @@ func testMarks(t *testing.T, s Store, clock *Clock) {
 	if _, err := s.AddMark(ctx, withdraw); err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct {
-		name string
-		edit func(m *drillroom.Mark)
-		want error
-	}{
+	addMark := func(m drillroom.Mark) error { _, err := s.AddMark(ctx, m); return err }
+	checkRefusals(t, "", good, addMark, []refusal[drillroom.Mark]{
 		{"no rule", func(m *drillroom.Mark) { m.RuleID = "" }, drillroom.ErrInvalid},
 		{"unknown kind", func(m *drillroom.Mark) { m.Kind = "erase" }, drillroom.ErrInvalid},
 		{"unknown outcome", func(m *drillroom.Mark) { m.Outcome = "pending" }, drillroom.ErrInvalid},
@@ -128,15 +125,7 @@ func testMarks(t *testing.T, s Store, clock *Clock) {
 		{"the trainee as actor", func(m *drillroom.Mark) { m.Actor = drillroom.ActorTrainee }, drillroom.ErrInvalid},
 		{"unknown session", func(m *drillroom.Mark) { m.SessionID = "nope" }, drillroom.ErrNotFound},
 		{"unknown user", func(m *drillroom.Mark) { m.ByID = 9999 }, drillroom.ErrNotFound},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			m := good
-			tc.edit(&m)
-			if _, err := s.AddMark(ctx, m); !errors.Is(err, tc.want) {
-				t.Errorf("got %v, want %v", err, tc.want)
-			}
-		})
-	}
+	})
 	got, err := s.Marks(ctx, f.Session.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -192,11 +181,8 @@ func testNotesAndResponses(t *testing.T, s Store, clock *Clock) {
 	if _, err := s.AddNote(ctx, action); err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct {
-		name string
-		edit func(n *drillroom.Note)
-		want error
-	}{
+	addNote := func(n drillroom.Note) error { _, err := s.AddNote(ctx, n); return err }
+	checkRefusals(t, "note: ", strength, addNote, []refusal[drillroom.Note]{
 		{"unknown kind", func(n *drillroom.Note) { n.Kind = "praise" }, drillroom.ErrInvalid},
 		{"no text", func(n *drillroom.Note) { n.Text = " " }, drillroom.ErrInvalid},
 		{"an action without a due date", func(n *drillroom.Note) { n.Kind = drillroom.NoteAction }, drillroom.ErrInvalid},
@@ -205,15 +191,7 @@ func testNotesAndResponses(t *testing.T, s Store, clock *Clock) {
 		{"a negative event", func(n *drillroom.Note) { n.Seq = -1 }, drillroom.ErrInvalid},
 		{"unknown session", func(n *drillroom.Note) { n.SessionID = "nope" }, drillroom.ErrNotFound},
 		{"unknown author", func(n *drillroom.Note) { n.ByID = 9999 }, drillroom.ErrNotFound},
-	} {
-		t.Run("note: "+tc.name, func(t *testing.T) {
-			n := strength
-			tc.edit(&n)
-			if _, err := s.AddNote(ctx, n); !errors.Is(err, tc.want) {
-				t.Errorf("got %v, want %v", err, tc.want)
-			}
-		})
-	}
+	})
 	notes, err := s.Notes(ctx, id)
 	if err != nil || len(notes) != 2 {
 		t.Fatalf("Notes: %d, %v; want 2", len(notes), err)

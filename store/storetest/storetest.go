@@ -13,6 +13,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -310,4 +311,27 @@ func Methods() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// refusal is one case of a refused write: edit spoils a good record, and
+// the write must fail with want.
+type refusal[T any] struct {
+	name string
+	edit func(*T)
+	want error
+}
+
+// checkRefusals runs each case as a subtest named prefix + its name: the
+// case's edit applied to a copy of good, write must fail with its error.
+func checkRefusals[T any](t *testing.T, prefix string, good T, write func(T) error, cases []refusal[T]) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(prefix+tc.name, func(t *testing.T) {
+			v := good
+			tc.edit(&v)
+			if err := write(v); !errors.Is(err, tc.want) {
+				t.Errorf("got %v, want %v", err, tc.want)
+			}
+		})
+	}
 }
