@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
 
 // TestLibraryCalibrated holds every shipped drill to the library's own
@@ -13,10 +14,7 @@ import (
 // and one reworded from the briefing). drillroom test then checks that
 // each tagged play lands where its tag says.
 func TestLibraryCalibrated(t *testing.T) {
-	set, ds := scenarios.LoadFS(scenarios.Library())
-	if ds.HasErrors() {
-		t.Fatalf("library: %v", ds.Errors())
-	}
+	set := scenariotest.Library(t)
 	if len(set.Scenarios) != 12 {
 		t.Errorf("got %d library drills, want 12", len(set.Scenarios))
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/scoring"
 )
 
@@ -20,10 +21,7 @@ var updateLibrary = flag.Bool("update-library", false, "rewrite testdata/library
 // them fails here; a deliberate recalibration of a drill regenerates the
 // file with -update-library and says so in its commit.
 func TestLibraryScores(t *testing.T) {
-	set, ds := scenarios.LoadFS(scenarios.Library())
-	if ds.HasErrors() {
-		t.Fatalf("library: %v", ds.Errors())
-	}
+	set := scenariotest.Library(t)
 	var out bytes.Buffer
 	for _, sc := range set.Scenarios {
 		RunScenario(sc, Options{Scored: func(tc *scenarios.Test, card *scoring.Scorecard) {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
 )
@@ -12,10 +13,7 @@ import (
 // every scripted test of the library exactly as drillroom test does (the
 // same total, band and verdict), and refuses a random walk.
 func TestPlayScoresAsTheTests(t *testing.T) {
-	set, ds := scenarios.LoadFS(scenarios.Library())
-	if ds.HasErrors() {
-		t.Fatalf("library: %v", ds.Errors())
-	}
+	set := scenariotest.Library(t)
 	played := 0
 	for _, sc := range set.Scenarios {
 		d, err := simulator.Prepare(sc)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
 
 // Each fixture in testdata/intentlint is named after the lint it must
@@ -43,10 +44,7 @@ func TestIntentLintFixtures(t *testing.T) {
 
 // The shipped drills and policy lint clean.
 func TestLibraryIntentLintsClean(t *testing.T) {
-	set, ds := scenarios.LoadFS(scenarios.Library())
-	if ds.HasErrors() {
-		t.Fatal(ds.Err())
-	}
+	set := scenariotest.Library(t)
 	for _, sc := range set.Scenarios {
 		d, err := Prepare(sc)
 		if err != nil {

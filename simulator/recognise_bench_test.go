@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
 
 // BenchmarkRecogniseLine recognises the dev corpus's lines in turn, each
@@ -45,10 +45,7 @@ func BenchmarkRecogniseLine(b *testing.B) {
 // read (every drill after the first of a process), and cold, reading every
 // example again.
 func BenchmarkPrepareDrill(b *testing.B) {
-	set, ds := scenarios.LoadFS(scenarios.Library())
-	if ds.HasErrors() {
-		b.Fatal(ds.Err())
-	}
+	set := scenariotest.Library(b)
 	run := func(b *testing.B, cold bool) {
 		cpu0 := cpuTime()
 		for b.Loop() {

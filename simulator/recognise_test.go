@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
 
 // libraryDrills prepares the shipped drills once per test binary.
@@ -221,10 +222,7 @@ func TestCounterexamples(t *testing.T) {
 // The same line gives the same intents and scores from every preparation
 // of the drill, from concurrent goroutines too.
 func TestRecogniserDeterministic(t *testing.T) {
-	set, ds := scenarios.LoadFS(scenarios.Library())
-	if ds.HasErrors() {
-		t.Fatal(ds.Err())
-	}
+	set := scenariotest.Library(t)
 	var sc *scenarios.Scenario
 	for _, s := range set.Scenarios {
 		if s.ID == "power-cut-oxygen" {

@@ -52,6 +52,17 @@ func GasExample(t testing.TB) *scenarios.Scenario {
 	return sc
 }
 
+// Library loads the shipped library (scenarios.Library) afresh, as
+// scenarios.LoadFS does, and fails t unless it loads without errors.
+func Library(t testing.TB) *scenarios.Set {
+	t.Helper()
+	set, ds := scenarios.LoadFS(scenarios.Library())
+	if err := ds.Err(); err != nil {
+		t.Fatalf("library: %v", err)
+	}
+	return set
+}
+
 var gasExample = sync.OnceValues(func() (*scenarios.Scenario, error) {
 	root, err := moduleRoot()
 	if err != nil {
