@@ -102,6 +102,18 @@ func (l *testLRS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // scoredSessions stores n scored sessions of distinct trainees, each with
 // a scorecard as package scoring writes it, and returns their ids.
+// openStore opens an empty SQLite store in the test's temporary directory,
+// closed when the test ends.
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "drillroom.db"), nil, store.WithPasswordCost(8, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 func scoredSessions(t *testing.T, st *store.Store, n int) []string {
 	t.Helper()
 	ctx := context.Background()
@@ -141,11 +153,7 @@ func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 // every statement of every session exactly once and nothing is due.
 func TestSenderDeliversOnceThroughAnOutage(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "drillroom.db"), nil, store.WithPasswordCost(8, 1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	lrs := newTestLRS(t)
 	srv := httptest.NewServer(lrs)
 	defer srv.Close()
@@ -215,11 +223,7 @@ func TestSenderDeliversOnceThroughAnOutage(t *testing.T) {
 // with its evidence and feedback, all valid, with stable ids.
 func TestStatementsOfASession(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "drillroom.db"), nil, store.WithPasswordCost(8, 1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	id := scoredSessions(t, st, 1)[0]
 	at := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
 	sts, err := Build(ctx, st, Config{BaseIRI: "https://drillroom.example.org/"}, id, 7, at)
