@@ -520,12 +520,7 @@ func mistakeRates(all []drillroom.ScoredSession, rubrics map[string]rubric) []Mi
 		r.Drills = len(drills[m])
 		out = append(out, *r)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Rate() != out[j].Rate() {
-			return out[i].Rate() > out[j].Rate()
-		}
-		return out[i].Mistake < out[j].Mistake
-	})
+	sortByRate(out, func(m MistakeRate) string { return m.Mistake })
 	return out
 }
 
@@ -623,13 +618,18 @@ func procedureRates(all []drillroom.ScoredSession, rubrics map[string]rubric) []
 		r.Drills, r.Rules = len(drills[p]), len(rules[p])
 		out = append(out, *r)
 	}
+	sortByRate(out, func(p ProcedureRate) string { return p.Procedure })
+	return out
+}
+
+// sortByRate orders rates the highest first, equal rates by name.
+func sortByRate[T interface{ Rate() float64 }](out []T, name func(T) string) {
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Rate() != out[j].Rate() {
 			return out[i].Rate() > out[j].Rate()
 		}
-		return out[i].Procedure < out[j].Procedure
+		return name(out[i]) < name(out[j])
 	})
-	return out
 }
 
 // heatmap lays out one drill's rules (the most failed first) against its
