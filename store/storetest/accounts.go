@@ -45,8 +45,7 @@ func testAccounts(t *testing.T, s Store, _ *Clock) {
 	if _, err := s.UpdateUser(ctx, bad); !errors.Is(err, drillroom.ErrInvalid) {
 		t.Errorf("UpdateUser(trainee admin): %v, want ErrInvalid", err)
 	}
-	updateUser := func(u drillroom.User) error { _, err := s.UpdateUser(ctx, u); return err }
-	checkRefusals(t, "UpdateUser: ", got, updateUser, []refusal[drillroom.User]{
+	checkRefusals(t, "UpdateUser: ", got, s.UpdateUser, []refusal[drillroom.User]{
 		{"unknown role", func(u *drillroom.User) { u.Role = "boss" }, drillroom.ErrInvalid},
 		{"empty display name", func(u *drillroom.User) { u.DisplayName = " " }, drillroom.ErrInvalid},
 		{"long display name", func(u *drillroom.User) { u.DisplayName = strings.Repeat("é", 101) }, drillroom.ErrInvalid},

@@ -114,8 +114,7 @@ func testMarks(t *testing.T, s Store, clock *Clock) {
 	if _, err := s.AddMark(ctx, withdraw); err != nil {
 		t.Fatal(err)
 	}
-	addMark := func(m drillroom.Mark) error { _, err := s.AddMark(ctx, m); return err }
-	checkRefusals(t, "", good, addMark, []refusal[drillroom.Mark]{
+	checkRefusals(t, "", good, s.AddMark, []refusal[drillroom.Mark]{
 		{"no rule", func(m *drillroom.Mark) { m.RuleID = "" }, drillroom.ErrInvalid},
 		{"unknown kind", func(m *drillroom.Mark) { m.Kind = "erase" }, drillroom.ErrInvalid},
 		{"unknown outcome", func(m *drillroom.Mark) { m.Outcome = "pending" }, drillroom.ErrInvalid},
@@ -181,8 +180,7 @@ func testNotesAndResponses(t *testing.T, s Store, clock *Clock) {
 	if _, err := s.AddNote(ctx, action); err != nil {
 		t.Fatal(err)
 	}
-	addNote := func(n drillroom.Note) error { _, err := s.AddNote(ctx, n); return err }
-	checkRefusals(t, "note: ", strength, addNote, []refusal[drillroom.Note]{
+	checkRefusals(t, "note: ", strength, s.AddNote, []refusal[drillroom.Note]{
 		{"unknown kind", func(n *drillroom.Note) { n.Kind = "praise" }, drillroom.ErrInvalid},
 		{"no text", func(n *drillroom.Note) { n.Text = " " }, drillroom.ErrInvalid},
 		{"an action without a due date", func(n *drillroom.Note) { n.Kind = drillroom.NoteAction }, drillroom.ErrInvalid},

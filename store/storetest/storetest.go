@@ -322,14 +322,15 @@ type refusal[T any] struct {
 }
 
 // checkRefusals runs each case as a subtest named prefix + its name: the
-// case's edit applied to a copy of good, write must fail with its error.
-func checkRefusals[T any](t *testing.T, prefix string, good T, write func(T) error, cases []refusal[T]) {
+// case's edit applied to a copy of good, write (a Store method) must fail
+// with its error.
+func checkRefusals[T any](t *testing.T, prefix string, good T, write func(context.Context, T) (T, error), cases []refusal[T]) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(prefix+tc.name, func(t *testing.T) {
 			v := good
 			tc.edit(&v)
-			if err := write(v); !errors.Is(err, tc.want) {
+			if _, err := write(context.Background(), v); !errors.Is(err, tc.want) {
 				t.Errorf("got %v, want %v", err, tc.want)
 			}
 		})
