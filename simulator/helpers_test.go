@@ -69,6 +69,21 @@ func logBytes(t testing.TB, evs []Event) []byte {
 	return b.Bytes()
 }
 
+// replayed replays log with sc's rules and fails t unless the replay's
+// state is live's (their snapshots agree); it returns the replay. when
+// names the moment in a failure ("" for none).
+func replayed(t testing.TB, sc *scenarios.Scenario, log []Event, live *Engine, when string) *Engine {
+	t.Helper()
+	re, err := Replay(sc, log)
+	if err != nil {
+		t.Fatalf("replay%s: %v", when, err)
+	}
+	if got, want := snapJSON(t, re.Snapshot()), snapJSON(t, live.Snapshot()); got != want {
+		t.Fatalf("replayed state differs%s:\n got %s\nwant %s", when, got, want)
+	}
+	return re
+}
+
 func snapJSON(t testing.TB, s Snapshot) string {
 	t.Helper()
 	b, err := json.Marshal(s)

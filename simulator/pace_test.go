@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -127,13 +128,7 @@ func TestPacedRepliesReplay(t *testing.T) {
 				if _, err := live.Apply(at, randomAction(r, sc)); err != nil {
 					t.Fatal(err)
 				}
-				re, err := Replay(sc, live.Log())
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got, want := snapJSON(t, re.Snapshot()), snapJSON(t, live.Snapshot()); got != want {
-					t.Fatalf("%s/%d: replayed state differs after input %d:\n got %s\nwant %s", sc.ID, i, k, got, want)
-				}
+				replayed(t, sc, live.Log(), live, fmt.Sprintf(" (%s/%d, after input %d)", sc.ID, i, k))
 			}
 			live.Advance(at + 120_000)
 			said := map[string]Millis{} // speaker -> last reply
@@ -183,13 +178,7 @@ func TestReplyGuardCheckedWhenDue(t *testing.T) {
 				t.Errorf("want the reply's timer skipped, got %s", transcript(find(evs, EvTimer, "", "")))
 			}
 		}
-		re, err := Replay(sc, e.Log())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got, want := snapJSON(t, re.Snapshot()), snapJSON(t, e.Snapshot()); got != want {
-			t.Fatalf("replay differs:\n got %s\nwant %s", got, want)
-		}
+		replayed(t, sc, e.Log(), e, "")
 	}
 }
 
@@ -210,13 +199,7 @@ func TestReplyWaitsForABeatInItsSecond(t *testing.T) {
 	if got := typeIDs(customerLines(evs), EvLine); len(got) != 2 || got[0] != "line:t1" || got[1] != "line:t2" {
 		t.Errorf("at 10 s want the beats' lines at their authored time, got %v", got)
 	}
-	re, err := Replay(sc, e.Log())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := snapJSON(t, re.Snapshot()), snapJSON(t, e.Snapshot()); got != want {
-		t.Fatalf("replay differs:\n got %s\nwant %s", got, want)
-	}
+	replayed(t, sc, e.Log(), e, "")
 	evs = e.Advance(11000)
 	if l := find(evs, EvLine, "yes", ""); len(l) != 1 || l[0].T != 11000 {
 		t.Errorf("want the reply said at 11 s: %s", transcript(evs))

@@ -147,13 +147,7 @@ func TestReplayRebuildsLiveState(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					re, err := Replay(sc, read)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if got, want := snapJSON(t, re.Snapshot()), snapJSON(t, live.Snapshot()); got != want {
-						t.Fatalf("replayed state differs:\n got %s\nwant %s", got, want)
-					}
+					re := replayed(t, sc, read, live, "")
 					// Both continue identically.
 					for _, rest := range ins[k+1:] {
 						a1, err1 := live.Apply(rest.at, rest.a)
@@ -289,13 +283,7 @@ func FuzzEngine(f *testing.F) {
 				t.Fatalf("engine fault: %s", ev.Reason)
 			}
 		}
-		re, err := Replay(s, a.Log())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got, want := snapJSON(t, re.Snapshot()), snapJSON(t, a.Snapshot()); got != want {
-			t.Fatalf("replayed state differs:\n got %s\nwant %s", got, want)
-		}
+		replayed(t, s, a.Log(), a, "")
 	})
 }
 

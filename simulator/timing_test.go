@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/drillroom/drillroom/scenarios/scenariotest"
@@ -114,13 +115,7 @@ func TestDrawnTimingsDifferBySeedNotByRun(t *testing.T) {
 	apply(t, live, 200_000, Action{Kind: ActEscalate, Target: "supervisor"})
 	for at := Millis(210_000); at <= 720_000; at += 30_000 {
 		live.Advance(at)
-		re, err := Replay(sc, live.Log())
-		if err != nil {
-			t.Fatalf("replay at %d: %v", at, err)
-		}
-		if got, want := snapJSON(t, re.Snapshot()), snapJSON(t, live.Snapshot()); got != want {
-			t.Fatalf("replay at %d differs from the live state:\n%s\n%s", at, got, want)
-		}
+		replayed(t, sc, live.Log(), live, fmt.Sprintf(" at %d", at))
 	}
 }
 
