@@ -72,6 +72,7 @@ const (
 	AuditReviewAck          = "review.ack"     // the trainee acknowledged the feedback
 	AuditReviewDispute      = "review.dispute" // the trainee disputed a line
 	AuditReviewResolve      = "review.resolve" // a coach answered a dispute
+	AuditReviewPublish      = "review.publish" // a coach released the reviewed scorecard to the trainee
 	AuditCalibrationStart   = "calibration.start"
 	AuditCalibrationPublish = "calibration.publish"
 )

@@ -15,8 +15,9 @@ import (
 // Chromium: the demo trainee plays a drill and ends the call; the demo
 // coach (same cohort) finds it in the review queue, claims it, replays it
 // (scrubbing to the end, playing at 16x), scores the manual rule and
-// overrides an automatic rule with a reason on the debrief, and writes an
-// action; the trainee sees the marks with the coach's name and reasons and
+// overrides an automatic rule with a reason on the debrief, writes an
+// action and releases the review (until then the trainee's debrief says
+// the coaches are reviewing it); the trainee sees the marks with the coach's name and reasons and
 // the note, and disputes the override; the dispute is in the coach's
 // queue, the coach answers it, and the trainee reads the answer. Like
 // TestEndToEndBrowser it needs a Chromium binary (DRILLROOM_E2E=require
@@ -67,6 +68,7 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 	e.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
 	e.step("open the debrief", chromedp.Click(chromedp.ID("debrief-link")), chromedp.WaitVisible(chromedp.ID("score-h")))
 	e.poll("the manual rule awaits a coach", `document.body.textContent.includes("Awaiting a coach")`)
+	e.poll("the debrief says the coaches are reviewing", `document.getElementById("review-state") && document.getElementById("review-state").textContent.includes("reviewing this session")`)
 	debriefURL := e.eval(`location.pathname`)
 	if n := e.eval(`String(document.querySelectorAll("form.mark-form input[name=rule]").length)`); n != "0" {
 		t.Fatalf("the trainee's debrief has %s marking forms, want none", n)
@@ -126,6 +128,10 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("note-text"), "Give safety advice before asking for the address."))
 	submit("save the note", "#note-text")
 	e.poll("the note is shown", `document.getElementById("notes").textContent.includes("before asking for the address") && document.getElementById("notes").textContent.includes("due 15 Jan 2027")`)
+	e.poll("the review is not released yet", `document.getElementById("release-state").textContent.includes("Not released to the trainee yet")`)
+	e.snapshot("coach-release")
+	submit("release the review to the trainee", "#release-review")
+	e.poll("the review is released", `document.body.textContent.includes("The reviewed scorecard is released") && document.getElementById("release-state").textContent.includes("Released to the trainee") && !document.getElementById("release-review")`)
 	signOut()
 
 	// The trainee sees the coach's marks on her debrief.
@@ -139,6 +145,7 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 		{"the marking history", `document.querySelectorAll("#mark-history tbody tr").length === 2`},
 		{"the scored rule no longer awaiting a coach", fmt.Sprintf(`!document.querySelector("#rule-%s .badge.pending")`, manual)},
 		{"no marking forms", `document.querySelectorAll("form.mark-form input[name=rule]").length === 0`},
+		{"the release", `document.getElementById("review-state").textContent.includes("Review released")`},
 	} {
 		if e.eval(fmt.Sprintf(`String(!!(%s))`, check.js)) != "true" {
 			t.Errorf("the trainee's debrief lacks %s", check.what)

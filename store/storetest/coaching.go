@@ -363,3 +363,45 @@ func testCalibrationRounds(t *testing.T, s Store, clock *Clock) {
 		t.Errorf("SessionRounds: %+v, %v; want the published round", rs, err)
 	}
 }
+
+// testReleases: releases of a reviewed scorecard are appended with the
+// store's time and the author's name, listed oldest first; a release by
+// the trainee or on an unknown session is refused.
+func testReleases(t *testing.T, s Store, clock *Clock) {
+	ctx := context.Background()
+	f := NewFixture(t, s, "ann")
+	id := f.Session.ID
+	coach := CreateUser(t, s, "cora", "Cora Coach", drillroom.RoleCoach)
+	if rs, err := s.Releases(ctx, id); rs == nil || len(rs) != 0 || err != nil {
+		t.Fatalf("Releases before any: %v, %v; want an empty slice", rs, err)
+	}
+	r1, err := s.AddRelease(ctx, drillroom.Release{SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach})
+	if err != nil || r1.ID == 0 || r1.By != "Cora Coach" || !r1.At.Equal(clock.Now()) {
+		t.Fatalf("AddRelease: %+v, %v; want an id, the author's name and the store's time", r1, err)
+	}
+	clock.Advance(time.Minute)
+	if _, err := s.AddRelease(ctx, drillroom.Release{SessionID: id, ByID: coach.ID, Actor: drillroom.ActorTrainer}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		r    drillroom.Release
+		want error
+	}{
+		{"the trainee", drillroom.Release{SessionID: id, ByID: f.User.ID, Actor: drillroom.ActorTrainee}, drillroom.ErrInvalid},
+		{"unknown session", drillroom.Release{SessionID: "nope", ByID: coach.ID, Actor: drillroom.ActorCoach}, drillroom.ErrNotFound},
+		{"unknown author", drillroom.Release{SessionID: id, ByID: 9999, Actor: drillroom.ActorCoach}, drillroom.ErrNotFound},
+	} {
+		if _, err := s.AddRelease(ctx, tc.r); !errors.Is(err, tc.want) {
+			t.Errorf("AddRelease by %s: %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	rs, err := s.Releases(ctx, id)
+	if err != nil || len(rs) != 2 || rs[0].ID != r1.ID || rs[1].Actor != drillroom.ActorTrainer || !rs[1].At.Equal(clock.Now()) || rs[1].By != "Cora Coach" {
+		t.Errorf("Releases: %+v, %v; want both, oldest first", rs, err)
+	}
+	other := NewFixture(t, s, "ben")
+	if rs, err := s.Releases(ctx, other.Session.ID); err != nil || len(rs) != 0 {
+		t.Errorf("Releases of another session: %d, %v; want none", len(rs), err)
+	}
+}
