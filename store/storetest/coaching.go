@@ -95,7 +95,7 @@ func testMarks(t *testing.T, s Store, clock *Clock) {
 		t.Errorf("Marks before any: got %#v, %v; want an empty slice", got, err)
 	}
 	good := drillroom.Mark{SessionID: f.Session.ID, RuleID: "review-quality", Kind: drillroom.MarkManual, Outcome: "partial",
-		Points: 6, OldOutcome: "pending", Reason: "Named the lesson, not the delay.", RubricHash: "r1", ByID: coach.ID, Actor: drillroom.ActorCoach}
+		Points: 6, OldOutcome: "pending", Reason: "Named the lesson, not the delay.", RubricHash: "r1", RuleHash: "q1", ByID: coach.ID, Actor: drillroom.ActorCoach}
 	first, err := s.AddMark(ctx, good)
 	if err != nil {
 		t.Fatal(err)
@@ -148,7 +148,7 @@ func testMarks(t *testing.T, s Store, clock *Clock) {
 	for i, m := range got {
 		w := want[i]
 		if m.RuleID != w.RuleID || m.Kind != w.Kind || m.Outcome != w.Outcome || m.Points != w.Points || m.OldOutcome != w.OldOutcome ||
-			m.OldPoints != w.OldPoints || m.Reason != w.Reason || m.RubricHash != w.RubricHash || m.ByID != coach.ID ||
+			m.OldPoints != w.OldPoints || m.Reason != w.Reason || m.RubricHash != w.RubricHash || m.RuleHash != w.RuleHash || m.ByID != coach.ID ||
 			m.By != "Cora Coach" || m.Actor != w.Actor || m.SessionID != f.Session.ID {
 			t.Errorf("mark %d: got %+v, want %+v by Cora Coach", i, m, w)
 		}
