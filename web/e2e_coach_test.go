@@ -12,13 +12,14 @@ import (
 )
 
 // TestCoachEndToEndBrowser drives the coach's workspace in a real
-// Chromium: the demo trainee plays a drill and ends the call; the demo
-// coach (same cohort) finds it in the review queue, claims it, replays it
-// (scrubbing to the end, playing at 16x), scores the manual rule and
-// overrides an automatic rule with a reason on the debrief, writes an
-// action and releases the review (until then the trainee's debrief says
-// the coaches are reviewing it); the trainee sees the marks with the coach's name and reasons and
-// the note, and disputes the override; the dispute is in the coach's
+// Chromium: the demo trainee plays a drill and ends the call (her debrief
+// says the coaches are reviewing it); the demo coach (same cohort) finds
+// it in the review queue, claims it, replays it (scrubbing to the end,
+// playing at 16x), scores the manual rule and overrides an automatic rule
+// with a reason on the debrief, annotates the trainee's line, writes an
+// action and releases the review; the replay then shows the annotation at
+// its moment. The trainee sees the marks with the coach's name and reasons
+// and the note, and disputes the override; the dispute is in the coach's
 // queue, the coach answers it, and the trainee reads the answer. Like
 // TestEndToEndBrowser it needs a Chromium binary (DRILLROOM_E2E=require
 // makes its absence a failure).
@@ -122,6 +123,16 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 	submit("submit the override", "#mark-reason-"+override)
 	e.poll("the override is saved", fmt.Sprintf(`document.body.textContent.includes("Your mark is saved") && document.querySelectorAll("#mark-history tbody tr").length === 2 && document.querySelector("#rule-%s .badge.fail")`, override))
 	e.snapshot("coach-marked")
+	e.step("open the note form to annotate", chromedp.Click(chromedp.CSS(`.note-form-wrap summary`)))
+	moment := e.eval(`(() => { const o = [...document.querySelectorAll("#note-seq option")].find(o => o.value !== "0" && / You: /.test(o.textContent)); return o ? o.value : ""; })()`)
+	if moment == "" {
+		t.Fatal("the note form offers no moment of the trainee's to annotate")
+	}
+	const annotation = "Here: the safety advice, before anything else."
+	e.step("annotate the trainee's line", chromedp.SetValue(chromedp.ID("note-kind"), "strength"),
+		chromedp.SetValue(chromedp.ID("note-seq"), moment), chromedp.SendKeys(chromedp.ID("note-text"), annotation))
+	submit("save the annotation", "#note-text")
+	e.poll("the annotation is under its moment", fmt.Sprintf(`document.querySelector("#ev-%s") && [...document.querySelectorAll("li.annotation")].some(li => li.textContent.includes(%q))`, moment, annotation))
 	e.step("open the note form", chromedp.Click(chromedp.CSS(`.note-form-wrap summary`)))
 	e.step("write an action", chromedp.SetValue(chromedp.ID("note-kind"), "action"),
 		chromedp.SetValue(chromedp.ID("note-due"), "2027-01-15"),
@@ -132,6 +143,12 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 	e.snapshot("coach-release")
 	submit("release the review to the trainee", "#release-review")
 	e.poll("the review is released", `document.body.textContent.includes("The reviewed scorecard is released") && document.getElementById("release-state").textContent.includes("Released to the trainee") && !document.getElementById("release-review")`)
+	// The replay shows the annotation at its moment, and not before it.
+	e.step("replay at the annotated moment", chromedp.Navigate(srv.url+"/sessions/"+sessionID+"/replay?at="+moment), chromedp.WaitVisible(chromedp.ID("hidden-h")))
+	e.poll("the replay shows the annotation at its moment", fmt.Sprintf(`[...document.querySelectorAll("#call-log li.annotation, #radio-log li.annotation")].some(li => li.textContent.includes(%q))`, annotation))
+	e.snapshot("coach-replay-annotation")
+	e.step("scrub to the start", chromedp.Evaluate[chromedp.Void](`window.drillroomReplay.show(0)`))
+	e.poll("the annotation is not shown before its moment", `document.querySelectorAll("li.annotation").length === 0`)
 	signOut()
 
 	// The trainee sees the coach's marks on her debrief.
