@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -58,6 +60,27 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 		}
 	}
 
+	// shot saves one element of the page as a PNG for the coach's guide
+	// (docs/img/coach-NAME.png comes from here), when
+	// DRILLROOM_E2E_ARTIFACTS names a directory: small, unlike snapshot's
+	// whole pages.
+	shot := func(name, sel string) {
+		t.Helper()
+		art := os.Getenv("DRILLROOM_E2E_ARTIFACTS")
+		if art == "" {
+			return
+		}
+		sctx, cancel := context.WithTimeout(ctx, stepLimit)
+		defer cancel()
+		png, err := chromedp.Run(sctx, chromedp.Screenshot(chromedp.CSS(sel)))
+		if err != nil {
+			t.Logf("screenshot %s: %v", name, err)
+			return
+		}
+		os.MkdirAll(art, 0o755)
+		os.WriteFile(filepath.Join(art, "coach-"+name+".png"), png, 0o644)
+	}
+
 	// The trainee plays a drill and ends the call.
 	signIn("trainee", srv.password)
 	e.step("start a drill", chromedp.Click(chromedp.CSS(`form[action^="/drills/"] input[value="practice"] ~ button`)),
@@ -70,6 +93,7 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 	e.step("open the debrief", chromedp.Click(chromedp.ID("debrief-link")), chromedp.WaitVisible(chromedp.ID("score-h")))
 	e.poll("the manual rule awaits a coach", `document.body.textContent.includes("Awaiting a coach")`)
 	e.poll("the debrief says the coaches are reviewing", `document.getElementById("review-state") && document.getElementById("review-state").textContent.includes("reviewing this session")`)
+	shot("trainee-being-reviewed", "#coaching")
 	debriefURL := e.eval(`location.pathname`)
 	if n := e.eval(`String(document.querySelectorAll("form.mark-form input[name=rule]").length)`); n != "0" {
 		t.Fatalf("the trainee's debrief has %s marking forms, want none", n)
@@ -94,6 +118,7 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`window.drillroomReplay.show(0)`), chromedp.Click(chromedp.ID("play-btn")))
 	e.poll("the replay plays to the end", `document.getElementById("play-btn").textContent === "Play" && window.drillroomReplay.now === Number(document.getElementById("scrub").max)`)
 	e.snapshot("coach-replay")
+	shot("queue-replay", ".replay-bar")
 
 	// The coach scores the manual rule and overrides an automatic one.
 	e.step("open the trainee's debrief", chromedp.Navigate(srv.url+debriefURL), chromedp.WaitVisible(chromedp.ID("rules-h")))
@@ -123,6 +148,7 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 	submit("submit the override", "#mark-reason-"+override)
 	e.poll("the override is saved", fmt.Sprintf(`document.body.textContent.includes("Your mark is saved") && document.querySelectorAll("#mark-history tbody tr").length === 2 && document.querySelector("#rule-%s .badge.fail")`, override))
 	e.snapshot("coach-marked")
+	shot("override", "#rule-"+override)
 	e.step("open the note form to annotate", chromedp.Click(chromedp.CSS(`.note-form-wrap summary`)))
 	moment := e.eval(`(() => { const o = [...document.querySelectorAll("#note-seq option")].find(o => o.value !== "0" && / You: /.test(o.textContent)); return o ? o.value : ""; })()`)
 	if moment == "" {
@@ -141,12 +167,14 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 	e.poll("the note is shown", `document.getElementById("notes").textContent.includes("before asking for the address") && document.getElementById("notes").textContent.includes("due 15 Jan 2027")`)
 	e.poll("the review is not released yet", `document.getElementById("release-state").textContent.includes("Not released to the trainee yet")`)
 	e.snapshot("coach-release")
+	shot("release", "#coaching")
 	submit("release the review to the trainee", "#release-review")
 	e.poll("the review is released", `document.body.textContent.includes("The reviewed scorecard is released") && document.getElementById("release-state").textContent.includes("Released to the trainee") && !document.getElementById("release-review")`)
 	// The replay shows the annotation at its moment, and not before it.
 	e.step("replay at the annotated moment", chromedp.Navigate(srv.url+"/sessions/"+sessionID+"/replay?at="+moment), chromedp.WaitVisible(chromedp.ID("hidden-h")))
 	e.poll("the replay shows the annotation at its moment", fmt.Sprintf(`[...document.querySelectorAll("#call-log li.annotation, #radio-log li.annotation")].some(li => li.textContent.includes(%q))`, annotation))
 	e.snapshot("coach-replay-annotation")
+	shot("replay-annotation", "#call-log")
 	e.step("scrub to the start", chromedp.Evaluate[chromedp.Void](`window.drillroomReplay.show(0)`))
 	e.poll("the annotation is not shown before its moment", `document.querySelectorAll("li.annotation").length === 0`)
 	signOut()
@@ -172,6 +200,7 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 		t.Error("the trainee does not see the coach's note")
 	}
 	e.snapshot("trainee-sees-marks")
+	shot("trainee-override", "#rule-"+override)
 
 	// The trainee disputes the override; the coach resolves the dispute.
 	e.step("open the dispute form", chromedp.Click(chromedp.CSS(`#respond details summary`)))
@@ -190,6 +219,7 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 	submit("resolve the dispute", ".resolve-form textarea")
 	e.poll("the dispute is closed", `!document.querySelector("#thread li.dispute.open") && document.querySelector("#thread li.resolve")`)
 	e.snapshot("coach-resolved")
+	shot("dispute-resolved", "#thread")
 	signOut()
 	signIn("trainee", srv.password)
 	e.step("reopen the debrief", chromedp.Navigate(srv.url+debriefURL), chromedp.WaitVisible(chromedp.ID("thread")))
