@@ -45,10 +45,14 @@ type Mark struct {
 	// RubricHash is the rubric the mark was made against, so that a mark
 	// carried over to a re-scoring with another rubric can be flagged.
 	RubricHash string
-	ByID       int64  // the user who marked
-	By         string // their display name, filled in by the store
-	Actor      Actor  // coach or trainer: never the trainee
-	At         time.Time
+	// RuleHash is the definition of the marked rule the mark was made
+	// against (scoring.RuleHash): after a re-scoring only a mark whose
+	// rule changed is flagged. "" for marks made before it was kept.
+	RuleHash string
+	ByID     int64  // the user who marked
+	By       string // their display name, filled in by the store
+	Actor    Actor  // coach or trainer: never the trainee
+	At       time.Time
 }
 
 // ValidMarkOutcome reports whether o is an outcome a mark may give.
@@ -72,6 +76,7 @@ const (
 	AuditReviewAck          = "review.ack"     // the trainee acknowledged the feedback
 	AuditReviewDispute      = "review.dispute" // the trainee disputed a line
 	AuditReviewResolve      = "review.resolve" // a coach answered a dispute
+	AuditReviewPublish      = "review.publish" // a coach released the reviewed scorecard to the trainee
 	AuditCalibrationStart   = "calibration.start"
 	AuditCalibrationPublish = "calibration.publish"
 )

@@ -63,3 +63,14 @@ type Response struct {
 	Actor     Actor  // the trainee for ack and dispute; a coach or trainer for resolve
 	At        time.Time
 }
+
+// Release is a coach's release of a session's reviewed scorecard to the
+// trainee: the marks and notes made up to At. Releases are append-only.
+type Release struct {
+	ID        int64
+	SessionID string
+	ByID      int64
+	By        string // display name, filled in by the store
+	Actor     Actor  // coach or trainer
+	At        time.Time
+}

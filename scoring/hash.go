@@ -122,3 +122,22 @@ func authorities(as []scenarios.Authority) []authority {
 	}
 	return out
 }
+
+// RuleHash is the sha256 (hex) of one rule's definition as written in its
+// section: its id, title, check, not-applicable condition, points,
+// criticality, guidance, feedback and whether it is manual. A coach's mark
+// remembers it, so that re-scoring with another rubric version flags the
+// marks of the rules that changed and no others. What a rule compares with
+// outside itself (the truth, the policy) is in RubricHash, not here.
+func RuleHash(section string, r *scenarios.Rule) string {
+	b, err := json.Marshal(struct {
+		Section, ID, Title, Check, NA, Critical, Guidance, Pass, Fail string
+		Points                                                        float64
+		Manual                                                        bool
+	}{section, r.ID, r.Title, r.Check.Src, r.NA.Src, r.Critical, r.Guidance, r.Pass.Src, r.Fail.Src, r.Points, r.Manual})
+	if err != nil {
+		panic(err) // plain data
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

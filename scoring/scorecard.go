@@ -71,15 +71,18 @@ type SectionResult struct {
 
 // RuleResult is one line of the scorecard.
 type RuleResult struct {
-	ID       string     `json:"id"`
-	Title    string     `json:"title"`
-	Section  string     `json:"section"`
-	Outcome  string     `json:"outcome"`
-	Points   float64    `json:"points"`
-	Possible float64    `json:"possible"`           // 0 when not applicable or pending
-	Max      float64    `json:"max"`                // the rule's points as written
-	Critical string     `json:"critical,omitempty"` // section or drill
-	Manual   bool       `json:"manual,omitempty"`
+	ID       string  `json:"id"`
+	Title    string  `json:"title"`
+	Section  string  `json:"section"`
+	Outcome  string  `json:"outcome"`
+	Points   float64 `json:"points"`
+	Possible float64 `json:"possible"`           // 0 when not applicable or pending
+	Max      float64 `json:"max"`                // the rule's points as written
+	Critical string  `json:"critical,omitempty"` // section or drill
+	Manual   bool    `json:"manual,omitempty"`
+	// Hash is the rule's definition (RuleHash): a coach's mark made
+	// against another hash is flagged after a re-scoring.
+	Hash     string     `json:"hash,omitempty"`
 	Evidence []Evidence `json:"evidence"`
 	Feedback string     `json:"feedback,omitempty"`
 	Error    string     `json:"error,omitempty"`

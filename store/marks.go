@@ -21,9 +21,9 @@ func (s *Store) AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, 
 	}
 	m.At = fromMillis(millis(s.now()))
 	err := s.w.do(ctx, func(tx *wtx) (err error) {
-		m.ID, err = insertRow(tx, `INSERT INTO marks (session_id, rule_id, kind, outcome, points, old_outcome, old_points, reason, rubric_hash, by_id, actor, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			m.SessionID, m.RuleID, string(m.Kind), m.Outcome, m.Points, m.OldOutcome, m.OldPoints, m.Reason, m.RubricHash, m.ByID, string(m.Actor), millis(m.At))
+		m.ID, err = insertRow(tx, `INSERT INTO marks (session_id, rule_id, kind, outcome, points, old_outcome, old_points, reason, rubric_hash, rule_hash, by_id, actor, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.SessionID, m.RuleID, string(m.Kind), m.Outcome, m.Points, m.OldOutcome, m.OldPoints, m.Reason, m.RubricHash, m.RuleHash, m.ByID, string(m.Actor), millis(m.At))
 		return err
 	})
 	if err != nil {
@@ -62,10 +62,10 @@ func (s *Store) Marks(ctx context.Context, sessionID string) ([]drillroom.Mark, 
 		var kind, actor string
 		var at int64
 		err := row.Scan(&m.ID, &m.SessionID, &m.RuleID, &kind, &m.Outcome, &m.Points, &m.OldOutcome, &m.OldPoints,
-			&m.Reason, &m.RubricHash, &m.ByID, &m.By, &actor, &at)
+			&m.Reason, &m.RubricHash, &m.RuleHash, &m.ByID, &m.By, &actor, &at)
 		m.Kind, m.Actor, m.At = drillroom.MarkKind(kind), drillroom.Actor(actor), fromMillis(at)
 		return m, err
 	}, `SELECT m.id, m.session_id, m.rule_id, m.kind, m.outcome, m.points, m.old_outcome, m.old_points,
-			m.reason, m.rubric_hash, m.by_id, COALESCE(u.display_name, ''), m.actor, m.at
+			m.reason, m.rubric_hash, m.rule_hash, m.by_id, COALESCE(u.display_name, ''), m.actor, m.at
 		FROM marks m LEFT JOIN users u ON u.id = m.by_id WHERE m.session_id = ? ORDER BY m.id`, sessionID)
 }

@@ -122,3 +122,38 @@ func (s *Store) Responses(ctx context.Context, sessionID string) ([]drillroom.Re
 	}, `SELECT r.id, r.session_id, r.kind, r.rule_id, r.ref, r.text, r.by_id, COALESCE(u.display_name, ''), r.actor, r.at
 		FROM responses r LEFT JOIN users u ON u.id = r.by_id WHERE r.session_id = ? ORDER BY r.id`, sessionID)
 }
+
+// AddRelease records a coach's release of a session's reviewed scorecard
+// to its trainee at the store's current time (r.ID, r.At and r.By are
+// filled in). The actor is a coach or trainer (drillroom.ErrInvalid); an
+// unknown session or author is drillroom.ErrNotFound.
+func (s *Store) AddRelease(ctx context.Context, r drillroom.Release) (drillroom.Release, error) {
+	if r.Actor != drillroom.ActorCoach && r.Actor != drillroom.ActorTrainer {
+		return drillroom.Release{}, fmt.Errorf("release session %s: %w: actor %q", r.SessionID, drillroom.ErrInvalid, r.Actor)
+	}
+	r.At = fromMillis(millis(s.now()))
+	err := s.w.do(ctx, func(tx *wtx) (err error) {
+		r.ID, err = insertRow(tx, "INSERT INTO releases (session_id, by_id, actor, at) VALUES (?, ?, ?, ?)",
+			r.SessionID, r.ByID, string(r.Actor), millis(r.At))
+		return err
+	})
+	if err != nil {
+		return drillroom.Release{}, fmt.Errorf("release session %s: %w", r.SessionID, err)
+	}
+	r.By = s.nameOf(ctx, r.ByID, r.By)
+	return r, nil
+}
+
+// Releases returns a session's releases, oldest first (an empty slice
+// when there are none).
+func (s *Store) Releases(ctx context.Context, sessionID string) ([]drillroom.Release, error) {
+	return queryAll(ctx, s, "releases of session "+sessionID, func(row scanner) (drillroom.Release, error) {
+		var r drillroom.Release
+		var actor string
+		var at int64
+		err := row.Scan(&r.ID, &r.SessionID, &r.ByID, &r.By, &actor, &at)
+		r.Actor, r.At = drillroom.Actor(actor), fromMillis(at)
+		return r, err
+	}, `SELECT r.id, r.session_id, r.by_id, COALESCE(u.display_name, ''), r.actor, r.at
+		FROM releases r LEFT JOIN users u ON u.id = r.by_id WHERE r.session_id = ? ORDER BY r.id`, sessionID)
+}

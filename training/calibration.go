@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scoring"
@@ -101,6 +103,10 @@ type CoachAgreement struct {
 	Marked                    int
 	WithAuto, AutoCompared    int // rules where they gave the automatic outcome, of the automatic rules they marked
 	WithOfficial, OffCompared int // the same against the official scorecard
+	// Deviation is the mean absolute difference, in points, between the
+	// marker's points and the official scorecard's over the OffCompared
+	// rules (0 when none).
+	Deviation float64
 }
 
 // CalibrationReport is the agreement of a round's markers: per rule, per
@@ -116,12 +122,13 @@ type CalibrationReport struct {
 // official scorecards. It is pure.
 func Calibrate(auto, official *scoring.Scorecard, marks []drillroom.RoundMark, names map[int64]string) *CalibrationReport {
 	by := map[string]map[int64]string{}
+	pts := map[string]map[int64]float64{}
 	raters := map[int64]bool{}
 	for _, m := range marks {
 		if by[m.RuleID] == nil {
-			by[m.RuleID] = map[int64]string{}
+			by[m.RuleID], pts[m.RuleID] = map[int64]string{}, map[int64]float64{}
 		}
-		by[m.RuleID][m.UserID] = m.Outcome
+		by[m.RuleID][m.UserID], pts[m.RuleID][m.UserID] = m.Outcome, m.Points
 		raters[m.UserID] = true
 	}
 	ids := make([]int64, 0, len(raters))
@@ -162,6 +169,7 @@ func Calibrate(auto, official *scoring.Scorecard, marks []drillroom.RoundMark, n
 					if o == ra.Official {
 						c.WithOfficial++
 					}
+					c.Deviation += math.Abs(pts[r.ID][id] - r.Points)
 				}
 			}
 			ra.Agreement, ra.Compared = pairShare(ratings)
@@ -172,6 +180,9 @@ func Calibrate(auto, official *scoring.Scorecard, marks []drillroom.RoundMark, n
 		}
 	}
 	for _, id := range ids {
+		if c := coach[id]; c.OffCompared > 0 {
+			c.Deviation /= float64(c.OffCompared)
+		}
 		rep.Coaches = append(rep.Coaches, *coach[id])
 	}
 	sort.SliceStable(rep.Coaches, func(i, j int) bool { return rep.Coaches[i].Name < rep.Coaches[j].Name })
@@ -378,7 +389,13 @@ func (s *Service) MarkRound(ctx context.Context, user drillroom.User, id int64, 
 }
 
 // PublishRound ends the blind marking of round id; only its lead may.
-func (s *Service) PublishRound(ctx context.Context, user drillroom.User, id int64) error {
+// official is the lead's official marking from the round: each becomes a
+// mark of the session (MarkRule, as the lead, audited review.mark, with
+// the round named in its reason), so the official scorecard and the
+// report's deviations follow it; rules left out keep their marking. The
+// marks are checked by MarkRule one by one, before the round is published:
+// a refused one stops the publishing (the ones before it stay, as marks).
+func (s *Service) PublishRound(ctx context.Context, user drillroom.User, id int64, official []MarkInput) error {
 	r, x, err := s.roundFor(ctx, user, id)
 	if err != nil {
 		return err
@@ -386,10 +403,19 @@ func (s *Service) PublishRound(ctx context.Context, user drillroom.User, id int6
 	if r.LeadID != user.ID {
 		return drillroom.Errorf(drillroom.CodeForbidden, "Only the round's lead publishes it.")
 	}
+	if r.Published() {
+		return drillroom.Errorf(drillroom.CodeConflict, "This calibration round is already published.")
+	}
+	for _, in := range official {
+		in.Reason = strings.TrimSpace(fmt.Sprintf("Official marking of calibration round %d. %s", r.ID, in.Reason))
+		if _, err := s.MarkRule(ctx, user, x, in); err != nil {
+			return err
+		}
+	}
 	if _, err := s.store.PublishRound(ctx, r.ID); err != nil {
 		return err
 	}
-	s.log.Info("calibration round published", "round", r.ID, "by", user.Username)
-	s.audit(ctx, user, drillroom.AuditCalibrationPublish, x, fmt.Sprintf("round %d", r.ID))
+	s.log.Info("calibration round published", "round", r.ID, "official marks", len(official), "by", user.Username)
+	s.audit(ctx, user, drillroom.AuditCalibrationPublish, x, fmt.Sprintf("round %d, %d official marks", r.ID, len(official)))
 	return nil
 }

@@ -2,10 +2,12 @@ package training_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/training"
 )
 
@@ -114,9 +116,19 @@ func TestCalibrationRound(t *testing.T) {
 	if v.Report != nil || len(v.Mine) != 3 || v.Progress[f.ada.ID] != 3 {
 		t.Fatalf("blind view: report %v, %d own marks, ada's progress %d; want no report, trent's 3 marks, counts only", v.Report, len(v.Mine), v.Progress[f.ada.ID])
 	}
-	wantCode(t, "a marker publishes", f.svc.PublishRound(ctx, f.trent, r.ID), drillroom.CodeForbidden)
-	if err := f.svc.PublishRound(ctx, f.carol, r.ID); err != nil {
+	wantCode(t, "a marker publishes", f.svc.PublishRound(ctx, f.trent, r.ID, nil), drillroom.CodeForbidden)
+	// carol, the lead, publishes with an official marking: the review
+	// rule partly met, 6 points.
+	wantCode(t, "an official marking that does not fit", f.svc.PublishRound(ctx, f.carol, r.ID,
+		[]training.MarkInput{{RuleID: "review-quality", Outcome: "partial", Points: 10}}), drillroom.CodeInvalid)
+	if err := f.svc.PublishRound(ctx, f.carol, r.ID, []training.MarkInput{{RuleID: "review-quality", Outcome: "partial", Points: 6, Reason: "Two lessons of three."}}); err != nil {
 		t.Fatal(err)
+	}
+	wantCode(t, "publish again", f.svc.PublishRound(ctx, f.carol, r.ID, nil), drillroom.CodeConflict)
+	marks, err := f.st.Marks(ctx, x.ID)
+	if err != nil || len(marks) != 1 || marks[0].ByID != f.carol.ID || marks[0].RuleID != "review-quality" || marks[0].Points != 6 ||
+		marks[0].Reason != fmt.Sprintf("Official marking of calibration round %d. Two lessons of three.", r.ID) {
+		t.Fatalf("the official marking as the session's marks: %+v, %v; want carol's partial 6 naming the round", marks, err)
 	}
 	wantCode(t, "a mark after publishing", f.svc.MarkRound(ctx, f.ada, r.ID, []training.MarkInput{{RuleID: "handover", Outcome: "pass"}}), drillroom.CodeConflict)
 
@@ -142,6 +154,13 @@ func TestCalibrationRound(t *testing.T) {
 	if !rep.HasKappa || rep.Overall.Items != 3 || rep.Overall.Raters != 3 || !near(rep.Overall.Observed, 5.0/9) {
 		t.Errorf("overall: %+v, want 3 rules, 3 raters, P̄ 5/9", rep.Overall)
 	}
+	// Deviation from the official marking (silence and category as the
+	// rubric scored them, the review partly met for 6 of 10), in points
+	// per rule, by hand: carol and trent gave the review 10 (|10-6| = 4)
+	// and agree elsewhere: 4/3; ada gave the review 5 (1) and the silence
+	// rule the other outcome (its full points either way), category 0.
+	// Each agrees with the official outcome on 2 of the 3 rules.
+	wantDev := map[int64]float64{f.carol.ID: 4.0 / 3, f.trent.ID: 4.0 / 3, f.ada.ID: (silence.Max + 1) / 3}
 	for _, c := range rep.Coaches {
 		wantAuto := 2
 		if c.UserID == f.ada.ID {
@@ -150,5 +169,50 @@ func TestCalibrationRound(t *testing.T) {
 		if c.Marked != 3 || c.AutoCompared != 2 || c.WithAuto != wantAuto {
 			t.Errorf("%s: marked %d, with the automatic score %d of %d; want 3, %d of 2", c.Name, c.Marked, c.WithAuto, c.AutoCompared, wantAuto)
 		}
+		if c.OffCompared != 3 || c.WithOfficial != 2 || !near(c.Deviation, wantDev[c.UserID]) {
+			t.Errorf("%s: with the official %d of %d, deviation %v; want 2 of 3, %v", c.Name, c.WithOfficial, c.OffCompared, c.Deviation, wantDev[c.UserID])
+		}
+	}
+}
+
+// TestCalibrateDeviation: each marker's agreement with the official
+// marking and mean deviation from it in points, against figures worked by
+// hand on a three-rule card (a: 10 points, official pass 10; b: 5 points,
+// official fail 0; c: manual, 10 points, official partial 4).
+func TestCalibrateDeviation(t *testing.T) {
+	rule := func(id, outcome string, points, max float64, manual bool) scoring.RuleResult {
+		return scoring.RuleResult{ID: id, Title: id, Outcome: outcome, Points: points, Possible: max, Max: max, Manual: manual}
+	}
+	official := &scoring.Scorecard{Sections: []scoring.SectionResult{{ID: "s", Rules: []scoring.RuleResult{
+		rule("a", "pass", 10, 10, false), rule("b", "fail", 0, 5, false), rule("c", "partial", 4, 10, true)}}}}
+	mark := func(user int64, id, outcome string, points float64) drillroom.RoundMark {
+		return drillroom.RoundMark{UserID: user, RuleID: id, Outcome: outcome, Points: points}
+	}
+	for _, tc := range []struct {
+		name      string
+		marks     []drillroom.RoundMark
+		with, cmp int
+		deviation float64
+	}{
+		{"agrees everywhere", []drillroom.RoundMark{mark(1, "a", "pass", 10), mark(1, "b", "fail", 0), mark(1, "c", "partial", 4)}, 3, 3, 0},
+		// |10-10| + |5-0| + |10-4| = 11 over 3 rules.
+		{"passes everything", []drillroom.RoundMark{mark(1, "a", "pass", 10), mark(1, "b", "pass", 5), mark(1, "c", "pass", 10)}, 1, 3, 11.0 / 3},
+		// partial 7 on c: same outcome, 3 points off; a failed: 10 off. 13 / 2.
+		{"two rules only", []drillroom.RoundMark{mark(1, "a", "fail", 0), mark(1, "c", "partial", 7)}, 1, 2, 6.5},
+		{"nothing marked", nil, 0, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := training.Calibrate(official, official, tc.marks, map[int64]string{1: "one"})
+			if len(tc.marks) == 0 {
+				if len(rep.Coaches) != 0 {
+					t.Errorf("coaches %+v, want none", rep.Coaches)
+				}
+				return
+			}
+			c := rep.Coaches[0]
+			if c.WithOfficial != tc.with || c.OffCompared != tc.cmp || !near(c.Deviation, tc.deviation) {
+				t.Errorf("with the official %d of %d, deviation %v; want %d of %d, %v", c.WithOfficial, c.OffCompared, c.Deviation, tc.with, tc.cmp, tc.deviation)
+			}
+		})
 	}
 }

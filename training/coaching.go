@@ -34,6 +34,8 @@ type Coaching struct {
 	// Acknowledged is when the trainee last acknowledged the marking and
 	// notes; zero if never, or if a mark or note came after it.
 	Acknowledged time.Time
+	// LastAck is when the trainee last acknowledged, whatever came after.
+	LastAck time.Time
 }
 
 // Coaching returns session x's notes and feedback thread. marks, if
@@ -71,6 +73,7 @@ func (s *Service) Coaching(ctx context.Context, x drillroom.Session, marks []dri
 	for _, m := range marks {
 		latest = later(latest, m.At)
 	}
+	c.LastAck = lastAck
 	if !lastAck.IsZero() && !lastAck.Before(latest) {
 		c.Acknowledged = lastAck
 	}
@@ -121,16 +124,12 @@ func (s *Service) Acknowledge(ctx context.Context, user drillroom.User, x drillr
 	if user.ID != x.UserID {
 		return drillroom.Response{}, drillroom.Errorf(drillroom.CodeForbidden, "Only the trainee who took the call acknowledges its marking.")
 	}
-	marks, err := s.store.Marks(ctx, x.ID)
+	rs, err := s.store.Releases(ctx, x.ID)
 	if err != nil {
 		return drillroom.Response{}, fmt.Errorf("acknowledge %s: %w", x.ID, err)
 	}
-	notes, err := s.store.Notes(ctx, x.ID)
-	if err != nil {
-		return drillroom.Response{}, fmt.Errorf("acknowledge %s: %w", x.ID, err)
-	}
-	if len(marks) == 0 && len(notes) == 0 {
-		return drillroom.Response{}, drillroom.Errorf(drillroom.CodeConflict, "No coach has marked this session or written a note yet.")
+	if len(rs) == 0 {
+		return drillroom.Response{}, drillroom.Errorf(drillroom.CodeConflict, "No coach has released a review of this session yet.")
 	}
 	r, err := s.store.AddResponse(ctx, drillroom.Response{SessionID: x.ID, Kind: drillroom.ResponseAck, ByID: user.ID, Actor: drillroom.ActorTrainee})
 	if err != nil {

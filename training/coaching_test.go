@@ -45,6 +45,11 @@ func TestCoachingNotesAndDisputes(t *testing.T) {
 		t.Fatalf("a strength pinned to event 2: %+v, %v; want the due date dropped, the moment kept", n, err)
 	}
 
+	_, err = f.svc.Acknowledge(ctx, f.ann, x)
+	wantCode(t, "the trainee acknowledges before a release", err, drillroom.CodeConflict)
+	if _, err := f.svc.ReleaseReview(ctx, f.carol, x); err != nil {
+		t.Fatal(err)
+	}
 	_, err = f.svc.Acknowledge(ctx, f.carol, x)
 	wantCode(t, "the coach acknowledges", err, drillroom.CodeForbidden)
 	if _, err := f.svc.Acknowledge(ctx, f.ann, x); err != nil {
@@ -108,7 +113,7 @@ func TestCoachingNotesAndDisputes(t *testing.T) {
 		}
 		got = append(got, e.Action+" "+e.Actor)
 	}
-	want := []string{"review.mark carol", "review.note carol", "review.note carol", "review.ack ann", "review.dispute ann", "review.resolve carol", "review.mark carol"}
+	want := []string{"review.mark carol", "review.note carol", "review.note carol", "review.publish carol", "review.ack ann", "review.dispute ann", "review.resolve carol", "review.mark carol"}
 	if !slices.Equal(got, want) {
 		t.Errorf("audit log: %v, want %v", got, want)
 	}

@@ -49,7 +49,7 @@ func (s *Service) History(ctx context.Context, user drillroom.User) (*History, e
 			it.Title = v.Title
 		}
 		var marks []drillroom.Mark
-		mk, err := s.OfficialScorecard(ctx, x)
+		mk, rel, err := s.OfficialScorecardFor(ctx, user, x)
 		switch {
 		case err == nil:
 			it.Scored, it.Total, it.BandTitle, it.Passed = true, mk.Official.Total, mk.Official.BandTitle, mk.Official.Passed
@@ -57,7 +57,7 @@ func (s *Service) History(ctx context.Context, user drillroom.User) (*History, e
 		case !errors.Is(err, drillroom.ErrNotFound):
 			return nil, err
 		}
-		c, err := s.Coaching(ctx, x, marks)
+		c, err := s.CoachingFor(ctx, user, x, marks, rel)
 		if err != nil {
 			return nil, err
 		}

@@ -97,12 +97,28 @@ func applyMarks(auto *scoring.Scorecard, marks []drillroom.Mark) *Marking {
 			m.Flags = append(m.Flags, MarkFlag{Mark: mk, Why: err.Error()})
 			continue
 		}
-		if mk.RubricHash != auto.RubricHash {
-			m.Flags = append(m.Flags, MarkFlag{Mark: mk, Applied: true,
-				Why: "marked against another version of the rubric: check that it still holds"})
+		if why := ruleChanged(auto, mk); why != "" {
+			m.Flags = append(m.Flags, MarkFlag{Mark: mk, Applied: true, Why: why})
 		}
 	}
 	return m
+}
+
+// ruleChanged says why a mark applied to auto needs a coach's look after
+// a re-scoring, or "" when it does not: its rule's definition changed
+// since the mark (per-rule hashes), or, for marks and scorecards from
+// before per-rule hashes were kept, the rubric as a whole changed.
+func ruleChanged(auto *scoring.Scorecard, mk drillroom.Mark) string {
+	if r, ok := auto.Rule(mk.RuleID); ok && r.Hash != "" && mk.RuleHash != "" {
+		if r.Hash != mk.RuleHash {
+			return "the rule changed in the rubric since this mark: check that it still holds"
+		}
+		return ""
+	}
+	if mk.RubricHash != auto.RubricHash {
+		return "marked against another version of the rubric: check that it still holds"
+	}
+	return ""
 }
 
 // applyMark applies one mark to card, or changes nothing and says why not.
@@ -173,7 +189,7 @@ func (s *Service) MarkRule(ctx context.Context, user drillroom.User, x drillroom
 	if !ok {
 		return drillroom.Mark{}, drillroom.Errorf(drillroom.CodeInvalid, "There is no rule %q in this scorecard.", in.RuleID)
 	}
-	m := drillroom.Mark{SessionID: x.ID, RuleID: r.ID, Reason: reason, RubricHash: mk.Auto.RubricHash,
+	m := drillroom.Mark{SessionID: x.ID, RuleID: r.ID, Reason: reason, RubricHash: mk.Auto.RubricHash, RuleHash: r.Hash,
 		OldOutcome: r.Outcome, OldPoints: r.Points, ByID: user.ID, Actor: drillroom.ActorOf(user.Role)}
 	switch {
 	case in.Withdraw:

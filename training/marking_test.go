@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/training"
@@ -136,9 +137,9 @@ func flip(outcome string) string {
 }
 
 // TestMarksSurviveRescoring: the runner (or a new rubric) stores a new
-// automatic scorecard; the marks stay attached by rule id, those made
-// against another rubric are flagged, and a mark whose rule is gone is
-// flagged and not applied.
+// automatic scorecard; the marks stay attached by rule id, those whose
+// rule is unchanged are applied without a flag (TestRescoringFlagsChangedRules
+// changes one), and a mark whose rule is gone is flagged and not applied.
 func TestMarksSurviveRescoring(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
@@ -189,7 +190,89 @@ func TestMarksSurviveRescoring(t *testing.T) {
 	for _, fl := range mk.Flags {
 		flags[fl.Mark.RuleID] = fl
 	}
-	if len(flags) != 3 || !flags["review-quality"].Applied || !flags["handover"].Applied || flags["no-unneeded"].Applied {
-		t.Errorf("flags %+v: want review-quality and handover applied and flagged, no-unneeded flagged and not applied", mk.Flags)
+	if len(flags) != 1 || flags["no-unneeded"].Mark.RuleID == "" || flags["no-unneeded"].Applied {
+		t.Errorf("flags %+v: want only no-unneeded, flagged and not applied (the others' rules did not change)", mk.Flags)
+	}
+	// A mark from before per-rule hashes falls back to the rubric's.
+	marks, _ := f.st.Marks(ctx, x.ID)
+	for i := range marks {
+		marks[i].RuleHash = ""
+	}
+	if old := training.ApplyMarksForTest(auto, marks); len(old.Flags) != 3 {
+		t.Errorf("marks without rule hashes: %d flags, want all 3 (the rubric changed)", len(old.Flags))
+	}
+}
+
+// TestRescoringFlagsChangedRules: re-scoring a session's log with a new
+// version of the rubric in which one rule changed (no-unneeded: 5 points
+// to 8) keeps every override by rule id and flags that rule's only; the
+// others stay applied, unflagged.
+func TestRescoringFlagsChangedRules(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	x := f.endedSession(t)
+	for _, in := range []training.MarkInput{
+		{RuleID: "review-quality", Outcome: "pass", Reason: "Clear lessons."},
+		{RuleID: "handover", Outcome: "na", Reason: "The engineer was already on site."},
+		{RuleID: "no-unneeded", Outcome: "fail", Reason: "Police were not needed."},
+	} {
+		if _, err := f.svc.MarkRule(ctx, f.carol, x, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := f.svc.StoredScorecard(ctx, x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Version 2 of the rubric, loaded afresh (the shared example is not
+	// to be changed): no-unneeded is worth 8 points.
+	v2 := scenariotest.Load(t, "../scenarios/examples/gas-smell-basic.drill.yaml")
+	changed := false
+	for i := range v2.Rubric.Sections {
+		for j := range v2.Rubric.Sections[i].Rules {
+			if r := &v2.Rubric.Sections[i].Rules[j]; r.ID == "no-unneeded" {
+				r.Points, changed = 8, true
+			}
+		}
+	}
+	if !changed {
+		t.Fatal("the example has no rule no-unneeded")
+	}
+	events, err := f.svc.Events(ctx, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auto, err := scoring.Score(v2, events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if auto.RubricHash == before.RubricHash {
+		t.Fatal("the changed rubric has the same hash")
+	}
+	for _, id := range []string{"review-quality", "handover", "no-unneeded"} {
+		a, _ := auto.Rule(id)
+		b, _ := before.Rule(id)
+		if (a.Hash == b.Hash) != (id != "no-unneeded") || a.Hash == "" {
+			t.Errorf("rule %s: hash %.8s before, %.8s after; want a change for no-unneeded only", id, b.Hash, a.Hash)
+		}
+	}
+	body, _ := json.Marshal(auto)
+	if err := f.st.PutScorecard(ctx, x.ID, auto.RubricHash, body, auto.RuleOutcomes()); err != nil {
+		t.Fatal(err)
+	}
+	mk, err := f.svc.OfficialScorecard(ctx, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mk.Current) != 3 {
+		t.Errorf("%d current marks after re-scoring, want the 3", len(mk.Current))
+	}
+	for id, want := range map[string]string{"review-quality": scoring.Pass, "handover": scoring.NA, "no-unneeded": scoring.Fail} {
+		if r, _ := mk.Official.Rule(id); r.Outcome != want {
+			t.Errorf("%s after re-scoring: %s, want the coach's %s", id, r.Outcome, want)
+		}
+	}
+	if len(mk.Flags) != 1 || mk.Flags[0].Mark.RuleID != "no-unneeded" || !mk.Flags[0].Applied {
+		t.Errorf("flags %+v: want no-unneeded's override alone, applied and flagged", mk.Flags)
 	}
 }

@@ -48,6 +48,8 @@ type Store interface {
 	UserCohorts(ctx context.Context, userID int64) ([]drillroom.Cohort, error)
 	CohortMembers(ctx context.Context, cohortID int64) ([]drillroom.User, error)
 	AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, error)
+	AddRelease(ctx context.Context, r drillroom.Release) (drillroom.Release, error)
+	Releases(ctx context.Context, sessionID string) ([]drillroom.Release, error)
 	Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error)
 	AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error)
 	Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error)

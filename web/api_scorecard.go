@@ -61,7 +61,7 @@ func (u *ui) scorecardJSON(w http.ResponseWriter, r *http.Request) {
 	// The official scorecard, as the debrief shows it: the automatic one
 	// with the coaches' marks (each overridden rule keeps its automatic
 	// result in "auto").
-	mk, err := u.svc.Marking(ctx, x, card)
+	mk, _, err := u.svc.MarkingFor(ctx, user, x, card)
 	if err != nil {
 		u.failJSON(w, r, err)
 		return

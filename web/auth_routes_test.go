@@ -48,6 +48,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"POST /sessions/{id}/claim":                refused,
 		"POST /sessions/{id}/release":              refused,
 		"POST /sessions/{id}/notes":                refused,
+		"POST /sessions/{id}/publish":              refused,
 		"POST /sessions/{id}/acknowledge":          refused,
 		"POST /sessions/{id}/disputes":             refused,
 		"POST /sessions/{id}/disputes/{n}/resolve": refused,

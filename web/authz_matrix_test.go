@@ -157,7 +157,12 @@ var routeMatrix = []struct {
 	{"POST /sessions/{id}/notes", ownLive, seeing(s403, s409, s409)},
 	{"POST /sessions/{id}/notes", ownEnded, seeing(s403, s303, s303)},
 	{"POST /sessions/{id}/notes", noSession, but(s404, map[string]int{anon: s401})},
-	// Only the trainee acknowledges (409: nothing to acknowledge on a fresh
+	// Staff release the reviewed scorecard to the trainee (409: nothing to
+	// release on a fresh session).
+	{"POST /sessions/{id}/publish", ownLive, seeing(s403, s409, s409)},
+	{"POST /sessions/{id}/publish", ownEnded, seeing(s403, s409, s409)},
+	{"POST /sessions/{id}/publish", noSession, but(s404, map[string]int{anon: s401})},
+	// Only the trainee acknowledges (409: nothing released on a fresh
 	// session) and disputes (after the call).
 	{"POST /sessions/{id}/acknowledge", ownLive, seeing(s409, s403, s403)},
 	{"POST /sessions/{id}/acknowledge", ownEnded, seeing(s409, s403, s403)}, // a fresh session for every cell
@@ -509,10 +514,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 			id := map[string]string{ownLive: live, ownEnded: ended, noSession: "no-such-session"}[r.object]
 			switch r.route {
 			case "POST /sessions/{id}/review", "POST /sessions/{id}/claim", "POST /sessions/{id}/acknowledge",
-				"POST /sessions/{id}/disputes/{n}/resolve":
+				"POST /sessions/{id}/disputes/{n}/resolve", "POST /sessions/{id}/publish":
 				if r.object == ownEnded {
 					// A review is written once, a claim held by the first
-					// to take it, a dispute answered once: a fresh session
+					// to take it, a dispute answered once, a review
+					// released once: a fresh session
 					// for every cell.
 					id = a.session(true)
 				}

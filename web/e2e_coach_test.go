@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,12 +14,14 @@ import (
 )
 
 // TestCoachEndToEndBrowser drives the coach's workspace in a real
-// Chromium: the demo trainee plays a drill and ends the call; the demo
-// coach (same cohort) finds it in the review queue, claims it, replays it
-// (scrubbing to the end, playing at 16x), scores the manual rule and
-// overrides an automatic rule with a reason on the debrief, and writes an
-// action; the trainee sees the marks with the coach's name and reasons and
-// the note, and disputes the override; the dispute is in the coach's
+// Chromium: the demo trainee plays a drill and ends the call (her debrief
+// says the coaches are reviewing it); the demo coach (same cohort) finds
+// it in the review queue, claims it, replays it (scrubbing to the end,
+// playing at 16x), scores the manual rule and overrides an automatic rule
+// with a reason on the debrief, annotates the trainee's line, writes an
+// action and releases the review; the replay then shows the annotation at
+// its moment. The trainee sees the marks with the coach's name and reasons
+// and the note, and disputes the override; the dispute is in the coach's
 // queue, the coach answers it, and the trainee reads the answer. Like
 // TestEndToEndBrowser it needs a Chromium binary (DRILLROOM_E2E=require
 // makes its absence a failure).
@@ -56,6 +60,27 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 		}
 	}
 
+	// shot saves one element of the page as a PNG for the coach's guide
+	// (docs/img/coach-NAME.png comes from here), when
+	// DRILLROOM_E2E_ARTIFACTS names a directory: small, unlike snapshot's
+	// whole pages.
+	shot := func(name, sel string) {
+		t.Helper()
+		art := os.Getenv("DRILLROOM_E2E_ARTIFACTS")
+		if art == "" {
+			return
+		}
+		sctx, cancel := context.WithTimeout(ctx, stepLimit)
+		defer cancel()
+		png, err := chromedp.Run(sctx, chromedp.Screenshot(chromedp.CSS(sel)))
+		if err != nil {
+			t.Logf("screenshot %s: %v", name, err)
+			return
+		}
+		os.MkdirAll(art, 0o755)
+		os.WriteFile(filepath.Join(art, "coach-"+name+".png"), png, 0o644)
+	}
+
 	// The trainee plays a drill and ends the call.
 	signIn("trainee", srv.password)
 	e.step("start a drill", chromedp.Click(chromedp.CSS(`form[action^="/drills/"] input[value="practice"] ~ button`)),
@@ -67,6 +92,8 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 	e.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
 	e.step("open the debrief", chromedp.Click(chromedp.ID("debrief-link")), chromedp.WaitVisible(chromedp.ID("score-h")))
 	e.poll("the manual rule awaits a coach", `document.body.textContent.includes("Awaiting a coach")`)
+	e.poll("the debrief says the coaches are reviewing", `document.getElementById("review-state") && document.getElementById("review-state").textContent.includes("reviewing this session")`)
+	shot("trainee-being-reviewed", "#coaching")
 	debriefURL := e.eval(`location.pathname`)
 	if n := e.eval(`String(document.querySelectorAll("form.mark-form input[name=rule]").length)`); n != "0" {
 		t.Fatalf("the trainee's debrief has %s marking forms, want none", n)
@@ -91,6 +118,7 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`window.drillroomReplay.show(0)`), chromedp.Click(chromedp.ID("play-btn")))
 	e.poll("the replay plays to the end", `document.getElementById("play-btn").textContent === "Play" && window.drillroomReplay.now === Number(document.getElementById("scrub").max)`)
 	e.snapshot("coach-replay")
+	shot("queue-replay", ".replay-bar")
 
 	// The coach scores the manual rule and overrides an automatic one.
 	e.step("open the trainee's debrief", chromedp.Navigate(srv.url+debriefURL), chromedp.WaitVisible(chromedp.ID("rules-h")))
@@ -120,12 +148,35 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 	submit("submit the override", "#mark-reason-"+override)
 	e.poll("the override is saved", fmt.Sprintf(`document.body.textContent.includes("Your mark is saved") && document.querySelectorAll("#mark-history tbody tr").length === 2 && document.querySelector("#rule-%s .badge.fail")`, override))
 	e.snapshot("coach-marked")
+	shot("override", "#rule-"+override)
+	e.step("open the note form to annotate", chromedp.Click(chromedp.CSS(`.note-form-wrap summary`)))
+	moment := e.eval(`(() => { const o = [...document.querySelectorAll("#note-seq option")].find(o => o.value !== "0" && / You: /.test(o.textContent)); return o ? o.value : ""; })()`)
+	if moment == "" {
+		t.Fatal("the note form offers no moment of the trainee's to annotate")
+	}
+	const annotation = "Here: the safety advice, before anything else."
+	e.step("annotate the trainee's line", chromedp.SetValue(chromedp.ID("note-kind"), "strength"),
+		chromedp.SetValue(chromedp.ID("note-seq"), moment), chromedp.SendKeys(chromedp.ID("note-text"), annotation))
+	submit("save the annotation", "#note-text")
+	e.poll("the annotation is under its moment", fmt.Sprintf(`document.querySelector("#ev-%s") && [...document.querySelectorAll("li.annotation")].some(li => li.textContent.includes(%q))`, moment, annotation))
 	e.step("open the note form", chromedp.Click(chromedp.CSS(`.note-form-wrap summary`)))
 	e.step("write an action", chromedp.SetValue(chromedp.ID("note-kind"), "action"),
 		chromedp.SetValue(chromedp.ID("note-due"), "2027-01-15"),
 		chromedp.SendKeys(chromedp.ID("note-text"), "Give safety advice before asking for the address."))
 	submit("save the note", "#note-text")
 	e.poll("the note is shown", `document.getElementById("notes").textContent.includes("before asking for the address") && document.getElementById("notes").textContent.includes("due 15 Jan 2027")`)
+	e.poll("the review is not released yet", `document.getElementById("release-state").textContent.includes("Not released to the trainee yet")`)
+	e.snapshot("coach-release")
+	shot("release", "#coaching")
+	submit("release the review to the trainee", "#release-review")
+	e.poll("the review is released", `document.body.textContent.includes("The reviewed scorecard is released") && document.getElementById("release-state").textContent.includes("Released to the trainee") && !document.getElementById("release-review")`)
+	// The replay shows the annotation at its moment, and not before it.
+	e.step("replay at the annotated moment", chromedp.Navigate(srv.url+"/sessions/"+sessionID+"/replay?at="+moment), chromedp.WaitVisible(chromedp.ID("hidden-h")))
+	e.poll("the replay shows the annotation at its moment", fmt.Sprintf(`[...document.querySelectorAll("#call-log li.annotation, #radio-log li.annotation")].some(li => li.textContent.includes(%q))`, annotation))
+	e.snapshot("coach-replay-annotation")
+	shot("replay-annotation", "#call-log")
+	e.step("scrub to the start", chromedp.Evaluate[chromedp.Void](`window.drillroomReplay.show(0)`))
+	e.poll("the annotation is not shown before its moment", `document.querySelectorAll("li.annotation").length === 0`)
 	signOut()
 
 	// The trainee sees the coach's marks on her debrief.
@@ -139,6 +190,7 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 		{"the marking history", `document.querySelectorAll("#mark-history tbody tr").length === 2`},
 		{"the scored rule no longer awaiting a coach", fmt.Sprintf(`!document.querySelector("#rule-%s .badge.pending")`, manual)},
 		{"no marking forms", `document.querySelectorAll("form.mark-form input[name=rule]").length === 0`},
+		{"the release", `document.getElementById("review-state").textContent.includes("Review released")`},
 	} {
 		if e.eval(fmt.Sprintf(`String(!!(%s))`, check.js)) != "true" {
 			t.Errorf("the trainee's debrief lacks %s", check.what)
@@ -148,6 +200,7 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 		t.Error("the trainee does not see the coach's note")
 	}
 	e.snapshot("trainee-sees-marks")
+	shot("trainee-override", "#rule-"+override)
 
 	// The trainee disputes the override; the coach resolves the dispute.
 	e.step("open the dispute form", chromedp.Click(chromedp.CSS(`#respond details summary`)))
@@ -166,6 +219,7 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 	submit("resolve the dispute", ".resolve-form textarea")
 	e.poll("the dispute is closed", `!document.querySelector("#thread li.dispute.open") && document.querySelector("#thread li.resolve")`)
 	e.snapshot("coach-resolved")
+	shot("dispute-resolved", "#thread")
 	signOut()
 	signIn("trainee", srv.password)
 	e.step("reopen the debrief", chromedp.Navigate(srv.url+debriefURL), chromedp.WaitVisible(chromedp.ID("thread")))

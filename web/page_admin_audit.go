@@ -41,6 +41,7 @@ var auditActions = []struct{ Value, Label string }{
 	{drillroom.AuditCohortRemove, "Member removed"},
 	{"review.", "Reviews: marks, claims, notes, disputes (all)"},
 	{drillroom.AuditReviewMark, "Rule marked"},
+	{drillroom.AuditReviewPublish, "Review released to the trainee"},
 	{drillroom.AuditReviewDispute, "Marking disputed"},
 	{"calibration.", "Calibration rounds (all)"},
 }

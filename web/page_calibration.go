@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -95,6 +96,9 @@ type calMember struct {
 	Marked   int
 	WithAuto string
 	WithOff  string
+	// Deviation is the mean absolute difference in points from the
+	// official marking, per rule compared ("" when none).
+	Deviation string
 }
 
 func ratio(a, b int) string {
@@ -127,6 +131,9 @@ func (u *ui) calibration(w http.ResponseWriter, r *http.Request) {
 			for _, c := range v.Report.Coaches {
 				if c.UserID == m {
 					cm.WithAuto, cm.WithOff = ratio(c.WithAuto, c.AutoCompared), ratio(c.WithOfficial, c.OffCompared)
+					if c.OffCompared > 0 {
+						cm.Deviation = strconv.FormatFloat(math.Round(c.Deviation*100)/100, 'f', -1, 64)
+					}
 				}
 			}
 		}
@@ -187,21 +194,10 @@ func (u *ui) markRound(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var marks []training.MarkInput
-	for _, rule := range r.PostForm["rule"] {
-		out := r.PostForm.Get("outcome-" + rule)
-		if out == "" {
-			continue
-		}
-		in := training.MarkInput{RuleID: rule, Outcome: out}
-		if p := r.PostForm.Get("points-" + rule); p != "" && out == "partial" {
-			var err error
-			if in.Points, err = strconv.ParseFloat(p, 64); err != nil {
-				u.fail(w, r, drillroom.Errorf(drillroom.CodeInvalid, "Points must be a number."))
-				return
-			}
-		}
-		marks = append(marks, in)
+	marks, err := roundMarks(r, "")
+	if err != nil {
+		u.fail(w, r, err)
+		return
 	}
 	if err := u.svc.MarkRound(r.Context(), user, id, marks); err != nil {
 		u.fail(w, r, err)
@@ -210,14 +206,43 @@ func (u *ui) markRound(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/calibration/%d?done=marks", id), http.StatusSeeOther)
 }
 
-// publishRound ends a round's blind marking (training.Service.PublishRound).
+// roundMarks reads the marks of a round form: for every rule named, the
+// fields prefix+"outcome-RULE" and, for a partial, prefix+"points-RULE";
+// a rule left blank is left out.
+func roundMarks(r *http.Request, prefix string) ([]training.MarkInput, error) {
+	var marks []training.MarkInput
+	for _, rule := range r.PostForm["rule"] {
+		out := r.PostForm.Get(prefix + "outcome-" + rule)
+		if out == "" {
+			continue
+		}
+		in := training.MarkInput{RuleID: rule, Outcome: out, Reason: r.PostForm.Get("reason")}
+		if p := r.PostForm.Get(prefix + "points-" + rule); p != "" && out == "partial" {
+			var err error
+			if in.Points, err = strconv.ParseFloat(p, 64); err != nil {
+				return nil, drillroom.Errorf(drillroom.CodeInvalid, "Points must be a number.")
+			}
+		}
+		marks = append(marks, in)
+	}
+	return marks, nil
+}
+
+// publishRound ends a round's blind marking with the lead's official
+// marking, official-outcome-RULE and official-points-RULE for the rules
+// given one (training.Service.PublishRound).
 func (u *ui) publishRound(w http.ResponseWriter, r *http.Request) {
 	user, _ := userFrom(r.Context())
 	id, ok := u.pageID(w, r, "round")
 	if !ok {
 		return
 	}
-	if err := u.svc.PublishRound(r.Context(), user, id); err != nil {
+	official, err := roundMarks(r, "official-")
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if err := u.svc.PublishRound(r.Context(), user, id, official); err != nil {
 		u.fail(w, r, err)
 		return
 	}

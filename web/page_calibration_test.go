@@ -85,8 +85,18 @@ func TestCalibrationPages(t *testing.T) {
 	if res := trent.post(round+"/publish", url.Values{"csrf": {trent.csrf()}}); res.status != http.StatusForbidden {
 		t.Errorf("a marker publishes: status %d, want 403", res.status)
 	}
-	if res := carol.post(round+"/publish", url.Values{"csrf": {carol.csrf()}}); res.status != http.StatusSeeOther {
-		t.Fatalf("the lead publishes: status %d", res.status)
+	if res := carol.get(round); !strings.Contains(res.body, `id="publish-form"`) || !strings.Contains(res.body, `name="official-outcome-review-quality"`) {
+		t.Error("the lead's page offers no official marking with the publishing")
+	}
+	// The lead publishes with an official marking: the review partly met,
+	// 5 points; it becomes the session's mark in her name.
+	if res := carol.post(round+"/publish", url.Values{"csrf": {carol.csrf()}, "rule": {"review-quality", "correct-category"},
+		"official-outcome-review-quality": {"partial"}, "official-points-review-quality": {"5"}, "reason": {"Two lessons of three."}}); res.status != http.StatusSeeOther {
+		t.Fatalf("the lead publishes: status %d; %s", res.status, res.body)
+	}
+	if marks, err := app.store.Marks(context.Background(), id); err != nil || len(marks) != 1 || marks[0].RuleID != "review-quality" || marks[0].Outcome != "partial" ||
+		marks[0].Points != 5 || !strings.HasPrefix(marks[0].Reason, "Official marking of calibration round ") || marks[0].By != "Carol" {
+		t.Errorf("the official marking as the session's marks: %+v, %v; want Carol's partial 5 naming the round", marks, err)
 	}
 	if res := doraB.post(round+"/marks", url.Values{"csrf": {doraB.csrf()}, "rule": {"handover"}, "outcome-handover": {"pass"}}); res.status != http.StatusConflict {
 		t.Errorf("a mark after publishing: status %d, want 409", res.status)
@@ -100,6 +110,16 @@ func TestCalibrationPages(t *testing.T) {
 	// pass, pass, partial: one agreeing pair of three.
 	if !strings.Contains(row, "33.3%") || strings.Count(row, "badge pass") != 2 || strings.Count(row, "badge partial") != 1 {
 		t.Errorf("review-quality row %q: want two passes, one partial, 33.3%% agreement", row)
+	}
+	if !strings.Contains(row, "partly met") {
+		t.Errorf("review-quality row %q: want the official partly met", row)
+	}
+	// Deviation from the official review mark (partial 5): Dora's partial
+	// 5 is 0 off, the passes 10 are 5 off; both agree on the category.
+	markers := res.body[strings.Index(res.body, `id="markers"`):]
+	markers = markers[:strings.Index(markers, "</table>")]
+	if !strings.Contains(markers, "Mean deviation from the official") || strings.Count(markers, `<td class="deviation">2.5</td>`) != 2 || strings.Count(markers, `<td class="deviation">0</td>`) != 1 {
+		t.Errorf("markers table %q: want deviations 2.5, 2.5 and 0", markers)
 	}
 	if row := res.body[strings.Index(res.body, `id="cal-correct-category"`):]; !strings.Contains(row[:strings.Index(row, "</tr>")], "100%") {
 		t.Error("correct-category: want 100% agreement")

@@ -25,6 +25,15 @@ type coachingView struct {
 	Rules        []option    // the scorecard's lines a trainee may dispute
 	Moments      []option    // the timeline's events a note may annotate
 	Annotations  map[int64][]noteRow
+	// The release of the reviewed scorecard to the trainee: when and by
+	// whom last (Released), whether marks or notes wait for a release
+	// (Pending), and, for staff, whether they may release (CanRelease).
+	Released   string
+	Pending    bool
+	CanRelease bool
+	// Reviewing: the trainee's view while coaches mark and nothing has
+	// been released yet.
+	Reviewing bool
 }
 
 type noteRow struct {
@@ -59,8 +68,13 @@ func when(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") }
 
 // newCoachingView builds the coaching section; moments are the timeline's
 // rows, for annotations.
-func newCoachingView(c *training.Coaching, mk *markingView, viewer drillroom.User, x drillroom.Session, moments []transcript.Line) *coachingView {
-	v := &coachingView{CanNote: viewer.Staff(), Annotations: map[int64][]noteRow{}}
+func newCoachingView(c *training.Coaching, mk *markingView, rel training.Release, viewer drillroom.User, x drillroom.Session, moments []transcript.Line) *coachingView {
+	v := &coachingView{CanNote: viewer.Staff(), Annotations: map[int64][]noteRow{}, Pending: rel.Pending}
+	if rel.Released() {
+		v.Released = when(rel.Last.At) + " by " + rel.Last.By
+	}
+	v.CanRelease = viewer.Staff() && rel.Pending
+	v.Reviewing = !viewer.Staff() && !rel.Released()
 	clocks := map[int64]string{}
 	for _, l := range moments {
 		if l.Seq > 0 {
@@ -112,7 +126,7 @@ func newCoachingView(c *training.Coaching, mk *markingView, viewer drillroom.Use
 		}
 	}
 	marked := mk != nil && len(mk.History) > 0
-	v.CanRespond = viewer.ID == x.UserID && (marked || len(c.Notes) > 0)
+	v.CanRespond = viewer.ID == x.UserID && rel.Released() && (marked || len(c.Notes) > 0)
 	if !c.Acknowledged.IsZero() {
 		v.Acknowledged = when(c.Acknowledged)
 	}
@@ -136,6 +150,15 @@ func (u *ui) addNote(w http.ResponseWriter, r *http.Request) {
 		}
 		_, err = u.svc.AddNote(r.Context(), user, x, in)
 		return coachedAt(x, "note"), err
+	})
+}
+
+// publishReview releases the reviewed scorecard to the trainee
+// (training.Service.ReleaseReview).
+func (u *ui) publishReview(w http.ResponseWriter, r *http.Request) {
+	u.sessionPost(w, r, func(user drillroom.User, x drillroom.Session) (string, error) {
+		_, err := u.svc.ReleaseReview(r.Context(), user, x)
+		return coachedAt(x, "publish"), err
 	})
 }
 

@@ -32,7 +32,37 @@ func TestCoachingOnTheDebrief(t *testing.T) {
 	if res.status != http.StatusSeeOther || res.header.Get("Location") != debrief+"?coached=note#coaching" {
 		t.Fatalf("note: status %d to %q; %s", res.status, res.header.Get("Location"), res.body)
 	}
+	// Until carol releases the review, alice sees the automatic card and
+	// that it is being reviewed; carol sees that it is not released.
 	res = alice.get(debrief)
+	if !strings.Contains(res.body, `id="review-state"`) || !strings.Contains(res.body, "reviewing this session") ||
+		strings.Contains(res.body, "Practise the two-minute update script.") || strings.Contains(res.body, `id="ack-btn"`) || strings.Contains(res.body, `id="release-review"`) {
+		t.Error("before the release the trainee does not see a review in progress, or sees the note or a form")
+	}
+	if res := carol.get(debrief); !strings.Contains(res.body, "Not released to the trainee yet") || !strings.Contains(res.body, `id="release-review"`) {
+		t.Error("the coach is not told the review is unreleased, or cannot release it")
+	}
+	release := func() {
+		t.Helper()
+		res := carol.post("/sessions/"+id+"/publish", url.Values{"csrf": {ccsrf}})
+		if res.status != http.StatusSeeOther || res.header.Get("Location") != debrief+"?coached=publish#coaching" {
+			t.Fatalf("release: status %d to %q; %s", res.status, res.header.Get("Location"), res.body)
+		}
+	}
+	if res := alice.post("/sessions/"+id+"/publish", url.Values{"csrf": {acsrf}}); res.status != http.StatusForbidden {
+		t.Errorf("the trainee releases: status %d, want 403", res.status)
+	}
+	release()
+	if res := carol.post("/sessions/"+id+"/publish", url.Values{"csrf": {ccsrf}}); res.status != http.StatusConflict {
+		t.Errorf("a release with nothing new: status %d, want 409", res.status)
+	}
+	if res := carol.get(debrief); !strings.Contains(res.body, "Released to the trainee ") || strings.Contains(res.body, `id="release-review"`) {
+		t.Error("the coach's debrief does not say when the review was released, or still offers to release it")
+	}
+	res = alice.get(debrief)
+	if !strings.Contains(res.body, "Review released ") || strings.Contains(res.body, "reviewing this session") {
+		t.Error("after the release the trainee's debrief does not say so")
+	}
 	for _, want := range []string{"Practise the two-minute update script.", "due 15 Jan 2027", "— Carol (coach)", `id="ack-btn"`, `id="dispute-form"`, `<option value="longest-silence">`} {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("the trainee's debrief lacks %q", want)
@@ -47,6 +77,14 @@ func TestCoachingOnTheDebrief(t *testing.T) {
 		t.Fatalf("annotation: status %d; %s", res.status, res.body)
 	}
 	body := alice.get(debrief).body
+	if strings.Contains(body, "Good handover") {
+		t.Error("the trainee sees an annotation made after the release")
+	}
+	if !strings.Contains(carol.get(debrief).body, "wait for a new release") {
+		t.Error("the coach is not told the annotation waits for a new release")
+	}
+	release()
+	body = alice.get(debrief).body
 	ev := body[strings.Index(body, `id="ev-`+m[1]+`"`):]
 	ev = ev[:strings.Index(ev, "</ol>")]
 	if i := strings.Index(ev, `class="annotation"`); i < 0 || !strings.Contains(ev[i:], "Good handover") || strings.Count(ev[:i], "<li") != 1 {

@@ -77,7 +77,8 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		flash = "Your mark is saved and the official score recomputed."
 	case r.URL.Query().Get("coached") != "":
 		flash = map[string]string{"note": "Your note is saved.", "ack": "Thank you: your coach sees that you have read the feedback.",
-			"dispute": "Your dispute is sent: a coach will answer it.", "resolve": "Your answer is saved and the dispute closed."}[r.URL.Query().Get("coached")]
+			"dispute": "Your dispute is sent: a coach will answer it.", "resolve": "Your answer is saved and the dispute closed.",
+			"publish": "The reviewed scorecard is released: the trainee sees your marks and notes."}[r.URL.Query().Get("coached")]
 	case r.URL.Query().Get("claimed") == "1":
 		flash = "You have claimed this session: other coaches see that you are marking it."
 	}
@@ -105,11 +106,12 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 	}
 	card, err := u.svc.Scorecard(ctx, x, sc, events)
 	var coaching *training.Coaching
+	var rel training.Release
 	if err == nil {
 		var mk *training.Marking
-		if mk, err = u.svc.Marking(ctx, x, card); err == nil {
+		if mk, rel, err = u.svc.MarkingFor(ctx, user, x, card); err == nil {
 			card, page.Marking = mk.Official, newMarkingView(mk, user)
-			coaching, err = u.svc.Coaching(ctx, x, mk.History)
+			coaching, err = u.svc.CoachingFor(ctx, user, x, mk.History, rel)
 		}
 	}
 	if err != nil {
@@ -151,7 +153,7 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		anchorEvidence(page.Card, page.Timeline)
 	}
 	if coaching != nil {
-		page.Coaching = newCoachingView(coaching, page.Marking, user, x, page.Timeline)
+		page.Coaching = newCoachingView(coaching, page.Marking, rel, user, x, page.Timeline)
 	}
 
 	review := ""

@@ -76,7 +76,7 @@ func (u *ui) drills(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, fmt.Errorf("sessions of %s: %w", user.Username, err))
 		return
 	}
-	page.Sessions = u.sessionRows(ctx, sessions, titles, nil)
+	page.Sessions = u.sessionRows(ctx, user, sessions, titles, nil)
 	if user.Role == drillroom.RoleTrainer || user.Role == drillroom.RoleCoach {
 		page.ShowOthers, page.OthersLimit = true, othersLimit
 		others, names, err := u.svc.TraineeSessions(ctx, user, othersLimit)
@@ -84,7 +84,7 @@ func (u *ui) drills(w http.ResponseWriter, r *http.Request) {
 			u.fail(w, r, err)
 			return
 		}
-		page.Others = u.sessionRows(ctx, others, titles, names)
+		page.Others = u.sessionRows(ctx, user, others, titles, names)
 		q, err := u.svc.ReviewQueue(ctx, user, training.QueueFilter{})
 		if err != nil {
 			u.fail(w, r, err)
@@ -100,8 +100,9 @@ func (u *ui) drills(w http.ResponseWriter, r *http.Request) {
 }
 
 // sessionRows lists sessions newest first, with their scores. names, when
-// given, labels each row with its trainee.
-func (u *ui) sessionRows(ctx context.Context, sessions []drillroom.Session, titles map[string]string, names map[int64]string) []sessionRow {
+// given, labels each row with its trainee. A trainee sees the scores
+// the coaches have released.
+func (u *ui) sessionRows(ctx context.Context, user drillroom.User, sessions []drillroom.Session, titles map[string]string, names map[int64]string) []sessionRow {
 	sort.SliceStable(sessions, func(i, j int) bool { return sessions[i].CreatedAt.After(sessions[j].CreatedAt) })
 	var rows []sessionRow
 	for _, x := range sessions {
@@ -118,7 +119,7 @@ func (u *ui) sessionRows(ctx context.Context, sessions []drillroom.Session, titl
 		}
 		if !row.Live {
 			// The official score: the automatic one with the coaches' marks.
-			if mk, err := u.svc.OfficialScorecard(ctx, x); err == nil {
+			if mk, _, err := u.svc.OfficialScorecardFor(ctx, user, x); err == nil {
 				card := mk.Official
 				row.Scored, row.Total, row.BandTitle, row.Passed = true, formatPercent(card.Total), card.BandTitle, card.Passed
 			}

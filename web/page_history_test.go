@@ -34,6 +34,12 @@ func TestHistoryPage(t *testing.T) {
 			t.Fatalf("note: status %d", res.status)
 		}
 	}
+	if res := alice.get("/history"); strings.Contains(res.body, "Later action.") {
+		t.Error("the history shows an action the coach has not released")
+	}
+	if res := carol.post("/sessions/"+id+"/publish", url.Values{"csrf": {csrf}}); res.status != http.StatusSeeOther {
+		t.Fatalf("release: status %d", res.status)
+	}
 	res := alice.get("/history")
 	if res.status != http.StatusOK {
 		t.Fatalf("history: status %d", res.status)

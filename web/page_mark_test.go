@@ -103,6 +103,18 @@ func TestMarkingOnTheDebrief(t *testing.T) {
 	}
 	official := formatPercent(math.Round((auto.Points-5+6)/(auto.Possible+10)*10000) / 100)
 
+	// Until carol releases the review, alice sees the automatic card.
+	res = alice.get(debrief)
+	if strings.Contains(res.body, "Good lessons; nothing on the late update.") || !strings.Contains(res.body, `id="score-total">`+formatPercent(auto.Total)) ||
+		!strings.Contains(res.body, `id="review-state"`) {
+		t.Errorf("before the release the trainee sees the marks, or not the automatic total %s: %q", formatPercent(auto.Total), scoreTotal(res.body))
+	}
+	if home := alice.get("/"); strings.Contains(home.body, official) {
+		t.Error("the home page shows the unreleased official score")
+	}
+	if res := carol.post("/sessions/"+id+"/publish", url.Values{"csrf": {csrf}}); res.status != http.StatusSeeOther {
+		t.Fatalf("release: status %d; %s", res.status, res.body)
+	}
 	res = alice.get(debrief)
 	for _, want := range []string{
 		"Good lessons; nothing on the late update.", "The caller waited 70 s while you typed.",
@@ -144,6 +156,16 @@ func TestScorecardJSONIsOfficial(t *testing.T) {
 	carol := app.signedIn("carol")
 	if res := carol.post("/sessions/"+id+"/marks", url.Values{"csrf": {carol.csrf()}, "rule": {"longest-silence"}, "outcome": {"fail"}, "reason": {"A 70 s silence on hold."}}); res.status != http.StatusSeeOther {
 		t.Fatalf("override: status %d", res.status)
+	}
+	// The trainee's API, like her debrief, shows the override once released.
+	if res := alice.get("/api/sessions/" + id + "/scorecard"); strings.Contains(res.body, "A 70 s silence on hold.") {
+		t.Error("the trainee's scorecard API shows an unreleased override")
+	}
+	if res := carol.get("/api/sessions/" + id + "/scorecard"); !strings.Contains(res.body, "A 70 s silence on hold.") {
+		t.Error("the coach's scorecard API lacks her override")
+	}
+	if res := carol.post("/sessions/"+id+"/publish", url.Values{"csrf": {carol.csrf()}}); res.status != http.StatusSeeOther {
+		t.Fatalf("release: status %d", res.status)
 	}
 	res := alice.get("/api/sessions/" + id + "/scorecard")
 	var doc struct {

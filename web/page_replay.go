@@ -24,6 +24,18 @@ type replayConfig struct {
 	Services []castItem        `json:"services"`
 	Teams    []castItem        `json:"teams"`
 	Texts    map[string]string `json:"texts"`
+	// Notes are the coaches' annotations, each at the moment (event) it
+	// is pinned to; the replay shows them when it reaches that moment.
+	Notes []replayNote `json:"notes"`
+}
+
+// replayNote is an annotation as the replay shows it.
+type replayNote struct {
+	Seq   int64  `json:"seq"`
+	T     int64  `json:"t"` // its event's virtual time
+	Label string `json:"label"`
+	Text  string `json:"text"`
+	By    string `json:"by"`
 }
 
 type replayPage struct {
@@ -50,7 +62,7 @@ func (u *ui) replay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := replayPage{SessionID: x.ID, Title: sc.Title, Trainee: u.displayName(r.Context(), x.UserID), Mode: x.Mode, Live: x.State == drillroom.StateLive}
-	cfg := replayConfig{Session: x.ID, Texts: transcript.Texts, Services: []castItem{}, Teams: []castItem{}, Visible: []simulator.Event{}}
+	cfg := replayConfig{Session: x.ID, Texts: transcript.Texts, Services: []castItem{}, Teams: []castItem{}, Visible: []simulator.Event{}, Notes: []replayNote{}}
 	for id, s := range sc.Cast.Services {
 		cfg.Services = append(cfg.Services, castItem{ID: id, Name: s.Name, Kind: s.Kind})
 	}
@@ -62,6 +74,20 @@ func (u *ui) replay(w http.ResponseWriter, r *http.Request) {
 		cfg.EndMs = max(cfg.EndMs, ev.T)
 		if v, ok := ev.ForTrainee(); ok {
 			cfg.Visible = append(cfg.Visible, v)
+		}
+	}
+	c, err := u.svc.Coaching(r.Context(), x, nil)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	at := map[int64]int64{}
+	for _, t := range cfg.Times {
+		at[t[0]] = t[1]
+	}
+	for _, n := range c.Notes {
+		if t, ok := at[n.Seq]; ok && n.Seq > 0 {
+			cfg.Notes = append(cfg.Notes, replayNote{Seq: n.Seq, T: t, Label: noteLabels[n.Kind], Text: n.Text, By: n.By})
 		}
 	}
 	if at, err := strconv.ParseInt(r.URL.Query().Get("at"), 10, 64); err == nil && at > 0 {

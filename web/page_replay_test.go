@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -25,6 +26,17 @@ func TestReplayPage(t *testing.T) {
 	alice, id := app.alicePlayed(drillroom.ModePractice)
 	carol := app.signedIn("carol")
 
+	// An annotation of event 5 and a note on the session as a whole: the
+	// replay carries the annotation at event 5's time, not the other.
+	ccsrf := carol.csrf()
+	for _, form := range []url.Values{
+		{"csrf": {ccsrf}, "kind": {"development"}, "seq": {"5"}, "text": {"Confirm the address here."}},
+		{"csrf": {ccsrf}, "kind": {"strength"}, "text": {"Calm throughout."}},
+	} {
+		if res := carol.post("/sessions/"+id+"/notes", form); res.status != http.StatusSeeOther {
+			t.Fatalf("note: status %d; %s", res.status, res.body)
+		}
+	}
 	res := carol.get("/sessions/" + id + "/replay")
 	if res.status != http.StatusOK || !strings.Contains(res.body, "/static/replay.js") || !strings.Contains(res.body, `id="hidden"`) {
 		t.Fatalf("replay page: status %d; want the page with its script and the hidden state pane", res.status)
@@ -40,6 +52,14 @@ func TestReplayPage(t *testing.T) {
 	x := app.ended(id)
 	if len(cfg.Times) != int(x.LastSeq) || cfg.EndMs != cfg.Times[len(cfg.Times)-1][1] || len(cfg.Visible) == 0 || len(cfg.Texts) == 0 {
 		t.Fatalf("replay data: %d times for %d events, end %d, %d visible; want every event's time and the visible events", len(cfg.Times), x.LastSeq, cfg.EndMs, len(cfg.Visible))
+	}
+	if len(cfg.Notes) != 1 || cfg.Notes[0].Seq != 5 || cfg.Notes[0].Text != "Confirm the address here." || cfg.Notes[0].Label != "To develop" || cfg.Notes[0].By != "Carol" {
+		t.Errorf("replay notes %+v: want the one annotation, of event 5, by Carol", cfg.Notes)
+	}
+	for _, tt := range cfg.Times {
+		if tt[0] == 5 && len(cfg.Notes) == 1 && cfg.Notes[0].T != tt[1] {
+			t.Errorf("the annotation is at %d ms, want event 5's %d", cfg.Notes[0].T, tt[1])
+		}
 	}
 	said := false
 	for _, ev := range cfg.Visible {

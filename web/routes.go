@@ -63,6 +63,7 @@ func (s *Server) routes() http.Handler {
 		r.With(ui.checkForm).Post("/sessions/{id}/claim", ui.claim)
 		r.With(ui.checkForm).Post("/sessions/{id}/release", ui.release)
 		r.With(ui.checkForm).Post("/sessions/{id}/notes", ui.addNote)
+		r.With(ui.checkForm).Post("/sessions/{id}/publish", ui.publishReview)
 		r.With(ui.checkForm).Post("/sessions/{id}/acknowledge", ui.acknowledge)
 		r.With(ui.checkForm).Post("/sessions/{id}/disputes", ui.dispute)
 		r.With(ui.checkForm).Post("/sessions/{id}/disputes/{n}/resolve", ui.resolve)

@@ -95,7 +95,7 @@ func testMarks(t *testing.T, s Store, clock *Clock) {
 		t.Errorf("Marks before any: got %#v, %v; want an empty slice", got, err)
 	}
 	good := drillroom.Mark{SessionID: f.Session.ID, RuleID: "review-quality", Kind: drillroom.MarkManual, Outcome: "partial",
-		Points: 6, OldOutcome: "pending", Reason: "Named the lesson, not the delay.", RubricHash: "r1", ByID: coach.ID, Actor: drillroom.ActorCoach}
+		Points: 6, OldOutcome: "pending", Reason: "Named the lesson, not the delay.", RubricHash: "r1", RuleHash: "q1", ByID: coach.ID, Actor: drillroom.ActorCoach}
 	first, err := s.AddMark(ctx, good)
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +136,7 @@ func testMarks(t *testing.T, s Store, clock *Clock) {
 	for i, m := range got {
 		w := want[i]
 		if m.RuleID != w.RuleID || m.Kind != w.Kind || m.Outcome != w.Outcome || m.Points != w.Points || m.OldOutcome != w.OldOutcome ||
-			m.OldPoints != w.OldPoints || m.Reason != w.Reason || m.RubricHash != w.RubricHash || m.ByID != coach.ID ||
+			m.OldPoints != w.OldPoints || m.Reason != w.Reason || m.RubricHash != w.RubricHash || m.RuleHash != w.RuleHash || m.ByID != coach.ID ||
 			m.By != "Cora Coach" || m.Actor != w.Actor || m.SessionID != f.Session.ID {
 			t.Errorf("mark %d: got %+v, want %+v by Cora Coach", i, m, w)
 		}
@@ -337,5 +337,47 @@ func testCalibrationRounds(t *testing.T, s Store, clock *Clock) {
 	}
 	if rs, err := s.SessionRounds(ctx, f.Session.ID); err != nil || len(rs) != 1 || !rs[0].Published() || len(rs[0].Members) != 3 {
 		t.Errorf("SessionRounds: %+v, %v; want the published round", rs, err)
+	}
+}
+
+// testReleases: releases of a reviewed scorecard are appended with the
+// store's time and the author's name, listed oldest first; a release by
+// the trainee or on an unknown session is refused.
+func testReleases(t *testing.T, s Store, clock *Clock) {
+	ctx := context.Background()
+	f := NewFixture(t, s, "ann")
+	id := f.Session.ID
+	coach := CreateUser(t, s, "cora", "Cora Coach", drillroom.RoleCoach)
+	if rs, err := s.Releases(ctx, id); rs == nil || len(rs) != 0 || err != nil {
+		t.Fatalf("Releases before any: %v, %v; want an empty slice", rs, err)
+	}
+	r1, err := s.AddRelease(ctx, drillroom.Release{SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach})
+	if err != nil || r1.ID == 0 || r1.By != "Cora Coach" || !r1.At.Equal(clock.Now()) {
+		t.Fatalf("AddRelease: %+v, %v; want an id, the author's name and the store's time", r1, err)
+	}
+	clock.Advance(time.Minute)
+	if _, err := s.AddRelease(ctx, drillroom.Release{SessionID: id, ByID: coach.ID, Actor: drillroom.ActorTrainer}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		r    drillroom.Release
+		want error
+	}{
+		{"the trainee", drillroom.Release{SessionID: id, ByID: f.User.ID, Actor: drillroom.ActorTrainee}, drillroom.ErrInvalid},
+		{"unknown session", drillroom.Release{SessionID: "nope", ByID: coach.ID, Actor: drillroom.ActorCoach}, drillroom.ErrNotFound},
+		{"unknown author", drillroom.Release{SessionID: id, ByID: 9999, Actor: drillroom.ActorCoach}, drillroom.ErrNotFound},
+	} {
+		if _, err := s.AddRelease(ctx, tc.r); !errors.Is(err, tc.want) {
+			t.Errorf("AddRelease by %s: %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	rs, err := s.Releases(ctx, id)
+	if err != nil || len(rs) != 2 || rs[0].ID != r1.ID || rs[1].Actor != drillroom.ActorTrainer || !rs[1].At.Equal(clock.Now()) || rs[1].By != "Cora Coach" {
+		t.Errorf("Releases: %+v, %v; want both, oldest first", rs, err)
+	}
+	other := NewFixture(t, s, "ben")
+	if rs, err := s.Releases(ctx, other.Session.ID); err != nil || len(rs) != 0 {
+		t.Errorf("Releases of another session: %d, %v; want none", len(rs), err)
 	}
 }

@@ -276,6 +276,16 @@ func (x *recording) Notes(ctx context.Context, sessionID string) ([]drillroom.No
 	return x.s.Notes(ctx, sessionID)
 }
 
+func (x *recording) AddRelease(ctx context.Context, r drillroom.Release) (drillroom.Release, error) {
+	x.r.note("AddRelease")
+	return x.s.AddRelease(ctx, r)
+}
+
+func (x *recording) Releases(ctx context.Context, sessionID string) ([]drillroom.Release, error) {
+	x.r.note("Releases")
+	return x.s.Releases(ctx, sessionID)
+}
+
 func (x *recording) AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error) {
 	x.r.note("AddResponse")
 	return x.s.AddResponse(ctx, r)

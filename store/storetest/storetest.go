@@ -99,6 +99,8 @@ type Store interface {
 	// Coaching notes and the thread with the trainee, append-only.
 	AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, error)
 	Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error)
+	AddRelease(ctx context.Context, r drillroom.Release) (drillroom.Release, error)
+	Releases(ctx context.Context, sessionID string) ([]drillroom.Release, error)
 	AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error)
 	Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error)
 
@@ -160,6 +162,7 @@ var suites = []suite{
 	{"Marks", testMarks},
 	{"Claims", testClaims},
 	{"NotesAndResponses", testNotesAndResponses},
+	{"Releases", testReleases},
 	{"CalibrationRounds", testCalibrationRounds},
 	{"Analytics", testAnalytics},
 	{"Outbox", testOutbox},

@@ -17,6 +17,19 @@ function start(cfg) {
   (cfg.teams || []).forEach((t) => { names[t.id] = t.name; });
   const present = presenter(cfg.texts || {}, names);
   const lines = (cfg.visible || []).map((ev) => present.line(ev)).filter((l) => l);
+  // The coaches' annotations go into the log right after the line of the
+  // event they are pinned to (or, for an event no pane shows, after the
+  // last line before it), so the replay shows each at its moment.
+  (cfg.notes || []).forEach((n) => {
+    let i = 0;
+    while (i < lines.length && (lines[i].seq <= n.seq || lines[i].t < n.t)) i++;
+    const before = i > 0 ? lines[i - 1] : null;
+    lines.splice(i, 0, {
+      cls: "annotation", seq: n.seq, t: n.t, clock: formatClock(n.t),
+      who: "Coach's note: " + n.label + " (" + n.by + ")", text: n.text,
+      pane: before && before.pane === "radio" && before.seq === n.seq ? "radio" : "call",
+    });
+  });
   const times = cfg.times || [];
   const callLog = $("call-log"), radioLog = $("radio-log");
   const scrub = $("scrub"), clockEl = $("clock"), playBtn = $("play-btn"), speedEl = $("speed");
