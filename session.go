@@ -72,6 +72,10 @@ type ScenarioVersion struct {
 	Source       []byte // the drill YAML
 	PolicySource []byte // the policy YAML it references, if any
 	CreatedAt    time.Time
+	// RetiredAt is when the version was retired (zero: it is not): a
+	// retired version can no longer be started; its sessions stay pinned
+	// to it and replay as before.
+	RetiredAt time.Time
 }
 
 // RuleOutcome is one rule's result in one scoring of a session, stored in
