@@ -76,6 +76,25 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"GET /admin/import":                              login,
 		"POST /admin/import":                             refused,
 		"GET /admin/audit":                               login,
+		// Authoring (page_editor*.go); what trainees, coaches and other
+		// trainers get is in TestAuthorPagesRefuseOthers.
+		"GET /author/":                                     login,
+		"GET /author/schema.json":                          login,
+		"POST /author/drafts":                              refused,
+		"POST /author/upload":                              refused,
+		"POST /author/check":                               refused,
+		"POST /author/test":                                refused,
+		"GET /author/drafts/{id}":                          login,
+		"POST /author/drafts/{id}":                         refused,
+		"GET /author/drafts/{id}/download":                 login,
+		"POST /author/drafts/{id}/delete":                  refused,
+		"POST /author/drafts/{id}/publish":                 refused,
+		"GET /author/publications/{id}":                    login,
+		"POST /author/publications/{id}/approve":           refused,
+		"POST /author/publications/{id}/reject":            refused,
+		"GET /author/drills/{scenario}":                    login,
+		"GET /author/drills/{scenario}/{version}/download": login,
+		"POST /author/drills/{scenario}/{version}/retire":  refused,
 	}
 	routes, ok := app.srvHandler().(chi.Routes)
 	if !ok {

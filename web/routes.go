@@ -18,6 +18,7 @@ func (s *Server) routes() http.Handler {
 	ui.accounts = s.accounts
 	ui.onLogout = s.closeLogin    // signing out ends that login's sockets at once
 	ui.onUserLocked = s.closeUser // so does disabling an account or resetting its password
+	ui.authoring = s.authoring
 	// A user who must change their password can do nothing else until they
 	// have (page_account.go: passwordGate), the websocket included.
 	r.Use(securityHeaders(s.cfg.SecureCookies), ui.loadUser, ui.passwordGate)
@@ -69,6 +70,31 @@ func (s *Server) routes() http.Handler {
 		r.Get("/account/password", ui.passwordPage)
 		r.With(ui.checkForm).Post("/account/password", ui.changePassword)
 		r.Get("/cohorts/{id}", ui.cohort)
+	})
+
+	// Authoring (page_editor*.go): trainers and administrators; the use
+	// cases of training.Authoring refuse everyone else again. The editor's
+	// text can be as large as a drill file, so its forms are read like
+	// uploads (checkUpload).
+	r.Route("/author", func(r chi.Router) {
+		r.Use(ui.requireUser, ui.authorOnly)
+		r.Get("/", ui.authorHome)
+		r.Get("/schema.json", ui.drillSchema)
+		r.With(ui.checkForm).Post("/drafts", ui.newDraft)
+		r.With(ui.checkUpload).Post("/upload", ui.uploadDraft)
+		r.With(ui.checkUpload).Post("/check", ui.checkDraft)
+		r.With(ui.checkUpload).Post("/test", ui.testDraft)
+		r.Get("/drafts/{id}", ui.editor)
+		r.With(ui.checkUpload).Post("/drafts/{id}", ui.saveDraft)
+		r.Get("/drafts/{id}/download", ui.downloadDraft)
+		r.With(ui.checkForm).Post("/drafts/{id}/delete", ui.deleteDraft)
+		r.With(ui.checkForm).Post("/drafts/{id}/publish", ui.publishDraft)
+		r.Get("/publications/{id}", ui.publication)
+		r.With(ui.checkForm).Post("/publications/{id}/approve", ui.decide(true))
+		r.With(ui.checkForm).Post("/publications/{id}/reject", ui.decide(false))
+		r.Get("/drills/{scenario}", ui.drillVersions)
+		r.Get("/drills/{scenario}/{version}/download", ui.downloadVersion)
+		r.With(ui.checkForm).Post("/drills/{scenario}/{version}/retire", ui.retireVersion)
 	})
 
 	// Administration (page_admin_*.go): administrators only; the use cases

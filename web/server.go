@@ -37,6 +37,7 @@ type Store interface {
 	training.Store
 	training.AccountStore
 	training.AnalyticsStore
+	training.AuthoringStore
 	Ping(ctx context.Context) error
 	Authenticate(ctx context.Context, username, password string) (drillroom.User, error)
 	CreateLogin(ctx context.Context, userID int64, ttl time.Duration) (string, error)
@@ -66,6 +67,11 @@ type Config struct {
 	// open a websocket, for deployments behind a proxy that rewrites Host.
 	// The server's own host is always allowed.
 	AllowedOrigins []string
+
+	// RequireApproval makes publishing a drill wait for a second trainer's
+	// approval (the organisation's setting; author and approver are
+	// recorded).
+	RequireApproval bool
 
 	// SecureCookies marks cookies Secure (set it when served over HTTPS).
 	SecureCookies bool
@@ -121,6 +127,7 @@ type Server struct {
 	runner    *runner.Runner
 	svc       *training.Service
 	accounts  *training.Accounts
+	authoring *training.Authoring
 	log       *slog.Logger
 	origins   map[string]bool // lower-case "scheme://host[:port]"
 	metrics   *metrics
@@ -191,6 +198,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.svc = training.New(s.store, s.runner, s.log)
 	s.accounts = training.NewAccounts(s.store, s.log)
+	s.authoring = training.NewAuthoring(s.store, s.log, cfg.RequireApproval)
 	s.upgrader = s.newUpgrader()
 	s.handler = s.routes()
 	return s, nil
