@@ -1,6 +1,8 @@
 package web
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -209,6 +211,21 @@ type editorPage struct {
 	Draft           drillroom.Draft
 	Source          string
 	RequireApproval bool
+	StyleNonce      string
+}
+
+// editorCSP is the site's policy with one exception for the editor page:
+// CodeMirror writes its theme into a <style> element, which style-src
+// 'self' refuses; the element carries this response's nonce instead. No
+// script is allowed anything more.
+func editorCSP(nonce string) string {
+	return strings.Replace(contentSecurityPolicy, "style-src 'self';", "style-src 'self' 'nonce-"+nonce+"';", 1)
+}
+
+func newNonce() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 // editor is the drill editor of one of the user's drafts.
@@ -226,8 +243,10 @@ func (u *ui) renderEditor(w http.ResponseWriter, r *http.Request, problem error)
 	if problem != nil {
 		status, flash = statusFor(problem)
 	}
+	nonce := newNonce()
+	w.Header().Set("Content-Security-Policy", editorCSP(nonce))
 	render(w, r, u.log, status, "editor", view{Title: "Edit " + d.Name, BodyClass: "editor-page", Flash: flash, Notice: noticeFor(r),
-		Data: editorPage{Draft: d, Source: string(d.Source), RequireApproval: u.authoring.RequiresApproval()}})
+		Data: editorPage{Draft: d, Source: string(d.Source), RequireApproval: u.authoring.RequiresApproval(), StyleNonce: nonce}})
 }
 
 // wantsJSON reports whether the editor's script sent the request.

@@ -139,6 +139,10 @@ func TestEditorWritesTestsAndPublishes(t *testing.T) {
 	if page.status != http.StatusOK || !strings.Contains(page.body, "id: my-new-drill") || !strings.Contains(page.body, "/static/editor.js") {
 		t.Fatalf("editor: status %d, want 200 with the source and the editor's script", page.status)
 	}
+	nonce := regexp.MustCompile(`data-style-nonce="([^"]+)"`).FindStringSubmatch(page.body)
+	if csp := page.header.Get("Content-Security-Policy"); nonce == nil || !strings.Contains(csp, "style-src 'self' 'nonce-"+nonce[1]+"';") || !strings.Contains(csp, "script-src 'self';") {
+		t.Errorf("the editor's CSP %q: want the page's style nonce and scripts from 'self' only", csp)
+	}
 	src := regexp.MustCompile(`(?s)<textarea[^>]*>(.*?)</textarea>`).FindStringSubmatch(page.body)
 	if src == nil {
 		t.Fatal("editor: no textarea")

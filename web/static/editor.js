@@ -43,6 +43,7 @@ function start(form) {
     state: EditorState.create({
       doc: textarea.value,
       extensions: [
+        EditorView.cspNonce.of($("editor").dataset.styleNonce || ""),
         basicSetup,
         yaml(),
         indentUnit.of("  "),
