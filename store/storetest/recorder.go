@@ -176,6 +176,21 @@ func (x *recording) Assignments(ctx context.Context, userID int64) ([]drillroom.
 	return x.call("Assignments").Assignments(ctx, userID)
 }
 
+func (x *recording) AddAssignment(ctx context.Context, a drillroom.Assignment) (drillroom.Assignment, error) {
+	x.r.note("AddAssignment")
+	return x.s.AddAssignment(ctx, a)
+}
+
+func (x *recording) ListAssignments(ctx context.Context) ([]drillroom.Assignment, error) {
+	x.r.note("ListAssignments")
+	return x.s.ListAssignments(ctx)
+}
+
+func (x *recording) DeleteAssignment(ctx context.Context, id int64) error {
+	x.r.note("DeleteAssignment")
+	return x.s.DeleteAssignment(ctx, id)
+}
+
 func (x *recording) ScenarioVersions(ctx context.Context, id string) ([]drillroom.ScenarioVersion, error) {
 	x.r.note("ScenarioVersions")
 	return x.s.ScenarioVersions(ctx, id)

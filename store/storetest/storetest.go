@@ -67,6 +67,9 @@ type Store interface {
 	LatestScenarios(ctx context.Context) ([]drillroom.ScenarioVersion, error)
 	Assign(ctx context.Context, userID int64, scenarioID string, mode drillroom.Mode) error
 	Assignments(ctx context.Context, userID int64) ([]drillroom.Assignment, error)
+	AddAssignment(ctx context.Context, a drillroom.Assignment) (drillroom.Assignment, error)
+	ListAssignments(ctx context.Context) ([]drillroom.Assignment, error)
+	DeleteAssignment(ctx context.Context, id int64) error
 	ScenarioVersions(ctx context.Context, id string) ([]drillroom.ScenarioVersion, error)
 	RetireScenarioVersion(ctx context.Context, id string, version int) error
 
@@ -161,6 +164,7 @@ var suites = []suite{
 	{"Audit", testAudit},
 	{"ScenarioVersions", testScenarioVersions},
 	{"Assignments", testAssignments},
+	{"TrainerAssignments", testTrainerAssignments},
 	{"RetiredVersions", testRetiredVersions},
 	{"Drafts", testDrafts},
 	{"Publications", testPublications},
