@@ -9,8 +9,7 @@ import (
 	"github.com/drillroom/drillroom"
 )
 
-func testTrainerAssignments(t *testing.T, open func(t *testing.T) (Store, *Clock)) {
-	s, clock := open(t)
+func testTrainerAssignments(t *testing.T, s Store, clock *Clock) {
 	ctx := context.Background()
 	f := NewFixture(t, s, "ann")
 	trainer, err := s.CreateUser(ctx, "tom", "Tom", drillroom.RoleTrainer, "correct horse")
