@@ -95,6 +95,11 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"GET /author/drills/{scenario}":                    login,
 		"GET /author/drills/{scenario}/{version}/download": login,
 		"POST /author/drills/{scenario}/{version}/retire":  refused,
+		// Assignments (page_assign.go); refusals in TestAssignPages.
+		"GET /assignments/":               login,
+		"POST /assignments/":              refused,
+		"GET /assignments/{id}":           login,
+		"POST /assignments/{id}/withdraw": refused,
 	}
 	routes, ok := app.srvHandler().(chi.Routes)
 	if !ok {

@@ -20,6 +20,7 @@ type ui struct {
 	store     Store
 	svc       *training.Service
 	authoring *training.Authoring
+	assigning *training.Assigning
 }
 
 func newUI(st Store, svc *training.Service, log *slog.Logger, cfg Config) *ui {

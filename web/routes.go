@@ -19,6 +19,7 @@ func (s *Server) routes() http.Handler {
 	ui.onLogout = s.closeLogin    // signing out ends that login's sockets at once
 	ui.onUserLocked = s.closeUser // so does disabling an account or resetting its password
 	ui.authoring = s.authoring
+	ui.assigning = s.assigning
 	// A user who must change their password can do nothing else until they
 	// have (page_account.go: passwordGate), the websocket included.
 	r.Use(securityHeaders(s.cfg.SecureCookies), ui.loadUser, ui.passwordGate)
@@ -95,6 +96,16 @@ func (s *Server) routes() http.Handler {
 		r.Get("/drills/{scenario}", ui.drillVersions)
 		r.Get("/drills/{scenario}/{version}/download", ui.downloadVersion)
 		r.With(ui.checkForm).Post("/drills/{scenario}/{version}/retire", ui.retireVersion)
+	})
+
+	// Assignments (page_assign.go): trainers and administrators; the use
+	// cases of training.Assigning decide which cohorts and trainees.
+	r.Route("/assignments", func(r chi.Router) {
+		r.Use(ui.requireUser, ui.authorOnly)
+		r.Get("/", ui.assignments)
+		r.With(ui.checkForm).Post("/", ui.assign)
+		r.Get("/{id}", ui.assignment)
+		r.With(ui.checkForm).Post("/{id}/withdraw", ui.withdrawAssignment)
 	})
 
 	// Administration (page_admin_*.go): administrators only; the use cases

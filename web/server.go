@@ -38,6 +38,7 @@ type Store interface {
 	training.AccountStore
 	training.AnalyticsStore
 	training.AuthoringStore
+	training.AssignStore
 	Ping(ctx context.Context) error
 	Authenticate(ctx context.Context, username, password string) (drillroom.User, error)
 	CreateLogin(ctx context.Context, userID int64, ttl time.Duration) (string, error)
@@ -128,6 +129,7 @@ type Server struct {
 	svc       *training.Service
 	accounts  *training.Accounts
 	authoring *training.Authoring
+	assigning *training.Assigning
 	log       *slog.Logger
 	origins   map[string]bool // lower-case "scheme://host[:port]"
 	metrics   *metrics
@@ -199,6 +201,7 @@ func New(cfg Config) (*Server, error) {
 	s.svc = training.New(s.store, s.runner, s.log)
 	s.accounts = training.NewAccounts(s.store, s.log)
 	s.authoring = training.NewAuthoring(s.store, s.log, cfg.RequireApproval)
+	s.assigning = training.NewAssigning(s.store, s.log)
 	s.upgrader = s.newUpgrader()
 	s.handler = s.routes()
 	return s, nil
