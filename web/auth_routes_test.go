@@ -95,6 +95,9 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"GET /author/drills/{scenario}":                    login,
 		"GET /author/drills/{scenario}/{version}/download": login,
 		"POST /author/drills/{scenario}/{version}/retire":  refused,
+		// The event log over HTTP (page_monitor_events.go); who may read
+		// which session is in TestSessionEventsPages.
+		"GET /api/sessions/{id}/events": refused,
 		// Assignments (page_assign.go); refusals in TestAssignPages.
 		"GET /assignments/":               login,
 		"POST /assignments/":              refused,

@@ -71,6 +71,7 @@ func (s *Server) routes() http.Handler {
 		r.Get("/account/password", ui.passwordPage)
 		r.With(ui.checkForm).Post("/account/password", ui.changePassword)
 		r.Get("/cohorts/{id}", ui.cohort)
+		r.Get("/api/sessions/{id}/events", ui.sessionEvents)
 	})
 
 	// Authoring (page_editor*.go): trainers and administrators; the use
