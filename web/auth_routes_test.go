@@ -98,6 +98,12 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		// The event log over HTTP (page_monitor_events.go); who may read
 		// which session is in TestSessionEventsPages.
 		"GET /api/sessions/{id}/events": refused,
+		// The live monitor (page_monitor*.go); refusals in TestMonitorPages.
+		"GET /api/monitor/sessions":  refused,
+		"GET /monitor/":              login,
+		"GET /monitor/sessions/{id}": login,
+		"POST /monitor/class":        refused,
+		"POST /monitor/pause-all":    refused,
 		// Assignments (page_assign.go); refusals in TestAssignPages.
 		"GET /assignments/":               login,
 		"POST /assignments/":              refused,

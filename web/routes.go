@@ -72,6 +72,7 @@ func (s *Server) routes() http.Handler {
 		r.With(ui.checkForm).Post("/account/password", ui.changePassword)
 		r.Get("/cohorts/{id}", ui.cohort)
 		r.Get("/api/sessions/{id}/events", ui.sessionEvents)
+		r.With(ui.authorOnly).Get("/api/monitor/sessions", ui.monitorSessions)
 	})
 
 	// Authoring (page_editor*.go): trainers and administrators; the use
@@ -107,6 +108,17 @@ func (s *Server) routes() http.Handler {
 		r.With(ui.checkForm).Post("/", ui.assign)
 		r.Get("/{id}", ui.assignment)
 		r.With(ui.checkForm).Post("/{id}/withdraw", ui.withdrawAssignment)
+	})
+
+	// The live monitor (page_monitor*.go): trainers and administrators.
+	// Who may watch and steer which session is training's rule again
+	// (Service.Session, ActorFor).
+	r.Route("/monitor", func(r chi.Router) {
+		r.Use(ui.requireUser, ui.authorOnly)
+		r.Get("/", ui.monitor)
+		r.Get("/sessions/{id}", ui.observe)
+		r.With(ui.checkForm).Post("/class", ui.startClass)
+		r.With(ui.checkForm).Post("/pause-all", ui.pauseAll)
 	})
 
 	// Administration (page_admin_*.go): administrators only; the use cases
