@@ -111,3 +111,35 @@ func TestMonitorPages(t *testing.T) {
 		}
 	}
 }
+
+// TestDebriefListsInterventions: every trainer control in a session is on
+// its debrief, flagged beside the score, once per command.
+func TestDebriefListsInterventions(t *testing.T) {
+	app := newTestApp(t)
+	ctx := context.Background()
+	alice := app.signedIn("alice")
+	id := alice.start(drillroom.ModePractice)
+	x, _ := app.store.Session(ctx, id)
+	trent := app.users["trent"]
+	for i, a := range []simulator.Action{
+		{Kind: simulator.ActInject, As: "customer", Text: "Is anyone coming?"},
+		{Kind: simulator.ActTakeover, As: "customer"},
+		{Kind: simulator.ActInject, As: "customer", Text: "I can hear a hiss now."},
+		{Kind: simulator.ActHandback, As: "customer"},
+		{Kind: simulator.ActPause},
+	} {
+		if _, err := app.server.svc.Act(ctx, trent, x, fmt.Sprintf("iv%d", i), a); err != nil {
+			t.Fatalf("%s: %v", a.Kind, err)
+		}
+	}
+	app.act(id, "resume-it", simulator.Action{Kind: simulator.ActResumeClock}) // refused for the trainee, harmless
+	if err := app.store.EndSession(ctx, id, "resolved"); err != nil {
+		t.Fatal(err)
+	}
+	page := alice.get("/sessions/" + id + "/debrief")
+	for _, want := range []string{`id="score-steered"`, "5 interventions", "Trainer injected “Is anyone coming?” as the customer at", "Trainer took over the customer", "Trainer handed the customer back to the script", "Trainer paused the clock"} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("the debrief lacks %q", want)
+		}
+	}
+}
