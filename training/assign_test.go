@@ -77,6 +77,12 @@ func TestAssign(t *testing.T) {
 	if got := modesOf(t, f, f.ann, f.drill); !slices.Equal(got, []drillroom.Mode{drillroom.ModePractice, drillroom.ModeAssessment}) {
 		t.Errorf("ann after the cohort's assignment: %v, want practice and assessment", got)
 	}
+	if got := modesOf(t, f, f.carol, f.drill); got != nil {
+		t.Errorf("the cohort's coach may start its assignment: %v", got)
+	}
+	if dues, _ := f.svc.Due(ctx, f.trent); len(dues) != 0 {
+		t.Errorf("the cohort's trainer has it due: %+v", dues)
+	}
 	dues, err := f.svc.Due(ctx, f.ann)
 	if err != nil || len(dues) != 1 || dues[0].State != training.AssignmentDue || dues[0].Title == f.drill {
 		t.Errorf("ann's due drills: %+v, %v; want the assessment, due, with its title", dues, err)

@@ -45,6 +45,9 @@ func (s *Service) Startable(ctx context.Context, user drillroom.User) ([]Drill, 
 	}
 	var sessions []drillroom.Session
 	for _, a := range as {
+		if a.CohortID != 0 && user.Role != drillroom.RoleTrainee {
+			continue // a cohort's assignment is for its trainees, not its trainers and coaches
+		}
 		if a.Attempts > 0 {
 			if sessions == nil {
 				if sessions, err = s.store.SessionsForUser(ctx, user.ID); err != nil {
@@ -116,6 +119,9 @@ func (s *Service) Due(ctx context.Context, user drillroom.User) ([]DueDrill, err
 	for _, a := range as {
 		if a.ID == 0 {
 			continue // a per-user assignment of the command line: no due date to track
+		}
+		if a.CohortID != 0 && user.Role != drillroom.RoleTrainee {
+			continue // a cohort's assignment is for its trainees
 		}
 		d := DueDrill{Assignment: a, Title: a.ScenarioID}
 		var v drillroom.ScenarioVersion

@@ -115,7 +115,7 @@ type observerPage struct {
 // observe is the observer page of one session: its whole history, live,
 // and the trainer controls.
 func (u *ui) observe(w http.ResponseWriter, r *http.Request) {
-	x, user, ok := u.sessionFor(w, r)
+	x, user, ok := u.pageSession(w, r)
 	if !ok {
 		return
 	}

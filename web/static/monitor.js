@@ -281,7 +281,7 @@ async function startObserver(cfg) {
       const res = await fetch("/api/sessions/" + encodeURIComponent(cfg.session) + "/events?limit=1000&after=" + after,
         { credentials: "same-origin", headers: { Accept: "application/json" } });
       page = await res.json();
-      if (!res.ok) throw new Error(page.error || res.statusText);
+      if (!res.ok) throw new Error((page.error && (page.error.message || page.error.code)) || res.statusText);
     } catch (e) {
       $("obs-history").textContent = "The history could not be loaded: " + e.message;
       return;
