@@ -17,8 +17,11 @@ import (
 // an observer of a trainee's call: trainer controls only, recorded as the
 // trainer.
 
-// monitorLimit caps the live sessions on the board.
-const monitorLimit = 500
+// monitorLimit caps the live sessions on the board. The board follows
+// each on its own socket, so a trainer may hold that many sockets beyond
+// the per-user quota (socket.go, track); it stays under the per-address
+// cap of connections (DefaultMaxConnsPerAddr).
+const monitorLimit = 200
 
 // liveRow is one live session on the board.
 type liveRow struct {

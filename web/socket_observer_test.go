@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -99,4 +100,37 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestSocketBoardQuota: the monitor's board follows every live session of
+// the trainer's cohorts on its own socket, beyond the per-user quota that
+// still bounds everyone else.
+func TestSocketBoardQuota(t *testing.T) {
+	a := newLiveApp(t, runner.Config{})
+	n := DefaultMaxSocketsPerUser + 4
+	for i := range n {
+		id := a.session("ann", 1)
+		c, res, err := a.dial("tom", id, nil)
+		if err != nil {
+			t.Fatalf("the board's socket %d of %d: %v (status %v)", i+1, n, err, res)
+		}
+		t.Cleanup(func() { c.Close() })
+	}
+	// A trainee is still bounded: the socket past the quota is refused.
+	refused := false
+	for i := 0; i <= DefaultMaxSocketsPerUser && !refused; i++ {
+		id := a.session("ann", 1)
+		c, res, err := a.dial("ann", id, nil)
+		if err != nil {
+			if res == nil || res.StatusCode != http.StatusTooManyRequests || i != DefaultMaxSocketsPerUser {
+				t.Fatalf("ann's socket %d: %v (%v), want the one past %d refused with 429", i+1, err, res, DefaultMaxSocketsPerUser)
+			}
+			refused = true
+			break
+		}
+		t.Cleanup(func() { c.Close() })
+	}
+	if !refused {
+		t.Errorf("a trainee opened %d sockets, past the quota of %d", DefaultMaxSocketsPerUser+1, DefaultMaxSocketsPerUser)
+	}
 }
