@@ -182,8 +182,8 @@ func (s *Assigning) audit(ctx context.Context, a Actor, action, target, detail s
 	}
 }
 
-// Progress is one assignment with how its trainees stand.
-type Progress struct {
+// AssignmentProgress is one assignment with how its trainees stand.
+type AssignmentProgress struct {
 	drillroom.Assignment
 	CohortName string // the cohort it was given to, if any
 	Trainees   []TraineeProgress
@@ -202,7 +202,7 @@ type TraineeProgress struct {
 // List returns the assignments the actor may see (those given to their
 // cohorts or to trainees who share a cohort with them; every one for an
 // administrator), newest first, each with its trainees' progress.
-func (s *Assigning) List(ctx context.Context, a Actor) ([]Progress, error) {
+func (s *Assigning) List(ctx context.Context, a Actor) ([]AssignmentProgress, error) {
 	if err := requireAssigner(a); err != nil {
 		return nil, err
 	}
@@ -210,7 +210,7 @@ func (s *Assigning) List(ctx context.Context, a Actor) ([]Progress, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Progress
+	var out []AssignmentProgress
 	for _, as := range all {
 		p, ok, err := s.progress(ctx, a, as)
 		if err != nil {
@@ -225,13 +225,13 @@ func (s *Assigning) List(ctx context.Context, a Actor) ([]Progress, error) {
 
 // Progress returns one assignment with its trainees' progress; one the
 // actor may not see is drillroom.ErrNotFound.
-func (s *Assigning) Progress(ctx context.Context, a Actor, id int64) (Progress, error) {
+func (s *Assigning) Progress(ctx context.Context, a Actor, id int64) (AssignmentProgress, error) {
 	if err := requireAssigner(a); err != nil {
-		return Progress{}, err
+		return AssignmentProgress{}, err
 	}
 	all, err := s.store.ListAssignments(ctx)
 	if err != nil {
-		return Progress{}, err
+		return AssignmentProgress{}, err
 	}
 	for _, as := range all {
 		if as.ID != id {
@@ -242,7 +242,7 @@ func (s *Assigning) Progress(ctx context.Context, a Actor, id int64) (Progress, 
 			return p, err
 		}
 	}
-	return Progress{}, fmt.Errorf("assignment %d: %w", id, drillroom.ErrNotFound)
+	return AssignmentProgress{}, fmt.Errorf("assignment %d: %w", id, drillroom.ErrNotFound)
 }
 
 // Withdraw deletes an assignment the actor may see; the sessions played
@@ -263,8 +263,8 @@ func (s *Assigning) Withdraw(ctx context.Context, a Actor, id int64) error {
 	return nil
 }
 
-func (s *Assigning) progress(ctx context.Context, a Actor, as drillroom.Assignment) (Progress, bool, error) {
-	p := Progress{Assignment: as}
+func (s *Assigning) progress(ctx context.Context, a Actor, as drillroom.Assignment) (AssignmentProgress, bool, error) {
+	p := AssignmentProgress{Assignment: as}
 	var trainees []drillroom.User
 	if as.CohortID != 0 {
 		ok, err := s.mayAssignTo(ctx, a, as.CohortID)

@@ -28,7 +28,7 @@ type assignForm struct {
 }
 
 type assignmentRow struct {
-	training.Progress
+	training.AssignmentProgress
 	Title    string
 	To       string
 	Due      string
@@ -84,8 +84,8 @@ func (u *ui) renderAssignments(w http.ResponseWriter, r *http.Request, form assi
 	render(w, r, u.log, status, "assign", view{Title: "Assignments", Flash: flash, Notice: noticeFor(r), Data: page})
 }
 
-func (u *ui) assignmentRow(r *http.Request, p training.Progress, titles map[string]string) assignmentRow {
-	row := assignmentRow{Progress: p, Title: titles[p.ScenarioID], Assigner: u.displayName(r.Context(), p.AssignedBy)}
+func (u *ui) assignmentRow(r *http.Request, p training.AssignmentProgress, titles map[string]string) assignmentRow {
+	row := assignmentRow{AssignmentProgress: p, Title: titles[p.ScenarioID], Assigner: u.displayName(r.Context(), p.AssignedBy)}
 	if row.Title == "" {
 		row.Title = p.ScenarioID
 	}
