@@ -26,7 +26,7 @@ var layers = map[string][]string{
 	"transcript":             {"", "scenarios", "simulator"},
 	"drilltest":              {"", "scenarios", "simulator", "scoring", "transcript"},
 	"runner":                 {"", "scenarios", "simulator", "scoring"},
-	"training":               {"", "scenarios", "simulator", "scoring", "runner"},
+	"training":               {"", "scenarios", "simulator", "scoring", "runner", "drilltest"},
 	"store":                  {"", "simulator"},
 	"store/storetest":        {"", "simulator"},
 	"web":                    {"", "scenarios", "simulator", "scoring", "runner", "training", "transcript", "xapi"},

@@ -49,11 +49,21 @@ type Command struct {
 	Result []byte
 }
 
-// Assignment is a drill assigned to a trainee.
+// Assignment is a drill assigned to a trainee, directly or through one of
+// their cohorts. Assignments made on the command line or by serve --demo
+// have only ScenarioID, Mode and AssignedAt (ID 0: the latest version, no
+// due date, any number of attempts); a trainer's carry the rest.
 type Assignment struct {
+	ID         int64 // 0 for a per-user assignment of the command line
 	ScenarioID string
+	Version    int // 0: the latest published version
 	Mode       Mode
 	AssignedAt time.Time
+	DueAt      time.Time // zero: no due date
+	Attempts   int       // 0: any number
+	CohortID   int64     // the cohort it was given to (0: a single trainee)
+	UserID     int64     // the trainee it was given to (0: a cohort)
+	AssignedBy int64
 }
 
 // ScenarioVersion is one published version of a scenario: its catalogue
@@ -72,6 +82,10 @@ type ScenarioVersion struct {
 	Source       []byte // the drill YAML
 	PolicySource []byte // the policy YAML it references, if any
 	CreatedAt    time.Time
+	// RetiredAt is when the version was retired (zero: it is not): a
+	// retired version can no longer be started; its sessions stay pinned
+	// to it and replay as before.
+	RetiredAt time.Time
 }
 
 // RuleOutcome is one rule's result in one scoring of a session, stored in

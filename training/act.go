@@ -28,9 +28,11 @@ var TrainerActions = map[simulator.ActionKind]bool{
 
 // ActorFor decides whether user may take action kind in session x, which
 // they may see (Service.Session), and as whom it is recorded. The session's
-// trainee takes the trainee's actions; a trainer steers and may act in the
-// call, always recorded as the trainer, never as the trainee; only the
-// trainee writes the post-incident review; coaches watch. Refusals are
+// trainee takes the trainee's actions; a trainer steers a trainee's call
+// with the trainer controls only (an observer never acts as the trainee),
+// recorded as the trainer, and plays their own practice calls, recorded as
+// the trainer too; only the trainee writes the post-incident review;
+// coaches watch. Refusals are
 // drillroom.ErrForbidden with a message that says why.
 func ActorFor(user drillroom.User, x drillroom.Session, kind simulator.ActionKind) (drillroom.Actor, error) {
 	switch {
@@ -42,8 +44,15 @@ func ActorFor(user drillroom.User, x drillroom.Session, kind simulator.ActionKin
 		return "", drillroom.Errorf(drillroom.CodeForbidden, "only the trainee who took the call writes its review")
 	case kind == simulator.ActCorrect && user.ID != x.UserID:
 		return "", drillroom.Errorf(drillroom.CodeForbidden, "only the trainee corrects how their own line was understood")
-	case user.Role == drillroom.RoleTrainer && (TrainerActions[kind] || TraineeActions[kind]):
+	case user.Role == drillroom.RoleTrainer && TrainerActions[kind]:
 		return drillroom.ActorTrainer, nil
+	case user.Role == drillroom.RoleTrainer && TraineeActions[kind] && user.ID == x.UserID:
+		return drillroom.ActorTrainer, nil // the trainer's own practice
+	case user.Role == drillroom.RoleTrainer && TraineeActions[kind]:
+		// A trainer watching a trainee's call is an observer: their hand in
+		// it is the trainer controls (inject, take over...), never the
+		// trainee's own actions.
+		return "", drillroom.Errorf(drillroom.CodeForbidden, "you are observing: only the trainee acts in their call; use the trainer controls")
 	case user.Role == drillroom.RoleTrainee && TraineeActions[kind]:
 		return drillroom.ActorTrainee, nil
 	case user.Role == drillroom.RoleTrainee && TrainerActions[kind]:

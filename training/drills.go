@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/drillroom/drillroom"
 )
@@ -18,25 +19,46 @@ type Drill struct {
 }
 
 // Startable lists the drills user may start, in the order they were
-// assigned: a trainee's assignments; a trainer may also practise any
-// published drill, to try it before assigning it.
+// assigned: a trainee's assignments (their own and their cohorts'); a
+// trainer may also practise any published drill, to try it before
+// assigning it. An assignment pinned to a version offers that version
+// unless it was retired; the others offer the latest. An assignment whose
+// attempts are spent (sessions of it that ended) offers nothing more.
 func (s *Service) Startable(ctx context.Context, user drillroom.User) ([]Drill, error) {
 	as, err := s.store.Assignments(ctx, user.ID)
 	if err != nil {
 		return nil, fmt.Errorf("drills of %s: %w", user.Username, err)
 	}
-	modes := map[string][]drillroom.Mode{}
-	var order []string
-	add := func(id string, m drillroom.Mode) {
-		if _, ok := modes[id]; !ok {
-			order = append(order, id)
+	type key struct {
+		id      string
+		version int // 0: the latest
+	}
+	modes := map[key][]drillroom.Mode{}
+	var order []key
+	add := func(k key, m drillroom.Mode) {
+		if _, ok := modes[k]; !ok {
+			order = append(order, k)
 		}
-		if !slices.Contains(modes[id], m) {
-			modes[id] = append(modes[id], m)
+		if !slices.Contains(modes[k], m) {
+			modes[k] = append(modes[k], m)
 		}
 	}
+	var sessions []drillroom.Session
 	for _, a := range as {
-		add(a.ScenarioID, a.Mode)
+		if a.CohortID != 0 && user.Role != drillroom.RoleTrainee {
+			continue // a cohort's assignment is for its trainees, not its trainers and coaches
+		}
+		if a.Attempts > 0 {
+			if sessions == nil {
+				if sessions, err = s.store.SessionsForUser(ctx, user.ID); err != nil {
+					return nil, fmt.Errorf("drills of %s: %w", user.Username, err)
+				}
+			}
+			if _, used := AssignmentState(a, sessions, time.Now()); used >= a.Attempts {
+				continue
+			}
+		}
+		add(key{a.ScenarioID, a.Version}, a.Mode)
 	}
 	if user.Role == drillroom.RoleTrainer {
 		all, err := s.store.LatestScenarios(ctx)
@@ -44,23 +66,77 @@ func (s *Service) Startable(ctx context.Context, user drillroom.User) ([]Drill, 
 			return nil, fmt.Errorf("drills of %s: %w", user.Username, err)
 		}
 		for _, v := range all {
-			add(v.ScenarioID, drillroom.ModePractice)
+			add(key{v.ScenarioID, 0}, drillroom.ModePractice)
 		}
 	}
 	var drills []Drill
-	for _, id := range order {
-		v, err := s.store.LatestScenarioVersion(ctx, id)
+	for _, k := range order {
+		var v drillroom.ScenarioVersion
+		if k.version > 0 {
+			v, err = s.store.ScenarioVersion(ctx, k.id, k.version)
+			if err == nil && !v.RetiredAt.IsZero() {
+				continue // pinned to a retired version
+			}
+		} else {
+			v, err = s.store.LatestScenarioVersion(ctx, k.id)
+		}
 		if errors.Is(err, drillroom.ErrNotFound) {
 			continue // assigned but withdrawn
 		}
 		if err != nil {
 			return nil, fmt.Errorf("drills of %s: %w", user.Username, err)
 		}
-		ms := modes[id]
+		ms := modes[k]
 		slices.SortFunc(ms, func(a, b drillroom.Mode) int { return strings.Compare(string(b), string(a)) }) // practice before assessment
 		drills = append(drills, Drill{ScenarioVersion: v, Modes: ms})
 	}
 	return drills, nil
+}
+
+// DueDrill is one of a trainee's assignments from a trainer, with where
+// they stand.
+type DueDrill struct {
+	drillroom.Assignment
+	Title        string
+	State        string // AssignmentOpen, AssignmentDue, AssignmentOverdue or AssignmentDone
+	AttemptsUsed int
+}
+
+// Due lists the assignments trainers gave the user (directly or through a
+// cohort), in the order they were given, with their state: what is due,
+// overdue and done.
+func (s *Service) Due(ctx context.Context, user drillroom.User) ([]DueDrill, error) {
+	as, err := s.store.Assignments(ctx, user.ID)
+	if err != nil {
+		return nil, fmt.Errorf("assignments of %s: %w", user.Username, err)
+	}
+	sessions, err := s.store.SessionsForUser(ctx, user.ID)
+	if err != nil {
+		return nil, fmt.Errorf("assignments of %s: %w", user.Username, err)
+	}
+	now := time.Now()
+	var out []DueDrill
+	for _, a := range as {
+		if a.ID == 0 {
+			continue // a per-user assignment of the command line: no due date to track
+		}
+		if a.CohortID != 0 && user.Role != drillroom.RoleTrainee {
+			continue // a cohort's assignment is for its trainees
+		}
+		d := DueDrill{Assignment: a, Title: a.ScenarioID}
+		var v drillroom.ScenarioVersion
+		if a.Version > 0 {
+			v, err = s.store.ScenarioVersion(ctx, a.ScenarioID, a.Version)
+		} else {
+			v, err = s.store.LatestScenarioVersion(ctx, a.ScenarioID)
+		}
+		if err == nil {
+			d.Title = v.Title
+		}
+		d.State, d.AttemptsUsed = AssignmentState(a, sessions, now)
+		out = append(out, d)
+	}
+	return out, nil
 }
 
 // StartDrill starts a session of drill scenarioID for user in mode, and

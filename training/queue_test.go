@@ -24,8 +24,10 @@ func (f *fixture) play(t *testing.T, trainee drillroom.User, mode drillroom.Mode
 		t.Fatal(err)
 	}
 	if intervener != nil {
-		say := simulator.Action{Kind: simulator.ActSay, Text: "Please leave the building now.", Intents: []string{"safety_advice"}}
-		if res, err := f.svc.Act(ctx, *intervener, x, "trainer-says", say); err != nil || !res.Applied() {
+		// A trainer's hand in the call: the trainer controls (an observing
+		// trainer never sends the trainee's actions).
+		inject := simulator.Action{Kind: simulator.ActInject, As: "customer", Text: "Hello? Is anyone there?"}
+		if res, err := f.svc.Act(ctx, *intervener, x, "trainer-injects", inject); err != nil || !res.Applied() {
 			t.Fatalf("the trainer intervenes: %+v, %v", res, err)
 		}
 	}

@@ -186,7 +186,8 @@ func TestAccessAndActors(t *testing.T) {
 		by   drillroom.Actor
 	}{
 		{"trainee speaks", f.ann, say, "", drillroom.ActorTrainee},
-		{"trainer speaks in the call, recorded as the trainer", f.trent, say, "", drillroom.ActorTrainer},
+		{"an observing trainer may not speak as the trainee", f.trent, say, drillroom.CodeForbidden, ""},
+		{"trainer injects a line, recorded as the trainer", f.trent, simulator.Action{Kind: simulator.ActInject, As: "customer", Text: "Are you still there?"}, "", drillroom.ActorTrainer},
 		{"trainer pauses", f.trent, simulator.Action{Kind: simulator.ActPause}, "", drillroom.ActorTrainer},
 		{"trainer resumes the clock", f.trent, simulator.Action{Kind: simulator.ActResumeClock}, "", drillroom.ActorTrainer},
 		{"trainee may not pause", f.ann, simulator.Action{Kind: simulator.ActPause}, drillroom.CodeForbidden, ""},

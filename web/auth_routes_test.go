@@ -77,6 +77,39 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"GET /admin/import":                              login,
 		"POST /admin/import":                             refused,
 		"GET /admin/audit":                               login,
+		// Authoring (page_editor*.go); what trainees, coaches and other
+		// trainers get is in TestAuthorPagesRefuseOthers.
+		"GET /author/":                                     login,
+		"GET /author/schema.json":                          login,
+		"POST /author/drafts":                              refused,
+		"POST /author/upload":                              refused,
+		"POST /author/check":                               refused,
+		"POST /author/test":                                refused,
+		"GET /author/drafts/{id}":                          login,
+		"POST /author/drafts/{id}":                         refused,
+		"GET /author/drafts/{id}/download":                 login,
+		"POST /author/drafts/{id}/delete":                  refused,
+		"POST /author/drafts/{id}/publish":                 refused,
+		"GET /author/publications/{id}":                    login,
+		"POST /author/publications/{id}/approve":           refused,
+		"POST /author/publications/{id}/reject":            refused,
+		"GET /author/drills/{scenario}":                    login,
+		"GET /author/drills/{scenario}/{version}/download": login,
+		"POST /author/drills/{scenario}/{version}/retire":  refused,
+		// The event log over HTTP (page_monitor_events.go); who may read
+		// which session is in TestSessionEventsPages.
+		"GET /api/sessions/{id}/events": refused,
+		// The live monitor (page_monitor*.go); refusals in TestMonitorPages.
+		"GET /api/monitor/sessions":  refused,
+		"GET /monitor/":              login,
+		"GET /monitor/sessions/{id}": login,
+		"POST /monitor/class":        refused,
+		"POST /monitor/pause-all":    refused,
+		// Assignments (page_assign.go); refusals in TestAssignPages.
+		"GET /assignments/":               login,
+		"POST /assignments/":              refused,
+		"GET /assignments/{id}":           login,
+		"POST /assignments/{id}/withdraw": refused,
 	}
 	routes, ok := app.srvHandler().(chi.Routes)
 	if !ok {

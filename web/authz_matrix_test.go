@@ -67,7 +67,25 @@ const (
 	noUser    = "a missing account"
 	aRound    = "a calibration round on ann's ended session" // led by tom, marked by tom and cat
 	noRound   = "a missing calibration round"
+	tomDraft  = "tom's draft"               // a draft of the trainer of ann's cohort
+	tomPub    = "tom's pending publication" // waiting for a second trainer
+	noPub     = "a missing publication"     //
+	tomAssign = "tom's assignment to ann"   //
+	noAssign  = "a missing assignment"
+	noObj     = "a missing draft"
 )
+
+// author is the column of a route of the trainer's workspace (authoring,
+// assignments, the monitor): trainers and administrators get status,
+// everyone else signed in 403, the anonymous visitor the sign-in page
+// (page) or 401.
+func author(status int, page bool) map[string]int {
+	m := but(s403, map[string]int{trainer: status, otherTrnr: status, adminTrnr: status, anon: s401})
+	if page {
+		m[anon] = s303
+	}
+	return m
+}
 
 // all gives every actor the same expectation.
 func all(status int) map[string]int {
@@ -120,8 +138,10 @@ var routeMatrix = []struct {
 	{"GET /ws/sessions/{id}", ownEnded, seeing(s101, s101, s101)},
 	{"GET /ws/sessions/{id}", noSession, but(s404, map[string]int{anon: s401})},
 	{"GET /", noObject, but(s200, map[string]int{anon: s303})},
-	{"GET /sessions/{id}", ownLive, with(seeing(s200, s200, s303), anon, s303)}, // coaches are sent to the debrief
-	{"GET /sessions/{id}", ownEnded, with(seeing(s200, s200, s303), anon, s303)},
+	// The console is the trainee's: coaches are sent to the debrief,
+	// trainers and administrators to the observer page.
+	{"GET /sessions/{id}", ownLive, with(seeing(s200, s303, s303), anon, s303)},
+	{"GET /sessions/{id}", ownEnded, with(seeing(s200, s303, s303), anon, s303)},
 	{"GET /sessions/{id}", noSession, but(s404, map[string]int{anon: s303})},
 	{"GET /sessions/{id}/debrief", ownLive, with(seeing(s200, s200, s200), anon, s303)},
 	{"GET /sessions/{id}/debrief", ownEnded, with(seeing(s200, s200, s200), anon, s303)},
@@ -234,6 +254,47 @@ var routeMatrix = []struct {
 	{"GET /admin/import", noObject, admin(s200, true)},
 	{"POST /admin/import", noObject, admin(s400, false)},
 	{"GET /admin/audit", noObject, admin(s200, true)},
+	// The event log over HTTP: whoever may see the session.
+	{"GET /api/sessions/{id}/events", ownLive, seeing(s200, s200, s200)},
+	{"GET /api/sessions/{id}/events", ownEnded, seeing(s200, s200, s200)},
+	{"GET /api/sessions/{id}/events", noSession, but(s404, map[string]int{anon: s401})},
+	// Authoring: trainers and administrators; a draft is its author's
+	// alone (another trainer, even an administrator, gets 404).
+	{"GET /author/", noObject, author(s200, true)},
+	{"GET /author/schema.json", noObject, author(s200, true)},
+	{"POST /author/drafts", noObject, author(s303, false)}, // from the template
+	{"POST /author/upload", noObject, author(s400, false)}, // no file
+	{"POST /author/check", noObject, author(s200, false)},
+	{"POST /author/test", noObject, author(s200, false)},
+	{"GET /author/drafts/{id}", tomDraft, with(with(author(s200, true), otherTrnr, s404), adminTrnr, s404)},
+	{"GET /author/drafts/{id}", noObj, author(s404, true)},
+	{"GET /author/drafts/{id}/download", tomDraft, with(with(author(s200, true), otherTrnr, s404), adminTrnr, s404)},
+	{"POST /author/drafts/{id}", tomDraft, with(with(author(s303, false), otherTrnr, s404), adminTrnr, s404)},
+	{"POST /author/drafts/{id}/publish", tomDraft, with(with(author(s400, false), otherTrnr, s404), adminTrnr, s404)}, // it does not load
+	{"POST /author/drafts/{id}/delete", tomDraft, with(with(author(s303, false), otherTrnr, s404), adminTrnr, s404)},  // tom deletes it; then it is gone
+	{"GET /author/publications/{id}", tomPub, author(s200, true)},
+	{"GET /author/publications/{id}", noPub, author(s404, true)},
+	{"POST /author/publications/{id}/approve", noPub, author(s404, false)},
+	{"POST /author/publications/{id}/reject", noPub, author(s404, false)},
+	{"GET /author/drills/{scenario}", assigned, author(s200, true)},
+	{"GET /author/drills/{scenario}", noDrill, author(s404, true)},
+	{"GET /author/drills/{scenario}/{version}/download", assigned, author(s200, true)},
+	{"POST /author/drills/{scenario}/{version}/retire", noDrill, author(s404, false)},
+	// Assignments: to one's own cohorts and their trainees (administrators:
+	// all); another cohort's trainer gets 404.
+	{"GET /assignments/", noObject, author(s200, true)},
+	{"POST /assignments/", noObject, author(s400, false)}, // an empty form
+	{"GET /assignments/{id}", tomAssign, with(author(s200, true), otherTrnr, s404)},
+	{"GET /assignments/{id}", noAssign, author(s404, true)},
+	{"POST /assignments/{id}/withdraw", noAssign, author(s404, false)},
+	// The live monitor: the board and the observer page of the sessions
+	// in one's cohorts; a class drill for one's own cohort.
+	{"GET /monitor/", noObject, author(s200, true)},
+	{"GET /api/monitor/sessions", noObject, author(s200, false)},
+	{"GET /monitor/sessions/{id}", ownLive, with(author(s200, true), otherTrnr, s404)},
+	{"GET /monitor/sessions/{id}", noSession, author(s404, true)},
+	{"POST /monitor/class", ownCohort, with(author(s303, false), otherTrnr, s404)}, // tom's cohort: tia may not
+	{"POST /monitor/pause-all", noObject, author(s303, false)},
 }
 
 // admin is the column of an administration route: the administrator gets
@@ -285,24 +346,25 @@ func socketCol(traineeMay, trainerMay bool) map[string]string {
 }
 
 // actionMatrix is the table of socket actions: a well-formed sample of
-// each kind and who may send it. A trainer's trainee action is recorded as
-// the trainer's (training.ActorFor); only the trainee writes the review.
+// each kind and who may send it. A trainer in a trainee's session is an
+// observer: the trainer controls only, never the trainee's actions
+// (training.ActorFor); only the trainee writes the review.
 var actionMatrix = []struct {
 	sample simulator.Action
 	want   map[string]string
 }{
-	{simulator.Action{Kind: simulator.ActSay, Text: "Hello, incident line."}, socketCol(true, true)},
-	{simulator.Action{Kind: simulator.ActHold, Text: "One moment."}, socketCol(true, true)},
-	{simulator.Action{Kind: simulator.ActResume}, socketCol(true, true)},
-	{simulator.Action{Kind: simulator.ActClassify, Category: "gas-emergency", Priority: "P1"}, socketCol(true, true)},
-	{simulator.Action{Kind: simulator.ActRecord, Field: "location", Value: "Flat 3"}, socketCol(true, true)},
-	{simulator.Action{Kind: simulator.ActDispatch, Target: "gas", Info: []string{"location"}}, socketCol(true, true)},
-	{simulator.Action{Kind: simulator.ActEscalate, Target: "duty-manager"}, socketCol(true, true)},
-	{simulator.Action{Kind: simulator.ActContact, Target: "gas", Text: "Any news?"}, socketCol(true, true)},
-	{simulator.Action{Kind: simulator.ActRequest, Target: "duty-manager", Decision: "goodwill", Amount: 20}, socketCol(true, true)},
-	{simulator.Action{Kind: simulator.ActDecide, Decision: "goodwill", Amount: 20}, socketCol(true, true)},
-	{simulator.Action{Kind: simulator.ActTransfer, Target: "gas"}, socketCol(true, true)},
-	{simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"}, socketCol(true, true)},
+	{simulator.Action{Kind: simulator.ActSay, Text: "Hello, incident line."}, socketCol(true, false)},
+	{simulator.Action{Kind: simulator.ActHold, Text: "One moment."}, socketCol(true, false)},
+	{simulator.Action{Kind: simulator.ActResume}, socketCol(true, false)},
+	{simulator.Action{Kind: simulator.ActClassify, Category: "gas-emergency", Priority: "P1"}, socketCol(true, false)},
+	{simulator.Action{Kind: simulator.ActRecord, Field: "location", Value: "Flat 3"}, socketCol(true, false)},
+	{simulator.Action{Kind: simulator.ActDispatch, Target: "gas", Info: []string{"location"}}, socketCol(true, false)},
+	{simulator.Action{Kind: simulator.ActEscalate, Target: "duty-manager"}, socketCol(true, false)},
+	{simulator.Action{Kind: simulator.ActContact, Target: "gas", Text: "Any news?"}, socketCol(true, false)},
+	{simulator.Action{Kind: simulator.ActRequest, Target: "duty-manager", Decision: "goodwill", Amount: 20}, socketCol(true, false)},
+	{simulator.Action{Kind: simulator.ActDecide, Decision: "goodwill", Amount: 20}, socketCol(true, false)},
+	{simulator.Action{Kind: simulator.ActTransfer, Target: "gas"}, socketCol(true, false)},
+	{simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"}, socketCol(true, false)},
 	{simulator.Action{Kind: simulator.ActReview, Text: "Advice first, then the dispatch."}, socketCol(true, false)},
 	{simulator.Action{Kind: simulator.ActCorrect, Of: 1, Intents: []string{"update"}}, socketCol(true, false)},
 	{simulator.Action{Kind: simulator.ActPause}, socketCol(false, true)},
@@ -323,7 +385,8 @@ type matrixApp struct {
 	rn      *runner.Runner
 	http    *httptest.Server
 	users   map[string]drillroom.User
-	cohorts map[string]int64 // ownCohort, othCohort
+	cohorts map[string]int64  // ownCohort, othCohort
+	objects map[string]string // the trainer's workspace's objects: their ids
 }
 
 func newMatrixApp(t *testing.T) *matrixApp {
@@ -375,6 +438,25 @@ func newMatrixApp(t *testing.T) *matrixApp {
 	if err := st.Assign(ctx, a.users["ann"].ID, sc.ID, drillroom.ModePractice); err != nil {
 		t.Fatal(err)
 	}
+	// The trainer's workspace: tom's draft, his pending publication, his
+	// assignment to ann.
+	a.objects = map[string]string{noObj: "99999", noPub: "99999", noAssign: "99999"}
+	d, err := st.CreateDraft(ctx, drillroom.Draft{AuthorID: a.users["tom"].ID, Name: "tom.drill.yaml", Source: []byte("id: tom\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.objects[tomDraft] = fmt.Sprint(d.ID)
+	p, err := st.AddPublication(ctx, drillroom.Publication{ScenarioID: "toms-drill", Version: 1, Hash: "h", Title: "Tom's drill",
+		Source: []byte("id: toms-drill\n"), AuthorID: a.users["tom"].ID, State: drillroom.PublicationPending})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.objects[tomPub] = fmt.Sprint(p.ID)
+	as, err := st.AddAssignment(ctx, drillroom.Assignment{ScenarioID: sc.ID, Mode: drillroom.ModePractice, UserID: a.users["ann"].ID, AssignedBy: a.users["tom"].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.objects[tomAssign] = fmt.Sprint(as.ID)
 	return a
 }
 
@@ -531,10 +613,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 			case aUser:
 				id = fmt.Sprint(a.users["zoe"].ID)
 			}
+			if o, ok := a.objects[r.object]; ok {
+				id = o
+			}
 			roundID := map[string]string{aRound: fmt.Sprint(round.ID), noRound: "99999"}[r.object]
 			scenario := map[string]string{assigned: matrixDrill, noDrill: "no-such-drill"}[r.object]
 			path := strings.NewReplacer("{id}", id, "{scenario}", scenario, "{user}", fmt.Sprint(a.users["zoe"].ID), "*", "app.css",
-				"{round}", roundID, "{n}", "1", "{kind}", "outcomes").Replace(pattern)
+				"{round}", roundID, "{n}", "1", "{kind}", "outcomes", "{version}", "1").Replace(pattern)
 			if r.route == "GET /sessions/{id}/replay/frame" {
 				path += "?seq=1"
 			}
@@ -561,6 +646,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 				form = url.Values{"member": {fmt.Sprint(a.users["tom"].ID), fmt.Sprint(a.users["cat"].ID)}}
 			case "POST /calibration/{round}/marks":
 				form = url.Values{"rule": {"review-quality"}, "outcome-review-quality": {"pass"}}
+			case "POST /author/drafts":
+				form = url.Values{"from": {"template"}, "template": {"complaint"}}
+			case "POST /author/check", "POST /author/test", "POST /author/drafts/{id}":
+				form = url.Values{"name": {"tom.drill.yaml"}, "source": {"id: tom\n"}}
+			case "POST /monitor/class":
+				form = url.Values{"cohort": {fmt.Sprint(a.cohorts[ownCohort])}, "drill": {matrixDrill}, "mode": {"practice"}}
 			}
 			if got, want := a.request(actor, method, path, form), r.want[actor]; got != want {
 				t.Errorf("%s on %s as %s: status %d, want %d", r.route, r.object, actor, got, want)

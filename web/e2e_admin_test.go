@@ -225,11 +225,11 @@ func downloadPasswords(e *e2e, into string) [][]string {
 }
 
 // startPlainServer builds drillroom and runs `serve` without --demo on a
-// fresh data directory.
-func startPlainServer(t *testing.T, dir string) *demoServer {
+// fresh data directory, with any extra flags.
+func startPlainServer(t *testing.T, dir string, flags ...string) *demoServer {
 	t.Helper()
 	s := buildServer(t, dir)
-	cmd := exec.Command(s.bin, "serve", "--data", s.data, "--addr", "127.0.0.1:0")
+	cmd := exec.Command(s.bin, append([]string{"serve", "--data", s.data, "--addr", "127.0.0.1:0"}, flags...)...)
 	cmd.Stderr = s.logFile
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -101,6 +101,9 @@ func (u *ui) console(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if consoleForStaff(w, r, user, x) {
+		return // a trainer watches a trainee's call from the observer page
+	}
 	if user.Role == drillroom.RoleCoach {
 		// Coaches review; they do not take calls.
 		http.Redirect(w, r, "/sessions/"+x.ID+"/debrief", http.StatusSeeOther)

@@ -48,6 +48,9 @@ type debriefPage struct {
 	Coaching *coachingView
 	// Calibration is the staff's calibration box (page_calibration.go).
 	Calibration *calibrationSection
+	// Interventions are the trainer's hand in the call
+	// (page_debrief_interventions.go), flagged on the scorecard.
+	Interventions []intervention
 }
 
 // debrief shows a finished session: the scorecard with feedback and
@@ -104,6 +107,7 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
+	page.Interventions = interventionsOf(sc, events)
 	card, err := u.svc.Scorecard(ctx, x, sc, events)
 	var coaching *training.Coaching
 	var rel training.Release

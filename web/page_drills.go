@@ -36,6 +36,9 @@ type sessionRow struct {
 }
 
 type drillsPage struct {
+	// Due are the assignments trainers gave the user, with their state
+	// (page_assign.go).
+	Due      []dueRow
 	Assigned []drillRow
 	Sessions []sessionRow
 	// Others are the trainees' sessions, newest first, for trainers and
@@ -70,6 +73,10 @@ func (u *ui) drills(w http.ResponseWriter, r *http.Request) {
 	for _, d := range assigned {
 		page.Assigned = append(page.Assigned, d)
 		titles[d.ScenarioID] = d.Title
+	}
+	if page.Due, err = u.due(ctx, user); err != nil {
+		u.fail(w, r, err)
+		return
 	}
 	sessions, err := u.store.SessionsForUser(ctx, user.ID)
 	if err != nil {

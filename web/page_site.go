@@ -17,8 +17,10 @@ import (
 // they translate HTTP to the use cases of package training and back.
 type ui struct {
 	*auth
-	store Store
-	svc   *training.Service
+	store     Store
+	svc       *training.Service
+	authoring *training.Authoring
+	assigning *training.Assigning
 }
 
 func newUI(st Store, svc *training.Service, log *slog.Logger, cfg Config) *ui {

@@ -18,6 +18,8 @@ func (s *Server) routes() http.Handler {
 	ui.accounts = s.accounts
 	ui.onLogout = s.closeLogin    // signing out ends that login's sockets at once
 	ui.onUserLocked = s.closeUser // so does disabling an account or resetting its password
+	ui.authoring = s.authoring
+	ui.assigning = s.assigning
 	// A user who must change their password can do nothing else until they
 	// have (page_account.go: passwordGate), the websocket included.
 	r.Use(securityHeaders(s.cfg.SecureCookies), ui.loadUser, ui.passwordGate)
@@ -70,6 +72,54 @@ func (s *Server) routes() http.Handler {
 		r.Get("/account/password", ui.passwordPage)
 		r.With(ui.checkForm).Post("/account/password", ui.changePassword)
 		r.Get("/cohorts/{id}", ui.cohort)
+		r.Get("/api/sessions/{id}/events", ui.sessionEvents)
+		r.With(ui.authorOnly).Get("/api/monitor/sessions", ui.monitorSessions)
+	})
+
+	// Authoring (page_editor*.go): trainers and administrators; the use
+	// cases of training.Authoring refuse everyone else again. The editor's
+	// text can be as large as a drill file, so its forms are read like
+	// uploads (checkUpload).
+	r.Route("/author", func(r chi.Router) {
+		r.Use(ui.requireUser, ui.authorOnly)
+		r.Get("/", ui.authorHome)
+		r.Get("/schema.json", ui.drillSchema)
+		r.With(ui.checkForm).Post("/drafts", ui.newDraft)
+		r.With(ui.checkUpload).Post("/upload", ui.uploadDraft)
+		r.With(ui.checkUpload).Post("/check", ui.checkDraft)
+		r.With(ui.checkUpload).Post("/test", ui.testDraft)
+		r.Get("/drafts/{id}", ui.editor)
+		r.With(ui.checkUpload).Post("/drafts/{id}", ui.saveDraft)
+		r.Get("/drafts/{id}/download", ui.downloadDraft)
+		r.With(ui.checkForm).Post("/drafts/{id}/delete", ui.deleteDraft)
+		r.With(ui.checkForm).Post("/drafts/{id}/publish", ui.publishDraft)
+		r.Get("/publications/{id}", ui.publication)
+		r.With(ui.checkForm).Post("/publications/{id}/approve", ui.decide(true))
+		r.With(ui.checkForm).Post("/publications/{id}/reject", ui.decide(false))
+		r.Get("/drills/{scenario}", ui.drillVersions)
+		r.Get("/drills/{scenario}/{version}/download", ui.downloadVersion)
+		r.With(ui.checkForm).Post("/drills/{scenario}/{version}/retire", ui.retireVersion)
+	})
+
+	// Assignments (page_assign.go): trainers and administrators; the use
+	// cases of training.Assigning decide which cohorts and trainees.
+	r.Route("/assignments", func(r chi.Router) {
+		r.Use(ui.requireUser, ui.authorOnly)
+		r.Get("/", ui.assignments)
+		r.With(ui.checkForm).Post("/", ui.assign)
+		r.Get("/{id}", ui.assignment)
+		r.With(ui.checkForm).Post("/{id}/withdraw", ui.withdrawAssignment)
+	})
+
+	// The live monitor (page_monitor*.go): trainers and administrators.
+	// Who may watch and steer which session is training's rule again
+	// (Service.Session, ActorFor).
+	r.Route("/monitor", func(r chi.Router) {
+		r.Use(ui.requireUser, ui.authorOnly)
+		r.Get("/", ui.monitor)
+		r.Get("/sessions/{id}", ui.observe)
+		r.With(ui.checkForm).Post("/class", ui.startClass)
+		r.With(ui.checkForm).Post("/pause-all", ui.pauseAll)
 	})
 
 	// Administration (page_admin_*.go): administrators only; the use cases

@@ -37,6 +37,8 @@ type Store interface {
 	training.Store
 	training.AccountStore
 	training.AnalyticsStore
+	training.AuthoringStore
+	training.AssignStore
 	Ping(ctx context.Context) error
 	Authenticate(ctx context.Context, username, password string) (drillroom.User, error)
 	CreateLogin(ctx context.Context, userID int64, ttl time.Duration) (string, error)
@@ -66,6 +68,11 @@ type Config struct {
 	// open a websocket, for deployments behind a proxy that rewrites Host.
 	// The server's own host is always allowed.
 	AllowedOrigins []string
+
+	// RequireApproval makes publishing a drill wait for a second trainer's
+	// approval (the organisation's setting; author and approver are
+	// recorded).
+	RequireApproval bool
 
 	// SecureCookies marks cookies Secure (set it when served over HTTPS).
 	SecureCookies bool
@@ -121,6 +128,8 @@ type Server struct {
 	runner    *runner.Runner
 	svc       *training.Service
 	accounts  *training.Accounts
+	authoring *training.Authoring
+	assigning *training.Assigning
 	log       *slog.Logger
 	origins   map[string]bool // lower-case "scheme://host[:port]"
 	metrics   *metrics
@@ -191,6 +200,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.svc = training.New(s.store, s.runner, s.log)
 	s.accounts = training.NewAccounts(s.store, s.log)
+	s.authoring = training.NewAuthoring(s.store, s.log, cfg.RequireApproval)
+	s.assigning = training.NewAssigning(s.store, s.log)
 	s.upgrader = s.newUpgrader()
 	s.handler = s.routes()
 	return s, nil

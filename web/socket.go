@@ -187,10 +187,14 @@ func (s *Server) track(c *socket) error {
 			perUser++
 		}
 	}
+	maxUser := s.cfg.MaxSocketsPerUser
+	if c.user.Role == drillroom.RoleTrainer {
+		maxUser += monitorLimit // the monitor's board follows each live session on its own socket
+	}
 	switch {
 	case perSession >= s.cfg.MaxSocketsPerSession:
 		return drillroom.Errorf(drillroom.CodeLimited, "This session already has %d connections open.", perSession)
-	case perUser >= s.cfg.MaxSocketsPerUser:
+	case perUser >= maxUser:
 		return drillroom.Errorf(drillroom.CodeLimited, "You already have %d connections open; close a tab.", perUser)
 	}
 	s.sockets[c] = struct{}{}

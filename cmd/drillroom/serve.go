@@ -31,6 +31,8 @@ type serveConfig struct {
 	origins   []string
 	secure    bool
 	logLevel  slog.Level
+	// requireApproval makes publishing a drill wait for a second trainer.
+	requireApproval bool
 	// metricsToken lets a scraper read /metrics (web.Config.MetricsToken).
 	metricsToken string
 	// edge holds the web server's timeouts and limits from the flags
@@ -64,7 +66,7 @@ func runServe(ctx context.Context, args []string, stdio IO) int {
 func parseServe(args []string, stdio IO) (serveConfig, int) {
 	var cfg serveConfig
 	fs := newFlagSet("serve", stdio.Stderr,
-		"usage: drillroom serve [--addr HOST:PORT] [--data DIR] [--scenarios DIR] [--demo]",
+		"usage: drillroom serve [--addr HOST:PORT] [--data DIR] [--scenarios DIR] [--demo] [--require-approval]",
 		"\nServes the trainee console, the debrief and the live protocol (docs/protocol.md).",
 		"The listen address is printed on stdout as: drillroom: listening on http://HOST:PORT")
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen address (port 0 picks a free port)")
@@ -73,6 +75,7 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 	fs.BoolVar(&cfg.demo, "demo", false, "create demo accounts (trainee, trainer, coach), print their passwords once, assign the library to the trainee")
 	origins := fs.String("allow-origin", "", "comma-separated extra origins (scheme://host[:port]) allowed to open websockets and post forms, for a proxy that rewrites Host")
 	fs.BoolVar(&cfg.secure, "secure-cookies", false, "mark cookies Secure (when a TLS proxy is in front)")
+	fs.BoolVar(&cfg.requireApproval, "require-approval", false, "a drill published in the editor waits for a second trainer's approval")
 	fs.StringVar(&cfg.metricsToken, "metrics-token", os.Getenv("DRILLROOM_METRICS_TOKEN"), "bearer token a Prometheus scraper sends to read /metrics (default $DRILLROOM_METRICS_TOKEN; prefer the variable: flags show in the process list)")
 	fs.StringVar(&cfg.lrs.Endpoint, "lrs-endpoint", os.Getenv("DRILLROOM_LRS_ENDPOINT"), "xAPI endpoint of a learning record store to send every scored session's statements to (default $DRILLROOM_LRS_ENDPOINT; none: statements stay queued)")
 	fs.StringVar(&cfg.lrs.Username, "lrs-username", os.Getenv("DRILLROOM_LRS_USERNAME"), "the LRS's Basic username (default $DRILLROOM_LRS_USERNAME)")
@@ -139,6 +142,7 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 	wcfg := cfg.edge
 	wcfg.Store, wcfg.Runner, wcfg.Logger = st, rn, log.With("component", "web")
 	wcfg.AllowedOrigins, wcfg.SecureCookies, wcfg.MetricsToken = cfg.origins, cfg.secure, cfg.metricsToken
+	wcfg.RequireApproval = cfg.requireApproval
 	wcfg.StoreMetrics = func(ctx context.Context) (web.StoreMetrics, error) {
 		v, err := st.SchemaVersion(ctx)
 		stats := st.Stats()

@@ -176,6 +176,76 @@ func (x *recording) Assignments(ctx context.Context, userID int64) ([]drillroom.
 	return x.call("Assignments").Assignments(ctx, userID)
 }
 
+func (x *recording) AddAssignment(ctx context.Context, a drillroom.Assignment) (drillroom.Assignment, error) {
+	x.r.note("AddAssignment")
+	return x.s.AddAssignment(ctx, a)
+}
+
+func (x *recording) ListAssignments(ctx context.Context) ([]drillroom.Assignment, error) {
+	x.r.note("ListAssignments")
+	return x.s.ListAssignments(ctx)
+}
+
+func (x *recording) DeleteAssignment(ctx context.Context, id int64) error {
+	x.r.note("DeleteAssignment")
+	return x.s.DeleteAssignment(ctx, id)
+}
+
+func (x *recording) ScenarioVersions(ctx context.Context, id string) ([]drillroom.ScenarioVersion, error) {
+	x.r.note("ScenarioVersions")
+	return x.s.ScenarioVersions(ctx, id)
+}
+
+func (x *recording) RetireScenarioVersion(ctx context.Context, id string, version int) error {
+	x.r.note("RetireScenarioVersion")
+	return x.s.RetireScenarioVersion(ctx, id, version)
+}
+
+func (x *recording) CreateDraft(ctx context.Context, d drillroom.Draft) (drillroom.Draft, error) {
+	x.r.note("CreateDraft")
+	return x.s.CreateDraft(ctx, d)
+}
+
+func (x *recording) UpdateDraft(ctx context.Context, d drillroom.Draft) (drillroom.Draft, error) {
+	x.r.note("UpdateDraft")
+	return x.s.UpdateDraft(ctx, d)
+}
+
+func (x *recording) Draft(ctx context.Context, id int64) (drillroom.Draft, error) {
+	x.r.note("Draft")
+	return x.s.Draft(ctx, id)
+}
+
+func (x *recording) Drafts(ctx context.Context, authorID int64) ([]drillroom.Draft, error) {
+	x.r.note("Drafts")
+	return x.s.Drafts(ctx, authorID)
+}
+
+func (x *recording) DeleteDraft(ctx context.Context, id int64) error {
+	x.r.note("DeleteDraft")
+	return x.s.DeleteDraft(ctx, id)
+}
+
+func (x *recording) AddPublication(ctx context.Context, p drillroom.Publication) (drillroom.Publication, error) {
+	x.r.note("AddPublication")
+	return x.s.AddPublication(ctx, p)
+}
+
+func (x *recording) Publication(ctx context.Context, id int64) (drillroom.Publication, error) {
+	x.r.note("Publication")
+	return x.s.Publication(ctx, id)
+}
+
+func (x *recording) Publications(ctx context.Context, state drillroom.PublicationState) ([]drillroom.Publication, error) {
+	x.r.note("Publications")
+	return x.s.Publications(ctx, state)
+}
+
+func (x *recording) DecidePublication(ctx context.Context, id, approverID int64, state drillroom.PublicationState) (drillroom.Publication, error) {
+	x.r.note("DecidePublication")
+	return x.s.DecidePublication(ctx, id, approverID, state)
+}
+
 func (x *recording) CreateSession(ctx context.Context, s drillroom.Session) (drillroom.Session, error) {
 	return x.call("CreateSession").CreateSession(ctx, s)
 }

@@ -68,6 +68,22 @@ type Store interface {
 	LatestScenarios(ctx context.Context) ([]drillroom.ScenarioVersion, error)
 	Assign(ctx context.Context, userID int64, scenarioID string, mode drillroom.Mode) error
 	Assignments(ctx context.Context, userID int64) ([]drillroom.Assignment, error)
+	AddAssignment(ctx context.Context, a drillroom.Assignment) (drillroom.Assignment, error)
+	ListAssignments(ctx context.Context) ([]drillroom.Assignment, error)
+	DeleteAssignment(ctx context.Context, id int64) error
+	ScenarioVersions(ctx context.Context, id string) ([]drillroom.ScenarioVersion, error)
+	RetireScenarioVersion(ctx context.Context, id string, version int) error
+
+	// Authoring: drafts and the record of publications.
+	CreateDraft(ctx context.Context, d drillroom.Draft) (drillroom.Draft, error)
+	UpdateDraft(ctx context.Context, d drillroom.Draft) (drillroom.Draft, error)
+	Draft(ctx context.Context, id int64) (drillroom.Draft, error)
+	Drafts(ctx context.Context, authorID int64) ([]drillroom.Draft, error)
+	DeleteDraft(ctx context.Context, id int64) error
+	AddPublication(ctx context.Context, p drillroom.Publication) (drillroom.Publication, error)
+	Publication(ctx context.Context, id int64) (drillroom.Publication, error)
+	Publications(ctx context.Context, state drillroom.PublicationState) ([]drillroom.Publication, error)
+	DecidePublication(ctx context.Context, id, approverID int64, state drillroom.PublicationState) (drillroom.Publication, error)
 
 	// Sessions and their event logs.
 	CreateSession(ctx context.Context, x drillroom.Session) (drillroom.Session, error)
@@ -151,6 +167,10 @@ var suites = []suite{
 	{"Audit", testAudit},
 	{"ScenarioVersions", testScenarioVersions},
 	{"Assignments", testAssignments},
+	{"TrainerAssignments", testTrainerAssignments},
+	{"RetiredVersions", testRetiredVersions},
+	{"Drafts", testDrafts},
+	{"Publications", testPublications},
 	{"Sessions", testSessions},
 	{"AppendEventsContiguity", testAppendContiguity},
 	{"EventRoundTrip", testEventRoundTrip},

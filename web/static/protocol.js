@@ -17,6 +17,7 @@ const pingEvery = 15000, pongWithin = 8000, maxBackoff = 10000;
 //   onReject(msg, label)    a command was refused (label: the one given to command, if known)
 //   onEnded()               the call has ended
 //   onServerError(msg)      the server reports a protocol error
+//   lastSeq                 the last seq the page already has (default 0)
 //   onStatus(state, detail) connecting, connected, reconnecting, busy, disconnected,
 //                           refused (closed by the server; detail: why), signed-out
 export function openSession(opts) {
@@ -30,7 +31,9 @@ export function openSession(opts) {
   const url = opts.url || (location.protocol === "https:" ? "wss:" : "ws:") + "//" + location.host +
     "/ws/sessions/" + encodeURIComponent(sessionId);
 
-  let lastSeq = 0;       // highest seq applied
+  // highest seq applied; a monitor that fetched the history over HTTP
+  // (GET /api/sessions/{id}/events) starts from the last seq it has.
+  let lastSeq = opts.lastSeq || 0;
   let liveFrom = 0;      // events above this seq happened after we connected
   let ws = null, resumed = false, backoff = 250, reconnectTimer = null;
   let pingTimer = null, pongTimer = null, closedForGood = false;

@@ -1,0 +1,50 @@
+package drillroom
+
+import "time"
+
+// Draft is a trainer's unpublished drill file, saved in the database so
+// that it follows its author from browser to browser. Only its author
+// reads and writes it.
+type Draft struct {
+	ID        int64
+	AuthorID  int64
+	Name      string // the file name it downloads as, e.g. gas-leak.drill.yaml
+	Source    []byte // the YAML, as typed
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// PublicationState is where a request to publish a scenario version stands.
+type PublicationState string
+
+// The publication states. A publication is pending while it waits for a
+// second trainer's approval; published once its version is in the
+// catalogue; rejected when a second trainer turned it down.
+const (
+	PublicationPending   PublicationState = "pending"
+	PublicationPublished PublicationState = "published"
+	PublicationRejected  PublicationState = "rejected"
+)
+
+// Valid reports whether s is one of the defined states.
+func (s PublicationState) Valid() bool {
+	return s == PublicationPending || s == PublicationPublished || s == PublicationRejected
+}
+
+// Publication records who published a scenario version from the editor,
+// and, where the organisation requires it, who approved it: the checks and
+// balances of publishing. Source is the exact drill YAML that was tested,
+// so an approver approves what they read.
+type Publication struct {
+	ID          int64
+	ScenarioID  string
+	Version     int
+	Hash        string
+	Title       string
+	Source      []byte
+	AuthorID    int64
+	ApproverID  int64 // 0: not approved (pending, or no approval was required)
+	State       PublicationState
+	RequestedAt time.Time
+	DecidedAt   time.Time // zero while pending
+}

@@ -1,0 +1,189 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store"
+)
+
+// TestEndToEndAuthoring drives the drill editor in Chromium: a trainer
+// starts a drill from the template, types a mistake and sees its
+// diagnostic at its line, fixes it, runs the tests, and submits the drill;
+// a second trainer approves it, and it is published with both recorded.
+func TestEndToEndAuthoring(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the browser test is skipped in -short mode")
+	}
+	chrome := findChromium()
+	if chrome == "" {
+		if os.Getenv("DRILLROOM_E2E") == "require" {
+			t.Fatal("DRILLROOM_E2E=require but no Chromium binary was found (apt-get install -y chromium)")
+		}
+		t.Skip("no Chromium binary installed (apt-get install -y chromium); set DRILLROOM_E2E=require to fail instead")
+	}
+	dir := t.TempDir()
+	srv := startPlainServer(t, dir, "--require-approval")
+	const password = "trainer passphrase 42"
+	for _, u := range []struct{ name, display, role, cohort string }{
+		{"tom", "Tom Author", "trainer", "Class E"}, {"tess", "Tess Approver", "trainer", ""}, {"tia", "Tia Trainee", "trainee", "Class E"},
+	} {
+		args := []string{"user", "add", "--data", srv.data, "--role", u.role, "--name", u.display, "--password-stdin"}
+		if u.cohort != "" {
+			args = append(args, "--cohort", u.cohort)
+		}
+		add := exec.Command(srv.bin, append(args, u.name)...)
+		add.Stdin = strings.NewReader(password + "\n")
+		if out, err := add.CombinedOutput(); err != nil {
+			t.Fatalf("drillroom user add %s: %v\n%s", u.name, err, out)
+		}
+	}
+	ctx, consoleErrors := newBrowser(t, dir, chrome)
+	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
+	defer e.onFailure()
+
+	signIn := func(user string) {
+		e.step("open the login page as "+user, chromedp.Navigate(srv.url+"/login"), chromedp.WaitVisible(chromedp.ID("username")))
+		e.step("sign in as "+user,
+			chromedp.SendKeys(chromedp.ID("username"), user),
+			chromedp.SendKeys(chromedp.ID("password"), password),
+			chromedp.Submit(chromedp.ID("password")),
+			chromedp.WaitVisible(chromedp.ID("nav-author")))
+	}
+	signIn("tom")
+	e.step("open the workshop", chromedp.Click(chromedp.ID("nav-author")), chromedp.WaitVisible(chromedp.ID("new-from-template")))
+	e.step("start a draft from the template", chromedp.Click(chromedp.ID("new-from-template")), chromedp.WaitVisible(chromedp.CSS(".cm-editor")))
+	e.poll("the template checks clean", `document.querySelector("#problems li.ok") !== null`)
+
+	// Type a mistake at the end of line 13 (difficulty: beginner).
+	if got := e.eval(`drillEditor.state.doc.line(13).text`); got != "difficulty: beginner" {
+		t.Fatalf("line 13 of the template is %q", got)
+	}
+	e.eval(`(() => { const l = drillEditor.state.doc.line(13); drillEditor.focus(); drillEditor.dispatch({selection: {anchor: l.to}}); return "ok"; })()`)
+	e.step("type a mistake", chromedp.KeyEvent("x"), chromedp.KeyEvent("y"))
+	e.poll("the diagnostic appears at line 13",
+		`(() => { const b = document.querySelector("#problems button.jump"); return b && b.textContent === "line 13" && document.querySelector(".cm-lint-marker-error") !== null; })()`)
+	if got := e.eval(`document.querySelector("#problems li.bad").textContent`); !strings.Contains(got, "beginnerxy") {
+		t.Errorf("the diagnostic does not name the wrong value: %q", got)
+	}
+	e.snapshot("editor-diagnostic")
+	e.step("fix it", chromedp.KeyEvent("\b"), chromedp.KeyEvent("\b"))
+	e.poll("the diagnostic goes away", `document.querySelector("#problems li.ok") !== null && document.querySelector(".cm-lint-marker-error") === null`)
+
+	// Completion from the schema: a new top-level key.
+	e.eval(`(() => { const end = drillEditor.state.doc.length; drillEditor.dispatch({selection: {anchor: end}}); return "ok"; })()`)
+	e.step("type the start of a key", chromedp.KeyEvent("\r"), chromedp.KeyEvent("o"), chromedp.KeyEvent("b"))
+	e.poll("completion offers objectives", `Array.from(document.querySelectorAll(".cm-tooltip-autocomplete li")).some(li => li.textContent.startsWith("objectives"))`)
+	e.step("dismiss and undo", chromedp.KeyEvent("\x1b"), chromedp.KeyEvent("\b"), chromedp.KeyEvent("\b"), chromedp.KeyEvent("\b"))
+
+	e.step("run the tests", chromedp.Click(chromedp.ID("run-tests")))
+	e.pollFor(60_000_000_000, "the tests pass", `document.getElementById("test-summary").textContent.startsWith("All tests pass")`)
+	e.snapshot("editor-tests")
+	e.eval(`window.confirm = () => true; "ok"`)
+	e.step("submit for approval", chromedp.Click(chromedp.ID("publish")), chromedp.WaitVisible(chromedp.ID("drafts-h")))
+	e.poll("submitted", `location.pathname === "/author" && document.body.textContent.includes("a second trainer must approve it")`)
+	e.step("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("username")))
+
+	signIn("tess")
+	e.step("open the workshop", chromedp.Click(chromedp.ID("nav-author")), chromedp.WaitVisible(chromedp.ID("pending-table")))
+	e.step("review the request", chromedp.Click(chromedp.CSS(`#pending-table a.button`)), chromedp.WaitVisible(chromedp.ID("approve")))
+	e.eval(`window.confirm = () => true; "ok"`)
+	e.step("approve", chromedp.Click(chromedp.ID("approve")), chromedp.WaitVisible(chromedp.ID("drafts-h")))
+	e.poll("approved", `location.pathname === "/author" && document.body.textContent.includes("approved and published")`)
+
+	e.step("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("username")))
+
+	// Tom assigns it to his cohort, due in three days.
+	signIn("tom")
+	e.step("open the assignments", chromedp.Click(chromedp.ID("nav-assign")), chromedp.WaitVisible(chromedp.ID("assign-form")))
+	due := time.Now().Add(72 * time.Hour).UTC().Format("2006-01-02")
+	e.eval(`(() => { const s = document.getElementById("a-target"); s.value = [...s.options].find(o => o.textContent.startsWith("Class E")).value; return s.value; })()`)
+	e.step("assign to Class E",
+		chromedp.SetValue(chromedp.ID("a-drill"), "my-new-drill"),
+		chromedp.SetValue(chromedp.ID("a-mode"), "practice"),
+		chromedp.SetValue(chromedp.ID("a-due"), due),
+		chromedp.Click(chromedp.ID("assign")),
+		chromedp.WaitVisible(chromedp.ID("assignments-table")))
+	if got := e.eval(`document.getElementById("assignments-table").textContent`); !strings.Contains(got, "cohort Class E") || !strings.Contains(got, "0 of 1") {
+		t.Fatalf("the assignment: %q", got)
+	}
+
+	// Tia, in her own browser, sees it due and plays it.
+	tctx, traineeConsole := newBrowser(t, filepath.Join(dir, "trainee"), chrome)
+	tia := &e2e{t: t, ctx: tctx, dir: dir, srv: srv}
+	tia.step("tia signs in", chromedp.Navigate(srv.url+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "tia"), chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Submit(chromedp.ID("password")), chromedp.WaitVisible(chromedp.ID("due-table")))
+	if got := tia.eval(`document.querySelector('#due-table tr[data-drill="my-new-drill"]').dataset.state`); got != "due" {
+		t.Errorf("tia's assignment is %q, want due", got)
+	}
+	tia.step("tia starts the drill", chromedp.Click(chromedp.CSS(`form[action="/drills/my-new-drill/start"] input[value="practice"] ~ button`)),
+		chromedp.WaitVisible(chromedp.ID("call-log")))
+
+	// Tom watches on the monitor and steers the call.
+	e.step("open the monitor", chromedp.Click(chromedp.ID("nav-monitor")), chromedp.WaitVisible(chromedp.CSS(`#board tr[data-session]`)))
+	e.poll("the board follows the session", `document.querySelector('#board tr[data-session] td.clock').textContent !== "–"`)
+	e.snapshot("monitor-board")
+	e.step("observe tia", chromedp.Click(chromedp.CSS(`#board tr[data-session] a.button`)), chromedp.WaitVisible(chromedp.ID("observer-banner")))
+	e.poll("the history is loaded", `!!document.getElementById("obs-history").dataset.loaded && document.getElementById("obs-conn").textContent === "connected"`)
+	e.eval(`window.confirm = () => true; "ok"`)
+	inject := func(text string) {
+		e.step("inject "+text, chromedp.SetValue(chromedp.ID("c-as"), "customer"), chromedp.SendKeys(chromedp.ID("c-text"), text), chromedp.Click(chromedp.ID("c-inject")))
+		e.poll("the observer sees "+text, fmt.Sprintf(`[...document.querySelectorAll("#obs-log li.by-trainer")].some(li => li.textContent.includes(%q))`, text))
+		tia.poll("tia hears "+text, fmt.Sprintf(`document.getElementById("call-log").textContent.includes(%q)`, text))
+		li := tia.eval(fmt.Sprintf(`[...document.querySelectorAll("#call-log li")].find(li => li.textContent.includes(%q)).outerHTML`, text))
+		if strings.Contains(strings.ToLower(li), "trainer") || !strings.Contains(li, "customer") {
+			t.Errorf("tia's console shows the injected line as %s", li)
+		}
+	}
+	inject("Hello? Is anyone dealing with this?")
+	e.step("take over the customer", chromedp.SetValue(chromedp.ID("c-who"), "customer"), chromedp.Click(chromedp.ID("c-takeover")))
+	e.poll("the customer is taken over", `document.getElementById("obs-taken").textContent === "Customer"`)
+	inject("It is getting worse, I can hear hissing now.")
+	e.step("hand the customer back", chromedp.Click(chromedp.ID("c-handback")))
+	e.poll("the customer is handed back", `document.getElementById("obs-taken").textContent === "nobody"`)
+	e.snapshot("monitor-observer")
+	if got := strings.ToLower(tia.eval(`document.getElementById("call-log").textContent + document.getElementById("radio-log").textContent`)); strings.Contains(got, "trainer") {
+		t.Errorf("tia's console names the trainer: %q", got)
+	}
+
+	// Tia closes the call; her debrief lists the interventions.
+	tia.step("close the call", chromedp.SetValue(chromedp.ID("resolution"), "handed_over"), chromedp.Click(chromedp.ID("close-btn")))
+	tia.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
+	tia.step("open the debrief", chromedp.Click(chromedp.ID("debrief-link")), chromedp.WaitVisible(chromedp.ID("score-h")))
+	tia.poll("the interventions are listed", `!!document.getElementById("interventions-list")`)
+	got := tia.eval(`document.getElementById("interventions-list").textContent`)
+	for _, want := range []string{"Trainer injected “Hello? Is anyone dealing with this?” as the customer", "Trainer took over the customer", "Trainer handed the customer back"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the debrief's interventions %q lack %q", got, want)
+		}
+	}
+	tia.snapshot("debrief-interventions")
+
+	st, err := store.Open(context.Background(), filepath.Join(srv.data, "drillroom.db"), nil, store.WithoutMigrating())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ps, err := st.Publications(context.Background(), drillroom.PublicationPublished)
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("publications: %+v, %v", ps, err)
+	}
+	tom, _ := st.UserByUsername(context.Background(), "tom")
+	tess, _ := st.UserByUsername(context.Background(), "tess")
+	if ps[0].AuthorID != tom.ID || ps[0].ApproverID != tess.ID || ps[0].ScenarioID != "my-new-drill" {
+		t.Errorf("the publication: %+v; want my-new-drill by tom, approved by tess", ps[0])
+	}
+	for _, m := range append(consoleErrors(), traineeConsole()...) {
+		t.Errorf("browser console: %s", m)
+	}
+}

@@ -1,0 +1,112 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/runner"
+	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/training"
+)
+
+// getJSON fetches path and decodes the JSON answer into v.
+func (b *browser) getJSON(path string, v any) int {
+	b.app.t.Helper()
+	res := b.get(path)
+	if res.status == http.StatusOK {
+		if err := json.Unmarshal([]byte(res.body), v); err != nil {
+			b.app.t.Fatalf("GET %s: %v", path, err)
+		}
+	}
+	return res.status
+}
+
+// TestSessionEventsPages: a monitor joining a session of more than 5,000
+// events fetches the whole history page by page; a trainee reads their own
+// session in the trainee's form; nobody else reads it.
+func TestSessionEventsPages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 5,000 events")
+	}
+	app := newTestApp(t)
+	alice := app.signedIn("alice")
+	id := alice.start("practice")
+	trainer := func(cmd string, a simulator.Action) runner.Result {
+		res, err := app.runner.Do(context.Background(), id, runner.Command{ID: cmd, By: drillroom.ActorTrainer, Action: a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	trainer("pause", simulator.Action{Kind: simulator.ActPause}) // the clock stays put while we write
+	for i := 0; ; i++ {
+		if res := trainer(fmt.Sprintf("n%d", i), simulator.Action{Kind: simulator.ActInject, As: "customer", Text: fmt.Sprintf("line %d", i)}); res.LastSeq >= 5000 {
+			break
+		}
+	}
+	log, err := app.store.Events(context.Background(), id, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	trent := app.signedIn("trent")
+	var all []simulator.Event
+	after, pages := int64(0), 0
+	for {
+		var page training.EventPage
+		if st := trent.getJSON(fmt.Sprintf("/api/sessions/%s/events?after=%d&limit=1000", id, after), &page); st != http.StatusOK {
+			t.Fatalf("page after %d: status %d", after, st)
+		}
+		pages++
+		all = append(all, page.Events...)
+		after = page.Next
+		if !page.More {
+			break
+		}
+		if pages > 20 {
+			t.Fatal("no end to the pages")
+		}
+	}
+	if len(all) != len(log) || pages < 5 {
+		t.Fatalf("the trainer fetched %d events in %d pages, want all %d in 5 or more", len(all), pages, len(log))
+	}
+	for i, e := range all {
+		if e.Seq != int64(i+1) {
+			t.Fatalf("event %d has seq %d: the history has a gap", i, e.Seq)
+		}
+	}
+	if all[len(all)-1].Action == nil || all[len(all)-1].Action.By != "trainer" {
+		t.Errorf("the trainer's page hides who injected: %+v", all[len(all)-1])
+	}
+
+	var own training.EventPage
+	if st := alice.getJSON("/api/sessions/"+id+"/events?after=0&limit=50", &own); st != http.StatusOK || len(own.Events) == 0 || !own.More {
+		t.Fatalf("alice reads her own: status %d, %d events", st, len(own.Events))
+	}
+	for _, e := range own.Events {
+		if simulator.Hidden(e.Type) || (e.Type == simulator.EvLine && (e.Action != nil || e.Reason != "")) || e.Seed != 0 {
+			t.Errorf("the trainee's page shows %+v", e)
+		}
+	}
+	tina := app.withTrainer("tina") // a trainer of no cohort
+	for _, tc := range []struct {
+		who  string
+		b    *browser
+		path string
+		want int
+	}{
+		{"another trainee", app.signedIn("bob"), "/api/sessions/" + id + "/events", http.StatusNotFound},
+		{"a trainer of another cohort", tina, "/api/sessions/" + id + "/events", http.StatusNotFound},
+		{"a missing session", trent, "/api/sessions/nope/events", http.StatusNotFound},
+		{"a bad after", trent, "/api/sessions/" + id + "/events?after=x", http.StatusBadRequest},
+		{"signed out", app.browser(), "/api/sessions/" + id + "/events", http.StatusUnauthorized},
+	} {
+		if res := tc.b.get(tc.path); res.status != tc.want {
+			t.Errorf("%s: status %d, want %d", tc.who, res.status, tc.want)
+		}
+	}
+}
