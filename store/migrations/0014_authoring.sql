@@ -1,4 +1,4 @@
--- 0012_authoring: trainers' drafts, the record of who published and who
+-- 0014_authoring: trainers' drafts, the record of who published and who
 -- approved each version from the editor, retired versions.
 
 CREATE TABLE drafts (

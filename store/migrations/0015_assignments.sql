@@ -1,4 +1,4 @@
--- 0013_assignments: drills assigned by trainers to cohorts or to single
+-- 0015_assignments: drills assigned by trainers to cohorts or to single
 -- trainees, a version or the latest, with an optional due date and number
 -- of attempts. The per-user assignments table stays (serve --demo and the
 -- command line write it); a user's assignments are both.
