@@ -14,17 +14,20 @@ import (
 // due date if and only if it is an action, no negative event number, and a
 // coach or trainer as its actor (drillroom.ErrInvalid).
 func (s *Store) AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, error) {
+	bad := func(why string) (drillroom.Note, error) {
+		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w: %s", n.SessionID, drillroom.ErrInvalid, why)
+	}
 	switch {
 	case !n.Kind.Valid():
-		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w: kind %q", n.SessionID, drillroom.ErrInvalid, n.Kind)
+		return bad(fmt.Sprintf("kind %q", n.Kind))
 	case strings.TrimSpace(n.Text) == "":
-		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w: no text", n.SessionID, drillroom.ErrInvalid)
+		return bad("no text")
 	case (n.Kind == drillroom.NoteAction) == n.Due.IsZero():
-		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w: a due date goes with an action, and only with one", n.SessionID, drillroom.ErrInvalid)
+		return bad("a due date goes with an action, and only with one")
 	case n.Seq < 0:
-		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w: event %d", n.SessionID, drillroom.ErrInvalid, n.Seq)
+		return bad(fmt.Sprintf("event %d", n.Seq))
 	case n.Actor != drillroom.ActorCoach && n.Actor != drillroom.ActorTrainer:
-		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w: actor %q", n.SessionID, drillroom.ErrInvalid, n.Actor)
+		return bad(fmt.Sprintf("actor %q", n.Actor))
 	}
 	n.At = fromMillis(millis(s.now()))
 	due := int64(0)
