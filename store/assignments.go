@@ -138,16 +138,7 @@ func (s *Store) ListAssignments(ctx context.Context) ([]drillroom.Assignment, er
 // for it stay. A missing one is drillroom.ErrNotFound.
 func (s *Store) DeleteAssignment(ctx context.Context, id int64) error {
 	err := s.w.do(ctx, func(tx *wtx) error {
-		res, err := tx.Exec("DELETE FROM drill_assignments WHERE id = ?", id)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return drillroom.ErrNotFound
-		}
-		return nil
+		return changeRow(tx, "DELETE FROM drill_assignments WHERE id = ?", id)
 	})
 	if err != nil {
 		return fmt.Errorf("delete assignment %d: %w", id, err)

@@ -103,16 +103,7 @@ func (s *Store) Drafts(ctx context.Context, authorID int64) ([]drillroom.Draft, 
 // DeleteDraft deletes a draft; a missing one is drillroom.ErrNotFound.
 func (s *Store) DeleteDraft(ctx context.Context, id int64) error {
 	err := s.w.do(ctx, func(tx *wtx) error {
-		res, err := tx.Exec("DELETE FROM drafts WHERE id = ?", id)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return drillroom.ErrNotFound
-		}
-		return nil
+		return changeRow(tx, "DELETE FROM drafts WHERE id = ?", id)
 	})
 	if err != nil {
 		return fmt.Errorf("delete draft %d: %w", id, err)

@@ -46,6 +46,21 @@ func insertRow(tx *wtx, query string, args ...any) (int64, error) {
 	return res.LastInsertId()
 }
 
+// changeRow runs an UPDATE or DELETE in tx that must find its row: none
+// is drillroom.ErrNotFound.
+func changeRow(tx *wtx, query string, args ...any) error {
+	res, err := tx.Exec(query, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return drillroom.ErrNotFound
+	}
+	return nil
+}
+
 // nameOf returns the display name of user id, or name when the user cannot
 // be read.
 func (s *Store) nameOf(ctx context.Context, id int64, name string) string {

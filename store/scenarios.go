@@ -127,17 +127,8 @@ func (s *Store) ScenarioVersions(ctx context.Context, id string) ([]drillroom.Sc
 func (s *Store) RetireScenarioVersion(ctx context.Context, id string, version int) error {
 	now := s.now()
 	err := s.w.do(ctx, func(tx *wtx) error {
-		res, err := tx.Exec("UPDATE scenario_versions SET retired_at = COALESCE(retired_at, ?) WHERE scenario_id = ? AND version = ?",
+		return changeRow(tx, "UPDATE scenario_versions SET retired_at = COALESCE(retired_at, ?) WHERE scenario_id = ? AND version = ?",
 			millis(now), id, version)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return drillroom.ErrNotFound
-		}
-		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("retire scenario %s v%d: %w", id, version, err)
