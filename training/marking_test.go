@@ -136,6 +136,29 @@ func flip(outcome string) string {
 	return scoring.Pass
 }
 
+// markedSession is an ended session (endedSession) on which carol has
+// marked three rules: review-quality passed, handover not applicable,
+// no-unneeded failed. It returns the session and its stored automatic
+// scorecard.
+func (f *fixture) markedSession(t *testing.T) (drillroom.Session, *scoring.Scorecard) {
+	t.Helper()
+	x := f.endedSession(t)
+	for _, in := range []training.MarkInput{
+		{RuleID: "review-quality", Outcome: "pass", Reason: "Clear lessons."},
+		{RuleID: "handover", Outcome: "na", Reason: "The engineer was already on site."},
+		{RuleID: "no-unneeded", Outcome: "fail", Reason: "Police were not needed."},
+	} {
+		if _, err := f.svc.MarkRule(context.Background(), f.carol, x, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	auto, err := f.svc.StoredScorecard(context.Background(), x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x, auto
+}
+
 // TestMarksSurviveRescoring: the runner (or a new rubric) stores a new
 // automatic scorecard; the marks stay attached by rule id, those whose
 // rule is unchanged are applied without a flag (TestRescoringFlagsChangedRules
@@ -143,20 +166,7 @@ func flip(outcome string) string {
 func TestMarksSurviveRescoring(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
-	x := f.endedSession(t)
-	for _, in := range []training.MarkInput{
-		{RuleID: "review-quality", Outcome: "pass", Reason: "Clear lessons."},
-		{RuleID: "handover", Outcome: "na", Reason: "The engineer was already on site."},
-		{RuleID: "no-unneeded", Outcome: "fail", Reason: "Police were not needed."},
-	} {
-		if _, err := f.svc.MarkRule(ctx, f.carol, x, in); err != nil {
-			t.Fatal(err)
-		}
-	}
-	auto, err := f.svc.StoredScorecard(ctx, x.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x, auto := f.markedSession(t)
 	// A re-scoring with a new rubric version: another hash, and the rule
 	// no-unneeded dropped.
 	auto.RubricHash = "sha256:new-rubric"
@@ -210,20 +220,7 @@ func TestMarksSurviveRescoring(t *testing.T) {
 func TestRescoringFlagsChangedRules(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
-	x := f.endedSession(t)
-	for _, in := range []training.MarkInput{
-		{RuleID: "review-quality", Outcome: "pass", Reason: "Clear lessons."},
-		{RuleID: "handover", Outcome: "na", Reason: "The engineer was already on site."},
-		{RuleID: "no-unneeded", Outcome: "fail", Reason: "Police were not needed."},
-	} {
-		if _, err := f.svc.MarkRule(ctx, f.carol, x, in); err != nil {
-			t.Fatal(err)
-		}
-	}
-	before, err := f.svc.StoredScorecard(ctx, x.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x, before := f.markedSession(t)
 	// Version 2 of the rubric, loaded afresh (the shared example is not
 	// to be changed): no-unneeded is worth 8 points.
 	v2 := scenariotest.Load(t, "../scenarios/examples/gas-smell-basic.drill.yaml")
