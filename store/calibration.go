@@ -62,6 +62,13 @@ func (s *Store) SessionRounds(ctx context.Context, sessionID string) ([]drillroo
 	return s.rounds(ctx, "calibration rounds of session "+sessionID, "r.session_id = ?", sessionID)
 }
 
+// UserRounds returns the calibration rounds userID leads or marks, oldest
+// first (an empty slice when none).
+func (s *Store) UserRounds(ctx context.Context, userID int64) ([]drillroom.Round, error) {
+	return s.rounds(ctx, fmt.Sprintf("calibration rounds of user %d", userID),
+		"r.lead_id = ? OR r.id IN (SELECT round_id FROM calibration_members WHERE user_id = ?)", userID, userID)
+}
+
 func (s *Store) rounds(ctx context.Context, what, where string, args ...any) ([]drillroom.Round, error) {
 	out, err := queryAll(ctx, s, what, func(row scanner) (drillroom.Round, error) {
 		var r drillroom.Round

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scoring"
@@ -418,4 +419,95 @@ func (s *Service) PublishRound(ctx context.Context, user drillroom.User, id int6
 	s.log.Info("calibration round published", "round", r.ID, "official marks", len(official), "by", user.Username)
 	s.audit(ctx, user, drillroom.AuditCalibrationPublish, x, fmt.Sprintf("round %d, %d official marks", r.ID, len(official)))
 	return nil
+}
+
+// RoundReport is one published round's report, for the trend.
+type RoundReport struct {
+	Round  drillroom.Round
+	Report *CalibrationReport
+}
+
+// RoundPoint is one marker in one round: agreement with the official
+// marking and mean deviation from it in points.
+type RoundPoint struct {
+	RoundID                int64
+	SessionID              string
+	At                     time.Time // when the round was published
+	WithOfficial, Compared int
+	Deviation              float64
+}
+
+// CoachTrend is one marker across calibration rounds, oldest round first,
+// with the figures over all of them: the share of their marks that agreed
+// with the official marking (WithOfficial of Compared) and their mean
+// deviation in points per rule compared.
+type CoachTrend struct {
+	UserID                 int64
+	Name                   string
+	Points                 []RoundPoint
+	WithOfficial, Compared int
+	Deviation              float64
+}
+
+// Trend gathers each marker's figures across rounds (oldest first), by
+// name. It is pure.
+func Trend(rounds []RoundReport) []CoachTrend {
+	sort.SliceStable(rounds, func(i, j int) bool { return rounds[i].Round.PublishedAt.Before(rounds[j].Round.PublishedAt) })
+	by := map[int64]*CoachTrend{}
+	var order []int64
+	for _, rr := range rounds {
+		if rr.Report == nil {
+			continue
+		}
+		for _, c := range rr.Report.Coaches {
+			ct, ok := by[c.UserID]
+			if !ok {
+				ct = &CoachTrend{UserID: c.UserID, Name: c.Name}
+				by[c.UserID] = ct
+				order = append(order, c.UserID)
+			}
+			ct.Points = append(ct.Points, RoundPoint{RoundID: rr.Round.ID, SessionID: rr.Round.SessionID, At: rr.Round.PublishedAt,
+				WithOfficial: c.WithOfficial, Compared: c.OffCompared, Deviation: c.Deviation})
+			ct.WithOfficial += c.WithOfficial
+			ct.Compared += c.OffCompared
+			ct.Deviation += c.Deviation * float64(c.OffCompared) // the sum of the differences
+		}
+	}
+	out := make([]CoachTrend, 0, len(order))
+	for _, id := range order {
+		ct := by[id]
+		if ct.Compared > 0 {
+			ct.Deviation /= float64(ct.Compared)
+		}
+		out = append(out, *ct)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// CalibrationTrend returns the trend of every marker across the published
+// rounds user leads or marks (ViewRound's rule for each round).
+func (s *Service) CalibrationTrend(ctx context.Context, user drillroom.User) ([]CoachTrend, error) {
+	if !user.Staff() {
+		return nil, drillroom.Errorf(drillroom.CodeForbidden, "Calibration is for coaches and trainers.")
+	}
+	rounds, err := s.store.UserRounds(ctx, user.ID)
+	if err != nil {
+		return nil, fmt.Errorf("calibration trend of %s: %w", user.Username, err)
+	}
+	var reports []RoundReport
+	for _, r := range rounds {
+		if !r.Published() {
+			continue
+		}
+		v, err := s.ViewRound(ctx, user, r.ID)
+		if drillroom.ErrorCode(err) == drillroom.CodeNotFound {
+			continue // the session is no longer the user's to see
+		}
+		if err != nil {
+			return nil, err
+		}
+		reports = append(reports, RoundReport{Round: v.Round, Report: v.Report})
+	}
+	return Trend(reports), nil
 }

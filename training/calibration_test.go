@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scoring"
@@ -173,6 +175,18 @@ func TestCalibrationRound(t *testing.T) {
 			t.Errorf("%s: with the official %d of %d, deviation %v; want 2 of 3, %v", c.Name, c.WithOfficial, c.OffCompared, c.Deviation, wantDev[c.UserID])
 		}
 	}
+	// The trend across rounds (one here) for the lead; the trainee has none.
+	trend, err := f.svc.CalibrationTrend(ctx, f.carol)
+	if err != nil || len(trend) != 3 {
+		t.Fatalf("trend: %+v, %v; want the 3 markers", trend, err)
+	}
+	for _, ct := range trend {
+		if len(ct.Points) != 1 || ct.Points[0].RoundID != r.ID || !near(ct.Deviation, wantDev[ct.UserID]) || ct.WithOfficial != 2 || ct.Compared != 3 {
+			t.Errorf("trend of %s: %+v; want the round's figures", ct.Name, ct)
+		}
+	}
+	_, err = f.svc.CalibrationTrend(ctx, f.ann)
+	wantCode(t, "the trainee's trend", err, drillroom.CodeForbidden)
 }
 
 // TestCalibrateDeviation: each marker's agreement with the official
@@ -214,5 +228,49 @@ func TestCalibrateDeviation(t *testing.T) {
 				t.Errorf("with the official %d of %d, deviation %v; want %d of %d, %v", c.WithOfficial, c.OffCompared, c.Deviation, tc.with, tc.cmp, tc.deviation)
 			}
 		})
+	}
+}
+
+// TestTrend: each marker's figures across rounds, oldest first, and over
+// all of them, against figures worked by hand. Round 1: Ann agrees with
+// the official marking on 2 of 3 rules, 4/3 points off a rule (4 in all);
+// Bo on 1 of 3, 2 off (6). Round 2: Ann 3 of 3, 0 off; Bo 1 of 2, 2.5 off
+// (5). Over both: Ann 5 of 6, 4/6 points; Bo 2 of 5, 11/5. A round with no
+// report (not published) counts for nothing.
+func TestTrend(t *testing.T) {
+	t1 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	coach := func(id int64, name string, with, cmp int, dev float64) training.CoachAgreement {
+		return training.CoachAgreement{UserID: id, Name: name, WithOfficial: with, OffCompared: cmp, Deviation: dev}
+	}
+	rounds := []training.RoundReport{ // newest first: Trend orders them
+		{Round: drillroom.Round{ID: 2, PublishedAt: t1.Add(48 * time.Hour)}, Report: &training.CalibrationReport{Coaches: []training.CoachAgreement{coach(2, "Bo", 1, 2, 2.5), coach(1, "Ann", 3, 3, 0)}}},
+		{Round: drillroom.Round{ID: 3}},
+		{Round: drillroom.Round{ID: 1, PublishedAt: t1}, Report: &training.CalibrationReport{Coaches: []training.CoachAgreement{coach(1, "Ann", 2, 3, 4.0/3), coach(2, "Bo", 1, 3, 2)}}},
+	}
+	got := training.Trend(rounds)
+	want := []struct {
+		name      string
+		rounds    []int64
+		with, cmp int
+		deviation float64
+	}{
+		{"Ann", []int64{1, 2}, 5, 6, 4.0 / 6},
+		{"Bo", []int64{1, 2}, 2, 5, 11.0 / 5},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("trend: %+v, want %d markers", got, len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		var ids []int64
+		for _, p := range g.Points {
+			ids = append(ids, p.RoundID)
+		}
+		if g.Name != w.name || !slices.Equal(ids, w.rounds) || g.WithOfficial != w.with || g.Compared != w.cmp || !near(g.Deviation, w.deviation) {
+			t.Errorf("%s: rounds %v, %d of %d, deviation %v; want %s: %v, %d of %d, %v", g.Name, ids, g.WithOfficial, g.Compared, g.Deviation, w.name, w.rounds, w.with, w.cmp, w.deviation)
+		}
+	}
+	if p := got[1].Points[1]; p.WithOfficial != 1 || p.Compared != 2 || p.Deviation != 2.5 {
+		t.Errorf("Bo in round 2: %+v, want 1 of 2, 2.5", p)
 	}
 }

@@ -42,6 +42,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"GET /sessions/{id}/replay":                login,
 		"GET /sessions/{id}/replay/frame":          login,
 		"POST /sessions/{id}/calibration":          refused,
+		"GET /calibration":                         login,
 		"GET /calibration/{round}":                 login,
 		"POST /calibration/{round}/marks":          refused,
 		"POST /calibration/{round}/publish":        refused,

@@ -206,6 +206,7 @@ var routeMatrix = []struct {
 	{"POST /sessions/{id}/calibration", ownLive, seeing(s403, s409, s409)},
 	{"POST /sessions/{id}/calibration", ownEnded, seeing(s403, s303, s303)},
 	{"POST /sessions/{id}/calibration", noSession, but(s404, map[string]int{anon: s401})},
+	{"GET /calibration", noObject, map[string]int{anon: s303, trainee: s403, otherTrn: s403, trainer: s200, otherTrnr: s200, coach: s200, otherCoach: s200, adminTrnr: s200}},
 	{"GET /calibration/{round}", aRound, but(s404, map[string]int{anon: s303, trainer: s200, coach: s200})},
 	{"GET /calibration/{round}", noRound, but(s404, map[string]int{anon: s303})},
 	{"POST /calibration/{round}/marks", aRound, but(s404, map[string]int{anon: s401, trainer: s303, coach: s303})},

@@ -248,3 +248,47 @@ func (u *ui) publishRound(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, fmt.Sprintf("/calibration/%d?done=published", id), http.StatusSeeOther)
 }
+
+// trendRow is one marker of the calibration trend page.
+type trendRow struct {
+	Name      string
+	Rounds    []trendCell
+	Agreement string // with the official marking, over every round
+	Deviation string // mean points off a rule, over every round
+}
+
+type trendCell struct {
+	RoundID   int64
+	At        string
+	Agreement string
+	Deviation string
+}
+
+// calibrationTrend shows each marker's agreement with the official
+// marking and deviation from it across the published rounds the viewer
+// leads or marks (training.Service.CalibrationTrend).
+func (u *ui) calibrationTrend(w http.ResponseWriter, r *http.Request) {
+	user, _ := userFrom(r.Context())
+	trend, err := u.svc.CalibrationTrend(r.Context(), user)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	dev := func(d float64) string { return strconv.FormatFloat(math.Round(d*100)/100, 'f', -1, 64) }
+	var rows []trendRow
+	for _, ct := range trend {
+		row := trendRow{Name: ct.Name, Agreement: ratio(ct.WithOfficial, ct.Compared), Deviation: "–"}
+		if ct.Compared > 0 {
+			row.Deviation = dev(ct.Deviation)
+		}
+		for _, p := range ct.Points {
+			c := trendCell{RoundID: p.RoundID, At: p.At.UTC().Format("2 Jan 2006"), Agreement: ratio(p.WithOfficial, p.Compared), Deviation: "–"}
+			if p.Compared > 0 {
+				c.Deviation = dev(p.Deviation)
+			}
+			row.Rounds = append(row.Rounds, c)
+		}
+		rows = append(rows, row)
+	}
+	render(w, r, u.log, http.StatusOK, "calibration_trend", view{Title: "Calibration trend", Data: rows})
+}

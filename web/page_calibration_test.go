@@ -121,6 +121,16 @@ func TestCalibrationPages(t *testing.T) {
 	if !strings.Contains(markers, "Mean deviation from the official") || strings.Count(markers, `<td class="deviation">2.5</td>`) != 2 || strings.Count(markers, `<td class="deviation">0</td>`) != 1 {
 		t.Errorf("markers table %q: want deviations 2.5, 2.5 and 0", markers)
 	}
+	// The trend across rounds: the lead sees each marker's figures, with
+	// the round; a trainee is refused.
+	trend := carol.get("/calibration")
+	if trend.status != http.StatusOK || !strings.Contains(trend.body, `id="trend"`) || strings.Count(trend.body, `<span class="deviation">2.5</span>`) != 2 ||
+		strings.Count(trend.body, `<span class="deviation">0</span>`) != 1 || !strings.Contains(trend.body, `href="`+round+`"`) {
+		t.Errorf("trend page: status %d; want the three markers' deviations 2.5, 2.5, 0 linking the round", trend.status)
+	}
+	if res := alice.get("/calibration"); res.status != http.StatusForbidden {
+		t.Errorf("the trainee opens the trend: status %d, want 403", res.status)
+	}
 	if row := res.body[strings.Index(res.body, `id="cal-correct-category"`):]; !strings.Contains(row[:strings.Index(row, "</tr>")], "100%") {
 		t.Error("correct-category: want 100% agreement")
 	}

@@ -59,6 +59,7 @@ func (s *Server) routes() http.Handler {
 		r.Get("/sessions/{id}/replay", ui.replay)
 		r.Get("/sessions/{id}/replay/frame", ui.replayFrame)
 		r.With(ui.checkForm).Post("/sessions/{id}/calibration", ui.startRound)
+		r.Get("/calibration", ui.calibrationTrend)
 		r.Get("/calibration/{round}", ui.calibration)
 		r.With(ui.checkForm).Post("/calibration/{round}/marks", ui.markRound)
 		r.With(ui.checkForm).Post("/calibration/{round}/publish", ui.publishRound)

@@ -338,6 +338,14 @@ func testCalibrationRounds(t *testing.T, s Store, clock *Clock) {
 	if rs, err := s.SessionRounds(ctx, f.Session.ID); err != nil || len(rs) != 1 || !rs[0].Published() || len(rs[0].Members) != 3 {
 		t.Errorf("SessionRounds: %+v, %v; want the published round", rs, err)
 	}
+	for _, u := range coaches { // coaches[0] leads and marks
+		if rs, err := s.UserRounds(ctx, u.ID); err != nil || len(rs) != 1 || rs[0].ID != r.ID || len(rs[0].Members) != 3 {
+			t.Errorf("UserRounds of %s: %+v, %v; want the round they lead or mark", u.Username, rs, err)
+		}
+	}
+	if rs, err := s.UserRounds(ctx, f.User.ID); err != nil || rs == nil || len(rs) != 0 {
+		t.Errorf("UserRounds of the trainee: %#v, %v; want an empty slice", rs, err)
+	}
 }
 
 // testReleases: releases of a reviewed scorecard are appended with the

@@ -376,6 +376,11 @@ func (x *recording) Round(ctx context.Context, id int64) (drillroom.Round, error
 	return x.s.Round(ctx, id)
 }
 
+func (x *recording) UserRounds(ctx context.Context, userID int64) ([]drillroom.Round, error) {
+	x.r.note("UserRounds")
+	return x.s.UserRounds(ctx, userID)
+}
+
 func (x *recording) SessionRounds(ctx context.Context, sessionID string) ([]drillroom.Round, error) {
 	x.r.note("SessionRounds")
 	return x.s.SessionRounds(ctx, sessionID)

@@ -124,6 +124,7 @@ type Store interface {
 	CreateRound(ctx context.Context, r drillroom.Round) (drillroom.Round, error)
 	Round(ctx context.Context, id int64) (drillroom.Round, error)
 	SessionRounds(ctx context.Context, sessionID string) ([]drillroom.Round, error)
+	UserRounds(ctx context.Context, userID int64) ([]drillroom.Round, error)
 	PutRoundMark(ctx context.Context, m drillroom.RoundMark) error
 	RoundMarks(ctx context.Context, roundID int64) ([]drillroom.RoundMark, error)
 	PublishRound(ctx context.Context, id int64) (drillroom.Round, error)
