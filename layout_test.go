@@ -27,7 +27,8 @@ var layers = map[string][]string{
 	"drilltest":              {"", "scenarios", "simulator", "scoring", "transcript"},
 	"runner":                 {"", "scenarios", "simulator", "scoring"},
 	"training":               {"", "scenarios", "simulator", "scoring", "runner", "drilltest"},
-	"store":                  {"", "simulator"},
+	"store":                  {"", "simulator", "store/password"},
+	"store/password":         {""},
 	"store/storetest":        {"", "simulator"},
 	"web":                    {"", "scenarios", "simulator", "scoring", "runner", "training", "transcript", "xapi"},
 	"xapi":                   {"", "scoring"},
@@ -48,6 +49,7 @@ var testExtras = map[string][]string{
 var outside = map[string]string{
 	"database/sql":                 "store",
 	"modernc.org/sqlite":           "store",
+	"golang.org/x/crypto":          "store/password",
 	"github.com/go-chi/chi":        "web",
 	"github.com/gorilla/websocket": "web",
 	"github.com/expr-lang/expr":    "scenarios",

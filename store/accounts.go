@@ -64,7 +64,7 @@ func (s *Store) CreateUsers(ctx context.Context, us []drillroom.NewUser) ([]dril
 	for range min(runtime.GOMAXPROCS(0), len(us)) {
 		wg.Go(func() {
 			for i := range next {
-				hashes[i] = s.hasher.hash(us[i].Password)
+				hashes[i] = s.hasher.Hash(us[i].Password)
 			}
 		})
 	}

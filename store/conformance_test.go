@@ -17,7 +17,7 @@ var _ storetest.Store = (*Store)(nil)
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, now func() time.Time) storetest.Store {
 		s, err := Open(t.Context(), filepath.Join(t.TempDir(), "drillroom.db"), nil,
-			WithPasswordCost(cheapArgon.memory, cheapArgon.time), WithClock(now))
+			WithPasswordCost(cheapArgon.Memory, cheapArgon.Passes), WithClock(now))
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}
