@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -125,4 +126,25 @@ func Check(password string) error {
 		return fmt.Errorf("%w: password longer than %d bytes", drillroom.ErrInvalid, MaxLen)
 	}
 	return nil
+}
+
+// HashAll hashes each password, on every core at once (an import of many
+// accounts would otherwise wait for one argon2id after another).
+func (h *Hasher) HashAll(passwords []string) []string {
+	hashes := make([]string, len(passwords))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(passwords)) {
+		wg.Go(func() {
+			for i := range next {
+				hashes[i] = h.Hash(passwords[i])
+			}
+		})
+	}
+	for i := range passwords {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return hashes
 }

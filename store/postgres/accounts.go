@@ -49,7 +49,6 @@ func checkNewUser(u drillroom.NewUser) (drillroom.NewUser, error) {
 // (also twice in us) is drillroom.ErrConflict and nothing is written; the
 // error names the first offending user.
 func (s *Store) CreateUsers(ctx context.Context, us []drillroom.NewUser) ([]drillroom.User, error) {
-	hashes := make([]string, len(us))
 	for i := range us {
 		u, err := checkNewUser(us[i])
 		if err != nil {
@@ -57,9 +56,11 @@ func (s *Store) CreateUsers(ctx context.Context, us []drillroom.NewUser) ([]dril
 		}
 		us[i] = u
 	}
+	pws := make([]string, len(us))
 	for i := range us {
-		hashes[i] = s.hasher.Hash(us[i].Password) // outside the transaction: argon2 is deliberately slow
+		pws[i] = us[i].Password
 	}
+	hashes := s.hasher.HashAll(pws) // outside the transaction: argon2 is deliberately slow
 	now := millis(s.now())
 	out := make([]drillroom.User, len(us))
 	err := s.write(ctx, func(tx pgx.Tx) error {
