@@ -119,9 +119,16 @@ func checkSchema(ctx context.Context, pool *pgxpool.Pool) error {
 	if err != nil {
 		return err
 	}
+	var exists bool
+	if err := pool.QueryRow(ctx, "SELECT to_regclass('schema_migrations') IS NOT NULL").Scan(&exists); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if !exists {
+		return fmt.Errorf("%w: no drillroom schema in this database: start the server on it (serve --db) to create it", drillroom.ErrUnavailable)
+	}
 	var current int
 	if err := pool.QueryRow(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
-		return fmt.Errorf("read schema version (is this a drillroom database?): %w", err)
+		return fmt.Errorf("read schema version: %w", err)
 	}
 	switch {
 	case current < len(ms):
