@@ -50,6 +50,10 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 	}
 	res := s.appenderFor(sessionID).do(ctx, r)
 	switch {
+	case code(res.err) == codeBadEncoding:
+		// Text PostgreSQL cannot store (a NUL byte): the caller's data, not
+		// the database, is at fault.
+		return fmt.Errorf("append to session %s: %w: %w", sessionID, drillroom.ErrInvalid, res.err)
 	case res.err != nil:
 		return fmt.Errorf("append to session %s: %w", sessionID, res.err)
 	case res.status == "ok":

@@ -207,7 +207,7 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
 const (
 	codeUniqueViolation     = "23505"
 	codeForeignKeyViolation = "23503"
-	codeCheckViolation      = "23514"
+	codeBadEncoding         = "22021" // character_not_in_repertoire: a NUL byte in text
 	codeSerialization       = "40001"
 	codeDeadlock            = "40P01"
 )
