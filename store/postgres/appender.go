@@ -16,7 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-const sqlAppend = "SELECT status, last FROM append_events($1, $2, $3, $4, $5, $6, $7, $8)"
+const sqlAppend = "SELECT status, last FROM append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
 
 // Request states: a request is either taken by an appender or abandoned by
 // its caller, never both, so a caller that gave up knows nothing was written.
@@ -34,17 +34,19 @@ type appendReq struct {
 	ts           []int64
 	types        []string
 	bodies       []string
+	node         string // the lease's node and epoch (fencing), or "", 0
+	epoch        int64
 
 	state atomic.Int32
 	done  chan appendResult // buffered: the appender never blocks answering
 }
 
 func (r *appendReq) args() []any {
-	return []any{r.session, r.cmd, r.result, r.now, r.first, r.ts, r.types, r.bodies}
+	return []any{r.session, r.cmd, r.result, r.now, r.first, r.ts, r.types, r.bodies, r.node, r.epoch}
 }
 
 type appendResult struct {
-	status string // ok, not_found, conflict, duplicate
+	status string // ok, not_found, conflict, duplicate, fenced
 	last   int64
 	err    error
 }

@@ -48,10 +48,14 @@ func TestConformance(t *testing.T) {
 // postgresOnly are the exported methods of *Store outside the conformance
 // contract, with the reason.
 var postgresOnly = map[string]string{
-	"Stats":         "the appenders' group-commit counters, for /metrics",
-	"SchemaVersion": "the number of the embedded PostgreSQL migrations, for /metrics",
-	"ReadTables":    "drillroom migrate verifies a copy table by table",
-	"WriteTables":   "drillroom migrate fills a new database table by table",
+	"Stats":            "the appenders' group-commit counters, for /metrics",
+	"SchemaVersion":    "the number of the embedded PostgreSQL migrations, for /metrics",
+	"ReadTables":       "drillroom migrate verifies a copy table by table",
+	"WriteTables":      "drillroom migrate fills a new database table by table",
+	"AcquireLease":     "session leases, for several nodes on one database (SQLite has one node)",
+	"RenewLease":       "session leases",
+	"ReleaseLease":     "session leases",
+	"OrphanedSessions": "session leases: the live sessions a node may take over",
 }
 
 func TestEveryMethodIsInTheContract(t *testing.T) {

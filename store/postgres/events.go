@@ -24,7 +24,10 @@ import (
 // written or, if an appender had already taken the request, it waits for
 // the commit and returns its real outcome. If the connection fails while
 // the batch's commit may have run, the error is drillroom.ErrUnavailable
-// and the append may or may not be stored (the log tells).
+// and the append may or may not be stored (the log tells). When this Store
+// holds the session's lease (AcquireLease), the append carries its epoch
+// and is refused with ErrLeaseLost, writing nothing, if another node has
+// taken the session since.
 func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroom.Command, events []simulator.Event) error {
 	if len(events) == 0 && cmd.ID == "" {
 		return nil
@@ -48,6 +51,7 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 	if r.result == nil {
 		r.result = []byte{}
 	}
+	r.node, r.epoch = s.fence(sessionID)
 	res := s.appenderFor(sessionID).do(ctx, r)
 	switch {
 	case code(res.err) == codeBadEncoding:
@@ -62,6 +66,9 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 		return fmt.Errorf("append to session %s: %w", sessionID, drillroom.ErrNotFound)
 	case res.status == "conflict":
 		return fmt.Errorf("append to session %s: %w: first seq is %d, want %d", sessionID, drillroom.ErrConflict, r.first, res.last+1)
+	case res.status == "fenced":
+		s.forgetLease(Lease{SessionID: sessionID, Node: r.node, Epoch: r.epoch})
+		return fmt.Errorf("append to session %s: %w (epoch %d)", sessionID, ErrLeaseLost, r.epoch)
 	case res.status == "duplicate":
 		return fmt.Errorf("append to session %s: command %q: %w", sessionID, cmd.ID, drillroom.ErrDuplicateCommand)
 	}

@@ -51,6 +51,10 @@ type Store struct {
 
 	mu     sync.RWMutex // held for reading by every write; Close takes it
 	closed bool
+
+	node    string // WithNode: this node's name, when several share the database
+	leaseMu sync.Mutex
+	leases  map[string]Lease // the session leases this Store holds, by session
 }
 
 // Option changes how Open configures a Store.
@@ -61,7 +65,14 @@ type options struct {
 	now                               func() time.Time
 	noMigrate                         bool
 	appenders                         int
+	node                              string
 }
+
+// WithNode makes the Store one node of several on the database, named
+// node: it may then append only to the sessions whose lease it holds
+// (AcquireLease); every append carries the lease's epoch, and the database
+// refuses it (ErrLeaseLost) once another node has taken the session.
+func WithNode(node string) Option { return func(o *options) { o.node = node } }
 
 // WithoutMigrating makes Open refuse a database whose schema is not this
 // program's instead of upgrading it (for the command-line tools).
@@ -123,7 +134,7 @@ func Open(ctx context.Context, url string, logger *slog.Logger, opts ...Option) 
 	if o.now != nil {
 		now = o.now
 	}
-	s := &Store{pool: pool, logger: logger, now: now, hasher: h}
+	s := &Store{pool: pool, logger: logger, now: now, hasher: h, node: o.node, leases: map[string]Lease{}}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres store %s: %w", describe(cfg), err)
