@@ -53,7 +53,7 @@ var postgresOnly = map[string]string{
 	"ReadTables":       "drillroom migrate verifies a copy table by table",
 	"WriteTables":      "drillroom migrate fills a new database table by table",
 	"AcquireLease":     "session leases, for several nodes on one database (SQLite has one node)",
-	"RenewLease":       "session leases",
+	"RenewLeases":      "session leases",
 	"ReleaseLease":     "session leases",
 	"OrphanedSessions": "session leases: the live sessions a node may take over",
 }

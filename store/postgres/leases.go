@@ -73,45 +73,76 @@ func (s *Store) AcquireLease(ctx context.Context, sessionID string, ttl time.Dur
 	return l, nil
 }
 
-// RenewLease extends a lease this node holds by ttl from now. If another
-// node has taken the session meanwhile, it is ErrLeaseLost and the Store
-// forgets the lease.
-func (s *Store) RenewLease(ctx context.Context, l Lease, ttl time.Duration) (Lease, error) {
-	var out Lease
-	err := s.write(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `UPDATE session_leases SET expires_at = clock_timestamp() + $4 * interval '1 millisecond'
-			WHERE session_id = $1 AND node = $2 AND epoch = $3
-			RETURNING session_id, node, epoch, expires_at`, l.SessionID, l.Node, l.Epoch, ttl.Milliseconds()).
-			Scan(&out.SessionID, &out.Node, &out.Epoch, &out.Expires)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrLeaseLost
+// RenewLeases extends every lease this node holds by ttl from now, and
+// returns the sessions it has lost: another node took them (the Store
+// forgets those leases, and its appends to them are refused). A lease that
+// expired but that nobody took is renewed: nobody else has written.
+func (s *Store) RenewLeases(ctx context.Context, ttl time.Duration) (lost []string, err error) {
+	s.leaseMu.Lock()
+	ids := make([]string, 0, len(s.leases))
+	epochs := make([]int64, 0, len(s.leases))
+	for id, l := range s.leases {
+		ids, epochs = append(ids, id), append(epochs, l.Epoch)
+	}
+	s.leaseMu.Unlock()
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	renewed := map[string]Lease{}
+	err = s.write(ctx, func(tx pgx.Tx) error {
+		clear(renewed)
+		rows, err := tx.Query(ctx, `UPDATE session_leases l SET expires_at = clock_timestamp() + $4 * interval '1 millisecond'
+			FROM unnest($2::text[], $3::bigint[]) AS h(session_id, epoch)
+			WHERE l.node = $1 AND l.session_id = h.session_id AND l.epoch = h.epoch
+			RETURNING l.session_id, l.node, l.epoch, l.expires_at`, s.node, ids, epochs, ttl.Milliseconds())
+		if err != nil {
+			return err
 		}
+		var l Lease
+		_, err = pgx.ForEachRow(rows, []any{&l.SessionID, &l.Node, &l.Epoch, &l.Expires}, func() error {
+			renewed[l.SessionID] = l
+			return nil
+		})
 		return err
 	})
 	if err != nil {
-		if errors.Is(err, ErrLeaseLost) {
-			s.forgetLease(l)
-		}
-		return Lease{}, fmt.Errorf("renew lease of session %s: %w", l.SessionID, err)
+		return nil, fmt.Errorf("renew leases of node %s: %w", s.node, err)
 	}
 	s.leaseMu.Lock()
-	s.leases[l.SessionID] = out
+	for i, id := range ids {
+		cur, held := s.leases[id]
+		if !held || cur.Epoch != epochs[i] {
+			continue // released or re-acquired meanwhile
+		}
+		if l, ok := renewed[id]; ok {
+			s.leases[id] = l
+		} else {
+			delete(s.leases, id)
+			lost = append(lost, id)
+		}
+	}
 	s.leaseMu.Unlock()
-	return out, nil
+	return lost, nil
 }
 
-// ReleaseLease gives a session up (a node shutting down hands its sessions
-// over at once instead of letting the leases expire). Releasing a lease
-// already lost is not an error.
-func (s *Store) ReleaseLease(ctx context.Context, l Lease) error {
-	s.forgetLease(l)
+// ReleaseLease gives a session up (a node that stops hosting it hands it
+// over at once instead of letting the lease expire). Releasing a lease the
+// node does not hold is not an error.
+func (s *Store) ReleaseLease(ctx context.Context, sessionID string) error {
+	s.leaseMu.Lock()
+	l, ok := s.leases[sessionID]
+	delete(s.leases, sessionID)
+	s.leaseMu.Unlock()
+	if !ok {
+		return nil
+	}
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, "UPDATE session_leases SET expires_at = clock_timestamp() WHERE session_id = $1 AND node = $2 AND epoch = $3",
 			l.SessionID, l.Node, l.Epoch)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("release lease of session %s: %w", l.SessionID, err)
+		return fmt.Errorf("release lease of session %s: %w", sessionID, err)
 	}
 	return nil
 }

@@ -49,8 +49,8 @@ func TestLeasesFenceAnOldOwner(t *testing.T) {
 
 	// a pauses: its lease runs out (a short renewal stands for the time
 	// passing), and b, finding the session orphaned, takes it over.
-	if la, err = a.RenewLease(ctx, la, time.Millisecond); err != nil {
-		t.Fatal(err)
+	if lost, err := a.RenewLeases(ctx, time.Millisecond); err != nil || len(lost) != 0 {
+		t.Fatalf("RenewLeases(a): lost %v, %v", lost, err)
 	}
 	time.Sleep(5 * time.Millisecond)
 	orphans, err := b.OrphanedSessions(ctx)
@@ -63,15 +63,13 @@ func TestLeasesFenceAnOldOwner(t *testing.T) {
 	}
 
 	// a wakes up and writes what it had computed: refused, nothing written.
+	// (Its renewal, had it come first, would have said the session is lost.)
 	err = a.AppendEvents(ctx, id, drillroom.Command{ID: "a2"}, storetest.Events(3, 1))
 	if !errors.Is(err, postgres.ErrLeaseLost) || !errors.Is(err, drillroom.ErrConflict) {
 		t.Fatalf("append by the old owner: %v, want ErrLeaseLost (a conflict)", err)
 	}
 	if _, err := a.CommandResult(ctx, id, "a2"); !errors.Is(err, drillroom.ErrNotFound) {
 		t.Errorf("the old owner's refused command was recorded: %v", err)
-	}
-	if _, err := a.RenewLease(ctx, la, time.Minute); !errors.Is(err, postgres.ErrLeaseLost) {
-		t.Errorf("renewal by the old owner: %v, want ErrLeaseLost", err)
 	}
 	storetest.AssertLog(t, b, id, 2)
 	if err := b.AppendEvents(ctx, id, drillroom.Command{ID: "b1"}, storetest.Events(3, 1)); err != nil {
@@ -80,7 +78,7 @@ func TestLeasesFenceAnOldOwner(t *testing.T) {
 	storetest.AssertLog(t, b, id, 3)
 
 	// b hands the session back at shutdown: a may take it at once.
-	if err := b.ReleaseLease(ctx, lb); err != nil {
+	if err := b.ReleaseLease(ctx, id); err != nil {
 		t.Fatal(err)
 	}
 	if la, err = a.AcquireLease(ctx, id, time.Minute); err != nil || la.Epoch != 3 {
@@ -93,6 +91,21 @@ func TestLeasesFenceAnOldOwner(t *testing.T) {
 		t.Errorf("append by a, owner again: %v", err)
 	}
 	storetest.AssertLog(t, a, id, 4)
+
+	// A renewal tells a node what it lost while it was away.
+	if lost, err := a.RenewLeases(ctx, time.Millisecond); err != nil || len(lost) != 0 {
+		t.Fatalf("RenewLeases(a): lost %v, %v", lost, err)
+	}
+	time.Sleep(5 * time.Millisecond)
+	if lb, err = b.AcquireLease(ctx, id, time.Minute); err != nil || lb.Epoch != 4 {
+		t.Fatalf("second takeover by b: %+v, %v; want epoch 4", lb, err)
+	}
+	if lost, err := a.RenewLeases(ctx, time.Minute); err != nil || len(lost) != 1 || lost[0] != id {
+		t.Errorf("RenewLeases by the old owner: lost %v, %v; want [%s]", lost, err, id)
+	}
+	if err := a.AppendEvents(ctx, id, drillroom.Command{ID: "a4"}, storetest.Events(5, 1)); !errors.Is(err, postgres.ErrLeaseLost) {
+		t.Errorf("append by a after losing the session: %v, want ErrLeaseLost", err)
+	}
 }
 
 func pgtestURL(t *testing.T) string { return postgrestest.URL(t) }
