@@ -148,7 +148,17 @@ var (
 
 func startServer(t *testing.T, bin string, where backend) *server {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"serve", "--demo", "--addr", "127.0.0.1:0", "--log-level", "warn"}, where.flags...)...)
+	return startNode(t, bin, where, true)
+}
+
+// startNode starts the binary's server, with the demo accounts or not.
+func startNode(t *testing.T, bin string, where backend, demo bool) *server {
+	t.Helper()
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--log-level", "warn"}
+	if demo {
+		args = append(args, "--demo")
+	}
+	cmd := exec.Command(bin, append(args, where.flags...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,8 @@ type serveConfig struct {
 	addr      string
 	data      string
 	db        string // a postgres:// URL, or "" for SQLite in data
+	node      string // --node: this server's name among several on db
+	leaseTTL  time.Duration
 	scenarios string
 	demo      bool
 	origins   []string
@@ -74,6 +76,8 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen address (port 0 picks a free port)")
 	fs.StringVar(&cfg.data, "data", "data", "directory of the database (created if absent)")
 	dbFlag(fs, &cfg.db)
+	fs.StringVar(&cfg.node, "node", "", "this server's name, unique among several serving one PostgreSQL database (--db): it hosts the sessions whose lease it holds, and takes over those of a node that died")
+	fs.DurationVar(&cfg.leaseTTL, "lease-ttl", 10*time.Second, "with --node: how long a session's lease outlives its node's last renewal (renewed every third of it); a dead node's sessions move after this")
 	fs.StringVar(&cfg.scenarios, "scenarios", "", "directory of extra *.drill.yaml and *.policy.yaml files to publish")
 	fs.BoolVar(&cfg.demo, "demo", false, "create demo accounts (trainee, trainer, coach), print their passwords once, assign the library to the trainee")
 	origins := fs.String("allow-origin", "", "comma-separated extra origins (scheme://host[:port]) allowed to open websockets and post forms, for a proxy that rewrites Host")
@@ -102,6 +106,14 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 		fmt.Fprintf(stdio.Stderr, "drillroom serve: %v\n", err)
 		return cfg, 2
 	}
+	if cfg.node != "" && !isPostgres(cfg.db) {
+		fmt.Fprintln(stdio.Stderr, "drillroom serve: --node needs a PostgreSQL database (--db): several nodes share one")
+		return cfg, 2
+	}
+	if cfg.leaseTTL < 300*time.Millisecond {
+		fmt.Fprintln(stdio.Stderr, "drillroom serve: --lease-ttl must be at least 300ms")
+		return cfg, 2
+	}
 	if err := cfg.logLevel.UnmarshalText([]byte(*level)); err != nil {
 		fmt.Fprintf(stdio.Stderr, "drillroom serve: --log-level %q: want debug, info, warn or error\n", *level)
 		return cfg, 2
@@ -118,6 +130,9 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 // PostgreSQL if cfg.db names one, else SQLite in the data directory.
 func openServerDatabase(ctx context.Context, cfg serveConfig, log *slog.Logger) (database, error) {
 	if isPostgres(cfg.db) {
+		if cfg.node != "" {
+			return postgres.Open(ctx, cfg.db, log, postgres.WithNode(cfg.node))
+		}
 		return postgres.Open(ctx, cfg.db, log)
 	}
 	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
@@ -143,7 +158,11 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 		}
 	}
 
-	rn := runner.New(runner.Config{Store: st, Logger: log.With("component", "runner")})
+	rcfg := runner.Config{Store: st, Logger: log.With("component", "runner")}
+	if pg, ok := st.(*postgres.Store); ok && cfg.node != "" {
+		rcfg.Leases, rcfg.LeaseRenew = nodeLeases{pg, cfg.leaseTTL}, cfg.leaseTTL/3
+	}
+	rn := runner.New(rcfg)
 	if err := rn.Start(ctx); err != nil {
 		return err
 	}
@@ -192,7 +211,7 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 	if isPostgres(cfg.db) {
 		backend = "postgres"
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "database", backend, "data", cfg.data, "demo", cfg.demo)
+	log.Info("serving", "addr", ln.Addr().String(), "database", backend, "node", cfg.node, "data", cfg.data, "demo", cfg.demo)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -336,3 +355,19 @@ func newPassword() string {
 	rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
+
+// nodeLeases are the PostgreSQL store's session leases as the runner uses
+// them (serve --node).
+type nodeLeases struct {
+	st  *postgres.Store
+	ttl time.Duration
+}
+
+func (l nodeLeases) Acquire(ctx context.Context, id string) error {
+	_, err := l.st.AcquireLease(ctx, id, l.ttl)
+	return err
+}
+
+func (l nodeLeases) Renew(ctx context.Context) ([]string, error) { return l.st.RenewLeases(ctx, l.ttl) }
+
+func (l nodeLeases) Release(ctx context.Context, id string) error { return l.st.ReleaseLease(ctx, id) }
