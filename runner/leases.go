@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/drillroom/drillroom"
@@ -10,8 +11,8 @@ import (
 // Leases is how a runner that shares its database with other nodes owns
 // the sessions it hosts: it hosts a session only while it holds its lease,
 // so exactly one node drives each live drill. When a node dies its leases
-// expire, and the node a trainee reconnects to takes the session over from
-// its log, paused, exactly as a restart does.
+// expire, and the first live node to see them orphaned takes the sessions
+// over from their logs, paused, exactly as a restart does.
 type Leases interface {
 	// Acquire makes this node the session's owner; it fails (a
 	// drillroom.ErrConflict) while another node holds a live lease.
@@ -21,6 +22,9 @@ type Leases interface {
 	Renew(ctx context.Context) (lost []string, err error)
 	// Release gives a session up, so another node may take it at once.
 	Release(ctx context.Context, sessionID string) error
+	// Orphaned lists the live sessions whose owner stopped renewing without
+	// releasing them (a node that died): this node takes them over.
+	Orphaned(ctx context.Context) ([]string, error)
 }
 
 // ErrElsewhere: another node hosts the session (Config.Leases). The client
@@ -55,6 +59,32 @@ func (r *Runner) renewLeases(ctx context.Context, every time.Duration) {
 			if s != nil {
 				s.call(ctx, func() { s.fail = ErrElsewhere })
 			}
+		}
+		r.adoptOrphans(ctx, every)
+	}
+}
+
+// adoptOrphans hosts the sessions a dead node left: each is rebuilt from
+// its log and paused (reason restart) if its clock was running. Another
+// node may get there first; that one hosts it then.
+func (r *Runner) adoptOrphans(ctx context.Context, timeout time.Duration) {
+	octx, cancel := context.WithTimeout(ctx, timeout)
+	ids, err := r.cfg.Leases.Orphaned(octx)
+	cancel()
+	if err != nil {
+		r.log.Warn("list orphaned sessions", "err", err)
+		return
+	}
+	for _, id := range ids {
+		hctx, cancel := context.WithTimeout(ctx, r.cfg.WriteTimeout)
+		_, err := r.host(hctx, id)
+		cancel()
+		switch {
+		case err == nil:
+			r.log.Info("took over the session of a dead node", "session", id)
+		case errors.Is(err, ErrElsewhere):
+		default:
+			r.log.Warn("take over an orphaned session", "session", id, "err", err)
 		}
 	}
 }

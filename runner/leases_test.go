@@ -29,6 +29,17 @@ type memLeases struct {
 	t    *leaseTable
 	node string
 	lost map[string]bool // sessions to report lost at the next Renew
+	dead map[string]bool // sessions a dead node left, for Orphaned
+}
+
+func (l *memLeases) Orphaned(ctx context.Context) ([]string, error) {
+	l.t.mu.Lock()
+	defer l.t.mu.Unlock()
+	var ids []string
+	for id := range l.dead {
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 func (l *memLeases) Acquire(ctx context.Context, id string) error {
@@ -70,8 +81,8 @@ func TestLeasesOneNodeHostsASession(t *testing.T) {
 	st := newMemStore()
 	st.add(newSessionRecord("s1", 1, 1))
 	table := &leaseTable{owner: map[string]string{}}
-	la := &memLeases{t: table, node: "a", lost: map[string]bool{}}
-	lb := &memLeases{t: table, node: "b", lost: map[string]bool{}}
+	la := &memLeases{t: table, node: "a", lost: map[string]bool{}, dead: map[string]bool{}}
+	lb := &memLeases{t: table, node: "b", lost: map[string]bool{}, dead: map[string]bool{}}
 	a := newTestRunner(t, st, 64)
 	a.cfg.Leases, a.cfg.LeaseRenew = la, 10*time.Millisecond
 	b := newTestRunner(t, st, 64)
@@ -125,5 +136,33 @@ func TestLeasesOneNodeHostsASession(t *testing.T) {
 	}
 	if _, err := a.Status(ctx, "s1"); err != nil {
 		t.Fatalf("a.Status after b released the session: %v", err)
+	}
+}
+
+// TestLeasesAdoptOrphans: a node takes over, by itself, the sessions a dead
+// node left, rebuilding each from its log.
+func TestLeasesAdoptOrphans(t *testing.T) {
+	st := newMemStore()
+	st.add(newSessionRecord("s1", 1, 1))
+	table := &leaseTable{owner: map[string]string{"s1": "dead"}}
+	lc := &memLeases{t: table, node: "c", lost: map[string]bool{}, dead: map[string]bool{"s1": true}}
+	c := newTestRunner(t, st, 64)
+	c.cfg.Leases, c.cfg.LeaseRenew = lc, 10*time.Millisecond
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// The dead node's lease "expires": the orphan may now be acquired.
+	table.mu.Lock()
+	delete(table.owner, "s1")
+	table.mu.Unlock()
+	deadline := time.Now().Add(5 * time.Second)
+	for c.Live() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if c.Live() != 1 {
+		t.Fatal("node c did not take over the orphaned session")
+	}
+	if o, _ := table.ownerOf("s1"); o != "c" {
+		t.Errorf("owner after the takeover: %q, want c", o)
 	}
 }

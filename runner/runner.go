@@ -111,9 +111,9 @@ type Config struct {
 
 	// Leases, when set, makes this runner one node of several on one
 	// database: it hosts a session only while it holds the session's lease
-	// (see Leases), renewing them every LeaseRenew (default 1s), and Start
-	// hosts nothing ahead of time: a session is taken over when its trainee
-	// comes back.
+	// (see Leases), renewing them every LeaseRenew (default 1s) and then
+	// taking over the sessions of dead nodes; Start hosts nothing else ahead
+	// of time.
 	Leases     Leases
 	LeaseRenew time.Duration
 

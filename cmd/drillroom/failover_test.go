@@ -26,9 +26,10 @@ import (
 // real servers (nodes a, b and c, serve --node) on one PostgreSQL
 // database, starts a drill through node a (which takes its lease), checks
 // that the other nodes refuse the session's socket while a owns it, sends
-// actions and kills a with SIGKILL at a random moment. The client then
-// reconnects to the other nodes in turn, as a load balancer would send it,
-// until one takes the session over (once a's lease has expired), resumes
+// actions and kills a with SIGKILL at a random moment. Once a's lease has
+// expired, another node must take the session over by itself (its log gets
+// a restart pause). The client then reconnects to the nodes in turn, as a
+// load balancer would send it, until it reaches the new owner, resumes
 // from the last seq it saw and retries the commands it had no answer for.
 // The log must hold every acknowledged command exactly once, at the seqs
 // its ack named, without a gap, and the client's stream must be exactly
@@ -130,6 +131,20 @@ func failoverRound(t *testing.T, bin string, round int64) {
 	tr.mu.Unlock()
 	killed := time.Now()
 
+	// Without any client, another node takes the session over once a's
+	// lease has expired: the log gets its restart pause.
+	took := time.Duration(0)
+	for time.Since(killed) < 5*leaseTTL+10*time.Second {
+		if restartPaused(t, db, sessionID, tr.lastSeq()) {
+			took = time.Since(killed)
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if took == 0 {
+		t.Fatalf("no node took the session over by itself within %v of the kill", 5*leaseTTL+10*time.Second)
+	}
+
 	// Reconnect as through a load balancer: each node in turn, with a short
 	// back-off, until one has taken the session over.
 	var owner *server
@@ -151,7 +166,7 @@ func failoverRound(t *testing.T, bin string, round int64) {
 		t.Fatalf("no node took the session over within %v of the kill", 5*leaseTTL+10*time.Second)
 	}
 	t.Logf("killed node a %v after command %d (%d sent, %d answered, last seq %d); %s took over after %v",
-		killAt, n-1, n, len(ackedBefore), tr.lastSeq(), owner.base, time.Since(killed).Round(10*time.Millisecond))
+		killAt, n-1, n, len(ackedBefore), tr.lastSeq(), owner.base, took.Round(10*time.Millisecond))
 	done = make(chan struct{})
 	if err := conn.WriteJSON(map[string]any{"type": "resume", "last_seq": tr.lastSeq()}); err != nil {
 		t.Fatal(err)
@@ -192,6 +207,17 @@ func failoverRound(t *testing.T, bin string, round int64) {
 	<-done
 	conn.Close()
 	checkLog(t, db.log(t, sessionID), tr, ackedBefore)
+}
+
+// restartPaused reports whether the session's log has a pause with reason
+// restart after seq.
+func restartPaused(t *testing.T, db backend, sessionID string, after int64) bool {
+	for _, e := range db.log(t, sessionID) {
+		if e.Seq > after && e.Type == simulator.EvPause && e.Reason == "restart" {
+			return true
+		}
+	}
+	return false
 }
 
 // tryDial opens the session's websocket and reads hello; an error means the

@@ -371,3 +371,7 @@ func (l nodeLeases) Acquire(ctx context.Context, id string) error {
 func (l nodeLeases) Renew(ctx context.Context) ([]string, error) { return l.st.RenewLeases(ctx, l.ttl) }
 
 func (l nodeLeases) Release(ctx context.Context, id string) error { return l.st.ReleaseLease(ctx, id) }
+
+func (l nodeLeases) Orphaned(ctx context.Context) ([]string, error) {
+	return l.st.OrphanedSessions(ctx)
+}

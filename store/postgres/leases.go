@@ -137,7 +137,9 @@ func (s *Store) ReleaseLease(ctx context.Context, sessionID string) error {
 		return nil
 	}
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, "UPDATE session_leases SET expires_at = clock_timestamp() WHERE session_id = $1 AND node = $2 AND epoch = $3",
+		// No node: the session was given up, not abandoned, so it is no
+		// orphan (OrphanedSessions); whoever needs it next takes it.
+		_, err := tx.Exec(ctx, "UPDATE session_leases SET node = '', expires_at = clock_timestamp() WHERE session_id = $1 AND node = $2 AND epoch = $3",
 			l.SessionID, l.Node, l.Epoch)
 		return err
 	})
@@ -147,11 +149,14 @@ func (s *Store) ReleaseLease(ctx context.Context, sessionID string) error {
 	return nil
 }
 
-// OrphanedSessions returns the live sessions nobody owns: no lease, or an
-// expired one. Another node takes them over from their logs.
+// OrphanedSessions returns the live sessions whose owner stopped renewing
+// their leases without releasing them: a node that died or was cut off
+// from the database. Another node takes them over from their logs at once.
+// (A session never hosted, or given up by its node, is not an orphan: the
+// node its trainee comes back to takes it then.)
 func (s *Store) OrphanedSessions(ctx context.Context) ([]string, error) {
-	rows, err := s.pool.Query(ctx, `SELECT x.id FROM sessions x LEFT JOIN session_leases l ON l.session_id = x.id
-		WHERE x.state = 'live' AND (l.session_id IS NULL OR l.expires_at <= clock_timestamp())
+	rows, err := s.pool.Query(ctx, `SELECT x.id FROM sessions x JOIN session_leases l ON l.session_id = x.id
+		WHERE x.state = 'live' AND l.node <> '' AND l.expires_at <= clock_timestamp()
 		ORDER BY x.created_at, x.rowid`)
 	if err != nil {
 		return nil, fmt.Errorf("orphaned sessions: %w", err)

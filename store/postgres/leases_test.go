@@ -77,9 +77,13 @@ func TestLeasesFenceAnOldOwner(t *testing.T) {
 	}
 	storetest.AssertLog(t, b, id, 3)
 
-	// b hands the session back at shutdown: a may take it at once.
+	// b hands the session back at shutdown: a may take it at once, and it
+	// is no orphan meanwhile (nobody died).
 	if err := b.ReleaseLease(ctx, id); err != nil {
 		t.Fatal(err)
+	}
+	if orphans, _ := a.OrphanedSessions(ctx); len(orphans) != 0 {
+		t.Errorf("OrphanedSessions after a release: %v, want none", orphans)
 	}
 	if la, err = a.AcquireLease(ctx, id, time.Minute); err != nil || la.Epoch != 3 {
 		t.Fatalf("AcquireLease(a) after b released: %+v, %v; want epoch 3", la, err)
