@@ -17,6 +17,7 @@ import (
 	"github.com/drillroom/drillroom/store/postgres"
 	"github.com/drillroom/drillroom/training"
 	"github.com/drillroom/drillroom/web"
+	"github.com/drillroom/drillroom/xapi"
 )
 
 // databaseFile is the SQLite database's name inside the data directory.
@@ -34,6 +35,7 @@ type database interface {
 	runner.Store
 	training.AccountStore
 	training.Catalogue
+	xapi.Store
 	Assign(ctx context.Context, userID int64, scenarioID string, mode drillroom.Mode) error
 	RuleFailureRates(ctx context.Context, scenarioID string) ([]drillroom.RuleFailureRate, error)
 	SchemaVersion(ctx context.Context) (int, error)
