@@ -43,7 +43,23 @@ var tables = []table{
 	{"rule_outcomes", cols("scorecard_id, session_id, rubric_hash, rule_id, section, title, outcome, points, max_points, critical"), cols("scorecard_id, rule_id"), nil},
 	{"reviews", cols("session_id, text, created_at, updated_at"), cols("session_id"), nil},
 	{"audit", cols("id, at, actor_id, actor, action, target, detail, addr"), cols("id"), nil},
+	{"marks", cols("id, session_id, rule_id, kind, outcome, points, old_outcome, old_points, reason, rubric_hash, by_id, actor, at"), cols("id"), nil},
+	{"claims", cols("session_id, user_id, at, until"), cols("session_id"), nil},
+	{"notes", cols("id, session_id, kind, text, due, seq, by_id, actor, at"), cols("id"), nil},
+	{"responses", cols("id, session_id, kind, rule_id, ref, text, by_id, actor, at"), cols("id"), nil},
+	{"calibration_rounds", cols("id, session_id, lead_id, created_at, published_at"), cols("id"), nil},
+	{"calibration_members", cols("round_id, user_id"), cols("round_id, user_id"), nil},
+	{"calibration_marks", cols("round_id, user_id, rule_id, outcome, points, at"), cols("round_id, user_id, rule_id"), nil},
+	// What the triggers on scorecards keep: copied as they are (the copy
+	// runs with those triggers off), so the copy is verified like the rest.
+	{"scorecard_facts", cols("session_id, scorecard_id, user_id, scenario_id, version, mode, started_at, scored_at, rubric_hash, total, band, passed, handling_time, talk_time, hold_time, wrap_up, fcr, csat, time_to_classify, time_to_first_escalation, longest_silence, outcomes"), cols("session_id"), cols("passed, fcr")},
+	{"rule_notes", cols("scorecard_id, rule_id, feedback"), cols("scorecard_id, rule_id"), nil},
+	{"xapi_outbox", cols("id, session_id, scorecard_id, queued_at, attempts, next_at, sent_at, last_error"), cols("id"), nil},
 }
+
+// nullable are the columns that may hold NULL (table.column); every other
+// column is NOT NULL.
+var nullable = map[string]bool{"xapi_outbox.sent_at": true}
 
 func cols(s string) []string { return strings.Split(s, ", ") }
 
@@ -175,9 +191,11 @@ func migrateInstallation(ctx context.Context, path, url string, log *slog.Logger
 					for j, v := range values {
 						switch n := v.(type) {
 						case nil:
-							// Every column is NOT NULL: the SQLite driver
-							// reads an empty BLOB as nil.
-							row[j] = []byte{}
+							// The SQLite driver reads an empty BLOB as nil:
+							// only a nullable column's nil is NULL.
+							if !nullable[t.name+"."+t.columns[j]] {
+								row[j] = []byte{}
+							}
 						case []byte:
 							if n == nil {
 								n = []byte{} // pgx would write a nil slice as NULL

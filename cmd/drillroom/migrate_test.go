@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,8 @@ import (
 // fillInstallation writes something into every table of a SQLite
 // installation: accounts with their flags, cohorts, logins, scenario
 // versions, assignments, live and ended sessions with events and commands,
-// scorecards with rule outcomes, a review and the audit log.
+// scorecards with rule outcomes (and so analytics and the xAPI outbox),
+// the coach workspace's records, a review and the audit log.
 func fillInstallation(t *testing.T, st *store.Store) (liveID string) {
 	t.Helper()
 	ctx := context.Background()
@@ -46,10 +48,34 @@ func fillInstallation(t *testing.T, st *store.Store) (liveID string) {
 	if err := st.EndSession(ctx, ids[0], "resolved"); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.PutScorecard(ctx, ids[0], "r1", []byte(`{"total":70}`), []drillroom.RuleOutcome{
+	if err := st.PutScorecard(ctx, ids[0], "r1", []byte(`{"total":70,"passed":true,"kpis":{"csat":4,"first_contact_resolution":true},"sections":[{"rules":[{"id":"classify","outcome":"pass"},{"id":"inform","outcome":"fail","feedback":"Say when help comes."}]}]}`), []drillroom.RuleOutcome{
 		{RuleID: "classify", Section: "s", Title: "Classify", Outcome: "pass", Points: 10, MaxPoints: 10},
 		{RuleID: "inform", Section: "s", Title: "Inform", Outcome: "fail", MaxPoints: 5.5, Critical: "drill"},
 	}); err != nil {
+		t.Fatal(err)
+	}
+	coach, err := st.UserByUsername(ctx, "cat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddMark(ctx, drillroom.Mark{SessionID: ids[0], RuleID: "inform", Kind: drillroom.MarkOverride, Outcome: "pass", Points: 5.5,
+		OldOutcome: "fail", Reason: "said so at 02:10", RubricHash: "r1", ByID: coach.ID, Actor: drillroom.ActorCoach}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ClaimSession(ctx, ids[0], coach.ID, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddNote(ctx, drillroom.Note{SessionID: ids[0], Kind: drillroom.NoteStrength, Text: "Calm throughout.", ByID: coach.ID, Actor: drillroom.ActorCoach}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddResponse(ctx, drillroom.Response{SessionID: ids[0], Kind: drillroom.ResponseDispute, RuleID: "inform", Text: "I did.", ByID: 1, Actor: drillroom.ActorTrainee}); err != nil {
+		t.Fatal(err)
+	}
+	round, err := st.CreateRound(ctx, drillroom.Round{SessionID: ids[0], LeadID: coach.ID, Members: []int64{1, coach.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutRoundMark(ctx, drillroom.RoundMark{RoundID: round.ID, UserID: coach.ID, RuleID: "inform", Outcome: "partial", Points: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.PutReview(ctx, ids[0], "I asked about the smell too late — next time first."); err != nil {
@@ -81,6 +107,15 @@ func TestMigrateSQLiteToPostgres(t *testing.T) {
 	wantLive, _ := src.LiveSessions(ctx)
 	wantEvents, _ := src.Events(ctx, live, 0)
 	wantUsers, _ := src.ListUsers(ctx, "")
+	var wantScored []drillroom.ScoredSession
+	if err := src.ScoredSessions(ctx, drillroom.AnalyticsFilter{}, func(x drillroom.ScoredSession) error {
+		wantScored = append(wantScored, x)
+		return nil
+	}); err != nil || len(wantScored) != 1 {
+		t.Fatalf("ScoredSessions on the source: %d, %v", len(wantScored), err)
+	}
+	wantDue, _ := src.DueStatements(ctx, time.Now(), 10)
+	wantMarks, _ := src.Marks(ctx, wantScored[0].SessionID)
 	if err := src.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +132,7 @@ func TestMigrateSQLiteToPostgres(t *testing.T) {
 	if strings.Contains(out, "NO:") || !strings.Contains(out, "every table verified") {
 		t.Errorf("migrate's report:\n%s", out)
 	}
-	if !strings.Contains(out, "events             15  ") {
+	if !regexp.MustCompile(`\nevents +15 `).MatchString(out) {
 		t.Errorf("migrate's report should count 15 events:\n%s", out)
 	}
 
@@ -120,6 +155,19 @@ func TestMigrateSQLiteToPostgres(t *testing.T) {
 	}
 	if es, _ := dst.Events(ctx, live, 0); !reflect.DeepEqual(es, wantEvents) {
 		t.Errorf("events on the copy differ")
+	}
+	var scored []drillroom.ScoredSession
+	if err := dst.ScoredSessions(ctx, drillroom.AnalyticsFilter{}, func(x drillroom.ScoredSession) error {
+		scored = append(scored, x)
+		return nil
+	}); err != nil || !reflect.DeepEqual(scored, wantScored) {
+		t.Errorf("scored sessions on the copy (%v):\n got %+v\nwant %+v", err, scored, wantScored)
+	}
+	if due, _ := dst.DueStatements(ctx, time.Now(), 10); len(due) != 1 || !reflect.DeepEqual(due, wantDue) {
+		t.Errorf("the xAPI outbox on the copy:\n got %+v\nwant %+v", due, wantDue)
+	}
+	if marks, _ := dst.Marks(ctx, wantScored[0].SessionID); len(marks) != 1 || !reflect.DeepEqual(marks, wantMarks) {
+		t.Errorf("marks on the copy:\n got %+v\nwant %+v", marks, wantMarks)
 	}
 	if r, err := dst.CommandResult(ctx, live, "c1"); err != nil || string(r) != `{"ack":1}` {
 		t.Errorf("CommandResult on the copy: %s, %v", r, err)

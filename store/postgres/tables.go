@@ -63,13 +63,20 @@ func (s *Store) ReadTables(ctx context.Context, fn func(read TableReader) error)
 
 // identities are the columns PostgreSQL numbers itself; after rows are
 // copied in with their numbers, their sequences continue after the highest.
-var identities = [][2]string{{"users", "id"}, {"cohorts", "id"}, {"scorecards", "id"}, {"audit", "id"}, {"sessions", "rowid"}}
+var identities = [][2]string{{"users", "id"}, {"cohorts", "id"}, {"scorecards", "id"}, {"audit", "id"}, {"sessions", "rowid"},
+	{"marks", "id"}, {"notes", "id"}, {"responses", "id"}, {"calibration_rounds", "id"}, {"xapi_outbox", "id"}}
+
+// derived are the triggers that fill tables from the rows of others
+// (analytics and the xAPI outbox from scorecards): off while rows are
+// copied in, since the copy brings their tables' rows as they were.
+var derived = [][2]string{{"scorecards", "scorecards_facts"}, {"scorecards", "scorecards_xapi"}}
 
 // WriteTables runs fn with a writer that copies rows into the tables, all
 // in one transaction: if fn or a copy fails, nothing is written. The
 // database must hold no drillroom data yet (drillroom.ErrConflict): it is
 // how drillroom migrate fills a new database. The identity sequences then
-// continue after the copied ids.
+// continue after the copied ids. The triggers that derive rows from
+// scorecards are off during the copy (the transaction locks the table).
 func (s *Store) WriteTables(ctx context.Context, fn func(write TableWriter) error) error {
 	return s.write(ctx, func(tx pgx.Tx) error {
 		for _, t := range []string{"users", "cohorts", "scenario_versions", "sessions", "events", "audit"} {
@@ -79,6 +86,11 @@ func (s *Store) WriteTables(ctx context.Context, fn func(write TableWriter) erro
 			}
 			if found {
 				return fmt.Errorf("%w: the database already holds drillroom data (table %s is not empty)", drillroom.ErrConflict, t)
+			}
+		}
+		for _, d := range derived {
+			if _, err := tx.Exec(ctx, fmt.Sprintf("ALTER TABLE %s DISABLE TRIGGER %s", d[0], d[1])); err != nil {
+				return fmt.Errorf("turn off trigger %s: %w", d[1], err)
 			}
 		}
 		err := fn(func(table string, columns []string, rows [][]any) error {
@@ -92,6 +104,11 @@ func (s *Store) WriteTables(ctx context.Context, fn func(write TableWriter) erro
 		})
 		if err != nil {
 			return err
+		}
+		for _, d := range derived {
+			if _, err := tx.Exec(ctx, fmt.Sprintf("ALTER TABLE %s ENABLE TRIGGER %s", d[0], d[1])); err != nil {
+				return fmt.Errorf("turn on trigger %s: %w", d[1], err)
+			}
 		}
 		for _, id := range identities {
 			if _, err := tx.Exec(ctx, fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', '%s'), COALESCE(MAX(%s), 0) + 1, false) FROM %s",
