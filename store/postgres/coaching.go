@@ -27,9 +27,9 @@ func (s *Store) AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, 
 	}
 	m.At = fromMillis(millis(s.now()))
 	err := s.write(ctx, func(tx pgx.Tx) (err error) {
-		m.ID, err = insertRow(ctx, tx, `INSERT INTO marks (session_id, rule_id, kind, outcome, points, old_outcome, old_points, reason, rubric_hash, by_id, actor, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-			m.SessionID, m.RuleID, string(m.Kind), m.Outcome, m.Points, m.OldOutcome, m.OldPoints, m.Reason, m.RubricHash, m.ByID, string(m.Actor), millis(m.At))
+		m.ID, err = insertRow(ctx, tx, `INSERT INTO marks (session_id, rule_id, kind, outcome, points, old_outcome, old_points, reason, rubric_hash, rule_hash, by_id, actor, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			m.SessionID, m.RuleID, string(m.Kind), m.Outcome, m.Points, m.OldOutcome, m.OldPoints, m.Reason, m.RubricHash, m.RuleHash, m.ByID, string(m.Actor), millis(m.At))
 		return err
 	})
 	if err != nil {
@@ -47,11 +47,11 @@ func (s *Store) Marks(ctx context.Context, sessionID string) ([]drillroom.Mark, 
 		var kind, actor string
 		var at int64
 		err := row.Scan(&m.ID, &m.SessionID, &m.RuleID, &kind, &m.Outcome, &m.Points, &m.OldOutcome, &m.OldPoints,
-			&m.Reason, &m.RubricHash, &m.ByID, &m.By, &actor, &at)
+			&m.Reason, &m.RubricHash, &m.RuleHash, &m.ByID, &m.By, &actor, &at)
 		m.Kind, m.Actor, m.At = drillroom.MarkKind(kind), drillroom.Actor(actor), fromMillis(at)
 		return m, err
 	}, `SELECT m.id, m.session_id, m.rule_id, m.kind, m.outcome, m.points, m.old_outcome, m.old_points,
-			m.reason, m.rubric_hash, m.by_id, COALESCE(u.display_name, ''), m.actor, m.at
+			m.reason, m.rubric_hash, m.rule_hash, m.by_id, COALESCE(u.display_name, ''), m.actor, m.at
 		FROM marks m LEFT JOIN users u ON u.id = m.by_id WHERE m.session_id = $1 ORDER BY m.id`, sessionID)
 }
 
@@ -397,4 +397,39 @@ func (s *Store) PublishRound(ctx context.Context, id int64) (drillroom.Round, er
 		return drillroom.Round{}, fmt.Errorf("publish calibration round %d: %w", id, err)
 	}
 	return s.Round(ctx, id)
+}
+
+// AddRelease records a coach's release of a session's reviewed scorecard
+// to its trainee at the store's current time (r.ID, r.At and r.By are
+// filled in). The actor is a coach or trainer (drillroom.ErrInvalid); an
+// unknown session or author is drillroom.ErrNotFound.
+func (s *Store) AddRelease(ctx context.Context, r drillroom.Release) (drillroom.Release, error) {
+	if r.Actor != drillroom.ActorCoach && r.Actor != drillroom.ActorTrainer {
+		return drillroom.Release{}, fmt.Errorf("release session %s: %w: actor %q", r.SessionID, drillroom.ErrInvalid, r.Actor)
+	}
+	r.At = fromMillis(millis(s.now()))
+	err := s.write(ctx, func(tx pgx.Tx) (err error) {
+		r.ID, err = insertRow(ctx, tx, "INSERT INTO releases (session_id, by_id, actor, at) VALUES ($1, $2, $3, $4) RETURNING id",
+			r.SessionID, r.ByID, string(r.Actor), millis(r.At))
+		return err
+	})
+	if err != nil {
+		return drillroom.Release{}, fmt.Errorf("release session %s: %w", r.SessionID, err)
+	}
+	r.By = s.nameOf(ctx, r.ByID, r.By)
+	return r, nil
+}
+
+// Releases returns a session's releases, oldest first (an empty slice
+// when there are none).
+func (s *Store) Releases(ctx context.Context, sessionID string) ([]drillroom.Release, error) {
+	return queryAll(ctx, s, "releases of session "+sessionID, func(row pgx.Row) (drillroom.Release, error) {
+		var r drillroom.Release
+		var actor string
+		var at int64
+		err := row.Scan(&r.ID, &r.SessionID, &r.ByID, &r.By, &actor, &at)
+		r.Actor, r.At = drillroom.Actor(actor), fromMillis(at)
+		return r, err
+	}, `SELECT r.id, r.session_id, r.by_id, COALESCE(u.display_name, ''), r.actor, r.at
+		FROM releases r LEFT JOIN users u ON u.id = r.by_id WHERE r.session_id = $1 ORDER BY r.id`, sessionID)
 }
