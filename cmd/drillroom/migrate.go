@@ -34,7 +34,7 @@ var tables = []table{
 	{"cohorts", cols("id, name, description, created_at"), cols("id"), nil},
 	{"cohort_members", cols("cohort_id, user_id, added_at"), cols("cohort_id, user_id"), nil},
 	{"logins", cols("token_hash, user_id, created_at, expires_at, seen_at"), cols("token_hash"), nil},
-	{"scenario_versions", cols("scenario_id, version, hash, title, summary, briefing, difficulty, duration_ms, tags, source, policy_source, created_at"), cols("scenario_id, version"), nil},
+	{"scenario_versions", cols("scenario_id, version, hash, title, summary, briefing, difficulty, duration_ms, tags, source, policy_source, created_at, retired_at"), cols("scenario_id, version"), nil},
 	{"assignments", cols("user_id, scenario_id, mode, assigned_at"), cols("user_id, scenario_id, mode"), nil},
 	{"sessions", cols("id, rowid, user_id, scenario_id, version, hash, seed, mode, scale, state, ending, created_at, updated_at, last_seq"), cols("id"), nil},
 	{"events", cols("session_id, seq, t, type, body"), cols("session_id, seq"), nil},
@@ -43,7 +43,7 @@ var tables = []table{
 	{"rule_outcomes", cols("scorecard_id, session_id, rubric_hash, rule_id, section, title, outcome, points, max_points, critical"), cols("scorecard_id, rule_id"), nil},
 	{"reviews", cols("session_id, text, created_at, updated_at"), cols("session_id"), nil},
 	{"audit", cols("id, at, actor_id, actor, action, target, detail, addr"), cols("id"), nil},
-	{"marks", cols("id, session_id, rule_id, kind, outcome, points, old_outcome, old_points, reason, rubric_hash, by_id, actor, at"), cols("id"), nil},
+	{"marks", cols("id, session_id, rule_id, kind, outcome, points, old_outcome, old_points, reason, rubric_hash, rule_hash, by_id, actor, at"), cols("id"), nil},
 	{"claims", cols("session_id, user_id, at, until"), cols("session_id"), nil},
 	{"notes", cols("id, session_id, kind, text, due, seq, by_id, actor, at"), cols("id"), nil},
 	{"responses", cols("id, session_id, kind, rule_id, ref, text, by_id, actor, at"), cols("id"), nil},
@@ -55,11 +55,23 @@ var tables = []table{
 	{"scorecard_facts", cols("session_id, scorecard_id, user_id, scenario_id, version, mode, started_at, scored_at, rubric_hash, total, band, passed, handling_time, talk_time, hold_time, wrap_up, fcr, csat, time_to_classify, time_to_first_escalation, longest_silence, outcomes"), cols("session_id"), cols("passed, fcr")},
 	{"rule_notes", cols("scorecard_id, rule_id, feedback"), cols("scorecard_id, rule_id"), nil},
 	{"xapi_outbox", cols("id, session_id, scorecard_id, queued_at, attempts, next_at, sent_at, last_error"), cols("id"), nil},
+	{"releases", cols("id, session_id, by_id, actor, at"), cols("id"), nil},
+	{"drafts", cols("id, author_id, name, source, created_at, updated_at"), cols("id"), nil},
+	{"publications", cols("id, scenario_id, version, hash, title, source, author_id, approver_id, state, requested_at, decided_at"), cols("id"), nil},
+	{"drill_assignments", cols("id, scenario_id, version, mode, cohort_id, user_id, due_at, attempts, assigned_by, assigned_at"), cols("id"), nil},
 }
 
 // nullable are the columns that may hold NULL (table.column); every other
 // column is NOT NULL.
-var nullable = map[string]bool{"xapi_outbox.sent_at": true}
+var nullable = map[string]bool{
+	"xapi_outbox.sent_at":          true,
+	"scenario_versions.retired_at": true,
+	"publications.approver_id":     true,
+	"publications.decided_at":      true,
+	"drill_assignments.cohort_id":  true,
+	"drill_assignments.user_id":    true,
+	"drill_assignments.due_at":     true,
+}
 
 func cols(s string) []string { return strings.Split(s, ", ") }
 

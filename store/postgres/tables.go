@@ -64,7 +64,8 @@ func (s *Store) ReadTables(ctx context.Context, fn func(read TableReader) error)
 // identities are the columns PostgreSQL numbers itself; after rows are
 // copied in with their numbers, their sequences continue after the highest.
 var identities = [][2]string{{"users", "id"}, {"cohorts", "id"}, {"scorecards", "id"}, {"audit", "id"}, {"sessions", "rowid"},
-	{"marks", "id"}, {"notes", "id"}, {"responses", "id"}, {"calibration_rounds", "id"}, {"xapi_outbox", "id"}}
+	{"marks", "id"}, {"notes", "id"}, {"responses", "id"}, {"calibration_rounds", "id"}, {"xapi_outbox", "id"},
+	{"releases", "id"}, {"drafts", "id"}, {"publications", "id"}, {"drill_assignments", "id"}}
 
 // derived are the triggers that fill tables from the rows of others
 // (analytics and the xAPI outbox from scorecards): off while rows are
