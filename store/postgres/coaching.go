@@ -296,6 +296,13 @@ func (s *Store) SessionRounds(ctx context.Context, sessionID string) ([]drillroo
 	return s.rounds(ctx, "calibration rounds of session "+sessionID, "r.session_id = $1", sessionID)
 }
 
+// UserRounds returns the calibration rounds userID leads or marks, oldest
+// first (an empty slice when none).
+func (s *Store) UserRounds(ctx context.Context, userID int64) ([]drillroom.Round, error) {
+	return s.rounds(ctx, fmt.Sprintf("calibration rounds of user %d", userID),
+		"r.lead_id = $1 OR r.id IN (SELECT round_id FROM calibration_members WHERE user_id = $1)", userID)
+}
+
 // rounds reads the rounds and their members in one query (the members as
 // an array, in id order).
 func (s *Store) rounds(ctx context.Context, what, where string, args ...any) ([]drillroom.Round, error) {
