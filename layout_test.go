@@ -18,20 +18,23 @@ const module = "github.com/drillroom/drillroom"
 // A test support package (scenarios/scenariotest) counts, in other
 // packages' tests, as the package it supports.
 var layers = map[string][]string{
-	"":                       {},
-	"scenarios":              {""},
-	"scenarios/scenariotest": {"", "scenarios"},
-	"simulator":              {"", "scenarios"},
-	"scoring":                {"", "scenarios", "simulator"},
-	"transcript":             {"", "scenarios", "simulator"},
-	"drilltest":              {"", "scenarios", "simulator", "scoring", "transcript"},
-	"runner":                 {"", "scenarios", "simulator", "scoring"},
-	"training":               {"", "scenarios", "simulator", "scoring", "runner", "drilltest"},
-	"store":                  {"", "simulator"},
-	"store/storetest":        {"", "simulator"},
-	"web":                    {"", "scenarios", "simulator", "scoring", "runner", "training", "transcript", "xapi"},
-	"xapi":                   {"", "scoring"},
-	"cmd/drillroom":          {"*"},
+	"":                            {},
+	"scenarios":                   {""},
+	"scenarios/scenariotest":      {"", "scenarios"},
+	"simulator":                   {"", "scenarios"},
+	"scoring":                     {"", "scenarios", "simulator"},
+	"transcript":                  {"", "scenarios", "simulator"},
+	"drilltest":                   {"", "scenarios", "simulator", "scoring", "transcript"},
+	"runner":                      {"", "scenarios", "simulator", "scoring"},
+	"training":                    {"", "scenarios", "simulator", "scoring", "runner", "drilltest"},
+	"store":                       {"", "simulator", "store/password"},
+	"store/password":              {""},
+	"store/postgres":              {"", "simulator", "store/password"},
+	"store/postgres/postgrestest": {},
+	"store/storetest":             {"", "simulator"},
+	"web":                         {"", "scenarios", "simulator", "scoring", "runner", "training", "transcript", "xapi"},
+	"xapi":                        {"", "scoring"},
+	"cmd/drillroom":               {"*"},
 }
 
 // testExtras are what a package's tests may import beyond its layer:
@@ -39,15 +42,20 @@ var layers = map[string][]string{
 // rule outcomes against scoring's own mapping; xapi's deliver from a real
 // store's outbox.
 var testExtras = map[string][]string{
-	"store": {"store/storetest", "scoring"},
-	"xapi":  {"store", "store/storetest"},
+	"store":          {"store/storetest", "scoring"},
+	"store/postgres": {"store/storetest"},
+	"xapi":           {"store", "store/storetest"},
 }
 
 // outside says which package alone may import an outside library (by
-// import path prefix): each technology is adapted in one place.
+// import path prefix): each technology is adapted in one place. A test
+// support package counts as the package it supports (store/postgres/postgrestest,
+// which creates the tests' databases, as store/postgres).
 var outside = map[string]string{
 	"database/sql":                 "store",
 	"modernc.org/sqlite":           "store",
+	"github.com/jackc/pgx":         "store/postgres",
+	"golang.org/x/crypto":          "store/password",
 	"github.com/go-chi/chi":        "web",
 	"github.com/gorilla/websocket": "web",
 	"github.com/expr-lang/expr":    "scenarios",
@@ -120,7 +128,7 @@ func TestLayout(t *testing.T) {
 					continue
 				}
 				for prefix, owner := range outside {
-					if (imp == prefix || strings.HasPrefix(imp, prefix+"/") || strings.HasPrefix(imp, prefix)) && owner != name {
+					if (imp == prefix || strings.HasPrefix(imp, prefix+"/") || strings.HasPrefix(imp, prefix)) && owner != testSupportOf(name) {
 						t.Errorf("%s %s imports %s: only %s may", displayName(name), kind, imp, owner)
 					}
 				}

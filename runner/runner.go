@@ -108,6 +108,15 @@ type Config struct {
 	// MaxEventsPerMinute bounds the events a session writes in any minute
 	// (default 600); commands beyond it are refused with CodeRateLimited.
 	MaxEventsPerMinute int
+
+	// Leases, when set, makes this runner one node of several on one
+	// database: it hosts a session only while it holds the session's lease
+	// (see Leases), renewing them every LeaseRenew (default 1s) and then
+	// taking over the sessions of dead nodes; Start hosts nothing else ahead
+	// of time.
+	Leases     Leases
+	LeaseRenew time.Duration
+
 	// Scenario loads a scenario version. The default reads the version's
 	// YAML from Store and loads it with package scenarios; loaded versions
 	// are cached.
@@ -161,6 +170,9 @@ func New(cfg Config) *Runner {
 	if cfg.MaxEventsPerMinute <= 0 {
 		cfg.MaxEventsPerMinute = DefaultMaxEventsPerMinute
 	}
+	if cfg.LeaseRenew <= 0 {
+		cfg.LeaseRenew = time.Second
+	}
 	r := &Runner{
 		cfg:      cfg,
 		log:      cfg.Logger,
@@ -178,8 +190,18 @@ func New(cfg Config) *Runner {
 // its log and left paused (a pause event with reason restart is written if
 // its clock was running) until its trainee connects again. A session that
 // cannot be rebuilt is logged and skipped; Start fails only when the store
-// cannot list the sessions.
+// cannot list the sessions. With Config.Leases, Start hosts nothing and
+// starts renewing the leases instead.
 func (r *Runner) Start(ctx context.Context) error {
+	if r.cfg.Leases != nil {
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			r.renewLeases(r.ctx, r.cfg.LeaseRenew)
+		}()
+		r.log.Info("runner started", "leases", true)
+		return nil
+	}
 	live, err := r.cfg.Store.LiveSessions(ctx)
 	if err != nil {
 		return fmt.Errorf("runner start: %w", err)
@@ -280,19 +302,39 @@ func (r *Runner) host(ctx context.Context, id string) (*session, error) {
 	return s, err
 }
 
-// unhost forgets s; called by s's goroutine as it exits.
+// unhost forgets s; called by s's goroutine as it exits. With leases, the
+// session's lease is given up, so another node may take it at once.
 func (r *Runner) unhost(s *session) {
 	r.mu.Lock()
 	if r.sessions[s.id] == s {
 		delete(r.sessions, s.id)
 	}
 	r.mu.Unlock()
+	if r.cfg.Leases != nil {
+		r.release(s.id)
+	}
 }
 
 // load builds a session host from the store: a new engine for a session
 // with an empty log (its opening events are written at once), or a replay
 // of the log.
-func (r *Runner) load(ctx context.Context, id string) (*session, error) {
+func (r *Runner) load(ctx context.Context, id string) (sess *session, err error) {
+	if r.cfg.Leases != nil {
+		if err := r.cfg.Leases.Acquire(ctx, id); err != nil {
+			if errors.Is(err, drillroom.ErrNotFound) {
+				return nil, fmt.Errorf("host session %s: %w", id, drillroom.ErrNotFound)
+			}
+			if errors.Is(err, drillroom.ErrConflict) {
+				return nil, fmt.Errorf("host session %s: %w: %w", id, ErrElsewhere, err)
+			}
+			return nil, fmt.Errorf("host session %s: %w: %w", id, ErrUnavailable, err)
+		}
+		defer func() {
+			if err != nil {
+				r.release(id)
+			}
+		}()
+	}
 	x, err := r.cfg.Store.Session(ctx, id)
 	if errors.Is(err, drillroom.ErrNotFound) {
 		return nil, fmt.Errorf("host session %s: %w", id, drillroom.ErrNotFound)

@@ -5,9 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/drillroom/drillroom"
@@ -49,7 +47,6 @@ func checkNewUser(u drillroom.NewUser) (drillroom.NewUser, error) {
 // (also twice in us) is drillroom.ErrConflict and nothing is written; the
 // error names the first offending user.
 func (s *Store) CreateUsers(ctx context.Context, us []drillroom.NewUser) ([]drillroom.User, error) {
-	hashes := make([]string, len(us))
 	for i := range us {
 		u, err := checkNewUser(us[i])
 		if err != nil {
@@ -57,22 +54,11 @@ func (s *Store) CreateUsers(ctx context.Context, us []drillroom.NewUser) ([]dril
 		}
 		us[i] = u
 	}
-	// Outside the writer: argon2 is deliberately slow, so the hashes are
-	// made on every core at once.
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), len(us)) {
-		wg.Go(func() {
-			for i := range next {
-				hashes[i] = s.hasher.hash(us[i].Password)
-			}
-		})
-	}
+	pws := make([]string, len(us))
 	for i := range us {
-		next <- i
+		pws[i] = us[i].Password
 	}
-	close(next)
-	wg.Wait()
+	hashes := s.hasher.HashAll(pws) // outside the writer: argon2 is deliberately slow
 	now := millis(s.now())
 	out := make([]drillroom.User, len(us))
 	err := s.w.do(ctx, func(tx *wtx) error {

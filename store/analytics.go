@@ -17,11 +17,8 @@ import (
 // arguments for a filter. Only trainees' sessions count: a trainer who
 // played a drill to try it is not in the cohort's figures.
 func analyticsWhere(f drillroom.AnalyticsFilter) (string, []any, error) {
-	if f.Mode != "" && !f.Mode.Valid() {
-		return "", nil, fmt.Errorf("%w: mode %q, want practice or assessment", drillroom.ErrInvalid, f.Mode)
-	}
-	if f.Version < 0 {
-		return "", nil, fmt.Errorf("%w: version %d", drillroom.ErrInvalid, f.Version)
+	if err := f.Check(); err != nil {
+		return "", nil, err
 	}
 	// One IN list per row, not two: the trainees of the cohorts, or every
 	// trainee (each is a lookup in a small temporary index).
@@ -113,7 +110,7 @@ func (s *Store) ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter,
 			return fmt.Errorf("scored sessions: %w", err)
 		}
 		x.Mode, x.CreatedAt, x.ScoredAt = drillroom.Mode(mode), fromMillis(started), fromMillis(scored)
-		x.Rules = parseMarks(outcomes)
+		x.Rules = drillroom.ParseRuleMarks(outcomes)
 		return fn(x)
 	})
 }
@@ -179,23 +176,4 @@ func (s *Store) FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter,
 		err := row.Scan(&c.ScenarioID, &c.RuleID, &c.Outcome, &c.Feedback, &c.Sessions)
 		return c, err
 	}, q, append(args, limit)...)
-}
-
-// parseMarks reads scorecard_facts.outcomes: "rule=outcome" pairs
-// separated by spaces (rule ids have neither).
-func parseMarks(s string) []drillroom.RuleMark {
-	if s == "" {
-		return nil
-	}
-	out := make([]drillroom.RuleMark, 0, strings.Count(s, " ")+1)
-	for s != "" {
-		var pair string
-		pair, s, _ = strings.Cut(s, " ")
-		i := strings.LastIndexByte(pair, '=')
-		if i <= 0 {
-			continue
-		}
-		out = append(out, drillroom.RuleMark{RuleID: pair[:i], Outcome: pair[i+1:]})
-	}
-	return out
 }

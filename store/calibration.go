@@ -102,8 +102,8 @@ func (s *Store) rounds(ctx context.Context, what, where string, args ...any) ([]
 // published); the user must be a member and the mark needs a rule and an
 // outcome of pass, fail, partial or na (drillroom.ErrInvalid).
 func (s *Store) PutRoundMark(ctx context.Context, m drillroom.RoundMark) error {
-	if m.RuleID == "" || !drillroom.ValidMarkOutcome(m.Outcome) || m.Points < 0 {
-		return fmt.Errorf("calibration mark in round %d: %w: rule %q, outcome %q, %g points", m.RoundID, drillroom.ErrInvalid, m.RuleID, m.Outcome, m.Points)
+	if err := m.Check(); err != nil {
+		return fmt.Errorf("calibration mark in round %d: %w", m.RoundID, err)
 	}
 	now := millis(s.now())
 	err := s.w.do(ctx, func(tx *wtx) error {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/drillroom/drillroom"
 )
@@ -16,7 +15,7 @@ import (
 // outcome that fits the kind (none for a withdrawal), a reason, and a coach
 // or trainer as its actor (drillroom.ErrInvalid otherwise).
 func (s *Store) AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, error) {
-	if err := checkMark(m); err != nil {
+	if err := m.Check(); err != nil {
 		return drillroom.Mark{}, fmt.Errorf("add mark on session %s: %w", m.SessionID, err)
 	}
 	m.At = fromMillis(millis(s.now()))
@@ -31,26 +30,6 @@ func (s *Store) AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, 
 	}
 	m.By = s.nameOf(ctx, m.ByID, m.By)
 	return m, nil
-}
-
-func checkMark(m drillroom.Mark) error {
-	switch {
-	case m.RuleID == "":
-		return fmt.Errorf("%w: no rule id", drillroom.ErrInvalid)
-	case !m.Kind.Valid():
-		return fmt.Errorf("%w: kind %q, want manual, override or withdraw", drillroom.ErrInvalid, m.Kind)
-	case m.Kind == drillroom.MarkWithdraw && m.Outcome != "":
-		return fmt.Errorf("%w: a withdrawal gives no outcome (got %q)", drillroom.ErrInvalid, m.Outcome)
-	case m.Kind != drillroom.MarkWithdraw && !drillroom.ValidMarkOutcome(m.Outcome):
-		return fmt.Errorf("%w: outcome %q, want pass, fail, partial or na", drillroom.ErrInvalid, m.Outcome)
-	case m.Points < 0:
-		return fmt.Errorf("%w: %g points", drillroom.ErrInvalid, m.Points)
-	case strings.TrimSpace(m.Reason) == "":
-		return fmt.Errorf("%w: no reason", drillroom.ErrInvalid)
-	case m.Actor != drillroom.ActorCoach && m.Actor != drillroom.ActorTrainer:
-		return fmt.Errorf("%w: actor %q, want coach or trainer", drillroom.ErrInvalid, m.Actor)
-	}
-	return nil
 }
 
 // Marks returns every mark of a session, oldest first, with the marking

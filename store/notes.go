@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/drillroom/drillroom"
 )
@@ -14,20 +13,8 @@ import (
 // due date if and only if it is an action, no negative event number, and a
 // coach or trainer as its actor (drillroom.ErrInvalid).
 func (s *Store) AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, error) {
-	bad := func(why string) (drillroom.Note, error) {
-		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w: %s", n.SessionID, drillroom.ErrInvalid, why)
-	}
-	switch {
-	case !n.Kind.Valid():
-		return bad(fmt.Sprintf("kind %q", n.Kind))
-	case strings.TrimSpace(n.Text) == "":
-		return bad("no text")
-	case (n.Kind == drillroom.NoteAction) == n.Due.IsZero():
-		return bad("a due date goes with an action, and only with one")
-	case n.Seq < 0:
-		return bad(fmt.Sprintf("event %d", n.Seq))
-	case n.Actor != drillroom.ActorCoach && n.Actor != drillroom.ActorTrainer:
-		return bad(fmt.Sprintf("actor %q", n.Actor))
+	if err := n.Check(); err != nil {
+		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w", n.SessionID, err)
 	}
 	n.At = fromMillis(millis(s.now()))
 	due := int64(0)
@@ -71,23 +58,8 @@ func (s *Store) Notes(ctx context.Context, sessionID string) ([]drillroom.Note, 
 // (drillroom.ErrInvalid otherwise). An unknown session or user is
 // drillroom.ErrNotFound.
 func (s *Store) AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error) {
-	bad := func(why string) (drillroom.Response, error) {
-		return drillroom.Response{}, fmt.Errorf("add response on session %s: %w: %s", r.SessionID, drillroom.ErrInvalid, why)
-	}
-	switch r.Kind {
-	case drillroom.ResponseAck, drillroom.ResponseDispute:
-		if r.Actor != drillroom.ActorTrainee || r.Ref != 0 {
-			return bad("acknowledgements and disputes are the trainee's, and refer to no dispute")
-		}
-	case drillroom.ResponseResolve:
-		if (r.Actor != drillroom.ActorCoach && r.Actor != drillroom.ActorTrainer) || r.Ref == 0 {
-			return bad("a resolution is a coach's, and names its dispute")
-		}
-	default:
-		return bad(fmt.Sprintf("kind %q", r.Kind))
-	}
-	if r.Kind != drillroom.ResponseAck && strings.TrimSpace(r.Text) == "" {
-		return bad("no text")
+	if err := r.Check(); err != nil {
+		return drillroom.Response{}, fmt.Errorf("add response on session %s: %w", r.SessionID, err)
 	}
 	r.At = fromMillis(millis(s.now()))
 	err := s.w.do(ctx, func(tx *wtx) error {

@@ -22,7 +22,7 @@ func (s *Store) PutScorecard(ctx context.Context, sessionID string, rubricHash s
 	if !json.Valid(scorecardJSON) {
 		return fmt.Errorf("put scorecard of session %s: %w: not JSON", sessionID, drillroom.ErrInvalid)
 	}
-	if err := checkOutcomes(sessionID, rubricHash, outcomes); err != nil {
+	if err := drillroom.CheckRuleOutcomes(sessionID, rubricHash, outcomes); err != nil {
 		return fmt.Errorf("put scorecard of session %s: %w", sessionID, err)
 	}
 	body := bytes.Clone(scorecardJSON)
@@ -57,29 +57,6 @@ func (s *Store) PutScorecard(ctx context.Context, sessionID string, rubricHash s
 
 const sqlInsertOutcome = `INSERT INTO rule_outcomes (scorecard_id, session_id, rubric_hash, rule_id, section, title, outcome, points, max_points, critical)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
-// checkOutcomes is PutScorecard's validation of the rule outcomes.
-func checkOutcomes(sessionID, rubricHash string, outcomes []drillroom.RuleOutcome) error {
-	seen := make(map[string]bool, len(outcomes))
-	for i, o := range outcomes {
-		switch {
-		case o.RuleID == "":
-			return fmt.Errorf("%w: outcomes[%d]: no rule id", drillroom.ErrInvalid, i)
-		case seen[o.RuleID]:
-			return fmt.Errorf("%w: outcomes[%d]: rule %q appears twice", drillroom.ErrInvalid, i, o.RuleID)
-		case !drillroom.ValidRuleOutcome(o.Outcome):
-			return fmt.Errorf("%w: outcomes[%d]: rule %q has outcome %q, want pass, fail, na, pending, partial or error", drillroom.ErrInvalid, i, o.RuleID, o.Outcome)
-		case o.Critical != "" && o.Critical != "section" && o.Critical != "drill":
-			return fmt.Errorf("%w: outcomes[%d]: rule %q has critical level %q, want section, drill or none", drillroom.ErrInvalid, i, o.RuleID, o.Critical)
-		case o.SessionID != "" && o.SessionID != sessionID:
-			return fmt.Errorf("%w: outcomes[%d]: rule %q is for session %s", drillroom.ErrInvalid, i, o.RuleID, o.SessionID)
-		case o.RubricHash != "" && o.RubricHash != rubricHash:
-			return fmt.Errorf("%w: outcomes[%d]: rule %q has rubric hash %s, the scorecard %s", drillroom.ErrInvalid, i, o.RuleID, o.RubricHash, rubricHash)
-		}
-		seen[o.RuleID] = true
-	}
-	return nil
-}
 
 // RuleFailureRates returns, for each rule of each scenario (or of one
 // scenario, if scenarioID is not empty), how many sessions scored it and how

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/password"
 
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -70,7 +71,9 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 		if o.passwordMemoryKiB < 8 || o.passwordPasses < 1 {
 			return nil, fmt.Errorf("open store %q: %w: password cost m=%d KiB, t=%d", path, drillroom.ErrInvalid, o.passwordMemoryKiB, o.passwordPasses)
 		}
-		h.p.memory, h.p.time = o.passwordMemoryKiB, o.passwordPasses
+		p := password.Default
+		p.Memory, p.Passes = o.passwordMemoryKiB, o.passwordPasses
+		h = password.New(p)
 	}
 	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("open store %q: %w: want a file path", path, drillroom.ErrInvalid)

@@ -11,11 +11,12 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/password"
 	"github.com/drillroom/drillroom/store/storetest"
 )
 
 // cheapArgon keeps the tests fast; TestPasswordRehash covers the real parameters.
-var cheapArgon = argonParams{memory: 64, time: 1, threads: 1, saltLen: 16, keyLen: 32}
+var cheapArgon = password.Params{Memory: 64, Passes: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 // openTest opens a store on a new file in t.TempDir and closes it at cleanup.
 func openTest(t testing.TB) *Store {
@@ -25,7 +26,7 @@ func openTest(t testing.TB) *Store {
 
 func openAt(t testing.TB, path string) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), path, slog.New(slog.DiscardHandler), WithPasswordCost(cheapArgon.memory, cheapArgon.time))
+	s, err := Open(context.Background(), path, slog.New(slog.DiscardHandler), WithPasswordCost(cheapArgon.Memory, cheapArgon.Passes))
 	if err != nil {
 		t.Fatalf("Open(%s): %v", path, err)
 	}
@@ -45,7 +46,7 @@ func openUnmanaged(t testing.TB, path string) *Store {
 	if err != nil {
 		t.Fatalf("Open(%s): %v", path, err)
 	}
-	s.hasher = &hasher{p: cheapArgon}
+	s.hasher = password.New(cheapArgon)
 	return s
 }
 

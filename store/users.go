@@ -58,7 +58,7 @@ func (s *Store) CreateUser(ctx context.Context, username, displayName string, ro
 	if displayName == "" {
 		displayName = username
 	}
-	hash := s.hasher.hash(password) // outside the writer: argon2 is deliberately slow
+	hash := s.hasher.Hash(password) // outside the writer: argon2 is deliberately slow
 	now := s.now()
 	var u drillroom.User
 	err := s.w.do(ctx, func(tx *wtx) error {
@@ -89,25 +89,25 @@ func (s *Store) CreateUser(ctx context.Context, username, displayName string, ro
 // parameters than the current ones is re-hashed.
 func (s *Store) Authenticate(ctx context.Context, username, password string) (drillroom.User, error) {
 	if len(password) > MaxPasswordLen {
-		s.hasher.burn(password[:MaxPasswordLen])
+		s.hasher.Burn(password[:MaxPasswordLen])
 		return drillroom.User{}, fmt.Errorf("authenticate: %w", drillroom.ErrUnauthorized)
 	}
 	var hash string
 	u, err := scanUser(s.rdb.QueryRowContext(ctx, "SELECT "+userColumns+", password_hash FROM users WHERE username = ?", username), &hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		s.hasher.burn(password)
+		s.hasher.Burn(password)
 		return drillroom.User{}, fmt.Errorf("authenticate: %w", drillroom.ErrUnauthorized)
 	}
 	if err != nil {
 		return drillroom.User{}, fmt.Errorf("authenticate: %w", err)
 	}
-	ok, stale := s.hasher.verify(password, hash)
+	ok, stale := s.hasher.Verify(password, hash)
 	if !ok || u.Disabled {
 		// A disabled account gets the same answer after the same work.
 		return drillroom.User{}, fmt.Errorf("authenticate: %w", drillroom.ErrUnauthorized)
 	}
 	if stale {
-		if err := s.setHash(ctx, u.ID, s.hasher.hash(password)); err != nil {
+		if err := s.setHash(ctx, u.ID, s.hasher.Hash(password)); err != nil {
 			s.logger.Warn("store: re-hash password", "user", u.ID, "err", err)
 		}
 	}
@@ -141,7 +141,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string, 
 	if err := checkPassword(password); err != nil {
 		return fmt.Errorf("set password for user %d: %w", userID, err)
 	}
-	hash := s.hasher.hash(password)
+	hash := s.hasher.Hash(password)
 	err := s.w.do(ctx, func(tx *wtx) error {
 		res, err := tx.Exec("UPDATE users SET password_hash = ?, must_change = ? WHERE id = ?", hash, mustChange, userID)
 		if err != nil {

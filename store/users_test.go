@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/password"
 	"github.com/drillroom/drillroom/store/storetest"
 )
 
@@ -55,9 +56,9 @@ func TestPasswordHashFormatAndRehash(t *testing.T) {
 }
 
 func TestParseHashRejectsMalformed(t *testing.T) {
-	h := &hasher{p: cheapArgon}
-	good := h.hash("secret password")
-	if ok, _ := h.verify("secret password", good); !ok {
+	h := password.New(cheapArgon)
+	good := h.Hash("secret password")
+	if ok, _ := h.Verify("secret password", good); !ok {
 		t.Fatalf("verify(own hash) = false")
 	}
 	for _, bad := range []string{
@@ -70,7 +71,7 @@ func TestParseHashRejectsMalformed(t *testing.T) {
 		good[:strings.LastIndex(good, "$")],
 		good[:strings.LastIndex(good, "$")+1] + "!!!",
 	} {
-		if ok, _ := h.verify("secret password", bad); ok {
+		if ok, _ := h.Verify("secret password", bad); ok {
 			t.Errorf("verify against malformed hash %q: got true", bad)
 		}
 	}

@@ -129,6 +129,13 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st, err := s.runner.Status(r.Context(), id)
+	if errors.Is(err, runner.ErrElsewhere) {
+		// Another node of the deployment hosts it (serve --node): the
+		// client reconnects through the load balancer.
+		s.log.Info("websocket: session hosted by another node", "session", id)
+		http.Error(w, "Try again shortly.", http.StatusServiceUnavailable)
+		return
+	}
 	if err != nil {
 		s.log.Error("websocket: host session", "session", id, "err", err)
 		http.Error(w, "Try again shortly.", http.StatusServiceUnavailable)

@@ -13,7 +13,10 @@ const backupUsage = `usage: drillroom backup [--data DIR] DEST
 Writes a consistent, compacted copy of the server's database to the new file
 DEST while the server keeps running (SQLite's VACUUM INTO). DEST must not
 exist. The copy is a complete database: to restore, stop the server and put
-it in place of DIR/drillroom.db (removing drillroom.db-wal and -shm).`
+it in place of DIR/drillroom.db (removing drillroom.db-wal and -shm).
+A PostgreSQL database (--db, $DRILLROOM_DATABASE_URL) is backed up with
+PostgreSQL's own tools: pg_dump --format=custom --file=FILE URL (online,
+consistent), restored with pg_restore; or the site's base backups and WAL archive.`
 
 // runBackup writes a consistent copy of the database in --data to DEST
 // while the server keeps running. Exit 0: written; 1: failed (nothing is
@@ -30,7 +33,16 @@ func runBackup(ctx context.Context, args []string, stdio IO) int {
 		return 2
 	}
 	dest := args[0]
-	src, err := databasePath(*data)
+	if err := checkDB(data.db); err != nil {
+		fmt.Fprintf(stdio.Stderr, "drillroom backup: %v\n", err)
+		return 2
+	}
+	if isPostgres(data.db) {
+		fmt.Fprintln(stdio.Stderr, "drillroom backup: this copies SQLite databases; back up PostgreSQL with pg_dump instead:")
+		fmt.Fprintln(stdio.Stderr, "  pg_dump --format=custom --file=DEST \"$DRILLROOM_DATABASE_URL\"   (restore with pg_restore)")
+		return 1
+	}
+	src, err := databasePath(data.data)
 	if err != nil {
 		fmt.Fprintf(stdio.Stderr, "drillroom backup: %v\n", err)
 		return 1

@@ -8,7 +8,7 @@ import (
 	"github.com/drillroom/drillroom"
 )
 
-const reportUsage = `usage: drillroom report rules [--data DIR] [--scenario ID]
+const reportUsage = `usage: drillroom report rules [--data DIR | --db URL] [--scenario ID]
 
 Prints each rule's failure rate across the scored sessions, most failed
 first, counting each session's newest scoring. A rule fails when its outcome

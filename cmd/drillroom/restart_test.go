@@ -26,6 +26,8 @@ import (
 
 	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/store"
+	"github.com/drillroom/drillroom/store/postgres"
+	"github.com/drillroom/drillroom/store/postgres/postgrestest"
 )
 
 // TestRestartKill9 is the crash test of the live path. It builds the real
@@ -43,6 +45,72 @@ import (
 // DRILLROOM_RESTART_RUNS sets how many kill/restart rounds to run (default
 // 1; CI runs 20). -short skips it.
 func TestRestartKill9(t *testing.T) {
+	restartTest(t, func(t *testing.T) backend { return sqliteBackend(t.TempDir()) })
+}
+
+// TestRestartKill9Postgres is the same crash test with the server on
+// PostgreSQL (serve --db): each round on a database of its own. It needs
+// DRILLROOM_TEST_POSTGRES (CI sets it).
+func TestRestartKill9Postgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	postgrestest.Server(t)
+	restartTest(t, func(t *testing.T) backend { return postgresBackend(postgrestest.URL(t)) })
+}
+
+// backend is where a crash test's server keeps its database: the serve
+// flags that say so, and how to read the log the server left.
+type backend struct {
+	flags []string
+	log   func(t *testing.T, sessionID string) []simulator.Event
+}
+
+func sqliteBackend(data string) backend {
+	return backend{flags: []string{"--data", data}, log: func(t *testing.T, sessionID string) []simulator.Event {
+		t.Helper()
+		ctx := context.Background()
+		path := filepath.Join(data, "drillroom.db")
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var integrity string
+		if err := db.QueryRow("PRAGMA integrity_check").Scan(&integrity); err != nil || integrity != "ok" {
+			t.Fatalf("integrity_check: %q %v", integrity, err)
+		}
+		db.Close()
+		st, err := store.Open(ctx, path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		log, err := st.Events(ctx, sessionID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return log
+	}}
+}
+
+func postgresBackend(url string) backend {
+	return backend{flags: []string{"--db", url}, log: func(t *testing.T, sessionID string) []simulator.Event {
+		t.Helper()
+		ctx := context.Background()
+		st, err := postgres.Open(ctx, url, nil, postgres.WithoutMigrating())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		log, err := st.Events(ctx, sessionID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return log
+	}}
+}
+
+func restartTest(t *testing.T, newBackend func(t *testing.T) backend) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
@@ -61,7 +129,7 @@ func TestRestartKill9(t *testing.T) {
 		t.Fatalf("go build: %v", err)
 	}
 	for i := range loops {
-		t.Run(fmt.Sprintf("round%d", i+1), func(t *testing.T) { restartRound(t, bin, int64(i)) })
+		t.Run(fmt.Sprintf("round%d", i+1), func(t *testing.T) { restartRound(t, bin, newBackend(t), int64(i)) })
 	}
 }
 
@@ -78,9 +146,19 @@ var (
 	passwordRE = regexp.MustCompile(`^demo account: trainee\s+username=trainee\s+password=(\S+)$`)
 )
 
-func startServer(t *testing.T, bin, data string) *server {
+func startServer(t *testing.T, bin string, where backend) *server {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--demo", "--data", data, "--addr", "127.0.0.1:0", "--log-level", "warn")
+	return startNode(t, bin, where, true)
+}
+
+// startNode starts the binary's server, with the demo accounts or not.
+func startNode(t *testing.T, bin string, where backend, demo bool) *server {
+	t.Helper()
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--log-level", "warn"}
+	if demo {
+		args = append(args, "--demo")
+	}
+	cmd := exec.Command(bin, append(args, where.flags...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -211,9 +289,8 @@ var actions = []simulator.Action{
 	{Kind: simulator.ActSay, Text: "I'm still with you.", Intents: []string{"update"}},
 }
 
-func restartRound(t *testing.T, bin string, round int64) {
-	data := t.TempDir()
-	srv := startServer(t, bin, data)
+func restartRound(t *testing.T, bin string, where backend, round int64) {
+	srv := startServer(t, bin, where)
 	if srv.password == "" {
 		t.Fatal("no demo password printed on the first start")
 	}
@@ -266,7 +343,7 @@ func restartRound(t *testing.T, bin string, round int64) {
 	t.Logf("killed %v after command %d: %d commands sent, %d answered, last seq %d", killAt, n-1, n, len(ackedBefore), tr.lastSeq())
 
 	// Start again on the same data; the login survives in the database.
-	srv = startServer(t, bin, data)
+	srv = startServer(t, bin, where)
 	if srv.password != "" {
 		t.Errorf("the second start printed the demo trainee's password again")
 	}
@@ -298,7 +375,7 @@ func restartRound(t *testing.T, bin string, round int64) {
 	<-done
 	conn.Close()
 
-	checkLog(t, data, sessionID, tr, ackedBefore)
+	checkLog(t, where.log(t, sessionID), tr, ackedBefore)
 }
 
 // startDrill logs in through the login form, opens the drill list and
@@ -362,30 +439,10 @@ func dialTrainee(t *testing.T, jar http.CookieJar, base, sessionID string, last 
 	return c, make(chan struct{})
 }
 
-// checkLog opens the database the server left and checks it against what
+// checkLog checks the log the server left against what
 // the client saw.
-func checkLog(t *testing.T, data, sessionID string, tr *trainee, ackedBefore map[string]answer) {
+func checkLog(t *testing.T, log []simulator.Event, tr *trainee, ackedBefore map[string]answer) {
 	t.Helper()
-	ctx := context.Background()
-	path := filepath.Join(data, "drillroom.db")
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var integrity string
-	if err := db.QueryRow("PRAGMA integrity_check").Scan(&integrity); err != nil || integrity != "ok" {
-		t.Fatalf("integrity_check: %q %v", integrity, err)
-	}
-	db.Close()
-	st, err := store.Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	log, err := st.Events(ctx, sessionID, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	byCmd := map[string][]simulator.Event{}
 	var visible []int64
 	for i, e := range log {

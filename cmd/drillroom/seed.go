@@ -48,7 +48,7 @@ func runSeed(ctx context.Context, args []string, stdio IO) int {
 		"server would. Creates the database if there is none. For demos and for benchmarks of the",
 		"cohort dashboard; never run it on a database people use.",
 		"")
-	data := dataFlag(fs)
+	data := fs.String("data", "data", "the data directory of the server (serve --data); seed writes SQLite only")
 	var o seedOptions
 	fs.IntVar(&o.Sessions, "sessions", 10000, "scored sessions to make")
 	fs.IntVar(&o.Trainees, "trainees", 200, "trainees to make them with")

@@ -17,6 +17,7 @@ import (
 	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/store"
+	"github.com/drillroom/drillroom/store/postgres"
 	"github.com/drillroom/drillroom/training"
 	"github.com/drillroom/drillroom/web"
 	"github.com/drillroom/drillroom/xapi"
@@ -26,6 +27,9 @@ import (
 type serveConfig struct {
 	addr      string
 	data      string
+	db        string // a postgres:// URL, or "" for SQLite in data
+	node      string // --node: this server's name among several on db
+	leaseTTL  time.Duration
 	scenarios string
 	demo      bool
 	origins   []string
@@ -66,11 +70,14 @@ func runServe(ctx context.Context, args []string, stdio IO) int {
 func parseServe(args []string, stdio IO) (serveConfig, int) {
 	var cfg serveConfig
 	fs := newFlagSet("serve", stdio.Stderr,
-		"usage: drillroom serve [--addr HOST:PORT] [--data DIR] [--scenarios DIR] [--demo] [--require-approval]",
+		"usage: drillroom serve [--addr HOST:PORT] [--data DIR | --db URL] [--scenarios DIR] [--demo] [--require-approval]",
 		"\nServes the trainee console, the debrief and the live protocol (docs/protocol.md).",
 		"The listen address is printed on stdout as: drillroom: listening on http://HOST:PORT")
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen address (port 0 picks a free port)")
 	fs.StringVar(&cfg.data, "data", "data", "directory of the database (created if absent)")
+	dbFlag(fs, &cfg.db)
+	fs.StringVar(&cfg.node, "node", "", "this server's name, unique among several serving one PostgreSQL database (--db): it hosts the sessions whose lease it holds, and takes over those of a node that died")
+	fs.DurationVar(&cfg.leaseTTL, "lease-ttl", 10*time.Second, "with --node: how long a session's lease outlives its node's last renewal (renewed every third of it); a dead node's sessions move after this")
 	fs.StringVar(&cfg.scenarios, "scenarios", "", "directory of extra *.drill.yaml and *.policy.yaml files to publish")
 	fs.BoolVar(&cfg.demo, "demo", false, "create demo accounts (trainee, trainer, coach), print their passwords once, assign the library to the trainee")
 	origins := fs.String("allow-origin", "", "comma-separated extra origins (scheme://host[:port]) allowed to open websockets and post forms, for a proxy that rewrites Host")
@@ -95,6 +102,18 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 		fs.Usage()
 		return cfg, 2
 	}
+	if err := checkDB(cfg.db); err != nil {
+		fmt.Fprintf(stdio.Stderr, "drillroom serve: %v\n", err)
+		return cfg, 2
+	}
+	if cfg.node != "" && !isPostgres(cfg.db) {
+		fmt.Fprintln(stdio.Stderr, "drillroom serve: --node needs a PostgreSQL database (--db): several nodes share one")
+		return cfg, 2
+	}
+	if cfg.leaseTTL < 300*time.Millisecond {
+		fmt.Fprintln(stdio.Stderr, "drillroom serve: --lease-ttl must be at least 300ms")
+		return cfg, 2
+	}
 	if err := cfg.logLevel.UnmarshalText([]byte(*level)); err != nil {
 		fmt.Fprintf(stdio.Stderr, "drillroom serve: --log-level %q: want debug, info, warn or error\n", *level)
 		return cfg, 2
@@ -107,11 +126,23 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 	return cfg, -1
 }
 
-func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) error {
-	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
-		return fmt.Errorf("data directory: %w", err)
+// openServerDatabase opens (creating or upgrading) the server's database:
+// PostgreSQL if cfg.db names one, else SQLite in the data directory.
+func openServerDatabase(ctx context.Context, cfg serveConfig, log *slog.Logger) (database, error) {
+	if isPostgres(cfg.db) {
+		if cfg.node != "" {
+			return postgres.Open(ctx, cfg.db, log, postgres.WithNode(cfg.node))
+		}
+		return postgres.Open(ctx, cfg.db, log)
 	}
-	st, err := store.Open(ctx, filepath.Join(cfg.data, "drillroom.db"), log.With("component", "store"))
+	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	return store.Open(ctx, filepath.Join(cfg.data, databaseFile), log)
+}
+
+func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) error {
+	st, err := openServerDatabase(ctx, cfg, log.With("component", "store"))
 	if err != nil {
 		return err
 	}
@@ -127,7 +158,11 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 		}
 	}
 
-	rn := runner.New(runner.Config{Store: st, Logger: log.With("component", "runner")})
+	rcfg := runner.Config{Store: st, Logger: log.With("component", "runner")}
+	if pg, ok := st.(*postgres.Store); ok && cfg.node != "" {
+		rcfg.Leases, rcfg.LeaseRenew = nodeLeases{pg, cfg.leaseTTL}, cfg.leaseTTL/3
+	}
+	rn := runner.New(rcfg)
 	if err := rn.Start(ctx); err != nil {
 		return err
 	}
@@ -143,11 +178,7 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 	wcfg.Store, wcfg.Runner, wcfg.Logger = st, rn, log.With("component", "web")
 	wcfg.AllowedOrigins, wcfg.SecureCookies, wcfg.MetricsToken = cfg.origins, cfg.secure, cfg.metricsToken
 	wcfg.RequireApproval = cfg.requireApproval
-	wcfg.StoreMetrics = func(ctx context.Context) (web.StoreMetrics, error) {
-		v, err := st.SchemaVersion(ctx)
-		stats := st.Stats()
-		return web.StoreMetrics{Commits: stats.Commits, Writes: stats.Writes, QueuedWrites: stats.Queued, SchemaVersion: v}, err
-	}
+	wcfg.StoreMetrics = storeMetrics(st)
 	srv, err := web.New(wcfg)
 	if err != nil {
 		return err
@@ -176,7 +207,11 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 	hs := srv.HTTPServer()
 	ln = srv.Listen(ln)
 	fmt.Fprintf(stdio.Stdout, "drillroom: listening on http://%s\n", ln.Addr())
-	log.Info("serving", "addr", ln.Addr().String(), "data", cfg.data, "demo", cfg.demo)
+	backend := "sqlite"
+	if isPostgres(cfg.db) {
+		backend = "postgres"
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "database", backend, "node", cfg.node, "data", cfg.data, "demo", cfg.demo)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -206,7 +241,7 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 // scenario version. Storing a version is idempotent; a drill changed
 // without a new version number is refused by the store and reported, and
 // the stored version stays. It returns the ids of the library drills.
-func publish(ctx context.Context, st *store.Store, dir string, log *slog.Logger) ([]string, error) {
+func publish(ctx context.Context, st database, dir string, log *slog.Logger) ([]string, error) {
 	set, ds := scenarios.LoadFS(scenarios.Library())
 	for _, d := range ds.Errors() {
 		log.Warn("shipped library", "diagnostic", d.String())
@@ -244,7 +279,7 @@ func publish(ctx context.Context, st *store.Store, dir string, log *slog.Logger)
 // demo trainee's work.
 const demoCohort = "Demo cohort"
 
-func demoAccounts(ctx context.Context, st *store.Store, library []string, stdio IO) error {
+func demoAccounts(ctx context.Context, st database, library []string, stdio IO) error {
 	for _, a := range []struct {
 		name, display string
 		role          drillroom.Role
@@ -301,7 +336,7 @@ func demoAccounts(ctx context.Context, st *store.Store, library []string, stdio 
 	return nil
 }
 
-func findOrCreateCohort(ctx context.Context, st *store.Store, name string) (drillroom.Cohort, error) {
+func findOrCreateCohort(ctx context.Context, st database, name string) (drillroom.Cohort, error) {
 	cs, err := st.Cohorts(ctx)
 	if err != nil {
 		return drillroom.Cohort{}, err
@@ -319,4 +354,24 @@ func newPassword() string {
 	b := make([]byte, 12)
 	rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// nodeLeases are the PostgreSQL store's session leases as the runner uses
+// them (serve --node).
+type nodeLeases struct {
+	st  *postgres.Store
+	ttl time.Duration
+}
+
+func (l nodeLeases) Acquire(ctx context.Context, id string) error {
+	_, err := l.st.AcquireLease(ctx, id, l.ttl)
+	return err
+}
+
+func (l nodeLeases) Renew(ctx context.Context) ([]string, error) { return l.st.RenewLeases(ctx, l.ttl) }
+
+func (l nodeLeases) Release(ctx context.Context, id string) error { return l.st.ReleaseLease(ctx, id) }
+
+func (l nodeLeases) Orphaned(ctx context.Context) ([]string, error) {
+	return l.st.OrphanedSessions(ctx)
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/drillroom/drillroom/training"
 )
 
-const userUsage = `usage: drillroom user SUBCOMMAND [--data DIR] [flags] [USERNAME]
+const userUsage = `usage: drillroom user SUBCOMMAND [--data DIR | --db URL] [flags] [USERNAME]
 
   add USERNAME --role ROLE [--name NAME] [--admin] [--cohort NAME]... [--password-stdin]
       create an account; without --password-stdin a password is generated,
@@ -29,7 +29,8 @@ const userUsage = `usage: drillroom user SUBCOMMAND [--data DIR] [flags] [USERNA
       set the password to the first line of standard input
 
 Every change is in the audit log as made by "cli". The commands work on the
-server's database (serve --data DIR) and are safe while the server runs.
+server's database (serve --data DIR, or the PostgreSQL database of --db or
+$DRILLROOM_DATABASE_URL) and are safe while the server runs.
 Pipe passwords in (printf '%s\n' "$PASSWORD" | drillroom user passwd ann)
 rather than typing them where they are shown.`
 
@@ -86,7 +87,7 @@ type userOptions struct {
 
 // manageUsers runs add, list, disable, enable and reset-password through
 // the administration use cases, as the command line.
-func manageUsers(ctx context.Context, data string, args []string, o userOptions, stdio IO) error {
+func manageUsers(ctx context.Context, data location, args []string, o userOptions, stdio IO) error {
 	var password string
 	if args[0] == "add" && o.passwordStdin {
 		var err error
@@ -194,7 +195,7 @@ func orDash(s string) string {
 
 // passwd sets username's password from the first line of stdin; with
 // mustChange the user must choose another at their next sign-in.
-func passwd(ctx context.Context, data, username string, mustChange bool, stdio IO) error {
+func passwd(ctx context.Context, data location, username string, mustChange bool, stdio IO) error {
 	password, err := readPassword(stdio.Stdin)
 	if err != nil {
 		return err

@@ -1,0 +1,161 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/drillroom/drillroom"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Assign assigns a scenario to a user in a mode. Assigning it again is a
+// no-op that keeps the first AssignedAt. The user and at least one version
+// of the scenario must exist (drillroom.ErrNotFound).
+func (s *Store) Assign(ctx context.Context, userID int64, scenarioID string, mode drillroom.Mode) error {
+	if !mode.Valid() {
+		return fmt.Errorf("assign %s to user %d: %w: mode %q", scenarioID, userID, drillroom.ErrInvalid, mode)
+	}
+	now := s.now()
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		var exists bool
+		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM scenario_versions WHERE scenario_id = $1)", scenarioID).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			return fmt.Errorf("scenario %s: %w", scenarioID, drillroom.ErrNotFound)
+		}
+		_, err := tx.Exec(ctx, "INSERT INTO assignments (user_id, scenario_id, mode, assigned_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+			userID, scenarioID, string(mode), millis(now))
+		if isForeignKeyViolation(err) {
+			return fmt.Errorf("user %d: %w", userID, drillroom.ErrNotFound)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("assign %s to user %d: %w", scenarioID, userID, err)
+	}
+	return nil
+}
+
+// assignmentColumns are a trainer's assignment (drill_assignments) as read.
+const assignmentColumns = "id, scenario_id, version, mode, assigned_at, due_at, attempts, cohort_id, user_id, assigned_by"
+
+func scanAssignment(r pgx.Row) (drillroom.Assignment, error) {
+	var a drillroom.Assignment
+	var at int64
+	var mode string
+	var due, cohort, user *int64
+	err := r.Scan(&a.ID, &a.ScenarioID, &a.Version, &mode, &at, &due, &a.Attempts, &cohort, &user, &a.AssignedBy)
+	a.Mode, a.AssignedAt = drillroom.Mode(mode), fromMillis(at)
+	if due != nil {
+		a.DueAt = fromMillis(*due)
+	}
+	if cohort != nil {
+		a.CohortID = *cohort
+	}
+	if user != nil {
+		a.UserID = *user
+	}
+	return a, err
+}
+
+// Assignments returns a user's assignments, oldest first: the per-user
+// ones of Assign, then a trainer's (AddAssignment) given to the user or to
+// one of their cohorts.
+func (s *Store) Assignments(ctx context.Context, userID int64) ([]drillroom.Assignment, error) {
+	what := fmt.Sprintf("assignments of user %d", userID)
+	legacy, err := queryAll(ctx, s, what, func(r pgx.Row) (drillroom.Assignment, error) {
+		var a drillroom.Assignment
+		var at int64
+		var mode string
+		err := r.Scan(&a.ScenarioID, &mode, &at)
+		a.Mode, a.AssignedAt = drillroom.Mode(mode), fromMillis(at)
+		return a, err
+	}, "SELECT scenario_id, mode, assigned_at FROM assignments WHERE user_id = $1 ORDER BY assigned_at, scenario_id, mode", userID)
+	if err != nil {
+		return nil, err
+	}
+	given, err := queryAll(ctx, s, what, scanAssignment, "SELECT "+assignmentColumns+` FROM drill_assignments
+		WHERE user_id = $1 OR cohort_id IN (SELECT cohort_id FROM cohort_members WHERE user_id = $1)
+		ORDER BY assigned_at, id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	return append(legacy, given...), nil
+}
+
+// AddAssignment stores a trainer's assignment: to a cohort or to one user
+// (exactly one of CohortID and UserID), a version (0: the latest) in a
+// mode, with an optional due date and number of attempts (0: any). The
+// scenario (and a pinned version), the cohort or user and the trainer must
+// exist (drillroom.ErrNotFound); the rest is drillroom.ErrInvalid.
+func (s *Store) AddAssignment(ctx context.Context, a drillroom.Assignment) (drillroom.Assignment, error) {
+	if !a.Mode.Valid() || a.ScenarioID == "" || a.Version < 0 || a.Attempts < 0 || a.AssignedBy <= 0 ||
+		(a.CohortID == 0) == (a.UserID == 0) {
+		return drillroom.Assignment{}, fmt.Errorf("add assignment of %s: %w: a scenario, a mode, a version >= 0, attempts >= 0, who assigns it and exactly one of a cohort and a user are required",
+			a.ScenarioID, drillroom.ErrInvalid)
+	}
+	now := millis(s.now())
+	var due, cohort, user *int64
+	if !a.DueAt.IsZero() {
+		d := millis(a.DueAt)
+		due = &d
+	}
+	if a.CohortID != 0 {
+		cohort = &a.CohortID
+	}
+	if a.UserID != 0 {
+		user = &a.UserID
+	}
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		var exists bool
+		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM scenario_versions WHERE scenario_id = $1 AND ($2 = 0 OR version = $2))",
+			a.ScenarioID, a.Version).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			return fmt.Errorf("scenario %s v%d: %w", a.ScenarioID, a.Version, drillroom.ErrNotFound)
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO drill_assignments (scenario_id, version, mode, cohort_id, user_id, due_at, attempts, assigned_by, assigned_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			a.ScenarioID, a.Version, string(a.Mode), cohort, user, due, a.Attempts, a.AssignedBy, now).Scan(&a.ID)
+		if isForeignKeyViolation(err) {
+			return fmt.Errorf("cohort %d, user %d or user %d: %w", a.CohortID, a.UserID, a.AssignedBy, drillroom.ErrNotFound)
+		}
+		return err
+	})
+	if err != nil {
+		return drillroom.Assignment{}, fmt.Errorf("add assignment of %s: %w", a.ScenarioID, err)
+	}
+	a.AssignedAt = fromMillis(now)
+	if !a.DueAt.IsZero() {
+		a.DueAt = fromMillis(millis(a.DueAt))
+	}
+	return a, nil
+}
+
+// ListAssignments returns every trainer's assignment (AddAssignment), the
+// newest first.
+func (s *Store) ListAssignments(ctx context.Context) ([]drillroom.Assignment, error) {
+	return queryAll(ctx, s, "assignments", scanAssignment, "SELECT "+assignmentColumns+" FROM drill_assignments ORDER BY assigned_at DESC, id DESC")
+}
+
+// DeleteAssignment withdraws a trainer's assignment; the sessions played
+// for it stay. A missing one is drillroom.ErrNotFound.
+func (s *Store) DeleteAssignment(ctx context.Context, id int64) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, "DELETE FROM drill_assignments WHERE id = $1", id)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return drillroom.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("delete assignment %d: %w", id, err)
+	}
+	return nil
+}

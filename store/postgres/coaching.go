@@ -1,0 +1,442 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/drillroom/drillroom"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// The coach workspace (migration 0003): marks, claims, notes and the
+// feedback thread, calibration rounds. Each method has the SQLite store's
+// contract (store/marks.go, claims.go, notes.go, calibration.go) and its
+// input checks are drillroom's, shared with SQLite.
+
+// AddMark appends a coach's mark on a session's rule, at the store's
+// current time (m.ID, m.At and m.By are filled in). The session and the
+// marking user must exist (drillroom.ErrNotFound); drillroom.Mark.Check
+// says what is invalid.
+func (s *Store) AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, error) {
+	if err := m.Check(); err != nil {
+		return drillroom.Mark{}, fmt.Errorf("add mark on session %s: %w", m.SessionID, err)
+	}
+	m.At = fromMillis(millis(s.now()))
+	err := s.write(ctx, func(tx pgx.Tx) (err error) {
+		m.ID, err = insertRow(ctx, tx, `INSERT INTO marks (session_id, rule_id, kind, outcome, points, old_outcome, old_points, reason, rubric_hash, rule_hash, by_id, actor, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			m.SessionID, m.RuleID, string(m.Kind), m.Outcome, m.Points, m.OldOutcome, m.OldPoints, m.Reason, m.RubricHash, m.RuleHash, m.ByID, string(m.Actor), millis(m.At))
+		return err
+	})
+	if err != nil {
+		return drillroom.Mark{}, fmt.Errorf("add mark on session %s: %w", m.SessionID, err)
+	}
+	m.By = s.nameOf(ctx, m.ByID, m.By)
+	return m, nil
+}
+
+// Marks returns every mark of a session, oldest first, with the marking
+// users' display names; an empty slice when there are none.
+func (s *Store) Marks(ctx context.Context, sessionID string) ([]drillroom.Mark, error) {
+	return queryAll(ctx, s, "marks of session "+sessionID, func(row pgx.Row) (drillroom.Mark, error) {
+		var m drillroom.Mark
+		var kind, actor string
+		var at int64
+		err := row.Scan(&m.ID, &m.SessionID, &m.RuleID, &kind, &m.Outcome, &m.Points, &m.OldOutcome, &m.OldPoints,
+			&m.Reason, &m.RubricHash, &m.RuleHash, &m.ByID, &m.By, &actor, &at)
+		m.Kind, m.Actor, m.At = drillroom.MarkKind(kind), drillroom.Actor(actor), fromMillis(at)
+		return m, err
+	}, `SELECT m.id, m.session_id, m.rule_id, m.kind, m.outcome, m.points, m.old_outcome, m.old_points,
+			m.reason, m.rubric_hash, m.rule_hash, m.by_id, COALESCE(u.display_name, ''), m.actor, m.at
+		FROM marks m LEFT JOIN users u ON u.id = m.by_id WHERE m.session_id = $1 ORDER BY m.id`, sessionID)
+}
+
+// ClaimSession gives userID the claim on a session for ttl from the
+// store's current time, or renews their own claim. A claim another user
+// holds that has not lapsed is drillroom.ErrConflict (with the holder's
+// name in the message); a lapsed one is taken over. An unknown session or
+// user is drillroom.ErrNotFound, a ttl that is not positive ErrInvalid.
+func (s *Store) ClaimSession(ctx context.Context, sessionID string, userID int64, ttl time.Duration) (drillroom.Claim, error) {
+	if ttl <= 0 {
+		return drillroom.Claim{}, fmt.Errorf("claim session %s: %w: ttl %v", sessionID, drillroom.ErrInvalid, ttl)
+	}
+	now := s.now()
+	c := drillroom.Claim{SessionID: sessionID, UserID: userID, At: fromMillis(millis(now)), Until: fromMillis(millis(now.Add(ttl)))}
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		// The upsert takes the claim only from its holder or once it has
+		// lapsed, in one statement, so two coaches claiming at once cannot
+		// both win; when it takes nothing, the holder is read for the message.
+		var taken bool
+		err := tx.QueryRow(ctx, `INSERT INTO claims (session_id, user_id, at, until) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (session_id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at, until = excluded.until
+			WHERE claims.user_id = excluded.user_id OR claims.until <= excluded.at
+			RETURNING true`, sessionID, userID, millis(c.At), millis(c.Until)).Scan(&taken)
+		if isForeignKeyViolation(err) {
+			return drillroom.ErrNotFound
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		var until int64
+		var name string
+		err = tx.QueryRow(ctx, `SELECT c.until, COALESCE(u.display_name, '') FROM claims c LEFT JOIN users u ON u.id = c.user_id
+			WHERE c.session_id = $1`, sessionID).Scan(&until, &name)
+		if err != nil {
+			return err
+		}
+		return &drillroom.Error{Code: drillroom.CodeConflict,
+			Message: fmt.Sprintf("%s is reviewing this session (claimed until %s UTC).", name, fromMillis(until).Format("15:04"))}
+	})
+	if err != nil {
+		return drillroom.Claim{}, fmt.Errorf("claim session %s: %w", sessionID, err)
+	}
+	c.By = s.nameOf(ctx, userID, c.By)
+	return c, nil
+}
+
+// ReleaseClaim ends userID's claim on a session. Releasing a claim one
+// does not hold is a no-op, unless another user holds a claim that has
+// not lapsed: drillroom.ErrConflict.
+func (s *Store) ReleaseClaim(ctx context.Context, sessionID string, userID int64) error {
+	now := millis(s.now())
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, "DELETE FROM claims WHERE session_id = $1 AND (user_id = $2 OR until <= $3)", sessionID, userID, now)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() > 0 {
+			return nil
+		}
+		var held bool
+		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM claims WHERE session_id = $1)", sessionID).Scan(&held); err != nil {
+			return err
+		}
+		if held {
+			return drillroom.Errorf(drillroom.CodeConflict, "Another coach holds the claim on this session.")
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("release claim on session %s: %w", sessionID, err)
+	}
+	return nil
+}
+
+// SessionClaim returns the claim on a session that has not lapsed, or
+// drillroom.ErrNotFound.
+func (s *Store) SessionClaim(ctx context.Context, sessionID string) (drillroom.Claim, error) {
+	cs, err := s.claims(ctx, "claim on session "+sessionID, "c.session_id = $1 AND c.until > $2", sessionID, millis(s.now()))
+	if err != nil {
+		return drillroom.Claim{}, err
+	}
+	if len(cs) == 0 {
+		return drillroom.Claim{}, fmt.Errorf("claim on session %s: %w", sessionID, drillroom.ErrNotFound)
+	}
+	return cs[0], nil
+}
+
+// ActiveClaims returns every claim that has not lapsed, by session id.
+func (s *Store) ActiveClaims(ctx context.Context) ([]drillroom.Claim, error) {
+	return s.claims(ctx, "active claims", "c.until > $1", millis(s.now()))
+}
+
+func (s *Store) claims(ctx context.Context, what, where string, args ...any) ([]drillroom.Claim, error) {
+	return queryAll(ctx, s, what, func(row pgx.Row) (drillroom.Claim, error) {
+		var c drillroom.Claim
+		var at, until int64
+		err := row.Scan(&c.SessionID, &c.UserID, &c.By, &at, &until)
+		c.At, c.Until = fromMillis(at), fromMillis(until)
+		return c, err
+	}, `SELECT c.session_id, c.user_id, COALESCE(u.display_name, ''), c.at, c.until
+		FROM claims c LEFT JOIN users u ON u.id = c.user_id WHERE `+where+` ORDER BY c.session_id`, args...)
+}
+
+// AddNote appends a coaching note on a session at the store's current
+// time (n.ID, n.At and n.By are filled in). The session and the author
+// must exist (drillroom.ErrNotFound); drillroom.Note.Check says what is
+// invalid.
+func (s *Store) AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, error) {
+	if err := n.Check(); err != nil {
+		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w", n.SessionID, err)
+	}
+	n.At = fromMillis(millis(s.now()))
+	due := int64(0)
+	if !n.Due.IsZero() {
+		n.Due = fromMillis(millis(n.Due))
+		due = millis(n.Due)
+	}
+	err := s.write(ctx, func(tx pgx.Tx) (err error) {
+		n.ID, err = insertRow(ctx, tx, `INSERT INTO notes (session_id, kind, text, due, seq, by_id, actor, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			n.SessionID, string(n.Kind), n.Text, due, n.Seq, n.ByID, string(n.Actor), millis(n.At))
+		return err
+	})
+	if err != nil {
+		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w", n.SessionID, err)
+	}
+	n.By = s.nameOf(ctx, n.ByID, n.By)
+	return n, nil
+}
+
+// Notes returns a session's coaching notes, oldest first (an empty slice
+// when there are none).
+func (s *Store) Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error) {
+	return queryAll(ctx, s, "notes of session "+sessionID, func(row pgx.Row) (drillroom.Note, error) {
+		var n drillroom.Note
+		var kind, actor string
+		var due, at int64
+		err := row.Scan(&n.ID, &n.SessionID, &kind, &n.Text, &due, &n.Seq, &n.ByID, &n.By, &actor, &at)
+		n.Kind, n.Actor, n.At = drillroom.NoteKind(kind), drillroom.Actor(actor), fromMillis(at)
+		if due != 0 {
+			n.Due = fromMillis(due)
+		}
+		return n, err
+	}, `SELECT n.id, n.session_id, n.kind, n.text, n.due, n.seq, n.by_id, COALESCE(u.display_name, ''), n.actor, n.at
+		FROM notes n LEFT JOIN users u ON u.id = n.by_id WHERE n.session_id = $1 ORDER BY n.id`, sessionID)
+}
+
+// AddResponse appends an entry to a session's feedback thread at the
+// store's current time. drillroom.Response.Check says what is invalid; a
+// resolution must name a dispute of the same session (drillroom.ErrInvalid).
+// An unknown session or user is drillroom.ErrNotFound.
+func (s *Store) AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error) {
+	if err := r.Check(); err != nil {
+		return drillroom.Response{}, fmt.Errorf("add response on session %s: %w", r.SessionID, err)
+	}
+	r.At = fromMillis(millis(s.now()))
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		if r.Kind == drillroom.ResponseResolve {
+			var found bool
+			if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM responses WHERE id = $1 AND session_id = $2 AND kind = 'dispute')",
+				r.Ref, r.SessionID).Scan(&found); err != nil {
+				return err
+			}
+			if !found {
+				return fmt.Errorf("%w: no dispute %d on this session", drillroom.ErrInvalid, r.Ref)
+			}
+		}
+		var err error
+		r.ID, err = insertRow(ctx, tx, `INSERT INTO responses (session_id, kind, rule_id, ref, text, by_id, actor, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			r.SessionID, string(r.Kind), r.RuleID, r.Ref, r.Text, r.ByID, string(r.Actor), millis(r.At))
+		return err
+	})
+	if err != nil {
+		return drillroom.Response{}, fmt.Errorf("add response on session %s: %w", r.SessionID, err)
+	}
+	r.By = s.nameOf(ctx, r.ByID, r.By)
+	return r, nil
+}
+
+// Responses returns a session's feedback thread, oldest first (an empty
+// slice when there is none).
+func (s *Store) Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error) {
+	return queryAll(ctx, s, "responses of session "+sessionID, func(row pgx.Row) (drillroom.Response, error) {
+		var r drillroom.Response
+		var kind, actor string
+		var at int64
+		err := row.Scan(&r.ID, &r.SessionID, &kind, &r.RuleID, &r.Ref, &r.Text, &r.ByID, &r.By, &actor, &at)
+		r.Kind, r.Actor, r.At = drillroom.ResponseKind(kind), drillroom.Actor(actor), fromMillis(at)
+		return r, err
+	}, `SELECT r.id, r.session_id, r.kind, r.rule_id, r.ref, r.text, r.by_id, COALESCE(u.display_name, ''), r.actor, r.at
+		FROM responses r LEFT JOIN users u ON u.id = r.by_id WHERE r.session_id = $1 ORDER BY r.id`, sessionID)
+}
+
+// CreateRound opens a calibration round on a session with its members, at
+// the store's current time (r.ID, r.CreatedAt and r.Lead are filled in).
+// A round needs at least two distinct members (drillroom.ErrInvalid); the
+// session, the lead and every member must exist (drillroom.ErrNotFound).
+func (s *Store) CreateRound(ctx context.Context, r drillroom.Round) (drillroom.Round, error) {
+	members := slices.Clone(r.Members)
+	slices.Sort(members)
+	members = slices.Compact(members)
+	if len(members) < 2 {
+		return drillroom.Round{}, fmt.Errorf("create round on session %s: %w: %d markers, want at least 2", r.SessionID, drillroom.ErrInvalid, len(members))
+	}
+	r.Members = members
+	r.CreatedAt, r.PublishedAt = fromMillis(millis(s.now())), time.Time{}
+	err := s.write(ctx, func(tx pgx.Tx) (err error) {
+		r.ID, err = insertRow(ctx, tx, `INSERT INTO calibration_rounds (session_id, lead_id, created_at, published_at)
+			VALUES ($1, $2, $3, 0) RETURNING id`, r.SessionID, r.LeadID, millis(r.CreatedAt))
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, "INSERT INTO calibration_members (round_id, user_id) SELECT $1, unnest($2::bigint[])", r.ID, members)
+		if isForeignKeyViolation(err) {
+			return drillroom.ErrNotFound
+		}
+		return err
+	})
+	if err != nil {
+		return drillroom.Round{}, fmt.Errorf("create round on session %s: %w", r.SessionID, err)
+	}
+	r.Lead = s.nameOf(ctx, r.LeadID, r.Lead)
+	return r, nil
+}
+
+// Round returns calibration round id, or drillroom.ErrNotFound.
+func (s *Store) Round(ctx context.Context, id int64) (drillroom.Round, error) {
+	rs, err := s.rounds(ctx, fmt.Sprintf("calibration round %d", id), "r.id = $1", id)
+	if err != nil {
+		return drillroom.Round{}, err
+	}
+	if len(rs) == 0 {
+		return drillroom.Round{}, fmt.Errorf("calibration round %d: %w", id, drillroom.ErrNotFound)
+	}
+	return rs[0], nil
+}
+
+// SessionRounds returns the calibration rounds of a session, oldest first
+// (an empty slice when there are none).
+func (s *Store) SessionRounds(ctx context.Context, sessionID string) ([]drillroom.Round, error) {
+	return s.rounds(ctx, "calibration rounds of session "+sessionID, "r.session_id = $1", sessionID)
+}
+
+// UserRounds returns the calibration rounds userID leads or marks, oldest
+// first (an empty slice when none).
+func (s *Store) UserRounds(ctx context.Context, userID int64) ([]drillroom.Round, error) {
+	return s.rounds(ctx, fmt.Sprintf("calibration rounds of user %d", userID),
+		"r.lead_id = $1 OR r.id IN (SELECT round_id FROM calibration_members WHERE user_id = $1)", userID)
+}
+
+// rounds reads the rounds and their members in one query (the members as
+// an array, in id order).
+func (s *Store) rounds(ctx context.Context, what, where string, args ...any) ([]drillroom.Round, error) {
+	return queryAll(ctx, s, what, func(row pgx.Row) (drillroom.Round, error) {
+		var r drillroom.Round
+		var created, published int64
+		err := row.Scan(&r.ID, &r.SessionID, &r.LeadID, &r.Lead, &created, &published, &r.Members)
+		r.CreatedAt = fromMillis(created)
+		if published != 0 {
+			r.PublishedAt = fromMillis(published)
+		}
+		if r.Members == nil {
+			r.Members = []int64{}
+		}
+		return r, err
+	}, `SELECT r.id, r.session_id, r.lead_id, COALESCE(u.display_name, ''), r.created_at, r.published_at,
+			ARRAY(SELECT m.user_id FROM calibration_members m WHERE m.round_id = r.id ORDER BY m.user_id)
+		FROM calibration_rounds r LEFT JOIN users u ON u.id = r.lead_id WHERE `+where+` ORDER BY r.id`, args...)
+}
+
+// PutRoundMark records (or replaces) a member's outcome for one rule of a
+// calibration round, at the store's current time. The round must exist
+// (drillroom.ErrNotFound) and still be blind (drillroom.ErrConflict once
+// published); the user must be a member and drillroom.RoundMark.Check must
+// pass (drillroom.ErrInvalid).
+func (s *Store) PutRoundMark(ctx context.Context, m drillroom.RoundMark) error {
+	if err := m.Check(); err != nil {
+		return fmt.Errorf("calibration mark in round %d: %w", m.RoundID, err)
+	}
+	now := millis(s.now())
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		// FOR SHARE: a publication waits for this mark, or this mark sees it.
+		var published int64
+		err := tx.QueryRow(ctx, "SELECT published_at FROM calibration_rounds WHERE id = $1 FOR SHARE", m.RoundID).Scan(&published)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return drillroom.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if published != 0 {
+			return drillroom.Errorf(drillroom.CodeConflict, "This calibration round is published: its markings are final.")
+		}
+		var member bool
+		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM calibration_members WHERE round_id = $1 AND user_id = $2)",
+			m.RoundID, m.UserID).Scan(&member); err != nil {
+			return err
+		}
+		if !member {
+			return fmt.Errorf("%w: user %d is not a marker of this round", drillroom.ErrInvalid, m.UserID)
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO calibration_marks (round_id, user_id, rule_id, outcome, points, at) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (round_id, user_id, rule_id) DO UPDATE SET outcome = excluded.outcome, points = excluded.points, at = excluded.at`,
+			m.RoundID, m.UserID, m.RuleID, m.Outcome, m.Points, now)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("calibration mark in round %d: %w", m.RoundID, err)
+	}
+	return nil
+}
+
+// RoundMarks returns every mark of a calibration round, by marker and rule
+// (an empty slice when there are none).
+func (s *Store) RoundMarks(ctx context.Context, roundID int64) ([]drillroom.RoundMark, error) {
+	return queryAll(ctx, s, fmt.Sprintf("marks of calibration round %d", roundID), func(row pgx.Row) (drillroom.RoundMark, error) {
+		var m drillroom.RoundMark
+		var at int64
+		err := row.Scan(&m.RoundID, &m.UserID, &m.By, &m.RuleID, &m.Outcome, &m.Points, &at)
+		m.At = fromMillis(at)
+		return m, err
+	}, `SELECT m.round_id, m.user_id, COALESCE(u.display_name, ''), m.rule_id, m.outcome, m.points, m.at
+		FROM calibration_marks m LEFT JOIN users u ON u.id = m.user_id WHERE m.round_id = $1 ORDER BY m.user_id, m.rule_id`, roundID)
+}
+
+// PublishRound ends the blind marking of a round at the store's current
+// time and returns it; drillroom.ErrNotFound for an unknown round,
+// drillroom.ErrConflict for one already published.
+func (s *Store) PublishRound(ctx context.Context, id int64) (drillroom.Round, error) {
+	now := millis(s.now())
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, "UPDATE calibration_rounds SET published_at = $1 WHERE id = $2 AND published_at = 0", now, id)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 1 {
+			return nil
+		}
+		var exists bool
+		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM calibration_rounds WHERE id = $1)", id).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			return drillroom.ErrNotFound
+		}
+		return drillroom.Errorf(drillroom.CodeConflict, "This calibration round is already published.")
+	})
+	if err != nil {
+		return drillroom.Round{}, fmt.Errorf("publish calibration round %d: %w", id, err)
+	}
+	return s.Round(ctx, id)
+}
+
+// AddRelease records a coach's release of a session's reviewed scorecard
+// to its trainee at the store's current time (r.ID, r.At and r.By are
+// filled in). The actor is a coach or trainer (drillroom.ErrInvalid); an
+// unknown session or author is drillroom.ErrNotFound.
+func (s *Store) AddRelease(ctx context.Context, r drillroom.Release) (drillroom.Release, error) {
+	if r.Actor != drillroom.ActorCoach && r.Actor != drillroom.ActorTrainer {
+		return drillroom.Release{}, fmt.Errorf("release session %s: %w: actor %q", r.SessionID, drillroom.ErrInvalid, r.Actor)
+	}
+	r.At = fromMillis(millis(s.now()))
+	err := s.write(ctx, func(tx pgx.Tx) (err error) {
+		r.ID, err = insertRow(ctx, tx, "INSERT INTO releases (session_id, by_id, actor, at) VALUES ($1, $2, $3, $4) RETURNING id",
+			r.SessionID, r.ByID, string(r.Actor), millis(r.At))
+		return err
+	})
+	if err != nil {
+		return drillroom.Release{}, fmt.Errorf("release session %s: %w", r.SessionID, err)
+	}
+	r.By = s.nameOf(ctx, r.ByID, r.By)
+	return r, nil
+}
+
+// Releases returns a session's releases, oldest first (an empty slice
+// when there are none).
+func (s *Store) Releases(ctx context.Context, sessionID string) ([]drillroom.Release, error) {
+	return queryAll(ctx, s, "releases of session "+sessionID, func(row pgx.Row) (drillroom.Release, error) {
+		var r drillroom.Release
+		var actor string
+		var at int64
+		err := row.Scan(&r.ID, &r.SessionID, &r.ByID, &r.By, &actor, &at)
+		r.Actor, r.At = drillroom.Actor(actor), fromMillis(at)
+		return r, err
+	}, `SELECT r.id, r.session_id, r.by_id, COALESCE(u.display_name, ''), r.actor, r.at
+		FROM releases r LEFT JOIN users u ON u.id = r.by_id WHERE r.session_id = $1 ORDER BY r.id`, sessionID)
+}

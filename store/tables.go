@@ -1,0 +1,66 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/drillroom/drillroom"
+)
+
+// TableReader reads every row of table: the columns named, in the order
+// of key (columns too), calling row with the values (int64, float64,
+// string, []byte or nil). row's slice is reused: copy what it keeps.
+type TableReader func(table string, columns, key []string, row func(values []any) error) error
+
+var identifier = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+func checkIdentifiers(names ...string) error {
+	for _, n := range names {
+		if !identifier.MatchString(n) {
+			return fmt.Errorf("%w: %q is not a table or column name", drillroom.ErrInvalid, n)
+		}
+	}
+	return nil
+}
+
+// ReadTables runs fn with a reader of one read transaction: every table fn
+// reads is of the same instant, even while the server writes. It is how
+// drillroom migrate copies an installation, table by table.
+func (s *Store) ReadTables(ctx context.Context, fn func(read TableReader) error) error {
+	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("read tables: %w", err)
+	}
+	defer tx.Rollback()
+	read := func(table string, columns, key []string, row func([]any) error) error {
+		if err := checkIdentifiers(append(append([]string{table}, columns...), key...)...); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT "+strings.Join(columns, ", ")+" FROM "+table+" ORDER BY "+strings.Join(key, ", "))
+		if err != nil {
+			return fmt.Errorf("read table %s: %w", table, err)
+		}
+		defer rows.Close()
+		values := make([]any, len(columns))
+		ptrs := make([]any, len(columns))
+		for i := range values {
+			ptrs[i] = &values[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				return fmt.Errorf("read table %s: %w", table, err)
+			}
+			if err := row(values); err != nil {
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read table %s: %w", table, err)
+		}
+		return nil
+	}
+	return fn(read)
+}
