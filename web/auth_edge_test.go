@@ -20,18 +20,8 @@ func TestLogoutClosesSockets(t *testing.T) {
 	a, id, cl := annJoined(t)
 	other := a.connect("tom", id)
 	other.resume(0)
-	form := url.Values{csrfField: {csrfToken(a.tokens["ann"])}}
-	req, _ := http.NewRequest("POST", a.http.URL+"/logout", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", a.http.URL)
-	req.Header.Set("Cookie", sessionCookie+"="+a.tokens["ann"])
-	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("logout: %d, want 303", res.StatusCode)
+	if status := a.postAs(a.tokens["ann"], "/logout"); status != http.StatusSeeOther {
+		t.Fatalf("logout: %d, want 303", status)
 	}
 	began := time.Now()
 	if code, err := cl.closeWithin(2 * time.Second); code != closeUnauthorized {
@@ -115,30 +105,13 @@ func TestHSTSWithSecureCookies(t *testing.T) {
 func TestDisableClosesSockets(t *testing.T) {
 	a, _, cl := annJoined(t)
 	ctx := context.Background()
-	ada, err := a.store.CreateUser(ctx, "ada", "Ada", drillroom.RoleTrainer, testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ada.Admin = true
-	if _, err := a.store.UpdateUser(ctx, ada); err != nil {
-		t.Fatal(err)
-	}
+	ada := createAdmin(t, a.store, "ada", drillroom.RoleTrainer)
 	tok, err := a.store.CreateLogin(ctx, ada.ID, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	form := url.Values{csrfField: {csrfToken(tok)}}
-	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/admin/users/%d/disable", a.http.URL, a.users["ann"].ID), strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", a.http.URL)
-	req.Header.Set("Cookie", sessionCookie+"="+tok)
-	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("disable: %d, want 303", res.StatusCode)
+	if status := a.postAs(tok, fmt.Sprintf("/admin/users/%d/disable", a.users["ann"].ID)); status != http.StatusSeeOther {
+		t.Fatalf("disable: %d, want 303", status)
 	}
 	if code, err := cl.closeWithin(2 * time.Second); code != closeUnauthorized {
 		t.Fatalf("after the account was disabled: %v, want close 4001 at once", err)

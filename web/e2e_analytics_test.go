@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,22 +24,9 @@ import (
 // cohort dashboard, a heatmap cell followed to the evidence in a debrief,
 // and the cohort report printed to PDF, whose pages are checked.
 func TestEndToEndAnalytics(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the browser test is skipped in -short mode")
-	}
-	chrome := findChromium()
-	if chrome == "" {
-		if os.Getenv("DRILLROOM_E2E") == "require" {
-			t.Fatal("DRILLROOM_E2E=require but no Chromium binary was found (apt-get install -y chromium)")
-		}
-		t.Skip("no Chromium binary installed (apt-get install -y chromium); set DRILLROOM_E2E=require to fail instead")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "drillroom")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/drillroom").CombinedOutput(); err != nil {
-		t.Fatalf("build drillroom: %v\n%s", err, out)
-	}
-	data := filepath.Join(dir, "data")
+	chrome, dir := browserTest(t)
+	srv := buildServer(t, dir)
+	bin, data := srv.bin, srv.data
 	run := func(stdin string, args ...string) {
 		t.Helper()
 		cmd := exec.Command(bin, args...)
@@ -53,44 +39,9 @@ func TestEndToEndAnalytics(t *testing.T) {
 	const leadPassword = "a long password for the lead trainer"
 	run(leadPassword+"\n", "user", "add", "lead", "--role", "trainer", "--name", "Lead Trainer", "--cohort", "Demo cohort", "--password-stdin", "--data", data)
 
-	logPath := filepath.Join(dir, "server.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &demoServer{t: t, bin: bin, data: data, logPath: logPath, logFile: logFile}
-	t.Cleanup(srv.stop)
 	srv.launch("127.0.0.1:0")
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(filepath.Join(dir, "chromium-profile")), chromedp.WindowSize(1280, 900),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	defer cancelCtx()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
-	defer cancelTimeout()
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatalf("start Chromium (%s): %v", chrome, err)
-	}
-	var consoleMu sync.Mutex
-	var consoleErrors []string
-	go func() {
-		for m, err := range chromedp.Console(ctx) {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
-				consoleMu.Lock()
-				consoleErrors = append(consoleErrors, fmt.Sprintf("%s: %s (%s:%d)", m.Type, m.Text, m.URL, m.Line))
-				consoleMu.Unlock()
-			}
-		}
-	}()
+	ctx, consoleErrors := newBrowser(t, dir, chrome, browserConfig{height: 900, timeout: 5 * time.Minute})
 	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
 	defer e.onFailure()
 
@@ -152,9 +103,7 @@ func TestEndToEndAnalytics(t *testing.T) {
 	// Several A4 pages: the heatmap starts a page of its own.
 	checkPDF(t, "the cohort report", pdf, 2, 40)
 
-	consoleMu.Lock()
-	defer consoleMu.Unlock()
-	for _, m := range consoleErrors {
+	for _, m := range consoleErrors() {
 		t.Errorf("browser console: %s", m)
 	}
 }

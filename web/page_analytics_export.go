@@ -16,6 +16,24 @@ import (
 	"github.com/drillroom/drillroom/xapi"
 )
 
+// scopedAnalytics reads the dashboard's filter of an export and checks
+// that user may see its scope, before the first byte, so that a refusal is
+// a clean page: then it answers with the failure page and returns ok
+// false.
+func (u *ui) scopedAnalytics(w http.ResponseWriter, r *http.Request, user drillroom.User) (*training.Analytics, training.Filter, bool) {
+	f, err := analyticsFilter(r.URL.Query())
+	if err != nil {
+		u.fail(w, r, err)
+		return nil, f, false
+	}
+	an := training.NewAnalytics(u.store, u.svc)
+	if _, err := an.Scope(r.Context(), user, f); err != nil {
+		u.fail(w, r, err)
+		return nil, f, false
+	}
+	return an, f, true
+}
+
 // analyticsExport streams a CSV of the scored sessions (with their
 // scorecards' headline), their KPIs or their rule outcomes for the
 // dashboard's filter. Rows are written as the store reads them, so an
@@ -30,15 +48,8 @@ func (u *ui) analyticsExport(w http.ResponseWriter, r *http.Request) {
 		u.notFound(w, r)
 		return
 	}
-	f, err := analyticsFilter(r.URL.Query())
-	if err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	an := training.NewAnalytics(u.store, u.svc)
-	// Check the scope before the first byte, so a refusal is a clean page.
-	if _, err := an.Scope(ctx, user, f); err != nil {
-		u.fail(w, r, err)
+	an, f, ok := u.scopedAnalytics(w, r, user)
+	if !ok {
 		return
 	}
 	names, err := an.Names(ctx)
@@ -46,12 +57,7 @@ func (u *ui) analyticsExport(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="drillroom-`+kind+`-`+time.Now().UTC().Format("20060102-1504")+`.csv"`)
-	h.Set("Cache-Control", "no-store")
-	rc := http.NewResponseController(w)
-	extendWrite(rc)
+	rc := startDownload(w, "text/csv; charset=utf-8", "drillroom-"+kind+"-"+time.Now().UTC().Format("20060102-1504")+".csv")
 	cw := csv.NewWriter(w)
 	rows := 0
 	write := func(rec []string) error {
@@ -111,14 +117,8 @@ func (u *ui) analyticsExport(w http.ResponseWriter, r *http.Request) {
 func (u *ui) analyticsStatements(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	user, _ := userFrom(ctx)
-	f, err := analyticsFilter(r.URL.Query())
-	if err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	an := training.NewAnalytics(u.store, u.svc)
-	if _, err := an.Scope(ctx, user, f); err != nil {
-		u.fail(w, r, err)
+	an, f, ok := u.scopedAnalytics(w, r, user)
+	if !ok {
 		return
 	}
 	scheme := "http"
@@ -126,16 +126,11 @@ func (u *ui) analyticsStatements(w http.ResponseWriter, r *http.Request) {
 		scheme = "https"
 	}
 	cfg := xapi.Config{BaseIRI: scheme + "://" + r.Host}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Disposition", `attachment; filename="drillroom-xapi-`+time.Now().UTC().Format("20060102-1504")+`.json"`)
-	h.Set("Cache-Control", "no-store")
-	rc := http.NewResponseController(w)
-	extendWrite(rc)
+	rc := startDownload(w, "application/json", "drillroom-xapi-"+time.Now().UTC().Format("20060102-1504")+".json")
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString("[")
 	n := 0
-	err = an.Sessions(ctx, user, f, func(x drillroom.ScoredSession) error {
+	err := an.Sessions(ctx, user, f, func(x drillroom.ScoredSession) error {
 		sts, err := xapi.Build(ctx, u.store, cfg, x.SessionID, x.ScorecardID, x.ScoredAt)
 		if err != nil {
 			return err
@@ -190,3 +185,15 @@ func csvSafe(s string) string {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// startDownload sets the headers of a file download named name and
+// returns the response's controller, its write deadline extended.
+func startDownload(w http.ResponseWriter, contentType, name string) *http.ResponseController {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	h.Set("Cache-Control", "no-store")
+	rc := http.NewResponseController(w)
+	extendWrite(rc)
+	return rc
+}

@@ -59,14 +59,7 @@ func TestAnalyticsDashboard(t *testing.T) {
 	if err := app.store.AddToCohort(ctx, other.ID, outsider.ID); err != nil {
 		t.Fatal(err)
 	}
-	admin, err := app.store.CreateUser(ctx, "ada", "Ada", drillroom.RoleCoach, testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin.Admin = true
-	if _, err := app.store.UpdateUser(ctx, admin); err != nil {
-		t.Fatal(err)
-	}
+	createAdmin(t, app.store, "ada", drillroom.RoleCoach)
 
 	t.Run("a trainer sees the cohort", func(t *testing.T) {
 		res := app.signedIn("trent").get("/analytics")

@@ -87,6 +87,22 @@ func openTestStore(t testing.TB, opts ...store.Option) *store.Store {
 	return st
 }
 
+// createAdmin creates user username (named "Ada" and so on) with role and
+// the administrator flag, with the test password.
+func createAdmin(t testing.TB, st *store.Store, username string, role drillroom.Role) drillroom.User {
+	t.Helper()
+	ctx := context.Background()
+	u, err := st.CreateUser(ctx, username, strings.ToUpper(username[:1])+username[1:], role, testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Admin = true
+	if u, err = st.UpdateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
 // newTestServer is the server over a new test store (openTestStore) with
 // its runner. It fills in Runner and, unless set, Store of cfg, and Store
 // of rcfg. They close when the test ends, the server first; a failure to

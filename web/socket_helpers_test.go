@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -150,6 +151,24 @@ func (a *liveApp) dialStatus(user, sessionID string, hdr http.Header) (int, erro
 		return 0, err
 	}
 	return res.StatusCode, err
+}
+
+// postAs posts an empty form (its CSRF token only) to path with login
+// token tok, from the server's own origin, and returns the status; it
+// does not follow a redirect.
+func (a *liveApp) postAs(tok, path string) int {
+	a.t.Helper()
+	form := url.Values{csrfField: {csrfToken(tok)}}
+	req, _ := http.NewRequest("POST", a.http.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", a.http.URL)
+	req.Header.Set("Cookie", sessionCookie+"="+tok)
+	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
 }
 
 // client is a test protocol client.
