@@ -176,10 +176,7 @@ func (s *Assigning) Assign(ctx context.Context, a Actor, as drillroom.Assignment
 }
 
 func (s *Assigning) audit(ctx context.Context, a Actor, action, target, detail string) {
-	err := s.store.AppendAudit(ctx, drillroom.AuditEntry{ActorID: a.ID, Actor: a.Username, Action: action, Target: target, Detail: detail, Addr: a.Addr})
-	if err != nil {
-		s.log.Error("audit: could not record", "action", action, "actor", a.Username, "target", target, "err", err)
-	}
+	recordAudit(ctx, s.store, s.log, a, action, target, detail)
 }
 
 // AssignmentProgress is one assignment with how its trainees stand.

@@ -81,10 +81,7 @@ func requireAuthor(a Actor) error {
 }
 
 func (s *Authoring) audit(ctx context.Context, a Actor, action, target, detail string) {
-	err := s.store.AppendAudit(ctx, drillroom.AuditEntry{ActorID: a.ID, Actor: a.Username, Action: action, Target: target, Detail: detail, Addr: a.Addr})
-	if err != nil {
-		s.log.Error("audit: could not record", "action", action, "actor", a.Username, "target", target, "err", err)
-	}
+	recordAudit(ctx, s.store, s.log, a, action, target, detail)
 }
 
 // Check loads a drill's YAML with the shipped policies, exactly as

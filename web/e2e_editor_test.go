@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -21,17 +20,7 @@ import (
 // diagnostic at its line, fixes it, runs the tests, and submits the drill;
 // a second trainer approves it, and it is published with both recorded.
 func TestEndToEndAuthoring(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the browser test is skipped in -short mode")
-	}
-	chrome := findChromium()
-	if chrome == "" {
-		if os.Getenv("DRILLROOM_E2E") == "require" {
-			t.Fatal("DRILLROOM_E2E=require but no Chromium binary was found (apt-get install -y chromium)")
-		}
-		t.Skip("no Chromium binary installed (apt-get install -y chromium); set DRILLROOM_E2E=require to fail instead")
-	}
-	dir := t.TempDir()
+	chrome, dir := browserTest(t)
 	srv := startPlainServer(t, dir, "--require-approval")
 	const password = "trainer passphrase 42"
 	for _, u := range []struct{ name, display, role, cohort string }{

@@ -199,7 +199,9 @@ func (u *ui) authorRefused(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-func draftID(r *http.Request) int64 {
+// pathID is the number {id} of the URL (a draft's or a publication's), or
+// -1.
+func pathID(r *http.Request) int64 {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil {
 		return -1
@@ -234,7 +236,7 @@ func (u *ui) editor(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *ui) renderEditor(w http.ResponseWriter, r *http.Request, problem error) {
-	d, err := u.authoring.Draft(r.Context(), actorOf(r), draftID(r))
+	d, err := u.authoring.Draft(r.Context(), actorOf(r), pathID(r))
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -257,7 +259,7 @@ func wantsJSON(r *http.Request) bool {
 // saveDraft saves the editor's text (the script sends it as JSON-accepting
 // form posts; without script the form posts and comes back).
 func (u *ui) saveDraft(w http.ResponseWriter, r *http.Request) {
-	d, err := u.authoring.SaveDraft(r.Context(), actorOf(r), draftID(r), r.PostForm.Get("name"), []byte(r.PostForm.Get("source")))
+	d, err := u.authoring.SaveDraft(r.Context(), actorOf(r), pathID(r), r.PostForm.Get("name"), []byte(r.PostForm.Get("source")))
 	if wantsJSON(r) {
 		if err != nil {
 			u.failJSON(w, r, err)
@@ -308,7 +310,7 @@ func (u *ui) testDraft(w http.ResponseWriter, r *http.Request) {
 
 // downloadDraft sends a draft as its file.
 func (u *ui) downloadDraft(w http.ResponseWriter, r *http.Request) {
-	d, err := u.authoring.Draft(r.Context(), actorOf(r), draftID(r))
+	d, err := u.authoring.Draft(r.Context(), actorOf(r), pathID(r))
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -326,7 +328,7 @@ func sendDrillFile(w http.ResponseWriter, name string, src []byte) {
 
 // deleteDraft deletes a draft.
 func (u *ui) deleteDraft(w http.ResponseWriter, r *http.Request) {
-	if err := u.authoring.DeleteDraft(r.Context(), actorOf(r), draftID(r)); err != nil {
+	if err := u.authoring.DeleteDraft(r.Context(), actorOf(r), pathID(r)); err != nil {
 		u.fail(w, r, err)
 		return
 	}
@@ -335,7 +337,7 @@ func (u *ui) deleteDraft(w http.ResponseWriter, r *http.Request) {
 
 // publishDraft publishes a draft, or submits it for approval.
 func (u *ui) publishDraft(w http.ResponseWriter, r *http.Request) {
-	p, err := u.authoring.Publish(r.Context(), actorOf(r), draftID(r))
+	p, err := u.authoring.Publish(r.Context(), actorOf(r), pathID(r))
 	if err != nil {
 		switch drillroom.ErrorCode(err) {
 		case drillroom.CodeInvalid, drillroom.CodeConflict:
@@ -350,14 +352,6 @@ func (u *ui) publishDraft(w http.ResponseWriter, r *http.Request) {
 		done = "requested"
 	}
 	http.Redirect(w, r, "/author?done="+done, http.StatusSeeOther)
-}
-
-func publicationID(r *http.Request) int64 {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil {
-		return -1
-	}
-	return id
 }
 
 type publicationPage struct {
@@ -376,7 +370,7 @@ func (u *ui) publication(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	id := publicationID(r)
+	id := pathID(r)
 	for _, p := range ps {
 		if p.ID != id {
 			continue
@@ -403,10 +397,10 @@ func (u *ui) decide(approve bool) http.HandlerFunc {
 		var err error
 		done := "approved"
 		if approve {
-			_, err = u.authoring.Approve(r.Context(), actorOf(r), publicationID(r))
+			_, err = u.authoring.Approve(r.Context(), actorOf(r), pathID(r))
 		} else {
 			done = "rejected"
-			_, err = u.authoring.Reject(r.Context(), actorOf(r), publicationID(r))
+			_, err = u.authoring.Reject(r.Context(), actorOf(r), pathID(r))
 		}
 		if err != nil {
 			u.authorRefused(w, r, err)

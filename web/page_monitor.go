@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"sort"
@@ -32,11 +31,14 @@ type liveRow struct {
 	Started string         `json:"started"`
 }
 
-// liveSessions lists the live sessions of the trainees the user sees.
-func (u *ui) liveSessions(ctx context.Context, user drillroom.User) ([]liveRow, error) {
+// liveSessions lists the live sessions of the trainees the signed-in user
+// sees; it returns the user too.
+func (u *ui) liveSessions(r *http.Request) ([]liveRow, drillroom.User, error) {
+	ctx := r.Context()
+	user, _ := userFrom(ctx)
 	xs, names, err := u.svc.TraineeSessions(ctx, user, monitorLimit)
 	if err != nil {
-		return nil, err
+		return nil, user, err
 	}
 	titles := map[string]string{}
 	rows := []liveRow{}
@@ -54,7 +56,7 @@ func (u *ui) liveSessions(ctx context.Context, user drillroom.User) ([]liveRow, 
 		rows = append(rows, liveRow{ID: x.ID, Trainee: names[x.UserID], Title: titles[key], Mode: x.Mode, Started: formatTime(x.CreatedAt)})
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Trainee < rows[j].Trainee })
-	return rows, nil
+	return rows, user, nil
 }
 
 type monitorPage struct {
@@ -65,8 +67,7 @@ type monitorPage struct {
 
 // monitor is the board of live sessions.
 func (u *ui) monitor(w http.ResponseWriter, r *http.Request) {
-	user, _ := userFrom(r.Context())
-	rows, err := u.liveSessions(r.Context(), user)
+	rows, _, err := u.liveSessions(r)
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -86,8 +87,7 @@ func (u *ui) monitor(w http.ResponseWriter, r *http.Request) {
 // monitorSessions is the board's list as JSON, which the board reloads to
 // find sessions that started or ended since.
 func (u *ui) monitorSessions(w http.ResponseWriter, r *http.Request) {
-	user, _ := userFrom(r.Context())
-	rows, err := u.liveSessions(r.Context(), user)
+	rows, _, err := u.liveSessions(r)
 	if err != nil {
 		u.failJSON(w, r, err)
 		return

@@ -52,8 +52,7 @@ func (u *ui) startClass(w http.ResponseWriter, r *http.Request) {
 // pauseAll pauses every live session on the user's board, each recorded
 // as the trainer's pause.
 func (u *ui) pauseAll(w http.ResponseWriter, r *http.Request) {
-	user, _ := userFrom(r.Context())
-	rows, err := u.liveSessions(r.Context(), user)
+	rows, user, err := u.liveSessions(r)
 	if err != nil {
 		u.fail(w, r, err)
 		return
