@@ -3,6 +3,8 @@ package drillroom
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The checks of input every store backend makes before writing, so that
@@ -117,6 +119,94 @@ func CheckRuleOutcomes(sessionID, rubricHash string, outcomes []RuleOutcome) err
 			return fmt.Errorf("%w: outcomes[%d]: rule %q has rubric hash %s, the scorecard %s", ErrInvalid, i, o.RuleID, o.RubricHash, rubricHash)
 		}
 		seen[o.RuleID] = true
+	}
+	return nil
+}
+
+// MaxDisplayName bounds a display name, in characters.
+const MaxDisplayName = 100
+
+// CheckUsername reports whether a username may be stored: 1 to 64 bytes,
+// with no space or control character.
+func CheckUsername(username string) error {
+	if username == "" || len(username) > 64 {
+		return fmt.Errorf("%w: username must be 1 to 64 bytes", ErrInvalid)
+	}
+	for _, r := range username {
+		if unicode.IsSpace(r) || !unicode.IsPrint(r) {
+			return fmt.Errorf("%w: username %q has a space or control character", ErrInvalid, username)
+		}
+	}
+	return nil
+}
+
+// CheckCohortName reports whether a cohort name may be stored: 1 to 80
+// characters, no leading or trailing space, no control character.
+func CheckCohortName(name string) error {
+	if strings.TrimSpace(name) != name || name == "" || utf8.RuneCountInString(name) > 80 {
+		return fmt.Errorf("%w: cohort name %q must be 1 to 80 characters without leading or trailing spaces", ErrInvalid, name)
+	}
+	for _, r := range name {
+		if r < ' ' || r == 0x7f {
+			return fmt.Errorf("%w: cohort name %q has a control character", ErrInvalid, name)
+		}
+	}
+	return nil
+}
+
+// Normalized checks an account to create, all but its password (the
+// store's hasher knows the password rules), and returns it with its display
+// name trimmed, or the username when it has none: a valid username and
+// role, no trainee administrator, a display name of at most MaxDisplayName
+// characters, valid cohort names.
+func (u NewUser) Normalized() (NewUser, error) {
+	if err := CheckUsername(u.Username); err != nil {
+		return u, err
+	}
+	if !u.Role.Valid() {
+		return u, fmt.Errorf("%w: role %q: want trainee, trainer or coach", ErrInvalid, u.Role)
+	}
+	if u.Admin && u.Role == RoleTrainee {
+		return u, fmt.Errorf("%w: a trainee cannot be an administrator", ErrInvalid)
+	}
+	u.DisplayName = strings.TrimSpace(u.DisplayName)
+	if u.DisplayName == "" {
+		u.DisplayName = u.Username
+	}
+	if utf8.RuneCountInString(u.DisplayName) > MaxDisplayName {
+		return u, fmt.Errorf("%w: display name longer than %d characters", ErrInvalid, MaxDisplayName)
+	}
+	for _, c := range u.Cohorts {
+		if err := CheckCohortName(c); err != nil {
+			return u, err
+		}
+	}
+	return u, nil
+}
+
+// Check reports whether an account's changes may be stored (UpdateUser):
+// a valid role, no trainee administrator, a display name of 1 to
+// MaxDisplayName characters once trimmed.
+func (u User) Check() error {
+	switch n := utf8.RuneCountInString(strings.TrimSpace(u.DisplayName)); {
+	case !u.Role.Valid():
+		return fmt.Errorf("%w: role %q", ErrInvalid, u.Role)
+	case u.Admin && u.Role == RoleTrainee:
+		return fmt.Errorf("%w: a trainee cannot be an administrator", ErrInvalid)
+	case n == 0 || n > MaxDisplayName:
+		return fmt.Errorf("%w: display name must be 1 to %d characters", ErrInvalid, MaxDisplayName)
+	}
+	return nil
+}
+
+// Check reports whether a cohort's name and description may be stored:
+// CheckCohortName, and a description of at most 500 characters.
+func (c Cohort) Check() error {
+	if err := CheckCohortName(c.Name); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(c.Description) > 500 {
+		return fmt.Errorf("%w: description longer than 500 characters", ErrInvalid)
 	}
 	return nil
 }

@@ -6,62 +6,24 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 )
-
-// MaxDisplayName bounds a display name, in characters.
-const MaxDisplayName = 100
-
-func checkNewUser(u drillroom.NewUser) (drillroom.NewUser, error) {
-	if err := checkUsername(u.Username); err != nil {
-		return u, err
-	}
-	if !u.Role.Valid() {
-		return u, fmt.Errorf("%w: role %q: want trainee, trainer or coach", drillroom.ErrInvalid, u.Role)
-	}
-	if u.Admin && u.Role == drillroom.RoleTrainee {
-		return u, fmt.Errorf("%w: a trainee cannot be an administrator", drillroom.ErrInvalid)
-	}
-	u.DisplayName = strings.TrimSpace(u.DisplayName)
-	if u.DisplayName == "" {
-		u.DisplayName = u.Username
-	}
-	if utf8.RuneCountInString(u.DisplayName) > MaxDisplayName {
-		return u, fmt.Errorf("%w: display name longer than %d characters", drillroom.ErrInvalid, MaxDisplayName)
-	}
-	if err := checkPassword(u.Password); err != nil {
-		return u, err
-	}
-	for _, c := range u.Cohorts {
-		if err := checkCohortName(c); err != nil {
-			return u, err
-		}
-	}
-	return u, nil
-}
 
 // CreateUsers adds accounts, all or none, in one transaction, and puts each
 // in its cohorts, creating the cohorts that do not exist. A taken username
 // (also twice in us) is drillroom.ErrConflict and nothing is written; the
 // error names the first offending user.
 func (s *Store) CreateUsers(ctx context.Context, us []drillroom.NewUser) ([]drillroom.User, error) {
-	for i := range us {
-		u, err := checkNewUser(us[i])
-		if err != nil {
-			return nil, fmt.Errorf("create user %q: %w", us[i].Username, err)
-		}
-		us[i] = u
-	}
-	pws := make([]string, len(us))
-	for i := range us {
-		pws[i] = us[i].Password
+	pws, err := records.NewUsers(us)
+	if err != nil {
+		return nil, err
 	}
 	hashes := s.hasher.HashAll(pws) // outside the writer: argon2 is deliberately slow
 	now := millis(s.now())
 	out := make([]drillroom.User, len(us))
-	err := s.w.do(ctx, func(tx *wtx) error {
+	err = s.w.do(ctx, func(tx *wtx) error {
 		cohorts := map[string]int64{}
 		for i, u := range us {
 			res, err := tx.Exec(`INSERT INTO users (username, display_name, role, password_hash, created_at, admin, must_change)
@@ -113,26 +75,18 @@ func (s *Store) CreateUsers(ctx context.Context, us []drillroom.NewUser) ([]dril
 // trainee administrator is drillroom.ErrInvalid; an unknown id ErrNotFound.
 func (s *Store) UpdateUser(ctx context.Context, u drillroom.User) (drillroom.User, error) {
 	u.DisplayName = strings.TrimSpace(u.DisplayName)
-	switch {
-	case !u.Role.Valid():
-		return drillroom.User{}, fmt.Errorf("update user %d: %w: role %q", u.ID, drillroom.ErrInvalid, u.Role)
-	case u.Admin && u.Role == drillroom.RoleTrainee:
-		return drillroom.User{}, fmt.Errorf("update user %d: %w: a trainee cannot be an administrator", u.ID, drillroom.ErrInvalid)
-	case u.DisplayName == "" || utf8.RuneCountInString(u.DisplayName) > MaxDisplayName:
-		return drillroom.User{}, fmt.Errorf("update user %d: %w: display name must be 1 to %d characters", u.ID, drillroom.ErrInvalid, MaxDisplayName)
+	if err := u.Check(); err != nil {
+		return drillroom.User{}, fmt.Errorf("update user %d: %w", u.ID, err)
 	}
 	err := s.w.do(ctx, func(tx *wtx) error {
-		res, err := tx.Exec("UPDATE users SET display_name = ?, role = ?, admin = ?, disabled = ?, must_change = ? WHERE id = ?",
-			u.DisplayName, string(u.Role), u.Admin, u.Disabled, u.MustChangePassword, u.ID)
-		if err != nil {
+		if err := changeRow(tx, "UPDATE users SET display_name = ?, role = ?, admin = ?, disabled = ?, must_change = ? WHERE id = ?",
+			u.DisplayName, string(u.Role), u.Admin, u.Disabled, u.MustChangePassword, u.ID); err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return drillroom.ErrNotFound
+		if !u.Disabled {
+			return nil
 		}
-		if u.Disabled {
-			_, err = tx.Exec("DELETE FROM logins WHERE user_id = ?", u.ID)
-		}
+		_, err := tx.Exec("DELETE FROM logins WHERE user_id = ?", u.ID)
 		return err
 	})
 	if err != nil {
@@ -141,40 +95,11 @@ func (s *Store) UpdateUser(ctx context.Context, u drillroom.User) (drillroom.Use
 	return s.UserByID(ctx, u.ID)
 }
 
-func checkCohortName(name string) error {
-	if strings.TrimSpace(name) != name || name == "" || utf8.RuneCountInString(name) > 80 {
-		return fmt.Errorf("%w: cohort name %q must be 1 to 80 characters without leading or trailing spaces", drillroom.ErrInvalid, name)
-	}
-	for _, r := range name {
-		if r < ' ' || r == 0x7f {
-			return fmt.Errorf("%w: cohort name %q has a control character", drillroom.ErrInvalid, name)
-		}
-	}
-	return nil
-}
-
-const cohortColumns = `c.id, c.name, c.description, c.created_at,
-	(SELECT count(*) FROM cohort_members m JOIN users u ON u.id = m.user_id WHERE m.cohort_id = c.id AND u.role = 'trainee'),
-	(SELECT count(*) FROM cohort_members m JOIN users u ON u.id = m.user_id WHERE m.cohort_id = c.id AND u.role <> 'trainee')`
-
-func scanCohort(row scanner) (drillroom.Cohort, error) {
-	var c drillroom.Cohort
-	var created int64
-	if err := row.Scan(&c.ID, &c.Name, &c.Description, &created, &c.Trainees, &c.Staff); err != nil {
-		return drillroom.Cohort{}, err
-	}
-	c.CreatedAt = fromMillis(created)
-	return c, nil
-}
-
 // CreateCohort adds a cohort. Names are unique without regard to ASCII case
 // (drillroom.ErrConflict).
 func (s *Store) CreateCohort(ctx context.Context, name, description string) (drillroom.Cohort, error) {
-	if err := checkCohortName(name); err != nil {
-		return drillroom.Cohort{}, fmt.Errorf("create cohort: %w", err)
-	}
-	if utf8.RuneCountInString(description) > 500 {
-		return drillroom.Cohort{}, fmt.Errorf("create cohort %q: %w: description longer than 500 characters", name, drillroom.ErrInvalid)
+	if err := (drillroom.Cohort{Name: name, Description: description}).Check(); err != nil {
+		return drillroom.Cohort{}, fmt.Errorf("create cohort %q: %w", name, err)
 	}
 	now := millis(s.now())
 	var id int64
@@ -197,21 +122,11 @@ func (s *Store) CreateCohort(ctx context.Context, name, description string) (dri
 
 // UpdateCohort renames a cohort and replaces its description.
 func (s *Store) UpdateCohort(ctx context.Context, c drillroom.Cohort) (drillroom.Cohort, error) {
-	if err := checkCohortName(c.Name); err != nil {
+	if err := c.Check(); err != nil {
 		return drillroom.Cohort{}, fmt.Errorf("update cohort %d: %w", c.ID, err)
 	}
-	if utf8.RuneCountInString(c.Description) > 500 {
-		return drillroom.Cohort{}, fmt.Errorf("update cohort %d: %w: description longer than 500 characters", c.ID, drillroom.ErrInvalid)
-	}
 	err := s.w.do(ctx, func(tx *wtx) error {
-		res, err := tx.Exec("UPDATE cohorts SET name = ?, description = ? WHERE id = ?", c.Name, strings.TrimSpace(c.Description), c.ID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return drillroom.ErrNotFound
-		}
-		return nil
+		return changeRow(tx, "UPDATE cohorts SET name = ?, description = ? WHERE id = ?", c.Name, strings.TrimSpace(c.Description), c.ID)
 	})
 	if isUniqueViolation(err) {
 		return drillroom.Cohort{}, fmt.Errorf("update cohort %d: name %q taken: %w", c.ID, c.Name, drillroom.ErrConflict)
@@ -224,22 +139,22 @@ func (s *Store) UpdateCohort(ctx context.Context, c drillroom.Cohort) (drillroom
 
 // Cohort returns a cohort with its member counts, or drillroom.ErrNotFound.
 func (s *Store) Cohort(ctx context.Context, id int64) (drillroom.Cohort, error) {
-	return queryOne(ctx, s, fmt.Sprintf("cohort %d", id), scanCohort, "SELECT "+cohortColumns+" FROM cohorts c WHERE c.id = ?", id)
+	return queryOne(ctx, s, fmt.Sprintf("cohort %d", id), records.ScanCohort, "SELECT "+records.CohortColumns+" FROM cohorts c WHERE c.id = ?", id)
 }
 
 // Cohorts returns every cohort, by name.
 func (s *Store) Cohorts(ctx context.Context) ([]drillroom.Cohort, error) {
-	return s.cohorts(ctx, "cohorts", "SELECT "+cohortColumns+" FROM cohorts c ORDER BY c.name")
+	return s.cohorts(ctx, "cohorts", "SELECT "+records.CohortColumns+" FROM cohorts c ORDER BY c.name")
 }
 
 // UserCohorts returns the cohorts a user belongs to, by name.
 func (s *Store) UserCohorts(ctx context.Context, userID int64) ([]drillroom.Cohort, error) {
 	return s.cohorts(ctx, fmt.Sprintf("cohorts of user %d", userID),
-		"SELECT "+cohortColumns+" FROM cohorts c JOIN cohort_members cm ON cm.cohort_id = c.id WHERE cm.user_id = ? ORDER BY c.name", userID)
+		"SELECT "+records.CohortColumns+" FROM cohorts c JOIN cohort_members cm ON cm.cohort_id = c.id WHERE cm.user_id = ? ORDER BY c.name", userID)
 }
 
 func (s *Store) cohorts(ctx context.Context, what, query string, args ...any) ([]drillroom.Cohort, error) {
-	return queryAll(ctx, s, what, scanCohort, query, args...)
+	return queryAll(ctx, s, what, records.ScanCohort, query, args...)
 }
 
 // AddToCohort puts a user in a cohort; adding a member again is a no-op.
@@ -263,14 +178,7 @@ func (s *Store) AddToCohort(ctx context.Context, cohortID, userID int64) error {
 // is drillroom.ErrNotFound.
 func (s *Store) RemoveFromCohort(ctx context.Context, cohortID, userID int64) error {
 	err := s.w.do(ctx, func(tx *wtx) error {
-		res, err := tx.Exec("DELETE FROM cohort_members WHERE cohort_id = ? AND user_id = ?", cohortID, userID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return drillroom.ErrNotFound
-		}
-		return nil
+		return changeRow(tx, "DELETE FROM cohort_members WHERE cohort_id = ? AND user_id = ?", cohortID, userID)
 	})
 	if err != nil {
 		return fmt.Errorf("remove user %d from cohort %d: %w", userID, cohortID, err)
@@ -281,14 +189,14 @@ func (s *Store) RemoveFromCohort(ctx context.Context, cohortID, userID int64) er
 // CohortMembers returns a cohort's members, by username.
 func (s *Store) CohortMembers(ctx context.Context, cohortID int64) ([]drillroom.User, error) {
 	return s.users(ctx, fmt.Sprintf("members of cohort %d", cohortID),
-		"SELECT "+prefixed("u.", userColumns)+" FROM users u JOIN cohort_members cm ON cm.user_id = u.id WHERE cm.cohort_id = ? ORDER BY u.username", cohortID)
+		"SELECT "+records.Prefixed("u.", records.UserColumns)+" FROM users u JOIN cohort_members cm ON cm.user_id = u.id WHERE cm.cohort_id = ? ORDER BY u.username", cohortID)
 }
 
 // TraineesOf returns the trainees who share a cohort with staffID, by
 // username.
 func (s *Store) TraineesOf(ctx context.Context, staffID int64) ([]drillroom.User, error) {
 	return s.users(ctx, fmt.Sprintf("trainees of user %d", staffID),
-		`SELECT DISTINCT `+prefixed("u.", userColumns)+` FROM users u
+		`SELECT DISTINCT `+records.Prefixed("u.", records.UserColumns)+` FROM users u
 		JOIN cohort_members t ON t.user_id = u.id
 		JOIN cohort_members s ON s.cohort_id = t.cohort_id AND s.user_id = ?
 		WHERE u.role = 'trainee' ORDER BY u.username`, staffID)
@@ -309,14 +217,5 @@ func (s *Store) SharesCohort(ctx context.Context, a, b int64) (bool, error) {
 }
 
 func (s *Store) users(ctx context.Context, what, query string, args ...any) ([]drillroom.User, error) {
-	return queryAll(ctx, s, what, scanUserRow, query, args...)
-}
-
-// prefixed qualifies each column of a comma-separated list.
-func prefixed(p, columns string) string {
-	cols := strings.Split(columns, ", ")
-	for i := range cols {
-		cols[i] = p + cols[i]
-	}
-	return strings.Join(cols, ", ")
+	return queryAll(ctx, s, what, records.ScanUserRow, query, args...)
 }

@@ -2,10 +2,10 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 )
 
 // Assign assigns a scenario to a user in a mode. Assigning it again is a
@@ -37,22 +37,6 @@ func (s *Store) Assign(ctx context.Context, userID int64, scenarioID string, mod
 	return nil
 }
 
-// assignmentColumns are a trainer's assignment (drill_assignments) as read.
-const assignmentColumns = "id, scenario_id, version, mode, assigned_at, due_at, attempts, cohort_id, user_id, assigned_by"
-
-func scanAssignment(r scanner) (drillroom.Assignment, error) {
-	var a drillroom.Assignment
-	var at int64
-	var due, cohort, user sql.NullInt64
-	err := r.Scan(&a.ID, &a.ScenarioID, &a.Version, &a.Mode, &at, &due, &a.Attempts, &cohort, &user, &a.AssignedBy)
-	a.AssignedAt = fromMillis(at)
-	if due.Valid {
-		a.DueAt = fromMillis(due.Int64)
-	}
-	a.CohortID, a.UserID = cohort.Int64, user.Int64
-	return a, err
-}
-
 // Assignments returns a user's assignments, oldest first: the per-user
 // ones of Assign, then a trainer's (AddAssignment) given to the user or to
 // one of their cohorts.
@@ -68,7 +52,7 @@ func (s *Store) Assignments(ctx context.Context, userID int64) ([]drillroom.Assi
 	if err != nil {
 		return nil, err
 	}
-	given, err := queryAll(ctx, s, what, scanAssignment, "SELECT "+assignmentColumns+` FROM drill_assignments
+	given, err := queryAll(ctx, s, what, records.ScanAssignment, "SELECT "+records.AssignmentColumns+` FROM drill_assignments
 		WHERE user_id = ? OR cohort_id IN (SELECT cohort_id FROM cohort_members WHERE user_id = ?)
 		ORDER BY assigned_at, id`, userID, userID)
 	if err != nil {
@@ -131,7 +115,7 @@ func (s *Store) AddAssignment(ctx context.Context, a drillroom.Assignment) (dril
 // ListAssignments returns every trainer's assignment (AddAssignment), the
 // newest first.
 func (s *Store) ListAssignments(ctx context.Context) ([]drillroom.Assignment, error) {
-	return queryAll(ctx, s, "assignments", scanAssignment, "SELECT "+assignmentColumns+" FROM drill_assignments ORDER BY assigned_at DESC, id DESC")
+	return queryAll(ctx, s, "assignments", records.ScanAssignment, "SELECT "+records.AssignmentColumns+" FROM drill_assignments ORDER BY assigned_at DESC, id DESC")
 }
 
 // DeleteAssignment withdraws a trainer's assignment; the sessions played

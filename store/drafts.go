@@ -3,21 +3,11 @@ package store
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 )
-
-const draftColumns = "id, author_id, name, source, created_at, updated_at"
-
-func scanDraft(row scanner) (drillroom.Draft, error) {
-	var d drillroom.Draft
-	var created, updated int64
-	err := row.Scan(&d.ID, &d.AuthorID, &d.Name, &d.Source, &created, &updated)
-	d.CreatedAt, d.UpdatedAt = fromMillis(created), fromMillis(updated)
-	return d, err
-}
 
 func checkDraft(d drillroom.Draft) error {
 	if d.AuthorID <= 0 || d.Name == "" {
@@ -74,7 +64,7 @@ func (s *Store) UpdateDraft(ctx context.Context, d drillroom.Draft) (drillroom.D
 			return err
 		}
 		var err error
-		if stored, err = scanDraft(tx.QueryRow("SELECT "+draftColumns+" FROM drafts WHERE id = ?", d.ID)); err != nil {
+		if stored, err = records.ScanDraft(tx.QueryRow("SELECT "+records.DraftColumns+" FROM drafts WHERE id = ?", d.ID)); err != nil {
 			return notFound(err, fmt.Sprintf("draft %d", d.ID))
 		}
 		return nil
@@ -87,7 +77,7 @@ func (s *Store) UpdateDraft(ctx context.Context, d drillroom.Draft) (drillroom.D
 
 // Draft returns one draft, or drillroom.ErrNotFound.
 func (s *Store) Draft(ctx context.Context, id int64) (drillroom.Draft, error) {
-	d, err := scanDraft(s.rdb.QueryRowContext(ctx, "SELECT "+draftColumns+" FROM drafts WHERE id = ?", id))
+	d, err := records.ScanDraft(s.rdb.QueryRowContext(ctx, "SELECT "+records.DraftColumns+" FROM drafts WHERE id = ?", id))
 	if err != nil {
 		return drillroom.Draft{}, notFound(err, fmt.Sprintf("draft %d", id))
 	}
@@ -96,8 +86,8 @@ func (s *Store) Draft(ctx context.Context, id int64) (drillroom.Draft, error) {
 
 // Drafts returns an author's drafts, the last changed first.
 func (s *Store) Drafts(ctx context.Context, authorID int64) ([]drillroom.Draft, error) {
-	return queryAll(ctx, s, fmt.Sprintf("drafts of user %d", authorID), scanDraft,
-		"SELECT "+draftColumns+" FROM drafts WHERE author_id = ? ORDER BY updated_at DESC, id DESC", authorID)
+	return queryAll(ctx, s, fmt.Sprintf("drafts of user %d", authorID), records.ScanDraft,
+		"SELECT "+records.DraftColumns+" FROM drafts WHERE author_id = ? ORDER BY updated_at DESC, id DESC", authorID)
 }
 
 // DeleteDraft deletes a draft; a missing one is drillroom.ErrNotFound.
@@ -109,21 +99,6 @@ func (s *Store) DeleteDraft(ctx context.Context, id int64) error {
 		return fmt.Errorf("delete draft %d: %w", id, err)
 	}
 	return nil
-}
-
-const publicationColumns = "id, scenario_id, version, hash, title, source, author_id, approver_id, state, requested_at, decided_at"
-
-func scanPublication(row scanner) (drillroom.Publication, error) {
-	var p drillroom.Publication
-	var approver, decided sql.NullInt64
-	var requested int64
-	err := row.Scan(&p.ID, &p.ScenarioID, &p.Version, &p.Hash, &p.Title, &p.Source, &p.AuthorID, &approver, &p.State, &requested, &decided)
-	p.ApproverID = approver.Int64
-	p.RequestedAt = fromMillis(requested)
-	if decided.Valid {
-		p.DecidedAt = fromMillis(decided.Int64)
-	}
-	return p, err
 }
 
 // AddPublication records a request to publish a scenario version (state
@@ -168,7 +143,7 @@ func (s *Store) AddPublication(ctx context.Context, p drillroom.Publication) (dr
 
 // Publication returns one publication record, or drillroom.ErrNotFound.
 func (s *Store) Publication(ctx context.Context, id int64) (drillroom.Publication, error) {
-	p, err := scanPublication(s.rdb.QueryRowContext(ctx, "SELECT "+publicationColumns+" FROM publications WHERE id = ?", id))
+	p, err := records.ScanPublication(s.rdb.QueryRowContext(ctx, "SELECT "+records.PublicationColumns+" FROM publications WHERE id = ?", id))
 	if err != nil {
 		return drillroom.Publication{}, notFound(err, fmt.Sprintf("publication %d", id))
 	}
@@ -178,8 +153,8 @@ func (s *Store) Publication(ctx context.Context, id int64) (drillroom.Publicatio
 // Publications returns the publication records in one state (every state
 // when state is empty), the newest request first.
 func (s *Store) Publications(ctx context.Context, state drillroom.PublicationState) ([]drillroom.Publication, error) {
-	return queryAll(ctx, s, "publications", scanPublication,
-		"SELECT "+publicationColumns+" FROM publications WHERE ? = '' OR state = ? ORDER BY requested_at DESC, id DESC", state, state)
+	return queryAll(ctx, s, "publications", records.ScanPublication,
+		"SELECT "+records.PublicationColumns+" FROM publications WHERE ? = '' OR state = ? ORDER BY requested_at DESC, id DESC", state, state)
 }
 
 // DecidePublication records a second trainer's decision on a pending
@@ -193,7 +168,7 @@ func (s *Store) DecidePublication(ctx context.Context, id, approverID int64, sta
 	now := millis(s.now())
 	var stored drillroom.Publication
 	err := s.w.do(ctx, func(tx *wtx) error {
-		p, err := scanPublication(tx.QueryRow("SELECT "+publicationColumns+" FROM publications WHERE id = ?", id))
+		p, err := records.ScanPublication(tx.QueryRow("SELECT "+records.PublicationColumns+" FROM publications WHERE id = ?", id))
 		if err != nil {
 			return notFound(err, fmt.Sprintf("publication %d", id))
 		}

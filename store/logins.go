@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 )
 
 // tokenHash is what the logins table keys on: the token itself is never stored.
@@ -49,7 +50,7 @@ func (s *Store) LoginUser(ctx context.Context, token string) (drillroom.User, er
 	row := s.rdb.QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.admin, u.disabled, u.must_change, u.created_at
 		FROM logins l JOIN users u ON u.id = l.user_id
 		WHERE l.token_hash = ? AND l.expires_at > ? AND u.disabled = 0`, tokenHash(token), millis(s.now()))
-	u, err := scanUser(row)
+	u, err := records.ScanUser(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return drillroom.User{}, fmt.Errorf("login: %w", drillroom.ErrUnauthorized)
 	}
@@ -73,7 +74,7 @@ func (s *Store) SeenLogin(ctx context.Context, token string, idle time.Duration,
 		FROM logins l JOIN users u ON u.id = l.user_id
 		WHERE l.token_hash = ? AND l.expires_at > ? AND u.disabled = 0`, tokenHash(token), millis(now))
 	var seen int64
-	u, err := scanUser(scanExtra{row, &seen})
+	u, err := records.ScanUser(scanExtra{row, &seen})
 	if errors.Is(err, sql.ErrNoRows) {
 		return drillroom.User{}, fmt.Errorf("login: %w", drillroom.ErrUnauthorized)
 	}

@@ -5,10 +5,11 @@ import (
 	"fmt"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 )
 
 // scanner is a *sql.Row or *sql.Rows.
-type scanner = interface{ Scan(...any) error }
+type scanner = records.Scanner
 
 // queryAll runs a read query on the read pool and scans every row with
 // scan. Errors name what was read. It returns an empty slice, never nil,

@@ -9,32 +9,8 @@ import (
 	"fmt"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 )
-
-const scenarioColumns = "scenario_id, version, hash, title, summary, briefing, difficulty, duration_ms, tags, source, policy_source, created_at"
-
-// scenarioRead is what a read of scenario_versions selects: the columns a
-// put writes and when the version was retired, if it was.
-const scenarioRead = scenarioColumns + ", retired_at"
-
-func scanScenario(row scanner) (drillroom.ScenarioVersion, error) {
-	var v drillroom.ScenarioVersion
-	var tags string
-	var created int64
-	var retired sql.NullInt64
-	if err := row.Scan(&v.ScenarioID, &v.Version, &v.Hash, &v.Title, &v.Summary, &v.Briefing, &v.Difficulty, &v.DurationMs,
-		&tags, &v.Source, &v.PolicySource, &created, &retired); err != nil {
-		return drillroom.ScenarioVersion{}, err
-	}
-	if err := json.Unmarshal([]byte(tags), &v.Tags); err != nil {
-		return drillroom.ScenarioVersion{}, fmt.Errorf("scenario %s v%d: tags: %w", v.ScenarioID, v.Version, err)
-	}
-	v.CreatedAt = fromMillis(created)
-	if retired.Valid {
-		v.RetiredAt = fromMillis(retired.Int64)
-	}
-	return v, nil
-}
 
 // PutScenarioVersion stores a scenario version and returns it as stored.
 // It is idempotent: putting the same (ScenarioID, Hash) again returns the
@@ -60,7 +36,7 @@ func (s *Store) PutScenarioVersion(ctx context.Context, v drillroom.ScenarioVers
 	now := s.now()
 	var stored drillroom.ScenarioVersion
 	err = s.w.do(ctx, func(tx *wtx) error {
-		got, err := scanScenario(tx.QueryRow("SELECT "+scenarioRead+" FROM scenario_versions WHERE scenario_id = ? AND hash = ?", v.ScenarioID, v.Hash))
+		got, err := records.ScanScenario(tx.QueryRow("SELECT "+records.ScenarioRead+" FROM scenario_versions WHERE scenario_id = ? AND hash = ?", v.ScenarioID, v.Hash))
 		if err == nil {
 			stored = got
 			return nil
@@ -76,7 +52,7 @@ func (s *Store) PutScenarioVersion(ctx context.Context, v drillroom.ScenarioVers
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if _, err := tx.Exec("INSERT INTO scenario_versions ("+scenarioColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		if _, err := tx.Exec("INSERT INTO scenario_versions ("+records.ScenarioColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			v.ScenarioID, v.Version, v.Hash, v.Title, v.Summary, v.Briefing, v.Difficulty, v.DurationMs, string(tagsJSON),
 			v.Source, policy, millis(now)); err != nil {
 			return err
@@ -96,20 +72,20 @@ func (s *Store) PutScenarioVersion(ctx context.Context, v drillroom.ScenarioVers
 
 // ScenarioVersion returns one version of a scenario, or drillroom.ErrNotFound.
 func (s *Store) ScenarioVersion(ctx context.Context, id string, version int) (drillroom.ScenarioVersion, error) {
-	return queryOne(ctx, s, fmt.Sprintf("scenario %s v%d", id, version), scanScenario, "SELECT "+scenarioRead+" FROM scenario_versions WHERE scenario_id = ? AND version = ?", id, version)
+	return queryOne(ctx, s, fmt.Sprintf("scenario %s v%d", id, version), records.ScanScenario, "SELECT "+records.ScenarioRead+" FROM scenario_versions WHERE scenario_id = ? AND version = ?", id, version)
 }
 
 // LatestScenarioVersion returns the highest version of a scenario that is
 // not retired, or drillroom.ErrNotFound.
 func (s *Store) LatestScenarioVersion(ctx context.Context, id string) (drillroom.ScenarioVersion, error) {
-	return queryOne(ctx, s, fmt.Sprintf("scenario %s", id), scanScenario, "SELECT "+scenarioRead+" FROM scenario_versions WHERE scenario_id = ? AND retired_at IS NULL ORDER BY version DESC LIMIT 1", id)
+	return queryOne(ctx, s, fmt.Sprintf("scenario %s", id), records.ScanScenario, "SELECT "+records.ScenarioRead+" FROM scenario_versions WHERE scenario_id = ? AND retired_at IS NULL ORDER BY version DESC LIMIT 1", id)
 }
 
 // LatestScenarios returns the highest version that is not retired of
 // every scenario, ordered by id. A scenario whose versions are all retired
 // is not listed.
 func (s *Store) LatestScenarios(ctx context.Context) ([]drillroom.ScenarioVersion, error) {
-	return queryAll(ctx, s, "latest scenarios", scanScenario, "SELECT "+scenarioRead+` FROM scenario_versions v
+	return queryAll(ctx, s, "latest scenarios", records.ScanScenario, "SELECT "+records.ScenarioRead+` FROM scenario_versions v
 		WHERE version = (SELECT MAX(version) FROM scenario_versions w WHERE w.scenario_id = v.scenario_id AND w.retired_at IS NULL)
 		ORDER BY scenario_id`)
 }
@@ -117,8 +93,8 @@ func (s *Store) LatestScenarios(ctx context.Context) ([]drillroom.ScenarioVersio
 // ScenarioVersions returns every version of a scenario, retired ones
 // included, highest first; none is an empty list.
 func (s *Store) ScenarioVersions(ctx context.Context, id string) ([]drillroom.ScenarioVersion, error) {
-	return queryAll(ctx, s, "versions of scenario "+id, scanScenario,
-		"SELECT "+scenarioRead+" FROM scenario_versions WHERE scenario_id = ? ORDER BY version DESC", id)
+	return queryAll(ctx, s, "versions of scenario "+id, records.ScanScenario,
+		"SELECT "+records.ScenarioRead+" FROM scenario_versions WHERE scenario_id = ? ORDER BY version DESC", id)
 }
 
 // RetireScenarioVersion retires one version: it can no longer be started,

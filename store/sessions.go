@@ -7,20 +7,8 @@ import (
 	"fmt"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 )
-
-const sessionColumns = "id, user_id, scenario_id, version, hash, seed, mode, scale, state, ending, created_at, updated_at, last_seq"
-
-func scanSession(row scanner) (drillroom.Session, error) {
-	var x drillroom.Session
-	var created, updated int64
-	if err := row.Scan(&x.ID, &x.UserID, &x.ScenarioID, &x.Version, &x.Hash, &x.Seed, &x.Mode, &x.Scale,
-		&x.State, &x.Ending, &created, &updated, &x.LastSeq); err != nil {
-		return drillroom.Session{}, err
-	}
-	x.CreatedAt, x.UpdatedAt = fromMillis(created), fromMillis(updated)
-	return x, nil
-}
 
 // CreateSession stores a new live session and returns it with its ID, Hash,
 // State, times and LastSeq filled in. The user and the scenario version must
@@ -57,7 +45,7 @@ func (s *Store) CreateSession(ctx context.Context, x drillroom.Session) (drillro
 			return fmt.Errorf("%w: scenario %s v%d has hash %s, not %s", drillroom.ErrConflict, x.ScenarioID, x.Version, hash, want)
 		}
 		x.Hash = hash
-		_, err = tx.Exec("INSERT INTO sessions ("+sessionColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		_, err = tx.Exec("INSERT INTO sessions ("+records.SessionColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			x.ID, x.UserID, x.ScenarioID, x.Version, x.Hash, x.Seed, x.Mode, x.Scale, x.State, x.Ending,
 			millis(x.CreatedAt), millis(x.UpdatedAt), x.LastSeq)
 		if isForeignKeyViolation(err) {
@@ -73,24 +61,24 @@ func (s *Store) CreateSession(ctx context.Context, x drillroom.Session) (drillro
 
 // Session returns a session, or drillroom.ErrNotFound.
 func (s *Store) Session(ctx context.Context, id string) (drillroom.Session, error) {
-	return queryOne(ctx, s, fmt.Sprintf("session %s", id), scanSession, "SELECT "+sessionColumns+" FROM sessions WHERE id = ?", id)
+	return queryOne(ctx, s, fmt.Sprintf("session %s", id), records.ScanSession, "SELECT "+records.SessionColumns+" FROM sessions WHERE id = ?", id)
 }
 
 func (s *Store) sessions(ctx context.Context, what, query string, args ...any) ([]drillroom.Session, error) {
-	return queryAll(ctx, s, what, scanSession, query, args...)
+	return queryAll(ctx, s, what, records.ScanSession, query, args...)
 }
 
 // SessionsForUser returns a user's sessions, newest first.
 func (s *Store) SessionsForUser(ctx context.Context, userID int64) ([]drillroom.Session, error) {
 	return s.sessions(ctx, fmt.Sprintf("sessions of user %d", userID),
-		"SELECT "+sessionColumns+" FROM sessions WHERE user_id = ? ORDER BY created_at DESC, rowid DESC", userID)
+		"SELECT "+records.SessionColumns+" FROM sessions WHERE user_id = ? ORDER BY created_at DESC, rowid DESC", userID)
 }
 
 // LiveSessions returns every session not yet ended, oldest first: after a
 // restart the runner resumes each from its event log.
 func (s *Store) LiveSessions(ctx context.Context) ([]drillroom.Session, error) {
 	return s.sessions(ctx, "live sessions",
-		"SELECT "+sessionColumns+" FROM sessions WHERE state = 'live' ORDER BY created_at, rowid")
+		"SELECT "+records.SessionColumns+" FROM sessions WHERE state = 'live' ORDER BY created_at, rowid")
 }
 
 // EndSession marks a session ended with its ending id. Ending an ended

@@ -6,46 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 )
-
-const userColumns = "id, username, display_name, role, admin, disabled, must_change, created_at"
-
-// scanUser reads userColumns, then extra destinations (the password hash).
-func scanUser(row scanner, extra ...any) (drillroom.User, error) {
-	var u drillroom.User
-	var created int64
-	var role string
-	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &role, &u.Admin, &u.Disabled, &u.MustChangePassword, &created}, extra...)
-	if err := row.Scan(dest...); err != nil {
-		return drillroom.User{}, err
-	}
-	u.Role, u.CreatedAt = drillroom.Role(role), fromMillis(created)
-	return u, nil
-}
-
-// scanUserRow reads userColumns alone.
-func scanUserRow(row scanner) (drillroom.User, error) { return scanUser(row) }
-
-func checkUsername(username string) error {
-	if username == "" || len(username) > 64 {
-		return fmt.Errorf("%w: username must be 1 to 64 bytes", drillroom.ErrInvalid)
-	}
-	for _, r := range username {
-		if unicode.IsSpace(r) || !unicode.IsPrint(r) {
-			return fmt.Errorf("%w: username %q has a space or control character", drillroom.ErrInvalid, username)
-		}
-	}
-	return nil
-}
 
 // CreateUser adds an account. Usernames are unique without regard to ASCII
 // case; a taken one gives drillroom.ErrConflict. The password must have at least
 // MinPasswordLen characters (drillroom.ErrInvalid otherwise).
 func (s *Store) CreateUser(ctx context.Context, username, displayName string, role drillroom.Role, password string) (drillroom.User, error) {
-	if err := checkUsername(username); err != nil {
+	if err := drillroom.CheckUsername(username); err != nil {
 		return drillroom.User{}, fmt.Errorf("create user: %w", err)
 	}
 	if !role.Valid() {
@@ -93,7 +63,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (dr
 		return drillroom.User{}, fmt.Errorf("authenticate: %w", drillroom.ErrUnauthorized)
 	}
 	var hash string
-	u, err := scanUser(s.rdb.QueryRowContext(ctx, "SELECT "+userColumns+", password_hash FROM users WHERE username = ?", username), &hash)
+	u, err := records.ScanUser(s.rdb.QueryRowContext(ctx, "SELECT "+records.UserColumns+", password_hash FROM users WHERE username = ?", username), &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		s.hasher.Burn(password)
 		return drillroom.User{}, fmt.Errorf("authenticate: %w", drillroom.ErrUnauthorized)
@@ -116,12 +86,12 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (dr
 
 // UserByID returns the user with id, or drillroom.ErrNotFound.
 func (s *Store) UserByID(ctx context.Context, id int64) (drillroom.User, error) {
-	return queryOne(ctx, s, fmt.Sprintf("user %d", id), scanUserRow, "SELECT "+userColumns+" FROM users WHERE id = ?", id)
+	return queryOne(ctx, s, fmt.Sprintf("user %d", id), records.ScanUserRow, "SELECT "+records.UserColumns+" FROM users WHERE id = ?", id)
 }
 
 // UserByUsername returns the user named username (any ASCII case), or drillroom.ErrNotFound.
 func (s *Store) UserByUsername(ctx context.Context, username string) (drillroom.User, error) {
-	return queryOne(ctx, s, fmt.Sprintf("user %q", username), scanUserRow, "SELECT "+userColumns+" FROM users WHERE username = ?", username)
+	return queryOne(ctx, s, fmt.Sprintf("user %q", username), records.ScanUserRow, "SELECT "+records.UserColumns+" FROM users WHERE username = ?", username)
 }
 
 // ListUsers returns the users with role, or every user if role is "",
@@ -130,7 +100,7 @@ func (s *Store) ListUsers(ctx context.Context, role drillroom.Role) ([]drillroom
 	if role != "" && !role.Valid() {
 		return nil, fmt.Errorf("list users: %w: role %q", drillroom.ErrInvalid, role)
 	}
-	return s.users(ctx, "list users", "SELECT "+userColumns+" FROM users WHERE ? = '' OR role = ? ORDER BY username", string(role), string(role))
+	return s.users(ctx, "list users", "SELECT "+records.UserColumns+" FROM users WHERE ? = '' OR role = ? ORDER BY username", string(role), string(role))
 }
 
 // SetPassword replaces a user's password and ends all their logins, so a
@@ -143,14 +113,10 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string, 
 	}
 	hash := s.hasher.Hash(password)
 	err := s.w.do(ctx, func(tx *wtx) error {
-		res, err := tx.Exec("UPDATE users SET password_hash = ?, must_change = ? WHERE id = ?", hash, mustChange, userID)
-		if err != nil {
+		if err := changeRow(tx, "UPDATE users SET password_hash = ?, must_change = ? WHERE id = ?", hash, mustChange, userID); err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return drillroom.ErrNotFound
-		}
-		_, err = tx.Exec("DELETE FROM logins WHERE user_id = ?", userID)
+		_, err := tx.Exec("DELETE FROM logins WHERE user_id = ?", userID)
 		return err
 	})
 	if err != nil {

@@ -5,65 +5,26 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/drillroom/drillroom"
-	"github.com/drillroom/drillroom/store/password"
+	"github.com/drillroom/drillroom/store/internal/records"
 
 	"github.com/jackc/pgx/v5"
 )
-
-// MaxDisplayName bounds a display name, in characters (as in SQLite).
-const MaxDisplayName = 100
-
-func checkNewUser(u drillroom.NewUser) (drillroom.NewUser, error) {
-	if err := checkUsername(u.Username); err != nil {
-		return u, err
-	}
-	if !u.Role.Valid() {
-		return u, fmt.Errorf("%w: role %q: want trainee, trainer or coach", drillroom.ErrInvalid, u.Role)
-	}
-	if u.Admin && u.Role == drillroom.RoleTrainee {
-		return u, fmt.Errorf("%w: a trainee cannot be an administrator", drillroom.ErrInvalid)
-	}
-	u.DisplayName = strings.TrimSpace(u.DisplayName)
-	if u.DisplayName == "" {
-		u.DisplayName = u.Username
-	}
-	if utf8.RuneCountInString(u.DisplayName) > MaxDisplayName {
-		return u, fmt.Errorf("%w: display name longer than %d characters", drillroom.ErrInvalid, MaxDisplayName)
-	}
-	if err := password.Check(u.Password); err != nil {
-		return u, err
-	}
-	for _, c := range u.Cohorts {
-		if err := checkCohortName(c); err != nil {
-			return u, err
-		}
-	}
-	return u, nil
-}
 
 // CreateUsers adds accounts, all or none, in one transaction, and puts each
 // in its cohorts, creating the cohorts that do not exist. A taken username
 // (also twice in us) is drillroom.ErrConflict and nothing is written; the
 // error names the first offending user.
 func (s *Store) CreateUsers(ctx context.Context, us []drillroom.NewUser) ([]drillroom.User, error) {
-	for i := range us {
-		u, err := checkNewUser(us[i])
-		if err != nil {
-			return nil, fmt.Errorf("create user %q: %w", us[i].Username, err)
-		}
-		us[i] = u
-	}
-	pws := make([]string, len(us))
-	for i := range us {
-		pws[i] = us[i].Password
+	pws, err := records.NewUsers(us)
+	if err != nil {
+		return nil, err
 	}
 	hashes := s.hasher.HashAll(pws) // outside the transaction: argon2 is deliberately slow
 	now := millis(s.now())
 	out := make([]drillroom.User, len(us))
-	err := s.write(ctx, func(tx pgx.Tx) error {
+	err = s.write(ctx, func(tx pgx.Tx) error {
 		cohorts := map[string]int64{}
 		for i, u := range us {
 			var id int64
@@ -109,18 +70,13 @@ func (s *Store) CreateUsers(ctx context.Context, us []drillroom.NewUser) ([]dril
 // trainee administrator is drillroom.ErrInvalid; an unknown id ErrNotFound.
 func (s *Store) UpdateUser(ctx context.Context, u drillroom.User) (drillroom.User, error) {
 	u.DisplayName = strings.TrimSpace(u.DisplayName)
-	switch {
-	case !u.Role.Valid():
-		return drillroom.User{}, fmt.Errorf("update user %d: %w: role %q", u.ID, drillroom.ErrInvalid, u.Role)
-	case u.Admin && u.Role == drillroom.RoleTrainee:
-		return drillroom.User{}, fmt.Errorf("update user %d: %w: a trainee cannot be an administrator", u.ID, drillroom.ErrInvalid)
-	case u.DisplayName == "" || utf8.RuneCountInString(u.DisplayName) > MaxDisplayName:
-		return drillroom.User{}, fmt.Errorf("update user %d: %w: display name must be 1 to %d characters", u.ID, drillroom.ErrInvalid, MaxDisplayName)
+	if err := u.Check(); err != nil {
+		return drillroom.User{}, fmt.Errorf("update user %d: %w", u.ID, err)
 	}
 	var out drillroom.User
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		var err error
-		out, err = scanUser(tx.QueryRow(ctx, "UPDATE users SET display_name = $1, role = $2, admin = $3, disabled = $4, must_change = $5 WHERE id = $6 RETURNING "+userColumns,
+		out, err = records.ScanUser(tx.QueryRow(ctx, "UPDATE users SET display_name = $1, role = $2, admin = $3, disabled = $4, must_change = $5 WHERE id = $6 RETURNING "+records.UserColumns,
 			u.DisplayName, string(u.Role), u.Admin, u.Disabled, u.MustChangePassword, u.ID))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return drillroom.ErrNotFound
@@ -139,41 +95,11 @@ func (s *Store) UpdateUser(ctx context.Context, u drillroom.User) (drillroom.Use
 	return out, nil
 }
 
-func checkCohortName(name string) error {
-	if strings.TrimSpace(name) != name || name == "" || utf8.RuneCountInString(name) > 80 {
-		return fmt.Errorf("%w: cohort name %q must be 1 to 80 characters without leading or trailing spaces", drillroom.ErrInvalid, name)
-	}
-	for _, r := range name {
-		if r < ' ' || r == 0x7f {
-			return fmt.Errorf("%w: cohort name %q has a control character", drillroom.ErrInvalid, name)
-		}
-	}
-	return nil
-}
-
-const cohortColumns = `c.id, c.name, c.description, c.created_at,
-	(SELECT count(*) FROM cohort_members m JOIN users u ON u.id = m.user_id WHERE m.cohort_id = c.id AND u.role = 'trainee'),
-	(SELECT count(*) FROM cohort_members m JOIN users u ON u.id = m.user_id WHERE m.cohort_id = c.id AND u.role <> 'trainee')`
-
-func scanCohort(row pgx.Row) (drillroom.Cohort, error) {
-	var c drillroom.Cohort
-	var created, trainees, staff int64
-	if err := row.Scan(&c.ID, &c.Name, &c.Description, &created, &trainees, &staff); err != nil {
-		return drillroom.Cohort{}, err
-	}
-	c.CreatedAt = fromMillis(created)
-	c.Trainees, c.Staff = int(trainees), int(staff)
-	return c, nil
-}
-
 // CreateCohort adds a cohort. Names are unique without regard to ASCII case
 // (drillroom.ErrConflict).
 func (s *Store) CreateCohort(ctx context.Context, name, description string) (drillroom.Cohort, error) {
-	if err := checkCohortName(name); err != nil {
-		return drillroom.Cohort{}, fmt.Errorf("create cohort: %w", err)
-	}
-	if utf8.RuneCountInString(description) > 500 {
-		return drillroom.Cohort{}, fmt.Errorf("create cohort %q: %w: description longer than 500 characters", name, drillroom.ErrInvalid)
+	if err := (drillroom.Cohort{Name: name, Description: description}).Check(); err != nil {
+		return drillroom.Cohort{}, fmt.Errorf("create cohort %q: %w", name, err)
 	}
 	now := millis(s.now())
 	var id int64
@@ -192,21 +118,11 @@ func (s *Store) CreateCohort(ctx context.Context, name, description string) (dri
 
 // UpdateCohort renames a cohort and replaces its description.
 func (s *Store) UpdateCohort(ctx context.Context, c drillroom.Cohort) (drillroom.Cohort, error) {
-	if err := checkCohortName(c.Name); err != nil {
+	if err := c.Check(); err != nil {
 		return drillroom.Cohort{}, fmt.Errorf("update cohort %d: %w", c.ID, err)
 	}
-	if utf8.RuneCountInString(c.Description) > 500 {
-		return drillroom.Cohort{}, fmt.Errorf("update cohort %d: %w: description longer than 500 characters", c.ID, drillroom.ErrInvalid)
-	}
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, "UPDATE cohorts SET name = $1, description = $2 WHERE id = $3", c.Name, strings.TrimSpace(c.Description), c.ID)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return drillroom.ErrNotFound
-		}
-		return nil
+		return changeRow(ctx, tx, "UPDATE cohorts SET name = $1, description = $2 WHERE id = $3", c.Name, strings.TrimSpace(c.Description), c.ID)
 	})
 	if isUniqueViolation(err) {
 		return drillroom.Cohort{}, fmt.Errorf("update cohort %d: name %q taken: %w", c.ID, c.Name, drillroom.ErrConflict)
@@ -219,42 +135,22 @@ func (s *Store) UpdateCohort(ctx context.Context, c drillroom.Cohort) (drillroom
 
 // Cohort returns a cohort with its member counts, or drillroom.ErrNotFound.
 func (s *Store) Cohort(ctx context.Context, id int64) (drillroom.Cohort, error) {
-	c, err := scanCohort(s.pool.QueryRow(ctx, "SELECT "+cohortColumns+" FROM cohorts c WHERE c.id = $1", id))
-	if err != nil {
-		return drillroom.Cohort{}, notFound(err, fmt.Sprintf("cohort %d", id))
-	}
-	return c, nil
+	return queryOne(ctx, s, fmt.Sprintf("cohort %d", id), records.ScanCohort, "SELECT "+records.CohortColumns+" FROM cohorts c WHERE c.id = $1", id)
 }
 
 // Cohorts returns every cohort, by name.
 func (s *Store) Cohorts(ctx context.Context) ([]drillroom.Cohort, error) {
-	return s.cohorts(ctx, "cohorts", "SELECT "+cohortColumns+" FROM cohorts c ORDER BY ascii_lower(c.name), c.name")
+	return s.cohorts(ctx, "cohorts", "SELECT "+records.CohortColumns+" FROM cohorts c ORDER BY ascii_lower(c.name), c.name")
 }
 
 // UserCohorts returns the cohorts a user belongs to, by name.
 func (s *Store) UserCohorts(ctx context.Context, userID int64) ([]drillroom.Cohort, error) {
 	return s.cohorts(ctx, fmt.Sprintf("cohorts of user %d", userID),
-		"SELECT "+cohortColumns+" FROM cohorts c JOIN cohort_members cm ON cm.cohort_id = c.id WHERE cm.user_id = $1 ORDER BY ascii_lower(c.name), c.name", userID)
+		"SELECT "+records.CohortColumns+" FROM cohorts c JOIN cohort_members cm ON cm.cohort_id = c.id WHERE cm.user_id = $1 ORDER BY ascii_lower(c.name), c.name", userID)
 }
 
 func (s *Store) cohorts(ctx context.Context, what, query string, args ...any) ([]drillroom.Cohort, error) {
-	rows, err := s.pool.Query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	var cs []drillroom.Cohort
-	for rows.Next() {
-		c, err := scanCohort(rows)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		cs = append(cs, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return cs, nil
+	return queryAll(ctx, s, what, records.ScanCohort, query, args...)
 }
 
 // AddToCohort puts a user in a cohort; adding a member again is a no-op.
@@ -278,14 +174,7 @@ func (s *Store) AddToCohort(ctx context.Context, cohortID, userID int64) error {
 // is drillroom.ErrNotFound.
 func (s *Store) RemoveFromCohort(ctx context.Context, cohortID, userID int64) error {
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, "DELETE FROM cohort_members WHERE cohort_id = $1 AND user_id = $2", cohortID, userID)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return drillroom.ErrNotFound
-		}
-		return nil
+		return changeRow(ctx, tx, "DELETE FROM cohort_members WHERE cohort_id = $1 AND user_id = $2", cohortID, userID)
 	})
 	if err != nil {
 		return fmt.Errorf("remove user %d from cohort %d: %w", userID, cohortID, err)
@@ -296,14 +185,14 @@ func (s *Store) RemoveFromCohort(ctx context.Context, cohortID, userID int64) er
 // CohortMembers returns a cohort's members, by username.
 func (s *Store) CohortMembers(ctx context.Context, cohortID int64) ([]drillroom.User, error) {
 	return s.users(ctx, fmt.Sprintf("members of cohort %d", cohortID),
-		"SELECT "+prefixed("u.", userColumns)+" FROM users u JOIN cohort_members cm ON cm.user_id = u.id WHERE cm.cohort_id = $1 ORDER BY ascii_lower(u.username), u.username", cohortID)
+		"SELECT "+records.Prefixed("u.", records.UserColumns)+" FROM users u JOIN cohort_members cm ON cm.user_id = u.id WHERE cm.cohort_id = $1 ORDER BY ascii_lower(u.username), u.username", cohortID)
 }
 
 // TraineesOf returns the trainees who share a cohort with staffID, by
 // username.
 func (s *Store) TraineesOf(ctx context.Context, staffID int64) ([]drillroom.User, error) {
 	return s.users(ctx, fmt.Sprintf("trainees of user %d", staffID),
-		`SELECT `+prefixed("u.", userColumns)+` FROM users u
+		`SELECT `+records.Prefixed("u.", records.UserColumns)+` FROM users u
 		WHERE u.role = 'trainee' AND EXISTS (
 			SELECT 1 FROM cohort_members t JOIN cohort_members s ON s.cohort_id = t.cohort_id AND s.user_id = $1
 			WHERE t.user_id = u.id)
@@ -319,13 +208,4 @@ func (s *Store) SharesCohort(ctx context.Context, a, b int64) (bool, error) {
 		return false, fmt.Errorf("cohorts shared by users %d and %d: %w", a, b, err)
 	}
 	return shares, nil
-}
-
-// prefixed qualifies each column of a comma-separated list.
-func prefixed(p, columns string) string {
-	cols := strings.Split(columns, ", ")
-	for i := range cols {
-		cols[i] = p + cols[i]
-	}
-	return strings.Join(cols, ", ")
 }

@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/drillroom/drillroom"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // The analytics read scorecard_facts (one row per scored session: its
@@ -71,7 +69,7 @@ func (s *Store) ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter,
 		f.total, f.band, f.passed, f.handling_time, f.talk_time, f.hold_time, f.wrap_up, f.fcr, f.csat,
 		f.time_to_classify, f.time_to_first_escalation, f.longest_silence, f.outcomes, f.scorecard_id
 		FROM scorecard_facts f WHERE ` + where + ` ORDER BY f.started_at, f.session_id`
-	return forEach(ctx, s, "scored sessions", q, args, func(row pgx.Row) error {
+	return forEach(ctx, s, "scored sessions", q, args, func(row scanner) error {
 		var x drillroom.ScoredSession
 		var started, scored, csat int64
 		var mode, outcomes string
@@ -103,7 +101,7 @@ func (s *Store) ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter,
 		JOIN rule_outcomes o ON o.scorecard_id = f.scorecard_id
 		LEFT JOIN rule_notes n ON n.scorecard_id = o.scorecard_id AND n.rule_id = o.rule_id
 		WHERE ` + where + ` ORDER BY f.started_at, f.session_id, o.rule_id`
-	return forEach(ctx, s, "scored outcomes", q, args, func(row pgx.Row) error {
+	return forEach(ctx, s, "scored outcomes", q, args, func(row scanner) error {
 		var o drillroom.OutcomeRecord
 		var started int64
 		var mode string
@@ -141,7 +139,7 @@ func (s *Store) FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter,
 		GROUP BY f.scenario_id, o.rule_id, o.outcome, n.feedback
 		ORDER BY n DESC, f.scenario_id, o.rule_id, n.feedback COLLATE "C"
 		LIMIT $` + strconv.Itoa(len(args))
-	return queryAll(ctx, s, "feedback counts", func(row pgx.Row) (drillroom.FeedbackCount, error) {
+	return queryAll(ctx, s, "feedback counts", func(row scanner) (drillroom.FeedbackCount, error) {
 		var c drillroom.FeedbackCount
 		var n int64
 		err := row.Scan(&c.ScenarioID, &c.RuleID, &c.Outcome, &c.Feedback, &n)

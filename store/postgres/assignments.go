@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -38,34 +39,12 @@ func (s *Store) Assign(ctx context.Context, userID int64, scenarioID string, mod
 	return nil
 }
 
-// assignmentColumns are a trainer's assignment (drill_assignments) as read.
-const assignmentColumns = "id, scenario_id, version, mode, assigned_at, due_at, attempts, cohort_id, user_id, assigned_by"
-
-func scanAssignment(r pgx.Row) (drillroom.Assignment, error) {
-	var a drillroom.Assignment
-	var at int64
-	var mode string
-	var due, cohort, user *int64
-	err := r.Scan(&a.ID, &a.ScenarioID, &a.Version, &mode, &at, &due, &a.Attempts, &cohort, &user, &a.AssignedBy)
-	a.Mode, a.AssignedAt = drillroom.Mode(mode), fromMillis(at)
-	if due != nil {
-		a.DueAt = fromMillis(*due)
-	}
-	if cohort != nil {
-		a.CohortID = *cohort
-	}
-	if user != nil {
-		a.UserID = *user
-	}
-	return a, err
-}
-
 // Assignments returns a user's assignments, oldest first: the per-user
 // ones of Assign, then a trainer's (AddAssignment) given to the user or to
 // one of their cohorts.
 func (s *Store) Assignments(ctx context.Context, userID int64) ([]drillroom.Assignment, error) {
 	what := fmt.Sprintf("assignments of user %d", userID)
-	legacy, err := queryAll(ctx, s, what, func(r pgx.Row) (drillroom.Assignment, error) {
+	legacy, err := queryAll(ctx, s, what, func(r scanner) (drillroom.Assignment, error) {
 		var a drillroom.Assignment
 		var at int64
 		var mode string
@@ -76,7 +55,7 @@ func (s *Store) Assignments(ctx context.Context, userID int64) ([]drillroom.Assi
 	if err != nil {
 		return nil, err
 	}
-	given, err := queryAll(ctx, s, what, scanAssignment, "SELECT "+assignmentColumns+` FROM drill_assignments
+	given, err := queryAll(ctx, s, what, records.ScanAssignment, "SELECT "+records.AssignmentColumns+` FROM drill_assignments
 		WHERE user_id = $1 OR cohort_id IN (SELECT cohort_id FROM cohort_members WHERE user_id = $1)
 		ORDER BY assigned_at, id`, userID)
 	if err != nil {
@@ -138,21 +117,14 @@ func (s *Store) AddAssignment(ctx context.Context, a drillroom.Assignment) (dril
 // ListAssignments returns every trainer's assignment (AddAssignment), the
 // newest first.
 func (s *Store) ListAssignments(ctx context.Context) ([]drillroom.Assignment, error) {
-	return queryAll(ctx, s, "assignments", scanAssignment, "SELECT "+assignmentColumns+" FROM drill_assignments ORDER BY assigned_at DESC, id DESC")
+	return queryAll(ctx, s, "assignments", records.ScanAssignment, "SELECT "+records.AssignmentColumns+" FROM drill_assignments ORDER BY assigned_at DESC, id DESC")
 }
 
 // DeleteAssignment withdraws a trainer's assignment; the sessions played
 // for it stay. A missing one is drillroom.ErrNotFound.
 func (s *Store) DeleteAssignment(ctx context.Context, id int64) error {
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, "DELETE FROM drill_assignments WHERE id = $1", id)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return drillroom.ErrNotFound
-		}
-		return nil
+		return changeRow(ctx, tx, "DELETE FROM drill_assignments WHERE id = $1", id)
 	})
 	if err != nil {
 		return fmt.Errorf("delete assignment %d: %w", id, err)

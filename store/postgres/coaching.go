@@ -42,7 +42,7 @@ func (s *Store) AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, 
 // Marks returns every mark of a session, oldest first, with the marking
 // users' display names; an empty slice when there are none.
 func (s *Store) Marks(ctx context.Context, sessionID string) ([]drillroom.Mark, error) {
-	return queryAll(ctx, s, "marks of session "+sessionID, func(row pgx.Row) (drillroom.Mark, error) {
+	return queryAll(ctx, s, "marks of session "+sessionID, func(row scanner) (drillroom.Mark, error) {
 		var m drillroom.Mark
 		var kind, actor string
 		var at int64
@@ -145,7 +145,7 @@ func (s *Store) ActiveClaims(ctx context.Context) ([]drillroom.Claim, error) {
 }
 
 func (s *Store) claims(ctx context.Context, what, where string, args ...any) ([]drillroom.Claim, error) {
-	return queryAll(ctx, s, what, func(row pgx.Row) (drillroom.Claim, error) {
+	return queryAll(ctx, s, what, func(row scanner) (drillroom.Claim, error) {
 		var c drillroom.Claim
 		var at, until int64
 		err := row.Scan(&c.SessionID, &c.UserID, &c.By, &at, &until)
@@ -185,7 +185,7 @@ func (s *Store) AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, 
 // Notes returns a session's coaching notes, oldest first (an empty slice
 // when there are none).
 func (s *Store) Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error) {
-	return queryAll(ctx, s, "notes of session "+sessionID, func(row pgx.Row) (drillroom.Note, error) {
+	return queryAll(ctx, s, "notes of session "+sessionID, func(row scanner) (drillroom.Note, error) {
 		var n drillroom.Note
 		var kind, actor string
 		var due, at int64
@@ -235,7 +235,7 @@ func (s *Store) AddResponse(ctx context.Context, r drillroom.Response) (drillroo
 // Responses returns a session's feedback thread, oldest first (an empty
 // slice when there is none).
 func (s *Store) Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error) {
-	return queryAll(ctx, s, "responses of session "+sessionID, func(row pgx.Row) (drillroom.Response, error) {
+	return queryAll(ctx, s, "responses of session "+sessionID, func(row scanner) (drillroom.Response, error) {
 		var r drillroom.Response
 		var kind, actor string
 		var at int64
@@ -306,7 +306,7 @@ func (s *Store) UserRounds(ctx context.Context, userID int64) ([]drillroom.Round
 // rounds reads the rounds and their members in one query (the members as
 // an array, in id order).
 func (s *Store) rounds(ctx context.Context, what, where string, args ...any) ([]drillroom.Round, error) {
-	return queryAll(ctx, s, what, func(row pgx.Row) (drillroom.Round, error) {
+	return queryAll(ctx, s, what, func(row scanner) (drillroom.Round, error) {
 		var r drillroom.Round
 		var created, published int64
 		err := row.Scan(&r.ID, &r.SessionID, &r.LeadID, &r.Lead, &created, &published, &r.Members)
@@ -368,7 +368,7 @@ func (s *Store) PutRoundMark(ctx context.Context, m drillroom.RoundMark) error {
 // RoundMarks returns every mark of a calibration round, by marker and rule
 // (an empty slice when there are none).
 func (s *Store) RoundMarks(ctx context.Context, roundID int64) ([]drillroom.RoundMark, error) {
-	return queryAll(ctx, s, fmt.Sprintf("marks of calibration round %d", roundID), func(row pgx.Row) (drillroom.RoundMark, error) {
+	return queryAll(ctx, s, fmt.Sprintf("marks of calibration round %d", roundID), func(row scanner) (drillroom.RoundMark, error) {
 		var m drillroom.RoundMark
 		var at int64
 		err := row.Scan(&m.RoundID, &m.UserID, &m.By, &m.RuleID, &m.Outcome, &m.Points, &at)
@@ -430,7 +430,7 @@ func (s *Store) AddRelease(ctx context.Context, r drillroom.Release) (drillroom.
 // Releases returns a session's releases, oldest first (an empty slice
 // when there are none).
 func (s *Store) Releases(ctx context.Context, sessionID string) ([]drillroom.Release, error) {
-	return queryAll(ctx, s, "releases of session "+sessionID, func(row pgx.Row) (drillroom.Release, error) {
+	return queryAll(ctx, s, "releases of session "+sessionID, func(row scanner) (drillroom.Release, error) {
 		var r drillroom.Release
 		var actor string
 		var at int64

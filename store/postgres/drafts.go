@@ -6,22 +6,13 @@ import (
 	"fmt"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 
 	"github.com/jackc/pgx/v5"
 )
 
 // Trainers' drafts and the record of publications (migration 0006, as
 // SQLite's 0014), with the SQLite store's contract (store/drafts.go).
-
-const draftColumns = "id, author_id, name, source, created_at, updated_at"
-
-func scanDraft(row pgx.Row) (drillroom.Draft, error) {
-	var d drillroom.Draft
-	var created, updated int64
-	err := row.Scan(&d.ID, &d.AuthorID, &d.Name, &d.Source, &created, &updated)
-	d.CreatedAt, d.UpdatedAt = fromMillis(created), fromMillis(updated)
-	return d, err
-}
 
 // CreateDraft stores a new draft and returns it with its id and times. A
 // missing author is drillroom.ErrNotFound.
@@ -64,7 +55,7 @@ func (s *Store) UpdateDraft(ctx context.Context, d drillroom.Draft) (drillroom.D
 	var stored drillroom.Draft
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		var err error
-		stored, err = scanDraft(tx.QueryRow(ctx, "UPDATE drafts SET name = $1, source = $2, updated_at = $3 WHERE id = $4 RETURNING "+draftColumns,
+		stored, err = records.ScanDraft(tx.QueryRow(ctx, "UPDATE drafts SET name = $1, source = $2, updated_at = $3 WHERE id = $4 RETURNING "+records.DraftColumns,
 			d.Name, src, now, d.ID))
 		if err != nil {
 			return notFound(err, fmt.Sprintf("draft %d", d.ID))
@@ -79,54 +70,24 @@ func (s *Store) UpdateDraft(ctx context.Context, d drillroom.Draft) (drillroom.D
 
 // Draft returns one draft, or drillroom.ErrNotFound.
 func (s *Store) Draft(ctx context.Context, id int64) (drillroom.Draft, error) {
-	d, err := scanDraft(s.pool.QueryRow(ctx, "SELECT "+draftColumns+" FROM drafts WHERE id = $1", id))
-	if err != nil {
-		return drillroom.Draft{}, notFound(err, fmt.Sprintf("draft %d", id))
-	}
-	return d, nil
+	return queryOne(ctx, s, fmt.Sprintf("draft %d", id), records.ScanDraft, "SELECT "+records.DraftColumns+" FROM drafts WHERE id = $1", id)
 }
 
 // Drafts returns an author's drafts, the last changed first.
 func (s *Store) Drafts(ctx context.Context, authorID int64) ([]drillroom.Draft, error) {
-	return queryAll(ctx, s, fmt.Sprintf("drafts of user %d", authorID), scanDraft,
-		"SELECT "+draftColumns+" FROM drafts WHERE author_id = $1 ORDER BY updated_at DESC, id DESC", authorID)
+	return queryAll(ctx, s, fmt.Sprintf("drafts of user %d", authorID), records.ScanDraft,
+		"SELECT "+records.DraftColumns+" FROM drafts WHERE author_id = $1 ORDER BY updated_at DESC, id DESC", authorID)
 }
 
 // DeleteDraft deletes a draft; a missing one is drillroom.ErrNotFound.
 func (s *Store) DeleteDraft(ctx context.Context, id int64) error {
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, "DELETE FROM drafts WHERE id = $1", id)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return drillroom.ErrNotFound
-		}
-		return nil
+		return changeRow(ctx, tx, "DELETE FROM drafts WHERE id = $1", id)
 	})
 	if err != nil {
 		return fmt.Errorf("delete draft %d: %w", id, err)
 	}
 	return nil
-}
-
-const publicationColumns = "id, scenario_id, version, hash, title, source, author_id, approver_id, state, requested_at, decided_at"
-
-func scanPublication(row pgx.Row) (drillroom.Publication, error) {
-	var p drillroom.Publication
-	var approver, decided *int64
-	var requested int64
-	var state string
-	err := row.Scan(&p.ID, &p.ScenarioID, &p.Version, &p.Hash, &p.Title, &p.Source, &p.AuthorID, &approver, &state, &requested, &decided)
-	p.State = drillroom.PublicationState(state)
-	if approver != nil {
-		p.ApproverID = *approver
-	}
-	p.RequestedAt = fromMillis(requested)
-	if decided != nil {
-		p.DecidedAt = fromMillis(*decided)
-	}
-	return p, err
 }
 
 // AddPublication records a request to publish a scenario version (state
@@ -169,18 +130,14 @@ func (s *Store) AddPublication(ctx context.Context, p drillroom.Publication) (dr
 
 // Publication returns one publication record, or drillroom.ErrNotFound.
 func (s *Store) Publication(ctx context.Context, id int64) (drillroom.Publication, error) {
-	p, err := scanPublication(s.pool.QueryRow(ctx, "SELECT "+publicationColumns+" FROM publications WHERE id = $1", id))
-	if err != nil {
-		return drillroom.Publication{}, notFound(err, fmt.Sprintf("publication %d", id))
-	}
-	return p, nil
+	return queryOne(ctx, s, fmt.Sprintf("publication %d", id), records.ScanPublication, "SELECT "+records.PublicationColumns+" FROM publications WHERE id = $1", id)
 }
 
 // Publications returns the publication records in one state (every state
 // when state is empty), the newest request first.
 func (s *Store) Publications(ctx context.Context, state drillroom.PublicationState) ([]drillroom.Publication, error) {
-	return queryAll(ctx, s, "publications", scanPublication,
-		"SELECT "+publicationColumns+" FROM publications WHERE $1 = '' OR state = $1 ORDER BY requested_at DESC, id DESC", string(state))
+	return queryAll(ctx, s, "publications", records.ScanPublication,
+		"SELECT "+records.PublicationColumns+" FROM publications WHERE $1 = '' OR state = $1 ORDER BY requested_at DESC, id DESC", string(state))
 }
 
 // DecidePublication records a second trainer's decision on a pending
@@ -195,7 +152,7 @@ func (s *Store) DecidePublication(ctx context.Context, id, approverID int64, sta
 	var stored drillroom.Publication
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		// FOR UPDATE: two approvers deciding at once are one after the other.
-		p, err := scanPublication(tx.QueryRow(ctx, "SELECT "+publicationColumns+" FROM publications WHERE id = $1 FOR UPDATE", id))
+		p, err := records.ScanPublication(tx.QueryRow(ctx, "SELECT "+records.PublicationColumns+" FROM publications WHERE id = $1 FOR UPDATE", id))
 		if err != nil {
 			return notFound(err, fmt.Sprintf("publication %d", id))
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -46,10 +47,10 @@ func (s *Store) LoginUser(ctx context.Context, token string) (drillroom.User, er
 	if token == "" {
 		return drillroom.User{}, fmt.Errorf("login: %w", drillroom.ErrUnauthorized)
 	}
-	row := s.pool.QueryRow(ctx, "SELECT "+prefixed("u.", userColumns)+`
+	row := s.pool.QueryRow(ctx, "SELECT "+records.Prefixed("u.", records.UserColumns)+`
 		FROM logins l JOIN users u ON u.id = l.user_id
 		WHERE l.token_hash = $1 AND l.expires_at > $2 AND NOT u.disabled`, tokenHash(token), millis(s.now()))
-	u, err := scanUser(row)
+	u, err := records.ScanUser(row)
 	if err != nil {
 		return drillroom.User{}, fmt.Errorf("login: %w", notFoundAs(err, drillroom.ErrUnauthorized))
 	}
@@ -67,7 +68,7 @@ func (s *Store) SeenLogin(ctx context.Context, token string, idle time.Duration,
 	}
 	now := s.now()
 	var seen int64
-	u, err := scanUser(s.pool.QueryRow(ctx, "SELECT "+prefixed("u.", userColumns)+`, l.seen_at
+	u, err := records.ScanUser(s.pool.QueryRow(ctx, "SELECT "+records.Prefixed("u.", records.UserColumns)+`, l.seen_at
 		FROM logins l JOIN users u ON u.id = l.user_id
 		WHERE l.token_hash = $1 AND l.expires_at > $2 AND NOT u.disabled`, tokenHash(token), millis(now)), &seen)
 	if err != nil {

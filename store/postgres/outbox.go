@@ -18,7 +18,7 @@ func (s *Store) DueStatements(ctx context.Context, now time.Time, limit int) ([]
 	if limit < 1 || limit > 1000 {
 		return nil, fmt.Errorf("due statements: %w: limit %d, want 1 to 1000", drillroom.ErrInvalid, limit)
 	}
-	return queryAll(ctx, s, "due statements", func(row pgx.Row) (drillroom.OutboxEntry, error) {
+	return queryAll(ctx, s, "due statements", func(row scanner) (drillroom.OutboxEntry, error) {
 		var e drillroom.OutboxEntry
 		var queued, next int64
 		var attempts int32

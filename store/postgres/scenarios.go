@@ -8,37 +8,10 @@ import (
 	"fmt"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 
 	"github.com/jackc/pgx/v5"
 )
-
-const scenarioColumns = "scenario_id, version, hash, title, summary, briefing, difficulty, duration_ms, tags, source, policy_source, created_at"
-
-// scenarioRead is what a read of scenario_versions selects: the columns a
-// put writes and when the version was retired, if it was.
-const scenarioRead = scenarioColumns + ", retired_at"
-
-func scanScenario(row pgx.Row) (drillroom.ScenarioVersion, error) {
-	var v drillroom.ScenarioVersion
-	var tags string
-	var created int64
-	var retired *int64
-	if err := row.Scan(&v.ScenarioID, &v.Version, &v.Hash, &v.Title, &v.Summary, &v.Briefing, &v.Difficulty, &v.DurationMs,
-		&tags, &v.Source, &v.PolicySource, &created, &retired); err != nil {
-		return drillroom.ScenarioVersion{}, err
-	}
-	if err := json.Unmarshal([]byte(tags), &v.Tags); err != nil {
-		return drillroom.ScenarioVersion{}, fmt.Errorf("scenario %s v%d: tags: %w", v.ScenarioID, v.Version, err)
-	}
-	if v.PolicySource == nil {
-		v.PolicySource = []byte{}
-	}
-	v.CreatedAt = fromMillis(created)
-	if retired != nil {
-		v.RetiredAt = fromMillis(*retired)
-	}
-	return v, nil
-}
 
 // PutScenarioVersion stores a scenario version and returns it as stored.
 // It is idempotent: putting the same (ScenarioID, Hash) again returns the
@@ -67,7 +40,7 @@ func (s *Store) PutScenarioVersion(ctx context.Context, v drillroom.ScenarioVers
 		// Two nodes publishing the library at start-up race here: the
 		// insert does nothing if either key is taken, and the reads after it
 		// see whoever won.
-		tag, err := tx.Exec(ctx, "INSERT INTO scenario_versions ("+scenarioColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING",
+		tag, err := tx.Exec(ctx, "INSERT INTO scenario_versions ("+records.ScenarioColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING",
 			v.ScenarioID, v.Version, v.Hash, v.Title, v.Summary, v.Briefing, v.Difficulty, v.DurationMs, string(tagsJSON),
 			v.Source, policy, millis(now))
 		if err != nil {
@@ -81,7 +54,7 @@ func (s *Store) PutScenarioVersion(ctx context.Context, v drillroom.ScenarioVers
 			stored.CreatedAt = fromMillis(millis(now))
 			return nil
 		}
-		got, err := scanScenario(tx.QueryRow(ctx, "SELECT "+scenarioRead+" FROM scenario_versions WHERE scenario_id = $1 AND hash = $2", v.ScenarioID, v.Hash))
+		got, err := records.ScanScenario(tx.QueryRow(ctx, "SELECT "+records.ScenarioRead+" FROM scenario_versions WHERE scenario_id = $1 AND hash = $2", v.ScenarioID, v.Hash))
 		if err == nil {
 			stored = got
 			return nil
@@ -104,52 +77,28 @@ func (s *Store) PutScenarioVersion(ctx context.Context, v drillroom.ScenarioVers
 
 // ScenarioVersion returns one version of a scenario, or drillroom.ErrNotFound.
 func (s *Store) ScenarioVersion(ctx context.Context, id string, version int) (drillroom.ScenarioVersion, error) {
-	v, err := scanScenario(s.pool.QueryRow(ctx, "SELECT "+scenarioRead+" FROM scenario_versions WHERE scenario_id = $1 AND version = $2", id, version))
-	if err != nil {
-		return drillroom.ScenarioVersion{}, notFound(err, fmt.Sprintf("scenario %s v%d", id, version))
-	}
-	return v, nil
+	return queryOne(ctx, s, fmt.Sprintf("scenario %s v%d", id, version), records.ScanScenario, "SELECT "+records.ScenarioRead+" FROM scenario_versions WHERE scenario_id = $1 AND version = $2", id, version)
 }
 
 // LatestScenarioVersion returns the highest version of a scenario that is
 // not retired, or drillroom.ErrNotFound.
 func (s *Store) LatestScenarioVersion(ctx context.Context, id string) (drillroom.ScenarioVersion, error) {
-	v, err := scanScenario(s.pool.QueryRow(ctx, "SELECT "+scenarioRead+" FROM scenario_versions WHERE scenario_id = $1 AND retired_at IS NULL ORDER BY version DESC LIMIT 1", id))
-	if err != nil {
-		return drillroom.ScenarioVersion{}, notFound(err, fmt.Sprintf("scenario %s", id))
-	}
-	return v, nil
+	return queryOne(ctx, s, fmt.Sprintf("scenario %s", id), records.ScanScenario, "SELECT "+records.ScenarioRead+" FROM scenario_versions WHERE scenario_id = $1 AND retired_at IS NULL ORDER BY version DESC LIMIT 1", id)
 }
 
 // LatestScenarios returns the highest version that is not retired of
 // every scenario, ordered by id. A scenario whose versions are all retired
 // is not listed.
 func (s *Store) LatestScenarios(ctx context.Context) ([]drillroom.ScenarioVersion, error) {
-	rows, err := s.pool.Query(ctx, "SELECT DISTINCT ON (scenario_id) "+scenarioRead+
+	return queryAll(ctx, s, "latest scenarios", records.ScanScenario, "SELECT DISTINCT ON (scenario_id) "+records.ScenarioRead+
 		" FROM scenario_versions WHERE retired_at IS NULL ORDER BY scenario_id, version DESC")
-	if err != nil {
-		return nil, fmt.Errorf("latest scenarios: %w", err)
-	}
-	defer rows.Close()
-	var vs []drillroom.ScenarioVersion
-	for rows.Next() {
-		v, err := scanScenario(rows)
-		if err != nil {
-			return nil, fmt.Errorf("latest scenarios: %w", err)
-		}
-		vs = append(vs, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("latest scenarios: %w", err)
-	}
-	return vs, nil
 }
 
 // ScenarioVersions returns every version of a scenario, retired ones
 // included, highest first; none is an empty list.
 func (s *Store) ScenarioVersions(ctx context.Context, id string) ([]drillroom.ScenarioVersion, error) {
-	return queryAll(ctx, s, "versions of scenario "+id, scanScenario,
-		"SELECT "+scenarioRead+" FROM scenario_versions WHERE scenario_id = $1 ORDER BY version DESC", id)
+	return queryAll(ctx, s, "versions of scenario "+id, records.ScanScenario,
+		"SELECT "+records.ScenarioRead+" FROM scenario_versions WHERE scenario_id = $1 ORDER BY version DESC", id)
 }
 
 // RetireScenarioVersion retires one version: it can no longer be started,
@@ -158,15 +107,8 @@ func (s *Store) ScenarioVersions(ctx context.Context, id string) ([]drillroom.Sc
 func (s *Store) RetireScenarioVersion(ctx context.Context, id string, version int) error {
 	now := s.now()
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, "UPDATE scenario_versions SET retired_at = COALESCE(retired_at, $1) WHERE scenario_id = $2 AND version = $3",
+		return changeRow(ctx, tx, "UPDATE scenario_versions SET retired_at = COALESCE(retired_at, $1) WHERE scenario_id = $2 AND version = $3",
 			millis(now), id, version)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return drillroom.ErrNotFound
-		}
-		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("retire scenario %s v%d: %w", id, version, err)

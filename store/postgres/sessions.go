@@ -6,24 +6,10 @@ import (
 	"fmt"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 
 	"github.com/jackc/pgx/v5"
 )
-
-const sessionColumns = "id, user_id, scenario_id, version, hash, seed, mode, scale, state, ending, created_at, updated_at, last_seq"
-
-func scanSession(row pgx.Row) (drillroom.Session, error) {
-	var x drillroom.Session
-	var created, updated int64
-	var mode, state string
-	if err := row.Scan(&x.ID, &x.UserID, &x.ScenarioID, &x.Version, &x.Hash, &x.Seed, &mode, &x.Scale,
-		&state, &x.Ending, &created, &updated, &x.LastSeq); err != nil {
-		return drillroom.Session{}, err
-	}
-	x.Mode, x.State = drillroom.Mode(mode), drillroom.SessionState(state)
-	x.CreatedAt, x.UpdatedAt = fromMillis(created), fromMillis(updated)
-	return x, nil
-}
 
 // CreateSession stores a new live session and returns it with its ID, Hash,
 // State, times and LastSeq filled in. The user and the scenario version must
@@ -60,7 +46,7 @@ func (s *Store) CreateSession(ctx context.Context, x drillroom.Session) (drillro
 			return fmt.Errorf("%w: scenario %s v%d has hash %s, not %s", drillroom.ErrConflict, x.ScenarioID, x.Version, hash, want)
 		}
 		x.Hash = hash
-		_, err = tx.Exec(ctx, "INSERT INTO sessions ("+sessionColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+		_, err = tx.Exec(ctx, "INSERT INTO sessions ("+records.SessionColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
 			x.ID, x.UserID, x.ScenarioID, x.Version, x.Hash, x.Seed, string(x.Mode), x.Scale, string(x.State), x.Ending,
 			millis(x.CreatedAt), millis(x.UpdatedAt), x.LastSeq)
 		if isForeignKeyViolation(err) {
@@ -76,44 +62,24 @@ func (s *Store) CreateSession(ctx context.Context, x drillroom.Session) (drillro
 
 // Session returns a session, or drillroom.ErrNotFound.
 func (s *Store) Session(ctx context.Context, id string) (drillroom.Session, error) {
-	x, err := scanSession(s.pool.QueryRow(ctx, "SELECT "+sessionColumns+" FROM sessions WHERE id = $1", id))
-	if err != nil {
-		return drillroom.Session{}, notFound(err, fmt.Sprintf("session %s", id))
-	}
-	return x, nil
+	return queryOne(ctx, s, fmt.Sprintf("session %s", id), records.ScanSession, "SELECT "+records.SessionColumns+" FROM sessions WHERE id = $1", id)
 }
 
 func (s *Store) sessions(ctx context.Context, what, query string, args ...any) ([]drillroom.Session, error) {
-	rows, err := s.pool.Query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	var xs []drillroom.Session
-	for rows.Next() {
-		x, err := scanSession(rows)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		xs = append(xs, x)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return xs, nil
+	return queryAll(ctx, s, what, records.ScanSession, query, args...)
 }
 
 // SessionsForUser returns a user's sessions, newest first.
 func (s *Store) SessionsForUser(ctx context.Context, userID int64) ([]drillroom.Session, error) {
 	return s.sessions(ctx, fmt.Sprintf("sessions of user %d", userID),
-		"SELECT "+sessionColumns+" FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, rowid DESC", userID)
+		"SELECT "+records.SessionColumns+" FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, rowid DESC", userID)
 }
 
 // LiveSessions returns every session not yet ended, oldest first: after a
 // restart the runner resumes each from its event log.
 func (s *Store) LiveSessions(ctx context.Context) ([]drillroom.Session, error) {
 	return s.sessions(ctx, "live sessions",
-		"SELECT "+sessionColumns+" FROM sessions WHERE state = 'live' ORDER BY created_at, rowid")
+		"SELECT "+records.SessionColumns+" FROM sessions WHERE state = 'live' ORDER BY created_at, rowid")
 }
 
 // EndSession marks a session ended with its ending id. Ending an ended

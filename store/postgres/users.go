@@ -5,46 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 	"github.com/drillroom/drillroom/store/password"
 
 	"github.com/jackc/pgx/v5"
 )
 
-const userColumns = "id, username, display_name, role, admin, disabled, must_change, created_at"
-
-// scanUser reads userColumns, then extra destinations (the password hash).
-func scanUser(row pgx.Row, extra ...any) (drillroom.User, error) {
-	var u drillroom.User
-	var created int64
-	var role string
-	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &role, &u.Admin, &u.Disabled, &u.MustChangePassword, &created}, extra...)
-	if err := row.Scan(dest...); err != nil {
-		return drillroom.User{}, err
-	}
-	u.Role, u.CreatedAt = drillroom.Role(role), fromMillis(created)
-	return u, nil
-}
-
-func checkUsername(username string) error {
-	if username == "" || len(username) > 64 {
-		return fmt.Errorf("%w: username must be 1 to 64 bytes", drillroom.ErrInvalid)
-	}
-	for _, r := range username {
-		if unicode.IsSpace(r) || !unicode.IsPrint(r) {
-			return fmt.Errorf("%w: username %q has a space or control character", drillroom.ErrInvalid, username)
-		}
-	}
-	return nil
-}
-
 // CreateUser adds an account. Usernames are unique without regard to ASCII
 // case; a taken one gives drillroom.ErrConflict. The password must have at
 // least password.MinLen characters (drillroom.ErrInvalid otherwise).
 func (s *Store) CreateUser(ctx context.Context, username, displayName string, role drillroom.Role, pw string) (drillroom.User, error) {
-	if err := checkUsername(username); err != nil {
+	if err := drillroom.CheckUsername(username); err != nil {
 		return drillroom.User{}, fmt.Errorf("create user: %w", err)
 	}
 	if !role.Valid() {
@@ -89,7 +62,7 @@ func (s *Store) Authenticate(ctx context.Context, username, pw string) (drillroo
 		return drillroom.User{}, fmt.Errorf("authenticate: %w", drillroom.ErrUnauthorized)
 	}
 	var hash string
-	u, err := scanUser(s.pool.QueryRow(ctx, "SELECT "+userColumns+", password_hash FROM users WHERE ascii_lower(username) = ascii_lower($1)", username), &hash)
+	u, err := records.ScanUser(s.pool.QueryRow(ctx, "SELECT "+records.UserColumns+", password_hash FROM users WHERE ascii_lower(username) = ascii_lower($1)", username), &hash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		s.hasher.Burn(pw)
 		return drillroom.User{}, fmt.Errorf("authenticate: %w", drillroom.ErrUnauthorized)
@@ -118,20 +91,12 @@ func (s *Store) Authenticate(ctx context.Context, username, pw string) (drillroo
 
 // UserByID returns the user with id, or drillroom.ErrNotFound.
 func (s *Store) UserByID(ctx context.Context, id int64) (drillroom.User, error) {
-	u, err := scanUser(s.pool.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE id = $1", id))
-	if err != nil {
-		return drillroom.User{}, notFound(err, fmt.Sprintf("user %d", id))
-	}
-	return u, nil
+	return queryOne(ctx, s, fmt.Sprintf("user %d", id), records.ScanUserRow, "SELECT "+records.UserColumns+" FROM users WHERE id = $1", id)
 }
 
 // UserByUsername returns the user named username (any ASCII case), or drillroom.ErrNotFound.
 func (s *Store) UserByUsername(ctx context.Context, username string) (drillroom.User, error) {
-	u, err := scanUser(s.pool.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE ascii_lower(username) = ascii_lower($1)", username))
-	if err != nil {
-		return drillroom.User{}, notFound(err, fmt.Sprintf("user %q", username))
-	}
-	return u, nil
+	return queryOne(ctx, s, fmt.Sprintf("user %q", username), records.ScanUserRow, "SELECT "+records.UserColumns+" FROM users WHERE ascii_lower(username) = ascii_lower($1)", username)
 }
 
 // ListUsers returns the users with role, or every user if role is "",
@@ -140,7 +105,7 @@ func (s *Store) ListUsers(ctx context.Context, role drillroom.Role) ([]drillroom
 	if role != "" && !role.Valid() {
 		return nil, fmt.Errorf("list users: %w: role %q", drillroom.ErrInvalid, role)
 	}
-	return s.users(ctx, "list users", "SELECT "+userColumns+" FROM users WHERE $1 = '' OR role = $1 ORDER BY ascii_lower(username), username", string(role))
+	return s.users(ctx, "list users", "SELECT "+records.UserColumns+" FROM users WHERE $1 = '' OR role = $1 ORDER BY ascii_lower(username), username", string(role))
 }
 
 // SetPassword replaces a user's password and ends all their logins.
@@ -151,14 +116,10 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, pw string, mustCh
 	}
 	hash := s.hasher.Hash(pw)
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, "UPDATE users SET password_hash = $1, must_change = $2 WHERE id = $3", hash, mustChange, userID)
-		if err != nil {
+		if err := changeRow(ctx, tx, "UPDATE users SET password_hash = $1, must_change = $2 WHERE id = $3", hash, mustChange, userID); err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return drillroom.ErrNotFound
-		}
-		_, err = tx.Exec(ctx, "DELETE FROM logins WHERE user_id = $1", userID)
+		_, err := tx.Exec(ctx, "DELETE FROM logins WHERE user_id = $1", userID)
 		return err
 	})
 	if err != nil {
@@ -168,21 +129,5 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, pw string, mustCh
 }
 
 func (s *Store) users(ctx context.Context, what, query string, args ...any) ([]drillroom.User, error) {
-	rows, err := s.pool.Query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	var us []drillroom.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		us = append(us, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return us, nil
+	return queryAll(ctx, s, what, records.ScanUserRow, query, args...)
 }
