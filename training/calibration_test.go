@@ -344,11 +344,11 @@ func TestCalibratePairs(t *testing.T) {
 		fleiss      float64
 	}{
 		{name: "every rule marked by all three",
-			pairs: []pair{{"Ann", "Bo", 6, 4.0 / 6, 14.0 / 36, 5.0 / 11}, {"Ann", "Cy", 6, 3.0 / 6, 16.0 / 36, 1.0 / 10}, {"Bo", "Cy", 6, 1.0 / 6, 16.0 / 36, -1.0 / 2}},
+			pairs:    []pair{{"Ann", "Bo", 6, 4.0 / 6, 14.0 / 36, 5.0 / 11}, {"Ann", "Cy", 6, 3.0 / 6, 16.0 / 36, 1.0 / 10}, {"Bo", "Cy", 6, 1.0 / 6, 16.0 / 36, -1.0 / 2}},
 			withAuto: []pair{{"Ann", "", 6, 1, 14.0 / 36, 1}, {"Bo", "", 6, 4.0 / 6, 14.0 / 36, 5.0 / 11}, {"Cy", "", 6, 3.0 / 6, 16.0 / 36, 1.0 / 10}},
 			meanPair: 1.0 / 55, fleissItems: 6, fleissP: 4.0 / 9, fleissPe: 35.0 / 81, fleiss: 1.0 / 46},
 		{name: "Cy leaves a rule unmarked", skip: "r6",
-			pairs: []pair{{"Ann", "Bo", 6, 4.0 / 6, 14.0 / 36, 5.0 / 11}, {"Ann", "Cy", 5, 3.0 / 5, 13.0 / 25, 1.0 / 6}, {"Bo", "Cy", 5, 1.0 / 5, 13.0 / 25, -2.0 / 3}},
+			pairs:    []pair{{"Ann", "Bo", 6, 4.0 / 6, 14.0 / 36, 5.0 / 11}, {"Ann", "Cy", 5, 3.0 / 5, 13.0 / 25, 1.0 / 6}, {"Bo", "Cy", 5, 1.0 / 5, 13.0 / 25, -2.0 / 3}},
 			withAuto: []pair{{"Ann", "", 6, 1, 14.0 / 36, 1}, {"Bo", "", 6, 4.0 / 6, 14.0 / 36, 5.0 / 11}, {"Cy", "", 5, 3.0 / 5, 13.0 / 25, 1.0 / 6}},
 			meanPair: -1.0 / 66, fleissItems: 5, fleissP: 7.0 / 15, fleissPe: 13.0 / 25, fleiss: -1.0 / 9},
 	} {
