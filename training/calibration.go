@@ -499,11 +499,13 @@ func (s *Service) MarkRound(ctx context.Context, user drillroom.User, id int64, 
 
 // PublishRound ends the blind marking of round id; only its lead may.
 // official is the lead's official marking from the round: each becomes a
-// mark of the session (MarkRule, as the lead, audited review.mark, with
-// the round named in its reason), so the official scorecard and the
-// report's deviations follow it; rules left out keep their marking. The
-// marks are checked by MarkRule one by one, before the round is published:
-// a refused one stops the publishing (the ones before it stay, as marks).
+// mark of the session (as MarkRule makes them, in the lead's name, audited
+// review.mark, with the round named in its reason), so the official
+// scorecard and the report's deviations follow it; rules left out keep
+// their marking. Every mark is checked first, each against the marking
+// with the ones before it applied, and the store writes them and publishes
+// the round in one transaction: a refused mark, or a failure part-way,
+// leaves the round blind and the session's marking as it was.
 func (s *Service) PublishRound(ctx context.Context, user drillroom.User, id int64, official []MarkInput) error {
 	r, x, err := s.roundFor(ctx, user, id)
 	if err != nil {
@@ -515,17 +517,34 @@ func (s *Service) PublishRound(ctx context.Context, user drillroom.User, id int6
 	if r.Published() {
 		return drillroom.Errorf(drillroom.CodeConflict, "This calibration round is already published.")
 	}
-	for _, in := range official {
-		in.Reason = strings.TrimSpace(fmt.Sprintf("Official marking of calibration round %d. %s", r.ID, in.Reason))
-		if _, err := s.MarkRule(ctx, user, x, in); err != nil {
+	var marks []drillroom.Mark
+	if len(official) > 0 {
+		if err := s.mayChange(ctx, user, x); err != nil {
 			return err
 		}
+		mk, err := s.markable(ctx, x)
+		if err != nil {
+			return err
+		}
+		for _, in := range official {
+			in.Reason = strings.TrimSpace(fmt.Sprintf("Official marking of calibration round %d. %s", r.ID, in.Reason))
+			m, err := newMark(user, x, mk, in)
+			if err != nil {
+				return err
+			}
+			marks = append(marks, m)
+			mk = applyMarks(mk.Auto, append(slices.Clone(mk.History), m))
+		}
 	}
-	if _, err := s.store.PublishRound(ctx, r.ID); err != nil {
+	_, stored, err := s.store.PublishRound(ctx, r.ID, marks)
+	if err != nil {
 		return err
 	}
-	s.log.Info("calibration round published", "round", r.ID, "official marks", len(official), "by", user.Username)
-	s.audit(ctx, user, drillroom.AuditCalibrationPublish, x, fmt.Sprintf("round %d, %d official marks", r.ID, len(official)))
+	for _, m := range stored {
+		s.marked(ctx, user, x, m)
+	}
+	s.log.Info("calibration round published", "round", r.ID, "official marks", len(stored), "by", user.Username)
+	s.audit(ctx, user, drillroom.AuditCalibrationPublish, x, fmt.Sprintf("round %d, %d official marks", r.ID, len(stored)))
 	return nil
 }
 

@@ -123,6 +123,16 @@ func TestCalibrationRound(t *testing.T) {
 	// rule partly met, 6 points.
 	wantCode(t, "an official marking that does not fit", f.svc.PublishRound(ctx, f.carol, r.ID,
 		[]training.MarkInput{{RuleID: "review-quality", Outcome: "partial", Points: 10}}), drillroom.CodeInvalid)
+	// A good official mark followed by a refused one: nothing is written
+	// and the round stays blind (no half-published official marking).
+	wantCode(t, "a good official mark, then one of no rule", f.svc.PublishRound(ctx, f.carol, r.ID, []training.MarkInput{
+		{RuleID: "review-quality", Outcome: "partial", Points: 6}, {RuleID: "no-such-rule", Outcome: "pass"}}), drillroom.CodeInvalid)
+	if ms, err := f.st.Marks(ctx, x.ID); err != nil || len(ms) != 0 {
+		t.Fatalf("marks after a refused publishing: %+v, %v; want none", ms, err)
+	}
+	if v, err := f.svc.ViewRound(ctx, f.trent, r.ID); err != nil || v.Round.Published() || v.Report != nil {
+		t.Fatalf("the round after a refused publishing: %+v, %v; want it blind", v, err)
+	}
 	if err := f.svc.PublishRound(ctx, f.carol, r.ID, []training.MarkInput{{RuleID: "review-quality", Outcome: "partial", Points: 6, Reason: "Two lessons of three."}}); err != nil {
 		t.Fatal(err)
 	}
