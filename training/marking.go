@@ -105,10 +105,18 @@ func applyMarks(auto *scoring.Scorecard, marks []drillroom.Mark) *Marking {
 }
 
 // ruleChanged says why a mark applied to auto needs a coach's look after
-// a re-scoring, or "" when it does not: its rule's definition changed
-// since the mark (per-rule hashes), or, for marks and scorecards from
-// before per-rule hashes were kept, the rubric as a whole changed.
+// a re-scoring, or "" when it does not: the rubric changed and, with it,
+// the marked rule's definition or what it reads of the truth and the
+// policy (per-rule hashes, scoring.RuleHash); for marks and scorecards
+// from before per-rule hashes were kept, the rubric as a whole changed.
 func ruleChanged(auto *scoring.Scorecard, mk drillroom.Mark) string {
+	if mk.RubricHash == auto.RubricHash {
+		// The rubric hash covers every rule, the truth and the policy:
+		// nothing a rule reads changed (a rule hash that differs was
+		// computed by an older drillroom, before it counted what a rule
+		// reads).
+		return ""
+	}
 	if r, ok := auto.Rule(mk.RuleID); ok && r.Hash != "" && mk.RuleHash != "" {
 		if r.Hash != mk.RuleHash {
 			return "the rule changed in the rubric since this mark: check that it still holds"
