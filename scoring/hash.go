@@ -46,25 +46,15 @@ func rubricHash(sc *scenarios.Scenario) string {
 		Bonus     bool
 		Rules     []rule
 	}
-	type requirement struct {
-		Dispatch, Escalate, When string
-		Within                   int64
-		Handover                 []string
-		From                     string `json:",omitempty"` // omitted when empty, so older rubrics keep their hash
-	}
-	type field struct {
-		Field, Value, Match string
-		Also                []string `json:",omitempty"` // omitted when empty, so older rubrics keep their hash
-	}
 	canon := struct {
 		Scoring            string
 		PassMark           float64
 		Sections           []section
 		Category, Priority string
 		Impact, Urgency    string
-		Required           []requirement
+		Required           []hashedRequirement
 		Authority          []authority
-		Record             []field
+		Record             []hashedField
 		FirstContact       string
 		Cadence            *scenarios.Cadence
 		Escalation         []scenarios.EscalationRule
@@ -83,16 +73,7 @@ func rubricHash(sc *scenarios.Scenario) string {
 		}
 		canon.Sections = append(canon.Sections, cs)
 	}
-	for _, q := range sc.Truth.Required {
-		canon.Required = append(canon.Required, requirement{Dispatch: q.Dispatch, Escalate: q.Escalate, When: q.When.Src, Within: q.Within.Millis(), Handover: q.Handover, From: q.From})
-	}
-	for _, r := range sc.Truth.Record {
-		fd := field{Field: r.Field, Value: r.Value.Src, Match: r.Match}
-		for _, a := range r.Also {
-			fd.Also = append(fd.Also, a.Src)
-		}
-		canon.Record = append(canon.Record, fd)
-	}
+	canon.Required, canon.Record = requirements(sc), recordFields(sc)
 	if p := sc.Resolved; p != nil {
 		canon.Cadence, canon.Escalation, canon.Matrix = &p.Cadence, p.Escalation, p.Matrix
 	}
@@ -104,6 +85,40 @@ func rubricHash(sc *scenarios.Scenario) string {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// hashedRequirement is a truth.required item as hashed.
+type hashedRequirement struct {
+	Dispatch, Escalate, When string
+	Within                   int64
+	Handover                 []string
+	From                     string `json:",omitempty"` // omitted when empty, so older rubrics keep their hash
+}
+
+func requirements(sc *scenarios.Scenario) []hashedRequirement {
+	var out []hashedRequirement
+	for _, q := range sc.Truth.Required {
+		out = append(out, hashedRequirement{Dispatch: q.Dispatch, Escalate: q.Escalate, When: q.When.Src, Within: q.Within.Millis(), Handover: q.Handover, From: q.From})
+	}
+	return out
+}
+
+// hashedField is a truth.record item as hashed.
+type hashedField struct {
+	Field, Value, Match string
+	Also                []string `json:",omitempty"` // omitted when empty, so older rubrics keep their hash
+}
+
+func recordFields(sc *scenarios.Scenario) []hashedField {
+	var out []hashedField
+	for _, r := range sc.Truth.Record {
+		fd := hashedField{Field: r.Field, Value: r.Value.Src, Match: r.Match}
+		for _, a := range r.Also {
+			fd.Also = append(fd.Also, a.Src)
+		}
+		out = append(out, fd)
+	}
+	return out
 }
 
 // authority is a truth.authority item as hashed: Promise is left out when
@@ -124,20 +139,138 @@ func authorities(as []scenarios.Authority) []authority {
 }
 
 // RuleHash is the sha256 (hex) of one rule's definition as written in its
-// section: its id, title, check, not-applicable condition, points,
-// criticality, guidance, feedback and whether it is manual. A coach's mark
-// remembers it, so that re-scoring with another rubric version flags the
-// marks of the rules that changed and no others. What a rule compares with
-// outside itself (the truth, the policy) is in RubricHash, not here.
-func RuleHash(section string, r *scenarios.Rule) string {
+// section (its id, title, check, not-applicable condition, points,
+// criticality, guidance, feedback and whether it is manual) and of what
+// its expressions read outside the rule: the truth and policy values named
+// in them (truth.priority, policy.max_silence) and those the rule
+// functions they call compare with (requirements_met reads
+// truth.required, matrix_missed the policy's escalation matrix and the
+// truth's category and priority; see ruleReads). A coach's mark remembers
+// it, so that re-scoring with another rubric version flags the marks of
+// the rules whose outcome the change can touch, and no others.
+func RuleHash(sc *scenarios.Scenario, section string, r *scenarios.Rule) string {
 	b, err := json.Marshal(struct {
 		Section, ID, Title, Check, NA, Critical, Guidance, Pass, Fail string
 		Points                                                        float64
 		Manual                                                        bool
-	}{section, r.ID, r.Title, r.Check.Src, r.NA.Src, r.Critical, r.Guidance, r.Pass.Src, r.Fail.Src, r.Points, r.Manual})
+		// Reads is omitted when the rule reads nothing outside itself,
+		// so that such a rule keeps the hash it had before reads counted.
+		Reads map[string]any `json:",omitempty"`
+	}{section, r.ID, r.Title, r.Check.Src, r.NA.Src, r.Critical, r.Guidance, r.Pass.Src, r.Fail.Src, r.Points, r.Manual,
+		ruleInputs(sc, r.Check.Src, r.NA.Src, r.Pass.Src, r.Fail.Src)})
 	if err != nil {
 		panic(err) // plain data
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// ruleReads maps each name of the rule environment that reads the truth or
+// the policy to what it reads, as keys of ruleInput. Every value and
+// function of the environment is in it (TestRuleReadsCoverVocabulary), so
+// a new one must say what it reads; nil: only the session's own log.
+var ruleReads = map[string][]string{
+	"truth":          {"truth.category", "truth.priority", "truth.impact", "truth.urgency"},
+	"truth.category": {"truth.category"}, "truth.priority": {"truth.priority"},
+	"truth.impact": {"truth.impact"}, "truth.urgency": {"truth.urgency"},
+	"policy": {"policy.first_response", "policy.max_silence", "policy.hold_update", "policy.waiting_update",
+		"policy.team_update", "policy.promise_grace", "policy.pass_mark"},
+	"policy.first_response": {"policy.first_response"}, "policy.max_silence": {"policy.max_silence"},
+	"policy.hold_update": {"policy.hold_update"}, "policy.waiting_update": {"policy.waiting_update"},
+	"policy.team_update": {"policy.team_update"}, "policy.promise_grace": {"policy.promise_grace"},
+	"policy.pass_mark": {"policy.pass_mark"},
+
+	"category_correct_at": {"truth.category"},
+	"priority_correct_at": {"truth.priority"},
+	"requirements_met":    {"truth.required"}, "requirements_missed": {"truth.required"},
+	"handover_complete": {"truth.required"}, "handover_missing": {"truth.required"},
+	"matrix_met":           {"policy.escalation", "truth.category", "truth.priority"},
+	"matrix_missed":        {"policy.escalation", "truth.category", "truth.priority"},
+	"unneeded_escalations": {"truth.required", "policy.escalation", "truth.category", "truth.priority", "truth.authority"},
+	"authority_breaches":   {"truth.authority"},
+	"promises_made":        {"policy.promise_grace"}, "promises_broken": {"policy.promise_grace"},
+	"field_correct": {"truth.record"}, "record_complete": {"truth.record"}, "record_accuracy": {"truth.record"},
+	"missing_fields": {"truth.record"}, "wrong_fields": {"truth.record"},
+	"first_contact_resolved": {"truth.first_contact"},
+
+	"t": nil, "phase": nil, "mood": nil, "patience": nil, "on_hold": nil, "category": nil, "priority": nil,
+	"vars": nil, "vary": nil, "ended": nil, "ending": nil, "closed": nil, "resolution": nil, "reviewed": nil,
+	"csat": nil, "dur": nil, "said": nil, "times_said": nil, "said_at": nil, "dispatched": nil,
+	"dispatched_at": nil, "escalated": nil, "escalated_at": nil, "contacted": nil, "acknowledged": nil,
+	"arrived": nil, "approved": nil, "recorded": nil, "field": nil, "fired": nil, "fired_at": nil,
+	"category_at": nil, "priority_at": nil, "classified_at": nil, "reclassified_after": nil,
+	"times_classified": nil, "first_response": nil, "longest_silence": nil, "longest_gap": nil,
+	"gaps_over": nil, "gaps": nil, "updates": nil, "holds_without_notice": nil, "longest_team_gap": nil,
+	"first_escalation": nil,
+}
+
+// ruleInputs returns the truth and policy values the expressions srcs
+// read (see ruleReads), by key, or nil when they read none.
+func ruleInputs(sc *scenarios.Scenario, srcs ...string) map[string]any {
+	var out map[string]any
+	var add func(src string)
+	add = func(src string) {
+		for _, name := range exprNames(src, nil) {
+			for _, key := range ruleReads[name] {
+				if _, ok := out[key]; ok {
+					continue
+				}
+				if out == nil {
+					out = map[string]any{}
+				}
+				out[key] = ruleInput(sc, key)
+				if key == "truth.first_contact" {
+					add(sc.Truth.FirstContact.Src) // what it reads counts too
+				}
+			}
+		}
+	}
+	for _, src := range srcs {
+		add(src)
+	}
+	return out
+}
+
+// ruleInput is the value of one key of ruleReads in sc, as hashed.
+func ruleInput(sc *scenarios.Scenario, key string) any {
+	var c scenarios.Cadence
+	var escalation []scenarios.EscalationRule
+	if p := sc.Resolved; p != nil {
+		c, escalation = p.Cadence, p.Escalation
+	}
+	switch key {
+	case "truth.category":
+		return sc.Truth.Category
+	case "truth.priority":
+		return sc.Truth.Priority
+	case "truth.impact":
+		return sc.Truth.Impact
+	case "truth.urgency":
+		return sc.Truth.Urgency
+	case "truth.required":
+		return requirements(sc)
+	case "truth.authority":
+		return authorities(sc.Truth.Authority)
+	case "truth.record":
+		return recordFields(sc)
+	case "truth.first_contact":
+		return sc.Truth.FirstContact.Src
+	case "policy.escalation":
+		return escalation
+	case "policy.first_response":
+		return c.FirstResponse.Millis()
+	case "policy.max_silence":
+		return c.MaxSilence.Millis()
+	case "policy.hold_update":
+		return c.HoldUpdate.Millis()
+	case "policy.waiting_update":
+		return c.WaitingUpdate.Millis()
+	case "policy.team_update":
+		return c.TeamUpdate.Millis()
+	case "policy.promise_grace":
+		return c.PromiseGrace.Millis()
+	case "policy.pass_mark":
+		return passMark(sc)
+	}
+	panic("scoring: ruleInput of unknown key " + key) // ruleReads and this switch disagree
 }

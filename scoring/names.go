@@ -20,7 +20,12 @@ var ruleValues = func() map[string]bool {
 // expression reads, in order of first use, with one level of member
 // access for maps (truth.category). It scans tokens: string literals are
 // skipped, and an identifier after a dot is a member, not a name.
-func valueNames(src string) []string {
+func valueNames(src string) []string { return exprNames(src, ruleValues) }
+
+// exprNames returns the names an expression reads, as valueNames does,
+// keeping only those in keep (every name when keep is nil): functions
+// called as well as values.
+func exprNames(src string, keep map[string]bool) []string {
 	var out []string
 	seen := map[string]bool{}
 	isIdent := func(b byte, first bool) bool {
@@ -47,7 +52,7 @@ func valueNames(src string) []string {
 			}
 			name := src[i:j]
 			i = j
-			if prevDot || !ruleValues[name] {
+			if prevDot || (keep != nil && !keep[name]) {
 				prevDot = false
 				continue
 			}

@@ -112,7 +112,7 @@ func score(sc *scenarios.Scenario, log []simulator.Event, anyVersion bool) (*Sco
 // rule evaluates one rule, with the evidence its reads recorded.
 func (s *session) rule(rule *scenarios.Rule, section string) RuleResult {
 	r := RuleResult{ID: rule.ID, Title: rule.Title, Section: section, Possible: rule.Points, Max: rule.Points,
-		Critical: rule.Critical, Manual: rule.Manual, Hash: RuleHash(section, rule)}
+		Critical: rule.Critical, Manual: rule.Manual, Hash: RuleHash(s.sc, section, rule)}
 	s.rec.reads = s.rec.reads[:0]
 	s.rec.on = true
 	var names []string

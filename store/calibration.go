@@ -150,29 +150,52 @@ func (s *Store) RoundMarks(ctx context.Context, roundID int64) ([]drillroom.Roun
 }
 
 // PublishRound ends the blind marking of a round at the store's current
-// time and returns it; drillroom.ErrNotFound for an unknown round,
-// drillroom.ErrConflict for one already published.
-func (s *Store) PublishRound(ctx context.Context, id int64) (drillroom.Round, error) {
-	now := millis(s.now())
+// time, with the lead's official marking: official are appended to the
+// round's session as AddMark would, at the same time, in the same
+// transaction, so that the round is published with all of them or not at
+// all. It returns the round and the marks as stored. An unknown round is
+// drillroom.ErrNotFound, one already published drillroom.ErrConflict; a
+// mark of another session, or one drillroom.Mark.Check refuses, is
+// drillroom.ErrInvalid; a mark by an unknown user drillroom.ErrNotFound.
+func (s *Store) PublishRound(ctx context.Context, id int64, official []drillroom.Mark) (drillroom.Round, []drillroom.Mark, error) {
+	for i, m := range official {
+		if err := m.Check(); err != nil {
+			return drillroom.Round{}, nil, fmt.Errorf("publish calibration round %d: official mark %d: %w", id, i+1, err)
+		}
+	}
+	at := fromMillis(millis(s.now()))
+	marks := slices.Clone(official)
 	err := s.w.do(ctx, func(tx *wtx) error {
-		res, err := tx.Exec("UPDATE calibration_rounds SET published_at = ? WHERE id = ? AND published_at = 0", now, id)
+		var session string
+		var published int64
+		err := tx.QueryRow("SELECT session_id, published_at FROM calibration_rounds WHERE id = ?", id).Scan(&session, &published)
+		if errors.Is(err, sql.ErrNoRows) {
+			return drillroom.ErrNotFound
+		}
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			return nil
+		if published != 0 {
+			return drillroom.Errorf(drillroom.CodeConflict, "This calibration round is already published.")
 		}
-		var exists int
-		if err := tx.QueryRow("SELECT COUNT(*) FROM calibration_rounds WHERE id = ?", id).Scan(&exists); err != nil {
-			return err
+		for i := range marks {
+			if marks[i].SessionID != session {
+				return fmt.Errorf("%w: official mark %d is on session %s, the round on %s", drillroom.ErrInvalid, i+1, marks[i].SessionID, session)
+			}
+			marks[i].At = at
+			if marks[i].ID, err = insertMark(tx, marks[i]); err != nil {
+				return fmt.Errorf("official mark %d: %w", i+1, err)
+			}
 		}
-		if exists == 0 {
-			return drillroom.ErrNotFound
-		}
-		return drillroom.Errorf(drillroom.CodeConflict, "This calibration round is already published.")
+		_, err = tx.Exec("UPDATE calibration_rounds SET published_at = ? WHERE id = ?", millis(at), id)
+		return err
 	})
 	if err != nil {
-		return drillroom.Round{}, fmt.Errorf("publish calibration round %d: %w", id, err)
+		return drillroom.Round{}, nil, fmt.Errorf("publish calibration round %d: %w", id, err)
 	}
-	return s.Round(ctx, id)
+	for i := range marks {
+		marks[i].By = s.nameOf(ctx, marks[i].ByID, marks[i].By)
+	}
+	r, err := s.Round(ctx, id)
+	return r, marks, err
 }

@@ -20,9 +20,7 @@ func (s *Store) AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, 
 	}
 	m.At = fromMillis(millis(s.now()))
 	err := s.w.do(ctx, func(tx *wtx) (err error) {
-		m.ID, err = insertRow(tx, `INSERT INTO marks (session_id, rule_id, kind, outcome, points, old_outcome, old_points, reason, rubric_hash, rule_hash, by_id, actor, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			m.SessionID, m.RuleID, string(m.Kind), m.Outcome, m.Points, m.OldOutcome, m.OldPoints, m.Reason, m.RubricHash, m.RuleHash, m.ByID, string(m.Actor), millis(m.At))
+		m.ID, err = insertMark(tx, m)
 		return err
 	})
 	if err != nil {
@@ -30,6 +28,13 @@ func (s *Store) AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, 
 	}
 	m.By = s.nameOf(ctx, m.ByID, m.By)
 	return m, nil
+}
+
+// insertMark appends m (checked, with its time) in tx and returns its id.
+func insertMark(tx *wtx, m drillroom.Mark) (int64, error) {
+	return insertRow(tx, `INSERT INTO marks (session_id, rule_id, kind, outcome, points, old_outcome, old_points, reason, rubric_hash, rule_hash, by_id, actor, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.SessionID, m.RuleID, string(m.Kind), m.Outcome, m.Points, m.OldOutcome, m.OldPoints, m.Reason, m.RubricHash, m.RuleHash, m.ByID, string(m.Actor), millis(m.At))
 }
 
 // Marks returns every mark of a session, oldest first, with the marking

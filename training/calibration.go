@@ -69,6 +69,37 @@ func FleissKappa(items [][]string) (Kappa, error) {
 	return k, nil
 }
 
+// CohenKappa computes the agreement of two raters over the same items
+// (a[i] and b[i] are their categories for item i): the observed agreement
+// (the share of items they agree on), the chance agreement (Σ over the
+// categories of the product of each rater's share of that category) and
+// Cohen's kappa; Raters is 2. Kappa is undefined (Defined false) when the
+// chance agreement is 1. The slices must be equally long and non-empty
+// (an error otherwise). It is pure.
+func CohenKappa(a, b []string) (Kappa, error) {
+	if len(a) == 0 || len(a) != len(b) {
+		return Kappa{}, fmt.Errorf("kappa: %d and %d ratings, want the same number, at least one", len(a), len(b))
+	}
+	n := float64(len(a))
+	ca, cb := map[string]int{}, map[string]int{}
+	agree := 0
+	for i := range a {
+		ca[a[i]]++
+		cb[b[i]]++
+		if a[i] == b[i] {
+			agree++
+		}
+	}
+	k := Kappa{Items: len(a), Raters: 2, Observed: float64(agree) / n}
+	for c, x := range ca {
+		k.Chance += float64(x) / n * float64(cb[c]) / n
+	}
+	if k.Chance < 1 {
+		k.Kappa, k.Defined = (k.Observed-k.Chance)/(1-k.Chance), true
+	}
+	return k, nil
+}
+
 // pairShare is the share of agreeing pairs among ratings.
 func pairShare(ratings []string) (float64, bool) {
 	n := len(ratings)
@@ -110,13 +141,36 @@ type CoachAgreement struct {
 	Deviation float64
 }
 
+// PairAgreement is two markers' agreement over the rules both marked
+// (Kappa.Items of them): the share they agree on (Kappa.Observed) and
+// Cohen's kappa. B is 0 and BName "" when the second marker is the
+// automatic score, over the automatic rules the first marked.
+type PairAgreement struct {
+	A, B         int64
+	AName, BName string
+	Kappa        Kappa
+}
+
+// Automatic reports whether the pair sets a marker against the automatic
+// score.
+func (p PairAgreement) Automatic() bool { return p.B == 0 }
+
 // CalibrationReport is the agreement of a round's markers: per rule, per
-// marker, and overall (Fleiss' kappa over the rules every marker marked).
+// marker, per pair of markers (Cohen's kappa, and each marker against the
+// automatic score as a third marker), and overall: Fleiss' kappa over the
+// rules every marker marked, and the mean of the pairs' Cohen's kappas
+// (Light's kappa).
 type CalibrationReport struct {
 	Rules    []RuleAgreement
 	Coaches  []CoachAgreement
+	Pairs    []PairAgreement // every pair of markers who marked a rule in common, by name
+	WithAuto []PairAgreement // each marker against the automatic score, by name
 	Overall  Kappa
 	HasKappa bool // at least one rule marked by every marker, and two markers
+	// MeanPairKappa is the mean of the defined Cohen's kappas of Pairs
+	// (HasMeanPair false when none is defined).
+	MeanPairKappa float64
+	HasMeanPair   bool
 }
 
 // Calibrate builds the report of marks against the automatic and the
@@ -187,12 +241,66 @@ func Calibrate(auto, official *scoring.Scorecard, marks []drillroom.RoundMark, n
 		rep.Coaches = append(rep.Coaches, *coach[id])
 	}
 	sort.SliceStable(rep.Coaches, func(i, j int) bool { return rep.Coaches[i].Name < rep.Coaches[j].Name })
+	rep.pairs(official, auto, by, names)
 	if len(complete) > 0 {
 		if k, err := FleissKappa(complete); err == nil {
 			rep.Overall, rep.HasKappa = k, true
 		}
 	}
 	return rep
+}
+
+// pairs fills in the report's pairs: every two markers (in the order of
+// the report's coaches) over the rules both marked, in the rubric's order,
+// and each marker against the automatic score over the automatic rules
+// they marked.
+func (rep *CalibrationReport) pairs(official, auto *scoring.Scorecard, by map[string]map[int64]string, names map[int64]string) {
+	var rules []string
+	for _, sec := range official.Sections {
+		for _, r := range sec.Rules {
+			rules = append(rules, r.ID)
+		}
+	}
+	pair := func(a, b int64, of func(rule string) (string, string, bool)) (PairAgreement, bool) {
+		var ra, rb []string
+		for _, id := range rules {
+			if x, y, ok := of(id); ok {
+				ra, rb = append(ra, x), append(rb, y)
+			}
+		}
+		k, err := CohenKappa(ra, rb)
+		return PairAgreement{A: a, B: b, AName: names[a], BName: names[b], Kappa: k}, err == nil
+	}
+	var sum float64
+	var defined int
+	for i, ci := range rep.Coaches {
+		for _, cj := range rep.Coaches[i+1:] {
+			p, ok := pair(ci.UserID, cj.UserID, func(rule string) (string, string, bool) {
+				x, okx := by[rule][ci.UserID]
+				y, oky := by[rule][cj.UserID]
+				return x, y, okx && oky
+			})
+			if !ok {
+				continue
+			}
+			rep.Pairs = append(rep.Pairs, p)
+			if p.Kappa.Defined {
+				sum += p.Kappa.Kappa
+				defined++
+			}
+		}
+		p, ok := pair(ci.UserID, 0, func(rule string) (string, string, bool) {
+			x, okx := by[rule][ci.UserID]
+			a, oka := auto.Rule(rule)
+			return x, a.Outcome, okx && oka && !a.Manual && a.Outcome != scoring.Error
+		})
+		if ok {
+			rep.WithAuto = append(rep.WithAuto, p)
+		}
+	}
+	if defined > 0 {
+		rep.MeanPairKappa, rep.HasMeanPair = sum/float64(defined), true
+	}
 }
 
 // RoundView is a calibration round as one of its people sees it: their own
@@ -391,11 +499,13 @@ func (s *Service) MarkRound(ctx context.Context, user drillroom.User, id int64, 
 
 // PublishRound ends the blind marking of round id; only its lead may.
 // official is the lead's official marking from the round: each becomes a
-// mark of the session (MarkRule, as the lead, audited review.mark, with
-// the round named in its reason), so the official scorecard and the
-// report's deviations follow it; rules left out keep their marking. The
-// marks are checked by MarkRule one by one, before the round is published:
-// a refused one stops the publishing (the ones before it stay, as marks).
+// mark of the session (as MarkRule makes them, in the lead's name, audited
+// review.mark, with the round named in its reason), so the official
+// scorecard and the report's deviations follow it; rules left out keep
+// their marking. Every mark is checked first, each against the marking
+// with the ones before it applied, and the store writes them and publishes
+// the round in one transaction: a refused mark, or a failure part-way,
+// leaves the round blind and the session's marking as it was.
 func (s *Service) PublishRound(ctx context.Context, user drillroom.User, id int64, official []MarkInput) error {
 	r, x, err := s.roundFor(ctx, user, id)
 	if err != nil {
@@ -407,17 +517,34 @@ func (s *Service) PublishRound(ctx context.Context, user drillroom.User, id int6
 	if r.Published() {
 		return drillroom.Errorf(drillroom.CodeConflict, "This calibration round is already published.")
 	}
-	for _, in := range official {
-		in.Reason = strings.TrimSpace(fmt.Sprintf("Official marking of calibration round %d. %s", r.ID, in.Reason))
-		if _, err := s.MarkRule(ctx, user, x, in); err != nil {
+	var marks []drillroom.Mark
+	if len(official) > 0 {
+		if err := s.mayChange(ctx, user, x); err != nil {
 			return err
 		}
+		mk, err := s.markable(ctx, x)
+		if err != nil {
+			return err
+		}
+		for _, in := range official {
+			in.Reason = strings.TrimSpace(fmt.Sprintf("Official marking of calibration round %d. %s", r.ID, in.Reason))
+			m, err := newMark(user, x, mk, in)
+			if err != nil {
+				return err
+			}
+			marks = append(marks, m)
+			mk = applyMarks(mk.Auto, append(slices.Clone(mk.History), m))
+		}
 	}
-	if _, err := s.store.PublishRound(ctx, r.ID); err != nil {
+	_, stored, err := s.store.PublishRound(ctx, r.ID, marks)
+	if err != nil {
 		return err
 	}
-	s.log.Info("calibration round published", "round", r.ID, "official marks", len(official), "by", user.Username)
-	s.audit(ctx, user, drillroom.AuditCalibrationPublish, x, fmt.Sprintf("round %d, %d official marks", r.ID, len(official)))
+	for _, m := range stored {
+		s.marked(ctx, user, x, m)
+	}
+	s.log.Info("calibration round published", "round", r.ID, "official marks", len(stored), "by", user.Username)
+	s.audit(ctx, user, drillroom.AuditCalibrationPublish, x, fmt.Sprintf("round %d, %d official marks", r.ID, len(stored)))
 	return nil
 }
 

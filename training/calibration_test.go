@@ -123,6 +123,16 @@ func TestCalibrationRound(t *testing.T) {
 	// rule partly met, 6 points.
 	wantCode(t, "an official marking that does not fit", f.svc.PublishRound(ctx, f.carol, r.ID,
 		[]training.MarkInput{{RuleID: "review-quality", Outcome: "partial", Points: 10}}), drillroom.CodeInvalid)
+	// A good official mark followed by a refused one: nothing is written
+	// and the round stays blind (no half-published official marking).
+	wantCode(t, "a good official mark, then one of no rule", f.svc.PublishRound(ctx, f.carol, r.ID, []training.MarkInput{
+		{RuleID: "review-quality", Outcome: "partial", Points: 6}, {RuleID: "no-such-rule", Outcome: "pass"}}), drillroom.CodeInvalid)
+	if ms, err := f.st.Marks(ctx, x.ID); err != nil || len(ms) != 0 {
+		t.Fatalf("marks after a refused publishing: %+v, %v; want none", ms, err)
+	}
+	if v, err := f.svc.ViewRound(ctx, f.trent, r.ID); err != nil || v.Round.Published() || v.Report != nil {
+		t.Fatalf("the round after a refused publishing: %+v, %v; want it blind", v, err)
+	}
 	if err := f.svc.PublishRound(ctx, f.carol, r.ID, []training.MarkInput{{RuleID: "review-quality", Outcome: "partial", Points: 6, Reason: "Two lessons of three."}}); err != nil {
 		t.Fatal(err)
 	}
@@ -272,5 +282,143 @@ func TestTrend(t *testing.T) {
 	}
 	if p := got[1].Points[1]; p.WithOfficial != 1 || p.Compared != 2 || p.Deviation != 2.5 {
 		t.Errorf("Bo in round 2: %+v, want 1 of 2, 2.5", p)
+	}
+}
+
+// TestCalibratePairs: a round with three coaches on one six-rule session,
+// against agreement and kappa worked by hand. The automatic score gives
+// pass pass fail pass fail na; Ann marks the same, Bo pass fail fail pass
+// pass na, Cy pass pass pass fail fail pass.
+//
+// Ann–Bo agree on 4 of 6; each gives 3 pass, 2 fail, 1 na: chance
+// (9+4+1)/36 = 14/36, κ = (24−14)/(36−14) = 5/11. Ann–Cy agree on 3 of 6;
+// Cy gives 4 pass, 2 fail: chance (12+4)/36, κ = (18−16)/20 = 1/10.
+// Bo–Cy agree on 1 of 6: chance 16/36, κ = (6−16)/20 = −1/2. Their mean
+// (Light's kappa) is (5/11 + 1/10 − 1/2)/3 = 1/55. Fleiss over the six
+// rules: P̄ = (1 + 5 × 1/3)/6 = 4/9; 10 pass, 6 fail, 2 na of 18: P̄e =
+// 140/324 = 35/81, κ = (36−35)/(81−35) = 1/46. Against the automatic
+// score: Ann 1, Bo 5/11, Cy 1/10.
+//
+// With Cy leaving the last rule unmarked, the pairs with Cy are over five
+// rules: Ann–Cy agree on 3 of 5, each gives 3 pass and 2 fail, chance
+// 13/25, κ = (15−13)/(25−13) = 1/6; Bo–Cy 1 of 5, κ = (5−13)/12 = −2/3;
+// mean (5/11 + 1/6 − 2/3)/3 = −1/66. Fleiss over the five rules all three
+// marked: P̄ = (1 + 4/3)/5 = 7/15; 9 pass, 6 fail of 15: P̄e = 117/225 =
+// 13/25, κ = (35−39)/(75−39) = −1/9.
+func TestCalibratePairs(t *testing.T) {
+	autoOutcomes := []string{"pass", "pass", "fail", "pass", "fail", "na"}
+	var rules []scoring.RuleResult
+	for i, o := range autoOutcomes {
+		pts := 0.0
+		if o == "pass" {
+			pts = 10
+		}
+		rules = append(rules, scoring.RuleResult{ID: fmt.Sprintf("r%d", i+1), Title: fmt.Sprintf("rule %d", i+1), Outcome: o, Points: pts, Possible: 10, Max: 10})
+	}
+	card := &scoring.Scorecard{Sections: []scoring.SectionResult{{ID: "s", Rules: rules}}}
+	const ann, bo, cy = 1, 2, 3
+	names := map[int64]string{ann: "Ann", bo: "Bo", cy: "Cy"}
+	ballots := map[int64][]string{
+		ann: autoOutcomes,
+		bo:  {"pass", "fail", "fail", "pass", "pass", "na"},
+		cy:  {"pass", "pass", "pass", "fail", "fail", "pass"},
+	}
+	marks := func(skip string) []drillroom.RoundMark {
+		var out []drillroom.RoundMark
+		for u, outs := range ballots {
+			for i, o := range outs {
+				id := fmt.Sprintf("r%d", i+1)
+				if u == cy && id == skip {
+					continue
+				}
+				out = append(out, drillroom.RoundMark{UserID: u, RuleID: id, Outcome: o})
+			}
+		}
+		return out
+	}
+	type pair struct {
+		a, b             string // b "" for the automatic score
+		items            int
+		observed, chance float64
+		kappa            float64
+	}
+	for _, tc := range []struct {
+		name        string
+		skip        string // a rule Cy leaves unmarked
+		pairs       []pair
+		withAuto    []pair
+		meanPair    float64
+		fleissItems int
+		fleissP     float64
+		fleissPe    float64
+		fleiss      float64
+	}{
+		{name: "every rule marked by all three",
+			pairs:    []pair{{"Ann", "Bo", 6, 4.0 / 6, 14.0 / 36, 5.0 / 11}, {"Ann", "Cy", 6, 3.0 / 6, 16.0 / 36, 1.0 / 10}, {"Bo", "Cy", 6, 1.0 / 6, 16.0 / 36, -1.0 / 2}},
+			withAuto: []pair{{"Ann", "", 6, 1, 14.0 / 36, 1}, {"Bo", "", 6, 4.0 / 6, 14.0 / 36, 5.0 / 11}, {"Cy", "", 6, 3.0 / 6, 16.0 / 36, 1.0 / 10}},
+			meanPair: 1.0 / 55, fleissItems: 6, fleissP: 4.0 / 9, fleissPe: 35.0 / 81, fleiss: 1.0 / 46},
+		{name: "Cy leaves a rule unmarked", skip: "r6",
+			pairs:    []pair{{"Ann", "Bo", 6, 4.0 / 6, 14.0 / 36, 5.0 / 11}, {"Ann", "Cy", 5, 3.0 / 5, 13.0 / 25, 1.0 / 6}, {"Bo", "Cy", 5, 1.0 / 5, 13.0 / 25, -2.0 / 3}},
+			withAuto: []pair{{"Ann", "", 6, 1, 14.0 / 36, 1}, {"Bo", "", 6, 4.0 / 6, 14.0 / 36, 5.0 / 11}, {"Cy", "", 5, 3.0 / 5, 13.0 / 25, 1.0 / 6}},
+			meanPair: -1.0 / 66, fleissItems: 5, fleissP: 7.0 / 15, fleissPe: 13.0 / 25, fleiss: -1.0 / 9},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := training.Calibrate(card, card, marks(tc.skip), names)
+			check := func(what string, got []training.PairAgreement, want []pair) {
+				if len(got) != len(want) {
+					t.Fatalf("%s: %d pairs, want %d: %+v", what, len(got), len(want), got)
+				}
+				for i, w := range want {
+					g := got[i]
+					if g.AName != w.a || g.BName != w.b || g.Automatic() != (w.b == "") || g.Kappa.Items != w.items || !g.Kappa.Defined ||
+						!near(g.Kappa.Observed, w.observed) || !near(g.Kappa.Chance, w.chance) || !near(g.Kappa.Kappa, w.kappa) {
+						t.Errorf("%s %d: got %s–%s over %d rules, agreement %.6f, chance %.6f, κ %.6f; want %s–%s over %d, %.6f, %.6f, %.6f",
+							what, i, g.AName, g.BName, g.Kappa.Items, g.Kappa.Observed, g.Kappa.Chance, g.Kappa.Kappa, w.a, w.b, w.items, w.observed, w.chance, w.kappa)
+					}
+				}
+			}
+			check("pair", rep.Pairs, tc.pairs)
+			check("against the automatic score", rep.WithAuto, tc.withAuto)
+			if !rep.HasMeanPair || !near(rep.MeanPairKappa, tc.meanPair) {
+				t.Errorf("mean pair κ %.6f (%v), want %.6f", rep.MeanPairKappa, rep.HasMeanPair, tc.meanPair)
+			}
+			o := rep.Overall
+			if !rep.HasKappa || o.Items != tc.fleissItems || o.Raters != 3 || !near(o.Observed, tc.fleissP) || !near(o.Chance, tc.fleissPe) || !near(o.Kappa, tc.fleiss) {
+				t.Errorf("Fleiss: %+v, want %d rules, 3 raters, P̄ %.6f, P̄e %.6f, κ %.6f", o, tc.fleissItems, tc.fleissP, tc.fleissPe, tc.fleiss)
+			}
+		})
+	}
+}
+
+// TestCohenKappa checks two raters' figures against tables worked by hand
+// and the cases where kappa is undefined or the input wrong.
+func TestCohenKappa(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		a, b             []string
+		observed, chance float64
+		kappa            float64
+		defined          bool
+	}{
+		// 3 of 4 agree; a: 2 pass 2 fail, b: 3 pass 1 fail: chance
+		// (6+2)/16 = 1/2, κ = (3/4 − 1/2)/(1/2) = 1/2.
+		{"three of four", []string{"pass", "pass", "fail", "fail"}, []string{"pass", "pass", "fail", "pass"}, 0.75, 0.5, 0.5, true},
+		{"opposites", []string{"pass", "fail"}, []string{"fail", "pass"}, 0, 0.5, -1, true},
+		{"one category", []string{"pass", "pass"}, []string{"pass", "pass"}, 1, 1, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k, err := training.CohenKappa(tc.a, tc.b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !near(k.Observed, tc.observed) || !near(k.Chance, tc.chance) || k.Defined != tc.defined || (tc.defined && !near(k.Kappa, tc.kappa)) {
+				t.Errorf("got %.6f, %.6f, κ %.6f (%v); want %.6f, %.6f, %.6f (%v)", k.Observed, k.Chance, k.Kappa, k.Defined, tc.observed, tc.chance, tc.kappa, tc.defined)
+			}
+		})
+	}
+	for _, bad := range [][2][]string{{nil, nil}, {{"pass"}, {"pass", "fail"}}} {
+		if _, err := training.CohenKappa(bad[0], bad[1]); err == nil {
+			t.Errorf("CohenKappa(%v): no error", bad)
+		}
 	}
 }

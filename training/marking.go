@@ -105,10 +105,18 @@ func applyMarks(auto *scoring.Scorecard, marks []drillroom.Mark) *Marking {
 }
 
 // ruleChanged says why a mark applied to auto needs a coach's look after
-// a re-scoring, or "" when it does not: its rule's definition changed
-// since the mark (per-rule hashes), or, for marks and scorecards from
-// before per-rule hashes were kept, the rubric as a whole changed.
+// a re-scoring, or "" when it does not: the rubric changed and, with it,
+// the marked rule's definition or what it reads of the truth and the
+// policy (per-rule hashes, scoring.RuleHash); for marks and scorecards
+// from before per-rule hashes were kept, the rubric as a whole changed.
 func ruleChanged(auto *scoring.Scorecard, mk drillroom.Mark) string {
+	if mk.RubricHash == auto.RubricHash {
+		// The rubric hash covers every rule, the truth and the policy:
+		// nothing a rule reads changed (a rule hash that differs was
+		// computed by an older drillroom, before it counted what a rule
+		// reads).
+		return ""
+	}
 	if r, ok := auto.Rule(mk.RuleID); ok && r.Hash != "" && mk.RuleHash != "" {
 		if r.Hash != mk.RuleHash {
 			return "the rule changed in the rubric since this mark: check that it still holds"
@@ -174,16 +182,38 @@ func (s *Service) MarkRule(ctx context.Context, user drillroom.User, x drillroom
 	if err := s.mayChange(ctx, user, x); err != nil {
 		return drillroom.Mark{}, err
 	}
+	mk, err := s.markable(ctx, x)
+	if err != nil {
+		return drillroom.Mark{}, err
+	}
+	m, err := newMark(user, x, mk, in)
+	if err != nil {
+		return drillroom.Mark{}, err
+	}
+	stored, err := s.store.AddMark(ctx, m)
+	if err != nil {
+		return drillroom.Mark{}, fmt.Errorf("mark session %s: %w", x.ID, err)
+	}
+	s.marked(ctx, user, x, stored)
+	return stored, nil
+}
+
+// markable returns the marking of session x to mark it on: its official
+// scorecard; a session not scored yet cannot be marked.
+func (s *Service) markable(ctx context.Context, x drillroom.Session) (*Marking, error) {
+	mk, err := s.OfficialScorecard(ctx, x)
+	if errors.Is(err, drillroom.ErrNotFound) {
+		return nil, drillroom.Errorf(drillroom.CodeConflict, "This session has not been scored yet.")
+	}
+	return mk, err
+}
+
+// newMark checks in against marking mk of session x and returns the mark
+// user would make (not stored).
+func newMark(user drillroom.User, x drillroom.Session, mk *Marking, in MarkInput) (drillroom.Mark, error) {
 	reason := strings.TrimSpace(in.Reason)
 	if reason == "" || utf8.RuneCountInString(reason) > MaxReasonRunes {
 		return drillroom.Mark{}, drillroom.Errorf(drillroom.CodeInvalid, "Give a reason of up to 2,000 characters: the trainee reads it.")
-	}
-	mk, err := s.OfficialScorecard(ctx, x)
-	if errors.Is(err, drillroom.ErrNotFound) {
-		return drillroom.Mark{}, drillroom.Errorf(drillroom.CodeConflict, "This session has not been scored yet.")
-	}
-	if err != nil {
-		return drillroom.Mark{}, err
 	}
 	r, ok := mk.Official.Rule(in.RuleID)
 	if !ok {
@@ -213,14 +243,14 @@ func (s *Service) MarkRule(ctx context.Context, user drillroom.User, x drillroom
 			return drillroom.Mark{}, &drillroom.Error{Code: drillroom.CodeInvalid, Message: "This mark does not fit the rule.", Err: err}
 		}
 	}
-	stored, err := s.store.AddMark(ctx, m)
-	if err != nil {
-		return drillroom.Mark{}, fmt.Errorf("mark session %s: %w", x.ID, err)
-	}
-	s.log.Info("session marked", "session", x.ID, "rule", r.ID, "kind", m.Kind, "outcome", m.Outcome, "by", user.Username)
-	s.audit(ctx, user, drillroom.AuditReviewMark, x, fmt.Sprintf("%s %s: %s (%s) -> %s (%s): %s", m.Kind, r.ID,
-		m.OldOutcome, formatPoints(m.OldPoints), m.Outcome, formatPoints(m.Points), reason))
-	return stored, nil
+	return m, nil
+}
+
+// marked logs and audits a stored mark.
+func (s *Service) marked(ctx context.Context, user drillroom.User, x drillroom.Session, m drillroom.Mark) {
+	s.log.Info("session marked", "session", x.ID, "rule", m.RuleID, "kind", m.Kind, "outcome", m.Outcome, "by", user.Username)
+	s.audit(ctx, user, drillroom.AuditReviewMark, x, fmt.Sprintf("%s %s: %s (%s) -> %s (%s): %s", m.Kind, m.RuleID,
+		m.OldOutcome, formatPoints(m.OldPoints), m.Outcome, formatPoints(m.Points), m.Reason))
 }
 
 func formatPoints(f float64) string {

@@ -3,9 +3,11 @@ package training_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
@@ -211,65 +213,101 @@ func TestMarksSurviveRescoring(t *testing.T) {
 	if old := training.ApplyMarksForTest(auto, marks); len(old.Flags) != 3 {
 		t.Errorf("marks without rule hashes: %d flags, want all 3 (the rubric changed)", len(old.Flags))
 	}
+	// A rule hash computed otherwise (by an older drillroom) under the
+	// same rubric hash: nothing the rule reads changed, no flag.
+	for i := range marks {
+		marks[i].RuleHash, marks[i].RubricHash = "older", auto.RubricHash
+	}
+	if same := training.ApplyMarksForTest(auto, marks); len(same.Flags) != 1 || same.Flags[0].Mark.RuleID != "no-unneeded" {
+		t.Errorf("stale rule hashes under the same rubric: flags %+v; want only no-unneeded's (its rule is gone)", same.Flags)
+	}
 }
 
 // TestRescoringFlagsChangedRules: re-scoring a session's log with a new
-// version of the rubric in which one rule changed (no-unneeded: 5 points
-// to 8) keeps every override by rule id and flags that rule's only; the
+// version of the rubric keeps every mark by rule id and flags the marks of
+// the rules the change touches only: a rule's own definition (no-unneeded's
+// points), or what a rule reads outside itself (the truth's required
+// handover, read by handover and no-unneeded); a change no marked rule
+// reads (the policy's waiting cadence, the truth's impact) flags none. The
 // others stay applied, unflagged.
 func TestRescoringFlagsChangedRules(t *testing.T) {
-	ctx := context.Background()
-	f := newFixture(t)
-	x, before := f.markedSession(t)
-	// Version 2 of the rubric, loaded afresh (the shared example is not
-	// to be changed): no-unneeded is worth 8 points.
-	v2 := scenariotest.Load(t, "../scenarios/examples/gas-smell-basic.drill.yaml")
-	changed := false
-	for i := range v2.Rubric.Sections {
-		for j := range v2.Rubric.Sections[i].Rules {
-			if r := &v2.Rubric.Sections[i].Rules[j]; r.ID == "no-unneeded" {
-				r.Points, changed = 8, true
+	for _, tc := range []struct {
+		name    string
+		change  func(sc *scenarios.Scenario)
+		flagged []string
+	}{
+		{"a rule's points", func(sc *scenarios.Scenario) { ruleOf(t, sc, "no-unneeded").Points = 8 }, []string{"no-unneeded"}},
+		{"the truth's required handover", func(sc *scenarios.Scenario) {
+			sc.Truth.Required = slices.Clone(sc.Truth.Required)
+			sc.Truth.Required[0].Handover = []string{"location", "hazards", "access"}
+		}, []string{"handover", "no-unneeded"}},
+		{"the policy's waiting cadence", func(sc *scenarios.Scenario) {
+			p := *sc.Resolved // shared with other drills: change a copy
+			p.Cadence.WaitingUpdate += 30000
+			sc.Resolved = &p
+		}, nil},
+		{"the truth's impact", func(sc *scenarios.Scenario) { sc.Truth.Impact = "medium" }, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t)
+			x, before := f.markedSession(t)
+			// Version 2 of the rubric, loaded afresh (the shared example
+			// is not to be changed).
+			v2 := scenariotest.Load(t, "../scenarios/examples/gas-smell-basic.drill.yaml")
+			tc.change(v2)
+			events, err := f.svc.Events(ctx, x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			auto, err := scoring.Score(v2, events)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if auto.RubricHash == before.RubricHash {
+				t.Fatal("the changed rubric has the same hash")
+			}
+			body, _ := json.Marshal(auto)
+			if err := f.st.PutScorecard(ctx, x.ID, auto.RubricHash, body, auto.RuleOutcomes()); err != nil {
+				t.Fatal(err)
+			}
+			mk, err := f.svc.OfficialScorecard(ctx, x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(mk.Current) != 3 {
+				t.Errorf("%d current marks after re-scoring, want the 3", len(mk.Current))
+			}
+			for id, want := range map[string]string{"review-quality": scoring.Pass, "handover": scoring.NA, "no-unneeded": scoring.Fail} {
+				if r, _ := mk.Official.Rule(id); r.Outcome != want {
+					t.Errorf("%s after re-scoring: %s, want the coach's %s", id, r.Outcome, want)
+				}
+			}
+			var flagged []string
+			for _, fl := range mk.Flags {
+				if !fl.Applied {
+					t.Errorf("flag %+v: want it applied", fl)
+				}
+				flagged = append(flagged, fl.Mark.RuleID)
+			}
+			slices.Sort(flagged)
+			if !slices.Equal(flagged, tc.flagged) {
+				t.Errorf("flagged %v, want %v", flagged, tc.flagged)
+			}
+		})
+	}
+}
+
+// ruleOf returns rule id of sc's rubric, or fails t.
+func ruleOf(t *testing.T, sc *scenarios.Scenario, id string) *scenarios.Rule {
+	t.Helper()
+	for i := range sc.Rubric.Sections {
+		for j := range sc.Rubric.Sections[i].Rules {
+			if r := &sc.Rubric.Sections[i].Rules[j]; r.ID == id {
+				return r
 			}
 		}
 	}
-	if !changed {
-		t.Fatal("the example has no rule no-unneeded")
-	}
-	events, err := f.svc.Events(ctx, x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	auto, err := scoring.Score(v2, events)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if auto.RubricHash == before.RubricHash {
-		t.Fatal("the changed rubric has the same hash")
-	}
-	for _, id := range []string{"review-quality", "handover", "no-unneeded"} {
-		a, _ := auto.Rule(id)
-		b, _ := before.Rule(id)
-		if (a.Hash == b.Hash) != (id != "no-unneeded") || a.Hash == "" {
-			t.Errorf("rule %s: hash %.8s before, %.8s after; want a change for no-unneeded only", id, b.Hash, a.Hash)
-		}
-	}
-	body, _ := json.Marshal(auto)
-	if err := f.st.PutScorecard(ctx, x.ID, auto.RubricHash, body, auto.RuleOutcomes()); err != nil {
-		t.Fatal(err)
-	}
-	mk, err := f.svc.OfficialScorecard(ctx, x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(mk.Current) != 3 {
-		t.Errorf("%d current marks after re-scoring, want the 3", len(mk.Current))
-	}
-	for id, want := range map[string]string{"review-quality": scoring.Pass, "handover": scoring.NA, "no-unneeded": scoring.Fail} {
-		if r, _ := mk.Official.Rule(id); r.Outcome != want {
-			t.Errorf("%s after re-scoring: %s, want the coach's %s", id, r.Outcome, want)
-		}
-	}
-	if len(mk.Flags) != 1 || mk.Flags[0].Mark.RuleID != "no-unneeded" || !mk.Flags[0].Applied {
-		t.Errorf("flags %+v: want no-unneeded's override alone, applied and flagged", mk.Flags)
-	}
+	t.Fatalf("no rule %s", id)
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -22,7 +23,14 @@ const (
 	ReasonAssessment = "assessment to review"
 	ReasonIntervened = "a trainer intervened"
 	ReasonFlagged    = "marks to check after a re-scoring"
+	// ReasonUnreleased: coaches have marked the session or written notes
+	// on it that the trainee has not been given yet (training.ReleaseReview).
+	ReasonUnreleased = "marked, not released to the trainee"
 )
+
+// Reasons are the reasons a session is in the review queue, in the order
+// the queue gives them.
+var Reasons = []string{ReasonPending, ReasonAssessment, ReasonIntervened, ReasonFlagged, ReasonUnreleased, ReasonDispute}
 
 // QueueFilter narrows the review queue; zero fields match everything.
 type QueueFilter struct {
@@ -31,6 +39,7 @@ type QueueFilter struct {
 	ScenarioID string
 	From, To   time.Time // the session started at or after From, before To
 	Band       string    // the official band id
+	Reason     string    // one of Reasons: only the sessions in the queue for it
 }
 
 // QueueItem is one session that needs a coach.
@@ -56,18 +65,23 @@ type Queue struct {
 	Bands       map[string]string // band titles by id, likewise
 	Unfiltered  int               // how many sessions need a coach, whatever the filter
 	MineClaimed int               // of those, how many the user holds claims on
+	ByReason    map[string]int    // of those, how many are in the queue for each reason
 }
 
 // ReviewQueue returns the ended, scored sessions of user's cohorts (every
 // cohort for an administrator) that need a coach: manual items to score,
 // assessments and sessions where a trainer intervened that nobody has
-// marked yet, marks a re-scoring flagged, and open disputes. Only trainers and coaches
+// marked yet, marks a re-scoring flagged, marks or notes not released to
+// the trainee yet, and open disputes. Only trainers and coaches
 // have a queue.
 func (s *Service) ReviewQueue(ctx context.Context, user drillroom.User, f QueueFilter) (*Queue, error) {
 	if !user.Staff() {
 		return nil, drillroom.Errorf(drillroom.CodeForbidden, "The review queue is for coaches and trainers.")
 	}
-	q := &Queue{Drills: map[string]string{}, Bands: map[string]string{}}
+	if f.Reason != "" && !slices.Contains(Reasons, f.Reason) {
+		return nil, drillroom.Errorf(drillroom.CodeInvalid, "Choose one of the reasons a session is in the queue.")
+	}
+	q := &Queue{Drills: map[string]string{}, Bands: map[string]string{}, ByReason: map[string]int{}}
 	var err error
 	if user.Admin {
 		q.Cohorts, err = s.store.Cohorts(ctx)
@@ -127,13 +141,17 @@ func (s *Service) ReviewQueue(ctx context.Context, user drillroom.User, f QueueF
 				}
 			}
 			q.Unfiltered++
+			for _, why := range item.Reasons {
+				q.ByReason[why]++
+			}
 			q.Drills[x.ScenarioID] = item.Title
 			if item.Band != "" {
 				q.Bands[item.Band] = item.BandTitle
 			}
 			if (inCohort != nil && !inCohort[t.ID]) || (f.TraineeID != 0 && f.TraineeID != t.ID) ||
 				(f.ScenarioID != "" && f.ScenarioID != x.ScenarioID) || (!f.From.IsZero() && x.CreatedAt.Before(f.From)) ||
-				(!f.To.IsZero() && !x.CreatedAt.Before(f.To)) || (f.Band != "" && f.Band != item.Band) {
+				(!f.To.IsZero() && !x.CreatedAt.Before(f.To)) || (f.Band != "" && f.Band != item.Band) ||
+				(f.Reason != "" && !slices.Contains(item.Reasons, f.Reason)) {
 				continue
 			}
 			q.Items = append(q.Items, item)
@@ -181,6 +199,13 @@ func (s *Service) queueItem(ctx context.Context, x drillroom.Session) (QueueItem
 	coaching, err := s.Coaching(ctx, x, nil)
 	if err != nil {
 		return QueueItem{}, false, err
+	}
+	rel, err := s.ReleaseState(ctx, x, mk.History, coaching.Notes)
+	if err != nil {
+		return QueueItem{}, false, err
+	}
+	if rel.Pending {
+		item.Reasons = append(item.Reasons, ReasonUnreleased)
 	}
 	if len(coaching.Open) > 0 {
 		item.Reasons = append(item.Reasons, ReasonDispute)

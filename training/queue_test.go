@@ -139,17 +139,62 @@ func TestReviewQueue(t *testing.T) {
 	_, err = f.svc.ReviewQueue(ctx, f.carol, training.QueueFilter{CohortID: vq.Cohorts[0].ID})
 	wantCode(t, "carol filters by a cohort not hers", err, drillroom.CodeInvalid)
 
-	// Scoring the manual rule takes a practice session out of the queue,
-	// and an assessment too (a coach has reviewed it).
+	// Scoring the manual rule settles a practice session's reason, and an
+	// assessment's too (a coach has reviewed it); both stay in the queue,
+	// marked but not released, until a coach releases the review.
 	for _, x := range []drillroom.Session{practice, assessment} {
 		if _, err := f.svc.MarkRule(ctx, f.carol, x, training.MarkInput{RuleID: "review-quality", Outcome: "fail", Reason: "No review written."}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	q, _ = f.svc.ReviewQueue(ctx, f.carol, training.QueueFilter{})
-	if got := queueIDs(q); !slices.Equal(got, []string{intervened.ID}) {
-		t.Errorf("queue after marking: %v, want only %s", got, intervened.ID)
+	reasons = map[string][]string{}
+	for _, it := range q.Items {
+		reasons[it.Session.ID] = it.Reasons
 	}
+	for id, want := range map[string][]string{
+		practice.ID:   {training.ReasonUnreleased},
+		assessment.ID: {training.ReasonUnreleased},
+		intervened.ID: {training.ReasonPending, training.ReasonIntervened},
+	} {
+		if !slices.Equal(reasons[id], want) {
+			t.Errorf("reasons after marking of %s: %v, want %v", id, reasons[id], want)
+		}
+	}
+	for why, want := range map[string]int{training.ReasonUnreleased: 2, training.ReasonPending: 1, training.ReasonIntervened: 1, training.ReasonAssessment: 0} {
+		if q.ByReason[why] != want {
+			t.Errorf("count of %q: %d, want %d", why, q.ByReason[why], want)
+		}
+	}
+	unreleased, err := f.svc.ReviewQueue(ctx, f.carol, training.QueueFilter{Reason: training.ReasonUnreleased})
+	if got := queueIDs(unreleased); err != nil || !slices.Equal(got, sorted(practice.ID, assessment.ID)) || unreleased.Unfiltered != 3 {
+		t.Errorf("filtered to marked but not released: %v, %v (%d unfiltered); want the practice and the assessment (3)", got, err, unreleased.Unfiltered)
+	}
+	_, err = f.svc.ReviewQueue(ctx, f.carol, training.QueueFilter{Reason: "bored"})
+	wantCode(t, "a filter by an unknown reason", err, drillroom.CodeInvalid)
+	// Releasing takes the session out; a note after the release puts it
+	// back, until the next release.
+	if _, err := f.svc.ReleaseReview(ctx, f.carol, practice); err != nil {
+		t.Fatal(err)
+	}
+	if got := queueIDs(mustQueue(t, f, f.carol)); !slices.Equal(got, sorted(assessment.ID, intervened.ID)) {
+		t.Errorf("queue after releasing the practice: %v, want the assessment and the intervened session", got)
+	}
+	if _, err := f.svc.AddNote(ctx, f.carol, practice, training.NoteInput{Kind: drillroom.NoteStrength, Text: "Calm voice throughout."}); err != nil {
+		t.Fatal(err)
+	}
+	if got := queueIDs(mustQueue(t, f, f.carol)); !slices.Equal(got, sorted(practice.ID, assessment.ID, intervened.ID)) {
+		t.Errorf("queue after a note on the released practice: %v, want it back", got)
+	}
+}
+
+func mustQueue(t *testing.T, f *fixture, user drillroom.User) *training.Queue {
+	t.Helper()
+	q, err := f.svc.ReviewQueue(context.Background(), user, training.QueueFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
 }
 
 func TestClaims(t *testing.T) {

@@ -60,7 +60,7 @@ type Store interface {
 	UserRounds(ctx context.Context, userID int64) ([]drillroom.Round, error)
 	PutRoundMark(ctx context.Context, m drillroom.RoundMark) error
 	RoundMarks(ctx context.Context, roundID int64) ([]drillroom.RoundMark, error)
-	PublishRound(ctx context.Context, id int64) (drillroom.Round, error)
+	PublishRound(ctx context.Context, id int64, official []drillroom.Mark) (drillroom.Round, []drillroom.Mark, error)
 	AppendAudit(ctx context.Context, e drillroom.AuditEntry) error
 }
 

@@ -75,6 +75,34 @@ type calibrationPage struct {
 	Rules   []calRule
 	Members []calMember
 	Kappa   string // the overall figures, formatted
+	// MeanPair is the mean of the pairs' Cohen's kappas, formatted ("" when none).
+	MeanPair string
+	Pairs    []calPair // every two markers, then each marker against the automatic score
+}
+
+// calPair is one row of the report's agreement between markers.
+type calPair struct {
+	A, B      string // B is "the automatic score" for a marker against it
+	Auto      bool
+	Rules     int
+	Agreement string
+	Kappa     string
+}
+
+func pairRow(p training.PairAgreement) calPair {
+	row := calPair{A: p.AName, B: p.BName, Auto: p.Automatic(), Rules: p.Kappa.Items, Agreement: formatPercent(p.Kappa.Observed * 100), Kappa: kappaText(p.Kappa)}
+	if row.Auto {
+		row.B = "the automatic score"
+	}
+	return row
+}
+
+// kappaText is a kappa to two places, or why there is none.
+func kappaText(k training.Kappa) string {
+	if !k.Defined {
+		return "undefined (every mark in one category)"
+	}
+	return fmt.Sprintf("%.2f", k.Kappa)
 }
 
 type calRule struct {
@@ -148,11 +176,16 @@ func (u *ui) calibration(w http.ResponseWriter, r *http.Request) {
 			k := v.Report.Overall
 			p.Kappa = fmt.Sprintf("over %d rules marked by all %d markers: observed agreement %s, chance %s, ", k.Items, k.Raters,
 				formatPercent(k.Observed*100), formatPercent(k.Chance*100))
-			if k.Defined {
-				p.Kappa += fmt.Sprintf("Fleiss' kappa %.2f", k.Kappa)
-			} else {
-				p.Kappa += "Fleiss' kappa undefined (every mark in one category)"
-			}
+			p.Kappa += "Fleiss' kappa " + kappaText(k)
+		}
+		if v.Report.HasMeanPair {
+			p.MeanPair = fmt.Sprintf("%.2f", v.Report.MeanPairKappa)
+		}
+		for _, pa := range v.Report.Pairs {
+			p.Pairs = append(p.Pairs, pairRow(pa))
+		}
+		for _, pa := range v.Report.WithAuto {
+			p.Pairs = append(p.Pairs, pairRow(pa))
 		}
 	}
 	for _, sec := range v.Official.Sections {

@@ -121,6 +121,16 @@ func TestCalibrationPages(t *testing.T) {
 	if !strings.Contains(markers, "Mean deviation from the official") || strings.Count(markers, `<td class="deviation">2.5</td>`) != 2 || strings.Count(markers, `<td class="deviation">0</td>`) != 1 {
 		t.Errorf("markers table %q: want deviations 2.5, 2.5 and 0", markers)
 	}
+	// Cohen's kappa per pair over the two rules all marked: Carol and
+	// Trent agree on both, each all passes (chance 1: undefined); each with
+	// Dora agrees on 1 of 2, chance 1 × 1/2, κ = 0. Their mean: 0.
+	pairs := res.body[strings.Index(res.body, `id="pairs"`):]
+	pairs = pairs[:strings.Index(pairs, "</table>")]
+	if strings.Count(pairs, `<tr class="pair">`) != 3 || strings.Count(pairs, `<td class="pair-kappa">0.00</td>`) != 2 ||
+		strings.Count(pairs, `<td class="pair-agreement">50%</td>`) != 2 || !strings.Contains(pairs, `<td class="pair-kappa">undefined`) ||
+		strings.Count(pairs, `<tr class="pair-auto">`) != 3 || !strings.Contains(res.body, `<p id="mean-pair-kappa"><strong>Mean Cohen's kappa over the pairs of markers</strong> 0.00</p>`) {
+		t.Errorf("pairs table %q: want three pairs of markers (undefined, 0.00, 0.00), three against the automatic score, mean 0.00", pairs)
+	}
 	// The trend across rounds: the lead sees each marker's figures, with
 	// the round; a trainee is refused.
 	trend := carol.get("/calibration")

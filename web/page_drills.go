@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"time"
 
@@ -53,7 +54,18 @@ type drillsPage struct {
 	Cohorts []drillroom.Cohort
 }
 
-type reviewCount struct{ Waiting, Mine int }
+type reviewCount struct {
+	Waiting, Mine int
+	Reasons       []reasonCount // the reasons at least one session is in the queue for
+}
+
+// reasonCount is how many sessions are in the queue for one reason, with
+// the queue filtered to them.
+type reasonCount struct {
+	Reason string
+	Count  int
+	Link   string
+}
 
 // othersLimit caps the trainees' sessions listed for trainers and coaches.
 const othersLimit = 100
@@ -98,6 +110,11 @@ func (u *ui) drills(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		page.Reviews = &reviewCount{Waiting: q.Unfiltered, Mine: q.MineClaimed}
+		for _, why := range training.Reasons {
+			if n := q.ByReason[why]; n > 0 {
+				page.Reviews.Reasons = append(page.Reviews.Reasons, reasonCount{Reason: why, Count: n, Link: "/reviews?why=" + url.QueryEscape(why)})
+			}
+		}
 		if page.Cohorts, err = u.accounts.Cohorts(ctx, actorOf(r)); err != nil {
 			u.fail(w, r, err)
 			return

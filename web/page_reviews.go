@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -22,11 +23,12 @@ type reviewsPage struct {
 	Trainees   []option
 	Drills     []option
 	Bands      []option
+	Reasons    []option // every reason, labelled with how many sessions are in the queue for it
 }
 
 type reviewFilter struct {
-	Cohort, Trainee, Drill, From, To, Band string
-	Set                                    bool
+	Cohort, Trainee, Drill, From, To, Band, Why string
+	Set                                         bool
 }
 
 type option struct{ Value, Label string }
@@ -53,8 +55,8 @@ func (u *ui) reviews(w http.ResponseWriter, r *http.Request) {
 	user, _ := userFrom(r.Context())
 	q := r.URL.Query()
 	page := reviewsPage{Filter: reviewFilter{Cohort: q.Get("cohort"), Trainee: q.Get("trainee"), Drill: q.Get("drill"),
-		From: q.Get("from"), To: q.Get("to"), Band: q.Get("band")}}
-	f := training.QueueFilter{ScenarioID: page.Filter.Drill, Band: page.Filter.Band}
+		From: q.Get("from"), To: q.Get("to"), Band: q.Get("band"), Why: q.Get("why")}}
+	f := training.QueueFilter{ScenarioID: page.Filter.Drill, Band: page.Filter.Band, Reason: page.Filter.Why}
 	bad := func(what string) {
 		u.fail(w, r, drillroom.Errorf(drillroom.CodeInvalid, "The filter's %s is not valid.", what))
 	}
@@ -98,6 +100,9 @@ func (u *ui) reviews(w http.ResponseWriter, r *http.Request) {
 		page.Trainees = append(page.Trainees, option{strconv.FormatInt(t.ID, 10), t.DisplayName})
 	}
 	page.Drills, page.Bands = options(queue.Drills), options(queue.Bands)
+	for _, why := range training.Reasons {
+		page.Reasons = append(page.Reasons, option{why, fmt.Sprintf("%s (%d)", why, queue.ByReason[why])})
+	}
 	for _, it := range queue.Items {
 		row := reviewRow{ID: it.Session.ID, Trainee: it.Trainee, Title: it.Title, Mode: it.Session.Mode,
 			Started: it.Session.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), Total: formatPercent(it.Total),

@@ -93,7 +93,40 @@ func TestReviewQueuePage(t *testing.T) {
 	if res := carol.post("/sessions/"+id+"/release", url.Values{"csrf": {ccsrf}}); res.status != http.StatusSeeOther {
 		t.Fatalf("release: status %d", res.status)
 	}
-	if res := carol.get("/reviews"); strings.Contains(res.body, `id="queue-`+id+`"`) || !strings.Contains(res.body, "Nothing to review") {
-		t.Error("the marked assessment is still in the queue")
+	// Marked, the assessment waits for its release to the trainee: the
+	// queue says so, the filter finds it, the home page counts it.
+	res = carol.get("/reviews")
+	if row := queueRow(res.body, id); !strings.Contains(row, "marked, not released to the trainee") || strings.Contains(row, "assessment to review") {
+		t.Errorf("the marked assessment's row %q: want it marked, not released, and no longer an assessment to review", row)
 	}
+	why := url.QueryEscape("marked, not released to the trainee")
+	if res := carol.get("/reviews?why=" + why); queueRow(res.body, id) == "" || !strings.Contains(res.body, `marked, not released to the trainee (1)</option>`) {
+		t.Error("the queue filtered to marked but not released lacks the session or its count")
+	}
+	if res := carol.get("/reviews?why=" + url.QueryEscape("manual items to score")); queueRow(res.body, id) != "" {
+		t.Error("the queue filtered to manual items lists the marked session")
+	}
+	if res := carol.get("/reviews?why=bored"); res.status != http.StatusBadRequest {
+		t.Errorf("a filter by an unknown reason: status %d, want 400", res.status)
+	}
+	if res := carol.get("/"); !strings.Contains(res.body, `<li><a href="/reviews?why=marked%2C&#43;not&#43;released&#43;to&#43;the&#43;trainee"><strong>1</strong> marked, not released to the trainee</a></li>`) {
+		t.Error("the home page does not count the session marked but not released, linking the filtered queue")
+	}
+	if res := carol.post("/sessions/"+id+"/publish", url.Values{"csrf": {ccsrf}}); res.status != http.StatusSeeOther {
+		t.Fatalf("release the review: status %d", res.status)
+	}
+	if res := carol.get("/reviews"); queueRow(res.body, id) != "" || !strings.Contains(res.body, "Nothing to review") {
+		t.Error("the marked and released assessment is still in the queue")
+	}
+}
+
+// queueRow is session id's row of the review queue page body ("" when
+// it is not in the queue).
+func queueRow(body, id string) string {
+	i := strings.Index(body, `id="queue-`+id+`"`)
+	if i < 0 {
+		return ""
+	}
+	row := body[i:]
+	return row[:strings.Index(row, "</tr>")]
 }

@@ -27,9 +27,7 @@ func (s *Store) AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, 
 	}
 	m.At = fromMillis(millis(s.now()))
 	err := s.write(ctx, func(tx pgx.Tx) (err error) {
-		m.ID, err = insertRow(ctx, tx, `INSERT INTO marks (session_id, rule_id, kind, outcome, points, old_outcome, old_points, reason, rubric_hash, rule_hash, by_id, actor, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-			m.SessionID, m.RuleID, string(m.Kind), m.Outcome, m.Points, m.OldOutcome, m.OldPoints, m.Reason, m.RubricHash, m.RuleHash, m.ByID, string(m.Actor), millis(m.At))
+		m.ID, err = insertMark(ctx, tx, m)
 		return err
 	})
 	if err != nil {
@@ -37,6 +35,13 @@ func (s *Store) AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, 
 	}
 	m.By = s.nameOf(ctx, m.ByID, m.By)
 	return m, nil
+}
+
+// insertMark appends m (checked, with its time) in tx and returns its id.
+func insertMark(ctx context.Context, tx pgx.Tx, m drillroom.Mark) (int64, error) {
+	return insertRow(ctx, tx, `INSERT INTO marks (session_id, rule_id, kind, outcome, points, old_outcome, old_points, reason, rubric_hash, rule_hash, by_id, actor, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		m.SessionID, m.RuleID, string(m.Kind), m.Outcome, m.Points, m.OldOutcome, m.OldPoints, m.Reason, m.RubricHash, m.RuleHash, m.ByID, string(m.Actor), millis(m.At))
 }
 
 // Marks returns every mark of a session, oldest first, with the marking
@@ -379,31 +384,49 @@ func (s *Store) RoundMarks(ctx context.Context, roundID int64) ([]drillroom.Roun
 }
 
 // PublishRound ends the blind marking of a round at the store's current
-// time and returns it; drillroom.ErrNotFound for an unknown round,
-// drillroom.ErrConflict for one already published.
-func (s *Store) PublishRound(ctx context.Context, id int64) (drillroom.Round, error) {
-	now := millis(s.now())
+// time with the lead's official marks, all in one transaction: the SQLite
+// store's contract (store/calibration.go).
+func (s *Store) PublishRound(ctx context.Context, id int64, official []drillroom.Mark) (drillroom.Round, []drillroom.Mark, error) {
+	for i, m := range official {
+		if err := m.Check(); err != nil {
+			return drillroom.Round{}, nil, fmt.Errorf("publish calibration round %d: official mark %d: %w", id, i+1, err)
+		}
+	}
+	at := fromMillis(millis(s.now()))
+	marks := slices.Clone(official)
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, "UPDATE calibration_rounds SET published_at = $1 WHERE id = $2 AND published_at = 0", now, id)
+		var session string
+		var published int64
+		err := tx.QueryRow(ctx, "SELECT session_id, published_at FROM calibration_rounds WHERE id = $1 FOR UPDATE", id).Scan(&session, &published)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return drillroom.ErrNotFound
+		}
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 1 {
-			return nil
+		if published != 0 {
+			return drillroom.Errorf(drillroom.CodeConflict, "This calibration round is already published.")
 		}
-		var exists bool
-		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM calibration_rounds WHERE id = $1)", id).Scan(&exists); err != nil {
-			return err
+		for i := range marks {
+			if marks[i].SessionID != session {
+				return fmt.Errorf("%w: official mark %d is on session %s, the round on %s", drillroom.ErrInvalid, i+1, marks[i].SessionID, session)
+			}
+			marks[i].At = at
+			if marks[i].ID, err = insertMark(ctx, tx, marks[i]); err != nil {
+				return fmt.Errorf("official mark %d: %w", i+1, err)
+			}
 		}
-		if !exists {
-			return drillroom.ErrNotFound
-		}
-		return drillroom.Errorf(drillroom.CodeConflict, "This calibration round is already published.")
+		_, err = tx.Exec(ctx, "UPDATE calibration_rounds SET published_at = $1 WHERE id = $2", millis(at), id)
+		return err
 	})
 	if err != nil {
-		return drillroom.Round{}, fmt.Errorf("publish calibration round %d: %w", id, err)
+		return drillroom.Round{}, nil, fmt.Errorf("publish calibration round %d: %w", id, err)
 	}
-	return s.Round(ctx, id)
+	for i := range marks {
+		marks[i].By = s.nameOf(ctx, marks[i].ByID, marks[i].By)
+	}
+	r, err := s.Round(ctx, id)
+	return r, marks, err
 }
 
 // AddRelease records a coach's release of a session's reviewed scorecard

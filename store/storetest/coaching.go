@@ -322,14 +322,59 @@ func testCalibrationRounds(t *testing.T, s Store, clock *Clock) {
 		}
 	}
 	clock.Advance(time.Hour)
-	p, err := s.PublishRound(ctx, r.ID)
+	// The lead's official marking is written with the publishing, in one
+	// transaction: a mark that fails part-way (after a good one was
+	// inserted) writes nothing and leaves the round blind.
+	official := func(rule, outcome string, pts float64, by int64) drillroom.Mark {
+		return drillroom.Mark{SessionID: f.Session.ID, RuleID: rule, Kind: drillroom.MarkOverride, Outcome: outcome, Points: pts,
+			OldOutcome: "fail", Reason: "Official marking of the round.", RubricHash: "r1", RuleHash: "q1", ByID: by, Actor: drillroom.ActorCoach}
+	}
+	other := NewFixture(t, s, "ben")
+	elsewhere := official("silence", "pass", 5, coaches[0].ID)
+	elsewhere.SessionID = other.Session.ID
+	noReason := official("silence", "pass", 5, coaches[0].ID)
+	noReason.Reason = ""
+	for _, tc := range []struct {
+		name  string
+		marks []drillroom.Mark
+		want  error
+	}{
+		{"the second mark by an unknown user", []drillroom.Mark{official("review", "pass", 10, coaches[0].ID), official("silence", "pass", 5, 9999)}, drillroom.ErrNotFound},
+		{"the second mark on another session", []drillroom.Mark{official("review", "pass", 10, coaches[0].ID), elsewhere}, drillroom.ErrInvalid},
+		{"a mark without a reason", []drillroom.Mark{official("review", "pass", 10, coaches[0].ID), noReason}, drillroom.ErrInvalid},
+	} {
+		t.Run("publish refused: "+tc.name, func(t *testing.T) {
+			if _, _, err := s.PublishRound(ctx, r.ID, tc.marks); !errors.Is(err, tc.want) {
+				t.Errorf("got %v, want %v", err, tc.want)
+			}
+			if ms, err := s.Marks(ctx, f.Session.ID); err != nil || len(ms) != 0 {
+				t.Errorf("the session's marks after a refused publishing: %+v, %v; want none", ms, err)
+			}
+			if got, err := s.Round(ctx, r.ID); err != nil || got.Published() {
+				t.Errorf("the round after a refused publishing: %+v, %v; want it blind", got, err)
+			}
+		})
+	}
+	p, stored, err := s.PublishRound(ctx, r.ID, []drillroom.Mark{official("review", "partial", 6, coaches[0].ID), official("silence", "pass", 5, coaches[0].ID)})
 	if err != nil || !p.Published() || !p.PublishedAt.Equal(clock.Now()) {
 		t.Fatalf("PublishRound: %+v, %v", p, err)
 	}
-	if _, err := s.PublishRound(ctx, r.ID); !errors.Is(err, drillroom.ErrConflict) {
+	if len(stored) != 2 || stored[0].ID == 0 || stored[1].ID <= stored[0].ID || !stored[1].At.Equal(clock.Now()) || stored[0].By != "Coach cora" {
+		t.Errorf("PublishRound's marks: %+v; want both with ids in order, the store's time and the lead's name", stored)
+	}
+	if ms, err := s.Marks(ctx, f.Session.ID); err != nil || len(ms) != 2 || ms[0].RuleID != "review" || ms[0].Points != 6 || ms[1].RuleID != "silence" || ms[1].ByID != coaches[0].ID {
+		t.Errorf("the session's marks after publishing: %+v, %v; want the two official marks", ms, err)
+	}
+	if _, _, err := s.PublishRound(ctx, r.ID, nil); !errors.Is(err, drillroom.ErrConflict) {
 		t.Errorf("publish twice: %v, want a conflict", err)
 	}
-	if _, err := s.PublishRound(ctx, r.ID+100); !errors.Is(err, drillroom.ErrNotFound) {
+	if _, _, err := s.PublishRound(ctx, r.ID, []drillroom.Mark{official("review", "pass", 10, coaches[0].ID)}); !errors.Is(err, drillroom.ErrConflict) {
+		t.Errorf("publish twice with marks: %v, want a conflict", err)
+	}
+	if ms, _ := s.Marks(ctx, f.Session.ID); len(ms) != 2 {
+		t.Errorf("a refused second publishing wrote marks: %d, want 2", len(ms))
+	}
+	if _, _, err := s.PublishRound(ctx, r.ID+100, nil); !errors.Is(err, drillroom.ErrNotFound) {
 		t.Errorf("publish an unknown round: %v, want not found", err)
 	}
 	if err := mark(coaches[2], "review", "pass", 10); !errors.Is(err, drillroom.ErrConflict) {

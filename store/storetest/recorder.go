@@ -396,9 +396,9 @@ func (x *recording) RoundMarks(ctx context.Context, roundID int64) ([]drillroom.
 	return x.s.RoundMarks(ctx, roundID)
 }
 
-func (x *recording) PublishRound(ctx context.Context, id int64) (drillroom.Round, error) {
+func (x *recording) PublishRound(ctx context.Context, id int64, official []drillroom.Mark) (drillroom.Round, []drillroom.Mark, error) {
 	x.r.note("PublishRound")
-	return x.s.PublishRound(ctx, id)
+	return x.s.PublishRound(ctx, id, official)
 }
 
 func (x *recording) ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error {
