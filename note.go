@@ -65,12 +65,22 @@ type Response struct {
 }
 
 // Release is a coach's release of a session's reviewed scorecard to the
-// trainee: the marks and notes made up to At. Releases are append-only.
+// trainee: the session's marks and notes up to LastMark and LastNote,
+// which the store sets to the newest when it records the release, in the
+// same transaction. Releases are append-only.
 type Release struct {
 	ID        int64
 	SessionID string
+	LastMark  int64 // the newest mark released (its ID; 0: none)
+	LastNote  int64 // the newest note released (its ID; 0: none)
 	ByID      int64
 	By        string // display name, filled in by the store
 	Actor     Actor  // coach or trainer
 	At        time.Time
+}
+
+// Covers reports whether the release gives the trainee the mark or note
+// with id markID or noteID (pass 0 for the other).
+func (r Release) Covers(markID, noteID int64) bool {
+	return r.ID != 0 && markID <= r.LastMark && noteID <= r.LastNote
 }

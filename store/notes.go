@@ -99,17 +99,39 @@ func (s *Store) Responses(ctx context.Context, sessionID string) ([]drillroom.Re
 }
 
 // AddRelease records a coach's release of a session's reviewed scorecard
-// to its trainee at the store's current time (r.ID, r.At and r.By are
-// filled in). The actor is a coach or trainer (drillroom.ErrInvalid); an
-// unknown session or author is drillroom.ErrNotFound.
+// to its trainee at the store's current time (r.ID, r.At, r.By, r.LastMark
+// and r.LastNote are filled in): in one transaction, it takes the
+// session's newest mark and note as what it releases, and refuses
+// (drillroom.ErrConflict) when neither is newer than the last release's,
+// so two coaches releasing at once record one release. The actor is a
+// coach or trainer (drillroom.ErrInvalid); an unknown session or author is
+// drillroom.ErrNotFound.
 func (s *Store) AddRelease(ctx context.Context, r drillroom.Release) (drillroom.Release, error) {
 	if r.Actor != drillroom.ActorCoach && r.Actor != drillroom.ActorTrainer {
 		return drillroom.Release{}, fmt.Errorf("release session %s: %w: actor %q", r.SessionID, drillroom.ErrInvalid, r.Actor)
 	}
 	r.At = fromMillis(millis(s.now()))
 	err := s.w.do(ctx, func(tx *wtx) (err error) {
-		r.ID, err = insertRow(tx, "INSERT INTO releases (session_id, by_id, actor, at) VALUES (?, ?, ?, ?)",
-			r.SessionID, r.ByID, string(r.Actor), millis(r.At))
+		var n int
+		if err := tx.QueryRow("SELECT COUNT(*) FROM sessions WHERE id = ?", r.SessionID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return drillroom.ErrNotFound
+		}
+		var lastMark, lastNote int64
+		err = tx.QueryRow(`SELECT COALESCE((SELECT MAX(id) FROM marks WHERE session_id = ?1), 0), COALESCE((SELECT MAX(id) FROM notes WHERE session_id = ?1), 0),
+			COALESCE((SELECT last_mark FROM releases WHERE session_id = ?1 ORDER BY id DESC LIMIT 1), 0),
+			COALESCE((SELECT last_note FROM releases WHERE session_id = ?1 ORDER BY id DESC LIMIT 1), 0)`, r.SessionID).
+			Scan(&r.LastMark, &r.LastNote, &lastMark, &lastNote)
+		if err != nil {
+			return err
+		}
+		if r.LastMark <= lastMark && r.LastNote <= lastNote {
+			return drillroom.Errorf(drillroom.CodeConflict, "There is no new mark or note to release.")
+		}
+		r.ID, err = insertRow(tx, "INSERT INTO releases (session_id, by_id, actor, at, last_mark, last_note) VALUES (?, ?, ?, ?, ?, ?)",
+			r.SessionID, r.ByID, string(r.Actor), millis(r.At), r.LastMark, r.LastNote)
 		return err
 	})
 	if err != nil {
@@ -126,9 +148,9 @@ func (s *Store) Releases(ctx context.Context, sessionID string) ([]drillroom.Rel
 		var r drillroom.Release
 		var actor string
 		var at int64
-		err := row.Scan(&r.ID, &r.SessionID, &r.ByID, &r.By, &actor, &at)
+		err := row.Scan(&r.ID, &r.SessionID, &r.ByID, &r.By, &actor, &at, &r.LastMark, &r.LastNote)
 		r.Actor, r.At = drillroom.Actor(actor), fromMillis(at)
 		return r, err
-	}, `SELECT r.id, r.session_id, r.by_id, COALESCE(u.display_name, ''), r.actor, r.at
+	}, `SELECT r.id, r.session_id, r.by_id, COALESCE(u.display_name, ''), r.actor, r.at, r.last_mark, r.last_note
 		FROM releases r LEFT JOIN users u ON u.id = r.by_id WHERE r.session_id = ? ORDER BY r.id`, sessionID)
 }

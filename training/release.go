@@ -38,16 +38,12 @@ func (s *Service) ReleaseState(ctx context.Context, x drillroom.Session, marks [
 		r.Last = rs[len(rs)-1]
 	}
 	for _, m := range marks {
-		r.Pending = r.Pending || !releasedBy(m.At, r.Last)
+		r.Pending = r.Pending || !r.Last.Covers(m.ID, 0)
 	}
 	for _, n := range notes {
-		r.Pending = r.Pending || !releasedBy(n.At, r.Last)
+		r.Pending = r.Pending || !r.Last.Covers(0, n.ID)
 	}
 	return r, nil
-}
-
-func releasedBy(at time.Time, r drillroom.Release) bool {
-	return r.ID != 0 && !at.After(r.At)
 }
 
 // MarkingFor is Marking as user sees it: staff see every mark; the
@@ -67,7 +63,7 @@ func (s *Service) MarkingFor(ctx context.Context, user drillroom.User, x drillro
 		return nil, Release{}, err
 	}
 	if trainee(user, x) {
-		marks = releasedOnly(marks, rel.Last, func(m drillroom.Mark) time.Time { return m.At })
+		marks = releasedOnly(marks, func(m drillroom.Mark) bool { return rel.Last.Covers(m.ID, 0) })
 	}
 	return applyMarks(auto, marks), rel, nil
 }
@@ -88,7 +84,7 @@ func (s *Service) CoachingFor(ctx context.Context, user drillroom.User, x drillr
 	if err != nil || !trainee(user, x) {
 		return c, err
 	}
-	c.Notes = releasedOnly(c.Notes, rel.Last, func(n drillroom.Note) time.Time { return n.At })
+	c.Notes = releasedOnly(c.Notes, func(n drillroom.Note) bool { return rel.Last.Covers(0, n.ID) })
 	// The trainee acknowledges a release: the last one counts until the
 	// next.
 	c.Acknowledged = time.Time{}
@@ -98,10 +94,10 @@ func (s *Service) CoachingFor(ctx context.Context, user drillroom.User, x drillr
 	return c, nil
 }
 
-func releasedOnly[T any](items []T, r drillroom.Release, at func(T) time.Time) []T {
+func releasedOnly[T any](items []T, released func(T) bool) []T {
 	var out []T
 	for _, it := range items {
-		if releasedBy(at(it), r) {
+		if released(it) {
 			out = append(out, it)
 		}
 	}
@@ -110,10 +106,17 @@ func releasedOnly[T any](items []T, r drillroom.Release, at func(T) time.Time) [
 
 // ReleaseReview releases session x's reviewed scorecard (its marks and
 // notes so far) to the trainee, as the coach. The rule is marking's; there
-// must be something new to release. It is audited (review.publish).
+// must be something new to release (drillroom.ErrConflict otherwise, also
+// when another coach has just released it: the store decides what a
+// release covers in the transaction that records it). It is audited
+// (review.publish).
 func (s *Service) ReleaseReview(ctx context.Context, user drillroom.User, x drillroom.Session) (drillroom.Release, error) {
 	if err := s.mayChange(ctx, user, x); err != nil {
 		return drillroom.Release{}, err
+	}
+	r, err := s.store.AddRelease(ctx, drillroom.Release{SessionID: x.ID, ByID: user.ID, Actor: drillroom.ActorOf(user.Role)})
+	if err != nil {
+		return drillroom.Release{}, fmt.Errorf("release %s: %w", x.ID, err)
 	}
 	marks, err := s.store.Marks(ctx, x.ID)
 	if err != nil {
@@ -123,18 +126,9 @@ func (s *Service) ReleaseReview(ctx context.Context, user drillroom.User, x dril
 	if err != nil {
 		return drillroom.Release{}, fmt.Errorf("release %s: %w", x.ID, err)
 	}
-	rel, err := s.ReleaseState(ctx, x, marks, notes)
-	if err != nil {
-		return drillroom.Release{}, err
-	}
-	if !rel.Pending {
-		return drillroom.Release{}, drillroom.Errorf(drillroom.CodeConflict, "There is no new mark or note to release.")
-	}
-	r, err := s.store.AddRelease(ctx, drillroom.Release{SessionID: x.ID, ByID: user.ID, Actor: drillroom.ActorOf(user.Role)})
-	if err != nil {
-		return drillroom.Release{}, fmt.Errorf("release %s: %w", x.ID, err)
-	}
-	s.log.Info("review released", "session", x.ID, "marks", len(marks), "notes", len(notes), "by", user.Username)
-	s.audit(ctx, user, drillroom.AuditReviewPublish, x, fmt.Sprintf("%d marks, %d notes", len(marks), len(notes)))
+	nm, nn := len(releasedOnly(marks, func(m drillroom.Mark) bool { return r.Covers(m.ID, 0) })),
+		len(releasedOnly(notes, func(n drillroom.Note) bool { return r.Covers(0, n.ID) }))
+	s.log.Info("review released", "session", x.ID, "marks", nm, "notes", nn, "by", user.Username)
+	s.audit(ctx, user, drillroom.AuditReviewPublish, x, fmt.Sprintf("%d marks, %d notes", nm, nn))
 	return r, nil
 }

@@ -430,17 +430,37 @@ func (s *Store) PublishRound(ctx context.Context, id int64, official []drillroom
 }
 
 // AddRelease records a coach's release of a session's reviewed scorecard
-// to its trainee at the store's current time (r.ID, r.At and r.By are
-// filled in). The actor is a coach or trainer (drillroom.ErrInvalid); an
-// unknown session or author is drillroom.ErrNotFound.
+// with the newest mark and note it releases, in one transaction: the
+// SQLite store's contract (store/notes.go).
 func (s *Store) AddRelease(ctx context.Context, r drillroom.Release) (drillroom.Release, error) {
 	if r.Actor != drillroom.ActorCoach && r.Actor != drillroom.ActorTrainer {
 		return drillroom.Release{}, fmt.Errorf("release session %s: %w: actor %q", r.SessionID, drillroom.ErrInvalid, r.Actor)
 	}
 	r.At = fromMillis(millis(s.now()))
 	err := s.write(ctx, func(tx pgx.Tx) (err error) {
-		r.ID, err = insertRow(ctx, tx, "INSERT INTO releases (session_id, by_id, actor, at) VALUES ($1, $2, $3, $4) RETURNING id",
-			r.SessionID, r.ByID, string(r.Actor), millis(r.At))
+		// Two coaches releasing at once: the second waits for the first's
+		// release (the session's row lock) and then finds nothing new.
+		var sid string
+		err = tx.QueryRow(ctx, "SELECT id FROM sessions WHERE id = $1 FOR UPDATE", r.SessionID).Scan(&sid)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return drillroom.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var lastMark, lastNote int64
+		err = tx.QueryRow(ctx, `SELECT COALESCE((SELECT MAX(id) FROM marks WHERE session_id = $1), 0), COALESCE((SELECT MAX(id) FROM notes WHERE session_id = $1), 0),
+			COALESCE((SELECT last_mark FROM releases WHERE session_id = $1 ORDER BY id DESC LIMIT 1), 0),
+			COALESCE((SELECT last_note FROM releases WHERE session_id = $1 ORDER BY id DESC LIMIT 1), 0)`, r.SessionID).
+			Scan(&r.LastMark, &r.LastNote, &lastMark, &lastNote)
+		if err != nil {
+			return err
+		}
+		if r.LastMark <= lastMark && r.LastNote <= lastNote {
+			return drillroom.Errorf(drillroom.CodeConflict, "There is no new mark or note to release.")
+		}
+		r.ID, err = insertRow(ctx, tx, "INSERT INTO releases (session_id, by_id, actor, at, last_mark, last_note) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+			r.SessionID, r.ByID, string(r.Actor), millis(r.At), r.LastMark, r.LastNote)
 		return err
 	})
 	if err != nil {
@@ -457,9 +477,9 @@ func (s *Store) Releases(ctx context.Context, sessionID string) ([]drillroom.Rel
 		var r drillroom.Release
 		var actor string
 		var at int64
-		err := row.Scan(&r.ID, &r.SessionID, &r.ByID, &r.By, &actor, &at)
+		err := row.Scan(&r.ID, &r.SessionID, &r.ByID, &r.By, &actor, &at, &r.LastMark, &r.LastNote)
 		r.Actor, r.At = drillroom.Actor(actor), fromMillis(at)
 		return r, err
-	}, `SELECT r.id, r.session_id, r.by_id, COALESCE(u.display_name, ''), r.actor, r.at
+	}, `SELECT r.id, r.session_id, r.by_id, COALESCE(u.display_name, ''), r.actor, r.at, r.last_mark, r.last_note
 		FROM releases r LEFT JOIN users u ON u.id = r.by_id WHERE r.session_id = $1 ORDER BY r.id`, sessionID)
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -393,9 +394,13 @@ func testCalibrationRounds(t *testing.T, s Store, clock *Clock) {
 	}
 }
 
-// testReleases: releases of a reviewed scorecard are appended with the
-// store's time and the author's name, listed oldest first; a release by
-// the trainee or on an unknown session is refused.
+// testReleases: a release of a reviewed scorecard names the newest mark
+// and note it gives the trainee, taken in the transaction that records it;
+// it is appended with the store's time and the author's name, listed
+// oldest first; a release with nothing new since the last is a conflict,
+// also when two coaches release at once (exactly one is recorded); a
+// release by the trainee, on an unknown session or by an unknown author is
+// refused.
 func testReleases(t *testing.T, s Store, clock *Clock) {
 	ctx := context.Background()
 	f := NewFixture(t, s, "ann")
@@ -404,14 +409,63 @@ func testReleases(t *testing.T, s Store, clock *Clock) {
 	if rs, err := s.Releases(ctx, id); rs == nil || len(rs) != 0 || err != nil {
 		t.Fatalf("Releases before any: %v, %v; want an empty slice", rs, err)
 	}
-	r1, err := s.AddRelease(ctx, drillroom.Release{SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach})
-	if err != nil || r1.ID == 0 || r1.By != "Cora Coach" || !r1.At.Equal(clock.Now()) {
-		t.Fatalf("AddRelease: %+v, %v; want an id, the author's name and the store's time", r1, err)
+	release := func(actor drillroom.Actor) (drillroom.Release, error) {
+		return s.AddRelease(ctx, drillroom.Release{SessionID: id, ByID: coach.ID, Actor: actor})
+	}
+	if _, err := release(drillroom.ActorCoach); !errors.Is(err, drillroom.ErrConflict) {
+		t.Errorf("a release with nothing marked: %v, want a conflict", err)
+	}
+	mark := func() drillroom.Mark {
+		t.Helper()
+		m, err := s.AddMark(ctx, drillroom.Mark{SessionID: id, RuleID: "review-quality", Kind: drillroom.MarkManual, Outcome: "pass", Points: 10,
+			OldOutcome: "pending", Reason: "Clear lessons.", ByID: coach.ID, Actor: drillroom.ActorCoach})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	note := func() drillroom.Note {
+		t.Helper()
+		n, err := s.AddNote(ctx, drillroom.Note{SessionID: id, Kind: drillroom.NoteStrength, Text: "Calm throughout.", ByID: coach.ID, Actor: drillroom.ActorCoach})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	m1, n1 := mark(), note()
+	r1, err := release(drillroom.ActorCoach)
+	if err != nil || r1.ID == 0 || r1.By != "Cora Coach" || !r1.At.Equal(clock.Now()) || r1.LastMark != m1.ID || r1.LastNote != n1.ID {
+		t.Fatalf("AddRelease: %+v, %v; want an id, the author's name, the store's time, mark %d and note %d", r1, err, m1.ID, n1.ID)
+	}
+	if _, err := release(drillroom.ActorCoach); !errors.Is(err, drillroom.ErrConflict) {
+		t.Errorf("a second release with nothing new: %v, want a conflict", err)
+	}
+	// A note in the same millisecond as the release is not released by it.
+	n2 := note()
+	if !n2.At.Equal(r1.At) || r1.Covers(0, n2.ID) {
+		t.Errorf("a note at the release's time %v (note at %v) is covered by it", r1.At, n2.At)
 	}
 	clock.Advance(time.Minute)
-	if _, err := s.AddRelease(ctx, drillroom.Release{SessionID: id, ByID: coach.ID, Actor: drillroom.ActorTrainer}); err != nil {
-		t.Fatal(err)
+	r2, err := release(drillroom.ActorTrainer)
+	if err != nil || r2.LastMark != m1.ID || r2.LastNote != n2.ID {
+		t.Fatalf("a release of a new note: %+v, %v; want mark %d still, note %d", r2, err, m1.ID, n2.ID)
 	}
+	// Two coaches release a new mark at once: one release is recorded.
+	mark()
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = release(drillroom.ActorCoach)
+		}()
+	}
+	wg.Wait()
+	if (errs[0] == nil) == (errs[1] == nil) || !(errors.Is(errs[0], drillroom.ErrConflict) || errors.Is(errs[1], drillroom.ErrConflict)) {
+		t.Errorf("two releases at once: %v and %v; want one recorded and one conflict", errs[0], errs[1])
+	}
+	mark()
 	for _, tc := range []struct {
 		name string
 		r    drillroom.Release
@@ -426,8 +480,9 @@ func testReleases(t *testing.T, s Store, clock *Clock) {
 		}
 	}
 	rs, err := s.Releases(ctx, id)
-	if err != nil || len(rs) != 2 || rs[0].ID != r1.ID || rs[1].Actor != drillroom.ActorTrainer || !rs[1].At.Equal(clock.Now()) || rs[1].By != "Cora Coach" {
-		t.Errorf("Releases: %+v, %v; want both, oldest first", rs, err)
+	if err != nil || len(rs) != 3 || rs[0].ID != r1.ID || rs[0].LastNote != n1.ID || rs[1].Actor != drillroom.ActorTrainer || rs[1].LastNote != n2.ID ||
+		!rs[1].At.Equal(clock.Now()) || rs[1].By != "Cora Coach" || rs[2].LastMark <= m1.ID {
+		t.Errorf("Releases: %+v, %v; want the three, oldest first, with what each released", rs, err)
 	}
 	other := NewFixture(t, s, "ben")
 	if rs, err := s.Releases(ctx, other.Session.ID); err != nil || len(rs) != 0 {
