@@ -118,3 +118,73 @@ func TestCoachingNotesAndDisputes(t *testing.T) {
 		t.Errorf("audit log: %v, want %v", got, want)
 	}
 }
+
+// TestTraineeHistory: a trainee's history across sessions as their
+// cohort's coach reads it (every note and mark, with what waits for a
+// release) and as the trainee reads their own (what was released); nobody
+// outside the cohort, and no account that is not a trainee's.
+func TestTraineeHistory(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	first := f.play(t, f.ann, drillroom.ModePractice, nil)
+	second := f.play(t, f.ann, drillroom.ModeAssessment, nil)
+	due := time.Date(2030, 1, 15, 0, 0, 0, 0, time.UTC)
+	for _, in := range []struct {
+		x  drillroom.Session
+		in training.NoteInput
+	}{
+		{first, training.NoteInput{Kind: drillroom.NoteStrength, Text: "Safety advice in the first minute."}},
+		{second, training.NoteInput{Kind: drillroom.NoteAction, Text: "Practise the handover script.", Due: due}},
+	} {
+		if _, err := f.svc.AddNote(ctx, f.carol, in.x, in.in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.svc.ReleaseReview(ctx, f.carol, first); err != nil {
+		t.Fatal(err)
+	}
+
+	h, err := f.svc.TraineeHistory(ctx, f.carol, f.ann.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unreleased := map[string]bool{}
+	for _, it := range h.Items {
+		unreleased[it.Session.ID] = it.Unreleased
+	}
+	if h.Trainee.ID != f.ann.ID || len(h.Items) != 2 || len(h.Notes) != 2 || len(h.Actions) != 1 || h.Actions[0].Due != due ||
+		unreleased[first.ID] || !unreleased[second.ID] {
+		t.Errorf("carol's view of ann: %d sessions, %d notes, actions %+v, unreleased %v; want 2, 2, the handover action, only the second waiting",
+			len(h.Items), len(h.Notes), h.Actions, unreleased)
+	}
+	own, err := f.svc.TraineeHistory(ctx, f.ann, f.ann.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(own.Items) != 2 || len(own.Notes) != 1 || own.Notes[0].Kind != drillroom.NoteStrength || len(own.Actions) != 0 || own.Items[0].Unreleased || own.Items[1].Unreleased {
+		t.Errorf("ann's own view: %d notes %+v, %d actions; want the released strength only, nothing said of what waits", len(own.Notes), own.Notes, len(own.Actions))
+	}
+	if _, err := f.svc.ReleaseReview(ctx, f.trent, second); err != nil {
+		t.Fatal(err)
+	}
+	if own, _ := f.svc.History(ctx, f.ann); len(own.Actions) != 1 || own.Actions[0].By != "carol" {
+		t.Errorf("ann's actions once released: %+v, want carol's", own.Actions)
+	}
+	if h, err := f.svc.TraineeHistory(ctx, f.ada, f.ann.ID); err != nil || len(h.Notes) != 2 {
+		t.Errorf("the administrator's view: %v, %v; want both notes", h, err)
+	}
+	for _, tc := range []struct {
+		name    string
+		viewer  drillroom.User
+		trainee int64
+	}{
+		{"a trainer of another cohort", f.vic, f.ann.ID},
+		{"a coach reads a trainee of another cohort", f.carol, f.bob.ID},
+		{"a trainee reads another's", f.bob, f.ann.ID},
+		{"a trainer's account", f.carol, f.trent.ID},
+		{"a missing account", f.carol, 99999},
+	} {
+		_, err := f.svc.TraineeHistory(ctx, tc.viewer, tc.trainee)
+		wantCode(t, tc.name, err, drillroom.CodeNotFound)
+	}
+}

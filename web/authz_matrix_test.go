@@ -72,6 +72,8 @@ const (
 	noPub     = "a missing publication"     //
 	tomAssign = "tom's assignment to ann"   //
 	noAssign  = "a missing assignment"
+	annAcct   = "ann's account" // the trainee's history, as her cohort's staff read it
+	tomAcct   = "tom's account" // a trainer's: no trainee history
 	noObj     = "a missing draft"
 )
 
@@ -167,6 +169,11 @@ var routeMatrix = []struct {
 	{"POST /sessions/{id}/marks", ownEnded, seeing(s403, s303, s303)},
 	{"POST /sessions/{id}/marks", noSession, but(s404, map[string]int{anon: s401})},
 	{"GET /history", noObject, but(s200, map[string]int{anon: s303})}, // one's own
+	// A trainee's history: herself, her cohort's staff, the administrator;
+	// nobody else, and nobody for an account that is not a trainee's.
+	{"GET /trainees/{id}", annAcct, map[string]int{anon: s303, trainee: s200, otherTrn: s404, trainer: s200, otherTrnr: s404, coach: s200, otherCoach: s404, adminTrnr: s200}},
+	{"GET /trainees/{id}", tomAcct, but(s404, map[string]int{anon: s303})},
+	{"GET /trainees/{id}", noUser, but(s404, map[string]int{anon: s303})},
 	{"GET /reviews", noObject, map[string]int{anon: s303, trainee: s403, otherTrn: s403, trainer: s200, otherTrnr: s200, coach: s200, otherCoach: s200, adminTrnr: s200}},
 	{"POST /sessions/{id}/claim", ownLive, seeing(s403, s409, s409)},
 	{"POST /sessions/{id}/claim", ownEnded, seeing(s403, s303, s303)}, // a fresh session for every cell
@@ -458,6 +465,7 @@ func newMatrixApp(t *testing.T) *matrixApp {
 		t.Fatal(err)
 	}
 	a.objects[tomAssign] = fmt.Sprint(as.ID)
+	a.objects[annAcct], a.objects[tomAcct] = fmt.Sprint(a.users["ann"].ID), fmt.Sprint(a.users["tom"].ID)
 	return a
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -62,5 +63,42 @@ func TestHistoryPage(t *testing.T) {
 	}
 	if res := app.signedIn("bob").get("/history"); res.status != http.StatusOK || strings.Contains(res.body, id) || strings.Contains(res.body, "Earlier action.") {
 		t.Error("another trainee's history shows alice's session or actions")
+	}
+}
+
+// TestTraineeHistoryPage: a coach of the trainee's cohort reads her
+// history at /trainees/{id}, linked from the queue: every note, released
+// or not (said so), and the actions; a coach of another cohort is told it
+// does not exist.
+func TestTraineeHistoryPage(t *testing.T) {
+	app := newTestApp(t)
+	alice := app.signedIn("alice")
+	id := alice.start(drillroom.ModeAssessment)
+	playGoodCall(t, app, id)
+	carol := app.signedIn("carol")
+	csrf := carol.csrf()
+	for _, form := range []url.Values{
+		{"kind": {"strength"}, "text": {"Calm with the caller."}},
+		{"kind": {"action"}, "due": {"2999-01-01"}, "text": {"Read back the address."}},
+	} {
+		form.Set("csrf", csrf)
+		if res := carol.post("/sessions/"+id+"/notes", form); res.status != http.StatusSeeOther {
+			t.Fatalf("note: status %d", res.status)
+		}
+	}
+	page := fmt.Sprintf("/trainees/%d", app.users["alice"].ID)
+	if res := carol.get("/reviews"); !strings.Contains(queueRow(res.body, id), `<a href="`+page+`">`) {
+		t.Error("the queue does not link the trainee's history")
+	}
+	res := carol.get(page)
+	if res.status != http.StatusOK || !strings.Contains(res.body, "history</h1>") || !strings.Contains(res.body, "<strong>Strength</strong> Calm with the caller.") ||
+		!strings.Contains(res.body, "Read back the address.") || !strings.Contains(res.body, `<span class="badge partial">not released yet</span>`) {
+		t.Errorf("the coach's view of alice's history: status %d; want her notes and action, said not to be released yet", res.status)
+	}
+	if res := alice.get(page); res.status != http.StatusOK || strings.Contains(res.body, "Calm with the caller.") || strings.Contains(res.body, "not released yet") {
+		t.Errorf("alice's own history page: status %d; want it without what the coach has not released", res.status)
+	}
+	if res := app.outsider("olga", drillroom.RoleCoach).get(page); res.status != http.StatusNotFound {
+		t.Errorf("a coach of another cohort: status %d, want 404", res.status)
 	}
 }

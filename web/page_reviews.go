@@ -36,6 +36,7 @@ type option struct{ Value, Label string }
 type reviewRow struct {
 	ID        string
 	Trainee   string
+	TraineeID int64
 	Title     string
 	Mode      drillroom.Mode
 	Started   string
@@ -104,7 +105,7 @@ func (u *ui) reviews(w http.ResponseWriter, r *http.Request) {
 		page.Reasons = append(page.Reasons, option{why, fmt.Sprintf("%s (%d)", why, queue.ByReason[why])})
 	}
 	for _, it := range queue.Items {
-		row := reviewRow{ID: it.Session.ID, Trainee: it.Trainee, Title: it.Title, Mode: it.Session.Mode,
+		row := reviewRow{ID: it.Session.ID, Trainee: it.Trainee, TraineeID: it.Session.UserID, Title: it.Title, Mode: it.Session.Mode,
 			Started: it.Session.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), Total: formatPercent(it.Total),
 			BandTitle: it.BandTitle, Passed: it.Passed, Reasons: it.Reasons}
 		if c := it.Claim; c != nil {

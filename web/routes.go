@@ -56,6 +56,7 @@ func (s *Server) routes() http.Handler {
 		r.With(ui.checkForm).Post("/sessions/{id}/marks", ui.mark)
 		r.Get("/reviews", ui.reviews)
 		r.Get("/history", ui.history)
+		r.Get("/trainees/{id}", ui.traineeHistory)
 		r.Get("/sessions/{id}/replay", ui.replay)
 		r.Get("/sessions/{id}/replay/frame", ui.replayFrame)
 		r.With(ui.checkForm).Post("/sessions/{id}/calibration", ui.startRound)
