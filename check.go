@@ -77,6 +77,20 @@ func (r Response) Check() error {
 	return nil
 }
 
+// Check reports whether an action's completion may be stored, as far as
+// it can be told without the note: it names a note, and is the trainee's,
+// a coach's or a trainer's. That the note is an action of the same session
+// is the store's to check.
+func (d ActionDone) Check() error {
+	switch {
+	case d.NoteID <= 0:
+		return fmt.Errorf("%w: no action", ErrInvalid)
+	case d.Actor != ActorTrainee && d.Actor != ActorCoach && d.Actor != ActorTrainer:
+		return fmt.Errorf("%w: actor %q", ErrInvalid, d.Actor)
+	}
+	return nil
+}
+
 // Check reports whether a calibration mark names a rule and gives an
 // outcome of pass, fail, partial or na with no negative points.
 func (m RoundMark) Check() error {

@@ -77,6 +77,7 @@ const (
 	AuditReviewDispute      = "review.dispute" // the trainee disputed a line
 	AuditReviewResolve      = "review.resolve" // a coach answered a dispute
 	AuditReviewPublish      = "review.publish" // a coach released the reviewed scorecard to the trainee
+	AuditReviewActionDone   = "review.action"  // an agreed action marked done, by the trainee or a coach
 	AuditCalibrationStart   = "calibration.start"
 	AuditCalibrationPublish = "calibration.publish"
 )

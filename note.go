@@ -84,3 +84,16 @@ type Release struct {
 func (r Release) Covers(markID, noteID int64) bool {
 	return r.ID != 0 && markID <= r.LastMark && noteID <= r.LastNote
 }
+
+// ActionDone records that an agreed action (a coaching note of kind
+// action) was carried out: said by the trainee, or confirmed by a coach or
+// trainer. An action is done once; the record is never changed.
+type ActionDone struct {
+	NoteID    int64 // the action
+	SessionID string
+	Text      string // what was done, optional
+	ByID      int64
+	By        string // display name, filled in by the store
+	Actor     Actor  // the trainee, a coach or a trainer
+	At        time.Time
+}

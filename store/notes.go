@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/drillroom/drillroom"
@@ -153,4 +155,56 @@ func (s *Store) Releases(ctx context.Context, sessionID string) ([]drillroom.Rel
 		return r, err
 	}, `SELECT r.id, r.session_id, r.by_id, COALESCE(u.display_name, ''), r.actor, r.at, r.last_mark, r.last_note
 		FROM releases r LEFT JOIN users u ON u.id = r.by_id WHERE r.session_id = ? ORDER BY r.id`, sessionID)
+}
+
+// CompleteAction records that an agreed action was carried out, at the
+// store's current time (d.At and d.By are filled in). The note must be an
+// action of d's session (drillroom.ErrNotFound for a missing note or one
+// of another session, drillroom.ErrInvalid for a note that is no action);
+// an action is done once (drillroom.ErrConflict after); an unknown author
+// is drillroom.ErrNotFound; drillroom.ActionDone.Check says what else is
+// invalid.
+func (s *Store) CompleteAction(ctx context.Context, d drillroom.ActionDone) (drillroom.ActionDone, error) {
+	if err := d.Check(); err != nil {
+		return drillroom.ActionDone{}, fmt.Errorf("complete action %d: %w", d.NoteID, err)
+	}
+	d.At = fromMillis(millis(s.now()))
+	err := s.w.do(ctx, func(tx *wtx) error {
+		var kind string
+		err := tx.QueryRow("SELECT kind FROM notes WHERE id = ? AND session_id = ?", d.NoteID, d.SessionID).Scan(&kind)
+		if errors.Is(err, sql.ErrNoRows) {
+			return drillroom.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if kind != string(drillroom.NoteAction) {
+			return fmt.Errorf("%w: note %d is a %s, not an action", drillroom.ErrInvalid, d.NoteID, kind)
+		}
+		_, err = insertRow(tx, "INSERT INTO actions_done (note_id, session_id, text, by_id, actor, at) VALUES (?, ?, ?, ?, ?, ?)",
+			d.NoteID, d.SessionID, d.Text, d.ByID, string(d.Actor), millis(d.At))
+		if isUniqueViolation(err) {
+			return drillroom.Errorf(drillroom.CodeConflict, "This action is already done.")
+		}
+		return err
+	})
+	if err != nil {
+		return drillroom.ActionDone{}, fmt.Errorf("complete action %d: %w", d.NoteID, err)
+	}
+	d.By = s.nameOf(ctx, d.ByID, d.By)
+	return d, nil
+}
+
+// DoneActions returns the completed actions of a session, in the order
+// they were done (an empty slice when none).
+func (s *Store) DoneActions(ctx context.Context, sessionID string) ([]drillroom.ActionDone, error) {
+	return queryAll(ctx, s, "actions done of session "+sessionID, func(row scanner) (drillroom.ActionDone, error) {
+		var d drillroom.ActionDone
+		var actor string
+		var at int64
+		err := row.Scan(&d.NoteID, &d.SessionID, &d.Text, &d.ByID, &d.By, &actor, &at)
+		d.Actor, d.At = drillroom.Actor(actor), fromMillis(at)
+		return d, err
+	}, `SELECT d.note_id, d.session_id, d.text, d.by_id, COALESCE(u.display_name, ''), d.actor, d.at
+		FROM actions_done d LEFT JOIN users u ON u.id = d.by_id WHERE d.session_id = ? ORDER BY d.at, d.note_id`, sessionID)
 }

@@ -36,6 +36,8 @@ type Coaching struct {
 	Acknowledged time.Time
 	// LastAck is when the trainee last acknowledged, whatever came after.
 	LastAck time.Time
+	// Done are the agreed actions marked done, by the action's note id.
+	Done map[int64]drillroom.ActionDone
 }
 
 // Coaching returns session x's notes and feedback thread. marks, if
@@ -50,7 +52,14 @@ func (s *Service) Coaching(ctx context.Context, x drillroom.Session, marks []dri
 	if err != nil {
 		return nil, fmt.Errorf("coaching of %s: %w", x.ID, err)
 	}
-	c := &Coaching{Notes: notes, Thread: thread}
+	done, err := s.store.DoneActions(ctx, x.ID)
+	if err != nil {
+		return nil, fmt.Errorf("coaching of %s: %w", x.ID, err)
+	}
+	c := &Coaching{Notes: notes, Thread: thread, Done: map[int64]drillroom.ActionDone{}}
+	for _, d := range done {
+		c.Done[d.NoteID] = d
+	}
 	resolved := map[int64]bool{}
 	var lastAck time.Time
 	for _, r := range thread {
@@ -202,6 +211,38 @@ func (s *Service) Resolve(ctx context.Context, user drillroom.User, x drillroom.
 	s.log.Info("dispute resolved", "session", x.ID, "dispute", disputeID, "by", user.Username)
 	s.audit(ctx, user, drillroom.AuditReviewResolve, x, fmt.Sprintf("dispute %d: %s", disputeID, text))
 	return r, nil
+}
+
+// CompleteAction marks the agreed action noteID of session x done, with
+// an optional word on what was done: the trainee of the session, once a
+// coach has released the action to them, or a trainer or coach who may
+// mark the session (confirming it); never twice. It is audited
+// (review.action).
+func (s *Service) CompleteAction(ctx context.Context, user drillroom.User, x drillroom.Session, noteID int64, text string) (drillroom.ActionDone, error) {
+	text = strings.TrimSpace(text)
+	if utf8.RuneCountInString(text) > MaxReasonRunes {
+		return drillroom.ActionDone{}, drillroom.Errorf(drillroom.CodeInvalid, "Say what was done in up to 2,000 characters.")
+	}
+	if trainee(user, x) {
+		rs, err := s.store.Releases(ctx, x.ID)
+		if err != nil {
+			return drillroom.ActionDone{}, fmt.Errorf("complete action on %s: %w", x.ID, err)
+		}
+		if len(rs) == 0 || !rs[len(rs)-1].Covers(0, noteID) {
+			// An action the coaches have not released is not the
+			// trainee's to see: as a missing one.
+			return drillroom.ActionDone{}, fmt.Errorf("action %d of %s for %s: %w", noteID, x.ID, user.Username, drillroom.ErrNotFound)
+		}
+	} else if err := s.mayMark(ctx, user, x); err != nil {
+		return drillroom.ActionDone{}, err
+	}
+	d, err := s.store.CompleteAction(ctx, drillroom.ActionDone{NoteID: noteID, SessionID: x.ID, Text: text, ByID: user.ID, Actor: drillroom.ActorOf(user.Role)})
+	if err != nil {
+		return drillroom.ActionDone{}, fmt.Errorf("complete action on %s: %w", x.ID, err)
+	}
+	s.log.Info("action done", "session", x.ID, "note", noteID, "by", user.Username)
+	s.audit(ctx, user, drillroom.AuditReviewActionDone, x, fmt.Sprintf("action %d: %s", noteID, text))
+	return d, nil
 }
 
 // mayChange is marking's rule (mayMark) for a coach's change to a

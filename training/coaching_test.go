@@ -164,11 +164,32 @@ func TestTraineeHistory(t *testing.T) {
 	if len(own.Items) != 2 || len(own.Notes) != 1 || own.Notes[0].Kind != drillroom.NoteStrength || len(own.Actions) != 0 || own.Items[0].Unreleased || own.Items[1].Unreleased {
 		t.Errorf("ann's own view: %d notes %+v, %d actions; want the released strength only, nothing said of what waits", len(own.Notes), own.Notes, len(own.Actions))
 	}
+	action := h.Actions[0]
+	_, err = f.svc.CompleteAction(ctx, f.ann, second, action.ID, "Did it.")
+	wantCode(t, "ann marks done an action not released to her", err, drillroom.CodeNotFound)
 	if _, err := f.svc.ReleaseReview(ctx, f.trent, second); err != nil {
 		t.Fatal(err)
 	}
 	if own, _ := f.svc.History(ctx, f.ann); len(own.Actions) != 1 || own.Actions[0].By != "carol" {
 		t.Errorf("ann's actions once released: %+v, want carol's", own.Actions)
+	}
+	_, err = f.svc.CompleteAction(ctx, f.bob, second, action.ID, "")
+	wantCode(t, "another trainee marks ann's action done", err, drillroom.CodeForbidden)
+	_, err = f.svc.CompleteAction(ctx, f.vic, second, action.ID, "")
+	wantCode(t, "a trainer of another cohort marks it done", err, drillroom.CodeNotFound)
+	done, err := f.svc.CompleteAction(ctx, f.ann, second, action.ID, "Read it back twice in today's drill.")
+	if err != nil || done.Actor != drillroom.ActorTrainee || done.By != "ann" {
+		t.Fatalf("ann marks her action done: %+v, %v", done, err)
+	}
+	_, err = f.svc.CompleteAction(ctx, f.carol, second, action.ID, "")
+	wantCode(t, "the action done twice", err, drillroom.CodeConflict)
+	if h, _ := f.svc.TraineeHistory(ctx, f.carol, f.ann.ID); len(h.Actions) != 0 || len(h.Done) != 1 || h.Done[0].Action.ID != action.ID ||
+		h.Done[0].Done.Text != "Read it back twice in today's drill." {
+		t.Errorf("carol's view once done: open %+v, done %+v; want none open, ann's done", h.Actions, h.Done)
+	}
+	entries, err := f.st.Audit(ctx, drillroom.AuditFilter{Action: drillroom.AuditReviewActionDone})
+	if err != nil || len(entries) != 1 || entries[0].Actor != "ann" {
+		t.Errorf("audit of the action done: %+v, %v; want ann's entry", entries, err)
 	}
 	if h, err := f.svc.TraineeHistory(ctx, f.ada, f.ann.ID); err != nil || len(h.Notes) != 2 {
 		t.Errorf("the administrator's view: %v, %v; want both notes", h, err)

@@ -29,13 +29,20 @@ type HistoryItem struct {
 }
 
 // History is a trainee's sessions over time, newest first, the coaches'
-// notes across them, newest first, and the actions their coaches agreed
-// with them, soonest due first.
+// notes across them, newest first, the actions their coaches agreed with
+// them that are still open, soonest due first, and those done.
 type History struct {
 	Trainee drillroom.User
 	Items   []HistoryItem
 	Notes   []drillroom.Note
-	Actions []drillroom.Note
+	Actions []drillroom.Note // open: not done yet
+	Done    []DoneAction     // done, the latest first
+}
+
+// DoneAction is an agreed action and its completion.
+type DoneAction struct {
+	Action drillroom.Note
+	Done   drillroom.ActionDone
 }
 
 // History returns user's own history: their ended sessions with their
@@ -98,7 +105,12 @@ func (s *Service) history(ctx context.Context, viewer, user drillroom.User) (*Hi
 		it.Notes, it.Acknowledged, it.OpenDisputes = c.Notes, !c.Acknowledged.IsZero(), len(c.Open)
 		h.Notes = append(h.Notes, c.Notes...)
 		for _, n := range c.Notes {
-			if n.Kind == drillroom.NoteAction {
+			if n.Kind != drillroom.NoteAction {
+				continue
+			}
+			if d, ok := c.Done[n.ID]; ok {
+				h.Done = append(h.Done, DoneAction{Action: n, Done: d})
+			} else {
 				h.Actions = append(h.Actions, n)
 			}
 		}
@@ -107,6 +119,7 @@ func (s *Service) history(ctx context.Context, viewer, user drillroom.User) (*Hi
 	sort.SliceStable(h.Items, func(i, j int) bool { return h.Items[i].Session.CreatedAt.After(h.Items[j].Session.CreatedAt) })
 	sort.SliceStable(h.Notes, func(i, j int) bool { return h.Notes[i].At.After(h.Notes[j].At) })
 	sort.SliceStable(h.Actions, func(i, j int) bool { return h.Actions[i].Due.Before(h.Actions[j].Due) })
+	sort.SliceStable(h.Done, func(i, j int) bool { return h.Done[i].Done.At.After(h.Done[j].Done.At) })
 	return h, nil
 }
 

@@ -50,6 +50,8 @@ type Store interface {
 	AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, error)
 	AddRelease(ctx context.Context, r drillroom.Release) (drillroom.Release, error)
 	Releases(ctx context.Context, sessionID string) ([]drillroom.Release, error)
+	CompleteAction(ctx context.Context, d drillroom.ActionDone) (drillroom.ActionDone, error)
+	DoneActions(ctx context.Context, sessionID string) ([]drillroom.ActionDone, error)
 	Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error)
 	AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error)
 	Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error)

@@ -201,6 +201,12 @@ var routeMatrix = []struct {
 	{"POST /sessions/{id}/disputes/{n}/resolve", ownLive, seeing(s403, s409, s409)},
 	{"POST /sessions/{id}/disputes/{n}/resolve", ownEnded, seeing(s403, s409, s409)}, // a fresh session for every cell
 	{"POST /sessions/{id}/disputes/{n}/resolve", noSession, but(s404, map[string]int{anon: s401})},
+	// An agreed action marked done: the trainee (a released action) or the
+	// staff who may mark the session. The action here is missing, so
+	// whoever passes the guard is told so (404); staff on a live call 409.
+	{"POST /sessions/{id}/actions/{n}/done", ownLive, seeing(s404, s409, s409)},
+	{"POST /sessions/{id}/actions/{n}/done", ownEnded, seeing(s404, s404, s404)},
+	{"POST /sessions/{id}/actions/{n}/done", noSession, but(s404, map[string]int{anon: s401})},
 	// The replay shows the hidden state: staff only, live or ended.
 	{"GET /sessions/{id}/replay", ownLive, with(seeing(s403, s200, s200), anon, s303)},
 	{"GET /sessions/{id}/replay", ownEnded, with(seeing(s403, s200, s200), anon, s303)},
@@ -629,6 +635,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			scenario := map[string]string{assigned: matrixDrill, noDrill: "no-such-drill"}[r.object]
 			path := strings.NewReplacer("{id}", id, "{scenario}", scenario, "{user}", fmt.Sprint(a.users["zoe"].ID), "*", "app.css",
 				"{round}", roundID, "{n}", "1", "{kind}", "outcomes", "{version}", "1").Replace(pattern)
+			if r.route == "POST /sessions/{id}/actions/{n}/done" {
+				path = strings.Replace(path, "/actions/1/", "/actions/99999/", 1)
+			}
 			if r.route == "GET /sessions/{id}/replay/frame" {
 				path += "?seq=1"
 			}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -34,9 +35,13 @@ type coachingView struct {
 	// Reviewing: the trainee's view while coaches mark and nothing has
 	// been released yet.
 	Reviewing bool
+	// CanComplete: the viewer may mark the agreed actions done (the
+	// trainee, or a trainer or coach, once the call has ended).
+	CanComplete bool
 }
 
 type noteRow struct {
+	ID    int64
 	Seq   int64  // the annotated event, 0 for the session
 	Clock string // its time in the call
 	Kind  drillroom.NoteKind
@@ -46,6 +51,8 @@ type noteRow struct {
 	By    string
 	Actor drillroom.Actor
 	At    string
+	// Done says who marked an action done and when ("" while open).
+	Done string
 }
 
 type threadRow struct {
@@ -74,6 +81,7 @@ func newCoachingView(c *training.Coaching, mk *markingView, rel training.Release
 		v.Released = when(rel.Last.At) + " by " + rel.Last.By
 	}
 	v.CanRelease = viewer.Staff() && rel.Pending
+	v.CanComplete = x.State == drillroom.StateEnded && (viewer.Staff() || viewer.ID == x.UserID)
 	v.Reviewing = !viewer.Staff() && !rel.Released()
 	clocks := map[int64]string{}
 	for _, l := range moments {
@@ -94,7 +102,10 @@ func newCoachingView(c *training.Coaching, mk *markingView, rel training.Release
 		}
 	}
 	for _, n := range c.Notes {
-		row := noteRow{Seq: n.Seq, Clock: clocks[n.Seq], Kind: n.Kind, Label: noteLabels[n.Kind], Text: n.Text, By: n.By, Actor: n.Actor, At: when(n.At)}
+		row := noteRow{ID: n.ID, Seq: n.Seq, Clock: clocks[n.Seq], Kind: n.Kind, Label: noteLabels[n.Kind], Text: n.Text, By: n.By, Actor: n.Actor, At: when(n.At)}
+		if d, ok := c.Done[n.ID]; ok {
+			row.Done = doneText(d)
+		}
 		if !n.Due.IsZero() {
 			row.Due = n.Due.UTC().Format("2 Jan 2006")
 		}
@@ -189,6 +200,32 @@ func (u *ui) resolve(w http.ResponseWriter, r *http.Request) {
 		_, err = u.svc.Resolve(r.Context(), user, x, n, r.PostForm.Get("text"))
 		return coachedAt(x, "resolve"), err
 	})
+}
+
+// completeAction marks an agreed action done (training.Service.CompleteAction)
+// and returns to the history page it was sent from, or to the debrief.
+func (u *ui) completeAction(w http.ResponseWriter, r *http.Request) {
+	u.sessionPost(w, r, func(user drillroom.User, x drillroom.Session) (string, error) {
+		n, err := strconv.ParseInt(chi.URLParam(r, "n"), 10, 64)
+		if err != nil {
+			return "", drillroom.Errorf(drillroom.CodeNotFound, "No such action.")
+		}
+		_, err = u.svc.CompleteAction(r.Context(), user, x, n, r.PostForm.Get("text"))
+		next := coachedAt(x, "action")
+		if b := r.PostForm.Get("back"); b == "/history" || b == fmt.Sprintf("/trainees/%d", x.UserID) {
+			next = b
+		}
+		return next, err
+	})
+}
+
+// doneText says who marked an action done, as what, and when.
+func doneText(d drillroom.ActionDone) string {
+	s := "done, said " + d.By + " (" + string(d.Actor) + "), " + when(d.At)
+	if d.Text != "" {
+		s += ": " + d.Text
+	}
+	return s
 }
 
 // coachedAt is the coaching section of x's debrief, with the notice of

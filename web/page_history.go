@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
@@ -15,7 +16,9 @@ type historyPage struct {
 	Name    string
 	Rows    []historyRow
 	Notes   []historyNote
-	Actions []actionRow
+	Actions []actionRow // open, soonest due first
+	Done    []actionRow // done, latest first
+	Back    string      // this page's path, for the forms to return to
 }
 
 type historyRow struct {
@@ -31,8 +34,10 @@ type historyNote struct {
 }
 
 type actionRow struct {
+	ID                       int64
 	SessionID, Text, Due, By string
 	Overdue                  bool
+	Done                     string // who marked it done and when; "" while open
 }
 
 // history is one's own history (training.Service.History): ended sessions
@@ -44,7 +49,9 @@ func (u *ui) history(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	render(w, r, u.log, http.StatusOK, "history", view{Title: "My history", Data: historyOf(h, false)})
+	p := historyOf(h, false)
+	p.Back = "/history"
+	render(w, r, u.log, http.StatusOK, "history", view{Title: "My history", Data: p})
 }
 
 // traineeHistory is a trainee's history as their cohort's trainers and
@@ -62,6 +69,10 @@ func (u *ui) traineeHistory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := historyOf(h, user.Staff())
+	p.Back = fmt.Sprintf("/trainees/%d", h.Trainee.ID)
+	if !p.Coach {
+		p.Back = "/history" // the trainee on her own page
+	}
 	render(w, r, u.log, http.StatusOK, "history", view{Title: p.Name + "'s history", Data: p})
 }
 
@@ -74,24 +85,17 @@ func historyOf(h *training.History, coach bool) historyPage {
 			Marks: it.Marks, Notes: len(it.Notes), OpenDisputes: it.OpenDisputes})
 	}
 	for _, n := range h.Notes {
-		p.Notes = append(p.Notes, historyNote{SessionID: n.SessionID, Kind: noteKindLabel(n.Kind), Text: n.Text, By: n.By,
+		p.Notes = append(p.Notes, historyNote{SessionID: n.SessionID, Kind: noteLabels[n.Kind], Text: n.Text, By: n.By,
 			At: n.At.UTC().Format("2 Jan 2006"), Seq: n.Seq})
 	}
 	now := time.Now()
 	for _, a := range h.Actions {
-		p.Actions = append(p.Actions, actionRow{SessionID: a.SessionID, Text: a.Text, Due: a.Due.UTC().Format("2 Jan 2006"), By: a.By,
+		p.Actions = append(p.Actions, actionRow{ID: a.ID, SessionID: a.SessionID, Text: a.Text, Due: a.Due.UTC().Format("2 Jan 2006"), By: a.By,
 			Overdue: training.Overdue(a, now)})
 	}
-	return p
-}
-
-// noteKindLabel is how a kind of coaching note reads on a page.
-func noteKindLabel(k drillroom.NoteKind) string {
-	switch k {
-	case drillroom.NoteStrength:
-		return "Strength"
-	case drillroom.NoteDevelopment:
-		return "To develop"
+	for _, d := range h.Done {
+		p.Done = append(p.Done, actionRow{ID: d.Action.ID, SessionID: d.Action.SessionID, Text: d.Action.Text, Due: d.Action.Due.UTC().Format("2 Jan 2006"),
+			By: d.Action.By, Done: doneText(d.Done)})
 	}
-	return "Action"
+	return p
 }

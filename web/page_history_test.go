@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -63,6 +64,35 @@ func TestHistoryPage(t *testing.T) {
 	}
 	if res := app.signedIn("bob").get("/history"); res.status != http.StatusOK || strings.Contains(res.body, id) || strings.Contains(res.body, "Earlier action.") {
 		t.Error("another trainee's history shows alice's session or actions")
+	}
+	// Alice marks the earlier action done from her history: it leaves the
+	// open actions for the done ones, with who and what; the coach's
+	// debrief shows it done.
+	notes, err := app.store.Notes(context.Background(), id)
+	if err != nil || len(notes) != 2 {
+		t.Fatalf("notes: %+v, %v", notes, err)
+	}
+	earlier := notes[1]
+	done := fmt.Sprintf("/sessions/%s/actions/%d/done", id, earlier.ID)
+	bob := app.signedIn("bob")
+	if res := bob.post(done, url.Values{"csrf": {bob.csrf()}}); res.status != http.StatusNotFound {
+		t.Errorf("bob marks alice's action done: status %d, want 404", res.status)
+	}
+	res = alice.post(done, url.Values{"csrf": {alice.csrf()}, "back": {"/history"}, "text": {"Practised with Sam."}})
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/history" {
+		t.Fatalf("alice marks the action done: status %d to %q; want 303 back to her history", res.status, res.header.Get("Location"))
+	}
+	res = alice.get("/history")
+	open := res.body[strings.Index(res.body, `id="actions-h"`):strings.Index(res.body, `id="actions-done"`)]
+	if strings.Contains(open, "Earlier action.") || !strings.Contains(open, "Later action.") ||
+		!strings.Contains(res.body, "<s>Earlier action.</s>") || !strings.Contains(res.body, "done, said Alice (trainee)") || !strings.Contains(res.body, "Practised with Sam.") {
+		t.Error("the done action is still open, or not listed as done with who and what")
+	}
+	if res := alice.post(done, url.Values{"csrf": {alice.csrf()}}); res.status != http.StatusConflict {
+		t.Errorf("the action done twice: status %d, want 409", res.status)
+	}
+	if res := carol.get("/sessions/" + id + "/debrief"); !strings.Contains(res.body, `<span class="badge pass action-done">done, said Alice (trainee)`) {
+		t.Error("the coach's debrief does not show the action done")
 	}
 }
 

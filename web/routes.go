@@ -71,6 +71,7 @@ func (s *Server) routes() http.Handler {
 		r.With(ui.checkForm).Post("/sessions/{id}/acknowledge", ui.acknowledge)
 		r.With(ui.checkForm).Post("/sessions/{id}/disputes", ui.dispute)
 		r.With(ui.checkForm).Post("/sessions/{id}/disputes/{n}/resolve", ui.resolve)
+		r.With(ui.checkForm).Post("/sessions/{id}/actions/{n}/done", ui.completeAction)
 		r.Get("/account/password", ui.passwordPage)
 		r.With(ui.checkForm).Post("/account/password", ui.changePassword)
 		r.Get("/cohorts/{id}", ui.cohort)

@@ -68,6 +68,16 @@ func fillInstallation(t *testing.T, st *store.Store) (liveID string) {
 	if _, err := st.AddNote(ctx, drillroom.Note{SessionID: ids[0], Kind: drillroom.NoteStrength, Text: "Calm throughout.", ByID: coach.ID, Actor: drillroom.ActorCoach}); err != nil {
 		t.Fatal(err)
 	}
+	action, err := st.AddNote(ctx, drillroom.Note{SessionID: ids[0], Kind: drillroom.NoteAction, Text: "Read back the address.", Due: time.Now().Add(48 * time.Hour), ByID: coach.ID, Actor: drillroom.ActorCoach})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddRelease(ctx, drillroom.Release{SessionID: ids[0], ByID: coach.ID, Actor: drillroom.ActorCoach}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CompleteAction(ctx, drillroom.ActionDone{NoteID: action.ID, SessionID: ids[0], Text: "Done.", ByID: 1, Actor: drillroom.ActorTrainee}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.AddResponse(ctx, drillroom.Response{SessionID: ids[0], Kind: drillroom.ResponseDispute, RuleID: "inform", Text: "I did.", ByID: 1, Actor: drillroom.ActorTrainee}); err != nil {
 		t.Fatal(err)
 	}

@@ -483,3 +483,56 @@ func (s *Store) Releases(ctx context.Context, sessionID string) ([]drillroom.Rel
 	}, `SELECT r.id, r.session_id, r.by_id, COALESCE(u.display_name, ''), r.actor, r.at, r.last_mark, r.last_note
 		FROM releases r LEFT JOIN users u ON u.id = r.by_id WHERE r.session_id = $1 ORDER BY r.id`, sessionID)
 }
+
+// CompleteAction records that an agreed action was carried out: the
+// SQLite store's contract (store/notes.go).
+func (s *Store) CompleteAction(ctx context.Context, d drillroom.ActionDone) (drillroom.ActionDone, error) {
+	if err := d.Check(); err != nil {
+		return drillroom.ActionDone{}, fmt.Errorf("complete action %d: %w", d.NoteID, err)
+	}
+	d.At = fromMillis(millis(s.now()))
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		var kind string
+		err := tx.QueryRow(ctx, "SELECT kind FROM notes WHERE id = $1 AND session_id = $2", d.NoteID, d.SessionID).Scan(&kind)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return drillroom.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if kind != string(drillroom.NoteAction) {
+			return fmt.Errorf("%w: note %d is a %s, not an action", drillroom.ErrInvalid, d.NoteID, kind)
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO actions_done (note_id, session_id, text, by_id, actor, at) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (note_id) DO NOTHING`, d.NoteID, d.SessionID, d.Text, d.ByID, string(d.Actor), millis(d.At))
+		if isForeignKeyViolation(err) {
+			return drillroom.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return drillroom.Errorf(drillroom.CodeConflict, "This action is already done.")
+		}
+		return nil
+	})
+	if err != nil {
+		return drillroom.ActionDone{}, fmt.Errorf("complete action %d: %w", d.NoteID, err)
+	}
+	d.By = s.nameOf(ctx, d.ByID, d.By)
+	return d, nil
+}
+
+// DoneActions returns the completed actions of a session, in the order
+// they were done (an empty slice when none).
+func (s *Store) DoneActions(ctx context.Context, sessionID string) ([]drillroom.ActionDone, error) {
+	return queryAll(ctx, s, "actions done of session "+sessionID, func(row pgx.Row) (drillroom.ActionDone, error) {
+		var d drillroom.ActionDone
+		var actor string
+		var at int64
+		err := row.Scan(&d.NoteID, &d.SessionID, &d.Text, &d.ByID, &d.By, &actor, &at)
+		d.Actor, d.At = drillroom.Actor(actor), fromMillis(at)
+		return d, err
+	}, `SELECT d.note_id, d.session_id, d.text, d.by_id, COALESCE(u.display_name, ''), d.actor, d.at
+		FROM actions_done d LEFT JOIN users u ON u.id = d.by_id WHERE d.session_id = $1 ORDER BY d.at, d.note_id`, sessionID)
+}

@@ -489,3 +489,66 @@ func testReleases(t *testing.T, s Store, clock *Clock) {
 		t.Errorf("Releases of another session: %d, %v; want none", len(rs), err)
 	}
 }
+
+// testActionsDone: an agreed action is marked done once, by the trainee
+// or a coach, with the store's time and the author's name; a note that is
+// no action, a note of another session, a missing note or author, and a
+// second completion are refused.
+func testActionsDone(t *testing.T, s Store, clock *Clock) {
+	ctx := context.Background()
+	f := NewFixture(t, s, "ann")
+	id := f.Session.ID
+	coach := CreateUser(t, s, "cora", "Cora Coach", drillroom.RoleCoach)
+	if ds, err := s.DoneActions(ctx, id); ds == nil || len(ds) != 0 || err != nil {
+		t.Fatalf("DoneActions before any: %v, %v; want an empty slice", ds, err)
+	}
+	note := func(kind drillroom.NoteKind, session string) drillroom.Note {
+		t.Helper()
+		n := drillroom.Note{SessionID: session, Kind: kind, Text: "Read back the address.", ByID: coach.ID, Actor: drillroom.ActorCoach}
+		if kind == drillroom.NoteAction {
+			n.Due = clock.Now().Add(48 * time.Hour)
+		}
+		n, err := s.AddNote(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	a1, a2, strength := note(drillroom.NoteAction, id), note(drillroom.NoteAction, id), note(drillroom.NoteStrength, id)
+	other := NewFixture(t, s, "ben")
+	elsewhere := note(drillroom.NoteAction, other.Session.ID)
+	clock.Advance(time.Hour)
+	d1, err := s.CompleteAction(ctx, drillroom.ActionDone{NoteID: a1.ID, SessionID: id, Text: "Done in today's drill.", ByID: f.User.ID, Actor: drillroom.ActorTrainee})
+	if err != nil || d1.By != f.User.DisplayName || !d1.At.Equal(clock.Now()) {
+		t.Fatalf("CompleteAction: %+v, %v; want the trainee's name and the store's time", d1, err)
+	}
+	clock.Advance(time.Minute)
+	if _, err := s.CompleteAction(ctx, drillroom.ActionDone{NoteID: a2.ID, SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach}); err != nil {
+		t.Fatalf("a coach confirms an action: %v", err)
+	}
+	for _, tc := range []struct {
+		name string
+		d    drillroom.ActionDone
+		want error
+	}{
+		{"done twice", drillroom.ActionDone{NoteID: a1.ID, SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach}, drillroom.ErrConflict},
+		{"a strength", drillroom.ActionDone{NoteID: strength.ID, SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach}, drillroom.ErrInvalid},
+		{"another session's action", drillroom.ActionDone{NoteID: elsewhere.ID, SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach}, drillroom.ErrNotFound},
+		{"a missing note", drillroom.ActionDone{NoteID: 99999, SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach}, drillroom.ErrNotFound},
+		{"an unknown author", drillroom.ActionDone{NoteID: elsewhere.ID, SessionID: other.Session.ID, ByID: 99999, Actor: drillroom.ActorCoach}, drillroom.ErrNotFound},
+		{"no note", drillroom.ActionDone{SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach}, drillroom.ErrInvalid},
+		{"no actor", drillroom.ActionDone{NoteID: elsewhere.ID, SessionID: other.Session.ID, ByID: coach.ID}, drillroom.ErrInvalid},
+	} {
+		if _, err := s.CompleteAction(ctx, tc.d); !errors.Is(err, tc.want) {
+			t.Errorf("CompleteAction, %s: %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	ds, err := s.DoneActions(ctx, id)
+	if err != nil || len(ds) != 2 || ds[0].NoteID != a1.ID || ds[0].Text != "Done in today's drill." || ds[0].Actor != drillroom.ActorTrainee ||
+		ds[1].NoteID != a2.ID || ds[1].By != "Cora Coach" || !ds[1].At.Equal(clock.Now()) {
+		t.Errorf("DoneActions: %+v, %v; want both, in the order they were done, with who and when", ds, err)
+	}
+	if ds, err := s.DoneActions(ctx, other.Session.ID); err != nil || len(ds) != 0 {
+		t.Errorf("DoneActions of another session: %+v, %v; want none", ds, err)
+	}
+}

@@ -356,6 +356,16 @@ func (x *recording) Releases(ctx context.Context, sessionID string) ([]drillroom
 	return x.s.Releases(ctx, sessionID)
 }
 
+func (x *recording) CompleteAction(ctx context.Context, d drillroom.ActionDone) (drillroom.ActionDone, error) {
+	x.r.note("CompleteAction")
+	return x.s.CompleteAction(ctx, d)
+}
+
+func (x *recording) DoneActions(ctx context.Context, sessionID string) ([]drillroom.ActionDone, error) {
+	x.r.note("DoneActions")
+	return x.s.DoneActions(ctx, sessionID)
+}
+
 func (x *recording) AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error) {
 	x.r.note("AddResponse")
 	return x.s.AddResponse(ctx, r)

@@ -117,6 +117,8 @@ type Store interface {
 	Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error)
 	AddRelease(ctx context.Context, r drillroom.Release) (drillroom.Release, error)
 	Releases(ctx context.Context, sessionID string) ([]drillroom.Release, error)
+	CompleteAction(ctx context.Context, d drillroom.ActionDone) (drillroom.ActionDone, error)
+	DoneActions(ctx context.Context, sessionID string) ([]drillroom.ActionDone, error)
 	AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error)
 	Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error)
 
@@ -184,6 +186,7 @@ var suites = []suite{
 	{"Claims", testClaims},
 	{"NotesAndResponses", testNotesAndResponses},
 	{"Releases", testReleases},
+	{"ActionsDone", testActionsDone},
 	{"CalibrationRounds", testCalibrationRounds},
 	{"Analytics", testAnalytics},
 	{"Outbox", testOutbox},
