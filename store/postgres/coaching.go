@@ -526,7 +526,7 @@ func (s *Store) CompleteAction(ctx context.Context, d drillroom.ActionDone) (dri
 // DoneActions returns the completed actions of a session, in the order
 // they were done (an empty slice when none).
 func (s *Store) DoneActions(ctx context.Context, sessionID string) ([]drillroom.ActionDone, error) {
-	return queryAll(ctx, s, "actions done of session "+sessionID, func(row pgx.Row) (drillroom.ActionDone, error) {
+	return queryAll(ctx, s, "actions done of session "+sessionID, func(row scanner) (drillroom.ActionDone, error) {
 		var d drillroom.ActionDone
 		var actor string
 		var at int64
