@@ -43,6 +43,12 @@ func TestKeyboardDesk(t *testing.T) {
 	e.press(srv.password)
 	e.press(kb.Enter)
 	e.poll("the drill list", `!!document.getElementById("assigned-h")`)
+	// How long the sign-in took, from the form's submission to the drill
+	// list's load (the page's navigation timing); logged, not asserted.
+	e.poll("the drill list loaded", `document.readyState === "complete" && performance.getEntriesByType("navigation")[0].loadEventEnd > 0`)
+	t.Logf("sign-in to the drill list: %s ms to its content, %s ms to its load event",
+		e.eval(`performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd.toFixed(0)`),
+		e.eval(`performance.getEntriesByType("navigation")[0].loadEventEnd.toFixed(0)`))
 	e.axe("the drill list")
 
 	for _, size := range []struct{ w, h int64 }{{1280, 720}, {800, 720}} {
@@ -72,6 +78,16 @@ func (e *e2e) playByKeyboard(w, h int64) {
 	e.wantFocus("opening the console"+at, "#say-text")
 	e.poll("the customer speaks", `document.querySelectorAll("#call-log li.customer").length >= 1`)
 	e.axe("the console at the start of the call" + at)
+
+	// Action to screen: from the keydown that sends a line to the frame
+	// after the server's event put it on the screen; logged, not asserted.
+	e.step("time action to screen", chromedp.Evaluate[chromedp.Void](`window.__lat = []; window.__t0 = 0;
+		document.addEventListener("keydown", e => { if (e.key === "Enter" && e.ctrlKey) window.__t0 = performance.now(); }, true);
+		const obs = new MutationObserver(muts => { for (const m of muts) for (const n of m.addedNodes)
+			if (n.classList && n.classList.contains("trainee") && window.__t0) { const t0 = window.__t0; window.__t0 = 0;
+				requestAnimationFrame(() => window.__lat.push(performance.now() - t0)); } });
+		obs.observe(document.getElementById("call-log"), {childList: true});
+		obs.observe(document.getElementById("radio-log"), {childList: true});`))
 
 	// The layout: the main actions are on the first screen.
 	visible := func(id string) string {
@@ -215,6 +231,37 @@ func (e *e2e) playByKeyboard(w, h int64) {
 	e.press("7", chromedp.ModifierAlt)
 	e.poll("the promise kept", `!document.querySelector("#tasks li.task-promise")`)
 
+	if w >= 1280 {
+		// A few more lines, for the timing of action to screen.
+		for i := 1; i <= 6; i++ {
+			e.press(fmt.Sprintf("Stay with me, %d.", i))
+			e.press(kb.Enter, chromedp.ModifierCtrl)
+			e.poll("the line", fmt.Sprintf(`[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes("Stay with me, %d."))`, i))
+		}
+		// The gas service's ETA counts down on the drill clock.
+		e.pollFor(90*time.Second, "the gas service's ETA", `[...document.querySelectorAll("#engaged li")].some(li => /Gas Emergency Service: .*arriving in \d+:\d\d \(at \d+:\d\d\)/.test(li.textContent)) && !!document.querySelector("#radio-log .countdown[data-due]")`)
+		first := e.eval(`document.querySelector("#engaged li").textContent`)
+		e.pollFor(10*time.Second, "the ETA counting down", fmt.Sprintf(`document.querySelector("#engaged li").textContent !== %q`, first))
+		// The gas service asks for access: an open task until answered.
+		e.pollFor(90*time.Second, "the question about access on the task strip", `[...document.querySelectorAll("#tasks li.task-ask")].some(li => /Gas Emergency Service asks for access: open for \d+:\d\d/.test(li.textContent))`)
+		e.press("t", chromedp.ModifierAlt)
+		e.wantFocus("Alt+T", "#engage-target")
+		if v := e.eval(`document.getElementById("engage-target").value`); v != "gas" {
+			e.choose("gas")
+		}
+		e.tabTo("the access handover box", `a.name === "info" && a.value === "access"`, 20)
+		e.press(" ")
+		e.tabTo("the message to the service", `a.id === "engage-text"`, 20)
+		e.press("The caretaker has the keys; the main door opens on the trade button.")
+		e.press(kb.Enter, chromedp.ModifierCtrl)
+		e.poll("the answer to the gas service", `[...document.querySelectorAll("#radio-log li.trainee")].some(li => li.textContent.includes("trade button"))`)
+		e.wantFocus("answering the gas service with Ctrl+Enter", "#say-text")
+		e.poll("the question closed on the task strip", `!document.querySelector("#tasks li.task-ask")`)
+		if n := e.eval(`String([...document.querySelectorAll("#radio-log li.trainee")].filter(li => /^\S+ · You/.test(li.textContent) && li.textContent.includes("Dispatched")).length)`); n != "1" {
+			t.Errorf("Ctrl+Enter after the dispatch dispatched again (%s dispatches), want a message", n)
+		}
+	}
+
 	// Hold and resume, with the hold timer.
 	e.press("h", chromedp.ModifierAlt)
 	e.poll("the customer on hold", `!document.getElementById("hold-state").hidden && /^\d+:\d\d$/.test(document.getElementById("hold-timer").textContent)`)
@@ -241,6 +288,7 @@ func (e *e2e) playByKeyboard(w, h int64) {
 	e.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
 	e.poll("the focus on the debrief link", `document.activeElement && document.activeElement.id === "debrief-link"`)
 	e.axe("the console at the end of the call" + at)
+	t.Logf("action to screen%s, ms: %s", at, e.eval(`window.__lat.map(x => x.toFixed(1)).join(" ")`))
 
 	e.press(kb.Enter)
 	e.poll("the debrief", `!!document.getElementById("score-total")`)
