@@ -279,12 +279,33 @@ func (e *e2e) playByKeyboard(w, h int64) {
 	if e.eval(`String(document.getElementById("ended-banner").hidden)`) != "true" {
 		t.Fatal("Esc in the close dialog ended the call")
 	}
-	e.press("x", chromedp.ModifierAlt)
-	e.poll("the close dialog", `document.getElementById("close-dialog").open`)
-	e.choose("handed_over")
-	e.press(kb.Tab)
-	e.wantFocus("Tab from the resolution", "#close-confirm")
-	e.press(kb.Enter)
+	if w >= 1280 {
+		// Close, confirmed with a resolution.
+		e.press("x", chromedp.ModifierAlt)
+		e.poll("the close dialog", `document.getElementById("close-dialog").open`)
+		e.choose("handed_over")
+		e.press(kb.Tab)
+		e.wantFocus("Tab from the resolution", "#close-confirm")
+		e.press(kb.Enter)
+	} else {
+		// Transfer the call to the gas service: it asks first too.
+		e.press("t", chromedp.ModifierAlt)
+		e.wantFocus("Alt+T", "#engage-target")
+		e.choose("gas")
+		e.tabTo("Transfer call", `a.id === "transfer-btn"`, 30)
+		e.press(kb.Enter)
+		e.poll("the transfer dialog", `document.getElementById("transfer-dialog").open && document.getElementById("transfer-what").textContent.includes("Gas Emergency Service")`)
+		e.wantFocus("Transfer call", "#transfer-cancel")
+		e.press(kb.Escape)
+		e.poll("the transfer dialog shut", `!document.getElementById("transfer-dialog").open`)
+		e.wantFocus("Esc in the transfer dialog", "#transfer-btn")
+		e.press(kb.Enter)
+		e.poll("the transfer dialog", `document.getElementById("transfer-dialog").open`)
+		e.press(kb.Tab, chromedp.ModifierShift)
+		e.wantFocus("Shift+Tab in the transfer dialog", "#transfer-confirm")
+		e.press(kb.Enter)
+		e.poll("the transfer on the log", `[...document.querySelectorAll("#call-log li")].some(li => li.textContent.includes("Gas Emergency Service") && /ransfer/.test(li.textContent))`)
+	}
 	e.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
 	e.poll("the focus on the debrief link", `document.activeElement && document.activeElement.id === "debrief-link"`)
 	e.axe("the console at the end of the call" + at)

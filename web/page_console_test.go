@@ -17,7 +17,7 @@ func TestConsolePracticeHelp(t *testing.T) {
 	for _, want := range []string{
 		`id="practice-help"`, "Objectives and hints",
 		"Give the three gas safety instructions within the first minute.", // an objective of the drill
-		"never leave them more than 1 minute without a word",               // the policy's cadence, in words
+		"never leave them more than 1 minute without a word",              // the policy's cadence, in words
 		`id="hint-btn"`,
 	} {
 		if !strings.Contains(practice.body, want) {
