@@ -263,7 +263,8 @@ func startPlainServer(t *testing.T, dir string, flags ...string) *demoServer {
 
 // browserConfig is how a test's Chromium differs from the usual one.
 type browserConfig struct {
-	height  int           // the window's, in pixels (720 if 0); it is 1280 wide
+	height  int           // the window's, in pixels (720 if 0)
+	width   int           // the window's, in pixels (1280 if 0)
 	timeout time.Duration // for the whole test (6 minutes if 0)
 	ignore  []string      // console messages that contain one of these are expected
 }
@@ -281,6 +282,9 @@ func newBrowser(t *testing.T, dir, chrome string, config ...browserConfig) (cont
 	if cfg.height == 0 {
 		cfg.height = 720
 	}
+	if cfg.width == 0 {
+		cfg.width = 1280
+	}
 	if cfg.timeout == 0 {
 		cfg.timeout = 6 * time.Minute
 	}
@@ -289,7 +293,7 @@ func newBrowser(t *testing.T, dir, chrome string, config ...browserConfig) (cont
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
 		chromedp.UserDataDir(filepath.Join(dir, "chromium-profile")),
-		chromedp.WindowSize(1280, cfg.height),
+		chromedp.WindowSize(cfg.width, cfg.height),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
@@ -301,7 +305,7 @@ func newBrowser(t *testing.T, dir, chrome string, config ...browserConfig) (cont
 	ctx, cancelTimeout := context.WithTimeout(ctx, cfg.timeout)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	// A script error or a CSP violation on any page fails the test.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, int64(cfg.height))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(cfg.width), int64(cfg.height))); err != nil {
 		t.Fatalf("start Chromium (%s): %v", chrome, err)
 	}
 	var mu sync.Mutex

@@ -273,9 +273,9 @@ func TestEndToEndBrowser(t *testing.T) {
 
 	// Quick intents: safety advice with the mouse, ask location with Alt+2.
 	e.step("give safety advice", chromedp.Click(chromedp.CSS(`button[data-intent="safety_advice"]`)))
-	e.poll("the safety advice is acknowledged", `[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes("safety_advice"))`)
+	e.poll("the safety advice is acknowledged", `[...document.querySelectorAll("#call-log li.trainee")].some(li => !!li.querySelector('.chip[data-intent="safety_advice"]'))`)
 	e.step("ask the location with Alt+2", chromedp.Click(chromedp.ID("call-h")), chromedp.KeyEvent("2", chromedp.KeyModifiers(chromedp.ModifierAlt)))
-	e.poll("the location question is sent", `[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes("ask_location"))`)
+	e.poll("the location question is sent", `[...document.querySelectorAll("#call-log li.trainee")].some(li => !!li.querySelector('.chip[data-intent="ask_location"]'))`)
 
 	// Hold and resume, with the keyboard.
 	e.step("put the customer on hold with Alt+H", chromedp.Click(chromedp.ID("call-h")), chromedp.KeyEvent("h", chromedp.KeyModifiers(chromedp.ModifierAlt)))
@@ -290,7 +290,7 @@ func TestEndToEndBrowser(t *testing.T) {
 	}
 	e.step("classify", chromedp.SetValue(chromedp.ID("category"), category), chromedp.SetValue(chromedp.ID("priority"), priority),
 		chromedp.Click(chromedp.ID("classify-btn")))
-	e.poll("the classification is recorded", fmt.Sprintf(`document.getElementById("classified-as").textContent.includes(%q)`, category))
+	e.poll("the classification is recorded", `document.getElementById("classified-as").textContent.includes(document.getElementById("category").selectedOptions[0].textContent)`)
 
 	// Dispatch with a handover.
 	target := e.eval(`(document.querySelector('#engage-target option[value="gas"]') || document.querySelector('#engage-target option[data-kind="service"]') || document.querySelector('#engage-target option')).value`)
@@ -364,7 +364,9 @@ func TestEndToEndBrowser(t *testing.T) {
 
 	// Update the caller, then close the call.
 	e.step("update the caller", chromedp.Click(chromedp.CSS(`button[data-intent="update"]`)))
-	e.step("close the call", chromedp.SetValue(chromedp.ID("resolution"), "handed_over"), chromedp.Click(chromedp.ID("close-btn")))
+	e.step("ask to close the call", chromedp.Click(chromedp.ID("close-btn")))
+	e.poll("the close dialog asks for a confirmation", `document.getElementById("close-dialog").open`)
+	e.step("confirm the close", chromedp.SetValue(chromedp.ID("resolution"), "handed_over"), chromedp.Click(chromedp.ID("close-confirm")))
 	e.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
 
 	// The debrief.
@@ -448,7 +450,7 @@ func (e *e2e) pollFor(limit time.Duration, name, js string) {
 		}
 		// A navigation (a form post and its redirect) replaces the page's
 		// JavaScript context under a running poll; poll the new page.
-		if strings.Contains(err.Error(), "Cannot find context") && time.Now().Before(deadline) {
+		if (strings.Contains(err.Error(), "Cannot find context") || strings.Contains(err.Error(), "navigated or closed")) && time.Now().Before(deadline) {
 			time.Sleep(100 * time.Millisecond)
 			continue
 		}

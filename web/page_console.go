@@ -63,6 +63,31 @@ type priorityItem struct {
 	ID, Title, Target string
 }
 
+// labelled is an id the protocol speaks with the words a trainee reads.
+type labelled struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+}
+
+// labelOf words an id of the drill for a trainee: "people_at_risk" reads
+// "People at risk". The id stays in the page's attributes, where the
+// protocol needs it.
+func labelOf(id string) string {
+	s := strings.TrimSpace(strings.NewReplacer("_", " ", "-", " ").Replace(id))
+	if s == "" {
+		return id
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func labelAll(ids []string) []labelled {
+	out := make([]labelled, len(ids))
+	for i, id := range ids {
+		out[i] = labelled{ID: id, Label: labelOf(id)}
+	}
+	return out
+}
+
 // consoleConfig is the JSON the console's script reads. It carries only
 // what the trainee may know before and during the call.
 type consoleConfig struct {
@@ -72,6 +97,11 @@ type consoleConfig struct {
 	Services     []castItem     `json:"services"`
 	Teams        []castItem     `json:"teams"`
 	MaxSilenceMs int64          `json:"max_silence_ms"`
+	// Categories and Priorities word the classification the trainee chose.
+	Categories map[string]string `json:"categories"`
+	Priorities map[string]string `json:"priorities"`
+	// Labels words the record fields, handover items and decisions.
+	Labels map[string]string `json:"labels"`
 	// Texts is the presenter's wording (transcript.Texts), so the
 	// console's lines read as the debrief's do.
 	Texts map[string]string `json:"texts"`
@@ -86,13 +116,18 @@ type consolePage struct {
 	Quick       []quickIntent
 	Services    []castItem
 	Teams       []castItem
-	Infos       []string
+	Infos       []labelled
 	Categories  []scenarios.Category
 	Priorities  []priorityItem
-	Fields      []string
-	Decisions   []string
+	Fields      []labelled
+	Decisions   []labelled
 	Resolutions []resolution
-	Config      consoleConfig
+	// Objectives and Hints help a practice call; an assessment has
+	// neither. Both say what the drill teaches and how the policy works,
+	// never the drill's answers.
+	Objectives []string
+	Hints      []string
+	Config     consoleConfig
 }
 
 // console is the trainee's desk for one session.
@@ -135,11 +170,22 @@ func buildConsole(sc *scenarios.Scenario, x drillroom.Session, name string) cons
 	// The same names a program gets in hello (vocabulary.go).
 	v := vocabularyOf(sc, nil)
 	p.Services, p.Teams = v.Services, v.Teams
-	p.Infos, p.Fields, p.Decisions = v.HandoverItems, v.RecordFields, v.Decisions
+	p.Infos, p.Fields, p.Decisions = labelAll(v.HandoverItems), labelAll(v.RecordFields), labelAll(v.Decisions)
+	p.Config.Labels = map[string]string{}
+	for _, l := range [][]labelled{p.Infos, p.Fields, p.Decisions} {
+		for _, x := range l {
+			p.Config.Labels[x.ID] = x.Label
+		}
+	}
+	p.Config.Categories, p.Config.Priorities = map[string]string{}, map[string]string{}
 
 	if pol := sc.Resolved; pol != nil {
 		p.Categories = pol.Taxonomy
+		for _, c := range pol.Taxonomy {
+			p.Config.Categories[c.ID] = c.Title
+		}
 		for _, pr := range pol.Priorities {
+			p.Config.Priorities[pr.ID] = strings.TrimSpace(pr.ID + " " + pr.Title)
 			item := priorityItem{ID: pr.ID, Title: pr.Title}
 			if pr.Target > 0 {
 				item.Target = pr.Target.String()
@@ -150,6 +196,10 @@ func buildConsole(sc *scenarios.Scenario, x drillroom.Session, name string) cons
 	}
 	if p.Config.MaxSilenceMs <= 0 {
 		p.Config.MaxSilenceMs = 60000
+	}
+	if p.Practice {
+		p.Objectives = sc.Objectives
+		p.Hints = practiceHints(sc)
 	}
 	p.Config.Session, p.Config.Mode, p.Config.Ended = x.ID, x.Mode, p.Ended
 	p.Config.Services, p.Config.Teams = p.Services, p.Teams
@@ -180,4 +230,50 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// practiceHints are the desk's hints for a practice call: how the policy
+// asks a call to be handled, in the order a call goes. They come from the
+// policy's standards and the desk's controls, never from the drill's
+// ground truth, so they hold for every drill of the policy.
+func practiceHints(sc *scenarios.Scenario) []string {
+	h := []string{
+		"Greet the caller and get the exact address and a callback number first: if the call drops, that is what you need.",
+		"Ask what is happening now and give safety advice before anything else when someone may be in danger.",
+		"Classify once you know enough: the category, then the priority from urgency and impact.",
+		"Dispatch or escalate with a handover: tick what you tell them under Hand over and add a line of your own.",
+		"Record the details as you learn them; the caller panel fills from what you record.",
+	}
+	if pol := sc.Resolved; pol != nil {
+		if d := pol.Cadence.MaxSilence; d > 0 {
+			h = append(h, "Keep the caller informed: never leave them more than "+spokenDuration(d.Millis())+" without a word (the policy's standard).")
+		}
+		if d := pol.Cadence.HoldUpdate; d > 0 {
+			h = append(h, "Tell the caller before you put them on hold, and come back within "+spokenDuration(d.Millis())+".")
+		}
+	}
+	return append(h,
+		"If you promise an update, give it by the time you promised: the task strip counts down to it.",
+		"Answer the responders' questions: they stay open in the task strip until you send them what they asked for.",
+		"Close the call with the resolution that says how it ended, once nothing is left open.")
+}
+
+// spokenDuration words a duration for a sentence: "2 minutes", "1 minute
+// 30 seconds", "45 seconds".
+func spokenDuration(ms int64) string {
+	s := ms / 1000
+	unit := func(n int64, one string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %ss", n, one)
+	}
+	switch m, r := s/60, s%60; {
+	case m == 0:
+		return unit(r, "second")
+	case r == 0:
+		return unit(m, "minute")
+	default:
+		return unit(m, "minute") + " " + unit(r, "second")
+	}
 }

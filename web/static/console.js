@@ -5,6 +5,7 @@
 // forbids inline script).
 
 import { formatClock, VirtualClock } from "./clock.js";
+import { createDesk, label } from "./desk.js";
 import { presenter } from "./present.js";
 import { openSession } from "./protocol.js";
 
@@ -27,7 +28,12 @@ function start(cfg) {
   var lastUpdateT = null;     // virtual ms of the trainee's last line to the customer
   var ended = !!cfg.ended;
   var onHold = false;
-  var engaged = {};           // id -> {name, status}
+  var desk = createDesk({
+    now: function () { return clock.now(); },
+    name: function (id) { return present.name(id); },
+    labels: cfg.labels || {},
+    ended: function () { return ended; },
+  });
 
   // ---- rendering ---------------------------------------------------------
   function addLine(log, cls, who, text, t, seq) {
@@ -74,32 +80,33 @@ function start(cfg) {
     toastTimer = setTimeout(function () { toast.hidden = true; }, 12000);
   }
 
-  function renderEngaged() {
-    var ul = $("engaged");
-    ul.textContent = "";
-    Object.keys(engaged).forEach(function (id) {
-      var li = document.createElement("li");
-      li.textContent = engaged[id].name + ": " + engaged[id].status;
-      ul.appendChild(li);
-    });
-  }
-  function engage(id, status) {
-    engaged[id] = { name: present.name(id), status: status };
-    renderEngaged();
-  }
-
   function setHold(h) {
     onHold = h;
     holdEl.hidden = !h;
   }
 
+  // setEnded turns the desk read-only. The focus, which would drop to the
+  // page's body with the control that had it, goes to the debrief link.
   function setEnded() {
+    var first = !ended || !$("close-btn").disabled;
     ended = true;
+    ["close-dialog", "transfer-dialog"].forEach(function (id) { if ($(id).open) $(id).close(); });
     document.querySelectorAll(".understood button, .understood select").forEach(function (el) { el.disabled = true; });
     $("ended-banner").hidden = false;
-    document.querySelectorAll("#console button, #console input, #console select, #console textarea").forEach(function (el) {
+    document.querySelectorAll("#console button, #console input, #console select, #console textarea, #close-btn, #hint-btn").forEach(function (el) {
       el.disabled = true;
     });
+    // The record keeps its scroll reachable from the keyboard once its
+    // controls are off.
+    $("record-fields").tabIndex = 0;
+    if (first && !$("help-dialog").open) $("debrief-link").focus();
+  }
+
+  // classifiedText words a classification with the policy's titles.
+  function classifiedText(category, priority) {
+    var c = (cfg.categories || {})[category] || label(null, category);
+    var p = priority ? (cfg.priorities || {})[priority] || priority : "";
+    return "Classified as " + c + (p ? ", priority " + p : "");
   }
 
   function recordForm(field) {
@@ -113,12 +120,17 @@ function start(cfg) {
     var t = ev.t;
     var l = present.line(presentable(ev));
     switch (ev.type) {
-      case "line":
-        show(l);
-        if (l.pane === "call" && live) speak(ev.text || "");
+      case "line": {
+        var shown = show(l);
+        if (l.pane === "call" && live) {
+          speak(ev.text || "");
+          desk.customerSpoke(shown);
+        }
         break;
+      }
       case "action": {
         var a = ev.action || {};
+        if (a.kind === "dispatch" || a.kind === "escalate") dispatched[a.target] = true;
         switch (a.kind) {
           case "say": {
             var li = show(l);
@@ -141,7 +153,7 @@ function start(cfg) {
             break;
           case "classify":
             // The classification panel shows it.
-            $("classified-as").textContent = "Classified: " + a.category + (a.priority ? ", " + a.priority : "") + " at " + formatClock(t);
+            $("classified-as").textContent = classifiedText(a.category, a.priority) + " at " + formatClock(t);
             $("category").value = a.category;
             if (a.priority) $("priority").value = a.priority;
             break;
@@ -155,11 +167,6 @@ function start(cfg) {
             }
             break;
           }
-          case "dispatch":
-          case "escalate":
-            engage(a.target, a.kind === "dispatch" ? "dispatched" : "escalated");
-            show(l);
-            break;
           case "review":
             break; // written after the call, on the debrief
           default:
@@ -167,20 +174,21 @@ function start(cfg) {
         }
         break;
       }
-      case "ack":
-        if (engaged[ev.from]) engage(ev.from, "acknowledged");
-        show(l);
+      case "eta": {
+        // The line's own words keep the time it was said; the countdown
+        // beside it runs on the drill clock until the service arrives.
+        var etaLi = show(l);
+        var cd = document.createElement("span");
+        cd.className = "countdown";
+        cd.dataset.due = String(ev.eta);
+        cd.dataset.from = ev.from || "";
+        etaLi.appendChild(document.createTextNode(" "));
+        etaLi.appendChild(cd);
         break;
-      case "eta":
-        engage(ev.from, "ETA " + formatClock(ev.eta) + " (in " + Math.max(0, Math.round((ev.eta - t) / 60000)) + " min)");
-        show(l);
-        break;
+      }
       case "arrive":
-        engage(ev.from, "on scene");
-        show(l);
-        break;
       case "resolve":
-        engage(ev.from, "resolved");
+        document.querySelectorAll('#radio-log .countdown[data-from="' + CSS.escape(ev.from || "") + '"]').forEach(function (el) { el.dataset.over = "1"; });
         show(l);
         break;
       case "pause":
@@ -204,6 +212,7 @@ function start(cfg) {
       default:
         if (l) show(l);
     }
+    desk.event(ev);
     if (live && t > clock.now()) clock.set(t, clock.running, clock.scale);
   }
 
@@ -261,9 +270,16 @@ function start(cfg) {
       b.type = "button";
       b.className = "chip";
       b.dataset.intent = name;
-      b.textContent = name + " ×";
-      b.title = "Not what you meant: take " + name + " off this line";
-      b.setAttribute("aria-label", "Take " + name + " off this line");
+      b.textContent = label(null, name);
+      var off = document.createElement("span");
+      off.className = "visually-hidden";
+      off.textContent = ": take it off this line";
+      var x = document.createElement("span");
+      x.setAttribute("aria-hidden", "true");
+      x.textContent = " ×";
+      b.appendChild(off);
+      b.appendChild(x);
+      b.title = "Not what you meant: take " + label(null, name).toLowerCase() + " off this line";
       b.disabled = ended;
       b.addEventListener("click", function () {
         correct(seq, intents.filter(function (x) { return x !== name; }), "Correction");
@@ -282,7 +298,7 @@ function start(cfg) {
       if (intents.indexOf(name) >= 0) return;
       var o = document.createElement("option");
       o.value = name;
-      o.textContent = name;
+      o.textContent = label(null, name);
       add.appendChild(o);
     });
     add.addEventListener("change", function () {
@@ -309,16 +325,18 @@ function start(cfg) {
     clockEl.textContent = formatClock(now);
     clockState.hidden = clock.running || ended;
     if (sinceEl) {
-      if (lastUpdateT == null) {
-        sinceEl.textContent = "never (" + formatClock(now) + ")";
-        sinceEl.classList.toggle("late", now > cfg.max_silence_ms);
-      } else {
-        var gap = now - lastUpdateT;
-        sinceEl.textContent = formatClock(gap);
-        sinceEl.classList.toggle("late", gap > cfg.max_silence_ms);
-      }
+      var gap = lastUpdateT == null ? now : now - lastUpdateT;
+      sinceEl.textContent = lastUpdateT == null ? "never (" + formatClock(now) + ")" : formatClock(gap);
+      // Late is said in words and once aloud, not by colour alone.
+      var late = gap > cfg.max_silence_ms && !ended;
+      sinceEl.classList.toggle("late", late);
+      $("late-flag").hidden = !late;
+      if (late && !lateSaid) desk.say("The caller has had no update for " + formatClock(gap) + ".");
+      lateSaid = late;
     }
+    desk.tick();
   }
+  var lateSaid = false;
   setInterval(tick, 250);
 
   // ---- the connection ----------------------------------------------------
@@ -381,8 +399,9 @@ function start(cfg) {
     radioLog.textContent = "";
     understood = {};
     lastUnderstood = null;
-    engaged = {};
-    renderEngaged();
+    desk.reset();
+    desk.replay(true);
+    dispatched = {};
     lastUpdateT = null;
     setHold(false);
     if (msg.clock) clock.set(msg.clock.t, msg.clock.running, msg.clock.scale);
@@ -395,7 +414,7 @@ function start(cfg) {
       if (snap.category) {
         $("category").value = snap.category;
         if (snap.priority) $("priority").value = snap.priority;
-        $("classified-as").textContent = "Classified: " + snap.category + (snap.priority ? ", " + snap.priority : "");
+        $("classified-as").textContent = classifiedText(snap.category, snap.priority);
       }
       var rec = snap.record || {};
       Object.keys(rec).forEach(function (f) {
@@ -403,6 +422,7 @@ function start(cfg) {
         if (form) { form.querySelector("input").value = rec[f]; form.querySelector(".saved").textContent = "Saved"; }
       });
     }
+    desk.replay(false);
     addLine(callLog, "system", "Console", "Reloaded the call from the server.", msg.clock ? msg.clock.t : null);
     if (snap.ended || snap.state === "ended") setEnded();
   }
@@ -412,6 +432,10 @@ function start(cfg) {
   $("resync-btn").addEventListener("click", function () { session.resync(); });
 
   // ---- commands ----------------------------------------------------------
+  // After an action the focus goes where the trainee's next action is: a
+  // command sent from the responders' pane or the incident record returns
+  // it to the customer box, so the caller hears what was done; a saved
+  // detail moves on to the next detail; a shortcut leaves it where it was.
   function command(action, label) {
     if (ended && action.kind !== "review") {
       showAlert("The call has ended.");
@@ -419,6 +443,8 @@ function start(cfg) {
     }
     return session.command(action, label);
   }
+
+  function toCustomer() { if (!ended) sayText.focus(); }
 
   $("say-form").addEventListener("submit", function (e) {
     e.preventDefault();
@@ -433,6 +459,8 @@ function start(cfg) {
   function sayIntent(btn) {
     command({ kind: "say", text: btn.dataset.text, intents: [btn.dataset.intent] }, btn.textContent.replace(/^Alt\+\d\s*/, ""));
   }
+  // A quick intent pressed as a button leaves the focus on it, so that the
+  // next one is a Tab away; Alt+1..9 does not move the focus at all.
   quick.forEach(function (btn) { btn.addEventListener("click", function () { sayIntent(btn); }); });
 
   $("promise-btn").addEventListener("click", function () {
@@ -444,10 +472,11 @@ function start(cfg) {
       intents: ["update"],
       promise: Math.round(clock.now()) + min * 60000
     }, "Promise of an update");
+    toCustomer();
   });
 
-  $("hold-btn").addEventListener("click", holdCustomer);
-  $("resume-btn").addEventListener("click", resumeCustomer);
+  $("hold-btn").addEventListener("click", function () { holdCustomer(); $("resume-btn").focus(); });
+  $("resume-btn").addEventListener("click", function () { resumeCustomer(); toCustomer(); });
   function holdCustomer() {
     if (onHold) { showAlert("The customer is already on hold."); return; }
     // Tell the customer before the hold: a hold without notice costs mood.
@@ -460,57 +489,123 @@ function start(cfg) {
     command({ kind: "say", text: "Thank you for holding, I'm back with you.", intents: ["update"] }, "Back from hold");
   }
 
+  // ---- responders: dispatch, escalate, message, transfer -----------------
   var engageForm = $("engage-form");
-  var engageKind = "dispatch";
-  engageForm.querySelectorAll("button[data-kind]").forEach(function (b) {
-    b.addEventListener("click", function () { engageKind = b.dataset.kind; });
-  });
+  var dispatched = {}; // target -> true once dispatched or escalated
   function syncEngageButtons() {
     var opt = $("engage-target").selectedOptions[0];
     var kind = opt ? opt.dataset.kind : "";
     $("dispatch-btn").disabled = ended || kind !== "service";
     $("escalate-btn").disabled = ended || kind !== "team";
+    $("transfer-btn").disabled = ended || !opt;
   }
   $("engage-target").addEventListener("change", syncEngageButtons);
   syncEngageButtons();
-  engageForm.addEventListener("submit", function (e) {
-    e.preventDefault();
-    var kind = (e.submitter && e.submitter.dataset.kind) || engageKind;
+
+  // defaultEngage is what Ctrl+Enter does in the responders' form: engage
+  // the chosen service or team the first time, then message it.
+  function defaultEngage() {
+    var opt = $("engage-target").selectedOptions[0];
+    if (!opt) return "";
+    if (dispatched[opt.value]) return "contact";
+    return opt.dataset.kind === "team" ? "escalate" : "dispatch";
+  }
+
+  function engage(kind) {
     var target = $("engage-target").value;
     if (!target) return;
+    if (kind === "transfer") { askTransfer(target); return; }
     var info = Array.prototype.map.call(engageForm.querySelectorAll("input[name=info]:checked"), function (c) { return c.value; });
     var text = $("engage-text").value.trim();
+    if (kind === "contact" && !text && !info.length) {
+      showAlert("Write what you tell them, or tick what you hand over.");
+      $("engage-text").focus();
+      return;
+    }
     var action = { kind: kind, target: target, info: info };
     if (text) action.text = text;
-    var label = { dispatch: "Dispatch of ", escalate: "Escalation to ", contact: "Message to " }[kind] + present.name(target);
-    command(action, label);
+    var what = { dispatch: "Dispatch of ", escalate: "Escalation to ", contact: "Message to " }[kind] + present.name(target);
+    command(action, what);
+    if (kind !== "contact") dispatched[target] = true;
     $("engage-text").value = "";
     engageForm.querySelectorAll("input[name=info]:checked").forEach(function (c) { c.checked = false; });
+    toCustomer();
+  }
+  engageForm.addEventListener("submit", function (e) {
+    e.preventDefault();
+    engage((e.submitter && e.submitter.dataset.kind) || defaultEngage());
   });
 
+  // A dialog that closes gives the focus back to where it was, or, if that
+  // is gone, to the customer box.
+  var returnFocus = null;
+  function openDialog(d, focus) {
+    returnFocus = document.activeElement && document.activeElement !== document.body ? document.activeElement : sayText;
+    d.showModal();
+    if (focus) focus.focus();
+  }
+  ["close-dialog", "transfer-dialog", "help-dialog"].forEach(function (id) {
+    $(id).addEventListener("close", function () {
+      if (ended) { $("debrief-link").focus(); return; }
+      var back = returnFocus && document.contains(returnFocus) && !returnFocus.disabled ? returnFocus : sayText;
+      returnFocus = null;
+      back.focus();
+    });
+  });
+
+  var transferTarget = "";
+  function askTransfer(target) {
+    transferTarget = target;
+    $("transfer-what").textContent = "Transfer the caller to " + present.name(target) + "? Your part of the call ends and the drill is scored.";
+    openDialog($("transfer-dialog"), $("transfer-cancel"));
+  }
+  $("transfer-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    command({ kind: "transfer", target: transferTarget }, "Transfer to " + present.name(transferTarget));
+    $("transfer-dialog").close();
+  });
+  $("transfer-cancel").addEventListener("click", function () { $("transfer-dialog").close(); });
+
+  // ---- the incident record ------------------------------------------------
   $("classify-form").addEventListener("submit", function (e) {
     e.preventDefault();
     var c = $("category").value, p = $("priority").value;
     if (!c || !p) { showAlert("Choose a category and a priority."); (c ? $("priority") : $("category")).focus(); return; }
     command({ kind: "classify", category: c, priority: p }, "Classification");
+    toCustomer();
   });
 
-  document.querySelectorAll(".record-field[data-field]").forEach(function (form) {
+  var fieldForms = Array.prototype.slice.call(document.querySelectorAll(".record-field[data-field]"));
+  // nextDetail is the first detail after form (or the first of all) not
+  // yet recorded.
+  function nextDetail(form) {
+    var i = form ? fieldForms.indexOf(form) + 1 : 0;
+    for (; i < fieldForms.length; i++) {
+      var input = fieldForms[i].querySelector("input");
+      if (!input.value.trim()) return input;
+    }
+    return null;
+  }
+  fieldForms.forEach(function (form) {
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      var v = form.querySelector("input").value.trim();
-      if (!v) return;
+      var input = form.querySelector("input");
+      var v = input.value.trim();
+      if (!v) { input.focus(); return; }
       form.querySelector(".saved").textContent = "Saving…";
-      command({ kind: "record", field: form.dataset.field, value: v }, "Record of " + form.dataset.field);
+      command({ kind: "record", field: form.dataset.field, value: v }, "Record of " + label(cfg.labels, form.dataset.field));
+      var next = nextDetail(form);
+      if (next) next.focus(); else toCustomer();
     });
   });
   $("extra-field-form").addEventListener("submit", function (e) {
     e.preventDefault();
     var f = $("extra-field-name").value.trim().toLowerCase().replace(/\s+/g, "_"), v = $("extra-field-value").value.trim();
-    if (!f || !v) return;
-    command({ kind: "record", field: f, value: v }, "Record of " + f);
+    if (!f || !v) { (f ? $("extra-field-value") : $("extra-field-name")).focus(); return; }
+    command({ kind: "record", field: f, value: v }, "Record of " + $("extra-field-name").value.trim());
     $("extra-field-name").value = "";
     $("extra-field-value").value = "";
+    toCustomer();
   });
 
   $("decision-form").addEventListener("submit", function (e) {
@@ -523,34 +618,90 @@ function start(cfg) {
     } else {
       command({ kind: "decide", decision: d, amount: amount }, "Decision");
     }
+    toCustomer();
   });
 
+  // ---- closing the call ----------------------------------------------------
+  // Close asks first, in a dialog that names what is still open.
+  function askClose() {
+    if (ended) return;
+    var open = desk.open();
+    $("close-open").hidden = !open.length;
+    $("close-open").textContent = open.length ? "Still open: " + open.join("; ") + "." : "";
+    openDialog($("close-dialog"), $("resolution"));
+  }
+  $("close-btn").addEventListener("click", askClose);
   $("close-form").addEventListener("submit", function (e) {
     e.preventDefault();
     var r = $("resolution").value;
-    if (!r) { showAlert("Choose a resolution before closing."); $("resolution").focus(); return; }
+    if (!r) { showAlert("Choose how the call ended before closing."); $("resolution").focus(); return; }
     command({ kind: "close", resolution: r }, "Closing the call");
+    $("close-dialog").close();
   });
+  $("close-cancel").addEventListener("click", function () { $("close-dialog").close(); });
+
+  // ---- practice help ---------------------------------------------------------
+  var hintBtn = $("hint-btn");
+  if (hintBtn) {
+    hintBtn.addEventListener("click", function () {
+      var next = document.querySelector("#hints li[hidden]");
+      if (next) {
+        next.hidden = false;
+        desk.say("Hint: " + next.textContent);
+      }
+      if (!document.querySelector("#hints li[hidden]")) {
+        hintBtn.disabled = true;
+        hintBtn.textContent = "No more hints";
+        $("practice-help").querySelector("summary").focus();
+      }
+    });
+  }
 
   // ---- keyboard ----------------------------------------------------------
+  var help = $("help-dialog");
+  $("help-btn").addEventListener("click", function () { openDialog(help, $("help-close")); });
+
+  // typingIn says whether el takes text, where "/" and "?" are characters.
+  function typingIn(el) {
+    var tag = (el.tagName || "").toLowerCase();
+    if (tag === "textarea") return true;
+    if (tag !== "input") return el.isContentEditable;
+    return ["text", "search", "number", "email", "tel", "url", "password"].indexOf(el.type) >= 0;
+  }
+
   document.addEventListener("keydown", function (e) {
+    if (e.defaultPrevented) return;
     if (e.key === "Escape" && !toast.hidden) { toast.hidden = true; return; }
-    var tag = (e.target.tagName || "").toLowerCase();
-    var typing = tag === "input" || tag === "textarea" || tag === "select";
-    if (e.key === "/" && !typing && !e.ctrlKey && !e.altKey && !e.metaKey) {
+    var inDialog = e.target.closest && e.target.closest("dialog");
+    var plain = !e.ctrlKey && !e.altKey && !e.metaKey;
+    var typing = typingIn(e.target);
+    // "/" goes to the customer box, and "?" opens the shortcut sheet, from
+    // anywhere they are not a character of text being written: outside
+    // text boxes, and in an empty one (the customer box included, so "/"
+    // never types a lone slash there).
+    if (e.key === "/" && plain && !inDialog && (!typing || e.target.value === "")) {
       e.preventDefault();
-      sayText.focus();
+      toCustomer();
       return;
     }
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-      var form = e.target.form || (e.target.closest && e.target.closest("form"));
-      if (form) {
-        e.preventDefault();
+    if (e.key === "?" && plain && !inDialog && (!typing || e.target.value === "")) {
+      e.preventDefault();
+      openDialog(help, $("help-close"));
+      return;
+    }
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !e.altKey) {
+      // Only the form the focus is in is sent; nowhere else sends anything.
+      var form = e.target.closest && e.target.closest("form");
+      e.preventDefault();
+      if (!form || ended) return;
+      if (form.id === "engage-form") {
+        engage(defaultEngage());
+      } else {
         form.requestSubmit();
       }
       return;
     }
-    if (e.altKey && !e.ctrlKey && !e.metaKey) {
+    if (e.altKey && !e.ctrlKey && !e.metaKey && !inDialog) {
       var digit = /^Digit([1-9])$/.exec(e.code);
       if (digit) {
         var btn = quick[parseInt(digit[1], 10) - 1];
@@ -560,8 +711,17 @@ function start(cfg) {
       switch (e.code) {
         case "KeyH": e.preventDefault(); if (!ended) holdCustomer(); break;
         case "KeyR": e.preventDefault(); if (!ended) resumeCustomer(); break;
-        case "KeyT": e.preventDefault(); $("engage-target").focus(); break;
-        case "KeyC": e.preventDefault(); $("category").focus(); break;
+        case "KeyM": e.preventDefault(); toCustomer(); break;
+        case "KeyT": e.preventDefault(); if (!ended) $("engage-target").focus(); break;
+        case "KeyC": e.preventDefault(); if (!ended) $("category").focus(); break;
+        case "KeyN": {
+          e.preventDefault();
+          var next = !ended && nextDetail(null);
+          if (next) next.focus(); else if (!ended) $("extra-field-name").focus();
+          break;
+        }
+        case "KeyD": e.preventDefault(); if (!ended) $("decision").focus(); break;
+        case "KeyX": e.preventDefault(); askClose(); break;
         case "KeyS": e.preventDefault(); speakToggle.click(); break;
         case "KeyU": {
           // The last line's "add what you meant" list.
