@@ -25,6 +25,16 @@ type Leases interface {
 	// Orphaned lists the live sessions whose owner stopped renewing without
 	// releasing them (a node that died): this node takes them over.
 	Orphaned(ctx context.Context) ([]string, error)
+	// Place decides where a session that no node has hosted yet is hosted:
+	// on the least-loaded live node. It returns that node's name when it is
+	// another node (which hosts it at its next renewal, or when its socket
+	// arrives there), and "" when this node should host it, or when the
+	// session was placed or hosted before (this node then acquires it as
+	// usual).
+	Place(ctx context.Context, sessionID string) (elsewhere string, err error)
+	// Placed lists the live sessions placed on this node that it does not
+	// host yet: it hosts them at once.
+	Placed(ctx context.Context) ([]string, error)
 }
 
 // ErrElsewhere: another node hosts the session (Config.Leases). The client
@@ -64,27 +74,35 @@ func (r *Runner) renewLeases(ctx context.Context, every time.Duration) {
 	}
 }
 
-// adoptOrphans hosts the sessions a dead node left: each is rebuilt from
-// its log and paused (reason restart) if its clock was running. Another
-// node may get there first; that one hosts it then.
+// adoptOrphans hosts the sessions placed on this node by another, and
+// those a dead node left: each is rebuilt from its log (a new one writes its
+// opening events) and paused (reason restart) if its clock was running.
+// Another node may get to an orphan first; that one hosts it then.
 func (r *Runner) adoptOrphans(ctx context.Context, timeout time.Duration) {
-	octx, cancel := context.WithTimeout(ctx, timeout)
-	ids, err := r.cfg.Leases.Orphaned(octx)
-	cancel()
-	if err != nil {
-		r.log.Warn("list orphaned sessions", "err", err)
-		return
-	}
-	for _, id := range ids {
-		hctx, cancel := context.WithTimeout(ctx, r.cfg.WriteTimeout)
-		_, err := r.host(hctx, id)
+	for _, list := range []struct {
+		what string
+		ids  func(context.Context) ([]string, error)
+	}{{"placed", r.cfg.Leases.Placed}, {"orphaned", r.cfg.Leases.Orphaned}} {
+		octx, cancel := context.WithTimeout(ctx, timeout)
+		ids, err := list.ids(octx)
 		cancel()
-		switch {
-		case err == nil:
-			r.log.Info("took over the session of a dead node", "session", id)
-		case errors.Is(err, ErrElsewhere):
-		default:
-			r.log.Warn("take over an orphaned session", "session", id, "err", err)
+		if err != nil {
+			r.log.Warn("list sessions to host", "which", list.what, "err", err)
+			continue
+		}
+		for _, id := range ids {
+			hctx, cancel := context.WithTimeout(ctx, r.cfg.WriteTimeout)
+			_, err := r.host(hctx, id)
+			cancel()
+			switch {
+			case err == nil && list.what == "placed":
+				r.log.Info("hosting a session placed on this node", "session", id)
+			case err == nil:
+				r.log.Info("took over the session of a dead node", "session", id)
+			case errors.Is(err, ErrElsewhere):
+			default:
+				r.log.Warn("host a session", "which", list.what, "session", id, "err", err)
+			}
 		}
 	}
 }

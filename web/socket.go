@@ -131,8 +131,12 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 	st, err := s.runner.Status(r.Context(), id)
 	if errors.Is(err, runner.ErrElsewhere) {
 		// Another node of the deployment hosts it (serve --node): the
-		// client reconnects through the load balancer.
-		s.log.Info("websocket: session hosted by another node", "session", id)
+		// socket is relayed to that node, which authorizes it again and
+		// runs it. If none can be reached (it died and its lease has not
+		// run out yet), the client reconnects through the load balancer.
+		if s.relay(w, r, user, id) {
+			return
+		}
 		http.Error(w, "Try again shortly.", http.StatusServiceUnavailable)
 		return
 	}

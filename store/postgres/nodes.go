@@ -100,6 +100,10 @@ func (s *Store) PlaceSession(ctx context.Context, sessionID string, ttl time.Dur
 	var node string
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		node = ""
+		var leased bool
+		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM session_leases WHERE session_id = $1)", sessionID).Scan(&leased); err != nil || leased {
+			return err
+		}
 		// The pick is locked so that concurrent placements queue behind
 		// one another's load increment instead of all choosing one node.
 		err := tx.QueryRow(ctx, `SELECT name FROM nodes
