@@ -37,6 +37,10 @@ const relayHeader = "Drillroom-Relayed-By"
 // retries while its lease runs out.
 const relayDialTimeout = 3 * time.Second
 
+// relayCloseGrace is how long a relaying node that must end a tunnel (a
+// sign-out, its own shutdown) waits for the owner to close it properly.
+const relayCloseGrace = 2 * time.Second
+
 func newRelayTransport() *http.Transport {
 	return &http.Transport{
 		DialContext:           (&net.Dialer{Timeout: relayDialTimeout, KeepAlive: 30 * time.Second}).DialContext,
@@ -90,8 +94,16 @@ func (s *Server) relay(w http.ResponseWriter, r *http.Request, user drillroom.Us
 	go func() {
 		select {
 		case <-c.quit:
-			rw.close()
 		case <-done:
+			return
+		}
+		// The owner ends the socket too when a login ends (every node is
+		// told): its close frame, say 4001 signed out, comes through the
+		// tunnel if it is given a moment; only then is the tunnel cut.
+		select {
+		case <-done:
+		case <-time.After(relayCloseGrace):
+			rw.close()
 		}
 	}()
 	target := &url.URL{Scheme: "http", Host: owner.Address}

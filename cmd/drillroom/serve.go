@@ -199,6 +199,14 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 	if err != nil {
 		return err
 	}
+	if pg != nil {
+		// Logins ended anywhere (another node, the command line) close
+		// this server's sockets at once.
+		lctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); pg.ListenSignouts(lctx, srv.SignedOut, nil) }()
+		defer func() { stop(); <-done }()
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err

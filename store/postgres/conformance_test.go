@@ -62,6 +62,7 @@ var postgresOnly = map[string]string{
 	"PlaceSession":     "placement on the least-loaded node",
 	"PlacedSessions":   "placement: the sessions placed on a node that it hosts next",
 	"SessionOwner":     "the node registry: the owner of a session, to relay its socket to",
+	"ListenSignouts":   "ended logins, for every node to close their sockets at once (one node needs no notification)",
 }
 
 func TestEveryMethodIsInTheContract(t *testing.T) {
