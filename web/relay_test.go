@@ -60,10 +60,10 @@ func (l tableLeases) Release(ctx context.Context, id string) error {
 	return nil
 }
 
-func (l tableLeases) Renew(ctx context.Context) ([]string, error)           { return nil, nil }
-func (l tableLeases) Orphaned(ctx context.Context) ([]string, error)        { return nil, nil }
+func (l tableLeases) Renew(ctx context.Context) ([]string, error)          { return nil, nil }
+func (l tableLeases) Orphaned(ctx context.Context) ([]string, error)       { return nil, nil }
 func (l tableLeases) Place(ctx context.Context, id string) (string, error) { return "", nil }
-func (l tableLeases) Placed(ctx context.Context) ([]string, error)          { return nil, nil }
+func (l tableLeases) Placed(ctx context.Context) ([]string, error)         { return nil, nil }
 
 // twoNodes is node a (the live app the test talks to) and node b on the
 // same store, each with its runner holding the table's leases; relayed to
