@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/drillroom/drillroom"
@@ -48,6 +49,24 @@ var ErrElsewhere = &drillroom.Error{Code: drillroom.CodeUnavailable, Message: "t
 func (r *Runner) renewLeases(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	// Hosting what was placed here or orphaned runs beside the renewals,
+	// never in their way: a class of hundreds placed at once must not
+	// delay the renewal of the leases this node already holds.
+	adopt := make(chan struct{}, 1)
+	var adopter sync.WaitGroup
+	adopter.Add(1)
+	go func() {
+		defer adopter.Done()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-adopt:
+				r.adoptOrphans(ctx, every)
+			}
+		}
+	}()
+	defer adopter.Wait()
 	for {
 		select {
 		case <-ctx.Done():
@@ -70,9 +89,15 @@ func (r *Runner) renewLeases(ctx context.Context, every time.Duration) {
 				s.call(ctx, func() { s.fail = ErrElsewhere })
 			}
 		}
-		r.adoptOrphans(ctx, every)
+		select {
+		case adopt <- struct{}{}:
+		default: // still hosting the last lot
+		}
 	}
 }
+
+// adoptWorkers bounds the sessions hosted at once by adoptOrphans.
+const adoptWorkers = 8
 
 // adoptOrphans hosts the sessions placed on this node by another, and
 // those a dead node left: each is rebuilt from its log (a new one writes its
@@ -90,20 +115,33 @@ func (r *Runner) adoptOrphans(ctx context.Context, timeout time.Duration) {
 			r.log.Warn("list sessions to host", "which", list.what, "err", err)
 			continue
 		}
-		for _, id := range ids {
-			hctx, cancel := context.WithTimeout(ctx, r.cfg.WriteTimeout)
-			_, err := r.host(hctx, id)
-			cancel()
-			switch {
-			case err == nil && list.what == "placed":
-				r.log.Info("hosting a session placed on this node", "session", id)
-			case err == nil:
-				r.log.Info("took over the session of a dead node", "session", id)
-			case errors.Is(err, ErrElsewhere):
-			default:
-				r.log.Warn("host a session", "which", list.what, "session", id, "err", err)
-			}
+		next := make(chan string)
+		var wg sync.WaitGroup
+		for range min(adoptWorkers, len(ids)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for id := range next {
+					hctx, cancel := context.WithTimeout(ctx, r.cfg.WriteTimeout)
+					_, err := r.host(hctx, id)
+					cancel()
+					switch {
+					case err == nil && list.what == "placed":
+						r.log.Debug("hosting a session placed on this node", "session", id)
+					case err == nil:
+						r.log.Info("took over the session of a dead node", "session", id)
+					case errors.Is(err, ErrElsewhere):
+					default:
+						r.log.Warn("host a session", "which", list.what, "session", id, "err", err)
+					}
+				}
+			}()
 		}
+		for _, id := range ids {
+			next <- id
+		}
+		close(next)
+		wg.Wait()
 	}
 }
 
