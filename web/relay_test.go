@@ -83,6 +83,22 @@ func twoNodes(t *testing.T, cfg Config) (a *liveApp, b *Server, bRunner *runner.
 	return a, b, bRunner, table
 }
 
+// hostedOn makes node the holder of id's lease in the table.
+func (t *nodeTable) hostedOn(id, node string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.owner[id] = node
+}
+
+// joined is user's socket on session id through the live app, once the
+// session's first event has come through.
+func joined(a *liveApp, user, id string) *client {
+	a.t.Helper()
+	c := a.join(user, id)
+	c.until(func(m serverMessage) bool { return m.Type == msgEvent })
+	return c
+}
+
 // TestRelayToTheOwner: node b hosts ann's session; her socket opened on
 // node a is relayed to b and works as on b (hello, resume, acks, events),
 // while a hosts nothing. Node a authorizes first (ben, another trainee, gets
@@ -92,12 +108,9 @@ func twoNodes(t *testing.T, cfg Config) (a *liveApp, b *Server, bRunner *runner.
 func TestRelayToTheOwner(t *testing.T) {
 	a, _, bRunner, table := twoNodes(t, Config{MaxSocketsPerSession: 2})
 	id := a.session("ann", 1)
-	table.mu.Lock()
-	table.owner[id] = "b"
-	table.mu.Unlock()
+	table.hostedOn(id, "b")
 
-	ann := a.join("ann", id)
-	ann.until(func(m serverMessage) bool { return m.Type == msgEvent })
+	ann := joined(a, "ann", id)
 	ann.ack("r1", simulator.Action{Kind: simulator.ActSay, Text: "Hello, incident line.", Intents: []string{"greet"}})
 	if n := a.applied(id, "r1"); n != 1 {
 		t.Errorf("command r1 applied %d times, want 1", n)
@@ -118,8 +131,7 @@ func TestRelayToTheOwner(t *testing.T) {
 		t.Errorf("a socket from a foreign origin through a: %d, want 403", status)
 	}
 	// The trainer watches through a too: b serves the observer.
-	tom := a.join("tom", id)
-	tom.until(func(m serverMessage) bool { return m.Type == msgEvent })
+	joined(a, "tom", id)
 	// a's quota of sockets per session counts the relayed ones.
 	if status, _ := a.dialStatus("cat", id, nil); status != http.StatusTooManyRequests {
 		t.Errorf("a third socket on the session through a (quota 2): %d, want 429", status)
@@ -134,9 +146,7 @@ func TestRelayToTheOwner(t *testing.T) {
 	// b never relays a relayed request: a session b does not host, asked
 	// for on b as if a had relayed it, is answered "try again".
 	other := a.session("ben", 1)
-	table.mu.Lock()
-	table.owner[other] = "a"
-	table.mu.Unlock()
+	table.hostedOn(other, "a")
 	a.user("ben")
 	hdr := http.Header{"Origin": {a.http.URL}, "Cookie": {sessionCookie + "=" + a.tokens["ben"]}, relayHeader: {"a"}}
 	req, _ := http.NewRequest(http.MethodGet, "http://"+table.address["b"]+"/ws/sessions/"+other, nil)
@@ -181,9 +191,7 @@ func TestRelayOwnerUnreachable(t *testing.T) {
 func TestRelayReviewPage(t *testing.T) {
 	a, _, _, table := twoNodes(t, Config{})
 	id := a.session("ann", 1)
-	table.mu.Lock()
-	table.owner[id] = "b"
-	table.mu.Unlock()
+	table.hostedOn(id, "b")
 	ann := a.join("ann", id)
 	ann.ack("end", simulator.Action{Kind: simulator.ActClose, Resolution: "resolved"})
 	ann.until(func(m serverMessage) bool { return m.Type == msgEnded })
@@ -230,15 +238,8 @@ func TestRelayReviewPage(t *testing.T) {
 func TestSignedOutOnAnotherNode(t *testing.T) {
 	a, b, _, table := twoNodes(t, Config{})
 	id := a.session("ann", 1)
-	table.mu.Lock()
-	table.owner[id] = "b"
-	table.mu.Unlock()
-	ann := a.join("ann", id)
-	ann.until(func(m serverMessage) bool { return m.Type == msgEvent })
-	tom := a.join("tom", id)
-	tom.until(func(m serverMessage) bool { return m.Type == msgEvent })
-	cat := a.join("cat", id)
-	cat.until(func(m serverMessage) bool { return m.Type == msgEvent })
+	table.hostedOn(id, "b")
+	ann, tom, cat := joined(a, "ann", id), joined(a, "tom", id), joined(a, "cat", id)
 
 	b.SignedOut(drillroom.Signout{Login: drillroom.LoginHash(a.tokens["ann"])})
 	if code := ann.closeCode(); code != closeUnauthorized {
