@@ -164,14 +164,16 @@ func failoverRound(t *testing.T, bin, nginx string, round int64) {
 			command(p, n)
 		}
 	}
-	// Before the kill, b's sessions answered through a: relayed, since
-	// their leases are still b's.
-	time.Sleep(time.Duration(rng.IntN(3000)) * time.Microsecond)
+	// Before the kill, every session answered through a: b's and c's
+	// relayed, since their leases are still theirs.
 	for _, p := range sessions {
-		if p.owner == "b" && len(p.tr.unanswered()) == len(p.tr.sent) {
-			t.Errorf("session %s of node b: no command answered through node a", p.id)
+		for deadline := time.Now().Add(15 * time.Second); len(p.tr.unanswered()) == len(p.tr.sent); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("session %s of node %s: no command answered through node a", p.id, p.owner)
+			}
 		}
 	}
+	time.Sleep(time.Duration(rng.IntN(3000)) * time.Microsecond)
 	if err := b.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}

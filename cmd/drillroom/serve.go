@@ -230,7 +230,6 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 	// from exhausting the file limit (web/listen.go).
 	hs := srv.HTTPServer()
 	ln = srv.Listen(ln)
-	fmt.Fprintf(stdio.Stdout, "drillroom: listening on http://%s\n", ln.Addr())
 	if wcfg.Nodes != nil {
 		// The other nodes relay this node's sessions' sockets here and
 		// place new sessions here from now on; a graceful stop withdraws
@@ -251,6 +250,7 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 			}
 		}()
 	}
+	fmt.Fprintf(stdio.Stdout, "drillroom: listening on http://%s\n", ln.Addr())
 	backend := "sqlite"
 	if isPostgres(cfg.db) {
 		backend = "postgres"
