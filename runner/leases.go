@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/drillroom/drillroom"
@@ -25,6 +26,16 @@ type Leases interface {
 	// Orphaned lists the live sessions whose owner stopped renewing without
 	// releasing them (a node that died): this node takes them over.
 	Orphaned(ctx context.Context) ([]string, error)
+	// Place decides where a session that no node has hosted yet is hosted:
+	// on the least-loaded live node. It returns that node's name when it is
+	// another node (which hosts it at its next renewal, or when its socket
+	// arrives there), and "" when this node should host it, or when the
+	// session was placed or hosted before (this node then acquires it as
+	// usual).
+	Place(ctx context.Context, sessionID string) (elsewhere string, err error)
+	// Placed lists the live sessions placed on this node that it does not
+	// host yet: it hosts them at once.
+	Placed(ctx context.Context) ([]string, error)
 }
 
 // ErrElsewhere: another node hosts the session (Config.Leases). The client
@@ -38,6 +49,24 @@ var ErrElsewhere = &drillroom.Error{Code: drillroom.CodeUnavailable, Message: "t
 func (r *Runner) renewLeases(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	// Hosting what was placed here or orphaned runs beside the renewals,
+	// never in their way: a class of hundreds placed at once must not
+	// delay the renewal of the leases this node already holds.
+	adopt := make(chan struct{}, 1)
+	var adopter sync.WaitGroup
+	adopter.Add(1)
+	go func() {
+		defer adopter.Done()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-adopt:
+				r.adoptOrphans(ctx, every)
+			}
+		}
+	}()
+	defer adopter.Wait()
 	for {
 		select {
 		case <-ctx.Done():
@@ -60,32 +89,59 @@ func (r *Runner) renewLeases(ctx context.Context, every time.Duration) {
 				s.call(ctx, func() { s.fail = ErrElsewhere })
 			}
 		}
-		r.adoptOrphans(ctx, every)
+		select {
+		case adopt <- struct{}{}:
+		default: // still hosting the last lot
+		}
 	}
 }
 
-// adoptOrphans hosts the sessions a dead node left: each is rebuilt from
-// its log and paused (reason restart) if its clock was running. Another
-// node may get there first; that one hosts it then.
+// adoptWorkers bounds the sessions hosted at once by adoptOrphans.
+const adoptWorkers = 8
+
+// adoptOrphans hosts the sessions placed on this node by another, and
+// those a dead node left: each is rebuilt from its log (a new one writes its
+// opening events) and paused (reason restart) if its clock was running.
+// Another node may get to an orphan first; that one hosts it then.
 func (r *Runner) adoptOrphans(ctx context.Context, timeout time.Duration) {
-	octx, cancel := context.WithTimeout(ctx, timeout)
-	ids, err := r.cfg.Leases.Orphaned(octx)
-	cancel()
-	if err != nil {
-		r.log.Warn("list orphaned sessions", "err", err)
-		return
-	}
-	for _, id := range ids {
-		hctx, cancel := context.WithTimeout(ctx, r.cfg.WriteTimeout)
-		_, err := r.host(hctx, id)
+	for _, list := range []struct {
+		what string
+		ids  func(context.Context) ([]string, error)
+	}{{"placed", r.cfg.Leases.Placed}, {"orphaned", r.cfg.Leases.Orphaned}} {
+		octx, cancel := context.WithTimeout(ctx, timeout)
+		ids, err := list.ids(octx)
 		cancel()
-		switch {
-		case err == nil:
-			r.log.Info("took over the session of a dead node", "session", id)
-		case errors.Is(err, ErrElsewhere):
-		default:
-			r.log.Warn("take over an orphaned session", "session", id, "err", err)
+		if err != nil {
+			r.log.Warn("list sessions to host", "which", list.what, "err", err)
+			continue
 		}
+		next := make(chan string)
+		var wg sync.WaitGroup
+		for range min(adoptWorkers, len(ids)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for id := range next {
+					hctx, cancel := context.WithTimeout(ctx, r.cfg.WriteTimeout)
+					_, err := r.host(hctx, id)
+					cancel()
+					switch {
+					case err == nil && list.what == "placed":
+						r.log.Debug("hosting a session placed on this node", "session", id)
+					case err == nil:
+						r.log.Info("took over the session of a dead node", "session", id)
+					case errors.Is(err, ErrElsewhere):
+					default:
+						r.log.Warn("host a session", "which", list.what, "session", id, "err", err)
+					}
+				}
+			}()
+		}
+		for _, id := range ids {
+			next <- id
+		}
+		close(next)
+		wg.Wait()
 	}
 }
 

@@ -13,8 +13,10 @@ import (
 
 // leaseTable is the database's session leases, shared by fake nodes.
 type leaseTable struct {
-	mu    sync.Mutex
-	owner map[string]string // session -> node
+	mu      sync.Mutex
+	owner   map[string]string // session -> node
+	placeOn string            // the least-loaded node, where Place puts new sessions ("": the caller)
+	placed  map[string]string // session -> node it was placed on, until that node acquires it
 }
 
 func (t *leaseTable) ownerOf(id string) (string, bool) {
@@ -49,7 +51,33 @@ func (l *memLeases) Acquire(ctx context.Context, id string) error {
 		return fmt.Errorf("%w: node %s holds it", drillroom.ErrConflict, o)
 	}
 	l.t.owner[id] = l.node
+	delete(l.t.placed, id)
 	return nil
+}
+
+func (l *memLeases) Place(ctx context.Context, id string) (string, error) {
+	l.t.mu.Lock()
+	defer l.t.mu.Unlock()
+	if _, ok := l.t.owner[id]; ok || l.t.placeOn == "" || l.t.placeOn == l.node {
+		return "", nil
+	}
+	if l.t.placed == nil {
+		l.t.placed = map[string]string{}
+	}
+	l.t.owner[id], l.t.placed[id] = l.t.placeOn, l.t.placeOn
+	return l.t.placeOn, nil
+}
+
+func (l *memLeases) Placed(ctx context.Context) ([]string, error) {
+	l.t.mu.Lock()
+	defer l.t.mu.Unlock()
+	var ids []string
+	for id, n := range l.t.placed {
+		if n == l.node {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
 }
 
 func (l *memLeases) Renew(ctx context.Context) ([]string, error) {
@@ -164,5 +192,53 @@ func TestLeasesAdoptOrphans(t *testing.T) {
 	}
 	if o, _ := table.ownerOf("s1"); o != "c" {
 		t.Errorf("owner after the takeover: %q, want c", o)
+	}
+}
+
+// TestLeasesPlaceOnAnotherNode: a new session goes where Place says. Node
+// a, asked first, finds it placed on b and refuses it (ErrElsewhere, a
+// reconnect); b hosts it by itself at its next renewal, writing its opening
+// events, and serves it from then on.
+func TestLeasesPlaceOnAnotherNode(t *testing.T) {
+	st := newMemStore()
+	st.add(newSessionRecord("s1", 1, 1))
+	table := &leaseTable{owner: map[string]string{}, placeOn: "b"}
+	la := &memLeases{t: table, node: "a", lost: map[string]bool{}, dead: map[string]bool{}}
+	lb := &memLeases{t: table, node: "b", lost: map[string]bool{}, dead: map[string]bool{}}
+	a := newTestRunner(t, st, 64)
+	a.cfg.Leases, a.cfg.LeaseRenew = la, time.Hour // a never renews during the test
+	b := newTestRunner(t, st, 64)
+	b.cfg.Leases, b.cfg.LeaseRenew = lb, 10*time.Millisecond
+	ctx := context.Background()
+	if err := a.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Status(ctx, "s1"); !errors.Is(err, ErrElsewhere) {
+		t.Fatalf("a.Status of a session placed on b: %v, want ErrElsewhere", err)
+	}
+	if a.Live() != 0 {
+		t.Fatal("a hosts a session placed on b")
+	}
+	if err := b.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for b.Live() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if b.Live() != 1 {
+		t.Fatal("b did not host the session placed on it")
+	}
+	if evs, _ := st.Events(ctx, "s1", 0); len(evs) == 0 {
+		t.Error("b hosted the placed session without writing its opening events")
+	}
+	if placed, _ := lb.Placed(ctx); len(placed) != 0 {
+		t.Errorf("still placed after b hosted it: %v", placed)
+	}
+	if s, err := b.Status(ctx, "s1"); err != nil || s.LastSeq == 0 {
+		t.Errorf("b.Status: %+v, %v", s, err)
+	}
+	if _, err := a.Status(ctx, "s1"); !errors.Is(err, ErrElsewhere) {
+		t.Errorf("a.Status while b hosts it: %v, want ErrElsewhere", err)
 	}
 }

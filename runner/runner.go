@@ -112,8 +112,9 @@ type Config struct {
 	// Leases, when set, makes this runner one node of several on one
 	// database: it hosts a session only while it holds the session's lease
 	// (see Leases), renewing them every LeaseRenew (default 1s) and then
-	// taking over the sessions of dead nodes; Start hosts nothing else ahead
-	// of time.
+	// hosting the sessions placed on it and taking over those of dead
+	// nodes; a new session is placed on the least-loaded node first. Start
+	// hosts nothing else ahead of time.
 	Leases     Leases
 	LeaseRenew time.Duration
 
@@ -320,6 +321,17 @@ func (r *Runner) unhost(s *session) {
 // of the log.
 func (r *Runner) load(ctx context.Context, id string) (sess *session, err error) {
 	if r.cfg.Leases != nil {
+		// A new session goes to the least-loaded node, which may be another.
+		other, err := r.cfg.Leases.Place(ctx, id)
+		if errors.Is(err, drillroom.ErrNotFound) {
+			return nil, fmt.Errorf("host session %s: %w", id, drillroom.ErrNotFound)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("host session %s: %w: %w", id, ErrUnavailable, err)
+		}
+		if other != "" {
+			return nil, fmt.Errorf("host session %s: %w: placed on node %s", id, ErrElsewhere, other)
+		}
 		if err := r.cfg.Leases.Acquire(ctx, id); err != nil {
 			if errors.Is(err, drillroom.ErrNotFound) {
 				return nil, fmt.Errorf("host session %s: %w", id, drillroom.ErrNotFound)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -11,12 +10,6 @@ import (
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/store/internal/records"
 )
-
-// tokenHash is what the logins table keys on: the token itself is never stored.
-func tokenHash(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
-}
 
 // CreateLogin starts a browser login for userID lasting ttl and returns its
 // token: 32 random bytes, base64url without padding (43 characters). Only
@@ -29,7 +22,7 @@ func (s *Store) CreateLogin(ctx context.Context, userID int64, ttl time.Duration
 	now := s.now()
 	err := s.w.do(ctx, func(tx *wtx) error {
 		_, err := tx.Exec("INSERT INTO logins (token_hash, user_id, created_at, expires_at, seen_at) VALUES (?, ?, ?, ?, ?)",
-			tokenHash(token), userID, millis(now), millis(now.Add(ttl)), millis(now))
+			drillroom.LoginHash(token), userID, millis(now), millis(now.Add(ttl)), millis(now))
 		return err
 	})
 	if isForeignKeyViolation(err) {
@@ -49,7 +42,7 @@ func (s *Store) LoginUser(ctx context.Context, token string) (drillroom.User, er
 	}
 	row := s.rdb.QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.admin, u.disabled, u.must_change, u.created_at
 		FROM logins l JOIN users u ON u.id = l.user_id
-		WHERE l.token_hash = ? AND l.expires_at > ? AND u.disabled = 0`, tokenHash(token), millis(s.now()))
+		WHERE l.token_hash = ? AND l.expires_at > ? AND u.disabled = 0`, drillroom.LoginHash(token), millis(s.now()))
 	u, err := records.ScanUser(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return drillroom.User{}, fmt.Errorf("login: %w", drillroom.ErrUnauthorized)
@@ -72,7 +65,7 @@ func (s *Store) SeenLogin(ctx context.Context, token string, idle time.Duration,
 	now := s.now()
 	row := s.rdb.QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.admin, u.disabled, u.must_change, u.created_at, l.seen_at
 		FROM logins l JOIN users u ON u.id = l.user_id
-		WHERE l.token_hash = ? AND l.expires_at > ? AND u.disabled = 0`, tokenHash(token), millis(now))
+		WHERE l.token_hash = ? AND l.expires_at > ? AND u.disabled = 0`, drillroom.LoginHash(token), millis(now))
 	var seen int64
 	u, err := records.ScanUser(scanExtra{row, &seen})
 	if errors.Is(err, sql.ErrNoRows) {
@@ -91,7 +84,7 @@ func (s *Store) SeenLogin(ctx context.Context, token string, idle time.Duration,
 	}
 	if touch && age >= every {
 		err := s.w.do(ctx, func(tx *wtx) error {
-			_, err := tx.Exec("UPDATE logins SET seen_at = ? WHERE token_hash = ? AND seen_at < ?", millis(now), tokenHash(token), millis(now))
+			_, err := tx.Exec("UPDATE logins SET seen_at = ? WHERE token_hash = ? AND seen_at < ?", millis(now), drillroom.LoginHash(token), millis(now))
 			return err
 		})
 		if err != nil {
@@ -112,7 +105,7 @@ func (x scanExtra) Scan(dest ...any) error { return x.row.Scan(append(dest, x.ex
 // DeleteLogin ends a login (log out). Deleting an unknown token is not an error.
 func (s *Store) DeleteLogin(ctx context.Context, token string) error {
 	err := s.w.do(ctx, func(tx *wtx) error {
-		_, err := tx.Exec("DELETE FROM logins WHERE token_hash = ?", tokenHash(token))
+		_, err := tx.Exec("DELETE FROM logins WHERE token_hash = ?", drillroom.LoginHash(token))
 		return err
 	})
 	if err != nil {

@@ -89,7 +89,7 @@ func TestLoginTokenNotStored(t *testing.T) {
 	}
 	var raw, hashed int
 	s.rdb.QueryRow("SELECT COUNT(*) FROM logins WHERE token_hash = ? OR CAST(token_hash AS TEXT) = ?", []byte(token), token).Scan(&raw)
-	s.rdb.QueryRow("SELECT COUNT(*) FROM logins WHERE token_hash = ?", tokenHash(token)).Scan(&hashed)
+	s.rdb.QueryRow("SELECT COUNT(*) FROM logins WHERE token_hash = ?", drillroom.LoginHash(token)).Scan(&hashed)
 	if raw != 0 || hashed != 1 {
 		t.Errorf("logins rows matching the raw token: %d, its hash: %d; want 0 and 1", raw, hashed)
 	}

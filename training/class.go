@@ -2,9 +2,11 @@ package training
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/runner"
 )
 
 // StartClass starts one drill for a whole class at once: the latest
@@ -75,7 +77,7 @@ func (s *Service) StartClass(ctx context.Context, user drillroom.User, trainees 
 		if err != nil {
 			return out, fmt.Errorf("class drill %s for %s: %w", scenarioID, t.Username, err)
 		}
-		if _, err := s.live.Status(ctx, x.ID); err != nil {
+		if _, err := s.live.Status(ctx, x.ID); err != nil && !errors.Is(err, runner.ErrElsewhere) {
 			return out, &drillroom.Error{Code: drillroom.CodeUnavailable, Message: "The class drill could not be started for everyone. Try again.", Err: err}
 		}
 		s.log.Info("class drill: session started", "session", x.ID, "trainer", user.Username, "trainee", t.Username, "scenario", scenarioID, "version", v.Version)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/runner"
 )
 
 // Drill is a drill a user may start: its latest published version and the
@@ -181,7 +182,9 @@ func (s *Service) StartDrill(ctx context.Context, user drillroom.User, scenarioI
 	if err != nil {
 		return drillroom.Session{}, false, fmt.Errorf("start drill %s: %w", scenarioID, err)
 	}
-	if _, err := s.live.Status(ctx, x.ID); err != nil {
+	// With several nodes the session may be placed on another one
+	// (runner.ErrElsewhere), which hosts it at once; its socket is relayed.
+	if _, err := s.live.Status(ctx, x.ID); err != nil && !errors.Is(err, runner.ErrElsewhere) {
 		return drillroom.Session{}, false, &drillroom.Error{Code: drillroom.CodeUnavailable,
 			Message: "The drill could not be started. Try again in a moment.", Err: fmt.Errorf("host session %s: %w", x.ID, err)}
 	}

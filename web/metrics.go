@@ -26,6 +26,8 @@ type metrics struct {
 	socketsOpen      atomic.Int64
 	socketsTotal     atomic.Int64
 	socketsDropped   atomic.Int64 // closed by the server because the client fell behind
+	socketsRelayed   atomic.Int64 // relayed to the node that hosts their session (serve --node)
+	relaysOpen       atomic.Int64
 	commandsAcked    atomic.Int64
 	commandsRejected atomic.Int64
 	connsRefused     atomic.Int64 // connections closed at accept: their address held too many
@@ -78,6 +80,8 @@ func (m *metrics) write(w io.Writer, g gauges) {
 		{"drillroom_sockets_connected", "gauge", "Open websocket connections.", m.socketsOpen.Load()},
 		{"drillroom_sockets_opened_total", "counter", "Websocket connections accepted since start.", m.socketsTotal.Load()},
 		{"drillroom_sockets_dropped_total", "counter", "Websockets closed because the client fell behind.", m.socketsDropped.Load()},
+		{"drillroom_sockets_relayed_total", "counter", "Websockets and requests relayed to the node that hosts their session.", m.socketsRelayed.Load()},
+		{"drillroom_relays_open", "gauge", "Websockets relayed to another node open now.", m.relaysOpen.Load()},
 		{"drillroom_connections_refused_total", "counter", "Connections closed at accept because their address held too many.", m.connsRefused.Load()},
 		{"drillroom_events_written_total", "counter", "Session events durably committed since start.", g.eventsWritten},
 	})

@@ -21,6 +21,9 @@ type ui struct {
 	svc       *training.Service
 	authoring *training.Authoring
 	assigning *training.Assigning
+	// relay sends a request for a session another node hosts to that node
+	// (Server.relayRequest); false: no other node hosts it.
+	relay func(w http.ResponseWriter, r *http.Request, user drillroom.User, sessionID string) bool
 }
 
 func newUI(st Store, svc *training.Service, log *slog.Logger, cfg Config) *ui {

@@ -114,6 +114,14 @@ type Config struct {
 	// it too; nobody else.
 	MetricsToken string
 
+	// Node is this server's name among several serving one database
+	// (serve --node), sent with what it relays; Nodes, when set, finds the
+	// node that hosts a session, so that a socket (or a page's POST) for a
+	// session another node hosts is relayed there (relay.go). Both empty:
+	// one node, which hosts every session itself.
+	Node  string
+	Nodes Nodes
+
 	// StoreMetrics, when set, is read at each scrape of /metrics for the
 	// database's figures. The store's own types stay out of the web layer:
 	// the caller that owns the store fills StoreMetrics in.
@@ -137,6 +145,8 @@ type Server struct {
 	heartbeat time.Duration // websocket ping interval; tests shorten it
 	pongWait  time.Duration // silence after which a socket is closed as idle; tests shorten it
 	handler   http.Handler
+	// relayTransport reaches the other nodes (Config.Nodes).
+	relayTransport *http.Transport
 
 	// sockets are the open websocket connections, so that Close can end them.
 	mu      sync.Mutex
@@ -157,6 +167,8 @@ func New(cfg Config) (*Server, error) {
 		sockets:   map[*socket]struct{}{},
 		heartbeat: socketPingEvery,
 		pongWait:  socketPongWait,
+
+		relayTransport: newRelayTransport(),
 	}
 	if s.store == nil || s.runner == nil {
 		return nil, errors.New("web: Config.Store and Config.Runner are required")

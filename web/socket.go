@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -131,8 +132,12 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 	st, err := s.runner.Status(r.Context(), id)
 	if errors.Is(err, runner.ErrElsewhere) {
 		// Another node of the deployment hosts it (serve --node): the
-		// client reconnects through the load balancer.
-		s.log.Info("websocket: session hosted by another node", "session", id)
+		// socket is relayed to that node, which authorizes it again and
+		// runs it. If none can be reached (it died and its lease has not
+		// run out yet), the client reconnects through the load balancer.
+		if s.relay(w, r, user, id) {
+			return
+		}
 		http.Error(w, "Try again shortly.", http.StatusServiceUnavailable)
 		return
 	}
@@ -229,6 +234,26 @@ func (s *Server) closeUser(userID int64) {
 	for c := range s.sockets {
 		if c.user.ID == userID {
 			c.stop(closeUnauthorized, "signed out by an administrator")
+		}
+	}
+}
+
+// SignedOut closes this server's websockets of logins that ended elsewhere
+// (another node of the deployment, an administrator, the command line),
+// with 4001, as a sign-out here does: a deployment of several nodes calls
+// it for every notification of an ended login.
+func (s *Server) SignedOut(so drillroom.Signout) {
+	if so.UserID != 0 {
+		s.closeUser(so.UserID)
+	}
+	if len(so.Login) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.sockets {
+		if c.login != "" && bytes.Equal(drillroom.LoginHash(c.login), so.Login) {
+			c.stop(closeUnauthorized, "signed out")
 		}
 	}
 }

@@ -375,42 +375,14 @@ func restartRound(t *testing.T, bin string, where backend, round int64) {
 	<-done
 	conn.Close()
 
-	checkLog(t, where.log(t, sessionID), tr, ackedBefore)
+	checkLog(t, where.log(t, sessionID), tr, ackedBefore, true)
 }
 
 // startDrill logs in through the login form, opens the drill list and
 // starts the first assigned drill in practice mode, as a browser would.
 func startDrill(t *testing.T, hc *http.Client, base, password string) string {
 	t.Helper()
-	resp, err := hc.PostForm(base+"/login", url.Values{"username": {"trainee"}, "password": {password}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login: %s", resp.Status)
-	}
-	resp, err = hc.Get(base + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
-	drill := regexp.MustCompile(`action="/drills/([^/"]+)/start"`).FindSubmatch(page)
-	if csrf == nil || drill == nil {
-		t.Fatalf("drill list without a start form:\n%s", page)
-	}
-	resp, err = hc.PostForm(base+"/drills/"+string(drill[1])+"/start", url.Values{"csrf": {string(csrf[1])}, "mode": {"practice"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc := resp.Header.Get("Location")
-	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/sessions/") {
-		t.Fatalf("start drill: %s, Location %q", resp.Status, loc)
-	}
-	return strings.TrimPrefix(loc, "/sessions/")
+	return startDrills(t, hc, base, password, 1)[0]
 }
 
 // dialTrainee opens the session's websocket with the login cookie, reads
@@ -439,9 +411,9 @@ func dialTrainee(t *testing.T, jar http.CookieJar, base, sessionID string, last 
 	return c, make(chan struct{})
 }
 
-// checkLog checks the log the server left against what
-// the client saw.
-func checkLog(t *testing.T, log []simulator.Event, tr *trainee, ackedBefore map[string]answer) {
+// checkLog checks the log the server left against what the client saw;
+// restarted: its host was killed, so the log must have a restart pause.
+func checkLog(t *testing.T, log []simulator.Event, tr *trainee, ackedBefore map[string]answer, restarted bool) {
 	t.Helper()
 	byCmd := map[string][]simulator.Event{}
 	var visible []int64
@@ -489,7 +461,7 @@ func checkLog(t *testing.T, log []simulator.Event, tr *trainee, ackedBefore map[
 			pausedForRestart = true
 		}
 	}
-	if !pausedForRestart {
-		t.Errorf("no pause with reason restart in the log")
+	if pausedForRestart != restarted {
+		t.Errorf("a pause with reason restart in the log: %v, want %v", pausedForRestart, restarted)
 	}
 }

@@ -29,6 +29,7 @@ type serveConfig struct {
 	data      string
 	db        string // a postgres:// URL, or "" for SQLite in data
 	node      string // --node: this server's name among several on db
+	advertise string // --advertise: the host:port the other nodes reach this one at
 	leaseTTL  time.Duration
 	scenarios string
 	demo      bool
@@ -77,6 +78,7 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 	fs.StringVar(&cfg.data, "data", "data", "directory of the database (created if absent)")
 	dbFlag(fs, &cfg.db)
 	fs.StringVar(&cfg.node, "node", "", "this server's name, unique among several serving one PostgreSQL database (--db): it hosts the sessions whose lease it holds, and takes over those of a node that died")
+	fs.StringVar(&cfg.advertise, "advertise", "", "with --node: the host:port the other nodes reach this server at, to relay sockets to it (default: the listen address, with this machine's host name if it listens on all interfaces)")
 	fs.DurationVar(&cfg.leaseTTL, "lease-ttl", 10*time.Second, "with --node: how long a session's lease outlives its node's last renewal (renewed every third of it); a dead node's sessions move after this")
 	fs.StringVar(&cfg.scenarios, "scenarios", "", "directory of extra *.drill.yaml and *.policy.yaml files to publish")
 	fs.BoolVar(&cfg.demo, "demo", false, "create demo accounts (trainee, trainer, coach), print their passwords once, assign the library to the trainee")
@@ -109,6 +111,16 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 	if cfg.node != "" && !isPostgres(cfg.db) {
 		fmt.Fprintln(stdio.Stderr, "drillroom serve: --node needs a PostgreSQL database (--db): several nodes share one")
 		return cfg, 2
+	}
+	if cfg.advertise != "" {
+		if cfg.node == "" {
+			fmt.Fprintln(stdio.Stderr, "drillroom serve: --advertise needs --node")
+			return cfg, 2
+		}
+		if _, _, err := net.SplitHostPort(cfg.advertise); err != nil {
+			fmt.Fprintf(stdio.Stderr, "drillroom serve: --advertise %q: want host:port\n", cfg.advertise)
+			return cfg, 2
+		}
 	}
 	if cfg.leaseTTL < 300*time.Millisecond {
 		fmt.Fprintln(stdio.Stderr, "drillroom serve: --lease-ttl must be at least 300ms")
@@ -160,7 +172,7 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 
 	rcfg := runner.Config{Store: st, Logger: log.With("component", "runner")}
 	if pg, ok := st.(*postgres.Store); ok && cfg.node != "" {
-		rcfg.Leases, rcfg.LeaseRenew = nodeLeases{pg, cfg.leaseTTL}, cfg.leaseTTL/3
+		rcfg.Leases, rcfg.LeaseRenew = nodeLeases{pg, cfg.node, cfg.leaseTTL}, cfg.leaseTTL/3
 	}
 	rn := runner.New(rcfg)
 	if err := rn.Start(ctx); err != nil {
@@ -179,9 +191,21 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 	wcfg.AllowedOrigins, wcfg.SecureCookies, wcfg.MetricsToken = cfg.origins, cfg.secure, cfg.metricsToken
 	wcfg.RequireApproval = cfg.requireApproval
 	wcfg.StoreMetrics = storeMetrics(st)
+	pg, _ := st.(*postgres.Store)
+	if pg != nil && cfg.node != "" {
+		wcfg.Node, wcfg.Nodes = cfg.node, pg
+	}
 	srv, err := web.New(wcfg)
 	if err != nil {
 		return err
+	}
+	if pg != nil {
+		// Logins ended anywhere (another node, the command line) close
+		// this server's sockets at once.
+		lctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); pg.ListenSignouts(lctx, srv.SignedOut, nil) }()
+		defer func() { stop(); <-done }()
 	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -206,6 +230,26 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 	// from exhausting the file limit (web/listen.go).
 	hs := srv.HTTPServer()
 	ln = srv.Listen(ln)
+	if wcfg.Nodes != nil {
+		// The other nodes relay this node's sessions' sockets here and
+		// place new sessions here from now on; a graceful stop withdraws
+		// it first (deferred after the runner's Close, so run before it).
+		addr, err := advertised(cfg.advertise, ln.Addr())
+		if err != nil {
+			return err
+		}
+		if err := pg.RegisterNode(ctx, addr); err != nil {
+			return err
+		}
+		log.Info("node registered", "node", cfg.node, "address", addr)
+		defer func() {
+			uctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+			defer cancel()
+			if err := pg.UnregisterNode(uctx); err != nil {
+				log.Warn("unregister node", "err", err)
+			}
+		}()
+	}
 	fmt.Fprintf(stdio.Stdout, "drillroom: listening on http://%s\n", ln.Addr())
 	backend := "sqlite"
 	if isPostgres(cfg.db) {
@@ -359,8 +403,9 @@ func newPassword() string {
 // nodeLeases are the PostgreSQL store's session leases as the runner uses
 // them (serve --node).
 type nodeLeases struct {
-	st  *postgres.Store
-	ttl time.Duration
+	st   *postgres.Store
+	node string
+	ttl  time.Duration
 }
 
 func (l nodeLeases) Acquire(ctx context.Context, id string) error {
@@ -374,4 +419,35 @@ func (l nodeLeases) Release(ctx context.Context, id string) error { return l.st.
 
 func (l nodeLeases) Orphaned(ctx context.Context) ([]string, error) {
 	return l.st.OrphanedSessions(ctx)
+}
+
+func (l nodeLeases) Place(ctx context.Context, id string) (string, error) {
+	node, err := l.st.PlaceSession(ctx, id, l.ttl)
+	if node == l.node {
+		node = ""
+	}
+	return node, err
+}
+
+func (l nodeLeases) Placed(ctx context.Context) ([]string, error) { return l.st.PlacedSessions(ctx) }
+
+// advertised is the address a node registers for the others to relay to:
+// --advertise, else the listen address, with the machine's host name in
+// place of an unspecified host (:8080, 0.0.0.0:8080, [::]:8080).
+func advertised(flag string, listen net.Addr) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	host, port, err := net.SplitHostPort(listen.String())
+	if err != nil {
+		return "", fmt.Errorf("advertised address: %w", err)
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		name, err := os.Hostname()
+		if err != nil {
+			return "", fmt.Errorf("advertised address: no --advertise, and the host name: %w", err)
+		}
+		host = name
+	}
+	return net.JoinHostPort(host, port), nil
 }

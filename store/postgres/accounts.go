@@ -85,7 +85,10 @@ func (s *Store) UpdateUser(ctx context.Context, u drillroom.User) (drillroom.Use
 			return err
 		}
 		if u.Disabled {
-			_, err = tx.Exec(ctx, "DELETE FROM logins WHERE user_id = $1", u.ID)
+			if _, err = tx.Exec(ctx, "DELETE FROM logins WHERE user_id = $1", u.ID); err != nil {
+				return err
+			}
+			return notifySignout(ctx, tx, drillroom.Signout{UserID: u.ID})
 		}
 		return err
 	})

@@ -76,7 +76,9 @@ func (s *Store) AcquireLease(ctx context.Context, sessionID string, ttl time.Dur
 // RenewLeases extends every lease this node holds by ttl from now, and
 // returns the sessions it has lost: another node took them (the Store
 // forgets those leases, and its appends to them are refused). A lease that
-// expired but that nobody took is renewed: nobody else has written.
+// expired but that nobody took is renewed: nobody else has written. It is
+// also the node's heartbeat (RegisterNode): in the same transaction, its
+// registration's heartbeat and load are refreshed.
 func (s *Store) RenewLeases(ctx context.Context, ttl time.Duration) (lost []string, err error) {
 	s.leaseMu.Lock()
 	ids := make([]string, 0, len(s.leases))
@@ -85,12 +87,12 @@ func (s *Store) RenewLeases(ctx context.Context, ttl time.Duration) (lost []stri
 		ids, epochs = append(ids, id), append(epochs, l.Epoch)
 	}
 	s.leaseMu.Unlock()
-	if len(ids) == 0 {
-		return nil, nil
-	}
 	renewed := map[string]Lease{}
 	err = s.write(ctx, func(tx pgx.Tx) error {
 		clear(renewed)
+		if len(ids) == 0 {
+			return heartbeat(ctx, tx, s.node)
+		}
 		rows, err := tx.Query(ctx, `UPDATE session_leases l SET expires_at = clock_timestamp() + $4 * interval '1 millisecond'
 			FROM unnest($2::text[], $3::bigint[]) AS h(session_id, epoch)
 			WHERE l.node = $1 AND l.session_id = h.session_id AND l.epoch = h.epoch
@@ -103,7 +105,10 @@ func (s *Store) RenewLeases(ctx context.Context, ttl time.Duration) (lost []stri
 			renewed[l.SessionID] = l
 			return nil
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		return heartbeat(ctx, tx, s.node)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("renew leases of node %s: %w", s.node, err)

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"time"
 
@@ -11,12 +10,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 )
-
-// tokenHash is what the logins table keys on: the token itself is never stored.
-func tokenHash(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
-}
 
 // CreateLogin starts a browser login for userID lasting ttl and returns its
 // token: 32 random bytes, base64url without padding (43 characters). Only
@@ -29,7 +22,7 @@ func (s *Store) CreateLogin(ctx context.Context, userID int64, ttl time.Duration
 	now := s.now()
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, "INSERT INTO logins (token_hash, user_id, created_at, expires_at, seen_at) VALUES ($1, $2, $3, $4, $3)",
-			tokenHash(token), userID, millis(now), millis(now.Add(ttl)))
+			drillroom.LoginHash(token), userID, millis(now), millis(now.Add(ttl)))
 		return err
 	})
 	if isForeignKeyViolation(err) {
@@ -49,7 +42,7 @@ func (s *Store) LoginUser(ctx context.Context, token string) (drillroom.User, er
 	}
 	row := s.pool.QueryRow(ctx, "SELECT "+records.Prefixed("u.", records.UserColumns)+`
 		FROM logins l JOIN users u ON u.id = l.user_id
-		WHERE l.token_hash = $1 AND l.expires_at > $2 AND NOT u.disabled`, tokenHash(token), millis(s.now()))
+		WHERE l.token_hash = $1 AND l.expires_at > $2 AND NOT u.disabled`, drillroom.LoginHash(token), millis(s.now()))
 	u, err := records.ScanUser(row)
 	if err != nil {
 		return drillroom.User{}, fmt.Errorf("login: %w", notFoundAs(err, drillroom.ErrUnauthorized))
@@ -70,7 +63,7 @@ func (s *Store) SeenLogin(ctx context.Context, token string, idle time.Duration,
 	var seen int64
 	u, err := records.ScanUser(s.pool.QueryRow(ctx, "SELECT "+records.Prefixed("u.", records.UserColumns)+`, l.seen_at
 		FROM logins l JOIN users u ON u.id = l.user_id
-		WHERE l.token_hash = $1 AND l.expires_at > $2 AND NOT u.disabled`, tokenHash(token), millis(now)), &seen)
+		WHERE l.token_hash = $1 AND l.expires_at > $2 AND NOT u.disabled`, drillroom.LoginHash(token), millis(now)), &seen)
 	if err != nil {
 		return drillroom.User{}, fmt.Errorf("login: %w", notFoundAs(err, drillroom.ErrUnauthorized))
 	}
@@ -84,7 +77,7 @@ func (s *Store) SeenLogin(ctx context.Context, token string, idle time.Duration,
 	}
 	if touch && age >= every {
 		err := s.write(ctx, func(tx pgx.Tx) error {
-			_, err := tx.Exec(ctx, "UPDATE logins SET seen_at = $1 WHERE token_hash = $2 AND seen_at < $1", millis(now), tokenHash(token))
+			_, err := tx.Exec(ctx, "UPDATE logins SET seen_at = $1 WHERE token_hash = $2 AND seen_at < $1", millis(now), drillroom.LoginHash(token))
 			return err
 		})
 		if err != nil {
@@ -97,8 +90,11 @@ func (s *Store) SeenLogin(ctx context.Context, token string, idle time.Duration,
 // DeleteLogin ends a login (log out). Deleting an unknown token is not an error.
 func (s *Store) DeleteLogin(ctx context.Context, token string) error {
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, "DELETE FROM logins WHERE token_hash = $1", tokenHash(token))
-		return err
+		h := drillroom.LoginHash(token)
+		if _, err := tx.Exec(ctx, "DELETE FROM logins WHERE token_hash = $1", h); err != nil {
+			return err
+		}
+		return notifySignout(ctx, tx, drillroom.Signout{Login: h})
 	})
 	if err != nil {
 		return fmt.Errorf("delete login: %w", err)

@@ -119,8 +119,10 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, pw string, mustCh
 		if err := changeRow(ctx, tx, "UPDATE users SET password_hash = $1, must_change = $2 WHERE id = $3", hash, mustChange, userID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, "DELETE FROM logins WHERE user_id = $1", userID)
-		return err
+		if _, err := tx.Exec(ctx, "DELETE FROM logins WHERE user_id = $1", userID); err != nil {
+			return err
+		}
+		return notifySignout(ctx, tx, drillroom.Signout{UserID: userID})
 	})
 	if err != nil {
 		return fmt.Errorf("set password for user %d: %w", userID, err)
