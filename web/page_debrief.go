@@ -107,7 +107,6 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	page.Interventions = interventionsOf(sc, events)
 	card, err := u.svc.Scorecard(ctx, x, sc, events)
 	var coaching *training.Coaching
 	var rel training.Release
@@ -120,7 +119,10 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		u.log.Error("debrief: scorecard", "session", x.ID, "err", err)
+		page.Interventions = interventionsOf(sc, events, nil)
 	} else {
+		// Marked on the card as shown (the official one, whatever its age).
+		page.Interventions = interventionsOf(sc, events, card)
 		page.Card = card
 		page.KPIs = kpiItems(card.KPIs)
 		page.Critical, page.Pending = ruleTitles(card, card.CriticalFailed), ruleTitles(card, card.Pending)
