@@ -74,6 +74,16 @@ func IsDraftPlay(scenarioID string) bool {
 	return len(scenarioID) > len(draftPlayPrefix) && strings.HasPrefix(scenarioID, draftPlayPrefix)
 }
 
+// DraftPlayOf returns the draft whose play versions scenarioID names
+// (DraftPlayID), and false for any other id.
+func DraftPlayOf(scenarioID string) (int64, bool) {
+	if !IsDraftPlay(scenarioID) {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(scenarioID[len(draftPlayPrefix):], 10, 64)
+	return id, err == nil && id > 0
+}
+
 // DraftPlayPattern is a SQL LIKE pattern that matches exactly the ids
 // DraftPlayID makes, for the stores' catalogue queries.
 const DraftPlayPattern = draftPlayPrefix + "%"

@@ -34,6 +34,14 @@ type Intervention struct {
 	Rules []string `json:"rules,omitempty"`
 }
 
+// TrainerControls are the action kinds by which a trainer steers a
+// session (training.TrainerActions) (the others are a trainee's, which a trainer takes only in their
+// own practice or draft play).
+var TrainerControls = map[simulator.ActionKind]bool{
+	simulator.ActPause: true, simulator.ActResumeClock: true, simulator.ActSetScale: true, simulator.ActInject: true,
+	simulator.ActSetVar: true, simulator.ActTakeover: true, simulator.ActHandback: true,
+}
+
 // Interventions lists the trainer's controls in log, once per command, in
 // log order, each with its span and the rules of card (if any) whose
 // evidence falls in it; it also marks those rules on card (Steered).
@@ -43,8 +51,8 @@ func Interventions(log []simulator.Event, card *Scorecard) []Intervention {
 	var out []Intervention
 	for _, e := range log {
 		a := e.Action
-		if a == nil || a.By != drillroom.ActorTrainer {
-			continue
+		if a == nil || a.By != drillroom.ActorTrainer || !TrainerControls[a.Kind] {
+			continue // a trainer's own practice acts as the trainee, by the trainee's actions
 		}
 		key := a.Cmd
 		if key == "" {

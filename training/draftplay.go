@@ -112,7 +112,11 @@ func (s *Service) RecordPlay(ctx context.Context, user drillroom.User, d drillro
 	if err != nil {
 		return nil, err
 	}
-	card, err := s.StoredScorecard(ctx, x.ID)
+	sc, err := s.Scenario(ctx, x)
+	if err != nil {
+		return nil, fmt.Errorf("record play %s: %w", x.ID, err)
+	}
+	card, err := s.Scorecard(ctx, x, sc, events)
 	if err != nil {
 		return nil, fmt.Errorf("record play %s: %w", x.ID, err)
 	}

@@ -272,7 +272,12 @@ var routeMatrix = []struct {
 	{"GET /author/drafts/{id}/download", tomDraft, with(with(author(s200, true), otherTrnr, s404), adminTrnr, s404)},
 	{"POST /author/drafts/{id}", tomDraft, with(with(author(s303, false), otherTrnr, s404), adminTrnr, s404)},
 	{"POST /author/drafts/{id}/publish", tomDraft, with(with(author(s400, false), otherTrnr, s404), adminTrnr, s404)}, // it does not load
-	{"POST /author/drafts/{id}/delete", tomDraft, with(with(author(s303, false), otherTrnr, s404), adminTrnr, s404)},  // tom deletes it; then it is gone
+	// Playing a draft and recording a play: its author only. tom's draft
+	// does not load (400); ann's session is no play of it (404).
+	{"GET /author/drafts/{id}/plays", tomDraft, with(with(author(s200, true), otherTrnr, s404), adminTrnr, s404)},
+	{"POST /author/drafts/{id}/play", tomDraft, with(with(author(s400, false), otherTrnr, s404), adminTrnr, s404)},
+	{"POST /author/drafts/{id}/record", tomDraft, with(with(author(s404, false), otherTrnr, s404), adminTrnr, s404)},
+	{"POST /author/drafts/{id}/delete", tomDraft, with(with(author(s303, false), otherTrnr, s404), adminTrnr, s404)}, // tom deletes it; then it is gone
 	{"GET /author/publications/{id}", tomPub, author(s200, true)},
 	{"GET /author/publications/{id}", noPub, author(s404, true)},
 	{"POST /author/publications/{id}/approve", noPub, author(s404, false)},
@@ -651,6 +656,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 				form = url.Values{"from": {"template"}, "template": {"complaint"}}
 			case "POST /author/check", "POST /author/test", "POST /author/drafts/{id}":
 				form = url.Values{"name": {"tom.drill.yaml"}, "source": {"id: tom\n"}}
+			case "POST /author/drafts/{id}/record":
+				form = url.Values{"session": {ended}, "source": {"id: tom\n"}}
 			case "POST /monitor/class":
 				form = url.Values{"cohort": {fmt.Sprint(a.cohorts[ownCohort])}, "drill": {matrixDrill}, "mode": {"practice"}}
 			}

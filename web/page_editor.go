@@ -214,6 +214,7 @@ type editorPage struct {
 	Source          string
 	RequireApproval bool
 	StyleNonce      string
+	Plays           []draftPlayRow // the author's plays of this draft, newest first
 }
 
 // editorCSP is the site's policy with one exception for the editor page:
@@ -248,7 +249,7 @@ func (u *ui) renderEditor(w http.ResponseWriter, r *http.Request, problem error)
 	nonce := newNonce()
 	w.Header().Set("Content-Security-Policy", editorCSP(nonce))
 	render(w, r, u.log, status, "editor", view{Title: "Edit " + d.Name, BodyClass: "editor-page", Flash: flash, Notice: noticeFor(r),
-		Data: editorPage{Draft: d, Source: string(d.Source), RequireApproval: u.authoring.RequiresApproval(), StyleNonce: nonce}})
+		Data: editorPage{Draft: d, Source: string(d.Source), RequireApproval: u.authoring.RequiresApproval(), StyleNonce: nonce, Plays: u.draftPlays(r, d)}})
 }
 
 // wantsJSON reports whether the editor's script sent the request.
