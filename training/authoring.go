@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/drilltest"
@@ -34,6 +36,8 @@ type AuthoringStore interface {
 	Publication(ctx context.Context, id int64) (drillroom.Publication, error)
 	Publications(ctx context.Context, state drillroom.PublicationState) ([]drillroom.Publication, error)
 	DecidePublication(ctx context.Context, id, approverID int64, state drillroom.PublicationState) (drillroom.Publication, error)
+	Setting(ctx context.Context, key string) (drillroom.Setting, error)
+	PutSetting(ctx context.Context, st drillroom.Setting) (drillroom.Setting, error)
 	AppendAudit(ctx context.Context, e drillroom.AuditEntry) error
 }
 
@@ -43,22 +47,72 @@ type AuthoringStore interface {
 // them. Trainers author; administrators may too. Every publication,
 // approval, rejection and retirement is written to the audit log.
 type Authoring struct {
-	store           AuthoringStore
-	log             *slog.Logger
-	requireApproval bool
+	store AuthoringStore
+	log   *slog.Logger
+	// approvalDefault is whether publishing needs a second trainer until
+	// an administrator decides (drillroom.SettingRequireApproval).
+	approvalDefault bool
 }
 
-// NewAuthoring returns the authoring use cases over st. With
-// requireApproval, a publication waits for a second trainer's approval.
+// NewAuthoring returns the authoring use cases over st. requireApproval
+// is the default of the organisation's setting: whether a publication
+// waits for a second trainer's approval until an administrator sets it.
 func NewAuthoring(st AuthoringStore, logger *slog.Logger, requireApproval bool) *Authoring {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Authoring{store: st, log: logger, requireApproval: requireApproval}
+	return &Authoring{store: st, log: logger, approvalDefault: requireApproval}
 }
 
-// RequiresApproval reports whether publishing needs a second trainer.
-func (s *Authoring) RequiresApproval() bool { return s.requireApproval }
+// Approval is the organisation's rule for publishing: whether a second
+// trainer must approve, and who decided it when (zero: nobody has; the
+// server's default holds).
+type Approval struct {
+	Required  bool
+	Default   bool // what holds while nobody has decided
+	UpdatedBy int64
+	UpdatedAt time.Time
+}
+
+// Approval reads the organisation's rule for publishing. A store that
+// cannot be read is an error, never a silent "no approval needed".
+func (s *Authoring) Approval(ctx context.Context) (Approval, error) {
+	ap := Approval{Required: s.approvalDefault, Default: s.approvalDefault}
+	st, err := s.store.Setting(ctx, drillroom.SettingRequireApproval)
+	switch {
+	case errors.Is(err, drillroom.ErrNotFound):
+		return ap, nil
+	case err != nil:
+		return Approval{}, fmt.Errorf("the approval setting: %w", err)
+	}
+	ap.Required, ap.UpdatedBy, ap.UpdatedAt = st.Value == "true", st.UpdatedBy, st.UpdatedAt
+	return ap, nil
+}
+
+// RequiresApproval reports whether publishing needs a second trainer now.
+func (s *Authoring) RequiresApproval(ctx context.Context) (bool, error) {
+	ap, err := s.Approval(ctx)
+	return ap.Required, err
+}
+
+// SetApproval turns the second trainer's approval of publications on or
+// off for the whole organisation: an administrator's decision, audited.
+// Publications already waiting stay waiting for a decision either way.
+func (s *Authoring) SetApproval(ctx context.Context, a Actor, required bool) error {
+	if !a.Admin {
+		return drillroom.Errorf(drillroom.CodeForbidden, "Only an administrator changes the organisation's settings.")
+	}
+	// The command line (CommandLine) has no account: it sets as nobody (0).
+	if _, err := s.store.PutSetting(ctx, drillroom.Setting{Key: drillroom.SettingRequireApproval, Value: strconv.FormatBool(required), UpdatedBy: a.ID}); err != nil {
+		return fmt.Errorf("set approval: %w", err)
+	}
+	detail := "publishing needs no second approval"
+	if required {
+		detail = "publishing needs a second trainer's approval"
+	}
+	s.audit(ctx, a, AuditSettings, drillroom.SettingRequireApproval, detail)
+	return nil
+}
 
 // The audit log's actions of authoring.
 const (
@@ -67,6 +121,9 @@ const (
 	AuditApprove        = "drill.approve"
 	AuditReject         = "drill.reject"
 	AuditRetire         = "drill.retire"
+	// AuditSettings is an administrator's change of the organisation's
+	// settings.
+	AuditSettings = "settings.change"
 )
 
 // MayAuthor reports whether a may write, publish and approve drills:
@@ -375,7 +432,11 @@ func (s *Authoring) Publish(ctx context.Context, a Actor, draftID int64) (drillr
 	}
 	p := drillroom.Publication{ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash, Title: sc.Title, Source: sc.Source, AuthorID: a.ID}
 	target := fmt.Sprintf("drill %s v%d", sc.ID, sc.Version)
-	if s.requireApproval {
+	required, err := s.RequiresApproval(ctx)
+	if err != nil {
+		return drillroom.Publication{}, err
+	}
+	if required {
 		p.State = drillroom.PublicationPending
 		if p, err = s.store.AddPublication(ctx, p); err != nil {
 			return drillroom.Publication{}, publicationError(err)

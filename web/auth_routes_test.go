@@ -78,6 +78,8 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"GET /admin/import":                              login,
 		"POST /admin/import":                             refused,
 		"GET /admin/audit":                               login,
+		"GET /admin/settings":                            login,
+		"POST /admin/settings":                           refused,
 		// Authoring (page_editor*.go); what trainees, coaches and other
 		// trainers get is in TestAuthorPagesRefuseOthers.
 		"GET /author/":                                     login,

@@ -255,6 +255,8 @@ var routeMatrix = []struct {
 	{"GET /admin/import", noObject, admin(s200, true)},
 	{"POST /admin/import", noObject, admin(s400, false)},
 	{"GET /admin/audit", noObject, admin(s200, true)},
+	{"GET /admin/settings", noObject, admin(s200, true)},
+	{"POST /admin/settings", noObject, admin(s303, false)},
 	// The event log over HTTP: whoever may see the session.
 	{"GET /api/sessions/{id}/events", ownLive, seeing(s200, s200, s200)},
 	{"GET /api/sessions/{id}/events", ownEnded, seeing(s200, s200, s200)},
@@ -656,6 +658,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 				form = url.Values{"from": {"template"}, "template": {"complaint"}}
 			case "POST /author/check", "POST /author/test", "POST /author/drafts/{id}":
 				form = url.Values{"name": {"tom.drill.yaml"}, "source": {"id: tom\n"}}
+			case "POST /admin/settings":
+				form = url.Values{"approval": {"none"}}
 			case "POST /author/drafts/{id}/record":
 				form = url.Values{"session": {ended}, "source": {"id: tom\n"}}
 			case "POST /monitor/class":

@@ -113,7 +113,12 @@ func (u *ui) renderAuthorHome(w http.ResponseWriter, r *http.Request, problem er
 		u.fail(w, r, err)
 		return
 	}
-	page := authorPage{Templates: training.Templates(), RequireApproval: u.authoring.RequiresApproval()}
+	required, err := u.authoring.RequiresApproval(ctx)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	page := authorPage{Templates: training.Templates(), RequireApproval: required}
 	for _, d := range drafts {
 		page.Drafts = append(page.Drafts, draftRow{ID: d.ID, Name: d.Name, Updated: formatTime(d.UpdatedAt)})
 	}
@@ -246,10 +251,15 @@ func (u *ui) renderEditor(w http.ResponseWriter, r *http.Request, problem error)
 	if problem != nil {
 		status, flash = statusFor(problem)
 	}
+	required, err := u.authoring.RequiresApproval(r.Context())
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
 	nonce := newNonce()
 	w.Header().Set("Content-Security-Policy", editorCSP(nonce))
 	render(w, r, u.log, status, "editor", view{Title: "Edit " + d.Name, BodyClass: "editor-page", Flash: flash, Notice: noticeFor(r),
-		Data: editorPage{Draft: d, Source: string(d.Source), RequireApproval: u.authoring.RequiresApproval(), StyleNonce: nonce, Plays: u.draftPlays(r, d)}})
+		Data: editorPage{Draft: d, Source: string(d.Source), RequireApproval: required, StyleNonce: nonce, Plays: u.draftPlays(r, d)}})
 }
 
 // wantsJSON reports whether the editor's script sent the request.

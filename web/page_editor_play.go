@@ -45,7 +45,7 @@ func (u *ui) draftPlays(r *http.Request, d drillroom.Draft) []draftPlayRow {
 // script, which refreshes its list when the trainer comes back from a
 // play's tab.
 func (u *ui) draftPlaysJSON(w http.ResponseWriter, r *http.Request) {
-	d, err := u.authoring.Draft(r.Context(), actorOf(r), draftID(r))
+	d, err := u.authoring.Draft(r.Context(), actorOf(r), pathID(r))
 	if err != nil {
 		u.failJSON(w, r, err)
 		return
@@ -57,7 +57,7 @@ func (u *ui) draftPlaysJSON(w http.ResponseWriter, r *http.Request) {
 // (the editor's form targets a new tab).
 func (u *ui) playDraft(w http.ResponseWriter, r *http.Request) {
 	ctx, a := r.Context(), actorOf(r)
-	d, err := u.authoring.Draft(ctx, a, draftID(r))
+	d, err := u.authoring.Draft(ctx, a, pathID(r))
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -79,7 +79,7 @@ func (u *ui) playDraft(w http.ResponseWriter, r *http.Request) {
 // review and save; without script the saved draft is changed and saved.
 func (u *ui) recordPlay(w http.ResponseWriter, r *http.Request) {
 	ctx, a := r.Context(), actorOf(r)
-	d, err := u.authoring.Draft(ctx, a, draftID(r))
+	d, err := u.authoring.Draft(ctx, a, pathID(r))
 	if err != nil {
 		u.failPlay(w, r, err)
 		return

@@ -146,6 +146,8 @@ func (s *Server) routes() http.Handler {
 		r.Get("/import", ui.adminImportPage)
 		r.With(ui.checkUpload).Post("/import", ui.importUsers)
 		r.Get("/audit", ui.adminAudit)
+		r.Get("/settings", ui.adminSettings)
+		r.With(ui.checkForm).Post("/settings", ui.saveSettings)
 	})
 
 	return r

@@ -1,0 +1,10 @@
+-- 0007_settings: SQLite's 0016. The organisation's settings, chosen by an
+-- administrator (drillroom.Setting): one row per key, with who changed it
+-- last (NULL: the command line) and when.
+
+CREATE TABLE settings (
+    key        text   COLLATE "C" NOT NULL PRIMARY KEY,
+    value      text   NOT NULL,
+    updated_by bigint REFERENCES users (id),
+    updated_at bigint NOT NULL
+);
