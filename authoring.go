@@ -40,17 +40,21 @@ func (s PublicationState) Valid() bool {
 // balances of publishing. Source is the exact drill YAML that was tested,
 // so an approver approves what they read.
 type Publication struct {
-	ID          int64
-	ScenarioID  string
-	Version     int
-	Hash        string
-	Title       string
-	Source      []byte
-	AuthorID    int64
-	ApproverID  int64 // 0: not approved (pending, or no approval was required)
-	State       PublicationState
-	RequestedAt time.Time
-	DecidedAt   time.Time // zero while pending
+	ID         int64
+	ScenarioID string
+	Version    int
+	Hash       string
+	Title      string
+	Source     []byte
+	// PolicySource is the author's own policy the drill uses, as it was
+	// submitted (empty: a shipped policy), so the approver checks and
+	// publishes exactly what the author tested.
+	PolicySource []byte
+	AuthorID     int64
+	ApproverID   int64 // 0: not approved (pending, or no approval was required)
+	State        PublicationState
+	RequestedAt  time.Time
+	DecidedAt    time.Time // zero while pending
 }
 
 // draftPlayPrefix starts the catalogue id of a draft's play versions. A

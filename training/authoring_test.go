@@ -30,7 +30,7 @@ func TestAuthoringDrafts(t *testing.T) {
 	wantCode(t, "a trainee lists drafts", err, drillroom.CodeForbidden)
 	_, err = au.CreateDraft(ctx, actor(f.carol), "x.drill.yaml", nil)
 	wantCode(t, "a coach writes a draft", err, drillroom.CodeForbidden)
-	_, err = au.CheckDraft(actor(f.ann), "x.drill.yaml", []byte("id: x\n"))
+	_, err = au.CheckDraft(ctx, actor(f.ann), "x.drill.yaml", []byte("id: x\n"))
 	wantCode(t, "a trainee checks a drill", err, drillroom.CodeForbidden)
 
 	d := templateDraft(t, au, f.trent)
@@ -43,7 +43,7 @@ func TestAuthoringDrafts(t *testing.T) {
 	wantCode(t, "another trainer saves trent's draft", err, drillroom.CodeNotFound)
 	err = au.DeleteDraft(ctx, actor(f.vic), d.ID)
 	wantCode(t, "another trainer deletes trent's draft", err, drillroom.CodeNotFound)
-	for _, name := range []string{"", "x.yaml", "../x.drill.yaml", ".drill.yaml"} {
+	for _, name := range []string{"", "x.yaml", "../x.drill.yaml", ".drill.yaml", ".policy.yaml", "x.policy.yml"} {
 		_, err = au.SaveDraft(ctx, actor(f.trent), d.ID, name, nil)
 		wantCode(t, "save under the name "+name, err, drillroom.CodeInvalid)
 	}

@@ -20,21 +20,28 @@ import (
 // list, assigned or analysed; the pages mark such a session as a draft
 // play.
 
-// PlayDraft starts a session of draft d, as it is saved, for its author.
-// A draft that does not load is drillroom.ErrInvalid; anyone but its
-// author is drillroom.ErrNotFound, as for the draft itself.
-func (s *Service) PlayDraft(ctx context.Context, user drillroom.User, d drillroom.Draft) (drillroom.Session, error) {
+// PlayDraft starts a session of draft d, as it is saved, for its author,
+// with the author's policies (Authoring.Policies). A draft that does not
+// load is drillroom.ErrInvalid; anyone but its author is
+// drillroom.ErrNotFound, as for the draft itself.
+func (s *Service) PlayDraft(ctx context.Context, user drillroom.User, d drillroom.Draft, policies []PolicyFile) (drillroom.Session, error) {
 	if !MayAuthor(user) {
 		return drillroom.Session{}, drillroom.Errorf(drillroom.CodeForbidden, "Only trainers write and play drafts.")
 	}
 	if d.AuthorID != user.ID {
 		return drillroom.Session{}, fmt.Errorf("draft %d of user %d played by %s: %w", d.ID, d.AuthorID, user.Username, drillroom.ErrNotFound)
 	}
-	sc, ds := Check(d.Name, d.Source)
+	if IsPolicyName(d.Name) {
+		return drillroom.Session{}, drillroom.Errorf(drillroom.CodeInvalid, "A policy is not played on its own: play a drill that uses it.")
+	}
+	sc, ds := Check(d.Name, d.Source, policies...)
 	if sc == nil {
 		return drillroom.Session{}, drillroom.Errorf(drillroom.CodeInvalid, "The draft has %d error(s); fix them before playing it.", len(ds.Errors()))
 	}
-	v := VersionOf(sc)
+	v, err := versionWith(sc, policies)
+	if err != nil {
+		return drillroom.Session{}, err
+	}
 	v.ScenarioID = drillroom.DraftPlayID(d.ID)
 	// The same text played again is the same version (the store returns
 	// it whatever number is asked for); new text is the next number.
@@ -90,8 +97,8 @@ func (s *Service) DraftPlays(ctx context.Context, user drillroom.User, draftID i
 // time, and what the play's ending and scores must stay) and appends it to
 // src, the draft's text as the author has it now, under tests:. It returns
 // the new text, which must still load; the caller decides whether to save
-// it.
-func (s *Service) RecordPlay(ctx context.Context, user drillroom.User, d drillroom.Draft, sessionID string, src []byte) ([]byte, error) {
+// it. policies are the author's (Authoring.Policies).
+func (s *Service) RecordPlay(ctx context.Context, user drillroom.User, d drillroom.Draft, sessionID string, src []byte, policies []PolicyFile) ([]byte, error) {
 	if d.AuthorID != user.ID || !MayAuthor(user) {
 		return nil, fmt.Errorf("draft %d of user %d recorded by %s: %w", d.ID, d.AuthorID, user.Username, drillroom.ErrNotFound)
 	}
@@ -128,8 +135,8 @@ func (s *Service) RecordPlay(ctx context.Context, user drillroom.User, d drillro
 	if len(out) > scenarios.MaxFileSize {
 		return nil, drillroom.Errorf(drillroom.CodeInvalid, "With the recorded test the drill would be larger than %d bytes.", scenarios.MaxFileSize)
 	}
-	if sc, ds := Check(d.Name, out); sc == nil {
-		if sc0, _ := Check(d.Name, src); sc0 != nil {
+	if sc, ds := Check(d.Name, out, policies...); sc == nil {
+		if sc0, _ := Check(d.Name, src, policies...); sc0 != nil {
 			// The draft loaded before: the recording broke it, which is ours to fix, not the author's.
 			return nil, fmt.Errorf("record play %s: the recorded test does not load: %s", x.ID, ds.Errors()[0].String())
 		}

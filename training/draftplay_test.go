@@ -52,18 +52,18 @@ func TestPlayDraftAndRecord(t *testing.T) {
 	au := training.NewAuthoring(f.st, nil, false)
 	d := templateDraft(t, au, f.trent)
 
-	_, err := f.svc.PlayDraft(ctx, f.vic, d)
+	_, err := f.svc.PlayDraft(ctx, f.vic, d, nil)
 	wantCode(t, "another trainer plays trent's draft", err, drillroom.CodeNotFound)
-	_, err = f.svc.PlayDraft(ctx, f.ann, d)
+	_, err = f.svc.PlayDraft(ctx, f.ann, d, nil)
 	wantCode(t, "a trainee plays a draft", err, drillroom.CodeForbidden)
 	broken, err := au.CreateDraft(ctx, actor(f.trent), "broken.drill.yaml", []byte("id: broken\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.svc.PlayDraft(ctx, f.trent, broken)
+	_, err = f.svc.PlayDraft(ctx, f.trent, broken, nil)
 	wantCode(t, "play a draft that does not load", err, drillroom.CodeInvalid)
 
-	x, err := f.svc.PlayDraft(ctx, f.trent, d)
+	x, err := f.svc.PlayDraft(ctx, f.trent, d, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,13 +71,13 @@ func TestPlayDraftAndRecord(t *testing.T) {
 		t.Fatalf("draft play: got %+v, want trent's practice of %s v1", x, drillroom.DraftPlayID(d.ID))
 	}
 	// Played again unchanged: the same version. Changed: the next one.
-	again, err := f.svc.PlayDraft(ctx, f.trent, d)
+	again, err := f.svc.PlayDraft(ctx, f.trent, d, nil)
 	if err != nil || again.Version != 1 || again.ID == x.ID {
 		t.Errorf("the same text played again: got %+v, %v; want a new session of version 1", again, err)
 	}
 	changed := d
 	changed.Source = []byte(strings.Replace(string(d.Source), "title: \"New drill", "title: \"Renamed drill", 1))
-	if v2, err := f.svc.PlayDraft(ctx, f.trent, changed); err != nil || v2.Version != 2 {
+	if v2, err := f.svc.PlayDraft(ctx, f.trent, changed, nil); err != nil || v2.Version != 2 {
 		t.Errorf("changed text played: got %+v, %v; want version 2", v2, err)
 	}
 	// Never a published drill: not in the catalogue, not startable.
@@ -105,7 +105,7 @@ func TestPlayDraftAndRecord(t *testing.T) {
 	}
 
 	// Recording needs an ended play of this draft, by its author.
-	_, err = f.svc.RecordPlay(ctx, f.trent, d, x.ID, d.Source)
+	_, err = f.svc.RecordPlay(ctx, f.trent, d, x.ID, d.Source, nil)
 	wantCode(t, "record a live play", err, drillroom.CodeConflict)
 	for i, a := range []simulator.Action{
 		{Kind: simulator.ActSay, Text: "Hello, you're through to Sam. I'm so sorry you've been charged twice, I'm going to sort this out for you."},
@@ -120,13 +120,13 @@ func TestPlayDraftAndRecord(t *testing.T) {
 		t.Fatalf("after close: %+v, %v; want ended", x, err)
 	}
 	annsPlay := f.startAnnsPractice(t)
-	_, err = f.svc.RecordPlay(ctx, f.trent, d, annsPlay.ID, d.Source)
+	_, err = f.svc.RecordPlay(ctx, f.trent, d, annsPlay.ID, d.Source, nil)
 	wantCode(t, "record ann's session into trent's draft", err, drillroom.CodeNotFound)
-	_, err = f.svc.RecordPlay(ctx, f.vic, d, x.ID, d.Source)
+	_, err = f.svc.RecordPlay(ctx, f.vic, d, x.ID, d.Source, nil)
 	wantCode(t, "another trainer records trent's play", err, drillroom.CodeNotFound)
 
 	before := training.RunTests(d.Name, d.Source)
-	out, err := f.svc.RecordPlay(ctx, f.trent, d, x.ID, d.Source)
+	out, err := f.svc.RecordPlay(ctx, f.trent, d, x.ID, d.Source, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,6 +101,8 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"POST /author/publications/{id}/reject":            refused,
 		"GET /author/drills/{scenario}":                    login,
 		"GET /author/drills/{scenario}/{version}/download": login,
+		"GET /author/drills/{scenario}/{version}/policy":   login,
+		"GET /author/policies/{policy}/download":           login,
 		"POST /author/drills/{scenario}/{version}/retire":  refused,
 		// The event log over HTTP (page_monitor_events.go); who may read
 		// which session is in TestSessionEventsPages.

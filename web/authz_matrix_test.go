@@ -287,6 +287,9 @@ var routeMatrix = []struct {
 	{"GET /author/drills/{scenario}", assigned, author(s200, true)},
 	{"GET /author/drills/{scenario}", noDrill, author(s404, true)},
 	{"GET /author/drills/{scenario}/{version}/download", assigned, author(s200, true)},
+	{"GET /author/drills/{scenario}/{version}/policy", assigned, author(s200, true)},
+	{"GET /author/drills/{scenario}/{version}/policy", noDrill, author(s404, true)},
+	{"GET /author/policies/{policy}/download", noObject, author(s200, true)},
 	{"POST /author/drills/{scenario}/{version}/retire", noDrill, author(s404, false)},
 	// Assignments: to one's own cohorts and their trainees (administrators:
 	// all); another cohort's trainer gets 404.
@@ -627,7 +630,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			roundID := map[string]string{aRound: fmt.Sprint(round.ID), noRound: "99999"}[r.object]
 			scenario := map[string]string{assigned: matrixDrill, noDrill: "no-such-drill"}[r.object]
 			path := strings.NewReplacer("{id}", id, "{scenario}", scenario, "{user}", fmt.Sprint(a.users["zoe"].ID), "*", "app.css",
-				"{round}", roundID, "{n}", "1", "{kind}", "outcomes", "{version}", "1").Replace(pattern)
+				"{round}", roundID, "{n}", "1", "{kind}", "outcomes", "{version}", "1", "{policy}", "uk-contact-centre").Replace(pattern)
 			if r.route == "GET /sessions/{id}/replay/frame" {
 				path += "?seq=1"
 			}

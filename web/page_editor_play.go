@@ -62,7 +62,12 @@ func (u *ui) playDraft(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	x, err := u.svc.PlayDraft(ctx, a.User, d)
+	pols, err := u.authoring.Policies(ctx, a)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	x, err := u.svc.PlayDraft(ctx, a.User, d, pols)
 	if err != nil {
 		if drillroom.ErrorCode(err) == drillroom.CodeInvalid {
 			u.renderEditor(w, r, err)
@@ -88,7 +93,12 @@ func (u *ui) recordPlay(w http.ResponseWriter, r *http.Request) {
 	if wantsJSON(r) {
 		src = []byte(r.PostForm.Get("source"))
 	}
-	out, err := u.svc.RecordPlay(ctx, a.User, d, r.PostForm.Get("session"), src)
+	pols, err := u.authoring.Policies(ctx, a)
+	if err != nil {
+		u.failPlay(w, r, err)
+		return
+	}
+	out, err := u.svc.RecordPlay(ctx, a.User, d, r.PostForm.Get("session"), src, pols)
 	if err != nil {
 		u.failPlay(w, r, err)
 		return

@@ -102,6 +102,8 @@ func (s *Server) routes() http.Handler {
 		r.With(ui.checkForm).Post("/publications/{id}/reject", ui.decide(false))
 		r.Get("/drills/{scenario}", ui.drillVersions)
 		r.Get("/drills/{scenario}/{version}/download", ui.downloadVersion)
+		r.Get("/drills/{scenario}/{version}/policy", ui.downloadVersionPolicy)
+		r.Get("/policies/{policy}/download", ui.downloadPolicy)
 		r.With(ui.checkForm).Post("/drills/{scenario}/{version}/retire", ui.retireVersion)
 	})
 

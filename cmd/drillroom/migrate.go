@@ -57,7 +57,7 @@ var tables = []table{
 	{"xapi_outbox", cols("id, session_id, scorecard_id, queued_at, attempts, next_at, sent_at, last_error"), cols("id"), nil},
 	{"releases", cols("id, session_id, by_id, actor, at"), cols("id"), nil},
 	{"drafts", cols("id, author_id, name, source, created_at, updated_at"), cols("id"), nil},
-	{"publications", cols("id, scenario_id, version, hash, title, source, author_id, approver_id, state, requested_at, decided_at"), cols("id"), nil},
+	{"publications", cols("id, scenario_id, version, hash, title, source, author_id, approver_id, state, requested_at, decided_at, policy_source"), cols("id"), nil},
 	{"drill_assignments", cols("id, scenario_id, version, mode, cohort_id, user_id, due_at, attempts, assigned_by, assigned_at"), cols("id"), nil},
 	{"settings", cols("key, value, updated_by, updated_at"), cols("key"), nil},
 }

@@ -34,7 +34,8 @@ function start(form) {
     return data;
   }
 
-  fetch("/author/schema.json", { credentials: "same-origin" })
+  // A policy draft (*.policy.yaml) completes from the policy schema.
+  fetch("/author/schema.json" + (form.dataset.kind === "policy" ? "?kind=policy" : ""), { credentials: "same-origin" })
     .then((r) => r.json()).then((s) => { schema = s; }).catch(() => {});
 
   // ---- the editor ----------------------------------------------------------
@@ -276,7 +277,7 @@ function start(form) {
   });
 
   // ---- tests ---------------------------------------------------------------
-  $("run-tests").addEventListener("click", async () => {
+  if ($("run-tests")) $("run-tests").addEventListener("click", async () => {
     testSummary.textContent = "Running the tests…";
     testResults.replaceChildren();
     let rep;

@@ -1,4 +1,4 @@
--- 0016_settings: the organisation's settings, chosen by an administrator
+-- 0016_settings_policies: the organisation's settings, chosen by an administrator
 -- (drillroom.Setting): one row per key, with who changed it last (NULL:
 -- the command line) and when.
 
@@ -8,3 +8,7 @@ CREATE TABLE settings (
     updated_by INTEGER REFERENCES users (id),
     updated_at INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
+
+-- A publication carries the author's own policy its drill uses (empty: a
+-- shipped policy), so the approver checks and publishes what was tested.
+ALTER TABLE publications ADD COLUMN policy_source BLOB NOT NULL DEFAULT x'';
