@@ -224,3 +224,12 @@ func (c Cohort) Check() error {
 	}
 	return nil
 }
+
+// Check reports whether a setting may be stored: a key of 1 to
+// MaxSettingKey bytes and a value of at most MaxSettingValue.
+func (s Setting) Check() error {
+	if s.Key == "" || len(s.Key) > MaxSettingKey || len(s.Value) > MaxSettingValue {
+		return fmt.Errorf("%w: a setting has a key of 1 to %d bytes and a value of at most %d", ErrInvalid, MaxSettingKey, MaxSettingValue)
+	}
+	return nil
+}

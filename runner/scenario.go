@@ -78,20 +78,16 @@ func (c *versionCache[T]) get(id string, version int, load func() (T, error)) (T
 	return v, nil
 }
 
-// LoadVersion loads a stored scenario version: its policy YAML first (or
-// the shipped policy of that id when none was stored), then the drill.
+// LoadVersion loads a stored scenario version: the shipped policies, then
+// its own policy YAML when one was stored (which replaces a shipped one of
+// the same id, and may extend a shipped one: a trainer's policy), then the
+// drill.
 func LoadVersion(v drillroom.ScenarioVersion) (*scenarios.Scenario, error) {
 	l := scenarios.NewLoader()
+	l.AddShipped()
 	if len(v.PolicySource) > 0 {
 		if _, ds := l.LoadPolicy(v.ScenarioID+".policy.yaml", v.PolicySource); ds.HasErrors() {
 			return nil, fmt.Errorf("scenario %s v%d: policy: %s", v.ScenarioID, v.Version, firstError(ds))
-		}
-	} else {
-		pols, _ := scenarios.ShippedPolicies()
-		for _, p := range pols {
-			if _, ds := l.LoadPolicy(p.File, p.Source); ds.HasErrors() {
-				return nil, fmt.Errorf("scenario %s v%d: shipped policy %s: %s", v.ScenarioID, v.Version, p.ID, firstError(ds))
-			}
 		}
 	}
 	sc, ds := l.LoadScenario(v.ScenarioID+".drill.yaml", v.Source)

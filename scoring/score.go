@@ -106,6 +106,7 @@ func score(sc *scenarios.Scenario, log []simulator.Event, anyVersion bool) (*Sco
 	}
 	c.KPIs = s.kpis()
 	c.recompute()
+	Interventions(log, c)
 	return c, nil
 }
 

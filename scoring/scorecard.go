@@ -47,6 +47,9 @@ type Scorecard struct {
 	// Bands are the score bands used, highest first, so that the card can
 	// be recomputed when a coach scores manual rules.
 	Bands []Band `json:"bands"`
+	// Interventions are the trainer's controls in the call, with the rules
+	// each touched (Interventions); none for a call nobody steered.
+	Interventions []Intervention `json:"interventions,omitempty"`
 }
 
 // Band is a score band: a total at or above Min earns it.
@@ -89,6 +92,10 @@ type RuleResult struct {
 	// Auto is what the rubric gave the rule when a coach overrode it
 	// (ApplyOverrides); nil otherwise.
 	Auto *Automatic `json:"auto,omitempty"`
+	// Steered lists the seqs of the trainer's interventions whose span
+	// holds some of this rule's evidence (Interventions): a coach should
+	// ask what the trainee did on their own.
+	Steered []int64 `json:"steered,omitempty"`
 }
 
 // Evidence is an event that satisfied or broke a rule.

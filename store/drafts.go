@@ -116,9 +116,13 @@ func (s *Store) AddPublication(ctx context.Context, p drillroom.Publication) (dr
 	if p.State == drillroom.PublicationPublished {
 		decided = now
 	}
+	policy := p.PolicySource
+	if policy == nil {
+		policy = []byte{}
+	}
 	err := s.w.do(ctx, func(tx *wtx) error {
-		res, err := tx.Exec("INSERT INTO publications (scenario_id, version, hash, title, source, author_id, approver_id, state, requested_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
-			p.ScenarioID, p.Version, p.Hash, p.Title, p.Source, p.AuthorID, p.State, now, decided)
+		res, err := tx.Exec("INSERT INTO publications (scenario_id, version, hash, title, source, author_id, approver_id, state, requested_at, decided_at, policy_source) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+			p.ScenarioID, p.Version, p.Hash, p.Title, p.Source, p.AuthorID, p.State, now, decided, policy)
 		switch {
 		case isUniqueViolation(err):
 			return fmt.Errorf("%w: version %d is already published or waiting for approval", drillroom.ErrConflict, p.Version)
@@ -133,7 +137,7 @@ func (s *Store) AddPublication(ctx context.Context, p drillroom.Publication) (dr
 	if err != nil {
 		return drillroom.Publication{}, fmt.Errorf("add publication %s v%d: %w", p.ScenarioID, p.Version, err)
 	}
-	p.Source = bytes.Clone(p.Source)
+	p.Source, p.PolicySource = bytes.Clone(p.Source), bytes.Clone(policy)
 	p.RequestedAt = fromMillis(now)
 	if decided != nil {
 		p.DecidedAt = fromMillis(now)

@@ -83,11 +83,12 @@ func (s *Store) LatestScenarioVersion(ctx context.Context, id string) (drillroom
 
 // LatestScenarios returns the highest version that is not retired of
 // every scenario, ordered by id. A scenario whose versions are all retired
-// is not listed.
+// is not listed, nor are the versions of draft plays (drillroom.IsDraftPlay).
 func (s *Store) LatestScenarios(ctx context.Context) ([]drillroom.ScenarioVersion, error) {
 	return queryAll(ctx, s, "latest scenarios", records.ScanScenario, "SELECT "+records.ScenarioRead+` FROM scenario_versions v
 		WHERE version = (SELECT MAX(version) FROM scenario_versions w WHERE w.scenario_id = v.scenario_id AND w.retired_at IS NULL)
-		ORDER BY scenario_id`)
+		AND scenario_id NOT LIKE ?
+		ORDER BY scenario_id`, drillroom.DraftPlayPattern)
 }
 
 // ScenarioVersions returns every version of a scenario, retired ones

@@ -6,6 +6,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
+	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -19,19 +20,17 @@ var TraineeActions = map[simulator.ActionKind]bool{
 }
 
 // TrainerActions are the actions that steer a session: its clock, its
-// script and its characters.
-var TrainerActions = map[simulator.ActionKind]bool{
-	simulator.ActPause: true, simulator.ActResumeClock: true, simulator.ActSetScale: true,
-	simulator.ActInject: true, simulator.ActSetVar: true, simulator.ActTakeover: true,
-	simulator.ActHandback: true,
-}
+// script and its characters: the interventions a scorecard flags.
+var TrainerActions = scoring.TrainerControls
 
 // ActorFor decides whether user may take action kind in session x, which
 // they may see (Service.Session), and as whom it is recorded. The session's
 // trainee takes the trainee's actions; a trainer steers a trainee's call
 // with the trainer controls only (an observer never acts as the trainee),
-// recorded as the trainer, and plays their own practice calls, recorded as
-// the trainer too; only the trainee writes the post-incident review;
+// recorded as the trainer, and plays their own practice calls and draft
+// plays as the person taking the call (ActorTrainee: the session is
+// theirs, the session's user says who); only the trainee writes the
+// post-incident review;
 // coaches watch. Refusals are
 // drillroom.ErrForbidden with a message that says why.
 func ActorFor(user drillroom.User, x drillroom.Session, kind simulator.ActionKind) (drillroom.Actor, error) {
@@ -47,7 +46,10 @@ func ActorFor(user drillroom.User, x drillroom.Session, kind simulator.ActionKin
 	case user.Role == drillroom.RoleTrainer && TrainerActions[kind]:
 		return drillroom.ActorTrainer, nil
 	case user.Role == drillroom.RoleTrainer && TraineeActions[kind] && user.ID == x.UserID:
-		return drillroom.ActorTrainer, nil // the trainer's own practice
+		// The trainer's own practice or draft play: they are the person
+		// taking the call (the session is theirs), so the call is scored as
+		// anyone's; recorded as the trainer, none of it would count.
+		return drillroom.ActorTrainee, nil
 	case user.Role == drillroom.RoleTrainer && TraineeActions[kind]:
 		// A trainer watching a trainee's call is an observer: their hand in
 		// it is the trainer controls (inject, take over...), never the

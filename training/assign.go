@@ -115,6 +115,9 @@ func (s *Assigning) Assign(ctx context.Context, a Actor, as drillroom.Assignment
 	if !as.Mode.Valid() {
 		return drillroom.Assignment{}, drillroom.Errorf(drillroom.CodeInvalid, "Choose practice or assessment.")
 	}
+	if drillroom.IsDraftPlay(as.ScenarioID) {
+		return drillroom.Assignment{}, drillroom.Errorf(drillroom.CodeInvalid, "A draft cannot be assigned: publish it first.")
+	}
 	if as.Attempts < 0 || as.Attempts > 100 {
 		return drillroom.Assignment{}, drillroom.Errorf(drillroom.CodeInvalid, "The number of attempts is between 1 and 100, or empty for any number.")
 	}

@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/drilltest"
@@ -34,6 +36,8 @@ type AuthoringStore interface {
 	Publication(ctx context.Context, id int64) (drillroom.Publication, error)
 	Publications(ctx context.Context, state drillroom.PublicationState) ([]drillroom.Publication, error)
 	DecidePublication(ctx context.Context, id, approverID int64, state drillroom.PublicationState) (drillroom.Publication, error)
+	Setting(ctx context.Context, key string) (drillroom.Setting, error)
+	PutSetting(ctx context.Context, st drillroom.Setting) (drillroom.Setting, error)
 	AppendAudit(ctx context.Context, e drillroom.AuditEntry) error
 }
 
@@ -43,22 +47,72 @@ type AuthoringStore interface {
 // them. Trainers author; administrators may too. Every publication,
 // approval, rejection and retirement is written to the audit log.
 type Authoring struct {
-	store           AuthoringStore
-	log             *slog.Logger
-	requireApproval bool
+	store AuthoringStore
+	log   *slog.Logger
+	// approvalDefault is whether publishing needs a second trainer until
+	// an administrator decides (drillroom.SettingRequireApproval).
+	approvalDefault bool
 }
 
-// NewAuthoring returns the authoring use cases over st. With
-// requireApproval, a publication waits for a second trainer's approval.
+// NewAuthoring returns the authoring use cases over st. requireApproval
+// is the default of the organisation's setting: whether a publication
+// waits for a second trainer's approval until an administrator sets it.
 func NewAuthoring(st AuthoringStore, logger *slog.Logger, requireApproval bool) *Authoring {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Authoring{store: st, log: logger, requireApproval: requireApproval}
+	return &Authoring{store: st, log: logger, approvalDefault: requireApproval}
 }
 
-// RequiresApproval reports whether publishing needs a second trainer.
-func (s *Authoring) RequiresApproval() bool { return s.requireApproval }
+// Approval is the organisation's rule for publishing: whether a second
+// trainer must approve, and who decided it when (zero: nobody has; the
+// server's default holds).
+type Approval struct {
+	Required  bool
+	Default   bool // what holds while nobody has decided
+	UpdatedBy int64
+	UpdatedAt time.Time
+}
+
+// Approval reads the organisation's rule for publishing. A store that
+// cannot be read is an error, never a silent "no approval needed".
+func (s *Authoring) Approval(ctx context.Context) (Approval, error) {
+	ap := Approval{Required: s.approvalDefault, Default: s.approvalDefault}
+	st, err := s.store.Setting(ctx, drillroom.SettingRequireApproval)
+	switch {
+	case errors.Is(err, drillroom.ErrNotFound):
+		return ap, nil
+	case err != nil:
+		return Approval{}, fmt.Errorf("the approval setting: %w", err)
+	}
+	ap.Required, ap.UpdatedBy, ap.UpdatedAt = st.Value == "true", st.UpdatedBy, st.UpdatedAt
+	return ap, nil
+}
+
+// RequiresApproval reports whether publishing needs a second trainer now.
+func (s *Authoring) RequiresApproval(ctx context.Context) (bool, error) {
+	ap, err := s.Approval(ctx)
+	return ap.Required, err
+}
+
+// SetApproval turns the second trainer's approval of publications on or
+// off for the whole organisation: an administrator's decision, audited.
+// Publications already waiting stay waiting for a decision either way.
+func (s *Authoring) SetApproval(ctx context.Context, a Actor, required bool) error {
+	if !a.Admin {
+		return drillroom.Errorf(drillroom.CodeForbidden, "Only an administrator changes the organisation's settings.")
+	}
+	// The command line (CommandLine) has no account: it sets as nobody (0).
+	if _, err := s.store.PutSetting(ctx, drillroom.Setting{Key: drillroom.SettingRequireApproval, Value: strconv.FormatBool(required), UpdatedBy: a.ID}); err != nil {
+		return fmt.Errorf("set approval: %w", err)
+	}
+	detail := "publishing needs no second approval"
+	if required {
+		detail = "publishing needs a second trainer's approval"
+	}
+	s.audit(ctx, a, AuditSettings, drillroom.SettingRequireApproval, detail)
+	return nil
+}
 
 // The audit log's actions of authoring.
 const (
@@ -67,6 +121,9 @@ const (
 	AuditApprove        = "drill.approve"
 	AuditReject         = "drill.reject"
 	AuditRetire         = "drill.retire"
+	// AuditSettings is an administrator's change of the organisation's
+	// settings.
+	AuditSettings = "settings.change"
 )
 
 // MayAuthor reports whether a may write, publish and approve drills:
@@ -84,28 +141,36 @@ func (s *Authoring) audit(ctx context.Context, a Actor, action, target, detail s
 	recordAudit(ctx, s.store, s.log, a, action, target, detail)
 }
 
-// Check loads a drill's YAML with the shipped policies, exactly as
-// publishing will, and returns the scenario (nil when it has errors) and
-// every diagnostic. name is the file name the diagnostics carry.
-func Check(name string, src []byte) (*scenarios.Scenario, scenarios.Diagnostics) {
-	l := scenarios.NewLoader()
-	l.AddShipped()
-	sc, ds := l.LoadScenario(name, src)
+// Check loads a drill's YAML with the shipped policies and the trainer's
+// own (policies), exactly as publishing will, and returns the scenario
+// (nil when it has errors) and every diagnostic. name is the file name the
+// diagnostics carry.
+func Check(name string, src []byte, policies ...PolicyFile) (*scenarios.Scenario, scenarios.Diagnostics) {
+	sc, ds := loader(policies).LoadScenario(name, src)
 	if ds.HasErrors() {
 		return nil, ds
 	}
 	return sc, ds
 }
 
-// CheckDraft is Check for an author: the editor's diagnostics as they type.
-func (s *Authoring) CheckDraft(a Actor, name string, src []byte) (scenarios.Diagnostics, error) {
+// CheckDraft is Check for an author: the editor's diagnostics as they
+// type, a drill's with the author's policies, a policy's (name
+// *.policy.yaml) as a policy.
+func (s *Authoring) CheckDraft(ctx context.Context, a Actor, name string, src []byte) (scenarios.Diagnostics, error) {
 	if err := requireAuthor(a); err != nil {
 		return nil, err
 	}
 	if len(src) > scenarios.MaxFileSize {
 		return nil, drillroom.Errorf(drillroom.CodeInvalid, "The drill is larger than %d bytes.", scenarios.MaxFileSize)
 	}
-	_, ds := Check(name, src)
+	if IsPolicyName(name) {
+		return CheckPolicy(name, src), nil
+	}
+	pols, err := s.Policies(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	_, ds := Check(name, src, pols...)
 	if ds == nil {
 		ds = scenarios.Diagnostics{}
 	}
@@ -138,8 +203,8 @@ type TestReport struct {
 // RunTests runs a drill's tests (drilltest) with coverage. Golden
 // transcripts live on disk beside a file, which a draft does not have:
 // their comparison is skipped, the rest of such a test runs.
-func RunTests(name string, src []byte) TestReport {
-	sc, ds := Check(name, src)
+func RunTests(name string, src []byte, policies ...PolicyFile) TestReport {
+	sc, ds := Check(name, src, policies...)
 	rep := TestReport{Diagnostics: ds, Results: []TestResult{}}
 	if rep.Diagnostics == nil {
 		rep.Diagnostics = scenarios.Diagnostics{}
@@ -174,15 +239,23 @@ func RunTests(name string, src []byte) TestReport {
 	return rep
 }
 
-// TestDraft runs RunTests for an author.
-func (s *Authoring) TestDraft(a Actor, name string, src []byte) (TestReport, error) {
+// TestDraft runs RunTests for an author, with their policies. A policy
+// has no tests of its own: its drills' tests exercise it.
+func (s *Authoring) TestDraft(ctx context.Context, a Actor, name string, src []byte) (TestReport, error) {
 	if err := requireAuthor(a); err != nil {
 		return TestReport{}, err
 	}
 	if len(src) > scenarios.MaxFileSize {
 		return TestReport{}, drillroom.Errorf(drillroom.CodeInvalid, "The drill is larger than %d bytes.", scenarios.MaxFileSize)
 	}
-	return RunTests(name, src), nil
+	if IsPolicyName(name) {
+		return TestReport{}, drillroom.Errorf(drillroom.CodeInvalid, "A policy has no tests of its own: run the tests of a drill that uses it.")
+	}
+	pols, err := s.Policies(ctx, a)
+	if err != nil {
+		return TestReport{}, err
+	}
+	return RunTests(name, src, pols...), nil
 }
 
 // Drafts returns the author's own drafts, the last changed first.
@@ -209,12 +282,13 @@ func (s *Authoring) Draft(ctx context.Context, a Actor, id int64) (drillroom.Dra
 	return d, nil
 }
 
-// DraftName checks a draft's file name: a plain name ending .drill.yaml.
+// DraftName checks a draft's file name: a plain name ending .drill.yaml
+// (a drill) or .policy.yaml (a policy).
 func DraftName(name string) (string, error) {
 	name = strings.TrimSpace(name)
-	base := strings.TrimSuffix(name, ".drill.yaml")
+	base := strings.TrimSuffix(strings.TrimSuffix(name, ".drill.yaml"), ".policy.yaml")
 	if base == "" || base == name || len(name) > 120 || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
-		return "", drillroom.Errorf(drillroom.CodeInvalid, "A drill's file name is a plain name ending in .drill.yaml, such as gas-leak.drill.yaml.")
+		return "", drillroom.Errorf(drillroom.CodeInvalid, "A file name is a plain name ending in .drill.yaml (a drill) or .policy.yaml (a policy), such as gas-leak.drill.yaml.")
 	}
 	return name, nil
 }
@@ -339,12 +413,15 @@ func (s *Authoring) Publications(ctx context.Context, a Actor, state drillroom.P
 // only when it validates and its tests pass, and only with a version
 // number higher than any published before (retired ones included), so
 // that "latest" always means the newest.
-func (s *Authoring) readyToPublish(ctx context.Context, name string, src []byte) (*scenarios.Scenario, error) {
-	sc, ds := Check(name, src)
+func (s *Authoring) readyToPublish(ctx context.Context, name string, src []byte, policies []PolicyFile) (*scenarios.Scenario, error) {
+	if IsPolicyName(name) {
+		return nil, drillroom.Errorf(drillroom.CodeInvalid, "A policy is not published on its own: publish a drill that uses it, and its version carries the policy.")
+	}
+	sc, ds := Check(name, src, policies...)
 	if sc == nil {
 		return nil, drillroom.Errorf(drillroom.CodeInvalid, "The drill has %d error(s); fix them before publishing.", len(ds.Errors()))
 	}
-	if rep := RunTests(name, src); !rep.Passed {
+	if rep := RunTests(name, src, policies...); !rep.Passed {
 		return nil, drillroom.Errorf(drillroom.CodeInvalid, "The drill's tests do not pass; run them and fix the failures before publishing.")
 	}
 	vs, err := s.store.ScenarioVersions(ctx, sc.ID)
@@ -369,13 +446,25 @@ func (s *Authoring) Publish(ctx context.Context, a Actor, draftID int64) (drillr
 	if err != nil {
 		return drillroom.Publication{}, err
 	}
-	sc, err := s.readyToPublish(ctx, d.Name, d.Source)
+	pols, err := s.Policies(ctx, a)
 	if err != nil {
 		return drillroom.Publication{}, err
 	}
-	p := drillroom.Publication{ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash, Title: sc.Title, Source: sc.Source, AuthorID: a.ID}
+	sc, err := s.readyToPublish(ctx, d.Name, d.Source, pols)
+	if err != nil {
+		return drillroom.Publication{}, err
+	}
+	policy, err := policyOf(sc, pols)
+	if err != nil {
+		return drillroom.Publication{}, err
+	}
+	p := drillroom.Publication{ScenarioID: sc.ID, Version: sc.Version, Hash: sc.Hash, Title: sc.Title, Source: sc.Source, PolicySource: policy, AuthorID: a.ID}
 	target := fmt.Sprintf("drill %s v%d", sc.ID, sc.Version)
-	if s.requireApproval {
+	required, err := s.RequiresApproval(ctx)
+	if err != nil {
+		return drillroom.Publication{}, err
+	}
+	if required {
 		p.State = drillroom.PublicationPending
 		if p, err = s.store.AddPublication(ctx, p); err != nil {
 			return drillroom.Publication{}, publicationError(err)
@@ -383,7 +472,7 @@ func (s *Authoring) Publish(ctx context.Context, a Actor, draftID int64) (drillr
 		s.audit(ctx, a, AuditPublishRequest, target, "waiting for a second trainer's approval")
 		return p, nil
 	}
-	if _, err := Publish(ctx, s.store, sc); err != nil {
+	if _, err := publishWith(ctx, s.store, sc, pols); err != nil {
 		return drillroom.Publication{}, publicationError(err)
 	}
 	p.State = drillroom.PublicationPublished
@@ -408,14 +497,19 @@ func (s *Authoring) Approve(ctx context.Context, a Actor, id int64) (drillroom.P
 	if err != nil {
 		return drillroom.Publication{}, err
 	}
-	sc, err := s.readyToPublish(ctx, p.ScenarioID+".drill.yaml", p.Source)
+	// The policy the author's drill used, as it was when submitted.
+	var pols []PolicyFile
+	if len(p.PolicySource) > 0 {
+		pols = []PolicyFile{{Name: p.ScenarioID + ".policy.yaml", Source: p.PolicySource}}
+	}
+	sc, err := s.readyToPublish(ctx, p.ScenarioID+".drill.yaml", p.Source, pols)
 	if err != nil {
 		return drillroom.Publication{}, err
 	}
 	if sc.Hash != p.Hash {
 		return drillroom.Publication{}, drillroom.Errorf(drillroom.CodeConflict, "The drill no longer loads as it did when it was submitted; ask its author to submit it again.")
 	}
-	if _, err := Publish(ctx, s.store, sc); err != nil {
+	if _, err := publishWith(ctx, s.store, sc, pols); err != nil {
 		return drillroom.Publication{}, publicationError(err)
 	}
 	if p, err = s.store.DecidePublication(ctx, id, a.ID, drillroom.PublicationPublished); err != nil {

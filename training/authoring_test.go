@@ -30,7 +30,7 @@ func TestAuthoringDrafts(t *testing.T) {
 	wantCode(t, "a trainee lists drafts", err, drillroom.CodeForbidden)
 	_, err = au.CreateDraft(ctx, actor(f.carol), "x.drill.yaml", nil)
 	wantCode(t, "a coach writes a draft", err, drillroom.CodeForbidden)
-	_, err = au.CheckDraft(actor(f.ann), "x.drill.yaml", []byte("id: x\n"))
+	_, err = au.CheckDraft(ctx, actor(f.ann), "x.drill.yaml", []byte("id: x\n"))
 	wantCode(t, "a trainee checks a drill", err, drillroom.CodeForbidden)
 
 	d := templateDraft(t, au, f.trent)
@@ -43,7 +43,7 @@ func TestAuthoringDrafts(t *testing.T) {
 	wantCode(t, "another trainer saves trent's draft", err, drillroom.CodeNotFound)
 	err = au.DeleteDraft(ctx, actor(f.vic), d.ID)
 	wantCode(t, "another trainer deletes trent's draft", err, drillroom.CodeNotFound)
-	for _, name := range []string{"", "x.yaml", "../x.drill.yaml", ".drill.yaml"} {
+	for _, name := range []string{"", "x.yaml", "../x.drill.yaml", ".drill.yaml", ".policy.yaml", "x.policy.yml"} {
 		_, err = au.SaveDraft(ctx, actor(f.trent), d.ID, name, nil)
 		wantCode(t, "save under the name "+name, err, drillroom.CodeInvalid)
 	}
@@ -271,5 +271,57 @@ func TestDiffLines(t *testing.T) {
 				t.Errorf("got %q, want %q", strings.Join(got, ","), tc.want)
 			}
 		})
+	}
+}
+
+// TestApprovalIsAnOrganisationSetting: whether publishing needs a second
+// trainer is the organisation's setting in the database: the server's
+// default until an administrator decides, then their choice, for every
+// Authoring over the same store (every node, after a restart), audited.
+func TestApprovalIsAnOrganisationSetting(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	au := training.NewAuthoring(f.st, nil, false)
+	if ap, err := au.Approval(ctx); err != nil || ap.Required || !ap.UpdatedAt.IsZero() {
+		t.Fatalf("before anyone decides: got %+v, %v; want the default (none), not set", ap, err)
+	}
+	err := au.SetApproval(ctx, actor(f.trent), true)
+	wantCode(t, "a trainer who is no administrator sets it", err, drillroom.CodeForbidden)
+	if err := au.SetApproval(ctx, actor(f.ada), true); err != nil {
+		t.Fatal(err)
+	}
+	// Another node, or this one restarted with the opposite default.
+	other := training.NewAuthoring(f.st, nil, false)
+	ap, err := other.Approval(ctx)
+	if err != nil || !ap.Required || ap.UpdatedBy != f.ada.ID || ap.UpdatedAt.IsZero() {
+		t.Fatalf("after ada's choice: got %+v, %v; want required, by ada", ap, err)
+	}
+	d := templateDraft(t, other, f.trent)
+	p, err := other.Publish(ctx, actor(f.trent), d.ID)
+	if err != nil || p.State != drillroom.PublicationPending {
+		t.Fatalf("publish with the setting on: got %+v, %v; want pending", p, err)
+	}
+	// Turned off by the command line: the next publication is immediate;
+	// the pending one still waits for a decision.
+	if err := other.SetApproval(ctx, actor(training.CommandLine), false); err != nil {
+		t.Fatal(err)
+	}
+	if ap, err := au.Approval(ctx); err != nil || ap.Required || ap.UpdatedBy != 0 {
+		t.Errorf("after the command line's choice: got %+v, %v; want not required, by nobody", ap, err)
+	}
+	src := strings.Replace(string(d.Source), "version: 1", "version: 2", 1)
+	if _, err := au.SaveDraft(ctx, actor(f.trent), d.ID, d.Name, []byte(src)); err != nil {
+		t.Fatal(err)
+	}
+	if p2, err := au.Publish(ctx, actor(f.trent), d.ID); err != nil || p2.State != drillroom.PublicationPublished {
+		t.Errorf("publish with the setting off: got %+v, %v; want published", p2, err)
+	}
+	if still, err := f.st.Publication(ctx, p.ID); err != nil || still.State != drillroom.PublicationPending {
+		t.Errorf("the earlier request: got %+v, %v; want still pending", still, err)
+	}
+	entries, err := f.st.Audit(ctx, drillroom.AuditFilter{Action: training.AuditSettings})
+	if err != nil || len(entries) != 2 || entries[0].Actor != "cli" || entries[1].Actor != "ada" ||
+		entries[1].Target != drillroom.SettingRequireApproval || !strings.Contains(entries[1].Detail, "second trainer") {
+		t.Errorf("audit of the setting: got %+v, %v; want cli's and ada's changes, newest first", entries, err)
 	}
 }

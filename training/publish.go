@@ -29,6 +29,19 @@ func VersionOf(sc *scenarios.Scenario) drillroom.ScenarioVersion {
 	}
 }
 
+// publishWith is Publish of a drill that may use one of its author's
+// policies, which its version then carries.
+func publishWith(ctx context.Context, c Catalogue, sc *scenarios.Scenario, policies []PolicyFile) (drillroom.ScenarioVersion, error) {
+	v, err := versionWith(sc, policies)
+	if err != nil {
+		return drillroom.ScenarioVersion{}, err
+	}
+	if v, err = c.PutScenarioVersion(ctx, v); err != nil {
+		return drillroom.ScenarioVersion{}, fmt.Errorf("publish %s v%d: %w", sc.ID, sc.Version, err)
+	}
+	return v, nil
+}
+
 // Publish stores a loaded scenario as a published version. Publishing the
 // same version again is a no-op; the same version number with other
 // content is drillroom.ErrConflict.

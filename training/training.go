@@ -31,6 +31,8 @@ type Store interface {
 	ScenarioVersion(ctx context.Context, id string, version int) (drillroom.ScenarioVersion, error)
 	LatestScenarioVersion(ctx context.Context, id string) (drillroom.ScenarioVersion, error)
 	LatestScenarios(ctx context.Context) ([]drillroom.ScenarioVersion, error)
+	ScenarioVersions(ctx context.Context, id string) ([]drillroom.ScenarioVersion, error)
+	PutScenarioVersion(ctx context.Context, v drillroom.ScenarioVersion) (drillroom.ScenarioVersion, error)
 	Assignments(ctx context.Context, userID int64) ([]drillroom.Assignment, error)
 	Events(ctx context.Context, sessionID string, afterSeq int64) ([]simulator.Event, error)
 	Scorecard(ctx context.Context, sessionID string) ([]byte, error)

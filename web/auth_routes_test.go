@@ -78,6 +78,8 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"GET /admin/import":                              login,
 		"POST /admin/import":                             refused,
 		"GET /admin/audit":                               login,
+		"GET /admin/settings":                            login,
+		"POST /admin/settings":                           refused,
 		// Authoring (page_editor*.go); what trainees, coaches and other
 		// trainers get is in TestAuthorPagesRefuseOthers.
 		"GET /author/":                                     login,
@@ -91,11 +93,16 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"GET /author/drafts/{id}/download":                 login,
 		"POST /author/drafts/{id}/delete":                  refused,
 		"POST /author/drafts/{id}/publish":                 refused,
+		"GET /author/drafts/{id}/plays":                    login,
+		"POST /author/drafts/{id}/play":                    refused,
+		"POST /author/drafts/{id}/record":                  refused,
 		"GET /author/publications/{id}":                    login,
 		"POST /author/publications/{id}/approve":           refused,
 		"POST /author/publications/{id}/reject":            refused,
 		"GET /author/drills/{scenario}":                    login,
 		"GET /author/drills/{scenario}/{version}/download": login,
+		"GET /author/drills/{scenario}/{version}/policy":   login,
+		"GET /author/policies/{policy}/download":           login,
 		"POST /author/drills/{scenario}/{version}/retire":  refused,
 		// The event log over HTTP (page_monitor_events.go); who may read
 		// which session is in TestSessionEventsPages.

@@ -268,6 +268,8 @@ var routeMatrix = []struct {
 	{"GET /admin/import", noObject, admin(s200, true)},
 	{"POST /admin/import", noObject, admin(s400, false)},
 	{"GET /admin/audit", noObject, admin(s200, true)},
+	{"GET /admin/settings", noObject, admin(s200, true)},
+	{"POST /admin/settings", noObject, admin(s303, false)},
 	// The event log over HTTP: whoever may see the session.
 	{"GET /api/sessions/{id}/events", ownLive, seeing(s200, s200, s200)},
 	{"GET /api/sessions/{id}/events", ownEnded, seeing(s200, s200, s200)},
@@ -285,7 +287,12 @@ var routeMatrix = []struct {
 	{"GET /author/drafts/{id}/download", tomDraft, with(with(author(s200, true), otherTrnr, s404), adminTrnr, s404)},
 	{"POST /author/drafts/{id}", tomDraft, with(with(author(s303, false), otherTrnr, s404), adminTrnr, s404)},
 	{"POST /author/drafts/{id}/publish", tomDraft, with(with(author(s400, false), otherTrnr, s404), adminTrnr, s404)}, // it does not load
-	{"POST /author/drafts/{id}/delete", tomDraft, with(with(author(s303, false), otherTrnr, s404), adminTrnr, s404)},  // tom deletes it; then it is gone
+	// Playing a draft and recording a play: its author only. tom's draft
+	// does not load (400); ann's session is no play of it (404).
+	{"GET /author/drafts/{id}/plays", tomDraft, with(with(author(s200, true), otherTrnr, s404), adminTrnr, s404)},
+	{"POST /author/drafts/{id}/play", tomDraft, with(with(author(s400, false), otherTrnr, s404), adminTrnr, s404)},
+	{"POST /author/drafts/{id}/record", tomDraft, with(with(author(s404, false), otherTrnr, s404), adminTrnr, s404)},
+	{"POST /author/drafts/{id}/delete", tomDraft, with(with(author(s303, false), otherTrnr, s404), adminTrnr, s404)}, // tom deletes it; then it is gone
 	{"GET /author/publications/{id}", tomPub, author(s200, true)},
 	{"GET /author/publications/{id}", noPub, author(s404, true)},
 	{"POST /author/publications/{id}/approve", noPub, author(s404, false)},
@@ -293,6 +300,9 @@ var routeMatrix = []struct {
 	{"GET /author/drills/{scenario}", assigned, author(s200, true)},
 	{"GET /author/drills/{scenario}", noDrill, author(s404, true)},
 	{"GET /author/drills/{scenario}/{version}/download", assigned, author(s200, true)},
+	{"GET /author/drills/{scenario}/{version}/policy", assigned, author(s200, true)},
+	{"GET /author/drills/{scenario}/{version}/policy", noDrill, author(s404, true)},
+	{"GET /author/policies/{policy}/download", noObject, author(s200, true)},
 	{"POST /author/drills/{scenario}/{version}/retire", noDrill, author(s404, false)},
 	// Assignments: to one's own cohorts and their trainees (administrators:
 	// all); another cohort's trainer gets 404.
@@ -634,7 +644,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			roundID := map[string]string{aRound: fmt.Sprint(round.ID), noRound: "99999"}[r.object]
 			scenario := map[string]string{assigned: matrixDrill, noDrill: "no-such-drill"}[r.object]
 			path := strings.NewReplacer("{id}", id, "{scenario}", scenario, "{user}", fmt.Sprint(a.users["zoe"].ID), "*", "app.css",
-				"{round}", roundID, "{n}", "1", "{kind}", "outcomes", "{version}", "1").Replace(pattern)
+				"{round}", roundID, "{n}", "1", "{kind}", "outcomes", "{version}", "1", "{policy}", "uk-contact-centre").Replace(pattern)
 			if r.route == "POST /sessions/{id}/actions/{n}/done" {
 				path = strings.Replace(path, "/actions/1/", "/actions/99999/", 1)
 			}
@@ -668,6 +678,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 				form = url.Values{"from": {"template"}, "template": {"complaint"}}
 			case "POST /author/check", "POST /author/test", "POST /author/drafts/{id}":
 				form = url.Values{"name": {"tom.drill.yaml"}, "source": {"id: tom\n"}}
+			case "POST /admin/settings":
+				form = url.Values{"approval": {"none"}}
+			case "POST /author/drafts/{id}/record":
+				form = url.Values{"session": {ended}, "source": {"id: tom\n"}}
 			case "POST /monitor/class":
 				form = url.Values{"cohort": {fmt.Sprint(a.cohorts[ownCohort])}, "drill": {matrixDrill}, "mode": {"practice"}}
 			}

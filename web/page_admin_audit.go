@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/training"
 )
 
 // The audit log page: every administrative change and sign-in, newest
@@ -44,6 +45,8 @@ var auditActions = []struct{ Value, Label string }{
 	{drillroom.AuditReviewPublish, "Review released to the trainee"},
 	{drillroom.AuditReviewDispute, "Marking disputed"},
 	{"calibration.", "Calibration rounds (all)"},
+	{"drill.", "Drills: published, approved, rejected, retired (all)"},
+	{training.AuditSettings, "Settings changed"},
 }
 
 // auditForm is the filter as typed, shown back in the form.

@@ -128,6 +128,9 @@ type consolePage struct {
 	Objectives []string
 	Hints      []string
 	Config     consoleConfig
+	// Draft is the draft this session plays (0: a published drill): the
+	// console marks a trainer's draft play as such.
+	Draft int64
 }
 
 // console is the trainee's desk for one session.
@@ -150,6 +153,7 @@ func (u *ui) console(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := buildConsole(sc, x, firstName(user.DisplayName))
+	page.Draft, _ = drillroom.DraftPlayOf(x.ScenarioID)
 	render(w, r, u.log, http.StatusOK, "console", view{Title: sc.Title, BodyClass: "console-page", Data: page})
 }
 

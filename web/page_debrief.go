@@ -51,6 +51,8 @@ type debriefPage struct {
 	// Interventions are the trainer's hand in the call
 	// (page_debrief_interventions.go), flagged on the scorecard.
 	Interventions []intervention
+	// Draft is the draft this session played (0: a published drill).
+	Draft int64
 }
 
 // debrief shows a finished session: the scorecard with feedback and
@@ -72,6 +74,7 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		SessionID: x.ID, Title: v.Title, Mode: x.Mode, Trainee: u.displayName(ctx, x.UserID),
 		Started: x.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), Live: x.State == drillroom.StateLive,
 	}
+	page.Draft, _ = drillroom.DraftPlayOf(x.ScenarioID)
 	flash := ""
 	switch {
 	case r.URL.Query().Get("reviewed") == "1":
@@ -107,7 +110,6 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	page.Interventions = interventionsOf(sc, events)
 	card, err := u.svc.Scorecard(ctx, x, sc, events)
 	var coaching *training.Coaching
 	var rel training.Release
@@ -120,7 +122,10 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		u.log.Error("debrief: scorecard", "session", x.ID, "err", err)
+		page.Interventions = interventionsOf(sc, events, nil)
 	} else {
+		// Marked on the card as shown (the official one, whatever its age).
+		page.Interventions = interventionsOf(sc, events, card)
 		page.Card = card
 		page.KPIs = kpiItems(card.KPIs)
 		page.Critical, page.Pending = ruleTitles(card, card.CriticalFailed), ruleTitles(card, card.Pending)

@@ -75,6 +75,7 @@ type authorPage struct {
 	Recent          []publicationRow
 	Drills          []drillroom.ScenarioVersion
 	Templates       []string
+	Policies        []string // the shipped policies' ids
 	RequireApproval bool
 }
 
@@ -113,7 +114,12 @@ func (u *ui) renderAuthorHome(w http.ResponseWriter, r *http.Request, problem er
 		u.fail(w, r, err)
 		return
 	}
-	page := authorPage{Templates: training.Templates(), RequireApproval: u.authoring.RequiresApproval()}
+	required, err := u.authoring.RequiresApproval(ctx)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	page := authorPage{Templates: training.Templates(), RequireApproval: required, Policies: training.ShippedPolicyIDs()}
 	for _, d := range drafts {
 		page.Drafts = append(page.Drafts, draftRow{ID: d.ID, Name: d.Name, Updated: formatTime(d.UpdatedAt)})
 	}
@@ -157,6 +163,8 @@ func (u *ui) newDraft(w http.ResponseWriter, r *http.Request) {
 	case "version":
 		v, _ := strconv.Atoi(r.PostForm.Get("version"))
 		d, err = u.authoring.DraftFromVersion(ctx, a, r.PostForm.Get("scenario"), v)
+	case "policy":
+		d, err = u.authoring.DraftFromPolicy(ctx, a, r.PostForm.Get("policy"))
 	default:
 		err = invalid("Choose a template or a drill to start from.")
 	}
@@ -214,6 +222,8 @@ type editorPage struct {
 	Source          string
 	RequireApproval bool
 	StyleNonce      string
+	Plays           []draftPlayRow // the author's plays of this draft, newest first
+	Policy          bool           // the draft is a policy (*.policy.yaml)
 }
 
 // editorCSP is the site's policy with one exception for the editor page:
@@ -245,10 +255,15 @@ func (u *ui) renderEditor(w http.ResponseWriter, r *http.Request, problem error)
 	if problem != nil {
 		status, flash = statusFor(problem)
 	}
+	required, err := u.authoring.RequiresApproval(r.Context())
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
 	nonce := newNonce()
 	w.Header().Set("Content-Security-Policy", editorCSP(nonce))
 	render(w, r, u.log, status, "editor", view{Title: "Edit " + d.Name, BodyClass: "editor-page", Flash: flash, Notice: noticeFor(r),
-		Data: editorPage{Draft: d, Source: string(d.Source), RequireApproval: u.authoring.RequiresApproval(), StyleNonce: nonce}})
+		Data: editorPage{Draft: d, Source: string(d.Source), RequireApproval: required, StyleNonce: nonce, Plays: u.draftPlays(r, d), Policy: training.IsPolicyName(d.Name)}})
 }
 
 // wantsJSON reports whether the editor's script sent the request.
@@ -286,7 +301,7 @@ func (u *ui) checkDraft(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "draft.drill.yaml"
 	}
-	ds, err := u.authoring.CheckDraft(actorOf(r), name, []byte(r.PostForm.Get("source")))
+	ds, err := u.authoring.CheckDraft(r.Context(), actorOf(r), name, []byte(r.PostForm.Get("source")))
 	if err != nil {
 		u.failJSON(w, r, err)
 		return
@@ -300,7 +315,7 @@ func (u *ui) testDraft(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "draft.drill.yaml"
 	}
-	rep, err := u.authoring.TestDraft(actorOf(r), name, []byte(r.PostForm.Get("source")))
+	rep, err := u.authoring.TestDraft(r.Context(), actorOf(r), name, []byte(r.PostForm.Get("source")))
 	if err != nil {
 		u.failJSON(w, r, err)
 		return

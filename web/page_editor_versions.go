@@ -117,10 +117,14 @@ func (u *ui) retireVersion(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/author/drills/"+id+"?done=retired", http.StatusSeeOther)
 }
 
-// drillSchema serves the JSON Schema of drill files, for the editor's
-// completion and hover.
+// drillSchema serves the JSON Schema of drill files (?kind=policy: of
+// policy files), for the editor's completion and hover.
 func (u *ui) drillSchema(w http.ResponseWriter, r *http.Request) {
-	b, err := scenarios.Schema("drill")
+	kind := "drill"
+	if r.URL.Query().Get("kind") == "policy" {
+		kind = "policy"
+	}
+	b, err := scenarios.Schema(kind)
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -128,4 +132,24 @@ func (u *ui) drillSchema(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/schema+json")
 	w.Header().Set("Cache-Control", "private, max-age=300")
 	w.Write(b)
+}
+
+// downloadVersionPolicy sends the policy a published version plays with.
+func (u *ui) downloadVersionPolicy(w http.ResponseWriter, r *http.Request) {
+	p, err := u.authoring.VersionPolicy(r.Context(), actorOf(r), chi.URLParam(r, "scenario"), versionParam(r))
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	sendDrillFile(w, p.Name, p.Source)
+}
+
+// downloadPolicy sends a shipped policy's file.
+func (u *ui) downloadPolicy(w http.ResponseWriter, r *http.Request) {
+	p, err := training.ShippedPolicy(chi.URLParam(r, "policy"))
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	sendDrillFile(w, p.Name, p.Source)
 }

@@ -131,6 +131,10 @@ func TestDebriefListsInterventions(t *testing.T) {
 		if _, err := app.server.svc.Act(ctx, trent, x, fmt.Sprintf("iv%d", i), a); err != nil {
 			t.Fatalf("%s: %v", a.Kind, err)
 		}
+		if i == 2 {
+			// The trainee classifies while the trainer speaks as the customer.
+			app.act(id, "classify", simulator.Action{Kind: simulator.ActClassify, Category: "gas-emergency", Priority: "P1"})
+		}
 	}
 	app.act(id, "resume-it", simulator.Action{Kind: simulator.ActResumeClock}) // refused for the trainee, harmless
 	if err := app.store.EndSession(ctx, id, "resolved"); err != nil {
@@ -141,5 +145,31 @@ func TestDebriefListsInterventions(t *testing.T) {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("the debrief lacks %q", want)
 		}
+	}
+	// The classification fell during the takeover: the rules it is evidence
+	// of are marked for the coach, under the takeover and the injected line.
+	row := page.body[strings.Index(page.body, `id="rule-correct-category"`):]
+	row = row[:strings.Index(row, "</tr>")]
+	if !strings.Contains(row, `class="badge alert steered"`) {
+		t.Errorf("the classification rule is not marked as steered: %s", row)
+	}
+	list := page.body[strings.Index(page.body, `id="interventions-list"`):]
+	list = list[:strings.Index(list, "</ul>")]
+	for _, li := range strings.Split(list, "<li")[1:] {
+		touched := strings.Contains(li, "Touched:") && strings.Contains(li, "Classified as a gas emergency")
+		switch {
+		case strings.Contains(li, "took over"), strings.Contains(li, "Is anyone coming"), strings.Contains(li, "hiss"):
+			if !touched {
+				t.Errorf("intervention %q does not name the classification it touched", li)
+			}
+		case strings.Contains(li, "handed"), strings.Contains(li, "paused"):
+			if strings.Contains(li, "Classified as a gas emergency") {
+				t.Errorf("intervention %q names a rule whose evidence came before it", li)
+			}
+		}
+	}
+	card := alice.get("/api/sessions/" + id + "/scorecard")
+	if !strings.Contains(card.body, `"interventions":[`) || !strings.Contains(card.body, `"steered":[`) {
+		t.Errorf("the scorecard JSON lacks the interventions or the steered rules: %.400s", card.body)
 	}
 }

@@ -25,7 +25,7 @@ var staticFS embed.FS
 // pageNames are the pages; each is parsed with layout.html into its own
 // template set, so every page can define "content" and "scripts".
 var pageNames = []string{"login", "error", "drills", "console", "debrief", "reviews", "replay", "calibration", "calibration_trend", "history",
-	"account_password", "cohort", "admin_users", "admin_user", "admin_password", "admin_cohorts", "admin_cohort", "admin_import", "admin_audit",
+	"account_password", "cohort", "admin_users", "admin_user", "admin_password", "admin_cohorts", "admin_cohort", "admin_import", "admin_audit", "admin_settings",
 	"author", "editor", "author_drill", "author_publication", "assign", "assignment", "monitor", "observe"}
 
 // pages are parsed once, when the package starts: a template error is a

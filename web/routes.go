@@ -97,11 +97,16 @@ func (s *Server) routes() http.Handler {
 		r.Get("/drafts/{id}/download", ui.downloadDraft)
 		r.With(ui.checkForm).Post("/drafts/{id}/delete", ui.deleteDraft)
 		r.With(ui.checkForm).Post("/drafts/{id}/publish", ui.publishDraft)
+		r.Get("/drafts/{id}/plays", ui.draftPlaysJSON)
+		r.With(ui.checkForm).Post("/drafts/{id}/play", ui.playDraft)
+		r.With(ui.checkUpload).Post("/drafts/{id}/record", ui.recordPlay)
 		r.Get("/publications/{id}", ui.publication)
 		r.With(ui.checkForm).Post("/publications/{id}/approve", ui.decide(true))
 		r.With(ui.checkForm).Post("/publications/{id}/reject", ui.decide(false))
 		r.Get("/drills/{scenario}", ui.drillVersions)
 		r.Get("/drills/{scenario}/{version}/download", ui.downloadVersion)
+		r.Get("/drills/{scenario}/{version}/policy", ui.downloadVersionPolicy)
+		r.Get("/policies/{policy}/download", ui.downloadPolicy)
 		r.With(ui.checkForm).Post("/drills/{scenario}/{version}/retire", ui.retireVersion)
 	})
 
@@ -146,6 +151,8 @@ func (s *Server) routes() http.Handler {
 		r.Get("/import", ui.adminImportPage)
 		r.With(ui.checkUpload).Post("/import", ui.importUsers)
 		r.Get("/audit", ui.adminAudit)
+		r.Get("/settings", ui.adminSettings)
+		r.With(ui.checkForm).Post("/settings", ui.saveSettings)
 	})
 
 	return r

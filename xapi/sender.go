@@ -126,8 +126,9 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 			if err := ctx.Err(); err != nil {
 				return sent, err
 			}
-			if !e.Current {
-				// A newer scoring of the session has its own entry.
+			if !e.Current || s.draftPlay(ctx, e.SessionID) {
+				// A newer scoring of the session has its own entry; an
+				// author's play of their own draft is no learning record.
 				if err := s.store.MarkStatementsSent(ctx, []int64{e.ID}); err != nil {
 					return sent, err
 				}
@@ -147,6 +148,14 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 			sent++
 		}
 	}
+}
+
+// draftPlay reports whether the session is a draft play
+// (drillroom.IsDraftPlay). A session that cannot be read is not: its
+// delivery then fails and is retried like any other.
+func (s *Sender) draftPlay(ctx context.Context, sessionID string) bool {
+	x, err := s.store.Session(ctx, sessionID)
+	return err == nil && drillroom.IsDraftPlay(x.ScenarioID)
 }
 
 // backoff is the wait after the attempts-th failure: Backoff doubled per

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/store"
 	"github.com/drillroom/drillroom/store/storetest"
@@ -259,5 +260,60 @@ func TestStatementsOfASession(t *testing.T) {
 	}
 	if _, err := NewSender(st, SenderConfig{Endpoint: "lrs.example.org", BaseIRI: "https://x.org"}); err == nil {
 		t.Error("NewSender took an endpoint without a scheme")
+	}
+}
+
+// TestSenderSkipsDraftPlays: an author's play of their own draft is scored
+// like any session, but it is no learning record: its outbox entry is
+// marked done without a request, and the published drill's sessions are
+// still delivered.
+func TestSenderSkipsDraftPlays(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	lrs := newTestLRS(t)
+	srv := httptest.NewServer(lrs)
+	defer srv.Close()
+	clock := &fakeClock{t: time.Now()}
+	s, err := NewSender(st, SenderConfig{Endpoint: srv.URL + "/xapi/", Username: "drillroom", Password: "secret",
+		BaseIRI: "https://drillroom.example.org", Backoff: time.Minute, MaxBackoff: 10 * time.Minute, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	published := scoredSessions(t, st, 1)
+	author, err := st.CreateUser(ctx, "author", "An Author", drillroom.RoleTrainer, "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft := drillroom.DraftPlayID(9)
+	if _, err := st.PutScenarioVersion(ctx, drillroom.ScenarioVersion{ScenarioID: draft, Version: 1, Hash: "d1", Title: "Draft", Source: []byte("id: gas-leak\n")}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := st.CreateSession(ctx, drillroom.Session{UserID: author.ID, ScenarioID: draft, Version: 1, Seed: 1, Mode: drillroom.ModePractice})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := &scoring.Scorecard{Scenario: "gas-leak", Version: 1, RubricHash: "r1", Total: 50, PassMark: 75}
+	body, _ := json.Marshal(card)
+	if err := st.PutScorecard(ctx, x.ID, card.RubricHash, body, card.RuleOutcomes()); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(time.Minute)
+	if n, err := s.SendDue(ctx); err != nil || n != 1 {
+		t.Fatalf("SendDue: sent %d, err %v; want 1 (the published drill's session only)", n, err)
+	}
+	if due, err := st.DueStatements(ctx, clock.Now().Add(time.Hour), 10); err != nil || len(due) != 0 {
+		t.Errorf("due after sending: %+v, %v; want nothing (the draft play's entry done)", due, err)
+	}
+	lrs.mu.Lock()
+	defer lrs.mu.Unlock()
+	if lrs.posts != 1 {
+		t.Errorf("the LRS got %d requests, want 1", lrs.posts)
+	}
+	for _, raw := range lrs.stored {
+		var st Statement
+		json.Unmarshal(raw, &st)
+		if got := st.Context.Extensions["https://drillroom.example.org/xapi/extensions/session"]; got != published[0] {
+			t.Errorf("the LRS holds a statement of session %v, want only %s", got, published[0])
+		}
 	}
 }

@@ -58,8 +58,9 @@ var tables = []table{
 	{"releases", cols("id, session_id, by_id, actor, at, last_mark, last_note"), cols("id"), nil},
 	{"actions_done", cols("note_id, session_id, text, by_id, actor, at"), cols("note_id"), nil},
 	{"drafts", cols("id, author_id, name, source, created_at, updated_at"), cols("id"), nil},
-	{"publications", cols("id, scenario_id, version, hash, title, source, author_id, approver_id, state, requested_at, decided_at"), cols("id"), nil},
+	{"publications", cols("id, scenario_id, version, hash, title, source, author_id, approver_id, state, requested_at, decided_at, policy_source"), cols("id"), nil},
 	{"drill_assignments", cols("id, scenario_id, version, mode, cohort_id, user_id, due_at, attempts, assigned_by, assigned_at"), cols("id"), nil},
+	{"settings", cols("key, value, updated_by, updated_at"), cols("key"), nil},
 }
 
 // nullable are the columns that may hold NULL (table.column); every other
@@ -72,6 +73,7 @@ var nullable = map[string]bool{
 	"drill_assignments.cohort_id":  true,
 	"drill_assignments.user_id":    true,
 	"drill_assignments.due_at":     true,
+	"settings.updated_by":          true,
 }
 
 func cols(s string) []string { return strings.Split(s, ", ") }

@@ -84,7 +84,7 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 	fs.BoolVar(&cfg.demo, "demo", false, "create demo accounts (trainee, trainer, coach), print their passwords once, assign the library to the trainee")
 	origins := fs.String("allow-origin", "", "comma-separated extra origins (scheme://host[:port]) allowed to open websockets and post forms, for a proxy that rewrites Host")
 	fs.BoolVar(&cfg.secure, "secure-cookies", false, "mark cookies Secure (when a TLS proxy is in front)")
-	fs.BoolVar(&cfg.requireApproval, "require-approval", false, "a drill published in the editor waits for a second trainer's approval")
+	fs.BoolVar(&cfg.requireApproval, "require-approval", false, "the default, until an administrator chooses on /admin/settings: a drill published in the editor waits for a second trainer's approval")
 	fs.StringVar(&cfg.metricsToken, "metrics-token", os.Getenv("DRILLROOM_METRICS_TOKEN"), "bearer token a Prometheus scraper sends to read /metrics (default $DRILLROOM_METRICS_TOKEN; prefer the variable: flags show in the process list)")
 	fs.StringVar(&cfg.lrs.Endpoint, "lrs-endpoint", os.Getenv("DRILLROOM_LRS_ENDPOINT"), "xAPI endpoint of a learning record store to send every scored session's statements to (default $DRILLROOM_LRS_ENDPOINT; none: statements stay queued)")
 	fs.StringVar(&cfg.lrs.Username, "lrs-username", os.Getenv("DRILLROOM_LRS_USERNAME"), "the LRS's Basic username (default $DRILLROOM_LRS_USERNAME)")

@@ -105,10 +105,14 @@ func (s *Store) AddPublication(ctx context.Context, p drillroom.Publication) (dr
 	if p.State == drillroom.PublicationPublished {
 		decided = &now
 	}
+	policy := p.PolicySource
+	if policy == nil {
+		policy = []byte{}
+	}
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO publications (scenario_id, version, hash, title, source, author_id, approver_id, state, requested_at, decided_at)
-			VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9) RETURNING id`,
-			p.ScenarioID, p.Version, p.Hash, p.Title, p.Source, p.AuthorID, string(p.State), now, decided).Scan(&p.ID)
+		err := tx.QueryRow(ctx, `INSERT INTO publications (scenario_id, version, hash, title, source, author_id, approver_id, state, requested_at, decided_at, policy_source)
+			VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9, $10) RETURNING id`,
+			p.ScenarioID, p.Version, p.Hash, p.Title, p.Source, p.AuthorID, string(p.State), now, decided, policy).Scan(&p.ID)
 		switch {
 		case isUniqueViolation(err):
 			return fmt.Errorf("%w: version %d is already published or waiting for approval", drillroom.ErrConflict, p.Version)
@@ -120,7 +124,7 @@ func (s *Store) AddPublication(ctx context.Context, p drillroom.Publication) (dr
 	if err != nil {
 		return drillroom.Publication{}, fmt.Errorf("add publication %s v%d: %w", p.ScenarioID, p.Version, err)
 	}
-	p.Source = bytes.Clone(p.Source)
+	p.Source, p.PolicySource = bytes.Clone(p.Source), bytes.Clone(policy)
 	p.RequestedAt = fromMillis(now)
 	if decided != nil {
 		p.DecidedAt = fromMillis(now)

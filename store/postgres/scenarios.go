@@ -88,10 +88,10 @@ func (s *Store) LatestScenarioVersion(ctx context.Context, id string) (drillroom
 
 // LatestScenarios returns the highest version that is not retired of
 // every scenario, ordered by id. A scenario whose versions are all retired
-// is not listed.
+// is not listed, nor are the versions of draft plays (drillroom.IsDraftPlay).
 func (s *Store) LatestScenarios(ctx context.Context) ([]drillroom.ScenarioVersion, error) {
 	return queryAll(ctx, s, "latest scenarios", records.ScanScenario, "SELECT DISTINCT ON (scenario_id) "+records.ScenarioRead+
-		" FROM scenario_versions WHERE retired_at IS NULL ORDER BY scenario_id, version DESC")
+		" FROM scenario_versions WHERE retired_at IS NULL AND scenario_id NOT LIKE $1 ORDER BY scenario_id, version DESC", drillroom.DraftPlayPattern)
 }
 
 // ScenarioVersions returns every version of a scenario, retired ones

@@ -149,12 +149,17 @@ func testPublications(t *testing.T, s Store, clock *Clock) {
 	clock.Advance(time.Minute)
 	p2 := p1
 	p2.Version, p2.Hash, p2.State = 2, "h2", drillroom.PublicationPending
+	p2.PolicySource = []byte("id: my-centre\nextends: uk-contact-centre\n") // the author's own policy travels with the request
 	req, err := s.AddPublication(ctx, p2)
 	if err != nil || req.ID == 0 || !req.DecidedAt.IsZero() || req.ApproverID != 0 {
 		t.Fatalf("AddPublication(pending): got %+v, %v", req, err)
 	}
-	if ps, err := s.Publications(ctx, drillroom.PublicationPending); err != nil || len(ps) != 1 || ps[0].ID != req.ID || string(ps[0].Source) != "id: gas-leak\n" {
-		t.Errorf("Publications(pending): got %+v, %v; want the request", ps, err)
+	if ps, err := s.Publications(ctx, drillroom.PublicationPending); err != nil || len(ps) != 1 || ps[0].ID != req.ID || string(ps[0].Source) != "id: gas-leak\n" ||
+		string(ps[0].PolicySource) != string(p2.PolicySource) {
+		t.Errorf("Publications(pending): got %+v, %v; want the request with its policy", ps, err)
+	}
+	if got, err := s.Publication(ctx, p1ID(t, s)); err != nil || len(got.PolicySource) != 0 {
+		t.Errorf("Publication without a policy of its own: got %q, %v; want empty", got.PolicySource, err)
 	}
 	if ps, err := s.Publications(ctx, ""); err != nil || len(ps) != 2 || ps[0].ID != req.ID {
 		t.Errorf("Publications(all): got %d, %v; want 2, newest first", len(ps), err)
@@ -272,4 +277,15 @@ func testTrainerAssignments(t *testing.T, s Store, clock *Clock) {
 	if as, _ := s.Assignments(ctx, f.User.ID); len(as) != 1 {
 		t.Errorf("Assignments of ann after the withdrawal: got %+v, want her own only", as)
 	}
+}
+
+// p1ID is the id of the oldest publication (the one published without
+// approval).
+func p1ID(t *testing.T, s Store) int64 {
+	t.Helper()
+	ps, err := s.Publications(context.Background(), drillroom.PublicationPublished)
+	if err != nil || len(ps) == 0 {
+		t.Fatalf("Publications(published): %+v, %v", ps, err)
+	}
+	return ps[len(ps)-1].ID
 }

@@ -64,12 +64,21 @@ func testScenarioVersions(t *testing.T, s Store, _ *Clock) {
 	if _, err := s.PutScenarioVersion(ctx, drillroom.ScenarioVersion{ScenarioID: "outage", Version: 1, Hash: "o1", Source: []byte("x")}); err != nil {
 		t.Fatal(err)
 	}
+	// A draft play's version is stored like any (sessions are pinned to
+	// it) but is never listed as a published drill.
+	draft := drillroom.DraftPlayID(3)
+	if _, err := s.PutScenarioVersion(ctx, drillroom.ScenarioVersion{ScenarioID: draft, Version: 1, Hash: "d1", Title: "Draft", Source: []byte("id: gas-leak\n")}); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := s.ScenarioVersion(ctx, draft, 1); err != nil || v.Title != "Draft" {
+		t.Errorf("ScenarioVersion(%s, 1): got %+v, %v; want the draft play's version", draft, v, err)
+	}
 	latest, err := s.LatestScenarios(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(latest) != 2 || latest[0].ScenarioID != "gas-leak" || latest[0].Version != 2 || latest[1].ScenarioID != "outage" || latest[1].Tags == nil {
-		t.Errorf("LatestScenarios: got %+v, want gas-leak v2 and outage v1 (with non-nil Tags)", latest)
+		t.Errorf("LatestScenarios: got %+v, want gas-leak v2 and outage v1 (with non-nil Tags), and no draft play", latest)
 	}
 	if v, err := s.LatestScenarioVersion(ctx, "gas-leak"); err != nil || v.Version != 2 || v.Title != "Gas leak (revised)" {
 		t.Errorf("LatestScenarioVersion: got v%d %q, %v; want v2", v.Version, v.Title, err)

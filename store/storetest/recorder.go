@@ -440,3 +440,13 @@ func (x *recording) RetryStatements(ctx context.Context, ids []int64, next time.
 	x.r.note("RetryStatements")
 	return x.s.RetryStatements(ctx, ids, next, reason)
 }
+
+func (x *recording) Setting(ctx context.Context, key string) (drillroom.Setting, error) {
+	x.r.note("Setting")
+	return x.s.Setting(ctx, key)
+}
+
+func (x *recording) PutSetting(ctx context.Context, st drillroom.Setting) (drillroom.Setting, error) {
+	x.r.note("PutSetting")
+	return x.s.PutSetting(ctx, st)
+}

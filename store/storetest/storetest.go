@@ -80,6 +80,10 @@ type Store interface {
 	Draft(ctx context.Context, id int64) (drillroom.Draft, error)
 	Drafts(ctx context.Context, authorID int64) ([]drillroom.Draft, error)
 	DeleteDraft(ctx context.Context, id int64) error
+
+	// The organisation's settings.
+	Setting(ctx context.Context, key string) (drillroom.Setting, error)
+	PutSetting(ctx context.Context, st drillroom.Setting) (drillroom.Setting, error)
 	AddPublication(ctx context.Context, p drillroom.Publication) (drillroom.Publication, error)
 	Publication(ctx context.Context, id int64) (drillroom.Publication, error)
 	Publications(ctx context.Context, state drillroom.PublicationState) ([]drillroom.Publication, error)
@@ -174,6 +178,7 @@ var suites = []suite{
 	{"RetiredVersions", testRetiredVersions},
 	{"Drafts", testDrafts},
 	{"Publications", testPublications},
+	{"Settings", testSettings},
 	{"Sessions", testSessions},
 	{"AppendEventsContiguity", testAppendContiguity},
 	{"EventRoundTrip", testEventRoundTrip},

@@ -34,7 +34,8 @@ function start(form) {
     return data;
   }
 
-  fetch("/author/schema.json", { credentials: "same-origin" })
+  // A policy draft (*.policy.yaml) completes from the policy schema.
+  fetch("/author/schema.json" + (form.dataset.kind === "policy" ? "?kind=policy" : ""), { credentials: "same-origin" })
     .then((r) => r.json()).then((s) => { schema = s; }).catch(() => {});
 
   // ---- the editor ----------------------------------------------------------
@@ -171,8 +172,112 @@ function start(form) {
     });
   }
 
+  // ---- draft plays ----------------------------------------------------------
+  // Playing plays the saved draft in a new tab: the tab is opened now,
+  // while the click still counts as the trainer's, and the form is sent
+  // to it once the changes are saved.
+  const playForm = $("play-form");
+  if (playForm) {
+    playForm.addEventListener("submit", async (e) => {
+      if (!dirty) return;
+      e.preventDefault();
+      const name = "draft-play-" + Date.now();
+      const tab = window.open("about:blank", name);
+      if (!(await save())) { if (tab) tab.close(); return; }
+      playForm.target = tab ? name : "_blank";
+      playForm.submit();
+    });
+  }
+
+  const playsEl = $("plays");
+  const draftID = form.dataset.draft;
+  function playRow(p) {
+    const tr = document.createElement("tr");
+    tr.dataset.session = p.id;
+    const started = document.createElement("td");
+    started.textContent = p.started;
+    const state = document.createElement("td");
+    state.textContent = p.ended ? "ended" + (p.ending ? " (" + p.ending + ")" : "") : "live";
+    const actions = document.createElement("td");
+    const row = document.createElement("div");
+    row.className = "row";
+    const link = document.createElement("a");
+    link.className = "button secondary";
+    link.target = "_blank";
+    if (p.ended) {
+      link.href = "/sessions/" + p.id + "/debrief";
+      link.textContent = "Debrief";
+      const f = document.createElement("form");
+      f.method = "post";
+      f.action = "/author/drafts/" + draftID + "/record";
+      f.className = "record-form";
+      f.innerHTML = '<input type="hidden" name="csrf"><input type="hidden" name="session"><button type="submit" class="secondary record-play">Record as a test</button>';
+      f.elements.csrf.value = csrf;
+      f.elements.session.value = p.id;
+      row.append(link, f);
+    } else {
+      link.href = "/sessions/" + p.id;
+      link.textContent = "Open the call";
+      row.append(link);
+    }
+    actions.append(row);
+    tr.append(started, state, actions);
+    return tr;
+  }
+  async function refreshPlays() {
+    let data;
+    try {
+      const res = await fetch("/author/drafts/" + draftID + "/plays", { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!res.ok) return;
+      data = await res.json();
+    } catch (e) { return; }
+    if (!data.plays.length) return;
+    let table = $("plays-table");
+    if (!table) {
+      table = document.createElement("table");
+      table.className = "list";
+      table.id = "plays-table";
+      table.innerHTML = '<thead><tr><th scope="col">Started</th><th scope="col">State</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody></tbody>';
+      const none = $("no-plays");
+      if (none) none.replaceWith(table); else playsEl.append(table);
+    }
+    table.tBodies[0].replaceChildren(...data.plays.map(playRow));
+  }
+  window.addEventListener("focus", refreshPlays);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) refreshPlays(); });
+
+  // Recording sends the editor's text as it is; the test comes back
+  // appended to tests: in the editor, to read and save.
+  const recordState = document.createElement("p");
+  recordState.id = "record-state";
+  recordState.setAttribute("role", "status");
+  if (playsEl) playsEl.append(recordState);
+  if (playsEl) playsEl.addEventListener("submit", async (e) => {
+    const f = e.target;
+    if (!f.classList || !f.classList.contains("record-form")) return;
+    e.preventDefault();
+    recordState.className = "muted";
+    recordState.textContent = "Recording the play…";
+    let data;
+    try {
+      data = await post(f.action, { session: f.elements.session.value, source: text() });
+    } catch (err) {
+      recordState.className = "bad";
+      recordState.textContent = "Not recorded: " + err.message;
+      return;
+    }
+    const before = text();
+    let at = 0;
+    while (at < before.length && at < data.source.length && before[at] === data.source[at]) at++;
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: data.source } });
+    const line = view.state.doc.lineAt(Math.min(at, view.state.doc.length)).number;
+    recordState.className = "ok";
+    recordState.textContent = "The play is recorded as a test from line " + line + ": read it, run the tests and save.";
+    jumpTo(line + 1, 1);
+  });
+
   // ---- tests ---------------------------------------------------------------
-  $("run-tests").addEventListener("click", async () => {
+  if ($("run-tests")) $("run-tests").addEventListener("click", async () => {
     testSummary.textContent = "Running the tests…";
     testResults.replaceChildren();
     let rep;

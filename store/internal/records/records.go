@@ -140,7 +140,7 @@ func ScanDraft(row Scanner) (drillroom.Draft, error) {
 }
 
 // PublicationColumns are the columns ScanPublication reads, in its order.
-const PublicationColumns = "id, scenario_id, version, hash, title, source, author_id, approver_id, state, requested_at, decided_at"
+const PublicationColumns = "id, scenario_id, version, hash, title, source, author_id, approver_id, state, requested_at, decided_at, policy_source"
 
 // ScanPublication reads PublicationColumns.
 func ScanPublication(row Scanner) (drillroom.Publication, error) {
@@ -148,7 +148,7 @@ func ScanPublication(row Scanner) (drillroom.Publication, error) {
 	var approver, decided *int64
 	var requested int64
 	var state string
-	err := row.Scan(&p.ID, &p.ScenarioID, &p.Version, &p.Hash, &p.Title, &p.Source, &p.AuthorID, &approver, &state, &requested, &decided)
+	err := row.Scan(&p.ID, &p.ScenarioID, &p.Version, &p.Hash, &p.Title, &p.Source, &p.AuthorID, &approver, &state, &requested, &decided, &p.PolicySource)
 	p.State, p.ApproverID = drillroom.PublicationState(state), orZero(approver)
 	p.RequestedAt, p.DecidedAt = FromMillis(requested), fromNullMillis(decided)
 	return p, err

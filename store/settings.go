@@ -1,0 +1,47 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/drillroom/drillroom"
+)
+
+// Setting returns one of the organisation's settings, or
+// drillroom.ErrNotFound when it was never set.
+func (s *Store) Setting(ctx context.Context, key string) (drillroom.Setting, error) {
+	return queryOne(ctx, s, "setting "+key, func(row scanner) (drillroom.Setting, error) {
+		var st drillroom.Setting
+		var by sql.NullInt64
+		var at int64
+		err := row.Scan(&st.Key, &st.Value, &by, &at)
+		st.UpdatedBy, st.UpdatedAt = by.Int64, fromMillis(at)
+		return st, err
+	}, "SELECT key, value, updated_by, updated_at FROM settings WHERE key = ?", key)
+}
+
+// PutSetting sets one of the organisation's settings (UpdatedBy 0: the
+// command line) and returns it as stored. An unknown user is
+// drillroom.ErrNotFound; a key or value out of limits drillroom.ErrInvalid.
+func (s *Store) PutSetting(ctx context.Context, st drillroom.Setting) (drillroom.Setting, error) {
+	if err := st.Check(); err != nil {
+		return drillroom.Setting{}, fmt.Errorf("put setting %q: %w", st.Key, err)
+	}
+	by := sql.NullInt64{Int64: st.UpdatedBy, Valid: st.UpdatedBy != 0}
+	now := millis(s.now())
+	err := s.w.do(ctx, func(tx *wtx) error {
+		_, err := tx.Exec(`INSERT INTO settings (key, value, updated_by, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+			st.Key, st.Value, by, now)
+		if isForeignKeyViolation(err) {
+			return fmt.Errorf("user %d: %w", st.UpdatedBy, drillroom.ErrNotFound)
+		}
+		return err
+	})
+	if err != nil {
+		return drillroom.Setting{}, fmt.Errorf("put setting %q: %w", st.Key, err)
+	}
+	st.UpdatedAt = fromMillis(now)
+	return st, nil
+}
