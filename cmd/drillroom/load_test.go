@@ -829,6 +829,7 @@ func takeProfiles(t *testing.T, debug, dir string, window time.Duration) {
 		fetch(p+".pprof", "/debug/pprof/"+p)
 	}
 	fetch("goroutine.txt", "/debug/pprof/goroutine?debug=1")
+	fetch("memstats.txt", "/debug/pprof/heap?debug=1")
 }
 
 // runFloor measures the floor with as many connections as the run has
