@@ -78,7 +78,7 @@ type Config struct {
 	Logger *slog.Logger
 
 	// Buffer is each subscriber's channel capacity in events (default 64,
-	// about 18 KB). A subscriber without room for a whole batch when it is
+	// 512 bytes of pointers to events the subscribers share). A subscriber without room for a whole batch when it is
 	// published is dropped with ErrSlow. A connected client drains its
 	// channel within microseconds, so only a client the network cannot
 	// reach fills it; it then resumes from its last seq.

@@ -48,10 +48,14 @@ type session struct {
 	subs       map[*Subscription]struct{}
 	trainees   int               // open trainee subscriptions
 	results    map[string][]byte // command id -> stored result
-	endStored  bool              // EndSession has been written
-	continueOn bool              // on_disconnect: continue
-	fail       error             // set when the engine could not be rebuilt; run exits
-	recent     []batch           // committed batches of the last minute, oldest first (the events-per-minute quota)
+	// fresh: this host wrote the session's whole log (it opened it empty
+	// and no write has failed since), so every stored command id is in
+	// results and a new id needs no look-up in the store.
+	fresh      bool
+	endStored  bool    // EndSession has been written
+	continueOn bool    // on_disconnect: continue
+	fail       error   // set when the engine could not be rebuilt; run exits
+	recent     []batch // committed batches of the last minute, oldest first (the events-per-minute quota)
 
 	// held: the trainee's last connection closed less than
 	// Config.DisconnectGrace ago. Virtual time stands still at heldVT, but
@@ -96,6 +100,7 @@ func (s *session) open(ctx context.Context) error {
 			return err
 		}
 		s.eng = eng
+		s.fresh = true
 		return s.commit(drillroom.Command{}, evs)
 	}
 	log, err := s.r.cfg.Store.Events(ctx, s.id, 0)
@@ -296,6 +301,9 @@ func (s *session) commit(cmd drillroom.Command, evs []simulator.Event) error {
 // rebuild replaces the engine with a replay of the stored log after a
 // failed write.
 func (s *session) rebuild() {
+	// A write that failed may have been committed all the same (a lost
+	// connection to PostgreSQL during its commit): ask the store again.
+	s.fresh = false
 	ctx, cancel := context.WithTimeout(context.Background(), s.r.cfg.WriteTimeout)
 	defer cancel()
 	vt := s.vnow()
