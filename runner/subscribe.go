@@ -88,7 +88,7 @@ type SubscribeOptions struct {
 	// on_disconnect: continue); the first one starts or resumes it.
 	Trainee bool
 	// Snapshot builds the snapshot sent on a resync, from the engine, on the
-	// session's goroutine. It must not keep the engine. Nil: no snapshot
+	// session's worker. It must not keep the engine. Nil: no snapshot
 	// can be given, and a resync is answered with the missed events.
 	Snapshot func(*simulator.Engine) any
 }
@@ -168,7 +168,7 @@ func (r *Runner) Subscribe(ctx context.Context, sessionID string, opts Subscribe
 		if sub.ResyncReason != "" || opts.AfterSeq >= sub.LastSeq {
 			return sub, nil
 		}
-		// The backlog is read outside the session goroutine: the session
+		// The backlog is read outside the session's worker: the session
 		// keeps running, and what it publishes meanwhile queues on ch.
 		log, err := r.cfg.Store.Events(ctx, sessionID, opts.AfterSeq)
 		if err != nil {
@@ -185,7 +185,7 @@ func (r *Runner) Subscribe(ctx context.Context, sessionID string, opts Subscribe
 	}
 }
 
-// subscribe runs on the session goroutine.
+// subscribe runs on the session's worker.
 func (s *session) subscribe(sub *Subscription, opts SubscribeOptions) {
 	s.subs[sub] = struct{}{}
 	sub.LastSeq, sub.AfterSeq = s.lastSeq, opts.AfterSeq

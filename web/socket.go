@@ -601,6 +601,9 @@ func (c *socket) start(sub *runner.Subscription) {
 			c.event(e)
 		}
 	}
+	// Sent: the subscription lives as long as the socket, its backlog
+	// need not.
+	sub.Backlog, sub.Snapshot = nil, nil
 	if sub.Ended && !c.endSent {
 		c.endSent = true
 		c.writeJSON(endedMessage{Type: msgEnded, Ending: sub.Ending, Kind: sub.EndKind, LastSeq: sub.LastSeq})
