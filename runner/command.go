@@ -73,18 +73,24 @@ func (r *Runner) Do(ctx context.Context, sessionID string, cmd Command) (Result,
 	}
 }
 
-// do runs on the session goroutine.
+// do runs on the session's worker.
 func (s *session) do(ctx context.Context, cmd Command) (Result, error) {
 	if b, ok := s.results[cmd.ID]; ok {
 		return decodeResult(b)
 	}
-	b, err := s.r.cfg.Store.CommandResult(ctx, s.id, cmd.ID)
-	switch {
-	case err == nil:
-		s.results[cmd.ID] = b
-		return decodeResult(b)
-	case !errors.Is(err, drillroom.ErrNotFound):
-		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	// A session this host has written from its first event knows all its
+	// ids; only one rebuilt from a log asks the store (a read on this
+	// worker for every command was an eighth of the server's CPU under
+	// load, docs/performance.md).
+	if !s.fresh {
+		b, err := s.r.cfg.Store.CommandResult(ctx, s.id, cmd.ID)
+		switch {
+		case err == nil:
+			s.results[cmd.ID] = b
+			return decodeResult(b)
+		case !errors.Is(err, drillroom.ErrNotFound):
+			return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
+		}
 	}
 	a := cmd.Action
 	a.By, a.Cmd = cmd.By, cmd.ID

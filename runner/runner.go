@@ -1,9 +1,9 @@
-// Package runner hosts live sessions on real time. For each session it owns
-// one goroutine that maps real time to the session's virtual time (pausing
-// stops it, the scale speeds it up), fires the engine's timers when they are
-// due, applies commands at most once, writes every batch of events to the
-// durable log and only then acknowledges and fans the events out to the
-// session's subscribers.
+// Package runner hosts live sessions on real time. For each session it
+// maps real time to the session's virtual time (pausing stops it, the
+// scale speeds it up), fires the engine's timers when they are due (one
+// heap of wake-ups for all sessions), applies commands at most once, one
+// step at a time, writes every batch of events to the durable log and only
+// then acknowledges and fans the events out to the session's subscribers.
 //
 // The engine (package simulator) is a pure step function; the runner is
 // where time, persistence and concurrency meet it.
@@ -78,7 +78,7 @@ type Config struct {
 	Logger *slog.Logger
 
 	// Buffer is each subscriber's channel capacity in events (default 64,
-	// about 18 KB). A subscriber without room for a whole batch when it is
+	// 512 bytes of pointers to events the subscribers share). A subscriber without room for a whole batch when it is
 	// published is dropped with ErrSlow. A connected client drains its
 	// channel within microseconds, so only a client the network cannot
 	// reach fills it; it then resumes from its last seq.
@@ -129,7 +129,7 @@ type Config struct {
 type Runner struct {
 	cfg    Config
 	log    *slog.Logger
-	ctx    context.Context // cancelled by Close; parent of every session goroutine
+	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
@@ -137,6 +137,8 @@ type Runner struct {
 	closed   bool
 	sessions map[string]*session
 	loading  map[string]chan struct{} // sessions being hosted right now
+
+	wakeups *wakeups // when each hosted session must wake up next
 
 	loaded versionCache[*scenarios.Scenario] // by loadScenario
 	drills versionCache[*simulator.Drill]    // prepared for the engine
@@ -179,6 +181,7 @@ func New(cfg Config) *Runner {
 		log:      cfg.Logger,
 		sessions: map[string]*session{},
 		loading:  map[string]chan struct{}{},
+		wakeups:  newWakeups(),
 	}
 	if r.cfg.Scenario == nil {
 		r.cfg.Scenario = r.loadScenario
@@ -219,16 +222,32 @@ func (r *Runner) Start(ctx context.Context) error {
 	return nil
 }
 
-// Close stops every session goroutine and waits for them (or for ctx).
+// Close ends every session host and waits for their last steps (or for ctx).
 // Subscriptions end with ErrClosed. Events already written stay written;
 // a restarted runner continues from the log.
 func (r *Runner) Close(ctx context.Context) error {
 	r.mu.Lock()
 	r.closed = true
+	hosted := make([]*session, 0, len(r.sessions))
+	for _, s := range r.sessions {
+		hosted = append(hosted, s)
+	}
 	r.mu.Unlock()
 	r.cancel()
+	for _, s := range hosted {
+		s.submit(func() { s.quit = true })
+	}
 	done := make(chan struct{})
-	go func() { r.wg.Wait(); close(done) }()
+	go func() {
+		r.wg.Wait()
+		for _, s := range hosted {
+			<-s.done
+		}
+		if r.wakeups.started.Load() {
+			<-r.wakeups.done
+		}
+		close(done)
+	}()
 	select {
 	case <-done:
 		return nil
@@ -291,11 +310,9 @@ func (r *Runner) host(ctx context.Context, id string) (*session, error) {
 			err = ErrClosed
 		} else {
 			r.sessions[id] = s
-			r.wg.Add(1)
-			go func() {
-				defer r.wg.Done()
-				s.run(r.ctx)
-			}()
+			// A first step (that does nothing) sets when the session
+			// wakes up next.
+			s.submit(func() {})
 		}
 	}
 	r.mu.Unlock()
@@ -303,7 +320,7 @@ func (r *Runner) host(ctx context.Context, id string) (*session, error) {
 	return s, err
 }
 
-// unhost forgets s; called by s's goroutine as it exits. With leases, the
+// unhost forgets s; called by s's worker as it exits. With leases, the
 // session's lease is given up, so another node may take it at once.
 func (r *Runner) unhost(s *session) {
 	r.mu.Lock()

@@ -39,7 +39,7 @@ func collect(sub *Subscription, t0 time.Time) *collector {
 	go func() {
 		defer close(c.done)
 		for e := range sub.Events() {
-			c.got = append(c.got, received{e, time.Since(t0)})
+			c.got = append(c.got, received{*e, time.Since(t0)})
 		}
 	}()
 	return c
@@ -326,7 +326,7 @@ func TestSlowSubscriberDropped(t *testing.T) {
 		// The slow one has not read anything: it is gone.
 		var read []simulator.Event
 		for e := range slow.Events() {
-			read = append(read, e)
+			read = append(read, *e)
 		}
 		if !errors.Is(slow.Err(), ErrSlow) {
 			t.Fatalf("slow subscriber: err %v, want ErrSlow", slow.Err())

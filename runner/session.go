@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/drillroom/drillroom"
@@ -21,21 +22,35 @@ const (
 	ReasonReconnect  = "reconnect"  // the trainee is back
 )
 
-// errGone: the session's goroutine has exited (the session ended and was
+// errGone: the session's host has exited (the session ended and was
 // unhosted, or failed); the caller hosts it afresh.
 var errGone = errors.New("session host gone")
 
-// session hosts one live session. Everything below the channel fields is
-// owned by the session's goroutine (run); other goroutines reach it only
-// through call.
+// session hosts one live session. Everything below the work queue's and
+// wake-up's fields is owned by the step running on the session's worker
+// (wake.go); other goroutines reach it only through call and submit.
 type session struct {
 	r    *Runner
 	id   string
 	info drillroom.Session
 	d    *simulator.Drill    // the scenario version, prepared; shared by its sessions
 	sc   *scenarios.Scenario // d.Scenario()
-	reqs chan func()         // unbuffered: a sent request is always run
-	done chan struct{}       // closed when run has returned
+	done chan struct{}       // closed when the host is gone (exit)
+
+	// The work queue (wake.go): steps run one at a time on a worker
+	// goroutine that exists only while there are steps.
+	qmu     sync.Mutex
+	queue   []*sessionStep
+	working bool // a worker runs
+	gone    bool // exit has run: nothing more is queued
+
+	// When the session must wake up next (its entry in the runner's
+	// wakeups), guarded by the wakeups' lock; wakeIdx is -1 when none.
+	wakeAt  time.Time
+	wakeIdx int
+
+	idleAt time.Time // while nobody watches a stopped clock: when the host goes
+	quit   bool      // the runner is closing: exit after this step
 
 	eng        *simulator.Engine
 	lastSeq    int64
@@ -48,10 +63,14 @@ type session struct {
 	subs       map[*Subscription]struct{}
 	trainees   int               // open trainee subscriptions
 	results    map[string][]byte // command id -> stored result
-	endStored  bool              // EndSession has been written
-	continueOn bool              // on_disconnect: continue
-	fail       error             // set when the engine could not be rebuilt; run exits
-	recent     []batch           // committed batches of the last minute, oldest first (the events-per-minute quota)
+	// fresh: this host wrote the session's whole log (it opened it empty
+	// and no write has failed since), so every stored command id is in
+	// results and a new id needs no look-up in the store.
+	fresh      bool
+	endStored  bool    // EndSession has been written
+	continueOn bool    // on_disconnect: continue
+	fail       error   // set when the engine could not be rebuilt; run exits
+	recent     []batch // committed batches of the last minute, oldest first (the events-per-minute quota)
 
 	// held: the trainee's last connection closed less than
 	// Config.DisconnectGrace ago. Virtual time stands still at heldVT, but
@@ -73,8 +92,8 @@ type batch struct {
 func newSession(r *Runner, x drillroom.Session, d *simulator.Drill) *session {
 	s := &session{
 		r: r, id: x.ID, info: x, d: d, sc: d.Scenario(),
-		reqs:    make(chan func()),
 		done:    make(chan struct{}),
+		wakeIdx: -1,
 		subs:    map[*Subscription]struct{}{},
 		results: map[string][]byte{},
 	}
@@ -96,6 +115,7 @@ func (s *session) open(ctx context.Context) error {
 			return err
 		}
 		s.eng = eng
+		s.fresh = true
 		return s.commit(drillroom.Command{}, evs)
 	}
 	log, err := s.r.cfg.Store.Events(ctx, s.id, 0)
@@ -134,82 +154,75 @@ func lastPauseReason(log []simulator.Event) string {
 	return ""
 }
 
-// run is the session's goroutine: it fires timers when due and runs
-// requests, until ctx is cancelled, the session has ended and nobody
-// watches it any more, or the engine cannot be rebuilt after a failed write.
-func (s *session) run(ctx context.Context) {
-	defer func() {
-		s.r.unhost(s)
-		var reason error = ErrClosed
-		if s.fail != nil {
-			reason = s.fail
-		}
-		for sub := range s.subs {
-			s.drop(sub, reason)
-		}
-		close(s.done)
-	}()
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	idle := time.NewTimer(time.Hour)
-	defer idle.Stop()
-	hold := time.NewTimer(time.Hour)
-	defer hold.Stop()
-	for {
-		var release <-chan time.Time
-		if s.held {
-			hold.Reset(time.Until(s.heldUntil))
-			release = hold.C
-		} else {
-			hold.Stop()
-		}
-		var fire, unused <-chan time.Time
-		if d, ok := s.wait(); ok {
-			timer.Reset(d)
-			fire = timer.C
-		} else {
-			timer.Stop()
-		}
-		// A stopped clock that nobody watches needs no goroutine; the
-		// session is hosted again from its log when someone comes back.
-		if len(s.subs) == 0 && !s.running() {
-			idle.Reset(s.r.cfg.IdleTimeout)
-			unused = idle.C
-		} else {
-			idle.Stop()
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case fn := <-s.reqs:
-			fn()
-		case <-fire:
-			if evs := s.eng.Advance(s.vnow()); len(evs) > 0 {
-				s.commit(drillroom.Command{}, evs)
-			}
-		case <-unused:
-			return
-		case <-release:
-			s.releaseHold()
-		}
-		if s.fail != nil || (s.eng.Ended() && len(s.subs) == 0) {
-			return
+// tick is the step the runner's wakeups submit when the session's time has
+// come: the idle host goes, a disconnect grace that ran out writes its
+// pause, and the engine's timers that are due fire.
+func (s *session) tick() {
+	now := time.Now()
+	if !s.idleAt.IsZero() && !now.Before(s.idleAt) {
+		// A stopped clock that nobody watches needs no host; the session
+		// is hosted again from its log when someone comes back.
+		s.quit = true
+		return
+	}
+	if s.held && !now.Before(s.heldUntil) {
+		s.releaseHold()
+	}
+	if d, ok := s.wait(); ok && d <= 0 {
+		if evs := s.eng.Advance(s.vnow()); len(evs) > 0 {
+			s.commit(drillroom.Command{}, evs)
 		}
 	}
 }
 
-// call runs fn on the session's goroutine and waits for it.
-func (s *session) call(ctx context.Context, fn func()) error {
-	done := make(chan struct{})
-	select {
-	case s.reqs <- func() { fn(); close(done) }:
-	case <-s.done:
-		return errGone
-	case <-ctx.Done():
-		return ctx.Err()
+// settle runs after every step: it says whether the host must go (the
+// runner is closing, the session ended and nobody watches it, or the engine
+// could not be rebuilt after a failed write), and otherwise sets when the
+// session wakes up next.
+func (s *session) settle() (exit bool) {
+	if s.quit || s.fail != nil || (s.eng.Ended() && len(s.subs) == 0) {
+		return true
 	}
-	<-done
-	return nil
+	now := time.Now()
+	var at time.Time
+	earliest := func(t time.Time) {
+		if at.IsZero() || t.Before(at) {
+			at = t
+		}
+	}
+	if s.held {
+		earliest(s.heldUntil)
+	}
+	if d, ok := s.wait(); ok {
+		earliest(now.Add(d))
+	}
+	s.idleAt = time.Time{}
+	if len(s.subs) == 0 && !s.running() {
+		s.idleAt = now.Add(s.r.cfg.IdleTimeout)
+		earliest(s.idleAt)
+	}
+	s.r.wakeups.set(s.r.ctx, s, at)
+	return false
+}
+
+// exit ends the host: it is forgotten by the runner, its wake-up and queued
+// steps dropped, and its subscriptions end (ErrClosed, or why it failed).
+func (s *session) exit() {
+	s.qmu.Lock()
+	s.gone = true
+	s.queue = nil
+	s.working = false
+	s.qmu.Unlock()
+	s.r.wakeups.set(s.r.ctx, s, time.Time{})
+	s.r.unhost(s)
+	var reason error = ErrClosed
+	if s.fail != nil {
+		reason = s.fail
+	}
+	for sub := range s.subs {
+		s.drop(sub, reason)
+	}
+	close(s.done)
 }
 
 // running reports whether virtual time is passing.
@@ -296,6 +309,9 @@ func (s *session) commit(cmd drillroom.Command, evs []simulator.Event) error {
 // rebuild replaces the engine with a replay of the stored log after a
 // failed write.
 func (s *session) rebuild() {
+	// A write that failed may have been committed all the same (a lost
+	// connection to PostgreSQL during its commit): ask the store again.
+	s.fresh = false
 	ctx, cancel := context.WithTimeout(context.Background(), s.r.cfg.WriteTimeout)
 	defer cancel()
 	vt := s.vnow()

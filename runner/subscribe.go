@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -87,7 +88,7 @@ type SubscribeOptions struct {
 	// on_disconnect: continue); the first one starts or resumes it.
 	Trainee bool
 	// Snapshot builds the snapshot sent on a resync, from the engine, on the
-	// session's goroutine. It must not keep the engine. Nil: no snapshot
+	// session's worker. It must not keep the engine. Nil: no snapshot
 	// can be given, and a resync is answered with the missed events.
 	Snapshot func(*simulator.Engine) any
 }
@@ -115,14 +116,15 @@ type Subscription struct {
 
 	s       *session
 	trainee bool
-	ch      chan simulator.Event
+	ch      chan *simulator.Event
 	err     error // written before ch is closed
 	once    sync.Once
 }
 
 // Events delivers the live events, in seq order, without gaps, until the
-// subscription is dropped or closed.
-func (sub *Subscription) Events() <-chan simulator.Event { return sub.ch }
+// subscription is dropped or closed. The events are shared by every
+// subscriber of the session: read them, never modify them.
+func (sub *Subscription) Events() <-chan *simulator.Event { return sub.ch }
 
 // Err says why Events was closed; nil after Close.
 func (sub *Subscription) Err() error { return sub.err }
@@ -155,7 +157,7 @@ func (r *Runner) Subscribe(ctx context.Context, sessionID string, opts Subscribe
 		if err != nil {
 			return nil, err
 		}
-		sub := &Subscription{s: s, trainee: opts.Trainee, ch: make(chan simulator.Event, r.cfg.Buffer)}
+		sub := &Subscription{s: s, trainee: opts.Trainee, ch: make(chan *simulator.Event, r.cfg.Buffer)}
 		err = s.call(ctx, func() { s.subscribe(sub, opts) })
 		if errors.Is(err, errGone) {
 			continue
@@ -166,7 +168,7 @@ func (r *Runner) Subscribe(ctx context.Context, sessionID string, opts Subscribe
 		if sub.ResyncReason != "" || opts.AfterSeq >= sub.LastSeq {
 			return sub, nil
 		}
-		// The backlog is read outside the session goroutine: the session
+		// The backlog is read outside the session's worker: the session
 		// keeps running, and what it publishes meanwhile queues on ch.
 		log, err := r.cfg.Store.Events(ctx, sessionID, opts.AfterSeq)
 		if err != nil {
@@ -183,7 +185,7 @@ func (r *Runner) Subscribe(ctx context.Context, sessionID string, opts Subscribe
 	}
 }
 
-// subscribe runs on the session goroutine.
+// subscribe runs on the session's worker.
 func (s *session) subscribe(sub *Subscription, opts SubscribeOptions) {
 	s.subs[sub] = struct{}{}
 	sub.LastSeq, sub.AfterSeq = s.lastSeq, opts.AfterSeq
@@ -213,15 +215,21 @@ func (s *session) subscribe(sub *Subscription, opts SubscribeOptions) {
 
 // publish hands a batch of committed events to every subscriber. A
 // subscriber without room for the whole batch is dropped: the session
-// never waits for a subscriber.
+// never waits for a subscriber. The batch is copied once and shared by
+// the subscribers, whose channels hold pointers: a channel of 64 events by
+// value would hold 18 KB per subscriber, mostly empty fields.
 func (s *session) publish(evs []simulator.Event) {
+	if len(s.subs) == 0 || len(evs) == 0 {
+		return
+	}
+	batch := slices.Clone(evs)
 	for sub := range s.subs {
-		if cap(sub.ch)-len(sub.ch) < len(evs) {
+		if cap(sub.ch)-len(sub.ch) < len(batch) {
 			s.drop(sub, ErrSlow)
 			continue
 		}
-		for _, e := range evs {
-			sub.ch <- e
+		for i := range batch {
+			sub.ch <- &batch[i]
 		}
 	}
 }

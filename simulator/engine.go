@@ -76,12 +76,20 @@ func (d *Drill) Start(cfg Config) (*Engine, []Event, error) {
 	return e, e.log[:len(e.log):len(e.log)], nil
 }
 
+// logChunk is how many events the log grows by when it is full. A live
+// server holds thousands of engines, each with its log (288 bytes an
+// event): growing by a fixed step wastes at most a step per engine, where
+// doubling wastes up to half the log, and sizing new logs by the longest
+// one written so far (as before) made every engine pay for the longest
+// session's log.
+const logChunk = 32
+
 // newEngine makes an engine of d with an empty state; logCap sizes its log
-// (negative: from the longest log a session of d has written).
+// (negative: one chunk).
 func newEngine(d *Drill, logCap int) *Engine {
 	sc, p := d.sc, d.p
 	if logCap < 0 {
-		logCap = int(p.logHint.Load())
+		logCap = logChunk
 	}
 	e := &Engine{sc: sc, p: p, f: fold{sc: sc, p: p}, log: make([]Event, 0, logCap)}
 	e.genvAt, e.renvAt = [2]int64{-1, -1}, [2]int64{-1, -1}
@@ -196,11 +204,12 @@ func (e *Engine) emit(ev Event) {
 		ev = Event{Seq: ev.Seq, T: ev.T, Type: EvError, ID: "engine", Reason: err.Error()}
 		e.f.s.Errors++
 	}
-	e.log = append(e.log, ev)
-	// Size the next session's log from this one's, saving regrowth.
-	if n := int64(len(e.log)); n > e.p.logHint.Load() && n <= 4096 {
-		e.p.logHint.Store(n)
+	if len(e.log) == cap(e.log) {
+		grown := make([]Event, len(e.log), len(e.log)+logChunk)
+		copy(grown, e.log)
+		e.log = grown
 	}
+	e.log = append(e.log, ev)
 }
 
 // exprError records an expression failure and lets the caller treat it as false.

@@ -3,7 +3,6 @@ package simulator
 import (
 	"fmt"
 	"sort"
-	"sync/atomic"
 
 	"github.com/drillroom/drillroom/scenarios"
 )
@@ -32,8 +31,7 @@ type prepared struct {
 	policy     map[string]any
 	varTypes   map[string]string
 	speaker    string
-	pace       pace         // how fast the cast replies
-	logHint    atomic.Int64 // the longest log a session has written, to size the next
+	pace       pace // how fast the cast replies
 }
 
 // baseIntents are the intents every scenario understands, whether or not a
@@ -61,7 +59,6 @@ func buildPrepared(sc *scenarios.Scenario) (*prepared, error) {
 		mood:       pol.Mood,
 		speaker:    "customer",
 	}
-	p.logHint.Store(64)
 	p.pace = resolvePace(pol.ReplyPace, sc.Settings.ReplyPace)
 	if sc.Settings.Speaker != "" {
 		p.speaker = sc.Settings.Speaker

@@ -39,14 +39,18 @@ const (
 	abuseWindow                 = 10 * time.Second
 )
 
-// newUpgrader returns the server's websocket upgrader: small buffers (the
-// messages are small), compression off (a read limit on compressed frames
+// newUpgrader returns the server's websocket upgrader: a small read buffer
+// (the client's messages are small) and pooled write buffers, compression off (a read limit on compressed frames
 // does not bound the inflated size) and our own origin check.
 func (s *Server) newUpgrader() *websocket.Upgrader {
 	return &websocket.Upgrader{
-		HandshakeTimeout:  10 * time.Second,
-		ReadBufferSize:    1024,
-		WriteBufferSize:   1024,
+		HandshakeTimeout: 10 * time.Second,
+		ReadBufferSize:   1024,
+		WriteBufferSize:  4096,
+		// A socket holds a write buffer only while it writes a message:
+		// thousands of sockets each write a few hundred bytes every few
+		// seconds, so a pool serves them all with a few buffers.
+		WriteBufferPool:   &sync.Pool{},
 		Subprotocols:      []string{Protocol},
 		EnableCompression: false,
 		CheckOrigin:       s.checkOrigin,
@@ -167,18 +171,28 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, msg, status)
 		return
 	}
-	defer s.untrack(c)
 	conn, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		s.untrack(c)
 		return // the upgrader has answered
 	}
 	c.conn = conn
 	s.metrics.socketsOpen.Add(1)
 	s.metrics.socketsTotal.Add(1)
-	defer s.metrics.socketsOpen.Add(-1)
 	s.log.Info("websocket: connected", "session", id, "user", user.Username, "role", user.Role)
-	c.run(r.Context(), st, vocab)
-	s.log.Info("websocket: closed", "session", id, "user", user.Username, "code", c.code)
+	// The connection is ours now: it is read on a goroutine of its own and
+	// the handler returns, so that net/http lets go of the connection's
+	// 4 KB read and write buffers and of the handler's deep stack, which a
+	// socket would otherwise keep for its whole life (docs/performance.md).
+	// Its context keeps the request's values without its cancellation;
+	// Server.Close ends the socket.
+	ctx := context.WithoutCancel(r.Context())
+	go func() {
+		defer s.untrack(c)
+		defer s.metrics.socketsOpen.Add(-1)
+		c.run(ctx, st, vocab)
+		s.log.Info("websocket: closed", "session", id, "user", user.Username, "code", c.code)
+	}()
 }
 
 // track registers a connection so that Close can end it. It refuses one
@@ -283,7 +297,8 @@ type socket struct {
 	code int    // close code sent when stopping; 0: none (the peer is gone)
 	text string // close reason
 
-	active atomic.Bool // a command arrived since the last heartbeat (the writer clears it)
+	active   atomic.Bool // a command arrived since the last heartbeat (the writer clears it)
+	checking atomic.Bool // a heartbeat's login check is running
 
 	// Owned by the reader.
 	resumed   bool
@@ -526,7 +541,7 @@ func (c *socket) allow(now time.Time) bool {
 func (c *socket) writeLoop() {
 	ping := time.NewTicker(c.srv.heartbeat)
 	defer ping.Stop()
-	var events <-chan simulator.Event
+	var events <-chan *simulator.Event
 	var sub *runner.Subscription
 	for c.writeErr == nil {
 		select {
@@ -545,11 +560,17 @@ func (c *socket) writeLoop() {
 				events = nil
 				continue
 			}
-			c.event(e)
+			c.event(*e)
 		case <-ping.C:
-			if !c.loggedIn() {
-				c.stop(closeUnauthorized, "signed out")
-				continue
+			// The login is checked off this goroutine, so that a database
+			// query's deep stack is not kept by every socket's writer.
+			if c.checking.CompareAndSwap(false, true) {
+				go func() {
+					defer c.checking.Store(false)
+					if !c.loggedIn() {
+						c.stop(closeUnauthorized, "signed out")
+					}
+				}()
 			}
 			c.writeErr = c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(socketWriteWait))
 		}
@@ -605,6 +626,9 @@ func (c *socket) start(sub *runner.Subscription) {
 			c.event(e)
 		}
 	}
+	// Sent: the subscription lives as long as the socket, its backlog
+	// need not.
+	sub.Backlog, sub.Snapshot = nil, nil
 	if sub.Ended && !c.endSent {
 		c.endSent = true
 		c.writeJSON(endedMessage{Type: msgEnded, Ending: sub.Ending, Kind: sub.EndKind, LastSeq: sub.LastSeq})

@@ -45,6 +45,8 @@ type serveConfig struct {
 	edge web.Config
 	// lrs configures the xAPI statements' delivery (docs/operations.md).
 	lrs xapi.SenderConfig
+	// debugAddr, when set, serves Go's profiles there (loopback only).
+	debugAddr string
 }
 
 // shutdownGrace bounds a graceful shutdown: open requests and websockets
@@ -90,6 +92,7 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 	fs.StringVar(&cfg.lrs.Username, "lrs-username", os.Getenv("DRILLROOM_LRS_USERNAME"), "the LRS's Basic username (default $DRILLROOM_LRS_USERNAME)")
 	cfg.lrs.Password = os.Getenv("DRILLROOM_LRS_PASSWORD") // never a flag: flags show in the process list
 	fs.StringVar(&cfg.lrs.BaseIRI, "public-url", os.Getenv("DRILLROOM_PUBLIC_URL"), "the server's public address (https://drillroom.example.org), which names drillroom's activities and accounts in xAPI statements (default $DRILLROOM_PUBLIC_URL)")
+	fs.StringVar(&cfg.debugAddr, "debug-addr", "", "serve Go's profiles (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060 (off by default)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	fs.DurationVar(&cfg.edge.ReadHeaderTimeout, "read-header-timeout", web.DefaultReadHeaderTimeout, "time a client has to send a request's headers")
 	fs.DurationVar(&cfg.edge.ReadTimeout, "read-timeout", web.DefaultReadTimeout, "time a client has to send a whole request, body included")
@@ -105,6 +108,10 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 		return cfg, 2
 	}
 	if err := checkDB(cfg.db); err != nil {
+		fmt.Fprintf(stdio.Stderr, "drillroom serve: %v\n", err)
+		return cfg, 2
+	}
+	if err := checkDebugAddr(cfg.debugAddr); err != nil {
 		fmt.Fprintf(stdio.Stderr, "drillroom serve: %v\n", err)
 		return cfg, 2
 	}
@@ -159,6 +166,14 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 		return err
 	}
 	defer st.Close()
+
+	if cfg.debugAddr != "" {
+		stop, err := serveDebug(ctx, cfg.debugAddr, stdio, log.With("component", "debug"))
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 
 	library, err := publish(ctx, st, cfg.scenarios, log)
 	if err != nil {

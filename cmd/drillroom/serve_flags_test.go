@@ -36,3 +36,30 @@ func TestServeEdgeFlags(t *testing.T) {
 		t.Errorf("parsed %+v", e)
 	}
 }
+
+// TestServeDebugAddr: --debug-addr serves the profiles on loopback only,
+// since pprof has no authentication.
+func TestServeDebugAddr(t *testing.T) {
+	stdio := IO{Stdout: io.Discard, Stderr: io.Discard}
+	for _, tc := range []struct {
+		addr string
+		ok   bool
+	}{
+		{"127.0.0.1:6060", true},
+		{"[::1]:0", true},
+		{"localhost:6060", true},
+		{"0.0.0.0:6060", false},
+		{":6060", false},
+		{"10.1.2.3:6060", false},
+		{"example.org:6060", false},
+		{"127.0.0.1", false},
+	} {
+		cfg, code := parseServe([]string{"--debug-addr", tc.addr}, stdio)
+		if got := code < 0; got != tc.ok {
+			t.Errorf("--debug-addr %s: accepted %v (exit %d), want %v", tc.addr, got, code, tc.ok)
+		}
+		if tc.ok && cfg.debugAddr != tc.addr {
+			t.Errorf("--debug-addr %s: parsed %q", tc.addr, cfg.debugAddr)
+		}
+	}
+}
