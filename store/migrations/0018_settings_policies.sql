@@ -1,4 +1,4 @@
--- 0016_settings_policies: the organisation's settings, chosen by an administrator
+-- 0018_settings_policies: the organisation's settings, chosen by an administrator
 -- (drillroom.Setting): one row per key, with who changed it last (NULL:
 -- the command line) and when.
 

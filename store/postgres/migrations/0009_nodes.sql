@@ -1,4 +1,4 @@
--- 0007_nodes: the nodes of a deployment of several (serve --node), as each
+-- 0009_nodes: the nodes of a deployment of several (serve --node), as each
 -- registers itself: the address the others relay sockets to, and its load
 -- (the live sessions whose lease it holds), refreshed with every heartbeat
 -- (the lease renewal) and raised at once when a session is placed on it.

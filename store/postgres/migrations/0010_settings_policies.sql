@@ -1,4 +1,4 @@
--- 0007_settings_policies: SQLite's 0016. The organisation's settings, chosen by an
+-- 0010_settings_policies: SQLite's 0018. The organisation's settings, chosen by an
 -- administrator (drillroom.Setting): one row per key, with who changed it
 -- last (NULL: the command line) and when.
 
