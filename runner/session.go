@@ -207,8 +207,15 @@ func (s *session) settle() (exit bool) {
 
 // exit ends the host: it is forgotten by the runner, its wake-up and queued
 // steps dropped, and its subscriptions end (ErrClosed, or why it failed).
-func (s *session) exit() {
+// An ended session with steps still queued (a command that loaded it to
+// record the review) stays to run them and reports false: dropping them
+// would send their callers to load it again, for ever.
+func (s *session) exit() bool {
 	s.qmu.Lock()
+	if !s.quit && s.fail == nil && len(s.queue) > 0 {
+		s.qmu.Unlock()
+		return false
+	}
 	s.gone = true
 	s.queue = nil
 	s.working = false
@@ -223,6 +230,7 @@ func (s *session) exit() {
 		s.drop(sub, reason)
 	}
 	close(s.done)
+	return true
 }
 
 // running reports whether virtual time is passing.

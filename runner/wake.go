@@ -178,8 +178,7 @@ func (s *session) work() {
 		if st.done != nil {
 			close(st.done)
 		}
-		if s.settle() {
-			s.exit()
+		if s.settle() && s.exit() {
 			return
 		}
 	}
