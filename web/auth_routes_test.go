@@ -114,10 +114,14 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"POST /monitor/class":        refused,
 		"POST /monitor/pause-all":    refused,
 		// Assignments (page_assign.go); refusals in TestAssignPages.
-		"GET /assignments/":               login,
-		"POST /assignments/":              refused,
-		"GET /assignments/{id}":           login,
-		"POST /assignments/{id}/withdraw": refused,
+		// A trainee's history and agreed actions done (page_trainee.go,
+		// page_coaching.go); refusals in the authorization matrix.
+		"GET /trainees/{id}":                   login,
+		"POST /sessions/{id}/actions/{n}/done": refused,
+		"GET /assignments/":                    login,
+		"POST /assignments/":                   refused,
+		"GET /assignments/{id}":                login,
+		"POST /assignments/{id}/withdraw":      refused,
 	}
 	routes, ok := app.srvHandler().(chi.Routes)
 	if !ok {

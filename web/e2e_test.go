@@ -364,10 +364,7 @@ func TestEndToEndBrowser(t *testing.T) {
 
 	// Update the caller, then close the call.
 	e.step("update the caller", chromedp.Click(chromedp.CSS(`button[data-intent="update"]`)))
-	e.step("ask to close the call", chromedp.Click(chromedp.ID("close-btn")))
-	e.poll("the close dialog asks for a confirmation", `document.getElementById("close-dialog").open`)
-	e.step("confirm the close", chromedp.SetValue(chromedp.ID("resolution"), "handed_over"), chromedp.Click(chromedp.ID("close-confirm")))
-	e.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
+	e.closeCall("handed_over")
 
 	// The debrief.
 	consoleURL := e.eval(`location.href`)
@@ -431,6 +428,16 @@ func (e *e2e) step(name string, actions ...chromedp.Action[chromedp.Void]) {
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		e.t.Fatalf("%s: %v", name, err)
 	}
+}
+
+// closeCall closes the call from the console as a trainee does: Close,
+// then the confirmation dialog with the resolution, until the call ends.
+func (e *e2e) closeCall(resolution string) {
+	e.t.Helper()
+	e.step("ask to close the call", chromedp.Click(chromedp.ID("close-btn")))
+	e.poll("the close dialog asks for a confirmation", `document.getElementById("close-dialog").open`)
+	e.step("confirm the close", chromedp.SetValue(chromedp.ID("resolution"), resolution), chromedp.Click(chromedp.ID("close-confirm")))
+	e.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
 }
 
 func (e *e2e) poll(name, js string) {
