@@ -75,20 +75,6 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 	return fmt.Errorf("append to session %s: unexpected status %q", sessionID, res.status)
 }
 
-// CommandResult returns the stored answer to a command, or
-// drillroom.ErrNotFound if the command id was never committed for that session.
-func (s *Store) CommandResult(ctx context.Context, sessionID, cmdID string) ([]byte, error) {
-	var b []byte
-	err := s.pool.QueryRow(ctx, "SELECT result FROM commands WHERE session_id = $1 AND cmd_id = $2", sessionID, cmdID).Scan(&b)
-	if err != nil {
-		return nil, notFound(err, fmt.Sprintf("command %q of session %s", cmdID, sessionID))
-	}
-	if b == nil {
-		b = []byte{}
-	}
-	return b, nil
-}
-
 // Events returns a session's events with Seq > afterSeq, in Seq order.
 // An unknown session is drillroom.ErrNotFound; a known one with nothing
 // after afterSeq gives an empty slice.

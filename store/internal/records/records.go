@@ -11,6 +11,8 @@
 package records
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -195,4 +197,12 @@ func NewUsers(us []drillroom.NewUser) ([]string, error) {
 		us[i], pws[i] = u, u.Password
 	}
 	return pws, nil
+}
+
+// RandomID returns n random bytes, base64url-encoded without padding: the
+// ids of sessions and the tokens of logins.
+func RandomID(n int) string {
+	b := make([]byte, n)
+	rand.Read(b) // crypto/rand.Read never fails (Go 1.24+); it panics rather than return weak bytes.
+	return base64.RawURLEncoding.EncodeToString(b)
 }
