@@ -1,9 +1,9 @@
-// Package records is what the SQLite and PostgreSQL stores do alike,
-// whatever their SQL dialect: the column lists of the tables both have,
-// and reading a row of them into the root package's records. Both
-// database/sql's rows and pgx's rows are a Scanner, so one function per
-// record serves both backends, and a column added to a table is read the
-// same way by each.
+// Package records is the store written once for the SQLite and PostgreSQL
+// backends: Common holds every method whose SQL both databases take (each
+// backend's Store embeds one over the DB and Tx it adapts), and this file
+// the column lists of the tables both have and the reading of their rows
+// into the root package's records. Both database/sql's rows and pgx's rows
+// are a Scanner, so one function per record serves both backends.
 //
 // Times are stored as Unix milliseconds (UTC) in both databases; a
 // nullable column is read into a pointer, which both drivers set to nil
