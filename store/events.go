@@ -104,37 +104,3 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 	}
 	return nil
 }
-
-// Events returns a session's events with Seq > afterSeq, in Seq order.
-// An unknown session is drillroom.ErrNotFound; a known one with nothing after
-// afterSeq gives an empty slice.
-func (s *Store) Events(ctx context.Context, sessionID string, afterSeq int64) ([]simulator.Event, error) {
-	rows, err := s.rdb.QueryContext(ctx, "SELECT seq, body FROM events WHERE session_id = ? AND seq > ? ORDER BY seq", sessionID, afterSeq)
-	if err != nil {
-		return nil, fmt.Errorf("events of session %s: %w", sessionID, err)
-	}
-	defer rows.Close()
-	events := []simulator.Event{}
-	var body []byte
-	for rows.Next() {
-		var seq int64
-		if err := rows.Scan(&seq, &body); err != nil {
-			return nil, fmt.Errorf("events of session %s: %w", sessionID, err)
-		}
-		var e simulator.Event
-		if err := json.Unmarshal(body, &e); err != nil {
-			return nil, fmt.Errorf("events of session %s: seq %d: %w", sessionID, seq, err)
-		}
-		e.Seq = seq
-		events = append(events, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("events of session %s: %w", sessionID, err)
-	}
-	if len(events) == 0 {
-		if _, err := s.Session(ctx, sessionID); err != nil {
-			return nil, fmt.Errorf("events of session %s: %w", sessionID, err)
-		}
-	}
-	return events, nil
-}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -12,6 +11,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// driver is what the driver's errors mean to records.Common.
+var driver = records.Driver{NoRows: pgx.ErrNoRows, Unique: isUniqueViolation, ForeignKey: isForeignKeyViolation}
+
 // scanner is a pgx.Row or pgx.Rows.
 type scanner = records.Scanner
 
@@ -20,7 +22,7 @@ type scanner = records.Scanner
 type database struct{ s *Store }
 
 func (d database) QueryRow(ctx context.Context, query string, args ...any) records.Scanner {
-	return row{d.s.pool.QueryRow(ctx, rebind(query), args...)}
+	return records.Row{Row: d.s.pool.QueryRow(ctx, rebind(query), args...), Driver: driver}
 }
 
 func (d database) Each(ctx context.Context, query string, args []any, fn func(records.Scanner) error) error {
@@ -29,16 +31,11 @@ func (d database) Each(ctx context.Context, query string, args []any, fn func(re
 		return err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return records.Drain(rows, fn)
 }
 
 func (d database) Write(ctx context.Context, fn func(records.Tx) error) error {
-	return classify(d.s.write(ctx, func(tx pgx.Tx) error { return fn(pgTx{ctx, tx}) }))
+	return driver.Err(d.s.write(ctx, func(tx pgx.Tx) error { return fn(pgTx{ctx, tx}) }))
 }
 
 // pgTx is a write transaction as records.Common uses it.
@@ -49,36 +46,20 @@ type pgTx struct {
 
 func (t pgTx) Exec(query string, args ...any) (int64, error) {
 	tag, err := t.tx.Exec(t.ctx, rebind(query), args...)
-	return tag.RowsAffected(), classify(err)
+	return tag.RowsAffected(), driver.Err(err)
 }
 
 func (t pgTx) Insert(query string, args ...any) (int64, error) {
 	var id int64
 	err := t.tx.QueryRow(t.ctx, rebind(query)+" RETURNING id", args...).Scan(&id)
-	return id, classify(err)
+	return id, driver.Err(err)
 }
 
 func (t pgTx) QueryRow(query string, args ...any) records.Scanner {
-	return row{t.tx.QueryRow(t.ctx, rebind(query), args...)}
+	return records.Row{Row: t.tx.QueryRow(t.ctx, rebind(query), args...), Driver: driver}
 }
 
 func (pgTx) Locked(query string, l records.Lock) string { return query + string(l) }
-
-func classify(err error) error {
-	return records.Classify(err, isUniqueViolation, isForeignKeyViolation)
-}
-
-// row is a pgx.Row whose missing row is records.ErrNoRows, and whose
-// constraint violations are classified.
-type row struct{ pgx.Row }
-
-func (r row) Scan(dest ...any) error {
-	err := r.Row.Scan(dest...)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return records.ErrNoRows
-	}
-	return classify(err)
-}
 
 // rebind numbers the ? placeholders of a query written for both backends
 // as PostgreSQL's $1, $2...; a ? inside a quoted string is left alone.
@@ -110,7 +91,7 @@ func (database) Bytewise(expr string) string { return expr + ` COLLATE "C"` }
 // InsertRows copies the rows in with COPY.
 func (t pgTx) InsertRows(table string, columns []string, rows [][]any) error {
 	_, err := t.tx.CopyFrom(t.ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows))
-	return classify(err)
+	return driver.Err(err)
 }
 
 func (t pgTx) SignedOut(so drillroom.Signout) error { return notifySignout(t.ctx, t.tx, so) }

@@ -107,3 +107,22 @@ func Each(ctx context.Context, db DB, what, query string, args []any, fn func(Sc
 	}
 	return err
 }
+
+// Rows is a result set of either backend: database/sql's *Rows, pgx's
+// Rows (their Close differs, and stays with the backend).
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// Drain calls fn with each row of rows, for a DB's Each: fn's error stops
+// it and is returned as it is.
+func Drain(rows Rows, fn func(Scanner) error) error {
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

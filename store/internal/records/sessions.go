@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/simulator"
 )
 
 // Session returns a session, or drillroom.ErrNotFound.
@@ -263,4 +264,33 @@ func (s Common) LatestScenarios(ctx context.Context) ([]drillroom.ScenarioVersio
 		WHERE version = (SELECT MAX(version) FROM scenario_versions w WHERE w.scenario_id = v.scenario_id AND w.retired_at IS NULL)
 		AND scenario_id NOT LIKE ?
 		ORDER BY scenario_id`, drillroom.DraftPlayPattern)
+}
+
+// Events returns a session's events with Seq > afterSeq, in Seq order.
+// An unknown session is drillroom.ErrNotFound; a known one with nothing
+// after afterSeq gives an empty slice.
+func (s Common) Events(ctx context.Context, sessionID string, afterSeq int64) ([]simulator.Event, error) {
+	what := "events of session " + sessionID
+	var body []byte
+	events, err := All(ctx, s.DB, what, func(row Scanner) (simulator.Event, error) {
+		var e simulator.Event
+		if err := row.Scan(&e.Seq, &body); err != nil {
+			return e, err
+		}
+		seq := e.Seq
+		if err := json.Unmarshal(body, &e); err != nil {
+			return e, fmt.Errorf("seq %d: %w", seq, err)
+		}
+		e.Seq = seq
+		return e, nil
+	}, "SELECT seq, body FROM events WHERE session_id = ? AND seq > ? ORDER BY seq", sessionID, afterSeq)
+	if err != nil {
+		return nil, err
+	}
+	if len(events) == 0 {
+		if _, err := s.Session(ctx, sessionID); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	return events, nil
 }

@@ -48,6 +48,30 @@ var (
 	ErrForeignKey = errors.New("foreign key violation")
 )
 
+// Driver says what a backend's driver errors mean.
+type Driver struct {
+	NoRows             error // what a missing row scans as
+	Unique, ForeignKey func(error) bool
+}
+
+// Err translates a driver's error: NoRows is ErrNoRows, and constraint
+// violations are Classify'd.
+func (d Driver) Err(err error) error {
+	if errors.Is(err, d.NoRows) {
+		return ErrNoRows
+	}
+	return Classify(err, d.Unique, d.ForeignKey)
+}
+
+// Row is a driver's row whose errors the Driver translates.
+type Row struct {
+	Row    Scanner
+	Driver Driver
+}
+
+// Scan scans the row and translates its error.
+func (r Row) Scan(dest ...any) error { return r.Driver.Err(r.Row.Scan(dest...)) }
+
 // Classify marks a driver's error as ErrUnique or ErrForeignKey, keeping
 // its message and the driver's error in its chain.
 func Classify(err error, unique, foreignKey func(error) bool) error {
