@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/drillroom/drillroom"
 
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/store/internal/records"
 )
 
 // The statements of the append path, prepared once when the writer starts.
@@ -43,16 +43,9 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 	if len(events) == 0 && cmd.ID == "" {
 		return nil
 	}
-	bodies := make([][]byte, len(events))
-	for i, e := range events {
-		if i > 0 && e.Seq != events[0].Seq+int64(i) {
-			return fmt.Errorf("append to session %s: %w: events[%d].seq is %d, want %d", sessionID, drillroom.ErrConflict, i, e.Seq, events[0].Seq+int64(i))
-		}
-		b, err := json.Marshal(e)
-		if err != nil {
-			return fmt.Errorf("append to session %s: event seq %d: %w", sessionID, e.Seq, err)
-		}
-		bodies[i] = b
+	bodies, err := records.EventBodies(sessionID, events)
+	if err != nil {
+		return err
 	}
 	result := cmd.Result
 	if result == nil {
@@ -60,7 +53,7 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 	}
 	result = bytes.Clone(result) // the caller may reuse its buffer while we wait
 	now := millis(s.now())
-	err := s.w.do(ctx, func(tx *wtx) error {
+	err = s.w.do(ctx, func(tx *wtx) error {
 		var last int64
 		err := tx.QueryRow(sqlLastSeq, sessionID).Scan(&last)
 		if errors.Is(err, sql.ErrNoRows) {

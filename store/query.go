@@ -12,9 +12,6 @@ import (
 // driver is what the driver's errors mean to records.Common.
 var driver = records.Driver{NoRows: sql.ErrNoRows, Unique: isUniqueViolation, ForeignKey: isForeignKeyViolation}
 
-// scanner is a *sql.Row or *sql.Rows.
-type scanner = records.Scanner
-
 // database is the Store's read pool and writer as records.Common uses
 // them.
 type database struct{ s *Store }

@@ -3,11 +3,11 @@ package postgres
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/store/internal/records"
 )
 
 // AppendEvents appends events to a session's log, and records cmd (if it has
@@ -34,15 +34,12 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 	}
 	r := &appendReq{session: sessionID, cmd: cmd.ID, now: millis(s.now()),
 		ts: make([]int64, len(events)), types: make([]string, len(events)), bodies: make([]string, len(events))}
+	bodies, err := records.EventBodies(sessionID, events)
+	if err != nil {
+		return err
+	}
 	for i, e := range events {
-		if i > 0 && e.Seq != events[0].Seq+int64(i) {
-			return fmt.Errorf("append to session %s: %w: events[%d].seq is %d, want %d", sessionID, drillroom.ErrConflict, i, e.Seq, events[0].Seq+int64(i))
-		}
-		b, err := json.Marshal(e)
-		if err != nil {
-			return fmt.Errorf("append to session %s: event seq %d: %w", sessionID, e.Seq, err)
-		}
-		r.ts[i], r.types[i], r.bodies[i] = e.T, string(e.Type), string(b)
+		r.ts[i], r.types[i], r.bodies[i] = e.T, string(e.Type), string(bodies[i])
 	}
 	if len(events) > 0 {
 		r.first = events[0].Seq

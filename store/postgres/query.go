@@ -14,9 +14,6 @@ import (
 // driver is what the driver's errors mean to records.Common.
 var driver = records.Driver{NoRows: pgx.ErrNoRows, Unique: isUniqueViolation, ForeignKey: isForeignKeyViolation}
 
-// scanner is a pgx.Row or pgx.Rows.
-type scanner = records.Scanner
-
 // database is the Store's pool as records.Common uses it: its queries,
 // written with ? placeholders for both backends, are rebound to $1, $2...
 type database struct{ s *Store }

@@ -294,3 +294,20 @@ func (s Common) Events(ctx context.Context, sessionID string, afterSeq int64) ([
 	}
 	return events, nil
 }
+
+// EventBodies checks that events are numbered one after another and
+// encodes each as the JSON body the events table keeps, for AppendEvents.
+func EventBodies(sessionID string, events []simulator.Event) ([][]byte, error) {
+	bodies := make([][]byte, len(events))
+	for i, e := range events {
+		if i > 0 && e.Seq != events[0].Seq+int64(i) {
+			return nil, fmt.Errorf("append to session %s: %w: events[%d].seq is %d, want %d", sessionID, drillroom.ErrConflict, i, e.Seq, events[0].Seq+int64(i))
+		}
+		b, err := json.Marshal(e)
+		if err != nil {
+			return nil, fmt.Errorf("append to session %s: event seq %d: %w", sessionID, e.Seq, err)
+		}
+		bodies[i] = b
+	}
+	return bodies, nil
+}
