@@ -233,3 +233,12 @@ func (s Setting) Check() error {
 	}
 	return nil
 }
+
+// Check reports whether a draft may be stored: it needs an author and a
+// name.
+func (d Draft) Check() error {
+	if d.AuthorID <= 0 || d.Name == "" {
+		return fmt.Errorf("%w: a draft needs an author and a name", ErrInvalid)
+	}
+	return nil
+}

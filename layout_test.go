@@ -28,7 +28,7 @@ var layers = map[string][]string{
 	"runner":                      {"", "scenarios", "simulator", "scoring"},
 	"training":                    {"", "scenarios", "simulator", "scoring", "runner", "drilltest"},
 	"store":                       {"", "simulator", "store/password", "store/internal/records"},
-	"store/internal/records":      {"", "store/password"},
+	"store/internal/records":      {"", "simulator", "store/password"},
 	"store/password":              {""},
 	"store/postgres":              {"", "simulator", "store/password", "store/internal/records"},
 	"store/postgres/postgrestest": {},

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/drillroom/drillroom"
 
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/store/internal/records"
 )
 
 // The statements of the append path, prepared once when the writer starts.
@@ -43,16 +43,9 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 	if len(events) == 0 && cmd.ID == "" {
 		return nil
 	}
-	bodies := make([][]byte, len(events))
-	for i, e := range events {
-		if i > 0 && e.Seq != events[0].Seq+int64(i) {
-			return fmt.Errorf("append to session %s: %w: events[%d].seq is %d, want %d", sessionID, drillroom.ErrConflict, i, e.Seq, events[0].Seq+int64(i))
-		}
-		b, err := json.Marshal(e)
-		if err != nil {
-			return fmt.Errorf("append to session %s: event seq %d: %w", sessionID, e.Seq, err)
-		}
-		bodies[i] = b
+	bodies, err := records.EventBodies(sessionID, events)
+	if err != nil {
+		return err
 	}
 	result := cmd.Result
 	if result == nil {
@@ -60,7 +53,7 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 	}
 	result = bytes.Clone(result) // the caller may reuse its buffer while we wait
 	now := millis(s.now())
-	err := s.w.do(ctx, func(tx *wtx) error {
+	err = s.w.do(ctx, func(tx *wtx) error {
 		var last int64
 		err := tx.QueryRow(sqlLastSeq, sessionID).Scan(&last)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -103,49 +96,4 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 		return fmt.Errorf("append to session %s: %w", sessionID, err)
 	}
 	return nil
-}
-
-// CommandResult returns the stored answer to a command, or drillroom.ErrNotFound if
-// the command id was never committed for that session.
-func (s *Store) CommandResult(ctx context.Context, sessionID, cmdID string) ([]byte, error) {
-	var b []byte
-	err := s.rdb.QueryRowContext(ctx, "SELECT result FROM commands WHERE session_id = ? AND cmd_id = ?", sessionID, cmdID).Scan(&b)
-	if err != nil {
-		return nil, notFound(err, fmt.Sprintf("command %q of session %s", cmdID, sessionID))
-	}
-	return b, nil
-}
-
-// Events returns a session's events with Seq > afterSeq, in Seq order.
-// An unknown session is drillroom.ErrNotFound; a known one with nothing after
-// afterSeq gives an empty slice.
-func (s *Store) Events(ctx context.Context, sessionID string, afterSeq int64) ([]simulator.Event, error) {
-	rows, err := s.rdb.QueryContext(ctx, "SELECT seq, body FROM events WHERE session_id = ? AND seq > ? ORDER BY seq", sessionID, afterSeq)
-	if err != nil {
-		return nil, fmt.Errorf("events of session %s: %w", sessionID, err)
-	}
-	defer rows.Close()
-	events := []simulator.Event{}
-	var body []byte
-	for rows.Next() {
-		var seq int64
-		if err := rows.Scan(&seq, &body); err != nil {
-			return nil, fmt.Errorf("events of session %s: %w", sessionID, err)
-		}
-		var e simulator.Event
-		if err := json.Unmarshal(body, &e); err != nil {
-			return nil, fmt.Errorf("events of session %s: seq %d: %w", sessionID, seq, err)
-		}
-		e.Seq = seq
-		events = append(events, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("events of session %s: %w", sessionID, err)
-	}
-	if len(events) == 0 {
-		if _, err := s.Session(ctx, sessionID); err != nil {
-			return nil, fmt.Errorf("events of session %s: %w", sessionID, err)
-		}
-	}
-	return events, nil
 }

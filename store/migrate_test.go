@@ -14,6 +14,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scoring"
+	"github.com/drillroom/drillroom/store/internal/records"
 )
 
 func mapFS(files map[string]string) fstest.MapFS {
@@ -40,7 +41,7 @@ func TestReadMigrations(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ms, err := readMigrations(mapFS(tc.files))
+			ms, err := records.ReadMigrations(mapFS(tc.files))
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Errorf("got %v, want an error containing %q", err, tc.wantErr)
@@ -52,7 +53,7 @@ func TestReadMigrations(t *testing.T) {
 			}
 			var got []int
 			for _, m := range ms {
-				got = append(got, m.version)
+				got = append(got, m.Version)
 			}
 			if len(got) != len(tc.want) {
 				t.Fatalf("got versions %v, want %v", got, tc.want)
@@ -66,7 +67,7 @@ func TestReadMigrations(t *testing.T) {
 		})
 	}
 	embedded, err := migrations()
-	if err != nil || len(embedded) == 0 || embedded[0].name != "0001_init.sql" {
+	if err != nil || len(embedded) == 0 || embedded[0].Name != "0001_init.sql" {
 		t.Errorf("embedded migrations: got %v, %v; want 0001_init.sql first", embedded, err)
 	}
 }
@@ -94,7 +95,7 @@ func TestMigrateUpgradeAndFailure(t *testing.T) {
 		return v
 	}
 	run := func(files map[string]string) error {
-		ms, err := readMigrations(mapFS(files))
+		ms, err := records.ReadMigrations(mapFS(files))
 		if err != nil {
 			t.Fatal(err)
 		}

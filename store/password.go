@@ -13,5 +13,3 @@ const (
 type hasher = password.Hasher
 
 func defaultHasher() *hasher { return password.New(password.Default) }
-
-func checkPassword(pw string) error { return password.Check(pw) }

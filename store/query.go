@@ -2,82 +2,78 @@ package store
 
 import (
 	"context"
-	"fmt"
+	"database/sql"
+	"strings"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/store/internal/records"
 )
 
-// scanner is a *sql.Row or *sql.Rows.
-type scanner = records.Scanner
+// driver is what the driver's errors mean to records.Common.
+var driver = records.Driver{NoRows: sql.ErrNoRows, Unique: isUniqueViolation, ForeignKey: isForeignKeyViolation}
 
-// queryAll runs a read query on the read pool and scans every row with
-// scan. Errors name what was read. It returns an empty slice, never nil,
-// when no row matches.
-func queryAll[T any](ctx context.Context, s *Store, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := s.rdb.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return out, nil
+// database is the Store's read pool and writer as records.Common uses
+// them.
+type database struct{ s *Store }
+
+func (d database) QueryRow(ctx context.Context, query string, args ...any) records.Scanner {
+	return records.Row{Row: d.s.rdb.QueryRowContext(ctx, query, args...), Driver: driver}
 }
 
-// insertRow runs an INSERT in tx and returns the new row's id. A row that
-// refers to a missing one (a foreign key) is drillroom.ErrNotFound.
-func insertRow(tx *wtx, query string, args ...any) (int64, error) {
-	res, err := tx.Exec(query, args...)
-	if isForeignKeyViolation(err) {
-		return 0, drillroom.ErrNotFound
-	}
+func (d database) Each(ctx context.Context, query string, args []any, fn func(records.Scanner) error) error {
+	rows, err := d.s.rdb.QueryContext(ctx, query, args...)
 	if err != nil {
-		return 0, err
+		return err
+	}
+	defer rows.Close()
+	return records.Drain(rows, fn)
+}
+
+func (d database) Write(ctx context.Context, fn func(records.Tx) error) error {
+	return driver.Err(d.s.w.do(ctx, func(tx *wtx) error { return fn(sqlTx{tx}) }))
+}
+
+// sqlTx is a write transaction as records.Common uses it.
+type sqlTx struct{ tx *wtx }
+
+func (t sqlTx) Exec(query string, args ...any) (int64, error) {
+	res, err := t.tx.Exec(query, args...)
+	if err != nil {
+		return 0, driver.Err(err)
+	}
+	return res.RowsAffected()
+}
+
+func (t sqlTx) Insert(query string, args ...any) (int64, error) {
+	res, err := t.tx.Exec(query, args...)
+	if err != nil {
+		return 0, driver.Err(err)
 	}
 	return res.LastInsertId()
 }
 
-// changeRow runs an UPDATE or DELETE in tx that must find its row: none
-// is drillroom.ErrNotFound.
-func changeRow(tx *wtx, query string, args ...any) error {
-	res, err := tx.Exec(query, args...)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return drillroom.ErrNotFound
+func (t sqlTx) QueryRow(query string, args ...any) records.Scanner {
+	return records.Row{Row: t.tx.QueryRow(query, args...), Driver: driver}
+}
+
+// Locked adds no lock: the one writer runs transactions one at a time.
+func (sqlTx) Locked(query string, _ records.Lock) string { return query }
+
+func (database) Fold(expr string) string { return expr + " COLLATE NOCASE" }
+
+func (database) Bytewise(expr string) string { return expr }
+
+// InsertRows inserts the rows one by one, as the SQLite store always
+// wrote them.
+func (t sqlTx) InsertRows(table string, columns []string, rows [][]any) error {
+	q := "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES (" + records.Placeholders(len(columns)) + ")"
+	for _, r := range rows {
+		if _, err := t.tx.Exec(q, r...); err != nil {
+			return driver.Err(err)
+		}
 	}
 	return nil
 }
 
-// nameOf returns the display name of user id, or name when the user cannot
-// be read.
-func (s *Store) nameOf(ctx context.Context, id int64, name string) string {
-	if u, err := s.UserByID(ctx, id); err == nil {
-		return u.DisplayName
-	}
-	return name
-}
-
-// queryOne runs a read query on the read pool and scans its one row with
-// scan. No row is drillroom.ErrNotFound; errors name what was read.
-func queryOne[T any](ctx context.Context, s *Store, what string, scan func(scanner) (T, error), query string, args ...any) (T, error) {
-	v, err := scan(s.rdb.QueryRowContext(ctx, query, args...))
-	if err != nil {
-		var zero T
-		return zero, notFound(err, what)
-	}
-	return v, nil
-}
+// SignedOut tells nobody: SQLite serves one server.
+func (sqlTx) SignedOut(drillroom.Signout) error { return nil }

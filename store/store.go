@@ -17,9 +17,7 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -29,6 +27,7 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 	"github.com/drillroom/drillroom/store/password"
 
 	sqlite "modernc.org/sqlite"
@@ -46,13 +45,14 @@ const busyTimeout = 5 * time.Second
 
 // Store is drillroom's SQLite database. It is safe for concurrent use.
 type Store struct {
+	records.Common // the methods written once for both backends
+
 	path   string
 	logger *slog.Logger
 	wdb    *sql.DB // the one writer connection, owned by the writer goroutine after Open
 	rdb    *sql.DB // read pool
 	w      *writer
 	now    func() time.Time // the wall clock (WithClock)
-	hasher *hasher
 }
 
 // Open opens (creating if absent) the database at path, applies the embedded
@@ -106,7 +106,8 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 	if o.now != nil {
 		now = o.now
 	}
-	s := &Store{path: abs, logger: logger, wdb: wdb, rdb: rdb, now: now, hasher: h}
+	s := &Store{path: abs, logger: logger, wdb: wdb, rdb: rdb, now: now}
+	s.Common = records.Common{DB: database{s}, Now: now, Hasher: h, Logger: logger}
 	fail := func(err error) (*Store, error) {
 		rdb.Close()
 		wdb.Close()
@@ -261,13 +262,6 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// randomID returns n random bytes, base64url-encoded without padding.
-func randomID(n int) string {
-	b := make([]byte, n)
-	rand.Read(b) // crypto/rand.Read never fails (Go 1.24+); it panics rather than return weak bytes.
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 func millis(t time.Time) int64 { return t.UnixMilli() }
 
 func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
@@ -288,12 +282,4 @@ func isUniqueViolation(err error) bool {
 
 func isForeignKeyViolation(err error) bool {
 	return sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
-}
-
-// notFound maps sql.ErrNoRows to drillroom.ErrNotFound, naming what was looked up.
-func notFound(err error, what string) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: %w", what, drillroom.ErrNotFound)
-	}
-	return fmt.Errorf("%s: %w", what, err)
 }

@@ -46,7 +46,7 @@ func openUnmanaged(t testing.TB, path string) *Store {
 	if err != nil {
 		t.Fatalf("Open(%s): %v", path, err)
 	}
-	s.hasher = password.New(cheapArgon)
+	s.Hasher = password.New(cheapArgon)
 	return s
 }
 

@@ -4,27 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"regexp"
-	"strings"
 
-	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 )
 
 // TableReader reads every row of table: the columns named, in the order
 // of key (columns too), calling row with the values (int64, float64,
 // string, []byte or nil). row's slice is reused: copy what it keeps.
 type TableReader func(table string, columns, key []string, row func(values []any) error) error
-
-var identifier = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
-
-func checkIdentifiers(names ...string) error {
-	for _, n := range names {
-		if !identifier.MatchString(n) {
-			return fmt.Errorf("%w: %q is not a table or column name", drillroom.ErrInvalid, n)
-		}
-	}
-	return nil
-}
 
 // ReadTables runs fn with a reader of one read transaction: every table fn
 // reads is of the same instant, even while the server writes. It is how
@@ -36,10 +23,11 @@ func (s *Store) ReadTables(ctx context.Context, fn func(read TableReader) error)
 	}
 	defer tx.Rollback()
 	read := func(table string, columns, key []string, row func([]any) error) error {
-		if err := checkIdentifiers(append(append([]string{table}, columns...), key...)...); err != nil {
+		query, err := records.TableQuery(table, columns, key)
+		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, "SELECT "+strings.Join(columns, ", ")+" FROM "+table+" ORDER BY "+strings.Join(key, ", "))
+		rows, err := tx.QueryContext(ctx, query)
 		if err != nil {
 			return fmt.Errorf("read table %s: %w", table, err)
 		}

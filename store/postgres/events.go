@@ -3,11 +3,11 @@ package postgres
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/store/internal/records"
 )
 
 // AppendEvents appends events to a session's log, and records cmd (if it has
@@ -34,15 +34,12 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 	}
 	r := &appendReq{session: sessionID, cmd: cmd.ID, now: millis(s.now()),
 		ts: make([]int64, len(events)), types: make([]string, len(events)), bodies: make([]string, len(events))}
+	bodies, err := records.EventBodies(sessionID, events)
+	if err != nil {
+		return err
+	}
 	for i, e := range events {
-		if i > 0 && e.Seq != events[0].Seq+int64(i) {
-			return fmt.Errorf("append to session %s: %w: events[%d].seq is %d, want %d", sessionID, drillroom.ErrConflict, i, e.Seq, events[0].Seq+int64(i))
-		}
-		b, err := json.Marshal(e)
-		if err != nil {
-			return fmt.Errorf("append to session %s: event seq %d: %w", sessionID, e.Seq, err)
-		}
-		r.ts[i], r.types[i], r.bodies[i] = e.T, string(e.Type), string(b)
+		r.ts[i], r.types[i], r.bodies[i] = e.T, string(e.Type), string(bodies[i])
 	}
 	if len(events) > 0 {
 		r.first = events[0].Seq
@@ -73,52 +70,4 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 		return fmt.Errorf("append to session %s: command %q: %w", sessionID, cmd.ID, drillroom.ErrDuplicateCommand)
 	}
 	return fmt.Errorf("append to session %s: unexpected status %q", sessionID, res.status)
-}
-
-// CommandResult returns the stored answer to a command, or
-// drillroom.ErrNotFound if the command id was never committed for that session.
-func (s *Store) CommandResult(ctx context.Context, sessionID, cmdID string) ([]byte, error) {
-	var b []byte
-	err := s.pool.QueryRow(ctx, "SELECT result FROM commands WHERE session_id = $1 AND cmd_id = $2", sessionID, cmdID).Scan(&b)
-	if err != nil {
-		return nil, notFound(err, fmt.Sprintf("command %q of session %s", cmdID, sessionID))
-	}
-	if b == nil {
-		b = []byte{}
-	}
-	return b, nil
-}
-
-// Events returns a session's events with Seq > afterSeq, in Seq order.
-// An unknown session is drillroom.ErrNotFound; a known one with nothing
-// after afterSeq gives an empty slice.
-func (s *Store) Events(ctx context.Context, sessionID string, afterSeq int64) ([]simulator.Event, error) {
-	rows, err := s.pool.Query(ctx, "SELECT seq, body FROM events WHERE session_id = $1 AND seq > $2 ORDER BY seq", sessionID, afterSeq)
-	if err != nil {
-		return nil, fmt.Errorf("events of session %s: %w", sessionID, err)
-	}
-	defer rows.Close()
-	events := []simulator.Event{}
-	var body []byte
-	for rows.Next() {
-		var seq int64
-		if err := rows.Scan(&seq, &body); err != nil {
-			return nil, fmt.Errorf("events of session %s: %w", sessionID, err)
-		}
-		var e simulator.Event
-		if err := json.Unmarshal(body, &e); err != nil {
-			return nil, fmt.Errorf("events of session %s: seq %d: %w", sessionID, seq, err)
-		}
-		e.Seq = seq
-		events = append(events, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("events of session %s: %w", sessionID, err)
-	}
-	if len(events) == 0 {
-		if _, err := s.Session(ctx, sessionID); err != nil {
-			return nil, fmt.Errorf("events of session %s: %w", sessionID, err)
-		}
-	}
-	return events, nil
 }

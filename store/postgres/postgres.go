@@ -21,8 +21,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -30,6 +28,7 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 	"github.com/drillroom/drillroom/store/password"
 
 	"github.com/jackc/pgx/v5"
@@ -43,10 +42,11 @@ var ErrClosed = &drillroom.Error{Code: drillroom.CodeUnavailable, Message: "stor
 
 // Store is drillroom's PostgreSQL database. It is safe for concurrent use.
 type Store struct {
+	records.Common // the methods written once for both backends
+
 	pool      *pgxpool.Pool
 	logger    *slog.Logger
 	now       func() time.Time
-	hasher    *password.Hasher
 	appenders []*appender
 
 	mu     sync.RWMutex // held for reading by every write; Close takes it
@@ -134,7 +134,8 @@ func Open(ctx context.Context, url string, logger *slog.Logger, opts ...Option) 
 	if o.now != nil {
 		now = o.now
 	}
-	s := &Store{pool: pool, logger: logger, now: now, hasher: h, node: o.node, leases: map[string]Lease{}}
+	s := &Store{pool: pool, logger: logger, now: now, node: o.node, leases: map[string]Lease{}}
+	s.Common = records.Common{DB: database{s}, Now: now, Hasher: h, Logger: logger}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres store %s: %w", describe(cfg), err)
@@ -235,29 +236,6 @@ func code(err error) string {
 func isUniqueViolation(err error) bool     { return code(err) == codeUniqueViolation }
 func isForeignKeyViolation(err error) bool { return code(err) == codeForeignKeyViolation }
 
-// notFound maps pgx.ErrNoRows to drillroom.ErrNotFound, naming what was looked up.
-func notFound(err error, what string) error {
-	if errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("%s: %w", what, drillroom.ErrNotFound)
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
-// randomID returns n random bytes, base64url-encoded without padding.
-func randomID(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 func millis(t time.Time) int64 { return t.UnixMilli() }
 
 func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
-
-// notFoundAs maps pgx.ErrNoRows to coded, leaving other errors as they are.
-func notFoundAs(err error, coded error) error {
-	if errors.Is(err, pgx.ErrNoRows) {
-		return coded
-	}
-	return err
-}

@@ -2,7 +2,8 @@ package postgres
 
 import (
 	"context"
-	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/store/internal/records"
@@ -10,89 +11,84 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// scanner is a pgx.Row or pgx.Rows.
-type scanner = records.Scanner
+// driver is what the driver's errors mean to records.Common.
+var driver = records.Driver{NoRows: pgx.ErrNoRows, Unique: isUniqueViolation, ForeignKey: isForeignKeyViolation}
 
-// queryAll runs a read query on the pool and scans every row with scan.
-// Errors name what was read. It returns an empty slice, never nil, when no
-// row matches.
-func queryAll[T any](ctx context.Context, s *Store, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	out := []T{}
-	err := forEach(ctx, s, what, query, args, func(row scanner) error {
-		v, err := scan(row)
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		out = append(out, v)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+// database is the Store's pool as records.Common uses it: its queries,
+// written with ? placeholders for both backends, are rebound to $1, $2...
+type database struct{ s *Store }
+
+func (d database) QueryRow(ctx context.Context, query string, args ...any) records.Scanner {
+	return records.Row{Row: d.s.pool.QueryRow(ctx, rebind(query), args...), Driver: driver}
 }
 
-// forEach runs a read query and calls fn with each row as it is read, so
-// that an export of any size is never held in memory. fn's error stops the
-// query and is returned as it is.
-func forEach(ctx context.Context, s *Store, what, query string, args []any, fn func(scanner) error) error {
-	rows, err := s.pool.Query(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return nil
-}
-
-// insertRow runs an INSERT ... RETURNING id in tx and returns the new
-// row's id. A row that refers to a missing one (a foreign key) is
-// drillroom.ErrNotFound.
-func insertRow(ctx context.Context, tx pgx.Tx, query string, args ...any) (int64, error) {
-	var id int64
-	err := tx.QueryRow(ctx, query, args...).Scan(&id)
-	if isForeignKeyViolation(err) {
-		return 0, drillroom.ErrNotFound
-	}
-	return id, err
-}
-
-// nameOf returns the display name of user id, or name when the user cannot
-// be read.
-func (s *Store) nameOf(ctx context.Context, id int64, name string) string {
-	if u, err := s.UserByID(ctx, id); err == nil {
-		return u.DisplayName
-	}
-	return name
-}
-
-// queryOne runs a read query on the pool and scans its one row with scan.
-// No row is drillroom.ErrNotFound; errors name what was read.
-func queryOne[T any](ctx context.Context, s *Store, what string, scan func(scanner) (T, error), query string, args ...any) (T, error) {
-	v, err := scan(s.pool.QueryRow(ctx, query, args...))
-	if err != nil {
-		var zero T
-		return zero, notFound(err, what)
-	}
-	return v, nil
-}
-
-// changeRow runs an UPDATE or DELETE in tx that must find its row: none
-// is drillroom.ErrNotFound.
-func changeRow(ctx context.Context, tx pgx.Tx, query string, args ...any) error {
-	tag, err := tx.Exec(ctx, query, args...)
+func (d database) Each(ctx context.Context, query string, args []any, fn func(records.Scanner) error) error {
+	rows, err := d.s.pool.Query(ctx, rebind(query), args...)
 	if err != nil {
 		return err
 	}
-	if tag.RowsAffected() == 0 {
-		return drillroom.ErrNotFound
-	}
-	return nil
+	defer rows.Close()
+	return records.Drain(rows, fn)
 }
+
+func (d database) Write(ctx context.Context, fn func(records.Tx) error) error {
+	return driver.Err(d.s.write(ctx, func(tx pgx.Tx) error { return fn(pgTx{ctx, tx}) }))
+}
+
+// pgTx is a write transaction as records.Common uses it.
+type pgTx struct {
+	ctx context.Context
+	tx  pgx.Tx
+}
+
+func (t pgTx) Exec(query string, args ...any) (int64, error) {
+	tag, err := t.tx.Exec(t.ctx, rebind(query), args...)
+	return tag.RowsAffected(), driver.Err(err)
+}
+
+func (t pgTx) Insert(query string, args ...any) (int64, error) {
+	var id int64
+	err := t.tx.QueryRow(t.ctx, rebind(query)+" RETURNING id", args...).Scan(&id)
+	return id, driver.Err(err)
+}
+
+func (t pgTx) QueryRow(query string, args ...any) records.Scanner {
+	return records.Row{Row: t.tx.QueryRow(t.ctx, rebind(query), args...), Driver: driver}
+}
+
+func (pgTx) Locked(query string, l records.Lock) string { return query + string(l) }
+
+// rebind numbers the ? placeholders of a query written for both backends
+// as PostgreSQL's $1, $2...; a ? inside a quoted string is left alone.
+func rebind(query string) string {
+	if !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	n, quoted := 0, false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'':
+			quoted = !quoted
+		case c == '?' && !quoted:
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func (database) Fold(expr string) string { return "ascii_lower(" + expr + ")" }
+
+func (database) Bytewise(expr string) string { return expr + ` COLLATE "C"` }
+
+// InsertRows copies the rows in with COPY.
+func (t pgTx) InsertRows(table string, columns []string, rows [][]any) error {
+	_, err := t.tx.CopyFrom(t.ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows))
+	return driver.Err(err)
+}
+
+func (t pgTx) SignedOut(so drillroom.Signout) error { return notifySignout(t.ctx, t.tx, so) }

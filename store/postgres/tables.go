@@ -3,10 +3,9 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"strings"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/store/internal/records"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -20,26 +19,16 @@ type TableReader func(table string, columns, key []string, row func(values []any
 // likes.
 type TableWriter func(table string, columns []string, rows [][]any) error
 
-var identifier = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
-
-func checkIdentifiers(names ...string) error {
-	for _, n := range names {
-		if !identifier.MatchString(n) {
-			return fmt.Errorf("%w: %q is not a table or column name", drillroom.ErrInvalid, n)
-		}
-	}
-	return nil
-}
-
 // ReadTables runs fn with a reader of one repeatable-read, read-only
 // transaction: every table fn reads is of the same instant.
 func (s *Store) ReadTables(ctx context.Context, fn func(read TableReader) error) error {
 	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		return fn(func(table string, columns, key []string, row func([]any) error) error {
-			if err := checkIdentifiers(append(append([]string{table}, columns...), key...)...); err != nil {
+			query, err := records.TableQuery(table, columns, key)
+			if err != nil {
 				return err
 			}
-			rows, err := tx.Query(ctx, "SELECT "+strings.Join(columns, ", ")+" FROM "+table+" ORDER BY "+strings.Join(key, ", "))
+			rows, err := tx.Query(ctx, query)
 			if err != nil {
 				return fmt.Errorf("read table %s: %w", table, err)
 			}
@@ -95,7 +84,7 @@ func (s *Store) WriteTables(ctx context.Context, fn func(write TableWriter) erro
 			}
 		}
 		err := fn(func(table string, columns []string, rows [][]any) error {
-			if err := checkIdentifiers(append([]string{table}, columns...)...); err != nil {
+			if err := records.CheckIdentifiers(append([]string{table}, columns...)...); err != nil {
 				return err
 			}
 			if _, err := tx.CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows)); err != nil {

@@ -280,6 +280,8 @@ func testAudit(t *testing.T, s Store, clock *Clock) {
 		{"by action", drillroom.AuditFilter{Action: drillroom.AuditLoginFailed}, 2},
 		{"by action prefix", drillroom.AuditFilter{Action: "login."}, 3},
 		{"by target", drillroom.AuditFilter{Target: "class a"}, 1},
+		{"by target, % and _ as themselves", drillroom.AuditFilter{Target: "user%"}, 0},
+		{"by target, _ as itself", drillroom.AuditFilter{Target: "user_ann"}, 0},
 		{"since", drillroom.AuditFilter{Since: all[1].At}, 2},
 		{"until", drillroom.AuditFilter{Until: all[3].At}, 1},
 		{"limit", drillroom.AuditFilter{Limit: 2}, 2},

@@ -1,9 +1,9 @@
-// Package records is what the SQLite and PostgreSQL stores do alike,
-// whatever their SQL dialect: the column lists of the tables both have,
-// and reading a row of them into the root package's records. Both
-// database/sql's rows and pgx's rows are a Scanner, so one function per
-// record serves both backends, and a column added to a table is read the
-// same way by each.
+// Package records is the store written once for the SQLite and PostgreSQL
+// backends: Common holds every method whose SQL both databases take (each
+// backend's Store embeds one over the DB and Tx it adapts), and this file
+// the column lists of the tables both have and the reading of their rows
+// into the root package's records. Both database/sql's rows and pgx's rows
+// are a Scanner, so one function per record serves both backends.
 //
 // Times are stored as Unix milliseconds (UTC) in both databases; a
 // nullable column is read into a pointer, which both drivers set to nil
@@ -11,6 +11,8 @@
 package records
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -195,4 +197,12 @@ func NewUsers(us []drillroom.NewUser) ([]string, error) {
 		us[i], pws[i] = u, u.Password
 	}
 	return pws, nil
+}
+
+// RandomID returns n random bytes, base64url-encoded without padding: the
+// ids of sessions and the tokens of logins.
+func RandomID(n int) string {
+	b := make([]byte, n)
+	rand.Read(b) // crypto/rand.Read never fails (Go 1.24+); it panics rather than return weak bytes.
+	return base64.RawURLEncoding.EncodeToString(b)
 }

@@ -1,0 +1,229 @@
+package records
+
+// The analytics read scorecard_facts (one row per scored session: its
+// newest scorecard's headline) and, through it, the rule outcomes and rule
+// notes of that newest scorecard only. Triggers on scorecards keep both
+// tables current: SQLite's migration 0010, PostgreSQL's 0004.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/drillroom/drillroom"
+)
+
+// ScoredSessions calls fn with every scored session the filter selects,
+// with the headline of its newest scorecard, oldest first (by start, then
+// id). An error from fn stops the query and is returned unwrapped.
+func (s Common) ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error {
+	where, args, err := analyticsWhere(f)
+	if err != nil {
+		return fmt.Errorf("scored sessions: %w", err)
+	}
+	q := `SELECT f.session_id, f.user_id, f.scenario_id, f.version, f.mode, f.started_at, f.scored_at, f.rubric_hash,
+		f.total, f.band, f.passed, f.handling_time, f.talk_time, f.hold_time, f.wrap_up, f.fcr, f.csat,
+		f.time_to_classify, f.time_to_first_escalation, f.longest_silence, f.outcomes, f.scorecard_id
+		FROM scorecard_facts f WHERE ` + where + ` ORDER BY f.started_at, f.session_id`
+	return Each(ctx, s.DB, "scored sessions", q, args, func(row Scanner) error {
+		var x drillroom.ScoredSession
+		var started, scored, csat int64
+		var mode, outcomes string
+		k := &x.KPIs
+		if err := row.Scan(&x.SessionID, &x.UserID, &x.ScenarioID, &x.Version, &mode, &started, &scored, &x.RubricHash,
+			&x.Total, &x.Band, &x.Passed, &k.HandlingTime, &k.TalkTime, &k.HoldTime, &k.WrapUp, &k.FirstContactResolution,
+			&csat, &k.TimeToClassify, &k.TimeToFirstEscalation, &k.LongestSilence, &outcomes, &x.ScorecardID); err != nil {
+			return fmt.Errorf("scored sessions: %w", err)
+		}
+		k.CSAT = int(csat)
+		x.Mode, x.CreatedAt, x.ScoredAt = drillroom.Mode(mode), FromMillis(started), FromMillis(scored)
+		x.Rules = drillroom.ParseRuleMarks(outcomes)
+		return fn(x)
+	})
+}
+
+// DueStatements returns up to limit (1 to 1000) entries of the xAPI outbox
+// that are not sent and due at now, oldest first. Migration 0005 queues an
+// entry with every stored scorecard.
+func (s Common) DueStatements(ctx context.Context, now time.Time, limit int) ([]drillroom.OutboxEntry, error) {
+	if limit < 1 || limit > 1000 {
+		return nil, fmt.Errorf("due statements: %w: limit %d, want 1 to 1000", drillroom.ErrInvalid, limit)
+	}
+	return All(ctx, s.DB, "due statements", func(row Scanner) (drillroom.OutboxEntry, error) {
+		var e drillroom.OutboxEntry
+		var queued, next int64
+		var attempts int32
+		err := row.Scan(&e.ID, &e.SessionID, &e.ScorecardID, &queued, &attempts, &next, &e.LastError, &e.Current)
+		e.QueuedAt, e.NextAt, e.Attempts = FromMillis(queued), FromMillis(next), int(attempts)
+		return e, err
+	}, `SELECT o.id, o.session_id, o.scorecard_id, o.queued_at, o.attempts, o.next_at, o.last_error,
+			o.scorecard_id = COALESCE((SELECT MAX(id) FROM scorecards WHERE session_id = o.session_id), o.scorecard_id)
+		FROM xapi_outbox o
+		WHERE o.sent_at IS NULL AND o.next_at <= ?
+		ORDER BY o.next_at, o.id LIMIT ?`, Millis(now), limit)
+}
+
+// ScoredOutcomes calls fn with every rule outcome of the newest scorecards
+// of the sessions the filter selects, with the feedback given: by session
+// (oldest first) and, within a session, in the rubric's order. An error
+// from fn stops the query and is returned unwrapped.
+func (s Common) ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.OutcomeRecord) error) error {
+	where, args, err := analyticsWhere(f)
+	if err != nil {
+		return fmt.Errorf("scored outcomes: %w", err)
+	}
+	// rowid is not available on WITHOUT ROWID tables; the rubric's order
+	// is the order the outcomes were written, which the primary key
+	// (scorecard_id, rule_id) does not keep, so sort by rule id instead:
+	// stable, and what a spreadsheet would do.
+	q := `SELECT f.session_id, f.user_id, f.scenario_id, f.version, f.mode, f.started_at, o.rubric_hash,
+		o.rule_id, o.section, o.title, o.outcome, o.points, o.max_points, o.critical, COALESCE(n.feedback, '')
+		FROM scorecard_facts f
+		JOIN rule_outcomes o ON o.scorecard_id = f.scorecard_id
+		LEFT JOIN rule_notes n ON n.scorecard_id = o.scorecard_id AND n.rule_id = o.rule_id
+		WHERE ` + where + ` ORDER BY f.started_at, f.session_id, o.rule_id`
+	return Each(ctx, s.DB, "scored outcomes", q, args, func(row Scanner) error {
+		var o drillroom.OutcomeRecord
+		var started int64
+		var mode string
+		if err := row.Scan(&o.SessionID, &o.UserID, &o.ScenarioID, &o.Version, &mode, &started, &o.RubricHash,
+			&o.RuleID, &o.Section, &o.Title, &o.Outcome, &o.Points, &o.MaxPoints, &o.Critical, &o.Feedback); err != nil {
+			return fmt.Errorf("scored outcomes: %w", err)
+		}
+		o.Mode, o.CreatedAt = drillroom.Mode(mode), FromMillis(started)
+		return fn(o)
+	})
+}
+
+// FeedbackCounts returns the lines of feedback given in the newest
+// scorecards of the sessions the filter selects, each with the number of
+// sessions it was given in, most given first (then by scenario, rule and
+// text), at most limit of them (1 to 500; 50 when 0). Only failed rules'
+// feedback counts: it is what a trainee was told to do differently.
+func (s Common) FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error) {
+	where, args, err := analyticsWhere(f)
+	if err != nil {
+		return nil, fmt.Errorf("feedback counts: %w", err)
+	}
+	switch {
+	case limit == 0:
+		limit = 50
+	case limit < 0 || limit > 500:
+		return nil, fmt.Errorf("feedback counts: %w: limit %d, want 1 to 500", drillroom.ErrInvalid, limit)
+	}
+	q := `SELECT f.scenario_id, o.rule_id, o.outcome, n.feedback, COUNT(*) AS n
+		FROM scorecard_facts f
+		JOIN rule_outcomes o ON o.scorecard_id = f.scorecard_id
+		JOIN rule_notes n ON n.scorecard_id = o.scorecard_id AND n.rule_id = o.rule_id
+		WHERE ` + where + ` AND o.outcome IN ('fail', 'error') AND n.feedback != ''
+		GROUP BY f.scenario_id, o.rule_id, o.outcome, n.feedback
+		ORDER BY n DESC, f.scenario_id, o.rule_id, ` + s.DB.Bytewise("n.feedback") + `
+		LIMIT ?`
+	return All(ctx, s.DB, "feedback counts", func(row Scanner) (drillroom.FeedbackCount, error) {
+		var c drillroom.FeedbackCount
+		var n int64
+		err := row.Scan(&c.ScenarioID, &c.RuleID, &c.Outcome, &c.Feedback, &n)
+		c.Sessions = int(n)
+		return c, err
+	}, q, append(args, limit)...)
+}
+
+// MarkStatementsSent records the outbox entries as delivered: they are
+// never due again. Unknown ids are ignored; so are entries already sent.
+func (s Common) MarkStatementsSent(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil // without reading the clock
+	}
+	return s.updateUnsent(ctx, "mark statements sent", ids, "sent_at = ?, last_error = ''", Millis(s.Now()))
+}
+
+// RetryStatements records a failed delivery of the outbox entries: one
+// more attempt, the error (shortened to 500 bytes), and when to try next.
+// Entries already sent are left as they are.
+func (s Common) RetryStatements(ctx context.Context, ids []int64, next time.Time, reason string) error {
+	if len(reason) > 500 {
+		reason = strings.ToValidUTF8(reason[:500], "")
+	}
+	// PostgreSQL's text holds no NUL and only valid UTF-8 (and what SQLite
+	// keeps should read the same): an error message from an LRS may have
+	// either.
+	reason = strings.ReplaceAll(strings.ToValidUTF8(reason, "\uFFFD"), "\x00", "")
+	return s.updateUnsent(ctx, "retry statements", ids, "attempts = attempts + 1, next_at = ?, last_error = ?", Millis(next), reason)
+}
+
+// updateUnsent applies set (with its arguments) to the outbox entries ids
+// that are not sent yet, in one write; no ids is nothing to do.
+func (s Common) updateUnsent(ctx context.Context, what string, ids []int64, set string, setArgs ...any) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := setArgs
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	err := s.write(ctx, func(tx Tx) error {
+		_, err := tx.Exec("UPDATE xapi_outbox SET "+set+" WHERE sent_at IS NULL AND id IN ("+Placeholders(len(ids))+")", args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// analyticsWhere is the WHERE clause (over scorecard_facts f) and its
+// arguments for a filter. Only trainees' sessions count: a trainer who
+// played a drill to try it is not in the cohort's figures.
+func analyticsWhere(f drillroom.AnalyticsFilter) (string, []any, error) {
+	if err := f.Check(); err != nil {
+		return "", nil, err
+	}
+	// One IN list per row, not two: the trainees of the cohorts, or every
+	// trainee (each is a lookup in a small temporary index).
+	var conds []string
+	var args []any
+	switch {
+	case f.Cohorts == nil:
+		conds = append(conds, "f.user_id IN (SELECT id FROM users WHERE role = 'trainee')")
+	case len(f.Cohorts) == 0:
+		conds = append(conds, "false")
+	default:
+		conds = append(conds, `f.user_id IN (SELECT m.user_id FROM cohort_members m JOIN users u ON u.id = m.user_id
+			WHERE u.role = 'trainee' AND m.cohort_id IN (`+Placeholders(len(f.Cohorts))+`))`)
+		for _, c := range f.Cohorts {
+			args = append(args, c)
+		}
+	}
+	if f.UserID != 0 {
+		conds = append(conds, "f.user_id = ?")
+		args = append(args, f.UserID)
+	}
+	if f.ScenarioID != "" {
+		conds = append(conds, "f.scenario_id = ?")
+		args = append(args, f.ScenarioID)
+	}
+	if f.Version != 0 {
+		conds = append(conds, "f.version = ?")
+		args = append(args, f.Version)
+	}
+	if f.Mode != "" {
+		conds = append(conds, "f.mode = ?")
+		args = append(args, string(f.Mode))
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, "f.started_at >= ?")
+		args = append(args, Millis(f.Since))
+	}
+	if !f.Until.IsZero() {
+		conds = append(conds, "f.started_at < ?")
+		args = append(args, Millis(f.Until))
+	}
+	return strings.Join(conds, " AND "), args, nil
+}
+
+// Placeholders is n ? placeholders separated by commas, for an IN list
+// or a VALUES row.
+func Placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
