@@ -24,3 +24,13 @@ func clock(t int64, pad bool) string {
 	}
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
+
+// Duration formats a length of time in milliseconds as Clock does (0:45,
+// 2:00, 1:05:00), so that durations and moments read alike on every page;
+// a negative length, which means "never", as "never".
+func Duration(ms int64) string {
+	if ms < 0 {
+		return "never"
+	}
+	return Clock(ms)
+}

@@ -43,23 +43,30 @@ var Texts = map[string]string{
 	"who.clock":    "Clock",
 	"who.refused":  "Refused",
 
-	"start":    "The call started ({mode})",
-	"end":      "The call ended: {ending}",
-	"pause":    "Paused ({reason})",
-	"resume":   "Running again",
-	"ack":      "Acknowledged",
-	"eta":      "ETA {eta} (in {minutes} min){text}",
-	"ask":      "Asked for {info}{text}",
-	"arrive":   "Arrived on scene",
-	"resolve":  "Resolved",
-	"approve":  "Approved {decision}{amount}{text}",
-	"decline":  "Declined {decision}{amount}{text}",
-	"review":   "Submitted the post-incident review",
-	"rejected": "{action}: {reason}",
-	"intents":  " [{intents}]",
-	"handover": " (handover: {info})",
-	"amount":   " ({amount})",
-	"promise":  " (promised an update by {clock})",
+	"start":               "The call started ({mode})",
+	"end":                 "The call ended: {ending}",
+	"pause":               "The clock stopped ({reason})",
+	"pause.trainer":       "The trainer paused the clock",
+	"pause.disconnect":    "The clock stopped: you were disconnected{away}",
+	"pause.restart":       "The clock stopped: the server restarted{away}",
+	"resume":              "The clock runs again",
+	"resume.trainer":      "The trainer restarted the clock",
+	"resume.reconnect":    "The clock runs again: you are back{away}",
+	"resume.budget_spent": "The clock runs on without you: the {budget} an assessment may stand still while you are away is used up",
+	"away":                " ({away} of the {budget} allowed away used)",
+	"ack":                 "Acknowledged",
+	"eta":                 "ETA {eta} (in {minutes} min){text}",
+	"ask":                 "Asked for {info}{text}",
+	"arrive":              "Arrived on scene",
+	"resolve":             "Resolved",
+	"approve":             "Approved {decision}{amount}{text}",
+	"decline":             "Declined {decision}{amount}{text}",
+	"review":              "Submitted the post-incident review",
+	"rejected":            "{action}: {reason}",
+	"intents":             " [{intents}]",
+	"handover":            " (handover: {info})",
+	"amount":              " ({amount})",
+	"promise":             " (promised an update by {clock})",
 
 	"action":          "{kind}{text}",
 	"action.say":      "{said}{promise}",
@@ -255,7 +262,7 @@ func (p *Presenter) Line(ev simulator.Event) (Line, bool) {
 		l.Text = fill(string(ev.Type), "decision", ev.ID, "amount", amount(ev.Amount), "text", said(ev.Text))
 	case simulator.EvPause, simulator.EvResume:
 		l.Who, l.Class, l.Pane = Texts["who.clock"], "system", simulator.ChannelCall
-		l.Text = fill(string(ev.Type), "reason", ev.Reason)
+		l.Text = clockText(ev)
 		l.By = drillroom.ActorSystem
 		if ev.Reason == string(drillroom.ActorTrainer) {
 			l.By = drillroom.ActorTrainer
@@ -270,6 +277,21 @@ func (p *Presenter) Line(ev simulator.Event) (Line, bool) {
 		return Line{}, false
 	}
 	return l, true
+}
+
+// clockText says why the clock stopped or runs again, with the disconnect
+// budget of an assessment when the event carries it.
+func clockText(ev simulator.Event) string {
+	key := string(ev.Type)
+	if _, ok := Texts[key+"."+ev.Reason]; ok {
+		key += "." + ev.Reason
+	}
+	away := ""
+	if ev.Budget > 0 {
+		away = fill("away", "away", Duration(ev.Away), "budget", Duration(ev.Budget))
+		away = " " + away
+	}
+	return fill(key, "reason", ev.Reason, "away", away, "budget", Duration(ev.Budget))
 }
 
 // Action says what an action did, naming the cast members it involved.

@@ -99,7 +99,7 @@ func TestTimelineAndEvidenceAnchors(t *testing.T) {
 	for _, want := range []string{
 		"system:The call started (practice)",
 		"customer:I smell gas",
-		"silence:No word to the customer for 1m40s (0:00 to 1:40)",
+		"silence:No word to the customer for 1:40 (0:00 to 1:40)",
 		"trainee:Dispatched Gas Emergency Service (handover: location)",
 		"system:The call ended: closed by you",
 	} {

@@ -4,7 +4,7 @@
 // wording is made in that table; a change of logic here and there alike,
 // and the browser test (web/e2e_present_test.go) fails where they differ.
 
-import { formatClock } from "./clock.js";
+import { formatClock, formatDuration } from "./clock.js";
 
 // fill puts values into the text of key: a value that is empty takes the
 // space before it along.
@@ -127,11 +127,14 @@ export function presenter(texts, names) {
         l.who = name(ev.from);
         l.text = fill(texts, ev.type, { decision: ev.id, amount: amount(ev.amount), text: said(ev.text) });
         break;
-      case "pause": case "resume":
+      case "pause": case "resume": {
         Object.assign(l, { who: texts["who.clock"], cls: "system", pane: "call" });
-        l.text = fill(texts, ev.type, { reason: ev.reason });
+        const key = texts[ev.type + "." + ev.reason] != null ? ev.type + "." + ev.reason : ev.type;
+        const away = ev.budget > 0 ? " " + fill(texts, "away", { away: formatDuration(ev.away || 0), budget: formatDuration(ev.budget) }) : "";
+        l.text = fill(texts, key, { reason: ev.reason, away: away, budget: formatDuration(ev.budget || 0) });
         l.by = ev.reason === "trainer" ? "trainer" : "system";
         break;
+      }
       case "end":
         Object.assign(l, { who: texts["who.call"], cls: "system", pane: "call" });
         l.text = fill(texts, "end", { ending: ending(ev.reason) });
