@@ -56,11 +56,11 @@ var Texts = map[string]string{
 	"away":                " ({away} of the {budget} allowed away used)",
 	"ack":                 "Acknowledged",
 	"eta":                 "ETA {eta} (in {minutes} min){text}",
-	"ask":                 "Asked for {info}{text}",
+	"ask":                 "Asks for: {info}",
 	"arrive":              "Arrived on scene",
 	"resolve":             "Resolved",
-	"approve":             "Approved {decision}{amount}{text}",
-	"decline":             "Declined {decision}{amount}{text}",
+	"approve":             "Approved: {decision}{amount}{text}",
+	"decline":             "Declined: {decision}{amount}{text}",
 	"review":              "Submitted the post-incident review",
 	"rejected":            "{action}: {reason}",
 	"intents":             " [{intents}]",
@@ -72,18 +72,27 @@ var Texts = map[string]string{
 	"action.say":      "{said}{promise}",
 	"action.hold":     "Put the customer on hold{text}",
 	"action.resume":   "Took the customer off hold",
-	"action.classify": "Classified as {category} {priority}",
+	"action.classify": "Classified as {category}{priority}",
+	"priority":        ", priority {priority}",
 	"action.record":   "Recorded {field}: {value}",
 	"action.dispatch": "Dispatched {target}{handover}{text}",
 	"action.escalate": "Escalated to {target}{handover}{text}",
 	"action.contact":  "Messaged {target}{handover}{text}",
-	"action.request":  "Asked {target} to approve {decision}{amount}",
-	"action.decide":   "Decided {decision}{amount}",
+	"action.request":  "Asked {target} to approve: {decision}{amount}",
+	"action.decide":   "Decided: {decision}{amount}",
 	"action.transfer": "Transferred the call to {target}",
 	"action.close":    "Closed the call: {resolution}",
 	"action.review":   "Submitted the post-incident review",
 	"action.correct":  "Corrected a line's intents to {intents}",
 	"intents.none":    "none",
+
+	"resolution.resolved":          "Resolved on this call",
+	"resolution.handed_over":       "Handed over to the emergency service",
+	"resolution.escalated":         "Escalated to an internal team",
+	"resolution.callback_arranged": "Callback arranged",
+	"resolution.referred":          "Referred elsewhere",
+	"resolution.no_action":         "No action needed",
+	"resolution.customer_ended":    "Customer ended the call",
 
 	"ending.resolved":    "resolved",
 	"ending.hangup":      "the customer hung up",
@@ -153,25 +162,110 @@ func Ending(reason string) string {
 }
 
 // A Presenter presents the events of one scenario's sessions, naming the
-// services and teams of its cast.
+// services and teams of its cast and its ids in words (Labels).
 type Presenter struct {
-	names map[string]string
+	names  map[string]string
+	labels map[string]string
 }
 
-// New returns a presenter for the scenario's cast.
-func New(cast scenarios.Cast) *Presenter {
-	p := &Presenter{names: map[string]string{}}
-	for id, s := range cast.Services {
+// New returns a presenter for the scenario.
+func New(sc *scenarios.Scenario) *Presenter {
+	p := &Presenter{names: map[string]string{}, labels: Labels(sc)}
+	for id, s := range sc.Cast.Services {
 		if s.Name != "" {
 			p.names[id] = s.Name
 		}
 	}
-	for id, t := range cast.Teams {
+	for id, t := range sc.Cast.Teams {
 		if t.Name != "" {
 			p.names[id] = t.Name
 		}
 	}
 	return p
+}
+
+// Labels is how a person reads each id of the drill that a line may name
+// (categories, priorities, record fields, hand-over items, decisions,
+// intents, resolutions): scenarios.Scenario.Label, and for a priority its
+// id with its title (P1 Critical). The console's script gets the same map,
+// so both presenters say the same words; an id not in it (a field the
+// trainee named) is shown as it is.
+func Labels(sc *scenarios.Scenario) map[string]string {
+	m := map[string]string{}
+	for k, v := range Texts {
+		if id, ok := strings.CutPrefix(k, "resolution."); ok {
+			m[id] = v
+		}
+	}
+	add := func(ids ...string) {
+		for _, id := range ids {
+			if id != "" {
+				m[id] = sc.Label(id)
+			}
+		}
+	}
+	if pol := sc.Resolved; pol != nil {
+		for id := range pol.Labels {
+			add(id)
+		}
+		for _, c := range pol.Taxonomy {
+			add(c.ID)
+		}
+		for _, set := range []map[string][]string{pol.Intents, pol.IntentExamples} {
+			for id := range set {
+				add(id)
+			}
+		}
+		for _, pr := range pol.Priorities {
+			m[pr.ID] = strings.TrimSpace(pr.ID + " " + sc.Label(pr.ID))
+			if sc.Label(pr.ID) == scenarios.Words(pr.ID) {
+				m[pr.ID] = pr.ID
+			}
+		}
+	}
+	for id := range sc.Labels {
+		add(id)
+	}
+	for _, set := range []map[string][]string{sc.Intents, sc.IntentExamples} {
+		for id := range set {
+			add(id)
+		}
+	}
+	for _, r := range sc.Truth.Record {
+		add(r.Field)
+	}
+	for _, r := range sc.Truth.Required {
+		add(r.Handover...)
+	}
+	for _, s := range sc.Cast.Services {
+		for _, a := range s.Asks {
+			add(a.Info)
+		}
+	}
+	for _, t := range sc.Cast.Teams {
+		for _, a := range t.Asks {
+			add(a.Info)
+		}
+	}
+	add(sc.Decisions()...)
+	return m
+}
+
+// label is how a line names id: its label, or the id as it is.
+func (p *Presenter) label(id string) string {
+	if l, ok := p.labels[id]; ok {
+		return l
+	}
+	return id
+}
+
+// list labels ids and joins them.
+func (p *Presenter) list(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = p.label(id)
+	}
+	return strings.Join(out, ", ")
 }
 
 // Name is how a line names the cast member id. The customer is
@@ -226,7 +320,7 @@ func (p *Presenter) Line(ev simulator.Event) (Line, bool) {
 		}
 		l.Text = p.Action(a)
 		if len(ev.Intents) > 0 && a.Kind != simulator.ActCorrect {
-			l.Text = strings.TrimSpace(l.Text + optional("intents", "intents", strings.Join(ev.Intents, ", ")))
+			l.Text = strings.TrimSpace(l.Text + optional("intents", "intents", p.list(ev.Intents)))
 		}
 		l.Pane = pane(a.Kind)
 	case simulator.EvRejected:
@@ -251,15 +345,18 @@ func (p *Presenter) Line(ev simulator.Event) (Line, bool) {
 		l.Who = p.Name(ev.From)
 		l.Text = fill("eta", "eta", Clock(ev.ETA), "minutes", strconv.FormatInt(minutes, 10), "text", said(ev.Text))
 	case simulator.EvAsk:
-		l.Who, l.Class = p.Name(ev.From), "radio ask"
-		info := ev.ID
-		if info == "" {
-			info = "information"
+		// What the trainee read; the item asked for only when nothing was said.
+		l.Who, l.Class, l.Text = p.Name(ev.From), "radio ask", ev.Text
+		if l.Text == "" {
+			info := p.label(ev.ID)
+			if info == "" {
+				info = "information"
+			}
+			l.Text = fill("ask", "info", info)
 		}
-		l.Text = fill("ask", "info", info, "text", said(ev.Text))
 	case simulator.EvApprove, simulator.EvDecline:
 		l.Who = p.Name(ev.From)
-		l.Text = fill(string(ev.Type), "decision", ev.ID, "amount", amount(ev.Amount), "text", said(ev.Text))
+		l.Text = fill(string(ev.Type), "decision", p.label(ev.ID), "amount", amount(ev.Amount), "text", said(ev.Text))
 	case simulator.EvPause, simulator.EvResume:
 		l.Who, l.Class, l.Pane = Texts["who.clock"], "system", simulator.ChannelCall
 		l.Text = clockText(ev)
@@ -298,7 +395,7 @@ func clockText(ev simulator.Event) string {
 func (p *Presenter) Action(a simulator.Action) string {
 	info := ""
 	if len(a.Info) > 0 {
-		info = optional("handover", "info", strings.Join(a.Info, ", "))
+		info = optional("handover", "info", p.list(a.Info))
 	}
 	switch a.Kind {
 	case simulator.ActSay:
@@ -310,21 +407,21 @@ func (p *Presenter) Action(a simulator.Action) string {
 	case simulator.ActHold, simulator.ActResume, simulator.ActReview:
 		return fill("action."+string(a.Kind), "text", said(a.Text))
 	case simulator.ActClassify:
-		return fill("action.classify", "category", a.Category, "priority", a.Priority)
+		return fill("action.classify", "category", p.label(a.Category), "priority", optional("priority", "priority", p.label(a.Priority)))
 	case simulator.ActRecord:
-		return fill("action.record", "field", a.Field, "value", a.Value)
+		return fill("action.record", "field", p.label(a.Field), "value", a.Value)
 	case simulator.ActDispatch, simulator.ActEscalate, simulator.ActContact:
 		return fill("action."+string(a.Kind), "target", p.Name(a.Target), "handover", info, "text", said(a.Text))
 	case simulator.ActRequest:
-		return fill("action.request", "target", p.Name(a.Target), "decision", a.Decision, "amount", amount(a.Amount))
+		return fill("action.request", "target", p.Name(a.Target), "decision", p.label(a.Decision), "amount", amount(a.Amount))
 	case simulator.ActDecide:
-		return fill("action.decide", "decision", a.Decision, "amount", amount(a.Amount))
+		return fill("action.decide", "decision", p.label(a.Decision), "amount", amount(a.Amount))
 	case simulator.ActTransfer:
 		return fill("action.transfer", "target", p.Name(a.Target))
 	case simulator.ActClose:
-		return fill("action.close", "resolution", a.Resolution)
+		return fill("action.close", "resolution", p.label(a.Resolution))
 	case simulator.ActCorrect:
-		in := strings.Join(a.Intents, ", ")
+		in := p.list(a.Intents)
 		if in == "" {
 			in = Texts["intents.none"]
 		}

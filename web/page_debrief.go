@@ -270,7 +270,7 @@ func boundTimeline(rows []transcript.Line) ([]transcript.Line, int) {
 // inserted where they began. Script internals (beats, reactions, variables,
 // phases, mood figures) stay out: the chart shows the mood.
 func buildTimeline(sc *scenarios.Scenario, events []simulator.Event, silences []silence) []transcript.Line {
-	p := transcript.New(sc.Cast)
+	p := transcript.New(sc)
 	bySeq := map[int64][]silence{}
 	for _, s := range silences {
 		bySeq[s.AfterSeq] = append(bySeq[s.AfterSeq], s)

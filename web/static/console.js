@@ -16,7 +16,7 @@ function start(cfg) {
   const names = {};
   (cfg.services || []).forEach(function (s) { names[s.id] = s.name; });
   (cfg.teams || []).forEach(function (t) { names[t.id] = t.name; });
-  const present = presenter(cfg.texts || {}, names);
+  const present = presenter(cfg.texts || {}, names, cfg.labels || {});
 
   var $ = function (id) { return document.getElementById(id); };
   var callLog = $("call-log"), radioLog = $("radio-log"), connEl = $("conn");
