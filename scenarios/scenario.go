@@ -446,3 +446,60 @@ func Words(id string) string {
 	r, n := utf8.DecodeRuneInString(w)
 	return string(unicode.ToUpper(r)) + w[n:]
 }
+
+// Named is every id of the drill a person may read, with its Label:
+// categories, the policy's and the drill's intents and labelled ids,
+// record fields, hand-over items, the items the cast asks for, decisions
+// and endings. The script's beats and reactions are not in it: the
+// trainee never sees them.
+func (s *Scenario) Named() map[string]string {
+	m := map[string]string{}
+	add := func(ids ...string) {
+		for _, id := range ids {
+			if id != "" {
+				m[id] = s.Label(id)
+			}
+		}
+	}
+	keys := func(ms ...map[string][]string) {
+		for _, mm := range ms {
+			for id := range mm {
+				add(id)
+			}
+		}
+	}
+	if p := s.Resolved; p != nil {
+		for id := range p.Labels {
+			add(id)
+		}
+		for _, c := range p.Taxonomy {
+			add(c.ID)
+		}
+		keys(p.Intents, p.IntentExamples)
+	}
+	for id := range s.Labels {
+		add(id)
+	}
+	keys(s.Intents, s.IntentExamples)
+	for _, r := range s.Truth.Record {
+		add(r.Field)
+	}
+	for _, r := range s.Truth.Required {
+		add(r.Handover...)
+	}
+	for _, sv := range s.Cast.Services {
+		for _, a := range sv.Asks {
+			add(a.Info)
+		}
+	}
+	for _, t := range s.Cast.Teams {
+		for _, a := range t.Asks {
+			add(a.Info)
+		}
+	}
+	add(s.Decisions()...)
+	for _, e := range s.Endings {
+		add(e.ID)
+	}
+	return m
+}

@@ -244,7 +244,7 @@ func TestUpdatesFeedbackExample(t *testing.T) {
 	}
 	found := false
 	for _, e := range r.Evidence {
-		if e.Seq == 6 && e.T == 290000 && strings.Contains(e.Note, "over the 2m limit") {
+		if e.Seq == 6 && e.T == 290000 && strings.Contains(e.Note, "over the 2:00 limit") {
 			found = true
 		}
 	}

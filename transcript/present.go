@@ -191,63 +191,20 @@ func New(sc *scenarios.Scenario) *Presenter {
 // so both presenters say the same words; an id not in it (a field the
 // trainee named) is shown as it is.
 func Labels(sc *scenarios.Scenario) map[string]string {
-	m := map[string]string{}
+	m := sc.Named()
 	for k, v := range Texts {
 		if id, ok := strings.CutPrefix(k, "resolution."); ok {
 			m[id] = v
 		}
 	}
-	add := func(ids ...string) {
-		for _, id := range ids {
-			if id != "" {
-				m[id] = sc.Label(id)
-			}
-		}
-	}
 	if pol := sc.Resolved; pol != nil {
-		for id := range pol.Labels {
-			add(id)
-		}
-		for _, c := range pol.Taxonomy {
-			add(c.ID)
-		}
-		for _, set := range []map[string][]string{pol.Intents, pol.IntentExamples} {
-			for id := range set {
-				add(id)
-			}
-		}
 		for _, pr := range pol.Priorities {
-			m[pr.ID] = strings.TrimSpace(pr.ID + " " + sc.Label(pr.ID))
-			if sc.Label(pr.ID) == scenarios.Words(pr.ID) {
-				m[pr.ID] = pr.ID
+			m[pr.ID] = pr.ID
+			if l := sc.Label(pr.ID); l != scenarios.Words(pr.ID) {
+				m[pr.ID] = pr.ID + " " + l
 			}
 		}
 	}
-	for id := range sc.Labels {
-		add(id)
-	}
-	for _, set := range []map[string][]string{sc.Intents, sc.IntentExamples} {
-		for id := range set {
-			add(id)
-		}
-	}
-	for _, r := range sc.Truth.Record {
-		add(r.Field)
-	}
-	for _, r := range sc.Truth.Required {
-		add(r.Handover...)
-	}
-	for _, s := range sc.Cast.Services {
-		for _, a := range s.Asks {
-			add(a.Info)
-		}
-	}
-	for _, t := range sc.Cast.Teams {
-		for _, a := range t.Asks {
-			add(a.Info)
-		}
-	}
-	add(sc.Decisions()...)
 	return m
 }
 
