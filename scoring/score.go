@@ -171,7 +171,9 @@ func (s *session) rule(rule *scenarios.Rule, section string) RuleResult {
 		if ferr != nil {
 			r.Error = "feedback: " + ferr.Error()
 		}
-		r.Feedback = txt
+		// The values a feedback interpolates (missing_fields()) are ids;
+		// the trainee reads them as words.
+		r.Feedback = s.words(txt)
 	}
 	return r
 }

@@ -94,6 +94,14 @@ var Texts = map[string]string{
 	"resolution.no_action":         "No action needed",
 	"resolution.customer_ended":    "Customer ended the call",
 
+	"mood.update":         "an update",
+	"mood.reassure":       "reassurance",
+	"mood.safety_advice":  "safety advice",
+	"mood.hold_no_notice": "put on hold without notice",
+	"mood.silence":        "silence",
+	"mood.missing_safety": "no safety advice yet",
+	"mood.promise_broken": "a promised update missed",
+
 	"ending.resolved":    "resolved",
 	"ending.hangup":      "the customer hung up",
 	"ending.timeout":     "time ran out",
@@ -151,6 +159,16 @@ func amount(a float64) string {
 		return ""
 	}
 	return optional("amount", "amount", strconv.FormatFloat(a, 'f', -1, 64))
+}
+
+// MoodReason says in words why the customer's mood changed, from a mood
+// event's reason: one of the engine's (update, silence, ...) or the id of
+// the beat or reaction that moved it, read as its words.
+func MoodReason(reason string) string {
+	if s, ok := Texts["mood."+reason]; ok {
+		return s
+	}
+	return strings.ToLower(scenarios.Words(reason))
 }
 
 // Ending says how a call ended, from the end event's reason.

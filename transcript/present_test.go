@@ -276,8 +276,8 @@ func TestTextsUsed(t *testing.T) {
 		if i := strings.IndexByte(head, '{'); i >= 0 {
 			head = head[:i]
 		}
-		if strings.HasPrefix(k, "ending.") || strings.HasPrefix(k, "resolution.") {
-			continue // TestEnding; resolutions are labels (TestLabels)
+		if strings.HasPrefix(k, "ending.") || strings.HasPrefix(k, "resolution.") || strings.HasPrefix(k, "mood.") {
+			continue // TestEnding; resolutions are labels (TestLabels); TestMoodReason
 		}
 		if head = strings.TrimSpace(head); head != "" && !strings.Contains(all.String(), head) {
 			t.Errorf("text %s (%q) is never presented by the cases", k, Texts[k])
@@ -313,6 +313,14 @@ func TestLabels(t *testing.T) {
 	for id, l := range got {
 		if l == "" || l == id && id != "P1" {
 			t.Errorf("label of %s is %q, want words", id, l)
+		}
+	}
+}
+
+func TestMoodReason(t *testing.T) {
+	for reason, want := range map[string]string{"missing_safety": "no safety advice yet", "update": "an update", "smoke_seen": "smoke seen"} {
+		if got := MoodReason(reason); got != want {
+			t.Errorf("MoodReason(%q) = %q, want %q", reason, got, want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"sort"
@@ -151,10 +152,15 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		u.log.Warn("debrief: reread the trainee's lines", "session", x.ID, "err", err)
 	} else if len(rr) > 0 {
 		page.Rereadings = map[int64]string{}
+		labels := transcript.Labels(sc)
 		for seq, intents := range rr {
 			page.Rereadings[seq] = "nothing"
 			if len(intents) > 0 {
-				page.Rereadings[seq] = strings.Join(intents, ", ")
+				words := make([]string, len(intents))
+				for i, in := range intents {
+					words[i] = cmp.Or(labels[in], in)
+				}
+				page.Rereadings[seq] = strings.Join(words, ", ")
 			}
 		}
 	}

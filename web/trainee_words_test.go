@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
@@ -28,8 +29,8 @@ import (
 // (hello's titles and labels, the events' texts, refusals), the lines the
 // console presents from them, and the rendered console (before and after
 // the call) and debrief pages. The ids are the drill's, its record
-// fields', hand-over items', decisions', intents', endings', resolutions'
-// and categories' that are written as code (with _ or -): an id that is a
+// fields', hand-over items', decisions', intents', endings', resolutions',
+// categories', beats' and reactions' that are written as code (with _ or -): an id that is a
 // plain word (location) reads the same as its label.
 func TestNoIDsInTraineeText(t *testing.T) {
 	if testing.Short() {
@@ -125,8 +126,9 @@ func TestNoIDsInTraineeText(t *testing.T) {
 			var bad []string
 			for _, text := range texts {
 				for _, id := range ids {
-					if id.re.MatchString(text) {
-						bad = append(bad, id.id+" in "+clip(text))
+					if loc := id.re.FindStringIndex(text); loc != nil {
+						where, _, _ := strings.Cut(text, ": ")
+						bad = append(bad, fmt.Sprintf("%s in the %s: …%s…", id.id, where, around(text, loc)))
 					}
 				}
 			}
@@ -138,11 +140,16 @@ func TestNoIDsInTraineeText(t *testing.T) {
 	}
 }
 
-func clip(s string) string {
-	if len(s) > 160 {
-		return s[:160] + "…"
+// around is the text around loc, on one line.
+func around(s string, loc []int) string {
+	from, to := max(loc[0]-60, 0), min(loc[1]+60, len(s))
+	for from > 0 && !utf8.RuneStart(s[from]) {
+		from--
 	}
-	return s
+	for to < len(s) && !utf8.RuneStart(s[to]) {
+		to++
+	}
+	return strings.Join(strings.Fields(s[from:to]), " ")
 }
 
 // goodPlay is the drill's first scripted test tagged good.
@@ -207,6 +214,12 @@ func codeIDs(sc *scenarios.Scenario) []codeID {
 	}
 	for _, e := range sc.Endings {
 		set[e.ID] = true
+	}
+	for _, b := range sc.Timeline {
+		set[b.ID] = true
+	}
+	for _, r := range sc.Reactions {
+		set[r.ID] = true
 	}
 	var out []codeID
 	for id := range set {
