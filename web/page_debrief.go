@@ -54,6 +54,15 @@ type debriefPage struct {
 	Interventions []intervention
 	// Draft is the draft this session played (0: a published drill).
 	Draft int64
+
+	// The summary (page_debrief_summary.go): the rules that mattered most,
+	// what to practise next, the key measures, the clock's stops for the
+	// trainee's absence, and the ways on.
+	Focus    []focusItem
+	Practise []practiseItem
+	KeyKPIs  []kpiItem
+	Away     []transcript.Line
+	Next     *nextView
 }
 
 // debrief shows a finished session: the scorecard with feedback and
@@ -130,6 +139,12 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		page.Card = card
 		page.KPIs = kpiItems(card.KPIs)
 		page.Critical, page.Pending = ruleTitles(card, card.CriticalFailed), ruleTitles(card, card.Pending)
+		page.Focus, page.Practise, page.KeyKPIs = focusOf(card), practiseOf(card), keyKPIs(page.KPIs)
+	}
+	if n, err := u.svc.NextFor(ctx, user, x); err != nil {
+		u.log.Warn("debrief: the next drill", "session", x.ID, "err", err)
+	} else {
+		page.Next = newNextView(x, n)
 	}
 
 	end := int64(0)
@@ -141,13 +156,12 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		}
 		end = max(end, ev.T)
 	}
-	limit := int64(60000)
-	if sc.Resolved != nil && sc.Resolved.Cadence.MaxSilence > 0 {
-		limit = sc.Resolved.Cadence.MaxSilence.Millis()
-	}
+	limit, rule := silenceStandard(sc)
 	silences := findSilences(events, end, limit)
 	page.Chart = buildMoodChart(events, sc.Cast.Customer.Mood, sc.Cast.Customer.Patience, end, silences, limit)
+	page.Chart.SilenceLimit = silenceLegend(limit, rule)
 	page.Timeline, page.Omitted = boundTimeline(buildTimeline(sc, events, silences))
+	page.Away = absences(page.Timeline)
 	if rr, err := u.svc.Rereadings(ctx, x, events); err != nil {
 		u.log.Warn("debrief: reread the trainee's lines", "session", x.ID, "err", err)
 	} else if len(rr) > 0 {
@@ -285,7 +299,7 @@ func buildTimeline(sc *scenarios.Scenario, events []simulator.Event, silences []
 	addSilences := func(after int64) {
 		for _, s := range bySeq[after] {
 			rows = append(rows, transcript.Line{T: s.From, Clock: transcript.Clock(s.From), Who: "Silence", Class: "silence",
-				Text: fmt.Sprintf("No word to the customer for %s (%s to %s)", formatSeconds(float64(s.To-s.From)/1000), transcript.Clock(s.From), transcript.Clock(s.To))})
+				Text: fmt.Sprintf("No word to the customer for %s (%s to %s)", transcript.Duration(s.To-s.From), transcript.Clock(s.From), transcript.Clock(s.To))})
 		}
 	}
 	addSilences(0)

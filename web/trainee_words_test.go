@@ -241,6 +241,18 @@ var (
 // data, values or links).
 func pageText(t *testing.T, a *liveApp, user, path string) string {
 	t.Helper()
+	page := scriptOrStyle.ReplaceAllString(getPage(t, a, user, path), " ")
+	var parts []string
+	for _, m := range readAttr.FindAllStringSubmatch(page, -1) {
+		parts = append(parts, m[1])
+	}
+	parts = append(parts, tag.ReplaceAllString(page, "\n"))
+	return html.UnescapeString(strings.Join(parts, "\n"))
+}
+
+// getPage is the HTML of the page at path, as user sees it.
+func getPage(t *testing.T, a *liveApp, user, path string) string {
+	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, a.http.URL+path, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -256,11 +268,5 @@ func pageText(t *testing.T, a *liveApp, user, path string) string {
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: %d %v", path, res.StatusCode, err)
 	}
-	page := scriptOrStyle.ReplaceAllString(string(b), " ")
-	var parts []string
-	for _, m := range readAttr.FindAllStringSubmatch(page, -1) {
-		parts = append(parts, m[1])
-	}
-	parts = append(parts, tag.ReplaceAllString(page, "\n"))
-	return html.UnescapeString(strings.Join(parts, "\n"))
+	return string(b)
 }
