@@ -267,7 +267,10 @@ func kpiItems(k scoring.KPIs) []kpiItem {
 // the scorecard's evidence and the replay's input, not a page).
 const (
 	maxTimelineRows  = 1500
-	maxTimelineRunes = 300
+	// Longer than any line a trainee may send (training.MaxTextRunes) or a
+	// drill's cast says in practice: the timeline shows what was said and
+	// read in full.
+	maxTimelineRunes = 2 * training.MaxTextRunes
 )
 
 // boundTimeline keeps the first maxTimelineRows rows, with their texts
