@@ -266,7 +266,7 @@ func kpiItems(k scoring.KPIs) []kpiItem {
 // maxTimelineRows rows, each text cut at maxTimelineRunes (the full log is
 // the scorecard's evidence and the replay's input, not a page).
 const (
-	maxTimelineRows  = 1500
+	maxTimelineRows = 1500
 	// Longer than any line a trainee may send (training.MaxTextRunes) or a
 	// drill's cast says in practice: the timeline shows what was said and
 	// read in full.
