@@ -68,6 +68,7 @@ var (
 // The default quotas of one session (Config.MaxEvents, MaxEventsPerMinute).
 const (
 	DefaultDisconnectGrace    = 30 * time.Second
+	DefaultDisconnectBudget   = 2 * time.Minute
 	DefaultMaxEvents          = 10000
 	DefaultMaxEventsPerMinute = 600
 )
@@ -101,6 +102,15 @@ type Config struct {
 	// are not back within this (default 30 s; negative: written at once).
 	// A page reload or a network blip writes nothing.
 	DisconnectGrace time.Duration
+	// DisconnectBudget: in an assessment, how much drill time in total the
+	// clock may stand still for the trainee's absence, unless the drill or
+	// its policy sets disconnect_budget (default 2 minutes; negative:
+	// none, the clock never stops for an absence). An assessment's
+	// absences are written at once (no DisconnectGrace), each pause and
+	// resume carrying the budget spent; once it is spent the clock runs on
+	// (a resume with reason budget_spent). The budget is read back from
+	// the log after a restart or a takeover.
+	DisconnectBudget time.Duration
 	// MaxEvents bounds a session's event log (default 10,000; a 15-minute
 	// drill writes a few hundred). Beyond it commands other than the review
 	// are refused with CodeQuota; the script's own events still run.
@@ -166,6 +176,9 @@ func New(cfg Config) *Runner {
 	}
 	if cfg.DisconnectGrace == 0 {
 		cfg.DisconnectGrace = DefaultDisconnectGrace
+	}
+	if cfg.DisconnectBudget == 0 {
+		cfg.DisconnectBudget = DefaultDisconnectBudget
 	}
 	if cfg.MaxEvents <= 0 {
 		cfg.MaxEvents = DefaultMaxEvents

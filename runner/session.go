@@ -20,6 +20,9 @@ const (
 	ReasonDisconnect = "disconnect" // the trainee's last connection closed
 	ReasonRestart    = "restart"    // the server restarted while the clock ran
 	ReasonReconnect  = "reconnect"  // the trainee is back
+	// ReasonBudgetSpent: an assessment's disconnect budget ran out while
+	// the trainee was away; the clock runs on without them.
+	ReasonBudgetSpent = "budget_spent"
 )
 
 // errGone: the session's host has exited (the session ended and was
@@ -81,6 +84,16 @@ type session struct {
 	held      bool
 	heldVT    simulator.Millis
 	heldUntil time.Time
+
+	// An assessment's disconnect budget (Config.DisconnectBudget): assess
+	// is set for an assessment whose clock pauses for an absence; budget
+	// is the drill time it may stand still in all, spent what the log
+	// says is used, and awaySince, while the clock stands still for the
+	// trainee's absence, the real time the current charge began.
+	assess    bool
+	budget    simulator.Millis
+	spent     simulator.Millis
+	awaySince time.Time
 }
 
 // batch is n events committed at one moment.
@@ -103,6 +116,12 @@ func newSession(r *Runner, x drillroom.Session, d *simulator.Drill) *session {
 		mode = sc.Resolved.Disconnect
 	}
 	s.continueOn = mode == "continue"
+	s.assess = x.Mode == drillroom.ModeAssessment && !s.continueOn
+	if b, ok := sc.Budget(); ok {
+		s.budget = b.Millis()
+	} else {
+		s.budget = max(r.cfg.DisconnectBudget.Milliseconds(), 0)
+	}
 	return s
 }
 
@@ -129,20 +148,39 @@ func (s *session) open(ctx context.Context) error {
 	s.eng = eng
 	s.lastSeq = int64(len(log))
 	s.pausedBy = lastPauseReason(log)
+	s.spent = awaySpent(log)
 	s.endStored = s.info.State == drillroom.StateEnded
 	// The trainee had the clock; nobody has it now. Pause so that the time
-	// until the trainee is back does not count against them.
+	// until the trainee is back does not count against them, unless it is
+	// an assessment whose disconnect budget is spent: its clock runs on.
 	s.started = true
 	s.anchor()
-	if !eng.Ended() && !eng.Paused() {
+	if !eng.Ended() && !eng.Paused() && !(s.assess && s.spent >= s.budget) {
 		if err := s.system(simulator.ActPause, ReasonRestart); err != nil {
 			return err
 		}
+	}
+	if s.assess && !eng.Ended() && eng.Paused() && s.absent() {
+		// Nobody is connected yet: the absence is charged from now (the
+		// time no node hosted the session is not the trainee's).
+		s.startCharge()
 	}
 	if eng.Ended() && !s.endStored {
 		s.finish()
 	}
 	return nil
+}
+
+// awaySpent is the disconnect budget an assessment's log says is spent:
+// the runner's pauses and resumes carry the running total.
+func awaySpent(log []simulator.Event) simulator.Millis {
+	var spent simulator.Millis
+	for _, e := range log {
+		if e.Type == simulator.EvPause || e.Type == simulator.EvResume {
+			spent = max(spent, e.Away)
+		}
+	}
+	return spent
 }
 
 func lastPauseReason(log []simulator.Event) string {
@@ -156,7 +194,8 @@ func lastPauseReason(log []simulator.Event) string {
 
 // tick is the step the runner's wakeups submit when the session's time has
 // come: the idle host goes, a disconnect grace that ran out writes its
-// pause, and the engine's timers that are due fire.
+// pause, an assessment's disconnect budget that ran out starts the clock
+// again, and the engine's timers that are due fire.
 func (s *session) tick() {
 	now := time.Now()
 	if !s.idleAt.IsZero() && !now.Before(s.idleAt) {
@@ -167,6 +206,9 @@ func (s *session) tick() {
 	}
 	if s.held && !now.Before(s.heldUntil) {
 		s.releaseHold()
+	}
+	if !s.awaySince.IsZero() && !now.Before(s.budgetRunsOut()) {
+		s.budgetSpent()
 	}
 	if d, ok := s.wait(); ok && d <= 0 {
 		if evs := s.eng.Advance(s.vnow()); len(evs) > 0 {
@@ -193,11 +235,16 @@ func (s *session) settle() (exit bool) {
 	if s.held {
 		earliest(s.heldUntil)
 	}
+	if !s.awaySince.IsZero() {
+		earliest(s.budgetRunsOut())
+	}
 	if d, ok := s.wait(); ok {
 		earliest(now.Add(d))
 	}
 	s.idleAt = time.Time{}
-	if len(s.subs) == 0 && !s.running() {
+	// An absence charged to an assessment's budget keeps the host: the
+	// clock runs on when the budget is spent.
+	if len(s.subs) == 0 && !s.running() && s.awaySince.IsZero() {
 		s.idleAt = now.Add(s.r.cfg.IdleTimeout)
 		earliest(s.idleAt)
 	}
@@ -299,8 +346,12 @@ func (s *session) commit(cmd drillroom.Command, evs []simulator.Event) error {
 		s.recent = append(s.recent, batch{at: time.Now(), n: len(evs)})
 	}
 	for _, e := range evs {
-		if e.Type == simulator.EvPause {
+		switch e.Type {
+		case simulator.EvPause:
 			s.pausedBy = e.Reason
+		case simulator.EvResume:
+			// A trainer who restarts the clock ends the absence's charge.
+			s.charge()
 		}
 	}
 	if len(evs) > 0 {
@@ -352,6 +403,9 @@ func (s *session) system(kind simulator.ActionKind, reason string) error {
 		e := &evs[i]
 		if (e.Type == simulator.EvPause || e.Type == simulator.EvResume) && e.Action != nil && e.Action.By == drillroom.ActorSystem {
 			e.Reason = reason
+			if s.assess {
+				e.Away, e.Budget = s.spent, s.budget
+			}
 		}
 	}
 	return s.commit(drillroom.Command{}, evs)

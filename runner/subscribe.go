@@ -256,6 +256,7 @@ func (s *session) traineeBack() {
 		s.started = true
 		s.anchor()
 	case s.eng.Paused() && (s.pausedBy == ReasonDisconnect || s.pausedBy == ReasonRestart):
+		s.charge()
 		if err := s.system(simulator.ActResumeClock, ReasonReconnect); err != nil {
 			s.r.log.Error("resume clock", "session", s.id, "err", err)
 		}
@@ -266,6 +267,10 @@ func (s *session) traineeBack() {
 // unless the scenario says the clock continues.
 func (s *session) traineeGone() {
 	if s.continueOn || !s.running() {
+		return
+	}
+	if s.assess {
+		s.assessmentGone()
 		return
 	}
 	if g := s.r.cfg.DisconnectGrace; g > 0 {

@@ -86,6 +86,21 @@ func FormatSeconds(sec float64) string {
 	return b.String()
 }
 
+// FormatClock formats a time in milliseconds as the drill's clock reads:
+// m:ss, or h:mm:ss past an hour; a negative time ("never") as a dash. It is
+// the one format of times and durations that people read (pages, the
+// console, feedback's dur).
+func FormatClock(ms int64) string {
+	if ms < 0 {
+		return "–"
+	}
+	s := ms / 1000
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
 // Expr is an expression as written in a scenario, with where it was written.
 // The loader compiles it against the environment its field declares (the
 // env struct tag: guard, reaction or rule).

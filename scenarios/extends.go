@@ -38,9 +38,9 @@ func hasRootKey(root *yaml.Node, key string) bool {
 //     intent_implies: the parent's minus remove.intents (from all five); a
 //     child's list for an intent replaces the parent's list of that name,
 //     or is added; intent_threshold: the child's when it sets one;
-//   - matrix: merged cell by cell; cadence, mood and reply_pace: field by field;
-//   - impacts, urgencies, priorities, escalation, bands, pass_mark and
-//     on_disconnect: the child's replace the parent's.
+//   - matrix: merged cell by cell; labels: label by label; cadence, mood and reply_pace: field by field;
+//   - impacts, urgencies, priorities, escalation, bands, pass_mark,
+//     on_disconnect and disconnect_budget: the child's replace the parent's.
 func (l *Loader) extend(parent, child *Policy, d *decoder, dl *diagList) *Policy {
 	r := *parent
 	r.ID, r.Title, r.Version, r.Extends, r.Remove = child.ID, child.Title, child.Version, child.Extends, child.Remove
@@ -150,6 +150,19 @@ func (l *Loader) extend(parent, child *Policy, d *decoder, dl *diagList) *Policy
 	}
 	if d.has("on_disconnect") {
 		r.Disconnect = child.Disconnect
+	}
+	if child.Labels != nil {
+		m := map[string]string{}
+		for k, v := range parent.Labels {
+			m[k] = v
+		}
+		for k, v := range child.Labels {
+			m[k] = v
+		}
+		r.Labels = m
+	}
+	if d.has("disconnect_budget") {
+		r.DisconnectBudget = child.DisconnectBudget
 	}
 	return &r
 }

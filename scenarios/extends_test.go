@@ -53,6 +53,14 @@ func TestPolicyExtends(t *testing.T) {
 	if got := acme.Cadence.WaitingUpdate; got != mustDuration(t, "2m") {
 		t.Errorf("waiting_update %v, want the parent's 2m", got)
 	}
+	if acme.DisconnectBudget == nil || *acme.DisconnectBudget != mustDuration(t, "90s") {
+		t.Errorf("disconnect_budget %v, want 90s", acme.DisconnectBudget)
+	}
+	for id, want := range map[string]string{"ask_meter": "Asking for the meter reading", "callback": "Number to call back", "safety_advice": "Safety advice"} {
+		if got := acme.Labels[id]; got != want {
+			t.Errorf("label of %s: %q, want %q (added, replaced, inherited)", id, got, want)
+		}
+	}
 	if acme.PassMark != 75 || len(acme.Bands) != 5 || acme.Matrix["high"]["high"] != "P1" {
 		t.Errorf("inherited pass mark, bands or matrix lost: %v %v %v", acme.PassMark, acme.Bands, acme.Matrix)
 	}

@@ -303,6 +303,9 @@ func ApplyOverride(p *Policy, o *PolicyOverride) *Policy {
 	if o.Disconnect != "" {
 		r.Disconnect = o.Disconnect
 	}
+	if o.DisconnectBudget != nil {
+		r.DisconnectBudget = o.DisconnectBudget
+	}
 	return &r
 }
 

@@ -28,8 +28,14 @@ type Policy struct {
 	IntentNever     map[string][]string `yaml:"intent_never,omitempty" doc:"Regular expressions that veto an intent: a line one matches never carries it (hard rules, stronger than intents)."`
 	IntentImplies   map[string][]string `yaml:"intent_implies,omitempty" doc:"Intents a recognised intent carries with it (a restoration estimate is an update too)."`
 	IntentThreshold float64             `yaml:"intent_threshold,omitempty" doc:"Similarity (0 to 1) to an example at which its intent is recognised; default 0.55."`
+	// Labels name ids for people: intents, hand-over items, record fields
+	// shared by the policy's drills (see Scenario.Label).
+	Labels map[string]string `yaml:"labels,omitempty" doc:"How people read ids the policy's drills share: intents, hand-over items, record fields (safety_advice: Safety advice). A drill's labels add to them."`
 	// Disconnect is what the clock does while the trainee is disconnected.
 	Disconnect string `yaml:"on_disconnect,omitempty" enum:"pause,continue"`
+	// DisconnectBudget is the assessments' disconnect budget (see
+	// Settings.DisconnectBudget); nil: the server's default.
+	DisconnectBudget *Duration `yaml:"disconnect_budget,omitempty" doc:"In an assessment: how much drill time in total the clock may stand still while the trainee is disconnected, after which it runs on (a drill's settings.disconnect_budget replaces it). Default: the server's (2m)."`
 
 	File   string `yaml:"-"`
 	Source []byte `yaml:"-"`
@@ -44,15 +50,16 @@ type PolicyRemove struct {
 // PolicyOverride replaces parts of a policy for one scenario. Lists replace
 // the policy's list; maps are merged key by key; scalars replace.
 type PolicyOverride struct {
-	Taxonomy   []Category                   `yaml:"taxonomy,omitempty"`
-	Matrix     map[string]map[string]string `yaml:"matrix,omitempty"`
-	Escalation []EscalationRule             `yaml:"escalation,omitempty"`
-	Cadence    *CadenceOverride             `yaml:"cadence,omitempty"`
-	Bands      []Band                       `yaml:"bands,omitempty"`
-	PassMark   *float64                     `yaml:"pass_mark,omitempty"`
-	Mood       *MoodModel                   `yaml:"mood,omitempty"`
-	Intents    map[string][]string          `yaml:"intents,omitempty"`
-	Disconnect string                       `yaml:"on_disconnect,omitempty" enum:"pause,continue"`
+	Taxonomy         []Category                   `yaml:"taxonomy,omitempty"`
+	Matrix           map[string]map[string]string `yaml:"matrix,omitempty"`
+	Escalation       []EscalationRule             `yaml:"escalation,omitempty"`
+	Cadence          *CadenceOverride             `yaml:"cadence,omitempty"`
+	Bands            []Band                       `yaml:"bands,omitempty"`
+	PassMark         *float64                     `yaml:"pass_mark,omitempty"`
+	Mood             *MoodModel                   `yaml:"mood,omitempty"`
+	Intents          map[string][]string          `yaml:"intents,omitempty"`
+	Disconnect       string                       `yaml:"on_disconnect,omitempty" enum:"pause,continue"`
+	DisconnectBudget *Duration                    `yaml:"disconnect_budget,omitempty"`
 }
 
 // Category is one incident category.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 )
 
 // checkPolicy checks a policy file: its ids, its matrix, its escalation
@@ -36,6 +37,8 @@ func checkPolicy(p *Policy, d *decoder, l *diagList) {
 			l.add(CodeRange, d.at(w.path), "%s must be between 0 and 1000 words a minute, not %g", w.path, w.v)
 		}
 	}
+	checkDisconnectBudget(d, l, p.DisconnectBudget, "disconnect_budget")
+	checkLabels(d, l, p.Labels, "labels")
 	intentPatterns(l, d, p.Intents, "intents")
 	intentPatterns(l, d, p.IntentNever, "intent_never")
 	if n := intentExamples(l, d, p.IntentExamples, "intent_examples") + intentExamples(l, d, p.IntentCounters, "intent_counterexamples"); n > MaxIntentExamples {
@@ -64,7 +67,23 @@ func checkOverride(d *decoder, l *diagList, base *Policy, o *PolicyOverride) {
 	if o.PassMark != nil && (*o.PassMark < 0 || *o.PassMark > 100) {
 		l.add(CodeBands, d.at("overrides.pass_mark"), "overrides.pass_mark is a percentage, 0 to 100")
 	}
+	checkDisconnectBudget(d, l, o.DisconnectBudget, "overrides.disconnect_budget")
 	intentPatterns(l, d, o.Intents, "overrides.intents")
+}
+
+// MaxDisconnectBudget is the largest disconnect budget a drill or policy
+// may give an assessment.
+const MaxDisconnectBudget = Duration(4 * 60 * 60 * 1000)
+
+// checkDisconnectBudget checks a disconnect budget at path: zero (the
+// clock never stands still for an absence) to MaxDisconnectBudget.
+func checkDisconnectBudget(d *decoder, l *diagList, b *Duration, path string) {
+	if b == nil || d.bad[path] {
+		return
+	}
+	if *b < 0 || *b > MaxDisconnectBudget {
+		l.add(CodeRange, d.at(path), "%s must be between 0s and %s, not %s", path, MaxDisconnectBudget, *b)
+	}
 }
 
 // checkCategoryIDs checks the ids of a taxonomy at path.
@@ -186,4 +205,23 @@ func knownIntents(p *Policy, s *Scenario) map[string]bool {
 		}
 	}
 	return m
+}
+
+// MaxLabel is the longest label, in characters.
+const MaxLabel = 120
+
+// checkLabels checks the labels at path: each one line of text, not empty
+// and at most MaxLabel characters.
+func checkLabels(d *decoder, l *diagList, labels map[string]string, path string) {
+	for _, id := range sortedKeys(labels) {
+		v, at := labels[id], path+"."+id
+		switch {
+		case strings.TrimSpace(v) == "":
+			l.add(CodeRange, d.at(at), "%s is empty: write how a person reads %q, or leave it out", at, id)
+		case utf8.RuneCountInString(v) > MaxLabel:
+			l.add(CodeRange, d.at(at), "%s is %d characters; a label has at most %d", at, utf8.RuneCountInString(v), MaxLabel)
+		case strings.ContainsAny(v, "\r\n"):
+			l.add(CodeRange, d.at(at), "%s must be one line", at)
+		}
+	}
 }

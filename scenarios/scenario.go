@@ -3,6 +3,12 @@
 // JSON Schema that editors use.
 package scenarios
 
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
 // Scenario is one drill (a *.drill.yaml file) after loading: decoded, merged
 // with its policy and with every expression compiled.
 type Scenario struct {
@@ -15,6 +21,8 @@ type Scenario struct {
 	Difficulty string   `yaml:"difficulty" doc:"beginner, intermediate or advanced." enum:"beginner,intermediate,advanced"`
 	Duration   Duration `yaml:"duration" doc:"Expected duration of the call, for example 15m."`
 	Objectives []string `yaml:"objectives,omitempty" doc:"Learning objectives."`
+	// Labels name this drill's ids for people (see Scenario.Label).
+	Labels map[string]string `yaml:"labels,omitempty" doc:"How people read this drill's ids: record fields, hand-over items, decisions, intents and endings (people_at_risk: People at risk). Added to the policy's labels; an id without one reads as its words (people_at_risk: People at risk)."`
 
 	// Policy names the shared policy (by its id); Overrides replaces parts of it.
 	Policy    string          `yaml:"policy" doc:"Id of the shared policy this drill uses."`
@@ -47,11 +55,15 @@ type Scenario struct {
 
 // Settings are per-drill engine settings.
 type Settings struct {
-	TimeLimit    Duration  `yaml:"time_limit,omitempty" doc:"The call ends with the time_limit ending after this much virtual time. Default: twice duration."`
-	TimeScale    float64   `yaml:"time_scale,omitempty" doc:"Default speed of virtual time (1 = real time; 60 compresses an hour into a minute)."`
-	OnDisconnect string    `yaml:"on_disconnect,omitempty" doc:"pause (default) or continue: what the clock does while the trainee is disconnected." enum:"pause,continue"`
-	Speaker      string    `yaml:"speaker,omitempty" doc:"Default speaker of say steps (default customer)."`
-	ReplyPace    ReplyPace `yaml:"reply_pace,omitempty" doc:"How fast the cast's replies come, field by field over the policy's reply_pace."`
+	TimeLimit    Duration `yaml:"time_limit,omitempty" doc:"The call ends with the time_limit ending after this much virtual time. Default: twice duration."`
+	TimeScale    float64  `yaml:"time_scale,omitempty" doc:"Default speed of virtual time (1 = real time; 60 compresses an hour into a minute)."`
+	OnDisconnect string   `yaml:"on_disconnect,omitempty" doc:"pause (default) or continue: what the clock does while the trainee is disconnected." enum:"pause,continue"`
+	// DisconnectBudget bounds, in an assessment, how long in total the
+	// clock may stand still for the trainee's absence; nil: the policy's,
+	// else the server's (2m by default).
+	DisconnectBudget *Duration `yaml:"disconnect_budget,omitempty" doc:"In an assessment: how much drill time in total the clock may stand still while the trainee is disconnected; once spent, the clock runs on while they are away. Default: the policy's, else the server's (2m)."`
+	Speaker          string    `yaml:"speaker,omitempty" doc:"Default speaker of say steps (default customer)."`
+	ReplyPace        ReplyPace `yaml:"reply_pace,omitempty" doc:"How fast the cast's replies come, field by field over the policy's reply_pace."`
 }
 
 // ReplyPace says how long the cast takes to reply: a line a reaction or an
@@ -381,4 +393,113 @@ func (s *Scenario) Decisions() []string {
 		}
 	}
 	return sortedKeys(seen)
+}
+
+// Budget is the drill's disconnect budget for assessments:
+// settings.disconnect_budget, else its policy's (with the drill's
+// overrides); ok is false when neither sets one and the server's default
+// applies.
+func (s *Scenario) Budget() (b Duration, ok bool) {
+	if s.Settings.DisconnectBudget != nil {
+		return *s.Settings.DisconnectBudget, true
+	}
+	if s.Resolved != nil && s.Resolved.DisconnectBudget != nil {
+		return *s.Resolved.DisconnectBudget, true
+	}
+	return 0, false
+}
+
+// Label is how a person reads one of the drill's ids (a record field, a
+// hand-over item, a decision, an intent, an ending, a category or a
+// priority): the drill's labels, then its policy's, then the category's
+// or priority's title, else the id's own words (Words).
+func (s *Scenario) Label(id string) string {
+	if l, ok := s.Labels[id]; ok && l != "" {
+		return l
+	}
+	if p := s.Resolved; p != nil {
+		if l, ok := p.Labels[id]; ok && l != "" {
+			return l
+		}
+		for _, c := range p.Taxonomy {
+			if c.ID == id && c.Title != "" {
+				return c.Title
+			}
+		}
+		for _, pr := range p.Priorities {
+			if pr.ID == id && pr.Title != "" {
+				return pr.Title
+			}
+		}
+	}
+	return Words(id)
+}
+
+// Words reads an id as words, for an id nobody labelled: separators become
+// spaces and the first letter a capital (people_at_risk: People at risk,
+// gas-emergency: Gas emergency).
+func Words(id string) string {
+	w := strings.Join(strings.FieldsFunc(id, func(r rune) bool { return r == '_' || r == '-' || r == '.' }), " ")
+	if w == "" {
+		return id
+	}
+	r, n := utf8.DecodeRuneInString(w)
+	return string(unicode.ToUpper(r)) + w[n:]
+}
+
+// Named is every id of the drill a person may read, with its Label:
+// categories, the policy's and the drill's intents and labelled ids,
+// record fields, hand-over items, the items the cast asks for, decisions
+// and endings. The script's beats and reactions are not in it: the
+// trainee never sees them.
+func (s *Scenario) Named() map[string]string {
+	m := map[string]string{}
+	add := func(ids ...string) {
+		for _, id := range ids {
+			if id != "" {
+				m[id] = s.Label(id)
+			}
+		}
+	}
+	keys := func(ms ...map[string][]string) {
+		for _, mm := range ms {
+			for id := range mm {
+				add(id)
+			}
+		}
+	}
+	if p := s.Resolved; p != nil {
+		for id := range p.Labels {
+			add(id)
+		}
+		for _, c := range p.Taxonomy {
+			add(c.ID)
+		}
+		keys(p.Intents, p.IntentExamples)
+	}
+	for id := range s.Labels {
+		add(id)
+	}
+	keys(s.Intents, s.IntentExamples)
+	for _, r := range s.Truth.Record {
+		add(r.Field)
+	}
+	for _, r := range s.Truth.Required {
+		add(r.Handover...)
+	}
+	for _, sv := range s.Cast.Services {
+		for _, a := range sv.Asks {
+			add(a.Info)
+		}
+	}
+	for _, t := range s.Cast.Teams {
+		for _, a := range t.Asks {
+			add(a.Info)
+		}
+	}
+	add(s.Decisions()...)
+	for _, e := range s.Endings {
+		add(e.ID)
+	}
+	return m
 }

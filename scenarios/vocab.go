@@ -138,7 +138,7 @@ var Vocabulary = []Name{
 	{Name: "reviewed", Type: false, Envs: ruleOnly, Doc: "Whether the trainee submitted the post-incident review.", Example: "reviewed"},
 	{Name: "csat", Type: 0, Envs: ruleOnly, Doc: "Customer satisfaction, 1 to 5, from the final mood.", Example: "csat >= 4"},
 	{Name: "first_contact_resolved", Type: fnBool(nil), Envs: ruleOnly, Doc: "Whether truth.first_contact held.", Example: "first_contact_resolved()"},
-	{Name: "dur", Type: fnFloatStr(nil), Envs: ruleOnly, Doc: "Formats seconds as 4m10s, for feedback text.", Example: `"{{dur(longest_silence())}}"`},
+	{Name: "dur", Type: fnFloatStr(nil), Envs: ruleOnly, Doc: "Formats seconds as the clock reads (250 as 4:10), for feedback text.", Example: `"{{dur(longest_silence())}}"`},
 }
 
 // Names returns the vocabulary of one environment, sorted by name.

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-
-	"github.com/drillroom/drillroom/scenarios"
 )
 
 // gap is the time between two consecutive updates inside an interval (or
@@ -133,8 +131,8 @@ func (f *facts) gaps(kind string) iter.Seq[gap] {
 }
 
 func (f *facts) gapNote(kind string, g gap) string {
-	return fmt.Sprintf("%s gap of %s from %s to %s", kind, scenarios.FormatSeconds(secs(g.ms())),
-		scenarios.FormatSeconds(f.rel(g.From.T)), scenarios.FormatSeconds(f.rel(g.To.T)))
+	return fmt.Sprintf("%s gap of %s from %s to %s", kind, clockOf(secs(g.ms())),
+		clockOf(f.rel(g.From.T)), clockOf(f.rel(g.To.T)))
 }
 
 // longestGap is longest_gap: 0 when there is no interval of the kind.
@@ -174,7 +172,7 @@ func (f *facts) gapsOver(limit float64, kind string) (int, []Evidence) {
 		if g.ms() > lim {
 			n++
 			if ev.room(g.To.T) {
-				ev.add(g.ev(f.gapNote(kind, g) + ", over the " + scenarios.FormatSeconds(limit) + " limit"))
+				ev.add(g.ev(f.gapNote(kind, g) + ", over the " + clockOf(limit) + " limit"))
 			}
 		}
 		if g.ms() > longest.ms() {
@@ -182,7 +180,7 @@ func (f *facts) gapsOver(limit float64, kind string) (int, []Evidence) {
 		}
 	}
 	if n == 0 && seen {
-		ev.add(longest.ev("longest " + f.gapNote(kind, longest) + ", within the " + scenarios.FormatSeconds(limit) + " limit"))
+		ev.add(longest.ev("longest " + f.gapNote(kind, longest) + ", within the " + clockOf(limit) + " limit"))
 	}
 	return n, ev.done()
 }
@@ -322,7 +320,7 @@ func (f *facts) promisesMade() (int, []Evidence) {
 		var ev evList
 		for _, p := range ps {
 			if ev.room(p.Made.T) {
-				ev.add(p.Made.ev("update promised by " + scenarios.FormatSeconds(f.rel(p.By))))
+				ev.add(p.Made.ev("update promised by " + clockOf(f.rel(p.By))))
 			}
 		}
 		return len(ps), ev.done()
@@ -340,11 +338,11 @@ func (f *facts) promisesBroken() (int, []Evidence) {
 				n++
 				if broken.room(p.Made.T) {
 					broken.add(p.Made.ev(fmt.Sprintf("update promised by %s (due with grace %s) never came in time",
-						scenarios.FormatSeconds(f.rel(p.By)), scenarios.FormatSeconds(f.rel(p.Due)))))
+						clockOf(f.rel(p.By)), clockOf(f.rel(p.Due)))))
 				}
 			case p.Kept && n == 0:
 				if kept.room(p.KeptBy.T) {
-					kept.add(p.KeptBy.ev("promised update delivered (promised by " + scenarios.FormatSeconds(f.rel(p.By)) + ")"))
+					kept.add(p.KeptBy.ev("promised update delivered (promised by " + clockOf(f.rel(p.By)) + ")"))
 				}
 			}
 		}

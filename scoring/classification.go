@@ -2,8 +2,6 @@ package scoring
 
 import (
 	"fmt"
-
-	"github.com/drillroom/drillroom/scenarios"
 )
 
 // classAt is the classification in force at virtual time ms (the last
@@ -38,7 +36,7 @@ func (f *facts) categoryAt(sec float64, pri bool) (string, []Evidence) {
 	if pri {
 		v = c.Priority
 	}
-	return v, []Evidence{c.ev(fmt.Sprintf("classified %s/%s at %s", c.Category, c.Priority, scenarios.FormatSeconds(secs(c.T))))}
+	return v, []Evidence{c.ev(fmt.Sprintf("classified %s/%s at %s", c.Category, c.Priority, clockOf(secs(c.T))))}
 }
 
 func (f *facts) classifiedAt() (float64, []Evidence) {
@@ -82,7 +80,7 @@ func (f *facts) computeCorrectAt(pri bool) (float64, []Evidence) {
 		i--
 	}
 	c := f.classes[i]
-	return f.rel(c.T), []Evidence{c.ev(fmt.Sprintf("%s correct (%s) from %s", what, want, scenarios.FormatSeconds(f.rel(c.T))))}
+	return f.rel(c.T), []Evidence{c.ev(fmt.Sprintf("%s correct (%s) from %s", what, want, clockOf(f.rel(c.T))))}
 }
 
 // reclassifiedAfter reports whether a classify action after the first

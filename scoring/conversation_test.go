@@ -47,7 +47,7 @@ func TestConversationAndState(t *testing.T) {
 		{"fired at: never", call, "fired_at", []any{"waiting_chase"}, -1.0},
 		{"first contact resolved (dispatched and closed)", call, "first_contact_resolved", nil, true},
 		{"not resolved on first contact", rejected, "first_contact_resolved", nil, false},
-		{"dur", call, "dur", []any{250.0}, "4m10s"},
+		{"dur", call, "dur", []any{250.0}, "4:10"},
 		{"t is the end of the call", call, "t", nil, 260.0},
 		{"phase", call, "phase", nil, "waiting"},
 		{"mood", call, "mood", nil, 64.0},

@@ -114,14 +114,14 @@ func (f *facts) evalRequirements() []requirement {
 func (f *facts) requirementEvidence(r requirement) Evidence {
 	switch {
 	case r.Met && r.Deadline > 0:
-		return r.Made.ev(fmt.Sprintf("%s %s at %s, within %s", r.Kind, r.ID, scenarios.FormatSeconds(f.rel(r.Made.T)), scenarios.FormatSeconds(f.rel(r.Deadline))))
+		return r.Made.ev(fmt.Sprintf("%s %s at %s, within %s", r.Kind, r.ID, clockOf(f.rel(r.Made.T)), clockOf(f.rel(r.Deadline))))
 	case r.Met:
-		return r.Made.ev(fmt.Sprintf("%s %s at %s", r.Kind, r.ID, scenarios.FormatSeconds(f.rel(r.Made.T))))
+		return r.Made.ev(fmt.Sprintf("%s %s at %s", r.Kind, r.ID, clockOf(f.rel(r.Made.T))))
 	case r.MadeOK:
-		return r.Made.ev(fmt.Sprintf("%s %s at %s, %s after the %s deadline", r.Kind, r.ID, scenarios.FormatSeconds(f.rel(r.Made.T)),
-			scenarios.FormatSeconds(secs(r.Made.T-r.Deadline)), scenarios.FormatSeconds(f.rel(r.Deadline))))
+		return r.Made.ev(fmt.Sprintf("%s %s at %s, %s after the %s deadline", r.Kind, r.ID, clockOf(f.rel(r.Made.T)),
+			clockOf(secs(r.Made.T-r.Deadline)), clockOf(f.rel(r.Deadline))))
 	case r.Deadline > 0:
-		return Evidence{T: min(r.Deadline, f.end.T), Note: fmt.Sprintf("no %s of %s by %s", r.Kind, r.ID, scenarios.FormatSeconds(f.rel(r.Deadline)))}
+		return Evidence{T: min(r.Deadline, f.end.T), Note: fmt.Sprintf("no %s of %s by %s", r.Kind, r.ID, clockOf(f.rel(r.Deadline)))}
 	default:
 		return Evidence{T: f.end.T, Note: fmt.Sprintf("no %s of %s during the call", r.Kind, r.ID)}
 	}
@@ -216,9 +216,9 @@ func (f *facts) matrixMissed() ([]string, []Evidence) {
 		for _, it := range f.matrix() {
 			switch {
 			case it.Met:
-				ev = append(ev, it.Made.ev(fmt.Sprintf("%s (%s) at %s", it.What, it.Kind, scenarios.FormatSeconds(f.rel(it.Made.T)))))
+				ev = append(ev, it.Made.ev(fmt.Sprintf("%s (%s) at %s", it.What, it.Kind, clockOf(f.rel(it.Made.T)))))
 			case it.MadeOK:
-				ev = append(ev, it.Made.ev(fmt.Sprintf("%s (%s) at %s, after the matrix's %s", it.What, it.Kind, scenarios.FormatSeconds(f.rel(it.Made.T)), scenarios.FormatSeconds(f.rel(it.Deadline)))))
+				ev = append(ev, it.Made.ev(fmt.Sprintf("%s (%s) at %s, after the matrix's %s", it.What, it.Kind, clockOf(f.rel(it.Made.T)), clockOf(f.rel(it.Deadline)))))
 				missed = append(missed, it.Kind)
 			default:
 				ev = append(ev, Evidence{T: f.end.T, Note: fmt.Sprintf("no %s of a %s service or team", it.What, it.Kind)})

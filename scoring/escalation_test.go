@@ -1,8 +1,9 @@
 package scoring
 
 import (
-	"github.com/drillroom/drillroom/scenarios"
 	"testing"
+
+	"github.com/drillroom/drillroom/scenarios"
 
 	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"

@@ -1,6 +1,13 @@
 package scoring
 
-import "github.com/drillroom/drillroom/scenarios"
+import (
+	"math"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/drillroom/drillroom/scenarios"
+)
 
 // ruleValues is the set of rule-environment names that are plain values,
 // not functions; reads of these cannot be instrumented, so they are found
@@ -80,4 +87,53 @@ func exprNames(src string, keep map[string]bool) []string {
 		}
 	}
 	return out
+}
+
+// clockOf formats seconds of the call as the drill's clock reads (1:05),
+// the one format of times in what the trainee reads.
+func clockOf(sec float64) string {
+	if sec < 0 {
+		return "-" + scenarios.FormatClock(int64(math.Round(-sec*1000)))
+	}
+	return scenarios.FormatClock(int64(math.Round(sec * 1000)))
+}
+
+// wordsOf rewrites the drill's ids in an evidence note as a person reads
+// them (scenarios.Scenario.Named, and the script's beats and reactions as
+// their words): "first safety_advice" reads "first Safety advice".
+func wordsOf(sc *scenarios.Scenario) func(string) string {
+	names := sc.Named()
+	for _, b := range sc.Timeline {
+		names[b.ID] = scenarios.Words(b.ID)
+	}
+	for _, r := range sc.Reactions {
+		names[r.ID] = scenarios.Words(r.ID)
+	}
+	return func(note string) string {
+		var b strings.Builder
+		word := func(r rune) bool { return r == '_' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+		for i := 0; i < len(note); {
+			j := i
+			for j < len(note) {
+				r, n := utf8.DecodeRuneInString(note[j:])
+				if !word(r) {
+					break
+				}
+				j += n
+			}
+			if j == i {
+				_, n := utf8.DecodeRuneInString(note[i:])
+				b.WriteString(note[i : i+n])
+				i += n
+				continue
+			}
+			tok := note[i:j]
+			if l, ok := names[tok]; ok && strings.ContainsAny(tok, "_-") {
+				tok = l
+			}
+			b.WriteString(tok)
+			i = j
+		}
+		return b.String()
+	}
 }

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"math"
 	"strings"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -42,7 +43,7 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 		"resolution": f.resolution,
 		"reviewed":   f.reviewed,
 		"csat":       csatFromMood(f.mood),
-		"dur":        func(s float64) string { return scenarios.FormatSeconds(s) },
+		"dur":        func(s float64) string { return scenarios.FormatClock(int64(math.Round(s * 1000))) },
 	} {
 		env[k] = v
 	}

@@ -29,6 +29,8 @@ type session struct {
 	f   *facts
 	env map[string]any
 	rec *recorder
+	// words rewrites the drill's ids in evidence notes (wordsOf).
+	words func(string) string
 }
 
 func newSession(sc *scenarios.Scenario, log []simulator.Event, anyVersion bool) (*session, error) {
@@ -38,7 +40,7 @@ func newSession(sc *scenarios.Scenario, log []simulator.Event, anyVersion bool) 
 	if err := CheckLog(sc, log, anyVersion); err != nil {
 		return nil, err
 	}
-	s := &session{sc: sc, f: newFacts(sc, log), rec: &recorder{}}
+	s := &session{sc: sc, f: newFacts(sc, log), rec: &recorder{}, words: wordsOf(sc)}
 	s.env = s.f.ruleEnv(s.rec)
 	s.f.evalWhen = func(e scenarios.Expr) (bool, error) {
 		on := s.rec.on
@@ -154,6 +156,9 @@ func (s *session) rule(rule *scenarios.Rule, section string) RuleResult {
 		extra = append(extra, s.f.valueEvidence(n)...)
 	}
 	r.Evidence = mergeEvidence(s.rec.reads, extra)
+	for i := range r.Evidence {
+		r.Evidence[i].Note = s.words(r.Evidence[i].Note)
+	}
 	var fb scenarios.Text
 	switch r.Outcome {
 	case Pass:
@@ -166,7 +171,9 @@ func (s *session) rule(rule *scenarios.Rule, section string) RuleResult {
 		if ferr != nil {
 			r.Error = "feedback: " + ferr.Error()
 		}
-		r.Feedback = txt
+		// The values a feedback interpolates (missing_fields()) are ids;
+		// the trainee reads them as words.
+		r.Feedback = s.words(txt)
 	}
 	return r
 }

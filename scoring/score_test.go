@@ -215,7 +215,7 @@ func TestRuleOutcomes(t *testing.T) {
 		t.Errorf("memory rule error %q does not name the memory budget", r.Error)
 	}
 	r, _ = card.Rule("fail")
-	if wantFb := "The longest silence was 1m; the standard is 1m."; r.Feedback != wantFb {
+	if wantFb := "The longest silence was 1:00; the standard is 1:00."; r.Feedback != wantFb {
 		t.Errorf("feedback %q, want %q", r.Feedback, wantFb)
 	}
 	if len(r.Evidence) == 0 || r.Evidence[0].Seq != 11 || r.Evidence[0].T != 130000 {
@@ -238,13 +238,13 @@ func TestUpdatesFeedbackExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, _ := card.Rule("updates-while-waiting")
-	want := "You left the caller without an update for 4m10s while the engineer was on the way; the standard is 2m."
+	want := "You left the caller without an update for 4:10 while the engineer was on the way; the standard is 2:00."
 	if r.Outcome != Fail || r.Feedback != want {
 		t.Errorf("got %s %q, want fail %q", r.Outcome, r.Feedback, want)
 	}
 	found := false
 	for _, e := range r.Evidence {
-		if e.Seq == 6 && e.T == 290000 && strings.Contains(e.Note, "over the 2m limit") {
+		if e.Seq == 6 && e.T == 290000 && strings.Contains(e.Note, "over the 2:00 limit") {
 			found = true
 		}
 	}

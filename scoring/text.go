@@ -76,7 +76,7 @@ func WriteText(w io.Writer, c *Scorecard) error {
 
 // evidenceRef is "#12 @1m5s", or "@3m" for a deadline with no event.
 func evidenceRef(e Evidence) string {
-	at := "@" + scenarios.FormatSeconds(secs(e.T))
+	at := "@" + clockOf(secs(e.T))
 	if e.Seq == 0 {
 		return at
 	}
@@ -85,7 +85,7 @@ func evidenceRef(e Evidence) string {
 
 func num(x float64) string { return scenarios.FormatValue(x) }
 
-func dur(s float64) string { return scenarios.FormatSeconds(s) }
+func dur(s float64) string { return clockOf(s) }
 
 func never(s float64) string {
 	if s < 0 {

@@ -31,8 +31,8 @@ const (
 	EvResolve  EventType = "resolve"  // a service or team resolved the incident: From, Text
 	EvApprove  EventType = "approve"  // a team approved a decision: From, ID (decision), Amount, Text
 	EvDecline  EventType = "decline"  // a team declined a decision: From, ID (decision), Amount, Text
-	EvPause    EventType = "pause"    // the clock paused: Reason (trainer, disconnect, restart)
-	EvResume   EventType = "resume"   // the clock resumed: Reason
+	EvPause    EventType = "pause"    // the clock paused: Reason (trainer, disconnect, restart); in an assessment the runner's carry Away and Budget
+	EvResume   EventType = "resume"   // the clock resumed: Reason (trainer, reconnect, budget_spent); in an assessment the runner's carry Away and Budget
 	EvScale    EventType = "scale"    // the time scale changed: Scale (the start event carries the initial Scale)
 	EvTakeover EventType = "takeover" // (hidden) a trainer took over a cast member: ID; its scripted lines are suspended
 	EvHandback EventType = "handback" // (hidden) a trainer handed a cast member back: ID
@@ -111,6 +111,12 @@ type Event struct {
 	ETA      Millis    `json:"eta,omitempty"`
 	Amount   float64   `json:"amount,omitempty"`
 	Scale    float64   `json:"scale,omitempty"`
+	// Away and Budget are on the pauses and resumes the runner writes for
+	// an assessment's trainee: the drill time the clock has stood still
+	// for their absence so far, and the most it may (the disconnect
+	// budget). The engine neither reads nor writes them.
+	Away   Millis `json:"away,omitempty"`
+	Budget Millis `json:"budget,omitempty"`
 
 	// start only
 	Scenario string `json:"scenario,omitempty"`

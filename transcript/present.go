@@ -43,40 +43,64 @@ var Texts = map[string]string{
 	"who.clock":    "Clock",
 	"who.refused":  "Refused",
 
-	"start":    "The call started ({mode})",
-	"end":      "The call ended: {ending}",
-	"pause":    "Paused ({reason})",
-	"resume":   "Running again",
-	"ack":      "Acknowledged",
-	"eta":      "ETA {eta} (in {minutes} min){text}",
-	"ask":      "Asked for {info}{text}",
-	"arrive":   "Arrived on scene",
-	"resolve":  "Resolved",
-	"approve":  "Approved {decision}{amount}{text}",
-	"decline":  "Declined {decision}{amount}{text}",
-	"review":   "Submitted the post-incident review",
-	"rejected": "{action}: {reason}",
-	"intents":  " [{intents}]",
-	"handover": " (handover: {info})",
-	"amount":   " ({amount})",
-	"promise":  " (promised an update by {clock})",
+	"start":               "The call started ({mode})",
+	"end":                 "The call ended: {ending}",
+	"pause":               "The clock stopped ({reason})",
+	"pause.trainer":       "The trainer paused the clock",
+	"pause.disconnect":    "The clock stopped: you were disconnected{away}",
+	"pause.restart":       "The clock stopped: the server restarted{away}",
+	"resume":              "The clock runs again",
+	"resume.trainer":      "The trainer restarted the clock",
+	"resume.reconnect":    "The clock runs again: you are back{away}",
+	"resume.budget_spent": "The clock runs on without you: the {budget} an assessment may stand still while you are away is used up",
+	"away":                " ({away} of the {budget} allowed away used)",
+	"ack":                 "Acknowledged",
+	"eta":                 "ETA {eta} (in {minutes} min){text}",
+	"ask":                 "Asks for: {info}",
+	"arrive":              "Arrived on scene",
+	"resolve":             "Resolved",
+	"approve":             "Approved: {decision}{amount}{text}",
+	"decline":             "Declined: {decision}{amount}{text}",
+	"review":              "Submitted the post-incident review",
+	"rejected":            "{action}: {reason}",
+	"intents":             " [{intents}]",
+	"handover":            " (handover: {info})",
+	"amount":              " ({amount})",
+	"promise":             " (promised an update by {clock})",
 
 	"action":          "{kind}{text}",
 	"action.say":      "{said}{promise}",
 	"action.hold":     "Put the customer on hold{text}",
 	"action.resume":   "Took the customer off hold",
-	"action.classify": "Classified as {category} {priority}",
+	"action.classify": "Classified as {category}{priority}",
+	"priority":        ", priority {priority}",
 	"action.record":   "Recorded {field}: {value}",
 	"action.dispatch": "Dispatched {target}{handover}{text}",
 	"action.escalate": "Escalated to {target}{handover}{text}",
 	"action.contact":  "Messaged {target}{handover}{text}",
-	"action.request":  "Asked {target} to approve {decision}{amount}",
-	"action.decide":   "Decided {decision}{amount}",
+	"action.request":  "Asked {target} to approve: {decision}{amount}",
+	"action.decide":   "Decided: {decision}{amount}",
 	"action.transfer": "Transferred the call to {target}",
 	"action.close":    "Closed the call: {resolution}",
 	"action.review":   "Submitted the post-incident review",
 	"action.correct":  "Corrected a line's intents to {intents}",
 	"intents.none":    "none",
+
+	"resolution.resolved":          "Resolved on this call",
+	"resolution.handed_over":       "Handed over to the emergency service",
+	"resolution.escalated":         "Escalated to an internal team",
+	"resolution.callback_arranged": "Callback arranged",
+	"resolution.referred":          "Referred elsewhere",
+	"resolution.no_action":         "No action needed",
+	"resolution.customer_ended":    "Customer ended the call",
+
+	"mood.update":         "an update",
+	"mood.reassure":       "reassurance",
+	"mood.safety_advice":  "safety advice",
+	"mood.hold_no_notice": "put on hold without notice",
+	"mood.silence":        "silence",
+	"mood.missing_safety": "no safety advice yet",
+	"mood.promise_broken": "a promised update missed",
 
 	"ending.resolved":    "resolved",
 	"ending.hangup":      "the customer hung up",
@@ -137,6 +161,16 @@ func amount(a float64) string {
 	return optional("amount", "amount", strconv.FormatFloat(a, 'f', -1, 64))
 }
 
+// MoodReason says in words why the customer's mood changed, from a mood
+// event's reason: one of the engine's (update, silence, ...) or the id of
+// the beat or reaction that moved it, read as its words.
+func MoodReason(reason string) string {
+	if s, ok := Texts["mood."+reason]; ok {
+		return s
+	}
+	return strings.ToLower(scenarios.Words(reason))
+}
+
 // Ending says how a call ended, from the end event's reason.
 func Ending(reason string) string {
 	if s, ok := Texts["ending."+reason]; ok {
@@ -146,25 +180,67 @@ func Ending(reason string) string {
 }
 
 // A Presenter presents the events of one scenario's sessions, naming the
-// services and teams of its cast.
+// services and teams of its cast and its ids in words (Labels).
 type Presenter struct {
-	names map[string]string
+	names  map[string]string
+	labels map[string]string
 }
 
-// New returns a presenter for the scenario's cast.
-func New(cast scenarios.Cast) *Presenter {
-	p := &Presenter{names: map[string]string{}}
-	for id, s := range cast.Services {
+// New returns a presenter for the scenario.
+func New(sc *scenarios.Scenario) *Presenter {
+	p := &Presenter{names: map[string]string{}, labels: Labels(sc)}
+	for id, s := range sc.Cast.Services {
 		if s.Name != "" {
 			p.names[id] = s.Name
 		}
 	}
-	for id, t := range cast.Teams {
+	for id, t := range sc.Cast.Teams {
 		if t.Name != "" {
 			p.names[id] = t.Name
 		}
 	}
 	return p
+}
+
+// Labels is how a person reads each id of the drill that a line may name
+// (categories, priorities, record fields, hand-over items, decisions,
+// intents, resolutions): scenarios.Scenario.Label, and for a priority its
+// id with its title (P1 Critical). The console's script gets the same map,
+// so both presenters say the same words; an id not in it (a field the
+// trainee named) is shown as it is.
+func Labels(sc *scenarios.Scenario) map[string]string {
+	m := sc.Named()
+	for k, v := range Texts {
+		if id, ok := strings.CutPrefix(k, "resolution."); ok {
+			m[id] = v
+		}
+	}
+	if pol := sc.Resolved; pol != nil {
+		for _, pr := range pol.Priorities {
+			m[pr.ID] = pr.ID
+			if l := sc.Label(pr.ID); l != scenarios.Words(pr.ID) {
+				m[pr.ID] = pr.ID + " " + l
+			}
+		}
+	}
+	return m
+}
+
+// label is how a line names id: its label, or the id as it is.
+func (p *Presenter) label(id string) string {
+	if l, ok := p.labels[id]; ok {
+		return l
+	}
+	return id
+}
+
+// list labels ids and joins them.
+func (p *Presenter) list(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = p.label(id)
+	}
+	return strings.Join(out, ", ")
 }
 
 // Name is how a line names the cast member id. The customer is
@@ -219,7 +295,7 @@ func (p *Presenter) Line(ev simulator.Event) (Line, bool) {
 		}
 		l.Text = p.Action(a)
 		if len(ev.Intents) > 0 && a.Kind != simulator.ActCorrect {
-			l.Text = strings.TrimSpace(l.Text + optional("intents", "intents", strings.Join(ev.Intents, ", ")))
+			l.Text = strings.TrimSpace(l.Text + optional("intents", "intents", p.list(ev.Intents)))
 		}
 		l.Pane = pane(a.Kind)
 	case simulator.EvRejected:
@@ -244,18 +320,21 @@ func (p *Presenter) Line(ev simulator.Event) (Line, bool) {
 		l.Who = p.Name(ev.From)
 		l.Text = fill("eta", "eta", Clock(ev.ETA), "minutes", strconv.FormatInt(minutes, 10), "text", said(ev.Text))
 	case simulator.EvAsk:
-		l.Who, l.Class = p.Name(ev.From), "radio ask"
-		info := ev.ID
-		if info == "" {
-			info = "information"
+		// What the trainee read; the item asked for only when nothing was said.
+		l.Who, l.Class, l.Text = p.Name(ev.From), "radio ask", ev.Text
+		if l.Text == "" {
+			info := p.label(ev.ID)
+			if info == "" {
+				info = "information"
+			}
+			l.Text = fill("ask", "info", info)
 		}
-		l.Text = fill("ask", "info", info, "text", said(ev.Text))
 	case simulator.EvApprove, simulator.EvDecline:
 		l.Who = p.Name(ev.From)
-		l.Text = fill(string(ev.Type), "decision", ev.ID, "amount", amount(ev.Amount), "text", said(ev.Text))
+		l.Text = fill(string(ev.Type), "decision", p.label(ev.ID), "amount", amount(ev.Amount), "text", said(ev.Text))
 	case simulator.EvPause, simulator.EvResume:
 		l.Who, l.Class, l.Pane = Texts["who.clock"], "system", simulator.ChannelCall
-		l.Text = fill(string(ev.Type), "reason", ev.Reason)
+		l.Text = clockText(ev)
 		l.By = drillroom.ActorSystem
 		if ev.Reason == string(drillroom.ActorTrainer) {
 			l.By = drillroom.ActorTrainer
@@ -272,11 +351,26 @@ func (p *Presenter) Line(ev simulator.Event) (Line, bool) {
 	return l, true
 }
 
+// clockText says why the clock stopped or runs again, with the disconnect
+// budget of an assessment when the event carries it.
+func clockText(ev simulator.Event) string {
+	key := string(ev.Type)
+	if _, ok := Texts[key+"."+ev.Reason]; ok {
+		key += "." + ev.Reason
+	}
+	away := ""
+	if ev.Budget > 0 {
+		away = fill("away", "away", Duration(ev.Away), "budget", Duration(ev.Budget))
+		away = " " + away
+	}
+	return fill(key, "reason", ev.Reason, "away", away, "budget", Duration(ev.Budget))
+}
+
 // Action says what an action did, naming the cast members it involved.
 func (p *Presenter) Action(a simulator.Action) string {
 	info := ""
 	if len(a.Info) > 0 {
-		info = optional("handover", "info", strings.Join(a.Info, ", "))
+		info = optional("handover", "info", p.list(a.Info))
 	}
 	switch a.Kind {
 	case simulator.ActSay:
@@ -288,21 +382,21 @@ func (p *Presenter) Action(a simulator.Action) string {
 	case simulator.ActHold, simulator.ActResume, simulator.ActReview:
 		return fill("action."+string(a.Kind), "text", said(a.Text))
 	case simulator.ActClassify:
-		return fill("action.classify", "category", a.Category, "priority", a.Priority)
+		return fill("action.classify", "category", p.label(a.Category), "priority", optional("priority", "priority", p.label(a.Priority)))
 	case simulator.ActRecord:
-		return fill("action.record", "field", a.Field, "value", a.Value)
+		return fill("action.record", "field", p.label(a.Field), "value", a.Value)
 	case simulator.ActDispatch, simulator.ActEscalate, simulator.ActContact:
 		return fill("action."+string(a.Kind), "target", p.Name(a.Target), "handover", info, "text", said(a.Text))
 	case simulator.ActRequest:
-		return fill("action.request", "target", p.Name(a.Target), "decision", a.Decision, "amount", amount(a.Amount))
+		return fill("action.request", "target", p.Name(a.Target), "decision", p.label(a.Decision), "amount", amount(a.Amount))
 	case simulator.ActDecide:
-		return fill("action.decide", "decision", a.Decision, "amount", amount(a.Amount))
+		return fill("action.decide", "decision", p.label(a.Decision), "amount", amount(a.Amount))
 	case simulator.ActTransfer:
 		return fill("action.transfer", "target", p.Name(a.Target))
 	case simulator.ActClose:
-		return fill("action.close", "resolution", a.Resolution)
+		return fill("action.close", "resolution", p.label(a.Resolution))
 	case simulator.ActCorrect:
-		in := strings.Join(a.Intents, ", ")
+		in := p.list(a.Intents)
 		if in == "" {
 			in = Texts["intents.none"]
 		}

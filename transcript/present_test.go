@@ -17,6 +17,20 @@ var testCast = scenarios.Cast{
 	Teams:    map[string]scenarios.Team{"duty": {Name: "Duty Manager"}},
 }
 
+// testScenario has the cast and labels: the drill's, its policy's, a
+// category's and a priority's titles, and ids nobody labelled (hazards,
+// refund) that read as their words.
+var testScenario = &scenarios.Scenario{
+	Cast:   testCast,
+	Labels: map[string]string{"goodwill": "Goodwill payment", "access": "Access to the building"},
+	Truth:  scenarios.Truth{Record: []scenarios.RecordField{{Field: "location"}}, Decisions: []string{"refund"}, Required: []scenarios.Requirement{{Dispatch: "gas", Handover: []string{"hazards"}}}},
+	Resolved: &scenarios.Policy{
+		Taxonomy:   []scenarios.Category{{ID: "gas-emergency", Title: "Gas emergency"}},
+		Priorities: []scenarios.Priority{{ID: "P1", Title: "Critical"}},
+		Labels:     map[string]string{"greet": "Greeting", "ask_location": "Asking for the location", "reassure": "Reassurance", "evacuate": "Evacuation", "safety_advice": "Safety advice", "location": "Location"},
+	},
+}
+
 // presented lists one event of every type, as the debrief shows it and as
 // the plain-text transcript writes it ("-": not shown).
 var presented = []struct {
@@ -38,16 +52,16 @@ var presented = []struct {
 		"Customer", "Hurry!", "customer", "call", drillroom.ActorTrainer, "customer: Hurry! [injected]"},
 	{"say", simulator.Event{Type: simulator.EvAction, Intents: []string{"greet", "ask_location"},
 		Action: &simulator.Action{Kind: simulator.ActSay, Text: "Hello, where are you?"}},
-		"You", "Hello, where are you? [greet, ask_location]", "trainee", "call", drillroom.ActorTrainee, "trainee: say Hello, where are you? {greet, ask_location}"},
+		"You", "Hello, where are you? [Greeting, Asking for the location]", "trainee", "call", drillroom.ActorTrainee, "trainee: say Hello, where are you? {greet, ask_location}"},
 	{"say with a promise", simulator.Event{Type: simulator.EvAction,
 		Action: &simulator.Action{Kind: simulator.ActSay, Text: "I'll call back.", Promise: 205_000, By: drillroom.ActorTrainee}},
 		"You", "I'll call back. (promised an update by 3:25)", "trainee", "call", drillroom.ActorTrainee, "trainee: say I'll call back. (promise update by 03:25)"},
 	{"say intents only", simulator.Event{Type: simulator.EvAction, Intents: []string{"reassure"},
 		Action: &simulator.Action{Kind: simulator.ActSay, Intents: []string{"reassure"}}},
-		"You", "[reassure]", "trainee", "call", drillroom.ActorTrainee, "trainee: say [reassure] {reassure}"},
+		"You", "[Reassurance]", "trainee", "call", drillroom.ActorTrainee, "trainee: say [reassure] {reassure}"},
 	{"correct", simulator.Event{Type: simulator.EvAction, Intents: []string{"evacuate"}, Removed: []string{"hold"},
 		Action: &simulator.Action{Kind: simulator.ActCorrect, Of: 5, Intents: []string{"evacuate", "safety_advice"}}},
-		"You", "Corrected a line's intents to evacuate, safety_advice", "trainee", "call", drillroom.ActorTrainee, "trainee: correct #5 [evacuate, safety_advice] {+evacuate -hold}"},
+		"You", "Corrected a line's intents to Evacuation, Safety advice", "trainee", "call", drillroom.ActorTrainee, "trainee: correct #5 [evacuate, safety_advice] {+evacuate -hold}"},
 	{"correct to none", simulator.Event{Type: simulator.EvAction, Removed: []string{"hold"},
 		Action: &simulator.Action{Kind: simulator.ActCorrect, Of: 5}},
 		"You", "Corrected a line's intents to none", "trainee", "call", drillroom.ActorTrainee, "trainee: correct #5 [] {-hold}"},
@@ -59,25 +73,25 @@ var presented = []struct {
 	{"resume", simulator.Event{Type: simulator.EvAction, Action: &simulator.Action{Kind: simulator.ActResume}},
 		"You", "Took the customer off hold", "trainee", "call", drillroom.ActorTrainee, "trainee: resume"},
 	{"classify", simulator.Event{Type: simulator.EvAction, Action: &simulator.Action{Kind: simulator.ActClassify, Category: "gas-emergency", Priority: "P1"}},
-		"You", "Classified as gas-emergency P1", "trainee", "radio", drillroom.ActorTrainee, "trainee: classify gas-emergency P1"},
+		"You", "Classified as Gas emergency, priority P1 Critical", "trainee", "radio", drillroom.ActorTrainee, "trainee: classify gas-emergency P1"},
 	{"classify without priority", simulator.Event{Type: simulator.EvAction, Action: &simulator.Action{Kind: simulator.ActClassify, Category: "gas-emergency"}},
-		"You", "Classified as gas-emergency", "trainee", "radio", drillroom.ActorTrainee, "trainee: classify gas-emergency"},
+		"You", "Classified as Gas emergency", "trainee", "radio", drillroom.ActorTrainee, "trainee: classify gas-emergency"},
 	{"record", simulator.Event{Type: simulator.EvAction, Action: &simulator.Action{Kind: simulator.ActRecord, Field: "location", Value: "Flat 4,  Station Parade"}},
-		"You", "Recorded location: Flat 4,  Station Parade", "trainee", "radio", drillroom.ActorTrainee, "trainee: record location Flat 4,  Station Parade"},
+		"You", "Recorded Location: Flat 4,  Station Parade", "trainee", "radio", drillroom.ActorTrainee, "trainee: record location Flat 4,  Station Parade"},
 	{"dispatch", simulator.Event{Type: simulator.EvAction, Action: &simulator.Action{Kind: simulator.ActDispatch, Target: "gas", Info: []string{"location", "hazards"}}},
-		"You", "Dispatched Gas Emergency Service (handover: location, hazards)", "trainee", "radio", drillroom.ActorTrainee, "trainee: dispatch gas (location, hazards)"},
+		"You", "Dispatched Gas Emergency Service (handover: Location, Hazards)", "trainee", "radio", drillroom.ActorTrainee, "trainee: dispatch gas (location, hazards)"},
 	{"escalate", simulator.Event{Type: simulator.EvAction, Action: &simulator.Action{Kind: simulator.ActEscalate, Target: "duty", Text: "Need approval"}},
 		"You", "Escalated to Duty Manager: Need approval", "trainee", "radio", drillroom.ActorTrainee, "trainee: escalate duty"},
 	{"contact", simulator.Event{Type: simulator.EvAction, Action: &simulator.Action{Kind: simulator.ActContact, Target: "gas", Text: "Any news?"}},
 		"You", "Messaged Gas Emergency Service: Any news?", "trainee", "radio", drillroom.ActorTrainee, "trainee: contact gas Any news?"},
 	{"request", simulator.Event{Type: simulator.EvAction, Action: &simulator.Action{Kind: simulator.ActRequest, Target: "duty", Decision: "goodwill", Amount: 50}},
-		"You", "Asked Duty Manager to approve goodwill (50)", "trainee", "radio", drillroom.ActorTrainee, "trainee: request duty goodwill 50"},
+		"You", "Asked Duty Manager to approve: Goodwill payment (50)", "trainee", "radio", drillroom.ActorTrainee, "trainee: request duty goodwill 50"},
 	{"decide", simulator.Event{Type: simulator.EvAction, Action: &simulator.Action{Kind: simulator.ActDecide, Decision: "refund"}},
-		"You", "Decided refund", "trainee", "radio", drillroom.ActorTrainee, "trainee: decide refund 0"},
+		"You", "Decided: Refund", "trainee", "radio", drillroom.ActorTrainee, "trainee: decide refund 0"},
 	{"transfer", simulator.Event{Type: simulator.EvAction, Action: &simulator.Action{Kind: simulator.ActTransfer, Target: "duty"}},
 		"You", "Transferred the call to Duty Manager", "trainee", "call", drillroom.ActorTrainee, "trainee: transfer duty"},
 	{"close", simulator.Event{Type: simulator.EvAction, Action: &simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"}},
-		"You", "Closed the call: handed_over", "trainee", "call", drillroom.ActorTrainee, "trainee: close handed_over"},
+		"You", "Closed the call: Handed over to the emergency service", "trainee", "call", drillroom.ActorTrainee, "trainee: close handed_over"},
 	{"review action", simulator.Event{Type: simulator.EvAction, Action: &simulator.Action{Kind: simulator.ActReview, Text: "Lessons"}},
 		"You", "Submitted the post-incident review", "trainee", "call", drillroom.ActorTrainee, "trainee: review Lessons"},
 	{"coach's action", simulator.Event{Type: simulator.EvAction, Action: &simulator.Action{Kind: simulator.ActPause, By: drillroom.ActorCoach}},
@@ -95,7 +109,11 @@ var presented = []struct {
 	{"eta revised", simulator.Event{Type: simulator.EvETA, T: 600_000, From: "gas", ETA: 1_800_000, Text: "Traffic."},
 		"Gas Emergency Service", "ETA 30:00 (in 20 min): Traffic.", "radio", "radio", "", "gas: ETA 30:00 - Traffic."},
 	{"ask", simulator.Event{Type: simulator.EvAsk, From: "gas", ID: "access", Text: "How do we get in?"},
-		"Gas Emergency Service", "Asked for access: How do we get in?", "radio ask", "radio", "", "gas asks for access: How do we get in?"},
+		"Gas Emergency Service", "How do we get in?", "radio ask", "radio", "", "gas asks for access: How do we get in?"},
+	{"ask without words", simulator.Event{Type: simulator.EvAsk, From: "gas", ID: "access"},
+		"Gas Emergency Service", "Asks for: Access to the building", "radio ask", "radio", "", "gas asks for access: "},
+	{"close, a resolution nobody knows", simulator.Event{Type: simulator.EvAction, Action: &simulator.Action{Kind: simulator.ActClose, Resolution: "gone fishing"}},
+		"You", "Closed the call: gone fishing", "trainee", "call", drillroom.ActorTrainee, "trainee: close gone fishing"},
 	{"arrive", simulator.Event{Type: simulator.EvArrive, From: "gas"},
 		"Gas Emergency Service", "Arrived on scene", "radio", "radio", "", "gas: (arrive)"},
 	{"resolve", simulator.Event{Type: simulator.EvResolve, From: "gas", Text: "Leak capped."},
@@ -103,15 +121,27 @@ var presented = []struct {
 	{"resolve without words", simulator.Event{Type: simulator.EvResolve, From: "gas"},
 		"Gas Emergency Service", "Resolved", "radio", "radio", "", "gas: (resolve)"},
 	{"approve", simulator.Event{Type: simulator.EvApprove, From: "duty", ID: "goodwill", Amount: 50, Text: "Fine by me."},
-		"Duty Manager", "Approved goodwill (50): Fine by me.", "radio", "radio", "", "duty: approve goodwill - Fine by me."},
+		"Duty Manager", "Approved: Goodwill payment (50): Fine by me.", "radio", "radio", "", "duty: approve goodwill - Fine by me."},
 	{"decline", simulator.Event{Type: simulator.EvDecline, From: "duty", ID: "goodwill"},
-		"Duty Manager", "Declined goodwill", "radio", "radio", "", "duty: decline goodwill - "},
+		"Duty Manager", "Declined: Goodwill payment", "radio", "radio", "", "duty: decline goodwill - "},
 	{"pause by the trainer", simulator.Event{Type: simulator.EvPause, Reason: "trainer"},
-		"Clock", "Paused (trainer)", "system", "call", drillroom.ActorTrainer, "[clock pause: trainer]"},
+		"Clock", "The trainer paused the clock", "system", "call", drillroom.ActorTrainer, "[clock pause: trainer]"},
 	{"pause on disconnect", simulator.Event{Type: simulator.EvPause, Reason: "disconnect"},
-		"Clock", "Paused (disconnect)", "system", "call", drillroom.ActorSystem, "[clock pause: disconnect]"},
+		"Clock", "The clock stopped: you were disconnected", "system", "call", drillroom.ActorSystem, "[clock pause: disconnect]"},
+	{"assessment pause on disconnect", simulator.Event{Type: simulator.EvPause, Reason: "disconnect", Away: 5000, Budget: 120000},
+		"Clock", "The clock stopped: you were disconnected (0:05 of the 2:00 allowed away used)", "system", "call", drillroom.ActorSystem, "[clock pause: disconnect]"},
+	{"pause on restart", simulator.Event{Type: simulator.EvPause, Reason: "restart"},
+		"Clock", "The clock stopped: the server restarted", "system", "call", drillroom.ActorSystem, "[clock pause: restart]"},
+	{"pause, unknown reason", simulator.Event{Type: simulator.EvPause, Reason: "fire_drill"},
+		"Clock", "The clock stopped (fire_drill)", "system", "call", drillroom.ActorSystem, "[clock pause: fire_drill]"},
 	{"resume clock", simulator.Event{Type: simulator.EvResume, Reason: "trainee"},
-		"Clock", "Running again", "system", "call", drillroom.ActorSystem, "[clock resume: trainee]"},
+		"Clock", "The clock runs again", "system", "call", drillroom.ActorSystem, "[clock resume: trainee]"},
+	{"resume by the trainer", simulator.Event{Type: simulator.EvResume, Reason: "trainer"},
+		"Clock", "The trainer restarted the clock", "system", "call", drillroom.ActorTrainer, "[clock resume: trainer]"},
+	{"resume on reconnect", simulator.Event{Type: simulator.EvResume, Reason: "reconnect", Away: 65000, Budget: 120000},
+		"Clock", "The clock runs again: you are back (1:05 of the 2:00 allowed away used)", "system", "call", drillroom.ActorSystem, "[clock resume: reconnect]"},
+	{"disconnect budget spent", simulator.Event{Type: simulator.EvResume, Reason: "budget_spent", Away: 120000, Budget: 120000},
+		"Clock", "The clock runs on without you: the 2:00 an assessment may stand still while you are away is used up", "system", "call", drillroom.ActorSystem, "[clock resume: budget_spent]"},
 	{"scale", simulator.Event{Type: simulator.EvScale, Scale: 2}, "-", "", "", "", "", "[time scale 2x]"},
 	{"end", simulator.Event{Type: simulator.EvEnd, ID: "safe", Reason: "closed"},
 		"Call", "The call ended: closed by you", "system", "call", "", "[call ended: safe (closed)]"},
@@ -132,7 +162,7 @@ var presented = []struct {
 }
 
 func TestLine(t *testing.T) {
-	p := New(testCast)
+	p := New(testScenario)
 	for _, tc := range presented {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.ev.Seq, tc.ev.T = 9, max(tc.ev.T, 65_000)
@@ -191,7 +221,7 @@ func TestEveryEventType(t *testing.T) {
 // TestTrainerNeverYou: whatever a trainer or coach did is never presented
 // as the trainee's.
 func TestTrainerNeverYou(t *testing.T) {
-	p := New(testCast)
+	p := New(testScenario)
 	for _, by := range []drillroom.Actor{drillroom.ActorTrainer, drillroom.ActorCoach, drillroom.ActorSystem, "auditor"} {
 		for _, kind := range []simulator.ActionKind{simulator.ActSay, simulator.ActHold, simulator.ActDispatch, simulator.ActClose} {
 			l, ok := p.Line(simulator.Event{Type: simulator.EvAction, Action: &simulator.Action{Kind: kind, Text: "x", Target: "gas", By: by}})
@@ -235,7 +265,7 @@ func TestTextsUsed(t *testing.T) {
 	}
 	sort.Strings(keys)
 	var all strings.Builder
-	p := New(testCast)
+	p := New(testScenario)
 	for _, tc := range presented {
 		if l, ok := p.Line(tc.ev); ok {
 			all.WriteString(l.Who + "\x00" + l.Text + "\x00")
@@ -246,8 +276,8 @@ func TestTextsUsed(t *testing.T) {
 		if i := strings.IndexByte(head, '{'); i >= 0 {
 			head = head[:i]
 		}
-		if strings.HasPrefix(k, "ending.") {
-			continue // TestEnding
+		if strings.HasPrefix(k, "ending.") || strings.HasPrefix(k, "resolution.") || strings.HasPrefix(k, "mood.") {
+			continue // TestEnding; resolutions are labels (TestLabels); TestMoodReason
 		}
 		if head = strings.TrimSpace(head); head != "" && !strings.Contains(all.String(), head) {
 			t.Errorf("text %s (%q) is never presented by the cases", k, Texts[k])
@@ -262,6 +292,35 @@ func TestEnding(t *testing.T) {
 	} {
 		if got := Ending(reason); got != want {
 			t.Errorf("Ending(%q) = %q, want %q", reason, got, want)
+		}
+	}
+}
+
+// TestLabels: every id of the drill a line may name has its words: the
+// drill's label over the policy's, titles, a priority with its id, and
+// the words of an id nobody labelled.
+func TestLabels(t *testing.T) {
+	got := Labels(testScenario)
+	for id, want := range map[string]string{
+		"goodwill": "Goodwill payment", "access": "Access to the building", "greet": "Greeting",
+		"gas-emergency": "Gas emergency", "P1": "P1 Critical", "hazards": "Hazards", "refund": "Refund",
+		"location": "Location", "handed_over": "Handed over to the emergency service", "customer_ended": "Customer ended the call",
+	} {
+		if got[id] != want {
+			t.Errorf("label of %s: got %q, want %q", id, got[id], want)
+		}
+	}
+	for id, l := range got {
+		if l == "" || l == id && id != "P1" {
+			t.Errorf("label of %s is %q, want words", id, l)
+		}
+	}
+}
+
+func TestMoodReason(t *testing.T) {
+	for reason, want := range map[string]string{"missing_safety": "no safety advice yet", "update": "an update", "smoke_seen": "smoke seen"} {
+		if got := MoodReason(reason); got != want {
+			t.Errorf("MoodReason(%q) = %q, want %q", reason, got, want)
 		}
 	}
 }

@@ -17,9 +17,18 @@ import (
 // The console page must be open.
 func (e *e2e) checkPresenterAgrees() {
 	e.t.Helper()
-	cast := scenarios.Cast{
-		Services: map[string]scenarios.Service{"gas": {Name: "Gas Emergency Service"}},
-		Teams:    map[string]scenarios.Team{"duty": {Name: "Duty Manager"}},
+	sc := &scenarios.Scenario{
+		Cast: scenarios.Cast{
+			Services: map[string]scenarios.Service{"gas": {Name: "Gas Emergency Service"}},
+			Teams:    map[string]scenarios.Team{"duty": {Name: "Duty Manager"}},
+		},
+		Labels: map[string]string{"goodwill": "Goodwill payment", "access": "Access to the building"},
+		Truth:  scenarios.Truth{Record: []scenarios.RecordField{{Field: "location"}}, Decisions: []string{"refund"}},
+		Resolved: &scenarios.Policy{
+			Taxonomy:   []scenarios.Category{{ID: "gas-emergency", Title: "Gas emergency"}},
+			Priorities: []scenarios.Priority{{ID: "P1", Title: "Critical"}},
+			Labels:     map[string]string{"greet": "Greeting", "evacuate": "Evacuation"},
+		},
 	}
 	act := func(a simulator.Action) *simulator.Action { return &a }
 	events := []simulator.Event{
@@ -31,6 +40,7 @@ func (e *e2e) checkPresenterAgrees() {
 		{Type: simulator.EvAction, Action: act(simulator.Action{Kind: simulator.ActHold})},
 		{Type: simulator.EvAction, Action: act(simulator.Action{Kind: simulator.ActResume})},
 		{Type: simulator.EvAction, Action: act(simulator.Action{Kind: simulator.ActClassify, Category: "gas-emergency"})},
+		{Type: simulator.EvAction, Action: act(simulator.Action{Kind: simulator.ActClassify, Category: "gas-emergency", Priority: "P1"})},
 		{Type: simulator.EvAction, Action: act(simulator.Action{Kind: simulator.ActRecord, Field: "location", Value: "Flat 4"})},
 		{Type: simulator.EvAction, Action: act(simulator.Action{Kind: simulator.ActDispatch, Target: "gas", Info: []string{"location"}, Text: "Hurry"})},
 		{Type: simulator.EvAction, Action: act(simulator.Action{Kind: simulator.ActEscalate, Target: "duty"})},
@@ -45,6 +55,9 @@ func (e *e2e) checkPresenterAgrees() {
 		{Type: simulator.EvAck, From: "gas"},
 		{Type: simulator.EvETA, T: 109_000, From: "gas", ETA: 1_609_000, Text: "Traffic"},
 		{Type: simulator.EvAsk, From: "gas", ID: "access", Text: "How do we get in?"},
+		{Type: simulator.EvAsk, From: "gas", ID: "access"},
+		{Type: simulator.EvPause, Reason: "disconnect", Away: 5000, Budget: 120000},
+		{Type: simulator.EvResume, Reason: "budget_spent", Away: 120000, Budget: 120000},
 		{Type: simulator.EvArrive, From: "gas"},
 		{Type: simulator.EvResolve, From: "gas", Text: "Capped"},
 		{Type: simulator.EvApprove, From: "duty", ID: "goodwill", Amount: 50},
@@ -58,7 +71,11 @@ func (e *e2e) checkPresenterAgrees() {
 	}
 	type line struct{ Who, Text, Class, Pane, By, Clock string }
 	var want []*line
-	p := transcript.New(cast)
+	p := transcript.New(sc)
+	labels, err := json.Marshal(transcript.Labels(sc))
+	if err != nil {
+		e.t.Fatal(err)
+	}
 	for i := range events {
 		events[i].Seq, events[i].T = int64(i+1), max(events[i].T, 3_723_000)
 		if l, ok := p.Line(events[i]); ok {
@@ -73,12 +90,12 @@ func (e *e2e) checkPresenterAgrees() {
 	}
 	e.eval(fmt.Sprintf(`(window.__presented = undefined, import("/static/present.js").then(m => {
 		const texts = JSON.parse(document.getElementById("console-data").textContent).texts;
-		const p = m.presenter(texts, {gas: "Gas Emergency Service", duty: "Duty Manager"});
+		const p = m.presenter(texts, {gas: "Gas Emergency Service", duty: "Duty Manager"}, %s);
 		window.__presented = JSON.stringify(%s.map(ev => {
 			const l = p.line(ev);
 			return l && {Who: l.who, Text: l.text, Class: l.cls, Pane: l.pane, By: l.by, Clock: l.clock};
 		}));
-	}, err => { window.__presented = JSON.stringify(String(err)); }), "")`, evJSON))
+	}, err => { window.__presented = JSON.stringify(String(err)); }), "")`, labels, evJSON))
 	e.poll("the console's presenter has run", `window.__presented !== undefined`)
 	var got []*line
 	if raw := e.eval(`window.__presented`); json.Unmarshal([]byte(raw), &got) != nil {

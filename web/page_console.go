@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"sort"
@@ -42,15 +43,15 @@ var handoverInfos = []string{"location", "hazards", "access", "callback", "casua
 // resolution is a way to close the call.
 type resolution struct{ ID, Title string }
 
-var resolutions = []resolution{
-	{"resolved", "Resolved on this call"},
-	{"handed_over", "Handed over to the emergency service"},
-	{"escalated", "Escalated to an internal team"},
-	{"callback_arranged", "Callback arranged"},
-	{"referred", "Referred elsewhere"},
-	{"no_action", "No action needed"},
-	{"customer_ended", "Customer ended the call"},
-}
+// resolutions are the ways to close a call, named as the presenter names
+// them (transcript.Texts).
+var resolutions = func() []resolution {
+	var out []resolution
+	for _, id := range []string{"resolved", "handed_over", "escalated", "callback_arranged", "referred", "no_action", "customer_ended"} {
+		out = append(out, resolution{id, transcript.Texts["resolution."+id]})
+	}
+	return out
+}()
 
 // castItem is a service or team as the console shows it.
 type castItem struct {
@@ -69,21 +70,13 @@ type labelled struct {
 	Label string `json:"label"`
 }
 
-// labelOf words an id of the drill for a trainee: "people_at_risk" reads
-// "People at risk". The id stays in the page's attributes, where the
-// protocol needs it.
-func labelOf(id string) string {
-	s := strings.TrimSpace(strings.NewReplacer("_", " ", "-", " ").Replace(id))
-	if s == "" {
-		return id
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func labelAll(ids []string) []labelled {
+// labelAll words the drill's ids for a trainee with their labels
+// (transcript.Labels: "people_at_risk" reads "People at risk"). The id stays
+// in the page's attributes, where the protocol needs it.
+func labelAll(labels map[string]string, ids []string) []labelled {
 	out := make([]labelled, len(ids))
 	for i, id := range ids {
-		out[i] = labelled{ID: id, Label: labelOf(id)}
+		out[i] = labelled{ID: id, Label: cmp.Or(labels[id], scenarios.Words(id))}
 	}
 	return out
 }
@@ -100,7 +93,8 @@ type consoleConfig struct {
 	// Categories and Priorities word the classification the trainee chose.
 	Categories map[string]string `json:"categories"`
 	Priorities map[string]string `json:"priorities"`
-	// Labels words the record fields, handover items and decisions.
+	// Labels words the drill's ids: record fields, handover items,
+	// decisions, intents, resolutions (transcript.Labels).
 	Labels map[string]string `json:"labels"`
 	// Texts is the presenter's wording (transcript.Texts), so the
 	// console's lines read as the debrief's do.
@@ -174,13 +168,7 @@ func buildConsole(sc *scenarios.Scenario, x drillroom.Session, name string) cons
 	// The same names a program gets in hello (vocabulary.go).
 	v := vocabularyOf(sc, nil)
 	p.Services, p.Teams = v.Services, v.Teams
-	p.Infos, p.Fields, p.Decisions = labelAll(v.HandoverItems), labelAll(v.RecordFields), labelAll(v.Decisions)
-	p.Config.Labels = map[string]string{}
-	for _, l := range [][]labelled{p.Infos, p.Fields, p.Decisions} {
-		for _, x := range l {
-			p.Config.Labels[x.ID] = x.Label
-		}
-	}
+	p.Infos, p.Fields, p.Decisions = labelAll(v.Labels, v.HandoverItems), labelAll(v.Labels, v.RecordFields), labelAll(v.Labels, v.Decisions)
 	p.Config.Categories, p.Config.Priorities = map[string]string{}, map[string]string{}
 
 	if pol := sc.Resolved; pol != nil {
@@ -207,7 +195,7 @@ func buildConsole(sc *scenarios.Scenario, x drillroom.Session, name string) cons
 	}
 	p.Config.Session, p.Config.Mode, p.Config.Ended = x.ID, x.Mode, p.Ended
 	p.Config.Services, p.Config.Teams = p.Services, p.Teams
-	p.Config.Texts = transcript.Texts
+	p.Config.Texts, p.Config.Labels = transcript.Texts, transcript.Labels(sc)
 	if p.Config.Services == nil {
 		p.Config.Services = []castItem{}
 	}

@@ -45,14 +45,15 @@ func TestConsolePracticeHelp(t *testing.T) {
 // The console words the drill's ids: a field reads "People at risk" while
 // its id stays in the attributes the protocol needs.
 func TestConsoleLabels(t *testing.T) {
+	labels := map[string]string{"callback": "Callback number"} // the drill's and policy's labels
 	for _, c := range []struct{ id, want string }{
 		{"people_at_risk", "People at risk"},
-		{"callback", "Callback"},
+		{"callback", "Callback number"},
 		{"meter-cupboard", "Meter cupboard"},
 		{"", ""},
 	} {
-		if got := labelOf(c.id); got != c.want {
-			t.Errorf("labelOf(%q) = %q, want %q", c.id, got, c.want)
+		if got := labelAll(labels, []string{c.id}); got[0].Label != c.want || got[0].ID != c.id {
+			t.Errorf("labelAll(%q) = %+v, want %q", c.id, got[0], c.want)
 		}
 	}
 	for _, c := range []struct {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"sort"
@@ -53,6 +54,15 @@ type debriefPage struct {
 	Interventions []intervention
 	// Draft is the draft this session played (0: a published drill).
 	Draft int64
+
+	// The summary (page_debrief_summary.go): the rules that mattered most,
+	// what to practise next, the key measures, the clock's stops for the
+	// trainee's absence, and the ways on.
+	Focus    []focusItem
+	Practise []practiseItem
+	KeyKPIs  []kpiItem
+	Away     []transcript.Line
+	Next     *nextView
 }
 
 // debrief shows a finished session: the scorecard with feedback and
@@ -129,6 +139,12 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		page.Card = card
 		page.KPIs = kpiItems(card.KPIs)
 		page.Critical, page.Pending = ruleTitles(card, card.CriticalFailed), ruleTitles(card, card.Pending)
+		page.Focus, page.Practise, page.KeyKPIs = focusOf(card), practiseOf(card), keyKPIs(page.KPIs)
+	}
+	if n, err := u.svc.NextFor(ctx, user, x); err != nil {
+		u.log.Warn("debrief: the next drill", "session", x.ID, "err", err)
+	} else {
+		page.Next = newNextView(x, n)
 	}
 
 	end := int64(0)
@@ -140,21 +156,25 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		}
 		end = max(end, ev.T)
 	}
-	limit := int64(60000)
-	if sc.Resolved != nil && sc.Resolved.Cadence.MaxSilence > 0 {
-		limit = sc.Resolved.Cadence.MaxSilence.Millis()
-	}
+	limit, rule := silenceStandard(sc)
 	silences := findSilences(events, end, limit)
 	page.Chart = buildMoodChart(events, sc.Cast.Customer.Mood, sc.Cast.Customer.Patience, end, silences, limit)
+	page.Chart.SilenceLimit = silenceLegend(limit, rule)
 	page.Timeline, page.Omitted = boundTimeline(buildTimeline(sc, events, silences))
+	page.Away = absences(page.Timeline)
 	if rr, err := u.svc.Rereadings(ctx, x, events); err != nil {
 		u.log.Warn("debrief: reread the trainee's lines", "session", x.ID, "err", err)
 	} else if len(rr) > 0 {
 		page.Rereadings = map[int64]string{}
+		labels := transcript.Labels(sc)
 		for seq, intents := range rr {
 			page.Rereadings[seq] = "nothing"
 			if len(intents) > 0 {
-				page.Rereadings[seq] = strings.Join(intents, ", ")
+				words := make([]string, len(intents))
+				for i, in := range intents {
+					words[i] = cmp.Or(labels[in], in)
+				}
+				page.Rereadings[seq] = strings.Join(words, ", ")
 			}
 		}
 	}
@@ -246,8 +266,11 @@ func kpiItems(k scoring.KPIs) []kpiItem {
 // maxTimelineRows rows, each text cut at maxTimelineRunes (the full log is
 // the scorecard's evidence and the replay's input, not a page).
 const (
-	maxTimelineRows  = 1500
-	maxTimelineRunes = 300
+	maxTimelineRows = 1500
+	// Longer than any line a trainee may send (training.MaxTextRunes) or a
+	// drill's cast says in practice: the timeline shows what was said and
+	// read in full.
+	maxTimelineRunes = 2 * training.MaxTextRunes
 )
 
 // boundTimeline keeps the first maxTimelineRows rows, with their texts
@@ -270,7 +293,7 @@ func boundTimeline(rows []transcript.Line) ([]transcript.Line, int) {
 // inserted where they began. Script internals (beats, reactions, variables,
 // phases, mood figures) stay out: the chart shows the mood.
 func buildTimeline(sc *scenarios.Scenario, events []simulator.Event, silences []silence) []transcript.Line {
-	p := transcript.New(sc.Cast)
+	p := transcript.New(sc)
 	bySeq := map[int64][]silence{}
 	for _, s := range silences {
 		bySeq[s.AfterSeq] = append(bySeq[s.AfterSeq], s)
@@ -279,7 +302,7 @@ func buildTimeline(sc *scenarios.Scenario, events []simulator.Event, silences []
 	addSilences := func(after int64) {
 		for _, s := range bySeq[after] {
 			rows = append(rows, transcript.Line{T: s.From, Clock: transcript.Clock(s.From), Who: "Silence", Class: "silence",
-				Text: fmt.Sprintf("No word to the customer for %s (%s to %s)", formatSeconds(float64(s.To-s.From)/1000), transcript.Clock(s.From), transcript.Clock(s.To))})
+				Text: fmt.Sprintf("No word to the customer for %s (%s to %s)", transcript.Duration(s.To-s.From), transcript.Clock(s.From), transcript.Clock(s.To))})
 		}
 	}
 	addSilences(0)

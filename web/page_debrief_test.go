@@ -1,12 +1,15 @@
 package web
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/drillroom/drillroom/scenarios"
 	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/transcript"
 )
 
 func say(seq, t int64) simulator.Event {
@@ -99,7 +102,7 @@ func TestTimelineAndEvidenceAnchors(t *testing.T) {
 	for _, want := range []string{
 		"system:The call started (practice)",
 		"customer:I smell gas",
-		"silence:No word to the customer for 1m40s (0:00 to 1:40)",
+		"silence:No word to the customer for 1:40 (0:00 to 1:40)",
 		"trainee:Dispatched Gas Emergency Service (handover: location)",
 		"system:The call ended: closed by you",
 	} {
@@ -118,5 +121,40 @@ func TestTimelineAndEvidenceAnchors(t *testing.T) {
 	ev := card.Sections[0].Rules[0].Evidence
 	if ev[0].Seq != 4 || ev[1].Seq != 4 || ev[2].Seq != 1 {
 		t.Errorf("evidence anchors = %d, %d, %d; want 4 (shown), 4 (last shown before the mood change), 1", ev[0].Seq, ev[1].Seq, ev[2].Seq)
+	}
+}
+
+// TestTimelineKeepsWhatWasRead: a responder's message is on the timeline
+// in full, as the trainee read it, and the time it gave (not a digest such
+// as "Acknowledged"); only what no line can reach is cut.
+func TestTimelineKeepsWhatWasRead(t *testing.T) {
+	sc := &scenarios.Scenario{Cast: scenarios.Cast{Services: map[string]scenarios.Service{"gas": {Name: "Gas Emergency Service"}}}}
+	long := "Engineer here: " + strings.Repeat("we are coming through the back lane because the front is blocked, ", 8)
+	events := []simulator.Event{
+		{Seq: 1, T: 0, Type: simulator.EvStart, Mode: "practice"},
+		{Seq: 2, T: 60000, Type: simulator.EvAck, From: "gas", Channel: "radio", Text: "Gas Emergency Service: request received, ETA 25m."},
+		{Seq: 3, T: 60000, Type: simulator.EvETA, From: "gas", Channel: "radio", ETA: 1560000},
+		{Seq: 4, T: 120000, Type: simulator.EvAsk, From: "gas", Channel: "radio", ID: "access", Text: long},
+	}
+	rows, omitted := boundTimeline(buildTimeline(sc, events, nil))
+	if omitted != 0 {
+		t.Fatalf("%d rows left out", omitted)
+	}
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.Who+": "+r.Text)
+	}
+	for _, want := range []string{
+		"Gas Emergency Service: Gas Emergency Service: request received, ETA 25m.",
+		"Gas Emergency Service: ETA 26:00 (in 25 min)",
+		"Gas Emergency Service: " + long,
+	} {
+		if !slices.Contains(got, want) {
+			t.Errorf("timeline %q lacks %q", got, want)
+		}
+	}
+	huge := []transcript.Line{{Text: strings.Repeat("x", maxTimelineRunes+10)}}
+	if cut, _ := boundTimeline(huge); utf8.RuneCountInString(cut[0].Text) != maxTimelineRunes+1 {
+		t.Errorf("a text past the bound is %d runes, want cut at %d with an ellipsis", utf8.RuneCountInString(cut[0].Text), maxTimelineRunes)
 	}
 }

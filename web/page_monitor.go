@@ -108,6 +108,7 @@ type observerConfig struct {
 	Vars    []string          `json:"vars"`
 	Lines   []string          `json:"lines"` // beat and reaction ids, for a scripted injection
 	Texts   map[string]string `json:"texts"`
+	Labels  map[string]string `json:"labels"` // transcript.Labels
 }
 
 type observerPage struct {
@@ -128,7 +129,7 @@ func (u *ui) observe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cfg := observerConfig{Session: x.ID, Trainee: u.displayName(r.Context(), x.UserID), Title: sc.Title, Mode: x.Mode,
-		Ended: x.State == drillroom.StateEnded, Texts: transcript.Texts, Vars: []string{}, Lines: []string{}}
+		Ended: x.State == drillroom.StateEnded, Texts: transcript.Texts, Labels: transcript.Labels(sc), Vars: []string{}, Lines: []string{}}
 	cfg.Cast = append(cfg.Cast, castItem{ID: "customer", Name: "Customer", Kind: "customer"})
 	for _, id := range sortedKeysOf(sc.Cast.Services) {
 		cfg.Cast = append(cfg.Cast, castItem{ID: id, Name: sc.Cast.Services[id].Name, Kind: sc.Cast.Services[id].Kind})

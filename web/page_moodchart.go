@@ -84,7 +84,7 @@ func buildMoodChart(events []simulator.Event, mood0, patience0 float64, end int6
 			point(&mood, ev.T, m)
 			label := fmt.Sprintf("%s: mood %s", transcript.Clock(ev.T), fmtFloat(round1(m)))
 			if ev.Reason != "" {
-				label += " (" + ev.Reason + ")"
+				label += " (" + transcript.MoodReason(ev.Reason) + ")"
 			}
 			c.Dots = append(c.Dots, chartDot{X: x(ev.T), Y: y(m), Label: label})
 			lo, hi, last = min(lo, m), max(hi, m), m

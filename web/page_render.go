@@ -169,19 +169,13 @@ func renderError(w http.ResponseWriter, r *http.Request, log *slog.Logger, statu
 	render(w, r, log, status, "error", view{Title: title, Flash: msg})
 }
 
-// formatSeconds formats a duration in seconds as 1m05s; negative means never.
+// formatSeconds formats a duration in seconds as every page does
+// (transcript.Duration: 1:05, 2:00:00); negative means never.
 func formatSeconds(sec float64) string {
 	if sec < 0 {
-		return "never"
+		return transcript.Duration(-1)
 	}
-	s := int64(math.Round(sec))
-	switch {
-	case s >= 3600:
-		return fmt.Sprintf("%dh%02dm", s/3600, s/60%60)
-	case s >= 60:
-		return fmt.Sprintf("%dm%02ds", s/60, s%60)
-	}
-	return fmt.Sprintf("%ds", s)
+	return transcript.Duration(int64(math.Round(sec)) * 1000)
 }
 
 func formatPercent(f float64) string { return formatNumber(f) + "%" }

@@ -24,6 +24,7 @@ type replayConfig struct {
 	Services []castItem        `json:"services"`
 	Teams    []castItem        `json:"teams"`
 	Texts    map[string]string `json:"texts"`
+	Labels   map[string]string `json:"labels"` // transcript.Labels
 	// Notes are the coaches' annotations, each at the moment (event) it
 	// is pinned to; the replay shows them when it reaches that moment.
 	Notes []replayNote `json:"notes"`
@@ -62,7 +63,7 @@ func (u *ui) replay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := replayPage{SessionID: x.ID, Title: sc.Title, Trainee: u.displayName(r.Context(), x.UserID), Mode: x.Mode, Live: x.State == drillroom.StateLive}
-	cfg := replayConfig{Session: x.ID, Texts: transcript.Texts, Services: []castItem{}, Teams: []castItem{}, Visible: []simulator.Event{}, Notes: []replayNote{}}
+	cfg := replayConfig{Session: x.ID, Texts: transcript.Texts, Labels: transcript.Labels(sc), Services: []castItem{}, Teams: []castItem{}, Visible: []simulator.Event{}, Notes: []replayNote{}}
 	for id, s := range sc.Cast.Services {
 		cfg.Services = append(cfg.Services, castItem{ID: id, Name: s.Name, Kind: s.Kind})
 	}

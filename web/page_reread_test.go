@@ -11,6 +11,7 @@ import (
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/simulator"
+	"github.com/drillroom/drillroom/transcript"
 )
 
 // TestDebriefShowsRereadings: a session keeps the intents its lines were
@@ -72,7 +73,13 @@ func TestDebriefShowsRereadings(t *testing.T) {
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	page := html.UnescapeString(string(body))
-	want := "Today this line would be understood as: " + strings.Join(today, ", ")
+	// The intents by their labels, as the trainee reads them.
+	labels := transcript.Labels(a.sc)
+	words := make([]string, len(today))
+	for i, in := range today {
+		words[i] = labels[in]
+	}
+	want := "Today this line would be understood as: " + strings.Join(words, ", ")
 	if res.StatusCode != http.StatusOK || !strings.Contains(page, want) {
 		t.Fatalf("debrief: status %d; want %q in the page", res.StatusCode, want)
 	}

@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/transcript"
 )
 
 // vocabItem is an id a client sends and the title a person reads.
@@ -27,6 +28,9 @@ type vocabulary struct {
 	Decisions     []string    `json:"decisions"`     // request, decide: decision
 	Resolutions   []vocabItem `json:"resolutions"`   // close: resolution
 	Intents       []string    `json:"intents"`       // say: intents
+	// Labels are how a person reads the ids above (transcript.Labels): a
+	// client shows these, never the ids.
+	Labels map[string]string `json:"labels"`
 }
 
 // vocabularyOf lists sc's vocabulary; intents are the ones the drill's
@@ -89,6 +93,14 @@ func vocabularyOf(sc *scenarios.Scenario, intents []string) vocabulary {
 	}
 	for _, r := range resolutions {
 		v.Resolutions = append(v.Resolutions, vocabItem{ID: r.ID, Title: r.Title})
+	}
+	v.Labels = transcript.Labels(sc)
+	for _, ids := range [][]string{v.HandoverItems, v.RecordFields, v.Decisions, v.Intents} {
+		for _, id := range ids {
+			if _, ok := v.Labels[id]; !ok {
+				v.Labels[id] = sc.Label(id)
+			}
+		}
 	}
 	return v
 }

@@ -132,7 +132,7 @@ func TestExplainCommand(t *testing.T) {
 	wantContains(t, out,
 		"outcome FAIL, 0 of 15 points",
 		"[check] requirements_met() = false",
-		"dispatch gas at 4m, 1m after the 3m deadline",
+		"dispatch gas at 4:00, 1:00 after the 3:00 deadline",
 		"critical (drill): its failure sets the total to 0",
 	)
 	if code, _, errs := runMain("explain", gasPoorLog, "--scenario", frozenGas, "--rule", "nope"); code != 1 || !strings.Contains(errs, `no rule "nope"`) {

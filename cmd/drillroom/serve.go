@@ -40,6 +40,8 @@ type serveConfig struct {
 	requireApproval bool
 	// metricsToken lets a scraper read /metrics (web.Config.MetricsToken).
 	metricsToken string
+	// disconnectBudget is runner.Config.DisconnectBudget.
+	disconnectBudget time.Duration
 	// edge holds the web server's timeouts and limits from the flags
 	// (web.Config's ReadHeaderTimeout ... LoginIdleTimeout).
 	edge web.Config
@@ -94,6 +96,7 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 	fs.StringVar(&cfg.lrs.BaseIRI, "public-url", os.Getenv("DRILLROOM_PUBLIC_URL"), "the server's public address (https://drillroom.example.org), which names drillroom's activities and accounts in xAPI statements (default $DRILLROOM_PUBLIC_URL)")
 	fs.StringVar(&cfg.debugAddr, "debug-addr", "", "serve Go's profiles (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060 (off by default)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
+	fs.DurationVar(&cfg.disconnectBudget, "disconnect-budget", runner.DefaultDisconnectBudget, "in an assessment, how much drill time in all the clock may stand still while the trainee is disconnected, unless the drill or its policy sets disconnect_budget; then it runs on (0: never stands still)")
 	fs.DurationVar(&cfg.edge.ReadHeaderTimeout, "read-header-timeout", web.DefaultReadHeaderTimeout, "time a client has to send a request's headers")
 	fs.DurationVar(&cfg.edge.ReadTimeout, "read-timeout", web.DefaultReadTimeout, "time a client has to send a whole request, body included")
 	fs.DurationVar(&cfg.edge.WriteTimeout, "write-timeout", web.DefaultWriteTimeout, "time the server has to write an answer")
@@ -185,7 +188,10 @@ func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) err
 		}
 	}
 
-	rcfg := runner.Config{Store: st, Logger: log.With("component", "runner")}
+	rcfg := runner.Config{Store: st, Logger: log.With("component", "runner"), DisconnectBudget: cfg.disconnectBudget}
+	if rcfg.DisconnectBudget == 0 {
+		rcfg.DisconnectBudget = -1 // the runner's zero is its default
+	}
 	if pg, ok := st.(*postgres.Store); ok && cfg.node != "" {
 		rcfg.Leases, rcfg.LeaseRenew = nodeLeases{pg, cfg.node, cfg.leaseTTL}, cfg.leaseTTL/3
 	}

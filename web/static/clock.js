@@ -9,6 +9,12 @@ export function formatClock(ms) {
   return h > 0 ? h + ":" + pad(m) + ":" + pad(ss) : m + ":" + pad(ss);
 }
 
+// formatDuration is the script's copy of transcript.Duration: a length of
+// time as the clock reads (2:00), "never" when negative.
+export function formatDuration(ms) {
+  return ms < 0 ? "never" : formatClock(ms);
+}
+
 // VirtualClock runs the session's clock between the server's reports: the
 // virtual time t at a moment of the page's own clock, and whether and how
 // fast it runs.

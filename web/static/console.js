@@ -16,7 +16,7 @@ function start(cfg) {
   const names = {};
   (cfg.services || []).forEach(function (s) { names[s.id] = s.name; });
   (cfg.teams || []).forEach(function (t) { names[t.id] = t.name; });
-  const present = presenter(cfg.texts || {}, names);
+  const present = presenter(cfg.texts || {}, names, cfg.labels || {});
 
   var $ = function (id) { return document.getElementById(id); };
   var callLog = $("call-log"), radioLog = $("radio-log"), connEl = $("conn");
@@ -270,7 +270,7 @@ function start(cfg) {
       b.type = "button";
       b.className = "chip";
       b.dataset.intent = name;
-      b.textContent = label(null, name);
+      b.textContent = label(cfg.labels, name);
       var off = document.createElement("span");
       off.className = "visually-hidden";
       off.textContent = ": take it off this line";
@@ -279,7 +279,7 @@ function start(cfg) {
       x.textContent = " ×";
       b.appendChild(off);
       b.appendChild(x);
-      b.title = "Not what you meant: take " + label(null, name).toLowerCase() + " off this line";
+      b.title = "Not what you meant: take " + label(cfg.labels, name).toLowerCase() + " off this line";
       b.disabled = ended;
       b.addEventListener("click", function () {
         correct(seq, intents.filter(function (x) { return x !== name; }), "Correction");
@@ -298,7 +298,7 @@ function start(cfg) {
       if (intents.indexOf(name) >= 0) return;
       var o = document.createElement("option");
       o.value = name;
-      o.textContent = label(null, name);
+      o.textContent = label(cfg.labels, name);
       add.appendChild(o);
     });
     add.addEventListener("change", function () {

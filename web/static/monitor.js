@@ -203,7 +203,7 @@ function startBoard() {
 async function startObserver(cfg) {
   const names = {};
   for (const c of cfg.cast || []) names[c.id] = c.name;
-  const present = presenter(cfg.texts || {}, names);
+  const present = presenter(cfg.texts || {}, names, cfg.labels || {});
   const state = newState();
   const logEl = $("obs-log");
   let client = null;

@@ -4,7 +4,7 @@
 // wording is made in that table; a change of logic here and there alike,
 // and the browser test (web/e2e_present_test.go) fails where they differ.
 
-import { formatClock } from "./clock.js";
+import { formatClock, formatDuration } from "./clock.js";
 
 // fill puts values into the text of key: a value that is empty takes the
 // space before it along.
@@ -25,8 +25,12 @@ export function fill(texts, key, values) {
 }
 
 // presenter presents events of one session. names maps the cast's ids to
-// their names.
-export function presenter(texts, names) {
+// their names, labels the drill's other ids to their words
+// (transcript.Labels); an id without a label is shown as it is.
+export function presenter(texts, names, labels) {
+  labels = labels || {};
+  const label = (id) => (id != null && labels[id] != null ? labels[id] : id);
+  const list = (ids) => ids.map(label).join(", ");
   const optional = (key, name, v) => (v ? (texts[key] || "").replace("{" + name + "}", v) : "");
   const said = (text) => (text ? ": " + text : "");
   const amount = (a) => (a ? optional("amount", "amount", String(a)) : "");
@@ -48,28 +52,28 @@ export function presenter(texts, names) {
   }
 
   function action(a) {
-    const info = a.info && a.info.length ? optional("handover", "info", a.info.join(", ")) : "";
+    const info = a.info && a.info.length ? optional("handover", "info", list(a.info)) : "";
     switch (a.kind) {
       case "say":
         return ((a.text || "") + (a.promise > 0 ? optional("promise", "clock", formatClock(a.promise)) : "")).trim();
       case "hold": case "resume": case "review":
         return fill(texts, "action." + a.kind, { text: said(a.text) });
       case "classify":
-        return fill(texts, "action.classify", { category: a.category, priority: a.priority });
+        return fill(texts, "action.classify", { category: label(a.category), priority: optional("priority", "priority", label(a.priority)) });
       case "record":
-        return fill(texts, "action.record", { field: a.field, value: a.value });
+        return fill(texts, "action.record", { field: label(a.field), value: a.value });
       case "dispatch": case "escalate": case "contact":
         return fill(texts, "action." + a.kind, { target: name(a.target), handover: info, text: said(a.text) });
       case "request":
-        return fill(texts, "action.request", { target: name(a.target), decision: a.decision, amount: amount(a.amount) });
+        return fill(texts, "action.request", { target: name(a.target), decision: label(a.decision), amount: amount(a.amount) });
       case "decide":
-        return fill(texts, "action.decide", { decision: a.decision, amount: amount(a.amount) });
+        return fill(texts, "action.decide", { decision: label(a.decision), amount: amount(a.amount) });
       case "transfer":
         return fill(texts, "action.transfer", { target: name(a.target) });
       case "close":
-        return fill(texts, "action.close", { resolution: a.resolution });
+        return fill(texts, "action.close", { resolution: label(a.resolution) });
       case "correct":
-        return fill(texts, "action.correct", { intents: a.intents && a.intents.length ? a.intents.join(", ") : texts["intents.none"] });
+        return fill(texts, "action.correct", { intents: a.intents && a.intents.length ? list(a.intents) : texts["intents.none"] });
     }
     return fill(texts, "action", { kind: a.kind, text: said(a.text) });
   }
@@ -95,7 +99,7 @@ export function presenter(texts, names) {
         Object.assign(l, { who: texts["who.you"], cls: "trainee" });
         if (l.by !== "trainee") Object.assign(l, { who: texts["who." + l.by] || l.by, cls: "system" });
         l.text = action(a);
-        if (ev.intents && ev.intents.length && a.kind !== "correct") l.text = (l.text + optional("intents", "intents", ev.intents.join(", "))).trim();
+        if (ev.intents && ev.intents.length && a.kind !== "correct") l.text = (l.text + optional("intents", "intents", list(ev.intents))).trim();
         l.pane = pane(a.kind);
         break;
       }
@@ -120,18 +124,22 @@ export function presenter(texts, names) {
         break;
       }
       case "ask":
-        Object.assign(l, { who: name(ev.from), cls: "radio ask" });
-        l.text = fill(texts, "ask", { info: ev.id || "information", text: said(ev.text) });
+        // What the trainee read; the item asked for only when nothing was said.
+        Object.assign(l, { who: name(ev.from), cls: "radio ask", text: ev.text || "" });
+        if (!l.text) l.text = fill(texts, "ask", { info: label(ev.id) || "information" });
         break;
       case "approve": case "decline":
         l.who = name(ev.from);
-        l.text = fill(texts, ev.type, { decision: ev.id, amount: amount(ev.amount), text: said(ev.text) });
+        l.text = fill(texts, ev.type, { decision: label(ev.id), amount: amount(ev.amount), text: said(ev.text) });
         break;
-      case "pause": case "resume":
+      case "pause": case "resume": {
         Object.assign(l, { who: texts["who.clock"], cls: "system", pane: "call" });
-        l.text = fill(texts, ev.type, { reason: ev.reason });
+        const key = texts[ev.type + "." + ev.reason] != null ? ev.type + "." + ev.reason : ev.type;
+        const away = ev.budget > 0 ? " " + fill(texts, "away", { away: formatDuration(ev.away || 0), budget: formatDuration(ev.budget) }) : "";
+        l.text = fill(texts, key, { reason: ev.reason, away: away, budget: formatDuration(ev.budget || 0) });
         l.by = ev.reason === "trainer" ? "trainer" : "system";
         break;
+      }
       case "end":
         Object.assign(l, { who: texts["who.call"], cls: "system", pane: "call" });
         l.text = fill(texts, "end", { ending: ending(ev.reason) });

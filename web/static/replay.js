@@ -15,7 +15,7 @@ function start(cfg) {
   const names = {};
   (cfg.services || []).forEach((s) => { names[s.id] = s.name; });
   (cfg.teams || []).forEach((t) => { names[t.id] = t.name; });
-  const present = presenter(cfg.texts || {}, names);
+  const present = presenter(cfg.texts || {}, names, cfg.labels || {});
   const lines = (cfg.visible || []).map((ev) => present.line(ev)).filter((l) => l);
   // The coaches' annotations go into the log right after the line of the
   // event they are pinned to (or, for an event no pane shows, after the
