@@ -88,7 +88,7 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 	e.poll("the console connects", `document.getElementById("conn").textContent === "Connected"`)
 	e.step("greet the caller", chromedp.Click(chromedp.CSS(`button[data-intent="safety_advice"]`)))
 	e.poll("the line is sent", `document.querySelectorAll("#call-log li.trainee").length >= 1`)
-	e.step("close the call", chromedp.SetValue(chromedp.ID("resolution"), "handed_over"), chromedp.Click(chromedp.ID("close-btn")))
+	e.closeCall("handed_over")
 	e.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
 	e.step("open the debrief", chromedp.Click(chromedp.ID("debrief-link")), chromedp.WaitVisible(chromedp.ID("score-h")))
 	e.poll("the manual rule awaits a coach", `document.body.textContent.includes("Awaiting a coach")`)

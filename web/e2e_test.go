@@ -364,9 +364,7 @@ func TestEndToEndBrowser(t *testing.T) {
 
 	// Update the caller, then close the call.
 	e.step("update the caller", chromedp.Click(chromedp.CSS(`button[data-intent="update"]`)))
-	e.step("ask to close the call", chromedp.Click(chromedp.ID("close-btn")))
-	e.poll("the close dialog asks for a confirmation", `document.getElementById("close-dialog").open`)
-	e.step("confirm the close", chromedp.SetValue(chromedp.ID("resolution"), "handed_over"), chromedp.Click(chromedp.ID("close-confirm")))
+	e.closeCall("handed_over")
 	e.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
 
 	// The debrief.
@@ -410,6 +408,15 @@ func TestEndToEndBrowser(t *testing.T) {
 	for _, m := range consoleErrors() {
 		t.Errorf("browser console: %s", m)
 	}
+}
+
+// closeCall closes the call on the console with the mouse: Close call…,
+// then the resolution and the confirmation in the dialog it opens.
+func (e *e2e) closeCall(resolution string) {
+	e.t.Helper()
+	e.step("ask to close the call", chromedp.Click(chromedp.ID("close-btn")))
+	e.poll("the close dialog asks for a confirmation", `document.getElementById("close-dialog").open`)
+	e.step("confirm the close", chromedp.SetValue(chromedp.ID("resolution"), resolution), chromedp.Click(chromedp.ID("close-confirm")))
 }
 
 // e2e runs browser steps and, when the test fails, saves a screenshot.
