@@ -188,6 +188,13 @@ func (e *e2e) playByKeyboard(w, h int64) {
 			v = "noted"
 		}
 		e.press(v)
+		if i == len(fields)-1 {
+			// Down at the record, Close is still on the screen (at 800
+			// wide the page has scrolled there; the bar stays on top).
+			if e.eval(`String((scrollY > 0 || innerWidth >= 1280) && `+visible("close-btn")+`)`) != "true" {
+				t.Errorf("Close call is off the screen at the incident record%s (scrolled to %s)", at, e.eval(`String(scrollY)`))
+			}
+		}
 		e.press(kb.Enter)
 		e.poll("the detail "+f+" saved", fmt.Sprintf(`document.querySelector('.record-field[data-field=%q] .saved').textContent.startsWith("Saved at")`, f))
 		if i == len(fields)-1 {
