@@ -89,6 +89,7 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 	e.step("greet the caller", chromedp.Click(chromedp.CSS(`button[data-intent="safety_advice"]`)))
 	e.poll("the line is sent", `document.querySelectorAll("#call-log li.trainee").length >= 1`)
 	e.closeCall("handed_over")
+	e.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
 	e.step("open the debrief", chromedp.Click(chromedp.ID("debrief-link")), chromedp.WaitVisible(chromedp.ID("score-h")))
 	e.poll("the manual rule awaits a coach", `document.body.textContent.includes("Awaiting a coach")`)
 	e.poll("the debrief says the coaches are reviewing", `document.getElementById("review-state") && document.getElementById("review-state").textContent.includes("reviewing this session")`)

@@ -147,6 +147,7 @@ func TestEndToEndAuthoring(t *testing.T) {
 
 	// Tia closes the call; her debrief lists the interventions.
 	tia.closeCall("handed_over")
+	tia.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
 	tia.step("open the debrief", chromedp.Click(chromedp.ID("debrief-link")), chromedp.WaitVisible(chromedp.ID("score-h")))
 	tia.poll("the interventions are listed", `!!document.getElementById("interventions-list")`)
 	got := tia.eval(`document.getElementById("interventions-list").textContent`)

@@ -123,11 +123,7 @@ func (e *e2e) playByKeyboard(w, h int64) {
 		t.Fatalf("/ typed %q into the empty customer box", v)
 	}
 	// Typing and Ctrl+Enter send the line; a slash inside text is text.
-	const greeting = "Hello, you're through to the emergency line 24/7, my name is Sam."
-	e.press(greeting)
-	e.press(kb.Enter, chromedp.ModifierCtrl)
-	e.poll("the greeting", fmt.Sprintf(`[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes(%q))`, greeting))
-	e.wantFocus("sending the greeting", "#say-text")
+	e.sendLine("Hello, you're through to the emergency line 24/7, my name is Sam.")
 
 	// Alt+6: safety advice, without moving the focus.
 	e.press("6", chromedp.ModifierAlt)
@@ -162,10 +158,7 @@ func (e *e2e) playByKeyboard(w, h int64) {
 	if v := e.eval(`document.getElementById("say-text").value`); v != "" {
 		t.Fatalf("/ after a dispatch typed %q", v)
 	}
-	const question = "Is anyone else still inside the building?"
-	e.press(question)
-	e.press(kb.Enter, chromedp.ModifierCtrl)
-	e.poll("the question to the caller", fmt.Sprintf(`[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes(%q))`, question))
+	e.sendLine("Is anyone else still inside the building?")
 	if got := e.eval(`String([...document.querySelectorAll("#radio-log li.trainee")].length)`); got != dispatches {
 		t.Errorf("Ctrl+Enter in the customer box sent something to the responders (%s lines, want %s)", got, dispatches)
 	}
@@ -195,6 +188,13 @@ func (e *e2e) playByKeyboard(w, h int64) {
 			v = "noted"
 		}
 		e.press(v)
+		if i == len(fields)-1 {
+			// Down at the record, Close is still on the screen (at 800
+			// wide the page has scrolled there; the bar stays on top).
+			if e.eval(`String((scrollY > 0 || innerWidth >= 1280) && `+visible("close-btn")+`)`) != "true" {
+				t.Errorf("Close call is off the screen at the incident record%s (scrolled to %s)", at, e.eval(`String(scrollY)`))
+			}
+		}
 		e.press(kb.Enter)
 		e.poll("the detail "+f+" saved", fmt.Sprintf(`document.querySelector('.record-field[data-field=%q] .saved').textContent.startsWith("Saved at")`, f))
 		if i == len(fields)-1 {
@@ -234,9 +234,7 @@ func (e *e2e) playByKeyboard(w, h int64) {
 	if w >= 1280 {
 		// A few more lines, for the timing of action to screen.
 		for i := 1; i <= 6; i++ {
-			e.press(fmt.Sprintf("Stay with me, %d.", i))
-			e.press(kb.Enter, chromedp.ModifierCtrl)
-			e.poll("the line", fmt.Sprintf(`[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes("Stay with me, %d."))`, i))
+			e.sendLine(fmt.Sprintf("Stay with me, %d.", i))
 		}
 		// The gas service's ETA counts down on the drill clock.
 		e.pollFor(90*time.Second, "the gas service's ETA", `[...document.querySelectorAll("#engaged li")].some(li => /Gas Emergency Service: .*arriving in \d+:\d\d \(at \d+:\d\d\)/.test(li.textContent)) && !!document.querySelector("#radio-log .countdown[data-due]")`)
@@ -315,4 +313,15 @@ func (e *e2e) playByKeyboard(w, h int64) {
 	e.poll("the debrief", `!!document.getElementById("score-total")`)
 	e.axe("the debrief" + at)
 	e.snapshot(fmt.Sprintf("keyboard-debrief-%d", w))
+}
+
+// sendLine types line into the customer box, which has the focus, and
+// sends it with Ctrl+Enter; the line must reach the conversation and the
+// focus stay in the box.
+func (e *e2e) sendLine(line string) {
+	e.t.Helper()
+	e.press(line)
+	e.press(kb.Enter, chromedp.ModifierCtrl)
+	e.poll("the line "+line, fmt.Sprintf(`[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes(%q))`, line))
+	e.wantFocus("sending "+line, "#say-text")
 }

@@ -544,12 +544,19 @@ function start(cfg) {
     d.showModal();
     if (focus) focus.focus();
   }
+  // The browser gives the focus back itself when a modal dialog closes;
+  // the close event comes later, as a task of its own, so it steps in only
+  // where the focus was lost (on the body, or left in the closed dialog),
+  // never taking it from where the trainee has moved it since.
   ["close-dialog", "transfer-dialog", "help-dialog"].forEach(function (id) {
-    $(id).addEventListener("close", function () {
-      if (ended) { $("debrief-link").focus(); return; }
-      var back = returnFocus && document.contains(returnFocus) && !returnFocus.disabled ? returnFocus : sayText;
+    var d = $(id);
+    d.addEventListener("close", function () {
+      var back = returnFocus;
       returnFocus = null;
-      back.focus();
+      var a = document.activeElement;
+      if (a && a !== document.body && !d.contains(a) && !a.disabled) return;
+      if (ended) { $("debrief-link").focus(); return; }
+      (back && document.contains(back) && !back.disabled ? back : sayText).focus();
     });
   });
 

@@ -110,7 +110,8 @@ export function createDesk(opts) {
       open++;
       const u = urgent(x, now) && !opts.ended();
       x.li.classList.toggle("urgent", u);
-      x.li.textContent = (u ? "Urgent: " : "") + text(x, now);
+      const words = (u ? "Urgent: " : "") + text(x, now);
+      if (x.li.textContent !== words) x.li.textContent = words;
       if (u && !x.urgentSaid) {
         x.urgentSaid = true;
         say("Urgent: " + text(x, now));
