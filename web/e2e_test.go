@@ -269,7 +269,7 @@ func TestEndToEndBrowser(t *testing.T) {
 	})()`))
 	e.poll("the customer reacts to the corrected intent", `[...document.querySelectorAll("#call-log li.customer")].some(li => li.textContent.includes("we're going, now"))`)
 	e.poll("the line shows its correction", lineJS+`?.classList.contains("corrected") && !!`+lineJS+`.querySelector('.chip[data-intent="evacuate"]')`)
-	e.poll("the correction is on the log", `[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes("Corrected a line's intents to evacuate"))`)
+	e.poll("the correction is on the log", `[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes("Corrected a line's intents to Evacuation"))`)
 
 	// Quick intents: safety advice with the mouse, ask location with Alt+2.
 	e.step("give safety advice", chromedp.Click(chromedp.CSS(`button[data-intent="safety_advice"]`)))
@@ -382,8 +382,8 @@ func TestEndToEndBrowser(t *testing.T) {
 		{"rules with outcomes", `document.querySelectorAll("table.rules tbody tr").length > 3`},
 		{"the timeline with the trainee's actions", `document.querySelectorAll("#timeline li.trainee").length >= 4`},
 		{"evidence links into the timeline", `[...document.querySelectorAll('a[href^="#ev-"]')].some(a => document.getElementById(a.getAttribute("href").slice(1)))`},
-		{"the intents each line was understood as", `document.getElementById("timeline").textContent.includes("[greet")`},
-		{"the corrected line", `document.getElementById("timeline").textContent.includes("Corrected a line's intents to evacuate")`},
+		{"the intents each line was understood as", `document.getElementById("timeline").textContent.includes("[Greeting")`},
+		{"the corrected line", `document.getElementById("timeline").textContent.includes("Corrected a line's intents to Evacuation")`},
 	} {
 		if e.eval(fmt.Sprintf(`String(%s)`, check.js)) != "true" {
 			t.Errorf("the debrief lacks %s", check.what)
