@@ -271,22 +271,28 @@ const (
 	// drill's cast says in practice: the timeline shows what was said and
 	// read in full.
 	maxTimelineRunes = 2 * training.MaxTextRunes
+	// maxTimelineTotal bounds the texts of all rows together, so that a
+	// log of many long lines still makes a page of a few hundred KB.
+	maxTimelineTotal = 300_000
 )
 
-// boundTimeline keeps the first maxTimelineRows rows, with their texts
-// cut to maxTimelineRunes, and says how many rows it left out.
+// boundTimeline keeps the first rows, at most maxTimelineRows of them and
+// maxTimelineTotal characters of text in all, each text cut to
+// maxTimelineRunes, and says how many rows it left out.
 func boundTimeline(rows []transcript.Line) ([]transcript.Line, int) {
-	omitted := 0
-	if len(rows) > maxTimelineRows {
-		omitted = len(rows) - maxTimelineRows
-		rows = rows[:maxTimelineRows]
-	}
+	total := 0
 	for i := range rows {
-		if utf8.RuneCountInString(rows[i].Text) > maxTimelineRunes {
-			rows[i].Text = string([]rune(rows[i].Text)[:maxTimelineRunes]) + "…"
+		if i == maxTimelineRows || total >= maxTimelineTotal {
+			return rows[:i], len(rows) - i
 		}
+		n := utf8.RuneCountInString(rows[i].Text)
+		if n > maxTimelineRunes {
+			rows[i].Text = string([]rune(rows[i].Text)[:maxTimelineRunes]) + "…"
+			n = maxTimelineRunes
+		}
+		total += n
 	}
-	return rows, omitted
+	return rows, 0
 }
 
 // buildTimeline lists what the trainee saw and did, with the long silences
