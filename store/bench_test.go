@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/drillroom/drillroom"
@@ -15,90 +13,25 @@ import (
 	"github.com/drillroom/drillroom/simulator"
 )
 
-// benchEvent is a typical live-path event: a customer line of ordinary length.
-func benchEvent(seq int64) simulator.Event {
-	return simulator.Event{Seq: seq, T: seq * 750, Type: simulator.EvLine, From: "customer", Channel: "call",
-		ID: "beat-3", Text: "I can still smell it in the hallway, it's getting stronger near the boiler cupboard."}
+func sqliteCounts(s *Store) storetest.Counts {
+	return func() (int64, int64) { st := s.Stats(); return st.Writes, st.Commits }
 }
 
-// BenchmarkAppendEvents is the latency-bound case: one session, one event
-// and one command id per durable commit, nothing to batch with.
+// BenchmarkAppendEvents is storetest.BenchAppend on SQLite.
 func BenchmarkAppendEvents(b *testing.B) {
 	s := openTest(b)
-	ctx := context.Background()
-	f := storetest.NewFixture(b, s, "bench")
-	result := []byte(`{"type":"ack","cmd":"c","seq":1}`)
-	b.ReportAllocs()
-	seq := int64(0)
-	for b.Loop() {
-		seq++
-		cmd := drillroom.Command{ID: fmt.Sprintf("c%d", seq), Result: result}
-		if err := s.AppendEvents(ctx, f.Session.ID, cmd, []simulator.Event{benchEvent(seq)}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(s.w.writes.Load())/float64(s.w.batches.Load()), "appends/commit")
+	storetest.BenchAppend(b, s, sqliteCounts(s))
 }
 
-// BenchmarkAppendEventsParallel is many live sessions appending at once,
-// each goroutine its own session (one event, one command per append): the
-// writer group-commits whatever is queued, so throughput grows with the
-// number of concurrent sessions while each caller still waits for a
-// durable commit.
+// BenchmarkAppendEventsParallel is storetest.BenchAppendParallel on
+// SQLite: the one writer group-commits whatever is queued.
 func BenchmarkAppendEventsParallel(b *testing.B) {
 	for _, par := range []int{8, 64} {
 		b.Run(fmt.Sprintf("sessions=%dxGOMAXPROCS", par), func(b *testing.B) {
 			s := openTest(b)
-			ctx := context.Background()
-			pool := par * runtime.GOMAXPROCS(0)
-			ids := benchSessions(b, s, pool)
-			var next atomic.Int64
-			result := []byte(`{"type":"ack","cmd":"c","seq":1}`)
-			batches0, writes0 := s.w.batches.Load(), s.w.writes.Load()
-			b.SetParallelism(par)
-			b.ReportAllocs()
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				i := next.Add(1) - 1
-				if i >= int64(pool) {
-					b.Errorf("more than %d goroutines", pool)
-					return
-				}
-				id := ids[i]
-				seq := int64(0)
-				for pb.Next() {
-					seq++
-					cmd := drillroom.Command{ID: fmt.Sprintf("c%d", seq), Result: result}
-					if err := s.AppendEvents(ctx, id, cmd, []simulator.Event{benchEvent(seq)}); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-			b.StopTimer()
-			b.ReportMetric(float64(s.w.writes.Load()-writes0)/float64(s.w.batches.Load()-batches0), "appends/commit")
+			storetest.BenchAppendParallel(b, s, par, sqliteCounts(s))
 		})
 	}
-}
-
-// benchSessions creates n sessions of one user, concurrently.
-func benchSessions(b *testing.B, s *Store, n int) []string {
-	b.Helper()
-	f := storetest.NewFixture(b, s, "bench")
-	ids := make([]string, n)
-	var wg sync.WaitGroup
-	for i := range ids {
-		wg.Go(func() {
-			x, err := s.CreateSession(context.Background(), drillroom.Session{UserID: f.User.ID, ScenarioID: "gas-leak", Version: 1})
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			ids[i] = x.ID
-		})
-	}
-	wg.Wait()
-	return ids
 }
 
 // BenchmarkWALPages measures what a commit writes: WAL frames (database
@@ -110,12 +43,12 @@ func BenchmarkWALPages(b *testing.B) {
 		b.Run(fmt.Sprintf("sessions=%d", n), func(b *testing.B) {
 			s := openTest(b)
 			ctx := context.Background()
-			ids := benchSessions(b, s, n)
+			ids := storetest.BenchSessions(b, s, n)
 			result := []byte(`{"type":"ack","cmd":"c","seq":1}`)
 			const warm = 20 // give every session a log that already spans pages
 			for _, id := range ids {
 				for seq := int64(1); seq <= warm; seq++ {
-					if err := s.AppendEvents(ctx, id, drillroom.Command{ID: fmt.Sprintf("c%d", seq), Result: result}, []simulator.Event{benchEvent(seq)}); err != nil {
+					if err := s.AppendEvents(ctx, id, drillroom.Command{ID: fmt.Sprintf("c%d", seq), Result: result}, []simulator.Event{storetest.BenchEvent(seq)}); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -144,7 +77,7 @@ func BenchmarkWALPages(b *testing.B) {
 			for _, id := range ids {
 				wg.Go(func() {
 					for seq := int64(warm + 1); seq <= int64(warm+per); seq++ {
-						if err := s.AppendEvents(ctx, id, drillroom.Command{ID: fmt.Sprintf("c%d", seq), Result: result}, []simulator.Event{benchEvent(seq)}); err != nil {
+						if err := s.AppendEvents(ctx, id, drillroom.Command{ID: fmt.Sprintf("c%d", seq), Result: result}, []simulator.Event{storetest.BenchEvent(seq)}); err != nil {
 							b.Error(err)
 							return
 						}
@@ -170,7 +103,7 @@ func BenchmarkEvents(b *testing.B) {
 	const n = 600
 	batch := make([]simulator.Event, 0, 50)
 	for seq := int64(1); seq <= n; seq++ {
-		batch = append(batch, benchEvent(seq))
+		batch = append(batch, storetest.BenchEvent(seq))
 		if len(batch) == cap(batch) {
 			if err := s.AppendEvents(ctx, f.Session.ID, drillroom.Command{}, batch); err != nil {
 				b.Fatal(err)

@@ -2,8 +2,6 @@ package store
 
 import (
 	"path/filepath"
-	"reflect"
-	"slices"
 	"testing"
 	"time"
 
@@ -21,11 +19,7 @@ func TestConformance(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}
-		t.Cleanup(func() {
-			if err := s.Close(); err != nil {
-				t.Errorf("Close: %v", err)
-			}
-		})
+		storetest.Closed(t, s)
 		return s
 	})
 }
@@ -40,22 +34,5 @@ var sqliteOnly = map[string]string{
 }
 
 func TestEveryMethodIsInTheContract(t *testing.T) {
-	contract := storetest.Methods()
-	typ := reflect.TypeFor[*Store]()
-	for i := range typ.NumMethod() {
-		name := typ.Method(i).Name
-		_, only := sqliteOnly[name]
-		in := slices.Contains(contract, name)
-		switch {
-		case in && only:
-			t.Errorf("method %s is both in storetest.Store and in sqliteOnly; pick one", name)
-		case !in && !only:
-			t.Errorf("exported method (*Store).%s is neither in storetest.Store nor in sqliteOnly: add it to the conformance suite, or say here why only SQLite has it", name)
-		}
-	}
-	for name := range sqliteOnly {
-		if _, ok := typ.MethodByName(name); !ok {
-			t.Errorf("sqliteOnly names %s, which *Store no longer has", name)
-		}
-	}
+	storetest.CheckContract(t, (*Store)(nil), sqliteOnly)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -245,6 +246,17 @@ func (u *ui) editor(w http.ResponseWriter, r *http.Request) {
 	u.renderEditor(w, r, nil)
 }
 
+// failEditor answers an editor action that failed: with one of codes (a
+// draft the action found invalid, or could not take), the editor again
+// with the problem shown; otherwise the error page.
+func (u *ui) failEditor(w http.ResponseWriter, r *http.Request, err error, codes ...drillroom.Code) {
+	if slices.Contains(codes, drillroom.ErrorCode(err)) {
+		u.renderEditor(w, r, err)
+		return
+	}
+	u.fail(w, r, err)
+}
+
 func (u *ui) renderEditor(w http.ResponseWriter, r *http.Request, problem error) {
 	d, err := u.authoring.Draft(r.Context(), actorOf(r), pathID(r))
 	if err != nil {
@@ -284,11 +296,7 @@ func (u *ui) saveDraft(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		if drillroom.ErrorCode(err) == drillroom.CodeInvalid {
-			u.renderEditor(w, r, err)
-			return
-		}
-		u.fail(w, r, err)
+		u.failEditor(w, r, err, drillroom.CodeInvalid)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/author/drafts/%d", d.ID), http.StatusSeeOther)
@@ -354,12 +362,7 @@ func (u *ui) deleteDraft(w http.ResponseWriter, r *http.Request) {
 func (u *ui) publishDraft(w http.ResponseWriter, r *http.Request) {
 	p, err := u.authoring.Publish(r.Context(), actorOf(r), pathID(r))
 	if err != nil {
-		switch drillroom.ErrorCode(err) {
-		case drillroom.CodeInvalid, drillroom.CodeConflict:
-			u.renderEditor(w, r, err)
-		default:
-			u.fail(w, r, err)
-		}
+		u.failEditor(w, r, err, drillroom.CodeInvalid, drillroom.CodeConflict)
 		return
 	}
 	done := "published"

@@ -69,11 +69,7 @@ func (u *ui) playDraft(w http.ResponseWriter, r *http.Request) {
 	}
 	x, err := u.svc.PlayDraft(ctx, a.User, d, pols)
 	if err != nil {
-		if drillroom.ErrorCode(err) == drillroom.CodeInvalid {
-			u.renderEditor(w, r, err)
-			return
-		}
-		u.fail(w, r, err)
+		u.failEditor(w, r, err, drillroom.CodeInvalid)
 		return
 	}
 	http.Redirect(w, r, "/sessions/"+x.ID, http.StatusSeeOther)
@@ -115,12 +111,9 @@ func (u *ui) recordPlay(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *ui) failPlay(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case wantsJSON(r):
+	if wantsJSON(r) {
 		u.failJSON(w, r, err)
-	case drillroom.ErrorCode(err) == drillroom.CodeInvalid || drillroom.ErrorCode(err) == drillroom.CodeConflict:
-		u.renderEditor(w, r, err)
-	default:
-		u.fail(w, r, err)
+		return
 	}
+	u.failEditor(w, r, err, drillroom.CodeInvalid, drillroom.CodeConflict)
 }

@@ -148,6 +148,22 @@ type fakeClock struct {
 func (c *fakeClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
+// newTestSender is a sender of st's outbox to a test LRS (closed at t's
+// cleanup) on a fake clock, backing off from a minute to ten.
+func newTestSender(t *testing.T, st *store.Store) (*Sender, *testLRS, *fakeClock) {
+	t.Helper()
+	lrs := newTestLRS(t)
+	srv := httptest.NewServer(lrs)
+	t.Cleanup(srv.Close)
+	clock := &fakeClock{t: time.Now()}
+	s, err := NewSender(st, SenderConfig{Endpoint: srv.URL + "/xapi/", Username: "drillroom", Password: "secret",
+		BaseIRI: "https://drillroom.example.org", Backoff: time.Minute, MaxBackoff: 10 * time.Minute, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, lrs, clock
+}
+
 // TestSenderDeliversOnceThroughAnOutage: statements queued while the LRS is
 // down are delivered when it is back, after backoff; a delivery whose
 // answer was lost is sent again and stored once; in the end the LRS holds
@@ -155,15 +171,7 @@ func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 func TestSenderDeliversOnceThroughAnOutage(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	lrs := newTestLRS(t)
-	srv := httptest.NewServer(lrs)
-	defer srv.Close()
-	clock := &fakeClock{t: time.Now()}
-	s, err := NewSender(st, SenderConfig{Endpoint: srv.URL + "/xapi/", Username: "drillroom", Password: "secret",
-		BaseIRI: "https://drillroom.example.org", Backoff: time.Minute, MaxBackoff: 10 * time.Minute, Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, lrs, clock := newTestSender(t, st)
 
 	lrs.down = true
 	sessions := scoredSessions(t, st, 3)
@@ -270,15 +278,7 @@ func TestStatementsOfASession(t *testing.T) {
 func TestSenderSkipsDraftPlays(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	lrs := newTestLRS(t)
-	srv := httptest.NewServer(lrs)
-	defer srv.Close()
-	clock := &fakeClock{t: time.Now()}
-	s, err := NewSender(st, SenderConfig{Endpoint: srv.URL + "/xapi/", Username: "drillroom", Password: "secret",
-		BaseIRI: "https://drillroom.example.org", Backoff: time.Minute, MaxBackoff: 10 * time.Minute, Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, lrs, clock := newTestSender(t, st)
 	published := scoredSessions(t, st, 1)
 	author, err := st.CreateUser(ctx, "author", "An Author", drillroom.RoleTrainer, "correct horse battery")
 	if err != nil {

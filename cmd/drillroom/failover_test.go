@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -52,20 +51,8 @@ func TestFailoverKill9(t *testing.T) {
 	}
 	postgrestest.Server(t)
 	nginx := nginxBinary(t)
-	loops := 1
-	if s := os.Getenv("DRILLROOM_FAILOVER_RUNS"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			t.Fatalf("DRILLROOM_FAILOVER_RUNS=%q: want a positive integer", s)
-		}
-		loops = n
-	}
-	bin := filepath.Join(t.TempDir(), "drillroom")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatalf("go build: %v", err)
-	}
+	loops := rounds(t, "DRILLROOM_FAILOVER_RUNS")
+	bin := buildBinary(t)
 	for i := range loops {
 		t.Run(fmt.Sprintf("round%d", i+1), func(t *testing.T) { failoverRound(t, bin, nginx, int64(i)) })
 	}

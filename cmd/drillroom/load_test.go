@@ -518,12 +518,7 @@ func runLoad(t *testing.T, cfg loadConfig) loadReport {
 	var srv *server
 	var debug string
 	if len(urls) == 0 {
-		bin := filepath.Join(t.TempDir(), "drillroom")
-		build := exec.Command("go", "build", "-o", bin, ".")
-		build.Stderr = os.Stderr
-		if err := build.Run(); err != nil {
-			t.Fatalf("go build: %v", err)
-		}
+		bin := buildBinary(t)
 		flags := []string{"--data", where.data}
 		if where.db != "" {
 			flags = []string{"--db", where.db}

@@ -15,7 +15,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -81,15 +80,7 @@ func sqliteBackend(data string) backend {
 		}
 		db.Close()
 		st, err := store.Open(ctx, path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		log, err := st.Events(ctx, sessionID, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return log
+		return logOf(t, sessionID, st, err)
 	}}
 }
 
@@ -98,36 +89,34 @@ func postgresBackend(url string) backend {
 		t.Helper()
 		ctx := context.Background()
 		st, err := postgres.Open(ctx, url, nil, postgres.WithoutMigrating())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		log, err := st.Events(ctx, sessionID, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return log
+		return logOf(t, sessionID, st, err)
 	}}
+}
+
+// logOf reads a session's event log from a store the test opened (err is
+// Open's), and closes the store.
+func logOf[S interface {
+	Events(ctx context.Context, sessionID string, afterSeq int64) ([]simulator.Event, error)
+	Close() error
+}](t *testing.T, sessionID string, st S, err error) []simulator.Event {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	log, err := st.Events(context.Background(), sessionID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return log
 }
 
 func restartTest(t *testing.T, newBackend func(t *testing.T) backend) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	loops := 1
-	if s := os.Getenv("DRILLROOM_RESTART_RUNS"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			t.Fatalf("DRILLROOM_RESTART_RUNS=%q: want a positive integer", s)
-		}
-		loops = n
-	}
-	bin := filepath.Join(t.TempDir(), "drillroom")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatalf("go build: %v", err)
-	}
+	loops := rounds(t, "DRILLROOM_RESTART_RUNS")
+	bin := buildBinary(t)
 	for i := range loops {
 		t.Run(fmt.Sprintf("round%d", i+1), func(t *testing.T) { restartRound(t, bin, newBackend(t), int64(i)) })
 	}

@@ -2,8 +2,6 @@ package postgres_test
 
 import (
 	"os"
-	"reflect"
-	"slices"
 	"testing"
 	"time"
 
@@ -29,11 +27,7 @@ func open(t *testing.T, opts ...postgres.Option) *postgres.Store {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
+	storetest.Closed(t, s)
 	return s
 }
 
@@ -66,17 +60,5 @@ var postgresOnly = map[string]string{
 }
 
 func TestEveryMethodIsInTheContract(t *testing.T) {
-	contract := storetest.Methods()
-	typ := reflect.TypeFor[*postgres.Store]()
-	for i := range typ.NumMethod() {
-		name := typ.Method(i).Name
-		_, only := postgresOnly[name]
-		in := slices.Contains(contract, name)
-		switch {
-		case in && only:
-			t.Errorf("method %s is both in storetest.Store and in postgresOnly; pick one", name)
-		case !in && !only:
-			t.Errorf("exported method (*Store).%s is neither in storetest.Store nor in postgresOnly", name)
-		}
-	}
+	storetest.CheckContract(t, (*postgres.Store)(nil), postgresOnly)
 }
