@@ -27,14 +27,8 @@ import (
 // TestEndToEndBrowser it needs a Chromium binary (DRILLROOM_E2E=require
 // makes its absence a failure).
 func TestCoachEndToEndBrowser(t *testing.T) {
-	chrome, dir := browserTest(t)
-	srv := startDemoServer(t, dir)
-	coachPassword := srv.passwords["coach"]
-	if coachPassword == "" {
-		t.Fatal("drillroom serve --demo did not print the demo coach's password")
-	}
-	ctx, consoleErrors := newBrowser(t, dir, chrome, browserConfig{height: 900, timeout: 5 * time.Minute})
-	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
+	e, coachPassword, consoleErrors := coachBrowser(t)
+	srv := e.srv
 	defer e.onFailure()
 
 	signIn, signOut := e.signIn, e.signOut
@@ -331,14 +325,8 @@ func (e *e2e) addUser(name, display, role, cohort, password string) {
 // Fleiss: P̄ = (1/3 + 1/3 + 1)/3 = 5/9 (55.6%); 4 met, 5 not of 9: P̄e =
 // 41/81 (50.6%); κ = (45−41)/(81−41) = 0.10.
 func TestCalibrationEndToEndBrowser(t *testing.T) {
-	chrome, dir := browserTest(t)
-	srv := startDemoServer(t, dir)
-	coachPassword := srv.passwords["coach"]
-	if coachPassword == "" {
-		t.Fatal("drillroom serve --demo did not print the demo coach's password")
-	}
-	ctx, consoleErrors := newBrowser(t, dir, chrome, browserConfig{height: 900, timeout: 5 * time.Minute})
-	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
+	e, coachPassword, consoleErrors := coachBrowser(t)
+	srv := e.srv
 	defer e.onFailure()
 	const password = "calibrating coach 42"
 	e.addUser("cora", "Cora Coach", "coach", "Demo cohort", password)
@@ -421,4 +409,19 @@ func TestCalibrationEndToEndBrowser(t *testing.T) {
 	for _, m := range consoleErrors() {
 		t.Errorf("browser console: %s", m)
 	}
+}
+
+// coachBrowser starts `drillroom serve --demo` and a Chromium on it for
+// the coach's tests, and returns them with the demo coach's password and
+// the browser console's errors.
+func coachBrowser(t *testing.T) (e *e2e, coachPassword string, consoleErrors func() []string) {
+	t.Helper()
+	chrome, dir := browserTest(t)
+	srv := startDemoServer(t, dir)
+	coachPassword = srv.passwords["coach"]
+	if coachPassword == "" {
+		t.Fatal("drillroom serve --demo did not print the demo coach's password")
+	}
+	ctx, consoleErrors := newBrowser(t, dir, chrome, browserConfig{height: 900, timeout: 5 * time.Minute})
+	return &e2e{t: t, ctx: ctx, dir: dir, srv: srv}, coachPassword, consoleErrors
 }
