@@ -336,7 +336,7 @@ func TestCalibrationEndToEndBrowser(t *testing.T) {
 	e.step("start a drill", chromedp.Click(chromedp.CSS(`form[action^="/drills/"] input[value="practice"] ~ button`)),
 		chromedp.WaitVisible(chromedp.ID("call-log")))
 	e.poll("the console connects", `document.getElementById("conn").textContent === "Connected"`)
-	e.step("close the call", chromedp.SetValue(chromedp.ID("resolution"), "handed_over"), chromedp.Click(chromedp.ID("close-btn")))
+	e.closeCall("handed_over")
 	e.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
 	e.step("open the debrief", chromedp.Click(chromedp.ID("debrief-link")), chromedp.WaitVisible(chromedp.ID("score-h")))
 	debriefURL := e.eval(`location.pathname`)
