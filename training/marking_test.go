@@ -161,6 +161,22 @@ func (f *fixture) markedSession(t *testing.T) (drillroom.Session, *scoring.Score
 	return x, auto
 }
 
+// rescored stores auto as session x's newest automatic scorecard (a
+// re-scoring) and returns the official scorecard on it.
+func (f *fixture) rescored(t *testing.T, x drillroom.Session, auto *scoring.Scorecard) *training.Marking {
+	t.Helper()
+	ctx := context.Background()
+	body, _ := json.Marshal(auto)
+	if err := f.st.PutScorecard(ctx, x.ID, auto.RubricHash, body, auto.RuleOutcomes()); err != nil {
+		t.Fatal(err)
+	}
+	mk, err := f.svc.OfficialScorecard(ctx, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mk
+}
+
 // TestMarksSurviveRescoring: the runner (or a new rubric) stores a new
 // automatic scorecard; the marks stay attached by rule id, those whose
 // rule is unchanged are applied without a flag (TestRescoringFlagsChangedRules
@@ -181,14 +197,7 @@ func TestMarksSurviveRescoring(t *testing.T) {
 		}
 		auto.Sections[i].Rules = rules
 	}
-	body, _ := json.Marshal(auto)
-	if err := f.st.PutScorecard(ctx, x.ID, auto.RubricHash, body, auto.RuleOutcomes()); err != nil {
-		t.Fatal(err)
-	}
-	mk, err := f.svc.OfficialScorecard(ctx, x)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mk := f.rescored(t, x, auto)
 	if mk.Official.RubricHash != "sha256:new-rubric" {
 		t.Fatalf("official card from rubric %s, want the re-scoring's", mk.Official.RubricHash)
 	}
@@ -267,14 +276,7 @@ func TestRescoringFlagsChangedRules(t *testing.T) {
 			if auto.RubricHash == before.RubricHash {
 				t.Fatal("the changed rubric has the same hash")
 			}
-			body, _ := json.Marshal(auto)
-			if err := f.st.PutScorecard(ctx, x.ID, auto.RubricHash, body, auto.RuleOutcomes()); err != nil {
-				t.Fatal(err)
-			}
-			mk, err := f.svc.OfficialScorecard(ctx, x)
-			if err != nil {
-				t.Fatal(err)
-			}
+			mk := f.rescored(t, x, auto)
 			if len(mk.Current) != 3 {
 				t.Errorf("%d current marks after re-scoring, want the 3", len(mk.Current))
 			}

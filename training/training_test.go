@@ -27,14 +27,19 @@ type fixture struct {
 	vic, ada               drillroom.User // a trainer of another cohort; an administrator
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { return newFixtureWith(t, runner.Config{}) }
+
+// newFixtureWith is newFixture with the runner's configuration rc (its
+// store is the fixture's).
+func newFixtureWith(t testing.TB, rc runner.Config) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "drillroom.db"), nil, store.WithPasswordCost(8, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rn := runner.New(runner.Config{Store: st})
+	rc.Store = st
+	rn := runner.New(rc)
 	t.Cleanup(func() {
 		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

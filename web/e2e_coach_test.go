@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,64 +27,19 @@ import (
 // TestEndToEndBrowser it needs a Chromium binary (DRILLROOM_E2E=require
 // makes its absence a failure).
 func TestCoachEndToEndBrowser(t *testing.T) {
-	chrome, dir := browserTest(t)
-	srv := startDemoServer(t, dir)
-	coachPassword := srv.passwords["coach"]
-	if coachPassword == "" {
-		t.Fatal("drillroom serve --demo did not print the demo coach's password")
-	}
-	ctx, consoleErrors := newBrowser(t, dir, chrome, browserConfig{height: 900, timeout: 5 * time.Minute})
-	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
+	e, coachPassword, consoleErrors := coachBrowser(t)
+	srv := e.srv
 	defer e.onFailure()
 
-	signIn := func(user, password string) {
-		t.Helper()
-		e.step("open the login page as "+user, chromedp.Navigate(srv.url+"/login"), chromedp.WaitVisible(chromedp.ID("username")))
-		e.step("sign in as "+user,
-			chromedp.SendKeys(chromedp.ID("username"), user),
-			chromedp.SendKeys(chromedp.ID("password"), password),
-			chromedp.Submit(chromedp.ID("password")),
-			chromedp.WaitVisible(chromedp.ID("past-h")),
-		)
-	}
-	signOut := func() {
-		t.Helper()
-		e.step("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("username")))
-	}
-	// submit submits the form holding sel and waits for the next page.
-	submit := func(what, sel string) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, stepLimit)
-		defer cancel()
-		if _, err := chromedp.Run(sctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Submit(chromedp.CSS(sel)))); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	signIn, signOut := e.signIn, e.signOut
+	submit, shot := e.submit, e.shot
+	// A coach of another cohort, who must see none of it.
+	const olgaPassword = "another cohort's coach 42"
+	e.addUser("olga", "Olga Other", "coach", "Other cohort", olgaPassword)
 
-	// shot saves one element of the page as a PNG for the coach's guide
-	// (docs/img/coach-NAME.png comes from here), when
-	// DRILLROOM_E2E_ARTIFACTS names a directory: small, unlike snapshot's
-	// whole pages.
-	shot := func(name, sel string) {
-		t.Helper()
-		art := os.Getenv("DRILLROOM_E2E_ARTIFACTS")
-		if art == "" {
-			return
-		}
-		sctx, cancel := context.WithTimeout(ctx, stepLimit)
-		defer cancel()
-		png, err := chromedp.Run(sctx, chromedp.Screenshot(chromedp.CSS(sel)))
-		if err != nil {
-			t.Logf("screenshot %s: %v", name, err)
-			return
-		}
-		os.MkdirAll(art, 0o755)
-		os.WriteFile(filepath.Join(art, "coach-"+name+".png"), png, 0o644)
-	}
-
-	// The trainee plays a drill and ends the call.
+	// The trainee plays an assessment and ends the call.
 	signIn("trainee", srv.password)
-	e.step("start a drill", chromedp.Click(chromedp.CSS(`form[action^="/drills/"] input[value="practice"] ~ button`)),
+	e.step("start an assessment", chromedp.Click(chromedp.CSS(`form[action^="/drills/"] input[value="assessment"] ~ button`)),
 		chromedp.WaitVisible(chromedp.ID("call-log")))
 	e.poll("the console connects", `document.getElementById("conn").textContent === "Connected"`)
 	e.step("greet the caller", chromedp.Click(chromedp.CSS(`button[data-intent="safety_advice"]`)))
@@ -105,9 +61,10 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 	sessionID := strings.TrimSuffix(strings.TrimPrefix(debriefURL, "/sessions/"), "/debrief")
 	e.poll("the home page counts the queue", `document.getElementById("review-count") && /\d+/.test(document.getElementById("review-count").textContent)`)
 	e.step("open the review queue", chromedp.Navigate(srv.url+"/reviews"), chromedp.WaitVisible(chromedp.ID("queue-"+sessionID)))
-	if why := e.eval(fmt.Sprintf(`document.getElementById("queue-%s").textContent`, sessionID)); !strings.Contains(why, "manual items to score") {
-		t.Errorf("the queue row %q does not say the manual items wait", why)
+	if why := e.eval(fmt.Sprintf(`document.getElementById("queue-%s").textContent`, sessionID)); !strings.Contains(why, "manual items to score") || !strings.Contains(why, "assessment to review") {
+		t.Errorf("the queue row %q does not say the manual items and the assessment wait", why)
 	}
+	traineePage := e.eval(fmt.Sprintf(`document.querySelector('#queue-%s a[href^="/trainees/"]').getAttribute("href")`, sessionID))
 	submit("claim the session", fmt.Sprintf(`#queue-%s form[action$="/claim"] button`, sessionID))
 	e.poll("the claim is shown", fmt.Sprintf(`document.getElementById("queue-%s").textContent.includes("You, until")`, sessionID))
 	e.step("replay the call", chromedp.Navigate(srv.url+"/sessions/"+sessionID+"/replay"), chromedp.WaitVisible(chromedp.ID("hidden-h")))
@@ -229,8 +186,242 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 	if got := strings.TrimSpace(e.eval(`document.getElementById("score-total").textContent`)); got == "" {
 		t.Error("no official score on the trainee's debrief")
 	}
+	// She marks the agreed action done from her history.
+	e.step("open her history", chromedp.Navigate(srv.url+"/history"), chromedp.WaitVisible(chromedp.ID("actions-h")))
+	e.step("say what was done", chromedp.SendKeys(chromedp.CSS(`#actions form.action-form input[name=text]`), "Practised it in today's drill."))
+	submit("mark the action done", `#actions form.action-form input[name=text]`)
+	e.poll("the action is done", `document.getElementById("actions-done") && document.getElementById("actions-done").textContent.includes("before asking for the address") && document.getElementById("actions-done").textContent.includes("Practised it")`)
+	signOut()
 
+	// The coach reads the trainee's history: the notes and the action done.
+	signIn("coach", coachPassword)
+	e.step("open the trainee's history", chromedp.Navigate(srv.url+traineePage), chromedp.WaitVisible(chromedp.ID("coaching-notes")))
+	if got := e.eval(`document.getElementById("coaching-notes").textContent + document.getElementById("actions-done").textContent`); !strings.Contains(got, annotation) || !strings.Contains(got, "Practised it") {
+		t.Errorf("the coach's view of the trainee's history lacks the annotation or the action done: %q", got)
+	}
+	shot("trainee-history", "main")
+	signOut()
+
+	// The audit trail has every step, each with its author: the
+	// administrator (the demo trainer) reads it for the session.
+	signIn("trainer", srv.passwords["trainer"])
+	e.step("open the audit log for the session", chromedp.Navigate(srv.url+"/admin/audit?target="+sessionID), chromedp.WaitVisible(chromedp.ID("audit-table")))
+	rows := e.eval(`[...document.querySelectorAll("#audit-table tbody tr")].map(tr => [...tr.cells].slice(1, 3).map(td => td.textContent.trim()).join(" ")).join("\n")`)
+	for _, want := range []struct {
+		entry string
+		n     int
+	}{
+		{"coach review.claim", 1}, {"coach review.mark", 2}, {"coach review.note", 2}, {"coach review.publish", 1},
+		{"trainee review.dispute", 1}, {"coach review.resolve", 1}, {"trainee review.action", 1},
+	} {
+		if got := strings.Count(rows, want.entry); got != want.n {
+			t.Errorf("the audit log has %d × %q, want %d:\n%s", got, want.entry, want.n, rows)
+		}
+	}
+	shot("audit", "#audit-table")
+	signOut()
+
+	// A coach of another cohort sees none of it: not in her queue, and the
+	// debrief, the replay and the trainee's history do not exist for her.
+	signIn("olga", olgaPassword)
+	e.step("open her queue", chromedp.Navigate(srv.url+"/reviews"), chromedp.WaitVisible(chromedp.ID("queue-count")))
+	if e.eval(fmt.Sprintf(`String(!!document.getElementById("queue-%s"))`, sessionID)) != "false" {
+		t.Error("the coach of another cohort has the session in her queue")
+	}
+	refused := []string{debriefURL, "/sessions/" + sessionID + "/replay", traineePage}
+	for _, path := range refused {
+		e.step("try "+path, chromedp.Navigate(srv.url+path), chromedp.WaitVisible(chromedp.CSS("h1")))
+		if body := e.eval(`document.body.textContent`); strings.Contains(body, "Practised it") || strings.Contains(body, overrideReason) || !strings.Contains(strings.ToLower(body), "not found") {
+			t.Errorf("the coach of another cohort opens %s and is not told it does not exist", path)
+		}
+	}
+
+	for _, m := range consoleErrors() {
+		expected := false // the 404 pages just opened on purpose
+		for _, path := range refused {
+			expected = expected || strings.Contains(m, "status of 404") && strings.Contains(m, srv.url+path+":")
+		}
+		if !expected {
+			t.Errorf("browser console: %s", m)
+		}
+	}
+}
+
+// signIn signs user in with password on the sign-in page and waits for
+// the home page.
+func (e *e2e) signIn(user, password string) {
+	e.t.Helper()
+	e.step("open the login page as "+user, chromedp.Navigate(e.srv.url+"/login"), chromedp.WaitVisible(chromedp.ID("username")))
+	e.step("sign in as "+user,
+		chromedp.SendKeys(chromedp.ID("username"), user),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(chromedp.ID("past-h")),
+	)
+}
+
+func (e *e2e) signOut() {
+	e.t.Helper()
+	e.step("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("username")))
+}
+
+// submit submits the form holding sel and waits for the next page.
+func (e *e2e) submit(what, sel string) {
+	e.t.Helper()
+	sctx, cancel := context.WithTimeout(e.ctx, stepLimit)
+	defer cancel()
+	if _, err := chromedp.Run(sctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Submit(chromedp.CSS(sel)))); err != nil {
+		e.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// shot saves one element of the page as a PNG for the coach's guide
+// (docs/img/coach-NAME.png comes from here), when DRILLROOM_E2E_ARTIFACTS
+// names a directory: small, unlike snapshot's whole pages.
+func (e *e2e) shot(name, sel string) {
+	e.t.Helper()
+	art := os.Getenv("DRILLROOM_E2E_ARTIFACTS")
+	if art == "" {
+		return
+	}
+	sctx, cancel := context.WithTimeout(e.ctx, stepLimit)
+	defer cancel()
+	png, err := chromedp.Run(sctx, chromedp.Screenshot(chromedp.CSS(sel)))
+	if err != nil {
+		e.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	os.MkdirAll(art, 0o755)
+	os.WriteFile(filepath.Join(art, "coach-"+name+".png"), png, 0o644)
+}
+
+// addUser adds an account to the server's data with the CLI, as an
+// administrator would while it runs.
+func (e *e2e) addUser(name, display, role, cohort, password string) {
+	e.t.Helper()
+	add := exec.Command(e.srv.bin, "user", "add", name, "--data", e.srv.data, "--role", role, "--name", display, "--cohort", cohort, "--password-stdin")
+	add.Stdin = strings.NewReader(password + "\n")
+	if out, err := add.CombinedOutput(); err != nil {
+		e.t.Fatalf("drillroom user add %s: %v\n%s", name, err, out)
+	}
+}
+
+// TestCalibrationEndToEndBrowser: a calibration round in a real Chromium.
+// The demo trainee plays a drill; the demo coach puts the session to
+// herself and two more coaches of the cohort (Cora, Dan), blind; each
+// marks three rules without seeing the others; the lead publishes; the
+// report shows each rule's agreement, Cohen's kappa per pair, their mean
+// and Fleiss' kappa, as worked by hand:
+//
+//	rule     1     2     3
+//	Coach    met   met   not met
+//	Cora     met   not   not met
+//	Dan      not   met   not met
+//
+// Coach–Cora agree on 2 of 3 (66.7%); Coach gives 2 met, 1 not, Cora 1 met,
+// 2 not: chance (2×1 + 1×2)/9 = 4/9, κ = (6−4)/(9−4) = 0.40. Coach–Dan the
+// same, 0.40. Cora–Dan agree on 1 of 3 (33.3%), each 1 met 2 not: chance
+// 5/9, κ = (3−5)/(9−5) = −0.50. Mean 0.10. Per rule: 33.3%, 33.3%, 100%.
+// Fleiss: P̄ = (1/3 + 1/3 + 1)/3 = 5/9 (55.6%); 4 met, 5 not of 9: P̄e =
+// 41/81 (50.6%); κ = (45−41)/(81−41) = 0.10.
+func TestCalibrationEndToEndBrowser(t *testing.T) {
+	e, coachPassword, consoleErrors := coachBrowser(t)
+	srv := e.srv
+	defer e.onFailure()
+	const password = "calibrating coach 42"
+	e.addUser("cora", "Cora Coach", "coach", "Demo cohort", password)
+	e.addUser("dan", "Dan Coach", "coach", "Demo cohort", password)
+
+	e.signIn("trainee", srv.password)
+	e.step("start a drill", chromedp.Click(chromedp.CSS(`form[action^="/drills/"] input[value="practice"] ~ button`)),
+		chromedp.WaitVisible(chromedp.ID("call-log")))
+	e.poll("the console connects", `document.getElementById("conn").textContent === "Connected"`)
+	e.closeCall("handed_over")
+	e.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
+	e.step("open the debrief", chromedp.Click(chromedp.ID("debrief-link")), chromedp.WaitVisible(chromedp.ID("score-h")))
+	debriefURL := e.eval(`location.pathname`)
+	e.signOut()
+
+	// The demo coach starts the round with herself, Cora and Dan.
+	e.signIn("coach", coachPassword)
+	e.step("open the debrief", chromedp.Navigate(srv.url+debriefURL), chromedp.WaitVisible(chromedp.ID("calibration-h")))
+	e.step("open the round form", chromedp.Click(chromedp.CSS(`#calibration details summary`)))
+	if n := e.eval(`(() => { let n = 0; for (const i of document.querySelectorAll("#round-start input[name=member]")) { if (/Demo Coach|Cora Coach|Dan Coach/.test(i.parentElement.textContent)) { i.checked = true; n++; } } return String(n); })()`); n != "3" {
+		t.Fatalf("the round form offers %s of the three coaches", n)
+	}
+	e.submit("start the round", `#round-start button`)
+	e.poll("the round opens", `document.getElementById("round-form") !== null`)
+	round := e.eval(`location.pathname`)
+	rules := strings.Split(e.eval(`[...document.querySelectorAll('#round-form select[name^="outcome-"]')].slice(0, 3).map(s => s.name.slice(8)).join(" ")`), " ")
+	if len(rules) != 3 {
+		t.Fatalf("the round's form has %d rules, want at least 3", len(rules))
+	}
+	mark := func(who string, outcomes ...string) {
+		t.Helper()
+		for i, o := range outcomes {
+			e.step(fmt.Sprintf("%s marks %s %s", who, rules[i], o), chromedp.SetValue(chromedp.ID("cal-outcome-"+rules[i]), o))
+		}
+		e.submit(who+" saves the marks", `#round-form button[type=submit]`)
+		e.poll(who+"'s marks are saved", `document.body.textContent.includes("Your marks are saved")`)
+		if e.eval(`String(!!document.getElementById("report"))`) != "false" {
+			t.Errorf("%s sees a report while the round is blind", who)
+		}
+	}
+	mark("the demo coach", "pass", "pass", "fail")
+	e.signOut()
+	for _, m := range []struct {
+		who      string
+		outcomes []string
+	}{{"cora", []string{"pass", "fail", "fail"}}, {"dan", []string{"fail", "pass", "fail"}}} {
+		e.signIn(m.who, password)
+		e.step(m.who+" opens the round", chromedp.Navigate(srv.url+round), chromedp.WaitVisible(chromedp.ID("round-form")))
+		if strings.Contains(e.eval(`document.getElementById("round-form").textContent`), "keep:") {
+			t.Errorf("%s's blind form shows a mark before she marked", m.who)
+		}
+		mark(m.who, m.outcomes...)
+		e.signOut()
+	}
+
+	// The lead publishes; the report shows the figures worked by hand.
+	e.signIn("coach", coachPassword)
+	e.step("open the round", chromedp.Navigate(srv.url+round), chromedp.WaitVisible(chromedp.ID("publish-form")))
+	e.submit("publish the round", `#publish-btn`)
+	e.poll("the report is shown", `document.getElementById("report") !== null && document.getElementById("pairs") !== null`)
+	for i, want := range []string{"33.3%", "33.3%", "100%"} {
+		if got := e.eval(fmt.Sprintf(`document.getElementById("cal-%s").lastElementChild.textContent.trim()`, rules[i])); got != want {
+			t.Errorf("rule %s's agreement: %q, want %q", rules[i], got, want)
+		}
+	}
+	pairs := e.eval(`[...document.querySelectorAll("#pairs tr.pair")].map(tr => [...tr.cells].map(td => td.textContent.trim()).join("|")).join("\n")`)
+	for _, want := range []string{"Cora Coach|Dan Coach|3|33.3%|-0.50", "Cora Coach|Demo Coach|3|66.7%|0.40", "Dan Coach|Demo Coach|3|66.7%|0.40"} {
+		if !strings.Contains(pairs, want) {
+			t.Errorf("the pairs table lacks %q:\n%s", want, pairs)
+		}
+	}
+	if got := e.eval(`document.getElementById("mean-pair-kappa").textContent`); !strings.HasSuffix(strings.TrimSpace(got), "0.10") {
+		t.Errorf("mean pair kappa: %q, want 0.10", got)
+	}
+	if got := e.eval(`document.getElementById("kappa").textContent`); !strings.Contains(got, "over 3 rules marked by all 3 markers: observed agreement 55.6%, chance 50.6%, Fleiss' kappa 0.10") {
+		t.Errorf("overall figures: %q", got)
+	}
+	e.snapshot("calibration-report")
+	e.shot("calibration-report", `section[aria-labelledby="pairs-h"]`)
 	for _, m := range consoleErrors() {
 		t.Errorf("browser console: %s", m)
 	}
+}
+
+// coachBrowser starts `drillroom serve --demo` and a Chromium on it for
+// the coach's tests, and returns them with the demo coach's password and
+// the browser console's errors.
+func coachBrowser(t *testing.T) (e *e2e, coachPassword string, consoleErrors func() []string) {
+	t.Helper()
+	chrome, dir := browserTest(t)
+	srv := startDemoServer(t, dir)
+	coachPassword = srv.passwords["coach"]
+	if coachPassword == "" {
+		t.Fatal("drillroom serve --demo did not print the demo coach's password")
+	}
+	ctx, consoleErrors := newBrowser(t, dir, chrome, browserConfig{height: 900, timeout: 5 * time.Minute})
+	return &e2e{t: t, ctx: ctx, dir: dir, srv: srv}, coachPassword, consoleErrors
 }
