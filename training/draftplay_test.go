@@ -119,6 +119,20 @@ func TestPlayDraftAndRecord(t *testing.T) {
 	if x, err = f.st.Session(ctx, x.ID); err != nil || x.State != drillroom.StateEnded {
 		t.Fatalf("after close: %+v, %v; want ended", x, err)
 	}
+	// Scored like any call, but counted nowhere: an administrator's
+	// analytics of every trainee has no session of it.
+	if _, err := f.svc.StoredScorecard(ctx, x.ID); err != nil {
+		t.Errorf("the draft play is not scored: %v", err)
+	}
+	err = training.NewAnalytics(f.st, f.svc).Sessions(ctx, f.ada, training.Filter{}, func(s drillroom.ScoredSession) error {
+		if s.SessionID == x.ID || drillroom.IsDraftPlay(s.ScenarioID) {
+			t.Errorf("analytics counts the draft play: %+v", s)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	annsPlay := f.startAnnsPractice(t)
 	_, err = f.svc.RecordPlay(ctx, f.trent, d, annsPlay.ID, d.Source, nil)
 	wantCode(t, "record ann's session into trent's draft", err, drillroom.CodeNotFound)
