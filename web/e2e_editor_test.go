@@ -114,7 +114,7 @@ func TestEndToEndAuthoring(t *testing.T) {
 	play.step("greet and apologise", chromedp.SendKeys(chromedp.ID("say-text"), "Hello, you're through to Tom. I'm so sorry you've been charged twice."),
 		chromedp.Click(chromedp.ID("say-send")))
 	play.poll("the line is in the call", `document.getElementById("call-log").textContent.includes("charged twice")`)
-	play.step("close the call", chromedp.SetValue(chromedp.ID("resolution"), "resolved"), chromedp.Click(chromedp.ID("close-btn")))
+	play.closeCall("resolved")
 	play.poll("the draft play ends", `!document.getElementById("ended-banner").hidden`)
 	closeTab()
 
