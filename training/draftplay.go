@@ -20,10 +20,15 @@ import (
 // list, assigned or analysed; the pages mark such a session as a draft
 // play.
 
+// MaxDraftPlayVersions bounds the texts of one draft that are kept to be
+// played (each is a stored version).
+const MaxDraftPlayVersions = 200
+
 // PlayDraft starts a session of draft d, as it is saved, for its author,
 // with the author's policies (Authoring.Policies). A draft that does not
 // load is drillroom.ErrInvalid; anyone but its author is
-// drillroom.ErrNotFound, as for the draft itself.
+// drillroom.ErrNotFound, as for the draft itself. A live play of the same
+// text is resumed instead.
 func (s *Service) PlayDraft(ctx context.Context, user drillroom.User, d drillroom.Draft, policies []PolicyFile) (drillroom.Session, error) {
 	if !MayAuthor(user) {
 		return drillroom.Session{}, drillroom.Errorf(drillroom.CodeForbidden, "Only trainers write and play drafts.")
@@ -49,12 +54,26 @@ func (s *Service) PlayDraft(ctx context.Context, user drillroom.User, d drillroo
 	if err != nil {
 		return drillroom.Session{}, fmt.Errorf("play draft %d: %w", d.ID, err)
 	}
+	if !slices.ContainsFunc(vs, func(o drillroom.ScenarioVersion) bool { return o.Hash == v.Hash }) && len(vs) >= MaxDraftPlayVersions {
+		return drillroom.Session{}, drillroom.Errorf(drillroom.CodeLimited, "This draft has been played in %d different texts, the most one draft keeps: copy it to a new draft to play on.", MaxDraftPlayVersions)
+	}
 	v.Version = 1
 	if len(vs) > 0 {
 		v.Version = vs[0].Version + 1
 	}
 	if v, err = s.store.PutScenarioVersion(ctx, v); err != nil {
 		return drillroom.Session{}, fmt.Errorf("play draft %d: %w", d.ID, err)
+	}
+	// A live play of this very text is resumed, as a drill's is: a second
+	// click never leaves a forgotten call running.
+	plays, err := s.DraftPlays(ctx, user, d.ID)
+	if err != nil {
+		return drillroom.Session{}, err
+	}
+	for _, x := range plays {
+		if x.Version == v.Version && x.State == drillroom.StateLive {
+			return x, nil
+		}
 	}
 	scale := sc.Settings.TimeScale
 	if scale <= 0 {
@@ -131,7 +150,10 @@ func (s *Service) RecordPlay(ctx context.Context, user drillroom.User, d drillro
 	if err != nil {
 		return nil, drillroom.Errorf(drillroom.CodeInvalid, "This play cannot be recorded as a test: %v.", err)
 	}
-	out := AppendTest(src, test)
+	out, err := AppendTest(src, test)
+	if err != nil {
+		return nil, err
+	}
 	if len(out) > scenarios.MaxFileSize {
 		return nil, drillroom.Errorf(drillroom.CodeInvalid, "With the recorded test the drill would be larger than %d bytes.", scenarios.MaxFileSize)
 	}
@@ -145,17 +167,25 @@ func (s *Service) RecordPlay(ctx context.Context, user drillroom.User, d drillro
 	return out, nil
 }
 
-var testsKey = regexp.MustCompile(`(?m)^tests:[ \t]*(\[\])?[ \t]*(#.*)?$`)
+var (
+	testsKey    = regexp.MustCompile(`(?m)^tests:[ \t]*(\[\])?[ \t]*(#[^\r\n]*)?\r?$`)
+	testsInline = regexp.MustCompile(`(?m)^tests:([ \t\r]|$)`)
+)
 
 // AppendTest appends test, a list item indented as drilltest.Record writes
 // it (two spaces), at the end of src's top-level tests: list, or adds the
-// list at the end when there is none (or it is an empty flow list, []).
-func AppendTest(src, test []byte) []byte {
+// list at the end when there is none (or it is an empty flow list, []). A
+// tests: written any other way on its line (a flow list, an alias) is
+// drillroom.ErrInvalid: the test cannot be placed in it.
+func AppendTest(src, test []byte) ([]byte, error) {
 	test = bytes.TrimRight(test, "\n")
 	loc := testsKey.FindSubmatchIndex(src)
 	if loc == nil {
+		if testsInline.Match(src) {
+			return nil, drillroom.Errorf(drillroom.CodeInvalid, "The drill's tests: is written on one line; write it as a list, one test per item (- name: ...), to record a play into it.")
+		}
 		out := bytes.TrimRight(bytes.Clone(src), "\n")
-		return append(append(out, "\n\ntests:\n"...), append(test, '\n')...)
+		return append(append(out, "\n\ntests:\n"...), append(test, '\n')...), nil
 	}
 	if loc[2] >= 0 { // tests: []
 		out := append(bytes.Clone(src[:loc[0]]), "tests:\n"...)
@@ -164,7 +194,7 @@ func AppendTest(src, test []byte) []byte {
 		if len(rest) > 0 {
 			out = append(append(out, '\n'), rest...)
 		}
-		return out
+		return out, nil
 	}
 	// The list runs until the next line that starts in the first column
 	// and is neither blank, a comment nor a list item: the next top-level
@@ -206,5 +236,5 @@ func AppendTest(src, test []byte) []byte {
 	if end < len(src) {
 		out = append(append(out, '\n'), src[end:]...)
 	}
-	return out
+	return out, nil
 }

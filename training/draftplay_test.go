@@ -29,14 +29,23 @@ func TestAppendTest(t *testing.T) {
 		{"items in the first column",
 			"id: x\ntests:\n- name: a\n  seed: 1\nrubric: {}\n",
 			"id: x\ntests:\n- name: a\n  seed: 1\n- name: \"recorded\"\n  seed: 3\n  steps:\n    - {at: 5s, say: \"hi\"}\n\nrubric: {}\n"},
+		{"Windows line ends",
+			"id: x\r\ntests:\r\n  - name: a\r\nrubric: {}\r\n",
+			"id: x\r\ntests:\r\n  - name: a\r\n" + string(test) + "\nrubric: {}\r\n"},
 		{"a key that only starts with tests",
 			"id: x\ntests_note: 1\n",
 			"id: x\ntests_note: 1\n\ntests:\n" + string(test)},
 	}
+	for _, inline := range []string{"id: x\ntests: [{name: a, seed: 1}]\n", "id: x\ntests: *all\n", "tests: 0"} {
+		if _, err := training.AppendTest([]byte(inline), test); drillroom.ErrorCode(err) != drillroom.CodeInvalid {
+			t.Errorf("append to %q: %v, want invalid", inline, err)
+		}
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := string(training.AppendTest([]byte(tc.src), test)); got != tc.want {
-				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
+			got, err := training.AppendTest([]byte(tc.src), test)
+			if err != nil || string(got) != tc.want {
+				t.Errorf("got\n%s\n(%v), want\n%s", got, err, tc.want)
 			}
 		})
 	}
@@ -70,16 +79,31 @@ func TestPlayDraftAndRecord(t *testing.T) {
 	if x.ScenarioID != drillroom.DraftPlayID(d.ID) || x.UserID != f.trent.ID || x.Mode != drillroom.ModePractice || x.Version != 1 {
 		t.Fatalf("draft play: got %+v, want trent's practice of %s v1", x, drillroom.DraftPlayID(d.ID))
 	}
-	// Played again unchanged: the same version. Changed: the next one.
+	// Played again unchanged while live: the same call, resumed. Changed:
+	// the next version, a new call.
 	again, err := f.svc.PlayDraft(ctx, f.trent, d, nil)
-	if err != nil || again.Version != 1 || again.ID == x.ID {
-		t.Errorf("the same text played again: got %+v, %v; want a new session of version 1", again, err)
+	if err != nil || again.ID != x.ID {
+		t.Errorf("the same text played again: got %+v, %v; want the live call %s resumed", again, err, x.ID)
 	}
 	changed := d
 	changed.Source = []byte(strings.Replace(string(d.Source), "title: \"New drill", "title: \"Renamed drill", 1))
 	if v2, err := f.svc.PlayDraft(ctx, f.trent, changed, nil); err != nil || v2.Version != 2 {
 		t.Errorf("changed text played: got %+v, %v; want version 2", v2, err)
 	}
+	// Each new text is a stored version: a draft keeps a bounded number.
+	for i := 3; i <= training.MaxDraftPlayVersions; i++ {
+		if _, err := f.st.PutScenarioVersion(ctx, drillroom.ScenarioVersion{ScenarioID: x.ScenarioID, Version: i, Hash: fmt.Sprint("filler", i), Source: []byte("x")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	third := changed
+	third.Source = []byte(strings.Replace(string(d.Source), "title: \"New drill", "title: \"Third drill", 1))
+	_, err = f.svc.PlayDraft(ctx, f.trent, third, nil)
+	wantCode(t, "a new text beyond the draft's limit", err, drillroom.CodeLimited)
+	if again, err := f.svc.PlayDraft(ctx, f.trent, d, nil); err != nil || again.ID != x.ID {
+		t.Errorf("a text already played, at the limit: %+v, %v; want it played", again, err)
+	}
+
 	// Never a published drill: not in the catalogue, not startable.
 	drills, err := f.svc.Startable(ctx, f.trent)
 	if err != nil {
@@ -119,6 +143,20 @@ func TestPlayDraftAndRecord(t *testing.T) {
 	if x, err = f.st.Session(ctx, x.ID); err != nil || x.State != drillroom.StateEnded {
 		t.Fatalf("after close: %+v, %v; want ended", x, err)
 	}
+	// Scored like any call, but counted nowhere: an administrator's
+	// analytics of every trainee has no session of it.
+	if _, err := f.svc.StoredScorecard(ctx, x.ID); err != nil {
+		t.Errorf("the draft play is not scored: %v", err)
+	}
+	err = training.NewAnalytics(f.st, f.svc).Sessions(ctx, f.ada, training.Filter{}, func(s drillroom.ScoredSession) error {
+		if s.SessionID == x.ID || drillroom.IsDraftPlay(s.ScenarioID) {
+			t.Errorf("analytics counts the draft play: %+v", s)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	annsPlay := f.startAnnsPractice(t)
 	_, err = f.svc.RecordPlay(ctx, f.trent, d, annsPlay.ID, d.Source, nil)
 	wantCode(t, "record ann's session into trent's draft", err, drillroom.CodeNotFound)
@@ -142,4 +180,36 @@ func TestPlayDraftAndRecord(t *testing.T) {
 	if !strings.HasPrefix(last.Name, "recorded play") || !last.Passed {
 		t.Errorf("the recorded test: %+v, want it to pass (the play replays as it was played)\n%s", last, out[len(d.Source):])
 	}
+}
+
+// FuzzAppendTest: whatever the author's text, appending a recorded test
+// never panics, keeps every byte of the text before the test's place,
+// carries the test, and never adds a second top-level tests: key.
+func FuzzAppendTest(f *testing.F) {
+	for _, s := range []string{"id: x\n", "tests:\n  - name: a\n", "tests: []\nrubric: {}\n", "tests:\n- name: a\nx: 1\n", "tests: # c\r\n  - a\r\n", "", "tests:"} {
+		f.Add(s)
+	}
+	test := []byte("  - name: \"recorded\"\n    seed: 3\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		b, err := training.AppendTest([]byte(src), test)
+		if err != nil {
+			return // a tests: on one line: refused, nothing written
+		}
+		out := string(b)
+		if !strings.Contains(out, "name: \"recorded\"") {
+			t.Fatalf("the test is not in %q", out)
+		}
+		count := func(s string) int {
+			n := 0
+			for _, l := range strings.Split(s, "\n") {
+				if strings.HasPrefix(l, "tests:") && (len(l) == 6 || l[6] == ' ' || l[6] == '\t' || l[6] == '\r') {
+					n++
+				}
+			}
+			return n
+		}
+		if before, after := count(src), count(out); after > max(before, 1) {
+			t.Fatalf("tests: keys %d before, %d after, in %q", before, after, out)
+		}
+	})
 }

@@ -9,19 +9,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/store"
 )
 
-// TestEndToEndAuthoring drives the drill editor in Chromium: a trainer
-// starts a drill from the template, types a mistake and sees its
-// diagnostic at its line, fixes it, runs the tests, and submits the drill;
-// a second trainer approves it, and it is published with both recorded.
+// TestEndToEndAuthoring drives the trainer's workspace in Chromium: an
+// administrator turns the second trainer's approval on in the settings; a
+// trainer starts a drill from the template, types a mistake and sees its
+// diagnostic at its line, fixes it, runs the tests, plays the draft as a
+// trainee in a new tab, records that play as a test, and submits the
+// drill; a second trainer approves it, and it is published with both
+// recorded; it is assigned to a cohort, a trainee of it sees it due and
+// plays it while the trainer watches on the monitor, injects a line as the
+// customer, takes the customer over and hands them back; the trainee's
+// page never shows the trainer; the debrief lists the interventions and
+// the rules they touched.
 func TestEndToEndAuthoring(t *testing.T) {
 	chrome, dir := browserTest(t)
-	srv := startPlainServer(t, dir, "--require-approval")
+	srv := startPlainServer(t, dir)
 	const password = "trainer passphrase 42"
 	for _, u := range []struct{ name, display, role, cohort string }{
 		{"tom", "Tom Author", "trainer", "Class E"}, {"tess", "Tess Approver", "trainer", ""}, {"tia", "Tia Trainee", "trainee", "Class E"},
@@ -29,6 +37,9 @@ func TestEndToEndAuthoring(t *testing.T) {
 		args := []string{"user", "add", "--data", srv.data, "--role", u.role, "--name", u.display, "--password-stdin"}
 		if u.cohort != "" {
 			args = append(args, "--cohort", u.cohort)
+		}
+		if u.name == "tess" {
+			args = append(args, "--admin") // she also runs the organisation's settings
 		}
 		add := exec.Command(srv.bin, append(args, u.name)...)
 		add.Stdin = strings.NewReader(password + "\n")
@@ -48,6 +59,16 @@ func TestEndToEndAuthoring(t *testing.T) {
 			chromedp.Submit(chromedp.ID("password")),
 			chromedp.WaitVisible(chromedp.ID("nav-author")))
 	}
+	// Tess, an administrator, asks for a second trainer's approval of
+	// every publication: the organisation's setting, not a server flag.
+	signIn("tess")
+	e.step("open the settings", chromedp.Navigate(srv.url+"/admin/settings"), chromedp.WaitVisible(chromedp.ID("approval-required")))
+	e.eval(`window.confirm = () => true; "ok"`)
+	e.step("require approval", chromedp.Click(chromedp.ID("approval-required")), chromedp.Click(chromedp.ID("save-settings")),
+		chromedp.WaitVisible(chromedp.CSS(`p.flash.info`)))
+	e.poll("the setting is saved", `location.search.includes("settings-saved") && document.getElementById("approval-state").textContent.includes("Tess Approver")`)
+	e.step("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("username")))
+
 	signIn("tom")
 	e.step("open the workshop", chromedp.Click(chromedp.ID("nav-author")), chromedp.WaitVisible(chromedp.ID("new-from-template")))
 	e.step("start a draft from the template", chromedp.Click(chromedp.ID("new-from-template")), chromedp.WaitVisible(chromedp.CSS(".cm-editor")))
@@ -77,6 +98,36 @@ func TestEndToEndAuthoring(t *testing.T) {
 	e.step("run the tests", chromedp.Click(chromedp.ID("run-tests")))
 	e.pollFor(60_000_000_000, "the tests pass", `document.getElementById("test-summary").textContent.startsWith("All tests pass")`)
 	e.snapshot("editor-tests")
+
+	// Tom plays his draft as a trainee, in a new tab, to its end.
+	newTab := chromedp.WaitNewTarget(e.ctx, func(info *target.Info) bool { return info.Type == "page" })
+	e.step("play the draft", chromedp.Click(chromedp.ID("play-draft")))
+	var tabID target.ID
+	select {
+	case tabID = <-newTab:
+	case <-time.After(stepLimit):
+		t.Fatal("playing the draft opened no tab")
+	}
+	tabCtx, closeTab := chromedp.NewContext(e.ctx, chromedp.WithTargetID(tabID))
+	play := &e2e{t: t, ctx: tabCtx, dir: dir, srv: srv}
+	play.poll("the draft's call is on", `location.pathname.startsWith("/sessions/") && !!document.getElementById("draft-play") && document.getElementById("conn").textContent === "Connected"`)
+	play.step("greet and apologise", chromedp.SendKeys(chromedp.ID("say-text"), "Hello, you're through to Tom. I'm so sorry you've been charged twice."),
+		chromedp.Click(chromedp.ID("say-send")))
+	play.poll("the line is in the call", `document.getElementById("call-log").textContent.includes("charged twice")`)
+	play.closeCall("resolved")
+	play.poll("the draft play ends", `!document.getElementById("ended-banner").hidden`)
+	closeTab()
+
+	// Back in the editor, the ended play is listed; recording it appends
+	// a test, which passes with the others.
+	e.eval(`window.dispatchEvent(new Event("focus")); "ok"`)
+	e.poll("the ended play is listed", `!!document.querySelector("#plays-table .record-play")`)
+	e.step("record the play as a test", chromedp.Click(chromedp.CSS("#plays-table .record-play")))
+	e.poll("the test is in the editor", `document.getElementById("record-state").className === "ok" && drillEditor.state.doc.toString().includes("- name: \"recorded play ")`)
+	e.step("run the tests again", chromedp.Click(chromedp.ID("run-tests")))
+	e.pollFor(60_000_000_000, "the tests pass with the recorded one",
+		`document.getElementById("test-summary").textContent.startsWith("All tests pass") && document.getElementById("test-results").textContent.includes("recorded play")`)
+	e.snapshot("editor-recorded")
 	e.eval(`window.confirm = () => true; "ok"`)
 	e.step("submit for approval", chromedp.Click(chromedp.ID("publish")), chromedp.WaitVisible(chromedp.ID("drafts-h")))
 	e.poll("submitted", `location.pathname === "/author" && document.body.textContent.includes("a second trainer must approve it")`)
@@ -156,6 +207,9 @@ func TestEndToEndAuthoring(t *testing.T) {
 			t.Errorf("the debrief's interventions %q lack %q", got, want)
 		}
 	}
+	if !strings.Contains(got, "Touched:") || tia.eval(`String(document.querySelectorAll(".rules .steered").length)`) == "0" {
+		t.Errorf("the debrief marks no rule the interventions touched: %q", got)
+	}
 	tia.snapshot("debrief-interventions")
 
 	st, err := store.Open(context.Background(), filepath.Join(srv.data, "drillroom.db"), nil, store.WithoutMigrating())
@@ -166,6 +220,9 @@ func TestEndToEndAuthoring(t *testing.T) {
 	ps, err := st.Publications(context.Background(), drillroom.PublicationPublished)
 	if err != nil || len(ps) != 1 {
 		t.Fatalf("publications: %+v, %v", ps, err)
+	}
+	if !strings.Contains(string(ps[0].Source), "recorded play") {
+		t.Errorf("the published drill lacks the recorded test")
 	}
 	tom, _ := st.UserByUsername(context.Background(), "tom")
 	tess, _ := st.UserByUsername(context.Background(), "tess")

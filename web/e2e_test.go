@@ -457,12 +457,20 @@ func (e *e2e) pollFor(limit time.Duration, name, js string) {
 		}
 		// A navigation (a form post and its redirect) replaces the page's
 		// JavaScript context under a running poll; poll the new page.
-		if (strings.Contains(err.Error(), "Cannot find context") || strings.Contains(err.Error(), "navigated or closed")) && time.Now().Before(deadline) {
+		if navigated(err) && time.Now().Before(deadline) {
 			time.Sleep(100 * time.Millisecond)
 			continue
 		}
 		e.t.Fatalf("waiting until %s: %v", name, err)
 	}
+}
+
+// navigated reports whether err is a navigation under a running poll:
+// its page's context found gone, destroyed, or its target navigated.
+func navigated(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot find context") || strings.Contains(msg, "Execution context was destroyed") ||
+		strings.Contains(msg, "navigated or closed")
 }
 
 func (e *e2e) eval(js string) string {

@@ -141,6 +141,9 @@ func (u *ui) sessionRows(ctx context.Context, user drillroom.User, sessions []dr
 				row.Title = x.ScenarioID
 			}
 		}
+		if drillroom.IsDraftPlay(x.ScenarioID) {
+			row.Title = "Draft play: " + row.Title // a trainer trying an unpublished draft
+		}
 		if !row.Live {
 			// The official score: the automatic one with the coaches' marks.
 			if mk, _, err := u.svc.OfficialScorecardFor(ctx, user, x); err == nil {
