@@ -174,3 +174,54 @@ func TestBudgetSurvivesRestart(t *testing.T) {
 		}
 	})
 }
+
+// TestBudgetSurvivesTakeover: a node that takes over an assessment a dead
+// node left paused for the trainee's absence goes on charging the absence
+// from the budget the log records, and runs the clock once it is spent.
+func TestBudgetSurvivesTakeover(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st, r := assessmentRunner(t, 0)
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
+		time.Sleep(20 * time.Second)
+		sub.Close()
+		synctest.Wait()
+		time.Sleep(5 * time.Second)
+		sub = subscribe(t, r, SubscribeOptions{Trainee: true}) // 5 s of the budget spent
+		time.Sleep(10 * time.Second)
+		sub.Close() // away again, and the node dies
+		synctest.Wait()
+		r.Close(ctx)
+		lastT := st.log("s1")[len(st.log("s1"))-1].T
+
+		table := &leaseTable{owner: map[string]string{}}
+		lc := &memLeases{t: table, node: "c", lost: map[string]bool{}, dead: map[string]bool{"s1": true}}
+		c := newTestRunner(t, st, 1024)
+		c.cfg.Leases, c.cfg.LeaseRenew = lc, time.Second
+		if err := c.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second) // the first renewal adopts the orphan
+		synctest.Wait()
+		if c.Live() != 1 {
+			t.Fatal("node c did not take the session over")
+		}
+		time.Sleep(114 * time.Second)
+		synctest.Wait()
+		if s, _ := c.Status(ctx, "s1"); s.Clock.Running {
+			t.Fatalf("115 s into the takeover: clock %+v, want still stopped (115 s of the budget left)", s.Clock)
+		}
+		time.Sleep(2 * time.Second)
+		synctest.Wait()
+		s, _ := c.Status(ctx, "s1")
+		if !s.Clock.Running {
+			t.Fatalf("117 s into the takeover: clock %+v, want running", s.Clock)
+		}
+		got := clockEvents(st.log("s1"))
+		last := got[len(got)-1]
+		if last.Type != simulator.EvResume || last.Reason != ReasonBudgetSpent || last.Away != 120000 || last.T != lastT {
+			t.Errorf("after the takeover: %+v, want the budget spent at %d", last, lastT)
+		}
+		c.Close(ctx)
+	})
+}
