@@ -37,6 +37,29 @@ func assessmentRunner(t *testing.T, budget time.Duration) (*memStore, *Runner) {
 	return st, r
 }
 
+// away is the trainee leaving for d (the last connection closed) and
+// coming back: their new subscription.
+func away(t *testing.T, r *Runner, sub *Subscription, d time.Duration) *Subscription {
+	sub.Close()
+	synctest.Wait()
+	time.Sleep(d)
+	sub = subscribe(t, r, SubscribeOptions{Trainee: true})
+	synctest.Wait()
+	return sub
+}
+
+// reloadedAssessment is an assessment whose trainee connected, reloaded
+// the page 20 s in and was back 5 s later (5 s of the default budget
+// spent), and is connected at 30 s of drill time.
+func reloadedAssessment(t *testing.T) (*memStore, *Runner, *Subscription) {
+	st, r := assessmentRunner(t, 0)
+	sub := subscribe(t, r, SubscribeOptions{Trainee: true})
+	time.Sleep(20 * time.Second)
+	sub = away(t, r, sub, 5*time.Second)
+	time.Sleep(10 * time.Second)
+	return st, r, sub
+}
+
 // TestAssessmentBudget: an assessment's clock stands still for the
 // trainee's absences only until the disconnect budget is spent; each
 // absence is on the log at once (no grace), with the budget spent so far,
@@ -44,16 +67,8 @@ func assessmentRunner(t *testing.T, budget time.Duration) (*memStore, *Runner) {
 func TestAssessmentBudget(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st, r := assessmentRunner(t, 0)
-		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
-		time.Sleep(20 * time.Second)
-		sub.Close() // a reload: 5 s away
-		synctest.Wait()
-		time.Sleep(5 * time.Second)
-		sub = subscribe(t, r, SubscribeOptions{Trainee: true})
-		synctest.Wait()
-		time.Sleep(10 * time.Second) // drill time 30 s
-		sub.Close()                  // away for 5 minutes
+		st, r, sub := reloadedAssessment(t) // drill time 30 s, 5 s of the budget spent
+		sub.Close()                         // away for 5 minutes
 		synctest.Wait()
 		time.Sleep(time.Minute)
 		synctest.Wait()
@@ -181,14 +196,7 @@ func TestBudgetSurvivesRestart(t *testing.T) {
 func TestBudgetSurvivesTakeover(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st, r := assessmentRunner(t, 0)
-		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
-		time.Sleep(20 * time.Second)
-		sub.Close()
-		synctest.Wait()
-		time.Sleep(5 * time.Second)
-		sub = subscribe(t, r, SubscribeOptions{Trainee: true}) // 5 s of the budget spent
-		time.Sleep(10 * time.Second)
+		st, r, sub := reloadedAssessment(t)
 		sub.Close() // away again, and the node dies
 		synctest.Wait()
 		r.Close(ctx)
