@@ -37,6 +37,29 @@ func assessmentRunner(t *testing.T, budget time.Duration) (*memStore, *Runner) {
 	return st, r
 }
 
+// away is the trainee leaving for d (the last connection closed) and
+// coming back: their new subscription.
+func away(t *testing.T, r *Runner, sub *Subscription, d time.Duration) *Subscription {
+	sub.Close()
+	synctest.Wait()
+	time.Sleep(d)
+	sub = subscribe(t, r, SubscribeOptions{Trainee: true})
+	synctest.Wait()
+	return sub
+}
+
+// reloadedAssessment is an assessment whose trainee connected, reloaded
+// the page 20 s in and was back 5 s later (5 s of the default budget
+// spent), and is connected at 30 s of drill time.
+func reloadedAssessment(t *testing.T) (*memStore, *Runner, *Subscription) {
+	st, r := assessmentRunner(t, 0)
+	sub := subscribe(t, r, SubscribeOptions{Trainee: true})
+	time.Sleep(20 * time.Second)
+	sub = away(t, r, sub, 5*time.Second)
+	time.Sleep(10 * time.Second)
+	return st, r, sub
+}
+
 // TestAssessmentBudget: an assessment's clock stands still for the
 // trainee's absences only until the disconnect budget is spent; each
 // absence is on the log at once (no grace), with the budget spent so far,
@@ -44,16 +67,8 @@ func assessmentRunner(t *testing.T, budget time.Duration) (*memStore, *Runner) {
 func TestAssessmentBudget(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st, r := assessmentRunner(t, 0)
-		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
-		time.Sleep(20 * time.Second)
-		sub.Close() // a reload: 5 s away
-		synctest.Wait()
-		time.Sleep(5 * time.Second)
-		sub = subscribe(t, r, SubscribeOptions{Trainee: true})
-		synctest.Wait()
-		time.Sleep(10 * time.Second) // drill time 30 s
-		sub.Close()                  // away for 5 minutes
+		st, r, sub := reloadedAssessment(t) // drill time 30 s, 5 s of the budget spent
+		sub.Close()                         // away for 5 minutes
 		synctest.Wait()
 		time.Sleep(time.Minute)
 		synctest.Wait()
@@ -172,5 +187,49 @@ func TestBudgetSurvivesRestart(t *testing.T) {
 		if p := got[3]; p.Type != simulator.EvResume || p.Reason != ReasonBudgetSpent || p.Away != 90000 || p.T != lastT {
 			t.Errorf("budget: %+v, want a resume (budget_spent) at %d with 90 s spent", p, lastT)
 		}
+	})
+}
+
+// TestBudgetSurvivesTakeover: a node that takes over an assessment a dead
+// node left paused for the trainee's absence goes on charging the absence
+// from the budget the log records, and runs the clock once it is spent.
+func TestBudgetSurvivesTakeover(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st, r, sub := reloadedAssessment(t)
+		sub.Close() // away again, and the node dies
+		synctest.Wait()
+		r.Close(ctx)
+		lastT := st.log("s1")[len(st.log("s1"))-1].T
+
+		table := &leaseTable{owner: map[string]string{}}
+		lc := &memLeases{t: table, node: "c", lost: map[string]bool{}, dead: map[string]bool{"s1": true}}
+		c := newTestRunner(t, st, 1024)
+		c.cfg.Leases, c.cfg.LeaseRenew = lc, time.Second
+		if err := c.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second) // the first renewal adopts the orphan
+		synctest.Wait()
+		if c.Live() != 1 {
+			t.Fatal("node c did not take the session over")
+		}
+		time.Sleep(114 * time.Second)
+		synctest.Wait()
+		if s, _ := c.Status(ctx, "s1"); s.Clock.Running {
+			t.Fatalf("115 s into the takeover: clock %+v, want still stopped (115 s of the budget left)", s.Clock)
+		}
+		time.Sleep(2 * time.Second)
+		synctest.Wait()
+		s, _ := c.Status(ctx, "s1")
+		if !s.Clock.Running {
+			t.Fatalf("117 s into the takeover: clock %+v, want running", s.Clock)
+		}
+		got := clockEvents(st.log("s1"))
+		last := got[len(got)-1]
+		if last.Type != simulator.EvResume || last.Reason != ReasonBudgetSpent || last.Away != 120000 || last.T != lastT {
+			t.Errorf("after the takeover: %+v, want the budget spent at %d", last, lastT)
+		}
+		c.Close(ctx)
 	})
 }

@@ -89,6 +89,18 @@ func TestEndToEndAnalytics(t *testing.T) {
 
 	// The debrief is the printable session report.
 	checkPDF(t, "the session report", printPDF(t, ctx), 1, 20)
+	// Its sections fold; printing opens them all and puts them back after.
+	e.step("close every section", chromedp.Click(chromedp.ID("collapse-all")))
+	e.poll("the sections are closed", `[...document.querySelectorAll("details.fold")].length >= 4 && [...document.querySelectorAll("details.fold")].every(d => !d.open)`)
+	e.eval(`(window.dispatchEvent(new Event("beforeprint")), "")`)
+	if e.eval(`String([...document.querySelectorAll("details.fold")].every(d => d.open))`) != "true" {
+		t.Error("printing the debrief leaves folded sections closed")
+	}
+	e.eval(`(window.dispatchEvent(new Event("afterprint")), "")`)
+	if e.eval(`String([...document.querySelectorAll("details.fold")].every(d => !d.open))`) != "true" {
+		t.Error("after printing, the debrief's folded sections are not closed again")
+	}
+	e.step("open every section", chromedp.Click(chromedp.ID("expand-all")))
 
 	// The printable cohort report, printed as the browser would.
 	e.step("open the cohort report", chromedp.Navigate(srv.url+"/analytics/report"), chromedp.WaitVisible(chromedp.ID("drills-table")))

@@ -377,6 +377,14 @@ func TestEndToEndBrowser(t *testing.T) {
 	}
 	result := e.eval(`document.getElementById("score-result").textContent`)
 	t.Logf("debrief: score %s, %s", score, result)
+	// The summary comes first: the result, what mattered most and the ways
+	// on, before the scorecard's detail.
+	if e.eval(`String(document.getElementById("score").getBoundingClientRect().top < document.getElementById("scorecard").getBoundingClientRect().top && !!document.getElementById("focus"))`) != "true" {
+		t.Error("the debrief does not open with its summary")
+	}
+	t.Logf("debrief at %s px wide: %s px tall, the summary (with the section bar above it) ends at %s px",
+		e.eval(`String(window.innerWidth)`), e.eval(`String(document.documentElement.scrollHeight)`),
+		e.eval(`String(Math.round(document.getElementById("score").getBoundingClientRect().bottom + window.scrollY))`))
 	for _, check := range []struct{ what, js string }{
 		{"the mood chart", `!!document.querySelector("#mood-chart polyline.mood")`},
 		{"rules with outcomes", `document.querySelectorAll("table.rules tbody tr").length > 3`},

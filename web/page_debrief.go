@@ -263,36 +263,42 @@ func kpiItems(k scoring.KPIs) []kpiItem {
 }
 
 // The debrief's size is bounded whatever the log holds: at most
-// maxTimelineRows rows, each text cut at maxTimelineRunes (the full log is
-// the scorecard's evidence and the replay's input, not a page).
+// maxTimelineRows rows, and at most maxTimelineChars characters of text in
+// all (the full log is the scorecard's evidence and the replay's input, not
+// a page). A call as people make them is far below both, so every line is
+// shown as it was said and read; only a log a script or an attacker filled
+// has its longest texts cut, each to an equal share of the budget.
 const (
-	maxTimelineRows = 1500
-	// Longer than any line a trainee may send (training.MaxTextRunes) or a
-	// drill's cast says in practice: the timeline shows what was said and
-	// read in full.
+	maxTimelineRows  = 1500
+	maxTimelineChars = 400_000
+	// Longer than any line a trainee may send (training.MaxTextRunes): no
+	// line is ever cut below this unless the page's budget requires it.
 	maxTimelineRunes = 2 * training.MaxTextRunes
-	// maxTimelineTotal bounds the texts of all rows together, so that a
-	// log of many long lines still makes a page of a few hundred KB.
-	maxTimelineTotal = 300_000
 )
 
-// boundTimeline keeps the first rows, at most maxTimelineRows of them and
-// maxTimelineTotal characters of text in all, each text cut to
-// maxTimelineRunes, and says how many rows it left out.
+// boundTimeline keeps the first maxTimelineRows rows, with their texts cut
+// to keep the page within maxTimelineChars, and says how many rows it left
+// out.
 func boundTimeline(rows []transcript.Line) ([]transcript.Line, int) {
-	total := 0
-	for i := range rows {
-		if i == maxTimelineRows || total >= maxTimelineTotal {
-			return rows[:i], len(rows) - i
-		}
-		n := utf8.RuneCountInString(rows[i].Text)
-		if n > maxTimelineRunes {
-			rows[i].Text = string([]rune(rows[i].Text)[:maxTimelineRunes]) + "…"
-			n = maxTimelineRunes
-		}
-		total += n
+	omitted := 0
+	if len(rows) > maxTimelineRows {
+		omitted = len(rows) - maxTimelineRows
+		rows = rows[:maxTimelineRows]
 	}
-	return rows, 0
+	total := 0
+	for _, r := range rows {
+		total += utf8.RuneCountInString(r.Text)
+	}
+	limit := maxTimelineRunes
+	if total > maxTimelineChars {
+		limit = max(maxTimelineChars/max(len(rows), 1), 200)
+	}
+	for i := range rows {
+		if utf8.RuneCountInString(rows[i].Text) > limit {
+			rows[i].Text = string([]rune(rows[i].Text)[:limit]) + "…"
+		}
+	}
+	return rows, omitted
 }
 
 // buildTimeline lists what the trainee saw and did, with the long silences

@@ -79,24 +79,19 @@ func TestDebriefSummaryFirst(t *testing.T) {
 // summary for the coach.
 func TestDebriefShowsAbsences(t *testing.T) {
 	a := newLiveApp(t, runner.Config{})
-	ctx := context.Background()
-	x, err := a.store.CreateSession(ctx, drillroom.Session{UserID: a.user("ann").ID, ScenarioID: a.sc.ID, Version: a.sc.Version, Seed: 42,
-		Mode: drillroom.ModeAssessment, Scale: 60})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tom := a.join("tom", x.ID)
-	ann := a.join("ann", x.ID)
+	id := a.sessionIn("ann", drillroom.ModeAssessment, 60)
+	tom := a.join("tom", id)
+	ann := a.join("ann", id)
 	ann.ack("hello", sayHello)
 	ann.c.NetConn().Close()
 	tom.until(func(m serverMessage) bool {
 		return m.Type == msgEvent && m.Event.Type == simulator.EvResume && m.Event.Reason == runner.ReasonBudgetSpent
 	})
-	back := a.join("ann", x.ID)
+	back := a.join("ann", id)
 	back.ack("close", simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"})
 	back.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvEnd })
 
-	page := html.UnescapeString(getPage(t, a, "cat", "/sessions/"+x.ID+"/debrief"))
+	page := html.UnescapeString(getPage(t, a, "cat", "/sessions/"+id+"/debrief"))
 	i := strings.Index(page, `id="away"`)
 	if i < 0 {
 		t.Fatal("the debrief does not list the absences")

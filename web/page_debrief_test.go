@@ -157,4 +157,17 @@ func TestTimelineKeepsWhatWasRead(t *testing.T) {
 	if cut, _ := boundTimeline(huge); utf8.RuneCountInString(cut[0].Text) != maxTimelineRunes+1 {
 		t.Errorf("a text past the bound is %d runes, want cut at %d with an ellipsis", utf8.RuneCountInString(cut[0].Text), maxTimelineRunes)
 	}
+	// A log filled past the page's budget: each text gets an equal share.
+	flood := make([]transcript.Line, maxTimelineRows)
+	for i := range flood {
+		flood[i].Text = strings.Repeat("é", 2000)
+	}
+	cut, _ := boundTimeline(flood)
+	total := 0
+	for _, r := range cut {
+		total += utf8.RuneCountInString(r.Text)
+	}
+	if total > maxTimelineChars+len(cut) {
+		t.Errorf("a flooded timeline keeps %d characters, want at most %d", total, maxTimelineChars+len(cut))
+	}
 }

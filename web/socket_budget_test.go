@@ -19,14 +19,9 @@ import (
 func TestAssessmentDisconnectBudget(t *testing.T) {
 	a := newLiveApp(t, runner.Config{})
 	ctx := context.Background()
-	x, err := a.store.CreateSession(ctx, drillroom.Session{
-		UserID: a.user("ann").ID, ScenarioID: a.sc.ID, Version: a.sc.Version, Seed: 42, Mode: drillroom.ModeAssessment, Scale: 60,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tom := a.join("tom", x.ID) // the trainer watches
-	ann := a.join("ann", x.ID)
+	id := a.sessionIn("ann", drillroom.ModeAssessment, 60)
+	tom := a.join("tom", id) // the trainer watches
+	ann := a.join("ann", id)
 	ann.ack("a1", sayHello)
 	last := ann.last
 	left := time.Now()
@@ -48,7 +43,7 @@ func TestAssessmentDisconnectBudget(t *testing.T) {
 	}
 	// Five minutes of drill time away in all: the clock runs meanwhile.
 	time.Sleep(time.Until(left.Add(5 * time.Second)))
-	st, err := a.runner.Status(ctx, x.ID)
+	st, err := a.runner.Status(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,13 +53,13 @@ func TestAssessmentDisconnectBudget(t *testing.T) {
 
 	// The trainee is back: they read what happened while they were away,
 	// and their return writes nothing (the clock was running).
-	back := a.connect("ann", x.ID)
+	back := a.connect("ann", id)
 	back.resume(last)
 	got := back.until(isClock(simulator.EvResume, runner.ReasonBudgetSpent)).Event
 	if got.Seq != spent.Seq {
 		t.Errorf("the trainee read the budget's end at seq %d, want %d", got.Seq, spent.Seq)
 	}
-	log, err := a.store.Events(ctx, x.ID, 0)
+	log, err := a.store.Events(ctx, id, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -110,8 +110,15 @@ func annSession(t testing.TB) (a *liveApp, sessionID string) {
 // session creates a session of the example drill for user at scale.
 func (a *liveApp) session(user string, scale float64) string {
 	a.t.Helper()
+	return a.sessionIn(user, drillroom.ModePractice, scale)
+}
+
+// sessionIn creates a session of user's of the example drill in mode, at
+// time scale.
+func (a *liveApp) sessionIn(user string, mode drillroom.Mode, scale float64) string {
+	a.t.Helper()
 	x, err := a.store.CreateSession(context.Background(), drillroom.Session{
-		UserID: a.user(user).ID, ScenarioID: a.sc.ID, Version: a.sc.Version, Seed: 42, Mode: drillroom.ModePractice, Scale: scale,
+		UserID: a.user(user).ID, ScenarioID: a.sc.ID, Version: a.sc.Version, Seed: 42, Mode: mode, Scale: scale,
 	})
 	if err != nil {
 		a.t.Fatal(err)

@@ -36,7 +36,8 @@ func TestNoIDsInTraineeText(t *testing.T) {
 	if testing.Short() {
 		t.Skip("plays every library drill")
 	}
-	a := newLiveApp(t, runner.Config{})
+	// The test reads the socket only between steps: room for a whole call.
+	a := newLiveApp(t, runner.Config{Buffer: 8192})
 	ctx := context.Background()
 	for _, sc := range scenariotest.Library(t).Scenarios {
 		if _, err := training.Publish(ctx, a.store, sc); err != nil {
