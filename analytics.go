@@ -48,6 +48,53 @@ type ScoredSession struct {
 	Passed      bool
 	KPIs        SessionKPIs
 	Rules       []RuleMark // every rule's outcome, in the rubric's order
+	// ReleaseID is the session's newest release of a coach's review to the
+	// trainee, 0 when none.
+	ReleaseID int64
+	// Official is true when Total, Band, Passed and Rules are the official
+	// scorecard's: the automatic scorecard with the coaches' marks as last
+	// released to the trainee applied (a review released without marks
+	// leaves them as they were). Auto then holds the automatic scorecard's
+	// headline; without a release Auto is the same as the fields above.
+	Official bool
+	Auto     Headline
+}
+
+// Headline is a scorecard's result: its total, band and verdict, and each
+// rule's outcome.
+type Headline struct {
+	Total  float64
+	Band   string
+	Passed bool
+	Rules  []RuleMark
+}
+
+// OfficialRef names a session whose official result analytics must
+// (re)compute: its newest scorecard and its newest release.
+type OfficialRef struct {
+	SessionID   string
+	ScorecardID int64
+	ReleaseID   int64
+}
+
+// OfficialResult is what analytics keep of a session's official scorecard
+// as released: computed from the automatic scorecard ScorecardID with the
+// marks released by ReleaseID, its headline and the rules the marks
+// changed.
+type OfficialResult struct {
+	OfficialRef
+	Total   float64
+	Band    string
+	Passed  bool
+	Changes []RuleChange
+}
+
+// RuleChange is a rule whose official outcome or points differ from the
+// automatic scorecard's.
+type RuleChange struct {
+	RuleID  string
+	Outcome string
+	Points  float64
 }
 
 // OutcomeRecord is one rule outcome of a session's newest scorecard, with
@@ -59,7 +106,13 @@ type OutcomeRecord struct {
 	Version    int
 	Mode       Mode
 	CreatedAt  time.Time // when the session started
-	Feedback   string    // the feedback the trainee read for this rule
+	Feedback   string    // the feedback the trainee read for this rule (the automatic scorecard's)
+	// Official is true when the session has a released review: Outcome and
+	// Points are then the official scorecard's, and AutoOutcome and
+	// AutoPoints the automatic one's (the same unless a mark changed them).
+	Official    bool
+	AutoOutcome string
+	AutoPoints  float64
 }
 
 // RuleMark is one rule's outcome in a scored session's headline.
@@ -89,11 +142,16 @@ type OutboxEntry struct {
 	ID          int64
 	SessionID   string
 	ScorecardID int64
-	QueuedAt    time.Time
-	Attempts    int       // deliveries tried and failed so far
-	NextAt      time.Time // not before
-	LastError   string
-	// Current is false when the session was scored again since: the
-	// newer scorecard has its own entry and this one is not to be sent.
+	// ReleaseID is the release of a coach's review the statements report
+	// (the official scorecard as released then), 0 for the automatic
+	// scorecard of a session never released.
+	ReleaseID int64
+	QueuedAt  time.Time
+	Attempts  int       // deliveries tried and failed so far
+	NextAt    time.Time // not before
+	LastError string
+	// Current is false when the session was scored again or its review
+	// released again since: the newer entry reports the newer result and
+	// this one is not to be sent.
 	Current bool
 }

@@ -189,6 +189,7 @@ func dsn(abs string, readOnly bool) string {
 	q.Add("_pragma", "temp_store(MEMORY)")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
+		q.Add("_pragma", "mmap_size(268435456)")
 	} else {
 		q.Set("_txlock", "immediate")
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"math/bits"
 	"slices"
 	"sort"
 	"time"
@@ -16,6 +18,8 @@ type AnalyticsStore interface {
 	ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error
 	ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.OutcomeRecord) error) error
 	FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error)
+	StaleOfficial(ctx context.Context, limit int) ([]drillroom.OfficialRef, error)
+	PutOfficialResult(ctx context.Context, r drillroom.OfficialResult) error
 	Cohorts(ctx context.Context) ([]drillroom.Cohort, error)
 	UserCohorts(ctx context.Context, userID int64) ([]drillroom.Cohort, error)
 	ListUsers(ctx context.Context, role drillroom.Role) ([]drillroom.User, error)
@@ -68,6 +72,11 @@ func (a *Analytics) Scope(ctx context.Context, user drillroom.User, f Filter) (d
 	if err != nil {
 		return drillroom.AnalyticsFilter{}, err
 	}
+	return a.scope(user, cohorts, f)
+}
+
+// scope is Scope with the cohorts user may see already read.
+func (a *Analytics) scope(user drillroom.User, cohorts []drillroom.Cohort, f Filter) (drillroom.AnalyticsFilter, error) {
 	if f.Mode != "" && !f.Mode.Valid() {
 		return drillroom.AnalyticsFilter{}, &drillroom.Error{Code: drillroom.CodeInvalid, Message: "The mode is practice or assessment."}
 	}
@@ -105,23 +114,74 @@ func (a *Analytics) Names(ctx context.Context) (map[int64]string, error) {
 	return out, nil
 }
 
-// Sessions streams the scored sessions user may see that f selects.
+// Sessions streams the scored sessions user may see that f selects, each
+// with its official result when a review was released.
 func (a *Analytics) Sessions(ctx context.Context, user drillroom.User, f Filter, fn func(drillroom.ScoredSession) error) error {
 	sf, err := a.Scope(ctx, user, f)
 	if err != nil {
+		return err
+	}
+	if err := a.RefreshOfficial(ctx); err != nil {
 		return err
 	}
 	return a.store.ScoredSessions(ctx, sf, fn)
 }
 
 // Outcomes streams the rule outcomes of the scored sessions user may see
-// that f selects.
+// that f selects, official where a review was released.
 func (a *Analytics) Outcomes(ctx context.Context, user drillroom.User, f Filter, fn func(drillroom.OutcomeRecord) error) error {
 	sf, err := a.Scope(ctx, user, f)
 	if err != nil {
 		return err
 	}
+	if err := a.RefreshOfficial(ctx); err != nil {
+		return err
+	}
 	return a.store.ScoredOutcomes(ctx, sf, fn)
+}
+
+// RefreshOfficial computes and records the official results the store
+// lists as stale: those of sessions whose review was released, or
+// re-scored after a release, since their result was last computed.
+// Applying marks is scoring's business, so the store cannot keep them
+// current by itself; every read of analytics calls this first, and it
+// costs one lookup in an index of the stale rows when there are none. A
+// session whose result cannot be computed is logged and reported with its
+// automatic result.
+func (a *Analytics) RefreshOfficial(ctx context.Context) error {
+	if a.svc == nil {
+		return nil
+	}
+	const batch = 500
+	failed := map[string]bool{}
+	for {
+		refs, err := a.store.StaleOfficial(ctx, batch)
+		if err != nil {
+			return err
+		}
+		progress := false
+		for _, ref := range refs {
+			if failed[ref.SessionID] {
+				continue
+			}
+			res, err := a.svc.OfficialResult(ctx, ref)
+			if err == nil {
+				err = a.store.PutOfficialResult(ctx, res)
+			}
+			if err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				failed[ref.SessionID] = true
+				a.svc.log.Warn("analytics: official result not computed", "session", ref.SessionID, "err", err)
+				continue
+			}
+			progress = true
+		}
+		if len(refs) < batch || !progress {
+			return nil
+		}
+	}
 }
 
 // DrillSummary is one drill's results in a dashboard.
@@ -253,8 +313,11 @@ func (a *Analytics) Dashboard(ctx context.Context, user drillroom.User, f Filter
 	if err != nil {
 		return nil, err
 	}
-	sf, err := a.Scope(ctx, user, f)
+	sf, err := a.scope(user, cohorts, f)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.RefreshOfficial(ctx); err != nil {
 		return nil, err
 	}
 	names, err := a.Names(ctx)
@@ -265,7 +328,9 @@ func (a *Analytics) Dashboard(ctx context.Context, user drillroom.User, f Filter
 
 	// One pass over the sessions gives the drills, the trends and the
 	// progress; the rule stats give the rates and the heatmap.
-	var all []drillroom.ScoredSession
+	// A cohort's sessions are thousands: start with room for them rather
+	// than copying the slice a dozen times as it grows.
+	all := make([]drillroom.ScoredSession, 0, 4096)
 	if err := a.store.ScoredSessions(ctx, sf, func(x drillroom.ScoredSession) error {
 		all = append(all, x)
 		return nil
@@ -434,32 +499,51 @@ func (a *Analytics) rubrics(ctx context.Context, all []drillroom.ScoredSession) 
 }
 
 // ruleRates counts each rule's failures over the sessions (of one drill
-// if scenarioID is set), the most failed first.
+// if scenarioID is set), the most failed first. It runs over every rule of
+// every session (150,000 at 10,000 sessions), so it keeps one map of
+// rules per drill, looked up once per session, and each rule's trainees as
+// a bit set over the trainees numbered as they come.
 func ruleRates(all []drillroom.ScoredSession, scenarioID string, rubrics map[string]rubric) []RuleRate {
-	type key struct{ s, r string }
-	by := map[key]*RuleRate{}
-	trainees := map[key]map[int64]bool{}
-	var order []key
-	for _, x := range all {
+	type acc struct {
+		RuleRate
+		users bitset
+	}
+	byDrill := map[string]map[string]*acc{}
+	dense := map[int64]int{}
+	var order []*acc
+	var cur map[string]*acc
+	curDrill := ""
+	for i := range all {
+		x := &all[i]
 		if scenarioID != "" && x.ScenarioID != scenarioID {
 			continue
 		}
+		if cur == nil || x.ScenarioID != curDrill {
+			curDrill = x.ScenarioID
+			if cur = byDrill[curDrill]; cur == nil {
+				cur = map[string]*acc{}
+				byDrill[curDrill] = cur
+			}
+		}
+		u, ok := dense[x.UserID]
+		if !ok {
+			u = len(dense)
+			dense[x.UserID] = u
+		}
 		for _, m := range x.Rules {
-			k := key{x.ScenarioID, m.RuleID}
-			r := by[k]
+			r := cur[m.RuleID]
 			if r == nil {
 				info := rubrics[x.ScenarioID].rules[m.RuleID]
-				r = &RuleRate{ScenarioID: x.ScenarioID, RuleID: m.RuleID, Title: info.Title, Section: info.Section, Critical: info.Critical}
+				r = &acc{RuleRate: RuleRate{ScenarioID: x.ScenarioID, RuleID: m.RuleID, Title: info.Title, Section: info.Section, Critical: info.Critical}}
 				if r.Title == "" {
 					r.Title = m.RuleID
 				}
-				by[k] = r
-				trainees[k] = map[int64]bool{}
-				order = append(order, k)
+				cur[m.RuleID] = r
+				order = append(order, r)
 			}
 			if m.Scored() {
 				r.Scored++
-				trainees[k][x.UserID] = true
+				r.users.set(u)
 			}
 			if m.Failed() {
 				r.Failed++
@@ -467,10 +551,9 @@ func ruleRates(all []drillroom.ScoredSession, scenarioID string, rubrics map[str
 		}
 	}
 	out := make([]RuleRate, 0, len(order))
-	for _, k := range order {
-		r := by[k]
-		r.Trainees = len(trainees[k])
-		out = append(out, *r)
+	for _, r := range order {
+		r.Trainees = r.users.count()
+		out = append(out, r.RuleRate)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		ri, rj := out[i].Rate(), out[j].Rate()
@@ -482,44 +565,87 @@ func ruleRates(all []drillroom.ScoredSession, scenarioID string, rubrics map[str
 	return out
 }
 
+// bitset is a set of small non-negative numbers.
+type bitset []uint64
+
+func (b *bitset) set(i int) {
+	for i/64 >= len(*b) {
+		*b = append(*b, 0)
+	}
+	(*b)[i/64] |= 1 << (i % 64)
+}
+
+func (b bitset) count() int {
+	n := 0
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
 // mistakeRates counts, for each classic mistake, the sessions of drills
-// that declare rules for it and those that failed one of them.
+// that declare rules for it and those that failed one of them. Each
+// drill's rules are mapped to the mistakes they show once, not per session.
 func mistakeRates(all []drillroom.ScoredSession, rubrics map[string]rubric) []MistakeRate {
-	by := map[string]*MistakeRate{}
-	drills := map[string]map[string]bool{}
-	for _, x := range all {
-		ms := rubrics[x.ScenarioID].mistakes
-		if len(ms) == 0 {
-			continue
+	type drillMistakes struct {
+		declared []int            // the mistakes the drill declares rules for
+		byRule   map[string][]int // rule id -> the mistakes it shows
+	}
+	var out []MistakeRate
+	index := map[string]int{}
+	drills := map[string]*drillMistakes{}
+	of := func(id string) *drillMistakes {
+		if d, ok := drills[id]; ok {
+			return d
 		}
-		failed := map[string]bool{}
-		for _, m := range x.Rules {
-			if m.Failed() {
-				failed[m.RuleID] = true
-			}
-		}
-		for mistake, rules := range ms {
+		d := &drillMistakes{byRule: map[string][]int{}}
+		for _, mistake := range slices.Sorted(maps.Keys(rubrics[id].mistakes)) {
+			rules := rubrics[id].mistakes[mistake]
 			if len(rules) == 0 {
 				continue
 			}
-			r := by[mistake]
-			if r == nil {
-				r = &MistakeRate{Mistake: mistake}
-				by[mistake] = r
-				drills[mistake] = map[string]bool{}
+			k, ok := index[mistake]
+			if !ok {
+				k = len(out)
+				index[mistake] = k
+				out = append(out, MistakeRate{Mistake: mistake})
 			}
-			r.Sessions++
-			drills[mistake][x.ScenarioID] = true
-			if slices.ContainsFunc(rules, func(id string) bool { return failed[id] }) {
-				r.Made++
+			out[k].Drills++
+			d.declared = append(d.declared, k)
+			for _, r := range rules {
+				d.byRule[r] = append(d.byRule[r], k)
+			}
+		}
+		drills[id] = d
+		return d
+	}
+	var made []bool
+	for i := range all {
+		x := &all[i]
+		d := of(x.ScenarioID)
+		if len(d.declared) == 0 {
+			continue
+		}
+		if cap(made) < len(out) {
+			made = make([]bool, len(out))
+		}
+		made = made[:len(out)]
+		clear(made)
+		for _, m := range x.Rules {
+			if m.Failed() {
+				for _, k := range d.byRule[m.RuleID] {
+					made[k] = true
+				}
+			}
+		}
+		for _, k := range d.declared {
+			out[k].Sessions++
+			if made[k] {
+				out[k].Made++
 			}
 		}
 	}
-	out := make([]MistakeRate, 0, len(by))
-	for m, r := range by {
-		r.Drills = len(drills[m])
-		out = append(out, *r)
-	}
+	// A drill with no session was never asked for: Drills counts those seen.
 	sortByRate(out, func(m MistakeRate) string { return m.Mistake })
 	return out
 }
@@ -579,47 +705,89 @@ type ProcedureRate struct {
 func (p ProcedureRate) Rate() float64 { return percent(p.Failed, p.Sessions) }
 
 // procedureRates ranks the tagged procedures, the least followed first.
+// Each drill's rules are mapped to their procedures once; a session's
+// procedures are marked in a slice reused from session to session.
 func procedureRates(all []drillroom.ScoredSession, rubrics map[string]rubric) []ProcedureRate {
-	by := map[string]*ProcedureRate{}
-	drills := map[string]map[string]bool{}
-	rules := map[string]map[string]bool{}
-	for _, x := range all {
-		info := rubrics[x.ScenarioID].rules
-		scored, failed := map[string]bool{}, map[string]bool{}
-		for _, m := range x.Rules {
-			p := info[m.RuleID].Procedure
-			if p == "" || !m.Scored() {
+	var out []ProcedureRate
+	index := map[string]int{}
+	var drills []map[string]bool // per procedure: the drills with a rule of it scored
+	var rules []int              // per procedure: the rules of it scored
+	type tag struct {
+		k    int  // the procedure's index
+		seen bool // scored in a session: counted in the procedure's rules
+	}
+	byDrill := map[string]map[string]*tag{} // drill -> rule id -> its procedure, for tagged rules
+	of := func(id string) map[string]*tag {
+		if m, ok := byDrill[id]; ok {
+			return m
+		}
+		m := map[string]*tag{}
+		for rid, info := range rubrics[id].rules {
+			if info.Procedure == "" {
 				continue
 			}
-			scored[p] = true
+			k, ok := index[info.Procedure]
+			if !ok {
+				k = len(out)
+				index[info.Procedure] = k
+				out = append(out, ProcedureRate{Procedure: info.Procedure})
+				drills, rules = append(drills, map[string]bool{}), append(rules, 0)
+			}
+			m[rid] = &tag{k: k}
+		}
+		byDrill[id] = m
+		return m
+	}
+	const scored, failed = 1, 2
+	var state []uint8
+	var touched []int
+	for i := range all {
+		x := &all[i]
+		tags := of(x.ScenarioID)
+		if len(tags) == 0 {
+			continue
+		}
+		if len(state) < len(out) {
+			state = append(state, make([]uint8, len(out)-len(state))...)
+		}
+		touched = touched[:0]
+		for _, m := range x.Rules {
+			t, ok := tags[m.RuleID]
+			if !ok || !m.Scored() {
+				continue
+			}
+			k := t.k
+			if state[k] == 0 {
+				touched = append(touched, k)
+			}
+			state[k] |= scored
 			if m.Failed() {
-				failed[p] = true
+				state[k] |= failed
 			}
-			if rules[p] == nil {
-				rules[p], drills[p] = map[string]bool{}, map[string]bool{}
-			}
-			rules[p][x.ScenarioID+"/"+m.RuleID] = true
-			drills[p][x.ScenarioID] = true
-		}
-		for p := range scored {
-			r := by[p]
-			if r == nil {
-				r = &ProcedureRate{Procedure: p}
-				by[p] = r
-			}
-			r.Sessions++
-			if failed[p] {
-				r.Failed++
+			if !t.seen {
+				t.seen = true
+				rules[k]++
+				drills[k][x.ScenarioID] = true
 			}
 		}
+		for _, k := range touched {
+			out[k].Sessions++
+			if state[k]&failed != 0 {
+				out[k].Failed++
+			}
+			state[k] = 0
+		}
 	}
-	out := make([]ProcedureRate, 0, len(by))
-	for p, r := range by {
-		r.Drills, r.Rules = len(drills[p]), len(rules[p])
-		out = append(out, *r)
+	kept := out[:0]
+	for k, p := range out {
+		if p.Sessions == 0 {
+			continue // tagged, but never scored in these sessions
+		}
+		p.Drills, p.Rules = len(drills[k]), rules[k]
+		kept = append(kept, p)
 	}
-	sortByRate(out, func(p ProcedureRate) string { return p.Procedure })
-	return out
+	sortByRate(kept, func(p ProcedureRate) string { return p.Procedure })
+	return kept
 }
 
 // sortByRate orders rates the highest first, equal rates by name.

@@ -487,7 +487,7 @@ func (s *Service) MarkRound(ctx context.Context, user drillroom.User, id int64, 
 		if in.Outcome == scoring.Partial && (in.Points <= 0 || in.Points >= rule.Max) {
 			return drillroom.Errorf(drillroom.CodeInvalid, "Partly met takes more than 0 and fewer than %s points (%s).", formatPoints(rule.Max), rule.Title)
 		}
-		out = append(out, drillroom.RoundMark{RoundID: r.ID, UserID: user.ID, RuleID: rule.ID, Outcome: in.Outcome, Points: markPoints(in.Outcome, in.Points, rule.Max)})
+		out = append(out, drillroom.RoundMark{RoundID: r.ID, UserID: user.ID, RuleID: rule.ID, Outcome: in.Outcome, Points: scoring.MarkPoints(in.Outcome, in.Points, rule.Max)})
 	}
 	for _, m := range out {
 		if err := s.store.PutRoundMark(ctx, m); err != nil {

@@ -2,7 +2,6 @@ package training
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -70,35 +69,20 @@ func (s *Service) OfficialScorecard(ctx context.Context, x drillroom.Session) (*
 	return s.Marking(ctx, x, auto)
 }
 
-// applyMarks applies the current mark of each rule to a copy of auto, one
-// at a time, so that a mark that no longer fits the rubric (its rule gone,
-// made manual or automatic, or its points over the new maximum) is flagged
-// and skipped, never blocking the others. A mark made against another
+// applyMarks applies the current mark of each rule to a copy of auto
+// (scoring.ApplyMarks): a mark that no longer fits the rubric is flagged
+// and skipped, never blocking the others; a mark made against another
 // rubric is applied and flagged.
 func applyMarks(auto *scoring.Scorecard, marks []drillroom.Mark) *Marking {
-	m := &Marking{Auto: auto, Official: cloneCard(auto), History: marks, Current: map[string]drillroom.Mark{}}
-	var order []string
-	for _, mk := range marks {
-		if _, ok := m.Current[mk.RuleID]; !ok {
-			order = append(order, mk.RuleID)
-		}
-		if mk.Kind == drillroom.MarkWithdraw {
-			delete(m.Current, mk.RuleID)
+	official, current, applied := scoring.ApplyMarks(auto, marks)
+	m := &Marking{Auto: auto, Official: official, History: marks, Current: current}
+	for _, a := range applied {
+		if a.Err != nil {
+			m.Flags = append(m.Flags, MarkFlag{Mark: a.Mark, Why: a.Err.Error()})
 			continue
 		}
-		m.Current[mk.RuleID] = mk
-	}
-	for _, id := range order {
-		mk, ok := m.Current[id]
-		if !ok {
-			continue
-		}
-		if err := applyMark(m.Official, mk); err != nil {
-			m.Flags = append(m.Flags, MarkFlag{Mark: mk, Why: err.Error()})
-			continue
-		}
-		if why := ruleChanged(auto, mk); why != "" {
-			m.Flags = append(m.Flags, MarkFlag{Mark: mk, Applied: true, Why: why})
+		if why := ruleChanged(auto, a.Mark); why != "" {
+			m.Flags = append(m.Flags, MarkFlag{Mark: a.Mark, Applied: true, Why: why})
 		}
 	}
 	return m
@@ -127,48 +111,6 @@ func ruleChanged(auto *scoring.Scorecard, mk drillroom.Mark) string {
 		return "marked against another version of the rubric: check that it still holds"
 	}
 	return ""
-}
-
-// applyMark applies one mark to card, or changes nothing and says why not.
-func applyMark(card *scoring.Scorecard, mk drillroom.Mark) error {
-	r, ok := card.Rule(mk.RuleID)
-	if !ok {
-		return errors.New("the rule is no longer in the rubric")
-	}
-	points := markPoints(mk.Outcome, mk.Points, r.Max)
-	switch {
-	case mk.Kind == drillroom.MarkManual && !r.Manual:
-		return errors.New("the rule is now scored automatically")
-	case mk.Kind == drillroom.MarkOverride && r.Manual:
-		return errors.New("the rule is now a manual one")
-	case mk.Kind == drillroom.MarkManual:
-		return scoring.ApplyManual(card, map[string]scoring.Manual{mk.RuleID: {Points: points, NA: mk.Outcome == scoring.NA, Note: mk.Reason}})
-	}
-	return scoring.ApplyOverrides(card, map[string]scoring.Override{mk.RuleID: {Outcome: mk.Outcome, Points: points, Reason: mk.Reason}})
-}
-
-// markPoints is what an outcome is worth on a rule of max points: full
-// marks for a pass, none for a fail or na, the points given for a partial.
-func markPoints(outcome string, points, max float64) float64 {
-	switch outcome {
-	case scoring.Pass:
-		return max
-	case scoring.Partial:
-		return points
-	}
-	return 0
-}
-
-func cloneCard(c *scoring.Scorecard) *scoring.Scorecard {
-	b, err := json.Marshal(c)
-	if err != nil {
-		panic(fmt.Sprintf("training: copy scorecard: %v", err)) // a Scorecard always encodes
-	}
-	var out scoring.Scorecard
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(fmt.Sprintf("training: copy scorecard: %v", err))
-	}
-	return &out
 }
 
 // MarkRule records a coach's mark on one rule of an ended session: a score
@@ -235,11 +177,11 @@ func newMark(user drillroom.User, x drillroom.Session, mk *Marking, in MarkInput
 		if !drillroom.ValidMarkOutcome(in.Outcome) {
 			return drillroom.Mark{}, drillroom.Errorf(drillroom.CodeInvalid, "Choose met, partly met, not met or not applicable.")
 		}
-		m.Points = markPoints(in.Outcome, in.Points, r.Max)
+		m.Points = scoring.MarkPoints(in.Outcome, in.Points, r.Max)
 		if in.Outcome == scoring.Partial && (in.Points <= 0 || in.Points >= r.Max) {
 			return drillroom.Mark{}, drillroom.Errorf(drillroom.CodeInvalid, "Partly met takes more than 0 and fewer than %s points.", formatPoints(r.Max))
 		}
-		if err := applyMark(cloneCard(mk.Official), m); err != nil {
+		if err := scoring.CheckMark(mk.Official, m); err != nil {
 			return drillroom.Mark{}, &drillroom.Error{Code: drillroom.CodeInvalid, Message: "This mark does not fit the rule.", Err: err}
 		}
 	}

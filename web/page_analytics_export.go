@@ -36,7 +36,9 @@ func (u *ui) scopedAnalytics(w http.ResponseWriter, r *http.Request, user drillr
 
 // analyticsExport streams a CSV of the scored sessions (with their
 // scorecards' headline), their KPIs or their rule outcomes for the
-// dashboard's filter. Rows are written as the store reads them, so an
+// dashboard's filter. Results are the official scorecard's where a coach's
+// review was released (the scorecard column says which), with the
+// automatic ones beside them. Rows are written as the store reads them, so an
 // export of any size never sits in memory; once the first row is out a
 // failure can no longer change the status, so it cuts the connection
 // instead and the download is visibly incomplete, never silently short.
@@ -79,10 +81,13 @@ func (u *ui) analyticsExport(w http.ResponseWriter, r *http.Request) {
 	name := func(id int64) string { return names[id] }
 	switch kind {
 	case "sessions":
-		write([]string{"session", "trainee_id", "trainee", "drill", "version", "mode", "started_at", "scored_at", "rubric_hash", "total", "band", "passed"})
+		write([]string{"session", "trainee_id", "trainee", "drill", "version", "mode", "started_at", "scored_at", "rubric_hash",
+			"scorecard", "total", "band", "passed", "automatic_total", "automatic_band", "automatic_passed"})
 		err = an.Sessions(ctx, user, f, func(x drillroom.ScoredSession) error {
 			return write([]string{x.SessionID, itoa(x.UserID), name(x.UserID), x.ScenarioID, strconv.Itoa(x.Version), string(x.Mode),
-				x.CreatedAt.Format(time.RFC3339), x.ScoredAt.Format(time.RFC3339), x.RubricHash, ftoa(x.Total), x.Band, strconv.FormatBool(x.Passed)})
+				x.CreatedAt.Format(time.RFC3339), x.ScoredAt.Format(time.RFC3339), x.RubricHash,
+				whichCard(x.Official), ftoa(x.Total), x.Band, strconv.FormatBool(x.Passed),
+				ftoa(x.Auto.Total), x.Auto.Band, strconv.FormatBool(x.Auto.Passed)})
 		})
 	case "kpis":
 		write([]string{"session", "trainee_id", "trainee", "drill", "version", "mode", "started_at", "handling_time", "talk_time", "hold_time",
@@ -95,10 +100,11 @@ func (u *ui) analyticsExport(w http.ResponseWriter, r *http.Request) {
 		})
 	case "outcomes":
 		write([]string{"session", "trainee_id", "trainee", "drill", "version", "mode", "started_at", "rubric_hash", "rule", "section", "title",
-			"outcome", "points", "max_points", "critical", "feedback"})
+			"scorecard", "outcome", "points", "max_points", "critical", "automatic_outcome", "automatic_points", "automatic_feedback"})
 		err = an.Outcomes(ctx, user, f, func(o drillroom.OutcomeRecord) error {
 			return write([]string{o.SessionID, itoa(o.UserID), name(o.UserID), o.ScenarioID, strconv.Itoa(o.Version), string(o.Mode),
-				o.CreatedAt.Format(time.RFC3339), o.RubricHash, o.RuleID, o.Section, o.Title, o.Outcome, ftoa(o.Points), ftoa(o.MaxPoints), o.Critical, o.Feedback})
+				o.CreatedAt.Format(time.RFC3339), o.RubricHash, o.RuleID, o.Section, o.Title,
+				whichCard(o.Official), o.Outcome, ftoa(o.Points), ftoa(o.MaxPoints), o.Critical, o.AutoOutcome, ftoa(o.AutoPoints), o.Feedback})
 		})
 	}
 	if err == nil {
@@ -131,7 +137,7 @@ func (u *ui) analyticsStatements(w http.ResponseWriter, r *http.Request) {
 	bw.WriteString("[")
 	n := 0
 	err := an.Sessions(ctx, user, f, func(x drillroom.ScoredSession) error {
-		sts, err := xapi.Build(ctx, u.store, cfg, x.SessionID, x.ScorecardID, x.ScoredAt)
+		sts, err := xapi.Build(ctx, u.store, cfg, xapi.Ref{SessionID: x.SessionID, ScorecardID: x.ScorecardID, ReleaseID: x.ReleaseID, At: x.ScoredAt})
 		if err != nil {
 			return err
 		}
@@ -180,6 +186,16 @@ func csvSafe(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// whichCard names the scorecard a row reports, for the CSV's scorecard
+// column: "official" once a coach's review was released (the automatic
+// result with the released marks applied), "automatic" before.
+func whichCard(official bool) string {
+	if official {
+		return "official"
+	}
+	return "automatic"
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

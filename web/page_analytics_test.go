@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -142,9 +143,9 @@ func TestAnalyticsDashboard(t *testing.T) {
 			kind, header string
 			rows         int
 		}{
-			{"sessions", "session,trainee_id,trainee,drill,version,mode,started_at,scored_at,rubric_hash,total,band,passed", 2},
+			{"sessions", "session,trainee_id,trainee,drill,version,mode,started_at,scored_at,rubric_hash,scorecard,total,band,passed,automatic_total", 2},
 			{"kpis", "session,trainee_id,trainee,drill,version,mode,started_at,handling_time", 2},
-			{"outcomes", "session,trainee_id,trainee,drill,version,mode,started_at,rubric_hash,rule,section,title,outcome", -1},
+			{"outcomes", "session,trainee_id,trainee,drill,version,mode,started_at,rubric_hash,rule,section,title,scorecard,outcome,points", -1},
 		} {
 			res := b.get("/analytics/export/" + tc.kind + ".csv")
 			if res.status != http.StatusOK || !strings.HasPrefix(res.header.Get("Content-Type"), "text/csv") {
@@ -234,5 +235,114 @@ func TestAnalyticsVersionsTable(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("the page lacks %q", want)
 		}
+	}
+}
+
+// TestAnalyticsFollowTheOfficialScorecard: a coach's override counts in
+// the dashboard, the CSV exports and the xAPI statements once the review
+// is released to the trainee (not before), and the exports say which
+// scorecard each row reports, with the automatic result beside the
+// official one.
+func TestAnalyticsFollowTheOfficialScorecard(t *testing.T) {
+	app := newTestApp(t)
+	_, id := app.alicePlayed(drillroom.ModePractice)
+	trent, carol := app.signedIn("trent"), app.signedIn("carol")
+	csvRow := func(kind string, match func(map[string]string) bool) map[string]string {
+		t.Helper()
+		res := trent.get("/analytics/export/" + kind + ".csv")
+		recs, err := csv.NewReader(strings.NewReader(res.body)).ReadAll()
+		if err != nil || res.status != http.StatusOK {
+			t.Fatalf("%s.csv: status %d, %v", kind, res.status, err)
+		}
+		for _, rec := range recs[1:] {
+			row := map[string]string{}
+			for i, h := range recs[0] {
+				row[h] = rec[i]
+			}
+			if match(row) {
+				return row
+			}
+		}
+		t.Fatalf("%s.csv has no such row: %v", kind, recs)
+		return nil
+	}
+	session := func(r map[string]string) bool { return r["session"] == id }
+	silence := func(r map[string]string) bool { return r["session"] == id && r["rule"] == "longest-silence" }
+	cellRE := regexp.MustCompile(`href="/sessions/` + id + `/debrief#rule-longest-silence" title="[^"]*">(\d+/\d+)</a>`)
+	cell := func() string {
+		t.Helper()
+		m := cellRE.FindStringSubmatch(trent.get("/analytics").body)
+		if m == nil {
+			t.Fatal("the heatmap has no longest-silence cell for the session")
+		}
+		return m[1]
+	}
+	statement := func() (session, rule xapi.Statement) {
+		t.Helper()
+		var sts []xapi.Statement
+		if err := json.Unmarshal([]byte(trent.get("/analytics/export/statements.json").body), &sts); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range sts {
+			switch s.Object.ID {
+			case app.srv.URL + "/xapi/drills/" + app.drillID:
+				session = s
+			case app.srv.URL + "/xapi/drills/" + app.drillID + "/rules/longest-silence":
+				rule = s
+			}
+			if s.Object.ID == session.Object.ID || s.Object.ID == rule.Object.ID {
+				if err := xapi.Validate(s); err != nil {
+					t.Errorf("statement %s: %v", s.ID, err)
+				}
+			}
+		}
+		if session.ID == "" || rule.ID == "" {
+			t.Fatalf("statements.json lacks the session's or the rule's statement: %d statements", len(sts))
+		}
+		return session, rule
+	}
+	which := func(s xapi.Statement) any { return s.Context.Extensions[app.srv.URL+"/xapi/extensions/scorecard"] }
+
+	before := csvRow("sessions", session)
+	if before["scorecard"] != "automatic" || before["total"] != before["automatic_total"] {
+		t.Fatalf("before any review: %v, want the automatic scorecard", before)
+	}
+	if r := csvRow("outcomes", silence); r["outcome"] != "pass" || r["scorecard"] != "automatic" {
+		t.Fatalf("longest-silence before any review: %v, want an automatic pass", r)
+	}
+	if got := cell(); got != "0/1" {
+		t.Fatalf("heatmap cell before any review: %s, want 0/1", got)
+	}
+
+	if res := carol.post("/sessions/"+id+"/marks", url.Values{"csrf": {carol.csrf()}, "rule": {"longest-silence"}, "outcome": {"fail"},
+		"reason": {"A 70 s silence on hold."}}); res.status != http.StatusSeeOther {
+		t.Fatalf("override: status %d", res.status)
+	}
+	if r := csvRow("sessions", session); r["scorecard"] != "automatic" || r["total"] != before["total"] {
+		t.Errorf("an override not released yet: %v, want the automatic scorecard still", r)
+	}
+	if got := cell(); got != "0/1" {
+		t.Errorf("heatmap cell with the override not released: %s, want 0/1", got)
+	}
+
+	if res := carol.post("/sessions/"+id+"/publish", url.Values{"csrf": {carol.csrf()}}); res.status != http.StatusSeeOther {
+		t.Fatalf("release: status %d", res.status)
+	}
+	after := csvRow("sessions", session)
+	if after["scorecard"] != "official" || after["automatic_total"] != before["total"] || after["total"] == before["total"] {
+		t.Errorf("released: %v; want the official total (lower than the automatic %s) with the automatic one beside it", after, before["total"])
+	}
+	if r := csvRow("outcomes", silence); r["scorecard"] != "official" || r["outcome"] != "fail" || r["points"] != "0" ||
+		r["automatic_outcome"] != "pass" || r["automatic_points"] == "0" {
+		t.Errorf("longest-silence released: %v; want official fail with 0 points, automatic pass", r)
+	}
+	if got := cell(); got != "1/1" {
+		t.Errorf("heatmap cell after the release: %s, want 1/1 (the official fail)", got)
+	}
+	s, rule := statement()
+	if which(s) != "official" || which(rule) != "official" || rule.Verb.ID != xapi.VerbFailed || *rule.Result.Success ||
+		rule.Result.Response != "A 70 s silence on hold." {
+		t.Errorf("statements after the release: session %v, rule %v %s %q; want official, the rule failed with the coach's reason",
+			which(s), which(rule), rule.Verb.ID, rule.Result.Response)
 	}
 }

@@ -32,6 +32,10 @@ type Reader interface {
 	UserByID(ctx context.Context, id int64) (drillroom.User, error)
 	Scorecard(ctx context.Context, sessionID string) ([]byte, error)
 	ScenarioVersion(ctx context.Context, id string, version int) (drillroom.ScenarioVersion, error)
+	// A coach's marks and the releases of the review: a release's
+	// statements report the official scorecard as released.
+	Marks(ctx context.Context, sessionID string) ([]drillroom.Mark, error)
+	Releases(ctx context.Context, sessionID string) ([]drillroom.Release, error)
 }
 
 // SenderConfig configures delivery to a learning record store.
@@ -175,7 +179,7 @@ func (s *Sender) backoff(attempts int) time.Duration {
 
 // deliver posts one session's statements.
 func (s *Sender) deliver(ctx context.Context, e drillroom.OutboxEntry) error {
-	sts, err := Build(ctx, s.store, Config{BaseIRI: s.cfg.BaseIRI}, e.SessionID, e.ScorecardID, e.QueuedAt)
+	sts, err := Build(ctx, s.store, Config{BaseIRI: s.cfg.BaseIRI}, Ref{SessionID: e.SessionID, ScorecardID: e.ScorecardID, ReleaseID: e.ReleaseID, At: e.QueuedAt})
 	if err != nil {
 		return err
 	}
@@ -204,11 +208,23 @@ func (s *Sender) deliver(ctx context.Context, e drillroom.OutboxEntry) error {
 	return nil
 }
 
+// Ref names the statements of a session to build: its stored scorecard
+// (whose id goes into the statement ids), reported as scored at At, or as
+// the official scorecard of release ReleaseID (the automatic scorecard with
+// the coaches' marks that release made visible; the statements' timestamp
+// is then the release's).
+type Ref struct {
+	SessionID   string
+	ScorecardID int64
+	ReleaseID   int64
+	At          time.Time
+}
+
 // Build makes the statements of a stored scoring of a session (the
-// session's current scorecard, stored at scoredAt; scorecardID names the
-// scoring in the statement ids), each checked with Validate. The same
-// scoring always gives the same statements, byte for byte.
-func Build(ctx context.Context, st Reader, cfg Config, sessionID string, scorecardID int64, scoredAt time.Time) ([]Statement, error) {
+// session's current scorecard), each checked with Validate. The same
+// scoring and release always give the same statements, byte for byte.
+func Build(ctx context.Context, st Reader, cfg Config, ref Ref) ([]Statement, error) {
+	sessionID := ref.SessionID
 	x, err := st.Session(ctx, sessionID)
 	if err != nil {
 		return nil, err
@@ -221,15 +237,21 @@ func Build(ctx context.Context, st Reader, cfg Config, sessionID string, scoreca
 	if err != nil {
 		return nil, err
 	}
-	var card scoring.Scorecard
-	if err := json.Unmarshal(raw, &card); err != nil {
+	card := &scoring.Scorecard{}
+	if err := json.Unmarshal(raw, card); err != nil {
 		return nil, fmt.Errorf("scorecard of %s: %w", sessionID, err)
+	}
+	at := ref.At
+	if ref.ReleaseID != 0 {
+		if card, at, err = released(ctx, st, ref, card); err != nil {
+			return nil, err
+		}
 	}
 	title := ""
 	if v, err := st.ScenarioVersion(ctx, x.ScenarioID, x.Version); err == nil {
 		title = v.Title
 	}
-	sts, err := Statements(cfg, Session{Session: x, User: u, ScorecardID: scorecardID, ScoredAt: scoredAt, Card: &card, Title: title})
+	sts, err := Statements(cfg, Session{Session: x, User: u, ScorecardID: ref.ScorecardID, ReleaseID: ref.ReleaseID, ScoredAt: at, Card: card, Title: title})
 	if err != nil {
 		return nil, err
 	}
@@ -243,4 +265,28 @@ func Build(ctx context.Context, st Reader, cfg Config, sessionID string, scoreca
 		return nil, fmt.Errorf("xapi: session %s: invalid statements: %w", sessionID, err)
 	}
 	return sts, nil
+}
+
+// released is auto with the marks release ref.ReleaseID made visible
+// applied, and the release's time.
+func released(ctx context.Context, st Reader, ref Ref, auto *scoring.Scorecard) (*scoring.Scorecard, time.Time, error) {
+	rels, err := st.Releases(ctx, ref.SessionID)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	var rel drillroom.Release
+	for _, r := range rels {
+		if r.ID == ref.ReleaseID {
+			rel = r
+		}
+	}
+	if rel.ID == 0 {
+		return nil, time.Time{}, fmt.Errorf("xapi: session %s: release %d: %w", ref.SessionID, ref.ReleaseID, drillroom.ErrNotFound)
+	}
+	marks, err := st.Marks(ctx, ref.SessionID)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	official, _, _ := scoring.ApplyMarks(auto, drillroom.MarksReleased(marks, rel))
+	return official, rel.At, nil
 }

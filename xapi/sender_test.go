@@ -148,10 +148,11 @@ type fakeClock struct {
 func (c *fakeClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-// newTestSender is a sender of st's outbox to a test LRS (closed at t's
-// cleanup) on a fake clock, backing off from a minute to ten.
-func newTestSender(t *testing.T, st *store.Store) (*Sender, *testLRS, *fakeClock) {
+// senderToTestLRS opens an empty store and a sender from it to a test LRS
+// (backoff from a minute to ten), with a fake clock.
+func senderToTestLRS(t *testing.T) (*store.Store, *testLRS, *fakeClock, *Sender) {
 	t.Helper()
+	st := openStore(t)
 	lrs := newTestLRS(t)
 	srv := httptest.NewServer(lrs)
 	t.Cleanup(srv.Close)
@@ -161,7 +162,7 @@ func newTestSender(t *testing.T, st *store.Store) (*Sender, *testLRS, *fakeClock
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, lrs, clock
+	return st, lrs, clock, s
 }
 
 // TestSenderDeliversOnceThroughAnOutage: statements queued while the LRS is
@@ -170,8 +171,7 @@ func newTestSender(t *testing.T, st *store.Store) (*Sender, *testLRS, *fakeClock
 // every statement of every session exactly once and nothing is due.
 func TestSenderDeliversOnceThroughAnOutage(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
-	s, lrs, clock := newTestSender(t, st)
+	st, lrs, clock, s := senderToTestLRS(t)
 
 	lrs.down = true
 	sessions := scoredSessions(t, st, 3)
@@ -209,6 +209,11 @@ func TestSenderDeliversOnceThroughAnOutage(t *testing.T) {
 	if len(lrs.refused) > 0 {
 		t.Errorf("the LRS refused requests: %v", lrs.refused)
 	}
+	// Three sessions, one request each, and the one whose answer was lost
+	// once more: nothing acknowledged is ever sent again.
+	if lrs.posts != 4 {
+		t.Errorf("the LRS received %d requests while up, want 4", lrs.posts)
+	}
 	// Per session: the session's statement and 2 decided rules (the
 	// pending and not-applicable ones have no outcome to report).
 	if len(lrs.stored) != 3*3 || len(lrs.order) != 9 {
@@ -235,7 +240,7 @@ func TestStatementsOfASession(t *testing.T) {
 	st := openStore(t)
 	id := scoredSessions(t, st, 1)[0]
 	at := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
-	sts, err := Build(ctx, st, Config{BaseIRI: "https://drillroom.example.org/"}, id, 7, at)
+	sts, err := Build(ctx, st, Config{BaseIRI: "https://drillroom.example.org/"}, Ref{SessionID: id, ScorecardID: 7, At: at})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,13 +261,13 @@ func TestStatementsOfASession(t *testing.T) {
 		r.Context.ContextActivities.Parent[0].ID != s.Object.ID || r.Context.Registration != s.Context.Registration {
 		t.Errorf("rule statement: %s %s evidence %s response %q", r.Verb.ID, r.Object.ID, ev, r.Result.Response)
 	}
-	again, _ := Build(ctx, st, Config{BaseIRI: "https://drillroom.example.org"}, id, 7, at)
+	again, _ := Build(ctx, st, Config{BaseIRI: "https://drillroom.example.org"}, Ref{SessionID: id, ScorecardID: 7, At: at})
 	a, _ := json.Marshal(sts)
 	b, _ := json.Marshal(again)
 	if !bytes.Equal(a, b) {
 		t.Error("the same scoring built twice gives other statements: a resend would conflict")
 	}
-	other, _ := Build(ctx, st, Config{BaseIRI: "https://drillroom.example.org"}, id, 8, at)
+	other, _ := Build(ctx, st, Config{BaseIRI: "https://drillroom.example.org"}, Ref{SessionID: id, ScorecardID: 8, At: at})
 	if other[0].ID == sts[0].ID {
 		t.Error("another scoring of the session has the same statement id")
 	}
@@ -277,8 +282,7 @@ func TestStatementsOfASession(t *testing.T) {
 // still delivered.
 func TestSenderSkipsDraftPlays(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
-	s, lrs, clock := newTestSender(t, st)
+	st, lrs, clock, s := senderToTestLRS(t)
 	published := scoredSessions(t, st, 1)
 	author, err := st.CreateUser(ctx, "author", "An Author", drillroom.RoleTrainer, "correct horse battery")
 	if err != nil {
@@ -315,5 +319,73 @@ func TestSenderSkipsDraftPlays(t *testing.T) {
 		if got := st.Context.Extensions["https://drillroom.example.org/xapi/extensions/session"]; got != published[0] {
 			t.Errorf("the LRS holds a statement of session %v, want only %s", got, published[0])
 		}
+	}
+}
+
+// TestSenderReportsTheOfficialScorecard: a coach's override released to
+// the trainee queues the session's statements again, now of the official
+// scorecard (the rule's new outcome and the recomputed total), with new
+// ids and marked official; the automatic ones sent before stay as they
+// were, and an override not yet released sends nothing.
+func TestSenderReportsTheOfficialScorecard(t *testing.T) {
+	ctx := context.Background()
+	st, lrs, clock, s := senderToTestLRS(t)
+	id := scoredSessions(t, st, 1)[0]
+	clock.Add(time.Minute)
+	if n, err := s.SendDue(ctx); err != nil || n != 1 {
+		t.Fatalf("the automatic statements: sent %d, err %v; want 1 session", n, err)
+	}
+	coach, err := st.CreateUser(ctx, "cora", "Cora", drillroom.RoleCoach, "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddMark(ctx, drillroom.Mark{SessionID: id, RuleID: "updates", Kind: drillroom.MarkOverride, Outcome: scoring.Pass, Points: 10,
+		OldOutcome: scoring.Fail, Reason: "The caller was updated on the other line.", RubricHash: "r1", ByID: coach.ID, Actor: drillroom.ActorCoach}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(time.Minute)
+	if n, err := s.SendDue(ctx); err != nil || n != 0 {
+		t.Fatalf("an override not released: sent %d, err %v; want nothing", n, err)
+	}
+	if _, err := st.AddRelease(ctx, drillroom.Release{SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(time.Minute)
+	if n, err := s.SendDue(ctx); err != nil || n != 1 {
+		t.Fatalf("the released review: sent %d, err %v; want the session's statements again", n, err)
+	}
+
+	lrs.mu.Lock()
+	defer lrs.mu.Unlock()
+	if len(lrs.refused) > 0 || len(lrs.order) != 6 {
+		t.Fatalf("the LRS holds %d statements (refused %v), want 3 automatic and 3 official", len(lrs.order), lrs.refused)
+	}
+	statement := func(i int) Statement {
+		var s Statement
+		if err := json.Unmarshal(lrs.stored[lrs.order[i]], &s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	which := func(s Statement) any {
+		return s.Context.Extensions["https://drillroom.example.org/xapi/extensions/scorecard"]
+	}
+	auto, official := statement(0), statement(3)
+	if which(auto) != "automatic" || which(official) != "official" {
+		t.Errorf("scorecard extensions %v then %v, want automatic then official", which(auto), which(official))
+	}
+	if official.Context.Registration != auto.Context.Registration || official.ID == auto.ID {
+		t.Errorf("official statement: registration %s id %s; want the session's registration and a new id", official.Context.Registration, official.ID)
+	}
+	if *auto.Result.Score.Scaled == *official.Result.Score.Scaled || *official.Result.Score.Raw <= *auto.Result.Score.Raw {
+		t.Errorf("session score: automatic %v, official %v; want the official total higher, recomputed with the override", *auto.Result.Score.Raw, *official.Result.Score.Raw)
+	}
+	rule := statement(4)
+	if rule.Object.ID != "https://drillroom.example.org/xapi/drills/gas-leak/rules/updates" || rule.Verb.ID != VerbPassed || !*rule.Result.Success ||
+		rule.Result.Response != "The caller was updated on the other line." {
+		t.Errorf("official rule statement: %s %s success %v response %q; want updates passed with the coach's reason", rule.Object.ID, rule.Verb.ID, *rule.Result.Success, rule.Result.Response)
+	}
+	if autoRule := statement(1); autoRule.Verb.ID != VerbFailed {
+		t.Errorf("the automatic rule statement sent before: %s, want it failed, as sent", autoRule.Verb.ID)
 	}
 }

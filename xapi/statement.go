@@ -124,9 +124,12 @@ type Session struct {
 	Session     drillroom.Session
 	User        drillroom.User
 	ScorecardID int64 // the stored scorecard's id: statement ids derive from it
-	ScoredAt    time.Time
-	Card        *scoring.Scorecard
-	Title       string // the drill's title, "" for its id
+	// ReleaseID is the release of a coach's review whose official scorecard
+	// Card is (statement ids derive from it too), 0 for the automatic one.
+	ReleaseID int64
+	ScoredAt  time.Time
+	Card      *scoring.Scorecard
+	Title     string // the drill's title, "" for its id
 }
 
 // Extension IRIs under the base IRI.
@@ -138,6 +141,9 @@ const (
 	extBand     = "/xapi/extensions/band"
 	extOutcome  = "/xapi/extensions/outcome"
 	extKPIs     = "/xapi/extensions/kpis"
+	// extScorecard says which scorecard a statement reports: "automatic"
+	// (drillroom's scoring) or "official" (with a coach's released review).
+	extScorecard = "/xapi/extensions/scorecard"
 )
 
 // Statements returns the statements of a scored session: the session's
@@ -160,10 +166,17 @@ func Statements(cfg Config, s Session) ([]Statement, error) {
 			Type: "http://adlnet.gov/expapi/activities/simulation"}}
 	registration := uuidFrom("registration", s.Session.ID)
 	ts := s.ScoredAt.UTC().Format(time.RFC3339Nano)
+	which := "automatic"
+	idParts := []string{s.Session.ID, fmt.Sprint(s.ScorecardID)}
+	if s.ReleaseID != 0 {
+		which = "official"
+		idParts = append(idParts, "release", fmt.Sprint(s.ReleaseID))
+	}
 	ctxExt := map[string]any{
-		base + extSession: s.Session.ID,
-		base + extMode:    string(s.Session.Mode),
-		base + extVersion: c.Version,
+		base + extSession:   s.Session.ID,
+		base + extMode:      string(s.Session.Mode),
+		base + extVersion:   c.Version,
+		base + extScorecard: which,
 	}
 
 	var out []Statement
@@ -176,7 +189,7 @@ func Statements(cfg Config, s Session) ([]Statement, error) {
 	scaled := clamp(c.Total/100, -1, 1)
 	raw, lo, hi := c.Total, 0.0, math.Max(100, c.Total)
 	out = append(out, Statement{
-		ID: uuidFrom("session", s.Session.ID, fmt.Sprint(s.ScorecardID)), Actor: actor, Verb: verbOf(verb), Object: drill,
+		ID: uuidFrom(append([]string{"session"}, idParts...)...), Actor: actor, Verb: verbOf(verb), Object: drill,
 		Result: &Result{Score: &Score{Scaled: &scaled, Raw: &raw, Min: &lo, Max: &hi}, Success: &passed, Completion: &yes,
 			Duration:   Duration(time.Duration((c.KPIs.TalkTime + c.KPIs.HoldTime) * float64(time.Second))),
 			Extensions: map[string]any{base + extBand: c.Band, base + extKPIs: c.KPIs}},
@@ -209,7 +222,7 @@ func Statements(cfg Config, s Session) ([]Statement, error) {
 				ext[k] = v
 			}
 			out = append(out, Statement{
-				ID: uuidFrom("rule", s.Session.ID, fmt.Sprint(s.ScorecardID), r.ID), Actor: actor, Verb: verbOf(verb),
+				ID: uuidFrom(append(append([]string{"rule"}, idParts...), r.ID)...), Actor: actor, Verb: verbOf(verb),
 				Object: Activity{ObjectType: "Activity", ID: drill.ID + "/rules/" + url.PathEscape(r.ID),
 					Definition: &Definition{Name: map[string]string{"en": firstOf(r.Title, r.ID)},
 						Type: "http://adlnet.gov/expapi/activities/objective"}},

@@ -57,9 +57,10 @@ var identities = [][2]string{{"users", "id"}, {"cohorts", "id"}, {"scorecards", 
 	{"releases", "id"}, {"drafts", "id"}, {"publications", "id"}, {"drill_assignments", "id"}}
 
 // derived are the triggers that fill tables from the rows of others
-// (analytics and the xAPI outbox from scorecards): off while rows are
-// copied in, since the copy brings their tables' rows as they were.
-var derived = [][2]string{{"scorecards", "scorecards_facts"}, {"scorecards", "scorecards_xapi"}}
+// (analytics and the xAPI outbox from scorecards and releases): off while
+// rows are copied in, since the copy brings their tables' rows as they were.
+var derived = [][2]string{{"scorecards", "scorecards_facts"}, {"scorecards", "scorecards_xapi"},
+	{"releases", "releases_facts"}, {"releases", "releases_xapi"}}
 
 // WriteTables runs fn with a writer that copies rows into the tables, all
 // in one transaction: if fn or a copy fails, nothing is written. The

@@ -450,3 +450,13 @@ func (x *recording) PutSetting(ctx context.Context, st drillroom.Setting) (drill
 	x.r.note("PutSetting")
 	return x.s.PutSetting(ctx, st)
 }
+
+func (x *recording) StaleOfficial(ctx context.Context, limit int) ([]drillroom.OfficialRef, error) {
+	x.r.note("StaleOfficial")
+	return x.s.StaleOfficial(ctx, limit)
+}
+
+func (x *recording) PutOfficialResult(ctx context.Context, r drillroom.OfficialResult) error {
+	x.r.note("PutOfficialResult")
+	return x.s.PutOfficialResult(ctx, r)
+}

@@ -138,6 +138,10 @@ type Store interface {
 	ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error
 	ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.OutcomeRecord) error) error
 	FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error)
+	// The official results analytics report: sessions with a release whose
+	// official result is missing or stale, and recording one.
+	StaleOfficial(ctx context.Context, limit int) ([]drillroom.OfficialRef, error)
+	PutOfficialResult(ctx context.Context, r drillroom.OfficialResult) error
 
 	// The xAPI outbox: every stored scorecard queues an entry.
 	DueStatements(ctx context.Context, now time.Time, limit int) ([]drillroom.OutboxEntry, error)
@@ -195,6 +199,7 @@ var suites = []suite{
 	{"CalibrationRounds", testCalibrationRounds},
 	{"Analytics", testAnalytics},
 	{"Outbox", testOutbox},
+	{"Official", testOfficial},
 	{"EndedSessionTakesTheReview", testEndedSession},
 	{"NotFound", testNotFound},
 	{"Close", testClose},

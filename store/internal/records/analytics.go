@@ -18,34 +18,39 @@ import (
 // with the headline of its newest scorecard, oldest first (by start, then
 // id). An error from fn stops the query and is returned unwrapped.
 func (s Common) ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error {
-	where, args, err := analyticsWhere(f)
+	where, args, err := s.analyticsWhere(ctx, f)
 	if err != nil {
 		return fmt.Errorf("scored sessions: %w", err)
 	}
 	q := `SELECT f.session_id, f.user_id, f.scenario_id, f.version, f.mode, f.started_at, f.scored_at, f.rubric_hash,
 		f.total, f.band, f.passed, f.handling_time, f.talk_time, f.hold_time, f.wrap_up, f.fcr, f.csat,
-		f.time_to_classify, f.time_to_first_escalation, f.longest_silence, f.outcomes, f.scorecard_id
+		f.time_to_classify, f.time_to_first_escalation, f.longest_silence, f.outcomes, f.scorecard_id,
+		COALESCE(f.released_id, 0), ` + officialColumns + `
 		FROM scorecard_facts f WHERE ` + where + ` ORDER BY f.started_at, f.session_id`
 	return Each(ctx, s.DB, "scored sessions", q, args, func(row Scanner) error {
 		var x drillroom.ScoredSession
 		var started, scored, csat int64
 		var mode, outcomes string
+		var off official
 		k := &x.KPIs
 		if err := row.Scan(&x.SessionID, &x.UserID, &x.ScenarioID, &x.Version, &mode, &started, &scored, &x.RubricHash,
 			&x.Total, &x.Band, &x.Passed, &k.HandlingTime, &k.TalkTime, &k.HoldTime, &k.WrapUp, &k.FirstContactResolution,
-			&csat, &k.TimeToClassify, &k.TimeToFirstEscalation, &k.LongestSilence, &outcomes, &x.ScorecardID); err != nil {
+			&csat, &k.TimeToClassify, &k.TimeToFirstEscalation, &k.LongestSilence, &outcomes, &x.ScorecardID,
+			&x.ReleaseID, &off.current, &off.total, &off.band, &off.passed, &off.changes); err != nil {
 			return fmt.Errorf("scored sessions: %w", err)
 		}
 		k.CSAT = int(csat)
 		x.Mode, x.CreatedAt, x.ScoredAt = drillroom.Mode(mode), FromMillis(started), FromMillis(scored)
 		x.Rules = drillroom.ParseRuleMarks(outcomes)
+		x.SetOfficial(off.current, deref(off.total), deref(off.band), deref(off.passed), deref(off.changes))
 		return fn(x)
 	})
 }
 
 // DueStatements returns up to limit (1 to 1000) entries of the xAPI outbox
-// that are not sent and due at now, oldest first. Migration 0005 queues an
-// entry with every stored scorecard.
+// that are not sent and due at now, oldest first. Triggers queue an entry
+// with every stored scorecard and every release of a coach's review
+// (SQLite's migrations 0011 and 0019, PostgreSQL's 0005 and 0011).
 func (s Common) DueStatements(ctx context.Context, now time.Time, limit int) ([]drillroom.OutboxEntry, error) {
 	if limit < 1 || limit > 1000 {
 		return nil, fmt.Errorf("due statements: %w: limit %d, want 1 to 1000", drillroom.ErrInvalid, limit)
@@ -54,11 +59,12 @@ func (s Common) DueStatements(ctx context.Context, now time.Time, limit int) ([]
 		var e drillroom.OutboxEntry
 		var queued, next int64
 		var attempts int32
-		err := row.Scan(&e.ID, &e.SessionID, &e.ScorecardID, &queued, &attempts, &next, &e.LastError, &e.Current)
+		err := row.Scan(&e.ID, &e.SessionID, &e.ScorecardID, &e.ReleaseID, &queued, &attempts, &next, &e.LastError, &e.Current)
 		e.QueuedAt, e.NextAt, e.Attempts = FromMillis(queued), FromMillis(next), int(attempts)
 		return e, err
-	}, `SELECT o.id, o.session_id, o.scorecard_id, o.queued_at, o.attempts, o.next_at, o.last_error,
+	}, `SELECT o.id, o.session_id, o.scorecard_id, o.release_id, o.queued_at, o.attempts, o.next_at, o.last_error,
 			o.scorecard_id = COALESCE((SELECT MAX(id) FROM scorecards WHERE session_id = o.session_id), o.scorecard_id)
+			AND o.release_id = COALESCE((SELECT MAX(id) FROM releases WHERE session_id = o.session_id), 0)
 		FROM xapi_outbox o
 		WHERE o.sent_at IS NULL AND o.next_at <= ?
 		ORDER BY o.next_at, o.id LIMIT ?`, Millis(now), limit)
@@ -69,7 +75,7 @@ func (s Common) DueStatements(ctx context.Context, now time.Time, limit int) ([]
 // (oldest first) and, within a session, in the rubric's order. An error
 // from fn stops the query and is returned unwrapped.
 func (s Common) ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.OutcomeRecord) error) error {
-	where, args, err := analyticsWhere(f)
+	where, args, err := s.analyticsWhere(ctx, f)
 	if err != nil {
 		return fmt.Errorf("scored outcomes: %w", err)
 	}
@@ -78,20 +84,34 @@ func (s Common) ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter,
 	// (scorecard_id, rule_id) does not keep, so sort by rule id instead:
 	// stable, and what a spreadsheet would do.
 	q := `SELECT f.session_id, f.user_id, f.scenario_id, f.version, f.mode, f.started_at, o.rubric_hash,
-		o.rule_id, o.section, o.title, o.outcome, o.points, o.max_points, o.critical, COALESCE(n.feedback, '')
+		o.rule_id, o.section, o.title, o.outcome, o.points, o.max_points, o.critical, COALESCE(n.feedback, ''),
+		` + officialColumns + `
 		FROM scorecard_facts f
 		JOIN rule_outcomes o ON o.scorecard_id = f.scorecard_id
 		LEFT JOIN rule_notes n ON n.scorecard_id = o.scorecard_id AND n.rule_id = o.rule_id
 		WHERE ` + where + ` ORDER BY f.started_at, f.session_id, o.rule_id`
+	// The session's official changes come with each of its rows; they are
+	// parsed once per session (the rows come session by session).
+	var lastSession string
+	var changes []drillroom.RuleChange
 	return Each(ctx, s.DB, "scored outcomes", q, args, func(row Scanner) error {
 		var o drillroom.OutcomeRecord
 		var started int64
 		var mode string
+		var off official
 		if err := row.Scan(&o.SessionID, &o.UserID, &o.ScenarioID, &o.Version, &mode, &started, &o.RubricHash,
-			&o.RuleID, &o.Section, &o.Title, &o.Outcome, &o.Points, &o.MaxPoints, &o.Critical, &o.Feedback); err != nil {
+			&o.RuleID, &o.Section, &o.Title, &o.Outcome, &o.Points, &o.MaxPoints, &o.Critical, &o.Feedback,
+			&off.current, &off.total, &off.band, &off.passed, &off.changes); err != nil {
 			return fmt.Errorf("scored outcomes: %w", err)
 		}
 		o.Mode, o.CreatedAt = drillroom.Mode(mode), FromMillis(started)
+		if o.SessionID != lastSession {
+			lastSession, changes = o.SessionID, nil
+			if off.current {
+				changes = drillroom.ParseRuleChanges(deref(off.changes))
+			}
+		}
+		o.SetOfficial(off.current, changes)
 		return fn(o)
 	})
 }
@@ -100,9 +120,11 @@ func (s Common) ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter,
 // scorecards of the sessions the filter selects, each with the number of
 // sessions it was given in, most given first (then by scenario, rule and
 // text), at most limit of them (1 to 500; 50 when 0). Only failed rules'
-// feedback counts: it is what a trainee was told to do differently.
+// feedback counts: it is what a trainee was told to do differently; a rule
+// whose outcome a coach's released mark changed is left out (its automatic
+// feedback no longer stands: the official changes name it).
 func (s Common) FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error) {
-	where, args, err := analyticsWhere(f)
+	where, args, err := s.analyticsWhere(ctx, f)
 	if err != nil {
 		return nil, fmt.Errorf("feedback counts: %w", err)
 	}
@@ -117,6 +139,8 @@ func (s Common) FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter,
 		JOIN rule_outcomes o ON o.scorecard_id = f.scorecard_id
 		JOIN rule_notes n ON n.scorecard_id = o.scorecard_id AND n.rule_id = o.rule_id
 		WHERE ` + where + ` AND o.outcome IN ('fail', 'error') AND n.feedback != ''
+			AND NOT (` + officialCurrent + ` AND length(' ' || f.official_changes || ' ')
+				<> length(replace(' ' || f.official_changes || ' ', ' ' || o.rule_id || '=', '')))
 		GROUP BY f.scenario_id, o.rule_id, o.outcome, n.feedback
 		ORDER BY n DESC, f.scenario_id, o.rule_id, ` + s.DB.Bytewise("n.feedback") + `
 		LIMIT ?`
@@ -175,21 +199,32 @@ func (s Common) updateUnsent(ctx context.Context, what string, ids []int64, set 
 // analyticsWhere is the WHERE clause (over scorecard_facts f) and its
 // arguments for a filter. Only trainees' sessions count: a trainer who
 // played a drill to try it is not in the cohort's figures.
-func analyticsWhere(f drillroom.AnalyticsFilter) (string, []any, error) {
+//
+// The trainees of the cohorts are one IN list per row (a lookup in a small
+// temporary index). When they are a good share of all trainees, the list
+// is kept from choosing the index by trainee (the unary + in front of the
+// column): SQLite's planner otherwise looked every session up through that
+// index (a second b-tree search each, the facts being WITHOUT ROWID) and
+// sorted them by start, about twice the cost of reading the table in its
+// own order (by start) and skipping the others (docs/performance.md). A
+// small cohort in a large database keeps the index.
+func (s Common) analyticsWhere(ctx context.Context, f drillroom.AnalyticsFilter) (string, []any, error) {
 	if err := f.Check(); err != nil {
 		return "", nil, err
 	}
-	// One IN list per row, not two: the trainees of the cohorts, or every
-	// trainee (each is a lookup in a small temporary index).
 	var conds []string
 	var args []any
 	switch {
 	case f.Cohorts == nil:
-		conds = append(conds, "f.user_id IN (SELECT id FROM users WHERE role = 'trainee')")
+		conds = append(conds, "+f.user_id IN (SELECT id FROM users WHERE role = 'trainee')")
 	case len(f.Cohorts) == 0:
 		conds = append(conds, "false")
 	default:
-		conds = append(conds, `f.user_id IN (SELECT m.user_id FROM cohort_members m JOIN users u ON u.id = m.user_id
+		col := "f.user_id"
+		if f.UserID == 0 && s.largeCohorts(ctx, f.Cohorts) {
+			col = "+f.user_id"
+		}
+		conds = append(conds, col+` IN (SELECT m.user_id FROM cohort_members m JOIN users u ON u.id = m.user_id
 			WHERE u.role = 'trainee' AND m.cohort_id IN (`+Placeholders(len(f.Cohorts))+`))`)
 		for _, c := range f.Cohorts {
 			args = append(args, c)
@@ -226,4 +261,96 @@ func analyticsWhere(f drillroom.AnalyticsFilter) (string, []any, error) {
 // or a VALUES row.
 func Placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// largeCohorts reports whether the cohorts hold at least a fifth of all
+// trainees (two counts over covering indexes); on an error it says yes,
+// which only costs a scan.
+func (s Common) largeCohorts(ctx context.Context, cohorts []int64) bool {
+	args := make([]any, len(cohorts))
+	for i, c := range cohorts {
+		args[i] = c
+	}
+	var in, all int64
+	err := s.DB.QueryRow(ctx, `SELECT
+		(SELECT COUNT(DISTINCT m.user_id) FROM cohort_members m JOIN users u ON u.id = m.user_id
+			WHERE u.role = 'trainee' AND m.cohort_id IN (`+Placeholders(len(cohorts))+`)),
+		(SELECT COUNT(*) FROM users WHERE role = 'trainee')`, args...).Scan(&in, &all)
+	return err != nil || in*5 >= all
+}
+
+// officialCurrent is true when a row's official result is the one of its
+// newest scorecard and newest release: what analytics report. (SQLite
+// reads IS NOT DISTINCT FROM as its IS.)
+const officialCurrent = `(f.released_id IS NOT NULL AND f.official_release_id IS NOT DISTINCT FROM f.released_id
+	AND f.official_scorecard_id IS NOT DISTINCT FROM f.scorecard_id)`
+
+// officialColumns are the official result's columns that official scans.
+const officialColumns = officialCurrent + `, f.official_total, f.official_band, f.official_passed, f.official_changes`
+
+// official is a facts row's official result as read (NULL: none).
+type official struct {
+	current bool
+	total   *float64
+	band    *string
+	passed  *bool
+	changes *string
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// StaleOfficial returns up to limit (1 to 1000) sessions whose official
+// result must be computed: they have a release, and no official result of
+// their newest scorecard and release. The partial index
+// scorecard_facts_stale (SQLite's migration 0019, PostgreSQL's 0011) holds
+// exactly those, so this costs nothing when there are none.
+func (s Common) StaleOfficial(ctx context.Context, limit int) ([]drillroom.OfficialRef, error) {
+	if limit < 1 || limit > 1000 {
+		return nil, fmt.Errorf("stale official results: %w: limit %d, want 1 to 1000", drillroom.ErrInvalid, limit)
+	}
+	return All(ctx, s.DB, "stale official results", func(row Scanner) (drillroom.OfficialRef, error) {
+		var r drillroom.OfficialRef
+		err := row.Scan(&r.SessionID, &r.ScorecardID, &r.ReleaseID)
+		return r, err
+	}, `SELECT session_id, scorecard_id, released_id FROM scorecard_facts
+		WHERE released_id IS NOT NULL
+		  AND (official_release_id IS DISTINCT FROM released_id OR official_scorecard_id IS DISTINCT FROM scorecard_id)
+		ORDER BY session_id LIMIT ?`, limit)
+}
+
+// PutOfficialResult records a session's official result, if r's scorecard
+// and release are still the session's newest (otherwise it is stale
+// already and nothing is written: the next StaleOfficial lists it again).
+// A session with no scorecard is drillroom.ErrNotFound.
+func (s Common) PutOfficialResult(ctx context.Context, r drillroom.OfficialResult) error {
+	if r.SessionID == "" || r.ScorecardID <= 0 || r.ReleaseID <= 0 {
+		return fmt.Errorf("put official result of %q: %w: want a session, scorecard and release", r.SessionID, drillroom.ErrInvalid)
+	}
+	err := s.DB.Write(ctx, func(tx Tx) error {
+		n, err := tx.Exec(`UPDATE scorecard_facts SET official_scorecard_id = ?, official_release_id = ?,
+				official_total = ?, official_band = ?, official_passed = ?, official_changes = ?
+			WHERE session_id = ? AND scorecard_id = ? AND released_id = ?`,
+			r.ScorecardID, r.ReleaseID, r.Total, r.Band, r.Passed, drillroom.FormatRuleChanges(r.Changes),
+			r.SessionID, r.ScorecardID, r.ReleaseID)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			var one int64
+			if err := tx.QueryRow("SELECT 1 FROM scorecard_facts WHERE session_id = ?", r.SessionID).Scan(&one); err != nil {
+				return NotFound(err, "scored session "+r.SessionID)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("put official result of %s: %w", r.SessionID, err)
+	}
+	return nil
 }
