@@ -28,7 +28,6 @@ const (
 	socketPongWait      = 60 * time.Second // silence (not even a pong) after which the peer is dead
 	socketPingEvery     = 25 * time.Second // server pings; well inside socketPongWait
 	socketWriteWait     = 10 * time.Second // deadline of every write
-	socketOutBuffer     = 64               // queued control messages before the client counts as slow
 	defaultCommandRate  = 10.0             // commands per second, sustained
 	defaultCommandBurst = 20.0             // commands in a burst
 	// DefaultMaxSocketsPerSession and DefaultMaxSocketsPerUser are the
@@ -160,7 +159,6 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 	c := &socket{
 		srv: s, user: user, session: x, sessionID: id, login: loginTokenFrom(r.Context()),
 		trainee: user.Role == drillroom.RoleTrainee,
-		out:     make(chan []byte, socketOutBuffer),
 		subc:    make(chan *runner.Subscription, 1),
 		quit:    make(chan struct{}),
 		tokens:  s.cfg.CommandBurst,
@@ -279,8 +277,9 @@ func (s *Server) untrack(c *socket) {
 	s.wg.Done()
 }
 
-// socket is one websocket connection. The handler goroutine reads; one
-// writer goroutine writes everything (gorilla allows one of each).
+// socket is one websocket connection. One goroutine reads and writes the
+// answers to what it read; one writer goroutine writes the events and the
+// pings; they take turns through wmu (gorilla allows one writer at a time).
 type socket struct {
 	srv       *Server
 	conn      *websocket.Conn
@@ -290,7 +289,7 @@ type socket struct {
 	sessionID string
 	trainee   bool
 
-	out  chan []byte               // encoded control messages for the writer
+	wmu  sync.Mutex                // one writer at a time: the reader's answers, the writer's events
 	subc chan *runner.Subscription // hands the subscription to the writer
 	quit chan struct{}             // closed by stop
 	once sync.Once
@@ -351,11 +350,12 @@ func (c *socket) run(ctx context.Context, st runner.Status, vocab vocabulary) {
 	}
 }
 
-// send queues a message for the writer. Only the reader sends, so a full
-// queue makes the reader wait, and with it the client's next message: a
-// client that sends a burst and reads everything is slowed down, not
-// dropped. A client that does not read at all leaves the queue full for a
-// whole write deadline: it is closed as slow.
+// send writes a message of the reader's (hello, a command's answer, an
+// error, a pong) itself, under the lock the writer goroutine also takes:
+// an ack goes out as soon as its command is committed, without a hand-over
+// to the writer. A client that does not read makes the write wait for the
+// whole write deadline: it is then closed as slow, and the reader, and
+// with it the client's next command, has waited with it.
 func (c *socket) send(msg any) {
 	b, err := json.Marshal(msg)
 	if err != nil {
@@ -363,19 +363,18 @@ func (c *socket) send(msg any) {
 		c.stop(websocket.CloseInternalServerErr, "internal error")
 		return
 	}
-	select {
-	case c.out <- b:
-		return
-	default:
-	}
-	t := time.NewTimer(socketWriteWait)
-	defer t.Stop()
-	select {
-	case c.out <- b:
-	case <-c.quit:
-	case <-t.C:
+	c.wmu.Lock()
+	c.conn.SetWriteDeadline(time.Now().Add(socketWriteWait))
+	err = c.conn.WriteMessage(websocket.TextMessage, b)
+	c.wmu.Unlock()
+	var ne net.Error
+	switch {
+	case err == nil:
+	case errors.As(err, &ne) && ne.Timeout():
 		c.srv.metrics.socketsDropped.Add(1)
 		c.stop(closeSlow, "too slow")
+	default:
+		c.stop(0, "") // the connection broke
 	}
 }
 
@@ -549,8 +548,6 @@ func (c *socket) writeLoop() {
 			c.closeFrame()
 			c.conn.Close() // unblocks the reader
 			return
-		case b := <-c.out:
-			c.write(b)
 		case sub = <-c.subc:
 			c.start(sub)
 			events = sub.Events()
@@ -594,6 +591,8 @@ func (c *socket) loggedIn() bool {
 }
 
 func (c *socket) write(b []byte) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
 	c.conn.SetWriteDeadline(time.Now().Add(socketWriteWait))
 	c.writeErr = c.conn.WriteMessage(websocket.TextMessage, b)
 }
