@@ -85,22 +85,14 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 				if err != nil {
 					return err
 				}
-				var last int64
-				err := tx.QueryRow(sqlLastSeq, sessionID).Scan(&last)
-				if errors.Is(err, sql.ErrNoRows) {
-					return drillroom.ErrNotFound
-				}
+				last, err := lastSeq(tx, sessionID)
 				if err != nil {
 					return err
 				}
 				return fmt.Errorf("%w: first seq is %d, want %d", drillroom.ErrConflict, first, last+1)
 			}
 		} else {
-			var last int64
-			err := tx.QueryRow(sqlLastSeq, sessionID).Scan(&last)
-			if errors.Is(err, sql.ErrNoRows) {
-				return drillroom.ErrNotFound
-			}
+			last, err := lastSeq(tx, sessionID)
 			if err != nil {
 				return err
 			}
@@ -135,4 +127,15 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 		return fmt.Errorf("append to session %s: %w", sessionID, err)
 	}
 	return nil
+}
+
+// lastSeq reads a session's last seq in the writer's transaction; an
+// unknown session is drillroom.ErrNotFound.
+func lastSeq(tx *wtx, sessionID string) (int64, error) {
+	var last int64
+	err := tx.QueryRow(sqlLastSeq, sessionID).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, drillroom.ErrNotFound
+	}
+	return last, err
 }
