@@ -749,3 +749,29 @@ func TestStartCountsRestored(t *testing.T) {
 		}
 	})
 }
+
+// TestEndedSessionTakesItsReview: a session whose call has ended and that
+// nobody watches is unhosted; the post-incident review hosts it again
+// from its log and is applied (the host's first step must not send it
+// away again before serving the command).
+func TestEndedSessionTakesItsReview(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st, r := newRunnerWithSession(t, 4, 1, 64)
+		res, err := r.Do(ctx, "s1", Command{ID: "close", By: "trainee", Action: simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"}})
+		if err != nil || !res.Applied() {
+			t.Fatalf("close: %+v %v", res, err)
+		}
+		synctest.Wait()
+		if r.Live() != 0 {
+			t.Fatalf("live %d after the call ended with nobody watching, want 0", r.Live())
+		}
+		res, err = r.Do(ctx, "s1", Command{ID: "review", By: "trainee", Action: simulator.Action{Kind: simulator.ActReview, Text: "Advice first, then dispatch."}})
+		if err != nil || !res.Applied() {
+			t.Fatalf("review after the call ended: %+v %v", res, err)
+		}
+		if n := countCommand(st.log("s1"), "review", simulator.EvReview); n != 1 {
+			t.Fatalf("review events %d, want 1", n)
+		}
+	})
+}

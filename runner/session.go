@@ -52,8 +52,9 @@ type session struct {
 	wakeAt  time.Time
 	wakeIdx int
 
-	idleAt time.Time // while nobody watches a stopped clock: when the host goes
-	quit   bool      // the runner is closing: exit after this step
+	idleAt  time.Time // while nobody watches a stopped clock: when the host goes
+	quit    bool      // the runner is closing: exit after this step
+	opening bool      // no step has run yet
 
 	eng        *simulator.Engine
 	lastSeq    int64
@@ -107,6 +108,7 @@ func newSession(r *Runner, x drillroom.Session, d *simulator.Drill) *session {
 		r: r, id: x.ID, info: x, d: d, sc: d.Scenario(),
 		done:    make(chan struct{}),
 		wakeIdx: -1,
+		opening: true,
 		subs:    map[*Subscription]struct{}{},
 		results: map[string][]byte{},
 	}
@@ -222,7 +224,12 @@ func (s *session) tick() {
 // could not be rebuilt after a failed write), and otherwise sets when the
 // session wakes up next.
 func (s *session) settle() (exit bool) {
-	if s.quit || s.fail != nil || (s.eng.Ended() && len(s.subs) == 0) {
+	// The host's first step only arms its wake-up: a session hosted for a
+	// command or a subscriber (an ended one, for its review) must live to
+	// serve it.
+	opening := s.opening
+	s.opening = false
+	if s.quit || s.fail != nil || (!opening && s.eng.Ended() && len(s.subs) == 0) {
 		return true
 	}
 	now := time.Now()

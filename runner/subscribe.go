@@ -87,6 +87,12 @@ type SubscribeOptions struct {
 	// trainee subscription its clock is paused (unless the scenario says
 	// on_disconnect: continue); the first one starts or resumes it.
 	Trainee bool
+	// Notify, when set, is called after events are queued on the
+	// subscription's channel and after the subscription is dropped, so
+	// that a subscriber needs no goroutine parked on the channel. It runs
+	// on the session's worker: it must return at once and must not call
+	// the runner.
+	Notify func()
 	// Snapshot builds the snapshot sent on a resync, from the engine, on the
 	// session's worker. It must not keep the engine. Nil: no snapshot
 	// can be given, and a resync is answered with the missed events.
@@ -116,6 +122,7 @@ type Subscription struct {
 
 	s       *session
 	trainee bool
+	notify  func()
 	ch      chan *simulator.Event
 	err     error // written before ch is closed
 	once    sync.Once
@@ -157,7 +164,7 @@ func (r *Runner) Subscribe(ctx context.Context, sessionID string, opts Subscribe
 		if err != nil {
 			return nil, err
 		}
-		sub := &Subscription{s: s, trainee: opts.Trainee, ch: make(chan *simulator.Event, r.cfg.Buffer)}
+		sub := &Subscription{s: s, trainee: opts.Trainee, notify: opts.Notify, ch: make(chan *simulator.Event, r.cfg.Buffer)}
 		err = s.call(ctx, func() { s.subscribe(sub, opts) })
 		if errors.Is(err, errGone) {
 			continue
@@ -231,6 +238,9 @@ func (s *session) publish(evs []simulator.Event) {
 		for i := range batch {
 			sub.ch <- &batch[i]
 		}
+		if sub.notify != nil {
+			sub.notify()
+		}
 	}
 }
 
@@ -239,6 +249,9 @@ func (s *session) drop(sub *Subscription, err error) {
 	delete(s.subs, sub)
 	sub.err = err
 	close(sub.ch)
+	if sub.notify != nil {
+		sub.notify()
+	}
 }
 
 // traineeBack starts the clock on the first trainee connection, or resumes

@@ -184,14 +184,38 @@ func (s *session) work() {
 	}
 }
 
-// call runs fn on the session's worker and waits for it. If ctx ends
+// call runs fn as the session's next step and waits for it: on the
+// calling goroutine when no step runs, else on the worker. If ctx ends
 // before the worker takes it, fn does not run and call returns ctx.Err();
 // once taken, call waits for it to finish.
 func (s *session) call(ctx context.Context, fn func()) error {
-	st := &sessionStep{fn: fn, done: make(chan struct{})}
-	if !s.enqueue(st) {
+	s.qmu.Lock()
+	if s.gone {
+		s.qmu.Unlock()
 		return errGone
 	}
+	if !s.working {
+		// Nothing runs: the caller runs its step itself, which spares a
+		// command two goroutine hand-overs on its way to the ack.
+		s.working = true
+		s.qmu.Unlock()
+		fn()
+		if s.settle() {
+			s.exit()
+			return nil
+		}
+		s.qmu.Lock()
+		if len(s.queue) > 0 {
+			go s.work() // what arrived meanwhile
+		} else {
+			s.working = false
+		}
+		s.qmu.Unlock()
+		return nil
+	}
+	st := &sessionStep{fn: fn, done: make(chan struct{})}
+	s.queue = append(s.queue, st)
+	s.qmu.Unlock()
 	select {
 	case <-st.done:
 		return nil

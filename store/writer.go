@@ -206,6 +206,19 @@ func (w *writer) take(batch []*request, r *request) []*request {
 // cannot fail the others.
 func (w *writer) commit(batch []*request) {
 	ctx := context.Background() // callers' contexts must not cancel a shared transaction
+	if len(batch) == 1 {
+		// Alone, a request needs no savepoint to isolate it from others:
+		// two statements fewer on the path of a lone command's ack. As for
+		// a batch, a transaction that fails as a whole is tried again.
+		r := batch[0]
+		whole, err := w.alone(ctx, r.fn)
+		if whole {
+			w.logger.Warn("store: write failed, retrying it", "err", err)
+			err = w.single(ctx, r.fn)
+		}
+		r.done <- err
+		return
+	}
 	errs := make([]error, len(batch))
 	err := func() error {
 		sqlTx, err := w.db.BeginTx(ctx, nil)
@@ -265,20 +278,27 @@ func (w *writer) call(fn txFunc, tx *wtx) (err error) {
 
 // single runs fn in a transaction of its own.
 func (w *writer) single(ctx context.Context, fn txFunc) error {
+	_, err := w.alone(ctx, fn)
+	return err
+}
+
+// alone runs fn in a transaction of its own; whole says the transaction
+// failed (begin or commit), not fn.
+func (w *writer) alone(ctx context.Context, fn txFunc) (whole bool, err error) {
 	tx, err := w.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return true, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
 	if err := w.call(fn, &wtx{Tx: tx, stmts: w.stmts}); err != nil {
-		return err
+		return false, err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return true, fmt.Errorf("commit: %w", err)
 	}
 	w.batches.Add(1)
 	w.writes.Add(1)
-	return nil
+	return false, nil
 }
 
 // Stats are the writer's counters since Open, for /metrics.

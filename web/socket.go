@@ -28,7 +28,6 @@ const (
 	socketPongWait      = 60 * time.Second // silence (not even a pong) after which the peer is dead
 	socketPingEvery     = 25 * time.Second // server pings; well inside socketPongWait
 	socketWriteWait     = 10 * time.Second // deadline of every write
-	socketOutBuffer     = 64               // queued control messages before the client counts as slow
 	defaultCommandRate  = 10.0             // commands per second, sustained
 	defaultCommandBurst = 20.0             // commands in a burst
 	// DefaultMaxSocketsPerSession and DefaultMaxSocketsPerUser are the
@@ -160,9 +159,8 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 	c := &socket{
 		srv: s, user: user, session: x, sessionID: id, login: loginTokenFrom(r.Context()),
 		trainee: user.Role == drillroom.RoleTrainee,
-		out:     make(chan []byte, socketOutBuffer),
-		subc:    make(chan *runner.Subscription, 1),
 		quit:    make(chan struct{}),
+		shut:    make(chan struct{}),
 		tokens:  s.cfg.CommandBurst,
 	}
 	if err := s.track(c); err != nil {
@@ -279,8 +277,11 @@ func (s *Server) untrack(c *socket) {
 	s.wg.Done()
 }
 
-// socket is one websocket connection. The handler goroutine reads; one
-// writer goroutine writes everything (gorilla allows one of each).
+// socket is one websocket connection. One goroutine reads, and writes
+// the answers to what it read. Nothing waits for events: the runner calls
+// kick when it has queued some, and a goroutine started then writes them
+// and ends (drain); a timer sends the pings. The writers take turns
+// through wmu (gorilla allows one writer at a time).
 type socket struct {
 	srv       *Server
 	conn      *websocket.Conn
@@ -290,15 +291,25 @@ type socket struct {
 	sessionID string
 	trainee   bool
 
-	out  chan []byte               // encoded control messages for the writer
-	subc chan *runner.Subscription // hands the subscription to the writer
-	quit chan struct{}             // closed by stop
-	once sync.Once
-	code int    // close code sent when stopping; 0: none (the peer is gone)
-	text string // close reason
+	wmu     sync.Mutex    // one writer at a time
+	quit    chan struct{} // closed by stop
+	once    sync.Once
+	code    int           // close code sent when stopping; 0: none (the peer is gone)
+	text    string        // close reason
+	shut    chan struct{} // closed when closeConn has closed the connection
+	running atomic.Bool   // run has begun: conn is set
+	closing sync.Once
 
-	active   atomic.Bool // a command arrived since the last heartbeat (the writer clears it)
+	active   atomic.Bool // a command arrived since the last heartbeat (the login check clears it)
 	checking atomic.Bool // a heartbeat's login check is running
+	pinger   *time.Timer // the next heartbeat
+
+	// The events: the reader sends the subscription's start, then sets
+	// live; from then on one drain at a time sends what is queued.
+	events   <-chan *simulator.Event
+	live     atomic.Bool
+	draining atomic.Bool
+	pending  atomic.Bool // kicked since the running drain last looked
 
 	// Owned by the reader.
 	resumed   bool
@@ -308,17 +319,36 @@ type socket struct {
 	abuse     int       // rate-limited commands since abuseFrom
 	abuseFrom time.Time // start of the current abuse window
 
-	// Owned by the writer.
+	// Owned by whoever sends events: the reader until live, then the
+	// drain that runs.
 	prev     int64 // seq of the last event sent
 	endSent  bool
 	writeErr error
 }
 
-// stop asks the writer to close the connection with code (0: just drop it).
+// stop closes the connection, with code (0: just drop it): the reader
+// notices, and ends the rest. A connection not running yet (still being
+// upgraded) is closed as soon as it runs.
 func (c *socket) stop(code int, text string) {
 	c.once.Do(func() {
 		c.code, c.text = code, text
 		close(c.quit)
+	})
+	if c.running.Load() {
+		c.closeConn()
+	}
+}
+
+// closeConn sends the close frame, if stop gave a code, and closes the
+// connection, once, off the caller's goroutine (stop is called under the
+// server's lock).
+func (c *socket) closeConn() {
+	c.closing.Do(func() {
+		go func() {
+			defer close(c.shut)
+			c.closeFrame()
+			c.conn.Close() // unblocks the reader
+		}()
 	})
 }
 
@@ -327,11 +357,14 @@ func (c *socket) stop(code int, text string) {
 func (c *socket) shutdown() { c.stop(websocket.CloseGoingAway, "server shutting down") }
 
 func (c *socket) run(ctx context.Context, st runner.Status, vocab vocabulary) {
-	writerDone := make(chan struct{})
-	go func() {
-		defer close(writerDone)
-		c.writeLoop()
-	}()
+	c.running.Store(true)
+	select {
+	case <-c.quit: // stopped while being upgraded
+		c.closeConn()
+	default:
+	}
+	c.pinger = time.AfterFunc(time.Hour, c.ping) // armed once assigned: ping resets it
+	c.pinger.Reset(c.srv.heartbeat)
 	state := drillroom.StateLive
 	if st.Ended {
 		state = drillroom.StateEnded
@@ -343,19 +376,20 @@ func (c *socket) run(ctx context.Context, st runner.Status, vocab vocabulary) {
 		Vocabulary: vocab, Limits: protocolLimits(c.srv.cfg),
 	})
 	c.readLoop(ctx)
-	c.stop(0, "") // the reader has said why, or the writer has
-	<-writerDone
-	c.conn.Close()
+	c.stop(0, "") // the reader has said why, or a writer has
+	c.pinger.Stop()
+	<-c.shut
 	if c.sub != nil {
 		c.sub.Close()
 	}
 }
 
-// send queues a message for the writer. Only the reader sends, so a full
-// queue makes the reader wait, and with it the client's next message: a
-// client that sends a burst and reads everything is slowed down, not
-// dropped. A client that does not read at all leaves the queue full for a
-// whole write deadline: it is closed as slow.
+// send writes a message of the reader's (hello, a command's answer, an
+// error, a pong) itself, under the lock the writer goroutine also takes:
+// an ack goes out as soon as its command is committed, without a hand-over
+// to the writer. A client that does not read makes the write wait for the
+// whole write deadline: it is then closed as slow, and the reader, and
+// with it the client's next command, has waited with it.
 func (c *socket) send(msg any) {
 	b, err := json.Marshal(msg)
 	if err != nil {
@@ -363,19 +397,18 @@ func (c *socket) send(msg any) {
 		c.stop(websocket.CloseInternalServerErr, "internal error")
 		return
 	}
-	select {
-	case c.out <- b:
-		return
-	default:
-	}
-	t := time.NewTimer(socketWriteWait)
-	defer t.Stop()
-	select {
-	case c.out <- b:
-	case <-c.quit:
-	case <-t.C:
+	c.wmu.Lock()
+	c.conn.SetWriteDeadline(time.Now().Add(socketWriteWait))
+	err = c.conn.WriteMessage(websocket.TextMessage, b)
+	c.wmu.Unlock()
+	var ne net.Error
+	switch {
+	case err == nil:
+	case errors.As(err, &ne) && ne.Timeout():
 		c.srv.metrics.socketsDropped.Add(1)
 		c.stop(closeSlow, "too slow")
+	default:
+		c.stop(0, "") // the connection broke
 	}
 }
 
@@ -453,6 +486,7 @@ func (c *socket) resume(ctx context.Context, m clientMessage) bool {
 		AfterSeq: m.LastSeq,
 		Resync:   m.Resync,
 		Trainee:  trainee,
+		Notify:   c.kick,
 		Snapshot: func(e *simulator.Engine) any {
 			if trainee {
 				return e.TraineeView()
@@ -466,7 +500,10 @@ func (c *socket) resume(ctx context.Context, m clientMessage) bool {
 		return false
 	}
 	c.resumed, c.sub = true, sub
-	c.subc <- sub
+	c.events = sub.Events()
+	c.start(sub)
+	c.live.Store(true)
+	c.kick() // what was published meanwhile
 	return true
 }
 
@@ -537,47 +574,70 @@ func (c *socket) allow(now time.Time) bool {
 	return true
 }
 
-// writeLoop is the connection's only writer.
-func (c *socket) writeLoop() {
-	ping := time.NewTicker(c.srv.heartbeat)
-	defer ping.Stop()
-	var events <-chan *simulator.Event
-	var sub *runner.Subscription
-	for c.writeErr == nil {
-		select {
-		case <-c.quit:
-			c.closeFrame()
-			c.conn.Close() // unblocks the reader
+// kick has the events queued on the subscription sent: by the drain that
+// runs, or by one started now. The runner calls it after queueing events
+// and after dropping the subscription.
+func (c *socket) kick() {
+	c.pending.Store(true)
+	if !c.live.Load() {
+		return // the reader sends the start, then kicks
+	}
+	if c.draining.CompareAndSwap(false, true) {
+		go c.drain()
+	}
+}
+
+// drain sends the queued events, then ends; a kick while it looked is not
+// lost (pending).
+func (c *socket) drain() {
+	for {
+		c.pending.Store(false)
+		for more := true; more; {
+			select {
+			case e, ok := <-c.events:
+				if !ok {
+					c.dropped(c.sub.Err())
+					return // no drain after this one
+				}
+				c.event(*e)
+				if c.writeErr != nil {
+					c.stop(0, "") // the connection is broken
+					return
+				}
+			default:
+				more = false
+			}
+		}
+		c.draining.Store(false)
+		if !c.pending.Load() || !c.draining.CompareAndSwap(false, true) {
 			return
-		case b := <-c.out:
-			c.write(b)
-		case sub = <-c.subc:
-			c.start(sub)
-			events = sub.Events()
-		case e, ok := <-events:
-			if !ok {
-				c.dropped(sub.Err())
-				events = nil
-				continue
-			}
-			c.event(*e)
-		case <-ping.C:
-			// The login is checked off this goroutine, so that a database
-			// query's deep stack is not kept by every socket's writer.
-			if c.checking.CompareAndSwap(false, true) {
-				go func() {
-					defer c.checking.Store(false)
-					if !c.loggedIn() {
-						c.stop(closeUnauthorized, "signed out")
-					}
-				}()
-			}
-			c.writeErr = c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(socketWriteWait))
 		}
 	}
-	// The connection is broken; make the reader notice.
-	c.stop(0, "")
-	c.conn.Close()
+}
+
+// ping sends the heartbeat and checks the login, every Server.heartbeat
+// until the connection stops.
+func (c *socket) ping() {
+	select {
+	case <-c.quit:
+		return
+	default:
+	}
+	// The login is checked on a goroutine of its own, so that a database
+	// query's deep stack is not kept by a socket's goroutine.
+	if c.checking.CompareAndSwap(false, true) {
+		go func() {
+			defer c.checking.Store(false)
+			if !c.loggedIn() {
+				c.stop(closeUnauthorized, "signed out")
+			}
+		}()
+	}
+	if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(socketWriteWait)); err != nil {
+		c.stop(0, "")
+		return
+	}
+	c.pinger.Reset(c.srv.heartbeat)
 }
 
 // loggedIn re-checks the connection's login, so that signing out (or the
@@ -594,6 +654,8 @@ func (c *socket) loggedIn() bool {
 }
 
 func (c *socket) write(b []byte) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
 	c.conn.SetWriteDeadline(time.Now().Add(socketWriteWait))
 	c.writeErr = c.conn.WriteMessage(websocket.TextMessage, b)
 }
