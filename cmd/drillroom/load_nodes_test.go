@@ -1,9 +1,6 @@
 package main
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"syscall"
 	"testing"
@@ -31,12 +28,7 @@ func startLoadNodes(t *testing.T, count string, cfg *loadConfig) {
 		t.Fatal("DRILLROOM_LOAD_NODES starts the nodes itself: unset DRILLROOM_LOAD_URL")
 	}
 	raiseFileLimit() // the nodes inherit it
-	bin := filepath.Join(t.TempDir(), "drillroom")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatalf("go build: %v", err)
-	}
+	bin := buildBinary(t)
 	for i := range n {
 		// Every client and every relay arrives from a loopback address:
 		// no cap per address, as behind a balancer (docs/operations.md).
