@@ -12,5 +12,6 @@ type Node struct {
 	Address   string // host:port, for relaying a socket to the node
 	Load      int    // live sessions owned, with the sessions placed on it since
 	Started   time.Time
-	Heartbeat time.Time // the database's clock
+	Heartbeat time.Time     // the database's clock
+	Silent    time.Duration // since the last heartbeat, on the database's clock (Nodes)
 }

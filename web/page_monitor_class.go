@@ -3,11 +3,13 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -60,13 +62,26 @@ func (u *ui) pauseAll(w http.ResponseWriter, r *http.Request) {
 	var b [6]byte
 	rand.Read(b[:])
 	batch := "pause-all-" + hex.EncodeToString(b[:])
+	var elsewhere []string
 	for _, row := range rows {
 		x, err := u.svc.Session(r.Context(), user, row.ID)
 		if err != nil {
 			continue // ended or gone meanwhile
 		}
-		if _, err := u.svc.Act(r.Context(), user, x, batch, simulator.Action{Kind: simulator.ActPause}); err != nil {
+		_, err = u.svc.Act(r.Context(), user, x, batch, simulator.Action{Kind: simulator.ActPause})
+		if errors.Is(err, runner.ErrElsewhere) {
+			elsewhere = append(elsewhere, x.ID)
+			continue
+		}
+		if err != nil {
 			u.log.Warn("pause all: session not paused", "session", x.ID, "err", err)
+		}
+	}
+	// With several nodes, each node that hosts some of the board's sessions
+	// pauses them itself, as this trainer.
+	if len(elsewhere) > 0 {
+		if failed := u.relayEach(r, elsewhere); failed > 0 {
+			u.log.Warn("pause all: nodes not reached", "nodes", failed)
 		}
 	}
 	http.Redirect(w, r, "/monitor?done=paused-all", http.StatusSeeOther)

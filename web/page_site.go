@@ -24,6 +24,9 @@ type ui struct {
 	// relay sends a request for a session another node hosts to that node
 	// (Server.relayRequest); false: no other node hosts it.
 	relay func(w http.ResponseWriter, r *http.Request, user drillroom.User, sessionID string) bool
+	// relayEach sends a copy of a POST to each other node that hosts one
+	// of the sessions (Server.relayEach) and returns how many failed.
+	relayEach func(r *http.Request, sessionIDs []string) int
 }
 
 func newUI(st Store, svc *training.Service, log *slog.Logger, cfg Config) *ui {

@@ -194,3 +194,52 @@ func (w *relayWriter) close() {
 
 // Unwrap lets http.ResponseController reach the server's writer (Flush).
 func (w *relayWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// relayEach sends a copy of a page's POST (its form as the body) to every
+// other node that hosts one of sessionIDs, once per node and marked as
+// relayed, so that each applies it to the sessions it hosts (the monitor's
+// "pause all"). The owners authorize it again. It returns how many nodes
+// could not be reached or refused it.
+func (s *Server) relayEach(r *http.Request, sessionIDs []string) (failed int) {
+	if s.cfg.Nodes == nil || r.Header.Get(relayHeader) != "" {
+		return 0
+	}
+	addrs := map[string]string{} // node -> address
+	for _, id := range sessionIDs {
+		o, err := s.cfg.Nodes.SessionOwner(r.Context(), id)
+		if err != nil || o.Name == s.cfg.Node {
+			continue // moved meanwhile: it is no longer live elsewhere, or it is here now
+		}
+		addrs[o.Name] = o.Address
+	}
+	body := r.PostForm.Encode()
+	hc := &http.Client{Transport: s.relayTransport, Timeout: socketWriteWait,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for node, addr := range addrs {
+		out, err := http.NewRequestWithContext(r.Context(), r.Method, "http://"+addr+r.URL.RequestURI(), strings.NewReader(body))
+		if err != nil {
+			failed++
+			continue
+		}
+		out.Header = r.Header.Clone()
+		out.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		out.Header.Del("Content-Length")
+		out.Header.Set(relayHeader, s.cfg.Node)
+		out.Host = r.Host // the owner checks the Origin against it
+		res, err := hc.Do(out)
+		if err != nil {
+			s.log.Warn("relay: node unreachable", "node", node, "address", addr, "err", err)
+			failed++
+			continue
+		}
+		io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
+		res.Body.Close()
+		if res.StatusCode >= 400 {
+			s.log.Warn("relay: node refused", "node", node, "status", res.StatusCode)
+			failed++
+			continue
+		}
+		s.metrics.socketsRelayed.Add(1)
+	}
+	return failed
+}

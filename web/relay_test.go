@@ -256,3 +256,38 @@ func TestSignedOutOnAnotherNode(t *testing.T) {
 		t.Errorf("cat's socket after others signed out: %+v, want a pong", m)
 	}
 }
+
+// TestRelayPauseAll: the monitor's "pause all" on node a pauses the board's
+// sessions a hosts itself and has every other node that hosts some pause
+// theirs: ann's on b and ben's on a each get exactly one trainer's pause,
+// as tom's, and neither node hosts the other's session.
+func TestRelayPauseAll(t *testing.T) {
+	a, _, bRunner, table := twoNodes(t, Config{})
+	annID, benID := a.session("ann", 1), a.session("ben", 1)
+	table.hostedOn(annID, "b")
+	table.hostedOn(benID, "a")
+	joined(a, "ann", annID)
+	joined(a, "ben", benID)
+	a.user("tom")
+	if status := a.postAs(a.tokens["tom"], "/monitor/pause-all"); status != http.StatusSeeOther {
+		t.Fatalf("pause all on a: %d, want 303", status)
+	}
+	for _, id := range []string{annID, benID} {
+		log, err := a.store.Events(context.Background(), id, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pauses := 0
+		for _, e := range log {
+			if e.Type == simulator.EvPause && e.Action != nil && e.Action.By == drillroom.ActorTrainer {
+				pauses++
+			}
+		}
+		if pauses != 1 {
+			t.Errorf("session %s: %d trainer's pauses, want 1", id, pauses)
+		}
+	}
+	if a.runner.Live() != 1 || bRunner.Live() != 1 {
+		t.Errorf("live sessions: a %d, b %d; want one each", a.runner.Live(), bRunner.Live())
+	}
+}

@@ -15,7 +15,7 @@ func (s *Server) routes() http.Handler {
 	// Every response carries the security headers (auth_headers.go), and
 	// every request learns its signed-in user, if any (auth.go: userFrom).
 	ui := newUI(s.store, s.svc, s.log, s.cfg)
-	ui.relay = s.relayRequest
+	ui.relay, ui.relayEach = s.relayRequest, s.relayEach
 	ui.accounts = s.accounts
 	ui.onLogout = s.closeLogin    // signing out ends that login's sockets at once
 	ui.onUserLocked = s.closeUser // so does disabling an account or resetting its password

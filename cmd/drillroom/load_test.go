@@ -59,6 +59,8 @@ import (
 //	                        round-robin (nodes of one deployment)
 //	DRILLROOM_LOAD_PID      with DRILLROOM_LOAD_URL: the server's process, for its memory
 //	DRILLROOM_LOAD_SERVE    extra flags for serve, space-separated
+//	DRILLROOM_LOAD_NODES    start this many nodes (serve --node) on the PostgreSQL database
+//	                        DRILLROOM_LOAD_DB and drive them all in turn (load_nodes_test.go)
 //	DRILLROOM_LOAD_PROFILE  a directory: take the server's CPU, heap, allocation, goroutine,
 //	                        block and mutex profiles and a runtime trace during the window
 //
@@ -95,6 +97,9 @@ func TestLoad(t *testing.T) {
 		cfg.PID, _ = strconv.Atoi(os.Getenv("DRILLROOM_LOAD_PID"))
 	}
 	cfg.Serve = strings.Fields(os.Getenv("DRILLROOM_LOAD_SERVE"))
+	if s := os.Getenv("DRILLROOM_LOAD_NODES"); s != "" {
+		startLoadNodes(t, s, &cfg)
+	}
 	rep := runLoad(t, cfg)
 	t.Log("\n" + rep.String())
 	if rep.Lost > 0 || rep.Gaps > 0 || rep.Unanswered > 0 || rep.Dropped > 0 || rep.FloorUnanswered > 0 {

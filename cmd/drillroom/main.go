@@ -35,6 +35,7 @@ var commands = []command{
 	{name: "explain", summary: "explain why one rubric rule scored as it did on a recorded log", run: runExplain},
 	{name: "intents", summary: "measure the intent recogniser on a labelled corpus (eval) or say how it reads a line (explain)", run: runIntents},
 	{name: "migrate", summary: "copy an installation from SQLite to PostgreSQL, verified table by table", run: runMigrate},
+	{name: "nodes", summary: "list the nodes of a deployment of several on PostgreSQL: addresses, loads, heartbeats", run: runNodes},
 	{name: "play", summary: "play a drill in the terminal (real time, --speed N, or --script FILE)", run: runPlay},
 	{name: "report", summary: "report on scored sessions (rules: each rule's failure rate)", run: runReport},
 	{name: "schema", summary: "print the JSON Schema of drill files (or of policy files: schema policy)", run: runSchema},

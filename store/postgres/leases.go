@@ -88,14 +88,31 @@ func (s *Store) RenewLeases(ctx context.Context, ttl time.Duration) (lost []stri
 	}
 	s.leaseMu.Unlock()
 	renewed := map[string]Lease{}
+	gone := map[string]bool{}
 	err = s.write(ctx, func(tx pgx.Tx) error {
 		clear(renewed)
+		clear(gone)
+		// A lost renewal only shortens a lease (fencing keeps the log
+		// whole), so it need not wait for its WAL flush, and the lease
+		// rows it locks are let go sooner.
+		if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
+			return err
+		}
 		if len(ids) == 0 {
 			return heartbeat(ctx, tx, s.node)
 		}
-		rows, err := tx.Query(ctx, `UPDATE session_leases l SET expires_at = clock_timestamp() + $4 * interval '1 millisecond'
-			FROM unnest($2::text[], $3::bigint[]) AS h(session_id, epoch)
-			WHERE l.node = $1 AND l.session_id = h.session_id AND l.epoch = h.epoch
+		// Rows an append holds right now (append_events reads its lease
+		// FOR SHARE) are skipped, not waited for: waiting while holding the
+		// rows already renewed would stall, or deadlock with, the
+		// appenders' batches. They are renewed at the next round, two
+		// more before they could expire.
+		rows, err := tx.Query(ctx, `WITH mine AS (
+				SELECT l.session_id FROM session_leases l
+				JOIN unnest($2::text[], $3::bigint[]) AS h(session_id, epoch) ON l.session_id = h.session_id AND l.epoch = h.epoch
+				WHERE l.node = $1
+				FOR NO KEY UPDATE OF l SKIP LOCKED)
+			UPDATE session_leases l SET expires_at = clock_timestamp() + $4 * interval '1 millisecond'
+			FROM mine WHERE l.session_id = mine.session_id
 			RETURNING l.session_id, l.node, l.epoch, l.expires_at`, s.node, ids, epochs, ttl.Milliseconds())
 		if err != nil {
 			return err
@@ -107,6 +124,23 @@ func (s *Store) RenewLeases(ctx context.Context, ttl time.Duration) (lost []stri
 		})
 		if err != nil {
 			return err
+		}
+		if len(renewed) < len(ids) {
+			// Of the rest, those another node took (or that are gone) are
+			// lost; the others were only busy.
+			rows, err := tx.Query(ctx, `SELECT h.session_id FROM unnest($2::text[], $3::bigint[]) AS h(session_id, epoch)
+				LEFT JOIN session_leases l ON l.session_id = h.session_id
+				WHERE l.session_id IS NULL OR l.node <> $1 OR l.epoch <> h.epoch`, s.node, ids, epochs)
+			if err != nil {
+				return err
+			}
+			var id string
+			if _, err := pgx.ForEachRow(rows, []any{&id}, func() error {
+				gone[id] = true
+				return nil
+			}); err != nil {
+				return err
+			}
 		}
 		return heartbeat(ctx, tx, s.node)
 	})
@@ -121,7 +155,7 @@ func (s *Store) RenewLeases(ctx context.Context, ttl time.Duration) (lost []stri
 		}
 		if l, ok := renewed[id]; ok {
 			s.leases[id] = l
-		} else {
+		} else if gone[id] {
 			delete(s.leases, id)
 			lost = append(lost, id)
 		}

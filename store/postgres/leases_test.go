@@ -10,6 +10,7 @@ import (
 	"github.com/drillroom/drillroom/store/postgres"
 	"github.com/drillroom/drillroom/store/postgres/postgrestest"
 	"github.com/drillroom/drillroom/store/storetest"
+	"github.com/jackc/pgx/v5"
 )
 
 // TestLeasesFenceAnOldOwner: two nodes on one database. Node a owns a
@@ -124,4 +125,73 @@ func openURL(t *testing.T, url string, opts ...postgres.Option) *postgres.Store 
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// TestRenewalSkipsABusyLease: a lease row that an append holds (read FOR
+// SHARE, as append_events does, in a transaction still open) does not hold
+// up the renewal of the node's other leases, nor is it reported lost; the
+// next renewal, once the append is done, renews it. A renewal that waited
+// would stall the appenders' batches behind it, or deadlock with them.
+func TestRenewalSkipsABusyLease(t *testing.T) {
+	url := pgtestURL(t)
+	ctx := context.Background()
+	a := openURL(t, url, postgres.WithNode("a"))
+	f := storetest.NewFixture(t, a, "ann")
+	busy := f.Session.ID
+	other, err := a.CreateSession(ctx, drillroom.Session{UserID: f.User.ID, ScenarioID: "gas-leak", Version: 1, Seed: 2, Mode: drillroom.ModePractice})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{busy, other.ID} {
+		if _, err := a.AcquireLease(ctx, id, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	var node string
+	if err := tx.QueryRow(ctx, "SELECT node FROM session_leases WHERE session_id = $1 FOR SHARE", busy).Scan(&node); err != nil {
+		t.Fatal(err)
+	}
+	expires := func(id string) time.Time {
+		t.Helper()
+		var at time.Time
+		if err := conn.QueryRow(ctx, "SELECT expires_at FROM session_leases WHERE session_id = $1", id).Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		return at
+	}
+	busyBefore, otherBefore := expires(busy), expires(other.ID)
+	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	lost, err := a.RenewLeases(rctx, 2*time.Minute)
+	cancel()
+	if err != nil || len(lost) != 0 {
+		t.Fatalf("renewal while an append holds one lease: lost %v, %v; want nothing lost and no wait", lost, err)
+	}
+	if !expires(other.ID).After(otherBefore) {
+		t.Error("the free lease was not renewed")
+	}
+	if !expires(busy).Equal(busyBefore) {
+		t.Error("the busy lease was renewed through the append's lock")
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if lost, err := a.RenewLeases(ctx, 2*time.Minute); err != nil || len(lost) != 0 {
+		t.Fatalf("renewal after the append: lost %v, %v", lost, err)
+	}
+	if !expires(busy).After(busyBefore) {
+		t.Error("the lease was not renewed once the append was done")
+	}
+	if err := a.AppendEvents(ctx, busy, drillroom.Command{ID: "c1"}, storetest.Events(1, 1)); err != nil {
+		t.Errorf("append by the owner after the renewals: %v", err)
+	}
 }

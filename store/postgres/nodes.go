@@ -69,13 +69,16 @@ func heartbeat(ctx context.Context, tx pgx.Tx, node string) error {
 // Nodes lists the registered nodes by name, live or not (a node is live
 // while its heartbeat is younger than the lease TTL).
 func (s *Store) Nodes(ctx context.Context) ([]drillroom.Node, error) {
-	rows, err := s.pool.Query(ctx, "SELECT name, address, load, started_at, heartbeat_at FROM nodes ORDER BY name")
+	rows, err := s.pool.Query(ctx, `SELECT name, address, load, started_at, heartbeat_at,
+		(extract(epoch FROM clock_timestamp() - heartbeat_at) * 1000)::bigint FROM nodes ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("nodes: %w", err)
 	}
 	nodes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (drillroom.Node, error) {
 		var n drillroom.Node
-		err := row.Scan(&n.Name, &n.Address, &n.Load, &n.Started, &n.Heartbeat)
+		var silent int64
+		err := row.Scan(&n.Name, &n.Address, &n.Load, &n.Started, &n.Heartbeat, &silent)
+		n.Silent = time.Duration(silent) * time.Millisecond
 		return n, err
 	})
 	if err != nil {

@@ -119,6 +119,9 @@ func TestNodesPlaceOnTheLeastLoaded(t *testing.T) {
 		out := map[string]int{}
 		for _, n := range ns {
 			out[n.Name] = n.Load
+			if n.Silent < 0 || n.Silent > time.Minute || n.Address == "" || n.Started.IsZero() {
+				t.Errorf("node %s: %+v, want its address, start and a recent heartbeat", n.Name, n)
+			}
 		}
 		return out
 	}
