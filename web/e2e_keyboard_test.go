@@ -241,7 +241,7 @@ func (e *e2e) playByKeyboard(w, h int64) {
 		first := e.eval(`document.querySelector("#engaged li").textContent`)
 		e.pollFor(10*time.Second, "the ETA counting down", fmt.Sprintf(`document.querySelector("#engaged li").textContent !== %q`, first))
 		// The gas service asks for access: an open task until answered.
-		e.pollFor(90*time.Second, "the question about access on the task strip", `[...document.querySelectorAll("#tasks li.task-ask")].some(li => /Gas Emergency Service asks for access: open for \d+:\d\d/.test(li.textContent))`)
+		e.pollFor(90*time.Second, "the question about access on the task strip", `[...document.querySelectorAll("#tasks li.task-ask")].some(li => /Gas Emergency Service asks for access[^:]*: open for \d+:\d\d/.test(li.textContent))`)
 		e.press("t", chromedp.ModifierAlt)
 		e.wantFocus("Alt+T", "#engage-target")
 		if v := e.eval(`document.getElementById("engage-target").value`); v != "gas" {
