@@ -81,3 +81,10 @@ const (
 	AuditCalibrationStart   = "calibration.start"
 	AuditCalibrationPublish = "calibration.publish"
 )
+
+// Audit actions on coaching notes about a trainee, tied to no session.
+const (
+	AuditTraineeNote       = "trainee.note"   // a coach's note on a trainee
+	AuditTraineeNoteAck    = "trainee.ack"    // the trainee acknowledged a note
+	AuditTraineeActionDone = "trainee.action" // an agreed action on a trainee marked done
+)

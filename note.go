@@ -97,3 +97,17 @@ type ActionDone struct {
 	Actor     Actor  // the trainee, a coach or a trainer
 	At        time.Time
 }
+
+// TraineeNote is a coach's coaching note on a trainee as a whole, tied to
+// no session: the same kinds as a session's note (Note, with no session
+// and no event), the trainee's acknowledgement and, for an agreed action,
+// its completion. The note is never changed; it is acknowledged once and
+// done once.
+type TraineeNote struct {
+	Note
+	TraineeID int64
+	AckAt     time.Time // when the trainee acknowledged it; zero if not yet
+	AckByID   int64
+	AckBy     string      // display name, filled in by the store
+	Done      *ActionDone // an action's completion (NoteID is the note's, SessionID ""); nil while open
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -37,6 +38,9 @@ type History struct {
 	Notes   []drillroom.Note
 	Actions []drillroom.Note // open: not done yet
 	Done    []DoneAction     // done, the latest first
+	// TraineeNotes are the coaches' notes on the trainee as a whole, tied
+	// to no session, newest first.
+	TraineeNotes []drillroom.TraineeNote
 }
 
 // DoneAction is an agreed action and its completion.
@@ -58,20 +62,32 @@ func (s *Service) History(ctx context.Context, user drillroom.User) (*History, e
 // probed. Staff see every mark and note, released or not (each item says
 // whether some wait for a release).
 func (s *Service) TraineeHistory(ctx context.Context, viewer drillroom.User, traineeID int64) (*History, error) {
+	t, err := s.traineeFor(ctx, viewer, traineeID)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	return s.history(ctx, viewer, t)
+}
+
+// traineeFor returns trainee traineeID if viewer may read their history:
+// the trainee themself, a trainer or coach who shares a cohort with them,
+// or an administrator; anyone else, or a user who is not a trainee, is
+// drillroom.ErrNotFound.
+func (s *Service) traineeFor(ctx context.Context, viewer drillroom.User, traineeID int64) (drillroom.User, error) {
 	t, err := s.store.UserByID(ctx, traineeID)
 	if err != nil {
-		return nil, fmt.Errorf("history of user %d: %w", traineeID, err)
+		return drillroom.User{}, fmt.Errorf("user %d: %w", traineeID, err)
 	}
 	ok := t.ID == viewer.ID || viewer.Admin
 	if !ok && viewer.Staff() {
 		if ok, err = s.store.SharesCohort(ctx, viewer.ID, t.ID); err != nil {
-			return nil, fmt.Errorf("history of %s: %w", t.Username, err)
+			return drillroom.User{}, fmt.Errorf("user %s: %w", t.Username, err)
 		}
 	}
 	if !ok || t.Role != drillroom.RoleTrainee {
-		return nil, fmt.Errorf("history of user %d for %s: %w", traineeID, viewer.Username, drillroom.ErrNotFound)
+		return drillroom.User{}, fmt.Errorf("user %d for %s: %w", traineeID, viewer.Username, drillroom.ErrNotFound)
 	}
-	return s.history(ctx, viewer, t)
+	return t, nil
 }
 
 func (s *Service) history(ctx context.Context, viewer, user drillroom.User) (*History, error) {
@@ -120,6 +136,10 @@ func (s *Service) history(ctx context.Context, viewer, user drillroom.User) (*Hi
 	sort.SliceStable(h.Notes, func(i, j int) bool { return h.Notes[i].At.After(h.Notes[j].At) })
 	sort.SliceStable(h.Actions, func(i, j int) bool { return h.Actions[i].Due.Before(h.Actions[j].Due) })
 	sort.SliceStable(h.Done, func(i, j int) bool { return h.Done[i].Done.At.After(h.Done[j].Done.At) })
+	if h.TraineeNotes, err = s.store.TraineeNotes(ctx, user.ID); err != nil {
+		return nil, fmt.Errorf("history of %s: %w", user.Username, err)
+	}
+	slices.Reverse(h.TraineeNotes)
 	return h, nil
 }
 

@@ -50,6 +50,10 @@ type Store interface {
 	UserCohorts(ctx context.Context, userID int64) ([]drillroom.Cohort, error)
 	CohortMembers(ctx context.Context, cohortID int64) ([]drillroom.User, error)
 	AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, error)
+	AddTraineeNote(ctx context.Context, n drillroom.TraineeNote) (drillroom.TraineeNote, error)
+	TraineeNotes(ctx context.Context, traineeID int64) ([]drillroom.TraineeNote, error)
+	AckTraineeNote(ctx context.Context, traineeID, noteID, byID int64) error
+	CompleteTraineeAction(ctx context.Context, traineeID int64, d drillroom.ActionDone) (drillroom.ActionDone, error)
 	AddRelease(ctx context.Context, r drillroom.Release) (drillroom.Release, error)
 	Releases(ctx context.Context, sessionID string) ([]drillroom.Release, error)
 	CompleteAction(ctx context.Context, d drillroom.ActionDone) (drillroom.ActionDone, error)

@@ -54,7 +54,7 @@ func (s *Store) ReadTables(ctx context.Context, fn func(read TableReader) error)
 // copied in with their numbers, their sequences continue after the highest.
 var identities = [][2]string{{"users", "id"}, {"cohorts", "id"}, {"scorecards", "id"}, {"audit", "id"}, {"sessions", "rowid"},
 	{"marks", "id"}, {"notes", "id"}, {"responses", "id"}, {"calibration_rounds", "id"}, {"xapi_outbox", "id"},
-	{"releases", "id"}, {"drafts", "id"}, {"publications", "id"}, {"drill_assignments", "id"}}
+	{"releases", "id"}, {"drafts", "id"}, {"publications", "id"}, {"drill_assignments", "id"}, {"trainee_notes", "id"}}
 
 // derived are the triggers that fill tables from the rows of others
 // (analytics and the xAPI outbox from scorecards and releases): off while

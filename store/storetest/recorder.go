@@ -460,3 +460,23 @@ func (x *recording) PutOfficialResult(ctx context.Context, r drillroom.OfficialR
 	x.r.note("PutOfficialResult")
 	return x.s.PutOfficialResult(ctx, r)
 }
+
+func (x *recording) AddTraineeNote(ctx context.Context, n drillroom.TraineeNote) (drillroom.TraineeNote, error) {
+	x.r.note("AddTraineeNote")
+	return x.s.AddTraineeNote(ctx, n)
+}
+
+func (x *recording) TraineeNotes(ctx context.Context, traineeID int64) ([]drillroom.TraineeNote, error) {
+	x.r.note("TraineeNotes")
+	return x.s.TraineeNotes(ctx, traineeID)
+}
+
+func (x *recording) AckTraineeNote(ctx context.Context, traineeID, noteID, byID int64) error {
+	x.r.note("AckTraineeNote")
+	return x.s.AckTraineeNote(ctx, traineeID, noteID, byID)
+}
+
+func (x *recording) CompleteTraineeAction(ctx context.Context, traineeID int64, d drillroom.ActionDone) (drillroom.ActionDone, error) {
+	x.r.note("CompleteTraineeAction")
+	return x.s.CompleteTraineeAction(ctx, traineeID, d)
+}

@@ -123,6 +123,10 @@ type Store interface {
 	Releases(ctx context.Context, sessionID string) ([]drillroom.Release, error)
 	CompleteAction(ctx context.Context, d drillroom.ActionDone) (drillroom.ActionDone, error)
 	DoneActions(ctx context.Context, sessionID string) ([]drillroom.ActionDone, error)
+	AddTraineeNote(ctx context.Context, n drillroom.TraineeNote) (drillroom.TraineeNote, error)
+	TraineeNotes(ctx context.Context, traineeID int64) ([]drillroom.TraineeNote, error)
+	AckTraineeNote(ctx context.Context, traineeID, noteID, byID int64) error
+	CompleteTraineeAction(ctx context.Context, traineeID int64, d drillroom.ActionDone) (drillroom.ActionDone, error)
 	AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error)
 	Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error)
 
@@ -196,6 +200,7 @@ var suites = []suite{
 	{"NotesAndResponses", testNotesAndResponses},
 	{"Releases", testReleases},
 	{"ActionsDone", testActionsDone},
+	{"TraineeNotes", testTraineeNotes},
 	{"CalibrationRounds", testCalibrationRounds},
 	{"Analytics", testAnalytics},
 	{"Outbox", testOutbox},
