@@ -118,10 +118,15 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		// page_coaching.go); refusals in the authorization matrix.
 		"GET /trainees/{id}":                   login,
 		"POST /sessions/{id}/actions/{n}/done": refused,
-		"GET /assignments/":                    login,
-		"POST /assignments/":                   refused,
-		"GET /assignments/{id}":                login,
-		"POST /assignments/{id}/withdraw":      refused,
+		// Notes on a trainee as a whole (page_history.go); refusals in
+		// the authorization matrix and TestTraineeNotesPage.
+		"POST /trainees/{id}/notes":                 refused,
+		"POST /trainees/{id}/notes/{n}/acknowledge": refused,
+		"POST /trainees/{id}/notes/{n}/done":        refused,
+		"GET /assignments/":                         login,
+		"POST /assignments/":                        refused,
+		"GET /assignments/{id}":                     login,
+		"POST /assignments/{id}/withdraw":           refused,
 	}
 	routes, ok := app.srvHandler().(chi.Routes)
 	if !ok {

@@ -174,6 +174,19 @@ var routeMatrix = []struct {
 	{"GET /trainees/{id}", annAcct, map[string]int{anon: s303, trainee: s200, otherTrn: s404, trainer: s200, otherTrnr: s404, coach: s200, otherCoach: s404, adminTrnr: s200}},
 	{"GET /trainees/{id}", tomAcct, but(s404, map[string]int{anon: s303})},
 	{"GET /trainees/{id}", noUser, but(s404, map[string]int{anon: s303})},
+	// Notes on ann as a whole: her cohort's staff and the administrator
+	// write them, she cannot; she alone acknowledges them (note 1, a
+	// coach's action on her, once: the first time), and she or her staff
+	// mark the action done (once: after her, a conflict).
+	{"POST /trainees/{id}/notes", annAcct, map[string]int{anon: s401, trainee: s403, otherTrn: s404, trainer: s303, otherTrnr: s404, coach: s303, otherCoach: s404, adminTrnr: s303}},
+	{"POST /trainees/{id}/notes", tomAcct, but(s404, map[string]int{anon: s401})},
+	{"POST /trainees/{id}/notes", noUser, but(s404, map[string]int{anon: s401})},
+	{"POST /trainees/{id}/notes/{n}/acknowledge", annAcct, map[string]int{anon: s401, trainee: s303, otherTrn: s404, trainer: s403, otherTrnr: s404, coach: s403, otherCoach: s404, adminTrnr: s403}},
+	{"POST /trainees/{id}/notes/{n}/acknowledge", tomAcct, but(s404, map[string]int{anon: s401})},
+	{"POST /trainees/{id}/notes/{n}/acknowledge", noUser, but(s404, map[string]int{anon: s401})},
+	{"POST /trainees/{id}/notes/{n}/done", annAcct, map[string]int{anon: s401, trainee: s303, otherTrn: s404, trainer: s409, otherTrnr: s404, coach: s409, otherCoach: s404, adminTrnr: s409}},
+	{"POST /trainees/{id}/notes/{n}/done", tomAcct, but(s404, map[string]int{anon: s401})},
+	{"POST /trainees/{id}/notes/{n}/done", noUser, but(s404, map[string]int{anon: s401})},
 	{"GET /reviews", noObject, map[string]int{anon: s303, trainee: s403, otherTrn: s403, trainer: s200, otherTrnr: s200, coach: s200, otherCoach: s200, adminTrnr: s200}},
 	{"POST /sessions/{id}/claim", ownLive, seeing(s403, s409, s409)},
 	{"POST /sessions/{id}/claim", ownEnded, seeing(s403, s303, s303)}, // a fresh session for every cell
@@ -482,6 +495,13 @@ func newMatrixApp(t *testing.T) *matrixApp {
 	}
 	a.objects[tomAssign] = fmt.Sprint(as.ID)
 	a.objects[annAcct], a.objects[tomAcct] = fmt.Sprint(a.users["ann"].ID), fmt.Sprint(a.users["tom"].ID)
+	// A coach's agreed action on ann as a whole: trainee note 1, the {n}
+	// of the trainee note rows.
+	tn, err := st.AddTraineeNote(ctx, drillroom.TraineeNote{TraineeID: a.users["ann"].ID, Note: drillroom.Note{Kind: drillroom.NoteAction,
+		Text: "Read back the address.", Due: time.Now().Add(48 * time.Hour), ByID: a.users["cat"].ID, Actor: drillroom.ActorCoach}})
+	if err != nil || tn.ID != 1 {
+		t.Fatalf("ann's trainee note: %+v, %v; want note 1", tn, err)
+	}
 	return a
 }
 
@@ -666,7 +686,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				form = url.Values{"current": {"not the password"}, "new": {"another long password"}, "confirm": {"another long password"}}
 			case "POST /sessions/{id}/marks":
 				form = url.Values{"rule": {"review-quality"}, "outcome": {"pass"}, "reason": {"Clear lessons."}}
-			case "POST /sessions/{id}/notes":
+			case "POST /sessions/{id}/notes", "POST /trainees/{id}/notes":
 				form = url.Values{"kind": {"strength"}, "text": {"Safety advice first."}}
 			case "POST /sessions/{id}/disputes", "POST /sessions/{id}/disputes/{n}/resolve":
 				form = url.Values{"text": {"The caller was on hold."}}

@@ -19,6 +19,21 @@ type historyPage struct {
 	Actions []actionRow // open, soonest due first
 	Done    []actionRow // done, latest first
 	Back    string      // this page's path, for the forms to return to
+	// TraineeID is whose history this is; TraineeNotes the coaches' notes
+	// on the trainee as a whole, tied to no session, newest first.
+	TraineeID    int64
+	TraineeNotes []traineeNoteRow
+}
+
+// traineeNoteRow is a note on the trainee as a whole, with its
+// acknowledgement and, for an action, its completion.
+type traineeNoteRow struct {
+	ID                            int64
+	Kind                          drillroom.NoteKind
+	Label, Text, By, At, Due, Ack string
+	Actor                         drillroom.Actor
+	Overdue                       bool
+	Done                          string // who marked it done and when; "" while open
 }
 
 type historyRow struct {
@@ -77,7 +92,21 @@ func (u *ui) traineeHistory(w http.ResponseWriter, r *http.Request) {
 }
 
 func historyOf(h *training.History, coach bool) historyPage {
-	p := historyPage{Coach: coach, Name: h.Trainee.DisplayName}
+	p := historyPage{Coach: coach, Name: h.Trainee.DisplayName, TraineeID: h.Trainee.ID}
+	now := time.Now()
+	for _, n := range h.TraineeNotes {
+		row := traineeNoteRow{ID: n.ID, Kind: n.Kind, Label: noteLabels[n.Kind], Text: n.Text, By: n.By, Actor: n.Actor, At: when(n.At)}
+		if !n.Due.IsZero() {
+			row.Due, row.Overdue = n.Due.UTC().Format("2 Jan 2006"), n.Done == nil && training.Overdue(n.Note, now)
+		}
+		if !n.AckAt.IsZero() {
+			row.Ack = "acknowledged by " + n.AckBy + ", " + when(n.AckAt)
+		}
+		if n.Done != nil {
+			row.Done = doneText(*n.Done)
+		}
+		p.TraineeNotes = append(p.TraineeNotes, row)
+	}
 	for _, it := range h.Items {
 		p.Rows = append(p.Rows, historyRow{ID: it.Session.ID, Title: it.Title, Mode: it.Session.Mode,
 			Started: it.Session.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), Scored: it.Scored, Total: formatPercent(it.Total),
@@ -88,7 +117,6 @@ func historyOf(h *training.History, coach bool) historyPage {
 		p.Notes = append(p.Notes, historyNote{SessionID: n.SessionID, Kind: noteLabels[n.Kind], Text: n.Text, By: n.By,
 			At: n.At.UTC().Format("2 Jan 2006"), Seq: n.Seq})
 	}
-	now := time.Now()
 	for _, a := range h.Actions {
 		p.Actions = append(p.Actions, actionRow{ID: a.ID, SessionID: a.SessionID, Text: a.Text, Due: a.Due.UTC().Format("2 Jan 2006"), By: a.By,
 			Overdue: training.Overdue(a, now)})
@@ -98,4 +126,66 @@ func historyOf(h *training.History, coach bool) historyPage {
 			By: d.Action.By, Done: doneText(d.Done)})
 	}
 	return p
+}
+
+// addTraineeNote takes a coach's note on a trainee as a whole
+// (training.Service.AddTraineeNote) and returns to the trainee's history.
+func (u *ui) addTraineeNote(w http.ResponseWriter, r *http.Request) {
+	u.traineePost(w, r, func(user drillroom.User, id int64) error {
+		in := training.NoteInput{Kind: drillroom.NoteKind(r.PostForm.Get("kind")), Text: r.PostForm.Get("text")}
+		if d := r.PostForm.Get("due"); d != "" && in.Kind == drillroom.NoteAction {
+			var err error
+			if in.Due, err = time.Parse(dateForm, d); err != nil {
+				return drillroom.Errorf(drillroom.CodeInvalid, "The due date is not a date.")
+			}
+		}
+		_, err := u.svc.AddTraineeNote(r.Context(), user, id, in)
+		return err
+	})
+}
+
+// ackTraineeNote records the trainee's acknowledgement of a note on them
+// (training.Service.AckTraineeNote).
+func (u *ui) ackTraineeNote(w http.ResponseWriter, r *http.Request) {
+	u.traineePost(w, r, func(user drillroom.User, id int64) error {
+		n, err := parseID(r, "n")
+		if err != nil {
+			return err
+		}
+		return u.svc.AckTraineeNote(r.Context(), user, id, n)
+	})
+}
+
+// completeTraineeAction marks an agreed action on a trainee done
+// (training.Service.CompleteTraineeAction).
+func (u *ui) completeTraineeAction(w http.ResponseWriter, r *http.Request) {
+	u.traineePost(w, r, func(user drillroom.User, id int64) error {
+		n, err := parseID(r, "n")
+		if err != nil {
+			return err
+		}
+		_, err = u.svc.CompleteTraineeAction(r.Context(), user, id, n, r.PostForm.Get("text"))
+		return err
+	})
+}
+
+// traineePost answers a form that does one thing to the trainee of its
+// URL, then returns to the history it came from: the trainee's own
+// (/history) for the trainee, /trainees/{id} for staff. A refusal is
+// answered with the failure page.
+func (u *ui) traineePost(w http.ResponseWriter, r *http.Request, do func(user drillroom.User, id int64) error) {
+	user, _ := userFrom(r.Context())
+	id, ok := u.pageID(w, r, "id")
+	if !ok {
+		return
+	}
+	if err := do(user, id); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	next := fmt.Sprintf("/trainees/%d#trainee-notes", id)
+	if user.ID == id {
+		next = "/history#trainee-notes"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -130,5 +131,64 @@ func TestTraineeHistoryPage(t *testing.T) {
 	}
 	if res := app.outsider("olga", drillroom.RoleCoach).get(page); res.status != http.StatusNotFound {
 		t.Errorf("a coach of another cohort: status %d, want 404", res.status)
+	}
+}
+
+// TestTraineeNotesPage: a coach writes notes on a trainee as a whole from
+// /trainees/{id}; the trainee reads them on her history, acknowledges one
+// and marks the agreed action done; the coach's page then says who did
+// what. A coach of another cohort is told the trainee does not exist, and
+// a bad note is refused with what is wrong.
+func TestTraineeNotesPage(t *testing.T) {
+	app := newTestApp(t)
+	alice := app.signedIn("alice")
+	carol := app.signedIn("carol")
+	page := fmt.Sprintf("/trainees/%d", app.users["alice"].ID)
+	if res := carol.get(page); res.status != http.StatusOK || !strings.Contains(res.body, `action="`+page+`/notes"`) {
+		t.Fatalf("the coach's page: status %d; want the form for a note on alice", res.status)
+	}
+	csrf := carol.csrf()
+	for _, form := range []url.Values{
+		{"kind": {"strength"}, "text": {"Keeps angry callers calm."}},
+		{"kind": {"action"}, "due": {"2999-01-01"}, "text": {"Shadow a senior agent for a shift."}},
+	} {
+		form.Set("csrf", csrf)
+		if res := carol.post(page+"/notes", form); res.status != http.StatusSeeOther || res.header.Get("Location") != page+"#trainee-notes" {
+			t.Fatalf("note on alice: status %d to %q; want back to %s", res.status, res.header.Get("Location"), page)
+		}
+	}
+	if res := carol.post(page+"/notes", url.Values{"csrf": {csrf}, "kind": {"action"}, "text": {"No date."}}); res.status != http.StatusBadRequest ||
+		!strings.Contains(res.body, "An action needs a due date.") {
+		t.Errorf("an action without a due date: status %d; want 400 saying so", res.status)
+	}
+	olga := app.outsider("olga", drillroom.RoleCoach)
+	if res := olga.post(page+"/notes", url.Values{"csrf": {olga.csrf()}, "kind": {"strength"}, "text": {"x"}}); res.status != http.StatusNotFound {
+		t.Errorf("a coach of another cohort writes on alice: status %d, want 404", res.status)
+	}
+
+	res := alice.get("/history")
+	strength := regexp.MustCompile(`id="trainee-note-(\d+)"><strong>Strength</strong> Keeps angry callers calm\.`).FindStringSubmatch(res.body)
+	action := regexp.MustCompile(`id="trainee-note-(\d+)"><strong>Action</strong> <strong>due 1 Jan 2999</strong> Shadow a senior agent for a shift\.`).FindStringSubmatch(res.body)
+	if res.status != http.StatusOK || strength == nil || action == nil || !strings.Contains(res.body, "— Carol (coach)") {
+		t.Fatalf("alice's history: status %d; want both notes on her, by carol as coach", res.status)
+	}
+	acsrf := alice.csrf()
+	base := fmt.Sprintf("/trainees/%d/notes/", app.users["alice"].ID)
+	if res := alice.post(base+strength[1]+"/acknowledge", url.Values{"csrf": {acsrf}}); res.status != http.StatusSeeOther || res.header.Get("Location") != "/history#trainee-notes" {
+		t.Errorf("alice acknowledges: status %d to %q; want back to her history", res.status, res.header.Get("Location"))
+	}
+	if res := alice.post(base+action[1]+"/done", url.Values{"csrf": {acsrf}, "text": {"Shadowed Dee on Tuesday."}}); res.status != http.StatusSeeOther {
+		t.Errorf("alice marks the action done: status %d", res.status)
+	}
+	if res := carol.post(base+strength[1]+"/acknowledge", url.Values{"csrf": {csrf}}); res.status != http.StatusForbidden {
+		t.Errorf("carol acknowledges for alice: status %d, want 403", res.status)
+	}
+	res = carol.get(page)
+	if !strings.Contains(res.body, "acknowledged by Alice, ") || !strings.Contains(res.body, "done, said Alice (trainee), ") ||
+		!strings.Contains(res.body, "Shadowed Dee on Tuesday.") {
+		t.Errorf("the coach's page after: want the acknowledgement and the action done, each by alice")
+	}
+	if res := alice.get("/history"); strings.Contains(res.body, base+strength[1]+"/acknowledge") || strings.Contains(res.body, base+action[1]+"/done") {
+		t.Errorf("alice's history still offers to acknowledge or complete what she already did")
 	}
 }
