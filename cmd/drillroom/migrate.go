@@ -61,6 +61,7 @@ var tables = []table{
 	{"publications", cols("id, scenario_id, version, hash, title, source, author_id, approver_id, state, requested_at, decided_at, policy_source"), cols("id"), nil},
 	{"drill_assignments", cols("id, scenario_id, version, mode, cohort_id, user_id, due_at, attempts, assigned_by, assigned_at"), cols("id"), nil},
 	{"settings", cols("key, value, updated_by, updated_at"), cols("key"), nil},
+	{"trainee_notes", cols("id, trainee_id, kind, text, due, by_id, actor, at, ack_by, ack_at, done_by, done_actor, done_text, done_at"), cols("id"), nil},
 }
 
 // nullable are the columns that may hold NULL (table.column); every other
@@ -74,6 +75,10 @@ var nullable = map[string]bool{
 	"drill_assignments.user_id":    true,
 	"drill_assignments.due_at":     true,
 	"settings.updated_by":          true,
+	// A note on a trainee (store migration 0020): NULL until acknowledged
+	// or done.
+	"trainee_notes.ack_by":  true,
+	"trainee_notes.done_by": true,
 	// A session's official result, kept for analytics (see store
 	// migration 0019): NULL until a review is released and computed.
 	"scorecard_facts.released_id":           true,

@@ -78,6 +78,22 @@ func fillInstallation(t *testing.T, st *store.Store) (liveID string) {
 	if _, err := st.CompleteAction(ctx, drillroom.ActionDone{NoteID: action.ID, SessionID: ids[0], Text: "Done.", ByID: 1, Actor: drillroom.ActorTrainee}); err != nil {
 		t.Fatal(err)
 	}
+	// Notes on the trainee (user 1) as a whole: an action acknowledged and
+	// done, a strength neither (NULL authors).
+	tn, err := st.AddTraineeNote(ctx, drillroom.TraineeNote{TraineeID: 1, Note: drillroom.Note{Kind: drillroom.NoteAction, Text: "Shadow a senior agent.",
+		Due: time.Now().Add(72 * time.Hour), ByID: coach.ID, Actor: drillroom.ActorCoach}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AckTraineeNote(ctx, 1, tn.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CompleteTraineeAction(ctx, 1, drillroom.ActionDone{NoteID: tn.ID, Text: "Shadowed Dee.", ByID: coach.ID, Actor: drillroom.ActorCoach}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddTraineeNote(ctx, drillroom.TraineeNote{TraineeID: 1, Note: drillroom.Note{Kind: drillroom.NoteStrength, Text: "Calm.", ByID: coach.ID, Actor: drillroom.ActorCoach}}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.AddResponse(ctx, drillroom.Response{SessionID: ids[0], Kind: drillroom.ResponseDispute, RuleID: "inform", Text: "I did.", ByID: 1, Actor: drillroom.ActorTrainee}); err != nil {
 		t.Fatal(err)
 	}
