@@ -25,6 +25,24 @@ type NoteInput struct {
 	Seq  int64 // the event the note annotates; 0 for the session as a whole
 }
 
+// check returns the note to store, its text trimmed and a due date kept
+// for an action only, or a coded error saying what is wrong with it (the
+// rules of every coaching note, on a session or on a trainee).
+func (in NoteInput) check() (NoteInput, error) {
+	in.Text = strings.TrimSpace(in.Text)
+	switch {
+	case !in.Kind.Valid():
+		return in, drillroom.Errorf(drillroom.CodeInvalid, "Choose a strength, a development point or an action.")
+	case in.Text == "" || utf8.RuneCountInString(in.Text) > MaxNoteRunes:
+		return in, drillroom.Errorf(drillroom.CodeInvalid, "Write a note of up to 4,000 characters.")
+	case in.Kind == drillroom.NoteAction && in.Due.IsZero():
+		return in, drillroom.Errorf(drillroom.CodeInvalid, "An action needs a due date.")
+	case in.Kind != drillroom.NoteAction:
+		in.Due = time.Time{}
+	}
+	return in, nil
+}
+
 // Coaching is a session's coaching: the coaches' notes and the thread with
 // the trainee, with the disputes still open.
 type Coaching struct {
@@ -104,19 +122,14 @@ func (s *Service) AddNote(ctx context.Context, user drillroom.User, x drillroom.
 	if err := s.mayChange(ctx, user, x); err != nil {
 		return drillroom.Note{}, err
 	}
-	text := strings.TrimSpace(in.Text)
-	switch {
-	case !in.Kind.Valid():
-		return drillroom.Note{}, drillroom.Errorf(drillroom.CodeInvalid, "Choose a strength, a development point or an action.")
-	case text == "" || utf8.RuneCountInString(text) > MaxNoteRunes:
-		return drillroom.Note{}, drillroom.Errorf(drillroom.CodeInvalid, "Write a note of up to 4,000 characters.")
-	case in.Kind == drillroom.NoteAction && in.Due.IsZero():
-		return drillroom.Note{}, drillroom.Errorf(drillroom.CodeInvalid, "An action needs a due date.")
-	case in.Seq < 0 || in.Seq > x.LastSeq:
-		return drillroom.Note{}, drillroom.Errorf(drillroom.CodeInvalid, "Choose a moment of this call.")
-	case in.Kind != drillroom.NoteAction:
-		in.Due = time.Time{}
+	in, err := in.check()
+	if err != nil {
+		return drillroom.Note{}, err
 	}
+	if in.Seq < 0 || in.Seq > x.LastSeq {
+		return drillroom.Note{}, drillroom.Errorf(drillroom.CodeInvalid, "Choose a moment of this call.")
+	}
+	text := in.Text
 	n, err := s.store.AddNote(ctx, drillroom.Note{SessionID: x.ID, Kind: in.Kind, Text: text, Due: in.Due, Seq: in.Seq, ByID: user.ID, Actor: drillroom.ActorOf(user.Role)})
 	if err != nil {
 		return drillroom.Note{}, fmt.Errorf("note on %s: %w", x.ID, err)

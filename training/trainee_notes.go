@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/drillroom/drillroom"
@@ -24,19 +23,13 @@ func (s *Service) AddTraineeNote(ctx context.Context, user drillroom.User, train
 	if !user.Staff() {
 		return drillroom.TraineeNote{}, drillroom.Errorf(drillroom.CodeForbidden, "Only a trainer or coach writes coaching notes.")
 	}
-	text := strings.TrimSpace(in.Text)
-	switch {
-	case !in.Kind.Valid():
-		return drillroom.TraineeNote{}, drillroom.Errorf(drillroom.CodeInvalid, "Choose a strength, a development point or an action.")
-	case text == "" || utf8.RuneCountInString(text) > MaxNoteRunes:
-		return drillroom.TraineeNote{}, drillroom.Errorf(drillroom.CodeInvalid, "Write a note of up to 4,000 characters.")
-	case in.Kind == drillroom.NoteAction && in.Due.IsZero():
-		return drillroom.TraineeNote{}, drillroom.Errorf(drillroom.CodeInvalid, "An action needs a due date.")
-	case in.Seq != 0:
-		return drillroom.TraineeNote{}, drillroom.Errorf(drillroom.CodeInvalid, "A note on a trainee is about no moment of a call.")
-	case in.Kind != drillroom.NoteAction:
-		in.Due = time.Time{}
+	if in, err = in.check(); err != nil {
+		return drillroom.TraineeNote{}, err
 	}
+	if in.Seq != 0 {
+		return drillroom.TraineeNote{}, drillroom.Errorf(drillroom.CodeInvalid, "A note on a trainee is about no moment of a call.")
+	}
+	text := in.Text
 	n, err := s.store.AddTraineeNote(ctx, drillroom.TraineeNote{TraineeID: t.ID,
 		Note: drillroom.Note{Kind: in.Kind, Text: text, Due: in.Due, ByID: user.ID, Actor: drillroom.ActorOf(user.Role)}})
 	if err != nil {
