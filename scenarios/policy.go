@@ -35,6 +35,8 @@ type Policy struct {
 	Disconnect string `yaml:"on_disconnect,omitempty" enum:"pause,continue"`
 	// DisconnectBudget is the assessments' disconnect budget (see
 	// Settings.DisconnectBudget); nil: the server's default.
+	// HintCost is what one desk hint costs a practice call (nil: 1 point).
+	HintCost         *float64  `yaml:"hint_cost,omitempty" doc:"In practice: the points one desk hint taken costs, off the scorecard's points (default 1; 0 makes hints free). Assessments have no hints."`
 	DisconnectBudget *Duration `yaml:"disconnect_budget,omitempty" doc:"In an assessment: how much drill time in total the clock may stand still while the trainee is disconnected, after which it runs on (a drill's settings.disconnect_budget replaces it). Default: the server's (2m)."`
 
 	File   string `yaml:"-"`

@@ -107,6 +107,7 @@ func score(sc *scenarios.Scenario, log []simulator.Event, anyVersion bool) (*Sco
 		c.Sections = append(c.Sections, sr)
 	}
 	c.KPIs = s.kpis()
+	c.Hints = hintCost(sc, log)
 	c.recompute()
 	Interventions(log, c)
 	return c, nil
@@ -237,13 +238,24 @@ func (c *Scorecard) recompute() {
 			wpct += s.Points / s.Possible * 100 * w
 		}
 	}
-	c.Points, c.Possible = round2(pts+bonus), round2(poss)
+	// The practice hints taken come off the points; a weighted total
+	// loses the same share of the possible points.
+	var hint float64
+	if c.Hints != nil {
+		hint = c.Hints.Points
+	}
+	c.Points, c.Possible = round2(pts+bonus-hint), round2(poss)
 	c.Total = 0
 	switch {
+	case weighted && wsum > 0 && poss > 0:
+		c.Total = round2(wpct/wsum - hint/poss*100)
 	case weighted && wsum > 0:
 		c.Total = round2(wpct / wsum)
 	case !weighted && poss > 0:
-		c.Total = round2((pts + bonus) / poss * 100)
+		c.Total = round2((pts + bonus - hint) / poss * 100)
+	}
+	if hint > 0 && c.Total < 0 {
+		c.Total = 0
 	}
 	if drillFailed {
 		c.Total = 0

@@ -50,6 +50,9 @@ type Scorecard struct {
 	// Interventions are the trainer's controls in the call, with the rules
 	// each touched (Interventions); none for a call nobody steered.
 	Interventions []Intervention `json:"interventions,omitempty"`
+	// Hints are the desk hints a practice call took and what they cost
+	// (Points and Total are net of it); nil when none were taken.
+	Hints *HintCost `json:"hints,omitempty"`
 }
 
 // Band is a score band: a total at or above Min earns it.

@@ -120,6 +120,13 @@ func (e *Engine) validate(a *Action) string {
 		return "the review comes after the call has ended"
 	case ActCorrect:
 		return e.validateCorrect(a)
+	case ActHint:
+		if s.Mode == "assessment" {
+			return "hints are for practice; an assessment has none"
+		}
+		if n := len(scenarios.DeskHints(e.sc)); s.HintsTaken >= n {
+			return fmt.Sprintf("no more hints: all %d have been shown", n)
+		}
 	default:
 		return fmt.Sprintf("unknown action %q", a.Kind)
 	}
@@ -313,6 +320,12 @@ func (e *Engine) trainee(act *Action) {
 	s := &e.f.s
 	if a.Kind == ActCorrect {
 		e.correct(act)
+		return
+	}
+	if a.Kind == ActHint {
+		// The next of the desk's hints (policy standards, never the
+		// drill's answers), on the log as the trainee's action.
+		e.emit(Event{Type: EvAction, Action: act, Text: scenarios.DeskHints(e.sc)[s.HintsTaken]})
 		return
 	}
 	var intents []string

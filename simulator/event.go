@@ -145,6 +145,7 @@ const (
 	ActClose    ActionKind = "close"    // close the call: Resolution
 	ActReview   ActionKind = "review"   // post-incident review, after the call: Text
 	ActCorrect  ActionKind = "correct"  // practice mode: Of (the seq of one of the trainee's say actions) was meant as Intents
+	ActHint     ActionKind = "hint"     // practice mode: show the next desk hint (the event's Text); it costs practice points
 
 	// Trainer controls.
 	ActPause       ActionKind = "pause"

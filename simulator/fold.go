@@ -440,6 +440,9 @@ func (f *fold) action(ev *Event) {
 	case ActCorrect:
 		f.corrected(ev)
 		return
+	case ActHint:
+		s.HintsTaken++
+		return
 	case ActClose:
 		s.Closed, s.Resolution = true, a.Resolution
 	}

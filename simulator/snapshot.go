@@ -57,6 +57,8 @@ type Snapshot struct {
 	EndKind     string `json:"end_kind"`
 	Review      string `json:"review"`
 	Errors      int    `json:"errors"`
+	// HintsTaken counts the desk hints the trainee asked for (practice).
+	HintsTaken int `json:"hints_taken,omitempty"`
 }
 
 // IntentUse counts the trainee's lines carrying an intent.

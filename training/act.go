@@ -16,7 +16,7 @@ var TraineeActions = map[simulator.ActionKind]bool{
 	simulator.ActClassify: true, simulator.ActRecord: true, simulator.ActDispatch: true,
 	simulator.ActEscalate: true, simulator.ActContact: true, simulator.ActRequest: true,
 	simulator.ActDecide: true, simulator.ActTransfer: true, simulator.ActClose: true,
-	simulator.ActReview: true, simulator.ActCorrect: true,
+	simulator.ActReview: true, simulator.ActCorrect: true, simulator.ActHint: true,
 }
 
 // TrainerActions are the actions that steer a session: its clock, its
@@ -43,6 +43,8 @@ func ActorFor(user drillroom.User, x drillroom.Session, kind simulator.ActionKin
 		return "", drillroom.Errorf(drillroom.CodeForbidden, "only the trainee who took the call writes its review")
 	case kind == simulator.ActCorrect && user.ID != x.UserID:
 		return "", drillroom.Errorf(drillroom.CodeForbidden, "only the trainee corrects how their own line was understood")
+	case kind == simulator.ActHint && user.ID != x.UserID:
+		return "", drillroom.Errorf(drillroom.CodeForbidden, "only the trainee taking the call asks for a hint: it costs their practice points")
 	case user.Role == drillroom.RoleTrainer && TrainerActions[kind]:
 		return drillroom.ActorTrainer, nil
 	case user.Role == drillroom.RoleTrainer && TraineeActions[kind] && user.ID == x.UserID:

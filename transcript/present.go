@@ -84,6 +84,7 @@ var Texts = map[string]string{
 	"action.close":    "Closed the call: {resolution}",
 	"action.review":   "Submitted the post-incident review",
 	"action.correct":  "Corrected a line's intents to {intents}",
+	"action.hint":     "Took a hint: {text}",
 	"intents.none":    "none",
 
 	"resolution.resolved":          "Resolved on this call",
@@ -294,6 +295,9 @@ func (p *Presenter) Line(ev simulator.Event) (Line, bool) {
 			}
 		}
 		l.Text = p.Action(a)
+		if a.Kind == simulator.ActHint {
+			l.Text = fill("action.hint", "text", ev.Text) // the hint shown, from the policy
+		}
 		if len(ev.Intents) > 0 && a.Kind != simulator.ActCorrect {
 			l.Text = strings.TrimSpace(l.Text + optional("intents", "intents", p.list(ev.Intents)))
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/drillroom/drillroom"
@@ -116,11 +117,13 @@ type consolePage struct {
 	Fields      []labelled
 	Decisions   []labelled
 	Resolutions []resolution
-	// Objectives and Hints help a practice call; an assessment has
-	// neither. Both say what the drill teaches and how the policy works,
-	// never the drill's answers.
+	// Objectives and the desk hints help a practice call; an assessment
+	// has neither. The page holds the objectives; a hint comes over the
+	// socket, one per hint action, and costs HintCost points each (the
+	// policy's hint_cost); Hints is how many there are.
 	Objectives []string
-	Hints      []string
+	Hints      int
+	HintCost   string
 	Config     consoleConfig
 	// Draft is the draft this session plays (0: a published drill): the
 	// console marks a trainer's draft play as such.
@@ -191,7 +194,8 @@ func buildConsole(sc *scenarios.Scenario, x drillroom.Session, name string) cons
 	}
 	if p.Practice {
 		p.Objectives = sc.Objectives
-		p.Hints = practiceHints(sc)
+		p.Hints = len(scenarios.DeskHints(sc))
+		p.HintCost = pointsWord(sc.HintCost())
 	}
 	p.Config.Session, p.Config.Mode, p.Config.Ended = x.ID, x.Mode, p.Ended
 	p.Config.Services, p.Config.Teams = p.Services, p.Teams
@@ -224,48 +228,10 @@ func sortedKeys(m map[string]bool) []string {
 	return out
 }
 
-// practiceHints are the desk's hints for a practice call: how the policy
-// asks a call to be handled, in the order a call goes. They come from the
-// policy's standards and the desk's controls, never from the drill's
-// ground truth, so they hold for every drill of the policy.
-func practiceHints(sc *scenarios.Scenario) []string {
-	h := []string{
-		"Greet the caller and get the exact address and a callback number first: if the call drops, that is what you need.",
-		"Ask what is happening now and give safety advice before anything else when someone may be in danger.",
-		"Classify once you know enough: the category, then the priority from urgency and impact.",
-		"Dispatch or escalate with a handover: tick what you tell them under Hand over and add a line of your own.",
-		"Record the details as you learn them; the caller panel fills from what you record.",
+// pointsWord says a number of points: "1 point", "0.5 points".
+func pointsWord(n float64) string {
+	if n == 1 {
+		return "1 point"
 	}
-	if pol := sc.Resolved; pol != nil {
-		if d := pol.Cadence.MaxSilence; d > 0 {
-			h = append(h, "Keep the caller informed: never leave them more than "+spokenDuration(d.Millis())+" without a word (the policy's standard).")
-		}
-		if d := pol.Cadence.HoldUpdate; d > 0 {
-			h = append(h, "Tell the caller before you put them on hold, and come back within "+spokenDuration(d.Millis())+".")
-		}
-	}
-	return append(h,
-		"If you promise an update, give it by the time you promised: the task strip counts down to it.",
-		"Answer the responders' questions: they stay open in the task strip until you send them what they asked for.",
-		"Close the call with the resolution that says how it ended, once nothing is left open.")
-}
-
-// spokenDuration words a duration for a sentence: "2 minutes", "1 minute
-// 30 seconds", "45 seconds".
-func spokenDuration(ms int64) string {
-	s := ms / 1000
-	unit := func(n int64, one string) string {
-		if n == 1 {
-			return "1 " + one
-		}
-		return fmt.Sprintf("%d %ss", n, one)
-	}
-	switch m, r := s/60, s%60; {
-	case m == 0:
-		return unit(r, "second")
-	case r == 0:
-		return unit(m, "minute")
-	default:
-		return unit(m, "minute") + " " + unit(r, "second")
-	}
+	return strconv.FormatFloat(n, 'f', -1, 64) + " points"
 }

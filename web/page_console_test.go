@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/scenarios"
 )
 
 // The desk's help for a practice call: the drill's objectives and the
@@ -60,8 +61,8 @@ func TestConsoleLabels(t *testing.T) {
 		ms   int64
 		want string
 	}{{60000, "1 minute"}, {120000, "2 minutes"}, {90000, "1 minute 30 seconds"}, {45000, "45 seconds"}, {1000, "1 second"}} {
-		if got := spokenDuration(c.ms); got != c.want {
-			t.Errorf("spokenDuration(%d) = %q, want %q", c.ms, got, c.want)
+		if got := scenarios.SpokenDuration(c.ms); got != c.want {
+			t.Errorf("SpokenDuration(%d) = %q, want %q", c.ms, got, c.want)
 		}
 	}
 }

@@ -142,6 +142,10 @@ function start(cfg) {
             show(l);
             corrected(ev);
             break;
+          case "hint":
+            show(l);
+            showHint(ev.text || "", live);
+            break;
           case "hold":
             show(l);
             if (a.text) lastUpdateT = t;
@@ -235,6 +239,21 @@ function start(cfg) {
       ev = Object.assign({}, ev, { intents: [] });
     }
     return ev;
+  }
+
+  // showHint lists a hint taken; the last one taken disables the button.
+  function showHint(text, live) {
+    var list = $("hints"), btn = $("hint-btn");
+    if (!list || !btn) return;
+    var li = document.createElement("li");
+    li.textContent = text;
+    list.appendChild(li);
+    if (live) desk.say("Hint: " + text);
+    if (list.children.length >= parseInt(btn.dataset.hints, 10)) {
+      btn.disabled = true;
+      btn.textContent = "No more hints";
+      if (live) $("practice-help").querySelector("summary").focus();
+    }
   }
 
   function correct(seq, intents, label) {
@@ -648,19 +667,13 @@ function start(cfg) {
   $("close-cancel").addEventListener("click", function () { $("close-dialog").close(); });
 
   // ---- practice help ---------------------------------------------------------
+  // A hint is an action: the server sends the next of the policy's desk
+  // hints back as the action's event (showHint) and the scorecard counts
+  // what it costs.
   var hintBtn = $("hint-btn");
   if (hintBtn) {
     hintBtn.addEventListener("click", function () {
-      var next = document.querySelector("#hints li[hidden]");
-      if (next) {
-        next.hidden = false;
-        desk.say("Hint: " + next.textContent);
-      }
-      if (!document.querySelector("#hints li[hidden]")) {
-        hintBtn.disabled = true;
-        hintBtn.textContent = "No more hints";
-        $("practice-help").querySelector("summary").focus();
-      }
+      if (!hintBtn.disabled) command({ kind: "hint" }, "Hint");
     });
   }
 

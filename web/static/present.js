@@ -98,7 +98,7 @@ export function presenter(texts, names, labels) {
         const a = ev.action;
         Object.assign(l, { who: texts["who.you"], cls: "trainee" });
         if (l.by !== "trainee") Object.assign(l, { who: texts["who." + l.by] || l.by, cls: "system" });
-        l.text = action(a);
+        l.text = a.kind === "hint" ? fill(texts, "action.hint", { text: ev.text || "" }) : action(a);
         if (ev.intents && ev.intents.length && a.kind !== "correct") l.text = (l.text + optional("intents", "intents", list(ev.intents))).trim();
         l.pane = pane(a.kind);
         break;
