@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -100,4 +102,34 @@ func mustDuration(t *testing.T, s string) Duration {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// A policy sets what a practice hint costs; an extending policy inherits
+// or replaces it; a cost out of range is refused where it is written.
+func TestPolicyHintCost(t *testing.T) {
+	set, ds := LoadPaths("testdata/extends")
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	for _, p := range set.Policies {
+		// acme sets it; acme-north, extending acme, inherits it.
+		if p.HintCost == nil || *p.HintCost != 0.5 {
+			t.Errorf("%s hint_cost %v, want 0.5", p.ID, p.HintCost)
+		}
+	}
+	if c := (&Scenario{}).HintCost(); c != DefaultHintCost {
+		t.Errorf("no policy: hint cost %v, want the default %v", c, DefaultHintCost)
+	}
+	src, err := os.ReadFile("testdata/extends/acme.policy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"-1", "101"} {
+		l := NewLoader()
+		l.AddShipped()
+		_, ds := l.LoadPolicy("acme.policy.yaml", []byte(strings.Replace(string(src), "hint_cost: 0.5", "hint_cost: "+bad, 1)))
+		if err := ds.Err(); err == nil || !strings.Contains(err.Error(), "hint_cost must be between 0 and 100 points") || !strings.Contains(err.Error(), "acme.policy.yaml") {
+			t.Errorf("hint_cost %s: got %v, want a range error naming the file", bad, ds)
+		}
+	}
 }

@@ -6,6 +6,9 @@ import "fmt"
 // when the policy does not say (Policy.HintCost).
 const DefaultHintCost = 1.0
 
+// MaxHintCost is the most a policy may charge for one hint.
+const MaxHintCost = 100
+
 // HintCost is what one desk hint costs in practice, in points: the
 // policy's hint_cost, or DefaultHintCost.
 func (sc *Scenario) HintCost() float64 {

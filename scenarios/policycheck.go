@@ -38,6 +38,7 @@ func checkPolicy(p *Policy, d *decoder, l *diagList) {
 		}
 	}
 	checkDisconnectBudget(d, l, p.DisconnectBudget, "disconnect_budget")
+	checkHintCost(d, l, p.HintCost)
 	checkLabels(d, l, p.Labels, "labels")
 	intentPatterns(l, d, p.Intents, "intents")
 	intentPatterns(l, d, p.IntentNever, "intent_never")
@@ -83,6 +84,13 @@ func checkDisconnectBudget(d *decoder, l *diagList, b *Duration, path string) {
 	}
 	if *b < 0 || *b > MaxDisconnectBudget {
 		l.add(CodeRange, d.at(path), "%s must be between 0s and %s, not %s", path, MaxDisconnectBudget, *b)
+	}
+}
+
+// checkHintCost checks a policy's hint_cost: 0 to MaxHintCost points.
+func checkHintCost(d *decoder, l *diagList, c *float64) {
+	if c != nil && (*c < 0 || *c > MaxHintCost) {
+		l.add(CodeRange, d.at("hint_cost"), "hint_cost must be between 0 and %g points, not %g", float64(MaxHintCost), *c)
 	}
 }
 

@@ -404,6 +404,7 @@ var actionMatrix = []struct {
 	{simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"}, socketCol(true, false)},
 	{simulator.Action{Kind: simulator.ActReview, Text: "Advice first, then the dispatch."}, socketCol(true, false)},
 	{simulator.Action{Kind: simulator.ActCorrect, Of: 1, Intents: []string{"update"}}, socketCol(true, false)},
+	{simulator.Action{Kind: simulator.ActHint}, socketCol(true, false)},
 	{simulator.Action{Kind: simulator.ActPause}, socketCol(false, true)},
 	{simulator.Action{Kind: simulator.ActResumeClock}, socketCol(false, true)},
 	{simulator.Action{Kind: simulator.ActSetScale, Amount: 2}, socketCol(false, true)},
