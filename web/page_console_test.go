@@ -6,6 +6,7 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scenarios/scenariotest"
 )
 
 // The desk's help for a practice call: the drill's objectives and the
@@ -18,11 +19,17 @@ func TestConsolePracticeHelp(t *testing.T) {
 	for _, want := range []string{
 		`id="practice-help"`, "Objectives and hints",
 		"Give the three gas safety instructions within the first minute.", // an objective of the drill
-		"never leave them more than 1 minute without a word",              // the policy's cadence, in words
-		`id="hint-btn"`,
+		`id="hint-btn"`, "each hint you take costs 1 point", // the default cost, said before a hint is taken
 	} {
 		if !strings.Contains(practice.body, want) {
 			t.Errorf("practice console lacks %q", want)
+		}
+	}
+	// The hints themselves come one at a time over the socket, each a
+	// costed action: none is on the page.
+	for _, h := range scenarios.DeskHints(scenariotest.GasExample(t)) {
+		if strings.Contains(practice.body, h) {
+			t.Errorf("practice console shows hint %q before it is asked for", h)
 		}
 	}
 	bob := app.signedIn("bob")
