@@ -30,6 +30,9 @@ func Format(ev simulator.Event) string {
 		if ev.Action.Kind == simulator.ActCorrect {
 			return string(actor(ev.Action.By)) + ": " + Command(*ev.Action) + formatChange(ev.Intents, ev.Removed)
 		}
+		if ev.Action.Kind == simulator.ActHint {
+			return string(actor(ev.Action.By)) + ": hint " + ev.Text // the hint shown
+		}
 		return string(actor(ev.Action.By)) + ": " + Command(*ev.Action) + formatIntents(ev.Intents)
 	case simulator.EvRejected:
 		return fmt.Sprintf("rejected: %s (%s)", Command(*ev.Action), ev.Reason)
