@@ -30,9 +30,8 @@ var TrainerActions = scoring.TrainerControls
 // recorded as the trainer, and plays their own practice calls and draft
 // plays as the person taking the call (ActorTrainee: the session is
 // theirs, the session's user says who); only the trainee writes the
-// post-incident review;
-// coaches watch. Refusals are
-// drillroom.ErrForbidden with a message that says why.
+// post-incident review, corrects a line or takes a hint; coaches watch.
+// Refusals are drillroom.ErrForbidden with a message that says why.
 func ActorFor(user drillroom.User, x drillroom.Session, kind simulator.ActionKind) (drillroom.Actor, error) {
 	switch {
 	case user.Role == drillroom.RoleTrainee && user.ID != x.UserID:
