@@ -117,3 +117,84 @@ func BenchmarkHostedSession(b *testing.B) {
 		sub.Close()
 	}
 }
+
+// liveScript is what the trainee of BenchmarkLiveSession does in each
+// session of the example drill: the opening of its exemplary call (the
+// questions, the advice, classification, records, the dispatch) and then
+// a line to the caller after another, as a trainee a few minutes into the
+// call would have done.
+var liveScript = func() []simulator.Action {
+	acts := []simulator.Action{
+		{Kind: simulator.ActSay, Text: "Gas emergency line, you're through to Sam. Where are you? What's the address?"},
+		{Kind: simulator.ActSay, Text: "Please don't touch any light switches or anything electrical, and leave the building now with your son."},
+		{Kind: simulator.ActClassify, Category: "gas-emergency", Priority: "P1"},
+		{Kind: simulator.ActRecord, Field: "location", Value: "Flat 11, Kingsway Court"},
+		{Kind: simulator.ActRecord, Field: "hazard", Value: "Strong gas smell in the hallway"},
+		{Kind: simulator.ActSay, Text: "What's the best mobile number to call you back on?"},
+		{Kind: simulator.ActRecord, Field: "callback", Value: "mobile given by caller"},
+		{Kind: simulator.ActDispatch, Target: "gas", Info: []string{"location", "hazards"}, Text: "Gas escape, household evacuated."},
+	}
+	lines := []string{
+		"You're doing the right thing staying outside. Stay clear of the building.",
+		"Update: the engineer is still on the way to you.",
+		"Don't worry, help is on the way. Is your son okay?",
+		"Another update: no news yet, the engineer is still on their way.",
+	}
+	for i := range 16 {
+		acts = append(acts, simulator.Action{Kind: simulator.ActSay, Text: lines[i%len(lines)]})
+	}
+	return acts
+}()
+
+// BenchmarkLiveSession measures what a live session costs the server's
+// heap once it has been played for a while: hosted, with its trainee
+// subscribed (the events drained as a socket would), after the 24
+// commands of liveScript. One operation is one session; heap-B/session is
+// the live heap each holds after a GC (the store's share excluded: its
+// log is on disk in production), B/op and allocs/op what hosting and
+// playing it allocated. The sessions stay live until the end, as the
+// drills of a cohort exam do.
+func BenchmarkLiveSession(b *testing.B) {
+	ctx := context.Background()
+	st := newMemStore()
+	st.discard = true
+	r := newTestRunner(b, st, 0)
+	defer r.Close(ctx)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	subs := make([]*Subscription, 0, 1024)
+	var events int
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		id := fmt.Sprintf("s%d", i)
+		st.add(newSessionRecord(id, int64(i), 1))
+		sub, err := r.Subscribe(ctx, id, SubscribeOptions{Trainee: true, Notify: func() {}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		subs = append(subs, sub)
+		for j, a := range liveScript {
+			res, err := r.Do(ctx, id, Command{ID: fmt.Sprintf("c%d", j), By: drillroom.ActorTrainee, Action: a})
+			if err != nil || !res.Applied() {
+				b.Fatalf("command %d: %+v %v", j, res, err)
+			}
+			events = int(res.LastSeq)
+			for drained := false; !drained; {
+				select {
+				case <-sub.Events():
+				default:
+					drained = true
+				}
+			}
+		}
+	}
+	b.StopTimer()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(len(subs)), "heap-B/session")
+	b.ReportMetric(float64(events), "events/session")
+	for _, sub := range subs {
+		sub.Close()
+	}
+}

@@ -26,6 +26,9 @@ type memStore struct {
 	outcomes   map[string][]drillroom.RuleOutcome
 	failAppend bool // when set, AppendEvents fails and writes nothing
 	appends    int
+	// discard keeps only each session's last seq, as a store that keeps
+	// its log on disk holds nothing of it in memory (the benchmarks).
+	discard bool
 }
 
 func newMemStore() *memStore {
@@ -59,6 +62,13 @@ func (m *memStore) AppendEvents(ctx context.Context, id string, cmd drillroom.Co
 		if e.Seq != x.LastSeq+int64(i)+1 {
 			return fmt.Errorf("%w: seq %d after %d", drillroom.ErrConflict, e.Seq, x.LastSeq)
 		}
+	}
+	if m.discard {
+		if len(evs) > 0 {
+			x.LastSeq = evs[len(evs)-1].Seq
+		}
+		m.sessions[id] = x
+		return nil
 	}
 	if cmd.ID != "" {
 		if m.commands[id] == nil {
