@@ -680,7 +680,11 @@ func TestResyncReasons(t *testing.T) {
 		trainee := subscribe(t, r, SubscribeOptions{Trainee: true})
 		play(t, r, "s1", time.Now(), gasScript[:3])
 		n := int64(len(st.log("s1")))
-		view := func(e *simulator.Engine) any { return e.TraineeView() }
+		view := func(e *simulator.Engine, log []simulator.Event) any {
+			v := e.TraineeView()
+			v.Events = simulator.TraineeEvents(log)
+			return v
+		}
 		for _, tc := range []struct {
 			opts SubscribeOptions
 			want string
@@ -709,6 +713,11 @@ func TestResyncReasons(t *testing.T) {
 			v, ok := sub.Snapshot.(simulator.TraineeView)
 			if !ok || v.Seq != sub.LastSeq || sub.LastSeq != n || len(sub.Backlog) != 0 {
 				t.Errorf("after %d: snapshot %T at seq %d, last seq %d, backlog %d; want the view at %d", tc.opts.AfterSeq, sub.Snapshot, v.Seq, sub.LastSeq, len(sub.Backlog), n)
+			}
+			// The engine keeps no log: the snapshot's events are the
+			// stored log's, every one the trainee may see.
+			if want := simulator.TraineeEvents(st.log("s1")); len(v.Events) != len(want) || len(want) == 0 || v.Events[len(want)-1].Seq != want[len(want)-1].Seq {
+				t.Errorf("after %d: snapshot with %d events, want the %d visible ones of the log", tc.opts.AfterSeq, len(v.Events), len(want))
 			}
 		}
 		trainee.Close()

@@ -135,6 +135,7 @@ func (s *session) open(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		eng.ForgetLog() // the store keeps it
 		s.eng = eng
 		s.fresh = true
 		return s.commit(drillroom.Command{}, evs)
@@ -147,6 +148,7 @@ func (s *session) open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("replay: %w", err)
 	}
+	eng.ForgetLog()
 	s.eng = eng
 	s.lastSeq = int64(len(log))
 	s.pausedBy = lastPauseReason(log)
@@ -385,6 +387,7 @@ func (s *session) rebuild() {
 	if err == nil {
 		var eng *simulator.Engine
 		if eng, err = s.d.Replay(log); err == nil {
+			eng.ForgetLog()
 			// The replayed engine's clock is at the last stored event;
 			// the session's virtual time goes on from where it was.
 			s.eng, s.lastSeq = eng, int64(len(log))
@@ -432,7 +435,14 @@ func (s *session) finish() {
 		}
 		s.endStored = true
 	}
-	card, err := scoring.Score(s.sc, s.eng.Log())
+	// The engine keeps no log: the store's is read, once at the end and
+	// once more with the review.
+	log, err := s.r.cfg.Store.Events(ctx, s.id, 0)
+	if err != nil {
+		s.r.log.Error("read log to score", "session", s.id, "err", err)
+		return
+	}
+	card, err := scoring.Score(s.sc, log)
 	if err != nil {
 		s.r.log.Error("score session", "session", s.id, "err", err)
 		return

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -52,19 +51,8 @@ func (s *session) status() Status {
 	return st
 }
 
-// ending returns the id and kind of the call's end event, if it has ended.
-func (s *session) ending() (id, kind string) {
-	if !s.eng.Ended() {
-		return "", ""
-	}
-	log := s.eng.Log()
-	for i := len(log) - 1; i >= 0; i-- {
-		if log[i].Type == simulator.EvEnd {
-			return log[i].ID, log[i].Reason
-		}
-	}
-	return "", ""
-}
+// ending returns the id and kind of the call's end, if it has ended.
+func (s *session) ending() (id, kind string) { return s.eng.Ending() }
 
 func (s *session) clock() Clock {
 	return Clock{T: s.vnow(), Running: s.running(), Scale: s.eng.Scale()}
@@ -93,10 +81,12 @@ type SubscribeOptions struct {
 	// on the session's worker: it must return at once and must not call
 	// the runner.
 	Notify func()
-	// Snapshot builds the snapshot sent on a resync, from the engine, on the
-	// session's worker. It must not keep the engine. Nil: no snapshot
-	// can be given, and a resync is answered with the missed events.
-	Snapshot func(*simulator.Engine) any
+	// Snapshot builds the snapshot sent on a resync, on the session's
+	// worker, from the engine and the session's log up to the engine's
+	// seq (read from the store: the engine does not keep it,
+	// docs/performance.md). It must keep neither. Nil: no snapshot can be
+	// given, and a resync is answered with the missed events.
+	Snapshot func(e *simulator.Engine, log []simulator.Event) any
 }
 
 // Subscription is one subscriber's view of a session: first Backlog (or
@@ -165,9 +155,13 @@ func (r *Runner) Subscribe(ctx context.Context, sessionID string, opts Subscribe
 			return nil, err
 		}
 		sub := &Subscription{s: s, trainee: opts.Trainee, notify: opts.Notify, ch: make(chan *simulator.Event, r.cfg.Buffer)}
-		err = s.call(ctx, func() { s.subscribe(sub, opts) })
+		var serr error
+		err = s.call(ctx, func() { serr = s.subscribe(ctx, sub, opts) })
 		if errors.Is(err, errGone) {
 			continue
+		}
+		if err == nil {
+			err = serr
 		}
 		if err != nil {
 			return nil, err
@@ -192,9 +186,10 @@ func (r *Runner) Subscribe(ctx context.Context, sessionID string, opts Subscribe
 	}
 }
 
-// subscribe runs on the session's worker.
-func (s *session) subscribe(sub *Subscription, opts SubscribeOptions) {
-	s.subs[sub] = struct{}{}
+// subscribe runs on the session's worker. A resync's snapshot reads the
+// log on the worker, so that it is the log of the engine's state: resyncs
+// are rare (asked for, or a subscriber thousands of events behind).
+func (s *session) subscribe(ctx context.Context, sub *Subscription, opts SubscribeOptions) error {
 	sub.LastSeq, sub.AfterSeq = s.lastSeq, opts.AfterSeq
 	sub.Ended = s.eng.Ended()
 	sub.Ending, sub.EndKind = s.ending()
@@ -208,9 +203,14 @@ func (s *session) subscribe(sub *Subscription, opts SubscribeOptions) {
 			sub.ResyncReason = ResyncBehind
 		}
 		if sub.ResyncReason != "" {
-			sub.Snapshot = opts.Snapshot(s.eng)
+			log, err := s.r.cfg.Store.Events(ctx, s.id, 0)
+			if err != nil {
+				return fmt.Errorf("%w: %w", ErrUnavailable, err)
+			}
+			sub.Snapshot = opts.Snapshot(s.eng, log[:min(len(log), int(s.lastSeq))])
 		}
 	}
+	s.subs[sub] = struct{}{}
 	sub.Clock = s.clock()
 	if sub.trainee {
 		s.trainees++
@@ -218,18 +218,20 @@ func (s *session) subscribe(sub *Subscription, opts SubscribeOptions) {
 			s.traineeBack()
 		}
 	}
+	return nil
 }
 
 // publish hands a batch of committed events to every subscriber. A
 // subscriber without room for the whole batch is dropped: the session
-// never waits for a subscriber. The batch is copied once and shared by
-// the subscribers, whose channels hold pointers: a channel of 64 events by
-// value would hold 18 KB per subscriber, mostly empty fields.
-func (s *session) publish(evs []simulator.Event) {
-	if len(s.subs) == 0 || len(evs) == 0 {
+// never waits for a subscriber. The batch is shared by the subscribers,
+// whose channels hold pointers: a channel of 64 events by value would
+// hold 18 KB per subscriber, mostly empty fields. It is the step's own
+// slice (the engine keeps no log, so nothing else holds it): it is never
+// written again.
+func (s *session) publish(batch []simulator.Event) {
+	if len(s.subs) == 0 || len(batch) == 0 {
 		return
 	}
-	batch := slices.Clone(evs)
 	for sub := range s.subs {
 		if cap(sub.ch)-len(sub.ch) < len(batch) {
 			s.drop(sub, ErrSlow)

@@ -24,8 +24,8 @@ func (e *Engine) validateCorrect(a *Action) string {
 	if e.f.s.Mode == "assessment" {
 		return "intents can be corrected in practice, not in an assessment"
 	}
-	orig := e.actionEvent(a.Of)
-	if orig == nil || orig.Action.Kind != ActSay || actor(orig.Action.By) != actor(a.By) {
+	orig := e.f.line(a.Of)
+	if orig == nil || actor(orig.by) != actor(a.By) {
 		return fmt.Sprintf("there is no line of yours with seq %d to correct", a.Of)
 	}
 	if len(a.Intents) > maxCorrectIntents {
@@ -57,34 +57,14 @@ func (e *Engine) normaliseIntents(a *Action) string {
 	return ""
 }
 
-// actionEvent is the action event with seq, or nil.
-func (e *Engine) actionEvent(seq int64) *Event {
-	i, ok := slices.BinarySearchFunc(e.log, seq, func(ev Event, seq int64) int { return int(ev.Seq - seq) })
-	if !ok || e.log[i].Type != EvAction || e.log[i].Action == nil {
-		return nil
-	}
-	return &e.log[i]
-}
-
-// lineIntents are the intents line seq carries now: as recognised, then
-// as each later correction left them; sorted.
+// lineIntents are the intents the trainee's line seq carries now: as
+// recognised, then as each later correction left them; sorted.
 func (e *Engine) lineIntents(seq int64) []string {
-	orig := e.actionEvent(seq)
-	if orig == nil {
+	l := e.f.line(seq)
+	if l == nil {
 		return nil
 	}
-	in := slices.Clone(orig.Intents)
-	for _, ev := range e.log {
-		if ev.Seq <= seq || ev.Type != EvAction || ev.Action == nil || ev.Action.Kind != ActCorrect || ev.Action.Of != seq {
-			continue
-		}
-		in = slices.DeleteFunc(in, func(x string) bool { return slices.Contains(ev.Removed, x) })
-		for _, x := range ev.Intents {
-			if !slices.Contains(in, x) {
-				in = append(in, x)
-			}
-		}
-	}
+	in := slices.Clone(l.intents)
 	slices.Sort(in)
 	return in
 }
@@ -108,8 +88,7 @@ func (e *Engine) correct(act *Action) {
 		return
 	}
 	// The customer responds to what was added as to a line saying it.
-	orig := e.actionEvent(act.Of)
-	said := Action{Kind: ActSay, Text: orig.Action.Text, Intents: added}
+	said := Action{Kind: ActSay, Text: e.f.line(act.Of).text, Intents: added}
 	e.respond(&said, added, true)
 }
 

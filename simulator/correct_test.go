@@ -75,7 +75,18 @@ func TestCorrectAddsAndRemoves(t *testing.T) {
 }
 
 func TestCorrectRefused(t *testing.T) {
+	for _, forget := range []bool{false, true} {
+		t.Run(map[bool]string{false: "log kept", true: "log forgotten"}[forget], func(t *testing.T) {
+			testCorrectRefused(t, forget)
+		})
+	}
+}
+
+func testCorrectRefused(t *testing.T, forget bool) {
 	e := startLibrary(t, "gas-smell-flats", "practice")
+	if forget {
+		e.ForgetLog()
+	}
 	evs := apply(t, e, 5000, Action{Kind: ActSay, Text: "Which floor are you on?"})
 	line := find(evs, EvAction, "", "")[0]
 	rec := apply(t, e, 6000, Action{Kind: ActRecord, Field: "location", Value: "3rd floor"})

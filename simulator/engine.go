@@ -2,9 +2,11 @@ package simulator
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/drillroom/drillroom/scenarios"
 )
@@ -25,6 +27,9 @@ type Engine struct {
 	f   fold
 	now Millis
 	log []Event
+	// forget: the log is kept by the host, not here (ForgetLog); log
+	// holds the events of the step being taken, in a buffer of the pool.
+	forget bool
 
 	genv, renv     map[string]any
 	genvAt, renvAt [2]int64 // Seq and clock the env maps were refreshed at
@@ -76,6 +81,54 @@ func (d *Drill) Start(cfg Config) (*Engine, []Event, error) {
 	return e, e.log[:len(e.log):len(e.log)], nil
 }
 
+// ForgetLog lets go of the event log and stops keeping it, for a host that
+// keeps the log in its store (the runner): each event held in memory for
+// the rest of the session costs about 300 bytes, and a session writes
+// hundreds. The state is unchanged, so the engine plays on exactly as
+// before. Afterwards every step (Advance, Apply) returns its events in a
+// new slice of their own, Log is empty, and TraineeView has no events (the
+// host adds them from its log with TraineeEvents).
+func (e *Engine) ForgetLog() {
+	e.forget = true
+	e.log = nil
+}
+
+// scratch holds the events of one step of an engine that forgot its log
+// (ForgetLog): one buffer per step being taken, not one per engine.
+var scratch = sync.Pool{New: func() any { return new([]Event) }}
+
+// begin starts a step; it returns where the step's events begin in the log.
+func (e *Engine) begin() int {
+	if e.forget {
+		e.log = (*scratch.Get().(*[]Event))[:0]
+	}
+	return len(e.log)
+}
+
+// end ends a step begun at start and returns its events: a slice of the
+// log, or, when the engine does not keep it, a copy of the step's buffer,
+// which goes back to the pool.
+func (e *Engine) end(start int) []Event {
+	if !e.forget {
+		return e.log[start:len(e.log):len(e.log)]
+	}
+	var evs []Event
+	if len(e.log) > 0 {
+		evs = slices.Clone(e.log)
+	}
+	buf := e.log
+	clear(buf)
+	e.log = nil
+	if cap(buf) <= maxScratch {
+		scratch.Put(&buf)
+	}
+	return evs
+}
+
+// maxScratch is the largest step buffer the pool keeps (a step that fired
+// many timers at once must not leave a large buffer behind).
+const maxScratch = 256
+
 // logChunk is how many events the log grows by when it is full. A live
 // server holds thousands of engines, each with its log (288 bytes an
 // event): growing by a fixed step wastes at most a step per engine, where
@@ -113,7 +166,13 @@ func (e *Engine) Paused() bool { return e.f.s.Paused }
 func (e *Engine) Scale() float64 { return e.f.s.Scale }
 
 // Log returns the whole event log so far. The caller must not modify it.
-func (e *Engine) Log() []Event { return e.log[:len(e.log):len(e.log)] }
+// After ForgetLog it is empty.
+func (e *Engine) Log() []Event {
+	if e.forget {
+		return nil
+	}
+	return e.log[:len(e.log):len(e.log)]
+}
 
 // NextDue returns when the next timer fires; false when nothing is pending,
 // the clock is paused or the call has ended.
@@ -128,11 +187,11 @@ func (e *Engine) NextDue() (Millis, bool) {
 // Advance fires every timer due at or before to and moves the clock there.
 // While paused the clock is frozen and nothing fires.
 func (e *Engine) Advance(to Millis) []Event {
-	start := len(e.log)
+	start := e.begin()
 	if !e.f.s.Paused {
 		e.fire(to)
 	}
-	return e.log[start:len(e.log):len(e.log)]
+	return e.end(start)
 }
 
 // Apply fires the timers due at or before at, then applies the action a
@@ -141,13 +200,13 @@ func (e *Engine) Advance(to Millis) []Event {
 // error is only for engine faults. While paused the clock is frozen: the
 // action is stamped with the pause time (and trainee actions are refused).
 func (e *Engine) Apply(at Millis, a Action) ([]Event, error) {
-	start := len(e.log)
+	start := e.begin()
 	if !e.f.s.Paused {
 		e.fire(at)
 	}
 	if reason := e.validate(&a); reason != "" {
 		e.emit(Event{Type: EvRejected, Action: &a, Reason: reason})
-		return e.log[start:len(e.log):len(e.log)], nil
+		return e.end(start), nil
 	}
 	// a has escaped to the heap already (the rejected event keeps it):
 	// the log keeps this copy, the caller's stays untouched.
@@ -160,10 +219,11 @@ func (e *Engine) Apply(at Millis, a Action) ([]Event, error) {
 	if !e.f.s.Paused {
 		e.fire(e.now) // what the action scheduled with no delay
 	}
-	if e.f.s.Seq != int64(len(e.log)) {
-		return nil, fmt.Errorf("simulator: log length %d != seq %d", len(e.log), e.f.s.Seq)
+	evs := e.end(start)
+	if n := len(evs); n > 0 && evs[n-1].Seq != e.f.s.Seq || !e.forget && e.f.s.Seq != int64(len(e.log)) {
+		return nil, fmt.Errorf("simulator: log out of step with seq %d", e.f.s.Seq)
 	}
-	return e.log[start:len(e.log):len(e.log)], nil
+	return evs, nil
 }
 
 // emit stamps ev with the next sequence number and the current time,
@@ -204,7 +264,7 @@ func (e *Engine) emit(ev Event) {
 		ev = Event{Seq: ev.Seq, T: ev.T, Type: EvError, ID: "engine", Reason: err.Error()}
 		e.f.s.Errors++
 	}
-	if len(e.log) == cap(e.log) {
+	if len(e.log) == cap(e.log) && !e.forget {
 		grown := make([]Event, len(e.log), len(e.log)+logChunk)
 		copy(grown, e.log)
 		e.log = grown
@@ -669,3 +729,7 @@ func (e *Engine) closeCall() {
 	}
 	e.endWith("closed", "")
 }
+
+// Ending returns the id and kind of the call's ending once it has ended
+// (the end event's ID and Reason).
+func (e *Engine) Ending() (id, kind string) { return e.f.s.Ending, e.f.s.EndKind }

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"cmp"
 	"fmt"
 	"hash/fnv"
 	"math"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/scenarios"
 )
 
@@ -22,6 +24,29 @@ type fold struct {
 	// base is the session's starting time scale, which a phase without a
 	// time_scale of its own returns to.
 	base float64
+	// lines are the trainee's say actions, in seq order, with the intents
+	// each carries now (corrections applied): what a correction may name
+	// and change. Kept in practice only (an assessment takes none), so
+	// that a correction needs no event log in memory.
+	lines []line
+}
+
+// line is one say action of the log: who said it, what, and its intents
+// as recognised, then as each later correction left them (unsorted).
+type line struct {
+	seq     int64
+	by      drillroom.Actor
+	text    string
+	intents []string
+}
+
+// line returns the say action with seq, or nil.
+func (f *fold) line(seq int64) *line {
+	i, ok := slices.BinarySearchFunc(f.lines, seq, func(l line, seq int64) int { return cmp.Compare(l.seq, seq) })
+	if !ok {
+		return nil
+	}
+	return &f.lines[i]
 }
 
 func newCast() CastState {
@@ -360,6 +385,14 @@ func (f *fold) timerDue(ev *Event) error {
 // a line to the customer (no silence is reset).
 func (f *fold) corrected(ev *Event) {
 	s := &f.s
+	if l := f.line(ev.Action.Of); l != nil {
+		l.intents = slices.DeleteFunc(l.intents, func(x string) bool { return slices.Contains(ev.Removed, x) })
+		for _, x := range ev.Intents {
+			if !slices.Contains(l.intents, x) {
+				l.intents = append(l.intents, x)
+			}
+		}
+	}
 	for _, in := range ev.Removed {
 		if u, ok := s.Said[in]; ok {
 			if u.Count--; u.Count <= 0 {
@@ -395,6 +428,9 @@ func (f *fold) action(ev *Event) {
 	switch a.Kind {
 	case ActSay:
 		spoke = true
+		if s.Mode != "assessment" {
+			f.lines = append(f.lines, line{seq: ev.Seq, by: a.By, text: a.Text, intents: slices.Clone(ev.Intents)})
+		}
 	case ActHold:
 		s.OnHold = true
 		spoke = a.Text != "" || len(ev.Intents) > 0

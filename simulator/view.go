@@ -56,6 +56,18 @@ type TraineeView struct {
 	Events   []Event           `json:"events"` // the visible events, in their ForTrainee form
 }
 
+// TraineeEvents are the events of log the trainee may see, in their
+// ForTrainee form: a TraineeView's Events.
+func TraineeEvents(log []Event) []Event {
+	out := []Event{}
+	for _, ev := range log {
+		if tv, ok := ev.ForTrainee(); ok {
+			out = append(out, tv)
+		}
+	}
+	return out
+}
+
 // CastView is a service or team as the trainee sees it. Times are -1 until
 // they happen.
 type CastView struct {
@@ -69,7 +81,9 @@ type CastView struct {
 	Resolved Millis `json:"resolved"`
 }
 
-// TraineeView returns the trainee's view of the session now.
+// TraineeView returns the trainee's view of the session now. Its Events
+// are those of the log the engine keeps: none after ForgetLog, when the
+// host fills them in from its own log (TraineeEvents).
 func (e *Engine) TraineeView() TraineeView {
 	s := &e.f.s
 	v := TraineeView{
@@ -77,7 +91,7 @@ func (e *Engine) TraineeView() TraineeView {
 		Paused: s.Paused, Scale: s.Scale, OnHold: s.OnHold,
 		Category: s.Category, Priority: s.Priority, Record: copyMap(s.Record),
 		Ended: s.Ended, EndKind: s.EndKind, Reviewed: s.Review != "",
-		Services: []CastView{}, Teams: []CastView{}, Events: []Event{},
+		Services: []CastView{}, Teams: []CastView{},
 	}
 	v.Customer = e.text(e.sc.Cast.Customer.Name, "customer.name", "Caller")
 	for _, id := range e.p.services {
@@ -91,10 +105,6 @@ func (e *Engine) TraineeView() TraineeView {
 			Engaged: c.Engaged, Acked: c.Acked, ETA: c.ETA, Arrived: c.Arrived, Resolved: c.Resolved})
 	}
 	sort.Slice(v.Services, func(i, j int) bool { return v.Services[i].ID < v.Services[j].ID })
-	for _, ev := range e.log {
-		if tv, ok := ev.ForTrainee(); ok {
-			v.Events = append(v.Events, tv)
-		}
-	}
+	v.Events = TraineeEvents(e.Log())
 	return v
 }

@@ -487,9 +487,11 @@ func (c *socket) resume(ctx context.Context, m clientMessage) bool {
 		Resync:   m.Resync,
 		Trainee:  trainee,
 		Notify:   c.kick,
-		Snapshot: func(e *simulator.Engine) any {
+		Snapshot: func(e *simulator.Engine, log []simulator.Event) any {
 			if trainee {
-				return e.TraineeView()
+				v := e.TraineeView()
+				v.Events = simulator.TraineeEvents(log)
+				return v
 			}
 			return e.Snapshot()
 		},
