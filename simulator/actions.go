@@ -496,12 +496,7 @@ func (e *Engine) pickReaction(a *Action, intents []string) *scenarios.Reaction {
 			return r
 		}
 		if env == nil {
-			if e.actBuf == nil {
-				e.actBuf = make(map[string]any, 13)
-			}
-			fillAction(e.actBuf, a, intents)
-			e.renvAt = [2]int64{-1, -1} // a new action: refresh
-			env = e.env(e.actBuf)
+			env = e.actionEnv(a, intents)
 		}
 		ok, err := r.When.Bool(env)
 		if err != nil {

@@ -31,9 +31,9 @@ type Engine struct {
 	// holds the events of the step being taken, in a buffer of the pool.
 	forget bool
 
-	genv, renv     map[string]any
-	genvAt, renvAt [2]int64 // Seq and clock the env maps were refreshed at
-	actBuf         map[string]any
+	// es: the expression environments, borrowed from the drill's pool
+	// for the step under way (env.go); nil between steps.
+	es *envSet
 }
 
 // New starts a session of sc, preparing it first (Prepare). A host that
@@ -78,6 +78,7 @@ func (d *Drill) Start(cfg Config) (*Engine, []Event, error) {
 	}
 	e.checkEnd()
 	e.fire(0)
+	e.releaseEnv()
 	return e, e.log[:len(e.log):len(e.log)], nil
 }
 
@@ -109,6 +110,7 @@ func (e *Engine) begin() int {
 // log, or, when the engine does not keep it, a copy of the step's buffer,
 // which goes back to the pool.
 func (e *Engine) end(start int) []Event {
+	e.releaseEnv()
 	if !e.forget {
 		return e.log[start:len(e.log):len(e.log)]
 	}
@@ -144,10 +146,7 @@ func newEngine(d *Drill, logCap int) *Engine {
 	if logCap < 0 {
 		logCap = logChunk
 	}
-	e := &Engine{sc: sc, p: p, f: fold{sc: sc, p: p}, log: make([]Event, 0, logCap)}
-	e.genvAt, e.renvAt = [2]int64{-1, -1}, [2]int64{-1, -1}
-	e.buildEnv()
-	return e
+	return &Engine{sc: sc, p: p, f: fold{sc: sc, p: p}, log: make([]Event, 0, logCap)}
 }
 
 // Scenario returns the scenario being played.

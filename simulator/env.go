@@ -8,12 +8,25 @@ import (
 )
 
 // The expression environments the engine provides: the guard names of
-// scenarios.Vocabulary, plus action for reactions. The maps are built once
-// per engine; functions read the live state, and the scalar names are
-// refreshed before each evaluation.
+// scenarios.Vocabulary, plus action for reactions. They are maps of a few
+// dozen names (functions that read the live state, the scalar names
+// refreshed before each evaluation), about 5 KB an engine: an engine
+// borrows a set from its drill's pool for the step it takes and gives it
+// back at the end, so a server of thousands of sessions holds a set per
+// step under way rather than per session.
 
-func (e *Engine) buildEnv() {
-	s := &e.f.s
+// envSet is one set of expression environments. Its functions read the
+// state of the engine that holds it (e).
+type envSet struct {
+	e              *Engine
+	genv, renv     map[string]any
+	genvAt, renvAt [2]int64       // Seq and clock the maps were refreshed at
+	act            map[string]any // the reaction environment's action, reused
+}
+
+func newEnvSet(p *prepared) *envSet {
+	es := &envSet{}
+	st := func() *Snapshot { return &es.e.f.s }
 	sec := func(ms Millis) float64 { return float64(ms) / 1000 }
 	// at is a cast member's time in seconds, or -1 when it has none (< 0).
 	at := func(t Millis) float64 {
@@ -23,6 +36,7 @@ func (e *Engine) buildEnv() {
 		return sec(t)
 	}
 	castTime := func(id string, pick func(CastState) Millis) float64 {
+		s := st()
 		if c, ok := s.Services[id]; ok {
 			return at(pick(c))
 		}
@@ -39,21 +53,22 @@ func (e *Engine) buildEnv() {
 		return -1
 	}
 	fns := map[string]any{
-		"said": func(in string) bool { return s.Said[in].Count > 0 },
+		"said": func(in string) bool { return st().Said[in].Count > 0 },
 		"times_said": func(in string) int {
-			return s.Said[in].Count
+			return st().Said[in].Count
 		},
 		"said_at": func(in string) float64 {
-			if u, ok := s.Said[in]; ok {
+			if u, ok := st().Said[in]; ok {
 				return sec(u.First)
 			}
 			return -1
 		},
-		"dispatched":    func(id string) bool { return engagedAt(s.Services, id) >= 0 },
-		"dispatched_at": func(id string) float64 { return engagedAt(s.Services, id) },
-		"escalated":     func(id string) bool { return engagedAt(s.Teams, id) >= 0 },
-		"escalated_at":  func(id string) float64 { return engagedAt(s.Teams, id) },
+		"dispatched":    func(id string) bool { return engagedAt(st().Services, id) >= 0 },
+		"dispatched_at": func(id string) float64 { return engagedAt(st().Services, id) },
+		"escalated":     func(id string) bool { return engagedAt(st().Teams, id) >= 0 },
+		"escalated_at":  func(id string) float64 { return engagedAt(st().Teams, id) },
 		"contacted": func(id string) bool {
+			s := st()
 			if c, ok := s.Services[id]; ok {
 				return c.Contacts > 0
 			}
@@ -64,55 +79,102 @@ func (e *Engine) buildEnv() {
 			return castTime(id, func(c CastState) Millis { return c.Acked }) >= 0
 		},
 		"arrived": func(id string) bool {
-			c, ok := s.Services[id]
+			c, ok := st().Services[id]
 			return ok && c.Arrived >= 0
 		},
 		"approved": func(decision string) bool {
-			for _, r := range s.Requests {
+			for _, r := range st().Requests {
 				if r.Decision == decision && r.Outcome == string(EvApprove) {
 					return true
 				}
 			}
 			return false
 		},
-		"recorded": func(f string) bool { _, ok := s.Record[f]; return ok },
-		"field":    func(f string) string { return s.Record[f] },
-		"fired":    func(id string) bool { return s.Fired[id].Count > 0 },
+		"recorded": func(f string) bool { _, ok := st().Record[f]; return ok },
+		"field":    func(f string) string { return st().Record[f] },
+		"fired":    func(id string) bool { return st().Fired[id].Count > 0 },
 		"fired_at": func(id string) float64 {
-			if f, ok := s.Fired[id]; ok {
+			if f, ok := st().Fired[id]; ok {
 				return sec(f.First)
 			}
 			return -1
 		},
 		"since": func(id string) float64 {
-			if f, ok := s.Fired[id]; ok {
-				return sec(e.now - f.Last)
+			if f, ok := st().Fired[id]; ok {
+				return sec(es.e.now - f.Last)
 			}
 			return -1
 		},
 	}
 	size := len(fns) + 16 // the scalars refreshed by env, and action
-	e.genv = make(map[string]any, size)
-	e.renv = make(map[string]any, size)
-	for _, m := range []map[string]any{e.genv, e.renv} {
-		m["truth"], m["policy"] = e.p.truth, e.p.policy
+	es.genv = make(map[string]any, size)
+	es.renv = make(map[string]any, size)
+	for _, m := range []map[string]any{es.genv, es.renv} {
+		m["truth"], m["policy"] = p.truth, p.policy
 	}
 	for k, v := range fns {
-		e.genv[k] = v
-		e.renv[k] = v
+		es.genv[k] = v
+		es.renv[k] = v
 	}
+	return es
+}
+
+// envs returns the engine's environments for the step it takes, borrowed
+// from the drill's pool (or made) on first use in the step.
+func (e *Engine) envs() *envSet {
+	if e.es == nil {
+		es, _ := e.p.envs.Get().(*envSet)
+		if es == nil {
+			es = newEnvSet(e.p)
+		}
+		es.e = e
+		// Another engine's values: refresh everything on first use.
+		es.genvAt, es.renvAt = [2]int64{-1, -1}, [2]int64{-1, -1}
+		e.es = es
+	}
+	return e.es
+}
+
+// releaseEnv gives the environments back to the pool at the end of a step.
+func (e *Engine) releaseEnv() {
+	es := e.es
+	if es == nil {
+		return
+	}
+	e.es = nil
+	es.e = nil
+	// Let go of what belongs to this engine's state.
+	for _, m := range []map[string]any{es.genv, es.renv} {
+		m["vars"], m["vary"] = nil, nil
+	}
+	es.renv["action"] = nil
+	clear(es.act)
+	e.p.envs.Put(es)
+}
+
+// actionEnv is the reaction environment for action a (with its intents),
+// refreshed to the current state.
+func (e *Engine) actionEnv(a *Action, intents []string) map[string]any {
+	es := e.envs()
+	if es.act == nil {
+		es.act = make(map[string]any, 13)
+	}
+	fillAction(es.act, a, intents)
+	es.renvAt = [2]int64{-1, -1} // a new action: refresh
+	return e.env(es.act)
 }
 
 // env returns the guard environment, or the reaction environment when
 // action is not nil, refreshed to the current state.
 func (e *Engine) env(action map[string]any) map[string]any {
 	s := &e.f.s
-	m := e.genv
-	stamp := &e.genvAt
+	es := e.envs()
+	m := es.genv
+	stamp := &es.genvAt
 	if action != nil {
-		m = e.renv
+		m = es.renv
 		m["action"] = action
-		stamp = &e.renvAt
+		stamp = &es.renvAt
 	}
 	// The state changes only through events (Seq) and the clock: refresh
 	// the scalar names only when one of them moved.
@@ -170,5 +232,6 @@ func (e *Engine) Interpolate(s string) (string, error) {
 			}
 		}
 	}
+	defer e.releaseEnv()
 	return t.Render(e.env(nil))
 }

@@ -3,6 +3,7 @@ package simulator
 import (
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/drillroom/drillroom/scenarios"
 )
@@ -32,6 +33,9 @@ type prepared struct {
 	varTypes   map[string]string
 	speaker    string
 	pace       pace // how fast the cast replies
+	// envs pools the engines' expression environments (*envSet, env.go):
+	// an engine holds one only while it takes a step.
+	envs sync.Pool
 }
 
 // baseIntents are the intents every scenario understands, whether or not a

@@ -94,6 +94,7 @@ func (e *Engine) TraineeView() TraineeView {
 		Services: []CastView{}, Teams: []CastView{},
 	}
 	v.Customer = e.text(e.sc.Cast.Customer.Name, "customer.name", "Caller")
+	e.releaseEnv()
 	for _, id := range e.p.services {
 		c, svc := s.Services[id], e.sc.Cast.Services[id]
 		v.Services = append(v.Services, CastView{ID: id, Name: svc.Name, Kind: svc.Kind,

@@ -147,6 +147,7 @@ type Server struct {
 	handler   http.Handler
 	// relayTransport reaches the other nodes (Config.Nodes).
 	relayTransport *http.Transport
+	vocabs         vocabularies // each drill's, for the sockets' hello
 
 	// sockets are the open websocket connections, so that Close can end them.
 	mu      sync.Mutex

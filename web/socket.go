@@ -155,7 +155,12 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Try again shortly.", http.StatusServiceUnavailable)
 		return
 	}
-	vocab := vocabularyOf(d.Scenario(), d.KnownIntents())
+	vocab, err := s.vocabs.of(d)
+	if err != nil {
+		s.log.Error("websocket: vocabulary", "session", id, "err", err)
+		http.Error(w, "Try again shortly.", http.StatusServiceUnavailable)
+		return
+	}
 	c := &socket{
 		srv: s, user: user, session: x, sessionID: id, login: loginTokenFrom(r.Context()),
 		trainee: user.Role == drillroom.RoleTrainee,
@@ -356,7 +361,7 @@ func (c *socket) closeConn() {
 // client reconnects (to the restarted server) with back-off.
 func (c *socket) shutdown() { c.stop(websocket.CloseGoingAway, "server shutting down") }
 
-func (c *socket) run(ctx context.Context, st runner.Status, vocab vocabulary) {
+func (c *socket) run(ctx context.Context, st runner.Status, vocab json.RawMessage) {
 	c.running.Store(true)
 	select {
 	case <-c.quit: // stopped while being upgraded

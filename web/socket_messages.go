@@ -70,15 +70,15 @@ type helloSession struct {
 }
 
 type helloMessage struct {
-	Type        string       `json:"type"`
-	Protocol    string       `json:"protocol"`
-	Role        string       `json:"role"`
-	Session     helloSession `json:"session"`
-	Clock       runner.Clock `json:"clock"`
-	LastSeq     int64        `json:"last_seq"`
-	HeartbeatMs int64        `json:"heartbeat_ms"`
-	Vocabulary  vocabulary   `json:"vocabulary"`
-	Limits      helloLimits  `json:"limits"`
+	Type        string          `json:"type"`
+	Protocol    string          `json:"protocol"`
+	Role        string          `json:"role"`
+	Session     helloSession    `json:"session"`
+	Clock       runner.Clock    `json:"clock"`
+	LastSeq     int64           `json:"last_seq"`
+	HeartbeatMs int64           `json:"heartbeat_ms"`
+	Vocabulary  json.RawMessage `json:"vocabulary"` // a vocabulary, encoded once per drill (vocabularies)
+	Limits      helloLimits     `json:"limits"`
 }
 
 // helloLimits tells a client the limits it must keep (docs/protocol.md,

@@ -1,11 +1,44 @@
 package web
 
 import (
+	"encoding/json"
+	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/transcript"
 )
+
+// vocabularies holds each prepared drill's vocabulary as hello sends it,
+// encoded once: it depends only on the drill version, and every socket of
+// every session of the version sends the same. Built per socket and kept
+// for its life, it was 6 KB a drill under load (docs/performance.md). The
+// runner keeps a drill per published version for its lifetime, so the
+// drills bound the entries.
+type vocabularies struct {
+	mu sync.Mutex
+	m  map[*simulator.Drill]json.RawMessage
+}
+
+// of returns d's vocabulary, encoded for hello.
+func (vs *vocabularies) of(d *simulator.Drill) (json.RawMessage, error) {
+	vs.mu.Lock()
+	defer vs.mu.Unlock()
+	if b, ok := vs.m[d]; ok {
+		return b, nil
+	}
+	b, err := json.Marshal(vocabularyOf(d.Scenario(), d.KnownIntents()))
+	if err != nil {
+		return nil, fmt.Errorf("encode the vocabulary of %s: %w", d.Scenario().ID, err)
+	}
+	if vs.m == nil {
+		vs.m = map[*simulator.Drill]json.RawMessage{}
+	}
+	vs.m[d] = b
+	return b, nil
+}
 
 // vocabItem is an id a client sends and the title a person reads.
 type vocabItem struct {
