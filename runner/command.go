@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"time"
 
 	"github.com/drillroom/drillroom"
@@ -75,18 +76,20 @@ func (r *Runner) Do(ctx context.Context, sessionID string, cmd Command) (Result,
 
 // do runs on the session's worker.
 func (s *session) do(ctx context.Context, cmd Command) (Result, error) {
-	if b, ok := s.results[cmd.ID]; ok {
-		return decodeResult(b)
+	if cmd.ID == s.lastCmd {
+		return decodeResult(s.lastResult)
 	}
 	// A session this host has written from its first event knows all its
-	// ids; only one rebuilt from a log asks the store (a read on this
-	// worker for every command was an eighth of the server's CPU under
-	// load, docs/performance.md).
-	if !s.fresh {
+	// ids; only one rebuilt from a log asks the store about every id (a
+	// read on this worker for every command was an eighth of the server's
+	// CPU under load, docs/performance.md), any other about an id it may
+	// have seen.
+	h := maphash.String(s.r.idSeed, cmd.ID)
+	if _, seen := s.seen[h]; seen || !s.fresh {
 		b, err := s.r.cfg.Store.CommandResult(ctx, s.id, cmd.ID)
 		switch {
 		case err == nil:
-			s.results[cmd.ID] = b
+			s.seen[h] = struct{}{}
 			return decodeResult(b)
 		case !errors.Is(err, drillroom.ErrNotFound):
 			return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
@@ -128,7 +131,8 @@ func (s *session) do(ctx context.Context, cmd Command) (Result, error) {
 	if err := s.commit(drillroom.Command{ID: cmd.ID, Result: body}, evs); err != nil {
 		return Result{}, err
 	}
-	s.results[cmd.ID] = body
+	s.seen[h] = struct{}{}
+	s.lastCmd, s.lastResult = cmd.ID, body
 	return res, nil
 }
 

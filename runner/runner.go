@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -154,6 +155,7 @@ type Runner struct {
 	drills versionCache[*simulator.Drill]    // prepared for the engine
 
 	eventsWritten atomic.Int64
+	idSeed        maphash.Seed // hashes the command ids the sessions remember (session.seen)
 }
 
 // New returns a runner. It hosts nothing until Start or the first
@@ -192,6 +194,7 @@ func New(cfg Config) *Runner {
 	r := &Runner{
 		cfg:      cfg,
 		log:      cfg.Logger,
+		idSeed:   maphash.MakeSeed(),
 		sessions: map[string]*session{},
 		loading:  map[string]chan struct{}{},
 		wakeups:  newWakeups(),

@@ -382,6 +382,12 @@ func TestIdempotentCommands(t *testing.T) {
 		if err != nil || r2 != r1 {
 			t.Fatalf("bad classify retried: %+v %v, want %+v", r2, err, r1)
 		}
+		// An older id than the last: the session remembers only a hash of
+		// it, and answers from the store.
+		older, err := r.Do(ctx, "s1", say)
+		if err != nil || older != first {
+			t.Fatalf("older id retried: %+v %v, want %+v", older, err, first)
+		}
 		sub.Close()
 		r.Close(ctx)
 

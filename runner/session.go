@@ -65,11 +65,21 @@ type session struct {
 	anchorScl  float64 // scale when anchored
 	pausedBy   string  // reason of the last pause: trainer, disconnect or restart
 	subs       map[*Subscription]struct{}
-	trainees   int               // open trainee subscriptions
-	results    map[string][]byte // command id -> stored result
+	trainees   int // open trainee subscriptions
+	// seen holds a hash of each command id stored for the session that
+	// this host knows of: a new id, the usual case, is known to be new
+	// without a look-up in the store; an id seen before (or, once in 2^64,
+	// one whose hash is another's) is answered from the store. A hash
+	// rather than the id and its result: a session receives hundreds of
+	// commands, and remembering each whole cost 150 bytes or more.
+	seen map[uint64]struct{}
+	// lastCmd and lastResult are the last command's id and stored result:
+	// a client that lost an ack retries that one, answered without a read.
+	lastCmd    string
+	lastResult []byte
 	// fresh: this host wrote the session's whole log (it opened it empty
 	// and no write has failed since), so every stored command id is in
-	// results and a new id needs no look-up in the store.
+	// seen and an id not in it needs no look-up in the store.
 	fresh      bool
 	endStored  bool    // EndSession has been written
 	continueOn bool    // on_disconnect: continue
@@ -110,7 +120,7 @@ func newSession(r *Runner, x drillroom.Session, d *simulator.Drill) *session {
 		wakeIdx: -1,
 		opening: true,
 		subs:    map[*Subscription]struct{}{},
-		results: map[string][]byte{},
+		seen:    map[uint64]struct{}{},
 	}
 	sc := s.sc
 	mode := sc.Settings.OnDisconnect

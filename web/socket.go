@@ -39,12 +39,15 @@ const (
 )
 
 // newUpgrader returns the server's websocket upgrader: a small read buffer
-// (the client's messages are small) and pooled write buffers, compression off (a read limit on compressed frames
-// does not bound the inflated size) and our own origin check.
+// and pooled write buffers, compression off (a read limit on compressed frames
+// does not bound the inflated size) and our own origin check. The read
+// buffer is held by every socket for its whole life, and a client sends
+// little: a command with a line of text is a few hundred bytes, and a
+// longer message is simply read in more than one go.
 func (s *Server) newUpgrader() *websocket.Upgrader {
 	return &websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,
-		ReadBufferSize:   1024,
+		ReadBufferSize:   512,
 		WriteBufferSize:  4096,
 		// A socket holds a write buffer only while it writes a message:
 		// thousands of sockets each write a few hundred bytes every few
