@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -432,10 +430,7 @@ func parallel(workers, n int, f func(i int) error) error {
 	return first
 }
 
-var (
-	csrfRE      = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-	debugAddrRE = regexp.MustCompile(`^drillroom: debug on (http://\S+)$`)
-)
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // startClass signs the cohort's trainer in through the login form and
 // starts the cohort's drill for all its trainees from the monitor's class
@@ -531,7 +526,8 @@ func runLoad(t *testing.T, cfg loadConfig) loadReport {
 		if cfg.Profile != "" {
 			flags = append(flags, "--debug-addr", "127.0.0.1:0")
 		}
-		srv, debug = startLoadServer(t, bin, append(flags, cfg.Serve...))
+		srv = startServe(t, bin, 2*time.Minute, append(flags, cfg.Serve...)...)
+		debug = srv.debug
 		defer func() {
 			if srv != nil {
 				srv.cmd.Process.Kill()
@@ -756,44 +752,6 @@ func checkArrivals(log []simulator.Event, s *loadSocket, start, closedAt time.Ti
 		}
 	}
 	return lost, s.gaps, unanswered, rejected, len(s.events)
-}
-
-// startLoadServer starts the binary's server with flags and returns it
-// and its debug address, if it serves one.
-func startLoadServer(t *testing.T, bin string, flags []string) (*server, string) {
-	t.Helper()
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "warn"}, flags...)...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &server{cmd: cmd, done: make(chan error, 1)}
-	debug := ""
-	lines := bufio.NewScanner(stdout)
-	kill := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
-	defer kill.Stop()
-	for s.base == "" && lines.Scan() {
-		if m := listenRE.FindStringSubmatch(lines.Text()); m != nil {
-			s.base = m[1]
-		}
-		if m := debugAddrRE.FindStringSubmatch(lines.Text()); m != nil {
-			debug = m[1]
-		}
-	}
-	if s.base == "" {
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Fatal("the server did not print its listen address")
-	}
-	go func() {
-		io.Copy(io.Discard, stdout)
-		s.done <- cmd.Wait()
-	}()
-	return s, debug
 }
 
 // takeProfiles fetches the server's profiles during the window: a CPU
