@@ -140,8 +140,7 @@ func (x *recording) LoginUser(ctx context.Context, token string) (drillroom.User
 }
 
 func (x *recording) SeenLogin(ctx context.Context, token string, idle time.Duration, touch bool) (drillroom.User, error) {
-	x.r.note("SeenLogin")
-	return x.s.SeenLogin(ctx, token, idle, touch)
+	return x.call("SeenLogin").SeenLogin(ctx, token, idle, touch)
 }
 
 func (x *recording) DeleteLogin(ctx context.Context, token string) error {
@@ -177,73 +176,59 @@ func (x *recording) Assignments(ctx context.Context, userID int64) ([]drillroom.
 }
 
 func (x *recording) AddAssignment(ctx context.Context, a drillroom.Assignment) (drillroom.Assignment, error) {
-	x.r.note("AddAssignment")
-	return x.s.AddAssignment(ctx, a)
+	return x.call("AddAssignment").AddAssignment(ctx, a)
 }
 
 func (x *recording) ListAssignments(ctx context.Context) ([]drillroom.Assignment, error) {
-	x.r.note("ListAssignments")
-	return x.s.ListAssignments(ctx)
+	return x.call("ListAssignments").ListAssignments(ctx)
 }
 
 func (x *recording) DeleteAssignment(ctx context.Context, id int64) error {
-	x.r.note("DeleteAssignment")
-	return x.s.DeleteAssignment(ctx, id)
+	return x.call("DeleteAssignment").DeleteAssignment(ctx, id)
 }
 
 func (x *recording) ScenarioVersions(ctx context.Context, id string) ([]drillroom.ScenarioVersion, error) {
-	x.r.note("ScenarioVersions")
-	return x.s.ScenarioVersions(ctx, id)
+	return x.call("ScenarioVersions").ScenarioVersions(ctx, id)
 }
 
 func (x *recording) RetireScenarioVersion(ctx context.Context, id string, version int) error {
-	x.r.note("RetireScenarioVersion")
-	return x.s.RetireScenarioVersion(ctx, id, version)
+	return x.call("RetireScenarioVersion").RetireScenarioVersion(ctx, id, version)
 }
 
 func (x *recording) CreateDraft(ctx context.Context, d drillroom.Draft) (drillroom.Draft, error) {
-	x.r.note("CreateDraft")
-	return x.s.CreateDraft(ctx, d)
+	return x.call("CreateDraft").CreateDraft(ctx, d)
 }
 
 func (x *recording) UpdateDraft(ctx context.Context, d drillroom.Draft) (drillroom.Draft, error) {
-	x.r.note("UpdateDraft")
-	return x.s.UpdateDraft(ctx, d)
+	return x.call("UpdateDraft").UpdateDraft(ctx, d)
 }
 
 func (x *recording) Draft(ctx context.Context, id int64) (drillroom.Draft, error) {
-	x.r.note("Draft")
-	return x.s.Draft(ctx, id)
+	return x.call("Draft").Draft(ctx, id)
 }
 
 func (x *recording) Drafts(ctx context.Context, authorID int64) ([]drillroom.Draft, error) {
-	x.r.note("Drafts")
-	return x.s.Drafts(ctx, authorID)
+	return x.call("Drafts").Drafts(ctx, authorID)
 }
 
 func (x *recording) DeleteDraft(ctx context.Context, id int64) error {
-	x.r.note("DeleteDraft")
-	return x.s.DeleteDraft(ctx, id)
+	return x.call("DeleteDraft").DeleteDraft(ctx, id)
 }
 
 func (x *recording) AddPublication(ctx context.Context, p drillroom.Publication) (drillroom.Publication, error) {
-	x.r.note("AddPublication")
-	return x.s.AddPublication(ctx, p)
+	return x.call("AddPublication").AddPublication(ctx, p)
 }
 
 func (x *recording) Publication(ctx context.Context, id int64) (drillroom.Publication, error) {
-	x.r.note("Publication")
-	return x.s.Publication(ctx, id)
+	return x.call("Publication").Publication(ctx, id)
 }
 
 func (x *recording) Publications(ctx context.Context, state drillroom.PublicationState) ([]drillroom.Publication, error) {
-	x.r.note("Publications")
-	return x.s.Publications(ctx, state)
+	return x.call("Publications").Publications(ctx, state)
 }
 
 func (x *recording) DecidePublication(ctx context.Context, id, approverID int64, state drillroom.PublicationState) (drillroom.Publication, error) {
-	x.r.note("DecidePublication")
-	return x.s.DecidePublication(ctx, id, approverID, state)
+	return x.call("DecidePublication").DecidePublication(ctx, id, approverID, state)
 }
 
 func (x *recording) CreateSession(ctx context.Context, s drillroom.Session) (drillroom.Session, error) {
@@ -307,176 +292,141 @@ func (x *recording) Close() error {
 }
 
 func (x *recording) AddMark(ctx context.Context, m drillroom.Mark) (drillroom.Mark, error) {
-	x.r.note("AddMark")
-	return x.s.AddMark(ctx, m)
+	return x.call("AddMark").AddMark(ctx, m)
 }
 
 func (x *recording) Marks(ctx context.Context, sessionID string) ([]drillroom.Mark, error) {
-	x.r.note("Marks")
-	return x.s.Marks(ctx, sessionID)
+	return x.call("Marks").Marks(ctx, sessionID)
 }
 
 func (x *recording) ClaimSession(ctx context.Context, sessionID string, userID int64, ttl time.Duration) (drillroom.Claim, error) {
-	x.r.note("ClaimSession")
-	return x.s.ClaimSession(ctx, sessionID, userID, ttl)
+	return x.call("ClaimSession").ClaimSession(ctx, sessionID, userID, ttl)
 }
 
 func (x *recording) ReleaseClaim(ctx context.Context, sessionID string, userID int64) error {
-	x.r.note("ReleaseClaim")
-	return x.s.ReleaseClaim(ctx, sessionID, userID)
+	return x.call("ReleaseClaim").ReleaseClaim(ctx, sessionID, userID)
 }
 
 func (x *recording) SessionClaim(ctx context.Context, sessionID string) (drillroom.Claim, error) {
-	x.r.note("SessionClaim")
-	return x.s.SessionClaim(ctx, sessionID)
+	return x.call("SessionClaim").SessionClaim(ctx, sessionID)
 }
 
 func (x *recording) ActiveClaims(ctx context.Context) ([]drillroom.Claim, error) {
-	x.r.note("ActiveClaims")
-	return x.s.ActiveClaims(ctx)
+	return x.call("ActiveClaims").ActiveClaims(ctx)
 }
 
 func (x *recording) AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, error) {
-	x.r.note("AddNote")
-	return x.s.AddNote(ctx, n)
+	return x.call("AddNote").AddNote(ctx, n)
 }
 
 func (x *recording) Notes(ctx context.Context, sessionID string) ([]drillroom.Note, error) {
-	x.r.note("Notes")
-	return x.s.Notes(ctx, sessionID)
+	return x.call("Notes").Notes(ctx, sessionID)
 }
 
 func (x *recording) AddRelease(ctx context.Context, r drillroom.Release) (drillroom.Release, error) {
-	x.r.note("AddRelease")
-	return x.s.AddRelease(ctx, r)
+	return x.call("AddRelease").AddRelease(ctx, r)
 }
 
 func (x *recording) Releases(ctx context.Context, sessionID string) ([]drillroom.Release, error) {
-	x.r.note("Releases")
-	return x.s.Releases(ctx, sessionID)
+	return x.call("Releases").Releases(ctx, sessionID)
 }
 
 func (x *recording) CompleteAction(ctx context.Context, d drillroom.ActionDone) (drillroom.ActionDone, error) {
-	x.r.note("CompleteAction")
-	return x.s.CompleteAction(ctx, d)
+	return x.call("CompleteAction").CompleteAction(ctx, d)
 }
 
 func (x *recording) DoneActions(ctx context.Context, sessionID string) ([]drillroom.ActionDone, error) {
-	x.r.note("DoneActions")
-	return x.s.DoneActions(ctx, sessionID)
+	return x.call("DoneActions").DoneActions(ctx, sessionID)
 }
 
 func (x *recording) AddResponse(ctx context.Context, r drillroom.Response) (drillroom.Response, error) {
-	x.r.note("AddResponse")
-	return x.s.AddResponse(ctx, r)
+	return x.call("AddResponse").AddResponse(ctx, r)
 }
 
 func (x *recording) Responses(ctx context.Context, sessionID string) ([]drillroom.Response, error) {
-	x.r.note("Responses")
-	return x.s.Responses(ctx, sessionID)
+	return x.call("Responses").Responses(ctx, sessionID)
 }
 
 func (x *recording) CreateRound(ctx context.Context, r drillroom.Round) (drillroom.Round, error) {
-	x.r.note("CreateRound")
-	return x.s.CreateRound(ctx, r)
+	return x.call("CreateRound").CreateRound(ctx, r)
 }
 
 func (x *recording) Round(ctx context.Context, id int64) (drillroom.Round, error) {
-	x.r.note("Round")
-	return x.s.Round(ctx, id)
+	return x.call("Round").Round(ctx, id)
 }
 
 func (x *recording) UserRounds(ctx context.Context, userID int64) ([]drillroom.Round, error) {
-	x.r.note("UserRounds")
-	return x.s.UserRounds(ctx, userID)
+	return x.call("UserRounds").UserRounds(ctx, userID)
 }
 
 func (x *recording) SessionRounds(ctx context.Context, sessionID string) ([]drillroom.Round, error) {
-	x.r.note("SessionRounds")
-	return x.s.SessionRounds(ctx, sessionID)
+	return x.call("SessionRounds").SessionRounds(ctx, sessionID)
 }
 
 func (x *recording) PutRoundMark(ctx context.Context, m drillroom.RoundMark) error {
-	x.r.note("PutRoundMark")
-	return x.s.PutRoundMark(ctx, m)
+	return x.call("PutRoundMark").PutRoundMark(ctx, m)
 }
 
 func (x *recording) RoundMarks(ctx context.Context, roundID int64) ([]drillroom.RoundMark, error) {
-	x.r.note("RoundMarks")
-	return x.s.RoundMarks(ctx, roundID)
+	return x.call("RoundMarks").RoundMarks(ctx, roundID)
 }
 
 func (x *recording) PublishRound(ctx context.Context, id int64, official []drillroom.Mark) (drillroom.Round, []drillroom.Mark, error) {
-	x.r.note("PublishRound")
-	return x.s.PublishRound(ctx, id, official)
+	return x.call("PublishRound").PublishRound(ctx, id, official)
 }
 
 func (x *recording) ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error {
-	x.r.note("ScoredSessions")
-	return x.s.ScoredSessions(ctx, f, fn)
+	return x.call("ScoredSessions").ScoredSessions(ctx, f, fn)
 }
 
 func (x *recording) ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.OutcomeRecord) error) error {
-	x.r.note("ScoredOutcomes")
-	return x.s.ScoredOutcomes(ctx, f, fn)
+	return x.call("ScoredOutcomes").ScoredOutcomes(ctx, f, fn)
 }
 
 func (x *recording) FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error) {
-	x.r.note("FeedbackCounts")
-	return x.s.FeedbackCounts(ctx, f, limit)
+	return x.call("FeedbackCounts").FeedbackCounts(ctx, f, limit)
 }
 
 func (x *recording) DueStatements(ctx context.Context, now time.Time, limit int) ([]drillroom.OutboxEntry, error) {
-	x.r.note("DueStatements")
-	return x.s.DueStatements(ctx, now, limit)
+	return x.call("DueStatements").DueStatements(ctx, now, limit)
 }
 
 func (x *recording) MarkStatementsSent(ctx context.Context, ids []int64) error {
-	x.r.note("MarkStatementsSent")
-	return x.s.MarkStatementsSent(ctx, ids)
+	return x.call("MarkStatementsSent").MarkStatementsSent(ctx, ids)
 }
 
 func (x *recording) RetryStatements(ctx context.Context, ids []int64, next time.Time, reason string) error {
-	x.r.note("RetryStatements")
-	return x.s.RetryStatements(ctx, ids, next, reason)
+	return x.call("RetryStatements").RetryStatements(ctx, ids, next, reason)
 }
 
 func (x *recording) Setting(ctx context.Context, key string) (drillroom.Setting, error) {
-	x.r.note("Setting")
-	return x.s.Setting(ctx, key)
+	return x.call("Setting").Setting(ctx, key)
 }
 
 func (x *recording) PutSetting(ctx context.Context, st drillroom.Setting) (drillroom.Setting, error) {
-	x.r.note("PutSetting")
-	return x.s.PutSetting(ctx, st)
+	return x.call("PutSetting").PutSetting(ctx, st)
 }
 
 func (x *recording) StaleOfficial(ctx context.Context, limit int) ([]drillroom.OfficialRef, error) {
-	x.r.note("StaleOfficial")
-	return x.s.StaleOfficial(ctx, limit)
+	return x.call("StaleOfficial").StaleOfficial(ctx, limit)
 }
 
 func (x *recording) PutOfficialResult(ctx context.Context, r drillroom.OfficialResult) error {
-	x.r.note("PutOfficialResult")
-	return x.s.PutOfficialResult(ctx, r)
+	return x.call("PutOfficialResult").PutOfficialResult(ctx, r)
 }
 
 func (x *recording) AddTraineeNote(ctx context.Context, n drillroom.TraineeNote) (drillroom.TraineeNote, error) {
-	x.r.note("AddTraineeNote")
-	return x.s.AddTraineeNote(ctx, n)
+	return x.call("AddTraineeNote").AddTraineeNote(ctx, n)
 }
 
 func (x *recording) TraineeNotes(ctx context.Context, traineeID int64) ([]drillroom.TraineeNote, error) {
-	x.r.note("TraineeNotes")
-	return x.s.TraineeNotes(ctx, traineeID)
+	return x.call("TraineeNotes").TraineeNotes(ctx, traineeID)
 }
 
 func (x *recording) AckTraineeNote(ctx context.Context, traineeID, noteID, byID int64) error {
-	x.r.note("AckTraineeNote")
-	return x.s.AckTraineeNote(ctx, traineeID, noteID, byID)
+	return x.call("AckTraineeNote").AckTraineeNote(ctx, traineeID, noteID, byID)
 }
 
 func (x *recording) CompleteTraineeAction(ctx context.Context, traineeID int64, d drillroom.ActionDone) (drillroom.ActionDone, error) {
-	x.r.note("CompleteTraineeAction")
-	return x.s.CompleteTraineeAction(ctx, traineeID, d)
+	return x.call("CompleteTraineeAction").CompleteTraineeAction(ctx, traineeID, d)
 }
