@@ -614,39 +614,25 @@ func runLoad(t *testing.T, cfg loadConfig) loadReport {
 		go func() { defer profiles.Done(); takeProfiles(t, debug, cfg.Profile, cfg.Window) }()
 	}
 	period := time.Duration(float64(time.Second) / cfg.Rate)
-	var drivers sync.WaitGroup
 	var sendErrs atomic.Int64
-	for i, x := range sessions {
-		drivers.Add(1)
-		go func() {
-			defer drivers.Done()
-			rng := rand.New(rand.NewPCG(uint64(i), 21))
-			next := from.Add(time.Duration(rng.Int64N(int64(period))))
-			acts := x.cohort.drill.actions
-			for k := 0; next.Before(to); k++ {
-				time.Sleep(time.Until(next))
-				if err := x.trainee.command(fmt.Sprintf("L%d", k), acts[k%len(acts)]); err != nil {
-					sendErrs.Add(1)
-					return
-				}
-				next = next.Add(period)
-			}
-		}()
-	}
-	drivers.Wait()
+	pace(len(sessions), 21, from, to, period, func(i, k int) error {
+		x := sessions[i]
+		acts := x.cohort.drill.actions
+		err := x.trainee.command(fmt.Sprintf("L%d", k), acts[k%len(acts)])
+		if err != nil {
+			sendErrs.Add(1)
+		}
+		return err
+	})
 	// Every command gets its answer (or 15 s pass), then 2 s more of
 	// events.
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
+	awaitAnswers(func() int {
 		left := 0
 		for _, x := range sessions {
 			left += x.trainee.unanswered()
 		}
-		if left == 0 {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return left
+	})
 	time.Sleep(2 * time.Second)
 	close(stopRSS)
 	rep.ServerPeak = <-peak
@@ -818,36 +804,21 @@ func runFloor(t *testing.T, cfg loadConfig, src *sources, rep *loadReport) {
 	body := func(id string) []byte {
 		return fmt.Appendf(nil, `{"type":"command","id":%q,"action":{"kind":"say","text":"Please leave the flat and don't touch any switches.","intents":["safety_advice"]}}`, id)
 	}
-	var wg sync.WaitGroup
-	for i, c := range conns[:cfg.Drills] { // the observers' share only listens, as in the drills
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(uint64(i), 20))
-			next := from.Add(time.Duration(rng.Int64N(int64(period))))
-			for k := 0; next.Before(to); k++ {
-				time.Sleep(time.Until(next))
-				if c.send(fmt.Sprintf("f%d", k), body(fmt.Sprintf("f%d", k))) != nil {
-					return
-				}
-				next = next.Add(period)
-			}
-		}()
-	}
-	wg.Wait()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
+	// The observers' share of the connections only listens, as in the
+	// drills.
+	pace(cfg.Drills, 20, from, to, period, func(i, k int) error {
+		id := fmt.Sprintf("f%d", k)
+		return conns[i].send(id, body(id))
+	})
+	awaitAnswers(func() int {
 		left := 0
 		for _, c := range conns {
 			c.mu.Lock()
 			left += len(c.sent) - len(c.answered)
 			c.mu.Unlock()
 		}
-		if left == 0 {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return left
+	})
 	close(stop)
 	rep.FloorPeak = <-peak
 	var lat []time.Duration
@@ -860,5 +831,36 @@ func runFloor(t *testing.T, cfg loadConfig, src *sources, rep *loadReport) {
 	parallel(64, n, func(i int) error { conns[i].close(); return nil })
 	if errors.Is(ctx.Err(), context.Canceled) {
 		t.Fatal("cancelled")
+	}
+}
+
+// pace has n senders send from from until to, each in its own goroutine:
+// sender i sends its k-th message with send(i, k), the first at a phase of
+// its own drawn from seed, then one every period; a sender stops at its
+// first error. pace returns when every sender has stopped.
+func pace(n int, seed uint64, from, to time.Time, period time.Duration, send func(i, k int) error) {
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(i), seed))
+			next := from.Add(time.Duration(rng.Int64N(int64(period))))
+			for k := 0; next.Before(to); k++ {
+				time.Sleep(time.Until(next))
+				if send(i, k) != nil {
+					return
+				}
+				next = next.Add(period)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// awaitAnswers waits until unanswered counts no command without its
+// answer, or 15 s pass.
+func awaitAnswers(unanswered func() int) {
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) && unanswered() > 0 {
+		time.Sleep(100 * time.Millisecond)
 	}
 }
