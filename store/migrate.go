@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"time"
 
@@ -18,13 +17,7 @@ var migrationFS embed.FS
 type migration = records.Migration
 
 // migrations lists the embedded migrations in version order.
-func migrations() ([]migration, error) {
-	sub, err := fs.Sub(migrationFS, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	return records.ReadMigrations(sub)
-}
+func migrations() ([]migration, error) { return records.EmbeddedMigrations(migrationFS) }
 
 // migrate applies, in order, every embedded migration not yet recorded in
 // schema_migrations, each in its own transaction with its record, so a crash

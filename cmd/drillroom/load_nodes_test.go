@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // startLoadNodes starts the nodes of a deployment for TestLoad
@@ -33,7 +34,7 @@ func startLoadNodes(t *testing.T, count string, cfg *loadConfig) {
 		// Every client and every relay arrives from a loopback address:
 		// no cap per address, as behind a balancer (docs/operations.md).
 		flags := append([]string{"--db", cfg.DB, "--node", string(rune('a' + i)), "--max-conns-per-addr", "-1"}, cfg.Serve...)
-		srv, _ := startLoadServer(t, bin, flags)
+		srv := startServe(t, bin, 2*time.Minute, flags...)
 		t.Cleanup(func() {
 			srv.cmd.Process.Signal(syscall.SIGTERM)
 			<-srv.done

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -432,10 +430,7 @@ func parallel(workers, n int, f func(i int) error) error {
 	return first
 }
 
-var (
-	csrfRE      = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-	debugAddrRE = regexp.MustCompile(`^drillroom: debug on (http://\S+)$`)
-)
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // startClass signs the cohort's trainer in through the login form and
 // starts the cohort's drill for all its trainees from the monitor's class
@@ -531,7 +526,8 @@ func runLoad(t *testing.T, cfg loadConfig) loadReport {
 		if cfg.Profile != "" {
 			flags = append(flags, "--debug-addr", "127.0.0.1:0")
 		}
-		srv, debug = startLoadServer(t, bin, append(flags, cfg.Serve...))
+		srv = startServe(t, bin, 2*time.Minute, append(flags, cfg.Serve...)...)
+		debug = srv.debug
 		defer func() {
 			if srv != nil {
 				srv.cmd.Process.Kill()
@@ -618,39 +614,25 @@ func runLoad(t *testing.T, cfg loadConfig) loadReport {
 		go func() { defer profiles.Done(); takeProfiles(t, debug, cfg.Profile, cfg.Window) }()
 	}
 	period := time.Duration(float64(time.Second) / cfg.Rate)
-	var drivers sync.WaitGroup
 	var sendErrs atomic.Int64
-	for i, x := range sessions {
-		drivers.Add(1)
-		go func() {
-			defer drivers.Done()
-			rng := rand.New(rand.NewPCG(uint64(i), 21))
-			next := from.Add(time.Duration(rng.Int64N(int64(period))))
-			acts := x.cohort.drill.actions
-			for k := 0; next.Before(to); k++ {
-				time.Sleep(time.Until(next))
-				if err := x.trainee.command(fmt.Sprintf("L%d", k), acts[k%len(acts)]); err != nil {
-					sendErrs.Add(1)
-					return
-				}
-				next = next.Add(period)
-			}
-		}()
-	}
-	drivers.Wait()
+	pace(len(sessions), 21, from, to, period, func(i, k int) error {
+		x := sessions[i]
+		acts := x.cohort.drill.actions
+		err := x.trainee.command(fmt.Sprintf("L%d", k), acts[k%len(acts)])
+		if err != nil {
+			sendErrs.Add(1)
+		}
+		return err
+	})
 	// Every command gets its answer (or 15 s pass), then 2 s more of
 	// events.
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
+	awaitAnswers(func() int {
 		left := 0
 		for _, x := range sessions {
 			left += x.trainee.unanswered()
 		}
-		if left == 0 {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return left
+	})
 	time.Sleep(2 * time.Second)
 	close(stopRSS)
 	rep.ServerPeak = <-peak
@@ -758,44 +740,6 @@ func checkArrivals(log []simulator.Event, s *loadSocket, start, closedAt time.Ti
 	return lost, s.gaps, unanswered, rejected, len(s.events)
 }
 
-// startLoadServer starts the binary's server with flags and returns it
-// and its debug address, if it serves one.
-func startLoadServer(t *testing.T, bin string, flags []string) (*server, string) {
-	t.Helper()
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "warn"}, flags...)...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &server{cmd: cmd, done: make(chan error, 1)}
-	debug := ""
-	lines := bufio.NewScanner(stdout)
-	kill := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
-	defer kill.Stop()
-	for s.base == "" && lines.Scan() {
-		if m := listenRE.FindStringSubmatch(lines.Text()); m != nil {
-			s.base = m[1]
-		}
-		if m := debugAddrRE.FindStringSubmatch(lines.Text()); m != nil {
-			debug = m[1]
-		}
-	}
-	if s.base == "" {
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Fatal("the server did not print its listen address")
-	}
-	go func() {
-		io.Copy(io.Discard, stdout)
-		s.done <- cmd.Wait()
-	}()
-	return s, debug
-}
-
 // takeProfiles fetches the server's profiles during the window: a CPU
 // profile over most of it, then a runtime trace of 5 s, then the heap,
 // allocation, goroutine, block and mutex profiles.
@@ -860,36 +804,21 @@ func runFloor(t *testing.T, cfg loadConfig, src *sources, rep *loadReport) {
 	body := func(id string) []byte {
 		return fmt.Appendf(nil, `{"type":"command","id":%q,"action":{"kind":"say","text":"Please leave the flat and don't touch any switches.","intents":["safety_advice"]}}`, id)
 	}
-	var wg sync.WaitGroup
-	for i, c := range conns[:cfg.Drills] { // the observers' share only listens, as in the drills
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(uint64(i), 20))
-			next := from.Add(time.Duration(rng.Int64N(int64(period))))
-			for k := 0; next.Before(to); k++ {
-				time.Sleep(time.Until(next))
-				if c.send(fmt.Sprintf("f%d", k), body(fmt.Sprintf("f%d", k))) != nil {
-					return
-				}
-				next = next.Add(period)
-			}
-		}()
-	}
-	wg.Wait()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
+	// The observers' share of the connections only listens, as in the
+	// drills.
+	pace(cfg.Drills, 20, from, to, period, func(i, k int) error {
+		id := fmt.Sprintf("f%d", k)
+		return conns[i].send(id, body(id))
+	})
+	awaitAnswers(func() int {
 		left := 0
 		for _, c := range conns {
 			c.mu.Lock()
 			left += len(c.sent) - len(c.answered)
 			c.mu.Unlock()
 		}
-		if left == 0 {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return left
+	})
 	close(stop)
 	rep.FloorPeak = <-peak
 	var lat []time.Duration
@@ -902,5 +831,36 @@ func runFloor(t *testing.T, cfg loadConfig, src *sources, rep *loadReport) {
 	parallel(64, n, func(i int) error { conns[i].close(); return nil })
 	if errors.Is(ctx.Err(), context.Canceled) {
 		t.Fatal("cancelled")
+	}
+}
+
+// pace has n senders send from from until to, each in its own goroutine:
+// sender i sends its k-th message with send(i, k), the first at a phase of
+// its own drawn from seed, then one every period; a sender stops at its
+// first error. pace returns when every sender has stopped.
+func pace(n int, seed uint64, from, to time.Time, period time.Duration, send func(i, k int) error) {
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(i), seed))
+			next := from.Add(time.Duration(rng.Int64N(int64(period))))
+			for k := 0; next.Before(to); k++ {
+				time.Sleep(time.Until(next))
+				if send(i, k) != nil {
+					return
+				}
+				next = next.Add(period)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// awaitAnswers waits until unanswered counts no command without its
+// answer, or 15 s pass.
+func awaitAnswers(unanswered func() int) {
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) && unanswered() > 0 {
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -1,15 +1,11 @@
 package main
 
 import (
-	"bufio"
-	"context"
-	"io"
 	"net/http"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/drillroom/drillroom/store/postgres/postgrestest"
 )
@@ -17,51 +13,6 @@ import (
 // TestMain stops the throwaway PostgreSQL cluster that
 // DRILLROOM_TEST_POSTGRES=start makes the first test start.
 func TestMain(m *testing.M) { os.Exit(postgrestest.Main(m)) }
-
-// serveInProcess boots serve with args on port 0 and returns its base URL,
-// its stdout up to the listen line, and a stop function that cancels it and
-// returns its exit code.
-func serveInProcess(t *testing.T, args ...string) (base, printed string, stop func() int) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	exit := make(chan int, 1)
-	go func() {
-		exit <- Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "error"}, args...),
-			IO{Stdin: strings.NewReader(""), Stdout: pw, Stderr: io.Discard})
-		pw.Close()
-	}()
-	lines := bufio.NewScanner(pr)
-	var out strings.Builder
-	for base == "" && lines.Scan() {
-		out.WriteString(lines.Text() + "\n")
-		if u, ok := strings.CutPrefix(lines.Text(), "drillroom: listening on "); ok {
-			base = u
-		}
-	}
-	if base == "" {
-		cancel()
-		t.Fatalf("serve printed no listen address (exit %v):\n%s", <-exit, out.String())
-	}
-	go io.Copy(io.Discard, pr)
-	stopped := false
-	stop = func() int {
-		if stopped {
-			return 0
-		}
-		stopped = true
-		cancel()
-		select {
-		case code := <-exit:
-			return code
-		case <-time.After(30 * time.Second):
-			t.Fatal("serve did not stop")
-			return -1
-		}
-	}
-	t.Cleanup(func() { stop() })
-	return base, out.String(), stop
-}
 
 // TestServeOnPostgres: serve --db postgres://... --demo creates its schema
 // in an empty PostgreSQL database, publishes the library and the demo
@@ -82,16 +33,9 @@ func TestServeOnPostgres(t *testing.T) {
 			t.Errorf("serve --demo on PostgreSQL printed no %s account:\n%s", role, printed)
 		}
 	}
-	req, _ := http.NewRequest(http.MethodGet, base+"/metrics", nil)
-	req.Header.Set("Authorization", "Bearer tok")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !regexp.MustCompile(`\ndrillroom_store_schema_version [1-9][0-9]*\n`).Match(raw) {
-		t.Errorf("/metrics: status %d, want 200 and PostgreSQL's schema version:\n%s", resp.StatusCode, raw)
+	status, raw := scrapeMetrics(t, base, "tok")
+	if status != http.StatusOK || !regexp.MustCompile(`\ndrillroom_store_schema_version [1-9][0-9]*\n`).MatchString(raw) {
+		t.Errorf("/metrics: status %d, want 200 and PostgreSQL's schema version:\n%s", status, raw)
 	}
 	if code := stop(); code != 0 {
 		t.Fatalf("serve exit %d after cancel", code)

@@ -1,20 +1,15 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -122,19 +117,7 @@ func restartTest(t *testing.T, newBackend func(t *testing.T) backend) {
 	}
 }
 
-// server is one run of the binary.
-type server struct {
-	cmd      *exec.Cmd
-	base     string // http://127.0.0.1:PORT
-	password string // the demo trainee's, on the first start
-	done     chan error
-}
-
-var (
-	listenRE   = regexp.MustCompile(`^drillroom: listening on (http://\S+)$`)
-	passwordRE = regexp.MustCompile(`^demo account: trainee\s+username=trainee\s+password=(\S+)$`)
-)
-
+// startServer starts the binary's server with the demo accounts.
 func startServer(t *testing.T, bin string, where backend) *server {
 	t.Helper()
 	return startNode(t, bin, where, true)
@@ -143,42 +126,11 @@ func startServer(t *testing.T, bin string, where backend) *server {
 // startNode starts the binary's server, with the demo accounts or not.
 func startNode(t *testing.T, bin string, where backend, demo bool) *server {
 	t.Helper()
-	args := []string{"serve", "--addr", "127.0.0.1:0", "--log-level", "warn"}
+	args := where.flags
 	if demo {
-		args = append(args, "--demo")
+		args = append([]string{"--demo"}, args...)
 	}
-	cmd := exec.Command(bin, append(args, where.flags...)...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &server{cmd: cmd, done: make(chan error, 1)}
-	lines := bufio.NewScanner(stdout)
-	deadline := time.AfterFunc(60*time.Second, func() { cmd.Process.Kill() })
-	defer deadline.Stop()
-	for s.base == "" && lines.Scan() {
-		line := lines.Text()
-		if m := passwordRE.FindStringSubmatch(line); m != nil {
-			s.password = m[1]
-		}
-		if m := listenRE.FindStringSubmatch(line); m != nil {
-			s.base = m[1]
-		}
-	}
-	if s.base == "" {
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Fatal("the server did not print its listen address")
-	}
-	go func() {
-		io.Copy(io.Discard, stdout)
-		s.done <- cmd.Wait()
-	}()
-	return s
+	return startServe(t, bin, time.Minute, args...)
 }
 
 // msg is a server message of drillroom.v1 (docs/protocol.md).

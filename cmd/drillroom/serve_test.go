@@ -22,38 +22,10 @@ func TestServeMetricsShowTheStore(t *testing.T) {
 		t.Skip("publishes the library")
 	}
 	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	exit := make(chan int, 1)
-	go func() {
-		exit <- Main(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir, "--metrics-token", "tok", "--log-level", "error"},
-			IO{Stdin: strings.NewReader(""), Stdout: pw, Stderr: io.Discard})
-		pw.Close()
-	}()
-	lines := bufio.NewScanner(pr)
-	var base string
-	for base == "" && lines.Scan() {
-		if u, ok := strings.CutPrefix(lines.Text(), "drillroom: listening on "); ok {
-			base = u
-		}
-	}
-	if base == "" {
-		t.Fatalf("serve printed no listen address (exit %v)", <-exit)
-	}
-	go io.Copy(io.Discard, pr)
-
-	req, _ := http.NewRequest(http.MethodGet, base+"/metrics", nil)
-	req.Header.Set("Authorization", "Bearer tok")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	body := string(raw)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("/metrics: status %d: %s", resp.StatusCode, body)
+	base, _, stop := serveInProcess(t, "--data", dir, "--metrics-token", "tok")
+	status, body := scrapeMetrics(t, base, "tok")
+	if status != http.StatusOK {
+		t.Fatalf("/metrics: status %d: %s", status, body)
 	}
 	var commits int64
 	if i := strings.Index(body, "\ndrillroom_store_commits_total "); i < 0 {
@@ -62,14 +34,8 @@ func TestServeMetricsShowTheStore(t *testing.T) {
 		t.Errorf("drillroom_store_commits_total %d, want at least 1 (the library was published)", commits)
 	}
 
-	cancel()
-	select {
-	case code := <-exit:
-		if code != 0 {
-			t.Fatalf("serve exit %d after cancel", code)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exit %d after cancel", code)
 	}
 	st, err := store.Open(context.Background(), filepath.Join(dir, databaseFile), nil)
 	if err != nil {
@@ -86,4 +52,70 @@ func TestServeMetricsShowTheStore(t *testing.T) {
 	if code, out, errs := runMain("report", "rules", "--data", dir); code != 0 || out != "no scored sessions\n" {
 		t.Errorf("report rules on a fresh server's data: exit %d, %q, %q", code, out, errs)
 	}
+}
+
+// serveInProcess boots serve with args on port 0 and returns its base URL,
+// its stdout up to the listen line, and a stop function that cancels it and
+// returns its exit code.
+func serveInProcess(t *testing.T, args ...string) (base, printed string, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	exit := make(chan int, 1)
+	go func() {
+		exit <- Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "error"}, args...),
+			IO{Stdin: strings.NewReader(""), Stdout: pw, Stderr: io.Discard})
+		pw.Close()
+	}()
+	lines := bufio.NewScanner(pr)
+	var out strings.Builder
+	for base == "" && lines.Scan() {
+		out.WriteString(lines.Text() + "\n")
+		if u, ok := strings.CutPrefix(lines.Text(), "drillroom: listening on "); ok {
+			base = u
+		}
+	}
+	if base == "" {
+		cancel()
+		t.Fatalf("serve printed no listen address (exit %v):\n%s", <-exit, out.String())
+	}
+	go io.Copy(io.Discard, pr)
+	stopped := false
+	stop = func() int {
+		if stopped {
+			return 0
+		}
+		stopped = true
+		cancel()
+		select {
+		case code := <-exit:
+			return code
+		case <-time.After(30 * time.Second):
+			t.Fatal("serve did not stop")
+			return -1
+		}
+	}
+	t.Cleanup(func() { stop() })
+	return base, out.String(), stop
+}
+
+// scrapeMetrics reads base's /metrics with the bearer token, as a
+// scraper does, and returns the status and the body.
+func scrapeMetrics(t *testing.T, base, token string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, base+"/metrics", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(raw)
 }

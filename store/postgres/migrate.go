@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"time"
 
@@ -22,13 +21,7 @@ type migration = records.Migration
 
 // migrations lists the embedded migrations in version order and checks
 // that their versions are 1, 2, 3, ... without gaps.
-func migrations() ([]migration, error) {
-	sub, err := fs.Sub(migrationFS, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	return records.ReadMigrations(sub)
-}
+func migrations() ([]migration, error) { return records.EmbeddedMigrations(migrationFS) }
 
 // migrationLock is the advisory lock key that serializes migrations when
 // several nodes start at once on one database ("drillrm" in ASCII).

@@ -206,11 +206,8 @@ func (s Common) AddNote(ctx context.Context, n drillroom.Note) (drillroom.Note, 
 		return drillroom.Note{}, fmt.Errorf("add note on session %s: %w", n.SessionID, err)
 	}
 	n.At = FromMillis(Millis(s.Now()))
-	due := int64(0)
-	if !n.Due.IsZero() {
-		n.Due = FromMillis(Millis(n.Due))
-		due = Millis(n.Due)
-	}
+	var due int64
+	n.Due, due = dueMillis(n.Due)
 	err := s.write(ctx, func(tx Tx) (err error) {
 		n.ID, err = insert(tx, "INSERT INTO notes (session_id, kind, text, due, seq, by_id, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			n.SessionID, string(n.Kind), n.Text, due, n.Seq, n.ByID, string(n.Actor), Millis(n.At))

@@ -19,6 +19,17 @@ type Migration struct {
 	SQL     string
 }
 
+// EmbeddedMigrations reads a backend's migrations from the directory
+// migrations of fsys (the backend's //go:embed migrations/*.sql), as
+// ReadMigrations does.
+func EmbeddedMigrations(fsys fs.FS) ([]Migration, error) {
+	sub, err := fs.Sub(fsys, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	return ReadMigrations(sub)
+}
+
 // ReadMigrations lists the files named NNNN_name.sql at the root of fsys in
 // version order, and checks that the versions are 1, 2, 3, ... without gaps.
 func ReadMigrations(fsys fs.FS) ([]Migration, error) {

@@ -32,6 +32,16 @@ func Millis(t time.Time) int64 { return t.UnixMilli() }
 // FromMillis reads a stored time, in UTC.
 func FromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
+// dueMillis rounds a due date to the stored precision and returns it
+// with its stored value; no due date (the zero time) is stored as 0.
+func dueMillis(t time.Time) (time.Time, int64) {
+	if t.IsZero() {
+		return t, 0
+	}
+	t = FromMillis(Millis(t))
+	return t, Millis(t)
+}
+
 // fromNullMillis reads a nullable time: nil is the zero time.
 func fromNullMillis(ms *int64) time.Time {
 	if ms == nil {

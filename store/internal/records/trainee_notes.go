@@ -21,11 +21,8 @@ func (s Common) AddTraineeNote(ctx context.Context, n drillroom.TraineeNote) (dr
 		return drillroom.TraineeNote{}, fmt.Errorf("add note on user %d: %w: a trainee's note names no session", n.TraineeID, drillroom.ErrInvalid)
 	}
 	n.At = FromMillis(Millis(s.Now()))
-	due := int64(0)
-	if !n.Due.IsZero() {
-		n.Due = FromMillis(Millis(n.Due))
-		due = Millis(n.Due)
-	}
+	var due int64
+	n.Due, due = dueMillis(n.Due)
 	err := s.write(ctx, func(tx Tx) (err error) {
 		n.ID, err = insert(tx, "INSERT INTO trainee_notes (trainee_id, kind, text, due, by_id, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			n.TraineeID, string(n.Kind), n.Text, due, n.ByID, string(n.Actor), Millis(n.At))
