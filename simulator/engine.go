@@ -51,7 +51,7 @@ func New(sc *scenarios.Scenario, cfg Config) (*Engine, []Event, error) {
 // what is due at time 0 (the opening line).
 func (d *Drill) Start(cfg Config) (*Engine, []Event, error) {
 	sc := d.sc
-	e := newEngine(d, -1)
+	e := newEngine(d, startCap)
 	switch cfg.Mode {
 	case "":
 		cfg.Mode = "practice"
@@ -139,13 +139,14 @@ const maxScratch = 256
 // session's log.
 const logChunk = 32
 
-// newEngine makes an engine of d with an empty state; logCap sizes its log
-// (negative: one chunk).
+// startCap sizes the log of a new engine: the opening events (start, the
+// first phase, what fires at time 0) are a handful, and a host that keeps
+// the log in its store lets go of it at once (ForgetLog).
+const startCap = 8
+
+// newEngine makes an engine of d with an empty state; logCap sizes its log.
 func newEngine(d *Drill, logCap int) *Engine {
 	sc, p := d.sc, d.p
-	if logCap < 0 {
-		logCap = logChunk
-	}
 	return &Engine{sc: sc, p: p, f: fold{sc: sc, p: p}, log: make([]Event, 0, logCap)}
 }
 

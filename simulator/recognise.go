@@ -82,6 +82,18 @@ type recogniser struct {
 	skip       int32               // an example left out of scoring (-1: none), for lints
 	threshold  float64
 	threshold5 float64 // threshold to the fifth power, as similarity scores
+	// scratch pools the buffers scoring a line needs (*lineScratch): a
+	// line to the caller allocated about 10 KB of them, for every session
+	// of a drill that the recogniser serves at once.
+	scratch *sync.Pool
+}
+
+// lineScratch holds scoreLine's working buffers between lines.
+type lineScratch struct {
+	sims    []float64 // by example: the segment's dot product with it
+	content []bool    // by example: shares a word that is not grammar
+	fs      []string  // the segment's features
+	counted []fw      // the segment's features, counted
 }
 
 // intentSource is what a recogniser is built from.
@@ -101,6 +113,7 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 		alwaysSrc: src.always,
 		skip:      -1,
 		st:        stemmer{known: map[string]string{}},
+		scratch:   &sync.Pool{New: func() any { return new(lineScratch) }},
 	}
 	if r.threshold <= 0 {
 		r.threshold = DefaultIntentThreshold
@@ -379,7 +392,10 @@ func exampleFeatures(a analysis) []fw {
 }
 
 // count turns a list of features into sorted (feature, count) pairs.
-func count(fs []string) []fw {
+func count(fs []string) []fw { return countInto(nil, fs) }
+
+// countInto is count appending to out (fs is sorted in place).
+func countInto(out []fw, fs []string) []fw {
 	// A hypothetical word ("~" before it) counts hypWeight of a word.
 	for i, f := range fs {
 		if strings.HasPrefix(f, "~") {
@@ -387,7 +403,6 @@ func count(fs []string) []fw {
 		}
 	}
 	slices.Sort(fs)
-	var out []fw
 	for _, f := range fs {
 		inc := 1.0
 		if strings.HasSuffix(f, "~") {
@@ -492,12 +507,18 @@ func (r *recogniser) scoreLine(text string) scored {
 	a := analyse(text, &r.st, r.correct)
 	sc := scored{a: a, segs: segments(a)}
 	sc.score = make([][]segScore, len(sc.segs))
-	sims := make([]float64, len(r.examples))
-	content := make([]bool, len(r.examples)) // shares a word that is not grammar
-	var fs []string
+	rows := make([]segScore, len(sc.segs)*len(r.intents))
+	ls := r.scratch.Get().(*lineScratch)
+	defer r.scratch.Put(ls)
+	if n := len(r.examples); cap(ls.sims) < n {
+		ls.sims, ls.content = make([]float64, n), make([]bool, n)
+	}
+	sims := ls.sims[:len(r.examples)]
+	content := ls.content[:len(r.examples)] // shares a word that is not grammar
 	for si, sg := range sc.segs {
-		fs = sg.features(fs[:0], a)
-		v, seg2 := r.weigh(count(fs))
+		ls.fs = sg.features(ls.fs[:0], a)
+		ls.counted = countInto(ls.counted[:0], ls.fs)
+		v, seg2 := r.weigh(ls.counted)
 		clear(sims)
 		clear(content)
 		for _, x := range v {
@@ -512,7 +533,7 @@ func (r *recogniser) scoreLine(text string) scored {
 				content[p.ex] = content[p.ex] || c
 			}
 		}
-		row := make([]segScore, len(r.intents))
+		row := rows[si*len(r.intents) : (si+1)*len(r.intents) : (si+1)*len(r.intents)]
 		for i := range row {
 			row[i] = segScore{posEx: -1, negEx: -1, seg: si}
 		}
