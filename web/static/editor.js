@@ -60,7 +60,10 @@ function start(form) {
             saveState.textContent = "Unsaved changes";
           }
         }),
-        EditorView.contentAttributes.of({ "aria-label": "Drill YAML", "data-testid": "drill-editor" }),
+        // tabindex: the editor is reached with Tab (Tab inside it moves on,
+        // as basicSetup binds no Tab key), and its scrolling area is
+        // keyboard-scrollable through it.
+        EditorView.contentAttributes.of({ "aria-label": form.dataset.kind === "policy" ? "Policy YAML" : "Drill YAML", "data-testid": "drill-editor", tabindex: "0" }),
       ],
     }),
   });
