@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/drillroom/drillroom/runner"
@@ -273,14 +274,26 @@ func TestAccessibilityEveryPage(t *testing.T) {
 	w.eval(`(() => { const l = drillEditor.state.doc.line(13); drillEditor.dispatch({changes: {from: l.to, insert: "xy"}}); return "ok"; })()`)
 	w.poll("the diagnostic appears", `document.querySelector("#problems li.bad") !== null && document.querySelector(".cm-lint-marker-error") !== null`)
 	w.check("the editor with a diagnostic", true)
+	if got := w.eval(`document.getElementById("problems-said").textContent`); got != "1 error, the first at line 13." {
+		t.Errorf("the editor tells a screen reader %q of the diagnostic", got)
+	}
 	w.eval(`(() => { const l = drillEditor.state.doc.line(13); drillEditor.dispatch({changes: {from: l.to - 2, to: l.to}}); return "ok"; })()`)
 	w.poll("the diagnostic goes away", `document.querySelector("#problems li.ok") !== null`)
+	if got := w.eval(`document.getElementById("problems-said").textContent`); got != "No problems." {
+		t.Errorf("the editor tells a screen reader %q once the draft is fixed", got)
+	}
 	w.eval(`(() => { drillEditor.focus(); drillEditor.dispatch({selection: {anchor: drillEditor.state.doc.length}}); return "ok"; })()`)
 	w.step("type the start of a key", chromedp.KeyEvent("\r"), chromedp.KeyEvent("o"), chromedp.KeyEvent("b"))
 	w.poll("completion offers objectives", `[...document.querySelectorAll(".cm-tooltip-autocomplete li")].some(li => li.textContent.startsWith("objectives"))`)
 	w.check("the editor with the completion list open", false)
 	w.step("dismiss and undo", chromedp.KeyEvent("\x1b"), chromedp.KeyEvent("\b"), chromedp.KeyEvent("\b"), chromedp.KeyEvent("\b"))
 	w.poll("the draft checks clean again", `document.querySelector("#problems li.ok") !== null && !document.querySelector(".cm-tooltip-autocomplete")`)
+	// Tab leaves the editor: no keyboard trap.
+	w.eval(`(drillEditor.focus(), "ok")`)
+	w.press(kb.Tab)
+	if got := w.eval(`String(!!document.activeElement.closest(".cm-editor"))`); got != "false" {
+		t.Errorf("Tab in the editor keeps the focus in it (on %s)", w.focused())
+	}
 	w.step("run the tests", chromedp.Click(chromedp.ID("run-tests")))
 	w.pollFor(2*time.Minute, "the tests pass", `document.getElementById("test-summary").textContent.startsWith("All tests pass")`)
 	w.step("save", chromedp.Click(chromedp.ID("save")))
