@@ -469,8 +469,8 @@ func TestAccessibilityEveryPage(t *testing.T) {
 	w.open("the password page", "/account/password", "#change-password", false)
 	w.open("the trainee's debrief", "/sessions/"+watched+"/debrief", "#score-h", false)
 
-	// Every page route was checked.
-	for _, r := range a11yPages {
+	// Every page route was checked, and the 404 page (no route's).
+	for _, r := range append(slices.Clone(a11yPages), "GET not found") {
 		if len(w.checked[r]) == 0 {
 			t.Errorf("%s is listed as a page but TestAccessibilityEveryPage did not check it", r)
 		}
