@@ -40,6 +40,13 @@ type axeViolation struct {
 // violation it reports.
 func (e *e2e) axe(page string) {
 	e.t.Helper()
+	e.axeCount(page, nil)
+}
+
+// axeCount is axe, and counts the elements of each violation in found
+// (by "rule on page"), if found is not nil.
+func (e *e2e) axeCount(page string, found map[string]int) {
+	e.t.Helper()
 	src, err := axeSource()
 	if err != nil {
 		e.t.Fatalf("axe-core is not vendored (run tools/axe/build.sh): %v", err)
@@ -65,6 +72,9 @@ func (e *e2e) axe(page string) {
 			where = append(where, fmt.Sprintf("%v %s\n      %s", n.Target, n.HTML, strings.ReplaceAll(n.Summary, "\n", "\n      ")))
 		}
 		e.t.Errorf("axe on %s: %s (%s): %s, %d element(s):\n    %s", page, v.ID, v.Impact, v.Help, len(v.Nodes), strings.Join(where, "\n    "))
+		if found != nil {
+			found[v.ID+" on "+page] += len(v.Nodes)
+		}
 	}
 	if len(vs) == 0 {
 		e.t.Logf("axe on %s: no violations", page)

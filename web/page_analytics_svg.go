@@ -79,7 +79,7 @@ func stackedBars(id, title, desc string, labels []string, rows [][]segment) temp
 			fmt.Fprintf(&b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" class="band-%d"><title>%s: %d (%s)</title></rect>`,
 				x, y+3, w, rowH-6, min(k, 4), esc(s.Label), s.Count, formatPercent(share))
 			if w > 40 {
-				fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="seg">%s</text>`, x+4, y+16, esc(truncate(s.Label, int(w/7))))
+				fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="seg seg-%d">%s</text>`, x+4, y+16, min(k, 4), esc(truncate(s.Label, int(w/7))))
 			}
 			x += w
 		}

@@ -60,7 +60,10 @@ function start(form) {
             saveState.textContent = "Unsaved changes";
           }
         }),
-        EditorView.contentAttributes.of({ "aria-label": "Drill YAML", "data-testid": "drill-editor" }),
+        // tabindex: the editor is reached with Tab (Tab inside it moves on,
+        // as basicSetup binds no Tab key), and its scrolling area is
+        // keyboard-scrollable through it.
+        EditorView.contentAttributes.of({ "aria-label": form.dataset.kind === "policy" ? "Policy YAML" : "Drill YAML", "data-testid": "drill-editor", tabindex: "0" }),
       ],
     }),
   });
@@ -122,14 +125,24 @@ function start(form) {
     list.append(li);
   }
 
+  // say tells a screen reader how the check came out, when that changes
+  // (not at every keystroke that leaves it as it was).
+  function say(text) {
+    if ($("problems-said").textContent !== text) $("problems-said").textContent = text;
+  }
+
   function showProblems(ds, failure) {
     problemsEl.replaceChildren();
     if (failure) {
       item(problemsEl, "bad", "Not checked:", failure);
       countEl.textContent = "";
+      say("Not checked: " + failure);
       return;
     }
     const errors = ds.filter((d) => d.severity !== "warning").length;
+    const plural = (n, one) => n + " " + one + (n === 1 ? "" : "s");
+    say(!ds.length ? "No problems." : [errors ? plural(errors, "error") : "", ds.length - errors ? plural(ds.length - errors, "warning") : ""].filter(Boolean).join(" and ") +
+      ", the first at line " + (ds[0].line || 1) + ".");
     countEl.textContent = ds.length ? String(ds.length) : "";
     countEl.className = "badge " + (errors ? "bad" : ds.length ? "warn" : "ok");
     if (!ds.length) {

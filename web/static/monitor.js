@@ -119,13 +119,15 @@ function startBoard() {
 
   function follow(tr) {
     const id = tr.dataset.session;
-    const r = { tr, state: newState(), client: null };
+    // seq is the last event folded; liveFrom the server's last when the
+    // board connected: the row has caught up once seq reaches it.
+    const r = { tr, state: newState(), client: null, seq: 0, liveFrom: undefined, announced: null };
     rows[id] = r;
     r.client = openSession({
       sessionId: id,
-      onHello: (msg) => { if (msg.clock) r.state.clock.set(msg.clock.t, msg.clock.running, msg.clock.scale); },
-      onEvent: (ev) => { fold(r.state, ev); paint(r); },
-      onResync: (msg) => { if (msg.snapshot) fromSnapshot(r.state, msg.snapshot, msg.clock); paint(r); },
+      onHello: (msg) => { if (r.liveFrom === undefined) r.liveFrom = msg.last_seq || 0; if (msg.clock) r.state.clock.set(msg.clock.t, msg.clock.running, msg.clock.scale); },
+      onEvent: (ev) => { fold(r.state, ev); r.seq = ev.seq; paint(r); },
+      onResync: (msg) => { if (msg.snapshot) fromSnapshot(r.state, msg.snapshot, msg.clock); r.seq = Math.max(r.seq, msg.last_seq || 0); paint(r); },
       onEnded: () => { r.state.ended = true; paint(r); },
       onStatus: (st) => { tr.dataset.conn = st; },
     });
@@ -151,6 +153,22 @@ function startBoard() {
       }));
     }
     tr.classList.toggle("ended", s.ended);
+    // A screen reader hears each alert a session raises, once, when it is
+    // raised: not those it already had when the board caught up with it.
+    if (r.liveFrom !== undefined && r.seq >= r.liveFrom) {
+      const raised = r.announced ? alerts.filter((a) => a !== "ended" && !r.announced.has(a)) : [];
+      if (raised.length) announce(tr.querySelector(".trainee").textContent + ": " + raised.join(", "));
+      r.announced = new Set(alerts);
+    }
+  }
+
+  // announce puts text in the board's status region, each piece once;
+  // alerts raised together are read together.
+  let pending = [], flush = 0;
+  function announce(text) {
+    pending.push(text);
+    clearTimeout(flush);
+    flush = setTimeout(() => { $("board-announce").textContent = pending.join(". ") + "."; pending = []; }, 300);
   }
 
   for (const tr of tbody.querySelectorAll("tr[data-session]")) follow(tr);
@@ -180,6 +198,10 @@ function startBoard() {
       a.className = "button secondary";
       a.href = "/monitor/sessions/" + encodeURIComponent(x.id);
       a.textContent = "Observe";
+      const name = document.createElement("span");
+      name.className = "visually-hidden";
+      name.textContent = " " + x.trainee;
+      a.append(name);
       td.append(a);
       tr.append(td);
       tbody.append(tr);
@@ -294,6 +316,9 @@ async function startObserver(cfg) {
   }
   $("obs-history").textContent = "History loaded: " + count + " events. Following live.";
   $("obs-history").dataset.loaded = String(after);
+  // From now on a screen reader reads each new line of the call as it
+  // comes (the history is not read out).
+  logEl.setAttribute("aria-live", "polite");
 
   client = openSession({
     sessionId: cfg.session,
