@@ -58,6 +58,11 @@ type ScoredSession struct {
 	// headline; without a release Auto is the same as the fields above.
 	Official bool
 	Auto     Headline
+	// Rev is the revision at which the session's analytics row last
+	// changed (a new scoring, a release, its official result): a copy of
+	// the rows is brought up to date with what changed after the highest
+	// revision it holds.
+	Rev int64
 }
 
 // Headline is a scorecard's result: its total, band and verdict, and each

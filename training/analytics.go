@@ -16,6 +16,12 @@ import (
 // AnalyticsStore is what cohort analytics read. *store.Store satisfies it.
 type AnalyticsStore interface {
 	ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error
+	// ScoredSessionsSince and CohortMembers keep the server's copy of
+	// the analytics rows (facts.go): the rows that changed after a
+	// revision (handed out in the order the writes commit, from a
+	// counter in the database), and who is in a cohort.
+	ScoredSessionsSince(ctx context.Context, rev int64, fn func(drillroom.ScoredSession) error) error
+	CohortMembers(ctx context.Context, cohortID int64) ([]drillroom.User, error)
 	ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.OutcomeRecord) error) error
 	FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error)
 	StaleOfficial(ctx context.Context, limit int) ([]drillroom.OfficialRef, error)
@@ -32,6 +38,9 @@ type AnalyticsStore interface {
 type Analytics struct {
 	store AnalyticsStore
 	svc   *Service
+	// direct reads every view's sessions from the store rather than the
+	// service's copy of them (tests compare the two).
+	direct bool
 }
 
 // NewAnalytics returns the analytics over st; svc loads the scenario
@@ -124,7 +133,22 @@ func (a *Analytics) Sessions(ctx context.Context, user drillroom.User, f Filter,
 	if err := a.RefreshOfficial(ctx); err != nil {
 		return err
 	}
-	return a.store.ScoredSessions(ctx, sf, fn)
+	var names map[int64]string
+	if sf.Cohorts == nil {
+		if names, err = a.Names(ctx); err != nil {
+			return err
+		}
+	}
+	all, err := a.scoredSessions(ctx, sf, names)
+	if err != nil {
+		return err
+	}
+	for _, x := range all {
+		if err := fn(*x); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Outcomes streams the rule outcomes of the scored sessions user may see
@@ -304,7 +328,8 @@ type Dashboard struct {
 	Versions   map[string][]int // the versions scored, by drill
 }
 
-// KPIKeys are the KPIs the trends show, in order.
+// KPIKeys are the KPIs the trends show, in order (trends sums them in
+// this order).
 var KPIKeys = []string{"handling_time", "hold_time", "wrap_up", "fcr", "csat", "time_to_classify", "time_to_first_escalation", "longest_silence"}
 
 // Dashboard computes the cohort dashboard for user and f.
@@ -328,13 +353,8 @@ func (a *Analytics) Dashboard(ctx context.Context, user drillroom.User, f Filter
 
 	// One pass over the sessions gives the drills, the trends and the
 	// progress; the rule stats give the rates and the heatmap.
-	// A cohort's sessions are thousands: start with room for them rather
-	// than copying the slice a dozen times as it grows.
-	all := make([]drillroom.ScoredSession, 0, 4096)
-	if err := a.store.ScoredSessions(ctx, sf, func(x drillroom.ScoredSession) error {
-		all = append(all, x)
-		return nil
-	}); err != nil {
+	all, err := a.scoredSessions(ctx, sf, names)
+	if err != nil {
 		return nil, err
 	}
 	d.Sessions = len(all)
@@ -373,7 +393,7 @@ func (a *Analytics) Dashboard(ctx context.Context, user drillroom.User, f Filter
 
 // standards reads the policy's standards from the drill's version: the one
 // asked for, else the newest one scored.
-func (a *Analytics) standards(ctx context.Context, scenarioID string, version int, all []drillroom.ScoredSession) *Standards {
+func (a *Analytics) standards(ctx context.Context, scenarioID string, version int, all []*drillroom.ScoredSession) *Standards {
 	if version == 0 {
 		for _, x := range all {
 			if x.ScenarioID == scenarioID {
@@ -403,7 +423,7 @@ func (a *Analytics) standards(ctx context.Context, scenarioID string, version in
 	return st
 }
 
-func summarise(all []drillroom.ScoredSession, versions map[string][]int) []DrillSummary {
+func summarise(all []*drillroom.ScoredSession, versions map[string][]int) []DrillSummary {
 	by := map[string]*DrillSummary{}
 	trainees := map[string]map[int64]bool{}
 	bands := map[string]map[string]*BandCount{}
@@ -470,7 +490,7 @@ type rubric struct {
 
 // rubrics loads the rubric of the newest version of each drill in all.
 // A version that cannot be loaded leaves its rules named by their ids.
-func (a *Analytics) rubrics(ctx context.Context, all []drillroom.ScoredSession) map[string]rubric {
+func (a *Analytics) rubrics(ctx context.Context, all []*drillroom.ScoredSession) map[string]rubric {
 	newest := map[string]int{}
 	for _, x := range all {
 		newest[x.ScenarioID] = max(newest[x.ScenarioID], x.Version)
@@ -503,7 +523,7 @@ func (a *Analytics) rubrics(ctx context.Context, all []drillroom.ScoredSession) 
 // every session (150,000 at 10,000 sessions), so it keeps one map of
 // rules per drill, looked up once per session, and each rule's trainees as
 // a bit set over the trainees numbered as they come.
-func ruleRates(all []drillroom.ScoredSession, scenarioID string, rubrics map[string]rubric) []RuleRate {
+func ruleRates(all []*drillroom.ScoredSession, scenarioID string, rubrics map[string]rubric) []RuleRate {
 	type acc struct {
 		RuleRate
 		users bitset
@@ -514,7 +534,7 @@ func ruleRates(all []drillroom.ScoredSession, scenarioID string, rubrics map[str
 	var cur map[string]*acc
 	curDrill := ""
 	for i := range all {
-		x := &all[i]
+		x := all[i]
 		if scenarioID != "" && x.ScenarioID != scenarioID {
 			continue
 		}
@@ -586,7 +606,7 @@ func (b bitset) count() int {
 // mistakeRates counts, for each classic mistake, the sessions of drills
 // that declare rules for it and those that failed one of them. Each
 // drill's rules are mapped to the mistakes they show once, not per session.
-func mistakeRates(all []drillroom.ScoredSession, rubrics map[string]rubric) []MistakeRate {
+func mistakeRates(all []*drillroom.ScoredSession, rubrics map[string]rubric) []MistakeRate {
 	type drillMistakes struct {
 		declared []int            // the mistakes the drill declares rules for
 		byRule   map[string][]int // rule id -> the mistakes it shows
@@ -621,7 +641,7 @@ func mistakeRates(all []drillroom.ScoredSession, rubrics map[string]rubric) []Mi
 	}
 	var made []bool
 	for i := range all {
-		x := &all[i]
+		x := all[i]
 		d := of(x.ScenarioID)
 		if len(d.declared) == 0 {
 			continue
@@ -664,8 +684,8 @@ type VersionSummary struct {
 func (v VersionSummary) PassRate() float64 { return percent(v.Passed, v.Sessions) }
 
 // versionSummaries compares the versions of one drill, oldest first.
-func versionSummaries(scenarioID string, all []drillroom.ScoredSession, rubrics map[string]rubric) []VersionSummary {
-	by := map[int][]drillroom.ScoredSession{}
+func versionSummaries(scenarioID string, all []*drillroom.ScoredSession, rubrics map[string]rubric) []VersionSummary {
+	by := map[int][]*drillroom.ScoredSession{}
 	for _, x := range all {
 		if x.ScenarioID == scenarioID {
 			by[x.Version] = append(by[x.Version], x)
@@ -707,7 +727,7 @@ func (p ProcedureRate) Rate() float64 { return percent(p.Failed, p.Sessions) }
 // procedureRates ranks the tagged procedures, the least followed first.
 // Each drill's rules are mapped to their procedures once; a session's
 // procedures are marked in a slice reused from session to session.
-func procedureRates(all []drillroom.ScoredSession, rubrics map[string]rubric) []ProcedureRate {
+func procedureRates(all []*drillroom.ScoredSession, rubrics map[string]rubric) []ProcedureRate {
 	var out []ProcedureRate
 	index := map[string]int{}
 	var drills []map[string]bool // per procedure: the drills with a rule of it scored
@@ -742,7 +762,7 @@ func procedureRates(all []drillroom.ScoredSession, rubrics map[string]rubric) []
 	var state []uint8
 	var touched []int
 	for i := range all {
-		x := &all[i]
+		x := all[i]
 		tags := of(x.ScenarioID)
 		if len(tags) == 0 {
 			continue
@@ -802,7 +822,7 @@ func sortByRate[T interface{ Rate() float64 }](out []T, name func(T) string) {
 
 // heatmap lays out one drill's rules (the most failed first) against its
 // trainees (by name), from the sessions, oldest first.
-func heatmap(scenarioID string, all []drillroom.ScoredSession, names map[int64]string, rubrics map[string]rubric) *Heatmap {
+func heatmap(scenarioID string, all []*drillroom.ScoredSession, names map[int64]string, rubrics map[string]rubric) *Heatmap {
 	h := &Heatmap{ScenarioID: scenarioID, Rules: ruleRates(all, scenarioID, rubrics)}
 	seen := map[int64]bool{}
 	for _, x := range all {
@@ -849,7 +869,7 @@ func heatmap(scenarioID string, all []drillroom.ScoredSession, names map[int64]s
 	return h
 }
 
-func progress(scenarioID string, all []drillroom.ScoredSession, names map[int64]string) []Progress {
+func progress(scenarioID string, all []*drillroom.ScoredSession, names map[int64]string) []Progress {
 	by := map[int64]*Progress{}
 	var order []int64
 	for _, x := range all { // oldest first
@@ -879,7 +899,7 @@ func progress(scenarioID string, all []drillroom.ScoredSession, names map[int64]
 
 // trends buckets the sessions by day, week or month, whichever gives at
 // most 60 points over the span of the data.
-func trends(all []drillroom.ScoredSession) ([]TrendPoint, string) {
+func trends(all []*drillroom.ScoredSession) ([]TrendPoint, string) {
 	if len(all) == 0 {
 		return nil, "day"
 	}
@@ -899,11 +919,13 @@ func trends(all []drillroom.ScoredSession) ([]TrendPoint, string) {
 			return day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7)) // Monday
 		}
 	}
+	// The KPIs are summed in arrays in the order of KPIKeys (a map per
+	// period cost a hash of each key for each session).
 	type acc struct {
 		n, passed int
 		score     float64
-		sum       map[string]float64
-		cnt       map[string]int
+		sum       [8]float64
+		cnt       [8]int
 	}
 	var points []TrendPoint
 	var cur *acc
@@ -913,8 +935,10 @@ func trends(all []drillroom.ScoredSession) ([]TrendPoint, string) {
 			return
 		}
 		p := TrendPoint{From: curFrom, Sessions: cur.n, Score: round2(cur.score / float64(cur.n)), PassRate: percent(cur.passed, cur.n), KPIs: map[string]float64{}}
-		for k, s := range cur.sum {
-			p.KPIs[k] = round2(s / float64(cur.cnt[k]))
+		for i, k := range KPIKeys {
+			if cur.cnt[i] > 0 {
+				p.KPIs[k] = round2(cur.sum[i] / float64(cur.cnt[i]))
+			}
 		}
 		points = append(points, p)
 	}
@@ -922,34 +946,34 @@ func trends(all []drillroom.ScoredSession) ([]TrendPoint, string) {
 		b := bucket(x.CreatedAt.UTC())
 		if cur == nil || !b.Equal(curFrom) {
 			flush()
-			cur, curFrom = &acc{sum: map[string]float64{}, cnt: map[string]int{}}, b
+			cur, curFrom = &acc{}, b
 		}
 		cur.n++
 		cur.score += x.Total
 		if x.Passed {
 			cur.passed++
 		}
-		add := func(k string, v float64) {
+		add := func(i int, v float64) {
 			if v >= 0 {
-				cur.sum[k] += v
-				cur.cnt[k]++
+				cur.sum[i] += v
+				cur.cnt[i]++
 			}
 		}
 		k := x.KPIs
-		add("handling_time", k.HandlingTime)
-		add("hold_time", k.HoldTime)
-		add("wrap_up", k.WrapUp)
 		fcr := 0.0
 		if k.FirstContactResolution {
 			fcr = 100
 		}
-		add("fcr", fcr)
+		add(0, k.HandlingTime)
+		add(1, k.HoldTime)
+		add(2, k.WrapUp)
+		add(3, fcr)
 		if k.CSAT > 0 {
-			add("csat", float64(k.CSAT))
+			add(4, float64(k.CSAT))
 		}
-		add("time_to_classify", k.TimeToClassify)
-		add("time_to_first_escalation", k.TimeToFirstEscalation)
-		add("longest_silence", k.LongestSilence)
+		add(5, k.TimeToClassify)
+		add(6, k.TimeToFirstEscalation)
+		add(7, k.LongestSilence)
 	}
 	flush()
 	return points, period

@@ -89,6 +89,9 @@ type Service struct {
 	seed  func() int64
 	// drills are the prepared drills replays use, by scenario version.
 	drills sync.Map
+	// facts is this server's copy of the cohort analytics rows, shared
+	// by every Analytics made over the service.
+	facts facts
 }
 
 // New returns a Service over st and live. A nil logger discards.

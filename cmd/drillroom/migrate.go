@@ -52,7 +52,7 @@ var tables = []table{
 	{"calibration_marks", cols("round_id, user_id, rule_id, outcome, points, at"), cols("round_id, user_id, rule_id"), nil},
 	// What the triggers on scorecards keep: copied as they are (the copy
 	// runs with those triggers off), so the copy is verified like the rest.
-	{"scorecard_facts", cols("session_id, scorecard_id, user_id, scenario_id, version, mode, started_at, scored_at, rubric_hash, total, band, passed, handling_time, talk_time, hold_time, wrap_up, fcr, csat, time_to_classify, time_to_first_escalation, longest_silence, outcomes, released_id, official_scorecard_id, official_release_id, official_total, official_band, official_passed, official_changes"), cols("session_id"), cols("passed, fcr, official_passed")},
+	{"scorecard_facts", cols("session_id, scorecard_id, user_id, scenario_id, version, mode, started_at, scored_at, rubric_hash, total, band, passed, handling_time, talk_time, hold_time, wrap_up, fcr, csat, time_to_classify, time_to_first_escalation, longest_silence, outcomes, released_id, official_scorecard_id, official_release_id, official_total, official_band, official_passed, official_changes, rev"), cols("session_id"), cols("passed, fcr, official_passed")},
 	{"rule_notes", cols("scorecard_id, rule_id, feedback"), cols("scorecard_id, rule_id"), nil},
 	{"xapi_outbox", cols("id, session_id, scorecard_id, release_id, queued_at, attempts, next_at, sent_at, last_error"), cols("id"), nil},
 	{"releases", cols("id, session_id, by_id, actor, at, last_mark, last_note"), cols("id"), nil},

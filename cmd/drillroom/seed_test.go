@@ -169,6 +169,16 @@ func BenchmarkDashboard(b *testing.B) {
 		}
 		b.Run(v.name, func(b *testing.B) {
 			get(b) // warm: the runner's cache of rubrics, SQLite's page cache
+			if dump := os.Getenv("DRILLROOM_BENCH_DUMP"); dump != "" {
+				// The responses, to compare two builds' answers.
+				req := httptest.NewRequest(http.MethodGet, v.path, nil)
+				req.AddCookie(&http.Cookie{Name: "drillroom_session", Value: token})
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if err := os.WriteFile(filepath.Join(dump, v.name), rec.Body.Bytes(), 0o644); err != nil {
+					b.Fatal(err)
+				}
+			}
 			var size int
 			cpu0 := cpuTime()
 			for b.Loop() {

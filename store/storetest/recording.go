@@ -362,6 +362,10 @@ func (rec *recording) FeedbackCounts(ctx context.Context, f drillroom.AnalyticsF
 	return rec.call("FeedbackCounts").FeedbackCounts(ctx, f, limit)
 }
 
+func (rec *recording) ScoredSessionsSince(ctx context.Context, rev int64, fn func(drillroom.ScoredSession) error) error {
+	return rec.call("ScoredSessionsSince").ScoredSessionsSince(ctx, rev, fn)
+}
+
 func (rec *recording) StaleOfficial(ctx context.Context, limit int) ([]drillroom.OfficialRef, error) {
 	return rec.call("StaleOfficial").StaleOfficial(ctx, limit)
 }

@@ -142,6 +142,9 @@ type Store interface {
 	ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error
 	ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.OutcomeRecord) error) error
 	FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error)
+	// The analytics rows that changed after a revision, for a server's
+	// copy of them.
+	ScoredSessionsSince(ctx context.Context, rev int64, fn func(drillroom.ScoredSession) error) error
 	// The official results analytics report: sessions with a release whose
 	// official result is missing or stale, and recording one.
 	StaleOfficial(ctx context.Context, limit int) ([]drillroom.OfficialRef, error)
@@ -205,6 +208,7 @@ var suites = []suite{
 	{"Analytics", testAnalytics},
 	{"Outbox", testOutbox},
 	{"Official", testOfficial},
+	{"FactsRevisions", testFactsRevisions},
 	{"EndedSessionTakesTheReview", testEndedSession},
 	{"NotFound", testNotFound},
 	{"Close", testClose},

@@ -22,29 +22,59 @@ func (s Common) ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter,
 	if err != nil {
 		return fmt.Errorf("scored sessions: %w", err)
 	}
-	q := `SELECT f.session_id, f.user_id, f.scenario_id, f.version, f.mode, f.started_at, f.scored_at, f.rubric_hash,
-		f.total, f.band, f.passed, f.handling_time, f.talk_time, f.hold_time, f.wrap_up, f.fcr, f.csat,
-		f.time_to_classify, f.time_to_first_escalation, f.longest_silence, f.outcomes, f.scorecard_id,
-		COALESCE(f.released_id, 0), ` + officialColumns + `
-		FROM scorecard_facts f WHERE ` + where + ` ORDER BY f.started_at, f.session_id`
+	q := `SELECT ` + factsColumns + ` FROM scorecard_facts f WHERE ` + where + ` ORDER BY f.started_at, f.session_id`
 	return Each(ctx, s.DB, "scored sessions", q, args, func(row Scanner) error {
-		var x drillroom.ScoredSession
-		var started, scored, csat int64
-		var mode, outcomes string
-		var off official
-		k := &x.KPIs
-		if err := row.Scan(&x.SessionID, &x.UserID, &x.ScenarioID, &x.Version, &mode, &started, &scored, &x.RubricHash,
-			&x.Total, &x.Band, &x.Passed, &k.HandlingTime, &k.TalkTime, &k.HoldTime, &k.WrapUp, &k.FirstContactResolution,
-			&csat, &k.TimeToClassify, &k.TimeToFirstEscalation, &k.LongestSilence, &outcomes, &x.ScorecardID,
-			&x.ReleaseID, &off.current, &off.total, &off.band, &off.passed, &off.changes); err != nil {
+		x, err := scanFacts(row)
+		if err != nil {
 			return fmt.Errorf("scored sessions: %w", err)
 		}
-		k.CSAT = int(csat)
-		x.Mode, x.CreatedAt, x.ScoredAt = drillroom.Mode(mode), FromMillis(started), FromMillis(scored)
-		x.Rules = drillroom.ParseRuleMarks(outcomes)
-		x.SetOfficial(off.current, deref(off.total), deref(off.band), deref(off.passed), deref(off.changes))
 		return fn(x)
 	})
+}
+
+// ScoredSessionsSince calls fn with every scored session, of any user,
+// whose facts changed at a revision above rev (x.Rev is the revision of
+// the row as read), in the order of their revisions; rev 0 or below reads
+// them all. Revisions are handed out in the order the writes commit
+// (SQLite's migration 0021, PostgreSQL's 0013), so a reader that keeps the
+// highest revision it saw and asks for what came after it misses nothing,
+// whichever server wrote it. An error from fn stops the query and is
+// returned unwrapped.
+func (s Common) ScoredSessionsSince(ctx context.Context, rev int64, fn func(drillroom.ScoredSession) error) error {
+	q := `SELECT ` + factsColumns + ` FROM scorecard_facts f WHERE f.rev > ? ORDER BY f.rev`
+	return Each(ctx, s.DB, "scored sessions since a revision", q, []any{rev}, func(row Scanner) error {
+		x, err := scanFacts(row)
+		if err != nil {
+			return fmt.Errorf("scored sessions since revision %d: %w", rev, err)
+		}
+		return fn(x)
+	})
+}
+
+// factsColumns are the columns of scorecard_facts f that scanFacts reads.
+const factsColumns = `f.session_id, f.user_id, f.scenario_id, f.version, f.mode, f.started_at, f.scored_at, f.rubric_hash,
+		f.total, f.band, f.passed, f.handling_time, f.talk_time, f.hold_time, f.wrap_up, f.fcr, f.csat,
+		f.time_to_classify, f.time_to_first_escalation, f.longest_silence, f.outcomes, f.scorecard_id,
+		COALESCE(f.released_id, 0), f.rev, ` + officialColumns
+
+// scanFacts reads one row of factsColumns.
+func scanFacts(row Scanner) (drillroom.ScoredSession, error) {
+	var x drillroom.ScoredSession
+	var started, scored, csat int64
+	var mode, outcomes string
+	var off official
+	k := &x.KPIs
+	if err := row.Scan(&x.SessionID, &x.UserID, &x.ScenarioID, &x.Version, &mode, &started, &scored, &x.RubricHash,
+		&x.Total, &x.Band, &x.Passed, &k.HandlingTime, &k.TalkTime, &k.HoldTime, &k.WrapUp, &k.FirstContactResolution,
+		&csat, &k.TimeToClassify, &k.TimeToFirstEscalation, &k.LongestSilence, &outcomes, &x.ScorecardID,
+		&x.ReleaseID, &x.Rev, &off.current, &off.total, &off.band, &off.passed, &off.changes); err != nil {
+		return x, err
+	}
+	k.CSAT = int(csat)
+	x.Mode, x.CreatedAt, x.ScoredAt = drillroom.Mode(mode), FromMillis(started), FromMillis(scored)
+	x.Rules = drillroom.ParseRuleMarks(outcomes)
+	x.SetOfficial(off.current, deref(off.total), deref(off.band), deref(off.passed), deref(off.changes))
+	return x, nil
 }
 
 // DueStatements returns up to limit (1 to 1000) entries of the xAPI outbox
