@@ -160,3 +160,12 @@ type OutboxEntry struct {
 	// this one is not to be sent.
 	Current bool
 }
+
+// StandingStatements are the statements of an outbox entry that may be in
+// the learning record store (they were posted, or about to be, and not
+// voided since): a newer report of the session voids them.
+type StandingStatements struct {
+	EntryID      int64
+	ReleaseID    int64 // of the entry: 0 for an automatic scorecard
+	StatementIDs []string
+}

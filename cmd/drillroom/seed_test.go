@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +17,8 @@ import (
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/store"
+	"github.com/drillroom/drillroom/store/postgres"
+	"github.com/drillroom/drillroom/store/postgres/postgrestest"
 	"github.com/drillroom/drillroom/web"
 )
 
@@ -116,7 +119,8 @@ func (e *seedError) Error() string { return "seed: " + e.out }
 
 // BenchmarkDashboard answers each view of the cohort dashboard, and each
 // export, for a trainer of the seeded cohort of 200 trainees, through the
-// whole web stack (routing, sign-in, the use case, the store, rendering).
+// whole web stack (routing, sign-in, the use case, the store, rendering),
+// on SQLite.
 func BenchmarkDashboard(b *testing.B) {
 	dir := benchData(b)
 	ctx := context.Background()
@@ -125,6 +129,49 @@ func BenchmarkDashboard(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
+	benchViews(b, st)
+}
+
+// BenchmarkDashboardPostgres is BenchmarkDashboard on PostgreSQL, with the
+// same data: the seeded SQLite database copied by drillroom migrate into
+// the database DRILLROOM_BENCH_POSTGRES names (a postgres:// URL; copied
+// only when it is empty, so a second run reuses it), or else into a new
+// database of the test server (DRILLROOM_TEST_POSTGRES, "start" for a
+// throwaway cluster), dropped at the end.
+func BenchmarkDashboardPostgres(b *testing.B) {
+	dir := benchData(b)
+	ctx := context.Background()
+	url := os.Getenv("DRILLROOM_BENCH_POSTGRES")
+	if url == "" {
+		url = postgrestest.URL(b)
+	}
+	if !isPostgres(url) {
+		b.Fatalf("DRILLROOM_BENCH_POSTGRES=%q: want a postgres:// URL", url)
+	}
+	st, err := postgres.Open(ctx, url, nil, postgres.WithPasswordCost(8, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.UserByUsername(ctx, "seed-0001"); errors.Is(err, drillroom.ErrNotFound) {
+		st.Close()
+		var out bytes.Buffer
+		if code := Main(ctx, []string{"migrate", "--from", "sqlite:" + filepath.Join(dir, databaseFile), "--to", url}, IO{Stdout: &out, Stderr: &out}); code != 0 {
+			b.Fatalf("migrate the seeded database to PostgreSQL: exit %d: %s", code, out.String())
+		}
+		if st, err = postgres.Open(ctx, url, nil, postgres.WithPasswordCost(8, 1)); err != nil {
+			b.Fatal(err)
+		}
+		defer st.Close()
+	} else if err != nil {
+		b.Fatal(err)
+	}
+	benchViews(b, st)
+}
+
+// benchViews runs the dashboard's views on st as sub-benchmarks.
+func benchViews(b *testing.B, st database) {
+	ctx := context.Background()
 	rn := runner.New(runner.Config{Store: st})
 	defer rn.Close(ctx)
 	srv, err := web.New(web.Config{Store: st, Runner: rn})

@@ -386,6 +386,18 @@ func (rec *recording) RetryStatements(ctx context.Context, ids []int64, next tim
 	return rec.call("RetryStatements").RetryStatements(ctx, ids, next, reason)
 }
 
+func (rec *recording) PlanStatements(ctx context.Context, entryID int64, statementIDs []string) error {
+	return rec.call("PlanStatements").PlanStatements(ctx, entryID, statementIDs)
+}
+
+func (rec *recording) StandingStatements(ctx context.Context, sessionID string, except int64) ([]drillroom.StandingStatements, error) {
+	return rec.call("StandingStatements").StandingStatements(ctx, sessionID, except)
+}
+
+func (rec *recording) MarkStatementsDelivered(ctx context.Context, id int64, voided []int64) error {
+	return rec.call("MarkStatementsDelivered").MarkStatementsDelivered(ctx, id, voided)
+}
+
 func (rec *recording) Ping(ctx context.Context) error {
 	return rec.call("Ping").Ping(ctx)
 }

@@ -154,6 +154,12 @@ type Store interface {
 	DueStatements(ctx context.Context, now time.Time, limit int) ([]drillroom.OutboxEntry, error)
 	MarkStatementsSent(ctx context.Context, ids []int64) error
 	RetryStatements(ctx context.Context, ids []int64, next time.Time, reason string) error
+	// Voiding in the LRS what a newer report replaces: the statements an
+	// entry is about to post, those that may be there, and a delivery
+	// with what it voided.
+	PlanStatements(ctx context.Context, entryID int64, statementIDs []string) error
+	StandingStatements(ctx context.Context, sessionID string, except int64) ([]drillroom.StandingStatements, error)
+	MarkStatementsDelivered(ctx context.Context, id int64, voided []int64) error
 
 	// Lifetime.
 	Ping(ctx context.Context) error
@@ -207,6 +213,7 @@ var suites = []suite{
 	{"CalibrationRounds", testCalibrationRounds},
 	{"Analytics", testAnalytics},
 	{"Outbox", testOutbox},
+	{"OutboxVoiding", testOutboxVoiding},
 	{"Official", testOfficial},
 	{"FactsRevisions", testFactsRevisions},
 	{"EndedSessionTakesTheReview", testEndedSession},

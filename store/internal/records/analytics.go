@@ -192,6 +192,80 @@ func (s Common) MarkStatementsSent(ctx context.Context, ids []int64) error {
 	return s.updateUnsent(ctx, "mark statements sent", ids, "sent_at = ?, last_error = ''", Millis(s.Now()))
 }
 
+// PlanStatements records the ids of the statements an unsent outbox entry
+// is about to post: from then on they may reach the LRS (an answer can be
+// lost), so StandingStatements lists them until a newer entry of the
+// session voids them. An entry already sent is left as it is; an unknown
+// one is drillroom.ErrNotFound.
+func (s Common) PlanStatements(ctx context.Context, entryID int64, statementIDs []string) error {
+	if len(statementIDs) == 0 || len(statementIDs) > maxStatements {
+		return fmt.Errorf("plan statements of outbox entry %d: %w: %d statement ids, want 1 to %d", entryID, drillroom.ErrInvalid, len(statementIDs), maxStatements)
+	}
+	for _, id := range statementIDs {
+		if id == "" || len(id) > 64 || strings.ContainsAny(id, " \t\n") {
+			return fmt.Errorf("plan statements of outbox entry %d: %w: statement id %q", entryID, drillroom.ErrInvalid, id)
+		}
+	}
+	err := s.write(ctx, func(tx Tx) error {
+		if _, err := tx.Exec("UPDATE xapi_outbox SET statements = ? WHERE id = ? AND sent_at IS NULL", strings.Join(statementIDs, " "), entryID); err != nil {
+			return err
+		}
+		var one int64
+		if err := tx.QueryRow("SELECT 1 FROM xapi_outbox WHERE id = ?", entryID).Scan(&one); err != nil {
+			return NotFound(err, fmt.Sprintf("outbox entry %d", entryID))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("plan statements of outbox entry %d: %w", entryID, err)
+	}
+	return nil
+}
+
+// maxStatements bounds the statements of one outbox entry: a session's and
+// one per rule of its rubric.
+const maxStatements = 1000
+
+// StandingStatements returns the entries of a session, but except, whose
+// statements may be in the LRS and are not voided (PlanStatements), oldest
+// first.
+func (s Common) StandingStatements(ctx context.Context, sessionID string, except int64) ([]drillroom.StandingStatements, error) {
+	return All(ctx, s.DB, "standing statements of session "+sessionID, func(row Scanner) (drillroom.StandingStatements, error) {
+		var st drillroom.StandingStatements
+		var ids string
+		err := row.Scan(&st.EntryID, &st.ReleaseID, &ids)
+		st.StatementIDs = strings.Fields(ids)
+		return st, err
+	}, `SELECT id, release_id, statements FROM xapi_outbox
+		WHERE session_id = ? AND id <> ? AND statements <> '' AND voided_at IS NULL ORDER BY id`, sessionID, except)
+}
+
+// MarkStatementsDelivered records, in one transaction, that outbox entry
+// id was delivered and that its request voided the statements of the
+// entries voided. Entries already sent, or already voided, are left as
+// they are.
+func (s Common) MarkStatementsDelivered(ctx context.Context, id int64, voided []int64) error {
+	now := Millis(s.Now())
+	err := s.write(ctx, func(tx Tx) error {
+		if _, err := tx.Exec("UPDATE xapi_outbox SET sent_at = ?, last_error = '' WHERE id = ? AND sent_at IS NULL", now, id); err != nil {
+			return err
+		}
+		if len(voided) == 0 {
+			return nil
+		}
+		args := []any{now}
+		for _, v := range voided {
+			args = append(args, v)
+		}
+		_, err := tx.Exec("UPDATE xapi_outbox SET voided_at = ? WHERE voided_at IS NULL AND id IN ("+Placeholders(len(voided))+")", args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("mark outbox entry %d delivered: %w", id, err)
+	}
+	return nil
+}
+
 // RetryStatements records a failed delivery of the outbox entries: one
 // more attempt, the error (shortened to 500 bytes), and when to try next.
 // Entries already sent are left as they are.
