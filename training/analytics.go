@@ -139,7 +139,7 @@ func (a *Analytics) Sessions(ctx context.Context, user drillroom.User, f Filter,
 			return err
 		}
 	}
-	all, err := a.scoredSessions(ctx, sf, names)
+	all, _, err := a.scoredSessions(ctx, sf, names)
 	if err != nil {
 		return err
 	}
@@ -349,22 +349,51 @@ func (a *Analytics) Dashboard(ctx context.Context, user drillroom.User, f Filter
 	if err != nil {
 		return nil, err
 	}
-	d := &Dashboard{Filter: f, Cohorts: cohorts, Versions: map[string][]int{}}
-
 	// One pass over the sessions gives the drills, the trends and the
 	// progress; the rule stats give the rates and the heatmap.
-	all, err := a.scoredSessions(ctx, sf, names)
+	all, sc, err := a.scoredSessions(ctx, sf, names)
 	if err != nil {
 		return nil, err
 	}
+	key := ""
+	if sc.copied {
+		key = dashboardKey(sf, sc, names)
+		if kept := a.svc.dashboards.get(key); kept != nil {
+			d := *kept
+			d.Filter, d.Cohorts = f, cohorts
+			return &d, nil
+		}
+	}
+	d, complete, err := a.dashboard(ctx, sf, f.ScenarioID, all, names)
+	if err != nil {
+		return nil, err
+	}
+	d.Filter, d.Cohorts = f, cohorts
+	if key != "" && complete {
+		// The feedback counts read the cohorts' members again, in SQL: keep
+		// the dashboard only if they are still those of the key.
+		if in, err := a.inScope(ctx, sf, names); err == nil && slices.Equal(slices.Sorted(maps.Keys(in)), sc.trainees) {
+			a.svc.dashboards.put(key, d)
+		}
+	}
+	return d, nil
+}
+
+// dashboard computes a dashboard from the sessions all that sf selects,
+// with the drill in focus asked for (or the one with most sessions);
+// complete is false when a rubric or policy could not be loaded (the
+// dashboard then names rules by their ids, and is not kept).
+func (a *Analytics) dashboard(ctx context.Context, sf drillroom.AnalyticsFilter, asked string, all []*drillroom.ScoredSession, names map[int64]string) (*Dashboard, bool, error) {
+	var err error
+	d := &Dashboard{Versions: map[string][]int{}}
 	d.Sessions = len(all)
 	d.Drills = summarise(all, d.Versions)
 
-	focus := f.ScenarioID
+	focus := asked
 	if focus == "" && len(d.Drills) > 0 {
 		focus = d.Drills[0].ScenarioID
 	}
-	rubrics := a.rubrics(ctx, all)
+	rubrics, complete := a.rubrics(ctx, all)
 	d.Rules = ruleRates(all, "", rubrics)
 	d.Mistakes = mistakeRates(all, rubrics)
 	d.Procedures = procedureRates(all, rubrics)
@@ -372,7 +401,9 @@ func (a *Analytics) Dashboard(ctx context.Context, user drillroom.User, f Filter
 		d.Heatmap = heatmap(focus, all, names, rubrics)
 		d.Progress = progress(focus, all, names)
 		d.Compare = versionSummaries(focus, all, rubrics)
-		d.Standards = a.standards(ctx, focus, sf.Version, all)
+		var ok bool
+		d.Standards, ok = a.standards(ctx, focus, sf.Version, all)
+		complete = complete && ok
 	}
 	if len(d.Rules) > 25 {
 		d.Rules = d.Rules[:25]
@@ -385,15 +416,16 @@ func (a *Analytics) Dashboard(ctx context.Context, user drillroom.User, f Filter
 		ff := sf
 		ff.ScenarioID = focus
 		if d.Feedback, err = a.store.FeedbackCounts(ctx, ff, 10); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
-	return d, nil
+	return d, complete, nil
 }
 
 // standards reads the policy's standards from the drill's version: the one
-// asked for, else the newest one scored.
-func (a *Analytics) standards(ctx context.Context, scenarioID string, version int, all []*drillroom.ScoredSession) *Standards {
+// asked for, else the newest one scored; ok is false when the version
+// could not be loaded for another reason than not being there.
+func (a *Analytics) standards(ctx context.Context, scenarioID string, version int, all []*drillroom.ScoredSession) (_ *Standards, ok bool) {
 	if version == 0 {
 		for _, x := range all {
 			if x.ScenarioID == scenarioID {
@@ -402,14 +434,15 @@ func (a *Analytics) standards(ctx context.Context, scenarioID string, version in
 		}
 	}
 	if version == 0 || a.svc == nil {
-		return nil
+		return nil, true
 	}
 	sc, err := a.svc.live.Scenario(ctx, scenarioID, version)
 	if err != nil || sc.Resolved == nil {
 		if err != nil && !errors.Is(err, drillroom.ErrNotFound) {
 			a.svc.log.Warn("analytics: standards not loaded", "scenario", scenarioID, "version", version, "err", err)
+			return nil, false
 		}
-		return nil
+		return nil, true
 	}
 	st := &Standards{ScenarioID: scenarioID, Version: version, PassMark: sc.Resolved.PassMark}
 	if sc.Rubric.PassMark > 0 {
@@ -420,7 +453,7 @@ func (a *Analytics) standards(ctx context.Context, scenarioID string, version in
 	st.FirstResponse = c.FirstResponse.Seconds()
 	st.WaitingUpdate = c.WaitingUpdate.Seconds()
 	st.HoldUpdate = c.HoldUpdate.Seconds()
-	return st
+	return st, true
 }
 
 func summarise(all []*drillroom.ScoredSession, versions map[string][]int) []DrillSummary {
@@ -489,13 +522,15 @@ type rubric struct {
 }
 
 // rubrics loads the rubric of the newest version of each drill in all.
-// A version that cannot be loaded leaves its rules named by their ids.
-func (a *Analytics) rubrics(ctx context.Context, all []*drillroom.ScoredSession) map[string]rubric {
+// A version that cannot be loaded leaves its rules named by their ids, and
+// complete false.
+func (a *Analytics) rubrics(ctx context.Context, all []*drillroom.ScoredSession) (_ map[string]rubric, complete bool) {
 	newest := map[string]int{}
 	for _, x := range all {
 		newest[x.ScenarioID] = max(newest[x.ScenarioID], x.Version)
 	}
 	out := make(map[string]rubric, len(newest))
+	complete = true
 	for id, v := range newest {
 		r := rubric{rules: map[string]ruleInfo{}}
 		out[id] = r
@@ -505,6 +540,7 @@ func (a *Analytics) rubrics(ctx context.Context, all []*drillroom.ScoredSession)
 		sc, err := a.svc.live.Scenario(ctx, id, v)
 		if err != nil {
 			a.svc.log.Warn("analytics: rubric not loaded", "scenario", id, "version", v, "err", err)
+			complete = false
 			continue
 		}
 		for _, sec := range sc.Rubric.Sections {
@@ -515,7 +551,7 @@ func (a *Analytics) rubrics(ctx context.Context, all []*drillroom.ScoredSession)
 		r.mistakes = sc.Rubric.Mistakes
 		out[id] = r
 	}
-	return out
+	return out, complete
 }
 
 // ruleRates counts each rule's failures over the sessions (of one drill

@@ -92,6 +92,8 @@ type Service struct {
 	// facts is this server's copy of the cohort analytics rows, shared
 	// by every Analytics made over the service.
 	facts facts
+	// dashboards keeps the dashboards computed last (facts.go).
+	dashboards dashboards
 }
 
 // New returns a Service over st and live. A nil logger discards.
