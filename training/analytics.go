@@ -532,11 +532,17 @@ func (a *Analytics) rubrics(ctx context.Context, all []*drillroom.ScoredSession)
 	out := make(map[string]rubric, len(newest))
 	complete = true
 	for id, v := range newest {
-		r := rubric{rules: map[string]ruleInfo{}}
-		out[id] = r
 		if a.svc == nil {
+			out[id] = rubric{rules: map[string]ruleInfo{}}
 			continue
 		}
+		key := fmt.Sprintf("%s@%d", id, v)
+		if r, ok := a.svc.rubrics.Load(key); ok {
+			out[id] = r.(rubric)
+			continue
+		}
+		r := rubric{rules: map[string]ruleInfo{}}
+		out[id] = r
 		sc, err := a.svc.live.Scenario(ctx, id, v)
 		if err != nil {
 			a.svc.log.Warn("analytics: rubric not loaded", "scenario", id, "version", v, "err", err)
@@ -550,6 +556,8 @@ func (a *Analytics) rubrics(ctx context.Context, all []*drillroom.ScoredSession)
 		}
 		r.mistakes = sc.Rubric.Mistakes
 		out[id] = r
+		// A published version never changes: its rubric is read once.
+		a.svc.rubrics.Store(key, r)
 	}
 	return out, complete
 }
@@ -564,21 +572,28 @@ func ruleRates(all []*drillroom.ScoredSession, scenarioID string, rubrics map[st
 		RuleRate
 		users bitset
 	}
-	byDrill := map[string]map[string]*acc{}
+	// The sessions of one version of a drill list the same rules in the
+	// same order: each drill remembers the rules of its last session by
+	// position, and a rule is looked up in the map only when its position
+	// does not match.
+	type drill struct {
+		rules map[string]*acc
+		last  []*acc
+	}
+	byDrill := map[string]*drill{}
 	dense := map[int64]int{}
 	var order []*acc
-	var cur map[string]*acc
+	var cur *drill
 	curDrill := ""
-	for i := range all {
-		x := all[i]
+	for _, x := range all {
 		if scenarioID != "" && x.ScenarioID != scenarioID {
 			continue
 		}
 		if cur == nil || x.ScenarioID != curDrill {
 			curDrill = x.ScenarioID
-			if cur = byDrill[curDrill]; cur == nil {
-				cur = map[string]*acc{}
-				byDrill[curDrill] = cur
+			if cur = byDrill[x.ScenarioID]; cur == nil {
+				cur = &drill{rules: map[string]*acc{}}
+				byDrill[x.ScenarioID] = cur
 			}
 		}
 		u, ok := dense[x.UserID]
@@ -586,16 +601,22 @@ func ruleRates(all []*drillroom.ScoredSession, scenarioID string, rubrics map[st
 			u = len(dense)
 			dense[x.UserID] = u
 		}
-		for _, m := range x.Rules {
-			r := cur[m.RuleID]
-			if r == nil {
-				info := rubrics[x.ScenarioID].rules[m.RuleID]
-				r = &acc{RuleRate: RuleRate{ScenarioID: x.ScenarioID, RuleID: m.RuleID, Title: info.Title, Section: info.Section, Critical: info.Critical}}
-				if r.Title == "" {
-					r.Title = m.RuleID
+		if len(cur.last) != len(x.Rules) {
+			cur.last = make([]*acc, len(x.Rules))
+		}
+		for j, m := range x.Rules {
+			r := cur.last[j]
+			if r == nil || r.RuleID != m.RuleID {
+				if r = cur.rules[m.RuleID]; r == nil {
+					info := rubrics[x.ScenarioID].rules[m.RuleID]
+					r = &acc{RuleRate: RuleRate{ScenarioID: x.ScenarioID, RuleID: m.RuleID, Title: info.Title, Section: info.Section, Critical: info.Critical}}
+					if r.Title == "" {
+						r.Title = m.RuleID
+					}
+					cur.rules[m.RuleID] = r
+					order = append(order, r)
 				}
-				cur[m.RuleID] = r
-				order = append(order, r)
+				cur.last[j] = r
 			}
 			if m.Scored() {
 				r.Scored++

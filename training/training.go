@@ -94,6 +94,9 @@ type Service struct {
 	facts facts
 	// dashboards keeps the dashboards computed last (facts.go).
 	dashboards dashboards
+	// rubrics are the analytics' view of each published version's
+	// rubric, by "scenario@version", read once.
+	rubrics sync.Map
 }
 
 // New returns a Service over st and live. A nil logger discards.
