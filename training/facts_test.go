@@ -54,20 +54,7 @@ func TestAnalyticsCopyIsExact(t *testing.T) {
 						t.Errorf("after %s, %s's dashboard %+v on %s (%s):\ngot  %+v\nwant %+v", after, v.who.Username, v.f, name, time, got, want)
 					}
 				}
-				var rows []string
-				if err := training.NewAnalytics(f.st, svc).Sessions(ctx, *v.who, v.f, func(x drillroom.ScoredSession) error {
-					rows = append(rows, fmt.Sprintf("%+v", x))
-					return nil
-				}); err != nil {
-					t.Fatal(err)
-				}
-				var wantRows []string
-				if err := training.NewAnalyticsFromStore(f.st, svc).Sessions(ctx, *v.who, v.f, func(x drillroom.ScoredSession) error {
-					wantRows = append(wantRows, fmt.Sprintf("%+v", x))
-					return nil
-				}); err != nil {
-					t.Fatal(err)
-				}
+				rows, wantRows := sessionRows(t, training.NewAnalytics(f.st, svc), *v.who, v.f), sessionRows(t, training.NewAnalyticsFromStore(f.st, svc), *v.who, v.f)
 				if !reflect.DeepEqual(rows, wantRows) {
 					t.Errorf("after %s, %s's sessions %+v on %s:\ngot  %v\nwant %v", after, v.who.Username, v.f, name, rows, wantRows)
 				}
@@ -146,4 +133,18 @@ func TestAnalyticsCopyIsExact(t *testing.T) {
 	if d.Sessions != 2 {
 		t.Errorf("trent's dashboard after bob joined his cohort: %d sessions, want 2", d.Sessions)
 	}
+}
+
+// sessionRows is what the sessions export of an gives who for f, a row
+// per session.
+func sessionRows(t *testing.T, an *training.Analytics, who drillroom.User, f training.Filter) []string {
+	t.Helper()
+	var rows []string
+	if err := an.Sessions(context.Background(), who, f, func(x drillroom.ScoredSession) error {
+		rows = append(rows, fmt.Sprintf("%+v", x))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }
