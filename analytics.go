@@ -58,6 +58,11 @@ type ScoredSession struct {
 	// headline; without a release Auto is the same as the fields above.
 	Official bool
 	Auto     Headline
+	// Rev is the revision at which the session's analytics row last
+	// changed (a new scoring, a release, its official result): a copy of
+	// the rows is brought up to date with what changed after the highest
+	// revision it holds.
+	Rev int64
 }
 
 // Headline is a scorecard's result: its total, band and verdict, and each
@@ -154,4 +159,13 @@ type OutboxEntry struct {
 	// released again since: the newer entry reports the newer result and
 	// this one is not to be sent.
 	Current bool
+}
+
+// StandingStatements are the statements of an outbox entry that may be in
+// the learning record store (they were posted, or about to be, and not
+// voided since): a newer report of the session voids them.
+type StandingStatements struct {
+	EntryID      int64
+	ReleaseID    int64 // of the entry: 0 for an automatic scorecard
+	StatementIDs []string
 }

@@ -16,6 +16,12 @@ import (
 // AnalyticsStore is what cohort analytics read. *store.Store satisfies it.
 type AnalyticsStore interface {
 	ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error
+	// ScoredSessionsSince and CohortMembers keep the server's copy of
+	// the analytics rows (facts.go): the rows that changed after a
+	// revision (handed out in the order the writes commit, from a
+	// counter in the database), and who is in a cohort.
+	ScoredSessionsSince(ctx context.Context, rev int64, fn func(drillroom.ScoredSession) error) error
+	CohortMembers(ctx context.Context, cohortID int64) ([]drillroom.User, error)
 	ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.OutcomeRecord) error) error
 	FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error)
 	StaleOfficial(ctx context.Context, limit int) ([]drillroom.OfficialRef, error)
@@ -32,6 +38,9 @@ type AnalyticsStore interface {
 type Analytics struct {
 	store AnalyticsStore
 	svc   *Service
+	// direct reads every view's sessions from the store rather than the
+	// service's copy of them (tests compare the two).
+	direct bool
 }
 
 // NewAnalytics returns the analytics over st; svc loads the scenario
@@ -124,7 +133,22 @@ func (a *Analytics) Sessions(ctx context.Context, user drillroom.User, f Filter,
 	if err := a.RefreshOfficial(ctx); err != nil {
 		return err
 	}
-	return a.store.ScoredSessions(ctx, sf, fn)
+	var names map[int64]string
+	if sf.Cohorts == nil {
+		if names, err = a.Names(ctx); err != nil {
+			return err
+		}
+	}
+	all, _, err := a.scoredSessions(ctx, sf, names)
+	if err != nil {
+		return err
+	}
+	for _, x := range all {
+		if err := fn(*x); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Outcomes streams the rule outcomes of the scored sessions user may see
@@ -304,7 +328,8 @@ type Dashboard struct {
 	Versions   map[string][]int // the versions scored, by drill
 }
 
-// KPIKeys are the KPIs the trends show, in order.
+// KPIKeys are the KPIs the trends show, in order (trends sums them in
+// this order).
 var KPIKeys = []string{"handling_time", "hold_time", "wrap_up", "fcr", "csat", "time_to_classify", "time_to_first_escalation", "longest_silence"}
 
 // Dashboard computes the cohort dashboard for user and f.
@@ -324,27 +349,51 @@ func (a *Analytics) Dashboard(ctx context.Context, user drillroom.User, f Filter
 	if err != nil {
 		return nil, err
 	}
-	d := &Dashboard{Filter: f, Cohorts: cohorts, Versions: map[string][]int{}}
-
 	// One pass over the sessions gives the drills, the trends and the
 	// progress; the rule stats give the rates and the heatmap.
-	// A cohort's sessions are thousands: start with room for them rather
-	// than copying the slice a dozen times as it grows.
-	all := make([]drillroom.ScoredSession, 0, 4096)
-	if err := a.store.ScoredSessions(ctx, sf, func(x drillroom.ScoredSession) error {
-		all = append(all, x)
-		return nil
-	}); err != nil {
+	all, sc, err := a.scoredSessions(ctx, sf, names)
+	if err != nil {
 		return nil, err
 	}
+	key := ""
+	if sc.copied {
+		key = dashboardKey(sf, sc, names)
+		if kept := a.svc.dashboards.get(key); kept != nil {
+			d := *kept
+			d.Filter, d.Cohorts = f, cohorts
+			return &d, nil
+		}
+	}
+	d, complete, err := a.dashboard(ctx, sf, f.ScenarioID, all, names)
+	if err != nil {
+		return nil, err
+	}
+	d.Filter, d.Cohorts = f, cohorts
+	if key != "" && complete {
+		// The feedback counts read the cohorts' members again, in SQL: keep
+		// the dashboard only if they are still those of the key.
+		if in, err := a.inScope(ctx, sf, names); err == nil && slices.Equal(slices.Sorted(maps.Keys(in)), sc.trainees) {
+			a.svc.dashboards.put(key, d)
+		}
+	}
+	return d, nil
+}
+
+// dashboard computes a dashboard from the sessions all that sf selects,
+// with the drill in focus asked for (or the one with most sessions);
+// complete is false when a rubric or policy could not be loaded (the
+// dashboard then names rules by their ids, and is not kept).
+func (a *Analytics) dashboard(ctx context.Context, sf drillroom.AnalyticsFilter, asked string, all []*drillroom.ScoredSession, names map[int64]string) (*Dashboard, bool, error) {
+	var err error
+	d := &Dashboard{Versions: map[string][]int{}}
 	d.Sessions = len(all)
 	d.Drills = summarise(all, d.Versions)
 
-	focus := f.ScenarioID
+	focus := asked
 	if focus == "" && len(d.Drills) > 0 {
 		focus = d.Drills[0].ScenarioID
 	}
-	rubrics := a.rubrics(ctx, all)
+	rubrics, complete := a.rubrics(ctx, all)
 	d.Rules = ruleRates(all, "", rubrics)
 	d.Mistakes = mistakeRates(all, rubrics)
 	d.Procedures = procedureRates(all, rubrics)
@@ -352,7 +401,9 @@ func (a *Analytics) Dashboard(ctx context.Context, user drillroom.User, f Filter
 		d.Heatmap = heatmap(focus, all, names, rubrics)
 		d.Progress = progress(focus, all, names)
 		d.Compare = versionSummaries(focus, all, rubrics)
-		d.Standards = a.standards(ctx, focus, sf.Version, all)
+		var ok bool
+		d.Standards, ok = a.standards(ctx, focus, sf.Version, all)
+		complete = complete && ok
 	}
 	if len(d.Rules) > 25 {
 		d.Rules = d.Rules[:25]
@@ -365,15 +416,16 @@ func (a *Analytics) Dashboard(ctx context.Context, user drillroom.User, f Filter
 		ff := sf
 		ff.ScenarioID = focus
 		if d.Feedback, err = a.store.FeedbackCounts(ctx, ff, 10); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
-	return d, nil
+	return d, complete, nil
 }
 
 // standards reads the policy's standards from the drill's version: the one
-// asked for, else the newest one scored.
-func (a *Analytics) standards(ctx context.Context, scenarioID string, version int, all []drillroom.ScoredSession) *Standards {
+// asked for, else the newest one scored; ok is false when the version
+// could not be loaded for another reason than not being there.
+func (a *Analytics) standards(ctx context.Context, scenarioID string, version int, all []*drillroom.ScoredSession) (_ *Standards, ok bool) {
 	if version == 0 {
 		for _, x := range all {
 			if x.ScenarioID == scenarioID {
@@ -382,14 +434,15 @@ func (a *Analytics) standards(ctx context.Context, scenarioID string, version in
 		}
 	}
 	if version == 0 || a.svc == nil {
-		return nil
+		return nil, true
 	}
 	sc, err := a.svc.live.Scenario(ctx, scenarioID, version)
 	if err != nil || sc.Resolved == nil {
 		if err != nil && !errors.Is(err, drillroom.ErrNotFound) {
 			a.svc.log.Warn("analytics: standards not loaded", "scenario", scenarioID, "version", version, "err", err)
+			return nil, false
 		}
-		return nil
+		return nil, true
 	}
 	st := &Standards{ScenarioID: scenarioID, Version: version, PassMark: sc.Resolved.PassMark}
 	if sc.Rubric.PassMark > 0 {
@@ -400,10 +453,10 @@ func (a *Analytics) standards(ctx context.Context, scenarioID string, version in
 	st.FirstResponse = c.FirstResponse.Seconds()
 	st.WaitingUpdate = c.WaitingUpdate.Seconds()
 	st.HoldUpdate = c.HoldUpdate.Seconds()
-	return st
+	return st, true
 }
 
-func summarise(all []drillroom.ScoredSession, versions map[string][]int) []DrillSummary {
+func summarise(all []*drillroom.ScoredSession, versions map[string][]int) []DrillSummary {
 	by := map[string]*DrillSummary{}
 	trainees := map[string]map[int64]bool{}
 	bands := map[string]map[string]*BandCount{}
@@ -469,22 +522,31 @@ type rubric struct {
 }
 
 // rubrics loads the rubric of the newest version of each drill in all.
-// A version that cannot be loaded leaves its rules named by their ids.
-func (a *Analytics) rubrics(ctx context.Context, all []drillroom.ScoredSession) map[string]rubric {
+// A version that cannot be loaded leaves its rules named by their ids, and
+// complete false.
+func (a *Analytics) rubrics(ctx context.Context, all []*drillroom.ScoredSession) (_ map[string]rubric, complete bool) {
 	newest := map[string]int{}
 	for _, x := range all {
 		newest[x.ScenarioID] = max(newest[x.ScenarioID], x.Version)
 	}
 	out := make(map[string]rubric, len(newest))
+	complete = true
 	for id, v := range newest {
-		r := rubric{rules: map[string]ruleInfo{}}
-		out[id] = r
 		if a.svc == nil {
+			out[id] = rubric{rules: map[string]ruleInfo{}}
 			continue
 		}
+		key := fmt.Sprintf("%s@%d", id, v)
+		if r, ok := a.svc.rubrics.Load(key); ok {
+			out[id] = r.(rubric)
+			continue
+		}
+		r := rubric{rules: map[string]ruleInfo{}}
+		out[id] = r
 		sc, err := a.svc.live.Scenario(ctx, id, v)
 		if err != nil {
 			a.svc.log.Warn("analytics: rubric not loaded", "scenario", id, "version", v, "err", err)
+			complete = false
 			continue
 		}
 		for _, sec := range sc.Rubric.Sections {
@@ -494,8 +556,10 @@ func (a *Analytics) rubrics(ctx context.Context, all []drillroom.ScoredSession) 
 		}
 		r.mistakes = sc.Rubric.Mistakes
 		out[id] = r
+		// A published version never changes: its rubric is read once.
+		a.svc.rubrics.Store(key, r)
 	}
-	return out
+	return out, complete
 }
 
 // ruleRates counts each rule's failures over the sessions (of one drill
@@ -503,26 +567,33 @@ func (a *Analytics) rubrics(ctx context.Context, all []drillroom.ScoredSession) 
 // every session (150,000 at 10,000 sessions), so it keeps one map of
 // rules per drill, looked up once per session, and each rule's trainees as
 // a bit set over the trainees numbered as they come.
-func ruleRates(all []drillroom.ScoredSession, scenarioID string, rubrics map[string]rubric) []RuleRate {
+func ruleRates(all []*drillroom.ScoredSession, scenarioID string, rubrics map[string]rubric) []RuleRate {
 	type acc struct {
 		RuleRate
 		users bitset
 	}
-	byDrill := map[string]map[string]*acc{}
+	// The sessions of one version of a drill list the same rules in the
+	// same order: each drill remembers the rules of its last session by
+	// position, and a rule is looked up in the map only when its position
+	// does not match.
+	type drill struct {
+		rules map[string]*acc
+		last  []*acc
+	}
+	byDrill := map[string]*drill{}
 	dense := map[int64]int{}
 	var order []*acc
-	var cur map[string]*acc
+	var cur *drill
 	curDrill := ""
-	for i := range all {
-		x := &all[i]
+	for _, x := range all {
 		if scenarioID != "" && x.ScenarioID != scenarioID {
 			continue
 		}
 		if cur == nil || x.ScenarioID != curDrill {
 			curDrill = x.ScenarioID
-			if cur = byDrill[curDrill]; cur == nil {
-				cur = map[string]*acc{}
-				byDrill[curDrill] = cur
+			if cur = byDrill[x.ScenarioID]; cur == nil {
+				cur = &drill{rules: map[string]*acc{}}
+				byDrill[x.ScenarioID] = cur
 			}
 		}
 		u, ok := dense[x.UserID]
@@ -530,16 +601,22 @@ func ruleRates(all []drillroom.ScoredSession, scenarioID string, rubrics map[str
 			u = len(dense)
 			dense[x.UserID] = u
 		}
-		for _, m := range x.Rules {
-			r := cur[m.RuleID]
-			if r == nil {
-				info := rubrics[x.ScenarioID].rules[m.RuleID]
-				r = &acc{RuleRate: RuleRate{ScenarioID: x.ScenarioID, RuleID: m.RuleID, Title: info.Title, Section: info.Section, Critical: info.Critical}}
-				if r.Title == "" {
-					r.Title = m.RuleID
+		if len(cur.last) != len(x.Rules) {
+			cur.last = make([]*acc, len(x.Rules))
+		}
+		for j, m := range x.Rules {
+			r := cur.last[j]
+			if r == nil || r.RuleID != m.RuleID {
+				if r = cur.rules[m.RuleID]; r == nil {
+					info := rubrics[x.ScenarioID].rules[m.RuleID]
+					r = &acc{RuleRate: RuleRate{ScenarioID: x.ScenarioID, RuleID: m.RuleID, Title: info.Title, Section: info.Section, Critical: info.Critical}}
+					if r.Title == "" {
+						r.Title = m.RuleID
+					}
+					cur.rules[m.RuleID] = r
+					order = append(order, r)
 				}
-				cur[m.RuleID] = r
-				order = append(order, r)
+				cur.last[j] = r
 			}
 			if m.Scored() {
 				r.Scored++
@@ -586,7 +663,7 @@ func (b bitset) count() int {
 // mistakeRates counts, for each classic mistake, the sessions of drills
 // that declare rules for it and those that failed one of them. Each
 // drill's rules are mapped to the mistakes they show once, not per session.
-func mistakeRates(all []drillroom.ScoredSession, rubrics map[string]rubric) []MistakeRate {
+func mistakeRates(all []*drillroom.ScoredSession, rubrics map[string]rubric) []MistakeRate {
 	type drillMistakes struct {
 		declared []int            // the mistakes the drill declares rules for
 		byRule   map[string][]int // rule id -> the mistakes it shows
@@ -621,7 +698,7 @@ func mistakeRates(all []drillroom.ScoredSession, rubrics map[string]rubric) []Mi
 	}
 	var made []bool
 	for i := range all {
-		x := &all[i]
+		x := all[i]
 		d := of(x.ScenarioID)
 		if len(d.declared) == 0 {
 			continue
@@ -664,8 +741,8 @@ type VersionSummary struct {
 func (v VersionSummary) PassRate() float64 { return percent(v.Passed, v.Sessions) }
 
 // versionSummaries compares the versions of one drill, oldest first.
-func versionSummaries(scenarioID string, all []drillroom.ScoredSession, rubrics map[string]rubric) []VersionSummary {
-	by := map[int][]drillroom.ScoredSession{}
+func versionSummaries(scenarioID string, all []*drillroom.ScoredSession, rubrics map[string]rubric) []VersionSummary {
+	by := map[int][]*drillroom.ScoredSession{}
 	for _, x := range all {
 		if x.ScenarioID == scenarioID {
 			by[x.Version] = append(by[x.Version], x)
@@ -707,7 +784,7 @@ func (p ProcedureRate) Rate() float64 { return percent(p.Failed, p.Sessions) }
 // procedureRates ranks the tagged procedures, the least followed first.
 // Each drill's rules are mapped to their procedures once; a session's
 // procedures are marked in a slice reused from session to session.
-func procedureRates(all []drillroom.ScoredSession, rubrics map[string]rubric) []ProcedureRate {
+func procedureRates(all []*drillroom.ScoredSession, rubrics map[string]rubric) []ProcedureRate {
 	var out []ProcedureRate
 	index := map[string]int{}
 	var drills []map[string]bool // per procedure: the drills with a rule of it scored
@@ -742,7 +819,7 @@ func procedureRates(all []drillroom.ScoredSession, rubrics map[string]rubric) []
 	var state []uint8
 	var touched []int
 	for i := range all {
-		x := &all[i]
+		x := all[i]
 		tags := of(x.ScenarioID)
 		if len(tags) == 0 {
 			continue
@@ -802,7 +879,7 @@ func sortByRate[T interface{ Rate() float64 }](out []T, name func(T) string) {
 
 // heatmap lays out one drill's rules (the most failed first) against its
 // trainees (by name), from the sessions, oldest first.
-func heatmap(scenarioID string, all []drillroom.ScoredSession, names map[int64]string, rubrics map[string]rubric) *Heatmap {
+func heatmap(scenarioID string, all []*drillroom.ScoredSession, names map[int64]string, rubrics map[string]rubric) *Heatmap {
 	h := &Heatmap{ScenarioID: scenarioID, Rules: ruleRates(all, scenarioID, rubrics)}
 	seen := map[int64]bool{}
 	for _, x := range all {
@@ -849,7 +926,7 @@ func heatmap(scenarioID string, all []drillroom.ScoredSession, names map[int64]s
 	return h
 }
 
-func progress(scenarioID string, all []drillroom.ScoredSession, names map[int64]string) []Progress {
+func progress(scenarioID string, all []*drillroom.ScoredSession, names map[int64]string) []Progress {
 	by := map[int64]*Progress{}
 	var order []int64
 	for _, x := range all { // oldest first
@@ -879,7 +956,7 @@ func progress(scenarioID string, all []drillroom.ScoredSession, names map[int64]
 
 // trends buckets the sessions by day, week or month, whichever gives at
 // most 60 points over the span of the data.
-func trends(all []drillroom.ScoredSession) ([]TrendPoint, string) {
+func trends(all []*drillroom.ScoredSession) ([]TrendPoint, string) {
 	if len(all) == 0 {
 		return nil, "day"
 	}
@@ -899,11 +976,13 @@ func trends(all []drillroom.ScoredSession) ([]TrendPoint, string) {
 			return day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7)) // Monday
 		}
 	}
+	// The KPIs are summed in arrays in the order of KPIKeys (a map per
+	// period cost a hash of each key for each session).
 	type acc struct {
 		n, passed int
 		score     float64
-		sum       map[string]float64
-		cnt       map[string]int
+		sum       [8]float64
+		cnt       [8]int
 	}
 	var points []TrendPoint
 	var cur *acc
@@ -913,8 +992,10 @@ func trends(all []drillroom.ScoredSession) ([]TrendPoint, string) {
 			return
 		}
 		p := TrendPoint{From: curFrom, Sessions: cur.n, Score: round2(cur.score / float64(cur.n)), PassRate: percent(cur.passed, cur.n), KPIs: map[string]float64{}}
-		for k, s := range cur.sum {
-			p.KPIs[k] = round2(s / float64(cur.cnt[k]))
+		for i, k := range KPIKeys {
+			if cur.cnt[i] > 0 {
+				p.KPIs[k] = round2(cur.sum[i] / float64(cur.cnt[i]))
+			}
 		}
 		points = append(points, p)
 	}
@@ -922,34 +1003,34 @@ func trends(all []drillroom.ScoredSession) ([]TrendPoint, string) {
 		b := bucket(x.CreatedAt.UTC())
 		if cur == nil || !b.Equal(curFrom) {
 			flush()
-			cur, curFrom = &acc{sum: map[string]float64{}, cnt: map[string]int{}}, b
+			cur, curFrom = &acc{}, b
 		}
 		cur.n++
 		cur.score += x.Total
 		if x.Passed {
 			cur.passed++
 		}
-		add := func(k string, v float64) {
+		add := func(i int, v float64) {
 			if v >= 0 {
-				cur.sum[k] += v
-				cur.cnt[k]++
+				cur.sum[i] += v
+				cur.cnt[i]++
 			}
 		}
 		k := x.KPIs
-		add("handling_time", k.HandlingTime)
-		add("hold_time", k.HoldTime)
-		add("wrap_up", k.WrapUp)
 		fcr := 0.0
 		if k.FirstContactResolution {
 			fcr = 100
 		}
-		add("fcr", fcr)
+		add(0, k.HandlingTime)
+		add(1, k.HoldTime)
+		add(2, k.WrapUp)
+		add(3, fcr)
 		if k.CSAT > 0 {
-			add("csat", float64(k.CSAT))
+			add(4, float64(k.CSAT))
 		}
-		add("time_to_classify", k.TimeToClassify)
-		add("time_to_first_escalation", k.TimeToFirstEscalation)
-		add("longest_silence", k.LongestSilence)
+		add(5, k.TimeToClassify)
+		add(6, k.TimeToFirstEscalation)
+		add(7, k.LongestSilence)
 	}
 	flush()
 	return points, period

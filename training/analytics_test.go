@@ -8,8 +8,8 @@ import (
 	"github.com/drillroom/drillroom"
 )
 
-func scored(id string, user int64, drill string, day int, passed bool, marks ...string) drillroom.ScoredSession {
-	x := drillroom.ScoredSession{SessionID: id, UserID: user, ScenarioID: drill, Version: 1, Passed: passed, Band: "b",
+func scored(id string, user int64, drill string, day int, passed bool, marks ...string) *drillroom.ScoredSession {
+	x := &drillroom.ScoredSession{SessionID: id, UserID: user, ScenarioID: drill, Version: 1, Passed: passed, Band: "b",
 		CreatedAt: time.Date(2026, 3, 1+day, 10, 0, 0, 0, time.UTC)}
 	if passed {
 		x.Total = 90
@@ -25,7 +25,7 @@ func scored(id string, user int64, drill string, day int, passed bool, marks ...
 // rules, across drills; a classic mistake is made when any of its rules
 // failed; a heatmap cell links the newest failing session.
 func TestAnalyticsFigures(t *testing.T) {
-	all := []drillroom.ScoredSession{
+	all := []*drillroom.ScoredSession{
 		scored("s1", 1, "gas", 0, false, "updates", "fail", "advice", "pass", "record", "na"),
 		scored("s2", 1, "gas", 1, true, "updates", "pass", "advice", "pass", "record", "pass"),
 		scored("s3", 2, "gas", 2, false, "updates", "error", "advice", "fail", "record", "pending"),

@@ -9,3 +9,10 @@ import (
 func ApplyMarksForTest(auto *scoring.Scorecard, marks []drillroom.Mark) *Marking {
 	return applyMarks(auto, marks)
 }
+
+// NewAnalyticsFromStore is NewAnalytics reading every view's sessions
+// from the store, not from the service's copy of the facts: a computation
+// from scratch to compare the copy with.
+func NewAnalyticsFromStore(st AnalyticsStore, svc *Service) *Analytics {
+	return &Analytics{store: st, svc: svc, direct: true}
+}

@@ -2,6 +2,7 @@ package training_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -100,5 +101,62 @@ func TestReleaseReview(t *testing.T) {
 	}
 	if n != 2 {
 		t.Errorf("audit: %d releases, want 2", n)
+	}
+}
+
+// TestReleaseReplacesTheReportedResult: the automatic result was reported
+// to the LRS (its outbox entry delivered); a coach's release through the
+// use case queues the official result, and the automatic statements stand
+// to be voided by it (the sender, package xapi, posts the voiding and the
+// official statements in one request: TestSenderVoidsThroughAnOutage).
+// Once delivered, only the official report stands.
+func TestReleaseReplacesTheReportedResult(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	x := f.play(t, f.ann, drillroom.ModePractice, nil)
+	due := func() []drillroom.OutboxEntry {
+		t.Helper()
+		es, err := f.st.DueStatements(ctx, time.Now().Add(time.Hour), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return es
+	}
+	auto := due()
+	if len(auto) != 1 || auto[0].SessionID != x.ID || auto[0].ReleaseID != 0 {
+		t.Fatalf("due after scoring: %+v, want the automatic entry", auto)
+	}
+	if err := f.st.PlanStatements(ctx, auto[0].ID, []string{"auto-session", "auto-rule"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.MarkStatementsDelivered(ctx, auto[0].ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.MarkRule(ctx, f.carol, x, training.MarkInput{RuleID: "review-quality", Outcome: "pass", Reason: "Clear lessons."}); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := f.svc.ReleaseReview(ctx, f.carol, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	official := due()
+	if len(official) != 1 || official[0].ReleaseID != rel.ID || !official[0].Current {
+		t.Fatalf("due after the release: %+v, want one current entry of release %d", official, rel.ID)
+	}
+	standing, err := f.st.StandingStatements(ctx, x.ID, official[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(standing) != 1 || standing[0].EntryID != auto[0].ID || fmt.Sprint(standing[0].StatementIDs) != "[auto-session auto-rule]" {
+		t.Fatalf("standing for the release's entry: %+v, want the automatic statements", standing)
+	}
+	if err := f.st.PlanStatements(ctx, official[0].ID, []string{"official-session"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.MarkStatementsDelivered(ctx, official[0].ID, []int64{auto[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if standing, err := f.st.StandingStatements(ctx, x.ID, 0); err != nil || len(standing) != 1 || standing[0].ReleaseID != rel.ID {
+		t.Errorf("standing once delivered: %+v, %v; want only the official report", standing, err)
 	}
 }

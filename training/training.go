@@ -89,6 +89,14 @@ type Service struct {
 	seed  func() int64
 	// drills are the prepared drills replays use, by scenario version.
 	drills sync.Map
+	// facts is this server's copy of the cohort analytics rows, shared
+	// by every Analytics made over the service.
+	facts facts
+	// dashboards keeps the dashboards computed last (facts.go).
+	dashboards dashboards
+	// rubrics are the analytics' view of each published version's
+	// rubric, by "scenario@version", read once.
+	rubrics sync.Map
 }
 
 // New returns a Service over st and live. A nil logger discards.

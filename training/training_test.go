@@ -21,6 +21,7 @@ import (
 // to ann in practice only.
 type fixture struct {
 	st                     *store.Store
+	rn                     *runner.Runner
 	svc                    *training.Service
 	drill                  string
 	ann, bob, trent, carol drillroom.User
@@ -46,7 +47,7 @@ func newFixtureWith(t testing.TB, rc runner.Config) *fixture {
 		rn.Close(cctx)
 		st.Close()
 	})
-	f := &fixture{st: st, svc: training.New(st, rn, nil)}
+	f := &fixture{st: st, rn: rn, svc: training.New(st, rn, nil)}
 	for _, u := range []struct {
 		to   *drillroom.User
 		name string

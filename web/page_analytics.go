@@ -287,22 +287,33 @@ func buildAnalyticsCharts(p *analyticsPage) {
 			Chart: lineChart("trend-"+key, names[key]+" over time", desc+"; the table below has the numbers.", pts, std[key], stdWords[key], format)})
 	}
 	if h := d.Heatmap; h != nil {
+		// 25 rules by 200 trainees are 5,000 cells: each name and title
+		// is escaped once, and the numbers appended without fmt.
+		names := make([]string, len(h.Trainees))
+		for j, t := range h.Trainees {
+			names[j] = template.HTMLEscapeString(t.Name)
+		}
+		var num []byte
 		for i, r := range h.Rules {
 			var b strings.Builder
+			title := template.HTMLEscapeString(r.Title)
+			anchor := template.HTMLEscapeString("/debrief#rule-" + url.PathEscape(r.RuleID))
 			for j, c := range h.Cells[i] {
-				name := h.Trainees[j].Name
 				b.WriteString(`<td class="` + heatClass(c) + `">`)
 				if c.Scored == 0 {
-					b.WriteString(`<span class="muted" title="` + template.HTMLEscapeString(name) + `: not scored">–</span></td>`)
+					b.WriteString(`<span class="muted" title="` + names[j] + `: not scored">–</span></td>`)
 					continue
 				}
 				target := c.LastFailed
 				if target == "" {
 					target = c.Last
 				}
-				href := "/sessions/" + url.PathEscape(target) + "/debrief#rule-" + url.PathEscape(r.RuleID)
-				fmt.Fprintf(&b, `<a href="%s" title="%s: %s failed %d of %d">%d/%d</a></td>`, template.HTMLEscapeString(href),
-					template.HTMLEscapeString(r.Title), template.HTMLEscapeString(name), c.Failed, c.Scored, c.Failed, c.Scored)
+				num = strconv.AppendInt(num[:0], int64(c.Failed), 10)
+				failed := string(num)
+				num = strconv.AppendInt(num[:0], int64(c.Scored), 10)
+				scored := string(num)
+				b.WriteString(`<a href="` + template.HTMLEscapeString("/sessions/"+url.PathEscape(target)) + anchor +
+					`" title="` + title + `: ` + names[j] + ` failed ` + failed + ` of ` + scored + `">` + failed + `/` + scored + `</a></td>`)
 			}
 			p.HeatRows = append(p.HeatRows, heatRow{Title: r.Title, Rate: r.Rate(), Cells: template.HTML(b.String())})
 		}

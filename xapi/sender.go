@@ -24,6 +24,12 @@ type Store interface {
 	DueStatements(ctx context.Context, now time.Time, limit int) ([]drillroom.OutboxEntry, error)
 	MarkStatementsSent(ctx context.Context, ids []int64) error
 	RetryStatements(ctx context.Context, ids []int64, next time.Time, reason string) error
+	// What a newer report voids: the statements an entry is about to
+	// post, those of the session's other entries that may be in the LRS,
+	// and a delivery with the entries it voided.
+	PlanStatements(ctx context.Context, entryID int64, statementIDs []string) error
+	StandingStatements(ctx context.Context, sessionID string, except int64) ([]drillroom.StandingStatements, error)
+	MarkStatementsDelivered(ctx context.Context, id int64, voided []int64) error
 }
 
 // Reader is what building a session's statements reads.
@@ -138,7 +144,8 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 				}
 				continue
 			}
-			if err := s.deliver(ctx, e); err != nil {
+			voided, err := s.deliver(ctx, e)
+			if err != nil {
 				wait := s.backoff(e.Attempts)
 				s.cfg.Logger.Warn("xapi: delivery failed", "session", e.SessionID, "attempt", e.Attempts+1, "retry_in", wait.Round(time.Second), "err", err)
 				if err := s.store.RetryStatements(ctx, []int64{e.ID}, s.cfg.Now().Add(wait), err.Error()); err != nil {
@@ -146,7 +153,7 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 				}
 				continue
 			}
-			if err := s.store.MarkStatementsSent(ctx, []int64{e.ID}); err != nil {
+			if err := s.store.MarkStatementsDelivered(ctx, e.ID, voided); err != nil {
 				return sent, err
 			}
 			sent++
@@ -177,19 +184,55 @@ func (s *Sender) backoff(attempts int) time.Duration {
 	return d - time.Duration(rand.Int64N(int64(d)/5+1))
 }
 
-// deliver posts one session's statements.
-func (s *Sender) deliver(ctx context.Context, e drillroom.OutboxEntry) error {
-	sts, err := Build(ctx, s.store, Config{BaseIRI: s.cfg.BaseIRI}, Ref{SessionID: e.SessionID, ScorecardID: e.ScorecardID, ReleaseID: e.ReleaseID, At: e.QueuedAt})
+// deliver posts one session's statements, after voiding statements that
+// stand for the session from its earlier entries (a report the newer one
+// replaces: the automatic result before a coach's released review, an
+// earlier scoring or release), in one request; it returns the entries it
+// voided. The ids of its statements are recorded before the request: if
+// the answer is lost and a newer entry supersedes this one, that entry
+// voids them in turn (an LRS accepts the voiding of a statement it never
+// received). Every statement is the same on a resend, so an LRS stores
+// each once.
+func (s *Sender) deliver(ctx context.Context, e drillroom.OutboxEntry) ([]int64, error) {
+	cfg := Config{BaseIRI: s.cfg.BaseIRI}
+	sts, err := Build(ctx, s.store, cfg, Ref{SessionID: e.SessionID, ScorecardID: e.ScorecardID, ReleaseID: e.ReleaseID, At: e.QueuedAt})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	body, err := json.Marshal(sts)
+	ids := make([]string, len(sts))
+	for i, st := range sts {
+		ids[i] = st.ID
+	}
+	if err := s.store.PlanStatements(ctx, e.ID, ids); err != nil {
+		return nil, err
+	}
+	standing, err := s.store.StandingStatements(ctx, e.SessionID, e.ID)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	var voided []int64
+	var post []Statement
+	for _, old := range standing {
+		vs, err := Voiding(cfg, e.SessionID, e.ID, old.StatementIDs, ids[0], e.QueuedAt)
+		if err != nil {
+			return nil, err
+		}
+		post = append(post, vs...)
+		voided = append(voided, old.EntryID)
+	}
+	post = append(post, sts...)
+	for i, st := range post[:len(post)-len(sts)] {
+		if err := Validate(st); err != nil {
+			return nil, fmt.Errorf("xapi: session %s: voiding statement %d: %w", e.SessionID, i, err)
+		}
+	}
+	body, err := json.Marshal(post)
+	if err != nil {
+		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Experience-API-Version", Version)
@@ -198,14 +241,14 @@ func (s *Sender) deliver(ctx context.Context, e drillroom.OutboxEntry) error {
 	}
 	resp, err := s.cfg.Client.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("LRS answered %s: %s", resp.Status, strings.TrimSpace(string(msg)))
+		return nil, fmt.Errorf("LRS answered %s: %s", resp.Status, strings.TrimSpace(string(msg)))
 	}
-	return nil
+	return voided, nil
 }
 
 // Ref names the statements of a session to build: its stored scorecard

@@ -19,9 +19,14 @@ import (
 )
 
 // testLRS is a learning record store that enforces what an LRS must: the
-// version header, credentials, valid statements (Validate), and a
-// statement id stored once (the same statement again is accepted and
-// changes nothing; another one with a known id is 409). It can be down.
+// version header, credentials, valid statements (Validate, which refuses
+// a voiding statement whose object is not a StatementRef), a statement id
+// stored once (the same statement again is accepted and changes nothing;
+// another one with a known id is 409), a batch stored whole or not at all,
+// and voiding (xAPI 1.0.3, "Voided"): a voiding statement whose target is
+// itself a voiding statement is refused, and a statement is voided when a
+// voiding statement names it (its target need not be known). It can be
+// down.
 type testLRS struct {
 	t       *testing.T
 	mu      sync.Mutex
@@ -29,11 +34,33 @@ type testLRS struct {
 	dropAck int // answer 500 to this many requests after storing them
 	stored  map[string][]byte
 	order   []string
+	voiding map[string]bool // ids of voiding statements
+	voided  map[string]int  // statement id -> voiding statements naming it
 	posts   int
 	refused []string
 }
 
-func newTestLRS(t *testing.T) *testLRS { return &testLRS{t: t, stored: map[string][]byte{}} }
+func newTestLRS(t *testing.T) *testLRS {
+	return &testLRS{t: t, stored: map[string][]byte{}, voiding: map[string]bool{}, voided: map[string]int{}}
+}
+
+// standing returns the statements the LRS holds that are neither voided
+// nor voiding, in the order stored.
+func (l *testLRS) standing(t *testing.T) []Statement {
+	t.Helper()
+	var out []Statement
+	for _, id := range l.order {
+		if l.voiding[id] || l.voided[id] > 0 {
+			continue
+		}
+		var s Statement
+		if err := json.Unmarshal(l.stored[id], &s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
 
 func (l *testLRS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	l.mu.Lock()
@@ -68,6 +95,7 @@ func (l *testLRS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	l.posts++
 	var ids []string
+	var batch []Statement
 	for _, m := range raw {
 		var s Statement
 		dec := json.NewDecoder(bytes.NewReader(m))
@@ -85,11 +113,28 @@ func (l *testLRS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		ids = append(ids, s.ID)
+		batch = append(batch, s)
+	}
+	inBatch := map[string]bool{}
+	for _, s := range batch {
+		if s.Verb.ID == VerbVoided {
+			inBatch[s.ID] = true
+		}
+	}
+	for _, s := range batch {
+		if s.Verb.ID == VerbVoided && (l.voiding[s.Object.ID] || inBatch[s.Object.ID]) {
+			refuse(http.StatusBadRequest, "statement "+s.ID+" voids "+s.Object.ID+", itself a voiding statement")
+			return
+		}
 	}
 	for i, id := range ids {
 		if _, ok := l.stored[id]; !ok {
 			l.stored[id] = raw[i]
 			l.order = append(l.order, id)
+			if s := batch[i]; s.Verb.ID == VerbVoided {
+				l.voiding[id] = true
+				l.voided[s.Object.ID]++
+			}
 		}
 	}
 	if l.dropAck > 0 {
@@ -325,8 +370,9 @@ func TestSenderSkipsDraftPlays(t *testing.T) {
 // TestSenderReportsTheOfficialScorecard: a coach's override released to
 // the trainee queues the session's statements again, now of the official
 // scorecard (the rule's new outcome and the recomputed total), with new
-// ids and marked official; the automatic ones sent before stay as they
-// were, and an override not yet released sends nothing.
+// ids and marked official; the automatic ones sent before are voided in
+// the same request (one voiding statement each, by drillroom, naming the
+// replacement), and an override not yet released sends nothing.
 func TestSenderReportsTheOfficialScorecard(t *testing.T) {
 	ctx := context.Background()
 	st, lrs, clock, s := senderToTestLRS(t)
@@ -357,8 +403,8 @@ func TestSenderReportsTheOfficialScorecard(t *testing.T) {
 
 	lrs.mu.Lock()
 	defer lrs.mu.Unlock()
-	if len(lrs.refused) > 0 || len(lrs.order) != 6 {
-		t.Fatalf("the LRS holds %d statements (refused %v), want 3 automatic and 3 official", len(lrs.order), lrs.refused)
+	if len(lrs.refused) > 0 || len(lrs.order) != 9 {
+		t.Fatalf("the LRS holds %d statements (refused %v), want 3 automatic, 3 voiding them and 3 official", len(lrs.order), lrs.refused)
 	}
 	statement := func(i int) Statement {
 		var s Statement
@@ -370,7 +416,18 @@ func TestSenderReportsTheOfficialScorecard(t *testing.T) {
 	which := func(s Statement) any {
 		return s.Context.Extensions["https://drillroom.example.org/xapi/extensions/scorecard"]
 	}
-	auto, official := statement(0), statement(3)
+	auto, official := statement(0), statement(6)
+	for i := range 3 {
+		v, target := statement(3+i), statement(i)
+		if v.Verb.ID != VerbVoided || v.Object.ObjectType != "StatementRef" || v.Object.ID != target.ID || lrs.voided[target.ID] != 1 ||
+			v.Actor.Account.Name != "drillroom" || v.Context.Extensions["https://drillroom.example.org/xapi/extensions/replaced-by"] != official.ID {
+			t.Errorf("statement %d: %s %s %s by %+v; want it to void automatic statement %s, once, by drillroom, replaced by %s",
+				3+i, v.Verb.ID, v.Object.ObjectType, v.Object.ID, v.Actor.Account, target.ID, official.ID)
+		}
+	}
+	if st := lrs.standing(t); len(st) != 3 || st[0].ID != official.ID {
+		t.Errorf("the LRS's standing statements: %d, want the 3 official ones", len(st))
+	}
 	if which(auto) != "automatic" || which(official) != "official" {
 		t.Errorf("scorecard extensions %v then %v, want automatic then official", which(auto), which(official))
 	}
@@ -380,12 +437,155 @@ func TestSenderReportsTheOfficialScorecard(t *testing.T) {
 	if *auto.Result.Score.Scaled == *official.Result.Score.Scaled || *official.Result.Score.Raw <= *auto.Result.Score.Raw {
 		t.Errorf("session score: automatic %v, official %v; want the official total higher, recomputed with the override", *auto.Result.Score.Raw, *official.Result.Score.Raw)
 	}
-	rule := statement(4)
+	rule := statement(7)
 	if rule.Object.ID != "https://drillroom.example.org/xapi/drills/gas-leak/rules/updates" || rule.Verb.ID != VerbPassed || !*rule.Result.Success ||
 		rule.Result.Response != "The caller was updated on the other line." {
 		t.Errorf("official rule statement: %s %s success %v response %q; want updates passed with the coach's reason", rule.Object.ID, rule.Verb.ID, *rule.Result.Success, rule.Result.Response)
 	}
 	if autoRule := statement(1); autoRule.Verb.ID != VerbFailed {
 		t.Errorf("the automatic rule statement sent before: %s, want it failed, as sent", autoRule.Verb.ID)
+	}
+}
+
+// release marks rule "updates" passed on session id as a coach and
+// releases the review.
+func release(t *testing.T, st *store.Store, id, reason string) {
+	t.Helper()
+	ctx := context.Background()
+	coach, err := st.UserByUsername(ctx, "cora")
+	if err != nil {
+		if coach, err = st.CreateUser(ctx, "cora", "Cora", drillroom.RoleCoach, "correct horse battery"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.AddMark(ctx, drillroom.Mark{SessionID: id, RuleID: "updates", Kind: drillroom.MarkOverride, Outcome: scoring.Pass, Points: 10,
+		OldOutcome: scoring.Fail, Reason: reason, RubricHash: "r1", ByID: coach.ID, Actor: drillroom.ActorCoach}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddRelease(ctx, drillroom.Release{SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSenderVoidsThroughAnOutage: the automatic statements were sent; a
+// coach's released review must void them and send the official ones while
+// the LRS is down. Nothing is lost: the request is retried with backoff
+// until the LRS is back; the answer to the first request that reaches it
+// is lost, so it is sent again, and the LRS stores each voiding statement
+// once. A second release then voids the first official statements (never
+// the voiding ones). In the end the LRS holds, standing, exactly the
+// newest official statements, and nothing is due.
+func TestSenderVoidsThroughAnOutage(t *testing.T) {
+	ctx := context.Background()
+	st, lrs, clock, s := senderToTestLRS(t)
+	id := scoredSessions(t, st, 1)[0]
+	clock.Add(time.Minute)
+	if n, err := s.SendDue(ctx); err != nil || n != 1 {
+		t.Fatalf("the automatic statements: sent %d, err %v; want 1", n, err)
+	}
+	lrs.mu.Lock()
+	auto := lrs.standing(t)
+	lrs.down = true
+	lrs.mu.Unlock()
+
+	release(t, st, id, "Updated on the other line.")
+	for round := range 3 {
+		clock.Add(15 * time.Minute)
+		if n, err := s.SendDue(ctx); err != nil || n != 0 {
+			t.Fatalf("round %d with the LRS down: sent %d, err %v; want 0", round, n, err)
+		}
+	}
+	due, err := st.DueStatements(ctx, clock.Now().Add(time.Hour), 10)
+	if err != nil || len(due) != 1 || due[0].Attempts != 3 || due[0].ReleaseID == 0 {
+		t.Fatalf("due after the outage: %+v, %v; want the release's entry, tried 3 times", due, err)
+	}
+	lrs.mu.Lock()
+	lrs.down, lrs.dropAck = false, 1
+	lrs.mu.Unlock()
+	clock.Add(time.Hour)
+	if n, err := s.SendDue(ctx); err != nil || n != 0 {
+		t.Fatalf("the LRS back, its answer lost: sent %d, err %v; want 0", n, err)
+	}
+	clock.Add(time.Hour)
+	if n, err := s.SendDue(ctx); err != nil || n != 1 {
+		t.Fatalf("after the lost answer: sent %d, err %v; want 1", n, err)
+	}
+	lrs.mu.Lock()
+	official := lrs.standing(t)
+	if len(official) != 3 || len(lrs.order) != 9 {
+		t.Fatalf("after the release: %d standing, %d stored; want 3 official standing and 9 stored (3 automatic, 3 voiding, 3 official)", len(official), len(lrs.order))
+	}
+	for _, a := range auto {
+		if lrs.voided[a.ID] != 1 {
+			t.Errorf("automatic statement %s voided by %d statements, want 1", a.ID, lrs.voided[a.ID])
+		}
+	}
+	lrs.mu.Unlock()
+
+	release(t, st, id, "On second listening: updated twice.")
+	clock.Add(time.Minute)
+	if n, err := s.SendDue(ctx); err != nil || n != 1 {
+		t.Fatalf("the second release: sent %d, err %v; want 1", n, err)
+	}
+	if n, err := s.SendDue(ctx); err != nil || n != 0 {
+		t.Fatalf("all delivered: sent %d more, err %v", n, err)
+	}
+	lrs.mu.Lock()
+	defer lrs.mu.Unlock()
+	if len(lrs.refused) > 0 {
+		t.Errorf("the LRS refused: %v", lrs.refused)
+	}
+	// Up: the lost answer, its resend, the second release.
+	if lrs.posts != 1+2+1 {
+		t.Errorf("the LRS received %d requests while up, want 4 (the automatic, the release twice, the second release)", lrs.posts)
+	}
+	newest := lrs.standing(t)
+	if len(newest) != 3 || len(lrs.order) != 15 {
+		t.Fatalf("in the end: %d standing, %d stored; want the 3 newest standing of 15 (two sets voided)", len(newest), len(lrs.order))
+	}
+	for _, o := range official {
+		if lrs.voided[o.ID] != 1 {
+			t.Errorf("first official statement %s voided by %d statements, want 1", o.ID, lrs.voided[o.ID])
+		}
+	}
+	if newest[1].Result.Response != "On second listening: updated twice." {
+		t.Errorf("the newest rule statement's response %q, want the second release's reason", newest[1].Result.Response)
+	}
+}
+
+// TestSenderVoidsWhatALostAnswerMayHaveStored: the automatic statements
+// reach the LRS but the answer is lost; before the retry, a coach's review
+// is released, so the automatic entry is superseded and never retried. The
+// release's request still voids the automatic statements, which the LRS
+// did store: they were recorded before they were posted.
+func TestSenderVoidsWhatALostAnswerMayHaveStored(t *testing.T) {
+	ctx := context.Background()
+	st, lrs, clock, s := senderToTestLRS(t)
+	id := scoredSessions(t, st, 1)[0]
+	lrs.mu.Lock()
+	lrs.dropAck = 1
+	lrs.mu.Unlock()
+	clock.Add(time.Minute)
+	if n, err := s.SendDue(ctx); err != nil || n != 0 {
+		t.Fatalf("the automatic statements, answer lost: sent %d, err %v; want 0", n, err)
+	}
+	release(t, st, id, "Updated on the other line.")
+	clock.Add(time.Hour)
+	if n, err := s.SendDue(ctx); err != nil || n != 1 {
+		t.Fatalf("the release: sent %d, err %v; want 1 (the automatic entry superseded)", n, err)
+	}
+	lrs.mu.Lock()
+	defer lrs.mu.Unlock()
+	if lrs.posts != 2 || len(lrs.refused) > 0 {
+		t.Errorf("%d requests (refused %v), want 2", lrs.posts, lrs.refused)
+	}
+	standing := lrs.standing(t)
+	if len(standing) != 3 || len(lrs.order) != 9 {
+		t.Fatalf("%d standing of %d stored, want the 3 official of 9 (the automatic ones voided)", len(standing), len(lrs.order))
+	}
+	for _, s := range standing {
+		if s.Context.Extensions["https://drillroom.example.org/xapi/extensions/scorecard"] != "official" {
+			t.Errorf("standing statement %s reports the %v scorecard, want official", s.ID, s.Context.Extensions["https://drillroom.example.org/xapi/extensions/scorecard"])
+		}
 	}
 }

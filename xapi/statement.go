@@ -31,6 +31,9 @@ const (
 	VerbFailed    = "http://adlnet.gov/expapi/verbs/failed"
 	VerbCompleted = "http://adlnet.gov/expapi/verbs/completed"
 	VerbScored    = "http://adlnet.gov/expapi/verbs/scored"
+	// VerbVoided retracts an earlier statement (xAPI 1.0.3, "Voided"): the
+	// object is a StatementRef to it.
+	VerbVoided = "http://adlnet.gov/expapi/verbs/voided"
 )
 
 // Statement is an xAPI statement, with the properties drillroom writes.
@@ -65,7 +68,9 @@ type Verb struct {
 	Display map[string]string `json:"display,omitempty"`
 }
 
-// Activity is a drill or one of its rules.
+// Activity is a drill or one of its rules; as the object of a voiding
+// statement it is a StatementRef (ObjectType "StatementRef", ID the voided
+// statement's id, no definition).
 type Activity struct {
 	ObjectType string      `json:"objectType,omitempty"`
 	ID         string      `json:"id"`
@@ -232,6 +237,37 @@ func Statements(cfg Config, s Session) ([]Statement, error) {
 				Timestamp: ts, Version: Version,
 			})
 		}
+	}
+	return out, nil
+}
+
+// extReplacedBy names, on a voiding statement, the statement of the
+// session's newer report that replaces the voided one.
+const extReplacedBy = "/xapi/extensions/replaced-by"
+
+// Voiding returns the statements that void the statements ids of an
+// earlier report of a session, because the report whose first (session)
+// statement is replacement replaces them (xAPI 1.0.3, "Voided": verb
+// voided, object a StatementRef). The actor is drillroom itself (its
+// account under the base IRI): the platform retracts what it reported, on
+// a coach's released review or a re-scoring, which the replacement's own
+// statements say. The ids derive from the voiding report and the voided
+// statement, and the timestamp is at, so a resend is the same statements.
+func Voiding(cfg Config, sessionID string, report int64, ids []string, replacement string, at time.Time) ([]Statement, error) {
+	base := strings.TrimRight(cfg.BaseIRI, "/")
+	if u, err := url.Parse(base); err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("xapi: base IRI %q: want an absolute URL such as https://drillroom.example.org", cfg.BaseIRI)
+	}
+	actor := Agent{ObjectType: "Agent", Name: "drillroom", Account: &Account{HomePage: base + "/xapi/system", Name: "drillroom"}}
+	out := make([]Statement, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, Statement{
+			ID: uuidFrom("void", sessionID, fmt.Sprint(report), id), Actor: actor, Verb: verbOf(VerbVoided),
+			Object: Activity{ObjectType: "StatementRef", ID: id},
+			Context: &Context{Registration: uuidFrom("registration", sessionID), Platform: "drillroom",
+				Extensions: map[string]any{base + extSession: sessionID, base + extReplacedBy: replacement}},
+			Timestamp: at.UTC().Format(time.RFC3339Nano), Version: Version,
+		})
 	}
 	return out, nil
 }

@@ -11,7 +11,8 @@ import (
 
 // Validate checks a statement against the rules of xAPI 1.0.3 that apply
 // to what drillroom writes: the required properties (actor with exactly
-// one identifier, verb, object), UUIDs, IRIs (absolute, with a scheme),
+// one identifier, verb, object; a voiding statement's object a
+// StatementRef with the voided statement's UUID), UUIDs, IRIs (absolute, with a scheme),
 // language maps, ISO 8601 durations and timestamps, a score's scaled value
 // within [-1, 1] and its raw value between min and max, the extensions'
 // keys as IRIs, and the version. It returns every problem found, joined.
@@ -29,7 +30,19 @@ func Validate(s Statement) error {
 		bad("verb.id %q: want an IRI", s.Verb.ID)
 	}
 	validateLangMap("verb.display", s.Verb.Display, bad)
-	validateActivity("object", s.Object, bad)
+	switch {
+	case s.Object.ObjectType == "StatementRef":
+		if !isUUID(s.Object.ID) {
+			bad("object.id %q: a StatementRef names a statement by its UUID", s.Object.ID)
+		}
+		if s.Object.Definition != nil {
+			bad("object.definition: a StatementRef has none")
+		}
+	case s.Verb.ID == VerbVoided:
+		bad("object: a voiding statement's object must be a StatementRef, got objectType %q", s.Object.ObjectType)
+	default:
+		validateActivity("object", s.Object, bad)
+	}
 	if r := s.Result; r != nil {
 		if sc := r.Score; sc != nil {
 			if sc.Scaled != nil && (*sc.Scaled < -1 || *sc.Scaled > 1) {

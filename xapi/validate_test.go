@@ -55,6 +55,11 @@ func TestValidate(t *testing.T) {
 		{"registration not a UUID", func(s *Statement) { s.Context.Registration = "x" }, "registration"},
 		{"timestamp without a zone", func(s *Statement) { s.Timestamp = "2026-03-01T09:00:00" }, "timestamp"},
 		{"version 2", func(s *Statement) { s.Version = "2.0.0" }, "version"},
+		{"voided with an activity", func(s *Statement) { s.Verb.ID = VerbVoided }, "must be a StatementRef"},
+		{"statement ref without a UUID", func(s *Statement) { s.Object = Activity{ObjectType: "StatementRef", ID: "https://x.org/s/1"} }, "by its UUID"},
+		{"statement ref with a definition", func(s *Statement) {
+			s.Object = Activity{ObjectType: "StatementRef", ID: s.ID, Definition: &Definition{Name: map[string]string{"en": "x"}}}
+		}, "has none"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := validStatement()
@@ -96,5 +101,38 @@ func TestDuration(t *testing.T) {
 		if !IsDuration(s) {
 			t.Errorf("IsDuration(%q) = false, want true", s)
 		}
+	}
+}
+
+// TestVoidingStatements: the statements that void a report are valid
+// voiding statements (verb voided, a StatementRef to each id, by
+// drillroom's own account), one per id, the same when built again, and
+// another voiding report of the same statements has other ids.
+func TestVoidingStatements(t *testing.T) {
+	at := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
+	targets := []string{"6fa459ea-ee8a-5ca4-894e-db77e160355e", "6fa459ea-ee8a-5ca4-894e-db77e1603560"}
+	vs, err := Voiding(Config{BaseIRI: "https://drillroom.example.org"}, "sess-1", 7, targets, "6fa459ea-ee8a-5ca4-894e-db77e1603561", at)
+	if err != nil || len(vs) != 2 {
+		t.Fatalf("Voiding: %d statements, %v; want 2", len(vs), err)
+	}
+	for i, v := range vs {
+		if err := Validate(v); err != nil {
+			t.Errorf("voiding statement %d: %v", i, err)
+		}
+		if v.Verb.ID != VerbVoided || v.Object.ObjectType != "StatementRef" || v.Object.ID != targets[i] || v.Object.Definition != nil ||
+			v.Actor.Account == nil || v.Actor.Account.Name != "drillroom" || v.Timestamp != "2026-03-01T09:30:00Z" {
+			t.Errorf("voiding statement %d: %+v, want voided, a StatementRef to %s, by drillroom, at 09:30", i, v, targets[i])
+		}
+	}
+	again, _ := Voiding(Config{BaseIRI: "https://drillroom.example.org/"}, "sess-1", 7, targets, "6fa459ea-ee8a-5ca4-894e-db77e1603561", at)
+	if again[0].ID != vs[0].ID || again[1].ID != vs[1].ID || vs[0].ID == vs[1].ID {
+		t.Errorf("ids %s %s, again %s %s: want stable and distinct", vs[0].ID, vs[1].ID, again[0].ID, again[1].ID)
+	}
+	other, _ := Voiding(Config{BaseIRI: "https://drillroom.example.org"}, "sess-1", 8, targets, "6fa459ea-ee8a-5ca4-894e-db77e1603561", at)
+	if other[0].ID == vs[0].ID {
+		t.Error("another report's voiding statement has the same id")
+	}
+	if _, err := Voiding(Config{BaseIRI: "drillroom"}, "sess-1", 7, targets, "x", at); err == nil {
+		t.Error("Voiding took a base IRI that is not absolute")
 	}
 }

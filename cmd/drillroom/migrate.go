@@ -52,9 +52,9 @@ var tables = []table{
 	{"calibration_marks", cols("round_id, user_id, rule_id, outcome, points, at"), cols("round_id, user_id, rule_id"), nil},
 	// What the triggers on scorecards keep: copied as they are (the copy
 	// runs with those triggers off), so the copy is verified like the rest.
-	{"scorecard_facts", cols("session_id, scorecard_id, user_id, scenario_id, version, mode, started_at, scored_at, rubric_hash, total, band, passed, handling_time, talk_time, hold_time, wrap_up, fcr, csat, time_to_classify, time_to_first_escalation, longest_silence, outcomes, released_id, official_scorecard_id, official_release_id, official_total, official_band, official_passed, official_changes"), cols("session_id"), cols("passed, fcr, official_passed")},
+	{"scorecard_facts", cols("session_id, scorecard_id, user_id, scenario_id, version, mode, started_at, scored_at, rubric_hash, total, band, passed, handling_time, talk_time, hold_time, wrap_up, fcr, csat, time_to_classify, time_to_first_escalation, longest_silence, outcomes, released_id, official_scorecard_id, official_release_id, official_total, official_band, official_passed, official_changes, rev"), cols("session_id"), cols("passed, fcr, official_passed")},
 	{"rule_notes", cols("scorecard_id, rule_id, feedback"), cols("scorecard_id, rule_id"), nil},
-	{"xapi_outbox", cols("id, session_id, scorecard_id, release_id, queued_at, attempts, next_at, sent_at, last_error"), cols("id"), nil},
+	{"xapi_outbox", cols("id, session_id, scorecard_id, release_id, queued_at, attempts, next_at, sent_at, last_error, statements, voided_at"), cols("id"), nil},
 	{"releases", cols("id, session_id, by_id, actor, at, last_mark, last_note"), cols("id"), nil},
 	{"actions_done", cols("note_id, session_id, text, by_id, actor, at"), cols("note_id"), nil},
 	{"drafts", cols("id, author_id, name, source, created_at, updated_at"), cols("id"), nil},
@@ -68,6 +68,7 @@ var tables = []table{
 // column is NOT NULL.
 var nullable = map[string]bool{
 	"xapi_outbox.sent_at":          true,
+	"xapi_outbox.voided_at":        true,
 	"scenario_versions.retired_at": true,
 	"publications.approver_id":     true,
 	"publications.decided_at":      true,

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,7 +17,10 @@ import (
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
+	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/store"
+	"github.com/drillroom/drillroom/store/postgres"
+	"github.com/drillroom/drillroom/store/postgres/postgrestest"
 	"github.com/drillroom/drillroom/web"
 )
 
@@ -116,7 +121,8 @@ func (e *seedError) Error() string { return "seed: " + e.out }
 
 // BenchmarkDashboard answers each view of the cohort dashboard, and each
 // export, for a trainer of the seeded cohort of 200 trainees, through the
-// whole web stack (routing, sign-in, the use case, the store, rendering).
+// whole web stack (routing, sign-in, the use case, the store, rendering),
+// on SQLite.
 func BenchmarkDashboard(b *testing.B) {
 	dir := benchData(b)
 	ctx := context.Background()
@@ -125,6 +131,49 @@ func BenchmarkDashboard(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
+	benchViews(b, st)
+}
+
+// BenchmarkDashboardPostgres is BenchmarkDashboard on PostgreSQL, with the
+// same data: the seeded SQLite database copied by drillroom migrate into
+// the database DRILLROOM_BENCH_POSTGRES names (a postgres:// URL; copied
+// only when it is empty, so a second run reuses it), or else into a new
+// database of the test server (DRILLROOM_TEST_POSTGRES, "start" for a
+// throwaway cluster), dropped at the end.
+func BenchmarkDashboardPostgres(b *testing.B) {
+	dir := benchData(b)
+	ctx := context.Background()
+	url := os.Getenv("DRILLROOM_BENCH_POSTGRES")
+	if url == "" {
+		url = postgrestest.URL(b)
+	}
+	if !isPostgres(url) {
+		b.Fatalf("DRILLROOM_BENCH_POSTGRES=%q: want a postgres:// URL", url)
+	}
+	st, err := postgres.Open(ctx, url, nil, postgres.WithPasswordCost(8, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.UserByUsername(ctx, "seed-0001"); errors.Is(err, drillroom.ErrNotFound) {
+		st.Close()
+		var out bytes.Buffer
+		if code := Main(ctx, []string{"migrate", "--from", "sqlite:" + filepath.Join(dir, databaseFile), "--to", url}, IO{Stdout: &out, Stderr: &out}); code != 0 {
+			b.Fatalf("migrate the seeded database to PostgreSQL: exit %d: %s", code, out.String())
+		}
+		if st, err = postgres.Open(ctx, url, nil, postgres.WithPasswordCost(8, 1)); err != nil {
+			b.Fatal(err)
+		}
+		defer st.Close()
+	} else if err != nil {
+		b.Fatal(err)
+	}
+	benchViews(b, st)
+}
+
+// benchViews runs the dashboard's views on st as sub-benchmarks.
+func benchViews(b *testing.B, st database) {
+	ctx := context.Background()
 	rn := runner.New(runner.Config{Store: st})
 	defer rn.Close(ctx)
 	srv, err := web.New(web.Config{Store: st, Runner: rn})
@@ -145,11 +194,37 @@ func BenchmarkDashboard(b *testing.B) {
 		b.Fatal(err)
 	}
 	h := srv.Handler()
+	// rescore stores a seeded session's newest scorecard again, as a
+	// re-scoring would: the session is in every view below (an assessment
+	// of the drill in focus, in the last 30 days), so no dashboard
+	// computed before it is current.
+	since := time.Now().AddDate(0, 0, -30)
+	var rescored drillroom.ScoredSession
+	if err := st.ScoredSessions(ctx, drillroom.AnalyticsFilter{ScenarioID: "gas-smell-flats", Mode: drillroom.ModeAssessment, Since: since.AddDate(0, 0, 1)},
+		func(x drillroom.ScoredSession) error {
+			rescored = x
+			return nil
+		}); err != nil || rescored.SessionID == "" {
+		b.Fatalf("a session to re-score: %v", err)
+	}
+	rescore := func(b *testing.B) {
+		body, err := st.Scorecard(ctx, rescored.SessionID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var card scoring.Scorecard
+		if err := json.Unmarshal(body, &card); err != nil {
+			b.Fatal(err)
+		}
+		if err := st.PutScorecard(ctx, rescored.SessionID, card.RubricHash, body, card.RuleOutcomes()); err != nil {
+			b.Fatal(err)
+		}
+	}
 	for _, v := range []struct{ name, path string }{
 		{"overview", "/analytics"},
 		{"drill", "/analytics?drill=gas-smell-flats"},
 		{"assessments", "/analytics?mode=assessment"},
-		{"period", "/analytics?from=" + time.Now().AddDate(0, 0, -30).Format(time.DateOnly)},
+		{"period", "/analytics?from=" + since.Format(time.DateOnly)},
 		{"report", "/analytics/report"},
 		{"sessions.csv", "/analytics/export/sessions.csv"},
 		{"outcomes.csv", "/analytics/export/outcomes.csv"},
@@ -169,6 +244,16 @@ func BenchmarkDashboard(b *testing.B) {
 		}
 		b.Run(v.name, func(b *testing.B) {
 			get(b) // warm: the runner's cache of rubrics, SQLite's page cache
+			if dump := os.Getenv("DRILLROOM_BENCH_DUMP"); dump != "" {
+				// The responses, to compare two builds' answers.
+				req := httptest.NewRequest(http.MethodGet, v.path, nil)
+				req.AddCookie(&http.Cookie{Name: "drillroom_session", Value: token})
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if err := os.WriteFile(filepath.Join(dump, v.name), rec.Body.Bytes(), 0o644); err != nil {
+					b.Fatal(err)
+				}
+			}
 			var size int
 			cpu0 := cpuTime()
 			for b.Loop() {
@@ -177,6 +262,25 @@ func BenchmarkDashboard(b *testing.B) {
 			// The machine is shared: the CPU time a view costs is the
 			// figure that does not depend on the neighbours' load.
 			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+			b.ReportMetric(float64(size), "resp-bytes")
+		})
+		if strings.HasSuffix(v.name, ".csv") {
+			continue // the exports keep nothing from one request to the next
+		}
+		// The same view, each time after a write (not timed): nothing
+		// computed before may answer it.
+		b.Run(v.name+"-after-write", func(b *testing.B) {
+			var size int
+			var cpu time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				rescore(b)
+				b.StartTimer()
+				cpu0 := cpuTime()
+				size = get(b)
+				cpu += cpuTime() - cpu0
+			}
+			b.ReportMetric(float64(cpu)/float64(b.N)/1e6, "cpu-ms/op")
 			b.ReportMetric(float64(size), "resp-bytes")
 		})
 	}

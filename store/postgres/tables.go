@@ -57,10 +57,11 @@ var identities = [][2]string{{"users", "id"}, {"cohorts", "id"}, {"scorecards", 
 	{"releases", "id"}, {"drafts", "id"}, {"publications", "id"}, {"drill_assignments", "id"}, {"trainee_notes", "id"}}
 
 // derived are the triggers that fill tables from the rows of others
-// (analytics and the xAPI outbox from scorecards and releases): off while
-// rows are copied in, since the copy brings their tables' rows as they were.
+// (analytics and the xAPI outbox from scorecards and releases; the facts'
+// revisions): off while rows are copied in, since the copy brings their
+// tables' rows as they were.
 var derived = [][2]string{{"scorecards", "scorecards_facts"}, {"scorecards", "scorecards_xapi"},
-	{"releases", "releases_facts"}, {"releases", "releases_xapi"}}
+	{"releases", "releases_facts"}, {"releases", "releases_xapi"}, {"scorecard_facts", "scorecard_facts_rev"}}
 
 // WriteTables runs fn with a writer that copies rows into the tables, all
 // in one transaction: if fn or a copy fails, nothing is written. The
@@ -100,6 +101,11 @@ func (s *Store) WriteTables(ctx context.Context, fn func(write TableWriter) erro
 			if _, err := tx.Exec(ctx, fmt.Sprintf("ALTER TABLE %s ENABLE TRIGGER %s", d[0], d[1])); err != nil {
 				return fmt.Errorf("turn on trigger %s: %w", d[1], err)
 			}
+		}
+		// The facts keep the revisions they were copied with; the counter
+		// continues after the highest (migration 0013).
+		if _, err := tx.Exec(ctx, "UPDATE analytics_rev SET rev = GREATEST(rev, (SELECT COALESCE(MAX(rev), 0) FROM scorecard_facts)) WHERE id = 1"); err != nil {
+			return fmt.Errorf("continue the analytics revisions: %w", err)
 		}
 		for _, id := range identities {
 			if _, err := tx.Exec(ctx, fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', '%s'), COALESCE(MAX(%s), 0) + 1, false) FROM %s",

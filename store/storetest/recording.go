@@ -362,6 +362,10 @@ func (rec *recording) FeedbackCounts(ctx context.Context, f drillroom.AnalyticsF
 	return rec.call("FeedbackCounts").FeedbackCounts(ctx, f, limit)
 }
 
+func (rec *recording) ScoredSessionsSince(ctx context.Context, rev int64, fn func(drillroom.ScoredSession) error) error {
+	return rec.call("ScoredSessionsSince").ScoredSessionsSince(ctx, rev, fn)
+}
+
 func (rec *recording) StaleOfficial(ctx context.Context, limit int) ([]drillroom.OfficialRef, error) {
 	return rec.call("StaleOfficial").StaleOfficial(ctx, limit)
 }
@@ -380,6 +384,18 @@ func (rec *recording) MarkStatementsSent(ctx context.Context, ids []int64) error
 
 func (rec *recording) RetryStatements(ctx context.Context, ids []int64, next time.Time, reason string) error {
 	return rec.call("RetryStatements").RetryStatements(ctx, ids, next, reason)
+}
+
+func (rec *recording) PlanStatements(ctx context.Context, entryID int64, statementIDs []string) error {
+	return rec.call("PlanStatements").PlanStatements(ctx, entryID, statementIDs)
+}
+
+func (rec *recording) StandingStatements(ctx context.Context, sessionID string, except int64) ([]drillroom.StandingStatements, error) {
+	return rec.call("StandingStatements").StandingStatements(ctx, sessionID, except)
+}
+
+func (rec *recording) MarkStatementsDelivered(ctx context.Context, id int64, voided []int64) error {
+	return rec.call("MarkStatementsDelivered").MarkStatementsDelivered(ctx, id, voided)
 }
 
 func (rec *recording) Ping(ctx context.Context) error {

@@ -319,3 +319,105 @@ func testOutbox(t *testing.T, s Store, clock *Clock) {
 		t.Errorf("DueStatements(limit 0): got %v, want drillroom.ErrInvalid", err)
 	}
 }
+
+// testOutboxVoiding: the statements an entry is about to post stand (may
+// be in the LRS) from the moment they are planned, whether or not the
+// entry is then delivered or superseded, until a delivered entry of the
+// session records that it voided them; another session's never stand for
+// this one; planning is refused for an unknown entry or without ids, and
+// is ignored once the entry is sent.
+func testOutboxVoiding(t *testing.T, s Store, clock *Clock) {
+	clock.SetStep(time.Millisecond)
+	ctx := context.Background()
+	ann := NewFixture(t, s, "ann").Session.ID
+	bob := NewFixture(t, s, "bob").Session.ID
+	entry := func(session string) drillroom.OutboxEntry {
+		t.Helper()
+		if err := s.PutScorecard(ctx, session, "r1", []byte(`{"total":1}`), nil); err != nil {
+			t.Fatal(err)
+		}
+		es, err := s.DueStatements(ctx, clock.Now().Add(time.Hour), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := es[0]
+		for _, e := range es {
+			if e.ID > last.ID {
+				last = e
+			}
+		}
+		return last
+	}
+	standing := func(session string, except int64) string {
+		t.Helper()
+		ss, err := s.StandingStatements(ctx, session, except)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(ss)
+	}
+	a1 := entry(ann)
+	if got := standing(ann, 0); got != "[]" {
+		t.Errorf("standing before any plan: %s, want none", got)
+	}
+	if err := s.PlanStatements(ctx, a1.ID, []string{"s1", "r1"}); err != nil {
+		t.Fatal(err)
+	}
+	b1 := entry(bob)
+	if err := s.PlanStatements(ctx, b1.ID, []string{"b1"}); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("[{%d 0 [s1 r1]}]", a1.ID)
+	if got := standing(ann, 0); got != want {
+		t.Errorf("standing after a plan: %s, want %s (planned: they may have reached the LRS)", got, want)
+	}
+	if got := standing(ann, a1.ID); got != "[]" {
+		t.Errorf("standing except the entry itself: %s, want none", got)
+	}
+	if err := s.MarkStatementsDelivered(ctx, a1.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PlanStatements(ctx, a1.ID, []string{"other"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := standing(ann, 0); got != want {
+		t.Errorf("a plan after delivery changed what stands: %s, want %s", got, want)
+	}
+
+	a2 := entry(ann) // a re-scoring, planned, never delivered: superseded below
+	if err := s.PlanStatements(ctx, a2.ID, []string{"s2"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkStatementsSent(ctx, []int64{a2.ID}); err != nil {
+		t.Fatal(err)
+	}
+	a3 := entry(ann)
+	if err := s.PlanStatements(ctx, a3.ID, []string{"s3"}); err != nil {
+		t.Fatal(err)
+	}
+	want = fmt.Sprintf("[{%d 0 [s1 r1]} {%d 0 [s2]}]", a1.ID, a2.ID)
+	if got := standing(ann, a3.ID); got != want {
+		t.Errorf("standing for the third entry: %s, want %s", got, want)
+	}
+	if err := s.MarkStatementsDelivered(ctx, a3.ID, []int64{a1.ID, a2.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := standing(ann, 0), fmt.Sprintf("[{%d 0 [s3]}]", a3.ID); got != want {
+		t.Errorf("standing after the third voided the others: %s, want %s", got, want)
+	}
+	if due, err := s.DueStatements(ctx, clock.Now().Add(time.Hour), 100); err != nil || len(due) != 1 || due[0].ID != b1.ID {
+		t.Errorf("due: %+v, %v; want bob's entry only", due, err)
+	}
+	if got, want := standing(bob, 0), fmt.Sprintf("[{%d 0 [b1]}]", b1.ID); got != want {
+		t.Errorf("bob's standing: %s, want %s", got, want)
+	}
+	if err := s.PlanStatements(ctx, 999999, []string{"x"}); !errors.Is(err, drillroom.ErrNotFound) {
+		t.Errorf("PlanStatements(unknown entry): got %v, want drillroom.ErrNotFound", err)
+	}
+	if err := s.PlanStatements(ctx, b1.ID, nil); !errors.Is(err, drillroom.ErrInvalid) {
+		t.Errorf("PlanStatements(no ids): got %v, want drillroom.ErrInvalid", err)
+	}
+	if err := s.PlanStatements(ctx, b1.ID, []string{"a b"}); !errors.Is(err, drillroom.ErrInvalid) {
+		t.Errorf("PlanStatements(an id with a space): got %v, want drillroom.ErrInvalid", err)
+	}
+}

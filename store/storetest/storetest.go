@@ -142,6 +142,9 @@ type Store interface {
 	ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.ScoredSession) error) error
 	ScoredOutcomes(ctx context.Context, f drillroom.AnalyticsFilter, fn func(drillroom.OutcomeRecord) error) error
 	FeedbackCounts(ctx context.Context, f drillroom.AnalyticsFilter, limit int) ([]drillroom.FeedbackCount, error)
+	// The analytics rows that changed after a revision, for a server's
+	// copy of them.
+	ScoredSessionsSince(ctx context.Context, rev int64, fn func(drillroom.ScoredSession) error) error
 	// The official results analytics report: sessions with a release whose
 	// official result is missing or stale, and recording one.
 	StaleOfficial(ctx context.Context, limit int) ([]drillroom.OfficialRef, error)
@@ -151,6 +154,12 @@ type Store interface {
 	DueStatements(ctx context.Context, now time.Time, limit int) ([]drillroom.OutboxEntry, error)
 	MarkStatementsSent(ctx context.Context, ids []int64) error
 	RetryStatements(ctx context.Context, ids []int64, next time.Time, reason string) error
+	// Voiding in the LRS what a newer report replaces: the statements an
+	// entry is about to post, those that may be there, and a delivery
+	// with what it voided.
+	PlanStatements(ctx context.Context, entryID int64, statementIDs []string) error
+	StandingStatements(ctx context.Context, sessionID string, except int64) ([]drillroom.StandingStatements, error)
+	MarkStatementsDelivered(ctx context.Context, id int64, voided []int64) error
 
 	// Lifetime.
 	Ping(ctx context.Context) error
@@ -204,7 +213,9 @@ var suites = []suite{
 	{"CalibrationRounds", testCalibrationRounds},
 	{"Analytics", testAnalytics},
 	{"Outbox", testOutbox},
+	{"OutboxVoiding", testOutboxVoiding},
 	{"Official", testOfficial},
+	{"FactsRevisions", testFactsRevisions},
 	{"EndedSessionTakesTheReview", testEndedSession},
 	{"NotFound", testNotFound},
 	{"Close", testClose},

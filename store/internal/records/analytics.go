@@ -22,29 +22,59 @@ func (s Common) ScoredSessions(ctx context.Context, f drillroom.AnalyticsFilter,
 	if err != nil {
 		return fmt.Errorf("scored sessions: %w", err)
 	}
-	q := `SELECT f.session_id, f.user_id, f.scenario_id, f.version, f.mode, f.started_at, f.scored_at, f.rubric_hash,
-		f.total, f.band, f.passed, f.handling_time, f.talk_time, f.hold_time, f.wrap_up, f.fcr, f.csat,
-		f.time_to_classify, f.time_to_first_escalation, f.longest_silence, f.outcomes, f.scorecard_id,
-		COALESCE(f.released_id, 0), ` + officialColumns + `
-		FROM scorecard_facts f WHERE ` + where + ` ORDER BY f.started_at, f.session_id`
+	q := `SELECT ` + factsColumns + ` FROM scorecard_facts f WHERE ` + where + ` ORDER BY f.started_at, f.session_id`
 	return Each(ctx, s.DB, "scored sessions", q, args, func(row Scanner) error {
-		var x drillroom.ScoredSession
-		var started, scored, csat int64
-		var mode, outcomes string
-		var off official
-		k := &x.KPIs
-		if err := row.Scan(&x.SessionID, &x.UserID, &x.ScenarioID, &x.Version, &mode, &started, &scored, &x.RubricHash,
-			&x.Total, &x.Band, &x.Passed, &k.HandlingTime, &k.TalkTime, &k.HoldTime, &k.WrapUp, &k.FirstContactResolution,
-			&csat, &k.TimeToClassify, &k.TimeToFirstEscalation, &k.LongestSilence, &outcomes, &x.ScorecardID,
-			&x.ReleaseID, &off.current, &off.total, &off.band, &off.passed, &off.changes); err != nil {
+		x, err := scanFacts(row)
+		if err != nil {
 			return fmt.Errorf("scored sessions: %w", err)
 		}
-		k.CSAT = int(csat)
-		x.Mode, x.CreatedAt, x.ScoredAt = drillroom.Mode(mode), FromMillis(started), FromMillis(scored)
-		x.Rules = drillroom.ParseRuleMarks(outcomes)
-		x.SetOfficial(off.current, deref(off.total), deref(off.band), deref(off.passed), deref(off.changes))
 		return fn(x)
 	})
+}
+
+// ScoredSessionsSince calls fn with every scored session, of any user,
+// whose facts changed at a revision above rev (x.Rev is the revision of
+// the row as read), in the order of their revisions; rev 0 or below reads
+// them all. Revisions are handed out in the order the writes commit
+// (SQLite's migration 0021, PostgreSQL's 0013), so a reader that keeps the
+// highest revision it saw and asks for what came after it misses nothing,
+// whichever server wrote it. An error from fn stops the query and is
+// returned unwrapped.
+func (s Common) ScoredSessionsSince(ctx context.Context, rev int64, fn func(drillroom.ScoredSession) error) error {
+	q := `SELECT ` + factsColumns + ` FROM scorecard_facts f WHERE f.rev > ? ORDER BY f.rev`
+	return Each(ctx, s.DB, "scored sessions since a revision", q, []any{rev}, func(row Scanner) error {
+		x, err := scanFacts(row)
+		if err != nil {
+			return fmt.Errorf("scored sessions since revision %d: %w", rev, err)
+		}
+		return fn(x)
+	})
+}
+
+// factsColumns are the columns of scorecard_facts f that scanFacts reads.
+const factsColumns = `f.session_id, f.user_id, f.scenario_id, f.version, f.mode, f.started_at, f.scored_at, f.rubric_hash,
+		f.total, f.band, f.passed, f.handling_time, f.talk_time, f.hold_time, f.wrap_up, f.fcr, f.csat,
+		f.time_to_classify, f.time_to_first_escalation, f.longest_silence, f.outcomes, f.scorecard_id,
+		COALESCE(f.released_id, 0), f.rev, ` + officialColumns
+
+// scanFacts reads one row of factsColumns.
+func scanFacts(row Scanner) (drillroom.ScoredSession, error) {
+	var x drillroom.ScoredSession
+	var started, scored, csat int64
+	var mode, outcomes string
+	var off official
+	k := &x.KPIs
+	if err := row.Scan(&x.SessionID, &x.UserID, &x.ScenarioID, &x.Version, &mode, &started, &scored, &x.RubricHash,
+		&x.Total, &x.Band, &x.Passed, &k.HandlingTime, &k.TalkTime, &k.HoldTime, &k.WrapUp, &k.FirstContactResolution,
+		&csat, &k.TimeToClassify, &k.TimeToFirstEscalation, &k.LongestSilence, &outcomes, &x.ScorecardID,
+		&x.ReleaseID, &x.Rev, &off.current, &off.total, &off.band, &off.passed, &off.changes); err != nil {
+		return x, err
+	}
+	k.CSAT = int(csat)
+	x.Mode, x.CreatedAt, x.ScoredAt = drillroom.Mode(mode), FromMillis(started), FromMillis(scored)
+	x.Rules = drillroom.ParseRuleMarks(outcomes)
+	x.SetOfficial(off.current, deref(off.total), deref(off.band), deref(off.passed), deref(off.changes))
+	return x, nil
 }
 
 // DueStatements returns up to limit (1 to 1000) entries of the xAPI outbox
@@ -160,6 +190,80 @@ func (s Common) MarkStatementsSent(ctx context.Context, ids []int64) error {
 		return nil // without reading the clock
 	}
 	return s.updateUnsent(ctx, "mark statements sent", ids, "sent_at = ?, last_error = ''", Millis(s.Now()))
+}
+
+// PlanStatements records the ids of the statements an unsent outbox entry
+// is about to post: from then on they may reach the LRS (an answer can be
+// lost), so StandingStatements lists them until a newer entry of the
+// session voids them. An entry already sent is left as it is; an unknown
+// one is drillroom.ErrNotFound.
+func (s Common) PlanStatements(ctx context.Context, entryID int64, statementIDs []string) error {
+	if len(statementIDs) == 0 || len(statementIDs) > maxStatements {
+		return fmt.Errorf("plan statements of outbox entry %d: %w: %d statement ids, want 1 to %d", entryID, drillroom.ErrInvalid, len(statementIDs), maxStatements)
+	}
+	for _, id := range statementIDs {
+		if id == "" || len(id) > 64 || strings.ContainsAny(id, " \t\n") {
+			return fmt.Errorf("plan statements of outbox entry %d: %w: statement id %q", entryID, drillroom.ErrInvalid, id)
+		}
+	}
+	err := s.write(ctx, func(tx Tx) error {
+		if _, err := tx.Exec("UPDATE xapi_outbox SET statements = ? WHERE id = ? AND sent_at IS NULL", strings.Join(statementIDs, " "), entryID); err != nil {
+			return err
+		}
+		var one int64
+		if err := tx.QueryRow("SELECT 1 FROM xapi_outbox WHERE id = ?", entryID).Scan(&one); err != nil {
+			return NotFound(err, fmt.Sprintf("outbox entry %d", entryID))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("plan statements of outbox entry %d: %w", entryID, err)
+	}
+	return nil
+}
+
+// maxStatements bounds the statements of one outbox entry: a session's and
+// one per rule of its rubric.
+const maxStatements = 1000
+
+// StandingStatements returns the entries of a session, but except, whose
+// statements may be in the LRS and are not voided (PlanStatements), oldest
+// first.
+func (s Common) StandingStatements(ctx context.Context, sessionID string, except int64) ([]drillroom.StandingStatements, error) {
+	return All(ctx, s.DB, "standing statements of session "+sessionID, func(row Scanner) (drillroom.StandingStatements, error) {
+		var st drillroom.StandingStatements
+		var ids string
+		err := row.Scan(&st.EntryID, &st.ReleaseID, &ids)
+		st.StatementIDs = strings.Fields(ids)
+		return st, err
+	}, `SELECT id, release_id, statements FROM xapi_outbox
+		WHERE session_id = ? AND id <> ? AND statements <> '' AND voided_at IS NULL ORDER BY id`, sessionID, except)
+}
+
+// MarkStatementsDelivered records, in one transaction, that outbox entry
+// id was delivered and that its request voided the statements of the
+// entries voided. Entries already sent, or already voided, are left as
+// they are.
+func (s Common) MarkStatementsDelivered(ctx context.Context, id int64, voided []int64) error {
+	now := Millis(s.Now())
+	err := s.write(ctx, func(tx Tx) error {
+		if _, err := tx.Exec("UPDATE xapi_outbox SET sent_at = ?, last_error = '' WHERE id = ? AND sent_at IS NULL", now, id); err != nil {
+			return err
+		}
+		if len(voided) == 0 {
+			return nil
+		}
+		args := []any{now}
+		for _, v := range voided {
+			args = append(args, v)
+		}
+		_, err := tx.Exec("UPDATE xapi_outbox SET voided_at = ? WHERE voided_at IS NULL AND id IN ("+Placeholders(len(voided))+")", args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("mark outbox entry %d delivered: %w", id, err)
+	}
+	return nil
 }
 
 // RetryStatements records a failed delivery of the outbox entries: one
