@@ -134,11 +134,7 @@ func (s *Service) RecordPlay(ctx context.Context, user drillroom.User, d drillro
 	if x.State != drillroom.StateEnded {
 		return nil, drillroom.Errorf(drillroom.CodeConflict, "The play has not ended yet: end the call, then record it.")
 	}
-	events, err := s.Events(ctx, x)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := s.Scenario(ctx, x)
+	sc, events, err := s.ScenarioLog(ctx, x)
 	if err != nil {
 		return nil, fmt.Errorf("record play %s: %w", x.ID, err)
 	}

@@ -88,11 +88,7 @@ func (s *Service) Replay(ctx context.Context, user drillroom.User, x drillroom.S
 		}
 		return nil, nil, fmt.Errorf("replay %s for %s: %w", x.ID, user.Username, err)
 	}
-	sc, err := s.Scenario(ctx, x)
-	if err != nil {
-		return nil, nil, err
-	}
-	events, err := s.Events(ctx, x)
+	sc, events, err := s.ScenarioLog(ctx, x)
 	if err != nil {
 		return nil, nil, err
 	}

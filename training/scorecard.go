@@ -37,6 +37,20 @@ func (s *Service) Scorecard(ctx context.Context, x drillroom.Session, sc *scenar
 	return card, err
 }
 
+// ScenarioLog returns the scenario version session x plays and its event
+// log: what scoring, the debrief and a replay start from.
+func (s *Service) ScenarioLog(ctx context.Context, x drillroom.Session) (*scenarios.Scenario, []simulator.Event, error) {
+	sc, err := s.Scenario(ctx, x)
+	if err != nil {
+		return nil, nil, err
+	}
+	events, err := s.Events(ctx, x)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sc, events, nil
+}
+
 // Events returns session x's event log.
 func (s *Service) Events(ctx context.Context, x drillroom.Session) ([]simulator.Event, error) {
 	evs, err := s.store.Events(ctx, x.ID, 0)

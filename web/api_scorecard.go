@@ -43,12 +43,7 @@ func (u *ui) scorecardJSON(w http.ResponseWriter, r *http.Request) {
 		u.failJSON(w, r, drillroom.Errorf(drillroom.CodeConflict, "the call is still in progress; its scorecard comes when it ends"))
 		return
 	}
-	sc, err := u.svc.Scenario(ctx, x)
-	if err != nil {
-		u.failJSON(w, r, err)
-		return
-	}
-	events, err := u.svc.Events(ctx, x)
+	sc, events, err := u.svc.ScenarioLog(ctx, x)
 	if err != nil {
 		u.failJSON(w, r, err)
 		return

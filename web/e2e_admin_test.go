@@ -43,10 +43,8 @@ func TestEndToEndAdministration(t *testing.T) {
 	// The first administrator, with the command line, beside the running
 	// server; the password comes on stdin and is theirs (no change forced).
 	const adminPassword = "first admin passphrase 7"
-	add := exec.Command(srv.bin, "user", "add", "--data", srv.data, "--role", "trainer", "--admin", "--name", "Sam Lead", "--password-stdin", "sam")
-	add.Stdin = strings.NewReader(adminPassword + "\n")
-	if out, err := add.CombinedOutput(); err != nil || !strings.Contains(string(out), "created sam (trainer, administrator)") {
-		t.Fatalf("drillroom user add: %v\n%s", err, out)
+	if out := srv.addUser("sam", "Sam Lead", "trainer", adminPassword, "--admin"); !strings.Contains(out, "created sam (trainer, administrator)") {
+		t.Fatalf("drillroom user add:\n%s", out)
 	}
 
 	// The file: 50 people in two cohorts, each with 23 trainees, a trainer

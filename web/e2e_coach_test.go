@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,7 +34,7 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 	submit, shot := e.submit, e.shot
 	// A coach of another cohort, who must see none of it.
 	const olgaPassword = "another cohort's coach 42"
-	e.addUser("olga", "Olga Other", "coach", "Other cohort", olgaPassword)
+	srv.addUser("olga", "Olga Other", "coach", olgaPassword, "--cohort", "Other cohort")
 
 	// The trainee plays an assessment and ends the call.
 	signIn("trainee", srv.password)
@@ -251,12 +250,19 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 // the home page.
 func (e *e2e) signIn(user, password string) {
 	e.t.Helper()
+	e.signInTo(user, password, "past-h")
+}
+
+// signInTo signs user in with password on the sign-in page and waits for
+// the element with the id landing on the page it leads to.
+func (e *e2e) signInTo(user, password, landing string) {
+	e.t.Helper()
 	e.step("open the login page as "+user, chromedp.Navigate(e.srv.url+"/login"), chromedp.WaitVisible(chromedp.ID("username")))
 	e.step("sign in as "+user,
 		chromedp.SendKeys(chromedp.ID("username"), user),
 		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.ID("past-h")),
+		chromedp.WaitVisible(chromedp.ID(landing)),
 	)
 }
 
@@ -295,17 +301,6 @@ func (e *e2e) shot(name, sel string) {
 	os.WriteFile(filepath.Join(art, "coach-"+name+".png"), png, 0o644)
 }
 
-// addUser adds an account to the server's data with the CLI, as an
-// administrator would while it runs.
-func (e *e2e) addUser(name, display, role, cohort, password string) {
-	e.t.Helper()
-	add := exec.Command(e.srv.bin, "user", "add", name, "--data", e.srv.data, "--role", role, "--name", display, "--cohort", cohort, "--password-stdin")
-	add.Stdin = strings.NewReader(password + "\n")
-	if out, err := add.CombinedOutput(); err != nil {
-		e.t.Fatalf("drillroom user add %s: %v\n%s", name, err, out)
-	}
-}
-
 // TestCalibrationEndToEndBrowser: a calibration round in a real Chromium.
 // The demo trainee plays a drill; the demo coach puts the session to
 // herself and two more coaches of the cohort (Cora, Dan), blind; each
@@ -329,8 +324,8 @@ func TestCalibrationEndToEndBrowser(t *testing.T) {
 	srv := e.srv
 	defer e.onFailure()
 	const password = "calibrating coach 42"
-	e.addUser("cora", "Cora Coach", "coach", "Demo cohort", password)
-	e.addUser("dan", "Dan Coach", "coach", "Demo cohort", password)
+	srv.addUser("cora", "Cora Coach", "coach", password, "--cohort", "Demo cohort")
+	srv.addUser("dan", "Dan Coach", "coach", password, "--cohort", "Demo cohort")
 
 	e.signIn("trainee", srv.password)
 	e.step("start a drill", chromedp.Click(chromedp.CSS(`form[action^="/drills/"] input[value="practice"] ~ button`)),

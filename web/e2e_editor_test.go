@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,31 +33,20 @@ func TestEndToEndAuthoring(t *testing.T) {
 	for _, u := range []struct{ name, display, role, cohort string }{
 		{"tom", "Tom Author", "trainer", "Class E"}, {"tess", "Tess Approver", "trainer", ""}, {"tia", "Tia Trainee", "trainee", "Class E"},
 	} {
-		args := []string{"user", "add", "--data", srv.data, "--role", u.role, "--name", u.display, "--password-stdin"}
+		var flags []string
 		if u.cohort != "" {
-			args = append(args, "--cohort", u.cohort)
+			flags = append(flags, "--cohort", u.cohort)
 		}
 		if u.name == "tess" {
-			args = append(args, "--admin") // she also runs the organisation's settings
+			flags = append(flags, "--admin") // she also runs the organisation's settings
 		}
-		add := exec.Command(srv.bin, append(args, u.name)...)
-		add.Stdin = strings.NewReader(password + "\n")
-		if out, err := add.CombinedOutput(); err != nil {
-			t.Fatalf("drillroom user add %s: %v\n%s", u.name, err, out)
-		}
+		srv.addUser(u.name, u.display, u.role, password, flags...)
 	}
 	ctx, consoleErrors := newBrowser(t, dir, chrome)
 	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
 	defer e.onFailure()
 
-	signIn := func(user string) {
-		e.step("open the login page as "+user, chromedp.Navigate(srv.url+"/login"), chromedp.WaitVisible(chromedp.ID("username")))
-		e.step("sign in as "+user,
-			chromedp.SendKeys(chromedp.ID("username"), user),
-			chromedp.SendKeys(chromedp.ID("password"), password),
-			chromedp.Submit(chromedp.ID("password")),
-			chromedp.WaitVisible(chromedp.ID("nav-author")))
-	}
+	signIn := func(user string) { e.signInTo(user, password, "nav-author") }
 	// Tess, an administrator, asks for a second trainer's approval of
 	// every publication: the organisation's setting, not a server flag.
 	signIn("tess")
@@ -67,7 +55,7 @@ func TestEndToEndAuthoring(t *testing.T) {
 	e.step("require approval", chromedp.Click(chromedp.ID("approval-required")), chromedp.Click(chromedp.ID("save-settings")),
 		chromedp.WaitVisible(chromedp.CSS(`p.flash.info`)))
 	e.poll("the setting is saved", `location.search.includes("settings-saved") && document.getElementById("approval-state").textContent.includes("Tess Approver")`)
-	e.step("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("username")))
+	e.signOut()
 
 	signIn("tom")
 	e.step("open the workshop", chromedp.Click(chromedp.ID("nav-author")), chromedp.WaitVisible(chromedp.ID("new-from-template")))
@@ -131,7 +119,7 @@ func TestEndToEndAuthoring(t *testing.T) {
 	e.eval(`window.confirm = () => true; "ok"`)
 	e.step("submit for approval", chromedp.Click(chromedp.ID("publish")), chromedp.WaitVisible(chromedp.ID("drafts-h")))
 	e.poll("submitted", `location.pathname === "/author" && document.body.textContent.includes("a second trainer must approve it")`)
-	e.step("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("username")))
+	e.signOut()
 
 	signIn("tess")
 	e.step("open the workshop", chromedp.Click(chromedp.ID("nav-author")), chromedp.WaitVisible(chromedp.ID("pending-table")))
@@ -140,7 +128,7 @@ func TestEndToEndAuthoring(t *testing.T) {
 	e.step("approve", chromedp.Click(chromedp.ID("approve")), chromedp.WaitVisible(chromedp.ID("drafts-h")))
 	e.poll("approved", `location.pathname === "/author" && document.body.textContent.includes("approved and published")`)
 
-	e.step("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("username")))
+	e.signOut()
 
 	// Tom assigns it to his cohort, due in three days.
 	signIn("tom")

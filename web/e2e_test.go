@@ -97,6 +97,21 @@ func buildServer(t *testing.T, dir string) *demoServer {
 	return s
 }
 
+// addUser adds an account to the server's data with the CLI (user add,
+// the password on stdin, and flags), as an administrator would while it
+// runs, and returns what the command printed.
+func (s *demoServer) addUser(name, display, role, password string, flags ...string) string {
+	s.t.Helper()
+	args := append([]string{"user", "add", name, "--data", s.data, "--role", role, "--name", display, "--password-stdin"}, flags...)
+	add := exec.Command(s.bin, args...)
+	add.Stdin = strings.NewReader(password + "\n")
+	out, err := add.CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("drillroom user add %s: %v\n%s", name, err, out)
+	}
+	return string(out)
+}
+
 func startDemoServer(t *testing.T, dir string) *demoServer {
 	t.Helper()
 	s := buildServer(t, dir)

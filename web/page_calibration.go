@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -222,21 +223,35 @@ func (u *ui) calibration(w http.ResponseWriter, r *http.Request) {
 // markRound takes a marker's blind marks (training.Service.MarkRound):
 // outcome-RULE and points-RULE for every rule given an outcome.
 func (u *ui) markRound(w http.ResponseWriter, r *http.Request) {
+	u.roundForm(w, r, "", u.svc.MarkRound, "marks")
+}
+
+// publishRound ends a round's blind marking with the lead's official
+// marking, official-outcome-RULE and official-points-RULE for the rules
+// given one (training.Service.PublishRound).
+func (u *ui) publishRound(w http.ResponseWriter, r *http.Request) {
+	u.roundForm(w, r, "official-", u.svc.PublishRound, "published")
+}
+
+// roundForm reads a round form's marks (roundMarks, with prefix), gives
+// them to do, and returns to the round saying done.
+func (u *ui) roundForm(w http.ResponseWriter, r *http.Request, prefix string,
+	do func(context.Context, drillroom.User, int64, []training.MarkInput) error, done string) {
 	user, _ := userFrom(r.Context())
 	id, ok := u.pageID(w, r, "round")
 	if !ok {
 		return
 	}
-	marks, err := roundMarks(r, "")
+	marks, err := roundMarks(r, prefix)
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	if err := u.svc.MarkRound(r.Context(), user, id, marks); err != nil {
+	if err := do(r.Context(), user, id, marks); err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/calibration/%d?done=marks", id), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/calibration/%d?done=%s", id, done), http.StatusSeeOther)
 }
 
 // roundMarks reads the marks of a round form: for every rule named, the
@@ -259,27 +274,6 @@ func roundMarks(r *http.Request, prefix string) ([]training.MarkInput, error) {
 		marks = append(marks, in)
 	}
 	return marks, nil
-}
-
-// publishRound ends a round's blind marking with the lead's official
-// marking, official-outcome-RULE and official-points-RULE for the rules
-// given one (training.Service.PublishRound).
-func (u *ui) publishRound(w http.ResponseWriter, r *http.Request) {
-	user, _ := userFrom(r.Context())
-	id, ok := u.pageID(w, r, "round")
-	if !ok {
-		return
-	}
-	official, err := roundMarks(r, "official-")
-	if err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	if err := u.svc.PublishRound(r.Context(), user, id, official); err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/calibration/%d?done=published", id), http.StatusSeeOther)
 }
 
 // trendRow is one marker of the calibration trend page.

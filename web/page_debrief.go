@@ -110,12 +110,7 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		render(w, r, u.log, http.StatusOK, "debrief", view{Title: "Debrief", Flash: flash, Data: page})
 		return
 	}
-	sc, err := u.svc.Scenario(ctx, x)
-	if err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	events, err := u.svc.Events(ctx, x)
+	sc, events, err := u.svc.ScenarioLog(ctx, x)
 	if err != nil {
 		u.fail(w, r, err)
 		return

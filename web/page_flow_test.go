@@ -167,14 +167,8 @@ func TestSessionAccess(t *testing.T) {
 	}
 
 	// The other trainee's refused review left no trace.
-	evs, err := app.store.Events(context.Background(), id, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ev := range evs {
-		if ev.Type == simulator.EvReview {
-			t.Fatal("a refused review reached the event log")
-		}
+	if len(storedEvents(t, app.store, id, func(e simulator.Event) bool { return e.Type == simulator.EvReview })) != 0 {
+		t.Fatal("a refused review reached the event log")
 	}
 }
 
@@ -217,17 +211,7 @@ func TestDebriefAndReview(t *testing.T) {
 	if post.status != http.StatusSeeOther || !strings.HasPrefix(post.header.Get("Location"), "/sessions/"+id+"/debrief") {
 		t.Fatalf("review: status %d location %q, want 303 to the debrief; body %s", post.status, post.header.Get("Location"), post.body)
 	}
-	evs, err := app.store.Events(context.Background(), id, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	found := false
-	for _, ev := range evs {
-		if ev.Type == simulator.EvReview && ev.Text == text {
-			found = true
-		}
-	}
-	if !found {
+	if len(storedEvents(t, app.store, id, func(e simulator.Event) bool { return e.Type == simulator.EvReview && e.Text == text })) == 0 {
 		t.Fatal("the review is not in the event log")
 	}
 	if rv, err := app.store.Review(context.Background(), id); err != nil || rv.Text != text {

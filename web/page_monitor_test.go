@@ -96,18 +96,9 @@ func TestMonitorPages(t *testing.T) {
 		t.Fatalf("pause all: %d", res.status)
 	}
 	for _, x := range []string{id, bobs[0].ID} {
-		evs, err := app.store.Events(ctx, x, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pauses := 0
-		for _, e := range evs {
-			if e.Type == simulator.EvPause && e.Action != nil && e.Action.By == drillroom.ActorTrainer {
-				pauses++
-			}
-		}
-		if pauses != 1 {
-			t.Errorf("session %s: %d trainer pauses, want 1 (trent's, not tina's)", x, pauses)
+		pauses := storedEvents(t, app.store, x, func(e simulator.Event) bool { return e.Type == simulator.EvPause && byTrainer(e) })
+		if len(pauses) != 1 {
+			t.Errorf("session %s: %d trainer pauses, want 1 (trent's, not tina's)", x, len(pauses))
 		}
 	}
 }

@@ -63,13 +63,8 @@ func (u *ui) replay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := replayPage{SessionID: x.ID, Title: sc.Title, Trainee: u.displayName(r.Context(), x.UserID), Mode: x.Mode, Live: x.State == drillroom.StateLive}
-	cfg := replayConfig{Session: x.ID, Texts: transcript.Texts, Labels: transcript.Labels(sc), Services: []castItem{}, Teams: []castItem{}, Visible: []simulator.Event{}, Notes: []replayNote{}}
-	for id, s := range sc.Cast.Services {
-		cfg.Services = append(cfg.Services, castItem{ID: id, Name: s.Name, Kind: s.Kind})
-	}
-	for id, t := range sc.Cast.Teams {
-		cfg.Teams = append(cfg.Teams, castItem{ID: id, Name: t.Name, Kind: t.Kind})
-	}
+	cfg := replayConfig{Session: x.ID, Texts: transcript.Texts, Labels: transcript.Labels(sc), Visible: []simulator.Event{}, Notes: []replayNote{}}
+	cfg.Services, cfg.Teams = castItems(sc)
 	for _, ev := range events {
 		cfg.Times = append(cfg.Times, [2]int64{ev.Seq, ev.T})
 		cfg.EndMs = max(cfg.EndMs, ev.T)

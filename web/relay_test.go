@@ -196,34 +196,18 @@ func TestRelayReviewPage(t *testing.T) {
 	ann.ack("end", simulator.Action{Kind: simulator.ActClose, Resolution: "resolved"})
 	ann.until(func(m serverMessage) bool { return m.Type == msgEnded })
 
-	form := url.Values{csrfField: {csrfToken(a.tokens["ann"])}, "text": {"I should have asked for the address first."}}
-	req, _ := http.NewRequest(http.MethodPost, a.http.URL+"/sessions/"+id+"/review", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Cookie", sessionCookie+"="+a.tokens["ann"])
-	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res := a.postForm(a.tokens["ann"], "/sessions/"+id+"/review", url.Values{"text": {"I should have asked for the address first."}})
 	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "reviewed=1") {
 		t.Fatalf("review through a: %s, Location %q; want 303 to the debrief", res.Status, res.Header.Get("Location"))
 	}
-	log, err := a.store.Events(context.Background(), id, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reviews := 0
-	for _, e := range log {
-		if e.Type == simulator.EvReview {
-			reviews++
-			if e.Action != nil && e.Action.By != "" && e.Action.By != drillroom.ActorTrainee {
-				t.Errorf("the review is recorded as %q, want the trainee's", e.Action.By)
-			}
+	reviews := storedEvents(t, a.store, id, func(e simulator.Event) bool { return e.Type == simulator.EvReview })
+	for _, e := range reviews {
+		if e.Action != nil && e.Action.By != "" && e.Action.By != drillroom.ActorTrainee {
+			t.Errorf("the review is recorded as %q, want the trainee's", e.Action.By)
 		}
 	}
-	if reviews != 1 {
-		t.Errorf("%d reviews in the log, want 1", reviews)
+	if len(reviews) != 1 {
+		t.Errorf("%d reviews in the log, want 1", len(reviews))
 	}
 	if a.runner.Live() != 0 {
 		t.Error("a hosted the session to take the review")
@@ -273,18 +257,9 @@ func TestRelayPauseAll(t *testing.T) {
 		t.Fatalf("pause all on a: %d, want 303", status)
 	}
 	for _, id := range []string{annID, benID} {
-		log, err := a.store.Events(context.Background(), id, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pauses := 0
-		for _, e := range log {
-			if e.Type == simulator.EvPause && e.Action != nil && e.Action.By == drillroom.ActorTrainer {
-				pauses++
-			}
-		}
-		if pauses != 1 {
-			t.Errorf("session %s: %d trainer's pauses, want 1", id, pauses)
+		pauses := storedEvents(t, a.store, id, func(e simulator.Event) bool { return e.Type == simulator.EvPause && byTrainer(e) })
+		if len(pauses) != 1 {
+			t.Errorf("session %s: %d trainer's pauses, want 1", id, len(pauses))
 		}
 	}
 	if a.runner.Live() != 1 || bRunner.Live() != 1 {

@@ -59,16 +59,7 @@ func TestAssessmentDisconnectBudget(t *testing.T) {
 	if got.Seq != spent.Seq {
 		t.Errorf("the trainee read the budget's end at seq %d, want %d", got.Seq, spent.Seq)
 	}
-	log, err := a.store.Events(ctx, id, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var clock []simulator.Event
-	for _, e := range log {
-		if e.Type == simulator.EvPause || e.Type == simulator.EvResume {
-			clock = append(clock, e)
-		}
-	}
+	clock := storedEvents(t, a.store, id, func(e simulator.Event) bool { return e.Type == simulator.EvPause || e.Type == simulator.EvResume })
 	if len(clock) != 2 || clock[0].Seq != pause.Seq || clock[1].Seq != spent.Seq {
 		t.Fatalf("pauses and resumes on the log: %+v, want the disconnect pause and the budget's end only", clock)
 	}

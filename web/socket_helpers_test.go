@@ -165,7 +165,15 @@ func (a *liveApp) dialStatus(user, sessionID string, hdr http.Header) (int, erro
 // does not follow a redirect.
 func (a *liveApp) postAs(tok, path string) int {
 	a.t.Helper()
-	form := url.Values{csrfField: {csrfToken(tok)}}
+	return a.postForm(tok, path, url.Values{}).StatusCode
+}
+
+// postForm posts form with its CSRF token to path with login token tok,
+// from the server's own origin, and returns the response (its body
+// closed); it does not follow a redirect.
+func (a *liveApp) postForm(tok, path string, form url.Values) *http.Response {
+	a.t.Helper()
+	form.Set(csrfField, csrfToken(tok))
 	req, _ := http.NewRequest("POST", a.http.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", a.http.URL)
@@ -175,7 +183,7 @@ func (a *liveApp) postAs(tok, path string) int {
 		a.t.Fatal(err)
 	}
 	res.Body.Close()
-	return res.StatusCode
+	return res
 }
 
 // client is a test protocol client.
@@ -233,17 +241,30 @@ func (a *liveApp) join(user, sessionID string) *client {
 // stored log.
 func (a *liveApp) applied(sessionID, cmd string) int {
 	a.t.Helper()
-	log, err := a.store.Events(context.Background(), sessionID, 0)
+	return len(storedEvents(a.t, a.store, sessionID, func(e simulator.Event) bool {
+		return e.Type == simulator.EvAction && e.Action.Cmd == cmd
+	}))
+}
+
+// storedEvents returns the events of session id's stored log that match.
+func storedEvents(t testing.TB, st *store.Store, id string, match func(simulator.Event) bool) []simulator.Event {
+	t.Helper()
+	log, err := st.Events(context.Background(), id, 0)
 	if err != nil {
-		a.t.Fatal(err)
+		t.Fatal(err)
 	}
-	n := 0
+	var out []simulator.Event
 	for _, e := range log {
-		if e.Type == simulator.EvAction && e.Action.Cmd == cmd {
-			n++
+		if match(e) {
+			out = append(out, e)
 		}
 	}
-	return n
+	return out
+}
+
+// byTrainer matches the events of actions a trainer took.
+func byTrainer(e simulator.Event) bool {
+	return e.Action != nil && e.Action.By == drillroom.ActorTrainer
 }
 
 func (cl *client) send(v any) {

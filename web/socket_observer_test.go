@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -32,14 +31,8 @@ func TestSocketObserverSendsNoTraineeAction(t *testing.T) {
 			t.Errorf("observer sends %s: %+v, want rejected as forbidden", act.Kind, m)
 		}
 	}
-	log, err := a.store.Events(context.Background(), id, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range log {
-		if e.Action != nil && e.Action.By == drillroom.ActorTrainer {
-			t.Errorf("the observer's refused action is in the log: %+v", e)
-		}
+	for _, e := range storedEvents(t, a.store, id, byTrainer) {
+		t.Errorf("the observer's refused action is in the log: %+v", e)
 	}
 	if m := tom.do("obs-pause", simulator.Action{Kind: simulator.ActPause}); m.Type != msgAck {
 		t.Errorf("observer pauses: %+v, want ack", m)

@@ -71,14 +71,8 @@ func TestSocketMalformedActionsAreBadAction(t *testing.T) {
 			t.Errorf("%s %+v: got %s %q (%s), want reject bad_action", cid, act.Kind, m.Type, m.Code, m.Reason)
 		}
 	}
-	evs, err := a.store.Events(context.Background(), id, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range evs {
-		if e.Type == simulator.EvRejected || e.Type == simulator.EvAction {
-			t.Errorf("event %d %s %+v was written for a malformed action", e.Seq, e.Type, e.Action)
-		}
+	for _, e := range storedEvents(t, a.store, id, func(e simulator.Event) bool { return e.Type == simulator.EvRejected || e.Type == simulator.EvAction }) {
+		t.Errorf("event %d %s %+v was written for a malformed action", e.Seq, e.Type, e.Action)
 	}
 }
 

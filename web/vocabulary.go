@@ -3,7 +3,8 @@ package web
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/drillroom/drillroom/scenarios"
@@ -66,25 +67,30 @@ type vocabulary struct {
 	Labels map[string]string `json:"labels"`
 }
 
+// castItems lists sc's services and teams, each sorted by name (empty,
+// not nil, when there are none).
+func castItems(sc *scenarios.Scenario) (services, teams []castItem) {
+	services, teams = []castItem{}, []castItem{}
+	for id, s := range sc.Cast.Services {
+		services = append(services, castItem{ID: id, Name: s.Name, Kind: s.Kind})
+	}
+	for id, t := range sc.Cast.Teams {
+		teams = append(teams, castItem{ID: id, Name: t.Name, Kind: t.Kind})
+	}
+	byName := func(a, b castItem) int { return strings.Compare(a.Name, b.Name) }
+	slices.SortFunc(services, byName)
+	slices.SortFunc(teams, byName)
+	return services, teams
+}
+
 // vocabularyOf lists sc's vocabulary; intents are the ones the drill's
 // engine accepts (simulator.Drill.KnownIntents).
 func vocabularyOf(sc *scenarios.Scenario, intents []string) vocabulary {
-	v := vocabulary{Services: []castItem{}, Teams: []castItem{}, Categories: []vocabItem{}, Priorities: []vocabItem{},
-		Intents: intents}
+	v := vocabulary{Categories: []vocabItem{}, Priorities: []vocabItem{}, Intents: intents}
 	if v.Intents == nil {
 		v.Intents = []string{}
 	}
-	for id, s := range sc.Cast.Services {
-		v.Services = append(v.Services, castItem{ID: id, Name: s.Name, Kind: s.Kind})
-	}
-	for id, t := range sc.Cast.Teams {
-		v.Teams = append(v.Teams, castItem{ID: id, Name: t.Name, Kind: t.Kind})
-	}
-	byName := func(c []castItem) func(i, j int) bool {
-		return func(i, j int) bool { return c[i].Name < c[j].Name }
-	}
-	sort.Slice(v.Services, byName(v.Services))
-	sort.Slice(v.Teams, byName(v.Teams))
+	v.Services, v.Teams = castItems(sc)
 
 	infos := map[string]bool{}
 	for _, i := range handoverInfos {
