@@ -402,7 +402,7 @@ func (e *Engine) fireService(key, id, what string) {
 	switch {
 	case what == "ack":
 		eta := e.f.ms(svc.ETA)
-		text := e.text(svc.Lines.Ack, id+".lines.ack", fmt.Sprintf("%s: request received, ETA %s.", svc.Name, scenarios.Duration(eta)))
+		text := e.text(svc.Lines.Ack, id+".lines.ack", fmt.Sprintf("%s: request received, with you in %s.", svc.Name, spoken(eta)))
 		e.emit(Event{Type: EvAck, From: id, Channel: ChannelRadio, Text: e.castText(id, text)})
 		e.emit(Event{Type: EvETA, From: id, Channel: ChannelRadio, ETA: now + eta})
 	case strings.HasPrefix(what, "ask:"):
@@ -420,7 +420,7 @@ func (e *Engine) fireService(key, id, what string) {
 		}
 		r := svc.Revise[n]
 		eta := e.f.ms(r.ETA)
-		text := e.text(r.Text, id+".revise", fmt.Sprintf("%s: new ETA %s.", svc.Name, scenarios.Duration(eta)))
+		text := e.text(r.Text, id+".revise", fmt.Sprintf("%s: our arrival time has changed, now with you in %s.", svc.Name, spoken(eta)))
 		e.emit(Event{Type: EvETA, From: id, Channel: ChannelRadio, ETA: now + eta, Text: e.castText(id, text)})
 	case what == "arrive":
 		text := e.text(svc.Lines.Arrive, id+".lines.arrive", svc.Name+" on scene.")
@@ -471,20 +471,20 @@ func (e *Engine) answerRequest(r Request) {
 	team := e.sc.Cast.Teams[r.Team]
 	for _, d := range team.Declines {
 		if d.Decision == r.Decision && (d.Above == 0 || r.Amount > d.Above) {
-			text := e.text(d.Text, r.Team+".declines", fmt.Sprintf("%s: declined (%s).", team.Name, r.Decision))
+			text := e.text(d.Text, r.Team+".declines", fmt.Sprintf("%s: declined: %s.", team.Name, lower(e.sc.Label(r.Decision))))
 			e.emit(Event{Type: EvDecline, From: r.Team, Channel: ChannelTeam, ID: r.Decision, Amount: r.Amount, Text: e.castText(r.Team, text)})
 			return
 		}
 	}
 	for _, d := range team.Approves {
 		if d.Decision == r.Decision && (d.UpTo == 0 || r.Amount <= d.UpTo) {
-			text := e.text(d.Text, r.Team+".approves", fmt.Sprintf("%s: approved (%s).", team.Name, r.Decision))
+			text := e.text(d.Text, r.Team+".approves", fmt.Sprintf("%s: approved: %s.", team.Name, lower(e.sc.Label(r.Decision))))
 			e.emit(Event{Type: EvApprove, From: r.Team, Channel: ChannelTeam, ID: r.Decision, Amount: r.Amount, Text: e.castText(r.Team, text)})
 			return
 		}
 	}
 	e.emit(Event{Type: EvDecline, From: r.Team, Channel: ChannelTeam, ID: r.Decision, Amount: r.Amount,
-		Text: e.castText(r.Team, fmt.Sprintf("%s: we can't approve that (%s).", team.Name, r.Decision))})
+		Text: e.castText(r.Team, fmt.Sprintf("%s: we can't approve that: %s.", team.Name, lower(e.sc.Label(r.Decision))))})
 }
 
 // castText blanks a scripted text while a trainer plays that cast member.

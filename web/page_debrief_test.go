@@ -132,7 +132,7 @@ func TestTimelineKeepsWhatWasRead(t *testing.T) {
 	long := "Engineer here: " + strings.Repeat("we are coming through the back lane because the front is blocked, ", 8)
 	events := []simulator.Event{
 		{Seq: 1, T: 0, Type: simulator.EvStart, Mode: "practice"},
-		{Seq: 2, T: 60000, Type: simulator.EvAck, From: "gas", Channel: "radio", Text: "Gas Emergency Service: request received, ETA 25m."},
+		{Seq: 2, T: 60000, Type: simulator.EvAck, From: "gas", Channel: "radio", Text: "Gas Emergency Service: request received, with you in about 25 minutes."},
 		{Seq: 3, T: 60000, Type: simulator.EvETA, From: "gas", Channel: "radio", ETA: 1560000},
 		{Seq: 4, T: 120000, Type: simulator.EvAsk, From: "gas", Channel: "radio", ID: "access", Text: long},
 	}
@@ -145,7 +145,7 @@ func TestTimelineKeepsWhatWasRead(t *testing.T) {
 		got = append(got, r.Who+": "+r.Text)
 	}
 	for _, want := range []string{
-		"Gas Emergency Service: Gas Emergency Service: request received, ETA 25m.",
+		"Gas Emergency Service: Gas Emergency Service: request received, with you in about 25 minutes.",
 		"Gas Emergency Service: ETA 26:00 (in 25 min)",
 		"Gas Emergency Service: " + long,
 	} {

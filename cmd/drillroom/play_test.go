@@ -34,7 +34,7 @@ func TestPlayScript(t *testing.T) {
 		// The answer comes at the customer's pace: a second to react and
 		// seven words at 170 a minute after the question at 0:05.
 		fmt.Sprintf("00:09 customer: It's Flat %v, %v. Ground floor.", vary["flat"], vary["street"]),
-		ackAt+" gas: Gas Emergency Service: request received, ETA 25m.",
+		ackAt+" gas: Gas Emergency Service: request received, with you in about 25 minutes.",
 		"03:00 [call ended: closed (closed)]",
 		"03:00 review: Advice early, dispatch at one minute.",
 		"== Scorecard ==",
