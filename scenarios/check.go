@@ -208,6 +208,7 @@ func (c *checker) shapes() {
 		c.l.add(CodeRange, c.d.at("settings.reply_pace.react"), "settings.reply_pace.react must be at most 1m, not %s", s.Settings.ReplyPace.React)
 	}
 	checkDisconnectBudget(c.d, c.l, s.Settings.DisconnectBudget, "settings.disconnect_budget")
+	checkWrapUp(c.d, c.l, s.Settings.WrapUp, "settings.wrap_up")
 	checkLabels(c.d, c.l, s.Labels, "labels")
 	if s.Settings.TimeScale < 0 {
 		c.l.add(CodeRange, c.d.at("settings.time_scale"), "settings.time_scale must be positive (1 is real time)")

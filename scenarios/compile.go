@@ -66,7 +66,7 @@ var refFuncs = map[string]struct {
 	"said": {0, refIntent}, "times_said": {0, refIntent}, "said_at": {0, refIntent},
 	"dispatched": {0, refService}, "dispatched_at": {0, refService}, "arrived": {0, refService},
 	"escalated": {0, refTeam}, "escalated_at": {0, refTeam}, "longest_team_gap": {0, refTeam},
-	"contacted": {0, refCast}, "acknowledged": {0, refCast}, "handover_complete": {0, refCast},
+	"contacted": {0, refCast}, "consulted": {0, refCast}, "consulted_at": {0, refCast}, "acknowledged": {0, refCast}, "handover_complete": {0, refCast},
 	"fired": {0, refFired}, "fired_at": {0, refFired}, "since": {0, refFired}, "reclassified_after": {0, refFired},
 	"field_correct": {0, refField},
 	"approved":      {0, refDecision},

@@ -164,6 +164,9 @@ func (l *Loader) extend(parent, child *Policy, d *decoder, dl *diagList) *Policy
 	if d.has("disconnect_budget") {
 		r.DisconnectBudget = child.DisconnectBudget
 	}
+	if d.has("wrap_up") {
+		r.WrapUp = child.WrapUp
+	}
 	if d.has("hint_cost") {
 		r.HintCost = child.HintCost
 		checkHintCost(d, dl, child.HintCost)

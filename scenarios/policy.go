@@ -38,6 +38,8 @@ type Policy struct {
 	// HintCost is what one desk hint costs a practice call (nil: 1 point).
 	HintCost         *float64  `yaml:"hint_cost,omitempty" doc:"In practice: the points one desk hint taken costs, off the scorecard's points (default 1; 0 makes hints free). Assessments have no hints."`
 	DisconnectBudget *Duration `yaml:"disconnect_budget,omitempty" doc:"In an assessment: how much drill time in total the clock may stand still while the trainee is disconnected, after which it runs on (a drill's settings.disconnect_budget replaces it). Default: the server's (2m)."`
+	// WrapUp is the after-call work the policy's drills ask for.
+	WrapUp *WrapUp `yaml:"wrap_up,omitempty" doc:"The after-call work (wrap-up) the policy's drills ask for once the call has ended: codes, notes, a target time (a drill's settings.wrap_up replaces it)."`
 
 	File   string `yaml:"-"`
 	Source []byte `yaml:"-"`

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -39,6 +40,7 @@ func checkPolicy(p *Policy, d *decoder, l *diagList) {
 	}
 	checkDisconnectBudget(d, l, p.DisconnectBudget, "disconnect_budget")
 	checkHintCost(d, l, p.HintCost)
+	checkWrapUp(d, l, p.WrapUp, "wrap_up")
 	checkLabels(d, l, p.Labels, "labels")
 	intentPatterns(l, d, p.Intents, "intents")
 	intentPatterns(l, d, p.IntentNever, "intent_never")
@@ -84,6 +86,37 @@ func checkDisconnectBudget(d *decoder, l *diagList, b *Duration, path string) {
 	}
 	if *b < 0 || *b > MaxDisconnectBudget {
 		l.add(CodeRange, d.at(path), "%s must be between 0s and %s, not %s", path, MaxDisconnectBudget, *b)
+	}
+}
+
+// MaxWrapUpTarget bounds a wrap-up target.
+const MaxWrapUpTarget = Duration(time.Hour)
+
+// checkWrapUp checks a wrap_up block at path: codes with well-formed,
+// distinct ids and a title each; a target of at most MaxWrapUpTarget.
+func checkWrapUp(d *decoder, l *diagList, w *WrapUp, path string) {
+	if w == nil {
+		return
+	}
+	seen := map[string]int{}
+	for i, c := range w.Codes {
+		p := fmt.Sprintf("%s.codes[%d]", path, i)
+		switch {
+		case c.ID == "":
+		case !validID(c.ID):
+			l.add(CodeIDFormat, d.at(p+".id"), "%s.id: wrap-up code %q must be letters, digits, _, - or . (no spaces)", p, c.ID)
+		default:
+			if j, dup := seen[c.ID]; dup {
+				l.add(CodeDuplicateID, d.at(p+".id"), "%s.id: wrap-up code %q is already used at %s.codes[%d]", p, c.ID, path, j)
+			}
+			seen[c.ID] = i
+		}
+		if strings.TrimSpace(c.Title) == "" && !d.bad[p+".title"] {
+			l.add(CodeRange, d.at(p), "%s: wrap-up code %q needs a title: it is what the trainee reads", p, c.ID)
+		}
+	}
+	if (w.Target < 0 || w.Target > MaxWrapUpTarget) && !d.bad[path+".target"] {
+		l.add(CodeRange, d.at(path+".target"), "%s.target must be between 0s and %s, not %s", path, MaxWrapUpTarget, w.Target)
 	}
 }
 

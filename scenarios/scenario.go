@@ -64,6 +64,37 @@ type Settings struct {
 	DisconnectBudget *Duration `yaml:"disconnect_budget,omitempty" doc:"In an assessment: how much drill time in total the clock may stand still while the trainee is disconnected; once spent, the clock runs on while they are away. Default: the policy's, else the server's (2m)."`
 	Speaker          string    `yaml:"speaker,omitempty" doc:"Default speaker of say steps (default customer)."`
 	ReplyPace        ReplyPace `yaml:"reply_pace,omitempty" doc:"How fast the cast's replies come, field by field over the policy's reply_pace."`
+	// WrapUp is what the trainee's after-call work asks for; nil: the
+	// policy's.
+	WrapUp *WrapUp `yaml:"wrap_up,omitempty" doc:"What the after-call work (wrap-up) asks of the trainee once the call has ended: a wrap-up code, notes, a target time. Replaces the policy's wrap_up as a whole."`
+}
+
+// WrapUp is the after-call work a desk asks for: once the call has ended
+// the trainee is in wrap-up until they finish it (a wrap_up action with the
+// code and notes asked for); the time it takes is the wrap-up KPI.
+type WrapUp struct {
+	Codes  []WrapUpCode `yaml:"codes,omitempty" doc:"Wrap-up (disposition) codes; when there are any, finishing wrap-up needs one of them."`
+	Notes  string       `yaml:"notes,omitempty" enum:"optional,required" doc:"optional (default) or required: whether finishing wrap-up needs notes."`
+	Target Duration     `yaml:"target,omitempty" doc:"The after-call work standard (policy.wrap_up in rules, in seconds; 0: none). At most 1h."`
+}
+
+// WrapUpCode is one wrap-up code the trainee may pick.
+type WrapUpCode struct {
+	ID    string `yaml:"id" doc:"The code's id, on the log."`
+	Title string `yaml:"title" doc:"What the trainee reads."`
+}
+
+// NotesRequired reports whether finishing wrap-up needs notes.
+func (w WrapUp) NotesRequired() bool { return w.Notes == "required" }
+
+// HasCode reports whether id is one of the wrap-up codes.
+func (w WrapUp) HasCode(id string) bool {
+	for _, c := range w.Codes {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // ReplyPace says how long the cast takes to reply: a line a reaction or an
@@ -199,6 +230,22 @@ type Service struct {
 	Asks    []Ask       `yaml:"asks,omitempty" doc:"What the service asks the trainee for."`
 	Resolve Duration    `yaml:"resolve,omitempty" doc:"Time from arrival to resolution (0: never resolves by itself)."`
 	Lines   ServiceText `yaml:"lines,omitempty"`
+	Consult *Consult    `yaml:"consult,omitempty" doc:"How the service's desk answers when the trainee consults it while keeping the caller."`
+}
+
+// Consult is how a service or team answers a consultation: the trainee
+// asks it something while keeping the caller (on hold or told), and it
+// answers after After with the first of Answers whose when holds then.
+// Without it the cast member answers with a standard line.
+type Consult struct {
+	After   Timing          `yaml:"after,omitempty" doc:"Time from the consultation to the answer (default 10s)."`
+	Answers []ConsultAnswer `yaml:"answers,omitempty" doc:"The answers, in order: the first whose when holds when the answer is due is said; none: the standard line."`
+}
+
+// ConsultAnswer is one answer to a consultation, said when its guard holds.
+type ConsultAnswer struct {
+	Say  Text `yaml:"say" env:"guard"`
+	When Expr `yaml:"when,omitempty" env:"guard" doc:"Said only if this holds when the answer is due."`
 }
 
 // Revision changes a service's ETA.
@@ -231,6 +278,7 @@ type Team struct {
 	Declines []Decision `yaml:"declines,omitempty"`
 	Updates  *Updates   `yaml:"updates,omitempty" doc:"Regular updates (a technical team's restoration updates)."`
 	Asks     []Ask      `yaml:"asks,omitempty"`
+	Consult  *Consult   `yaml:"consult,omitempty" doc:"How the team answers when the trainee consults it while keeping the caller."`
 }
 
 // Decision is a decision a team approves or declines, with its reply.
@@ -285,7 +333,7 @@ type Beat struct {
 type Reaction struct {
 	Pos      Pos    `yaml:"-"` // where it was written, set by the loader
 	ID       string `yaml:"id"`
-	On       string `yaml:"on" doc:"Action kind that triggers it, or any." enum:"say,hold,resume,classify,record,dispatch,escalate,contact,transfer,request,decide,close,review,any"`
+	On       string `yaml:"on" doc:"Action kind that triggers it, or any." enum:"say,hold,resume,classify,record,dispatch,escalate,contact,consult,end_consult,transfer,request,decide,close,review,any"`
 	Intent   string `yaml:"intent,omitempty" doc:"With on: say, only when the line carries this intent."`
 	Target   string `yaml:"target,omitempty" doc:"Only when the action's target is this service or team id."`
 	Phase    string `yaml:"phase,omitempty" doc:"Only in this phase."`
@@ -395,6 +443,18 @@ func (s *Scenario) Decisions() []string {
 	return sortedKeys(seen)
 }
 
+// WrapUpRules is the drill's after-call work: settings.wrap_up, else its
+// policy's, else none asked (no code, optional notes, no target).
+func (s *Scenario) WrapUpRules() WrapUp {
+	if s.Settings.WrapUp != nil {
+		return *s.Settings.WrapUp
+	}
+	if s.Resolved != nil && s.Resolved.WrapUp != nil {
+		return *s.Resolved.WrapUp
+	}
+	return WrapUp{}
+}
+
 // Budget is the drill's disconnect budget for assessments:
 // settings.disconnect_budget, else its policy's (with the drill's
 // overrides); ok is false when neither sets one and the server's default
@@ -410,12 +470,18 @@ func (s *Scenario) Budget() (b Duration, ok bool) {
 }
 
 // Label is how a person reads one of the drill's ids (a record field, a
-// hand-over item, a decision, an intent, an ending, a category or a
-// priority): the drill's labels, then its policy's, then the category's
+// hand-over item, a decision, an intent, an ending, a category, a
+// priority or a wrap-up code): the drill's labels, then its wrap-up
+// code's title, then its policy's labels, then the category's
 // or priority's title, else the id's own words (Words).
 func (s *Scenario) Label(id string) string {
 	if l, ok := s.Labels[id]; ok && l != "" {
 		return l
+	}
+	for _, c := range s.WrapUpRules().Codes {
+		if c.ID == id && c.Title != "" {
+			return c.Title
+		}
 	}
 	if p := s.Resolved; p != nil {
 		if l, ok := p.Labels[id]; ok && l != "" {
@@ -479,6 +545,9 @@ func (s *Scenario) Named() map[string]string {
 	}
 	for id := range s.Labels {
 		add(id)
+	}
+	for _, c := range s.WrapUpRules().Codes {
+		add(c.ID)
 	}
 	keys(s.Intents, s.IntentExamples)
 	for _, r := range s.Truth.Record {

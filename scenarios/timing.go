@@ -166,11 +166,17 @@ func varyTimings(s *Scenario) []timingRef {
 			add(r.ETA, func() string { return q + ".eta" })
 		}
 		asks(p, svc.Asks)
+		if svc.Consult != nil {
+			add(svc.Consult.After, func() string { return p + ".consult.after" })
+		}
 	}
 	for _, id := range sortedKeys(s.Cast.Teams) {
 		team, p := s.Cast.Teams[id], "cast.teams."+id
 		add(team.Ack, func() string { return p + ".ack" })
 		asks(p, team.Asks)
+		if team.Consult != nil {
+			add(team.Consult.After, func() string { return p + ".consult.after" })
+		}
 	}
 	return out
 }

@@ -70,7 +70,7 @@ var Vocabulary = []Name{
 	{Name: "vars", Type: map[string]any{}, Envs: all, Doc: "The scenario's typed variables (rules: final values).", Example: "vars.evacuated"},
 	{Name: "vary", Type: map[string]any{}, Envs: all, Doc: "Values drawn from the seed: pick gives a string, range an int, between seconds.", Example: `vary.caller_name`},
 	{Name: "truth", Type: map[string]any{}, Envs: all, Doc: "The ground truth: truth.category, truth.priority, truth.impact, truth.urgency.", Example: `category == truth.category`},
-	{Name: "policy", Type: map[string]any{}, Envs: all, Doc: "The policy's cadence standard in seconds: policy.first_response, policy.max_silence, policy.hold_update, policy.waiting_update, policy.team_update, policy.promise_grace; and policy.pass_mark.", Example: "longest_silence() <= policy.max_silence"},
+	{Name: "policy", Type: map[string]any{}, Envs: all, Doc: "The policy's cadence standard in seconds: policy.first_response, policy.max_silence, policy.hold_update, policy.waiting_update, policy.team_update, policy.promise_grace; policy.wrap_up (the wrap-up target, 0: none); and policy.pass_mark.", Example: "longest_silence() <= policy.max_silence"},
 	{Name: "ended", Type: false, Envs: all, Doc: "Whether the call has ended.", Example: "ended"},
 	{Name: "ending", Type: "", Envs: all, Doc: "The id of the ending reached (empty while the call goes on).", Example: `ending == "resolved"`},
 	{Name: "said", Type: fnStrBool(nil), Envs: all, Doc: "Whether the trainee has expressed this intent to the customer.", Example: `said("safety_advice")`},
@@ -81,6 +81,8 @@ var Vocabulary = []Name{
 	{Name: "escalated", Type: fnStrBool(nil), Envs: all, Doc: "Whether this team id was escalated to.", Example: `escalated("supervisor")`},
 	{Name: "escalated_at", Type: fnStrFloat(nil), Envs: all, Doc: "When this team was first escalated to, or -1.", Example: `escalated_at("security") < 300`},
 	{Name: "contacted", Type: fnStrBool(nil), Envs: all, Doc: "Whether the trainee contacted (dispatched, escalated or messaged) this service or team.", Example: `contacted("fire")`},
+	{Name: "consulted", Type: fnStrBool(nil), Envs: all, Doc: "Whether the trainee consulted this service or team while keeping the caller.", Example: `consulted("supervisor")`},
+	{Name: "consulted_at", Type: fnStrFloat(nil), Envs: all, Doc: "When the trainee first consulted this service or team, or -1.", Example: `consulted_at("supervisor") <= 300`},
 	{Name: "acknowledged", Type: fnStrBool(nil), Envs: all, Doc: "Whether this service or team has acknowledged.", Example: `acknowledged("gas")`},
 	{Name: "arrived", Type: fnStrBool(nil), Envs: all, Doc: "Whether this service has arrived.", Example: `arrived("ambulance")`},
 	{Name: "approved", Type: fnStrBool(nil), Envs: all, Doc: "Whether this decision was approved by a team.", Example: `approved("goodwill_payment")`},
@@ -125,6 +127,10 @@ var Vocabulary = []Name{
 	{Name: "handover_missing", Type: (func(string) []string)(nil), Envs: ruleOnly, Doc: "The information the requirement for this id lists that its dispatch or escalation did not carry.", Example: `len(handover_missing("gas")) == 0`},
 	{Name: "authority_breaches", Type: fnInt(nil), Envs: ruleOnly, Doc: "Decisions the trainee took beyond their authority without approval.", Example: "authority_breaches() == 0"},
 
+	// Rules only: after-call work.
+	{Name: "wrap_up_time", Type: fnFloat(nil), Envs: ruleOnly, Doc: "Seconds of after-call work: from the end of the call to the trainee finishing wrap-up (or, if they never did, to the review); -1 when neither came.", Example: "wrap_up_time() >= 0 && wrap_up_time() <= policy.wrap_up"},
+	{Name: "wrap_up_code", Type: (func() string)(nil), Envs: ruleOnly, Doc: "The wrap-up code the trainee chose (empty when none).", Example: `wrap_up_code() == "safety_referral"`},
+
 	// Rules only: incident record.
 	{Name: "field_correct", Type: fnStrBool(nil), Envs: ruleOnly, Doc: "Whether the field's final value matches the truth.", Example: `field_correct("location")`},
 	{Name: "record_complete", Type: fnBool(nil), Envs: ruleOnly, Doc: "Whether every truth.record field was recorded.", Example: "record_complete()"},
@@ -161,7 +167,7 @@ var (
 	policyType = types.Map{
 		"first_response": types.Float64, "max_silence": types.Float64, "hold_update": types.Float64,
 		"waiting_update": types.Float64, "team_update": types.Float64, "promise_grace": types.Float64,
-		"pass_mark": types.Float64,
+		"pass_mark": types.Float64, "wrap_up": types.Float64,
 	}
 	actionType = types.Map{
 		"kind": types.String, "text": types.String, "intents": types.TypeOf([]string{}),

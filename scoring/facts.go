@@ -82,6 +82,7 @@ type facts struct {
 	dispatches  map[string][]act
 	escalations map[string][]act
 	messages    map[string][]act // dispatch, escalate and contact
+	consults    map[string][]act // consultations, while keeping the caller
 	acks        map[string]ref
 	arrivals    map[string]ref
 	resolves    map[string]ref // first resolve event by service or team id
@@ -105,6 +106,10 @@ type facts struct {
 	review      ref
 	reviewed    bool
 	transferred bool
+	// The after-call work: the trainee's wrap_up action and its code.
+	wrapped  bool
+	wrapRef  ref
+	wrapCode string
 
 	// Lazily derived, memoised.
 	spansBy map[string][]span
@@ -149,6 +154,7 @@ func newFacts(sc *scenarios.Scenario, log []simulator.Event) *facts {
 		dispatches:  map[string][]act{},
 		escalations: map[string][]act{},
 		messages:    map[string][]act{},
+		consults:    map[string][]act{},
 		acks:        map[string]ref{},
 		arrivals:    map[string]ref{},
 		resolves:    map[string]ref{},
@@ -236,7 +242,7 @@ func (f *facts) action(r ref, e *simulator.Event) {
 	a := e.Action
 	afterEnd := f.ended // actions after the end (the review) are not part of the call
 	switch a.Kind {
-	case simulator.ActSay, simulator.ActHold, simulator.ActResume:
+	case simulator.ActSay, simulator.ActHold, simulator.ActResume, simulator.ActEndConsult:
 		spoke := a.Kind == simulator.ActSay || a.Text != "" || len(a.Intents) > 0 || len(e.Intents) > 0
 		if spoke && !afterEnd {
 			f.addLine(line{ref: r, Intents: union(e.Intents, a.Intents), Promise: a.Promise})
@@ -293,6 +299,12 @@ func (f *facts) action(r ref, e *simulator.Event) {
 		}
 	case simulator.ActCorrect:
 		f.correct(a.Of, e.Intents, e.Removed)
+	case simulator.ActConsult:
+		f.consults[a.Target] = append(f.consults[a.Target], act{ref: r, Kind: a.Kind})
+	case simulator.ActWrapUp:
+		if !f.wrapped {
+			f.wrapped, f.wrapRef, f.wrapCode = true, r, a.Code
+		}
 	}
 }
 

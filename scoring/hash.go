@@ -174,11 +174,11 @@ var ruleReads = map[string][]string{
 	"truth.category": {"truth.category"}, "truth.priority": {"truth.priority"},
 	"truth.impact": {"truth.impact"}, "truth.urgency": {"truth.urgency"},
 	"policy": {"policy.first_response", "policy.max_silence", "policy.hold_update", "policy.waiting_update",
-		"policy.team_update", "policy.promise_grace", "policy.pass_mark"},
+		"policy.team_update", "policy.promise_grace", "policy.pass_mark", "policy.wrap_up"},
 	"policy.first_response": {"policy.first_response"}, "policy.max_silence": {"policy.max_silence"},
 	"policy.hold_update": {"policy.hold_update"}, "policy.waiting_update": {"policy.waiting_update"},
 	"policy.team_update": {"policy.team_update"}, "policy.promise_grace": {"policy.promise_grace"},
-	"policy.pass_mark": {"policy.pass_mark"},
+	"policy.pass_mark": {"policy.pass_mark"}, "policy.wrap_up": {"policy.wrap_up"},
 
 	"category_correct_at": {"truth.category"},
 	"priority_correct_at": {"truth.priority"},
@@ -201,7 +201,7 @@ var ruleReads = map[string][]string{
 	"category_at": nil, "priority_at": nil, "classified_at": nil, "reclassified_after": nil,
 	"times_classified": nil, "first_response": nil, "longest_silence": nil, "longest_gap": nil,
 	"gaps_over": nil, "gaps": nil, "updates": nil, "holds_without_notice": nil, "longest_team_gap": nil,
-	"first_escalation": nil,
+	"first_escalation": nil, "consulted": nil, "consulted_at": nil, "wrap_up_time": nil, "wrap_up_code": nil,
 }
 
 // ruleInputs returns the truth and policy values the expressions srcs
@@ -271,6 +271,8 @@ func ruleInput(sc *scenarios.Scenario, key string) any {
 		return c.PromiseGrace.Millis()
 	case "policy.pass_mark":
 		return passMark(sc)
+	case "policy.wrap_up":
+		return sc.WrapUpRules().Target.Millis()
 	}
 	panic("scoring: ruleInput of unknown key " + key) // ruleReads and this switch disagree
 }

@@ -11,8 +11,8 @@ func (s *session) kpis() KPIs {
 	}
 	k.HoldTime = secs(hold)
 	k.TalkTime = secs(call - hold)
-	if f.reviewed && f.review.T > f.end.T {
-		k.WrapUp = secs(f.review.T - f.end.T)
+	if r, ok := f.wrapUpEnd(); ok {
+		k.WrapUp = secs(r.T - f.end.T)
 	}
 	k.HandlingTime = k.TalkTime + k.HoldTime + k.WrapUp
 	fcr, _, err := f.firstContact(s.env)
@@ -22,4 +22,20 @@ func (s *session) kpis() KPIs {
 	k.TimeToFirstEscalation, _ = f.firstEscalation()
 	k.LongestSilence, _ = f.longestGap("call")
 	return k
+}
+
+// wrapUpEnd is where the after-call work ended: the trainee's wrap_up
+// action, else (a trainee who went straight to the debrief, or a log from
+// before wrap-up had its own step) the review. ok is false while neither
+// has come, or for a call that never ended.
+func (f *facts) wrapUpEnd() (ref, bool) {
+	switch {
+	case !f.ended:
+		return ref{}, false
+	case f.wrapped:
+		return f.wrapRef, true
+	case f.reviewed:
+		return f.review, true
+	}
+	return ref{}, false
 }

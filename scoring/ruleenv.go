@@ -14,7 +14,8 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 	sc := f.sc
 	final, _ := f.final()
 	pol := map[string]any{"first_response": 0.0, "max_silence": 0.0, "hold_update": 0.0,
-		"waiting_update": 0.0, "team_update": 0.0, "promise_grace": 0.0, "pass_mark": passMark(sc)}
+		"waiting_update": 0.0, "team_update": 0.0, "promise_grace": 0.0, "pass_mark": passMark(sc),
+		"wrap_up": sc.WrapUpRules().Target.Seconds()}
 	if p := sc.Resolved; p != nil {
 		c := p.Cadence
 		pol["first_response"] = c.FirstResponse.Seconds()
@@ -95,6 +96,13 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 			}
 		}
 		return false, ev
+	})
+	bind1(b, "consulted", func(f *facts, id string) (bool, []Evidence) {
+		v, ev := f.involvedAt(f.consults[id], "consulted", id)
+		return v >= 0, ev
+	})
+	bind1(b, "consulted_at", func(f *facts, id string) (float64, []Evidence) {
+		return f.involvedAt(f.consults[id], "consulted", id)
 	})
 	bind1(b, "acknowledged", func(f *facts, id string) (bool, []Evidence) {
 		r, ok := f.acks[id]
@@ -180,6 +188,18 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 	bind0(b, "record_accuracy", (*facts).recordAccuracy)
 	bind0(b, "missing_fields", (*facts).missingFields)
 	bind0(b, "wrong_fields", (*facts).wrongFields)
+
+	// After-call work.
+	bind0(b, "wrap_up_time", func(f *facts) (float64, []Evidence) {
+		r, ok := f.wrapUpEnd()
+		if !ok {
+			return -1, nil
+		}
+		return secs(r.T - f.end.T), []Evidence{r.ev("wrap-up finished")}
+	})
+	bind0(b, "wrap_up_code", func(f *facts) (string, []Evidence) {
+		return f.wrapCode, evIf(f.wrapped, f.wrapRef, "wrap-up code")
+	})
 
 	// Outcome.
 	bind0(b, "first_contact_resolved", func(f *facts) (bool, []Evidence) {

@@ -23,7 +23,8 @@ func trainerAction(k ActionKind) bool {
 func (e *Engine) validate(a *Action) string {
 	s := &e.f.s
 	if s.Ended {
-		if a.Kind == ActReview {
+		switch a.Kind {
+		case ActReview:
 			if s.Review != "" {
 				return "the review has already been submitted"
 			}
@@ -31,11 +32,16 @@ func (e *Engine) validate(a *Action) string {
 				return "review needs text"
 			}
 			return ""
+		case ActWrapUp:
+			return e.validateWrapUp(a)
 		}
-		return "the call has ended; only the post-incident review is accepted"
+		return "the call has ended; only the wrap-up and the post-incident review are accepted"
 	}
 	if trainerAction(a.Kind) {
 		return e.validateTrainer(a)
+	}
+	if systemAction(a.Kind) {
+		return e.validateSystem(a)
 	}
 	if s.Paused {
 		return "the drill is paused"
@@ -112,9 +118,31 @@ func (e *Engine) validate(a *Action) string {
 		if strings.TrimSpace(a.Target) == "" {
 			return "transfer needs a target"
 		}
+		if s.Consulting != "" {
+			return fmt.Sprintf("you are consulting %s: go back to the caller first", e.castName(s.Consulting))
+		}
+	case ActConsult:
+		if !e.isCast(a.Target) || a.Target == "customer" {
+			return fmt.Sprintf("unknown service or team %q (this drill has: %s)", a.Target, listOrNone(append(append([]string(nil), e.p.services...), e.p.teams...)))
+		}
+		if s.Consulting != "" {
+			return fmt.Sprintf("you are already consulting %s: go back to the caller first", e.castName(s.Consulting))
+		}
+		if strings.TrimSpace(a.Text) == "" {
+			return "consult needs a question"
+		}
+	case ActEndConsult:
+		if s.Consulting == "" {
+			return "you are not consulting anyone"
+		}
+	case ActWrapUp:
+		return "wrap-up comes after the call has ended"
 	case ActClose:
 		if strings.TrimSpace(a.Resolution) == "" {
 			return "close needs a resolution"
+		}
+		if s.Consulting != "" {
+			return fmt.Sprintf("you are consulting %s: go back to the caller first", e.castName(s.Consulting))
 		}
 	case ActReview:
 		return "the review comes after the call has ended"
@@ -131,6 +159,58 @@ func (e *Engine) validate(a *Action) string {
 		return fmt.Sprintf("unknown action %q", a.Kind)
 	}
 	return ""
+}
+
+// systemAction reports whether k is one of the runner's own inputs.
+func systemAction(k ActionKind) bool { return k == ActAway || k == ActBack }
+
+// validateSystem checks the runner's record of an absence.
+func (e *Engine) validateSystem(a *Action) string {
+	s := &e.f.s
+	if a.By != drillroom.ActorSystem {
+		return fmt.Sprintf("%s is recorded by the server only", a.Kind)
+	}
+	if a.Kind == ActAway && s.Away {
+		return "the trainee is already away"
+	}
+	if a.Kind == ActBack && !s.Away {
+		return "the trainee is not away"
+	}
+	return ""
+}
+
+// validateWrapUp checks the finishing of the after-call work: once, before
+// the review (which ends wrap-up when it comes first), with a code of the
+// drill's when it has codes and notes when it asks for them.
+func (e *Engine) validateWrapUp(a *Action) string {
+	s := &e.f.s
+	w := e.sc.WrapUpRules()
+	switch {
+	case s.WrappedUp:
+		return "wrap-up is already finished"
+	case s.Review != "":
+		return "wrap-up ended when you submitted the review"
+	case len(w.Codes) > 0 && a.Code == "":
+		return "choose a wrap-up code"
+	case len(w.Codes) > 0 && !w.HasCode(a.Code):
+		return fmt.Sprintf("wrap-up code %q is not one of this drill's", a.Code)
+	case len(w.Codes) == 0 && a.Code != "":
+		return "this drill has no wrap-up codes"
+	case w.NotesRequired() && strings.TrimSpace(a.Text) == "":
+		return "wrap-up needs notes"
+	}
+	return ""
+}
+
+// castName is how the trainee reads a service's or team's id.
+func (e *Engine) castName(id string) string {
+	if svc, ok := e.sc.Cast.Services[id]; ok && svc.Name != "" {
+		return svc.Name
+	}
+	if team, ok := e.sc.Cast.Teams[id]; ok && team.Name != "" {
+		return team.Name
+	}
+	return id
 }
 
 func (e *Engine) validateTrainer(a *Action) string {
@@ -328,8 +408,22 @@ func (e *Engine) trainee(act *Action) {
 		e.emit(Event{Type: EvAction, Action: act, Text: scenarios.DeskHints(e.sc)[s.HintsTaken]})
 		return
 	}
+	switch a.Kind {
+	case ActWrapUp, ActConsult:
+		// Neither is said to the customer: no intents, no reaction of
+		// the customer's (a consultation's answer is the consulted
+		// party's, on its timer), but a reaction on: consult may fire.
+		e.emit(Event{Type: EvAction, Action: act})
+		if a.Kind == ActConsult {
+			if r := e.pickReaction(a, nil); r != nil {
+				e.emit(Event{Type: EvReaction, ID: r.ID})
+				e.run(r.Do, r.ID, e.paced(a, r))
+			}
+		}
+		return
+	}
 	var intents []string
-	if a.Kind == ActSay || a.Kind == ActHold || a.Kind == ActResume || a.Kind == ActClose {
+	if a.Kind == ActSay || a.Kind == ActHold || a.Kind == ActResume || a.Kind == ActClose || a.Kind == ActEndConsult {
 		intents = make([]string, 0, len(a.Intents)+3)
 		intents = append(intents, dedup(a.Intents)...)
 		intents = e.p.match(intents, a.Text)
@@ -525,7 +619,8 @@ var (
 	boxedKinds     = func() map[ActionKind]any {
 		m := map[ActionKind]any{}
 		for _, k := range []ActionKind{ActSay, ActHold, ActResume, ActClassify, ActRecord, ActDispatch,
-			ActEscalate, ActContact, ActRequest, ActDecide, ActTransfer, ActClose, ActReview, ActCorrect} {
+			ActEscalate, ActContact, ActRequest, ActDecide, ActTransfer, ActClose, ActReview, ActCorrect,
+			ActConsult, ActEndConsult, ActWrapUp} {
 			m[k] = string(k)
 		}
 		return m

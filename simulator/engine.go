@@ -210,9 +210,16 @@ func (e *Engine) Apply(at Millis, a Action) ([]Event, error) {
 	}
 	// a has escaped to the heap already (the rejected event keeps it):
 	// the log keeps this copy, the caller's stays untouched.
-	if trainerAction(a.Kind) {
+	switch {
+	case trainerAction(a.Kind):
 		e.trainer(&a)
-	} else {
+	case systemAction(a.Kind):
+		typ := EvAway
+		if a.Kind == ActBack {
+			typ = EvBack
+		}
+		e.emit(Event{Type: typ, Reason: a.Text, Action: &a})
+	default:
 		e.trainee(&a)
 	}
 	e.checkEnd()
@@ -348,6 +355,9 @@ func (e *Engine) fireTimer(t Timer) {
 	case strings.HasPrefix(key, keyReply):
 		n, _ := strconv.Atoi(key[len(keyReply):])
 		e.fireReply(key, n)
+	case strings.HasPrefix(key, keyConsult):
+		e.emit(Event{Type: EvTimer, ID: key})
+		e.answerConsult(key[len(keyConsult):])
 	case strings.HasPrefix(key, keyPromise):
 		e.emit(Event{Type: EvTimer, ID: key})
 		e.setMood(clamp(s.Mood+e.p.mood.PromiseBroken), s.Patience, "promise_broken")
@@ -486,6 +496,52 @@ func (e *Engine) answerRequest(r Request) {
 	e.emit(Event{Type: EvDecline, From: r.Team, Channel: ChannelTeam, ID: r.Decision, Amount: r.Amount,
 		Text: e.castText(r.Team, fmt.Sprintf("%s: we can't approve that: %s.", team.Name, lower(e.sc.Label(r.Decision))))})
 }
+
+// answerConsult is a consulted service's or team's answer, on its own
+// channel: the first of its consult answers whose guard holds, else the
+// standard line. A trainer who plays the cast member answers instead.
+func (e *Engine) answerConsult(id string) {
+	var c *scenarios.Consult
+	if svc, ok := e.sc.Cast.Services[id]; ok {
+		c = svc.Consult
+	} else if team, ok := e.sc.Cast.Teams[id]; ok {
+		c = team.Consult
+	}
+	if c != nil {
+		for i, a := range c.Answers {
+			if a.When.IsSet() {
+				ok, err := a.When.Bool(e.env(nil))
+				if err != nil {
+					e.exprError(fmt.Sprintf("cast.%s.consult.answers[%d].when", id, i), err)
+					continue
+				}
+				if !ok {
+					continue
+				}
+			}
+			if e.say(id, a.Say, "consult") {
+				return
+			}
+		}
+	}
+	if e.f.s.TakenOver[id] {
+		return
+	}
+	e.emit(Event{Type: EvLine, From: id, Channel: e.channel(id), ID: "consult",
+		Text: e.castName(id) + ": nothing to add from us; carry on as your procedure says."})
+}
+
+// WrappingUp reports whether the call has ended and the trainee's
+// after-call work is still going on: neither finished nor ended by the
+// review.
+func (e *Engine) WrappingUp() bool {
+	s := &e.f.s
+	return s.Ended && !s.WrappedUp && s.Review == ""
+}
+
+// Away reports whether the runner has recorded the trainee as away while
+// the clock runs on.
+func (e *Engine) Away() bool { return e.f.s.Away }
 
 // castText blanks a scripted text while a trainer plays that cast member.
 func (e *Engine) castText(id, text string) string {

@@ -67,6 +67,8 @@ func newEnvSet(p *prepared) *envSet {
 		"dispatched_at": func(id string) float64 { return engagedAt(st().Services, id) },
 		"escalated":     func(id string) bool { return engagedAt(st().Teams, id) >= 0 },
 		"escalated_at":  func(id string) float64 { return engagedAt(st().Teams, id) },
+		"consulted":     func(id string) bool { return castTime(id, func(c CastState) Millis { return c.Consulted }) >= 0 },
+		"consulted_at":  func(id string) float64 { return castTime(id, func(c CastState) Millis { return c.Consulted }) },
 		"contacted": func(id string) bool {
 			s := st()
 			if c, ok := s.Services[id]; ok {

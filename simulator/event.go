@@ -40,6 +40,8 @@ const (
 	EvReview   EventType = "review"   // the trainee submitted the post-incident review: Text, Action
 	EvError    EventType = "error"    // (hidden) an expression failed at run time: ID (where), Reason
 	EvTimer    EventType = "timer"    // (hidden) a scheduled timer came due: ID (timer key), Reason ("" fired, skip, cancel, stop; wait: a reply moved to the next second)
+	EvAway     EventType = "away"     // the trainee left an assessment whose disconnect budget is spent: the clock runs on (Reason disconnect or budget_spent; the runner's Away and Budget)
+	EvBack     EventType = "back"     // the trainee is back after an away (Reason reconnect; the runner's Away and Budget)
 	EvReply    EventType = "reply"    // (hidden) a cast member's reply was queued, to be said at its pace: From, Channel, Text, ID (the reaction or answer:INTENT), ETA (when it is due, timer reply:N), Value (1 + the index of its say step in the reaction's do when that step has a when guard)
 )
 
@@ -146,6 +148,20 @@ const (
 	ActReview   ActionKind = "review"   // post-incident review, after the call: Text
 	ActCorrect  ActionKind = "correct"  // practice mode: Of (the seq of one of the trainee's say actions) was meant as Intents
 	ActHint     ActionKind = "hint"     // practice mode: show the next desk hint (the event's Text); it costs practice points
+	// ActConsult asks a service or team something while keeping the
+	// caller: Target, Text (the question). It answers on its channel after
+	// its consult.after; ActEndConsult returns to the caller.
+	ActConsult    ActionKind = "consult"
+	ActEndConsult ActionKind = "end_consult" // back to the caller from a consultation (Text: what was said to the caller first, if anything)
+	// ActWrapUp finishes the after-call work once the call has ended: Code
+	// (one of the wrap-up codes, when the drill has any), Text (the notes).
+	ActWrapUp ActionKind = "wrap_up"
+
+	// The runner's own: the trainee's absence from an assessment whose
+	// disconnect budget is spent, recorded while the clock runs on (By
+	// system, Text the reason, like its pauses).
+	ActAway ActionKind = "away"
+	ActBack ActionKind = "back"
 
 	// Trainer controls.
 	ActPause       ActionKind = "pause"
@@ -172,6 +188,7 @@ type Action struct {
 	Info       []string        `json:"info,omitempty"`
 	Promise    Millis          `json:"promise,omitempty"` // with say: an update is promised by this virtual time
 	Resolution string          `json:"resolution,omitempty"`
+	Code       string          `json:"code,omitempty"` // wrap_up: the wrap-up code
 	As         string          `json:"as,omitempty"`   // trainer: cast member
 	Line       string          `json:"line,omitempty"` // trainer: scripted beat or reaction id to inject
 	Of         int64           `json:"of,omitempty"`   // correct: the seq of the action event corrected
@@ -185,7 +202,7 @@ func (a Action) Equal(b Action) bool {
 		a.Target == b.Target && a.Category == b.Category && a.Priority == b.Priority &&
 		a.Field == b.Field && a.Value == b.Value && a.Decision == b.Decision &&
 		a.Amount == b.Amount && equalStrings(a.Info, b.Info) && a.Promise == b.Promise &&
-		a.Resolution == b.Resolution && a.As == b.As && a.Line == b.Line && a.Of == b.Of && a.By == b.By && a.Cmd == b.Cmd
+		a.Resolution == b.Resolution && a.Code == b.Code && a.As == b.As && a.Line == b.Line && a.Of == b.Of && a.By == b.By && a.Cmd == b.Cmd
 }
 
 func equalStrings(a, b []string) bool {

@@ -50,7 +50,7 @@ func (f *fold) line(seq int64) *line {
 }
 
 func newCast() CastState {
-	return CastState{Engaged: -1, Acked: -1, ETA: -1, Arrived: -1, Resolved: -1}
+	return CastState{Engaged: -1, Acked: -1, ETA: -1, Arrived: -1, Resolved: -1, Consulted: -1}
 }
 
 // apply folds one event. It fails only on events that cannot belong to a
@@ -177,8 +177,13 @@ func (f *fold) apply(ev *Event) error {
 		s.Ended, s.Ending, s.EndKind = true, ev.ID, ev.Reason
 		s.Timers = s.Timers[:0]
 		s.OnHold = false
+		s.Consulting = ""
 	case EvReview:
 		s.Review = ev.Text
+	case EvAway:
+		s.Away = true
+	case EvBack:
+		s.Away = false
 	case EvError:
 		s.Errors++
 	case EvReply:
@@ -479,6 +484,18 @@ func (f *fold) action(ev *Event) {
 	case ActHint:
 		s.HintsTaken++
 		return
+	case ActConsult:
+		s.Consulting = a.Target
+		f.consulted(a.Target)
+		s.schedule(Timer{Key: keyConsult + a.Target, Due: s.T + f.consultAfter(a.Target), Order: castOrder})
+		return
+	case ActEndConsult:
+		s.unschedule(keyConsult + s.Consulting)
+		s.Consulting = ""
+		spoke = a.Text != "" || len(ev.Intents) > 0
+	case ActWrapUp:
+		s.WrappedUp, s.WrapUpCode = true, a.Code
+		return
 	case ActClose:
 		s.Closed, s.Resolution = true, a.Resolution
 	}
@@ -500,6 +517,40 @@ func (f *fold) action(ev *Event) {
 		s.schedule(Timer{Key: fmt.Sprintf("%s%d", keyPromise, n), Due: a.Promise + Millis(f.sc.Resolved.Cadence.PromiseGrace) + 1, Order: castOrder})
 	}
 	f.resetSilence()
+}
+
+// consulted marks the first consultation of service or team id.
+func (f *fold) consulted(id string) {
+	s := &f.s
+	if c, ok := s.Services[id]; ok {
+		if c.Consulted < 0 {
+			c.Consulted = s.T
+		}
+		s.Services[id] = c
+	} else if c, ok := s.Teams[id]; ok {
+		if c.Consulted < 0 {
+			c.Consulted = s.T
+		}
+		s.Teams[id] = c
+	}
+}
+
+// DefaultConsultAfter is how long a consulted service or team takes to
+// answer when its consult block does not say.
+const DefaultConsultAfter Millis = 10_000
+
+// consultAfter is how long id takes to answer a consultation.
+func (f *fold) consultAfter(id string) Millis {
+	var c *scenarios.Consult
+	if svc, ok := f.sc.Cast.Services[id]; ok {
+		c = svc.Consult
+	} else if team, ok := f.sc.Cast.Teams[id]; ok {
+		c = team.Consult
+	}
+	if c == nil || c.After == (scenarios.Timing{}) {
+		return DefaultConsultAfter
+	}
+	return f.ms(c.After)
 }
 
 // said counts intents said now; an update keeps the open promises.

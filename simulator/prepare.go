@@ -131,7 +131,7 @@ func buildPrepared(sc *scenarios.Scenario) (*prepared, error) {
 		"first_response": c.FirstResponse.Seconds(), "max_silence": c.MaxSilence.Seconds(),
 		"hold_update": c.HoldUpdate.Seconds(), "waiting_update": c.WaitingUpdate.Seconds(),
 		"team_update": c.TeamUpdate.Seconds(), "promise_grace": c.PromiseGrace.Seconds(),
-		"pass_mark": passMark,
+		"pass_mark": passMark, "wrap_up": sc.WrapUpRules().Target.Seconds(),
 	}
 	for name, d := range sc.Vars {
 		p.varTypes[name] = d.Type

@@ -59,6 +59,15 @@ type Snapshot struct {
 	Errors      int    `json:"errors"`
 	// HintsTaken counts the desk hints the trainee asked for (practice).
 	HintsTaken int `json:"hints_taken,omitempty"`
+	// Consulting is the service or team the trainee is consulting now
+	// ("" when none).
+	Consulting string `json:"consulting,omitempty"`
+	// WrappedUp: the trainee finished the after-call work (WrapUpCode the
+	// code chosen).
+	WrappedUp  bool   `json:"wrapped_up,omitempty"`
+	WrapUpCode string `json:"wrap_up_code,omitempty"`
+	// Away: the trainee is away from an assessment whose clock runs on.
+	Away bool `json:"away,omitempty"`
 }
 
 // IntentUse counts the trainee's lines carrying an intent.
@@ -84,6 +93,9 @@ type CastState struct {
 	Resolved Millis `json:"resolved"`
 	Updates  int    `json:"updates"` // team updates sent
 	Contacts int    `json:"contacts"`
+	// Consulted is when the trainee first consulted this service or team
+	// (-1: never).
+	Consulted Millis `json:"consulted"`
 }
 
 // Request is a decision put to a team (or taken by the trainee).
@@ -133,6 +145,7 @@ const (
 	keySvc     = "svc:"     // svc:ID:ack|arrive|resolve|ask:N|rev:N
 	keyTeam    = "team:"    // team:ID:ack|update|ask:N
 	keyReply   = "reply:"   // + index into Replies
+	keyConsult = "consult:" // + the id of the service or team consulted
 )
 
 func (s *Snapshot) less(a, b Timer) bool {

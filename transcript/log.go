@@ -59,6 +59,8 @@ func Format(ev simulator.Event) string {
 		return fmt.Sprintf("%s: %s %s - %s", ev.From, ev.Type, ev.ID, ev.Text)
 	case simulator.EvPause, simulator.EvResume:
 		return fmt.Sprintf("[clock %s: %s]", ev.Type, ev.Reason)
+	case simulator.EvAway, simulator.EvBack:
+		return fmt.Sprintf("[trainee %s: %s; the clock runs]", ev.Type, ev.Reason)
 	case simulator.EvScale:
 		return fmt.Sprintf("[time scale %gx]", ev.Scale)
 	case simulator.EvEnd:
@@ -127,6 +129,17 @@ func Command(a simulator.Action) string {
 		return "review " + a.Text
 	case simulator.ActCorrect:
 		return fmt.Sprintf("correct #%d [%s]", a.Of, strings.Join(a.Intents, ", "))
+	case simulator.ActConsult:
+		return strings.TrimSpace("consult " + a.Target + " " + a.Text)
+	case simulator.ActWrapUp:
+		s := "wrap_up"
+		if a.Code != "" {
+			s += " [" + a.Code + "]"
+		}
+		if a.Text != "" {
+			s += " " + a.Text
+		}
+		return s
 	case simulator.ActInject:
 		if a.Line != "" {
 			return "inject " + a.Line

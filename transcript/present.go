@@ -54,6 +54,9 @@ var Texts = map[string]string{
 	"resume.reconnect":    "The clock runs again: you are back{away}",
 	"resume.budget_spent": "The clock runs on without you: the {budget} an assessment may stand still while you are away is used up",
 	"away":                " ({away} of the {budget} allowed away used)",
+	"away.disconnect":     "You left the call; the clock runs on (the {budget} an assessment may stand still while you are away is used up)",
+	"away.budget_spent":   "You are still away; the clock runs on",
+	"back.reconnect":      "You are back; the clock ran on while you were away",
 	"ack":                 "Acknowledged",
 	"eta":                 "ETA {eta} (in {minutes} min){text}",
 	"ask":                 "Asks for: {info}",
@@ -68,24 +71,29 @@ var Texts = map[string]string{
 	"amount":              " ({amount})",
 	"promise":             " (promised an update by {clock})",
 
-	"action":          "{kind}{text}",
-	"action.say":      "{said}{promise}",
-	"action.hold":     "Put the customer on hold{text}",
-	"action.resume":   "Took the customer off hold",
-	"action.classify": "Classified as {category}{priority}",
-	"priority":        ", priority {priority}",
-	"action.record":   "Recorded {field}: {value}",
-	"action.dispatch": "Dispatched {target}{handover}{text}",
-	"action.escalate": "Escalated to {target}{handover}{text}",
-	"action.contact":  "Messaged {target}{handover}{text}",
-	"action.request":  "Asked {target} to approve: {decision}{amount}",
-	"action.decide":   "Decided: {decision}{amount}",
-	"action.transfer": "Transferred the call to {target}",
-	"action.close":    "Closed the call: {resolution}",
-	"action.review":   "Submitted the post-incident review",
-	"action.correct":  "Corrected a line's intents to {intents}",
-	"action.hint":     "Took a hint: {text}",
-	"intents.none":    "none",
+	"action":             "{kind}{text}",
+	"action.say":         "{said}{promise}",
+	"action.hold":        "Put the customer on hold{text}",
+	"action.resume":      "Took the customer off hold",
+	"action.classify":    "Classified as {category}{priority}",
+	"priority":           ", priority {priority}",
+	"action.record":      "Recorded {field}: {value}",
+	"action.dispatch":    "Dispatched {target}{handover}{text}",
+	"action.escalate":    "Escalated to {target}{handover}{text}",
+	"action.contact":     "Messaged {target}{handover}{text}",
+	"action.request":     "Asked {target} to approve: {decision}{amount}",
+	"action.decide":      "Decided: {decision}{amount}",
+	"action.transfer":    "Transferred the call to {target}",
+	"action.close":       "Closed the call: {resolution}",
+	"action.review":      "Submitted the post-incident review",
+	"action.correct":     "Corrected a line's intents to {intents}",
+	"action.hint":        "Took a hint: {text}",
+	"action.consult":     "Consulted {target}, keeping the caller{text}",
+	"action.end_consult": "Back to the caller{text}",
+	"action.wrap_up":     "Finished wrap-up{code}{notes}",
+	"wrap_up.code":       ": {code}",
+	"wrap_up.notes":      " (notes: {notes})",
+	"intents.none":       "none",
 
 	"resolution.resolved":          "Resolved on this call",
 	"resolution.handed_over":       "Handed over to the emergency service",
@@ -343,6 +351,18 @@ func (p *Presenter) Line(ev simulator.Event) (Line, bool) {
 		if ev.Reason == string(drillroom.ActorTrainer) {
 			l.By = drillroom.ActorTrainer
 		}
+	case simulator.EvAway, simulator.EvBack:
+		// The runner's record of an absence while the clock runs on: the
+		// coach sees it beside the pauses.
+		l.Who, l.Class, l.Pane, l.By = Texts["who.clock"], "system", simulator.ChannelCall, drillroom.ActorSystem
+		key := string(ev.Type) + "." + ev.Reason
+		if _, ok := Texts[key]; !ok {
+			key = "away.disconnect"
+			if ev.Type == simulator.EvBack {
+				key = "back.reconnect"
+			}
+		}
+		l.Text = fill(key, "budget", Duration(ev.Budget))
 	case simulator.EvEnd:
 		l.Who, l.Class, l.Pane = Texts["who.call"], "system", simulator.ChannelCall
 		l.Text = fill("end", "ending", Ending(ev.Reason))
@@ -397,6 +417,12 @@ func (p *Presenter) Action(a simulator.Action) string {
 		return fill("action.decide", "decision", p.label(a.Decision), "amount", amount(a.Amount))
 	case simulator.ActTransfer:
 		return fill("action.transfer", "target", p.Name(a.Target))
+	case simulator.ActConsult:
+		return fill("action.consult", "target", p.Name(a.Target), "text", said(a.Text))
+	case simulator.ActEndConsult:
+		return fill("action.end_consult", "text", said(a.Text))
+	case simulator.ActWrapUp:
+		return fill("action.wrap_up", "code", optional("wrap_up.code", "code", p.label(a.Code)), "notes", optional("wrap_up.notes", "notes", a.Text))
 	case simulator.ActClose:
 		return fill("action.close", "resolution", p.label(a.Resolution))
 	case simulator.ActCorrect:
@@ -413,7 +439,8 @@ func (p *Presenter) Action(a simulator.Action) string {
 // and what happens to the call on the call pane, the rest beside it.
 func pane(k simulator.ActionKind) string {
 	switch k {
-	case simulator.ActSay, simulator.ActHold, simulator.ActResume, simulator.ActClose, simulator.ActTransfer, simulator.ActReview, simulator.ActCorrect:
+	case simulator.ActSay, simulator.ActHold, simulator.ActResume, simulator.ActClose, simulator.ActTransfer, simulator.ActReview, simulator.ActCorrect,
+		simulator.ActEndConsult, simulator.ActWrapUp:
 		return simulator.ChannelCall
 	}
 	return simulator.ChannelRadio

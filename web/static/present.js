@@ -46,6 +46,7 @@ export function presenter(texts, names, labels) {
   function pane(kind) {
     switch (kind) {
       case "say": case "hold": case "resume": case "close": case "transfer": case "review": case "correct":
+      case "end_consult": case "wrap_up":
         return "call";
     }
     return "radio";
@@ -74,6 +75,12 @@ export function presenter(texts, names, labels) {
         return fill(texts, "action.close", { resolution: label(a.resolution) });
       case "correct":
         return fill(texts, "action.correct", { intents: a.intents && a.intents.length ? list(a.intents) : texts["intents.none"] });
+      case "consult":
+        return fill(texts, "action.consult", { target: name(a.target), text: said(a.text) });
+      case "end_consult":
+        return fill(texts, "action.end_consult", { text: said(a.text) });
+      case "wrap_up":
+        return fill(texts, "action.wrap_up", { code: optional("wrap_up.code", "code", label(a.code)), notes: optional("wrap_up.notes", "notes", a.text) });
     }
     return fill(texts, "action", { kind: a.kind, text: said(a.text) });
   }
@@ -138,6 +145,14 @@ export function presenter(texts, names, labels) {
         const away = ev.budget > 0 ? " " + fill(texts, "away", { away: formatDuration(ev.away || 0), budget: formatDuration(ev.budget) }) : "";
         l.text = fill(texts, key, { reason: ev.reason, away: away, budget: formatDuration(ev.budget || 0) });
         l.by = ev.reason === "trainer" ? "trainer" : "system";
+        break;
+      }
+      case "away": case "back": {
+        // The runner's record of an absence while the clock runs on.
+        Object.assign(l, { who: texts["who.clock"], cls: "system", pane: "call", by: "system" });
+        let key = ev.type + "." + ev.reason;
+        if (texts[key] == null) key = ev.type === "back" ? "back.reconnect" : "away.disconnect";
+        l.text = fill(texts, key, { budget: formatDuration(ev.budget || 0) });
         break;
       }
       case "end":
