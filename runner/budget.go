@@ -13,7 +13,8 @@ import (
 // it runs on while they are away. Every pause and resume for an absence
 // is written at once and carries the total spent (Event.Away) and the
 // budget, so the coach sees them and a restarted or adopting runner reads
-// the budget back from the log.
+// the budget back from the log. Once it is spent, each later absence is
+// written too, as an away and a back (the clock running), never ignored.
 
 // absent reports whether the trainee has no connection to the session.
 func (s *session) absent() bool { return s.trainees == 0 }
@@ -52,6 +53,12 @@ func (s *session) budgetSpent() {
 	}
 	if err := s.system(simulator.ActResumeClock, ReasonBudgetSpent); err != nil {
 		s.r.log.Error("resume clock, disconnect budget spent", "session", s.id, "err", err)
+		return
+	}
+	// Still away, now with the clock running: on the log, so that their
+	// return is too.
+	if err := s.system(simulator.ActAway, ReasonBudgetSpent); err != nil {
+		s.r.log.Error("trainee away, disconnect budget spent", "session", s.id, "err", err)
 	}
 }
 
@@ -59,7 +66,12 @@ func (s *session) budgetSpent() {
 // at once, while its budget lasts.
 func (s *session) assessmentGone() {
 	if s.spent >= s.budget {
-		return // spent: the clock runs on
+		// Spent: the clock runs on, and the absence is on the log all
+		// the same, for the coach.
+		if err := s.system(simulator.ActAway, ReasonDisconnect); err != nil {
+			s.r.log.Error("trainee away", "session", s.id, "err", err)
+		}
+		return
 	}
 	if err := s.system(simulator.ActPause, ReasonDisconnect); err != nil {
 		s.r.log.Error("pause clock", "session", s.id, "err", err)

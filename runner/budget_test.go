@@ -106,18 +106,45 @@ func TestAssessmentBudget(t *testing.T) {
 					i, g.Type, g.Reason, g.T, g.Away, g.Budget, w.typ, w.reason, w.t, w.away)
 			}
 		}
-		// Back, and away again: the budget is spent, the clock runs on and
-		// nothing more is written for the absences.
-		sub = subscribe(t, r, SubscribeOptions{Trainee: true, AfterSeq: s.LastSeq})
+		// Back, and away twice more: the budget is spent, the clock runs
+		// on, and each absence is on the log all the same (an away and a
+		// back, no pause), with the budget it spent.
+		back := s.Clock.T
+		sub = subscribe(t, r, SubscribeOptions{Trainee: true})
 		synctest.Wait()
-		sub.Close()
-		synctest.Wait()
-		time.Sleep(10 * time.Second)
-		if s2, _ := r.Status(ctx, "s1"); !s2.Ended && (!s2.Clock.Running || s2.Clock.T != s.Clock.T+10000) {
-			t.Fatalf("away after the budget: clock %+v, want running at %d", s2.Clock, s.Clock.T+10000)
+		sub = away(t, r, sub, 10*time.Second)
+		time.Sleep(5 * time.Second)
+		sub = away(t, r, sub, 20*time.Second)
+		defer sub.Close()
+		if s2, _ := r.Status(ctx, "s1"); !s2.Ended && (!s2.Clock.Running || s2.Clock.T != back+35000) {
+			t.Fatalf("away twice after the budget: clock %+v, want running at %d", s2.Clock, back+35000)
 		}
 		if n := len(clockEvents(st.log("s1"))); n != len(wants) {
-			t.Errorf("%d clock events after the budget was spent, want %d", n, len(wants))
+			t.Errorf("%d pauses and resumes after the budget was spent, want %d", n, len(wants))
+		}
+		wantAbs := []want{
+			{simulator.EvAway, ReasonBudgetSpent, 30000, 120000},
+			{simulator.EvBack, ReasonReconnect, back, 120000},
+			{simulator.EvAway, ReasonDisconnect, back, 120000},
+			{simulator.EvBack, ReasonReconnect, back + 10000, 120000},
+			{simulator.EvAway, ReasonDisconnect, back + 15000, 120000},
+			{simulator.EvBack, ReasonReconnect, back + 35000, 120000},
+		}
+		var abs []simulator.Event
+		for _, e := range st.log("s1") {
+			if e.Type == simulator.EvAway || e.Type == simulator.EvBack {
+				abs = append(abs, e)
+			}
+		}
+		if len(abs) != len(wantAbs) {
+			t.Fatalf("absences %+v, want %d", abs, len(wantAbs))
+		}
+		for i, w := range wantAbs {
+			g := abs[i]
+			if g.Type != w.typ || g.Reason != w.reason || g.T != w.t || g.Away != w.away || g.Budget != 120000 || g.Action == nil || g.Action.By != drillroom.ActorSystem {
+				t.Errorf("absence %d: %s (%s) at %d, away %d of %d by %v; want %s (%s) at %d, away %d of 120000 by the system",
+					i, g.Type, g.Reason, g.T, g.Away, g.Budget, g.Action, w.typ, w.reason, w.t, w.away)
+			}
 		}
 	})
 }

@@ -97,14 +97,14 @@ func (s *session) do(ctx context.Context, cmd Command) (Result, error) {
 	}
 	a := cmd.Action
 	a.By, a.Cmd = cmd.By, cmd.ID
-	if s.eng.Ended() && a.Kind != simulator.ActReview {
+	if s.eng.Ended() && a.Kind != simulator.ActReview && a.Kind != simulator.ActWrapUp {
 		// Not recorded: nothing happened in the session.
-		return Result{Code: CodeEnded, Reason: "the call has ended; only the post-incident review is accepted"}, nil
+		return Result{Code: CodeEnded, Reason: "the call has ended; only the wrap-up and the post-incident review are accepted"}, nil
 	}
 	// The quotas: not recorded either, so that a rate-limited id can be
-	// retried. The review is exempt from the total, so a call cut short
-	// by it can still be reviewed.
-	if limit := s.r.cfg.MaxEvents; s.lastSeq >= int64(limit) && a.Kind != simulator.ActReview {
+	// retried. The review and the wrap-up are exempt from the total, so a
+	// call cut short by it can still be wrapped up and reviewed.
+	if limit := s.r.cfg.MaxEvents; s.lastSeq >= int64(limit) && a.Kind != simulator.ActReview && a.Kind != simulator.ActWrapUp {
 		return Result{Code: CodeQuota, Reason: fmt.Sprintf("this session has reached its limit of %d events", limit)}, nil
 	}
 	if limit := s.r.cfg.MaxEventsPerMinute; s.eventsInLastMinute(time.Now()) >= limit {

@@ -133,12 +133,19 @@ func TestFifteenMinuteDrill(t *testing.T) {
 			}
 		}
 		stored := st.log("s1")
-		if last := stored[len(stored)-1]; last.Type != simulator.EvEnd || last.T != ms(15*time.Minute) {
-			t.Errorf("last event %s at %d, want end at 15m", last.Type, last.T)
+		// The call ended at 15m; the trainee, at the desk for a minute of
+		// wrap-up, left it without finishing (its clock stops: an away).
+		n := len(stored)
+		if end := stored[n-2]; end.Type != simulator.EvEnd || end.T != ms(15*time.Minute) {
+			t.Errorf("event before the last %s at %d, want end at 15m", end.Type, end.T)
 		}
-		// Every stored event was delivered, in order, exactly once.
+		if last := stored[n-1]; last.Type != simulator.EvAway || last.Reason != ReasonWrapUp || last.T != ms(16*time.Minute) || last.Action.By != drillroom.ActorSystem {
+			t.Errorf("last event %+v, want the system's away from wrap-up at 16m", last)
+		}
+		// Every stored event was delivered, in order, exactly once (all but
+		// the away, written as the trainee's subscription closed).
 		all := append(append([]simulator.Event(nil), sub.Backlog...), events(got)...)
-		if jsonOf(all) != jsonOf(stored) {
+		if jsonOf(all) != jsonOf(stored[:n-1]) {
 			t.Errorf("delivered events differ from the stored log:\n got %s\nwant %s", jsonOf(all), jsonOf(stored))
 		}
 
@@ -156,6 +163,11 @@ func TestFifteenMinuteDrill(t *testing.T) {
 			}
 			want = append(want, evs...)
 		}
+		away, err := eng.Apply(ms(16*time.Minute), simulator.Action{Kind: simulator.ActAway, Text: ReasonWrapUp, By: drillroom.ActorSystem})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, away...)
 		if jsonOf(stored) != jsonOf(want) {
 			t.Errorf("runner log differs from the engine driven directly:\n got %s\nwant %s", jsonOf(stored), jsonOf(want))
 		}

@@ -23,6 +23,9 @@ const (
 	// ReasonBudgetSpent: an assessment's disconnect budget ran out while
 	// the trainee was away; the clock runs on without them.
 	ReasonBudgetSpent = "budget_spent"
+	// ReasonWrapUp: the trainee left the desk, or came back to it, during
+	// the after-call work, whose clock runs only while they are there.
+	ReasonWrapUp = "wrap_up"
 )
 
 // errGone: the session's host has exited (the session ended and was
@@ -190,7 +193,8 @@ func (s *session) open(ctx context.Context) error {
 func awaySpent(log []simulator.Event) simulator.Millis {
 	var spent simulator.Millis
 	for _, e := range log {
-		if e.Type == simulator.EvPause || e.Type == simulator.EvResume {
+		switch e.Type {
+		case simulator.EvPause, simulator.EvResume, simulator.EvAway, simulator.EvBack:
 			spent = max(spent, e.Away)
 		}
 	}
@@ -301,7 +305,15 @@ func (s *session) exit() bool {
 
 // running reports whether virtual time is passing.
 func (s *session) running() bool {
-	return s.started && !s.held && !s.eng.Paused() && !s.eng.Ended()
+	if !s.started || s.held || s.eng.Paused() {
+		return false
+	}
+	if s.eng.Ended() {
+		// After the call, the clock runs on for the trainee's after-call
+		// work while they are at the desk, until they finish it.
+		return s.eng.WrappingUp() && !s.eng.Away()
+	}
+	return true
 }
 
 // vnow is the session's virtual time now.
@@ -409,8 +421,8 @@ func (s *session) rebuild() {
 	s.r.log.Error("rebuild session", "session", s.id, "err", err)
 }
 
-// system applies a pause or resume of the runner's own (not the trainer's)
-// and commits it. The engine records every clock action as the trainer's;
+// system applies a pause, resume, away or back of the runner's own (not
+// the trainer's) and commits it. The engine records every clock action as the trainer's;
 // the runner marks its own with By "system" and the reason in Text, and
 // stores the event with that reason.
 func (s *session) system(kind simulator.ActionKind, reason string) error {
@@ -421,9 +433,13 @@ func (s *session) system(kind simulator.ActionKind, reason string) error {
 	}
 	for i := range evs {
 		e := &evs[i]
-		if (e.Type == simulator.EvPause || e.Type == simulator.EvResume) && e.Action != nil && e.Action.By == drillroom.ActorSystem {
+		switch e.Type {
+		case simulator.EvPause, simulator.EvResume, simulator.EvAway, simulator.EvBack:
+			if e.Action == nil || e.Action.By != drillroom.ActorSystem {
+				continue
+			}
 			e.Reason = reason
-			if s.assess {
+			if s.assess && reason != ReasonWrapUp {
 				e.Away, e.Budget = s.spent, s.budget
 			}
 		}

@@ -260,6 +260,16 @@ func (s *session) drop(sub *Subscription, err error) {
 // it when the runner paused it for the trainee's absence.
 func (s *session) traineeBack() {
 	switch {
+	case s.eng.Away() && (!s.eng.Ended() || s.eng.WrappingUp()):
+		// Back to a call whose clock ran on without them, or to the
+		// after-call work they left: on the log, as the pauses are.
+		reason := ReasonReconnect
+		if s.eng.Ended() {
+			reason = ReasonWrapUp
+		}
+		if err := s.system(simulator.ActBack, reason); err != nil {
+			s.r.log.Error("trainee back", "session", s.id, "err", err)
+		}
 	case s.held:
 		// Back within the grace: the clock goes on from where it stood,
 		// and nothing is written.
@@ -281,6 +291,16 @@ func (s *session) traineeBack() {
 // traineeGone pauses the clock when the trainee's last connection closed,
 // unless the scenario says the clock continues.
 func (s *session) traineeGone() {
+	if s.eng.Ended() {
+		if s.running() {
+			// Left the desk during wrap-up: its clock stops until they
+			// are back (running reads Away).
+			if err := s.system(simulator.ActAway, ReasonWrapUp); err != nil {
+				s.r.log.Error("trainee left wrap-up", "session", s.id, "err", err)
+			}
+		}
+		return
+	}
 	if s.continueOn || !s.running() {
 		return
 	}

@@ -34,6 +34,10 @@ func (e *Engine) validate(a *Action) string {
 			return ""
 		case ActWrapUp:
 			return e.validateWrapUp(a)
+		case ActAway, ActBack:
+			if e.WrappingUp() {
+				return e.validateSystem(a) // the desk left and regained during wrap-up
+			}
 		}
 		return "the call has ended; only the wrap-up and the post-incident review are accepted"
 	}
