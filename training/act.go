@@ -17,6 +17,7 @@ var TraineeActions = map[simulator.ActionKind]bool{
 	simulator.ActEscalate: true, simulator.ActContact: true, simulator.ActRequest: true,
 	simulator.ActDecide: true, simulator.ActTransfer: true, simulator.ActClose: true,
 	simulator.ActReview: true, simulator.ActCorrect: true, simulator.ActHint: true,
+	simulator.ActConsult: true, simulator.ActEndConsult: true, simulator.ActWrapUp: true,
 }
 
 // TrainerActions are the actions that steer a session: its clock, its
@@ -30,7 +31,8 @@ var TrainerActions = scoring.TrainerControls
 // recorded as the trainer, and plays their own practice calls and draft
 // plays as the person taking the call (ActorTrainee: the session is
 // theirs, the session's user says who); only the trainee writes the
-// post-incident review, corrects a line or takes a hint; coaches watch.
+// post-incident review, finishes the wrap-up, corrects a line or takes a
+// hint; coaches watch.
 // Refusals are drillroom.ErrForbidden with a message that says why.
 func ActorFor(user drillroom.User, x drillroom.Session, kind simulator.ActionKind) (drillroom.Actor, error) {
 	switch {
@@ -42,6 +44,8 @@ func ActorFor(user drillroom.User, x drillroom.Session, kind simulator.ActionKin
 		return "", drillroom.Errorf(drillroom.CodeForbidden, "only the trainee who took the call writes its review")
 	case kind == simulator.ActCorrect && user.ID != x.UserID:
 		return "", drillroom.Errorf(drillroom.CodeForbidden, "only the trainee corrects how their own line was understood")
+	case kind == simulator.ActWrapUp && user.ID != x.UserID:
+		return "", drillroom.Errorf(drillroom.CodeForbidden, "only the trainee who took the call wraps it up")
 	case kind == simulator.ActHint && user.ID != x.UserID:
 		return "", drillroom.Errorf(drillroom.CodeForbidden, "only the trainee taking the call asks for a hint: it costs their practice points")
 	case user.Role == drillroom.RoleTrainer && TrainerActions[kind]:

@@ -13,7 +13,8 @@ import (
 // 16 KiB frame limit only bounds a message, not what is stored from it.
 const (
 	// MaxTextRunes bounds a spoken or written line: say, hold, contact,
-	// dispatch and escalate notes, an injected line.
+	// dispatch and escalate notes, a consultation, wrap-up notes, an
+	// injected line.
 	MaxTextRunes = 2000
 	// MaxValueRunes bounds a record field's value and a set_var value.
 	MaxValueRunes = 500
@@ -90,6 +91,12 @@ func CheckAction(a simulator.Action) error {
 		}
 	case simulator.ActHint:
 		// The engine refuses it in an assessment and when no hint is left.
+	case simulator.ActConsult:
+		if err = need("target", a.Target); err == nil {
+			err = need("text", a.Text)
+		}
+	case simulator.ActEndConsult, simulator.ActWrapUp:
+		// The engine checks a wrap-up's code and notes against the drill.
 	case simulator.ActHold, simulator.ActResume, simulator.ActPause, simulator.ActResumeClock:
 	default:
 		err = drillroom.Errorf(drillroom.CodeInvalid, "unknown action kind %q", a.Kind)
@@ -113,7 +120,7 @@ func checkSizes(a simulator.Action) error {
 	}
 	for _, f := range []struct{ name, v string }{
 		{"target", a.Target}, {"category", a.Category}, {"priority", a.Priority}, {"field", a.Field},
-		{"decision", a.Decision}, {"resolution", a.Resolution}, {"as", a.As}, {"line", a.Line},
+		{"decision", a.Decision}, {"resolution", a.Resolution}, {"code", a.Code}, {"as", a.As}, {"line", a.Line},
 	} {
 		if len(f.v) > MaxNameBytes {
 			return drillroom.Errorf(drillroom.CodeInvalid, "%s is longer than %d bytes", f.name, MaxNameBytes)

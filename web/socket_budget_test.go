@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"html"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,7 +54,7 @@ func TestAssessmentDisconnectBudget(t *testing.T) {
 	}
 
 	// The trainee is back: they read what happened while they were away,
-	// and their return writes nothing (the clock was running).
+	// and their return is on the log as a back (the clock was running).
 	back := a.connect("ann", id)
 	back.resume(last)
 	got := back.until(isClock(simulator.EvResume, runner.ReasonBudgetSpent)).Event
@@ -62,5 +64,57 @@ func TestAssessmentDisconnectBudget(t *testing.T) {
 	clock := storedEvents(t, a.store, id, func(e simulator.Event) bool { return e.Type == simulator.EvPause || e.Type == simulator.EvResume })
 	if len(clock) != 2 || clock[0].Seq != pause.Seq || clock[1].Seq != spent.Seq {
 		t.Fatalf("pauses and resumes on the log: %+v, want the disconnect pause and the budget's end only", clock)
+	}
+
+	// Twice more away, the budget spent: the clock runs on, and each
+	// absence is on the log (an away and a back, by the system) and on
+	// the debrief the coach reads.
+	tom.until(isClock(simulator.EvBack, runner.ReasonReconnect)) // the first return
+	cur := back
+	for range 2 {
+		cur.c.NetConn().Close()
+		tom.until(isClock(simulator.EvAway, runner.ReasonDisconnect))
+		time.Sleep(300 * time.Millisecond)
+		cur = a.connect("ann", id)
+		cur.resume(0)
+		tom.until(isClock(simulator.EvBack, runner.ReasonReconnect))
+	}
+	if log, err = a.store.Events(ctx, id, 0); err != nil {
+		t.Fatal(err)
+	}
+	var abs []string
+	clock = clock[:0]
+	for _, e := range log {
+		switch e.Type {
+		case simulator.EvPause, simulator.EvResume:
+			clock = append(clock, e)
+		case simulator.EvAway, simulator.EvBack:
+			if e.Action == nil || e.Action.By != drillroom.ActorSystem || e.Budget != 120000 {
+				t.Errorf("absence %+v, want the system's with the budget", e)
+			}
+			abs = append(abs, string(e.Type)+":"+e.Reason)
+		}
+	}
+	want := "away:budget_spent back:reconnect away:disconnect back:reconnect away:disconnect back:reconnect"
+	if got := strings.Join(abs, " "); got != want {
+		t.Errorf("absences on the log: %s, want %s", got, want)
+	}
+	if len(clock) != 2 {
+		t.Errorf("%d pauses and resumes, want still 2: the clock ran through the later absences", len(clock))
+	}
+	cur.ack("close", simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"})
+	cur.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvEnd })
+	page := html.UnescapeString(getPage(t, a, "cat", "/sessions/"+id+"/debrief"))
+	i := strings.Index(page, `id="away"`)
+	if i < 0 {
+		t.Fatal("the coach's debrief has no list of the absences")
+	}
+	away := page[i:]
+	away = away[:strings.Index(away, "</ul>")]
+	if n := strings.Count(away, "You left the call; the clock runs on"); n != 2 {
+		t.Errorf("the debrief's absences name %d departures after the budget, want 2:\n%s", n, away)
+	}
+	if n := strings.Count(away, "You are back; the clock ran on while you were away"); n != 3 {
+		t.Errorf("the debrief's absences name %d returns, want 3:\n%s", n, away)
 	}
 }
