@@ -15,8 +15,10 @@ import (
 
 // TestKeyboardDesk plays a library drill with the keyboard alone, as a
 // trainee who never touches the mouse: from the sign-in and the drill list
-// through the console to the debrief, at 1280x720 and again at 800 pixels
-// wide. After every action it checks where the focus is, and axe-core
+// through the console (a practice hint, a consultation of the gas desk
+// while the caller holds, and the wrap-up after the call) to the debrief
+// (the hint's cost, the consultation, the wrap-up and its KPI), at
+// 1280x720 and again at 800 pixels wide. After every action it checks where the focus is, and axe-core
 // checks every page on the way (login, drill list, the console at the
 // start, in the middle and at the end of the call, the debrief).
 func TestKeyboardDesk(t *testing.T) {
@@ -224,6 +226,19 @@ func (e *e2e) playByKeyboard(w, h int64) {
 	e.poll("the shortcut sheet closes", `!document.getElementById("help-dialog").open`)
 	e.wantFocus("closing the shortcut sheet", "#say-text")
 
+	if w >= 1280 {
+		// Practice help: a hint, taken by the keyboard, shown on the desk.
+		e.backTabTo("the practice help", `a.tagName === "SUMMARY" && a.parentElement.id === "practice-help"`, 40)
+		e.press(kb.Enter)
+		e.poll("the practice help open", `document.getElementById("practice-help").open`)
+		e.tabTo("Show a hint", `a.id === "hint-btn"`, 10)
+		e.press(kb.Enter)
+		e.poll("the hint on the console", `document.querySelectorAll("#hints li").length === 1 && document.querySelector("#hints li").textContent.length > 10 && [...document.querySelectorAll("#radio-log li.trainee")].some(li => li.textContent.includes("Took a hint: " + document.querySelector("#hints li").textContent))`)
+		e.wantFocus("taking a hint", "#hint-btn")
+		e.press("/")
+		e.wantFocus("/ from the hint button", "#say-text")
+	}
+
 	e.axe("the console in the middle of the call" + at)
 	e.snapshot(fmt.Sprintf("keyboard-console-%d", w))
 
@@ -258,6 +273,29 @@ func (e *e2e) playByKeyboard(w, h int64) {
 		if n := e.eval(`String([...document.querySelectorAll("#radio-log li.trainee")].filter(li => /^\S+ · You/.test(li.textContent) && li.textContent.includes("Dispatched")).length)`); n != "1" {
 			t.Errorf("Ctrl+Enter after the dispatch dispatched again (%s dispatches), want a message", n)
 		}
+	}
+
+	if w >= 1280 {
+		// Consult the gas service's desk, keeping the caller: Alt+K puts
+		// the caller on hold (told first) and asks; the answer comes on
+		// the radio; Alt+B goes back to the caller.
+		e.press("t", chromedp.ModifierAlt)
+		e.wantFocus("Alt+T", "#engage-target")
+		if v := e.eval(`document.getElementById("engage-target").value`); v != "gas" {
+			e.choose("gas")
+		}
+		e.tabTo("the message to the service", `a.id === "engage-text"`, 20)
+		e.press("Can the caller use their mobile phone outside?")
+		e.press("k", chromedp.ModifierAlt)
+		e.poll("the consult", `[...document.querySelectorAll("#radio-log li.trainee")].some(li => li.textContent.includes("Consulted Gas Emergency Service, keeping the caller: Can the caller use their mobile phone outside?"))`)
+		e.wantFocus("Alt+K", "#consult-end-btn")
+		e.poll("the caller on hold while consulting", `!document.getElementById("hold-state").hidden && !document.getElementById("consult-state").hidden && [...document.querySelectorAll("#tasks li.task-consult")].some(li => li.textContent.startsWith("Consulting Gas Emergency Service"))`)
+		e.axe("the console while consulting" + at)
+		e.pollFor(60*time.Second, "the gas desk's answer", `[...document.querySelectorAll("#radio-log li.radio")].some(li => li.textContent.includes("Gas Emergency Service: nothing to add")) && [...document.querySelectorAll("#tasks li.task-consult")].some(li => li.textContent.includes("they have answered"))`)
+		e.wantFocus("the answer", "#consult-end-btn")
+		e.press("b", chromedp.ModifierAlt)
+		e.poll("back to the caller", `document.getElementById("hold-state").hidden && document.getElementById("consult-end-btn").hidden && !document.querySelector("#tasks li.task-consult") && [...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes("Back to the caller"))`)
+		e.wantFocus("Alt+B", "#say-text")
 	}
 
 	// Hold and resume, with the hold timer.
@@ -305,14 +343,64 @@ func (e *e2e) playByKeyboard(w, h int64) {
 		e.poll("the transfer on the log", `[...document.querySelectorAll("#call-log li")].some(li => li.textContent.includes("Gas Emergency Service") && /ransfer/.test(li.textContent))`)
 	}
 	e.poll("the call ends", `!document.getElementById("ended-banner").hidden`)
+	// Wrap-up: its timer runs beside the call's; the focus is on its code.
+	e.poll("wrap-up starts", `!document.getElementById("wrap-up").hidden && !document.getElementById("wrap-state").hidden && /^\d+:\d\d$/.test(document.getElementById("wrap-timer").textContent)`)
+	e.wantFocus("the end of the call", "#wrap-code")
+	e.axe("the console in wrap-up" + at)
+	e.press("w", chromedp.ModifierAlt)
+	e.wantFocus("Alt+W", "#wrap-code")
+	// Notes are required: Ctrl+Enter without them says so and goes there.
+	e.choose("emergency_referred")
+	e.press(kb.Tab)
+	e.wantFocus("Tab from the wrap-up code", "#wrap-notes")
+	e.press(kb.Enter, chromedp.ModifierCtrl)
+	e.poll("the notes asked for", `document.getElementById("console-alert").textContent.includes("Write your wrap-up notes")`)
+	e.wantFocus("finishing wrap-up without notes", "#wrap-notes")
+	e.press("Gas engineer on the way; family outside; caretaker has the keys.")
+	e.press(kb.Enter, chromedp.ModifierCtrl)
+	e.poll("wrap-up finished", `document.getElementById("wrap-up").hidden && document.getElementById("wrap-state").hidden && /wrap-up finished in \d+:\d\d/.test(document.getElementById("ended-banner").textContent)`)
 	e.poll("the focus on the debrief link", `document.activeElement && document.activeElement.id === "debrief-link"`)
+	if !strings.Contains(e.eval(`document.getElementById("call-log").textContent`), "Finished wrap-up: Emergency referred to a service (notes: Gas engineer on the way") {
+		t.Errorf("the conversation lacks the wrap-up%s", at)
+	}
 	e.axe("the console at the end of the call" + at)
 	t.Logf("action to screen%s, ms: %s", at, e.eval(`window.__lat.map(x => x.toFixed(1)).join(" ")`))
 
 	e.press(kb.Enter)
 	e.poll("the debrief", `!!document.getElementById("score-total")`)
 	e.axe("the debrief" + at)
+	// The debrief: the wrap-up on the timeline and as the KPI, and at 1280
+	// the hint's cost and the consultation.
+	debrief := e.eval(`document.body.textContent`)
+	wants := []string{"Finished wrap-up: Emergency referred to a service"}
+	if w >= 1280 {
+		wants = append(wants, "Hints taken: 1, −1 point", "Consulted Gas Emergency Service, keeping the caller", "Back to the caller")
+	}
+	for _, want := range wants {
+		if !strings.Contains(debrief, want) {
+			t.Errorf("the debrief lacks %q%s", want, at)
+		}
+	}
+	if e.eval(`String([...document.querySelectorAll(".kpis div")].some(d => d.querySelector("dt").textContent === "Wrap-up" && /^\d+:\d\d$/.test(d.querySelector("dd").textContent) && d.querySelector("dd").textContent !== "0:00"))`) != "true" {
+		t.Errorf("the debrief's wrap-up KPI is missing or zero%s", at)
+	}
 	e.snapshot(fmt.Sprintf("keyboard-debrief-%d", w))
+}
+
+// backTabTo presses Shift+Tab until js is true of document.activeElement
+// (as a); it fails after limit presses.
+func (e *e2e) backTabTo(what, js string, limit int) {
+	e.t.Helper()
+	check := `(() => { const a = document.activeElement; return String(!!(a && (` + js + `))); })()`
+	for i := 0; i < limit; i++ {
+		if e.eval(check) == "true" {
+			return
+		}
+		e.press(kb.Tab, chromedp.ModifierShift)
+	}
+	if e.eval(check) != "true" {
+		e.t.Fatalf("%d Shift+Tabs did not reach %s (focus on %s)", limit, what, e.focused())
+	}
 }
 
 // sendLine types line into the customer box, which has the focus, and

@@ -91,6 +91,8 @@ type consoleConfig struct {
 	Services     []castItem     `json:"services"`
 	Teams        []castItem     `json:"teams"`
 	MaxSilenceMs int64          `json:"max_silence_ms"`
+	// WrapTargetMs is the after-call work's standard (0: none).
+	WrapTargetMs int64 `json:"wrap_target_ms,omitempty"`
 	// Categories and Priorities word the classification the trainee chose.
 	Categories map[string]string `json:"categories"`
 	Priorities map[string]string `json:"priorities"`
@@ -124,7 +126,12 @@ type consolePage struct {
 	Objectives []string
 	Hints      int
 	HintCost   string
-	Config     consoleConfig
+	// The after-call work the drill asks for: codes to choose from,
+	// whether notes are required, the standard (as a clock, "" when none).
+	WrapCodes         []labelled
+	WrapNotesRequired bool
+	WrapTarget        string
+	Config            consoleConfig
 	// Draft is the draft this session plays (0: a published drill): the
 	// console marks a trainer's draft play as such.
 	Draft int64
@@ -196,6 +203,15 @@ func buildConsole(sc *scenarios.Scenario, x drillroom.Session, name string) cons
 		p.Objectives = sc.Objectives
 		p.Hints = len(scenarios.DeskHints(sc))
 		p.HintCost = pointsWord(sc.HintCost())
+	}
+	w := sc.WrapUpRules()
+	for _, c := range w.Codes {
+		p.WrapCodes = append(p.WrapCodes, labelled{ID: c.ID, Label: c.Title})
+	}
+	p.WrapNotesRequired = w.NotesRequired()
+	if w.Target > 0 {
+		p.WrapTarget = transcript.Duration(w.Target.Millis())
+		p.Config.WrapTargetMs = w.Target.Millis()
 	}
 	p.Config.Session, p.Config.Mode, p.Config.Ended = x.ID, x.Mode, p.Ended
 	p.Config.Services, p.Config.Teams = p.Services, p.Teams

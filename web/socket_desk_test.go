@@ -82,20 +82,27 @@ func TestSocketWrapUp(t *testing.T) {
 	ann.ack("close", simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"})
 	end := ann.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvEnd }).Event
 	tom := a.join("tom", id)
-	if m := tom.do("t1", simulator.Action{Kind: simulator.ActWrapUp, Text: "notes"}); m.Type != msgReject || m.Code != codeForbidden {
+	if m := tom.do("t1", simulator.Action{Kind: simulator.ActWrapUp, Code: "advice_only", Text: "notes"}); m.Type != msgReject || m.Code != codeForbidden {
 		t.Errorf("an observing trainer's wrap-up: %+v, want forbidden", m)
 	}
 	if m := ann.do("say", sayHello); m.Type != msgReject {
 		t.Errorf("a line after the call: %+v, want refused", m)
 	}
-	ann.ack("wrap", simulator.Action{Kind: simulator.ActWrapUp, Text: "Handed over to the gas engineer; caller outside."})
+	// The policy asks for a wrap-up code and notes.
+	if m := ann.do("nocode", simulator.Action{Kind: simulator.ActWrapUp, Text: "notes"}); m.Type != msgReject || !strings.Contains(m.Reason, "choose a wrap-up code") {
+		t.Errorf("a wrap-up without its code: %+v, want refused", m)
+	}
+	if m := ann.do("nonotes", simulator.Action{Kind: simulator.ActWrapUp, Code: "emergency_referred"}); m.Type != msgReject || !strings.Contains(m.Reason, "needs notes") {
+		t.Errorf("a wrap-up without notes: %+v, want refused", m)
+	}
+	ann.ack("wrap", simulator.Action{Kind: simulator.ActWrapUp, Code: "emergency_referred", Text: "Handed over to the gas engineer; caller outside."})
 	ev := ann.until(func(m serverMessage) bool {
 		return m.Type == msgEvent && m.Event.Type == simulator.EvAction && m.Event.Action.Kind == simulator.ActWrapUp
 	}).Event
 	if ev.T <= end.T {
 		t.Errorf("wrap-up finished at %d, want after the end at %d: the wrap-up clock runs at the desk", ev.T, end.T)
 	}
-	if m := ann.do("wrap2", simulator.Action{Kind: simulator.ActWrapUp, Text: "again"}); m.Type != msgReject || !strings.Contains(m.Reason, "already finished") {
+	if m := ann.do("wrap2", simulator.Action{Kind: simulator.ActWrapUp, Code: "advice_only", Text: "again"}); m.Type != msgReject || !strings.Contains(m.Reason, "already finished") {
 		t.Errorf("a second wrap-up: %+v, want refused", m)
 	}
 	st, err := a.runner.Status(ctx, id)
@@ -118,7 +125,7 @@ func TestSocketWrapUp(t *testing.T) {
 		t.Errorf("wrap-up KPI %v s, want %v s: from the end to the finish", card.KPIs.WrapUp, want)
 	}
 	page := html.UnescapeString(getPage(t, a, "ann", "/sessions/"+id+"/debrief"))
-	if !strings.Contains(page, "Finished wrap-up (notes: Handed over to the gas engineer; caller outside.)") {
+	if !strings.Contains(page, "Finished wrap-up: Emergency referred to a service (notes: Handed over to the gas engineer; caller outside.)") {
 		t.Error("the debrief's timeline lacks the wrap-up")
 	}
 	if kpi := "<dt>Wrap-up</dt><dd>" + formatSeconds(want) + "</dd>"; !strings.Contains(page, kpi) {

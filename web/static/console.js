@@ -28,6 +28,10 @@ function start(cfg) {
   var lastUpdateT = null;     // virtual ms of the trainee's last line to the customer
   var ended = !!cfg.ended;
   var onHold = false;
+  // After the call: the end's drill time, and whether the after-call work
+  // is finished (a wrap_up action) or was ended by the review.
+  var endT = null, wrapT = null, wrapped = false, reviewed = false;
+  var consulting = null; // the service or team being consulted
   var desk = createDesk({
     now: function () { return clock.now(); },
     name: function (id) { return present.name(id); },
@@ -90,6 +94,8 @@ function start(cfg) {
   function setEnded() {
     var first = !ended || !$("close-btn").disabled;
     ended = true;
+    consulting = null;
+    syncConsult();
     ["close-dialog", "transfer-dialog"].forEach(function (id) { if ($(id).open) $(id).close(); });
     document.querySelectorAll(".understood button, .understood select").forEach(function (el) { el.disabled = true; });
     $("ended-banner").hidden = false;
@@ -99,7 +105,56 @@ function start(cfg) {
     // The record keeps its scroll reachable from the keyboard once its
     // controls are off.
     $("record-fields").tabIndex = 0;
-    if (first && !$("help-dialog").open) $("debrief-link").focus();
+    if (first && !$("help-dialog").open) (wrapOpen() ? focusWrap() : $("debrief-link").focus());
+  }
+
+  // ---- wrap-up (after-call work) -------------------------------------------
+  // Once the call has ended the desk is in wrap-up until the trainee
+  // finishes it (or writes the review): its timer runs on the drill clock
+  // while they are at the desk, which is what the wrap-up KPI measures.
+  function wrapOpen() { return !$("wrap-up").hidden; }
+  function focusWrap() {
+    var first = $("wrap-code") || $("wrap-notes");
+    if (first && !first.disabled) first.focus();
+  }
+  function syncWrap(live) {
+    var open = ended && endT != null && !wrapped && !reviewed;
+    var was = wrapOpen();
+    $("wrap-up").hidden = !open;
+    $("wrap-state").hidden = !open;
+    if (open && !was) {
+      if (live) desk.say("The call has ended. Wrap-up has started: its timer runs until you finish it.");
+      if (!$("help-dialog").open) focusWrap();
+    }
+    if (!open && was) {
+      $("wrap-done").textContent = wrapped && wrapT != null ? "; wrap-up finished in " + formatClock(wrapT - endT) : "";
+      $("wrap-done").hidden = !wrapped;
+      if (live && wrapped) desk.say("Wrap-up finished in " + formatClock(wrapT - endT) + ".");
+      if (!$("help-dialog").open) $("debrief-link").focus();
+    }
+  }
+  var wrapLateSaid = false;
+  function tickWrap(now) {
+    if (!wrapOpen() || endT == null) return;
+    var spent = Math.max(now - endT, 0);
+    $("wrap-timer").textContent = formatClock(spent);
+    var late = cfg.wrap_target_ms > 0 && spent > cfg.wrap_target_ms;
+    $("wrap-late").hidden = !late;
+    $("wrap-state").classList.toggle("late", late);
+    if (late && !wrapLateSaid) desk.say("Wrap-up is over its standard of " + formatClock(cfg.wrap_target_ms) + ".");
+    wrapLateSaid = late;
+  }
+
+  // ---- consulting ------------------------------------------------------------
+  // A consultation keeps the caller (on hold) while the trainee asks a
+  // service or team something; "Back to the caller" ends it.
+  function syncConsult() {
+    var btn = $("consult-end-btn"), state = $("consult-state");
+    btn.hidden = !consulting || ended;
+    btn.disabled = !consulting || ended;
+    state.hidden = !consulting || ended;
+    state.textContent = consulting ? "Consulting " + present.name(consulting) + ": the caller is on hold. Back to the caller with Alt+B." : "";
+    $("consult-btn").disabled = ended || !!consulting || !$("engage-target").value;
   }
 
   // classifiedText words a classification with the policy's titles.
@@ -145,6 +200,23 @@ function start(cfg) {
           case "hint":
             show(l);
             showHint(ev.text || "", live);
+            break;
+          case "consult":
+            show(l);
+            consulting = a.target;
+            syncConsult();
+            break;
+          case "end_consult":
+            show(l);
+            consulting = null;
+            syncConsult();
+            break;
+          case "wrap_up":
+            show(l);
+            wrapped = true;
+            wrapT = t;
+            if (live) clock.set(t, false, clock.scale);
+            syncWrap(live);
             break;
           case "hold":
             show(l);
@@ -208,11 +280,25 @@ function start(cfg) {
         break;
       case "end":
         show(l);
-        if (live) clock.set(t, false, clock.scale);
+        endT = t;
+        // The clock runs on for the wrap-up, while the trainee is here.
+        if (live) clock.set(t, !wrapped && !reviewed, clock.scale);
         setEnded();
+        syncWrap(live);
         break;
       case "review":
+        reviewed = true;
+        if (live) clock.set(t, false, clock.scale);
+        syncWrap(live);
         break; // written after the call, on the debrief
+      case "away":
+      case "back":
+        // The runner's record of the trainee's absence: the wrap-up's
+        // clock stops while they are away from the desk; an assessment's
+        // runs on once its disconnect budget is spent.
+        show(l);
+        if (live && ev.reason === "wrap_up") clock.set(t, ev.type === "back", clock.scale);
+        break;
       default:
         if (l) show(l);
     }
@@ -341,7 +427,8 @@ function start(cfg) {
   var clockState = $("clock-state");
   function tick() {
     var now = clock.now();
-    clockEl.textContent = formatClock(now);
+    clockEl.textContent = formatClock(endT != null ? Math.min(now, endT) : now);
+    tickWrap(now);
     clockState.hidden = clock.running || ended;
     if (sinceEl) {
       var gap = lastUpdateT == null ? now : now - lastUpdateT;
@@ -382,6 +469,11 @@ function start(cfg) {
     onResync: applySnapshot,
     onReject: function (msg, label) {
       var what = label || "Your last action";
+      if (/^Consultation/.test(what)) {
+        // Not consulting after all: the desk goes back to the caller.
+        consulting = null;
+        syncConsult();
+      }
       if (msg.code === "ended") {
         setEnded();
         showAlert(what + " was not done: the call has ended.");
@@ -423,6 +515,9 @@ function start(cfg) {
     dispatched = {};
     lastUpdateT = null;
     setHold(false);
+    endT = wrapT = null;
+    wrapped = reviewed = false;
+    consulting = null;
     if (msg.clock) clock.set(msg.clock.t, msg.clock.running, msg.clock.scale);
     var snap = msg.snapshot || {};
     var evs = snap.events || [];
@@ -456,7 +551,7 @@ function start(cfg) {
   // it to the customer box, so the caller hears what was done; a saved
   // detail moves on to the next detail; a shortcut leaves it where it was.
   function command(action, label) {
-    if (ended && action.kind !== "review") {
+    if (ended && action.kind !== "review" && action.kind !== "wrap_up") {
       showAlert("The call has ended.");
       return;
     }
@@ -534,6 +629,7 @@ function start(cfg) {
     var target = $("engage-target").value;
     if (!target) return;
     if (kind === "transfer") { askTransfer(target); return; }
+    if (kind === "consult") { consult(target); return; }
     var info = Array.prototype.map.call(engageForm.querySelectorAll("input[name=info]:checked"), function (c) { return c.value; });
     var text = $("engage-text").value.trim();
     if (kind === "contact" && !text && !info.length) {
@@ -550,6 +646,39 @@ function start(cfg) {
     engageForm.querySelectorAll("input[name=info]:checked").forEach(function (c) { c.checked = false; });
     toCustomer();
   }
+  // consult asks the chosen service or team the question written to them,
+  // with the caller on hold (told first, so the hold costs no mood); the
+  // focus goes to "Back to the caller".
+  function consult(target) {
+    if (ended) return;
+    if (consulting) { showAlert("You are consulting " + present.name(consulting) + ": go back to the caller first."); $("consult-end-btn").focus(); return; }
+    var text = $("engage-text").value.trim();
+    if (!text) {
+      showAlert("Write what you ask " + present.name(target) + ", then consult.");
+      $("engage-text").focus();
+      return;
+    }
+    if (!onHold) holdCustomer();
+    command({ kind: "consult", target: target, text: text }, "Consultation with " + present.name(target));
+    consulting = target;
+    syncConsult();
+    $("engage-text").value = "";
+    engageForm.querySelectorAll("input[name=info]:checked").forEach(function (c) { c.checked = false; });
+    $("consult-end-btn").focus();
+  }
+  // backToCaller ends the consultation and takes the caller off hold.
+  function backToCaller() {
+    if (ended) return;
+    if (!consulting) { showAlert("You are not consulting anyone."); return; }
+    command({ kind: "end_consult" }, "Back to the caller");
+    if (onHold) resumeCustomer();
+    consulting = null;
+    syncConsult();
+    toCustomer();
+  }
+  $("consult-end-btn").addEventListener("click", backToCaller);
+  $("engage-target").addEventListener("change", syncConsult);
+
   engageForm.addEventListener("submit", function (e) {
     e.preventDefault();
     engage((e.submitter && e.submitter.dataset.kind) || defaultEngage());
@@ -574,7 +703,7 @@ function start(cfg) {
       returnFocus = null;
       var a = document.activeElement;
       if (a && a !== document.body && !d.contains(a) && !a.disabled) return;
-      if (ended) { $("debrief-link").focus(); return; }
+      if (ended) { if (wrapOpen()) focusWrap(); else $("debrief-link").focus(); return; }
       (back && document.contains(back) && !back.disabled ? back : sayText).focus();
     });
   });
@@ -666,6 +795,20 @@ function start(cfg) {
   });
   $("close-cancel").addEventListener("click", function () { $("close-dialog").close(); });
 
+  $("wrap-form").noValidate = true; // our own words, in the alert and aloud
+  $("wrap-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (!wrapOpen()) return;
+    var codeEl = $("wrap-code"), notesEl = $("wrap-notes");
+    var code = codeEl ? codeEl.value : "", notes = notesEl.value.trim();
+    if (codeEl && !code) { showAlert("Choose a wrap-up code."); codeEl.focus(); return; }
+    if (notesEl.required && !notes) { showAlert("Write your wrap-up notes."); notesEl.focus(); return; }
+    var action = { kind: "wrap_up" };
+    if (code) action.code = code;
+    if (notes) action.text = notes;
+    command(action, "Wrap-up");
+  });
+
   // ---- practice help ---------------------------------------------------------
   // A hint is an action: the server sends the next of the policy's desk
   // hints back as the action's event (showHint) and the scorecard counts
@@ -713,7 +856,7 @@ function start(cfg) {
       // Only the form the focus is in is sent; nowhere else sends anything.
       var form = e.target.closest && e.target.closest("form");
       e.preventDefault();
-      if (!form || ended) return;
+      if (!form || (ended && form.id !== "wrap-form")) return;
       if (form.id === "engage-form") {
         engage(defaultEngage());
       } else {
@@ -741,6 +884,9 @@ function start(cfg) {
           break;
         }
         case "KeyD": e.preventDefault(); if (!ended) $("decision").focus(); break;
+        case "KeyK": e.preventDefault(); if (!ended) engage("consult"); break;
+        case "KeyB": e.preventDefault(); backToCaller(); break;
+        case "KeyW": e.preventDefault(); if (wrapOpen()) focusWrap(); break;
         case "KeyX": e.preventDefault(); askClose(); break;
         case "KeyS": e.preventDefault(); speakToggle.click(); break;
         case "KeyU": {
@@ -756,6 +902,7 @@ function start(cfg) {
   });
 
   window.addEventListener("beforeunload", function () { session.close(); });
+  syncConsult();
   if (ended) setEnded();
   session.open();
 }

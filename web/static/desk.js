@@ -15,6 +15,10 @@ const urgentWithin = 30000;
 // turns urgent.
 const askUrgentAfter = 60000;
 
+// consultUrgentAfter is how long a consultation keeps the caller waiting
+// before it turns urgent.
+const consultUrgentAfter = 45000;
+
 // label words an id for a trainee: "people_at_risk" reads "People at risk".
 export function label(labels, id) {
   if (labels && labels[id]) return labels[id];
@@ -88,6 +92,9 @@ export function createDesk(opts) {
         return opts.name(x.who) + " asks for " + label(opts.labels, x.info).toLowerCase() + ": open for " + formatClock(now - x.t);
       case "approval":
         return "Approval of " + label(opts.labels, x.decision).toLowerCase() + " from " + opts.name(x.who) + ": waiting " + formatClock(now - x.t);
+      case "consult":
+        return "Consulting " + opts.name(x.who) + (x.answered ? ": they have answered; go back to the caller" : ": waiting for their answer") +
+          " (the caller has waited " + formatClock(now - x.t) + ")";
     }
     return "";
   }
@@ -96,6 +103,7 @@ export function createDesk(opts) {
     switch (x.kind) {
       case "promise": return x.due - now <= urgentWithin;
       case "ask": return now - x.t >= askUrgentAfter;
+      case "consult": return now - x.t >= consultUrgentAfter;
     }
     return false;
   }
@@ -253,7 +261,25 @@ export function createDesk(opts) {
           case "request":
             add({ key: "approval:" + ev.seq, kind: "approval", t: ev.t, who: a.target, decision: a.decision });
             break;
+          case "consult":
+            add({ key: "consult:" + ev.seq, kind: "consult", t: ev.t, who: a.target });
+            break;
+          case "end_consult":
+            done((x) => x.kind === "consult");
+            break;
         }
+        break;
+      case "line": {
+        const x = tasks.find((x) => !x.done && x.kind === "consult" && x.who === ev.from);
+        if (x && !x.answered) {
+          x.answered = true;
+          say(opts.name(ev.from) + " has answered your consultation.");
+          render();
+        }
+        break;
+      }
+      case "end":
+        done((x) => x.kind === "consult");
         break;
       case "ask":
         if (!tasks.some((x) => !x.done && x.kind === "ask" && x.who === ev.from && x.info === ev.id)) {
