@@ -1,6 +1,8 @@
 package drilltest
 
 import (
+	"time"
+
 	"os"
 	"path/filepath"
 	"regexp"
@@ -256,5 +258,28 @@ func TestUntil(t *testing.T) {
 	}
 	if results[1].Passed || !strings.Contains(results[1].Reason, "step 2: until type arrive, from gas: no such event before the call") {
 		t.Errorf("%s: passed %v, reason %q; want a failure naming the event it waited for", results[1].Test, results[1].Passed, results[1].Reason)
+	}
+}
+
+// TestConsultAndWrapUpSteps: a scenario test consults the gas desk while
+// the caller holds, expects its answer, goes back, closes and wraps up
+// with one of the policy's codes; a wrap-up without its notes is refused.
+func TestConsultAndWrapUpSteps(t *testing.T) {
+	sc := scenariotest.Load(t, "../scenarios/examples/gas-smell-basic.drill.yaml")
+	at := func(d time.Duration) *scenarios.Duration { x := scenarios.Duration(d.Milliseconds()); return &x }
+	closed := "handed_over"
+	sc.Tests = []scenarios.Test{{Name: "consult and wrap up", Seed: 1, Steps: []scenarios.TestStep{
+		{At: at(5 * time.Second), Say: "One moment, I'll put you on a short hold.", Intents: []string{"hold"}},
+		{At: at(6 * time.Second), Hold: true},
+		{At: at(7 * time.Second), Consult: "gas", Message: "Can they use a mobile outside?"},
+		{At: at(30 * time.Second), EndConsult: true, Expect: []scenarios.EventMatch{{Type: "line", From: "gas", Text: "Gas Emergency Service: nothing to add*"}}},
+		{At: at(31 * time.Second), Resume: true},
+		{At: at(40 * time.Second), Close: &closed},
+		{At: at(50 * time.Second), WrapUp: &scenarios.TestWrapUp{Code: "emergency_referred"}, Rejected: "needs notes"},
+		{At: at(60 * time.Second), WrapUp: &scenarios.TestWrapUp{Code: "emergency_referred", Notes: "Engineer on the way."}},
+	}}}
+	r, _ := RunScenario(sc, Options{})
+	if !r[0].Passed {
+		t.Fatalf("consult and wrap-up steps: %v", r[0])
 	}
 }

@@ -171,11 +171,20 @@ func stepActions(st *scenarios.TestStep, at simulator.Millis) ([]simulator.Actio
 	if d := st.Decide; d != nil {
 		add("decide", simulator.Action{Kind: simulator.ActDecide, Decision: d.Decision, Amount: d.Amount})
 	}
+	if st.Consult != "" {
+		add("consult", simulator.Action{Kind: simulator.ActConsult, Target: st.Consult, Text: st.Message})
+	}
+	if st.EndConsult {
+		add("end_consult", simulator.Action{Kind: simulator.ActEndConsult})
+	}
 	if st.Transfer != "" {
 		add("transfer", simulator.Action{Kind: simulator.ActTransfer, Target: st.Transfer})
 	}
 	if st.Close != nil {
 		add("close", simulator.Action{Kind: simulator.ActClose, Resolution: *st.Close})
+	}
+	if w := st.WrapUp; w != nil {
+		add("wrap_up", simulator.Action{Kind: simulator.ActWrapUp, Code: w.Code, Text: w.Notes})
 	}
 	if st.Review != "" {
 		add("review", simulator.Action{Kind: simulator.ActReview, Text: st.Review})
@@ -208,8 +217,11 @@ func stepActions(st *scenarios.TestStep, at simulator.Millis) ([]simulator.Actio
 	if len(kinds) > 1 {
 		return nil, fmt.Errorf("a step takes one action; this one has %s", strings.Join(kinds, " and "))
 	}
-	if (len(st.Info) > 0 || st.Message != "") && st.Dispatch == "" && st.Escalate == "" && st.Contact == "" {
-		return nil, fmt.Errorf("message and info go with dispatch, escalate or contact")
+	if (len(st.Info) > 0 || st.Message != "") && st.Dispatch == "" && st.Escalate == "" && st.Contact == "" && st.Consult == "" {
+		return nil, fmt.Errorf("message and info go with dispatch, escalate, contact or consult")
+	}
+	if len(st.Info) > 0 && st.Consult != "" {
+		return nil, fmt.Errorf("info goes with dispatch, escalate or contact; a consultation carries its question in message")
 	}
 	return out, nil
 }

@@ -50,6 +50,7 @@ const (
 	CodeUnknownRule   = "DR2013" // no such rule in the rubric
 	CodeUnknownBand   = "DR2014" // no such score band
 	CodeMistakeTag    = "DR2015" // a test tagged with a mistake the rubric declares no rule for
+	CodeUnknownWrapUp = "DR2016" // no such wrap-up code
 	CodeNoPolicy      = "DR3001" // the scenario's policy is not loaded
 	CodeCategory      = "DR3002" // a category the taxonomy does not have
 	CodeImpact        = "DR3003" // an impact level the policy does not have
@@ -125,6 +126,7 @@ var Codes = []CodeInfo{
 	{CodeUnknownRule, Error, "Unknown rule"},
 	{CodeUnknownBand, Error, "Unknown band"},
 	{CodeMistakeTag, Error, "Test tagged with an undeclared mistake"},
+	{CodeUnknownWrapUp, Error, "Unknown wrap-up code"},
 	{CodeNoPolicy, Error, "Unknown policy"},
 	{CodeCategory, Error, "Category not in the taxonomy"},
 	{CodeImpact, Error, "Unknown impact level"},

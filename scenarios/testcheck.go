@@ -104,6 +104,20 @@ func (c *checker) stepNames(st *TestStep, sp string) {
 	if st.Contact != "" {
 		c.cast(st.Contact, sp+".contact", false)
 	}
+	if st.Consult != "" {
+		c.cast(st.Consult, sp+".consult", false)
+	}
+	if w := st.WrapUp; w != nil && w.Code != "" && !c.s.WrapUpRules().HasCode(w.Code) {
+		var ids []string
+		for _, x := range c.s.WrapUpRules().Codes {
+			ids = append(ids, x.ID)
+		}
+		have := "none"
+		if len(ids) > 0 {
+			have = strings.Join(ids, ", ")
+		}
+		c.l.add(CodeUnknownWrapUp, c.d.at(sp+".wrap_up.code"), "%s.wrap_up.code: no wrap-up code %q (this drill has: %s)%s", sp, w.Code, have, suggest(w.Code, ids))
+	}
 	if st.Request != nil && st.Request.Team != "" {
 		c.team(st.Request.Team, sp+".request.team")
 	}

@@ -52,6 +52,11 @@ type TestStep struct {
 	Transfer string        `yaml:"transfer,omitempty"`
 	Close    *string       `yaml:"close,omitempty" doc:"Close the call with this resolution."`
 	Review   string        `yaml:"review,omitempty" doc:"Submit the post-incident review."`
+	// Consult asks a service or team (the question in Message) while
+	// keeping the caller; EndConsult goes back to the caller.
+	Consult    string      `yaml:"consult,omitempty" doc:"Consult this service or team id while keeping the caller (the question in message)."`
+	EndConsult bool        `yaml:"end_consult,omitempty" doc:"Go back to the caller from a consultation."`
+	WrapUp     *TestWrapUp `yaml:"wrap_up,omitempty" doc:"After the call: finish wrap-up with this code and these notes."`
 
 	// Trainer controls, for testing how a drill behaves under a live trainer.
 	Pause    bool           `yaml:"pause,omitempty" doc:"Trainer: pause the clock."`
@@ -87,6 +92,12 @@ type TestClassify struct {
 type TestRecord struct {
 	Field string `yaml:"field"`
 	Value string `yaml:"value"`
+}
+
+// TestWrapUp finishes the after-call work in a test.
+type TestWrapUp struct {
+	Code  string `yaml:"code,omitempty" doc:"One of the drill's wrap-up codes (settings.wrap_up, else the policy's)."`
+	Notes string `yaml:"notes,omitempty"`
 }
 
 // TestDecision is a request or decide action.

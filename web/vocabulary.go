@@ -62,6 +62,9 @@ type vocabulary struct {
 	Decisions     []string    `json:"decisions"`     // request, decide: decision
 	Resolutions   []vocabItem `json:"resolutions"`   // close: resolution
 	Intents       []string    `json:"intents"`       // say: intents
+	// WrapUp is what finishing the after-call work asks for (wrap_up:
+	// code, text).
+	WrapUp wrapUpVocab `json:"wrap_up"`
 	// Labels are how a person reads the ids above (transcript.Labels): a
 	// client shows these, never the ids.
 	Labels map[string]string `json:"labels"`
@@ -81,6 +84,14 @@ func castItems(sc *scenarios.Scenario) (services, teams []castItem) {
 	slices.SortFunc(services, byName)
 	slices.SortFunc(teams, byName)
 	return services, teams
+}
+
+// wrapUpVocab is the drill's wrap-up: its codes, whether notes are
+// required, its standard in drill milliseconds (0: none).
+type wrapUpVocab struct {
+	Codes         []vocabItem `json:"codes"`
+	NotesRequired bool        `json:"notes_required"`
+	TargetMs      int64       `json:"target_ms"`
 }
 
 // vocabularyOf lists sc's vocabulary; intents are the ones the drill's
@@ -132,6 +143,11 @@ func vocabularyOf(sc *scenarios.Scenario, intents []string) vocabulary {
 	}
 	for _, r := range resolutions {
 		v.Resolutions = append(v.Resolutions, vocabItem{ID: r.ID, Title: r.Title})
+	}
+	w := sc.WrapUpRules()
+	v.WrapUp = wrapUpVocab{Codes: []vocabItem{}, NotesRequired: w.NotesRequired(), TargetMs: w.Target.Millis()}
+	for _, c := range w.Codes {
+		v.WrapUp.Codes = append(v.WrapUp.Codes, vocabItem{ID: c.ID, Title: c.Title})
 	}
 	v.Labels = transcript.Labels(sc)
 	for _, ids := range [][]string{v.HandoverItems, v.RecordFields, v.Decisions, v.Intents} {
