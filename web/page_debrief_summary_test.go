@@ -27,8 +27,7 @@ func TestDebriefSummaryFirst(t *testing.T) {
 	id := a.session("ann", 1)
 	cl := a.join("ann", id)
 	cl.ack("hello", sayHello)
-	cl.ack("close", simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"})
-	cl.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvEnd })
+	cl.closeCall()
 	if _, err := a.runner.Status(ctx, id); err != nil {
 		t.Fatal(err)
 	}
@@ -88,16 +87,9 @@ func TestDebriefShowsAbsences(t *testing.T) {
 		return m.Type == msgEvent && m.Event.Type == simulator.EvResume && m.Event.Reason == runner.ReasonBudgetSpent
 	})
 	back := a.join("ann", id)
-	back.ack("close", simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"})
-	back.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvEnd })
+	back.closeCall()
 
-	page := html.UnescapeString(getPage(t, a, "cat", "/sessions/"+id+"/debrief"))
-	i := strings.Index(page, `id="away"`)
-	if i < 0 {
-		t.Fatal("the debrief does not list the absences")
-	}
-	away := page[i:]
-	away = away[:strings.Index(away, "</ul>")]
+	away := debriefAbsences(t, a, "cat", id)
 	for _, want := range []string{
 		"The clock stopped: you were disconnected (0:00 of the 2:00 allowed away used)",
 		"The clock runs on without you: the 2:00 an assessment may stand still while you are away is used up",

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"html"
 	"strings"
 	"testing"
 	"time"
@@ -102,15 +101,8 @@ func TestAssessmentDisconnectBudget(t *testing.T) {
 	if len(clock) != 2 {
 		t.Errorf("%d pauses and resumes, want still 2: the clock ran through the later absences", len(clock))
 	}
-	cur.ack("close", simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"})
-	cur.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvEnd })
-	page := html.UnescapeString(getPage(t, a, "cat", "/sessions/"+id+"/debrief"))
-	i := strings.Index(page, `id="away"`)
-	if i < 0 {
-		t.Fatal("the coach's debrief has no list of the absences")
-	}
-	away := page[i:]
-	away = away[:strings.Index(away, "</ul>")]
+	cur.closeCall()
+	away := debriefAbsences(t, a, "cat", id)
 	if n := strings.Count(away, "You left the call; the clock runs on"); n != 2 {
 		t.Errorf("the debrief's absences name %d departures after the budget, want 2:\n%s", n, away)
 	}

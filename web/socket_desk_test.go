@@ -50,8 +50,7 @@ func TestSocketConsult(t *testing.T) {
 	}
 	ann.ack("back", simulator.Action{Kind: simulator.ActEndConsult})
 	ann.ack("resume", simulator.Action{Kind: simulator.ActResume})
-	ann.ack("close", simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"})
-	ann.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvEnd })
+	ann.closeCall()
 	log, err := a.store.Events(ctx, id, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -79,8 +78,7 @@ func TestSocketWrapUp(t *testing.T) {
 	id := a.session("ann", 60)
 	ann := a.join("ann", id)
 	ann.ack("hello", sayHello)
-	ann.ack("close", simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"})
-	end := ann.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvEnd }).Event
+	end := ann.closeCall()
 	tom := a.join("tom", id)
 	if m := tom.do("t1", simulator.Action{Kind: simulator.ActWrapUp, Code: "advice_only", Text: "notes"}); m.Type != msgReject || m.Code != codeForbidden {
 		t.Errorf("an observing trainer's wrap-up: %+v, want forbidden", m)

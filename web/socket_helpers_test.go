@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -393,4 +394,23 @@ func (cl *client) closeWithin(wait time.Duration) (int, error) {
 		}
 		return -1, err
 	}
+}
+
+// closeCall closes the call (handed over) and waits for its end event.
+func (cl *client) closeCall() simulator.Event {
+	cl.ack("close", simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"})
+	return cl.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvEnd }).Event
+}
+
+// debriefAbsences is the debrief's list of the clock and the trainee's
+// absences as user reads it.
+func debriefAbsences(t *testing.T, a *liveApp, user, sessionID string) string {
+	t.Helper()
+	page := html.UnescapeString(getPage(t, a, user, "/sessions/"+sessionID+"/debrief"))
+	i := strings.Index(page, `id="away"`)
+	if i < 0 {
+		t.Fatal("the debrief does not list the absences")
+	}
+	away := page[i:]
+	return away[:strings.Index(away, "</ul>")]
 }

@@ -54,8 +54,7 @@ func TestDebriefHints(t *testing.T) {
 	cl.ack("hello", sayHello)
 	cl.ack("h1", simulator.Action{Kind: simulator.ActHint})
 	cl.ack("h2", simulator.Action{Kind: simulator.ActHint})
-	cl.ack("close", simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"})
-	cl.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvEnd })
+	cl.closeCall()
 	if _, err := a.runner.Status(ctx, id); err != nil {
 		t.Fatal(err)
 	}
@@ -72,8 +71,7 @@ func TestDebriefHints(t *testing.T) {
 	plain := a.session("ann", 1)
 	pc := a.join("ann", plain)
 	pc.ack("hello", sayHello)
-	pc.ack("close", simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"})
-	pc.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvEnd })
+	pc.closeCall()
 	if _, err := a.runner.Status(ctx, plain); err != nil {
 		t.Fatal(err)
 	}
