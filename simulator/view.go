@@ -53,7 +53,11 @@ type TraineeView struct {
 	Ended    bool              `json:"ended"`
 	EndKind  string            `json:"end_kind,omitempty"`
 	Reviewed bool              `json:"reviewed"`
-	Events   []Event           `json:"events"` // the visible events, in their ForTrainee form
+	// Consulting is the service or team being consulted ("" when none);
+	// WrappedUp, whether the after-call work is finished.
+	Consulting string  `json:"consulting,omitempty"`
+	WrappedUp  bool    `json:"wrapped_up"`
+	Events     []Event `json:"events"` // the visible events, in their ForTrainee form
 }
 
 // TraineeEvents are the events of log the trainee may see, in their
@@ -91,6 +95,7 @@ func (e *Engine) TraineeView() TraineeView {
 		Paused: s.Paused, Scale: s.Scale, OnHold: s.OnHold,
 		Category: s.Category, Priority: s.Priority, Record: copyMap(s.Record),
 		Ended: s.Ended, EndKind: s.EndKind, Reviewed: s.Review != "",
+		Consulting: s.Consulting, WrappedUp: s.WrappedUp,
 		Services: []CastView{}, Teams: []CastView{},
 	}
 	v.Customer = e.text(e.sc.Cast.Customer.Name, "customer.name", "Caller")
