@@ -43,7 +43,7 @@ func TestWrapUpClock(t *testing.T) {
 		defer sub.Close()
 		synctest.Wait()
 		time.Sleep(15 * time.Second)
-		if res := do("wrap", simulator.Action{Kind: simulator.ActWrapUp, Text: "Handed over to the gas engineer."}); !res.Applied() {
+		if res := do("wrap", simulator.Action{Kind: simulator.ActWrapUp, Code: "emergency_referred", Text: "Handed over to the gas engineer."}); !res.Applied() {
 			t.Fatalf("wrap-up refused: %s", res.Reason)
 		}
 		time.Sleep(time.Minute)

@@ -128,7 +128,7 @@ var Vocabulary = []Name{
 	{Name: "authority_breaches", Type: fnInt(nil), Envs: ruleOnly, Doc: "Decisions the trainee took beyond their authority without approval.", Example: "authority_breaches() == 0"},
 
 	// Rules only: after-call work.
-	{Name: "wrap_up_time", Type: fnFloat(nil), Envs: ruleOnly, Doc: "Seconds of after-call work: from the end of the call to the trainee finishing wrap-up (or, if they never did, to the review); -1 when neither came.", Example: "wrap_up_time() >= 0 && wrap_up_time() <= policy.wrap_up"},
+	{Name: "wrap_up_time", Type: fnFloat(nil), Envs: ruleOnly, Doc: "Seconds of after-call work (the wrap-up KPI): from the end of the call to the trainee finishing wrap-up, else to the review, else to when they left the desk during wrap-up for good; -1 while none has come.", Example: "wrap_up_time() >= 0 && wrap_up_time() <= policy.wrap_up"},
 	{Name: "wrap_up_code", Type: (func() string)(nil), Envs: ruleOnly, Doc: "The wrap-up code the trainee chose (empty when none).", Example: `wrap_up_code() == "safety_referral"`},
 
 	// Rules only: incident record.

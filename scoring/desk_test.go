@@ -22,6 +22,19 @@ func TestConsultedAndWrapUp(t *testing.T) {
 	}
 	reviewOnly := func() *logb { return newOutageLog(sc).end(300, "closed", "closed").review(420, "lessons") }
 	neither := func() *logb { return newOutageLog(sc).end(300, "closed", "closed") }
+	// Left the desk at 5:40 during wrap-up, back at 5:40 (the clock stood
+	// still), left again at 6:10 for good.
+	left := func() *logb {
+		return newOutageLog(sc).end(300, "closed", "closed").
+			add(340, simulator.Event{Type: simulator.EvAway, Reason: "wrap_up"}).
+			add(340, simulator.Event{Type: simulator.EvBack, Reason: "wrap_up"}).
+			add(370, simulator.Event{Type: simulator.EvAway, Reason: "wrap_up"})
+	}
+	cameBack := func() *logb {
+		return newOutageLog(sc).end(300, "closed", "closed").
+			add(340, simulator.Event{Type: simulator.EvAway, Reason: "wrap_up"}).
+			add(340, simulator.Event{Type: simulator.EvBack, Reason: "wrap_up"})
+	}
 	runFnCases(t, sc, []fnCase{
 		{"consulted", consulted, "consulted", []any{"supervisor"}, true},
 		{"consulted at", consulted, "consulted_at", []any{"supervisor"}, 60.0},
@@ -31,12 +44,14 @@ func TestConsultedAndWrapUp(t *testing.T) {
 		{"wrap-up code", consulted, "wrap_up_code", nil, "advice_only"},
 		{"wrap-up to the review without a finish", reviewOnly, "wrap_up_time", nil, 120.0},
 		{"no wrap-up yet", neither, "wrap_up_time", nil, -1.0},
+		{"left the desk for good: to the departure", left, "wrap_up_time", nil, 70.0},
+		{"left and came back: still going", cameBack, "wrap_up_time", nil, -1.0},
 	})
 	for _, c := range []struct {
 		name string
 		log  *logb
 		want float64
-	}{{"finished", consulted(), 90}, {"review only", reviewOnly(), 120}, {"neither", neither(), 0}} {
+	}{{"finished", consulted(), 90}, {"review only", reviewOnly(), 120}, {"neither", neither(), 0}, {"left", left(), 70}} {
 		card, err := Score(sc, c.log.ev)
 		if err != nil {
 			t.Fatal(err)

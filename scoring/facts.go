@@ -110,6 +110,11 @@ type facts struct {
 	wrapped  bool
 	wrapRef  ref
 	wrapCode string
+	// leftWrap is when the trainee left the desk during wrap-up and did
+	// not come back (the last away of reason wrap_up with no back after
+	// it); leftOpen says there is one.
+	leftWrap ref
+	leftOpen bool
 
 	// Lazily derived, memoised.
 	spansBy map[string][]span
@@ -224,6 +229,14 @@ func newFacts(sc *scenarios.Scenario, log []simulator.Event) *facts {
 		case simulator.EvReview:
 			if !f.reviewed {
 				f.reviewed, f.review = true, r
+			}
+		case simulator.EvAway:
+			if f.ended && e.Reason == "wrap_up" {
+				f.leftWrap, f.leftOpen = r, true
+			}
+		case simulator.EvBack:
+			if f.ended && e.Reason == "wrap_up" {
+				f.leftOpen = false
 			}
 		}
 	}

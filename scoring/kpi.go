@@ -26,8 +26,11 @@ func (s *session) kpis() KPIs {
 
 // wrapUpEnd is where the after-call work ended: the trainee's wrap_up
 // action, else (a trainee who went straight to the debrief, or a log from
-// before wrap-up had its own step) the review. ok is false while neither
-// has come, or for a call that never ended.
+// before wrap-up had its own step) the review, else the moment they left
+// the desk during wrap-up and did not come back. ok is false while none
+// has come, or for a call that never ended. The wrap-up clock stands still
+// while the trainee is away from the desk, so a review written after they
+// left is stamped at the moment they left.
 func (f *facts) wrapUpEnd() (ref, bool) {
 	switch {
 	case !f.ended:
@@ -36,6 +39,8 @@ func (f *facts) wrapUpEnd() (ref, bool) {
 		return f.wrapRef, true
 	case f.reviewed:
 		return f.review, true
+	case f.leftOpen:
+		return f.leftWrap, true
 	}
 	return ref{}, false
 }
