@@ -14,7 +14,7 @@ import (
 // Clock is a session's virtual clock at one moment.
 type Clock struct {
 	T       simulator.Millis `json:"t"`       // virtual time, ms since the call started
-	Running bool             `json:"running"` // virtual time is passing
+	Running bool             `json:"running"` // virtual time is passing (after the call: the trainee's wrap-up, while they are at the desk)
 	Scale   float64          `json:"scale"`   // virtual ms per real ms
 }
 
