@@ -64,6 +64,11 @@ func TestSocketMalformedActionsAreBadAction(t *testing.T) {
 		{Kind: simulator.ActRecord, Field: "location", Value: strings.Repeat("x", training.MaxValueRunes+1)},
 		{Kind: simulator.ActDispatch, Target: strings.Repeat("g", training.MaxNameBytes+1)},
 		{Kind: simulator.ActSay, Text: "hi", Intents: make([]string, training.MaxListItems+1)},
+		{Kind: simulator.ActConsult, Text: "Can I offer a refund?"},
+		{Kind: simulator.ActConsult, Target: "gas"},
+		{Kind: simulator.ActConsult, Target: "gas", Text: long},
+		{Kind: simulator.ActWrapUp, Code: strings.Repeat("c", training.MaxNameBytes+1)},
+		{Kind: simulator.ActWrapUp, Text: long},
 	} {
 		cid := "m" + string(rune('a'+i))
 		cl.command(cid, act)
