@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"html"
 	"strings"
 	"testing"
 
@@ -32,7 +31,7 @@ func TestDebriefSummaryFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	page := html.UnescapeString(getPage(t, a, "ann", "/sessions/"+id+"/debrief"))
+	page := debriefText(t, a, "ann", id)
 	order := []string{`id="debrief-nav"`, `id="score"`, `id="focus"`, `id="practise"`, `id="next-steps"`, `id="scorecard"`, `id="measures"`, `id="mood"`, `id="timeline-sec"`, `id="review"`}
 	at := -1
 	for _, want := range order {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"html"
 	"strings"
 	"testing"
 
@@ -60,7 +59,7 @@ func TestSocketConsult(t *testing.T) {
 			t.Errorf("the trainee's absence record reached the log: %+v", e)
 		}
 	}
-	page := html.UnescapeString(getPage(t, a, "ann", "/sessions/"+id+"/debrief"))
+	page := debriefText(t, a, "ann", id)
 	for _, want := range []string{"Consulted Gas Emergency Service, keeping the caller: Should they open the windows?", answer.Text, "Back to the caller"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the debrief's timeline lacks %q", want)
@@ -122,7 +121,7 @@ func TestSocketWrapUp(t *testing.T) {
 	if card.KPIs.WrapUp != want {
 		t.Errorf("wrap-up KPI %v s, want %v s: from the end to the finish", card.KPIs.WrapUp, want)
 	}
-	page := html.UnescapeString(getPage(t, a, "ann", "/sessions/"+id+"/debrief"))
+	page := debriefText(t, a, "ann", id)
 	if !strings.Contains(page, "Finished wrap-up: Emergency referred to a service (notes: Handed over to the gas engineer; caller outside.)") {
 		t.Error("the debrief's timeline lacks the wrap-up")
 	}

@@ -402,11 +402,17 @@ func (cl *client) closeCall() simulator.Event {
 	return cl.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvEnd }).Event
 }
 
+// debriefText is the session's debrief as user reads it, entities decoded.
+func debriefText(t *testing.T, a *liveApp, user, sessionID string) string {
+	t.Helper()
+	return html.UnescapeString(getPage(t, a, user, "/sessions/"+sessionID+"/debrief"))
+}
+
 // debriefAbsences is the debrief's list of the clock and the trainee's
 // absences as user reads it.
 func debriefAbsences(t *testing.T, a *liveApp, user, sessionID string) string {
 	t.Helper()
-	page := html.UnescapeString(getPage(t, a, user, "/sessions/"+sessionID+"/debrief"))
+	page := debriefText(t, a, user, sessionID)
 	i := strings.Index(page, `id="away"`)
 	if i < 0 {
 		t.Fatal("the debrief does not list the absences")

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"html"
 	"strings"
 	"testing"
 
@@ -58,7 +57,7 @@ func TestDebriefHints(t *testing.T) {
 	if _, err := a.runner.Status(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	page := html.UnescapeString(getPage(t, a, "ann", "/sessions/"+id+"/debrief"))
+	page := debriefText(t, a, "ann", id)
 	if !strings.Contains(page, "Hints taken: 2, −2 points") {
 		t.Errorf("the debrief lacks the hints line")
 	}
