@@ -78,22 +78,14 @@ func TestAssessmentDisconnectBudget(t *testing.T) {
 		cur.resume(0)
 		tom.until(isClock(simulator.EvBack, runner.ReasonReconnect))
 	}
-	if log, err = a.store.Events(ctx, id, 0); err != nil {
-		t.Fatal(err)
-	}
 	var abs []string
-	clock = clock[:0]
-	for _, e := range log {
-		switch e.Type {
-		case simulator.EvPause, simulator.EvResume:
-			clock = append(clock, e)
-		case simulator.EvAway, simulator.EvBack:
-			if e.Action == nil || e.Action.By != drillroom.ActorSystem || e.Budget != 120000 {
-				t.Errorf("absence %+v, want the system's with the budget", e)
-			}
-			abs = append(abs, string(e.Type)+":"+e.Reason)
+	for _, e := range storedEvents(t, a.store, id, func(e simulator.Event) bool { return e.Type == simulator.EvAway || e.Type == simulator.EvBack }) {
+		if e.Action == nil || e.Action.By != drillroom.ActorSystem || e.Budget != 120000 {
+			t.Errorf("absence %+v, want the system's with the budget", e)
 		}
+		abs = append(abs, string(e.Type)+":"+e.Reason)
 	}
+	clock = storedEvents(t, a.store, id, func(e simulator.Event) bool { return e.Type == simulator.EvPause || e.Type == simulator.EvResume })
 	want := "away:budget_spent back:reconnect away:disconnect back:reconnect away:disconnect back:reconnect"
 	if got := strings.Join(abs, " "); got != want {
 		t.Errorf("absences on the log: %s, want %s", got, want)

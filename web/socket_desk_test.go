@@ -19,7 +19,6 @@ import (
 // timeline shows the consult, the answer and the return.
 func TestSocketConsult(t *testing.T) {
 	a := newLiveApp(t, runner.Config{})
-	ctx := context.Background()
 	id := a.session("ann", 60) // the desk's 10 s answer comes in a sixth of a second
 	ann := a.join("ann", id)
 	ann.ack("hello", sayHello)
@@ -50,14 +49,10 @@ func TestSocketConsult(t *testing.T) {
 	ann.ack("back", simulator.Action{Kind: simulator.ActEndConsult})
 	ann.ack("resume", simulator.Action{Kind: simulator.ActResume})
 	ann.closeCall()
-	log, err := a.store.Events(ctx, id, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range log {
-		if e.Type == simulator.EvAway || e.Type == simulator.EvBack || (e.Action != nil && (e.Action.Kind == simulator.ActAway || e.Action.Kind == simulator.ActBack)) {
-			t.Errorf("the trainee's absence record reached the log: %+v", e)
-		}
+	for _, e := range storedEvents(t, a.store, id, func(e simulator.Event) bool {
+		return e.Type == simulator.EvAway || e.Type == simulator.EvBack || (e.Action != nil && (e.Action.Kind == simulator.ActAway || e.Action.Kind == simulator.ActBack))
+	}) {
+		t.Errorf("the trainee's absence record reached the log: %+v", e)
 	}
 	page := debriefText(t, a, "ann", id)
 	for _, want := range []string{"Consulted Gas Emergency Service, keeping the caller: Should they open the windows?", answer.Text, "Back to the caller"} {
@@ -109,11 +104,7 @@ func TestSocketWrapUp(t *testing.T) {
 	if st.Clock.Running {
 		t.Errorf("after wrap-up the clock %+v, want stopped", st.Clock)
 	}
-	log, err := a.store.Events(ctx, id, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	card, err := scoring.Score(a.sc, log)
+	card, err := scoring.Score(a.sc, storedEvents(t, a.store, id, func(simulator.Event) bool { return true }))
 	if err != nil {
 		t.Fatal(err)
 	}
