@@ -190,13 +190,14 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 	// the handler returns, so that net/http lets go of the connection's
 	// 4 KB read and write buffers and of the handler's deep stack, which a
 	// socket would otherwise keep for its whole life (docs/performance.md).
-	// Its context keeps the request's values without its cancellation;
+	// It needs nothing of the request's context (the socket holds its user,
+	// session and login), so it keeps none of it: the request's chain of
+	// contexts and values would stay for the socket's whole life.
 	// Server.Close ends the socket.
-	ctx := context.WithoutCancel(r.Context())
 	go func() {
 		defer s.untrack(c)
 		defer s.metrics.socketsOpen.Add(-1)
-		c.run(ctx, st, vocab)
+		c.run(context.Background(), st, vocab)
 		s.log.Info("websocket: closed", "session", id, "user", user.Username, "code", c.code)
 	}()
 }
