@@ -29,6 +29,8 @@ type memStore struct {
 	// discard keeps only each session's last seq, as a store that keeps
 	// its log on disk holds nothing of it in memory (the benchmarks).
 	discard bool
+	// onEnd, when set, runs as EndSession is called (outside the lock).
+	onEnd func()
 }
 
 func newMemStore() *memStore {
@@ -139,6 +141,9 @@ func (m *memStore) LiveSessions(ctx context.Context) ([]drillroom.Session, error
 }
 
 func (m *memStore) EndSession(ctx context.Context, id, ending string) error {
+	if m.onEnd != nil {
+		m.onEnd()
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	x := m.sessions[id]

@@ -389,11 +389,33 @@ func (s *session) commit(cmd drillroom.Command, evs []simulator.Event) error {
 		s.lastSeq = evs[len(evs)-1].Seq
 	}
 	s.anchor()
+	if s.eng.Ended() {
+		// The session's row says ended before anyone reads the end: a
+		// trainee who opens the debrief the moment their call ends finds
+		// it over, not live.
+		s.storeEnd()
+	}
 	s.publish(evs)
 	if s.eng.Ended() {
 		s.finish()
 	}
 	return nil
+}
+
+// storeEnd records the end of the call in the session's row, once.
+func (s *session) storeEnd() bool {
+	if s.endStored {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.r.cfg.WriteTimeout)
+	defer cancel()
+	ending, _ := s.ending()
+	if err := s.r.cfg.Store.EndSession(ctx, s.id, ending); err != nil {
+		s.r.log.Error("end session", "session", s.id, "err", err)
+		return false
+	}
+	s.endStored = true
+	return true
 }
 
 // rebuild replaces the engine with a replay of the stored log after a
@@ -451,16 +473,11 @@ func (s *session) system(kind simulator.ActionKind, reason string) error {
 // batch once the call has ended, because the post-incident review comes
 // after the end and is part of what is scored.
 func (s *session) finish() {
+	if !s.storeEnd() {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), s.r.cfg.WriteTimeout)
 	defer cancel()
-	if !s.endStored {
-		ending, _ := s.ending()
-		if err := s.r.cfg.Store.EndSession(ctx, s.id, ending); err != nil {
-			s.r.log.Error("end session", "session", s.id, "err", err)
-			return
-		}
-		s.endStored = true
-	}
 	// The engine keeps no log: the store's is read, once at the end and
 	// once more with the review.
 	log, err := s.r.cfg.Store.Events(ctx, s.id, 0)

@@ -6,6 +6,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -70,6 +71,35 @@ func TestWrapUpClock(t *testing.T) {
 		}
 		if c := st.scorecard(t, "s1"); c == nil || c.KPIs.WrapUp != 35 {
 			t.Errorf("scorecard %+v, want the wrap-up KPI at 35 s", c)
+		}
+	})
+}
+
+// TestEndStoredBeforeItIsPublished: the session's row says the call
+// ended before a subscriber can read the end, so a trainee who opens the
+// debrief the moment their call ends finds it over, not live.
+func TestEndStoredBeforeItIsPublished(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st, r := newRunnerWithSession(t, 7, 1, 1024)
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
+		defer sub.Close()
+		time.Sleep(5 * time.Second)
+		synctest.Wait()
+		for len(sub.Events()) > 0 {
+			<-sub.Events() // what came before the close
+		}
+		published := -1
+		st.onEnd = func() { published = len(sub.Events()) }
+		if res, err := r.Do(ctx, "s1", Command{ID: "close", By: "trainee", Action: simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"}}); err != nil || !res.Applied() {
+			t.Fatalf("close: %+v %v", res, err)
+		}
+		if published != 0 {
+			t.Fatalf("the session's row was ended with %d events of the close already published, want 0", published)
+		}
+		x, err := st.Session(ctx, "s1")
+		if err != nil || x.State != drillroom.StateEnded {
+			t.Fatalf("after the close the session is %+v (%v), want ended", x, err)
 		}
 	})
 }
