@@ -210,9 +210,16 @@ func NewUsers(us []drillroom.NewUser) ([]string, error) {
 }
 
 // RandomID returns n random bytes, base64url-encoded without padding: the
-// ids of sessions and the tokens of logins.
+// ids of sessions and the tokens of logins. An id never begins with '-' or
+// '_': a spreadsheet reads a cell that begins with '-' as a formula, so a
+// CSV export would have to quote such an id with an apostrophe and it would
+// no longer match the id in a link (one draw in 32 would).
 func RandomID(n int) string {
 	b := make([]byte, n)
-	rand.Read(b) // crypto/rand.Read never fails (Go 1.24+); it panics rather than return weak bytes.
-	return base64.RawURLEncoding.EncodeToString(b)
+	for {
+		rand.Read(b) // crypto/rand.Read never fails (Go 1.24+); it panics rather than return weak bytes.
+		if s := base64.RawURLEncoding.EncodeToString(b); s[0] != '-' && s[0] != '_' {
+			return s
+		}
+	}
 }
