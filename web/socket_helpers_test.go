@@ -424,6 +424,7 @@ func (cl *client) closeWithin(wait time.Duration) (int, error) {
 
 // closeCall closes the call (handed over) and waits for its end event.
 func (cl *client) closeCall() simulator.Event {
+	cl.t.Helper()
 	cl.ack("close", simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"})
 	return cl.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvEnd }).Event
 }
