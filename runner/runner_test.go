@@ -45,6 +45,15 @@ func collect(sub *Subscription, t0 time.Time) *collector {
 	return c
 }
 
+// collectTrainee subscribes to session s1 as its trainee and collects
+// what comes, timed from now, which it returns too.
+func collectTrainee(t *testing.T, r *Runner) (*collector, time.Time) {
+	t.Helper()
+	sub := subscribe(t, r, SubscribeOptions{Trainee: true})
+	t0 := time.Now()
+	return collect(sub, t0), t0
+}
+
 // stop closes the subscription and returns all it received.
 func (c *collector) stop() []received {
 	c.sub.Close()
@@ -105,9 +114,7 @@ func TestFifteenMinuteDrill(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		st, r := newRunnerWithSession(t, 7, 1, 1024)
 		ctx := context.Background()
-		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
-		t0 := time.Now()
-		col := collect(sub, t0)
+		col, t0 := collectTrainee(t, r)
 		results := play(t, r, "s1", t0, gasScript)
 		time.Sleep(time.Minute)
 		synctest.Wait()
@@ -121,8 +128,8 @@ func TestFifteenMinuteDrill(t *testing.T) {
 				t.Errorf("command %d (%s) refused: %s", i, gasScript[i].a.Kind, res.Reason)
 			}
 		}
-		if len(sub.Backlog) == 0 || sub.Backlog[0].Type != simulator.EvStart {
-			t.Fatalf("backlog %v, want the opening events", sub.Backlog)
+		if len(col.sub.Backlog) == 0 || col.sub.Backlog[0].Type != simulator.EvStart {
+			t.Fatalf("backlog %v, want the opening events", col.sub.Backlog)
 		}
 		if len(got) < 20 {
 			t.Fatalf("got %d live events, want a whole drill", len(got))
@@ -144,7 +151,7 @@ func TestFifteenMinuteDrill(t *testing.T) {
 		}
 		// Every stored event was delivered, in order, exactly once (all but
 		// the away, written as the trainee's subscription closed).
-		all := append(append([]simulator.Event(nil), sub.Backlog...), events(got)...)
+		all := append(append([]simulator.Event(nil), col.sub.Backlog...), events(got)...)
 		if jsonOf(all) != jsonOf(stored[:n-1]) {
 			t.Errorf("delivered events differ from the stored log:\n got %s\nwant %s", jsonOf(all), jsonOf(stored))
 		}
@@ -245,9 +252,7 @@ func TestPauseStopsVirtualTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		_, r := newRunnerWithSession(t, 3, 1, 1024)
 		ctx := context.Background()
-		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
-		t0 := time.Now()
-		col := collect(sub, t0)
+		col, _ := collectTrainee(t, r)
 
 		time.Sleep(30 * time.Second)
 		res, err := r.Do(ctx, "s1", Command{ID: "p", By: "trainer", Action: simulator.Action{Kind: simulator.ActPause}})
@@ -300,9 +305,7 @@ func TestPauseStopsVirtualTime(t *testing.T) {
 func TestScale(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		_, r := newRunnerWithSession(t, 5, 60, 1024)
-		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
-		t0 := time.Now()
-		col := collect(sub, t0)
+		col, _ := collectTrainee(t, r)
 		time.Sleep(21 * time.Second)
 		synctest.Wait()
 		got := col.stop()
@@ -542,8 +545,7 @@ func TestFailedWriteRebuilds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
 		st, r := newRunnerWithSession(t, 4, 1, 1024)
-		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
-		col := collect(sub, time.Now())
+		col, _ := collectTrainee(t, r)
 		time.Sleep(5 * time.Second)
 		synctest.Wait()
 		st.failAppend = true
@@ -560,7 +562,7 @@ func TestFailedWriteRebuilds(t *testing.T) {
 		synctest.Wait()
 		stored := st.log("s1")
 		got := col.stop()
-		all := append(append([]simulator.Event(nil), sub.Backlog...), events(got)...)
+		all := append(append([]simulator.Event(nil), col.sub.Backlog...), events(got)...)
 		if jsonOf(all) != jsonOf(stored) {
 			t.Errorf("delivered %s\nstored %s", jsonOf(all), jsonOf(stored))
 		}

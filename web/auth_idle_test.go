@@ -17,16 +17,7 @@ func TestLoginIdleTimeout(t *testing.T) {
 	const idle = 1500 * time.Millisecond
 	a := newLiveAppWith(t, runner.Config{}, Config{LoginIdleTimeout: idle})
 	a.user("ann")
-	get := func() int {
-		req, _ := http.NewRequest("GET", a.http.URL+"/", nil)
-		req.Header.Set("Cookie", sessionCookie+"="+a.tokens["ann"])
-		res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode
-	}
+	get := func() int { return sendAs(t, a.http.URL, http.MethodGet, "/", a.tokens["ann"], nil).StatusCode }
 	// Used every 300 ms for longer than the idle timeout: still signed in.
 	for range 7 {
 		if c := get(); c != http.StatusOK {

@@ -562,27 +562,7 @@ func (a *matrixApp) request(actor, method, path string, form url.Values) int {
 		}
 		return res.StatusCode
 	}
-	if form == nil {
-		form = url.Values{}
-	}
-	if tok != "" {
-		form.Set(csrfField, csrfToken(tok))
-	}
-	req, _ := http.NewRequest(method, a.http.URL+path, strings.NewReader(form.Encode()))
-	if method == http.MethodPost {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Origin", a.http.URL)
-	}
-	if tok != "" {
-		req.Header.Set("Cookie", sessionCookie+"="+tok)
-	}
-	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := c.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	res.Body.Close()
-	return res.StatusCode
+	return sendAs(a.t, a.http.URL, method, path, tok, form).StatusCode
 }
 
 func TestAuthorizationMatrix(t *testing.T) {

@@ -250,11 +250,11 @@ func TestCoachEndToEndBrowser(t *testing.T) {
 // the home page.
 func (e *e2e) signIn(user, password string) {
 	e.t.Helper()
-	e.signInTo(user, password, "past-h")
+	e.signInTo(user, password, "#past-h")
 }
 
 // signInTo signs user in with password on the sign-in page and waits for
-// the element with the id landing on the page it leads to.
+// the element landing (a CSS selector) on the page it leads to.
 func (e *e2e) signInTo(user, password, landing string) {
 	e.t.Helper()
 	e.step("open the login page as "+user, chromedp.Navigate(e.srv.url+"/login"), chromedp.WaitVisible(chromedp.ID("username")))
@@ -262,7 +262,7 @@ func (e *e2e) signInTo(user, password, landing string) {
 		chromedp.SendKeys(chromedp.ID("username"), user),
 		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.ID(landing)),
+		chromedp.WaitVisible(chromedp.CSS(landing)),
 	)
 }
 

@@ -46,7 +46,7 @@ func TestEndToEndAuthoring(t *testing.T) {
 	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
 	defer e.onFailure()
 
-	signIn := func(user string) { e.signInTo(user, password, "nav-author") }
+	signIn := func(user string) { e.signInTo(user, password, "#nav-author") }
 	// Tess, an administrator, asks for a second trainer's approval of
 	// every publication: the organisation's setting, not a server flag.
 	signIn("tess")

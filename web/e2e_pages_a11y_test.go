@@ -176,12 +176,7 @@ func (w *a11yWalk) open(name, path, sel string, narrow bool) {
 // checks that page and changes it to newPassword.
 func (w *a11yWalk) signInAs(user, password, newPassword string) {
 	w.t.Helper()
-	w.step("open the login page as "+user, chromedp.Navigate(w.srv.url+"/login"), chromedp.WaitVisible(chromedp.ID("username")))
-	w.step("sign in as "+user,
-		chromedp.SendKeys(chromedp.ID("username"), user),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.CSS("#past-h, #must-change")))
+	w.signInTo(user, password, "#past-h, #must-change")
 	if w.eval(`String(!!document.getElementById("must-change"))`) == "true" {
 		w.check(user+"'s password page at the first sign-in, with the must-change notice", false)
 		w.step(user+" chooses a password",

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"html"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -174,14 +175,39 @@ func (a *liveApp) postAs(tok, path string) int {
 // closed); it does not follow a redirect.
 func (a *liveApp) postForm(tok, path string, form url.Values) *http.Response {
 	a.t.Helper()
-	form.Set(csrfField, csrfToken(tok))
-	req, _ := http.NewRequest("POST", a.http.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", a.http.URL)
-	req.Header.Set("Cookie", sessionCookie+"="+tok)
+	return sendAs(a.t, a.http.URL, http.MethodPost, path, tok, form)
+}
+
+// sendAs sends a request to the server at base as login token tok (""
+// for nobody), as a browser on the site would: a POST carries form with
+// the login's CSRF token, from the server's own origin. It does not follow
+// a redirect, and returns the response with its body closed.
+func sendAs(t testing.TB, base, method, path, tok string, form url.Values) *http.Response {
+	t.Helper()
+	var body io.Reader
+	if method == http.MethodPost {
+		if form == nil {
+			form = url.Values{}
+		}
+		if tok != "" {
+			form.Set(csrfField, csrfToken(tok))
+		}
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, base+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", base)
+	}
+	if tok != "" {
+		req.Header.Set("Cookie", sessionCookie+"="+tok)
+	}
 	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
 	if err != nil {
-		a.t.Fatal(err)
+		t.Fatal(err)
 	}
 	res.Body.Close()
 	return res
@@ -398,6 +424,7 @@ func (cl *client) closeWithin(wait time.Duration) (int, error) {
 
 // closeCall closes the call (handed over) and waits for its end event.
 func (cl *client) closeCall() simulator.Event {
+	cl.t.Helper()
 	cl.ack("close", simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"})
 	return cl.until(func(m serverMessage) bool { return m.Type == msgEvent && m.Event.Type == simulator.EvEnd }).Event
 }

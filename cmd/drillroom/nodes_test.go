@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,11 +17,7 @@ func TestNodesCommand(t *testing.T) {
 	}
 	url := postgrestest.URL(t)
 	base, _, stop := serveInProcess(t, "--db", url, "--node", "north", "--lease-ttl", "1s")
-	nodes := func() (int, string, string) {
-		var out, errb strings.Builder
-		code := Main(context.Background(), []string{"nodes", "--db", url}, IO{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
-		return code, out.String(), errb.String()
-	}
+	nodes := func() (int, string, string) { return runMain("nodes", "--db", url) }
 	code, out, errs := nodes()
 	addr := strings.TrimPrefix(base, "http://")
 	row := regexp.MustCompile(`(?m)^north\s+` + regexp.QuoteMeta(addr) + `\s+0\s+\S+\s+\S+ ago\s+live$`)
@@ -35,8 +30,7 @@ func TestNodesCommand(t *testing.T) {
 	if code, out, _ := nodes(); code != 0 || !strings.Contains(out, "no nodes registered") {
 		t.Errorf("nodes after north stopped: exit %d, %q; want none registered", code, out)
 	}
-	var out2, errb strings.Builder
-	if code := Main(context.Background(), []string{"nodes", "--data", t.TempDir()}, IO{Stdin: strings.NewReader(""), Stdout: &out2, Stderr: &errb}); code != 1 || !strings.Contains(errb.String(), "PostgreSQL") {
-		t.Errorf("nodes on SQLite: exit %d, %q; want 1 and a word about PostgreSQL", code, errb.String())
+	if code, _, errs := runMain("nodes", "--data", t.TempDir()); code != 1 || !strings.Contains(errs, "PostgreSQL") {
+		t.Errorf("nodes on SQLite: exit %d, %q; want 1 and a word about PostgreSQL", code, errs)
 	}
 }

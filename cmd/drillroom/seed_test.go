@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -32,13 +31,11 @@ func TestSeed(t *testing.T) {
 		t.Skip("plays the library")
 	}
 	dir := t.TempDir()
-	var out, errs bytes.Buffer
-	code := Main(context.Background(), []string{"seed", "--data", dir, "--sessions", "60", "--trainees", "6", "--cohort-size", "4", "--days", "10"},
-		IO{Stdout: &out, Stderr: &errs})
+	code, out, errs := runMain("seed", "--data", dir, "--sessions", "60", "--trainees", "6", "--cohort-size", "4", "--days", "10")
 	if code != 0 {
-		t.Fatalf("seed: exit %d: %s", code, errs.String())
+		t.Fatalf("seed: exit %d: %s", code, errs)
 	}
-	wantContains(t, out.String(), "seeded 60 scored sessions of 6 trainees")
+	wantContains(t, out, "seeded 60 scored sessions of 6 trainees")
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(dir, databaseFile), nil)
 	if err != nil {
@@ -103,10 +100,8 @@ func benchData(b *testing.B) string {
 		if _, err := os.Stat(filepath.Join(benchDir, databaseFile)); err == nil {
 			return
 		}
-		var errs bytes.Buffer
-		if code := Main(context.Background(), []string{"seed", "--data", benchDir, "--sessions", "10000", "--trainees", "200", "--cohort-size", "200"},
-			IO{Stdout: &errs, Stderr: &errs}); code != 0 {
-			benchErr = &seedError{errs.String()}
+		if code, out, errs := runMain("seed", "--data", benchDir, "--sessions", "10000", "--trainees", "200", "--cohort-size", "200"); code != 0 {
+			benchErr = &seedError{out + errs}
 		}
 	})
 	if benchErr != nil {
@@ -157,9 +152,8 @@ func BenchmarkDashboardPostgres(b *testing.B) {
 	defer st.Close()
 	if _, err := st.UserByUsername(ctx, "seed-0001"); errors.Is(err, drillroom.ErrNotFound) {
 		st.Close()
-		var out bytes.Buffer
-		if code := Main(ctx, []string{"migrate", "--from", "sqlite:" + filepath.Join(dir, databaseFile), "--to", url}, IO{Stdout: &out, Stderr: &out}); code != 0 {
-			b.Fatalf("migrate the seeded database to PostgreSQL: exit %d: %s", code, out.String())
+		if code, out, errs := runMainContext(ctx, "", "migrate", "--from", "sqlite:"+filepath.Join(dir, databaseFile), "--to", url); code != 0 {
+			b.Fatalf("migrate the seeded database to PostgreSQL: exit %d: %s%s", code, out, errs)
 		}
 		if st, err = postgres.Open(ctx, url, nil, postgres.WithPasswordCost(8, 1)); err != nil {
 			b.Fatal(err)

@@ -177,9 +177,9 @@ func TestSchemaCommand(t *testing.T) {
 		if kind != "" {
 			args = append(args, kind)
 		}
-		var out, errb bytes.Buffer
-		if code := Main(context.Background(), args, IO{Stdout: &out, Stderr: &errb}); code != 0 {
-			t.Fatalf("schema %s: got exit %d: %s", kind, code, errb.String())
+		code, out, errs := runMain(args...)
+		if code != 0 {
+			t.Fatalf("schema %s: got exit %d: %s", kind, code, errs)
 		}
 		name := kind
 		if name == "" {
@@ -189,12 +189,11 @@ func TestSchemaCommand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if out.String() != string(want) {
+		if out != string(want) {
 			t.Errorf("schema %s differs from docs/schema/%s.schema.json", kind, name)
 		}
 	}
-	var out, errb bytes.Buffer
-	if code := Main(context.Background(), []string{"schema", "recipe"}, IO{Stdout: &out, Stderr: &errb}); code != 2 {
+	if code, _, _ := runMain("schema", "recipe"); code != 2 {
 		t.Errorf("schema recipe: got exit %d, want 2", code)
 	}
 }
