@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -139,6 +140,10 @@ type loadReport struct {
 	FloorConns, FloorUnanswered    int
 	Backend                        string
 	StartSpread, CommandsPerSecond float64
+	// The store's commits and writes in the window (/metrics, from the
+	// first server): commits are the WAL's fsyncs, writes/commits the
+	// mean group commit. Zero when the server does not report them.
+	Commits, Writes int64
 }
 
 type quantiles struct {
@@ -169,6 +174,10 @@ func (r loadReport) String() string {
 		r.ConnectTime.Round(time.Millisecond), r.Commands, r.CommandsPerSecond, r.Rejected, r.Events)
 	fmt.Fprintf(&b, "  timed-event lateness (%d events): p50 %s, p99 %s, max %s\n", r.Timed, ms(r.Lateness.P50), ms(r.Lateness.P99), ms(r.Lateness.Max))
 	fmt.Fprintf(&b, "  ack latency (%d commands): p50 %s, p99 %s, max %s\n", r.Ack.N, ms(r.Ack.P50), ms(r.Ack.P99), ms(r.Ack.Max))
+	if r.Commits > 0 {
+		fmt.Fprintf(&b, "  store: %d commits (%.0f/s), %d writes (%.2f writes/commit) in the window\n",
+			r.Commits, float64(r.Commits)/r.Window.Seconds(), r.Writes, float64(r.Writes)/float64(r.Commits))
+	}
 	if r.ServerPeak > 0 {
 		fmt.Fprintf(&b, "  server RSS: %d MB before the drills, %d MB at most in the window: %.1f KB per live drill (its sockets included)\n",
 			r.ServerBase>>20, r.ServerPeak>>20, float64(r.perDrill())/1024)
@@ -613,6 +622,7 @@ func runLoad(t *testing.T, cfg loadConfig) loadReport {
 		profiles.Add(1)
 		go func() { defer profiles.Done(); takeProfiles(t, debug, cfg.Profile, cfg.Window) }()
 	}
+	commits0, writes0, counted := storeCounters(urls[0], cohorts[0].cookie)
 	period := time.Duration(float64(time.Second) / cfg.Rate)
 	var sendErrs atomic.Int64
 	pace(len(sessions), 21, from, to, period, func(i, k int) error {
@@ -624,6 +634,9 @@ func runLoad(t *testing.T, cfg loadConfig) loadReport {
 		}
 		return err
 	})
+	if commits1, writes1, ok := storeCounters(urls[0], cohorts[0].cookie); ok && counted {
+		rep.Commits, rep.Writes = commits1-commits0, writes1-writes0
+	}
 	// Every command gets its answer (or 15 s pass), then 2 s more of
 	// events.
 	awaitAnswers(func() int {
@@ -701,6 +714,38 @@ func runLoad(t *testing.T, cfg loadConfig) loadReport {
 		t.Fatalf("read the logs: %v", err)
 	}
 	return rep
+}
+
+// storeCounters reads the store's commits and writes from a server's
+// /metrics, as a signed-in trainer may.
+func storeCounters(base, cookie string) (commits, writes int64, ok bool) {
+	req, err := http.NewRequest(http.MethodGet, base+"/metrics", nil)
+	if err != nil {
+		return 0, 0, false
+	}
+	req.Header.Set("Cookie", cookie)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, 0, false
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, 0, false
+	}
+	var found int
+	lines := bufio.NewScanner(resp.Body)
+	for lines.Scan() {
+		name, value, _ := strings.Cut(lines.Text(), " ")
+		switch name {
+		case "drillroom_store_commits_total":
+			commits, _ = strconv.ParseInt(value, 10, 64)
+			found++
+		case "drillroom_store_writes_total":
+			writes, _ = strconv.ParseInt(value, 10, 64)
+			found++
+		}
+	}
+	return commits, writes, found == 2
 }
 
 // checkArrivals compares what one socket received with the session's log:
