@@ -103,6 +103,11 @@ type writer struct {
 	conn   *sql.Conn
 	stmts  map[string]*sql.Stmt
 	gather *time.Timer
+	// When the last request that may not wait was taken, and the mean
+	// time between two of them (an exponentially weighted average): a
+	// batch waits for company only when one is likely within the window.
+	lastUrgent time.Time
+	urgentGap  time.Duration
 
 	ckpt *checkpointer // nil: SQLite's automatic checkpoints on the writer's commits
 
@@ -132,6 +137,8 @@ func startWriter(ctx context.Context, db *sql.DB, logger *slog.Logger, max int, 
 		conn:   conn,
 		stmts:  make(map[string]*sql.Stmt, len(queries)+8),
 		ckpt:   ckpt,
+		// Until commands come, the window is worth waiting.
+		lastUrgent: time.Now(),
 	}
 	for _, q := range append([]string{sqlBegin, sqlCommit, sqlRollback, sqlSavepoint, sqlRollbackTo, sqlRelease}, queries...) {
 		st, err := conn.PrepareContext(ctx, q)
@@ -273,14 +280,22 @@ func (w *writer) drain(batch []*request) []*request {
 // gatherFor holds a batch of requests that may all wait until the oldest
 // has waited the gather window, a request that may not wait arrives (it
 // and what is queued behind it join the batch), or the batch is full.
+//
+// It waits only while requests that may not wait come more often than the
+// window: when they are rare (a quiet server), waiting would make the
+// clock's events late for nothing.
 func (w *writer) gatherFor(batch []*request) []*request {
+	now := time.Now()
+	if max(w.urgentGap, now.Sub(w.lastUrgent)) > w.window {
+		return batch
+	}
 	oldest := batch[0].at
 	for _, r := range batch[1:] {
 		if r.at.Before(oldest) {
 			oldest = r.at
 		}
 	}
-	left := w.window - time.Since(oldest)
+	left := w.window - now.Sub(oldest)
 	if left <= 0 {
 		return batch
 	}
@@ -316,6 +331,11 @@ func allWait(batch []*request) bool {
 func (w *writer) take(batch []*request, r *request) []*request {
 	if r.state.CompareAndSwap(reqPending, reqTaken) {
 		w.taken.Add(1)
+		if !r.wait {
+			now := time.Now()
+			w.urgentGap += (now.Sub(w.lastUrgent) - w.urgentGap) / 8
+			w.lastUrgent = now
+		}
 		return append(batch, r)
 	}
 	return batch
@@ -365,12 +385,12 @@ func (w *writer) commit(batch []*request) {
 	})
 	if err == nil {
 		w.batches.Add(1)
-		for i, r := range batch {
-			if errs[i] == nil {
+		for _, e := range errs {
+			if e == nil {
 				w.writes.Add(1)
 			}
-			r.done <- errs[i]
 		}
+		w.answer(batch, errs)
 		return
 	}
 	// The transaction is gone, so nothing in it was written: every request,
@@ -379,6 +399,30 @@ func (w *writer) commit(batch []*request) {
 	w.logger.Warn("store: batch failed, retrying its writes one by one", "writes", len(batch), "err", err)
 	for _, r := range batch {
 		r.done <- w.single(r.fn)
+	}
+}
+
+// answer wakes the callers of a committed batch, those that may not wait
+// (commands, whose acks are waited for) first. The woken goroutines run in
+// the order they were woken, except the last, which runs first: so the
+// last command is woken last, after the requests that may wait.
+func (w *writer) answer(batch []*request, errs []error) {
+	last := -1
+	for i, r := range batch {
+		if !r.wait {
+			if last >= 0 {
+				batch[last].done <- errs[last]
+			}
+			last = i
+		}
+	}
+	for i, r := range batch {
+		if r.wait {
+			r.done <- errs[i]
+		}
+	}
+	if last >= 0 {
+		batch[last].done <- errs[last]
 	}
 }
 

@@ -193,3 +193,32 @@ func TestClockCommitWaitBounds(t *testing.T) {
 	}
 	storetest.AssertLog(t, s, f.Session.ID, 1)
 }
+
+// When no write that may not wait has come for longer than the window (a
+// quiet server), a clock write is committed at once: waiting could only
+// make the clock's events late.
+func TestClockWriteOnAQuietServerDoesNotWait(t *testing.T) {
+	s := openWith(t, withLongWindow)
+	ctx := context.Background()
+	f := storetest.NewFixture(t, s, "ann")
+	// The last command came two hours ago (set on the writer's goroutine,
+	// which owns it).
+	err := s.w.do(ctx, false, func(*wtx) error {
+		s.w.lastUrgent, s.w.urgentGap = time.Now().Add(-2*time.Hour), 2*time.Hour
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- s.AppendEvents(ctx, f.Session.ID, drillroom.Command{}, storetest.Events(1, 1)) }()
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("a clock write on a quiet server is held for company: want it committed at once")
+	}
+	storetest.AssertLog(t, s, f.Session.ID, 1)
+}
