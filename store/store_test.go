@@ -24,9 +24,9 @@ func openTest(t testing.TB) *Store {
 	return openAt(t, filepath.Join(t.TempDir(), "drillroom.db"))
 }
 
-func openAt(t testing.TB, path string) *Store {
+func openAt(t testing.TB, path string, opts ...Option) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), path, slog.New(slog.DiscardHandler), WithPasswordCost(cheapArgon.Memory, cheapArgon.Passes))
+	s, err := Open(context.Background(), path, slog.New(slog.DiscardHandler), append(opts, WithPasswordCost(cheapArgon.Memory, cheapArgon.Passes))...)
 	if err != nil {
 		t.Fatalf("Open(%s): %v", path, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -17,17 +16,7 @@ import (
 // openWith opens a store in a temp dir with the package's test options.
 func openWith(t *testing.T, opts ...Option) *Store {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "drillroom.db")
-	s, err := Open(context.Background(), path, slog.New(slog.DiscardHandler), append(opts, WithPasswordCost(cheapArgon.Memory, cheapArgon.Passes))...)
-	if err != nil {
-		t.Fatalf("Open(%s): %v", path, err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return s
+	return openAt(t, filepath.Join(t.TempDir(), "drillroom.db"), opts...)
 }
 
 // withLongWindow holds clock writes until a command comes.
