@@ -10,9 +10,11 @@
 // SQLite's own, for /metrics.
 //
 // One dedicated writer connection serves a single writer goroutine that
-// group-commits concurrent writes; a separate pool serves reads. Every
-// connection gets its pragmas (WAL, synchronous=FULL, busy_timeout,
-// foreign_keys) from the DSN, so none is left unconfigured.
+// group-commits concurrent writes (writer.go); a separate pool serves
+// reads, and a connection of its own checkpoints the WAL beside the writer
+// (checkpoint.go). Every connection gets its pragmas (WAL,
+// synchronous=FULL, busy_timeout, foreign_keys) from the DSN, so none is
+// left unconfigured.
 package store
 
 import (
