@@ -19,9 +19,9 @@ import (
 //     the WAL holds (PASSIVE: it never waits for the writer, which goes on
 //     committing to the WAL meanwhile) every checkpointWrites writes;
 //   - once the WAL is longer than restartFrames, the writer itself copies
-//     the few pages committed while that ran, at a moment when nothing is
-//     queued, so that its next transaction starts the WAL again from the
-//     beginning instead of growing it. SQLite restarts the WAL only when
+//     the few pages committed while that ran, right after its next commit,
+//     so that its next transaction starts the WAL again from the beginning
+//     instead of growing it. SQLite restarts the WAL only when
 //     every page in it is in the database file when a write begins, which
 //     a checkpoint running beside the writer never leaves behind.
 //
