@@ -200,7 +200,7 @@ const (
 
 // WithClockCommitWait sets how long an append without a command (a
 // session clock's timed events, the runner's pauses and resumes) may wait
-// for other writes to share its commit, instead of the default 4 ms. A
+// for other writes to share its commit (by default it does not wait). A
 // command's append is committed at once and takes what is waiting along.
 // 0 commits every write as soon as the writer is free; at most
 // MaxClockCommitWait.
