@@ -40,7 +40,7 @@ var sqlInsertEvents = func() []string {
 }()
 
 // hotQueries are prepared on the writer connection at Open.
-var hotQueries = append([]string{sqlSavepoint, sqlRollbackTo, sqlRelease, sqlLastSeq, sqlInsertCmd, sqlAdvanceLast}, sqlInsertEvents...)
+var hotQueries = append([]string{sqlLastSeq, sqlInsertCmd, sqlAdvanceLast, sqlCheckpoint}, sqlInsertEvents...)
 
 // AppendEvents appends events to a session's log, and records cmd (if it has
 // an ID) in the same transaction. It returns only once the transaction is
@@ -71,7 +71,9 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 	}
 	result = bytes.Clone(result) // the caller may reuse its buffer while we wait
 	now := millis(s.now())
-	err = s.w.do(ctx, func(tx *wtx) error {
+	// An append without a command (the session clock's events, the
+	// runner's pauses) may wait for company; a command's may not.
+	err = s.w.do(ctx, cmd.ID == "", func(tx *wtx) error {
 		var first, end int64
 		if len(events) > 0 {
 			// The events say where they begin: moving last_seq on from

@@ -43,7 +43,7 @@ func blockWriter(t *testing.T, s *Store) (release func()) {
 	t.Helper()
 	started, gate, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
 	go func() {
-		done <- s.w.do(context.Background(), func(tx *wtx) error {
+		done <- s.w.do(context.Background(), false, func(tx *wtx) error {
 			close(started)
 			<-gate
 			return nil
@@ -121,7 +121,7 @@ func TestPanickingWriteFailsAlone(t *testing.T) {
 	release := blockWriter(t, s)
 	errc := make(chan error, 2)
 	go func() {
-		errc <- s.w.do(ctx, func(tx *wtx) error {
+		errc <- s.w.do(ctx, false, func(tx *wtx) error {
 			if _, err := tx.Exec("UPDATE sessions SET ending = 'half-done' WHERE id = ?", f.Session.ID); err != nil {
 				return err
 			}
@@ -191,7 +191,7 @@ func TestCancelledAfterTakenReportsOutcome(t *testing.T) {
 	inside, gate := make(chan struct{}), make(chan struct{})
 	errc := make(chan error, 1)
 	go func() {
-		errc <- s.w.do(ctx, func(tx *wtx) error {
+		errc <- s.w.do(ctx, false, func(tx *wtx) error {
 			select {
 			case <-inside:
 			default:

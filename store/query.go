@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"sync"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/store/internal/records"
@@ -17,11 +18,20 @@ var driver = records.Driver{NoRows: sql.ErrNoRows, Unique: isUniqueViolation, Fo
 type database struct{ s *Store }
 
 func (d database) QueryRow(ctx context.Context, query string, args ...any) records.Scanner {
+	if st := d.s.reads.get(ctx, query); st != nil {
+		return records.Row{Row: st.QueryRowContext(ctx, args...), Driver: driver}
+	}
 	return records.Row{Row: d.s.rdb.QueryRowContext(ctx, query, args...), Driver: driver}
 }
 
 func (d database) Each(ctx context.Context, query string, args []any, fn func(records.Scanner) error) error {
-	rows, err := d.s.rdb.QueryContext(ctx, query, args...)
+	var rows *sql.Rows
+	var err error
+	if st := d.s.reads.get(ctx, query); st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = d.s.rdb.QueryContext(ctx, query, args...)
+	}
 	if err != nil {
 		return err
 	}
@@ -30,7 +40,7 @@ func (d database) Each(ctx context.Context, query string, args []any, fn func(re
 }
 
 func (d database) Write(ctx context.Context, fn func(records.Tx) error) error {
-	return driver.Err(d.s.w.do(ctx, func(tx *wtx) error { return fn(sqlTx{tx}) }))
+	return driver.Err(d.s.w.do(ctx, false, func(tx *wtx) error { return fn(sqlTx{tx}) }))
 }
 
 // sqlTx is a write transaction as records.Common uses it.
@@ -77,3 +87,48 @@ func (t sqlTx) InsertRows(table string, columns []string, rows [][]any) error {
 
 // SignedOut tells nobody: SQLite serves one server.
 func (sqlTx) SignedOut(drillroom.Signout) error { return nil }
+
+// stmtCache keeps the read pool's statements prepared: a query the store
+// runs often (a socket's login check every heartbeat: 480 a second at
+// 10,000 live drills) is compiled once per connection instead of on every
+// call. It holds at most maxCachedStatements; a query beyond that is
+// compiled each time, as before.
+type stmtCache struct {
+	db *sql.DB
+	mu sync.RWMutex
+	m  map[string]*sql.Stmt
+}
+
+// get returns query prepared on the pool, or nil when the cache is full or
+// the query does not compile (running it reports why).
+func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
+	c.mu.RLock()
+	st, ok := c.m[query]
+	c.mu.RUnlock()
+	if ok {
+		return st
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[query]; ok {
+		return st
+	}
+	if len(c.m) >= maxCachedStatements {
+		return nil
+	}
+	st, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	c.m[query] = st
+	return st
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m = nil
+}

@@ -10,9 +10,11 @@
 // SQLite's own, for /metrics.
 //
 // One dedicated writer connection serves a single writer goroutine that
-// group-commits concurrent writes; a separate pool serves reads. Every
-// connection gets its pragmas (WAL, synchronous=FULL, busy_timeout,
-// foreign_keys) from the DSN, so none is left unconfigured.
+// group-commits concurrent writes (writer.go); a separate pool serves
+// reads, and a connection of its own checkpoints the WAL beside the writer
+// (checkpoint.go). Every connection gets its pragmas (WAL,
+// synchronous=FULL, busy_timeout, foreign_keys) from the DSN, so none is
+// left unconfigured.
 package store
 
 import (
@@ -51,6 +53,7 @@ type Store struct {
 	logger *slog.Logger
 	wdb    *sql.DB // the one writer connection, owned by the writer goroutine after Open
 	rdb    *sql.DB // read pool
+	reads  *stmtCache
 	w      *writer
 	now    func() time.Time // the wall clock (WithClock)
 }
@@ -75,6 +78,9 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 		p.Memory, p.Passes = o.passwordMemoryKiB, o.passwordPasses
 		h = password.New(p)
 	}
+	if o.windowSet && (o.window < 0 || o.window > MaxClockCommitWait) {
+		return nil, fmt.Errorf("open store %q: %w: clock commit wait %v, want 0 to %v", path, drillroom.ErrInvalid, o.window, MaxClockCommitWait)
+	}
 	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("open store %q: %w: want a file path", path, drillroom.ErrInvalid)
 	}
@@ -82,7 +88,8 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 	if err != nil {
 		return nil, fmt.Errorf("open store %q: %w", path, err)
 	}
-	wdb, err := sql.Open("sqlite", dsn(abs, false))
+	// The writer leaves checkpoints to the checkpointer (checkpoint.go).
+	wdb, err := sql.Open("sqlite", dsn(abs, false, "wal_autocheckpoint(0)"))
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
 	}
@@ -102,13 +109,25 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 	rdb.SetMaxIdleConns(8)
 	rdb.SetConnMaxIdleTime(5 * time.Minute)
 
+	cdb, err := sql.Open("sqlite", dsn(abs, false))
+	if err != nil {
+		rdb.Close()
+		wdb.Close()
+		return nil, fmt.Errorf("open store %s: %w", abs, err)
+	}
+	cdb.SetMaxOpenConns(1)
+	cdb.SetMaxIdleConns(1)
+	cdb.SetConnMaxLifetime(0)
+	cdb.SetConnMaxIdleTime(0)
+
 	now := time.Now
 	if o.now != nil {
 		now = o.now
 	}
-	s := &Store{path: abs, logger: logger, wdb: wdb, rdb: rdb, now: now}
+	s := &Store{path: abs, logger: logger, wdb: wdb, rdb: rdb, reads: &stmtCache{db: rdb, m: map[string]*sql.Stmt{}}, now: now}
 	s.Common = records.Common{DB: database{s}, Now: now, Hasher: h, Logger: logger}
 	fail := func(err error) (*Store, error) {
+		cdb.Close()
 		rdb.Close()
 		wdb.Close()
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
@@ -130,7 +149,25 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 	if err := checkPragmas(ctx, rdb); err != nil {
 		return fail(err)
 	}
-	if s.w, err = startWriter(ctx, wdb, logger, maxBatch, hotQueries); err != nil {
+	if err := checkPragmas(ctx, cdb); err != nil {
+		return fail(err)
+	}
+	window, every, restartAt := gatherWindow, checkpointWrites, int64(restartFrames)
+	if o.windowSet {
+		window = o.window
+	}
+	if o.testWindow != 0 {
+		window = o.testWindow
+	}
+	if o.ckptWrites != 0 {
+		every = o.ckptWrites
+	}
+	if o.ckptRestartAt != 0 {
+		restartAt = o.ckptRestartAt
+	}
+	ckpt := startCheckpointer(cdb, logger, every, restartAt)
+	if s.w, err = startWriter(ctx, wdb, logger, maxBatch, window, hotQueries, ckpt); err != nil {
+		ckpt.close()
 		return fail(err)
 	}
 	logger.Info("store opened", "path", abs)
@@ -144,6 +181,31 @@ type options struct {
 	passwordMemoryKiB, passwordPasses uint32
 	now                               func() time.Time
 	noMigrate                         bool
+
+	window    time.Duration // WithClockCommitWait, when windowSet
+	windowSet bool
+
+	// For the package's tests: a clock commit wait beyond the bound, and
+	// the checkpointer's thresholds; zero is the default.
+	testWindow    time.Duration
+	ckptWrites    int
+	ckptRestartAt int64
+}
+
+// The clock commit wait (WithClockCommitWait): the default and the bound.
+const (
+	DefaultClockCommitWait = gatherWindow
+	MaxClockCommitWait     = 100 * time.Millisecond
+)
+
+// WithClockCommitWait sets how long an append without a command (a
+// session clock's timed events, the runner's pauses and resumes) may wait
+// for other writes to share its commit (by default it does not wait). A
+// command's append is committed at once and takes what is waiting along.
+// 0 commits every write as soon as the writer is free; at most
+// MaxClockCommitWait.
+func WithClockCommitWait(d time.Duration) Option {
+	return func(o *options) { o.window, o.windowSet = d, true }
 }
 
 // WithoutMigrating makes Open refuse a database whose schema is not this
@@ -178,7 +240,7 @@ func WithPasswordCost(memoryKiB, passes uint32) Option {
 // busy_timeout runs first (the driver orders it so), before journal_mode
 // needs a lock. Writers begin with BEGIN IMMEDIATE so a transaction never has
 // to upgrade a read lock to a write lock half-way.
-func dsn(abs string, readOnly bool) string {
+func dsn(abs string, readOnly bool, pragmas ...string) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
@@ -187,6 +249,9 @@ func dsn(abs string, readOnly bool) string {
 	// Temporary tables and sort spills stay in memory, so a full temp
 	// directory cannot fail a write the database volume has room for.
 	q.Add("_pragma", "temp_store(MEMORY)")
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 		q.Add("_pragma", "mmap_size(268435456)")
@@ -235,18 +300,25 @@ func checkPragmas(ctx context.Context, db *sql.DB) error {
 }
 
 // Close stops the writer goroutine after it has committed and answered every
-// write already submitted, then closes both connection pools. Calls after
-// the first return nil.
+// write already submitted, copies the WAL into the database file, then
+// closes the connections. Calls after the first return nil.
 func (s *Store) Close() error {
 	if !s.w.stop() {
 		return nil
+	}
+	ckptErr := s.w.ckpt.close()
+	// The last checkpoint leaves an empty WAL: the database file alone is
+	// the whole database once the server has stopped.
+	if _, err := s.wdb.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		s.logger.Warn("store: final checkpoint", "err", err)
 	}
 	// Let SQLite refresh the query planner's statistics where they have
 	// drifted; it is cheap when there is nothing to do.
 	if _, err := s.wdb.Exec("PRAGMA optimize"); err != nil {
 		s.logger.Warn("store: PRAGMA optimize", "err", err)
 	}
-	err := errors.Join(s.rdb.Close(), s.wdb.Close())
+	s.reads.close()
+	err := errors.Join(ckptErr, s.rdb.Close(), s.wdb.Close())
 	if err != nil {
 		return fmt.Errorf("close store %s: %w", s.path, err)
 	}

@@ -24,9 +24,9 @@ func openTest(t testing.TB) *Store {
 	return openAt(t, filepath.Join(t.TempDir(), "drillroom.db"))
 }
 
-func openAt(t testing.TB, path string) *Store {
+func openAt(t testing.TB, path string, opts ...Option) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), path, slog.New(slog.DiscardHandler), WithPasswordCost(cheapArgon.Memory, cheapArgon.Passes))
+	s, err := Open(context.Background(), path, slog.New(slog.DiscardHandler), append(opts, WithPasswordCost(cheapArgon.Memory, cheapArgon.Passes))...)
 	if err != nil {
 		t.Fatalf("Open(%s): %v", path, err)
 	}
@@ -101,7 +101,11 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "d.db")
 	s := openUnmanaged(t, path)
-	if _, err := s.wdb.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, '9999_future.sql', 0)"); err != nil {
+	err := s.w.do(ctx, false, func(tx *wtx) error {
+		_, err := tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, '9999_future.sql', 0)")
+		return err
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -199,12 +203,31 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 			}
 		}
 	}
-	var qo string
-	if err := s.wdb.QueryRow("PRAGMA query_only").Scan(&qo); err != nil {
+	// The writer's connection writes, and leaves checkpoints to the
+	// checkpointer's, which has the same pragmas.
+	var qo, auto string
+	err := s.w.do(ctx, false, func(tx *wtx) error {
+		if err := tx.QueryRow("PRAGMA query_only").Scan(&qo); err != nil {
+			return err
+		}
+		return tx.QueryRow("PRAGMA wal_autocheckpoint").Scan(&auto)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if qo != "0" {
-		t.Errorf("writer: query_only = %s, want 0", qo)
+	if qo != "0" || auto != "0" {
+		t.Errorf("writer: query_only = %s, wal_autocheckpoint = %s; want 0 and 0", qo, auto)
+	}
+	for _, tc := range []struct{ pragma, want string }{
+		{"journal_mode", "wal"}, {"synchronous", "2"}, {"busy_timeout", "5000"}, {"query_only", "0"},
+	} {
+		var got string
+		if err := s.w.ckpt.db.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("checkpointer: PRAGMA %s = %q, want %q", tc.pragma, got, tc.want)
+		}
 	}
 }
 

@@ -8,10 +8,16 @@ import (
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
-// The savepoint that isolates each request of a batch.
+// The statements of the writer's transactions, prepared once on its
+// connection: it runs them itself instead of through database/sql's Tx,
+// whose BEGIN and COMMIT the driver compiles afresh for every transaction.
 const (
+	sqlBegin      = "BEGIN IMMEDIATE"
+	sqlCommit     = "COMMIT"
+	sqlRollback   = "ROLLBACK"
 	sqlSavepoint  = "SAVEPOINT req"
 	sqlRollbackTo = "ROLLBACK TO req"
 	sqlRelease    = "RELEASE req"
@@ -21,33 +27,47 @@ const (
 // commit's latency stays bounded when the queue is long.
 const maxBatch = 256
 
+// gatherWindow is how long, by default, a write that may wait (an append
+// without a command: the session clock's events) waits for company before
+// it is committed, unless a write that may not wait (a command) comes
+// first and takes it along. Off: on the disk it was measured on (an fsync
+// costs about 0.15 ms), a commit costs by the pages it writes more than by
+// its fsync, and at 10,000 live drills holding the clocks' writes made the
+// commands' commits bigger and slower (docs/performance.md). Where fsyncs
+// are dear, WithClockCommitWait turns it on.
+const gatherWindow time.Duration = 0
+
+// maxCachedStatements bounds the statements the writer keeps prepared
+// besides the hot ones: enough for every statement the store writes with,
+// not for one built with a different number of placeholders each time.
+const maxCachedStatements = 256
+
 // txFunc is one write. It may run more than once (when its batch fails and
 // it is retried alone), so it must derive everything from its arguments and
 // the transaction, and assign its results afresh on each run.
 type txFunc func(tx *wtx) error
 
-// wtx is the writer's transaction. Its Exec and QueryRow use the statements
-// prepared when the writer started, when the query is one of them: SQLite
-// spends more time compiling a small statement than running it.
+// wtx is the writer's transaction on its connection. Its Exec and QueryRow
+// run statements prepared on that connection: SQLite spends more time
+// compiling a small statement than running it.
 type wtx struct {
-	*sql.Tx
-	stmts map[string]*sql.Stmt
+	w *writer
 }
 
 // Exec runs query in the transaction.
 func (t *wtx) Exec(query string, args ...any) (sql.Result, error) {
-	if st, ok := t.stmts[query]; ok {
-		return t.Tx.Stmt(st).Exec(args...)
+	if st := t.w.stmt(query); st != nil {
+		return st.Exec(args...)
 	}
-	return t.Tx.Exec(query, args...)
+	return t.w.conn.ExecContext(context.Background(), query, args...)
 }
 
 // QueryRow runs a query returning at most one row in the transaction.
 func (t *wtx) QueryRow(query string, args ...any) *sql.Row {
-	if st, ok := t.stmts[query]; ok {
-		return t.Tx.Stmt(st).QueryRow(args...)
+	if st := t.w.stmt(query); st != nil {
+		return st.QueryRow(args...)
 	}
-	return t.Tx.QueryRow(query, args...)
+	return t.w.conn.QueryRowContext(context.Background(), query, args...)
 }
 
 // Request states: a request is either taken by the writer or abandoned by
@@ -60,6 +80,8 @@ const (
 
 type request struct {
 	fn    txFunc
+	wait  bool      // may wait up to the gather window for other writes
+	at    time.Time // when it was queued (with wait)
 	state atomic.Int32
 	done  chan error // buffered: the writer never blocks answering
 }
@@ -67,14 +89,29 @@ type request struct {
 // writer owns the writer connection and the goroutine that group-commits:
 // it takes every request already queued (up to maxBatch), runs each inside
 // its own SAVEPOINT of one transaction, commits once (synchronous=FULL, so
-// one fsync for the whole batch), then answers every caller.
+// one fsync for the whole batch), then answers every caller. A batch of
+// requests that may wait is held for up to the gather window, or until a
+// request that may not wait arrives and takes them along.
 type writer struct {
 	db     *sql.DB
 	logger *slog.Logger
 	max    int
+	window time.Duration
 	queue  chan *request
 
-	stmts map[string]*sql.Stmt // prepared on the one connection; used only by the writer goroutine
+	// Used only by the writer goroutine (and by startWriter and stop,
+	// before and after it runs): the connection, held for the writer's
+	// life, and the statements prepared on it.
+	conn   *sql.Conn
+	stmts  map[string]*sql.Stmt
+	gather *time.Timer
+	// When the last request that may not wait was taken, and the mean
+	// time between two of them (an exponentially weighted average): a
+	// batch waits for company only when one is likely within the window.
+	lastUrgent time.Time
+	urgentGap  time.Duration
+
+	ckpt *checkpointer // nil: SQLite's automatic checkpoints on the writer's commits
 
 	mu     sync.RWMutex // held for reading while sending; Close takes it to close the queue
 	closed bool
@@ -82,24 +119,33 @@ type writer struct {
 
 	batches atomic.Int64 // committed transactions, for tests and metrics
 	writes  atomic.Int64 // requests answered with success
+	taken   atomic.Int64 // requests taken from the queue
 }
 
-// startWriter prepares the hot statements and starts the goroutine. They
-// must be prepared now: once running, the writer's transactions hold the
-// only connection, so preparing on db would wait forever.
-func startWriter(ctx context.Context, db *sql.DB, logger *slog.Logger, max int, queries []string) (*writer, error) {
+// startWriter takes the writer connection, prepares the hot statements on
+// it and starts the goroutine.
+func startWriter(ctx context.Context, db *sql.DB, logger *slog.Logger, max int, window time.Duration, queries []string, ckpt *checkpointer) (*writer, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
 	w := &writer{
 		db:     db,
 		logger: logger,
 		max:    max,
+		window: window,
 		queue:  make(chan *request, max),
 		done:   make(chan struct{}),
-		stmts:  make(map[string]*sql.Stmt, len(queries)),
+		conn:   conn,
+		stmts:  make(map[string]*sql.Stmt, len(queries)+8),
+		ckpt:   ckpt,
+		// Until commands come, the window is worth waiting.
+		lastUrgent: time.Now(),
 	}
-	for _, q := range queries {
-		st, err := db.PrepareContext(ctx, q)
+	for _, q := range append([]string{sqlBegin, sqlCommit, sqlRollback, sqlSavepoint, sqlRollbackTo, sqlRelease}, queries...) {
+		st, err := conn.PrepareContext(ctx, q)
 		if err != nil {
-			w.closeStmts()
+			w.release()
 			return nil, fmt.Errorf("prepare %q: %w", q, err)
 		}
 		w.stmts[q] = st
@@ -108,21 +154,47 @@ func startWriter(ctx context.Context, db *sql.DB, logger *slog.Logger, max int, 
 	return w, nil
 }
 
-func (w *writer) closeStmts() {
+// stmt returns query prepared on the writer's connection, preparing it on
+// first use while the cache has room; nil when it has none (or the
+// statement does not compile: running it reports why).
+func (w *writer) stmt(query string) *sql.Stmt {
+	if st, ok := w.stmts[query]; ok {
+		return st
+	}
+	if len(w.stmts) >= maxCachedStatements {
+		return nil
+	}
+	st, err := w.conn.PrepareContext(context.Background(), query)
+	if err != nil {
+		return nil
+	}
+	w.stmts[query] = st
+	return st
+}
+
+// release closes the statements and gives the connection back to db.
+func (w *writer) release() {
 	for _, st := range w.stmts {
 		st.Close()
 	}
+	w.stmts = nil
+	w.conn.Close()
 }
 
 // do submits fn and waits until it is durably committed or has failed. If ctx
 // ends before the writer has taken the request, it is dropped unrun and do
 // returns ctx.Err(); once taken, do waits for the outcome, which arrives
 // within one commit, so an error from do never hides a committed write.
-func (w *writer) do(ctx context.Context, fn txFunc) error {
+// With wait, the request may wait up to the gather window for others to
+// share its commit.
+func (w *writer) do(ctx context.Context, wait bool, fn txFunc) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	r := &request{fn: fn, done: make(chan error, 1)}
+	r := &request{fn: fn, wait: wait && w.window > 0, done: make(chan error, 1)}
+	if r.wait {
+		r.at = time.Now()
+	}
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -159,44 +231,125 @@ func (w *writer) stop() bool {
 	close(w.queue)
 	w.mu.Unlock()
 	<-w.done
-	w.closeStmts()
+	w.release()
 	return true
 }
 
 func (w *writer) run() {
 	defer close(w.done)
+	w.gather = time.NewTimer(time.Hour)
+	w.gather.Stop()
+	defer w.gather.Stop()
 	batch := make([]*request, 0, w.max)
 	for {
 		r, ok := <-w.queue
 		if !ok {
 			return
 		}
-		batch = w.take(batch[:0], r)
-	drain:
-		for len(batch) < w.max {
-			select {
-			case r, ok := <-w.queue:
-				if !ok {
-					break drain // the loop above sees the closed queue next
-				}
-				batch = w.take(batch, r)
-			default:
-				break drain
-			}
+		batch = w.drain(w.take(batch[:0], r))
+		if len(batch) > 0 && len(batch) < w.max && allWait(batch) {
+			batch = w.gatherFor(batch)
 		}
 		if len(batch) > 0 {
 			w.commit(batch)
+			if w.ckpt != nil {
+				w.ckpt.committed(len(batch))
+			}
 		}
 		clear(batch)
+		if w.ckpt != nil {
+			// Not only when nothing is queued: under load something
+			// always is, and a WAL that never starts again grows, and
+			// with it the time to find a page in it.
+			w.ckpt.finish(w)
+		}
 	}
+}
+
+// drain adds what is queued now to the batch, without waiting.
+func (w *writer) drain(batch []*request) []*request {
+	for len(batch) < w.max {
+		select {
+		case r, ok := <-w.queue:
+			if !ok {
+				return batch // run sees the closed queue next
+			}
+			batch = w.take(batch, r)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// gatherFor holds a batch of requests that may all wait until the oldest
+// has waited the gather window, a request that may not wait arrives (it
+// and what is queued behind it join the batch), or the batch is full.
+//
+// It waits only while requests that may not wait come more often than the
+// window: when they are rare (a quiet server), waiting would make the
+// clock's events late for nothing.
+func (w *writer) gatherFor(batch []*request) []*request {
+	now := time.Now()
+	if max(w.urgentGap, now.Sub(w.lastUrgent)) > w.window {
+		return batch
+	}
+	oldest := batch[0].at
+	for _, r := range batch[1:] {
+		if r.at.Before(oldest) {
+			oldest = r.at
+		}
+	}
+	left := w.window - now.Sub(oldest)
+	if left <= 0 {
+		return batch
+	}
+	w.gather.Reset(left)
+	defer w.gather.Stop()
+	for len(batch) < w.max {
+		select {
+		case r, ok := <-w.queue:
+			if !ok {
+				return batch
+			}
+			batch = w.take(batch, r)
+			if !r.wait {
+				return w.drain(batch)
+			}
+		case <-w.gather.C:
+			return batch
+		}
+	}
+	return batch
+}
+
+func allWait(batch []*request) bool {
+	for _, r := range batch {
+		if !r.wait {
+			return false
+		}
+	}
+	return true
 }
 
 // take claims r for this batch unless its caller has abandoned it.
 func (w *writer) take(batch []*request, r *request) []*request {
 	if r.state.CompareAndSwap(reqPending, reqTaken) {
+		w.taken.Add(1)
+		if !r.wait {
+			now := time.Now()
+			w.urgentGap += (now.Sub(w.lastUrgent) - w.urgentGap) / 8
+			w.lastUrgent = now
+		}
 		return append(batch, r)
 	}
 	return batch
+}
+
+// exec runs one of the writer's own prepared statements.
+func (w *writer) exec(query string) error {
+	_, err := w.stmts[query].Exec()
+	return err
 }
 
 // commit runs the batch in one transaction. A request whose function fails
@@ -205,54 +358,44 @@ func (w *writer) take(batch []*request, r *request) []*request {
 // or the commit itself), every request is retried alone, so one bad request
 // cannot fail the others.
 func (w *writer) commit(batch []*request) {
-	ctx := context.Background() // callers' contexts must not cancel a shared transaction
 	if len(batch) == 1 {
 		// Alone, a request needs no savepoint to isolate it from others:
 		// two statements fewer on the path of a lone command's ack. As for
 		// a batch, a transaction that fails as a whole is tried again.
 		r := batch[0]
-		whole, err := w.alone(ctx, r.fn)
+		whole, err := w.alone(r.fn)
 		if whole {
 			w.logger.Warn("store: write failed, retrying it", "err", err)
-			err = w.single(ctx, r.fn)
+			err = w.single(r.fn)
 		}
 		r.done <- err
 		return
 	}
 	errs := make([]error, len(batch))
-	err := func() error {
-		sqlTx, err := w.db.BeginTx(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("begin: %w", err)
-		}
-		defer sqlTx.Rollback()
-		tx := &wtx{Tx: sqlTx, stmts: w.stmts}
+	err := w.transaction(func(tx *wtx) error {
 		for i, r := range batch {
-			if _, err := tx.Exec(sqlSavepoint); err != nil {
+			if err := w.exec(sqlSavepoint); err != nil {
 				return fmt.Errorf("savepoint: %w", err)
 			}
 			if errs[i] = w.call(r.fn, tx); errs[i] != nil {
-				if _, err := tx.Exec(sqlRollbackTo); err != nil {
+				if err := w.exec(sqlRollbackTo); err != nil {
 					return fmt.Errorf("rollback to savepoint: %w", err)
 				}
 			}
-			if _, err := tx.Exec(sqlRelease); err != nil {
+			if err := w.exec(sqlRelease); err != nil {
 				return fmt.Errorf("release savepoint: %w", err)
 			}
 		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("commit: %w", err)
-		}
 		return nil
-	}()
+	})
 	if err == nil {
 		w.batches.Add(1)
-		for i, r := range batch {
-			if errs[i] == nil {
+		for _, e := range errs {
+			if e == nil {
 				w.writes.Add(1)
 			}
-			r.done <- errs[i]
 		}
+		w.answer(batch, errs)
 		return
 	}
 	// The transaction is gone, so nothing in it was written: every request,
@@ -260,8 +403,53 @@ func (w *writer) commit(batch []*request) {
 	// same fault), runs again in a transaction of its own.
 	w.logger.Warn("store: batch failed, retrying its writes one by one", "writes", len(batch), "err", err)
 	for _, r := range batch {
-		r.done <- w.single(ctx, r.fn)
+		r.done <- w.single(r.fn)
 	}
+}
+
+// answer wakes the callers of a committed batch, those that may not wait
+// (commands, whose acks are waited for) first. The woken goroutines run in
+// the order they were woken, except the last, which runs first: so the
+// last command is woken last, after the requests that may wait.
+func (w *writer) answer(batch []*request, errs []error) {
+	last := -1
+	for i, r := range batch {
+		if !r.wait {
+			if last >= 0 {
+				batch[last].done <- errs[last]
+			}
+			last = i
+		}
+	}
+	for i, r := range batch {
+		if r.wait {
+			r.done <- errs[i]
+		}
+	}
+	if last >= 0 {
+		batch[last].done <- errs[last]
+	}
+}
+
+// transaction runs fn between BEGIN IMMEDIATE and COMMIT on the writer's
+// connection, and rolls back if either fn or the commit fails.
+func (w *writer) transaction(fn func(tx *wtx) error) error {
+	if err := w.exec(sqlBegin); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	err := fn(&wtx{w: w})
+	if err == nil {
+		if err = w.exec(sqlCommit); err != nil {
+			err = fmt.Errorf("commit: %w", err)
+		}
+	}
+	if err != nil {
+		// A failed COMMIT (SQLITE_BUSY) leaves the transaction open; one
+		// that SQLite rolled back already makes this ROLLBACK fail, which
+		// is fine.
+		w.exec(sqlRollback)
+	}
+	return err
 }
 
 // call runs fn, turning a panic into an error: the writer serves every
@@ -277,24 +465,24 @@ func (w *writer) call(fn txFunc, tx *wtx) (err error) {
 }
 
 // single runs fn in a transaction of its own.
-func (w *writer) single(ctx context.Context, fn txFunc) error {
-	_, err := w.alone(ctx, fn)
+func (w *writer) single(fn txFunc) error {
+	_, err := w.alone(fn)
 	return err
 }
 
 // alone runs fn in a transaction of its own; whole says the transaction
 // failed (begin or commit), not fn.
-func (w *writer) alone(ctx context.Context, fn txFunc) (whole bool, err error) {
-	tx, err := w.db.BeginTx(ctx, nil)
+func (w *writer) alone(fn txFunc) (whole bool, err error) {
+	var fnErr error
+	err = w.transaction(func(tx *wtx) error {
+		fnErr = w.call(fn, tx)
+		return fnErr
+	})
+	if fnErr != nil {
+		return false, fnErr
+	}
 	if err != nil {
-		return true, fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback()
-	if err := w.call(fn, &wtx{Tx: tx, stmts: w.stmts}); err != nil {
-		return false, err
-	}
-	if err := tx.Commit(); err != nil {
-		return true, fmt.Errorf("commit: %w", err)
+		return true, err
 	}
 	w.batches.Add(1)
 	w.writes.Add(1)

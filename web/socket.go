@@ -177,12 +177,13 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, msg, status)
 		return
 	}
-	conn, err := s.upgrader.Upgrade(w, r, nil)
+	cw := &corkingWriter{ResponseWriter: w}
+	conn, err := s.upgrader.Upgrade(cw, r, nil)
 	if err != nil {
 		s.untrack(c)
 		return // the upgrader has answered
 	}
-	c.conn = conn
+	c.conn, c.nc = conn, cw.conn
 	s.metrics.socketsOpen.Add(1)
 	s.metrics.socketsTotal.Add(1)
 	s.log.Info("websocket: connected", "session", id, "user", user.Username, "role", user.Role)
@@ -294,6 +295,7 @@ func (s *Server) untrack(c *socket) {
 type socket struct {
 	srv       *Server
 	conn      *websocket.Conn
+	nc        *corkConn // under conn: runs of messages written at once
 	user      drillroom.User
 	login     string            // the login token, re-checked at every heartbeat
 	session   drillroom.Session // as loaded at the handshake: its owner never changes
@@ -314,11 +316,14 @@ type socket struct {
 	pinger   *time.Timer // the next heartbeat
 
 	// The events: the reader sends the subscription's start, then sets
-	// live; from then on one drain at a time sends what is queued.
+	// live; from then on one drain at a time sends what is queued. While
+	// the reader applies a command (acting), a kick starts no drain: the
+	// reader sends the command's events itself, with its ack.
 	events   <-chan *simulator.Event
 	live     atomic.Bool
 	draining atomic.Bool
 	pending  atomic.Bool // kicked since the running drain last looked
+	acting   atomic.Bool
 
 	// Owned by the reader.
 	resumed   bool
@@ -410,6 +415,11 @@ func (c *socket) send(msg any) {
 	c.conn.SetWriteDeadline(time.Now().Add(socketWriteWait))
 	err = c.conn.WriteMessage(websocket.TextMessage, b)
 	c.wmu.Unlock()
+	c.sent(err)
+}
+
+// sent handles the outcome of a write of the reader's.
+func (c *socket) sent(err error) {
 	var ne net.Error
 	switch {
 	case err == nil:
@@ -419,6 +429,18 @@ func (c *socket) send(msg any) {
 	default:
 		c.stop(0, "") // the connection broke
 	}
+}
+
+// answer sends a command's answer: the events it published (those no
+// drain has sent yet), then msg, in one write.
+func (c *socket) answer(msg any) {
+	c.acting.Store(false)
+	c.nc.cork()
+	if c.live.Load() && c.pending.Load() && c.draining.CompareAndSwap(false, true) {
+		c.drain()
+	}
+	c.send(msg)
+	c.sent(c.nc.uncork())
 }
 
 func (c *socket) readLoop(ctx context.Context) {
@@ -512,7 +534,13 @@ func (c *socket) resume(ctx context.Context, m clientMessage) bool {
 	}
 	c.resumed, c.sub = true, sub
 	c.events = sub.Events()
+	c.nc.cork() // the backlog or the snapshot goes out in one write
 	c.start(sub)
+	if err := c.nc.uncork(); err != nil {
+		c.writeErr = err
+		c.sent(err)
+		return false
+	}
 	c.live.Store(true)
 	c.kick() // what was published meanwhile
 	return true
@@ -525,7 +553,7 @@ func (c *socket) command(ctx context.Context, m clientMessage) bool {
 	reject := func(code, reason string, seq int64) {
 		c.srv.metrics.commandsRejected.Add(1)
 		c.srv.metrics.observeAck(time.Since(start))
-		c.send(rejectMessage{Type: msgReject, ID: m.ID, Code: code, Reason: reason, Seq: seq})
+		c.answer(rejectMessage{Type: msgReject, ID: m.ID, Code: code, Reason: reason, Seq: seq})
 	}
 	c.active.Store(true)
 	if !c.resumed {
@@ -548,6 +576,7 @@ func (c *socket) command(ctx context.Context, m clientMessage) bool {
 		reject(codeRateLimited, "too many commands; retry shortly with the same id", 0)
 		return true
 	}
+	c.acting.Store(true)
 	res, err := c.srv.svc.Act(ctx, c.user, c.session, m.ID, *m.Action)
 	if err != nil {
 		code, reason := rejectFor(err)
@@ -568,7 +597,7 @@ func (c *socket) command(ctx context.Context, m clientMessage) bool {
 	}
 	c.srv.metrics.commandsAcked.Add(1)
 	c.srv.metrics.observeAck(time.Since(start))
-	c.send(ackMessage{Type: msgAck, ID: m.ID, FirstSeq: res.FirstSeq, LastSeq: res.LastSeq})
+	c.answer(ackMessage{Type: msgAck, ID: m.ID, FirstSeq: res.FirstSeq, LastSeq: res.LastSeq})
 	return true
 }
 
@@ -593,37 +622,59 @@ func (c *socket) kick() {
 	if !c.live.Load() {
 		return // the reader sends the start, then kicks
 	}
+	if c.acting.Load() {
+		return // the reader sends them with the command's answer
+	}
 	if c.draining.CompareAndSwap(false, true) {
 		go c.drain()
 	}
 }
 
 // drain sends the queued events, then ends; a kick while it looked is not
-// lost (pending).
+// lost (pending). It runs with draining set: on a goroutine of its own
+// (kick) or on the reader's (answer).
 func (c *socket) drain() {
 	for {
 		c.pending.Store(false)
-		for more := true; more; {
-			select {
-			case e, ok := <-c.events:
-				if !ok {
-					c.dropped(c.sub.Err())
-					return // no drain after this one
-				}
-				c.event(*e)
-				if c.writeErr != nil {
-					c.stop(0, "") // the connection is broken
-					return
-				}
-			default:
-				more = false
-			}
+		if !c.drainQueued() {
+			return // no drain after this one
 		}
 		c.draining.Store(false)
 		if !c.pending.Load() || !c.draining.CompareAndSwap(false, true) {
 			return
 		}
 	}
+}
+
+// drainQueued sends what is queued now, in one write; false when the
+// connection is to end.
+func (c *socket) drainQueued() bool {
+	c.nc.cork()
+	for {
+		select {
+		case e, ok := <-c.events:
+			if !ok {
+				c.nc.uncork()
+				c.dropped(c.sub.Err())
+				return false
+			}
+			c.event(*e)
+			if c.writeErr != nil {
+				c.nc.uncork()
+				c.stop(0, "") // the connection is broken
+				return false
+			}
+			continue
+		default:
+		}
+		break
+	}
+	if err := c.nc.uncork(); err != nil {
+		c.writeErr = err
+		c.stop(0, "") // the connection is broken
+		return false
+	}
+	return true
 }
 
 // ping sends the heartbeat and checks the login, every Server.heartbeat

@@ -164,7 +164,7 @@ func (s *loadSocket) read() {
 			return
 		}
 		var m serverMsg
-		if err := json.Unmarshal(b, &m); err != nil {
+		if err := decodeServerMsg(b, &m); err != nil {
 			s.mu.Lock()
 			s.readErr = fmt.Errorf("undecodable message %.80q: %w", b, err)
 			s.mu.Unlock()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -139,6 +140,13 @@ type loadReport struct {
 	FloorConns, FloorUnanswered    int
 	Backend                        string
 	StartSpread, CommandsPerSecond float64
+	// The store's commits and writes in the window (/metrics, from the
+	// first server): commits are the WAL's fsyncs, writes/commits the
+	// mean group commit. Zero when the server does not report them.
+	Commits, Writes int64
+	// CPU time (user and system) used in the window by the server's
+	// process and by this one (the load generator).
+	ServerCPU, GeneratorCPU time.Duration
 }
 
 type quantiles struct {
@@ -169,6 +177,14 @@ func (r loadReport) String() string {
 		r.ConnectTime.Round(time.Millisecond), r.Commands, r.CommandsPerSecond, r.Rejected, r.Events)
 	fmt.Fprintf(&b, "  timed-event lateness (%d events): p50 %s, p99 %s, max %s\n", r.Timed, ms(r.Lateness.P50), ms(r.Lateness.P99), ms(r.Lateness.Max))
 	fmt.Fprintf(&b, "  ack latency (%d commands): p50 %s, p99 %s, max %s\n", r.Ack.N, ms(r.Ack.P50), ms(r.Ack.P99), ms(r.Ack.Max))
+	if r.ServerCPU > 0 {
+		fmt.Fprintf(&b, "  CPU in the window: server %.1f s (%.0f%% of one core), load generator %.1f s (%.0f%%)\n",
+			r.ServerCPU.Seconds(), 100*r.ServerCPU.Seconds()/r.Window.Seconds(), r.GeneratorCPU.Seconds(), 100*r.GeneratorCPU.Seconds()/r.Window.Seconds())
+	}
+	if r.Commits > 0 {
+		fmt.Fprintf(&b, "  store: %d commits (%.0f/s), %d writes (%.2f writes/commit) in the window\n",
+			r.Commits, float64(r.Commits)/r.Window.Seconds(), r.Writes, float64(r.Writes)/float64(r.Commits))
+	}
 	if r.ServerPeak > 0 {
 		fmt.Fprintf(&b, "  server RSS: %d MB before the drills, %d MB at most in the window: %.1f KB per live drill (its sockets included)\n",
 			r.ServerBase>>20, r.ServerPeak>>20, float64(r.perDrill())/1024)
@@ -613,6 +629,8 @@ func runLoad(t *testing.T, cfg loadConfig) loadReport {
 		profiles.Add(1)
 		go func() { defer profiles.Done(); takeProfiles(t, debug, cfg.Profile, cfg.Window) }()
 	}
+	commits0, writes0, counted := storeCounters(urls[0], cohorts[0].cookie)
+	serverCPU0, selfCPU0 := processCPU(pid), cpuTime()
 	period := time.Duration(float64(time.Second) / cfg.Rate)
 	var sendErrs atomic.Int64
 	pace(len(sessions), 21, from, to, period, func(i, k int) error {
@@ -624,6 +642,13 @@ func runLoad(t *testing.T, cfg loadConfig) loadReport {
 		}
 		return err
 	})
+	if pid > 0 {
+		rep.ServerCPU = processCPU(pid) - serverCPU0
+	}
+	rep.GeneratorCPU = cpuTime() - selfCPU0
+	if commits1, writes1, ok := storeCounters(urls[0], cohorts[0].cookie); ok && counted {
+		rep.Commits, rep.Writes = commits1-commits0, writes1-writes0
+	}
 	// Every command gets its answer (or 15 s pass), then 2 s more of
 	// events.
 	awaitAnswers(func() int {
@@ -701,6 +726,61 @@ func runLoad(t *testing.T, cfg loadConfig) loadReport {
 		t.Fatalf("read the logs: %v", err)
 	}
 	return rep
+}
+
+// processCPU is a process's CPU time so far, user and system (0 if
+// unknown), from /proc/PID/stat.
+func processCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name may hold spaces: the fields counted here follow
+	// its closing parenthesis. utime and stime are fields 14 and 15.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	const ticks = 100 // USER_HZ, 100 on Linux
+	return time.Duration(utime+stime) * time.Second / ticks
+}
+
+// storeCounters reads the store's commits and writes from a server's
+// /metrics, as a signed-in trainer may.
+func storeCounters(base, cookie string) (commits, writes int64, ok bool) {
+	req, err := http.NewRequest(http.MethodGet, base+"/metrics", nil)
+	if err != nil {
+		return 0, 0, false
+	}
+	req.Header.Set("Cookie", cookie)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, 0, false
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, 0, false
+	}
+	var found int
+	lines := bufio.NewScanner(resp.Body)
+	for lines.Scan() {
+		name, value, _ := strings.Cut(lines.Text(), " ")
+		switch name {
+		case "drillroom_store_commits_total":
+			commits, _ = strconv.ParseInt(value, 10, 64)
+			found++
+		case "drillroom_store_writes_total":
+			writes, _ = strconv.ParseInt(value, 10, 64)
+			found++
+		}
+	}
+	return commits, writes, found == 2
 }
 
 // checkArrivals compares what one socket received with the session's log:

@@ -49,6 +49,8 @@ type serveConfig struct {
 	lrs xapi.SenderConfig
 	// debugAddr, when set, serves Go's profiles there (loopback only).
 	debugAddr string
+	// clockCommitWait is store.WithClockCommitWait (SQLite only).
+	clockCommitWait time.Duration
 }
 
 // shutdownGrace bounds a graceful shutdown: open requests and websockets
@@ -95,6 +97,7 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 	cfg.lrs.Password = os.Getenv("DRILLROOM_LRS_PASSWORD") // never a flag: flags show in the process list
 	fs.StringVar(&cfg.lrs.BaseIRI, "public-url", os.Getenv("DRILLROOM_PUBLIC_URL"), "the server's public address (https://drillroom.example.org), which names drillroom's activities and accounts in xAPI statements (default $DRILLROOM_PUBLIC_URL)")
 	fs.StringVar(&cfg.debugAddr, "debug-addr", "", "serve Go's profiles (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060 (off by default)")
+	fs.DurationVar(&cfg.clockCommitWait, "clock-commit-wait", store.DefaultClockCommitWait, "SQLite: how long the writes of the sessions' clocks (timed events) may wait to share one commit; a trainee's command is committed at once and takes them along (0: commit each at once; at most 100ms)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	fs.DurationVar(&cfg.disconnectBudget, "disconnect-budget", runner.DefaultDisconnectBudget, "in an assessment, how much drill time in all the clock may stand still while the trainee is disconnected, unless the drill or its policy sets disconnect_budget; then it runs on (0: never stands still)")
 	fs.DurationVar(&cfg.edge.ReadHeaderTimeout, "read-header-timeout", web.DefaultReadHeaderTimeout, "time a client has to send a request's headers")
@@ -116,6 +119,14 @@ func parseServe(args []string, stdio IO) (serveConfig, int) {
 	}
 	if err := checkDebugAddr(cfg.debugAddr); err != nil {
 		fmt.Fprintf(stdio.Stderr, "drillroom serve: %v\n", err)
+		return cfg, 2
+	}
+	if cfg.clockCommitWait < 0 || cfg.clockCommitWait > store.MaxClockCommitWait {
+		fmt.Fprintf(stdio.Stderr, "drillroom serve: --clock-commit-wait %v: want 0 to %v\n", cfg.clockCommitWait, store.MaxClockCommitWait)
+		return cfg, 2
+	}
+	if cfg.clockCommitWait != store.DefaultClockCommitWait && isPostgres(cfg.db) {
+		fmt.Fprintln(stdio.Stderr, "drillroom serve: --clock-commit-wait is SQLite's; PostgreSQL's writers commit side by side")
 		return cfg, 2
 	}
 	if cfg.node != "" && !isPostgres(cfg.db) {
@@ -160,7 +171,7 @@ func openServerDatabase(ctx context.Context, cfg serveConfig, log *slog.Logger) 
 	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	return store.Open(ctx, filepath.Join(cfg.data, databaseFile), log)
+	return store.Open(ctx, filepath.Join(cfg.data, databaseFile), log, store.WithClockCommitWait(cfg.clockCommitWait))
 }
 
 func serve(ctx context.Context, cfg serveConfig, stdio IO, log *slog.Logger) error {

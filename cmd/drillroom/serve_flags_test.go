@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drillroom/drillroom/store"
 	"github.com/drillroom/drillroom/web"
 )
 
@@ -60,6 +61,37 @@ func TestServeDebugAddr(t *testing.T) {
 		}
 		if tc.ok && cfg.debugAddr != tc.addr {
 			t.Errorf("--debug-addr %s: parsed %q", tc.addr, cfg.debugAddr)
+		}
+	}
+}
+
+// TestServeClockCommitWait: --clock-commit-wait is SQLite's group-commit
+// wait for the clocks' writes, bounded, and refused with PostgreSQL.
+func TestServeClockCommitWait(t *testing.T) {
+	stdio := IO{Stdout: io.Discard, Stderr: io.Discard}
+	cfg, code := parseServe(nil, stdio)
+	if code >= 0 || cfg.clockCommitWait != store.DefaultClockCommitWait {
+		t.Fatalf("no flags: exit %d, wait %v; want the default %v", code, cfg.clockCommitWait, store.DefaultClockCommitWait)
+	}
+	for _, tc := range []struct {
+		args []string
+		ok   bool
+		want time.Duration
+	}{
+		{[]string{"--clock-commit-wait", "0"}, true, 0},
+		{[]string{"--clock-commit-wait", "10ms"}, true, 10 * time.Millisecond},
+		{[]string{"--clock-commit-wait", "100ms"}, true, 100 * time.Millisecond},
+		{[]string{"--clock-commit-wait", "101ms"}, false, 0},
+		{[]string{"--clock-commit-wait", "-1ms"}, false, 0},
+		{[]string{"--clock-commit-wait", "10ms", "--db", "postgres://localhost/drillroom"}, false, 0},
+	} {
+		cfg, code := parseServe(tc.args, stdio)
+		if got := code < 0; got != tc.ok {
+			t.Errorf("%v: accepted %v (exit %d), want %v", tc.args, got, code, tc.ok)
+			continue
+		}
+		if tc.ok && cfg.clockCommitWait != tc.want {
+			t.Errorf("%v: wait %v, want %v", tc.args, cfg.clockCommitWait, tc.want)
 		}
 	}
 }

@@ -1,0 +1,74 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"net"
+	"testing"
+)
+
+// countingConn records each Write it is given.
+type countingConn struct {
+	net.Conn
+	writes [][]byte
+	err    error
+}
+
+func (c *countingConn) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	c.writes = append(c.writes, bytes.Clone(p))
+	return len(p), nil
+}
+
+func TestCorkConnGathersARun(t *testing.T) {
+	under := &countingConn{}
+	c := &corkConn{Conn: under}
+
+	c.Write([]byte("alone"))
+	if len(under.writes) != 1 {
+		t.Fatalf("uncorked: got %d writes, want 1", len(under.writes))
+	}
+
+	c.cork()
+	c.Write([]byte("a"))
+	c.cork() // nested: a drain inside a command's answer
+	c.Write([]byte("b"))
+	if err := c.uncork(); err != nil {
+		t.Fatal(err)
+	}
+	if len(under.writes) != 1 {
+		t.Fatalf("inner uncork: got %d writes, want still 1 (the outer run goes on)", len(under.writes))
+	}
+	c.Write([]byte("c"))
+	if err := c.uncork(); err != nil {
+		t.Fatal(err)
+	}
+	if len(under.writes) != 2 || string(under.writes[1]) != "abc" {
+		t.Fatalf("the run: got writes %q, want one write \"abc\" after \"alone\"", under.writes)
+	}
+
+	c.cork()
+	if err := c.uncork(); err != nil || len(under.writes) != 2 {
+		t.Errorf("an empty run: err %v, %d writes; want nil and no write", err, len(under.writes))
+	}
+	if err := c.uncork(); err == nil {
+		t.Error("uncork without cork: got nil, want an error")
+	}
+}
+
+// A run that cannot be written reports the error at uncork.
+func TestCorkConnReportsTheRunsError(t *testing.T) {
+	broken := errors.New("connection reset")
+	under := &countingConn{}
+	c := &corkConn{Conn: under}
+	c.cork()
+	if _, err := c.Write([]byte("event")); err != nil {
+		t.Fatalf("a write while corked: %v, want nil (kept)", err)
+	}
+	under.err = broken
+	if err := c.uncork(); !errors.Is(err, broken) {
+		t.Errorf("uncork: got %v, want %v", err, broken)
+	}
+}
