@@ -31,6 +31,8 @@ type memStore struct {
 	discard bool
 	// onEnd, when set, runs as EndSession is called (outside the lock).
 	onEnd func()
+	// onScorecard, when set, runs as PutScorecard is called (outside the lock).
+	onScorecard func()
 }
 
 func newMemStore() *memStore {
@@ -157,6 +159,9 @@ func (m *memStore) ScenarioVersion(ctx context.Context, id string, version int) 
 }
 
 func (m *memStore) PutScorecard(ctx context.Context, id, rubricHash string, body []byte, outcomes []drillroom.RuleOutcome) error {
+	if m.onScorecard != nil {
+		m.onScorecard()
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.scorecards[id] = body

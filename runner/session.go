@@ -390,15 +390,13 @@ func (s *session) commit(cmd drillroom.Command, evs []simulator.Event) error {
 	}
 	s.anchor()
 	if s.eng.Ended() {
-		// The session's row says ended before anyone reads the end: a
-		// trainee who opens the debrief the moment their call ends finds
-		// it over, not live.
-		s.storeEnd()
-	}
-	s.publish(evs)
-	if s.eng.Ended() {
+		// The session's row says ended, and its scorecard scores what was
+		// just committed, before anyone reads it: a trainee who opens the
+		// debrief the moment their call ends, or their wrap-up is finished,
+		// finds the call over and the wrap-up on the scorecard.
 		s.finish()
 	}
+	s.publish(evs)
 	return nil
 }
 

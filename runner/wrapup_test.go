@@ -2,11 +2,13 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -100,6 +102,42 @@ func TestEndStoredBeforeItIsPublished(t *testing.T) {
 		x, err := st.Session(ctx, "s1")
 		if err != nil || x.State != drillroom.StateEnded {
 			t.Fatalf("after the close the session is %+v (%v), want ended", x, err)
+		}
+	})
+}
+
+// TestWrapUpScoredBeforeItIsPublished: the scorecard that counts the
+// wrap-up is stored before the wrap-up reaches the trainee, so a debrief
+// opened the moment the desk says "wrap-up finished" shows its time.
+func TestWrapUpScoredBeforeItIsPublished(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st, r := newRunnerWithSession(t, 7, 1, 1024)
+		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
+		defer sub.Close()
+		time.Sleep(5 * time.Second)
+		if res, err := r.Do(ctx, "s1", Command{ID: "close", By: "trainee", Action: simulator.Action{Kind: simulator.ActClose, Resolution: "handed_over"}}); err != nil || !res.Applied() {
+			t.Fatalf("close: %+v %v", res, err)
+		}
+		time.Sleep(20 * time.Second)
+		synctest.Wait()
+		for len(sub.Events()) > 0 {
+			<-sub.Events() // the close and what came before it
+		}
+		published, puts := -1, 0
+		st.onScorecard = func() { published, puts = len(sub.Events()), puts+1 }
+		if res, err := r.Do(ctx, "s1", Command{ID: "wrap", By: "trainee", Action: simulator.Action{Kind: simulator.ActWrapUp, Code: "emergency_referred", Text: "Handed over to the gas engineer."}}); err != nil || !res.Applied() {
+			t.Fatalf("wrap-up: %+v %v", res, err)
+		}
+		if puts != 1 || published != 0 {
+			t.Fatalf("the wrap-up's scorecard was stored %d times, with %d of its events already published; want once, before any", puts, published)
+		}
+		var card scoring.Scorecard
+		if err := json.Unmarshal(st.scorecards["s1"], &card); err != nil {
+			t.Fatal(err)
+		}
+		if card.KPIs.WrapUp != 20 {
+			t.Fatalf("the stored scorecard's wrap-up is %v s, want 20", card.KPIs.WrapUp)
 		}
 	})
 }
