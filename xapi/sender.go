@@ -118,6 +118,9 @@ func (s *Sender) Run(ctx context.Context) error {
 	}
 }
 
+// errSuperseded: a newer report of the session has begun its delivery.
+var errSuperseded = errors.New("xapi: a newer report of the session supersedes this one")
+
 // SendDue delivers every entry of the outbox that is due now, one
 // session's statements per request, and returns how many sessions were
 // delivered. A failed delivery is retried later with backoff; it does not
@@ -145,6 +148,14 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 				continue
 			}
 			voided, err := s.deliver(ctx, e)
+			if errors.Is(err, errSuperseded) {
+				// Another node began delivering a newer report of the
+				// session after this one was read as current.
+				if err := s.store.MarkStatementsSent(ctx, []int64{e.ID}); err != nil {
+					return sent, err
+				}
+				continue
+			}
 			if err != nil {
 				wait := s.backoff(e.Attempts)
 				s.cfg.Logger.Warn("xapi: delivery failed", "session", e.SessionID, "attempt", e.Attempts+1, "retry_in", wait.Round(time.Second), "err", err)
@@ -193,6 +204,9 @@ func (s *Sender) backoff(attempts int) time.Duration {
 // voids them in turn (an LRS accepts the voiding of a statement it never
 // received). Every statement is the same on a resend, so an LRS stores
 // each once.
+//
+// An entry that a newer report of its session supersedes is not posted:
+// deliver returns errSuperseded.
 func (s *Sender) deliver(ctx context.Context, e drillroom.OutboxEntry) ([]int64, error) {
 	cfg := Config{BaseIRI: s.cfg.BaseIRI}
 	sts, err := Build(ctx, s.store, cfg, Ref{SessionID: e.SessionID, ScorecardID: e.ScorecardID, ReleaseID: e.ReleaseID, At: e.QueuedAt})
@@ -209,6 +223,15 @@ func (s *Sender) deliver(ctx context.Context, e drillroom.OutboxEntry) ([]int64,
 	standing, err := s.store.StandingStatements(ctx, e.SessionID, e.ID)
 	if err != nil {
 		return nil, err
+	}
+	for _, old := range standing {
+		if old.EntryID > e.ID {
+			// A newer report has its statements planned: this entry was
+			// read as current before that report was queued (on another
+			// node, whose sender shares the outbox). Posting it now would
+			// void the newer report's statements, or stand beside them.
+			return nil, errSuperseded
+		}
 	}
 	var voided []int64
 	var post []Statement

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -586,6 +587,49 @@ func TestSenderVoidsWhatALostAnswerMayHaveStored(t *testing.T) {
 	for _, s := range standing {
 		if s.Context.Extensions["https://drillroom.example.org/xapi/extensions/scorecard"] != "official" {
 			t.Errorf("standing statement %s reports the %v scorecard, want official", s.ID, s.Context.Extensions["https://drillroom.example.org/xapi/extensions/scorecard"])
+		}
+	}
+}
+
+// TestSenderNeverVoidsANewerReport: two nodes' senders share the outbox.
+// One reads the automatic entry as current; before it delivers, a review is
+// released and the other node delivers the official report. The first
+// node's late delivery posts nothing: the official statements stand, none
+// voided, and the automatic entry is marked sent.
+func TestSenderNeverVoidsANewerReport(t *testing.T) {
+	ctx := context.Background()
+	st, lrs, clock, s := senderToTestLRS(t)
+	id := scoredSessions(t, st, 1)[0]
+	clock.Add(time.Minute)
+	due, err := st.DueStatements(ctx, clock.Now(), 10)
+	if err != nil || len(due) != 1 || !due[0].Current {
+		t.Fatalf("due: %+v, %v; want the automatic entry, current", due, err)
+	}
+	stale := due[0] // what the slow node read
+
+	release(t, st, id, "Updated on the other line.")
+	if n, err := s.SendDue(ctx); err != nil || n != 1 {
+		t.Fatalf("the other node: sent %d, err %v; want the official report", n, err)
+	}
+	lrs.mu.Lock()
+	official := lrs.standing(t)
+	posts := lrs.posts
+	lrs.mu.Unlock()
+
+	if voided, err := s.deliver(ctx, stale); !errors.Is(err, errSuperseded) || voided != nil {
+		t.Fatalf("the slow node's delivery: voided %v, err %v; want errSuperseded and nothing voided", voided, err)
+	}
+	lrs.mu.Lock()
+	defer lrs.mu.Unlock()
+	if lrs.posts != posts || len(lrs.refused) > 0 {
+		t.Errorf("the slow node posted %d requests (refused %v), want none", lrs.posts-posts, lrs.refused)
+	}
+	if got := lrs.standing(t); len(got) != len(official) || len(official) != 3 {
+		t.Fatalf("%d standing after the slow node, want the 3 official", len(got))
+	}
+	for _, o := range official {
+		if lrs.voided[o.ID] != 0 {
+			t.Errorf("official statement %s voided", o.ID)
 		}
 	}
 }
