@@ -361,6 +361,7 @@ func (c *socket) closeConn() {
 		go func() {
 			defer close(c.shut)
 			c.closeFrame()
+			c.nc.flush()   // the close frame, if a run is gathering
 			c.conn.Close() // unblocks the reader
 		}()
 	})

@@ -76,6 +76,22 @@ func (c *corkConn) uncork() error {
 	return err
 }
 
+// flush writes what the open run has gathered now, whoever holds the
+// cork: the close frame goes out before the connection is closed, even
+// while a drain or a command's answer is gathering (the run's own uncork
+// then finds nothing left, or a closed connection).
+func (c *corkConn) flush() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.buf == nil {
+		return nil
+	}
+	b := c.buf
+	c.buf = nil
+	_, err := c.Conn.Write(*b)
+	return err
+}
+
 // corkingWriter is the handshake's ResponseWriter as the upgrader sees it:
 // the connection it hijacks is wrapped in a corkConn.
 type corkingWriter struct {

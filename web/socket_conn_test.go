@@ -72,3 +72,29 @@ func TestCorkConnReportsTheRunsError(t *testing.T) {
 		t.Errorf("uncork: got %v, want %v", err, broken)
 	}
 }
+
+// A close frame written while another goroutine's run is gathering goes
+// out at flush, with the run, before the connection is closed; the run's
+// own uncork then has nothing left to write.
+func TestCorkConnFlushesTheCloseFrame(t *testing.T) {
+	under := &countingConn{}
+	c := &corkConn{Conn: under}
+	c.cork() // a drain is gathering events
+	c.Write([]byte("event"))
+	c.Write([]byte("close")) // gorilla's WriteControl from stop
+	if len(under.writes) != 0 {
+		t.Fatalf("corked: %d writes, want 0", len(under.writes))
+	}
+	if err := c.flush(); err != nil {
+		t.Fatal(err)
+	}
+	if len(under.writes) != 1 || string(under.writes[0]) != "eventclose" {
+		t.Fatalf("flush: writes %q, want one \"eventclose\"", under.writes)
+	}
+	if err := c.uncork(); err != nil || len(under.writes) != 1 {
+		t.Errorf("the drain's uncork: err %v, %d writes; want nil and no more", err, len(under.writes))
+	}
+	if err := c.flush(); err != nil || len(under.writes) != 1 {
+		t.Errorf("a flush with nothing gathered: err %v, %d writes; want nil and none", err, len(under.writes))
+	}
+}
