@@ -307,6 +307,7 @@ type Standards struct {
 	FirstResponse float64
 	WaitingUpdate float64
 	HoldUpdate    float64
+	WrapUpTarget  float64 // the drill's or its policy's wrap-up target
 }
 
 // Dashboard is everything the cohort dashboard shows for one filter.
@@ -453,6 +454,7 @@ func (a *Analytics) standards(ctx context.Context, scenarioID string, version in
 	st.FirstResponse = c.FirstResponse.Seconds()
 	st.WaitingUpdate = c.WaitingUpdate.Seconds()
 	st.HoldUpdate = c.HoldUpdate.Seconds()
+	st.WrapUpTarget = sc.WrapUpRules().Target.Seconds()
 	return st, true
 }
 

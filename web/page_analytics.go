@@ -256,6 +256,9 @@ func buildAnalyticsCharts(p *analyticsPage) {
 	if s := d.Standards; s != nil {
 		std["score"], stdWords["score"] = s.PassMark, "pass mark "+formatPercent(s.PassMark)
 		std["longest_silence"], stdWords["longest_silence"] = s.MaxSilence, "policy's longest silence "+formatSeconds(s.MaxSilence)
+		if s.WrapUpTarget > 0 {
+			std["wrap_up"], stdWords["wrap_up"] = s.WrapUpTarget, "wrap-up target "+formatSeconds(s.WrapUpTarget)
+		}
 	}
 	for _, key := range append([]string{"score"}, training.KPIKeys...) {
 		format := formatSeconds

@@ -68,7 +68,7 @@ func TestAnalyticsDashboard(t *testing.T) {
 			t.Fatalf("status %d, want 200: %s", res.status, res.body)
 		}
 		for _, want := range []string{`id="chart-pass"`, `id="drills-table"`, `id="heatmap-table"`, `id="trends-table"`, `id="progress-table"`,
-			"2 scored sessions", `<desc id="chart-rules-desc">`, "Alice", "Bob"} {
+			"2 scored sessions", `<desc id="chart-rules-desc">`, "Alice", "Bob", "with the wrap-up target 2:00 drawn as a dashed line"} {
 			if !strings.Contains(res.body, want) {
 				t.Errorf("dashboard lacks %q", want)
 			}
