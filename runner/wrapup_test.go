@@ -2,13 +2,11 @@ package runner
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/drillroom/drillroom"
-	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -121,12 +119,8 @@ func TestEndStoredBeforeItIsPublished(t *testing.T) {
 		if puts != 1 || published != 0 {
 			t.Fatalf("the wrap-up's scorecard was stored %d times, with %d of its events already published; want once, before any", puts, published)
 		}
-		var card scoring.Scorecard
-		if err := json.Unmarshal(st.scorecards["s1"], &card); err != nil {
-			t.Fatal(err)
-		}
-		if card.KPIs.WrapUp != 20 {
-			t.Fatalf("the stored scorecard's wrap-up is %v s, want 20", card.KPIs.WrapUp)
+		if c := st.scorecard(t, "s1"); c == nil || c.KPIs.WrapUp != 20 {
+			t.Fatalf("the stored scorecard %+v, want the wrap-up KPI at 20 s", c)
 		}
 	})
 }
