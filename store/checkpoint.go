@@ -17,7 +17,8 @@ import (
 //
 //   - a checkpointer goroutine, on a connection of its own, copies what
 //     the WAL holds (PASSIVE: it never waits for the writer, which goes on
-//     committing to the WAL meanwhile) every checkpointWrites writes;
+//     committing to the WAL meanwhile) every checkpointWrites writes, a
+//     few dozen pages at a time;
 //   - once the WAL is longer than restartFrames, the writer itself copies
 //     the few pages committed while that ran, right after its next commit,
 //     so that its next transaction starts the WAL again from the beginning
@@ -30,9 +31,16 @@ import (
 // any point leaves a WAL that the next open recovers.
 
 // checkpointWrites is how many committed writes (each a few pages) run
-// between two background checkpoints: about SQLite's default of 1,000
-// pages.
-const checkpointWrites = 256
+// between two background checkpoints. Few, on purpose: a checkpoint ends
+// with an fsync of the database file, whose cost grows with what it
+// copied, and the writer's WAL fsyncs on the same disk are slow while it
+// runs. TestWriterOpenLoop at 10,000 sessions (docs/performance.md): with
+// a checkpoint every 256 writes (about SQLite's 1,000 pages), each took
+// about 5.6 ms, the writer's completion of a long WAL 6 to 13 ms with
+// every write waiting, and commands waited 10.0 to 11.2 ms at p99; every
+// 16 writes, 2.0 to 2.2 ms at p99, the median the same (0.47 to 0.49 ms).
+// A checkpoint after every write made the median worse.
+const checkpointWrites = 16
 
 // restartFrames is the WAL length (pages; 16 MiB) past which the writer
 // completes a checkpoint so that the WAL starts again.
