@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/drillroom/drillroom"
 
@@ -73,6 +74,7 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 	now := millis(s.now())
 	// An append without a command (the session clock's events, the
 	// runner's pauses) may wait for company; a command's may not.
+	began := time.Now()
 	err = s.w.do(ctx, cmd.ID == "", func(tx *wtx) error {
 		var first, end int64
 		if len(events) > 0 {
@@ -127,6 +129,11 @@ func (s *Store) AppendEvents(ctx context.Context, sessionID string, cmd drillroo
 	})
 	if err != nil {
 		return fmt.Errorf("append to session %s: %w", sessionID, err)
+	}
+	if cmd.ID != "" {
+		s.w.commandWait.observe(time.Since(began))
+	} else {
+		s.w.clockWait.observe(time.Since(began))
 	}
 	return nil
 }

@@ -120,6 +120,11 @@ type writer struct {
 	batches atomic.Int64 // committed transactions, for tests and metrics
 	writes  atomic.Int64 // requests answered with success
 	taken   atomic.Int64 // requests taken from the queue
+
+	// How long a command's append and a clock's append waited for their
+	// commit (Store.AppendEvents), and how long each transaction took
+	// from its BEGIN to its answers (commit).
+	commandWait, clockWait, commitTime latency
 }
 
 // startWriter takes the writer connection, prepares the hot statements on
@@ -251,7 +256,9 @@ func (w *writer) run() {
 			batch = w.gatherFor(batch)
 		}
 		if len(batch) > 0 {
+			began := time.Now()
 			w.commit(batch)
+			w.commitTime.observe(time.Since(began))
 			if w.ckpt != nil {
 				w.ckpt.committed(len(batch))
 			}
@@ -494,9 +501,15 @@ type Stats struct {
 	Commits int64 // durable transactions committed
 	Writes  int64 // write requests committed (Writes/Commits is the mean group-commit batch)
 	Queued  int   // write requests waiting now
+	// CommandWait and ClockWait: how long the appends of commands and of
+	// the session clocks (timed events, pauses) waited, from the call to
+	// the durable commit's answer: the queue, the commit, and the wake-up.
+	// Commit: each transaction, from its BEGIN to the last answer sent.
+	CommandWait, ClockWait, Commit Histogram
 }
 
 // Stats returns the writer's counters.
 func (s *Store) Stats() Stats {
-	return Stats{Commits: s.w.batches.Load(), Writes: s.w.writes.Load(), Queued: len(s.w.queue)}
+	return Stats{Commits: s.w.batches.Load(), Writes: s.w.writes.Load(), Queued: len(s.w.queue),
+		CommandWait: s.w.commandWait.snapshot(), ClockWait: s.w.clockWait.snapshot(), Commit: s.w.commitTime.snapshot()}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/drillroom/drillroom"
+	"github.com/drillroom/drillroom/simulator"
 	"github.com/drillroom/drillroom/store/storetest"
 )
 
@@ -210,4 +211,62 @@ func TestClockWriteOnAQuietServerDoesNotWait(t *testing.T) {
 		t.Fatal("a clock write on a quiet server is held for company: want it committed at once")
 	}
 	storetest.AssertLog(t, s, f.Session.ID, 1)
+}
+
+// The writer's latency histograms count every append by kind (a command's,
+// a clock's) and every transaction, and add up their times.
+func TestWriterLatencies(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	f := storetest.NewFixture(t, s, "latency")
+	before := s.Stats()
+	for seq := int64(1); seq <= 5; seq++ {
+		cmd := drillroom.Command{}
+		if seq%2 == 1 {
+			cmd = drillroom.Command{ID: fmt.Sprintf("c%d", seq), Result: []byte(`{}`)}
+		}
+		if err := s.AppendEvents(ctx, f.Session.ID, cmd, []simulator.Event{storetest.BenchEvent(seq)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A refused append (a gap in the log) is not a wait for a commit.
+	if err := s.AppendEvents(ctx, f.Session.ID, drillroom.Command{ID: "gap"}, []simulator.Event{storetest.BenchEvent(9)}); !errors.Is(err, drillroom.ErrConflict) {
+		t.Fatalf("append after a gap: %v, want ErrConflict", err)
+	}
+	after := s.Stats()
+	if got := after.CommandWait.Count() - before.CommandWait.Count(); got != 3 {
+		t.Errorf("command waits counted: %d, want 3", got)
+	}
+	if got := after.ClockWait.Count() - before.ClockWait.Count(); got != 2 {
+		t.Errorf("clock waits counted: %d, want 2", got)
+	}
+	// Six transactions: five committed, one rolled back.
+	if got := after.Commit.Count() - before.Commit.Count(); got != 6 {
+		t.Errorf("transactions timed: %d, want 6", got)
+	}
+	if after.CommandWait.Sum <= before.CommandWait.Sum || after.Commit.Sum <= before.Commit.Sum {
+		t.Errorf("sums did not grow: command wait %v -> %v, commit %v -> %v", before.CommandWait.Sum, after.CommandWait.Sum, before.Commit.Sum, after.Commit.Sum)
+	}
+	if len(after.Commit.Counts) != len(LatencyBounds)+1 {
+		t.Errorf("%d buckets, want %d", len(after.Commit.Counts), len(LatencyBounds)+1)
+	}
+}
+
+func TestLatencyBuckets(t *testing.T) {
+	var l latency
+	for _, d := range []time.Duration{0, 250 * time.Microsecond, 251 * time.Microsecond, 3 * time.Millisecond, 2 * time.Second} {
+		l.observe(d)
+	}
+	h := l.snapshot()
+	want := make([]uint64, len(LatencyBounds)+1)
+	want[0] = 2                  // 0 and exactly the first bound
+	want[1] = 1                  // just over it
+	want[4] = 1                  // 3 ms: in (2.5 ms, 5 ms]
+	want[len(LatencyBounds)] = 1 // over a second
+	if fmt.Sprint(h.Counts) != fmt.Sprint(want) {
+		t.Errorf("counts %v, want %v", h.Counts, want)
+	}
+	if h.Sum != 2*time.Second+3*time.Millisecond+501*time.Microsecond || h.Count() != 5 {
+		t.Errorf("sum %v, count %d", h.Sum, h.Count())
+	}
 }

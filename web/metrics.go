@@ -69,6 +69,17 @@ type StoreMetrics struct {
 	Writes        int64 // write requests committed since start; Writes/Commits is the mean group commit
 	QueuedWrites  int   // write requests waiting now
 	SchemaVersion int   // the database schema's version
+	// Latencies are the backend's latency histograms, when it keeps any
+	// (SQLite's writer does).
+	Latencies []Histogram
+}
+
+// Histogram is one latency histogram family at /metrics.
+type Histogram struct {
+	Name, Help string
+	Bounds     []float64 // upper bounds, seconds
+	Counts     []uint64  // per bucket, not cumulative; one more than Bounds (+Inf)
+	Sum        float64   // seconds
 }
 
 // write writes every metric in the text format: the families of one
@@ -97,22 +108,35 @@ func (m *metrics) write(w io.Writer, g gauges) {
 			{"drillroom_store_queued_writes", "gauge", "Database writes waiting for the writer.", int64(st.QueuedWrites)},
 			{"drillroom_store_schema_version", "gauge", "The database schema's version.", int64(st.SchemaVersion)},
 		})
+		for _, h := range st.Latencies {
+			writeHistogram(w, h)
+		}
 	}
 
 	m.mu.Lock()
-	counts := append([]uint64(nil), m.ackCounts...)
-	sum, n := m.ackSum, m.ackCount
+	ack := Histogram{Name: "drillroom_command_ack_seconds", Help: "Time from a command's arrival to its ack or reject.",
+		Bounds: ackBuckets, Counts: append([]uint64(nil), m.ackCounts...), Sum: m.ackSum}
 	m.mu.Unlock()
-	writeFamily(w, "drillroom_command_ack_seconds", "histogram", "Time from a command's arrival to its ack or reject.")
+	writeHistogram(w, ack)
+}
+
+// writeHistogram writes h as a histogram family: cumulative buckets, the
+// sum and the count.
+func writeHistogram(w io.Writer, h Histogram) {
+	writeFamily(w, h.Name, "histogram", h.Help)
 	var cum uint64
-	for i, le := range ackBuckets {
-		cum += counts[i]
-		fmt.Fprintf(w, "drillroom_command_ack_seconds_bucket{le=\"%g\"} %d\n", le, cum)
+	for i, le := range h.Bounds {
+		if i < len(h.Counts) {
+			cum += h.Counts[i]
+		}
+		fmt.Fprintf(w, "%s_bucket{le=\"%g\"} %d\n", h.Name, le, cum)
 	}
-	cum += counts[len(ackBuckets)]
-	fmt.Fprintf(w, "drillroom_command_ack_seconds_bucket{le=\"+Inf\"} %d\n", cum)
-	fmt.Fprintf(w, "drillroom_command_ack_seconds_sum %g\n", sum)
-	fmt.Fprintf(w, "drillroom_command_ack_seconds_count %d\n", n)
+	if len(h.Counts) > len(h.Bounds) {
+		cum += h.Counts[len(h.Bounds)]
+	}
+	fmt.Fprintf(w, "%s_bucket{le=\"+Inf\"} %d\n", h.Name, cum)
+	fmt.Fprintf(w, "%s_sum %g\n", h.Name, h.Sum)
+	fmt.Fprintf(w, "%s_count %d\n", h.Name, cum)
 }
 
 // scalar is a metric family of one unlabelled value.

@@ -395,7 +395,9 @@ func TestMetricsAndHealth(t *testing.T) {
 	a := newLiveAppWith(t, runner.Config{}, Config{MetricsToken: "scrape-secret", StoreMetrics: func(ctx context.Context) (StoreMetrics, error) {
 		v, err := st.SchemaVersion(ctx)
 		stats := st.Stats()
-		return StoreMetrics{Commits: stats.Commits, Writes: stats.Writes, QueuedWrites: stats.Queued, SchemaVersion: v}, err
+		return StoreMetrics{Commits: stats.Commits, Writes: stats.Writes, QueuedWrites: stats.Queued, SchemaVersion: v,
+			Latencies: []Histogram{{Name: "drillroom_store_command_wait_seconds", Help: "h", Bounds: store.LatencyBounds,
+				Counts: stats.CommandWait.Counts, Sum: stats.CommandWait.Sum.Seconds()}}}, err
 	}})
 	st = a.store
 	id := a.session("ann", 1)
@@ -470,6 +472,18 @@ func TestMetricsAndHealth(t *testing.T) {
 			t.Errorf("metrics lack %s:\n%s", name, body)
 		} else if fmt.Sscanf(body[i+len(name)+2:], "%d", &n); n < 1 {
 			t.Errorf("%s %d, want at least one (users, sessions and events were written)", name, n)
+		}
+	}
+	// The one command's append, in the store's histogram as /metrics
+	// writes one: cumulative buckets ending at +Inf, and the count.
+	for _, want := range []string{
+		"# TYPE drillroom_store_command_wait_seconds histogram\n",
+		`drillroom_store_command_wait_seconds_bucket{le="1"} 1` + "\n",
+		`drillroom_store_command_wait_seconds_bucket{le="+Inf"} 1` + "\n",
+		"drillroom_store_command_wait_seconds_count 1\n",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q:\n%s", want, body)
 		}
 	}
 	if !strings.Contains(body, "drillroom_store_queued_writes ") {

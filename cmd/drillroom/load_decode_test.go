@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -426,4 +427,24 @@ func BenchmarkDecodeServerMsg(b *testing.B) {
 			}
 		}
 	})
+}
+
+// bucketQuantile reads a quantile of what a histogram observed between
+// two scrapes, to the bucket's upper bound.
+func TestBucketQuantile(t *testing.T) {
+	inf := math.Inf(1)
+	before := map[float64]uint64{0.001: 5, 0.01: 10, inf: 10}
+	after := map[float64]uint64{0.001: 55, 0.01: 108, inf: 110} // in the window: 50, 48, 2
+	for _, c := range []struct {
+		q    float64
+		want float64
+	}{{0.5, 0.001}, {0.51, 0.01}, {0.98, 0.01}, {0.99, inf}} {
+		got, n, ok := bucketQuantile(before, after, c.q)
+		if !ok || n != 100 || got != c.want {
+			t.Errorf("q %g: %g of %d (%v), want %g of 100", c.q, got, n, ok, c.want)
+		}
+	}
+	if _, _, ok := bucketQuantile(after, after, 0.5); ok {
+		t.Error("nothing observed, yet a quantile")
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
@@ -144,6 +145,9 @@ type loadReport struct {
 	// first server): commits are the WAL's fsyncs, writes/commits the
 	// mean group commit. Zero when the server does not report them.
 	Commits, Writes int64
+	// The server's own view of the window, from its /metrics histograms
+	// (to the bucket: "at most"), when the server keeps them.
+	ServerSide []string
 	// CPU time (user and system) used in the window by the server's
 	// process and by this one (the load generator).
 	ServerCPU, GeneratorCPU time.Duration
@@ -161,6 +165,14 @@ func quantilesOf(ds []time.Duration) quantiles {
 	slices.Sort(ds)
 	at := func(q float64) time.Duration { return ds[min(len(ds)-1, int(q*float64(len(ds))))] }
 	return quantiles{N: len(ds), P50: at(0.50), P99: at(0.99), Max: ds[len(ds)-1]}
+}
+
+// boundString writes a bucket bound (seconds) in milliseconds.
+func boundString(b float64) string {
+	if math.IsInf(b, 1) {
+		return "more than the largest bucket"
+	}
+	return fmt.Sprintf("%g ms", b*1000)
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
@@ -184,6 +196,9 @@ func (r loadReport) String() string {
 	if r.Commits > 0 {
 		fmt.Fprintf(&b, "  store: %d commits (%.0f/s), %d writes (%.2f writes/commit) in the window\n",
 			r.Commits, float64(r.Commits)/r.Window.Seconds(), r.Writes, float64(r.Writes)/float64(r.Commits))
+	}
+	for _, l := range r.ServerSide {
+		fmt.Fprintf(&b, "  server side, %s\n", l)
 	}
 	if r.ServerPeak > 0 {
 		fmt.Fprintf(&b, "  server RSS: %d MB before the drills, %d MB at most in the window: %.1f KB per live drill (its sockets included)\n",
@@ -629,7 +644,7 @@ func runLoad(t *testing.T, cfg loadConfig) loadReport {
 		profiles.Add(1)
 		go func() { defer profiles.Done(); takeProfiles(t, debug, cfg.Profile, cfg.Window) }()
 	}
-	commits0, writes0, counted := storeCounters(urls[0], cohorts[0].cookie)
+	figs0, counted := readServerFigures(urls[0], cohorts[0].cookie)
 	serverCPU0, selfCPU0 := processCPU(pid), cpuTime()
 	period := time.Duration(float64(time.Second) / cfg.Rate)
 	var sendErrs atomic.Int64
@@ -646,8 +661,16 @@ func runLoad(t *testing.T, cfg loadConfig) loadReport {
 		rep.ServerCPU = processCPU(pid) - serverCPU0
 	}
 	rep.GeneratorCPU = cpuTime() - selfCPU0
-	if commits1, writes1, ok := storeCounters(urls[0], cohorts[0].cookie); ok && counted {
-		rep.Commits, rep.Writes = commits1-commits0, writes1-writes0
+	if figs1, ok := readServerFigures(urls[0], cohorts[0].cookie); ok && counted {
+		rep.Commits, rep.Writes = figs1.commits-figs0.commits, figs1.writes-figs0.writes
+		for _, h := range windowHistograms {
+			p50, n, ok := bucketQuantile(figs0.hist[h.name], figs1.hist[h.name], 0.5)
+			if !ok {
+				continue
+			}
+			p99, _, _ := bucketQuantile(figs0.hist[h.name], figs1.hist[h.name], 0.99)
+			rep.ServerSide = append(rep.ServerSide, fmt.Sprintf("%s (%d): p50 at most %s, p99 at most %s", h.label, n, boundString(p50), boundString(p99)))
+		}
 	}
 	// Every command gets its answer (or 15 s pass), then 2 s more of
 	// events.
@@ -751,21 +774,38 @@ func processCPU(pid int) time.Duration {
 	return time.Duration(utime+stime) * time.Second / ticks
 }
 
-// storeCounters reads the store's commits and writes from a server's
-// /metrics, as a signed-in trainer may.
-func storeCounters(base, cookie string) (commits, writes int64, ok bool) {
+// serverFigures are what a server's /metrics says of its store and its
+// commands: counters, and histograms (cumulative bucket counts by upper
+// bound, in seconds).
+type serverFigures struct {
+	commits, writes int64
+	hist            map[string]map[float64]uint64
+}
+
+// windowHistograms are the histograms the report shows, from the server's
+// side: the ack (arrival to answer) and the SQLite writer's waits.
+var windowHistograms = []struct{ name, label string }{
+	{"drillroom_command_ack_seconds", "command arrival to ack"},
+	{"drillroom_store_command_wait_seconds", "a command's wait for its commit"},
+	{"drillroom_store_clock_wait_seconds", "a clock write's wait for its commit"},
+	{"drillroom_store_commit_seconds", "one transaction"},
+}
+
+// readServerFigures reads a server's /metrics, as a signed-in trainer may.
+func readServerFigures(base, cookie string) (serverFigures, bool) {
+	f := serverFigures{hist: map[string]map[float64]uint64{}}
 	req, err := http.NewRequest(http.MethodGet, base+"/metrics", nil)
 	if err != nil {
-		return 0, 0, false
+		return f, false
 	}
 	req.Header.Set("Cookie", cookie)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, 0, false
+		return f, false
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return 0, 0, false
+		return f, false
 	}
 	var found int
 	lines := bufio.NewScanner(resp.Body)
@@ -773,14 +813,56 @@ func storeCounters(base, cookie string) (commits, writes int64, ok bool) {
 		name, value, _ := strings.Cut(lines.Text(), " ")
 		switch name {
 		case "drillroom_store_commits_total":
-			commits, _ = strconv.ParseInt(value, 10, 64)
+			f.commits, _ = strconv.ParseInt(value, 10, 64)
 			found++
 		case "drillroom_store_writes_total":
-			writes, _ = strconv.ParseInt(value, 10, 64)
+			f.writes, _ = strconv.ParseInt(value, 10, 64)
 			found++
 		}
+		family, le, ok := strings.Cut(name, `_bucket{le="`)
+		if !ok {
+			continue
+		}
+		bound := math.Inf(1)
+		if b := strings.TrimSuffix(le, `"}`); b != "+Inf" {
+			if bound, err = strconv.ParseFloat(b, 64); err != nil {
+				continue
+			}
+		}
+		n, err := strconv.ParseUint(value, 10, 64)
+		if err != nil {
+			continue
+		}
+		if f.hist[family] == nil {
+			f.hist[family] = map[float64]uint64{}
+		}
+		f.hist[family][bound] = n
 	}
-	return commits, writes, found == 2
+	return f, found == 2
+}
+
+// bucketQuantile is the upper bound of the bucket holding quantile q of
+// what was observed between two readings of a histogram: "at most this".
+// It reports false when nothing was observed.
+func bucketQuantile(before, after map[float64]uint64, q float64) (float64, uint64, bool) {
+	bounds := make([]float64, 0, len(after))
+	for b := range after {
+		bounds = append(bounds, b)
+	}
+	slices.Sort(bounds)
+	if len(bounds) == 0 {
+		return 0, 0, false
+	}
+	total := after[bounds[len(bounds)-1]] - before[bounds[len(bounds)-1]]
+	if total == 0 {
+		return 0, 0, false
+	}
+	for _, b := range bounds {
+		if float64(after[b]-before[b]) >= q*float64(total) {
+			return b, total, true
+		}
+	}
+	return bounds[len(bounds)-1], total, true
 }
 
 // checkArrivals compares what one socket received with the session's log:

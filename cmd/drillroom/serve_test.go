@@ -34,6 +34,18 @@ func TestServeMetricsShowTheStore(t *testing.T) {
 		t.Errorf("drillroom_store_commits_total %d, want at least 1 (the library was published)", commits)
 	}
 
+	// The writer's histograms: publishing the library took transactions.
+	for _, name := range []string{"drillroom_store_command_wait_seconds", "drillroom_store_clock_wait_seconds", "drillroom_store_commit_seconds"} {
+		if !strings.Contains(body, "# TYPE "+name+" histogram\n") {
+			t.Errorf("metrics lack the histogram %s:\n%s", name, body)
+		}
+	}
+	if i := strings.Index(body, "\ndrillroom_store_commit_seconds_count "); i < 0 {
+		t.Errorf("metrics lack drillroom_store_commit_seconds_count:\n%s", body)
+	} else if fmt.Sscanf(body[i+len("\ndrillroom_store_commit_seconds_count "):], "%d", &commits); commits < 1 {
+		t.Errorf("drillroom_store_commit_seconds_count %d, want at least 1", commits)
+	}
+
 	if code := stop(); code != 0 {
 		t.Fatalf("serve exit %d after cancel", code)
 	}
