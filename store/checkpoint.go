@@ -24,7 +24,7 @@ import (
 //     so that its next transaction starts the WAL again from the beginning
 //     instead of growing it. SQLite restarts the WAL only when
 //     every page in it is in the database file when a write begins, which
-//     a checkpoint running beside the writer never leaves behind.
+//     a checkpoint running beside a busy writer seldom leaves behind.
 //
 // Durability is the commit's (synchronous=FULL on every connection): a
 // checkpoint only moves pages already durable in the WAL, and a crash at
@@ -47,7 +47,8 @@ const checkpointWrites = 16
 const restartFrames = 4096
 
 // The checkpoint statement. PASSIVE never waits for a lock, so it cannot
-// delay the writer or a reader.
+// block the writer or a reader (its fsync of the database file does slow
+// the writer's fsyncs on the same disk: checkpointWrites).
 const sqlCheckpoint = "PRAGMA wal_checkpoint(PASSIVE)"
 
 type checkpointer struct {
@@ -100,9 +101,13 @@ func (c *checkpointer) run() {
 			return
 		case <-c.kick:
 		}
-		log, copied, err := checkpoint(c.db.QueryRowContext(context.Background(), sqlCheckpoint))
+		busy, log, copied, err := checkpoint(c.db.QueryRowContext(context.Background(), sqlCheckpoint))
 		if err != nil {
 			c.logger.Warn("store: checkpoint", "err", err)
+			continue
+		}
+		if busy {
+			// The writer is completing one (finish): nothing was copied.
 			continue
 		}
 		c.runs.Add(1)
@@ -123,8 +128,15 @@ func (c *checkpointer) finish(w *writer) {
 	if st == nil {
 		return
 	}
-	if _, _, err := checkpoint(st.QueryRow()); err != nil {
+	busy, _, _, err := checkpoint(st.QueryRow())
+	if err != nil {
 		c.logger.Warn("store: checkpoint on the writer", "err", err)
+		return
+	}
+	if busy {
+		// The checkpointer is running one: try again after the next
+		// commit rather than leave the WAL to grow.
+		c.restart.Store(true)
 		return
 	}
 	c.completed.Add(1)
@@ -141,11 +153,11 @@ func (c *checkpointer) close() error {
 	return c.closeErr
 }
 
-// checkpoint scans PRAGMA wal_checkpoint's row: whether it could not run,
-// the WAL's length and how much of it is now in the database file, in
-// pages.
-func checkpoint(row *sql.Row) (log, copied int64, err error) {
-	var busy int64
-	err = row.Scan(&busy, &log, &copied)
-	return log, copied, err
+// checkpoint scans PRAGMA wal_checkpoint's row: whether it could not run
+// (another connection held the checkpoint), the WAL's length and how much
+// of it is now in the database file, in pages.
+func checkpoint(row *sql.Row) (busy bool, log, copied int64, err error) {
+	var b int64
+	err = row.Scan(&b, &log, &copied)
+	return b != 0, log, copied, err
 }

@@ -1,14 +1,19 @@
 package store
 
 import (
+	"slices"
 	"sync/atomic"
 	"time"
 )
 
-// LatencyBounds are the upper bounds, in seconds, of the writer's latency
+// latencyBounds are the upper bounds, in seconds, of the writer's latency
 // histograms: from a quarter of a millisecond (a lone commit on a quiet
 // disk) to a second.
-var LatencyBounds = []float64{0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}
+var latencyBounds = [...]float64{0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}
+
+// LatencyBounds returns (a copy of) the upper bounds, in seconds, of the
+// buckets of every Histogram the store reports.
+func LatencyBounds() []float64 { return slices.Clone(latencyBounds[:]) }
 
 // Histogram is a snapshot of one of the writer's latency histograms.
 type Histogram struct {
@@ -27,14 +32,14 @@ func (h Histogram) Count() uint64 {
 
 // latency is a histogram the writer and its callers add to without a lock.
 type latency struct {
-	counts [12]atomic.Uint64 // len(LatencyBounds)+1
-	sum    atomic.Int64      // nanoseconds
+	counts [len(latencyBounds) + 1]atomic.Uint64
+	sum    atomic.Int64 // nanoseconds
 }
 
 func (l *latency) observe(d time.Duration) {
 	v := d.Seconds()
 	i := 0
-	for i < len(LatencyBounds) && v > LatencyBounds[i] {
+	for i < len(latencyBounds) && v > latencyBounds[i] {
 		i++
 	}
 	l.counts[i].Add(1)

@@ -24,7 +24,7 @@ import (
 // event) arrive at fixed rates on sessions picked at random, whether or
 // not the writer has answered the ones before, and it reports how long
 // each waited for its commit. It is off unless DRILLROOM_WRITER_LOAD gives
-// the number of sessions; DRILLROOM_WRITER_SECONDS sets the window (10 s)
+// the number of sessions; DRILLROOM_WRITER_SECONDS sets the window (10 s),
 // DRILLROOM_WRITER_CHECKPOINT_WRITES the writes between two background
 // checkpoints (checkpointWrites) and DRILLROOM_WRITER_PROFILE a file for a
 // CPU profile of the window:
@@ -170,6 +170,9 @@ func TestWriterOpenLoop(t *testing.T) {
 
 // quantiles formats the median, p90, p99 and maximum of d (sorted in place).
 func quantiles(d []time.Duration) string {
+	if len(d) == 0 {
+		return "none"
+	}
 	slices.Sort(d)
 	q := func(p float64) float64 {
 		return float64(d[int(p*float64(len(d)-1))].Microseconds()) / 1000

@@ -248,8 +248,8 @@ func TestWriterLatencies(t *testing.T) {
 	if after.CommandWait.Sum <= before.CommandWait.Sum || after.Commit.Sum <= before.Commit.Sum {
 		t.Errorf("sums did not grow: command wait %v -> %v, commit %v -> %v", before.CommandWait.Sum, after.CommandWait.Sum, before.Commit.Sum, after.Commit.Sum)
 	}
-	if len(after.Commit.Counts) != len(LatencyBounds)+1 {
-		t.Errorf("%d buckets, want %d", len(after.Commit.Counts), len(LatencyBounds)+1)
+	if len(after.Commit.Counts) != len(latencyBounds)+1 {
+		t.Errorf("%d buckets, want %d", len(after.Commit.Counts), len(latencyBounds)+1)
 	}
 }
 
@@ -259,11 +259,11 @@ func TestLatencyBuckets(t *testing.T) {
 		l.observe(d)
 	}
 	h := l.snapshot()
-	want := make([]uint64, len(LatencyBounds)+1)
+	want := make([]uint64, len(latencyBounds)+1)
 	want[0] = 2                  // 0 and exactly the first bound
 	want[1] = 1                  // just over it
 	want[4] = 1                  // 3 ms: in (2.5 ms, 5 ms]
-	want[len(LatencyBounds)] = 1 // over a second
+	want[len(latencyBounds)] = 1 // over a second
 	if fmt.Sprint(h.Counts) != fmt.Sprint(want) {
 		t.Errorf("counts %v, want %v", h.Counts, want)
 	}

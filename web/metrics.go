@@ -35,7 +35,6 @@ type metrics struct {
 	mu        sync.Mutex
 	ackCounts []uint64 // per bucket, not cumulative; last is +Inf
 	ackSum    float64
-	ackCount  uint64
 }
 
 func newMetrics() *metrics {
@@ -52,7 +51,6 @@ func (m *metrics) observeAck(d time.Duration) {
 	m.mu.Lock()
 	m.ackCounts[i]++
 	m.ackSum += v
-	m.ackCount++
 	m.mu.Unlock()
 }
 

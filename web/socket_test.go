@@ -396,7 +396,7 @@ func TestMetricsAndHealth(t *testing.T) {
 		v, err := st.SchemaVersion(ctx)
 		stats := st.Stats()
 		return StoreMetrics{Commits: stats.Commits, Writes: stats.Writes, QueuedWrites: stats.Queued, SchemaVersion: v,
-			Latencies: []Histogram{{Name: "drillroom_store_command_wait_seconds", Help: "h", Bounds: store.LatencyBounds,
+			Latencies: []Histogram{{Name: "drillroom_store_command_wait_seconds", Help: "h", Bounds: store.LatencyBounds(),
 				Counts: stats.CommandWait.Counts, Sum: stats.CommandWait.Sum.Seconds()}}}, err
 	}})
 	st = a.store

@@ -118,7 +118,7 @@ func openDatabase(ctx context.Context, where location, stderr io.Writer) (databa
 
 // sqliteLatency is one of SQLite's writer histograms as /metrics shows it.
 func sqliteLatency(name, help string, h store.Histogram) web.Histogram {
-	return web.Histogram{Name: name, Help: help, Bounds: store.LatencyBounds, Counts: h.Counts, Sum: h.Sum.Seconds()}
+	return web.Histogram{Name: name, Help: help, Bounds: store.LatencyBounds(), Counts: h.Counts, Sum: h.Sum.Seconds()}
 }
 
 // storeMetrics reads the group-commit counters and the schema version of
@@ -131,9 +131,9 @@ func storeMetrics(st database) func(ctx context.Context) (web.StoreMetrics, erro
 		case *store.Store:
 			s := st.Stats()
 			m = web.StoreMetrics{Commits: s.Commits, Writes: s.Writes, QueuedWrites: s.Queued, Latencies: []web.Histogram{
-				sqliteLatency("drillroom_store_command_wait_seconds", "Time a command's events waited for their durable commit: the writer's queue, the commit and the wake-up.", s.CommandWait),
+				sqliteLatency("drillroom_store_command_wait_seconds", "Time a command's events waited for their durable commit (the writer's queue, the commit and the wake-up), for appends that succeeded.", s.CommandWait),
 				sqliteLatency("drillroom_store_clock_wait_seconds", "Time a session clock's events (timed events, pauses) waited for their durable commit.", s.ClockWait),
-				sqliteLatency("drillroom_store_commit_seconds", "Time of each database transaction of the writer, from its BEGIN to its answers.", s.Commit),
+				sqliteLatency("drillroom_store_commit_seconds", "Time of each batch of writes the writer committed, from its BEGIN to its COMMIT (a failed batch with its writes retried one by one).", s.Commit),
 			}}
 		case *postgres.Store:
 			s := st.Stats()

@@ -447,4 +447,15 @@ func TestBucketQuantile(t *testing.T) {
 	if _, _, ok := bucketQuantile(after, after, 0.5); ok {
 		t.Error("nothing observed, yet a quantile")
 	}
+	// A scrape before the family existed, one with other buckets, a
+	// restarted server: no quantile rather than one of the wrong span.
+	for name, b := range map[string]map[float64]uint64{
+		"empty":        {},
+		"other bounds": {0.002: 5, 0.01: 10, inf: 10},
+		"restarted":    {0.001: 60, 0.01: 110, inf: 112},
+	} {
+		if _, _, ok := bucketQuantile(b, after, 0.5); ok {
+			t.Errorf("%s: a quantile", name)
+		}
+	}
 }

@@ -844,13 +844,19 @@ func readServerFigures(base, cookie string) (serverFigures, bool) {
 // bucketQuantile is the upper bound of the bucket holding quantile q of
 // what was observed between two readings of a histogram: "at most this".
 // It reports false when nothing was observed.
+// It reports false, too, when the two readings do not have the same
+// buckets or a count went down (the server restarted between them).
 func bucketQuantile(before, after map[float64]uint64, q float64) (float64, uint64, bool) {
 	bounds := make([]float64, 0, len(after))
-	for b := range after {
+	for b, n := range after {
+		was, ok := before[b]
+		if !ok || n < was {
+			return 0, 0, false
+		}
 		bounds = append(bounds, b)
 	}
 	slices.Sort(bounds)
-	if len(bounds) == 0 {
+	if len(bounds) == 0 || len(before) != len(after) {
 		return 0, 0, false
 	}
 	total := after[bounds[len(bounds)-1]] - before[bounds[len(bounds)-1]]
