@@ -1,0 +1,460 @@
+package simulator
+
+// The recogniser's line scoring as it was before it was made cheaper
+// (issue 21), kept word for word as the reference that
+// TestScoreLineMatchesReference compares the optimised code with, bit for
+// bit. Only the names changed (ref...).
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+func refAnalyse(text string, st *stemmer, correct corrector) analysis {
+	if len(text) > maxLineBytes {
+		text = text[:maxLineBytes]
+	}
+	var a analysis
+	start := 0
+	for i := 0; i <= len(text) && len(a.sentences) < maxSentences; i++ {
+		if i < len(text) && !isSentenceEnd(text, i) {
+			continue
+		}
+		if s, ok := refReadSentence(text[start:min(i+1, len(text))], st, correct); ok {
+			a.sentences = append(a.sentences, s)
+		}
+		start = i + 1
+	}
+	return a
+}
+
+func refReadSentence(text string, st *stemmer, correct corrector) (sentence, bool) {
+	s := sentence{text: strings.TrimSpace(text)}
+	s.question = strings.HasSuffix(strings.TrimRight(s.text, " \"'"), "?")
+	var piece []word
+	var mark byte
+	sinceIf := 0 // words since the condition that opened the scope
+	first := true
+	flush := func() {
+		if len(piece) > 0 {
+			s.pieces = append(s.pieces, piece)
+		}
+		piece, mark = nil, 0
+	}
+	lower, caps := refLowerCase(text)
+	if strings.Contains(lower, "in case") {
+		// Same length, so caps still lines up.
+		lower = strings.ReplaceAll(lower, "in case ", "incase  ")
+	}
+	for i := 0; i < len(lower); {
+		c := lower[i]
+		if c == ',' || c == ':' || c == '(' || c == ')' || c == '-' && i+1 < len(lower) && lower[i+1] == ' ' {
+			flush()
+			i++
+			continue
+		}
+		if c == '{' { // {name} in an example stands for any name
+			if j := strings.IndexByte(lower[i:], '}'); j > 0 {
+				piece = append(piece, word{raw: lower[i : i+j+1], stem: "#name", mark: mark})
+				first = false
+				i += j + 1
+				continue
+			}
+		}
+		if !isWordByte(c) {
+			i += skipNonWord(lower, i)
+			continue
+		}
+		capital := !first && caps[i]
+		j := i
+		for j < len(lower) && (isWordByte(lower[j]) || isApostrophe(lower, j) || isDecimalPoint(lower, j)) {
+			if lower[j] == 0xe2 { // ’ is three bytes
+				j += 3
+			} else {
+				j++
+			}
+		}
+		tok := strings.ReplaceAll(strings.ReplaceAll(lower[i:j], "’", "'"), "‘", "'")
+		i = j
+		tok = strings.Trim(tok, "'")
+		if tok == "" {
+			continue
+		}
+		words := refExpand(tok)
+		if first {
+			// "Don't use the lift" starts with do but asks nothing.
+			s.question = s.question || questionStarts[words[0]] && !(len(words) > 1 && words[1] == "not")
+			first = false
+		}
+		for _, w := range words {
+			if w == "" { // "n't" alone
+				continue
+			}
+			if joiners[w] {
+				flush()
+				if !conditions[w] {
+					continue
+				}
+			}
+			if m, ok := spellings[w]; ok {
+				w = m
+			}
+			w = correct(w, capital)
+			for _, part := range strings.Fields(w) { // a mapping may give two words
+				stem := st.stem(part)
+				if negators[part] || stem == "not" {
+					mark = 'n'
+					piece = append(piece, word{raw: part, stem: "not"})
+					continue
+				}
+				if conditions[part] {
+					// "Do you know if...", "check whether...": an embedded
+					// question, not a condition.
+					if n := len(piece); n == 0 || !knowing[piece[n-1].stem] {
+						mark, sinceIf = 'h', 0
+					}
+					continue
+				}
+				if mark == 'h' && (scopeEnds[stem] || subjects[stem] && sinceIf > 0) {
+					mark = 0
+				}
+				sinceIf++
+				if stem == "" {
+					continue
+				}
+				piece = append(piece, word{raw: part, stem: stem, mark: mark})
+			}
+		}
+	}
+	flush()
+	return s, len(s.pieces) > 0
+}
+
+func refExpand(tok string) []string {
+	if e, ok := contractions[tok]; ok {
+		return strings.Fields(e)
+	}
+	if strings.HasSuffix(tok, "n't") {
+		return []string{strings.TrimSuffix(tok, "n't"), "not"}
+	}
+	for _, suf := range []string{"'re", "'ve", "'ll", "'d", "'m"} {
+		if strings.HasSuffix(tok, suf) {
+			return []string{strings.TrimSuffix(tok, suf)}
+		}
+	}
+	if strings.HasSuffix(tok, "'s") {
+		return []string{strings.TrimSuffix(tok, "'s")}
+	}
+	return []string{tok}
+}
+
+func refLowerCase(text string) (string, []bool) {
+	var b strings.Builder
+	b.Grow(len(text))
+	caps := make([]bool, 0, len(text))
+	for _, r := range text {
+		n := b.Len()
+		b.WriteRune(unicode.ToLower(r))
+		for range b.Len() - n {
+			caps = append(caps, false)
+		}
+		if r >= 'A' && r <= 'Z' {
+			caps[n] = true
+		}
+	}
+	return b.String(), caps
+}
+
+func (sg segment) refFeatures(dst []string, a analysis) []string {
+	if sg.sent >= 0 {
+		return refSegFeatures(dst, a.sentences[sg.sent], sg.from, sg.to)
+	}
+	for _, s := range a.sentences {
+		dst = refSegFeatures(dst, s, 0, len(s.pieces))
+	}
+	return dst
+}
+
+func refSegFeatures(dst []string, s sentence, from, to int) []string {
+	for _, p := range s.pieces[from:to] {
+		prev, prevHyp := "", false
+		for _, w := range p {
+			f := w.key()
+			hyp := w.mark == 'h'
+			if hyp {
+				dst = append(dst, "~"+f)
+			} else {
+				dst = append(dst, f)
+			}
+			if prev != "" {
+				if hyp || prevHyp {
+					dst = append(dst, "~"+prev+" "+f)
+				} else {
+					dst = append(dst, prev+" "+f)
+				}
+			}
+			prev, prevHyp = f, hyp
+		}
+	}
+	if s.question {
+		dst = append(dst, "?")
+	} else {
+		dst = append(dst, ".")
+	}
+	return dst
+}
+
+func refCountInto(out []fw, fs []string) []fw {
+	// A hypothetical word ("~" before it) counts hypWeight of a word.
+	for i, f := range fs {
+		if strings.HasPrefix(f, "~") {
+			fs[i] = f[1:] + "~"
+		}
+	}
+	slices.Sort(fs)
+	for _, f := range fs {
+		inc := 1.0
+		if strings.HasSuffix(f, "~") {
+			f, inc = f[:len(f)-1], hypWeight
+		}
+		if n := len(out); n > 0 && out[n-1].f == f {
+			out[n-1].w += inc
+			out[n-1].solid = out[n-1].solid || inc == 1
+			continue
+		}
+		out = append(out, fw{f: f, w: inc, solid: inc == 1})
+	}
+	return out
+}
+
+func refWeigh(r *recogniser, v []fw) ([]fw, float64) {
+	var norm2 float64
+	for i := range v {
+		id, ok := r.feats[v[i].f]
+		idf := r.unknown
+		if ok {
+			idf = r.idf[id]
+		} else {
+			id = -1
+		}
+		w := idf
+		if isFunction(v[i].f) {
+			w = float64(w * functionWeight) // grammar weighs less
+		}
+		if strings.IndexByte(v[i].f, ' ') >= 0 {
+			w = float64(w * pairWeight)
+		}
+		if tf := v[i].w; tf > 1 {
+			w = float64(w * quantise(1+math.Log(tf)))
+		} else {
+			w = float64(w * tf)
+		}
+		v[i].id, v[i].w = id, w
+		norm2 = float64(norm2 + float64(w*w))
+	}
+	return v, norm2
+}
+
+func refScoreLine(r *recogniser, text string) scored {
+	a := refAnalyse(text, &r.st, r.correct)
+	sc := scored{a: a, segs: segments(a)}
+	sc.score = make([][]segScore, len(sc.segs))
+	rows := make([]segScore, len(sc.segs)*len(r.intents))
+	sims := make([]float64, len(r.examples))
+	content := make([]bool, len(r.examples)) // shares a word that is not grammar
+	for si, sg := range sc.segs {
+		fs := sg.refFeatures(nil, a)
+		v, seg2 := refWeigh(r, refCountInto(nil, fs))
+		clear(sims)
+		clear(content)
+		for _, x := range v {
+			if x.id < 0 {
+				continue
+			}
+			// Only what is said outright makes a match: a condition
+			// alone ("if it gets worse") carries no intent.
+			c := r.content[x.id] && x.solid
+			for _, p := range r.postings[x.id] {
+				sims[p.ex] = float64(sims[p.ex] + float64(x.w*p.w))
+				content[p.ex] = content[p.ex] || c
+			}
+		}
+		row := rows[si*len(r.intents) : (si+1)*len(r.intents) : (si+1)*len(r.intents)]
+		for i := range row {
+			row[i] = segScore{posEx: -1, negEx: -1, seg: si}
+		}
+		for ei, dot := range sims {
+			if dot == 0 || !content[ei] || int32(ei) == r.skip {
+				continue
+			}
+			ex := &r.examples[ei]
+			s := similarity(dot, ex.norm2, seg2)
+			c := &row[ex.intent]
+			if ex.counter {
+				if s > c.neg {
+					c.neg, c.negEx = s, int32(ei)
+				}
+			} else if s > c.pos {
+				c.pos, c.posEx = s, int32(ei)
+			}
+		}
+		sc.score[si] = row
+	}
+	return sc
+}
+
+func refMatch(r *recogniser, dst []string, text string) []string {
+	if len(text) > maxLineBytes {
+		text = text[:maxLineBytes]
+	}
+	lower := strings.ToLower(text)
+	vetoed := r.never.match(nil, lower)
+	fired := r.always.match(nil, lower)
+	var sc *scored
+	if len(r.examples) > 0 {
+		s := refScoreLine(r, text)
+		sc = &s
+	}
+	start := len(dst)
+	for i, name := range r.intents {
+		if slices.Contains(dst, name) || slices.Contains(vetoed, name) {
+			continue
+		}
+		if slices.Contains(fired, name) {
+			dst = append(dst, name)
+			continue
+		}
+		if sc != nil {
+			if _, ok := r.decide(sc, i); ok {
+				dst = append(dst, name)
+			}
+		}
+	}
+	// Implied intents, unless vetoed; one level deep, so cycles are harmless.
+	for _, name := range dst[start:] {
+		for _, in := range r.implies[name] {
+			if !slices.Contains(dst, in) && !slices.Contains(vetoed, in) {
+				dst = append(dst, in)
+			}
+		}
+	}
+	slices.Sort(dst[start:])
+	return dst
+}
+
+// refLines are the lines the optimised recogniser is compared on: every
+// line of both labelled corpora, and variants of them that exercise
+// questions, negation, conditions, capitals, several sentences and typos.
+func refLines(t testing.TB) []CorpusLine {
+	t.Helper()
+	var out []CorpusLine
+	for _, f := range []string{"testdata/intents/corpus-dev.jsonl", "testdata/intents/corpus-heldout.jsonl"} {
+		out = append(out, readCorpusFile(t, f)...)
+	}
+	n := len(out)
+	for i := range n {
+		l, next := out[i], out[(i+1)%n]
+		for _, v := range []string{
+			strings.ToUpper(l.Text),
+			strings.ToLower(l.Text),
+			"If it gets worse, " + l.Text,
+			"Don't worry, " + l.Text + " and then call me back?",
+			l.Text + " " + next.Text,
+			l.Text + "; " + strings.TrimRight(next.Text, ".?!") + ", in case the " + l.Text,
+			strings.ReplaceAll(strings.ReplaceAll(l.Text, "a", "e"), "'", "’"),
+			l.Text[:len(l.Text)/2],
+		} {
+			out = append(out, CorpusLine{Drill: l.Drill, Text: v})
+		}
+	}
+	return out
+}
+
+// sameScored reports where a differs from the reference b, bit for bit.
+func sameScored(a, b scored) string {
+	if !reflect.DeepEqual(a.a, b.a) {
+		return fmt.Sprintf("analysis %+v, reference %+v", a.a, b.a)
+	}
+	if !slices.Equal(a.segs, b.segs) {
+		return fmt.Sprintf("segments %v, reference %v", a.segs, b.segs)
+	}
+	if len(a.score) != len(b.score) {
+		return fmt.Sprintf("%d score rows, reference %d", len(a.score), len(b.score))
+	}
+	for si := range a.score {
+		if len(a.score[si]) != len(b.score[si]) {
+			return fmt.Sprintf("segment %d: %d intents, reference %d", si, len(a.score[si]), len(b.score[si]))
+		}
+		for i, x := range a.score[si] {
+			y := b.score[si][i]
+			if math.Float64bits(x.pos) != math.Float64bits(y.pos) || math.Float64bits(x.neg) != math.Float64bits(y.neg) ||
+				x.posEx != y.posEx || x.negEx != y.negEx || x.seg != y.seg {
+				return fmt.Sprintf("segment %d intent %d: %+v, reference %+v", si, i, x, y)
+			}
+		}
+	}
+	return ""
+}
+
+// The optimised scoring gives every score, example and intent of the
+// reference, bit for bit, on every corpus line and its variants, against
+// the line's own drill and another, and with examples left out as the
+// lints leave them out.
+func TestScoreLineMatchesReference(t *testing.T) {
+	ds, err := libraryDrills()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := slices.Sorted(maps.Keys(ds))
+	lines := refLines(t)
+	if testing.Short() {
+		lines = lines[:len(lines)/8]
+	}
+	for i, l := range lines {
+		for _, id := range []string{l.Drill, ids[i%len(ids)]} {
+			r := ds[id].p.intents
+			check := func(r *recogniser) {
+				t.Helper()
+				if d := sameScored(r.scoreLine(l.Text), refScoreLine(r, l.Text)); d != "" {
+					t.Fatalf("%s, skip %d, %q: %s", id, r.skip, l.Text, d)
+				}
+				if got, want := r.match(nil, l.Text), refMatch(r, nil, l.Text); !slices.Equal(got, want) {
+					t.Fatalf("%s, skip %d, %q: intents %v, reference %v", id, r.skip, l.Text, got, want)
+				}
+			}
+			check(r)
+			if i%7 == 0 {
+				// Leave out the example that carried the line's best intent.
+				sc := refScoreLine(r, l.Text)
+				for _, row := range sc.score {
+					for _, s := range row {
+						if s.posEx >= 0 && i%2 == 0 || s.negEx >= 0 && i%2 == 1 {
+							r2 := *r
+							r2.skip = max(s.posEx, s.negEx)
+							check(&r2)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func FuzzScoreLineMatchesReference(f *testing.F) {
+	for _, s := range []string{"Don't use the lift", "If we get cut off, what number?", "Sorry, which floor?", "{name}", "’‘", "a.b.c", "\xff\xfe", "İ", "If you call if you call, call", "Ring the AMBULNCE now. Is he brething? and then"} {
+		f.Add(s)
+	}
+	d := libraryDrill(f, "gas-smell-flats")
+	r := d.p.intents
+	f.Fuzz(func(t *testing.T, text string) {
+		if diff := sameScored(r.scoreLine(text), refScoreLine(r, text)); diff != "" {
+			t.Fatalf("%q: %s", text, diff)
+		}
+	})
+}
