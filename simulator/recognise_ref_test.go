@@ -458,3 +458,82 @@ func FuzzScoreLineMatchesReference(f *testing.F) {
 		}
 	})
 }
+
+// Equal scores go to the first example, as the reference's scan in order
+// gives them, and a feature an example has twice (said outright and in a
+// condition, with a key sorting between: "call back if you call") adds
+// twice: a model of many like examples, with duplicates and reorderings,
+// where features are in most examples and scores tie.
+func TestScoreLineTiesMatchReference(t *testing.T) {
+	nouns := []string{"engineer", "ambulance", "supplier", "neighbour", "manager", "driver", "plumber", "doctor"}
+	src := intentSource{examples: map[string][]string{}, counters: map[string][]string{}}
+	var lines []string
+	for i := range 96 {
+		n, m := nouns[i%len(nouns)], nouns[(i/len(nouns))%len(nouns)]
+		intent := fmt.Sprintf("intent%d", i%5)
+		text := fmt.Sprintf("I will call the %s now and tell the %s", n, m)
+		switch i % 4 {
+		case 1:
+			text = fmt.Sprintf("tell the %s and I will call the %s now", m, n) // the same words
+		case 2:
+			text = fmt.Sprintf("call back the %s if you call the %s", n, m)
+		case 3:
+			text = fmt.Sprintf("Will you call the %s now?", n)
+		}
+		if i%6 == 5 {
+			src.counters[intent] = append(src.counters[intent], text, text)
+		} else {
+			src.examples[intent] = append(src.examples[intent], text, text)
+		}
+		lines = append(lines, text, strings.ToUpper(text), "If the "+m+" calls, "+text, text+". Call the "+n+" back")
+	}
+	r, err := newRecogniser(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dense := 0
+	for _, c := range r.denseCol {
+		if c >= 0 {
+			dense++
+		}
+	}
+	if dense == 0 {
+		t.Fatal("no feature read from the dense columns")
+	}
+	ties := 0
+	for _, l := range lines {
+		got, want := r.scoreLine(l), refScoreLine(r, l)
+		if d := sameScored(got, want); d != "" {
+			t.Fatalf("%q: %s", l, d)
+		}
+		for _, row := range want.score {
+			for _, s := range row {
+				if s.posEx > 0 && r.examples[s.posEx-1].text == r.examples[s.posEx].text {
+					t.Fatalf("%q: the second of two equal examples won", l)
+				}
+				if s.posEx >= 0 && r.examples[s.posEx+1].text == r.examples[s.posEx].text {
+					ties++
+				}
+			}
+		}
+	}
+	if ties == 0 {
+		t.Fatal("no tie between equal examples")
+	}
+	// A tie where the later example is met first: "doctor" sorts before
+	// "driver", and "driver now" is the first example.
+	r, err = newRecogniser(intentSource{examples: map[string][]string{"x": {"driver now", "doctor now"}, "y": {"the manager"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{"doctor now, driver now", "Doctor now and driver now?"} {
+		got, want := r.scoreLine(l), refScoreLine(r, l)
+		if d := sameScored(got, want); d != "" {
+			t.Fatalf("%q: %s", l, d)
+		}
+		last := want.score[len(want.score)-1][0]
+		if last.posEx != 0 || math.Float64bits(r.examples[0].norm2) != math.Float64bits(r.examples[1].norm2) {
+			t.Fatalf("%q: no tie won by the first example: %+v", l, last)
+		}
+	}
+}
