@@ -2,6 +2,8 @@ package simulator
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/kljensen/snowball/english"
@@ -199,9 +201,40 @@ func (s *stemmer) stem(w string) string {
 	if st, ok := s.known[w]; ok {
 		return st
 	}
-	st := stemWord(w)
 	if s.fill {
+		st := stemWord(w)
 		s.known[w] = st
+		return st
+	}
+	return lineStem(w)
+}
+
+// lineStems remembers the stems of words that lines had and no example
+// has (stemWord depends on the word alone), at most maxLineStems words of
+// at most maxLineStemBytes: trainees use the same words again.
+var (
+	lineStems     sync.Map // word -> stem
+	lineStemsSize atomic.Int64
+)
+
+const (
+	maxLineStems     = 20_000
+	maxLineStemBytes = 24
+)
+
+func lineStem(w string) string {
+	if len(w) > maxLineStemBytes {
+		return stemWord(w)
+	}
+	if st, ok := lineStems.Load(w); ok {
+		return st.(string)
+	}
+	st := stemWord(w)
+	if lineStemsSize.Load() < maxLineStems {
+		// A word of the line's own memory, so the map keeps no line alive.
+		if _, loaded := lineStems.LoadOrStore(strings.Clone(w), strings.Clone(st)); !loaded {
+			lineStemsSize.Add(1)
+		}
 	}
 	return st
 }
@@ -227,19 +260,37 @@ type corrector func(w string, capital bool) string
 
 // analyse reads text.
 func analyse(text string, st *stemmer, correct corrector) analysis {
+	var b analysisBuf
+	return b.analyse(text, st, correct)
+}
+
+// analysisBuf holds the memory of analyses, so that line after line is
+// read into the same: an analysis it returns is valid until the next.
+type analysisBuf struct {
+	sentences []sentence
+	pieces    [][]word
+	words     []word
+}
+
+// analyse reads text into b.
+func (b *analysisBuf) analyse(text string, st *stemmer, correct corrector) analysis {
 	if len(text) > maxLineBytes {
 		text = text[:maxLineBytes]
 	}
-	var a analysis
+	b.sentences, b.pieces, b.words = b.sentences[:0], b.pieces[:0], b.words[:0]
 	start := 0
-	for i := 0; i <= len(text) && len(a.sentences) < maxSentences; i++ {
+	for i := 0; i <= len(text) && len(b.sentences) < maxSentences; i++ {
 		if i < len(text) && !isSentenceEnd(text, i) {
 			continue
 		}
-		if s, ok := readSentence(text[start:min(i+1, len(text))], st, correct); ok {
-			a.sentences = append(a.sentences, s)
+		if s, ok := b.readSentence(text[start:min(i+1, len(text))], st, correct); ok {
+			b.sentences = append(b.sentences, s)
 		}
 		start = i + 1
+	}
+	var a analysis
+	if len(b.sentences) > 0 {
+		a.sentences = b.sentences[:len(b.sentences):len(b.sentences)]
 	}
 	return a
 }
@@ -256,25 +307,28 @@ func isSentenceEnd(text string, i int) bool {
 	return false
 }
 
-// readSentence normalises one sentence into pieces of words.
-func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) {
+// readSentence normalises one sentence into pieces of words, appending
+// them to b.pieces and their words to b.words.
+func (b *analysisBuf) readSentence(text string, st *stemmer, correct corrector) (sentence, bool) {
 	s := sentence{text: strings.TrimSpace(text)}
 	s.question = strings.HasSuffix(strings.TrimRight(s.text, " \"'"), "?")
-	var piece []word
 	var mark byte
 	sinceIf := 0 // words since the condition that opened the scope
 	first := true
+	p0 := len(b.pieces) // the sentence's first piece
+	w0 := len(b.words)  // the piece's first word
 	flush := func() {
-		if len(piece) > 0 {
-			s.pieces = append(s.pieces, piece)
+		if n := len(b.words); n > w0 {
+			b.pieces = append(b.pieces, b.words[w0:n:n])
 		}
-		piece, mark = nil, 0
+		w0, mark = len(b.words), 0
 	}
 	lower, caps := lowerCase(text)
 	if strings.Contains(lower, "in case") {
 		// Same length, so caps still lines up.
 		lower = strings.ReplaceAll(lower, "in case ", "incase  ")
 	}
+	var buf [2]string
 	for i := 0; i < len(lower); {
 		c := lower[i]
 		if c == ',' || c == ':' || c == '(' || c == ')' || c == '-' && i+1 < len(lower) && lower[i+1] == ' ' {
@@ -284,7 +338,7 @@ func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) 
 		}
 		if c == '{' { // {name} in an example stands for any name
 			if j := strings.IndexByte(lower[i:], '}'); j > 0 {
-				piece = append(piece, word{raw: lower[i : i+j+1], stem: "#name", mark: mark})
+				b.words = append(b.words, word{raw: lower[i : i+j+1], stem: "#name", mark: mark})
 				first = false
 				i += j + 1
 				continue
@@ -294,7 +348,7 @@ func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) 
 			i += skipNonWord(lower, i)
 			continue
 		}
-		capital := !first && caps[i]
+		capital := !first && (caps == nil && text[i] >= 'A' && text[i] <= 'Z' || caps != nil && caps[i])
 		j := i
 		for j < len(lower) && (isWordByte(lower[j]) || isApostrophe(lower, j) || isDecimalPoint(lower, j)) {
 			if lower[j] == 0xe2 { // ’ is three bytes
@@ -303,13 +357,16 @@ func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) 
 				j++
 			}
 		}
-		tok := strings.ReplaceAll(strings.ReplaceAll(lower[i:j], "’", "'"), "‘", "'")
+		tok := lower[i:j]
+		if strings.IndexByte(tok, 0xe2) >= 0 {
+			tok = strings.ReplaceAll(strings.ReplaceAll(tok, "’", "'"), "‘", "'")
+		}
 		i = j
 		tok = strings.Trim(tok, "'")
 		if tok == "" {
 			continue
 		}
-		words := expand(tok)
+		words := expand(tok, &buf)
 		if first {
 			// "Don't use the lift" starts with do but asks nothing.
 			s.question = s.question || questionStarts[words[0]] && !(len(words) > 1 && words[1] == "not")
@@ -329,17 +386,18 @@ func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) 
 				w = m
 			}
 			w = correct(w, capital)
-			for _, part := range strings.Fields(w) { // a mapping may give two words
+			var parts [1]string
+			for _, part := range fields(w, &parts) { // a mapping may give two words
 				stem := st.stem(part)
 				if negators[part] || stem == "not" {
 					mark = 'n'
-					piece = append(piece, word{raw: part, stem: "not"})
+					b.words = append(b.words, word{raw: part, stem: "not"})
 					continue
 				}
 				if conditions[part] {
 					// "Do you know if...", "check whether...": an embedded
 					// question, not a condition.
-					if n := len(piece); n == 0 || !knowing[piece[n-1].stem] {
+					if n := len(b.words); n == w0 || !knowing[b.words[n-1].stem] {
 						mark, sinceIf = 'h', 0
 					}
 					continue
@@ -351,32 +409,61 @@ func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) 
 				if stem == "" {
 					continue
 				}
-				piece = append(piece, word{raw: part, stem: stem, mark: mark})
+				b.words = append(b.words, word{raw: part, stem: stem, mark: mark})
 			}
 		}
 	}
 	flush()
+	if n := len(b.pieces); n > p0 {
+		s.pieces = b.pieces[p0:n:n]
+	}
 	return s, len(s.pieces) > 0
 }
 
-// expand splits a token into words, expanding contractions and dropping a
-// possessive 's.
-func expand(tok string) []string {
-	if e, ok := contractions[tok]; ok {
-		return strings.Fields(e)
+// fields is strings.Fields(w), without allocating for a word of ASCII
+// letters without spaces (into buf).
+func fields(w string, buf *[1]string) []string {
+	if w == "" {
+		return nil
 	}
-	if strings.HasSuffix(tok, "n't") {
-		return []string{strings.TrimSuffix(tok, "n't"), "not"}
-	}
-	for _, suf := range []string{"'re", "'ve", "'ll", "'d", "'m"} {
-		if strings.HasSuffix(tok, suf) {
-			return []string{strings.TrimSuffix(tok, suf)}
+	for i := range len(w) {
+		if c := w[i]; c >= 0x80 || asciiSpace[c] {
+			return strings.Fields(w)
 		}
 	}
-	if strings.HasSuffix(tok, "'s") {
-		return []string{strings.TrimSuffix(tok, "'s")}
+	buf[0] = w
+	return buf[:]
+}
+
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// contractionWords are the contractions' expansions, split into words.
+var contractionWords = func() map[string][]string {
+	m := make(map[string][]string, len(contractions))
+	for k, v := range contractions {
+		m[k] = strings.Fields(v)
 	}
-	return []string{tok}
+	return m
+}()
+
+// expand splits a token into words, expanding contractions and dropping a
+// possessive 's; the words are in buf or shared (never to be written).
+func expand(tok string, buf *[2]string) []string {
+	if e, ok := contractionWords[tok]; ok {
+		return e
+	}
+	if strings.HasSuffix(tok, "n't") {
+		buf[0], buf[1] = strings.TrimSuffix(tok, "n't"), "not"
+		return buf[:2]
+	}
+	for _, suf := range [...]string{"'re", "'ve", "'ll", "'d", "'m", "'s"} {
+		if strings.HasSuffix(tok, suf) {
+			buf[0] = strings.TrimSuffix(tok, suf)
+			return buf[:1]
+		}
+	}
+	buf[0] = tok
+	return buf[:1]
 }
 
 func isWordByte(c byte) bool {
@@ -428,8 +515,19 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // lowerCase lower-cases text rune by rune (invalid UTF-8 becomes U+FFFD)
 // and marks the byte offsets of the lower-cased text where an ASCII
-// capital stood.
+// capital stood; for ASCII text it returns no marks (the offsets are
+// text's: a capital stood where text has one).
 func lowerCase(text string) (string, []bool) {
+	ascii := true
+	for i := range len(text) {
+		if text[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(text), nil
+	}
 	var b strings.Builder
 	b.Grow(len(text))
 	caps := make([]bool, 0, len(text))

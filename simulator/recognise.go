@@ -99,6 +99,7 @@ type recogniser struct {
 // lineScratch holds the working buffers of scoring a line, kept between
 // lines so that a line allocates little beyond its words.
 type lineScratch struct {
+	ab analysisBuf
 	// By example.
 	sims []float64 // the segment's dot product with it
 	cand []bool    // shares a word that is not grammar with the segment
@@ -115,7 +116,7 @@ type lineScratch struct {
 	v     []fw
 	base  []float64 // by feature of v: its weight before its count
 	cands []int32
-	// What match reads; scoreLine copies it out.
+	// The result.
 	sc   scored
 	rows []segScore
 }
@@ -595,22 +596,13 @@ type scored struct {
 
 // scoreLine reads and scores a line; the result is the caller's.
 func (r *recogniser) scoreLine(text string) scored {
-	ls := r.scratch.Get().(*lineScratch)
-	defer r.scratch.Put(ls)
-	sc := r.scoreInto(ls, text)
-	out := scored{a: sc.a, segs: slices.Clone(sc.segs), score: make([][]segScore, len(sc.score))}
-	rows := slices.Clone(ls.rows)
-	n := len(r.intents)
-	for si := range out.score {
-		out.score[si] = rows[si*n : (si+1)*n : (si+1)*n]
-	}
-	return out
+	return *r.scoreInto(new(lineScratch), text)
 }
 
 // scoreInto reads and scores a line into ls, which the result points
-// into (its analysis is the caller's).
+// into until ls scores another line.
 func (r *recogniser) scoreInto(ls *lineScratch, text string) *scored {
-	a := analyse(text, &r.st, r.correct)
+	a := ls.ab.analyse(text, &r.st, r.correct)
 	sc := &ls.sc
 	sc.a = a
 	sc.segs = appendSegments(sc.segs[:0], a)

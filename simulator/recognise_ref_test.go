@@ -447,7 +447,8 @@ func TestScoreLineMatchesReference(t *testing.T) {
 }
 
 func FuzzScoreLineMatchesReference(f *testing.F) {
-	for _, s := range []string{"Don't use the lift", "If we get cut off, what number?", "Sorry, which floor?", "{name}", "’‘", "a.b.c", "\xff\xfe", "İ", "If you call if you call, call", "Ring the AMBULNCE now. Is he brething? and then"} {
+	for _, s := range []string{"Don't use the lift", "If we get cut off, what number?", "Sorry, which floor?", "{name}", "’‘", "a.b.c", "\xff\xfe", "İ", "If you call if you call, call", "Ring the AMBULNCE now. Is he brething? and then",
+		"Don't, can't't n't it’s ‘tis", "In case it In case", "A\u00a0B", "x\u0085y call", "ÀB Cd Ém", "Ok u r gonna be ok, cheers"} {
 		f.Add(s)
 	}
 	d := libraryDrill(f, "gas-smell-flats")
