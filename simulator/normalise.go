@@ -1,6 +1,8 @@
 package simulator
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -267,6 +269,8 @@ func analyse(text string, st *stemmer, correct corrector) analysis {
 // analysisBuf holds the memory of analyses, so that line after line is
 // read into the same: an analysis it returns is valid until the next.
 type analysisBuf struct {
+	lex       map[string]*lexWord // the recogniser's lexicon, for its lines
+	tmp       lexWord
 	sentences []sentence
 	pieces    [][]word
 	words     []word
@@ -366,7 +370,14 @@ func (b *analysisBuf) readSentence(text string, st *stemmer, correct corrector) 
 		if tok == "" {
 			continue
 		}
-		words := expand(tok, &buf)
+		var words []string
+		var lw0 *lexWord // the word tok, when a plain word of the lexicon
+		if lw, ok := b.lex[tok]; ok && lw.plain {
+			buf[0], lw0 = tok, lw
+			words = buf[:1]
+		} else {
+			words = expand(tok, &buf)
+		}
 		if first {
 			// "Don't use the lift" starts with do but asks nothing.
 			s.question = s.question || questionStarts[words[0]] && !(len(words) > 1 && words[1] == "not")
@@ -376,25 +387,23 @@ func (b *analysisBuf) readSentence(text string, st *stemmer, correct corrector) 
 			if w == "" { // "n't" alone
 				continue
 			}
-			if joiners[w] {
+			lw := lw0
+			if lw == nil {
+				lw = b.readWord(w, capital, st, correct)
+			}
+			if lw.joiner {
 				flush()
-				if !conditions[w] {
+				if !lw.condition {
 					continue
 				}
 			}
-			if m, ok := spellings[w]; ok {
-				w = m
-			}
-			w = correct(w, capital)
-			var parts [1]string
-			for _, part := range fields(w, &parts) { // a mapping may give two words
-				stem := st.stem(part)
-				if negators[part] || stem == "not" {
+			for _, p := range lw.parts { // a mapping may give two words
+				if p.negator {
 					mark = 'n'
-					b.words = append(b.words, word{raw: part, stem: "not"})
+					b.words = append(b.words, word{raw: p.raw, stem: "not"})
 					continue
 				}
-				if conditions[part] {
+				if p.condition {
 					// "Do you know if...", "check whether...": an embedded
 					// question, not a condition.
 					if n := len(b.words); n == w0 || !knowing[b.words[n-1].stem] {
@@ -402,14 +411,14 @@ func (b *analysisBuf) readSentence(text string, st *stemmer, correct corrector) 
 					}
 					continue
 				}
-				if mark == 'h' && (scopeEnds[stem] || subjects[stem] && sinceIf > 0) {
+				if mark == 'h' && (p.scopeEnd || p.subject && sinceIf > 0) {
 					mark = 0
 				}
 				sinceIf++
-				if stem == "" {
+				if p.stem == "" {
 					continue
 				}
-				b.words = append(b.words, word{raw: part, stem: stem, mark: mark})
+				b.words = append(b.words, word{raw: p.raw, stem: p.stem, mark: mark})
 			}
 		}
 	}
@@ -418,6 +427,94 @@ func (b *analysisBuf) readSentence(text string, st *stemmer, correct corrector) 
 		s.pieces = b.pieces[p0:n:n]
 	}
 	return s, len(s.pieces) > 0
+}
+
+// lexWord is how a word of a line reads: whether it joins pieces (and
+// opens a condition), and the words it is after spelling and typo mapping
+// with their stems and roles. A recogniser keeps those of the words that
+// read the same capitalised or not (see newLexicon); others are read
+// afresh.
+type lexWord struct {
+	plain     bool // expand gives the word itself
+	joiner    bool
+	condition bool
+	parts     []lexPart
+}
+
+type lexPart struct {
+	raw, stem string
+	negator   bool // opens a negation ("not", "never", "can't"'s "not")
+	condition bool
+	scopeEnd  bool // its stem ends a condition's scope
+	subject   bool // ... when not its first word
+}
+
+// readWord reads word w of a line (into b.tmp unless the lexicon has it).
+func (b *analysisBuf) readWord(w string, capital bool, st *stemmer, correct corrector) *lexWord {
+	if lw, ok := b.lex[w]; ok {
+		return lw
+	}
+	return readWord(&b.tmp, w, capital, st, correct)
+}
+
+// readWord reads word w into lw (its parts only when it is not a joiner
+// alone).
+func readWord(lw *lexWord, w string, capital bool, st *stemmer, correct corrector) *lexWord {
+	lw.joiner, lw.condition, lw.parts = joiners[w], conditions[w], lw.parts[:0]
+	if lw.joiner && !lw.condition {
+		return lw
+	}
+	if m, ok := spellings[w]; ok {
+		w = m
+	}
+	w = correct(w, capital)
+	var parts [1]string
+	for _, part := range fields(w, &parts) {
+		stem := st.stem(part)
+		lw.parts = append(lw.parts, lexPart{
+			raw: part, stem: stem,
+			negator:   negators[part] || stem == "not",
+			condition: conditions[part],
+			scopeEnd:  scopeEnds[stem],
+			subject:   subjects[stem],
+		})
+	}
+	return lw
+}
+
+// newLexicon reads once the words a recogniser's lines will mostly have
+// (the examples' words, the function words, the mapped spellings and
+// contractions) that read the same capitalised or not: those correct
+// leaves as they are.
+func newLexicon(vocab map[string]bool, st *stemmer, correct corrector) map[string]*lexWord {
+	words := make([]string, 0, len(vocab)+len(spellings)+len(functionWords)+len(joiners)+len(contractions))
+	for _, m := range []map[string]bool{vocab, functionWords, joiners, conditions, negators, questionStarts} {
+		words = slices.AppendSeq(words, maps.Keys(m))
+	}
+	words = slices.AppendSeq(words, maps.Keys(spellings))
+	for _, e := range contractionWords {
+		words = append(words, e...)
+	}
+	lex := make(map[string]*lexWord, len(words))
+	var buf [2]string
+	for _, w := range words {
+		if _, ok := lex[w]; ok || w == "" {
+			continue
+		}
+		m := w
+		if s, ok := spellings[w]; ok {
+			m = s
+		}
+		if correct(m, false) != m || correct(m, true) != m {
+			continue // a capital may make it a name
+		}
+		lw := readWord(new(lexWord), w, false, st, correct)
+		e := expand(w, &buf)
+		lw.plain = len(e) == 1 && e[0] == w
+		lw.parts = slices.Clip(lw.parts)
+		lex[w] = lw
+	}
+	return lex
 }
 
 // fields is strings.Fields(w), without allocating for a word of ASCII

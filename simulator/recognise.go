@@ -70,7 +70,8 @@ type recogniser struct {
 	feats     map[string]int32
 	idf       []float64
 	base      []float64 // by feature id: its weight before its count (see baseWeight)
-	unknown   float64   // idf of a feature no example has
+	lex       map[string]*lexWord
+	unknown   float64 // idf of a feature no example has
 	postings  [][]posting
 	content   []bool // by feature id: a word that is not grammar, or a pair with one
 	st        stemmer
@@ -255,6 +256,7 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 			}
 		}
 	}
+	r.lex = newLexicon(r.vocab, &r.st, r.correct)
 	return r, nil
 }
 
@@ -602,6 +604,7 @@ func (r *recogniser) scoreLine(text string) scored {
 // scoreInto reads and scores a line into ls, which the result points
 // into until ls scores another line.
 func (r *recogniser) scoreInto(ls *lineScratch, text string) *scored {
+	ls.ab.lex = r.lex
 	a := ls.ab.analyse(text, &r.st, r.correct)
 	sc := &ls.sc
 	sc.a = a
