@@ -371,12 +371,12 @@ func (b *analysisBuf) readSentence(text string, st *stemmer, correct corrector) 
 			continue
 		}
 		var words []string
-		var lw0 *lexWord // the word tok, when a plain word of the lexicon
-		if lw, ok := b.lex[tok]; ok && lw.plain {
-			buf[0], lw0 = tok, lw
+		lw0, inLex := b.lex[tok] // the word tok, when a plain word of the lexicon
+		if inLex && lw0.plain {
+			buf[0] = tok
 			words = buf[:1]
 		} else {
-			words = expand(tok, &buf)
+			words, lw0 = expand(tok, &buf), nil
 		}
 		if first {
 			// "Don't use the lift" starts with do but asks nothing.
@@ -388,7 +388,11 @@ func (b *analysisBuf) readSentence(text string, st *stemmer, correct corrector) 
 				continue
 			}
 			lw := lw0
-			if lw == nil {
+			switch {
+			case lw != nil:
+			case w == tok && !inLex: // not in the lexicon: read it
+				lw = readWord(&b.tmp, w, capital, st, correct)
+			default:
 				lw = b.readWord(w, capital, st, correct)
 			}
 			if lw.joiner {
