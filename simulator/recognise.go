@@ -391,8 +391,15 @@ type segment struct {
 }
 
 // segments lists the pieces of each sentence, adjacent pairs of pieces,
-// whole sentences of three or more pieces, and the whole line when it has
-// more than one sentence (sent -1).
+// and whole sentences of three or more pieces.
+//
+// The whole line (sent -1) is not a segment, though this comment once said
+// it was: the first version appended it in a deferred function to a result
+// that was not named, so it never reached the caller, and the library's
+// examples, thresholds and calibrated scores were tuned without it. Adding
+// it changes what lines are recognised (a two-sentence line can reach an
+// intent neither sentence reaches), so it needs its own change and
+// recalibration; contains, features and segmentVector still read sent -1.
 func segments(a analysis) []segment { return appendSegments(nil, a) }
 
 // appendSegments is segments appending to segs.
@@ -408,9 +415,6 @@ func appendSegments(segs []segment, a analysis) []segment {
 		if n > 2 {
 			segs = append(segs, segment{sent: si, from: 0, to: n})
 		}
-	}
-	if len(a.sentences) > 1 {
-		segs = append(segs, segment{sent: -1})
 	}
 	return segs
 }

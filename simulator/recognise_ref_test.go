@@ -3,7 +3,10 @@ package simulator
 // The recogniser's line scoring as it was before it was made cheaper
 // (issue 21), kept word for word as the reference that
 // TestScoreLineMatchesReference compares the optimised code with, bit for
-// bit. Only the names changed (ref...).
+// bit: reading the line (with its stemming and typo correction), its
+// segments, features, counts and weights, and the scan of the examples.
+// Only the names changed (ref...). TestModelMatchesReference checks the
+// model it reads (examples' weights and lengths) against the same.
 
 import (
 	"fmt"
@@ -107,7 +110,7 @@ func refReadSentence(text string, st *stemmer, correct corrector) (sentence, boo
 			}
 			w = correct(w, capital)
 			for _, part := range strings.Fields(w) { // a mapping may give two words
-				stem := st.stem(part)
+				stem := refStem(st, part)
 				if negators[part] || stem == "not" {
 					mark = 'n'
 					piece = append(piece, word{raw: part, stem: "not"})
@@ -262,8 +265,8 @@ func refWeigh(r *recogniser, v []fw) ([]fw, float64) {
 }
 
 func refScoreLine(r *recogniser, text string) scored {
-	a := refAnalyse(text, &r.st, r.correct)
-	sc := scored{a: a, segs: segments(a)}
+	a := refAnalyse(text, &r.st, func(w string, capital bool) string { return refCorrect(r, w, capital) })
+	sc := scored{a: a, segs: refSegments(a)}
 	sc.score = make([][]segScore, len(sc.segs))
 	rows := make([]segScore, len(sc.segs)*len(r.intents))
 	sims := make([]float64, len(r.examples))
@@ -346,6 +349,72 @@ func refMatch(r *recogniser, dst []string, text string) []string {
 	}
 	slices.Sort(dst[start:])
 	return dst
+}
+
+func refSegments(a analysis) []segment {
+	var segs []segment
+	defer func() {
+		if len(a.sentences) > 1 {
+			segs = append(segs, segment{sent: -1})
+		}
+	}()
+	for si, s := range a.sentences {
+		n := len(s.pieces)
+		for i := range n {
+			segs = append(segs, segment{sent: si, from: i, to: i + 1})
+		}
+		for i := 0; i+1 < n; i++ {
+			segs = append(segs, segment{sent: si, from: i, to: i + 2})
+		}
+		if n > 2 {
+			segs = append(segs, segment{sent: si, from: 0, to: n})
+		}
+	}
+	return segs
+}
+
+func refCorrect(r *recogniser, w string, capital bool) string {
+	if w == "" || r.vocab[w] || w[0] >= '0' && w[0] <= '9' {
+		return w
+	}
+	if capital && w != "i" {
+		return "#name"
+	}
+	if len(w) < 6 {
+		return w
+	}
+	if r.stems[refStem(&r.st, w)] {
+		return w
+	}
+	best := ""
+	consider := func(c string) {
+		if c != "" && (best == "" || c < best) {
+			best = c
+		}
+	}
+	consider(r.deletes[w]) // w lacks a letter of a vocabulary word
+	for i := range len(w) {
+		d := w[:i] + w[i+1:]
+		if r.vocab[d] {
+			consider(d) // w has a letter too many
+		}
+		consider(r.deletes[d]) // a letter changed, or two swapped
+	}
+	if best == "" {
+		return w
+	}
+	return best
+}
+
+func refStem(s *stemmer, w string) string {
+	if st, ok := s.known[w]; ok {
+		return st
+	}
+	st := stemWord(w)
+	if s.fill {
+		s.known[w] = st
+	}
+	return st
 }
 
 // refLines are the lines the optimised recogniser is compared on: every
@@ -545,6 +614,48 @@ func TestScoreLineTiesMatchReference(t *testing.T) {
 		last := want.score[len(want.score)-1][0]
 		if last.posEx != 0 || math.Float64bits(r.examples[0].norm2) != math.Float64bits(r.examples[1].norm2) {
 			t.Fatalf("%q: no tie won by the first example: %+v", l, last)
+		}
+	}
+}
+
+// The model a line is scored against is the reference's: every example
+// reads the same, and its weights, its squared length and the posting
+// lists are what the reference's weigh gives, bit for bit.
+func TestModelMatchesReference(t *testing.T) {
+	ds, err := libraryDrills()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ident := func(w string, _ bool) string { return w }
+	for id, d := range ds {
+		r := d.p.intents
+		postings := make([][]posting, len(r.postings))
+		for i, ex := range r.examples {
+			st, refSt := stemmer{known: map[string]string{}, fill: true}, stemmer{known: map[string]string{}, fill: true}
+			a, want := analyse(ex.text, &st, ident), refAnalyse(ex.text, &refSt, ident)
+			if !reflect.DeepEqual(a, want) {
+				t.Fatalf("%s: example %q reads %+v, reference %+v", id, ex.text, a, want)
+			}
+			var fs []string
+			for _, s := range want.sentences {
+				fs = refSegFeatures(fs, s, 0, len(s.pieces))
+			}
+			v, n2 := refWeigh(r, refCountInto(nil, fs))
+			if math.Float64bits(n2) != math.Float64bits(ex.norm2) {
+				t.Fatalf("%s: example %q: squared length %v, reference %v", id, ex.text, ex.norm2, n2)
+			}
+			for _, x := range v {
+				if x.id >= 0 {
+					postings[x.id] = append(postings[x.id], posting{ex: int32(i), w: x.w})
+				}
+			}
+		}
+		for f := range postings {
+			if !slices.EqualFunc(postings[f], r.postings[f], func(a, b posting) bool {
+				return a.ex == b.ex && math.Float64bits(a.w) == math.Float64bits(b.w)
+			}) {
+				t.Fatalf("%s: feature %d: postings %v, reference %v", id, f, r.postings[f], postings[f])
+			}
 		}
 	}
 }
