@@ -629,6 +629,11 @@ func lowerCase(text string) (string, []bool) {
 	if ascii {
 		return strings.ToLower(text), nil
 	}
+	return lowerRunes(text)
+}
+
+// lowerRunes is lowerCase for any text, with its marks.
+func lowerRunes(text string) (string, []bool) {
 	var b strings.Builder
 	b.Grow(len(text))
 	caps := make([]bool, 0, len(text))

@@ -876,15 +876,21 @@ func (r *recogniser) match(dst []string, text string) []string {
 	if len(text) > maxLineBytes {
 		text = text[:maxLineBytes]
 	}
-	lower := strings.ToLower(text)
-	vetoed := r.never.match(nil, lower)
-	fired := r.always.match(nil, lower)
 	var sc *scored
 	if len(r.examples) > 0 {
 		ls := r.scratch.Get().(*lineScratch)
 		defer r.scratch.Put(ls)
 		sc = r.scoreInto(ls, text)
 	}
+	return r.matchScored(dst, text, sc)
+}
+
+// matchScored is match of text (read at most maxLineBytes) with its scores
+// (nil when the model has no examples).
+func (r *recogniser) matchScored(dst []string, text string, sc *scored) []string {
+	lower := strings.ToLower(text)
+	vetoed := r.never.match(nil, lower)
+	fired := r.always.match(nil, lower)
 	start := len(dst)
 	for i, name := range r.intents {
 		if slices.Contains(dst, name) || slices.Contains(vetoed, name) {

@@ -3,9 +3,11 @@ package simulator
 // The recogniser's line scoring as it was before it was made cheaper
 // (issue 21), kept word for word as the reference that
 // TestScoreLineMatchesReference compares the optimised code with, bit for
-// bit: reading the line (with its stemming and typo correction), its
-// segments, features, counts and weights, and the scan of the examples.
-// Only the names changed (ref...). TestModelMatchesReference checks the
+// bit: reading the line (with its stemming), its segments, weights and
+// the scan of the examples. Only the names changed (ref...). What the
+// change left as it was (segFeatures, countInto, correct, similarity,
+// decide, matchScored, lowerCase for text that is not ASCII: lowerRunes)
+// is shared. TestModelMatchesReference checks the
 // model it reads (examples' weights and lengths) against the same.
 
 import (
@@ -50,7 +52,7 @@ func refReadSentence(text string, st *stemmer, correct corrector) (sentence, boo
 		}
 		piece, mark = nil, 0
 	}
-	lower, caps := refLowerCase(text)
+	lower, caps := lowerRunes(text)
 	if strings.Contains(lower, "in case") {
 		// Same length, so caps still lines up.
 		lower = strings.ReplaceAll(lower, "in case ", "incase  ")
@@ -157,85 +159,6 @@ func refExpand(tok string) []string {
 	return []string{tok}
 }
 
-func refLowerCase(text string) (string, []bool) {
-	var b strings.Builder
-	b.Grow(len(text))
-	caps := make([]bool, 0, len(text))
-	for _, r := range text {
-		n := b.Len()
-		b.WriteRune(unicode.ToLower(r))
-		for range b.Len() - n {
-			caps = append(caps, false)
-		}
-		if r >= 'A' && r <= 'Z' {
-			caps[n] = true
-		}
-	}
-	return b.String(), caps
-}
-
-func (sg segment) refFeatures(dst []string, a analysis) []string {
-	if sg.sent >= 0 {
-		return refSegFeatures(dst, a.sentences[sg.sent], sg.from, sg.to)
-	}
-	for _, s := range a.sentences {
-		dst = refSegFeatures(dst, s, 0, len(s.pieces))
-	}
-	return dst
-}
-
-func refSegFeatures(dst []string, s sentence, from, to int) []string {
-	for _, p := range s.pieces[from:to] {
-		prev, prevHyp := "", false
-		for _, w := range p {
-			f := w.key()
-			hyp := w.mark == 'h'
-			if hyp {
-				dst = append(dst, "~"+f)
-			} else {
-				dst = append(dst, f)
-			}
-			if prev != "" {
-				if hyp || prevHyp {
-					dst = append(dst, "~"+prev+" "+f)
-				} else {
-					dst = append(dst, prev+" "+f)
-				}
-			}
-			prev, prevHyp = f, hyp
-		}
-	}
-	if s.question {
-		dst = append(dst, "?")
-	} else {
-		dst = append(dst, ".")
-	}
-	return dst
-}
-
-func refCountInto(out []fw, fs []string) []fw {
-	// A hypothetical word ("~" before it) counts hypWeight of a word.
-	for i, f := range fs {
-		if strings.HasPrefix(f, "~") {
-			fs[i] = f[1:] + "~"
-		}
-	}
-	slices.Sort(fs)
-	for _, f := range fs {
-		inc := 1.0
-		if strings.HasSuffix(f, "~") {
-			f, inc = f[:len(f)-1], hypWeight
-		}
-		if n := len(out); n > 0 && out[n-1].f == f {
-			out[n-1].w += inc
-			out[n-1].solid = out[n-1].solid || inc == 1
-			continue
-		}
-		out = append(out, fw{f: f, w: inc, solid: inc == 1})
-	}
-	return out
-}
-
 func refWeigh(r *recogniser, v []fw) ([]fw, float64) {
 	var norm2 float64
 	for i := range v {
@@ -265,15 +188,15 @@ func refWeigh(r *recogniser, v []fw) ([]fw, float64) {
 }
 
 func refScoreLine(r *recogniser, text string) scored {
-	a := refAnalyse(text, &r.st, func(w string, capital bool) string { return refCorrect(r, w, capital) })
+	a := refAnalyse(text, &r.st, r.correct)
 	sc := scored{a: a, segs: refSegments(a)}
 	sc.score = make([][]segScore, len(sc.segs))
 	rows := make([]segScore, len(sc.segs)*len(r.intents))
 	sims := make([]float64, len(r.examples))
 	content := make([]bool, len(r.examples)) // shares a word that is not grammar
 	for si, sg := range sc.segs {
-		fs := sg.refFeatures(nil, a)
-		v, seg2 := refWeigh(r, refCountInto(nil, fs))
+		fs := sg.features(nil, a)
+		v, seg2 := refWeigh(r, countInto(nil, fs))
 		clear(sims)
 		clear(content)
 		for _, x := range v {
@@ -316,39 +239,12 @@ func refMatch(r *recogniser, dst []string, text string) []string {
 	if len(text) > maxLineBytes {
 		text = text[:maxLineBytes]
 	}
-	lower := strings.ToLower(text)
-	vetoed := r.never.match(nil, lower)
-	fired := r.always.match(nil, lower)
 	var sc *scored
 	if len(r.examples) > 0 {
 		s := refScoreLine(r, text)
 		sc = &s
 	}
-	start := len(dst)
-	for i, name := range r.intents {
-		if slices.Contains(dst, name) || slices.Contains(vetoed, name) {
-			continue
-		}
-		if slices.Contains(fired, name) {
-			dst = append(dst, name)
-			continue
-		}
-		if sc != nil {
-			if _, ok := r.decide(sc, i); ok {
-				dst = append(dst, name)
-			}
-		}
-	}
-	// Implied intents, unless vetoed; one level deep, so cycles are harmless.
-	for _, name := range dst[start:] {
-		for _, in := range r.implies[name] {
-			if !slices.Contains(dst, in) && !slices.Contains(vetoed, in) {
-				dst = append(dst, in)
-			}
-		}
-	}
-	slices.Sort(dst[start:])
-	return dst
+	return r.matchScored(dst, text, sc)
 }
 
 func refSegments(a analysis) []segment {
@@ -371,39 +267,6 @@ func refSegments(a analysis) []segment {
 		}
 	}
 	return segs
-}
-
-func refCorrect(r *recogniser, w string, capital bool) string {
-	if w == "" || r.vocab[w] || w[0] >= '0' && w[0] <= '9' {
-		return w
-	}
-	if capital && w != "i" {
-		return "#name"
-	}
-	if len(w) < 6 {
-		return w
-	}
-	if r.stems[refStem(&r.st, w)] {
-		return w
-	}
-	best := ""
-	consider := func(c string) {
-		if c != "" && (best == "" || c < best) {
-			best = c
-		}
-	}
-	consider(r.deletes[w]) // w lacks a letter of a vocabulary word
-	for i := range len(w) {
-		d := w[:i] + w[i+1:]
-		if r.vocab[d] {
-			consider(d) // w has a letter too many
-		}
-		consider(r.deletes[d]) // a letter changed, or two swapped
-	}
-	if best == "" {
-		return w
-	}
-	return best
 }
 
 func refStem(s *stemmer, w string) string {
@@ -638,9 +501,9 @@ func TestModelMatchesReference(t *testing.T) {
 			}
 			var fs []string
 			for _, s := range want.sentences {
-				fs = refSegFeatures(fs, s, 0, len(s.pieces))
+				fs = segFeatures(fs, s, 0, len(s.pieces))
 			}
-			v, n2 := refWeigh(r, refCountInto(nil, fs))
+			v, n2 := refWeigh(r, countInto(nil, fs))
 			if math.Float64bits(n2) != math.Float64bits(ex.norm2) {
 				t.Fatalf("%s: example %q: squared length %v, reference %v", id, ex.text, ex.norm2, n2)
 			}
@@ -657,5 +520,26 @@ func TestModelMatchesReference(t *testing.T) {
 				t.Fatalf("%s: feature %d: postings %v, reference %v", id, f, r.postings[f], postings[f])
 			}
 		}
+	}
+}
+
+// A remembered stem is the stem: every word of the corpora's lines, and
+// its misspellings, stems the same from the cache as from Snowball, the
+// first time and the second.
+func TestLineStemsRemembered(t *testing.T) {
+	n := 0
+	for _, l := range refLines(t) {
+		for _, w := range strings.FieldsFunc(strings.ToLower(l.Text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			for _, v := range []string{w, w + "s", w + "xyzzy"} {
+				want := stemWord(v)
+				if a, b := lineStem(v), lineStem(v); a != want || b != want {
+					t.Fatalf("%q: stems %q then %q, Snowball %q", v, a, b, want)
+				}
+				n++
+			}
+		}
+	}
+	if _, ok := lineStems.Load("ambulances"); !ok {
+		t.Errorf("ambulances was not remembered (%d words stemmed, %d remembered)", n, lineStemsSize.Load())
 	}
 }
