@@ -69,9 +69,9 @@ type recogniser struct {
 	examples  []example
 	feats     map[string]int32
 	idf       []float64
-	base      []float64 // by feature id: its weight before its count (see baseWeight)
-	lex       map[string]*lexWord
-	unknown   float64 // idf of a feature no example has
+	base      []float64           // by feature id: its weight before its count (see baseWeight)
+	lex       map[string]*lexWord // the words its lines mostly have, read once (see newLexicon)
+	unknown   float64             // idf of a feature no example has
 	postings  [][]posting
 	content   []bool // by feature id: a word that is not grammar, or a pair with one
 	st        stemmer
