@@ -1,7 +1,11 @@
 package simulator
 
 import (
+	"maps"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/kljensen/snowball/english"
@@ -199,9 +203,40 @@ func (s *stemmer) stem(w string) string {
 	if st, ok := s.known[w]; ok {
 		return st
 	}
-	st := stemWord(w)
 	if s.fill {
+		st := stemWord(w)
 		s.known[w] = st
+		return st
+	}
+	return lineStem(w)
+}
+
+// lineStems remembers the stems of words that lines had and no example
+// has (stemWord depends on the word alone), at most maxLineStems words of
+// at most maxLineStemBytes: trainees use the same words again.
+var (
+	lineStems     sync.Map // word -> stem
+	lineStemsSize atomic.Int64
+)
+
+const (
+	maxLineStems     = 20_000
+	maxLineStemBytes = 24
+)
+
+func lineStem(w string) string {
+	if len(w) > maxLineStemBytes {
+		return stemWord(w)
+	}
+	if st, ok := lineStems.Load(w); ok {
+		return st.(string)
+	}
+	st := stemWord(w)
+	if lineStemsSize.Load() < maxLineStems {
+		// A word of the line's own memory, so the map keeps no line alive.
+		if _, loaded := lineStems.LoadOrStore(strings.Clone(w), strings.Clone(st)); !loaded {
+			lineStemsSize.Add(1)
+		}
 	}
 	return st
 }
@@ -227,19 +262,39 @@ type corrector func(w string, capital bool) string
 
 // analyse reads text.
 func analyse(text string, st *stemmer, correct corrector) analysis {
+	var b analysisBuf
+	return b.analyse(text, st, correct)
+}
+
+// analysisBuf holds the memory of analyses, so that line after line is
+// read into the same: an analysis it returns is valid until the next.
+type analysisBuf struct {
+	lex       map[string]*lexWord // the recogniser's lexicon, for its lines
+	tmp       lexWord
+	sentences []sentence
+	pieces    [][]word
+	words     []word
+}
+
+// analyse reads text into b.
+func (b *analysisBuf) analyse(text string, st *stemmer, correct corrector) analysis {
 	if len(text) > maxLineBytes {
 		text = text[:maxLineBytes]
 	}
-	var a analysis
+	b.sentences, b.pieces, b.words = b.sentences[:0], b.pieces[:0], b.words[:0]
 	start := 0
-	for i := 0; i <= len(text) && len(a.sentences) < maxSentences; i++ {
+	for i := 0; i <= len(text) && len(b.sentences) < maxSentences; i++ {
 		if i < len(text) && !isSentenceEnd(text, i) {
 			continue
 		}
-		if s, ok := readSentence(text[start:min(i+1, len(text))], st, correct); ok {
-			a.sentences = append(a.sentences, s)
+		if s, ok := b.readSentence(text[start:min(i+1, len(text))], st, correct); ok {
+			b.sentences = append(b.sentences, s)
 		}
 		start = i + 1
+	}
+	var a analysis
+	if len(b.sentences) > 0 {
+		a.sentences = b.sentences[:len(b.sentences):len(b.sentences)]
 	}
 	return a
 }
@@ -256,25 +311,28 @@ func isSentenceEnd(text string, i int) bool {
 	return false
 }
 
-// readSentence normalises one sentence into pieces of words.
-func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) {
+// readSentence normalises one sentence into pieces of words, appending
+// them to b.pieces and their words to b.words.
+func (b *analysisBuf) readSentence(text string, st *stemmer, correct corrector) (sentence, bool) {
 	s := sentence{text: strings.TrimSpace(text)}
 	s.question = strings.HasSuffix(strings.TrimRight(s.text, " \"'"), "?")
-	var piece []word
 	var mark byte
 	sinceIf := 0 // words since the condition that opened the scope
 	first := true
+	p0 := len(b.pieces) // the sentence's first piece
+	w0 := len(b.words)  // the piece's first word
 	flush := func() {
-		if len(piece) > 0 {
-			s.pieces = append(s.pieces, piece)
+		if n := len(b.words); n > w0 {
+			b.pieces = append(b.pieces, b.words[w0:n:n])
 		}
-		piece, mark = nil, 0
+		w0, mark = len(b.words), 0
 	}
 	lower, caps := lowerCase(text)
 	if strings.Contains(lower, "in case") {
 		// Same length, so caps still lines up.
 		lower = strings.ReplaceAll(lower, "in case ", "incase  ")
 	}
+	var buf [2]string
 	for i := 0; i < len(lower); {
 		c := lower[i]
 		if c == ',' || c == ':' || c == '(' || c == ')' || c == '-' && i+1 < len(lower) && lower[i+1] == ' ' {
@@ -284,7 +342,7 @@ func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) 
 		}
 		if c == '{' { // {name} in an example stands for any name
 			if j := strings.IndexByte(lower[i:], '}'); j > 0 {
-				piece = append(piece, word{raw: lower[i : i+j+1], stem: "#name", mark: mark})
+				b.words = append(b.words, word{raw: lower[i : i+j+1], stem: "#name", mark: mark})
 				first = false
 				i += j + 1
 				continue
@@ -294,7 +352,7 @@ func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) 
 			i += skipNonWord(lower, i)
 			continue
 		}
-		capital := !first && caps[i]
+		capital := !first && (caps == nil && text[i] >= 'A' && text[i] <= 'Z' || caps != nil && caps[i])
 		j := i
 		for j < len(lower) && (isWordByte(lower[j]) || isApostrophe(lower, j) || isDecimalPoint(lower, j)) {
 			if lower[j] == 0xe2 { // ’ is three bytes
@@ -303,13 +361,23 @@ func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) 
 				j++
 			}
 		}
-		tok := strings.ReplaceAll(strings.ReplaceAll(lower[i:j], "’", "'"), "‘", "'")
+		tok := lower[i:j]
+		if strings.IndexByte(tok, 0xe2) >= 0 {
+			tok = strings.ReplaceAll(strings.ReplaceAll(tok, "’", "'"), "‘", "'")
+		}
 		i = j
 		tok = strings.Trim(tok, "'")
 		if tok == "" {
 			continue
 		}
-		words := expand(tok)
+		var words []string
+		lw0, inLex := b.lex[tok] // the word tok, when a plain word of the lexicon
+		if inLex && lw0.plain {
+			buf[0] = tok
+			words = buf[:1]
+		} else {
+			words, lw0 = expand(tok, &buf), nil
+		}
 		if first {
 			// "Don't use the lift" starts with do but asks nothing.
 			s.question = s.question || questionStarts[words[0]] && !(len(words) > 1 && words[1] == "not")
@@ -319,64 +387,184 @@ func readSentence(text string, st *stemmer, correct corrector) (sentence, bool) 
 			if w == "" { // "n't" alone
 				continue
 			}
-			if joiners[w] {
+			lw := lw0
+			switch {
+			case lw != nil:
+			case w == tok && !inLex: // not in the lexicon: read it
+				lw = readWord(&b.tmp, w, capital, st, correct)
+			default:
+				lw = b.readWord(w, capital, st, correct)
+			}
+			if lw.joiner {
 				flush()
-				if !conditions[w] {
+				if !lw.condition {
 					continue
 				}
 			}
-			if m, ok := spellings[w]; ok {
-				w = m
-			}
-			w = correct(w, capital)
-			for _, part := range strings.Fields(w) { // a mapping may give two words
-				stem := st.stem(part)
-				if negators[part] || stem == "not" {
+			for _, p := range lw.parts { // a mapping may give two words
+				if p.negator {
 					mark = 'n'
-					piece = append(piece, word{raw: part, stem: "not"})
+					b.words = append(b.words, word{raw: p.raw, stem: "not"})
 					continue
 				}
-				if conditions[part] {
+				if p.condition {
 					// "Do you know if...", "check whether...": an embedded
 					// question, not a condition.
-					if n := len(piece); n == 0 || !knowing[piece[n-1].stem] {
+					if n := len(b.words); n == w0 || !knowing[b.words[n-1].stem] {
 						mark, sinceIf = 'h', 0
 					}
 					continue
 				}
-				if mark == 'h' && (scopeEnds[stem] || subjects[stem] && sinceIf > 0) {
+				if mark == 'h' && (p.scopeEnd || p.subject && sinceIf > 0) {
 					mark = 0
 				}
 				sinceIf++
-				if stem == "" {
+				if p.stem == "" {
 					continue
 				}
-				piece = append(piece, word{raw: part, stem: stem, mark: mark})
+				b.words = append(b.words, word{raw: p.raw, stem: p.stem, mark: mark})
 			}
 		}
 	}
 	flush()
+	if n := len(b.pieces); n > p0 {
+		s.pieces = b.pieces[p0:n:n]
+	}
 	return s, len(s.pieces) > 0
 }
 
-// expand splits a token into words, expanding contractions and dropping a
-// possessive 's.
-func expand(tok string) []string {
-	if e, ok := contractions[tok]; ok {
-		return strings.Fields(e)
+// lexWord is how a word of a line reads: whether it joins pieces (and
+// opens a condition), and the words it is after spelling and typo mapping
+// with their stems and roles. A recogniser keeps those of the words that
+// read the same capitalised or not (see newLexicon); others are read
+// afresh.
+type lexWord struct {
+	plain     bool // expand gives the word itself
+	joiner    bool
+	condition bool
+	parts     []lexPart
+}
+
+type lexPart struct {
+	raw, stem string
+	negator   bool // opens a negation ("not", "never", "can't"'s "not")
+	condition bool
+	scopeEnd  bool // its stem ends a condition's scope
+	subject   bool // ... when not its first word
+}
+
+// readWord reads word w of a line (into b.tmp unless the lexicon has it).
+func (b *analysisBuf) readWord(w string, capital bool, st *stemmer, correct corrector) *lexWord {
+	if lw, ok := b.lex[w]; ok {
+		return lw
 	}
-	if strings.HasSuffix(tok, "n't") {
-		return []string{strings.TrimSuffix(tok, "n't"), "not"}
+	return readWord(&b.tmp, w, capital, st, correct)
+}
+
+// readWord reads word w into lw (its parts only when it is not a joiner
+// alone).
+func readWord(lw *lexWord, w string, capital bool, st *stemmer, correct corrector) *lexWord {
+	lw.joiner, lw.condition, lw.parts = joiners[w], conditions[w], lw.parts[:0]
+	if lw.joiner && !lw.condition {
+		return lw
 	}
-	for _, suf := range []string{"'re", "'ve", "'ll", "'d", "'m"} {
-		if strings.HasSuffix(tok, suf) {
-			return []string{strings.TrimSuffix(tok, suf)}
+	if m, ok := spellings[w]; ok {
+		w = m
+	}
+	w = correct(w, capital)
+	var parts [1]string
+	for _, part := range fields(w, &parts) {
+		stem := st.stem(part)
+		lw.parts = append(lw.parts, lexPart{
+			raw: part, stem: stem,
+			negator:   negators[part] || stem == "not",
+			condition: conditions[part],
+			scopeEnd:  scopeEnds[stem],
+			subject:   subjects[stem],
+		})
+	}
+	return lw
+}
+
+// newLexicon reads once the words a recogniser's lines will mostly have
+// (the examples' words, the function words, the mapped spellings and
+// contractions) that read the same capitalised or not: those correct
+// leaves as they are.
+func newLexicon(vocab map[string]bool, st *stemmer, correct corrector) map[string]*lexWord {
+	words := make([]string, 0, len(vocab)+len(spellings)+len(functionWords)+len(joiners)+len(contractions))
+	for _, m := range []map[string]bool{vocab, functionWords, joiners, conditions, negators, questionStarts} {
+		words = slices.AppendSeq(words, maps.Keys(m))
+	}
+	words = slices.AppendSeq(words, maps.Keys(spellings))
+	for _, e := range contractionWords {
+		words = append(words, e...)
+	}
+	lex := make(map[string]*lexWord, len(words))
+	var buf [2]string
+	for _, w := range words {
+		if _, ok := lex[w]; ok || w == "" {
+			continue
+		}
+		m := w
+		if s, ok := spellings[w]; ok {
+			m = s
+		}
+		if correct(m, false) != m || correct(m, true) != m {
+			continue // a capital may make it a name
+		}
+		lw := readWord(new(lexWord), w, false, st, correct)
+		e := expand(w, &buf)
+		lw.plain = len(e) == 1 && e[0] == w
+		lw.parts = slices.Clip(lw.parts)
+		lex[w] = lw
+	}
+	return lex
+}
+
+// fields is strings.Fields(w), without allocating for a word of ASCII
+// letters without spaces (into buf).
+func fields(w string, buf *[1]string) []string {
+	if w == "" {
+		return nil
+	}
+	for i := range len(w) {
+		if c := w[i]; c >= 0x80 || asciiSpace[c] {
+			return strings.Fields(w)
 		}
 	}
-	if strings.HasSuffix(tok, "'s") {
-		return []string{strings.TrimSuffix(tok, "'s")}
+	buf[0] = w
+	return buf[:]
+}
+
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// contractionWords are the contractions' expansions, split into words.
+var contractionWords = func() map[string][]string {
+	m := make(map[string][]string, len(contractions))
+	for k, v := range contractions {
+		m[k] = strings.Fields(v)
 	}
-	return []string{tok}
+	return m
+}()
+
+// expand splits a token into words, expanding contractions and dropping a
+// possessive 's; the words are in buf or shared (never to be written).
+func expand(tok string, buf *[2]string) []string {
+	if e, ok := contractionWords[tok]; ok {
+		return e
+	}
+	if strings.HasSuffix(tok, "n't") {
+		buf[0], buf[1] = strings.TrimSuffix(tok, "n't"), "not"
+		return buf[:2]
+	}
+	for _, suf := range [...]string{"'re", "'ve", "'ll", "'d", "'m", "'s"} {
+		if strings.HasSuffix(tok, suf) {
+			buf[0] = strings.TrimSuffix(tok, suf)
+			return buf[:1]
+		}
+	}
+	buf[0] = tok
+	return buf[:1]
 }
 
 func isWordByte(c byte) bool {
@@ -428,8 +616,24 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // lowerCase lower-cases text rune by rune (invalid UTF-8 becomes U+FFFD)
 // and marks the byte offsets of the lower-cased text where an ASCII
-// capital stood.
+// capital stood; for ASCII text it returns no marks (the offsets are
+// text's: a capital stood where text has one).
 func lowerCase(text string) (string, []bool) {
+	ascii := true
+	for i := range len(text) {
+		if text[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(text), nil
+	}
+	return lowerRunes(text)
+}
+
+// lowerRunes is lowerCase for any text, with its marks.
+func lowerRunes(text string) (string, []bool) {
 	var b strings.Builder
 	b.Grow(len(text))
 	caps := make([]bool, 0, len(text))

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"cmp"
 	"maps"
 	"math"
 	"slices"
@@ -64,22 +65,30 @@ type posting struct {
 
 // recogniser is one scenario's intent model.
 type recogniser struct {
-	intents    []string
-	examples   []example
-	feats      map[string]int32
-	idf        []float64
-	unknown    float64 // idf of a feature no example has
-	postings   [][]posting
-	content    []bool // by feature id: a word that is not grammar, or a pair with one
-	st         stemmer
-	vocab      map[string]bool // raw words of the examples
-	stems      map[string]bool
-	deletes    map[string]string // a vocabulary word with one letter deleted -> the word (first in order)
-	always     *intentIndex
-	never      *intentIndex
-	implies    map[string][]string
-	alwaysSrc  map[string][]string // the always patterns, for lints
-	skip       int32               // an example left out of scoring (-1: none), for lints
+	intents   []string
+	examples  []example
+	feats     map[string]int32
+	idf       []float64
+	base      []float64           // by feature id: its weight before its count (see baseWeight)
+	lex       map[string]*lexWord // the words its lines mostly have, read once (see newLexicon)
+	unknown   float64             // idf of a feature no example has
+	postings  [][]posting
+	content   []bool // by feature id: a word that is not grammar, or a pair with one
+	st        stemmer
+	vocab     map[string]bool // raw words of the examples
+	stems     map[string]bool
+	deletes   map[string]string // a vocabulary word with one letter deleted -> the word (first in order)
+	always    *intentIndex
+	never     *intentIndex
+	implies   map[string][]string
+	alwaysSrc map[string][]string // the always patterns, for lints
+	skip      int32               // an example left out of scoring (-1: none), for lints
+	// dense holds, for the features most examples have, every example's
+	// weight (0 without it), column by column: a segment scores only the
+	// few examples it shares a word with, and reads their weights for
+	// these features instead of walking the long posting lists.
+	denseCol   []int32 // by feature id: its column in dense, or -1
+	dense      []float64
 	threshold  float64
 	threshold5 float64 // threshold to the fifth power, as similarity scores
 	// scratch pools the buffers scoring a line needs (*lineScratch): a
@@ -88,12 +97,38 @@ type recogniser struct {
 	scratch *sync.Pool
 }
 
-// lineScratch holds scoreLine's working buffers between lines.
+// lineScratch holds the working buffers of scoring a line, kept between
+// lines so that a line allocates little beyond its words.
 type lineScratch struct {
-	sims    []float64 // by example: the segment's dot product with it
-	content []bool    // by example: shares a word that is not grammar
-	fs      []string  // the segment's features
-	counted []fw      // the segment's features, counted
+	ab analysisBuf
+	// By example.
+	sims []float64 // the segment's dot product with it
+	cand []bool    // shares a word that is not grammar with the segment
+	// The line's features (see lineFeatures).
+	keys    []string   // each piece's features, as count sorts them
+	rank    []int32    // by key: its place among the distinct keys
+	pieceAt []int32    // by piece (sentences in turn): its first key; one more at the end
+	sentAt  []int32    // by sentence: its first piece; one more at the end
+	mark    []int32    // by sentence: the rank of its "?" or "."
+	refs    []keyRef   // the keys and "?" and ".", sorted
+	table   []lineFeat // by rank
+	n       []int32    // by rank: how often the segment has it
+	// A segment's features and candidates.
+	v     []fw
+	base  []float64 // by feature of v: its weight before its count
+	cands []int32
+	// The result.
+	sc   scored
+	rows []segScore
+}
+
+// lineFeat is one distinct feature key of a line: the string count sorts
+// on and what weigh makes of it.
+type lineFeat struct {
+	f    string  // the feature without its "~"
+	inc  float64 // what one occurrence counts: 1, or hypWeight for a key with "~"
+	id   int32   // feature id, -1 when no example has it
+	base float64 // its weight before its count (see baseWeight)
 }
 
 // intentSource is what a recogniser is built from.
@@ -194,6 +229,11 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 		r.idf[i] = quantise(1 + math.Log(nc/float64(len(cf[f])+1)))
 	}
 	r.unknown = quantise((1 + math.Log(nc)) * unknownWeight)
+	base := make([]float64, len(all))
+	for i, f := range all {
+		_, base[i] = r.baseWeight(f)
+	}
+	r.base = base
 	for i, f := range vecs {
 		v, n2 := r.weigh(f)
 		r.examples[i].norm2 = n2
@@ -203,6 +243,7 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 			}
 		}
 	}
+	r.buildDense()
 	r.deletes = make(map[string]string, 8*len(r.vocab))
 	for w := range r.vocab {
 		if len(w) < 5 {
@@ -215,7 +256,47 @@ func newRecogniser(src intentSource) (*recogniser, error) {
 			}
 		}
 	}
+	r.lex = newLexicon(r.vocab, &r.st, r.correct)
 	return r, nil
+}
+
+// Dense columns: features in at least denseMin examples and an eighth of
+// them, at most maxDense of them (those in most examples).
+const (
+	denseMin = 32
+	maxDense = 16
+)
+
+// buildDense fills denseCol and dense from the postings.
+func (r *recogniser) buildDense() {
+	r.denseCol = make([]int32, len(r.postings))
+	var ids []int32
+	for id, ps := range r.postings {
+		r.denseCol[id] = -1
+		if len(ps) < denseMin || len(ps) < len(r.examples)/8 {
+			continue
+		}
+		// An example with the feature twice (count keeps "f" and "f~"
+		// apart when a key sorts between them) adds two products; a
+		// column holds one weight per example.
+		once := true
+		for i := 1; i < len(ps); i++ {
+			once = once && ps[i].ex != ps[i-1].ex
+		}
+		if once {
+			ids = append(ids, int32(id))
+		}
+	}
+	slices.SortStableFunc(ids, func(a, b int32) int { return len(r.postings[b]) - len(r.postings[a]) })
+	ids = ids[:min(len(ids), maxDense)]
+	ne := len(r.examples)
+	r.dense = make([]float64, len(ids)*ne)
+	for col, id := range ids {
+		r.denseCol[id] = int32(col)
+		for _, p := range r.postings[id] {
+			r.dense[col*ne+int(p.ex)] = p.w
+		}
+	}
 }
 
 type neverError struct{ err error }
@@ -310,15 +391,19 @@ type segment struct {
 }
 
 // segments lists the pieces of each sentence, adjacent pairs of pieces,
-// whole sentences of three or more pieces, and the whole line when it has
-// more than one sentence (sent -1).
-func segments(a analysis) []segment {
-	var segs []segment
-	defer func() {
-		if len(a.sentences) > 1 {
-			segs = append(segs, segment{sent: -1})
-		}
-	}()
+// and whole sentences of three or more pieces.
+//
+// The whole line (sent -1) is not a segment, though this comment once said
+// it was: the first version appended it in a deferred function to a result
+// that was not named, so it never reached the caller, and the library's
+// examples, thresholds and calibrated scores were tuned without it. Adding
+// it changes what lines are recognised (a two-sentence line can reach an
+// intent neither sentence reaches), so it needs its own change and
+// recalibration; contains, features and segmentVector still read sent -1.
+func segments(a analysis) []segment { return appendSegments(nil, a) }
+
+// appendSegments is segments appending to segs.
+func appendSegments(segs []segment, a analysis) []segment {
 	for si, s := range a.sentences {
 		n := len(s.pieces)
 		for i := range n {
@@ -428,29 +513,42 @@ const hypWeight = 0.5
 func (r *recogniser) weigh(v []fw) ([]fw, float64) {
 	var norm2 float64
 	for i := range v {
-		id, ok := r.feats[v[i].f]
-		idf := r.unknown
-		if ok {
-			idf = r.idf[id]
-		} else {
-			id = -1
-		}
-		w := idf
-		if isFunction(v[i].f) {
-			w = float64(w * functionWeight) // grammar weighs less
-		}
-		if strings.IndexByte(v[i].f, ' ') >= 0 {
-			w = float64(w * pairWeight)
-		}
-		if tf := v[i].w; tf > 1 {
-			w = float64(w * quantise(1+math.Log(tf)))
-		} else {
-			w = float64(w * tf)
-		}
+		id, base := r.baseWeight(v[i].f)
+		w := tfWeight(base, v[i].w)
 		v[i].id, v[i].w = id, w
 		norm2 = float64(norm2 + float64(w*w))
 	}
 	return v, norm2
+}
+
+// baseWeight is feature f's id (-1 when no example has it) and its weight
+// before its count: its idf, less for grammar and for a pair of words.
+func (r *recogniser) baseWeight(f string) (int32, float64) {
+	id, ok := r.feats[f]
+	if ok && r.base != nil {
+		return id, r.base[id]
+	}
+	w := r.unknown
+	if ok {
+		w = r.idf[id]
+	} else {
+		id = -1
+	}
+	if isFunction(f) {
+		w = float64(w * functionWeight) // grammar weighs less
+	}
+	if strings.IndexByte(f, ' ') >= 0 {
+		w = float64(w * pairWeight)
+	}
+	return id, w
+}
+
+// tfWeight is a feature's weight from its base weight and its count.
+func tfWeight(base, tf float64) float64 {
+	if tf > 1 {
+		return float64(base * quantise(1+math.Log(tf)))
+	}
+	return float64(base * tf)
 }
 
 // similarity scores a segment against an example from their dot product
@@ -502,59 +600,249 @@ type scored struct {
 	score [][]segScore // [segment][intent]
 }
 
-// score reads and scores a line.
+// scoreLine reads and scores a line; the result is the caller's.
 func (r *recogniser) scoreLine(text string) scored {
-	a := analyse(text, &r.st, r.correct)
-	sc := scored{a: a, segs: segments(a)}
-	sc.score = make([][]segScore, len(sc.segs))
-	rows := make([]segScore, len(sc.segs)*len(r.intents))
-	ls := r.scratch.Get().(*lineScratch)
-	defer r.scratch.Put(ls)
-	if n := len(r.examples); cap(ls.sims) < n {
-		ls.sims, ls.content = make([]float64, n), make([]bool, n)
+	return *r.scoreInto(new(lineScratch), text)
+}
+
+// scoreInto reads and scores a line into ls, which the result points
+// into until ls scores another line.
+func (r *recogniser) scoreInto(ls *lineScratch, text string) *scored {
+	ls.ab.lex = r.lex
+	a := ls.ab.analyse(text, &r.st, r.correct)
+	sc := &ls.sc
+	sc.a = a
+	sc.segs = appendSegments(sc.segs[:0], a)
+	ni, ne := len(r.intents), len(r.examples)
+	ls.rows = slices.Grow(ls.rows[:0], len(sc.segs)*ni)[:len(sc.segs)*ni]
+	sc.score = slices.Grow(sc.score[:0], len(sc.segs))[:len(sc.segs)]
+	if cap(ls.sims) < ne {
+		ls.sims, ls.cand = make([]float64, ne), make([]bool, ne)
 	}
-	sims := ls.sims[:len(r.examples)]
-	content := ls.content[:len(r.examples)] // shares a word that is not grammar
+	sims, cand := ls.sims[:ne], ls.cand[:ne] // all zero between segments
+	r.lineFeatures(ls, a)
 	for si, sg := range sc.segs {
-		ls.fs = sg.features(ls.fs[:0], a)
-		ls.counted = countInto(ls.counted[:0], ls.fs)
-		v, seg2 := r.weigh(ls.counted)
-		clear(sims)
-		clear(content)
+		row := ls.rows[si*ni : (si+1)*ni : (si+1)*ni]
+		for i := range row {
+			row[i] = segScore{posEx: -1, negEx: -1, seg: si}
+		}
+		sc.score[si] = row
+		v, seg2 := ls.segmentVector(sg)
+		// The candidates: examples that share a word said outright that
+		// is not grammar with the segment; a condition alone ("if it
+		// gets worse") carries no intent. No other example can score.
+		cands := ls.cands[:0]
+		for _, x := range v {
+			if x.id < 0 || !x.solid || !r.content[x.id] {
+				continue
+			}
+			for _, p := range r.postings[x.id] {
+				if !cand[p.ex] && p.ex != r.skip {
+					cand[p.ex] = true
+					cands = append(cands, p.ex)
+				}
+			}
+		}
+		ls.cands = cands
+		if len(cands) == 0 {
+			continue
+		}
+		// Each candidate's dot product, summed feature by feature in the
+		// segment's order as the posting lists give it, so every bit is
+		// as it was when every example was summed.
 		for _, x := range v {
 			if x.id < 0 {
 				continue
 			}
-			// Only what is said outright makes a match: a condition
-			// alone ("if it gets worse") carries no intent.
-			c := r.content[x.id] && x.solid
+			if col := r.denseCol[x.id]; col >= 0 && len(cands) < len(r.postings[x.id]) {
+				ws := r.dense[int(col)*ne : (int(col)+1)*ne]
+				for _, ei := range cands {
+					if w := ws[ei]; w != 0 {
+						sims[ei] = float64(sims[ei] + float64(x.w*w))
+					}
+				}
+				continue
+			}
 			for _, p := range r.postings[x.id] {
-				sims[p.ex] = float64(sims[p.ex] + float64(x.w*p.w))
-				content[p.ex] = content[p.ex] || c
+				if cand[p.ex] {
+					sims[p.ex] = float64(sims[p.ex] + float64(x.w*p.w))
+				}
 			}
 		}
-		row := rows[si*len(r.intents) : (si+1)*len(r.intents) : (si+1)*len(r.intents)]
-		for i := range row {
-			row[i] = segScore{posEx: -1, negEx: -1, seg: si}
-		}
-		for ei, dot := range sims {
-			if dot == 0 || !content[ei] || int32(ei) == r.skip {
+		// The nearest example and counterexample of each intent: the
+		// highest score, and of equal scores the first example, as a
+		// scan of the examples in order finds them.
+		for _, ei := range cands {
+			dot := sims[ei]
+			sims[ei], cand[ei] = 0, false
+			if dot == 0 {
 				continue
 			}
 			ex := &r.examples[ei]
 			s := similarity(dot, ex.norm2, seg2)
 			c := &row[ex.intent]
 			if ex.counter {
-				if s > c.neg {
-					c.neg, c.negEx = s, int32(ei)
+				if s > c.neg || s == c.neg && c.negEx >= 0 && ei < c.negEx {
+					c.neg, c.negEx = s, ei
 				}
-			} else if s > c.pos {
-				c.pos, c.posEx = s, int32(ei)
+			} else if s > c.pos || s == c.pos && c.posEx >= 0 && ei < c.posEx {
+				c.pos, c.posEx = s, ei
 			}
 		}
-		sc.score[si] = row
 	}
 	return sc
+}
+
+// lineFeatures reads the features of every piece of a once into ls, for
+// segmentVector: their keys as count sorts them (segFeatures and count
+// turn "~f" into "f~"), the distinct keys in order, and what weigh makes
+// of each.
+func (r *recogniser) lineFeatures(ls *lineScratch, a analysis) {
+	ls.keys, ls.pieceAt, ls.sentAt, ls.mark = ls.keys[:0], ls.pieceAt[:0], ls.sentAt[:0], ls.mark[:0]
+	for _, s := range a.sentences {
+		ls.sentAt = append(ls.sentAt, int32(len(ls.pieceAt)))
+		for _, p := range s.pieces {
+			ls.pieceAt = append(ls.pieceAt, int32(len(ls.keys)))
+			prev, prevHyp := "", false
+			for _, w := range p {
+				f := w.key()
+				hyp := w.mark == 'h'
+				ls.keys = append(ls.keys, sortKey(f, hyp))
+				if prev != "" {
+					ls.keys = append(ls.keys, sortKey(prev+" "+f, hyp || prevHyp))
+				}
+				prev, prevHyp = f, hyp
+			}
+		}
+	}
+	ls.sentAt = append(ls.sentAt, int32(len(ls.pieceAt)))
+	ls.pieceAt = append(ls.pieceAt, int32(len(ls.keys)))
+	// Rank the keys: sort them (with "?" and "."), cheaply by their first
+	// eight bytes first, and number the distinct ones.
+	refs := ls.refs[:0]
+	for i, k := range ls.keys {
+		refs = append(refs, keyRef{prefix(k), k, int32(i)})
+	}
+	refs = append(refs, keyRef{prefix("?"), "?", -1}, keyRef{prefix("."), ".", -2})
+	slices.SortFunc(refs, func(a, b keyRef) int {
+		if a.pre != b.pre {
+			return cmp.Compare(a.pre, b.pre)
+		}
+		return strings.Compare(a.k, b.k)
+	})
+	ls.refs = refs
+	ls.rank = slices.Grow(ls.rank[:0], len(ls.keys))[:len(ls.keys)]
+	ls.table = ls.table[:0]
+	var q, dot int32
+	for i, ref := range refs {
+		if i == 0 || ref.k != refs[i-1].k {
+			lf := lineFeat{f: ref.k, inc: 1}
+			if strings.HasSuffix(ref.k, "~") {
+				lf.f, lf.inc = ref.k[:len(ref.k)-1], hypWeight
+			}
+			lf.id, lf.base = r.baseWeight(lf.f)
+			ls.table = append(ls.table, lf)
+		}
+		rank := int32(len(ls.table) - 1)
+		switch ref.at {
+		case -1:
+			q = rank
+		case -2:
+			dot = rank
+		default:
+			ls.rank[ref.at] = rank
+		}
+	}
+	for _, s := range a.sentences {
+		if s.question {
+			ls.mark = append(ls.mark, q)
+		} else {
+			ls.mark = append(ls.mark, dot)
+		}
+	}
+	ls.n = slices.Grow(ls.n[:0], len(ls.table))[:len(ls.table)]
+	clear(ls.n)
+}
+
+// keyRef is a key of a line (keys[at]; -1 for "?", -2 for ".") with its
+// first eight bytes as a number, which order keys as the strings do.
+type keyRef struct {
+	pre uint64
+	k   string
+	at  int32
+}
+
+// prefix is the first eight bytes of s, big-endian, zero-padded: a string
+// with a smaller prefix sorts first.
+func prefix(s string) uint64 {
+	var p uint64
+	for i := range 8 {
+		p <<= 8
+		if i < len(s) {
+			p |= uint64(s[i])
+		}
+	}
+	return p
+}
+
+// sortKey is feature f as count sorts it: "f~" for a hypothetical one
+// (segFeatures writes "~f"), f otherwise.
+func sortKey(f string, hyp bool) string {
+	if hyp {
+		return f + "~"
+	}
+	if strings.HasPrefix(f, "~") {
+		return f[1:] + "~"
+	}
+	return f
+}
+
+// segmentVector is the weighted features of segment sg and their squared
+// length, as weigh(count(sg.features)) gives them, from the line's
+// features in ls.
+func (ls *lineScratch) segmentVector(sg segment) ([]fw, float64) {
+	lo, hi := sg.sent, sg.sent+1
+	if sg.sent < 0 {
+		lo, hi = 0, len(ls.mark)
+	}
+	for si := lo; si < hi; si++ {
+		p0, p1 := ls.sentAt[si], ls.sentAt[si+1] // the sentence's pieces
+		if sg.sent >= 0 {
+			p0, p1 = ls.sentAt[si]+int32(sg.from), ls.sentAt[si]+int32(sg.to)
+		}
+		for _, k := range ls.rank[ls.pieceAt[p0]:ls.pieceAt[p1]] {
+			ls.n[k]++
+		}
+		ls.n[ls.mark[si]]++
+	}
+	// count's loop over the sorted keys: equal keys are neighbours, and a
+	// key and its "~" form make one feature when nothing sorts between.
+	v, base := ls.v[:0], ls.base[:0]
+	for k, c := range ls.n {
+		if c == 0 {
+			continue
+		}
+		ls.n[k] = 0
+		lf := &ls.table[k]
+		for range c {
+			if n := len(v); n > 0 && v[n-1].f == lf.f {
+				v[n-1].w += lf.inc
+				v[n-1].solid = v[n-1].solid || lf.inc == 1
+				continue
+			}
+			v = append(v, fw{f: lf.f, id: lf.id, w: lf.inc, solid: lf.inc == 1})
+			base = append(base, lf.base)
+		}
+	}
+	ls.v, ls.base = v, base
+	// weigh's loop.
+	var norm2 float64
+	for i := range v {
+		w := tfWeight(base[i], v[i].w)
+		v[i].w = w
+		norm2 = float64(norm2 + float64(w*w))
+	}
+	return v, norm2
 }
 
 // decide returns, for intent i, the segment score that carries it, or
@@ -588,14 +876,21 @@ func (r *recogniser) match(dst []string, text string) []string {
 	if len(text) > maxLineBytes {
 		text = text[:maxLineBytes]
 	}
+	var sc *scored
+	if len(r.examples) > 0 {
+		ls := r.scratch.Get().(*lineScratch)
+		defer r.scratch.Put(ls)
+		sc = r.scoreInto(ls, text)
+	}
+	return r.matchScored(dst, text, sc)
+}
+
+// matchScored is match of text (read at most maxLineBytes) with its scores
+// (nil when the model has no examples).
+func (r *recogniser) matchScored(dst []string, text string, sc *scored) []string {
 	lower := strings.ToLower(text)
 	vetoed := r.never.match(nil, lower)
 	fired := r.always.match(nil, lower)
-	var sc *scored
-	if len(r.examples) > 0 {
-		s := r.scoreLine(text)
-		sc = &s
-	}
 	start := len(dst)
 	for i, name := range r.intents {
 		if slices.Contains(dst, name) || slices.Contains(vetoed, name) {

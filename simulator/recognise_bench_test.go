@@ -11,8 +11,10 @@ import (
 // BenchmarkRecogniseLine recognises the dev corpus's lines in turn, each
 // with its own drill, and reports the median and 99th percentile of one
 // line's time besides the mean (ns/op) and the CPU time (cpu-ns/op, which
-// other load on a shared machine inflates much less).
+// other load on a shared machine inflates much less), and what a line
+// allocates.
 func BenchmarkRecogniseLine(b *testing.B) {
+	b.ReportAllocs()
 	lines := readCorpusFile(b, "testdata/intents/corpus-dev.jsonl")
 	ds, err := libraryDrills()
 	if err != nil {
