@@ -118,6 +118,21 @@ func TestWriterOpenLoop(t *testing.T) {
 	end := start.Add(time.Duration(secs) * time.Second)
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
+	// fire writes on a session picked at random, without waiting for it,
+	// and keeps how long it waited in waits.
+	fire := func(command bool, waits *[]time.Duration) {
+		i := rand.IntN(n)
+		wg.Go(func() {
+			d, err := write(i, command)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			*waits = append(*waits, d)
+			mu.Unlock()
+		})
+	}
 	var cmds, clocks int
 	for now := range tick.C {
 		if now.After(end) {
@@ -125,30 +140,10 @@ func TestWriterOpenLoop(t *testing.T) {
 		}
 		el := now.Sub(start).Seconds()
 		for ; float64(cmds) < el*cmdRate; cmds++ {
-			i := rand.IntN(n)
-			wg.Go(func() {
-				d, err := write(i, true)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				mu.Lock()
-				cmdWait = append(cmdWait, d)
-				mu.Unlock()
-			})
+			fire(true, &cmdWait)
 		}
 		for ; float64(clocks) < el*clockRate; clocks++ {
-			i := rand.IntN(n)
-			wg.Go(func() {
-				d, err := write(i, false)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				mu.Lock()
-				clockWait = append(clockWait, d)
-				mu.Unlock()
-			})
+			fire(false, &clockWait)
 		}
 	}
 	wg.Wait()
