@@ -522,7 +522,8 @@ type Stats struct {
 	// the durable commit's answer: the queue, the commit, and the wake-up.
 	// Commit: each batch the writer took, from its BEGIN to its COMMIT
 	// (a batch that failed as a whole, with the retries of its writes).
-	// Failed appends are in neither wait: they count in no commit.
+	// An append that failed is in neither wait; its transaction is in
+	// Commit.
 	CommandWait, ClockWait, Commit Histogram
 }
 

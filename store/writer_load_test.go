@@ -51,22 +51,22 @@ func TestWriterOpenLoop(t *testing.T) {
 	}
 	s := openAt(t, filepath.Join(t.TempDir(), "drillroom.db"), opts...)
 	ctx := context.Background()
-	f := storetest.NewFixture(t, s, "writer")
-	ids := make([]string, n)
-	err := runBounded(n, 64, func(i int) error {
-		x, err := s.CreateSession(ctx, drillroom.Session{UserID: f.User.ID, ScenarioID: "gas-leak", Version: 1})
-		if err != nil {
-			return err
-		}
-		evs := make([]simulator.Event, warm)
-		for j := range evs {
-			evs[j] = storetest.BenchEvent(int64(j + 1))
-		}
-		ids[i] = x.ID
-		return s.AppendEvents(ctx, x.ID, drillroom.Command{}, evs)
-	})
-	if err != nil {
-		t.Fatal(err)
+	ids := storetest.BenchSessions(t, s, n)
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Go(func() {
+			evs := make([]simulator.Event, warm)
+			for j := range evs {
+				evs[j] = storetest.BenchEvent(int64(j + 1))
+			}
+			if err := s.AppendEvents(ctx, id, drillroom.Command{}, evs); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
 	}
 
 	// One session's writes go in order, as the runner's do.
@@ -112,7 +112,6 @@ func TestWriterOpenLoop(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var cmdWait, clockWait []time.Duration
-	var wg sync.WaitGroup
 	st0, runs0, done0 := s.Stats(), s.w.ckpt.runs.Load(), s.w.ckpt.completed.Load()
 	start := time.Now()
 	end := start.Add(time.Duration(secs) * time.Second)
@@ -184,24 +183,4 @@ func loadAverage() string {
 	var a, b5, c string
 	fmt.Sscan(string(b), &a, &b5, &c)
 	return a + " " + b5 + " " + c
-}
-
-// runBounded runs fn(0..n-1) on at most par goroutines and returns the
-// first error.
-func runBounded(n, par int, fn func(i int) error) error {
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	sem := make(chan struct{}, par)
-	for i := range n {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			if err := fn(i); err != nil {
-				once.Do(func() { first = err })
-			}
-		})
-	}
-	wg.Wait()
-	return first
 }

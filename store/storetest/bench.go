@@ -78,7 +78,7 @@ func BenchAppendParallel(b *testing.B, s Store, par int, counts Counts) {
 }
 
 // BenchSessions creates n sessions of one user, concurrently.
-func BenchSessions(b *testing.B, s Store, n int) []string {
+func BenchSessions(b testing.TB, s Store, n int) []string {
 	b.Helper()
 	f := NewFixture(b, s, "bench")
 	ids := make([]string, n)
