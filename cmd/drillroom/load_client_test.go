@@ -66,31 +66,118 @@ type ackRange struct {
 	first, last int64
 }
 
+// timedConn is what both kinds of load client (a drill's participant and
+// the floor's connection) keep of their websocket: when each command was
+// sent, when its answer arrived, and why the reader stopped. mu guards
+// these and the fields of the client that embeds it.
+type timedConn struct {
+	conn       *websocket.Conn
+	mu         sync.Mutex
+	sent       map[string]time.Time
+	answered   map[string]time.Time
+	readErr    error // why the reader stopped
+	closedByUs bool
+	done       chan struct{} // closed when the reader has stopped
+}
+
+func newTimedConn(conn *websocket.Conn) *timedConn {
+	return &timedConn{conn: conn, sent: map[string]time.Time{}, answered: map[string]time.Time{}, done: make(chan struct{})}
+}
+
+// readLoop reads messages, each with the moment it arrived, until the
+// connection fails or handle refuses one; it keeps why in readErr.
+func (c *timedConn) readLoop(handle func(b []byte, now time.Time) error) {
+	defer close(c.done)
+	for {
+		_, b, err := c.conn.ReadMessage()
+		now := time.Now()
+		if err == nil {
+			err = handle(b, now)
+		}
+		if err != nil {
+			c.mu.Lock()
+			c.readErr = err
+			c.mu.Unlock()
+			return
+		}
+	}
+}
+
+// send writes one command with the given id and notes when it left. Only
+// one goroutine writes to a connection.
+func (c *timedConn) send(id string, body []byte) error {
+	c.mu.Lock()
+	c.sent[id] = time.Now()
+	c.mu.Unlock()
+	c.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	return c.conn.WriteMessage(websocket.TextMessage, body)
+}
+
+// unanswered is how many commands have no answer yet.
+func (c *timedConn) unanswered() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.sent) - len(c.answered)
+}
+
+// hangUp ends the connection as a client leaving does, with reason in the
+// close frame, and waits for the reader.
+func (c *timedConn) hangUp(reason string) {
+	c.mu.Lock()
+	c.closedByUs = true
+	c.mu.Unlock()
+	c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, reason), time.Now().Add(time.Second))
+	c.conn.Close()
+	<-c.done
+}
+
+// dropped says whether the connection ended before the load generator
+// closed it.
+func (c *timedConn) dropped() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.readErr != nil && !c.closedByUs
+}
+
+// answerTimes returns the send-to-answer times of the commands sent
+// within [from, to] that were answered, and how many of all the commands
+// sent have no answer.
+func (c *timedConn) answerTimes(from, to time.Time) (out []time.Duration, unanswered int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, at := range c.sent {
+		got, ok := c.answered[id]
+		if !ok {
+			unanswered++
+			continue
+		}
+		if !at.Before(from) && !at.After(to) {
+			out = append(out, got.Sub(at))
+		}
+	}
+	return out, unanswered
+}
+
 // loadSocket is one participant's connection to one session: the trainee
 // (who acts) or an observer (a trainer, who watches).
 type loadSocket struct {
 	session string
 	trainee bool
-	conn    *websocket.Conn
+	*timedConn
 
 	// Set before the reader starts.
 	helloSeq   int64     // last_seq of hello: events up to it are backlog
 	scale      float64   // the session clock's scale at hello
 	resumeSent time.Time // the clock starts when the server handles resume
 
-	mu         sync.Mutex
-	prev       int64
-	events     []received
-	gaps       int // events whose prev was not the last seq received
-	sent       map[string]time.Time
-	answered   map[string]time.Time
-	ranges     map[string]ackRange // per answered command, its events
-	rejected   map[string]string   // code of each rejected command
-	actionT    map[int64]int64     // the action event of each command: seq -> t
-	ended      bool
-	readErr    error // why the reader stopped
-	closedByUs bool
-	done       chan struct{}
+	// Guarded by mu.
+	prev     int64
+	events   []received
+	gaps     int                 // events whose prev was not the last seq received
+	ranges   map[string]ackRange // per answered command, its events
+	rejected map[string]string   // code of each rejected command
+	actionT  map[int64]int64     // the action event of each command: seq -> t
+	ended    bool
 }
 
 // dialSession opens a participant's socket, reads hello and sends resume
@@ -105,9 +192,8 @@ func dialSession(ctx context.Context, d *websocket.Dialer, base, sessionID, cook
 		}
 		return nil, fmt.Errorf("dial %s: %w", sessionID, err)
 	}
-	s := &loadSocket{session: sessionID, trainee: trainee, conn: conn,
-		sent: map[string]time.Time{}, answered: map[string]time.Time{}, ranges: map[string]ackRange{},
-		rejected: map[string]string{}, actionT: map[int64]int64{}, done: make(chan struct{})}
+	s := &loadSocket{session: sessionID, trainee: trainee, timedConn: newTimedConn(conn),
+		ranges: map[string]ackRange{}, rejected: map[string]string{}, actionT: map[int64]int64{}}
 	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
 	var hello struct {
 		Type    string `json:"type"`
@@ -130,7 +216,7 @@ func dialSession(ctx context.Context, d *websocket.Dialer, base, sessionID, cook
 		conn.Close()
 		return nil, fmt.Errorf("resume %s: %w", sessionID, err)
 	}
-	go s.read()
+	go s.readLoop(s.handle)
 	return s, nil
 }
 
@@ -152,53 +238,41 @@ type serverMsg struct {
 	} `json:"event"`
 }
 
-func (s *loadSocket) read() {
-	defer close(s.done)
-	for {
-		_, b, err := s.conn.ReadMessage()
-		now := time.Now()
-		if err != nil {
-			s.mu.Lock()
-			s.readErr = err
-			s.mu.Unlock()
-			return
-		}
-		var m serverMsg
-		if err := decodeServerMsg(b, &m); err != nil {
-			s.mu.Lock()
-			s.readErr = fmt.Errorf("undecodable message %.80q: %w", b, err)
-			s.mu.Unlock()
-			return
-		}
-		s.mu.Lock()
-		switch m.Type {
-		case "event":
-			if m.Prev != s.prev {
-				s.gaps++
-			}
-			s.prev = m.Seq
-			s.events = append(s.events, received{seq: m.Seq, t: m.T, at: now})
-			if m.Event.Type == string(simulator.EvAction) && m.Event.Action != nil && m.Event.Action.Cmd != "" {
-				s.actionT[m.Seq] = m.T
-			}
-		case "ack":
-			s.answered[m.ID] = now
-			s.ranges[m.ID] = ackRange{m.FirstSeq, m.LastSeq}
-		case "reject":
-			if _, seen := s.answered[m.ID]; !seen {
-				s.answered[m.ID] = now
-				s.rejected[m.ID] = m.Code
-				if m.Seq > 0 {
-					s.ranges[m.ID] = ackRange{m.Seq, m.Seq}
-				}
-			}
-		case "ended":
-			s.ended = true
-		case "resync":
-			s.gaps++ // a new client resuming from 0 is never resynced
-		}
-		s.mu.Unlock()
+// handle records one server message that arrived at now.
+func (s *loadSocket) handle(b []byte, now time.Time) error {
+	var m serverMsg
+	if err := decodeServerMsg(b, &m); err != nil {
+		return fmt.Errorf("undecodable message %.80q: %w", b, err)
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch m.Type {
+	case "event":
+		if m.Prev != s.prev {
+			s.gaps++
+		}
+		s.prev = m.Seq
+		s.events = append(s.events, received{seq: m.Seq, t: m.T, at: now})
+		if m.Event.Type == string(simulator.EvAction) && m.Event.Action != nil && m.Event.Action.Cmd != "" {
+			s.actionT[m.Seq] = m.T
+		}
+	case "ack":
+		s.answered[m.ID] = now
+		s.ranges[m.ID] = ackRange{m.FirstSeq, m.LastSeq}
+	case "reject":
+		if _, seen := s.answered[m.ID]; !seen {
+			s.answered[m.ID] = now
+			s.rejected[m.ID] = m.Code
+			if m.Seq > 0 {
+				s.ranges[m.ID] = ackRange{m.Seq, m.Seq}
+			}
+		}
+	case "ended":
+		s.ended = true
+	case "resync":
+		s.gaps++ // a new client resuming from 0 is never resynced
+	}
+	return nil
 }
 
 // command sends one command with a fresh id; the answer is recorded by the
@@ -208,37 +282,11 @@ func (s *loadSocket) command(id string, a simulator.Action) error {
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	s.sent[id] = time.Now()
-	s.mu.Unlock()
-	s.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
-	return s.conn.WriteMessage(websocket.TextMessage, b)
-}
-
-// unanswered is how many commands have no answer yet.
-func (s *loadSocket) unanswered() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.sent) - len(s.answered)
+	return s.send(id, b)
 }
 
 // close ends the connection as a client leaving does.
-func (s *loadSocket) close() {
-	s.mu.Lock()
-	s.closedByUs = true
-	s.mu.Unlock()
-	s.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, "load test over"), time.Now().Add(time.Second))
-	s.conn.Close()
-	<-s.done
-}
-
-// dropped says whether the connection ended before the load generator
-// closed it.
-func (s *loadSocket) dropped() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.readErr != nil && !s.closedByUs
-}
+func (s *loadSocket) close() { s.hangUp("load test over") }
 
 // clockStart bounds, from below, the real time at which the session's
 // virtual time 0 passed: not before resume was sent, and not before any
@@ -298,23 +346,6 @@ func (s *loadSocket) timed(from, to time.Time) []time.Duration {
 			continue
 		}
 		out = append(out, e.at.Sub(start.Add(s.virtual(e.t))))
-	}
-	return out
-}
-
-// ackLatencies returns send-to-answer times of the commands sent within
-// [from, to].
-func (s *loadSocket) ackLatencies(from, to time.Time) []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []time.Duration
-	for id, at := range s.sent {
-		if at.Before(from) || at.After(to) {
-			continue
-		}
-		if got, ok := s.answered[id]; ok {
-			out = append(out, got.Sub(at))
-		}
 	}
 	return out
 }

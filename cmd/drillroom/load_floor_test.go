@@ -143,12 +143,7 @@ func (f *floorServer) stop() {
 // floorConn is one connection to the floor: it sends a command-sized
 // message at the drills' rate and times the echo.
 type floorConn struct {
-	conn     *websocket.Conn
-	mu       sync.Mutex
-	sent     map[string]time.Time
-	answered map[string]time.Time
-	readErr  error
-	done     chan struct{}
+	*timedConn
 }
 
 func dialFloor(ctx context.Context, d *websocket.Dialer, base string) (*floorConn, error) {
@@ -156,60 +151,22 @@ func dialFloor(ctx context.Context, d *websocket.Dialer, base string) (*floorCon
 	if err != nil {
 		return nil, fmt.Errorf("dial floor: %w", err)
 	}
-	f := &floorConn{conn: conn, sent: map[string]time.Time{}, answered: map[string]time.Time{}, done: make(chan struct{})}
-	go func() {
-		defer close(f.done)
-		for {
-			_, b, err := conn.ReadMessage()
-			now := time.Now()
-			if err != nil {
-				f.mu.Lock()
-				f.readErr = err
-				f.mu.Unlock()
-				return
+	f := &floorConn{newTimedConn(conn)}
+	go f.readLoop(func(b []byte, now time.Time) error {
+		// The id sits between the first two quotes after "id":".
+		id := ""
+		if i := strings.Index(string(b), `"id":"`); i >= 0 {
+			rest := string(b[i+6:])
+			if j := strings.IndexByte(rest, '"'); j >= 0 {
+				id = rest[:j]
 			}
-			// The id sits between the first two quotes after "id":".
-			id := ""
-			if i := strings.Index(string(b), `"id":"`); i >= 0 {
-				rest := string(b[i+6:])
-				if j := strings.IndexByte(rest, '"'); j >= 0 {
-					id = rest[:j]
-				}
-			}
-			f.mu.Lock()
-			f.answered[id] = now
-			f.mu.Unlock()
 		}
-	}()
+		f.mu.Lock()
+		f.answered[id] = now
+		f.mu.Unlock()
+		return nil
+	})
 	return f, nil
 }
 
-func (f *floorConn) send(id string, body []byte) error {
-	f.mu.Lock()
-	f.sent[id] = time.Now()
-	f.mu.Unlock()
-	f.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
-	return f.conn.WriteMessage(websocket.TextMessage, body)
-}
-
-func (f *floorConn) latencies(from, to time.Time) (out []time.Duration, unanswered int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for id, at := range f.sent {
-		got, ok := f.answered[id]
-		if !ok {
-			unanswered++
-			continue
-		}
-		if !at.Before(from) && !at.After(to) {
-			out = append(out, got.Sub(at))
-		}
-	}
-	return out, unanswered
-}
-
-func (f *floorConn) close() {
-	f.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
-	f.conn.Close()
-	<-f.done
-}
+func (f *floorConn) close() { f.hangUp("") }

@@ -702,7 +702,8 @@ func runLoad(t *testing.T, cfg loadConfig) loadReport {
 	}
 	for _, x := range sessions {
 		late = append(late, x.trainee.timed(from, closedAt)...)
-		acks = append(acks, x.trainee.ackLatencies(from, to)...)
+		answered, _ := x.trainee.answerTimes(from, to)
+		acks = append(acks, answered...)
 	}
 	parallel(64, len(sessions), func(i int) error {
 		sessions[i].trainee.close()
@@ -981,9 +982,7 @@ func runFloor(t *testing.T, cfg loadConfig, src *sources, rep *loadReport) {
 	awaitAnswers(func() int {
 		left := 0
 		for _, c := range conns {
-			c.mu.Lock()
-			left += len(c.sent) - len(c.answered)
-			c.mu.Unlock()
+			left += c.unanswered()
 		}
 		return left
 	})
@@ -991,7 +990,7 @@ func runFloor(t *testing.T, cfg loadConfig, src *sources, rep *loadReport) {
 	rep.FloorPeak = <-peak
 	var lat []time.Duration
 	for _, c := range conns {
-		l, u := c.latencies(from, to)
+		l, u := c.answerTimes(from, to)
 		lat = append(lat, l...)
 		rep.FloorUnanswered += u
 	}
