@@ -99,10 +99,7 @@ func (d *msgDecoder) object(field func(key []byte) error) error {
 	if d.i >= len(d.b) || d.b[d.i] != '{' {
 		return d.fail("want an object")
 	}
-	d.i++
-	d.ws()
-	if d.i < len(d.b) && d.b[d.i] == '}' {
-		d.i++
+	if d.empty('}') {
 		return nil
 	}
 	for {
@@ -119,20 +116,40 @@ func (d *msgDecoder) object(field func(key []byte) error) error {
 		if err := field(key); err != nil {
 			return err
 		}
-		d.ws()
-		if d.i >= len(d.b) {
-			return d.fail("unterminated object")
-		}
-		switch d.b[d.i] {
-		case ',':
-			d.i++
-		case '}':
-			d.i++
-			return nil
-		default:
-			return d.fail("want ',' or '}'")
+		if more, err := d.more('}', "object"); !more {
+			return err
 		}
 	}
+}
+
+// empty steps over the opening bracket at d.i and reports whether closing
+// follows it at once, stepping over that too.
+func (d *msgDecoder) empty(closing byte) bool {
+	d.i++
+	d.ws()
+	if d.i < len(d.b) && d.b[d.i] == closing {
+		d.i++
+		return true
+	}
+	return false
+}
+
+// more steps over what follows a member of an object or an element of an
+// array: a ',' (more reports true) or closing, which ends the kind.
+func (d *msgDecoder) more(closing byte, kind string) (bool, error) {
+	d.ws()
+	if d.i >= len(d.b) {
+		return false, d.fail("unterminated " + kind)
+	}
+	switch d.b[d.i] {
+	case ',':
+		d.i++
+		return true, nil
+	case closing:
+		d.i++
+		return false, nil
+	}
+	return false, d.fail("want ',' or '" + string(closing) + "'")
 }
 
 // rawString reads a string and returns its contents, unescaped.
@@ -307,28 +324,15 @@ func (d *msgDecoder) skip() error {
 	case c == '{':
 		return d.object(func([]byte) error { return d.skip() })
 	case c == '[':
-		d.i++
-		d.ws()
-		if d.i < len(d.b) && d.b[d.i] == ']' {
-			d.i++
+		if d.empty(']') {
 			return nil
 		}
 		for {
 			if err := d.skip(); err != nil {
 				return err
 			}
-			d.ws()
-			if d.i >= len(d.b) {
-				return d.fail("unterminated array")
-			}
-			switch d.b[d.i] {
-			case ',':
-				d.i++
-			case ']':
-				d.i++
-				return nil
-			default:
-				return d.fail("want ',' or ']'")
+			if more, err := d.more(']', "array"); !more {
+				return err
 			}
 		}
 	case c == 't' || c == 'f' || c == 'n':
