@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -76,17 +75,10 @@ func runIntentsEval(ctx context.Context, args []string, stdio IO) int {
 		fmt.Fprintf(stdio.Stderr, "drillroom intents eval: %s: %v\n", args[0], err)
 		return 1
 	}
-	if *format == "json" {
-		enc := json.NewEncoder(stdio.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintf(stdio.Stderr, "drillroom intents eval: %v\n", err)
-			return 1
-		}
-		return 0
-	}
-	writeEvalReport(stdio.Stdout, rep)
-	return 0
+	return writeResult("intents eval", *format, stdio, rep, func(w io.Writer, rep *simulator.EvalReport) error {
+		writeEvalReport(w, rep)
+		return nil
+	})
 }
 
 func readCorpusFile(path string) ([]simulator.CorpusLine, error) {
@@ -184,17 +176,10 @@ func runIntentsExplain(args []string, stdio IO) int {
 		fmt.Fprintf(stdio.Stderr, "drillroom intents explain: %v\n", err)
 		return 1
 	}
-	x := d.ExplainIntents(text)
-	if *format == "json" {
-		enc := json.NewEncoder(stdio.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(x); err != nil {
-			return 1
-		}
-		return 0
-	}
-	writeExplanation(stdio.Stdout, x)
-	return 0
+	return writeResult("intents explain", *format, stdio, d.ExplainIntents(text), func(w io.Writer, x *simulator.IntentExplanation) error {
+		writeExplanation(w, x)
+		return nil
+	})
 }
 
 func writeExplanation(w io.Writer, x *simulator.IntentExplanation) {
