@@ -102,13 +102,6 @@ func manageUsers(ctx context.Context, data location, args []string, o userOption
 	defer st.Close()
 	acc := training.NewAccounts(st, nil)
 	cli := training.Actor{User: training.CommandLine}
-	byName := func(username string) (drillroom.User, error) {
-		u, err := st.UserByUsername(ctx, username)
-		if errors.Is(err, drillroom.ErrNotFound) {
-			return u, fmt.Errorf("no user %q", username)
-		}
-		return u, err
-	}
 	switch args[0] {
 	case "add":
 		if o.role == "" {
@@ -150,7 +143,7 @@ func manageUsers(ctx context.Context, data location, args []string, o userOption
 		}
 		return tw.Flush()
 	case "disable", "enable":
-		u, err := byName(args[1])
+		u, err := userByName(ctx, st, args[1])
 		if err != nil {
 			return err
 		}
@@ -159,7 +152,7 @@ func manageUsers(ctx context.Context, data location, args []string, o userOption
 		}
 		fmt.Fprintf(stdio.Stdout, "%sd %s\n", args[0], u.Username)
 	case "reset-password":
-		u, err := byName(args[1])
+		u, err := userByName(ctx, st, args[1])
 		if err != nil {
 			return err
 		}
@@ -205,10 +198,7 @@ func passwd(ctx context.Context, data location, username string, mustChange bool
 		return err
 	}
 	defer st.Close()
-	u, err := st.UserByUsername(ctx, username)
-	if errors.Is(err, drillroom.ErrNotFound) {
-		return fmt.Errorf("no user %q", username)
-	}
+	u, err := userByName(ctx, st, username)
 	if err != nil {
 		return err
 	}
@@ -220,6 +210,16 @@ func passwd(ctx context.Context, data location, username string, mustChange bool
 		fmt.Fprintf(stdio.Stdout, "%s must choose a new password at the next sign-in\n", u.Username)
 	}
 	return nil
+}
+
+// userByName looks an account up by its username; a username no account
+// has is an error that names it.
+func userByName(ctx context.Context, st database, username string) (drillroom.User, error) {
+	u, err := st.UserByUsername(ctx, username)
+	if errors.Is(err, drillroom.ErrNotFound) {
+		return u, fmt.Errorf("no user %q", username)
+	}
+	return u, err
 }
 
 // readPassword reads one line: the password without its line ending. Input
