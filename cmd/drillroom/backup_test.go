@@ -71,25 +71,13 @@ func TestBackupCommand(t *testing.T) {
 
 	// Refusals name what was wrong and leave DEST as it was.
 	before, _ := os.ReadFile(dest)
-	for _, tc := range []struct {
-		name    string
-		args    []string
-		code    int
-		wantErr string
-	}{
-		{"existing destination", []string{"backup", "--data", dir, dest}, 1, "never overwrites"},
-		{"no database", []string{"backup", "--data", t.TempDir(), filepath.Join(t.TempDir(), "x.db")}, 1, "no database at"},
-		{"missing destination directory", []string{"backup", "--data", dir, filepath.Join(t.TempDir(), "no", "x.db")}, 1, "no such file or directory"},
-		{"no destination", []string{"backup", "--data", dir}, 2, "usage: drillroom backup"},
-		{"two destinations", []string{"backup", "--data", dir, "a.db", "b.db"}, 2, "usage: drillroom backup"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			code, _, errs := runMain(tc.args...)
-			if code != tc.code || !strings.Contains(errs, tc.wantErr) {
-				t.Errorf("exit %d, stderr %q; want %d and %q", code, errs, tc.code, tc.wantErr)
-			}
-		})
-	}
+	wantRefusals(t, []refusal{
+		{"existing destination", "", []string{"backup", "--data", dir, dest}, 1, "never overwrites"},
+		{"no database", "", []string{"backup", "--data", t.TempDir(), filepath.Join(t.TempDir(), "x.db")}, 1, "no database at"},
+		{"missing destination directory", "", []string{"backup", "--data", dir, filepath.Join(t.TempDir(), "no", "x.db")}, 1, "no such file or directory"},
+		{"no destination", "", []string{"backup", "--data", dir}, 2, "usage: drillroom backup"},
+		{"two destinations", "", []string{"backup", "--data", dir, "a.db", "b.db"}, 2, "usage: drillroom backup"},
+	})
 	if after, _ := os.ReadFile(dest); string(after) != string(before) {
 		t.Errorf("a refused backup changed the existing copy")
 	}

@@ -47,26 +47,16 @@ func TestIntentsEval(t *testing.T) {
 }
 
 func TestIntentsEvalErrors(t *testing.T) {
-	tests := []struct {
-		args []string
-		code int
-		want string
-	}{
-		{[]string{"intents"}, 2, "usage: drillroom intents eval"},
-		{[]string{"intents", "eval"}, 2, "usage: drillroom intents eval"},
-		{[]string{"intents", "eval", "--format", "xml", "x.jsonl"}, 2, `unknown format "xml"`},
-		{[]string{"intents", "eval", "nope.jsonl"}, 1, "no such file"},
-		{[]string{"intents", "eval", writeCorpus(t, `{"drill": "nope", "text": "hi", "intents": []}`)}, 1, `unknown drill "nope"`},
-		{[]string{"intents", "eval", writeCorpus(t, `{"drill": "gas-smell-flats", "text": "hi"}`)}, 1, "line 1: intents is required"},
-		{[]string{"intents", "explain", "hello"}, 2, "usage: drillroom intents explain"},
-		{[]string{"intents", "explain", "--scenario", "nope.drill.yaml", "hello"}, 1, "nope.drill.yaml"},
-	}
-	for _, tt := range tests {
-		code, _, errs := runMain(tt.args...)
-		if code != tt.code || !strings.Contains(errs, tt.want) {
-			t.Errorf("%v: got exit %d %q, want %d and %q", tt.args, code, errs, tt.code, tt.want)
-		}
-	}
+	wantRefusals(t, []refusal{
+		{"no subcommand", "", []string{"intents"}, 2, "usage: drillroom intents eval"},
+		{"eval without a corpus", "", []string{"intents", "eval"}, 2, "usage: drillroom intents eval"},
+		{"unknown format", "", []string{"intents", "eval", "--format", "xml", "x.jsonl"}, 2, `unknown format "xml"`},
+		{"missing corpus", "", []string{"intents", "eval", "nope.jsonl"}, 1, "no such file"},
+		{"unknown drill", "", []string{"intents", "eval", writeCorpus(t, `{"drill": "nope", "text": "hi", "intents": []}`)}, 1, `unknown drill "nope"`},
+		{"no intents", "", []string{"intents", "eval", writeCorpus(t, `{"drill": "gas-smell-flats", "text": "hi"}`)}, 1, "line 1: intents is required"},
+		{"explain without a scenario", "", []string{"intents", "explain", "hello"}, 2, "usage: drillroom intents explain"},
+		{"missing scenario", "", []string{"intents", "explain", "--scenario", "nope.drill.yaml", "hello"}, 1, "nope.drill.yaml"},
+	})
 }
 
 func TestIntentsExplain(t *testing.T) {

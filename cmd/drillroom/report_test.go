@@ -48,21 +48,9 @@ func TestReportRules(t *testing.T) {
 		t.Errorf("--scenario nope: exit %d, output %q; want 0 and a sentence", code, out)
 	}
 
-	for _, tc := range []struct {
-		name    string
-		args    []string
-		code    int
-		wantErr string
-	}{
-		{"no report", []string{"report", "--data", dir}, 2, "usage: drillroom report rules"},
-		{"unknown report", []string{"report", "sessions", "--data", dir}, 2, `unknown report "sessions"`},
-		{"no database", []string{"report", "rules", "--data", t.TempDir()}, 1, "no database at"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			code, _, errs := runMain(tc.args...)
-			if code != tc.code || !strings.Contains(errs, tc.wantErr) {
-				t.Errorf("exit %d, stderr %q; want %d and %q", code, errs, tc.code, tc.wantErr)
-			}
-		})
-	}
+	wantRefusals(t, []refusal{
+		{"no report", "", []string{"report", "--data", dir}, 2, "usage: drillroom report rules"},
+		{"unknown report", "", []string{"report", "sessions", "--data", dir}, 2, `unknown report "sessions"`},
+		{"no database", "", []string{"report", "rules", "--data", t.TempDir()}, 1, "no database at"},
+	})
 }

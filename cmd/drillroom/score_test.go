@@ -54,6 +54,29 @@ func wantContains(t *testing.T, out string, wants ...string) {
 	}
 }
 
+// refusal is a command line the program must refuse: what it reads on
+// standard input, its exit code and a part of what it writes to stderr.
+type refusal struct {
+	name, stdin string
+	args        []string
+	code        int
+	wantErr     string
+}
+
+// wantRefusals runs each refusal as a subtest and checks its exit code and
+// stderr.
+func wantRefusals(t *testing.T, cases []refusal) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errs := runMainInput(tc.stdin, tc.args...)
+			if code != tc.code || !strings.Contains(errs, tc.wantErr) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errs, tc.code, tc.wantErr)
+			}
+		})
+	}
+}
+
 func TestScoreCommand(t *testing.T) {
 	code, out, errs := runMain("score", gasPoorLog, "--scenario", frozenGas)
 	wantExit0(t, code, errs)
