@@ -211,7 +211,8 @@ func failoverRound(t *testing.T, bin, nginx string, round int64) {
 			continue
 		}
 		for p.conn = nil; p.conn == nil; {
-			c, err := tryDial(jar, lb, p.id)
+			// An error means no node serves the session (yet).
+			c, _, err := dialHello(&websocket.Dialer{HandshakeTimeout: 5 * time.Second}, jar, lb, p.id, 5*time.Second)
 			if err == nil {
 				p.conn = c
 				break
@@ -328,29 +329,6 @@ func restartPaused(t *testing.T, db backend, sessionID string, after int64) bool
 		}
 	}
 	return false
-}
-
-// tryDial opens the session's websocket and reads hello; an error means no
-// node served the session (yet).
-func tryDial(jar http.CookieJar, base, sessionID string) (*websocket.Conn, error) {
-	u, _ := url.Parse(base)
-	hdr := http.Header{"Origin": {base}}
-	for _, c := range jar.Cookies(u) {
-		hdr.Add("Cookie", c.Name+"="+c.Value)
-	}
-	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
-	c, _, err := d.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws/sessions/"+sessionID, hdr)
-	if err != nil {
-		return nil, err
-	}
-	c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	var hello msg
-	if err := c.ReadJSON(&hello); err != nil || hello.Type != "hello" {
-		c.Close()
-		return nil, fmt.Errorf("hello: %+v %v", hello, err)
-	}
-	c.SetReadDeadline(time.Time{})
-	return c, nil
 }
 
 // nginxBinary finds nginx; without it the test skips, unless

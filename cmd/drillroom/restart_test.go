@@ -326,22 +326,38 @@ func startDrill(t *testing.T, hc *http.Client, base, password string) string {
 	return startDrills(t, hc, base, password, 1)[0]
 }
 
-// dialTrainee opens the session's websocket with the login cookie, reads
-// hello and resumes from last.
-func dialTrainee(t *testing.T, jar http.CookieJar, base, sessionID string, last int64) (*websocket.Conn, chan struct{}) {
-	t.Helper()
+// dialHello opens the session's websocket with the jar's cookies, as the
+// page on base does, and reads hello, waiting for it at most wait (0: as
+// long as it takes).
+func dialHello(d *websocket.Dialer, jar http.CookieJar, base, sessionID string, wait time.Duration) (*websocket.Conn, msg, error) {
 	u, _ := url.Parse(base)
 	hdr := http.Header{"Origin": {base}}
 	for _, c := range jar.Cookies(u) {
 		hdr.Add("Cookie", c.Name+"="+c.Value)
 	}
-	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws/sessions/"+sessionID, hdr)
+	c, _, err := d.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws/sessions/"+sessionID, hdr)
 	if err != nil {
-		t.Fatalf("dial: %v", err)
+		return nil, msg{}, fmt.Errorf("dial: %w", err)
+	}
+	if wait > 0 {
+		c.SetReadDeadline(time.Now().Add(wait))
 	}
 	var hello msg
 	if err := c.ReadJSON(&hello); err != nil || hello.Type != "hello" {
-		t.Fatalf("hello: %+v %v", hello, err)
+		c.Close()
+		return nil, hello, fmt.Errorf("hello: %+v %v", hello, err)
+	}
+	c.SetReadDeadline(time.Time{})
+	return c, hello, nil
+}
+
+// dialTrainee opens the session's websocket with the login cookie, reads
+// hello and resumes from last.
+func dialTrainee(t *testing.T, jar http.CookieJar, base, sessionID string, last int64) (*websocket.Conn, chan struct{}) {
+	t.Helper()
+	c, hello, err := dialHello(websocket.DefaultDialer, jar, base, sessionID, 0)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if hello.LastSeq < last {
 		t.Fatalf("server's last seq %d is behind the %d the client saw: acknowledged events lost", hello.LastSeq, last)
