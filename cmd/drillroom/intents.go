@@ -37,7 +37,7 @@ func runIntentsEval(ctx context.Context, args []string, stdio IO) int {
 		`{"drill": ID, "text": LINE, "intents": [...]}) and prints per-intent precision,`,
 		"recall and F1, micro and macro figures, exact-set accuracy, misses and false hits.")
 	dir := fs.String("scenarios", "", "directory of the drills the corpus names (default: the shipped library)")
-	format := fs.String("format", "text", "output format: text or json")
+	format := formatFlag(fs)
 	args, code := parseFormatFlags(fs, args, format, stdio.Stderr)
 	if code >= 0 {
 		return code
@@ -117,6 +117,16 @@ func loadDrills(dir string, stderr io.Writer) (*scenarios.Set, bool) {
 	return set, !ds.HasErrors()
 }
 
+// loadScenarioFile loads one drill file (with the policies next to it and
+// the shipped ones) and prints its errors.
+func loadScenarioFile(path string, stderr io.Writer) (*scenarios.Scenario, bool) {
+	sc, ds := scenarios.LoadFile(path)
+	for _, d := range ds.Errors() {
+		fmt.Fprintln(stderr, d.String())
+	}
+	return sc, !ds.HasErrors()
+}
+
 func writeEvalReport(w io.Writer, rep *simulator.EvalReport) {
 	fmt.Fprintf(w, "%d lines: exact set %.1f%%\n", rep.Lines, 100*rep.ExactSet)
 	fmt.Fprintf(w, "micro: precision %.3f recall %.3f F1 %.3f\n", rep.MicroPrecision, rep.MicroRecall, rep.MicroF1)
@@ -154,7 +164,7 @@ func runIntentsExplain(args []string, stdio IO) int {
 		"\nShows the intents the drill's recogniser gives TEXT and why: how it read each",
 		"sentence (negation, conditions, question), the nearest examples and the scores.")
 	file := fs.String("scenario", "", "the drill file (*.drill.yaml) whose recogniser reads the line")
-	format := fs.String("format", "text", "output format: text or json")
+	format := formatFlag(fs)
 	args, code := parseFormatFlags(fs, args, format, stdio.Stderr)
 	if code >= 0 {
 		return code
@@ -164,11 +174,8 @@ func runIntentsExplain(args []string, stdio IO) int {
 		return 2
 	}
 	text := strings.Join(args, " ")
-	sc, ds := scenarios.LoadFile(*file)
-	if ds.HasErrors() {
-		for _, d := range ds.Errors() {
-			fmt.Fprintln(stdio.Stderr, d.String())
-		}
+	sc, ok := loadScenarioFile(*file, stdio.Stderr)
+	if !ok {
 		return 1
 	}
 	d, err := simulator.Prepare(sc)

@@ -118,7 +118,11 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// usageCode is the exit code for a flag parsing error: 0 after -h, else 2.
+// formatFlag adds the --format flag of a command that writes text or JSON.
+func formatFlag(fs *flag.FlagSet) *string {
+	return fs.String("format", "text", "output format: text or json")
+}
+
 // parseFormatFlags is parseFlags for a command with a --format of text or
 // json: it returns the positional arguments, or the exit code (>= 0) of a
 // usage error, which it reports on stderr.
@@ -134,6 +138,7 @@ func parseFormatFlags(fs *flag.FlagSet, args []string, format *string, stderr io
 	return args, -1
 }
 
+// usageCode is the exit code for a flag parsing error: 0 after -h, else 2.
 func usageCode(err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0

@@ -63,11 +63,8 @@ func runPlay(ctx context.Context, args []string, stdio IO) int {
 		fs.Usage()
 		return 2
 	}
-	sc, ds := scenarios.LoadFile(args[0])
-	if ds.HasErrors() {
-		for _, d := range ds.Errors() {
-			fmt.Fprintln(stdio.Stderr, d.String())
-		}
+	sc, ok := loadScenarioFile(args[0], stdio.Stderr)
+	if !ok {
 		return 1
 	}
 	e, first, err := simulator.New(sc, simulator.Config{Seed: *seed, Mode: *mode})

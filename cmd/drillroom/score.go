@@ -25,11 +25,8 @@ type scoreInputs struct {
 // shipped ones) and reads the JSON Lines log. Problems are printed; ok is
 // false when there were any.
 func loadScoreInputs(cmd, logPath, scenarioPath string, stderr io.Writer) (scoreInputs, bool) {
-	sc, ds := scenarios.LoadFile(scenarioPath)
-	if ds.HasErrors() || sc == nil {
-		for _, d := range ds.Errors() {
-			fmt.Fprintln(stderr, d)
-		}
+	sc, ok := loadScenarioFile(scenarioPath, stderr)
+	if !ok || sc == nil {
 		fmt.Fprintf(stderr, "drillroom %s: cannot load scenario %s\n", cmd, scenarioPath)
 		return scoreInputs{}, false
 	}
@@ -66,7 +63,7 @@ scenario's rubric. Exit 0 scored, 1 bad scenario or log, 2 usage.`
 func runScore(ctx context.Context, args []string, stdio IO) int {
 	fs := newFlagSet("score", stdio.Stderr, scoreUsage)
 	scenario := fs.String("scenario", "", "the scenario file (*.drill.yaml) whose rubric to apply")
-	format := fs.String("format", "text", "output format: text or json")
+	format := formatFlag(fs)
 	rescore := fs.Bool("rescore", false, "accept a log played against another version of the scenario")
 	logPath, code := parseScoreArgs(fs, args)
 	if code >= 0 {
@@ -102,7 +99,7 @@ func runExplain(ctx context.Context, args []string, stdio IO) int {
 	fs := newFlagSet("explain", stdio.Stderr, explainUsage)
 	scenario := fs.String("scenario", "", "the scenario file (*.drill.yaml) whose rubric to apply")
 	rule := fs.String("rule", "", "the rule id to explain")
-	format := fs.String("format", "text", "output format: text or json")
+	format := formatFlag(fs)
 	logPath, code := parseScoreArgs(fs, args)
 	if code >= 0 {
 		return code

@@ -21,7 +21,7 @@ recursively, skipping testdata). Exit 0 valid, 1 invalid, 2 usage.`
 // printed); 1: errors; 2: usage.
 func runValidate(ctx context.Context, args []string, stdio IO) int {
 	fs := newFlagSet("validate", stdio.Stderr, validateUsage)
-	format := fs.String("format", "text", "output format: text or json")
+	format := formatFlag(fs)
 	quiet := fs.Bool("q", false, "print nothing when there are no problems")
 	args, code := parseFormatFlags(fs, args, format, stdio.Stderr)
 	if code >= 0 {
