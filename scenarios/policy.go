@@ -99,6 +99,16 @@ type Cadence struct {
 	PromiseGrace  Duration `yaml:"promise_grace,omitempty" doc:"Lateness allowed on a promised update."`
 }
 
+// Standards names each cadence standard as expressions read it
+// (policy.max_silence), so the engine, the scorer and the rule hash take
+// the names from one place.
+func (c Cadence) Standards() map[string]Duration {
+	return map[string]Duration{
+		"first_response": c.FirstResponse, "max_silence": c.MaxSilence, "hold_update": c.HoldUpdate,
+		"waiting_update": c.WaitingUpdate, "team_update": c.TeamUpdate, "promise_grace": c.PromiseGrace,
+	}
+}
+
 // CadenceOverride is Cadence with every field optional.
 type CadenceOverride struct {
 	FirstResponse *Duration `yaml:"first_response,omitempty"`

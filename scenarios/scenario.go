@@ -455,6 +455,18 @@ func (s *Scenario) WrapUpRules() WrapUp {
 	return WrapUp{}
 }
 
+// PassMark is the percentage the drill needs to pass: the rubric's
+// pass_mark, else its policy's (0 before the policy is resolved).
+func (s *Scenario) PassMark() float64 {
+	if s.Rubric.PassMark > 0 {
+		return s.Rubric.PassMark
+	}
+	if s.Resolved != nil {
+		return s.Resolved.PassMark
+	}
+	return 0
+}
+
 // Budget is the drill's disconnect budget for assessments:
 // settings.disconnect_budget, else its policy's (with the drill's
 // overrides); ok is false when neither sets one and the server's default

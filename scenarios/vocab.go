@@ -178,6 +178,30 @@ var (
 	}
 )
 
+// TruthValues is what expressions read as truth (typed by truthType): the
+// drill's correct classification.
+func (s *Scenario) TruthValues() map[string]any {
+	return map[string]any{
+		"category": s.Truth.Category, "priority": s.Truth.Priority,
+		"impact": s.Truth.Impact, "urgency": s.Truth.Urgency,
+	}
+}
+
+// PolicyValues is what expressions read as policy (typed by policyType):
+// the cadence standards and the wrap-up target in seconds, and the pass
+// mark. Without a resolved policy the standards are 0.
+func (s *Scenario) PolicyValues() map[string]any {
+	var c Cadence
+	if s.Resolved != nil {
+		c = s.Resolved.Cadence
+	}
+	m := map[string]any{"pass_mark": s.PassMark(), "wrap_up": s.WrapUpRules().Target.Seconds()}
+	for name, d := range c.Standards() {
+		m[name] = d.Seconds()
+	}
+	return m
+}
+
 // EnvTypes is the type environment expressions of kind k are checked
 // against. s supplies the scenario's variables and variation; nil gives
 // empty ones.

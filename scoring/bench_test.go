@@ -190,7 +190,7 @@ func BenchmarkScore1000EventsNative(b *testing.B) {
 			b.Fatal(err)
 		}
 		s := &session{sc: sc, f: nativeFacts(sc, log), rec: &recorder{}}
-		c := &Scorecard{Scenario: sc.ID, Version: sc.Version, Scoring: MethodPoints, PassMark: passMark(sc), Bands: bands(sc)}
+		c := &Scorecard{Scenario: sc.ID, Version: sc.Version, Scoring: MethodPoints, PassMark: sc.PassMark(), Bands: bands(sc)}
 		sr := SectionResult{ID: "all"}
 		for i, r := range benchRules {
 			res := RuleResult{ID: ids[i], Outcome: Fail, Possible: 5, Max: 5}

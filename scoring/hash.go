@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"runtime"
+	"strings"
 	"sync"
 	"weak"
 
@@ -61,7 +62,7 @@ func rubricHash(sc *scenarios.Scenario) string {
 		Bands              []Band
 		Matrix             map[string]map[string]string
 	}{
-		Scoring: method(sc), PassMark: passMark(sc), Bands: bands(sc),
+		Scoring: method(sc), PassMark: sc.PassMark(), Bands: bands(sc),
 		Category: sc.Truth.Category, Priority: sc.Truth.Priority, Impact: sc.Truth.Impact, Urgency: sc.Truth.Urgency,
 		Authority: authorities(sc.Truth.Authority), FirstContact: sc.Truth.FirstContact.Src,
 	}
@@ -238,6 +239,11 @@ func ruleInput(sc *scenarios.Scenario, key string) any {
 	if p := sc.Resolved; p != nil {
 		c, escalation = p.Cadence, p.Escalation
 	}
+	if name, ok := strings.CutPrefix(key, "policy."); ok {
+		if d, ok := c.Standards()[name]; ok {
+			return d.Millis()
+		}
+	}
 	switch key {
 	case "truth.category":
 		return sc.Truth.Category
@@ -257,20 +263,8 @@ func ruleInput(sc *scenarios.Scenario, key string) any {
 		return sc.Truth.FirstContact.Src
 	case "policy.escalation":
 		return escalation
-	case "policy.first_response":
-		return c.FirstResponse.Millis()
-	case "policy.max_silence":
-		return c.MaxSilence.Millis()
-	case "policy.hold_update":
-		return c.HoldUpdate.Millis()
-	case "policy.waiting_update":
-		return c.WaitingUpdate.Millis()
-	case "policy.team_update":
-		return c.TeamUpdate.Millis()
-	case "policy.promise_grace":
-		return c.PromiseGrace.Millis()
 	case "policy.pass_mark":
-		return passMark(sc)
+		return sc.PassMark()
 	case "policy.wrap_up":
 		return sc.WrapUpRules().Target.Millis()
 	}

@@ -13,18 +13,6 @@ import (
 func (f *facts) ruleEnv(rec *recorder) map[string]any {
 	sc := f.sc
 	final, _ := f.final()
-	pol := map[string]any{"first_response": 0.0, "max_silence": 0.0, "hold_update": 0.0,
-		"waiting_update": 0.0, "team_update": 0.0, "promise_grace": 0.0, "pass_mark": passMark(sc),
-		"wrap_up": sc.WrapUpRules().Target.Seconds()}
-	if p := sc.Resolved; p != nil {
-		c := p.Cadence
-		pol["first_response"] = c.FirstResponse.Seconds()
-		pol["max_silence"] = c.MaxSilence.Seconds()
-		pol["hold_update"] = c.HoldUpdate.Seconds()
-		pol["waiting_update"] = c.WaitingUpdate.Seconds()
-		pol["team_update"] = c.TeamUpdate.Seconds()
-		pol["promise_grace"] = c.PromiseGrace.Seconds()
-	}
 	env := make(map[string]any, 80)
 	for k, v := range map[string]any{
 		"t":          f.rel(f.end.T),
@@ -36,8 +24,8 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 		"priority":   final.Priority,
 		"vars":       f.vars,
 		"vary":       f.vary,
-		"truth":      map[string]any{"category": sc.Truth.Category, "priority": sc.Truth.Priority, "impact": sc.Truth.Impact, "urgency": sc.Truth.Urgency},
-		"policy":     pol,
+		"truth":      sc.TruthValues(),
+		"policy":     sc.PolicyValues(),
 		"ended":      f.ended,
 		"ending":     f.ending,
 		"closed":     f.closed,

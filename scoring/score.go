@@ -94,7 +94,7 @@ func score(sc *scenarios.Scenario, log []simulator.Event, anyVersion bool) (*Sco
 		ScenarioHash: sc.Hash,
 		RubricHash:   RubricHash(sc),
 		Scoring:      method(sc),
-		PassMark:     passMark(sc),
+		PassMark:     sc.PassMark(),
 		Bands:        bands(sc),
 	}
 	for i := range sc.Rubric.Sections {
@@ -289,17 +289,6 @@ func method(sc *scenarios.Scenario) string {
 		return MethodWeighted
 	}
 	return MethodPoints
-}
-
-// passMark is the rubric's pass mark, or the policy's.
-func passMark(sc *scenarios.Scenario) float64 {
-	if sc.Rubric.PassMark > 0 {
-		return sc.Rubric.PassMark
-	}
-	if sc.Resolved != nil {
-		return sc.Resolved.PassMark
-	}
-	return 0
 }
 
 // bands are the policy's bands, highest first.

@@ -118,21 +118,8 @@ func buildPrepared(sc *scenarios.Scenario) (*prepared, error) {
 	}
 
 	p.timeLimit = TimeLimit(sc)
-	p.truth = map[string]any{
-		"category": sc.Truth.Category, "priority": sc.Truth.Priority,
-		"impact": sc.Truth.Impact, "urgency": sc.Truth.Urgency,
-	}
-	passMark := pol.PassMark
-	if sc.Rubric.PassMark > 0 {
-		passMark = sc.Rubric.PassMark
-	}
-	c := pol.Cadence
-	p.policy = map[string]any{
-		"first_response": c.FirstResponse.Seconds(), "max_silence": c.MaxSilence.Seconds(),
-		"hold_update": c.HoldUpdate.Seconds(), "waiting_update": c.WaitingUpdate.Seconds(),
-		"team_update": c.TeamUpdate.Seconds(), "promise_grace": c.PromiseGrace.Seconds(),
-		"pass_mark": passMark, "wrap_up": sc.WrapUpRules().Target.Seconds(),
-	}
+	p.truth = sc.TruthValues()
+	p.policy = sc.PolicyValues()
 	for name, d := range sc.Vars {
 		p.varTypes[name] = d.Type
 	}

@@ -445,10 +445,7 @@ func (a *Analytics) standards(ctx context.Context, scenarioID string, version in
 		}
 		return nil, true
 	}
-	st := &Standards{ScenarioID: scenarioID, Version: version, PassMark: sc.Resolved.PassMark}
-	if sc.Rubric.PassMark > 0 {
-		st.PassMark = sc.Rubric.PassMark
-	}
+	st := &Standards{ScenarioID: scenarioID, Version: version, PassMark: sc.PassMark()}
 	c := sc.Resolved.Cadence
 	st.MaxSilence = c.MaxSilence.Seconds()
 	st.FirstResponse = c.FirstResponse.Seconds()
