@@ -59,20 +59,8 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 		r, ok := f.intentFirst[intent]
 		return f.relIf(ok, r), evIf(ok, r, "first "+intent)
 	})
-	bind1(b, "dispatched", func(f *facts, id string) (bool, []Evidence) {
-		v, ev := f.involvedAt(f.dispatches[id], "dispatched", id)
-		return v >= 0, ev
-	})
-	bind1(b, "dispatched_at", func(f *facts, id string) (float64, []Evidence) {
-		return f.involvedAt(f.dispatches[id], "dispatched", id)
-	})
-	bind1(b, "escalated", func(f *facts, id string) (bool, []Evidence) {
-		v, ev := f.involvedAt(f.escalations[id], "escalated to", id)
-		return v >= 0, ev
-	})
-	bind1(b, "escalated_at", func(f *facts, id string) (float64, []Evidence) {
-		return f.involvedAt(f.escalations[id], "escalated to", id)
-	})
+	bindInvolved(b, "dispatched", "dispatched", func(f *facts) map[string][]act { return f.dispatches })
+	bindInvolved(b, "escalated", "escalated to", func(f *facts) map[string][]act { return f.escalations })
 	bind1(b, "contacted", func(f *facts, id string) (bool, []Evidence) {
 		v, ev := f.involvedAt(f.messages[id], "contacted", id)
 		if v >= 0 {
@@ -85,13 +73,7 @@ func (f *facts) ruleEnv(rec *recorder) map[string]any {
 		}
 		return false, ev
 	})
-	bind1(b, "consulted", func(f *facts, id string) (bool, []Evidence) {
-		v, ev := f.involvedAt(f.consults[id], "consulted", id)
-		return v >= 0, ev
-	})
-	bind1(b, "consulted_at", func(f *facts, id string) (float64, []Evidence) {
-		return f.involvedAt(f.consults[id], "consulted", id)
-	})
+	bindInvolved(b, "consulted", "consulted", func(f *facts) map[string][]act { return f.consults })
 	bind1(b, "acknowledged", func(f *facts, id string) (bool, []Evidence) {
 		r, ok := f.acks[id]
 		return ok, evIf(ok, r, id+" acknowledged")
@@ -251,6 +233,20 @@ func bind2[A1, A2, T any](b *binding, name string, query func(*facts, A1, A2) (T
 		}
 		return v
 	}
+}
+
+// bindInvolved binds the pair of rule functions over one way of involving
+// a service or team: name(id), whether it happened, and name_at(id), when
+// it first did (-1: never); the evidence reads "verb id". acts picks the
+// acts from the facts.
+func bindInvolved(b *binding, name, verb string, acts func(*facts) map[string][]act) {
+	bind1(b, name, func(f *facts, id string) (bool, []Evidence) {
+		v, ev := f.involvedAt(acts(f)[id], verb, id)
+		return v >= 0, ev
+	})
+	bind1(b, name+"_at", func(f *facts, id string) (float64, []Evidence) {
+		return f.involvedAt(acts(f)[id], verb, id)
+	})
 }
 
 // noneOf turns a query for what is missing into one for whether nothing is.
