@@ -147,8 +147,6 @@ func (l *testLRS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(ids)
 }
 
-// scoredSessions stores n scored sessions of distinct trainees, each with
-// a scorecard as package scoring writes it, and returns their ids.
 // openStore opens an empty SQLite store in the test's temporary directory,
 // closed when the test ends.
 func openStore(t *testing.T) *store.Store {
@@ -161,6 +159,8 @@ func openStore(t *testing.T) *store.Store {
 	return st
 }
 
+// scoredSessions stores n scored sessions of distinct trainees, each with
+// a scorecard as package scoring writes it, and returns their ids.
 func scoredSessions(t *testing.T, st *store.Store, n int) []string {
 	t.Helper()
 	ctx := context.Background()
@@ -211,6 +211,15 @@ func senderToTestLRS(t *testing.T) (*store.Store, *testLRS, *fakeClock, *Sender)
 	return st, lrs, clock, s
 }
 
+// sendDue runs one round of s and fails the test unless it delivered
+// want entries without an error; what names the step of the test.
+func sendDue(t *testing.T, s *Sender, want int, what string) {
+	t.Helper()
+	if n, err := s.SendDue(context.Background()); err != nil || n != want {
+		t.Fatalf("%s: sent %d, err %v; want %d", what, n, err, want)
+	}
+}
+
 // TestSenderDeliversOnceThroughAnOutage: statements queued while the LRS is
 // down are delivered when it is back, after backoff; a delivery whose
 // answer was lost is sent again and stored once; in the end the LRS holds
@@ -223,32 +232,22 @@ func TestSenderDeliversOnceThroughAnOutage(t *testing.T) {
 	sessions := scoredSessions(t, st, 3)
 	for round := range 4 { // down for a while: every attempt fails, each later than the last
 		clock.Add(15 * time.Minute)
-		if n, err := s.SendDue(ctx); err != nil || n != 0 {
-			t.Fatalf("round %d with the LRS down: sent %d, err %v; want 0, nil", round, n, err)
-		}
+		sendDue(t, s, 0, fmt.Sprintf("round %d with the LRS down", round))
 	}
 	due, err := st.DueStatements(ctx, clock.Now().Add(time.Hour), 10)
 	if err != nil || len(due) != 3 || due[0].Attempts != 4 || due[0].LastError == "" {
 		t.Fatalf("after the outage: %+v, %v; want 3 entries tried 4 times with the error kept", due, err)
 	}
-	if n, err := s.SendDue(ctx); err != nil || n != 0 {
-		t.Fatalf("before the backoff is over: sent %d, err %v; want nothing tried", n, err)
-	}
+	sendDue(t, s, 0, "before the backoff is over (nothing tried)")
 
 	lrs.mu.Lock()
 	lrs.down, lrs.dropAck = false, 1 // back, but the first answer is lost
 	lrs.mu.Unlock()
 	clock.Add(time.Hour)
-	if n, err := s.SendDue(ctx); err != nil || n != 2 {
-		t.Fatalf("the LRS back: sent %d, err %v; want 2 (the first answer was lost)", n, err)
-	}
+	sendDue(t, s, 2, "the LRS back (the first answer was lost)")
 	clock.Add(time.Hour)
-	if n, err := s.SendDue(ctx); err != nil || n != 1 {
-		t.Fatalf("after the lost answer: sent %d, err %v; want the 1 again", n, err)
-	}
-	if n, err := s.SendDue(ctx); err != nil || n != 0 {
-		t.Fatalf("all delivered: sent %d more, err %v", n, err)
-	}
+	sendDue(t, s, 1, "after the lost answer (the lost one again)")
+	sendDue(t, s, 0, "all delivered")
 
 	lrs.mu.Lock()
 	defer lrs.mu.Unlock()
@@ -348,9 +347,7 @@ func TestSenderSkipsDraftPlays(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Add(time.Minute)
-	if n, err := s.SendDue(ctx); err != nil || n != 1 {
-		t.Fatalf("SendDue: sent %d, err %v; want 1 (the published drill's session only)", n, err)
-	}
+	sendDue(t, s, 1, "the published drill's session only")
 	if due, err := st.DueStatements(ctx, clock.Now().Add(time.Hour), 10); err != nil || len(due) != 0 {
 		t.Errorf("due after sending: %+v, %v; want nothing (the draft play's entry done)", due, err)
 	}
@@ -379,9 +376,7 @@ func TestSenderReportsTheOfficialScorecard(t *testing.T) {
 	st, lrs, clock, s := senderToTestLRS(t)
 	id := scoredSessions(t, st, 1)[0]
 	clock.Add(time.Minute)
-	if n, err := s.SendDue(ctx); err != nil || n != 1 {
-		t.Fatalf("the automatic statements: sent %d, err %v; want 1 session", n, err)
-	}
+	sendDue(t, s, 1, "the automatic statements (1 session)")
 	coach, err := st.CreateUser(ctx, "cora", "Cora", drillroom.RoleCoach, "correct horse battery")
 	if err != nil {
 		t.Fatal(err)
@@ -391,16 +386,12 @@ func TestSenderReportsTheOfficialScorecard(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Add(time.Minute)
-	if n, err := s.SendDue(ctx); err != nil || n != 0 {
-		t.Fatalf("an override not released: sent %d, err %v; want nothing", n, err)
-	}
+	sendDue(t, s, 0, "an override not released")
 	if _, err := st.AddRelease(ctx, drillroom.Release{SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach}); err != nil {
 		t.Fatal(err)
 	}
 	clock.Add(time.Minute)
-	if n, err := s.SendDue(ctx); err != nil || n != 1 {
-		t.Fatalf("the released review: sent %d, err %v; want the session's statements again", n, err)
-	}
+	sendDue(t, s, 1, "the released review (the session's statements again)")
 
 	lrs.mu.Lock()
 	defer lrs.mu.Unlock()
@@ -481,9 +472,7 @@ func TestSenderVoidsThroughAnOutage(t *testing.T) {
 	st, lrs, clock, s := senderToTestLRS(t)
 	id := scoredSessions(t, st, 1)[0]
 	clock.Add(time.Minute)
-	if n, err := s.SendDue(ctx); err != nil || n != 1 {
-		t.Fatalf("the automatic statements: sent %d, err %v; want 1", n, err)
-	}
+	sendDue(t, s, 1, "the automatic statements")
 	lrs.mu.Lock()
 	auto := lrs.standing(t)
 	lrs.down = true
@@ -492,9 +481,7 @@ func TestSenderVoidsThroughAnOutage(t *testing.T) {
 	release(t, st, id, "Updated on the other line.")
 	for round := range 3 {
 		clock.Add(15 * time.Minute)
-		if n, err := s.SendDue(ctx); err != nil || n != 0 {
-			t.Fatalf("round %d with the LRS down: sent %d, err %v; want 0", round, n, err)
-		}
+		sendDue(t, s, 0, fmt.Sprintf("round %d with the LRS down", round))
 	}
 	due, err := st.DueStatements(ctx, clock.Now().Add(time.Hour), 10)
 	if err != nil || len(due) != 1 || due[0].Attempts != 3 || due[0].ReleaseID == 0 {
@@ -504,13 +491,9 @@ func TestSenderVoidsThroughAnOutage(t *testing.T) {
 	lrs.down, lrs.dropAck = false, 1
 	lrs.mu.Unlock()
 	clock.Add(time.Hour)
-	if n, err := s.SendDue(ctx); err != nil || n != 0 {
-		t.Fatalf("the LRS back, its answer lost: sent %d, err %v; want 0", n, err)
-	}
+	sendDue(t, s, 0, "the LRS back, its answer lost")
 	clock.Add(time.Hour)
-	if n, err := s.SendDue(ctx); err != nil || n != 1 {
-		t.Fatalf("after the lost answer: sent %d, err %v; want 1", n, err)
-	}
+	sendDue(t, s, 1, "after the lost answer")
 	lrs.mu.Lock()
 	official := lrs.standing(t)
 	if len(official) != 3 || len(lrs.order) != 9 {
@@ -525,12 +508,8 @@ func TestSenderVoidsThroughAnOutage(t *testing.T) {
 
 	release(t, st, id, "On second listening: updated twice.")
 	clock.Add(time.Minute)
-	if n, err := s.SendDue(ctx); err != nil || n != 1 {
-		t.Fatalf("the second release: sent %d, err %v; want 1", n, err)
-	}
-	if n, err := s.SendDue(ctx); err != nil || n != 0 {
-		t.Fatalf("all delivered: sent %d more, err %v", n, err)
-	}
+	sendDue(t, s, 1, "the second release")
+	sendDue(t, s, 0, "all delivered")
 	lrs.mu.Lock()
 	defer lrs.mu.Unlock()
 	if len(lrs.refused) > 0 {
@@ -560,21 +539,16 @@ func TestSenderVoidsThroughAnOutage(t *testing.T) {
 // release's request still voids the automatic statements, which the LRS
 // did store: they were recorded before they were posted.
 func TestSenderVoidsWhatALostAnswerMayHaveStored(t *testing.T) {
-	ctx := context.Background()
 	st, lrs, clock, s := senderToTestLRS(t)
 	id := scoredSessions(t, st, 1)[0]
 	lrs.mu.Lock()
 	lrs.dropAck = 1
 	lrs.mu.Unlock()
 	clock.Add(time.Minute)
-	if n, err := s.SendDue(ctx); err != nil || n != 0 {
-		t.Fatalf("the automatic statements, answer lost: sent %d, err %v; want 0", n, err)
-	}
+	sendDue(t, s, 0, "the automatic statements, answer lost")
 	release(t, st, id, "Updated on the other line.")
 	clock.Add(time.Hour)
-	if n, err := s.SendDue(ctx); err != nil || n != 1 {
-		t.Fatalf("the release: sent %d, err %v; want 1 (the automatic entry superseded)", n, err)
-	}
+	sendDue(t, s, 1, "the release (the automatic entry superseded)")
 	lrs.mu.Lock()
 	defer lrs.mu.Unlock()
 	if lrs.posts != 2 || len(lrs.refused) > 0 {
@@ -608,9 +582,7 @@ func TestSenderNeverVoidsANewerReport(t *testing.T) {
 	stale := due[0] // what the slow node read
 
 	release(t, st, id, "Updated on the other line.")
-	if n, err := s.SendDue(ctx); err != nil || n != 1 {
-		t.Fatalf("the other node: sent %d, err %v; want the official report", n, err)
-	}
+	sendDue(t, s, 1, "the other node (the official report)")
 	lrs.mu.Lock()
 	official := lrs.standing(t)
 	posts := lrs.posts
