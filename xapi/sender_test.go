@@ -45,6 +45,14 @@ func newTestLRS(t *testing.T) *testLRS {
 	return &testLRS{t: t, stored: map[string][]byte{}, voiding: map[string]bool{}, voided: map[string]int{}}
 }
 
+// set takes the LRS down or brings it up; up, it loses its answers to the
+// next dropAck requests (after storing what they carry).
+func (l *testLRS) set(down bool, dropAck int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.down, l.dropAck = down, dropAck
+}
+
 // standing returns the statements the LRS holds that are neither voided
 // nor voiding, in the order stored.
 func (l *testLRS) standing(t *testing.T) []Statement {
@@ -220,6 +228,16 @@ func sendDue(t *testing.T, s *Sender, want int, what string) {
 	}
 }
 
+// failRounds runs rounds rounds of s, 15 minutes apart, with the LRS
+// down: each must deliver nothing and fail without an error.
+func failRounds(t *testing.T, clock *fakeClock, s *Sender, rounds int) {
+	t.Helper()
+	for round := range rounds { // each attempt later than the last
+		clock.Add(15 * time.Minute)
+		sendDue(t, s, 0, fmt.Sprintf("round %d with the LRS down", round))
+	}
+}
+
 // TestSenderDeliversOnceThroughAnOutage: statements queued while the LRS is
 // down are delivered when it is back, after backoff; a delivery whose
 // answer was lost is sent again and stored once; in the end the LRS holds
@@ -228,21 +246,16 @@ func TestSenderDeliversOnceThroughAnOutage(t *testing.T) {
 	ctx := context.Background()
 	st, lrs, clock, s := senderToTestLRS(t)
 
-	lrs.down = true
+	lrs.set(true, 0)
 	sessions := scoredSessions(t, st, 3)
-	for round := range 4 { // down for a while: every attempt fails, each later than the last
-		clock.Add(15 * time.Minute)
-		sendDue(t, s, 0, fmt.Sprintf("round %d with the LRS down", round))
-	}
+	failRounds(t, clock, s, 4) // down for a while: every attempt fails
 	due, err := st.DueStatements(ctx, clock.Now().Add(time.Hour), 10)
 	if err != nil || len(due) != 3 || due[0].Attempts != 4 || due[0].LastError == "" {
 		t.Fatalf("after the outage: %+v, %v; want 3 entries tried 4 times with the error kept", due, err)
 	}
 	sendDue(t, s, 0, "before the backoff is over (nothing tried)")
 
-	lrs.mu.Lock()
-	lrs.down, lrs.dropAck = false, 1 // back, but the first answer is lost
-	lrs.mu.Unlock()
+	lrs.set(false, 1) // back, but the first answer is lost
 	clock.Add(time.Hour)
 	sendDue(t, s, 2, "the LRS back (the first answer was lost)")
 	clock.Add(time.Hour)
@@ -475,21 +488,16 @@ func TestSenderVoidsThroughAnOutage(t *testing.T) {
 	sendDue(t, s, 1, "the automatic statements")
 	lrs.mu.Lock()
 	auto := lrs.standing(t)
-	lrs.down = true
 	lrs.mu.Unlock()
+	lrs.set(true, 0)
 
 	release(t, st, id, "Updated on the other line.")
-	for round := range 3 {
-		clock.Add(15 * time.Minute)
-		sendDue(t, s, 0, fmt.Sprintf("round %d with the LRS down", round))
-	}
+	failRounds(t, clock, s, 3)
 	due, err := st.DueStatements(ctx, clock.Now().Add(time.Hour), 10)
 	if err != nil || len(due) != 1 || due[0].Attempts != 3 || due[0].ReleaseID == 0 {
 		t.Fatalf("due after the outage: %+v, %v; want the release's entry, tried 3 times", due, err)
 	}
-	lrs.mu.Lock()
-	lrs.down, lrs.dropAck = false, 1
-	lrs.mu.Unlock()
+	lrs.set(false, 1)
 	clock.Add(time.Hour)
 	sendDue(t, s, 0, "the LRS back, its answer lost")
 	clock.Add(time.Hour)
@@ -541,9 +549,7 @@ func TestSenderVoidsThroughAnOutage(t *testing.T) {
 func TestSenderVoidsWhatALostAnswerMayHaveStored(t *testing.T) {
 	st, lrs, clock, s := senderToTestLRS(t)
 	id := scoredSessions(t, st, 1)[0]
-	lrs.mu.Lock()
-	lrs.dropAck = 1
-	lrs.mu.Unlock()
+	lrs.set(false, 1)
 	clock.Add(time.Minute)
 	sendDue(t, s, 0, "the automatic statements, answer lost")
 	release(t, st, id, "Updated on the other line.")
