@@ -123,14 +123,14 @@ func (e *Engine) validate(a *Action) string {
 			return "transfer needs a target"
 		}
 		if s.Consulting != "" {
-			return fmt.Sprintf("you are consulting %s: go back to the caller first", e.castName(s.Consulting))
+			return e.backToCallerFirst("you are")
 		}
 	case ActConsult:
 		if !e.isCast(a.Target) || a.Target == "customer" {
 			return fmt.Sprintf("unknown service or team %q (this drill has: %s)", a.Target, listOrNone(append(append([]string(nil), e.p.services...), e.p.teams...)))
 		}
 		if s.Consulting != "" {
-			return fmt.Sprintf("you are already consulting %s: go back to the caller first", e.castName(s.Consulting))
+			return e.backToCallerFirst("you are already")
 		}
 		if strings.TrimSpace(a.Text) == "" {
 			return "consult needs a question"
@@ -146,7 +146,7 @@ func (e *Engine) validate(a *Action) string {
 			return "close needs a resolution"
 		}
 		if s.Consulting != "" {
-			return fmt.Sprintf("you are consulting %s: go back to the caller first", e.castName(s.Consulting))
+			return e.backToCallerFirst("you are")
 		}
 	case ActReview:
 		return "the review comes after the call has ended"
@@ -204,6 +204,13 @@ func (e *Engine) validateWrapUp(a *Action) string {
 		return "wrap-up needs notes"
 	}
 	return ""
+}
+
+// backToCallerFirst refuses an action the trainee cannot take while
+// consulting a service or team: they must go back to the caller first.
+// prefix starts the sentence ("you are").
+func (e *Engine) backToCallerFirst(prefix string) string {
+	return fmt.Sprintf("%s consulting %s: go back to the caller first", prefix, e.castName(e.f.s.Consulting))
 }
 
 // castName is how the trainee reads a service's or team's id.
