@@ -126,11 +126,8 @@ func (a *Analytics) Names(ctx context.Context) (map[int64]string, error) {
 // Sessions streams the scored sessions user may see that f selects, each
 // with its official result when a review was released.
 func (a *Analytics) Sessions(ctx context.Context, user drillroom.User, f Filter, fn func(drillroom.ScoredSession) error) error {
-	sf, err := a.Scope(ctx, user, f)
+	sf, err := a.exportScope(ctx, user, f)
 	if err != nil {
-		return err
-	}
-	if err := a.RefreshOfficial(ctx); err != nil {
 		return err
 	}
 	var names map[int64]string
@@ -154,14 +151,24 @@ func (a *Analytics) Sessions(ctx context.Context, user drillroom.User, f Filter,
 // Outcomes streams the rule outcomes of the scored sessions user may see
 // that f selects, official where a review was released.
 func (a *Analytics) Outcomes(ctx context.Context, user drillroom.User, f Filter, fn func(drillroom.OutcomeRecord) error) error {
-	sf, err := a.Scope(ctx, user, f)
+	sf, err := a.exportScope(ctx, user, f)
 	if err != nil {
 		return err
 	}
-	if err := a.RefreshOfficial(ctx); err != nil {
-		return err
-	}
 	return a.store.ScoredOutcomes(ctx, sf, fn)
+}
+
+// exportScope is Scope for an export, once the official results are up to
+// date, so that the export reports the released reviews' results.
+func (a *Analytics) exportScope(ctx context.Context, user drillroom.User, f Filter) (drillroom.AnalyticsFilter, error) {
+	sf, err := a.Scope(ctx, user, f)
+	if err != nil {
+		return drillroom.AnalyticsFilter{}, err
+	}
+	if err := a.RefreshOfficial(ctx); err != nil {
+		return drillroom.AnalyticsFilter{}, err
+	}
+	return sf, nil
 }
 
 // RefreshOfficial computes and records the official results the store
