@@ -230,7 +230,7 @@ func TestBudgetSurvivesTakeover(t *testing.T) {
 		lastT := st.log("s1")[len(st.log("s1"))-1].T
 
 		table := &leaseTable{owner: map[string]string{}}
-		lc := &memLeases{t: table, node: "c", lost: map[string]bool{}, dead: map[string]bool{"s1": true}}
+		lc := table.node("c", "s1")
 		c := newTestRunner(t, st, 1024)
 		c.cfg.Leases, c.cfg.LeaseRenew = lc, time.Second
 		if err := c.Start(ctx); err != nil {

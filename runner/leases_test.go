@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -26,6 +28,16 @@ func (t *leaseTable) ownerOf(id string) (string, bool) {
 	return o, ok
 }
 
+// node returns the fake leases of node name on the table; dead are the
+// sessions a dead node left, for Orphaned.
+func (t *leaseTable) node(name string, dead ...string) *memLeases {
+	l := &memLeases{t: t, node: name, lost: map[string]bool{}, dead: map[string]bool{}}
+	for _, id := range dead {
+		l.dead[id] = true
+	}
+	return l
+}
+
 // memLeases is one node's view of the table.
 type memLeases struct {
 	t    *leaseTable
@@ -37,11 +49,7 @@ type memLeases struct {
 func (l *memLeases) Orphaned(ctx context.Context) ([]string, error) {
 	l.t.mu.Lock()
 	defer l.t.mu.Unlock()
-	var ids []string
-	for id := range l.dead {
-		ids = append(ids, id)
-	}
-	return ids, nil
+	return slices.Collect(maps.Keys(l.dead)), nil
 }
 
 func (l *memLeases) Acquire(ctx context.Context, id string) error {
@@ -83,11 +91,8 @@ func (l *memLeases) Placed(ctx context.Context) ([]string, error) {
 func (l *memLeases) Renew(ctx context.Context) ([]string, error) {
 	l.t.mu.Lock()
 	defer l.t.mu.Unlock()
-	var lost []string
-	for id := range l.lost {
-		lost = append(lost, id)
-		delete(l.lost, id)
-	}
+	lost := slices.Collect(maps.Keys(l.lost))
+	clear(l.lost)
 	return lost, nil
 }
 
@@ -109,8 +114,8 @@ func TestLeasesOneNodeHostsASession(t *testing.T) {
 	st := newMemStore()
 	st.add(newSessionRecord("s1", 1, 1))
 	table := &leaseTable{owner: map[string]string{}}
-	la := &memLeases{t: table, node: "a", lost: map[string]bool{}, dead: map[string]bool{}}
-	lb := &memLeases{t: table, node: "b", lost: map[string]bool{}, dead: map[string]bool{}}
+	la := table.node("a")
+	lb := table.node("b")
 	a := newTestRunner(t, st, 64)
 	a.cfg.Leases, a.cfg.LeaseRenew = la, 10*time.Millisecond
 	b := newTestRunner(t, st, 64)
@@ -173,7 +178,7 @@ func TestLeasesAdoptOrphans(t *testing.T) {
 	st := newMemStore()
 	st.add(newSessionRecord("s1", 1, 1))
 	table := &leaseTable{owner: map[string]string{"s1": "dead"}}
-	lc := &memLeases{t: table, node: "c", lost: map[string]bool{}, dead: map[string]bool{"s1": true}}
+	lc := table.node("c", "s1")
 	c := newTestRunner(t, st, 64)
 	c.cfg.Leases, c.cfg.LeaseRenew = lc, 10*time.Millisecond
 	if err := c.Start(context.Background()); err != nil {
@@ -203,8 +208,8 @@ func TestLeasesPlaceOnAnotherNode(t *testing.T) {
 	st := newMemStore()
 	st.add(newSessionRecord("s1", 1, 1))
 	table := &leaseTable{owner: map[string]string{}, placeOn: "b"}
-	la := &memLeases{t: table, node: "a", lost: map[string]bool{}, dead: map[string]bool{}}
-	lb := &memLeases{t: table, node: "b", lost: map[string]bool{}, dead: map[string]bool{}}
+	la := table.node("a")
+	lb := table.node("b")
 	a := newTestRunner(t, st, 64)
 	a.cfg.Leases, a.cfg.LeaseRenew = la, time.Hour // a never renews during the test
 	b := newTestRunner(t, st, 64)
