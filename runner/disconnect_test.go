@@ -6,8 +6,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/drillroom/drillroom/scenarios"
-	"github.com/drillroom/drillroom/scenarios/scenariotest"
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -18,11 +16,7 @@ import (
 func TestQuickReconnectWritesNothing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		st := newMemStore()
-		st.add(newSessionRecord("s1", 9, 1))
-		sc := scenariotest.GasExample(t)
-		r := New(Config{Store: st, Scenario: func(context.Context, string, int) (*scenarios.Scenario, error) { return sc, nil }})
-		defer r.Close(ctx)
+		st, r := newRunnerWithSession(t, 9, 1, 0) // the default buffer
 		sub := subscribe(t, r, SubscribeOptions{Trainee: true})
 		time.Sleep(30 * time.Second)
 		synctest.Wait()
