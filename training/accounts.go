@@ -72,6 +72,23 @@ func requireAdmin(a Actor) error {
 	return nil
 }
 
+// adminUser returns account id for an administrator's change to it: a
+// must be an administrator, and the account must exist.
+func (s *Accounts) adminUser(ctx context.Context, a Actor, id int64) (drillroom.User, error) {
+	if err := requireAdmin(a); err != nil {
+		return drillroom.User{}, err
+	}
+	return s.store.UserByID(ctx, id)
+}
+
+// adminCohort is adminUser for a cohort.
+func (s *Accounts) adminCohort(ctx context.Context, a Actor, id int64) (drillroom.Cohort, error) {
+	if err := requireAdmin(a); err != nil {
+		return drillroom.Cohort{}, err
+	}
+	return s.store.Cohort(ctx, id)
+}
+
 // audit records an entry; a failure to record is logged, never hidden.
 func (s *Accounts) audit(ctx context.Context, a Actor, action, target, detail string) {
 	recordAudit(ctx, s.store, s.log, a, action, target, detail)
@@ -163,10 +180,7 @@ func upperFirst(s string) string {
 // flag. An administrator cannot take their own administrator rights away,
 // so the service never loses its last administrator by accident.
 func (s *Accounts) UpdateUser(ctx context.Context, a Actor, id int64, displayName string, role drillroom.Role, admin bool) (drillroom.User, error) {
-	if err := requireAdmin(a); err != nil {
-		return drillroom.User{}, err
-	}
-	u, err := s.store.UserByID(ctx, id)
+	u, err := s.adminUser(ctx, a, id)
 	if err != nil {
 		return drillroom.User{}, err
 	}
@@ -197,10 +211,7 @@ func (s *Accounts) UpdateUser(ctx context.Context, a Actor, id int64, displayNam
 // SetDisabled disables an account (ending its logins; its work is kept)
 // or enables it again. Administrators cannot disable themselves.
 func (s *Accounts) SetDisabled(ctx context.Context, a Actor, id int64, disabled bool) (drillroom.User, error) {
-	if err := requireAdmin(a); err != nil {
-		return drillroom.User{}, err
-	}
-	u, err := s.store.UserByID(ctx, id)
+	u, err := s.adminUser(ctx, a, id)
 	if err != nil {
 		return drillroom.User{}, err
 	}
@@ -225,10 +236,7 @@ func (s *Accounts) SetDisabled(ctx context.Context, a Actor, id int64, disabled 
 // ResetPassword gives a user a generated password, returned to be shown
 // once, that they must change at their next sign-in; their logins end.
 func (s *Accounts) ResetPassword(ctx context.Context, a Actor, id int64) (drillroom.User, string, error) {
-	if err := requireAdmin(a); err != nil {
-		return drillroom.User{}, "", err
-	}
-	u, err := s.store.UserByID(ctx, id)
+	u, err := s.adminUser(ctx, a, id)
 	if err != nil {
 		return drillroom.User{}, "", err
 	}
@@ -245,10 +253,7 @@ func (s *Accounts) ResetPassword(ctx context.Context, a Actor, id int64) (drillr
 // command line: piped in, never shown); with mustChange the user chooses
 // another at their next sign-in. Their logins end.
 func (s *Accounts) SetPassword(ctx context.Context, a Actor, id int64, password string, mustChange bool) (drillroom.User, error) {
-	if err := requireAdmin(a); err != nil {
-		return drillroom.User{}, err
-	}
-	u, err := s.store.UserByID(ctx, id)
+	u, err := s.adminUser(ctx, a, id)
 	if err != nil {
 		return drillroom.User{}, err
 	}
@@ -299,10 +304,7 @@ func (s *Accounts) Users(ctx context.Context, a Actor) ([]drillroom.User, error)
 
 // User returns one account with its cohorts (administrators only).
 func (s *Accounts) User(ctx context.Context, a Actor, id int64) (drillroom.User, []drillroom.Cohort, error) {
-	if err := requireAdmin(a); err != nil {
-		return drillroom.User{}, nil, err
-	}
-	u, err := s.store.UserByID(ctx, id)
+	u, err := s.adminUser(ctx, a, id)
 	if err != nil {
 		return drillroom.User{}, nil, err
 	}
@@ -364,10 +366,7 @@ func (s *Accounts) CreateCohort(ctx context.Context, a Actor, name, description 
 
 // UpdateCohort renames a cohort or changes its description.
 func (s *Accounts) UpdateCohort(ctx context.Context, a Actor, id int64, name, description string) (drillroom.Cohort, error) {
-	if err := requireAdmin(a); err != nil {
-		return drillroom.Cohort{}, err
-	}
-	before, err := s.store.Cohort(ctx, id)
+	before, err := s.adminCohort(ctx, a, id)
 	if err != nil {
 		return drillroom.Cohort{}, err
 	}
@@ -391,10 +390,7 @@ func cohortError(err error) error {
 
 // AddMember puts the user named username in a cohort.
 func (s *Accounts) AddMember(ctx context.Context, a Actor, cohortID int64, username string) error {
-	if err := requireAdmin(a); err != nil {
-		return err
-	}
-	c, err := s.store.Cohort(ctx, cohortID)
+	c, err := s.adminCohort(ctx, a, cohortID)
 	if err != nil {
 		return err
 	}
@@ -410,10 +406,7 @@ func (s *Accounts) AddMember(ctx context.Context, a Actor, cohortID int64, usern
 
 // RemoveMember takes a user out of a cohort.
 func (s *Accounts) RemoveMember(ctx context.Context, a Actor, cohortID, userID int64) error {
-	if err := requireAdmin(a); err != nil {
-		return err
-	}
-	c, err := s.store.Cohort(ctx, cohortID)
+	c, err := s.adminCohort(ctx, a, cohortID)
 	if err != nil {
 		return err
 	}
