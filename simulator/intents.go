@@ -283,16 +283,7 @@ func finiteSet(re *syntax.Regexp) []string {
 		}
 		return append(e, "")
 	case syntax.OpCharClass:
-		var set []string
-		for i := 0; i+1 < len(re.Rune); i += 2 {
-			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
-				if len(set) >= 4 || r >= utf8.RuneSelf {
-					return nil
-				}
-				set = append(set, string(r))
-			}
-		}
-		return set
+		return classSet(re)
 	case syntax.OpAlternate:
 		var set []string
 		for _, s := range re.Sub {
@@ -315,6 +306,21 @@ func finiteSet(re *syntax.Regexp) []string {
 		return set
 	}
 	return nil
+}
+
+// classSet is the set of strings a character class matches when it is
+// at most 4 ASCII characters; else nil.
+func classSet(re *syntax.Regexp) []string {
+	var set []string
+	for i := 0; i+1 < len(re.Rune); i += 2 {
+		for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+			if len(set) >= 4 || r >= utf8.RuneSelf {
+				return nil
+			}
+			set = append(set, string(r))
+		}
+	}
+	return set
 }
 
 // lowerLiterals turns case-folded ASCII literals into lower-case
@@ -356,16 +362,7 @@ func literalSets(re *syntax.Regexp) (exact, needs []string) {
 		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
 		return []string{""}, nil
 	case syntax.OpCharClass:
-		var set []string
-		for i := 0; i+1 < len(re.Rune); i += 2 {
-			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
-				if len(set) >= 4 || r >= utf8.RuneSelf {
-					return nil, nil
-				}
-				set = append(set, string(r))
-			}
-		}
-		return set, nil
+		return classSet(re), nil
 	case syntax.OpCapture:
 		return literalSets(re.Sub[0])
 	case syntax.OpQuest:
