@@ -185,6 +185,18 @@ type Cast struct {
 	Teams    map[string]Team    `yaml:"teams,omitempty" doc:"Internal teams, by id."`
 }
 
+// Consult is how service or team id answers a consultation: its consult
+// settings, nil when it has none or is not in the cast.
+func (c *Cast) Consult(id string) *Consult {
+	if svc, ok := c.Services[id]; ok {
+		return svc.Consult
+	}
+	if team, ok := c.Teams[id]; ok {
+		return team.Consult
+	}
+	return nil
+}
+
 // Customer is the caller.
 type Customer struct {
 	Name     Text    `yaml:"name" env:"guard"`

@@ -501,12 +501,7 @@ func (e *Engine) answerRequest(r Request) {
 // channel: the first of its consult answers whose guard holds, else the
 // standard line. A trainer who plays the cast member answers instead.
 func (e *Engine) answerConsult(id string) {
-	var c *scenarios.Consult
-	if svc, ok := e.sc.Cast.Services[id]; ok {
-		c = svc.Consult
-	} else if team, ok := e.sc.Cast.Teams[id]; ok {
-		c = team.Consult
-	}
+	c := e.sc.Cast.Consult(id)
 	if c != nil {
 		for i, a := range c.Answers {
 			if a.When.IsSet() {

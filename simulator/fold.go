@@ -541,12 +541,7 @@ const DefaultConsultAfter Millis = 10_000
 
 // consultAfter is how long id takes to answer a consultation.
 func (f *fold) consultAfter(id string) Millis {
-	var c *scenarios.Consult
-	if svc, ok := f.sc.Cast.Services[id]; ok {
-		c = svc.Consult
-	} else if team, ok := f.sc.Cast.Teams[id]; ok {
-		c = team.Consult
-	}
+	c := f.sc.Cast.Consult(id)
 	if c == nil || c.After == (scenarios.Timing{}) {
 		return DefaultConsultAfter
 	}
