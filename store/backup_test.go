@@ -18,10 +18,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	const sessions = 4
-	ids := make([]string, sessions)
-	for i := range ids {
-		ids[i] = storetest.NewFixture(t, s, fmt.Sprintf("u%d", i)).Session.ID
-	}
+	ids := storetest.FixtureSessions(t, s, sessions)
 	for _, id := range ids {
 		if err := s.AppendEvents(ctx, id, drillroom.Command{ID: "c1"}, storetest.Events(1, 5)); err != nil {
 			t.Fatal(err)

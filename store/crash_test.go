@@ -75,9 +75,7 @@ func TestCrashDurability(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "crash.db")
 	s := openUnmanaged(t, path)
 	const sessions = 6
-	for i := 0; i < sessions; i++ {
-		storetest.NewFixture(t, s, fmt.Sprintf("u%d", i))
-	}
+	storetest.FixtureSessions(t, s, sessions)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -70,11 +69,7 @@ func TestGroupCommitBatchesQueuedWrites(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	const sessions = 40
-	ids := make([]string, sessions)
-	for i := range ids {
-		f := storetest.NewFixture(t, s, fmt.Sprintf("u%d", i))
-		ids[i] = f.Session.ID
-	}
+	ids := storetest.FixtureSessions(t, s, sessions)
 	release := blockWriter(t, s)
 	batchesBefore := s.w.batches.Load()
 	var wg sync.WaitGroup
@@ -219,10 +214,7 @@ func TestCloseDrainsQueuedWrites(t *testing.T) {
 	path := t.TempDir() + "/d.db"
 	s := openUnmanaged(t, path)
 	const n = 20
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = storetest.NewFixture(t, s, fmt.Sprintf("u%d", i)).Session.ID
-	}
+	ids := storetest.FixtureSessions(t, s, n)
 	release := blockWriter(t, s)
 	var wg sync.WaitGroup
 	errs := make([]error, n)

@@ -18,10 +18,11 @@ import (
 // cheapArgon keeps the tests fast; TestPasswordRehash covers the real parameters.
 var cheapArgon = password.Params{Memory: 64, Passes: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
-// openTest opens a store on a new file in t.TempDir and closes it at cleanup.
-func openTest(t testing.TB) *Store {
+// openTest opens a store with opts on a new file in t.TempDir and closes it
+// at cleanup.
+func openTest(t testing.TB, opts ...Option) *Store {
 	t.Helper()
-	return openAt(t, filepath.Join(t.TempDir(), "drillroom.db"))
+	return openAt(t, filepath.Join(t.TempDir(), "drillroom.db"), opts...)
 }
 
 func openAt(t testing.TB, path string, opts ...Option) *Store {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -49,7 +48,7 @@ func TestWriterOpenLoop(t *testing.T) {
 	if every, _ := strconv.Atoi(os.Getenv("DRILLROOM_WRITER_CHECKPOINT_WRITES")); every > 0 {
 		opts = append(opts, withCheckpoints(every, restartFrames))
 	}
-	s := openAt(t, filepath.Join(t.TempDir(), "drillroom.db"), opts...)
+	s := openTest(t, opts...)
 	ctx := context.Background()
 	ids := storetest.BenchSessions(t, s, n)
 	var wg sync.WaitGroup

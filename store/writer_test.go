@@ -14,12 +14,6 @@ import (
 	"github.com/drillroom/drillroom/store/storetest"
 )
 
-// openWith opens a store in a temp dir with the package's test options.
-func openWith(t *testing.T, opts ...Option) *Store {
-	t.Helper()
-	return openAt(t, filepath.Join(t.TempDir(), "drillroom.db"), opts...)
-}
-
 // withLongWindow holds clock writes until a command comes.
 func withLongWindow(o *options) { o.testWindow = time.Hour }
 
@@ -31,13 +25,10 @@ func withCheckpoints(writes int, restartAt int64) Option {
 // the gather window; a command's append takes them along at once, in one
 // commit.
 func TestClockWritesWaitForACommand(t *testing.T) {
-	s := openWith(t, withLongWindow) // nothing but a command ends the wait
+	s := openTest(t, withLongWindow) // nothing but a command ends the wait
 	ctx := context.Background()
 	const clocks = 5
-	ids := make([]string, clocks+1)
-	for i := range ids {
-		ids[i] = storetest.NewFixture(t, s, fmt.Sprintf("u%d", i)).Session.ID
-	}
+	ids := storetest.FixtureSessions(t, s, clocks+1)
 	before := s.w.batches.Load()
 	errs := make(chan error, clocks)
 	taken := s.w.taken.Load()
@@ -67,21 +58,33 @@ func TestClockWritesWaitForACommand(t *testing.T) {
 	}
 }
 
-// Alone, a clock write is committed once the window has passed.
-func TestClockWriteAloneIsCommittedAfterTheWindow(t *testing.T) {
-	s := openWith(t, WithClockCommitWait(5*time.Millisecond))
-	f := storetest.NewFixture(t, s, "ann")
-	if err := s.AppendEvents(context.Background(), f.Session.ID, drillroom.Command{}, storetest.Events(1, 2)); err != nil {
-		t.Fatal(err)
+// Alone, a clock write is committed once the window has passed; with a
+// window of 0, as soon as the writer is free.
+func TestClockWriteAloneIsCommitted(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		wait   time.Duration
+		events int
+	}{
+		{"after the window", 5 * time.Millisecond, 2},
+		{"at once with no window", 0, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openTest(t, WithClockCommitWait(tc.wait))
+			f := storetest.NewFixture(t, s, "ann")
+			if err := s.AppendEvents(context.Background(), f.Session.ID, drillroom.Command{}, storetest.Events(1, tc.events)); err != nil {
+				t.Fatal(err)
+			}
+			storetest.AssertLog(t, s, f.Session.ID, int64(tc.events))
+		})
 	}
-	storetest.AssertLog(t, s, f.Session.ID, 2)
 }
 
 // A caller whose clock write is still gathering may give up: it gets its
 // context's error only if the writer had not taken it; once taken, it gets
 // the real outcome.
 func TestClockWriteCancelledWhileGathering(t *testing.T) {
-	s := openWith(t, withLongWindow)
+	s := openTest(t, withLongWindow)
 	f := storetest.NewFixture(t, s, "ann")
 	g := storetest.NewFixture(t, s, "bob")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -111,13 +114,10 @@ func waitTaken(t *testing.T, s *Store, n int64) {
 
 // Many clock writes at once share commits; none waits for ever.
 func TestClockWritesShareCommits(t *testing.T) {
-	s := openWith(t, WithClockCommitWait(20*time.Millisecond))
+	s := openTest(t, WithClockCommitWait(20*time.Millisecond))
 	ctx := context.Background()
 	const n = 30
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = storetest.NewFixture(t, s, fmt.Sprintf("u%d", i)).Session.ID
-	}
+	ids := storetest.FixtureSessions(t, s, n)
 	before := s.w.batches.Load()
 	var wg sync.WaitGroup
 	for _, id := range ids {
@@ -139,7 +139,7 @@ func TestClockWritesShareCommits(t *testing.T) {
 // The WAL is checkpointed beside the writer and starts again from the
 // beginning: it does not grow with every page ever written.
 func TestCheckpointsKeepTheWALShort(t *testing.T) {
-	s := openWith(t, WithClockCommitWait(time.Millisecond), withCheckpoints(16, 64))
+	s := openTest(t, WithClockCommitWait(time.Millisecond), withCheckpoints(16, 64))
 	ctx := context.Background()
 	f := storetest.NewFixture(t, s, "ann")
 	var pages int64
@@ -162,6 +162,8 @@ func TestCheckpointsKeepTheWALShort(t *testing.T) {
 	}
 }
 
+// A clock commit wait outside 0..MaxClockCommitWait is refused (0 itself
+// is taken: TestClockWriteAloneIsCommitted opens with it).
 func TestClockCommitWaitBounds(t *testing.T) {
 	for _, d := range []time.Duration{-time.Millisecond, MaxClockCommitWait + time.Millisecond} {
 		path := filepath.Join(t.TempDir(), "d.db")
@@ -175,20 +177,13 @@ func TestClockCommitWaitBounds(t *testing.T) {
 			t.Errorf("Open with a clock commit wait of %v: got %v, want drillroom.ErrInvalid", d, err)
 		}
 	}
-	// 0: a clock write is committed as soon as the writer is free.
-	s := openWith(t, WithClockCommitWait(0))
-	f := storetest.NewFixture(t, s, "ann")
-	if err := s.AppendEvents(context.Background(), f.Session.ID, drillroom.Command{}, storetest.Events(1, 1)); err != nil {
-		t.Fatal(err)
-	}
-	storetest.AssertLog(t, s, f.Session.ID, 1)
 }
 
 // When no write that may not wait has come for longer than the window (a
 // quiet server), a clock write is committed at once: waiting could only
 // make the clock's events late.
 func TestClockWriteOnAQuietServerDoesNotWait(t *testing.T) {
-	s := openWith(t, withLongWindow)
+	s := openTest(t, withLongWindow)
 	ctx := context.Background()
 	f := storetest.NewFixture(t, s, "ann")
 	// The last command came two hours ago (set on the writer's goroutine,

@@ -21,10 +21,7 @@ func TestGroupCommit(t *testing.T) {
 	s := open(t)
 	ctx := context.Background()
 	const sessions, per = 32, 20
-	ids := make([]string, sessions)
-	for i := range ids {
-		ids[i] = storetest.NewFixture(t, s, fmt.Sprintf("u%d", i)).Session.ID
-	}
+	ids := storetest.FixtureSessions(t, s, sessions)
 	before := s.Stats()
 	var wg sync.WaitGroup
 	for _, id := range ids {
@@ -82,10 +79,7 @@ func TestBatchWithAFailingAppend(t *testing.T) {
 	defer s.Close()
 	ctx := context.Background()
 	const sessions, bad = 16, 8
-	ids := make([]string, sessions)
-	for i := range ids {
-		ids[i] = storetest.NewFixture(t, s, fmt.Sprintf("u%d", i)).Session.ID
-	}
+	ids := storetest.FixtureSessions(t, s, sessions)
 	for round := int64(1); round <= 20 && capture.n.Load() == 0; round++ {
 		var wg sync.WaitGroup
 		errs := make([]error, sessions)

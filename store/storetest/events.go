@@ -273,10 +273,7 @@ func testConcurrentWritersOneSession(t *testing.T, s Store, _ *Clock) {
 func testConcurrentSessions(t *testing.T, s Store, _ *Clock) {
 	ctx := context.Background()
 	const sessions, perSession, eventsPer = 16, 30, 2
-	ids := make([]string, sessions)
-	for i := range ids {
-		ids[i] = NewFixture(t, s, fmt.Sprintf("u%d", i)).Session.ID
-	}
+	ids := FixtureSessions(t, s, sessions)
 	var wg sync.WaitGroup
 	for i, id := range ids {
 		wg.Go(func() {

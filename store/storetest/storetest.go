@@ -318,6 +318,17 @@ func NewFixture(t testing.TB, s Store, username string) Fixture {
 	return Fixture{User: u, Version: v, Session: x}
 }
 
+// FixtureSessions creates the fixtures of n users, u0, u1, ..., one after
+// the other, and returns their sessions' ids in that order.
+func FixtureSessions(t testing.TB, s Store, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = NewFixture(t, s, fmt.Sprintf("u%d", i)).Session.ID
+	}
+	return ids
+}
+
 // Events makes n customer lines with consecutive seqs from first.
 func Events(first int64, n int) []simulator.Event {
 	out := make([]simulator.Event, n)
