@@ -37,18 +37,7 @@ func (s *Store) ReadTables(ctx context.Context, fn func(read TableReader) error)
 		for i := range values {
 			ptrs[i] = &values[i]
 		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				return fmt.Errorf("read table %s: %w", table, err)
-			}
-			if err := row(values); err != nil {
-				return err
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("read table %s: %w", table, err)
-		}
-		return nil
+		return records.ReadTable(table, rows, func() ([]any, error) { return values, rows.Scan(ptrs...) }, row)
 	}
 	return fn(read)
 }

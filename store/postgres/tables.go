@@ -33,19 +33,7 @@ func (s *Store) ReadTables(ctx context.Context, fn func(read TableReader) error)
 				return fmt.Errorf("read table %s: %w", table, err)
 			}
 			defer rows.Close()
-			for rows.Next() {
-				values, err := rows.Values()
-				if err != nil {
-					return fmt.Errorf("read table %s: %w", table, err)
-				}
-				if err := row(values); err != nil {
-					return err
-				}
-			}
-			if err := rows.Err(); err != nil {
-				return fmt.Errorf("read table %s: %w", table, err)
-			}
-			return nil
+			return records.ReadTable(table, rows, rows.Values, row)
 		})
 	})
 }

@@ -30,3 +30,22 @@ func TableQuery(table string, columns, key []string) (string, error) {
 	}
 	return "SELECT " + strings.Join(columns, ", ") + " FROM " + table + " ORDER BY " + strings.Join(key, ", "), nil
 }
+
+// ReadTable calls row with the values of each row of rows, the result of
+// a TableQuery on table; values reads the current row's. Errors reading
+// name the table; row's are returned as they are.
+func ReadTable(table string, rows Rows, values func() ([]any, error), row func([]any) error) error {
+	for rows.Next() {
+		v, err := values()
+		if err != nil {
+			return fmt.Errorf("read table %s: %w", table, err)
+		}
+		if err := row(v); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read table %s: %w", table, err)
+	}
+	return nil
+}
