@@ -7,9 +7,3 @@ const (
 	MinPasswordLen = password.MinLen
 	MaxPasswordLen = password.MaxLen
 )
-
-// hasher is the shared argon2id hasher: a hash written here verifies in
-// every backend, so drillroom migrate copies hashes as they are.
-type hasher = password.Hasher
-
-func defaultHasher() *hasher { return password.New(password.Default) }

@@ -69,14 +69,9 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 	for _, opt := range opts {
 		opt(&o)
 	}
-	h := defaultHasher()
-	if o.passwordMemoryKiB != 0 || o.passwordPasses != 0 {
-		if o.passwordMemoryKiB < 8 || o.passwordPasses < 1 {
-			return nil, fmt.Errorf("open store %q: %w: password cost m=%d KiB, t=%d", path, drillroom.ErrInvalid, o.passwordMemoryKiB, o.passwordPasses)
-		}
-		p := password.Default
-		p.Memory, p.Passes = o.passwordMemoryKiB, o.passwordPasses
-		h = password.New(p)
+	h, err := password.ForCost(o.passwordMemoryKiB, o.passwordPasses)
+	if err != nil {
+		return nil, fmt.Errorf("open store %q: %w", path, err)
 	}
 	if o.windowSet && (o.window < 0 || o.window > MaxClockCommitWait) {
 		return nil, fmt.Errorf("open store %q: %w: clock commit wait %v, want 0 to %v", path, drillroom.ErrInvalid, o.window, MaxClockCommitWait)

@@ -39,7 +39,7 @@ func TestPasswordHashFormatAndRehash(t *testing.T) {
 	}
 
 	// Raising the parameters: the old hash still verifies, and is replaced.
-	s.Hasher = defaultHasher()
+	s.Hasher = password.New(password.Default)
 	if _, err := s.Authenticate(ctx, "ann", "correct horse"); err != nil {
 		t.Fatalf("Authenticate with the old hash after raising parameters: %v", err)
 	}

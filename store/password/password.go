@@ -51,6 +51,21 @@ type Hasher struct {
 // New returns a Hasher that hashes with p.
 func New(p Params) *Hasher { return &Hasher{p: p} }
 
+// ForCost returns a Hasher with Default's parameters but memoryKiB and
+// passes, as a backend's WithPasswordCost sets them; with both 0, one with
+// Default's own. Less than 8 KiB or 1 pass is drillroom.ErrInvalid.
+func ForCost(memoryKiB, passes uint32) (*Hasher, error) {
+	if memoryKiB == 0 && passes == 0 {
+		return New(Default), nil
+	}
+	if memoryKiB < 8 || passes < 1 {
+		return nil, fmt.Errorf("%w: password cost m=%d KiB, t=%d", drillroom.ErrInvalid, memoryKiB, passes)
+	}
+	p := Default
+	p.Memory, p.Passes = memoryKiB, passes
+	return New(p), nil
+}
+
 // Params returns the parameters new hashes get.
 func (h *Hasher) Params() Params { return h.p }
 

@@ -59,3 +59,37 @@ func TestHashVerify(t *testing.T) {
 	}
 	h.Burn("anything") // does the work of a verification, and must not panic
 }
+
+// TestForCost: no cost given is Default; a cost given replaces Default's
+// memory and passes only; too little of either is refused.
+func TestForCost(t *testing.T) {
+	raised := Default
+	raised.Memory, raised.Passes = 32*1024, 3
+	for _, tc := range []struct {
+		name           string
+		memory, passes uint32
+		want           Params // when ok
+		ok             bool
+	}{
+		{"none given", 0, 0, Default, true},
+		{"cheap for tests", 64, 1, Params{Memory: 64, Passes: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, true},
+		{"raised", 32 * 1024, 3, raised, true},
+		{"the least", 8, 1, Params{Memory: 8, Passes: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, true},
+		{"too little memory", 4, 1, Params{}, false},
+		{"memory only", 64, 0, Params{}, false},
+		{"passes only", 0, 2, Params{}, false},
+	} {
+		h, err := ForCost(tc.memory, tc.passes)
+		if !tc.ok {
+			if !errors.Is(err, drillroom.ErrInvalid) || h != nil {
+				t.Errorf("ForCost(%s): %v, %v; want nil and drillroom.ErrInvalid", tc.name, h, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ForCost(%s): %v, want %+v", tc.name, err, tc.want)
+		} else if h.Params() != tc.want {
+			t.Errorf("ForCost(%s): %+v, want %+v", tc.name, h.Params(), tc.want)
+		}
+	}
+}

@@ -106,14 +106,9 @@ func Open(ctx context.Context, url string, logger *slog.Logger, opts ...Option) 
 	for _, opt := range opts {
 		opt(&o)
 	}
-	h := password.New(password.Default)
-	if o.passwordMemoryKiB != 0 || o.passwordPasses != 0 {
-		if o.passwordMemoryKiB < 8 || o.passwordPasses < 1 {
-			return nil, fmt.Errorf("open postgres store: %w: password cost m=%d KiB, t=%d", drillroom.ErrInvalid, o.passwordMemoryKiB, o.passwordPasses)
-		}
-		p := password.Default
-		p.Memory, p.Passes = o.passwordMemoryKiB, o.passwordPasses
-		h = password.New(p)
+	h, err := password.ForCost(o.passwordMemoryKiB, o.passwordPasses)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres store: %w", err)
 	}
 	if o.appenders < 1 {
 		return nil, fmt.Errorf("open postgres store: %w: %d appenders", drillroom.ErrInvalid, o.appenders)
