@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -13,23 +12,13 @@ import (
 // The benchmarks are SQLite's (store/bench_test.go) on PostgreSQL, so the
 // two backends can be compared in one run.
 
-func openBench(b *testing.B, opts ...postgres.Option) *postgres.Store {
-	b.Helper()
-	s, err := postgres.Open(context.Background(), postgrestest.URL(b), nil, append([]postgres.Option{postgres.WithPasswordCost(cheap.Memory, cheap.Passes)}, opts...)...)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	return s
-}
-
 func pgCounts(s *postgres.Store) storetest.Counts {
 	return func() (int64, int64) { st := s.Stats(); return st.Writes, st.Commits }
 }
 
 // BenchmarkAppendEvents is storetest.BenchAppend on PostgreSQL.
 func BenchmarkAppendEvents(b *testing.B) {
-	s := openBench(b)
+	s := openURL(b, postgrestest.URL(b))
 	storetest.BenchAppend(b, s, pgCounts(s))
 }
 
@@ -39,7 +28,7 @@ func BenchmarkAppendEvents(b *testing.B) {
 func BenchmarkAppendEventsParallel(b *testing.B) {
 	for _, c := range []struct{ par, appenders int }{{8, 2}, {64, 2}, {64, 8}} {
 		b.Run(fmt.Sprintf("sessions=%dxGOMAXPROCS/appenders=%d", c.par, c.appenders), func(b *testing.B) {
-			s := openBench(b, postgres.WithAppenders(c.appenders))
+			s := openURL(b, postgrestest.URL(b), postgres.WithAppenders(c.appenders))
 			storetest.BenchAppendParallel(b, s, c.par, pgCounts(s))
 		})
 	}

@@ -115,9 +115,9 @@ func TestLeasesFenceAnOldOwner(t *testing.T) {
 
 func pgtestURL(t *testing.T) string { return postgrestest.URL(t) }
 
-// openURL opens a second (third...) store on the same database, as another
-// node would.
-func openURL(t *testing.T, url string, opts ...postgres.Option) *postgres.Store {
+// openURL opens a store on the database at url: a second (third...) store
+// on one database is another node.
+func openURL(t testing.TB, url string, opts ...postgres.Option) *postgres.Store {
 	t.Helper()
 	s, err := postgres.Open(t.Context(), url, nil, append([]postgres.Option{postgres.WithPasswordCost(cheap.Memory, cheap.Passes)}, opts...)...)
 	if err != nil {
