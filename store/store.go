@@ -90,10 +90,7 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 	}
 	// One writer connection: SQLite has one writer at a time anyway, and a
 	// single connection never meets SQLITE_BUSY from its own pool.
-	wdb.SetMaxOpenConns(1)
-	wdb.SetMaxIdleConns(1)
-	wdb.SetConnMaxLifetime(0)
-	wdb.SetConnMaxIdleTime(0)
+	oneConnection(wdb)
 
 	rdb, err := sql.Open("sqlite", dsn(abs, true))
 	if err != nil {
@@ -110,10 +107,7 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 		wdb.Close()
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
 	}
-	cdb.SetMaxOpenConns(1)
-	cdb.SetMaxIdleConns(1)
-	cdb.SetConnMaxLifetime(0)
-	cdb.SetConnMaxIdleTime(0)
+	oneConnection(cdb)
 
 	now := time.Now
 	if o.now != nil {
@@ -167,6 +161,14 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts ...Option)
 	}
 	logger.Info("store opened", "path", abs)
 	return s, nil
+}
+
+// oneConnection makes db's pool one connection, kept open for good.
+func oneConnection(db *sql.DB) {
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
 }
 
 // Option changes how Open configures a Store.
