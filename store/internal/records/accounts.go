@@ -169,13 +169,8 @@ func (s Common) AddToCohort(ctx context.Context, cohortID, userID int64) error {
 // RemoveFromCohort takes a user out of a cohort. A user who is not a member
 // is drillroom.ErrNotFound.
 func (s Common) RemoveFromCohort(ctx context.Context, cohortID, userID int64) error {
-	err := s.write(ctx, func(tx Tx) error {
-		return changeRow(tx, "DELETE FROM cohort_members WHERE cohort_id = ? AND user_id = ?", cohortID, userID)
-	})
-	if err != nil {
-		return fmt.Errorf("remove user %d from cohort %d: %w", userID, cohortID, err)
-	}
-	return nil
+	return s.change(ctx, fmt.Sprintf("remove user %d from cohort %d", userID, cohortID),
+		"DELETE FROM cohort_members WHERE cohort_id = ? AND user_id = ?", cohortID, userID)
 }
 
 // CreateUsers adds accounts, all or none, in one transaction, and puts each

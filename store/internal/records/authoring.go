@@ -114,13 +114,7 @@ func (s Common) UpdateDraft(ctx context.Context, d drillroom.Draft) (drillroom.D
 
 // DeleteDraft deletes a draft; a missing one is drillroom.ErrNotFound.
 func (s Common) DeleteDraft(ctx context.Context, id int64) error {
-	err := s.write(ctx, func(tx Tx) error {
-		return changeRow(tx, "DELETE FROM drafts WHERE id = ?", id)
-	})
-	if err != nil {
-		return fmt.Errorf("delete draft %d: %w", id, err)
-	}
-	return nil
+	return s.change(ctx, fmt.Sprintf("delete draft %d", id), "DELETE FROM drafts WHERE id = ?", id)
 }
 
 // AddPublication records a request to publish a scenario version (state
@@ -261,13 +255,7 @@ func (s Common) AddAssignment(ctx context.Context, a drillroom.Assignment) (dril
 // DeleteAssignment withdraws a trainer's assignment; the sessions played
 // for it stay. A missing one is drillroom.ErrNotFound.
 func (s Common) DeleteAssignment(ctx context.Context, id int64) error {
-	err := s.write(ctx, func(tx Tx) error {
-		return changeRow(tx, "DELETE FROM drill_assignments WHERE id = ?", id)
-	})
-	if err != nil {
-		return fmt.Errorf("delete assignment %d: %w", id, err)
-	}
-	return nil
+	return s.change(ctx, fmt.Sprintf("delete assignment %d", id), "DELETE FROM drill_assignments WHERE id = ?", id)
 }
 
 // Assign assigns a scenario to a user in a mode. Assigning it again is a

@@ -165,15 +165,8 @@ func (s Common) EndSession(ctx context.Context, id string, ending string) error 
 // and the Latest methods skip it. Retiring it again keeps the first time.
 // A missing version is drillroom.ErrNotFound.
 func (s Common) RetireScenarioVersion(ctx context.Context, id string, version int) error {
-	now := s.Now()
-	err := s.write(ctx, func(tx Tx) error {
-		return changeRow(tx, "UPDATE scenario_versions SET retired_at = COALESCE(retired_at, ?) WHERE scenario_id = ? AND version = ?",
-			Millis(now), id, version)
-	})
-	if err != nil {
-		return fmt.Errorf("retire scenario %s v%d: %w", id, version, err)
-	}
-	return nil
+	return s.change(ctx, fmt.Sprintf("retire scenario %s v%d", id, version),
+		"UPDATE scenario_versions SET retired_at = COALESCE(retired_at, ?) WHERE scenario_id = ? AND version = ?", Millis(s.Now()), id, version)
 }
 
 // PutReview stores (or replaces) the trainee's post-incident review text.

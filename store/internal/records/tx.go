@@ -3,6 +3,7 @@ package records
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/drillroom/drillroom"
 )
@@ -103,6 +104,15 @@ func changeRow(tx Tx, query string, args ...any) error {
 	}
 	if n == 0 {
 		return drillroom.ErrNotFound
+	}
+	return nil
+}
+
+// change runs changeRow in a write transaction of its own; errors name
+// what was changed.
+func (c Common) change(ctx context.Context, what, query string, args ...any) error {
+	if err := c.write(ctx, func(tx Tx) error { return changeRow(tx, query, args...) }); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }
