@@ -60,22 +60,11 @@ func testRetiredVersions(t *testing.T, s Store, clock *Clock) {
 func testDrafts(t *testing.T, s Store, clock *Clock) {
 	ctx := context.Background()
 	ann := CreateUser(t, s, "ann", "Ann", drillroom.RoleTrainer)
-	tests := []struct {
-		name string
-		d    drillroom.Draft
-		want error
-	}{
+	checkWrites(t, "", s.CreateDraft, []writeCase[drillroom.Draft]{
 		{"no author", drillroom.Draft{Name: "a.drill.yaml"}, drillroom.ErrInvalid},
 		{"no name", drillroom.Draft{AuthorID: ann.ID}, drillroom.ErrInvalid},
 		{"unknown author", drillroom.Draft{AuthorID: 9999, Name: "a.drill.yaml"}, drillroom.ErrNotFound},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if _, err := s.CreateDraft(ctx, tc.d); !errors.Is(err, tc.want) {
-				t.Errorf("got %v, want %v", err, tc.want)
-			}
-		})
-	}
+	})
 	a, err := s.CreateDraft(ctx, drillroom.Draft{AuthorID: ann.ID, Name: "a.drill.yaml", Source: []byte("id: a\n")})
 	if err != nil || a.ID == 0 || a.CreatedAt.IsZero() {
 		t.Fatalf("CreateDraft: got %+v, %v", a, err)

@@ -20,11 +20,7 @@ func testScenarioVersions(t *testing.T, s Store, _ *Clock) {
 	if got.CreatedAt.IsZero() {
 		t.Errorf("PutScenarioVersion: CreatedAt not set")
 	}
-	tests := []struct {
-		name string
-		v    drillroom.ScenarioVersion
-		want error
-	}{
+	checkWrites(t, "", s.PutScenarioVersion, []writeCase[drillroom.ScenarioVersion]{
 		{"same content again", v1, nil},
 		{"same hash under another version number", func() drillroom.ScenarioVersion { v := v1; v.Version = 7; return v }(), nil},
 		{"same version, other content", func() drillroom.ScenarioVersion { v := v1; v.Hash = "h1b"; return v }(), drillroom.ErrConflict},
@@ -37,15 +33,7 @@ func testScenarioVersions(t *testing.T, s Store, _ *Clock) {
 			v.Version, v.Hash, v.Title = 2, "h2", "Gas leak (revised)"
 			return v
 		}(), nil},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := s.PutScenarioVersion(ctx, tc.v)
-			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
-				t.Errorf("got %v, want %v", err, tc.want)
-			}
-		})
-	}
+	})
 	again, err := s.PutScenarioVersion(ctx, func() drillroom.ScenarioVersion { v := v1; v.Version = 7; return v }())
 	if err != nil || again.Version != 1 || !again.CreatedAt.Equal(got.CreatedAt) {
 		t.Errorf("re-put of stored content: got version %d (created %v), %v; want the stored version 1 (created %v)", again.Version, again.CreatedAt, err, got.CreatedAt)
@@ -137,11 +125,7 @@ func testSessions(t *testing.T, s Store, clock *Clock) {
 	if got, err := s.Session(ctx, f.Session.ID); err != nil || got != f.Session {
 		t.Errorf("Session: got %+v, %v; want what CreateSession returned, %+v", got, err, f.Session)
 	}
-	tests := []struct {
-		name string
-		x    drillroom.Session
-		want error
-	}{
+	checkWrites(t, "", s.CreateSession, []writeCase[drillroom.Session]{
 		{"unknown version", drillroom.Session{UserID: f.User.ID, ScenarioID: "gas-leak", Version: 2}, drillroom.ErrNotFound},
 		{"unknown scenario", drillroom.Session{UserID: f.User.ID, ScenarioID: "nope", Version: 1}, drillroom.ErrNotFound},
 		{"unknown user", drillroom.Session{UserID: 9999, ScenarioID: "gas-leak", Version: 1}, drillroom.ErrNotFound},
@@ -149,15 +133,7 @@ func testSessions(t *testing.T, s Store, clock *Clock) {
 		{"bad mode", drillroom.Session{UserID: f.User.ID, ScenarioID: "gas-leak", Version: 1, Mode: "exam"}, drillroom.ErrInvalid},
 		{"negative scale", drillroom.Session{UserID: f.User.ID, ScenarioID: "gas-leak", Version: 1, Scale: -1}, drillroom.ErrInvalid},
 		{"assessment at double speed", drillroom.Session{UserID: f.User.ID, ScenarioID: "gas-leak", Version: 1, Hash: "sha256:aaaa", Mode: drillroom.ModeAssessment, Scale: 2}, nil},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := s.CreateSession(ctx, tc.x)
-			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
-				t.Errorf("got %v, want %v", err, tc.want)
-			}
-		})
-	}
+	})
 	third, err := s.CreateSession(ctx, drillroom.Session{UserID: f.User.ID, ScenarioID: "gas-leak", Version: 1})
 	if err != nil {
 		t.Fatal(err)

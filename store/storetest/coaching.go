@@ -213,11 +213,7 @@ func testNotesAndResponses(t *testing.T, s Store, clock *Clock) {
 		t.Fatal(err)
 	}
 	other := NewFixture(t, s, "ben")
-	for _, tc := range []struct {
-		name string
-		r    drillroom.Response
-		want error
-	}{
+	checkWrites(t, "response: ", s.AddResponse, []writeCase[drillroom.Response]{
 		{"unknown kind", drillroom.Response{SessionID: id, Kind: "like", ByID: f.User.ID, Actor: drillroom.ActorTrainee}, drillroom.ErrInvalid},
 		{"a dispute without text", func() drillroom.Response { r := dispute; r.Text = ""; return r }(), drillroom.ErrInvalid},
 		{"a dispute by a coach", func() drillroom.Response { r := dispute; r.Actor = drillroom.ActorCoach; return r }(), drillroom.ErrInvalid},
@@ -226,13 +222,7 @@ func testNotesAndResponses(t *testing.T, s Store, clock *Clock) {
 		{"a resolution of an acknowledgement", func() drillroom.Response { r := resolve; r.Ref = d.ID - 1; return r }(), drillroom.ErrInvalid},
 		{"a resolution of another session's dispute", func() drillroom.Response { r := resolve; r.SessionID = other.Session.ID; return r }(), drillroom.ErrInvalid},
 		{"unknown session", func() drillroom.Response { r := ack; r.SessionID = "nope"; return r }(), drillroom.ErrNotFound},
-	} {
-		t.Run("response: "+tc.name, func(t *testing.T) {
-			if _, err := s.AddResponse(ctx, tc.r); !errors.Is(err, tc.want) {
-				t.Errorf("got %v, want %v", err, tc.want)
-			}
-		})
-	}
+	})
 	rs, err := s.Responses(ctx, id)
 	if err != nil || len(rs) != 3 {
 		t.Fatalf("Responses: %d, %v; want 3", len(rs), err)
@@ -262,21 +252,11 @@ func testCalibrationRounds(t *testing.T, s Store, clock *Clock) {
 	if rs, err := s.SessionRounds(ctx, f.Session.ID); err != nil || rs == nil || len(rs) != 0 {
 		t.Errorf("SessionRounds before any: %#v, %v; want an empty slice", rs, err)
 	}
-	for _, tc := range []struct {
-		name string
-		r    drillroom.Round
-		want error
-	}{
+	checkWrites(t, "", s.CreateRound, []writeCase[drillroom.Round]{
 		{"one marker", drillroom.Round{SessionID: f.Session.ID, LeadID: coaches[0].ID, Members: []int64{coaches[0].ID, coaches[0].ID}}, drillroom.ErrInvalid},
 		{"unknown session", drillroom.Round{SessionID: "nope", LeadID: coaches[0].ID, Members: []int64{coaches[0].ID, coaches[1].ID}}, drillroom.ErrNotFound},
 		{"unknown member", drillroom.Round{SessionID: f.Session.ID, LeadID: coaches[0].ID, Members: []int64{coaches[0].ID, 9999}}, drillroom.ErrNotFound},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if _, err := s.CreateRound(ctx, tc.r); !errors.Is(err, tc.want) {
-				t.Errorf("got %v, want %v", err, tc.want)
-			}
-		})
-	}
+	})
 	r, err := s.CreateRound(ctx, drillroom.Round{SessionID: f.Session.ID, LeadID: coaches[0].ID, Members: []int64{coaches[2].ID, coaches[0].ID, coaches[1].ID}})
 	if err != nil {
 		t.Fatal(err)
@@ -466,19 +446,11 @@ func testReleases(t *testing.T, s Store, clock *Clock) {
 		t.Errorf("two releases at once: %v and %v; want one recorded and one conflict", errs[0], errs[1])
 	}
 	mark()
-	for _, tc := range []struct {
-		name string
-		r    drillroom.Release
-		want error
-	}{
+	checkWrites(t, "AddRelease by ", s.AddRelease, []writeCase[drillroom.Release]{
 		{"the trainee", drillroom.Release{SessionID: id, ByID: f.User.ID, Actor: drillroom.ActorTrainee}, drillroom.ErrInvalid},
 		{"unknown session", drillroom.Release{SessionID: "nope", ByID: coach.ID, Actor: drillroom.ActorCoach}, drillroom.ErrNotFound},
 		{"unknown author", drillroom.Release{SessionID: id, ByID: 9999, Actor: drillroom.ActorCoach}, drillroom.ErrNotFound},
-	} {
-		if _, err := s.AddRelease(ctx, tc.r); !errors.Is(err, tc.want) {
-			t.Errorf("AddRelease by %s: %v, want %v", tc.name, err, tc.want)
-		}
-	}
+	})
 	rs, err := s.Releases(ctx, id)
 	if err != nil || len(rs) != 3 || rs[0].ID != r1.ID || rs[0].LastNote != n1.ID || rs[1].Actor != drillroom.ActorTrainer || rs[1].LastNote != n2.ID ||
 		!rs[1].At.Equal(clock.Now()) || rs[1].By != "Cora Coach" || rs[2].LastMark <= m1.ID {
@@ -526,11 +498,7 @@ func testActionsDone(t *testing.T, s Store, clock *Clock) {
 	if _, err := s.CompleteAction(ctx, drillroom.ActionDone{NoteID: a2.ID, SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach}); err != nil {
 		t.Fatalf("a coach confirms an action: %v", err)
 	}
-	for _, tc := range []struct {
-		name string
-		d    drillroom.ActionDone
-		want error
-	}{
+	checkWrites(t, "CompleteAction, ", s.CompleteAction, []writeCase[drillroom.ActionDone]{
 		{"done twice", drillroom.ActionDone{NoteID: a1.ID, SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach}, drillroom.ErrConflict},
 		{"a strength", drillroom.ActionDone{NoteID: strength.ID, SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach}, drillroom.ErrInvalid},
 		{"another session's action", drillroom.ActionDone{NoteID: elsewhere.ID, SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach}, drillroom.ErrNotFound},
@@ -538,11 +506,7 @@ func testActionsDone(t *testing.T, s Store, clock *Clock) {
 		{"an unknown author", drillroom.ActionDone{NoteID: elsewhere.ID, SessionID: other.Session.ID, ByID: 99999, Actor: drillroom.ActorCoach}, drillroom.ErrNotFound},
 		{"no note", drillroom.ActionDone{SessionID: id, ByID: coach.ID, Actor: drillroom.ActorCoach}, drillroom.ErrInvalid},
 		{"no actor", drillroom.ActionDone{NoteID: elsewhere.ID, SessionID: other.Session.ID, ByID: coach.ID}, drillroom.ErrInvalid},
-	} {
-		if _, err := s.CompleteAction(ctx, tc.d); !errors.Is(err, tc.want) {
-			t.Errorf("CompleteAction, %s: %v, want %v", tc.name, err, tc.want)
-		}
-	}
+	})
 	ds, err := s.DoneActions(ctx, id)
 	if err != nil || len(ds) != 2 || ds[0].NoteID != a1.ID || ds[0].Text != "Done in today's drill." || ds[0].Actor != drillroom.ActorTrainee ||
 		ds[1].NoteID != a2.ID || ds[1].By != "Cora Coach" || !ds[1].At.Equal(clock.Now()) {

@@ -36,20 +36,12 @@ func testSettings(t *testing.T, s Store, clock *Clock) {
 	if got, err := s.Setting(ctx, key); err != nil || got.Value != "false" || got.UpdatedBy != 0 || !got.UpdatedAt.Equal(first.Add(time.Minute)) {
 		t.Errorf("Setting after the command line's change: got %+v, %v; want false by nobody a minute later", got, err)
 	}
-	for _, tc := range []struct {
-		name string
-		st   drillroom.Setting
-		want error
-	}{
+	checkWrites(t, "PutSetting with ", s.PutSetting, []writeCase[drillroom.Setting]{
 		{"an unknown user", drillroom.Setting{Key: key, Value: "true", UpdatedBy: 99999}, drillroom.ErrNotFound},
 		{"no key", drillroom.Setting{Value: "true"}, drillroom.ErrInvalid},
 		{"a long key", drillroom.Setting{Key: strings.Repeat("k", drillroom.MaxSettingKey+1), Value: "true"}, drillroom.ErrInvalid},
 		{"a long value", drillroom.Setting{Key: key, Value: strings.Repeat("v", drillroom.MaxSettingValue+1)}, drillroom.ErrInvalid},
-	} {
-		if _, err := s.PutSetting(ctx, tc.st); !errors.Is(err, tc.want) {
-			t.Errorf("PutSetting with %s: %v, want %v", tc.name, err, tc.want)
-		}
-	}
+	})
 	if got, err := s.Setting(ctx, key); err != nil || got.Value != "false" {
 		t.Errorf("Setting after refused writes: got %+v, %v; want false unchanged", got, err)
 	}

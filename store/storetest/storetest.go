@@ -377,6 +377,27 @@ func Methods() []string {
 	return names
 }
 
+// writeCase is one case of a write: writing v must fail with want, or
+// succeed when want is nil.
+type writeCase[T any] struct {
+	name string
+	v    T
+	want error
+}
+
+// checkWrites runs each case, in order, as a subtest named prefix + its
+// name: write (a Store method) given its v must return its want.
+func checkWrites[T any](t *testing.T, prefix string, write func(context.Context, T) (T, error), cases []writeCase[T]) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(prefix+tc.name, func(t *testing.T) {
+			if _, err := write(context.Background(), tc.v); !errors.Is(err, tc.want) {
+				t.Errorf("got %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
 // refusal is one case of a refused write: edit spoils a good record, and
 // the write must fail with want.
 type refusal[T any] struct {
@@ -385,18 +406,15 @@ type refusal[T any] struct {
 	want error
 }
 
-// checkRefusals runs each case as a subtest named prefix + its name: the
-// case's edit applied to a copy of good, write (a Store method) must fail
-// with its error.
+// checkRefusals runs each case as checkWrites does, on a copy of good
+// that the case's edit spoils.
 func checkRefusals[T any](t *testing.T, prefix string, good T, write func(context.Context, T) (T, error), cases []refusal[T]) {
 	t.Helper()
-	for _, tc := range cases {
-		t.Run(prefix+tc.name, func(t *testing.T) {
-			v := good
-			tc.edit(&v)
-			if _, err := write(context.Background(), v); !errors.Is(err, tc.want) {
-				t.Errorf("got %v, want %v", err, tc.want)
-			}
-		})
+	writes := make([]writeCase[T], len(cases))
+	for i, tc := range cases {
+		v := good
+		tc.edit(&v)
+		writes[i] = writeCase[T]{tc.name, v, tc.want}
 	}
+	checkWrites(t, prefix, write, writes)
 }

@@ -42,22 +42,14 @@ func testTraineeNotes(t *testing.T, s Store, clock *Clock) {
 	}
 	withSession := note(ann.ID, drillroom.NoteStrength, "x")
 	withSession.SessionID = "s1"
-	for _, tc := range []struct {
-		name string
-		n    drillroom.TraineeNote
-		want error
-	}{
+	checkWrites(t, "AddTraineeNote, ", s.AddTraineeNote, []writeCase[drillroom.TraineeNote]{
 		{"no kind", note(ann.ID, "", "x"), drillroom.ErrInvalid},
 		{"no text", note(ann.ID, drillroom.NoteStrength, "  "), drillroom.ErrInvalid},
 		{"an action without a due date", drillroom.TraineeNote{TraineeID: ann.ID, Note: drillroom.Note{Kind: drillroom.NoteAction, Text: "x", ByID: coach.ID, Actor: drillroom.ActorCoach}}, drillroom.ErrInvalid},
 		{"a trainee as author", drillroom.TraineeNote{TraineeID: ann.ID, Note: drillroom.Note{Kind: drillroom.NoteStrength, Text: "x", ByID: ann.ID, Actor: drillroom.ActorTrainee}}, drillroom.ErrInvalid},
 		{"a session", withSession, drillroom.ErrInvalid},
 		{"an unknown trainee", note(99999, drillroom.NoteStrength, "x"), drillroom.ErrNotFound},
-	} {
-		if _, err := s.AddTraineeNote(ctx, tc.n); !errors.Is(err, tc.want) {
-			t.Errorf("AddTraineeNote, %s: %v, want %v", tc.name, err, tc.want)
-		}
-	}
+	})
 
 	clock.Advance(time.Hour)
 	if err := s.AckTraineeNote(ctx, ann.ID, strength.ID, ann.ID); err != nil {
