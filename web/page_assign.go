@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/training"
 )
@@ -162,18 +160,10 @@ func (u *ui) assign(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/assignments?done=assigned", http.StatusSeeOther)
 }
 
-func assignmentID(r *http.Request) int64 {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil {
-		return -1
-	}
-	return id
-}
-
 // assignment shows one assignment's completion, trainee by trainee.
 func (u *ui) assignment(w http.ResponseWriter, r *http.Request) {
 	ctx, a := r.Context(), actorOf(r)
-	p, err := u.assigning.Progress(ctx, a, assignmentID(r))
+	p, err := u.assigning.Progress(ctx, a, pathID(r))
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -188,7 +178,7 @@ func (u *ui) assignment(w http.ResponseWriter, r *http.Request) {
 
 // withdrawAssignment deletes an assignment.
 func (u *ui) withdrawAssignment(w http.ResponseWriter, r *http.Request) {
-	if err := u.assigning.Withdraw(r.Context(), actorOf(r), assignmentID(r)); err != nil {
+	if err := u.assigning.Withdraw(r.Context(), actorOf(r), pathID(r)); err != nil {
 		u.fail(w, r, err)
 		return
 	}

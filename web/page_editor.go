@@ -208,8 +208,8 @@ func (u *ui) authorRefused(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// pathID is the number {id} of the URL (a draft's or a publication's), or
-// -1.
+// pathID is the number {id} of the URL (a draft's, a publication's or an
+// assignment's), or -1.
 func pathID(r *http.Request) int64 {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil {
@@ -302,14 +302,21 @@ func (u *ui) saveDraft(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/author/drafts/%d", d.ID), http.StatusSeeOther)
 }
 
-// checkDraft answers the editor's diagnostics for the text it sends: the
-// server's own validator, so the editor and publishing never disagree.
-func (u *ui) checkDraft(w http.ResponseWriter, r *http.Request) {
-	name := r.PostForm.Get("name")
+// editorText is the file name and text the editor's script sends to be
+// checked or tested; a text not yet named is checked as a drill.
+func editorText(r *http.Request) (name string, src []byte) {
+	name = r.PostForm.Get("name")
 	if name == "" {
 		name = "draft.drill.yaml"
 	}
-	ds, err := u.authoring.CheckDraft(r.Context(), actorOf(r), name, []byte(r.PostForm.Get("source")))
+	return name, []byte(r.PostForm.Get("source"))
+}
+
+// checkDraft answers the editor's diagnostics for the text it sends: the
+// server's own validator, so the editor and publishing never disagree.
+func (u *ui) checkDraft(w http.ResponseWriter, r *http.Request) {
+	name, src := editorText(r)
+	ds, err := u.authoring.CheckDraft(r.Context(), actorOf(r), name, src)
 	if err != nil {
 		u.failJSON(w, r, err)
 		return
@@ -319,11 +326,8 @@ func (u *ui) checkDraft(w http.ResponseWriter, r *http.Request) {
 
 // testDraft runs the tests of the text the editor sends.
 func (u *ui) testDraft(w http.ResponseWriter, r *http.Request) {
-	name := r.PostForm.Get("name")
-	if name == "" {
-		name = "draft.drill.yaml"
-	}
-	rep, err := u.authoring.TestDraft(r.Context(), actorOf(r), name, []byte(r.PostForm.Get("source")))
+	name, src := editorText(r)
+	rep, err := u.authoring.TestDraft(r.Context(), actorOf(r), name, src)
 	if err != nil {
 		u.failJSON(w, r, err)
 		return
