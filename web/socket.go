@@ -123,6 +123,12 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := chi.URLParam(r, "id")
+	// unavailable answers a handshake that failed on our side: the log
+	// says what failed, the client is asked to try again.
+	unavailable := func(what string, err error) {
+		s.log.Error("websocket: "+what, "session", id, "err", err)
+		http.Error(w, "Try again shortly.", http.StatusServiceUnavailable)
+	}
 	// The one access rule: another trainee's session is answered exactly
 	// like a missing one.
 	x, err := s.svc.Session(r.Context(), user, id)
@@ -131,8 +137,7 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.log.Error("websocket: look up session", "session", id, "err", err)
-		http.Error(w, "Try again shortly.", http.StatusServiceUnavailable)
+		unavailable("look up session", err)
 		return
 	}
 	st, err := s.runner.Status(r.Context(), id)
@@ -148,20 +153,17 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.log.Error("websocket: host session", "session", id, "err", err)
-		http.Error(w, "Try again shortly.", http.StatusServiceUnavailable)
+		unavailable("host session", err)
 		return
 	}
 	d, err := s.runner.Drill(r.Context(), x.ScenarioID, x.Version)
 	if err != nil {
-		s.log.Error("websocket: load drill", "session", id, "err", err)
-		http.Error(w, "Try again shortly.", http.StatusServiceUnavailable)
+		unavailable("load drill", err)
 		return
 	}
 	vocab, err := s.vocabs.of(d)
 	if err != nil {
-		s.log.Error("websocket: vocabulary", "session", id, "err", err)
-		http.Error(w, "Try again shortly.", http.StatusServiceUnavailable)
+		unavailable("vocabulary", err)
 		return
 	}
 	c := &socket{
