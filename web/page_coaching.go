@@ -193,9 +193,9 @@ func (u *ui) dispute(w http.ResponseWriter, r *http.Request) {
 // resolve takes a coach's answer to a dispute (training.Service.Resolve).
 func (u *ui) resolve(w http.ResponseWriter, r *http.Request) {
 	u.sessionPost(w, r, func(user drillroom.User, x drillroom.Session) (string, error) {
-		n, err := strconv.ParseInt(chi.URLParam(r, "n"), 10, 64)
+		n, err := noteNumber(r, "dispute")
 		if err != nil {
-			return "", drillroom.Errorf(drillroom.CodeNotFound, "No such dispute.")
+			return "", err
 		}
 		_, err = u.svc.Resolve(r.Context(), user, x, n, r.PostForm.Get("text"))
 		return coachedAt(x, "resolve"), err
@@ -206,9 +206,9 @@ func (u *ui) resolve(w http.ResponseWriter, r *http.Request) {
 // and returns to the history page it was sent from, or to the debrief.
 func (u *ui) completeAction(w http.ResponseWriter, r *http.Request) {
 	u.sessionPost(w, r, func(user drillroom.User, x drillroom.Session) (string, error) {
-		n, err := strconv.ParseInt(chi.URLParam(r, "n"), 10, 64)
+		n, err := noteNumber(r, "action")
 		if err != nil {
-			return "", drillroom.Errorf(drillroom.CodeNotFound, "No such action.")
+			return "", err
 		}
 		_, err = u.svc.CompleteAction(r.Context(), user, x, n, r.PostForm.Get("text"))
 		next := coachedAt(x, "action")
@@ -217,6 +217,16 @@ func (u *ui) completeAction(w http.ResponseWriter, r *http.Request) {
 		}
 		return next, err
 	})
+}
+
+// noteNumber reads the {n} of the URL, the number of a dispute or an
+// action (what) of the session; what is not a number is not found.
+func noteNumber(r *http.Request, what string) (int64, error) {
+	n, err := strconv.ParseInt(chi.URLParam(r, "n"), 10, 64)
+	if err != nil {
+		return 0, drillroom.Errorf(drillroom.CodeNotFound, "No such %s.", what)
+	}
+	return n, nil
 }
 
 // doneText says who marked an action done, as what, and when.
