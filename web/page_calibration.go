@@ -140,14 +140,8 @@ func ratio(a, b int) string {
 // calibration shows a round: the blind form to its markers, progress to
 // its lead, and once published every marking with the agreement report.
 func (u *ui) calibration(w http.ResponseWriter, r *http.Request) {
-	user, _ := userFrom(r.Context())
-	id, ok := u.pageID(w, r, "round")
+	v, _, ok := pageByID(u, w, r, "round", u.svc.ViewRound)
 	if !ok {
-		return
-	}
-	v, err := u.svc.ViewRound(r.Context(), user, id)
-	if err != nil {
-		u.fail(w, r, err)
 		return
 	}
 	p := calibrationPage{RoundView: v, Trainee: u.displayName(r.Context(), v.Session.UserID), Title: v.Session.ScenarioID}

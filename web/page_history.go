@@ -73,14 +73,8 @@ func (u *ui) history(w http.ResponseWriter, r *http.Request) {
 // coaches (and administrators) read it (training.Service.TraineeHistory):
 // every mark and note, released or not, and the open actions.
 func (u *ui) traineeHistory(w http.ResponseWriter, r *http.Request) {
-	user, _ := userFrom(r.Context())
-	id, ok := u.pageID(w, r, "id")
+	h, user, ok := pageByID(u, w, r, "id", u.svc.TraineeHistory)
 	if !ok {
-		return
-	}
-	h, err := u.svc.TraineeHistory(r.Context(), user, id)
-	if err != nil {
-		u.fail(w, r, err)
 		return
 	}
 	p := historyOf(h, user.Staff())

@@ -56,6 +56,25 @@ func (u *ui) pageSession(w http.ResponseWriter, r *http.Request) (x drillroom.Se
 	return x, user, true
 }
 
+// pageByID loads, for the signed-in user, what the number {param} of the
+// URL names (load: a use case of training, which applies its access rule):
+// when the number is malformed or load fails it answers with the failure
+// page and returns ok false.
+func pageByID[T any](u *ui, w http.ResponseWriter, r *http.Request, param string,
+	load func(context.Context, drillroom.User, int64) (T, error)) (v T, user drillroom.User, ok bool) {
+	user, _ = userFrom(r.Context())
+	id, ok := u.pageID(w, r, param)
+	if !ok {
+		return v, user, false
+	}
+	v, err := load(r.Context(), user, id)
+	if err != nil {
+		u.fail(w, r, err)
+		return v, user, false
+	}
+	return v, user, true
+}
+
 // displayName returns a user's display name, or a neutral label when the
 // account cannot be read.
 func (u *ui) displayName(ctx context.Context, id int64) string {
