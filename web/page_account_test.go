@@ -189,7 +189,6 @@ func TestSignInsAreAudited(t *testing.T) {
 func TestCohortPages(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
-	classA, _ := app.store.Cohorts(ctx)
 	night, _ := app.store.CreateCohort(ctx, "Night shift", "")
 	made, err := app.store.CreateUsers(ctx, []drillroom.NewUser{
 		{Username: "nina", DisplayName: "Nina Night", Role: drillroom.RoleTrainee, Password: testPassword, Cohorts: []string{"Night shift"}},
@@ -199,7 +198,7 @@ func TestCohortPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = made
-	a := "/cohorts/" + strconv.FormatInt(classA[0].ID, 10)
+	a := "/cohorts/" + strconv.FormatInt(app.classA.ID, 10)
 	n := "/cohorts/" + strconv.FormatInt(night.ID, 10)
 
 	// The trainer's home lists their cohorts; the cohort page lists the

@@ -83,8 +83,7 @@ var shownPasswordRE = regexp.MustCompile(`id="shown-password">([^<]+)<`)
 func TestAdminPagesRefuseOthers(t *testing.T) {
 	app := newTestApp(t)
 	app.withAdmin()
-	cohorts, _ := app.store.Cohorts(context.Background())
-	cid := strconv.FormatInt(cohorts[0].ID, 10)
+	cid := strconv.FormatInt(app.classA.ID, 10)
 	alice := strconv.FormatInt(app.users["alice"].ID, 10)
 	gets := []string{"/admin/users", "/admin/users/" + alice, "/admin/cohorts", "/admin/cohorts/" + cid, "/admin/import", "/admin/audit"}
 	posts := map[string]url.Values{
@@ -128,7 +127,7 @@ func TestAdminPagesRefuseOthers(t *testing.T) {
 	if u := app.user("alice"); u.DisplayName != "Alice" || u.Role != drillroom.RoleTrainee || u.Disabled {
 		t.Errorf("a non-administrator changed alice: %+v", u)
 	}
-	if c, _ := app.store.Cohort(context.Background(), cohorts[0].ID); c.Name != "Class A" || c.Trainees != 2 {
+	if c, _ := app.store.Cohort(context.Background(), app.classA.ID); c.Name != "Class A" || c.Trainees != 2 {
 		t.Errorf("a non-administrator changed the cohort: %+v", c)
 	}
 	if es := app.audit(drillroom.AuditFilter{Action: "user."}); len(es) != 0 {
@@ -251,7 +250,6 @@ func TestAdminUserList(t *testing.T) {
 	ctx := context.Background()
 	other, _ := app.store.CreateCohort(ctx, "Night shift", "")
 	app.store.AddToCohort(ctx, other.ID, app.users["bob"].ID)
-	classA, _ := app.store.Cohorts(ctx)
 
 	rows := func(res response) []string {
 		var names []string
@@ -268,7 +266,7 @@ func TestAdminUserList(t *testing.T) {
 		{"?role=trainee", "alice bob"},
 		{"?role=coach", "carol"},
 		{"?cohort=" + strconv.FormatInt(other.ID, 10), "bob"},
-		{"?cohort=" + strconv.FormatInt(classA[0].ID, 10) + "&role=trainer", "trent"},
+		{"?cohort=" + strconv.FormatInt(app.classA.ID, 10) + "&role=trainer", "trent"},
 		{"?q=ALI", "alice"},
 		{"?q=Admin", "ada"}, // the display name matches too
 		{"?q=nobody", ""},

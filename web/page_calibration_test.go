@@ -23,8 +23,7 @@ func TestCalibrationPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	app.users["dora"] = dora
-	cohorts, _ := app.store.Cohorts(ctx)
-	if err := app.store.AddToCohort(ctx, cohorts[0].ID, dora.ID); err != nil {
+	if err := app.store.AddToCohort(ctx, app.classA.ID, dora.ID); err != nil {
 		t.Fatal(err)
 	}
 	alice, id := app.alicePlayed(drillroom.ModeAssessment)

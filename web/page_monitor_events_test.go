@@ -111,20 +111,11 @@ func TestSessionEventsPages(t *testing.T) {
 		}
 	}
 	tina := app.withTrainer("tina") // a trainer of no cohort
-	for _, tc := range []struct {
-		who  string
-		b    *browser
-		path string
-		want int
-	}{
+	wantGets(t, []getCase{
 		{"another trainee", app.signedIn("bob"), "/api/sessions/" + id + "/events", http.StatusNotFound},
 		{"a trainer of another cohort", tina, "/api/sessions/" + id + "/events", http.StatusNotFound},
 		{"a missing session", trent, "/api/sessions/nope/events", http.StatusNotFound},
 		{"a bad after", trent, "/api/sessions/" + id + "/events?after=x", http.StatusBadRequest},
 		{"signed out", app.browser(), "/api/sessions/" + id + "/events", http.StatusUnauthorized},
-	} {
-		if res := tc.b.get(tc.path); res.status != tc.want {
-			t.Errorf("%s: status %d, want %d", tc.who, res.status, tc.want)
-		}
-	}
+	})
 }

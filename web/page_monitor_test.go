@@ -19,26 +19,15 @@ func TestMonitorPages(t *testing.T) {
 	id := alice.start(drillroom.ModePractice)
 	trent := app.signedIn("trent")
 	tina := app.withTrainer("tina") // a trainer of no cohort
-	cs, _ := app.store.Cohorts(ctx)
-	classA := cs[0]
 
-	for _, tc := range []struct {
-		who  string
-		b    *browser
-		path string
-		want int
-	}{
+	wantGets(t, []getCase{
 		{"a trainee", alice, "/monitor", http.StatusForbidden},
 		{"a trainee", alice, "/monitor/sessions/" + id, http.StatusForbidden},
 		{"a trainee", alice, "/api/monitor/sessions", http.StatusForbidden},
 		{"a coach", app.signedIn("carol"), "/monitor", http.StatusForbidden},
 		{"a trainer of another cohort", tina, "/monitor/sessions/" + id, http.StatusNotFound},
 		{"a trainer", trent, "/monitor/sessions/nope", http.StatusNotFound},
-	} {
-		if res := tc.b.get(tc.path); res.status != tc.want {
-			t.Errorf("%s GET %s: status %d, want %d", tc.who, tc.path, res.status, tc.want)
-		}
-	}
+	})
 	board := trent.get("/monitor")
 	if board.status != http.StatusOK || !strings.Contains(board.body, `data-session="`+id+`"`) || !strings.Contains(board.body, "/static/monitor.js") {
 		t.Fatalf("trent's board: status %d, want alice's live session", board.status)
@@ -64,7 +53,7 @@ func TestMonitorPages(t *testing.T) {
 
 	// A class drill for Class A: bob gets a session with the chosen seed;
 	// alice keeps her live one.
-	form := url.Values{"cohort": {fmt.Sprint(classA.ID)}, "drill": {app.drillID}, "mode": {"practice"}, "seed": {"7"}}
+	form := url.Values{"cohort": {fmt.Sprint(app.classA.ID)}, "drill": {app.drillID}, "mode": {"practice"}, "seed": {"7"}}
 	form.Set("csrf", tina.csrf())
 	if res := tina.post("/monitor/class", form); res.status != http.StatusNotFound {
 		t.Errorf("another cohort's trainer starts a class drill: status %d, want 404", res.status)

@@ -104,19 +104,11 @@ func TestReplayPage(t *testing.T) {
 	}
 
 	olga := app.outsider("olga", drillroom.RoleCoach)
-	for _, tc := range []struct {
-		who    string
-		b      *browser
-		path   string
-		status int
-	}{
-		{"the trainee", alice, "/replay", http.StatusForbidden},
-		{"the trainee", alice, "/replay/frame?seq=1", http.StatusForbidden},
-		{"a coach of another cohort", olga, "/replay", http.StatusNotFound},
-		{"a coach of another cohort", olga, "/replay/frame?seq=1", http.StatusNotFound},
-	} {
-		if res := tc.b.get("/sessions/" + id + tc.path); res.status != tc.status {
-			t.Errorf("%s opens %s: status %d, want %d", tc.who, tc.path, res.status, tc.status)
-		}
-	}
+	replay := "/sessions/" + id + "/replay"
+	wantGets(t, []getCase{
+		{"the trainee", alice, replay, http.StatusForbidden},
+		{"the trainee", alice, replay + "/frame?seq=1", http.StatusForbidden},
+		{"a coach of another cohort", olga, replay, http.StatusNotFound},
+		{"a coach of another cohort", olga, replay + "/frame?seq=1", http.StatusNotFound},
+	})
 }

@@ -35,6 +35,7 @@ type testApp struct {
 	srv     *httptest.Server
 	users   map[string]drillroom.User
 	drillID string
+	classA  drillroom.Cohort // the one cohort everyone joins
 }
 
 func newTestApp(t *testing.T) *testApp {
@@ -59,6 +60,7 @@ func newTestApp(t *testing.T) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
+	app.classA = cohort
 	for _, u := range app.users {
 		if err := st.AddToCohort(ctx, cohort.ID, u.ID); err != nil {
 			t.Fatal(err)
@@ -214,6 +216,25 @@ func (b *browser) postFrom(origin, path string, form url.Values) response {
 		req.Header.Set("Origin", origin)
 	}
 	return b.do(req)
+}
+
+// getCase is a GET a browser makes and the status it must get.
+type getCase struct {
+	who  string // who browses, for the failure
+	b    *browser
+	path string
+	want int
+}
+
+// wantGets makes each GET and fails the test where its status is not the
+// one wanted.
+func wantGets(t *testing.T, cases []getCase) {
+	t.Helper()
+	for _, tc := range cases {
+		if res := tc.b.get(tc.path); res.status != tc.want {
+			t.Errorf("%s GET %s: status %d, want %d", tc.who, tc.path, res.status, tc.want)
+		}
+	}
 }
 
 func (b *browser) login(username, password string) response {
