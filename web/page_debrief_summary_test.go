@@ -23,13 +23,7 @@ func TestDebriefSummaryFirst(t *testing.T) {
 	if err := a.store.Assign(ctx, ann.ID, a.sc.ID, drillroom.ModePractice); err != nil {
 		t.Fatal(err)
 	}
-	id := a.session("ann", 1)
-	cl := a.join("ann", id)
-	cl.ack("hello", sayHello)
-	cl.closeCall()
-	if _, err := a.runner.Status(ctx, id); err != nil {
-		t.Fatal(err)
-	}
+	id := a.playedCall("ann")
 
 	page := debriefText(t, a, "ann", id)
 	order := []string{`id="debrief-nav"`, `id="score"`, `id="focus"`, `id="practise"`, `id="next-steps"`, `id="scorecard"`, `id="measures"`, `id="mood"`, `id="timeline-sec"`, `id="review"`}

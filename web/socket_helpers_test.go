@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
@@ -262,6 +263,24 @@ func (a *liveApp) join(user, sessionID string) *client {
 	cl := a.connect(user, sessionID)
 	cl.resume(0)
 	return cl
+}
+
+// playedCall is a session of user's at real-time scale played to its end:
+// the caller greeted, acts taken (commands act1, act2 and so on) and the
+// call closed. It returns once the runner has the ended session's status.
+func (a *liveApp) playedCall(user string, acts ...simulator.Action) string {
+	a.t.Helper()
+	id := a.session(user, 1)
+	cl := a.join(user, id)
+	cl.ack("hello", sayHello)
+	for i, act := range acts {
+		cl.ack(fmt.Sprintf("act%d", i+1), act)
+	}
+	cl.closeCall()
+	if _, err := a.runner.Status(context.Background(), id); err != nil {
+		a.t.Fatal(err)
+	}
+	return id
 }
 
 // applied is how many times command cmd was applied in the session's

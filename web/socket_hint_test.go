@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -47,16 +46,8 @@ func TestSocketHint(t *testing.T) {
 // when), and its timeline has each hint taken, with its text.
 func TestDebriefHints(t *testing.T) {
 	a := newLiveApp(t, runner.Config{})
-	ctx := context.Background()
-	id := a.session("ann", 1)
-	cl := a.join("ann", id)
-	cl.ack("hello", sayHello)
-	cl.ack("h1", simulator.Action{Kind: simulator.ActHint})
-	cl.ack("h2", simulator.Action{Kind: simulator.ActHint})
-	cl.closeCall()
-	if _, err := a.runner.Status(ctx, id); err != nil {
-		t.Fatal(err)
-	}
+	hint := simulator.Action{Kind: simulator.ActHint}
+	id := a.playedCall("ann", hint, hint)
 	page := debriefText(t, a, "ann", id)
 	if !strings.Contains(page, "Hints taken: 2, −2 points") {
 		t.Errorf("the debrief lacks the hints line")
@@ -67,13 +58,7 @@ func TestDebriefHints(t *testing.T) {
 		}
 	}
 	// The same call without hints: no such line.
-	plain := a.session("ann", 1)
-	pc := a.join("ann", plain)
-	pc.ack("hello", sayHello)
-	pc.closeCall()
-	if _, err := a.runner.Status(ctx, plain); err != nil {
-		t.Fatal(err)
-	}
+	plain := a.playedCall("ann")
 	if page := getPage(t, a, "ann", "/sessions/"+plain+"/debrief"); strings.Contains(page, `id="score-hints"`) {
 		t.Error("a call without hints has a hints line")
 	}
