@@ -151,15 +151,23 @@ func (e *e2e) wantFocus(what, want string) {
 // it fails after limit presses.
 func (e *e2e) tabTo(what, js string, limit int) {
 	e.t.Helper()
+	e.focusWith("Tab", what, js, limit)
+}
+
+// focusWith presses Tab, with mods (named as in keys, "Shift+Tab"),
+// until js is true of document.activeElement (as a); it fails after limit
+// presses.
+func (e *e2e) focusWith(keys, what, js string, limit int, mods ...chromedp.Modifier) {
+	e.t.Helper()
 	check := `(() => { const a = document.activeElement; return String(!!(a && (` + js + `))); })()`
 	for i := 0; i < limit; i++ {
 		if e.eval(check) == "true" {
 			return
 		}
-		e.press(kb.Tab)
+		e.press(kb.Tab, mods...)
 	}
 	if e.eval(check) != "true" {
-		e.t.Fatalf("%d Tabs did not reach %s (focus on %s)", limit, what, e.focused())
+		e.t.Fatalf("%d %ss did not reach %s (focus on %s)", limit, keys, what, e.focused())
 	}
 }
 

@@ -394,16 +394,7 @@ func (e *e2e) playByKeyboard(w, h int64) {
 // (as a); it fails after limit presses.
 func (e *e2e) backTabTo(what, js string, limit int) {
 	e.t.Helper()
-	check := `(() => { const a = document.activeElement; return String(!!(a && (` + js + `))); })()`
-	for i := 0; i < limit; i++ {
-		if e.eval(check) == "true" {
-			return
-		}
-		e.press(kb.Tab, chromedp.ModifierShift)
-	}
-	if e.eval(check) != "true" {
-		e.t.Fatalf("%d Shift+Tabs did not reach %s (focus on %s)", limit, what, e.focused())
-	}
+	e.focusWith("Shift+Tab", what, js, limit, chromedp.ModifierShift)
 }
 
 // sendLine types line into the customer box, which has the focus, and
