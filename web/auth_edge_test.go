@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -104,12 +103,8 @@ func TestHSTSWithSecureCookies(t *testing.T) {
 // heartbeat, about 25 s.
 func TestDisableClosesSockets(t *testing.T) {
 	a, _, cl := annJoined(t)
-	ctx := context.Background()
 	ada := createAdmin(t, a.store, "ada", drillroom.RoleTrainer)
-	tok, err := a.store.CreateLogin(ctx, ada.ID, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := loginFor(t, a.store, ada.ID)
 	if status := a.postAs(tok, fmt.Sprintf("/admin/users/%d/disable", a.users["ann"].ID)); status != http.StatusSeeOther {
 		t.Fatalf("disable: %d, want 303", status)
 	}

@@ -50,9 +50,7 @@ func (s *countingStore) Authenticate(ctx context.Context, username, password str
 func newLoginServer(t *testing.T, cfg Config, opts ...store.Option) (*Server, *countingStore) {
 	t.Helper()
 	st := openTestStore(t, opts...)
-	if _, err := st.CreateUser(context.Background(), "alice", "Alice", drillroom.RoleTrainee, testPassword); err != nil {
-		t.Fatal(err)
-	}
+	createUser(t, st, "alice", drillroom.RoleTrainee)
 	cs := &countingStore{Store: st}
 	cfg.Store = cs
 	_, srv := newTestServerOver(t, st, cfg, runner.Config{})
@@ -253,10 +251,7 @@ func TestPasswordChangeConcurrentGuesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := srv.store.CreateLogin(ctx, u.ID, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := loginFor(t, srv.store, u.ID)
 	count := atOnce(40, func(i int) int {
 		form := url.Values{"csrf": {csrfToken(tok)}, "current": {fmt.Sprintf("wrong guess %d", i)},
 			"new": {"another long password"}, "confirm": {"another long password"}}

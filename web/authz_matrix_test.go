@@ -535,11 +535,7 @@ func (a *matrixApp) login(actor string) string {
 	if name == "" {
 		return ""
 	}
-	tok, err := a.st.CreateLogin(context.Background(), a.users[name].ID, time.Hour)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	return tok
+	return loginFor(a.t, a.st, a.users[name].ID)
 }
 
 // request sends one request as actor, a form post as a browser on the

@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
@@ -52,24 +51,9 @@ func TestOutcomesExportStreams(t *testing.T) {
 	ctx := context.Background()
 	real := openTestStore(t)
 	st := &outcomeCounter{Store: real}
-	rn := runner.New(runner.Config{Store: real})
-	t.Cleanup(func() { rn.Close(context.Background()) })
-	srv, err := New(Config{Store: st, Runner: rn})
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, err := real.CreateUser(ctx, "ada", "Ada", drillroom.RoleCoach, testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin.Admin = true
-	if _, err := real.UpdateUser(ctx, admin); err != nil {
-		t.Fatal(err)
-	}
-	trainee, err := real.CreateUser(ctx, "tia", "Tia", drillroom.RoleTrainee, testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, srv := newTestServerOver(t, real, Config{Store: st}, runner.Config{})
+	admin := createAdmin(t, real, "ada", drillroom.RoleCoach)
+	trainee := createUser(t, real, "tia", drillroom.RoleTrainee)
 	if _, err := real.PutScenarioVersion(ctx, drillroom.ScenarioVersion{ScenarioID: "gas-leak", Version: 1, Hash: "sha256:aaaa",
 		Title: "Gas leak", Source: []byte("id: gas-leak\n")}); err != nil {
 		t.Fatal(err)
@@ -91,10 +75,7 @@ func TestOutcomesExportStreams(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	token, err := real.CreateLogin(ctx, admin.ID, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := loginFor(t, real, admin.ID)
 	req := httptest.NewRequest(http.MethodGet, "/analytics/export/outcomes.csv", nil)
 	req.AddCookie(&http.Cookie{Name: "drillroom_session", Value: token})
 	w := &watchingWriter{ResponseRecorder: httptest.NewRecorder(), st: st}

@@ -49,10 +49,7 @@ func TestAnalyticsDashboard(t *testing.T) {
 	ctx := context.Background()
 
 	// A trainer outside the cohort, and an administrator in no cohort.
-	outsider, err := app.store.CreateUser(ctx, "olga", "Olga", drillroom.RoleTrainer, testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
+	outsider := createUser(t, app.store, "olga", drillroom.RoleTrainer)
 	other, err := app.store.CreateCohort(ctx, "Class B", "")
 	if err != nil {
 		t.Fatal(err)

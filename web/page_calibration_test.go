@@ -18,10 +18,7 @@ import (
 func TestCalibrationPages(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
-	dora, err := app.store.CreateUser(ctx, "dora", "Dora", drillroom.RoleCoach, testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dora := createUser(t, app.store, "dora", drillroom.RoleCoach)
 	app.users["dora"] = dora
 	if err := app.store.AddToCohort(ctx, app.classA.ID, dora.ID); err != nil {
 		t.Fatal(err)

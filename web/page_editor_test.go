@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -36,11 +35,7 @@ func (b *browser) postJSON(path string, form url.Values, v any) int {
 // withTrainer adds a second trainer, "tina", in no cohort.
 func (a *testApp) withTrainer(name string) *browser {
 	a.t.Helper()
-	u, err := a.store.CreateUser(context.Background(), name, strings.ToUpper(name[:1])+name[1:], drillroom.RoleTrainer, testPassword)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	a.users[name] = u
+	a.users[name] = createUser(a.t, a.store, name, drillroom.RoleTrainer)
 	return a.signedIn(name)
 }
 
@@ -52,13 +47,12 @@ func (a *testApp) withApproval() *testApp {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
 	a.t.Cleanup(func() {
-		ts.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		srv.Close(ctx)
 	})
+	ts := serveTest(a.t, srv)
 	b := *a
 	b.server, b.srv = srv, ts
 	return &b

@@ -17,10 +17,7 @@ import (
 func (a *testApp) outsider(name string, role drillroom.Role) *browser {
 	a.t.Helper()
 	ctx := context.Background()
-	u, err := a.store.CreateUser(ctx, name, strings.ToUpper(name[:1])+name[1:], role, testPassword)
-	if err != nil {
-		a.t.Fatal(err)
-	}
+	u := createUser(a.t, a.store, name, role)
 	c, err := a.store.CreateCohort(ctx, "Cohort of "+name, "")
 	if err != nil {
 		a.t.Fatal(err)

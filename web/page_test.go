@@ -48,11 +48,7 @@ func newTestApp(t *testing.T) *testApp {
 		name string
 		role drillroom.Role
 	}{{"alice", drillroom.RoleTrainee}, {"bob", drillroom.RoleTrainee}, {"carol", drillroom.RoleCoach}, {"trent", drillroom.RoleTrainer}} {
-		usr, err := st.CreateUser(ctx, u.name, strings.ToUpper(u.name[:1])+u.name[1:], u.role, testPassword)
-		if err != nil {
-			t.Fatal(err)
-		}
-		app.users[u.name] = usr
+		app.users[u.name] = createUser(t, st, u.name, u.role)
 	}
 	// One cohort holds everyone, so the trainer and the coach may see the
 	// trainees' sessions.
@@ -89,20 +85,38 @@ func openTestStore(t testing.TB, opts ...store.Option) *store.Store {
 	return st
 }
 
-// createAdmin creates user username (named "Ada" and so on) with role and
-// the administrator flag, with the test password.
-func createAdmin(t testing.TB, st *store.Store, username string, role drillroom.Role) drillroom.User {
+// createUser creates user username with role, named as the username with
+// a capital ("ada" is "Ada"), with the test password.
+func createUser(t testing.TB, st *store.Store, username string, role drillroom.Role) drillroom.User {
 	t.Helper()
-	ctx := context.Background()
-	u, err := st.CreateUser(ctx, username, strings.ToUpper(username[:1])+username[1:], role, testPassword)
+	u, err := st.CreateUser(context.Background(), username, strings.ToUpper(username[:1])+username[1:], role, testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return u
+}
+
+// createAdmin is createUser with the administrator flag.
+func createAdmin(t testing.TB, st *store.Store, username string, role drillroom.Role) drillroom.User {
+	t.Helper()
+	u := createUser(t, st, username, role)
 	u.Admin = true
-	if u, err = st.UpdateUser(ctx, u); err != nil {
+	u, err := st.UpdateUser(context.Background(), u)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// loginFor starts a login of an hour for user userID in st, as signing in
+// does, and returns its token.
+func loginFor(t testing.TB, st Store, userID int64) string {
+	t.Helper()
+	tok, err := st.CreateLogin(context.Background(), userID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }
 
 // newTestServer is the server over a new test store (openTestStore) with

@@ -71,14 +71,11 @@ func (a *liveApp) user(name string) drillroom.User {
 		return u
 	}
 	ctx := context.Background()
-	u, err := a.store.CreateUser(ctx, name, name, liveRoles[name], "correct horse battery staple")
+	u, err := a.store.CreateUser(ctx, name, name, liveRoles[name], testPassword)
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	tok, err := a.store.CreateLogin(ctx, u.ID, time.Hour)
-	if err != nil {
-		a.t.Fatal(err)
-	}
+	tok := loginFor(a.t, a.store, u.ID)
 	// Every test user is in one cohort, so the trainer and the coach may
 	// see the trainees' sessions.
 	if a.cohort == 0 {
