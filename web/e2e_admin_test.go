@@ -70,8 +70,7 @@ func TestEndToEndAdministration(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, consoleErrors := newBrowser(t, dir, chrome)
-	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
+	e, consoleErrors := newE2E(t, srv, dir, chrome)
 	defer e.onFailure()
 
 	// The administrator signs in and imports the file: check first.
@@ -328,6 +327,15 @@ func newBrowser(t *testing.T, dir, chrome string, config ...browserConfig) (cont
 		defer mu.Unlock()
 		return append([]string(nil), errs...)
 	}
+}
+
+// newE2E starts Chromium as newBrowser does, with its profile in dir, and
+// returns a driver of it for srv (its snapshots in dir) and the errors its
+// pages wrote to the console.
+func newE2E(t *testing.T, srv *demoServer, dir, chrome string, config ...browserConfig) (*e2e, func() []string) {
+	t.Helper()
+	ctx, consoleErrors := newBrowser(t, dir, chrome, config...)
+	return &e2e{t: t, ctx: ctx, dir: dir, srv: srv}, consoleErrors
 }
 
 // openData opens the server's database beside the running server, as the

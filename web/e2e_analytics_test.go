@@ -26,32 +26,19 @@ import (
 func TestEndToEndAnalytics(t *testing.T) {
 	chrome, dir := browserTest(t)
 	srv := buildServer(t, dir)
-	bin, data := srv.bin, srv.data
-	run := func(stdin string, args ...string) {
-		t.Helper()
-		cmd := exec.Command(bin, args...)
-		cmd.Stdin = strings.NewReader(stdin)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("drillroom %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
+	seed := exec.Command(srv.bin, "seed", "--data", srv.data, "--sessions", "120", "--trainees", "8", "--cohort", "Demo cohort", "--days", "21")
+	if out, err := seed.CombinedOutput(); err != nil {
+		t.Fatalf("drillroom seed: %v\n%s", err, out)
 	}
-	run("", "seed", "--data", data, "--sessions", "120", "--trainees", "8", "--cohort", "Demo cohort", "--days", "21")
 	const leadPassword = "a long password for the lead trainer"
-	run(leadPassword+"\n", "user", "add", "lead", "--role", "trainer", "--name", "Lead Trainer", "--cohort", "Demo cohort", "--password-stdin", "--data", data)
+	srv.addUser("lead", "Lead Trainer", "trainer", leadPassword, "--cohort", "Demo cohort")
 
 	srv.launch("127.0.0.1:0")
 
-	ctx, consoleErrors := newBrowser(t, dir, chrome, browserConfig{height: 900, timeout: 5 * time.Minute})
-	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
+	e, consoleErrors := newE2E(t, srv, dir, chrome, browserConfig{height: 900, timeout: 5 * time.Minute})
 	defer e.onFailure()
 
-	e.step("sign in as a trainer of the cohort",
-		chromedp.Navigate(srv.url+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
-		chromedp.SendKeys(chromedp.ID("username"), "lead"),
-		chromedp.SendKeys(chromedp.ID("password"), leadPassword),
-		chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.CSS(`nav a[href="/analytics"]`)),
-	)
+	e.signInTo("lead", leadPassword, `nav a[href="/analytics"]`)
 	e.step("open the dashboard from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/analytics"]`)), chromedp.WaitVisible(chromedp.ID("heatmap-table")))
 	e.snapshot("analytics")
 	if got := e.eval(`document.getElementById("scope").textContent`); !strings.Contains(got, "120 scored sessions") {
@@ -88,7 +75,7 @@ func TestEndToEndAnalytics(t *testing.T) {
 	}
 
 	// The debrief is the printable session report.
-	checkPDF(t, "the session report", printPDF(t, ctx), 1, 20)
+	checkPDF(t, "the session report", printPDF(t, e.ctx), 1, 20)
 	// Its sections fold; printing opens them all and puts them back after.
 	e.step("close every section", chromedp.Click(chromedp.ID("collapse-all")))
 	e.poll("the sections are closed", `[...document.querySelectorAll("details.fold")].length >= 4 && [...document.querySelectorAll("details.fold")].every(d => !d.open)`)
@@ -107,7 +94,7 @@ func TestEndToEndAnalytics(t *testing.T) {
 	if e.eval(`String(getComputedStyle(document.querySelector(".topbar")).display)`) == "none" {
 		t.Error("the top bar is hidden on screen; only print should hide it")
 	}
-	pdf := printPDF(t, ctx)
+	pdf := printPDF(t, e.ctx)
 	if art := os.Getenv("DRILLROOM_E2E_ARTIFACTS"); art != "" {
 		os.MkdirAll(art, 0o755)
 		os.WriteFile(filepath.Join(art, "cohort-report.pdf"), pdf, 0o644)

@@ -417,6 +417,6 @@ func coachBrowser(t *testing.T) (e *e2e, coachPassword string, consoleErrors fun
 	if coachPassword == "" {
 		t.Fatal("drillroom serve --demo did not print the demo coach's password")
 	}
-	ctx, consoleErrors := newBrowser(t, dir, chrome, browserConfig{height: 900, timeout: 5 * time.Minute})
-	return &e2e{t: t, ctx: ctx, dir: dir, srv: srv}, coachPassword, consoleErrors
+	e, consoleErrors = newE2E(t, srv, dir, chrome, browserConfig{height: 900, timeout: 5 * time.Minute})
+	return e, coachPassword, consoleErrors
 }

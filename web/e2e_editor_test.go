@@ -12,7 +12,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/drillroom/drillroom"
-	"github.com/drillroom/drillroom/store"
 )
 
 // TestEndToEndAuthoring drives the trainer's workspace in Chromium: an
@@ -42,8 +41,7 @@ func TestEndToEndAuthoring(t *testing.T) {
 		}
 		srv.addUser(u.name, u.display, u.role, password, flags...)
 	}
-	ctx, consoleErrors := newBrowser(t, dir, chrome)
-	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
+	e, consoleErrors := newE2E(t, srv, dir, chrome)
 	defer e.onFailure()
 
 	signIn := func(user string) { e.signInTo(user, password, "#nav-author") }
@@ -51,8 +49,7 @@ func TestEndToEndAuthoring(t *testing.T) {
 	// every publication: the organisation's setting, not a server flag.
 	signIn("tess")
 	e.step("open the settings", chromedp.Navigate(srv.url+"/admin/settings"), chromedp.WaitVisible(chromedp.ID("approval-required")))
-	e.eval(`window.confirm = () => true; "ok"`)
-	e.step("require approval", chromedp.Click(chromedp.ID("approval-required")), chromedp.Click(chromedp.ID("save-settings")),
+	e.confirmedStep("require approval", chromedp.Click(chromedp.ID("approval-required")), chromedp.Click(chromedp.ID("save-settings")),
 		chromedp.WaitVisible(chromedp.CSS(`p.flash.info`)))
 	e.poll("the setting is saved", `location.search.includes("settings-saved") && document.getElementById("approval-state").textContent.includes("Tess Approver")`)
 	e.signOut()
@@ -116,16 +113,14 @@ func TestEndToEndAuthoring(t *testing.T) {
 	e.pollFor(60_000_000_000, "the tests pass with the recorded one",
 		`document.getElementById("test-summary").textContent.startsWith("All tests pass") && document.getElementById("test-results").textContent.includes("recorded play")`)
 	e.snapshot("editor-recorded")
-	e.eval(`window.confirm = () => true; "ok"`)
-	e.step("submit for approval", chromedp.Click(chromedp.ID("publish")), chromedp.WaitVisible(chromedp.ID("drafts-h")))
+	e.confirmedStep("submit for approval", chromedp.Click(chromedp.ID("publish")), chromedp.WaitVisible(chromedp.ID("drafts-h")))
 	e.poll("submitted", `location.pathname === "/author" && document.body.textContent.includes("a second trainer must approve it")`)
 	e.signOut()
 
 	signIn("tess")
 	e.step("open the workshop", chromedp.Click(chromedp.ID("nav-author")), chromedp.WaitVisible(chromedp.ID("pending-table")))
 	e.step("review the request", chromedp.Click(chromedp.CSS(`#pending-table a.button`)), chromedp.WaitVisible(chromedp.ID("approve")))
-	e.eval(`window.confirm = () => true; "ok"`)
-	e.step("approve", chromedp.Click(chromedp.ID("approve")), chromedp.WaitVisible(chromedp.ID("drafts-h")))
+	e.confirmedStep("approve", chromedp.Click(chromedp.ID("approve")), chromedp.WaitVisible(chromedp.ID("drafts-h")))
 	e.poll("approved", `location.pathname === "/author" && document.body.textContent.includes("approved and published")`)
 
 	e.signOut()
@@ -148,9 +143,7 @@ func TestEndToEndAuthoring(t *testing.T) {
 	// Tia, in her own browser, sees it due and plays it.
 	tctx, traineeConsole := newBrowser(t, filepath.Join(dir, "trainee"), chrome)
 	tia := &e2e{t: t, ctx: tctx, dir: dir, srv: srv}
-	tia.step("tia signs in", chromedp.Navigate(srv.url+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
-		chromedp.SendKeys(chromedp.ID("username"), "tia"), chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Submit(chromedp.ID("password")), chromedp.WaitVisible(chromedp.ID("due-table")))
+	tia.signInTo("tia", password, "#due-table")
 	if got := tia.eval(`document.querySelector('#due-table tr[data-drill="my-new-drill"]').dataset.state`); got != "due" {
 		t.Errorf("tia's assignment is %q, want due", got)
 	}
@@ -200,10 +193,7 @@ func TestEndToEndAuthoring(t *testing.T) {
 	}
 	tia.snapshot("debrief-interventions")
 
-	st, err := store.Open(context.Background(), filepath.Join(srv.data, "drillroom.db"), nil, store.WithoutMigrating())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openData(t, srv.data)
 	defer st.Close()
 	ps, err := st.Publications(context.Background(), drillroom.PublicationPublished)
 	if err != nil || len(ps) != 1 {

@@ -24,8 +24,7 @@ import (
 func TestKeyboardDesk(t *testing.T) {
 	chrome, dir := browserTest(t)
 	srv := startDemoServer(t, dir)
-	ctx, consoleErrors := newBrowser(t, dir, chrome, browserConfig{timeout: 12 * time.Minute})
-	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
+	e, consoleErrors := newE2E(t, srv, dir, chrome, browserConfig{timeout: 12 * time.Minute})
 	defer e.onFailure()
 
 	// Every page counts the pointer events it gets; a keyboard play has
@@ -145,11 +144,7 @@ func (e *e2e) playByKeyboard(w, h int64) {
 		e.tabTo("the "+info+" handover box", fmt.Sprintf(`a.name === "info" && a.value === %q`, info), 20)
 		e.press(" ")
 	}
-	e.tabTo("the message to the service", `a.id === "engage-text"`, 20)
-	e.press("Strong gas smell on the stairwell, family evacuating.")
-	e.press(kb.Enter, chromedp.ModifierCtrl)
-	e.poll("the dispatch", `[...document.querySelectorAll("#radio-log li.trainee")].some(li => li.textContent.includes("Strong gas smell on the stairwell"))`)
-	e.wantFocus("dispatching with Ctrl+Enter", "#say-text")
+	e.sendToService("Strong gas smell on the stairwell, family evacuating.")
 	if n := e.eval(`String(document.querySelectorAll("#engage-form input[name=info]:checked").length + document.getElementById("engage-text").value.length)`); n != "0" {
 		t.Errorf("the responders' form keeps its handover after the dispatch")
 	}
@@ -264,11 +259,7 @@ func (e *e2e) playByKeyboard(w, h int64) {
 		}
 		e.tabTo("the access handover box", `a.name === "info" && a.value === "access"`, 20)
 		e.press(" ")
-		e.tabTo("the message to the service", `a.id === "engage-text"`, 20)
-		e.press("The caretaker has the keys; the main door opens on the trade button.")
-		e.press(kb.Enter, chromedp.ModifierCtrl)
-		e.poll("the answer to the gas service", `[...document.querySelectorAll("#radio-log li.trainee")].some(li => li.textContent.includes("trade button"))`)
-		e.wantFocus("answering the gas service with Ctrl+Enter", "#say-text")
+		e.sendToService("The caretaker has the keys; the main door opens on the trade button.")
 		e.poll("the question closed on the task strip", `!document.querySelector("#tasks li.task-ask")`)
 		if n := e.eval(`String([...document.querySelectorAll("#radio-log li.trainee")].filter(li => /^\S+ · You/.test(li.textContent) && li.textContent.includes("Dispatched")).length)`); n != "1" {
 			t.Errorf("Ctrl+Enter after the dispatch dispatched again (%s dispatches), want a message", n)
@@ -406,4 +397,16 @@ func (e *e2e) sendLine(line string) {
 	e.press(kb.Enter, chromedp.ModifierCtrl)
 	e.poll("the line "+line, fmt.Sprintf(`[...document.querySelectorAll("#call-log li.trainee")].some(li => li.textContent.includes(%q))`, line))
 	e.wantFocus("sending "+line, "#say-text")
+}
+
+// sendToService tabs to the message box of the responders' form, types
+// text and sends it to the chosen service with Ctrl+Enter; the message
+// must reach the radio log and the focus go back to the customer box.
+func (e *e2e) sendToService(text string) {
+	e.t.Helper()
+	e.tabTo("the message to the service", `a.id === "engage-text"`, 20)
+	e.press(text)
+	e.press(kb.Enter, chromedp.ModifierCtrl)
+	e.poll("the message "+text, fmt.Sprintf(`[...document.querySelectorAll("#radio-log li.trainee")].some(li => li.textContent.includes(%q))`, text))
+	e.wantFocus("sending "+text+" with Ctrl+Enter", "#say-text")
 }

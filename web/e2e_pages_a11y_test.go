@@ -214,10 +214,9 @@ func TestAccessibilityEveryPage(t *testing.T) {
 	if srv.password == "" || srv.passwords["trainer"] == "" || srv.passwords["coach"] == "" {
 		t.Fatal("drillroom serve --demo did not print the demo accounts' passwords")
 	}
-	ctx, consoleErrors := newBrowser(t, dir, chrome, browserConfig{timeout: 14 * time.Minute, ignore: []string{"status of 403", "status of 404", "status of 400"}}) // the 403 and 404 pages, and the import's check that finds a bad row
-	w := &a11yWalk{e2e: &e2e{t: t, ctx: ctx, dir: dir, srv: srv}, mux: mux, checked: map[string][]string{}, found: map[string]int{}}
+	e, consoleErrors := newE2E(t, srv, dir, chrome, browserConfig{timeout: 14 * time.Minute, ignore: []string{"status of 403", "status of 404", "status of 400"}}) // the 403 and 404 pages, and the import's check that finds a bad row
+	w := &a11yWalk{e2e: e, mux: mux, checked: map[string][]string{}, found: map[string]int{}}
 	defer w.onFailure()
-	yes := `window.confirm = () => true; "ok"`
 
 	// Anonymous: the sign-in page, and a page that does not exist.
 	w.open("the login page", "/login", "#username", true)
@@ -227,8 +226,7 @@ func TestAccessibilityEveryPage(t *testing.T) {
 	w.signInAs("trainer", srv.passwords["trainer"], "")
 	w.check("the trainer's home page", true)
 	w.open("the settings", "/admin/settings", "#approval-required", false)
-	w.eval(yes)
-	w.step("require a second trainer's approval", chromedp.Click(chromedp.ID("approval-required")), chromedp.Click(chromedp.ID("save-settings")),
+	w.confirmedStep("require a second trainer's approval", chromedp.Click(chromedp.ID("approval-required")), chromedp.Click(chromedp.ID("save-settings")),
 		chromedp.WaitVisible(chromedp.CSS("p.flash.info")))
 	w.check("the settings, saved", false)
 	w.open("the accounts", "/admin/users", "#users-table", true)
@@ -319,8 +317,7 @@ func TestAccessibilityEveryPage(t *testing.T) {
 	w.eval(`(() => { const d = drillEditor.state.doc; for (let i = 1; i <= d.lines; i++) { const l = d.line(i); if (/^title: /.test(l.text)) {
 		drillEditor.dispatch({changes: {from: l.to, insert: " (revised)"}}); return "ok"; } } return "no title"; })()`)
 	w.poll("the new version checks clean", `document.querySelector("#problems li.ok") !== null`)
-	w.eval(yes)
-	w.step("submit it for approval", chromedp.Click(chromedp.ID("publish")), chromedp.WaitVisible(chromedp.ID("pending-table")))
+	w.confirmedStep("submit it for approval", chromedp.Click(chromedp.ID("publish")), chromedp.WaitVisible(chromedp.ID("pending-table")))
 	w.check("the author's page with drafts, a notice and a pending publication", false)
 	publication := w.eval(`document.querySelector('#pending-table a[href^="/author/publications/"]').getAttribute("href")`)
 	w.open("a publication waiting for approval, by its author", publication, "#publication-state", false)
@@ -340,8 +337,7 @@ func TestAccessibilityEveryPage(t *testing.T) {
 
 	// The live monitor: a class drill for the cohort, one session watched.
 	w.open("the empty monitor", "/monitor", "#start-class", false)
-	w.eval(yes)
-	w.step("start a class drill", chromedp.SetValue(chromedp.ID("c-cohort"), cohortID), chromedp.SetValue(chromedp.ID("c-drill"), e2eDrill),
+	w.confirmedStep("start a class drill", chromedp.SetValue(chromedp.ID("c-cohort"), cohortID), chromedp.SetValue(chromedp.ID("c-drill"), e2eDrill),
 		chromedp.Click(chromedp.ID("start-class")), chromedp.WaitVisible(chromedp.ID("board")))
 	w.poll("the board shows the live sessions", `document.querySelectorAll("#board-rows tr").length >= 2 && [...document.querySelectorAll("#board-rows td.clock")].every(td => td.textContent !== "–")`)
 	// An alert a session raises while the board is open is announced:
@@ -357,8 +353,7 @@ func TestAccessibilityEveryPage(t *testing.T) {
 	w.step("observe the demo trainee's session", chromedp.Navigate(srv.url+"/monitor/sessions/"+watched), chromedp.WaitVisible(chromedp.ID("obs-log")))
 	w.poll("the observer has the history", `document.querySelectorAll("#obs-log li").length >= 1 && document.getElementById("obs-conn").textContent !== "connecting" && document.getElementById("obs-log").getAttribute("aria-live") === "polite"`)
 	w.check("a watched session with the trainer's controls", true)
-	w.eval(yes)
-	w.step("resume the demo trainee's call", chromedp.Click(chromedp.ID("c-resume")))
+	w.confirmedStep("resume the demo trainee's call", chromedp.Click(chromedp.ID("c-resume")))
 	w.poll("the call runs again", `document.getElementById("obs-state").textContent === ""`)
 
 	// Analytics.
@@ -370,8 +365,7 @@ func TestAccessibilityEveryPage(t *testing.T) {
 	// approve, the versions compared; and a page she may not open.
 	w.signInAs("tess", tessPassword, "tess's own passphrase 2026")
 	w.open("a publication to approve", publication, "#approve", false)
-	w.eval(yes)
-	w.step("approve it", chromedp.Click(chromedp.ID("approve")), chromedp.WaitVisible(chromedp.ID("recent-table")))
+	w.confirmedStep("approve it", chromedp.Click(chromedp.ID("approve")), chromedp.WaitVisible(chromedp.ID("recent-table")))
 	w.check("the author's page with a notice and the recent publications", false)
 	w.open("an approved publication with its changes", publication, "#publication-state", false)
 	if got := w.eval(`document.getElementById("publication-state").textContent`); got != "published" {

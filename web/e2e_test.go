@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -211,9 +210,7 @@ func TestEndToEndBrowser(t *testing.T) {
 	srv := startDemoServer(t, dir)
 	// The reconnection attempts while the server is down are expected to
 	// fail; the browser logs each one.
-	ctx, consoleErrors := newBrowser(t, dir, chrome, browserConfig{ignore: []string{"ERR_CONNECTION_REFUSED"}})
-
-	e := &e2e{t: t, ctx: ctx, dir: dir, srv: srv}
+	e, consoleErrors := newE2E(t, srv, dir, chrome, browserConfig{ignore: []string{"ERR_CONNECTION_REFUSED"}})
 	defer e.onFailure()
 
 	// Sign in.
@@ -416,12 +413,7 @@ func TestEndToEndBrowser(t *testing.T) {
 	// The post-incident review.
 	e.snapshot("debrief")
 	e.step("type the review", chromedp.SendKeys(chromedp.ID("review-text"), "Safety advice and dispatch were quick; I should have updated the caller more often."))
-	submitCtx, cancelSubmit := context.WithTimeout(ctx, stepLimit)
-	_, err := chromedp.Run(submitCtx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Submit(chromedp.ID("review-text"))))
-	cancelSubmit()
-	if err != nil {
-		t.Fatalf("submit the review: %v", err)
-	}
+	e.submit("submit the review", "#review-text")
 	e.poll("the review is saved", `document.body.textContent.includes("your review is saved") && document.body.textContent.includes("updated the caller more often")`)
 
 	// The console of an ended call replays it read-only.
@@ -494,6 +486,14 @@ func navigated(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "Cannot find context") || strings.Contains(msg, "Execution context was destroyed") ||
 		strings.Contains(msg, "navigated or closed")
+}
+
+// confirmedStep is step with the page's confirmation questions
+// (window.confirm) answered yes, as a user who clicks OK.
+func (e *e2e) confirmedStep(name string, actions ...chromedp.Action[chromedp.Void]) {
+	e.t.Helper()
+	e.eval(`window.confirm = () => true; "ok"`)
+	e.step(name, actions...)
 }
 
 func (e *e2e) eval(js string) string {
