@@ -15,9 +15,7 @@ import (
 // session is an observer. Every trainee action they send is refused as
 // forbidden and leaves nothing in the log; the trainer controls work.
 func TestSocketObserverSendsNoTraineeAction(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
-	a.join("ann", id)
+	a, id, _ := annJoined(t)
 	tom := a.join("tom", id)
 	for _, act := range []simulator.Action{
 		sayHello,
@@ -43,9 +41,7 @@ func TestSocketObserverSendsNoTraineeAction(t *testing.T) {
 // customer, their lines reach the trainee as the customer's, with no trace
 // of the trainer; the trainer's own connection (and the log) records who.
 func TestSocketTakeoverHidesTheTrainer(t *testing.T) {
-	a := newLiveApp(t, runner.Config{})
-	id := a.session("ann", 1)
-	ann := a.join("ann", id)
+	a, id, ann := annJoined(t)
 	tom := a.join("tom", id)
 	tom.ack("to", simulator.Action{Kind: simulator.ActTakeover, As: "customer"})
 	tom.ack("line", simulator.Action{Kind: simulator.ActInject, As: "customer", Text: "It's getting stronger, what do I do?"})
