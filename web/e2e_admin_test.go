@@ -75,11 +75,7 @@ func TestEndToEndAdministration(t *testing.T) {
 
 	// The administrator signs in and imports the file: check first.
 	e.step("open the login page", chromedp.Navigate(srv.url+"/"), chromedp.WaitVisible(chromedp.ID("username")))
-	e.step("sign in as the administrator",
-		chromedp.SendKeys(chromedp.ID("username"), "sam"),
-		chromedp.SendKeys(chromedp.ID("password"), adminPassword),
-		chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.ID("nav-admin")))
+	e.submitSignIn("sign in as the administrator", "sam", adminPassword, "#nav-admin")
 	e.step("open the import page", chromedp.Click(chromedp.ID("nav-admin")), chromedp.WaitVisible(chromedp.ID("users-h")),
 		chromedp.Click(chromedp.CSS(`nav.subnav a[href="/admin/import"]`)), chromedp.WaitVisible(chromedp.ID("i-file")))
 	e.step("choose the file and check it", chromedp.SetUploadFiles(chromedp.ID("i-file"), []string{csvPath}),
@@ -132,11 +128,7 @@ func TestEndToEndAdministration(t *testing.T) {
 	// The trainee signs in with the one-time password and must change it
 	// before anything else.
 	e.step("sign out", chromedp.Click(chromedp.CSS(`header form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("username")))
-	e.step("sign in as the imported trainee",
-		chromedp.SendKeys(chromedp.ID("username"), "p01"),
-		chromedp.SendKeys(chromedp.ID("password"), p01),
-		chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.ID("must-change")))
+	e.submitSignIn("sign in as the imported trainee", "p01", p01, "#must-change")
 	if got := e.eval(`location.pathname`); got != "/account/password" {
 		t.Fatalf("after the first sign-in: at %s, want /account/password", got)
 	}

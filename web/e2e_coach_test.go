@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -258,7 +256,15 @@ func (e *e2e) signIn(user, password string) {
 func (e *e2e) signInTo(user, password, landing string) {
 	e.t.Helper()
 	e.step("open the login page as "+user, chromedp.Navigate(e.srv.url+"/login"), chromedp.WaitVisible(chromedp.ID("username")))
-	e.step("sign in as "+user,
+	e.submitSignIn("sign in as "+user, user, password, landing)
+}
+
+// submitSignIn is the step what: it fills in the sign-in form on the page
+// with user and password, submits it and waits for the element landing (a
+// CSS selector) on the page it leads to.
+func (e *e2e) submitSignIn(what, user, password, landing string) {
+	e.t.Helper()
+	e.step(what,
 		chromedp.SendKeys(chromedp.ID("username"), user),
 		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Submit(chromedp.ID("password")),
@@ -286,19 +292,7 @@ func (e *e2e) submit(what, sel string) {
 // names a directory: small, unlike snapshot's whole pages.
 func (e *e2e) shot(name, sel string) {
 	e.t.Helper()
-	art := os.Getenv("DRILLROOM_E2E_ARTIFACTS")
-	if art == "" {
-		return
-	}
-	sctx, cancel := context.WithTimeout(e.ctx, stepLimit)
-	defer cancel()
-	png, err := chromedp.Run(sctx, chromedp.Screenshot(chromedp.CSS(sel)))
-	if err != nil {
-		e.t.Logf("screenshot %s: %v", name, err)
-		return
-	}
-	os.MkdirAll(art, 0o755)
-	os.WriteFile(filepath.Join(art, "coach-"+name+".png"), png, 0o644)
+	e.artifact(name, "coach-"+name+".png", chromedp.Screenshot(chromedp.CSS(sel)))
 }
 
 // TestCalibrationEndToEndBrowser: a calibration round in a real Chromium.

@@ -216,12 +216,7 @@ func TestEndToEndBrowser(t *testing.T) {
 	// Sign in.
 	e.step("open the login page", chromedp.Navigate(srv.url+"/"), chromedp.WaitVisible(chromedp.ID("username")))
 	e.snapshot("login")
-	e.step("sign in as the demo trainee",
-		chromedp.SendKeys(chromedp.ID("username"), "trainee"),
-		chromedp.SendKeys(chromedp.ID("password"), srv.password),
-		chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.ID("assigned-h")),
-	)
+	e.submitSignIn("sign in as the demo trainee", "trainee", srv.password, "#assigned-h")
 
 	e.snapshot("drills")
 
@@ -510,17 +505,27 @@ func (e *e2e) eval(js string) string {
 // snapshot saves a screenshot of the page into DRILLROOM_E2E_ARTIFACTS, if
 // set, for people to look at; it checks nothing.
 func (e *e2e) snapshot(name string) {
+	e.artifact(name, "e2e-"+name+".png", chromedp.FullScreenshot(100))
+}
+
+// artifact saves the screenshot capture takes as file in
+// DRILLROOM_E2E_ARTIFACTS, when that names a directory; a screenshot that
+// fails is logged under name, and checks nothing.
+func (e *e2e) artifact(name, file string, capture chromedp.Action[[]byte]) {
+	e.t.Helper()
 	art := os.Getenv("DRILLROOM_E2E_ARTIFACTS")
 	if art == "" {
 		return
 	}
-	png, err := chromedp.Run(e.ctx, chromedp.FullScreenshot(100))
+	ctx, cancel := context.WithTimeout(e.ctx, stepLimit)
+	defer cancel()
+	png, err := chromedp.Run(ctx, capture)
 	if err != nil {
 		e.t.Logf("screenshot %s: %v", name, err)
 		return
 	}
 	os.MkdirAll(art, 0o755)
-	os.WriteFile(filepath.Join(art, "e2e-"+name+".png"), png, 0o644)
+	os.WriteFile(filepath.Join(art, file), png, 0o644)
 }
 
 // onFailure saves a 1280x720 screenshot and the server log's tail into the
