@@ -223,9 +223,22 @@ func (e *e2e) playByKeyboard(w, h int64) {
 
 	if w >= 1280 {
 		// Practice help: a hint, taken by the keyboard, shown on the desk.
+		consoleTop := e.eval(`String(document.getElementById("console").getBoundingClientRect().top)`)
 		e.backTabTo("the practice help", `a.tagName === "SUMMARY" && a.parentElement.id === "practice-help"`, 40)
 		e.press(kb.Enter)
 		e.poll("the practice help open", `document.getElementById("practice-help").open`)
+		// Open, the help lies over the console: the panes stay where they
+		// were, and what they hold stays inside them.
+		if got := e.eval(`String(document.getElementById("console").getBoundingClientRect().top)`); got != consoleTop {
+			t.Errorf("opening the practice help moved the console from %s to %s px%s", consoleTop, got, at)
+		}
+		for _, id := range []string{"say-text", "promise-btn", "engage-target"} {
+			inside := fmt.Sprintf(`String((() => { const el = document.getElementById(%q), r = el.getBoundingClientRect(),
+				p = el.closest(".pane").getBoundingClientRect(); return r.top >= p.top && r.bottom <= p.bottom + 1; })())`, id)
+			if e.eval(inside) != "true" {
+				t.Errorf("with the practice help open, %s spills out of its pane%s", id, at)
+			}
+		}
 		e.tabTo("Show a hint", `a.id === "hint-btn"`, 10)
 		e.press(kb.Enter)
 		e.poll("the hint on the console", `document.querySelectorAll("#hints li").length === 1 && document.querySelector("#hints li").textContent.length > 10 && [...document.querySelectorAll("#radio-log li.trainee")].some(li => li.textContent.includes("Took a hint: " + document.querySelector("#hints li").textContent))`)
