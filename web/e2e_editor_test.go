@@ -70,9 +70,16 @@ func TestEndToEndAuthoring(t *testing.T) {
 	if got := e.eval(`document.querySelector("#problems li.bad").textContent`); !strings.Contains(got, "beginnerxy") {
 		t.Errorf("the diagnostic does not name the wrong value: %q", got)
 	}
+	if got := e.eval(`(() => { const c = document.getElementById("problem-count"); return getComputedStyle(c).display + " " + c.textContent; })()`); got != "inline-block 1" {
+		t.Errorf("with one problem the problem count shows %q, want an inline-block 1", got)
+	}
 	e.snapshot("editor-diagnostic")
 	e.step("fix it", chromedp.KeyEvent("\b"), chromedp.KeyEvent("\b"))
 	e.poll("the diagnostic goes away", `document.querySelector("#problems li.ok") !== null && document.querySelector(".cm-lint-marker-error") === null`)
+	// No problems, no count: an empty badge beside the heading is not drawn.
+	if got := e.eval(`getComputedStyle(document.getElementById("problem-count")).display`); got != "none" {
+		t.Errorf("with no problems the problem count is displayed (%s)", got)
+	}
 
 	// Completion from the schema: a new top-level key.
 	e.eval(`(() => { const end = drillEditor.state.doc.length; drillEditor.dispatch({selection: {anchor: end}}); return "ok"; })()`)
