@@ -107,6 +107,17 @@ func (e *e2e) playByKeyboard(w, h int64) {
 		if e.eval(`String(document.documentElement.scrollHeight <= innerHeight + 1)`) != "true" {
 			t.Errorf("the console page scrolls%s", at)
 		}
+		// The narrowest windows of the three panes: Close call stays on
+		// the screen, and nothing is wider than the window, with the bar
+		// as long as it is before the first update ("never (0:01)").
+		e.poll("the time since the last update", `document.getElementById("since-update").textContent.startsWith("never (")`)
+		for _, size := range []struct{ w, h int64 }{{1001, 700}, {1024, 768}, {1199, 700}, {1366, 768}} {
+			e.step(fmt.Sprintf("resize to %dx%d", size.w, size.h), chromedp.EmulateViewport(size.w, size.h))
+			if e.eval(`String(`+visible("close-btn")+` && document.documentElement.scrollWidth <= innerWidth + 1)`) != "true" {
+				t.Errorf("at %dx%d Close call is off the screen or the console is wider than the window (%s px)", size.w, size.h, e.eval(`String(document.documentElement.scrollWidth)`))
+			}
+		}
+		e.step(fmt.Sprintf("resize back to %dx%d", w, h), chromedp.EmulateViewport(w, h))
 	} else {
 		// One column: the call first, the responders and the record under it.
 		if e.eval(`String((() => { const c = document.querySelectorAll(".console > .pane");
