@@ -142,7 +142,9 @@ type a11yWalk struct {
 }
 
 // check runs axe-core on the page as it is now, at the window's size and,
-// if narrow, again at 800 pixels wide, and records the route of the page.
+// if narrow, again at 800 pixels wide, checks that the page is no wider
+// than the window at those widths and at 1024, and records the route of
+// the page.
 func (w *a11yWalk) check(name string, narrow bool) {
 	w.t.Helper()
 	path := w.eval(`location.pathname`)
@@ -158,10 +160,23 @@ func (w *a11yWalk) check(name string, narrow bool) {
 	route = "GET " + route
 	w.checked[route] = append(w.checked[route], name)
 	w.axeCount(name+" at 1280x720", w.found)
+	w.fitsWidth(name, 1280)
+	w.step("narrow the window to 1024 pixels", chromedp.EmulateViewport(1024, 720))
+	w.fitsWidth(name, 1024)
 	if narrow {
 		w.step("narrow the window to 800 pixels", chromedp.EmulateViewport(800, 720))
 		w.axeCount(name+" at 800x720", w.found)
-		w.step("widen the window to 1280 pixels", chromedp.EmulateViewport(1280, 720))
+		w.fitsWidth(name, 800)
+	}
+	w.step("widen the window to 1280 pixels", chromedp.EmulateViewport(1280, 720))
+}
+
+// fitsWidth fails the test if the page is wider than the window: a wide
+// table or form scrolls in its own box, the page never sideways.
+func (w *a11yWalk) fitsWidth(name string, width int) {
+	w.t.Helper()
+	if w.eval(`String(document.documentElement.scrollWidth <= innerWidth + 1)`) != "true" {
+		w.t.Errorf("%s at %d pixels wide is %s pixels wide", name, width, w.eval(`String(document.documentElement.scrollWidth)`))
 	}
 }
 
