@@ -180,6 +180,10 @@ func TestEndToEndAuthoring(t *testing.T) {
 	e.step("hand the customer back", chromedp.Click(chromedp.ID("c-handback")))
 	e.poll("the customer is handed back", `document.getElementById("obs-taken").textContent === "nobody"`)
 	e.snapshot("monitor-observer")
+	if got := e.eval(`(() => { const log = document.getElementById("obs-log"), w = log.clientWidth;
+		return JSON.stringify([...log.children].filter(li => Math.abs(li.getBoundingClientRect().width - w) > 1).map(li => li.textContent)); })()`); got != "[]" {
+		t.Errorf("lines of the observer's log narrower than the log: %s", got)
+	}
 	if got := strings.ToLower(tia.eval(`document.getElementById("call-log").textContent + document.getElementById("radio-log").textContent`)); strings.Contains(got, "trainer") {
 		t.Errorf("tia's console names the trainer: %q", got)
 	}
