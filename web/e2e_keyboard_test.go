@@ -254,8 +254,18 @@ func (e *e2e) playByKeyboard(w, h int64) {
 		e.press(kb.Enter)
 		e.poll("the hint on the console", `document.querySelectorAll("#hints li").length === 1 && document.querySelector("#hints li").textContent.length > 10 && [...document.querySelectorAll("#radio-log li.trainee")].some(li => li.textContent.includes("Took a hint: " + document.querySelector("#hints li").textContent))`)
 		e.wantFocus("taking a hint", "#hint-btn")
+		// Esc closes the help; in the record, which it lies over, it
+		// closes by itself, so the focus is never hidden under it.
+		e.press(kb.Escape)
+		e.poll("Esc closes the practice help", `!document.getElementById("practice-help").open`)
+		e.wantFocus("Esc in the practice help", "summary")
+		e.press(kb.Enter)
+		e.poll("the practice help open again", `document.getElementById("practice-help").open`)
+		e.press("c", chromedp.ModifierAlt)
+		e.wantFocus("Alt+C with the practice help open", "#category")
+		e.poll("the practice help closes when the record has the focus", `!document.getElementById("practice-help").open`)
 		e.press("/")
-		e.wantFocus("/ from the hint button", "#say-text")
+		e.wantFocus("/ from the record", "#say-text")
 	}
 
 	e.axe("the console in the middle of the call" + at)
