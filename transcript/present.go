@@ -55,21 +55,24 @@ var Texts = map[string]string{
 	"resume.budget_spent": "The clock runs on without you: the {budget} an assessment may stand still while you are away is used up",
 	"away":                " ({away} of the {budget} allowed away used)",
 	"away.disconnect":     "You left the call; the clock runs on (the {budget} an assessment may stand still while you are away is used up)",
-	"away.budget_spent":   "You are still away; the clock runs on",
-	"back.reconnect":      "You are back; the clock ran on while you were away",
-	"ack":                 "Acknowledged",
-	"eta":                 "ETA {eta} (in {minutes} min){text}",
-	"ask":                 "Asks for: {info}",
-	"arrive":              "Arrived on scene",
-	"resolve":             "Resolved",
-	"approve":             "Approved: {decision}{amount}{text}",
-	"decline":             "Declined: {decision}{amount}{text}",
-	"review":              "Submitted the post-incident review",
-	"rejected":            "{action}: {reason}",
-	"intents":             " [{intents}]",
-	"handover":            " (handover: {info})",
-	"amount":              " ({amount})",
-	"promise":             " (promised an update by {clock})",
+	// A drill whose clock never stands still for an absence (on_disconnect:
+	// continue, or an assessment with no disconnect budget).
+	"away.disconnect.nobudget": "You left the call; the clock runs on while you are away",
+	"away.budget_spent":        "You are still away; the clock runs on",
+	"back.reconnect":           "You are back; the clock ran on while you were away",
+	"ack":                      "Acknowledged",
+	"eta":                      "ETA {eta} (in {minutes} min){text}",
+	"ask":                      "Asks for: {info}",
+	"arrive":                   "Arrived on scene",
+	"resolve":                  "Resolved",
+	"approve":                  "Approved: {decision}{amount}{text}",
+	"decline":                  "Declined: {decision}{amount}{text}",
+	"review":                   "Submitted the post-incident review",
+	"rejected":                 "{action}: {reason}",
+	"intents":                  " [{intents}]",
+	"handover":                 " (handover: {info})",
+	"amount":                   " ({amount})",
+	"promise":                  " (promised an update by {clock})",
 
 	"action":             "{kind}{text}",
 	"action.say":         "{said}{promise}",
@@ -361,6 +364,9 @@ func (p *Presenter) Line(ev simulator.Event) (Line, bool) {
 			if ev.Type == simulator.EvBack {
 				key = "back.reconnect"
 			}
+		}
+		if key == "away.disconnect" && ev.Budget <= 0 {
+			key = "away.disconnect.nobudget"
 		}
 		l.Text = fill(key, "budget", Duration(ev.Budget))
 	case simulator.EvEnd:

@@ -54,6 +54,7 @@ func (e *e2e) checkPresenterAgrees() {
 		{Type: simulator.EvAction, Action: act(simulator.Action{Kind: simulator.ActWrapUp, Code: "goodwill", Text: "Offered"})},
 		{Type: simulator.EvAction, Action: act(simulator.Action{Kind: simulator.ActWrapUp})},
 		{Type: simulator.EvAway, Reason: "disconnect", Away: 120000, Budget: 120000, Action: act(simulator.Action{Kind: simulator.ActAway, By: drillroom.ActorSystem})},
+		{Type: simulator.EvAway, Reason: "disconnect", Action: act(simulator.Action{Kind: simulator.ActAway, By: drillroom.ActorSystem})},
 		{Type: simulator.EvAway, Reason: "budget_spent", Away: 120000, Budget: 120000},
 		{Type: simulator.EvBack, Reason: "reconnect", Away: 120000, Budget: 120000},
 		{Type: simulator.EvAction, Intents: []string{"evacuate"}, Removed: []string{"hold"}, Action: act(simulator.Action{Kind: simulator.ActCorrect, Of: 4, Intents: []string{"evacuate", "greet"}})},

@@ -152,6 +152,7 @@ export function presenter(texts, names, labels) {
         Object.assign(l, { who: texts["who.clock"], cls: "system", pane: "call", by: "system" });
         let key = ev.type + "." + ev.reason;
         if (texts[key] == null) key = ev.type === "back" ? "back.reconnect" : "away.disconnect";
+        if (key === "away.disconnect" && !(ev.budget > 0)) key = "away.disconnect.nobudget";
         l.text = fill(texts, key, { budget: formatDuration(ev.budget || 0) });
         break;
       }
