@@ -29,10 +29,13 @@ type debriefPage struct {
 	Card      *scoring.Scorecard
 	KPIs      []kpiItem
 	Critical  []string // titles of the failed critical rules
-	Pending   []string // titles of the manual rules awaiting a coach
-	Chart     *moodChart
-	Timeline  []transcript.Line
-	Omitted   int // timeline rows beyond maxTimelineRows, not shown
+	// DrillFailed: a failed critical: drill rule set the total to 0
+	// whatever the points; the summary says so beside them.
+	DrillFailed bool
+	Pending     []string // titles of the manual rules awaiting a coach
+	Chart       *moodChart
+	Timeline    []transcript.Line
+	Omitted     int // timeline rows beyond maxTimelineRows, not shown
 	// Rereadings are the trainee's lines today's intent recogniser would
 	// read differently from how they were played, by event seq.
 	Rereadings map[int64]string
@@ -134,6 +137,7 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		page.Card = card
 		page.KPIs = kpiItems(card.KPIs)
 		page.Critical, page.Pending = ruleTitles(card, card.CriticalFailed), ruleTitles(card, card.Pending)
+		page.DrillFailed = drillFailed(card)
 		page.Focus, page.Practise, page.KeyKPIs = focusOf(card), practiseOf(card), keyKPIs(page.KPIs)
 	}
 	if n, err := u.svc.NextFor(ctx, user, x); err != nil {
@@ -225,6 +229,17 @@ func anchorEvidence(c *scoring.Scorecard, rows []transcript.Line) {
 			}
 		}
 	}
+}
+
+// drillFailed reports whether a failed critical rule of the card is
+// critical for the whole drill (its total is then 0, whatever the points).
+func drillFailed(c *scoring.Scorecard) bool {
+	for _, id := range c.CriticalFailed {
+		if r, ok := c.Rule(id); ok && r.Critical == "drill" {
+			return true
+		}
+	}
+	return false
 }
 
 func ruleTitles(c *scoring.Scorecard, ids []string) []string {

@@ -2,12 +2,14 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/drillroom/drillroom"
 	"github.com/drillroom/drillroom/runner"
 	"github.com/drillroom/drillroom/scenarios"
+	"github.com/drillroom/drillroom/scoring"
 	"github.com/drillroom/drillroom/simulator"
 )
 
@@ -46,6 +48,21 @@ func TestDebriefSummaryFirst(t *testing.T) {
 	}
 	if !strings.Contains(focus, "critical") || !strings.Contains(focus, `href="#ev-`) {
 		t.Errorf("what mattered most lacks a critical rule with evidence: %s", focus)
+	}
+	// The points stand beside a 0% total: the summary says why.
+	body, err := a.store.Scorecard(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := new(scoring.Scorecard)
+	if err := json.Unmarshal(body, card); err != nil {
+		t.Fatal(err)
+	}
+	if !drillFailed(card) || card.Points <= 0 || card.Total != 0 {
+		t.Fatalf("the played call: drill failed %v, %v points, total %v; want a failed drill with points", drillFailed(card), card.Points, card.Total)
+	}
+	if !strings.Contains(page, ", but a failed critical rule sets the total to 0</span>") {
+		t.Errorf("the summary of a failed drill does not say why its points make 0%%")
 	}
 	for _, want := range []string{
 		`action="/drills/` + a.sc.ID + `/start"`, `id="retry-drill"`, `Try this drill again in practice`,

@@ -202,6 +202,9 @@ func TestDebriefAndReview(t *testing.T) {
 			t.Errorf("debrief lacks %q", want)
 		}
 	}
+	if strings.Contains(res.body, "a failed critical rule sets the total to 0") {
+		t.Errorf("the debrief of a good call says a critical rule zeroed its total")
+	}
 
 	if res := alice.post("/sessions/"+id+"/review", url.Values{"csrf": {alice.csrf()}, "text": {"   "}}); res.status != http.StatusBadRequest {
 		t.Fatalf("empty review: status %d, want 400", res.status)
