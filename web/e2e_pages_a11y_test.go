@@ -178,6 +178,11 @@ func (w *a11yWalk) fitsWidth(name string, width int) {
 	if w.eval(`String(document.documentElement.scrollWidth <= innerWidth + 1)`) != "true" {
 		w.t.Errorf("%s at %d pixels wide is %s pixels wide", name, width, w.eval(`String(document.documentElement.scrollWidth)`))
 	}
+	// The menu may wrap between its links, never inside a label.
+	if broken := w.eval(`JSON.stringify([...document.querySelectorAll(".topbar nav a, .topbar > a, .topbar button")].filter(el =>
+		el.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(el).lineHeight) + 8).map(el => el.textContent.trim()))`); broken != "[]" {
+		w.t.Errorf("%s at %d pixels wide: labels of the top bar break in two: %s", name, width, broken)
+	}
 }
 
 // open navigates to path, waits for sel to be visible and checks the page.
