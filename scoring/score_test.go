@@ -84,6 +84,8 @@ func TestScoreAggregation(t *testing.T) {
 		band     string
 		critical []string
 		zeroed   []string
+		// drillFailed: a failed critical: drill rule set the total to 0.
+		drillFailed bool
 	}{
 		{name: "points: n/a leaves the denominator", method: "points",
 			secs:  []sec{{id: "a", rules: []rl{{id: "p", check: yes, points: 10}, {id: "f", check: no, points: 10}, {id: "n", check: no, na: yes, points: 5}}}},
@@ -103,7 +105,7 @@ func TestScoreAggregation(t *testing.T) {
 			secs: []sec{
 				{id: "a", rules: []rl{{id: "c", check: no, points: 10, critical: "drill"}}},
 				{id: "b", rules: []rl{{id: "q", check: yes, points: 90}}}},
-			total: 0, points: 90, possible: 100, band: "non-compliant", critical: []string{"c"}},
+			total: 0, points: 90, possible: 100, band: "non-compliant", critical: []string{"c"}, drillFailed: true},
 		{name: "a passed critical rule changes nothing", method: "points",
 			secs:  []sec{{id: "a", rules: []rl{{id: "c", check: yes, points: 10, critical: "drill"}}}},
 			total: 100, points: 10, possible: 10, passed: true, band: "high-compliance"},
@@ -143,7 +145,7 @@ func TestScoreAggregation(t *testing.T) {
 			total: 50, points: 10, possible: 20, band: "low"},
 		{name: "an error in a critical rule is a critical failure", method: "points",
 			secs:  []sec{{id: "a", rules: []rl{{id: "e", check: `longest_gap("queue") >= 0`, points: 10, critical: "drill"}, {id: "p", check: yes, points: 10}}}},
-			total: 0, points: 10, possible: 20, band: "non-compliant", critical: []string{"e"}},
+			total: 0, points: 10, possible: 20, band: "non-compliant", critical: []string{"e"}, drillFailed: true},
 		{name: "nothing applicable", method: "points",
 			secs:  []sec{{id: "a", rules: []rl{{id: "n", check: yes, na: yes, points: 10}}}},
 			total: 0, points: 0, possible: 0, band: "non-compliant"},
@@ -163,6 +165,9 @@ func TestScoreAggregation(t *testing.T) {
 			}
 			if !slices.Equal(card.CriticalFailed, append([]string{}, c.critical...)) {
 				t.Errorf("critical failed %v, want %v", card.CriticalFailed, c.critical)
+			}
+			if card.DrillFailed() != c.drillFailed {
+				t.Errorf("DrillFailed %v, want %v", card.DrillFailed(), c.drillFailed)
 			}
 			var zeroed []string
 			for _, s := range card.Sections {

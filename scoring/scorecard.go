@@ -122,6 +122,18 @@ type KPIs struct {
 	LongestSilence         float64 `json:"longest_silence"`
 }
 
+// DrillFailed reports whether a failed critical rule of the card is
+// critical for the whole drill: its total is then 0 and it fails, whatever
+// its points.
+func (c *Scorecard) DrillFailed() bool {
+	for _, id := range c.CriticalFailed {
+		if r, ok := c.Rule(id); ok && r.Critical == "drill" {
+			return true
+		}
+	}
+	return false
+}
+
 // Rule returns the result of one rule by id.
 func (c *Scorecard) Rule(id string) (*RuleResult, bool) {
 	for i := range c.Sections {

@@ -160,20 +160,21 @@ func (w *a11yWalk) check(name string, narrow bool) {
 	route = "GET " + route
 	w.checked[route] = append(w.checked[route], name)
 	w.axeCount(name+" at 1280x720", w.found)
-	w.fitsWidth(name, 1280)
+	w.fitsWindow(name, 1280)
 	w.step("narrow the window to 1024 pixels", chromedp.EmulateViewport(1024, 720))
-	w.fitsWidth(name, 1024)
+	w.fitsWindow(name, 1024)
 	if narrow {
 		w.step("narrow the window to 800 pixels", chromedp.EmulateViewport(800, 720))
 		w.axeCount(name+" at 800x720", w.found)
-		w.fitsWidth(name, 800)
+		w.fitsWindow(name, 800)
 	}
 	w.step("widen the window to 1280 pixels", chromedp.EmulateViewport(1280, 720))
 }
 
-// fitsWidth fails the test if the page is wider than the window: a wide
-// table or form scrolls in its own box, the page never sideways.
-func (w *a11yWalk) fitsWidth(name string, width int) {
+// fitsWindow fails the test if the page is wider than the window (a wide
+// table or form scrolls in its own box, the page never sideways) or a
+// label of the top bar breaks in two.
+func (w *a11yWalk) fitsWindow(name string, width int) {
 	w.t.Helper()
 	if w.eval(`String(document.documentElement.scrollWidth <= innerWidth + 1)`) != "true" {
 		w.t.Errorf("%s at %d pixels wide is %s pixels wide", name, width, w.eval(`String(document.documentElement.scrollWidth)`))

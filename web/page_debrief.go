@@ -137,7 +137,7 @@ func (u *ui) debrief(w http.ResponseWriter, r *http.Request) {
 		page.Card = card
 		page.KPIs = kpiItems(card.KPIs)
 		page.Critical, page.Pending = ruleTitles(card, card.CriticalFailed), ruleTitles(card, card.Pending)
-		page.DrillFailed = drillFailed(card)
+		page.DrillFailed = card.DrillFailed()
 		page.Focus, page.Practise, page.KeyKPIs = focusOf(card), practiseOf(card), keyKPIs(page.KPIs)
 	}
 	if n, err := u.svc.NextFor(ctx, user, x); err != nil {
@@ -229,17 +229,6 @@ func anchorEvidence(c *scoring.Scorecard, rows []transcript.Line) {
 			}
 		}
 	}
-}
-
-// drillFailed reports whether a failed critical rule of the card is
-// critical for the whole drill (its total is then 0, whatever the points).
-func drillFailed(c *scoring.Scorecard) bool {
-	for _, id := range c.CriticalFailed {
-		if r, ok := c.Rule(id); ok && r.Critical == "drill" {
-			return true
-		}
-	}
-	return false
 }
 
 func ruleTitles(c *scoring.Scorecard, ids []string) []string {

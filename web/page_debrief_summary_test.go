@@ -58,8 +58,8 @@ func TestDebriefSummaryFirst(t *testing.T) {
 	if err := json.Unmarshal(body, card); err != nil {
 		t.Fatal(err)
 	}
-	if !drillFailed(card) || card.Points <= 0 || card.Total != 0 {
-		t.Fatalf("the played call: drill failed %v, %v points, total %v; want a failed drill with points", drillFailed(card), card.Points, card.Total)
+	if !card.DrillFailed() || card.Points <= 0 || card.Total != 0 {
+		t.Fatalf("the played call: drill failed %v, %v points, total %v; want a failed drill with points", card.DrillFailed(), card.Points, card.Total)
 	}
 	if !strings.Contains(page, ", but a failed critical rule sets the total to 0</span>") {
 		t.Errorf("the summary of a failed drill does not say why its points make 0%%")

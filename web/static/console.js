@@ -819,14 +819,14 @@ function start(cfg) {
       if (!hintBtn.disabled) command({ kind: "hint" }, "Hint");
     });
   }
-  // Open, the help lies over the incident record in the three-pane layout
-  // (app.css): going into the record, by Tab, a shortcut or a click, closes
-  // it, so that nothing focused is hidden under it; Esc in it closes it.
+  // Open, the help lies over the incident record where app.css positions it
+  // absolutely (the three-pane layout): going into the record, by Tab, a
+  // shortcut or a click, then closes it, so that nothing focused is hidden
+  // under it. Esc in it closes it in any layout.
   var practiceHelp = $("practice-help");
   if (practiceHelp) {
-    var overRecord = window.matchMedia("(min-width: 1001px)");
     $("record-h").closest(".pane").addEventListener("focusin", function () {
-      if (practiceHelp.open && overRecord.matches) practiceHelp.open = false;
+      if (practiceHelp.open && getComputedStyle(practiceHelp).position === "absolute") practiceHelp.open = false;
     });
     practiceHelp.addEventListener("keydown", function (e) {
       if (e.key !== "Escape" || !practiceHelp.open) return;
